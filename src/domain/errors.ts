@@ -1,0 +1,52 @@
+/**
+ * One transport-neutral error type for every layer. HTTP maps `code` to a status and a
+ * problem+json `type` in one place (src/http/problem.ts); the CLI maps it to an exit code.
+ * The domain never knows about HTTP.
+ */
+export type ErrorCode =
+  | "validation" // input is malformed or breaks a rule about its own shape
+  | "unauthenticated"
+  | "forbidden" // authenticated, but the role may not do this
+  | "not-found" // absent, or outside the actor's sites (we do not reveal which)
+  | "conflict" // uniqueness clash or stale version given in the body
+  | "precondition-failed" // stale If-Match
+  | "precondition-required" // update without any version
+  | "rule-violation" // a clinical or workflow rule refuses the action
+  | "rate-limited"
+  | "database-locked"; // the embedded data directory is held by another process
+
+export interface Issue {
+  /** JSON path of the offending value, e.g. "/observations/3/valueNumber". "" is the whole input. */
+  path: string;
+  message: string;
+  /** stable machine-readable code for the issue, e.g. "too_small", "invalid_loinc_check_digit" */
+  code?: string;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: Issue[];
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, issues: Issue[] = [], details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "DomainError";
+    this.code = code;
+    this.issues = issues;
+    this.details = details;
+  }
+}
+
+export const validationError = (issues: Issue[], message = "The input has problems; nothing was written.") =>
+  new DomainError("validation", message, issues);
+
+export const notFound = (entity: string, id: string) =>
+  new DomainError("not-found", `No ${entity} with id ${id} is visible to you.`, [], { entity, id });
+
+export const forbidden = (message: string) => new DomainError("forbidden", message);
+
+/** Convert an array-of-segments path (zod style) into a JSON Pointer (RFC 6901). */
+export function toJsonPointer(segments: ReadonlyArray<PropertyKey>): string {
+  if (segments.length === 0) return "";
+  return `/${segments.map((s) => String(s).replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`;
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { ROLES } from "../roles.ts";
+import { isValidTimeZone } from "../study-day.ts";
+import { NonEmptyText, Reason, Uuid, Version } from "./common.ts";
+
+export const SiteCreate = z.object({
+  code: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, "A site code is 2–10 capitals/digits, e.g. SZ"),
+  name: NonEmptyText(200),
+  department: NonEmptyText(200),
+  city: z.string().max(100).nullish(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, e.g. CN")
+    .nullish(),
+  timeZone: z.string().refine(isValidTimeZone, "Not an IANA time zone (e.g. Asia/Shanghai)"),
+  isSynthetic: z.boolean().default(false),
+});
+export type SiteCreate = z.infer<typeof SiteCreate>;
+
+export const SiteUpdate = z.object({
+  name: NonEmptyText(200).optional(),
+  department: NonEmptyText(200).optional(),
+  city: z.string().max(100).nullish(),
+  version: Version.optional(),
+  reason: Reason,
+});
+
+/** NIST SP 800-63B: at least 8 characters for user-chosen secrets; we ask 10, no composition rules. */
+export const Password = z.string().min(10, "Passwords need at least 10 characters").max(200);
+
+export const Membership = z.object({ siteId: Uuid, role: z.enum(ROLES) });
+
+export const UserCreate = z.object({
+  username: z
+    .string()
+    .regex(/^[a-z][a-z0-9._-]{1,39}$/, "lower-case letters, digits, . _ -; 2–40 characters"),
+  displayName: NonEmptyText(200),
+  password: Password.optional(),
+  memberships: z.array(Membership).max(100).default([]),
+});
+export type UserCreate = z.infer<typeof UserCreate>;
+
+export const LoginInput = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
+});

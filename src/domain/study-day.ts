@@ -1,0 +1,33 @@
+/**
+ * Study day: day 0 is the calendar day of the CAR-T infusion, days before it are negative
+ * (lymphodepletion runs on days −5 to −3). This follows the cell-therapy convention used in
+ * shared/design/architecture.md; it deliberately differs from CDISC SDTM --DY, which has no day 0.
+ * Calendar days are taken in the site's time zone, so an event at 23:30 in Shenzhen counts on
+ * that local day.
+ */
+const MS_PER_DAY = 86_400_000;
+
+/** Days from `day0` to `date`, both ISO calendar dates (YYYY-MM-DD). */
+export function studyDay(date: string, day0: string): number {
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${day0}T00:00:00Z`)) / MS_PER_DAY);
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in an IANA time zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(instant);
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

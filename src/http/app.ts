@@ -1,0 +1,98 @@
+/**
+ * Builds the Fastify app without listening, so tests drive it with app.inject() and the CLI's
+ * `serve` adds the socket. Routes are thin: parse (validation.ts), call one service, serialise.
+ */
+import fastifyCookie from "@fastify/cookie";
+import fastifyRateLimit from "@fastify/rate-limit";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { jsonSchemaTransform, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { v7 as uuidv7 } from "uuid";
+import { DomainError } from "../domain/errors.ts";
+import type { Database } from "../store/database.ts";
+import { registerAuthentication } from "./authentication.ts";
+import { sendProblem } from "./problem.ts";
+import { registerRoutes } from "./routes/index.ts";
+import { validateRequest } from "./validation.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    database: Database;
+    now: () => Date;
+    appConfig: AppOptions;
+  }
+}
+
+export interface AppOptions {
+  database: Database;
+  logger?: FastifyServerOptions["logger"];
+  now?: () => Date;
+  /** Set the Secure flag on cookies (behind HTTPS). */
+  secureCookies?: boolean;
+  /** Login attempts per IP per minute. */
+  loginRateLimit?: number;
+  version?: string;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => uuidv7(),
+    bodyLimit: 8 * 1024 * 1024, // room for a 5,000-row observation batch
+    // Unknown query keys are ignored by the schemas; arrays of repeated keys are allowed.
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  const now = options.now ?? (() => new Date());
+  app.decorate("database", options.database);
+  app.decorate("now", now);
+  app.decorate("appConfig", options);
+
+  // Parsing happens in validateRequest (all parts, all issues); Fastify's validator passes through.
+  app.setValidatorCompiler(() => (value) => ({ value }));
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      new DomainError("not-found", `No route ${request.method} ${request.url.split("?")[0]}.`),
+      request,
+      reply,
+    ),
+  );
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new DomainError("rate-limited", `Too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s.`),
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "vein2vein API",
+        version: options.version ?? "0.1.0",
+        description:
+          "CAR-T program records: sites, patients (pseudonymous) and identity, conditions, studies, products, " +
+          "enrolments, observations, medications, clinical events, timeline and audit. Errors are RFC 9457 " +
+          "application/problem+json.",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "API token from `v2v token create`" },
+          session: { type: "apiKey", in: "cookie", name: "v2v_session" },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+
+  registerAuthentication(app, now);
+  app.addHook("preValidation", validateRequest);
+
+  await app.register(registerRoutes);
+  app.get("/openapi.json", { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  return app;
+}

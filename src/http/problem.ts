@@ -1,0 +1,132 @@
+/**
+ * Every error leaves the server as RFC 9457 application/problem+json, mapped here in one place.
+ * `type` is a stable URI per error code, `errors` lists every problem with where it is
+ * (body, query, path, header) and its JSON Pointer. Anything unexpected becomes a 500 with no
+ * detail beyond the request id: stack traces go to the log, never to the client.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { DomainError, type ErrorCode, type Issue } from "../domain/errors.ts";
+
+export const PROBLEM_BASE = "https://vein2vein.org/problems/";
+
+const STATUS: Record<ErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  "not-found": 404,
+  conflict: 409,
+  "precondition-failed": 412,
+  "precondition-required": 428,
+  "rule-violation": 422,
+  "rate-limited": 429,
+  "database-locked": 503,
+};
+
+const TITLE: Record<ErrorCode, string> = {
+  validation: "Invalid input",
+  unauthenticated: "Authentication required",
+  forbidden: "Not allowed for your role",
+  "not-found": "Not found",
+  conflict: "Conflict",
+  "precondition-failed": "Version mismatch",
+  "precondition-required": "Version required",
+  "rule-violation": "Refused by a rule",
+  "rate-limited": "Too many requests",
+  "database-locked": "Database in use",
+};
+
+export type IssueLocation = "body" | "query" | "path" | "header";
+
+export interface ProblemIssue {
+  in: IssueLocation;
+  pointer: string;
+  detail: string;
+  code?: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  requestId: string;
+  errors?: ProblemIssue[];
+  [extra: string]: unknown;
+}
+
+/** Issues raised by services are about the request body unless they say otherwise. */
+export class HttpValidationError extends DomainError {
+  readonly located: ProblemIssue[];
+  constructor(located: ProblemIssue[]) {
+    super("validation", "The request has problems; nothing was written.");
+    this.located = located;
+  }
+}
+
+const fromIssues = (issues: Issue[], where: IssueLocation): ProblemIssue[] =>
+  issues.map((i) => ({ in: where, pointer: i.path, detail: i.message, ...(i.code ? { code: i.code } : {}) }));
+
+function problemFor(error: unknown, request: FastifyRequest): Problem {
+  const base = { instance: request.url, requestId: request.id };
+  if (error instanceof DomainError) {
+    const status = STATUS[error.code];
+    const errors = error instanceof HttpValidationError ? error.located : fromIssues(error.issues, "body");
+    return {
+      type: PROBLEM_BASE + error.code,
+      title: TITLE[error.code],
+      status,
+      detail: error.message,
+      ...base,
+      ...(errors.length ? { errors } : {}),
+      ...error.details,
+    };
+  }
+  const fe = error as FastifyError & { code?: string };
+  // PostgreSQL errors that slipped past validation are still the client's input, not our crash.
+  if (typeof fe.code === "string" && /^2[23][0-9A-Z]{3}$/.test(fe.code)) {
+    const conflict = fe.code.startsWith("23");
+    return {
+      type: PROBLEM_BASE + (conflict ? "conflict" : "validation"),
+      title: conflict ? TITLE.conflict : TITLE.validation,
+      status: conflict ? 409 : 400,
+      detail: conflict ? "The change conflicts with existing data." : "A value could not be stored.",
+      ...base,
+    };
+  }
+  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = fe.code ?? "bad-request";
+    return {
+      type:
+        PROBLEM_BASE +
+        String(code)
+          .toLowerCase()
+          .replace(/^fst_err_/, "")
+          .replaceAll("_", "-"),
+      title:
+        fe.statusCode === 413
+          ? "Request too large"
+          : fe.statusCode === 415
+            ? "Unsupported media type"
+            : "Bad request",
+      status: fe.statusCode,
+      detail: fe.message,
+      ...base,
+    };
+  }
+  return {
+    type: `${PROBLEM_BASE}internal`,
+    title: "Internal error",
+    status: 500,
+    detail: `Something went wrong on our side; nothing you sent was stored unless it was acknowledged. Quote request ${request.id}.`,
+    ...base,
+  };
+}
+
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const problem = problemFor(error, request);
+  if (problem.status >= 500 && problem.status !== 503) request.log.error({ err: error }, "unhandled error");
+  else request.log.info({ status: problem.status, type: problem.type }, "request refused");
+  if (problem.status === 401) reply.header("www-authenticate", 'Bearer realm="vein2vein"');
+  return reply.code(problem.status).type("application/problem+json; charset=utf-8").send(problem);
+}

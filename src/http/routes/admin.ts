@@ -1,0 +1,161 @@
+/** Health, login/logout/session, sites, users and the audit trail. */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { DomainError } from "../../domain/errors.ts";
+import { LoginInput, SiteCreate, SiteUpdate, UserCreate } from "../../domain/schemas/admin.ts";
+import { IdParams, PageQuery, Uuid } from "../../domain/schemas/common.ts";
+import { listAudit } from "../../services/audit.ts";
+import { login, logout, SESSION_MAX_MS } from "../../services/auth.ts";
+import { systemActor } from "../../services/context.ts";
+import * as sites from "../../services/sites.ts";
+import { SESSION_COOKIE } from "../authentication.ts";
+import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
+
+export async function adminRoutes(app: FastifyInstance) {
+  app.get(
+    "/api/health",
+    {
+      config: { public: true },
+      schema: { tags: ["system"], summary: "Liveness and database check", security: [] },
+    },
+    async () => {
+      await app.database.db.selectFrom("installation").select("key").limit(1).execute();
+      return { status: "ok", database: app.database.kind, version: app.appConfig.version ?? "0.1.0" };
+    },
+  );
+
+  app.post(
+    "/api/v1/auth/login",
+    {
+      config: { public: true, rateLimit: { max: app.appConfig.loginRateLimit ?? 10, timeWindow: 60_000 } },
+      schema: {
+        tags: ["auth"],
+        summary: "Log in; sets an HttpOnly session cookie and returns the CSRF token",
+        body: LoginInput,
+        security: [],
+      },
+    },
+    async (request, reply) => {
+      const result = await login(
+        { db: app.database.db, actor: systemActor(), now: app.now, requestId: request.id },
+        request.body,
+      );
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: app.appConfig.secureCookies ?? false,
+        path: "/",
+        maxAge: SESSION_MAX_MS / 1000,
+      });
+      return {
+        user: { id: result.actor.userId, username: result.actor.username },
+        memberships: result.actor.memberships,
+        csrfToken: result.csrfToken,
+        expiresAt: result.expiresAt.toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    "/api/v1/auth/logout",
+    { schema: { tags: ["auth"], summary: "End the session on the server" } },
+    async (request, reply) => {
+      if (request.authMethod !== "session" || !request.sessionToken)
+        throw new DomainError("validation", "Logout ends a browser session; API tokens are revoked instead.");
+      await logout(ctxOf(request), request.sessionToken);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    "/api/v1/auth/session",
+    { schema: { tags: ["auth"], summary: "Who am I, my sites and roles, my CSRF token" } },
+    async (request) => {
+      const actor = ctxOf(request).actor;
+      return {
+        user: { id: actor.userId, username: actor.username, displayName: request.displayName },
+        memberships: actor.memberships,
+        authMethod: request.authMethod,
+        csrfToken: request.csrfToken,
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/sites",
+    { schema: { tags: ["admin"], summary: "Sites where you hold a role" } },
+    async (request) => ({
+      items: await sites.listSites(ctxOf(request)),
+      nextCursor: null,
+    }),
+  );
+  app.get(
+    "/api/v1/sites/:id",
+    { schema: { tags: ["admin"], summary: "Read a site", params: IdParams } },
+    async (request, reply) =>
+      withEtag(reply, await sites.getSite(ctxOf(request), (request.params as { id: string }).id)),
+  );
+  app.post(
+    "/api/v1/sites",
+    { schema: { tags: ["admin"], summary: "Create a site (admins)", body: SiteCreate } },
+    async (request, reply) => {
+      const dto = await sites.createSite(ctxOf(request), request.body);
+      reply.code(201).header("location", `/api/v1/sites/${dto.id}`);
+      return withEtag(reply, dto);
+    },
+  );
+  app.patch(
+    "/api/v1/sites/:id",
+    { schema: { tags: ["admin"], summary: "Change a site (admins)", params: IdParams, body: SiteUpdate } },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await sites.updateSite(
+          ctxOf(request),
+          (request.params as { id: string }).id,
+          request.body,
+          ifMatchOf(request),
+        ),
+      ),
+  );
+
+  app.get(
+    "/api/v1/users",
+    { schema: { tags: ["admin"], summary: "Users of the sites you administer" } },
+    async (request) => ({
+      items: await sites.listUsers(ctxOf(request)),
+      nextCursor: null,
+    }),
+  );
+  app.post(
+    "/api/v1/users",
+    { schema: { tags: ["admin"], summary: "Create a user with site roles (admins)", body: UserCreate } },
+    async (request, reply) => {
+      reply.code(201);
+      return sites.createUser(ctxOf(request), request.body);
+    },
+  );
+
+  const AuditQuery = PageQuery.extend({
+    entity: z
+      .string()
+      .max(50)
+      .optional()
+      .describe("entity type, e.g. patient, observation, patient-identity"),
+    entityId: z.string().max(100).optional(),
+    actorId: Uuid.optional(),
+    siteId: Uuid.optional(),
+  });
+  app.get(
+    "/api/v1/audit",
+    {
+      schema: {
+        tags: ["admin"],
+        summary: "The audit trail, newest first (admins and monitors)",
+        querystring: AuditQuery,
+      },
+    },
+    (request) => listAudit(ctxOf(request), request.query as z.infer<typeof AuditQuery>),
+  );
+}

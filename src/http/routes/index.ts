@@ -1,0 +1,10 @@
+import type { FastifyInstance } from "fastify";
+import { landingRoutes } from "../landing.ts";
+import { adminRoutes } from "./admin.ts";
+import { recordRoutes } from "./records.ts";
+
+export async function registerRoutes(app: FastifyInstance) {
+  await adminRoutes(app);
+  await recordRoutes(app);
+  await landingRoutes(app);
+}

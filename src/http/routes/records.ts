@@ -1,0 +1,228 @@
+/** Routes for patients, the clinical record, studies, products and enrolments. */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import {
+  ClinicalEventCreate,
+  ClinicalEventUpdate,
+  ConditionCreate,
+  ConditionUpdate,
+  MedicationCreate,
+  MedicationUpdate,
+  ObservationBatch,
+  ObservationCreate,
+  ObservationListQuery,
+  ObservationUpdate,
+  PatientScopedListQuery,
+} from "../../domain/schemas/clinical.ts";
+import { IdParams, Instant, PageQuery, Uuid } from "../../domain/schemas/common.ts";
+import {
+  IdentityUpdate,
+  PatientCreate,
+  PatientListQuery,
+  PatientUpdate,
+} from "../../domain/schemas/patient.ts";
+import {
+  CarProductCreate,
+  CarProductUpdate,
+  EnrolmentCreate,
+  EnrolmentUpdate,
+  StudyCreate,
+  StudyUpdate,
+} from "../../domain/schemas/study.ts";
+import * as events from "../../services/clinical-events.ts";
+import * as conditions from "../../services/conditions.ts";
+import * as enrolments from "../../services/enrolments.ts";
+import * as medications from "../../services/medications.ts";
+import * as observations from "../../services/observations.ts";
+import * as patients from "../../services/patients.ts";
+import * as studies from "../../services/studies.ts";
+import { patientTimeline, TIMELINE_KINDS } from "../../services/timeline.ts";
+import { ctxOf, ifMatchOf, registerCrud, withEtag } from "./support.ts";
+
+export async function recordRoutes(app: FastifyInstance) {
+  registerCrud(app, {
+    path: "/api/v1/patients",
+    tag: "patients",
+    noun: "patient",
+    createBody: PatientCreate,
+    updateBody: PatientUpdate,
+    listQuery: PatientListQuery,
+    create: patients.createPatient,
+    get: patients.getPatient,
+    list: patients.listPatients,
+    update: patients.updatePatient,
+  });
+
+  app.get(
+    "/api/v1/patients/:id/identity",
+    {
+      schema: {
+        tags: ["patients"],
+        summary: "Read identity (investigators and coordinators; audited)",
+        params: IdParams,
+      },
+    },
+    async (request, reply) =>
+      withEtag(reply, await patients.readIdentity(ctxOf(request), (request.params as { id: string }).id)),
+  );
+  app.patch(
+    "/api/v1/patients/:id/identity",
+    {
+      schema: {
+        tags: ["patients"],
+        summary: "Change identity (with a reason)",
+        params: IdParams,
+        body: IdentityUpdate,
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await patients.updateIdentity(
+          ctxOf(request),
+          (request.params as { id: string }).id,
+          request.body,
+          ifMatchOf(request),
+        ),
+      ),
+  );
+
+  const TimelineQuery = PageQuery.extend({
+    from: Instant.optional(),
+    to: Instant.optional(),
+    kinds: z
+      .string()
+      .optional()
+      .transform((s) => (s ? s.split(",") : undefined))
+      .pipe(z.array(z.enum(TIMELINE_KINDS)).optional())
+      .describe(`Comma-separated kinds: ${TIMELINE_KINDS.join(", ")}`),
+  });
+  app.get(
+    "/api/v1/patients/:id/timeline",
+    {
+      schema: {
+        tags: ["patients"],
+        summary: "Everything about a patient in time order, with study day (day 0 = CAR-T infusion)",
+        params: IdParams,
+        querystring: TimelineQuery,
+      },
+    },
+    (request) => {
+      const q = request.query as z.infer<typeof TimelineQuery>;
+      return patientTimeline(ctxOf(request), (request.params as { id: string }).id, q);
+    },
+  );
+
+  registerCrud(app, {
+    path: "/api/v1/conditions",
+    tag: "clinical",
+    noun: "condition",
+    createBody: ConditionCreate,
+    updateBody: ConditionUpdate,
+    listQuery: PatientScopedListQuery,
+    create: conditions.createCondition,
+    get: conditions.getCondition,
+    list: conditions.listConditions,
+    update: conditions.updateCondition,
+  });
+
+  registerCrud(app, {
+    path: "/api/v1/observations",
+    tag: "clinical",
+    noun: "observation",
+    updateBody: ObservationUpdate,
+    listQuery: ObservationListQuery as unknown as z.ZodObject<{ patientId: z.ZodOptional<typeof Uuid> }>,
+    get: observations.getObservation,
+    list: (ctx, q) => {
+      const query = q as unknown as z.infer<typeof ObservationListQuery> & { limit: number; cursor?: string };
+      return observations.listObservations(ctx, { ...query, includeErrors: query.includeErrors === "true" });
+    },
+    update: observations.updateObservation,
+  });
+  app.post(
+    "/api/v1/observations",
+    {
+      config: { bodyValidatedByService: true },
+      schema: {
+        tags: ["clinical"],
+        summary: "Record one observation, or a batch of up to 5,000 in one transaction",
+        body: z.union([ObservationCreate, ObservationBatch]),
+      },
+    },
+    async (request, reply) => {
+      const stored = await observations.recordObservations(ctxOf(request), request.body);
+      reply.code(201);
+      const isBatch =
+        typeof request.body === "object" && request.body !== null && "observations" in request.body;
+      if (!isBatch) {
+        reply.header("location", `/api/v1/observations/${stored[0]!.id}`);
+        return withEtag(reply, stored[0]!);
+      }
+      return { count: stored.length, observations: stored };
+    },
+  );
+
+  registerCrud(app, {
+    path: "/api/v1/medications",
+    tag: "clinical",
+    noun: "medication",
+    createBody: MedicationCreate,
+    updateBody: MedicationUpdate,
+    listQuery: PatientScopedListQuery,
+    create: medications.recordMedication,
+    get: medications.getMedication,
+    list: medications.listMedications,
+    update: medications.updateMedication,
+  });
+
+  registerCrud(app, {
+    path: "/api/v1/clinical-events",
+    tag: "clinical",
+    noun: "clinical event",
+    createBody: ClinicalEventCreate,
+    updateBody: ClinicalEventUpdate,
+    listQuery: PatientScopedListQuery,
+    create: events.recordClinicalEvent,
+    get: events.getClinicalEvent,
+    list: events.listClinicalEvents,
+    update: events.updateClinicalEvent,
+  });
+
+  registerCrud(app, {
+    path: "/api/v1/studies",
+    tag: "studies",
+    noun: "study",
+    createBody: StudyCreate,
+    updateBody: StudyUpdate,
+    create: studies.createStudy,
+    get: studies.getStudy,
+    list: studies.listStudies,
+    update: studies.updateStudy,
+  });
+
+  registerCrud(app, {
+    path: "/api/v1/products",
+    tag: "studies",
+    noun: "CAR product",
+    createBody: CarProductCreate,
+    updateBody: CarProductUpdate,
+    listQuery: z.object({ studyId: Uuid.optional() }),
+    create: studies.createCarProduct,
+    get: studies.getCarProduct,
+    list: studies.listProducts,
+    update: studies.updateCarProduct,
+  });
+
+  registerCrud(app, {
+    path: "/api/v1/enrolments",
+    tag: "studies",
+    noun: "enrolment",
+    createBody: EnrolmentCreate,
+    updateBody: EnrolmentUpdate,
+    listQuery: z.object({ patientId: Uuid.optional(), studyId: Uuid.optional() }),
+    create: enrolments.enrolPatient,
+    get: enrolments.getEnrolment,
+    list: enrolments.listEnrolments,
+    update: enrolments.updateEnrolment,
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * What every route needs: a service context from the request, the If-Match version, and one
+ * registrar for the create/read/list/update quartet that most records share.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { DomainError } from "../../domain/errors.ts";
+import { IdParams, PageQuery } from "../../domain/schemas/common.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import type { Page } from "../../services/pagination.ts";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The service validates the body itself (unions such as single-or-batch). */
+    bodyValidatedByService?: boolean;
+  }
+}
+
+export function ctxOf(request: FastifyRequest): ServiceContext {
+  if (!request.actor) throw new DomainError("unauthenticated", "Log in or send an API token.");
+  return {
+    db: request.server.database.db,
+    actor: request.actor,
+    now: request.server.now,
+    requestId: request.id,
+  };
+}
+
+/** Accepts 3, "3" and W/"3" (the ETags we send are "n"). */
+export function ifMatchOf(request: FastifyRequest): number | undefined {
+  const raw = request.headers["if-match"];
+  if (raw === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(String(raw));
+  if (!m)
+    throw new DomainError("validation", 'If-Match must be the record\'s version, e.g. "3".', [
+      { path: "/if-match", message: "not a version" },
+    ]);
+  return Number(m[1]);
+}
+
+export function withEtag<T extends { version: number }>(reply: FastifyReply, record: T): T {
+  reply.header("etag", `"${record.version}"`);
+  return record;
+}
+
+export const pageSchema = (item: z.ZodType) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export interface CrudSpec<Dto extends { id: string; version: number }, Q extends z.ZodObject> {
+  path: string; // e.g. "/api/v1/conditions"
+  tag: string;
+  noun: string;
+  createBody?: z.ZodType;
+  updateBody?: z.ZodType;
+  listQuery?: Q;
+  create?: (ctx: ServiceContext, body: unknown) => Promise<Dto>;
+  get: (ctx: ServiceContext, id: string) => Promise<Dto>;
+  list: (ctx: ServiceContext, query: z.infer<Q> & { limit: number; cursor?: string }) => Promise<Page<Dto>>;
+  update?: (ctx: ServiceContext, id: string, body: unknown, ifMatch?: number) => Promise<Dto>;
+}
+
+export function registerCrud<Dto extends { id: string; version: number }, Q extends z.ZodObject>(
+  app: FastifyInstance,
+  spec: CrudSpec<Dto, Q>,
+) {
+  const tags = [spec.tag];
+  const query = spec.listQuery ? spec.listQuery.extend(PageQuery.shape) : PageQuery;
+  app.get(spec.path, { schema: { tags, summary: `List ${spec.noun}s`, querystring: query } }, (request) =>
+    spec.list(ctxOf(request), request.query as z.infer<Q> & { limit: number; cursor?: string }),
+  );
+  app.get(
+    `${spec.path}/:id`,
+    { schema: { tags, summary: `Read one ${spec.noun}`, params: IdParams } },
+    async (request, reply) =>
+      withEtag(reply, await spec.get(ctxOf(request), (request.params as { id: string }).id)),
+  );
+  if (spec.create) {
+    const create = spec.create;
+    app.post(
+      spec.path,
+      {
+        schema: {
+          tags,
+          summary: `Create a ${spec.noun}`,
+          ...(spec.createBody ? { body: spec.createBody } : {}),
+        },
+      },
+      async (request, reply) => {
+        const dto = await create(ctxOf(request), request.body);
+        reply.code(201).header("location", `${spec.path}/${dto.id}`);
+        return withEtag(reply, dto);
+      },
+    );
+  }
+  if (spec.update) {
+    const update = spec.update;
+    app.patch(
+      `${spec.path}/:id`,
+      {
+        schema: {
+          tags,
+          summary: `Change a ${spec.noun} (with a reason and the version you read)`,
+          params: IdParams,
+          ...(spec.updateBody ? { body: spec.updateBody } : {}),
+        },
+      },
+      async (request, reply) =>
+        withEtag(
+          reply,
+          await update(
+            ctxOf(request),
+            (request.params as { id: string }).id,
+            request.body,
+            ifMatchOf(request),
+          ),
+        ),
+    );
+  }
+}

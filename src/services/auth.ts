@@ -1,0 +1,172 @@
+/**
+ * Authentication: password login into server-side sessions, and bearer API tokens for scripts.
+ * Only SHA-256 digests of session cookies and tokens are stored (they are 256-bit random values,
+ * so a fast hash suffices; passwords get argon2id). Sessions end after 30 minutes idle or 12 hours
+ * in all, whichever comes first, and logout revokes them on the server.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { verify } from "@node-rs/argon2";
+import type { Kysely } from "kysely";
+import { v7 as uuidv7 } from "uuid";
+import { DomainError } from "../domain/errors.ts";
+import { isRole } from "../domain/roles.ts";
+import { LoginInput } from "../domain/schemas/admin.ts";
+import type { DB } from "../store/schema.ts";
+import {
+  findApiToken,
+  findSession,
+  findUser,
+  findUserByName,
+  insertApiToken,
+  insertSession,
+  listMemberships,
+  revokeSession,
+  touchApiToken,
+  touchSession,
+} from "../store/users.ts";
+import { appendAudit } from "./audit.ts";
+import type { Actor, ServiceContext } from "./context.ts";
+import { hashPassword } from "./sites.ts";
+import { parseInput } from "./validate.ts";
+
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_MAX_MS = 12 * 60 * 60_000;
+/** last_seen_at is written at most this often, so reads do not each cost a write. */
+const TOUCH_EVERY_MS = 60_000;
+export const API_TOKEN_PREFIX = "v2v_";
+
+const digest = (secret: string) => createHash("sha256").update(secret).digest("hex");
+const randomSecret = () => randomBytes(32).toString("base64url");
+
+// A hash to verify against when the username is unknown, so both cases take as long.
+let dummyHash: Promise<string> | null = null;
+
+export async function actorFor(db: Kysely<DB>, userId: string, username: string): Promise<Actor> {
+  const rows = await listMemberships(db, userId);
+  return {
+    userId,
+    username,
+    memberships: rows
+      .filter((r) => isRole(r.role))
+      .map((r) => ({ siteId: r.site_id, role: r.role as Actor["memberships"][number]["role"] })),
+  };
+}
+
+export interface LoginResult {
+  sessionToken: string;
+  csrfToken: string;
+  actor: Actor;
+  expiresAt: Date;
+}
+
+const badLogin = () => new DomainError("unauthenticated", "Unknown username or wrong password.");
+
+export async function login(ctx: ServiceContext, raw: unknown): Promise<LoginResult> {
+  const input = parseInput(LoginInput, raw);
+  const user = await findUserByName(ctx.db, input.username);
+  if (!user || !user.password_hash || !user.is_active) {
+    dummyHash ??= hashPassword("not-a-real-password-at-all");
+    await verify(await dummyHash, input.password).catch(() => false);
+    await appendAudit(ctx.db, ctx, {
+      action: "login-failed",
+      entityType: "user",
+      entityId: input.username,
+      siteId: null,
+    });
+    throw badLogin();
+  }
+  if (!(await verify(user.password_hash, input.password))) {
+    await appendAudit(ctx.db, ctx, {
+      action: "login-failed",
+      entityType: "user",
+      entityId: user.id,
+      siteId: null,
+    });
+    throw badLogin();
+  }
+  const sessionToken = randomSecret();
+  const csrfToken = randomSecret();
+  const now = ctx.now();
+  const expiresAt = new Date(now.getTime() + SESSION_MAX_MS);
+  await insertSession(ctx.db, {
+    token_hash: digest(sessionToken),
+    user_id: user.id,
+    csrf_token: csrfToken,
+    created_at: now,
+    last_seen_at: now,
+    expires_at: expiresAt,
+  });
+  const actor = await actorFor(ctx.db, user.id, user.username);
+  await appendAudit(
+    ctx.db,
+    { ...ctx, actor },
+    { action: "login", entityType: "user", entityId: user.id, siteId: null },
+  );
+  return { sessionToken, csrfToken, actor, expiresAt };
+}
+
+export interface SessionInfo {
+  actor: Actor;
+  csrfToken: string;
+  displayName: string;
+}
+
+/** The live session for a cookie value, or null when unknown, revoked, idle too long or too old. */
+export async function resolveSession(db: Kysely<DB>, token: string, now: Date): Promise<SessionInfo | null> {
+  const hash = digest(token);
+  const session = await findSession(db, hash);
+  if (!session || session.revoked_at) return null;
+  const t = now.getTime();
+  if (t >= session.expires_at.getTime() || t - session.last_seen_at.getTime() >= SESSION_IDLE_MS) return null;
+  const user = await findUser(db, session.user_id);
+  if (!user || !user.is_active) return null;
+  if (t - session.last_seen_at.getTime() >= TOUCH_EVERY_MS) await touchSession(db, hash, now);
+  return {
+    actor: await actorFor(db, user.id, user.username),
+    csrfToken: session.csrf_token,
+    displayName: user.display_name,
+  };
+}
+
+export async function logout(ctx: ServiceContext, token: string): Promise<void> {
+  await revokeSession(ctx.db, digest(token), ctx.now());
+  await appendAudit(ctx.db, ctx, {
+    action: "logout",
+    entityType: "user",
+    entityId: ctx.actor.userId,
+    siteId: null,
+  });
+}
+
+export async function createApiToken(ctx: ServiceContext, username: string, label: string): Promise<string> {
+  const user = await findUserByName(ctx.db, username);
+  if (!user || !user.is_active) throw new DomainError("not-found", `No active user ${username}.`);
+  const token = `${API_TOKEN_PREFIX}${randomSecret()}`;
+  const id = uuidv7();
+  await insertApiToken(ctx.db, {
+    id,
+    user_id: user.id,
+    token_hash: digest(token),
+    label,
+    created_at: ctx.now(),
+  });
+  await appendAudit(ctx.db, ctx, {
+    action: "token-create",
+    entityType: "api-token",
+    entityId: id,
+    siteId: null,
+    after: { user: username, label },
+  });
+  return token;
+}
+
+export async function resolveApiToken(db: Kysely<DB>, token: string, now: Date): Promise<Actor | null> {
+  if (!token.startsWith(API_TOKEN_PREFIX)) return null;
+  const row = await findApiToken(db, digest(token));
+  if (!row || row.revoked_at) return null;
+  const user = await findUser(db, row.user_id);
+  if (!user || !user.is_active) return null;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS)
+    await touchApiToken(db, row.id, now);
+  return actorFor(db, user.id, user.username);
+}

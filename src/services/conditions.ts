@@ -1,0 +1,125 @@
+import { v7 as uuidv7 } from "uuid";
+import { notFound } from "../domain/errors.ts";
+import { ConditionCreate, ConditionUpdate } from "../domain/schemas/clinical.ts";
+import { insertCondition, listPatientRecords } from "../store/clinical-records.ts";
+import type { ConditionRow } from "../store/schema.ts";
+import { findById } from "../store/versioned.ts";
+import { readableSites, requireAt } from "./access.ts";
+import { appendAudit } from "./audit.ts";
+import { inTransaction, type ServiceContext } from "./context.ts";
+import { decodeCursor, type Page, toPage } from "./pagination.ts";
+import { expectedVersion, loadPatientFor } from "./patients.ts";
+import { defined, updateRecord } from "./records.ts";
+import { parseInput } from "./validate.ts";
+
+export interface ConditionDto extends Record<string, unknown> {
+  id: string;
+  patientId: string;
+  codeSystem: string;
+  code: string;
+  display: string;
+  onsetDate: string | null;
+  abatementDate: string | null;
+  clinicalStatus: string;
+  note: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const toDto = (r: ConditionRow): ConditionDto => ({
+  id: r.id,
+  patientId: r.patient_id,
+  codeSystem: r.code_system,
+  code: r.code,
+  display: r.display,
+  onsetDate: r.onset_date,
+  abatementDate: r.abatement_date,
+  clinicalStatus: r.clinical_status,
+  note: r.note,
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+export async function createCondition(ctx: ServiceContext, raw: unknown): Promise<ConditionDto> {
+  const input = parseInput(ConditionCreate, raw);
+  const patient = await loadPatientFor(ctx, input.patientId, "clinical:write");
+  return inTransaction(ctx, async (db) => {
+    const now = ctx.now();
+    const row = await insertCondition(db, {
+      id: uuidv7(),
+      patient_id: patient.id,
+      site_id: patient.site_id,
+      code_system: input.codeSystem,
+      code: input.code,
+      display: input.display,
+      onset_date: input.onsetDate ?? null,
+      abatement_date: input.abatementDate ?? null,
+      clinical_status: input.clinicalStatus,
+      note: input.note ?? null,
+      created_at: now,
+      created_by: ctx.actor.userId,
+      updated_at: now,
+    });
+    const dto = toDto(row);
+    await appendAudit(db, ctx, {
+      action: "create",
+      entityType: "condition",
+      entityId: row.id,
+      siteId: row.site_id,
+      after: dto,
+    });
+    return dto;
+  });
+}
+
+export async function getCondition(ctx: ServiceContext, id: string): Promise<ConditionDto> {
+  const row = await findById(ctx.db, "conditions", id);
+  if (!row) throw notFound("condition", id);
+  requireAt(ctx.actor, row.site_id, "clinical:read", "condition", id);
+  return toDto(row);
+}
+
+export async function listConditions(
+  ctx: ServiceContext,
+  q: { patientId?: string; limit: number; cursor?: string },
+): Promise<Page<ConditionDto>> {
+  if (q.patientId) await loadPatientFor(ctx, q.patientId, "clinical:read");
+  const siteIds = readableSites(ctx.actor, "clinical:read");
+  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const rows = await listPatientRecords(ctx.db, "conditions", {
+    siteIds,
+    patientId: q.patientId,
+    after,
+    limit: q.limit,
+  });
+  return toPage(rows, q.limit, (r) => [r.id], toDto);
+}
+
+export async function updateCondition(
+  ctx: ServiceContext,
+  id: string,
+  raw: unknown,
+  ifMatch?: number,
+): Promise<ConditionDto> {
+  const input = parseInput(ConditionUpdate, raw);
+  return updateRecord(ctx, {
+    table: "conditions",
+    entity: "condition",
+    id,
+    permission: "clinical:write",
+    siteOf: (r) => r.site_id as string,
+    toDto,
+    changes: () =>
+      defined({
+        display: input.display,
+        onset_date: input.onsetDate,
+        abatement_date: input.abatementDate,
+        clinical_status: input.clinicalStatus,
+        note: input.note,
+      }),
+    expected: expectedVersion(ifMatch, input.version),
+    reason: input.reason,
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * What every use case receives: the database, who is acting, and the clock. Passing the clock in
+ * keeps session-expiry and audit times testable without sleeping.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { Role } from "../domain/roles.ts";
+import type { DB } from "../store/schema.ts";
+
+export interface SiteMembership {
+  siteId: string;
+  role: Role;
+}
+
+/** The reserved user (migration 0001) that system actions are attributed to. */
+export const SYSTEM_USER_ID = "00000000-0000-7000-8000-000000000000";
+
+export interface Actor {
+  userId: string;
+  username: string;
+  memberships: SiteMembership[];
+}
+
+export interface ServiceContext {
+  db: Kysely<DB>;
+  actor: Actor;
+  now: () => Date;
+  requestId?: string;
+}
+
+export const systemActor = (memberships: SiteMembership[] = []): Actor => ({
+  userId: SYSTEM_USER_ID,
+  username: "system",
+  memberships,
+});
+
+/**
+ * Runs `fn` in one transaction: the write and its audit record commit together or not at all.
+ * Inside an existing transaction (the demo loader batches many use cases) it joins that one.
+ */
+export async function inTransaction<T>(
+  ctx: ServiceContext,
+  fn: (trx: Transaction<DB> | Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx.db);
+  return ctx.db.transaction().execute((trx) => fn(trx));
+}
+
+/** A context whose queries run inside `trx`. */
+export const within = (ctx: ServiceContext, trx: Kysely<DB>): ServiceContext => ({ ...ctx, db: trx });

@@ -1,0 +1,178 @@
+/**
+ * Enrolment of a patient in a study arm and dose level, with consent. The infusion date recorded
+ * here is study day 0 until the vein-to-vein workflow records infusions itself.
+ */
+import { v7 as uuidv7 } from "uuid";
+import { DomainError, type Issue, notFound, validationError } from "../domain/errors.ts";
+import { EnrolmentCreate, EnrolmentUpdate } from "../domain/schemas/study.ts";
+import type { EnrolmentRow, StudyArm } from "../store/schema.ts";
+import { insertEnrolment, listEnrolments as listEnrolmentRows } from "../store/studies.ts";
+import { findById } from "../store/versioned.ts";
+import { readableSites, requireAt } from "./access.ts";
+import { appendAudit } from "./audit.ts";
+import { inTransaction, type ServiceContext } from "./context.ts";
+import { decodeCursor, type Page, toPage } from "./pagination.ts";
+import { expectedVersion, loadPatientFor } from "./patients.ts";
+import { defined, updateRecord } from "./records.ts";
+import { loadStudyFor } from "./studies.ts";
+import { parseInput } from "./validate.ts";
+
+export interface EnrolmentDto extends Record<string, unknown> {
+  id: string;
+  patientId: string;
+  studyId: string;
+  siteId: string;
+  armCode: string;
+  doseLevelCode: string | null;
+  consentDate: string;
+  consentVersion: string;
+  enrolledOn: string | null;
+  infusionDate: string | null;
+  status: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const toDto = (r: EnrolmentRow): EnrolmentDto => ({
+  id: r.id,
+  patientId: r.patient_id,
+  studyId: r.study_id,
+  siteId: r.site_id,
+  armCode: r.arm_code,
+  doseLevelCode: r.dose_level_code,
+  consentDate: r.consent_date,
+  consentVersion: r.consent_version,
+  enrolledOn: r.enrolled_on,
+  infusionDate: r.infusion_date,
+  status: r.status,
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** The arm must exist in the study, and the dose level in that arm. */
+function checkArm(arms: StudyArm[], armCode: string, doseLevelCode: string | null | undefined): Issue[] {
+  const arm = arms.find((a) => a.code === armCode);
+  if (!arm)
+    return [
+      {
+        path: "/armCode",
+        message: `The study has no arm ${armCode} (arms: ${arms.map((a) => a.code).join(", ")})`,
+      },
+    ];
+  if (doseLevelCode && !arm.doseLevels.some((d) => d.code === doseLevelCode))
+    return [{ path: "/doseLevelCode", message: `Arm ${armCode} has no dose level ${doseLevelCode}` }];
+  return [];
+}
+
+export async function enrolPatient(ctx: ServiceContext, raw: unknown): Promise<EnrolmentDto> {
+  const input = parseInput(EnrolmentCreate, raw);
+  const patient = await loadPatientFor(ctx, input.patientId, "enrolment:write");
+  const { study, siteIds } = await loadStudyFor(ctx, input.studyId, "study:read");
+  if (!siteIds.includes(patient.site_id))
+    throw new DomainError("rule-violation", "The patient's site does not take part in this study.", [
+      { path: "/studyId", message: "study not open at the patient's site" },
+    ]);
+  const issues = checkArm(study.arms, input.armCode, input.doseLevelCode);
+  if (issues.length) throw validationError(issues);
+  return inTransaction(ctx, async (db) => {
+    const existing = await db
+      .selectFrom("enrolments")
+      .select("id")
+      .where("patient_id", "=", patient.id)
+      .where("study_id", "=", study.id)
+      .executeTakeFirst();
+    if (existing)
+      throw new DomainError("conflict", "The patient is already enrolled in this study.", [], {
+        enrolmentId: existing.id,
+      });
+    const now = ctx.now();
+    const row = await insertEnrolment(db, {
+      id: uuidv7(),
+      patient_id: patient.id,
+      study_id: study.id,
+      site_id: patient.site_id,
+      arm_code: input.armCode,
+      dose_level_code: input.doseLevelCode ?? null,
+      consent_date: input.consentDate,
+      consent_version: input.consentVersion,
+      enrolled_on: input.enrolledOn ?? null,
+      infusion_date: input.infusionDate ?? null,
+      status: input.status,
+      created_at: now,
+      created_by: ctx.actor.userId,
+      updated_at: now,
+    });
+    const dto = toDto(row);
+    await appendAudit(db, ctx, {
+      action: "create",
+      entityType: "enrolment",
+      entityId: row.id,
+      siteId: row.site_id,
+      after: dto,
+    });
+    return dto;
+  });
+}
+
+export async function getEnrolment(ctx: ServiceContext, id: string): Promise<EnrolmentDto> {
+  const row = await findById(ctx.db, "enrolments", id);
+  if (!row) throw notFound("enrolment", id);
+  requireAt(ctx.actor, row.site_id, "enrolment:read", "enrolment", id);
+  return toDto(row);
+}
+
+export async function listEnrolments(
+  ctx: ServiceContext,
+  q: { patientId?: string; studyId?: string; limit: number; cursor?: string },
+): Promise<Page<EnrolmentDto>> {
+  if (q.patientId) await loadPatientFor(ctx, q.patientId, "enrolment:read");
+  const siteIds = readableSites(ctx.actor, "enrolment:read");
+  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const rows = await listEnrolmentRows(ctx.db, {
+    siteIds,
+    patientId: q.patientId,
+    studyId: q.studyId,
+    after,
+    limit: q.limit,
+  });
+  return toPage(rows, q.limit, (r) => [r.id], toDto);
+}
+
+export async function updateEnrolment(
+  ctx: ServiceContext,
+  id: string,
+  raw: unknown,
+  ifMatch?: number,
+): Promise<EnrolmentDto> {
+  const input = parseInput(EnrolmentUpdate, raw);
+  return updateRecord(ctx, {
+    table: "enrolments",
+    entity: "enrolment",
+    id,
+    permission: "enrolment:write",
+    siteOf: (r) => r.site_id as string,
+    toDto,
+    changes: async (current: EnrolmentRow) => {
+      const study = await findById(ctx.db, "studies", current.study_id);
+      const armCode = input.armCode ?? current.arm_code;
+      const dose = input.doseLevelCode !== undefined ? input.doseLevelCode : current.dose_level_code;
+      const issues = checkArm(study!.arms, armCode, dose);
+      const infusion = input.infusionDate !== undefined ? input.infusionDate : current.infusion_date;
+      if (infusion && infusion < current.consent_date)
+        issues.push({ path: "/infusionDate", message: "Infusion cannot precede consent" });
+      if (issues.length) throw validationError(issues);
+      return defined({
+        arm_code: input.armCode,
+        dose_level_code: input.doseLevelCode,
+        consent_version: input.consentVersion,
+        enrolled_on: input.enrolledOn,
+        infusion_date: input.infusionDate,
+        status: input.status,
+      });
+    },
+    expected: expectedVersion(ifMatch, input.version),
+    reason: input.reason,
+  });
+}

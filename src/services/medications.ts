@@ -1,0 +1,147 @@
+import { v7 as uuidv7 } from "uuid";
+import { notFound, validationError } from "../domain/errors.ts";
+import { MedicationCreate, MedicationUpdate } from "../domain/schemas/clinical.ts";
+import { insertMedication, listPatientRecords } from "../store/clinical-records.ts";
+import type { MedicationRow } from "../store/schema.ts";
+import { findById } from "../store/versioned.ts";
+import { readableSites, requireAt } from "./access.ts";
+import { appendAudit } from "./audit.ts";
+import { inTransaction, type ServiceContext } from "./context.ts";
+import { decodeCursor, type Page, toPage } from "./pagination.ts";
+import { expectedVersion, loadPatientFor } from "./patients.ts";
+import { defined, updateRecord } from "./records.ts";
+import { parseInput } from "./validate.ts";
+
+export interface MedicationDto extends Record<string, unknown> {
+  id: string;
+  patientId: string;
+  drug: string;
+  drugCodeSystem: string | null;
+  drugCode: string | null;
+  doseValue: number | null;
+  doseUnit: string | null;
+  route: string | null;
+  frequency: string | null;
+  startDate: string;
+  stopDate: string | null;
+  indication: string | null;
+  status: string;
+  note: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const toDto = (r: MedicationRow): MedicationDto => ({
+  id: r.id,
+  patientId: r.patient_id,
+  drug: r.drug,
+  drugCodeSystem: r.drug_code_system,
+  drugCode: r.drug_code,
+  doseValue: r.dose_value,
+  doseUnit: r.dose_unit,
+  route: r.route,
+  frequency: r.frequency,
+  startDate: r.start_date,
+  stopDate: r.stop_date,
+  indication: r.indication,
+  status: r.status,
+  note: r.note,
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+export async function recordMedication(ctx: ServiceContext, raw: unknown): Promise<MedicationDto> {
+  const input = parseInput(MedicationCreate, raw);
+  const patient = await loadPatientFor(ctx, input.patientId, "clinical:write");
+  return inTransaction(ctx, async (db) => {
+    const now = ctx.now();
+    const row = await insertMedication(db, {
+      id: uuidv7(),
+      patient_id: patient.id,
+      site_id: patient.site_id,
+      drug: input.drug,
+      drug_code_system: input.drugCodeSystem ?? null,
+      drug_code: input.drugCode ?? null,
+      dose_value: input.doseValue ?? null,
+      dose_unit: input.doseUnit ?? null,
+      route: input.route ?? null,
+      frequency: input.frequency ?? null,
+      start_date: input.startDate,
+      stop_date: input.stopDate ?? null,
+      indication: input.indication ?? null,
+      status: input.status,
+      note: input.note ?? null,
+      created_at: now,
+      created_by: ctx.actor.userId,
+      updated_at: now,
+    });
+    const dto = toDto(row);
+    await appendAudit(db, ctx, {
+      action: "create",
+      entityType: "medication",
+      entityId: row.id,
+      siteId: row.site_id,
+      after: dto,
+    });
+    return dto;
+  });
+}
+
+export async function getMedication(ctx: ServiceContext, id: string): Promise<MedicationDto> {
+  const row = await findById(ctx.db, "medications", id);
+  if (!row) throw notFound("medication", id);
+  requireAt(ctx.actor, row.site_id, "clinical:read", "medication", id);
+  return toDto(row);
+}
+
+export async function listMedications(
+  ctx: ServiceContext,
+  q: { patientId?: string; limit: number; cursor?: string },
+): Promise<Page<MedicationDto>> {
+  if (q.patientId) await loadPatientFor(ctx, q.patientId, "clinical:read");
+  const siteIds = readableSites(ctx.actor, "clinical:read");
+  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const rows = await listPatientRecords(ctx.db, "medications", {
+    siteIds,
+    patientId: q.patientId,
+    after,
+    limit: q.limit,
+  });
+  return toPage(rows, q.limit, (r) => [r.id], toDto);
+}
+
+export async function updateMedication(
+  ctx: ServiceContext,
+  id: string,
+  raw: unknown,
+  ifMatch?: number,
+): Promise<MedicationDto> {
+  const input = parseInput(MedicationUpdate, raw);
+  return updateRecord(ctx, {
+    table: "medications",
+    entity: "medication",
+    id,
+    permission: "clinical:write",
+    siteOf: (r) => r.site_id as string,
+    toDto,
+    changes: (current: MedicationRow) => {
+      if (input.stopDate && input.stopDate < current.start_date)
+        throw validationError([
+          { path: "/stopDate", message: `stopDate is before startDate ${current.start_date}` },
+        ]);
+      return defined({
+        dose_value: input.doseValue,
+        dose_unit: input.doseUnit,
+        route: input.route,
+        frequency: input.frequency,
+        stop_date: input.stopDate,
+        status: input.status,
+        note: input.note,
+      });
+    },
+    expected: expectedVersion(ifMatch, input.version),
+    reason: input.reason,
+  });
+}

@@ -1,0 +1,266 @@
+/**
+ * Patients (the pseudonymous study record) and their identity, kept apart. Identity is readable
+ * only by investigators and coordinators of the patient's site, and every read is audited as
+ * `read-identity`, so the question "who looked her up?" always has an answer.
+ */
+import { v7 as uuidv7 } from "uuid";
+import { DomainError, notFound } from "../domain/errors.ts";
+import type { Permission } from "../domain/roles.ts";
+import { IdentityUpdate, PatientCreate, PatientUpdate } from "../domain/schemas/patient.ts";
+import { formatSubjectCode } from "../domain/subject-code.ts";
+import {
+  findIdentity,
+  insertIdentity,
+  insertPatient,
+  listPatients as listPatientRows,
+  updateIdentity as updateIdentityRow,
+} from "../store/patients.ts";
+import type { IdentityRow, PatientRow } from "../store/schema.ts";
+import { findSite, nextSubjectSequence } from "../store/sites.ts";
+import { findById } from "../store/versioned.ts";
+import { checkVersion, type ExpectedVersion, readableSites, requireAt } from "./access.ts";
+import { appendAudit, changedFields } from "./audit.ts";
+import { inTransaction, type ServiceContext } from "./context.ts";
+import { decodeCursor, type Page, toPage } from "./pagination.ts";
+import { defined, updateRecord } from "./records.ts";
+import { parseInput } from "./validate.ts";
+
+export interface PatientDto extends Record<string, unknown> {
+  id: string;
+  siteId: string;
+  subjectCode: string;
+  birthYear: number;
+  sex: string;
+  isSynthetic: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IdentityDto extends Record<string, unknown> {
+  patientId: string;
+  familyName: string;
+  givenName: string;
+  sex: string;
+  birthDate: string;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  homeRegion: string | null;
+  nationalId: string | null;
+  version: number;
+}
+
+export const patientDto = (r: PatientRow): PatientDto => ({
+  id: r.id,
+  siteId: r.site_id,
+  subjectCode: r.subject_code,
+  birthYear: r.birth_year,
+  sex: r.sex,
+  isSynthetic: r.is_synthetic,
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+const identityDto = (r: IdentityRow): IdentityDto => ({
+  patientId: r.patient_id,
+  familyName: r.family_name,
+  givenName: r.given_name,
+  sex: r.sex,
+  birthDate: r.birth_date,
+  phone: r.phone,
+  email: r.email,
+  address: r.address,
+  homeRegion: r.home_region,
+  nationalId: r.national_id,
+  version: r.version,
+});
+
+/** Loads a patient the actor may act on with `permission`; 404 when invisible, 403 when the role is short. */
+export async function loadPatientFor(
+  ctx: ServiceContext,
+  patientId: string,
+  permission: Permission,
+): Promise<PatientRow> {
+  const row = await findById(ctx.db, "patients", patientId);
+  if (!row) throw notFound("patient", patientId);
+  requireAt(ctx.actor, row.site_id, permission, "patient", patientId);
+  return row;
+}
+
+export async function createPatient(ctx: ServiceContext, raw: unknown): Promise<PatientDto> {
+  const input = parseInput(PatientCreate, raw);
+  requireAt(ctx.actor, input.siteId, "patient:write", "site", input.siteId);
+  if (input.identity) requireAt(ctx.actor, input.siteId, "identity:write", "site", input.siteId);
+  return inTransaction(ctx, async (db) => {
+    const site = await findSite(db, input.siteId);
+    if (!site) throw notFound("site", input.siteId);
+    const subjectCode =
+      input.subjectCode ?? formatSubjectCode(site.code, await nextSubjectSequence(db, site.id));
+    const clash = await db
+      .selectFrom("patients")
+      .select("id")
+      .where("site_id", "=", site.id)
+      .where("subject_code", "=", subjectCode)
+      .executeTakeFirst();
+    if (clash)
+      throw new DomainError("conflict", `Subject code ${subjectCode} is already used at ${site.code}.`, [
+        { path: "/subjectCode", message: "already in use" },
+      ]);
+    const now = ctx.now();
+    const row = await insertPatient(db, {
+      id: uuidv7(),
+      site_id: site.id,
+      subject_code: subjectCode,
+      birth_year: input.birthYear,
+      sex: input.sex,
+      is_synthetic: input.isSynthetic,
+      created_at: now,
+      created_by: ctx.actor.userId,
+      updated_at: now,
+    });
+    const dto = patientDto(row);
+    await appendAudit(db, ctx, {
+      action: "create",
+      entityType: "patient",
+      entityId: row.id,
+      siteId: site.id,
+      after: dto,
+    });
+    if (input.identity) {
+      const id = input.identity;
+      await insertIdentity(db, {
+        patient_id: row.id,
+        family_name: id.familyName,
+        given_name: id.givenName,
+        sex: id.sex,
+        birth_date: id.birthDate,
+        phone: id.phone ?? null,
+        email: id.email ?? null,
+        address: id.address ?? null,
+        home_region: id.homeRegion ?? null,
+        national_id: id.nationalId ?? null,
+        created_at: now,
+        updated_at: now,
+      });
+      // The audit row records that identity was created, not its content: the audit trail is
+      // readable by monitors, who must not see identity.
+      await appendAudit(db, ctx, {
+        action: "create",
+        entityType: "patient-identity",
+        entityId: row.id,
+        siteId: site.id,
+        after: { fields: Object.keys(defined(id)) },
+      });
+    }
+    return dto;
+  });
+}
+
+export async function getPatient(ctx: ServiceContext, id: string): Promise<PatientDto> {
+  return patientDto(await loadPatientFor(ctx, id, "patient:read"));
+}
+
+export async function listPatients(
+  ctx: ServiceContext,
+  q: { siteId?: string; subjectCode?: string; limit: number; cursor?: string },
+): Promise<Page<PatientDto>> {
+  const siteIds = readableSites(ctx.actor, "patient:read", q.siteId);
+  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const rows = await listPatientRows(ctx.db, { siteIds, subjectCode: q.subjectCode, after, limit: q.limit });
+  return toPage(rows, q.limit, (r) => [r.id], patientDto);
+}
+
+export async function updatePatient(
+  ctx: ServiceContext,
+  id: string,
+  raw: unknown,
+  ifMatch?: number,
+): Promise<PatientDto> {
+  const input = parseInput(PatientUpdate, raw);
+  return updateRecord(ctx, {
+    table: "patients",
+    entity: "patient",
+    id,
+    permission: "patient:write",
+    siteOf: (r) => r.site_id as string,
+    toDto: patientDto,
+    changes: () => defined({ birth_year: input.birthYear, sex: input.sex }),
+    expected: expectedVersion(ifMatch, input.version),
+    reason: input.reason,
+  });
+}
+
+/** If-Match wins over a body version; both absent means "not given". */
+export function expectedVersion(
+  ifMatch: number | undefined,
+  bodyVersion: number | undefined,
+): ExpectedVersion | undefined {
+  if (ifMatch !== undefined) return { version: ifMatch, source: "if-match" };
+  if (bodyVersion !== undefined) return { version: bodyVersion, source: "body" };
+  return undefined;
+}
+
+export async function readIdentity(ctx: ServiceContext, patientId: string): Promise<IdentityDto> {
+  const patient = await loadPatientFor(ctx, patientId, "identity:read");
+  return inTransaction(ctx, async (db) => {
+    const row = await findIdentity(db, patientId);
+    if (!row) throw notFound("identity of patient", patientId);
+    await appendAudit(db, ctx, {
+      action: "read-identity",
+      entityType: "patient-identity",
+      entityId: patientId,
+      siteId: patient.site_id,
+    });
+    return identityDto(row);
+  });
+}
+
+export async function updateIdentity(
+  ctx: ServiceContext,
+  patientId: string,
+  raw: unknown,
+  ifMatch?: number,
+): Promise<IdentityDto> {
+  const input = parseInput(IdentityUpdate, raw);
+  const patient = await loadPatientFor(ctx, patientId, "identity:write");
+  return inTransaction(ctx, async (db) => {
+    const row = await findIdentity(db, patientId);
+    if (!row) throw notFound("identity of patient", patientId);
+    checkVersion(row.version, expectedVersion(ifMatch, input.version));
+    const updated = await updateIdentityRow(
+      db,
+      patientId,
+      row.version,
+      defined({
+        family_name: input.familyName,
+        given_name: input.givenName,
+        sex: input.sex,
+        birth_date: input.birthDate,
+        phone: input.phone,
+        email: input.email,
+        address: input.address,
+        home_region: input.homeRegion,
+        national_id: input.nationalId,
+      }),
+      ctx.now(),
+    );
+    if (!updated)
+      throw new DomainError(
+        "conflict",
+        "The identity changed while you were saving it. Nothing was written.",
+      );
+    const diff = changedFields(identityDto(row), identityDto(updated));
+    await appendAudit(db, ctx, {
+      action: "update",
+      entityType: "patient-identity",
+      entityId: patientId,
+      siteId: patient.site_id,
+      // names of changed fields only: values stay out of the monitor-readable trail
+      after: { fields: Object.keys(diff.after) },
+      reason: input.reason,
+    });
+    return identityDto(updated);
+  });
+}

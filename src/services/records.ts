@@ -1,0 +1,62 @@
+/**
+ * The update path shared by every versioned record: load, authorize, check the version, apply the
+ * changes, and audit the before/after difference with the reason, all in one transaction.
+ */
+import { DomainError, notFound } from "../domain/errors.ts";
+import type { Permission } from "../domain/roles.ts";
+import { findById, updateVersioned, type VersionedTable } from "../store/versioned.ts";
+import { checkVersion, type ExpectedVersion, requireAt } from "./access.ts";
+import { appendAudit, changedFields } from "./audit.ts";
+import { inTransaction, type ServiceContext } from "./context.ts";
+
+export interface UpdateSpec<T extends VersionedTable, Dto extends Record<string, unknown>> {
+  table: T;
+  entity: string;
+  id: string;
+  permission: Permission;
+  /** site that owns the row (rows without site_id, e.g. studies, resolve it themselves) */
+  siteOf: (row: Record<string, unknown>) => string | Promise<string>;
+  toDto: (row: never) => Dto;
+  /** column changes; may throw DomainError after seeing the current row */
+  changes: (current: never) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  expected: ExpectedVersion | undefined;
+  reason: string;
+}
+
+export async function updateRecord<T extends VersionedTable, Dto extends Record<string, unknown>>(
+  ctx: ServiceContext,
+  spec: UpdateSpec<T, Dto>,
+): Promise<Dto> {
+  return inTransaction(ctx, async (db) => {
+    const row = (await findById(db, spec.table, spec.id)) as Record<string, unknown> | undefined;
+    if (!row) throw notFound(spec.entity, spec.id);
+    const siteId = await spec.siteOf(row);
+    requireAt(ctx.actor, siteId, spec.permission, spec.entity, spec.id);
+    checkVersion(row.version as number, spec.expected);
+    const changes = await spec.changes(row as never);
+    const updated = await updateVersioned(db, spec.table, spec.id, row.version as number, changes, ctx.now());
+    if (!updated)
+      throw new DomainError(
+        "conflict",
+        "The record changed while you were saving it. Nothing was written; reload and retry.",
+      );
+    const before = spec.toDto(row as never);
+    const after = spec.toDto(updated as never);
+    const diff = changedFields(before, after);
+    await appendAudit(db, ctx, {
+      action: "update",
+      entityType: spec.entity,
+      entityId: spec.id,
+      siteId,
+      before: diff.before,
+      after: diff.after,
+      reason: spec.reason,
+    });
+    return after;
+  });
+}
+
+/** Drops keys whose value is undefined so a PATCH changes only what it names. */
+export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,83 @@
+/**
+ * A patient's timeline: everything recorded, in time order, with the study day once there is an
+ * infusion (day 0 = infusion day in the site's time zone; see domain/study-day.ts).
+ */
+import { z } from "zod";
+import { studyDay } from "../domain/study-day.ts";
+import { findSite } from "../store/sites.ts";
+import { infusionDate } from "../store/studies.ts";
+import { timelineRows } from "../store/timeline.ts";
+import type { ServiceContext } from "./context.ts";
+import { decodeCursor, type Page, toPage } from "./pagination.ts";
+import { loadPatientFor } from "./patients.ts";
+
+export const TIMELINE_KINDS = [
+  "condition",
+  "condition-resolved",
+  "medication-start",
+  "medication-stop",
+  "observation",
+  "event",
+  "consent",
+  "enrolment",
+  "infusion",
+] as const;
+
+export const TimelineItem = z.object({
+  kind: z.enum(TIMELINE_KINDS),
+  id: z.string(),
+  at: z.string(),
+  date: z.string(),
+  studyDay: z.number().int().nullable(),
+  summary: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type TimelineItem = z.infer<typeof TimelineItem>;
+
+export interface Timeline extends Page<TimelineItem> {
+  patientId: string;
+  subjectCode: string;
+  infusionDate: string | null;
+  timeZone: string;
+}
+
+export async function patientTimeline(
+  ctx: ServiceContext,
+  patientId: string,
+  q: { from?: string; to?: string; kinds?: string[]; limit: number; cursor?: string },
+): Promise<Timeline> {
+  const patient = await loadPatientFor(ctx, patientId, "clinical:read");
+  const site = (await findSite(ctx.db, patient.site_id))!;
+  const day0 = await infusionDate(ctx.db, patientId);
+  const after = decodeCursor(q.cursor, 3) as [string, string, string] | null;
+  const rows = await timelineRows(ctx.db, {
+    patientId,
+    timeZone: site.time_zone,
+    from: q.from,
+    to: q.to,
+    kinds: q.kinds,
+    after: after ?? undefined,
+    limit: q.limit,
+  });
+  const page = toPage(
+    rows,
+    q.limit,
+    (r) => [new Date(r.at).toISOString(), r.kind, r.ref_id],
+    (r): TimelineItem => ({
+      kind: r.kind as TimelineItem["kind"],
+      id: r.ref_id,
+      at: new Date(r.at).toISOString(),
+      date: r.local_date,
+      studyDay: day0 ? studyDay(r.local_date, day0) : null,
+      summary: r.summary,
+      detail: r.detail,
+    }),
+  );
+  return {
+    ...page,
+    patientId,
+    subjectCode: patient.subject_code,
+    infusionDate: day0,
+    timeZone: site.time_zone,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Queries over the patient-scoped clinical tables: conditions, observations, medications and
+ * clinical events. Lists are keyset-paginated on the indexes declared in 0001_foundation.sql.
+ */
+import type { Kysely } from "kysely";
+import type { DB, Insertable, NewObservation } from "./schema.ts";
+
+export async function insertObservations(db: Kysely<DB>, rows: NewObservation[]) {
+  const out = [];
+  // 20 columns a row: 2,000 rows stay well under the 65,535 bind-parameter limit.
+  for (let i = 0; i < rows.length; i += 2000)
+    out.push(
+      ...(await db
+        .insertInto("observations")
+        .values(rows.slice(i, i + 2000))
+        .returningAll()
+        .execute()),
+    );
+  return out;
+}
+
+export interface ObservationFilter {
+  siteIds: string[];
+  patientId?: string;
+  code?: string;
+  from?: string;
+  to?: string;
+  includeErrors: boolean;
+  /** keyset: (effective_at, id) of the last row seen */
+  after?: [string, string];
+  limit: number;
+}
+
+export function listObservations(db: Kysely<DB>, f: ObservationFilter) {
+  let q = db
+    .selectFrom("observations")
+    .selectAll()
+    .where("site_id", "in", f.siteIds)
+    .orderBy("effective_at")
+    .orderBy("id")
+    .limit(f.limit + 1);
+  if (f.patientId) q = q.where("patient_id", "=", f.patientId);
+  if (f.code) q = q.where("code", "=", f.code);
+  if (f.from) q = q.where("effective_at", ">=", new Date(f.from));
+  if (f.to) q = q.where("effective_at", "<", new Date(f.to));
+  if (!f.includeErrors) q = q.where("status", "<>", "entered-in-error");
+  if (f.after) {
+    const [iso, id] = f.after;
+    const t = new Date(iso);
+    q = q.where((eb) =>
+      eb.or([eb("effective_at", ">", t), eb.and([eb("effective_at", "=", t), eb("id", ">", id)])]),
+    );
+  }
+  return q.execute();
+}
+
+export const insertCondition = (db: Kysely<DB>, row: Insertable<DB["conditions"]>) =>
+  db.insertInto("conditions").values(row).returningAll().executeTakeFirstOrThrow();
+
+export const insertMedication = (db: Kysely<DB>, row: Insertable<DB["medications"]>) =>
+  db.insertInto("medications").values(row).returningAll().executeTakeFirstOrThrow();
+
+export const insertClinicalEvent = (db: Kysely<DB>, row: Insertable<DB["clinical_events"]>) =>
+  db.insertInto("clinical_events").values(row).returningAll().executeTakeFirstOrThrow();
+
+type SimpleTable = "conditions" | "medications" | "clinical_events";
+
+/** Lists one patient-scoped table for the given sites, keyset by id (UUIDv7: creation order). */
+export function listPatientRecords<T extends SimpleTable>(
+  db: Kysely<DB>,
+  table: T,
+  f: { siteIds: string[]; patientId?: string; after?: string; limit: number },
+) {
+  // biome-ignore lint/suspicious/noExplicitAny: generic table name, rows typed by the caller.
+  let q = (db as Kysely<any>)
+    .selectFrom(table)
+    .selectAll()
+    .where("site_id", "in", f.siteIds)
+    .orderBy("id")
+    .limit(f.limit + 1);
+  if (f.patientId) q = q.where("patient_id", "=", f.patientId);
+  if (f.after) q = q.where("id", ">", f.after);
+  return q.execute() as Promise<import("kysely").Selectable<DB[T]>[]>;
+}

@@ -1,0 +1,81 @@
+import type { Kysely } from "kysely";
+import type { DB, Insertable, UsersTable } from "./schema.ts";
+
+export const insertUser = (db: Kysely<DB>, row: Insertable<UsersTable>) =>
+  db.insertInto("users").values(row).returningAll().executeTakeFirstOrThrow();
+
+export const findUserByName = (db: Kysely<DB>, username: string) =>
+  db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
+
+export const findUser = (db: Kysely<DB>, id: string) =>
+  db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+
+export const listMemberships = (db: Kysely<DB>, userId: string) =>
+  db.selectFrom("memberships").select(["site_id", "role"]).where("user_id", "=", userId).execute();
+
+export const insertMemberships = (
+  db: Kysely<DB>,
+  rows: { user_id: string; site_id: string; role: string; created_at: Date }[],
+) =>
+  rows.length === 0
+    ? Promise.resolve()
+    : db
+        .insertInto("memberships")
+        .values(rows)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+
+export const listUsersAtSites = (db: Kysely<DB>, siteIds: string[]) =>
+  db
+    .selectFrom("users")
+    .innerJoin("memberships", "memberships.user_id", "users.id")
+    .select([
+      "users.id",
+      "users.username",
+      "users.display_name",
+      "users.is_active",
+      "memberships.site_id",
+      "memberships.role",
+    ])
+    .where("memberships.site_id", "in", siteIds)
+    .orderBy("users.username")
+    .execute();
+
+// Sessions and API tokens are looked up by a SHA-256 of the secret the client holds.
+
+export const insertSession = (
+  db: Kysely<DB>,
+  row: {
+    token_hash: string;
+    user_id: string;
+    csrf_token: string;
+    created_at: Date;
+    last_seen_at: Date;
+    expires_at: Date;
+  },
+) => db.insertInto("sessions").values(row).execute();
+
+export const findSession = (db: Kysely<DB>, tokenHash: string) =>
+  db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+
+export const touchSession = (db: Kysely<DB>, tokenHash: string, at: Date) =>
+  db.updateTable("sessions").set({ last_seen_at: at }).where("token_hash", "=", tokenHash).execute();
+
+export const revokeSession = (db: Kysely<DB>, tokenHash: string, at: Date) =>
+  db
+    .updateTable("sessions")
+    .set({ revoked_at: at })
+    .where("token_hash", "=", tokenHash)
+    .where("revoked_at", "is", null)
+    .execute();
+
+export const insertApiToken = (
+  db: Kysely<DB>,
+  row: { id: string; user_id: string; token_hash: string; label: string; created_at: Date },
+) => db.insertInto("api_tokens").values(row).execute();
+
+export const findApiToken = (db: Kysely<DB>, tokenHash: string) =>
+  db.selectFrom("api_tokens").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+
+export const touchApiToken = (db: Kysely<DB>, id: string, at: Date) =>
+  db.updateTable("api_tokens").set({ last_used_at: at }).where("id", "=", id).execute();

@@ -1,0 +1,114 @@
+/**
+ * A small world for service and HTTP tests: two sites (A and B), one user per role at each, an API
+ * token per user, and the app built on a fresh database. Builders (`make*`) create records
+ * through the services, never with raw SQL.
+ */
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { ROLES, type Role } from "../../src/domain/roles.ts";
+import { buildApp } from "../../src/http/app.ts";
+import { actorFor, createApiToken } from "../../src/services/auth.ts";
+import { type ServiceContext, systemActor } from "../../src/services/context.ts";
+import { createSite, createUser } from "../../src/services/sites.ts";
+import type { Database } from "../../src/store/database.ts";
+import { testDatabase } from "./database.ts";
+
+export type SiteKey = "A" | "B";
+
+export interface World {
+  database: Database;
+  app: FastifyInstance;
+  sites: Record<SiteKey, string>;
+  /** tokens[role][site] is the bearer token of the user holding `role` at `site` */
+  tokens: Record<Role, Record<SiteKey, string>>;
+  usernames: Record<Role, Record<SiteKey, string>>;
+  /** a service context acting as `role` at `site` */
+  as(role: Role, site: SiteKey): Promise<ServiceContext>;
+  system: ServiceContext;
+  /** HTTP request as a user, with JSON body */
+  call(
+    role: Role,
+    site: SiteKey,
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export const PASSWORD = "correct-horse-battery";
+
+export async function buildWorld(
+  options: { now?: () => Date; loginRateLimit?: number } = {},
+): Promise<World> {
+  const database = await testDatabase();
+  const now = options.now ?? (() => new Date());
+  const system: ServiceContext = { db: database.db, actor: systemActor(), now };
+  const siteA = await createSite(system, {
+    code: "AA",
+    name: "Site A",
+    department: "Hematology",
+    timeZone: "Asia/Shanghai",
+  });
+  const siteB = await createSite(system, {
+    code: "BB",
+    name: "Site B",
+    department: "Rheumatology",
+    timeZone: "Europe/Berlin",
+  });
+  const sites = { A: siteA.id, B: siteB.id };
+  const tokens = {} as World["tokens"];
+  const usernames = {} as World["usernames"];
+  for (const role of ROLES) {
+    tokens[role] = {} as Record<SiteKey, string>;
+    usernames[role] = {} as Record<SiteKey, string>;
+    for (const key of ["A", "B"] as const) {
+      const username = `${role}-${key.toLowerCase()}`;
+      await createUser(system, {
+        username,
+        displayName: `${role} at ${key}`,
+        password: PASSWORD,
+        memberships: [{ siteId: sites[key], role }],
+      });
+      tokens[role][key] = await createApiToken(system, username, "test");
+      usernames[role][key] = username;
+    }
+  }
+  const app = await buildApp({ database, now, loginRateLimit: options.loginRateLimit ?? 1000 });
+  await app.ready();
+  const userIds = new Map<string, string>();
+  return {
+    database,
+    app,
+    sites,
+    tokens,
+    usernames,
+    system,
+    async as(role, site) {
+      const username = usernames[role][site];
+      let id = userIds.get(username);
+      if (!id) {
+        const row = await database.db
+          .selectFrom("users")
+          .select("id")
+          .where("username", "=", username)
+          .executeTakeFirstOrThrow();
+        id = row.id;
+        userIds.set(username, id);
+      }
+      return { db: database.db, actor: await actorFor(database.db, id, username), now };
+    },
+    call(role, site, method, url, body, headers = {}) {
+      return app.inject({
+        method: method as "GET",
+        url,
+        headers: { authorization: `Bearer ${tokens[role][site]}`, ...headers },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
