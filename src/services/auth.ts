@@ -25,7 +25,7 @@ import {
   touchSession,
 } from "../store/users.ts";
 import { appendAudit } from "./audit.ts";
-import type { Actor, ServiceContext } from "./context.ts";
+import { type Actor, inTransaction, type ServiceContext } from "./context.ts";
 import { hashPassword } from "./sites.ts";
 import { parseInput } from "./validate.ts";
 
@@ -88,21 +88,23 @@ export async function login(ctx: ServiceContext, raw: unknown): Promise<LoginRes
   const csrfToken = randomSecret();
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + SESSION_MAX_MS);
-  await insertSession(ctx.db, {
-    token_hash: digest(sessionToken),
-    user_id: user.id,
-    csrf_token: csrfToken,
-    created_at: now,
-    last_seen_at: now,
-    expires_at: expiresAt,
+  return inTransaction(ctx, async (db) => {
+    await insertSession(db, {
+      token_hash: digest(sessionToken),
+      user_id: user.id,
+      csrf_token: csrfToken,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: expiresAt,
+    });
+    const actor = await actorFor(db, user.id, user.username);
+    await appendAudit(
+      db,
+      { ...ctx, actor },
+      { action: "login", entityType: "user", entityId: user.id, siteId: null },
+    );
+    return { sessionToken, csrfToken, actor, expiresAt };
   });
-  const actor = await actorFor(ctx.db, user.id, user.username);
-  await appendAudit(
-    ctx.db,
-    { ...ctx, actor },
-    { action: "login", entityType: "user", entityId: user.id, siteId: null },
-  );
-  return { sessionToken, csrfToken, actor, expiresAt };
 }
 
 export interface SessionInfo {
@@ -129,12 +131,14 @@ export async function resolveSession(db: Kysely<DB>, token: string, now: Date): 
 }
 
 export async function logout(ctx: ServiceContext, token: string): Promise<void> {
-  await revokeSession(ctx.db, digest(token), ctx.now());
-  await appendAudit(ctx.db, ctx, {
-    action: "logout",
-    entityType: "user",
-    entityId: ctx.actor.userId,
-    siteId: null,
+  await inTransaction(ctx, async (db) => {
+    await revokeSession(db, digest(token), ctx.now());
+    await appendAudit(db, ctx, {
+      action: "logout",
+      entityType: "user",
+      entityId: ctx.actor.userId,
+      siteId: null,
+    });
   });
 }
 

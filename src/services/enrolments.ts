@@ -154,8 +154,8 @@ export async function updateEnrolment(
     permission: "enrolment:write",
     siteOf: (r) => r.site_id as string,
     toDto,
-    changes: async (current: EnrolmentRow) => {
-      const study = await findById(ctx.db, "studies", current.study_id);
+    changes: async (current: EnrolmentRow, tx) => {
+      const study = await findById(tx.db, "studies", current.study_id);
       const armCode = input.armCode ?? current.arm_code;
       const dose = input.doseLevelCode !== undefined ? input.doseLevelCode : current.dose_level_code;
       const issues = checkArm(study!.arms, armCode, dose);

@@ -74,7 +74,9 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
     }
   }
   const refused = [...patients.values()].find((p) => p instanceof DomainError) as DomainError | undefined;
-  if (refused && refused.code === "forbidden") throw refused;
+  // One observation behaves like every other single-record create (404/403); a batch reports
+  // every row whose patient is not visible, so an import can be fixed in one go.
+  if (refused && (refused.code === "forbidden" || !isBatch)) throw refused;
   const issues = inputs.flatMap((o, i) =>
     patients.get(o.patientId) instanceof DomainError
       ? [

@@ -7,7 +7,7 @@ import type { Permission } from "../domain/roles.ts";
 import { findById, updateVersioned, type VersionedTable } from "../store/versioned.ts";
 import { checkVersion, type ExpectedVersion, requireAt } from "./access.ts";
 import { appendAudit, changedFields } from "./audit.ts";
-import { inTransaction, type ServiceContext } from "./context.ts";
+import { inTransaction, type ServiceContext, within } from "./context.ts";
 
 export interface UpdateSpec<T extends VersionedTable, Dto extends Record<string, unknown>> {
   table: T;
@@ -17,8 +17,12 @@ export interface UpdateSpec<T extends VersionedTable, Dto extends Record<string,
   /** site that owns the row (rows without site_id, e.g. studies, resolve it themselves) */
   siteOf: (row: Record<string, unknown>) => string | Promise<string>;
   toDto: (row: never) => Dto;
-  /** column changes; may throw DomainError after seeing the current row */
-  changes: (current: never) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /**
+   * Column changes; may throw DomainError after seeing the current row. Any query it makes must
+   * use `txCtx` (the transaction): PGlite has a single connection, so a query outside the open
+   * transaction would wait for it forever.
+   */
+  changes: (current: never, txCtx: ServiceContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
   expected: ExpectedVersion | undefined;
   reason: string;
 }
@@ -33,7 +37,7 @@ export async function updateRecord<T extends VersionedTable, Dto extends Record<
     const siteId = await spec.siteOf(row);
     requireAt(ctx.actor, siteId, spec.permission, spec.entity, spec.id);
     checkVersion(row.version as number, spec.expected);
-    const changes = await spec.changes(row as never);
+    const changes = await spec.changes(row as never, within(ctx, db));
     const updated = await updateVersioned(db, spec.table, spec.id, row.version as number, changes, ctx.now());
     if (!updated)
       throw new DomainError(

@@ -43,7 +43,8 @@ export function lockDataDir(dir: string): DataDirLock {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const holder = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
-      if (Number.isFinite(holder) && holder !== process.pid && processAlive(holder)) {
+      // Our own pid means this process opened the directory already: that is a second writer too.
+      if (Number.isFinite(holder) && (holder === process.pid || processAlive(holder))) {
         throw new DomainError(
           "database-locked",
           `The embedded database in ${dir} is in use by another vein2vein process (pid ${holder}). ` +

@@ -1,0 +1,122 @@
+/**
+ * The `v2v` command line: serve, migrate, demo load, token create, user create. Each command opens
+ * the configured database, calls services, and maps a DomainError to a message on stderr and a
+ * non-zero exit code (2 for bad input, 1 otherwise).
+ */
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { readConfig } from "../config.ts";
+import { DomainError } from "../domain/errors.ts";
+import { isRole, ROLES } from "../domain/roles.ts";
+import { createApiToken } from "../services/auth.ts";
+import { systemActor } from "../services/context.ts";
+import { createUser } from "../services/sites.ts";
+import { type Database, openDatabase } from "../store/database.ts";
+import { migrate } from "../store/migrator.ts";
+import { printDemoSummary } from "./demo-summary.ts";
+import { serve } from "./serve.ts";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(readConfig().database);
+  try {
+    await migrate(database);
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const program = new Command()
+  .name("v2v")
+  .description("vein2vein: CAR-T cell therapy program records")
+  .version(pkg.version)
+  .showHelpAfterError();
+
+program
+  .command("serve")
+  .description("migrate, load the demo program on first start, and serve the API and web page")
+  .option("--no-demo", "do not load the demo program on first start")
+  .action(async (opts: { demo: boolean }) => {
+    await serve({ ...readConfig(), ...(opts.demo ? {} : { loadDemoOnFirstStart: false }) }, pkg.version);
+  });
+
+program
+  .command("migrate")
+  .description("apply pending database migrations")
+  .action(() =>
+    withDatabase(async (database) => {
+      // migrate() already ran in withDatabase; report the state.
+      const rows = await database.db.selectFrom("schema_migrations").select(["version", "name"]).orderBy("version").execute();
+      for (const r of rows) console.log(`${String(r.version).padStart(4, "0")}_${r.name}  applied`);
+      console.log(`database: ${database.location} (${database.kind})`);
+    }),
+  );
+
+const demo = program.command("demo").description("the synthetic demo program");
+demo
+  .command("load")
+  .description("load the synthetic demo program (sites, users, study, reference case, cohort)")
+  .action(() =>
+    withDatabase(async (database) => {
+      const { loadDemo } = await import("../demo/load.ts");
+      const summary = await loadDemo(database, () => new Date());
+      printDemoSummary(summary);
+    }),
+  );
+
+const token = program.command("token").description("API tokens for scripts");
+token
+  .command("create")
+  .description("create an API token for a user and print it (shown once; store it safely)")
+  .requiredOption("--user <username>", "the user the token acts as")
+  .option("--label <text>", "what the token is for", "cli")
+  .action((opts: { user: string; label: string }) =>
+    withDatabase(async (database) => {
+      const t = await createApiToken({ db: database.db, actor: systemActor(), now: () => new Date() }, opts.user, opts.label);
+      console.log(t);
+    }),
+  );
+
+function membership(value: string, previous: { siteId: string; role: string }[] = []) {
+  const [siteCode, role] = value.split(":");
+  if (!siteCode || !role || !isRole(role))
+    throw new InvalidArgumentError(`use SITE_CODE:ROLE, role one of ${ROLES.join(", ")}`);
+  return [...previous, { siteId: siteCode, role }];
+}
+
+const user = program.command("user").description("user accounts");
+user
+  .command("create")
+  .description("create a user with site roles (e.g. --role SZ:coordinator); the password is read from V2V_PASSWORD")
+  .requiredOption("--username <name>")
+  .requiredOption("--display-name <text>")
+  .option("--role <SITE:ROLE>", "a role at a site; repeat for more", membership)
+  .action((opts: { username: string; displayName: string; role?: { siteId: string; role: string }[] }) =>
+    withDatabase(async (database) => {
+      const memberships = [];
+      for (const m of opts.role ?? []) {
+        const site = await database.db.selectFrom("sites").select("id").where("code", "=", m.siteId).executeTakeFirst();
+        if (!site) throw new DomainError("validation", `No site with code ${m.siteId}.`);
+        memberships.push({ siteId: site.id, role: m.role });
+      }
+      const created = await createUser(
+        { db: database.db, actor: systemActor(), now: () => new Date() },
+        { username: opts.username, displayName: opts.displayName, password: process.env.V2V_PASSWORD, memberships },
+      );
+      console.log(JSON.stringify(created, null, 2));
+    }),
+  );
+
+function report(e: unknown): never {
+  if (e instanceof DomainError) {
+    console.error(`v2v: ${e.message}`);
+    for (const i of e.issues) console.error(`  ${i.path || "(input)"}: ${i.message}`);
+    process.exit(e.code === "validation" || e.code === "conflict" || e.code === "not-found" ? 2 : 1);
+  }
+  console.error(`v2v: ${(e as Error).message}`);
+  process.exit(1);
+}
+
+program.parseAsync(process.argv).catch(report);

@@ -1,0 +1,55 @@
+/**
+ * `v2v serve`: open and migrate the database, load the demo program on the very first start, listen,
+ * and close everything cleanly on SIGINT/SIGTERM (PGlite must be closed to flush its files).
+ */
+import { buildApp } from "../http/app.ts";
+import type { Config } from "../config.ts";
+import { openDatabase } from "../store/database.ts";
+import { migrate } from "../store/migrator.ts";
+import { printDemoSummary } from "./demo-summary.ts";
+
+export async function serve(config: Config, version: string): Promise<void> {
+  const database = await openDatabase(config.database);
+  let closing = false;
+  try {
+    const applied = await migrate(database);
+    const app = await buildApp({
+      database,
+      version,
+      secureCookies: config.secureCookies,
+      logger: { level: config.logLevel },
+    });
+    const log = app.log;
+    if (applied.length) log.info({ applied }, "migrations applied");
+    const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
+    const firstStart = (await database.db.selectFrom("patients").select("id").limit(1).execute()).length === 0;
+    if (config.loadDemoOnFirstStart && firstStart && !(await isDemoLoaded(database))) {
+      const started = Date.now();
+      const summary = await loadDemo(database, () => new Date());
+      printDemoSummary(summary);
+      log.info({ ms: Date.now() - started }, "demo program loaded");
+    }
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      log.info({ signal }, "shutting down");
+      try {
+        await app.close();
+      } finally {
+        await database.close();
+        process.exit(0);
+      }
+    };
+    process.once("SIGINT", () => void shutdown("SIGINT"));
+    process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    await app.listen({ port: config.port, host: config.host });
+    const where = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
+    console.log(`vein2vein ${version} is up at ${where}/  (API reference ${where}/api/docs)`);
+    console.log(`database: ${database.kind} at ${database.location}`);
+    if (database.kind === "pglite")
+      console.log("note: the embedded database is for trying and developing; production data belongs on PostgreSQL (DATABASE_URL).");
+  } catch (e) {
+    if (!closing) await database.close();
+    throw e;
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * Every role × every resource × own/other site, over HTTP. The expected outcome comes from the
+ * policy written out below in plain terms (not from src/domain/roles.ts), so a change to the
+ * grants that breaks the policy fails here.
+ *
+ * Policy: other site → 404 (its records do not exist for you); own site and the role may → 2xx;
+ * own site and the role may not → 403.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES, type Role } from "../../src/domain/roles.ts";
+import { createCarProduct, createStudy } from "../../src/services/studies.ts";
+import { createPatient } from "../../src/services/patients.ts";
+import { createCondition } from "../../src/services/conditions.ts";
+import { recordObservations } from "../../src/services/observations.ts";
+import { recordMedication } from "../../src/services/medications.ts";
+import { recordClinicalEvent } from "../../src/services/clinical-events.ts";
+import { enrolPatient } from "../../src/services/enrolments.ts";
+import { buildWorld, type SiteKey, type World } from "../support/world.ts";
+
+type Area = "patient" | "identity" | "clinical" | "enrolment" | "study" | "audit";
+type Op = "read" | "write";
+
+/** Who may do what at their own site, as the clinic would state it. */
+const POLICY: Record<Role, Partial<Record<Area, Op[]>>> = {
+  admin: { patient: ["read"], clinical: ["read"], enrolment: ["read"], study: ["read", "write"], audit: ["read"] },
+  investigator: {
+    patient: ["read", "write"],
+    identity: ["read", "write"],
+    clinical: ["read", "write"],
+    enrolment: ["read", "write"],
+    study: ["read", "write"],
+  },
+  coordinator: {
+    patient: ["read", "write"],
+    identity: ["read", "write"],
+    clinical: ["read", "write"],
+    enrolment: ["read", "write"],
+    study: ["read"],
+  },
+  manufacturing: { patient: ["read"], enrolment: ["read"], study: ["read"] },
+  monitor: { patient: ["read"], clinical: ["read"], enrolment: ["read"], study: ["read"], audit: ["read"] },
+};
+
+interface Fixture {
+  patient: string;
+  condition: string;
+  observation: string;
+  medication: string;
+  event: string;
+  study: string;
+  product: string;
+  enrolment: string;
+}
+
+let w: World;
+const fx = {} as Record<SiteKey, Fixture>;
+
+beforeAll(async () => {
+  w = await buildWorld();
+  for (const site of ["A", "B"] as const) {
+    const inv = await w.as("investigator", site);
+    const study = await createStudy(inv, {
+      leadSiteId: w.sites[site],
+      title: `Study ${site}`,
+      shortName: `S-${site}`,
+      phase: "phase-1",
+      status: "active",
+      arms: [{ code: "X", name: "Arm X", doseLevels: [{ code: "DL1", label: "1e6/kg", dose: 1e6, unit: "car-cells-per-kg" }] }],
+    });
+    const product = await createCarProduct(inv, {
+      studyId: study.id,
+      code: `P-${site}`,
+      name: "cCAR",
+      targets: ["CD19", "BCMA"],
+      format: "compound",
+      costimulatoryDomain: "4-1BB",
+      vector: "lentiviral",
+      doseUnit: "car-cells-per-kg",
+    });
+    const patient = await createPatient(inv, {
+      siteId: w.sites[site],
+      birthYear: 1976,
+      sex: "female",
+      identity: { familyName: "Test", givenName: site, sex: "female", birthDate: "1976-05-01" },
+    });
+    const condition = await createCondition(inv, {
+      patientId: patient.id,
+      codeSystem: "http://snomed.info/sct",
+      code: "55464009",
+      display: "Systemic lupus erythematosus",
+      onsetDate: "1998-04-01",
+      clinicalStatus: "active",
+    });
+    const [observation] = await recordObservations(inv, {
+      patientId: patient.id,
+      code: "4485-9",
+      valueNumber: 55,
+      unit: "mg/dL",
+      effectiveAt: "2019-08-20T09:00:00+08:00",
+    });
+    const medication = await recordMedication(inv, {
+      patientId: patient.id,
+      drug: "prednisone",
+      doseValue: 10,
+      doseUnit: "mg",
+      frequency: "daily",
+      startDate: "2015-01-01",
+    });
+    const event = await recordClinicalEvent(inv, {
+      patientId: patient.id,
+      occurredAt: "2019-08-15T10:00:00+08:00",
+      category: "referral",
+      title: "Referred",
+    });
+    const enrolment = await enrolPatient(inv, {
+      patientId: patient.id,
+      studyId: study.id,
+      armCode: "X",
+      doseLevelCode: "DL1",
+      consentDate: "2019-08-20",
+      consentVersion: "1.0",
+    });
+    fx[site] = {
+      patient: patient.id,
+      condition: condition.id,
+      observation: observation!.id,
+      medication: medication.id,
+      event: event.id,
+      study: study.id,
+      product: product.id,
+      enrolment: enrolment.id,
+    };
+  }
+}, 120_000);
+afterAll(() => w.close());
+
+interface Resource {
+  name: string;
+  area: Area;
+  get?: (f: Fixture) => string;
+  update?: { url: (f: Fixture) => string; body: Record<string, unknown> };
+  create?: { url: string; body: (f: Fixture, siteId: string) => Record<string, unknown> };
+}
+
+const RESOURCES: Resource[] = [
+  {
+    name: "patient",
+    area: "patient",
+    get: (f) => `/api/v1/patients/${f.patient}`,
+    update: { url: (f) => `/api/v1/patients/${f.patient}`, body: { birthYear: 1976, reason: "matrix check" } },
+    create: { url: "/api/v1/patients", body: (_f, siteId) => ({ siteId, birthYear: 1980, sex: "male" }) },
+  },
+  {
+    name: "identity",
+    area: "identity",
+    get: (f) => `/api/v1/patients/${f.patient}/identity`,
+    update: { url: (f) => `/api/v1/patients/${f.patient}/identity`, body: { phone: "+86 000", reason: "matrix check" } },
+  },
+  {
+    name: "condition",
+    area: "clinical",
+    get: (f) => `/api/v1/conditions/${f.condition}`,
+    update: { url: (f) => `/api/v1/conditions/${f.condition}`, body: { note: "checked", reason: "matrix check" } },
+    create: {
+      url: "/api/v1/conditions",
+      body: (f) => ({
+        patientId: f.patient,
+        codeSystem: "http://hl7.org/fhir/sid/icd-10",
+        code: "M32.9",
+        display: "SLE",
+        clinicalStatus: "active",
+      }),
+    },
+  },
+  {
+    name: "observation",
+    area: "clinical",
+    get: (f) => `/api/v1/observations/${f.observation}`,
+    update: { url: (f) => `/api/v1/observations/${f.observation}`, body: { note: "checked", reason: "matrix check" } },
+    create: {
+      url: "/api/v1/observations",
+      body: (f) => ({ patientId: f.patient, code: "4498-2", valueNumber: 9, unit: "mg/dL", effectiveAt: "2019-08-21T09:00:00Z" }),
+    },
+  },
+  {
+    name: "medication",
+    area: "clinical",
+    get: (f) => `/api/v1/medications/${f.medication}`,
+    update: { url: (f) => `/api/v1/medications/${f.medication}`, body: { note: "checked", reason: "matrix check" } },
+    create: { url: "/api/v1/medications", body: (f) => ({ patientId: f.patient, drug: "hydroxychloroquine", startDate: "2016-01-01" }) },
+  },
+  {
+    name: "clinical event",
+    area: "clinical",
+    get: (f) => `/api/v1/clinical-events/${f.event}`,
+    update: { url: (f) => `/api/v1/clinical-events/${f.event}`, body: { text: "checked", reason: "matrix check" } },
+    create: {
+      url: "/api/v1/clinical-events",
+      body: (f) => ({ patientId: f.patient, occurredAt: "2019-08-16T10:00:00Z", category: "note", title: "Note" }),
+    },
+  },
+  { name: "timeline", area: "clinical", get: (f) => `/api/v1/patients/${f.patient}/timeline` },
+  {
+    name: "enrolment",
+    area: "enrolment",
+    get: (f) => `/api/v1/enrolments/${f.enrolment}`,
+    update: { url: (f) => `/api/v1/enrolments/${f.enrolment}`, body: { consentVersion: "1.0", reason: "matrix check" } },
+  },
+  {
+    name: "study",
+    area: "study",
+    get: (f) => `/api/v1/studies/${f.study}`,
+    update: { url: (f) => `/api/v1/studies/${f.study}`, body: { status: "active", reason: "matrix check" } },
+  },
+  {
+    name: "product",
+    area: "study",
+    get: (f) => `/api/v1/products/${f.product}`,
+    update: { url: (f) => `/api/v1/products/${f.product}`, body: { manufacturer: "GMP unit", reason: "matrix check" } },
+    create: {
+      url: "/api/v1/products",
+      body: (f) => ({
+        studyId: f.study,
+        code: `P-${Math.random().toString(36).slice(2, 8)}`,
+        name: "CD19 CAR",
+        targets: ["CD19"],
+        format: "single",
+        costimulatoryDomain: "CD28",
+        vector: "gammaretroviral",
+        doseUnit: "car-cells-per-kg",
+      }),
+    },
+  },
+];
+
+function expected(role: Role, own: boolean, area: Area, op: Op, okStatus: number): number {
+  if (!own) return 404;
+  return POLICY[role][area]?.includes(op) ? okStatus : 403;
+}
+
+/** The version to send: read with the investigator of the record's site (who may read everything here). */
+async function currentVersion(url: string, site: SiteKey): Promise<number> {
+  const res = await w.call("investigator", site, "GET", url);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().version;
+}
+
+const other = (s: SiteKey): SiteKey => (s === "A" ? "B" : "A");
+
+describe.each(ROLES)("%s", (role) => {
+  for (const resource of RESOURCES) {
+    for (const own of [true, false]) {
+      const label = `${resource.name} at ${own ? "own" : "other"} site`;
+      if (resource.get) {
+        it(`reads ${label}`, async () => {
+          const res = await w.call(role, "A", "GET", resource.get!(fx[own ? "A" : other("A")]));
+          expect(res.statusCode, res.body).toBe(expected(role, own, resource.area, "read", 200));
+          if (res.statusCode >= 400) expect(res.headers["content-type"]).toContain("application/problem+json");
+        });
+      }
+      if (resource.update) {
+        it(`updates ${label}`, async () => {
+          const site: SiteKey = own ? "A" : "B";
+          const url = resource.update!.url(fx[site]);
+          const version = await currentVersion(url, site);
+          const res = await w.call(role, "A", "PATCH", url, { ...resource.update!.body, version });
+          expect(res.statusCode, res.body).toBe(expected(role, own, resource.area, "write", 200));
+          if (res.statusCode === 200) expect(res.json().version).toBe(version + 1);
+          else expect(await currentVersion(url, site)).toBe(version); // refused: nothing changed
+        });
+      }
+      if (resource.create) {
+        it(`creates ${label}`, async () => {
+          const site: SiteKey = own ? "A" : "B";
+          const res = await w.call(role, "A", "POST", resource.create!.url, resource.create!.body(fx[site], w.sites[site]));
+          expect(res.statusCode, res.body).toBe(expected(role, own, resource.area, "write", 201));
+        });
+      }
+    }
+  }
+
+  it("lists only its own site's patients", async () => {
+    const res = await w.call(role, "A", "GET", "/api/v1/patients?limit=1000");
+    expect(res.statusCode).toBe(200);
+    const sites = new Set(res.json().items.map((p: { siteId: string }) => p.siteId));
+    expect([...sites]).toEqual([w.sites.A]);
+  });
+
+  it("lists observations only where the role reads clinical data", async () => {
+    const res = await w.call(role, "A", "GET", "/api/v1/observations?limit=1000");
+    if (POLICY[role].clinical?.includes("read")) {
+      expect(res.statusCode).toBe(200);
+      const ids = res.json().items.map((o: { id: string }) => o.id);
+      expect(ids).toContain(fx.A.observation);
+      expect(ids).not.toContain(fx.B.observation);
+    } else expect(res.statusCode).toBe(403);
+  });
+
+  it("reads the audit trail of its own site only if allowed", async () => {
+    const own = await w.call(role, "A", "GET", `/api/v1/audit?siteId=${w.sites.A}`);
+    expect(own.statusCode).toBe(POLICY[role].audit?.includes("read") ? 200 : 403);
+    const foreign = await w.call(role, "A", "GET", `/api/v1/audit?siteId=${w.sites.B}`);
+    expect(foreign.statusCode).toBe(POLICY[role].audit?.includes("read") ? 404 : 403);
+  });
+});
+
+describe("without credentials", () => {
+  it.each(["/api/v1/patients", "/api/v1/observations", "/api/v1/studies", "/api/v1/audit", "/api/v1/auth/session"])(
+    "GET %s is 401 problem+json",
+    async (url) => {
+      const res = await w.app.inject({ method: "GET", url });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers["content-type"]).toContain("application/problem+json");
+    },
+  );
+  it("a made-up bearer token is 401", async () => {
+    const res = await w.app.inject({ method: "GET", url: "/api/v1/patients", headers: { authorization: "Bearer v2v_nope" } });
+    expect(res.statusCode).toBe(401);
+  });
+  it("health needs no login", async () => {
+    const res = await w.app.inject({ method: "GET", url: "/api/health" });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe("ok");
+  });
+});
