@@ -17,7 +17,8 @@ export interface Config {
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a port number, got "${value}"`);
   return n;
 }
 
@@ -26,7 +27,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int("PORT", env.PORT, 8080),
     host: env.HOST?.trim() || "127.0.0.1",
-    database: url ? { kind: "postgres", url } : { kind: "pglite", dataDir: resolve(env.DATA_DIR?.trim() || ".data") },
+    database: url
+      ? { kind: "postgres", url }
+      : { kind: "pglite", dataDir: resolve(env.DATA_DIR?.trim() || ".data") },
     logLevel: env.LOG_LEVEL?.trim() || "info",
     secureCookies: env.SECURE_COOKIES === "1" || env.SECURE_COOKIES === "true",
     loadDemoOnFirstStart: env.V2V_DEMO !== "0",

@@ -7,5 +7,6 @@ export function printDemoSummary(summary: DemoSummary) {
       `sites ${summary.sites.map((s) => s.code).join(", ")}.`,
   );
   console.log("Demo accounts (demo only; never use these passwords for real data):");
-  for (const u of summary.users) console.log(`  ${u.username.padEnd(16)} password ${u.password.padEnd(22)} ${u.role}`);
+  for (const u of summary.users)
+    console.log(`  ${u.username.padEnd(16)} password ${u.password.padEnd(22)} ${u.role}`);
 }

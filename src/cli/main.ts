@@ -16,7 +16,9 @@ import { migrate } from "../store/migrator.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { serve } from "./serve.ts";
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase(readConfig().database);
@@ -48,7 +50,11 @@ program
   .action(() =>
     withDatabase(async (database) => {
       // migrate() already ran in withDatabase; report the state.
-      const rows = await database.db.selectFrom("schema_migrations").select(["version", "name"]).orderBy("version").execute();
+      const rows = await database.db
+        .selectFrom("schema_migrations")
+        .select(["version", "name"])
+        .orderBy("version")
+        .execute();
       for (const r of rows) console.log(`${String(r.version).padStart(4, "0")}_${r.name}  applied`);
       console.log(`database: ${database.location} (${database.kind})`);
     }),
@@ -74,7 +80,11 @@ token
   .option("--label <text>", "what the token is for", "cli")
   .action((opts: { user: string; label: string }) =>
     withDatabase(async (database) => {
-      const t = await createApiToken({ db: database.db, actor: systemActor(), now: () => new Date() }, opts.user, opts.label);
+      const t = await createApiToken(
+        { db: database.db, actor: systemActor(), now: () => new Date() },
+        opts.user,
+        opts.label,
+      );
       console.log(t);
     }),
   );
@@ -89,7 +99,9 @@ function membership(value: string, previous: { siteId: string; role: string }[] 
 const user = program.command("user").description("user accounts");
 user
   .command("create")
-  .description("create a user with site roles (e.g. --role SZ:coordinator); the password is read from V2V_PASSWORD")
+  .description(
+    "create a user with site roles (e.g. --role SZ:coordinator); the password is read from V2V_PASSWORD",
+  )
   .requiredOption("--username <name>")
   .requiredOption("--display-name <text>")
   .option("--role <SITE:ROLE>", "a role at a site; repeat for more", membership)
@@ -97,13 +109,22 @@ user
     withDatabase(async (database) => {
       const memberships = [];
       for (const m of opts.role ?? []) {
-        const site = await database.db.selectFrom("sites").select("id").where("code", "=", m.siteId).executeTakeFirst();
+        const site = await database.db
+          .selectFrom("sites")
+          .select("id")
+          .where("code", "=", m.siteId)
+          .executeTakeFirst();
         if (!site) throw new DomainError("validation", `No site with code ${m.siteId}.`);
         memberships.push({ siteId: site.id, role: m.role });
       }
       const created = await createUser(
         { db: database.db, actor: systemActor(), now: () => new Date() },
-        { username: opts.username, displayName: opts.displayName, password: process.env.V2V_PASSWORD, memberships },
+        {
+          username: opts.username,
+          displayName: opts.displayName,
+          password: process.env.V2V_PASSWORD,
+          memberships,
+        },
       );
       console.log(JSON.stringify(created, null, 2));
     }),

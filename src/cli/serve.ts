@@ -2,8 +2,9 @@
  * `v2v serve`: open and migrate the database, load the demo program on the very first start, listen,
  * and close everything cleanly on SIGINT/SIGTERM (PGlite must be closed to flush its files).
  */
-import { buildApp } from "../http/app.ts";
+
 import type { Config } from "../config.ts";
+import { buildApp } from "../http/app.ts";
 import { openDatabase } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
 import { printDemoSummary } from "./demo-summary.ts";
@@ -22,7 +23,8 @@ export async function serve(config: Config, version: string): Promise<void> {
     const log = app.log;
     if (applied.length) log.info({ applied }, "migrations applied");
     const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
-    const firstStart = (await database.db.selectFrom("patients").select("id").limit(1).execute()).length === 0;
+    const firstStart =
+      (await database.db.selectFrom("patients").select("id").limit(1).execute()).length === 0;
     if (config.loadDemoOnFirstStart && firstStart && !(await isDemoLoaded(database))) {
       const started = Date.now();
       const summary = await loadDemo(database, () => new Date());
@@ -47,7 +49,9 @@ export async function serve(config: Config, version: string): Promise<void> {
     console.log(`vein2vein ${version} is up at ${where}/  (API reference ${where}/api/docs)`);
     console.log(`database: ${database.kind} at ${database.location}`);
     if (database.kind === "pglite")
-      console.log("note: the embedded database is for trying and developing; production data belongs on PostgreSQL (DATABASE_URL).");
+      console.log(
+        "note: the embedded database is for trying and developing; production data belongs on PostgreSQL (DATABASE_URL).",
+      );
   } catch (e) {
     if (!closing) await database.close();
     throw e;

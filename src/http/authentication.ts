@@ -41,7 +41,11 @@ export function registerAuthentication(app: FastifyInstance, now: () => Date) {
   app.decorateRequest("displayName", null);
 
   app.addHook("onRequest", async (request: FastifyRequest) => {
-    const isPublic = request.routeOptions.config?.public === true || !request.url.startsWith("/api/");
+    // Public: routes marked so, the browsable API reference, and everything outside /api/ (the page).
+    const isPublic =
+      request.routeOptions.config?.public === true ||
+      request.url.startsWith("/api/docs") ||
+      !request.url.startsWith("/api/");
     const db = app.database.db;
     const header = request.headers.authorization;
     if (header !== undefined) {

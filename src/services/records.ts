@@ -22,7 +22,10 @@ export interface UpdateSpec<T extends VersionedTable, Dto extends Record<string,
    * use `txCtx` (the transaction): PGlite has a single connection, so a query outside the open
    * transaction would wait for it forever.
    */
-  changes: (current: never, txCtx: ServiceContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  changes: (
+    current: never,
+    txCtx: ServiceContext,
+  ) => Record<string, unknown> | Promise<Record<string, unknown>>;
   expected: ExpectedVersion | undefined;
   reason: string;
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { insertChunked } from "./chunked-insert.ts";
 import type { DB } from "./schema.ts";
 
 export interface NewAuditEvent {
@@ -17,12 +18,7 @@ export interface NewAuditEvent {
 }
 
 export async function insertAuditEvents(db: Kysely<DB>, rows: NewAuditEvent[]): Promise<void> {
-  // Chunked so a 5,000-row batch stays under PostgreSQL's 65,535 bind-parameter limit.
-  for (let i = 0; i < rows.length; i += 2000)
-    await db
-      .insertInto("audit_events")
-      .values(rows.slice(i, i + 2000))
-      .execute();
+  await insertChunked(db, "audit_events", rows, false);
 }
 
 export interface AuditFilter {

@@ -3,21 +3,11 @@
  * clinical events. Lists are keyset-paginated on the indexes declared in 0001_foundation.sql.
  */
 import type { Kysely } from "kysely";
+import { insertChunked } from "./chunked-insert.ts";
 import type { DB, Insertable, NewObservation } from "./schema.ts";
 
-export async function insertObservations(db: Kysely<DB>, rows: NewObservation[]) {
-  const out = [];
-  // 20 columns a row: 2,000 rows stay well under the 65,535 bind-parameter limit.
-  for (let i = 0; i < rows.length; i += 2000)
-    out.push(
-      ...(await db
-        .insertInto("observations")
-        .values(rows.slice(i, i + 2000))
-        .returningAll()
-        .execute()),
-    );
-  return out;
-}
+export const insertObservations = (db: Kysely<DB>, rows: NewObservation[]) =>
+  insertChunked(db, "observations", rows, true);
 
 export interface ObservationFilter {
   siteIds: string[];

@@ -41,7 +41,10 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) lock = lockDataDir(dataDir);
   try {
     // Calendar dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the time zone.
-    const pglite = new PGlite(dataDir ? `${dataDir}/pgdata` : undefined, {
+    // Options go in one object: PGlite ignores a second argument when the first is not a string,
+    // which silently dropped the date parser for in-memory databases.
+    const pglite = new PGlite({
+      ...(dataDir ? { dataDir: `${dataDir}/pgdata` } : {}),
       parsers: { [DATE_OID]: (value: string) => value },
     });
     await pglite.waitReady;

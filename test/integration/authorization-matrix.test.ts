@@ -8,13 +8,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, type Role } from "../../src/domain/roles.ts";
-import { createCarProduct, createStudy } from "../../src/services/studies.ts";
-import { createPatient } from "../../src/services/patients.ts";
-import { createCondition } from "../../src/services/conditions.ts";
-import { recordObservations } from "../../src/services/observations.ts";
-import { recordMedication } from "../../src/services/medications.ts";
 import { recordClinicalEvent } from "../../src/services/clinical-events.ts";
+import { createCondition } from "../../src/services/conditions.ts";
 import { enrolPatient } from "../../src/services/enrolments.ts";
+import { recordMedication } from "../../src/services/medications.ts";
+import { recordObservations } from "../../src/services/observations.ts";
+import { createPatient } from "../../src/services/patients.ts";
+import { createCarProduct, createStudy } from "../../src/services/studies.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
 type Area = "patient" | "identity" | "clinical" | "enrolment" | "study" | "audit";
@@ -22,7 +22,13 @@ type Op = "read" | "write";
 
 /** Who may do what at their own site, as the clinic would state it. */
 const POLICY: Record<Role, Partial<Record<Area, Op[]>>> = {
-  admin: { patient: ["read"], clinical: ["read"], enrolment: ["read"], study: ["read", "write"], audit: ["read"] },
+  admin: {
+    patient: ["read"],
+    clinical: ["read"],
+    enrolment: ["read"],
+    study: ["read", "write"],
+    audit: ["read"],
+  },
   investigator: {
     patient: ["read", "write"],
     identity: ["read", "write"],
@@ -65,7 +71,13 @@ beforeAll(async () => {
       shortName: `S-${site}`,
       phase: "phase-1",
       status: "active",
-      arms: [{ code: "X", name: "Arm X", doseLevels: [{ code: "DL1", label: "1e6/kg", dose: 1e6, unit: "car-cells-per-kg" }] }],
+      arms: [
+        {
+          code: "X",
+          name: "Arm X",
+          doseLevels: [{ code: "DL1", label: "1e6/kg", dose: 1e6, unit: "car-cells-per-kg" }],
+        },
+      ],
     });
     const product = await createCarProduct(inv, {
       studyId: study.id,
@@ -147,20 +159,29 @@ const RESOURCES: Resource[] = [
     name: "patient",
     area: "patient",
     get: (f) => `/api/v1/patients/${f.patient}`,
-    update: { url: (f) => `/api/v1/patients/${f.patient}`, body: { birthYear: 1976, reason: "matrix check" } },
+    update: {
+      url: (f) => `/api/v1/patients/${f.patient}`,
+      body: { birthYear: 1976, reason: "matrix check" },
+    },
     create: { url: "/api/v1/patients", body: (_f, siteId) => ({ siteId, birthYear: 1980, sex: "male" }) },
   },
   {
     name: "identity",
     area: "identity",
     get: (f) => `/api/v1/patients/${f.patient}/identity`,
-    update: { url: (f) => `/api/v1/patients/${f.patient}/identity`, body: { phone: "+86 000", reason: "matrix check" } },
+    update: {
+      url: (f) => `/api/v1/patients/${f.patient}/identity`,
+      body: { phone: "+86 000", reason: "matrix check" },
+    },
   },
   {
     name: "condition",
     area: "clinical",
     get: (f) => `/api/v1/conditions/${f.condition}`,
-    update: { url: (f) => `/api/v1/conditions/${f.condition}`, body: { note: "checked", reason: "matrix check" } },
+    update: {
+      url: (f) => `/api/v1/conditions/${f.condition}`,
+      body: { note: "checked", reason: "matrix check" },
+    },
     create: {
       url: "/api/v1/conditions",
       body: (f) => ({
@@ -176,27 +197,50 @@ const RESOURCES: Resource[] = [
     name: "observation",
     area: "clinical",
     get: (f) => `/api/v1/observations/${f.observation}`,
-    update: { url: (f) => `/api/v1/observations/${f.observation}`, body: { note: "checked", reason: "matrix check" } },
+    update: {
+      url: (f) => `/api/v1/observations/${f.observation}`,
+      body: { note: "checked", reason: "matrix check" },
+    },
     create: {
       url: "/api/v1/observations",
-      body: (f) => ({ patientId: f.patient, code: "4498-2", valueNumber: 9, unit: "mg/dL", effectiveAt: "2019-08-21T09:00:00Z" }),
+      body: (f) => ({
+        patientId: f.patient,
+        code: "4498-2",
+        valueNumber: 9,
+        unit: "mg/dL",
+        effectiveAt: "2019-08-21T09:00:00Z",
+      }),
     },
   },
   {
     name: "medication",
     area: "clinical",
     get: (f) => `/api/v1/medications/${f.medication}`,
-    update: { url: (f) => `/api/v1/medications/${f.medication}`, body: { note: "checked", reason: "matrix check" } },
-    create: { url: "/api/v1/medications", body: (f) => ({ patientId: f.patient, drug: "hydroxychloroquine", startDate: "2016-01-01" }) },
+    update: {
+      url: (f) => `/api/v1/medications/${f.medication}`,
+      body: { note: "checked", reason: "matrix check" },
+    },
+    create: {
+      url: "/api/v1/medications",
+      body: (f) => ({ patientId: f.patient, drug: "hydroxychloroquine", startDate: "2016-01-01" }),
+    },
   },
   {
     name: "clinical event",
     area: "clinical",
     get: (f) => `/api/v1/clinical-events/${f.event}`,
-    update: { url: (f) => `/api/v1/clinical-events/${f.event}`, body: { text: "checked", reason: "matrix check" } },
+    update: {
+      url: (f) => `/api/v1/clinical-events/${f.event}`,
+      body: { text: "checked", reason: "matrix check" },
+    },
     create: {
       url: "/api/v1/clinical-events",
-      body: (f) => ({ patientId: f.patient, occurredAt: "2019-08-16T10:00:00Z", category: "note", title: "Note" }),
+      body: (f) => ({
+        patientId: f.patient,
+        occurredAt: "2019-08-16T10:00:00Z",
+        category: "note",
+        title: "Note",
+      }),
     },
   },
   { name: "timeline", area: "clinical", get: (f) => `/api/v1/patients/${f.patient}/timeline` },
@@ -204,7 +248,10 @@ const RESOURCES: Resource[] = [
     name: "enrolment",
     area: "enrolment",
     get: (f) => `/api/v1/enrolments/${f.enrolment}`,
-    update: { url: (f) => `/api/v1/enrolments/${f.enrolment}`, body: { consentVersion: "1.0", reason: "matrix check" } },
+    update: {
+      url: (f) => `/api/v1/enrolments/${f.enrolment}`,
+      body: { consentVersion: "1.0", reason: "matrix check" },
+    },
   },
   {
     name: "study",
@@ -216,7 +263,10 @@ const RESOURCES: Resource[] = [
     name: "product",
     area: "study",
     get: (f) => `/api/v1/products/${f.product}`,
-    update: { url: (f) => `/api/v1/products/${f.product}`, body: { manufacturer: "GMP unit", reason: "matrix check" } },
+    update: {
+      url: (f) => `/api/v1/products/${f.product}`,
+      body: { manufacturer: "GMP unit", reason: "matrix check" },
+    },
     create: {
       url: "/api/v1/products",
       body: (f) => ({
@@ -255,7 +305,8 @@ describe.each(ROLES)("%s", (role) => {
         it(`reads ${label}`, async () => {
           const res = await w.call(role, "A", "GET", resource.get!(fx[own ? "A" : other("A")]));
           expect(res.statusCode, res.body).toBe(expected(role, own, resource.area, "read", 200));
-          if (res.statusCode >= 400) expect(res.headers["content-type"]).toContain("application/problem+json");
+          if (res.statusCode >= 400)
+            expect(res.headers["content-type"]).toContain("application/problem+json");
         });
       }
       if (resource.update) {
@@ -272,7 +323,13 @@ describe.each(ROLES)("%s", (role) => {
       if (resource.create) {
         it(`creates ${label}`, async () => {
           const site: SiteKey = own ? "A" : "B";
-          const res = await w.call(role, "A", "POST", resource.create!.url, resource.create!.body(fx[site], w.sites[site]));
+          const res = await w.call(
+            role,
+            "A",
+            "POST",
+            resource.create!.url,
+            resource.create!.body(fx[site], w.sites[site]),
+          );
           expect(res.statusCode, res.body).toBe(expected(role, own, resource.area, "write", 201));
         });
       }
@@ -305,16 +362,23 @@ describe.each(ROLES)("%s", (role) => {
 });
 
 describe("without credentials", () => {
-  it.each(["/api/v1/patients", "/api/v1/observations", "/api/v1/studies", "/api/v1/audit", "/api/v1/auth/session"])(
-    "GET %s is 401 problem+json",
-    async (url) => {
-      const res = await w.app.inject({ method: "GET", url });
-      expect(res.statusCode).toBe(401);
-      expect(res.headers["content-type"]).toContain("application/problem+json");
-    },
-  );
+  it.each([
+    "/api/v1/patients",
+    "/api/v1/observations",
+    "/api/v1/studies",
+    "/api/v1/audit",
+    "/api/v1/auth/session",
+  ])("GET %s is 401 problem+json", async (url) => {
+    const res = await w.app.inject({ method: "GET", url });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers["content-type"]).toContain("application/problem+json");
+  });
   it("a made-up bearer token is 401", async () => {
-    const res = await w.app.inject({ method: "GET", url: "/api/v1/patients", headers: { authorization: "Bearer v2v_nope" } });
+    const res = await w.app.inject({
+      method: "GET",
+      url: "/api/v1/patients",
+      headers: { authorization: "Bearer v2v_nope" },
+    });
     expect(res.statusCode).toBe(401);
   });
   it("health needs no login", async () => {

@@ -1,0 +1,222 @@
+/**
+ * Loads the demo program: two synthetic sites, one user per role, the compound CD19/BCMA CAR-T
+ * study, the reference case and the synthetic cohort. Everything is written through the services,
+ * as the system actor, so the demo obeys the same validation, access rules and audit trail as real
+ * data; the one raw write is the `installation` marker that says the demo is there.
+ *
+ * The whole load is one transaction: a failure halfway leaves no half-demo behind, and the
+ * services join that transaction instead of committing piecemeal.
+ */
+import type { Kysely } from "kysely";
+import { DomainError } from "../domain/errors.ts";
+import type { Role } from "../domain/roles.ts";
+import { recordClinicalEvent } from "../services/clinical-events.ts";
+import { createCondition } from "../services/conditions.ts";
+import { type Actor, type ServiceContext, systemActor } from "../services/context.ts";
+import { enrolPatient } from "../services/enrolments.ts";
+import { recordMedication } from "../services/medications.ts";
+import { recordObservations } from "../services/observations.ts";
+import { createPatient } from "../services/patients.ts";
+import { createSite, createUser } from "../services/sites.ts";
+import { createCarProduct, createStudy } from "../services/studies.ts";
+import type { Database } from "../store/database.ts";
+import type { DB } from "../store/schema.ts";
+import type { PatientPlan, SiteCode } from "./plan.ts";
+import { referenceCasePlan } from "./reference-case.ts";
+import { DEMO_AS_OF, DEMO_SEED, syntheticCohortPlans } from "./synthetic-cohort.ts";
+
+export interface DemoSummary {
+  sites: { id: string; code: string }[];
+  users: { username: string; password: string; role: string }[];
+  studyId: string;
+  referencePatientId: string;
+  patients: number;
+  observations: number;
+}
+
+/** Bump when the demo's content changes, so an installation can tell which demo it holds. */
+export const DEMO_VERSION = 1;
+const INSTALLATION_KEY = "demo";
+
+const SITES = [
+  {
+    code: "SZ",
+    name: "Demo Shenzhen Hospital (synthetic)",
+    department: "Hematology",
+    city: "Shenzhen",
+    country: "CN",
+    timeZone: "Asia/Shanghai",
+    isSynthetic: true,
+  },
+  {
+    code: "WH",
+    name: "Demo Wuhan Hospital (synthetic)",
+    department: "Rheumatology and Immunology",
+    city: "Wuhan",
+    country: "CN",
+    timeZone: "Asia/Shanghai",
+    isSynthetic: true,
+  },
+] as const;
+
+/**
+ * One user per role, named after it. The split of the coordinators (one per site) and the
+ * single-site manufacturing user make site scoping visible when you log in as each of them.
+ */
+const USERS: { username: string; displayName: string; role: Role; sites: SiteCode[] }[] = [
+  { username: "admin", displayName: "Demo administrator", role: "admin", sites: ["SZ", "WH"] },
+  { username: "investigator", displayName: "Demo investigator", role: "investigator", sites: ["SZ", "WH"] },
+  { username: "coordinator", displayName: "Demo coordinator (Shenzhen)", role: "coordinator", sites: ["SZ"] },
+  {
+    username: "coordinator-wh",
+    displayName: "Demo coordinator (Wuhan)",
+    role: "coordinator",
+    sites: ["WH"],
+  },
+  {
+    username: "manufacturing",
+    displayName: "Demo manufacturing (cell lab)",
+    role: "manufacturing",
+    sites: ["SZ"],
+  },
+  { username: "monitor", displayName: "Demo monitor", role: "monitor", sites: ["SZ", "WH"] },
+];
+
+/** Demo passwords are public by design: the loader returns them so the CLI can print them. */
+export const demoPassword = (username: string) => `${username}-demo`;
+
+const DOSE_LEVELS = [
+  { code: "DL1", label: "1 × 10^6 CAR+ cells/kg", dose: 1e6, unit: "car-cells-per-kg" },
+  { code: "DL2", label: "3 × 10^6 CAR+ cells/kg", dose: 3e6, unit: "car-cells-per-kg" },
+] as const;
+
+export async function isDemoLoaded(database: Database): Promise<boolean> {
+  return (await demoMarker(database.db)) !== undefined;
+}
+
+function demoMarker(db: Kysely<DB>) {
+  return db.selectFrom("installation").select("key").where("key", "=", INSTALLATION_KEY).executeTakeFirst();
+}
+
+export async function loadDemo(database: Database, now: () => Date): Promise<DemoSummary> {
+  return database.db.transaction().execute(async (trx) => {
+    if (await demoMarker(trx))
+      throw new DomainError("conflict", "The demo program is already loaded in this installation.");
+    const codes = SITES.map((s) => s.code);
+    const taken = await trx.selectFrom("sites").select("code").where("code", "in", codes).execute();
+    if (taken.length > 0)
+      throw new DomainError(
+        "conflict",
+        `Site codes ${taken.map((t) => t.code).join(", ")} are already in use; the demo needs an installation without them.`,
+      );
+
+    // The system actor may create sites without memberships; for everything after that it needs
+    // roles at the demo sites like any other user, so the services' checks apply unchanged.
+    const bootstrap: ServiceContext = { db: trx, actor: systemActor(), now };
+    const sites = {} as Record<SiteCode, string>;
+    for (const s of SITES) sites[s.code] = (await createSite(bootstrap, s)).id;
+    const actor: Actor = systemActor(
+      Object.values(sites).flatMap((siteId) => [
+        { siteId, role: "investigator" as const },
+        { siteId, role: "admin" as const },
+      ]),
+    );
+    const ctx: ServiceContext = { db: trx, actor, now };
+
+    for (const u of USERS)
+      await createUser(ctx, {
+        username: u.username,
+        displayName: u.displayName,
+        password: demoPassword(u.username),
+        memberships: u.sites.map((code) => ({ siteId: sites[code], role: u.role })),
+      });
+
+    const study = await createStudy(ctx, {
+      leadSiteId: sites.SZ,
+      siteIds: [sites.SZ, sites.WH],
+      title: "Compound CD19/BCMA CAR-T for refractory B-cell lymphoma and autoimmune disease",
+      shortName: "cCAR-19/BCMA",
+      registryId: "DEMO-0001",
+      phase: "phase-1",
+      status: "active",
+      isSynthetic: true,
+      arms: [
+        { code: "LYM", name: "Relapsed/refractory B-cell lymphoma", doseLevels: DOSE_LEVELS },
+        {
+          code: "AID",
+          name: "Refractory autoimmune disease (SLE, lupus nephritis)",
+          doseLevels: DOSE_LEVELS,
+        },
+        { code: "MM", name: "Relapsed/refractory multiple myeloma", doseLevels: DOSE_LEVELS },
+      ],
+    });
+    await createCarProduct(ctx, {
+      studyId: study.id,
+      code: "cCAR-19B",
+      name: "Compound CD19/BCMA CAR-T (synthetic demo construct)",
+      targets: ["CD19", "BCMA"],
+      format: "compound",
+      costimulatoryDomain: "4-1BB",
+      vector: "lentiviral",
+      doseUnit: "car-cells-per-kg",
+      manufacturer: "Demo cell-therapy laboratory (synthetic)",
+    });
+
+    // The reference case goes first so that she is SZ-0001.
+    const plans = [referenceCasePlan(), ...syntheticCohortPlans(DEMO_SEED)];
+    let observations = 0;
+    let referencePatientId = "";
+    for (const plan of plans) {
+      const written = await writePatient(ctx, plan, sites, study.id);
+      observations += written.observations;
+      if (plan.label === "reference") referencePatientId = written.patientId;
+    }
+
+    await trx
+      .insertInto("installation")
+      .values({
+        key: INSTALLATION_KEY,
+        value: JSON.stringify({
+          version: DEMO_VERSION,
+          loadedAt: now().toISOString(),
+          seed: DEMO_SEED,
+          asOf: DEMO_AS_OF,
+        }),
+        at: now(),
+      })
+      .execute();
+
+    return {
+      sites: SITES.map((s) => ({ id: sites[s.code], code: s.code })),
+      users: USERS.map((u) => ({ username: u.username, password: demoPassword(u.username), role: u.role })),
+      studyId: study.id,
+      referencePatientId,
+      patients: plans.length,
+      observations,
+    };
+  });
+}
+
+/** Writes one planned patient through the services, in the order a program would record it. */
+async function writePatient(
+  ctx: ServiceContext,
+  plan: PatientPlan,
+  sites: Record<SiteCode, string>,
+  studyId: string,
+): Promise<{ patientId: string; observations: number }> {
+  const patient = await createPatient(ctx, {
+    siteId: sites[plan.siteCode],
+    birthYear: plan.birthYear,
+    sex: plan.sex,
+    isSynthetic: true,
+    ...(plan.identity ? { identity: plan.identity } : {}),
+  });
+  const patientId = patient.id;
+  for (const c of plan.conditions) await createCondition(ctx, { ...c, patientId });
+  if (plan.enrolment) await enrolPatient(ctx, { ...plan.enrolment, patientId, studyId });
+  for (const m of plan.medications) await recordMedication(ctx, { ...m, patientId });
+  for (const e of plan.events) await recordClinicalEvent(ctx, { ...e, patientId });
+  if (plan.observations.length > 0)
+    await recordObservations(ctx, { observations: plan.observations.map((o) => ({ ...o, patientId })) });
+  return { patientId, observations: plan.observations.length };
+}

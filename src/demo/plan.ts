@@ -1,0 +1,82 @@
+/**
+ * The demo describes each patient as a plain "plan" (what to record) before anything is written.
+ * Keeping the story as data separates the clinical content, which reviewers read, from the
+ * loading, which only calls services; and it lets tests inspect a plan without a database.
+ */
+import type { z } from "zod";
+import type {
+  ClinicalEventCreate,
+  ConditionCreate,
+  MedicationCreate,
+  ObservationCreate,
+} from "../domain/schemas/clinical.ts";
+import type { IdentityInput } from "../domain/schemas/patient.ts";
+import type { EnrolmentCreate } from "../domain/schemas/study.ts";
+import { type LabKey, LOINC } from "./codes.ts";
+
+export type SiteCode = "SZ" | "WH";
+
+type WithoutPatient<T> = Omit<T, "patientId">;
+export type ConditionPlan = WithoutPatient<z.input<typeof ConditionCreate>>;
+export type MedicationPlan = WithoutPatient<z.input<typeof MedicationCreate>>;
+export type EventPlan = WithoutPatient<z.input<typeof ClinicalEventCreate>>;
+export type ObservationPlan = WithoutPatient<z.input<typeof ObservationCreate>>;
+export type EnrolmentPlan = Omit<z.input<typeof EnrolmentCreate>, "patientId" | "studyId">;
+
+export interface PatientPlan {
+  /** a stable name for messages and tests, e.g. "reference" or "cohort-07" */
+  label: string;
+  siteCode: SiteCode;
+  birthYear: number;
+  sex: "female" | "male";
+  identity?: z.input<typeof IdentityInput>;
+  conditions: ConditionPlan[];
+  enrolment?: EnrolmentPlan;
+  medications: MedicationPlan[];
+  events: EventPlan[];
+  observations: ObservationPlan[];
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** `date` (YYYY-MM-DD) plus `days` calendar days. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to`, both YYYY-MM-DD. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / MS_PER_DAY);
+}
+
+/**
+ * An instant on a calendar day at both demo sites. Both are in Asia/Shanghai, which has had no
+ * daylight saving since 1991, so +08:00 is always the right offset.
+ */
+export function at(date: string, time = "08:00"): string {
+  return `${date}T${time}:00+08:00`;
+}
+
+/** One observation of a demo analyte: a number with the table's UCUM unit, or a coded result. */
+export function obs(
+  key: LabKey,
+  effectiveAt: string,
+  value: number | string,
+  note?: string,
+): ObservationPlan {
+  const c = LOINC[key];
+  const base = { code: c.code, display: c.display, effectiveAt, ...(note ? { note } : {}) };
+  if (typeof value === "string") return { ...base, valueCode: value };
+  if (!c.unit) throw new Error(`LOINC ${c.code} is coded; give a code, not ${value}`);
+  return { ...base, valueNumber: value, unit: c.unit };
+}
+
+/** Observations of several analytes taken at one draw. */
+export function panel(
+  effectiveAt: string,
+  values: Partial<Record<LabKey, number | string | undefined>>,
+): ObservationPlan[] {
+  return Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => obs(k as LabKey, effectiveAt, v as number | string));
+}

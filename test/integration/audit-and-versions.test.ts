@@ -1,0 +1,183 @@
+/**
+ * Every change is attributable (who, when, what, why) and versioned: a stale version changes
+ * nothing, identity reads are themselves audited, and the audit table cannot be rewritten.
+ */
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWorld, type World } from "../support/world.ts";
+
+let w: World;
+let patient: { id: string; version: number };
+
+beforeAll(async () => {
+  w = await buildWorld();
+  const res = await w.call("investigator", "A", "POST", "/api/v1/patients", {
+    siteId: w.sites.A,
+    birthYear: 1976,
+    sex: "female",
+    identity: {
+      familyName: "Chen",
+      givenName: "Lan",
+      sex: "female",
+      birthDate: "1976-05-01",
+      nationalId: "420000197605010000",
+    },
+  });
+  expect(res.statusCode).toBe(201);
+  patient = res.json();
+});
+afterAll(() => w.close());
+
+const auditOf = async (entity: string, entityId: string) =>
+  (await w.call("monitor", "A", "GET", `/api/v1/audit?entity=${entity}&entityId=${entityId}`)).json()
+    .items as {
+    action: string;
+    actorName: string;
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown> | null;
+    reason: string | null;
+    at: string;
+  }[];
+
+describe("audit trail", () => {
+  it("records the creation with actor, time and the values", async () => {
+    const [created] = await auditOf("patient", patient.id);
+    expect(created?.action).toBe("create");
+    expect(created?.actorName).toBe("investigator-a");
+    expect(created?.after?.subjectCode).toBe("AA-0001");
+    expect(Date.now() - Date.parse(created!.at)).toBeLessThan(60_000);
+  });
+
+  it("records an update as before/after of the changed fields with the reason", async () => {
+    const res = await w.call("coordinator", "A", "PATCH", `/api/v1/patients/${patient.id}`, {
+      birthYear: 1975,
+      reason: "Birth year transcribed wrongly from referral letter",
+      version: patient.version,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers.etag).toBe(`"${patient.version + 1}"`);
+    const [latest] = await auditOf("patient", patient.id);
+    expect(latest).toMatchObject({
+      action: "update",
+      actorName: "coordinator-a",
+      before: { birthYear: 1976 },
+      after: { birthYear: 1975 },
+      reason: "Birth year transcribed wrongly from referral letter",
+    });
+    patient = res.json();
+  });
+
+  it("audits every identity read, without putting identity in the trail", async () => {
+    const read = await w.call("coordinator", "A", "GET", `/api/v1/patients/${patient.id}/identity`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json().familyName).toBe("Chen");
+    const trail = await auditOf("patient-identity", patient.id);
+    expect(trail.map((t) => t.action)).toContain("read-identity");
+    expect(JSON.stringify(trail)).not.toContain("Chen");
+    expect(JSON.stringify(trail)).not.toContain("420000197605010000");
+  });
+
+  it("never shows identity to a monitor, and the attempt changes nothing", async () => {
+    const res = await w.call("monitor", "A", "GET", `/api/v1/patients/${patient.id}/identity`);
+    expect(res.statusCode).toBe(403);
+    const plain = await w.call("monitor", "A", "GET", `/api/v1/patients/${patient.id}`);
+    expect(plain.json()).not.toHaveProperty("identity");
+    expect(plain.body).not.toContain("Chen");
+  });
+
+  it("is append-only in the database itself", async () => {
+    await expect(sql`UPDATE audit_events SET reason = 'tampered'`.execute(w.database.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`DELETE FROM audit_events`.execute(w.database.db)).rejects.toThrow(/append-only/);
+    const trail = await auditOf("patient", patient.id);
+    expect(trail.some((t) => t.reason === "tampered")).toBe(false);
+  });
+
+  it("is written in the same transaction as the change: a failed write leaves no audit row", async () => {
+    const before = await auditOf("patient", patient.id);
+    const res = await w.call("coordinator", "A", "PATCH", `/api/v1/patients/${patient.id}`, {
+      birthYear: 1974,
+      reason: "stale attempt",
+      version: patient.version - 1,
+    });
+    expect(res.statusCode).toBe(409);
+    expect(await auditOf("patient", patient.id)).toHaveLength(before.length);
+  });
+
+  it("is paginated newest first with a cursor", async () => {
+    const first = (await w.call("admin", "A", "GET", "/api/v1/audit?limit=2")).json();
+    expect(first.items).toHaveLength(2);
+    const second = (
+      await w.call("admin", "A", "GET", `/api/v1/audit?limit=2&cursor=${first.nextCursor}`)
+    ).json();
+    expect(second.items[0].id < first.items[1].id).toBe(true);
+  });
+});
+
+describe("optimistic locking", () => {
+  it("a stale If-Match is 412 and changes nothing", async () => {
+    const res = await w.call(
+      "coordinator",
+      "A",
+      "PATCH",
+      `/api/v1/patients/${patient.id}`,
+      { sex: "unknown", reason: "test stale" },
+      {
+        "if-match": `"${patient.version - 1}"`,
+      },
+    );
+    expect(res.statusCode).toBe(412);
+    expect(res.json().currentVersion).toBe(patient.version);
+    expect((await w.call("coordinator", "A", "GET", `/api/v1/patients/${patient.id}`)).json().sex).toBe(
+      "female",
+    );
+  });
+
+  it("a stale body version is 409", async () => {
+    const res = await w.call("coordinator", "A", "PATCH", `/api/v1/patients/${patient.id}`, {
+      sex: "unknown",
+      reason: "test stale",
+      version: patient.version + 5,
+    });
+    expect(res.statusCode).toBe(409);
+  });
+
+  it("an update with no version at all is 428", async () => {
+    const res = await w.call("coordinator", "A", "PATCH", `/api/v1/patients/${patient.id}`, {
+      sex: "unknown",
+      reason: "no version",
+    });
+    expect(res.statusCode).toBe(428);
+  });
+
+  it("the current ETag as If-Match succeeds and bumps the version", async () => {
+    const got = await w.call("coordinator", "A", "GET", `/api/v1/patients/${patient.id}`);
+    const res = await w.call(
+      "coordinator",
+      "A",
+      "PATCH",
+      `/api/v1/patients/${patient.id}`,
+      { birthYear: 1976, reason: "Checked against ID card" },
+      {
+        "if-match": String(got.headers.etag),
+      },
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().version).toBe(got.json().version + 1);
+  });
+
+  it("two concurrent updates from the same version: exactly one wins", async () => {
+    const got = (await w.call("coordinator", "A", "GET", `/api/v1/patients/${patient.id}`)).json();
+    const results = await Promise.all(
+      [1970, 1971].map((birthYear) =>
+        w.call("coordinator", "A", "PATCH", `/api/v1/patients/${patient.id}`, {
+          birthYear,
+          reason: "race",
+          version: got.version,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+  });
+});

@@ -1,0 +1,345 @@
+/**
+ * The demo program: it loads through the services, tells the reference case as published, is
+ * deterministic, refuses a second load, and codes every observation with a valid LOINC code.
+ * One load is shared by the read-only checks; the determinism check loads a second database.
+ */
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANTI_DSDNA_NEGATIVE_BELOW, DEMO_LOINC_CODES, LOINC } from "../../src/demo/codes.ts";
+import { type DemoSummary, isDemoLoaded, loadDemo } from "../../src/demo/load.ts";
+import {
+  REFERENCE_INFUSION_DATE,
+  REFERENCE_MONTH_9,
+  referenceCasePlan,
+} from "../../src/demo/reference-case.ts";
+import { DEMO_AS_OF, syntheticCohortPlans } from "../../src/demo/synthetic-cohort.ts";
+import { DomainError } from "../../src/domain/errors.ts";
+import { checkLoincCode } from "../../src/domain/loinc.ts";
+import { ENROLMENT_STATUSES } from "../../src/domain/schemas/study.ts";
+import { actorFor, login } from "../../src/services/auth.ts";
+import { type ServiceContext, systemActor } from "../../src/services/context.ts";
+import { patientTimeline } from "../../src/services/timeline.ts";
+import type { Database } from "../../src/store/database.ts";
+import { testDatabase } from "../support/database.ts";
+
+// A fixed clock: record creation times are then the same on every run, which keeps the audit
+// trail of two loads comparable by eye; the data dates never depend on it.
+const now = () => new Date("2026-11-01T09:00:00+08:00");
+
+let database: Database;
+let summary: DemoSummary;
+let loadMs = 0;
+
+beforeAll(async () => {
+  database = await testDatabase();
+  expect(await isDemoLoaded(database)).toBe(false);
+  const started = performance.now();
+  summary = await loadDemo(database, now);
+  loadMs = performance.now() - started;
+});
+afterAll(() => database?.close());
+
+/** Everything the demo recorded, as comparable text: no ids, no creation times. */
+async function fingerprint(db: Database) {
+  const patients = await db.db
+    .selectFrom("patients")
+    .innerJoin("sites", "sites.id", "patients.site_id")
+    .select(["patients.subject_code", "patients.birth_year", "patients.sex", "sites.code"])
+    .orderBy("patients.subject_code")
+    .execute();
+  const observations = await db.db
+    .selectFrom("observations")
+    .innerJoin("patients", "patients.id", "observations.patient_id")
+    .select([
+      "patients.subject_code",
+      "observations.code",
+      "observations.effective_at",
+      "observations.value_number",
+      "observations.value_code",
+      "observations.value_text",
+      "observations.unit",
+    ])
+    .orderBy("patients.subject_code")
+    .orderBy("observations.effective_at")
+    .orderBy("observations.code")
+    .execute();
+  const events = await db.db
+    .selectFrom("clinical_events")
+    .innerJoin("patients", "patients.id", "clinical_events.patient_id")
+    .select(["patients.subject_code", "occurred_at", "category", "title", "text"])
+    .orderBy("patients.subject_code")
+    .orderBy("occurred_at")
+    .orderBy("title")
+    .execute();
+  const hash = (rows: unknown[]) =>
+    createHash("sha256")
+      .update(rows.map((r) => JSON.stringify(r)).join("\n"))
+      .digest("hex");
+  const perPatient = new Map<string, number>();
+  for (const o of observations) perPatient.set(o.subject_code, (perPatient.get(o.subject_code) ?? 0) + 1);
+  return {
+    subjects: patients.map((p) => `${p.subject_code} ${p.code} ${p.birth_year} ${p.sex}`),
+    observationsPerPatient: Object.fromEntries(perPatient),
+    observations: hash(
+      observations.map((o) => ({ ...o, effective_at: new Date(o.effective_at).toISOString() })),
+    ),
+    events: hash(events.map((e) => ({ ...e, occurred_at: new Date(e.occurred_at).toISOString() }))),
+  };
+}
+
+async function referencePatient() {
+  return database.db
+    .selectFrom("patients")
+    .selectAll()
+    .where("id", "=", summary.referencePatientId)
+    .executeTakeFirstOrThrow();
+}
+
+async function referenceObservations(code: string) {
+  const rows = await database.db
+    .selectFrom("observations")
+    .select(["effective_at", "value_number", "value_code"])
+    .where("patient_id", "=", summary.referencePatientId)
+    .where("code", "=", code)
+    .orderBy("effective_at")
+    .execute();
+  return rows.map((r) => ({ at: new Date(r.effective_at), value: r.value_number, code: r.value_code }));
+}
+
+/** Calendar dates must come back as YYYY-MM-DD strings on every backend (a Date would shift by zone). */
+const ymd = (v: unknown) => {
+  expect(v === null || /^\d{4}-\d{2}-\d{2}$/.test(String(v))).toBe(true);
+  expect(v instanceof Date).toBe(false);
+  return v;
+};
+
+const infusion = new Date(`${REFERENCE_INFUSION_DATE}T00:00:00+08:00`);
+const studyDayOf = (d: Date) => Math.floor((d.getTime() - infusion.getTime()) / 86_400_000);
+
+describe("codes", () => {
+  it("uses only LOINC codes with a valid check digit", () => {
+    for (const code of DEMO_LOINC_CODES) expect(checkLoincCode(code), code).toBeNull();
+    const planned = [referenceCasePlan(), ...syntheticCohortPlans()].flatMap((p) => p.observations);
+    for (const o of planned) {
+      expect(checkLoincCode(o.code), o.code).toBeNull();
+      expect(DEMO_LOINC_CODES).toContain(o.code);
+    }
+  });
+
+  it("stored observations carry only those codes", async () => {
+    const codes = await database.db.selectFrom("observations").select("code").distinct().execute();
+    for (const { code } of codes) {
+      expect(checkLoincCode(code), code).toBeNull();
+      expect(DEMO_LOINC_CODES).toContain(code);
+    }
+  });
+});
+
+describe("demo load", () => {
+  it("loads well within the start-up budget", () => {
+    console.log(
+      `demo: ${summary.patients} patients, ${summary.observations} observations in ${Math.round(loadMs)} ms on ${database.kind}`,
+    );
+    expect(loadMs).toBeLessThan(20_000);
+  });
+
+  it("creates two synthetic sites with patients at both", async () => {
+    expect(summary.sites.map((s) => s.code)).toEqual(["SZ", "WH"]);
+    const sites = await database.db.selectFrom("sites").selectAll().execute();
+    expect(sites.every((s) => s.is_synthetic)).toBe(true);
+    const perSite = await database.db
+      .selectFrom("patients")
+      .select(["site_id", (eb) => eb.fn.countAll<string>().as("n")])
+      .groupBy("site_id")
+      .execute();
+    const count = (code: string) =>
+      Number(perSite.find((p) => p.site_id === summary.sites.find((s) => s.code === code)!.id)?.n ?? 0);
+    expect(count("SZ")).toBeGreaterThanOrEqual(20);
+    expect(count("WH")).toBeGreaterThanOrEqual(5);
+  });
+
+  it("records about thirty synthetic patients and a few thousand observations", async () => {
+    expect(summary.patients).toBeGreaterThanOrEqual(31);
+    const patients = await database.db.selectFrom("patients").select(["is_synthetic"]).execute();
+    expect(patients).toHaveLength(summary.patients);
+    expect(patients.every((p) => p.is_synthetic)).toBe(true);
+    const { n } = await database.db
+      .selectFrom("observations")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(summary.observations);
+    expect(summary.observations).toBeGreaterThan(2000);
+    expect(summary.observations).toBeLessThan(10_000);
+  });
+
+  it("records nothing after the demo world's today", async () => {
+    const limit = new Date(`${DEMO_AS_OF}T23:59:59+08:00`);
+    const { latest } = await database.db
+      .selectFrom("observations")
+      .select((eb) => eb.fn.max("effective_at").as("latest"))
+      .executeTakeFirstOrThrow();
+    expect(new Date(latest as Date).getTime()).toBeLessThanOrEqual(limit.getTime());
+    const { last } = await database.db
+      .selectFrom("clinical_events")
+      .select((eb) => eb.fn.max("occurred_at").as("last"))
+      .executeTakeFirstOrThrow();
+    expect(new Date(last as Date).getTime()).toBeLessThanOrEqual(limit.getTime());
+  });
+
+  it("shows every enrolment status of the journey", async () => {
+    const rows = await database.db.selectFrom("enrolments").select("status").distinct().execute();
+    expect(rows.map((r) => r.status).sort()).toEqual([...ENROLMENT_STATUSES].sort());
+    const study = await database.db
+      .selectFrom("studies")
+      .selectAll()
+      .where("id", "=", summary.studyId)
+      .executeTakeFirstOrThrow();
+    expect(study.is_synthetic).toBe(true);
+    expect(study.registry_id).toBe("DEMO-0001");
+  });
+
+  it("creates one user per role who can log in with the demo password", async () => {
+    expect(summary.users.map((u) => u.username)).toEqual(
+      expect.arrayContaining(["admin", "investigator", "coordinator", "manufacturing", "monitor"]),
+    );
+    const ctx: ServiceContext = { db: database.db, actor: systemActor(), now };
+    for (const u of summary.users) {
+      expect(u.password).toBe(`${u.username}-demo`);
+      const result = await login(ctx, { username: u.username, password: u.password });
+      expect(result.actor.memberships.map((m) => m.role)).toContain(u.role);
+    }
+    const sz = summary.sites.find((s) => s.code === "SZ")!.id;
+    const coordinator = (await login(ctx, { username: "coordinator", password: "coordinator-demo" })).actor;
+    expect(coordinator.memberships).toEqual([{ siteId: sz, role: "coordinator" }]);
+  });
+});
+
+describe("reference case", () => {
+  it("is SZ-0001, a woman born in 1976 from Hubei", async () => {
+    const p = await referencePatient();
+    expect(p.subject_code).toBe("SZ-0001");
+    expect(p.sex).toBe("female");
+    expect(p.birth_year).toBe(1976);
+    expect(p.is_synthetic).toBe(true);
+    const identity = await database.db
+      .selectFrom("patient_identities")
+      .selectAll()
+      .where("patient_id", "=", p.id)
+      .executeTakeFirstOrThrow();
+    expect(identity.home_region).toBe("Hubei");
+    const codes = await database.db
+      .selectFrom("conditions")
+      .select(["code", "clinical_status"])
+      .where("patient_id", "=", p.id)
+      .execute();
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        { code: "55464009", clinical_status: "remission" },
+        { code: "109969005", clinical_status: "remission" },
+      ]),
+    );
+  });
+
+  it("was infused on 2019-09-16 at dose level DL2 and is in follow-up", async () => {
+    const e = await database.db
+      .selectFrom("enrolments")
+      .selectAll()
+      .where("patient_id", "=", summary.referencePatientId)
+      .executeTakeFirstOrThrow();
+    expect(ymd(e.infusion_date)).toBe("2019-09-16");
+    expect(e.dose_level_code).toBe("DL2");
+    expect(e.status).toBe("follow-up");
+  });
+
+  it("has high anti-dsDNA before infusion and a negative result at month 9", async () => {
+    const dsDna = await referenceObservations(LOINC.antiDsDna.code);
+    const before = dsDna.filter((o) => o.at < infusion);
+    expect(before.length).toBeGreaterThan(0);
+    for (const o of before) expect(o.value).toBeGreaterThan(100);
+    const month9 = dsDna.find((o) => o.at.toISOString().startsWith(REFERENCE_MONTH_9.slice(0, 7)));
+    expect(month9?.value).toBeLessThan(ANTI_DSDNA_NEGATIVE_BELOW);
+    const ana = await referenceObservations(LOINC.ana.code);
+    expect(ana.at(-1)?.code).toBe("negative");
+  });
+
+  it("takes no medication at month 9, after years of prednisone", async () => {
+    const meds = await database.db
+      .selectFrom("medications")
+      .select(["drug", "start_date", "stop_date", "status"])
+      .where("patient_id", "=", summary.referencePatientId)
+      .execute();
+    expect(meds.filter((m) => m.drug === "prednisone").length).toBeGreaterThanOrEqual(2);
+    expect(meds.some((m) => m.drug === "prednisone" && String(ymd(m.start_date)) < "2000-01-01")).toBe(true);
+    for (const m of meds) {
+      const stop = ymd(m.stop_date);
+      expect(m.status, m.drug).not.toBe("active");
+      expect(stop, m.drug).not.toBeNull();
+      expect(String(stop) < REFERENCE_MONTH_9, `${m.drug} stops ${stop}`).toBe(true);
+    }
+  });
+
+  it("has no B cells in the first month", async () => {
+    const bCells = await referenceObservations(LOINC.cd19Absolute.code);
+    expect(bCells.filter((o) => studyDayOf(o.at) < 0).every((o) => (o.value ?? 0) > 50)).toBe(true);
+    const firstMonth = bCells.filter((o) => studyDayOf(o.at) >= 3 && studyDayOf(o.at) <= 30);
+    expect(firstMonth.length).toBeGreaterThanOrEqual(4);
+    for (const o of firstMonth) expect(o.value).toBe(0);
+    expect(bCells.at(-1)?.value).toBeGreaterThan(100);
+  });
+
+  it("has a CRS fever peak with IL-6 in the first days", async () => {
+    const temperatures = await referenceObservations(LOINC.temperature.code);
+    const fever = temperatures.filter((o) => (o.value ?? 0) >= 38).map((o) => studyDayOf(o.at));
+    expect(fever).toEqual([1, 2, 3]);
+    const il6 = await referenceObservations(LOINC.il6.code);
+    const peak = il6.reduce((a, b) => ((b.value ?? 0) > (a.value ?? 0) ? b : a));
+    expect(studyDayOf(peak.at)).toBeGreaterThanOrEqual(1);
+    expect(studyDayOf(peak.at)).toBeLessThanOrEqual(3);
+  });
+
+  it("shows study days on the timeline, day 0 at infusion", async () => {
+    const user = await database.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "investigator")
+      .executeTakeFirstOrThrow();
+    const ctx: ServiceContext = {
+      db: database.db,
+      actor: await actorFor(database.db, user.id, "investigator"),
+      now,
+    };
+    const timeline = await patientTimeline(ctx, summary.referencePatientId, { limit: 1000 });
+    expect(timeline.subjectCode).toBe("SZ-0001");
+    expect(timeline.infusionDate).toBe(REFERENCE_INFUSION_DATE);
+    const infusionItem = timeline.items.find((i) => i.kind === "infusion");
+    expect(infusionItem?.studyDay).toBe(0);
+    expect(timeline.items.find((i) => i.kind === "consent")?.studyDay).toBe(-27);
+    const crs = timeline.items.find((i) => i.kind === "event" && i.summary.startsWith("Cytokine release"));
+    expect(crs?.studyDay).toBe(1);
+  });
+});
+
+describe("loading again", () => {
+  it("is refused, and changes nothing", async () => {
+    expect(await isDemoLoaded(database)).toBe(true);
+    const before = await fingerprint(database);
+    const error = await loadDemo(database, now).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe("conflict");
+    expect(await fingerprint(database)).toEqual(before);
+  });
+
+  it("into a fresh database gives exactly the same records", async () => {
+    const other = await testDatabase();
+    try {
+      await loadDemo(other, () => new Date());
+      const [a, b] = await Promise.all([fingerprint(database), fingerprint(other)]);
+      expect(b.subjects).toEqual(a.subjects);
+      expect(b.observationsPerPatient).toEqual(a.observationsPerPatient);
+      expect(b.observations).toBe(a.observations);
+      expect(b.events).toBe(a.events);
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+});
