@@ -45,7 +45,9 @@ export async function serve(config: Config, version: string): Promise<void> {
     process.once("SIGINT", () => void shutdown("SIGINT"));
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
     await app.listen({ port: config.port, host: config.host });
-    const where = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    const where = `http://${config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host}:${port}`;
     console.log(`vein2vein ${version} is up at ${where}/  (API reference ${where}/api/docs)`);
     console.log(`database: ${database.kind} at ${database.location}`);
     if (database.kind === "pglite")

@@ -64,7 +64,7 @@ const badLogin = () => new DomainError("unauthenticated", "Unknown username or w
 export async function login(ctx: ServiceContext, raw: unknown): Promise<LoginResult> {
   const input = parseInput(LoginInput, raw);
   const user = await findUserByName(ctx.db, input.username);
-  if (!user || !user.password_hash || !user.is_active) {
+  if (!user?.password_hash || !user.is_active) {
     dummyHash ??= hashPassword("not-a-real-password-at-all");
     await verify(await dummyHash, input.password).catch(() => false);
     await appendAudit(ctx.db, ctx, {
@@ -121,7 +121,7 @@ export async function resolveSession(db: Kysely<DB>, token: string, now: Date): 
   const t = now.getTime();
   if (t >= session.expires_at.getTime() || t - session.last_seen_at.getTime() >= SESSION_IDLE_MS) return null;
   const user = await findUser(db, session.user_id);
-  if (!user || !user.is_active) return null;
+  if (!user?.is_active) return null;
   if (t - session.last_seen_at.getTime() >= TOUCH_EVERY_MS) await touchSession(db, hash, now);
   return {
     actor: await actorFor(db, user.id, user.username),
@@ -144,7 +144,7 @@ export async function logout(ctx: ServiceContext, token: string): Promise<void> 
 
 export async function createApiToken(ctx: ServiceContext, username: string, label: string): Promise<string> {
   const user = await findUserByName(ctx.db, username);
-  if (!user || !user.is_active) throw new DomainError("not-found", `No active user ${username}.`);
+  if (!user?.is_active) throw new DomainError("not-found", `No active user ${username}.`);
   const token = `${API_TOKEN_PREFIX}${randomSecret()}`;
   const id = uuidv7();
   await insertApiToken(ctx.db, {
@@ -169,7 +169,7 @@ export async function resolveApiToken(db: Kysely<DB>, token: string, now: Date):
   const row = await findApiToken(db, digest(token));
   if (!row || row.revoked_at) return null;
   const user = await findUser(db, row.user_id);
-  if (!user || !user.is_active) return null;
+  if (!user?.is_active) return null;
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS)
     await touchApiToken(db, row.id, now);
   return actorFor(db, user.id, user.username);

@@ -239,7 +239,10 @@ describe("schema", () => {
       SELECT table_name, column_name FROM information_schema.columns
        WHERE table_schema = current_schema() ORDER BY table_name, column_name`.execute(database.db);
     const actual: Record<string, string[]> = {};
-    for (const r of rows.rows) (actual[r.table_name] ??= []).push(r.column_name);
+    for (const r of rows.rows) {
+      actual[r.table_name] ??= [];
+      actual[r.table_name]!.push(r.column_name);
+    }
     for (const cols of Object.values(actual)) cols.sort();
     expect(actual).toEqual(COLUMNS);
   });

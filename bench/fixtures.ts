@@ -1,0 +1,105 @@
+/**
+ * Databases and data for the benchmarks. Everything is written through the services (sites,
+ * patients, observations), exactly as the app would; only the clock and the actor are fixed.
+ */
+import { type ServiceContext, systemActor } from "../src/services/context.ts";
+import { createPatient } from "../src/services/patients.ts";
+import { createSite } from "../src/services/sites.ts";
+import type { Database } from "../src/store/database.ts";
+import { testDatabase } from "../test/support/database.ts";
+
+export type Backend = "pglite" | "postgres";
+
+/**
+ * A fresh, migrated database: in-memory PGlite, or a throw-away schema on the PostgreSQL server
+ * at `url` (dropped again by `close()`), both via test/support/database.ts.
+ */
+export async function openBackend(backend: Backend, url?: string): Promise<Database> {
+  const saved = process.env.TEST_DATABASE_URL;
+  try {
+    if (backend === "postgres") {
+      if (!url) throw new Error("PostgreSQL benchmarks need BENCH_DATABASE_URL");
+      process.env.TEST_DATABASE_URL = url;
+    } else {
+      delete process.env.TEST_DATABASE_URL;
+    }
+    return await testDatabase();
+  } finally {
+    if (saved === undefined) delete process.env.TEST_DATABASE_URL;
+    else process.env.TEST_DATABASE_URL = saved;
+  }
+}
+
+/** LOINC codes with valid check digits: haemoglobin, creatinine, WBC, platelets, ALT. */
+export const CODES = ["718-7", "2160-0", "6690-2", "777-3", "1742-6"] as const;
+const UNITS: Record<(typeof CODES)[number], string> = {
+  "718-7": "g/dL",
+  "2160-0": "mg/dL",
+  "6690-2": "10*3/uL",
+  "777-3": "10*3/uL",
+  "1742-6": "U/L",
+};
+
+/** All data starts here; observation i of a stream is `i * stepMinutes` later. */
+export const EPOCH = Date.parse("2024-01-01T00:00:00Z");
+const MINUTE = 60_000;
+
+export interface ObservationInput {
+  patientId: string;
+  code: string;
+  valueNumber: number;
+  unit: string;
+  effectiveAt: string;
+  source: string;
+}
+
+/** Observation number `i` of a patient's regular stream (codes rotate, one every `stepMinutes`). */
+export function observation(patientId: string, i: number, stepMinutes: number, offsetMinutes = 0) {
+  const code = CODES[i % CODES.length]!;
+  return {
+    patientId,
+    code,
+    valueNumber: Math.round((10 + ((i * 7919) % 1000) / 10) * 10) / 10,
+    unit: UNITS[code],
+    effectiveAt: new Date(EPOCH + (offsetMinutes + i * stepMinutes) * MINUTE).toISOString(),
+    source: "bench",
+  } satisfies ObservationInput;
+}
+
+export interface Site {
+  database: Database;
+  siteId: string;
+  /** an investigator at the site: may read and write clinical data there */
+  ctx: ServiceContext;
+  close(): Promise<void>;
+}
+
+/** A database with one site (code `BN`) and an investigator context for it. */
+export async function openSite(backend: Backend, url?: string): Promise<Site> {
+  const database = await openBackend(backend, url);
+  const now = () => new Date();
+  const system: ServiceContext = { db: database.db, actor: systemActor(), now };
+  const site = await createSite(system, {
+    code: "BN",
+    name: "Bench site",
+    department: "Hematology",
+    timeZone: "Asia/Shanghai",
+    isSynthetic: true,
+  });
+  const ctx: ServiceContext = {
+    db: database.db,
+    actor: systemActor([{ siteId: site.id, role: "investigator" }]),
+    now,
+  };
+  return { database, siteId: site.id, ctx, close: () => database.close() };
+}
+
+export async function addPatient(site: Site, n: number): Promise<string> {
+  const p = await createPatient(site.ctx, {
+    siteId: site.siteId,
+    birthYear: 1960 + (n % 40),
+    sex: n % 2 === 0 ? "female" : "male",
+    isSynthetic: true,
+  });
+  return p.id;
+}

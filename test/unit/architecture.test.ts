@@ -1,0 +1,76 @@
+/**
+ * The layers point one way (shared/design/architecture.md): domain ← store ← services ← http/cli.
+ * This reads every import in src/ and fails on an arrow pointing the wrong way, and on I/O in the
+ * domain.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = join(import.meta.dirname, "../../src");
+const LAYERS = ["domain", "store", "services", "demo", "http", "cli"] as const;
+type Layer = (typeof LAYERS)[number];
+
+/** What each layer may import from src/ (besides itself). */
+const MAY_IMPORT: Record<Layer, Layer[]> = {
+  domain: [],
+  store: ["domain"],
+  services: ["domain", "store"],
+  demo: ["domain", "store", "services"],
+  http: ["domain", "services", "store"], // store: only the Database type handed to buildApp
+  cli: ["domain", "store", "services", "http", "demo"],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+const importsOf = (file: string) =>
+  [...readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gm)].map(
+    (m) => m[1]!,
+  );
+
+const layerOf = (file: string): Layer | null => {
+  const top = relative(SRC, file).split("/")[0] as Layer;
+  return LAYERS.includes(top) ? top : null;
+};
+
+describe("architecture", () => {
+  it("no layer imports one above it", () => {
+    const wrong: string[] = [];
+    for (const file of files(SRC)) {
+      const layer = layerOf(file);
+      if (!layer) continue;
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith(".")) continue;
+        const target = layerOf(join(file, "..", spec));
+        if (target && target !== layer && !MAY_IMPORT[layer].includes(target))
+          wrong.push(`${relative(SRC, file)} → ${spec}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("the domain does no I/O", () => {
+    const io =
+      /^(node:)?(fs|net|http|https|child_process|dgram|worker_threads)(\/|$)|^(pg|@electric-sql\/pglite|kysely|fastify)/;
+    const offenders = files(join(SRC, "domain")).flatMap((f) =>
+      importsOf(f)
+        .filter((s) => io.test(s))
+        .map((s) => `${relative(SRC, f)} → ${s}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("the HTTP layer uses the store only for the Database type", () => {
+    const offenders = files(join(SRC, "http")).flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/^import\s+(type\s+)?[^;]*from\s+"([^"]*\/store\/[^"]*)"/gm)]
+        .filter((m) => !m[1])
+        .map((m) => `${relative(SRC, f)} → ${m[2]}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
