@@ -1,0 +1,79 @@
+/**
+ * The shape every clinical calculator shares. A calculator is a pure function from a validated
+ * input to a result that carries the value, the reasons that drove it (e.g. "grade 3: high-flow
+ * oxygen 8 L/min") and the rule set it implements, so a stored result can always say which rules
+ * produced it. Missing or contradictory inputs are validation errors that name the field (JSON
+ * Pointer), never silent defaults.
+ */
+import type { z } from "zod";
+import { type Issue, toJsonPointer, validationError } from "../errors.ts";
+
+export interface CalculatorResult<V = unknown> {
+  /** registry name, e.g. "crs" */
+  calculator: string;
+  /** the published rule set, e.g. "ASTCT 2019 (Lee et al.)" */
+  ruleSet: string;
+  /** our encoding of it; bump when the code's behaviour changes so stored results show which ran */
+  ruleSetVersion: string;
+  /** the main result: a grade, a score, a category, a number, or an object for multi-part results */
+  value: V;
+  /** short human label of the value, e.g. "Grade 3", "CMR", "12 points" */
+  label: string;
+  /** why: one sentence per input or rule that determined the value */
+  reasons: string[];
+  /** secondary results (sub-scores, intermediate values) */
+  details?: Record<string, unknown>;
+}
+
+export interface CalculatorDefinition<S extends z.ZodType, V> {
+  name: string;
+  title: string;
+  /** citation of the primary source */
+  source: string;
+  ruleSet: string;
+  ruleSetVersion: string;
+  input: S;
+  evaluate(input: z.output<S>): {
+    value: V;
+    label: string;
+    reasons: string[];
+    details?: Record<string, unknown>;
+  };
+}
+
+export interface Calculator<V = unknown> {
+  name: string;
+  title: string;
+  source: string;
+  ruleSet: string;
+  ruleSetVersion: string;
+  input: z.ZodType;
+  run(raw: unknown): CalculatorResult<V>;
+}
+
+/** Wraps a definition: parse (every problem reported at once), evaluate, stamp the rule set. */
+export function defineCalculator<S extends z.ZodType, V>(def: CalculatorDefinition<S, V>): Calculator<V> {
+  return {
+    name: def.name,
+    title: def.title,
+    source: def.source,
+    ruleSet: def.ruleSet,
+    ruleSetVersion: def.ruleSetVersion,
+    input: def.input,
+    run(raw) {
+      const parsed = def.input.safeParse(raw);
+      if (!parsed.success)
+        throw validationError(
+          parsed.error.issues.map((i) => ({ path: toJsonPointer(i.path), message: i.message, code: i.code })),
+          `The ${def.name} inputs have problems.`,
+        );
+      const r = def.evaluate(parsed.data);
+      return { calculator: def.name, ruleSet: def.ruleSet, ruleSetVersion: def.ruleSetVersion, ...r };
+    },
+  };
+}
+
+/** For rules found inside evaluate(): a contradiction between fields, named by their paths. */
+export function contradiction(issues: Issue[]): never {
+  throw validationError(issues, "The inputs contradict each other.");
+}

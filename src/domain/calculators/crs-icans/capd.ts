@@ -1,0 +1,108 @@
+/**
+ * Cornell Assessment of Pediatric Delirium (CAPD): eight observed behaviours, each rated over the
+ * shift as never / rarely / sometimes / often / always and scored 0–4, total 0–32.
+ *
+ * Source: Traube C et al., Crit Care Med 2014;42(3):656–663. Items 1–4 (eye contact, purposeful
+ * actions, awareness of surroundings, communicating needs and wants) are reverse-scored (never = 4 …
+ * always = 0); items 5–8 (restless, inconsolable, underactive, slow to respond) are scored never = 0 …
+ * always = 4. A total ≥ 9 is a positive delirium screen (the validated cut point, Traube 2014).
+ * ICANS bands for children (Lee DW et al., Biol Blood Marrow Transplant 2019;25(4):625–638, pediatric
+ * ICANS table, CAPD row): CAPD 1–8 → grade 1 (grade 2 only through the consciousness domain),
+ * CAPD ≥ 9 → grade 3, unable to perform the CAPD → grade 4.
+ */
+import { z } from "zod";
+import { defineCalculator } from "../calculator.ts";
+import { RULE_SET_CAPD, TRAUBE_2014 } from "./sources.ts";
+
+export const CapdRating = z.enum(["NEVER", "RARELY", "SOMETIMES", "OFTEN", "ALWAYS"]);
+export type CapdRating = z.infer<typeof CapdRating>;
+
+/** Traube 2014: CAPD total ≥ 9 is a positive delirium screen. */
+export const CAPD_POSITIVE_THRESHOLD = 9;
+export const CAPD_MAX = 32;
+
+const FORWARD: Record<CapdRating, number> = { NEVER: 0, RARELY: 1, SOMETIMES: 2, OFTEN: 3, ALWAYS: 4 };
+const REVERSE: Record<CapdRating, number> = { NEVER: 4, RARELY: 3, SOMETIMES: 2, OFTEN: 1, ALWAYS: 0 };
+
+const rev = (q: string) => CapdRating.describe(`${q} Reverse-scored: NEVER = 4 … ALWAYS = 0.`);
+const fwd = (q: string) => CapdRating.describe(`${q} Scored NEVER = 0 … ALWAYS = 4.`);
+
+/** The eight CAPD items, rated by frequency over the shift (Traube 2014). */
+export const CapdItems = z.strictObject({
+  eyeContact: rev("1. Does the child make eye contact with the caregiver?"),
+  purposefulActions: rev("2. Are the child's actions purposeful?"),
+  awareOfSurroundings: rev("3. Is the child aware of their surroundings?"),
+  communicatesNeedsAndWants: rev("4. Does the child communicate needs and wants?"),
+  restless: fwd("5. Is the child restless?"),
+  inconsolable: fwd("6. Is the child inconsolable?"),
+  underactive: fwd("7. Is the child underactive — very little movement while awake?"),
+  slowToRespond: fwd("8. Does it take the child a long time to respond to interactions?"),
+});
+export type CapdItems = z.output<typeof CapdItems>;
+
+const REVERSED_ITEMS = [
+  "eyeContact",
+  "purposefulActions",
+  "awareOfSurroundings",
+  "communicatesNeedsAndWants",
+] as const;
+const FORWARD_ITEMS = ["restless", "inconsolable", "underactive", "slowToRespond"] as const;
+
+export interface CapdScore {
+  total: number;
+  itemPoints: Record<keyof CapdItems, number>;
+  positiveScreen: boolean;
+}
+
+export function capdScore(items: CapdItems): CapdScore {
+  const itemPoints = {} as Record<keyof CapdItems, number>;
+  for (const k of REVERSED_ITEMS) itemPoints[k] = REVERSE[items[k]];
+  for (const k of FORWARD_ITEMS) itemPoints[k] = FORWARD[items[k]];
+  const total = Object.values(itemPoints).reduce((a, b) => a + b, 0);
+  return { total, itemPoints, positiveScreen: total >= CAPD_POSITIVE_THRESHOLD };
+}
+
+/**
+ * ICANS grade of the CAPD domain for a performed CAPD (Lee 2019, pediatric ICANS table):
+ * 0 → 0, 1–8 → 1, ≥ 9 → 3.
+ */
+export function capdBandGrade(total: number): 0 | 1 | 3 {
+  if (total >= CAPD_POSITIVE_THRESHOLD) return 3;
+  if (total >= 1) return 1;
+  return 0;
+}
+
+export const capd = defineCalculator({
+  name: "capd",
+  title: "Cornell Assessment of Pediatric Delirium (CAPD)",
+  source: TRAUBE_2014,
+  ruleSet: RULE_SET_CAPD,
+  ruleSetVersion: "1",
+  input: CapdItems,
+  evaluate(items) {
+    const s = capdScore(items);
+    const p = s.itemPoints;
+    const reversed = REVERSED_ITEMS.reduce((a, k) => a + p[k], 0);
+    const forward = FORWARD_ITEMS.reduce((a, k) => a + p[k], 0);
+    const band = capdBandGrade(s.total);
+    const reasons = [
+      `Items 1–4 (reverse-scored): eye contact ${p.eyeContact}, purposeful actions ${p.purposefulActions}, ` +
+        `awareness ${p.awareOfSurroundings}, communicates needs ${p.communicatesNeedsAndWants} = ${reversed}.`,
+      `Items 5–8: restless ${p.restless}, inconsolable ${p.inconsolable}, underactive ${p.underactive}, ` +
+        `slow to respond ${p.slowToRespond} = ${forward}.`,
+      s.positiveScreen
+        ? `CAPD ${s.total} ≥ ${CAPD_POSITIVE_THRESHOLD}: positive delirium screen (Traube 2014).`
+        : `CAPD ${s.total} < ${CAPD_POSITIVE_THRESHOLD}: negative delirium screen (Traube 2014).`,
+      band === 0
+        ? "CAPD 0: no ICANS from the CAPD domain (Lee 2019)."
+        : `For a child under 12, CAPD ${band === 3 ? `≥ ${CAPD_POSITIVE_THRESHOLD}` : "1–8"} is the ICANS grade ${band} band ` +
+          "of the encephalopathy domain (Lee 2019), if not attributable to another cause.",
+    ];
+    return {
+      value: s.total,
+      label: `CAPD ${s.total}/${CAPD_MAX} (${s.positiveScreen ? "positive" : "negative"} screen)`,
+      reasons,
+      details: { itemPoints: s.itemPoints, positiveScreen: s.positiveScreen, icansBandGrade: band },
+    };
+  },
+});

@@ -1,0 +1,353 @@
+/**
+ * ASTCT consensus grade of cytokine release syndrome (CRS), grades 0–5.
+ *
+ * Source: Lee DW et al., Biol Blood Marrow Transplant 2019;25(4):625–638, Table 1 ("ASTCT CRS
+ * Consensus Grading") and its footnotes; grade 5 from the text of the same paper ("death due to CRS
+ * in which another cause is not the principal factor leading to this outcome").
+ */
+import { z } from "zod";
+import { contradiction, defineCalculator } from "../calculator.ts";
+import { gradeLabel, LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
+
+/** Lee 2019, Table 1 footnote: fever is a temperature ≥ 38 °C not attributable to any other cause. */
+export const FEVER_THRESHOLD_C = 38.0;
+/**
+ * Lee 2019, Table 1 footnote: low-flow nasal cannula is oxygen at ≤ 6 L/min (blow-by counts as
+ * low-flow); high-flow nasal cannula is oxygen at > 6 L/min. Exactly 6 L/min is low-flow.
+ */
+export const LOW_FLOW_MAX_LPM = 6;
+const FEVER_TEXT = `${FEVER_THRESHOLD_C.toFixed(1)} °C`;
+
+export const Hypotension = z
+  .enum(["NONE", "NO_VASOPRESSOR", "ONE_VASOPRESSOR", "MULTIPLE_VASOPRESSORS"])
+  .describe(
+    "Hypotension and its treatment. NO_VASOPRESSOR: fluids only. ONE_VASOPRESSOR: one vasopressor, with " +
+      "or without vasopressin. MULTIPLE_VASOPRESSORS: two or more vasopressors not counting vasopressin " +
+      "(Lee 2019, Table 1).",
+  );
+export type Hypotension = z.infer<typeof Hypotension>;
+
+export const Vasopressor = z.enum([
+  "NOREPINEPHRINE",
+  "EPINEPHRINE",
+  "PHENYLEPHRINE",
+  "DOPAMINE",
+  "VASOPRESSIN",
+  "ANGIOTENSIN_II",
+]);
+export type Vasopressor = z.infer<typeof Vasopressor>;
+
+export const OxygenDevice = z
+  .enum([
+    "NONE",
+    "NASAL_CANNULA",
+    "BLOW_BY",
+    "HFNC",
+    "FACEMASK",
+    "NON_REBREATHER",
+    "VENTURI",
+    "CPAP",
+    "BIPAP",
+    "INVASIVE_VENTILATION",
+  ])
+  .describe(
+    "Oxygen support. NASAL_CANNULA needs oxygenFlowLpm (≤ 6 L/min is low-flow, > 6 L/min high-flow). " +
+      "HFNC is high-flow nasal cannula (> 6 L/min). CPAP, BIPAP and INVASIVE_VENTILATION are positive pressure.",
+  );
+export type OxygenDevice = z.infer<typeof OxygenDevice>;
+
+const DEVICE_TEXT: Record<OxygenDevice, string> = {
+  NONE: "room air",
+  NASAL_CANNULA: "nasal cannula",
+  BLOW_BY: "blow-by oxygen",
+  HFNC: "high-flow nasal cannula",
+  FACEMASK: "facemask",
+  NON_REBREATHER: "non-rebreather mask",
+  VENTURI: "Venturi mask",
+  CPAP: "CPAP",
+  BIPAP: "BiPAP",
+  INVASIVE_VENTILATION: "intubation and mechanical ventilation",
+};
+
+const PRESSOR_TEXT: Record<Vasopressor, string> = {
+  NOREPINEPHRINE: "norepinephrine",
+  EPINEPHRINE: "epinephrine",
+  PHENYLEPHRINE: "phenylephrine",
+  DOPAMINE: "dopamine",
+  VASOPRESSIN: "vasopressin",
+  ANGIOTENSIN_II: "angiotensin II",
+};
+
+/**
+ * Vasopressor need from the list of agents. Lee 2019, Table 1: grade 3 is "a vasopressor with or
+ * without vasopressin", grade 4 "multiple vasopressors (excluding vasopressin)", so vasopressin never
+ * counts as a second agent. Vasopressin as the only agent is still a vasopressor requirement
+ * (one vasopressor) — a platform decision, the table does not name that case.
+ */
+export function vasopressorNeed(agents: readonly Vasopressor[]): Exclude<Hypotension, "NONE"> {
+  if (agents.length === 0) return "NO_VASOPRESSOR";
+  const counted = agents.filter((a) => a !== "VASOPRESSIN").length;
+  return counted >= 2 ? "MULTIPLE_VASOPRESSORS" : "ONE_VASOPRESSOR";
+}
+
+/** Lee 2019, Table 1, hypotension row: none → 0 (grade 1 needs none), fluids → 2, one → 3, multiple → 4. */
+const HYPOTENSION_GRADE: Record<Hypotension, number> = {
+  NONE: 0,
+  NO_VASOPRESSOR: 2,
+  ONE_VASOPRESSOR: 3,
+  MULTIPLE_VASOPRESSORS: 4,
+};
+
+/**
+ * Lee 2019, Table 1, hypoxia row: low-flow nasal cannula (≤ 6 L/min) or blow-by → 2; high-flow nasal
+ * cannula (> 6 L/min), facemask, non-rebreather or Venturi mask → 3; positive pressure (CPAP, BiPAP,
+ * intubation and mechanical ventilation) → 4.
+ */
+export function oxygenGrade(device: OxygenDevice, flowLpm: number | undefined): number {
+  switch (device) {
+    case "NONE":
+      return 0;
+    case "BLOW_BY":
+      return 2;
+    case "NASAL_CANNULA":
+      return flowLpm !== undefined && flowLpm > LOW_FLOW_MAX_LPM ? 3 : 2;
+    case "HFNC":
+    case "FACEMASK":
+    case "NON_REBREATHER":
+    case "VENTURI":
+      return 3;
+    case "CPAP":
+    case "BIPAP":
+    case "INVASIVE_VENTILATION":
+      return 4;
+  }
+}
+
+const fmt = (n: number) => String(Number(n.toFixed(2)));
+
+export const CrsInput = z
+  .strictObject({
+    tempMaxC: z
+      .number()
+      .min(25)
+      .max(45)
+      .describe("Highest body temperature in the assessment period, °C (fever is ≥ 38.0 °C)"),
+    feverOtherCause: z
+      .boolean()
+      .optional()
+      .describe(
+        "The fever is explained by another cause (e.g. documented infection); required when tempMaxC ≥ 38.0 °C",
+      ),
+    crsAlreadyDiagnosed: z.boolean().describe("CRS was established earlier in this episode"),
+    feverMaskingTherapyGiven: z
+      .boolean()
+      .optional()
+      .describe(
+        "An antipyretic or anti-cytokine therapy (tocilizumab, corticosteroids, …) was given after CRS onset; " +
+          "required when crsAlreadyDiagnosed is true",
+      ),
+    hypotension: Hypotension,
+    vasopressors: z
+      .array(Vasopressor)
+      .optional()
+      .describe(
+        "Optional: the vasopressor agents running; must agree with hypotension (vasopressin is not counted)",
+      ),
+    hypotensionOtherCause: z
+      .boolean()
+      .optional()
+      .describe("The hypotension is attributable to another cause; required when hypotension is not NONE"),
+    oxygenDevice: OxygenDevice,
+    oxygenFlowLpm: z
+      .number()
+      .positive()
+      .max(100)
+      .optional()
+      .describe("Oxygen flow, L/min; required for NASAL_CANNULA, not allowed with NONE"),
+    hypoxiaOtherCause: z
+      .boolean()
+      .optional()
+      .describe("The oxygen need is attributable to another cause; required when oxygenDevice is not NONE"),
+    deathDueToCrs: z
+      .boolean()
+      .describe("Death due to CRS, with no other principal cause (grade 5); false for a living patient"),
+  })
+  .superRefine((v, ctx) => {
+    const need = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    if (v.tempMaxC >= FEVER_THRESHOLD_C && v.feverOtherCause === undefined)
+      need(
+        "feverOtherCause",
+        `Required when tempMaxC ≥ ${FEVER_TEXT}: say whether the fever is explained by another cause.`,
+      );
+    if (v.crsAlreadyDiagnosed && v.feverMaskingTherapyGiven === undefined)
+      need(
+        "feverMaskingTherapyGiven",
+        "Required when crsAlreadyDiagnosed is true: say whether antipyretic or anti-cytokine therapy was given.",
+      );
+    if (!v.crsAlreadyDiagnosed && v.feverMaskingTherapyGiven === true)
+      need(
+        "feverMaskingTherapyGiven",
+        "feverMaskingTherapyGiven means therapy given after CRS onset, but crsAlreadyDiagnosed is false.",
+      );
+    if (v.hypotension !== "NONE" && v.hypotensionOtherCause === undefined)
+      need(
+        "hypotensionOtherCause",
+        "Required when hypotension is recorded: say whether it is attributable to another cause.",
+      );
+    if (v.vasopressors !== undefined) {
+      if (new Set(v.vasopressors).size !== v.vasopressors.length)
+        need("vasopressors", "A vasopressor is listed twice.");
+      else if (v.hypotension === "NONE") {
+        if (v.vasopressors.length > 0)
+          need("hypotension", "hypotension is NONE but vasopressors are listed.");
+      } else {
+        const derived = vasopressorNeed(v.vasopressors);
+        if (derived !== v.hypotension)
+          need(
+            "hypotension",
+            `hypotension is ${v.hypotension} but the listed vasopressors (${v.vasopressors.join(", ") || "none"}) ` +
+              `mean ${derived}; vasopressin is not counted as a second vasopressor (Lee 2019).`,
+          );
+      }
+    }
+    if (v.oxygenDevice === "NASAL_CANNULA" && v.oxygenFlowLpm === undefined)
+      need(
+        "oxygenFlowLpm",
+        "Required when oxygenDevice is NASAL_CANNULA (≤ 6 L/min is low-flow, > 6 high-flow).",
+      );
+    if (v.oxygenDevice === "NONE" && v.oxygenFlowLpm !== undefined)
+      need("oxygenFlowLpm", "An oxygen flow is given but oxygenDevice is NONE.");
+    if (v.oxygenDevice === "HFNC" && v.oxygenFlowLpm !== undefined && v.oxygenFlowLpm <= LOW_FLOW_MAX_LPM)
+      need(
+        "oxygenFlowLpm",
+        `HFNC is high-flow nasal cannula, > ${LOW_FLOW_MAX_LPM} L/min (Lee 2019); at ${fmt(v.oxygenFlowLpm)} L/min ` +
+          "record NASAL_CANNULA.",
+      );
+    if (v.oxygenDevice !== "NONE" && v.hypoxiaOtherCause === undefined)
+      need(
+        "hypoxiaOtherCause",
+        "Required when oxygen is given: say whether the need is attributable to another cause.",
+      );
+  });
+export type CrsInput = z.output<typeof CrsInput>;
+
+function hypotensionText(v: CrsInput): string {
+  const agents = v.vasopressors?.length ? ` (${v.vasopressors.map((a) => PRESSOR_TEXT[a]).join(" + ")})` : "";
+  const vasopressinNote = v.vasopressors?.includes("VASOPRESSIN")
+    ? "; vasopressin is not counted as a second vasopressor"
+    : "";
+  switch (v.hypotension) {
+    case "NONE":
+      return "no hypotension";
+    case "NO_VASOPRESSOR":
+      return "hypotension not requiring vasopressors";
+    case "ONE_VASOPRESSOR":
+      return `hypotension requiring one vasopressor${agents}${vasopressinNote}`;
+    case "MULTIPLE_VASOPRESSORS":
+      return `hypotension requiring multiple vasopressors, vasopressin excluded${agents}`;
+  }
+}
+
+function oxygenText(v: CrsInput, grade: number): string {
+  const device = DEVICE_TEXT[v.oxygenDevice];
+  if (v.oxygenDevice === "NASAL_CANNULA") {
+    const flow = fmt(v.oxygenFlowLpm!);
+    return grade === 3
+      ? `high-flow oxygen (nasal cannula at ${flow} L/min > ${LOW_FLOW_MAX_LPM} L/min)`
+      : `low-flow oxygen (nasal cannula at ${flow} L/min ≤ ${LOW_FLOW_MAX_LPM} L/min)`;
+  }
+  if (grade === 2) return `low-flow oxygen (${device})`;
+  if (grade === 3) return `high-flow oxygen or mask (${device})`;
+  return `positive-pressure support (${device})`;
+}
+
+export const crs = defineCalculator({
+  name: "crs",
+  title: "Cytokine release syndrome grade (ASTCT 2019)",
+  source: LEE_2019,
+  ruleSet: RULE_SET_ASTCT,
+  ruleSetVersion: "1",
+  input: CrsInput,
+  evaluate(v) {
+    const reasons: string[] = [];
+    const febrile = v.tempMaxC >= FEVER_THRESHOLD_C;
+    const crsFever = febrile && v.feverOtherCause === false;
+    // Lee 2019, Table 1 footnote: once a patient with CRS has had antipyretic or anti-cytokine therapy,
+    // fever is no longer required and the grade is driven by hypotension and/or hypoxia.
+    const masked = v.crsAlreadyDiagnosed && v.feverMaskingTherapyGiven === true;
+
+    if (crsFever)
+      reasons.push(`Fever: tempMaxC ${fmt(v.tempMaxC)} °C ≥ ${FEVER_TEXT}, not attributed to another cause.`);
+    else if (febrile)
+      reasons.push(
+        `tempMaxC ${fmt(v.tempMaxC)} °C ≥ ${FEVER_TEXT}, but feverOtherCause: the fever does not count as CRS fever.`,
+      );
+    else reasons.push(`No fever: tempMaxC ${fmt(v.tempMaxC)} °C < ${FEVER_TEXT}.`);
+    if (masked)
+      reasons.push(
+        "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven " +
+          "by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
+      );
+
+    const crsCriteria = crsFever || masked;
+    const hypoGrade = v.hypotensionOtherCause ? 0 : HYPOTENSION_GRADE[v.hypotension];
+    const oxyGrade = v.hypoxiaOtherCause ? 0 : oxygenGrade(v.oxygenDevice, v.oxygenFlowLpm);
+    const details = { crsFever, feverMasked: masked, hypotensionGrade: hypoGrade, hypoxiaGrade: oxyGrade };
+
+    if (v.deathDueToCrs) {
+      if (!crsCriteria && !v.crsAlreadyDiagnosed)
+        contradiction([
+          {
+            path: "/deathDueToCrs",
+            message: "deathDueToCrs is true but CRS was never diagnosed and there is no CRS fever.",
+          },
+        ]);
+      reasons.push("Grade 5: death due to CRS with no other principal cause (deathDueToCrs).");
+      return { value: 5, label: gradeLabel(5), reasons, details };
+    }
+
+    if (!crsCriteria) {
+      const signs: string[] = [];
+      if (v.hypotension !== "NONE") signs.push(hypotensionText(v));
+      if (v.oxygenDevice !== "NONE") signs.push(`oxygen by ${DEVICE_TEXT[v.oxygenDevice]}`);
+      reasons.push(
+        signs.length > 0
+          ? `Grade 0: ${signs.join(" and ")} without CRS fever is not CRS (ASTCT grading requires fever ≥ ${FEVER_TEXT} ` +
+              "unless CRS was diagnosed and fever-masking therapy given); look for another cause."
+          : "Grade 0: no CRS fever.",
+      );
+      return { value: 0, label: gradeLabel(0), reasons, details };
+    }
+
+    if (v.hypotension !== "NONE") {
+      reasons.push(
+        v.hypotensionOtherCause
+          ? `Hypotension (${hypotensionText(v)}) is attributed to another cause (hypotensionOtherCause) and does not count.`
+          : `Grade ${hypoGrade}: ${hypotensionText(v)}.`,
+      );
+    }
+    if (v.oxygenDevice !== "NONE") {
+      const g = oxygenGrade(v.oxygenDevice, v.oxygenFlowLpm);
+      reasons.push(
+        v.hypoxiaOtherCause
+          ? `Oxygen need (${oxygenText(v, g)}) is attributed to another cause (hypoxiaOtherCause) and does not count.`
+          : `Grade ${g}: ${oxygenText(v, g)}.`,
+      );
+    }
+
+    // Grade 1 is fever with neither hypotension nor hypoxia (Lee 2019, Table 1). After fever-masking
+    // therapy without fever, only hypotension/hypoxia drive the grade, so with neither no grade is met.
+    const grade = Math.max(crsFever ? 1 : 0, hypoGrade, oxyGrade);
+    if (hypoGrade > 0 && oxyGrade > 0 && hypoGrade !== oxyGrade)
+      reasons.push(
+        `The more severe event sets the grade: hypotension grade ${hypoGrade}, hypoxia grade ${oxyGrade} → grade ${grade}.`,
+      );
+    if (grade === 1) reasons.push("Grade 1: fever without attributable hypotension or hypoxia.");
+    if (grade === 0)
+      reasons.push(
+        "Grade 0: no fever after fever-masking therapy and no attributable hypotension or hypoxia, so no grade " +
+          "criterion is met (Lee 2019, Table 1 footnote).",
+      );
+    return { value: grade, label: gradeLabel(grade), reasons, details };
+  },
+});

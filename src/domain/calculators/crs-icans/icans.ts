@@ -1,0 +1,505 @@
+/**
+ * ASTCT consensus grade of immune effector cell-associated neurotoxicity syndrome (ICANS), 0–5.
+ *
+ * Source: Lee DW et al., Biol Blood Marrow Transplant 2019;25(4):625–638 — the adult ICANS table
+ * (ICE score, depressed level of consciousness, seizure, motor findings, raised ICP/cerebral edema)
+ * with its footnotes, the pediatric ICANS table (CAPD row for children < 12), and the text on grade 5
+ * (death due to ICANS with no other principal factor). The grade is the most severe domain that is not
+ * attributable to any other cause (footnote; e.g. ICE 3 with a generalized seizure is grade 3).
+ * Attribution is entered by the clinician, one boolean per abnormal domain; it is never inferred.
+ */
+import { z } from "zod";
+import { defineCalculator } from "../calculator.ts";
+import { CAPD_MAX, CAPD_POSITIVE_THRESHOLD, CapdItems, capdBandGrade, capdScore } from "./capd.ts";
+import { ICE_MAX, IceItems, iceBandGrade, iceScore } from "./ice.ts";
+import { gradeLabel, LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
+
+/**
+ * Lee 2019: the ICE is for adults and children ≥ 12 years; the CAPD for children < 12 (and for older
+ * patients with baseline developmental delay). NCI Thesaurus C188936 words the CAPD group as "12 and
+ * under", so at age 12 (12 ≤ age < 13) either tool is accepted — the ICE if the child can do it.
+ */
+export const ICE_MIN_AGE_YEARS = 12;
+export const CAPD_ALLOWED_BELOW_AGE_YEARS = 13;
+
+export const Consciousness = z
+  .enum([
+    "NORMAL",
+    "DEPRESSED_AWAKENS_SPONTANEOUSLY",
+    "AWAKENS_TO_VOICE",
+    "AWAKENS_ONLY_TO_TACTILE",
+    "UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA",
+  ])
+  .describe("Level of consciousness (Lee 2019, ICANS table)");
+export type Consciousness = z.infer<typeof Consciousness>;
+
+export const Seizure = z
+  .enum([
+    "NONE",
+    "RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION",
+    "PROLONGED_GT_5MIN_OR_REPETITIVE_WITHOUT_RETURN_TO_BASELINE",
+  ])
+  .describe(
+    "Seizure: any clinical seizure (focal or generalized) that resolves rapidly, or non-convulsive seizure on EEG " +
+      "resolving with intervention; or life-threatening prolonged seizure (> 5 min) or repetitive clinical or " +
+      "electrical seizures without return to baseline in between",
+  );
+export type Seizure = z.infer<typeof Seizure>;
+
+export const Motor = z
+  .enum(["NONE", "DEEP_FOCAL_WEAKNESS"])
+  .describe(
+    "Motor findings: deep focal motor weakness such as hemiparesis or paraparesis (tremor and myoclonus do not count)",
+  );
+export type Motor = z.infer<typeof Motor>;
+
+export const IcpEdema = z
+  .enum([
+    "NONE",
+    "FOCAL_LOCAL_EDEMA",
+    "DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD",
+  ])
+  .describe(
+    "Raised ICP / cerebral edema: focal/local edema on neuroimaging; or diffuse edema on neuroimaging, " +
+      "decerebrate or decorticate posturing, cranial nerve VI palsy, papilledema or Cushing's triad. " +
+      "Intracranial hemorrhage with or without edema is excluded.",
+  );
+export type IcpEdema = z.infer<typeof IcpEdema>;
+
+/** Lee 2019, ICANS table, depressed level of consciousness row (grades 1–4). */
+const LOC_GRADE: Record<Consciousness, number> = {
+  NORMAL: 0,
+  DEPRESSED_AWAKENS_SPONTANEOUSLY: 1,
+  AWAKENS_TO_VOICE: 2,
+  AWAKENS_ONLY_TO_TACTILE: 3,
+  UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA: 4,
+};
+/** Lee 2019, ICANS table, seizure row: no grade 1–2; rapidly resolving → 3; prolonged/repetitive → 4. */
+const SEIZURE_GRADE: Record<Seizure, number> = {
+  NONE: 0,
+  RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION: 3,
+  PROLONGED_GT_5MIN_OR_REPETITIVE_WITHOUT_RETURN_TO_BASELINE: 4,
+};
+/** Lee 2019, ICANS table, motor row: deep focal motor weakness → 4 only. */
+const MOTOR_GRADE: Record<Motor, number> = { NONE: 0, DEEP_FOCAL_WEAKNESS: 4 };
+/** Lee 2019, ICANS table, raised ICP/cerebral edema row: focal → 3; diffuse, posturing, CN VI, papilledema, Cushing → 4. */
+const ICP_GRADE: Record<IcpEdema, number> = {
+  NONE: 0,
+  FOCAL_LOCAL_EDEMA: 3,
+  DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD: 4,
+};
+
+const LOC_TEXT: Record<Consciousness, string> = {
+  NORMAL: "normal consciousness",
+  DEPRESSED_AWAKENS_SPONTANEOUSLY: "depressed consciousness, awakens spontaneously",
+  AWAKENS_TO_VOICE: "awakens to voice",
+  AWAKENS_ONLY_TO_TACTILE: "awakens only to tactile stimulus",
+  UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA: "unarousable or needs vigorous stimuli, stupor or coma",
+};
+const SEIZURE_TEXT: Record<Seizure, string> = {
+  NONE: "no seizure",
+  RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION:
+    "seizure that resolved rapidly (or non-convulsive EEG seizure resolving with intervention)",
+  PROLONGED_GT_5MIN_OR_REPETITIVE_WITHOUT_RETURN_TO_BASELINE:
+    "prolonged seizure > 5 min or repetitive seizures without return to baseline",
+};
+const MOTOR_TEXT: Record<Motor, string> = {
+  NONE: "no motor findings",
+  DEEP_FOCAL_WEAKNESS: "deep focal motor weakness (hemiparesis or paraparesis)",
+};
+const ICP_TEXT: Record<IcpEdema, string> = {
+  NONE: "no raised ICP or edema",
+  FOCAL_LOCAL_EDEMA: "focal/local edema on neuroimaging",
+  DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD:
+    "diffuse cerebral edema, posturing, cranial nerve VI palsy, papilledema or Cushing's triad",
+};
+
+const UNAROUSABLE: Consciousness = "UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA";
+/**
+ * The CAPD is scored only in a child who responds to voice (Traube 2014: CAPD applies at RASS ≥ −3), so
+ * "unable to perform the CAPD" goes with a child who awakens only to touch or not at all.
+ */
+const CAPD_UNPERFORMABLE_LOC: readonly Consciousness[] = ["AWAKENS_ONLY_TO_TACTILE", UNAROUSABLE];
+
+const otherCause = (what: string) =>
+  z
+    .boolean()
+    .optional()
+    .describe(`The ${what} is attributable to another cause (e.g. sedation); required when abnormal`);
+
+export const IcansInput = z
+  .strictObject({
+    ageYears: z
+      .number()
+      .min(0)
+      .max(130)
+      .describe("Age at assessment, years (ICE from 12 years, CAPD under 12)"),
+    baselineDevelopmentalDelay: z
+      .boolean()
+      .optional()
+      .describe("Baseline developmental delay: allows the CAPD at any age (Lee 2019)"),
+    ice: z
+      .number()
+      .int()
+      .min(0)
+      .max(ICE_MAX)
+      .nullable()
+      .optional()
+      .describe("ICE score, 0–10 points; null if not performed (then say why)"),
+    iceItems: IceItems.optional().describe(
+      "The ten ICE items; the score is computed and must agree with ice if both given",
+    ),
+    iceNotPerformableBecauseUnarousable: z
+      .boolean()
+      .optional()
+      .describe("The ICE could not be done because the patient is unarousable"),
+    awakeWithGlobalAphasia: z
+      .boolean()
+      .optional()
+      .describe("Awake with global aphasia: ICE 0, which is grade 3 (not 4) (Lee 2019 footnote)"),
+    iceOtherCause: otherCause("ICE deficit"),
+    capd: z
+      .number()
+      .int()
+      .min(0)
+      .max(CAPD_MAX)
+      .nullable()
+      .optional()
+      .describe("CAPD total, 0–32 points (children); null if not performed (then say why)"),
+    capdItems: CapdItems.optional().describe(
+      "The eight CAPD items; the total is computed and must agree with capd if both given",
+    ),
+    capdNotPerformable: z
+      .boolean()
+      .optional()
+      .describe("The CAPD could not be performed (child awakens only to touch or is unarousable)"),
+    capdOtherCause: otherCause("CAPD finding"),
+    consciousness: Consciousness,
+    consciousnessOtherCause: otherCause("depressed consciousness"),
+    seizure: Seizure,
+    seizureOtherCause: otherCause("seizure"),
+    motor: Motor,
+    motorOtherCause: otherCause("motor finding"),
+    icpEdema: IcpEdema,
+    icpEdemaOtherCause: otherCause("raised ICP / edema"),
+    tremorOrMyoclonus: z
+      .boolean()
+      .optional()
+      .describe(
+        "Recorded only: tremor and myoclonus are graded with CTCAE v5.0 and do not count towards ICANS",
+      ),
+    intracranialHemorrhage: z
+      .boolean()
+      .optional()
+      .describe(
+        "Recorded only: intracranial hemorrhage (with or without edema) is excluded from ICANS grading",
+      ),
+    deathDueToIcans: z
+      .boolean()
+      .describe("Death due to ICANS, with no other principal factor (grade 5); false for a living patient"),
+  })
+  .superRefine((v, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+
+    const iceFields = (
+      [
+        ["ice", v.ice !== undefined && v.ice !== null],
+        ["iceItems", v.iceItems !== undefined],
+        ["iceNotPerformableBecauseUnarousable", v.iceNotPerformableBecauseUnarousable === true],
+        ["awakeWithGlobalAphasia", v.awakeWithGlobalAphasia === true],
+      ] as const
+    )
+      .filter(([, used]) => used)
+      .map(([k]) => k);
+    const capdFields = (
+      [
+        ["capd", v.capd !== undefined && v.capd !== null],
+        ["capdItems", v.capdItems !== undefined],
+        ["capdNotPerformable", v.capdNotPerformable === true],
+      ] as const
+    )
+      .filter(([, used]) => used)
+      .map(([k]) => k);
+
+    const capdAllowed = v.ageYears < CAPD_ALLOWED_BELOW_AGE_YEARS || v.baselineDevelopmentalDelay === true;
+    if (iceFields.length > 0 && capdFields.length > 0)
+      issue(capdFields[0]!, "Give either the ICE (12 years and over) or the CAPD (children), not both.");
+    else if (iceFields.length === 0 && capdFields.length === 0) {
+      if (v.ageYears < ICE_MIN_AGE_YEARS)
+        issue("capd", "Required for a child under 12: give capd or capdItems, or set capdNotPerformable.");
+      else
+        issue(
+          "ice",
+          "Required: give ice or iceItems, or say why it was not performed (iceNotPerformableBecauseUnarousable or " +
+            `awakeWithGlobalAphasia)${capdAllowed ? "; at this age the CAPD may be given instead" : ""}.`,
+        );
+    } else if (iceFields.length > 0 && v.ageYears < ICE_MIN_AGE_YEARS)
+      issue(
+        iceFields[0]!,
+        "The ICE is for patients 12 years and over (Lee 2019); use the CAPD for a child under 12.",
+      );
+    else if (capdFields.length > 0 && !capdAllowed)
+      issue(
+        capdFields[0]!,
+        "The CAPD is for children under 12 (12 and under by NCIt), or older patients with baseline developmental " +
+          "delay (set baselineDevelopmentalDelay); use the ICE.",
+      );
+
+    // ICE: number, items, not performable, aphasia — consistent with each other and with consciousness.
+    const iceFromItems = v.iceItems ? iceScore(v.iceItems).score : undefined;
+    const iceGiven = v.ice ?? undefined;
+    if (iceGiven !== undefined && iceFromItems !== undefined && iceGiven !== iceFromItems)
+      issue("ice", `ice is ${iceGiven} but the iceItems add up to ${iceFromItems}.`);
+    const iceValue = iceGiven ?? iceFromItems;
+    if (v.iceNotPerformableBecauseUnarousable === true) {
+      if (iceValue !== undefined)
+        issue(
+          "iceNotPerformableBecauseUnarousable",
+          "The ICE is said to be not performable, but an ICE score is given.",
+        );
+      if (v.consciousness !== UNAROUSABLE)
+        issue(
+          "consciousness",
+          `iceNotPerformableBecauseUnarousable needs consciousness ${UNAROUSABLE}, not ${v.consciousness}.`,
+        );
+      if (v.awakeWithGlobalAphasia === true)
+        issue("awakeWithGlobalAphasia", "The patient cannot be both awake with aphasia and unarousable.");
+    }
+    if (v.awakeWithGlobalAphasia === true) {
+      if (iceValue !== undefined && iceValue !== 0)
+        issue(
+          "ice",
+          `A patient awake with global aphasia scores ICE 0 (Lee 2019), but the ICE given is ${iceValue}.`,
+        );
+      if (v.consciousness === UNAROUSABLE)
+        issue("awakeWithGlobalAphasia", `awakeWithGlobalAphasia contradicts consciousness ${UNAROUSABLE}.`);
+    }
+    const iceDeficit = (iceValue !== undefined && iceValue < ICE_MAX) || v.awakeWithGlobalAphasia === true;
+    if (iceDeficit && v.iceOtherCause === undefined)
+      issue(
+        "iceOtherCause",
+        "Required when the ICE is below 10: say whether the deficit is attributable to another cause.",
+      );
+
+    // CAPD: number, items, not performable.
+    const capdFromItems = v.capdItems ? capdScore(v.capdItems).total : undefined;
+    const capdGiven = v.capd ?? undefined;
+    if (capdGiven !== undefined && capdFromItems !== undefined && capdGiven !== capdFromItems)
+      issue("capd", `capd is ${capdGiven} but the capdItems add up to ${capdFromItems}.`);
+    const capdValue = capdGiven ?? capdFromItems;
+    if (v.capdNotPerformable === true) {
+      if (capdValue !== undefined)
+        issue("capdNotPerformable", "The CAPD is said to be not performable, but a CAPD score is given.");
+      if (!CAPD_UNPERFORMABLE_LOC.includes(v.consciousness))
+        issue(
+          "consciousness",
+          `capdNotPerformable needs a child who awakens only to touch or is unarousable, not ${v.consciousness}.`,
+        );
+    }
+    if (capdValue !== undefined && capdValue > 0 && v.capdOtherCause === undefined)
+      issue(
+        "capdOtherCause",
+        "Required when the CAPD is above 0: say whether the finding is attributable to another cause.",
+      );
+
+    if (v.consciousness !== "NORMAL" && v.consciousnessOtherCause === undefined)
+      issue(
+        "consciousnessOtherCause",
+        "Required when consciousness is depressed: say whether another cause (e.g. sedation) explains it.",
+      );
+    if (v.seizure !== "NONE" && v.seizureOtherCause === undefined)
+      issue(
+        "seizureOtherCause",
+        "Required when a seizure is recorded: say whether it is attributable to another cause.",
+      );
+    if (v.motor !== "NONE" && v.motorOtherCause === undefined)
+      issue(
+        "motorOtherCause",
+        "Required when a motor finding is recorded: say whether it is attributable to another cause.",
+      );
+    if (v.icpEdema !== "NONE" && v.icpEdemaOtherCause === undefined)
+      issue(
+        "icpEdemaOtherCause",
+        "Required when raised ICP/edema is recorded: say whether it is attributable to another cause.",
+      );
+  });
+export type IcansInput = z.output<typeof IcansInput>;
+
+interface Domain {
+  name: string;
+  grade: number;
+  text: string;
+}
+
+/** The encephalopathy domain: ICE for ≥ 12 years, CAPD for children (Lee 2019). */
+function encephalopathyDomain(
+  v: IcansInput,
+  reasons: string[],
+): Domain & { tool: "ICE" | "CAPD"; score: number | null } {
+  const iceUsed =
+    (v.ice !== undefined && v.ice !== null) ||
+    v.iceItems !== undefined ||
+    v.iceNotPerformableBecauseUnarousable === true ||
+    v.awakeWithGlobalAphasia === true;
+
+  if (iceUsed) {
+    if (v.iceNotPerformableBecauseUnarousable) {
+      if (v.consciousnessOtherCause) {
+        reasons.push(
+          "ICE not performable because the patient is unarousable, but the unarousability is attributed to another cause " +
+            "(consciousnessOtherCause): the ICE domain cannot be graded.",
+        );
+        return { name: "ICE", tool: "ICE", score: null, grade: 0, text: "ICE not assessable" };
+      }
+      reasons.push("Grade 4: unarousable and unable to perform the ICE (Lee 2019, ICE row, grade 4).");
+      return { name: "ICE", tool: "ICE", score: 0, grade: 4, text: "unarousable, ICE not performable" };
+    }
+    const items = v.iceItems ? iceScore(v.iceItems) : undefined;
+    const score = v.ice ?? items?.score ?? 0; // only awakeWithGlobalAphasia leaves both unset: ICE 0
+    const aphasia = v.awakeWithGlobalAphasia === true;
+    const what = aphasia ? `ICE ${score}/${ICE_MAX}, awake with global aphasia` : `ICE ${score}/${ICE_MAX}`;
+    if (items && items.missed.length > 0) reasons.push(`ICE items missed: ${items.missed.join(", ")}.`);
+    const band = iceBandGrade(score);
+    if (band === 0) {
+      reasons.push(`ICE ${score}/${ICE_MAX}: normal (10 = no ICANS from the ICE domain).`);
+      return { name: "ICE", tool: "ICE", score, grade: 0, text: what };
+    }
+    if (v.iceOtherCause) {
+      reasons.push(`${what} is attributed to another cause (iceOtherCause) and does not count.`);
+      return { name: "ICE", tool: "ICE", score, grade: 0, text: what };
+    }
+    const bandText = band === 1 ? "7–9" : band === 2 ? "3–6" : "0–2";
+    reasons.push(
+      `Grade ${band}: ${what} (ICE ${bandText} → grade ${band}, Lee 2019${aphasia ? "; awake with global aphasia is grade 3, not 4" : ""}).`,
+    );
+    return { name: "ICE", tool: "ICE", score, grade: band, text: what };
+  }
+
+  if (v.capdNotPerformable) {
+    if (v.consciousnessOtherCause) {
+      reasons.push(
+        "CAPD not performable, but the depressed consciousness is attributed to another cause (consciousnessOtherCause): " +
+          "the CAPD domain cannot be graded.",
+      );
+      return { name: "CAPD", tool: "CAPD", score: null, grade: 0, text: "CAPD not assessable" };
+    }
+    reasons.push("Grade 4: unable to perform the CAPD (Lee 2019, pediatric ICANS table, grade 4).");
+    return { name: "CAPD", tool: "CAPD", score: null, grade: 4, text: "CAPD not performable" };
+  }
+  const score = v.capd ?? capdScore(v.capdItems!).total;
+  const band = capdBandGrade(score);
+  const what = `CAPD ${score}/${CAPD_MAX}`;
+  if (band === 0) {
+    reasons.push(`${what}: no delirium features, no ICANS from the CAPD domain.`);
+    return { name: "CAPD", tool: "CAPD", score, grade: 0, text: what };
+  }
+  if (v.capdOtherCause) {
+    reasons.push(`${what} is attributed to another cause (capdOtherCause) and does not count.`);
+    return { name: "CAPD", tool: "CAPD", score, grade: 0, text: what };
+  }
+  reasons.push(
+    band === 3
+      ? `Grade 3: ${what} ≥ ${CAPD_POSITIVE_THRESHOLD} (Lee 2019, pediatric ICANS table).`
+      : `Grade 1: ${what} in 1–8 (Lee 2019, pediatric ICANS table; grade 2 needs the child to awaken only to voice).`,
+  );
+  return { name: "CAPD", tool: "CAPD", score, grade: band, text: what };
+}
+
+function simpleDomain(
+  name: string,
+  grade: number,
+  text: string,
+  attributedElsewhere: boolean | undefined,
+  field: string,
+  reasons: string[],
+): Domain {
+  if (grade === 0) return { name, grade, text };
+  if (attributedElsewhere) {
+    reasons.push(
+      `${text[0]!.toUpperCase()}${text.slice(1)} is attributed to another cause (${field}) and does not count.`,
+    );
+    return { name, grade: 0, text };
+  }
+  reasons.push(`Grade ${grade}: ${text} (${name}).`);
+  return { name, grade, text };
+}
+
+export const icans = defineCalculator({
+  name: "icans",
+  title: "Immune effector cell-associated neurotoxicity syndrome grade (ASTCT 2019)",
+  source: LEE_2019,
+  ruleSet: RULE_SET_ASTCT,
+  ruleSetVersion: "1",
+  input: IcansInput,
+  evaluate(v) {
+    const reasons: string[] = [];
+    const enc = encephalopathyDomain(v, reasons);
+    const domains: Domain[] = [
+      enc,
+      simpleDomain(
+        "level of consciousness",
+        LOC_GRADE[v.consciousness],
+        LOC_TEXT[v.consciousness],
+        v.consciousnessOtherCause,
+        "consciousnessOtherCause",
+        reasons,
+      ),
+      simpleDomain(
+        "seizure",
+        SEIZURE_GRADE[v.seizure],
+        SEIZURE_TEXT[v.seizure],
+        v.seizureOtherCause,
+        "seizureOtherCause",
+        reasons,
+      ),
+      simpleDomain(
+        "motor findings",
+        MOTOR_GRADE[v.motor],
+        MOTOR_TEXT[v.motor],
+        v.motorOtherCause,
+        "motorOtherCause",
+        reasons,
+      ),
+      simpleDomain(
+        "raised ICP/cerebral edema",
+        ICP_GRADE[v.icpEdema],
+        ICP_TEXT[v.icpEdema],
+        v.icpEdemaOtherCause,
+        "icpEdemaOtherCause",
+        reasons,
+      ),
+    ];
+    if (v.tremorOrMyoclonus)
+      reasons.push("Tremor/myoclonus is graded with CTCAE v5.0 and does not count towards ICANS (Lee 2019).");
+    if (v.intracranialHemorrhage)
+      reasons.push(
+        "Intracranial hemorrhage is excluded from ICANS grading; grade it with CTCAE v5.0 (Lee 2019).",
+      );
+
+    const details = {
+      tool: enc.tool,
+      encephalopathyScore: enc.score,
+      domainGrades: {
+        encephalopathy: enc.grade,
+        consciousness: domains[1]!.grade,
+        seizure: domains[2]!.grade,
+        motor: domains[3]!.grade,
+        icpEdema: domains[4]!.grade,
+      },
+    };
+
+    if (v.deathDueToIcans) {
+      reasons.push("Grade 5: death due to ICANS with no other principal factor (deathDueToIcans).");
+      return { value: 5, label: gradeLabel(5), reasons, details };
+    }
+    const grade = Math.max(...domains.map((d) => d.grade));
+    if (grade === 0) reasons.push("Grade 0: no ICANS domain is abnormal and attributable to ICANS.");
+    else {
+      const drivers = domains.filter((d) => d.grade === grade).map((d) => d.name);
+      reasons.push(
+        `Grade ${grade}: the most severe domain (${drivers.join(", ")}) sets the ICANS grade (Lee 2019).`,
+      );
+    }
+    return { value: grade, label: gradeLabel(grade), reasons, details };
+  },
+});

@@ -1,0 +1,396 @@
+/**
+ * CAR-T cellular kinetics from a peripheral-blood series, and B-cell aplasia/recovery
+ * (clinical-rules.md §7).
+ *
+ * Non-compartmental parameters as the CAR-T US labels report them in section 12.3 (Cmax, Tmax,
+ * AUC0–28d from transgene qPCR or CAR+ cells/µL), with the conventions of §7.1 [D]:
+ * - Cmax is the highest observed quantifiable value (never interpolated); Tmax its first day.
+ * - C(0) = 0 when the series has no day-0 sample (before infusion there are no CAR cells).
+ * - Values below the LLOQ count as 0 in the AUC.
+ * - AUC0–28d by the linear trapezoidal rule, Σ (t[i+1] − t[i]) × (C[i] + C[i+1]) / 2, over day 0..28;
+ *   without a day-28 sample but with samples on both sides, C(28) is interpolated linearly.
+ * - If the last sample is before day 28, AUC0–28d is not evaluable and AUC0–Tlast (Tlast = last
+ *   quantifiable day, the usual non-compartmental AUClast) is reported with a flag instead.
+ * - Also not evaluable when no sample lies in (0, 28]: the area would be interpolation only [D, added
+ *   here; not in §7.1].
+ * - Tlast is the last day ≥ LLOQ; persistence is censored when the last sample is still quantifiable;
+ *   loss of persistence = two consecutive values below the LLOQ with no later quantifiable value.
+ * B cells [D], no published consensus threshold (§7.1, §9): aplasia at a sample = value below
+ * aplasiaThreshold; recovery = the first of recoveryConfirmations consecutive samples ≥ threshold
+ * after aplasia began.
+ */
+import { z } from "zod";
+import { defineCalculator } from "../calculator.ts";
+import { fmt } from "./format.ts";
+
+export const CAR_UNITS = ["COPIES_PER_UG_GDNA", "CAR_POS_CELLS_PER_UL"] as const;
+export type CarUnit = (typeof CAR_UNITS)[number];
+export const B_CELL_UNITS = ["CELLS_PER_UL", "PERCENT_OF_LYMPHOCYTES"] as const;
+export type BCellUnit = (typeof B_CELL_UNITS)[number];
+
+const UNIT_TEXT: Record<CarUnit, { level: string; auc: string }> = {
+  COPIES_PER_UG_GDNA: { level: "copies/µg gDNA", auc: "copies·day/µg gDNA" },
+  CAR_POS_CELLS_PER_UL: { level: "CAR+ cells/µL", auc: "cells·day/µL" },
+};
+const B_UNIT_TEXT: Record<BCellUnit, string> = {
+  CELLS_PER_UL: "cells/µL",
+  PERCENT_OF_LYMPHOCYTES: "% of lymphocytes",
+};
+
+/** The AUC window of the CAR-T labels (section 12.3): day 0 to day 28. */
+export const AUC_END_DAY = 28;
+/** Samples below the LLOQ in a row that confirm loss of persistence (§7.1). */
+export const LOSS_CONFIRMATIONS = 2;
+/** Default number of consecutive samples ≥ threshold that confirm B-cell recovery (§7.1 [D]). */
+export const DEFAULT_RECOVERY_CONFIRMATIONS = 2;
+export const MAX_DAY = 3650 * 3;
+
+const Day = z
+  .number()
+  .min(0, "Days are counted from the CAR-T infusion (day 0); pre-infusion samples are not part of the series")
+  .max(MAX_DAY)
+  .describe("Days since CAR-T infusion (day 0)");
+
+const CarSample = z.strictObject({
+  day: Day,
+  value: z
+    .number()
+    .min(0)
+    .optional()
+    .describe("Measured level in the series unit; may be omitted when belowLloq is true"),
+  belowLloq: z.boolean().optional().describe("true when the laboratory reports the sample as below the LLOQ"),
+});
+
+const CarSeries = z
+  .strictObject({
+    unit: z
+      .enum(CAR_UNITS)
+      .describe("COPIES_PER_UG_GDNA (transgene copies/µg genomic DNA, qPCR) or CAR_POS_CELLS_PER_UL (flow)"),
+    lloq: z.number().positive().describe("Lower limit of quantification of the assay, in the series unit"),
+    samples: z.array(CarSample).min(1).max(500),
+  })
+  .superRefine((s, ctx) => {
+    s.samples.forEach((p, k) => {
+      if (p.value === undefined && p.belowLloq !== true)
+        ctx.addIssue({
+          code: "custom",
+          path: ["samples", k, "value"],
+          message: "value is required unless belowLloq is true",
+        });
+      if (p.value !== undefined && p.belowLloq === true && p.value >= s.lloq)
+        ctx.addIssue({
+          code: "custom",
+          path: ["samples", k, "belowLloq"],
+          message: `belowLloq is true but value ${p.value} is at or above the LLOQ ${s.lloq}`,
+        });
+      if (p.value !== undefined && p.belowLloq === false && p.value < s.lloq)
+        ctx.addIssue({
+          code: "custom",
+          path: ["samples", k, "belowLloq"],
+          message: `belowLloq is false but value ${p.value} is below the LLOQ ${s.lloq}`,
+        });
+    });
+    duplicateDays(s.samples, ctx);
+  });
+
+const BCellSeries = z
+  .strictObject({
+    unit: z.enum(B_CELL_UNITS).describe("CELLS_PER_UL (absolute CD19+ B cells) or PERCENT_OF_LYMPHOCYTES"),
+    aplasiaThreshold: z
+      .number()
+      .positive()
+      .describe(
+        "Protocol threshold in the series unit: a sample below it is B-cell aplasia (e.g. the assay LLOQ)",
+      ),
+    recoveryConfirmations: z
+      .number()
+      .int()
+      .min(1)
+      .max(5)
+      .default(DEFAULT_RECOVERY_CONFIRMATIONS)
+      .describe(
+        "Consecutive samples at or above the threshold that confirm recovery (default 2, clinical-rules §7.1)",
+      ),
+    samples: z
+      .array(
+        z.strictObject({ day: Day, value: z.number().min(0).describe("CD19+ B cells in the series unit") }),
+      )
+      .min(1)
+      .max(500),
+  })
+  .superRefine((s, ctx) => {
+    if (s.unit === "PERCENT_OF_LYMPHOCYTES") {
+      if (s.aplasiaThreshold > 100)
+        ctx.addIssue({
+          code: "custom",
+          path: ["aplasiaThreshold"],
+          message: "A percentage threshold is at most 100",
+        });
+      s.samples.forEach((p, k) => {
+        if (p.value > 100)
+          ctx.addIssue({
+            code: "custom",
+            path: ["samples", k, "value"],
+            message: "A percentage is at most 100",
+          });
+      });
+    }
+    duplicateDays(s.samples, ctx);
+  });
+
+function duplicateDays(samples: { day: number }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<number>();
+  samples.forEach((p, k) => {
+    if (seen.has(p.day))
+      ctx.addIssue({
+        code: "custom",
+        path: ["samples", k, "day"],
+        message: `Day ${p.day} appears twice; give one value per day`,
+      });
+    seen.add(p.day);
+  });
+}
+
+export const CellularKineticsInput = z
+  .strictObject({
+    carSeries: CarSeries.optional().describe("CAR level series (one unit, one assay)"),
+    bCellSeries: BCellSeries.optional().describe("CD19+ B-cell series for aplasia and recovery"),
+  })
+  .superRefine((i, ctx) => {
+    if (!i.carSeries && !i.bCellSeries)
+      ctx.addIssue({ code: "custom", path: ["carSeries"], message: "Give carSeries, bCellSeries or both" });
+  });
+
+export interface CarKinetics {
+  unit: CarUnit;
+  cmax: number | null;
+  tmaxDay: number | null;
+  auc0to28: number | null;
+  auc0to28Evaluable: boolean;
+  /** C(28) used for the AUC, and whether it was interpolated */
+  c28: { value: number; interpolated: boolean } | null;
+  /** reported when AUC0–28d is not evaluable: AUC from day 0 to Tlast */
+  auc0toTlast: { toDay: number; auc: number } | null;
+  tlastDay: number | null;
+  persistenceCensored: boolean;
+  lossOfPersistence: { firstMissedDay: number; confirmedDay: number | null } | null;
+  quantifiableDays: number[];
+}
+
+export interface BCellKinetics {
+  unit: BCellUnit;
+  aplasiaThreshold: number;
+  aplasiaStartDay: number | null;
+  /** last sample below the threshold before recovery (null when aplasia is ongoing or never began) */
+  aplasiaEndDay: number | null;
+  recoveryDay: number | null;
+  aplasiaOngoing: boolean;
+  /** a sample below the threshold after confirmed recovery */
+  lowAgainAfterRecoveryDay: number | null;
+}
+
+export interface CellularKineticsValue {
+  car?: CarKinetics;
+  bCells?: BCellKinetics;
+}
+
+/** Linear trapezoidal AUC over points sorted by day. */
+export const trapezoid = (pts: { day: number; c: number }[]): number =>
+  pts.slice(1).reduce((sum, p, k) => sum + ((p.day - pts[k]!.day) * (pts[k]!.c + p.c)) / 2, 0);
+
+export function carKinetics(series: z.output<typeof CarSeries>, reasons: string[]): CarKinetics {
+  const u = UNIT_TEXT[series.unit];
+  const pts = [...series.samples]
+    .sort((a, b) => a.day - b.day)
+    .map((p) => {
+      const quantifiable = p.belowLloq !== true && p.value !== undefined && p.value >= series.lloq;
+      return { day: p.day, quantifiable, observed: p.value, c: quantifiable ? p.value! : 0 };
+    });
+  const quantifiable = pts.filter((p) => p.quantifiable);
+
+  // Cmax/Tmax: highest observed quantifiable value; first day on ties.
+  let cmax: number | null = null;
+  let tmaxDay: number | null = null;
+  for (const p of quantifiable)
+    if (cmax === null || p.c > cmax) {
+      cmax = p.c;
+      tmaxDay = p.day;
+    }
+  reasons.push(
+    cmax === null
+      ? `No sample reaches the LLOQ ${series.lloq} ${u.level}: Cmax, Tmax and Tlast are not defined.`
+      : `Cmax ${fmt(cmax, 2)} ${u.level} at day ${tmaxDay} (highest observed value; first occurrence on ties).`,
+  );
+
+  // AUC0–28d with C(0) = 0 when there is no day-0 sample, BLQ = 0.
+  const withZero = pts[0]!.day === 0 ? pts : [{ day: 0, quantifiable: false, observed: 0, c: 0 }, ...pts];
+  if (pts[0]!.day !== 0) reasons.push("No day-0 sample: C(0) = 0 (no CAR cells before the infusion).");
+  const blq = pts.filter((p) => !p.quantifiable).length;
+  if (blq > 0)
+    reasons.push(`${blq} sample(s) below the LLOQ ${series.lloq} ${u.level} count as 0 in the AUC.`);
+  const lastDay = withZero[withZero.length - 1]!.day;
+  let auc0to28: number | null = null;
+  let c28: CarKinetics["c28"] = null;
+  let auc0toTlast: CarKinetics["auc0toTlast"] = null;
+  const observedInWindow = pts.some((p) => p.day > 0 && p.day <= AUC_END_DAY);
+  if (lastDay >= AUC_END_DAY && !observedInWindow) {
+    reasons.push(
+      `AUC0–28d not evaluable: no sample between day 0 and day ${AUC_END_DAY}, so the area would be interpolation only.`,
+    );
+  } else if (lastDay >= AUC_END_DAY) {
+    const inWindow = withZero.filter((p) => p.day <= AUC_END_DAY);
+    const at28 = inWindow.find((p) => p.day === AUC_END_DAY);
+    if (at28) c28 = { value: at28.c, interpolated: false };
+    else {
+      const before = inWindow[inWindow.length - 1]!;
+      const after = withZero.find((p) => p.day > AUC_END_DAY)!;
+      const value = before.c + ((after.c - before.c) * (AUC_END_DAY - before.day)) / (after.day - before.day);
+      c28 = { value, interpolated: true };
+      inWindow.push({ day: AUC_END_DAY, quantifiable: false, observed: value, c: value });
+      reasons.push(
+        `No day-28 sample: C(28) interpolated linearly between day ${before.day} (${fmt(before.c, 2)}) and day ${after.day} (${fmt(after.c, 2)}) = ${fmt(value, 2)} ${u.level}.`,
+      );
+    }
+    auc0to28 = trapezoid(inWindow);
+    reasons.push(`AUC0–28d (linear trapezoidal rule) = ${fmt(auc0to28, 1)} ${u.auc}.`);
+  } else {
+    const tlast = quantifiable.length ? quantifiable[quantifiable.length - 1]!.day : null;
+    if (tlast !== null)
+      auc0toTlast = { toDay: tlast, auc: trapezoid(withZero.filter((p) => p.day <= tlast)) };
+    reasons.push(
+      `AUC0–28d not evaluable: the last sample is on day ${lastDay} (< ${AUC_END_DAY})${auc0toTlast ? `; AUC0–${auc0toTlast.toDay} = ${fmt(auc0toTlast.auc, 1)} ${u.auc} (flagged, not comparable with AUC0–28d)` : ""}.`,
+    );
+  }
+
+  // Tlast, persistence, loss of persistence.
+  const tlastDay = quantifiable.length ? quantifiable[quantifiable.length - 1]!.day : null;
+  const last = pts[pts.length - 1]!;
+  const persistenceCensored = last.quantifiable;
+  let lossOfPersistence: CarKinetics["lossOfPersistence"] = null;
+  if (tlastDay !== null) {
+    const after = pts.filter((p) => p.day > tlastDay); // all below the LLOQ by definition of Tlast
+    if (persistenceCensored)
+      reasons.push(
+        `Tlast day ${tlastDay}: the last sample is still quantifiable, so persistence is censored.`,
+      );
+    else {
+      const confirmed = after.length >= LOSS_CONFIRMATIONS ? after[LOSS_CONFIRMATIONS - 1]!.day : null;
+      lossOfPersistence = { firstMissedDay: after[0]!.day, confirmedDay: confirmed };
+      reasons.push(
+        confirmed !== null
+          ? `Tlast day ${tlastDay}; loss of persistence confirmed at day ${confirmed} (below the LLOQ at days ${after[0]!.day} and ${confirmed}, no later quantifiable value).`
+          : `Tlast day ${tlastDay}; below the LLOQ at day ${after[0]!.day} only, so loss of persistence is not yet confirmed (needs ${LOSS_CONFIRMATIONS} consecutive samples).`,
+      );
+    }
+  }
+  return {
+    unit: series.unit,
+    cmax,
+    tmaxDay,
+    auc0to28,
+    auc0to28Evaluable: auc0to28 !== null,
+    c28,
+    auc0toTlast,
+    tlastDay,
+    persistenceCensored,
+    lossOfPersistence,
+    quantifiableDays: quantifiable.map((p) => p.day),
+  };
+}
+
+export function bCellKinetics(series: z.output<typeof BCellSeries>, reasons: string[]): BCellKinetics {
+  const unit = B_UNIT_TEXT[series.unit];
+  const t = series.aplasiaThreshold;
+  const n = series.recoveryConfirmations;
+  const pts = [...series.samples].sort((a, b) => a.day - b.day);
+  const startIdx = pts.findIndex((p) => p.value < t);
+  const base = {
+    unit: series.unit,
+    aplasiaThreshold: t,
+    aplasiaStartDay: null,
+    aplasiaEndDay: null,
+    recoveryDay: null,
+    aplasiaOngoing: false,
+    lowAgainAfterRecoveryDay: null,
+  };
+  if (startIdx < 0) {
+    reasons.push(`No CD19+ sample below the aplasiaThreshold ${t} ${unit}: no B-cell aplasia in the series.`);
+    return base;
+  }
+  const aplasiaStartDay = pts[startIdx]!.day;
+  let recoveryIdx = -1;
+  for (let k = startIdx + 1; k + n <= pts.length; k++)
+    if (pts.slice(k, k + n).every((p) => p.value >= t)) {
+      recoveryIdx = k;
+      break;
+    }
+  if (recoveryIdx < 0) {
+    const lastAplastic = [...pts].reverse().find((p) => p.value < t)!;
+    const pending = pts.filter((p) => p.day > lastAplastic.day);
+    reasons.push(
+      `B-cell aplasia from day ${aplasiaStartDay} (${pts[startIdx]!.value} < ${t} ${unit}), ongoing at the last sample${pending.length ? `: ${pending.length} sample(s) ≥ ${t} since day ${pending[0]!.day}, fewer than the ${n} needed to confirm recovery` : ""}.`,
+    );
+    return { ...base, aplasiaStartDay, aplasiaOngoing: true };
+  }
+  const recoveryDay = pts[recoveryIdx]!.day;
+  const aplasiaEndDay = pts[recoveryIdx - 1]!.day;
+  const confirmDays = pts.slice(recoveryIdx, recoveryIdx + n).map((p) => p.day);
+  const lowAgain = pts.slice(recoveryIdx + n).find((p) => p.value < t);
+  reasons.push(
+    `B-cell aplasia from day ${aplasiaStartDay} through day ${aplasiaEndDay} (< ${t} ${unit}); recovery at day ${recoveryDay} (≥ ${t} ${unit} on ${n} consecutive sample(s): days ${confirmDays.join(", ")}).`,
+  );
+  if (lowAgain)
+    reasons.push(
+      `CD19+ below the threshold again at day ${lowAgain.day} after recovery (${lowAgain.value} ${unit}).`,
+    );
+  return {
+    ...base,
+    aplasiaStartDay,
+    aplasiaEndDay,
+    recoveryDay,
+    lowAgainAfterRecoveryDay: lowAgain?.day ?? null,
+  };
+}
+
+export const cellularKineticsCalculator = defineCalculator({
+  name: "cellular-kinetics",
+  title: "CAR-T cellular kinetics (Cmax, Tmax, AUC0–28d, Tlast) and B-cell aplasia",
+  source:
+    "Non-compartmental kinetics as reported in CAR-T US labels, section 12.3 (Kymriah, Breyanzi, Carvykti, Yescarta); conventions and B-cell rules of clinical-rules.md §7 (platform design, protocol-configurable).",
+  ruleSet: "CAR-T kinetics, linear trapezoid AUC0–28d (clinical-rules.md §7)",
+  ruleSetVersion: "1",
+  input: CellularKineticsInput,
+  evaluate(i): { value: CellularKineticsValue; label: string; reasons: string[] } {
+    const reasons: string[] = [];
+    const value: CellularKineticsValue = {};
+    const parts: string[] = [];
+    if (i.carSeries) {
+      const k = carKinetics(i.carSeries, reasons);
+      value.car = k;
+      const u = UNIT_TEXT[k.unit];
+      parts.push(
+        k.cmax === null ? "CAR not quantifiable" : `Cmax ${fmt(k.cmax, 1)} ${u.level} at day ${k.tmaxDay}`,
+      );
+      parts.push(
+        k.auc0to28 !== null
+          ? `AUC0–28d ${fmt(k.auc0to28, 1)} ${u.auc}`
+          : k.auc0toTlast
+            ? `AUC0–28d not evaluable (AUC0–${k.auc0toTlast.toDay} ${fmt(k.auc0toTlast.auc, 1)})`
+            : "AUC0–28d not evaluable",
+      );
+      if (k.tlastDay !== null) parts.push(`Tlast day ${k.tlastDay}`);
+    }
+    if (i.bCellSeries) {
+      const b = bCellKinetics(i.bCellSeries, reasons);
+      value.bCells = b;
+      parts.push(
+        b.aplasiaStartDay === null
+          ? "no B-cell aplasia"
+          : b.recoveryDay !== null
+            ? `B-cell aplasia day ${b.aplasiaStartDay}–${b.aplasiaEndDay}, recovery day ${b.recoveryDay}`
+            : `B-cell aplasia from day ${b.aplasiaStartDay}, ongoing`,
+      );
+    }
+    return { value, label: parts.join("; "), reasons };
+  },
+});

@@ -1,0 +1,439 @@
+/**
+ * CTCAE v5.0 grades for the haematology laboratory terms a CAR-T program follows: neutrophil count
+ * decreased, platelet count decreased, anaemia, lymphocyte count decreased, white blood cell
+ * decreased and febrile neutropenia. One input object, each term optional (at least one given);
+ * the result carries a grade per term given and the worst of them.
+ *
+ * Units are fixed per field and named in the field: cell counts in cells/µL (= cells/mm³;
+ * 1 × 10⁹/L = 1000 cells/µL), haemoglobin in g/dL, temperature in °C.
+ *
+ * Reading CTCAE ranges (NCI CTCAE v5.0): "<1500 – 1000" means 1000 ≤ x < 1500, and "<LLN – 1500"
+ * means 1500 ≤ x < LLN. The fixed thresholds are tested first and the laboratory's lower limit of
+ * normal (LLN) last, so an LLN below a fixed threshold never changes grades 2–4 (reference notes
+ * §3.1, example CT-4). The LLN is needed only when the value is at or above the grade-2 threshold,
+ * and is then required: grade 1 is never decided with a hard-coded LLN.
+ */
+import { z } from "zod";
+import { contradiction, defineCalculator } from "../calculator.ts";
+import { CTCAE_V5, num, RULE_SET_CTCAE } from "./sources.ts";
+
+type Grade = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** A count term: fixed "count < limit → grade" bands, most severe first, then "< LLN → 1". */
+interface CountTerm {
+  key: "neutrophils" | "platelets" | "lymphocytes" | "whiteBloodCells";
+  term: string;
+  analyte: string;
+  /** count < below → grade; ordered from the most severe band */
+  bands: ReadonlyArray<{ below: number; grade: 2 | 3 | 4 }>;
+}
+
+/*
+ * CTCAE v5.0, Investigations (NCI 2017):
+ * - Neutrophil count decreased: G1 <LLN–1500/mm³; G2 <1500–1000; G3 <1000–500; G4 <500.
+ * - Platelet count decreased:   G1 <LLN–75,000/mm³; G2 <75,000–50,000; G3 <50,000–25,000; G4 <25,000.
+ * - Lymphocyte count decreased: G1 <LLN–800/mm³; G2 <800–500; G3 <500–200; G4 <200.
+ * - White blood cell decreased: G1 <LLN–3000/mm³; G2 <3000–2000; G3 <2000–1000; G4 <1000.
+ * None of these terms has a grade 5.
+ */
+const COUNT_TERMS: readonly CountTerm[] = [
+  {
+    key: "neutrophils",
+    term: "Neutrophil count decreased",
+    analyte: "ANC",
+    bands: [
+      { below: 500, grade: 4 },
+      { below: 1000, grade: 3 },
+      { below: 1500, grade: 2 },
+    ],
+  },
+  {
+    key: "platelets",
+    term: "Platelet count decreased",
+    analyte: "platelets",
+    bands: [
+      { below: 25_000, grade: 4 },
+      { below: 50_000, grade: 3 },
+      { below: 75_000, grade: 2 },
+    ],
+  },
+  {
+    key: "lymphocytes",
+    term: "Lymphocyte count decreased",
+    analyte: "lymphocytes",
+    bands: [
+      { below: 200, grade: 4 },
+      { below: 500, grade: 3 },
+      { below: 800, grade: 2 },
+    ],
+  },
+  {
+    key: "whiteBloodCells",
+    term: "White blood cell decreased",
+    analyte: "WBC",
+    bands: [
+      { below: 1000, grade: 4 },
+      { below: 2000, grade: 3 },
+      { below: 3000, grade: 2 },
+    ],
+  },
+];
+
+/*
+ * CTCAE v5.0, Blood and lymphatic system disorders, Anemia: G1 Hgb <LLN–10.0 g/dL; G2 <10.0–8.0 g/dL;
+ * G3 <8.0 g/dL, transfusion indicated; G4 life-threatening consequences, urgent intervention
+ * indicated; G5 death.
+ */
+const HB_G2_BELOW = 10.0;
+const HB_G3_BELOW = 8.0;
+
+/*
+ * CTCAE v5.0, Blood and lymphatic system disorders, Febrile neutropenia: G3 "ANC <1000/mm³ with a
+ * single temperature of >38.3 °C (101 °F) or a sustained temperature of ≥38 °C (100.4 °F) for more
+ * than one hour"; G4 life-threatening consequences, urgent intervention indicated; G5 death.
+ * There are no grades 1–2.
+ */
+const FN_ANC_BELOW = 1000;
+const FN_SINGLE_TEMP_ABOVE_C = 38.3;
+const FN_SUSTAINED_TEMP_AT_LEAST_C = 38.0;
+const FN_SUSTAINED_MORE_THAN_MIN = 60;
+
+const cellsPerUL = (what: string) =>
+  z.number().min(0).max(10_000_000).describe(`${what}, in cells/µL (= cells/mm³; 1 × 10⁹/L = 1000 cells/µL)`);
+const llnCellsPerUL = (what: string) =>
+  z
+    .number()
+    .positive()
+    .max(10_000_000)
+    .describe(
+      `The laboratory's lower limit of normal for ${what}, in cells/µL. Required when the count is at ` +
+        "or above the grade-2 threshold (grade 1 depends on it).",
+    );
+
+const countTermSchema = (what: string) =>
+  z.strictObject({
+    countCellsPerUL: cellsPerUL(what),
+    llnCellsPerUL: llnCellsPerUL(what).optional(),
+  });
+
+const AnemiaInput = z
+  .strictObject({
+    hemoglobinGPerDL: z
+      .number()
+      .min(0)
+      .max(25, "Haemoglobin above 25 g/dL: this field is in g/dL (was it entered in g/L?)")
+      .describe("Haemoglobin in g/dL (g/L ÷ 10; mmol/L ÷ 0.6206)"),
+    llnGPerDL: z
+      .number()
+      .positive()
+      .max(25, "LLN above 25 g/dL: this field is in g/dL (was it entered in g/L?)")
+      .optional()
+      .describe(
+        "The laboratory's lower limit of normal for haemoglobin, in g/dL. Required when Hb ≥ 10.0 g/dL.",
+      ),
+    transfusionIndicated: z
+      .boolean()
+      .optional()
+      .describe("Red-cell transfusion indicated (CTCAE anaemia grade 3). Omit only if not assessed."),
+    lifeThreateningConsequences: z
+      .boolean()
+      .optional()
+      .describe(
+        "Life-threatening consequences, urgent intervention indicated (grade 4). Omit only if not assessed.",
+      ),
+    death: z.boolean().optional().describe("Death due to anaemia (grade 5). Omit only if not assessed."),
+  })
+  .describe("Anaemia (CTCAE v5.0)");
+
+const FebrileNeutropeniaInput = z
+  .strictObject({
+    ancCellsPerUL: cellsPerUL("Absolute neutrophil count at the febrile episode"),
+    maxTemperatureC: z
+      .number()
+      .min(25)
+      .max(45, "Temperature above 45 °C: this field is in °C (was it entered in °F?)")
+      .describe("Highest single temperature reading of the episode, in °C"),
+    longestSpellAtOrAbove38CMinutes: z
+      .number()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .describe(
+        "Longest continuous time with temperature ≥ 38.0 °C, in minutes. Required when the highest " +
+          "reading is between 38.0 and 38.3 °C inclusive (the sustained-fever criterion decides).",
+      ),
+    lifeThreateningConsequences: z
+      .boolean()
+      .optional()
+      .describe(
+        "Life-threatening consequences, urgent intervention indicated (grade 4). Omit only if not assessed.",
+      ),
+    death: z
+      .boolean()
+      .optional()
+      .describe("Death due to febrile neutropenia (grade 5). Omit only if not assessed."),
+  })
+  .describe("Febrile neutropenia (CTCAE v5.0)");
+
+const TERM_KEYS = [
+  "neutrophils",
+  "platelets",
+  "anemia",
+  "lymphocytes",
+  "whiteBloodCells",
+  "febrileNeutropenia",
+] as const;
+type TermKey = (typeof TERM_KEYS)[number];
+
+const TERM_NAMES: Record<TermKey, string> = {
+  neutrophils: "Neutrophil count decreased",
+  platelets: "Platelet count decreased",
+  anemia: "Anemia",
+  lymphocytes: "Lymphocyte count decreased",
+  whiteBloodCells: "White blood cell decreased",
+  febrileNeutropenia: "Febrile neutropenia",
+};
+
+export const CtcaeHematologyInput = z
+  .strictObject({
+    neutrophils: countTermSchema("Absolute neutrophil count (ANC)").optional(),
+    platelets: countTermSchema("Platelet count").optional(),
+    anemia: AnemiaInput.optional(),
+    lymphocytes: countTermSchema("Absolute lymphocyte count").optional(),
+    whiteBloodCells: countTermSchema("White blood cell count").optional(),
+    febrileNeutropenia: FebrileNeutropeniaInput.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (TERM_KEYS.every((k) => v[k] === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: `Give at least one term: ${TERM_KEYS.join(", ")}`,
+      });
+    for (const t of COUNT_TERMS) {
+      const x = v[t.key];
+      const g2 = t.bands[t.bands.length - 1]!.below;
+      if (x && x.countCellsPerUL >= g2 && x.llnCellsPerUL === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [t.key, "llnCellsPerUL"],
+          message: `${t.analyte} ${num(x.countCellsPerUL)} cells/µL is ≥ ${num(g2)}: grade 0 or 1 depends on the laboratory LLN, which is missing`,
+        });
+    }
+    if (v.anemia && v.anemia.hemoglobinGPerDL >= HB_G2_BELOW && v.anemia.llnGPerDL === undefined) {
+      const clinicalGradeGiven =
+        v.anemia.transfusionIndicated || v.anemia.lifeThreateningConsequences || v.anemia.death;
+      if (!clinicalGradeGiven)
+        ctx.addIssue({
+          code: "custom",
+          path: ["anemia", "llnGPerDL"],
+          message: `Hb ${num(v.anemia.hemoglobinGPerDL)} g/dL is ≥ 10.0: grade 0 or 1 depends on the laboratory LLN, which is missing`,
+        });
+    }
+    const fn = v.febrileNeutropenia;
+    if (fn) {
+      const t = fn.maxTemperatureC;
+      const minutes = fn.longestSpellAtOrAbove38CMinutes;
+      if (t >= FN_SUSTAINED_TEMP_AT_LEAST_C && t <= FN_SINGLE_TEMP_ABOVE_C && minutes === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["febrileNeutropenia", "longestSpellAtOrAbove38CMinutes"],
+          message: `Highest temperature ${num(t)} °C is between 38.0 and 38.3 °C: the duration at ≥ 38.0 °C decides, and it is missing`,
+        });
+      if (t < FN_SUSTAINED_TEMP_AT_LEAST_C && minutes !== undefined && minutes > 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["febrileNeutropenia", "longestSpellAtOrAbove38CMinutes"],
+          message: `A spell at ≥ 38.0 °C cannot last ${num(minutes)} min when the highest reading is ${num(t)} °C`,
+        });
+    }
+  });
+
+export type CtcaeHematologyInput = z.output<typeof CtcaeHematologyInput>;
+
+export interface CtcaeHematologyValue {
+  neutrophils?: Grade;
+  platelets?: Grade;
+  anemia?: Grade;
+  lymphocytes?: Grade;
+  whiteBloodCells?: Grade;
+  febrileNeutropenia?: Grade;
+  /** the highest grade over the terms given */
+  worst: Grade;
+  /** the input keys of the terms that reach the worst grade (empty when every term is grade 0) */
+  worstTerms: TermKey[];
+}
+
+function gradeCountTerm(
+  t: CountTerm,
+  count: number,
+  lln: number | undefined,
+): { grade: Grade; reason: string } {
+  const c = num(count);
+  for (let i = 0; i < t.bands.length; i++) {
+    const band = t.bands[i]!;
+    if (count < band.below) {
+      const lower = t.bands[i - 1]?.below;
+      const range = lower === undefined ? `< ${num(band.below)}` : `< ${num(band.below)} and ≥ ${num(lower)}`;
+      return {
+        grade: band.grade,
+        reason: `${t.term} grade ${band.grade}: ${t.analyte} ${c} cells/µL is ${range} cells/µL (CTCAE v5.0).`,
+      };
+    }
+  }
+  const g2 = t.bands[t.bands.length - 1]!.below;
+  // lln is present here: the schema requires it at or above the grade-2 threshold.
+  const l = lln as number;
+  if (count < l)
+    return {
+      grade: 1,
+      reason: `${t.term} grade 1: ${t.analyte} ${c} cells/µL is < LLN ${num(l)} and ≥ ${num(g2)} cells/µL (CTCAE v5.0).`,
+    };
+  return {
+    grade: 0,
+    reason: `${t.term} grade 0: ${t.analyte} ${c} cells/µL is not below the LLN ${num(l)} cells/µL.`,
+  };
+}
+
+function gradeAnemia(a: z.output<typeof AnemiaInput>): { grade: Grade; reasons: string[] } {
+  const hb = a.hemoglobinGPerDL;
+  const reasons: string[] = [];
+  let grade: Grade;
+  if (hb < HB_G3_BELOW) {
+    grade = 3;
+    reasons.push(`Anemia grade 3: Hb ${num(hb)} g/dL is < 8.0 g/dL (CTCAE v5.0).`);
+  } else if (hb < HB_G2_BELOW) {
+    grade = 2;
+    reasons.push(`Anemia grade 2: Hb ${num(hb)} g/dL is < 10.0 and ≥ 8.0 g/dL (CTCAE v5.0).`);
+  } else if (a.llnGPerDL !== undefined && hb < a.llnGPerDL) {
+    grade = 1;
+    reasons.push(
+      `Anemia grade 1: Hb ${num(hb)} g/dL is < LLN ${num(a.llnGPerDL)} and ≥ 10.0 g/dL (CTCAE v5.0).`,
+    );
+  } else {
+    grade = 0;
+    reasons.push(
+      a.llnGPerDL !== undefined
+        ? `Anemia grade 0 by Hb: ${num(hb)} g/dL is not below the LLN ${num(a.llnGPerDL)} g/dL.`
+        : `Anemia: Hb ${num(hb)} g/dL is ≥ 10.0 g/dL (LLN not given; the clinical criteria below decide).`,
+    );
+  }
+  if (a.transfusionIndicated && grade < 3) {
+    grade = 3;
+    reasons.push("Anemia grade 3: transfusion indicated (CTCAE v5.0).");
+  }
+  if (a.lifeThreateningConsequences && grade < 4) {
+    grade = 4;
+    reasons.push(
+      "Anemia grade 4: life-threatening consequences, urgent intervention indicated (CTCAE v5.0).",
+    );
+  }
+  if (a.death) {
+    grade = 5;
+    reasons.push("Anemia grade 5: death (CTCAE v5.0).");
+  }
+  const notAssessed = (
+    [
+      ["transfusionIndicated", a.transfusionIndicated],
+      ["lifeThreateningConsequences", a.lifeThreateningConsequences],
+      ["death", a.death],
+    ] as const
+  )
+    .filter(([, x]) => x === undefined)
+    .map(([k]) => k);
+  if (notAssessed.length > 0 && grade < 5)
+    reasons.push(
+      `Anemia: clinical criteria not assessed (${notAssessed.join(", ")}); the grade rests on the laboratory value and any criteria given.`,
+    );
+  return { grade, reasons };
+}
+
+function gradeFebrileNeutropenia(fn: z.output<typeof FebrileNeutropeniaInput>): {
+  grade: Grade;
+  reasons: string[];
+} {
+  const anc = fn.ancCellsPerUL;
+  const t = fn.maxTemperatureC;
+  const minutes = fn.longestSpellAtOrAbove38CMinutes ?? 0;
+  const ancMet = anc < FN_ANC_BELOW;
+  const singleMet = t > FN_SINGLE_TEMP_ABOVE_C;
+  const sustainedMet = t >= FN_SUSTAINED_TEMP_AT_LEAST_C && minutes > FN_SUSTAINED_MORE_THAN_MIN;
+  const feverText = singleMet
+    ? `a single temperature of ${num(t)} °C > 38.3 °C`
+    : sustainedMet
+      ? `a sustained temperature ≥ 38.0 °C for ${num(minutes)} min (> 60 min)`
+      : fn.longestSpellAtOrAbove38CMinutes !== undefined && t >= FN_SUSTAINED_TEMP_AT_LEAST_C
+        ? `no fever criterion (highest ${num(t)} °C is not > 38.3 °C, and ${num(minutes)} min at ≥ 38.0 °C is not more than 60 min)`
+        : `no fever criterion (highest ${num(t)} °C is not > 38.3 °C, and never ≥ 38.0 °C for more than 60 min)`;
+  const met = ancMet && (singleMet || sustainedMet);
+  if (!met) {
+    if (fn.lifeThreateningConsequences || fn.death)
+      contradiction([
+        {
+          path: fn.death ? "/febrileNeutropenia/death" : "/febrileNeutropenia/lifeThreateningConsequences",
+          message:
+            "Grade 4–5 febrile neutropenia was given, but the ANC and temperature given do not meet the CTCAE definition of febrile neutropenia",
+          code: "contradiction",
+        },
+      ]);
+    const why = !ancMet
+      ? `ANC ${num(anc)} cells/µL is not < 1000 cells/µL${singleMet || sustainedMet ? "" : `, and ${feverText}`}`
+      : feverText;
+    return { grade: 0, reasons: [`Febrile neutropenia: criteria not met (${why}).`] };
+  }
+  const reasons = [
+    `Febrile neutropenia grade 3: ANC ${num(anc)} cells/µL < 1000 cells/µL with ${feverText} (CTCAE v5.0).`,
+  ];
+  let grade: Grade = 3;
+  if (fn.lifeThreateningConsequences) {
+    grade = 4;
+    reasons.push(
+      "Febrile neutropenia grade 4: life-threatening consequences, urgent intervention indicated.",
+    );
+  }
+  if (fn.death) {
+    grade = 5;
+    reasons.push("Febrile neutropenia grade 5: death.");
+  }
+  return { grade, reasons };
+}
+
+export const ctcaeHematology = defineCalculator({
+  name: "ctcae-hematology",
+  title: "CTCAE v5.0 haematology grades",
+  source: CTCAE_V5,
+  ruleSet: RULE_SET_CTCAE,
+  ruleSetVersion: "1",
+  input: CtcaeHematologyInput,
+  evaluate(input) {
+    const value: CtcaeHematologyValue = { worst: 0, worstTerms: [] };
+    const reasons: string[] = [];
+    for (const key of TERM_KEYS) {
+      let r: { grade: Grade; reasons: string[] } | undefined;
+      if (key === "anemia") {
+        if (input.anemia) r = gradeAnemia(input.anemia);
+      } else if (key === "febrileNeutropenia") {
+        if (input.febrileNeutropenia) r = gradeFebrileNeutropenia(input.febrileNeutropenia);
+      } else {
+        const x = input[key];
+        const t = COUNT_TERMS.find((c) => c.key === key)!;
+        if (x) {
+          const g = gradeCountTerm(t, x.countCellsPerUL, x.llnCellsPerUL);
+          r = { grade: g.grade, reasons: [g.reason] };
+        }
+      }
+      if (!r) continue;
+      value[key] = r.grade;
+      reasons.push(...r.reasons);
+    }
+    const given = TERM_KEYS.filter((k) => value[k] !== undefined);
+    const worst = Math.max(...given.map((k) => value[k] as number)) as Grade;
+    value.worst = worst;
+    value.worstTerms = worst === 0 ? [] : given.filter((k) => value[k] === worst);
+    const label =
+      worst === 0
+        ? "Grade 0 in every term given"
+        : `Worst grade ${worst} (${value.worstTerms.map((k) => TERM_NAMES[k]).join(", ")})`;
+    return { value, label, reasons, details: { termsGraded: given.length } };
+  },
+});

@@ -1,0 +1,509 @@
+/**
+ * ICAHT — immune effector cell–associated haematotoxicity, EHA/EBMT consensus grading (Rejeski et
+ * al., Blood 2023). Neutrophil-based; early (day 0 to +30) by the depth and duration of
+ * neutropenia, late (after day +30) by the depth of non-transient neutropenia.
+ *
+ * Inputs, one phase per evaluation (`phase`):
+ * - EARLY, from a daily ANC series (`ancSeries`: study day 0…30 and ANC in cells/µL, with
+ *   `windowStatus`), the durations being counted here; or EARLY from durations already counted
+ *   (`daysAncAtOrBelow500`, `daysAncAtOrBelow100`, `neverRecovered`). Exactly one of the two.
+ * - LATE, from the ANC values after day +30 (`ancValues`, study day ≥ 31), with the clinician's
+ *   attribution (`neutropeniaExplainedByOtherCause`) and an optional censoring day.
+ *
+ * The thresholds are the consensus's; the counting rules it leaves open follow the Fred Hutch
+ * implementation by Liang (reference notes §3.3 and §8), which cites Rejeski 2023 as its source:
+ * - one value per day, the lowest;
+ * - gaps of up to 7 consecutive missing days between two measured days are filled by linear
+ *   interpolation, longer gaps stay missing and never count as neutropenic. [D, from Liang] Unlike
+ *   Liang's R code we neither extrapolate before the first or after the last measured day nor round
+ *   interpolated values to the nearest 10 (rounding could move an interpolated 504 onto 500).
+ * - neutropenic runs separated by ≤ 2 days (no stable recovery, which needs ANC > 500 on ≥ 3
+ *   consecutive days) are joined and the gap days count (Liang: joinAcrossGaps, maxGap = 2; the
+ *   T-ICAHT table states the same principle);
+ * - D500 / D100 = the longest joined run at ANC ≤ 500 / ≤ 100 cells/µL;
+ * - "never recovered": a run at ≤ 500 that starts on day 0–3 and lasts to the last measured day is
+ *   grade 4 (early death, or no recovery by day +30). While the window is still open
+ *   (`windowStatus: ONGOING`) this rule is not applied and the grade is provisional.
+ */
+import { z } from "zod";
+import { defineCalculator } from "../calculator.ts";
+import { LIANG_ICAHT, num, REJESKI_2023, RULE_SET_ICAHT } from "./sources.ts";
+
+type Grade = 0 | 1 | 2 | 3 | 4;
+
+/* Rejeski 2023, Table (ICAHT grading), early ICAHT (day 0–30):
+ *   ANC ≤ 500/µL for < 7 days → 1; 7–13 days → 2; 14–30 days → 3; never above 500 in days 0–30 → 4.
+ *   ANC ≤ 100/µL for ≥ 7 days → 3 (7–13 days); ≥ 14 days → 4.
+ * Day counts as in Liang's implementation (grade 4 from D500 ≥ 31, i.e. all of days 0–30). */
+const EARLY_WINDOW_LAST_DAY = 30;
+const SEVERE_AT_OR_BELOW = 500;
+const PROFOUND_AT_OR_BELOW = 100;
+const D500_G2_FROM = 7;
+const D500_G3_FROM = 14;
+const D500_G4_FROM = 31;
+const D100_G3_FROM = 7;
+const D100_G4_FROM = 14;
+/** Liang: runs whose separating gap is ≤ 2 days are joined (stable recovery = > 500 on ≥ 3 days). */
+const MAX_JOIN_GAP_DAYS = 2;
+/** Liang: "never recovered" applies to a run starting on day 0–3. */
+const NEVER_RECOVERED_START_BY_DAY = 3;
+/** Liang: gaps of up to 7 consecutive missing days are interpolated. */
+const MAX_INTERPOLATED_GAP_DAYS = 7;
+
+/* Rejeski 2023, late ICAHT (after day +30), non-transient neutropenia:
+ *   ANC ≤ 1500/µL → 1; ≤ 1000 → 2; ≤ 500 → 3; ≤ 100 → 4.
+ * Window (Liang) day +31 to the earliest of day +100, subsequent therapy, relapse/progression and
+ * last follow-up. */
+const LATE_BANDS: ReadonlyArray<{ atOrBelow: number; grade: 1 | 2 | 3 | 4 }> = [
+  { atOrBelow: 100, grade: 4 },
+  { atOrBelow: 500, grade: 3 },
+  { atOrBelow: 1000, grade: 2 },
+  { atOrBelow: 1500, grade: 1 },
+];
+const LATE_FIRST_DAY = 31;
+const LATE_LAST_DAY = 100;
+
+const ancCellsPerUL = z
+  .number()
+  .min(0)
+  .max(1_000_000)
+  .describe("Absolute neutrophil count in cells/µL (1 × 10⁹/L = 1000 cells/µL)");
+
+const EarlyPoint = z.strictObject({
+  studyDay: z
+    .int()
+    .min(0, "Early ICAHT uses study days 0 to +30 (day 0 = infusion day)")
+    .max(EARLY_WINDOW_LAST_DAY, "Early ICAHT uses study days 0 to +30; later values belong to late ICAHT")
+    .describe("Study day, 0 = CAR-T infusion day"),
+  ancCellsPerUL,
+});
+
+const LatePoint = z.strictObject({
+  studyDay: z
+    .int()
+    .min(LATE_FIRST_DAY, "Late ICAHT uses values from study day +31; earlier values belong to early ICAHT")
+    .describe("Study day, 0 = CAR-T infusion day"),
+  ancCellsPerUL,
+});
+
+const EarlyInput = z.strictObject({
+  phase: z.literal("EARLY"),
+  ancSeries: z
+    .array(EarlyPoint)
+    .min(1)
+    .optional()
+    .describe("Daily ANC values on study days 0…30 (several on one day: the lowest is used)"),
+  windowStatus: z
+    .enum(["COMPLETE", "ENDED_EARLY", "ONGOING"])
+    .optional()
+    .describe(
+      "With ancSeries: COMPLETE = followed through day +30; ENDED_EARLY = death or end of follow-up " +
+        "before day +30; ONGOING = assessed before day +30 (provisional grade, 'never recovered' not applied)",
+    ),
+  daysAncAtOrBelow500: z
+    .int()
+    .min(0)
+    .max(31)
+    .optional()
+    .describe("Without a series: D500, days of the longest joined run with ANC ≤ 500 cells/µL in days 0–30"),
+  daysAncAtOrBelow100: z
+    .int()
+    .min(0)
+    .max(31)
+    .optional()
+    .describe("Without a series: D100, days of the longest joined run with ANC ≤ 100 cells/µL in days 0–30"),
+  neverRecovered: z
+    .boolean()
+    .optional()
+    .describe(
+      "Without a series: ANC ≤ 500 from day 0–3 until the last available value (early death or no recovery by day +30)",
+    ),
+});
+
+const LateInput = z.strictObject({
+  phase: z.literal("LATE"),
+  ancValues: z
+    .array(LatePoint)
+    .min(1)
+    .describe("ANC values after day +30 (several on one day: the lowest is used)"),
+  censorStudyDay: z
+    .int()
+    .min(LATE_FIRST_DAY)
+    .optional()
+    .describe(
+      "Earliest of relapse/progression, start of subsequent therapy and last follow-up, if before day +100: " +
+        "values after it are excluded",
+    ),
+  neutropeniaExplainedByOtherCause: z
+    .boolean()
+    .describe(
+      "Clinician's attribution: the neutropenia is explained by relapse, drugs or another cause (not ICAHT)",
+    ),
+  method: z
+    .enum(["NADIR", "STRICT"])
+    .default("NADIR")
+    .describe(
+      "NADIR (default, Liang): grade by the lowest value provided the second-lowest is ≤ 1500 (a single value " +
+        "grades alone). STRICT: the highest grade whose threshold is met by at least two values.",
+    ),
+});
+
+const DURATION_FIELDS = ["daysAncAtOrBelow500", "daysAncAtOrBelow100", "neverRecovered"] as const;
+const SERIES_FIELDS = ["ancSeries", "windowStatus"] as const;
+
+export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput]).superRefine((v, ctx) => {
+  if (v.phase !== "EARLY") return;
+  const hasSeries = v.ancSeries !== undefined;
+  const hasDurations = DURATION_FIELDS.some((f) => v[f] !== undefined);
+  if (hasSeries && hasDurations) {
+    for (const f of DURATION_FIELDS)
+      if (v[f] !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [f],
+          message: "Give either ancSeries or the day counts, not both",
+        });
+    return;
+  }
+  if (!hasSeries && !hasDurations) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ancSeries"],
+      message:
+        "Early ICAHT needs either ancSeries (with windowStatus) or daysAncAtOrBelow500, daysAncAtOrBelow100 and neverRecovered",
+    });
+    return;
+  }
+  if (hasSeries) {
+    if (v.windowStatus === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["windowStatus"],
+        message:
+          "Say whether the day 0–30 window is COMPLETE, ENDED_EARLY (death, end of follow-up) or ONGOING",
+      });
+    const lastDay = Math.max(...(v.ancSeries ?? []).map((p) => p.studyDay));
+    if (v.windowStatus === "ONGOING" && lastDay === EARLY_WINDOW_LAST_DAY)
+      ctx.addIssue({
+        code: "custom",
+        path: ["windowStatus"],
+        message: "The series reaches day +30, so the early window is not ONGOING",
+      });
+    return;
+  }
+  for (const f of DURATION_FIELDS)
+    if (v[f] === undefined)
+      ctx.addIssue({ code: "custom", path: [f], message: `${f} is required when grading from day counts` });
+  for (const f of SERIES_FIELDS)
+    if (v[f] !== undefined)
+      ctx.addIssue({ code: "custom", path: [f], message: `${f} belongs to grading from ancSeries` });
+  const d500 = v.daysAncAtOrBelow500;
+  const d100 = v.daysAncAtOrBelow100;
+  if (d500 !== undefined && d100 !== undefined && d100 > d500)
+    ctx.addIssue({
+      code: "custom",
+      path: ["daysAncAtOrBelow100"],
+      message: `D100 (${d100} days) cannot exceed D500 (${d500} days): every day ≤ 100 is also ≤ 500`,
+    });
+  if (v.neverRecovered === true && d500 === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["neverRecovered"],
+      message: "neverRecovered needs a run with ANC ≤ 500, but daysAncAtOrBelow500 is 0",
+    });
+});
+
+export type IcahtInput = z.output<typeof IcahtInput>;
+
+export interface IcahtValue {
+  phase: "EARLY" | "LATE";
+  grade: Grade;
+}
+
+interface Run {
+  start: number;
+  end: number;
+  /** the unjoined runs that make it up */
+  parts: Array<{ start: number; end: number }>;
+}
+
+const days = (r: { start: number; end: number }) => r.end - r.start + 1;
+const span = (r: { start: number; end: number }) =>
+  r.start === r.end ? `day ${r.start}` : `days ${r.start}–${r.end}`;
+
+/** Lowest value per day; interior gaps of ≤ 7 missing days filled linearly; longer gaps stay undefined. */
+export function dailyAnc(series: ReadonlyArray<{ studyDay: number; ancCellsPerUL: number }>): {
+  first: number;
+  last: number;
+  anc: Map<number, number>;
+  interpolatedDays: number[];
+  missingDays: number[];
+} {
+  const measured = new Map<number, number>();
+  for (const p of series) {
+    const prev = measured.get(p.studyDay);
+    measured.set(p.studyDay, prev === undefined ? p.ancCellsPerUL : Math.min(prev, p.ancCellsPerUL));
+  }
+  const known = [...measured.keys()].sort((a, b) => a - b);
+  const anc = new Map(measured);
+  const interpolatedDays: number[] = [];
+  const missingDays: number[] = [];
+  for (let i = 1; i < known.length; i++) {
+    const a = known[i - 1]!;
+    const b = known[i]!;
+    const gap = b - a - 1;
+    if (gap === 0) continue;
+    for (let d = a + 1; d < b; d++) {
+      if (gap <= MAX_INTERPOLATED_GAP_DAYS) {
+        const va = measured.get(a)!;
+        const vb = measured.get(b)!;
+        anc.set(d, va + ((vb - va) * (d - a)) / (b - a));
+        interpolatedDays.push(d);
+      } else missingDays.push(d);
+    }
+  }
+  return { first: known[0]!, last: known[known.length - 1]!, anc, interpolatedDays, missingDays };
+}
+
+/** Maximal runs of days with ANC ≤ threshold, then joined across gaps of ≤ 2 days. */
+export function neutropenicRuns(
+  daily: { first: number; last: number; anc: Map<number, number> },
+  atOrBelow: number,
+): Run[] {
+  const raw: Array<{ start: number; end: number }> = [];
+  let open: { start: number; end: number } | undefined;
+  for (let d = daily.first; d <= daily.last; d++) {
+    const v = daily.anc.get(d);
+    if (v !== undefined && v <= atOrBelow) {
+      if (open && open.end === d - 1) open.end = d;
+      else {
+        open = { start: d, end: d };
+        raw.push(open);
+      }
+    }
+  }
+  const joined: Run[] = [];
+  for (const r of raw) {
+    const prev = joined[joined.length - 1];
+    if (prev && r.start - prev.end - 1 <= MAX_JOIN_GAP_DAYS) {
+      prev.end = r.end;
+      prev.parts.push({ ...r });
+    } else joined.push({ start: r.start, end: r.end, parts: [{ ...r }] });
+  }
+  return joined;
+}
+
+const longest = (runs: Run[]): Run | undefined =>
+  runs.reduce<Run | undefined>((best, r) => (!best || days(r) > days(best) ? r : best), undefined);
+
+function describeRun(r: Run): string {
+  if (r.parts.length === 1) return `${span(r)} (${days(r)} days)`;
+  const gaps = r.parts
+    .slice(1)
+    .map((p, i) => p.start - r.parts[i]!.end - 1)
+    .join(", ");
+  return (
+    `${span(r)} (${days(r)} days; runs on ${r.parts.map(span).join(", ")} joined across non-stable ` +
+    `recovery of ${gaps} day(s), ≤ ${MAX_JOIN_GAP_DAYS})`
+  );
+}
+
+function gradeEarly(d500: number, d100: number, neverRecovered: boolean): { grade: Grade; why: string } {
+  if (d500 >= D500_G4_FROM)
+    return { grade: 4, why: `ANC ≤ 500 cells/µL for ${d500} days (never above 500 in days 0–30 → grade 4)` };
+  if (d100 >= D100_G4_FROM)
+    return { grade: 4, why: `ANC ≤ 100 cells/µL for ${d100} days (≥ 14 days → grade 4)` };
+  if (neverRecovered)
+    return {
+      grade: 4,
+      why: "ANC ≤ 500 cells/µL from day 0–3 without recovery until the last available value (→ grade 4)",
+    };
+  if (d500 >= D500_G3_FROM)
+    return { grade: 3, why: `ANC ≤ 500 cells/µL for ${d500} days (14–30 days → grade 3)` };
+  if (d100 >= D100_G3_FROM)
+    return { grade: 3, why: `ANC ≤ 100 cells/µL for ${d100} days (7–13 days → grade 3)` };
+  if (d500 >= D500_G2_FROM)
+    return { grade: 2, why: `ANC ≤ 500 cells/µL for ${d500} days (7–13 days → grade 2)` };
+  if (d500 >= 1) return { grade: 1, why: `ANC ≤ 500 cells/µL for ${d500} day(s) (1–6 days → grade 1)` };
+  return { grade: 0, why: "ANC never ≤ 500 cells/µL in days 0–30" };
+}
+
+type EarlyIn = Extract<IcahtInput, { phase: "EARLY" }>;
+type LateIn = Extract<IcahtInput, { phase: "LATE" }>;
+
+function evaluateEarly(input: EarlyIn) {
+  if (input.ancSeries === undefined) {
+    const d500 = input.daysAncAtOrBelow500!;
+    const d100 = input.daysAncAtOrBelow100!;
+    const nr = input.neverRecovered!;
+    const g = gradeEarly(d500, d100, nr);
+    return {
+      value: { phase: "EARLY" as const, grade: g.grade },
+      label: `Early ICAHT grade ${g.grade}`,
+      reasons: [
+        `Early ICAHT grade ${g.grade}: ${g.why} (EHA/EBMT 2023).`,
+        `From the day counts given: D500 ${d500} days, D100 ${d100} days, never recovered: ${nr ? "yes" : "no"}.`,
+      ],
+      details: { source: "day counts", d500, d100, neverRecovered: nr },
+    };
+  }
+  const daily = dailyAnc(input.ancSeries);
+  const runs500 = neutropenicRuns(daily, SEVERE_AT_OR_BELOW);
+  const runs100 = neutropenicRuns(daily, PROFOUND_AT_OR_BELOW);
+  const l500 = longest(runs500);
+  const l100 = longest(runs100);
+  const d500 = l500 ? days(l500) : 0;
+  const d100 = l100 ? days(l100) : 0;
+  const ongoing = input.windowStatus === "ONGOING";
+  const nrRun = runs500.find((r) => r.start <= NEVER_RECOVERED_START_BY_DAY && r.end === daily.last);
+  const neverRecovered = !ongoing && nrRun !== undefined;
+  const g = gradeEarly(d500, d100, neverRecovered);
+  const reasons = [`Early ICAHT grade ${g.grade}${ongoing ? " so far" : ""}: ${g.why} (EHA/EBMT 2023).`];
+  reasons.push(
+    l500
+      ? `D500: longest run with ANC ≤ 500 cells/µL on ${describeRun(l500)}.`
+      : "D500: no day with ANC ≤ 500 cells/µL.",
+  );
+  reasons.push(
+    l100
+      ? `D100: longest run with ANC ≤ 100 cells/µL on ${describeRun(l100)}.`
+      : "D100: no day with ANC ≤ 100 cells/µL.",
+  );
+  if (neverRecovered && nrRun)
+    reasons.push(
+      `Never recovered: ANC ≤ 500 cells/µL from day ${nrRun.start} (≤ day 3) through the last available value on day ${daily.last} (window ${input.windowStatus === "ENDED_EARLY" ? "ended early" : "complete"}).`,
+    );
+  if (ongoing)
+    reasons.push(
+      `Provisional: the day 0–30 window is still open (last value day ${daily.last}); the "never recovered" rule is not applied and the grade can still rise.`,
+    );
+  if (daily.interpolatedDays.length > 0)
+    reasons.push(
+      `Interpolated linearly (gaps ≤ ${MAX_INTERPOLATED_GAP_DAYS} days): day(s) ${daily.interpolatedDays.join(", ")}.`,
+    );
+  if (daily.missingDays.length > 0)
+    reasons.push(
+      `Left missing (gap > ${MAX_INTERPOLATED_GAP_DAYS} days, never counted as neutropenic): day(s) ${daily.missingDays.join(", ")}.`,
+    );
+  return {
+    value: { phase: "EARLY" as const, grade: g.grade },
+    label: `Early ICAHT grade ${g.grade}${ongoing ? " (provisional)" : ""}`,
+    reasons,
+    details: {
+      source: "ANC series",
+      d500,
+      d100,
+      neverRecovered,
+      provisional: ongoing,
+      firstDay: daily.first,
+      lastDay: daily.last,
+      runsAtOrBelow500: runs500.map(({ start, end }) => ({ start, end })),
+      runsAtOrBelow100: runs100.map(({ start, end }) => ({ start, end })),
+      interpolatedDays: daily.interpolatedDays,
+      missingDays: daily.missingDays,
+    },
+  };
+}
+
+const lateBand = (anc: number) => LATE_BANDS.find((b) => anc <= b.atOrBelow);
+
+function evaluateLate(input: LateIn) {
+  const windowEnd = Math.min(LATE_LAST_DAY, input.censorStudyDay ?? LATE_LAST_DAY);
+  const perDay = new Map<number, number>();
+  const excluded: number[] = [];
+  for (const p of input.ancValues) {
+    if (p.studyDay > windowEnd) {
+      excluded.push(p.studyDay);
+      continue;
+    }
+    const prev = perDay.get(p.studyDay);
+    perDay.set(p.studyDay, prev === undefined ? p.ancCellsPerUL : Math.min(prev, p.ancCellsPerUL));
+  }
+  const reasons: string[] = [];
+  const windowText =
+    input.censorStudyDay !== undefined && input.censorStudyDay < LATE_LAST_DAY
+      ? `day +31 to day +${windowEnd} (censored at day +${input.censorStudyDay})`
+      : "day +31 to day +100";
+  const sorted = [...perDay.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const done = (grade: Grade, label: string) => ({
+    value: { phase: "LATE" as const, grade },
+    label,
+    reasons,
+    details: {
+      method: input.method,
+      window: { from: LATE_FIRST_DAY, to: windowEnd },
+      valuesUsed: sorted.map(([studyDay, anc]) => ({ studyDay, ancCellsPerUL: anc })),
+      excludedStudyDays: [...new Set(excluded)].sort((a, b) => a - b),
+    },
+  });
+  if (excluded.length > 0)
+    reasons.push(
+      `Excluded (after the late window ${windowText}): value(s) on day(s) ${[...new Set(excluded)].sort((a, b) => a - b).join(", ")}.`,
+    );
+  if (input.neutropeniaExplainedByOtherCause) {
+    reasons.unshift(
+      "Late ICAHT grade 0: the neutropenia is attributed by the clinician to another cause (e.g. relapse, drugs), so it is not ICAHT (EHA/EBMT 2023).",
+    );
+    return done(0, "Late ICAHT grade 0 (other cause)");
+  }
+  if (sorted.length === 0) {
+    reasons.unshift(`Late ICAHT grade 0: no ANC value in the late window ${windowText}.`);
+    return done(0, "Late ICAHT grade 0 (no values in window)");
+  }
+  const fmtV = ([d, a]: [number, number]) => `${num(a)} cells/µL on day ${d}`;
+  const lowest = sorted[0]!;
+  const second = sorted[1];
+  let grade: Grade = 0;
+  if (input.method === "NADIR") {
+    const band = lateBand(lowest[1]);
+    if (!band) {
+      reasons.unshift(`Late ICAHT grade 0: lowest ANC ${fmtV(lowest)} is > 1500 cells/µL.`);
+    } else if (second === undefined) {
+      grade = band.grade;
+      reasons.unshift(
+        `Late ICAHT grade ${grade}: the only ANC in the window, ${fmtV(lowest)}, is ≤ ${band.atOrBelow} cells/µL (a single value cannot show non-transience; graded by it, per Liang).`,
+      );
+    } else if (second[1] > 1500) {
+      reasons.unshift(
+        `Late ICAHT grade 0: lowest ANC ${fmtV(lowest)}, but the second-lowest ${fmtV(second)} is > 1500 cells/µL, so the neutropenia is transient.`,
+      );
+    } else {
+      grade = band.grade;
+      reasons.unshift(
+        `Late ICAHT grade ${grade}: lowest ANC ${fmtV(lowest)} is ≤ ${band.atOrBelow} cells/µL, confirmed non-transient by the second-lowest ${fmtV(second)} ≤ 1500 cells/µL (EHA/EBMT 2023; nadir rule after Liang).`,
+      );
+    }
+  } else {
+    const met = LATE_BANDS.find((b) => sorted.filter(([, a]) => a <= b.atOrBelow).length >= 2);
+    if (met) {
+      grade = met.grade;
+      const two = sorted.filter(([, a]) => a <= met.atOrBelow).slice(0, 2);
+      reasons.unshift(
+        `Late ICAHT grade ${grade}: two values ≤ ${met.atOrBelow} cells/µL (${two.map(fmtV).join("; ")}) (EHA/EBMT 2023, strict two-value reading).`,
+      );
+    } else {
+      reasons.unshift(
+        `Late ICAHT grade 0: fewer than two values ≤ 1500 cells/µL (lowest ${fmtV(lowest)}${second ? `, second-lowest ${fmtV(second)}` : ""}).`,
+      );
+    }
+  }
+  reasons.push(`Method: ${input.method}; window ${windowText}.`);
+  return done(grade, `Late ICAHT grade ${grade}`);
+}
+
+export const icaht = defineCalculator({
+  name: "icaht",
+  title: "ICAHT grade (EHA/EBMT 2023), early or late",
+  source: `${REJESKI_2023} Counting rules: ${LIANG_ICAHT}`,
+  ruleSet: RULE_SET_ICAHT,
+  ruleSetVersion: "1",
+  input: IcahtInput,
+  evaluate(input): {
+    value: IcahtValue;
+    label: string;
+    reasons: string[];
+    details?: Record<string, unknown>;
+  } {
+    return input.phase === "EARLY" ? evaluateEarly(input) : evaluateLate(input);
+  },
+});

@@ -1,0 +1,332 @@
+/**
+ * IEC-HS screen — immune effector cell–associated HLH-like syndrome (Hines et al., ASTCT,
+ * Transplant Cell Ther 2023). A hyperinflammatory syndrome distinct from CRS and ICANS, attributable
+ * to the IEC therapy, typically starting as CRS resolves (or as inflammation worsens after initial
+ * improvement), with new or worsening cytopenias, hyperferritinaemia, coagulopathy with
+ * hypofibrinogenaemia and/or transaminitis.
+ *
+ * This calculator computes the screening flags of the reference notes (§3.5) from the values given
+ * and says whether the screen is positive. The diagnosis is adjudicated by a clinician, and so is
+ * the grade: it is taken as `clinicianGrade` (1–5, descriptors below) and echoed, never inferred.
+ *
+ * Screen positive = FERRITIN_HIGH and TIMING and at least one of TRANSAMINASES,
+ * HYPOFIBRINOGENAEMIA, CYTOPENIA_NEW_OR_WORSE, HEMOPHAGOCYTOSIS.
+ */
+import { z } from "zod";
+import { defineCalculator } from "../calculator.ts";
+import { HINES_2023, num, RULE_SET_IEC_HS } from "./sources.ts";
+
+/*
+ * Hines 2023, diagnostic criteria as summarised in the reference notes §3.5 (tables marked [K] there;
+ * see README for what could be checked):
+ * - ferritin > 2 × ULN or baseline (at infusion), and/or rapidly rising (clinical assessment).
+ *   Reference = ULN when the baseline is ≤ ULN, the baseline when it is already above ULN
+ *   [D: reading of "> 2 × ULN or baseline"].
+ * - transaminases > 5 × ULN (normal baseline) or > 5 × baseline (abnormal baseline);
+ * - fibrinogen < 150 mg/dL or < LLN;
+ * - new or worsening cytopenias; haemophagocytosis in marrow or tissue.
+ */
+const FERRITIN_MULTIPLE = 2;
+const TRANSAMINASE_MULTIPLE = 5;
+const FIBRINOGEN_BELOW_MG_PER_DL = 150;
+
+/* Hines 2023 grading (clinician-selected; mirrors CTCAE), reference notes §3.5 [K]. */
+const GRADE_DESCRIPTORS: Record<1 | 2 | 3 | 4 | 5, string> = {
+  1: "asymptomatic or mild; no treatment needed",
+  2: "mild to moderate symptoms needing intervention (e.g. IEC-HS-directed immunosuppression, or transfusion for asymptomatic hypofibrinogenaemia)",
+  3: "severe or medically significant but not immediately life-threatening (e.g. coagulopathy with bleeding needing transfusion, or hospitalisation for organ dysfunction)",
+  4: "life-threatening (e.g. life-threatening bleeding or hypotension, respiratory failure needing ventilatory support, AKI needing dialysis)",
+  5: "death",
+};
+
+const SUPPORTIVE = [
+  "LDH_RAISED",
+  "COAGULOPATHY_PT_APTT",
+  "HYPERBILIRUBINAEMIA",
+  "FASTING_TRIGLYCERIDES_ABOVE_265_MG_DL",
+  "SPLENOMEGALY",
+] as const;
+
+const transaminase = (name: string) =>
+  z
+    .strictObject({
+      valueUPerL: z.number().min(0).max(100_000).describe(`${name} now, in U/L`),
+      ulnUPerL: z
+        .number()
+        .positive()
+        .max(10_000)
+        .describe(`The laboratory's upper limit of normal for ${name}, in U/L`),
+      baselineUPerL: z
+        .number()
+        .min(0)
+        .max(100_000)
+        .describe(
+          `${name} at baseline (before infusion), in U/L: decides whether 5 × ULN or 5 × baseline applies`,
+        ),
+    })
+    .optional()
+    .describe(`${name}; omit if not measured`);
+
+export const IecHsInput = z
+  .strictObject({
+    ferritinNgPerML: z
+      .number()
+      .min(0)
+      .max(10_000_000)
+      .describe("Ferritin now (or peak of the episode), in ng/mL"),
+    ferritinUlnNgPerML: z
+      .number()
+      .positive()
+      .max(10_000)
+      .optional()
+      .describe(
+        "The laboratory's upper limit of normal for ferritin, in ng/mL. Required unless ferritin is rising rapidly.",
+      ),
+    ferritinBaselineNgPerML: z
+      .number()
+      .min(0)
+      .max(10_000_000)
+      .optional()
+      .describe("Ferritin at the time of infusion, in ng/mL. Required unless ferritin is rising rapidly."),
+    ferritinRisingRapidly: z.boolean().describe("Ferritin rising rapidly, by clinical assessment"),
+    onsetWithResolvingCrsOrWorseningAfterImprovement: z
+      .boolean()
+      .describe(
+        "Timing: onset as CRS resolves, or inflammation worsening after initial improvement with CRS-directed therapy",
+      ),
+    alt: transaminase("ALT"),
+    ast: transaminase("AST"),
+    fibrinogen: z
+      .strictObject({
+        valueMgPerDL: z
+          .number()
+          .min(
+            10,
+            "Fibrinogen below 10 mg/dL: this field is in mg/dL (was it entered in g/L? 1 g/L = 100 mg/dL)",
+          )
+          .max(2000)
+          .describe("Fibrinogen in mg/dL (g/L × 100)"),
+        llnMgPerDL: z
+          .number()
+          .positive()
+          .max(1000)
+          .optional()
+          .describe(
+            "The laboratory's lower limit of normal for fibrinogen, in mg/dL. Required when fibrinogen ≥ 150 mg/dL.",
+          ),
+      })
+      .optional()
+      .describe("Fibrinogen; omit if not measured"),
+    cytopeniaNewOrWorsening: z
+      .boolean()
+      .describe("New-onset, worsening or refractory cytopenia (clinician judgement or a rising CTCAE grade)"),
+    hemophagocytosis: z
+      .enum(["PRESENT", "ABSENT", "NOT_ASSESSED"])
+      .describe("Haemophagocytosis in bone marrow or other tissue (pathology)"),
+    supportiveFeatures: z
+      .array(z.enum(SUPPORTIVE))
+      .optional()
+      .describe("Supportive findings present (reported; they do not decide the screen)"),
+    clinicianGrade: z
+      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)])
+      .optional()
+      .describe(
+        "IEC-HS grade adjudicated by the clinician: " +
+          Object.entries(GRADE_DESCRIPTORS)
+            .map(([g, d]) => `${g} = ${d}`)
+            .join("; "),
+      ),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.ferritinRisingRapidly) {
+      if (v.ferritinUlnNgPerML === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["ferritinUlnNgPerML"],
+          message:
+            "Ferritin ULN is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
+        });
+      if (v.ferritinBaselineNgPerML === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["ferritinBaselineNgPerML"],
+          message:
+            "Baseline ferritin is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
+        });
+    } else if ((v.ferritinUlnNgPerML === undefined) !== (v.ferritinBaselineNgPerML === undefined)) {
+      const missing = v.ferritinUlnNgPerML === undefined ? "ferritinUlnNgPerML" : "ferritinBaselineNgPerML";
+      ctx.addIssue({
+        code: "custom",
+        path: [missing],
+        message: "Give both ferritin ULN and baseline (or neither, when ferritin is rising rapidly)",
+      });
+    }
+    if (
+      v.fibrinogen &&
+      v.fibrinogen.valueMgPerDL >= FIBRINOGEN_BELOW_MG_PER_DL &&
+      v.fibrinogen.llnMgPerDL === undefined
+    )
+      ctx.addIssue({
+        code: "custom",
+        path: ["fibrinogen", "llnMgPerDL"],
+        message: `Fibrinogen ${num(v.fibrinogen.valueMgPerDL)} mg/dL is ≥ 150: '< LLN' decides, and the LLN is missing`,
+      });
+    if (v.supportiveFeatures && new Set(v.supportiveFeatures).size !== v.supportiveFeatures.length)
+      ctx.addIssue({
+        code: "custom",
+        path: ["supportiveFeatures"],
+        message: "A supportive feature is listed twice",
+      });
+  });
+
+export type IecHsInput = z.output<typeof IecHsInput>;
+
+type Flag =
+  | "FERRITIN_HIGH"
+  | "TIMING"
+  | "TRANSAMINASES"
+  | "HYPOFIBRINOGENAEMIA"
+  | "CYTOPENIA_NEW_OR_WORSE"
+  | "HEMOPHAGOCYTOSIS";
+
+export interface IecHsValue {
+  screenPositive: boolean;
+  /** the clinician-adjudicated grade when given, else null */
+  grade: 1 | 2 | 3 | 4 | 5 | null;
+  flags: Flag[];
+}
+
+function transaminaseFlag(
+  name: string,
+  t: { valueUPerL: number; ulnUPerL: number; baselineUPerL: number } | undefined,
+): { met: boolean; reason?: string } {
+  if (!t) return { met: false };
+  const abnormalBaseline = t.baselineUPerL > t.ulnUPerL;
+  const ref = abnormalBaseline ? t.baselineUPerL : t.ulnUPerL;
+  const limit = TRANSAMINASE_MULTIPLE * ref;
+  const met = t.valueUPerL > limit;
+  const refText = abnormalBaseline
+    ? `5 × baseline ${num(t.baselineUPerL)} U/L (baseline above ULN ${num(t.ulnUPerL)})`
+    : `5 × ULN ${num(t.ulnUPerL)} U/L (baseline ${num(t.baselineUPerL)} ≤ ULN)`;
+  return {
+    met,
+    reason: `${name} ${num(t.valueUPerL)} U/L is ${met ? ">" : "not >"} ${num(limit)} U/L = ${refText}.`,
+  };
+}
+
+export const iecHs = defineCalculator({
+  name: "iec-hs",
+  title: "IEC-HS screen (ASTCT 2023)",
+  source: HINES_2023,
+  ruleSet: RULE_SET_IEC_HS,
+  ruleSetVersion: "1",
+  input: IecHsInput,
+  evaluate(input) {
+    const reasons: string[] = [];
+    const flags: Flag[] = [];
+
+    // Ferritin
+    let ratioMet = false;
+    let ferritinText = "";
+    if (input.ferritinUlnNgPerML !== undefined && input.ferritinBaselineNgPerML !== undefined) {
+      const uln = input.ferritinUlnNgPerML;
+      const base = input.ferritinBaselineNgPerML;
+      const ref = Math.max(base, uln); // baseline when already above ULN, else ULN
+      const limit = FERRITIN_MULTIPLE * ref;
+      ratioMet = input.ferritinNgPerML > limit;
+      ferritinText =
+        `ferritin ${num(input.ferritinNgPerML)} ng/mL is ${ratioMet ? ">" : "not >"} ${num(limit)} ng/mL = 2 × ` +
+        (base > uln
+          ? `baseline ${num(base)} (baseline above ULN ${num(uln)})`
+          : `ULN ${num(uln)} (baseline ${num(base)} ≤ ULN)`);
+    }
+    const ferritinHigh = ratioMet || input.ferritinRisingRapidly;
+    const ferritinParts = [ferritinText, input.ferritinRisingRapidly ? "ferritin rising rapidly" : ""].filter(
+      Boolean,
+    );
+    if (!input.ferritinRisingRapidly) ferritinParts.push("not rising rapidly");
+    if (ferritinHigh) flags.push("FERRITIN_HIGH");
+    reasons.push(`Ferritin criterion ${ferritinHigh ? "met" : "not met"}: ${ferritinParts.join("; ")}.`);
+
+    // Timing
+    const timing = input.onsetWithResolvingCrsOrWorseningAfterImprovement;
+    if (timing) flags.push("TIMING");
+    reasons.push(
+      timing
+        ? "Timing criterion met: onset as CRS resolves or inflammation worsening after initial improvement."
+        : "Timing criterion not met: onset not with resolving CRS nor after initial improvement.",
+    );
+
+    // One or more of the organ/laboratory features
+    const alt = transaminaseFlag("ALT", input.alt);
+    const ast = transaminaseFlag("AST", input.ast);
+    if (alt.met || ast.met) flags.push("TRANSAMINASES");
+    for (const r of [alt.reason, ast.reason]) if (r) reasons.push(`Transaminases: ${r}`);
+    if (!input.alt && !input.ast) reasons.push("Transaminases: not given.");
+
+    if (input.fibrinogen) {
+      const f = input.fibrinogen.valueMgPerDL;
+      const lln = input.fibrinogen.llnMgPerDL;
+      const below150 = f < FIBRINOGEN_BELOW_MG_PER_DL;
+      const belowLln = lln !== undefined && f < lln;
+      if (below150 || belowLln) flags.push("HYPOFIBRINOGENAEMIA");
+      reasons.push(
+        below150
+          ? `Hypofibrinogenaemia: fibrinogen ${num(f)} mg/dL < 150 mg/dL.`
+          : belowLln
+            ? `Hypofibrinogenaemia: fibrinogen ${num(f)} mg/dL < LLN ${num(lln as number)} mg/dL.`
+            : `No hypofibrinogenaemia: fibrinogen ${num(f)} mg/dL is ≥ 150 mg/dL and ≥ LLN ${num(lln as number)} mg/dL.`,
+      );
+    } else reasons.push("Fibrinogen: not given.");
+
+    if (input.cytopeniaNewOrWorsening) flags.push("CYTOPENIA_NEW_OR_WORSE");
+    reasons.push(
+      input.cytopeniaNewOrWorsening
+        ? "New or worsening cytopenia present."
+        : "No new or worsening cytopenia.",
+    );
+    if (input.hemophagocytosis === "PRESENT") flags.push("HEMOPHAGOCYTOSIS");
+    reasons.push(
+      input.hemophagocytosis === "PRESENT"
+        ? "Haemophagocytosis present in marrow or tissue."
+        : input.hemophagocytosis === "ABSENT"
+          ? "No haemophagocytosis on pathology."
+          : "Haemophagocytosis not assessed.",
+    );
+
+    const organFlags = flags.filter((f) => f !== "FERRITIN_HIGH" && f !== "TIMING");
+    const screenPositive = ferritinHigh && timing && organFlags.length > 0;
+    const missing = [
+      !ferritinHigh ? "the ferritin criterion" : "",
+      !timing ? "the timing criterion" : "",
+      organFlags.length === 0
+        ? "at least one of transaminase rise, hypofibrinogenaemia, new/worsening cytopenia, haemophagocytosis"
+        : "",
+    ].filter(Boolean);
+    reasons.unshift(
+      screenPositive
+        ? `IEC-HS screen positive: ferritin criterion, timing criterion and ${organFlags.join(", ")} (Hines 2023; diagnosis to be adjudicated by a clinician, excluding other causes).`
+        : `IEC-HS screen negative: missing ${missing.join("; ")} (Hines 2023).`,
+    );
+    if (input.supportiveFeatures && input.supportiveFeatures.length > 0)
+      reasons.push(`Supportive features (not decisive): ${input.supportiveFeatures.join(", ")}.`);
+
+    const grade = input.clinicianGrade ?? null;
+    if (grade !== null)
+      reasons.push(
+        `Grade ${grade} as adjudicated by the clinician: ${GRADE_DESCRIPTORS[grade]}` +
+          (screenPositive
+            ? "."
+            : " (note: the computed screen is negative; the clinician's adjudication stands)."),
+      );
+    const label =
+      `IEC-HS screen ${screenPositive ? "positive" : "negative"}` +
+      (grade !== null ? `; grade ${grade} (clinician)` : "");
+    return {
+      value: { screenPositive, grade, flags } satisfies IecHsValue,
+      label,
+      reasons,
+      details: { supportiveFeatures: input.supportiveFeatures ?? [] },
+    };
+  },
+});

@@ -1,0 +1,334 @@
+/**
+ * 2019 EULAR/ACR classification criteria for SLE (Aringer 2019, Figure 1 and Table 1 definitions).
+ * Entry criterion: ANA ≥ 1:80 on HEp-2 cells or an equivalent positive test, ever. Then additive
+ * weighted criteria in 7 clinical and 3 immunological domains: a criterion counts only if nothing
+ * more likely explains it (a clinician's judgement, entered as the boolean), occurrence once is
+ * enough, they need not be simultaneous, and within each domain only the highest weight counts.
+ * Classified as SLE with a total ≥ 10 and at least one clinical criterion.
+ */
+import { z } from "zod";
+import { defineCalculator } from "../calculator.ts";
+import { ARINGER_2019 } from "./sources.ts";
+
+/** Aringer 2019 entry criterion: ANA titre ≥ 1:80 (reciprocal 80). */
+const ANA_MIN_RECIPROCAL_TITER = 80;
+/** Aringer 2019: classify as SLE with ≥ 10 points (and ≥ 1 clinical criterion). */
+const CLASSIFICATION_MIN_POINTS = 10;
+
+interface Criterion {
+  key: string;
+  label: string;
+  /** weight, Aringer 2019 Figure 1 */
+  weight: number;
+  /** definition, Aringer 2019 Table 1 (paraphrased) */
+  definition: string;
+}
+interface Domain {
+  name: string;
+  kind: "clinical" | "immunological";
+  criteria: Criterion[];
+}
+
+// Domains, criteria and weights: Aringer M et al., Ann Rheum Dis 2019;78:1151–1159, Figure 1;
+// definitions from its Table 1.
+const DOMAINS: readonly Domain[] = [
+  {
+    name: "constitutional",
+    kind: "clinical",
+    criteria: [{ key: "fever", label: "Fever", weight: 2, definition: "temperature > 38.3 °C" }],
+  },
+  {
+    name: "hematologic",
+    kind: "clinical",
+    criteria: [
+      { key: "leukopenia", label: "Leukopenia", weight: 3, definition: "white cells < 4.0 × 10⁹/L" },
+      {
+        key: "thrombocytopenia",
+        label: "Thrombocytopenia",
+        weight: 4,
+        definition: "platelets < 100 × 10⁹/L",
+      },
+      {
+        key: "autoimmuneHemolysis",
+        label: "Autoimmune haemolysis",
+        weight: 4,
+        definition: "evidence of haemolysis and a positive direct antiglobulin (Coombs) test",
+      },
+    ],
+  },
+  {
+    name: "neuropsychiatric",
+    kind: "clinical",
+    criteria: [
+      {
+        key: "delirium",
+        label: "Delirium",
+        weight: 2,
+        definition:
+          "acute fluctuating change in consciousness or arousal with cognitive or behavioural change",
+      },
+      {
+        key: "psychosis",
+        label: "Psychosis",
+        weight: 3,
+        definition: "delusions and/or hallucinations without insight, without delirium",
+      },
+      {
+        key: "seizure",
+        label: "Seizure",
+        weight: 5,
+        definition: "primary generalised or partial/focal seizure",
+      },
+    ],
+  },
+  {
+    name: "mucocutaneous",
+    kind: "clinical",
+    criteria: [
+      {
+        key: "nonScarringAlopecia",
+        label: "Non-scarring alopecia",
+        weight: 2,
+        definition: "observed by a clinician",
+      },
+      { key: "oralUlcers", label: "Oral ulcers", weight: 2, definition: "observed by a clinician" },
+      {
+        key: "subacuteCutaneousOrDiscoidLupus",
+        label: "Subacute cutaneous or discoid lupus",
+        weight: 4,
+        definition: "observed by a clinician",
+      },
+      {
+        key: "acuteCutaneousLupus",
+        label: "Acute cutaneous lupus",
+        weight: 6,
+        definition: "malar or generalised maculopapular rash observed by a clinician",
+      },
+    ],
+  },
+  {
+    name: "serosal",
+    kind: "clinical",
+    criteria: [
+      {
+        key: "pleuralOrPericardialEffusion",
+        label: "Pleural or pericardial effusion",
+        weight: 5,
+        definition: "on imaging",
+      },
+      {
+        key: "acutePericarditis",
+        label: "Acute pericarditis",
+        weight: 6,
+        definition: "≥ 2 of pericardial chest pain, rub, ECG changes, new or worse effusion",
+      },
+    ],
+  },
+  {
+    name: "musculoskeletal",
+    kind: "clinical",
+    criteria: [
+      {
+        key: "jointInvolvement",
+        label: "Joint involvement",
+        weight: 6,
+        definition: "synovitis in ≥ 2 joints, or tenderness in ≥ 2 joints with ≥ 30 min morning stiffness",
+      },
+    ],
+  },
+  {
+    name: "renal",
+    kind: "clinical",
+    criteria: [
+      {
+        key: "proteinuria",
+        label: "Proteinuria",
+        weight: 4,
+        definition: "> 0.5 g/24 h (or equivalent spot protein/creatinine ratio)",
+      },
+      {
+        key: "renalBiopsyClassIIorV",
+        label: "Renal biopsy class II or V lupus nephritis",
+        weight: 8,
+        definition: "ISN/RPS 2003 class II or V",
+      },
+      {
+        key: "renalBiopsyClassIIIorIV",
+        label: "Renal biopsy class III or IV lupus nephritis",
+        weight: 10,
+        definition: "ISN/RPS 2003 class III or IV",
+      },
+    ],
+  },
+  {
+    name: "antiphospholipidAntibodies",
+    kind: "immunological",
+    criteria: [
+      {
+        key: "antiphospholipidAntibodies",
+        label: "Antiphospholipid antibodies",
+        weight: 2,
+        definition:
+          "anticardiolipin (IgA, IgG or IgM > 40 APL/GPL/MPL or > 99th percentile) or anti-β2GP1 or lupus anticoagulant",
+      },
+    ],
+  },
+  // Complement: low C3 or low C4 = 3; low C3 and low C4 = 4 (computed from lowC3 and lowC4 below).
+  { name: "complement", kind: "immunological", criteria: [] },
+  {
+    name: "sleSpecificAntibodies",
+    kind: "immunological",
+    criteria: [
+      {
+        key: "antiDsDna",
+        label: "Anti-dsDNA antibody",
+        weight: 6,
+        definition: "in an immunoassay with ≥ 90 % specificity for SLE against relevant disease controls",
+      },
+      { key: "antiSmith", label: "Anti-Smith antibody", weight: 6, definition: "anti-Sm present" },
+    ],
+  },
+];
+/** Aringer 2019 Figure 1: complement domain weights. */
+const LOW_C3_OR_C4 = 3;
+const LOW_C3_AND_C4 = 4;
+
+const CRITERIA = DOMAINS.flatMap((d) => d.criteria);
+
+const criterionShape = Object.fromEntries(
+  CRITERIA.map((c) => [
+    c.key,
+    z
+      .boolean()
+      .describe(
+        `${c.label} (weight ${c.weight}): ${c.definition}. true if ever present and SLE is the most likely explanation`,
+      ),
+  ]),
+) as Record<string, z.ZodBoolean>;
+
+const EularAcrInput = z.strictObject({
+  anaHep2TiterReciprocal: z
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .nullable()
+    .describe(
+      "Highest ANA titre ever on HEp-2 immunofluorescence as the reciprocal dilution (160 for 1:160; 0 if negative); " +
+        "null if never tested by HEp-2 immunofluorescence",
+    ),
+  anaEquivalentPositiveTest: z
+    .boolean()
+    .describe(
+      "An ANA test of at least equivalent performance (e.g. a solid-phase ANA screen) was ever positive",
+    ),
+  ...criterionShape,
+  lowC3: z
+    .boolean()
+    .describe("Low C3 below the laboratory's lower limit of normal, ever (complement domain)"),
+  lowC4: z
+    .boolean()
+    .describe("Low C4 below the laboratory's lower limit of normal, ever (complement domain)"),
+});
+
+export type EularAcrClass = "SLE" | "NOT_SLE" | "ENTRY_CRITERION_NOT_MET";
+
+interface DomainResult {
+  domain: string;
+  kind: "clinical" | "immunological";
+  points: number;
+  counted: string | null;
+  ignored: string[];
+}
+
+export const eularAcr2019 = defineCalculator({
+  name: "eular-acr-2019",
+  title: "2019 EULAR/ACR classification criteria for SLE",
+  source: ARINGER_2019,
+  ruleSet: "EULAR/ACR 2019 (Aringer et al.)",
+  ruleSetVersion: "1",
+  input: EularAcrInput,
+  evaluate(v) {
+    const input = v as unknown as Record<string, boolean>;
+    const titer = v.anaHep2TiterReciprocal;
+    const byTiter = titer !== null && titer >= ANA_MIN_RECIPROCAL_TITER;
+    const entry = byTiter || v.anaEquivalentPositiveTest;
+
+    const domains: DomainResult[] = DOMAINS.map((d) => {
+      const met =
+        d.name === "complement"
+          ? v.lowC3 && v.lowC4
+            ? [{ key: "lowC3AndLowC4", label: "Low C3 and low C4", weight: LOW_C3_AND_C4 }]
+            : v.lowC3 || v.lowC4
+              ? [
+                  {
+                    key: v.lowC3 ? "lowC3" : "lowC4",
+                    label: v.lowC3 ? "Low C3" : "Low C4",
+                    weight: LOW_C3_OR_C4,
+                  },
+                ]
+              : []
+          : d.criteria.filter((c) => input[c.key] === true);
+      // Only the highest-weighted criterion of a domain counts (Aringer 2019, Figure 1 footnote).
+      const sorted = [...met].sort((a, b) => b.weight - a.weight);
+      const top = sorted[0];
+      return {
+        domain: d.name,
+        kind: d.kind,
+        points: top?.weight ?? 0,
+        counted: top ? `${top.label} (${top.weight})` : null,
+        ignored: sorted.slice(1).map((c) => `${c.label} (${c.weight})`),
+      };
+    });
+    const clinicalPoints = domains.filter((d) => d.kind === "clinical").reduce((s, d) => s + d.points, 0);
+    const immunologicalPoints = domains
+      .filter((d) => d.kind === "immunological")
+      .reduce((s, d) => s + d.points, 0);
+    const total = clinicalPoints + immunologicalPoints;
+    const hasClinical = clinicalPoints > 0;
+
+    const anaText =
+      titer === null ? "no HEp-2 titre" : titer === 0 ? "HEp-2 ANA negative" : `HEp-2 ANA 1:${titer}`;
+    const reasons: string[] = [
+      entry
+        ? `Entry criterion met: ${byTiter ? `${anaText} (≥ 1:${ANA_MIN_RECIPROCAL_TITER})` : `${anaText}, but an equivalent ANA test was positive`}.`
+        : `Entry criterion not met: ${anaText} (< 1:${ANA_MIN_RECIPROCAL_TITER}) and no equivalent positive ANA test; do not classify.`,
+    ];
+    for (const d of domains)
+      if (d.counted)
+        reasons.push(
+          `${d.domain} (${d.kind}): ${d.counted}${d.ignored.length ? `; not added, lower in the same domain: ${d.ignored.join(", ")}` : ""}.`,
+        );
+    reasons.push(
+      `Total ${total} points (clinical ${clinicalPoints}, immunological ${immunologicalPoints}); SLE needs ≥ ${CLASSIFICATION_MIN_POINTS} with ≥ 1 clinical criterion.`,
+    );
+
+    let value: EularAcrClass;
+    if (!entry) value = "ENTRY_CRITERION_NOT_MET";
+    else if (total >= CLASSIFICATION_MIN_POINTS && hasClinical) value = "SLE";
+    else {
+      value = "NOT_SLE";
+      if (total >= CLASSIFICATION_MIN_POINTS) reasons.push("No clinical criterion: not classified as SLE.");
+    }
+    return {
+      value,
+      label:
+        value === "SLE"
+          ? `SLE (${total} points)`
+          : value === "NOT_SLE"
+            ? `Not SLE (${total} points)`
+            : "Not classifiable (ANA entry criterion not met)",
+      reasons,
+      details: {
+        entryCriterionMet: entry,
+        totalPoints: total,
+        clinicalPoints,
+        immunologicalPoints,
+        hasClinicalCriterion: hasClinical,
+        domains: domains
+          .filter((d) => d.counted)
+          .map(({ domain, points, counted }) => ({ domain, points, counted })),
+      },
+    };
+  },
+});

@@ -1,0 +1,291 @@
+/**
+ * Classic SELENA-SLEDAI Flare Index (SFI): the visit is compared with the previous one; a flare is
+ * mild/moderate or severe when any one criterion of that category is met, and severe takes
+ * precedence. Criteria: Petri 2005 (SELENA trial) as tabulated in the ARD 2019 SLE-indices table
+ * (reference notes §5.2). The treatment criteria tend to over-grade flares (Thanou 2014): use the
+ * classic SFI only where the protocol asks for it.
+ */
+import { z } from "zod";
+import { defineCalculator } from "../calculator.ts";
+import { fmt, hundredths, PETRI_2005, Pga, PrednisoloneMgPerDay, signed } from "./sources.ts";
+
+// Petri 2005 SFI, mild/moderate: "new/worse discoid, photosensitive, profundus, cutaneous
+// vasculitis, bullous lupus; nasopharyngeal ulcers; pleuritis; pericarditis; arthritis; fever (SLE)".
+const MILD_MODERATE_MANIFESTATIONS = {
+  DISCOID_LUPUS: "discoid lupus",
+  PHOTOSENSITIVE_LUPUS: "photosensitive lupus",
+  LUPUS_PROFUNDUS: "lupus profundus",
+  CUTANEOUS_VASCULITIS: "cutaneous vasculitis",
+  BULLOUS_LUPUS: "bullous lupus",
+  NASOPHARYNGEAL_ULCERS: "nasopharyngeal ulcers",
+  PLEURITIS: "pleuritis",
+  PERICARDITIS: "pericarditis",
+  ARTHRITIS: "arthritis",
+  SLE_FEVER: "fever due to SLE",
+} as const;
+
+// Petri 2005 SFI, severe: "new/worse CNS-SLE, vasculitis, nephritis, myositis" (platelets and
+// haemolytic anaemia carry numeric thresholds and have their own fields below).
+const SEVERE_MANIFESTATIONS = {
+  CNS_SLE: "CNS lupus",
+  VASCULITIS: "vasculitis",
+  NEPHRITIS: "nephritis",
+  MYOSITIS: "myositis",
+} as const;
+
+// Petri 2005 SFI, severe: "new cyclophosphamide, azathioprine, methotrexate" for SLE; some later
+// trial versions add mycophenolate (reference notes §5.2), so that one needs the protocol's word.
+const IMMUNOSUPPRESSIVES = ["CYCLOPHOSPHAMIDE", "AZATHIOPRINE", "METHOTREXATE", "MYCOPHENOLATE"] as const;
+
+/** SELENA-SLEDAI above this is severe activity (Petri 2005: "... to > 12"). */
+const SLEDAI_SEVERE_ABOVE = 12;
+/** A rise of at least this many points is a mild/moderate flare (Petri 2005: "≥ 3 points"). */
+const SLEDAI_RISE_MIN = 3;
+/** PGA rise of at least 1.0 is mild/moderate (Petri 2005: "≥ 1.0 increase ... but not to > 2.5"). */
+const PGA_RISE_MIN = 1.0;
+/** PGA rising above 2.5 is severe (Petri 2005: "increase to > 2.5"). */
+const PGA_SEVERE_ABOVE = 2.5;
+/** Prednisone raised above 0.5 mg/kg/day is severe (Petri 2005). */
+const PREDNISONE_SEVERE_MG_PER_KG = 0.5;
+/** Platelets below 60,000/µL are severe (Petri 2005: "Plt < 60,000"). */
+const PLATELETS_SEVERE_BELOW_PER_UL = 60_000;
+/** Haemolytic anaemia is severe with Hb < 7 g/dL or a fall > 3 g/dL (Petri 2005). */
+const HB_SEVERE_BELOW_GDL = 7;
+const HB_SEVERE_FALL_ABOVE_GDL = 3;
+
+const SledaiScore = (what: string) =>
+  z.number().int().min(0).max(105).describe(`${what}: SELENA-SLEDAI total score (points, 0–105)`);
+
+const SfiInput = z
+  .strictObject({
+    selenaSledaiPrevious: SledaiScore("Previous visit"),
+    selenaSledaiCurrent: SledaiScore("This visit"),
+    pgaPrevious: Pga("Previous visit"),
+    pgaCurrent: Pga("This visit"),
+    newOrWorseMildModerateManifestations: z
+      .array(z.enum(Object.keys(MILD_MODERATE_MANIFESTATIONS) as [keyof typeof MILD_MODERATE_MANIFESTATIONS]))
+      .describe(
+        "Manifestations new or worse since the previous visit that the classic SFI counts as mild/moderate " +
+          "(discoid, photosensitive, profundus or bullous lupus, cutaneous vasculitis, nasopharyngeal ulcers, " +
+          "pleuritis, pericarditis, arthritis, SLE fever); [] when none",
+      ),
+    newOrWorseSevereManifestations: z
+      .array(z.enum(Object.keys(SEVERE_MANIFESTATIONS) as [keyof typeof SEVERE_MANIFESTATIONS]))
+      .describe(
+        "Manifestations new or worse since the previous visit counted as severe (CNS-SLE, vasculitis, nephritis, myositis); [] when none",
+      ),
+    newOrWorseThrombocytopenia: z
+      .boolean()
+      .describe(
+        "New or worse thrombocytopenia due to SLE since the previous visit (then plateletsPerUl is required)",
+      ),
+    plateletsPerUl: z
+      .number()
+      .min(0)
+      .max(5_000_000)
+      .optional()
+      .describe(
+        "Platelet count at this visit, cells/µL (60,000/µL = 60 × 10⁹/L); required when newOrWorseThrombocytopenia",
+      ),
+    hemolyticAnemia: z
+      .boolean()
+      .describe(
+        "New or worse haemolytic anaemia due to SLE since the previous visit (then both haemoglobin values are required)",
+      ),
+    hemoglobinGdl: z
+      .number()
+      .min(0)
+      .max(30)
+      .optional()
+      .describe("Haemoglobin at this visit, g/dL; required when hemolyticAnemia"),
+    hemoglobinPreviousGdl: z
+      .number()
+      .min(0)
+      .max(30)
+      .optional()
+      .describe("Haemoglobin at the previous visit, g/dL; required when hemolyticAnemia"),
+    prednisonePreviousMgPerDay: PrednisoloneMgPerDay("Previous visit"),
+    prednisoneCurrentMgPerDay: PrednisoloneMgPerDay("This visit"),
+    weightKg: z
+      .number()
+      .positive()
+      .max(400)
+      .optional()
+      .describe("Body weight, kg; required when the prednisone dose rose (the 0.5 mg/kg/day threshold)"),
+    nsaidOrHydroxychloroquineAddedForSle: z
+      .boolean()
+      .describe("An NSAID or hydroxychloroquine was added for SLE activity since the previous visit"),
+    newImmunosuppressivesForSle: z
+      .array(z.enum(IMMUNOSUPPRESSIVES))
+      .describe("Immunosuppressives newly started for SLE activity since the previous visit; [] when none"),
+    mycophenolateCountsAsSevere: z
+      .boolean()
+      .optional()
+      .describe(
+        "Protocol setting, required when MYCOPHENOLATE is listed: the classic SFI names only cyclophosphamide, " +
+          "azathioprine and methotrexate; some later versions add mycophenolate",
+      ),
+    hospitalizationForSle: z.boolean().describe("Hospitalised for SLE activity since the previous visit"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.newOrWorseThrombocytopenia && v.plateletsPerUl === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["plateletsPerUl"],
+        message: "Give the platelet count (cells/µL) when newOrWorseThrombocytopenia is true",
+      });
+    if (v.hemolyticAnemia) {
+      for (const f of ["hemoglobinGdl", "hemoglobinPreviousGdl"] as const)
+        if (v[f] === undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [f],
+            message: `Give ${f} (g/dL) when hemolyticAnemia is true`,
+          });
+    }
+    if (v.prednisoneCurrentMgPerDay > v.prednisonePreviousMgPerDay && v.weightKg === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["weightKg"],
+        message:
+          "Give the body weight (kg) when the prednisone dose rose: the severe threshold is 0.5 mg/kg/day",
+      });
+    if (
+      v.newImmunosuppressivesForSle.includes("MYCOPHENOLATE") &&
+      v.mycophenolateCountsAsSevere === undefined
+    )
+      ctx.addIssue({
+        code: "custom",
+        path: ["mycophenolateCountsAsSevere"],
+        message:
+          "Say whether the protocol counts new mycophenolate as a severe flare (the classic SFI does not list it)",
+      });
+  });
+
+export type SfiCategory = "NONE" | "MILD_MODERATE" | "SEVERE";
+
+export const selenaFlare = defineCalculator({
+  name: "selena-flare",
+  title: "SELENA-SLEDAI Flare Index (classic SFI)",
+  source: PETRI_2005,
+  ruleSet: "Classic SELENA-SLEDAI Flare Index (Petri 2005)",
+  ruleSetVersion: "1",
+  input: SfiInput,
+  evaluate(v) {
+    const severe: string[] = [];
+    const mild: string[] = [];
+    const notes: string[] = [];
+
+    // SELENA-SLEDAI score. [D] "Increase to > 12" is read as: the score rose and is now > 12 (a
+    // patient already above 12 whose score rises still flares severely); a rise of ≥ 3 that stays
+    // ≤ 12 is mild/moderate.
+    const prevS = v.selenaSledaiPrevious;
+    const curS = v.selenaSledaiCurrent;
+    const dS = curS - prevS;
+    if (dS > 0 && curS > SLEDAI_SEVERE_ABOVE)
+      severe.push(`SELENA-SLEDAI rose from ${prevS} to ${curS} (to > ${SLEDAI_SEVERE_ABOVE}).`);
+    else if (dS >= SLEDAI_RISE_MIN)
+      mild.push(
+        `SELENA-SLEDAI rose by ${dS} (${prevS} → ${curS}; ≥ ${SLEDAI_RISE_MIN} points, not to > ${SLEDAI_SEVERE_ABOVE}).`,
+      );
+
+    // PGA, compared in hundredths so that 0.7 → 1.7 is exactly +1.0.
+    const dPga = hundredths(v.pgaCurrent) - hundredths(v.pgaPrevious);
+    if (dPga > 0 && hundredths(v.pgaCurrent) > hundredths(PGA_SEVERE_ABOVE))
+      severe.push(`PGA rose from ${fmt(v.pgaPrevious)} to ${fmt(v.pgaCurrent)} (to > ${PGA_SEVERE_ABOVE}).`);
+    else if (dPga >= hundredths(PGA_RISE_MIN))
+      mild.push(
+        `PGA rose by ${fmt(dPga / 100)} (${fmt(v.pgaPrevious)} → ${fmt(v.pgaCurrent)}; ≥ ${fmt(PGA_RISE_MIN)}, not to > ${PGA_SEVERE_ABOVE}).`,
+      );
+
+    // Manifestations.
+    for (const m of new Set(v.newOrWorseSevereManifestations))
+      severe.push(`New or worse ${SEVERE_MANIFESTATIONS[m]} (${m}).`);
+    for (const m of new Set(v.newOrWorseMildModerateManifestations))
+      mild.push(`New or worse ${MILD_MODERATE_MANIFESTATIONS[m]} (${m}).`);
+    if (v.newOrWorseThrombocytopenia && v.plateletsPerUl !== undefined) {
+      if (v.plateletsPerUl < PLATELETS_SEVERE_BELOW_PER_UL)
+        severe.push(
+          `New or worse thrombocytopenia: platelets ${v.plateletsPerUl}/µL (< ${PLATELETS_SEVERE_BELOW_PER_UL}/µL).`,
+        );
+      else
+        notes.push(
+          `Thrombocytopenia reported with platelets ${v.plateletsPerUl}/µL (not < ${PLATELETS_SEVERE_BELOW_PER_UL}/µL): not an SFI criterion.`,
+        );
+    }
+    if (v.hemolyticAnemia && v.hemoglobinGdl !== undefined && v.hemoglobinPreviousGdl !== undefined) {
+      const fall = hundredths(v.hemoglobinPreviousGdl) - hundredths(v.hemoglobinGdl);
+      if (hundredths(v.hemoglobinGdl) < hundredths(HB_SEVERE_BELOW_GDL))
+        severe.push(
+          `New or worse haemolytic anaemia with Hb ${fmt(v.hemoglobinGdl)} g/dL (< ${HB_SEVERE_BELOW_GDL} g/dL).`,
+        );
+      else if (fall > hundredths(HB_SEVERE_FALL_ABOVE_GDL))
+        severe.push(
+          `New or worse haemolytic anaemia with Hb falling ${fmt(fall / 100)} g/dL (${fmt(v.hemoglobinPreviousGdl)} → ${fmt(v.hemoglobinGdl)}; > ${HB_SEVERE_FALL_ABOVE_GDL} g/dL).`,
+        );
+      else
+        notes.push(
+          `Haemolytic anaemia reported with Hb ${fmt(v.hemoglobinGdl)} g/dL (not < ${HB_SEVERE_BELOW_GDL}) and a fall of ${fmt(fall / 100)} g/dL (not > ${HB_SEVERE_FALL_ABOVE_GDL}): not an SFI criterion.`,
+        );
+    }
+
+    // Prednisone. [D] "Doubling" needs a previous dose above 0 (starting prednisone is an increase,
+    // severe only when it exceeds 0.5 mg/kg/day).
+    const prevP = v.prednisonePreviousMgPerDay;
+    const curP = v.prednisoneCurrentMgPerDay;
+    if (curP > prevP && v.weightKg !== undefined) {
+      const limit = PREDNISONE_SEVERE_MG_PER_KG * v.weightKg;
+      const perKg = (curP / v.weightKg).toFixed(2);
+      let severeDose = false;
+      if (curP > limit) {
+        severeDose = true;
+        severe.push(
+          `Prednisone raised from ${fmt(prevP)} to ${fmt(curP)} mg/day = ${perKg} mg/kg/day at ${fmt(v.weightKg)} kg (> ${PREDNISONE_SEVERE_MG_PER_KG} mg/kg/day).`,
+        );
+      }
+      if (prevP > 0 && curP >= 2 * prevP) {
+        severeDose = true;
+        severe.push(`Prednisone doubled: ${fmt(prevP)} → ${fmt(curP)} mg/day (≥ 2 × previous dose).`);
+      }
+      if (!severeDose)
+        mild.push(
+          `Prednisone raised from ${fmt(prevP)} to ${fmt(curP)} mg/day (${perKg} mg/kg/day, not > ${PREDNISONE_SEVERE_MG_PER_KG}; not doubled).`,
+        );
+    }
+
+    // Other treatment.
+    if (v.hospitalizationForSle) severe.push("Hospitalised for SLE activity (hospitalizationForSle).");
+    for (const drug of new Set(v.newImmunosuppressivesForSle)) {
+      if (drug === "MYCOPHENOLATE" && v.mycophenolateCountsAsSevere !== true)
+        notes.push(
+          "New mycophenolate not counted: the classic SFI lists cyclophosphamide, azathioprine and methotrexate only (protocol setting).",
+        );
+      else severe.push(`New ${drug.toLowerCase()} for SLE (newImmunosuppressivesForSle).`);
+    }
+    if (v.nsaidOrHydroxychloroquineAddedForSle)
+      mild.push("NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).");
+
+    const value: SfiCategory = severe.length > 0 ? "SEVERE" : mild.length > 0 ? "MILD_MODERATE" : "NONE";
+    const reasons =
+      value === "SEVERE"
+        ? [...severe.map((r) => `Severe flare: ${r}`), ...mild.map((r) => `Also met (mild/moderate): ${r}`)]
+        : value === "MILD_MODERATE"
+          ? mild.map((r) => `Mild/moderate flare: ${r}`)
+          : [
+              `No flare criterion met: SELENA-SLEDAI change ${signed(dS)} (< ${SLEDAI_RISE_MIN}), PGA change ${signed(dPga / 100)} (< ${fmt(PGA_RISE_MIN)}), no new or worse SFI manifestation, no qualifying treatment change.`,
+            ];
+    reasons.push(...notes);
+    return {
+      value,
+      label:
+        value === "SEVERE" ? "Severe flare" : value === "MILD_MODERATE" ? "Mild/moderate flare" : "No flare",
+      reasons,
+      details: {
+        selenaSledaiChange: dS,
+        pgaChange: dPga / 100,
+        severeCriteriaMet: severe.length,
+        mildModerateCriteriaMet: mild.length,
+      },
+    };
+  },
+});

@@ -1,0 +1,131 @@
+/**
+ * SLE Responder Index (SRI-4), Furie 2009 (abstract, Results): a responder has
+ *   1. a ≥ 4-point reduction in SELENA-SLEDAI from baseline,
+ *   2. no new BILAG A organ-domain score and no more than 1 new BILAG B score, and
+ *   3. no deterioration in the Physician's Global Assessment by ≥ 0.3 points (0–3 scale).
+ * Furie 2009 used the classic BILAG (8 organ domains, as in the BLISS trials); current trials use
+ * BILAG-2004 (9 domains), so both are accepted and named. Trial rules such as "no treatment
+ * failure or prohibited medication" are protocol additions [D], not part of the index.
+ */
+import { z } from "zod";
+import { defineCalculator } from "../calculator.ts";
+import { FURIE_2009, fmt, hundredths, Pga, signed } from "./sources.ts";
+
+/** Reduction from baseline needed (Furie 2009: "≥ 4-point reduction"). */
+const SLEDAI_REDUCTION_MIN = 4;
+/** New BILAG A scores allowed (Furie 2009: "no new BILAG A"). */
+const NEW_A_MAX = 0;
+/** New BILAG B scores allowed (Furie 2009: "no more than 1 new BILAG B"). */
+const NEW_B_MAX = 1;
+/** PGA deterioration that fails the response (Furie 2009: "by ≥ 0.3 points"). */
+const PGA_WORSENING_MIN = 0.3;
+
+// BILAG-2004 organ domains (Isenberg 2005; BILAG-2004 index form, revision 2009).
+const BILAG_2004_DOMAINS = [
+  "constitutional",
+  "mucocutaneous",
+  "neuropsychiatric",
+  "musculoskeletal",
+  "cardiorespiratory",
+  "gastrointestinal",
+  "ophthalmic",
+  "renal",
+  "hematological",
+] as const;
+// Classic BILAG organ domains, as used for the SRI in the belimumab trials (Furie 2009; BLISS).
+const BILAG_CLASSIC_DOMAINS = [
+  "general",
+  "mucocutaneous",
+  "neurological",
+  "musculoskeletal",
+  "cardiovascularRespiratory",
+  "vasculitis",
+  "renal",
+  "hematological",
+] as const;
+
+const BilagGrade = z.enum(["A", "B", "C", "D", "E"]);
+const domains = <K extends string>(keys: readonly K[], when: string) =>
+  z
+    .strictObject(
+      Object.fromEntries(
+        keys.map((k) => [
+          k,
+          BilagGrade.describe(`BILAG ${k} domain score at ${when} (A most active … E never involved)`),
+        ]),
+      ) as Record<K, typeof BilagGrade>,
+    )
+    .describe(`BILAG organ-domain scores at ${when}, every domain required`);
+
+const shared = {
+  sledaiVersion: z
+    .enum(["SELENA_SLEDAI", "SLEDAI_2K"])
+    .describe(
+      "Which SLEDAI both scores are (Furie 2009 used SELENA-SLEDAI; some trials use SLEDAI-2K); the same at both visits",
+    ),
+  sledaiBaseline: z.number().int().min(0).max(105).describe("SLEDAI total at baseline (points, 0–105)"),
+  sledaiVisit: z.number().int().min(0).max(105).describe("SLEDAI total at this visit (points, 0–105)"),
+  pgaBaseline: Pga("Baseline"),
+  pgaVisit: Pga("This visit"),
+};
+
+const Sri4Input = z.discriminatedUnion("bilagVersion", [
+  z.strictObject({
+    ...shared,
+    bilagVersion: z.literal("BILAG_2004").describe("BILAG-2004 index, 9 organ domains"),
+    bilagBaseline: domains(BILAG_2004_DOMAINS, "baseline"),
+    bilagVisit: domains(BILAG_2004_DOMAINS, "this visit"),
+  }),
+  z.strictObject({
+    ...shared,
+    bilagVersion: z.literal("CLASSIC").describe("Classic BILAG index, 8 organ domains (as in Furie 2009)"),
+    bilagBaseline: domains(BILAG_CLASSIC_DOMAINS, "baseline"),
+    bilagVisit: domains(BILAG_CLASSIC_DOMAINS, "this visit"),
+  }),
+]);
+
+export const sri4 = defineCalculator({
+  name: "sri-4",
+  title: "SLE Responder Index (SRI-4)",
+  source: FURIE_2009,
+  ruleSet: "SRI-4 (Furie 2009)",
+  ruleSetVersion: "1",
+  input: Sri4Input,
+  evaluate(v) {
+    const atBaseline = v.bilagBaseline as Record<string, string>;
+    const visit = v.bilagVisit as Record<string, string>;
+    // A "new A" is an A at the visit in a domain that was not A at baseline; a "new B" is a B at
+    // the visit in a domain that was C, D or E at baseline (an A improving to B is not new).
+    const newA = Object.keys(visit).filter((d) => visit[d] === "A" && atBaseline[d] !== "A");
+    const newB = Object.keys(visit).filter(
+      (d) => visit[d] === "B" && ["C", "D", "E"].includes(atBaseline[d]!),
+    );
+    const reduction = v.sledaiBaseline - v.sledaiVisit;
+    const dPga = hundredths(v.pgaVisit) - hundredths(v.pgaBaseline);
+    const sledaiName = v.sledaiVersion === "SELENA_SLEDAI" ? "SELENA-SLEDAI" : "SLEDAI-2K";
+
+    const sledaiOk = reduction >= SLEDAI_REDUCTION_MIN;
+    const bilagOk = newA.length <= NEW_A_MAX && newB.length <= NEW_B_MAX;
+    const pgaOk = dPga < hundredths(PGA_WORSENING_MIN);
+    const list = (ds: string[]) => (ds.length ? ` (${ds.join(", ")})` : "");
+
+    const reasons = [
+      `${sledaiName} ${v.sledaiBaseline} → ${v.sledaiVisit}: reduction ${reduction} ${sledaiOk ? "≥" : "<"} ${SLEDAI_REDUCTION_MIN} points${sledaiOk ? "" : " (not met)"}.`,
+      `${v.bilagVersion === "CLASSIC" ? "Classic BILAG" : "BILAG-2004"}: ${newA.length} new A${list(newA)} (≤ ${NEW_A_MAX} allowed) and ${newB.length} new B${list(newB)} (≤ ${NEW_B_MAX} allowed)${bilagOk ? "" : " (not met)"}.`,
+      `PGA ${fmt(v.pgaBaseline)} → ${fmt(v.pgaVisit)}: change ${signed(dPga / 100)} ${pgaOk ? "<" : "≥"} +${PGA_WORSENING_MIN} worsening${pgaOk ? "" : " (not met)"}.`,
+    ];
+    const responder = sledaiOk && bilagOk && pgaOk;
+    return {
+      value: responder ? "RESPONDER" : "NON_RESPONDER",
+      label: responder ? "SRI-4 responder" : "SRI-4 non-responder",
+      reasons,
+      details: {
+        sledaiReduction: reduction,
+        newBilagA: newA,
+        newBilagB: newB,
+        pgaChange: dPga / 100,
+        criteria: { sledaiReduction: sledaiOk, noNewBilagAOrTwoB: bilagOk, noPgaWorsening: pgaOk },
+      },
+    };
+  },
+});

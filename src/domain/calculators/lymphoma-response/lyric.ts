@@ -1,0 +1,239 @@
+/**
+ * LYRIC (Lymphoma Response to Immunomodulatory therapy Criteria): the indeterminate response (IR)
+ * that replaces some Lugano PDs, so that a flare or pseudo-progression does not take a patient off a
+ * therapy that works.
+ *
+ * Source: Cheson et al., Blood 2016;128:2489, LYRIC definitions table:
+ *  - IR1: ≥ 50 % increase in SPD in the first 12 weeks of therapy, without clinical deterioration;
+ *  - IR2: < 50 % increase in SPD with (a) new lesion(s) or (b) a ≥ 50 % increase in PPD of a lesion or
+ *    set of lesions, at any time during treatment;
+ *  - IR3: increase in FDG uptake of one or more lesions without a concomitant increase in lesion size
+ *    or number meeting PD.
+ * Any other PD finding stays PD ("PD: same as Lugano with the following exceptions").
+ *
+ * Not encoded: the conversion of IR to PD at the follow-up scan (a further SPD increase from the IR
+ * time point, new measurable lesions added to the SPD). Those details were not verified against the
+ * paper (clinical-rules.md §9 item 10), so IR is reported as provisional and left to the reader.
+ */
+import { z } from "zod";
+import { contradiction, defineCalculator } from "../calculator.ts";
+import { CHESON_2016, fmt, fmtPct, gte, pctChange, RULE_SET_LYRIC } from "./sources.ts";
+
+/** IR1 window: the first 12 weeks of therapy = days 0–84 (week-12 scan included; design decision). */
+export const IR1_MAX_DAY = 12 * 7;
+/** IR1/IR2 split: SPD increase ≥ 50 % (Cheson 2016, LYRIC table). */
+export const IR_SPD_INCREASE = 0.5;
+
+const LUGANO_RESPONSES = ["CR", "PR", "SD", "PD", "CMR", "PMR", "NMR", "PMD"] as const;
+type LuganoResponse = (typeof LUGANO_RESPONSES)[number];
+export type LyricValue = LuganoResponse | "IR1" | "IR2" | "IR3";
+
+const isPd = (r: LuganoResponse) => r === "PD" || r === "PMD";
+
+const PD_FIELDS = [
+  "daysSinceTherapyStart",
+  "clinicalDeterioration",
+  "nadirSpdMm2",
+  "currentSpdMm2",
+  "newLesions",
+  "lesionPpdIncreaseAtLeast50Percent",
+  "fdgUptakeIncreased",
+  "otherProgression",
+] as const;
+
+export const LyricInput = z
+  .strictObject({
+    luganoResponse: z
+      .enum(LUGANO_RESPONSES)
+      .describe("The Lugano 2014 response at this time point (CT: CR/PR/SD/PD; PET-CT: CMR/PMR/NMR/PMD)"),
+    daysSinceTherapyStart: z
+      .number()
+      .int()
+      .min(0)
+      .max(36500)
+      .optional()
+      .describe(
+        "Days from the start of the immunomodulatory therapy (for CAR-T: infusion = day 0) to this scan",
+      ),
+    clinicalDeterioration: z.boolean().optional().describe("Is the patient clinically deteriorating?"),
+    nadirSpdMm2: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Smallest SPD so far (the baseline SPD if none was smaller), in mm²"),
+    currentSpdMm2: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe("SPD of the target lesions on this scan, in mm²"),
+    newLesions: z
+      .boolean()
+      .optional()
+      .describe("New lesion(s) that meet the Lugano new-lesion criteria (Lugano 2014 Table 3)"),
+    lesionPpdIncreaseAtLeast50Percent: z
+      .boolean()
+      .optional()
+      .describe("PPD of one lesion, or of a set of lesions, increased by ≥ 50 % from its nadir"),
+    fdgUptakeIncreased: z.boolean().optional().describe("FDG uptake increased in one or more lesions"),
+    otherProgression: z
+      .boolean()
+      .optional()
+      .describe(
+        "PD findings outside the LYRIC IR categories: new or recurrent bone-marrow involvement, splenic " +
+          "progression, or unequivocal progression of non-measured lesions",
+      ),
+  })
+  .superRefine((input, ctx) => {
+    if (isPd(input.luganoResponse)) {
+      for (const f of PD_FIELDS)
+        if (input[f] === undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [f],
+            message: `${f} is required when luganoResponse is ${input.luganoResponse} (LYRIC decides between IR and PD from it)`,
+          });
+    } else if (input.newLesions === true)
+      ctx.addIssue({
+        code: "custom",
+        path: ["newLesions"],
+        message: `New lesions are PD under Lugano 2014, but luganoResponse is ${input.luganoResponse}`,
+      });
+  });
+
+export type LyricInput = z.output<typeof LyricInput>;
+
+const PROVISIONAL =
+  "IR is provisional: confirm flare/pseudo-progression or true PD by biopsy or repeat imaging (Cheson 2016).";
+
+export const lyric = defineCalculator({
+  name: "lyric",
+  title: "LYRIC indeterminate response (IR1/IR2/IR3) on top of a Lugano PD",
+  source: CHESON_2016,
+  ruleSet: RULE_SET_LYRIC,
+  ruleSetVersion: "1",
+  input: LyricInput,
+  evaluate(input): {
+    value: LyricValue;
+    label: string;
+    reasons: string[];
+    details?: Record<string, unknown>;
+  } {
+    const lugano = input.luganoResponse;
+    if (!isPd(lugano))
+      return {
+        value: lugano,
+        label: lugano,
+        reasons: [
+          `Lugano response ${lugano} is not PD; LYRIC changes only PD, so the Lugano response stands (Cheson 2016).`,
+        ],
+        details: { luganoResponse: lugano },
+      };
+
+    // The schema guarantees every field below is present for a PD.
+    const day = input.daysSinceTherapyStart!;
+    const nadir = input.nadirSpdMm2!;
+    const current = input.currentSpdMm2!;
+    const change = pctChange(nadir, current);
+    const spdUp50 = gte(current, nadir * (1 + IR_SPD_INCREASE));
+    const spdText = `SPD ${fmt(nadir)} → ${fmt(current)} mm² (${fmtPct(change)} from nadir)`;
+    const details = { luganoResponse: lugano, spdChangeFromNadirPercent: change, daysSinceTherapyStart: day };
+
+    if (
+      !spdUp50 &&
+      !input.newLesions &&
+      !input.lesionPpdIncreaseAtLeast50Percent &&
+      !input.fdgUptakeIncreased &&
+      !input.otherProgression
+    )
+      contradiction([
+        {
+          path: "/luganoResponse",
+          message: `luganoResponse is ${lugano}, but no progression finding is given: SPD ${fmtPct(change)} from nadir (below +50 %), and newLesions, lesionPpdIncreaseAtLeast50Percent, fdgUptakeIncreased and otherProgression are all false`,
+        },
+      ]);
+
+    // Findings outside the IR categories keep Lugano's PD (Cheson 2016: "same as Lugano with the
+    // following exceptions").
+    if (input.otherProgression)
+      return {
+        value: lugano,
+        label: `${lugano} (progressive disease)`,
+        reasons: [
+          "Progression outside the LYRIC IR categories (otherProgression: marrow, spleen or non-measured lesions) stays PD (Cheson 2016).",
+          `${spdText}.`,
+        ],
+        details,
+      };
+
+    if (spdUp50) {
+      // IR1 only within the first 12 weeks and without clinical deterioration (Cheson 2016).
+      if (day <= IR1_MAX_DAY && !input.clinicalDeterioration)
+        return {
+          value: "IR1",
+          label: "IR1 (indeterminate response)",
+          reasons: [
+            `${spdText}: ≥ +50 % on day ${day}, within the first 12 weeks (≤ day ${IR1_MAX_DAY}), without clinical deterioration → IR1 (Cheson 2016).`,
+            PROVISIONAL,
+          ],
+          details: { ...details, irCategory: "IR1" },
+        };
+      return {
+        value: lugano,
+        label: `${lugano} (progressive disease)`,
+        reasons: [
+          `${spdText}: ≥ +50 %, ${
+            input.clinicalDeterioration
+              ? "with clinical deterioration"
+              : `on day ${day}, after the first 12 weeks (> day ${IR1_MAX_DAY})`
+          } → not IR1; stays PD (Cheson 2016).`,
+        ],
+        details,
+      };
+    }
+
+    // SPD increase < 50 %: IR2 with new lesion(s) (IR2a) or a ≥ 50 % PPD increase of a lesion or a set
+    // of lesions (IR2b), at any time during treatment (Cheson 2016).
+    if (input.newLesions || input.lesionPpdIncreaseAtLeast50Percent) {
+      const subtypes = [
+        ...(input.newLesions ? ["IR2a"] : []),
+        ...(input.lesionPpdIncreaseAtLeast50Percent ? ["IR2b"] : []),
+      ];
+      const drivers = [
+        ...(input.newLesions ? ["new lesion(s) (newLesions)"] : []),
+        ...(input.lesionPpdIncreaseAtLeast50Percent
+          ? ["a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent)"]
+          : []),
+      ];
+      return {
+        value: "IR2",
+        label: "IR2 (indeterminate response)",
+        reasons: [
+          `${spdText}: below +50 %, with ${drivers.join(" and ")} → IR2 (${subtypes.join(", ")}), at any time during treatment (Cheson 2016).`,
+          ...(input.clinicalDeterioration
+            ? [
+                "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.",
+              ]
+            : []),
+          PROVISIONAL,
+        ],
+        details: { ...details, irCategory: "IR2", irSubtypes: subtypes },
+      };
+    }
+
+    // IR3: increased FDG uptake without an increase in size or number meeting PD (Cheson 2016).
+    return {
+      value: "IR3",
+      label: "IR3 (indeterminate response)",
+      reasons: [
+        `FDG uptake increased (fdgUptakeIncreased) without an increase in lesion size or number meeting PD (${spdText}, no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).`,
+        ...(input.clinicalDeterioration
+          ? [
+              "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.",
+            ]
+          : []),
+        PROVISIONAL,
+      ],
+      details: { ...details, irCategory: "IR3" },
+    };
+  },
+});
