@@ -1,7 +1,8 @@
 /**
  * Databases and data for the benchmarks. Everything is written through the services (sites,
- * patients, observations), exactly as the app would; only the clock and the actor are fixed.
+ * patients, observations), exactly as the app would, by one investigator of one site.
  */
+import { sql } from "kysely";
 import { type ServiceContext, systemActor } from "../src/services/context.ts";
 import { createPatient } from "../src/services/patients.ts";
 import { createSite } from "../src/services/sites.ts";
@@ -91,7 +92,45 @@ export async function openSite(backend: Backend, url?: string): Promise<Site> {
     actor: systemActor([{ siteId: site.id, role: "investigator" }]),
     now,
   };
+  if (backend === "postgres") {
+    // Keep the server's autovacuum from analysing tables halfway through a run, so the "no
+    // statistics" phase means the same on both backends (PGlite never runs autovacuum). The
+    // schema is a throw-away one, dropped on close.
+    for (const table of await schemaTables(database))
+      await sql`ALTER TABLE ${sql.table(table)} SET (autovacuum_enabled = false)`.execute(database.db);
+  }
   return { database, siteId: site.id, ctx, close: () => database.close() };
+}
+
+/** The tables of the database's own schema (public on PGlite, the throw-away one on PostgreSQL). */
+async function schemaTables(database: Database): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`.execute(
+    database.db,
+  );
+  return rows.map((r) => r.name);
+}
+
+/**
+ * The planner-statistics states a read benchmark runs in: as loaded (what an embedded PGlite
+ * database has, since nothing in the app runs ANALYZE), then after ANALYZE of the tables read.
+ */
+export const STATISTICS_PHASES = ["no planner statistics", "after ANALYZE"] as const;
+export type StatisticsPhase = (typeof STATISTICS_PHASES)[number];
+
+export async function enterPhase(site: Site, phase: StatisticsPhase): Promise<void> {
+  const db = site.database.db;
+  if (phase === "after ANALYZE") {
+    // Every table, so ones added by later migrations are included.
+    for (const table of await schemaTables(site.database)) await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  }
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'observations'`.execute(
+    db,
+  );
+  const has = (rows[0]?.n ?? 0) > 0;
+  if (has !== (phase === "after ANALYZE"))
+    throw new Error(`benchmark setup: observations ${has ? "has" : "lacks"} statistics in phase "${phase}"`);
 }
 
 export async function addPatient(site: Site, n: number): Promise<string> {

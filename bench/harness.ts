@@ -1,0 +1,68 @@
+/**
+ * Timing: a baseline and a measured operation are warmed up, then run alternately (A B, B A, …)
+ * so drift of a noisy machine hits both alike. Only the ratio of their medians is meant to be
+ * compared between machines and runs.
+ */
+import { performance } from "node:perf_hooks";
+
+export interface Comparison {
+  benchmark: string;
+  backend: string;
+  baseline: string;
+  measured: string;
+  baselineMs: number[];
+  measuredMs: number[];
+  /** extra facts for the notes column, e.g. rows per second */
+  notes?: string[];
+}
+
+export const median = (xs: number[]): number => {
+  if (xs.length === 0) throw new Error("median of nothing");
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** measured median ÷ baseline median (time): below 1 means the measured operation is faster. */
+export const ratio = (c: Comparison): number => median(c.measuredMs) / median(c.baselineMs);
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+export interface PairOptions {
+  /** untimed runs of each before measuring (may use a smaller workload: see `warmup*`) */
+  warmups: number;
+  repetitions: number;
+  baseline: () => Promise<unknown>;
+  measured: () => Promise<unknown>;
+  /** what to run while warming up, when the full workload is too slow to repeat untimed */
+  warmupBaseline?: () => Promise<unknown>;
+  warmupMeasured?: () => Promise<unknown>;
+}
+
+export async function comparePair(o: PairOptions): Promise<{ baselineMs: number[]; measuredMs: number[] }> {
+  for (let i = 0; i < o.warmups; i++) {
+    await (o.warmupBaseline ?? o.baseline)();
+    await (o.warmupMeasured ?? o.measured)();
+  }
+  const baselineMs: number[] = [];
+  const measuredMs: number[] = [];
+  for (let i = 0; i < o.repetitions; i++) {
+    if (i % 2 === 0) {
+      baselineMs.push(await timed(o.baseline));
+      measuredMs.push(await timed(o.measured));
+    } else {
+      measuredMs.push(await timed(o.measured));
+      baselineMs.push(await timed(o.baseline));
+    }
+  }
+  return { baselineMs, measuredMs };
+}
+
+/** Fails the run if a benchmark silently measured the wrong thing (an empty page, say). */
+export function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`benchmark sanity check failed: ${message}`);
+}
