@@ -72,6 +72,31 @@ demo
     }),
   );
 
+program
+  .command("calc")
+  .description(
+    "evaluate a calculator on JSON inputs from FILE or standard input and print the result (nothing is stored)",
+  )
+  .argument("[name]", "calculator name, e.g. crs, sledai-2k, bsa (omit with --list)")
+  .argument("[file]", "JSON file with the inputs; standard input when omitted")
+  .option("--list", "list the calculators")
+  .action(async (name: string | undefined, file: string | undefined, opts: { list?: boolean }) => {
+    const { CALCULATORS } = await import("../domain/calculators/index.ts");
+    if (opts.list || !name) {
+      for (const c of CALCULATORS) console.log(`${c.name.padEnd(22)} ${c.title}  [${c.ruleSet}]`);
+      return;
+    }
+    const { evaluateCalculator } = await import("../services/assessments.ts");
+    const text = readFileSync(file ?? 0, "utf8");
+    let inputs: unknown;
+    try {
+      inputs = JSON.parse(text);
+    } catch (e) {
+      throw new DomainError("validation", `The inputs are not valid JSON: ${(e as Error).message}`);
+    }
+    console.log(JSON.stringify(evaluateCalculator(name, inputs), null, 2));
+  });
+
 const token = program.command("token").description("API tokens for scripts");
 token
   .command("create")

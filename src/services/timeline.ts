@@ -21,6 +21,7 @@ export const TIMELINE_KINDS = [
   "consent",
   "enrolment",
   "infusion",
+  "assessment",
 ] as const;
 
 export const TimelineItem = z.object({

@@ -250,6 +250,27 @@ export interface AuditEventsTable {
   request_id: string | null;
 }
 
+export interface AssessmentsTable {
+  id: string;
+  patient_id: string;
+  site_id: string;
+  calculator: string;
+  assessed_at: Timestamp;
+  study_day: number | null;
+  inputs: Json<unknown>;
+  result: Json<unknown>;
+  label: string;
+  rule_set: string;
+  rule_set_version: string;
+  source: Generated<string>;
+  status: Generated<string>;
+  note: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: Timestamp;
+}
+
 export interface InstallationTable {
   key: string;
   value: Json<unknown>;
@@ -280,6 +301,7 @@ export interface DB {
   medications: MedicationsTable;
   clinical_events: ClinicalEventsTable;
   audit_events: AuditEventsTable;
+  assessments: AssessmentsTable;
   installation: InstallationTable;
   schema_migrations: SchemaMigrationsTable;
 }
@@ -297,4 +319,5 @@ export type NewObservation = Insertable<ObservationsTable>;
 export type MedicationRow = Selectable<MedicationsTable>;
 export type ClinicalEventRow = Selectable<ClinicalEventsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type AssessmentRow = Selectable<AssessmentsTable>;
 export type { Insertable, Selectable, Updateable };

@@ -15,7 +15,8 @@ export type VersionedTable =
   | "enrolments"
   | "observations"
   | "medications"
-  | "clinical_events";
+  | "clinical_events"
+  | "assessments";
 
 export async function findById<T extends VersionedTable>(
   db: Kysely<DB>,

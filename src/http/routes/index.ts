@@ -1,10 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { landingRoutes } from "../landing.ts";
 import { adminRoutes } from "./admin.ts";
+import { calculatorRoutes } from "./calculators.ts";
 import { recordRoutes } from "./records.ts";
 
 export async function registerRoutes(app: FastifyInstance) {
   await adminRoutes(app);
   await recordRoutes(app);
+  await calculatorRoutes(app);
   await landingRoutes(app);
 }

@@ -1,0 +1,117 @@
+/** Calculators: list with input schemas, evaluate without storing, and stored assessments. */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { CALCULATORS } from "../../domain/calculators/index.ts";
+import { AssessmentCreate, AssessmentUpdate } from "../../domain/schemas/assessment.ts";
+import { IdParams, PageQuery } from "../../domain/schemas/common.ts";
+import * as assessments from "../../services/assessments.ts";
+import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
+
+const NameParams = z.object({ name: z.string().min(1).max(50) });
+
+export async function calculatorRoutes(app: FastifyInstance) {
+  const catalogue = CALCULATORS.map((c) => ({
+    name: c.name,
+    title: c.title,
+    source: c.source,
+    ruleSet: c.ruleSet,
+    ruleSetVersion: c.ruleSetVersion,
+    inputSchema: z.toJSONSchema(c.input, { io: "input", unrepresentable: "any" }),
+  }));
+
+  app.get(
+    "/api/v1/calculators",
+    { schema: { tags: ["calculators"], summary: "Every calculator with its input JSON Schema" } },
+    async (request) => {
+      ctxOf(request); // logged in
+      return { items: catalogue };
+    },
+  );
+
+  app.post(
+    "/api/v1/calculators/:name",
+    {
+      config: { bodyValidatedByService: true },
+      schema: {
+        tags: ["calculators"],
+        summary: "Evaluate a calculator; nothing is stored",
+        params: NameParams,
+        body: z.record(z.string(), z.unknown()),
+      },
+    },
+    async (request) => {
+      ctxOf(request);
+      return assessments.evaluateCalculator((request.params as { name: string }).name, request.body);
+    },
+  );
+
+  app.post(
+    "/api/v1/patients/:id/assessments",
+    {
+      config: { bodyValidatedByService: true },
+      schema: {
+        tags: ["calculators"],
+        summary:
+          "Store an assessment on a patient: calculator, inputs, time; the result is computed and kept",
+        params: IdParams,
+        body: AssessmentCreate,
+      },
+    },
+    async (request, reply) => {
+      const dto = await assessments.recordAssessment(
+        ctxOf(request),
+        (request.params as { id: string }).id,
+        request.body,
+      );
+      reply.code(201).header("location", `/api/v1/assessments/${dto.id}`);
+      return withEtag(reply, dto);
+    },
+  );
+
+  const ListQuery = PageQuery.extend({ calculator: z.string().max(50).optional() });
+  app.get(
+    "/api/v1/patients/:id/assessments",
+    {
+      schema: {
+        tags: ["calculators"],
+        summary: "A patient's stored assessments in time order",
+        params: IdParams,
+        querystring: ListQuery,
+      },
+    },
+    (request) =>
+      assessments.listAssessments(
+        ctxOf(request),
+        (request.params as { id: string }).id,
+        request.query as z.infer<typeof ListQuery>,
+      ),
+  );
+
+  app.get(
+    "/api/v1/assessments/:id",
+    { schema: { tags: ["calculators"], summary: "Read one assessment", params: IdParams } },
+    async (request, reply) =>
+      withEtag(reply, await assessments.getAssessment(ctxOf(request), (request.params as { id: string }).id)),
+  );
+  app.patch(
+    "/api/v1/assessments/:id",
+    {
+      schema: {
+        tags: ["calculators"],
+        summary: "Mark entered-in-error or annotate (with a reason)",
+        params: IdParams,
+        body: AssessmentUpdate,
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await assessments.updateAssessment(
+          ctxOf(request),
+          (request.params as { id: string }).id,
+          request.body,
+          ifMatchOf(request),
+        ),
+      ),
+  );
+}
