@@ -10,6 +10,7 @@
 import type { Kysely } from "kysely";
 import { DomainError } from "../domain/errors.ts";
 import type { Role } from "../domain/roles.ts";
+import { recordAssessment } from "../services/assessments.ts";
 import { recordClinicalEvent } from "../services/clinical-events.ts";
 import { createCondition } from "../services/conditions.ts";
 import { type Actor, type ServiceContext, systemActor } from "../services/context.ts";
@@ -216,6 +217,7 @@ async function writePatient(
   if (plan.enrolment) await enrolPatient(ctx, { ...plan.enrolment, patientId, studyId });
   for (const m of plan.medications) await recordMedication(ctx, { ...m, patientId });
   for (const e of plan.events) await recordClinicalEvent(ctx, { ...e, patientId });
+  for (const a of plan.assessments ?? []) await recordAssessment(ctx, patientId, a);
   if (plan.observations.length > 0)
     await recordObservations(ctx, { observations: plan.observations.map((o) => ({ ...o, patientId })) });
   return { patientId, observations: plan.observations.length };

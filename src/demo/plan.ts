@@ -4,6 +4,7 @@
  * loading, which only calls services; and it lets tests inspect a plan without a database.
  */
 import type { z } from "zod";
+import type { AssessmentCreate } from "../domain/schemas/assessment.ts";
 import type {
   ClinicalEventCreate,
   ConditionCreate,
@@ -22,6 +23,8 @@ export type MedicationPlan = WithoutPatient<z.input<typeof MedicationCreate>>;
 export type EventPlan = WithoutPatient<z.input<typeof ClinicalEventCreate>>;
 export type ObservationPlan = WithoutPatient<z.input<typeof ObservationCreate>>;
 export type EnrolmentPlan = Omit<z.input<typeof EnrolmentCreate>, "patientId" | "studyId">;
+/** A stored calculator assessment (AssessmentCreate): the result is computed by the service, never typed in. */
+export type AssessmentPlan = z.input<typeof AssessmentCreate>;
 
 export interface PatientPlan {
   /** a stable name for messages and tests, e.g. "reference" or "cohort-07" */
@@ -35,6 +38,7 @@ export interface PatientPlan {
   medications: MedicationPlan[];
   events: EventPlan[];
   observations: ObservationPlan[];
+  assessments?: AssessmentPlan[];
 }
 
 const MS_PER_DAY = 86_400_000;

@@ -14,7 +14,16 @@
  * system is agreed.
  */
 import { drug, SNOMED } from "./codes.ts";
-import { addDays, at, type EventPlan, type ObservationPlan, obs, type PatientPlan, panel } from "./plan.ts";
+import {
+  type AssessmentPlan,
+  addDays,
+  at,
+  type EventPlan,
+  type ObservationPlan,
+  obs,
+  type PatientPlan,
+  panel,
+} from "./plan.ts";
 
 /** Study day 0: the infusion, "mid-September 2019" in the press account. */
 export const REFERENCE_INFUSION_DATE = "2019-09-16";
@@ -481,5 +490,109 @@ export function referenceCasePlan(): PatientPlan {
     ],
     events: referenceEvents(),
     observations: referenceObservations(),
+    assessments: referenceAssessments(),
   };
+}
+
+/** SLEDAI-2K descriptors all absent; visits switch on the few that were present. */
+const NO_SLEDAI_ITEMS = {
+  seizure: false,
+  psychosis: false,
+  organicBrainSyndrome: false,
+  visualDisturbance: false,
+  cranialNerveDisorder: false,
+  lupusHeadache: false,
+  cva: false,
+  vasculitis: false,
+  arthritis: false,
+  myositis: false,
+  urinaryCasts: false,
+  hematuria: false,
+  proteinuria: false,
+  pyuria: false,
+  rash: false,
+  alopecia: false,
+  mucosalUlcers: false,
+  pleurisy: false,
+  pericarditis: false,
+  lowComplement: false,
+  increasedDnaBinding: false,
+  fever: false,
+  thrombocytopenia: false,
+  leukopenia: false,
+};
+
+/**
+ * Her graded story, stored through the calculators so each grade carries its inputs and reasons:
+ * CRS grade 1 at most (fever only, days 1–3, as the published single-patient report describes),
+ * complete metabolic response on the day-30 PET-CT, SLEDAI-2K 10 → 2 → 0 (the trial's mean fell
+ * from 10.6 to 2.7 at 3 months), DORIS remission and drug-free remission at month 9. The items
+ * behind each score are synthetic; the course follows shared/domain/reference-case.md.
+ */
+function referenceAssessments(): AssessmentPlan[] {
+  const day = (n: number, time = "08:00") => at(addDays(REFERENCE_INFUSION_DATE, n), time);
+  const crs = (n: number, tempMaxC: number) => ({
+    calculator: "crs",
+    assessedAt: day(n, "20:00"),
+    inputs: {
+      tempMaxC,
+      feverOtherCause: false,
+      crsAlreadyDiagnosed: n > 1,
+      feverMaskingTherapyGiven: false,
+      hypotension: "NONE",
+      oxygenDevice: "NONE",
+      deathDueToCrs: false,
+    },
+    note: "Daily worst values (synthetic).",
+  });
+  const sledai = (n: number, items: Partial<typeof NO_SLEDAI_ITEMS>, note: string) => ({
+    calculator: "sledai-2k",
+    assessedAt: day(n, "10:00"),
+    inputs: { ...NO_SLEDAI_ITEMS, ...items },
+    note,
+  });
+  return [
+    sledai(
+      -25,
+      { arthritis: true, rash: true, lowComplement: true, increasedDnaBinding: true },
+      "Screening; items synthetic, total as published for the trial's first patients.",
+    ),
+    crs(1, 38.6),
+    crs(2, 38.9),
+    crs(3, 38.2),
+    {
+      calculator: "lugano-pet",
+      assessedAt: day(30, "14:00"),
+      inputs: {
+        timepoint: "END_OF_TREATMENT",
+        sites: [
+          { site: "right femur and thigh soft tissue", kind: "EXTRANODAL", deauvilleScore: 2 },
+          { site: "right inguinal nodes", kind: "NODAL", deauvilleScore: 2 },
+        ],
+        newFdgAvidLesions: false,
+        boneMarrow: "NO_FDG_AVID_DISEASE",
+      },
+      note: "Day-30 PET-CT after a single CAR-T infusion, read as end of treatment (synthetic sites).",
+    },
+    sledai(
+      91,
+      { increasedDnaBinding: true },
+      "Month 3: anti-dsDNA still above the cut-off; no SLE medicines.",
+    ),
+    sledai(182, {}, "Month 6."),
+    sledai(274, {}, "Month 9: seronegative."),
+    {
+      calculator: "doris",
+      assessedAt: day(274, "10:30"),
+      inputs: {
+        sledai2k: { ...NO_SLEDAI_ITEMS },
+        pga: 0,
+        prednisoloneEquivalentMgPerDay: 0,
+        antimalarial: "NONE",
+        immunosuppressive: "NONE",
+        biologic: "NONE",
+      },
+      note: "Month 9: no medication at all (press account).",
+    },
+  ];
 }

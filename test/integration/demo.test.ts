@@ -16,6 +16,7 @@ import { DEMO_AS_OF, syntheticCohortPlans } from "../../src/demo/synthetic-cohor
 import { DomainError } from "../../src/domain/errors.ts";
 import { checkLoincCode } from "../../src/domain/loinc.ts";
 import { ENROLMENT_STATUSES } from "../../src/domain/schemas/study.ts";
+import { listAssessments } from "../../src/services/assessments.ts";
 import { actorFor, login } from "../../src/services/auth.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
 import { patientTimeline } from "../../src/services/timeline.ts";
@@ -316,6 +317,55 @@ describe("reference case", () => {
     expect(timeline.items.find((i) => i.kind === "consent")?.studyDay).toBe(-27);
     const crs = timeline.items.find((i) => i.kind === "event" && i.summary.startsWith("Cytokine release"));
     expect(crs?.studyDay).toBe(1);
+  });
+});
+
+describe("reference case assessments (computed by the calculators, not typed in)", () => {
+  async function stored(calculator: string) {
+    const user = await database.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "investigator")
+      .executeTakeFirstOrThrow();
+    const ctx: ServiceContext = {
+      db: database.db,
+      actor: await actorFor(database.db, user.id, "investigator"),
+      now,
+    };
+    return (await listAssessments(ctx, summary.referencePatientId, { calculator, limit: 100 })).items;
+  }
+
+  it("CRS was grade 1 at most, in the first days after infusion", async () => {
+    const crs = await stored("crs");
+    expect(crs.length).toBeGreaterThan(0);
+    expect(Math.max(...crs.map((a) => a.result.value as number))).toBe(1);
+    expect(crs.every((a) => a.studyDay !== null && a.studyDay >= 1 && a.studyDay <= 3)).toBe(true);
+  });
+
+  it("the PET-CT at about day 30 is a complete metabolic response", async () => {
+    const [pet] = await stored("lugano-pet");
+    expect(pet?.result.value).toBe("CMR");
+    expect(pet?.studyDay).toBeGreaterThanOrEqual(28);
+    expect(pet?.studyDay).toBeLessThanOrEqual(35);
+  });
+
+  it("SLEDAI-2K falls to 0 and stays there", async () => {
+    const scores = (await stored("sledai-2k")).map((a) => ({
+      day: a.studyDay as number,
+      score: a.result.value as number,
+    }));
+    expect(scores[0]!.day).toBeLessThan(0);
+    expect(scores[0]!.score).toBeGreaterThanOrEqual(8);
+    for (let i = 1; i < scores.length; i++)
+      expect(scores[i]!.score).toBeLessThanOrEqual(scores[i - 1]!.score);
+    expect(scores.at(-1)).toMatchObject({ score: 0 });
+    expect(scores.at(-1)!.day).toBeGreaterThanOrEqual(270);
+  });
+
+  it("DORIS remission, drug-free, by month 9", async () => {
+    const [doris] = await stored("doris");
+    expect(doris?.result.value).toEqual({ remission: true, drugFree: true });
+    expect(doris?.studyDay).toBeLessThanOrEqual(280);
   });
 });
 

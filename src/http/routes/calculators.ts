@@ -3,8 +3,9 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { CALCULATORS } from "../../domain/calculators/index.ts";
 import { AssessmentCreate, AssessmentUpdate } from "../../domain/schemas/assessment.ts";
-import { IdParams, PageQuery } from "../../domain/schemas/common.ts";
+import { IdParams, Instant, PageQuery } from "../../domain/schemas/common.ts";
 import * as assessments from "../../services/assessments.ts";
+import { deriveCtcaeHematology } from "../../services/derived-toxicity.ts";
 import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
 
 const NameParams = z.object({ name: z.string().min(1).max(50) });
@@ -84,6 +85,25 @@ export async function calculatorRoutes(app: FastifyInstance) {
         ctxOf(request),
         (request.params as { id: string }).id,
         request.query as z.infer<typeof ListQuery>,
+      ),
+  );
+
+  const DerivedQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+  app.get(
+    "/api/v1/patients/:id/derived/ctcae-hematology",
+    {
+      schema: {
+        tags: ["calculators"],
+        summary: "CTCAE v5.0 haematology grades per day, derived from the recorded blood counts",
+        params: IdParams,
+        querystring: DerivedQuery,
+      },
+    },
+    (request) =>
+      deriveCtcaeHematology(
+        ctxOf(request),
+        (request.params as { id: string }).id,
+        request.query as z.infer<typeof DerivedQuery>,
       ),
   );
 
