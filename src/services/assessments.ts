@@ -6,20 +6,17 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { type CalculatorResult, findCalculator } from "../domain/calculators/index.ts";
-import { DomainError, notFound } from "../domain/errors.ts";
+import { DomainError } from "../domain/errors.ts";
 import { AssessmentCreate, AssessmentUpdate } from "../domain/schemas/assessment.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import { insertAssessment, listAssessments as listAssessmentRows } from "../store/assessments.ts";
 import type { AssessmentRow } from "../store/schema.ts";
 import { findSite } from "../store/sites.ts";
 import { infusionDate } from "../store/studies.ts";
-import { findById } from "../store/versioned.ts";
-import { requireAt } from "./access.ts";
-import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import { expectedVersion, loadPatientFor } from "./patients.ts";
-import { defined, updateRecord } from "./records.ts";
+import { auditCreated, defined, readScoped, updateRecord } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
 function calculatorOrThrow(name: string) {
@@ -130,23 +127,12 @@ export async function recordAssessment(
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    const dto = toDto(row);
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "assessment",
-      entityId: row.id,
-      siteId: row.site_id,
-      after: dto,
-    });
-    return dto;
+    return auditCreated(db, ctx, "assessment", row, toDto);
   });
 }
 
-export async function getAssessment(ctx: ServiceContext, id: string): Promise<AssessmentDto> {
-  const row = await findById(ctx.db, "assessments", id);
-  if (!row) throw notFound("assessment", id);
-  requireAt(ctx.actor, row.site_id, "clinical:read", "assessment", id);
-  return toDto(row);
+export function getAssessment(ctx: ServiceContext, id: string): Promise<AssessmentDto> {
+  return readScoped(ctx, "assessments", "assessment", id, "clinical:read", toDto);
 }
 
 export async function listAssessments(

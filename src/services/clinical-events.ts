@@ -1,15 +1,12 @@
 import { v7 as uuidv7 } from "uuid";
-import { notFound } from "../domain/errors.ts";
 import { ClinicalEventCreate, ClinicalEventUpdate } from "../domain/schemas/clinical.ts";
 import { insertClinicalEvent, listPatientRecords } from "../store/clinical-records.ts";
 import type { ClinicalEventRow } from "../store/schema.ts";
-import { findById } from "../store/versioned.ts";
-import { readableSites, requireAt } from "./access.ts";
-import { appendAudit } from "./audit.ts";
+import { readableSites } from "./access.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import { expectedVersion, loadPatientFor } from "./patients.ts";
-import { defined, updateRecord } from "./records.ts";
+import { auditCreated, defined, readScoped, updateRecord } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
 export interface ClinicalEventDto extends Record<string, unknown> {
@@ -55,23 +52,12 @@ export async function recordClinicalEvent(ctx: ServiceContext, raw: unknown): Pr
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    const dto = toDto(row);
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "clinical-event",
-      entityId: row.id,
-      siteId: row.site_id,
-      after: dto,
-    });
-    return dto;
+    return auditCreated(db, ctx, "clinical-event", row, toDto);
   });
 }
 
-export async function getClinicalEvent(ctx: ServiceContext, id: string): Promise<ClinicalEventDto> {
-  const row = await findById(ctx.db, "clinical_events", id);
-  if (!row) throw notFound("clinical event", id);
-  requireAt(ctx.actor, row.site_id, "clinical:read", "clinical event", id);
-  return toDto(row);
+export function getClinicalEvent(ctx: ServiceContext, id: string): Promise<ClinicalEventDto> {
+  return readScoped(ctx, "clinical_events", "clinical event", id, "clinical:read", toDto);
 }
 
 export async function listClinicalEvents(

@@ -1,15 +1,12 @@
 import { v7 as uuidv7 } from "uuid";
-import { notFound } from "../domain/errors.ts";
 import { ConditionCreate, ConditionUpdate } from "../domain/schemas/clinical.ts";
 import { insertCondition, listPatientRecords } from "../store/clinical-records.ts";
 import type { ConditionRow } from "../store/schema.ts";
-import { findById } from "../store/versioned.ts";
-import { readableSites, requireAt } from "./access.ts";
-import { appendAudit } from "./audit.ts";
+import { readableSites } from "./access.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import { expectedVersion, loadPatientFor } from "./patients.ts";
-import { defined, updateRecord } from "./records.ts";
+import { auditCreated, defined, readScoped, updateRecord } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
 export interface ConditionDto extends Record<string, unknown> {
@@ -62,23 +59,12 @@ export async function createCondition(ctx: ServiceContext, raw: unknown): Promis
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    const dto = toDto(row);
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "condition",
-      entityId: row.id,
-      siteId: row.site_id,
-      after: dto,
-    });
-    return dto;
+    return auditCreated(db, ctx, "condition", row, toDto);
   });
 }
 
-export async function getCondition(ctx: ServiceContext, id: string): Promise<ConditionDto> {
-  const row = await findById(ctx.db, "conditions", id);
-  if (!row) throw notFound("condition", id);
-  requireAt(ctx.actor, row.site_id, "clinical:read", "condition", id);
-  return toDto(row);
+export function getCondition(ctx: ServiceContext, id: string): Promise<ConditionDto> {
+  return readScoped(ctx, "conditions", "condition", id, "clinical:read", toDto);
 }
 
 export async function listConditions(

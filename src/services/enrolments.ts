@@ -3,17 +3,16 @@
  * here is study day 0 until the vein-to-vein workflow records infusions itself.
  */
 import { v7 as uuidv7 } from "uuid";
-import { DomainError, type Issue, notFound, validationError } from "../domain/errors.ts";
+import { DomainError, type Issue, validationError } from "../domain/errors.ts";
 import { EnrolmentCreate, EnrolmentUpdate } from "../domain/schemas/study.ts";
 import type { EnrolmentRow, StudyArm } from "../store/schema.ts";
 import { insertEnrolment, listEnrolments as listEnrolmentRows } from "../store/studies.ts";
 import { findById } from "../store/versioned.ts";
-import { readableSites, requireAt } from "./access.ts";
-import { appendAudit } from "./audit.ts";
+import { readableSites } from "./access.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import { expectedVersion, loadPatientFor } from "./patients.ts";
-import { defined, updateRecord } from "./records.ts";
+import { auditCreated, defined, readScoped, updateRecord } from "./records.ts";
 import { loadStudyFor } from "./studies.ts";
 import { parseInput } from "./validate.ts";
 
@@ -104,23 +103,12 @@ export async function enrolPatient(ctx: ServiceContext, raw: unknown): Promise<E
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    const dto = toDto(row);
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "enrolment",
-      entityId: row.id,
-      siteId: row.site_id,
-      after: dto,
-    });
-    return dto;
+    return auditCreated(db, ctx, "enrolment", row, toDto);
   });
 }
 
-export async function getEnrolment(ctx: ServiceContext, id: string): Promise<EnrolmentDto> {
-  const row = await findById(ctx.db, "enrolments", id);
-  if (!row) throw notFound("enrolment", id);
-  requireAt(ctx.actor, row.site_id, "enrolment:read", "enrolment", id);
-  return toDto(row);
+export function getEnrolment(ctx: ServiceContext, id: string): Promise<EnrolmentDto> {
+  return readScoped(ctx, "enrolments", "enrolment", id, "enrolment:read", toDto);
 }
 
 export async function listEnrolments(

@@ -1,15 +1,13 @@
 import { v7 as uuidv7 } from "uuid";
-import { notFound, validationError } from "../domain/errors.ts";
+import { validationError } from "../domain/errors.ts";
 import { MedicationCreate, MedicationUpdate } from "../domain/schemas/clinical.ts";
 import { insertMedication, listPatientRecords } from "../store/clinical-records.ts";
 import type { MedicationRow } from "../store/schema.ts";
-import { findById } from "../store/versioned.ts";
-import { readableSites, requireAt } from "./access.ts";
-import { appendAudit } from "./audit.ts";
+import { readableSites } from "./access.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import { expectedVersion, loadPatientFor } from "./patients.ts";
-import { defined, updateRecord } from "./records.ts";
+import { auditCreated, defined, readScoped, updateRecord } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
 export interface MedicationDto extends Record<string, unknown> {
@@ -77,23 +75,12 @@ export async function recordMedication(ctx: ServiceContext, raw: unknown): Promi
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    const dto = toDto(row);
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "medication",
-      entityId: row.id,
-      siteId: row.site_id,
-      after: dto,
-    });
-    return dto;
+    return auditCreated(db, ctx, "medication", row, toDto);
   });
 }
 
-export async function getMedication(ctx: ServiceContext, id: string): Promise<MedicationDto> {
-  const row = await findById(ctx.db, "medications", id);
-  if (!row) throw notFound("medication", id);
-  requireAt(ctx.actor, row.site_id, "clinical:read", "medication", id);
-  return toDto(row);
+export function getMedication(ctx: ServiceContext, id: string): Promise<MedicationDto> {
+  return readScoped(ctx, "medications", "medication", id, "clinical:read", toDto);
 }
 
 export async function listMedications(

@@ -4,17 +4,16 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
-import { DomainError, notFound, validationError } from "../domain/errors.ts";
+import { DomainError, validationError } from "../domain/errors.ts";
 import { ObservationBatch, ObservationCreate, ObservationUpdate } from "../domain/schemas/clinical.ts";
 import { insertObservations, listObservations as listObservationRows } from "../store/clinical-records.ts";
 import type { ObservationRow, PatientRow } from "../store/schema.ts";
-import { findById } from "../store/versioned.ts";
-import { readableSites, requireAt } from "./access.ts";
+import { readableSites } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import { expectedVersion, loadPatientFor } from "./patients.ts";
-import { defined, updateRecord } from "./records.ts";
+import { defined, readScoped, updateRecord } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
 export interface ObservationDto extends Record<string, unknown> {
@@ -134,11 +133,8 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
   });
 }
 
-export async function getObservation(ctx: ServiceContext, id: string): Promise<ObservationDto> {
-  const row = await findById(ctx.db, "observations", id);
-  if (!row) throw notFound("observation", id);
-  requireAt(ctx.actor, row.site_id, "clinical:read", "observation", id);
-  return observationDto(row);
+export function getObservation(ctx: ServiceContext, id: string): Promise<ObservationDto> {
+  return readScoped(ctx, "observations", "observation", id, "clinical:read", observationDto);
 }
 
 export const ObservationQuery = z.object({

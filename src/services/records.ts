@@ -2,8 +2,11 @@
  * The update path shared by every versioned record: load, authorize, check the version, apply the
  * changes, and audit the before/after difference with the reason, all in one transaction.
  */
+
+import type { Kysely, Selectable } from "kysely";
 import { DomainError, notFound } from "../domain/errors.ts";
 import type { Permission } from "../domain/roles.ts";
+import type { DB } from "../store/schema.ts";
 import { findById, updateVersioned, type VersionedTable } from "../store/versioned.ts";
 import { checkVersion, type ExpectedVersion, requireAt } from "./access.ts";
 import { appendAudit, changedFields } from "./audit.ts";
@@ -66,4 +69,49 @@ export async function updateRecord<T extends VersionedTable, Dto extends Record<
 /** Drops keys whose value is undefined so a PATCH changes only what it names. */
 export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+type SiteScopedTable =
+  | "conditions"
+  | "observations"
+  | "medications"
+  | "clinical_events"
+  | "enrolments"
+  | "assessments";
+
+/**
+ * Reads one site-scoped record: 404 when it does not exist or sits at a site where the actor has
+ * no role, 403 when the actor's role there may not read it.
+ */
+export async function readScoped<T extends SiteScopedTable, Dto>(
+  ctx: ServiceContext,
+  table: T,
+  entity: string,
+  id: string,
+  permission: Permission,
+  toDto: (row: Selectable<DB[T]>) => Dto,
+): Promise<Dto> {
+  const row = await findById(ctx.db, table, id);
+  if (!row) throw notFound(entity, id);
+  requireAt(ctx.actor, (row as { site_id: string }).site_id, permission, entity, id);
+  return toDto(row);
+}
+
+/** Audits a row just inserted as its creation, in the caller's transaction, and returns its DTO. */
+export async function auditCreated<R extends { id: string; site_id: string }, Dto>(
+  db: Kysely<DB>,
+  ctx: ServiceContext,
+  entity: string,
+  row: R,
+  toDto: (row: R) => Dto,
+): Promise<Dto> {
+  const dto = toDto(row);
+  await appendAudit(db, ctx, {
+    action: "create",
+    entityType: entity,
+    entityId: row.id,
+    siteId: row.site_id,
+    after: dto,
+  });
+  return dto;
 }
