@@ -10,20 +10,7 @@ import { crs } from "../../../src/domain/calculators/crs-icans/crs.ts";
 import { icans } from "../../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../../src/domain/calculators/crs-icans/ice.ts";
 import { crsIcansCalculators } from "../../../src/domain/calculators/crs-icans/index.ts";
-import { DomainError, type Issue } from "../../../src/domain/errors.ts";
-
-/** Runs the calculator expecting a validation error; returns its issues. */
-function issuesOf(run: () => unknown): Issue[] {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    expect((e as DomainError).code).toBe("validation");
-    return (e as DomainError).issues;
-  }
-  throw new Error("expected a validation error, got a result");
-}
-const pathsOf = (run: () => unknown) => issuesOf(run).map((i) => i.path);
+import { issuesOf, pathsOf } from "../../support/validation.ts";
 
 describe("registry", () => {
   it("exports crs, ice, icans and capd with their rule sets", () => {

@@ -19,20 +19,7 @@ import {
   lymphodepletionCalculator,
 } from "../../../src/domain/calculators/dosing-kinetics/index.ts";
 import type { LymphodepletionValue } from "../../../src/domain/calculators/dosing-kinetics/lymphodepletion.ts";
-import { DomainError, type Issue } from "../../../src/domain/errors.ts";
-
-/** Runs the calculator expecting a validation error; returns its issues. */
-function issuesOf(run: () => unknown): Issue[] {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    expect((e as DomainError).code).toBe("validation");
-    return (e as DomainError).issues;
-  }
-  throw new Error("expected a validation error, got a result");
-}
-const pathsOf = (run: () => unknown) => issuesOf(run).map((i) => i.path);
+import { issuesOf, pathsOf } from "../../support/validation.ts";
 
 const bsa = (i: Record<string, unknown>) => bsaCalculator.run(i).value as number;
 const crcl = (i: Record<string, unknown>) => creatinineClearanceCalculator.run(i).value as number;

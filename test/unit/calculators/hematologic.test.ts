@@ -18,21 +18,11 @@ import {
   icaht,
   iecHs,
 } from "../../../src/domain/calculators/hematologic/index.ts";
-import { DomainError } from "../../../src/domain/errors.ts";
+import { pathsOf } from "../../support/validation.ts";
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-function validationPaths(calc: Calculator, input: unknown): string[] {
-  try {
-    calc.run(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    const err = e as DomainError;
-    expect(err.code).toBe("validation");
-    return err.issues.map((i) => i.path);
-  }
-  throw new Error("expected a validation error, got a result");
-}
+const validationPaths = (calc: Calculator, input: unknown): string[] => pathsOf(() => calc.run(input));
 
 const expectInvalid = (calc: Calculator, input: unknown, path: string) =>
   expect(validationPaths(calc, input)).toContain(path);

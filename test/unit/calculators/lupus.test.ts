@@ -3,11 +3,13 @@
  * DORIS 2021, LLDAS and EULAR/ACR 2019. Expected values come from the notes' worked examples and
  * from the published tables, written out here independently of the implementation's tables.
  */
+
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Calculator } from "../../../src/domain/calculators/calculator.ts";
 import { lupusCalculators } from "../../../src/domain/calculators/lupus/index.ts";
-import { DomainError, type Issue } from "../../../src/domain/errors.ts";
+import type { Issue } from "../../../src/domain/errors.ts";
+import { issuesOf as runIssues } from "../../support/validation.ts";
 
 const calc = (name: string): Calculator => {
   const c = lupusCalculators.find((x) => x.name === name);
@@ -21,17 +23,7 @@ const DORIS = calc("doris");
 const LLDAS = calc("lldas");
 const EULAR = calc("eular-acr-2019");
 
-/** Runs and expects a validation DomainError; returns its issues. */
-function issuesOf(c: Calculator, input: unknown): Issue[] {
-  try {
-    c.run(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    expect((e as DomainError).code).toBe("validation");
-    return (e as DomainError).issues;
-  }
-  throw new Error("expected a validation error");
-}
+const issuesOf = (c: Calculator, input: unknown): Issue[] => runIssues(() => c.run(input));
 const paths = (issues: Issue[]) => issues.map((i) => i.path);
 
 // ---------------------------------------------------------------------------------------------

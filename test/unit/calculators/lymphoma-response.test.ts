@@ -11,19 +11,9 @@ import {
   lymphomaResponseCalculators,
   lyric,
 } from "../../../src/domain/calculators/lymphoma-response/index.ts";
-import { DomainError } from "../../../src/domain/errors.ts";
+import { pathsOf } from "../../support/validation.ts";
 
-/** Runs `fn`, expects a validation DomainError, and returns the JSON Pointer paths of its issues. */
-function issuePaths(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    expect((e as DomainError).code).toBe("validation");
-    return (e as DomainError).issues.map((i) => i.path);
-  }
-  throw new Error("expected a validation error");
-}
+const issuePaths = pathsOf;
 
 describe("registry", () => {
   it("exports the three calculators under their registry names", () => {
