@@ -5,6 +5,7 @@ import { CALCULATORS } from "../../domain/calculators/index.ts";
 import { AssessmentCreate, AssessmentUpdate } from "../../domain/schemas/assessment.ts";
 import { IdParams, Instant, PageQuery } from "../../domain/schemas/common.ts";
 import * as assessments from "../../services/assessments.ts";
+import { deriveDailyCrs } from "../../services/derived-crs.ts";
 import { deriveCtcaeHematology } from "../../services/derived-toxicity.ts";
 import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
 
@@ -89,6 +90,24 @@ export async function calculatorRoutes(app: FastifyInstance) {
   );
 
   const DerivedQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+  app.get(
+    "/api/v1/patients/:id/derived/crs",
+    {
+      schema: {
+        tags: ["calculators"],
+        summary:
+          "Daily worst ASTCT CRS grade (provisional) derived from recorded temperature, oxygen flow and vasopressors",
+        params: IdParams,
+        querystring: DerivedQuery,
+      },
+    },
+    (request) =>
+      deriveDailyCrs(
+        ctxOf(request),
+        (request.params as { id: string }).id,
+        request.query as z.infer<typeof DerivedQuery>,
+      ),
+  );
   app.get(
     "/api/v1/patients/:id/derived/ctcae-hematology",
     {
