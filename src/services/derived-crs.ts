@@ -61,8 +61,8 @@ export async function deriveDailyCrs(
 
   const days = new Map<string, DayRecord>();
   const dayOf = (date: string) => {
-    let d = days.get(date);
-    if (!d) days.set(date, (d = { temperaturesC: [], oxygenFlowsLpm: [], drugs: [] }));
+    const d = days.get(date) ?? { temperaturesC: [], oxygenFlowsLpm: [], drugs: [] };
+    days.set(date, d);
     return d;
   };
   for (const o of observations) {
