@@ -3,6 +3,8 @@
  * with information_schema after migrating, so the two cannot drift apart silently.
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { JourneyTables } from "./schema-journey.ts";
+import type { VisitTables } from "./schema-visits.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** `date` columns are read as 'YYYY-MM-DD' strings (parsers set in database.ts), never as Date. */
@@ -284,7 +286,7 @@ export interface SchemaMigrationsTable {
   applied_at: Timestamp;
 }
 
-export interface DB {
+export interface DB extends JourneyTables, VisitTables {
   sites: SitesTable;
   users: UsersTable;
   memberships: MembershipsTable;

@@ -8,11 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/store/database.ts";
 import { loadMigrations, migrate } from "../../src/store/migrator.ts";
 import type { DB } from "../../src/store/schema.ts";
+import type { JourneyTables } from "../../src/store/schema-journey.ts";
+import type { VisitTables } from "../../src/store/schema-visits.ts";
+import { all } from "../support/columns.ts";
+import { JOURNEY_COLUMNS } from "../support/columns-journey.ts";
+import { VISIT_COLUMNS } from "../support/columns-visits.ts";
 import { testDatabase } from "../support/database.ts";
 
-const all = <T>(keys: Record<keyof T, true>) => Object.keys(keys).sort();
-
-const COLUMNS: { [K in keyof DB]: string[] } = {
+const CORE_COLUMNS = {
   sites: all<DB["sites"]>({
     id: true,
     code: true,
@@ -245,7 +248,9 @@ const COLUMNS: { [K in keyof DB]: string[] } = {
     checksum: true,
     applied_at: true,
   }),
-};
+} satisfies { [K in Exclude<keyof DB, keyof JourneyTables | keyof VisitTables>]: string[] };
+
+const COLUMNS: Record<string, string[]> = { ...CORE_COLUMNS, ...JOURNEY_COLUMNS, ...VISIT_COLUMNS };
 
 let database: Database;
 beforeAll(async () => {
