@@ -1,0 +1,163 @@
+/**
+ * Bedside verification (shared/domain/workflow-standards.md §2.6; issue 4): two different users
+ * with clinical:write at the site confirm, for the bag about to be infused, the patient's subject
+ * code, the chain-of-identity id, the DIN with its boxed check character, the product code and the
+ * thaw time. The service compares every field with the bag, its journey's patient and enrolment,
+ * and checks that the bag has not expired after thawing.
+ *
+ * Expiry: the bag's post-thaw stability (`thawStabilityMinutes`) is set on the final product when
+ * it is recorded (it comes from the manufacturer's label); the check runs at the server's clock.
+ *
+ * Any mismatch is a hard stop: 422 rule-violation naming every mismatched field, the attempt is
+ * committed in its own transaction (so it survives the refusal), and no product or journey state
+ * changes. A passed attempt is what lets the journey's verify-at-bedside and infuse events proceed.
+ */
+import { v7 as uuidv7 } from "uuid";
+import { z } from "zod";
+import { DomainError, notFound } from "../domain/errors.ts";
+import { parseCoiId, parseDin, verifyDin } from "../domain/isbt128.ts";
+import { isRole, may } from "../domain/roles.ts";
+import { Instant, Uuid } from "../domain/schemas/common.ts";
+import { findJourney } from "../store/journeys.ts";
+import { findProductUnit, insertBedsideAttempt } from "../store/products.ts";
+import { requireAt } from "./access.ts";
+import { appendAudit } from "./audit.ts";
+import { inTransaction, type ServiceContext } from "./context.ts";
+import { parseInput } from "./validate.ts";
+
+export const BedsideInput = z
+  .object({
+    /** the other verifier; the caller is the first */
+    secondVerifierId: z.string().min(1).max(100),
+    patientSubjectCode: z.string().min(1).max(50),
+    /** optional: when the order or wristband names the enrolment, it is compared too */
+    enrolmentId: Uuid.optional(),
+    coiId: z.string().min(1).max(40),
+    din: z.string().min(1).max(40),
+    dinCheckCharacter: z.string().min(1).max(2),
+    productCode: z.string().min(1).max(20),
+    thawedAt: Instant,
+  })
+  .strict();
+
+export interface BedsideResult extends Record<string, unknown> {
+  id: string;
+  productId: string;
+  journeyId: string;
+  passed: true;
+  verifiedBy: string[];
+  at: string;
+}
+
+export async function verifyAtBedside(
+  ctx: ServiceContext,
+  productId: string,
+  raw: unknown,
+): Promise<BedsideResult> {
+  const input = parseInput(BedsideInput, raw);
+  const db = ctx.db;
+  const product = await findProductUnit(db, productId);
+  if (!product) throw notFound("product", productId);
+  requireAt(ctx.actor, product.site_id, "clinical:write", "product", productId);
+  const journey = (await findJourney(db, product.journey_id))!;
+  const patient = (await db
+    .selectFrom("patients")
+    .select("subject_code")
+    .where("id", "=", journey.patient_id)
+    .executeTakeFirst())!;
+  const now = ctx.now();
+  const mismatches: string[] = [];
+
+  if (product.kind !== "final-product" || product.state !== "thawed") mismatches.push("productState");
+  if (input.patientSubjectCode.trim() !== patient.subject_code) mismatches.push("patientSubjectCode");
+  if (input.enrolmentId !== undefined && input.enrolmentId !== journey.enrolment_id)
+    mismatches.push("enrolmentId");
+  const coi = parseCoiId(input.coiId);
+  if (!coi.ok || coi.value.coiId !== product.coi_id) mismatches.push("coiId");
+  const din = parseDin(input.din);
+  if (!din.ok || din.value.din !== product.din) mismatches.push("din");
+  // The check character is verified against the DIN as read, so a misread of either is caught.
+  if (!verifyDin(input.din, input.dinCheckCharacter).ok) mismatches.push("dinCheckCharacter");
+  if (input.productCode.trim() !== product.product_code) mismatches.push("productCode");
+  const thawedAt = new Date(input.thawedAt);
+  if (!product.thawed_at || product.thawed_at.getTime() !== thawedAt.getTime()) mismatches.push("thawedAt");
+  const stability = product.thaw_stability_minutes;
+  const thawBase = product.thawed_at ?? thawedAt;
+  if (stability === null || now.getTime() > thawBase.getTime() + stability * 60_000)
+    mismatches.push("expiry");
+  if (!(await isEligibleSecondVerifier(ctx, input.secondVerifierId, product.site_id)))
+    mismatches.push("secondVerifierId");
+
+  const passed = mismatches.length === 0;
+  // Its own committed transaction even when refused: the attempt is the record of the hard stop.
+  // (Inside a caller's transaction, e.g. a batch loader, it joins that one instead.)
+  const attempt = await inTransaction(ctx, async (trx) => {
+    const row = await insertBedsideAttempt(trx, {
+      id: uuidv7(),
+      product_id: product.id,
+      journey_id: journey.id,
+      site_id: product.site_id,
+      first_verifier_id: ctx.actor.userId,
+      second_verifier_id: input.secondVerifierId,
+      scanned: JSON.stringify(input),
+      passed,
+      mismatches: JSON.stringify(mismatches),
+      at: now,
+    });
+    await appendAudit(trx, ctx, {
+      action: "create",
+      entityType: "bedside-attempt",
+      entityId: row.id,
+      siteId: row.site_id,
+      after: {
+        productId: product.id,
+        passed,
+        mismatches,
+        verifiedBy: [ctx.actor.userId, input.secondVerifierId],
+      },
+    });
+    return row;
+  });
+  if (!passed) {
+    const onlyVerifier = mismatches.length === 1 && mismatches[0] === "secondVerifierId";
+    throw new DomainError(
+      "rule-violation",
+      `Bedside verification failed (${mismatches.join(", ")}). This is a hard stop: do not infuse; the attempt is logged.`,
+      mismatches.map((m) => ({
+        path: m === "productState" || m === "expiry" ? "" : `/${m}`,
+        message: `${m} does not match`,
+      })),
+      {
+        rule: onlyVerifier ? "V2V-BEDSIDE-NEEDS-TWO-VERIFIERS" : "V2V-BEDSIDE-MISMATCH",
+        mismatches,
+        attemptId: attempt.id,
+      },
+    );
+  }
+  return {
+    id: attempt.id,
+    productId: product.id,
+    journeyId: journey.id,
+    passed: true,
+    verifiedBy: [ctx.actor.userId, input.secondVerifierId],
+    at: now.toISOString(),
+  };
+}
+
+/** A different, active user holding clinical:write at the site. */
+async function isEligibleSecondVerifier(
+  ctx: ServiceContext,
+  userId: string,
+  siteId: string,
+): Promise<boolean> {
+  if (userId === ctx.actor.userId || !Uuid.safeParse(userId).success) return false;
+  const rows = await ctx.db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select("memberships.role")
+    .where("memberships.user_id", "=", userId)
+    .where("memberships.site_id", "=", siteId)
+    .where("users.is_active", "=", true)
+    .execute();
+  return may(rows.map((r) => r.role).filter(isRole), "clinical:write");
+}

@@ -1,0 +1,405 @@
+/**
+ * Product units on one chain of identity: the apheresis collection gets an ISBT 128 DIN and the
+ * journey's CoI Identifier; each final product (a bag from the manufacturing lot) gets its own DIN
+ * on the same CoI, and a remanufacture after failure stays on that CoI
+ * (shared/domain/workflow-standards.md §1.4, §1.5; ISBT 128 ST-001). Product moves go through the
+ * pure machine in src/domain/vein-to-vein.ts; this layer adds who may do them, the facts the
+ * machine cannot know (where a quarantine came from, the bedside check), and the history.
+ *
+ * Permissions: no permission in src/domain/roles.ts lets the manufacturing role write, and
+ * study:read (which manufacturing has) is also held by monitors, so it cannot gate writes. Until a
+ * `product:write` permission exists (proposed: manufacturing, investigator, coordinator), writes
+ * are allowed to the manufacturing role or to roles with enrolment:write at the product's site;
+ * reads need study:read.
+ */
+import type { Kysely } from "kysely";
+import { v7 as uuidv7 } from "uuid";
+import { z } from "zod";
+import { DomainError, forbidden, notFound } from "../domain/errors.ts";
+import { coiCheckCharacter, dinCheckCharacter, formatCoiId, formatDin } from "../domain/isbt128.ts";
+import { may } from "../domain/roles.ts";
+import { Instant } from "../domain/schemas/common.ts";
+import {
+  allowedProductEvents,
+  applyProductEvent,
+  type BedsideVerification,
+  type OosException,
+  type ProductEvent,
+  type ProductFacts,
+  type ProductState,
+} from "../domain/vein-to-vein.ts";
+import { findJourney } from "../store/journeys.ts";
+import {
+  findProductUnit,
+  findSiteFin,
+  insertProductEvent,
+  insertProductUnit,
+  latestPassedAttempt,
+  listJourneyProducts,
+  listProductEvents,
+  nextIsbtSequence,
+  updateProductUnit,
+} from "../store/products.ts";
+import type { DB, Selectable } from "../store/schema.ts";
+import type { ProductUnitsTable } from "../store/schema-journey.ts";
+import { isMemberOf, requireAt, rolesAt } from "./access.ts";
+import { appendAudit } from "./audit.ts";
+import { inTransaction, type ServiceContext } from "./context.ts";
+import { expectedVersion } from "./patients.ts";
+import { parseInput } from "./validate.ts";
+
+export type ProductRow = Selectable<ProductUnitsTable>;
+
+/**
+ * Facility Identification Number used when a site has no row in site_facilities. "V2V99" is a
+ * syntactically valid placeholder, not an ICCBBA assignment: a real installation registers its
+ * FIN and stores it per site before labelling real products.
+ */
+export const DEFAULT_FIN = "V2V99";
+
+export interface ProductDto extends Record<string, unknown> {
+  id: string;
+  journeyId: string;
+  patientId: string;
+  siteId: string;
+  kind: "apheresis" | "final-product";
+  parentId: string | null;
+  din: string;
+  dinCheckCharacter: string;
+  coiId: string;
+  coiCheckCharacter: string;
+  productCode: string;
+  state: string;
+  quarantinedFrom: string | null;
+  thawStabilityMinutes: number | null;
+  thawedAt: string | null;
+  allowedEvents: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const productDto = (r: ProductRow): ProductDto => ({
+  id: r.id,
+  journeyId: r.journey_id,
+  patientId: r.patient_id,
+  siteId: r.site_id,
+  kind: r.kind,
+  parentId: r.parent_id,
+  din: r.din,
+  dinCheckCharacter: dinCheckCharacter(r.din),
+  coiId: r.coi_id,
+  coiCheckCharacter: coiCheckCharacter(r.coi_id),
+  productCode: r.product_code,
+  state: r.state,
+  quarantinedFrom: r.quarantined_from,
+  thawStabilityMinutes: r.thaw_stability_minutes,
+  thawedAt: r.thawed_at ? r.thawed_at.toISOString() : null,
+  allowedEvents: allowedProductEvents(r.state as ProductState),
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** See the header: manufacturing, or a role with enrolment:write, at the site. */
+export function requireProductWrite(ctx: ServiceContext, siteId: string, entity: string, id: string) {
+  if (!isMemberOf(ctx.actor, siteId)) throw notFound(entity, id);
+  const roles = rolesAt(ctx.actor, siteId);
+  if (!roles.includes("manufacturing") && !may(roles, "enrolment:write"))
+    throw forbidden("Your role at this site does not allow moving products.");
+}
+
+async function loadProduct(db: Kysely<DB>, id: string): Promise<ProductRow> {
+  const row = await findProductUnit(db, id);
+  if (!row) throw notFound("product", id);
+  return row;
+}
+
+/** The journey's current final product: the newest bag, so a remanufacture supersedes a failed lot. */
+export async function currentFinalProduct(
+  db: Kysely<DB>,
+  journeyId: string,
+): Promise<ProductRow | undefined> {
+  const all = await listJourneyProducts(db, journeyId);
+  return all.filter((p) => p.kind === "final-product").at(-1);
+}
+
+export const productFacts = (p: ProductRow | undefined): ProductFacts | undefined =>
+  p
+    ? { state: p.state as ProductState, oosException: (p.oos_exception as OosException | null) ?? null }
+    : undefined;
+
+/** The passed bedside verification of this bag since it was thawed, as the machines expect it. */
+export async function bedsideVerificationFor(
+  db: Kysely<DB>,
+  p: ProductRow | undefined,
+): Promise<BedsideVerification> {
+  const attempt = p ? await latestPassedAttempt(db, p.id, p.thawed_at) : undefined;
+  if (!attempt) return { passed: false, verifiedBy: [] };
+  return { passed: true, verifiedBy: [attempt.first_verifier_id, attempt.second_verifier_id] };
+}
+
+/** Next DIN (FIN + 2-digit year + 6-digit sequence, ST-001 §2.4.1) for the site. */
+async function allocateDin(db: Kysely<DB>, siteId: string, at: Date): Promise<string> {
+  const fin = (await findSiteFin(db, siteId)) ?? DEFAULT_FIN;
+  const year = at.getUTCFullYear() % 100;
+  return formatDin(fin, year, await nextIsbtSequence(db, fin, year, "din"));
+}
+
+async function allocateCoi(db: Kysely<DB>, siteId: string, at: Date): Promise<string> {
+  const fin = (await findSiteFin(db, siteId)) ?? DEFAULT_FIN;
+  const year = at.getUTCFullYear() % 100;
+  return formatCoiId(fin, year, await nextIsbtSequence(db, fin, year, "coi"));
+}
+
+const ProductCode = z
+  .string()
+  .regex(/^[A-Z0-9]{5,10}$/, "an ISBT 128 product code, 5–10 capital letters or digits (e.g. S1234V00)");
+
+export const CollectionCreate = z.object({ productCode: ProductCode }).strict();
+export const FinalProductCreate = z
+  .object({
+    productCode: ProductCode,
+    /** minutes the bag may stand after thawing before it expires (from the product's label) */
+    thawStabilityMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+  })
+  .strict();
+
+/**
+ * Records the apheresis collection of a journey that has just been apheresed (§1.4: the product
+ * machine starts at "collected"). The first collection opens the chain of identity; a later one
+ * (re-apheresis after a manufacturing failure, §1.5) joins it.
+ */
+export async function recordCollection(
+  ctx: ServiceContext,
+  journeyId: string,
+  raw: unknown,
+): Promise<ProductDto> {
+  const input = parseInput(CollectionCreate, raw);
+  return inTransaction(ctx, async (db) => {
+    const journey = await findJourney(db, journeyId);
+    if (!journey) throw notFound("journey", journeyId);
+    requireProductWrite(ctx, journey.site_id, "journey", journeyId);
+    if (journey.state !== "apheresed")
+      throw new DomainError(
+        "rule-violation",
+        `A collection is recorded right after apheresis; the journey is ${journey.state}.`,
+        [],
+        { rule: "V2V-COLLECTION-NEEDS-APHERESIS", from: journey.state },
+      );
+    const now = ctx.now();
+    const existing = await listJourneyProducts(db, journeyId);
+    const coi = existing[0]?.coi_id ?? (await allocateCoi(db, journey.site_id, now));
+    const row = await insertProductUnit(db, {
+      id: uuidv7(),
+      journey_id: journey.id,
+      patient_id: journey.patient_id,
+      site_id: journey.site_id,
+      kind: "apheresis",
+      parent_id: null,
+      din: await allocateDin(db, journey.site_id, now),
+      coi_id: coi,
+      product_code: input.productCode,
+      state: "collected",
+      created_at: now,
+      created_by: ctx.actor.userId,
+      updated_at: now,
+    });
+    const dto = productDto(row);
+    await appendAudit(db, ctx, {
+      action: "create",
+      entityType: "product",
+      entityId: row.id,
+      siteId: row.site_id,
+      after: dto,
+    });
+    return dto;
+  });
+}
+
+/** A final-product bag from the lot made of a collection in manufacture; its own DIN, the same CoI. */
+export async function recordFinalProduct(
+  ctx: ServiceContext,
+  parentId: string,
+  raw: unknown,
+): Promise<ProductDto> {
+  const input = parseInput(FinalProductCreate, raw);
+  return inTransaction(ctx, async (db) => {
+    const parent = await loadProduct(db, parentId);
+    requireProductWrite(ctx, parent.site_id, "product", parentId);
+    if (parent.kind !== "apheresis" || parent.state !== "in-manufacture")
+      throw new DomainError(
+        "rule-violation",
+        `A final product is made from a collection in manufacture; this one is a ${parent.kind} in ${parent.state}.`,
+        [],
+        { rule: "V2V-FINAL-PRODUCT-NEEDS-COLLECTION-IN-MANUFACTURE", from: parent.state },
+      );
+    const now = ctx.now();
+    const row = await insertProductUnit(db, {
+      id: uuidv7(),
+      journey_id: parent.journey_id,
+      patient_id: parent.patient_id,
+      site_id: parent.site_id,
+      kind: "final-product",
+      parent_id: parent.id,
+      din: await allocateDin(db, parent.site_id, now),
+      coi_id: parent.coi_id,
+      product_code: input.productCode,
+      state: "in-manufacture",
+      thaw_stability_minutes: input.thawStabilityMinutes,
+      created_at: now,
+      created_by: ctx.actor.userId,
+      updated_at: now,
+    });
+    const dto = productDto(row);
+    await appendAudit(db, ctx, {
+      action: "create",
+      entityType: "product",
+      entityId: row.id,
+      siteId: row.site_id,
+      after: dto,
+    });
+    return dto;
+  });
+}
+
+export const ProductEventInput = z.looseObject({
+  type: z.string().min(1).max(60),
+  actor: z.string().min(1).max(200).optional(),
+  at: Instant.optional(),
+  version: z.number().int().min(1).optional(),
+});
+
+/**
+ * Applies one product event inside the caller's transaction, with the facts only the database
+ * knows: the state a quarantine came from and the bedside verification. Used by the journey's
+ * infusion too, so both states move together.
+ */
+export async function applyProductInTx(
+  db: Kysely<DB>,
+  ctx: ServiceContext,
+  product: ProductRow,
+  raw: Record<string, unknown>,
+  expectedVer: number,
+): Promise<ProductRow> {
+  const now = ctx.now();
+  const event = {
+    ...raw,
+    actor: typeof raw.actor === "string" ? raw.actor : ctx.actor.userId,
+    at: typeof raw.at === "string" ? raw.at : now.toISOString(),
+  } as ProductEvent & Record<string, unknown>;
+  delete event.version;
+  if (event.type === "release-from-quarantine" && product.quarantined_from) {
+    if (event.returnTo !== undefined && event.returnTo !== product.quarantined_from)
+      throw new DomainError(
+        "rule-violation",
+        `The product was quarantined from ${product.quarantined_from}; it returns there.`,
+        [],
+        { rule: "V2V-PRODUCT-QUARANTINE-BAD-RETURN", from: product.state, event: event.type },
+      );
+    (event as { returnTo: string }).returnTo = product.quarantined_from;
+  }
+  if (event.type === "administer")
+    (event as { bedsideVerification: BedsideVerification }).bedsideVerification =
+      await bedsideVerificationFor(db, product);
+  const result = applyProductEvent(product.state as ProductState, event);
+  const changes: Parameters<typeof updateProductUnit>[3] = { state: result.state };
+  if (event.type === "quarantine") changes.quarantined_from = product.state;
+  if (event.type === "release-from-quarantine") changes.quarantined_from = null;
+  if (event.type === "ship-to-site" && event.oosException)
+    changes.oos_exception = JSON.stringify(event.oosException);
+  if (event.type === "thaw") changes.thawed_at = new Date(event.at);
+  const updated = await updateProductUnit(db, product.id, expectedVer, changes, now);
+  if (!updated)
+    throw new DomainError(
+      "conflict",
+      "The product changed while this event was applied. Nothing was written.",
+    );
+  await insertProductEvent(db, {
+    id: uuidv7(),
+    product_id: product.id,
+    site_id: product.site_id,
+    event_type: event.type,
+    payload: JSON.stringify(event),
+    from_state: product.state,
+    to_state: result.state,
+    actor: event.actor,
+    at: new Date(event.at),
+    recorded_by: ctx.actor.userId,
+    recorded_at: now,
+  });
+  await appendAudit(db, ctx, {
+    action: "update",
+    entityType: "product",
+    entityId: product.id,
+    siteId: product.site_id,
+    before: { state: product.state, version: product.version },
+    after: { state: result.state, version: updated.version, event: event.type, effects: result.effects },
+    reason: typeof raw.reason === "string" ? raw.reason : null,
+  });
+  return updated;
+}
+
+export async function applyProduct(
+  ctx: ServiceContext,
+  productId: string,
+  raw: unknown,
+  ifMatch?: number,
+): Promise<ProductDto> {
+  const input = parseInput(ProductEventInput, raw);
+  return inTransaction(ctx, async (db) => {
+    const product = await loadProduct(db, productId);
+    requireProductWrite(ctx, product.site_id, "product", productId);
+    const expected = expectedVersion(ifMatch, input.version);
+    checkVersionOf(product.version, expected);
+    return productDto(await applyProductInTx(db, ctx, product, input, product.version));
+  });
+}
+
+function checkVersionOf(current: number, expected: ReturnType<typeof expectedVersion>) {
+  // A product event without a version is allowed: the state machine already refuses a move that
+  // no longer fits, and scanners at the bench do not carry versions. A version, when sent, must match.
+  if (!expected || expected.version === undefined || expected.version === current) return;
+  throw new DomainError(
+    expected.source === "if-match" ? "precondition-failed" : "conflict",
+    `The product changed since you read it: you sent version ${expected.version}, it is now at ${current}. Nothing was written.`,
+    [],
+    { currentVersion: current, sentVersion: expected.version },
+  );
+}
+
+export async function getProduct(ctx: ServiceContext, id: string): Promise<ProductDto> {
+  const row = await loadProduct(ctx.db, id);
+  requireAt(ctx.actor, row.site_id, "study:read", "product", id);
+  return productDto(row);
+}
+
+export async function listProductHistory(ctx: ServiceContext, id: string) {
+  const row = await loadProduct(ctx.db, id);
+  requireAt(ctx.actor, row.site_id, "study:read", "product", id);
+  const events = await listProductEvents(ctx.db, id);
+  return {
+    items: events.map((e) => ({
+      id: e.id,
+      type: e.event_type,
+      fromState: e.from_state,
+      toState: e.to_state,
+      actor: e.actor,
+      at: e.at.toISOString(),
+      recordedBy: e.recorded_by,
+      recordedAt: e.recorded_at.toISOString(),
+      payload: e.payload,
+    })),
+  };
+}
+
+export async function listJourneyProductUnits(ctx: ServiceContext, journeyId: string) {
+  const journey = await findJourney(ctx.db, journeyId);
+  if (!journey) throw notFound("journey", journeyId);
+  requireAt(ctx.actor, journey.site_id, "study:read", "journey", journeyId);
+  return { items: (await listJourneyProducts(ctx.db, journeyId)).map(productDto) };
+}

@@ -1,0 +1,262 @@
+/**
+ * Bedside verification (shared/domain/workflow-standards.md §2.6; issue 4): a mutation matrix in
+ * which each scanned field is wrong on its own. Every one is a hard stop: 422 naming the field,
+ * the attempt logged and committed, and no product or journey state changed. Then the real check
+ * passes and lets the infusion be recorded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mod37_2CheckCharacter } from "../../src/domain/isbt128.ts";
+import { buildWorld, type World } from "../support/world.ts";
+
+let w: World;
+let clock = Date.parse("2026-03-02T08:00:00Z");
+let journeyId: string;
+let subjectCode: string;
+let enrolmentId: string;
+let bag: {
+  id: string;
+  din: string;
+  dinCheckCharacter: string;
+  coiId: string;
+  productCode: string;
+  thawedAt: string;
+  version: number;
+};
+let valid: Record<string, string>;
+let secondId: string;
+let callerId: string;
+
+const attempts = async (passed?: boolean) => {
+  let q = w.database.db.selectFrom("bedside_attempts").select((eb) => eb.fn.countAll<number>().as("n"));
+  if (passed !== undefined) q = q.where("passed", "=", passed);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+};
+const stateOf = async () => {
+  const p = (await w.call("monitor", "A", "GET", `/api/v1/product-units/${bag.id}`)).json();
+  const j = (await w.call("monitor", "A", "GET", `/api/v1/journeys/${journeyId}`)).json();
+  return { product: [p.state, p.version], journey: [j.state, j.version] };
+};
+const verify = (body: Record<string, unknown>, role: "coordinator" | "investigator" = "coordinator") =>
+  w.call(role, "A", "POST", `/api/v1/products/${bag.id}/bedside-verifications`, body);
+
+async function journeyMove(body: Record<string, unknown>) {
+  const v = (await w.call("monitor", "A", "GET", `/api/v1/journeys/${journeyId}`)).json().version;
+  return w.call("coordinator", "A", "POST", `/api/v1/journeys/${journeyId}/events`, { ...body, version: v });
+}
+async function productMove(id: string, type: string) {
+  const res = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${id}/events`, {
+    type,
+    ...(type === "release" ? { qcAllPassed: true } : {}),
+  });
+  expect(res.statusCode, `${type}: ${res.body}`).toBe(200);
+  return res.json();
+}
+
+beforeAll(async () => {
+  w = await buildWorld({ now: () => new Date(clock) });
+  const patient = (
+    await w.call("investigator", "A", "POST", "/api/v1/patients", {
+      siteId: w.sites.A,
+      birthYear: 1976,
+      sex: "female",
+    })
+  ).json();
+  subjectCode = patient.subjectCode;
+  const study = (
+    await w.call("investigator", "A", "POST", "/api/v1/studies", {
+      leadSiteId: w.sites.A,
+      title: "cCAR",
+      shortName: "cCAR",
+      phase: "phase-1",
+      status: "active",
+      arms: [{ code: "LYM", name: "Lymphoma" }],
+    })
+  ).json();
+  enrolmentId = (
+    await w.call("investigator", "A", "POST", "/api/v1/enrolments", {
+      patientId: patient.id,
+      studyId: study.id,
+      armCode: "LYM",
+      consentDate: "2026-01-20",
+      consentVersion: "1",
+    })
+  ).json().id;
+  journeyId = (await w.call("coordinator", "A", "POST", `/api/v1/enrolments/${enrolmentId}/journey`)).json()
+    .id;
+  for (const body of [
+    { type: "consult" },
+    { type: "sign-consent", scopes: ["trial"] },
+    { type: "start-screening" },
+    { type: "enrol", pathway: "trial", eligibilityConfirmed: true },
+    { type: "book-apheresis", manufacturingSlotId: "slot-1" },
+    { type: "record-apheresis" },
+  ])
+    expect((await journeyMove(body)).statusCode).toBe(200);
+  const col = (
+    await w.call("manufacturing", "A", "POST", `/api/v1/journeys/${journeyId}/collections`, {
+      productCode: "S1234V00",
+    })
+  ).json();
+  expect((await journeyMove({ type: "hand-to-courier" })).statusCode).toBe(200);
+  for (const t of ["ship-to-manufacturer", "receive-at-manufacturer", "start-manufacture"])
+    await productMove(col.id, t);
+  const fp = (
+    await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${col.id}/final-products`, {
+      productCode: "S5678V00",
+      thawStabilityMinutes: 60,
+    })
+  ).json();
+  for (const t of ["complete-manufacture", "release", "ship-to-site", "receive-at-site"])
+    await productMove(fp.id, t);
+  for (const body of [
+    { type: "product-released" },
+    { type: "start-lymphodepletion", patientFit: true },
+    { type: "complete-lymphodepletion" },
+  ])
+    expect((await journeyMove(body)).statusCode).toBe(200);
+  bag = await productMove(fp.id, "thaw");
+  callerId = (await w.as("coordinator", "A")).actor.userId;
+  secondId = (await w.as("investigator", "A")).actor.userId;
+  valid = {
+    secondVerifierId: secondId,
+    patientSubjectCode: subjectCode,
+    enrolmentId,
+    coiId: bag.coiId,
+    din: bag.din,
+    dinCheckCharacter: bag.dinCheckCharacter,
+    productCode: bag.productCode,
+    thawedAt: bag.thawedAt,
+  };
+  clock += 10 * 60_000; // ten minutes after thawing
+});
+afterAll(() => w.close());
+
+/** A DIN of the same facility and year with another sequence, and its own correct check character. */
+const otherDin = () => {
+  const seq = String((Number(bag.din.slice(7)) + 1) % 1_000_000).padStart(6, "0");
+  const din = bag.din.slice(0, 7) + seq;
+  return { din, dinCheckCharacter: mod37_2CheckCharacter(din) };
+};
+const wrongCheck = () => {
+  const chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*";
+  return chars[(chars.indexOf(bag.dinCheckCharacter) + 1) % chars.length]!;
+};
+
+describe("bedside mutation matrix: each field wrong on its own is a hard stop", () => {
+  const cases: [string, () => Record<string, unknown>, string[], string?][] = [
+    ["patient subject code", () => ({ patientSubjectCode: `${subjectCode}X` }), ["patientSubjectCode"]],
+    ["enrolment", () => ({ enrolmentId: "00000000-0000-7000-8000-000000000999" }), ["enrolmentId"]],
+    [
+      "chain-of-identity id",
+      () => ({ coiId: `${bag.coiId.slice(0, 14)}${bag.coiId.endsWith("9") ? "8" : "9"}` }),
+      ["coiId"],
+    ],
+    ["DIN (another bag, its own valid check character)", otherDin, ["din"]],
+    ["DIN check character", () => ({ dinCheckCharacter: wrongCheck() }), ["dinCheckCharacter"]],
+    ["product code", () => ({ productCode: "S5678V01" }), ["productCode"]],
+    [
+      "thaw time",
+      () => ({ thawedAt: new Date(Date.parse(bag.thawedAt) - 60_000).toISOString() }),
+      ["thawedAt"],
+    ],
+    [
+      "same user twice",
+      () => ({ secondVerifierId: callerId }),
+      ["secondVerifierId"],
+      "V2V-BEDSIDE-NEEDS-TWO-VERIFIERS",
+    ],
+    [
+      "second verifier without clinical:write (monitor)",
+      () => ({ secondVerifierId: "MONITOR" }),
+      ["secondVerifierId"],
+      "V2V-BEDSIDE-NEEDS-TWO-VERIFIERS",
+    ],
+    [
+      "second verifier from another site",
+      () => ({ secondVerifierId: "INVESTIGATOR_B" }),
+      ["secondVerifierId"],
+      "V2V-BEDSIDE-NEEDS-TWO-VERIFIERS",
+    ],
+  ];
+  for (const [name, mutate, fields, rule] of cases)
+    it(`blocks a wrong ${name}, logs the attempt and changes nothing`, async () => {
+      let patch = mutate();
+      if (patch.secondVerifierId === "MONITOR")
+        patch = { secondVerifierId: (await w.as("monitor", "A")).actor.userId };
+      if (patch.secondVerifierId === "INVESTIGATOR_B")
+        patch = { secondVerifierId: (await w.as("investigator", "B")).actor.userId };
+      const before = await stateOf();
+      const failed = await attempts(false);
+      const res = await verify({ ...valid, ...patch });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().rule).toBe(rule ?? "V2V-BEDSIDE-MISMATCH");
+      expect(res.json().mismatches).toEqual(fields);
+      expect(await attempts(false)).toBe(failed + 1);
+      expect(await attempts(true)).toBe(0);
+      expect(await stateOf()).toEqual(before);
+      // Nor can the journey be moved on by the failed check.
+      expect((await journeyMove({ type: "verify-at-bedside" })).json().rule).toBe("V2V-BEDSIDE-MISMATCH");
+      expect((await journeyMove({ type: "infuse" })).json().rule).toBe("V2V-INFUSE-NEEDS-BEDSIDE-CHECK");
+      expect(await stateOf()).toEqual(before);
+    });
+
+  it("blocks an expired bag (past its post-thaw stability) and logs it", async () => {
+    const saved = clock;
+    clock = Date.parse(bag.thawedAt) + 61 * 60_000;
+    try {
+      const before = await stateOf();
+      const failed = await attempts(false);
+      const res = await verify(valid);
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toMatchObject({ rule: "V2V-BEDSIDE-MISMATCH", mismatches: ["expiry"] });
+      expect(await attempts(false)).toBe(failed + 1);
+      expect(await stateOf()).toEqual(before);
+    } finally {
+      clock = saved;
+    }
+  });
+
+  it("stores the failed attempt with what was scanned and who scanned it", async () => {
+    const row = await w.database.db
+      .selectFrom("bedside_attempts")
+      .selectAll()
+      .where("passed", "=", false)
+      .orderBy("at")
+      .executeTakeFirstOrThrow();
+    expect(row.first_verifier_id).toBe(callerId);
+    expect(row.mismatches).toEqual(["patientSubjectCode"]);
+    expect((row.scanned as { patientSubjectCode: string }).patientSubjectCode).toBe(`${subjectCode}X`);
+  });
+
+  it("refuses a verifier whose role may not write clinical data (403) and other sites (404)", async () => {
+    expect(
+      (await w.call("monitor", "A", "POST", `/api/v1/products/${bag.id}/bedside-verifications`, valid))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await w.call("investigator", "B", "POST", `/api/v1/products/${bag.id}/bedside-verifications`, valid))
+        .statusCode,
+    ).toBe(404);
+  });
+});
+
+describe("the matching check", () => {
+  it("passes with both verifiers recorded and lets the infusion be recorded", async () => {
+    const before = await stateOf();
+    const res = await verify(valid);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ passed: true, verifiedBy: [callerId, secondId] });
+    expect(await attempts(true)).toBe(1);
+    expect(await stateOf()).toEqual(before);
+    const v = await journeyMove({ type: "verify-at-bedside" });
+    expect(v.statusCode, v.body).toBe(200);
+    expect(v.json().effects).toContainEqual({
+      type: "record-bedside-verification",
+      verifiedBy: [callerId, secondId],
+    });
+    const inf = await journeyMove({ type: "infuse" });
+    expect(inf.statusCode, inf.body).toBe(200);
+    expect(inf.json().state).toBe("infused");
+    expect((await stateOf()).product[0]).toBe("administered");
+  });
+});
