@@ -1,5 +1,5 @@
 /**
- * The `v2v` command line: serve, migrate, demo load, token create, user create. Each command opens
+ * The `v2v` command line: serve, migrate, demo load, token create, user create, worklist. Each command opens
  * the configured database, calls services, and maps a DomainError to a message on stderr and a
  * non-zero exit code (2 for bad input, 1 otherwise).
  */
@@ -152,6 +152,63 @@ user
         },
       );
       console.log(JSON.stringify(created, null, 2));
+    }),
+  );
+
+program
+  .command("worklist")
+  .description("open protocol visits due today (or this week) or overdue at a site")
+  .requiredOption("--site <code>", "site code, e.g. SZ")
+  .option("--week", "due in the next 7 days, today included, instead of today only")
+  .option("--status <list>", "due, overdue or both (comma-separated)", "due,overdue")
+  .action((opts: { site: string; week?: boolean; status: string }) =>
+    withDatabase(async (database) => {
+      const site = await database.db
+        .selectFrom("sites")
+        .select(["id", "time_zone"])
+        .where("code", "=", opts.site)
+        .executeTakeFirst();
+      if (!site) throw new DomainError("validation", `No site with code ${opts.site}.`);
+      const { localDate } = await import("../domain/study-day.ts");
+      const { addDays } = await import("../domain/visit-schedule.ts");
+      const { worklist } = await import("../services/visits.ts");
+      const today = localDate(new Date(), site.time_zone);
+      // A read-only role at that one site: the command sees what a monitor there would.
+      const ctx = {
+        db: database.db,
+        actor: systemActor([{ siteId: site.id, role: "monitor" }]),
+        now: () => new Date(),
+      };
+      const list = await worklist(ctx, {
+        siteId: site.id,
+        from: today,
+        to: opts.week ? addDays(today, 6) : today,
+        status: opts.status,
+      });
+      const rows = list.items.map((v) => [
+        v.subjectCode,
+        v.code,
+        `${v.windowStart}..${v.windowEnd}`,
+        v.status.status === "overdue"
+          ? `overdue ${v.status.daysOverdue} d`
+          : v.status.status === "due"
+            ? `due, closes in ${v.status.closesInDays} d`
+            : v.status.status === "upcoming"
+              ? `opens in ${v.status.opensInDays} d`
+              : v.status.status,
+        String(v.studyDayToday),
+      ]);
+      const header = ["subject", "visit", "window", "status", "study day today"];
+      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      const line = (cells: string[]) =>
+        cells
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd();
+      console.log(`${opts.site} worklist ${today}${opts.week ? ` to ${addDays(today, 6)}` : ""}`);
+      console.log(line(header));
+      for (const r of rows) console.log(line(r));
+      console.log(`${rows.length} visit(s)${list.truncated ? " (more not shown)" : ""}`);
     }),
   );
 

@@ -15,6 +15,7 @@ import { expectedVersion, loadPatientFor } from "./patients.ts";
 import { auditCreated, defined, readScoped, updateRecord } from "./records.ts";
 import { loadStudyFor } from "./studies.ts";
 import { parseInput } from "./validate.ts";
+import { syncEnrolmentVisits } from "./visits.ts";
 
 export interface EnrolmentDto extends Record<string, unknown> {
   id: string;
@@ -103,6 +104,8 @@ export async function enrolPatient(ctx: ServiceContext, raw: unknown): Promise<E
       created_by: ctx.actor.userId,
       updated_at: now,
     });
+    // The protocol visits follow from day 0, so they are written with the enrolment or not at all.
+    if (row.infusion_date) await syncEnrolmentVisits(db, ctx, row, { previousInfusionDate: null });
     return auditCreated(db, ctx, "enrolment", row, toDto);
   });
 }
@@ -151,6 +154,14 @@ export async function updateEnrolment(
       if (infusion && infusion < current.consent_date)
         issues.push({ path: "/infusionDate", message: "Infusion cannot precede consent" });
       if (issues.length) throw validationError(issues);
+      // Visits move with day 0 and take their assessments from the arm; recorded ones stay put.
+      if (infusion !== current.infusion_date || armCode !== current.arm_code)
+        await syncEnrolmentVisits(
+          tx.db,
+          tx,
+          { ...current, arm_code: armCode, infusion_date: infusion },
+          { previousInfusionDate: current.infusion_date, reason: input.reason },
+        );
       return defined({
         arm_code: input.armCode,
         dose_level_code: input.doseLevelCode,

@@ -1,4 +1,82 @@
 /** Follow-up routes: protocol visits, worklist, calendar feed, lab import. */
 import type { FastifyInstance } from "fastify";
+import { IdParams } from "../../domain/schemas/common.ts";
+import * as visits from "../../services/visits.ts";
+import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
 
-export async function visitRoutes(_app: FastifyInstance) {}
+const tags = ["visits"];
+
+export async function visitRoutes(app: FastifyInstance) {
+  app.get(
+    "/api/v1/patients/:id/visits",
+    {
+      schema: {
+        tags,
+        summary: "A patient's protocol visits with windows, expected assessments and status for today",
+        params: IdParams,
+      },
+    },
+    (request) => visits.listPatientVisits(ctxOf(request), (request.params as { id: string }).id),
+  );
+
+  app.get(
+    "/api/v1/visits/:id",
+    { schema: { tags, summary: "Read one visit", params: IdParams } },
+    async (request, reply) =>
+      withEtag(reply, await visits.getVisit(ctxOf(request), (request.params as { id: string }).id)),
+  );
+
+  app.patch(
+    "/api/v1/visits/:id",
+    {
+      schema: {
+        tags,
+        summary:
+          "Record a visit as done (doneOn) or missed (missedReason), with a reason and the version you read",
+        params: IdParams,
+        body: visits.VisitRecord,
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await visits.recordVisit(
+          ctxOf(request),
+          (request.params as { id: string }).id,
+          request.body,
+          ifMatchOf(request),
+        ),
+      ),
+  );
+
+  app.get(
+    "/api/v1/worklist",
+    {
+      schema: {
+        tags,
+        summary:
+          "Open visits due in a period (default today at each site) or overdue, at your sites, with subject code and study day",
+        querystring: visits.WorklistQuery,
+      },
+    },
+    (request) => visits.worklist(ctxOf(request), request.query),
+  );
+
+  app.get(
+    "/api/v1/sites/:id/visits.ics",
+    {
+      schema: {
+        tags,
+        summary: "iCalendar feed of the site's open visit windows (all-day events, subject codes only)",
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const text = await visits.siteVisitsCalendar(ctxOf(request), (request.params as { id: string }).id);
+      reply
+        .type("text/calendar; charset=utf-8")
+        .header("content-disposition", 'inline; filename="visits.ics"');
+      return text;
+    },
+  );
+}

@@ -1,0 +1,457 @@
+/**
+ * Protocol visits after infusion: generated from the study's schedule when an enrolment has an
+ * infusion date, recorded as done or missed, listed per patient with their status for today, and
+ * gathered per site into a worklist and a calendar feed. Windows and statuses come from
+ * domain/visit-schedule.ts (shared/domain/workflow-standards.md §4.4).
+ *
+ * Schedule per study: until studies carry their own schedule (a later step), every study uses the
+ * §4.4 default template, its response assessments chosen by the enrolment's arm code: "LYM" →
+ * lymphoma, "AID" → SLE, anything else → other (no response assessments).
+ *
+ * Reading visits follows the enrolment rules (manufacturing and monitors read them; a visit says
+ * when a patient is due, not what was found). Recording follows enrolment:write.
+ */
+import type { Kysely } from "kysely";
+import { v7 as uuidv7 } from "uuid";
+import { z } from "zod";
+import { DomainError, notFound } from "../domain/errors.ts";
+import { CalendarDate, Reason, Version } from "../domain/schemas/common.ts";
+import { localDate, studyDay } from "../domain/study-day.ts";
+import {
+  addDays,
+  defaultVisitSchedule,
+  generateVisits,
+  type Indication,
+  type VisitStatus,
+  visitStatus,
+} from "../domain/visit-schedule.ts";
+import type { DB, EnrolmentRow, Insertable } from "../store/schema.ts";
+import type { VisitExpected, VisitsTable } from "../store/schema-visits.ts";
+import { findSite, listSitesByIds } from "../store/sites.ts";
+import {
+  deleteVisits,
+  findVisit,
+  insertVisits,
+  openVisitsForWorklist,
+  openVisitsOfSite,
+  updateVisitVersioned,
+  type VisitRow,
+  visitsOfEnrolment,
+  visitsOfPatient,
+  type WorklistSiteFilter,
+} from "../store/visits.ts";
+import { checkVersion, readableSites, requireAt } from "./access.ts";
+import { appendAudit, changedFields } from "./audit.ts";
+import { inTransaction, type ServiceContext } from "./context.ts";
+import { expectedVersion, loadPatientFor } from "./patients.ts";
+import { parseInput } from "./validate.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Generation
+// ---------------------------------------------------------------------------------------------
+
+export function indicationOfArm(armCode: string): Indication {
+  const code = armCode.toUpperCase();
+  if (code === "LYM") return "lymphoma";
+  if (code === "AID") return "sle";
+  return "other";
+}
+
+const isRecorded = (v: Pick<VisitRow, "done_on" | "missed_reason">) =>
+  v.done_on !== null || v.missed_reason !== null;
+
+/**
+ * Brings an enrolment's visits in line with its infusion date and arm, inside the caller's
+ * transaction (`db` must be that transaction: PGlite has one connection). Recorded visits (done
+ * or missed) keep their dates, since they describe what happened; open ones are moved, created or
+ * removed. One audit row summarises the change, so a regenerated schedule can be traced to the
+ * enrolment change that caused it.
+ */
+export async function syncEnrolmentVisits(
+  db: Kysely<DB>,
+  ctx: ServiceContext,
+  enrolment: Pick<EnrolmentRow, "id" | "patient_id" | "site_id" | "arm_code" | "infusion_date">,
+  context: { previousInfusionDate: string | null; reason?: string },
+): Promise<void> {
+  const existing = await visitsOfEnrolment(db, enrolment.id);
+  const byCode = new Map(existing.map((v) => [v.code, v]));
+  const now = ctx.now();
+  const schedule = enrolment.infusion_date ? defaultVisitSchedule(indicationOfArm(enrolment.arm_code)) : null;
+  const generated =
+    schedule && enrolment.infusion_date ? generateVisits(schedule, enrolment.infusion_date) : [];
+
+  const inserts: Insertable<VisitsTable>[] = [];
+  const moved: string[] = [];
+  const kept: string[] = [];
+  for (const [seq, g] of generated.entries()) {
+    const expected: VisitExpected = {
+      assessments: g.assessments,
+      labs: g.labs,
+      activities: g.activities,
+      ltfuItems: g.ltfuItems,
+    };
+    const columns = {
+      schedule: schedule!.name,
+      seq,
+      label: g.label,
+      nominal_date: g.nominalDate,
+      nominal_day: g.nominalDay,
+      window_start: g.windowStart,
+      window_end: g.windowEnd,
+      registry: g.registryWindow?.registry ?? null,
+      registry_window_start: g.registryWindow?.start ?? null,
+      registry_window_end: g.registryWindow?.end ?? null,
+      expected: JSON.stringify(expected),
+    };
+    const current = byCode.get(g.code);
+    byCode.delete(g.code);
+    if (!current) {
+      inserts.push({
+        id: uuidv7(),
+        enrolment_id: enrolment.id,
+        patient_id: enrolment.patient_id,
+        site_id: enrolment.site_id,
+        code: g.code,
+        ...columns,
+        done_on: null,
+        missed_reason: null,
+        created_at: now,
+        created_by: ctx.actor.userId,
+        updated_at: now,
+      });
+    } else if (isRecorded(current)) {
+      kept.push(current.code);
+    } else if (
+      current.nominal_date !== g.nominalDate ||
+      current.window_start !== g.windowStart ||
+      current.window_end !== g.windowEnd ||
+      JSON.stringify(current.expected) !== columns.expected ||
+      current.schedule !== columns.schedule
+    ) {
+      // A bumped version makes a PATCH prepared against the old dates fail instead of landing on
+      // a visit that has since moved.
+      const updated = await updateVisitVersioned(db, current.id, current.version, columns, now);
+      if (!updated) throw new DomainError("conflict", "A visit changed while its schedule was regenerated.");
+      moved.push(current.code);
+    }
+  }
+  // Open visits the schedule no longer has (or every open one when the infusion date was cleared).
+  const leftovers = [...byCode.values()];
+  const removed = leftovers.filter((v) => !isRecorded(v));
+  kept.push(...leftovers.filter(isRecorded).map((v) => v.code));
+  await insertVisits(db, inserts);
+  await deleteVisits(
+    db,
+    removed.map((v) => v.id),
+  );
+  if (inserts.length + moved.length + removed.length === 0) return;
+  await appendAudit(db, ctx, {
+    action: existing.length === 0 ? "create" : "update",
+    entityType: "visit-schedule",
+    entityId: enrolment.id,
+    siteId: enrolment.site_id,
+    before: existing.length === 0 ? null : { infusionDate: context.previousInfusionDate },
+    after: {
+      infusionDate: enrolment.infusion_date,
+      schedule: schedule?.name ?? null,
+      created: inserts.map((v) => v.code),
+      moved,
+      removed: removed.map((v) => v.code),
+      keptRecorded: kept,
+    },
+    reason: context.reason ?? null,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+export interface VisitDto extends Record<string, unknown> {
+  id: string;
+  enrolmentId: string;
+  patientId: string;
+  siteId: string;
+  subjectCode: string;
+  schedule: string;
+  code: string;
+  label: string;
+  nominalDate: string;
+  nominalDay: number;
+  windowStart: string;
+  windowEnd: string;
+  registryWindow: { registry: string; start: string; end: string } | null;
+  expected: VisitExpected;
+  doneOn: string | null;
+  missedReason: string | null;
+  /** status on `today`, the calendar date at the patient's site */
+  today: string;
+  /** study day of `today` */
+  studyDayToday: number;
+  status: VisitStatus;
+  version: number;
+  updatedAt: string;
+}
+
+type VisitWithSubject = VisitRow & { subject_code: string; infusion_date?: string | null };
+
+const windowOf = (v: VisitRow) => ({
+  nominalDate: v.nominal_date,
+  nominalDay: v.nominal_day,
+  windowStart: v.window_start,
+  windowEnd: v.window_end,
+});
+
+function statusOn(v: VisitRow, today: string): VisitStatus {
+  // A done date after "today" can only come from a clock set back (tests, a wrong server clock);
+  // the visit is still done, so judge it as of that date rather than fail the whole list.
+  const asOf = v.done_on !== null && v.done_on > today ? v.done_on : today;
+  return visitStatus(windowOf(v), {
+    today: asOf,
+    ...(v.done_on !== null ? { doneOn: v.done_on } : {}),
+    ...(v.missed_reason !== null ? { missedReason: v.missed_reason } : {}),
+  });
+}
+
+function toDto(v: VisitWithSubject, today: string): VisitDto {
+  const infusion = addDays(v.nominal_date, -v.nominal_day);
+  return {
+    id: v.id,
+    enrolmentId: v.enrolment_id,
+    patientId: v.patient_id,
+    siteId: v.site_id,
+    subjectCode: v.subject_code,
+    schedule: v.schedule,
+    code: v.code,
+    label: v.label,
+    nominalDate: v.nominal_date,
+    nominalDay: v.nominal_day,
+    windowStart: v.window_start,
+    windowEnd: v.window_end,
+    registryWindow:
+      v.registry && v.registry_window_start && v.registry_window_end
+        ? { registry: v.registry, start: v.registry_window_start, end: v.registry_window_end }
+        : null,
+    expected: v.expected,
+    doneOn: v.done_on,
+    missedReason: v.missed_reason,
+    today,
+    studyDayToday: studyDay(today, infusion),
+    status: statusOn(v, today),
+    version: v.version,
+    updatedAt: v.updated_at.toISOString(),
+  };
+}
+
+async function todayAtSite(db: Kysely<DB>, ctx: ServiceContext, siteId: string): Promise<string> {
+  const site = await findSite(db, siteId);
+  if (!site) throw notFound("site", siteId);
+  return localDate(ctx.now(), site.time_zone);
+}
+
+export async function listPatientVisits(
+  ctx: ServiceContext,
+  patientId: string,
+): Promise<{ items: VisitDto[] }> {
+  const patient = await loadPatientFor(ctx, patientId, "enrolment:read");
+  const today = await todayAtSite(ctx.db, ctx, patient.site_id);
+  const rows = await visitsOfPatient(ctx.db, patient.id);
+  return { items: rows.map((r) => toDto(r, today)) };
+}
+
+export async function getVisit(ctx: ServiceContext, id: string): Promise<VisitDto> {
+  const row = await findVisit(ctx.db, id);
+  if (!row) throw notFound("visit", id);
+  requireAt(ctx.actor, row.site_id, "enrolment:read", "visit", id);
+  const patient = await loadPatientFor(ctx, row.patient_id, "enrolment:read");
+  return toDto({ ...row, subject_code: patient.subject_code }, await todayAtSite(ctx.db, ctx, row.site_id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording
+// ---------------------------------------------------------------------------------------------
+
+/** Done on a date, or missed with a reason; both null reopens a visit recorded by mistake. */
+export const VisitRecord = z
+  .object({
+    doneOn: CalendarDate.nullish(),
+    missedReason: z.string().trim().min(3, "Give a reason of at least 3 characters").max(1000).nullish(),
+    version: Version.optional(),
+    reason: Reason,
+  })
+  .superRefine((v, ctx) => {
+    if (v.doneOn && v.missedReason)
+      ctx.addIssue({
+        code: "custom",
+        path: ["missedReason"],
+        message: "A visit is either done or missed, not both",
+      });
+    if (v.doneOn === undefined && v.missedReason === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["doneOn"],
+        message: "Give doneOn or missedReason (null to clear)",
+      });
+  });
+
+export async function recordVisit(
+  ctx: ServiceContext,
+  id: string,
+  raw: unknown,
+  ifMatch?: number,
+): Promise<VisitDto> {
+  const input = parseInput(VisitRecord, raw);
+  return inTransaction(ctx, async (db) => {
+    const row = await findVisit(db, id);
+    if (!row) throw notFound("visit", id);
+    requireAt(ctx.actor, row.site_id, "enrolment:write", "visit", id);
+    checkVersion(row.version, expectedVersion(ifMatch, input.version));
+    const today = await todayAtSite(db, ctx, row.site_id);
+    // Setting one clears the other, so "missed" can be corrected to "done" in one request.
+    const changes = {
+      done_on: input.doneOn !== undefined ? input.doneOn : input.missedReason ? null : row.done_on,
+      missed_reason:
+        input.missedReason !== undefined ? input.missedReason : input.doneOn ? null : row.missed_reason,
+    };
+    // visitStatus checks the done date against today and the infusion, with JSON Pointers.
+    visitStatus(windowOf(row), {
+      today,
+      ...(changes.done_on !== null ? { doneOn: changes.done_on } : {}),
+      ...(changes.missed_reason !== null ? { missedReason: changes.missed_reason } : {}),
+    });
+    const updated = await updateVisitVersioned(db, id, row.version, changes, ctx.now());
+    if (!updated)
+      throw new DomainError(
+        "conflict",
+        "The record changed while you were saving it. Nothing was written; reload and retry.",
+      );
+    const patient = await db
+      .selectFrom("patients")
+      .select("subject_code")
+      .where("id", "=", row.patient_id)
+      .executeTakeFirstOrThrow();
+    const before = toDto({ ...row, ...patient }, today);
+    const after = toDto({ ...updated, ...patient }, today);
+    const diff = changedFields(
+      { doneOn: before.doneOn, missedReason: before.missedReason },
+      { doneOn: after.doneOn, missedReason: after.missedReason },
+    );
+    await appendAudit(db, ctx, {
+      action: "update",
+      entityType: "visit",
+      entityId: id,
+      siteId: row.site_id,
+      before: diff.before,
+      after: diff.after,
+      reason: input.reason,
+    });
+    return after;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worklist and calendar
+// ---------------------------------------------------------------------------------------------
+
+export const WORKLIST_STATUSES = ["due", "overdue"] as const;
+
+export const WorklistQuery = z
+  .object({
+    siteId: z.uuid().optional(),
+    from: CalendarDate.optional(),
+    to: CalendarDate.optional(),
+    // "due,overdue" in a query string; already an array when the HTTP layer parsed it first.
+    status: z
+      .preprocess(
+        (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()) : v),
+        z.array(z.enum(WORKLIST_STATUSES, "Use due, overdue or both (comma-separated)")).min(1),
+      )
+      .default(["due", "overdue"]),
+    limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.to < q.from)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "to must not be before from" });
+  });
+export type WorklistQuery = z.input<typeof WorklistQuery>;
+
+export interface WorklistItem extends VisitDto {
+  siteCode: string;
+}
+
+export interface Worklist {
+  /** the period per site, in that site's calendar */
+  sites: { siteId: string; siteCode: string; today: string; from: string; to: string }[];
+  items: WorklistItem[];
+  /** true when more visits matched than `limit` */
+  truncated: boolean;
+}
+
+/**
+ * Open visits due in [from, to] (window overlapping the period) or overdue (window closed before
+ * from) at the actor's sites. `from` and `to` default to today at each site, so a multi-site
+ * actor sees each site's own today.
+ */
+export async function worklist(ctx: ServiceContext, raw: unknown): Promise<Worklist> {
+  const q = parseInput(WorklistQuery, raw);
+  const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
+  const sites = await listSitesByIds(ctx.db, siteIds);
+  const now = ctx.now();
+  const periods = sites.map((s) => {
+    const today = localDate(now, s.time_zone);
+    const from = q.from ?? today;
+    const to = q.to ?? (q.from && q.from > today ? q.from : today);
+    return { siteId: s.id, siteCode: s.code, today, from, to };
+  });
+  const filters: WorklistSiteFilter[] = periods.map((p) => ({
+    siteId: p.siteId,
+    from: p.from,
+    to: p.to,
+    overdueBefore: p.from,
+    due: q.status.includes("due"),
+    overdue: q.status.includes("overdue"),
+  }));
+  const rows = await openVisitsForWorklist(ctx.db, filters, q.limit);
+  const bySite = new Map(periods.map((p) => [p.siteId, p]));
+  const items = rows.slice(0, q.limit).map((r) => {
+    const p = bySite.get(r.site_id)!;
+    return { ...toDto(r, p.today), siteCode: p.siteCode };
+  });
+  return { sites: periods, items, truncated: rows.length > q.limit };
+}
+
+/** The site's open visit windows as all-day events; subject codes only, never identity. */
+export async function siteVisitsCalendar(ctx: ServiceContext, siteId: string): Promise<string> {
+  readableSites(ctx.actor, "enrolment:read", siteId);
+  const site = await findSite(ctx.db, siteId);
+  if (!site) throw notFound("site", siteId);
+  const rows = await openVisitsOfSite(ctx.db, siteId);
+  const { default: ical, ICalCalendarMethod } = await import("ical-generator");
+  const calendar = ical({
+    name: `vein2vein visits · ${site.code}`,
+    prodId: { company: "vein2vein", product: "visits", language: "EN" },
+    method: ICalCalendarMethod.PUBLISH,
+    // No calendar time zone: with one, ical-generator writes DTSTAMP as floating local time, and
+    // all-day windows need none anyway.
+  });
+  for (const r of rows) {
+    calendar.createEvent({
+      id: `${r.id}@vein2vein`,
+      // All-day events are floating dates: the window is in the site's calendar, not an instant.
+      allDay: true,
+      start: dateOnly(r.window_start),
+      // DTEND of an all-day event is exclusive, so the window's last day needs one more.
+      end: dateOnly(addDays(r.window_end, 1)),
+      summary: `${r.subject_code} · ${r.code} (${r.label})`,
+      description: `Visit window ${r.window_start} to ${r.window_end}; planned ${r.nominal_date} (study day ${r.nominal_day}).`,
+      stamp: r.updated_at,
+    });
+  }
+  return calendar.toString();
+}
+
+/**
+ * ical-generator writes an all-day date from the Date's UTC fields when the calendar has no time
+ * zone, so midnight UTC gives the calendar date whatever the server's TZ.
+ */
+const dateOnly = (date: string) => new Date(`${date}T00:00:00Z`);

@@ -1,0 +1,118 @@
+/**
+ * Protocol visits: bulk insert on generation, reads per patient/enrolment, the worklist query, and
+ * the optimistic-locked update (visits are not in versioned.ts's table list, so the version check
+ * in the WHERE clause lives here).
+ */
+import type { Kysely } from "kysely";
+import type { DB, Insertable, Selectable } from "./schema.ts";
+import type { VisitsTable } from "./schema-visits.ts";
+
+export type VisitRow = Selectable<VisitsTable>;
+
+export const insertVisits = (db: Kysely<DB>, rows: Insertable<VisitsTable>[]) =>
+  rows.length === 0 ? Promise.resolve([]) : db.insertInto("visits").values(rows).returningAll().execute();
+
+export const findVisit = (db: Kysely<DB>, id: string) =>
+  db.selectFrom("visits").selectAll().where("id", "=", id).executeTakeFirst();
+
+export const visitsOfEnrolment = (db: Kysely<DB>, enrolmentId: string) =>
+  db.selectFrom("visits").selectAll().where("enrolment_id", "=", enrolmentId).orderBy("seq").execute();
+
+/** A patient's visits with their subject code and infusion date, in date order. */
+export const visitsOfPatient = (db: Kysely<DB>, patientId: string) =>
+  db
+    .selectFrom("visits")
+    .innerJoin("patients", "patients.id", "visits.patient_id")
+    .innerJoin("enrolments", "enrolments.id", "visits.enrolment_id")
+    .selectAll("visits")
+    .select(["patients.subject_code", "enrolments.infusion_date"])
+    .where("visits.patient_id", "=", patientId)
+    .orderBy("visits.nominal_date")
+    .orderBy("visits.seq")
+    .execute();
+
+export async function updateVisitVersioned(
+  db: Kysely<DB>,
+  id: string,
+  expectedVersion: number,
+  changes: Partial<Pick<VisitRow, "done_on" | "missed_reason">> & Record<string, unknown>,
+  at: Date,
+): Promise<VisitRow | undefined> {
+  return db
+    .updateTable("visits")
+    .set({ ...changes, updated_at: at, version: expectedVersion + 1 })
+    .where("id", "=", id)
+    .where("version", "=", expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export const deleteVisits = (db: Kysely<DB>, ids: string[]) =>
+  ids.length === 0 ? Promise.resolve() : db.deleteFrom("visits").where("id", "in", ids).execute();
+
+/**
+ * Per site: the open visits whose window overlaps [from, to] ("due") and those whose window
+ * closed before `overdueBefore` ("overdue"). One query over visits_open_site_window_idx.
+ */
+export interface WorklistSiteFilter {
+  siteId: string;
+  from: string;
+  to: string;
+  overdueBefore: string;
+  due: boolean;
+  overdue: boolean;
+}
+
+export function openVisitsForWorklist(db: Kysely<DB>, filters: WorklistSiteFilter[], limit: number) {
+  return db
+    .selectFrom("visits")
+    .innerJoin("patients", "patients.id", "visits.patient_id")
+    .innerJoin("enrolments", "enrolments.id", "visits.enrolment_id")
+    .selectAll("visits")
+    .select(["patients.subject_code", "enrolments.infusion_date"])
+    .where("visits.done_on", "is", null)
+    .where("visits.missed_reason", "is", null)
+    .where((eb) =>
+      eb.or(
+        filters.map((f) =>
+          eb.and([
+            eb("visits.site_id", "=", f.siteId),
+            eb.or([
+              ...(f.due
+                ? [eb.and([eb("visits.window_start", "<=", f.to), eb("visits.window_end", ">=", f.from)])]
+                : []),
+              ...(f.overdue ? [eb("visits.window_end", "<", f.overdueBefore)] : []),
+            ]),
+          ]),
+        ),
+      ),
+    )
+    .orderBy("visits.window_end")
+    .orderBy("patients.subject_code")
+    .orderBy("visits.seq")
+    .limit(limit + 1)
+    .execute();
+}
+
+/** Open visits of a site, for its calendar feed. */
+export const openVisitsOfSite = (db: Kysely<DB>, siteId: string) =>
+  db
+    .selectFrom("visits")
+    .innerJoin("patients", "patients.id", "visits.patient_id")
+    .select([
+      "visits.id",
+      "visits.code",
+      "visits.label",
+      "visits.nominal_date",
+      "visits.nominal_day",
+      "visits.window_start",
+      "visits.window_end",
+      "visits.updated_at",
+      "patients.subject_code",
+    ])
+    .where("visits.site_id", "=", siteId)
+    .where("visits.done_on", "is", null)
+    .where("visits.missed_reason", "is", null)
+    .orderBy("visits.window_start")
+    .orderBy("patients.subject_code")
+    .execute();

@@ -1,0 +1,430 @@
+/**
+ * Protocol visits on a real database: generated with the enrolment's infusion date, regenerated
+ * when it changes (recorded visits kept), recorded as done or missed, their status at the exact
+ * window edges in the site's time zone, the worklist's site scoping, and the iCalendar feed.
+ * Windows: shared/domain/workflow-standards.md §4.4 via domain/visit-schedule.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "../../src/domain/roles.ts";
+import { enrolPatient, updateEnrolment } from "../../src/services/enrolments.ts";
+import { createPatient } from "../../src/services/patients.ts";
+import { createStudy } from "../../src/services/studies.ts";
+import { listPatientVisits, recordVisit, type VisitDto, worklist } from "../../src/services/visits.ts";
+import { buildWorld, type SiteKey, type World } from "../support/world.ts";
+
+let clock = new Date("2019-10-15T10:00:00+08:00");
+let w: World;
+const studies = {} as Record<SiteKey, string>;
+
+beforeAll(async () => {
+  w = await buildWorld({ now: () => clock });
+  for (const site of ["A", "B"] as const) {
+    const study = await createStudy(await w.as("investigator", site), {
+      leadSiteId: w.sites[site],
+      title: `Study ${site}`,
+      shortName: `V-${site}`,
+      phase: "phase-1",
+      status: "active",
+      arms: ["LYM", "AID", "MM"].map((code) => ({
+        code,
+        name: `Arm ${code}`,
+        doseLevels: [{ code: "DL1", label: "1e6/kg", dose: 1e6, unit: "car-cells-per-kg" }],
+      })),
+    });
+    studies[site] = study.id;
+  }
+}, 60_000);
+afterAll(() => w.close());
+
+async function enrolled(site: SiteKey, opts: { armCode?: string; infusionDate?: string } = {}) {
+  const ctx = await w.as("coordinator", site);
+  const patient = await createPatient(ctx, {
+    siteId: w.sites[site],
+    birthYear: 1976,
+    sex: "female",
+    identity: { familyName: "Secretname", givenName: "Hidden", sex: "female", birthDate: "1976-05-01" },
+  });
+  const enrolment = await enrolPatient(ctx, {
+    patientId: patient.id,
+    studyId: studies[site],
+    armCode: opts.armCode ?? "LYM",
+    doseLevelCode: "DL1",
+    consentDate: "2019-08-20",
+    consentVersion: "1.0",
+    ...(opts.infusionDate ? { infusionDate: opts.infusionDate, status: "follow-up" } : {}),
+  });
+  return { patient, enrolment, ctx };
+}
+
+async function visitsOf(patientId: string, role: Role = "coordinator", site: SiteKey = "A") {
+  return (await listPatientVisits(await w.as(role, site), patientId)).items;
+}
+const byCode = (visits: VisitDto[], code: string) => visits.find((v) => v.code === code)!;
+
+describe("generation", () => {
+  it("creates the 32 visits of the template on enrolment with an infusion date", async () => {
+    const { patient, enrolment } = await enrolled("A", { infusionDate: "2019-09-16" });
+    const visits = await visitsOf(patient.id);
+    expect(visits).toHaveLength(32);
+    expect(visits[0]).toMatchObject({ code: "D1", nominalDate: "2019-09-17", windowStart: "2019-09-17" });
+    expect(byCode(visits, "D28")).toMatchObject({
+      nominalDate: "2019-10-14",
+      nominalDay: 28,
+      windowStart: "2019-10-11",
+      windowEnd: "2019-10-17",
+      subjectCode: patient.subjectCode,
+    });
+    expect(byCode(visits, "D28").expected.assessments).toEqual(expect.arrayContaining(["lugano-pet"]));
+    // Calendar month 12 of 2019-09-16, ± 14 d; CIBMTR's 1-year window counts days 365–425.
+    expect(byCode(visits, "M12")).toMatchObject({
+      nominalDate: "2020-09-16",
+      windowStart: "2020-09-02",
+      windowEnd: "2020-09-30",
+      registryWindow: { registry: "CIBMTR F4100 1 year", start: "2020-09-15", end: "2020-11-14" },
+    });
+    expect(byCode(visits, "Y15").nominalDate).toBe("2034-09-16");
+    const audit = await w.database.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("entity_type", "=", "visit-schedule")
+      .where("entity_id", "=", enrolment.id)
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.action).toBe("create");
+  });
+
+  it("chooses response assessments by arm: AID gets SLE indices", async () => {
+    const { patient } = await enrolled("A", { armCode: "AID", infusionDate: "2019-09-16" });
+    const d28 = byCode(await visitsOf(patient.id), "D28");
+    expect(d28.expected.assessments).toEqual(expect.arrayContaining(["sledai-2k", "doris"]));
+    expect(d28.expected.assessments).not.toContain("lugano-pet");
+    expect(d28.schedule).toMatch(/sle/);
+  });
+
+  it("creates none without an infusion date, and all of them when it is set", async () => {
+    const { patient, enrolment, ctx } = await enrolled("A");
+    expect(await visitsOf(patient.id)).toEqual([]);
+    await updateEnrolment(ctx, enrolment.id, {
+      infusionDate: "2019-09-16",
+      version: enrolment.version,
+      reason: "infused today",
+    });
+    expect(await visitsOf(patient.id)).toHaveLength(32);
+  });
+
+  it("moves open visits when the infusion date changes and keeps done and missed ones", async () => {
+    const { patient, enrolment, ctx } = await enrolled("A", { infusionDate: "2019-09-16" });
+    let visits = await visitsOf(patient.id);
+    const d1 = byCode(visits, "D1");
+    const d2 = byCode(visits, "D2");
+    const d28Before = byCode(visits, "D28");
+    await recordVisit(ctx, d1.id, { doneOn: "2019-09-17", version: d1.version, reason: "seen on ward" });
+    await recordVisit(ctx, d2.id, {
+      missedReason: "ICU transfer",
+      version: d2.version,
+      reason: "not seen",
+    });
+    await updateEnrolment(ctx, enrolment.id, {
+      infusionDate: "2019-09-20",
+      version: enrolment.version,
+      reason: "infusion date corrected from the pharmacy log",
+    });
+    visits = await visitsOf(patient.id);
+    expect(visits).toHaveLength(32);
+    expect(byCode(visits, "D1")).toMatchObject({
+      nominalDate: "2019-09-17",
+      doneOn: "2019-09-17",
+      status: { status: "done" },
+    });
+    expect(byCode(visits, "D2")).toMatchObject({ nominalDate: "2019-09-18", missedReason: "ICU transfer" });
+    const d28 = byCode(visits, "D28");
+    expect(d28).toMatchObject({ id: d28Before.id, nominalDate: "2019-10-18", windowEnd: "2019-10-21" });
+    expect(d28.version).toBe(d28Before.version + 1);
+    const audit = await w.database.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("entity_type", "=", "visit-schedule")
+      .where("entity_id", "=", enrolment.id)
+      .where("action", "=", "update")
+      .executeTakeFirstOrThrow();
+    expect(audit.reason).toBe("infusion date corrected from the pharmacy log");
+    expect(audit.before).toEqual({ infusionDate: "2019-09-16" });
+    expect((audit.after as { keptRecorded: string[] }).keptRecorded).toEqual(["D1", "D2"]);
+    expect((audit.after as { moved: string[] }).moved).toHaveLength(30);
+  });
+
+  it("keeps recorded visits and drops open ones when the infusion date is cleared", async () => {
+    const { patient, enrolment, ctx } = await enrolled("A", { infusionDate: "2019-09-16" });
+    const d1 = byCode(await visitsOf(patient.id), "D1");
+    await recordVisit(ctx, d1.id, { doneOn: "2019-09-17", version: d1.version, reason: "seen" });
+    await updateEnrolment(ctx, enrolment.id, {
+      infusionDate: null,
+      version: enrolment.version,
+      reason: "infusion postponed",
+    });
+    expect((await visitsOf(patient.id)).map((v) => v.code)).toEqual(["D1"]);
+  });
+});
+
+describe("status at the window edges, in the site's time zone", () => {
+  const at = async (instant: string, patientId: string, code: string) => {
+    clock = new Date(instant);
+    return byCode(await visitsOf(patientId), code).status;
+  };
+
+  it("is upcoming, due from the first to the last day, then overdue", async () => {
+    const { patient } = await enrolled("A", { infusionDate: "2019-09-16" });
+    // D28: 2019-10-14 ± 3 d, so 2019-10-11..2019-10-17 at a Shanghai site (UTC+8).
+    expect(await at("2019-10-10T23:59:00+08:00", patient.id, "D28")).toEqual({
+      status: "upcoming",
+      opensInDays: 1,
+    });
+    expect(await at("2019-10-11T00:00:00+08:00", patient.id, "D28")).toEqual({
+      status: "due",
+      closesInDays: 6,
+    });
+    expect(await at("2019-10-17T23:59:00+08:00", patient.id, "D28")).toEqual({
+      status: "due",
+      closesInDays: 0,
+    });
+    // Still 2019-10-17 in UTC, already the 18th in Shanghai.
+    expect(await at("2019-10-18T00:30:00+08:00", patient.id, "D28")).toEqual({
+      status: "overdue",
+      daysOverdue: 1,
+    });
+    clock = new Date("2019-10-15T10:00:00+08:00");
+  });
+
+  it("is done (in or out of the window) or missed once recorded", async () => {
+    const { patient, ctx } = await enrolled("A", { infusionDate: "2019-09-16" });
+    clock = new Date("2019-11-01T10:00:00+08:00");
+    const visits = await visitsOf(patient.id);
+    const d28 = byCode(visits, "D28");
+    const late = await recordVisit(ctx, d28.id, {
+      doneOn: "2019-10-18",
+      version: d28.version,
+      reason: "seen late",
+    });
+    expect(late.status).toEqual({
+      status: "done",
+      doneOn: "2019-10-18",
+      inWindow: false,
+      daysOutsideWindow: 1,
+    });
+    const d21 = byCode(visits, "D21");
+    const missed = await recordVisit(ctx, d21.id, {
+      missedReason: "patient travelling",
+      version: d21.version,
+      reason: "no show",
+    });
+    expect(missed.status).toEqual({ status: "missed", reason: "patient travelling" });
+    // Correcting "missed" to "done" clears the reason in one step.
+    const done = await recordVisit(ctx, d21.id, {
+      doneOn: "2019-10-07",
+      version: missed.version,
+      reason: "found the note",
+    });
+    expect(done).toMatchObject({ missedReason: null, status: { status: "done", inWindow: true } });
+    clock = new Date("2019-10-15T10:00:00+08:00");
+  });
+});
+
+describe("HTTP", () => {
+  let patientA: { id: string; subjectCode: string };
+  let patientB: { id: string; subjectCode: string };
+  let d28: VisitDto;
+
+  beforeAll(async () => {
+    clock = new Date("2019-10-15T10:00:00+08:00");
+    patientA = (await enrolled("A", { infusionDate: "2019-09-16" })).patient;
+    patientB = (await enrolled("B", { infusionDate: "2019-09-16" })).patient;
+    d28 = byCode(await visitsOf(patientA.id), "D28");
+  });
+
+  const problem = (res: { statusCode: number; headers: Record<string, unknown>; json(): unknown }) => {
+    expect(String(res.headers["content-type"])).toContain("application/problem+json");
+    return res.json() as { status: number; issues?: { pointer?: string; path?: string }[] };
+  };
+
+  it("lists a patient's visits for readers as for enrolments, and hides other sites", async () => {
+    for (const role of ["coordinator", "investigator", "manufacturing", "monitor", "admin"] as const) {
+      const res = await w.call(role, "A", "GET", `/api/v1/patients/${patientA.id}/visits`);
+      expect(res.statusCode, role).toBe(200);
+      expect(res.json().items).toHaveLength(32);
+    }
+    expect(
+      (await w.call("coordinator", "B", "GET", `/api/v1/patients/${patientA.id}/visits`)).statusCode,
+    ).toBe(404);
+  });
+
+  it("records a visit with a reason and the version; refuses bad input with problem+json", async () => {
+    const url = `/api/v1/visits/${d28.id}`;
+    const future = await w.call("coordinator", "A", "PATCH", url, {
+      doneOn: "2019-10-16",
+      version: d28.version,
+      reason: "seen",
+    });
+    expect(future.statusCode).toBe(400);
+    expect(JSON.stringify(problem(future))).toContain("/doneOn");
+    const both = await w.call("coordinator", "A", "PATCH", url, {
+      doneOn: "2019-10-14",
+      missedReason: "not both",
+      version: d28.version,
+      reason: "seen",
+    });
+    expect(both.statusCode).toBe(400);
+    problem(both);
+    const badDate = await w.call("coordinator", "A", "PATCH", url, { doneOn: "2019-13-01", reason: "seen" });
+    expect(badDate.statusCode).toBe(400);
+    problem(badDate);
+    const noVersion = await w.call("coordinator", "A", "PATCH", url, {
+      doneOn: "2019-10-14",
+      reason: "seen",
+    });
+    expect(noVersion.statusCode).toBe(428);
+    const stale = await w.call(
+      "coordinator",
+      "A",
+      "PATCH",
+      url,
+      { doneOn: "2019-10-14", reason: "seen" },
+      {
+        "if-match": `"${d28.version + 5}"`,
+      },
+    );
+    expect(stale.statusCode).toBe(412);
+    problem(stale);
+    for (const role of ["manufacturing", "monitor", "admin"] as const)
+      expect(
+        (
+          await w.call(role, "A", "PATCH", url, {
+            doneOn: "2019-10-14",
+            version: d28.version,
+            reason: "x-y-z",
+          })
+        ).statusCode,
+        role,
+      ).toBe(403);
+    expect(
+      (
+        await w.call("coordinator", "B", "PATCH", url, {
+          doneOn: "2019-10-14",
+          version: d28.version,
+          reason: "seen",
+        })
+      ).statusCode,
+    ).toBe(404);
+    const ok = await w.call("coordinator", "A", "PATCH", url, {
+      doneOn: "2019-10-14",
+      version: d28.version,
+      reason: "seen",
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers.etag).toBe(`"${d28.version + 1}"`);
+    expect(ok.json()).toMatchObject({ doneOn: "2019-10-14", status: { status: "done", inWindow: true } });
+    const audit = await w.call("admin", "A", "GET", `/api/v1/audit?entity=visit&entityId=${d28.id}`);
+    expect(audit.json().items[0]).toMatchObject({ reason: "seen", after: { doneOn: "2019-10-14" } });
+    // Back to open, so the worklist tests below see it again.
+    const reopened = await w.call("coordinator", "A", "PATCH", url, {
+      doneOn: null,
+      version: d28.version + 1,
+      reason: "recorded on the wrong patient",
+    });
+    expect(reopened.json().status).toEqual({ status: "due", closesInDays: 2 });
+  });
+
+  it("worklist: due today and overdue at the actor's sites only, with subject code and study day", async () => {
+    for (const role of ["coordinator", "manufacturing", "monitor", "admin", "investigator"] as const) {
+      const res = await w.call(role, "A", "GET", "/api/v1/worklist");
+      expect(res.statusCode, role).toBe(200);
+      const body = res.json() as { items: VisitDto[]; sites: { today: string }[] };
+      expect(body.sites).toHaveLength(1);
+      expect(body.sites[0]!.today).toBe("2019-10-15");
+      expect(
+        body.items.every((v) => v.siteId === w.sites.A),
+        role,
+      ).toBe(true);
+      expect(body.items.some((v) => v.subjectCode === patientB.subjectCode)).toBe(false);
+      const mine = body.items.filter((v) => v.patientId === patientA.id);
+      expect(mine.find((v) => v.code === "D28")).toMatchObject({
+        status: { status: "due" },
+        studyDayToday: 29,
+      });
+      // D1–D21 closed before today with nothing recorded.
+      expect(mine.filter((v) => v.status.status === "overdue").map((v) => v.code)).toEqual(
+        expect.arrayContaining(["D1", "D14", "D21"]),
+      );
+      expect(mine.some((v) => v.code === "M2")).toBe(false);
+    }
+    const b = (await w.call("coordinator", "B", "GET", "/api/v1/worklist")).json() as { items: VisitDto[] };
+    expect(b.items.some((v) => v.patientId === patientB.id)).toBe(true);
+    expect(b.items.every((v) => v.siteId === w.sites.B)).toBe(true);
+    expect((await w.call("coordinator", "A", "GET", `/api/v1/worklist?siteId=${w.sites.B}`)).statusCode).toBe(
+      404,
+    );
+  });
+
+  it("worklist: a period and a status filter", async () => {
+    const ctx = await w.as("coordinator", "A");
+    const due = await worklist(ctx, { from: "2019-11-10", to: "2019-11-16", status: "due" });
+    expect(due.items.filter((v) => v.patientId === patientA.id).map((v) => v.code)).toEqual(["M2"]);
+    expect(due.items.every((v) => v.windowStart <= "2019-11-16" && v.windowEnd >= "2019-11-10")).toBe(true);
+    const overdue = await worklist(ctx, { status: "overdue" });
+    expect(overdue.items.every((v) => v.status.status === "overdue")).toBe(true);
+    const badStatus = await w.call("coordinator", "A", "GET", "/api/v1/worklist?status=late");
+    expect(badStatus.statusCode).toBe(400);
+    expect(JSON.stringify(problem(badStatus))).toContain("/status");
+    const backwards = await w.call(
+      "coordinator",
+      "A",
+      "GET",
+      "/api/v1/worklist?from=2019-10-20&to=2019-10-01",
+    );
+    expect(backwards.statusCode).toBe(400);
+    expect(JSON.stringify(problem(backwards))).toContain("/to");
+  });
+
+  it("iCalendar feed: one all-day VEVENT per open window, subject code only", async () => {
+    const res = await w.call("coordinator", "A", "GET", `/api/v1/sites/${w.sites.A}/visits.ics`);
+    expect(res.statusCode).toBe(200);
+    expect(String(res.headers["content-type"])).toContain("text/calendar");
+    const events = parseIcs(res.body);
+    const open = (await visitsOf(patientA.id)).filter((v) => !v.doneOn && !v.missedReason);
+    const mine = events.filter((e) => e.SUMMARY?.startsWith(`${patientA.subjectCode} `));
+    expect(mine).toHaveLength(open.length);
+    const d28Event = mine.find((e) => e.SUMMARY?.includes("D28"))!;
+    expect(d28Event["DTSTART;VALUE=DATE"]).toBe("20191011");
+    expect(d28Event["DTEND;VALUE=DATE"]).toBe("20191018"); // exclusive end: the window ends on the 17th
+    expect(d28Event.UID).toBe(`${d28.id}@vein2vein`);
+    expect(res.body).not.toMatch(/Secretname|Hidden|1976-05-01/);
+    expect(events.some((e) => e.SUMMARY?.startsWith(patientB.subjectCode))).toBe(false);
+    expect(
+      (await w.call("coordinator", "B", "GET", `/api/v1/sites/${w.sites.A}/visits.ics`)).statusCode,
+    ).toBe(404);
+    const anonymous = await w.app.inject({ method: "GET", url: `/api/v1/sites/${w.sites.A}/visits.ics` });
+    expect(anonymous.statusCode).toBe(401);
+    const notUuid = await w.call("coordinator", "A", "GET", "/api/v1/sites/nope/visits.ics");
+    expect(notUuid.statusCode).toBe(400);
+    problem(notUuid);
+  });
+});
+
+/** Minimal RFC 5545 reading: unfold continuation lines, split VEVENTs into property maps. */
+function parseIcs(text: string): Record<string, string>[] {
+  const lines = text.replace(/\r\n[ \t]/g, "").split(/\r\n/);
+  expect(lines[0]).toBe("BEGIN:VCALENDAR");
+  expect(lines.filter(Boolean).at(-1)).toBe("END:VCALENDAR");
+  const events: Record<string, string>[] = [];
+  let current: Record<string, string> | null = null;
+  for (const line of lines) {
+    if (line === "BEGIN:VEVENT") current = {};
+    else if (line === "END:VEVENT") {
+      events.push(current!);
+      current = null;
+    } else if (current) {
+      const i = line.indexOf(":");
+      current[line.slice(0, i)] = line.slice(i + 1);
+    }
+  }
+  return events;
+}
