@@ -20,9 +20,10 @@ import { recordObservations } from "../services/observations.ts";
 import { createPatient } from "../services/patients.ts";
 import { createSite, createUser } from "../services/sites.ts";
 import { createCarProduct, createStudy } from "../services/studies.ts";
+import { listPatientVisits, recordVisit } from "../services/visits.ts";
 import type { Database } from "../store/database.ts";
 import type { DB } from "../store/schema.ts";
-import type { PatientPlan, SiteCode } from "./plan.ts";
+import { addDays, type PatientPlan, type SiteCode } from "./plan.ts";
 import { referenceCasePlan } from "./reference-case.ts";
 import { DEMO_AS_OF, DEMO_SEED, syntheticCohortPlans } from "./synthetic-cohort.ts";
 
@@ -220,5 +221,39 @@ async function writePatient(
   for (const a of plan.assessments ?? []) await recordAssessment(ctx, patientId, a);
   if (plan.observations.length > 0)
     await recordObservations(ctx, { observations: plan.observations.map((o) => ({ ...o, patientId })) });
+  await recordPastVisits(ctx, patientId, plan);
   return { patientId, observations: plan.observations.length };
+}
+
+/** Why visits after the end of a patient's participation were not done, by enrolment status. */
+const ENDED: Partial<Record<string, string>> = {
+  died: "Patient died",
+  withdrawn: "Patient withdrew from the study",
+  "lost-to-follow-up": "Lost to follow-up",
+  completed: "Study participation completed",
+};
+
+/**
+ * The protocol visits generated at enrolment are recorded as a program would have: done on the
+ * nominal day while the patient took part, missed with the reason once participation ended (the
+ * last day with recorded data). Visits whose window closed in the 45 days before the demo's
+ * "today" stay open, so the worklist shows some overdue and due visits, as a real one would.
+ */
+async function recordPastVisits(ctx: ServiceContext, patientId: string, plan: PatientPlan): Promise<void> {
+  if (!plan.enrolment?.infusionDate) return;
+  const lastData = [...plan.observations.map((o) => o.effectiveAt), ...plan.events.map((e) => e.occurredAt)]
+    .map((t) => t.slice(0, 10))
+    .sort()
+    .at(-1);
+  const ended = ENDED[plan.enrolment.status ?? ""];
+  const openFrom = addDays(DEMO_AS_OF, -45);
+  for (const v of (await listPatientVisits(ctx, patientId)).items) {
+    if (v.windowEnd >= (ended ? DEMO_AS_OF : openFrom)) continue;
+    const done = !ended || (lastData !== undefined && v.nominalDate <= lastData);
+    await recordVisit(ctx, v.id, {
+      ...(done ? { doneOn: v.nominalDate } : { missedReason: ended }),
+      version: v.version,
+      reason: "Recorded by the demo loader (synthetic)",
+    });
+  }
 }
