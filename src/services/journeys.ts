@@ -31,6 +31,7 @@ import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { expectedVersion } from "./patients.ts";
 import { applyProductInTx, bedsideVerificationFor, currentFinalProduct, productFacts } from "./products.ts";
+import { auditCreated } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
 type JourneyRow = Selectable<JourneysTable>;
@@ -89,15 +90,7 @@ export async function openJourney(ctx: ServiceContext, enrolmentId: string): Pro
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    const dto = toDto(row);
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "journey",
-      entityId: row.id,
-      siteId: row.site_id,
-      after: dto,
-    });
-    return dto;
+    return auditCreated(db, ctx, "journey", row, toDto);
   });
 }
 

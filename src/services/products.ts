@@ -46,6 +46,7 @@ import { isMemberOf, requireAt, rolesAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { expectedVersion } from "./patients.ts";
+import { auditCreated } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
 export type ProductRow = Selectable<ProductUnitsTable>;
@@ -209,15 +210,7 @@ export async function recordCollection(
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    const dto = productDto(row);
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "product",
-      entityId: row.id,
-      siteId: row.site_id,
-      after: dto,
-    });
-    return dto;
+    return auditCreated(db, ctx, "product", row, productDto);
   });
 }
 
@@ -255,15 +248,7 @@ export async function recordFinalProduct(
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    const dto = productDto(row);
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "product",
-      entityId: row.id,
-      siteId: row.site_id,
-      after: dto,
-    });
-    return dto;
+    return auditCreated(db, ctx, "product", row, productDto);
   });
 }
 
