@@ -22,6 +22,9 @@ export const TIMELINE_KINDS = [
   "enrolment",
   "infusion",
   "assessment",
+  "journey",
+  "product",
+  "visit",
 ] as const;
 
 export const TimelineItem = z.object({
