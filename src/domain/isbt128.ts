@@ -488,6 +488,41 @@ function mismatchIssue(path: string, what: string, shown: string): Issue {
   };
 }
 
+/**
+ * The bedside comparison shared by DINs and CoI Identifiers: the identifier must parse, must not
+ * carry its own check character, and the check character read from the label must be well formed
+ * and equal the one computed from the identifier.
+ */
+function verifyAgainstLabel<
+  P extends { enteredCheckCharacter: string | null },
+  V extends { checkCharacter: string },
+>(
+  parsed: ParseResult<P>,
+  checkChar: string,
+  paths: { identifier: string; checkCharacter: string },
+  text: { what: string; separately: string },
+  strip: (parsed: P) => V,
+  shown: (value: V) => string,
+): { ok: true; value: V } | { ok: false; reason: VerificationFailure; issues: Issue[] } {
+  if (!parsed.ok) return { ok: false, reason: "malformed-identifier", issues: parsed.problems };
+  if (parsed.value.enteredCheckCharacter !== null)
+    return {
+      ok: false,
+      reason: "malformed-identifier",
+      issues: [{ path: paths.identifier, message: text.separately, code: "invalid_length" }],
+    };
+  const cp = checkCharacterProblems(checkChar, paths.checkCharacter);
+  if (cp.length) return { ok: false, reason: "malformed-check-character", issues: cp };
+  const value = strip(parsed.value);
+  if (compact(checkChar) !== value.checkCharacter)
+    return {
+      ok: false,
+      reason: "check-character-mismatch",
+      issues: [mismatchIssue(paths.checkCharacter, text.what, shown(value))],
+    };
+  return { ok: true, value };
+}
+
 function checkCharacterProblems(checkChar: string, path: string): Issue[] {
   const c = compact(checkChar);
   if (c.length === 0) return [{ path, message: "The check character is required.", code: "required" }];
@@ -513,30 +548,15 @@ export function verifyDin(
   checkChar: string,
   paths: { din: string; checkCharacter: string } = { din: "/din", checkCharacter: "/checkCharacter" },
 ): DinVerification {
-  const parsed = parseDin(din, paths.din);
-  if (!parsed.ok) return { ok: false, reason: "malformed-identifier", issues: parsed.problems };
-  if (parsed.value.enteredCheckCharacter !== null)
-    return {
-      ok: false,
-      reason: "malformed-identifier",
-      issues: [
-        {
-          path: paths.din,
-          message: "Give the 13-character DIN here and the check character separately.",
-          code: "invalid_length",
-        },
-      ],
-    };
-  const cp = checkCharacterProblems(checkChar, paths.checkCharacter);
-  if (cp.length) return { ok: false, reason: "malformed-check-character", issues: cp };
-  const { flags: _f, enteredCheckCharacter: _e, form: _form, ...value } = parsed.value;
-  if (compact(checkChar) !== value.checkCharacter)
-    return {
-      ok: false,
-      reason: "check-character-mismatch",
-      issues: [mismatchIssue(paths.checkCharacter, "DIN", eyeReadableText(value))],
-    };
-  return { ok: true, din: value };
+  const r = verifyAgainstLabel(
+    parseDin(din, paths.din),
+    checkChar,
+    { identifier: paths.din, checkCharacter: paths.checkCharacter },
+    { what: "DIN", separately: "Give the 13-character DIN here and the check character separately." },
+    ({ flags: _f, enteredCheckCharacter: _e, form: _form, ...value }) => value,
+    eyeReadableText,
+  );
+  return r.ok ? { ok: true, din: r.value } : r;
 }
 
 /** `verifyDin` for API-facing code: returns the DIN or throws DomainError "validation" with paths. */
@@ -723,28 +743,13 @@ export function verifyCoiId(
     checkCharacter: "/coiCheckCharacter",
   },
 ): CoiVerification {
-  const parsed = parseCoiId(coi, paths.coiId);
-  if (!parsed.ok) return { ok: false, reason: "malformed-identifier", issues: parsed.problems };
-  if (parsed.value.enteredCheckCharacter !== null)
-    return {
-      ok: false,
-      reason: "malformed-identifier",
-      issues: [
-        {
-          path: paths.coiId,
-          message: "Give the CoI Identifier and its check character separately.",
-          code: "invalid_length",
-        },
-      ],
-    };
-  const cp = checkCharacterProblems(checkChar, paths.checkCharacter);
-  if (cp.length) return { ok: false, reason: "malformed-check-character", issues: cp };
-  const { enteredCheckCharacter: _e, form: _f, ...value } = parsed.value;
-  if (compact(checkChar) !== value.checkCharacter)
-    return {
-      ok: false,
-      reason: "check-character-mismatch",
-      issues: [mismatchIssue(paths.checkCharacter, "CoI Identifier", coiText(value))],
-    };
-  return { ok: true, coi: value };
+  const r = verifyAgainstLabel(
+    parseCoiId(coi, paths.coiId),
+    checkChar,
+    { identifier: paths.coiId, checkCharacter: paths.checkCharacter },
+    { what: "CoI Identifier", separately: "Give the CoI Identifier and its check character separately." },
+    ({ enteredCheckCharacter: _e, form: _f, ...value }) => value,
+    coiText,
+  );
+  return r.ok ? { ok: true, coi: r.value } : r;
 }
