@@ -54,6 +54,49 @@ const eventTypeOf = (event: unknown): string =>
     ? (event as { type: string }).type
     : String(event);
 
+/** How one state machine names its refusals; the checks themselves are shared. */
+interface MachineRules<S extends string, E extends string> {
+  states: readonly S[];
+  events: readonly E[];
+  isTerminal: (state: S) => boolean;
+  from: (event: E) => readonly S[];
+  rules: { unknownState: string; unknownEvent: string; terminal: string; outOfSequence: string };
+  unknownState: (state: string) => string;
+  unknownEvent: (type: string) => string;
+  terminal: (state: S, type: E) => string;
+  outOfSequence: (type: E, from: readonly S[], state: S) => string;
+}
+
+/**
+ * The checks every move starts with, in order: known state, known event, not a final state, and
+ * the transition table. Refuses with the machine's rule ids; returns the narrowed event type.
+ */
+function checkTableMove<S extends string, E extends string>(
+  m: MachineRules<S, E>,
+  state: S,
+  event: unknown,
+): E {
+  const type = eventTypeOf(event);
+  if (!(m.states as readonly string[]).includes(state))
+    refuse({ rule: m.rules.unknownState, message: m.unknownState(String(state)) }, String(state), type);
+  if (!(m.events as readonly string[]).includes(type))
+    refuse({ rule: m.rules.unknownEvent, message: m.unknownEvent(type) }, state, type);
+  const t = type as E;
+  if (m.isTerminal(state)) refuse({ rule: m.rules.terminal, message: m.terminal(state, t) }, state, t);
+  const from = m.from(t);
+  if (!from.includes(state))
+    refuse(
+      {
+        rule: m.rules.outOfSequence,
+        message: m.outOfSequence(t, from, state),
+        extra: { allowedFrom: [...from] },
+      },
+      state,
+      t,
+    );
+  return t;
+}
+
 // ─────────────────────────────── OOS exception and bedside check (used by both machines) ──
 
 /**
@@ -322,7 +365,6 @@ export type ProductEffect =
   /** open a deviation and attach the logger trace; QA decides */
   | { type: "qa-assessment-needed"; reason: string };
 
-const isProductState = (s: unknown): s is ProductState => (PRODUCT_STATES as readonly unknown[]).includes(s);
 const isTerminalProduct = (s: ProductState) =>
   (TERMINAL_PRODUCT_STATES as readonly ProductState[]).includes(s);
 
@@ -400,6 +442,23 @@ function productEffects(from: ProductState, e: ProductEvent): ProductEffect[] {
   }
 }
 
+const PRODUCT_MACHINE: MachineRules<ProductState, ProductEventType> = {
+  states: PRODUCT_STATES,
+  events: PRODUCT_EVENT_TYPES,
+  isTerminal: isTerminalProduct,
+  from: (t) => PRODUCT_TRANSITIONS[t].from,
+  rules: {
+    unknownState: "V2V-PRODUCT-UNKNOWN-STATE",
+    unknownEvent: "V2V-PRODUCT-UNKNOWN-EVENT",
+    terminal: "V2V-PRODUCT-TERMINAL-STATE",
+    outOfSequence: "V2V-PRODUCT-OUT-OF-SEQUENCE",
+  },
+  unknownState: (s) => `Unknown product state ${s}.`,
+  unknownEvent: (t) => `Unknown product event ${t}.`,
+  terminal: (s, t) => `The product is ${s}, a final state; it accepts no further events (${t} refused).`,
+  outOfSequence: (t, from, s) => `${t} is allowed only from ${from.join(", ")}; the product is ${s}.`,
+};
+
 /**
  * Apply one product event. Checks, in order: known state and event, terminal state, the
  * transition table, actor and time, then the event's guard. Throws `DomainError("rule-violation")`
@@ -409,36 +468,7 @@ export function applyProductEvent(
   state: ProductState,
   event: ProductEvent,
 ): { state: ProductState; effects: ProductEffect[] } {
-  const type = eventTypeOf(event);
-  if (!isProductState(state))
-    refuse(
-      { rule: "V2V-PRODUCT-UNKNOWN-STATE", message: `Unknown product state ${String(state)}.` },
-      String(state),
-      type,
-    );
-  if (!(PRODUCT_EVENT_TYPES as readonly string[]).includes(type))
-    refuse({ rule: "V2V-PRODUCT-UNKNOWN-EVENT", message: `Unknown product event ${type}.` }, state, type);
-  const t = type as ProductEventType;
-  if (isTerminalProduct(state))
-    refuse(
-      {
-        rule: "V2V-PRODUCT-TERMINAL-STATE",
-        message: `The product is ${state}, a final state; it accepts no further events (${t} refused).`,
-      },
-      state,
-      t,
-    );
-  const row = PRODUCT_TRANSITIONS[t];
-  if (!row.from.includes(state))
-    refuse(
-      {
-        rule: "V2V-PRODUCT-OUT-OF-SEQUENCE",
-        message: `${t} is allowed only from ${row.from.join(", ")}; the product is ${state}.`,
-        extra: { allowedFrom: [...row.from] },
-      },
-      state,
-      t,
-    );
+  const t = checkTableMove(PRODUCT_MACHINE, state, event);
   if (!nonEmpty(event.actor))
     refuse({ rule: "V2V-PRODUCT-NEEDS-ACTOR", message: `${t} must name who did it.` }, state, t);
   if (!isInstant(event.at))
@@ -452,7 +482,8 @@ export function applyProductEvent(
     );
   const refusal = productGuard(state, event);
   if (refusal) refuse(refusal, state, t);
-  const to: ProductState = event.type === "release-from-quarantine" ? event.returnTo : row.to[0]!;
+  const to: ProductState =
+    event.type === "release-from-quarantine" ? event.returnTo : PRODUCT_TRANSITIONS[t].to[0]!;
   return { state: to, effects: productEffects(state, event) };
 }
 
@@ -750,7 +781,6 @@ export type JourneyEffect =
   /** death after enrolment: registry death report (CIBMTR F2900 per the notes) */
   | { type: "report-death-to-registry" };
 
-const isJourneyState = (s: unknown): s is JourneyState => (JOURNEY_STATES as readonly unknown[]).includes(s);
 
 export function isTerminalJourneyState(state: JourneyState): boolean {
   return (TERMINAL_JOURNEY_STATES as readonly JourneyState[]).includes(state);
@@ -923,6 +953,23 @@ function journeyEffects(from: JourneyState, e: JourneyEvent): JourneyEffect[] {
   }
 }
 
+const JOURNEY_MACHINE: MachineRules<JourneyState, JourneyEventType> = {
+  states: JOURNEY_STATES,
+  events: JOURNEY_EVENT_TYPES,
+  isTerminal: isTerminalJourneyState,
+  from: (t) => JOURNEY_TRANSITIONS[t].from,
+  rules: {
+    unknownState: "V2V-UNKNOWN-STATE",
+    unknownEvent: "V2V-UNKNOWN-EVENT",
+    terminal: "V2V-TERMINAL-STATE",
+    outOfSequence: "V2V-OUT-OF-SEQUENCE",
+  },
+  unknownState: (s) => `Unknown journey state ${s}.`,
+  unknownEvent: (t) => `Unknown journey event ${t}.`,
+  terminal: (s, t) => `The journey is closed (${s}); it accepts no further events (${t} refused).`,
+  outOfSequence: (t, from, s) => `${t} is allowed only from ${from.join(", ")}; the enrolment is ${s}.`,
+};
+
 /**
  * Apply one journey event to an enrolment. Checks, in order: known state and event, terminal
  * state, the transition table, then the event's guard. Throws `DomainError("rule-violation",
@@ -932,37 +979,8 @@ export function applyJourneyEvent(
   state: JourneyState,
   event: JourneyEvent,
 ): { state: JourneyState; effects: JourneyEffect[] } {
-  const type = eventTypeOf(event);
-  if (!isJourneyState(state))
-    refuse(
-      { rule: "V2V-UNKNOWN-STATE", message: `Unknown journey state ${String(state)}.` },
-      String(state),
-      type,
-    );
-  if (!(JOURNEY_EVENT_TYPES as readonly string[]).includes(type))
-    refuse({ rule: "V2V-UNKNOWN-EVENT", message: `Unknown journey event ${type}.` }, state, type);
-  const t = type as JourneyEventType;
-  if (isTerminalJourneyState(state))
-    refuse(
-      {
-        rule: "V2V-TERMINAL-STATE",
-        message: `The journey is closed (${state}); it accepts no further events (${t} refused).`,
-      },
-      state,
-      t,
-    );
-  const row = JOURNEY_TRANSITIONS[t];
-  if (!row.from.includes(state))
-    refuse(
-      {
-        rule: "V2V-OUT-OF-SEQUENCE",
-        message: `${t} is allowed only from ${row.from.join(", ")}; the enrolment is ${state}.`,
-        extra: { allowedFrom: [...row.from] },
-      },
-      state,
-      t,
-    );
+  const t = checkTableMove(JOURNEY_MACHINE, state, event);
   const refusal = journeyGuard(event);
   if (refusal) refuse(refusal, state, t);
-  return { state: row.to, effects: journeyEffects(state, event) };
+  return { state: JOURNEY_TRANSITIONS[t].to, effects: journeyEffects(state, event) };
 }
