@@ -781,7 +781,6 @@ export type JourneyEffect =
   /** death after enrolment: registry death report (CIBMTR F2900 per the notes) */
   | { type: "report-death-to-registry" };
 
-
 export function isTerminalJourneyState(state: JourneyState): boolean {
   return (TERMINAL_JOURNEY_STATES as readonly JourneyState[]).includes(state);
 }

@@ -61,6 +61,23 @@ async function ok(journeyId: string, body: Record<string, unknown>, expectedStat
   return res.json();
 }
 
+/** Referral to apheresis with every fact the guards need, each move checked. */
+async function walkToApheresed(j: string) {
+  for (const [t, s] of [
+    ["consult", "consulted"],
+    ["sign-consent", "consented"],
+    ["start-screening", "screening"],
+    ["enrol", "enrolled"],
+    ["book-apheresis", "apheresis-scheduled"],
+    ["record-apheresis", "apheresed"],
+  ] as const)
+    await ok(
+      j,
+      { type: t, scopes: ["trial"], pathway: "trial", eligibilityConfirmed: true, manufacturingSlotId: "s" },
+      s,
+    );
+}
+
 const productVersions = new Map<string, number>();
 async function productMove(
   productId: string,
@@ -427,25 +444,7 @@ describe("DIN and chain of identity", () => {
   it("keeps a remanufacture after failure on the same chain of identity", async () => {
     const { journey } = await openJourney();
     const j = journey.id;
-    for (const [t, s] of [
-      ["consult", "consulted"],
-      ["sign-consent", "consented"],
-      ["start-screening", "screening"],
-      ["enrol", "enrolled"],
-      ["book-apheresis", "apheresis-scheduled"],
-      ["record-apheresis", "apheresed"],
-    ] as const)
-      await ok(
-        j,
-        {
-          type: t,
-          scopes: ["trial"],
-          pathway: "trial",
-          eligibilityConfirmed: true,
-          manufacturingSlotId: "s",
-        },
-        s,
-      );
+    await walkToApheresed(j);
     const first = (
       await w.call("manufacturing", "A", "POST", `/api/v1/journeys/${j}/collections`, {
         productCode: "S1234V00",
@@ -483,25 +482,7 @@ describe("DIN and chain of identity", () => {
   it("quarantines on an excursion and returns the product only on a QA decision, to where it was", async () => {
     const { journey } = await openJourney();
     const j = journey.id;
-    for (const [t, s] of [
-      ["consult", "consulted"],
-      ["sign-consent", "consented"],
-      ["start-screening", "screening"],
-      ["enrol", "enrolled"],
-      ["book-apheresis", "apheresis-scheduled"],
-      ["record-apheresis", "apheresed"],
-    ] as const)
-      await ok(
-        j,
-        {
-          type: t,
-          scopes: ["trial"],
-          pathway: "trial",
-          eligibilityConfirmed: true,
-          manufacturingSlotId: "s",
-        },
-        s,
-      );
+    await walkToApheresed(j);
     const col = (
       await w.call("manufacturing", "A", "POST", `/api/v1/journeys/${j}/collections`, {
         productCode: "S1234V00",
@@ -537,25 +518,7 @@ describe("DIN and chain of identity", () => {
   it("uses an out-of-specification product only with an exception signed by two different people (investigator and QA)", async () => {
     const { journey } = await openJourney();
     const j = journey.id;
-    for (const [t, s] of [
-      ["consult", "consulted"],
-      ["sign-consent", "consented"],
-      ["start-screening", "screening"],
-      ["enrol", "enrolled"],
-      ["book-apheresis", "apheresis-scheduled"],
-      ["record-apheresis", "apheresed"],
-    ] as const)
-      await ok(
-        j,
-        {
-          type: t,
-          scopes: ["trial"],
-          pathway: "trial",
-          eligibilityConfirmed: true,
-          manufacturingSlotId: "s",
-        },
-        s,
-      );
+    await walkToApheresed(j);
     const col = (
       await w.call("manufacturing", "A", "POST", `/api/v1/journeys/${j}/collections`, {
         productCode: "S1234V00",
