@@ -81,6 +81,7 @@ const USERS: { username: string; displayName: string; role: Role; sites: SiteCod
     role: "manufacturing",
     sites: ["SZ"],
   },
+  { username: "quality", displayName: "Demo quality assurance (cell lab)", role: "quality", sites: ["SZ"] },
   { username: "monitor", displayName: "Demo monitor", role: "monitor", sites: ["SZ", "WH"] },
 ];
 

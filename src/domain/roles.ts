@@ -5,8 +5,14 @@
  * Least privilege: the admin runs the site (users, studies, products, audit) but does not enter
  * clinical data; manufacturing sees subject codes and studies but not clinical records; the
  * monitor reads everything except identity and writes nothing.
+ *
+ * Quality assurance is its own role, apart from manufacturing: GMP keeps the unit that decides on
+ * release independent of production (EU GMP Part I §2.5–2.6, 21 CFR 211.22), so only `quality`
+ * holds `product:release` (QC results, release, quarantine decisions, the QA signature on an
+ * out-of-specification exception). Manufacturing records what it does to a product
+ * (`product:write`); so do the clinical roles that receive, store, thaw and infuse it.
  */
-export const ROLES = ["admin", "investigator", "coordinator", "manufacturing", "monitor"] as const;
+export const ROLES = ["admin", "investigator", "coordinator", "manufacturing", "quality", "monitor"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -20,6 +26,8 @@ export const PERMISSIONS = [
   "enrolment:write",
   "study:read",
   "study:write", // studies and CAR products
+  "product:write", // product units, custody hand-offs, logger readings, manufacturing slots
+  "product:release", // QC results, release, quarantine decisions, QA signature on an OOS exception
   "site:manage", // users and memberships of the site
   "audit:read",
 ] as const;
@@ -46,6 +54,7 @@ const GRANTS: Record<Role, ReadonlyArray<Permission>> = {
     "enrolment:write",
     "study:read",
     "study:write",
+    "product:write",
   ],
   coordinator: [
     "patient:read",
@@ -57,8 +66,10 @@ const GRANTS: Record<Role, ReadonlyArray<Permission>> = {
     "enrolment:read",
     "enrolment:write",
     "study:read",
+    "product:write",
   ],
-  manufacturing: ["patient:read", "enrolment:read", "study:read"],
+  manufacturing: ["patient:read", "enrolment:read", "study:read", "product:write"],
+  quality: ["patient:read", "enrolment:read", "study:read", "product:release"],
   monitor: ["patient:read", "clinical:read", "enrolment:read", "study:read", "audit:read"],
 };
 

@@ -6,11 +6,8 @@
  * pure machine in src/domain/vein-to-vein.ts; this layer adds who may do them, the facts the
  * machine cannot know (where a quarantine came from, the bedside check), and the history.
  *
- * Permissions: no permission in src/domain/roles.ts lets the manufacturing role write, and
- * study:read (which manufacturing has) is also held by monitors, so it cannot gate writes. Until a
- * `product:write` permission exists (proposed: manufacturing, investigator, coordinator), writes
- * are allowed to the manufacturing role or to roles with enrolment:write at the product's site;
- * reads need study:read.
+ * Permissions: moves need `product:write` at the product's site (manufacturing, investigator,
+ * coordinator); reads need study:read. QA decisions (release, quarantine) are `product:release`.
  */
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
@@ -102,11 +99,10 @@ export const productDto = (r: ProductRow): ProductDto => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-/** See the header: manufacturing, or a role with enrolment:write, at the site. */
+/** product:write at the site; another site's product does not exist for you. */
 export function requireProductWrite(ctx: ServiceContext, siteId: string, entity: string, id: string) {
   if (!isMemberOf(ctx.actor, siteId)) throw notFound(entity, id);
-  const roles = rolesAt(ctx.actor, siteId);
-  if (!roles.includes("manufacturing") && !may(roles, "enrolment:write"))
+  if (!may(rolesAt(ctx.actor, siteId), "product:write"))
     throw forbidden("Your role at this site does not allow moving products.");
 }
 

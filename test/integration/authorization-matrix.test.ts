@@ -44,6 +44,7 @@ const POLICY: Record<Role, Partial<Record<Area, Op[]>>> = {
     study: ["read"],
   },
   manufacturing: { patient: ["read"], enrolment: ["read"], study: ["read"] },
+  quality: { patient: ["read"], enrolment: ["read"], study: ["read"] },
   monitor: { patient: ["read"], clinical: ["read"], enrolment: ["read"], study: ["read"], audit: ["read"] },
 };
 

@@ -201,7 +201,7 @@ describe("demo load", () => {
 
   it("creates one user per role who can log in with the demo password", async () => {
     expect(summary.users.map((u) => u.username)).toEqual(
-      expect.arrayContaining(["admin", "investigator", "coordinator", "manufacturing", "monitor"]),
+      expect.arrayContaining(["admin", "investigator", "coordinator", "manufacturing", "quality", "monitor"]),
     );
     const ctx: ServiceContext = { db: database.db, actor: systemActor(), now };
     for (const u of summary.users) {

@@ -13,6 +13,12 @@ describe("role grants", () => {
   it("manufacturing never reads clinical data", () => {
     expect(may(["manufacturing"], "clinical:read")).toBe(false);
   });
+  it("only quality releases products, and quality does not manufacture (GMP independence)", () => {
+    expect(ROLES.filter((r) => may([r], "product:release"))).toEqual(["quality"]);
+    expect(may(["quality"], "product:write")).toBe(false);
+    expect(may(["manufacturing"], "product:write")).toBe(true);
+    expect(may(["monitor"], "product:write")).toBe(false);
+  });
   it("permissions of several roles add up", () => {
     expect(may(["manufacturing", "monitor"], "audit:read")).toBe(true);
     expect(may([], "patient:read")).toBe(false);
