@@ -6,13 +6,14 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { type CalculatorResult, findCalculator } from "../domain/calculators/index.ts";
-import { DomainError } from "../domain/errors.ts";
+import { DomainError, validationError } from "../domain/errors.ts";
 import { AssessmentCreate, AssessmentUpdate } from "../domain/schemas/assessment.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import { insertAssessment, listAssessments as listAssessmentRows } from "../store/assessments.ts";
 import type { AssessmentRow } from "../store/schema.ts";
 import { findSite } from "../store/sites.ts";
 import { infusionDate } from "../store/studies.ts";
+import { findVisit } from "../store/visits.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import { expectedVersion, loadPatientFor } from "./patients.ts";
@@ -58,6 +59,8 @@ export interface AssessmentDto extends Record<string, unknown> {
   source: string;
   status: string;
   note: string | null;
+  /** the protocol visit it was made at, if any */
+  visitId: string | null;
   assessedBy: string;
   version: number;
   createdAt: string;
@@ -80,6 +83,7 @@ function toDto(r: AssessmentRow): AssessmentDto {
     source: r.source,
     status: r.status,
     note: r.note,
+    visitId: r.visit_id,
     assessedBy: r.created_by,
     version: r.version,
     createdAt: r.created_at.toISOString(),
@@ -106,6 +110,11 @@ export async function recordAssessment(
   const result = evaluateCalculator(input.calculator, input.inputs, "/inputs");
   return inTransaction(ctx, async (db) => {
     const site = (await findSite(db, patient.site_id))!;
+    if (input.visitId) {
+      const visit = await findVisit(db, input.visitId);
+      if (!visit || visit.patient_id !== patient.id)
+        throw validationError([{ path: "/visitId", message: "No visit with this id for this patient" }]);
+    }
     const day0 = await infusionDate(db, patient.id);
     const at = new Date(input.assessedAt);
     const now = ctx.now();
@@ -123,6 +132,7 @@ export async function recordAssessment(
       rule_set_version: result.ruleSetVersion,
       source,
       note: input.note ?? null,
+      visit_id: input.visitId ?? null,
       created_at: now,
       created_by: ctx.actor.userId,
       updated_at: now,

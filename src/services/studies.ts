@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from "uuid";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
 import { may, type Permission } from "../domain/roles.ts";
 import { CarProductCreate, CarProductUpdate, StudyCreate, StudyUpdate } from "../domain/schemas/study.ts";
+import { VECTOR_TYPES, type VectorType } from "../domain/visit-schedule.ts";
 import type { CarProductRow, StudyArm, StudyRow } from "../store/schema.ts";
 import { findSite } from "../store/sites.ts";
 import {
@@ -68,6 +69,8 @@ export interface CarProductDto extends Record<string, unknown> {
   format: string;
   costimulatoryDomain: string;
   vector: string;
+  /** decides long-term follow-up (15 years for integrating vectors); null until set */
+  vectorType: string | null;
   doseUnit: string;
   manufacturer: string | null;
   version: number;
@@ -84,6 +87,7 @@ const productDto = (r: CarProductRow): CarProductDto => ({
   format: r.format,
   costimulatoryDomain: r.costimulatory_domain,
   vector: r.vector,
+  vectorType: r.vector_type,
   doseUnit: r.dose_unit,
   manufacturer: r.manufacturer,
   version: r.version,
@@ -204,6 +208,12 @@ export async function updateStudy(
   });
 }
 
+/** A free-text vector that is exactly one of the closed list (as migration 0009 backfilled). */
+function vectorTypeNamed(vector: string): VectorType | null {
+  const v = vector.trim().toLowerCase();
+  return (VECTOR_TYPES as readonly string[]).includes(v) ? (v as VectorType) : null;
+}
+
 export async function createCarProduct(ctx: ServiceContext, raw: unknown): Promise<CarProductDto> {
   const input = parseInput(CarProductCreate, raw);
   const { study } = await loadStudyFor(ctx, input.studyId, "study:write");
@@ -228,6 +238,7 @@ export async function createCarProduct(ctx: ServiceContext, raw: unknown): Promi
       format: input.format,
       costimulatory_domain: input.costimulatoryDomain,
       vector: input.vector,
+      vector_type: input.vectorType ?? vectorTypeNamed(input.vector),
       dose_unit: input.doseUnit,
       manufacturer: input.manufacturer ?? null,
       created_at: now,
@@ -287,6 +298,7 @@ export async function updateCarProduct(
         name: input.name,
         costimulatory_domain: input.costimulatoryDomain,
         vector: input.vector,
+        vector_type: input.vectorType,
         manufacturer: input.manufacturer,
       }),
     expected: expectedVersion(ifMatch, input.version),

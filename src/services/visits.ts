@@ -4,9 +4,9 @@
  * gathered per site into a worklist and a calendar feed. Windows and statuses come from
  * domain/visit-schedule.ts (shared/domain/workflow-standards.md §4.4).
  *
- * Schedule per study: until studies carry their own schedule (a later step), every study uses the
- * §4.4 default template, its response assessments chosen by the enrolment's arm code: "LYM" →
- * lymphoma, "AID" → SLE, anything else → other (no response assessments).
+ * Schedule per study: the arm's own schedule if the study set one, else the study-wide one
+ * (services/study-schedules.ts), else the §4.4 default template, its response assessments chosen
+ * by the enrolment's arm code: "LYM" → lymphoma, "AID" → SLE, anything else → other.
  *
  * Reading visits follows the enrolment rules (manufacturing and monitors read them; a visit says
  * when a patient is due, not what was found). Recording follows enrolment:write.
@@ -15,6 +15,7 @@ import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { DomainError, notFound } from "../domain/errors.ts";
+import { LTFU_OUTCOMES } from "../domain/long-term-follow-up.ts";
 import { CalendarDate, Reason, Version } from "../domain/schemas/common.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import {
@@ -22,12 +23,15 @@ import {
   defaultVisitSchedule,
   generateVisits,
   type Indication,
+  LTFU_ITEM_CODES,
+  type VisitSchedule,
   type VisitStatus,
   visitStatus,
 } from "../domain/visit-schedule.ts";
 import type { DB, EnrolmentRow, Insertable } from "../store/schema.ts";
-import type { VisitExpected, VisitsTable } from "../store/schema-visits.ts";
+import type { LtfuRecord, VisitExpected, VisitsTable } from "../store/schema-visits.ts";
 import { findSite, listSitesByIds } from "../store/sites.ts";
+import { scheduleForArm, visitsWithAssessments } from "../store/study-schedules.ts";
 import {
   deleteVisits,
   findVisit,
@@ -60,23 +64,44 @@ export function indicationOfArm(armCode: string): Indication {
 const isRecorded = (v: Pick<VisitRow, "done_on" | "missed_reason">) =>
   v.done_on !== null || v.missed_reason !== null;
 
+/** The schedule an enrolment follows: its arm's, else its study's, else the §4.4 default. */
+export async function scheduleForEnrolment(
+  db: Kysely<DB>,
+  enrolment: Pick<EnrolmentRow, "study_id" | "arm_code">,
+): Promise<VisitSchedule> {
+  const own = await scheduleForArm(db, enrolment.study_id, enrolment.arm_code);
+  // Stored only after parseVisitSchedule accepted it (services/study-schedules.ts).
+  return own ? (own.schedule as VisitSchedule) : defaultVisitSchedule(indicationOfArm(enrolment.arm_code));
+}
+
+/** What a regeneration changed, by visit code. */
+export interface VisitSyncSummary {
+  enrolmentId: string;
+  schedule: string | null;
+  created: string[];
+  moved: string[];
+  removed: string[];
+  keptRecorded: string[];
+}
+
 /**
- * Brings an enrolment's visits in line with its infusion date and arm, inside the caller's
+ * Brings an enrolment's visits in line with its infusion date and schedule, inside the caller's
  * transaction (`db` must be that transaction: PGlite has one connection). Recorded visits (done
  * or missed) keep their dates, since they describe what happened; open ones are moved, created or
- * removed. One audit row summarises the change, so a regenerated schedule can be traced to the
- * enrolment change that caused it.
+ * removed, except that an open visit an assessment was stored against is kept rather than
+ * removed, so the assessment keeps its visit. One audit row summarises the change, so a
+ * regenerated schedule can be traced to the enrolment or schedule change that caused it.
  */
 export async function syncEnrolmentVisits(
   db: Kysely<DB>,
   ctx: ServiceContext,
-  enrolment: Pick<EnrolmentRow, "id" | "patient_id" | "site_id" | "arm_code" | "infusion_date">,
+  enrolment: Pick<EnrolmentRow, "id" | "patient_id" | "site_id" | "study_id" | "arm_code" | "infusion_date">,
   context: { previousInfusionDate: string | null; reason?: string },
-): Promise<void> {
+): Promise<VisitSyncSummary> {
   const existing = await visitsOfEnrolment(db, enrolment.id);
   const byCode = new Map(existing.map((v) => [v.code, v]));
   const now = ctx.now();
-  const schedule = enrolment.infusion_date ? defaultVisitSchedule(indicationOfArm(enrolment.arm_code)) : null;
+  const schedule = enrolment.infusion_date ? await scheduleForEnrolment(db, enrolment) : null;
   const generated =
     schedule && enrolment.infusion_date ? generateVisits(schedule, enrolment.infusion_date) : [];
 
@@ -115,6 +140,7 @@ export async function syncEnrolmentVisits(
         ...columns,
         done_on: null,
         missed_reason: null,
+        ltfu_record: null,
         created_at: now,
         created_by: ctx.actor.userId,
         updated_at: now,
@@ -137,14 +163,27 @@ export async function syncEnrolmentVisits(
   }
   // Open visits the schedule no longer has (or every open one when the infusion date was cleared).
   const leftovers = [...byCode.values()];
-  const removed = leftovers.filter((v) => !isRecorded(v));
-  kept.push(...leftovers.filter(isRecorded).map((v) => v.code));
+  const assessed = await visitsWithAssessments(
+    db,
+    leftovers.map((v) => v.id),
+  );
+  const keep = (v: VisitRow) => isRecorded(v) || assessed.has(v.id);
+  const removed = leftovers.filter((v) => !keep(v));
+  kept.push(...leftovers.filter(keep).map((v) => v.code));
   await insertVisits(db, inserts);
   await deleteVisits(
     db,
     removed.map((v) => v.id),
   );
-  if (inserts.length + moved.length + removed.length === 0) return;
+  const summary: VisitSyncSummary = {
+    enrolmentId: enrolment.id,
+    schedule: schedule?.name ?? null,
+    created: inserts.map((v) => v.code),
+    moved,
+    removed: removed.map((v) => v.code),
+    keptRecorded: kept,
+  };
+  if (inserts.length + moved.length + removed.length === 0) return summary;
   await appendAudit(db, ctx, {
     action: existing.length === 0 ? "create" : "update",
     entityType: "visit-schedule",
@@ -161,6 +200,7 @@ export async function syncEnrolmentVisits(
     },
     reason: context.reason ?? null,
   });
+  return summary;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,6 +224,8 @@ export interface VisitDto extends Record<string, unknown> {
   expected: VisitExpected;
   doneOn: string | null;
   missedReason: string | null;
+  /** LTFU items recorded at this contact, by item code */
+  ltfuRecord: LtfuRecord | null;
   /** status on `today`, the calendar date at the patient's site */
   today: string;
   /** study day of `today` */
@@ -235,6 +277,7 @@ function toDto(v: VisitWithSubject, today: string): VisitDto {
     expected: v.expected,
     doneOn: v.done_on,
     missedReason: v.missed_reason,
+    ltfuRecord: v.ltfu_record,
     today,
     studyDayToday: studyDay(today, infusion),
     status: statusOn(v, today),
@@ -271,11 +314,31 @@ export async function getVisit(ctx: ServiceContext, id: string): Promise<VisitDt
 // Recording
 // ---------------------------------------------------------------------------------------------
 
-/** Done on a date, or missed with a reason; both null reopens a visit recorded by mistake. */
+/** One LTFU item's finding at a contact; "reported" needs a note saying what was reported. */
+const LtfuItemRecord = z
+  .object({
+    outcome: z.enum(LTFU_OUTCOMES, "Use none, reported or unknown"),
+    note: z.string().trim().max(2000).nullish(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.outcome === "reported" && (r.note ?? "").length < 3)
+      ctx.addIssue({
+        code: "custom",
+        path: ["note"],
+        message: "Say what was reported (at least 3 characters)",
+      });
+  });
+
+/**
+ * Done on a date, or missed with a reason; both null reopens a visit recorded by mistake. At a done
+ * long-term follow-up contact, `ltfuItems` records what each expected LTFU item found (merged into
+ * what was recorded before).
+ */
 export const VisitRecord = z
   .object({
     doneOn: CalendarDate.nullish(),
     missedReason: z.string().trim().min(3, "Give a reason of at least 3 characters").max(1000).nullish(),
+    ltfuItems: z.partialRecord(z.enum(LTFU_ITEM_CODES), LtfuItemRecord).optional(),
     version: Version.optional(),
     reason: Reason,
   })
@@ -286,11 +349,11 @@ export const VisitRecord = z
         path: ["missedReason"],
         message: "A visit is either done or missed, not both",
       });
-    if (v.doneOn === undefined && v.missedReason === undefined)
+    if (v.doneOn === undefined && v.missedReason === undefined && v.ltfuItems === undefined)
       ctx.addIssue({
         code: "custom",
         path: ["doneOn"],
-        message: "Give doneOn or missedReason (null to clear)",
+        message: "Give doneOn, missedReason (null to clear) or ltfuItems",
       });
   });
 
@@ -313,13 +376,22 @@ export async function recordVisit(
       missed_reason:
         input.missedReason !== undefined ? input.missedReason : input.doneOn ? null : row.missed_reason,
     };
+    const ltfuRecord = input.ltfuItems
+      ? mergeLtfuItems(row, changes.done_on, input.ltfuItems)
+      : row.ltfu_record;
     // visitStatus checks the done date against today and the infusion, with JSON Pointers.
     visitStatus(windowOf(row), {
       today,
       ...(changes.done_on !== null ? { doneOn: changes.done_on } : {}),
       ...(changes.missed_reason !== null ? { missedReason: changes.missed_reason } : {}),
     });
-    const updated = await updateVisitVersioned(db, id, row.version, changes, ctx.now());
+    const updated = await updateVisitVersioned(
+      db,
+      id,
+      row.version,
+      { ...changes, ...(input.ltfuItems ? { ltfu_record: JSON.stringify(ltfuRecord) } : {}) },
+      ctx.now(),
+    );
     if (!updated)
       throw new DomainError(
         "conflict",
@@ -333,8 +405,8 @@ export async function recordVisit(
     const before = toDto({ ...row, ...patient }, today);
     const after = toDto({ ...updated, ...patient }, today);
     const diff = changedFields(
-      { doneOn: before.doneOn, missedReason: before.missedReason },
-      { doneOn: after.doneOn, missedReason: after.missedReason },
+      { doneOn: before.doneOn, missedReason: before.missedReason, ltfuRecord: before.ltfuRecord },
+      { doneOn: after.doneOn, missedReason: after.missedReason, ltfuRecord: after.ltfuRecord },
     );
     await appendAudit(db, ctx, {
       action: "update",
@@ -347,6 +419,29 @@ export async function recordVisit(
     });
     return after;
   });
+}
+
+/**
+ * LTFU items go on a contact that took place (done after this change) and only for the items the
+ * visit expects; every problem is reported with its JSON Pointer.
+ */
+function mergeLtfuItems(
+  row: VisitRow,
+  doneOn: string | null,
+  items: NonNullable<z.infer<typeof VisitRecord>["ltfuItems"]>,
+): LtfuRecord {
+  const issues = [];
+  if (doneOn === null)
+    issues.push({ path: "/ltfuItems", message: "Record the contact as done (doneOn) with its LTFU items" });
+  const expected = new Set(row.expected.ltfuItems);
+  for (const code of Object.keys(items))
+    if (!expected.has(code))
+      issues.push({ path: `/ltfuItems/${code}`, message: `Visit ${row.code} does not collect ${code}` });
+  if (issues.length) throw new DomainError("validation", "The LTFU items cannot be recorded.", issues);
+  const merged: LtfuRecord = { ...(row.ltfu_record ?? {}) };
+  for (const [code, r] of Object.entries(items))
+    if (r) merged[code] = { outcome: r.outcome, note: r.note ?? null };
+  return merged;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,9 @@ export interface VisitExpected {
   ltfuItems: string[];
 }
 
+/** What a long-term follow-up contact found, per LTFU item code. */
+export type LtfuRecord = Record<string, { outcome: string; note: string | null }>;
+
 export interface VisitsTable {
   id: string;
   enrolment_id: string;
@@ -35,6 +38,8 @@ export interface VisitsTable {
   expected: Json<VisitExpected>;
   done_on: CalendarDate | null;
   missed_reason: string | null;
+  /** LTFU items recorded at a long-term follow-up contact (services/ltfu.ts) */
+  ltfu_record: Json<LtfuRecord> | null;
   version: Generated<number>;
   created_at: Timestamp;
   created_by: string;

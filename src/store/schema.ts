@@ -3,7 +3,11 @@
  * with information_schema after migrating, so the two cannot drift apart silently.
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { FollowUpTables } from "./schema-follow-up.ts";
 import type { JourneyTables } from "./schema-journey.ts";
+import type { LabImportTables } from "./schema-lab-imports.ts";
+import type { ReleaseTables } from "./schema-release.ts";
+import type { SchedulingTables } from "./schema-scheduling.ts";
 import type { VisitTables } from "./schema-visits.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -152,6 +156,8 @@ export interface CarProductsTable {
   format: string;
   costimulatory_domain: string;
   vector: string;
+  /** closed list (domain VECTOR_TYPES); null until set */
+  vector_type: string | null;
   dose_unit: string;
   manufacturer: string | null;
   version: Generated<number>;
@@ -198,6 +204,11 @@ export interface ObservationsTable {
   created_at: Timestamp;
   created_by: string;
   updated_at: Timestamp;
+  /** as the lab file gave them, before unit normalisation (migration 0008); null when typed in */
+  original_value: number | null;
+  original_unit: string | null;
+  reference_range: string | null;
+  lab_import_id: string | null;
 }
 
 export interface MedicationsTable {
@@ -267,6 +278,8 @@ export interface AssessmentsTable {
   source: Generated<string>;
   status: Generated<string>;
   note: string | null;
+  /** the visit the assessment was made at, if any */
+  visit_id: string | null;
   version: Generated<number>;
   created_at: Timestamp;
   created_by: string;
@@ -286,7 +299,13 @@ export interface SchemaMigrationsTable {
   applied_at: Timestamp;
 }
 
-export interface DB extends JourneyTables, VisitTables {
+export interface DB
+  extends JourneyTables,
+    VisitTables,
+    LabImportTables,
+    FollowUpTables,
+    ReleaseTables,
+    SchedulingTables {
   sites: SitesTable;
   users: UsersTable;
   memberships: MembershipsTable;

@@ -8,10 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/store/database.ts";
 import { loadMigrations, migrate } from "../../src/store/migrator.ts";
 import type { DB } from "../../src/store/schema.ts";
+import type { FollowUpTables } from "../../src/store/schema-follow-up.ts";
 import type { JourneyTables } from "../../src/store/schema-journey.ts";
+import type { LabImportTables } from "../../src/store/schema-lab-imports.ts";
+import type { ReleaseTables } from "../../src/store/schema-release.ts";
+import type { SchedulingTables } from "../../src/store/schema-scheduling.ts";
 import type { VisitTables } from "../../src/store/schema-visits.ts";
 import { all } from "../support/columns.ts";
+import { FOLLOW_UP_COLUMNS } from "../support/columns-follow-up.ts";
 import { JOURNEY_COLUMNS } from "../support/columns-journey.ts";
+import { LAB_IMPORT_COLUMNS } from "../support/columns-lab-imports.ts";
+import { RELEASE_COLUMNS } from "../support/columns-release.ts";
+import { SCHEDULING_COLUMNS } from "../support/columns-scheduling.ts";
 import { VISIT_COLUMNS } from "../support/columns-visits.ts";
 import { testDatabase } from "../support/database.ts";
 
@@ -127,6 +135,7 @@ const CORE_COLUMNS = {
     format: true,
     costimulatory_domain: true,
     vector: true,
+    vector_type: true,
     dose_unit: true,
     manufacturer: true,
     version: true,
@@ -171,6 +180,10 @@ const CORE_COLUMNS = {
     created_at: true,
     created_by: true,
     updated_at: true,
+    original_value: true,
+    original_unit: true,
+    reference_range: true,
+    lab_import_id: true,
   }),
   medications: all<DB["medications"]>({
     id: true,
@@ -236,6 +249,7 @@ const CORE_COLUMNS = {
     source: true,
     status: true,
     note: true,
+    visit_id: true,
     version: true,
     created_at: true,
     created_by: true,
@@ -248,9 +262,27 @@ const CORE_COLUMNS = {
     checksum: true,
     applied_at: true,
   }),
-} satisfies { [K in Exclude<keyof DB, keyof JourneyTables | keyof VisitTables>]: string[] };
+} satisfies {
+  [K in Exclude<
+    keyof DB,
+    | keyof JourneyTables
+    | keyof VisitTables
+    | keyof LabImportTables
+    | keyof FollowUpTables
+    | keyof ReleaseTables
+    | keyof SchedulingTables
+  >]: string[];
+};
 
-const COLUMNS: Record<string, string[]> = { ...CORE_COLUMNS, ...JOURNEY_COLUMNS, ...VISIT_COLUMNS };
+const COLUMNS: Record<string, string[]> = {
+  ...CORE_COLUMNS,
+  ...JOURNEY_COLUMNS,
+  ...VISIT_COLUMNS,
+  ...LAB_IMPORT_COLUMNS,
+  ...FOLLOW_UP_COLUMNS,
+  ...RELEASE_COLUMNS,
+  ...SCHEDULING_COLUMNS,
+};
 
 let database: Database;
 beforeAll(async () => {

@@ -25,6 +25,7 @@ export const VISIT_COLUMNS: Record<string, string[]> = {
     expected: true,
     done_on: true,
     missed_reason: true,
+    ltfu_record: true,
     version: true,
     created_at: true,
     created_by: true,

@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { Instant, Reason, Version } from "./common.ts";
+import { Instant, Reason, Uuid, Version } from "./common.ts";
 
 export const AssessmentCreate = z.object({
   calculator: z.string().min(1).max(50),
   inputs: z.record(z.string(), z.unknown()),
   assessedAt: Instant,
   note: z.string().max(4000).nullish(),
+  /** the protocol visit it was made at (e.g. a stored visit draft), a visit of the same patient */
+  visitId: Uuid.nullish(),
 });
 export type AssessmentCreate = z.infer<typeof AssessmentCreate>;
 

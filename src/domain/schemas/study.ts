@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VECTOR_TYPES } from "../visit-schedule.ts";
 import { CalendarDate, NonEmptyText, Reason, Uuid, Version } from "./common.ts";
 
 /** Antigen targets seen in CAR-T constructs; extend as programs add constructs. */
@@ -95,6 +96,14 @@ export const StudyUpdate = z
   .superRefine((s, ctx) => s.arms && uniqueCodes(s.arms, ctx));
 export type StudyUpdate = z.infer<typeof StudyUpdate>;
 
+/**
+ * How the CAR gene enters the cells, as a closed list (`vector` stays the free-text description).
+ * It decides long-term follow-up: integrating vectors get 15 years (domain/visit-schedule.ts).
+ */
+export const VectorType = z
+  .enum(VECTOR_TYPES)
+  .describe("lentiviral, gammaretroviral, transposon, mrna or other-non-integrating");
+
 export const CarProductCreate = z
   .object({
     studyId: Uuid,
@@ -108,6 +117,7 @@ export const CarProductCreate = z
     format: z.enum(["single", "compound", "tandem", "bicistronic", "co-infusion"]),
     costimulatoryDomain: NonEmptyText(50),
     vector: NonEmptyText(100),
+    vectorType: VectorType.nullish(),
     doseUnit: z.enum(["car-cells-per-kg", "flat"]),
     manufacturer: z.string().max(200).nullish(),
   })
@@ -128,6 +138,7 @@ export const CarProductUpdate = z.object({
   name: NonEmptyText(200).optional(),
   costimulatoryDomain: NonEmptyText(50).optional(),
   vector: NonEmptyText(100).optional(),
+  vectorType: VectorType.nullish(),
   manufacturer: z.string().max(200).nullish(),
   version: Version.optional(),
   reason: Reason,

@@ -2,7 +2,11 @@ import type { FastifyInstance } from "fastify";
 import { landingRoutes } from "../landing.ts";
 import { adminRoutes } from "./admin.ts";
 import { calculatorRoutes } from "./calculators.ts";
+import { derivedEndpointRoutes } from "./derived-endpoints.ts";
+import { followUpRoutes } from "./follow-up.ts";
 import { journeyRoutes } from "./journey.ts";
+import { labImportRoutes } from "./lab-import.ts";
+import { productQualityRoutes } from "./product-quality.ts";
 import { recordRoutes } from "./records.ts";
 import { visitRoutes } from "./visits.ts";
 
@@ -10,7 +14,11 @@ export async function registerRoutes(app: FastifyInstance) {
   await adminRoutes(app);
   await recordRoutes(app);
   await calculatorRoutes(app);
+  await derivedEndpointRoutes(app);
   await journeyRoutes(app);
+  await productQualityRoutes(app);
   await visitRoutes(app);
+  await followUpRoutes(app);
+  await labImportRoutes(app);
   await landingRoutes(app);
 }
