@@ -23,6 +23,8 @@ import { createCarProduct, createStudy } from "../services/studies.ts";
 import { listPatientVisits, recordVisit } from "../services/visits.ts";
 import type { Database } from "../store/database.ts";
 import type { DB } from "../store/schema.ts";
+import { journeyDates } from "./journey-dates.ts";
+import { type DemoCrew, walkJourney } from "./journey-walk.ts";
 import { addDays, type PatientPlan, type SiteCode } from "./plan.ts";
 import { referenceCasePlan } from "./reference-case.ts";
 import { DEMO_AS_OF, DEMO_SEED, syntheticCohortPlans } from "./synthetic-cohort.ts";
@@ -62,8 +64,8 @@ const SITES = [
 ] as const;
 
 /**
- * One user per role, named after it. The split of the coordinators (one per site) and the
- * single-site manufacturing user make site scoping visible when you log in as each of them.
+ * One user per role, named after it. The split of the coordinators (one per site) makes site
+ * scoping visible when you log in as each of them.
  */
 const USERS: { username: string; displayName: string; role: Role; sites: SiteCode[] }[] = [
   { username: "admin", displayName: "Demo administrator", role: "admin", sites: ["SZ", "WH"] },
@@ -75,13 +77,19 @@ const USERS: { username: string; displayName: string; role: Role; sites: SiteCod
     role: "coordinator",
     sites: ["WH"],
   },
+  // The cell lab makes and releases the product for both sites.
   {
     username: "manufacturing",
     displayName: "Demo manufacturing (cell lab)",
     role: "manufacturing",
-    sites: ["SZ"],
+    sites: ["SZ", "WH"],
   },
-  { username: "quality", displayName: "Demo quality assurance (cell lab)", role: "quality", sites: ["SZ"] },
+  {
+    username: "quality",
+    displayName: "Demo quality assurance (cell lab)",
+    role: "quality",
+    sites: ["SZ", "WH"],
+  },
   { username: "monitor", displayName: "Demo monitor", role: "monitor", sites: ["SZ", "WH"] },
 ];
 
@@ -126,13 +134,18 @@ export async function loadDemo(database: Database, now: () => Date): Promise<Dem
     );
     const ctx: ServiceContext = { db: trx, actor, now };
 
-    for (const u of USERS)
-      await createUser(ctx, {
+    const actors = new Map<string, Actor>();
+    for (const u of USERS) {
+      const memberships = u.sites.map((code) => ({ siteId: sites[code], role: u.role }));
+      const user = await createUser(ctx, {
         username: u.username,
         displayName: u.displayName,
         password: demoPassword(u.username),
-        memberships: u.sites.map((code) => ({ siteId: sites[code], role: u.role })),
+        memberships,
       });
+      actors.set(u.username, { userId: user.id, username: u.username, memberships });
+    }
+    const crew = demoCrew(trx, actors);
 
     const study = await createStudy(ctx, {
       leadSiteId: sites.SZ,
@@ -172,6 +185,9 @@ export async function loadDemo(database: Database, now: () => Date): Promise<Dem
     for (const plan of plans) {
       const written = await writePatient(ctx, plan, sites, study.id);
       observations += written.observations;
+      const dates = journeyDates(plan);
+      if (dates && written.enrolmentId)
+        await walkJourney(crew, plan.siteCode, { ...written, enrolmentId: written.enrolmentId }, dates);
       if (plan.label === "reference") referencePatientId = written.patientId;
     }
 
@@ -206,7 +222,7 @@ async function writePatient(
   plan: PatientPlan,
   sites: Record<SiteCode, string>,
   studyId: string,
-): Promise<{ patientId: string; observations: number }> {
+): Promise<{ patientId: string; subjectCode: string; enrolmentId?: string; observations: number }> {
   const patient = await createPatient(ctx, {
     siteId: sites[plan.siteCode],
     birthYear: plan.birthYear,
@@ -216,14 +232,37 @@ async function writePatient(
   });
   const patientId = patient.id;
   for (const c of plan.conditions) await createCondition(ctx, { ...c, patientId });
-  if (plan.enrolment) await enrolPatient(ctx, { ...plan.enrolment, patientId, studyId });
+  const enrolment = plan.enrolment
+    ? await enrolPatient(ctx, { ...plan.enrolment, patientId, studyId })
+    : undefined;
   for (const m of plan.medications) await recordMedication(ctx, { ...m, patientId });
   for (const e of plan.events) await recordClinicalEvent(ctx, { ...e, patientId });
   for (const a of plan.assessments ?? []) await recordAssessment(ctx, patientId, a);
   if (plan.observations.length > 0)
     await recordObservations(ctx, { observations: plan.observations.map((o) => ({ ...o, patientId })) });
   await recordPastVisits(ctx, patientId, plan);
-  return { patientId, observations: plan.observations.length };
+  return {
+    patientId,
+    subjectCode: patient.subjectCode,
+    ...(enrolment ? { enrolmentId: enrolment.id } : {}),
+    observations: plan.observations.length,
+  };
+}
+
+/** The demo users as service contexts at a given moment, for the journey walk. */
+function demoCrew(db: Kysely<DB>, actors: Map<string, Actor>): DemoCrew {
+  const as = (username: string) => (instant: string) => ({
+    db,
+    actor: actors.get(username)!,
+    now: () => new Date(instant),
+  });
+  return {
+    coordinator: (site, instant) => as(site === "SZ" ? "coordinator" : "coordinator-wh")(instant),
+    investigator: as("investigator"),
+    manufacturing: as("manufacturing"),
+    quality: as("quality"),
+    investigatorUserId: actors.get("investigator")!.userId,
+  };
 }
 
 /** Why visits after the end of a patient's participation were not done, by enrolment status. */

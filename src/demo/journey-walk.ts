@@ -1,0 +1,162 @@
+/**
+ * Records a demo patient's vein-to-vein journey through the same services a program would call:
+ * journey moves, the collection and the final bag on one chain of identity, shipment and storage,
+ * lymphodepletion, the two-person bedside verification and the infusion, then follow-up. Each
+ * step runs with the service clock set to the moment it happened (src/demo/journey-dates.ts) and
+ * as the demo user who would have done it, so the history reads like the real thing.
+ */
+
+import { verifyAtBedside } from "../services/bedside.ts";
+import type { ServiceContext } from "../services/context.ts";
+import { applyJourney, openJourney } from "../services/journeys.ts";
+import { applyProduct, recordCollection, recordFinalProduct } from "../services/products.ts";
+import type { JourneyDates } from "./journey-dates.ts";
+import { at, type SiteCode } from "./plan.ts";
+
+/**
+ * Placeholder ISBT 128 product description codes for the synthetic construct (ST-010 codes are
+ * assigned by ICCBBA; these only follow the syntax): the apheresis collection and the final
+ * cryopreserved CAR-T bag.
+ */
+export const DEMO_COLLECTION_CODE = "S1001V00";
+export const DEMO_FINAL_PRODUCT_CODE = "S2001V00";
+/** Post-thaw stability from the (synthetic) label: infuse within 90 minutes of thawing. */
+export const DEMO_THAW_STABILITY_MINUTES = 90;
+
+/** Who does what: a service context per demo user, at a given moment. */
+export interface DemoCrew {
+  coordinator(site: SiteCode, instant: string): ServiceContext;
+  investigator(instant: string): ServiceContext;
+  manufacturing(instant: string): ServiceContext;
+  quality(instant: string): ServiceContext;
+  investigatorUserId: string;
+}
+
+export interface WalkedJourney {
+  journeyId: string;
+  state: string;
+  productIds: string[];
+}
+
+export async function walkJourney(
+  crew: DemoCrew,
+  site: SiteCode,
+  patient: { subjectCode: string; enrolmentId: string },
+  d: JourneyDates,
+): Promise<WalkedJourney> {
+  const coord = (date: string, time = "10:00") => crew.coordinator(site, at(date, time));
+  const inv = (date: string, time = "10:00") => crew.investigator(at(date, time));
+  const lab = (date: string, time = "10:00") => crew.manufacturing(at(date, time));
+
+  const journey = await openJourney(coord(d.referral, "09:00"), patient.enrolmentId);
+  const id = journey.id;
+  let state = journey.state;
+  let version = journey.version;
+  const move = async (ctx: ServiceContext, event: Record<string, unknown>) => {
+    const moved = await applyJourney(ctx, id, { ...event, version });
+    state = moved.state;
+    version = moved.version;
+  };
+  // The product's version is tracked per unit, as a client holding the record would.
+  const productVersions = new Map<string, number>();
+  const productMove = async (ctx: ServiceContext, productId: string, event: Record<string, unknown>) => {
+    const moved = await applyProduct(ctx, productId, { ...event, version: productVersions.get(productId) });
+    productVersions.set(productId, moved.version);
+    return moved;
+  };
+  const productIds: string[] = [];
+  const done = () => ({ journeyId: id, state, productIds });
+
+  await move(inv(d.consult, "14:00"), { type: "consult" });
+  await move(inv(d.consent, "10:00"), { type: "sign-consent", scopes: ["trial", "data-transfer"] });
+  await move(coord(d.consent, "11:00"), { type: "start-screening" });
+  if (d.end.kind === "screening") return done();
+  if (d.end.kind === "screen-failed") {
+    await move(inv(d.end.on, "15:00"), { type: "fail-screening", failedCriteria: [d.end.criteria] });
+    return done();
+  }
+  if (!d.enrolled) return done();
+  await move(inv(d.enrolled, "09:00"), { type: "enrol", pathway: "trial", eligibilityConfirmed: true });
+  if (!d.apheresis) return done();
+  await move(coord(d.enrolled, "10:00"), {
+    type: "book-apheresis",
+    manufacturingSlotId: `demo-slot-${d.apheresis}`,
+  });
+  await move(coord(d.apheresis, "13:00"), { type: "record-apheresis" });
+  const collection = await recordCollection(coord(d.apheresis, "13:10"), id, {
+    productCode: DEMO_COLLECTION_CODE,
+  });
+  productIds.push(collection.id);
+  productVersions.set(collection.id, collection.version);
+  await move(coord(d.apheresis, "15:00"), { type: "hand-to-courier" });
+  await productMove(coord(d.apheresis, "15:00"), collection.id, {
+    type: "ship-to-manufacturer",
+    actor: "Demo courier (synthetic)",
+  });
+
+  if (d.end.kind === "withdrawn") {
+    await move(inv(d.end.on, "14:00"), { type: "withdraw", reason: d.end.reason });
+    return done();
+  }
+
+  if (d.bridging) {
+    await move(inv(d.bridging.from, "09:00"), { type: "start-bridging", kind: d.bridging.kind });
+  }
+  if (!d.manufactureStart || d.manufactureStart > (d.infusion ?? d.manufactureStart)) return done();
+  await productMove(lab(d.manufactureStart, "08:00"), collection.id, { type: "receive-at-manufacturer" });
+  await productMove(lab(d.manufactureStart, "09:00"), collection.id, { type: "start-manufacture" });
+  const bag = await recordFinalProduct(lab(d.manufactureStart, "09:30"), collection.id, {
+    productCode: DEMO_FINAL_PRODUCT_CODE,
+    thawStabilityMinutes: DEMO_THAW_STABILITY_MINUTES,
+  });
+  productIds.push(bag.id);
+  productVersions.set(bag.id, bag.version);
+  if (!d.manufactureEnd) return done();
+  await productMove(lab(d.manufactureEnd, "17:00"), bag.id, { type: "complete-manufacture" });
+  if (!d.release || !d.infusion) return done();
+
+  await productMove(lab(d.release, "11:00"), bag.id, { type: "release", qcAllPassed: true });
+  if (d.bridging) await move(inv(d.bridging.to, "18:00"), { type: "end-bridging" });
+  await move(inv(d.release, "12:00"), { type: "product-released" });
+  await productMove(lab(d.shipToSite!, "08:00"), bag.id, {
+    type: "ship-to-site",
+    actor: "Demo courier (synthetic)",
+  });
+  await productMove(coord(d.receivedAtSite!, "14:00"), bag.id, { type: "receive-at-site" });
+  await move(inv(d.lymphodepletion!.from, "08:00"), { type: "start-lymphodepletion", patientFit: true });
+  await move(inv(d.lymphodepletion!.to, "18:00"), { type: "complete-lymphodepletion" });
+
+  const thawedAt = at(d.infusion, "09:30");
+  const thawed = await productMove(coord(d.infusion, "09:30"), bag.id, { type: "thaw", at: thawedAt });
+  await verifyAtBedside(coord(d.infusion, "09:45"), bag.id, {
+    secondVerifierId: crew.investigatorUserId,
+    patientSubjectCode: patient.subjectCode,
+    coiId: thawed.coiId,
+    din: thawed.din,
+    dinCheckCharacter: thawed.dinCheckCharacter,
+    productCode: thawed.productCode,
+    thawedAt: new Date(thawedAt).toISOString(),
+  });
+  await move(inv(d.infusion, "09:50"), { type: "verify-at-bedside" });
+  await move(inv(d.infusion, "10:00"), { type: "infuse" });
+  await move(inv(d.infusion, "10:30"), { type: "start-acute-monitoring" });
+
+  if (d.end.kind === "died" && !d.followUp) {
+    await move(inv(d.end.on, "08:00"), { type: "die" });
+    return done();
+  }
+  if (d.followUp) await move(inv(d.followUp, "11:00"), { type: "start-follow-up" });
+  if (d.longTermFollowUp) await move(inv(d.longTermFollowUp, "11:00"), { type: "start-long-term-follow-up" });
+  switch (d.end.kind) {
+    case "died":
+      await move(inv(d.end.on, "08:00"), { type: "die" });
+      break;
+    case "lost":
+      await move(inv(d.end.on, "10:00"), { type: "lose-to-follow-up" });
+      break;
+    case "completed":
+      await move(inv(d.end.on, "11:30"), { type: "complete" });
+      break;
+  }
+  return done();
+}
