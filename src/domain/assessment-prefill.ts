@@ -329,9 +329,13 @@ export function dosesPerDay(frequency: string | null): number | null {
 
 const MG: Record<string, number> = { mg: 1, g: 1000, ug: 0.001 };
 
+/** By ATC code first, else by whole word ("methylprednisolone" is not "prednisolone"). */
 function glucocorticoidOf(m: PrefillMedication) {
   const name = m.drug.toLowerCase();
-  return GLUCOCORTICOIDS.find((g) => g.atc === m.drugCode || g.names.some((n) => name.includes(n)));
+  return (
+    GLUCOCORTICOIDS.find((g) => g.atc === m.drugCode) ??
+    GLUCOCORTICOIDS.find((g) => g.names.some((n) => new RegExp(`\\b${n}\\b`).test(name)))
+  );
 }
 
 function inClass(m: PrefillMedication, c: DrugClass): boolean {
