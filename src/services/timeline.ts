@@ -8,6 +8,7 @@ import { findSite } from "../store/sites.ts";
 import { infusionDate } from "../store/studies.ts";
 import { timelineRows } from "../store/timeline.ts";
 import type { ServiceContext } from "./context.ts";
+import { endpointsOf, endpointTimelineItems } from "./derived-endpoints.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import { loadPatientFor } from "./patients.ts";
 
@@ -25,6 +26,7 @@ export const TIMELINE_KINDS = [
   "journey",
   "product",
   "visit",
+  "derived-endpoint",
 ] as const;
 
 export const TimelineItem = z.object({
@@ -54,7 +56,13 @@ export async function patientTimeline(
   const site = (await findSite(ctx.db, patient.site_id))!;
   const day0 = await infusionDate(ctx.db, patientId);
   const after = decodeCursor(q.cursor, 3) as [string, string, string] | null;
+  // Derived endpoints are computed from the record on every read (never stored), then paged by SQL.
+  const derived =
+    !q.kinds?.length || q.kinds.includes("derived-endpoint")
+      ? endpointTimelineItems(await endpointsOf(ctx, patient))
+      : undefined;
   const rows = await timelineRows(ctx.db, {
+    derived,
     patientId,
     timeZone: site.time_zone,
     from: q.from,

@@ -29,6 +29,11 @@ export interface TimelineFilter {
   /** keyset: (at ISO, kind, ref_id) of the last item seen */
   after?: [string, string, string];
   limit: number;
+  /**
+   * Items computed by the service (derived endpoints), merged as one more branch from a bound JSON
+   * parameter so the database sorts, filters and pages them with everything else.
+   */
+  derived?: { id: string; localDate: string; summary: string; detail: Record<string, unknown> }[];
 }
 
 interface Branch {
@@ -186,6 +191,19 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       where: sql`n.patient_id = ${p} AND n.infusion_date IS NOT NULL`,
     },
   ];
+  if (f.derived?.length)
+    branches.push({
+      kind: "derived-endpoint",
+      id: sql`d.id`,
+      at: midnight("d.local_date"),
+      localDate: dateCol("d.local_date"),
+      summary: sql`d.summary`,
+      detail: sql`d.detail`,
+      from: sql`jsonb_to_recordset(${JSON.stringify(
+        f.derived.map((d) => ({ id: d.id, local_date: d.localDate, summary: d.summary, detail: d.detail })),
+      )}::jsonb) AS d(id uuid, local_date date, summary text, detail jsonb)`,
+      where: sql`true`,
+    });
 
   const wanted = f.kinds && f.kinds.length > 0 ? branches.filter((b) => f.kinds!.includes(b.kind)) : branches;
   if (wanted.length === 0) return [];

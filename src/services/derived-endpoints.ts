@@ -1,0 +1,236 @@
+/**
+ * A patient's derived endpoints (CAR-T kinetics, B-cell aplasia, immunoglobulin nadir,
+ * seroconversion, steroid/medication-free dates, lymphoma response, lupus remission), computed on
+ * every read from what is recorded, so a corrected lab value or a new stop date shows at once.
+ * Nothing is cached: the inputs are a few hundred rows per patient at most, read with indexed
+ * queries. The rules live in domain/endpoints; this module only maps records to their inputs
+ * (calendar dates in the site's time zone, units, which record is which) and reads no more than
+ * the records it names.
+ */
+import { v5 as uuidv5 } from "uuid";
+import { CODE_SYSTEMS } from "../domain/code-systems.ts";
+import { type BCellSample, bCellAplasiaEndpoints, cd19Percent } from "../domain/endpoints/b-cell-aplasia.ts";
+import { parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
+import { type CarSample, carKineticsEndpoints } from "../domain/endpoints/car-kinetics.ts";
+import type { Endpoint } from "../domain/endpoints/endpoint.ts";
+import {
+  type IgSample,
+  IMMUNOGLOBULIN_CODES,
+  type Immunoglobulin,
+  immunoglobulinNadir,
+} from "../domain/endpoints/immunoglobulins.ts";
+import { type RemissionAssessment, remissionEndpoints } from "../domain/endpoints/lupus-remission.ts";
+import { type ResponseAssessment, responseEndpoints } from "../domain/endpoints/lymphoma-response.ts";
+import { type MedicationRecord, medicationFreeEndpoints } from "../domain/endpoints/medication-free.ts";
+import { type AntibodySample, AUTOANTIBODIES, seroconversion } from "../domain/endpoints/seroconversion.ts";
+import { cellsPerMicrolitre } from "../domain/lab-units.ts";
+import { localDate } from "../domain/study-day.ts";
+import { endpointSources } from "../store/endpoint-sources.ts";
+import type { PatientRow } from "../store/schema.ts";
+import { findSite } from "../store/sites.ts";
+import { infusionDate } from "../store/studies.ts";
+import type { ServiceContext } from "./context.ts";
+import { loadPatientFor } from "./patients.ts";
+
+/** LOINC codes read (workflow-standards.md §5.4). */
+const CD19_ABSOLUTE = "8116-6";
+const CD19_PERCENT = "20593-0";
+const LYMPHOCYTES = ["731-0", "26474-7"];
+const CAR_NOTE_PREFIX = "CAR-T copies day ";
+const CALCULATORS = ["lugano-pet", "lugano-ct", "doris", "lldas"];
+
+export interface DerivedEndpoints {
+  patientId: string;
+  subjectCode: string;
+  infusionDate: string | null;
+  timeZone: string;
+  endpoints: Endpoint[];
+}
+
+export async function deriveEndpoints(ctx: ServiceContext, patientId: string): Promise<DerivedEndpoints> {
+  const patient = await loadPatientFor(ctx, patientId, "clinical:read");
+  return endpointsOf(ctx, patient);
+}
+
+/** For callers that have already loaded and authorised the patient (the timeline). */
+export async function endpointsOf(ctx: ServiceContext, patient: PatientRow): Promise<DerivedEndpoints> {
+  const site = (await findSite(ctx.db, patient.site_id))!;
+  const tz = site.time_zone;
+  const day0 = await infusionDate(ctx.db, patient.id);
+  const antibodyCodes = AUTOANTIBODIES.flatMap((a) => a.codes);
+  const src = await endpointSources(ctx.db, patient.id, {
+    observationCodes: [
+      CD19_ABSOLUTE,
+      CD19_PERCENT,
+      ...LYMPHOCYTES,
+      ...Object.values(IMMUNOGLOBULIN_CODES),
+      ...antibodyCodes,
+    ],
+    calculators: CALCULATORS,
+    carNotePrefix: CAR_NOTE_PREFIX,
+  });
+  const dateOf = (d: Date) => localDate(new Date(d), tz);
+  const obs = (codes: string[]) => src.observations.filter((o) => codes.includes(o.code));
+
+  // CAR-T kinetics from the copies notes.
+  const carSamples: CarSample[] = [];
+  let lloq: number | null = null;
+  for (const n of src.carNotes) {
+    const parsed = parseCarCopiesNote(n.title);
+    if (!parsed) continue;
+    const ref = { kind: "event" as const, id: n.id };
+    if ("value" in parsed) carSamples.push({ date: dateOf(n.occurred_at), value: parsed.value, ref });
+    else {
+      carSamples.push({ date: dateOf(n.occurred_at), belowLloq: true, ref });
+      if (parsed.limit !== null) lloq = lloq === null ? parsed.limit : Math.max(lloq, parsed.limit);
+    }
+  }
+  const kinetics = carKineticsEndpoints({ unit: "COPIES_PER_UG_GDNA", lloq, samples: carSamples }, day0);
+
+  // B cells: a recorded percentage first, else absolute CD19+ over lymphocytes from the same draw.
+  const bCells: BCellSample[] = obs([CD19_PERCENT])
+    .filter((o) => o.value_number !== null && o.unit === "%")
+    .map((o) => ({
+      date: dateOf(o.effective_at),
+      percent: o.value_number!,
+      refs: [{ kind: "observation", id: o.id }],
+    }));
+  const lymphocytesAt = new Map<number, { id: string; perUl: number }>();
+  for (const o of obs(LYMPHOCYTES)) {
+    const perUl = o.value_number === null ? null : cellsPerMicrolitre(o.value_number, o.unit);
+    if (perUl !== null) lymphocytesAt.set(new Date(o.effective_at).getTime(), { id: o.id, perUl });
+  }
+  for (const o of obs([CD19_ABSOLUTE])) {
+    const perUl = o.value_number === null ? null : cellsPerMicrolitre(o.value_number, o.unit);
+    const lymph = lymphocytesAt.get(new Date(o.effective_at).getTime());
+    const percent = perUl === null || !lymph ? null : cd19Percent(perUl, lymph.perUl);
+    if (percent === null) continue;
+    bCells.push({
+      date: dateOf(o.effective_at),
+      percent,
+      refs: [
+        { kind: "observation", id: o.id },
+        { kind: "observation", id: lymph!.id },
+      ],
+    });
+  }
+
+  const igSamples = (ig: Immunoglobulin): IgSample[] =>
+    obs([IMMUNOGLOBULIN_CODES[ig]])
+      .filter((o) => o.value_number !== null)
+      .map((o) => ({
+        date: dateOf(o.effective_at),
+        value: o.value_number!,
+        unit: o.unit,
+        ref: { kind: "observation", id: o.id },
+      }));
+  const immunoglobulins = (Object.keys(IMMUNOGLOBULIN_CODES) as Immunoglobulin[])
+    .map((ig) => ({ ig, samples: igSamples(ig) }))
+    // IgA and IgM are reported only when measured; IgG always, so its absence is visible.
+    .filter(({ ig, samples }) => ig === "IgG" || samples.length > 0)
+    .map(({ ig, samples }) => immunoglobulinNadir(ig, samples, day0));
+
+  const serology = AUTOANTIBODIES.map((ab) =>
+    seroconversion(
+      ab,
+      obs(ab.codes).map(
+        (o): AntibodySample => ({
+          date: dateOf(o.effective_at),
+          valueNumber: o.value_number,
+          unit: o.unit,
+          valueText: o.value_code ?? o.value_text,
+          ref: { kind: "observation", id: o.id },
+        }),
+      ),
+      day0,
+    ),
+  );
+
+  const medications: MedicationRecord[] = src.medications.map((m) => ({
+    id: m.id,
+    drug: m.drug,
+    atcCode: m.drug_code_system === CODE_SYSTEMS.atc ? m.drug_code : null,
+    route: m.route,
+    indication: m.indication,
+    startDate: m.start_date,
+    stopDate: m.stop_date,
+  }));
+
+  const assessments = src.assessments.map((a) => ({
+    id: a.id,
+    date: dateOf(a.assessed_at),
+    calculator: a.calculator,
+    value: (a.result as { value?: unknown } | null)?.value,
+  }));
+  const response = responseEndpoints(
+    assessments
+      .filter((a) => a.calculator === "lugano-pet" || a.calculator === "lugano-ct")
+      .map((a) => ({ ...a, value: String(a.value) }) as ResponseAssessment),
+    day0,
+    // TODO(ltfu): pass the date of death once the record holds one.
+    null,
+  );
+  const remission = remissionEndpoints(
+    assessments.filter((a) => a.calculator === "doris" || a.calculator === "lldas") as RemissionAssessment[],
+    medications,
+    day0,
+  );
+
+  return {
+    patientId: patient.id,
+    subjectCode: patient.subject_code,
+    infusionDate: day0,
+    timeZone: tz,
+    endpoints: [
+      ...kinetics,
+      ...bCellAplasiaEndpoints(bCells, day0),
+      ...immunoglobulins,
+      ...serology,
+      ...medicationFreeEndpoints(medications, day0),
+      ...response,
+      ...remission,
+    ],
+  };
+}
+
+/** Fixed namespace for the timeline ids of derived endpoints (a random v4, chosen once). */
+const TIMELINE_NAMESPACE = "3f0b6a52-6c1e-4c7a-9a43-5d2e8f7b1c90";
+
+export interface DerivedTimelineItem {
+  id: string;
+  localDate: string;
+  summary: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * The endpoints that were reached on a date, as timeline items. Their ids are name-based UUIDs
+ * (patient + endpoint key), stable across reads, so the timeline's keyset cursor can point at one.
+ */
+export function endpointTimelineItems(d: DerivedEndpoints): DerivedTimelineItem[] {
+  return d.endpoints
+    .filter((e) => e.status === "met" && e.date !== null)
+    .map((e) => ({
+      id: uuidv5(`${d.patientId}/${e.key}`, TIMELINE_NAMESPACE),
+      localDate: e.date!,
+      summary: `${e.title}: ${describeValue(e)}`,
+      detail: {
+        key: e.key,
+        value: e.value,
+        unit: e.unit,
+        status: e.status,
+        rule: e.rule,
+        source: e.source,
+        derivedFrom: e.derivedFrom,
+      },
+    }));
+}
+
+function describeValue(e: Endpoint): string {
+  if (typeof e.value === "boolean") return e.date ?? String(e.value);
+  if (typeof e.value === "number") {
+    const n = Number.isInteger(e.value) ? e.value.toLocaleString("en") : e.value.toFixed(2);
+    return e.unit === "day" ? `day ${e.value}` : `${n}${e.unit ? ` ${e.unit}` : ""}`;
+  }
+  return String(e.value);
+}
