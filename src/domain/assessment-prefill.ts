@@ -27,6 +27,10 @@ export interface PrefillObservation {
   unit: string | null;
   /** calendar date at the site */
   date: string;
+  /** the laboratory's reference range as the lab file gave it, in the original unit */
+  referenceRange?: string | null;
+  /** the value as the lab file gave it, before unit normalisation */
+  originalValue?: number | null;
 }
 
 export interface PrefillMedication {
@@ -76,11 +80,12 @@ export interface AssessmentDraft {
 }
 
 /**
- * The laboratory's normal-range limits the serology descriptors compare with. Gladman 2002 uses
- * the laboratory's own range, which the observation record does not carry yet, so the defaults
- * below are [D] design defaults matching the demo laboratory (C3 90–180 mg/dL, C4 10–40 mg/dL,
- * anti-dsDNA negative below 10 IU/mL, a common ELISA cut-off: src/demo/codes.ts). A site sends its
- * own (query parameters) and every prefilled field says which limit it used.
+ * The limits the serology descriptors compare with when a result carries no laboratory range.
+ * Gladman 2002 uses the laboratory's own range, and a result imported from a lab file carries it
+ * (reference_range), which then wins. Without one, these [D] design defaults apply, matching the
+ * demo laboratory (C3 90–180 mg/dL, C4 10–40 mg/dL, anti-dsDNA negative below 10 IU/mL, a common
+ * ELISA cut-off: src/demo/codes.ts); a site sends its own as query parameters. Every prefilled
+ * field says which limit it used.
  */
 export const ReferenceLimits = z.object({
   c3LowerMgDl: z.coerce.number().positive().max(1000).default(90),
@@ -156,6 +161,33 @@ function judge(
 
 const numeric = (o: PrefillObservation) => o.valueNumber !== null;
 
+interface SerologyLimit {
+  value: number;
+  limit: number;
+  used: string;
+}
+
+const NUM = String.raw`(\d+(?:\.\d+)?)`;
+const RANGE = new RegExp(String.raw`^\s*${NUM}\s*(?:-|–|—|to)\s*${NUM}`);
+const BELOW = new RegExp(String.raw`^\s*(?:<|≤|<=)\s*${NUM}`);
+const ABOVE = new RegExp(String.raw`^\s*(?:>|≥|>=)\s*${NUM}`);
+
+/**
+ * The lower and upper limits of a laboratory reference range written as text ("90-180 mg/dL",
+ * "0.9 – 1.8", "< 10", "≥ 20"), in the unit the lab reported; null when it cannot be read.
+ * Gladman 2002 judges complement and anti-dsDNA against the laboratory's own normal range.
+ */
+export function parseReferenceRange(text: string | null | undefined): { low?: number; high?: number } | null {
+  if (!text) return null;
+  const r = RANGE.exec(text);
+  if (r) return { low: Number(r[1]), high: Number(r[2]) };
+  const b = BELOW.exec(text);
+  if (b) return { high: Number(b[1]) };
+  const a = ABOVE.exec(text);
+  if (a) return { low: Number(a[1]) };
+  return null;
+}
+
 /** The SLEDAI-2K descriptors recorded data can answer, by descriptor key. */
 export function sledaiLabDescriptors(
   observations: readonly PrefillObservation[],
@@ -175,23 +207,43 @@ export function sledaiLabDescriptors(
   // Low complement: C3 or C4 below the lower limit. Absent only when both were measured.
   const c3 = of(LOINC_PREFILL.c3);
   const c4 = of(LOINC_PREFILL.c4);
-  const mgdl = (o: PrefillObservation) => {
+  const label = (o: PrefillObservation) => (o.code === LOINC_PREFILL.c3 ? "C3" : "C4");
+  const complementLimit = (o: PrefillObservation): SerologyLimit | null => {
+    const lab = parseReferenceRange(o.referenceRange);
+    if (lab?.low !== undefined)
+      return {
+        value: o.originalValue ?? o.valueNumber!,
+        limit: lab.low,
+        used: `lab range "${o.referenceRange}"`,
+      };
     const f = o.unit === null ? undefined : COMPLEMENT_MG_DL[o.unit];
-    return f === undefined ? null : o.valueNumber! * f;
+    if (f === undefined) return null;
+    const limit = o.code === LOINC_PREFILL.c3 ? limits.c3LowerMgDl : limits.c4LowerMgDl;
+    return { value: o.valueNumber! * f, limit, used: `< ${limit} mg/dL (no lab range on the result)` };
   };
-  const low = (o: PrefillObservation) => {
-    const v = mgdl(o);
-    return v !== null && v < (o.code === LOINC_PREFILL.c3 ? limits.c3LowerMgDl : limits.c4LowerMgDl);
-  };
-  const complementRule = `SLEDAI-2K descriptor 20 (Gladman 2002): C3 or C4 below the laboratory's normal range; limits used C3 < ${limits.c3LowerMgDl} mg/dL, C4 < ${limits.c4LowerMgDl} mg/dL`;
-  const complement = judge([...c3, ...c4], mgdl, () => false, "C3/C4", complementRule);
-  if (complement.kind === "unfilled") judged.lowComplement = complement;
-  else if ([...c3, ...c4].some(low))
+  const complement = [...c3, ...c4];
+  const complementRule = (used: PrefillObservation[]) =>
+    `SLEDAI-2K descriptor 20 (Gladman 2002): CH50, C3 or C4 below the laboratory's normal range; limits used: ${used
+      .map((o) => `${label(o)} ${complementLimit(o)!.used}`)
+      .join("; ")}`;
+  const unreadable = complement.filter((o) => complementLimit(o) === null);
+  const low = complement.filter((o) => {
+    const l = complementLimit(o);
+    return l !== null && l.value < l.limit;
+  });
+  if (complement.length === 0)
+    judged.lowComplement = { kind: "unfilled", reason: "No C3/C4 result in the scoring window." };
+  else if (low.length > 0)
     judged.lowComplement = {
       kind: "filled",
       value: true,
-      rule: complementRule,
-      sources: [...c3, ...c4].filter(low).map((o) => obsRef(o, o.code === LOINC_PREFILL.c3 ? "C3" : "C4")),
+      rule: complementRule(low),
+      sources: low.map((o) => obsRef(o, label(o))),
+    };
+  else if (unreadable.length > 0)
+    judged.lowComplement = {
+      kind: "unfilled",
+      reason: `C3/C4 in a unit this rule cannot compare and without a lab range (${unreadable.map((o) => `${o.unit ?? "no unit"} on ${o.date}`).join(", ")}).`,
     };
   else if (c3.length === 0 || c4.length === 0)
     judged.lowComplement = {
@@ -202,20 +254,58 @@ export function sledaiLabDescriptors(
     judged.lowComplement = {
       kind: "filled",
       value: false,
-      rule: complementRule,
-      sources: [...c3, ...c4].map((o) => obsRef(o, o.code === LOINC_PREFILL.c3 ? "C3" : "C4")),
+      rule: complementRule(complement),
+      sources: complement.map((o) => obsRef(o, label(o))),
     };
 
-  judged.increasedDnaBinding = judge(
-    of(LOINC_PREFILL.antiDsDna),
-    (o) => {
-      const f = o.unit === null ? undefined : DSDNA_IU_ML[o.unit];
-      return f === undefined ? null : o.valueNumber! * f;
-    },
-    (v) => v > limits.antiDsDnaUpperIuMl,
-    "anti-dsDNA",
-    `SLEDAI-2K descriptor 21 (Gladman 2002): anti-dsDNA above the laboratory's normal range; limit used > ${limits.antiDsDnaUpperIuMl} IU/mL (assay-specific)`,
-  );
+  // Increased DNA binding: above the lab's upper limit; without one, the site's or default IU/mL cut-off.
+  const dnaLimit = (o: PrefillObservation): SerologyLimit | null => {
+    const lab = parseReferenceRange(o.referenceRange);
+    if (lab?.high !== undefined)
+      return {
+        value: o.originalValue ?? o.valueNumber!,
+        limit: lab.high,
+        used: `lab range "${o.referenceRange}"`,
+      };
+    const f = o.unit === null ? undefined : DSDNA_IU_ML[o.unit];
+    if (f === undefined) return null;
+    return {
+      value: o.valueNumber! * f,
+      limit: limits.antiDsDnaUpperIuMl,
+      used: `> ${limits.antiDsDnaUpperIuMl} IU/mL (assay-specific; no lab range on the result)`,
+    };
+  };
+  const dna = of(LOINC_PREFILL.antiDsDna);
+  const dnaUnreadable = dna.filter((o) => dnaLimit(o) === null);
+  const dnaHigh = dna.filter((o) => {
+    const l = dnaLimit(o);
+    return l !== null && l.value > l.limit;
+  });
+  const dnaRule = (used: PrefillObservation[]) =>
+    `SLEDAI-2K descriptor 21 (Gladman 2002): anti-dsDNA above the laboratory's normal range; limits used: ${[
+      ...new Set(used.map((o) => dnaLimit(o)!.used)),
+    ].join("; ")}`;
+  if (dna.length === 0)
+    judged.increasedDnaBinding = { kind: "unfilled", reason: "No anti-dsDNA result in the scoring window." };
+  else if (dnaHigh.length > 0)
+    judged.increasedDnaBinding = {
+      kind: "filled",
+      value: true,
+      rule: dnaRule(dnaHigh),
+      sources: dnaHigh.map((o) => obsRef(o, "anti-dsDNA")),
+    };
+  else if (dnaUnreadable.length > 0)
+    judged.increasedDnaBinding = {
+      kind: "unfilled",
+      reason: `anti-dsDNA in a unit this rule cannot compare and without a lab range (${dnaUnreadable.map((o) => `${o.unit ?? "no unit"} on ${o.date}`).join(", ")}).`,
+    };
+  else
+    judged.increasedDnaBinding = {
+      kind: "filled",
+      value: false,
+      rule: dnaRule(dna),
+      sources: dna.map((o) => obsRef(o, "anti-dsDNA")),
+    };
 
   const drugCauses =
     "Descriptor counts only if not caused by drugs: after lymphodepletion and CAR-T, cytopenia is usually treatment-related (ICAHT), not SLE.";

@@ -68,7 +68,7 @@ export async function visitAssessmentDrafts(
   // A day of slack either side: effective_at is an instant and the window is in the site's calendar.
   const observations = await ctx.db
     .selectFrom("observations")
-    .select(["id", "code", "value_number", "unit", "effective_at"])
+    .select(["id", "code", "value_number", "unit", "effective_at", "reference_range", "original_value"])
     .where("patient_id", "=", patient.id)
     .where("status", "!=", "entered-in-error")
     .where("effective_at", ">=", new Date(`${addDays(from, -1)}T00:00:00Z`))
@@ -100,6 +100,8 @@ export async function visitAssessmentDrafts(
       code: o.code,
       valueNumber: o.value_number,
       unit: o.unit,
+      referenceRange: o.reference_range,
+      originalValue: o.original_value,
       date: localDate(o.effective_at, site.time_zone),
     })),
     medications: medications.map((m) => ({

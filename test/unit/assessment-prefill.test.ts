@@ -9,6 +9,7 @@ import {
   dosesPerDay,
   type PrefillMedication,
   type PrefillObservation,
+  parseReferenceRange,
   prednisoloneEquivalentOn,
   ReferenceLimits,
   sledaiLabDescriptors,
@@ -79,6 +80,24 @@ describe("SLEDAI-2K laboratory descriptors (Gladman 2002)", () => {
       rule: expect.stringContaining("> 30 IU/mL"),
     });
     expect(judge([obs("5130-0", 40, "[arb'U]/mL")]).increasedDnaBinding).toMatchObject({ kind: "unfilled" });
+  });
+
+  it("uses the laboratory's own range when the result carries one, in the unit the lab reported", () => {
+    expect(parseReferenceRange("90-180 mg/dL")).toEqual({ low: 90, high: 180 });
+    expect(parseReferenceRange("0.9 – 1.8")).toEqual({ low: 0.9, high: 1.8 });
+    expect(parseReferenceRange("<= 25")).toEqual({ high: 25 });
+    expect(parseReferenceRange("negative")).toBeNull();
+    // C3 0.85 g/L is 85 mg/dL: low by the default 90 mg/dL, normal by this lab's 0.8–1.6 g/L.
+    const c3 = { ...obs("4485-9", 85, "mg/dL"), originalValue: 0.85, referenceRange: "0.8-1.6 g/L" };
+    const c4 = { ...obs("4498-2", 15, "mg/dL"), referenceRange: "10-40" };
+    expect(judge([c3, c4]).lowComplement).toMatchObject({
+      value: false,
+      rule: expect.stringContaining('C3 lab range "0.8-1.6 g/L"'),
+    });
+    // An assay reporting in its own units is judged against its own upper limit: 26 > 25 scores, 25 does not.
+    const dna = (v: number) => ({ ...obs("5130-0", v, "[arb'U]/mL"), referenceRange: "<25" });
+    expect(judge([dna(26)]).increasedDnaBinding).toMatchObject({ value: true });
+    expect(judge([dna(25)]).increasedDnaBinding).toMatchObject({ value: false });
   });
 
   it("reads only the visit day and the 10 days before it", () => {
