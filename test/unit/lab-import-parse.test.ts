@@ -1,0 +1,216 @@
+/**
+ * Reading lab files without a database: CSV with a column mapping and FHIR R4 Bundles become
+ * results in canonical units, and every bad row is reported with its line (or JSON Pointer) and
+ * field. Fixtures are in test/fixtures/lab-import/.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { CsvMapping, readCsvLabFile } from "../../src/domain/lab-import/csv.ts";
+import { readFhirLabBundle } from "../../src/domain/lab-import/fhir.ts";
+import { parseEffectiveAt } from "../../src/domain/lab-import/result.ts";
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/lab-import/${name}`, import.meta.url), "utf8");
+const mapping = CsvMapping.parse(JSON.parse(fixture("mapping.json")));
+const now = new Date("2025-06-01T00:00:00Z");
+const csv = (text: string, m = mapping) =>
+  readCsvLabFile(text, m, { now, ...(m.utcOffset ? { utcOffset: m.utcOffset } : {}) });
+const HEADER = "Subject,Test,Result,Units,Collected,Range\n";
+
+describe("CSV", () => {
+  it("reads the good file into canonical units, keeping what the lab wrote", async () => {
+    const { results, issues, rows } = await csv(fixture("good.csv"));
+    expect(issues).toEqual([]);
+    expect(rows).toBe(9);
+    const pick = (i: number) => {
+      const r = results[i]!;
+      return [r.subjectCode, r.loinc, r.valueNumber ?? r.valueCode, r.unit, r.originalValue, r.originalUnit];
+    };
+    expect(pick(0)).toEqual(["AA-0001", "718-7", 11.2, "g/dL", 112, "g/L"]); // local code HGB
+    expect(pick(1)).toEqual(["AA-0001", "5130-0", 45, "[IU]/mL", 45, "kIU/L"]);
+    expect(pick(2)).toEqual(["AA-0001", "751-8", 1.5, "10*3/uL", 1.5, "10*9/L"]);
+    expect(pick(3)).toEqual(["AA-0001", "8116-6", 0, "/uL", 0, "cells/uL"]);
+    expect(pick(4)).toEqual(["AA-0002", "2465-3", 650, "mg/dL", 6.5, "g/L"]);
+    expect(pick(5)).toEqual(["AA-0002", "1988-5", 12, "mg/L", 1.2, "mg/dL"]);
+    expect(pick(6)).toEqual(["AA-0002", "8061-4", "negative", null, null, null]);
+    expect(pick(7)).toEqual(["AA-0002", "2160-0", 1, "mg/dL", 88.4, "umol/L"]);
+    expect(results[8]!.valueNumber).toBeCloseTo(6.2 / 0.6206, 9);
+    // no offset in the file: the mapping's +08:00 applies
+    expect(results[2]!.effectiveAt).toBe("2025-03-01T00:30:00.000Z");
+    expect(results[5]!.referenceRange).toBe("<0.5 mg/dL, adults");
+  });
+
+  it("reports every bad line of the bad file with its line number and column", async () => {
+    const { results, issues } = await csv(fixture("bad.csv"));
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ["/lines/3/Units", "incompatible_unit"],
+      ["/lines/4/Test", "unknown_loinc"],
+      ["/lines/5/Result", "invalid_number"],
+      ["/lines/6/Units", "unknown_unit"],
+      ["/lines/8/Collected", "invalid_time"],
+    ]);
+    expect(issues[0]!.message).toBe(
+      "line 3: mg/dL cannot be converted to 10*3/uL: they measure different kinds of quantity (LOINC 6690-2 is stored in 10*3/uL)",
+    );
+    expect(issues[1]!.message).toMatch(/LOINC 2345-7 is not one vein2vein imports/);
+    expect(issues[4]!.message).toMatch(/"2025-02-30T08:30:00\+08:00" is not a real date/);
+    // patients are resolved by the service; the other rows read fine here
+    expect(results.map((r) => r.subjectCode)).toEqual(["AA-0001", "BB-0001", "AA-0009", "AA-0002"]);
+  });
+
+  it("names a mapped column the header lacks, listing the header", async () => {
+    const m = CsvMapping.parse({
+      ...JSON.parse(fixture("mapping.json")),
+      columns: { ...mapping.columns, unit: "Unit" },
+    });
+    const { issues, results, rows } = await csv(fixture("good.csv"), m);
+    expect(issues).toEqual([
+      {
+        path: "/mapping/columns/unit",
+        code: "unknown_column",
+        message:
+          'the header has no column "Unit" (it has: "Subject", "Test", "Result", "Units", "Collected", "Range")',
+      },
+    ]);
+    expect(results).toEqual([]);
+    expect(rows).toBe(9);
+  });
+
+  it("reports malformed CSV by line and goes on to the next lines", async () => {
+    const text = `${HEADER}AA-0001,718-7,12,g/dL,2025-03-01T08:30:00Z,,extra\nAA-0001,718-7,oops,g/dL,2025-03-01T08:30:00Z,\n`;
+    const { issues } = await csv(text);
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ["/lines/2", "malformed_csv"],
+      ["/lines/3/Result", "invalid_number"],
+    ]);
+  });
+
+  it("counts lines as the file has them: blank lines and a quoted field across two lines", async () => {
+    const text = `${HEADER}\nAA-0001,718-7,12,g/dL,2025-03-01T08:30:00Z,"10-
+15"\nAA-0001,718-7,x,g/dL,2025-03-01T08:30:00Z,\n`;
+    const { issues, results } = await csv(text);
+    expect(results[0]!.referenceRange).toBe("10-\n15");
+    expect(issues.map((i) => i.path)).toEqual(["/lines/5/Result"]);
+  });
+
+  it("refuses a censored value and a decimal comma with a hint, and a blank unit for a quantity", async () => {
+    const text = `${HEADER}AA-0001,1988-5,<5,mg/L,2025-03-01T08:30:00Z,\nAA-0001,1988-5,"5,2",mg/L,2025-03-01T08:30:00Z,\nAA-0001,1988-5,5,,2025-03-01T08:30:00Z,\n`;
+    const { issues } = await csv(text);
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ["/lines/2/Result", "invalid_number"],
+      ["/lines/3/Result", "invalid_number"],
+      ["/lines/4/Units", "missing_unit"],
+    ]);
+    expect(issues[0]!.message).toMatch(/censored/);
+    expect(issues[1]!.message).toMatch(/write 5\.2/);
+  });
+
+  it("accepts a dimensionless score without a unit, and refuses a unit on a coded result", async () => {
+    const text = `${HEADER}AA-0001,89247-1,1,,2025-03-01T08:30:00Z,\nAA-0001,8061-4,positive,mg/dL,2025-03-01T08:30:00Z,\n`;
+    const { issues, results } = await csv(text);
+    expect(results[0]).toMatchObject({
+      loinc: "89247-1",
+      valueNumber: 1,
+      unit: "{score}",
+      originalUnit: null,
+    });
+    expect(issues.map((i) => [i.path, i.code])).toEqual([["/lines/3/Units", "unexpected_unit"]]);
+  });
+
+  it("refuses a local code that the mapping maps to a bad LOINC code", () => {
+    const r = CsvMapping.safeParse({ ...JSON.parse(fixture("mapping.json")), localCodes: { HGB: "718-8" } });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(["localCodes", "HGB"]);
+  });
+
+  it("reports an empty file", async () => {
+    expect((await csv("")).issues.map((i) => i.code)).toEqual(["empty_file"]);
+    expect((await csv(HEADER)).issues.map((i) => i.code)).toEqual(["no_rows"]);
+  });
+
+  it("reads a stream in chunks that split lines and multi-byte characters", async () => {
+    const bytes = Buffer.from(fixture("good.csv").replace("115-150 g/L", "115–150 g/L"), "utf8");
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
+    }
+    const { results, issues } = await readCsvLabFile(chunks(), mapping, { now, utcOffset: "+08:00" });
+    expect(issues).toEqual([]);
+    expect(results).toHaveLength(9);
+    expect(results[0]!.referenceRange).toBe("115–150 g/L");
+  });
+});
+
+describe("sample times", () => {
+  const at = (t: string, utcOffset?: string) =>
+    parseEffectiveAt(t, { now, ...(utcOffset ? { utcOffset } : {}) });
+  it("takes an offset from the text, else from the mapping, else refuses", () => {
+    expect(at("2025-03-01T08:30:00+08:00")).toEqual({ at: "2025-03-01T00:30:00.000Z" });
+    expect(at("2025-03-01 08:30", "+08:00")).toEqual({ at: "2025-03-01T00:30:00.000Z" });
+    expect(at("2025-03-01T08:30:00Z", "+08:00")).toEqual({ at: "2025-03-01T08:30:00.000Z" });
+    expect(at("2025-03-01 08:30")).toMatchObject({ problem: expect.stringMatching(/no time zone/) });
+  });
+  it("refuses impossible dates and results from the future (beyond a day of clock slack)", () => {
+    expect(at("2024-02-29T08:00:00Z")).toEqual({ at: "2024-02-29T08:00:00.000Z" });
+    expect(at("2025-02-29T08:00:00Z")).toMatchObject({ problem: expect.stringMatching(/not a real date/) });
+    expect(at("2025-06-01T23:00:00Z")).toEqual({ at: "2025-06-01T23:00:00.000Z" });
+    expect(at("2025-06-02T00:00:01Z")).toMatchObject({ problem: expect.stringMatching(/future/) });
+    expect(at("1949-12-31T23:59:59Z")).toMatchObject({ problem: expect.stringMatching(/before 1950/) });
+  });
+});
+
+describe("FHIR R4 Bundle", () => {
+  it("reads Observations with UCUM quantities and coded values", () => {
+    const { results, issues, rows } = readFhirLabBundle(JSON.parse(fixture("good-bundle.json")), { now });
+    expect(issues).toEqual([]);
+    expect(rows).toBe(4);
+    expect(
+      results.map((r) => [
+        r.loinc,
+        r.valueNumber ?? r.valueCode,
+        r.unit,
+        r.originalValue,
+        r.originalUnit,
+        r.status,
+      ]),
+    ).toEqual([
+      ["718-7", 12, "g/dL", 120, "g/L", "final"],
+      ["777-3", 150, "10*3/uL", 150, "10*9/L", "final"],
+      ["5130-0", 8, "[IU]/mL", 8, "[IU]/mL", "amended"],
+      ["8061-4", "260385009", null, null, null, "final"],
+    ]);
+    expect(results[0]!.referenceRange).toBe("115 g/L–150 g/L");
+    expect(results[0]!.subjectPath).toBe("/entry/0/resource/subject/identifier/value");
+  });
+
+  it("points at every bad entry and field with a JSON Pointer", () => {
+    const { issues, results } = readFhirLabBundle(JSON.parse(fixture("bad-bundle.json")), { now });
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ["/entry/1/resource/valueQuantity/code", "incompatible_unit"],
+      ["/entry/2/resource/valueQuantity/system", "unit_system"],
+      ["/entry/3/resource/valueQuantity/unit", "unknown_unit"],
+      ["/entry/4/resource/subject/reference", "unresolvable_subject"],
+      ["/entry/5/resource/resourceType", "not_an_observation"],
+    ]);
+    expect(issues[0]!.message).toMatch(/^entry 1: mg\/dL cannot be converted to \[IU\]\/mL/);
+    expect(results.map((r) => r.subjectCode)).toEqual(["AA-0001", "BB-0001"]);
+  });
+
+  it("refuses what is not a collection, transaction or batch Bundle", () => {
+    expect(readFhirLabBundle({ resourceType: "Observation" }, { now }).issues.map((i) => i.path)).toEqual([
+      "/resourceType",
+    ]);
+    const searchset = readFhirLabBundle({ resourceType: "Bundle", type: "searchset", entry: [] }, { now });
+    expect(searchset.issues.map((i) => i.path)).toEqual(["/type", "/entry"]);
+  });
+
+  it("refuses statuses that are not results and censored quantities", () => {
+    const bundle = JSON.parse(fixture("good-bundle.json"));
+    bundle.entry[0].resource.status = "cancelled";
+    bundle.entry[1].resource.valueQuantity.comparator = "<";
+    const { issues } = readFhirLabBundle(bundle, { now });
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ["/entry/0/resource/status", "observation_status"],
+      ["/entry/1/resource/valueQuantity/comparator", "censored_value"],
+    ]);
+  });
+});
