@@ -8,6 +8,11 @@
  * Expiry: the bag's post-thaw stability (`thawStabilityMinutes`) is set on the final product when
  * it is recorded (it comes from the manufacturer's label); the check runs at the server's clock.
  *
+ * Dose: when the enrolment names a dose level, the bag's CAR+ viable cells (its QC result) per kg
+ * of the patient's latest weight, or in total for a flat dose, must fall within the tolerance of
+ * src/domain/dose-check.ts; a count or weight that is missing is a mismatch too (the computed
+ * check is kept with the attempt).
+ *
  * Any mismatch is a hard stop: 422 rule-violation naming every mismatched field, the attempt is
  * committed in its own transaction (so it survives the refusal), and no product or journey state
  * changes. A passed attempt is what lets the journey's verify-at-bedside and infuse events proceed.
@@ -23,6 +28,7 @@ import { findProductUnit, insertBedsideAttempt } from "../store/products.ts";
 import { requireAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
+import { bedsideDoseCheck } from "./release.ts";
 import { parseInput } from "./validate.ts";
 
 export const BedsideInput = z
@@ -87,6 +93,9 @@ export async function verifyAtBedside(
     mismatches.push("expiry");
   if (!(await isEligibleSecondVerifier(ctx, input.secondVerifierId, product.site_id)))
     mismatches.push("secondVerifierId");
+  // The dose this bag gives against the enrolment's dose level (src/domain/dose-check.ts).
+  const dose = await bedsideDoseCheck(db, product, now);
+  if (dose && !dose.ok) mismatches.push("dose");
 
   const passed = mismatches.length === 0;
   // Its own committed transaction even when refused: the attempt is the record of the hard stop.
@@ -99,7 +108,7 @@ export async function verifyAtBedside(
       site_id: product.site_id,
       first_verifier_id: ctx.actor.userId,
       second_verifier_id: input.secondVerifierId,
-      scanned: JSON.stringify(input),
+      scanned: JSON.stringify(dose ? { ...input, doseCheck: dose } : input),
       passed,
       mismatches: JSON.stringify(mismatches),
       at: now,
@@ -124,12 +133,13 @@ export async function verifyAtBedside(
       "rule-violation",
       `Bedside verification failed (${mismatches.join(", ")}). This is a hard stop: do not infuse; the attempt is logged.`,
       mismatches.map((m) => ({
-        path: m === "productState" || m === "expiry" ? "" : `/${m}`,
-        message: `${m} does not match`,
+        path: m === "productState" || m === "expiry" || m === "dose" ? "" : `/${m}`,
+        message: m === "dose" ? `dose does not match: ${dose?.reason}` : `${m} does not match`,
       })),
       {
         rule: onlyVerifier ? "V2V-BEDSIDE-NEEDS-TWO-VERIFIERS" : "V2V-BEDSIDE-MISMATCH",
         mismatches,
+        ...(dose ? { doseCheck: dose } : {}),
         attemptId: attempt.id,
       },
     );

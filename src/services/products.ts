@@ -37,6 +37,7 @@ import {
   nextIsbtSequence,
   updateProductUnit,
 } from "../store/products.ts";
+import { recordedOosException } from "../store/release.ts";
 import type { DB, Selectable } from "../store/schema.ts";
 import type { ProductUnitsTable } from "../store/schema-journey.ts";
 import { isMemberOf, requireAt, rolesAt } from "./access.ts";
@@ -287,6 +288,13 @@ export async function applyProductInTx(
   if (event.type === "administer")
     (event as { bedsideVerification: BedsideVerification }).bedsideVerification =
       await bedsideVerificationFor(db, product);
+  // An OOS product ships only with the exception recorded and signed here (services/release.ts),
+  // never one a client writes into the event.
+  if (event.type === "ship-to-site" && product.state === "out-of-specification")
+    (event as { oosException: OosException | null }).oosException = await recordedOosException(
+      db,
+      product.id,
+    );
   const result = applyProductEvent(product.state as ProductState, event);
   const changes: Parameters<typeof updateProductUnit>[3] = { state: result.state };
   if (event.type === "quarantine") changes.quarantined_from = product.state;
@@ -335,10 +343,29 @@ export async function applyProduct(
   return inTransaction(ctx, async (db) => {
     const product = await loadProduct(db, productId);
     requireProductWrite(ctx, product.site_id, "product", productId);
+    refuseQualityDecision(input.type, product.state);
     const expected = expectedVersion(ifMatch, input.version);
     checkVersionOf(product.version, expected);
     return productDto(await applyProductInTx(db, ctx, product, input, product.version));
   });
+}
+
+/**
+ * Release, OOS and the way out of quarantine are quality decisions: they come only from the QC
+ * evaluation and the QA decision (services/release.ts, services/custody.ts), never from a bare event.
+ */
+export const QUALITY_DECISION_EVENTS = ["release", "declare-oos", "release-from-quarantine"] as const;
+
+function refuseQualityDecision(type: string, state: string) {
+  if (!(QUALITY_DECISION_EVENTS as readonly string[]).includes(type)) return;
+  throw new DomainError(
+    "rule-violation",
+    type === "release-from-quarantine"
+      ? "A product leaves quarantine only by a QA decision (POST /api/v1/product-units/{id}/quarantine-decisions)."
+      : `${type} follows from the QC results evaluated against the release specification (POST /api/v1/product-units/{id}/qc-results); it cannot be sent as an event.`,
+    [{ path: "/type", message: `${type} is a quality decision` }],
+    { rule: "V2V-PRODUCT-QUALITY-DECISION-ONLY", from: state, event: type },
+  );
 }
 
 function checkVersionOf(current: number, expected: ReturnType<typeof expectedVersion>) {

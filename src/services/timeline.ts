@@ -25,6 +25,8 @@ export const TIMELINE_KINDS = [
   "assessment",
   "journey",
   "product",
+  "custody-handoff",
+  "temperature-log",
   "visit",
   "derived-endpoint",
 ] as const;

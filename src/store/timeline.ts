@@ -149,6 +149,29 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       where: sql`pu.patient_id = ${p}`,
     },
     {
+      kind: "custody-handoff",
+      id: sql`ch.id`,
+      at: sql`ch.at`,
+      localDate: day("ch.at"),
+      summary: sql`'Product ' || pu.din || ' handed from ' || ch.from_party || ' to ' || ch.to_party || ' at ' || ch.place`,
+      detail: sql`jsonb_build_object('din', pu.din, 'from', ch.from_party, 'to', ch.to_party, 'place', ch.place,
+                                     'shipperId', ch.shipper_id, 'loggerId', ch.logger_id, 'condition', ch.condition_note)`,
+      from: sql`custody_handoffs ch JOIN product_units pu ON pu.id = ch.product_id`,
+      where: sql`pu.patient_id = ${p}`,
+    },
+    {
+      // Only logger traces with something for QA: an excursion or a gap (quarantine shows as a product event).
+      kind: "temperature-log",
+      id: sql`lu.id`,
+      at: sql`lu.last_at`,
+      localDate: day("lu.last_at"),
+      summary: sql`'Product ' || pu.din || ' logger ' || lu.logger_id || ': ' || lu.verdict || CASE WHEN lu.quarantined THEN ', quarantined' ELSE '' END`,
+      detail: sql`jsonb_build_object('din', pu.din, 'loggerId', lu.logger_id, 'verdict', lu.verdict, 'excursions', lu.excursions,
+                                     'gaps', lu.gaps, 'quarantined', lu.quarantined)`,
+      from: sql`logger_uploads lu JOIN product_units pu ON pu.id = lu.product_id`,
+      where: sql`pu.patient_id = ${p} AND lu.verdict <> 'within-range'`,
+    },
+    {
       // Only recorded visits: open ones belong to the worklist, not to what happened.
       kind: "visit",
       id: sql`v.id`,

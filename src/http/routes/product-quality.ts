@@ -1,0 +1,155 @@
+/**
+ * Custody and release routes: release specifications per CAR product, QC results and release
+ * evaluation per bag, the OOS exception decision, custody hand-offs, temperature-logger uploads
+ * and QA's decision on a quarantined product.
+ */
+import type { FastifyInstance } from "fastify";
+import { IdParams } from "../../domain/schemas/common.ts";
+import * as custody from "../../services/custody.ts";
+import * as release from "../../services/release.ts";
+import { ctxOf, withEtag } from "./support.ts";
+
+const idOf = (request: { params: unknown }) => (request.params as { id: string }).id;
+
+export async function productQualityRoutes(app: FastifyInstance) {
+  const tags = ["product quality"];
+  const validated = { bodyValidatedByService: true };
+
+  app.post(
+    "/api/v1/release-specs",
+    {
+      config: validated,
+      schema: {
+        tags,
+        summary: "A new revision of a CAR product's release specification, each criterion with its source",
+        body: release.ReleaseSpecInput,
+      },
+    },
+    async (request, reply) => {
+      const dto = await release.setReleaseSpec(ctxOf(request), request.body);
+      reply.code(201).header("location", `/api/v1/products/${dto.carProductId}/release-spec`);
+      return dto;
+    },
+  );
+  app.get(
+    "/api/v1/products/:id/release-spec",
+    { schema: { tags, summary: "The CAR product's current release specification", params: IdParams } },
+    (request) => release.getReleaseSpec(ctxOf(request), idOf(request)),
+  );
+
+  app.post(
+    "/api/v1/product-units/:id/qc-results",
+    {
+      config: validated,
+      schema: {
+        tags,
+        summary:
+          "Enter QC results (quality only); a QC-pending bag is then released, or declared OOS when a criterion fails",
+        params: IdParams,
+        body: release.QcResultsInput,
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return release.enterQcResults(ctxOf(request), idOf(request), request.body);
+    },
+  );
+  app.get(
+    "/api/v1/product-units/:id/release",
+    {
+      schema: {
+        tags,
+        summary: "QC results, the current evaluation against the specification, and the decisions made",
+        params: IdParams,
+      },
+    },
+    (request) => release.getReleaseStatus(ctxOf(request), idOf(request)),
+  );
+  app.post(
+    "/api/v1/product-units/:id/release-evaluations",
+    {
+      schema: {
+        tags,
+        summary: "Evaluate the bag again (quality only) and apply a decisive outcome",
+        params: IdParams,
+      },
+    },
+    (request) => release.evaluateProductRelease(ctxOf(request), idOf(request)),
+  );
+
+  app.post(
+    "/api/v1/product-units/:id/oos-exception/signatures",
+    {
+      config: validated,
+      schema: {
+        tags,
+        summary:
+          "Sign the exception decision for an OOS bag as investigator or QA (two different people; the first states the rationale)",
+        params: IdParams,
+        body: release.OosSignatureInput,
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return release.signOosException(ctxOf(request), idOf(request), request.body);
+    },
+  );
+  app.get(
+    "/api/v1/product-units/:id/oos-exception",
+    { schema: { tags, summary: "The OOS exception decision and its signatures", params: IdParams } },
+    (request) => release.getOosException(ctxOf(request), idOf(request)),
+  );
+
+  app.post(
+    "/api/v1/product-units/:id/hand-offs",
+    {
+      config: validated,
+      schema: {
+        tags,
+        summary: "Record a custody hand-off: from, to, place, time, shipper and logger",
+        params: IdParams,
+        body: custody.HandOffInput,
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return custody.recordHandOff(ctxOf(request), idOf(request), request.body);
+    },
+  );
+  app.post(
+    "/api/v1/product-units/:id/logger-readings",
+    {
+      config: validated,
+      schema: {
+        tags,
+        summary:
+          "Upload a temperature logger's readings; an excursion quarantines the product in the same transaction",
+        params: IdParams,
+        body: custody.LoggerReadingsInput,
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return custody.recordLoggerReadings(ctxOf(request), idOf(request), request.body);
+    },
+  );
+  app.get(
+    "/api/v1/product-units/:id/custody",
+    { schema: { tags, summary: "Hand-offs and logger uploads of the product", params: IdParams } },
+    (request) => custody.getCustody(ctxOf(request), idOf(request)),
+  );
+  app.post(
+    "/api/v1/product-units/:id/quarantine-decisions",
+    {
+      config: validated,
+      schema: {
+        tags,
+        summary: "QA decides on a quarantined product: release it to where it was, or discard it",
+        params: IdParams,
+        body: custody.QuarantineDecisionInput,
+      },
+    },
+    async (request, reply) =>
+      withEtag(reply, await custody.decideQuarantine(ctxOf(request), idOf(request), request.body)),
+  );
+}
