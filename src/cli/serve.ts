@@ -9,8 +9,11 @@ import { buildApp } from "../http/app.ts";
 import { openDatabase } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
 import { printDemoSummary } from "./demo-summary.ts";
+import { ensureWebBuild } from "./web-build.ts";
 
 export async function serve(config: Config, version: string): Promise<void> {
+  // Before the database opens: a build failure should not leave a locked data directory behind.
+  await ensureWebBuild();
   const database = await openDatabase(config.database);
   let closing = false;
   try {

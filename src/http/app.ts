@@ -33,6 +33,8 @@ export interface AppOptions {
   /** Login attempts per IP per minute. */
   loginRateLimit?: number;
   version?: string;
+  /** The built web app (default web/dist); see landing.ts. */
+  webDist?: string;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {

@@ -1,0 +1,95 @@
+/**
+ * Builds the web app (web/) with Vite when web/dist is missing or older than its sources, so that
+ * `npm start` on a fresh clone needs no second command (docs/decisions/0017-web-app-stack.md).
+ * Several processes may start at once (two e2e test files, or a restart during a build): a lock
+ * directory makes them take turns, and each build is written aside and then renamed into place so
+ * that nobody ever serves a half-written dist.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../web");
+export const WEB_DIST = join(WEB_DIR, "dist");
+const LOCK = join(WEB_DIR, ".build-lock");
+/** A lock older than this is left over from a killed build. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let newest = s.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** What the built app depends on: its sources and the installed library versions. */
+function sourcesMtime(): number {
+  return Math.max(
+    newestMtime(join(WEB_DIR, "src")),
+    newestMtime(join(WEB_DIR, "index.html")),
+    newestMtime(join(WEB_DIR, "tsconfig.json")),
+    newestMtime(resolve(WEB_DIR, "../package-lock.json")),
+    newestMtime(fileURLToPath(import.meta.url)),
+  );
+}
+
+export function webBuildIsFresh(): boolean {
+  const index = join(WEB_DIST, "index.html");
+  return existsSync(index) && statSync(index).mtimeMs >= sourcesMtime();
+}
+
+async function takeLock(): Promise<void> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      try {
+        if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS)
+          rmSync(LOCK, { recursive: true, force: true });
+      } catch {
+        // the other build finished between the two calls
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** Vite's settings, in one place for the build and for anyone starting a dev server. */
+export async function viteConfig(outDir: string) {
+  const { default: react } = await import("@vitejs/plugin-react");
+  return {
+    root: WEB_DIR,
+    configFile: false as const,
+    // A server started under vitest inherits NODE_ENV=test, which would make Vite bundle React's
+    // development build; the served app is always the production one.
+    mode: "production",
+    define: { "process.env.NODE_ENV": JSON.stringify("production") },
+    logLevel: "warn" as const,
+    plugins: [react()],
+    build: { outDir, emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
+  };
+}
+
+/** Builds when needed; resolves to true when it built. */
+export async function ensureWebBuild(log: (message: string) => void = console.log): Promise<boolean> {
+  if (webBuildIsFresh()) return false;
+  await takeLock();
+  try {
+    if (webBuildIsFresh()) return false; // another process built it while we waited
+    log("building the web app (web/ → web/dist) …");
+    const started = Date.now();
+    const aside = join(WEB_DIR, `.dist-${process.pid}`);
+    const { build } = await import("vite");
+    await build(await viteConfig(aside));
+    rmSync(WEB_DIST, { recursive: true, force: true });
+    renameSync(aside, WEB_DIST);
+    log(`web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return true;
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,51 @@
+/** Logging in, picking a site, logging out, in the real browser against the real server. */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, logIn, newTabletPage, screenshot } from "./support/browser.ts";
+import { type RunningServer, startServer } from "./support/server.ts";
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("log in", () => {
+  it("refuses a wrong password and says so", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logIn(page, "coordinator", "not-the-password");
+    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/password|username/i);
+    await context.close();
+  });
+
+  it("a user of two sites picks one, switches, and logs out", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await page.goto("/");
+    await screenshot(page, "login");
+    await logIn(page, "investigator", "investigator-demo");
+    await page.getByRole("heading", { name: "Choose a site" }).waitFor();
+    await page.getByRole("button", { name: /^WH · / }).click();
+    await page.getByRole("heading", { name: /Program dashboard/ }).waitFor();
+    expect(await page.getByRole("textbox", { name: "Site" }).inputValue()).toMatch(/^WH/);
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log in" }).waitFor();
+    // The server ended the session: the API refuses the old cookie.
+    const res = await page.request.get("/api/v1/auth/session");
+    expect(res.status()).toBe(401);
+    await context.close();
+  });
+
+  it("a user of one site goes straight to the dashboard", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logIn(page, "coordinator", "coordinator-demo");
+    await page.getByRole("heading", { name: /Program dashboard — SZ/ }).waitFor();
+    expect(await page.getByRole("heading", { name: "Choose a site" }).count()).toBe(0);
+    await context.close();
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Debian's Chromium driven by playwright-core (docs/decisions/0018-browser-tests.md). We never
+ * download a browser: when /usr/bin/chromium is missing the tests fail and say how to install it,
+ * rather than skipping and passing green.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SCREENSHOTS = resolve(import.meta.dirname, "../../../docs/screenshots");
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `The browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` ` +
+        "(or set CHROMIUM_PATH). .ci/run installs it when it is missing.",
+    );
+  // --no-sandbox: CI and these machines run as root, where Chromium refuses its sandbox.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+}
+
+/** A fresh context (own cookies) sized like a landscape tablet at the bedside. */
+export async function newTabletPage(
+  browser: Browser,
+  baseURL: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 1280, height: 800 },
+    locale: "en-GB",
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto("/");
+  await page.getByLabel(/^Username/).fill(username);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** Logs in and, for a user of several sites, picks `siteCode`. */
+export async function logInAt(
+  page: Page,
+  username: string,
+  password: string,
+  siteCode = "SZ",
+): Promise<void> {
+  await logIn(page, username, password);
+  const picker = page.getByRole("heading", { name: "Choose a site" });
+  const shell = page.getByRole("button", { name: "Log out" });
+  await picker.or(shell).first().waitFor();
+  if (await picker.isVisible())
+    await page.getByRole("button", { name: new RegExp(`^${siteCode} · `) }).click();
+  await shell.waitFor();
+}
+
+/** Saves a full-page PNG under docs/screenshots/ (shown in README). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

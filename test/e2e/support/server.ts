@@ -1,0 +1,74 @@
+/**
+ * The real server for browser tests: `bin/v2v.js serve` as `npm start` runs it (so the web app is
+ * built the same way), on a fresh temporary data directory with the demo program loaded and a
+ * port the OS picks.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+
+export interface RunningServer {
+  url: string;
+  /** Everything the server printed, for failure messages. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startServer(timeoutMs = 150_000): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), "v2v-e2e-"));
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, "bin/v2v.js"), "serve"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      V2V_DEMO: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr?.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const url = await new Promise<string>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`server did not start in ${timeoutMs} ms`)), timeoutMs);
+      const check = () => {
+        const m = /is up at (http:\/\/localhost:\d+)\//.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          ok(m[1]!.replace("localhost", "127.0.0.1"));
+        }
+      };
+      child.stdout?.on("data", check);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        fail(new Error(`server exited with ${code} before it was up`));
+      });
+    });
+    return { url, output: () => out, stop };
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}\n--- server output ---\n${out}`);
+  }
+}

@@ -1,0 +1,40 @@
+import { Center, Loader } from "@mantine/core";
+import { BrowserRouter, Route, Routes } from "react-router";
+import { LoginPage } from "./auth/LoginPage.tsx";
+import { SitePicker } from "./auth/SitePicker.tsx";
+import { SessionProvider, useLogin } from "./auth/session.tsx";
+import { ROUTES } from "./routes.tsx";
+import { Shell } from "./shell/Shell.tsx";
+import { NotFound } from "./ui/NotFound.tsx";
+
+function Gate() {
+  const { state, checking } = useLogin();
+  if (checking)
+    return (
+      <Center mih="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  if (!state) return <LoginPage />;
+  if (!state.site) return <SitePicker />;
+  return (
+    <Routes>
+      <Route element={<Shell />}>
+        {ROUTES.map((r) => (
+          <Route key={r.path} path={r.path} element={r.element} />
+        ))}
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <Gate />
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * The shapes of the API answers the screens read, written from /openapi.json. Only the fields the
+ * app uses; the server may send more.
+ */
+
+export type Role = "admin" | "investigator" | "coordinator" | "manufacturing" | "quality" | "monitor";
+
+export interface Membership {
+  siteId: string;
+  role: Role;
+}
+
+export interface Session {
+  user: { id: string; username: string; displayName?: string | null };
+  memberships: Membership[];
+  csrfToken: string | null;
+}
+
+export interface Site {
+  id: string;
+  code: string;
+  name: string;
+  department: string | null;
+  city: string | null;
+  timeZone: string;
+}
+
+export interface Patient {
+  id: string;
+  siteId: string;
+  subjectCode: string;
+  birthYear: number | null;
+  sex: string | null;
+  isSynthetic: boolean;
+  version: number;
+}
+
+export interface Identity {
+  patientId: string;
+  familyName: string | null;
+  givenName: string | null;
+  birthDate: string | null;
+}
+
+export interface Condition {
+  id: string;
+  display: string;
+  code: string;
+  onsetDate: string | null;
+  abatementDate: string | null;
+  clinicalStatus: string;
+}
+
+export interface DoseLevel {
+  code: string;
+  dose: number;
+  unit: string;
+  label: string;
+}
+
+export interface Study {
+  id: string;
+  title: string;
+  shortName: string;
+  phase: string;
+  arms: { code: string; name: string; doseLevels: DoseLevel[] }[];
+}
+
+export interface CarProduct {
+  id: string;
+  studyId: string;
+  code: string;
+  name: string;
+  targets: string[];
+}
+
+export interface Enrolment {
+  id: string;
+  patientId: string;
+  studyId: string;
+  siteId: string;
+  armCode: string | null;
+  doseLevelCode: string | null;
+  enrolledOn: string | null;
+  infusionDate: string | null;
+  status: string;
+}
+
+export interface TimelineItem {
+  kind: string;
+  id: string;
+  at: string;
+  date: string;
+  studyDay: number | null;
+  summary: string;
+  detail: Record<string, unknown>;
+}
+
+export interface Observation {
+  id: string;
+  code: string;
+  display: string;
+  valueNumber: number | null;
+  valueCode: string | null;
+  unit: string | null;
+  effectiveAt: string;
+  status: string;
+}
+
+export interface Medication {
+  id: string;
+  drug: string;
+  doseValue: number | null;
+  doseUnit: string | null;
+  frequency: string | null;
+  startDate: string;
+  stopDate: string | null;
+  indication: string | null;
+}
+
+export interface ClinicalEvent {
+  id: string;
+  occurredAt: string;
+  category: string;
+  title: string;
+  text: string | null;
+}
+
+export interface Assessment {
+  id: string;
+  calculator: string;
+  assessedAt: string;
+  studyDay: number | null;
+  label: string;
+  ruleSet: string;
+  source: string;
+  status: string;
+  note: string | null;
+  result: { label: string; value: number | string | null; reasons: string[] };
+}

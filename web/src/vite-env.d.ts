@@ -1,0 +1,2 @@
+// Lets the app import CSS files (Vite bundles them).
+declare module "*.css";
