@@ -14,6 +14,8 @@ import { createUser } from "../services/sites.ts";
 import { type Database, openDatabase } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
 import { printDemoSummary } from "./demo-summary.ts";
+import { registerLabsCommand } from "./lab-import-command.ts";
+import { registerLtfuCommand } from "./ltfu-command.ts";
 import { serve } from "./serve.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -96,6 +98,9 @@ program
     }
     console.log(JSON.stringify(evaluateCalculator(name, inputs), null, 2));
   });
+
+registerLabsCommand(program, withDatabase);
+registerLtfuCommand(program, withDatabase);
 
 const token = program.command("token").description("API tokens for scripts");
 token

@@ -31,6 +31,11 @@ export interface ObservationDto extends Record<string, unknown> {
   source: string | null;
   status: string;
   note: string | null;
+  /** as a lab file gave them, before unit normalisation; null when typed in */
+  originalValue: number | null;
+  originalUnit: string | null;
+  referenceRange: string | null;
+  labImportId: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -51,6 +56,10 @@ export const observationDto = (r: ObservationRow): ObservationDto => ({
   source: r.source,
   status: r.status,
   note: r.note,
+  originalValue: r.original_value,
+  originalUnit: r.original_unit,
+  referenceRange: r.reference_range,
+  labImportId: r.lab_import_id,
   version: r.version,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),

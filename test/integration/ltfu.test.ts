@@ -5,6 +5,7 @@
  * and patients whose participation ended for another reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatContacts, formatLost } from "../../src/cli/ltfu-command.ts";
 import { LTFU_ITEM_CODES } from "../../src/domain/visit-schedule.ts";
 import { enrolPatient, updateEnrolment } from "../../src/services/enrolments.ts";
 import { lostToFollowUp, ltfuContactList } from "../../src/services/ltfu.ts";
@@ -101,6 +102,12 @@ describe("contacts", () => {
       year: 15,
       visit: { code: "Y15" },
     });
+    // The CLI prints the same list, one contact per line.
+    const printed = formatContacts("AA", body);
+    expect(printed[0]).toBe("AA long-term follow-up contacts 2020");
+    expect(printed.find((l) => l.startsWith(lenti.patient.subjectCode))).toMatch(
+      /year 1\s+2020-09-16\s+M12 2020-09-02\.\.2020-09-30\s+overdue\s+0\/7/,
+    );
     const after = await ltfuContactList(await w.as("coordinator", "A"), { year: 2035 });
     expect(after.items.some((i) => i.patientId === lenti.patient.id)).toBe(false);
   });
@@ -191,6 +198,10 @@ describe("lost to follow-up", () => {
       ],
       lastContactDone: null,
     });
+    const printed = formatLost("AA", res.json().items);
+    expect(printed.find((l) => l.startsWith(lost.subjectCode))).toMatch(
+      /2 contacts not done\s+year 1 missed, year 2 overdue/,
+    );
   });
 
   it("lists a declared loss, and never a patient who died or withdrew", async () => {

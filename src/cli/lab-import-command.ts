@@ -1,0 +1,137 @@
+/**
+ * `v2v labs import FILE --format csv|fhir [--mapping mapping.json] --site CODE --as USER`: the same
+ * all-or-nothing import as POST /api/v1/lab-imports, acting as a named user with that user's roles.
+ * The file is streamed; progress goes to stderr as a bar (cli-progress) when stderr is a terminal
+ * or --progress is given, so piped output and logs stay clean. Problems are printed one per line
+ * by main.ts and exit with status 2.
+ */
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { SingleBar } from "cli-progress";
+import { type Command, Option } from "commander";
+import { DomainError } from "../domain/errors.ts";
+import { actorFor } from "../services/auth.ts";
+import type { ServiceContext } from "../services/context.ts";
+import {
+  type ImportProgress,
+  importLabCsv,
+  importLabFhir,
+  type LabImportDto,
+} from "../services/lab-import.ts";
+import type { Database } from "../store/database.ts";
+
+export interface LabImportOptions {
+  format: "csv" | "fhir";
+  mapping?: string;
+  site: string;
+  as: string;
+  progress?: boolean;
+}
+
+type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
+
+export function registerLabsCommand(program: Command, withDatabase: WithDatabase) {
+  const labs = program.command("labs").description("laboratory results");
+  labs
+    .command("import")
+    .description("import a lab file (CSV with a column mapping, or a FHIR R4 Bundle), all or nothing")
+    .argument("<file>", "the CSV or FHIR JSON file")
+    .addOption(new Option("--format <format>", "file format").choices(["csv", "fhir"]).makeOptionMandatory())
+    .option("--mapping <file>", "JSON column mapping (CSV only; see src/domain/lab-import/README.md)")
+    .requiredOption("--site <code>", "code of the site whose patients the results belong to")
+    .requiredOption(
+      "--as <username>",
+      "the user the import is recorded as (needs clinical write at the site)",
+    )
+    .option("--progress", "show a progress bar even when stderr is not a terminal")
+    .action((file: string, opts: LabImportOptions) =>
+      withDatabase(async (database) => {
+        const done = await runLabImport(database, file, opts);
+        console.log(
+          `Imported ${done.rowCount} result(s) from ${done.fileName ?? file} at ${opts.site}: import ${done.id}, ` +
+            `${done.convertedCount} converted to canonical units, SHA-256 ${done.sha256}`,
+        );
+      }),
+    );
+}
+
+export async function runLabImport(
+  database: Database,
+  file: string,
+  opts: LabImportOptions,
+): Promise<LabImportDto> {
+  const site = await database.db
+    .selectFrom("sites")
+    .select("id")
+    .where("code", "=", opts.site)
+    .executeTakeFirst();
+  if (!site) throw new DomainError("validation", `No site with code ${opts.site}.`);
+  const user = await database.db
+    .selectFrom("users")
+    .select(["id", "username"])
+    .where("username", "=", opts.as)
+    .where("is_active", "=", true)
+    .executeTakeFirst();
+  if (!user) throw new DomainError("validation", `No active user ${opts.as}.`);
+  const ctx: ServiceContext = {
+    db: database.db,
+    actor: await actorFor(database.db, user.id, user.username),
+    now: () => new Date(),
+  };
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new DomainError("validation", `Cannot read ${file}.`);
+  }
+  const progress = progressReporter(size, opts.progress === true || process.stderr.isTTY === true);
+  const source = {
+    siteId: site.id,
+    fileName: basename(file),
+    content: createReadStream(file),
+    onProgress: progress.update,
+  };
+  try {
+    if (opts.format === "fhir") return await importLabFhir(ctx, source);
+    if (!opts.mapping) throw new DomainError("validation", "A CSV import needs --mapping <file>.");
+    let mapping: unknown;
+    try {
+      mapping = JSON.parse(readFileSync(opts.mapping, "utf8"));
+    } catch (e) {
+      throw new DomainError(
+        "validation",
+        `The mapping ${opts.mapping} is not readable JSON: ${(e as Error).message}`,
+      );
+    }
+    return await importLabCsv(ctx, source, mapping);
+  } finally {
+    progress.stop();
+  }
+}
+
+/** One bar for reading (bytes of the file), then one for writing (rows). */
+function progressReporter(fileBytes: number, enabled: boolean) {
+  if (!enabled) return { update: undefined, stop: () => {} };
+  let bar: SingleBar | null = null;
+  let phase: ImportProgress["phase"] | null = null;
+  const start = (p: ImportProgress["phase"], total: number, unit: string) => {
+    bar?.stop();
+    bar = new SingleBar({
+      stream: process.stderr,
+      format: `${p.padEnd(7)} [{bar}] {percentage}% {value}/{total} ${unit}`,
+      noTTYOutput: !process.stderr.isTTY,
+      notTTYSchedule: 1000,
+      hideCursor: true,
+    });
+    bar.start(total, 0);
+    phase = p;
+  };
+  return {
+    update: (p: ImportProgress) => {
+      if (p.phase !== phase)
+        start(p.phase, p.phase === "reading" ? fileBytes : p.total, p.phase === "reading" ? "bytes" : "rows");
+      bar?.update(p.phase === "reading" ? Math.min(p.bytes, fileBytes) : p.done);
+    },
+    stop: () => bar?.stop(),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * `v2v ltfu contacts --site SZ [--year 2026]` and `v2v ltfu lost --site SZ`: the long-term
+ * follow-up lists of GET /api/v1/ltfu/contacts and /lost, as a read-only monitor at that site
+ * would see them (subject codes only, never identity). Problems go to main.ts's reporter.
+ */
+import { type Command, InvalidArgumentError } from "commander";
+import { DomainError } from "../domain/errors.ts";
+import { systemActor } from "../services/context.ts";
+import type { LostPatient, LtfuContactList } from "../services/ltfu.ts";
+import type { Database } from "../store/database.ts";
+
+type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
+
+/** Left-aligned columns, two spaces apart. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+export function formatContacts(site: string, list: LtfuContactList): string[] {
+  const year = list.sites[0]?.year;
+  const rows = list.items.map((c) => {
+    const every = c.items.filter((i) => i.when === "every-contact");
+    return [
+      c.subjectCode,
+      `year ${c.year}`,
+      c.anniversary,
+      c.visit ? `${c.visit.code} ${c.visit.windowStart}..${c.visit.windowEnd}` : "not scheduled",
+      c.status,
+      `${every.filter((i) => i.recorded).length}/${every.length}`,
+    ];
+  });
+  return [
+    `${site} long-term follow-up contacts ${year ?? ""}`.trimEnd(),
+    ...table(["subject", "contact", "anniversary", "visit and window", "status", "items recorded"], rows),
+    `${rows.length} contact(s)`,
+    ...(list.productsWithoutVectorType.length
+      ? [`products without a vector type (LTFU not judged): ${list.productsWithoutVectorType.join(", ")}`]
+      : []),
+  ];
+}
+
+export function formatLost(site: string, items: LostPatient[]): string[] {
+  const rows = items.map((p) => [
+    p.subjectCode,
+    p.infusionDate,
+    p.basis === "declared" ? "declared" : "2 contacts not done",
+    p.contactsNotDone.map((c) => `year ${c.year} ${c.status}`).join(", ") || "-",
+    p.lastContactDone ?? "-",
+  ]);
+  return [
+    `${site} lost to follow-up`,
+    ...table(["subject", "infusion", "basis", "contacts not done", "last contact done"], rows),
+    `${rows.length} patient(s)`,
+  ];
+}
+
+async function monitorAt(database: Database, code: string) {
+  const site = await database.db.selectFrom("sites").select("id").where("code", "=", code).executeTakeFirst();
+  if (!site) throw new DomainError("validation", `No site with code ${code}.`);
+  // A read-only role at that one site: the command sees what a monitor there would.
+  const ctx = {
+    db: database.db,
+    actor: systemActor([{ siteId: site.id, role: "monitor" }]),
+    now: () => new Date(),
+  };
+  return { ctx, siteId: site.id };
+}
+
+const calendarYear = (v: string) => {
+  if (!/^\d{4}$/.test(v)) throw new InvalidArgumentError("a calendar year, e.g. 2026");
+  return Number(v);
+};
+
+export function registerLtfuCommand(program: Command, withDatabase: WithDatabase) {
+  const ltfu = program
+    .command("ltfu")
+    .description("long-term follow-up (integrating-vector products, 15 years)");
+  ltfu
+    .command("contacts")
+    .description("yearly LTFU contacts falling in a calendar year at a site, with items recorded")
+    .requiredOption("--site <code>", "site code, e.g. SZ")
+    .option("--year <year>", "calendar year (default: this year at the site)", calendarYear)
+    .action((opts: { site: string; year?: number }) =>
+      withDatabase(async (database) => {
+        const { ltfuContactList } = await import("../services/ltfu.ts");
+        const { ctx, siteId } = await monitorAt(database, opts.site);
+        const list = await ltfuContactList(ctx, { siteId, ...(opts.year ? { year: opts.year } : {}) });
+        for (const l of formatContacts(opts.site, list)) console.log(l);
+      }),
+    );
+  ltfu
+    .command("lost")
+    .description("patients lost to follow-up at a site: declared, or two closed contacts in a row not done")
+    .requiredOption("--site <code>", "site code, e.g. SZ")
+    .action((opts: { site: string }) =>
+      withDatabase(async (database) => {
+        const { lostToFollowUp } = await import("../services/ltfu.ts");
+        const { ctx, siteId } = await monitorAt(database, opts.site);
+        const { items } = await lostToFollowUp(ctx, { siteId });
+        for (const l of formatLost(opts.site, items)) console.log(l);
+      }),
+    );
+}
