@@ -4,6 +4,7 @@
  * field. Fixtures are in test/fixtures/lab-import/.
  */
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CsvMapping, readCsvLabFile } from "../../src/domain/lab-import/csv.ts";
 import { readFhirLabBundle } from "../../src/domain/lab-import/fhir.ts";
@@ -212,5 +213,40 @@ describe("FHIR R4 Bundle", () => {
       ["/entry/0/resource/status", "observation_status"],
       ["/entry/1/resource/valueQuantity/comparator", "censored_value"],
     ]);
+  });
+});
+
+describe("any input", () => {
+  it("never throws: every problem is an issue pointing at a line, the mapping or the content", async () => {
+    const cell = fc.oneof(
+      fc.constantFrom(
+        "AA-0001",
+        "718-7",
+        "HGB",
+        "12",
+        "g/L",
+        "kIU/L",
+        "2025-03-01T08:30:00Z",
+        "",
+        '"',
+        ",",
+        "\n",
+      ),
+      fc.string({ maxLength: 12 }),
+    );
+    const line = fc.array(cell, { minLength: 0, maxLength: 8 }).map((cells) => cells.join(","));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 6 }), async (lines) => {
+        const { issues, results } = await csv(HEADER + lines.join("\n"));
+        for (const i of issues) expect(i.path).toMatch(/^\/(lines\/\d+|mapping\/|content)/);
+        for (const r of results) expect(Number.isFinite(r.valueNumber ?? 0)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("an overflowing conversion is a problem, not Infinity", async () => {
+    const { issues } = await csv(`${HEADER}AA-0001,2465-3,1e307,g/L,2025-03-01T08:30:00Z,\n`);
+    expect(issues.map((i) => [i.path, i.code])).toEqual([["/lines/2/Result", "invalid_number"]]);
   });
 });

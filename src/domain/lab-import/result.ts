@@ -180,7 +180,9 @@ export function interpretResult(
         writtenUnit === ""
           ? { ok: true as const, value: n }
           : convertQuantity(n, writtenUnit, canonical, entry.molecularWeight);
-      if (converted.ok) {
+      if (converted.ok && !Number.isFinite(converted.value))
+        add(paths.value, "invalid_number", `${n} ${writtenUnit} is out of range in ${canonical}`);
+      else if (converted.ok) {
         valueNumber = converted.value;
         unit = canonical;
         originalValue = n;
