@@ -29,6 +29,7 @@ import { findById } from "../store/versioned.ts";
 import { checkVersion, requireAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
+import { applySlotEffects, prepareApheresisSlot } from "./manufacturing-slots.ts";
 import { expectedVersion } from "./patients.ts";
 import { applyProductInTx, bedsideVerificationFor, currentFinalProduct, productFacts } from "./products.ts";
 import { auditCreated } from "./records.ts";
@@ -151,6 +152,8 @@ export async function applyJourney(
         event.bedsideVerification = await bedsideVerificationFor(db, product);
         break;
     }
+    // Booking or moving apheresis needs a free manufacturing slot downstream (issue 4).
+    await prepareApheresisSlot(db, ctx, journey, event);
     const from = journey.state as JourneyState;
     const result = applyJourneyEvent(from, event as unknown as JourneyEvent);
     const now = ctx.now();
@@ -172,6 +175,7 @@ export async function applyJourney(
       at: now,
       reason: input.reason ?? null,
     });
+    await applySlotEffects(db, ctx, journey, event, result.effects);
     // The bag is administered in the same transaction as the infusion, so the two records cannot disagree.
     if (event.type === "infuse" && product)
       await applyProductInTx(db, ctx, product, { type: "administer" }, product.version);

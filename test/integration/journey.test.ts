@@ -7,10 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dinCheckCharacter, mod37_2CheckCharacter, parseCoiId, parseDin } from "../../src/domain/isbt128.ts";
 import { RESEARCH_SUBJECT_STATUS } from "../../src/domain/vein-to-vein.ts";
+import { makeCarProduct, makeSlot } from "../support/slots.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
 let studyId: string;
+/** apheresis needs a free manufacturing slot downstream: two roomy ones, for 2019-09-01 and 2019-09-08 */
+let slotId: string;
+let slot2Id: string;
 
 async function newEnrolment(
   site: "A" | "B" = "A",
@@ -73,7 +77,14 @@ async function walkToApheresed(j: string) {
   ] as const)
     await ok(
       j,
-      { type: t, scopes: ["trial"], pathway: "trial", eligibilityConfirmed: true, manufacturingSlotId: "s" },
+      {
+        type: t,
+        scopes: ["trial"],
+        pathway: "trial",
+        eligibilityConfirmed: true,
+        manufacturingSlotId: slotId,
+        apheresisDate: "2019-09-01",
+      },
       s,
     );
 }
@@ -132,6 +143,12 @@ beforeAll(async () => {
   });
   expect(study.statusCode, study.body).toBe(201);
   studyId = study.json().id;
+  const product = await makeCarProduct(w, studyId);
+  slotId = (await makeSlot(w, product.id, { startsOn: "2019-09-02", collectionWindowDays: 3, capacity: 500 }))
+    .id;
+  slot2Id = (
+    await makeSlot(w, product.id, { startsOn: "2019-09-09", collectionWindowDays: 3, capacity: 500 })
+  ).id;
 });
 afterAll(() => w.close());
 
@@ -153,8 +170,16 @@ describe("the whole journey, referral to completion", () => {
     await refused(j, { type: "enrol", pathway: "trial" }, "V2V-ENROL-NEEDS-ELIGIBILITY");
     await ok(j, { type: "enrol", pathway: "trial", eligibilityConfirmed: true }, "enrolled");
     await refused(j, { type: "book-apheresis" }, "V2V-APHERESIS-NEEDS-SLOT");
-    await ok(j, { type: "book-apheresis", manufacturingSlotId: "slot-1" }, "apheresis-scheduled");
-    await ok(j, { type: "reschedule-apheresis", manufacturingSlotId: "slot-2" }, "apheresis-scheduled");
+    await ok(
+      j,
+      { type: "book-apheresis", manufacturingSlotId: slotId, apheresisDate: "2019-09-01" },
+      "apheresis-scheduled",
+    );
+    await ok(
+      j,
+      { type: "reschedule-apheresis", manufacturingSlotId: slot2Id, apheresisDate: "2019-09-08" },
+      "apheresis-scheduled",
+    );
     await ok(j, { type: "record-apheresis" }, "apheresed");
 
     // The collection: DIN and chain-of-identity id allocated.
@@ -402,7 +427,8 @@ describe("DIN and chain of identity", () => {
             scopes: ["trial"],
             pathway: "trial",
             eligibilityConfirmed: true,
-            manufacturingSlotId: "slot",
+            manufacturingSlotId: slotId,
+            apheresisDate: "2019-09-01",
           },
           s,
         );
@@ -468,7 +494,11 @@ describe("DIN and chain of identity", () => {
       type: "remanufacture-on-same-coi",
       reason: "insufficient expansion",
     });
-    await ok(j, { type: "book-apheresis", manufacturingSlotId: "s2" }, "apheresis-scheduled");
+    await ok(
+      j,
+      { type: "book-apheresis", manufacturingSlotId: slot2Id, apheresisDate: "2019-09-08" },
+      "apheresis-scheduled",
+    );
     await ok(j, { type: "record-apheresis" }, "apheresed");
     const second = (
       await w.call("manufacturing", "A", "POST", `/api/v1/journeys/${j}/collections`, {

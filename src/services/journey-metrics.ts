@@ -1,0 +1,169 @@
+/**
+ * Vein-to-vein metrics for the sites a user may read (issue 4, "Metrics"): the dated facts come
+ * from the journey and product event logs, the arithmetic and its definitions from
+ * src/domain/journey-metrics.ts. Dates are calendar days in each site's time zone. Grouped overall,
+ * per CAR product (the product of the journey's manufacturing slot, else the study's only product)
+ * and per treating site. Needs `enrolment:read` at the sites counted.
+ */
+import { z } from "zod";
+import {
+  type JourneyFacts,
+  type LotFacts,
+  lotOutcome,
+  type Metrics,
+  metricsBy,
+  metricsOf,
+} from "../domain/journey-metrics.ts";
+import { Uuid } from "../domain/schemas/common.ts";
+import { localDate } from "../domain/study-day.ts";
+import { readableSites } from "./access.ts";
+import type { ServiceContext } from "./context.ts";
+import { parseInput } from "./validate.ts";
+
+export const MetricsQuery = z.object({ siteId: Uuid.optional() });
+
+const UNASSIGNED = "unassigned";
+
+export interface MetricsReport {
+  sites: string[];
+  overall: Metrics;
+  byProduct: ({ carProductId: string | null; name: string } & Metrics)[];
+  bySite: ({ siteId: string; code: string; name: string } & Metrics)[];
+  definitions: Record<string, string>;
+}
+
+export const METRIC_DEFINITIONS = {
+  veinToVeinDays:
+    "Site-local calendar days from the apheresis whose material was infused (the last before the infusion) to the infusion.",
+  manufacturingTurnaroundDays:
+    "Days from the start of manufacture of a collection to its first QC disposition (release or OOS declaration).",
+  failureRate:
+    "Failed lots / decided lots (released + out-of-specification + failed); pending lots excluded.",
+  oosRate: "Out-of-specification lots / decided lots.",
+} as const;
+
+export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Promise<MetricsReport> {
+  const q = parseInput(MetricsQuery, raw ?? {});
+  const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
+  const db = ctx.db;
+  const sites = await db
+    .selectFrom("sites")
+    .select(["id", "code", "name", "time_zone"])
+    .where("id", "in", siteIds)
+    .execute();
+  const tz = new Map(sites.map((s) => [s.id, s.time_zone]));
+  const day = (siteId: string, at: Date) => localDate(at, tz.get(siteId)!);
+
+  const journeys = await db
+    .selectFrom("journeys")
+    .innerJoin("enrolments", "enrolments.id", "journeys.enrolment_id")
+    .select(["journeys.id", "journeys.site_id", "enrolments.study_id"])
+    .where("journeys.site_id", "in", siteIds)
+    .execute();
+  const journeyIds = journeys.map((j) => j.id);
+  if (journeyIds.length === 0) return report(siteIds, sites, [], [], new Map());
+
+  // The product each journey's material is made into.
+  const bookings = await db
+    .selectFrom("manufacturing_slot_bookings as b")
+    .innerJoin("manufacturing_slots as s", "s.id", "b.slot_id")
+    .select(["b.journey_id", "s.car_product_id", "b.booked_at"])
+    .where("b.journey_id", "in", journeyIds)
+    .where("b.status", "<>", "freed")
+    .orderBy("b.booked_at")
+    .execute();
+  const studyIds = [...new Set(journeys.map((j) => j.study_id))];
+  const products = await db
+    .selectFrom("car_products")
+    .select(["id", "study_id", "name", "code"])
+    .where("study_id", "in", studyIds)
+    .execute();
+  const productOfJourney = new Map<string, string>();
+  for (const j of journeys) {
+    const ofStudy = products.filter((p) => p.study_id === j.study_id);
+    if (ofStudy.length === 1) productOfJourney.set(j.id, ofStudy[0]!.id);
+  }
+  for (const b of bookings) productOfJourney.set(b.journey_id, b.car_product_id);
+  const productKey = (journeyId: string) => productOfJourney.get(journeyId) ?? UNASSIGNED;
+
+  const jEvents = await db
+    .selectFrom("journey_events")
+    .select(["journey_id", "event_type", "at"])
+    .where("journey_id", "in", journeyIds)
+    .where("event_type", "in", ["record-apheresis", "infuse"])
+    .execute();
+  const journeyFacts: JourneyFacts[] = journeys.map((j) => {
+    const mine = jEvents.filter((e) => e.journey_id === j.id);
+    const infusion = mine.find((e) => e.event_type === "infuse");
+    return {
+      siteId: j.site_id,
+      productKey: productKey(j.id),
+      apheresisDates: mine
+        .filter((e) => e.event_type === "record-apheresis")
+        .map((e) => day(j.site_id, e.at)),
+      infusionDate: infusion ? day(j.site_id, infusion.at) : null,
+    };
+  });
+
+  const units = await db
+    .selectFrom("product_units")
+    .select(["id", "journey_id", "site_id", "kind", "parent_id"])
+    .where("journey_id", "in", journeyIds)
+    .execute();
+  const pEvents =
+    units.length === 0
+      ? []
+      : await db
+          .selectFrom("product_events")
+          .select(["product_id", "event_type", "at"])
+          .where(
+            "product_id",
+            "in",
+            units.map((u) => u.id),
+          )
+          .where("event_type", "in", ["start-manufacture", "release", "declare-oos", "declare-failed"])
+          .orderBy("at")
+          .execute();
+  const lots: LotFacts[] = [];
+  for (const c of units.filter((u) => u.kind === "apheresis")) {
+    const start = pEvents.find((e) => e.product_id === c.id && e.event_type === "start-manufacture");
+    if (!start) continue;
+    const lotUnitIds = new Set([c.id, ...units.filter((u) => u.parent_id === c.id).map((u) => u.id)]);
+    const events = pEvents.filter((e) => lotUnitIds.has(e.product_id));
+    const disposition = events.find((e) => e.event_type === "release" || e.event_type === "declare-oos");
+    lots.push({
+      siteId: c.site_id,
+      productKey: productKey(c.journey_id),
+      manufactureStartDate: day(c.site_id, start.at),
+      outcome: lotOutcome(events.map((e) => ({ type: e.event_type }))),
+      qcDispositionDate: disposition ? day(c.site_id, disposition.at) : null,
+    });
+  }
+  const names = new Map(products.map((p) => [p.id, `${p.name} (${p.code})`]));
+  return report(siteIds, sites, journeyFacts, lots, names);
+}
+
+function report(
+  siteIds: string[],
+  sites: { id: string; code: string; name: string }[],
+  journeys: JourneyFacts[],
+  lots: LotFacts[],
+  productNames: Map<string, string>,
+): MetricsReport {
+  const byProduct = [...metricsBy(journeys, lots, (x) => x.productKey)].map(([k, m]) => ({
+    carProductId: k === UNASSIGNED ? null : k,
+    name: k === UNASSIGNED ? "no CAR product named" : (productNames.get(k) ?? k),
+    ...m,
+  }));
+  const siteMetrics = metricsBy(journeys, lots, (x) => x.siteId);
+  const bySite = sites
+    .filter((s) => siteMetrics.has(s.id))
+    .map((s) => ({ siteId: s.id, code: s.code, name: s.name, ...siteMetrics.get(s.id)! }));
+  return {
+    sites: siteIds,
+    overall: metricsOf(journeys, lots),
+    byProduct,
+    bySite,
+    definitions: METRIC_DEFINITIONS,
+  };
+}
