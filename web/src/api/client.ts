@@ -5,9 +5,12 @@
  * a half-filled form is never lost.
  */
 
+/** One problem in the request: where (`in` body/query/params, `pointer` a JSON Pointer) and what. */
 export interface ProblemIssue {
-  path: string;
-  message: string;
+  in?: string;
+  pointer: string;
+  detail: string;
+  code?: string;
 }
 
 export interface Problem {
@@ -16,7 +19,7 @@ export interface Problem {
   status?: number;
   code?: string;
   rule?: string;
-  issues?: ProblemIssue[];
+  errors?: ProblemIssue[];
 }
 
 export class ApiError extends Error {

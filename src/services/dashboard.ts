@@ -1,0 +1,234 @@
+/**
+ * The program dashboard for one site, in one read: patients by journey stage, protocol visits due
+ * this week and overdue, products between collection and the ward with days so far, open
+ * toxicities with their current grade, and recent infusions. Each panel follows the permission of
+ * the records it shows; a panel the role may not read is null rather than a refusal of the whole
+ * dashboard (manufacturing and quality see no toxicities, which are clinical records).
+ */
+
+import { z } from "zod";
+import { may } from "../domain/roles.ts";
+import { localDate, studyDay } from "../domain/study-day.ts";
+import { JOURNEY_STATES, type ProductState } from "../domain/vein-to-vein.ts";
+import { addDays } from "../domain/visit-schedule.ts";
+import { assessmentsSince, infusionsBetween, journeysOfSite, productsInStates } from "../store/dashboard.ts";
+import { findSite } from "../store/sites.ts";
+import { readableSites, rolesAt } from "./access.ts";
+import type { ServiceContext } from "./context.ts";
+import { parseInput } from "./validate.ts";
+import { worklist } from "./visits.ts";
+
+export const DashboardQuery = z.object({ siteId: z.uuid() });
+
+/**
+ * Products the dashboard follows: out of the patient and not yet back on the ward. The phase is
+ * what a coordinator asks ("where is it?"); states as in domain/vein-to-vein.ts.
+ */
+export const PRODUCT_PHASE: Partial<
+  Record<ProductState, "awaiting shipment" | "in transit" | "at manufacturer">
+> = {
+  collected: "awaiting shipment",
+  "in-transit-to-manufacturer": "in transit",
+  "received-at-manufacturer": "at manufacturer",
+  "in-manufacture": "at manufacturer",
+  "qc-pending": "at manufacturer",
+  released: "at manufacturer",
+  "out-of-specification": "at manufacturer",
+  quarantined: "at manufacturer",
+  "in-transit-to-site": "in transit",
+};
+
+/** Stored gradings that are toxicities (ASTCT CRS/ICANS, CTCAE haematology, ICAHT, IEC-HS). */
+export const TOXICITY_CALCULATORS = ["crs", "icans", "ctcae-hematology", "icaht", "iec-hs"] as const;
+
+/**
+ * How far back the dashboard looks for toxicities. A program choice, not a grading rule: the acute
+ * period after infusion in which CRS, ICANS and early cytopenias are graded is the first weeks;
+ * a toxicity whose latest grading in that period is ≥ 1 is "open" until someone grades it 0.
+ */
+export const OPEN_TOXICITY_LOOKBACK_DAYS = 30;
+/** Infusions listed as recent: those of the last 30 days, or the last five when there were fewer. */
+export const RECENT_INFUSION_DAYS = 30;
+
+export interface Dashboard {
+  site: { id: string; code: string; name: string; timeZone: string };
+  today: string;
+  week: { from: string; to: string };
+  journeyStages:
+    | { stage: string; count: number; patients: { patientId: string; subjectCode: string }[] }[]
+    | null;
+  visits: {
+    dueThisWeek: number;
+    overdue: number;
+    items: {
+      visitId: string;
+      patientId: string;
+      subjectCode: string;
+      label: string;
+      nominalDate: string;
+      windowStart: string;
+      windowEnd: string;
+      status: "due" | "overdue" | "upcoming";
+      daysOverdue: number | null;
+    }[];
+  } | null;
+  products:
+    | {
+        productId: string;
+        patientId: string;
+        subjectCode: string;
+        kind: string;
+        din: string;
+        state: string;
+        phase: string;
+        collectedOn: string | null;
+        daysSinceCollection: number | null;
+        daysInState: number;
+      }[]
+    | null;
+  toxicities:
+    | {
+        assessmentId: string;
+        patientId: string;
+        subjectCode: string;
+        calculator: string;
+        grade: number;
+        label: string;
+        assessedAt: string;
+        studyDay: number | null;
+      }[]
+    | null;
+  recentInfusions:
+    | {
+        enrolmentId: string;
+        patientId: string;
+        subjectCode: string;
+        infusionDate: string;
+        studyDayToday: number;
+        armCode: string;
+        doseLevelCode: string | null;
+      }[]
+    | null;
+}
+
+const gradeOf = (result: unknown): number | null => {
+  const v = (result as { value?: unknown } | null)?.value;
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+};
+
+export async function programDashboard(ctx: ServiceContext, raw: unknown): Promise<Dashboard> {
+  const q = parseInput(DashboardQuery, raw);
+  readableSites(ctx.actor, "patient:read", q.siteId); // 404 for a stranger, 403 for no reading role
+  const site = (await findSite(ctx.db, q.siteId))!;
+  const roles = rolesAt(ctx.actor, site.id);
+  const now = ctx.now();
+  const today = localDate(now, site.time_zone);
+  const week = { from: today, to: addDays(today, 6) };
+  const dayOf = (d: Date) => localDate(d, site.time_zone);
+
+  let journeyStages: Dashboard["journeyStages"] = null;
+  if (may(roles, "enrolment:read")) {
+    const rows = await journeysOfSite(ctx.db, site.id);
+    journeyStages = JOURNEY_STATES.map((stage) => {
+      const at = rows.filter((r) => r.state === stage);
+      return {
+        stage,
+        count: at.length,
+        patients: at.map((r) => ({ patientId: r.patient_id, subjectCode: r.subject_code })),
+      };
+    }).filter((s) => s.count > 0);
+  }
+
+  let visits: Dashboard["visits"] = null;
+  if (may(roles, "enrolment:read")) {
+    const list = await worklist(ctx, { siteId: site.id, from: week.from, to: week.to });
+    const items = list.items.map((v) => ({
+      visitId: v.id,
+      patientId: v.patientId,
+      subjectCode: v.subjectCode,
+      label: v.label,
+      nominalDate: v.nominalDate,
+      windowStart: v.windowStart,
+      windowEnd: v.windowEnd,
+      status: v.status.status as "due" | "overdue" | "upcoming",
+      daysOverdue: v.status.status === "overdue" ? v.status.daysOverdue : null,
+    }));
+    visits = {
+      dueThisWeek: items.filter((v) => v.status !== "overdue").length,
+      overdue: items.filter((v) => v.status === "overdue").length,
+      items,
+    };
+  }
+
+  let products: Dashboard["products"] = null;
+  if (may(roles, "study:read")) {
+    const rows = await productsInStates(ctx.db, site.id, Object.keys(PRODUCT_PHASE));
+    products = rows.map((r) => {
+      const collectedOn = r.collected_at ? dayOf(new Date(r.collected_at)) : null;
+      const since = dayOf(new Date(r.state_since ?? r.created_at));
+      return {
+        productId: r.id,
+        patientId: r.patient_id,
+        subjectCode: r.subject_code,
+        kind: r.kind,
+        din: r.din,
+        state: r.state,
+        phase: PRODUCT_PHASE[r.state as ProductState] ?? r.state,
+        collectedOn,
+        daysSinceCollection: collectedOn ? studyDay(today, collectedOn) : null,
+        daysInState: studyDay(today, since),
+      };
+    });
+  }
+
+  let toxicities: Dashboard["toxicities"] = null;
+  if (may(roles, "clinical:read")) {
+    const since = new Date(now.getTime() - OPEN_TOXICITY_LOOKBACK_DAYS * 86_400_000);
+    const rows = await assessmentsSince(ctx.db, site.id, TOXICITY_CALCULATORS, since);
+    const latest = new Map<string, (typeof rows)[number]>();
+    for (const r of rows) {
+      const key = `${r.patient_id}/${r.calculator}`;
+      if (!latest.has(key)) latest.set(key, r); // rows are newest first
+    }
+    toxicities = [...latest.values()]
+      .map((r) => ({ r, grade: gradeOf(r.result) }))
+      .filter((x): x is { r: (typeof rows)[number]; grade: number } => x.grade !== null && x.grade >= 1)
+      .map(({ r, grade }) => ({
+        assessmentId: r.id,
+        patientId: r.patient_id,
+        subjectCode: r.subject_code,
+        calculator: r.calculator,
+        grade,
+        label: r.label,
+        assessedAt: new Date(r.assessed_at).toISOString(),
+        studyDay: r.study_day,
+      }))
+      .sort((a, b) => b.grade - a.grade || a.subjectCode.localeCompare(b.subjectCode));
+  }
+
+  let recentInfusions: Dashboard["recentInfusions"] = null;
+  if (may(roles, "enrolment:read")) {
+    let rows = await infusionsBetween(ctx.db, site.id, addDays(today, -RECENT_INFUSION_DAYS), today);
+    if (rows.length < 5) rows = (await infusionsBetween(ctx.db, site.id, "0001-01-01", today)).slice(0, 5);
+    recentInfusions = rows.map((r) => ({
+      enrolmentId: r.id,
+      patientId: r.patient_id,
+      subjectCode: r.subject_code,
+      infusionDate: r.infusion_date!,
+      studyDayToday: studyDay(today, r.infusion_date!),
+      armCode: r.arm_code,
+      doseLevelCode: r.dose_level_code,
+    }));
+  }
+
+  return {
+    site: { id: site.id, code: site.code, name: site.name, timeZone: site.time_zone },
+    today,
+    week,
+    journeyStages,
+    visits,
+    products,
+    toxicities,
+    recentInfusions,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Read-only queries behind the program dashboard, one per panel, each scoped to one site.
+ */
+import type { Kysely } from "kysely";
+import type { DB } from "./schema.ts";
+
+/** Journeys at the site by state, with their patients' subject codes. */
+export const journeysOfSite = (db: Kysely<DB>, siteId: string) =>
+  db
+    .selectFrom("journeys as j")
+    .innerJoin("patients as p", "p.id", "j.patient_id")
+    .where("j.site_id", "=", siteId)
+    .select(["j.id", "j.state", "j.patient_id", "p.subject_code", "j.updated_at"])
+    .orderBy("p.subject_code")
+    .execute();
+
+/** Product units at the site in one of `states`, with when they entered that state. */
+export const productsInStates = (db: Kysely<DB>, siteId: string, states: readonly string[]) =>
+  db
+    .selectFrom("product_units as u")
+    .innerJoin("patients as p", "p.id", "u.patient_id")
+    .where("u.site_id", "=", siteId)
+    .where("u.state", "in", [...states])
+    .select((eb) => [
+      "u.id",
+      "u.journey_id",
+      "u.patient_id",
+      "p.subject_code",
+      "u.kind",
+      "u.din",
+      "u.state",
+      "u.created_at",
+      eb
+        .selectFrom("product_events as e")
+        .whereRef("e.product_id", "=", "u.id")
+        .select((e) => e.fn.max("e.at").as("at"))
+        .as("state_since"),
+      // The vein-to-vein clock starts when the cells leave the patient: the first unit of the chain.
+      eb
+        .selectFrom("product_units as a")
+        .whereRef("a.journey_id", "=", "u.journey_id")
+        .where("a.kind", "=", "apheresis")
+        .select((a) => a.fn.min("a.created_at").as("c"))
+        .as("collected_at"),
+    ])
+    .orderBy("p.subject_code")
+    .execute();
+
+/** Stored, final assessments by the given calculators at the site since `since`, newest first. */
+export const assessmentsSince = (
+  db: Kysely<DB>,
+  siteId: string,
+  calculators: readonly string[],
+  since: Date,
+) =>
+  db
+    .selectFrom("assessments as a")
+    .innerJoin("patients as p", "p.id", "a.patient_id")
+    .where("a.site_id", "=", siteId)
+    .where("a.calculator", "in", [...calculators])
+    .where("a.status", "=", "final")
+    .where("a.assessed_at", ">=", since)
+    .select([
+      "a.id",
+      "a.patient_id",
+      "p.subject_code",
+      "a.calculator",
+      "a.label",
+      "a.result",
+      "a.assessed_at",
+      "a.study_day",
+    ])
+    .orderBy("a.assessed_at", "desc")
+    .execute();
+
+/** Enrolments at the site infused between two dates (inclusive), latest first. */
+export const infusionsBetween = (db: Kysely<DB>, siteId: string, from: string, to: string) =>
+  db
+    .selectFrom("enrolments as e")
+    .innerJoin("patients as p", "p.id", "e.patient_id")
+    .where("e.site_id", "=", siteId)
+    .where("e.infusion_date", ">=", from)
+    .where("e.infusion_date", "<=", to)
+    .select(["e.id", "e.patient_id", "p.subject_code", "e.infusion_date", "e.arm_code", "e.dose_level_code"])
+    .orderBy("e.infusion_date", "desc")
+    .execute();

@@ -1,0 +1,121 @@
+/** GET /api/v1/dashboard: one site's program at a glance, panels by permission. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWorld, type World } from "../support/world.ts";
+
+// 12:00 in Shenzhen (site A's zone), so "today" there is 2026-03-10.
+const NOW = new Date("2026-03-10T04:00:00Z");
+let w: World;
+const ids: Record<string, string> = {};
+
+const crsGrade1 = {
+  tempMaxC: 38.6,
+  feverOtherCause: false,
+  crsAlreadyDiagnosed: false,
+  hypotension: "NONE",
+  oxygenDevice: "NONE",
+  deathDueToCrs: false,
+};
+const crsGrade0 = {
+  tempMaxC: 36.8,
+  crsAlreadyDiagnosed: false,
+  hypotension: "NONE",
+  oxygenDevice: "NONE",
+  deathDueToCrs: false,
+};
+
+beforeAll(async () => {
+  w = await buildWorld({ now: () => NOW });
+  const as = async (method: string, url: string, body?: unknown) => {
+    const res = await w.call("investigator", "A", method, url, body);
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    return res.json();
+  };
+  const study = await as("POST", "/api/v1/studies", {
+    leadSiteId: w.sites.A,
+    title: "S",
+    shortName: "S",
+    phase: "phase-1",
+    status: "active",
+    arms: [{ code: "LYM", name: "Lymphoma" }],
+  });
+  const patient = async (key: string, infusionDate: string) => {
+    ids[key] = (
+      await as("POST", "/api/v1/patients", { siteId: w.sites.A, birthYear: 1970, sex: "female" })
+    ).id;
+    await as("POST", "/api/v1/enrolments", {
+      patientId: ids[key],
+      studyId: study.id,
+      armCode: "LYM",
+      consentDate: "2025-11-01",
+      consentVersion: "1",
+      infusionDate,
+    });
+  };
+  await patient("resolved", "2026-03-01");
+  await patient("open", "2026-02-20");
+  await patient("edge", "2025-12-01");
+  await patient("tooOld", "2025-12-01");
+  const grade = (key: string, assessedAt: string, inputs: unknown) =>
+    as("POST", `/api/v1/patients/${ids[key]}/assessments`, { calculator: "crs", assessedAt, inputs });
+  await grade("resolved", "2026-03-02T06:00:00Z", crsGrade1);
+  await grade("resolved", "2026-03-04T06:00:00Z", crsGrade0); // graded 0 later: no longer open
+  await grade("open", "2026-02-21T06:00:00Z", crsGrade1);
+  await grade("edge", "2026-02-08T04:00:00Z", crsGrade1); // exactly 30 days before now: still watched
+  await grade("tooOld", "2026-02-08T03:59:00Z", crsGrade1); // one minute earlier: outside the window
+});
+afterAll(() => w.close());
+
+const dashboard = (role: Parameters<World["call"]>[0], site: "A" | "B", siteId: string) =>
+  w.call(role, site, "GET", `/api/v1/dashboard?siteId=${siteId}`);
+
+describe("program dashboard", () => {
+  it("lists toxicities whose latest grading in the last 30 days is grade 1 or more", async () => {
+    const res = await dashboard("coordinator", "A", w.sites.A);
+    expect(res.statusCode, res.body).toBe(200);
+    const d = res.json();
+    expect(d.today).toBe("2026-03-10");
+    expect(d.week).toEqual({ from: "2026-03-10", to: "2026-03-16" });
+    const open = d.toxicities.map((t: { patientId: string }) => t.patientId);
+    expect(open).toContain(ids.open);
+    expect(open).toContain(ids.edge);
+    expect(open).not.toContain(ids.resolved);
+    expect(open).not.toContain(ids.tooOld);
+    const t = d.toxicities.find((x: { patientId: string }) => x.patientId === ids.open);
+    expect(t).toMatchObject({ calculator: "crs", grade: 1, label: "Grade 1", studyDay: 1 });
+  });
+
+  it("lists recent infusions, latest first, with today's study day", async () => {
+    const d = (await dashboard("monitor", "A", w.sites.A)).json();
+    expect(d.recentInfusions.slice(0, 2)).toMatchObject([
+      { patientId: ids.resolved, infusionDate: "2026-03-01", studyDayToday: 9 },
+      { patientId: ids.open, infusionDate: "2026-02-20", studyDayToday: 18 },
+    ]);
+  });
+
+  it("counts protocol visits due this week and overdue from the worklist", async () => {
+    const d = (await dashboard("coordinator", "A", w.sites.A)).json();
+    // Infused 2026-03-01: the daily visits of days 1–7 are past their windows, day 10 falls this week.
+    expect(d.visits.overdue).toBeGreaterThan(0);
+    expect(d.visits.dueThisWeek).toBeGreaterThan(0);
+    const thisWeek = d.visits.items.filter(
+      (v: { patientId: string; status: string; nominalDate: string }) =>
+        v.patientId === ids.resolved && v.status !== "overdue",
+    );
+    expect(thisWeek.map((v: { nominalDate: string }) => v.nominalDate)).toContain("2026-03-11");
+    expect(d.visits.dueThisWeek + d.visits.overdue).toBe(d.visits.items.length);
+  });
+
+  it("leaves out the clinical panel for manufacturing, keeps the others", async () => {
+    const d = (await dashboard("manufacturing", "A", w.sites.A)).json();
+    expect(d.toxicities).toBeNull();
+    expect(d.products).toEqual([]);
+    expect(d.recentInfusions.length).toBeGreaterThan(0);
+  });
+
+  it("answers 404 for a site where the user has no role, and names a bad siteId", async () => {
+    expect((await dashboard("investigator", "B", w.sites.A)).statusCode).toBe(404);
+    const bad = await w.call("coordinator", "A", "GET", "/api/v1/dashboard?siteId=nope");
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toContainEqual(expect.objectContaining({ in: "query", pointer: "/siteId" }));
+  });
+});
