@@ -60,7 +60,11 @@ function localParts(instant: Date, timeZone: string) {
   };
 }
 
-/** ST-001 §2.4.5: "&>" + c yy jjj hh mm, in the local time of the site where the label is used. */
+/**
+ * ST-001 §2.4.5: "&>" + c yy jjj hh mm, in the local time of the site where the label is used. We
+ * read c, "the century of the year", as the hundreds digit of the year (0 for 2000–2099); the
+ * standard's worked examples were not available to confirm that reading (see the decision record).
+ */
 export function expiryBarcodeData(instant: Date, timeZone: string): string {
   const p = localParts(instant, timeZone);
   const year = Number(p.year);
