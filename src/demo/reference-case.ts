@@ -127,6 +127,21 @@ const B_CELLS: [string, number][] = [
   [M12, 236],
 ];
 
+/**
+ * Serum IgG mg/dL: high with active lupus, falling while B cells are absent (nadir at month 3),
+ * rising again as they return. Synthetic detail: the sources report no immunoglobulin values.
+ */
+const IGG: [string, number][] = [
+  [day(-27), 1480],
+  [day(-6), 1390],
+  [day(28), 980],
+  [day(56), 760],
+  [M3, 640],
+  [M6, 720],
+  [M9, 860],
+  [M12, 940],
+];
+
 /** LDH U/L (upper limit 250): raised by the lymphoma, normal from day 14. */
 const LDH: [string, number][] = [
   [day(-27), 486],
@@ -210,6 +225,7 @@ function referenceObservations(): ObservationPlan[] {
   for (const [date, crp, ferritin, il6] of INFLAMMATION)
     out.push(...panel(drawn(date), { crp, ferritin, il6 }));
   for (const [date, value] of B_CELLS) out.push(obs("cd19Absolute", drawn(date), value));
+  for (const [date, value] of IGG) out.push(obs("igg", drawn(date), value));
   for (const [date, value] of LDH) out.push(obs("ldh", drawn(date), value));
   for (const [date, value] of CREATININE) out.push(obs("creatinine", drawn(date), value));
   for (const [n, temperature, spo2, systolicBp] of VITALS)
@@ -526,7 +542,8 @@ const NO_SLEDAI_ITEMS = {
  * Her graded story, stored through the calculators so each grade carries its inputs and reasons:
  * CRS grade 1 at most (fever only, days 1–3, as the published single-patient report describes),
  * complete metabolic response on the day-30 PET-CT, SLEDAI-2K 10 → 2 → 0 (the trial's mean fell
- * from 10.6 to 2.7 at 3 months), DORIS remission and drug-free remission at month 9. The items
+ * from 10.6 to 2.7 at 3 months), LLDAS from month 3, continued CMR on the month-6 PET-CT, DORIS
+ * remission and drug-free remission at month 9 and still at month 12. The items
  * behind each score are synthetic; the course follows shared/domain/reference-case.md.
  */
 function referenceAssessments(): AssessmentPlan[] {
@@ -544,6 +561,21 @@ function referenceAssessments(): AssessmentPlan[] {
       deathDueToCrs: false,
     },
     note: "Daily worst values (synthetic).",
+  });
+  const lldas = (n: number, items: Partial<typeof NO_SLEDAI_ITEMS>, pga: number, note: string) => ({
+    calculator: "lldas",
+    assessedAt: day(n, "10:15"),
+    inputs: {
+      sledai2k: { ...NO_SLEDAI_ITEMS, ...items },
+      hemolyticAnemia: false,
+      gastrointestinalActivity: false,
+      newActivitySincePreviousAssessment: false,
+      pga,
+      prednisoloneEquivalentMgPerDay: 0,
+      immunosuppressiveTherapy: "NONE",
+      investigationalDrugCurrent: false,
+    },
+    note,
   });
   const sledai = (n: number, items: Partial<typeof NO_SLEDAI_ITEMS>, note: string) => ({
     calculator: "sledai-2k",
@@ -579,6 +611,22 @@ function referenceAssessments(): AssessmentPlan[] {
       { increasedDnaBinding: true },
       "Month 3: anti-dsDNA still above the cut-off; no SLE medicines.",
     ),
+    lldas(91, { increasedDnaBinding: true }, 0.5, "Month 3: serology only, nothing new (synthetic)."),
+    {
+      calculator: "lugano-pet",
+      assessedAt: day(182, "11:00"),
+      inputs: {
+        timepoint: "END_OF_TREATMENT",
+        sites: [
+          { site: "right femur and thigh soft tissue", kind: "EXTRANODAL", deauvilleScore: 1 },
+          { site: "right inguinal nodes", kind: "NODAL", deauvilleScore: 1 },
+        ],
+        newFdgAvidLesions: false,
+        boneMarrow: "NO_FDG_AVID_DISEASE",
+      },
+      note: "Month-6 PET-CT: continued complete metabolic response (synthetic sites and scores).",
+    },
+    lldas(182, {}, 0.2, "Month 6 (synthetic)."),
     sledai(182, {}, "Month 6."),
     sledai(274, {}, "Month 9: seronegative."),
     {
@@ -593,6 +641,19 @@ function referenceAssessments(): AssessmentPlan[] {
         biologic: "NONE",
       },
       note: "Month 9: no medication at all (press account).",
+    },
+    {
+      calculator: "doris",
+      assessedAt: day(366, "10:30"),
+      inputs: {
+        sledai2k: { ...NO_SLEDAI_ITEMS },
+        pga: 0,
+        prednisoloneEquivalentMgPerDay: 0,
+        antimalarial: "NONE",
+        immunosuppressive: "NONE",
+        biologic: "NONE",
+      },
+      note: "Month 12: still in medication-free remission (synthetic; the trial reports it lasting up to 46 months).",
     },
   ];
 }
