@@ -1,0 +1,35 @@
+/**
+ * Read-only lists the web app's vein-to-vein board needs and no other route gives: the site's
+ * product units with days so far, and who may be the second bedside verifier.
+ */
+import type { FastifyInstance } from "fastify";
+import { IdParams } from "../../domain/schemas/common.ts";
+import { bedsideVerifiers, ProductBoardQuery, productBoard } from "../../services/product-board.ts";
+import { ctxOf } from "./support.ts";
+
+export async function webBoardRoutes(app: FastifyInstance) {
+  const tags = ["products"];
+  app.get(
+    "/api/v1/product-board",
+    {
+      schema: {
+        tags,
+        summary:
+          "Every product unit of a site with its state, subject code, journey state and days since apheresis",
+        querystring: ProductBoardQuery,
+      },
+    },
+    (request) => productBoard(ctxOf(request), request.query),
+  );
+  app.get(
+    "/api/v1/sites/:id/bedside-verifiers",
+    {
+      schema: {
+        tags,
+        summary: "Active users of the site who may be the second person at a bedside verification",
+        params: IdParams,
+      },
+    },
+    (request) => bedsideVerifiers(ctxOf(request), (request.params as { id: string }).id),
+  );
+}

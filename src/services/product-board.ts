@@ -1,0 +1,140 @@
+/**
+ * Read-only views for the web app's vein-to-vein board: every product unit of a site with its
+ * patient's subject code, its journey's state and how long it has been on its way, and the users
+ * who may be the second person at a bedside verification.
+ *
+ * Days are calendar days at the site (the clinic's "day 12 since apheresis"), counted from the
+ * apheresis collection of the unit's chain of identity: the collection is the "vein" end of
+ * vein-to-vein time (shared/domain/workflow-standards.md §1.2). For an administered bag the count
+ * stops at its administration, so the board shows the vein-to-vein days it took.
+ */
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import { isRole, may } from "../domain/roles.ts";
+// studyDay is "days from a day 0 to a date", which is exactly a calendar-day count.
+import { studyDay as daysFrom, localDate } from "../domain/study-day.ts";
+import type { DB } from "../store/schema.ts";
+import { readableSites, requireAt } from "./access.ts";
+import type { ServiceContext } from "./context.ts";
+import { type ProductDto, productDto } from "./products.ts";
+import { parseInput } from "./validate.ts";
+
+export const ProductBoardQuery = z.strictObject({
+  siteId: z.uuid(),
+  /** "open" leaves out units in a final state (administered, discarded, returned, failed) */
+  scope: z.enum(["open", "all"]).default("all"),
+});
+
+const FINAL_STATES = new Set(["administered", "discarded", "returned", "failed"]);
+
+export interface BoardUnit extends ProductDto {
+  subjectCode: string;
+  journeyState: string;
+  /** site-local date of the apheresis collection on this chain of identity */
+  collectedOn: string | null;
+  /** calendar days from collection to today, or to administration for an administered bag */
+  daysSinceCollection: number | null;
+  /** calendar days since the unit last changed state */
+  daysInState: number;
+}
+
+export async function productBoard(
+  ctx: ServiceContext,
+  raw: unknown,
+): Promise<{ siteId: string; today: string; items: BoardUnit[] }> {
+  const q = parseInput(ProductBoardQuery, raw);
+  const [siteId] = readableSites(ctx.actor, "study:read", q.siteId) as [string];
+  const db = ctx.db;
+  const site = await db
+    .selectFrom("sites")
+    .select("time_zone")
+    .where("id", "=", siteId)
+    .executeTakeFirstOrThrow();
+  const rows = await db
+    .selectFrom("product_units")
+    .innerJoin("patients", "patients.id", "product_units.patient_id")
+    .innerJoin("journeys", "journeys.id", "product_units.journey_id")
+    .selectAll("product_units")
+    .select(["patients.subject_code as subject_code", "journeys.state as journey_state"])
+    .where("product_units.site_id", "=", siteId)
+    .orderBy("product_units.created_at", "desc")
+    .orderBy("product_units.id")
+    .execute();
+  const today = localDate(ctx.now(), site.time_zone);
+  const collected = await collectionDates(db, [...new Set(rows.map((r) => r.coi_id))]);
+  const administered = await administrationDates(
+    db,
+    rows.filter((r) => r.state === "administered").map((r) => r.id),
+  );
+  const local = (d: Date) => localDate(d, site.time_zone);
+  const items = rows
+    .filter((r) => q.scope === "all" || !FINAL_STATES.has(r.state))
+    .map((r): BoardUnit => {
+      const from = collected.get(r.coi_id);
+      const until = administered.get(r.id);
+      const collectedOn = from ? local(from) : null;
+      return {
+        ...productDto(r),
+        subjectCode: r.subject_code,
+        journeyState: r.journey_state,
+        collectedOn,
+        daysSinceCollection: collectedOn ? daysFrom(until ? local(until) : today, collectedOn) : null,
+        daysInState: daysFrom(today, local(r.updated_at)),
+      };
+    });
+  return { siteId, today, items };
+}
+
+/** The first apheresis collection of each chain of identity (a re-collection keeps the CoI). */
+async function collectionDates(db: Kysely<DB>, coiIds: string[]): Promise<Map<string, Date>> {
+  if (coiIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("product_units")
+    .select(["coi_id", (eb) => eb.fn.min("created_at").as("first")])
+    .where("kind", "=", "apheresis")
+    .where("coi_id", "in", coiIds)
+    .groupBy("coi_id")
+    .execute();
+  return new Map(rows.map((r) => [r.coi_id, new Date(r.first as unknown as string | Date)]));
+}
+
+async function administrationDates(db: Kysely<DB>, productIds: string[]): Promise<Map<string, Date>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("product_events")
+    .select(["product_id", "at"])
+    .where("product_id", "in", productIds)
+    .where("to_state", "=", "administered")
+    .execute();
+  return new Map(rows.map((r) => [r.product_id, r.at]));
+}
+
+export interface BedsideVerifier {
+  id: string;
+  username: string;
+  displayName: string | null;
+}
+
+/**
+ * Active users who may be the second verifier at the site: those holding clinical:write there
+ * (the same rule the bedside service applies). Only clinical writers at the site may ask.
+ */
+export async function bedsideVerifiers(
+  ctx: ServiceContext,
+  siteId: string,
+): Promise<{ items: BedsideVerifier[] }> {
+  requireAt(ctx.actor, siteId, "clinical:write", "site", siteId);
+  const rows = await ctx.db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select(["users.id", "users.username", "users.display_name", "memberships.role"])
+    .where("memberships.site_id", "=", siteId)
+    .where("users.is_active", "=", true)
+    .orderBy("users.username")
+    .execute();
+  const byUser = new Map<string, BedsideVerifier>();
+  for (const r of rows)
+    if (isRole(r.role) && may([r.role], "clinical:write"))
+      byUser.set(r.id, { id: r.id, username: r.username, displayName: r.display_name });
+  return { items: [...byUser.values()] };
+}

@@ -1,0 +1,184 @@
+/**
+ * The web board's read-only lists over HTTP: the site's product units with subject code, journey
+ * state and calendar days since the apheresis collection (site-local, Asia/Shanghai for site A),
+ * "open" leaving out finished units, site scoping; and the second bedside verifiers (clinical
+ * writers of the site only).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeCarProduct, makeSlot } from "../support/slots.ts";
+import { buildWorld, type World } from "../support/world.ts";
+
+let w: World;
+// 2019-09-01 10:00 in Shanghai (UTC+8): the collection is recorded on local day 2019-09-01.
+let clock = Date.parse("2019-09-01T02:00:00Z");
+let subjectCode: string;
+let collectionId: string;
+let bagId: string;
+
+beforeAll(async () => {
+  w = await buildWorld({ now: () => new Date(clock) });
+  const study = await w.call("investigator", "A", "POST", "/api/v1/studies", {
+    leadSiteId: w.sites.A,
+    title: "cCAR",
+    shortName: "cCAR",
+    phase: "phase-1",
+    status: "active",
+    siteIds: [w.sites.A, w.sites.B],
+    arms: [{ code: "LYM", name: "Lymphoma" }],
+  });
+  expect(study.statusCode, study.body).toBe(201);
+  const car = await makeCarProduct(w, study.json().id);
+  const slot = await makeSlot(w, car.id, { startsOn: "2019-09-02", collectionWindowDays: 3, capacity: 5 });
+  const patient = (
+    await w.call("investigator", "A", "POST", "/api/v1/patients", {
+      siteId: w.sites.A,
+      birthYear: 1970,
+      sex: "male",
+    })
+  ).json();
+  subjectCode = patient.subjectCode;
+  const enrolment = await w.call("investigator", "A", "POST", "/api/v1/enrolments", {
+    patientId: patient.id,
+    studyId: study.json().id,
+    armCode: "LYM",
+    consentDate: "2019-08-20",
+    consentVersion: "1",
+  });
+  expect(enrolment.statusCode, enrolment.body).toBe(201);
+  const journey = (
+    await w.call("coordinator", "A", "POST", `/api/v1/enrolments/${enrolment.json().id}/journey`)
+  ).json();
+  for (const type of [
+    "consult",
+    "sign-consent",
+    "start-screening",
+    "enrol",
+    "book-apheresis",
+    "record-apheresis",
+  ]) {
+    const v = (await w.call("monitor", "A", "GET", `/api/v1/journeys/${journey.id}`)).json().version;
+    const res = await w.call("coordinator", "A", "POST", `/api/v1/journeys/${journey.id}/events`, {
+      type,
+      version: v,
+      scopes: ["trial"],
+      pathway: "trial",
+      eligibilityConfirmed: true,
+      manufacturingSlotId: slot.id,
+      apheresisDate: "2019-09-01",
+    });
+    expect(res.statusCode, `${type}: ${res.body}`).toBe(200);
+  }
+  const col = await w.call("manufacturing", "A", "POST", `/api/v1/journeys/${journey.id}/collections`, {
+    productCode: "S1234V00",
+  });
+  expect(col.statusCode, col.body).toBe(201);
+  collectionId = col.json().id;
+  clock = Date.parse("2019-09-02T01:00:00Z"); // 2019-09-02 09:00 local
+  for (const type of ["ship-to-manufacturer", "receive-at-manufacturer", "start-manufacture"]) {
+    const res = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${collectionId}/events`, {
+      type,
+    });
+    expect(res.statusCode, `${type}: ${res.body}`).toBe(200);
+  }
+  const bag = await w.call(
+    "manufacturing",
+    "A",
+    "POST",
+    `/api/v1/product-units/${collectionId}/final-products`,
+    {
+      productCode: "S5678V00",
+      thawStabilityMinutes: 60,
+    },
+  );
+  expect(bag.statusCode, bag.body).toBe(201);
+  bagId = bag.json().id;
+  // 16:30 UTC on 2019-09-04 is 00:30 on the 5th in Shanghai: day 4 at the site (UTC would say 3).
+  clock = Date.parse("2019-09-04T16:30:00Z");
+});
+afterAll(() => w.close());
+
+const board = (role: "manufacturing" | "monitor" | "coordinator", query: string, site: "A" | "B" = "A") =>
+  w.call(role, site, "GET", `/api/v1/product-board?${query}`);
+
+describe("GET /api/v1/product-board", () => {
+  it("lists the site's units with subject code, journey state and site-local days since collection", async () => {
+    const res = await board("manufacturing", `siteId=${w.sites.A}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.today).toBe("2019-09-05");
+    const byId = new Map(body.items.map((i: { id: string }) => [i.id, i]));
+    expect(byId.get(collectionId)).toMatchObject({
+      kind: "apheresis",
+      subjectCode,
+      state: "in-manufacture",
+      journeyState: "apheresed",
+      collectedOn: "2019-09-01",
+      daysSinceCollection: 4,
+      daysInState: 3,
+    });
+    // The bag is on the same chain of identity, so it counts from the same collection.
+    expect(byId.get(bagId)).toMatchObject({
+      kind: "final-product",
+      state: "in-manufacture",
+      collectedOn: "2019-09-01",
+      daysSinceCollection: 4,
+    });
+    expect(JSON.stringify(body)).not.toMatch(/familyName|givenName/);
+  });
+
+  it("counts by the site's calendar: half an hour earlier it is still 2019-09-04 in Shanghai", async () => {
+    const saved = clock;
+    clock = Date.parse("2019-09-04T15:30:00Z");
+    try {
+      const item = (await board("monitor", `siteId=${w.sites.A}`))
+        .json()
+        .items.find((i: { id: string }) => i.id === collectionId);
+      expect(item.daysSinceCollection).toBe(3);
+    } finally {
+      clock = saved;
+    }
+  });
+
+  it("'open' leaves out finished units", async () => {
+    const res = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${bagId}/events`, {
+      type: "declare-failed",
+      reason: "Transduction failed",
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().state).toBe("failed");
+    const open = (await board("monitor", `siteId=${w.sites.A}&scope=open`))
+      .json()
+      .items.map((i: { id: string }) => i.id);
+    const all = (await board("monitor", `siteId=${w.sites.A}&scope=all`))
+      .json()
+      .items.map((i: { id: string }) => i.id);
+    expect(open).toContain(collectionId);
+    expect(open).not.toContain(bagId);
+    expect(all).toEqual(expect.arrayContaining([collectionId, bagId]));
+  });
+
+  it("is site-scoped: another site's user gets 404, a missing siteId is a 400 naming it", async () => {
+    expect((await board("monitor", `siteId=${w.sites.A}`, "B")).statusCode).toBe(404);
+    const res = await board("monitor", "");
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toContain("/siteId");
+  });
+});
+
+describe("GET /api/v1/sites/{id}/bedside-verifiers", () => {
+  it("lists the site's clinical writers only", async () => {
+    const res = await w.call("coordinator", "A", "GET", `/api/v1/sites/${w.sites.A}/bedside-verifiers`);
+    expect(res.statusCode, res.body).toBe(200);
+    const names = res.json().items.map((u: { username: string }) => u.username);
+    expect(names).toEqual(expect.arrayContaining([w.usernames.investigator.A, w.usernames.coordinator.A]));
+    for (const role of ["monitor", "quality", "manufacturing", "admin"] as const)
+      expect(names).not.toContain(w.usernames[role].A);
+    expect(names).not.toContain(w.usernames.investigator.B);
+  });
+
+  it("is refused to a role that cannot verify at the bedside", async () => {
+    expect(
+      (await w.call("monitor", "A", "GET", `/api/v1/sites/${w.sites.A}/bedside-verifiers`)).statusCode,
+    ).toBe(403);
+  });
+});
