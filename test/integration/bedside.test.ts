@@ -1,17 +1,21 @@
 /**
  * Bedside verification (shared/domain/workflow-standards.md §2.6; issue 4): a mutation matrix in
  * which each scanned field is wrong on its own. Every one is a hard stop: 422 naming the field,
- * the attempt logged and committed, and no product or journey state changed. Then the real check
- * passes and lets the infusion be recorded.
+ * the attempt logged and committed, and no product or journey state changed. The dose case changes
+ * the patient's latest weight so the bag no longer gives the dose level (±20 %,
+ * src/domain/dose-check.ts). Then the real check passes and lets the infusion be recorded.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mod37_2CheckCharacter } from "../../src/domain/isbt128.ts";
+import { recordWeight, releaseThroughQc, specifyRelease } from "../support/release.ts";
+import { makeSlot } from "../support/slots.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
 let clock = Date.parse("2026-03-02T08:00:00Z");
 let journeyId: string;
 let subjectCode: string;
+let patientId: string;
 let enrolmentId: string;
 let bag: {
   id: string;
@@ -46,7 +50,6 @@ async function journeyMove(body: Record<string, unknown>) {
 async function productMove(id: string, type: string) {
   const res = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${id}/events`, {
     type,
-    ...(type === "release" ? { qcAllPassed: true } : {}),
   });
   expect(res.statusCode, `${type}: ${res.body}`).toBe(200);
   return res.json();
@@ -62,6 +65,7 @@ beforeAll(async () => {
     })
   ).json();
   subjectCode = patient.subjectCode;
+  patientId = patient.id;
   const study = (
     await w.call("investigator", "A", "POST", "/api/v1/studies", {
       leadSiteId: w.sites.A,
@@ -69,7 +73,13 @@ beforeAll(async () => {
       shortName: "cCAR",
       phase: "phase-1",
       status: "active",
-      arms: [{ code: "LYM", name: "Lymphoma" }],
+      arms: [
+        {
+          code: "LYM",
+          name: "Lymphoma",
+          doseLevels: [{ code: "DL1", label: "1 × 10^6 CAR+ cells/kg", dose: 1e6, unit: "car-cells-per-kg" }],
+        },
+      ],
     })
   ).json();
   enrolmentId = (
@@ -77,18 +87,24 @@ beforeAll(async () => {
       patientId: patient.id,
       studyId: study.id,
       armCode: "LYM",
+      doseLevelCode: "DL1",
       consentDate: "2026-01-20",
       consentVersion: "1",
     })
   ).json().id;
   journeyId = (await w.call("coordinator", "A", "POST", `/api/v1/enrolments/${enrolmentId}/journey`)).json()
     .id;
+  const { carProductId } = await specifyRelease(w, study.id);
+  // Apheresis is booked only with a free manufacturing slot downstream.
+  const slot = await makeSlot(w, carProductId, { startsOn: "2026-02-02", collectionWindowDays: 3 });
+  // 70 kg: a bag of 7 × 10⁷ CAR+ viable cells is exactly DL1.
+  await recordWeight(w, patientId, 70, "2026-02-25T08:00:00Z");
   for (const body of [
     { type: "consult" },
     { type: "sign-consent", scopes: ["trial"] },
     { type: "start-screening" },
     { type: "enrol", pathway: "trial", eligibilityConfirmed: true },
-    { type: "book-apheresis", manufacturingSlotId: "slot-1" },
+    { type: "book-apheresis", manufacturingSlotId: slot.id, apheresisDate: "2026-02-01" },
     { type: "record-apheresis" },
   ])
     expect((await journeyMove(body)).statusCode).toBe(200);
@@ -106,8 +122,9 @@ beforeAll(async () => {
       thawStabilityMinutes: 60,
     })
   ).json();
-  for (const t of ["complete-manufacture", "release", "ship-to-site", "receive-at-site"])
-    await productMove(fp.id, t);
+  await productMove(fp.id, "complete-manufacture");
+  await releaseThroughQc(w, fp.id, 7e7);
+  for (const t of ["ship-to-site", "receive-at-site"]) await productMove(fp.id, t);
   for (const body of [
     { type: "product-released" },
     { type: "start-lymphodepletion", patientFit: true },
@@ -216,12 +233,33 @@ describe("bedside mutation matrix: each field wrong on its own is a hard stop", 
     }
   });
 
+  it("blocks a bag that no longer gives the dose level for the patient's latest weight", async () => {
+    // 7 × 10⁷ cells ÷ 100 kg = 0.7 × 10⁶/kg, below DL1's accepted 0.8–1.2 × 10⁶/kg.
+    await recordWeight(w, patientId, 100, new Date(clock - 60_000).toISOString());
+    try {
+      const before = await stateOf();
+      const failed = await attempts(false);
+      const res = await verify(valid);
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toMatchObject({ rule: "V2V-BEDSIDE-MISMATCH", mismatches: ["dose"] });
+      expect(res.json().doseCheck).toMatchObject({ ok: false, delivered: 7e5, target: 1e6 });
+      expect(await attempts(false)).toBe(failed + 1);
+      expect(await stateOf()).toEqual(before);
+      expect((await journeyMove({ type: "infuse" })).json().rule).toBe("V2V-INFUSE-NEEDS-BEDSIDE-CHECK");
+    } finally {
+      // the weight taken again, back at 70 kg, is the latest before the real check
+      await recordWeight(w, patientId, 70, new Date(clock - 30_000).toISOString());
+    }
+  });
+
   it("stores the failed attempt with what was scanned and who scanned it", async () => {
     const row = await w.database.db
       .selectFrom("bedside_attempts")
       .selectAll()
       .where("passed", "=", false)
       .orderBy("at")
+      // every attempt is at the test's fixed clock; uuid v7 ids keep the order they were made in
+      .orderBy("id")
       .executeTakeFirstOrThrow();
     expect(row.first_verifier_id).toBe(callerId);
     expect(row.mismatches).toEqual(["patientSubjectCode"]);

@@ -7,6 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dinCheckCharacter, mod37_2CheckCharacter, parseCoiId, parseDin } from "../../src/domain/isbt128.ts";
 import { RESEARCH_SUBJECT_STATUS } from "../../src/domain/vein-to-vein.ts";
+import {
+  CRITERIA_WITHOUT_DOSE,
+  passingResults,
+  releaseThroughQc,
+  specifyRelease,
+} from "../support/release.ts";
 import { makeCarProduct, makeSlot } from "../support/slots.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -149,6 +155,8 @@ beforeAll(async () => {
   slot2Id = (
     await makeSlot(w, product.id, { startsOn: "2019-09-09", collectionWindowDays: 3, capacity: 500 })
   ).id;
+  // Bags are released from QC results against this specification; these enrolments name no dose level.
+  await specifyRelease(w, studyId, { carProductId: product.id, criteria: CRITERIA_WITHOUT_DOSE });
 });
 afterAll(() => w.close());
 
@@ -222,7 +230,7 @@ describe("the whole journey, referral to completion", () => {
       { type: "product-released", product: { state: "released" } },
       "V2V-RELEASE-NEEDS-DISPOSITION",
     );
-    await productMove(bag.id, { type: "release", qcAllPassed: true });
+    await releaseThroughQc(w, bag.id, 7e7);
     await ok(j, { type: "product-released" }, "pre-ld-check");
     // Released but still at the manufacturer: lymphodepletion with no product available is refused.
     await refused(j, { type: "start-lymphodepletion", patientFit: true }, "V2V-LD-NEEDS-PRODUCT");
@@ -521,18 +529,26 @@ describe("DIN and chain of identity", () => {
     await productMove(col.id, { type: "ship-to-manufacturer" });
     const q = await productMove(col.id, { type: "quarantine", reason: "logger above −150 °C for 20 min" });
     expect(q).toMatchObject({ state: "quarantined", quarantinedFrom: "in-transit-to-manufacturer" });
-    const bad = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${col.id}/events`, {
+    // Leaving quarantine is QA's decision (services/custody.ts), never a bare event.
+    const bare = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${col.id}/events`, {
       type: "release-from-quarantine",
       returnTo: "stored-at-site",
       qaDecision: { userId: "qa-1", role: "qa", signedAt: "2026-01-01T00:00:00Z" },
     });
-    expect(bad.statusCode).toBe(422);
-    expect(bad.json().rule).toBe("V2V-PRODUCT-QUARANTINE-BAD-RETURN");
-    const back = await productMove(col.id, {
-      type: "release-from-quarantine",
-      qaDecision: { userId: "qa-1", role: "qa", signedAt: "2026-01-01T00:00:00Z" },
-    });
-    expect(back).toMatchObject({ state: "in-transit-to-manufacturer", quarantinedFrom: null });
+    expect(bare.statusCode).toBe(422);
+    expect(bare.json().rule).toBe("V2V-PRODUCT-QUALITY-DECISION-ONLY");
+    const back = await w.call(
+      "quality",
+      "A",
+      "POST",
+      `/api/v1/product-units/${col.id}/quarantine-decisions`,
+      {
+        decision: "release",
+        reason: "logger trace reviewed, within validated hold",
+      },
+    );
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json()).toMatchObject({ state: "in-transit-to-manufacturer", quarantinedFrom: null });
     expect(
       (
         await w.call("monitor", "A", "POST", `/api/v1/product-units/${col.id}/events`, {
@@ -564,26 +580,31 @@ describe("DIN and chain of identity", () => {
       })
     ).json();
     await productMove(bag.id, { type: "complete-manufacture" });
-    await productMove(bag.id, { type: "declare-oos", failedAttributes: ["viability"] });
+    // Viability 65 % against ≥ 70 %: the QC results declare the bag out of specification.
+    const qc = await w.call("quality", "A", "POST", `/api/v1/product-units/${bag.id}/qc-results`, {
+      results: passingResults(7e7).map((r) => (r.attribute === "viability" ? { ...r, valueNumber: 65 } : r)),
+    });
+    expect(qc.json()).toMatchObject({
+      applied: "declare-oos",
+      evaluation: { failedAttributes: ["viability"] },
+    });
     await refused(j, { type: "product-released" }, "V2V-RELEASE-NEEDS-DISPOSITION");
-    const ship = (body: Record<string, unknown>) =>
+    const ship = () =>
       w.call("manufacturing", "A", "POST", `/api/v1/product-units/${bag.id}/events`, {
         type: "ship-to-site",
-        ...body,
       });
-    const sig = (userId: string, role: string) => ({ userId, role, signedAt: "2026-01-02T10:00:00Z" });
+    const sign = (role: "investigator" | "quality", body: Record<string, unknown>) =>
+      w.call(role, "A", "POST", `/api/v1/product-units/${bag.id}/oos-exception/signatures`, body);
     const before = await count("product_events");
-    const none = await ship({});
+    const none = await ship();
     expect(none.statusCode).toBe(422);
     expect(none.json().rule).toBe("V2V-OOS-EXCEPTION-REQUIRED");
-    const same = await ship({
-      oosException: { rationale: "risk assessed", signatures: [sig("u1", "investigator"), sig("u1", "qa")] },
-    });
-    expect(same.json().rule).toBe("V2V-OOS-EXCEPTION-SAME-SIGNER");
+    const inv = await sign("investigator", { capacity: "investigator", rationale: "risk assessed" });
+    expect(inv.statusCode, inv.body).toBe(201);
+    expect((await ship()).json().rule).toBe("V2V-OOS-EXCEPTION-NEEDS-QA");
     expect(await count("product_events")).toBe(before);
-    const good = await ship({
-      oosException: { rationale: "risk assessed", signatures: [sig("u1", "investigator"), sig("u2", "qa")] },
-    });
+    expect((await sign("quality", { capacity: "qa" })).statusCode).toBe(201);
+    const good = await ship();
     expect(good.statusCode, good.body).toBe(200);
     expect(good.json().state).toBe("in-transit-to-site");
     await ok(j, { type: "product-released" }, "pre-ld-check");
