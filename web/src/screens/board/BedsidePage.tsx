@@ -1,0 +1,220 @@
+/**
+ * Bedside verification of a thawed bag by two people (shared/domain/workflow-standards.md §2.6):
+ * the logged-in user and a second verifier from the site read the wristband and the bag label and
+ * enter, or scan, what they read. Nothing is filled in from the record: the check is that what is
+ * at the bedside matches what the server knows. POST /api/v1/products/{id}/bedside-verifications;
+ * a mismatch (422 with `mismatches`) is the full-screen stop.
+ */
+import { Alert, Anchor, Button, Grid, NativeSelect, Stack, Text, TextInput, Title } from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { ApiError, api } from "../../api/client.ts";
+import { problemErrors } from "../../api/problem-errors.ts";
+import { useApi } from "../../api/useApi.ts";
+import { useSession } from "../../auth/session.tsx";
+import { Status } from "../../ui/Status.tsx";
+import { BedsideStop } from "./BedsideStop.tsx";
+import { ProductStateBadge } from "./ProductState.tsx";
+import type { ProductUnit, Verifier } from "./types.ts";
+
+interface Passed {
+  id: string;
+  at: string;
+}
+
+const EMPTY = {
+  secondVerifierId: "",
+  patientSubjectCode: "",
+  coiId: "",
+  din: "",
+  dinCheckCharacter: "",
+  productCode: "",
+  thawedAt: "",
+};
+type Entry = typeof EMPTY;
+
+export function BedsidePage() {
+  const { productId = "" } = useParams();
+  const { site, session } = useSession();
+  const loaded = useApi(async () => {
+    const unit = await api.get<ProductUnit>(`/api/v1/product-units/${productId}`);
+    const verifiers = await api.get<{ items: Verifier[] }>(`/api/v1/sites/${unit.siteId}/bedside-verifiers`);
+    return { unit, verifiers: verifiers.items.filter((v) => v.id !== session.user.id) };
+  }, [productId, site?.id]);
+  return <Status loaded={loaded}>{(d) => <BedsideForm unit={d.unit} verifiers={d.verifiers} />}</Status>;
+}
+
+function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifier[] }) {
+  const { session } = useSession();
+  const navigate = useNavigate();
+  const [entry, setEntry] = useState<Entry>(EMPTY);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [stop, setStop] = useState<{ mismatches: string[]; detail: string } | null>(null);
+  const [passed, setPassed] = useState<Passed | null>(null);
+  const set = (k: keyof Entry) => (e: { currentTarget: { value: string } }) => {
+    const v = e.currentTarget.value;
+    setEntry((x) => ({ ...x, [k]: v }));
+  };
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setFailure(null);
+    try {
+      const thawed = entry.thawedAt ? new Date(entry.thawedAt) : null;
+      const result = await api.post<Passed>(`/api/v1/products/${unit.id}/bedside-verifications`, {
+        ...entry,
+        thawedAt: thawed && !Number.isNaN(thawed.getTime()) ? thawed.toISOString() : entry.thawedAt,
+      });
+      setPassed(result);
+    } catch (err) {
+      const problem =
+        err instanceof ApiError ? (err.problem as { mismatches?: string[]; detail?: string }) : {};
+      if (err instanceof ApiError && err.status === 422 && Array.isArray(problem.mismatches))
+        setStop({ mismatches: problem.mismatches, detail: problem.detail ?? "" });
+      else {
+        setErrors(Object.fromEntries(problemErrors(err).map((i) => [i.path.replace(/^\//, ""), i.message])));
+        setFailure((err as Error).message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (stop)
+    return (
+      <BedsideStop
+        mismatches={stop.mismatches}
+        detail={stop.detail}
+        onAcknowledge={() => navigate(`/board/${unit.id}`)}
+      />
+    );
+
+  return (
+    <Stack maw={900}>
+      <Text size="sm">
+        <Anchor component={Link} to={`/board/${unit.id}`}>
+          Back to the product
+        </Anchor>
+      </Text>
+      <Title order={1}>Bedside verification</Title>
+      <Text>
+        Bag {unit.productCode} <ProductStateBadge state={unit.state} /> — two people read the wristband and
+        the bag label and enter what they read. Nothing here is filled in from the record.
+      </Text>
+      {passed ? (
+        <Alert color="green" role="status" title="Verified by two people">
+          Every field matched ({passed.at.slice(0, 16).replace("T", " ")} UTC). The infusion may be recorded.
+        </Alert>
+      ) : (
+        <form onSubmit={(e) => void submit(e)}>
+          <Grid>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <TextInput label="First verifier" size="md" value={session.user.username} readOnly />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <NativeSelect
+                label="Second verifier"
+                size="md"
+                required
+                value={entry.secondVerifierId}
+                onChange={set("secondVerifierId")}
+                error={errors.secondVerifierId}
+                data={[
+                  { value: "", label: "— who checks with you —" },
+                  ...verifiers.map((v) => ({
+                    value: v.id,
+                    label: v.displayName ? `${v.displayName} (${v.username})` : v.username,
+                  })),
+                ]}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <TextInput
+                label="Patient subject code (wristband)"
+                description="Scan or type"
+                size="md"
+                required
+                autoComplete="off"
+                value={entry.patientSubjectCode}
+                onChange={set("patientSubjectCode")}
+                error={errors.patientSubjectCode}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <TextInput
+                label="Chain-of-identity (CoI) id"
+                description="From the bag label"
+                size="md"
+                required
+                autoComplete="off"
+                value={entry.coiId}
+                onChange={set("coiId")}
+                error={errors.coiId}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 8 }}>
+              <TextInput
+                label="DIN"
+                description="Donation identification number on the bag"
+                size="md"
+                required
+                autoComplete="off"
+                value={entry.din}
+                onChange={set("din")}
+                error={errors.din}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 4 }}>
+              <TextInput
+                label="DIN check character"
+                description="The boxed character after the DIN"
+                size="md"
+                required
+                maxLength={2}
+                autoComplete="off"
+                value={entry.dinCheckCharacter}
+                onChange={set("dinCheckCharacter")}
+                error={errors.dinCheckCharacter}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <TextInput
+                label="Product code"
+                size="md"
+                required
+                autoComplete="off"
+                value={entry.productCode}
+                onChange={set("productCode")}
+                error={errors.productCode}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <TextInput
+                type="datetime-local"
+                step={1}
+                label="Thaw time (local time, from the thaw record)"
+                size="md"
+                required
+                value={entry.thawedAt}
+                onChange={set("thawedAt")}
+                error={errors.thawedAt}
+              />
+            </Grid.Col>
+          </Grid>
+          {failure && (
+            <Alert color="red" role="alert" title="Not checked" mt="md">
+              {failure}
+            </Alert>
+          )}
+          <Button type="submit" size="lg" mt="lg" loading={busy}>
+            Verify
+          </Button>
+        </form>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,136 @@
+/** API shapes of the vein-to-vein board (product units, custody, release, bedside). */
+
+export interface ProductUnit {
+  id: string;
+  journeyId: string;
+  patientId: string;
+  siteId: string;
+  kind: "apheresis" | "final-product";
+  parentId: string | null;
+  din: string;
+  dinCheckCharacter: string;
+  coiId: string;
+  coiCheckCharacter: string;
+  productCode: string;
+  state: string;
+  quarantinedFrom: string | null;
+  thawStabilityMinutes: number | null;
+  thawedAt: string | null;
+  allowedEvents: string[];
+  version: number;
+  updatedAt: string;
+}
+
+export interface BoardUnit extends ProductUnit {
+  subjectCode: string;
+  journeyState: string;
+  collectedOn: string | null;
+  daysSinceCollection: number | null;
+  daysInState: number;
+}
+
+export interface ProductBoard {
+  siteId: string;
+  today: string;
+  items: BoardUnit[];
+}
+
+export interface ProductEvent {
+  id: string;
+  type: string;
+  fromState: string;
+  toState: string;
+  actor: string | null;
+  at: string;
+}
+
+export interface HandOff {
+  id: string;
+  fromParty: string;
+  toParty: string;
+  place: string;
+  at: string;
+  shipperId: string | null;
+  loggerId: string | null;
+  conditionNote: string | null;
+}
+
+export interface Excursion {
+  direction: "above" | "below";
+  startedAt: string;
+  endedAt: string;
+  durationMinutes: number;
+  extremeC: number;
+  ongoing: boolean;
+  tolerated: boolean;
+}
+
+export interface LoggerUpload {
+  id: string;
+  loggerId: string;
+  range: { minC: number; maxC: number; maxGapMinutes?: number };
+  readingCount: number;
+  firstAt: string;
+  lastAt: string;
+  verdict: string;
+  excursions: Excursion[] | null;
+  gaps: unknown[] | null;
+  quarantined: boolean;
+}
+
+export interface Custody {
+  productId: string;
+  state: string;
+  handOffs: HandOff[];
+  loggerUploads: LoggerUpload[];
+}
+
+export interface QcResult {
+  id: string;
+  attribute: string;
+  valueNumber: number | null;
+  valueCode: string | null;
+  unit: string | null;
+  method: string | null;
+  testedAt: string;
+}
+
+export interface ReleaseStatus {
+  productId: string;
+  state: string;
+  results: QcResult[];
+  current: {
+    specRevision: number;
+    evaluation: {
+      outcome: string;
+      attributes: {
+        attribute: string;
+        status: "pass" | "fail" | "missing";
+        reason: string;
+        source: string;
+      }[];
+    };
+  } | null;
+  decisions: { id: string; outcome: string; decidedAt: string }[];
+}
+
+export interface Verifier {
+  id: string;
+  username: string;
+  displayName: string | null;
+}
+
+/** The fields of a bedside check, in the words on the bag's label and the wristband. */
+export const BEDSIDE_FIELDS: Record<string, string> = {
+  patientSubjectCode: "Patient subject code",
+  enrolmentId: "Enrolment",
+  coiId: "Chain-of-identity (CoI) id",
+  din: "Donation identification number (DIN)",
+  dinCheckCharacter: "DIN check character",
+  productCode: "Product code",
+  thawedAt: "Thaw time",
+  expiry: "Post-thaw expiry (the bag is past its stability time)",
+  productState: "Product state (the bag is not a thawed final product)",
+  secondVerifierId: "Second verifier (must be another user allowed to give clinical care here)",
+  dose: "Dose (the bag's cells for this patient's weight and dose level)",
+};

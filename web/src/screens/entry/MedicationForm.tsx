@@ -1,0 +1,121 @@
+/** A medication (POST /api/v1/medications) and the patient's medication list. */
+import { Button, Grid, Stack, Table, TextInput, Title } from "@mantine/core";
+import { useState } from "react";
+import { api, getAll } from "../../api/client.ts";
+import type { Medication } from "../../api/types.ts";
+import { useApi } from "../../api/useApi.ts";
+import { Status } from "../../ui/Status.tsx";
+import { Outcome } from "./Outcome.tsx";
+import { useSubmit } from "./useSubmit.ts";
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function MedicationForm({ patientId }: { patientId: string }) {
+  const [f, setF] = useState({
+    drug: "",
+    doseValue: "",
+    doseUnit: "",
+    route: "",
+    frequency: "",
+    startDate: today(),
+    stopDate: "",
+    indication: "",
+  });
+  const [refresh, setRefresh] = useState(0);
+  const { busy, errors, failure, done, run } = useSubmit();
+  const meds = useApi(() => getAll<Medication>("/api/v1/medications", { patientId }), [patientId, refresh]);
+  const field = (k: keyof typeof f, label: string, extra: Record<string, unknown> = {}) => (
+    <TextInput
+      label={label}
+      size="md"
+      value={f[k]}
+      onChange={(e) => {
+        const v = e.currentTarget.value;
+        setF((x) => ({ ...x, [k]: v }));
+      }}
+      error={errors[`/${k}`]}
+      {...extra}
+    />
+  );
+  const opt = (v: string) => (v.trim() ? v.trim() : undefined);
+
+  return (
+    <Stack>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            await api.post("/api/v1/medications", {
+              patientId,
+              drug: f.drug.trim(),
+              doseValue: f.doseValue.trim() ? Number(f.doseValue) : undefined,
+              doseUnit: opt(f.doseUnit),
+              route: opt(f.route),
+              frequency: opt(f.frequency),
+              startDate: f.startDate,
+              stopDate: opt(f.stopDate),
+              indication: opt(f.indication),
+            });
+            setRefresh((r) => r + 1);
+            return `${f.drug} recorded.`;
+          });
+        }}
+      >
+        <Grid maw={900}>
+          <Grid.Col span={{ base: 12, sm: 6 }}>{field("drug", "Drug", { required: true })}</Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>
+            {field("doseValue", "Dose", { inputMode: "decimal" })}
+          </Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>
+            {field("doseUnit", "Dose unit (UCUM)", { description: "e.g. mg" })}
+          </Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>{field("route", "Route")}</Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>{field("frequency", "Frequency")}</Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>
+            {field("startDate", "Start date", { type: "date", required: true })}
+          </Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>{field("stopDate", "Stop date", { type: "date" })}</Grid.Col>
+          <Grid.Col span={12}>{field("indication", "Indication")}</Grid.Col>
+          <Grid.Col span={12}>
+            <Button type="submit" size="md" loading={busy}>
+              Record medication
+            </Button>
+          </Grid.Col>
+        </Grid>
+      </form>
+      <Outcome done={done} failure={failure} errors={errors} />
+      <Title order={2} size="h4">
+        Medications
+      </Title>
+      <Status loaded={meds}>
+        {(list) => (
+          <Table striped captionSide="top">
+            <Table.Caption>{list.length} medications</Table.Caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Drug</Table.Th>
+                <Table.Th scope="col">Dose</Table.Th>
+                <Table.Th scope="col">Frequency</Table.Th>
+                <Table.Th scope="col">From</Table.Th>
+                <Table.Th scope="col">To</Table.Th>
+                <Table.Th scope="col">Indication</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((m) => (
+                <Table.Tr key={m.id}>
+                  <Table.Td>{m.drug}</Table.Td>
+                  <Table.Td>{m.doseValue !== null ? `${m.doseValue} ${m.doseUnit ?? ""}` : "—"}</Table.Td>
+                  <Table.Td>{m.frequency ?? "—"}</Table.Td>
+                  <Table.Td>{m.startDate}</Table.Td>
+                  <Table.Td>{m.stopDate ?? "—"}</Table.Td>
+                  <Table.Td>{m.indication ?? "—"}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Status>
+    </Stack>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Paste rows from a spreadsheet, see each row checked, and send the good table as one batch
+ * (POST /api/v1/observations with {observations: [...]}, one transaction: all rows or none).
+ */
+import { Alert, Badge, Button, Group, Stack, Table, Text, Textarea } from "@mantine/core";
+import { useMemo, useState } from "react";
+import { api } from "../../api/client.ts";
+import { problemErrors } from "../../api/problem-errors.ts";
+import { parsePastedObservations } from "./paste-table.ts";
+
+export function PasteTable({ patientId }: { patientId: string }) {
+  const [text, setText] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<number, string[]>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [saved, setSaved] = useState<number | null>(null);
+  const rows = useMemo(() => parsePastedObservations(text, patientId), [text, patientId]);
+  const bad = rows.filter((r) => r.errors.length > 0).length;
+
+  async function send() {
+    setBusy(true);
+    setServerErrors({});
+    setFailure(null);
+    setSaved(null);
+    try {
+      const answer = await api.post<{ count: number }>("/api/v1/observations", {
+        observations: rows.map((r) => r.observation),
+      });
+      setSaved(answer.count);
+      setText("");
+    } catch (e) {
+      const byRow: Record<number, string[]> = {};
+      for (const i of problemErrors(e)) {
+        const m = /^\/observations\/(\d+)(\/.*)?$/.exec(i.path);
+        const index = m ? Number(m[1]) : -1;
+        byRow[index] = [...(byRow[index] ?? []), `${m?.[2]?.slice(1) ?? "row"}: ${i.message}`];
+      }
+      setServerErrors(byRow);
+      setFailure((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Stack>
+      <Textarea
+        label="Paste rows from a spreadsheet"
+        description="Columns: LOINC code, value, unit, date and time (YYYY-MM-DD HH:MM, local time), optional name; or any order under a header row naming them. Tab-, comma- or semicolon-separated."
+        autosize
+        minRows={5}
+        maxRows={16}
+        ff="monospace"
+        value={text}
+        onChange={(e) => {
+          setText(e.currentTarget.value);
+          setServerErrors({});
+          setFailure(null);
+        }}
+      />
+      {rows.length > 0 && (
+        <>
+          <Group>
+            <Badge color={bad ? "red.8" : "green.9"} variant="filled" size="lg">
+              {bad ? `${bad} of ${rows.length} rows need fixing` : `${rows.length} rows ready`}
+            </Badge>
+            <Button size="md" disabled={bad > 0} loading={busy} onClick={() => void send()}>
+              Record {rows.length} observations
+            </Button>
+          </Group>
+          <Table striped captionSide="top">
+            <Table.Caption>Preview</Table.Caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Line</Table.Th>
+                <Table.Th scope="col">Code</Table.Th>
+                <Table.Th scope="col">Value</Table.Th>
+                <Table.Th scope="col">Time (UTC)</Table.Th>
+                <Table.Th scope="col">Check</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((r, index) => {
+                const problems = [...r.errors, ...(serverErrors[index] ?? [])];
+                const o = r.observation;
+                return (
+                  <Table.Tr key={r.line} bg={problems.length ? "red.0" : undefined}>
+                    <Table.Td>{r.line}</Table.Td>
+                    <Table.Td>{String(o?.code ?? r.cells[0] ?? "")}</Table.Td>
+                    <Table.Td>
+                      {o
+                        ? `${String(o.valueNumber ?? o.valueText ?? "")} ${String(o.unit ?? "")}`
+                        : r.cells.slice(1, 3).join(" ")}
+                    </Table.Td>
+                    <Table.Td>{o ? String(o.effectiveAt).slice(0, 16).replace("T", " ") : "—"}</Table.Td>
+                    <Table.Td>
+                      {problems.length === 0 ? (
+                        <Text c="green.9" fw={600}>
+                          ok
+                        </Text>
+                      ) : (
+                        <Text c="red.9" size="sm">
+                          {problems.join("; ")}
+                        </Text>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </>
+      )}
+      {saved !== null && (
+        <Alert color="green" role="status" title="Saved">
+          {saved} observations recorded in one batch.
+        </Alert>
+      )}
+      {failure && (
+        <Alert color="red" role="alert" title="Nothing was recorded">
+          {failure} The rows with problems are marked above.
+        </Alert>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * Rows pasted from a spreadsheet (tab-separated when copied from Excel or LibreOffice, or
+ * comma/semicolon-separated text) turned into observations, each row checked on its own so the
+ * preview can say which rows are wrong and why before anything is sent. The server checks again
+ * (LOINC check digit, UCUM unit) and its errors are mapped back to the rows.
+ *
+ * Columns: code, value, unit, time[, display] in that order, or any order under a header row
+ * naming them (code/loinc, value/result, unit, time/effectiveAt/date, display/name).
+ */
+
+export interface PastedRow {
+  /** 1-based line in the pasted text */
+  line: number;
+  cells: string[];
+  observation: Record<string, unknown> | null;
+  errors: string[];
+}
+
+type Column = "code" | "value" | "unit" | "time" | "display";
+const DEFAULT_ORDER: Column[] = ["code", "value", "unit", "time", "display"];
+const HEADER_NAMES: Record<string, Column> = {
+  code: "code",
+  loinc: "code",
+  "loinc code": "code",
+  value: "value",
+  result: "value",
+  unit: "unit",
+  units: "unit",
+  time: "time",
+  date: "time",
+  "date/time": "time",
+  effectiveat: "time",
+  "effective at": "time",
+  display: "display",
+  name: "display",
+  test: "display",
+};
+
+export function splitRows(text: string): string[][] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  const delimiter = lines.some((l) => l.includes("\t"))
+    ? "\t"
+    : lines.some((l) => l.includes(";"))
+      ? ";"
+      : ",";
+  return lines.map((l) => l.split(delimiter).map((c) => c.trim()));
+}
+
+/** LOINC codes are 1–7 digits, a hyphen and a check digit (the server verifies the check digit). */
+const LOINC_SHAPE = /^\d{1,7}-\d$/;
+
+/**
+ * A time with an offset is taken as is; "YYYY-MM-DD HH:MM[:SS]" is the browser's local time.
+ * A date alone is refused: a lab value without a time cannot be placed against day 0 reliably.
+ */
+export function parseTime(raw: string): string | null {
+  const s = raw.trim();
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s)) {
+    const d = new Date(s.replace(" ", "T"));
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  }
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/.test(s)) {
+    const d = new Date(s.replace(" ", "T"));
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  }
+  return null;
+}
+
+export function parsePastedObservations(text: string, patientId: string): PastedRow[] {
+  const rows = splitRows(text);
+  let order = DEFAULT_ORDER;
+  let offset = 1;
+  const first = rows[0];
+  if (first && !LOINC_SHAPE.test(first[0] ?? "")) {
+    const named = first.map((h) => HEADER_NAMES[h.toLowerCase()]);
+    if (named.some((n) => n !== undefined)) {
+      order = named.map((n) => n ?? ("ignored" as Column));
+      rows.shift();
+      offset = 2;
+    }
+  }
+  return rows.map((cells, i) => {
+    const get = (c: Column) => {
+      const at = order.indexOf(c);
+      return at === -1 ? "" : (cells[at] ?? "");
+    };
+    const errors: string[] = [];
+    const code = get("code");
+    if (!LOINC_SHAPE.test(code))
+      errors.push(`“${code}” is not a LOINC code (digits-check digit, e.g. 718-7)`);
+    const valueRaw = get("value");
+    const unit = get("unit");
+    const numeric = /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(valueRaw);
+    if (!valueRaw) errors.push("no value");
+    if (numeric && !unit) errors.push("a number needs a unit (UCUM, e.g. g/dL; 1 for none)");
+    if (unit && /\s/.test(unit)) errors.push(`unit “${unit}” has a space; UCUM codes have none`);
+    const timeRaw = get("time");
+    const effectiveAt = parseTime(timeRaw);
+    if (!effectiveAt) errors.push(`time “${timeRaw}” is not a date and time (YYYY-MM-DD HH:MM)`);
+    const display = get("display");
+    const observation =
+      errors.length === 0
+        ? {
+            patientId,
+            code,
+            ...(numeric ? { valueNumber: Number(valueRaw), unit } : { valueText: valueRaw }),
+            ...(!numeric && unit ? { unit } : {}),
+            effectiveAt,
+            ...(display ? { display } : {}),
+          }
+        : null;
+    return { line: i + offset, cells, observation, errors };
+  });
+}

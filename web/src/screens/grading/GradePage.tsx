@@ -1,0 +1,159 @@
+/**
+ * A grading form for one patient and one calculator: the form is built from the calculator's
+ * input schema, the grade and its reasons update as the user fills it in, and "Save assessment"
+ * stores it on the patient (POST /api/v1/patients/{id}/assessments), where the server grades it
+ * again: the stored grade is always the server's.
+ */
+import { Alert, Anchor, Button, Grid, Group, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { useMemo, useState } from "react";
+import { Link, useParams } from "react-router";
+import { api } from "../../api/client.ts";
+import { problemErrors } from "../../api/problem-errors.ts";
+import type { Patient } from "../../api/types.ts";
+import { useApi } from "../../api/useApi.ts";
+import { Status } from "../../ui/Status.tsx";
+import { prune } from "./json-schema.ts";
+import { LiveGrade } from "./LiveGrade.tsx";
+import { type FieldErrors, SchemaForm } from "./SchemaForm.tsx";
+import { StoredAssessments } from "./StoredAssessments.tsx";
+import type { CalculatorInfo, StoredAssessment } from "./types.ts";
+import { useLiveResult } from "./useLiveResult.ts";
+import { localDateTimeNow, toInstant } from "./when.ts";
+
+export function GradePage() {
+  const { patientId = "", calculator = "" } = useParams();
+  const loaded = useApi(async () => {
+    const [patient, catalogue] = await Promise.all([
+      api.get<Patient>(`/api/v1/patients/${patientId}`),
+      api.get<{ items: CalculatorInfo[] }>("/api/v1/calculators"),
+    ]);
+    const calc = catalogue.items.find((c) => c.name === calculator);
+    if (!calc) throw new Error(`There is no calculator called "${calculator}".`);
+    return { patient, calc };
+  }, [patientId, calculator]);
+  return (
+    <Status loaded={loaded}>
+      {({ patient, calc }) => <GradeForm key={`${patient.id}:${calc.name}`} patient={patient} calc={calc} />}
+    </Status>
+  );
+}
+
+function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }) {
+  const [value, setValue] = useState<Record<string, unknown>>({});
+  const [assessedAt, setAssessedAt] = useState(localDateTimeNow);
+  const [note, setNote] = useState("");
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<StoredAssessment | null>(null);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [refresh, setRefresh] = useState(0);
+  const inputs = useMemo(() => prune(value, calc.inputSchema, true) ?? {}, [value, calc.inputSchema]);
+  const live = useLiveResult(calc.name, inputs);
+  const errors: FieldErrors = useMemo(
+    () => Object.fromEntries(live.issues.map((i) => [i.path, i.message])),
+    [live.issues],
+  );
+  const unanswered = Object.entries(calc.inputSchema.properties ?? {}).filter(
+    ([k, s]) => s.type === "boolean" && value[k] === undefined,
+  );
+
+  async function save() {
+    setSaving(true);
+    setSaveError(null);
+    setSaved(null);
+    try {
+      const stored = await api.post<StoredAssessment>(`/api/v1/patients/${patient.id}/assessments`, {
+        calculator: calc.name,
+        inputs,
+        assessedAt: toInstant(assessedAt),
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
+      setSaved(stored);
+      setRefresh((r) => r + 1);
+    } catch (e) {
+      const issues = problemErrors(e);
+      setSaveError(
+        [(e as Error).message, ...issues.map((i) => `${i.path || "form"}: ${i.message}`)].join(" — "),
+      );
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Stack>
+      <div>
+        <Text size="sm">
+          <Anchor component={Link} to={`/patients/${patient.id}`}>
+            {patient.subjectCode}
+          </Anchor>{" "}
+          ·{" "}
+          <Anchor component={Link} to="/grade">
+            other forms
+          </Anchor>
+        </Text>
+        <Title order={1}>{calc.title}</Title>
+        <Text size="sm" c="dimmed">
+          {calc.source}
+        </Text>
+      </div>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Stack>
+            {unanswered.length > 2 && (
+              <Group>
+                <Button
+                  variant="default"
+                  onClick={() =>
+                    setValue((v) => ({ ...v, ...Object.fromEntries(unanswered.map(([k]) => [k, false])) }))
+                  }
+                >
+                  Answer the {unanswered.length} unanswered yes/no questions with “No”
+                </Button>
+              </Group>
+            )}
+            <SchemaForm schema={calc.inputSchema} value={value} onChange={setValue} errors={errors} />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Stack style={{ position: "sticky", top: 76 }}>
+            <LiveGrade live={live} />
+            <TextInput
+              type="datetime-local"
+              label="Assessed at (local time)"
+              size="md"
+              value={assessedAt}
+              onChange={(e) => setAssessedAt(e.currentTarget.value)}
+            />
+            <Textarea
+              label="Note"
+              autosize
+              minRows={2}
+              value={note}
+              onChange={(e) => setNote(e.currentTarget.value)}
+            />
+            <Button
+              size="md"
+              onClick={() => void save()}
+              loading={saving}
+              disabled={!live.result || live.pending}
+            >
+              Save assessment
+            </Button>
+            {saved && (
+              <Alert color="green" role="status" title="Saved">
+                Stored on {patient.subjectCode}: {saved.label}
+                {saved.studyDay !== null ? ` (study day ${saved.studyDay})` : ""}.
+              </Alert>
+            )}
+            {saveError && (
+              <Alert color="red" role="alert" title="Not saved">
+                {saveError}
+              </Alert>
+            )}
+          </Stack>
+        </Grid.Col>
+      </Grid>
+      <StoredAssessments patientId={patient.id} calculator={calc.name} refresh={refresh} />
+    </Stack>
+  );
+}

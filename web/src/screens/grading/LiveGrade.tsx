@@ -1,0 +1,70 @@
+/** The live result panel: the grade in large type, the reasons, or what is still missing. */
+import { Alert, Badge, Card, Group, List, Loader, Text, Title } from "@mantine/core";
+import { labelOf } from "./json-schema.ts";
+import type { LiveResult } from "./useLiveResult.ts";
+
+/** "/iceItems/orientationYear" → "Ice items › Orientation year" */
+export function fieldName(pointer: string): string {
+  if (!pointer || pointer === "/") return "The form";
+  return pointer
+    .split("/")
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? `#${Number(p) + 1}` : labelOf(p)))
+    .join(" › ");
+}
+
+export function LiveGrade({ live }: { live: LiveResult }) {
+  return (
+    <Card withBorder padding="md" aria-live="polite" aria-busy={live.pending} data-testid="live-grade">
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h4">
+          Result
+        </Title>
+        {live.pending && <Loader size="xs" aria-label="Evaluating" />}
+      </Group>
+      {live.failure && (
+        <Alert color="red" role="alert" title="Could not evaluate">
+          {live.failure}
+        </Alert>
+      )}
+      {live.result ? (
+        <>
+          <Text fz={32} fw={700} data-testid="grade-label">
+            {live.result.label}
+          </Text>
+          <Badge variant="outline" color="gray" mb="sm">
+            {live.result.ruleSet}
+          </Badge>
+          <Text fw={600}>Why</Text>
+          <List size="sm" spacing={4}>
+            {live.result.reasons.map((r) => (
+              <List.Item key={r}>{r}</List.Item>
+            ))}
+          </List>
+        </>
+      ) : (
+        !live.failure && (
+          <>
+            <Text fz={24} fw={700} c="dimmed">
+              Not gradable yet
+            </Text>
+            {live.issues.length > 0 && (
+              <>
+                <Text fw={600} mt="xs">
+                  Still needed or contradictory
+                </Text>
+                <List size="sm" spacing={4}>
+                  {live.issues.map((i) => (
+                    <List.Item key={`${i.path}:${i.message}`}>
+                      <strong>{fieldName(i.path)}</strong>: {i.message}
+                    </List.Item>
+                  ))}
+                </List>
+              </>
+            )}
+          </>
+        )
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * The part of JSON Schema (2020-12) that the calculators' input schemas use, as the server emits
+ * them from its zod schemas (GET /api/v1/calculators): objects, booleans, numbers, string enums,
+ * arrays, `anyOf` with null or with constants. The form is built from these, so a calculator added
+ * on the server gets a form without a change here.
+ */
+
+export interface JsonSchema {
+  type?: "object" | "boolean" | "number" | "integer" | "string" | "array" | "null";
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: (string | number)[];
+  const?: string | number | boolean;
+  anyOf?: JsonSchema[];
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  default?: unknown;
+}
+
+/** A choice list when every alternative is a small, countable set (e.g. Deauville 1–5 or "X"). */
+export function choicesOf(schema: JsonSchema): (string | number)[] | null {
+  if (schema.enum) return schema.enum;
+  if (schema.const !== undefined && typeof schema.const !== "boolean") return [schema.const];
+  if (schema.type === "integer" && schema.minimum !== undefined && schema.maximum !== undefined) {
+    if (schema.maximum - schema.minimum > 10) return null;
+    const out: number[] = [];
+    for (let i = schema.minimum; i <= schema.maximum; i++) out.push(i);
+    return out;
+  }
+  if (schema.anyOf) {
+    const parts = schema.anyOf.filter((s) => s.type !== "null").map(choicesOf);
+    if (parts.some((p) => p === null)) return null;
+    return parts.flat() as (string | number)[];
+  }
+  return null;
+}
+
+/** `anyOf: [X, {type: null}]` → X and whether null is allowed. */
+export function unwrapNullable(schema: JsonSchema): { schema: JsonSchema; nullable: boolean } {
+  if (!schema.anyOf) return { schema, nullable: false };
+  const rest = schema.anyOf.filter((s) => s.type !== "null");
+  const nullable = rest.length < schema.anyOf.length;
+  if (rest.length === 1)
+    return { schema: { ...rest[0], description: schema.description ?? rest[0]?.description }, nullable };
+  return { schema, nullable };
+}
+
+const UNIT_SUFFIXES: [RegExp, string][] = [
+  [/CellsPerUL$/, " (cells/µL)"],
+  [/GPerDL$/, " (g/dL)"],
+  [/NgPerML$/, " (ng/mL)"],
+  [/MgPerDay$/, " (mg/day)"],
+  [/MgPerDL$/, " (mg/dL)"],
+  [/Mm2$/, " (mm²)"],
+  [/Mm$/, " (mm)"],
+  [/Cm$/, " (cm)"],
+  [/Kg$/, " (kg)"],
+  [/M2$/, " (m²)"],
+  [/Lpm$/, " (L/min)"],
+  [/Years$/, " (years)"],
+  [/C$/, " (°C)"],
+];
+
+/** tempMaxC → "Temp max (°C)"; oxygenFlowLpm → "Oxygen flow (L/min)". */
+export function labelOf(key: string): string {
+  let unit = "";
+  let base = key;
+  for (const [re, text] of UNIT_SUFFIXES)
+    if (re.test(key) && key.replace(re, "").length > 0) {
+      unit = text;
+      base = key.replace(re, "");
+      break;
+    }
+  const words = base
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1) + unit;
+}
+
+/** NO_VASOPRESSOR → "No vasopressor"; numbers as they are. */
+export function choiceLabel(value: string | number): string {
+  if (typeof value === "number") return String(value);
+  if (!/^[A-Z0-9_]+$/.test(value)) return value;
+  const s = value.replace(/_GT_/g, " > ").replace(/_/g, " ").toLowerCase();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * What is sent to the calculator: empty answers left out (so "not answered" is never a silent
+ * "no"), empty optional objects dropped, a required nullable field left empty sent as null.
+ */
+export function prune(value: unknown, schema: JsonSchema, required: boolean): unknown {
+  const { schema: s, nullable } = unwrapNullable(schema);
+  if (value === undefined || value === "" || value === null) return required && nullable ? null : undefined;
+  if (s.type === "object" && s.properties && typeof value === "object" && !Array.isArray(value)) {
+    const out: Record<string, unknown> = {};
+    const req = new Set(s.required ?? []);
+    for (const [k, sub] of Object.entries(s.properties)) {
+      const v = prune((value as Record<string, unknown>)[k], sub, req.has(k));
+      if (v !== undefined) out[k] = v;
+    }
+    return Object.keys(out).length === 0 && !required ? undefined : out;
+  }
+  if (s.type === "array" && Array.isArray(value)) {
+    const items = s.items;
+    const out = items ? value.map((v) => prune(v, items, true)).filter((v) => v !== undefined) : value;
+    return out.length === 0 && !required ? undefined : out;
+  }
+  return value;
+}
