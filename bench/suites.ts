@@ -16,6 +16,7 @@ import {
   STATISTICS_PHASES,
 } from "./fixtures.ts";
 import { type Comparison, check, comparePair, median } from "./harness.ts";
+import { labImport } from "./lab-import.ts";
 
 export type Log = (message: string) => void;
 export type Suite = (backend: Backend, url: string | undefined, log: Log) => Promise<Comparison[]>;
@@ -242,4 +243,5 @@ export const SUITES: [string, Suite][] = [
   ["observation batch vs one-by-one", observationBatch],
   ["timeline page depth", timelineDepth],
   ["observation list with many patients", manyPatients],
+  ["lab import CSV vs observation batches", labImport],
 ];
