@@ -132,7 +132,7 @@ export function monthSpanDays(months: number): readonly [number, number] {
 // Long-term follow-up (§4.1)
 // ---------------------------------------------------------------------------------------------
 
-/** How the CAR gene is put into the cells. The product record stores this as free text today. */
+/** How the CAR gene is put into the cells (car_products.vector_type; `vector` keeps the free text). */
 export const VECTOR_TYPES = [
   "lentiviral",
   "gammaretroviral",
