@@ -105,22 +105,27 @@ export async function setLymphodepletionRegimen(
   studyId: string,
   raw: unknown,
 ): Promise<RegimenDto> {
-  const input = parseInput(RegimenSet, raw);
   const { study } = await loadStudyFor(ctx, studyId, "study:write");
+  const parsed = RegimenSet.safeParse(raw);
+  const issues: Issue[] = parsed.success ? [] : zodIssues(parsed.error);
   // The calculator's own cross-field checks (one entry per drug, plausible mg/m², no repeated day),
-  // run now so a bad regimen is refused when it is set, not when a patient's plan is due.
+  // run now so a bad regimen is refused when it is set, not when a patient's plan is due. Every
+  // problem is reported at once; one already named by the schema is not repeated.
+  const given = (raw ?? {}) as { regimen?: unknown; fludarabineRenalRule?: unknown; armCode?: unknown };
   const probe = LymphodepletionInput.safeParse({
     bsaM2: 1.8,
-    regimen: input.regimen,
+    regimen: given.regimen,
     creatinineClearanceMlMin: 100,
     creatinineClearanceMethod: "COCKCROFT_GAULT",
-    fludarabineRenalRule: input.fludarabineRenalRule,
+    fludarabineRenalRule: given.fludarabineRenalRule ?? { kind: "US_LABEL" },
   });
-  const issues: Issue[] = probe.success ? [] : zodIssues(probe.error);
-  if (input.armCode && !study.arms.some((a) => a.code === input.armCode))
-    issues.push({ path: "/armCode", message: `The study has no arm ${input.armCode}` });
-  if (issues.length)
+  if (!probe.success)
+    for (const i of zodIssues(probe.error)) if (!issues.some((j) => j.path === i.path)) issues.push(i);
+  if (typeof given.armCode === "string" && given.armCode && !study.arms.some((a) => a.code === given.armCode))
+    issues.push({ path: "/armCode", message: `The study has no arm ${given.armCode}` });
+  if (issues.length || !parsed.success)
     throw new DomainError("validation", "The regimen has problems; nothing was written.", issues);
+  const input = parsed.data;
   return inTransaction(ctx, async (db) => {
     const existing = await db
       .selectFrom("lymphodepletion_regimens")
