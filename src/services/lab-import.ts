@@ -158,7 +158,7 @@ async function store(
         code: "unknown_patient",
         message: `no patient with subject code ${r.subjectCode} at this site`,
       });
-  if (issues.length > 0) throw refusal(issues, parsed.rows);
+  if (issues.length > 0) throw refusal(byRow(issues), parsed.rows);
 
   const earlier = await findLabImportByHash(ctx.db, source.siteId, sha256);
   if (earlier)
@@ -216,6 +216,15 @@ async function store(
     });
     return dto;
   });
+}
+
+/** In file order: by line (CSV) or entry (FHIR) number, file-wide problems first; stable within a row. */
+function byRow(issues: Issue[]): Issue[] {
+  const row = (i: Issue) => Number(/^\/(?:lines|entry)\/(\d+)/.exec(i.path)?.[1] ?? -1);
+  return issues
+    .map((issue, n) => ({ issue, n }))
+    .sort((a, b) => row(a.issue) - row(b.issue) || a.n - b.n)
+    .map((x) => x.issue);
 }
 
 function refusal(issues: Issue[], rows: number): DomainError {

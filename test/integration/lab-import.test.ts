@@ -153,8 +153,8 @@ describe("a CSV file with bad rows", () => {
       ["/lines/4/Test", "unknown_loinc"],
       ["/lines/5/Result", "invalid_number"],
       ["/lines/6/Units", "unknown_unit"],
-      ["/lines/8/Collected", "invalid_time"],
       ["/lines/7/Subject", "unknown_patient"],
+      ["/lines/8/Collected", "invalid_time"],
       ["/lines/9/Subject", "unknown_patient"],
     ]);
     // a patient of site B reads exactly like one that does not exist
