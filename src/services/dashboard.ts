@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { may } from "../domain/roles.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
-import { JOURNEY_STATES, type ProductState } from "../domain/vein-to-vein.ts";
+import { JOURNEY_STATES, type ProductState, TERMINAL_JOURNEY_STATES } from "../domain/vein-to-vein.ts";
 import { addDays } from "../domain/visit-schedule.ts";
 import { assessmentsSince, infusionsBetween, journeysOfSite, productsInStates } from "../store/dashboard.ts";
 import { findSite } from "../store/sites.ts";
@@ -21,8 +21,9 @@ import { worklist } from "./visits.ts";
 export const DashboardQuery = z.object({ siteId: z.uuid() });
 
 /**
- * Products the dashboard follows: out of the patient and not yet back on the ward. The phase is
- * what a coordinator asks ("where is it?"); states as in domain/vein-to-vein.ts.
+ * Products the dashboard follows: out of the patient and not yet back on the ward, on journeys
+ * that have not ended. The phase is what a coordinator asks ("where is it?"); states as in
+ * domain/vein-to-vein.ts.
  */
 export const PRODUCT_PHASE: Partial<
   Record<ProductState, "awaiting shipment" | "in transit" | "at manufacturer">
@@ -162,7 +163,7 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
 
   let products: Dashboard["products"] = null;
   if (may(roles, "study:read")) {
-    const rows = await productsInStates(ctx.db, site.id, Object.keys(PRODUCT_PHASE));
+    const rows = await productsInStates(ctx.db, site.id, Object.keys(PRODUCT_PHASE), TERMINAL_JOURNEY_STATES);
     products = rows.map((r) => {
       const collectedOn = r.collected_at ? dayOf(new Date(r.collected_at)) : null;
       const since = dayOf(new Date(r.state_since ?? r.created_at));

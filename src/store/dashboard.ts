@@ -14,13 +14,27 @@ export const journeysOfSite = (db: Kysely<DB>, siteId: string) =>
     .orderBy("p.subject_code")
     .execute();
 
-/** Product units at the site in one of `states`, with when they entered that state. */
-export const productsInStates = (db: Kysely<DB>, siteId: string, states: readonly string[]) =>
+/**
+ * Product units at the site in one of `states`, with when they entered that state: only the
+ * newest unit of each chain (an apheresis bag that became a final product is followed by that
+ * product) and only on journeys that are still going (not in one of `endedJourneyStates`).
+ */
+export const productsInStates = (
+  db: Kysely<DB>,
+  siteId: string,
+  states: readonly string[],
+  endedJourneyStates: readonly string[],
+) =>
   db
     .selectFrom("product_units as u")
     .innerJoin("patients as p", "p.id", "u.patient_id")
+    .innerJoin("journeys as j", "j.id", "u.journey_id")
     .where("u.site_id", "=", siteId)
     .where("u.state", "in", [...states])
+    .where("j.state", "not in", [...endedJourneyStates])
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("product_units as c").whereRef("c.parent_id", "=", "u.id").select("c.id"))),
+    )
     .select((eb) => [
       "u.id",
       "u.journey_id",

@@ -86,6 +86,15 @@ export interface Enrolment {
   status: string;
 }
 
+export interface Timeline {
+  patientId: string;
+  subjectCode: string;
+  infusionDate: string | null;
+  timeZone: string;
+  items: TimelineItem[];
+  nextCursor: string | null;
+}
+
 export interface TimelineItem {
   kind: string;
   id: string;
@@ -110,6 +119,7 @@ export interface Observation {
 export interface Medication {
   id: string;
   drug: string;
+  drugCode: string | null;
   doseValue: number | null;
   doseUnit: string | null;
   frequency: string | null;
@@ -137,4 +147,66 @@ export interface Assessment {
   status: string;
   note: string | null;
   result: { label: string; value: number | string | null; reasons: string[] };
+}
+
+/** GET /api/v1/dashboard?siteId= (src/services/dashboard.ts); a panel the role may not read is null. */
+export interface Dashboard {
+  site: { id: string; code: string; name: string; timeZone: string };
+  today: string;
+  week: { from: string; to: string };
+  journeyStages:
+    | { stage: string; count: number; patients: { patientId: string; subjectCode: string }[] }[]
+    | null;
+  visits: {
+    dueThisWeek: number;
+    overdue: number;
+    items: {
+      visitId: string;
+      patientId: string;
+      subjectCode: string;
+      label: string;
+      nominalDate: string;
+      windowStart: string;
+      windowEnd: string;
+      status: "due" | "overdue" | "upcoming";
+      daysOverdue: number | null;
+    }[];
+  } | null;
+  products:
+    | {
+        productId: string;
+        patientId: string;
+        subjectCode: string;
+        kind: string;
+        din: string;
+        state: string;
+        phase: string;
+        collectedOn: string | null;
+        daysSinceCollection: number | null;
+        daysInState: number;
+      }[]
+    | null;
+  toxicities:
+    | {
+        assessmentId: string;
+        patientId: string;
+        subjectCode: string;
+        calculator: string;
+        grade: number;
+        label: string;
+        assessedAt: string;
+        studyDay: number | null;
+      }[]
+    | null;
+  recentInfusions:
+    | {
+        enrolmentId: string;
+        patientId: string;
+        subjectCode: string;
+        infusionDate: string;
+        studyDayToday: number;
+        armCode: string;
+        doseLevelCode: string | null;
+      }[]
+    | null;
 }

@@ -1,12 +1,153 @@
-import { Title } from "@mantine/core";
+import { Stack } from "@mantine/core";
 import { useParams } from "react-router";
-import { api } from "../../api/client.ts";
-import type { Patient } from "../../api/types.ts";
+import { ApiError, api, getAll } from "../../api/client.ts";
+import type {
+  Assessment,
+  CarProduct,
+  ClinicalEvent,
+  Condition,
+  Enrolment,
+  Identity,
+  Medication,
+  Observation,
+  Patient,
+  Study,
+  Timeline,
+  TimelineItem,
+} from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
+import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
+import { Assessments } from "./Assessments.tsx";
+import { NoteForm } from "./NoteForm.tsx";
+import { PatientCharts } from "./PatientCharts.tsx";
+import { PatientHeader } from "./PatientHeader.tsx";
+import { PatientTimeline } from "./PatientTimeline.tsx";
+import { dayFrom, localDateIn } from "./series.ts";
+
+interface PatientRecord {
+  patient: Patient;
+  identity: Identity | null;
+  conditions: Condition[];
+  enrolment: Enrolment | null;
+  study: Study | null;
+  product: CarProduct | null;
+  timeline: Timeline;
+  observations: Observation[];
+  medications: Medication[];
+  events: ClinicalEvent[];
+  assessments: Assessment[];
+}
+
+/** The timeline is paged like every list; the page keeps reading until the end. */
+async function wholeTimeline(patientId: string): Promise<Timeline> {
+  const path = `/api/v1/patients/${patientId}/timeline`;
+  const first = await api.get<Timeline>(path, { limit: 1000 });
+  const items: TimelineItem[] = [...first.items];
+  let cursor = first.nextCursor;
+  while (cursor) {
+    const page = await api.get<Timeline>(path, { limit: 1000, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  }
+  return { ...first, items, nextCursor: null };
+}
+
+async function identityOf(patientId: string): Promise<Identity | null> {
+  try {
+    return await api.get<Identity>(`/api/v1/patients/${patientId}/identity`);
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) return null;
+    throw e;
+  }
+}
+
+async function loadRecord(patientId: string, mayReadIdentity: boolean): Promise<PatientRecord> {
+  const q = { patientId };
+  const [
+    patient,
+    identity,
+    conditions,
+    enrolments,
+    timeline,
+    observations,
+    medications,
+    events,
+    assessments,
+  ] = await Promise.all([
+    api.get<Patient>(`/api/v1/patients/${patientId}`),
+    // Identity reads are audited; ask only when the role may read it at all.
+    mayReadIdentity ? identityOf(patientId) : Promise.resolve(null),
+    getAll<Condition>("/api/v1/conditions", q),
+    getAll<Enrolment>("/api/v1/enrolments", q),
+    wholeTimeline(patientId),
+    getAll<Observation>("/api/v1/observations", q, 20_000),
+    getAll<Medication>("/api/v1/medications", q),
+    getAll<ClinicalEvent>("/api/v1/clinical-events", q),
+    getAll<Assessment>(`/api/v1/patients/${patientId}/assessments`),
+  ]);
+  const enrolment = enrolments.find((e) => e.infusionDate) ?? enrolments[0] ?? null;
+  const [study, products] = enrolment
+    ? await Promise.all([
+        api.get<Study>(`/api/v1/studies/${enrolment.studyId}`),
+        getAll<CarProduct>("/api/v1/products", { studyId: enrolment.studyId }),
+      ])
+    : [null, []];
+  const product = products.find((p) => p.studyId === enrolment?.studyId) ?? null;
+  return {
+    patient,
+    identity,
+    conditions,
+    enrolment,
+    study,
+    product,
+    timeline,
+    observations,
+    medications,
+    events,
+    assessments,
+  };
+}
 
 export function PatientPage() {
   const { patientId = "" } = useParams();
-  const patient = useApi(() => api.get<Patient>(`/api/v1/patients/${patientId}`), [patientId]);
-  return <Status loaded={patient}>{(p) => <Title order={1}>{p.subjectCode}</Title>}</Status>;
+  const { site, hasRole } = useSession();
+  const mayReadIdentity = site ? hasRole(site.id, "investigator", "coordinator") : false;
+  const mayWrite = site ? hasRole(site.id, "investigator", "coordinator") : false;
+  const record = useApi(() => loadRecord(patientId, mayReadIdentity), [patientId, mayReadIdentity]);
+
+  return (
+    <Status loaded={record}>
+      {(r) => {
+        const tz = r.timeline.timeZone;
+        const today = localDateIn(new Date().toISOString(), tz);
+        const day0 = r.timeline.infusionDate;
+        return (
+          <Stack gap="lg">
+            <PatientHeader
+              patient={r.patient}
+              identity={r.identity}
+              conditions={r.conditions}
+              enrolment={r.enrolment}
+              study={r.study}
+              product={r.product}
+              dayToday={day0 ? dayFrom(today, day0) : null}
+            />
+            {day0 && (
+              <PatientCharts
+                day0={day0}
+                timeZone={tz}
+                observations={r.observations}
+                medications={r.medications}
+                events={r.events}
+              />
+            )}
+            <Assessments items={r.assessments} />
+            {mayWrite && <NoteForm patientId={r.patient.id} onSaved={record.reload} />}
+            <PatientTimeline items={r.timeline.items} today={today} />
+          </Stack>
+        );
+      }}
+    </Status>
+  );
 }

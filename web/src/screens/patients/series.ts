@@ -1,0 +1,111 @@
+/**
+ * Turns the records the API returns into chart series on the study-day axis (day 0 = infusion,
+ * calendar days in the site's time zone, as the server's timeline counts them).
+ */
+import type { ClinicalEvent, Medication, Observation } from "../../api/types.ts";
+
+export interface Point {
+  day: number;
+  [series: string]: number;
+}
+
+/** LOINC codes the demo and the lab import record under (src/demo/codes.ts). */
+export const LOINC = {
+  cd19: "8116-6",
+  antiDsDna: "5130-0",
+  c3: "4485-9",
+  c4: "4498-2",
+  wbc: "6690-2",
+  neutrophils: "751-8",
+  lymphocytes: "731-0",
+  platelets: "777-3",
+  hemoglobin: "718-7",
+} as const;
+
+const MS_PER_DAY = 86_400_000;
+
+export function localDateIn(instant: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(instant));
+}
+
+export function dayFrom(date: string, day0: string): number {
+  return Math.round(
+    (Date.parse(`${date.slice(0, 10)}T00:00:00Z`) - Date.parse(`${day0}T00:00:00Z`)) / MS_PER_DAY,
+  );
+}
+
+/** Several observation codes merged into one series per day (the last value of a day wins). */
+export function observationSeries(
+  observations: Observation[],
+  codes: Record<string, string>,
+  day0: string,
+  timeZone: string,
+): Point[] {
+  const byDay = new Map<number, Point>();
+  for (const o of observations) {
+    if (o.status !== "final" || o.valueNumber === null) continue;
+    const name = Object.keys(codes).find((k) => codes[k] === o.code);
+    if (!name) continue;
+    const day = dayFrom(localDateIn(o.effectiveAt, timeZone), day0);
+    const point = byDay.get(day) ?? { day };
+    point[name] = o.valueNumber;
+    byDay.set(day, point);
+  }
+  return [...byDay.values()].sort((a, b) => a.day - b.day);
+}
+
+/**
+ * CAR-T transgene copies. No LOINC code for "CAR transgene copies per µg genomic DNA" has been
+ * verified (src/demo/codes.ts), so the demo records each qPCR result as a clinical note titled
+ * "CAR-T copies day N: X copies/µg gDNA (qPCR)". This reads those notes until the copies are
+ * stored as observations under a verified code.
+ */
+const CAR_COPIES_NOTE = /^CAR-T copies day (-?\d+): ([\d,.]+) copies\/µg gDNA/;
+
+export function carCopiesSeries(events: ClinicalEvent[]): Point[] {
+  const points: Point[] = [];
+  for (const e of events) {
+    const m = CAR_COPIES_NOTE.exec(e.title);
+    if (!m) continue;
+    const copies = Number(m[2]!.replaceAll(",", ""));
+    // Log scale: a zero (below detection) cannot be drawn, so it is left out of the line.
+    if (copies > 0) points.push({ day: Number(m[1]), copies });
+  }
+  return points.sort((a, b) => a.day - b.day);
+}
+
+/** Systemic glucocorticoids: ATC H02AB (corticosteroids for systemic use, plain glucocorticoids). */
+const GLUCOCORTICOID = /^H02AB/;
+const GLUCOCORTICOID_NAMES = /\b(prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone)\b/i;
+
+function timesPerDay(frequency: string | null): number {
+  const f = (frequency ?? "").toLowerCase();
+  if (/three times|tid\b|t\.i\.d/.test(f)) return 3;
+  if (/twice|bid\b|b\.i\.d|every 12/.test(f)) return 2;
+  if (/four times|qid\b|every 6/.test(f)) return 4;
+  return 1;
+}
+
+/** Daily glucocorticoid dose in mg as recorded (no prednisone-equivalent conversion), per study day. */
+export function steroidSeries(medications: Medication[], day0: string, from: number, to: number): Point[] {
+  const points: Point[] = [];
+  const steroids = medications.filter(
+    (m) => (m.drugCode && GLUCOCORTICOID.test(m.drugCode)) || GLUCOCORTICOID_NAMES.test(m.drug),
+  );
+  for (let day = from; day <= to; day++) {
+    let mg = 0;
+    for (const m of steroids) {
+      if (m.doseValue === null || (m.doseUnit && m.doseUnit !== "mg")) continue;
+      const start = dayFrom(m.startDate, day0);
+      const stop = m.stopDate ? dayFrom(m.stopDate, day0) : Number.POSITIVE_INFINITY;
+      if (day >= start && day <= stop) mg += m.doseValue * timesPerDay(m.frequency);
+    }
+    points.push({ day, mg });
+  }
+  return points;
+}
