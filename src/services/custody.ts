@@ -37,7 +37,7 @@ import {
   productDto,
   requireProductWrite,
 } from "./products.ts";
-import { specForProduct, TemperatureRangeInput } from "./release.ts";
+import { findSpecForProduct, TemperatureRangeInput } from "./release.ts";
 import { parseInput } from "./validate.ts";
 
 async function loadProduct(db: Kysely<DB>, id: string): Promise<ProductRow> {
@@ -158,7 +158,7 @@ export interface LoggerUploadResult extends Record<string, unknown> {
 }
 
 async function rangeFor(db: Kysely<DB>, product: ProductRow): Promise<TemperatureRange> {
-  const spec = await specForProduct(db, product).catch(() => null);
+  const { spec } = await findSpecForProduct(db, product);
   const ranges = (spec?.temperature_ranges ?? {}) as Record<string, TemperatureRange | undefined>;
   const range = ranges[product.kind === "apheresis" ? "apheresis" : "finalProduct"];
   if (!range)

@@ -152,19 +152,29 @@ export async function getReleaseSpec(ctx: ServiceContext, carProductId: string):
 
 /**
  * The specification that applies to a product unit: the newest revision of its study's CAR
- * product. A study with several specified CAR products cannot tell which one a bag is.
+ * product, or undefined when the study has none or several (a bag does not yet say which CAR
+ * product it is).
  */
-export async function specForProduct(db: Kysely<DB>, product: ProductRow): Promise<SpecRow> {
+export async function findSpecForProduct(
+  db: Kysely<DB>,
+  product: ProductRow,
+): Promise<{ spec: SpecRow | undefined; specified: number }> {
   const enrolment = await enrolmentOfJourney(db, product.journey_id);
   const specs = enrolment ? await latestSpecsOfStudy(db, enrolment.study_id) : [];
-  if (specs.length === 1) return specs[0]!;
+  return { spec: specs.length === 1 ? specs[0] : undefined, specified: specs.length };
+}
+
+/** As findSpecForProduct, refusing with the rule when no single specification applies. */
+export async function specForProduct(db: Kysely<DB>, product: ProductRow): Promise<SpecRow> {
+  const { spec, specified } = await findSpecForProduct(db, product);
+  if (spec) return spec;
   throw new DomainError(
     "rule-violation",
-    specs.length === 0
+    specified === 0
       ? "The study's CAR product has no release specification; set one before QC results are evaluated."
       : "The study has several CAR products with release specifications; this bag's cannot be chosen.",
     [],
-    { rule: specs.length === 0 ? "V2V-RELEASE-NEEDS-SPEC" : "V2V-RELEASE-SPEC-AMBIGUOUS" },
+    { rule: specified === 0 ? "V2V-RELEASE-NEEDS-SPEC" : "V2V-RELEASE-SPEC-AMBIGUOUS" },
   );
 }
 
@@ -332,7 +342,7 @@ async function evaluateAndApply(
             reason: `out of specification: ${evaluation.failedAttributes.join(", ")}`,
           };
     row = await applyProductInTx(db, ctx, product, event, product.version);
-    await insertReleaseEvaluation(db, {
+    const decision = await insertReleaseEvaluation(db, {
       id: uuidv7(),
       product_id: product.id,
       site_id: product.site_id,
@@ -341,6 +351,13 @@ async function evaluateAndApply(
       evaluation: JSON.stringify(evaluation),
       decided_by: ctx.actor.userId,
       decided_at: now,
+    });
+    await appendAudit(db, ctx, {
+      action: "create",
+      entityType: "release-evaluation",
+      entityId: decision.id,
+      siteId: product.site_id,
+      after: { productId: product.id, specId: spec.id, specRevision: spec.revision, ...evaluation },
     });
   }
   return { product: productDto(row), specId: spec.id, specRevision: spec.revision, evaluation, applied };
@@ -428,12 +445,10 @@ export async function getReleaseStatus(ctx: ServiceContext, productId: string) {
     decidedAt: d.decided_at.toISOString(),
   }));
   let current: { specId: string; specRevision: number; evaluation: ReleaseEvaluation } | null = null;
-  if (product.kind === "final-product") {
-    const { spec, evaluation } = await evaluateBag(ctx.db, product, ctx.now()).catch(() => ({
-      spec: null,
-      evaluation: null,
-    }));
-    if (spec && evaluation) current = { specId: spec.id, specRevision: spec.revision, evaluation };
+  // Without a single applicable specification there is nothing to evaluate yet; the results still show.
+  if (product.kind === "final-product" && (await findSpecForProduct(ctx.db, product)).spec) {
+    const { spec, evaluation } = await evaluateBag(ctx.db, product, ctx.now());
+    current = { specId: spec.id, specRevision: spec.revision, evaluation };
   }
   return { productId: product.id, state: product.state, results, current, decisions };
 }

@@ -99,7 +99,7 @@ async function collectionInTransit() {
 }
 
 /** …and then made into a final-product bag waiting for QC. */
-async function bagInQc() {
+async function bagInQc(o: { completeManufacture?: boolean } = {}) {
   const c = await collectionInTransit();
   for (const t of ["receive-at-manufacturer", "start-manufacture"]) await productMove(c.collectionId, t);
   const bag = (
@@ -108,7 +108,7 @@ async function bagInQc() {
       thawStabilityMinutes: 60,
     })
   ).json();
-  await productMove(bag.id, "complete-manufacture");
+  if (o.completeManufacture !== false) await productMove(bag.id, "complete-manufacture");
   return { ...c, bagId: bag.id as string };
 }
 
@@ -409,6 +409,40 @@ describe("custody", () => {
 });
 
 describe("release from QC results", () => {
+  it("evaluates results entered during manufacture once the bag reaches QC, on QA's request", async () => {
+    const b = await bagInQc({ completeManufacture: false });
+    const early = await enterQc(b.bagId, passingResults(7e7));
+    expect(early.statusCode, early.body).toBe(201);
+    // Complete, but the bag is still in manufacture: nothing is applied yet.
+    expect(early.json()).toMatchObject({ applied: null, evaluation: { outcome: "released" } });
+    await productMove(b.bagId, "complete-manufacture");
+    const url = `/api/v1/product-units/${b.bagId}/release-evaluations`;
+    const res = await w.call("quality", "A", "POST", url);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ applied: "release", product: { state: "released" } });
+  });
+
+  it("a logger excursion on a bag in QC is recorded but cannot quarantine it", async () => {
+    const b = await bagInQc();
+    const res = await w.call(
+      "manufacturing",
+      "A",
+      "POST",
+      `/api/v1/product-units/${b.bagId}/logger-readings`,
+      {
+        loggerId: "LN2-FREEZER-3",
+        // the spec's final-product range is −196 to −150 °C, sampled at most every 30 min
+        readings: readings([-190, -140, -190]),
+      },
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({
+      quarantine: "not-possible-in-this-state",
+      upload: { verdict: "excursion", quarantined: false },
+      product: { state: "qc-pending" },
+    });
+  });
+
   it("releases a QC-pending bag when every criterion passes, and keeps the evaluation", async () => {
     const b = await bagInQc();
     // Incomplete first: sterility still growing, the bag stays QC-pending.
