@@ -48,7 +48,7 @@ beforeAll(async () => {
     });
     expect(product.vectorType).toBe(key === "lenti" ? "lentiviral" : "mrna");
   }
-}, 60_000);
+}, 120_000);
 afterAll(() => w.close());
 
 async function infused(study: keyof typeof studies, code: string) {

@@ -49,7 +49,7 @@ beforeAll(async () => {
     vector: "lentiviral",
     doseUnit: "car-cells-per-kg",
   });
-}, 60_000);
+}, 120_000);
 afterAll(() => w.close());
 
 async function enrolled(armCode: string, infusionDate?: string) {

@@ -95,7 +95,7 @@ beforeAll(async () => {
   ).id;
   const visits = (await listPatientVisits(ctx, patientId)).items;
   m3 = visits.find((v) => v.code === "M3")!;
-}, 60_000);
+}, 120_000);
 afterAll(() => w.close());
 
 type Draft = {
