@@ -26,6 +26,7 @@ describe("conversions named in issue 5", () => {
     expect(value(45, "[IU]/mL", "k[IU]/L")).toBe(45);
     expect(value(45, "kIU/L", "[IU]/mL")).toBe(45);
     expect(value(45, "IU/mL", "[IU]/mL")).toBe(45);
+    expect(value(45, "mIU/mL", "[IU]/L")).toBe(45);
     // and a real factor where there is one: 1 [IU]/mL = 1000 [IU]/L
     expect(value(2, "[IU]/mL", "[IU]/L")).toBe(2000);
   });
@@ -40,6 +41,11 @@ describe("conversions named in issue 5", () => {
     expect(value(3, "10*9/L", "10*3/uL")).toBe(3);
     expect(value(1.5, "x10^9/L", "10*3/uL")).toBe(1.5);
     expect(value(0.3, "10*3/uL", "10*9/L")).toBe(0.3);
+  });
+
+  it("µg/L, mcg/L and ng/mL are the same mass concentration", () => {
+    expect(value(300, "µg/L", "ng/mL")).toBe(300);
+    expect(value(300, "mcg/L", "ng/mL")).toBe(300);
   });
 
   it("/uL, cells/uL and /mm3 are one count per microlitre", () => {
@@ -96,6 +102,9 @@ describe("refusals", () => {
       message: '"furlongs" is not a UCUM unit (e.g. mg/dL, 10*9/L, [IU]/mL)',
     });
     expect(ucumCodeOf("")).toBeNull();
+    // UCUM is case-sensitive: MG/DL is nothing, mg/dl is mg/dL (l and L are both litre)
+    expect(ucumCodeOf("MG/DL")).toBeNull();
+    expect(value(1, "mg/dl", "mg/dL")).toBe(1);
   });
 
   it("special units convert by their formula, not a factor: 98.6 °F is 37 °C", () => {

@@ -2,7 +2,7 @@
  * UCUM unit normalisation on top of the NLM's @lhncbc/ucum-lhc (docs/decisions/0014-lab-import.md).
  *
  * Three things the library does not do for us, each decided here:
- * - Spellings: lab systems often write "IU/mL", "cells/uL", "x10^9/L" or "µg/L", which are not
+ * - Spellings: lab systems often write "IU/mL", "cells/uL", "x10^9/L", "mcg/L" or "µg/L", which are not
  *   UCUM codes. A short, explicit list of such spellings is rewritten to UCUM; the original text is
  *   kept on the stored observation, so nothing is lost. Anything else must already be UCUM.
  * - Arbitrary units ([IU], [arb'U]…): UCUM makes them commensurable with no *other* unit, and
@@ -56,8 +56,9 @@ export function ucumCodeOf(written: string): string | null {
   if (spelled) return spelled;
   const power = POWER_OF_TEN.exec(text);
   if (power) return `10*${power[1]}/${power[2]}`;
-  const iu = text.replace(BARE_IU, "$1$2[IU]");
-  return iu !== text && isUcum(iu) ? iu : null;
+  // "mcg" is the US pharmacy spelling of µg; IU needs UCUM's brackets.
+  const rewritten = text.replaceAll("mcg", "ug").replace(BARE_IU, "$1$2[IU]");
+  return rewritten !== text && isUcum(rewritten) ? rewritten : null;
 }
 
 /** [iU] and [IU] are one unit in UCUM (the table defines [IU] as 1 [iU]). */
