@@ -85,6 +85,11 @@ describe("refusals", () => {
     });
   });
 
+  it("K/uL, which analysers print for thousands per microlitre, is refused with a hint (K is the kelvin)", () => {
+    const r = convertQuantity(5.1, "K/uL", "10*3/uL");
+    expect(!r.ok && r.message).toMatch(/K is the kelvin in UCUM; thousands per microlitre are 10\*3\/uL/);
+  });
+
   it("different arbitrary units stay apart, and a mass unit never becomes [IU]", () => {
     expect(convertQuantity(3, "[arb'U]/mL", "[IU]/mL")).toMatchObject({
       ok: false,

@@ -123,13 +123,17 @@ function makePlan(from: string, to: string, molecularWeight: number | undefined)
       code: "incompatible_unit",
       message: molar
         ? `${from} cannot be converted to ${to}: mass and amount of substance convert only with an agreed molecular weight, and this code has none`
-        : `${from} cannot be converted to ${to}: they measure different kinds of quantity`,
+        : `${from} cannot be converted to ${to}: they measure different kinds of quantity${kelvinHint(from)}`,
     };
   }
   if (one.fromUnit?.isSpecial_ || one.toUnit?.isSpecial_)
     return { kind: "special", from: a, to: b, ...(molecularWeight === undefined ? {} : { molecularWeight }) };
   return { kind: "linear", factor: one.toVal };
 }
+
+/** Analysers print "K/uL" for thousands per microlitre; in UCUM K is the kelvin. */
+const kelvinHint = (unit: string) =>
+  /^K\/(uL|mm3|L)$/.test(unit) ? ` (K is the kelvin in UCUM; thousands per microlitre are 10*3/uL)` : "";
 
 const round = (x: number) => Number(x.toPrecision(12));
 
