@@ -8,7 +8,7 @@
  * shared/domain/clinical-rules.md §5.1): low complement = CH50, C3 or C4 below the laboratory's
  * normal range (2); increased DNA binding = anti-dsDNA above the laboratory's normal range (2);
  * thrombocytopenia < 100 × 10⁹/L (1) and leukopenia < 3 × 10⁹/L (1), drug causes excluded;
- * proteinuria > 0.5 g/24 h (4). A descriptor scores when present in the scoring window: the visit
+ * proteinuria > 0.5 g/24 h (4); fever > 38 °C (1), infection excluded. A descriptor scores when present in the scoring window: the visit
  * day and the preceding 10 days (original window; 30 days validated by Touma 2011, notes §5.1).
  *
  * Glucocorticoid dose for DORIS 2021 (≤ 5 mg/day) and LLDAS (≤ 7.5 mg/day): the current daily
@@ -106,6 +106,8 @@ export const LOINC_PREFILL = {
   urineProtein24h: "2889-4",
   /** Protein/Creatinine [Mass Ratio] in Urine */
   upcr: "2890-2",
+  /** Body temperature (as derived-crs.ts and the demo record it) */
+  temperature: "8310-5",
 } as const;
 
 /** Complement to mg/dL (1 g/L = 100 mg/dL). */
@@ -119,6 +121,7 @@ const PROTEIN_G_24H: Record<string, number> = { "g/(24.h)": 1, "mg/(24.h)": 0.00
 const PLATELETS_BELOW_PER_UL = 100_000; // < 100 × 10⁹/L
 const LEUKOCYTES_BELOW_PER_UL = 3_000; // < 3 × 10⁹/L
 const PROTEINURIA_ABOVE_G_24H = 0.5; // > 0.5 g/24 h
+const FEVER_ABOVE_CEL = 38; // > 38 °C
 
 // ---------------------------------------------------------------------------------------------
 // SLEDAI-2K laboratory descriptors
@@ -324,6 +327,14 @@ export function sledaiLabDescriptors(
     "leukocytes",
     "SLEDAI-2K descriptor 24 (Gladman 2002): leukocytes < 3 × 10⁹/L",
     drugCauses,
+  );
+  judged.fever = judge(
+    of(LOINC_PREFILL.temperature),
+    (o) => (o.unit === "Cel" ? o.valueNumber! : o.unit === "[degF]" ? ((o.valueNumber! - 32) * 5) / 9 : null),
+    (v) => v > FEVER_ABOVE_CEL,
+    "body temperature",
+    "SLEDAI-2K descriptor 22 (Gladman 2002): fever > 38 °C",
+    "Counts only if infection is excluded; after CAR-T, fever is usually CRS or infection, not SLE.",
   );
   judged.proteinuria = judge(
     of(LOINC_PREFILL.urineProtein24h),

@@ -55,6 +55,16 @@ describe("SLEDAI-2K laboratory descriptors (Gladman 2002)", () => {
     expect(spot.notes[0]).toMatch(/screening value.*Medina-Rosas/);
   });
 
+  it("fever above 38 °C: 38.1 scores, 38.0 does not, 100.6 °F (38.1 °C) scores; infection to be excluded", () => {
+    expect(judge([obs("8310-5", 38.1, "Cel")]).fever).toMatchObject({
+      value: true,
+      confirm: expect.stringMatching(/infection/),
+    });
+    expect(judge([obs("8310-5", 38.0, "Cel")]).fever).toMatchObject({ value: false });
+    expect(judge([obs("8310-5", 100.6, "[degF]")]).fever).toMatchObject({ value: true });
+    expect(judge([obs("8310-5", 100.4, "[degF]")]).fever).toMatchObject({ value: false });
+  });
+
   it("low complement: either below the limit scores; absent only when both C3 and C4 are normal", () => {
     // C3 89 mg/dL is below 90; 0.9 g/L is 90 mg/dL, not below.
     expect(judge([obs("4485-9", 89, "mg/dL")]).lowComplement).toMatchObject({ kind: "filled", value: true });
