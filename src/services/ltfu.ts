@@ -136,7 +136,7 @@ const ended = (p: LtfuPatient) =>
 const declaredLost = (p: LtfuPatient) =>
   p.journeyState === "lost-to-follow-up" || p.enrolmentStatus === "lost-to-follow-up";
 
-export interface LtfuContactItem extends Omit<LtfuContact, never> {
+export interface LtfuContactItem extends LtfuContact {
   enrolmentId: string;
   patientId: string;
   subjectCode: string;
