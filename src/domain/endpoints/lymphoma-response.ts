@@ -9,7 +9,9 @@
  *   clinical-rules.md §4.3 "Overall response").
  * - Best overall response: the best timepoint response (CR > PR > SD > PD) from day 0 up to and
  *   including the first progression; responses after progression belong to a later line of
- *   therapy (the RECIST 1.1 §4.4 convention, which Lugano-based CAR-T trials follow).
+ *   therapy (the best-overall-response convention of RECIST 1.1, Eisenhauer 2009: "from the start
+ *   of treatment until disease progression/recurrence"). RECIST's confirmation of responses and
+ *   minimum SD interval are not applied: Lugano 2014 asks for neither.
  * - Progression date: the first PD/PMD on or after day 0; called relapse when a CR preceded it.
  * - Duration of response: from the first CR or PR to progression or death, in days; without either
  *   it is censored at the last assessment (status "not-met": the end has not happened).
@@ -46,7 +48,7 @@ export interface ResponseAssessment {
 }
 
 const SOURCE =
-  "Cheson BD, et al. J Clin Oncol 2014;32:3059–3068 (Lugano classification); best-response and duration conventions as in RECIST 1.1 (Eisenhauer 2009) §4.4";
+  "Cheson BD, et al. J Clin Oncol 2014;32:3059–3068 (Lugano classification); best-response and duration conventions as in RECIST 1.1 (Eisenhauer EA, et al. Eur J Cancer 2009;45:228–247)";
 
 export const RESPONSE_ENDPOINTS = {
   best: {

@@ -13,8 +13,11 @@
  * - lupus-therapy-free: the four drug classes DORIS 2021 names (glucocorticoids, antimalarials,
  *   immunosuppressives, biologics), listed by the EULAR 2023 SLE recommendations (Fanouriakis A,
  *   et al. Ann Rheum Dis 2024;83:15–29): hydroxychloroquine/chloroquine, methotrexate,
- *   azathioprine, mycophenolate, calcineurin inhibitors, cyclophosphamide, belimumab, anifrolumab,
- *   rituximab. This is the "drug-free" of drug-free remission (clinical-rules.md §5.4 [D]).
+ *   azathioprine, mycophenolate, calcineurin inhibitors (ciclosporin, tacrolimus, voclosporin),
+ *   cyclophosphamide, belimumab, anifrolumab, rituximab. Beyond that list, and so making "free"
+ *   stricter rather than looser: quinacrine, leflunomide and sirolimus (used off-label in SLE),
+ *   telitacicept (approved for SLE in China) and obinutuzumab (lupus nephritis). This is the
+ *   "drug-free" of drug-free remission (clinical-rules.md §5.4 [D]).
  *   Lymphodepletion (fludarabine/cyclophosphamide before CAR-T) is part of the CAR-T procedure,
  *   not lupus therapy — the trial gave CAR-T "after all SLE medicines were stopped and after
  *   conditioning" (reference-case.md) — so a record whose indication says lymphodepletion or
