@@ -69,7 +69,14 @@ const UNIT_SUFFIXES: [RegExp, string][] = [
   [/C$/, " (°C)"],
 ];
 
-/** tempMaxC → "Temp max (°C)"; oxygenFlowLpm → "Oxygen flow (L/min)". */
+/** Abbreviations the clinic writes in capitals. */
+const ACRONYMS = new Set(
+  "crs ice icans capd icp cva dna pga anc alc wbc spd ldi sdi fdg ct pet iec hs sle nsaid ana hep2 ldh crp ck eeg cn6 lln uln car".split(
+    " ",
+  ),
+);
+
+/** tempMaxC → "Temp max (°C)"; oxygenFlowLpm → "Oxygen flow (L/min)"; crsAlreadyDiagnosed → "CRS already diagnosed". */
 export function labelOf(key: string): string {
   let unit = "";
   let base = key;
@@ -82,7 +89,10 @@ export function labelOf(key: string): string {
   const words = base
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .toLowerCase();
+    .toLowerCase()
+    .split(" ")
+    .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w))
+    .join(" ");
   return words.charAt(0).toUpperCase() + words.slice(1) + unit;
 }
 

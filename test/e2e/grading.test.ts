@@ -1,0 +1,94 @@
+/**
+ * Recording a CRS assessment in the browser: the grade updates live as the form is filled in,
+ * and the saved assessment carries the server's grade. Expected grades from the ASTCT 2019 rules
+ * (Lee et al. 2019, Table 1; shared/domain/clinical-rules.md §1): fever ≥ 38.0 °C alone is grade
+ * 1; with hypotension needing fluids only grade 2; with hypotension needing one vasopressor
+ * grade 3 (the more severe of hypotension and hypoxia sets the grade).
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiAs } from "./support/api-as.ts";
+import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { type RunningServer, startServer } from "./support/server.ts";
+import { viewportShot } from "./support/viewport-shot.ts";
+
+/** V2V_E2E_URL: use a server already running (with a fresh demo) while developing a screen. */
+const serverForTests = async (): Promise<RunningServer> => {
+  const url = process.env.V2V_E2E_URL;
+  return url ? { url, output: () => "", stop: async () => {} } : startServer();
+};
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const grade = (page: Page) => page.getByTestId("grade-label");
+const answer = (page: Page, question: RegExp, yes: boolean) =>
+  page
+    .getByRole("radiogroup", { name: question })
+    .getByRole("radio", { name: yes ? "Yes" : "No" })
+    .check();
+
+describe("CRS grading form", () => {
+  it("shows the live grade as the form is filled in and saves the assessment with it", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "coordinator", "coordinator-demo", "SZ");
+    await page.getByRole("link", { name: "Grade", exact: true }).click();
+    await page.getByRole("heading", { name: "Grade", exact: true }).waitFor();
+    const patientSelect = page.getByRole("combobox", { name: "Patient" });
+    const firstPatient = await patientSelect.locator("option").nth(1);
+    const subjectCode = (await firstPatient.textContent()) ?? "";
+    const patientId = (await firstPatient.getAttribute("value")) ?? "";
+    await patientSelect.selectOption(patientId);
+    await page.getByRole("combobox", { name: "Form" }).selectOption("crs");
+    await page.getByRole("button", { name: "Open the form" }).click();
+    await page.getByRole("heading", { name: /Cytokine release syndrome/ }).waitFor();
+    await expect(page.getByText("Not gradable yet").isVisible()).resolves.toBe(true);
+
+    await page.getByRole("textbox", { name: /^Temp max/ }).fill("38.6");
+    await answer(page, /^Fever other cause/, false);
+    await answer(page, /^CRS already diagnosed/, false);
+    await page.getByRole("combobox", { name: /^Hypotension$/ }).selectOption("NONE");
+    await page.getByRole("combobox", { name: /^Oxygen device/ }).selectOption("NONE");
+    await answer(page, /^Death due to CRS/, false);
+    await grade(page).filter({ hasText: "Grade 1" }).waitFor();
+
+    // Fluids only: grade 2.
+    await page.getByRole("combobox", { name: /^Hypotension$/ }).selectOption("NO_VASOPRESSOR");
+    await answer(page, /^Hypotension other cause/, false);
+    await grade(page).filter({ hasText: "Grade 2" }).waitFor();
+
+    // One vasopressor: grade 3, with the reason shown.
+    await page.getByRole("combobox", { name: /^Hypotension$/ }).selectOption("ONE_VASOPRESSOR");
+    await grade(page).filter({ hasText: "Grade 3" }).waitFor();
+    await expect(page.getByTestId("live-grade").textContent()).resolves.toMatch(/vasopressor/i);
+    await viewportShot(page, "grading-crs");
+
+    await page.getByRole("button", { name: "Save assessment" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+    await expect(page.getByRole("status").filter({ hasText: "Saved" }).textContent()).resolves.toContain(
+      `Stored on ${subjectCode}: Grade 3`,
+    );
+
+    const api = await apiAs(server.url, "investigator", "investigator-demo");
+    const stored = await api.get<{ items: { label: string; inputs: Record<string, unknown> }[] }>(
+      `/api/v1/patients/${patientId}/assessments?calculator=crs&limit=1000`,
+    );
+    const last = stored.items.at(-1);
+    expect(last?.label).toBe("Grade 3");
+    expect(last?.inputs).toMatchObject({
+      tempMaxC: 38.6,
+      hypotension: "ONE_VASOPRESSOR",
+      oxygenDevice: "NONE",
+    });
+    await context.close();
+  }, 120_000);
+});
