@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runLabImport } from "../../src/cli/lab-import-command.ts";
+import type { DomainError } from "../../src/domain/errors.ts";
 import { systemActor } from "../../src/services/context.ts";
 import { createPatient } from "../../src/services/patients.ts";
 import { createSite, createUser } from "../../src/services/sites.ts";
@@ -28,8 +30,8 @@ beforeAll(async () => {
   for (const code of ["AA-0001", "AA-0002"])
     await createPatient(a, { siteId: w.sites.A, subjectCode: code, birthYear: 1980, sex: "female" });
   await createPatient(b, { siteId: w.sites.B, subjectCode: "BB-0001", birthYear: 1975, sex: "male" });
-});
-afterAll(() => w.close());
+}, 180_000); // a world of twelve users with hashed passwords is slow on a busy machine
+afterAll(() => w?.close());
 
 async function counts() {
   const n = async (table: "observations" | "lab_imports" | "audit_events") =>
@@ -233,6 +235,40 @@ describe("who may import", () => {
   });
 });
 
+describe("the command's work in process (runLabImport)", () => {
+  const path = (name: string) => new URL(name, FIXTURES).pathname;
+  const opts = (format: "csv" | "fhir", as: string, mappingFile?: string) => ({
+    format,
+    site: "AA",
+    as,
+    ...(mappingFile ? { mapping: path(mappingFile) } : {}),
+  });
+
+  it("acts as the named user: a monitor is refused, a CSV needs a mapping, a file already imported is a conflict", async () => {
+    const before = await counts();
+    const refused = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: DomainError) => [e.code, e.message],
+      );
+    expect(
+      await refused(runLabImport(w.database, path("good-bundle.json"), opts("fhir", "monitor-a"))),
+    ).toEqual(["forbidden", "Your role at this site does not allow clinical write."]);
+    expect(await refused(runLabImport(w.database, path("good.csv"), opts("csv", "coordinator-a")))).toEqual([
+      "validation",
+      "A CSV import needs --mapping <file>.",
+    ]);
+    // imported over HTTP above: same SHA-256 at the same site
+    expect(
+      (await refused(runLabImport(w.database, path("good-bundle.json"), opts("fhir", "coordinator-a"))))?.[0],
+    ).toBe("conflict");
+    expect(
+      await refused(runLabImport(w.database, path("good.csv"), opts("csv", "nobody", "mapping.json"))),
+    ).toEqual(["validation", "No active user nobody."]);
+    expect(await counts()).toEqual(before);
+  });
+});
+
 describe("v2v labs import", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "v2v-labs-"));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -259,7 +295,7 @@ describe("v2v labs import", () => {
     } finally {
       await database.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   const run = (file: string, extra: string[] = []) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
