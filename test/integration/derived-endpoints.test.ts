@@ -234,6 +234,20 @@ describe("derived endpoints from recorded data", () => {
     expect(e["seroconversion-anti-dsdna"]).toMatchObject({ status: "met", studyDay: 180 });
   });
 
+  it("answers a patient with nothing recorded with reasons, not errors", async () => {
+    const empty = (
+      await as("POST", "/api/v1/patients", { siteId: w.sites.A, birthYear: 1980, sex: "male" })
+    ).json();
+    const res = await w.call("monitor", "A", "GET", `/api/v1/patients/${empty.id}/derived/endpoints`);
+    expect(res.statusCode, res.body).toBe(200);
+    const list = res.json().endpoints as EndpointDto[];
+    expect(list.length).toBeGreaterThanOrEqual(20);
+    for (const x of list) {
+      expect(x.status, x.key).toBe("not-evaluable");
+      expect(x.reasons[0], x.key).toMatch(/No |no day 0/);
+    }
+  });
+
   it("is scoped to the patient's site and needs clinical:read", async () => {
     const other = await w.call("investigator", "B", "GET", `/api/v1/patients/${patientId}/derived/endpoints`);
     expect([403, 404]).toContain(other.statusCode);
