@@ -3,8 +3,9 @@
  *
  * Threshold: there is no consensus (clinical-rules.md §7.1, §8, §9 item 9). We use CD19+ < 1 % of
  * lymphocytes, the definition in use in CAR-T cohorts (clinical-rules.md §7.1 and reference 33:
- * prolonged aplasia = CD19+ < 1 % of PBMC; a paediatric tisagenlecleucel series defines loss of
- * aplasia as > 1 % CD19+ confirmed on a later sample). A percentage, unlike an absolute count,
+ * prolonged aplasia = CD19+ < 1 % of PBMC; a paediatric tisagenlecleucel re-infusion series from
+ * Cincinnati Children's, an Authorea preprint, defines loss of aplasia as > 1 % CD19+ (or > 100
+ * cells/µL) confirmed on a later sample). A percentage, unlike an absolute count,
  * does not fall merely because lymphodepletion emptied the blood of lymphocytes. The service
  * takes the recorded percentage (LOINC 20593-0) or computes it from an absolute CD19+ count and
  * an absolute lymphocyte count drawn at the same time.
