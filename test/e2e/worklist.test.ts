@@ -1,6 +1,7 @@
 /**
  * The worklist in the browser shows the site's overdue visits, the same ones the API lists, and
- * filtering to "Overdue" only leaves just those. The monitor's audit view lists the trail.
+ * filtering to "Overdue" only leaves just those. The monitor's audit view lists the trail. A table
+ * pasted from a spreadsheet is checked row by row and recorded as one batch.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,6 +68,38 @@ describe("worklist", () => {
     expect(kinds.length).toBeGreaterThan(0);
     expect(kinds.every((k) => k.startsWith("patient"))).toBe(true);
     await viewportShot(page, "audit");
+    await context.close();
+  }, 120_000);
+
+  it("a pasted table is checked row by row, and only a clean table is recorded, as one batch", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "coordinator", "coordinator-demo", "SZ");
+    await page.getByRole("link", { name: "Enter data" }).click();
+    const patient = page.getByRole("combobox", { name: "Patient" });
+    await patient.locator("option").nth(2).waitFor({ state: "attached" });
+    const patientId = (await patient.locator("option").nth(2).getAttribute("value"))!;
+    await patient.selectOption(patientId);
+    await page.getByRole("tab", { name: "Paste a table" }).click();
+    const box = page.getByRole("textbox", { name: /^Paste rows/ });
+    const good = "718-7\t12.34\tg/dL\t2026-11-20 08:00\n777-3\t151\t10*3/uL\t2026-11-20 08:00";
+    await box.fill(`code\tvalue\tunit\ttime\n${good}\n7187\t5\tg/dL\t2026-11-20`);
+    await page.getByText("1 of 3 rows need fixing").waitFor();
+    await expect(page.getByRole("button", { name: "Record 3 observations" }).isDisabled()).resolves.toBe(
+      true,
+    );
+    await expect(page.getByRole("row", { name: /7187/ }).textContent()).resolves.toMatch(/not a LOINC code/);
+    await viewportShot(page, "paste-table");
+
+    await box.fill(`code\tvalue\tunit\ttime\n${good}`);
+    await page.getByText("2 rows ready").waitFor();
+    await page.getByRole("button", { name: "Record 2 observations" }).click();
+    await page.getByRole("status").filter({ hasText: "2 observations recorded" }).waitFor();
+
+    const api = await apiAs(server.url, "coordinator", "coordinator-demo");
+    const hb = await api.get<{ items: { valueNumber: number; unit: string }[] }>(
+      `/api/v1/observations?patientId=${patientId}&code=718-7&from=2026-11-19T00:00:00Z&to=2026-11-21T00:00:00Z`,
+    );
+    expect(hb.items.map((o) => [o.valueNumber, o.unit])).toContainEqual([12.34, "g/dL"]);
     await context.close();
   }, 120_000);
 });

@@ -90,6 +90,7 @@ export function ProductPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
+                {custody.handOffs.length === 0 && <NoneRow cols={6} />}
                 {custody.handOffs.map((h) => (
                   <Table.Tr key={h.id}>
                     <Table.Td>{when(h.at)}</Table.Td>
@@ -115,6 +116,7 @@ export function ProductPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
+                {custody.loggerUploads.length === 0 && <NoneRow cols={6} />}
                 {custody.loggerUploads.map((u) => (
                   <Table.Tr key={u.id}>
                     <Table.Td>{u.loggerId}</Table.Td>
@@ -182,6 +184,7 @@ export function ProductPage() {
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
+                    {release.results.length === 0 && <NoneRow cols={4} />}
                     {release.results.map((r) => (
                       <Table.Tr key={r.id}>
                         <Table.Td>{r.attribute}</Table.Td>
@@ -247,5 +250,17 @@ function Fact({ label, value, mono }: { label: string; value: string; mono?: boo
         {value}
       </Text>
     </Card>
+  );
+}
+
+function NoneRow({ cols }: { cols: number }) {
+  return (
+    <Table.Tr>
+      <Table.Td colSpan={cols}>
+        <Text c="dimmed" size="sm">
+          None recorded.
+        </Text>
+      </Table.Td>
+    </Table.Tr>
   );
 }

@@ -47,7 +47,17 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
   const [saveError, setSaveError] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
   const inputs = useMemo(() => prune(value, calc.inputSchema, true) ?? {}, [value, calc.inputSchema]);
-  const live = useLiveResult(calc.name, inputs);
+  const raw = useLiveResult(calc.name, inputs);
+  // zod's wording for a missing answer ("expected number, received undefined") is for developers.
+  const live = useMemo(
+    () => ({
+      ...raw,
+      issues: raw.issues.map((i) =>
+        valueAt(inputs, i.path) === undefined ? { ...i, message: "not answered yet" } : i,
+      ),
+    }),
+    [raw, inputs],
+  );
   const errors: FieldErrors = useMemo(
     () => Object.fromEntries(live.issues.map((i) => [i.path, i.message])),
     [live.issues],
@@ -156,4 +166,14 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
       <StoredAssessments patientId={patient.id} calculator={calc.name} refresh={refresh} />
     </Stack>
   );
+}
+
+/** The value a JSON Pointer names in the inputs, or undefined. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let at: unknown = root;
+  for (const part of pointer.split("/").slice(1)) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = (at as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return at;
 }

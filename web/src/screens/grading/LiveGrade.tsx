@@ -53,7 +53,7 @@ export function LiveGrade({ live }: { live: LiveResult }) {
                 <Text fw={600} mt="xs">
                   Still needed or contradictory
                 </Text>
-                <List size="sm" spacing={4}>
+                <List size="sm" spacing={4} style={{ overflowWrap: "anywhere" }}>
                   {live.issues.map((i) => (
                     <List.Item key={`${i.path}:${i.message}`}>
                       <strong>{fieldName(i.path)}</strong>: {i.message}
