@@ -180,6 +180,18 @@ describe("a CSV file with bad rows", () => {
   });
 });
 
+describe("request size", () => {
+  it("takes files beyond the app's 8 MB default body limit, and refuses past its own (413)", async () => {
+    const big = { ...csvBody("x".repeat(9 * 1024 * 1024)), mapping: {} };
+    const res = await w.call("coordinator", "A", "POST", "/api/v1/lab-imports", big);
+    // read and refused for its mapping, not for its size
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].pointer).toMatch(/^\/mapping/);
+    const huge = { ...big, content: "x".repeat(40 * 1024 * 1024) };
+    expect((await w.call("coordinator", "A", "POST", "/api/v1/lab-imports", huge)).statusCode).toBe(413);
+  });
+});
+
 describe("a FHIR R4 Bundle", () => {
   it("is imported with canonical units and originals kept", async () => {
     const res = await postFhir(fixture("good-bundle.json"));
