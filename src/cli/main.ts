@@ -14,6 +14,7 @@ import { createUser } from "../services/sites.ts";
 import { type Database, openDatabase } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
 import { printDemoSummary } from "./demo-summary.ts";
+import { registerJourneyCommands } from "./journey-commands.ts";
 import { registerLabsCommand } from "./lab-import-command.ts";
 import { registerLtfuCommand } from "./ltfu-command.ts";
 import { serve } from "./serve.ts";
@@ -101,6 +102,7 @@ program
 
 registerLabsCommand(program, withDatabase);
 registerLtfuCommand(program, withDatabase);
+registerJourneyCommands(program, withDatabase);
 
 const token = program.command("token").description("API tokens for scripts");
 token
