@@ -2,7 +2,7 @@
  * The audit trail for monitors (GET /api/v1/audit, newest first): who did what to which record,
  * when and why, with what changed. Filters are the API's: entity type, record id, actor.
  */
-import { Button, Code, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { api, type Page } from "../../api/client.ts";
 import { useSession } from "../../auth/session.tsx";
@@ -122,10 +122,14 @@ export function AuditPage() {
                   {r.entityId}
                 </Text>
               </Table.Td>
-              <Table.Td maw={420}>
-                <Code block fz="xs">
-                  {JSON.stringify(r.after ?? r.before ?? {}, null, 1).slice(0, 400)}
-                </Code>
+              <Table.Td maw={460}>
+                <Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
+                  {changeLines(r.before, r.after).map((line) => (
+                    <span key={line} style={{ display: "block" }}>
+                      {line}
+                    </span>
+                  ))}
+                </Text>
               </Table.Td>
               <Table.Td>{r.reason ?? "—"}</Table.Td>
             </Table.Tr>
@@ -139,4 +143,20 @@ export function AuditPage() {
       )}
     </Stack>
   );
+}
+
+/** Bookkeeping fields every record has; the change is in the others. */
+const BOOKKEEPING = new Set(["id", "version", "createdAt", "updatedAt", "siteId"]);
+const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+/** One line per changed field: "field: before → after", or "field: value" for a new record. */
+function changeLines(before: unknown, after: unknown): string[] {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => !BOOKKEEPING.has(k));
+  return keys.slice(0, 12).map((k) => {
+    if (!(k in b)) return `${k}: ${show(a[k])}`;
+    if (!(k in a)) return `${k}: ${show(b[k])} → (removed)`;
+    return `${k}: ${show(b[k])} → ${show(a[k])}`;
+  });
 }
