@@ -5,15 +5,37 @@
  * directory makes them take turns, and each build is written aside and then renamed into place so
  * that nobody ever serves a half-written dist.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../web");
 export const WEB_DIST = join(WEB_DIR, "dist");
 const LOCK = join(WEB_DIR, ".build-lock");
-/** A lock older than this is left over from a killed build. */
-const STALE_LOCK_MS = 5 * 60_000;
+/** A lock older than this is left over from a killed build, even if its pid was reused. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+/** A build killed before its `finally` (SIGKILL, a test's timeout) leaves the lock: its pid is gone. */
+function lockIsStale(): boolean {
+  try {
+    if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) return true;
+    const pid = Number(readFileSync(join(LOCK, "pid"), "utf8"));
+    if (!Number.isInteger(pid) || pid <= 0) return false; // being written just now
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -44,15 +66,11 @@ async function takeLock(): Promise<void> {
   for (;;) {
     try {
       mkdirSync(LOCK);
+      writeFileSync(join(LOCK, "pid"), String(process.pid));
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      try {
-        if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS)
-          rmSync(LOCK, { recursive: true, force: true });
-      } catch {
-        // the other build finished between the two calls
-      }
+      if (lockIsStale()) rmSync(LOCK, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -64,8 +82,7 @@ export async function viteConfig(outDir: string) {
   return {
     root: WEB_DIR,
     configFile: false as const,
-    // A server started under vitest inherits NODE_ENV=test, which would make Vite bundle React's
-    // development build; the served app is always the production one.
+    // The served app is always the production build, whatever NODE_ENV the server runs under.
     mode: "production",
     define: { "process.env.NODE_ENV": JSON.stringify("production") },
     logLevel: "warn" as const,
@@ -84,7 +101,16 @@ export async function ensureWebBuild(log: (message: string) => void = console.lo
     const started = Date.now();
     const aside = join(WEB_DIR, `.dist-${process.pid}`);
     const { build } = await import("vite");
-    await build(await viteConfig(aside));
+    // Vite and the React plugin read NODE_ENV itself (a server started under vitest inherits "test",
+    // which makes the JSX transform emit development calls that the production runtime lacks).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = "production";
+    try {
+      await build(await viteConfig(aside));
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     rmSync(WEB_DIST, { recursive: true, force: true });
     renameSync(aside, WEB_DIST);
     log(`web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -9,14 +9,14 @@ let browser: Browser;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-describe("log in", () => {
+describe("log in", { timeout: 120_000 }, () => {
   it("refuses a wrong password and says so", async () => {
     const { context, page } = await newTabletPage(browser, server.url);
     await logIn(page, "coordinator", "not-the-password");
@@ -32,7 +32,7 @@ describe("log in", () => {
     await page.getByRole("heading", { name: "Choose a site" }).waitFor();
     await page.getByRole("button", { name: /^WH · / }).click();
     await page.getByRole("heading", { name: /Program dashboard/ }).waitFor();
-    expect(await page.getByRole("textbox", { name: "Site" }).inputValue()).toMatch(/^WH/);
+    expect(await page.getByLabel("Site", { exact: true }).inputValue()).toMatch(/^WH/);
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("button", { name: "Log in" }).waitFor();
     // The server ended the session: the API refuses the old cookie.

@@ -57,8 +57,15 @@ export async function logInAt(
   await shell.waitFor();
 }
 
-/** Saves a full-page PNG under docs/screenshots/ (shown in README). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Saves a PNG under docs/screenshots/ (shown in README): the whole page, or with `height` only the
+ * top of it at that window height (for long pages such as a patient's).
+ */
+export async function screenshot(page: Page, name: string, options: { height?: number } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const viewport = page.viewportSize();
+  if (options.height && viewport)
+    await page.setViewportSize({ width: viewport.width, height: options.height });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: !options.height });
+  if (options.height && viewport) await page.setViewportSize(viewport);
 }

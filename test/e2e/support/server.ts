@@ -17,7 +17,7 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-export async function startServer(timeoutMs = 150_000): Promise<RunningServer> {
+export async function startServer(timeoutMs = 280_000): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "v2v-e2e-"));
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, "bin/v2v.js"), "serve"], {
     cwd: ROOT,
