@@ -125,7 +125,10 @@ describe("bedside verification", () => {
     await page.locator("tbody tr").first().waitFor();
     await viewportShot(page, "vein-to-vein-board");
     await page.getByRole("combobox", { name: "State" }).selectOption("thawed");
-    await page.getByRole("link", { name: /Final product/ }).first().waitFor();
+    await page
+      .getByRole("link", { name: /Final product/ })
+      .first()
+      .waitFor();
     expect(await page.locator("tbody tr").count()).toBe(1);
     await page.goto(`/board/${bag.id}`);
     await page.getByRole("heading", { name: "Custody log" }).waitFor();

@@ -48,7 +48,7 @@ describe("worklist", () => {
     expect(shownOverdue).toBe(overdue.items.length);
 
     await page.getByRole("checkbox", { name: "Due", exact: true }).uncheck();
-    await page.waitForFunction(() => document.querySelectorAll('tr[data-status="due"]').length === 0);
+    await expect.poll(() => page.locator('tr[data-status="due"]').count(), { timeout: 15_000 }).toBe(0);
     expect(await page.locator("tr[data-status]").count()).toBe(overdue.items.length);
     const first = overdue.items[0]!;
     await expect(page.getByRole("link", { name: first.subjectCode }).first().isVisible()).resolves.toBe(true);

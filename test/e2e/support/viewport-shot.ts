@@ -10,6 +10,6 @@ import { SCREENSHOTS } from "./browser.ts";
 
 export async function viewportShot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
