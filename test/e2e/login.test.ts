@@ -32,7 +32,11 @@ describe("log in", { timeout: 120_000 }, () => {
     await page.getByRole("heading", { name: "Choose a site" }).waitFor();
     await page.getByRole("button", { name: /^WH · / }).click();
     await page.getByRole("heading", { name: /Program dashboard/ }).waitFor();
-    expect(await page.getByLabel("Site", { exact: true }).inputValue()).toMatch(/^WH/);
+    const site = page.getByRole("combobox", { name: "Site" });
+    expect(await site.inputValue()).toMatch(/^WH/);
+    await site.click();
+    await page.getByRole("option", { name: /^SZ · / }).click();
+    await page.getByRole("heading", { name: "Program dashboard — SZ" }).waitFor();
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("button", { name: "Log in" }).waitFor();
     // The server ended the session: the API refuses the old cookie.

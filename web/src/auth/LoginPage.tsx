@@ -42,7 +42,7 @@ export function LoginPage() {
               <Title order={1} id="login-title" size="h2">
                 vein2vein
               </Title>
-              <Text c="dimmed" size="sm">
+              <Text c="dark.4" size="sm">
                 CAR-T cell therapy program: referral, vein to vein, follow-up.
               </Text>
             </div>
@@ -69,7 +69,7 @@ export function LoginPage() {
             <Button type="submit" loading={busy} size="md">
               Log in
             </Button>
-            <Text size="xs" c="dimmed">
+            <Text size="xs" c="dark.4">
               The demo program on this server is synthetic. <Anchor href="/api/docs">API reference</Anchor>
             </Text>
           </Stack>

@@ -11,7 +11,7 @@ export function SitePicker() {
           <Title order={1} size="h2">
             Choose a site
           </Title>
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="dark.4">
             {session.user.username} works at {sites.length} sites. You can switch later from the top bar.
           </Text>
           {sites.map((s) => (

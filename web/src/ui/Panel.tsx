@@ -10,7 +10,7 @@ export function Panel({ title, children, hidden }: { title: string; children: Re
         {title}
       </Title>
       {hidden ? (
-        <Text c="dimmed" size="sm">
+        <Text c="dark.4" size="sm">
           Not shown for your role at this site.
         </Text>
       ) : (

@@ -91,7 +91,7 @@ function Frame({
         {description}
       </Text>
       {empty ? (
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="dark.4">
           No results recorded.
         </Text>
       ) : (
