@@ -28,16 +28,11 @@ let collectionId: string;
 let subjectCode: string;
 
 const v2v = (...args: string[]) =>
-  spawnSync(
-    process.execPath,
-    ["bin/v2v.js", ...args],
-    {
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
-      encoding: "utf8",
-      timeout: 60_000,
-    },
-    CLI_TIMEOUT,
-  );
+  spawnSync(process.execPath, ["bin/v2v.js", ...args], {
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
+    encoding: "utf8",
+    timeout: 200_000,
+  });
 
 beforeAll(async () => {
   const database = await openDatabase({ kind: "pglite", dataDir });
