@@ -8,10 +8,13 @@
 
 import { verifyAtBedside } from "../services/bedside.ts";
 import type { ServiceContext } from "../services/context.ts";
+import { recordHandOff, recordLoggerReadings } from "../services/custody.ts";
 import { applyJourney, openJourney } from "../services/journeys.ts";
+import { createSlot, listSlots } from "../services/manufacturing-slots.ts";
 import { applyProduct, recordCollection, recordFinalProduct } from "../services/products.ts";
+import { enterQcResults } from "../services/release.ts";
 import type { JourneyDates } from "./journey-dates.ts";
-import { at, type SiteCode } from "./plan.ts";
+import { addDays, at, type SiteCode } from "./plan.ts";
 
 /**
  * Placeholder ISBT 128 product description codes for the synthetic construct (ST-010 codes are
@@ -30,7 +33,19 @@ export interface DemoCrew {
   manufacturing(instant: string): ServiceContext;
   quality(instant: string): ServiceContext;
   investigatorUserId: string;
+  /** the demo study's CAR product and the site whose cell lab runs its manufacturing slots */
+  carProductId: string;
+  labSiteId: string;
 }
+
+/** What the bag must hold: the enrolment's dose level (CAR+ cells/kg) and the weight it is dosed on. */
+export interface DemoDose {
+  cellsPerKg: number;
+  weightKg: number;
+}
+
+const LAB = "Demo GMP cell-processing unit (synthetic)";
+const COURIER = "Demo courier (synthetic)";
 
 export interface WalkedJourney {
   journeyId: string;
@@ -41,7 +56,7 @@ export interface WalkedJourney {
 export async function walkJourney(
   crew: DemoCrew,
   site: SiteCode,
-  patient: { subjectCode: string; enrolmentId: string },
+  patient: { subjectCode: string; enrolmentId: string; dose?: DemoDose },
   d: JourneyDates,
 ): Promise<WalkedJourney> {
   const coord = (date: string, time = "10:00") => crew.coordinator(site, at(date, time));
@@ -78,10 +93,9 @@ export async function walkJourney(
   if (!d.enrolled) return done();
   await move(inv(d.enrolled, "09:00"), { type: "enrol", pathway: "trial", eligibilityConfirmed: true });
   if (!d.apheresis) return done();
-  await move(coord(d.enrolled, "10:00"), {
-    type: "book-apheresis",
-    manufacturingSlotId: `demo-slot-${d.apheresis}`,
-  });
+  await ensureSlot(crew, addDays(d.apheresis, 1), at(d.enrolled, "09:30"));
+  // The service picks the free slot that accepts material collected on the apheresis day.
+  await move(coord(d.enrolled, "10:00"), { type: "book-apheresis", apheresisDate: d.apheresis });
   await move(coord(d.apheresis, "13:00"), { type: "record-apheresis" });
   const collection = await recordCollection(coord(d.apheresis, "13:10"), id, {
     productCode: DEMO_COLLECTION_CODE,
@@ -91,7 +105,14 @@ export async function walkJourney(
   await move(coord(d.apheresis, "15:00"), { type: "hand-to-courier" });
   await productMove(coord(d.apheresis, "15:00"), collection.id, {
     type: "ship-to-manufacturer",
-    actor: "Demo courier (synthetic)",
+    actor: COURIER,
+  });
+  await ship(coord(d.apheresis, "15:05"), collection.id, {
+    from: `${site} apheresis unit`,
+    to: COURIER,
+    at: at(d.apheresis, "15:00"),
+    hours: 16,
+    celsius: 5,
   });
 
   if (d.end.kind === "withdrawn") {
@@ -115,12 +136,24 @@ export async function walkJourney(
   await productMove(lab(d.manufactureEnd, "17:00"), bag.id, { type: "complete-manufacture" });
   if (!d.release || !d.infusion) return done();
 
-  await productMove(lab(d.release, "11:00"), bag.id, { type: "release", qcAllPassed: true });
+  // QA enters the QC panel; a bag meeting every criterion of the specification is released by it.
+  const released = await enterQcResults(crew.quality(at(d.release, "11:00")), bag.id, {
+    results: passingQcResults(at(d.release, "09:00"), patient.dose),
+  });
+  if (released.applied !== "release")
+    throw new Error(
+      `demo bag of ${patient.subjectCode} was not released: ${JSON.stringify(released.evaluation)}`,
+    );
+  productVersions.set(bag.id, released.product.version);
   if (d.bridging) await move(inv(d.bridging.to, "18:00"), { type: "end-bridging" });
   await move(inv(d.release, "12:00"), { type: "product-released" });
-  await productMove(lab(d.shipToSite!, "08:00"), bag.id, {
-    type: "ship-to-site",
-    actor: "Demo courier (synthetic)",
+  await productMove(lab(d.shipToSite!, "08:00"), bag.id, { type: "ship-to-site", actor: COURIER });
+  await ship(lab(d.receivedAtSite!, "13:55"), bag.id, {
+    from: LAB,
+    to: `${site} cell-therapy unit`,
+    at: at(d.shipToSite!, "08:00"),
+    hours: 30,
+    celsius: -182,
   });
   await productMove(coord(d.receivedAtSite!, "14:00"), bag.id, { type: "receive-at-site" });
   await move(inv(d.lymphodepletion!.from, "08:00"), { type: "start-lymphodepletion", patientFit: true });
@@ -159,4 +192,72 @@ export async function walkJourney(
       break;
   }
   return done();
+}
+
+/** A courier hand-off and the shipper's logger trace (every 15 minutes, well inside the range). */
+async function ship(
+  ctx: ServiceContext,
+  productId: string,
+  o: { from: string; to: string; at: string; hours: number; celsius: number },
+) {
+  const loggerId = `DEMO-LOG-${productId.slice(-6).toUpperCase()}`;
+  await recordHandOff(ctx, productId, {
+    fromParty: o.from,
+    toParty: o.to,
+    place: o.from,
+    at: o.at,
+    shipperId: `DEMO-SHIPPER-${productId.slice(-4).toUpperCase()}`,
+    loggerId,
+  });
+  const start = Date.parse(o.at);
+  const readings = Array.from({ length: o.hours * 4 + 1 }, (_, i) => ({
+    at: new Date(start + i * 15 * 60_000).toISOString(),
+    celsius: o.celsius + ((i % 5) - 2) * 0.4,
+  }));
+  const upload = await recordLoggerReadings(ctx, productId, { loggerId, readings });
+  if (upload.quarantine === "quarantined") throw new Error(`demo shipment of ${productId} left its range`);
+}
+
+/** A manufacturing slot starting on `startsOn`, made by the cell lab unless one exists. */
+async function ensureSlot(crew: DemoCrew, startsOn: string, instant: string) {
+  const ctx = crew.manufacturing(instant);
+  const existing = await listSlots(ctx, { carProductId: crew.carProductId, from: startsOn, to: startsOn });
+  if (existing.items.some((s) => s.startsOn === startsOn && s.free > 0)) return;
+  await createSlot(ctx, {
+    carProductId: crew.carProductId,
+    siteId: crew.labSiteId,
+    facility: LAB,
+    startsOn,
+    collectionWindowDays: 3,
+    capacity: 2,
+  });
+}
+
+/**
+ * A QC panel meeting every criterion of the demo specification (the ARI-0001 example, src/domain/
+ * release-specs.ts), with 5 % more CAR+ viable cells than the dose level needs for the weight.
+ */
+function passingQcResults(testedAt: string, dose: DemoDose | undefined) {
+  const cells = dose ? Math.round(dose.cellsPerKg * dose.weightKg * 1.05) : 2e8;
+  return [
+    { attribute: "viability", valueNumber: 91, unit: "%", method: "trypan blue exclusion", testedAt },
+    { attribute: "car-positive", valueNumber: 38, unit: "%", method: "flow cytometry", testedAt },
+    {
+      attribute: "vector-copy-number",
+      valueNumber: 2.4,
+      unit: "copies/transduced cell",
+      method: "qPCR",
+      testedAt,
+    },
+    { attribute: "sterility", valueCode: "negative", method: "BACTEC culture", testedAt },
+    { attribute: "mycoplasma", valueCode: "negative", method: "PCR", testedAt },
+    { attribute: "endotoxin", valueNumber: 0.1, unit: "EU/mL", method: "chromogenic LAL", testedAt },
+    {
+      attribute: "car-positive-viable-cells",
+      valueNumber: cells,
+      unit: "cells",
+      method: "count × viability × CAR+",
+      testedAt,
+    },
+  ];
 }

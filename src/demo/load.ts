@@ -9,22 +9,26 @@
  */
 import type { Kysely } from "kysely";
 import { DomainError } from "../domain/errors.ts";
+import { EXAMPLE_RELEASE_SPEC } from "../domain/release-specs.ts";
 import type { Role } from "../domain/roles.ts";
 import { recordAssessment } from "../services/assessments.ts";
 import { recordClinicalEvent } from "../services/clinical-events.ts";
 import { createCondition } from "../services/conditions.ts";
 import { type Actor, type ServiceContext, systemActor } from "../services/context.ts";
 import { enrolPatient } from "../services/enrolments.ts";
+import { setLymphodepletionRegimen } from "../services/lymphodepletion-plan.ts";
 import { recordMedication } from "../services/medications.ts";
 import { recordObservations } from "../services/observations.ts";
 import { createPatient } from "../services/patients.ts";
+import { setReleaseSpec } from "../services/release.ts";
 import { createSite, createUser } from "../services/sites.ts";
 import { createCarProduct, createStudy } from "../services/studies.ts";
 import { listPatientVisits, recordVisit } from "../services/visits.ts";
 import type { Database } from "../store/database.ts";
 import type { DB } from "../store/schema.ts";
+import { LOINC } from "./codes.ts";
 import { journeyDates } from "./journey-dates.ts";
-import { type DemoCrew, walkJourney } from "./journey-walk.ts";
+import { type DemoCrew, type DemoDose, walkJourney } from "./journey-walk.ts";
 import { addDays, type PatientPlan, type SiteCode } from "./plan.ts";
 import { referenceCasePlan } from "./reference-case.ts";
 import { DEMO_AS_OF, DEMO_SEED, syntheticCohortPlans } from "./synthetic-cohort.ts";
@@ -145,7 +149,6 @@ export async function loadDemo(database: Database, now: () => Date): Promise<Dem
       });
       actors.set(u.username, { userId: user.id, username: u.username, memberships });
     }
-    const crew = demoCrew(trx, actors);
 
     const study = await createStudy(ctx, {
       leadSiteId: sites.SZ,
@@ -166,7 +169,7 @@ export async function loadDemo(database: Database, now: () => Date): Promise<Dem
         { code: "MM", name: "Relapsed/refractory multiple myeloma", doseLevels: DOSE_LEVELS },
       ],
     });
-    await createCarProduct(ctx, {
+    const car = await createCarProduct(ctx, {
       studyId: study.id,
       code: "cCAR-19B",
       name: "Compound CD19/BCMA CAR-T (synthetic demo construct)",
@@ -177,6 +180,29 @@ export async function loadDemo(database: Database, now: () => Date): Promise<Dem
       doseUnit: "car-cells-per-kg",
       manufacturer: "Demo cell-therapy laboratory (synthetic)",
     });
+    // The ARI-0001 example specification (src/domain/release-specs.ts) stands in for the
+    // synthetic construct's own; shipping ranges as in workflow-standards §2.7.
+    await setReleaseSpec(ctx, {
+      carProductId: car.id,
+      criteria: EXAMPLE_RELEASE_SPEC.criteria,
+      temperatureRanges: {
+        apheresis: { minC: 2, maxC: 8 },
+        finalProduct: { minC: -196, maxC: -150, maxGapMinutes: 30 },
+      },
+      note: "Demo: the published ARI-0001 acceptance criteria, not this synthetic product's own.",
+    });
+
+    // Fludarabine 30 mg/m² and cyclophosphamide 500 mg/m² on days −5 to −3 (clinical-rules §6.5),
+    // as in the trial the reference case took part in.
+    await setLymphodepletionRegimen(ctx, study.id, {
+      name: "Flu/Cy 30/500 mg/m² days −5 to −3",
+      regimen: [
+        { drug: "FLUDARABINE", doseMgPerM2PerDay: 30, days: [-5, -4, -3] },
+        { drug: "CYCLOPHOSPHAMIDE", doseMgPerM2PerDay: 500, days: [-5, -4, -3] },
+      ],
+      fludarabineRenalRule: { kind: "US_LABEL" },
+    });
+    const crew = demoCrew(trx, actors, { carProductId: car.id, labSiteId: sites.SZ });
 
     // The reference case goes first so that she is SZ-0001.
     const plans = [referenceCasePlan(), ...syntheticCohortPlans(DEMO_SEED)];
@@ -187,7 +213,12 @@ export async function loadDemo(database: Database, now: () => Date): Promise<Dem
       observations += written.observations;
       const dates = journeyDates(plan);
       if (dates && written.enrolmentId)
-        await walkJourney(crew, plan.siteCode, { ...written, enrolmentId: written.enrolmentId }, dates);
+        await walkJourney(
+          crew,
+          plan.siteCode,
+          { ...written, enrolmentId: written.enrolmentId, ...doseOf(plan, dates.release) },
+          dates,
+        );
       if (plan.label === "reference") referencePatientId = written.patientId;
     }
 
@@ -249,8 +280,23 @@ async function writePatient(
   };
 }
 
+/** The dose the bag must carry: the enrolment's dose level and the last weight before release. */
+function doseOf(plan: PatientPlan, releaseDate: string | undefined): { dose?: DemoDose } {
+  const level = DOSE_LEVELS.find((l) => l.code === plan.enrolment?.doseLevelCode);
+  const weights = plan.observations
+    .filter((o) => o.code === LOINC.weight.code && typeof o.valueNumber === "number")
+    .filter((o) => releaseDate === undefined || o.effectiveAt.slice(0, 10) <= releaseDate)
+    .sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
+  const weightKg = weights.at(-1)?.valueNumber;
+  return level && typeof weightKg === "number" ? { dose: { cellsPerKg: level.dose, weightKg } } : {};
+}
+
 /** The demo users as service contexts at a given moment, for the journey walk. */
-function demoCrew(db: Kysely<DB>, actors: Map<string, Actor>): DemoCrew {
+function demoCrew(
+  db: Kysely<DB>,
+  actors: Map<string, Actor>,
+  lab: { carProductId: string; labSiteId: string },
+): DemoCrew {
   const as = (username: string) => (instant: string) => ({
     db,
     actor: actors.get(username)!,
@@ -262,6 +308,7 @@ function demoCrew(db: Kysely<DB>, actors: Map<string, Actor>): DemoCrew {
     manufacturing: as("manufacturing"),
     quality: as("quality"),
     investigatorUserId: actors.get("investigator")!.userId,
+    ...lab,
   };
 }
 

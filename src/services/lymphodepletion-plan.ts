@@ -28,6 +28,7 @@ import {
 } from "../domain/calculators/dosing-kinetics/lymphodepletion.ts";
 import { DomainError, type Issue, notFound } from "../domain/errors.ts";
 import { CalendarDate, NonEmptyText, Version } from "../domain/schemas/common.ts";
+import { localDate } from "../domain/study-day.ts";
 import { addDays } from "../domain/visit-schedule.ts";
 import type { Selectable } from "../store/schema.ts";
 import type { LymphodepletionRegimensTable } from "../store/schema-scheduling.ts";
@@ -286,18 +287,35 @@ export async function lymphodepletionPlan(
       message: `Cockcroft–Gault needs sex female or male; the record says ${patient.sex}.`,
     });
 
-  const latest = async (codes: string[]): Promise<ObsRow | undefined> =>
-    db
+  // Doses are set from the measurements available when lymphodepletion starts: the latest ones
+  // up to the first regimen day (site calendar), never a weight taken after the infusion. Rows
+  // are read up to 14 h past that day in UTC (the widest time-zone offset) and the site's
+  // calendar date decides.
+  const site = (await db
+    .selectFrom("sites")
+    .select("time_zone")
+    .where("id", "=", enrolment.site_id)
+    .executeTakeFirst())!;
+  const regimenDays = ((regimen?.regimen ?? []) as { days?: number[] }[]).flatMap((d) => d.days ?? []);
+  const ldStart =
+    infusionDate && regimenDays.length ? addDays(infusionDate, Math.min(...regimenDays)) : undefined;
+  const now = ctx.now();
+  const upper = ldStart ? new Date(Date.parse(`${addDays(ldStart, 1)}T14:00:00Z`)) : now;
+  const latest = async (codes: string[]): Promise<ObsRow | undefined> => {
+    const rows = await db
       .selectFrom("observations")
       .select(["id", "code", "value_number", "unit", "effective_at"])
       .where("patient_id", "=", patient.id)
       .where("code", "in", codes)
       .where("status", "<>", "entered-in-error")
       .where("value_number", "is not", null)
-      .where("effective_at", "<=", ctx.now())
+      .where("effective_at", "<=", upper < now ? upper : now)
       .orderBy("effective_at", "desc")
       .orderBy("id", "desc")
-      .executeTakeFirst();
+      .limit(50)
+      .execute();
+    return rows.find((r) => !ldStart || localDate(r.effective_at, site.time_zone) <= ldStart);
+  };
 
   const pick = (
     row: ObsRow | undefined,

@@ -19,6 +19,7 @@ import { ENROLMENT_STATUSES } from "../../src/domain/schemas/study.ts";
 import { listAssessments } from "../../src/services/assessments.ts";
 import { actorFor, login } from "../../src/services/auth.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
+import { lymphodepletionPlan } from "../../src/services/lymphodepletion-plan.ts";
 import { patientTimeline } from "../../src/services/timeline.ts";
 import type { Database } from "../../src/store/database.ts";
 import { testDatabase } from "../support/database.ts";
@@ -486,6 +487,28 @@ describe("vein-to-vein journeys (walked through the journey, product and bedside
       .execute();
     expect(attempts).toHaveLength(1);
     expect(attempts[0]!.passed).toBe(true);
+    // The bag was released by QA's QC panel, shipped under a logger trace that stayed in range,
+    // and its apheresis was booked into a manufacturing slot.
+    const bag = units[1]!;
+    const evaluations = await database.db
+      .selectFrom("release_evaluations")
+      .select("outcome")
+      .where("product_id", "=", bag.id)
+      .execute();
+    expect(evaluations.map((e) => e.outcome)).toEqual(["released"]);
+    const uploads = await database.db
+      .selectFrom("logger_uploads")
+      .select(["verdict", "quarantined"])
+      .where("product_id", "in", [units[0]!.id, bag.id])
+      .execute();
+    expect(uploads).toHaveLength(2);
+    for (const u of uploads) expect(u.quarantined).toBe(false);
+    const bookings = await database.db
+      .selectFrom("manufacturing_slot_bookings")
+      .select("journey_id")
+      .where("journey_id", "=", journey.id)
+      .execute();
+    expect(bookings).toHaveLength(1);
     expect(attempts[0]!.first_verifier_id).not.toBe(attempts[0]!.second_verifier_id);
     const timeline = await patientTimeline(ctx, summary.referencePatientId, {
       kinds: ["journey"],
@@ -495,6 +518,26 @@ describe("vein-to-vein journeys (walked through the journey, product and bedside
       (i) => i.studyDay === 0 && /infuse/i.test(JSON.stringify(i)),
     );
     expect(infusedOnTimeline).toBeDefined();
+  });
+
+  it("plans the reference case's lymphodepletion from the study's regimen and her measurements", async () => {
+    const sz = summary.sites.find((s) => s.code === "SZ")!.id;
+    const ctx: ServiceContext = {
+      db: database.db,
+      actor: systemActor([{ siteId: sz, role: "investigator" }]),
+      now,
+    };
+    const enrolment = await database.db
+      .selectFrom("enrolments")
+      .select("id")
+      .where("patient_id", "=", summary.referencePatientId)
+      .executeTakeFirstOrThrow();
+    const plan = await lymphodepletionPlan(ctx, enrolment.id, {});
+    // Screening height 158 cm and weight 56.2 kg: Mosteller BSA √(158 × 56.2 / 3600) = 1.5706 m².
+    expect(plan.bsa.m2).toBeCloseTo(Math.sqrt((158 * 56.2) / 3600), 2);
+    expect(plan.days.map((d) => d.date)).toEqual(["2019-09-11", "2019-09-12", "2019-09-13"]);
+    const cy = plan.days[0]!.doses.find((d) => d.drug === "CYCLOPHOSPHAMIDE")!;
+    expect(cy.mg).toBeCloseTo(500 * plan.bsa.m2, -1);
   });
 
   it("records no journey or product event after the demo world's today", async () => {

@@ -156,6 +156,20 @@ describe("the plan", () => {
     expect(p.reasons.join(" ")).toMatch(/US label: CrCl 30–70 mL\/min, reduce by 20 %/);
   });
 
+  it("doses on the measurements up to the first lymphodepletion day at the site, never later ones", async () => {
+    // Site A is in Asia/Shanghai (UTC+8); day −5 is 2026-03-05 there.
+    const { enrolmentId } = await patientWith([
+      ...body(0.9),
+      { code: LD_LOINC.weight, value: 62, unit: "kg", at: "2026-03-05T07:30:00+08:00" }, // day −5: used
+      { code: LD_LOINC.weight, value: 64, unit: "kg", at: "2026-03-06T01:00:00+08:00" }, // 17:00Z on 03-05, but day −4 locally
+      { code: LD_LOINC.weight, value: 75, unit: "kg", at: "2026-06-10T08:00:00Z" }, // months after the infusion
+    ]);
+    const res = await plan(enrolmentId);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().inputs.weight).toMatchObject({ value: 62, effectiveAt: "2026-03-04T23:30:00.000Z" });
+    expect(res.json().bsa.m2).toBeCloseTo(Math.sqrt((165 * 62) / 3600), 5);
+  });
+
   it("both edges of the 70 mL/min band: 69.9 is reduced, 70.8 gets the full dose", async () => {
     // (140 − 66) × 60 / (72 × 0.75) × 0.85 = 69.89; with 0.74 mg/dL it is 70.83.
     const below = (await plan((await patientWith(body(0.75))).enrolmentId)).json();
