@@ -3,7 +3,9 @@
  * and the saved assessment carries the server's grade. Expected grades from the ASTCT 2019 rules
  * (Lee et al. 2019, Table 1; shared/domain/clinical-rules.md §1): fever ≥ 38.0 °C alone is grade
  * 1; with hypotension needing fluids only grade 2; with hypotension needing one vasopressor
- * grade 3 (the more severe of hypotension and hypoxia sets the grade).
+ * grade 3 (the more severe of hypotension and hypoxia sets the grade). ICANS from the ten ICE
+ * items (Lee 2019, ICANS table; clinical-rules.md §2): ICE 7–9 is grade 1, 3–6 grade 2, so one
+ * item more missed at 7/10 moves the grade from 1 to 2.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,6 +91,56 @@ describe("CRS grading form", () => {
       hypotension: "ONE_VASOPRESSOR",
       oxygenDevice: "NONE",
     });
+    await context.close();
+  }, 120_000);
+
+  it("ICANS: the ICE items are asked one by one and the grade moves from 1 to 2 at ICE 6/10", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    const api = await apiAs(server.url, "investigator", "investigator-demo");
+    const sites = await api.get<{ items: { id: string; code: string }[] }>("/api/v1/sites");
+    const sz = sites.items.find((x) => x.code === "SZ")!.id;
+    const patients = await api.get<{ items: { id: string }[] }>(`/api/v1/patients?siteId=${sz}&limit=1`);
+    await page.goto(`/patients/${patients.items[0]!.id}/assess/icans`);
+    await page.getByRole("heading", { name: /neurotoxicity syndrome/ }).waitFor();
+
+    await page.getByRole("textbox", { name: /^Age/ }).fill("45");
+    for (const [name, value] of [
+      [/^Consciousness$/, "NORMAL"],
+      [/^Seizure$/, "NONE"],
+      [/^Motor$/, "NONE"],
+      [/^ICP edema$/, "NONE"],
+    ] as const)
+      await page.getByRole("combobox", { name }).selectOption(value);
+    await answer(page, /^Death due to ICANS/, false);
+    await answer(page, /^ICE other cause/, false);
+    const items = page.getByRole("group", { name: /^ICE items/ });
+    const questions = [
+      /^Orientation year/,
+      /^Orientation month/,
+      /^Orientation city/,
+      /^Orientation hospital/,
+      /^Naming object1/,
+      /^Naming object2/,
+      /^Naming object3/,
+      /^Follows commands/,
+      /^Writes standard sentence/,
+      /^Counts backwards/,
+    ];
+    for (const [i, q] of questions.entries())
+      await items
+        .getByRole("radiogroup", { name: q })
+        .getByRole("radio", { name: i < 7 ? "Yes" : "No" })
+        .check();
+    await grade(page).filter({ hasText: "Grade 1" }).waitFor();
+    await expect(page.getByTestId("live-grade").textContent()).resolves.toContain("ICE 7/10");
+
+    await items
+      .getByRole("radiogroup", { name: /^Naming object3/ })
+      .getByRole("radio", { name: "No" })
+      .check();
+    await grade(page).filter({ hasText: "Grade 2" }).waitFor();
+    await expect(page.getByTestId("live-grade").textContent()).resolves.toContain("ICE 6/10");
     await context.close();
   }, 120_000);
 });
