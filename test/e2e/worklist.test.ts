@@ -102,4 +102,37 @@ describe("worklist", () => {
     expect(hb.items.map((o) => [o.valueNumber, o.unit])).toContainEqual([12.34, "g/dL"]);
     await context.close();
   }, 120_000);
+
+  it("an overdue visit recorded as missed, with its reason, leaves the worklist", async () => {
+    const api = await apiAs(server.url, "coordinator", "coordinator-demo");
+    const sites = await api.get<{ items: { id: string; code: string }[] }>("/api/v1/sites");
+    const sz = sites.items.find((s) => s.code === "SZ")!.id;
+    type Item = { id: string; patientId: string; code: string; label: string };
+    const before = await api.get<{ items: Item[] }>(`/api/v1/worklist?siteId=${sz}&status=overdue`);
+    const visit = before.items[0]!;
+
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "coordinator", "coordinator-demo", "SZ");
+    await page.goto(`/entry/${visit.patientId}/visits`);
+    const row = page.locator("tr", { hasText: `${visit.label} (${visit.code})` });
+    await row.getByRole("textbox", { name: /^Reason for this entry/ }).fill("Recorded from the worklist");
+    await row.getByRole("textbox", { name: "Missed because" }).fill("Patient in hospital elsewhere");
+    await row.getByRole("button", { name: "Missed" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `${visit.label}: missed` })
+      .waitFor();
+
+    const stored = await api.get<{ missedReason: string; status: { status: string } }>(
+      `/api/v1/visits/${visit.id}`,
+    );
+    expect(stored).toMatchObject({
+      missedReason: "Patient in hospital elsewhere",
+      status: { status: "missed" },
+    });
+    const after = await api.get<{ items: Item[] }>(`/api/v1/worklist?siteId=${sz}&status=overdue`);
+    expect(after.items.map((i) => i.id)).not.toContain(visit.id);
+    expect(after.items).toHaveLength(before.items.length - 1);
+    await context.close();
+  }, 120_000);
 });
