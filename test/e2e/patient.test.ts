@@ -73,7 +73,7 @@ describe("dashboard and patient page", { timeout: 120_000 }, () => {
     expect(await steroids.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(0);
 
     const assessments = page.getByRole("region", { name: "Assessments" });
-    await assessments.getByText("CMR (complete metabolic response)").waitFor();
+    await assessments.getByText("CMR (complete metabolic response)").first().waitFor();
     await assessments
       .getByText(/Fever: tempMaxC 38\.6 °C/)
       .first()
