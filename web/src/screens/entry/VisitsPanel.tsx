@@ -40,17 +40,18 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
       <Outcome done={submit.done} failure={submit.failure} errors={submit.errors} />
       <Status loaded={visits}>
         {({ items }) => {
+          // By default what needs recording: due and overdue visits, and the next one coming up.
+          const next = items.find((x) => x.status.status === "upcoming");
           const shown = showAll
             ? items
-            : items.filter(
-                (v) =>
-                  v.status.status !== "upcoming" || v === items.find((x) => x.status.status === "upcoming"),
-              );
+            : items.filter((v) => v.status.status === "due" || v.status.status === "overdue" || v === next);
           return (
             <>
               <Group>
                 <Button variant="default" onClick={() => setShowAll((s) => !s)}>
-                  {showAll ? "Hide later upcoming visits" : `Show all ${items.length} visits`}
+                  {showAll
+                    ? "Show only visits to record"
+                    : `Show all ${items.length} visits, with those recorded`}
                 </Button>
               </Group>
               <Table striped captionSide="top" verticalSpacing="sm">
