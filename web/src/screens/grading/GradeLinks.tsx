@@ -17,7 +17,7 @@ const FORMS: [string, string][] = [
 
 export function GradeLinks({ patientId }: { patientId: string }) {
   return (
-    <Group gap="xs" aria-label="Grade this patient">
+    <Group gap="xs" role="group" aria-label="Grade this patient">
       <Text size="sm" fw={600}>
         Grade:
       </Text>
