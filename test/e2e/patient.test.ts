@@ -12,7 +12,8 @@ let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  browser = await launchBrowser(); // first: without Chromium, fail at once with the install hint
+  server = await startServer();
 }, 300_000);
 
 afterAll(async () => {

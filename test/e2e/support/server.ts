@@ -39,7 +39,13 @@ export async function startServer(timeoutMs = 280_000): Promise<RunningServer> {
     out += b.toString();
   });
 
+  // If the test file fails before it could call stop() (e.g. no browser), the server must not
+  // outlive the test process.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+
   const stop = async () => {
+    process.removeListener("exit", killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
