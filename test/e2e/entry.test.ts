@@ -52,6 +52,11 @@ describe("enter data", () => {
         .isVisible(),
     ).resolves.toBe(true);
 
+    const refused = await api.get<{ items: unknown[] }>(
+      `/api/v1/observations?patientId=${patientId}&code=718-8`,
+    );
+    expect(refused.items).toHaveLength(0);
+
     await page.getByRole("textbox", { name: /^LOINC code/ }).fill("718-7");
     await page.getByRole("button", { name: "Record observation" }).click();
     await page.getByRole("status").filter({ hasText: "Observation 718-7 recorded" }).waitFor();
