@@ -72,7 +72,7 @@ describe("enter data", () => {
     await page.getByRole("textbox", { name: /^Indication/ }).fill("CRS grade 2");
     await page.getByRole("button", { name: "Record medication" }).click();
     await page.getByRole("status").filter({ hasText: "Tocilizumab recorded" }).waitFor();
-    await page.getByRole("cell", { name: "Tocilizumab" }).waitFor();
+    await page.getByRole("cell", { name: "Tocilizumab", exact: true }).first().waitFor();
     const meds = await api.get<{ items: { drug: string; doseValue: number; doseUnit: string }[] }>(
       `/api/v1/medications?patientId=${patientId}&limit=1000`,
     );
