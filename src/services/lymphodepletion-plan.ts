@@ -309,7 +309,7 @@ export async function lymphodepletionPlan(
       .where("code", "in", codes)
       .where("status", "<>", "entered-in-error")
       .where("value_number", "is not", null)
-      .where("effective_at", "<=", upper < now ? upper : now)
+      .where("effective_at", "<=", new Date(Math.min(upper.getTime(), now.getTime())))
       .orderBy("effective_at", "desc")
       .orderBy("id", "desc")
       .limit(50)

@@ -263,6 +263,8 @@ describe("timeline", () => {
         "consent",
         "enrolment",
         "infusion",
+        // the medication-free date and the like, derived from the records above (issue 5)
+        "derived-endpoint",
       ]),
     );
   });

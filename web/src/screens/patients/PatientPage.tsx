@@ -18,6 +18,7 @@ import type {
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
+import { GradeLinks } from "../grading/GradeLinks.tsx";
 import { Assessments } from "./Assessments.tsx";
 import { NoteForm } from "./NoteForm.tsx";
 import { PatientCharts } from "./PatientCharts.tsx";
@@ -143,6 +144,7 @@ export function PatientPage() {
               />
             )}
             <Assessments items={r.assessments} />
+            {mayWrite && <GradeLinks patientId={r.patient.id} />}
             {mayWrite && <NoteForm patientId={r.patient.id} onSaved={record.reload} />}
             <PatientTimeline items={r.timeline.items} today={today} />
           </Stack>
