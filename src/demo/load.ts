@@ -337,8 +337,15 @@ async function recordPastVisits(ctx: ServiceContext, patientId: string, plan: Pa
   for (const v of (await listPatientVisits(ctx, patientId)).items) {
     if (v.windowEnd >= (ended ? DEMO_AS_OF : openFrom)) continue;
     const done = !ended || (lastData !== undefined && v.nominalDate <= lastData);
+    // A long-term follow-up contact that took place asks its questions; in the demo nothing new
+    // (no malignancy, infection, pregnancy…) was found at any of them.
+    const ltfuItems =
+      done && v.expected.ltfuItems.length > 0
+        ? Object.fromEntries(v.expected.ltfuItems.map((code) => [code, { outcome: "none" }]))
+        : undefined;
     await recordVisit(ctx, v.id, {
       ...(done ? { doneOn: v.nominalDate } : { missedReason: ended }),
+      ...(ltfuItems ? { ltfuItems } : {}),
       version: v.version,
       reason: "Recorded by the demo loader (synthetic)",
     });

@@ -19,6 +19,7 @@ import { ENROLMENT_STATUSES } from "../../src/domain/schemas/study.ts";
 import { listAssessments } from "../../src/services/assessments.ts";
 import { actorFor, login } from "../../src/services/auth.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
+import { ltfuContactList } from "../../src/services/ltfu.ts";
 import { lymphodepletionPlan } from "../../src/services/lymphodepletion-plan.ts";
 import { patientTimeline } from "../../src/services/timeline.ts";
 import type { Database } from "../../src/store/database.ts";
@@ -538,6 +539,23 @@ describe("vein-to-vein journeys (walked through the journey, product and bedside
     expect(plan.days.map((d) => d.date)).toEqual(["2019-09-11", "2019-09-12", "2019-09-13"]);
     const cy = plan.days[0]!.doses.find((d) => d.drug === "CYCLOPHOSPHAMIDE")!;
     expect(cy.mg).toBeCloseTo(500 * plan.bsa.m2, -1);
+  });
+
+  it("holds her yearly long-term follow-up contacts with every item answered", async () => {
+    const sz = summary.sites.find((s) => s.code === "SZ")!.id;
+    const ctx: ServiceContext = {
+      db: database.db,
+      actor: systemActor([{ siteId: sz, role: "investigator" }]),
+      now,
+    };
+    const list = await ltfuContactList(ctx, { siteId: sz, year: 2025 });
+    const hers = list.items.filter((c) => c.subjectCode === "SZ-0001");
+    // Infused 2019-09-16: the year-6 anniversary falls in 2025, within 15 years (lentiviral).
+    expect(hers.map((c) => [c.year, c.anniversary])).toEqual([[6, "2025-09-16"]]);
+    expect(hers[0]!.complete).toBe(true);
+    expect(hers[0]!.items.filter((i) => i.when === "every-contact").every((i) => i.outcome === "none")).toBe(
+      true,
+    );
   });
 
   it("records no journey or product event after the demo world's today", async () => {
