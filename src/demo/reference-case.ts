@@ -13,6 +13,7 @@
  * TODO(coding): record CAR-T copies as observations once a LOINC code is verified or a local code
  * system is agreed.
  */
+import { SLEDAI_2K_KEYS, type SledaiKey } from "../domain/calculators/lupus/sledai.ts";
 import { drug, SNOMED } from "./codes.ts";
 import {
   type AssessmentPlan,
@@ -511,32 +512,10 @@ export function referenceCasePlan(): PatientPlan {
 }
 
 /** SLEDAI-2K descriptors all absent; visits switch on the few that were present. */
-const NO_SLEDAI_ITEMS = {
-  seizure: false,
-  psychosis: false,
-  organicBrainSyndrome: false,
-  visualDisturbance: false,
-  cranialNerveDisorder: false,
-  lupusHeadache: false,
-  cva: false,
-  vasculitis: false,
-  arthritis: false,
-  myositis: false,
-  urinaryCasts: false,
-  hematuria: false,
-  proteinuria: false,
-  pyuria: false,
-  rash: false,
-  alopecia: false,
-  mucosalUlcers: false,
-  pleurisy: false,
-  pericarditis: false,
-  lowComplement: false,
-  increasedDnaBinding: false,
-  fever: false,
-  thrombocytopenia: false,
-  leukopenia: false,
-};
+const NO_SLEDAI_ITEMS = Object.fromEntries(SLEDAI_2K_KEYS.map((k) => [k, false])) as Record<
+  SledaiKey,
+  boolean
+>;
 
 /**
  * Her graded story, stored through the calculators so each grade carries its inputs and reasons:

@@ -3,7 +3,9 @@
  * when the record changes (a stop date added, a late positive result, that result marked entered
  * in error) — nothing cached. Also site scoping, and derived items on the paginated timeline.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEDAI_2K_KEYS } from "../../src/domain/calculators/lupus/sledai.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
@@ -12,34 +14,7 @@ let hcqId: string;
 
 const DAY0 = "2019-09-16";
 const at = (date: string, time = "08:00") => `${date}T${time}:00+08:00`;
-const SLEDAI_ITEMS = Object.fromEntries(
-  [
-    "seizure",
-    "psychosis",
-    "organicBrainSyndrome",
-    "visualDisturbance",
-    "cranialNerveDisorder",
-    "lupusHeadache",
-    "cva",
-    "vasculitis",
-    "arthritis",
-    "myositis",
-    "urinaryCasts",
-    "hematuria",
-    "proteinuria",
-    "pyuria",
-    "rash",
-    "alopecia",
-    "mucosalUlcers",
-    "pleurisy",
-    "pericarditis",
-    "lowComplement",
-    "increasedDnaBinding",
-    "fever",
-    "thrombocytopenia",
-    "leukopenia",
-  ].map((k) => [k, false]),
-);
+const SLEDAI_ITEMS = Object.fromEntries(SLEDAI_2K_KEYS.map((k) => [k, false]));
 
 type EndpointDto = {
   key: string;
