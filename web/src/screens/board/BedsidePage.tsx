@@ -57,6 +57,7 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
     const v = e.currentTarget.value;
     setEntry((x) => ({ ...x, [k]: v }));
   };
+  const scan = { entry, errors, set };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -132,66 +133,36 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
                 ]}
               />
             </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6 }}>
-              <TextInput
-                label="Patient subject code (wristband)"
-                description="Scan or type"
-                size="md"
-                required
-                autoComplete="off"
-                value={entry.patientSubjectCode}
-                onChange={set("patientSubjectCode")}
-                error={errors.patientSubjectCode}
-              />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6 }}>
-              <TextInput
-                label="Chain-of-identity (CoI) id"
-                description="From the bag label"
-                size="md"
-                required
-                autoComplete="off"
-                value={entry.coiId}
-                onChange={set("coiId")}
-                error={errors.coiId}
-              />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 8 }}>
-              <TextInput
-                label="DIN"
-                description="Donation identification number on the bag"
-                size="md"
-                required
-                autoComplete="off"
-                value={entry.din}
-                onChange={set("din")}
-                error={errors.din}
-              />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 4 }}>
-              <TextInput
-                label="DIN check character"
-                description="The boxed character after the DIN"
-                size="md"
-                required
-                maxLength={2}
-                autoComplete="off"
-                value={entry.dinCheckCharacter}
-                onChange={set("dinCheckCharacter")}
-                error={errors.dinCheckCharacter}
-              />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6 }}>
-              <TextInput
-                label="Product code"
-                size="md"
-                required
-                autoComplete="off"
-                value={entry.productCode}
-                onChange={set("productCode")}
-                error={errors.productCode}
-              />
-            </Grid.Col>
+            <ScanField
+              {...scan}
+              field="patientSubjectCode"
+              label="Patient subject code (wristband)"
+              description="Scan or type"
+              span={6}
+            />
+            <ScanField
+              {...scan}
+              field="coiId"
+              label="Chain-of-identity (CoI) id"
+              description="From the bag label"
+              span={6}
+            />
+            <ScanField
+              {...scan}
+              field="din"
+              label="DIN"
+              description="Donation identification number on the bag"
+              span={8}
+            />
+            <ScanField
+              {...scan}
+              field="dinCheckCharacter"
+              label="DIN check character"
+              description="The boxed character after the DIN"
+              span={4}
+              maxLength={2}
+            />
+            <ScanField {...scan} field="productCode" label="Product code" span={6} />
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <TextInput
                 type="datetime-local"
@@ -216,5 +187,36 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
         </form>
       )}
     </Stack>
+  );
+}
+
+/**
+ * One scanned-or-typed bag/wristband field: never prefilled from the record (the check is only
+ * independent if the verifier reads the label), large enough for a tablet.
+ */
+function ScanField(props: {
+  entry: Entry;
+  errors: Record<string, string>;
+  set: (k: keyof Entry) => (e: { currentTarget: { value: string } }) => void;
+  field: keyof Entry;
+  label: string;
+  description?: string;
+  span: number;
+  maxLength?: number;
+}) {
+  return (
+    <Grid.Col span={{ base: 12, sm: props.span }}>
+      <TextInput
+        label={props.label}
+        description={props.description}
+        size="md"
+        required
+        maxLength={props.maxLength}
+        autoComplete="off"
+        value={props.entry[props.field]}
+        onChange={props.set(props.field)}
+        error={props.errors[props.field]}
+      />
+    </Grid.Col>
   );
 }
