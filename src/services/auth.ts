@@ -11,7 +11,7 @@ import { v7 as uuidv7 } from "uuid";
 import { DomainError } from "../domain/errors.ts";
 import { isRole } from "../domain/roles.ts";
 import { LoginInput } from "../domain/schemas/admin.ts";
-import type { DB } from "../store/schema.ts";
+import type { DB, UserRow } from "../store/schema.ts";
 import {
   findApiToken,
   findSession,
@@ -61,25 +61,43 @@ export interface LoginResult {
 
 const badLogin = () => new DomainError("unauthenticated", "Unknown username or wrong password.");
 
-export async function login(ctx: ServiceContext, raw: unknown): Promise<LoginResult> {
-  const input = parseInput(LoginInput, raw);
-  const user = await findUserByName(ctx.db, input.username);
+/** What a password check found: the user when the password is theirs, and the account it named. */
+export interface PasswordCheck {
+  ok: boolean;
+  /** the active account the username names, whether or not the password was right */
+  user: UserRow | undefined;
+}
+
+/**
+ * The platform's one password check, used by login and by every electronic signature (21 CFR
+ * 11.200(a)(1): a non-biometric signature uses two distinct identification components, here the
+ * username and the password). An unknown or inactive account is checked against a dummy hash so
+ * it takes as long as a wrong password. Per-account throttling belongs here, so that login and
+ * signing count against the same account.
+ */
+export async function verifyPassword(
+  ctx: ServiceContext,
+  username: string,
+  password: string,
+): Promise<PasswordCheck> {
+  const user = await findUserByName(ctx.db, username);
   if (!user?.password_hash || !user.is_active) {
     dummyHash ??= hashPassword("not-a-real-password-at-all");
-    await verify(await dummyHash, input.password).catch(() => false);
-    await appendAudit(ctx.db, ctx, {
-      action: "login-failed",
-      entityType: "user",
-      entityId: input.username,
-      siteId: null,
-    });
-    throw badLogin();
+    await verify(await dummyHash, password).catch(() => false);
+    return { ok: false, user: undefined };
   }
-  if (!(await verify(user.password_hash, input.password))) {
+  return { ok: await verify(user.password_hash, password), user };
+}
+
+export async function login(ctx: ServiceContext, raw: unknown): Promise<LoginResult> {
+  const input = parseInput(LoginInput, raw);
+  const check = await verifyPassword(ctx, input.username, input.password);
+  const user = check.user;
+  if (!check.ok || !user) {
     await appendAudit(ctx.db, ctx, {
       action: "login-failed",
       entityType: "user",
-      entityId: user.id,
+      entityId: user?.id ?? input.username,
       siteId: null,
     });
     throw badLogin();
