@@ -103,10 +103,7 @@ export async function walkJourney(
   productIds.push(collection.id);
   productVersions.set(collection.id, collection.version);
   await move(coord(d.apheresis, "15:00"), { type: "hand-to-courier" });
-  await productMove(coord(d.apheresis, "15:00"), collection.id, {
-    type: "ship-to-manufacturer",
-    actor: COURIER,
-  });
+  await productMove(coord(d.apheresis, "15:00"), collection.id, { type: "ship-to-manufacturer" });
   await ship(coord(d.apheresis, "15:05"), collection.id, {
     from: `${site} apheresis unit`,
     to: COURIER,
@@ -146,8 +143,14 @@ export async function walkJourney(
     );
   productVersions.set(bag.id, released.product.version);
   if (d.bridging) await move(inv(d.bridging.to, "18:00"), { type: "end-bridging" });
-  await move(inv(d.release, "12:00"), { type: "product-released" });
-  await productMove(lab(d.shipToSite!, "08:00"), bag.id, { type: "ship-to-site", actor: COURIER });
+  // The patient moves on to the pre-LD check once the bag is released and any washout has ended
+  // (a lupus taper runs until the week before lymphodepletion, after the release): journey events
+  // follow one another in time (src/domain/event-time.ts).
+  const washoutLater = d.bridging !== undefined && d.bridging.to >= d.release;
+  await move(washoutLater ? inv(d.bridging!.to, "18:30") : inv(d.release, "12:00"), {
+    type: "product-released",
+  });
+  await productMove(lab(d.shipToSite!, "08:00"), bag.id, { type: "ship-to-site" });
   await ship(lab(d.receivedAtSite!, "13:55"), bag.id, {
     from: LAB,
     to: `${site} cell-therapy unit`,

@@ -20,6 +20,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { DomainError, notFound } from "../domain/errors.ts";
+import { checkBedsideAllowed } from "../domain/event-time.ts";
 import { parseCoiId, parseDin, verifyDin } from "../domain/isbt128.ts";
 import { isRole, may } from "../domain/roles.ts";
 import { Instant, Uuid } from "../domain/schemas/common.ts";
@@ -66,6 +67,8 @@ export async function verifyAtBedside(
   if (!product) throw notFound("product", productId);
   requireAt(ctx.actor, product.site_id, "clinical:write", "product", productId);
   const journey = (await findJourney(db, product.journey_id))!;
+  // Not a mismatch but a refusal before any check: no attempt is logged (src/domain/event-time.ts).
+  checkBedsideAllowed(journey.state);
   const patient = (await db
     .selectFrom("patients")
     .select("subject_code")

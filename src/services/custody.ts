@@ -15,6 +15,7 @@ import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { describeExcursion, evaluateTemperatureLog, type TemperatureRange } from "../domain/custody.ts";
 import { DomainError, notFound, validationError } from "../domain/errors.ts";
+import { checkEventTime } from "../domain/event-time.ts";
 import { Instant, NonEmptyText } from "../domain/schemas/common.ts";
 import { QUARANTINE_ORIGINS } from "../domain/vein-to-vein.ts";
 import {
@@ -82,6 +83,8 @@ export async function recordHandOff(
   return inTransaction(ctx, async (db) => {
     const product = await loadProduct(db, productId);
     requireProductWrite(ctx, product.site_id, "product", productId);
+    const now = ctx.now();
+    checkEventTime({ what: "hand-off", at: new Date(input.at), now, stampedByServer: false, path: "/at" });
     const row = await insertHandoff(db, {
       id: uuidv7(),
       product_id: product.id,
@@ -94,7 +97,7 @@ export async function recordHandOff(
       logger_id: input.loggerId ?? null,
       condition_note: input.conditionNote ?? null,
       recorded_by: ctx.actor.userId,
-      recorded_at: ctx.now(),
+      recorded_at: now,
     });
     const dto = handOffDto(row);
     await appendAudit(db, ctx, {

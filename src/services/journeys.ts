@@ -8,6 +8,8 @@
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { DomainError, notFound } from "../domain/errors.ts";
+import { checkEventTime } from "../domain/event-time.ts";
+import { ServerFilled } from "../domain/schemas/common.ts";
 import {
   allowedEvents,
   applyJourneyEvent,
@@ -110,10 +112,17 @@ export async function getJourney(ctx: ServiceContext, id: string): Promise<Journ
   return toDto(await loadJourneyFor(ctx, id, "enrolment:read"));
 }
 
+const STAMPED_BY_SERVER =
+  "journey events are stamped by the server: the actor is the signed-in user and the time is the server's clock; do not send it";
+
+/** The event's own fields pass through to the machine; who and when are the server's. */
 export const JourneyEventInput = z.looseObject({
   type: z.string().min(1).max(60),
   reason: z.string().max(2000).optional(),
   version: z.number().int().min(1).optional(),
+  actor: ServerFilled(STAMPED_BY_SERVER),
+  actorId: ServerFilled(STAMPED_BY_SERVER),
+  at: ServerFilled(STAMPED_BY_SERVER),
 });
 
 /** Fields the server fills from its own records; a value sent for them is ignored. */
@@ -157,6 +166,17 @@ export async function applyJourney(
     const from = journey.state as JourneyState;
     const result = applyJourneyEvent(from, event as unknown as JourneyEvent);
     const now = ctx.now();
+    // Stamped with the server's clock, which must not have gone back past the previous event.
+    const last = (await listJourneyEvents(db, journey.id)).at(-1);
+    checkEventTime({
+      what: String(event.type),
+      at: now,
+      now,
+      previous: last
+        ? { what: last.event_type, at: last.at }
+        : { what: "the journey's opening", at: journey.created_at },
+      stampedByServer: true,
+    });
     const updated = await updateJourneyState(db, journey.id, journey.version, result.state, now);
     if (!updated)
       throw new DomainError(

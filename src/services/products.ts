@@ -13,9 +13,10 @@ import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
+import { CLOCK_SKEW_MS, checkEventTime, checkThawAllowed } from "../domain/event-time.ts";
 import { coiCheckCharacter, dinCheckCharacter, formatCoiId, formatDin } from "../domain/isbt128.ts";
 import { may } from "../domain/roles.ts";
-import { Instant } from "../domain/schemas/common.ts";
+import { Instant, ServerFilled } from "../domain/schemas/common.ts";
 import {
   allowedProductEvents,
   applyProductEvent,
@@ -25,7 +26,7 @@ import {
   type ProductFacts,
   type ProductState,
 } from "../domain/vein-to-vein.ts";
-import { findJourney } from "../store/journeys.ts";
+import { findJourney, listJourneyEvents } from "../store/journeys.ts";
 import {
   findProductUnit,
   findSiteFin,
@@ -132,7 +133,9 @@ export async function bedsideVerificationFor(
   db: Kysely<DB>,
   p: ProductRow | undefined,
 ): Promise<BedsideVerification> {
-  const attempt = p ? await latestPassedAttempt(db, p.id, p.thawed_at) : undefined;
+  // The thaw time may be a device's, up to the clock skew ahead of the server that stamps attempts.
+  const since = p?.thawed_at ? new Date(p.thawed_at.getTime() - CLOCK_SKEW_MS) : null;
+  const attempt = p ? await latestPassedAttempt(db, p.id, since) : undefined;
   if (!attempt) return { passed: false, verifiedBy: [] };
   return { passed: true, verifiedBy: [attempt.first_verifier_id, attempt.second_verifier_id] };
 }
@@ -249,9 +252,18 @@ export async function recordFinalProduct(
   });
 }
 
+const ACTOR_FROM_SESSION = "the actor of a product event is the signed-in user (the session); do not send it";
+
+/**
+ * `at` is when the event happened (the server's clock when omitted); it may not be in the future
+ * or before the bag's previous event (src/domain/event-time.ts). The actor is always the session's
+ * user: an actor field in the body is refused, never stored.
+ */
 export const ProductEventInput = z.looseObject({
   type: z.string().min(1).max(60),
-  actor: z.string().min(1).max(200).optional(),
+  actor: ServerFilled(ACTOR_FROM_SESSION),
+  actorId: ServerFilled(ACTOR_FROM_SESSION),
+  recordedBy: ServerFilled(ACTOR_FROM_SESSION),
   at: Instant.optional(),
   version: z.number().int().min(1).optional(),
 });
@@ -269,12 +281,15 @@ export async function applyProductInTx(
   expectedVer: number,
 ): Promise<ProductRow> {
   const now = ctx.now();
+  const stampedByServer = typeof raw.at !== "string";
   const event = {
     ...raw,
-    actor: typeof raw.actor === "string" ? raw.actor : ctx.actor.userId,
-    at: typeof raw.at === "string" ? raw.at : now.toISOString(),
+    actor: ctx.actor.userId,
+    at: stampedByServer ? now.toISOString() : raw.at,
   } as ProductEvent & Record<string, unknown>;
   delete event.version;
+  delete event.actorId;
+  delete event.recordedBy;
   if (event.type === "release-from-quarantine" && product.quarantined_from) {
     if (event.returnTo !== undefined && event.returnTo !== product.quarantined_from)
       throw new DomainError(
@@ -296,6 +311,7 @@ export async function applyProductInTx(
       product.id,
     );
   const result = applyProductEvent(product.state as ProductState, event);
+  await checkProductEventTime(db, product, event, now, stampedByServer);
   const changes: Parameters<typeof updateProductUnit>[3] = { state: result.state };
   if (event.type === "quarantine") changes.quarantined_from = product.state;
   if (event.type === "release-from-quarantine") changes.quarantined_from = null;
@@ -331,6 +347,41 @@ export async function applyProductInTx(
     reason: typeof raw.reason === "string" ? raw.reason : null,
   });
   return updated;
+}
+
+/**
+ * The time rules of src/domain/event-time.ts for one product event: not in the future, not before
+ * the bag's previous event (or its recording, for the first), and a thaw only once the patient's
+ * journey has reached lymphodepletion, not dated before it started.
+ */
+async function checkProductEventTime(
+  db: Kysely<DB>,
+  product: ProductRow,
+  event: ProductEvent,
+  now: Date,
+  stampedByServer: boolean,
+) {
+  const at = new Date(event.at);
+  const last = (await listProductEvents(db, product.id)).at(-1);
+  const previous = last
+    ? { what: last.event_type, at: last.at }
+    : {
+        what: `the ${product.kind === "apheresis" ? "collection" : "bag"}'s recording`,
+        at: product.created_at,
+      };
+  const path = stampedByServer ? undefined : "/at";
+  checkEventTime({ what: event.type, at, now, previous, stampedByServer, path });
+  if (event.type !== "thaw") return;
+  const journey = await findJourney(db, product.journey_id);
+  const ld = (await listJourneyEvents(db, product.journey_id))
+    .filter((e) => e.event_type === "start-lymphodepletion")
+    .at(-1);
+  checkThawAllowed({
+    journeyState: journey?.state ?? "unknown",
+    lymphodepletionStartedAt: ld?.at ?? null,
+    at,
+    path,
+  });
 }
 
 export async function applyProduct(

@@ -2,7 +2,8 @@
  * A mismatched bedside verification in the browser is a full-screen stop: it lists every
  * mismatched field, Escape and clicks outside do not close it, the product does not move, and the
  * way out ("I have stopped") records nothing beyond the refused attempt the server logged.
- * Setup through the HTTP API: a bag of the demo stored at the site is thawed by the coordinator.
+ * Setup through the HTTP API: a bag of the demo stored at the site is thawed by the coordinator
+ * once the patient's journey has reached lymphodepletion.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,13 +59,25 @@ beforeAll(async () => {
       await manufacturing.post(`/api/v1/product-units/${waiting.id}/events`, { type });
     stored = waiting;
   }
-  // Thawed a minute ago, to the second, as the thaw record would say.
-  const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
-  await coordinator.post(`/api/v1/product-units/${stored.id}/events`, {
-    type: "thaw",
-    at,
-    actor: "ward nurse",
-  });
+  // A bag is thawed only once the patient's journey has reached lymphodepletion.
+  const { journeyId } = await coordinator.get<{ journeyId: string }>(`/api/v1/product-units/${stored.id}`);
+  const journeyPath = `/api/v1/journeys/${journeyId}`;
+  const toLymphodepletion: Record<string, Record<string, unknown>> = {
+    "bridging-or-washout": { type: "end-bridging" },
+    "awaiting-product": { type: "product-released" },
+    "pre-ld-check": { type: "start-lymphodepletion", patientFit: true },
+  };
+  for (;;) {
+    const journey = await coordinator.get<{ state: string; version: number }>(journeyPath);
+    const next = toLymphodepletion[journey.state];
+    if (!next) break;
+    await coordinator.post(`${journeyPath}/events`, { ...next, version: journey.version });
+  }
+  // Thawed just now, to the second as the thaw record would say: rounded up, not down, since the
+  // bag may have been received within this second and a thaw may not precede its receipt (a
+  // fraction of a second ahead is well inside the allowed clock skew). The actor is the session's.
+  const at = new Date(Math.ceil(Date.now() / 1000) * 1000).toISOString();
+  await coordinator.post(`/api/v1/product-units/${stored.id}/events`, { type: "thaw", at });
   bag = { ...stored, ...(await coordinator.get<Unit>(`/api/v1/product-units/${stored.id}`)) };
   expect(bag.state).toBe("thawed");
 }, 300_000);

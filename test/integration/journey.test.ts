@@ -206,7 +206,7 @@ describe("the whole journey, referral to completion", () => {
     // No final product yet: the patient cannot move on.
     await refused(j, { type: "product-released" }, "V2V-RELEASE-NEEDS-DISPOSITION");
 
-    await productMove(collection.id, { type: "ship-to-manufacturer", actor: "courier-1" });
+    await productMove(collection.id, { type: "ship-to-manufacturer" });
     await productMove(collection.id, { type: "receive-at-manufacturer" });
     await productMove(collection.id, { type: "start-manufacture" });
     const fp = await w.call(

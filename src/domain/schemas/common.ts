@@ -20,6 +20,12 @@ export const NonEmptyText = (max = 500) => z.string().trim().min(1).max(max);
 /** Why an existing record is changed: required on every update of clinical or study data. */
 export const Reason = z.string().trim().min(3, "Give a reason of at least 3 characters").max(1000);
 
+/**
+ * A field the server fills itself (the actor from the session, a time from its clock): refused
+ * when a client sends it, so that the client notices instead of believing its value was kept.
+ */
+export const ServerFilled = (message: string) => z.never({ error: message }).optional();
+
 /** Optimistic-lock version, alternatively sent as If-Match. */
 export const Version = z.number().int().positive().max(2_147_483_647);
 

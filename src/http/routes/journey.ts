@@ -121,7 +121,8 @@ export async function journeyRoutes(app: FastifyInstance) {
       config: { bodyValidatedByService: true },
       schema: {
         tags: ptags,
-        summary: "Apply one product event (actor and time)",
+        summary:
+          "Apply one product event; `at` defaults to now, may not be in the future or before the previous event; the actor is the signed-in user",
         params: IdParams,
         body: EventBody,
       },
