@@ -8,6 +8,7 @@
 import type { FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { toJsonPointer } from "../domain/errors.ts";
+import { bodyWasScanned, findNulPath } from "./json-body.ts";
 import { HttpValidationError, type IssueLocation, type ProblemIssue } from "./problem.ts";
 
 const PARTS: [
@@ -21,23 +22,6 @@ const PARTS: [
   ["body", "body", "body"],
 ];
 
-/** PostgreSQL text cannot hold U+0000; refuse it up front with a pointer instead of failing in SQL. */
-function findNul(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findNul(value[i], [...path, i]);
-      if (hit) return hit;
-    }
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      const hit = findNul(v, [...path, k]);
-      if (hit) return hit;
-    }
-  }
-  return null;
-}
-
 export async function validateRequest(request: FastifyRequest): Promise<void> {
   const schema = request.routeOptions.schema as Partial<Record<string, z.ZodType>> | undefined;
   if (!schema) return;
@@ -47,7 +31,7 @@ export async function validateRequest(request: FastifyRequest): Promise<void> {
     const s = schema[key];
     if (!s) continue;
     if (prop === "body" && request.routeOptions.config?.bodyValidatedByService) {
-      const nulInBody = findNul(request.body);
+      const nulInBody = bodyWasScanned(request) ? null : findNulPath(request.body);
       if (nulInBody)
         issues.push({
           in: "body",
@@ -58,7 +42,9 @@ export async function validateRequest(request: FastifyRequest): Promise<void> {
       continue;
     }
     const value = request[prop];
-    const nul = findNul(value);
+    // PostgreSQL text cannot hold U+0000: refuse it with a pointer instead of failing in SQL. A JSON
+    // body was already scanned by its parser (json-body.ts).
+    const nul = prop === "body" && bodyWasScanned(request) ? null : findNulPath(value);
     if (nul) {
       issues.push({
         in: where,
