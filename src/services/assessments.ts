@@ -151,7 +151,7 @@ export async function listAssessments(
   q: { calculator?: string; limit: number; cursor?: string },
 ): Promise<Page<AssessmentDto>> {
   await loadPatientFor(ctx, patientId, "clinical:read");
-  const after = decodeCursor(q.cursor, 2) as [string, string] | null;
+  const after = decodeCursor(q.cursor, ["instant", "uuid"]);
   const rows = await listAssessmentRows(ctx.db, {
     patientId,
     calculator: q.calculator,

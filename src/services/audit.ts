@@ -100,7 +100,7 @@ export async function listAudit(
   },
 ): Promise<Page<AuditEventDto>> {
   const siteIds = readableSites(ctx.actor, "audit:read", q.siteId);
-  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const after = decodeCursor(q.cursor, ["uuid"])?.[0];
   const filter: AuditFilter = { siteIds, limit: q.limit, after };
   if (q.entity) filter.entityType = q.entity;
   if (q.entityId) filter.entityId = q.entityId;

@@ -73,7 +73,7 @@ export async function listConditions(
 ): Promise<Page<ConditionDto>> {
   if (q.patientId) await loadPatientFor(ctx, q.patientId, "clinical:read");
   const siteIds = readableSites(ctx.actor, "clinical:read");
-  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const after = decodeCursor(q.cursor, ["uuid"])?.[0];
   const rows = await listPatientRecords(ctx.db, "conditions", {
     siteIds,
     patientId: q.patientId,

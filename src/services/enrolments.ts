@@ -120,7 +120,7 @@ export async function listEnrolments(
 ): Promise<Page<EnrolmentDto>> {
   if (q.patientId) await loadPatientFor(ctx, q.patientId, "enrolment:read");
   const siteIds = readableSites(ctx.actor, "enrolment:read");
-  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const after = decodeCursor(q.cursor, ["uuid"])?.[0];
   const rows = await listEnrolmentRows(ctx.db, {
     siteIds,
     patientId: q.patientId,

@@ -89,7 +89,7 @@ export async function listMedications(
 ): Promise<Page<MedicationDto>> {
   if (q.patientId) await loadPatientFor(ctx, q.patientId, "clinical:read");
   const siteIds = readableSites(ctx.actor, "clinical:read");
-  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const after = decodeCursor(q.cursor, ["uuid"])?.[0];
   const rows = await listPatientRecords(ctx.db, "medications", {
     siteIds,
     patientId: q.patientId,

@@ -162,7 +162,7 @@ export async function listObservations(
 ): Promise<Page<ObservationDto>> {
   if (q.patientId) await loadPatientFor(ctx, q.patientId, "clinical:read");
   const siteIds = readableSites(ctx.actor, "clinical:read");
-  const key = decodeCursor(q.cursor, 2) as [string, string] | null;
+  const key = decodeCursor(q.cursor, ["instant", "uuid"]);
   const rows = await listObservationRows(ctx.db, {
     siteIds,
     patientId: q.patientId,

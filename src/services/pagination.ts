@@ -14,16 +14,40 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
+/** What one part of a sort key is, so a cursor is checked before any of it reaches SQL. */
+export type CursorPart = "uuid" | "instant" | "text";
+
+type Decoded<P extends readonly CursorPart[]> = { -readonly [K in keyof P]: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// What Date#toISOString writes, and nothing else: the server only ever issues that form.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+const partIsValid = (part: CursorPart, value: unknown): value is string => {
+  if (typeof value !== "string") return false;
+  if (part === "uuid") return UUID.test(value);
+  if (part === "instant") return ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  return value.length <= 200 && !value.includes("\u0000");
+};
+
+/**
+ * The sort key a cursor carries, checked part by part against `shape` (a crafted cursor holding a
+ * non-uuid where an id belongs would otherwise reach a SQL cast and fail differently on PGlite and
+ * PostgreSQL); anything else is a 400.
+ */
+export function decodeCursor<const P extends readonly CursorPart[]>(
+  cursor: string | undefined,
+  shape: P,
+): Decoded<P> | null {
   if (cursor === undefined) return null;
   try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (
       Array.isArray(key) &&
-      key.length === arity &&
-      key.every((k) => typeof k === "string" || typeof k === "number")
+      key.length === shape.length &&
+      shape.every((part, i) => partIsValid(part, key[i]))
     )
-      return key;
+      return key as Decoded<P>;
   } catch {
     // fall through
   }

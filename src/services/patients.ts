@@ -167,7 +167,7 @@ export async function listPatients(
   q: { siteId?: string; subjectCode?: string; limit: number; cursor?: string },
 ): Promise<Page<PatientDto>> {
   const siteIds = readableSites(ctx.actor, "patient:read", q.siteId);
-  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const after = decodeCursor(q.cursor, ["uuid"])?.[0];
   const rows = await listPatientRows(ctx.db, { siteIds, subjectCode: q.subjectCode, after, limit: q.limit });
   return toPage(rows, q.limit, (r) => [r.id], patientDto);
 }

@@ -163,7 +163,7 @@ export async function listStudies(
   q: { limit: number; cursor?: string },
 ): Promise<Page<StudyDto>> {
   const siteIds = readableSites(ctx.actor, "study:read");
-  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const after = decodeCursor(q.cursor, ["uuid"])?.[0];
   const rows = await listStudyRows(ctx.db, siteIds, after, q.limit);
   const sites = await siteIdsOfStudies(
     ctx.db,
@@ -271,7 +271,7 @@ export async function listProducts(
   q: { studyId?: string; limit: number; cursor?: string },
 ): Promise<Page<CarProductDto>> {
   const siteIds = readableSites(ctx.actor, "study:read");
-  const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined;
+  const after = decodeCursor(q.cursor, ["uuid"])?.[0];
   const rows = await listCarProducts(ctx.db, siteIds, q.studyId, after, q.limit);
   return toPage(rows, q.limit, (r) => [r.id], productDto);
 }

@@ -57,7 +57,7 @@ export async function patientTimeline(
   const patient = await loadPatientFor(ctx, patientId, "clinical:read");
   const site = (await findSite(ctx.db, patient.site_id))!;
   const day0 = await infusionDate(ctx.db, patientId);
-  const after = decodeCursor(q.cursor, 3) as [string, string, string] | null;
+  const after = decodeCursor(q.cursor, ["instant", "text", "text"]);
   // Derived endpoints are computed from the record on every read (never stored), then paged by SQL.
   const derived =
     !q.kinds?.length || q.kinds.includes("derived-endpoint")
