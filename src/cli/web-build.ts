@@ -87,7 +87,8 @@ export async function viteConfig(outDir: string) {
     define: { "process.env.NODE_ENV": JSON.stringify("production") },
     logLevel: "warn" as const,
     plugins: [react()],
-    build: { outDir, emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
+    // No source maps in what is served: they would publish the unminified source (issue 10).
+    build: { outDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 2000 },
   };
 }
 

@@ -12,8 +12,10 @@ import { v7 as uuidv7 } from "uuid";
 import { DomainError } from "../domain/errors.ts";
 import type { Database } from "../store/database.ts";
 import { registerAuthentication } from "./authentication.ts";
+import { registerJsonBodyParser } from "./json-body.ts";
 import { sendProblem } from "./problem.ts";
 import { registerRoutes } from "./routes/index.ts";
+import { apiReferenceCsp, registerSecurityHeaders } from "./security-headers.ts";
 import { validateRequest } from "./validation.ts";
 
 declare module "fastify" {
@@ -44,6 +46,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 8 * 1024 * 1024, // room for a 5,000-row observation batch
     // Unknown query keys are ignored by the schemas; arrays of repeated keys are allowed.
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors Fastify raises before routing (a malformed URL encoding, FST_ERR_BAD_URL; a bad
+    // content type) skip setErrorHandler; they leave as problem+json like every other error.
+    frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   const now = options.now ?? (() => new Date());
@@ -62,6 +67,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ),
   );
 
+  registerJsonBodyParser(app);
+  await registerSecurityHeaders(app, options.secureCookies ?? false);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
@@ -89,7 +96,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: "/api/docs",
+    staticCSP: true,
+    transformStaticCSP: apiReferenceCsp(options.secureCookies ?? false),
+  });
 
   registerAuthentication(app, now);
   app.addHook("preValidation", validateRequest);

@@ -11,12 +11,6 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 /** Where `v2v serve` builds the app; tests may point elsewhere through buildApp's options. */
 export const DEFAULT_WEB_DIST = resolve(import.meta.dirname, "../../web/dist");
 
-// Mantine writes its theme variables into a <style> element and charts set inline styles, hence
-// 'unsafe-inline' for styles only; scripts come from our own origin alone.
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vein2vein</title></head>
 <body><h1>vein2vein</h1><p>The web app has not been built. <code>npm start</code> builds it on start;
 the API is up: <a href="/api/docs">API reference</a>.</p></body></html>`;
@@ -28,11 +22,7 @@ export async function landingRoutes(app: FastifyInstance) {
   // Read once: the page is a few hundred bytes and changes only with a new build (= a restart).
   const indexHtml = built ? readFileSync(indexFile, "utf8") : NOT_BUILT;
   const sendIndex = (reply: FastifyReply) =>
-    reply
-      .type("text/html; charset=utf-8")
-      .header("cache-control", "no-cache")
-      .header("content-security-policy", CSP)
-      .send(indexHtml);
+    reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(indexHtml);
 
   if (built) {
     // Hashed file names under assets/: cache them for a long time.

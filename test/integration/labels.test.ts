@@ -91,6 +91,11 @@ describe("GET /api/v1/product-units/{id}/label", () => {
     const res = await label("monitor", "A", unit.id);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/html/);
+    // An HTML page of ours: never framed, never sniffed, never cached on the ward's tablet.
+    expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(res.headers["x-frame-options"]).toBe("DENY");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["cache-control"]).toBe("no-store");
     const html = res.body;
     const svgOf = (name: string) =>
       new RegExp(`data-barcode="${name}" data-content="[^"]*">(<svg[\\s\\S]*?</svg>)`).exec(html)![1]!;
