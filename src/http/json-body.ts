@@ -60,38 +60,33 @@ export function scanJsonText(text: string, maxDepth = MAX_JSON_DEPTH): JsonTextS
 }
 
 /**
- * The path of the first string (value or key) holding U+0000, or null. Iterative, and each level
- * keeps a link to its parent instead of a copy of the path, so it is linear in the value's size.
+ * The path of the first string (value or key) holding U+0000, or null. One path array is pushed
+ * and popped as the walk goes (no copies), so the cost is linear in the value's size. Recursion is
+ * safe because every JSON body reaching here is at most MAX_JSON_DEPTH deep; anything deeper
+ * (from another parser) is not walked past that depth.
  */
 export function findNulPath(value: unknown): (string | number)[] | null {
-  interface Frame {
-    value: unknown;
-    key: string | number | null;
-    parent: Frame | null;
-  }
-  const pathOf = (frame: Frame): (string | number)[] => {
-    const path: (string | number)[] = [];
-    for (let f: Frame | null = frame; f && f.key !== null; f = f.parent) path.push(f.key);
-    return path.reverse();
-  };
-  const stack: Frame[] = [{ value, key: null, parent: null }];
-  while (stack.length > 0) {
-    const frame = stack.pop()!;
-    const v = frame.value;
-    if (typeof v === "string") {
-      if (v.includes("\u0000")) return pathOf(frame);
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, parent: frame });
-    } else if (v !== null && typeof v === "object") {
-      const entries = Object.entries(v);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [k, child] = entries[i]!;
-        if (k.includes("\u0000")) return [...pathOf(frame), k];
-        stack.push({ value: child, key: k, parent: frame });
+  const path: (string | number)[] = [];
+  const walk = (v: unknown): boolean => {
+    if (typeof v === "string") return v.includes("\u0000");
+    if (v === null || typeof v !== "object" || path.length > MAX_JSON_DEPTH) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        if (walk(v[i])) return true;
+        path.pop();
       }
+      return false;
     }
-  }
-  return null;
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      path.push(k);
+      if (k.includes("\u0000") || walk((v as Record<string, unknown>)[k])) return true;
+      path.pop();
+    }
+    return false;
+  };
+  return walk(value) ? path : null;
 }
 
 const checkedBodies = new WeakSet<FastifyRequest>();

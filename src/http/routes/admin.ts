@@ -28,6 +28,8 @@ export async function adminRoutes(app: FastifyInstance) {
     "/api/v1/auth/login",
     {
       config: { public: true, rateLimit: { max: app.appConfig.loginRateLimit ?? 10, timeWindow: 60_000 } },
+      // The one body anyone may send unauthenticated: a username and a password fit in 16 KB.
+      bodyLimit: 16 * 1024,
       schema: {
         tags: ["auth"],
         summary: "Log in; sets an HttpOnly session cookie and returns the CSRF token",
