@@ -1,7 +1,7 @@
 /**
  * Response headers that protect the browser side, set once for every response (the web app's
  * page, print labels, the API reference and the API itself) by @fastify/helmet
- * (docs/decisions/0019-http-hardening.md):
+ * (docs/decisions/0020-http-hardening.md):
  *
  * - Content-Security-Policy on every response: scripts from our own origin only, no framing
  *   (`frame-ancestors 'none'`, and X-Frame-Options DENY for older browsers). Mantine writes its
