@@ -2,6 +2,7 @@
  * Configuration from the environment, read once at start-up. Defaults give the two-command
  * experience: embedded PGlite in ./.data, port 8080 on localhost, demo data on first start.
  */
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import type { DatabaseConfig } from "./store/database.ts";
 
@@ -12,6 +13,13 @@ export interface Config {
   logLevel: string;
   secureCookies: boolean;
   loadDemoOnFirstStart: boolean;
+  /**
+   * Addresses (or CIDR ranges) of the reverse proxies whose X-Forwarded-For names the client;
+   * empty: none, so the client address is the socket's and X-Forwarded-For from clients is ignored.
+   */
+  trustProxy: string[];
+  /** Login attempts per client address per minute (the per-account backoff comes on top). */
+  loginRateLimit: number;
 }
 
 function int(name: string, value: string | undefined, fallback: number): number {
@@ -19,6 +27,33 @@ function int(name: string, value: string | undefined, fallback: number): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new Error(`${name} must be a port number, got "${value}"`);
+  return n;
+}
+
+/** TRUST_PROXY: comma-separated IP addresses or CIDR ranges, e.g. "127.0.0.1,10.0.0.0/8". */
+function proxies(value: string | undefined): string[] {
+  const entries = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const e of entries) {
+    const [address, bits, extra] = e.split("/");
+    const family = isIP(address ?? "");
+    const maxBits = family === 6 ? 128 : 32;
+    const badBits = bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (!family || badBits || extra !== undefined)
+      throw new Error(
+        `TRUST_PROXY must list the proxies' IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8), got "${e}"`,
+      );
+  }
+  return entries;
+}
+
+function perMinute(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000)
+    throw new Error(`${name} must be a whole number of attempts per minute, got "${value}"`);
   return n;
 }
 
@@ -33,5 +68,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL?.trim() || "info",
     secureCookies: env.SECURE_COOKIES === "1" || env.SECURE_COOKIES === "true",
     loadDemoOnFirstStart: env.V2V_DEMO !== "0",
+    trustProxy: proxies(env.TRUST_PROXY),
+    loginRateLimit: perMinute("LOGIN_RATE_LIMIT", env.LOGIN_RATE_LIMIT, 30),
   };
 }

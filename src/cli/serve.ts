@@ -22,6 +22,8 @@ export async function serve(config: Config, version: string): Promise<void> {
       database,
       version,
       secureCookies: config.secureCookies,
+      trustProxy: config.trustProxy,
+      loginRateLimit: config.loginRateLimit,
       logger: { level: config.logLevel },
     });
     const log = app.log;

@@ -32,6 +32,11 @@ export interface AppOptions {
   now?: () => Date;
   /** Set the Secure flag on cookies (behind HTTPS). */
   secureCookies?: boolean;
+  /**
+   * Reverse proxies (IP addresses or CIDR ranges) trusted to name the client in X-Forwarded-For;
+   * none by default, so a client cannot choose the address its login attempts are counted under.
+   */
+  trustProxy?: string[];
   /** Login attempts per IP per minute. */
   loginRateLimit?: number;
   version?: string;
@@ -42,6 +47,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    trustProxy: options.trustProxy?.length ? options.trustProxy : false,
     genReqId: () => uuidv7(),
     bodyLimit: 8 * 1024 * 1024, // room for a 5,000-row observation batch
     // Unknown query keys are ignored by the schemas; arrays of repeated keys are allowed.

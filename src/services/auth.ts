@@ -9,8 +9,16 @@ import { verify } from "@node-rs/argon2";
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { DomainError } from "../domain/errors.ts";
+import { decideAttempt, FORGET_AFTER_MS, type ThrottleState } from "../domain/login-backoff.ts";
 import { isRole } from "../domain/roles.ts";
 import { LoginInput } from "../domain/schemas/admin.ts";
+import {
+  clearThrottle,
+  insertFirstAttempt,
+  lockThrottleRow,
+  pruneThrottle,
+  updateThrottle,
+} from "../store/login-throttle.ts";
 import type { DB, UserRow } from "../store/schema.ts";
 import {
   findApiToken,
@@ -66,32 +74,93 @@ export interface PasswordCheck {
   ok: boolean;
   /** the active account the username names, whether or not the password was right */
   user: UserRow | undefined;
+  /** set when this failed check locked the username (domain/login-backoff.ts) */
+  lockedUntil?: Date;
+}
+
+/** Why a password was checked; the audit of a refused, locked attempt records it. */
+export type PasswordPurpose = "login" | "signature";
+
+const throttleRow = (username: string, s: ThrottleState) => ({
+  username,
+  attempts: s.attempts,
+  last_attempt_at: s.lastAttemptAt,
+  locked_until: s.lockedUntil,
+});
+
+/** Counts one password check for `name` and decides whether it may run (domain/login-backoff.ts). */
+function countAttempt(ctx: ServiceContext, name: string) {
+  const now = ctx.now();
+  return inTransaction(ctx, async (db) => {
+    const first = decideAttempt(null, now);
+    if (first.allowed && (await insertFirstAttempt(db, throttleRow(name, first.next)))) return first;
+    const row = await lockThrottleRow(db, name);
+    const decision = decideAttempt(
+      row
+        ? { attempts: row.attempts, lastAttemptAt: row.last_attempt_at, lockedUntil: row.locked_until }
+        : null,
+      now,
+    );
+    if (decision.allowed) await updateThrottle(db, throttleRow(name, decision.next));
+    return decision;
+  });
 }
 
 /**
  * The platform's one password check, used by login and by every electronic signature (21 CFR
  * 11.200(a)(1): a non-biometric signature uses two distinct identification components, here the
  * username and the password). An unknown or inactive account is checked against a dummy hash so
- * it takes as long as a wrong password. Per-account throttling belongs here, so that login and
- * signing count against the same account.
+ * it takes as long as a wrong password.
+ *
+ * Every check counts towards the username's backoff (domain/login-backoff.ts, docs/decisions/0005),
+ * whatever it was for, so login and signing share one limit and a signing screen is no back door
+ * for guessing. The check is counted before the password is verified. While the name is locked it
+ * throws DomainError "rate-limited" (with `retryAfterSeconds`) without looking at the password,
+ * and audits the refused attempt; a wrong password is the caller's to audit and answer.
+ *
+ * Call it before opening a transaction (as the HTTP routes' services do): inside one, the count
+ * is only kept if that transaction commits.
  */
 export async function verifyPassword(
   ctx: ServiceContext,
   username: string,
   password: string,
+  purpose: PasswordPurpose = "login",
 ): Promise<PasswordCheck> {
-  const user = await findUserByName(ctx.db, username);
-  if (!user?.password_hash || !user.is_active) {
+  const found = await findUserByName(ctx.db, username);
+  const attempt = await countAttempt(ctx, username);
+  if (!attempt.allowed) {
+    const retryAfterSeconds = Math.ceil(attempt.retryAfterMs / 1000);
+    await appendAudit(ctx.db, ctx, {
+      action: "login-failed",
+      entityType: "user",
+      entityId: found?.id ?? username,
+      siteId: null,
+      after: { purpose, locked: true, retryAfterSeconds },
+    });
+    throw new DomainError(
+      "rate-limited",
+      `Too many wrong passwords for this username; try again in ${retryAfterSeconds} s.`,
+      [],
+      { retryAfterSeconds },
+    );
+  }
+  const lockedUntil = attempt.next.lockedUntil ?? undefined;
+  if (!found?.password_hash || !found.is_active) {
     dummyHash ??= hashPassword("not-a-real-password-at-all");
     await verify(await dummyHash, password).catch(() => false);
-    return { ok: false, user: undefined };
+    return { ok: false, user: undefined, ...(lockedUntil ? { lockedUntil } : {}) };
   }
-  return { ok: await verify(user.password_hash, password), user };
+  const ok = await verify(found.password_hash, password).catch(() => false);
+  if (!ok) return { ok, user: found, ...(lockedUntil ? { lockedUntil } : {}) };
+  await clearThrottle(ctx.db, username);
+  await pruneThrottle(ctx.db, new Date(ctx.now().getTime() - FORGET_AFTER_MS));
+  return { ok, user: found };
 }
 
 export async function login(ctx: ServiceContext, raw: unknown): Promise<LoginResult> {
   const input = parseInput(LoginInput, raw);
-  const check = await verifyPassword(ctx, input.username, input.password);
+  const check = await verifyPassword(ctx, input.username, input.password, "login");
   const user = check.user;
   if (!check.ok || !user) {
     await appendAudit(ctx.db, ctx, {
@@ -99,6 +168,10 @@ export async function login(ctx: ServiceContext, raw: unknown): Promise<LoginRes
       entityType: "user",
       entityId: user?.id ?? input.username,
       siteId: null,
+      after: {
+        purpose: "login",
+        ...(check.lockedUntil ? { lockedUntil: check.lockedUntil.toISOString() } : {}),
+      },
     });
     throw badLogin();
   }

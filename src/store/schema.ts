@@ -3,6 +3,7 @@
  * with information_schema after migrating, so the two cannot drift apart silently.
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { AccountTables } from "./schema-accounts.ts";
 import type { FollowUpTables } from "./schema-follow-up.ts";
 import type { JourneyTables } from "./schema-journey.ts";
 import type { LabImportTables } from "./schema-lab-imports.ts";
@@ -305,7 +306,8 @@ export interface DB
     LabImportTables,
     FollowUpTables,
     ReleaseTables,
-    SchedulingTables {
+    SchedulingTables,
+    AccountTables {
   sites: SitesTable;
   users: UsersTable;
   memberships: MembershipsTable;

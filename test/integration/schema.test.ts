@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/store/database.ts";
 import { loadMigrations, migrate } from "../../src/store/migrator.ts";
 import type { DB } from "../../src/store/schema.ts";
+import type { AccountTables } from "../../src/store/schema-accounts.ts";
 import type { FollowUpTables } from "../../src/store/schema-follow-up.ts";
 import type { JourneyTables } from "../../src/store/schema-journey.ts";
 import type { LabImportTables } from "../../src/store/schema-lab-imports.ts";
@@ -15,6 +16,7 @@ import type { ReleaseTables } from "../../src/store/schema-release.ts";
 import type { SchedulingTables } from "../../src/store/schema-scheduling.ts";
 import type { VisitTables } from "../../src/store/schema-visits.ts";
 import { all } from "../support/columns.ts";
+import { ACCOUNT_COLUMNS } from "../support/columns-accounts.ts";
 import { FOLLOW_UP_COLUMNS } from "../support/columns-follow-up.ts";
 import { JOURNEY_COLUMNS } from "../support/columns-journey.ts";
 import { LAB_IMPORT_COLUMNS } from "../support/columns-lab-imports.ts";
@@ -271,6 +273,7 @@ const CORE_COLUMNS = {
     | keyof FollowUpTables
     | keyof ReleaseTables
     | keyof SchedulingTables
+    | keyof AccountTables
   >]: string[];
 };
 
@@ -282,6 +285,7 @@ const COLUMNS: Record<string, string[]> = {
   ...FOLLOW_UP_COLUMNS,
   ...RELEASE_COLUMNS,
   ...SCHEDULING_COLUMNS,
+  ...ACCOUNT_COLUMNS,
 };
 
 let database: Database;

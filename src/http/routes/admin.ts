@@ -27,7 +27,7 @@ export async function adminRoutes(app: FastifyInstance) {
   app.post(
     "/api/v1/auth/login",
     {
-      config: { public: true, rateLimit: { max: app.appConfig.loginRateLimit ?? 10, timeWindow: 60_000 } },
+      config: { public: true, rateLimit: { max: app.appConfig.loginRateLimit ?? 30, timeWindow: 60_000 } },
       // The one body anyone may send unauthenticated: a username and a password fit in 16 KB.
       bodyLimit: 16 * 1024,
       schema: {
@@ -41,7 +41,12 @@ export async function adminRoutes(app: FastifyInstance) {
       const result = await login(
         { db: app.database.db, actor: systemActor(), now: app.now, requestId: request.id },
         request.body,
-      );
+      ).catch((e: unknown) => {
+        // A locked name (per-account backoff) says when to come back, as the per-IP limit does.
+        if (e instanceof DomainError && typeof e.details.retryAfterSeconds === "number")
+          reply.header("retry-after", String(e.details.retryAfterSeconds));
+        throw e;
+      });
       reply.setCookie(SESSION_COOKIE, result.sessionToken, {
         httpOnly: true,
         sameSite: "strict",
