@@ -132,7 +132,8 @@ const user = program.command("user").description("user accounts");
 user
   .command("create")
   .description(
-    "create a user with site roles (e.g. --role SZ:coordinator); the password is read from V2V_PASSWORD",
+    "create a user with at least one site role (e.g. --role SZ:coordinator); the password is read from V2V_PASSWORD " +
+      "(at least 12 characters, not a common password, not containing the username)",
   )
   .requiredOption("--username <name>")
   .requiredOption("--display-name <text>")

@@ -141,12 +141,17 @@ export async function loadDemo(database: Database, now: () => Date): Promise<Dem
     const actors = new Map<string, Actor>();
     for (const u of USERS) {
       const memberships = u.sites.map((code) => ({ siteId: sites[code], role: u.role }));
-      const user = await createUser(ctx, {
-        username: u.username,
-        displayName: u.displayName,
-        password: demoPassword(u.username),
-        memberships,
-      });
+      // Seeded: the demo's published passwords are exempt from the password policy (decision 0005).
+      const user = await createUser(
+        ctx,
+        {
+          username: u.username,
+          displayName: u.displayName,
+          password: demoPassword(u.username),
+          memberships,
+        },
+        { seeded: true },
+      );
       actors.set(u.username, { userId: user.id, username: u.username, memberships });
     }
 

@@ -14,6 +14,7 @@ import { findUserByName, insertMemberships, insertUser, listUsersAtSites } from 
 import { requireAt, sitesWith } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext, SYSTEM_USER_ID } from "./context.ts";
+import { requireAcceptablePassword } from "./password-policy.ts";
 import { expectedVersion } from "./patients.ts";
 import { defined, updateRecord } from "./records.ts";
 import { parseInput } from "./validate.ts";
@@ -136,10 +137,24 @@ export interface UserDto {
   memberships: { siteId: string; role: string }[];
 }
 
-export async function createUser(ctx: ServiceContext, raw: unknown): Promise<UserDto> {
+/**
+ * Only admins create users, and only with roles at sites they administer; every user has a role at
+ * some site, so the user and the audit of their creation are visible to that site's admins. A
+ * non-admin is refused before anything is looked up, so a taken username tells them nothing.
+ * The password must meet the policy (services/password-policy.ts) unless `seeded` (the demo's
+ * published accounts, docs/decisions/0005); the command line's bootstrap acts as the system.
+ */
+export async function createUser(
+  ctx: ServiceContext,
+  raw: unknown,
+  options: { seeded?: boolean } = {},
+): Promise<UserDto> {
+  if (!isSystem(ctx) && sitesWith(ctx.actor, "site:manage").length === 0)
+    throw forbidden("Only admins create users.");
   const input = parseInput(UserCreate, raw);
   if (!isSystem(ctx))
     for (const m of input.memberships) requireAt(ctx.actor, m.siteId, "site:manage", "site", m.siteId);
+  if (input.password && !options.seeded) await requireAcceptablePassword(input.password, input.username);
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return inTransaction(ctx, async (db) => {
     if (await findUserByName(db, input.username))
@@ -174,7 +189,7 @@ export async function createUser(ctx: ServiceContext, raw: unknown): Promise<Use
     await appendAudit(
       db,
       ctx,
-      (input.memberships.length ? input.memberships.map((m) => m.siteId) : [null]).map((siteId) => ({
+      [...new Set(input.memberships.map((m) => m.siteId))].map((siteId) => ({
         action: "create" as const,
         entityType: "user",
         entityId: row.id,

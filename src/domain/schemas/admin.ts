@@ -25,8 +25,17 @@ export const SiteUpdate = z.object({
   reason: Reason,
 });
 
-/** NIST SP 800-63B: at least 8 characters for user-chosen secrets; we ask 10, no composition rules. */
-export const Password = z.string().min(10, "Passwords need at least 10 characters").max(200);
+/**
+ * A new password. Its shape only: the policy (at least 12 characters, not a common password, not
+ * the username; OWASP ASVS 4.0 V2.1) is checked by the service, domain/password-policy.ts.
+ */
+export const Password = z
+  .string()
+  .min(1)
+  .max(512)
+  .describe(
+    "at least 12 characters, not a common password, not containing the username (OWASP ASVS 4.0 V2.1)",
+  );
 
 export const Membership = z.object({ siteId: Uuid, role: z.enum(ROLES) });
 
@@ -36,7 +45,8 @@ export const UserCreate = z.object({
     .regex(/^[a-z][a-z0-9._-]{1,39}$/, "lower-case letters, digits, . _ -; 2–40 characters"),
   displayName: NonEmptyText(200),
   password: Password.optional(),
-  memberships: z.array(Membership).max(100).default([]),
+  /** Every user belongs to at least one site. */
+  memberships: z.array(Membership).min(1, "Give the user a role at a site").max(100),
 });
 export type UserCreate = z.infer<typeof UserCreate>;
 

@@ -137,7 +137,11 @@ export async function adminRoutes(app: FastifyInstance) {
   );
   app.post(
     "/api/v1/users",
-    { schema: { tags: ["admin"], summary: "Create a user with site roles (admins)", body: UserCreate } },
+    {
+      // Authorization comes before the body is looked at: a non-admin learns nothing from it.
+      config: { bodyValidatedByService: true },
+      schema: { tags: ["admin"], summary: "Create a user with site roles (admins)", body: UserCreate },
+    },
     async (request, reply) => {
       reply.code(201);
       return sites.createUser(ctxOf(request), request.body);
