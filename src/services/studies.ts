@@ -1,12 +1,19 @@
 /**
  * Studies (protocol, arms and dose levels, participating sites) and their CAR products. A study
  * is visible to members of any participating site; only the lead site's investigators and admins
- * change it.
+ * change it, and a site takes part only when an investigator or admin of that site agrees (when
+ * the study is created or by `addStudySite`).
  */
 import { v7 as uuidv7 } from "uuid";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
 import { may, type Permission } from "../domain/roles.ts";
-import { CarProductCreate, CarProductUpdate, StudyCreate, StudyUpdate } from "../domain/schemas/study.ts";
+import {
+  CarProductCreate,
+  CarProductUpdate,
+  StudyCreate,
+  StudySiteAdd,
+  StudyUpdate,
+} from "../domain/schemas/study.ts";
 import { VECTOR_TYPES, type VectorType } from "../domain/visit-schedule.ts";
 import type { CarProductRow, StudyArm, StudyRow } from "../store/schema.ts";
 import { findSite } from "../store/sites.ts";
@@ -18,9 +25,10 @@ import {
   listStudies as listStudyRows,
   siteIdsOfStudies,
   studySiteIds,
+  touchStudy,
 } from "../store/studies.ts";
 import { findById } from "../store/versioned.ts";
-import { readableSites, requireAt, rolesAt } from "./access.ts";
+import { isMemberOf, readableSites, requireAt, rolesAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { type Actor, inTransaction, type ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
@@ -116,10 +124,21 @@ export async function loadStudyFor(ctx: ServiceContext, studyId: string, permiss
   return { study, siteIds };
 }
 
+/**
+ * A site takes part in a study only on the word of its own admin or investigator (issue 10): the
+ * lead site's investigators change the study, its visit schedule included, for every participant.
+ */
+function requireJoinable(actor: Actor, siteId: string) {
+  if (!isMemberOf(actor, siteId)) throw notFound("site", siteId);
+  if (!may(rolesAt(actor, siteId), "study:write"))
+    throw forbidden("Only an admin or an investigator of a site may make it take part in a study.");
+}
+
 export async function createStudy(ctx: ServiceContext, raw: unknown): Promise<StudyDto> {
   const input = parseInput(StudyCreate, raw);
   requireAt(ctx.actor, input.leadSiteId, "study:write", "site", input.leadSiteId);
   const siteIds = [...new Set([input.leadSiteId, ...input.siteIds])];
+  for (const s of siteIds) requireJoinable(ctx.actor, s);
   return inTransaction(ctx, async (db) => {
     const missing = [];
     for (const [i, s] of siteIds.entries())
@@ -205,6 +224,40 @@ export async function updateStudy(
       }),
     expected: expectedVersion(ifMatch, input.version),
     reason: input.reason,
+  });
+}
+
+/**
+ * Adds a participating site to a study: needs study:write at the lead site (who runs the study)
+ * and at the site that joins (who agrees to follow it). Audited at both sites with the reason.
+ */
+export async function addStudySite(ctx: ServiceContext, studyId: string, raw: unknown): Promise<StudyDto> {
+  const input = parseInput(StudySiteAdd, raw);
+  const { study, siteIds } = await loadStudyFor(ctx, studyId, "study:write");
+  requireJoinable(ctx.actor, input.siteId);
+  if (siteIds.includes(input.siteId))
+    throw new DomainError("conflict", "That site already takes part in the study.", [
+      { path: "/siteId", message: "already a participating site" },
+    ]);
+  return inTransaction(ctx, async (db) => {
+    await insertStudySites(db, study.id, [input.siteId]);
+    const row = await touchStudy(db, study.id, ctx.now());
+    const after = [...siteIds, input.siteId];
+    const dto = studyDto(row, after);
+    await appendAudit(
+      db,
+      ctx,
+      [study.lead_site_id, input.siteId].map((siteId) => ({
+        action: "update" as const,
+        entityType: "study",
+        entityId: study.id,
+        siteId,
+        before: { siteIds: [...siteIds].sort() },
+        after: { siteIds: dto.siteIds },
+        reason: input.reason,
+      })),
+    );
+    return dto;
   });
 }
 

@@ -13,6 +13,15 @@ export const insertStudySites = (db: Kysely<DB>, studyId: string, siteIds: strin
         .onConflict((oc) => oc.doNothing())
         .execute();
 
+/** A change to the study's participating sites: a new version, so ETags and clients notice. */
+export const touchStudy = (db: Kysely<DB>, id: string, at: Date) =>
+  db
+    .updateTable("studies")
+    .set((eb) => ({ version: eb("version", "+", 1), updated_at: at }))
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
 export const studySiteIds = async (db: Kysely<DB>, studyId: string) =>
   (await db.selectFrom("study_sites").select("site_id").where("study_id", "=", studyId).execute()).map(
     (r) => r.site_id,

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passingResults, recordWeight, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
+import { joinStudy } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
@@ -141,7 +142,6 @@ beforeAll(async () => {
   studyId = (
     await w.call("investigator", "A", "POST", "/api/v1/studies", {
       leadSiteId: w.sites.A,
-      siteIds: [w.sites.B],
       title: "cCAR",
       shortName: "cCAR",
       phase: "phase-1",
@@ -155,6 +155,7 @@ beforeAll(async () => {
       ],
     })
   ).json().id;
+  await joinStudy(w, studyId, "B");
   carProductId = (await specifyRelease(w, studyId)).carProductId;
   for (const startsOn of ["2026-01-06", "2026-01-11", "2026-01-13", "2026-01-16"])
     await makeSlot(w, carProductId, { startsOn, collectionWindowDays: 1, capacity: 2 });

@@ -14,6 +14,7 @@ import {
   specifyRelease,
 } from "../support/release.ts";
 import { makeCarProduct, makeSlot } from "../support/slots.ts";
+import { joinStudy } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
@@ -144,10 +145,10 @@ beforeAll(async () => {
     shortName: "cCAR",
     phase: "phase-1",
     status: "active",
-    siteIds: [w.sites.A, w.sites.B],
     arms: [{ code: "LYM", name: "Lymphoma" }],
   });
   expect(study.statusCode, study.body).toBe(201);
+  await joinStudy(w, study.json().id, "B");
   studyId = study.json().id;
   const product = await makeCarProduct(w, studyId);
   slotId = (await makeSlot(w, product.id, { startsOn: "2019-09-02", collectionWindowDays: 3, capacity: 500 }))

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCarProduct, makeSlot } from "../support/slots.ts";
+import { joinStudy } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
@@ -63,7 +64,6 @@ beforeAll(async () => {
   const study = (
     await w.call("investigator", "A", "POST", "/api/v1/studies", {
       leadSiteId: w.sites.A,
-      siteIds: [w.sites.B],
       title: "cCAR in lymphoma",
       shortName: "cCAR",
       phase: "phase-1",
@@ -72,6 +72,7 @@ beforeAll(async () => {
     })
   ).json();
   studyId = study.id;
+  await joinStudy(w, studyId, "B");
   productId = (await makeCarProduct(w, studyId)).id;
   const other = (
     await w.call("investigator", "A", "POST", "/api/v1/studies", {

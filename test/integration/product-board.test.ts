@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCarProduct, makeSlot } from "../support/slots.ts";
+import { joinStudy } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
@@ -23,10 +24,10 @@ beforeAll(async () => {
     shortName: "cCAR",
     phase: "phase-1",
     status: "active",
-    siteIds: [w.sites.A, w.sites.B],
     arms: [{ code: "LYM", name: "Lymphoma" }],
   });
   expect(study.statusCode, study.body).toBe(201);
+  await joinStudy(w, study.json().id, "B");
   const car = await makeCarProduct(w, study.json().id);
   const slot = await makeSlot(w, car.id, { startsOn: "2019-09-02", collectionWindowDays: 3, capacity: 5 });
   const patient = (

@@ -10,6 +10,7 @@ import { createPatient } from "../../src/services/patients.ts";
 import { createCarProduct, createStudy } from "../../src/services/studies.ts";
 import { getStudySchedules } from "../../src/services/study-schedules.ts";
 import { listPatientVisits, recordVisit } from "../../src/services/visits.ts";
+import { bothSitesInvestigator } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 const clock = new Date("2019-10-15T10:00:00+08:00");
@@ -29,7 +30,7 @@ const SHORT = { name: "Short protocol v1", visits: [visit("V7", 7), visit("V14",
 
 beforeAll(async () => {
   w = await buildWorld({ now: () => clock });
-  const study = await createStudy(await w.as("investigator", "A"), {
+  const study = await createStudy(bothSitesInvestigator(w), {
     leadSiteId: w.sites.A,
     siteIds: [w.sites.B],
     title: "Schedule study",

@@ -96,6 +96,9 @@ export const StudyUpdate = z
   .superRefine((s, ctx) => s.arms && uniqueCodes(s.arms, ctx));
 export type StudyUpdate = z.infer<typeof StudyUpdate>;
 
+/** A site joining a running study (needs an admin or investigator of the lead site and of that site). */
+export const StudySiteAdd = z.object({ siteId: Uuid, reason: Reason });
+
 /**
  * How the CAR gene enters the cells, as a closed list (`vector` stays the free-text description).
  * It decides long-term follow-up: integrating vectors get 15 years (domain/visit-schedule.ts).

@@ -27,6 +27,7 @@ import {
   EnrolmentCreate,
   EnrolmentUpdate,
   StudyCreate,
+  StudySiteAdd,
   StudyUpdate,
 } from "../../domain/schemas/study.ts";
 import * as events from "../../services/clinical-events.ts";
@@ -199,6 +200,23 @@ export async function recordRoutes(app: FastifyInstance) {
     list: studies.listStudies,
     update: studies.updateStudy,
   });
+  app.post(
+    "/api/v1/studies/:id/sites",
+    {
+      schema: {
+        tags: ["studies"],
+        summary:
+          "Add a participating site (an admin or investigator of the lead site and of the joining site)",
+        params: IdParams,
+        body: StudySiteAdd,
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await studies.addStudySite(ctxOf(request), (request.params as { id: string }).id, request.body),
+      ),
+  );
 
   registerCrud(app, {
     path: "/api/v1/products",
