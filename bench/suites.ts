@@ -4,6 +4,7 @@
  */
 import { listObservations, recordObservations } from "../src/services/observations.ts";
 import { patientTimeline } from "../src/services/timeline.ts";
+import { auditChain } from "./audit-chain.ts";
 import {
   addPatient,
   type Backend,
@@ -244,4 +245,5 @@ export const SUITES: [string, Suite][] = [
   ["timeline page depth", timelineDepth],
   ["observation list with many patients", manyPatients],
   ["lab import CSV vs observation batches", labImport],
+  ["audit hash chain off vs on", auditChain],
 ];

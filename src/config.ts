@@ -20,6 +20,10 @@ export interface Config {
   trustProxy: string[];
   /** Login attempts per client address per minute (the per-account backoff comes on top). */
   loginRateLimit: number;
+  /** PEM file of the Ed25519 key that signs audit checkpoints (decision 0021) */
+  auditKeyFile: string;
+  /** how often `serve` signs a checkpoint of the audit chain when it has grown */
+  auditCheckpointMinutes: number;
 }
 
 function int(name: string, value: string | undefined, fallback: number): number {
@@ -57,18 +61,28 @@ function perMinute(name: string, value: string | undefined, fallback: number): n
   return n;
 }
 
+function minutes(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 24 * 60)
+    throw new Error(`${name} must be a number of minutes between 0 and 1440, got "${value}"`);
+  return n;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const url = env.DATABASE_URL?.trim();
+  const dataDir = resolve(env.DATA_DIR?.trim() || ".data");
   return {
     port: int("PORT", env.PORT, 8080),
     host: env.HOST?.trim() || "127.0.0.1",
-    database: url
-      ? { kind: "postgres", url }
-      : { kind: "pglite", dataDir: resolve(env.DATA_DIR?.trim() || ".data") },
+    database: url ? { kind: "postgres", url } : { kind: "pglite", dataDir },
     logLevel: env.LOG_LEVEL?.trim() || "info",
     secureCookies: env.SECURE_COOKIES === "1" || env.SECURE_COOKIES === "true",
     loadDemoOnFirstStart: env.V2V_DEMO !== "0",
     trustProxy: proxies(env.TRUST_PROXY),
     loginRateLimit: perMinute("LOGIN_RATE_LIMIT", env.LOGIN_RATE_LIMIT, 30),
+    // Beside PGlite's pgdata, never inside it; with PostgreSQL, on the application host.
+    auditKeyFile: resolve(env.V2V_AUDIT_KEY_FILE?.trim() || `${dataDir}/audit-signing-key.pem`),
+    auditCheckpointMinutes: minutes("V2V_AUDIT_CHECKPOINT_MINUTES", env.V2V_AUDIT_CHECKPOINT_MINUTES, 5),
   };
 }

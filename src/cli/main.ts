@@ -1,5 +1,6 @@
 /**
- * The `v2v` command line: serve, migrate, demo load, token create, user create, worklist. Each command opens
+ * The `v2v` command line: serve, migrate, demo load, token create, user create, worklist, audit
+ * verify|checkpoint|key. Each command opens
  * the configured database, calls services, and maps a DomainError to a message on stderr and a
  * non-zero exit code (2 for bad input, 1 otherwise).
  */
@@ -13,6 +14,7 @@ import { systemActor } from "../services/context.ts";
 import { createUser } from "../services/sites.ts";
 import { type Database, openDatabase } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
+import { registerAuditCommands } from "./audit-commands.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { registerJourneyCommands } from "./journey-commands.ts";
 import { registerLabsCommand } from "./lab-import-command.ts";
@@ -103,6 +105,7 @@ program
 registerLabsCommand(program, withDatabase);
 registerLtfuCommand(program, withDatabase);
 registerJourneyCommands(program, withDatabase);
+registerAuditCommands(program, withDatabase);
 
 const token = program.command("token").description("API tokens for scripts");
 token

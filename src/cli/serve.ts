@@ -3,11 +3,14 @@
  * and close everything cleanly on SIGINT/SIGTERM (PGlite must be closed to flush its files).
  */
 
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { sql } from "kysely";
 import type { Config } from "../config.ts";
 import { buildApp } from "../http/app.ts";
+import { writeCheckpoint } from "../services/audit-chain.ts";
 import { openDatabase } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
+import { loadSigningKey } from "./audit-key.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { ensureWebBuild } from "./web-build.ts";
 
@@ -18,6 +21,7 @@ export async function serve(config: Config, version: string): Promise<void> {
   let closing = false;
   try {
     const applied = await migrate(database);
+    const signingKey = loadSigningKey(config.auditKeyFile, { create: true });
     const app = await buildApp({
       database,
       version,
@@ -25,6 +29,7 @@ export async function serve(config: Config, version: string): Promise<void> {
       trustProxy: config.trustProxy,
       loginRateLimit: config.loginRateLimit,
       logger: { level: config.logLevel },
+      auditTrustedKeys: signingKey ? [createPublicKey(signingKey)] : [],
     });
     const log = app.log;
     if (applied.length) log.info({ applied }, "migrations applied");
@@ -40,12 +45,30 @@ export async function serve(config: Config, version: string): Promise<void> {
     // PGlite has no autovacuum, so without this the planner never learns the table sizes and
     // ignores the indexes (bench/: lists 6–9× slower before ANALYZE). Cheap on an embedded database.
     if (database.kind === "pglite") await sql`ANALYZE`.execute(database.db);
+    // Signed checkpoints of the audit chain: now, every few minutes while it grows, and on the way out.
+    const checkpoint = async (key: KeyObject | null) => {
+      if (!key) return;
+      try {
+        const r = await writeCheckpoint(database.db, key, () => new Date());
+        if (r.brokenAt)
+          log.error({ auditChainBreak: r.brokenAt }, "the audit chain does not verify: no checkpoint signed");
+        else if (r.written) log.debug({ checkpoint: r.written }, "audit checkpoint signed");
+      } catch (e) {
+        log.error({ err: e }, "audit checkpoint failed");
+      }
+    };
+    await checkpoint(signingKey);
+    log.info({ keyFile: config.auditKeyFile }, "audit checkpoints are signed with this key");
+    const timer = setInterval(() => void checkpoint(signingKey), config.auditCheckpointMinutes * 60_000);
+    timer.unref();
     const shutdown = async (signal: string) => {
       if (closing) return;
       closing = true;
+      clearInterval(timer);
       log.info({ signal }, "shutting down");
       try {
         await app.close();
+        await checkpoint(signingKey);
       } finally {
         await database.close();
         process.exit(0);

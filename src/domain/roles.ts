@@ -30,6 +30,7 @@ export const PERMISSIONS = [
   "product:release", // QC results, release, quarantine decisions, QA signature on an OOS exception
   "site:manage", // users and memberships of the site
   "audit:read",
+  "audit:verify", // check the audit trail's hash chain and checkpoints (admin API)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,6 +43,7 @@ const GRANTS: Record<Role, ReadonlyArray<Permission>> = {
     "study:write",
     "site:manage",
     "audit:read",
+    "audit:verify",
   ],
   investigator: [
     "patient:read",

@@ -2,6 +2,7 @@
  * Builds the Fastify app without listening, so tests drive it with app.inject() and the CLI's
  * `serve` adds the socket. Routes are thin: parse (validation.ts), call one service, serialise.
  */
+import type { KeyObject } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
@@ -42,6 +43,8 @@ export interface AppOptions {
   version?: string;
   /** The built web app (default web/dist); see landing.ts. */
   webDist?: string;
+  /** Public keys of the audit checkpoint signer, held outside the database (decision 0021). */
+  auditTrustedKeys?: KeyObject[];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {

@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { AccountTables } from "./schema-accounts.ts";
+import type { AuditChainTables } from "./schema-audit-chain.ts";
 import type { FollowUpTables } from "./schema-follow-up.ts";
 import type { JourneyTables } from "./schema-journey.ts";
 import type { LabImportTables } from "./schema-lab-imports.ts";
@@ -307,7 +308,8 @@ export interface DB
     FollowUpTables,
     ReleaseTables,
     SchedulingTables,
-    AccountTables {
+    AccountTables,
+    AuditChainTables {
   sites: SitesTable;
   users: UsersTable;
   memberships: MembershipsTable;

@@ -18,7 +18,7 @@ import { createCarProduct, createStudy } from "../../src/services/studies.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
 type Area = "patient" | "identity" | "clinical" | "enrolment" | "study" | "audit";
-type Op = "read" | "write";
+type Op = "read" | "write" | "verify";
 
 /** Who may do what at their own site, as the clinic would state it. */
 const POLICY: Record<Role, Partial<Record<Area, Op[]>>> = {
@@ -27,7 +27,7 @@ const POLICY: Record<Role, Partial<Record<Area, Op[]>>> = {
     clinical: ["read"],
     enrolment: ["read"],
     study: ["read", "write"],
-    audit: ["read"],
+    audit: ["read", "verify"], // verify: the hash chain and checkpoints (decision 0021)
   },
   investigator: {
     patient: ["read", "write"],
@@ -360,6 +360,13 @@ describe.each(ROLES)("%s", (role) => {
     const foreign = await w.call(role, "A", "GET", `/api/v1/audit?siteId=${w.sites.B}`);
     expect(foreign.statusCode).toBe(POLICY[role].audit?.includes("read") ? 404 : 403);
   });
+
+  it("verifies the audit chain for its own site only if allowed", async () => {
+    const own = await w.call(role, "A", "GET", `/api/v1/admin/audit/verify?siteId=${w.sites.A}`);
+    expect(own.statusCode).toBe(POLICY[role].audit?.includes("verify") ? 200 : 403);
+    const foreign = await w.call(role, "A", "GET", `/api/v1/admin/audit/verify?siteId=${w.sites.B}`);
+    expect(foreign.statusCode).toBe(POLICY[role].audit?.includes("verify") ? 404 : 403);
+  });
 });
 
 describe("without credentials", () => {
@@ -368,6 +375,7 @@ describe("without credentials", () => {
     "/api/v1/observations",
     "/api/v1/studies",
     "/api/v1/audit",
+    "/api/v1/admin/audit/verify",
     "/api/v1/auth/session",
   ])("GET %s is 401 problem+json", async (url) => {
     const res = await w.app.inject({ method: "GET", url });

@@ -17,6 +17,7 @@ import { DomainError } from "../../src/domain/errors.ts";
 import { checkLoincCode } from "../../src/domain/loinc.ts";
 import { ENROLMENT_STATUSES } from "../../src/domain/schemas/study.ts";
 import { listAssessments } from "../../src/services/assessments.ts";
+import { verifyAuditChain } from "../../src/services/audit-chain.ts";
 import { actorFor, login } from "../../src/services/auth.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
 import { ltfuContactList } from "../../src/services/ltfu.ts";
@@ -217,6 +218,17 @@ describe("demo load", () => {
     const sz = summary.sites.find((s) => s.code === "SZ")!.id;
     const coordinator = (await login(ctx, { username: "coordinator", password: "coordinator-demo" })).actor;
     expect(coordinator.memberships).toEqual([{ siteId: sz, role: "coordinator" }]);
+  });
+
+  it("leaves an audit trail whose hash chain verifies clean, every record linked", async () => {
+    const report = await verifyAuditChain(database.db);
+    expect(report.firstBreak).toBeNull();
+    const records = await database.db
+      .selectFrom("audit_events")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(report.records).toBe(Number(records.n));
+    expect(report.records).toBeGreaterThan(1000);
   });
 });
 

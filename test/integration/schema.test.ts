@@ -9,6 +9,7 @@ import type { Database } from "../../src/store/database.ts";
 import { loadMigrations, migrate } from "../../src/store/migrator.ts";
 import type { DB } from "../../src/store/schema.ts";
 import type { AccountTables } from "../../src/store/schema-accounts.ts";
+import type { AuditChainTables } from "../../src/store/schema-audit-chain.ts";
 import type { FollowUpTables } from "../../src/store/schema-follow-up.ts";
 import type { JourneyTables } from "../../src/store/schema-journey.ts";
 import type { LabImportTables } from "../../src/store/schema-lab-imports.ts";
@@ -17,6 +18,7 @@ import type { SchedulingTables } from "../../src/store/schema-scheduling.ts";
 import type { VisitTables } from "../../src/store/schema-visits.ts";
 import { all } from "../support/columns.ts";
 import { ACCOUNT_COLUMNS } from "../support/columns-accounts.ts";
+import { AUDIT_CHAIN_COLUMNS } from "../support/columns-audit-chain.ts";
 import { FOLLOW_UP_COLUMNS } from "../support/columns-follow-up.ts";
 import { JOURNEY_COLUMNS } from "../support/columns-journey.ts";
 import { LAB_IMPORT_COLUMNS } from "../support/columns-lab-imports.ts";
@@ -274,6 +276,7 @@ const CORE_COLUMNS = {
     | keyof ReleaseTables
     | keyof SchedulingTables
     | keyof AccountTables
+    | keyof AuditChainTables
   >]: string[];
 };
 
@@ -286,6 +289,7 @@ const COLUMNS: Record<string, string[]> = {
   ...RELEASE_COLUMNS,
   ...SCHEDULING_COLUMNS,
   ...ACCOUNT_COLUMNS,
+  ...AUDIT_CHAIN_COLUMNS,
 };
 
 let database: Database;

@@ -19,6 +19,9 @@ describe("role grants", () => {
     expect(may(["manufacturing"], "product:write")).toBe(true);
     expect(may(["monitor"], "product:write")).toBe(false);
   });
+  it("only admins verify the audit chain", () => {
+    expect(ROLES.filter((r) => may([r], "audit:verify"))).toEqual(["admin"]);
+  });
   it("permissions of several roles add up", () => {
     expect(may(["manufacturing", "monitor"], "audit:read")).toBe(true);
     expect(may([], "patient:read")).toBe(false);

@@ -5,6 +5,7 @@ import { DomainError } from "../../domain/errors.ts";
 import { LoginInput, SiteCreate, SiteUpdate, UserCreate } from "../../domain/schemas/admin.ts";
 import { IdParams, PageQuery, Uuid } from "../../domain/schemas/common.ts";
 import { listAudit } from "../../services/audit.ts";
+import { verifyAuditForAdmin } from "../../services/audit-chain.ts";
 import { login, logout, SESSION_MAX_MS } from "../../services/auth.ts";
 import { systemActor } from "../../services/context.ts";
 import * as sites from "../../services/sites.ts";
@@ -168,5 +169,24 @@ export async function adminRoutes(app: FastifyInstance) {
       },
     },
     (request) => listAudit(ctxOf(request), request.query as z.infer<typeof AuditQuery>),
+  );
+
+  const VerifyQuery = z.object({
+    siteId: Uuid.optional().describe("verify as the admin of this one site (default: all your sites)"),
+  });
+  app.get(
+    "/api/v1/admin/audit/verify",
+    {
+      schema: {
+        tags: ["admin"],
+        summary:
+          "Check the audit trail's hash chain and signed checkpoints; names the first broken link (admins)",
+        querystring: VerifyQuery,
+      },
+    },
+    (request) =>
+      verifyAuditForAdmin(ctxOf(request), request.query as z.infer<typeof VerifyQuery>, {
+        trustedKeys: app.appConfig.auditTrustedKeys ?? [],
+      }),
   );
 }
