@@ -19,6 +19,7 @@ import {
   linkHash,
   ZERO_HASH,
 } from "../domain/audit-chain.ts";
+import { identityDigest } from "../domain/identity-digest.ts";
 import {
   type ChainRow,
   type CheckpointRow,
@@ -35,6 +36,7 @@ import {
   siteOfEvent,
   unchainedEvents,
 } from "../store/audit-chain.ts";
+import { identityCommitments, uncommittedIdentityHistory } from "../store/patients.ts";
 import type { DB } from "../store/schema.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
@@ -387,6 +389,8 @@ export async function verifyAuditChain(db: Kysely<DB>, options: VerifyOptions = 
     );
   }
 
+  breaks.push(...(await checkIdentityHistory(db)));
+
   const firstBreak = earliest(breaks);
   const head = result.brk ? await chainHead(db) : { seq: result.lastSeq, hash: result.lastHash };
   const lastGood =
@@ -413,6 +417,55 @@ export async function verifyAuditChain(db: Kysely<DB>, options: VerifyOptions = 
     unsignedTail: head ? head.seq - (lastGood?.chainSeq ?? 0) : 0,
     firstBreak,
   };
+}
+
+/**
+ * Identity history against the digests the chained audit records committed to (migration 0013):
+ * a replaced value changed, removed or slipped in afterwards. Only digests leave this function.
+ */
+async function checkIdentityHistory(db: Kysely<DB>): Promise<ChainBreak[]> {
+  for (const c of await identityCommitments(db)) {
+    const position = Number(c.seq);
+    if (c.history_id === null || c.salt === null)
+      return [
+        brk(
+          "record-missing",
+          position,
+          `The identity history this record committed to (the values of version ${c.version}) is gone.`,
+          c.event_id,
+        ),
+      ];
+    const digest = identityDigest(fromHex(c.salt), {
+      familyName: c.family_name,
+      givenName: c.given_name,
+      sex: c.sex,
+      birthDate: c.birth_date,
+      phone: c.phone,
+      email: c.email,
+      address: c.address,
+      homeRegion: c.home_region,
+      nationalId: c.national_id,
+    });
+    if (digest !== c.digest)
+      return [
+        brk(
+          "content-changed",
+          position,
+          `The identity history this record committed to (the values of version ${c.version}) was changed.`,
+          c.event_id,
+        ),
+      ];
+  }
+  const [extra] = await uncommittedIdentityHistory(db);
+  if (extra)
+    return [
+      brk(
+        "record-inserted",
+        Number(extra.position ?? 0) + 1,
+        "An identity history row that no audit record commits to was added.",
+      ),
+    ];
+  return [];
 }
 
 export interface CheckpointResult {

@@ -3,15 +3,19 @@
  * only by investigators and coordinators of the patient's site, and every read is audited as
  * `read-identity`, so the question "who looked her up?" always has an answer.
  */
+import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { DomainError, notFound } from "../domain/errors.ts";
+import { identityDigest } from "../domain/identity-digest.ts";
 import type { Permission } from "../domain/roles.ts";
 import { IdentityUpdate, PatientCreate, PatientUpdate } from "../domain/schemas/patient.ts";
 import { formatSubjectCode } from "../domain/subject-code.ts";
 import {
   findIdentity,
   insertIdentity,
+  insertIdentityHistory,
   insertPatient,
+  listIdentityHistory,
   listPatients as listPatientRows,
   updateIdentity as updateIdentityRow,
 } from "../store/patients.ts";
@@ -252,15 +256,77 @@ export async function updateIdentity(
         "The identity changed while you were saving it. Nothing was written.",
       );
     const diff = changedFields(identityDto(row), identityDto(updated));
+    const fields = Object.keys(diff.after);
+    // The replaced values go to identity history (identity readers only); the audit record gets
+    // the field names and a salted digest of those values, so it stays monitor-readable.
+    let commitment: { replacedVersion: number; priorDigest: string } | null = null;
+    if (fields.length > 0) {
+      const salt = randomBytes(32);
+      await insertIdentityHistory(db, {
+        id: uuidv7(),
+        patient_id: patientId,
+        version: row.version,
+        family_name: row.family_name,
+        given_name: row.given_name,
+        sex: row.sex,
+        birth_date: row.birth_date,
+        phone: row.phone,
+        email: row.email,
+        address: row.address,
+        home_region: row.home_region,
+        national_id: row.national_id,
+        valid_from: row.updated_at,
+        replaced_at: updated.updated_at,
+        replaced_by: ctx.actor.userId,
+        salt,
+      });
+      commitment = { replacedVersion: row.version, priorDigest: identityDigest(salt, identityDto(row)) };
+    }
     await appendAudit(db, ctx, {
       action: "update",
       entityType: "patient-identity",
       entityId: patientId,
       siteId: patient.site_id,
       // names of changed fields only: values stay out of the monitor-readable trail
-      after: { fields: Object.keys(diff.after) },
+      after: { fields, ...commitment },
       reason: input.reason,
     });
     return identityDto(updated);
+  });
+}
+
+export interface IdentityHistoryEntryDto extends IdentityDto {
+  /** when these values were recorded, and when and by whom they were replaced */
+  validFrom: string;
+  replacedAt: string;
+  replacedBy: { id: string; username: string };
+}
+
+/**
+ * The identity values earlier updates replaced, newest first: readable where identity is
+ * (investigators and coordinators of the patient's site), and every read is audited.
+ */
+export async function readIdentityHistory(
+  ctx: ServiceContext,
+  patientId: string,
+): Promise<{ items: IdentityHistoryEntryDto[] }> {
+  const patient = await loadPatientFor(ctx, patientId, "identity:read");
+  return inTransaction(ctx, async (db) => {
+    const rows = await listIdentityHistory(db, patientId);
+    await appendAudit(db, ctx, {
+      action: "read-identity",
+      entityType: "patient-identity",
+      entityId: patientId,
+      siteId: patient.site_id,
+      after: { part: "history", versions: rows.map((r) => r.version) },
+    });
+    return {
+      items: rows.map((r) => ({
+        ...identityDto({ ...r, created_at: r.valid_from, updated_at: r.valid_from }),
+        validFrom: r.valid_from.toISOString(),
+        replacedAt: r.replaced_at.toISOString(),
+        replacedBy: { id: r.replaced_by, username: r.replaced_by_username },
+      })),
+    };
   });
 }

@@ -1,5 +1,6 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DB, Insertable, PatientIdentitiesTable, PatientsTable } from "./schema.ts";
+import type { PatientIdentityHistoryTable } from "./schema-identity-history.ts";
 
 export const insertPatient = (db: Kysely<DB>, row: Insertable<PatientsTable>) =>
   db.insertInto("patients").values(row).returningAll().executeTakeFirstOrThrow();
@@ -24,6 +25,74 @@ export const updateIdentity = (
     .where("version", "=", expectedVersion)
     .returningAll()
     .executeTakeFirst();
+
+export const insertIdentityHistory = (db: Kysely<DB>, row: Insertable<PatientIdentityHistoryTable>) =>
+  db.insertInto("patient_identity_history").values(row).execute();
+
+/** A patient's replaced identity values, newest first, with who replaced them. */
+export const listIdentityHistory = (db: Kysely<DB>, patientId: string) =>
+  db
+    .selectFrom("patient_identity_history as h")
+    .innerJoin("users as u", "u.id", "h.replaced_by")
+    .selectAll("h")
+    .select("u.username as replaced_by_username")
+    .where("h.patient_id", "=", patientId)
+    .orderBy("h.version", "desc")
+    .execute();
+
+export interface IdentityCommitmentRow {
+  seq: string;
+  event_id: string;
+  version: string;
+  digest: string;
+  history_id: string | null;
+  salt: string | null;
+  family_name: string;
+  given_name: string;
+  sex: string;
+  birth_date: string;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  home_region: string | null;
+  national_id: string | null;
+}
+
+/**
+ * For the audit verifier: every identity update's audit record that commits to replaced values
+ * (after.priorDigest), in chain order, with the history row it names (null columns when gone).
+ */
+export async function identityCommitments(db: Kysely<DB>): Promise<IdentityCommitmentRow[]> {
+  const res = await sql<IdentityCommitmentRow>`
+    SELECT c.seq::text AS seq, e.id::text AS event_id, e.after->>'replacedVersion' AS version,
+           e.after->>'priorDigest' AS digest, h.id::text AS history_id, encode(h.salt, 'hex') AS salt,
+           h.family_name, h.given_name, h.sex, h.birth_date::text AS birth_date, h.phone, h.email,
+           h.address, h.home_region, h.national_id
+      FROM audit_events e
+      JOIN audit_chain c ON c.event_id = e.id
+      LEFT JOIN patient_identity_history h
+        ON h.patient_id::text = e.entity_id AND h.version = (e.after->>'replacedVersion')::int
+     WHERE e.entity_type = 'patient-identity' AND e.action = 'update' AND e.after ? 'priorDigest'
+     ORDER BY c.seq`.execute(db);
+  return res.rows;
+}
+
+/** History rows no audit record commits to, with the last chain position before they were written. */
+export async function uncommittedIdentityHistory(
+  db: Kysely<DB>,
+): Promise<{ id: string; position: string | null }[]> {
+  const res = await sql<{ id: string; position: string | null }>`
+    SELECT h.id::text AS id,
+           (SELECT max(c.seq) FROM audit_chain c WHERE c.event_at <= h.replaced_at)::text AS position
+      FROM patient_identity_history h
+     WHERE NOT EXISTS (
+       SELECT 1 FROM audit_events e
+        WHERE e.entity_type = 'patient-identity' AND e.action = 'update'
+          AND e.entity_id = h.patient_id::text AND (e.after->>'replacedVersion')::int = h.version)
+     ORDER BY h.replaced_at
+     LIMIT 1`.execute(db);
+  return res.rows;
+}
 
 export interface PatientFilter {
   siteIds: string[];

@@ -6,6 +6,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 import type { AccountTables } from "./schema-accounts.ts";
 import type { AuditChainTables } from "./schema-audit-chain.ts";
 import type { FollowUpTables } from "./schema-follow-up.ts";
+import type { IdentityHistoryTables } from "./schema-identity-history.ts";
 import type { JourneyTables } from "./schema-journey.ts";
 import type { LabImportTables } from "./schema-lab-imports.ts";
 import type { ReleaseTables } from "./schema-release.ts";
@@ -309,7 +310,8 @@ export interface DB
     ReleaseTables,
     SchedulingTables,
     AccountTables,
-    AuditChainTables {
+    AuditChainTables,
+    IdentityHistoryTables {
   sites: SitesTable;
   users: UsersTable;
   memberships: MembershipsTable;

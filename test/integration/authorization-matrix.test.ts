@@ -176,6 +176,11 @@ const RESOURCES: Resource[] = [
     },
   },
   {
+    name: "identity history",
+    area: "identity",
+    get: (f) => `/api/v1/patients/${f.patient}/identity/history`,
+  },
+  {
     name: "condition",
     area: "clinical",
     get: (f) => `/api/v1/conditions/${f.condition}`,

@@ -11,6 +11,7 @@ import type { DB } from "../../src/store/schema.ts";
 import type { AccountTables } from "../../src/store/schema-accounts.ts";
 import type { AuditChainTables } from "../../src/store/schema-audit-chain.ts";
 import type { FollowUpTables } from "../../src/store/schema-follow-up.ts";
+import type { IdentityHistoryTables } from "../../src/store/schema-identity-history.ts";
 import type { JourneyTables } from "../../src/store/schema-journey.ts";
 import type { LabImportTables } from "../../src/store/schema-lab-imports.ts";
 import type { ReleaseTables } from "../../src/store/schema-release.ts";
@@ -20,6 +21,7 @@ import { all } from "../support/columns.ts";
 import { ACCOUNT_COLUMNS } from "../support/columns-accounts.ts";
 import { AUDIT_CHAIN_COLUMNS } from "../support/columns-audit-chain.ts";
 import { FOLLOW_UP_COLUMNS } from "../support/columns-follow-up.ts";
+import { IDENTITY_HISTORY_COLUMNS } from "../support/columns-identity-history.ts";
 import { JOURNEY_COLUMNS } from "../support/columns-journey.ts";
 import { LAB_IMPORT_COLUMNS } from "../support/columns-lab-imports.ts";
 import { RELEASE_COLUMNS } from "../support/columns-release.ts";
@@ -277,6 +279,7 @@ const CORE_COLUMNS = {
     | keyof SchedulingTables
     | keyof AccountTables
     | keyof AuditChainTables
+    | keyof IdentityHistoryTables
   >]: string[];
 };
 
@@ -290,6 +293,7 @@ const COLUMNS: Record<string, string[]> = {
   ...SCHEDULING_COLUMNS,
   ...ACCOUNT_COLUMNS,
   ...AUDIT_CHAIN_COLUMNS,
+  ...IDENTITY_HISTORY_COLUMNS,
 };
 
 let database: Database;

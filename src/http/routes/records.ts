@@ -66,6 +66,18 @@ export async function recordRoutes(app: FastifyInstance) {
     async (request, reply) =>
       withEtag(reply, await patients.readIdentity(ctxOf(request), (request.params as { id: string }).id)),
   );
+  app.get(
+    "/api/v1/patients/:id/identity/history",
+    {
+      schema: {
+        tags: ["patients"],
+        summary:
+          "Identity values earlier changes replaced, newest first (investigators and coordinators; audited)",
+        params: IdParams,
+      },
+    },
+    (request) => patients.readIdentityHistory(ctxOf(request), (request.params as { id: string }).id),
+  );
   app.patch(
     "/api/v1/patients/:id/identity",
     {
