@@ -1,6 +1,6 @@
 /**
- * The `v2v` command line: serve, migrate, demo load, token create, user create, worklist, audit
- * verify|checkpoint|key. Each command opens
+ * The `v2v` command line: serve, migrate, demo load, token create|list|revoke, user create, worklist,
+ * audit verify|checkpoint|key. Each command opens
  * the configured database, calls services, and maps a DomainError to a message on stderr and a
  * non-zero exit code (2 for bad input, 1 otherwise).
  */
@@ -9,7 +9,8 @@ import { Command, InvalidArgumentError } from "commander";
 import { readConfig } from "../config.ts";
 import { DomainError } from "../domain/errors.ts";
 import { isRole, ROLES } from "../domain/roles.ts";
-import { createApiToken } from "../services/auth.ts";
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "../domain/schemas/admin.ts";
+import { createApiToken, listApiTokens, revokeApiToken } from "../services/auth.ts";
 import { systemActor } from "../services/context.ts";
 import { createUser } from "../services/sites.ts";
 import { type Database, openDatabase } from "../store/database.ts";
@@ -113,14 +114,79 @@ token
   .description("create an API token for a user and print it (shown once; store it safely)")
   .requiredOption("--user <username>", "the user the token acts as")
   .option("--label <text>", "what the token is for", "cli")
-  .action((opts: { user: string; label: string }) =>
+  .option(
+    "--expires-in <days>",
+    `days until it expires (at most ${TOKEN_MAX_DAYS})`,
+    String(TOKEN_DEFAULT_DAYS),
+  )
+  .action((opts: { user: string; label: string; expiresIn: string }) =>
     withDatabase(async (database) => {
       const t = await createApiToken(
         { db: database.db, actor: systemActor(), now: () => new Date() },
         opts.user,
         opts.label,
+        { expiresInDays: Number(opts.expiresIn) },
       );
       console.log(t);
+    }),
+  );
+token
+  .command("list")
+  .description("list API tokens: id, owner, label, created, last used, expires, state")
+  .option("--user <username>", "only this user's tokens")
+  .option("--site <code>", "only tokens of this site's users")
+  .option("--all", "include revoked and expired tokens")
+  .action((opts: { user?: string; site?: string; all?: boolean }) =>
+    withDatabase(async (database) => {
+      let siteId: string | undefined;
+      if (opts.site) {
+        const site = await database.db
+          .selectFrom("sites")
+          .select("id")
+          .where("code", "=", opts.site)
+          .executeTakeFirst();
+        if (!site) throw new DomainError("validation", `No site with code ${opts.site}.`);
+        siteId = site.id;
+      }
+      const ctx = { db: database.db, actor: systemActor(), now: () => new Date() };
+      const rows = (await listApiTokens(ctx, siteId ? { siteId } : {})).filter(
+        (t) => (opts.all || t.state === "active") && (!opts.user || t.username === opts.user),
+      );
+      const day = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") : "never");
+      const table = rows.map((t) => [
+        t.id,
+        t.username,
+        t.label,
+        day(t.createdAt),
+        day(t.lastUsedAt),
+        day(t.expiresAt),
+        t.state,
+      ]);
+      const header = ["id", "user", "label", "created", "last used", "expires", "state"];
+      const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+      const line = (cells: string[]) =>
+        cells
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd();
+      console.log(line(header));
+      for (const r of table) console.log(line(r));
+      console.log(`${rows.length} token(s)${opts.all ? "" : " active (--all for revoked and expired)"}`);
+    }),
+  );
+token
+  .command("revoke")
+  .description("revoke an API token at once (its id from `v2v token list`)")
+  .argument("<id>", "the token's id")
+  .option("--reason <text>", "why, for the audit trail")
+  .action((id: string, opts: { reason?: string }) =>
+    withDatabase(async (database) => {
+      const t = await revokeApiToken(
+        { db: database.db, actor: systemActor(), now: () => new Date() },
+        id,
+        opts.reason ? { reason: opts.reason } : {},
+      );
+      console.log(`revoked ${t.id} (${t.username}, ${t.label})`);
     }),
   );
 

@@ -52,7 +52,10 @@ export function registerAuthentication(app: FastifyInstance, now: () => Date) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       const actor = m ? await resolveApiToken(db, m[1]!, now()) : null;
       if (!actor)
-        throw new DomainError("unauthenticated", "The API token is missing, malformed, revoked or unknown.");
+        throw new DomainError(
+          "unauthenticated",
+          "The API token is missing, malformed, revoked, expired or unknown.",
+        );
       request.actor = actor;
       request.authMethod = "token";
       return;

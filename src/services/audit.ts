@@ -18,7 +18,8 @@ export type AuditAction =
   | "login"
   | "login-failed"
   | "logout"
-  | "token-create";
+  | "token-create"
+  | "token-revoke";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -8,10 +8,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { verify } from "@node-rs/argon2";
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
-import { DomainError } from "../domain/errors.ts";
+import { DomainError, forbidden, notFound } from "../domain/errors.ts";
 import { decideAttempt, FORGET_AFTER_MS, type ThrottleState } from "../domain/login-backoff.ts";
 import { isRole } from "../domain/roles.ts";
-import { LoginInput } from "../domain/schemas/admin.ts";
+import { LoginInput, TokenCreate, TokenRevoke } from "../domain/schemas/admin.ts";
+import { Uuid } from "../domain/schemas/common.ts";
 import {
   clearThrottle,
   insertFirstAttempt,
@@ -22,18 +23,22 @@ import {
 import type { DB, UserRow } from "../store/schema.ts";
 import {
   findApiToken,
+  findApiTokenById,
   findSession,
   findUser,
   findUserByName,
   insertApiToken,
   insertSession,
   listMemberships,
+  listApiTokens as listTokenRows,
   revokeSession,
+  revokeApiToken as revokeTokenRow,
   touchApiToken,
   touchSession,
 } from "../store/users.ts";
+import { readableSites, sitesWith } from "./access.ts";
 import { appendAudit } from "./audit.ts";
-import { type Actor, inTransaction, type ServiceContext } from "./context.ts";
+import { type Actor, inTransaction, type ServiceContext, SYSTEM_USER_ID } from "./context.ts";
 import { hashPassword } from "./sites.ts";
 import { parseInput } from "./validate.ts";
 
@@ -233,32 +238,192 @@ export async function logout(ctx: ServiceContext, token: string): Promise<void> 
   });
 }
 
-export async function createApiToken(ctx: ServiceContext, username: string, label: string): Promise<string> {
-  const user = await findUserByName(ctx.db, username);
-  if (!user?.is_active) throw new DomainError("not-found", `No active user ${username}.`);
-  const token = `${API_TOKEN_PREFIX}${randomSecret()}`;
-  const id = uuidv7();
-  await insertApiToken(ctx.db, {
-    id,
-    user_id: user.id,
-    token_hash: digest(token),
-    label,
-    created_at: ctx.now(),
-  });
-  await appendAudit(ctx.db, ctx, {
-    action: "token-create",
-    entityType: "api-token",
-    entityId: id,
-    siteId: null,
-    after: { user: username, label },
-  });
-  return token;
+export type ApiTokenState = "active" | "expired" | "revoked";
+
+export interface ApiTokenDto {
+  id: string;
+  label: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string;
+  revokedAt: string | null;
+  state: ApiTokenState;
 }
 
+const tokenState = (r: { revoked_at: Date | null; expires_at: Date }, now: Date): ApiTokenState =>
+  r.revoked_at ? "revoked" : r.expires_at.getTime() <= now.getTime() ? "expired" : "active";
+
+const tokenDto = (
+  r: {
+    id: string;
+    user_id: string;
+    label: string;
+    created_at: Date;
+    last_used_at: Date | null;
+    expires_at: Date;
+    revoked_at: Date | null;
+    username: string;
+    display_name: string;
+  },
+  now: Date,
+): ApiTokenDto => ({
+  id: r.id,
+  label: r.label,
+  userId: r.user_id,
+  username: r.username,
+  displayName: r.display_name,
+  createdAt: r.created_at.toISOString(),
+  lastUsedAt: r.last_used_at?.toISOString() ?? null,
+  expiresAt: r.expires_at.toISOString(),
+  revokedAt: r.revoked_at?.toISOString() ?? null,
+  state: tokenState(r, now),
+});
+
+const isSystem = (ctx: ServiceContext) => ctx.actor.userId === SYSTEM_USER_ID;
+
+/** The sites an account has roles at: where its token events are audited, for those admins to see. */
+async function auditSitesOf(db: Kysely<DB>, userId: string): Promise<(string | null)[]> {
+  const sites = [...new Set((await listMemberships(db, userId)).map((m) => m.site_id))];
+  return sites.length ? sites : [null];
+}
+
+/**
+ * A new API token for `username`, shown once. The command line (the system) makes them for anyone;
+ * through the API a person makes them only for themselves, with a browser session (so a token
+ * cannot breed tokens that outlive it). It expires after `expiresInDays` (default 90, at most 365).
+ * `expiresAt` is for test fixtures only; no route or command passes it.
+ */
+export async function issueApiToken(
+  ctx: ServiceContext,
+  username: string,
+  raw: unknown,
+  options: { expiresAt?: Date } = {},
+): Promise<{ token: string; apiToken: ApiTokenDto }> {
+  const input = parseInput(TokenCreate, raw);
+  const user = await findUserByName(ctx.db, username);
+  if (!isSystem(ctx) && user?.id !== ctx.actor.userId)
+    throw forbidden("You can create API tokens only for yourself; admins use `v2v token create`.");
+  if (!user?.is_active) throw new DomainError("not-found", `No active user ${username}.`);
+  const token = `${API_TOKEN_PREFIX}${randomSecret()}`;
+  const now = ctx.now();
+  const row = {
+    id: uuidv7(),
+    user_id: user.id,
+    token_hash: digest(token),
+    label: input.label,
+    created_at: now,
+    expires_at: options.expiresAt ?? new Date(now.getTime() + input.expiresInDays * 86_400_000),
+  };
+  return inTransaction(ctx, async (db) => {
+    await insertApiToken(db, row);
+    const apiToken = tokenDto(
+      {
+        ...row,
+        last_used_at: null,
+        revoked_at: null,
+        username: user.username,
+        display_name: user.display_name,
+      },
+      now,
+    );
+    await appendAudit(
+      db,
+      ctx,
+      (await auditSitesOf(db, user.id)).map((siteId) => ({
+        action: "token-create" as const,
+        entityType: "api-token",
+        entityId: row.id,
+        siteId,
+        after: { user: username, label: input.label, expiresAt: apiToken.expiresAt },
+      })),
+    );
+    return { token, apiToken };
+  });
+}
+
+/** The command line's and the test world's way: the token itself. */
+export async function createApiToken(
+  ctx: ServiceContext,
+  username: string,
+  label: string,
+  options: { expiresInDays?: number; expiresAt?: Date } = {},
+): Promise<string> {
+  const body = {
+    label,
+    ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
+  };
+  return (await issueApiToken(ctx, username, body, options.expiresAt ? { expiresAt: options.expiresAt } : {}))
+    .token;
+}
+
+/**
+ * Tokens, newest first: `mine` the caller's own; otherwise those of the users of the sites the
+ * caller administers (`siteId` narrows to one), every token for the command line.
+ */
+export async function listApiTokens(
+  ctx: ServiceContext,
+  q: { siteId?: string; mine?: boolean } = {},
+): Promise<ApiTokenDto[]> {
+  const now = ctx.now();
+  let rows: Awaited<ReturnType<typeof listTokenRows>>;
+  if (q.mine) rows = await listTokenRows(ctx.db, { userIds: [ctx.actor.userId] });
+  else if (isSystem(ctx)) rows = await listTokenRows(ctx.db, q.siteId ? { siteIds: [q.siteId] } : {});
+  else rows = await listTokenRows(ctx.db, { siteIds: readableSites(ctx.actor, "site:manage", q.siteId) });
+  return rows.map((r) => tokenDto(r, now));
+}
+
+/**
+ * Revokes a token at once: its owner may, and an admin of any site where the owner has a role; for
+ * anyone else it does not exist. Audited at the owner's sites with the reason.
+ */
+export async function revokeApiToken(
+  ctx: ServiceContext,
+  id: string,
+  raw: unknown = {},
+): Promise<ApiTokenDto> {
+  const input = parseInput(TokenRevoke, raw ?? {});
+  const row = Uuid.safeParse(id).success ? await findApiTokenById(ctx.db, id) : undefined;
+  if (!row) throw notFound("API token", id);
+  const ownerSites = (await listMemberships(ctx.db, row.user_id)).map((m) => m.site_id);
+  const administers = sitesWith(ctx.actor, "site:manage");
+  const allowed =
+    isSystem(ctx) || row.user_id === ctx.actor.userId || ownerSites.some((s) => administers.includes(s));
+  if (!allowed) throw notFound("API token", id);
+  if (row.revoked_at) throw new DomainError("conflict", "This token was already revoked.");
+  const now = ctx.now();
+  return inTransaction(ctx, async (db) => {
+    const revoked = await revokeTokenRow(db, id, now, ctx.actor.userId);
+    if (!revoked) throw new DomainError("conflict", "This token was already revoked.");
+    const owner = await findUser(db, row.user_id);
+    const dto = tokenDto(
+      { ...revoked, username: owner?.username ?? "", display_name: owner?.display_name ?? "" },
+      now,
+    );
+    await appendAudit(
+      db,
+      ctx,
+      (await auditSitesOf(db, row.user_id)).map((siteId) => ({
+        action: "token-revoke" as const,
+        entityType: "api-token",
+        entityId: id,
+        siteId,
+        before: { state: tokenState(row, now) },
+        after: { user: dto.username, label: dto.label, state: "revoked" },
+        reason: input.reason ?? null,
+      })),
+    );
+    return dto;
+  });
+}
+
+/** The actor a bearer token acts as, or null when unknown, revoked, expired or its user inactive. */
 export async function resolveApiToken(db: Kysely<DB>, token: string, now: Date): Promise<Actor | null> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
   const row = await findApiToken(db, digest(token));
-  if (!row || row.revoked_at) return null;
+  if (!row || row.revoked_at || row.expires_at.getTime() <= now.getTime()) return null;
   const user = await findUser(db, row.user_id);
   if (!user?.is_active) return null;
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS)

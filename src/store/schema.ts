@@ -69,6 +69,8 @@ export interface ApiTokensTable {
   created_at: Timestamp;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  expires_at: Timestamp;
+  revoked_by: string | null;
 }
 
 export interface PatientsTable {

@@ -71,8 +71,51 @@ export const revokeSession = (db: Kysely<DB>, tokenHash: string, at: Date) =>
 
 export const insertApiToken = (
   db: Kysely<DB>,
-  row: { id: string; user_id: string; token_hash: string; label: string; created_at: Date },
+  row: { id: string; user_id: string; token_hash: string; label: string; created_at: Date; expires_at: Date },
 ) => db.insertInto("api_tokens").values(row).execute();
+
+/** Tokens with their owner, newest first; `userIds`/`siteIds` narrow to owners or owners' sites. */
+export async function listApiTokens(db: Kysely<DB>, filter: { userIds?: string[]; siteIds?: string[] }) {
+  if (filter.userIds?.length === 0 || filter.siteIds?.length === 0) return [];
+  let q = db
+    .selectFrom("api_tokens")
+    .innerJoin("users", "users.id", "api_tokens.user_id")
+    .select([
+      "api_tokens.id",
+      "api_tokens.user_id",
+      "api_tokens.label",
+      "api_tokens.created_at",
+      "api_tokens.last_used_at",
+      "api_tokens.expires_at",
+      "api_tokens.revoked_at",
+      "users.username",
+      "users.display_name",
+    ])
+    .orderBy("api_tokens.id", "desc");
+  if (filter.userIds) q = q.where("api_tokens.user_id", "in", filter.userIds);
+  if (filter.siteIds)
+    q = q.where(
+      "api_tokens.user_id",
+      "in",
+      db
+        .selectFrom("memberships")
+        .select("memberships.user_id")
+        .where("memberships.site_id", "in", filter.siteIds),
+    );
+  return q.execute();
+}
+
+export const findApiTokenById = (db: Kysely<DB>, id: string) =>
+  db.selectFrom("api_tokens").selectAll().where("id", "=", id).executeTakeFirst();
+
+export const revokeApiToken = (db: Kysely<DB>, id: string, at: Date, by: string) =>
+  db
+    .updateTable("api_tokens")
+    .set({ revoked_at: at, revoked_by: by })
+    .where("id", "=", id)
+    .where("revoked_at", "is", null)
+    .returningAll()
+    .executeTakeFirst();
 
 export const findApiToken = (db: Kysely<DB>, tokenHash: string) =>
   db.selectFrom("api_tokens").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();

@@ -72,6 +72,8 @@ const CORE_COLUMNS = {
     created_at: true,
     last_used_at: true,
     revoked_at: true,
+    expires_at: true,
+    revoked_by: true,
   }),
   patients: all<DB["patients"]>({
     id: true,

@@ -54,3 +54,27 @@ export const LoginInput = z.object({
   username: z.string().min(1).max(100),
   password: z.string().min(1).max(200),
 });
+
+/**
+ * API tokens expire: 90 days unless asked otherwise, at most a year (docs/decisions/0005), so a
+ * token forgotten in a script or a leaked log stops working by itself.
+ */
+export const TOKEN_DEFAULT_DAYS = 90;
+export const TOKEN_MAX_DAYS = 365;
+
+export const TokenCreate = z.object({
+  label: NonEmptyText(100).describe("what the token is for, e.g. the script's name"),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(TOKEN_MAX_DAYS, `A token lives at most ${TOKEN_MAX_DAYS} days`)
+    .default(TOKEN_DEFAULT_DAYS),
+});
+export type TokenCreate = z.infer<typeof TokenCreate>;
+
+export const TokenRevoke = z.object({ reason: z.string().trim().max(1000).optional() });
+
+export const TokenListQuery = z.object({
+  siteId: Uuid.optional().describe("only tokens of this site's users"),
+});

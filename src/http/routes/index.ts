@@ -10,11 +10,13 @@ import { labImportRoutes } from "./lab-import.ts";
 import { productQualityRoutes } from "./product-quality.ts";
 import { recordRoutes } from "./records.ts";
 import { schedulingRoutes } from "./scheduling.ts";
+import { tokenRoutes } from "./tokens.ts";
 import { visitRoutes } from "./visits.ts";
 import { webBoardRoutes } from "./web-board.ts";
 
 export async function registerRoutes(app: FastifyInstance) {
   await adminRoutes(app);
+  await tokenRoutes(app);
   await recordRoutes(app);
   await calculatorRoutes(app);
   await derivedEndpointRoutes(app);
