@@ -53,29 +53,29 @@ async function session(username: string) {
     });
 }
 
-const tokensOf = async (token: string, url = "/api/v1/auth/tokens") =>
+const tokensOf = async (token: string, url = "/api/v1/tokens/mine") =>
   (await bearer(token, "GET", url)).json().items as TokenDto[];
 
 describe("creating your own token", () => {
   it("from a browser session: shown once, expiring in 90 days by default", async () => {
     const as = await session("coordinator-a");
-    const res = await as("POST", "/api/v1/auth/tokens", { label: "lab export script" });
+    const res = await as("POST", "/api/v1/tokens", { label: "lab export script" });
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json();
     expect(body.token).toMatch(/^v2v_/);
     expect(body.state).toBe("active");
     expect(Date.parse(body.expiresAt)).toBe(clock + 90 * DAY);
     expect((await bearer(body.token, "GET", "/api/v1/auth/session")).statusCode).toBe(200);
-    const listed = await (await as("GET", "/api/v1/auth/tokens")).json().items;
+    const listed = await (await as("GET", "/api/v1/tokens/mine")).json().items;
     expect(listed.find((t: TokenDto) => t.id === body.id)).not.toHaveProperty("token");
   });
 
   it("refuses an expiry beyond a year, and a token cannot make tokens", async () => {
     const as = await session("coordinator-a");
-    const long = await as("POST", "/api/v1/auth/tokens", { label: "forever", expiresInDays: 366 });
+    const long = await as("POST", "/api/v1/tokens", { label: "forever", expiresInDays: 366 });
     expect(long.statusCode).toBe(400);
     expect(long.json().errors[0].pointer).toBe("/expiresInDays");
-    const viaToken = await w.call("coordinator", "A", "POST", "/api/v1/auth/tokens", { label: "child" });
+    const viaToken = await w.call("coordinator", "A", "POST", "/api/v1/tokens", { label: "child" });
     expect(viaToken.statusCode).toBe(403);
   });
 });

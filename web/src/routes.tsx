@@ -14,6 +14,7 @@ import { GradeChooserPage } from "./screens/grading/GradeChooserPage.tsx";
 import { GradePage } from "./screens/grading/GradePage.tsx";
 import { PatientListPage } from "./screens/patients/PatientListPage.tsx";
 import { PatientPage } from "./screens/patients/PatientPage.tsx";
+import { TokensPage } from "./screens/tokens/TokensPage.tsx";
 import { WorklistPage } from "./screens/worklist/WorklistPage.tsx";
 
 export interface AppRoute {
@@ -54,4 +55,5 @@ export const ROUTES: AppRoute[] = [
   { path: "/board/:productId", element: <ProductPage /> },
   { path: "/board/:productId/bedside", element: <BedsidePage /> },
   { path: "/audit", element: <AuditPage />, nav: { label: "Audit trail" }, roles: ["monitor", "admin"] },
+  { path: "/tokens", element: <TokensPage />, nav: { label: "API tokens" } },
 ];

@@ -11,12 +11,12 @@ import { ctxOf } from "./support.ts";
 
 export async function tokenRoutes(app: FastifyInstance) {
   app.get(
-    "/api/v1/auth/tokens",
+    "/api/v1/tokens/mine",
     { schema: { tags: ["auth"], summary: "Your API tokens: label, created, last used, expiry, state" } },
     async (request) => ({ items: await listApiTokens(ctxOf(request), { mine: true }), nextCursor: null }),
   );
   app.post(
-    "/api/v1/auth/tokens",
+    "/api/v1/tokens",
     {
       schema: {
         tags: ["auth"],
