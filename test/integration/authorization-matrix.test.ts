@@ -7,14 +7,18 @@
  * own site and the role may not → 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLE_RELEASE_SPEC } from "../../src/domain/release-specs.ts";
 import { ROLES, type Role } from "../../src/domain/roles.ts";
+import { createApiToken } from "../../src/services/auth.ts";
 import { recordClinicalEvent } from "../../src/services/clinical-events.ts";
 import { createCondition } from "../../src/services/conditions.ts";
 import { enrolPatient } from "../../src/services/enrolments.ts";
 import { recordMedication } from "../../src/services/medications.ts";
 import { recordObservations } from "../../src/services/observations.ts";
 import { createPatient } from "../../src/services/patients.ts";
+import { createUser } from "../../src/services/sites.ts";
 import { createCarProduct, createStudy } from "../../src/services/studies.ts";
+import { TEMPERATURE_RANGES } from "../support/release.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
 type Area = "patient" | "identity" | "clinical" | "enrolment" | "study" | "audit";
@@ -399,5 +403,267 @@ describe("without credentials", () => {
     const res = await w.app.inject({ method: "GET", url: "/api/health" });
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe("ok");
+  });
+});
+
+/**
+ * User, site and study administration (issue 10), in plain terms:
+ * - Users and their API tokens are the admins' business, at their own site: only an admin lists
+ *   users or their tokens, creates users (with roles at their own site) or revokes someone else's
+ *   token. Anyone else gets 403 for lists and creation (refused before anything is looked up), and
+ *   another person's token does not exist for them (404). Another site is 404 even for an admin.
+ * - Every member reads their own site; only its admin changes it.
+ * - Admins and investigators of the lead site create and run studies: the study, its sites, visit
+ *   schedule, lymphodepletion regimen, CAR products and release specifications. A site takes part
+ *   only on the word of its own admin or investigator, so listing a site where you have no role is
+ *   404 for those who may run studies (and 403, as ever, for those who may not).
+ */
+const ADMIN: Role[] = ["admin"];
+const RUNS_STUDIES: Role[] = ["admin", "investigator"];
+
+/** own site: allowed → ok, else 403; other site: 404. */
+const adminPolicy = (allowed: Role[], ok: number) => (role: Role, own: boolean) =>
+  own ? (allowed.includes(role) ? ok : 403) : 404;
+
+interface AdminCase {
+  name: string;
+  /** the request as `role` at site A against site `target` (A: own, B: other) */
+  run: (role: Role, target: SiteKey) => Promise<{ statusCode: number; body: string }>;
+  expected: (role: Role, own: boolean) => number;
+  /** after a refusal: nothing changed */
+  unchanged?: (role: Role, target: SiteKey) => Promise<void>;
+}
+
+let seq = 0;
+const unique = (prefix: string) => `${prefix}-${++seq}`;
+
+async function versionOf(url: string, site: SiteKey, as: Role = "investigator"): Promise<number> {
+  const res = await w.call(as, site, "GET", url);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().version;
+}
+
+const ADMIN_CASES: AdminCase[] = [
+  {
+    name: "creates a user with a role at the site",
+    run: (role, target) =>
+      w.call(role, "A", "POST", "/api/v1/users", {
+        username: unique(`made-by-${role}`),
+        displayName: "Matrix user",
+        password: "violets grow under the old bridge",
+        memberships: [{ siteId: w.sites[target], role: "monitor" }],
+      }),
+    expected: (role, own) => (role !== "admin" ? 403 : own ? 201 : 404),
+    unchanged: async (role) => {
+      const made = await w.database.db
+        .selectFrom("users")
+        .select("username")
+        .where("username", "=", `made-by-${role}-${seq}`)
+        .execute();
+      expect(made).toEqual([]);
+    },
+  },
+  {
+    name: "lists the API tokens of the site's users",
+    run: (role, target) => w.call(role, "A", "GET", `/api/v1/tokens?siteId=${w.sites[target]}`),
+    expected: (role, own) => (role !== "admin" ? 403 : own ? 200 : 404),
+  },
+  {
+    name: "revokes an API token of a user of the site",
+    run: async (role, target) => {
+      const token = await createApiToken(w.system, await tokenOwner(target), unique("victim"));
+      lastToken = token;
+      const mine = await w.app.inject({
+        method: "GET",
+        url: "/api/v1/tokens/mine",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const id = (mine.json().items as { id: string; label: string }[]).find(
+        (t) => t.label === `victim-${seq}`,
+      )!.id;
+      return w.call(role, "A", "POST", `/api/v1/tokens/${id}/revoke`, { reason: "matrix check" });
+    },
+    expected: (role, own) => (role === "admin" && own ? 200 : 404),
+    unchanged: async () => {
+      const still = await w.app.inject({
+        method: "GET",
+        url: "/api/v1/auth/session",
+        headers: { authorization: `Bearer ${lastToken}` },
+      });
+      expect(still.statusCode).toBe(200);
+    },
+  },
+  {
+    name: "reads the site",
+    run: (role, target) => w.call(role, "A", "GET", `/api/v1/sites/${w.sites[target]}`),
+    expected: (_role, own) => (own ? 200 : 404),
+  },
+  {
+    name: "changes the site",
+    run: async (role, target) => {
+      const url = `/api/v1/sites/${w.sites[target]}`;
+      const version = await versionOf(url, target, "admin");
+      lastVersion = version;
+      return w.call(role, "A", "PATCH", url, {
+        department: `Dept ${unique("d")}`,
+        reason: "matrix check",
+        version,
+      });
+    },
+    expected: adminPolicy(ADMIN, 200),
+    unchanged: async (_role, target) => {
+      expect(await versionOf(`/api/v1/sites/${w.sites[target]}`, target, "admin")).toBe(lastVersion);
+    },
+  },
+  {
+    name: "creates a study led by the site",
+    run: (role, target) =>
+      w.call(role, "A", "POST", "/api/v1/studies", {
+        leadSiteId: w.sites[target],
+        title: "Matrix study",
+        shortName: unique("MX"),
+        phase: "phase-1",
+        status: "active",
+        arms: [{ code: "X", name: "Arm X" }],
+      }),
+    expected: adminPolicy(RUNS_STUDIES, 201),
+  },
+  {
+    // own: a new study led by one's own site that lists the other; other: led by the other site,
+    // listing one's own
+    name: "creates a study led by the site that lists a site where the caller has no role",
+    run: (role, target) =>
+      w.call(role, "A", "POST", "/api/v1/studies", {
+        leadSiteId: w.sites[target],
+        siteIds: [w.sites[other(target)]],
+        title: "Matrix study across sites",
+        shortName: unique("MXS"),
+        phase: "phase-1",
+        status: "active",
+        arms: [{ code: "X", name: "Arm X" }],
+      }),
+    expected: (role, own) => (own && !RUNS_STUDIES.includes(role) ? 403 : 404),
+  },
+  {
+    // own: the other site into one's own study; other: one's own site into the other's study
+    name: "adds a site to the site's study",
+    run: (role, target) =>
+      w.call(role, "A", "POST", `/api/v1/studies/${fx[target].study}/sites`, {
+        siteId: w.sites[other(target)],
+        reason: "matrix check",
+      }),
+    expected: (role, own) => (own && !RUNS_STUDIES.includes(role) ? 403 : 404),
+    unchanged: async (_role, target) => {
+      const sites = await w.database.db
+        .selectFrom("study_sites")
+        .select("site_id")
+        .where("study_id", "=", fx[target].study)
+        .execute();
+      expect(sites.map((r) => r.site_id)).toEqual([w.sites[target]]);
+    },
+  },
+  {
+    name: "sets the visit schedule of the site's study",
+    run: async (role, target) => {
+      const url = `/api/v1/studies/${fx[target].study}/visit-schedule`;
+      const stored = (await w.call("investigator", target, "GET", url)).json().stored as {
+        armCode: string | null;
+        version: number;
+      }[];
+      const version = stored.find((x) => x.armCode === null)?.version;
+      return w.call(role, "A", "PUT", url, {
+        schedule: {
+          name: unique("Matrix schedule"),
+          visits: [
+            {
+              code: "D7",
+              label: "Day 7",
+              offset: { unit: "day", value: 7 },
+              window: { minusDays: 1, plusDays: 1 },
+            },
+          ],
+        },
+        reason: "matrix check",
+        ...(version ? { version } : {}),
+      });
+    },
+    expected: adminPolicy(RUNS_STUDIES, 200),
+  },
+  {
+    name: "sets the lymphodepletion regimen of the site's study",
+    run: async (role, target) => {
+      const regimens = (
+        await w.call(
+          "investigator",
+          target,
+          "GET",
+          `/api/v1/studies/${fx[target].study}/lymphodepletion-regimens`,
+        )
+      ).json().items as { armCode: string; version: number }[];
+      const version = regimens.find((r) => r.armCode === "")?.version;
+      return w.call(role, "A", "PUT", `/api/v1/studies/${fx[target].study}/lymphodepletion-regimen`, {
+        name: unique("Flu/Cy"),
+        regimen: [
+          { drug: "FLUDARABINE", doseMgPerM2PerDay: 30, days: [-5, -4, -3] },
+          { drug: "CYCLOPHOSPHAMIDE", doseMgPerM2PerDay: 500, days: [-5, -4, -3] },
+        ],
+        reason: "matrix check",
+        ...(version ? { version } : {}),
+      });
+    },
+    expected: adminPolicy(RUNS_STUDIES, 200),
+  },
+  {
+    name: "adds a release specification to the site's CAR product",
+    run: (role, target) =>
+      w.call(role, "A", "POST", "/api/v1/release-specs", {
+        carProductId: fx[target].product,
+        criteria: EXAMPLE_RELEASE_SPEC.criteria,
+        temperatureRanges: TEMPERATURE_RANGES,
+      }),
+    expected: adminPolicy(RUNS_STUDIES, 201),
+  },
+];
+let lastToken = "";
+let lastVersion = 0;
+
+/** A monitor at the site who is none of the callers, so revoking their token is never one's own. */
+const owners = new Map<SiteKey, Promise<string>>();
+function tokenOwner(site: SiteKey): Promise<string> {
+  let made = owners.get(site);
+  if (!made) {
+    made = createUser(w.system, {
+      username: `token-owner-${site.toLowerCase()}`,
+      displayName: `Token owner at ${site}`,
+      memberships: [{ siteId: w.sites[site], role: "monitor" }],
+    }).then((u) => u.username);
+    owners.set(site, made);
+  }
+  return made;
+}
+
+describe.each(ROLES)("%s, administration", (role) => {
+  for (const c of ADMIN_CASES)
+    for (const own of [true, false]) {
+      it(`${c.name} at ${own ? "own" : "other"} site`, async () => {
+        const target: SiteKey = own ? "A" : "B";
+        const res = await c.run(role, target);
+        const want = c.expected(role, own);
+        expect(res.statusCode, res.body).toBe(want);
+        if (want >= 400) {
+          expect(JSON.parse(res.body).type).toMatch(/problems\/(forbidden|not-found)$/);
+          await c.unchanged?.(role, target);
+        }
+      });
+    }
+
+  it("lists users only if admin, and only its own site's", async () => {
+    const res = await w.call(role, "A", "GET", "/api/v1/users");
+    if (role !== "admin") return expect(res.statusCode).toBe(403);
+    expect(res.statusCode).toBe(200);
+    const users = res.json().items as { username: string; memberships: { siteId: string }[] }[];
+    expect(users.map((u) => u.username)).toContain("coordinator-a");
+    expect(users.every((u) => u.memberships.some((m) => m.siteId === w.sites.A))).toBe(true);
+    expect(users.map((u) => u.username)).not.toContain("coordinator-b");
   });
 });
