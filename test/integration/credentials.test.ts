@@ -85,6 +85,16 @@ describe("per-account backoff", () => {
     clock += 31 * SEC;
   });
 
+  it("parallel guesses cannot all slip past the limit: exactly five are checked", async () => {
+    const codes = await Promise.all(
+      Array.from({ length: 12 }, () => login("quality-b", "not-the-password").then((r) => r.statusCode)),
+    );
+    expect(codes.filter((c) => c === 401)).toHaveLength(5);
+    expect(codes.filter((c) => c === 429)).toHaveLength(7);
+    clock += 31 * SEC;
+    expect((await login("quality-b", PASSWORD)).statusCode).toBe(200);
+  });
+
   it("a user not seen for an hour starts with a clean slate", async () => {
     for (let i = 0; i < 4; i++) await login("monitor-b", "not-the-password");
     clock += 61 * MIN;
