@@ -182,6 +182,14 @@ describe("new passwords (OWASP ASVS 4.0 V2.1)", () => {
     expect(res.statusCode, res.body).toBe(201);
   });
 
+  it("the longest password the policy allows (128 emoji, 256 UTF-16 units) logs in", async () => {
+    const username = fresh();
+    const password = "🌙🌊".repeat(64);
+    expect((await attempt(username, password)).statusCode).toBe(201);
+    expect((await logIn(username, password)).statusCode).toBe(200);
+    expect((await attempt(fresh(), `${password}🌙`)).statusCode).toBe(400);
+  });
+
   it("the test world's password passes the policy it is used under", async () => {
     await expect(requireAcceptablePassword(PASSWORD, "coordinator-a")).resolves.toBeUndefined();
   });

@@ -52,7 +52,7 @@ export type UserCreate = z.infer<typeof UserCreate>;
 
 export const LoginInput = z.object({
   username: z.string().min(1).max(100),
-  password: z.string().min(1).max(200),
+  password: z.string().min(1).max(512), // 128 code points of the policy can take 512 UTF-16 units
 });
 
 /**
