@@ -31,10 +31,20 @@ export interface LtfuVisit {
   ltfuItems: readonly string[];
   doneOn: string | null;
   missedReason: string | null;
+  /** why the visit closed when the journey ended with it open (services/visits.ts) */
+  closedReason: string | null;
   ltfuRecord: Readonly<Record<string, { outcome: string; note: string | null }>> | null;
 }
 
-export type ContactStatus = "not-scheduled" | "upcoming" | "due" | "overdue" | "done" | "missed";
+export type ContactStatus =
+  | "not-scheduled"
+  | "upcoming"
+  | "due"
+  | "overdue"
+  | "done"
+  | "missed"
+  /** the journey ended before the contact took place (died, withdrew, lost, completed) */
+  | "closed";
 
 export interface LtfuContact {
   /** year after infusion, 1..15 */
@@ -67,6 +77,7 @@ export function ltfuYearsFor(vector: VectorType | null): number {
 function statusOf(v: LtfuVisit, today: string): ContactStatus {
   if (v.doneOn !== null) return "done";
   if (v.missedReason !== null) return "missed";
+  if (v.closedReason !== null) return "closed";
   if (today < v.windowStart) return "upcoming";
   if (today <= v.windowEnd) return "due";
   return "overdue";

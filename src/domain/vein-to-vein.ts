@@ -779,7 +779,12 @@ export type JourneyEffect =
   /** collected material or a product exists and will not be infused: destroy, hold or return */
   | { type: "decide-product-disposition"; reason: string }
   /** death after enrolment: registry death report (CIBMTR F2900 per the notes) */
-  | { type: "report-death-to-registry" };
+  | { type: "report-death-to-registry" }
+  /**
+   * the journey ended: protocol visits still open no longer apply and close with this reason, so
+   * no worklist asks for a patient who died, withdrew or was lost (issue 11)
+   */
+  | { type: "close-open-visits"; reason: string };
 
 export function isTerminalJourneyState(state: JourneyState): boolean {
   return (TERMINAL_JOURNEY_STATES as readonly JourneyState[]).includes(state);
@@ -926,7 +931,33 @@ function leavingEffects(from: JourneyState, reason: string): JourneyEffect[] {
   return effects;
 }
 
+/** Why the visits still open close when an event ends the journey; null for events that do not. */
+function visitClosure(e: JourneyEvent): string | null {
+  const why = (what: string, reason?: unknown) =>
+    `Journey ended: ${what}${nonEmpty(reason) ? ` (${reason.trim()})` : ""}`;
+  switch (e.type) {
+    case "complete":
+      return why("study completed");
+    case "stop-treatment":
+      return why("treatment stopped", e.reason);
+    case "die":
+      return why("patient died");
+    case "withdraw":
+      return why("patient withdrew", e.reason);
+    case "lose-to-follow-up":
+      return why("lost to follow-up");
+    default:
+      return null;
+  }
+}
+
 function journeyEffects(from: JourneyState, e: JourneyEvent): JourneyEffect[] {
+  const effects = eventEffects(from, e);
+  const reason = visitClosure(e);
+  return reason ? [...effects, { type: "close-open-visits", reason }] : effects;
+}
+
+function eventEffects(from: JourneyState, e: JourneyEvent): JourneyEffect[] {
   switch (e.type) {
     case "fail-screening":
       return [{ type: "record-screen-failure", failedCriteria: [...e.failedCriteria] }];

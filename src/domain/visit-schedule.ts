@@ -454,6 +454,9 @@ export function generateVisits(schedule: VisitSchedule, infusionDate: string): G
  *   it fell in the window; `daysOutsideWindow` is negative when early, positive when late, else 0.
  * - missed: a reason is recorded and the visit is not done. It may be recorded before the window
  *   closes (e.g. the patient withdrew).
+ * - closed: neither done nor missed, the visit stopped applying when the journey ended (death,
+ *   withdrawal, loss, treatment stopped, study completed), on `closedOn` with the reason. It is not
+ *   a missed visit: the patient was no longer expected.
  * - upcoming: today is before the window's first day.
  * - due: today is in the window, first and last day included (`closesInDays` is 0 on the last day).
  * - overdue: today is after the window's last day and nothing is recorded (1 on the day after).
@@ -464,12 +467,15 @@ export type VisitStatus =
   | { status: "due"; closesInDays: number }
   | { status: "overdue"; daysOverdue: number }
   | { status: "done"; doneOn: string; inWindow: boolean; daysOutsideWindow: number }
-  | { status: "missed"; reason: string };
+  | { status: "missed"; reason: string }
+  | { status: "closed"; closedOn: string; reason: string };
 
 export const VisitStatusInput = z.object({
   today: CalendarDate,
   doneOn: CalendarDate.optional(),
   missedReason: z.string().trim().min(3, "Give a reason of at least 3 characters").max(1000).optional(),
+  /** set when the journey ended with the visit still open (services/visits.ts closeOpenVisits) */
+  closed: z.object({ on: CalendarDate, reason: z.string().min(1) }).optional(),
 });
 export type VisitStatusInput = z.input<typeof VisitStatusInput>;
 
@@ -482,7 +488,7 @@ export function visitStatus(
     throw validationError(
       parsed.error.issues.map((i) => ({ path: toJsonPointer(i.path), message: i.message, code: i.code })),
     );
-  const { today, doneOn, missedReason } = parsed.data;
+  const { today, doneOn, missedReason, closed } = parsed.data;
   const infusionDate = addDays(visit.nominalDate, -visit.nominalDay);
   const issues: Issue[] = [];
   if (doneOn !== undefined && missedReason !== undefined)
@@ -503,6 +509,7 @@ export function visitStatus(
     return { status: "done", doneOn, inWindow: daysOutsideWindow === 0, daysOutsideWindow };
   }
   if (missedReason !== undefined) return { status: "missed", reason: missedReason };
+  if (closed !== undefined) return { status: "closed", closedOn: closed.on, reason: closed.reason };
   if (today < visit.windowStart)
     return { status: "upcoming", opensInDays: studyDay(visit.windowStart, today) };
   if (today <= visit.windowEnd) return { status: "due", closesInDays: studyDay(visit.windowEnd, today) };

@@ -36,6 +36,7 @@ import { expectedVersion } from "./patients.ts";
 import { applyProductInTx, bedsideVerificationFor, currentFinalProduct, productFacts } from "./products.ts";
 import { auditCreated } from "./records.ts";
 import { parseInput } from "./validate.ts";
+import { closeVisitsAtJourneyEnd } from "./visits.ts";
 
 type JourneyRow = Selectable<JourneysTable>;
 
@@ -196,6 +197,8 @@ export async function applyJourney(
       reason: input.reason ?? null,
     });
     await applySlotEffects(db, ctx, journey, event, result.effects);
+    for (const effect of result.effects)
+      if (effect.type === "close-open-visits") await closeVisitsAtJourneyEnd(db, ctx, journey, effect.reason);
     // The bag is administered in the same transaction as the infusion, so the two records cannot disagree.
     if (event.type === "infuse" && product)
       await applyProductInTx(db, ctx, product, { type: "administer" }, product.version);

@@ -59,6 +59,7 @@ const toLtfuVisit = (v: VisitRow) => ({
   ltfuItems: v.expected.ltfuItems,
   doneOn: v.done_on,
   missedReason: v.missed_reason,
+  closedReason: v.closed_reason,
   ltfuRecord: v.ltfu_record,
 });
 

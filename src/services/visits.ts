@@ -33,6 +33,7 @@ import type { LtfuRecord, VisitExpected, VisitsTable } from "../store/schema-vis
 import { findSite, listSitesByIds } from "../store/sites.ts";
 import { scheduleForArm, visitsWithAssessments } from "../store/study-schedules.ts";
 import {
+  closeOpenVisitsOfEnrolment,
   deleteVisits,
   findVisit,
   insertVisits,
@@ -61,8 +62,9 @@ export function indicationOfArm(armCode: string): Indication {
   return "other";
 }
 
-const isRecorded = (v: Pick<VisitRow, "done_on" | "missed_reason">) =>
-  v.done_on !== null || v.missed_reason !== null;
+/** Done, missed, or closed when the journey ended: such a visit keeps its dates at regeneration. */
+const isRecorded = (v: Pick<VisitRow, "done_on" | "missed_reason" | "closed_reason">) =>
+  v.done_on !== null || v.missed_reason !== null || v.closed_reason !== null;
 
 /** The schedule an enrolment follows: its arm's, else its study's, else the §4.4 default. */
 export async function scheduleForEnrolment(
@@ -140,6 +142,8 @@ export async function syncEnrolmentVisits(
         ...columns,
         done_on: null,
         missed_reason: null,
+        closed_on: null,
+        closed_reason: null,
         ltfu_record: null,
         created_at: now,
         created_by: ctx.actor.userId,
@@ -203,6 +207,33 @@ export async function syncEnrolmentVisits(
   return summary;
 }
 
+/**
+ * The journey ended (died, withdrew, lost, stopped, completed): its enrolment's open visits close
+ * with the reason and the site-local date, inside the caller's transaction, with one audit row
+ * naming the visits closed. Done and missed visits stay as they are.
+ */
+export async function closeVisitsAtJourneyEnd(
+  db: Kysely<DB>,
+  ctx: ServiceContext,
+  journey: { enrolment_id: string; site_id: string },
+  reason: string,
+): Promise<string[]> {
+  const on = await todayAtSite(db, ctx, journey.site_id);
+  const closed = await closeOpenVisitsOfEnrolment(db, journey.enrolment_id, { on, reason }, ctx.now());
+  if (closed.length === 0) return [];
+  const codes = closed.map((v) => v.code);
+  await appendAudit(db, ctx, {
+    action: "update",
+    entityType: "visit-schedule",
+    entityId: journey.enrolment_id,
+    siteId: journey.site_id,
+    before: { open: codes },
+    after: { closed: codes, closedOn: on, closedReason: reason },
+    reason,
+  });
+  return codes;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading
 // ---------------------------------------------------------------------------------------------
@@ -224,6 +255,9 @@ export interface VisitDto extends Record<string, unknown> {
   expected: VisitExpected;
   doneOn: string | null;
   missedReason: string | null;
+  /** the site-local date the journey ended with this visit open, and why (else null) */
+  closedOn: string | null;
+  closedReason: string | null;
   /** LTFU items recorded at this contact, by item code */
   ltfuRecord: LtfuRecord | null;
   /** status on `today`, the calendar date at the patient's site */
@@ -252,6 +286,9 @@ function statusOn(v: VisitRow, today: string): VisitStatus {
     today: asOf,
     ...(v.done_on !== null ? { doneOn: v.done_on } : {}),
     ...(v.missed_reason !== null ? { missedReason: v.missed_reason } : {}),
+    ...(v.closed_on !== null && v.closed_reason !== null
+      ? { closed: { on: v.closed_on, reason: v.closed_reason } }
+      : {}),
   });
 }
 
@@ -277,6 +314,8 @@ function toDto(v: VisitWithSubject, today: string): VisitDto {
     expected: v.expected,
     doneOn: v.done_on,
     missedReason: v.missed_reason,
+    closedOn: v.closed_on,
+    closedReason: v.closed_reason,
     ltfuRecord: v.ltfu_record,
     today,
     studyDayToday: studyDay(today, infusion),
@@ -370,11 +409,15 @@ export async function recordVisit(
     requireAt(ctx.actor, row.site_id, "enrolment:write", "visit", id);
     checkVersion(row.version, expectedVersion(ifMatch, input.version));
     const today = await todayAtSite(db, ctx, row.site_id);
-    // Setting one clears the other, so "missed" can be corrected to "done" in one request.
+    // Setting one clears the other, so "missed" can be corrected to "done" in one request. Either
+    // replaces a closure at the journey's end: what happened is entered after the fact.
+    const outcome = Boolean(input.doneOn || input.missedReason);
     const changes = {
       done_on: input.doneOn !== undefined ? input.doneOn : input.missedReason ? null : row.done_on,
       missed_reason:
         input.missedReason !== undefined ? input.missedReason : input.doneOn ? null : row.missed_reason,
+      closed_on: outcome ? null : row.closed_on,
+      closed_reason: outcome ? null : row.closed_reason,
     };
     const ltfuRecord = input.ltfuItems
       ? mergeLtfuItems(row, changes.done_on, input.ltfuItems)
@@ -404,10 +447,13 @@ export async function recordVisit(
       .executeTakeFirstOrThrow();
     const before = toDto({ ...row, ...patient }, today);
     const after = toDto({ ...updated, ...patient }, today);
-    const diff = changedFields(
-      { doneOn: before.doneOn, missedReason: before.missedReason, ltfuRecord: before.ltfuRecord },
-      { doneOn: after.doneOn, missedReason: after.missedReason, ltfuRecord: after.ltfuRecord },
-    );
+    const recorded = (d: VisitDto) => ({
+      doneOn: d.doneOn,
+      missedReason: d.missedReason,
+      closedReason: d.closedReason,
+      ltfuRecord: d.ltfuRecord,
+    });
+    const diff = changedFields(recorded(before), recorded(after));
     await appendAudit(db, ctx, {
       action: "update",
       entityType: "visit",

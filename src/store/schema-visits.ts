@@ -38,6 +38,9 @@ export interface VisitsTable {
   expected: Json<VisitExpected>;
   done_on: CalendarDate | null;
   missed_reason: string | null;
+  /** set when the journey ended with the visit open (migration 0015) */
+  closed_on: CalendarDate | null;
+  closed_reason: string | null;
   /** LTFU items recorded at a long-term follow-up contact (services/ltfu.ts) */
   ltfu_record: Json<LtfuRecord> | null;
   version: Generated<number>;

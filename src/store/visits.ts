@@ -47,6 +47,32 @@ export async function updateVisitVersioned(
     .executeTakeFirst();
 }
 
+/**
+ * Closes the open visits of an enrolment with the reason and the site-local date (the journey
+ * ended); returns the visits closed, with their version bumped so a PATCH prepared against the
+ * open visit fails instead of landing on a closed one.
+ */
+export const closeOpenVisitsOfEnrolment = (
+  db: Kysely<DB>,
+  enrolmentId: string,
+  closure: { on: string; reason: string },
+  at: Date,
+) =>
+  db
+    .updateTable("visits")
+    .set((eb) => ({
+      closed_on: closure.on,
+      closed_reason: closure.reason,
+      updated_at: at,
+      version: eb("version", "+", 1),
+    }))
+    .where("enrolment_id", "=", enrolmentId)
+    .where("done_on", "is", null)
+    .where("missed_reason", "is", null)
+    .where("closed_reason", "is", null)
+    .returning(["id", "code"])
+    .execute();
+
 export const deleteVisits = (db: Kysely<DB>, ids: string[]) =>
   ids.length === 0 ? Promise.resolve() : db.deleteFrom("visits").where("id", "in", ids).execute();
 
@@ -72,6 +98,7 @@ export function openVisitsForWorklist(db: Kysely<DB>, filters: WorklistSiteFilte
     .select(["patients.subject_code", "enrolments.infusion_date"])
     .where("visits.done_on", "is", null)
     .where("visits.missed_reason", "is", null)
+    .where("visits.closed_reason", "is", null)
     .where((eb) =>
       eb.or(
         filters.map((f) =>
@@ -113,6 +140,7 @@ export const openVisitsOfSite = (db: Kysely<DB>, siteId: string) =>
     .where("visits.site_id", "=", siteId)
     .where("visits.done_on", "is", null)
     .where("visits.missed_reason", "is", null)
+    .where("visits.closed_reason", "is", null)
     .orderBy("visits.window_start")
     .orderBy("patients.subject_code")
     .execute();

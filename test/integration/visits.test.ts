@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../src/domain/roles.ts";
 import { enrolPatient, updateEnrolment } from "../../src/services/enrolments.ts";
+import { applyJourney, openJourney } from "../../src/services/journeys.ts";
 import { createPatient } from "../../src/services/patients.ts";
 import { createStudy } from "../../src/services/studies.ts";
 import { listPatientVisits, recordVisit, type VisitDto, worklist } from "../../src/services/visits.ts";
@@ -406,6 +407,111 @@ describe("HTTP", () => {
     const notUuid = await w.call("coordinator", "A", "GET", "/api/v1/sites/nope/visits.ics");
     expect(notUuid.statusCode).toBe(400);
     problem(notUuid);
+  });
+});
+
+describe("when the journey ends", () => {
+  it("death closes every open visit with its reason and date; done and missed ones stay; the lists drop them", async () => {
+    const { patient, enrolment, ctx } = await enrolled("A", { infusionDate: "2019-09-16" });
+    const before = await visitsOf(patient.id);
+    const d1 = await recordVisit(ctx, byCode(before, "D1").id, {
+      doneOn: "2019-09-17",
+      version: byCode(before, "D1").version,
+      reason: "seen on the ward",
+    });
+    await recordVisit(ctx, byCode(before, "D7").id, {
+      missedReason: "too unwell to come",
+      version: byCode(before, "D7").version,
+      reason: "entered late",
+    });
+    // D28's window (2019-10-11..17) holds the clock's day and D14's has closed: both on the worklist.
+    const listed = async () =>
+      (
+        (await w.call("coordinator", "A", "GET", "/api/v1/worklist?status=due,overdue")).json() as {
+          items: VisitDto[];
+        }
+      ).items.filter((v) => v.patientId === patient.id);
+    expect((await listed()).map((v) => v.code)).toEqual(expect.arrayContaining(["D14", "D28"]));
+
+    const journey = await openJourney(ctx, enrolment.id);
+    // 01:30 on the 16th in the site's zone is still the 15th in UTC: the closure takes the site's date.
+    clock = new Date("2019-10-16T01:30:00+08:00");
+    try {
+      const ended = await applyJourney(await w.as("investigator", "A"), journey.id, {
+        type: "die",
+        reason: "death reported by the family",
+        version: journey.version,
+      });
+      expect(ended.effects).toContainEqual({
+        type: "close-open-visits",
+        reason: "Journey ended: patient died",
+      });
+    } finally {
+      clock = new Date("2019-10-15T10:00:00+08:00");
+    }
+
+    const after = await visitsOf(patient.id);
+    expect(byCode(after, "D1").status).toMatchObject({ status: "done", doneOn: "2019-09-17" });
+    expect(byCode(after, "D1").version).toBe(d1.version);
+    expect(byCode(after, "D7").status).toEqual({ status: "missed", reason: "too unwell to come" });
+    const closed = after.filter((v) => v.code !== "D1" && v.code !== "D7");
+    expect(closed).toHaveLength(30);
+    for (const v of closed) {
+      expect(v.status).toEqual({
+        status: "closed",
+        closedOn: "2019-10-16",
+        reason: "Journey ended: patient died",
+      });
+      expect(v).toMatchObject({ doneOn: null, missedReason: null, closedOn: "2019-10-16" });
+    }
+    expect(await listed()).toEqual([]);
+    const ics = await w.call("coordinator", "A", "GET", `/api/v1/sites/${w.sites.A}/visits.ics`);
+    expect(ics.body).not.toContain(patient.subjectCode);
+
+    const audit = await w.database.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("entity_type", "=", "visit-schedule")
+      .where("entity_id", "=", enrolment.id)
+      .orderBy("at")
+      .execute();
+    const closure = audit.at(-1)!;
+    expect(closure.reason).toBe("Journey ended: patient died");
+    expect((closure.after as { closed: string[] }).closed).toEqual(closed.map((v) => v.code));
+
+    // A visit that did take place before the death is entered afterwards: done replaces the closure.
+    const d14 = byCode(after, "D14");
+    const late = await recordVisit(ctx, d14.id, {
+      doneOn: "2019-09-30",
+      version: d14.version,
+      reason: "chart found",
+    });
+    expect(late).toMatchObject({ doneOn: "2019-09-30", closedOn: null, closedReason: null });
+    expect(late.status.status).toBe("done");
+  });
+
+  it("a withdrawal's reason is carried; a PATCH prepared on the open visit conflicts", async () => {
+    const { patient, enrolment, ctx } = await enrolled("A", { infusionDate: "2019-09-16" });
+    const open = byCode(await visitsOf(patient.id), "M3");
+    const journey = await openJourney(ctx, enrolment.id);
+    await applyJourney(ctx, journey.id, {
+      type: "withdraw",
+      reason: "moved abroad",
+      version: journey.version,
+    });
+    const m3 = byCode(await visitsOf(patient.id), "M3");
+    expect(m3.status).toEqual({
+      status: "closed",
+      closedOn: "2019-10-15",
+      reason: "Journey ended: patient withdrew (moved abroad)",
+    });
+    const stale = await w.call("coordinator", "A", "PATCH", `/api/v1/visits/${open.id}`, {
+      doneOn: "2019-10-15",
+      version: open.version,
+      reason: "prepared before the withdrawal",
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(byCode(await visitsOf(patient.id), "M3").status.status).toBe("closed");
   });
 });
 

@@ -25,6 +25,8 @@ export const VISIT_COLUMNS: Record<string, string[]> = {
     expected: true,
     done_on: true,
     missed_reason: true,
+    closed_on: true,
+    closed_reason: true,
     ltfu_record: true,
     version: true,
     created_at: true,

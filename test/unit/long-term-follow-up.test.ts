@@ -27,6 +27,7 @@ function visits(recorded: Record<string, Partial<LtfuVisit>> = {}): LtfuVisit[] 
     ltfuItems: g.ltfuItems,
     doneOn: null,
     missedReason: null,
+    closedReason: null,
     ltfuRecord: null,
     ...recorded[g.code],
   }));

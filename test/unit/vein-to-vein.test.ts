@@ -16,6 +16,7 @@ import {
   JOURNEY_EVENT_TYPES,
   JOURNEY_RULES,
   JOURNEY_STATES,
+  JOURNEY_TRANSITIONS,
   type JourneyEvent,
   type JourneyEventType,
   type JourneyState,
@@ -27,6 +28,7 @@ import {
   type ProductEventType,
   type ProductState,
   RESEARCH_SUBJECT_STATUS,
+  TERMINAL_JOURNEY_STATES,
 } from "../../src/domain/vein-to-vein.ts";
 
 // ─────────────────────────────────────────── helpers ──
@@ -404,15 +406,45 @@ describe("journey: guards", () => {
     ]);
   });
   it("leaving with a product or a slot asks for its disposition; death after enrolment is reported", () => {
+    const closeVisits = (reason: string) => ({ type: "close-open-visits", reason });
     expect(applyJourneyEvent("apheresis-scheduled", OK.withdraw).effects).toEqual([
       { type: "free-manufacturing-slot" },
+      closeVisits("Journey ended: patient withdrew (consent withdrawn)"),
     ]);
     expect(applyJourneyEvent("infusion-deferred", OK.die).effects).toEqual([
       { type: "decide-product-disposition", reason: "died" },
       { type: "report-death-to-registry" },
+      closeVisits("Journey ended: patient died"),
     ]);
-    expect(applyJourneyEvent("screening", OK.die).effects).toEqual([]);
-    expect(applyJourneyEvent("follow-up", OK.die).effects).toEqual([{ type: "report-death-to-registry" }]);
+    expect(applyJourneyEvent("screening", OK.die).effects).toEqual([
+      closeVisits("Journey ended: patient died"),
+    ]);
+    expect(applyJourneyEvent("follow-up", OK.die).effects).toEqual([
+      { type: "report-death-to-registry" },
+      closeVisits("Journey ended: patient died"),
+    ]);
+  });
+  it("every event that ends the journey, and only those, closes the open visits with its reason", () => {
+    const applyJourneyEventFromAnywhere = (t: JourneyEventType) =>
+      applyJourneyEvent(JOURNEY_TRANSITIONS[t].from[0]!, OK[t]).effects;
+    const closing = (Object.keys(OK) as JourneyEventType[]).filter((t) =>
+      applyJourneyEventFromAnywhere(t).some((e) => e.type === "close-open-visits"),
+    );
+    expect(closing.sort()).toEqual(["complete", "die", "lose-to-follow-up", "stop-treatment", "withdraw"]);
+    for (const t of closing) {
+      const to = JOURNEY_TRANSITIONS[t].to;
+      expect(TERMINAL_JOURNEY_STATES as readonly string[]).toContain(to);
+    }
+    // fail-screening also ends the journey, but before enrolment there are no visits to close.
+    expect(applyJourneyEventFromAnywhere("fail-screening")).toEqual([
+      { type: "record-screen-failure", failedCriteria: expect.any(Array) },
+    ]);
+    expect(applyJourneyEvent("long-term-follow-up", OK.complete).effects).toEqual([
+      { type: "close-open-visits", reason: "Journey ended: study completed" },
+    ]);
+    expect(applyJourneyEvent("enrolled", { type: "stop-treatment", reason: "progression" }).effects).toEqual([
+      { type: "close-open-visits", reason: "Journey ended: treatment stopped (progression)" },
+    ]);
   });
   it("unknown states and events are refused with their own rules", () => {
     expect(refusal(() => applyJourneyEvent("limbo" as JourneyState, OK.consult)).rule).toBe(

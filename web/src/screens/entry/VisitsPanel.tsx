@@ -20,6 +20,8 @@ interface Visit {
   windowEnd: string;
   doneOn: string | null;
   missedReason: string | null;
+  closedOn: string | null;
+  closedReason: string | null;
   status: { status: string };
   version: number;
 }
@@ -88,6 +90,11 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
                         </Badge>
                         {v.doneOn && <Text size="xs">on {v.doneOn}</Text>}
                         {v.missedReason && <Text size="xs">{v.missedReason}</Text>}
+                        {v.closedReason && (
+                          <Text size="xs">
+                            {v.closedReason}, {v.closedOn}
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         {OPEN.has(v.status.status) && (
