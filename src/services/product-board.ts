@@ -13,6 +13,8 @@ import { z } from "zod";
 import { isRole, may } from "../domain/roles.ts";
 // studyDay is "days from a day 0 to a date", which is exactly a calendar-day count.
 import { studyDay as daysFrom, localDate } from "../domain/study-day.ts";
+import { TERMINAL_JOURNEY_STATES, TERMINAL_PRODUCT_STATES } from "../domain/vein-to-vein.ts";
+import { productUnitsForBoard } from "../store/dashboard.ts";
 import type { DB } from "../store/schema.ts";
 import { readableSites, requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
@@ -21,11 +23,13 @@ import { parseInput } from "./validate.ts";
 
 export const ProductBoardQuery = z.strictObject({
   siteId: z.uuid(),
-  /** "open" leaves out units in a final state (administered, discarded, returned, failed) */
+  /**
+   * "open": units still on their way, the same ones the dashboard follows — not in a final state
+   * (administered, discarded, returned, failed), not on an ended journey (died, withdrew, lost,
+   * stopped, completed), and not a collection that became a final product (the product is listed)
+   */
   scope: z.enum(["open", "all"]).default("all"),
 });
-
-const FINAL_STATES = new Set(["administered", "discarded", "returned", "failed"]);
 
 export interface BoardUnit extends ProductDto {
   subjectCode: string;
@@ -50,16 +54,13 @@ export async function productBoard(
     .select("time_zone")
     .where("id", "=", siteId)
     .executeTakeFirstOrThrow();
-  const rows = await db
-    .selectFrom("product_units")
-    .innerJoin("patients", "patients.id", "product_units.patient_id")
-    .innerJoin("journeys", "journeys.id", "product_units.journey_id")
-    .selectAll("product_units")
-    .select(["patients.subject_code as subject_code", "journeys.state as journey_state"])
-    .where("product_units.site_id", "=", siteId)
-    .orderBy("product_units.created_at", "desc")
-    .orderBy("product_units.id")
-    .execute();
+  const rows = await productUnitsForBoard(
+    db,
+    siteId,
+    q.scope === "open"
+      ? { finalStates: TERMINAL_PRODUCT_STATES, endedJourneyStates: TERMINAL_JOURNEY_STATES }
+      : null,
+  );
   const today = localDate(ctx.now(), site.time_zone);
   const collected = await collectionDates(db, [...new Set(rows.map((r) => r.coi_id))]);
   const administered = await administrationDates(
@@ -67,21 +68,19 @@ export async function productBoard(
     rows.filter((r) => r.state === "administered").map((r) => r.id),
   );
   const local = (d: Date) => localDate(d, site.time_zone);
-  const items = rows
-    .filter((r) => q.scope === "all" || !FINAL_STATES.has(r.state))
-    .map((r): BoardUnit => {
-      const from = collected.get(r.coi_id);
-      const until = administered.get(r.id);
-      const collectedOn = from ? local(from) : null;
-      return {
-        ...productDto(r),
-        subjectCode: r.subject_code,
-        journeyState: r.journey_state,
-        collectedOn,
-        daysSinceCollection: collectedOn ? daysFrom(until ? local(until) : today, collectedOn) : null,
-        daysInState: daysFrom(today, local(r.updated_at)),
-      };
-    });
+  const items = rows.map((r): BoardUnit => {
+    const from = collected.get(r.coi_id);
+    const until = administered.get(r.id);
+    const collectedOn = from ? local(from) : null;
+    return {
+      ...productDto(r),
+      subjectCode: r.subject_code,
+      journeyState: r.journey_state,
+      collectedOn,
+      daysSinceCollection: collectedOn ? daysFrom(until ? local(until) : today, collectedOn) : null,
+      daysInState: daysFrom(today, local(r.updated_at)),
+    };
+  });
   return { siteId, today, items };
 }
 

@@ -1,8 +1,23 @@
 /**
- * Read-only queries behind the program dashboard, one per panel, each scoped to one site.
+ * Read-only queries behind the program dashboard, one per panel, each scoped to one site, and the
+ * vein-to-vein board's list of product units (which follows the same units when open-only).
  */
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import type { DB } from "./schema.ts";
+
+type UnitsOnJourneys = ExpressionBuilder<DB & { u: DB["product_units"]; j: DB["journeys"] }, "u" | "j">;
+
+/**
+ * A unit still on its way: its journey has not ended, and no unit was made from it (an apheresis
+ * bag that became a final product is followed by that product, not "in manufacture" forever).
+ */
+const stillFollowed = (eb: UnitsOnJourneys, endedJourneyStates: readonly string[]) =>
+  eb.and([
+    eb("j.state", "not in", [...endedJourneyStates]),
+    eb.not(
+      eb.exists(eb.selectFrom("product_units as c").whereRef("c.parent_id", "=", "u.id").select("c.id")),
+    ),
+  ]);
 
 /** Journeys at the site by state, with their patients' subject codes. */
 export const journeysOfSite = (db: Kysely<DB>, siteId: string) =>
@@ -31,10 +46,7 @@ export const productsInStates = (
     .innerJoin("journeys as j", "j.id", "u.journey_id")
     .where("u.site_id", "=", siteId)
     .where("u.state", "in", [...states])
-    .where("j.state", "not in", [...endedJourneyStates])
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("product_units as c").whereRef("c.parent_id", "=", "u.id").select("c.id"))),
-    )
+    .where((eb) => stillFollowed(eb, endedJourneyStates))
     .select((eb) => [
       "u.id",
       "u.journey_id",
@@ -59,6 +71,29 @@ export const productsInStates = (
     ])
     .orderBy("p.subject_code")
     .execute();
+
+/**
+ * The board's product units at the site, newest first, with subject code and journey state. With
+ * `open`, only units still followed (see stillFollowed) and not in one of `finalStates`.
+ */
+export const productUnitsForBoard = (
+  db: Kysely<DB>,
+  siteId: string,
+  open: { finalStates: readonly string[]; endedJourneyStates: readonly string[] } | null,
+) => {
+  let q = db
+    .selectFrom("product_units as u")
+    .innerJoin("patients as p", "p.id", "u.patient_id")
+    .innerJoin("journeys as j", "j.id", "u.journey_id")
+    .selectAll("u")
+    .select(["p.subject_code as subject_code", "j.state as journey_state"])
+    .where("u.site_id", "=", siteId);
+  if (open)
+    q = q
+      .where("u.state", "not in", [...open.finalStates])
+      .where((eb) => stillFollowed(eb, open.endedJourneyStates));
+  return q.orderBy("u.created_at", "desc").orderBy("u.id").execute();
+};
 
 /** Stored, final assessments by the given calculators at the site since `since`, newest first. */
 export const assessmentsSince = (

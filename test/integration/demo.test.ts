@@ -584,3 +584,94 @@ describe("vein-to-vein journeys (walked through the journey, product and bedside
     expect([...late, ...lateProduct]).toEqual([]);
   });
 });
+
+describe("demo: what ended leaves the working lists (issue 11)", () => {
+  const ENDED = ["completed", "off-treatment", "died", "withdrawn", "lost-to-follow-up"];
+
+  async function as(username: string, role: "coordinator" | "monitor"): Promise<ServiceContext> {
+    const user = await database.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", username)
+      .executeTakeFirstOrThrow();
+    return { db: database.db, actor: await actorFor(database.db, user.id, role), now };
+  }
+
+  it("patients whose journey ended have no visit left open, and the worklist names none of them", async () => {
+    const ended = await database.db
+      .selectFrom("journeys")
+      .innerJoin("patients", "patients.id", "journeys.patient_id")
+      .select(["journeys.enrolment_id", "journeys.state", "patients.subject_code"])
+      .where("journeys.state", "in", ENDED)
+      .execute();
+    // The demo has patients who died, withdrew and were lost (synthetic-cohort.ts), SZ-0003 among the dead.
+    expect(ended.map((e) => e.state)).toEqual(
+      expect.arrayContaining(["died", "withdrawn", "lost-to-follow-up"]),
+    );
+    const open = await database.db
+      .selectFrom("visits")
+      .select(["enrolment_id", "code"])
+      .where(
+        "enrolment_id",
+        "in",
+        ended.map((e) => e.enrolment_id),
+      )
+      .where("done_on", "is", null)
+      .where("missed_reason", "is", null)
+      .where("closed_reason", "is", null)
+      .execute();
+    expect(open).toEqual([]);
+    const closed = await database.db
+      .selectFrom("visits")
+      .select(["closed_reason"])
+      .where("closed_reason", "is not", null)
+      .execute();
+    expect(closed.length).toBeGreaterThan(0);
+    for (const c of closed) expect(c.closed_reason).toMatch(/^Journey ended: /);
+
+    const { worklist } = await import("../../src/services/visits.ts");
+    const listed = await worklist(await as("coordinator", "coordinator"), { status: ["due", "overdue"] });
+    const endedCodes = new Set(ended.map((e) => e.subject_code));
+    expect(listed.items.filter((v) => endedCodes.has(v.subjectCode))).toEqual([]);
+  });
+
+  it("the board's open scope lists no administered bag, no collection that became a product and no unit of an ended journey", async () => {
+    const { productBoard } = await import("../../src/services/product-board.ts");
+    const ctx = await as("monitor", "monitor");
+    const sites = await database.db.selectFrom("sites").select("id").execute();
+    let all = 0;
+    for (const site of sites) {
+      const everything = (await productBoard(ctx, { siteId: site.id, scope: "all" })).items;
+      const open = (await productBoard(ctx, { siteId: site.id, scope: "open" })).items;
+      all += everything.length;
+      const parents = new Set(
+        (
+          await database.db
+            .selectFrom("product_units")
+            .select("parent_id")
+            .where("parent_id", "is not", null)
+            .execute()
+        ).map((r) => r.parent_id),
+      );
+      for (const u of open) {
+        expect(["administered", "discarded", "returned", "failed"]).not.toContain(u.state);
+        expect(ENDED).not.toContain(u.journeyState);
+        expect(parents.has(u.id), `${u.subjectCode} ${u.kind} has a product made from it`).toBe(false);
+      }
+      // What "open" leaves out is still there under "all".
+      expect(everything.length).toBeGreaterThan(open.length);
+    }
+    const reference = await productBoard(ctx, {
+      siteId: (
+        await database.db
+          .selectFrom("patients")
+          .select("site_id")
+          .where("id", "=", summary.referencePatientId)
+          .executeTakeFirstOrThrow()
+      ).site_id,
+      scope: "open",
+    });
+    expect(reference.items.map((u) => u.subjectCode)).not.toContain("SZ-0001");
+    expect(all).toBeGreaterThan(0);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The web board's read-only lists over HTTP: the site's product units with subject code, journey
  * state and calendar days since the apheresis collection (site-local, Asia/Shanghai for site A),
- * "open" leaving out finished units, site scoping; and the second bedside verifiers (clinical
+ * "open" listing only units still on their way, site scoping; and the second bedside verifiers (clinical
  * writers of the site only).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ let clock = Date.parse("2019-09-01T02:00:00Z");
 let subjectCode: string;
 let collectionId: string;
 let bagId: string;
+let journeyId: string;
 
 beforeAll(async () => {
   w = await buildWorld({ now: () => new Date(clock) });
@@ -49,6 +50,7 @@ beforeAll(async () => {
   const journey = (
     await w.call("coordinator", "A", "POST", `/api/v1/enrolments/${enrolment.json().id}/journey`)
   ).json();
+  journeyId = journey.id;
   for (const type of [
     "consult",
     "sign-consent",
@@ -140,22 +142,44 @@ describe("GET /api/v1/product-board", () => {
     }
   });
 
-  it("'open' leaves out finished units", async () => {
+  it("'open' lists what is still on its way: the bag, not the collection it was made from, nor finished units", async () => {
+    const ids = async (scope: "open" | "all") =>
+      (await board("monitor", `siteId=${w.sites.A}&scope=${scope}`))
+        .json()
+        .items.map((i: { id: string }) => i.id);
+    // The collection became the bag: the bag is followed, the collection is not "in manufacture" for ever.
+    expect(await ids("open")).toEqual(expect.arrayContaining([bagId]));
+    expect(await ids("open")).not.toContain(collectionId);
     const res = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${bagId}/events`, {
       type: "declare-failed",
       reason: "Transduction failed",
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().state).toBe("failed");
-    const open = (await board("monitor", `siteId=${w.sites.A}&scope=open`))
-      .json()
-      .items.map((i: { id: string }) => i.id);
-    const all = (await board("monitor", `siteId=${w.sites.A}&scope=all`))
-      .json()
-      .items.map((i: { id: string }) => i.id);
-    expect(open).toContain(collectionId);
-    expect(open).not.toContain(bagId);
-    expect(all).toEqual(expect.arrayContaining([collectionId, bagId]));
+    expect(await ids("open")).not.toContain(bagId);
+    expect(await ids("all")).toEqual(expect.arrayContaining([collectionId, bagId]));
+  });
+
+  it("'open' leaves out the units of a journey that ended (the patient withdrew)", async () => {
+    // A new collection on the same chain of identity after the failure, then the patient withdraws.
+    const again = await w.call("manufacturing", "A", "POST", `/api/v1/journeys/${journeyId}/collections`, {
+      productCode: "S1234V00",
+    });
+    expect(again.statusCode, again.body).toBe(201);
+    const ids = async (scope: "open" | "all") =>
+      (await board("monitor", `siteId=${w.sites.A}&scope=${scope}`))
+        .json()
+        .items.map((i: { id: string }) => i.id);
+    expect(await ids("open")).toContain(again.json().id);
+    const v = (await w.call("monitor", "A", "GET", `/api/v1/journeys/${journeyId}`)).json().version;
+    const withdrawn = await w.call("coordinator", "A", "POST", `/api/v1/journeys/${journeyId}/events`, {
+      type: "withdraw",
+      reason: "moved abroad",
+      version: v,
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(await ids("open")).not.toContain(again.json().id);
+    expect(await ids("all")).toContain(again.json().id);
   });
 
   it("is site-scoped: another site's user gets 404, a missing siteId is a 400 naming it", async () => {
