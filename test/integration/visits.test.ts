@@ -4,6 +4,8 @@
  * window edges in the site's time zone, the worklist's site scoping, and the iCalendar feed.
  * Windows: shared/domain/workflow-standards.md §4.4 via domain/visit-schedule.ts.
  */
+import { readFileSync } from "node:fs";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../src/domain/roles.ts";
 import { enrolPatient, updateEnrolment } from "../../src/services/enrolments.ts";
@@ -488,6 +490,34 @@ describe("when the journey ends", () => {
     });
     expect(late).toMatchObject({ doneOn: "2019-09-30", closedOn: null, closedReason: null });
     expect(late.status.status).toBe("done");
+  });
+
+  it("the migration closes the open visits of journeys that ended before it, dated by the ending event", async () => {
+    const { patient, enrolment, ctx } = await enrolled("A", { infusionDate: "2019-09-16" });
+    const journey = await openJourney(ctx, enrolment.id);
+    await applyJourney(ctx, journey.id, {
+      type: "withdraw",
+      reason: "no longer wishes",
+      version: journey.version,
+    });
+    // As a database migrated from before 0015 holds it: the journey ended, its visits still open.
+    await sql`UPDATE visits SET closed_on = NULL, closed_reason = NULL WHERE enrolment_id = ${enrolment.id}`.execute(
+      w.database.db,
+    );
+    expect(byCode(await visitsOf(patient.id), "M3").status.status).not.toBe("closed");
+    const migration = readFileSync(
+      new URL("../../src/store/migrations/0015_visits_closed_at_journey_end.sql", import.meta.url),
+      "utf8",
+    );
+    const backfill = migration.slice(migration.indexOf("UPDATE visits v"));
+    await sql.raw(backfill).execute(w.database.db);
+    const visits = await visitsOf(patient.id);
+    expect(visits.every((v) => v.status.status === "closed")).toBe(true);
+    expect(byCode(visits, "M3").status).toEqual({
+      status: "closed",
+      closedOn: "2019-10-15",
+      reason: "Journey ended: patient withdrew (no longer wishes)",
+    });
   });
 
   it("a withdrawal's reason is carried; a PATCH prepared on the open visit conflicts", async () => {

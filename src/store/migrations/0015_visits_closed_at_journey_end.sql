@@ -29,12 +29,13 @@ SET closed_reason = 'Journey ended: ' || CASE e.to_state
       WHEN 'lost-to-follow-up' THEN 'lost to follow-up'
       WHEN 'off-treatment' THEN 'treatment stopped'
       WHEN 'completed' THEN 'study completed'
-      ELSE e.to_state END,
+      ELSE e.to_state END
+    || COALESCE(' (' || NULLIF(btrim(e.payload->>'reason'), '') || ')', ''),
     closed_on = (e.at AT TIME ZONE s.time_zone)::date,
     version = v.version + 1
 FROM journeys j
 JOIN LATERAL (
-  SELECT je.to_state, je.at FROM journey_events je
+  SELECT je.to_state, je.at, je.payload FROM journey_events je
   WHERE je.journey_id = j.id ORDER BY je.at DESC, je.id DESC LIMIT 1
 ) e ON true
 JOIN sites s ON s.id = j.site_id
