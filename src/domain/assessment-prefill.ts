@@ -18,6 +18,14 @@ import { z } from "zod";
 import { findCalculator } from "./calculators/index.ts";
 import { SLEDAI_2K_DESCRIPTORS, type SledaiKey } from "./calculators/lupus/sledai.ts";
 import { cellsPerMicrolitre } from "./lab-units.ts";
+import {
+  activeOn,
+  glucocorticoidOf,
+  isSystemicGlucocorticoid,
+  type LupusDrugClass,
+  lupusDrugClass,
+  prednisoloneEquivalentMgPerDay,
+} from "./medications.ts";
 import { addDays } from "./visit-schedule.ts";
 
 export interface PrefillObservation {
@@ -361,52 +369,14 @@ export function sledaiLabDescriptors(
 // Medications
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Prednisolone-equivalent mg per mg of drug. Equivalent anti-inflammatory doses (BNF, "Equivalent
- * anti-inflammatory doses of corticosteroids"): prednisolone 5 mg ≡ betamethasone 750 µg ≡
- * deflazacort 6 mg ≡ dexamethasone 750 µg ≡ hydrocortisone 20 mg ≡ methylprednisolone 4 mg ≡
- * triamcinolone 4 mg. Prednisone is taken as equal to prednisolone mg for mg (the DORIS and LLDAS
- * definitions say "prednisone or equivalent").
- */
-const GLUCOCORTICOIDS: { names: string[]; atc: string; perMg: number }[] = [
-  { names: ["prednisolone"], atc: "H02AB06", perMg: 1 },
-  { names: ["prednisone"], atc: "H02AB07", perMg: 1 },
-  { names: ["methylprednisolone"], atc: "H02AB04", perMg: 5 / 4 },
-  { names: ["dexamethasone"], atc: "H02AB02", perMg: 5 / 0.75 },
-  { names: ["betamethasone"], atc: "H02AB01", perMg: 5 / 0.75 },
-  { names: ["hydrocortisone"], atc: "H02AB09", perMg: 5 / 20 },
-  { names: ["triamcinolone"], atc: "H02AB08", perMg: 5 / 4 },
-  { names: ["deflazacort"], atc: "H02AB13", perMg: 5 / 6 },
-];
+/** DORIS and LLDAS name their drug classes; the classes themselves are domain/medications.ts's. */
+type DrugClass = Exclude<LupusDrugClass, "glucocorticoid">;
 
-/** Drug classes of DORIS and LLDAS, by WHO ATC code prefix and by name (several biologics moved ATC code recently). */
-const CLASSES = {
-  antimalarial: { atc: ["P01BA"], names: ["hydroxychloroquine", "chloroquine", "quinacrine", "mepacrine"] },
-  immunosuppressive: {
-    atc: ["L04AA06", "L04AX01", "L04AX03", "L01BA01", "L04AD01", "L04AD02", "L04AD03", "L01AA01", "L04AA13"],
-    names: [
-      "mycophenol",
-      "azathioprine",
-      "methotrexate",
-      "ciclosporin",
-      "cyclosporin",
-      "tacrolimus",
-      "voclosporin",
-      "cyclophosphamide",
-      "leflunomide",
-    ],
-  },
-  biologic: {
-    atc: ["L01FA01"],
-    names: ["belimumab", "anifrolumab", "rituximab", "obinutuzumab", "telitacicept", "ocrelizumab"],
-  },
-} as const;
-type DrugClass = keyof typeof CLASSES;
-
-const NOT_SYSTEMIC = /topical|cutaneous|inhal|ophthalm|otic|nasal|eye|ear/i;
-
-const activeOn = (m: PrefillMedication, date: string) =>
-  m.startDate <= date && (m.stopDate === null || m.stopDate >= date);
+/** The record as the medication rules read it: its code counts as ATC when it looks like one. */
+const facts = (m: PrefillMedication) => ({
+  ...m,
+  atcCode: m.drugCode && /^[A-Z]\d{2}[A-Z]{2}\d{2}$/.test(m.drugCode) ? m.drugCode : null,
+});
 
 const medRef = (m: PrefillMedication): SourceRef => ({
   kind: "medication",
@@ -414,39 +384,6 @@ const medRef = (m: PrefillMedication): SourceRef => ({
   date: m.startDate,
   summary: `${m.drug}${m.doseValue !== null ? ` ${m.doseValue} ${m.doseUnit ?? ""}` : ""}${m.frequency ? ` ${m.frequency}` : ""} from ${m.startDate}${m.stopDate ? ` to ${m.stopDate}` : ""}`,
 });
-
-/** Doses per day from a free-text frequency; null when it cannot be read. */
-export function dosesPerDay(frequency: string | null): number | null {
-  if (!frequency) return null;
-  const f = frequency.trim().toLowerCase();
-  if (/^(once daily|daily|once a day|qd|od|q24h|every 24 hours|in the morning|each morning)$/.test(f))
-    return 1;
-  if (/^(twice daily|twice a day|bid|bd|q12h|every 12 hours)$/.test(f)) return 2;
-  if (/^(three times daily|three times a day|tid|tds|q8h|every 8 hours)$/.test(f)) return 3;
-  if (/^(four times daily|four times a day|qid|qds|q6h|every 6 hours)$/.test(f)) return 4;
-  if (/^(every other day|alternate days|qod|q48h)$/.test(f)) return 0.5;
-  return null;
-}
-
-const MG: Record<string, number> = { mg: 1, g: 1000, ug: 0.001 };
-
-/** By ATC code first, else by whole word ("methylprednisolone" is not "prednisolone"). */
-function glucocorticoidOf(m: PrefillMedication) {
-  const name = m.drug.toLowerCase();
-  return (
-    GLUCOCORTICOIDS.find((g) => g.atc === m.drugCode) ??
-    GLUCOCORTICOIDS.find((g) => g.names.some((n) => new RegExp(`\\b${n}\\b`).test(name)))
-  );
-}
-
-function inClass(m: PrefillMedication, c: DrugClass): boolean {
-  const name = m.drug.toLowerCase();
-  const def = CLASSES[c];
-  return (
-    (m.drugCode !== null && def.atc.some((a) => m.drugCode!.startsWith(a))) ||
-    def.names.some((n) => name.includes(n))
-  );
-}
 
 type DoseJudgement =
   | { kind: "filled"; value: number; rule: string; sources: SourceRef[]; confirm?: string }
@@ -457,8 +394,8 @@ export function prednisoloneEquivalentOn(
   medications: readonly PrefillMedication[],
   date: string,
 ): DoseJudgement {
-  const active = medications.filter((m) => activeOn(m, date) && glucocorticoidOf(m));
-  const systemic = active.filter((m) => !(m.route && NOT_SYSTEMIC.test(m.route)));
+  const active = medications.filter((m) => activeOn(m, date) && glucocorticoidOf(facts(m)));
+  const systemic = active.filter((m) => isSystemicGlucocorticoid(facts(m)));
   const rule =
     "Current daily prednisolone-equivalent dose on the visit day (BNF equivalent anti-inflammatory doses; prednisone = prednisolone mg for mg)";
   if (systemic.length === 0)
@@ -470,14 +407,13 @@ export function prednisoloneEquivalentOn(
     };
   let total = 0;
   for (const m of systemic) {
-    const perDay = dosesPerDay(m.frequency);
-    const unit = m.doseUnit === null ? undefined : MG[m.doseUnit];
-    if (m.doseValue === null || unit === undefined || perDay === null)
+    const equivalent = prednisoloneEquivalentMgPerDay(facts(m));
+    if (equivalent === null)
       return {
         kind: "unfilled",
         reason: `Cannot read a daily dose from ${m.drug} (medication ${m.id}): dose ${m.doseValue ?? "missing"} ${m.doseUnit ?? ""}, frequency "${m.frequency ?? "missing"}".`,
       };
-    total += m.doseValue * unit * perDay * glucocorticoidOf(m)!.perMg;
+    total += equivalent;
   }
   return {
     kind: "filled",
@@ -500,7 +436,9 @@ function classOn(
   date: string,
   classes: DrugClass[],
 ): ClassJudgement {
-  const active = medications.filter((m) => activeOn(m, date) && classes.some((c) => inClass(m, c)));
+  const active = medications.filter(
+    (m) => activeOn(m, date) && classes.some((c) => lupusDrugClass(facts(m)) === c),
+  );
   if (active.length === 0)
     return {
       kind: "filled",

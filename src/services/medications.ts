@@ -1,5 +1,13 @@
 import { v7 as uuidv7 } from "uuid";
+import { CODE_SYSTEMS } from "../domain/code-systems.ts";
 import { validationError } from "../domain/errors.ts";
+import {
+  dailyDoseMg,
+  dosesPerDay,
+  type LupusDrugClass,
+  lupusDrugClass,
+  prednisoloneEquivalentMgPerDay,
+} from "../domain/medications.ts";
 import { MedicationCreate, MedicationUpdate } from "../domain/schemas/clinical.ts";
 import { insertMedication, listPatientRecords } from "../store/clinical-records.ts";
 import type { MedicationRow } from "../store/schema.ts";
@@ -10,7 +18,8 @@ import { expectedVersion, loadPatientFor } from "./patients.ts";
 import { auditCreated, defined, readScoped, updateRecord } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
-export interface MedicationDto extends Record<string, unknown> {
+/** What was recorded: the audit trail keeps this, never the derived values. */
+export interface RecordedMedication extends Record<string, unknown> {
   id: string;
   patientId: string;
   drug: string;
@@ -30,7 +39,36 @@ export interface MedicationDto extends Record<string, unknown> {
   updatedAt: string;
 }
 
-const toDto = (r: MedicationRow): MedicationDto => ({
+export interface MedicationDto extends RecordedMedication {
+  /**
+   * Read from the record by domain/medications.ts, so every screen shows what the endpoints and
+   * drafts use: the lupus drug class (systemic routes only), doses per day from the frequency, the
+   * daily dose in mg and, for a systemic glucocorticoid, its prednisolone equivalent (BNF). Null
+   * where the record cannot be read.
+   */
+  derived: {
+    lupusDrugClass: LupusDrugClass | null;
+    dosesPerDay: number | null;
+    dailyDoseMg: number | null;
+    prednisoloneEquivalentMgPerDay: number | null;
+  };
+}
+
+function withDerived(r: RecordedMedication): MedicationDto {
+  const m = { ...r, atcCode: r.drugCodeSystem === CODE_SYSTEMS.atc ? r.drugCode : null };
+  const equivalent = prednisoloneEquivalentMgPerDay(m);
+  return {
+    ...r,
+    derived: {
+      lupusDrugClass: lupusDrugClass(m),
+      dosesPerDay: dosesPerDay(m.frequency),
+      dailyDoseMg: dailyDoseMg(m),
+      prednisoloneEquivalentMgPerDay: equivalent === null ? null : Math.round(equivalent * 100) / 100,
+    },
+  };
+}
+
+const recorded = (r: MedicationRow): RecordedMedication => ({
   id: r.id,
   patientId: r.patient_id,
   drug: r.drug,
@@ -49,6 +87,8 @@ const toDto = (r: MedicationRow): MedicationDto => ({
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
+
+const toDto = (r: MedicationRow): MedicationDto => withDerived(recorded(r));
 
 export async function recordMedication(ctx: ServiceContext, raw: unknown): Promise<MedicationDto> {
   const input = parseInput(MedicationCreate, raw);
@@ -75,7 +115,7 @@ export async function recordMedication(ctx: ServiceContext, raw: unknown): Promi
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    return auditCreated(db, ctx, "medication", row, toDto);
+    return withDerived(await auditCreated(db, ctx, "medication", row, recorded));
   });
 }
 
@@ -106,13 +146,13 @@ export async function updateMedication(
   ifMatch?: number,
 ): Promise<MedicationDto> {
   const input = parseInput(MedicationUpdate, raw);
-  return updateRecord(ctx, {
+  const updated = await updateRecord(ctx, {
     table: "medications",
     entity: "medication",
     id,
     permission: "clinical:write",
     siteOf: (r) => r.site_id as string,
-    toDto,
+    toDto: recorded,
     changes: (current: MedicationRow) => {
       if (input.stopDate && input.stopDate < current.start_date)
         throw validationError([
@@ -131,4 +171,5 @@ export async function updateMedication(
     expected: expectedVersion(ifMatch, input.version),
     reason: input.reason,
   });
+  return withDerived(updated);
 }

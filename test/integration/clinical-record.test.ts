@@ -134,6 +134,45 @@ describe("observations", () => {
   });
 });
 
+describe("medications", () => {
+  it("carry what the domain reads from them (class, doses per day, daily mg, prednisolone equivalent); the audit keeps only what was recorded", async () => {
+    // A patient of its own: an ongoing steroid would change the shared patient's derived endpoints.
+    const own = await as("POST", "/api/v1/patients", { siteId: w.sites.A, birthYear: 1980, sex: "female" });
+    expect(own.statusCode, own.body).toBe(201);
+    const res = await as("POST", "/api/v1/medications", {
+      patientId: own.json().id,
+      drug: "methylprednisolone",
+      drugCodeSystem: "http://www.whocc.no/atc",
+      drugCode: "H02AB04",
+      doseValue: 4,
+      doseUnit: "mg",
+      route: "subcutaneous",
+      frequency: "q8h",
+      startDate: "2019-01-01",
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    // Subcutaneous is systemic; q8h is three doses; methylprednisolone 4 mg ≡ prednisolone 5 mg (BNF).
+    expect(res.json().derived).toEqual({
+      lupusDrugClass: "glucocorticoid",
+      dosesPerDay: 3,
+      dailyDoseMg: 12,
+      prednisoloneEquivalentMgPerDay: 15,
+    });
+    const changed = await w.call("investigator", "A", "PATCH", `/api/v1/medications/${res.json().id}`, {
+      frequency: "every other day",
+      version: res.json().version,
+      reason: "tapering",
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().derived).toMatchObject({ dosesPerDay: 0.5, prednisoloneEquivalentMgPerDay: 2.5 });
+    const audit = (
+      await w.call("monitor", "A", "GET", `/api/v1/audit?entity=medication&entityId=${res.json().id}`)
+    ).json().items;
+    expect(audit.length).toBe(2);
+    expect(JSON.stringify(audit)).not.toContain("derived");
+  });
+});
+
 describe("enrolment", () => {
   it("refuses an arm or dose level the study does not have, naming each", async () => {
     const res = await as("POST", "/api/v1/enrolments", {

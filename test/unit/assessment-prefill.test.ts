@@ -6,7 +6,6 @@
 import { describe, expect, it } from "vitest";
 import {
   buildDrafts,
-  dosesPerDay,
   type PrefillMedication,
   type PrefillObservation,
   parseReferenceRange,
@@ -15,6 +14,7 @@ import {
   sledaiLabDescriptors,
 } from "../../src/domain/assessment-prefill.ts";
 import { findCalculator } from "../../src/domain/calculators/index.ts";
+import { dosesPerDay } from "../../src/domain/medications.ts";
 
 const LIMITS = ReferenceLimits.parse({});
 const DAY = "2020-03-16";
@@ -170,6 +170,22 @@ describe("glucocorticoid dose and drug classes", () => {
     });
     expect(prednisoloneEquivalentOn([med({ stopDate: DAY })], DAY)).toMatchObject({ value: 5 });
     expect(prednisoloneEquivalentOn([med({ route: "topical" })], DAY)).toMatchObject({ value: 0 });
+  });
+
+  it("counts a subcutaneous steroid as systemic (EDQM: subcutaneous use is not cutaneous use), as the endpoints do", () => {
+    expect(prednisoloneEquivalentOn([med({ route: "subcutaneous" })], DAY)).toMatchObject({ value: 5 });
+    expect(prednisoloneEquivalentOn([med({ route: "cutaneous" })], DAY)).toMatchObject({ value: 0 });
+  });
+
+  it("reads q8h as three doses a day and every other day as half a dose a day on average", () => {
+    expect(prednisoloneEquivalentOn([med({ doseValue: 2, frequency: "q8h" })], DAY)).toMatchObject({
+      value: 6,
+    });
+    expect(
+      prednisoloneEquivalentOn([med({ doseValue: 10, frequency: "every other day" })], DAY),
+    ).toMatchObject({
+      value: 5,
+    });
   });
 
   it("leaves the dose to the clinician when the frequency cannot be read", () => {

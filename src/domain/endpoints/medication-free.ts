@@ -9,7 +9,8 @@
  * Which records count:
  * - steroid-free: systemic glucocorticoids (ATC H02AB, or by name), whatever the indication —
  *   DORIS and LLDAS count the prednisolone dose regardless of why it is given (van Vollenhoven
- *   2021; Franklyn 2016). Topical, inhaled, nasal and eye routes are not systemic and do not count.
+ *   2021; Franklyn 2016). Topical, inhaled, nasal and eye routes are not systemic and do not count;
+ *   subcutaneous is systemic (domain/medications.ts holds the classes and routes for every reader).
  * - lupus-therapy-free: the four drug classes DORIS 2021 names (glucocorticoids, antimalarials,
  *   immunosuppressives, biologics), listed by the EULAR 2023 SLE recommendations (Fanouriakis A,
  *   et al. Ann Rheum Dis 2024;83:15–29): hydroxychloroquine/chloroquine, methotrexate,
@@ -27,63 +28,14 @@
  * - medication-free: every medication record, prophylaxis included — "no medication at all", as
  *   the reference case's press account puts it.
  */
+import { activeOn, isLupusTherapy, isSystemicGlucocorticoid, type MedicationFacts } from "../medications.ts";
 import { addDays, type Endpoint, type EndpointDefinition, notEvaluable, reached } from "./endpoint.ts";
 
-export interface MedicationRecord {
+/** A medication record as the endpoints read it; the classes and routes are domain/medications.ts's. */
+export interface MedicationRecord extends MedicationFacts {
   id: string;
-  drug: string;
-  /** WHO ATC code when the record is coded with it */
-  atcCode: string | null;
-  route: string | null;
   indication: string | null;
-  startDate: string;
-  stopDate: string | null;
 }
-
-export type LupusDrugClass = "glucocorticoid" | "antimalarial" | "immunosuppressive" | "biologic";
-
-/** Names and WHO ATC codes per class (EULAR 2023 SLE recommendations; ATC index, WHOCC). */
-const CLASSES: { cls: LupusDrugClass; name: RegExp; atc: RegExp }[] = [
-  {
-    cls: "glucocorticoid",
-    name: /\b(prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone|betamethasone|triamcinolone|deflazacort|cortisone)\b/i,
-    // H02AB: glucocorticoids for systemic use (H02AA are mineralocorticoids).
-    atc: /^H02AB/,
-  },
-  {
-    cls: "antimalarial",
-    name: /\b(hydroxychloroquine|chloroquine|quinacrine|mepacrine)\b/i,
-    atc: /^P01BA0[12]$/,
-  },
-  {
-    cls: "immunosuppressive",
-    name: /\b(methotrexate|azathioprine|mycophenol\w*|ciclosporin|cyclosporine?|tacrolimus|voclosporin|cyclophosphamide|leflunomide|sirolimus)\b/i,
-    // L04AA06 mycophenolic acid, L04AD01/02 ciclosporin/tacrolimus, L04AX01 azathioprine,
-    // L04AX03 methotrexate, L01AA01 cyclophosphamide.
-    atc: /^(L04AA06|L04AD0[12]|L04AX0[13]|L01AA01|L01BA01)$/,
-  },
-  {
-    cls: "biologic",
-    name: /\b(belimumab|anifrolumab|rituximab|obinutuzumab|telitacicept)\b/i,
-    // rituximab L01FA01, obinutuzumab L01FA03; belimumab and anifrolumab by name only, as their
-    // ATC codes moved in recent revisions (see demo/codes.ts).
-    atc: /^L01FA0[13]$/,
-  },
-];
-
-const NOT_SYSTEMIC = /\b(topical|cutaneous|inhal\w*|nasal|intranasal|ophthalmic|eye|otic)\b/i;
-const CAR_T_PROCEDURE = /\b(lymphodepl\w*|conditioning)\b/i;
-
-export function lupusDrugClass(m: MedicationRecord): LupusDrugClass | null {
-  if (m.route && NOT_SYSTEMIC.test(m.route)) return null;
-  for (const c of CLASSES) if (c.name.test(m.drug) || (m.atcCode && c.atc.test(m.atcCode))) return c.cls;
-  return null;
-}
-
-export const isSystemicGlucocorticoid = (m: MedicationRecord) => lupusDrugClass(m) === "glucocorticoid";
-
-export const isLupusTherapy = (m: MedicationRecord) =>
-  lupusDrugClass(m) !== null && !(m.indication && CAR_T_PROCEDURE.test(m.indication));
 
 const SOURCE_DORIS_EULAR =
   "van Vollenhoven RF, et al. Lupus Sci Med 2021;8:e000538 (DORIS drug classes); Fanouriakis A, et al. Ann Rheum Dis 2024;83:15–29 (EULAR 2023 SLE drugs)";
@@ -155,4 +107,4 @@ export function medicationFreeEndpoints(meds: MedicationRecord[], day0: string |
 
 /** Lupus therapies taken on `date` (start ≤ date ≤ stop, or no stop). */
 export const lupusTherapyOn = (meds: MedicationRecord[], date: string): MedicationRecord[] =>
-  meds.filter((m) => isLupusTherapy(m) && m.startDate <= date && (m.stopDate === null || m.stopDate >= date));
+  meds.filter((m) => isLupusTherapy(m) && activeOn(m, date));

@@ -5,11 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  isLupusTherapy,
-  lupusDrugClass,
   type MedicationRecord,
   medicationFreeEndpoints,
 } from "../../../src/domain/endpoints/medication-free.ts";
+import { isLupusTherapy, lupusDrugClass } from "../../../src/domain/medications.ts";
 
 const DAY0 = "2019-09-16";
 let n = 0;

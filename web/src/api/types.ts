@@ -126,6 +126,13 @@ export interface Medication {
   startDate: string;
   stopDate: string | null;
   indication: string | null;
+  /** read from the record by the server (src/domain/medications.ts) */
+  derived: {
+    lupusDrugClass: "glucocorticoid" | "antimalarial" | "immunosuppressive" | "biologic" | null;
+    dosesPerDay: number | null;
+    dailyDoseMg: number | null;
+    prednisoloneEquivalentMgPerDay: number | null;
+  };
 }
 
 export interface ClinicalEvent {

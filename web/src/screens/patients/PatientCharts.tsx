@@ -82,9 +82,9 @@ export function PatientCharts({ day0, timeZone, observations, medications, event
         />
         <StudyDayChart
           title="Glucocorticoid dose"
-          description="Systemic glucocorticoids, mg per day as recorded (not converted to prednisone equivalents)"
+          description="Systemic glucocorticoids in prednisolone-equivalent mg per day (BNF equivalences, read by the server)"
           data={steroids}
-          series={[{ key: "mg", name: "mg/day" }]}
+          series={[{ key: "mg", name: "prednisolone-equivalent mg/day" }]}
           domain={domain}
           bars
         />

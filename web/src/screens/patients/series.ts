@@ -79,33 +79,22 @@ export function carCopiesSeries(events: ClinicalEvent[]): Point[] {
   return points.sort((a, b) => a.day - b.day);
 }
 
-/** Systemic glucocorticoids: ATC H02AB (corticosteroids for systemic use, plain glucocorticoids). */
-const GLUCOCORTICOID = /^H02AB/;
-const GLUCOCORTICOID_NAMES = /\b(prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone)\b/i;
-
-function timesPerDay(frequency: string | null): number {
-  const f = (frequency ?? "").toLowerCase();
-  if (/three times|tid\b|t\.i\.d/.test(f)) return 3;
-  if (/twice|bid\b|b\.i\.d|every 12/.test(f)) return 2;
-  if (/four times|qid\b|every 6/.test(f)) return 4;
-  return 1;
-}
-
-/** Daily glucocorticoid dose in mg as recorded (no prednisone-equivalent conversion), per study day. */
+/**
+ * Daily systemic glucocorticoid dose in prednisolone-equivalent mg per study day. Which records are
+ * systemic glucocorticoids and their daily equivalent come from the API (domain/medications.ts:
+ * BNF equivalences, written frequencies), so the chart shows what the SLEDAI/DORIS drafts read.
+ */
 export function steroidSeries(medications: Medication[], day0: string, from: number, to: number): Point[] {
   const points: Point[] = [];
-  const steroids = medications.filter(
-    (m) => (m.drugCode && GLUCOCORTICOID.test(m.drugCode)) || GLUCOCORTICOID_NAMES.test(m.drug),
-  );
+  const steroids = medications.filter((m) => m.derived.prednisoloneEquivalentMgPerDay !== null);
   for (let day = from; day <= to; day++) {
     let mg = 0;
     for (const m of steroids) {
-      if (m.doseValue === null || (m.doseUnit && m.doseUnit !== "mg")) continue;
       const start = dayFrom(m.startDate, day0);
       const stop = m.stopDate ? dayFrom(m.stopDate, day0) : Number.POSITIVE_INFINITY;
-      if (day >= start && day <= stop) mg += m.doseValue * timesPerDay(m.frequency);
+      if (day >= start && day <= stop) mg += m.derived.prednisoloneEquivalentMgPerDay!;
     }
-    points.push({ day, mg });
+    points.push({ day, mg: Math.round(mg * 100) / 100 });
   }
   return points;
 }
