@@ -315,7 +315,7 @@ program
         .executeTakeFirst();
       if (!site) throw new DomainError("validation", `No site with code ${opts.site}.`);
       const { localDate } = await import("../domain/study-day.ts");
-      const { addDays } = await import("../domain/visit-schedule.ts");
+      const { addDays } = await import("../domain/calendar.ts");
       const { worklist } = await import("../services/visits.ts");
       const today = localDate(new Date(), site.time_zone);
       // A read-only role at that one site: the command sees what a monitor there would.

@@ -8,7 +8,9 @@
  * on days −5 to −3, acute monitoring to day 28, primary follow-up to month 24 and long-term
  * follow-up after it (§4.4 "Years 3–15 yearly").
  */
-import { addDays, type PatientPlan } from "./plan.ts";
+
+import { addDays } from "../domain/calendar.ts";
+import type { PatientPlan } from "./plan.ts";
 import { DEMO_AS_OF } from "./synthetic-cohort.ts";
 
 /** Days after infusion at which the journey leaves acute monitoring (§1.3: "D28 onward"). */

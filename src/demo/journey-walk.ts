@@ -6,6 +6,7 @@
  * as the demo user who would have done it, so the history reads like the real thing.
  */
 
+import { addDays } from "../domain/calendar.ts";
 import { verifyAtBedside } from "../services/bedside.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { recordHandOff, recordLoggerReadings } from "../services/custody.ts";
@@ -14,7 +15,7 @@ import { createSlot, listSlots } from "../services/manufacturing-slots.ts";
 import { applyProduct, recordCollection, recordFinalProduct } from "../services/products.ts";
 import { enterQcResults } from "../services/release.ts";
 import type { JourneyDates } from "./journey-dates.ts";
-import { addDays, at, type SiteCode } from "./plan.ts";
+import { at, type SiteCode } from "./plan.ts";
 
 /**
  * Placeholder ISBT 128 product description codes for the synthetic construct (ST-010 codes are

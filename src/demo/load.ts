@@ -8,6 +8,7 @@
  * services join that transaction instead of committing piecemeal.
  */
 import type { Kysely } from "kysely";
+import { addDays } from "../domain/calendar.ts";
 import { DomainError } from "../domain/errors.ts";
 import { EXAMPLE_RELEASE_SPEC } from "../domain/release-specs.ts";
 import type { Role } from "../domain/roles.ts";
@@ -29,7 +30,7 @@ import type { DB } from "../store/schema.ts";
 import { LOINC } from "./codes.ts";
 import { journeyDates } from "./journey-dates.ts";
 import { type DemoCrew, type DemoDose, walkJourney } from "./journey-walk.ts";
-import { addDays, type PatientPlan, type SiteCode } from "./plan.ts";
+import type { PatientPlan, SiteCode } from "./plan.ts";
 import { referenceCasePlan } from "./reference-case.ts";
 import { DEMO_AS_OF, DEMO_SEED, syntheticCohortPlans } from "./synthetic-cohort.ts";
 

@@ -41,18 +41,6 @@ export interface PatientPlan {
   assessments?: AssessmentPlan[];
 }
 
-const MS_PER_DAY = 86_400_000;
-
-/** `date` (YYYY-MM-DD) plus `days` calendar days. */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-/** Whole days from `from` to `to`, both YYYY-MM-DD. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / MS_PER_DAY);
-}
-
 /**
  * An instant on a calendar day at both demo sites. Both are in Asia/Shanghai, which has had no
  * daylight saving since 1991, so +08:00 is always the right offset.

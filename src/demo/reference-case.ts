@@ -14,10 +14,10 @@
  * system is agreed.
  */
 import { SLEDAI_2K_KEYS, type SledaiKey } from "../domain/calculators/lupus/sledai.ts";
+import { addDays } from "../domain/calendar.ts";
 import { drug, SNOMED } from "./codes.ts";
 import {
   type AssessmentPlan,
-  addDays,
   at,
   type EventPlan,
   type ObservationPlan,

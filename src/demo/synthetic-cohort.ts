@@ -10,6 +10,8 @@
  * names, ages, the days between milestones and the lab values (see lab-course.ts). The demo world's
  * "today" is DEMO_AS_OF, a fixed date, so every load gives the same records whatever the clock says.
  */
+
+import { addDays, daysBetween } from "../domain/calendar.ts";
 import { drug, SNOMED } from "./codes.ts";
 import {
   type Disease,
@@ -24,10 +26,8 @@ import {
   SALVAGE_DAYS,
 } from "./lab-course.ts";
 import {
-  addDays,
   at,
   type ConditionPlan,
-  daysBetween,
   type EnrolmentPlan,
   type EventPlan,
   type MedicationPlan,

@@ -17,6 +17,7 @@
 import { z } from "zod";
 import { findCalculator } from "./calculators/index.ts";
 import { SLEDAI_2K_DESCRIPTORS, type SledaiKey } from "./calculators/lupus/sledai.ts";
+import { addDays } from "./calendar.ts";
 import { cellsPerMicrolitre } from "./lab-units.ts";
 import {
   activeOn,
@@ -26,7 +27,6 @@ import {
   lupusDrugClass,
   prednisoloneEquivalentMgPerDay,
 } from "./medications.ts";
-import { addDays } from "./visit-schedule.ts";
 
 export interface PrefillObservation {
   id: string;

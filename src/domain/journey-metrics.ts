@@ -16,6 +16,7 @@
  * - Failure rate = failed lots / decided lots; OOS rate = OOS lots / decided lots, where decided =
  *   released + OOS + failed (pending lots have no outcome yet and are not in the denominator).
  */
+import { daysBetween } from "./calendar.ts";
 
 export interface JourneyFacts {
   siteId: string;
@@ -58,10 +59,6 @@ export interface Metrics {
   failureRate: Rate;
   oosRate: Rate;
 }
-
-const DAY_MS = 86_400_000;
-export const daysBetween = (from: string, to: string): number =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;

@@ -8,8 +8,9 @@
  * to 15 years; the St Jude GENEFU protocol does this as a yearly health check and blood sample
  * (shared/domain/workflow-standards.md §4.1 [S27][S28]). Items: LTFU_ITEMS in visit-schedule.ts.
  */
+
+import { addMonths } from "./calendar.ts";
 import {
-  addMonths,
   LTFU_ITEMS,
   type LtfuItem,
   type LtfuItemCode,

@@ -1,3 +1,4 @@
+import { addDays } from "./calendar.ts";
 /**
  * Manufacturing slots: which slot can take a patient's apheresis material. Pure; the store keeps
  * the counts and the service takes the place atomically.
@@ -9,7 +10,6 @@
  * collectionWindowDays` up to `startsOn` itself (issue 4: "apheresis can be booked only when a slot
  * downstream is free"; shared/domain/workflow-standards.md §1.3 ApheresisScheduled).
  */
-import { addDays } from "./visit-schedule.ts";
 
 export interface SlotFacts {
   id: string;

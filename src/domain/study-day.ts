@@ -5,11 +5,11 @@
  * Calendar days are taken in the site's time zone, so an event at 23:30 in Shenzhen counts on
  * that local day.
  */
-const MS_PER_DAY = 86_400_000;
+import { daysBetween } from "./calendar.ts";
 
 /** Days from `day0` to `date`, both ISO calendar dates (YYYY-MM-DD). */
 export function studyDay(date: string, day0: string): number {
-  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${day0}T00:00:00Z`)) / MS_PER_DAY);
+  return daysBetween(day0, date);
 }
 
 /**

@@ -11,9 +11,9 @@ import {
   DEFAULT_SCORING_WINDOW_DAYS,
   ReferenceLimits,
 } from "../domain/assessment-prefill.ts";
+import { addDays } from "../domain/calendar.ts";
 import { notFound } from "../domain/errors.ts";
 import { localDate } from "../domain/study-day.ts";
-import { addDays } from "../domain/visit-schedule.ts";
 import { findSite } from "../store/sites.ts";
 import { findVisit } from "../store/visits.ts";
 import { requireAt } from "./access.ts";

@@ -7,10 +7,10 @@
  */
 
 import { z } from "zod";
+import { addDays } from "../domain/calendar.ts";
 import { may } from "../domain/roles.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import { JOURNEY_STATES, type ProductState, TERMINAL_JOURNEY_STATES } from "../domain/vein-to-vein.ts";
-import { addDays } from "../domain/visit-schedule.ts";
 import { assessmentsSince, infusionsBetween, journeysOfSite, productsInStates } from "../store/dashboard.ts";
 import { findSite } from "../store/sites.ts";
 import { readableSites, rolesAt } from "./access.ts";

@@ -26,10 +26,10 @@ import {
   type LymphodepletionValue,
   lymphodepletionCalculator,
 } from "../domain/calculators/dosing-kinetics/lymphodepletion.ts";
+import { addDays } from "../domain/calendar.ts";
 import { DomainError, type Issue, notFound } from "../domain/errors.ts";
 import { CalendarDate, NonEmptyText, Version } from "../domain/schemas/common.ts";
 import { localDate } from "../domain/study-day.ts";
-import { addDays } from "../domain/visit-schedule.ts";
 import type { Selectable } from "../store/schema.ts";
 import type { LymphodepletionRegimensTable } from "../store/schema-scheduling.ts";
 import { findById } from "../store/versioned.ts";

@@ -14,12 +14,12 @@
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
+import { addDays } from "../domain/calendar.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { LTFU_OUTCOMES } from "../domain/long-term-follow-up.ts";
 import { CalendarDate, Reason, Version } from "../domain/schemas/common.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import {
-  addDays,
   defaultVisitSchedule,
   generateVisits,
   type Indication,

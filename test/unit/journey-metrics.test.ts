@@ -1,7 +1,7 @@
 /** Metrics arithmetic on hand-made facts: medians (odd and even n), ranges, rates with denominators, lot outcomes. */
 import { describe, expect, it } from "vitest";
+import { daysBetween } from "../../src/domain/calendar.ts";
 import {
-  daysBetween,
   type JourneyFacts,
   type LotFacts,
   lotOutcome,

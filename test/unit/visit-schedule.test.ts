@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
+import { addDays, addMonths, monthSpanDays } from "../../src/domain/calendar.ts";
 import { studyDay } from "../../src/domain/study-day.ts";
 import {
-  addDays,
-  addMonths,
   defaultVisitSchedule,
   type GeneratedVisit,
   generateVisits,
@@ -12,7 +11,6 @@ import {
   LTFU_ITEMS,
   longTermFollowUpSchedule,
   ltfuYears,
-  monthSpanDays,
   offsetDayRange,
   parseVisitSchedule,
   visitStatus,

@@ -15,15 +15,9 @@
 
 import type { CarKinetics, CarUnit } from "../calculators/dosing-kinetics/cellular-kinetics.ts";
 import { cellularKineticsCalculator } from "../calculators/dosing-kinetics/cellular-kinetics.ts";
+import { addDays } from "../calendar.ts";
 import { studyDay } from "../study-day.ts";
-import {
-  addDays,
-  type Endpoint,
-  type EndpointDefinition,
-  notEvaluable,
-  type RecordRef,
-  reached,
-} from "./endpoint.ts";
+import { type Endpoint, type EndpointDefinition, notEvaluable, type RecordRef, reached } from "./endpoint.ts";
 
 const SOURCE =
   "Non-compartmental parameters as in the CAR-T US labels, section 12.3; conventions of shared/domain/clinical-rules.md §7.1, via the cellular-kinetics calculator";

@@ -84,13 +84,3 @@ export function reached(
     ...(r.details ? { details: r.details } : {}),
   };
 }
-
-const MS_PER_DAY = 86_400_000;
-
-/** `date` plus `days` calendar days (YYYY-MM-DD). */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-/** Whole calendar days from `from` to `to`. */
-export const daysBetween = (from: string, to: string): number => studyDay(to, from);

@@ -16,14 +16,9 @@
  * - Duration of response: from the first CR or PR to progression or death, in days; without either
  *   it is censored at the last assessment (status "not-met": the end has not happened).
  */
-import {
-  daysBetween,
-  type Endpoint,
-  type EndpointDefinition,
-  notEvaluable,
-  type RecordRef,
-  reached,
-} from "./endpoint.ts";
+
+import { daysBetween } from "../calendar.ts";
+import { type Endpoint, type EndpointDefinition, notEvaluable, type RecordRef, reached } from "./endpoint.ts";
 
 export type ResponseCategory = "CR" | "PR" | "SD" | "PD";
 

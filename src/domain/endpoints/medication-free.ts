@@ -28,8 +28,10 @@
  * - medication-free: every medication record, prophylaxis included — "no medication at all", as
  *   the reference case's press account puts it.
  */
+
+import { addDays } from "../calendar.ts";
 import { activeOn, isLupusTherapy, isSystemicGlucocorticoid, type MedicationFacts } from "../medications.ts";
-import { addDays, type Endpoint, type EndpointDefinition, notEvaluable, reached } from "./endpoint.ts";
+import { type Endpoint, type EndpointDefinition, notEvaluable, reached } from "./endpoint.ts";
 
 /** A medication record as the endpoints read it; the classes and routes are domain/medications.ts's. */
 export interface MedicationRecord extends MedicationFacts {

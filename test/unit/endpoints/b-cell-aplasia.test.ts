@@ -4,13 +4,13 @@
  * computed from absolute counts.
  */
 import { describe, expect, it } from "vitest";
+import { addDays } from "../../../src/domain/calendar.ts";
 import {
   APLASIA_BELOW_PERCENT,
   type BCellSample,
   bCellAplasiaEndpoints,
   cd19Percent,
 } from "../../../src/domain/endpoints/b-cell-aplasia.ts";
-import { addDays } from "../../../src/domain/endpoints/endpoint.ts";
 
 const DAY0 = "2021-01-10";
 const series = (points: [number, number][]): BCellSample[] =>

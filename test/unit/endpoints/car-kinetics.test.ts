@@ -4,9 +4,9 @@
  * samples, two samples on a day, unknown LLOQ, the copies note format).
  */
 import { describe, expect, it } from "vitest";
+import { addDays } from "../../../src/domain/calendar.ts";
 import { parseCarCopiesNote } from "../../../src/domain/endpoints/car-copies-note.ts";
 import { type CarSample, carKineticsEndpoints } from "../../../src/domain/endpoints/car-kinetics.ts";
-import { addDays } from "../../../src/domain/endpoints/endpoint.ts";
 
 const DAY0 = "2020-02-25"; // 2020 is a leap year: day 4 is 29 February
 const series = (points: [number, number | "BLQ"][]): CarSample[] =>

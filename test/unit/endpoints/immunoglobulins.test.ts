@@ -1,6 +1,6 @@
 /** Immunoglobulin nadir on hand-made series: units, ties, the 4 g/L flag on both sides, gaps. */
 import { describe, expect, it } from "vitest";
-import { addDays } from "../../../src/domain/endpoints/endpoint.ts";
+import { addDays } from "../../../src/domain/calendar.ts";
 import {
   gramsPerLitre,
   type IgSample,

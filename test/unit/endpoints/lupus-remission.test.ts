@@ -1,6 +1,6 @@
 /** DORIS, LLDAS and drug-free remission from stored results, with "sustained" and the med record. */
 import { describe, expect, it } from "vitest";
-import { addDays } from "../../../src/domain/endpoints/endpoint.ts";
+import { addDays } from "../../../src/domain/calendar.ts";
 import {
   type RemissionAssessment,
   remissionEndpoints,

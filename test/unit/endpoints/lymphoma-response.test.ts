@@ -3,7 +3,7 @@
  * sequences of stored Lugano results.
  */
 import { describe, expect, it } from "vitest";
-import { addDays } from "../../../src/domain/endpoints/endpoint.ts";
+import { addDays } from "../../../src/domain/calendar.ts";
 import {
   type ResponseAssessment,
   responseEndpoints,

@@ -3,7 +3,7 @@
  * later positive reverting a conversion, and the baselines that make it not evaluable.
  */
 import { describe, expect, it } from "vitest";
-import { addDays } from "../../../src/domain/endpoints/endpoint.ts";
+import { addDays } from "../../../src/domain/calendar.ts";
 import {
   type AntibodySample,
   AUTOANTIBODIES,

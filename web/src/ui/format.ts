@@ -8,8 +8,3 @@ export function studyDay(day: number | null | undefined): string {
   if (day === null || day === undefined) return "—";
   return day < 0 ? `D−${-day}` : `D${day}`;
 }
-
-/** Whole days between two ISO dates (b − a). */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(b.slice(0, 10)) - Date.parse(a.slice(0, 10))) / 86_400_000);
-}
