@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
+import { type CarCopiesNote, parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
 import { ClinicalEventCreate, ClinicalEventUpdate } from "../domain/schemas/clinical.ts";
 import { insertClinicalEvent, listPatientRecords } from "../store/clinical-records.ts";
 import type { ClinicalEventRow } from "../store/schema.ts";
@@ -9,7 +10,8 @@ import { expectedVersion, loadPatientFor } from "./patients.ts";
 import { auditCreated, defined, readScoped, updateRecord } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
-export interface ClinicalEventDto extends Record<string, unknown> {
+/** What was recorded: the audit trail keeps this, never the derived values. */
+export interface RecordedClinicalEvent extends Record<string, unknown> {
   id: string;
   patientId: string;
   occurredAt: string;
@@ -22,7 +24,20 @@ export interface ClinicalEventDto extends Record<string, unknown> {
   updatedAt: string;
 }
 
-const toDto = (r: ClinicalEventRow): ClinicalEventDto => ({
+export interface ClinicalEventDto extends RecordedClinicalEvent {
+  /**
+   * Read from the record by the domain: a CAR-T copies note (endpoints/car-copies-note.ts) gives
+   * its level or "below the limit", the same reading the derived kinetics use; null otherwise.
+   */
+  derived: { carCopies: CarCopiesNote | null };
+}
+
+const withDerived = (e: RecordedClinicalEvent): ClinicalEventDto => ({
+  ...e,
+  derived: { carCopies: parseCarCopiesNote(e.title) },
+});
+
+const recorded = (r: ClinicalEventRow): RecordedClinicalEvent => ({
   id: r.id,
   patientId: r.patient_id,
   occurredAt: r.occurred_at.toISOString(),
@@ -34,6 +49,8 @@ const toDto = (r: ClinicalEventRow): ClinicalEventDto => ({
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
+
+const toDto = (r: ClinicalEventRow): ClinicalEventDto => withDerived(recorded(r));
 
 export async function recordClinicalEvent(ctx: ServiceContext, raw: unknown): Promise<ClinicalEventDto> {
   const input = parseInput(ClinicalEventCreate, raw);
@@ -52,7 +69,7 @@ export async function recordClinicalEvent(ctx: ServiceContext, raw: unknown): Pr
       created_by: ctx.actor.userId,
       updated_at: now,
     });
-    return auditCreated(db, ctx, "clinical-event", row, toDto);
+    return withDerived(await auditCreated(db, ctx, "clinical-event", row, recorded));
   });
 }
 
@@ -83,16 +100,17 @@ export async function updateClinicalEvent(
   ifMatch?: number,
 ): Promise<ClinicalEventDto> {
   const input = parseInput(ClinicalEventUpdate, raw);
-  return updateRecord(ctx, {
+  const updated = await updateRecord(ctx, {
     table: "clinical_events",
     entity: "clinical-event",
     id,
     permission: "clinical:write",
     siteOf: (r) => r.site_id as string,
-    toDto,
+    toDto: recorded,
     changes: () =>
       defined({ occurred_at: input.occurredAt, title: input.title, text: input.text, status: input.status }),
     expected: expectedVersion(ifMatch, input.version),
     reason: input.reason,
   });
+  return withDerived(updated);
 }

@@ -10,7 +10,7 @@
 import { v5 as uuidv5 } from "uuid";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
 import { type BCellSample, bCellAplasiaEndpoints, cd19Percent } from "../domain/endpoints/b-cell-aplasia.ts";
-import { parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
+import { CAR_COPIES_NOTE_PREFIX, parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
 import { type CarSample, carKineticsEndpoints } from "../domain/endpoints/car-kinetics.ts";
 import type { Endpoint } from "../domain/endpoints/endpoint.ts";
 import {
@@ -36,7 +36,6 @@ import { loadPatientFor } from "./patients.ts";
 const CD19_ABSOLUTE = "8116-6";
 const CD19_PERCENT = "20593-0";
 const LYMPHOCYTES = ["731-0", "26474-7"];
-const CAR_NOTE_PREFIX = "CAR-T copies day ";
 const CALCULATORS = ["lugano-pet", "lugano-ct", "doris", "lldas"];
 
 export interface DerivedEndpoints {
@@ -67,7 +66,7 @@ export async function endpointsOf(ctx: ServiceContext, patient: PatientRow): Pro
       ...antibodyCodes,
     ],
     calculators: CALCULATORS,
-    carNotePrefix: CAR_NOTE_PREFIX,
+    carNotePrefix: CAR_COPIES_NOTE_PREFIX,
   });
   const dateOf = (d: Date) => localDate(new Date(d), tz);
   const obs = (codes: string[]) => src.observations.filter((o) => codes.includes(o.code));

@@ -173,6 +173,31 @@ describe("medications", () => {
   });
 });
 
+describe("clinical events", () => {
+  it("a CAR-T copies note carries its reading (the one the derived kinetics use); other notes none; the audit keeps only what was recorded", async () => {
+    const own = await as("POST", "/api/v1/patients", { siteId: w.sites.A, birthYear: 1981, sex: "male" });
+    const note = (title: string) =>
+      as("POST", "/api/v1/clinical-events", {
+        patientId: own.json().id,
+        occurredAt: "2019-09-26T09:00:00+08:00",
+        category: "note",
+        title,
+      });
+    const level = await note("CAR-T copies day 10: 124,000 copies/µg gDNA (qPCR)");
+    expect(level.statusCode, level.body).toBe(201);
+    expect(level.json().derived).toEqual({ carCopies: { value: 124000 } });
+    const below = await note("CAR-T copies day 274: below the limit of detection (< 50) copies/µg gDNA");
+    expect(below.json().derived).toEqual({ carCopies: { belowLimit: true, limit: 50 } });
+    // Looser wording is not a level: an unrelated note is never read as one.
+    expect((await note("CAR-T copies about 5000")).json().derived).toEqual({ carCopies: null });
+    const audit = (
+      await w.call("monitor", "A", "GET", `/api/v1/audit?entity=clinical-event&entityId=${level.json().id}`)
+    ).json().items;
+    expect(audit.length).toBe(1);
+    expect(JSON.stringify(audit)).not.toContain("derived");
+  });
+});
+
 describe("enrolment", () => {
   it("refuses an arm or dose level the study does not have, naming each", async () => {
     const res = await as("POST", "/api/v1/enrolments", {

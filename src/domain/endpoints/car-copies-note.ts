@@ -6,6 +6,8 @@
  * The study day is taken from the note's date, not from its title.
  * TODO(coding): read observations instead once CAR-T copies have a code.
  */
+/** What every such title starts with; the store filters notes by it before they are parsed here. */
+export const CAR_COPIES_NOTE_PREFIX = "CAR-T copies day ";
 const TITLE = /^CAR-T copies day -?\d+: (.+?) copies\/µg gDNA\b/;
 const NUMBER = /^\d{1,3}(,\d{3})*(\.\d+)?$|^\d+(\.\d+)?$/;
 const BELOW = /^below the limit of (?:detection|quantification)(?: \(< ?([\d,.]+)\))?$/i;

@@ -141,6 +141,8 @@ export interface ClinicalEvent {
   category: string;
   title: string;
   text: string | null;
+  /** read from the record by the server (src/domain/endpoints/car-copies-note.ts) */
+  derived: { carCopies: { value: number } | { belowLimit: true; limit: number | null } | null };
 }
 
 export interface Assessment {

@@ -14,7 +14,7 @@ interface Props {
 /** The course around the infusion: from the first result to the last, day 0 always in view. */
 export function PatientCharts({ day0, timeZone, observations, medications, events }: Props) {
   const obs = (codes: Record<string, string>) => observationSeries(observations, codes, day0, timeZone);
-  const copies = carCopiesSeries(events);
+  const copies = carCopiesSeries(events, day0, timeZone);
   const cd19 = obs({ cd19: LOINC.cd19 });
   const dsDna = obs({ antiDsDna: LOINC.antiDsDna });
   const complement = obs({ c3: LOINC.c3, c4: LOINC.c4 });

@@ -60,21 +60,16 @@ export function observationSeries(
 }
 
 /**
- * CAR-T transgene copies. No LOINC code for "CAR transgene copies per µg genomic DNA" has been
- * verified (src/demo/codes.ts), so the demo records each qPCR result as a clinical note titled
- * "CAR-T copies day N: X copies/µg gDNA (qPCR)". This reads those notes until the copies are
- * stored as observations under a verified code.
+ * CAR-T transgene copies per µg gDNA, as the server reads them from the copies notes (the same
+ * reading as the derived kinetics), on the study day of the note's date at the site.
  */
-const CAR_COPIES_NOTE = /^CAR-T copies day (-?\d+): ([\d,.]+) copies\/µg gDNA/;
-
-export function carCopiesSeries(events: ClinicalEvent[]): Point[] {
+export function carCopiesSeries(events: ClinicalEvent[], day0: string, timeZone: string): Point[] {
   const points: Point[] = [];
   for (const e of events) {
-    const m = CAR_COPIES_NOTE.exec(e.title);
-    if (!m) continue;
-    const copies = Number(m[2]!.replaceAll(",", ""));
-    // Log scale: a zero (below detection) cannot be drawn, so it is left out of the line.
-    if (copies > 0) points.push({ day: Number(m[1]), copies });
+    const reading = e.derived.carCopies;
+    // Log scale: below the limit of detection cannot be drawn, so it is left out of the line.
+    if (!reading || !("value" in reading) || reading.value <= 0) continue;
+    points.push({ day: dayFrom(localDateIn(e.occurredAt, timeZone), day0), copies: reading.value });
   }
   return points.sort((a, b) => a.day - b.day);
 }
