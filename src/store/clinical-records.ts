@@ -72,3 +72,31 @@ export function listPatientRecords<T extends SimpleTable>(
   if (f.after) q = q.where("id", ">", f.after);
   return q.execute() as Promise<import("kysely").Selectable<DB[T]>[]>;
 }
+
+/** A patient's numeric observations of the given codes in [from, to), entered-in-error left out. */
+export function numericObservationsOf(
+  db: Kysely<DB>,
+  patientId: string,
+  codes: readonly string[],
+  window: { from?: string; to?: string } = {},
+) {
+  let q = db
+    .selectFrom("observations")
+    .select(["code", "value_number", "unit", "effective_at"])
+    .where("patient_id", "=", patientId)
+    .where("code", "in", [...codes])
+    .where("status", "<>", "entered-in-error")
+    .where("value_number", "is not", null);
+  if (window.from) q = q.where("effective_at", ">=", new Date(window.from));
+  if (window.to) q = q.where("effective_at", "<", new Date(window.to));
+  return q.execute();
+}
+
+/** A patient's medication courses (drug, start, stop), entered-in-error left out. */
+export const medicationCoursesOf = (db: Kysely<DB>, patientId: string) =>
+  db
+    .selectFrom("medications")
+    .select(["drug", "start_date", "stop_date"])
+    .where("patient_id", "=", patientId)
+    .where("status", "<>", "entered-in-error")
+    .execute();

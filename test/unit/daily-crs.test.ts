@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { findCalculator } from "../../src/domain/calculators/index.ts";
-import { deriveCrsInputs, isFeverMasking, vasopressorsIn } from "../../src/domain/derivations/daily-crs.ts";
+import {
+  dailyCrsCourse,
+  deriveCrsInputs,
+  isFeverMasking,
+  vasopressorsIn,
+} from "../../src/domain/derivations/daily-crs.ts";
 
 const crs = findCalculator("crs")!;
 const grade = (...args: Parameters<typeof deriveCrsInputs>) => crs.run(deriveCrsInputs(...args).inputs).value;
@@ -61,5 +66,40 @@ describe("derived CRS inputs", () => {
         false,
       ),
     ).toBe(4);
+  });
+});
+
+describe("the daily course (dailyCrsCourse)", () => {
+  const T = (date: string, value: number, unit = "Cel") => ({ date, code: "8310-5", value, unit });
+  const O2 = (date: string, lpm: number) => ({ date, code: "3151-8", value: lpm, unit: "L/min" });
+
+  it("grades each day with a temperature, in date order; a day with only oxygen is not graded", () => {
+    const days = dailyCrsCourse([T("2019-09-18", 38.5), O2("2019-09-17", 3), T("2019-09-17", 37.0)], []);
+    expect(days.map((d) => [d.date, d.grade])).toEqual([
+      ["2019-09-17", 0],
+      ["2019-09-18", 1],
+    ]);
+  });
+
+  it("reads °F through its UCUM unit (101.3 °F = 38.5 °C is fever) and ignores a temperature in another unit", () => {
+    expect(dailyCrsCourse([T("2019-09-18", 101.3, "[degF]")], [])[0]!.grade).toBe(1);
+    expect(dailyCrsCourse([T("2019-09-18", 38.5, "kg")], [])).toEqual([]);
+  });
+
+  it("tocilizumab given after onset lets a later afebrile day with oxygen stay CRS; before onset it does not", () => {
+    const readings = [T("2019-09-18", 38.6), T("2019-09-19", 37.0), O2("2019-09-19", 4)];
+    const toci = (startDate: string) => [{ drug: "tocilizumab", startDate, stopDate: startDate }];
+    // Onset on the 18th, tocilizumab on the 18th: on the 19th, no fever but 4 L/min → grade 2 (Lee 2019).
+    expect(dailyCrsCourse(readings, toci("2019-09-18")).map((d) => d.grade)).toEqual([1, 2]);
+    // No fever-masking therapy: the afebrile 19th is not CRS.
+    expect(dailyCrsCourse(readings, []).map((d) => d.grade)).toEqual([1, 0]);
+    // Given before the episode began (stopped the 17th): it masks nothing.
+    expect(dailyCrsCourse(readings, toci("2019-09-17")).map((d) => d.grade)).toEqual([1, 0]);
+  });
+
+  it("a medication counts through its stop date, the last day given", () => {
+    const readings = [T("2019-09-18", 38.6), T("2019-09-19", 37.0), O2("2019-09-19", 4)];
+    const dexa = [{ drug: "dexamethasone", startDate: "2019-09-15", stopDate: "2019-09-19" }];
+    expect(dailyCrsCourse(readings, dexa).map((d) => d.grade)).toEqual([1, 2]);
   });
 });

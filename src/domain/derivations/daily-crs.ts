@@ -11,7 +11,10 @@
  *   as nasal cannula (≤ 6 L/min low-flow, > 6 L/min high-flow, as Lee 2019 defines), and
  *   positive-pressure support cannot be seen.
  */
+
 import { type Vasopressor, vasopressorNeed } from "../calculators/crs-icans/crs.ts";
+import { findCalculator } from "../calculators/index.ts";
+import { activeOn } from "../medications.ts";
 
 /** LOINC codes read (US Core vital signs; body temperature 8310-5, inhaled O2 flow 3151-8, SBP 8480-6). */
 export const CRS_SOURCE_CODES = { temperature: "8310-5", oxygenFlow: "3151-8", systolic: "8480-6" } as const;
@@ -95,4 +98,81 @@ export function deriveCrsInputs(
   if (tempMaxC >= 38) inputs.feverOtherCause = false;
   if (crsBefore) inputs.feverMaskingTherapyGiven = maskedSinceOnset;
   return { inputs, assumptions };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The daily course
+// ---------------------------------------------------------------------------------------------
+
+/** A temperature or oxygen-flow reading on its site-local calendar day. */
+export interface DatedReading {
+  date: string;
+  code: string;
+  value: number;
+  unit: string | null;
+}
+
+export interface MedicationCourse {
+  drug: string;
+  startDate: string;
+  /** last day given, inclusive; null while ongoing */
+  stopDate: string | null;
+}
+
+export interface DailyCrs {
+  date: string;
+  grade: number;
+  label: string;
+  reasons: string[];
+  assumptions: string[];
+  inputs: Record<string, unknown>;
+}
+
+/** °C from a UCUM temperature unit ("Cel" or "[degF]"); null for any other unit. */
+function celsius(value: number, unit: string | null): number | null {
+  if (unit === "Cel") return value;
+  if (unit === "[degF]") return ((value - 32) * 5) / 9;
+  return null;
+}
+
+/**
+ * The worst CRS grade of each day that has a temperature, in date order, carrying the episode
+ * across days: the first day graded ≥ 1 is the onset, and fever-masking therapy (tocilizumab,
+ * corticosteroids) given on the onset day or later lets the fever criterion hold without fever on
+ * the following days (Lee 2019: fever need not persist once antipyretic or anti-cytokine therapy
+ * was given). Drugs count on the days from start through stop (the stop date is the last day given).
+ */
+export function dailyCrsCourse(
+  readings: readonly DatedReading[],
+  medications: readonly MedicationCourse[],
+): DailyCrs[] {
+  const crs = findCalculator("crs");
+  if (!crs) throw new Error("crs calculator missing from the registry");
+  const days = new Map<string, DayRecord>();
+  for (const r of readings) {
+    const d = days.get(r.date) ?? { temperaturesC: [], oxygenFlowsLpm: [], drugs: [] };
+    days.set(r.date, d);
+    if (r.code === CRS_SOURCE_CODES.temperature) {
+      const c = celsius(r.value, r.unit);
+      if (c !== null) d.temperaturesC.push(c);
+    } else if (r.code === CRS_SOURCE_CODES.oxygenFlow && r.unit === "L/min") d.oxygenFlowsLpm.push(r.value);
+  }
+  const out: DailyCrs[] = [];
+  let onset: string | null = null;
+  let masked = false;
+  for (const date of [...days.keys()].sort()) {
+    const d = days.get(date)!;
+    if (d.temperaturesC.length === 0) continue; // no temperature, no derivation
+    d.drugs = medications.filter((m) => activeOn(m, date)).map((m) => m.drug);
+    if (onset && d.drugs.some(isFeverMasking)) masked = true;
+    const { inputs, assumptions } = deriveCrsInputs(d, onset !== null, masked);
+    const r = crs.run(inputs);
+    if (onset === null && (r.value as number) >= 1) {
+      onset = date;
+      // therapy given on the onset day itself masks fever from the next day on
+      masked = d.drugs.some(isFeverMasking);
+    }
+    out.push({ date, grade: r.value as number, label: r.label, reasons: r.reasons, assumptions, inputs });
+  }
+  return out;
 }
