@@ -3,7 +3,9 @@
  * journey moves, the collection and the final bag on one chain of identity, shipment and storage,
  * lymphodepletion, the two-person bedside verification and the infusion, then follow-up. Each
  * step runs with the service clock set to the moment it happened (src/demo/journey-dates.ts) and
- * as the demo user who would have done it, so the history reads like the real thing.
+ * as the demo user who would have done it, so the history reads like the real thing. The signed
+ * steps (QA release, the bedside check) are signed the way a program signs them: each demo signer
+ * re-enters their (published) demo password, checked like any other (services/signatures.ts).
  */
 
 import { addDays } from "../domain/calendar.ts";
@@ -13,7 +15,7 @@ import { recordHandOff, recordLoggerReadings } from "../services/custody.ts";
 import { applyJourney, openJourney } from "../services/journeys.ts";
 import { createSlot, listSlots } from "../services/manufacturing-slots.ts";
 import { applyProduct, recordCollection, recordFinalProduct } from "../services/products.ts";
-import { enterQcResults } from "../services/release.ts";
+import { enterQcResults, releaseProduct } from "../services/release.ts";
 import type { JourneyDates } from "./journey-dates.ts";
 import { at, type SiteCode } from "./plan.ts";
 
@@ -34,6 +36,11 @@ export interface DemoCrew {
   manufacturing(instant: string): ServiceContext;
   quality(instant: string): ServiceContext;
   investigatorUserId: string;
+  /** a demo user's signature: their username, their demo password and the meaning */
+  signature(
+    who: "investigator" | "quality" | { coordinatorAt: SiteCode },
+    meaning: "released" | "verified product identity at bedside",
+  ): { username: string; password: string; meaning: string };
   /** the demo study's CAR product and the site whose cell lab runs its manufacturing slots */
   carProductId: string;
   labSiteId: string;
@@ -134,14 +141,18 @@ export async function walkJourney(
   await productMove(lab(d.manufactureEnd, "17:00"), bag.id, { type: "complete-manufacture" });
   if (!d.release || !d.infusion) return done();
 
-  // QA enters the QC panel; a bag meeting every criterion of the specification is released by it.
-  const released = await enterQcResults(crew.quality(at(d.release, "11:00")), bag.id, {
+  // QA enters the QC panel; a bag meeting every criterion of the specification then awaits QA's
+  // release, which the QA user signs with their password.
+  const qc = await enterQcResults(crew.quality(at(d.release, "11:00")), bag.id, {
     results: passingQcResults(at(d.release, "09:00"), patient.dose),
   });
-  if (released.applied !== "release")
+  if (qc.releaseState !== "awaiting-qa-release")
     throw new Error(
-      `demo bag of ${patient.subjectCode} was not released: ${JSON.stringify(released.evaluation)}`,
+      `demo bag of ${patient.subjectCode} does not meet its specification: ${JSON.stringify(qc.evaluation)}`,
     );
+  const released = await releaseProduct(crew.quality(at(d.release, "11:15")), bag.id, {
+    signatures: [crew.signature("quality", "released")],
+  });
   productVersions.set(bag.id, released.product.version);
   if (d.bridging) await move(inv(d.bridging.to, "18:00"), { type: "end-bridging" });
   // The patient moves on to the pre-LD check once the bag is released and any washout has ended
@@ -165,8 +176,12 @@ export async function walkJourney(
 
   const thawedAt = at(d.infusion, "09:30");
   const thawed = await productMove(coord(d.infusion, "09:30"), bag.id, { type: "thaw", at: thawedAt });
+  // The coordinator and the investigator each sign at the bedside with their own password.
   await verifyAtBedside(coord(d.infusion, "09:45"), bag.id, {
-    secondVerifierId: crew.investigatorUserId,
+    signatures: [
+      crew.signature({ coordinatorAt: site }, "verified product identity at bedside"),
+      crew.signature("investigator", "verified product identity at bedside"),
+    ],
     patientSubjectCode: patient.subjectCode,
     coiId: thawed.coiId,
     din: thawed.din,

@@ -314,6 +314,11 @@ function demoCrew(
     manufacturing: as("manufacturing"),
     quality: as("quality"),
     investigatorUserId: actors.get("investigator")!.userId,
+    signature: (who, meaning) => {
+      const username =
+        typeof who === "string" ? who : who.coordinatorAt === "SZ" ? "coordinator" : "coordinator-wh";
+      return { username, password: demoPassword(username), meaning };
+    },
     ...lab,
   };
 }

@@ -143,7 +143,11 @@ export interface AttributeVerdict {
 }
 
 export interface ReleaseEvaluation {
-  outcome: "released" | "out-of-specification" | "incomplete";
+  /**
+   * meets-specification: every criterion passed, and the bag awaits QA's signed release (an
+   * evaluation never releases by itself; services/release.ts releaseProduct).
+   */
+  outcome: "meets-specification" | "out-of-specification" | "incomplete";
   attributes: AttributeVerdict[];
   failedAttributes: ReleaseAttribute[];
   missingAttributes: ReleaseAttribute[];
@@ -201,7 +205,7 @@ function judge(c: ReleaseCriterion, latest: Map<string, QcResult>, dose: DoseTar
  * Evaluates every criterion of `spec` against the latest result per attribute (`results` in the
  * order entered; a later one supersedes an earlier one). Any fail makes the product out of
  * specification, even while other results are pending (§3: "any fail puts the product into oos");
- * all pass is released; otherwise incomplete.
+ * all pass meets the specification (QA may then release the bag); otherwise incomplete.
  */
 export function evaluateRelease(
   spec: ReleaseSpec,
@@ -218,7 +222,7 @@ export function evaluateRelease(
       ? "out-of-specification"
       : missingAttributes.length > 0
         ? "incomplete"
-        : "released";
+        : "meets-specification";
   return { outcome, attributes, failedAttributes, missingAttributes };
 }
 

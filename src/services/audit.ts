@@ -19,7 +19,9 @@ export type AuditAction =
   | "login-failed"
   | "logout"
   | "token-create"
-  | "token-revoke";
+  | "token-revoke"
+  /** an electronic signature (services/signatures.ts) */
+  | "sign";
 
 export interface AuditEntry {
   action: AuditAction;

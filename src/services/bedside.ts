@@ -1,9 +1,17 @@
 /**
- * Bedside verification (shared/domain/workflow-standards.md §2.6; issue 4): two different users
- * with clinical:write at the site confirm, for the bag about to be infused, the patient's subject
+ * Bedside verification (shared/domain/workflow-standards.md §2.6; issue 4): two different people
+ * with a clinical role at the site confirm, for the bag about to be infused, the patient's subject
  * code, the chain-of-identity id, the DIN with its boxed check character, the product code and the
  * thaw time. The service compares every field with the bag, its journey's patient and enrolment,
  * and checks that the bag has not expired after thawing.
+ *
+ * Two electronic signatures (21 CFR Part 11; docs/decisions/0022): the request carries both
+ * people's signatures, each their own username and password typed on the device at the bedside,
+ * with the meaning "verified product identity at bedside". One of them is the signed-in user, who
+ * re-enters their password too (a session left open on a ward tablet is not a signature); the other
+ * is a different person. Both must hold a clinical role (investigator or coordinator) at the bag's
+ * site. A wrong password, one person twice or a signer without the role refuses the request before
+ * anything is compared or written (services/signatures.ts).
  *
  * Expiry: the bag's post-thaw stability (`thawStabilityMinutes`) is set on the final product when
  * it is recorded (it comes from the manufacturer's label); the check runs at the server's clock.
@@ -14,28 +22,33 @@
  * check is kept with the attempt).
  *
  * Any mismatch is a hard stop: 422 rule-violation naming every mismatched field, the attempt is
- * committed in its own transaction (so it survives the refusal), and no product or journey state
- * changes. A passed attempt is what lets the journey's verify-at-bedside and infuse events proceed.
+ * committed in its own transaction (so it survives the refusal) with both authenticated verifiers,
+ * and no product or journey state changes. Only a passed attempt is signed: its two signatures are
+ * what lets the journey's verify-at-bedside and infuse events proceed.
  */
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { checkBedsideAllowed } from "../domain/event-time.ts";
 import { parseCoiId, parseDin, verifyDin } from "../domain/isbt128.ts";
-import { isRole, may } from "../domain/roles.ts";
 import { Instant, Uuid } from "../domain/schemas/common.ts";
+import { SignatureInput } from "../domain/signatures.ts";
 import { findJourney } from "../store/journeys.ts";
 import { findProductUnit, insertBedsideAttempt } from "../store/products.ts";
 import { requireAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { bedsideDoseCheck } from "./release.ts";
+import { authenticateSigners, recordSignatures, type SignatureDto } from "./signatures.ts";
 import { parseInput } from "./validate.ts";
 
 export const BedsideInput = z
   .object({
-    /** the other verifier; the caller is the first */
-    secondVerifierId: z.string().min(1).max(100),
+    /**
+     * both verifiers' signatures, each typed by its signer: the signed-in user's and another
+     * person's, meaning "verified product identity at bedside"
+     */
+    signatures: z.array(SignatureInput).length(2),
     patientSubjectCode: z.string().min(1).max(50),
     /** optional: when the order or wristband names the enrolment, it is compared too */
     enrolmentId: Uuid.optional(),
@@ -53,6 +66,7 @@ export interface BedsideResult extends Record<string, unknown> {
   journeyId: string;
   passed: true;
   verifiedBy: string[];
+  signatures: SignatureDto[];
   at: string;
 }
 
@@ -69,6 +83,20 @@ export async function verifyAtBedside(
   const journey = (await findJourney(db, product.journey_id))!;
   // Not a mismatch but a refusal before any check: no attempt is logged (src/domain/event-time.ts).
   checkBedsideAllowed(journey.state);
+  // Both people sign before anything is compared: a refused signature writes nothing.
+  const signers = await authenticateSigners(
+    ctx,
+    {
+      siteId: product.site_id,
+      meanings: ["verified product identity at bedside"],
+      recordKind: "bedside-attempt",
+      productId: product.id,
+    },
+    input.signatures,
+  );
+  const first = signers.find((s) => s.userId === ctx.actor.userId)!;
+  const second = signers.find((s) => s.userId !== ctx.actor.userId)!;
+  const { signatures: _signatures, ...scanned } = input;
   const patient = (await db
     .selectFrom("patients")
     .select("subject_code")
@@ -94,8 +122,6 @@ export async function verifyAtBedside(
   const thawBase = product.thawed_at ?? thawedAt;
   if (stability === null || now.getTime() > thawBase.getTime() + stability * 60_000)
     mismatches.push("expiry");
-  if (!(await isEligibleSecondVerifier(ctx, input.secondVerifierId, product.site_id)))
-    mismatches.push("secondVerifierId");
   // The dose this bag gives against the enrolment's dose level (src/domain/dose-check.ts).
   const dose = await bedsideDoseCheck(db, product, now);
   if (dose && !dose.ok) mismatches.push("dose");
@@ -109,9 +135,10 @@ export async function verifyAtBedside(
       product_id: product.id,
       journey_id: journey.id,
       site_id: product.site_id,
-      first_verifier_id: ctx.actor.userId,
-      second_verifier_id: input.secondVerifierId,
-      scanned: JSON.stringify(dose ? { ...input, doseCheck: dose } : input),
+      first_verifier_id: first.userId,
+      second_verifier_id: second.userId,
+      // what was read at the bedside, never the passwords
+      scanned: JSON.stringify(dose ? { ...scanned, doseCheck: dose } : scanned),
       passed,
       mismatches: JSON.stringify(mismatches),
       at: now,
@@ -125,13 +152,21 @@ export async function verifyAtBedside(
         productId: product.id,
         passed,
         mismatches,
-        verifiedBy: [ctx.actor.userId, input.secondVerifierId],
+        verifiedBy: [first.userId, second.userId],
       },
     });
-    return row;
+    const signatures = passed
+      ? await recordSignatures(trx, ctx, {
+          kind: "bedside-attempt",
+          recordId: row.id,
+          siteId: row.site_id,
+          productId: product.id,
+          signers: [first, second],
+        })
+      : [];
+    return { row, signatures };
   });
   if (!passed) {
-    const onlyVerifier = mismatches.length === 1 && mismatches[0] === "secondVerifierId";
     throw new DomainError(
       "rule-violation",
       `Bedside verification failed (${mismatches.join(", ")}). This is a hard stop: do not infuse; the attempt is logged.`,
@@ -140,37 +175,20 @@ export async function verifyAtBedside(
         message: m === "dose" ? `dose does not match: ${dose?.reason}` : `${m} does not match`,
       })),
       {
-        rule: onlyVerifier ? "V2V-BEDSIDE-NEEDS-TWO-VERIFIERS" : "V2V-BEDSIDE-MISMATCH",
+        rule: "V2V-BEDSIDE-MISMATCH",
         mismatches,
         ...(dose ? { doseCheck: dose } : {}),
-        attemptId: attempt.id,
+        attemptId: attempt.row.id,
       },
     );
   }
   return {
-    id: attempt.id,
+    id: attempt.row.id,
     productId: product.id,
     journeyId: journey.id,
     passed: true,
-    verifiedBy: [ctx.actor.userId, input.secondVerifierId],
+    verifiedBy: [first.userId, second.userId],
+    signatures: attempt.signatures,
     at: now.toISOString(),
   };
-}
-
-/** A different, active user holding clinical:write at the site. */
-async function isEligibleSecondVerifier(
-  ctx: ServiceContext,
-  userId: string,
-  siteId: string,
-): Promise<boolean> {
-  if (userId === ctx.actor.userId || !Uuid.safeParse(userId).success) return false;
-  const rows = await ctx.db
-    .selectFrom("memberships")
-    .innerJoin("users", "users.id", "memberships.user_id")
-    .select("memberships.role")
-    .where("memberships.user_id", "=", userId)
-    .where("memberships.site_id", "=", siteId)
-    .where("users.is_active", "=", true)
-    .execute();
-  return may(rows.map((r) => r.role).filter(isRole), "clinical:write");
 }

@@ -7,8 +7,9 @@
  *   (src/domain/custody.ts). An excursion that the range does not tolerate puts the product in
  *   quarantine in the same transaction, through the product machine, with a reason naming the
  *   excursion; gaps in the trace are recorded and reported for QA but quarantine nothing alone;
- * - QA's decision on a quarantined product (product:release): release it back to where it was,
- *   signed by the QA user with the time, or discard it.
+ * - QA's decision on a quarantined product (product:release): release it back to where it was, or
+ *   discard it, electronically signed by the QA user (username and password re-entered; meaning
+ *   "released from quarantine" or "rejected"; services/signatures.ts).
  */
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
@@ -17,6 +18,7 @@ import { describeExcursion, evaluateTemperatureLog, type TemperatureRange } from
 import { DomainError, notFound, validationError } from "../domain/errors.ts";
 import { checkEventTime } from "../domain/event-time.ts";
 import { Instant, NonEmptyText } from "../domain/schemas/common.ts";
+import { SignatureInput } from "../domain/signatures.ts";
 import { QUARANTINE_ORIGINS } from "../domain/vein-to-vein.ts";
 import {
   insertHandoff,
@@ -32,6 +34,7 @@ import { requireAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import {
+  applyProductEventInTx,
   applyProductInTx,
   type ProductDto,
   type ProductRow,
@@ -39,6 +42,7 @@ import {
   requireProductWrite,
 } from "./products.ts";
 import { findSpecForProduct, TemperatureRangeInput } from "./release.ts";
+import { authenticateSigners, recordSignatures, type SignatureDto } from "./signatures.ts";
 import { parseInput } from "./validate.ts";
 
 async function loadProduct(db: Kysely<DB>, id: string): Promise<ProductRow> {
@@ -244,25 +248,51 @@ export const QuarantineDecisionInput = z.strictObject({
   /** release: back to where the product was quarantined from; discard: it will not be used */
   decision: z.enum(["release", "discard"]),
   reason: z.string().trim().min(3).max(2000),
+  /**
+   * the signed-in quality user's signature, username and password: "released from quarantine" for
+   * release, "rejected" for discard
+   */
+  signatures: z.array(SignatureInput).length(1),
 });
 
-/** QA (product:release) decides on a quarantined product; the decision is signed by the caller now. */
+const MEANING_OF_DECISION = { release: "released from quarantine", discard: "rejected" } as const;
+
+function requireQuarantined(product: ProductRow) {
+  if (product.state !== "quarantined")
+    throw new DomainError(
+      "rule-violation",
+      `Only a quarantined product awaits a QA decision; this one is ${product.state}.`,
+      [],
+      { rule: "V2V-PRODUCT-NOT-QUARANTINED", from: product.state },
+    );
+}
+
+/**
+ * QA (quality, product:release) decides on a quarantined product: the decision is the product event
+ * it applies, electronically signed by the signed-in QA user with their username and password.
+ */
 export async function decideQuarantine(
   ctx: ServiceContext,
   productId: string,
   raw: unknown,
-): Promise<ProductDto> {
+): Promise<ProductDto & { signatures: SignatureDto[] }> {
   const input = parseInput(QuarantineDecisionInput, raw);
+  const product = await loadProduct(ctx.db, productId);
+  requireAt(ctx.actor, product.site_id, "product:release", "product", productId);
+  requireQuarantined(product);
+  const signers = await authenticateSigners(
+    ctx,
+    {
+      siteId: product.site_id,
+      meanings: [MEANING_OF_DECISION[input.decision]],
+      recordKind: "quarantine-decision",
+      productId,
+    },
+    input.signatures,
+  );
   return inTransaction(ctx, async (db) => {
-    const product = await loadProduct(db, productId);
-    requireAt(ctx.actor, product.site_id, "product:release", "product", productId);
-    if (product.state !== "quarantined")
-      throw new DomainError(
-        "rule-violation",
-        `Only a quarantined product awaits a QA decision; this one is ${product.state}.`,
-        [],
-        { rule: "V2V-PRODUCT-NOT-QUARANTINED", from: product.state },
-      );
+    const current = await loadProduct(db, productId);
+    requireQuarantined(current);
     const event =
       input.decision === "release"
         ? {
@@ -271,7 +301,15 @@ export async function decideQuarantine(
             reason: input.reason,
           }
         : { type: "discard", reason: input.reason };
-    return productDto(await applyProductInTx(db, ctx, product, event, product.version));
+    const { row, eventId } = await applyProductEventInTx(db, ctx, current, event, current.version);
+    const signatures = await recordSignatures(db, ctx, {
+      kind: "quarantine-decision",
+      recordId: eventId,
+      siteId: current.site_id,
+      productId,
+      signers,
+    });
+    return { ...productDto(row), signatures };
   });
 }
 

@@ -7,7 +7,8 @@
  * machine cannot know (where a quarantine came from, the bedside check), and the history.
  *
  * Permissions: moves need `product:write` at the product's site (manufacturing, investigator,
- * coordinator); reads need study:read. QA decisions (release, quarantine) are `product:release`.
+ * coordinator); reads need study:read. QA decisions (release, quarantine) are `product:release`
+ * and electronically signed (services/signatures.ts).
  */
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
@@ -41,6 +42,7 @@ import {
 import { recordedOosException } from "../store/release.ts";
 import type { DB, Selectable } from "../store/schema.ts";
 import type { ProductUnitsTable } from "../store/schema-journey.ts";
+import { signaturesOfRecord } from "../store/signatures.ts";
 import { isMemberOf, requireAt, rolesAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
@@ -128,7 +130,11 @@ export const productFacts = (p: ProductRow | undefined): ProductFacts | undefine
     ? { state: p.state as ProductState, oosException: (p.oos_exception as OosException | null) ?? null }
     : undefined;
 
-/** The passed bedside verification of this bag since it was thawed, as the machines expect it. */
+/**
+ * The passed bedside verification of this bag since it was thawed, as the machines expect it: the
+ * people who verified are those who signed it (services/signatures.ts), so an attempt without its
+ * two electronic signatures (one recorded before migration 0016) does not count as two verifiers.
+ */
 export async function bedsideVerificationFor(
   db: Kysely<DB>,
   p: ProductRow | undefined,
@@ -137,7 +143,13 @@ export async function bedsideVerificationFor(
   const since = p?.thawed_at ? new Date(p.thawed_at.getTime() - CLOCK_SKEW_MS) : null;
   const attempt = p ? await latestPassedAttempt(db, p.id, since) : undefined;
   if (!attempt) return { passed: false, verifiedBy: [] };
-  return { passed: true, verifiedBy: [attempt.first_verifier_id, attempt.second_verifier_id] };
+  const signed = await signaturesOfRecord(db, "bedside-attempt", attempt.id);
+  return {
+    passed: true,
+    verifiedBy: signed
+      .filter((s) => s.meaning === "verified product identity at bedside")
+      .map((s) => s.signer_id),
+  };
 }
 
 /** Next DIN (FIN + 2-digit year + 6-digit sequence, ST-001 §2.4.1) for the site. */
@@ -280,6 +292,17 @@ export async function applyProductInTx(
   raw: Record<string, unknown>,
   expectedVer: number,
 ): Promise<ProductRow> {
+  return (await applyProductEventInTx(db, ctx, product, raw, expectedVer)).row;
+}
+
+/** As applyProductInTx, also giving the id of the product event written (a signed decision signs it). */
+export async function applyProductEventInTx(
+  db: Kysely<DB>,
+  ctx: ServiceContext,
+  product: ProductRow,
+  raw: Record<string, unknown>,
+  expectedVer: number,
+): Promise<{ row: ProductRow; eventId: string }> {
   const now = ctx.now();
   const stampedByServer = typeof raw.at !== "string";
   const event = {
@@ -324,8 +347,9 @@ export async function applyProductInTx(
       "conflict",
       "The product changed while this event was applied. Nothing was written.",
     );
+  const eventId = uuidv7();
   await insertProductEvent(db, {
-    id: uuidv7(),
+    id: eventId,
     product_id: product.id,
     site_id: product.site_id,
     event_type: event.type,
@@ -346,7 +370,7 @@ export async function applyProductInTx(
     after: { state: result.state, version: updated.version, event: event.type, effects: result.effects },
     reason: typeof raw.reason === "string" ? raw.reason : null,
   });
-  return updated;
+  return { row: updated, eventId };
 }
 
 /**
@@ -402,8 +426,9 @@ export async function applyProduct(
 }
 
 /**
- * Release, OOS and the way out of quarantine are quality decisions: they come only from the QC
- * evaluation and the QA decision (services/release.ts, services/custody.ts), never from a bare event.
+ * Release, OOS and the way out of quarantine are quality decisions: they come only from QA's signed
+ * release, the QC evaluation and QA's signed quarantine decision (services/release.ts,
+ * services/custody.ts), never from a bare event.
  */
 export const QUALITY_DECISION_EVENTS = ["release", "declare-oos", "release-from-quarantine"] as const;
 
@@ -413,7 +438,9 @@ function refuseQualityDecision(type: string, state: string) {
     "rule-violation",
     type === "release-from-quarantine"
       ? "A product leaves quarantine only by a QA decision (POST /api/v1/product-units/{id}/quarantine-decisions)."
-      : `${type} follows from the QC results evaluated against the release specification (POST /api/v1/product-units/{id}/qc-results); it cannot be sent as an event.`,
+      : type === "release"
+        ? "A bag is released only by QA's signed decision once its QC results meet the specification (POST /api/v1/product-units/{id}/release); it cannot be sent as an event."
+        : `${type} follows from the QC results evaluated against the release specification (POST /api/v1/product-units/{id}/qc-results); it cannot be sent as an event.`,
     [{ path: "/type", message: `${type} is a quality decision` }],
     { rule: "V2V-PRODUCT-QUALITY-DECISION-ONLY", from: state, event: type },
   );

@@ -5,11 +5,17 @@
  * - a release specification per CAR product (study:write at the study's lead site), kept as
  *   revisions; the newest applies;
  * - QC results per bag (product:release, quality only); after each entry the bag is evaluated and,
- *   when it is QC-pending and the evaluation is decisive, released or declared out of
- *   specification through the product machine in the same transaction, with the evaluation kept;
- * - the exception decision for an OOS bag: a rationale, an investigator's signature (the
- *   investigator role at the site) and a QA signature (product:release), by two different people,
- *   each with its time. Shipping an OOS bag takes this recorded decision (services/products.ts).
+ *   when it is QC-pending and a criterion failed, declared out of specification through the product
+ *   machine in the same transaction, with the evaluation kept. Results that meet the specification
+ *   release nothing: the bag is "QC complete, awaiting QA release";
+ * - QA release (issue 10): a separate decision by quality at the bag's site, signed with the
+ *   signer's username and password (meaning "released", 21 CFR Part 11; services/signatures.ts),
+ *   refused while any result is missing or failing. The signed record is the release evaluation
+ *   (release_evaluations, outcome released) with the QC results it covered;
+ * - the exception decision for an OOS bag: a rationale, an investigator's electronic signature (the
+ *   investigator role at the site) and a QA signature (quality), by two different people, each
+ *   meaning "approved deviation". Shipping an OOS bag takes this recorded decision
+ *   (services/products.ts).
  * - the bedside dose check (src/domain/dose-check.ts) reads the bag's CAR+ viable cells and the
  *   patient's weight from here.
  */
@@ -30,13 +36,13 @@ import {
 } from "../domain/release-specs.ts";
 import { may } from "../domain/roles.ts";
 import { Instant, NonEmptyText, Uuid } from "../domain/schemas/common.ts";
+import { OosSignatureInput, SignatureInput, signingRole } from "../domain/signatures.ts";
 import { checkOosException } from "../domain/vein-to-vein.ts";
 import { findProductUnit } from "../store/products.ts";
 import {
   enrolmentOfJourney,
   findOosException,
   insertOosException,
-  insertOosSignature,
   insertQcResults,
   insertReleaseEvaluation,
   insertReleaseSpec,
@@ -50,10 +56,12 @@ import {
 } from "../store/release.ts";
 import type { DB, Selectable, StudyArm } from "../store/schema.ts";
 import type { QcResultsTable, ReleaseSpecsTable } from "../store/schema-release.ts";
+import { signaturesOfRecords } from "../store/signatures.ts";
 import { isMemberOf, requireAt, rolesAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { applyProductInTx, type ProductDto, type ProductRow, productDto } from "./products.ts";
+import { authenticateSigners, recordSignatures, type SignatureDto, signatureDto } from "./signatures.ts";
 import { loadStudyFor } from "./studies.ts";
 import { parseInput } from "./validate.ts";
 
@@ -286,8 +294,47 @@ export interface ReleaseOutcome extends Record<string, unknown> {
   specId: string;
   specRevision: number;
   evaluation: ReleaseEvaluation;
-  /** the product event applied, if the evaluation was decisive and the bag was QC-pending */
-  applied: "release" | "declare-oos" | null;
+  /** declare-oos when a criterion failed on a QC-pending bag; results never release a bag */
+  applied: "declare-oos" | null;
+  releaseState: ReleaseState;
+}
+
+/** Where a bag stands on its way to release, for people and clients alike. */
+export const RELEASE_STATES = {
+  "not-a-final-product": "Release applies to final-product bags",
+  "in-manufacture": "In manufacture",
+  "awaiting-qc-results": "Awaiting QC results",
+  "awaiting-qa-release": "QC complete, awaiting QA release",
+  released: "Released by QA (signed)",
+  "out-of-specification": "Out of specification",
+  failed: "Manufacturing failed",
+  other: "Not in release",
+} as const;
+export type ReleaseState = keyof typeof RELEASE_STATES;
+
+function releaseStateOf(
+  product: ProductRow,
+  evaluation: ReleaseEvaluation | null,
+  releasedBySignature: boolean,
+): ReleaseState {
+  if (product.kind !== "final-product") return "not-a-final-product";
+  if (releasedBySignature) return "released";
+  switch (product.state) {
+    case "in-manufacture":
+      return "in-manufacture";
+    case "qc-pending":
+      return evaluation?.outcome === "meets-specification"
+        ? "awaiting-qa-release"
+        : evaluation?.outcome === "out-of-specification"
+          ? "out-of-specification"
+          : "awaiting-qc-results";
+    case "out-of-specification":
+      return "out-of-specification";
+    case "failed":
+      return "failed";
+    default:
+      return "other";
+  }
 }
 
 /** QA acts on the bag's site with product:release; another site's bag does not exist for you. */
@@ -317,7 +364,11 @@ async function evaluateBag(db: Kysely<DB>, product: ProductRow, at: Date) {
   return { spec, evaluation };
 }
 
-/** Evaluates and, for a QC-pending bag with a decisive outcome, moves it; inside the caller's transaction. */
+/**
+ * Evaluates and, for a QC-pending bag with a failed criterion, declares it out of specification;
+ * inside the caller's transaction. A bag that meets the specification stays QC-pending until QA
+ * signs its release (releaseProduct).
+ */
 async function evaluateAndApply(
   db: Kysely<DB>,
   ctx: ServiceContext,
@@ -327,27 +378,25 @@ async function evaluateAndApply(
   const { spec, evaluation } = await evaluateBag(db, product, now);
   let applied: ReleaseOutcome["applied"] = null;
   let row = product;
-  if (product.state === "qc-pending" && evaluation.outcome !== "incomplete") {
-    applied = evaluation.outcome === "released" ? "release" : "declare-oos";
-    const event =
-      applied === "release"
-        ? {
-            type: "release",
-            qcAllPassed: true,
-            reason: `all ${evaluation.attributes.length} release criteria passed`,
-          }
-        : {
-            type: "declare-oos",
-            failedAttributes: evaluation.failedAttributes,
-            reason: `out of specification: ${evaluation.failedAttributes.join(", ")}`,
-          };
-    row = await applyProductInTx(db, ctx, product, event, product.version);
+  if (product.state === "qc-pending" && evaluation.outcome === "out-of-specification") {
+    applied = "declare-oos";
+    row = await applyProductInTx(
+      db,
+      ctx,
+      product,
+      {
+        type: "declare-oos",
+        failedAttributes: evaluation.failedAttributes,
+        reason: `out of specification: ${evaluation.failedAttributes.join(", ")}`,
+      },
+      product.version,
+    );
     const decision = await insertReleaseEvaluation(db, {
       id: uuidv7(),
       product_id: product.id,
       site_id: product.site_id,
       spec_id: spec.id,
-      outcome: evaluation.outcome as "released" | "out-of-specification",
+      outcome: "out-of-specification",
       evaluation: JSON.stringify(evaluation),
       decided_by: ctx.actor.userId,
       decided_at: now,
@@ -360,14 +409,21 @@ async function evaluateAndApply(
       after: { productId: product.id, specId: spec.id, specRevision: spec.revision, ...evaluation },
     });
   }
-  return { product: productDto(row), specId: spec.id, specRevision: spec.revision, evaluation, applied };
+  return {
+    product: productDto(row),
+    specId: spec.id,
+    specRevision: spec.revision,
+    evaluation,
+    applied,
+    releaseState: releaseStateOf(row, evaluation, false),
+  };
 }
 
 const QC_STATES = ["in-manufacture", "qc-pending"];
 
 /**
- * Enters QC results for a final-product bag and evaluates it at once: a QC-pending bag is
- * released when every criterion passes and declared OOS as soon as one fails.
+ * Enters QC results for a final-product bag and evaluates it at once: a QC-pending bag is declared
+ * OOS as soon as one criterion fails; when every criterion passes it awaits QA's signed release.
  */
 export async function enterQcResults(
   ctx: ServiceContext,
@@ -420,7 +476,11 @@ export async function enterQcResults(
   });
 }
 
-/** Re-evaluates a bag (e.g. after it reached QC-pending with its results already in) and applies a decisive outcome. */
+/**
+ * Re-evaluates a bag (e.g. after it reached QC-pending with its results already in) and declares
+ * it out of specification when a criterion failed; a bag that meets the specification still awaits
+ * QA's signed release.
+ */
 export async function evaluateProductRelease(
   ctx: ServiceContext,
   productId: string,
@@ -432,17 +492,149 @@ export async function evaluateProductRelease(
   });
 }
 
-/** The bag's QC results, its current evaluation (nothing applied) and the decisions recorded. */
+// ───────────────────────────────────────────── QA release (signed) ──
+
+export const ReleaseInput = z.strictObject({
+  /** the signed-in quality user's signature, username and password, meaning "released" */
+  signatures: z.array(SignatureInput).length(1),
+});
+
+/** Refuses unless the bag is QC-pending and every criterion of its specification has passed. */
+async function checkReleasable(db: Kysely<DB>, product: ProductRow, at: Date) {
+  if (product.kind !== "final-product" || product.state !== "qc-pending")
+    throw new DomainError(
+      "rule-violation",
+      `QA releases a final-product bag that is QC-pending; this is a ${product.kind} in ${product.state}.`,
+      [],
+      { rule: "V2V-RELEASE-NEEDS-QC-PENDING", from: product.state },
+    );
+  const { spec, evaluation } = await evaluateBag(db, product, at);
+  if (evaluation.outcome === "incomplete")
+    throw new DomainError(
+      "rule-violation",
+      `The bag cannot be released while QC results are missing: ${evaluation.missingAttributes.join(", ")}.`,
+      [],
+      { rule: "V2V-RELEASE-QC-INCOMPLETE", missingAttributes: evaluation.missingAttributes, evaluation },
+    );
+  if (evaluation.outcome === "out-of-specification")
+    throw new DomainError(
+      "rule-violation",
+      `The bag cannot be released: out of specification (${evaluation.failedAttributes.join(", ")}).`,
+      [],
+      { rule: "V2V-RELEASE-QC-FAILED", failedAttributes: evaluation.failedAttributes, evaluation },
+    );
+  return { spec, evaluation };
+}
+
+export interface ReleaseDecision extends Record<string, unknown> {
+  product: ProductDto;
+  decisionId: string;
+  specId: string;
+  specRevision: number;
+  evaluation: ReleaseEvaluation;
+  releaseState: ReleaseState;
+  signatures: SignatureDto[];
+}
+
+/**
+ * QA's release of a bag whose QC results meet its specification: a decision by quality at the
+ * bag's site, signed with the signer's own username and password (meaning "released"). The
+ * release event, the decision with the evaluation it rests on, its signature and their audit
+ * records are written in one transaction; a refused signature writes nothing.
+ */
+export async function releaseProduct(
+  ctx: ServiceContext,
+  productId: string,
+  raw: unknown,
+): Promise<ReleaseDecision> {
+  const input = parseInput(ReleaseInput, raw);
+  const product = await loadBag(ctx.db, productId);
+  requireRelease(ctx, product.site_id, productId);
+  // Refuse before asking for the password when there is nothing to release.
+  await checkReleasable(ctx.db, product, ctx.now());
+  const signers = await authenticateSigners(
+    ctx,
+    { siteId: product.site_id, meanings: ["released"], recordKind: "product-release", productId },
+    input.signatures,
+  );
+  return inTransaction(ctx, async (db) => {
+    const current = await loadBag(db, productId);
+    const now = ctx.now();
+    const { spec, evaluation } = await checkReleasable(db, current, now);
+    const row = await applyProductInTx(
+      db,
+      ctx,
+      current,
+      {
+        type: "release",
+        qcAllPassed: true,
+        reason: `QA release: all ${evaluation.attributes.length} release criteria passed`,
+      },
+      current.version,
+    );
+    const decision = await insertReleaseEvaluation(db, {
+      id: uuidv7(),
+      product_id: current.id,
+      site_id: current.site_id,
+      spec_id: spec.id,
+      outcome: "released",
+      evaluation: JSON.stringify(evaluation),
+      decided_by: ctx.actor.userId,
+      decided_at: now,
+    });
+    await appendAudit(db, ctx, {
+      action: "create",
+      entityType: "release-evaluation",
+      entityId: decision.id,
+      siteId: current.site_id,
+      after: {
+        productId: current.id,
+        specId: spec.id,
+        specRevision: spec.revision,
+        decision: "released",
+        ...evaluation,
+      },
+    });
+    const signatures = await recordSignatures(db, ctx, {
+      kind: "product-release",
+      recordId: decision.id,
+      siteId: current.site_id,
+      productId: current.id,
+      signers,
+    });
+    return {
+      product: productDto(row),
+      decisionId: decision.id,
+      specId: spec.id,
+      specRevision: spec.revision,
+      evaluation,
+      releaseState: "released",
+      signatures,
+    };
+  });
+}
+
+/**
+ * The bag's QC results, its current evaluation (nothing applied), where it stands on the way to
+ * release, the decisions recorded and the signatures on its release.
+ */
 export async function getReleaseStatus(ctx: ServiceContext, productId: string) {
   const product = await loadBag(ctx.db, productId);
   requireAt(ctx.actor, product.site_id, "study:read", "product", productId);
   const results = (await listQcResults(ctx.db, product.id)).map(qcDto);
-  const decisions = (await listReleaseEvaluations(ctx.db, product.id)).map((d) => ({
+  const rows = await listReleaseEvaluations(ctx.db, product.id);
+  const signed = await signaturesOfRecords(
+    ctx.db,
+    "product-release",
+    rows.filter((d) => d.outcome === "released").map((d) => d.id),
+  );
+  const decisions = rows.map((d) => ({
     id: d.id,
     outcome: d.outcome,
     specId: d.spec_id,
     decidedBy: d.decided_by,
     decidedAt: d.decided_at.toISOString(),
+    signatures: signed.filter((s) => s.record_id === d.id).map(signatureDto),
   }));
   let current: { specId: string; specRevision: number; evaluation: ReleaseEvaluation } | null = null;
   // Without a single applicable specification there is nothing to evaluate yet; the results still show.
@@ -450,54 +642,130 @@ export async function getReleaseStatus(ctx: ServiceContext, productId: string) {
     const { spec, evaluation } = await evaluateBag(ctx.db, product, ctx.now());
     current = { specId: spec.id, specRevision: spec.revision, evaluation };
   }
-  return { productId: product.id, state: product.state, results, current, decisions };
+  const release = decisions.find((d) => d.outcome === "released" && d.signatures.length > 0) ?? null;
+  const releaseState = releaseStateOf(product, current?.evaluation ?? null, release !== null);
+  return {
+    productId: product.id,
+    state: product.state,
+    releaseState,
+    releaseStateLabel: RELEASE_STATES[releaseState],
+    results,
+    current,
+    decisions,
+    release,
+  };
 }
 
 // ───────────────────────────────────────────── OOS exception ──
 
-export const OosSignatureInput = z.strictObject({
-  /** the capacity in which the caller signs: investigator (clinical) or qa (quality) */
-  capacity: z.enum(["investigator", "qa"]),
-  /** the risk assessment; required from whoever signs first */
+export const OosExceptionSignInput = z.strictObject({
+  /** the risk assessment; required with the first signature */
   rationale: z.string().trim().min(3).max(4000).optional(),
+  /**
+   * one signature (the signed-in user's) or two (the signed-in user's and another person's, on the
+   * same device), each meaning "approved deviation" in its capacity: investigator or qa
+   */
+  signatures: z
+    .array(OosSignatureInput)
+    .min(1)
+    .max(2)
+    .superRefine((sigs, c) => {
+      if (sigs.length === 2 && sigs[0]!.capacity === sigs[1]!.capacity)
+        c.addIssue({ code: "custom", path: [1, "capacity"], message: "each capacity signs once" });
+    }),
 });
 
 async function oosExceptionDto(db: Kysely<DB>, productId: string) {
   const ex = await recordedOosException(db, productId);
+  const found = await findOosException(db, productId);
+  const signed = found ? await signaturesOfRecords(db, "oos-exception", [found.id]) : [];
   return {
     productId,
     rationale: ex?.rationale ?? null,
     signatures: ex?.signatures ?? [],
+    electronicSignatures: signed.map(signatureDto),
     complete: ex !== null && checkOosException(ex) === null,
   };
 }
 
+const oosRefusal = (state: string) =>
+  new DomainError(
+    "rule-violation",
+    `An exception decision is signed for an out-of-specification product; this one is ${state}.`,
+    [],
+    { rule: "V2V-OOS-EXCEPTION-NEEDS-OOS-PRODUCT", from: state },
+  );
+
 /**
- * One signature on the exception decision for an OOS bag. The investigator signature needs the
- * investigator role at the bag's site, the QA signature product:release there; the two must be
- * different people, and each capacity signs once.
+ * Signatures on the exception decision for an OOS bag. An investigator signature needs the
+ * investigator role at the bag's site, a QA signature the quality role there; the two must be
+ * different people, and each capacity signs once. Each signer types their username and password
+ * (meaning "approved deviation"); the signed-in user is one of them.
  */
 export async function signOosException(ctx: ServiceContext, productId: string, raw: unknown) {
-  const input = parseInput(OosSignatureInput, raw);
+  const input = parseInput(OosExceptionSignInput, raw);
+  const product = await loadBag(ctx.db, productId);
+  if (!isMemberOf(ctx.actor, product.site_id)) throw notFound("product", productId);
+  const roles = rolesAt(ctx.actor, product.site_id);
+  if (!roles.includes("investigator") && !may(roles, "product:release"))
+    throw forbidden("Only an investigator or quality assurance at this site signs an OOS exception.");
+  // The signed-in user's own signature must be in a capacity their roles give; refused before any
+  // password is checked (the other signer's capacity is checked once they have authenticated).
+  const own = input.signatures.find((s) => s.username === ctx.actor.username);
+  if (own && !signingRole(roles, "approved deviation", own.capacity))
+    throw new DomainError(
+      "forbidden",
+      own.capacity === "investigator"
+        ? "Only an investigator at this site signs the OOS exception as investigator."
+        : "Only quality assurance at this site signs the OOS exception as QA.",
+      [
+        {
+          path: `/signatures/${input.signatures.indexOf(own)}/capacity`,
+          message: "not a capacity your roles give",
+        },
+      ],
+      { rule: "V2V-SIGNER-NOT-ELIGIBLE" },
+    );
+  if (product.state !== "out-of-specification") throw oosRefusal(product.state);
+  const existing = await recordedOosException(ctx.db, product.id);
+  const taken = input.signatures.find((s) => existing?.signatures.some((x) => x.role === s.capacity));
+  if (taken)
+    throw new DomainError("conflict", `The exception already has its ${taken.capacity} signature.`, [], {
+      rule: "V2V-OOS-EXCEPTION-ALREADY-SIGNED",
+    });
+  if (!existing && !input.rationale)
+    throw new DomainError("validation", "The first signature states the rationale (the risk assessment).", [
+      { path: "/rationale", message: "required for the first signature" },
+    ]);
+  const signers = await authenticateSigners(
+    ctx,
+    {
+      siteId: product.site_id,
+      meanings: ["approved deviation"],
+      recordKind: "oos-exception",
+      productId: product.id,
+    },
+    input.signatures,
+  );
   return inTransaction(ctx, async (db) => {
-    const product = await loadBag(db, productId);
-    if (!isMemberOf(ctx.actor, product.site_id)) throw notFound("product", productId);
-    const roles = rolesAt(ctx.actor, product.site_id);
-    if (input.capacity === "investigator" ? !roles.includes("investigator") : !may(roles, "product:release"))
-      throw forbidden(
-        input.capacity === "investigator"
-          ? "Only an investigator at this site signs the OOS exception as investigator."
-          : "Only quality assurance at this site signs the OOS exception as QA.",
-      );
-    if (product.state !== "out-of-specification")
-      throw new DomainError(
-        "rule-violation",
-        `An exception decision is signed for an out-of-specification product; this one is ${product.state}.`,
-        [],
-        { rule: "V2V-OOS-EXCEPTION-NEEDS-OOS-PRODUCT", from: product.state },
-      );
+    const current = await loadBag(db, productId);
+    if (current.state !== "out-of-specification") throw oosRefusal(current.state);
     const now = ctx.now();
     let ex = await findOosException(db, product.id);
+    const before = await recordedOosException(db, product.id);
+    for (const s of signers) {
+      if (before?.signatures.some((x) => x.role === s.capacity))
+        throw new DomainError("conflict", `The exception already has its ${s.capacity} signature.`, [], {
+          rule: "V2V-OOS-EXCEPTION-ALREADY-SIGNED",
+        });
+      if (before?.signatures.some((x) => x.userId === s.userId))
+        throw new DomainError(
+          "rule-violation",
+          "The investigator and QA signatures on the OOS exception must come from two different people.",
+          [],
+          { rule: "V2V-OOS-EXCEPTION-SAME-SIGNER" },
+        );
+    }
     if (!ex) {
       if (!input.rationale)
         throw new DomainError(
@@ -514,23 +782,12 @@ export async function signOosException(ctx: ServiceContext, productId: string, r
         created_at: now,
       });
     }
-    const current = (await recordedOosException(db, product.id))!;
-    if (current.signatures.some((s) => s.role === input.capacity))
-      throw new DomainError("conflict", `The exception already has its ${input.capacity} signature.`, [], {
-        rule: "V2V-OOS-EXCEPTION-ALREADY-SIGNED",
-      });
-    if (current.signatures.some((s) => s.userId === ctx.actor.userId))
-      throw new DomainError(
-        "rule-violation",
-        "The investigator and QA signatures on the OOS exception must come from two different people.",
-        [],
-        { rule: "V2V-OOS-EXCEPTION-SAME-SIGNER" },
-      );
-    await insertOosSignature(db, {
-      exception_id: ex.id,
-      capacity: input.capacity,
-      user_id: ctx.actor.userId,
-      signed_at: now,
+    await recordSignatures(db, ctx, {
+      kind: "oos-exception",
+      recordId: ex.id,
+      siteId: product.site_id,
+      productId: product.id,
+      signers,
     });
     const dto = await oosExceptionDto(db, product.id);
     await appendAudit(db, ctx, {
@@ -538,7 +795,11 @@ export async function signOosException(ctx: ServiceContext, productId: string, r
       entityType: "oos-exception",
       entityId: ex.id,
       siteId: product.site_id,
-      after: { productId: product.id, signedAs: input.capacity, complete: dto.complete },
+      after: {
+        productId: product.id,
+        signedAs: signers.map((s) => s.capacity),
+        complete: dto.complete,
+      },
       reason: ex.rationale,
     });
     return dto;

@@ -1,17 +1,18 @@
 /**
  * Release specifications, QC results, release evaluations and OOS exception decisions (migration
- * 0006). Append-only: nothing here updates or deletes a row.
+ * 0006; their signatures are in electronic_signatures, migration 0016). Append-only: nothing here
+ * updates or deletes a row.
  */
 import type { Kysely } from "kysely";
 import type { OosException } from "../domain/vein-to-vein.ts";
 import type { DB, Insertable } from "./schema.ts";
 import type {
-  OosExceptionSignaturesTable,
   OosExceptionsTable,
   QcResultsTable,
   ReleaseEvaluationsTable,
   ReleaseSpecsTable,
 } from "./schema-release.ts";
+import { signaturesOfRecord } from "./signatures.ts";
 
 /** LOINC 29463-7 Body weight (workflow-standards.md §5.4). */
 export const BODY_WEIGHT_LOINC = "29463-7";
@@ -90,17 +91,6 @@ export const findOosException = (db: Kysely<DB>, productId: string) =>
 export const insertOosException = (db: Kysely<DB>, row: Insertable<OosExceptionsTable>) =>
   db.insertInto("oos_exceptions").values(row).returningAll().executeTakeFirstOrThrow();
 
-export const insertOosSignature = (db: Kysely<DB>, row: Insertable<OosExceptionSignaturesTable>) =>
-  db.insertInto("oos_exception_signatures").values(row).returningAll().executeTakeFirstOrThrow();
-
-export const listOosSignatures = (db: Kysely<DB>, exceptionId: string) =>
-  db
-    .selectFrom("oos_exception_signatures")
-    .selectAll()
-    .where("exception_id", "=", exceptionId)
-    .orderBy("signed_at")
-    .execute();
-
 /** The enrolment, study arms and dose level code behind a journey. */
 export const enrolmentOfJourney = (db: Kysely<DB>, journeyId: string) =>
   db
@@ -134,18 +124,23 @@ export const latestBodyWeight = (db: Kysely<DB>, patientId: string, at: Date) =>
 
 /**
  * The recorded exception decision of an OOS product in the shape the product machine checks, or
- * null when none was opened. Signatures carry the signers' capacity as the machine's role.
+ * null when none was opened. Its signatures are the electronic signatures on the exception
+ * (migration 0016, meaning "approved deviation"), the capacity being the role signed in: an
+ * investigator's, or quality's as QA. The user ids of oos_exception_signatures (before 0016, never
+ * authenticated) do not count.
  */
 export async function recordedOosException(db: Kysely<DB>, productId: string): Promise<OosException | null> {
   const ex = await findOosException(db, productId);
   if (!ex) return null;
-  const sigs = await listOosSignatures(db, ex.id);
+  const sigs = await signaturesOfRecord(db, "oos-exception", ex.id);
   return {
     rationale: ex.rationale,
-    signatures: sigs.map((s) => ({
-      userId: s.user_id,
-      role: s.capacity,
-      signedAt: s.signed_at.toISOString(),
-    })),
+    signatures: sigs
+      .filter((s) => s.meaning === "approved deviation")
+      .map((s) => ({
+        userId: s.signer_id,
+        role: s.signed_as === "investigator" ? ("investigator" as const) : ("qa" as const),
+        signedAt: s.signed_at.toISOString(),
+      })),
   };
 }

@@ -11,6 +11,7 @@ import type { JourneyTables } from "./schema-journey.ts";
 import type { LabImportTables } from "./schema-lab-imports.ts";
 import type { ReleaseTables } from "./schema-release.ts";
 import type { SchedulingTables } from "./schema-scheduling.ts";
+import type { SignatureTables } from "./schema-signatures.ts";
 import type { VisitTables } from "./schema-visits.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -313,7 +314,8 @@ export interface DB
     SchedulingTables,
     AccountTables,
     AuditChainTables,
-    IdentityHistoryTables {
+    IdentityHistoryTables,
+    SignatureTables {
   sites: SitesTable;
   users: UsersTable;
   memberships: MembershipsTable;

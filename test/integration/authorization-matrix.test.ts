@@ -18,6 +18,14 @@ import { recordObservations } from "../../src/services/observations.ts";
 import { createPatient } from "../../src/services/patients.ts";
 import { createUser } from "../../src/services/sites.ts";
 import { createCarProduct, createStudy } from "../../src/services/studies.ts";
+import {
+  bagAwaitingRelease,
+  bedsideReading,
+  oosBag,
+  quarantinedCollection,
+  sig,
+  thawedBag,
+} from "../support/bags.ts";
 import { TEMPERATURE_RANGES } from "../support/release.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
@@ -666,4 +674,132 @@ describe.each(ROLES)("%s, administration", (role) => {
     expect(users.every((u) => u.memberships.some((m) => m.siteId === w.sites.A))).toBe(true);
     expect(users.map((u) => u.username)).not.toContain("coordinator-b");
   });
+});
+
+/**
+ * Signed decisions (issue 10, decision 0022), in plain terms: the signed-in user signs with their
+ * own username and password, so each role is tried with its own signature.
+ * - QA release and QA's quarantine decision: quality only.
+ * - The OOS exception: an investigator signs as investigator, quality as QA.
+ * - The bedside check: the clinical roles (investigator, coordinator), with a second clinical
+ *   signer of the site.
+ * Another site's product is 404 for everyone; a refusal changes nothing (the product keeps its
+ * state, no signature is written).
+ */
+const CLINICAL: Role[] = ["investigator", "coordinator"];
+
+interface SignedCase {
+  name: string;
+  allowed: Role[];
+  ok: number;
+  /** the product the case acts on at a site, made once per site */
+  fixture: (site: SiteKey) => Promise<string>;
+  body: (role: Role, site: SiteKey) => Record<string, unknown>;
+  url: (id: string) => string;
+}
+
+const fixtures = new Map<string, Promise<string>>();
+const once = (key: string, make: () => Promise<string>) => {
+  let made = fixtures.get(key);
+  if (!made) {
+    made = make();
+    fixtures.set(key, made);
+  }
+  return made;
+};
+const thawedReadings = new Map<string, Record<string, unknown>>();
+
+const SIGNED_CASES: SignedCase[] = [
+  {
+    name: "releases a bag awaiting QA release",
+    allowed: ["quality"],
+    ok: 201,
+    fixture: (site) => once(`release-${site}`, async () => (await bagAwaitingRelease(w, site)).bagId),
+    body: (role) => ({ signatures: [sig(w, role, "A", "released")] }),
+    url: (id) => `/api/v1/product-units/${id}/release`,
+  },
+  {
+    name: "decides on a quarantined product",
+    allowed: ["quality"],
+    ok: 200,
+    fixture: (site) =>
+      once(`quarantine-${site}`, async () => (await quarantinedCollection(w, site)).collectionId),
+    body: (role) => ({
+      decision: "release",
+      reason: "matrix check",
+      signatures: [sig(w, role, "A", "released from quarantine")],
+    }),
+    url: (id) => `/api/v1/product-units/${id}/quarantine-decisions`,
+  },
+  {
+    name: "signs an OOS exception as investigator",
+    allowed: ["investigator"],
+    ok: 201,
+    fixture: (site) => once(`oos-inv-${site}`, async () => (await oosBag(w, site)).bagId),
+    body: (role) => ({
+      rationale: "matrix check",
+      signatures: [{ ...sig(w, role, "A", "approved deviation"), capacity: "investigator" }],
+    }),
+    url: (id) => `/api/v1/product-units/${id}/oos-exception/signatures`,
+  },
+  {
+    name: "signs an OOS exception as QA",
+    allowed: ["quality"],
+    ok: 201,
+    fixture: (site) => once(`oos-qa-${site}`, async () => (await oosBag(w, site)).bagId),
+    body: (role) => ({
+      rationale: "matrix check",
+      signatures: [{ ...sig(w, role, "A", "approved deviation"), capacity: "qa" }],
+    }),
+    url: (id) => `/api/v1/product-units/${id}/oos-exception/signatures`,
+  },
+  {
+    name: "verifies a thawed bag at the bedside",
+    allowed: CLINICAL,
+    ok: 201,
+    fixture: (site) =>
+      once(`bedside-${site}`, async () => {
+        const bag = await thawedBag(w, site);
+        thawedReadings.set(bag.bagId, bedsideReading(bag));
+        return bag.bagId;
+      }),
+    body: (role) => ({
+      signatures: [
+        sig(w, role, "A", "verified product identity at bedside"),
+        sig(
+          w,
+          role === "investigator" ? "coordinator" : "investigator",
+          "A",
+          "verified product identity at bedside",
+        ),
+      ],
+    }),
+    url: (id) => `/api/v1/products/${id}/bedside-verifications`,
+  },
+];
+
+const signedState = async (id: string, site: SiteKey) => {
+  const unit = (await w.call("monitor", site, "GET", `/api/v1/product-units/${id}`)).json();
+  const signatures = (await w.call("monitor", site, "GET", `/api/v1/product-units/${id}/signatures`)).json();
+  return { state: unit.state, version: unit.version, signatures: signatures.items.length };
+};
+
+describe.each(ROLES)("%s, signed decisions", (role) => {
+  for (const c of SIGNED_CASES)
+    for (const own of [true, false])
+      it(`${c.name} at ${own ? "own" : "other"} site`, async () => {
+        const site: SiteKey = own ? "A" : "B";
+        const id = await c.fixture(site);
+        const before = await signedState(id, site);
+        const res = await w.call(role, "A", "POST", c.url(id), {
+          ...thawedReadings.get(id),
+          ...c.body(role, site),
+        });
+        const want = own ? (c.allowed.includes(role) ? c.ok : 403) : 404;
+        expect(res.statusCode, res.body).toBe(want);
+        if (want >= 400) {
+          expect(JSON.parse(res.body).type).toMatch(/problems\/(forbidden|not-found)$/);
+          expect(await signedState(id, site)).toEqual(before);
+        } else expect((await signedState(id, site)).signatures).toBeGreaterThan(before.signatures);
+      }, 60_000);
 });

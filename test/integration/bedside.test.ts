@@ -3,10 +3,13 @@
  * which each scanned field is wrong on its own. Every one is a hard stop: 422 naming the field,
  * the attempt logged and committed, and no product or journey state changed. The dose case changes
  * the patient's latest weight so the bag no longer gives the dose level (±20 %,
- * src/domain/dose-check.ts). Then the real check passes and lets the infusion be recorded.
+ * src/domain/dose-check.ts). Both verifiers sign every attempt with their own passwords (the
+ * refusals of the signatures themselves are in signatures.test.ts). Then the real check passes and
+ * lets the infusion be recorded.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mod37_2CheckCharacter } from "../../src/domain/isbt128.ts";
+import { bedsideSignatures } from "../support/bags.ts";
 import { recordWeight, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -26,7 +29,7 @@ let bag: {
   thawedAt: string;
   version: number;
 };
-let valid: Record<string, string>;
+let valid: Record<string, unknown>;
 let secondId: string;
 let callerId: string;
 
@@ -135,7 +138,7 @@ beforeAll(async () => {
   callerId = (await w.as("coordinator", "A")).actor.userId;
   secondId = (await w.as("investigator", "A")).actor.userId;
   valid = {
-    secondVerifierId: secondId,
+    signatures: bedsideSignatures(w),
     patientSubjectCode: subjectCode,
     enrolmentId,
     coiId: bag.coiId,
@@ -176,32 +179,10 @@ describe("bedside mutation matrix: each field wrong on its own is a hard stop", 
       () => ({ thawedAt: new Date(Date.parse(bag.thawedAt) - 60_000).toISOString() }),
       ["thawedAt"],
     ],
-    [
-      "same user twice",
-      () => ({ secondVerifierId: callerId }),
-      ["secondVerifierId"],
-      "V2V-BEDSIDE-NEEDS-TWO-VERIFIERS",
-    ],
-    [
-      "second verifier without clinical:write (monitor)",
-      () => ({ secondVerifierId: "MONITOR" }),
-      ["secondVerifierId"],
-      "V2V-BEDSIDE-NEEDS-TWO-VERIFIERS",
-    ],
-    [
-      "second verifier from another site",
-      () => ({ secondVerifierId: "INVESTIGATOR_B" }),
-      ["secondVerifierId"],
-      "V2V-BEDSIDE-NEEDS-TWO-VERIFIERS",
-    ],
   ];
   for (const [name, mutate, fields, rule] of cases)
     it(`blocks a wrong ${name}, logs the attempt and changes nothing`, async () => {
-      let patch = mutate();
-      if (patch.secondVerifierId === "MONITOR")
-        patch = { secondVerifierId: (await w.as("monitor", "A")).actor.userId };
-      if (patch.secondVerifierId === "INVESTIGATOR_B")
-        patch = { secondVerifierId: (await w.as("investigator", "B")).actor.userId };
+      const patch = mutate();
       const before = await stateOf();
       const failed = await attempts(false);
       const res = await verify({ ...valid, ...patch });
@@ -262,6 +243,15 @@ describe("bedside mutation matrix: each field wrong on its own is a hard stop", 
       .orderBy("id")
       .executeTakeFirstOrThrow();
     expect(row.first_verifier_id).toBe(callerId);
+    expect(row.second_verifier_id).toBe(secondId);
+    // A failed attempt is kept with both authenticated verifiers but signed by no one: the
+    // signatures mean "verified product identity at bedside", which it did not.
+    const signed = await w.database.db
+      .selectFrom("electronic_signatures")
+      .select("id")
+      .where("record_id", "=", row.id)
+      .execute();
+    expect(signed).toEqual([]);
     expect(row.mismatches).toEqual(["patientSubjectCode"]);
     expect((row.scanned as { patientSubjectCode: string }).patientSubjectCode).toBe(`${subjectCode}X`);
   });
@@ -283,7 +273,14 @@ describe("the matching check", () => {
     const before = await stateOf();
     const res = await verify(valid);
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ passed: true, verifiedBy: [callerId, secondId] });
+    expect(res.json()).toMatchObject({
+      passed: true,
+      verifiedBy: [callerId, secondId],
+      signatures: [
+        { signerId: callerId, meaning: "verified product identity at bedside" },
+        { signerId: secondId, meaning: "verified product identity at bedside" },
+      ],
+    });
     expect(await attempts(true)).toBe(1);
     expect(await stateOf()).toEqual(before);
     const v = await journeyMove({ type: "verify-at-bedside" });

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOCK_SKEW_MINUTES } from "../../src/domain/event-time.ts";
+import { bedsideSignatures } from "../support/bags.ts";
 import { CRITERIA_WITHOUT_DOSE, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -177,7 +178,7 @@ async function toPreInfusionCheck(bag: Bag) {
 }
 
 const bedsideBody = async (bag: Bag, thawedAt: string) => ({
-  secondVerifierId: (await w.as("investigator", "A")).actor.userId,
+  signatures: bedsideSignatures(w),
   patientSubjectCode: bag.subjectCode,
   coiId: bag.coiId,
   din: bag.din,

@@ -1,12 +1,14 @@
 /**
  * Chain of custody and release over HTTP on a real database (shared/domain/workflow-standards.md
  * §1.5, §2.7, §3; issue 4): a logger excursion quarantines the product and nothing else; QA alone
- * returns it; QC results release a bag or declare it OOS with the failed attributes; an OOS bag
- * ships only with an exception signed by an investigator and QA, two different people; the
- * generic event endpoint refuses quality decisions; roles, sites and bad input.
+ * returns it with a signed decision; QC results declare a bag OOS with the failed attributes, or
+ * leave it awaiting QA's signed release; an OOS bag ships only with an exception signed by an
+ * investigator and QA, two different people; the generic event endpoint refuses quality
+ * decisions; roles, sites and bad input. (The signatures' own refusals: signatures.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../src/services/sites.ts";
+import { sig } from "../support/bags.ts";
 import { passingResults, recordWeight, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
 import { buildWorld, PASSWORD, type World } from "../support/world.ts";
@@ -24,7 +26,7 @@ const count = async (
     | "temperature_readings"
     | "product_events"
     | "release_evaluations"
-    | "oos_exception_signatures"
+    | "electronic_signatures"
     | "audit_events",
 ) =>
   Number(
@@ -279,10 +281,19 @@ describe("custody", () => {
     expect(again.json().quarantine).toBe("already-quarantined");
 
     // QA decides; manufacturing cannot, nor can the generic event endpoint.
-    const decision = { decision: "release", reason: "stability data cover 10 min at 9 °C" };
+    const decision = {
+      decision: "release",
+      reason: "stability data cover 10 min at 9 °C",
+      signatures: [sig(w, "quality", "A", "released from quarantine")],
+    };
     const url = `/api/v1/product-units/${c.collectionId}/quarantine-decisions`;
-    expect((await w.call("manufacturing", "A", "POST", url, decision)).statusCode).toBe(403);
-    expect((await w.call("quality", "B", "POST", url, decision)).statusCode).toBe(404);
+    const manufacturing = {
+      ...decision,
+      signatures: [sig(w, "manufacturing", "A", "released from quarantine")],
+    };
+    expect((await w.call("manufacturing", "A", "POST", url, manufacturing)).statusCode).toBe(403);
+    const otherSite = { ...decision, signatures: [sig(w, "quality", "B", "released from quarantine")] };
+    expect((await w.call("quality", "B", "POST", url, otherSite)).statusCode).toBe(404);
     const generic = await w.call(
       "manufacturing",
       "A",
@@ -408,18 +419,34 @@ describe("custody", () => {
   });
 });
 
-describe("release from QC results", () => {
-  it("evaluates results entered during manufacture once the bag reaches QC, on QA's request", async () => {
+const qaRelease = (bagId: string) =>
+  w.call("quality", "A", "POST", `/api/v1/product-units/${bagId}/release`, {
+    signatures: [sig(w, "quality", "A", "released")],
+  });
+
+describe("QC results and QA release", () => {
+  it("evaluates results entered during manufacture once the bag reaches QC; QA then releases it", async () => {
     const b = await bagInQc({ completeManufacture: false });
     const early = await enterQc(b.bagId, passingResults(7e7));
     expect(early.statusCode, early.body).toBe(201);
     // Complete, but the bag is still in manufacture: nothing is applied yet.
-    expect(early.json()).toMatchObject({ applied: null, evaluation: { outcome: "released" } });
+    expect(early.json()).toMatchObject({
+      applied: null,
+      releaseState: "in-manufacture",
+      evaluation: { outcome: "meets-specification" },
+    });
     await productMove(b.bagId, "complete-manufacture");
     const url = `/api/v1/product-units/${b.bagId}/release-evaluations`;
     const res = await w.call("quality", "A", "POST", url);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ applied: "release", product: { state: "released" } });
+    expect(res.json()).toMatchObject({
+      applied: null,
+      releaseState: "awaiting-qa-release",
+      product: { state: "qc-pending" },
+    });
+    const released = await qaRelease(b.bagId);
+    expect(released.statusCode, released.body).toBe(201);
+    expect(released.json()).toMatchObject({ product: { state: "released" } });
   });
 
   it("a logger excursion on a bag in QC is recorded but cannot quarantine it", async () => {
@@ -443,7 +470,7 @@ describe("release from QC results", () => {
     });
   });
 
-  it("releases a QC-pending bag when every criterion passes, and keeps the evaluation", async () => {
+  it("a QC-pending bag meeting every criterion awaits QA, whose signed release keeps the evaluation", async () => {
     const b = await bagInQc();
     // Incomplete first: sterility still growing, the bag stays QC-pending.
     const partial = await enterQc(
@@ -467,13 +494,17 @@ describe("release from QC results", () => {
     ]);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({
-      applied: "release",
-      product: { state: "released" },
-      evaluation: { outcome: "released" },
+      applied: null,
+      product: { state: "qc-pending" },
+      evaluation: { outcome: "meets-specification" },
+      releaseState: "awaiting-qa-release",
     });
+    expect(await count("release_evaluations")).toBe(decisions);
+    expect((await qaRelease(b.bagId)).statusCode).toBe(201);
     expect(await count("release_evaluations")).toBe(decisions + 1);
     const status = (await w.call("monitor", "A", "GET", `/api/v1/product-units/${b.bagId}/release`)).json();
     expect(status.decisions).toEqual([expect.objectContaining({ outcome: "released" })]);
+    expect(status.release.signatures).toEqual([expect.objectContaining({ meaning: "released" })]);
     expect(status.results).toHaveLength(7);
     // The journey can now move on.
     expect((await journeyMove(b.journeyId, { type: "product-released" })).state).toBe("pre-ld-check");
@@ -599,6 +630,8 @@ describe("OOS exception: investigator and QA, two different people", () => {
     role: "investigator" | "quality" | "coordinator",
     body: Record<string, unknown>,
   ) => w.call(role, "A", "POST", `/api/v1/product-units/${bagId}/oos-exception/signatures`, body);
+  const invSig = () => ({ ...sig(w, "investigator", "A", "approved deviation"), capacity: "investigator" });
+  const qaSig = () => ({ ...sig(w, "quality", "A", "approved deviation"), capacity: "qa" });
   const ship = (bagId: string, extra: Record<string, unknown> = {}) =>
     w.call("manufacturing", "A", "POST", `/api/v1/product-units/${bagId}/events`, {
       type: "ship-to-site",
@@ -620,22 +653,36 @@ describe("OOS exception: investigator and QA, two different people", () => {
     });
     expect(forged.json().rule).toBe("V2V-OOS-EXCEPTION-REQUIRED");
 
-    const noRationale = await sign(b.bagId, "investigator", { capacity: "investigator" });
+    const noRationale = await sign(b.bagId, "investigator", { signatures: [invSig()] });
     expect(noRationale.statusCode).toBe(400);
     expect(noRationale.json().errors[0].pointer).toBe("/rationale");
     const inv = await sign(b.bagId, "investigator", {
-      capacity: "investigator",
       rationale: "CAR+ 15 % against 20 %: dose still reached, risk discussed with the manufacturer",
+      signatures: [invSig()],
     });
     expect(inv.statusCode, inv.body).toBe(201);
     expect(inv.json().complete).toBe(false);
     // Investigator signed, QA not yet: still refused.
     expect((await ship(b.bagId)).json().rule).toBe("V2V-OOS-EXCEPTION-NEEDS-QA");
     // Capacities are checked against site roles.
-    expect((await sign(b.bagId, "investigator", { capacity: "qa" })).statusCode).toBe(403);
-    expect((await sign(b.bagId, "quality", { capacity: "investigator" })).statusCode).toBe(403);
-    expect((await sign(b.bagId, "coordinator", { capacity: "investigator" })).statusCode).toBe(403);
-    const qa = await sign(b.bagId, "quality", { capacity: "qa" });
+    expect(
+      (await sign(b.bagId, "investigator", { signatures: [{ ...invSig(), capacity: "qa" }] })).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await sign(b.bagId, "quality", {
+          signatures: [{ ...qaSig(), capacity: "investigator" }],
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await sign(b.bagId, "coordinator", {
+          signatures: [{ ...sig(w, "coordinator", "A", "approved deviation"), capacity: "investigator" }],
+        })
+      ).statusCode,
+    ).toBe(403);
+    const qa = await sign(b.bagId, "quality", { signatures: [qaSig()] });
     expect(qa.statusCode, qa.body).toBe(201);
     const ids = {
       inv: (await w.as("investigator", "A")).actor.userId,
@@ -649,7 +696,7 @@ describe("OOS exception: investigator and QA, two different people", () => {
         { userId: ids.qa, role: "qa", signedAt: at },
       ],
     });
-    expect((await sign(b.bagId, "quality", { capacity: "qa" })).statusCode).toBe(409);
+    expect((await sign(b.bagId, "quality", { signatures: [qaSig()] })).statusCode).toBe(409);
     const shipped = await ship(b.bagId);
     expect(shipped.statusCode, shipped.body).toBe(200);
     expect(shipped.json().state).toBe("in-transit-to-site");
@@ -691,19 +738,28 @@ describe("OOS exception: investigator and QA, two different people", () => {
         },
         payload: body,
       });
-    const first = await dual({ capacity: "investigator", rationale: "risk assessed with the manufacturer" });
+    const dualSig = (capacity: string) => ({
+      username: "dual-a",
+      password: PASSWORD,
+      meaning: "approved deviation",
+      capacity,
+    });
+    const first = await dual({
+      rationale: "risk assessed with the manufacturer",
+      signatures: [dualSig("investigator")],
+    });
     expect(first.statusCode, first.body).toBe(201);
-    const signatures = await count("oos_exception_signatures");
-    const second = await dual({ capacity: "qa" });
+    const signatures = await count("electronic_signatures");
+    const second = await dual({ signatures: [dualSig("qa")] });
     expect(second.statusCode).toBe(422);
     expect(second.json().rule).toBe("V2V-OOS-EXCEPTION-SAME-SIGNER");
-    expect(await count("oos_exception_signatures")).toBe(signatures);
+    expect(await count("electronic_signatures")).toBe(signatures);
     expect((await ship(b.bagId)).json().rule).toBe("V2V-OOS-EXCEPTION-NEEDS-QA");
   });
 
   it("signs only for an out-of-specification bag", async () => {
     const b = await bagInQc();
-    const res = await sign(b.bagId, "investigator", { capacity: "investigator", rationale: "not needed" });
+    const res = await sign(b.bagId, "investigator", { rationale: "not needed", signatures: [invSig()] });
     expect(res.statusCode).toBe(422);
     expect(res.json().rule).toBe("V2V-OOS-EXCEPTION-NEEDS-OOS-PRODUCT");
   });

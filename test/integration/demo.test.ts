@@ -22,8 +22,10 @@ import { actorFor, login } from "../../src/services/auth.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
 import { ltfuContactList } from "../../src/services/ltfu.ts";
 import { lymphodepletionPlan } from "../../src/services/lymphodepletion-plan.ts";
+import { checkSignatures } from "../../src/services/signatures.ts";
 import { patientTimeline } from "../../src/services/timeline.ts";
 import type { Database } from "../../src/store/database.ts";
+import { signaturesOfProduct } from "../../src/store/signatures.ts";
 import { testDatabase } from "../support/database.ts";
 
 // A fixed clock: record creation times are then the same on every run, which keeps the audit
@@ -509,6 +511,14 @@ describe("vein-to-vein journeys (walked through the journey, product and bedside
       .where("product_id", "=", bag.id)
       .execute();
     expect(evaluations.map((e) => e.outcome)).toEqual(["released"]);
+    // QA signed the release, the coordinator and the investigator the bedside check, each with
+    // their own demo password; every signature still matches what it signed.
+    const signatures = await checkSignatures(database.db, await signaturesOfProduct(database.db, bag.id));
+    expect(signatures.map((s) => [s.signerUsername, s.meaning, s.valid])).toEqual([
+      ["quality", "released", true],
+      ["coordinator", "verified product identity at bedside", true],
+      ["investigator", "verified product identity at bedside", true],
+    ]);
     const uploads = await database.db
       .selectFrom("logger_uploads")
       .select(["verdict", "quarantined"])

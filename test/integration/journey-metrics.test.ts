@@ -4,6 +4,7 @@
  * specification (turnaround 10), one failed in manufacture and one still in manufacture.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bedsideSignatures } from "../support/bags.ts";
 import { passingResults, recordWeight, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
 import { joinStudy } from "../support/study-sites.ts";
@@ -121,9 +122,8 @@ async function walk(p: Plan) {
   at(p.infusion, "01:00");
   const bag = await productMove(fp.id, "thaw");
   at(p.infusion, "01:10");
-  const second = (await w.as("investigator", "A")).actor.userId;
   const v = await w.call("coordinator", "A", "POST", `/api/v1/products/${bag.id}/bedside-verifications`, {
-    secondVerifierId: second,
+    signatures: bedsideSignatures(w),
     patientSubjectCode: patient.subjectCode,
     enrolmentId: enrolment.id,
     coiId: bag.coiId,

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dinCheckCharacter, mod37_2CheckCharacter, parseCoiId, parseDin } from "../../src/domain/isbt128.ts";
 import { RESEARCH_SUBJECT_STATUS } from "../../src/domain/vein-to-vein.ts";
+import { bedsideSignatures, sig } from "../support/bags.ts";
 import {
   CRITERIA_WITHOUT_DOSE,
   passingResults,
@@ -252,14 +253,13 @@ describe("the whole journey, referral to completion", () => {
       { type: "verify-at-bedside", verification: { passed: true, verifiedBy: ["x", "y"] } },
       "V2V-BEDSIDE-MISMATCH",
     );
-    const second = (await w.as("investigator", "A")).actor.userId;
     const check = await w.call(
       "coordinator",
       "A",
       "POST",
       `/api/v1/products/${bag.id}/bedside-verifications`,
       {
-        secondVerifierId: second,
+        signatures: bedsideSignatures(w),
         patientSubjectCode: subjectCode,
         coiId: bag.coiId,
         din: bag.din,
@@ -546,6 +546,7 @@ describe("DIN and chain of identity", () => {
       {
         decision: "release",
         reason: "logger trace reviewed, within validated hold",
+        signatures: [sig(w, "quality", "A", "released from quarantine")],
       },
     );
     expect(back.statusCode, back.body).toBe(200);
@@ -600,11 +601,17 @@ describe("DIN and chain of identity", () => {
     const none = await ship();
     expect(none.statusCode).toBe(422);
     expect(none.json().rule).toBe("V2V-OOS-EXCEPTION-REQUIRED");
-    const inv = await sign("investigator", { capacity: "investigator", rationale: "risk assessed" });
+    const inv = await sign("investigator", {
+      rationale: "risk assessed",
+      signatures: [{ ...sig(w, "investigator", "A", "approved deviation"), capacity: "investigator" }],
+    });
     expect(inv.statusCode, inv.body).toBe(201);
     expect((await ship()).json().rule).toBe("V2V-OOS-EXCEPTION-NEEDS-QA");
     expect(await count("product_events")).toBe(before);
-    expect((await sign("quality", { capacity: "qa" })).statusCode).toBe(201);
+    const qa = await sign("quality", {
+      signatures: [{ ...sig(w, "quality", "A", "approved deviation"), capacity: "qa" }],
+    });
+    expect(qa.statusCode, qa.body).toBe(201);
     const good = await ship();
     expect(good.statusCode, good.body).toBe(200);
     expect(good.json().state).toBe("in-transit-to-site");

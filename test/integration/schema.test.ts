@@ -16,6 +16,7 @@ import type { JourneyTables } from "../../src/store/schema-journey.ts";
 import type { LabImportTables } from "../../src/store/schema-lab-imports.ts";
 import type { ReleaseTables } from "../../src/store/schema-release.ts";
 import type { SchedulingTables } from "../../src/store/schema-scheduling.ts";
+import type { SignatureTables } from "../../src/store/schema-signatures.ts";
 import type { VisitTables } from "../../src/store/schema-visits.ts";
 import { all } from "../support/columns.ts";
 import { ACCOUNT_COLUMNS } from "../support/columns-accounts.ts";
@@ -26,6 +27,7 @@ import { JOURNEY_COLUMNS } from "../support/columns-journey.ts";
 import { LAB_IMPORT_COLUMNS } from "../support/columns-lab-imports.ts";
 import { RELEASE_COLUMNS } from "../support/columns-release.ts";
 import { SCHEDULING_COLUMNS } from "../support/columns-scheduling.ts";
+import { SIGNATURE_COLUMNS } from "../support/columns-signatures.ts";
 import { VISIT_COLUMNS } from "../support/columns-visits.ts";
 import { testDatabase } from "../support/database.ts";
 
@@ -282,6 +284,7 @@ const CORE_COLUMNS = {
     | keyof AccountTables
     | keyof AuditChainTables
     | keyof IdentityHistoryTables
+    | keyof SignatureTables
   >]: string[];
 };
 
@@ -296,6 +299,7 @@ const COLUMNS: Record<string, string[]> = {
   ...ACCOUNT_COLUMNS,
   ...AUDIT_CHAIN_COLUMNS,
   ...IDENTITY_HISTORY_COLUMNS,
+  ...SIGNATURE_COLUMNS,
 };
 
 let database: Database;

@@ -1,12 +1,12 @@
 /**
  * Builders for custody and release tests, through the HTTP API like everything in world.ts: a CAR
- * product with the ARI-0001 example specification, a body weight, and a full set of QC results
- * (quality at the site) that passes every criterion.
+ * product with the ARI-0001 example specification, a body weight, a full set of QC results
+ * (quality at the site) that passes every criterion, and QA's signed release.
  */
 import { expect } from "vitest";
 import { EXAMPLE_RELEASE_SPEC } from "../../src/domain/release-specs.ts";
 import { makeCarProduct } from "./slots.ts";
-import type { SiteKey, World } from "./world.ts";
+import { PASSWORD, type SiteKey, type World } from "./world.ts";
 
 /** The specification's ranges: fresh apheresis 2–8 °C (§2.7 [S31b]); vapour LN2 ≤ −150 °C (§2.7, common practice). */
 export const TEMPERATURE_RANGES = {
@@ -79,12 +79,19 @@ export const passingResults = (carPositiveViableCells: number, testedAt = "2026-
   },
 ];
 
-/** Quality enters a passing QC set for a QC-pending bag, which is then released. */
+/**
+ * Quality enters a passing QC set for a QC-pending bag, which then awaits QA release; QA releases
+ * it, signing with the fixture password (docs/decisions/0022).
+ */
 export async function releaseThroughQc(w: World, bagId: string, cells: number, site: SiteKey = "A") {
   const res = await w.call("quality", site, "POST", `/api/v1/product-units/${bagId}/qc-results`, {
     results: passingResults(cells),
   });
   expect(res.statusCode, res.body).toBe(201);
-  expect(res.json().applied).toBe("release");
-  return res.json().product as { id: string; state: string; version: number };
+  expect(res.json()).toMatchObject({ applied: null, releaseState: "awaiting-qa-release" });
+  const released = await w.call("quality", site, "POST", `/api/v1/product-units/${bagId}/release`, {
+    signatures: [{ username: w.usernames.quality[site], password: PASSWORD, meaning: "released" }],
+  });
+  expect(released.statusCode, released.body).toBe(201);
+  return released.json().product as { id: string; state: string; version: number };
 }

@@ -30,7 +30,7 @@ const withResult = (r: QcResult) => [...passing, r];
 describe("evaluateRelease with the ARI-0001 criteria", () => {
   it("releases a bag sitting exactly on every limit", () => {
     const e = evaluateRelease(EXAMPLE_RELEASE_SPEC, passing, DOSE);
-    expect(e.outcome).toBe("released");
+    expect(e.outcome).toBe("meets-specification");
     expect(e.attributes.every((a) => a.status === "pass")).toBe(true);
     expect(e.attributes).toHaveLength(7);
   });
@@ -65,7 +65,7 @@ describe("evaluateRelease with the ARI-0001 criteria", () => {
       "dose-sufficiency",
     ]);
     const enough = withResult({ attribute: "car-positive-viable-cells", valueNumber: 1e8, unit: "cells" });
-    expect(evaluateRelease(EXAMPLE_RELEASE_SPEC, enough, flat).outcome).toBe("released");
+    expect(evaluateRelease(EXAMPLE_RELEASE_SPEC, enough, flat).outcome).toBe("meets-specification");
   });
 
   it("is incomplete while a result is missing, and says which", () => {
@@ -106,7 +106,7 @@ describe("evaluateRelease with the ARI-0001 criteria", () => {
 
   it("takes the latest result of an attribute: a retest supersedes the first", () => {
     const retested = [{ attribute: "viability", valueNumber: 60, unit: "%" }, ...passing];
-    expect(evaluateRelease(EXAMPLE_RELEASE_SPEC, retested, DOSE).outcome).toBe("released");
+    expect(evaluateRelease(EXAMPLE_RELEASE_SPEC, retested, DOSE).outcome).toBe("meets-specification");
   });
 
   it("honours strict operators at the limit", () => {
@@ -127,7 +127,7 @@ describe("evaluateRelease with the ARI-0001 criteria", () => {
         [{ attribute: "vector-copy-number", valueNumber: v, unit: "copies/transduced cell" }],
         DOSE,
       ).outcome;
-    expect(at(4.99)).toBe("released");
+    expect(at(4.99)).toBe("meets-specification");
     expect(at(5)).toBe("out-of-specification");
   });
 });

@@ -150,7 +150,7 @@ export async function journeyRoutes(app: FastifyInstance) {
         schema: {
           tags: ptags,
           summary:
-            "Bedside verification by two users; any mismatch is a hard stop (422 naming the fields) and the attempt is logged",
+            'Bedside verification by two people, each signing with username and password (meaning "verified product identity at bedside"; one is the signed-in user); any mismatch is a hard stop (422 naming the fields) and the attempt is logged',
           params: IdParams,
           body: BedsideInput,
         },

@@ -1,12 +1,14 @@
 /**
  * Custody and release routes: release specifications per CAR product, QC results and release
- * evaluation per bag, the OOS exception decision, custody hand-offs, temperature-logger uploads
- * and QA's decision on a quarantined product.
+ * evaluation per bag, QA's signed release, the OOS exception decision and its signatures, custody
+ * hand-offs, temperature-logger uploads, QA's signed decision on a quarantined product, and every
+ * electronic signature on a bag with whether it still matches what was signed.
  */
 import type { FastifyInstance } from "fastify";
 import { IdParams } from "../../domain/schemas/common.ts";
 import * as custody from "../../services/custody.ts";
 import * as release from "../../services/release.ts";
+import { productSignatures } from "../../services/signatures.ts";
 import { ctxOf, withEtag } from "./support.ts";
 
 const idOf = (request: { params: unknown }) => (request.params as { id: string }).id;
@@ -44,7 +46,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary:
-          "Enter QC results (quality only); a QC-pending bag is then released, or declared OOS when a criterion fails",
+          "Enter QC results (quality only); a QC-pending bag is declared OOS when a criterion fails, and otherwise awaits QA's signed release",
         params: IdParams,
         body: release.QcResultsInput,
       },
@@ -59,18 +61,37 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       schema: {
         tags,
-        summary: "QC results, the current evaluation against the specification, and the decisions made",
+        summary:
+          "QC results, the current evaluation against the specification, where the bag stands on its way to release, and the decisions made with their signatures",
         params: IdParams,
       },
     },
     (request) => release.getReleaseStatus(ctxOf(request), idOf(request)),
   );
   app.post(
+    "/api/v1/product-units/:id/release",
+    {
+      config: validated,
+      schema: {
+        tags,
+        summary:
+          'QA releases the bag: quality at the site signs with username and password (meaning "released"); refused while a QC result is missing or failing',
+        params: IdParams,
+        body: release.ReleaseInput,
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return release.releaseProduct(ctxOf(request), idOf(request), request.body);
+    },
+  );
+  app.post(
     "/api/v1/product-units/:id/release-evaluations",
     {
       schema: {
         tags,
-        summary: "Evaluate the bag again (quality only) and apply a decisive outcome",
+        summary:
+          "Evaluate the bag again (quality only) and declare it OOS when a criterion failed; release stays QA's signed decision",
         params: IdParams,
       },
     },
@@ -84,9 +105,9 @@ export async function productQualityRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary:
-          "Sign the exception decision for an OOS bag as investigator or QA (two different people; the first states the rationale)",
+          'Sign the exception decision for an OOS bag as investigator or QA with username and password (meaning "approved deviation"; two different people; the first states the rationale)',
         params: IdParams,
-        body: release.OosSignatureInput,
+        body: release.OosExceptionSignInput,
       },
     },
     async (request, reply) => {
@@ -144,12 +165,25 @@ export async function productQualityRoutes(app: FastifyInstance) {
       config: validated,
       schema: {
         tags,
-        summary: "QA decides on a quarantined product: release it to where it was, or discard it",
+        summary:
+          "QA decides on a quarantined product, signed with username and password: release it to where it was, or discard it",
         params: IdParams,
         body: custody.QuarantineDecisionInput,
       },
     },
     async (request, reply) =>
       withEtag(reply, await custody.decideQuarantine(ctxOf(request), idOf(request), request.body)),
+  );
+  app.get(
+    "/api/v1/product-units/:id/signatures",
+    {
+      schema: {
+        tags,
+        summary:
+          "Every electronic signature on the bag's records (bedside, release, OOS exception, quarantine), each checked against the content it signed and its audit record",
+        params: IdParams,
+      },
+    },
+    (request) => productSignatures(ctxOf(request), idOf(request)),
   );
 }
