@@ -19,6 +19,7 @@ import { listJourneySlotBookings, listSlots } from "../services/manufacturing-sl
 import { getProduct, listProductHistory } from "../services/products.ts";
 import type { Database } from "../store/database.ts";
 import { findUserByName } from "../store/users.ts";
+import { registerSignCommands } from "./sign-commands.ts";
 
 type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
 
@@ -172,7 +173,10 @@ export function registerJourneyCommands(program: Command, withDatabase: WithData
       }),
     );
 
-  const product = program.command("product").description("product units, labels, slots and metrics");
+  const product = program
+    .command("product")
+    .description("product units, labels, slots and metrics, and the signed quality decisions");
+  registerSignCommands(product, withDatabase);
   product
     .command("show")
     .description("one product unit: DIN with its check character, chain of identity, state and history")

@@ -40,9 +40,14 @@ export const PASSWORD = "correct-horse-battery";
 const FIXTURE_TOKEN_EXPIRY = new Date("2100-01-01T00:00:00Z");
 
 export async function buildWorld(
-  options: { now?: () => Date; loginRateLimit?: number } = {},
+  options: {
+    now?: () => Date;
+    loginRateLimit?: number;
+    /** a migrated database to build on (e.g. a data directory a CLI test then hands to `v2v`) */
+    database?: Database;
+  } = {},
 ): Promise<World> {
-  const database = await testDatabase();
+  const database = options.database ?? (await testDatabase());
   const now = options.now ?? (() => new Date());
   const system: ServiceContext = { db: database.db, actor: systemActor(), now };
   const siteA = await createSite(system, {
