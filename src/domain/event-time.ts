@@ -66,17 +66,27 @@ function refuse(rule: EventTimeRule, message: string, path: string | undefined, 
   });
 }
 
+/**
+ * Why a time is in the future, or null when it is not later than the server's clock plus the
+ * allowed skew. The one future-time rule: vein-to-vein events (below), observations typed in and
+ * lab results imported (observation-value.ts) all use it.
+ */
+export function futureTimeProblem(what: string, at: Date, now: Date): string | null {
+  if (at.getTime() <= now.getTime() + CLOCK_SKEW_MS) return null;
+  return `${what} at ${at.toISOString()} is in the future: the server's clock says ${now.toISOString()} (${CLOCK_SKEW_MINUTES} minutes of clock skew allowed). Record events when they have happened.`;
+}
+
 /** Refuses an event time in the future (beyond the skew) or before the event it follows. */
 export function checkEventTime(e: TimedEvent): void {
   const at = e.at.getTime();
   const now = e.now.getTime();
-  if (at > now + CLOCK_SKEW_MS)
-    refuse(
-      "V2V-TIME-IN-FUTURE",
-      `${e.what} at ${e.at.toISOString()} is in the future: the server's clock says ${e.now.toISOString()} (${CLOCK_SKEW_MINUTES} minutes of clock skew allowed). Record events when they have happened.`,
-      e.path,
-      { at: e.at.toISOString(), serverTime: e.now.toISOString(), skewMinutes: CLOCK_SKEW_MINUTES },
-    );
+  const future = futureTimeProblem(e.what, e.at, e.now);
+  if (future !== null)
+    refuse("V2V-TIME-IN-FUTURE", future, e.path, {
+      at: e.at.toISOString(),
+      serverTime: e.now.toISOString(),
+      skewMinutes: CLOCK_SKEW_MINUTES,
+    });
   const prev = e.previous;
   if (!prev || at >= prev.at.getTime()) return;
   // The server's own clock may trail a client time it accepted within the skew.

@@ -4,7 +4,14 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
-import { DomainError, validationError } from "../domain/errors.ts";
+import { DomainError, type Issue, validationError } from "../domain/errors.ts";
+import { labCode } from "../domain/lab-import/canonical-units.ts";
+import {
+  interpretValue,
+  type ObservationValue,
+  observationTimeProblem,
+  type RawValue,
+} from "../domain/observation-value.ts";
 import { ObservationBatch, ObservationCreate, ObservationUpdate } from "../domain/schemas/clinical.ts";
 import { insertObservations, listObservations as listObservationRows } from "../store/clinical-records.ts";
 import type { ObservationRow, PatientRow } from "../store/schema.ts";
@@ -31,7 +38,7 @@ export interface ObservationDto extends Record<string, unknown> {
   source: string | null;
   status: string;
   note: string | null;
-  /** as a lab file gave them, before unit normalisation; null when typed in */
+  /** as entered or as a lab file gave them, before unit normalisation to `unit`; null unless numeric */
   originalValue: number | null;
   originalUnit: string | null;
   referenceRange: string | null;
@@ -65,6 +72,65 @@ export const observationDto = (r: ObservationRow): ObservationDto => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
+type TypedValue = {
+  valueNumber?: number | null;
+  valueCode?: string | null;
+  valueText?: string | null;
+};
+
+/** The value the client sent, with the path of the field it came in. */
+function rawValueOf(o: TypedValue, at: string): { raw: RawValue | undefined; path: string } {
+  if (o.valueNumber !== undefined && o.valueNumber !== null)
+    return { raw: { number: o.valueNumber }, path: `${at}/valueNumber` };
+  if (o.valueCode !== undefined && o.valueCode !== null)
+    return { raw: { code: o.valueCode }, path: `${at}/valueCode` };
+  if (o.valueText !== undefined && o.valueText !== null)
+    return { raw: { text: o.valueText }, path: `${at}/valueText` };
+  return { raw: undefined, path: `${at}/valueNumber` };
+}
+
+/**
+ * Unit, plausibility and time of one typed-in observation, through the same code path as lab
+ * import (src/domain/observation-value.ts); every problem at its JSON Pointer under `at`.
+ */
+function checkValue(
+  o: TypedValue & { code: string; unit?: string | null },
+  at: string,
+): { value: ObservationValue; issues: Issue[] } {
+  const { raw, path } = rawValueOf(o, at);
+  const r = interpretValue(
+    o.code,
+    labCode(o.code),
+    raw,
+    o.unit,
+    { value: path, unit: `${at}/unit` },
+    {
+      from: "entry",
+    },
+  );
+  return { value: r.value ?? NO_VALUE, issues: r.issues };
+}
+
+function checkEntry(
+  o: TypedValue & { code: string; unit?: string | null; effectiveAt: string },
+  at: string,
+  now: Date,
+): { value: ObservationValue; issues: Issue[] } {
+  const { value, issues } = checkValue(o, at);
+  const late = observationTimeProblem(new Date(o.effectiveAt), now);
+  if (late) issues.push({ path: `${at}/effectiveAt`, code: late.code, message: late.message });
+  return { value, issues };
+}
+
+const NO_VALUE: ObservationValue = {
+  valueNumber: null,
+  valueCode: null,
+  valueText: null,
+  unit: null,
+  originalValue: null,
+  originalUnit: null,
+};
+
 /** Accepts one observation or `{ observations: [...] }`; returns what was stored, in input order. */
 export async function recordObservations(ctx: ServiceContext, raw: unknown): Promise<ObservationDto[]> {
   const isBatch = typeof raw === "object" && raw !== null && "observations" in raw;
@@ -85,36 +151,41 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
   // One observation behaves like every other single-record create (404/403); a batch reports
   // every row whose patient is not visible, so an import can be fixed in one go.
   if (refused && (refused.code === "forbidden" || !isBatch)) throw refused;
-  const issues = inputs.flatMap((o, i) =>
-    patients.get(o.patientId) instanceof DomainError
-      ? [
-          {
-            path: isBatch ? `/observations/${i}/patientId` : "/patientId",
-            message: "No such patient is visible to you",
-            code: "unknown_patient",
-          },
-        ]
-      : [],
-  );
+  const now = ctx.now();
+  const issues: Issue[] = [];
+  const values = inputs.map((o, i) => {
+    const at = isBatch ? `/observations/${i}` : "";
+    if (patients.get(o.patientId) instanceof DomainError)
+      issues.push({
+        path: `${at}/patientId`,
+        message: "No such patient is visible to you",
+        code: "unknown_patient",
+      });
+    const checked = checkEntry(o, at, now);
+    issues.push(...checked.issues);
+    return checked.value;
+  });
   if (issues.length > 0) throw validationError(issues);
 
   return inTransaction(ctx, async (db) => {
-    const now = ctx.now();
     const rows = await insertObservations(
       db,
-      inputs.map((o) => {
+      inputs.map((o, i) => {
         const p = patients.get(o.patientId) as PatientRow;
+        const v = values[i]!;
         return {
           id: uuidv7(),
           patient_id: p.id,
           site_id: p.site_id,
           code_system: o.codeSystem,
           code: o.code,
-          display: o.display ?? null,
-          value_number: o.valueNumber ?? null,
-          value_code: o.valueCode ?? null,
-          value_text: o.valueText ?? null,
-          unit: o.unit ?? null,
+          display: o.display ?? labCode(o.code)?.display ?? null,
+          value_number: v.valueNumber,
+          value_code: v.valueCode,
+          value_text: v.valueText,
+          unit: v.unit,
+          original_value: v.originalValue,
+          original_unit: v.originalUnit,
           effective_at: o.effectiveAt,
           specimen: o.specimen ?? null,
           source: o.source ?? null,
@@ -191,15 +262,10 @@ export async function updateObservation(
     siteOf: (r) => r.site_id as string,
     toDto: observationDto,
     changes: (current: ObservationRow) => {
-      const value = {
-        value_number: input.valueNumber,
-        value_code: input.valueCode,
-        value_text: input.valueText,
-      };
       const next = {
-        value_number: value.value_number !== undefined ? value.value_number : current.value_number,
-        value_code: value.value_code !== undefined ? value.value_code : current.value_code,
-        value_text: value.value_text !== undefined ? value.value_text : current.value_text,
+        valueNumber: input.valueNumber !== undefined ? input.valueNumber : current.value_number,
+        valueCode: input.valueCode !== undefined ? input.valueCode : current.value_code,
+        valueText: input.valueText !== undefined ? input.valueText : current.value_text,
       };
       const count = Object.values(next).filter((v) => v !== null).length;
       if (count !== 1)
@@ -209,18 +275,48 @@ export async function updateObservation(
             message: "After the change exactly one of valueNumber, valueCode, valueText must be set",
           },
         ]);
-      if (next.value_number !== null && !(input.unit ?? current.unit))
-        throw validationError([{ path: "/unit", message: "A numeric value needs a UCUM unit" }]);
+      const issues: Issue[] = [];
+      const valueGiven =
+        input.valueNumber !== undefined || input.valueCode !== undefined || input.valueText !== undefined;
+      let value: Partial<ObservationValue> = {};
+      if (valueGiven || input.unit !== undefined) {
+        // A number is read in the unit sent, else in the stored (canonical) unit; a unit alone
+        // re-reads the number as entered in that unit (fixing a unit typed wrong).
+        const typed: TypedValue =
+          next.valueNumber !== null && input.valueNumber === undefined
+            ? { valueNumber: current.original_value ?? current.value_number }
+            : next;
+        const unit =
+          next.valueNumber === null
+            ? (input.unit ?? null)
+            : input.unit !== undefined
+              ? input.unit
+              : input.valueNumber === undefined
+                ? (current.original_unit ?? current.unit)
+                : current.unit;
+        if (next.valueNumber !== null && !unit)
+          issues.push({ path: "/unit", message: "A numeric value needs a UCUM unit" });
+        else {
+          const checked = checkValue({ ...typed, code: current.code, unit }, "");
+          issues.push(...checked.issues);
+          value = checked.value;
+        }
+      }
+      if (input.effectiveAt !== undefined) {
+        const late = observationTimeProblem(new Date(input.effectiveAt), ctx.now());
+        if (late) issues.push({ path: "/effectiveAt", code: late.code, message: late.message });
+      }
+      if (issues.length > 0) throw validationError(issues);
       return defined({
-        ...value,
-        unit: input.unit,
+        value_number: value.valueNumber,
+        value_code: value.valueCode,
+        value_text: value.valueText,
+        unit: value.unit,
+        original_value: value.originalValue,
+        original_unit: value.originalUnit,
         effective_at: input.effectiveAt,
         // A corrected value is "amended" unless the caller says otherwise (FHIR ObservationStatus).
-        status:
-          input.status ??
-          (input.valueNumber !== undefined || input.valueCode !== undefined || input.valueText !== undefined
-            ? "amended"
-            : undefined),
+        status: input.status ?? (valueGiven ? "amended" : undefined),
         note: input.note,
       });
     },

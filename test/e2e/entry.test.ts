@@ -40,8 +40,8 @@ describe("enter data", () => {
 
     // 718-8 is haemoglobin's code with the wrong check digit (718-7 is right).
     await page.getByRole("textbox", { name: /^LOINC code/ }).fill("718-8");
-    await page.getByRole("textbox", { name: /^Value/ }).fill("9.87");
-    await page.getByRole("textbox", { name: /^Unit/ }).fill("g/dL");
+    await page.getByRole("textbox", { name: /^Value/ }).fill("98.7");
+    await page.getByRole("textbox", { name: /^Unit/ }).fill("g/L");
     await page.getByLabel(/^Taken at/).fill("2026-11-21T09:30");
     await page.getByRole("button", { name: "Record observation" }).click();
     await page.getByRole("alert").filter({ hasText: "Not saved" }).waitFor();
@@ -58,8 +58,20 @@ describe("enter data", () => {
     expect(refused.items).toHaveLength(0);
 
     await page.getByRole("textbox", { name: /^LOINC code/ }).fill("718-7");
+    // A decimal comma is refused at the field with the fix, and nothing is sent (decision 0023).
+    await page.getByRole("textbox", { name: /^Value/ }).fill("98,7");
     await page.getByRole("button", { name: "Record observation" }).click();
-    await page.getByRole("status").filter({ hasText: "Observation 718-7 recorded" }).waitFor();
+    await page
+      .getByText(/decimal comma; write 98\.7/)
+      .first()
+      .waitFor();
+    await page.getByRole("textbox", { name: /^Value/ }).fill("98.7");
+    await page.getByRole("button", { name: "Record observation" }).click();
+    // g/L is converted to haemoglobin's canonical g/dL, and the form says so.
+    await page
+      .getByRole("status")
+      .filter({ hasText: "Observation 718-7 recorded: 98.7 g/L stored as 9.87 g/dL" })
+      .waitFor();
     const hb = await api.get<{ items: { valueNumber: number; unit: string }[] }>(
       `/api/v1/observations?patientId=${patientId}&code=718-7&from=2026-11-20T00:00:00Z&to=2026-11-23T00:00:00Z`,
     );

@@ -208,10 +208,33 @@ describe("the plan", () => {
     ]);
   });
 
-  it("an unknown unit is reported, not guessed", async () => {
+  it("a weight entered in pounds is stored in kg on entry (issue 10), so the plan uses it", async () => {
     const obs = body(0.9);
-    obs[3] = { code: LD_LOINC.weight, value: 132, unit: "[lb_av]", at: "2026-02-25T08:00:00Z" };
+    obs[3] = { code: LD_LOINC.weight, value: 132.2774, unit: "[lb_av]", at: "2026-02-25T08:00:00Z" };
     const res = await plan((await patientWith(obs)).enrolmentId);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().inputs.weight.unit).toBe("kg");
+    expect(res.json().inputs.weight.value).toBeCloseTo(60, 3);
+  });
+
+  it("a unit it cannot read on a record stored before entry normalisation is reported, not guessed", async () => {
+    const { enrolmentId } = await patientWith(body(0.9));
+    // Observations recorded before issue 10 keep the unit they were typed in.
+    const patientId = (
+      await w.database.db
+        .selectFrom("enrolments")
+        .select("patient_id")
+        .where("id", "=", enrolmentId)
+        .executeTakeFirstOrThrow()
+    ).patient_id;
+    await w.database.db
+      .updateTable("observations")
+      .set({ value_number: 132, unit: "[lb_av]" })
+      .where("patient_id", "=", patientId)
+      .where("code", "=", LD_LOINC.weight)
+      .where("effective_at", "=", new Date("2026-02-25T08:00:00Z"))
+      .execute();
+    const res = await plan(enrolmentId);
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0]).toMatchObject({ pointer: "/observations/weight" });
     expect(res.json().errors[0].detail).toMatch(/\[lb_av\]/);

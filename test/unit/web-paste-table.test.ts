@@ -4,7 +4,12 @@
  * without a time, a number without a unit and a malformed LOINC code are refused).
  */
 import { describe, expect, it } from "vitest";
-import { parsePastedObservations, parseTime, splitRows } from "../../web/src/screens/entry/paste-table.ts";
+import {
+  decimalCommaProblem,
+  parsePastedObservations,
+  parseTime,
+  splitRows,
+} from "../../web/src/screens/entry/paste-table.ts";
 
 const P = "01935c8e-0000-7000-8000-000000000001";
 
@@ -71,5 +76,20 @@ describe("parsePastedObservations", () => {
     expect(rows[2]!.errors.join()).toMatch(/not a date and time/);
     expect(rows[3]!.errors.join()).toMatch(/no value/);
     expect(rows[4]!.errors.join()).toMatch(/has a space/);
+  });
+
+  it("refuses a decimal comma with the fix instead of sending it as text (decision 0023)", () => {
+    // Copied from a spreadsheet in a decimal-comma locale: tab-separated, "11,5".
+    const rows = parsePastedObservations(
+      "718-7\t11,5\tg/dL\t2019-09-16T08:00:00Z\n718-7\t11.5\tg/dL\t2019-09-16T09:00:00Z",
+      P,
+    );
+    expect(rows[0]!.observation).toBeNull();
+    expect(rows[0]!.errors).toEqual([expect.stringMatching(/decimal comma; write 11\.5/)]);
+    expect(rows[1]!.observation).toMatchObject({ valueNumber: 11.5 });
+    expect(decimalCommaProblem("1,500")).toMatch(
+      /write 1\.5 if it is a decimal, 1500 if the comma separates thousands/,
+    );
+    expect(decimalCommaProblem("positive")).toBeNull();
   });
 });

@@ -5,7 +5,12 @@
  * shared/domain/workflow-standards.md §5.4 (checked there against the NLM Lister Hill Center
  * LOINC/UCUM table [S46] and independent FHIR value sets [S47]); vital signs follow the FHIR R4
  * vital-signs profile (Cel, %, mm[Hg], kg, cm) and ECOG the HL7 mCODE ECOG profile ({score}).
- * The table covers every code in src/demo/codes.ts (a test checks that) and the §5.4 alternatives.
+ * The table covers every code in src/demo/codes.ts (a test checks that) and the §5.4 alternatives,
+ * and the codes the services read beyond §5.4 (IgA 2458-8 and IgM 2472-9 for the immunoglobulin
+ * nadirs, molar creatinine 14682-9 for the lymphodepletion plan, 24-hour urine protein 2889-4 for
+ * the SLEDAI-2K prefill, inhaled oxygen flow 3151-8 for the derived CRS grade), with the names
+ * public LOINC value sets give them (found by exact-string search, [S47]) and the units those
+ * services already read. Each quantity code also has physiological limits (../plausibility.ts).
  *
  * Mass ↔ amount-of-substance conversion needs a molecular weight; it is given only where a
  * clinically agreed factor exists, with that factor cited. Everywhere else a molar result under a
@@ -58,6 +63,8 @@ export const LAB_CODES: Readonly<Record<string, LabCodeEntry>> = {
   "4485-9": q("Complement C3 [Mass/volume] in Serum or Plasma", "mg/dL"),
   "4498-2": q("Complement C4 [Mass/volume] in Serum or Plasma", "mg/dL"),
   "2465-3": q("IgG [Mass/volume] in Serum or Plasma", "mg/dL"),
+  "2458-8": q("IgA [Mass/volume] in Serum or Plasma", "mg/dL"),
+  "2472-9": q("IgM [Mass/volume] in Serum or Plasma", "mg/dL"),
   // Inflammation and CRS
   "1988-5": q("C reactive protein [Mass/volume] in Serum or Plasma", "mg/L"),
   "30522-7": q("C reactive protein [Mass/volume] in Serum or Plasma by High sensitivity method", "mg/L"),
@@ -80,12 +87,15 @@ export const LAB_CODES: Readonly<Record<string, LabCodeEntry>> = {
   "2160-0": q("Creatinine [Mass/volume] in Serum or Plasma", "mg/dL", CREATININE_G_PER_MOL),
   "2890-2": q("Protein/Creatinine [Mass Ratio] in Urine", "mg/g"),
   "9318-7": q("Albumin/Creatinine [Mass Ratio] in Urine", "mg/g"),
+  "14682-9": q("Creatinine [Moles/volume] in Serum or Plasma", "umol/L", CREATININE_G_PER_MOL),
+  "2889-4": q("Protein [Mass/time] in 24 hour Urine", "g/(24.h)"),
   // Vital signs (FHIR R4 vital-signs profile units) and performance status
   "8310-5": q("Body temperature", "Cel"),
   "59408-5": q("Oxygen saturation in Arterial blood by Pulse oximetry", "%"),
   "8480-6": q("Systolic blood pressure", "mm[Hg]"),
   "29463-7": q("Body weight", "kg"),
   "8302-2": q("Body height", "cm"),
+  "3151-8": q("Inhaled oxygen flow rate", "L/min"),
   "89247-1": q("ECOG Performance Status score", "{score}"),
 };
 

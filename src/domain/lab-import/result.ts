@@ -6,8 +6,8 @@
  */
 import type { Issue } from "../errors.ts";
 import { checkLoincCode } from "../loinc.ts";
+import { interpretValue, type ObservationValue, observationTimeProblem } from "../observation-value.ts";
 import { labCode } from "./canonical-units.ts";
-import { convertQuantity } from "./ucum.ts";
 
 export type ImportedStatus = "preliminary" | "final" | "amended" | "corrected";
 
@@ -40,7 +40,9 @@ export interface ParsedFile {
 /** Past this many problems the rest are counted, not listed: the file needs fixing at its source. */
 export const MAX_LISTED_ISSUES = 5000;
 
-export type RawValue = { number: number } | { text: string } | { code: string };
+import type { RawValue } from "../observation-value.ts";
+
+export type { RawValue };
 
 export interface RawResult {
   subjectCode?: string;
@@ -63,30 +65,14 @@ export interface InterpretOptions {
   utcOffset?: string;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
-/** Results dated before this are typing errors, not history (CAR-T products date from 2017). */
-const EARLIEST = Date.UTC(1950, 0, 1);
-/** Lab clocks drift and time zones get mixed up; a day of slack before "in the future" is refused. */
-const FUTURE_SLACK_MS = 86_400_000;
-
-function parseNumber(text: string): number | string {
-  const t = text.trim();
-  if (t === "") return "the result is empty";
-  if (/^[<>≤≥]=?/.test(t))
-    return `"${t}" is a censored result (below or above the assay's range); give the number the lab reported as a limit in a note instead, it is not imported as a value`;
-  if (/^[+-]?\d+,\d+$/.test(t)) return `"${t}" uses a decimal comma; write ${t.replace(",", ".")}`;
-  if (!NUMBER.test(t)) return `"${t}" is not a number`;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : `"${t}" is not a finite number`;
-}
 
 /** An instant in RFC 3339 form, or a message saying why the text is not one. */
 export function parseEffectiveAt(
   text: string,
   options: InterpretOptions,
-): { at: string } | { problem: string } {
+): { at: string } | { problem: string; code?: string } {
   const t = text.trim();
   const m = DATE_TIME.exec(t);
   if (!m)
@@ -112,13 +98,10 @@ export function parseEffectiveAt(
     Number(s) > 59
   )
     return { problem: `"${t}" is not a real date and time` };
-  if (ms < EARLIEST) return { problem: `"${t}" is before 1950` };
-  if (ms > options.now.getTime() + FUTURE_SLACK_MS) return { problem: `"${t}" is in the future` };
+  const late = observationTimeProblem(new Date(ms), options.now);
+  if (late) return { problem: `"${t}": ${late.message}`, code: late.code };
   return { at: new Date(ms).toISOString() };
 }
-
-/** A dimensionless annotation such as {score} may be left blank in a file. */
-const annotationOnly = (unit: string) => /^\{[^}]*\}$/.test(unit);
 
 export function interpretResult(
   raw: RawResult,
@@ -146,54 +129,18 @@ export function interpretResult(
       `LOINC ${loinc} is not one vein2vein imports (no canonical unit is defined for it)`,
     );
 
-  let valueNumber: number | null = null;
-  let valueCode: string | null = null;
-  let unit: string | null = null;
-  let originalValue: number | null = null;
-  const writtenUnit = raw.unit?.trim() ?? "";
-  if (entry?.kind === "coded") {
-    const v = raw.value;
-    const code = v && "code" in v ? v.code : v && "text" in v ? v.text.trim() : "";
-    if (v && "number" in v)
-      add(paths.value, "expected_coded", `LOINC ${loinc} is a coded result, not a number`);
-    else if (code === "") add(paths.value, "missing_value", "the result is empty");
-    else if (code.length > 100) add(paths.value, "too_long", "a coded result is at most 100 characters");
-    else valueCode = code;
-    if (writtenUnit !== "")
-      add(paths.unit, "unexpected_unit", `LOINC ${loinc} is a coded result and has no unit`);
-  } else if (entry) {
-    const v = raw.value;
-    let n: number | null = null;
-    if (!v) add(paths.value, "missing_value", "the result is empty");
-    else if ("number" in v) n = v.number;
-    else if ("code" in v) add(paths.value, "expected_number", `LOINC ${loinc} needs a number, not a code`);
-    else {
-      const parsed = parseNumber(v.text);
-      if (typeof parsed === "string") add(paths.value, "invalid_number", parsed);
-      else n = parsed;
-    }
-    const canonical = entry.canonicalUnit!;
-    if (writtenUnit === "" && !annotationOnly(canonical))
-      add(paths.unit, "missing_unit", `the unit is missing (LOINC ${loinc} is stored in ${canonical})`);
-    else if (n !== null) {
-      const converted =
-        writtenUnit === ""
-          ? { ok: true as const, value: n }
-          : convertQuantity(n, writtenUnit, canonical, entry.molecularWeight);
-      if (converted.ok && !Number.isFinite(converted.value))
-        add(paths.value, "invalid_number", `${n} ${writtenUnit} is out of range in ${canonical}`);
-      else if (converted.ok) {
-        valueNumber = converted.value;
-        unit = canonical;
-        originalValue = n;
-      } else
-        add(paths.unit, converted.code, `${converted.message} (LOINC ${loinc} is stored in ${canonical})`);
-    } else if (writtenUnit !== "") {
-      // Report a bad unit even when the value is bad too, so one pass shows both.
-      const converted = convertQuantity(1, writtenUnit, canonical, entry.molecularWeight);
-      if (!converted.ok)
-        add(paths.unit, converted.code, `${converted.message} (LOINC ${loinc} is stored in ${canonical})`);
-    }
+  let value: ObservationValue | null = null;
+  if (entry) {
+    const v = interpretValue(
+      loinc,
+      entry,
+      raw.value,
+      raw.unit,
+      { value: paths.value, unit: paths.unit },
+      { from: "file" },
+    );
+    issues.push(...v.issues);
+    value = v.value;
   } else if (raw.value === undefined) add(paths.value, "missing_value", "the result is empty");
 
   let effectiveAt = "";
@@ -201,7 +148,7 @@ export function interpretResult(
     add(paths.effectiveAt, "missing_time", "the date and time of the sample are missing");
   else {
     const t = parseEffectiveAt(raw.effectiveAt, options);
-    if ("problem" in t) add(paths.effectiveAt, "invalid_time", t.problem);
+    if ("problem" in t) add(paths.effectiveAt, t.code ?? "invalid_time", t.problem);
     else effectiveAt = t.at;
   }
 
@@ -216,11 +163,11 @@ export function interpretResult(
       subjectPath: paths.subjectCode,
       loinc,
       display: entry!.display,
-      valueNumber,
-      valueCode,
-      unit,
-      originalValue: valueCode === null ? originalValue : null,
-      originalUnit: valueCode === null ? writtenUnit || null : null,
+      valueNumber: value!.valueNumber,
+      valueCode: value!.valueCode,
+      unit: value!.unit,
+      originalValue: value!.originalValue,
+      originalUnit: value!.originalUnit,
       effectiveAt,
       referenceRange,
       status: raw.status ?? "final",

@@ -45,6 +45,21 @@ const UcumCode = z
   .max(50)
   .regex(/^[!-~]+$/, "A UCUM unit code is printable ASCII without spaces, e.g. mg/dL, 10*3/uL, [IU]/mL");
 
+/**
+ * An observation's unit as entered: a UCUM code, or one of the laboratory spellings lab import
+ * understands (°C, µg/L, x10^9/L, cells/uL…). observation-value.ts checks it against the LOINC
+ * code and converts it to the code's canonical unit; the text as entered is kept.
+ */
+const EnteredUnit = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[^\p{Cc}]+$/u, "A unit has no control characters")
+  .describe(
+    "UCUM unit (e.g. g/dL, 10*3/uL, Cel, [IU]/mL); stored converted to the LOINC code's canonical unit",
+  );
+
 export const OBSERVATION_STATUSES = [
   "preliminary",
   "final",
@@ -61,7 +76,7 @@ const observationShape = {
   valueNumber: z.number().finite().nullish(),
   valueCode: z.string().min(1).max(100).nullish(),
   valueText: z.string().min(1).max(4000).nullish(),
-  unit: UcumCode.nullish(),
+  unit: EnteredUnit.nullish(),
   effectiveAt: Instant,
   specimen: z.string().max(100).nullish(),
   source: z.string().max(200).nullish(),
@@ -115,7 +130,7 @@ export const ObservationUpdate = z.object({
   valueNumber: z.number().finite().nullish(),
   valueCode: z.string().min(1).max(100).nullish(),
   valueText: z.string().min(1).max(4000).nullish(),
-  unit: UcumCode.nullish(),
+  unit: EnteredUnit.nullish(),
   effectiveAt: Instant.optional(),
   status: z.enum(OBSERVATION_STATUSES).optional(),
   note: z.string().max(4000).nullish(),

@@ -1,9 +1,15 @@
-/** One observation (POST /api/v1/observations): LOINC code, a number with its UCUM unit or a text, and the time. */
+/**
+ * One observation (POST /api/v1/observations): LOINC code, a number with its UCUM unit or a text,
+ * and the time. The server converts the number to the code's canonical unit (keeping what was
+ * typed) and refuses implausible values, unknown or incompatible units and future times at the
+ * field; a decimal comma is refused here already, with the fix.
+ */
 import { Button, Grid, SegmentedControl, Stack, TextInput } from "@mantine/core";
 import { useState } from "react";
-import { api } from "../../api/client.ts";
+import { ApiError, api } from "../../api/client.ts";
 import { localDateTimeNow, toInstant } from "../grading/when.ts";
 import { Outcome } from "./Outcome.tsx";
+import { decimalCommaProblem } from "./paste-table.ts";
 import { useSubmit } from "./useSubmit.ts";
 
 export function ObservationForm({ patientId }: { patientId: string }) {
@@ -20,7 +26,18 @@ export function ObservationForm({ patientId }: { patientId: string }) {
       onSubmit={(e) => {
         e.preventDefault();
         void run(async () => {
-          await api.post("/api/v1/observations", {
+          const comma = kind === "number" ? decimalCommaProblem(value) : null;
+          if (comma)
+            throw new ApiError(400, {
+              detail: "Nothing was recorded.",
+              errors: [{ in: "body", pointer: "/valueNumber", detail: comma }],
+            });
+          const stored = await api.post<{
+            valueNumber: number | null;
+            unit: string | null;
+            originalValue: number | null;
+            originalUnit: string | null;
+          }>("/api/v1/observations", {
             patientId,
             code: code.trim(),
             ...(display.trim() ? { display: display.trim() } : {}),
@@ -29,7 +46,12 @@ export function ObservationForm({ patientId }: { patientId: string }) {
               : { valueText: value.trim() || null }),
             effectiveAt: at ? toInstant(at) : "",
           });
-          return `Observation ${code} recorded.`;
+          const converted =
+            stored.valueNumber !== null &&
+            (stored.originalUnit !== stored.unit || stored.originalValue !== stored.valueNumber);
+          return converted
+            ? `Observation ${code} recorded: ${stored.originalValue} ${stored.originalUnit} stored as ${stored.valueNumber} ${stored.unit}, the code's canonical unit.`
+            : `Observation ${code} recorded.`;
         });
       }}
     >
@@ -81,7 +103,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
             <Grid.Col span={{ base: 12, sm: 4 }}>
               <TextInput
                 label="Unit (UCUM)"
-                description="e.g. g/dL, 10*3/uL, Cel"
+                description="e.g. g/dL, g/L, 10*9/L, Cel; stored in the code's canonical unit"
                 size="md"
                 required
                 value={unit}

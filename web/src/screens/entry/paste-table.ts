@@ -2,7 +2,8 @@
  * Rows pasted from a spreadsheet (tab-separated when copied from Excel or LibreOffice, or
  * comma/semicolon-separated text) turned into observations, each row checked on its own so the
  * preview can say which rows are wrong and why before anything is sent. The server checks again
- * (LOINC check digit, UCUM unit) and its errors are mapped back to the rows.
+ * (LOINC check digit, unit normalised to the code's canonical unit, physiological limits, time not
+ * in the future) and its errors are mapped back to the rows.
  *
  * Columns: code, value, unit, time[, display] in that order, or any order under a header row
  * naming them (code/loinc, value/result, unit, time/effectiveAt/date, display/name).
@@ -44,6 +45,18 @@ export function splitRows(text: string): string[][] {
       ? ";"
       : ",";
   return lines.map((l) => l.split(delimiter).map((c) => c.trim()));
+}
+
+/**
+ * A decimal comma ("3,5") is refused with the fix, as the server and lab import refuse it
+ * (decision 0023): "1,500" is 1.5 in much of Europe and 1500 in English, so nothing is guessed.
+ */
+export function decimalCommaProblem(raw: string): string | null {
+  const t = raw.trim();
+  if (!/^[-+]?\d+,\d+$/.test(t)) return null;
+  return /^[-+]?\d{1,3},\d{3}$/.test(t)
+    ? `“${t}” has a comma: write ${Number(t.replace(",", "."))} if it is a decimal, ${t.replace(",", "")} if the comma separates thousands`
+    : `“${t}” uses a decimal comma; write ${t.replace(",", ".")} (a comma is never read as a decimal point)`;
 }
 
 /** LOINC codes are 1–7 digits, a hyphen and a check digit (the server verifies the check digit). */
@@ -92,6 +105,8 @@ export function parsePastedObservations(text: string, patientId: string): Pasted
     const unit = get("unit");
     const numeric = /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(valueRaw);
     if (!valueRaw) errors.push("no value");
+    const comma = decimalCommaProblem(valueRaw);
+    if (comma) errors.push(comma);
     if (numeric && !unit) errors.push("a number needs a unit (UCUM, e.g. g/dL; 1 for none)");
     if (unit && /\s/.test(unit)) errors.push(`unit “${unit}” has a space; UCUM codes have none`);
     const timeRaw = get("time");
