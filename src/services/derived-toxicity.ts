@@ -35,6 +35,8 @@ export interface DerivedTermGrade {
   unit: "cells/uL" | "g/dL";
   observationId: string;
   reasons: string[];
+  /** the calculator's count-unit warnings (a stored count that reads as entered in the wrong unit) */
+  warnings: string[];
 }
 
 export interface DerivedDay {
@@ -113,6 +115,7 @@ export async function deriveCtcaeHematology(
           unit,
           observationId: w.id,
           reasons: r.reasons,
+          warnings: r.warnings.map((x) => x.message),
         };
       } catch (e) {
         // The calculator asks for the LLN only when the value is at or above the grade-2 threshold.
@@ -130,6 +133,7 @@ export async function deriveCtcaeHematology(
             reasons: [
               `${round(w.value)} ${unit} is at or above the grade-2 threshold; grade 1 depends on the laboratory's lower limit of normal, which is not recorded.`,
             ],
+            warnings: [],
           };
         else throw e;
       }

@@ -14,7 +14,7 @@ type Day = {
   date: string;
   studyDay: number | null;
   worstGrade: number | null;
-  terms: Record<string, { grade: number | null; value: number; label: string }>;
+  terms: Record<string, { grade: number | null; value: number; label: string; warnings: string[] }>;
   skipped: { code: string }[];
 };
 
@@ -47,11 +47,19 @@ beforeAll(async () => {
       o("751-8", 1000, "/uL", "2019-09-20T23:30:00Z"),
       // 22 Sep: ANC 2.4 ×10³/µL → ≥ 1500, grade 0–1 needs the LLN
       o("751-8", 2.4, "10*3/uL", "2019-09-22T08:00:00+08:00"),
-      // a unit we cannot convert is reported, not guessed
-      o("777-3", 30, "%", "2019-09-22T08:00:00+08:00"),
+      // 23 Sep: platelets 0.2 ×10³/µL = 200/µL, below what an analyser reports: graded, and warned
+      o("777-3", 0.2, "10*3/uL", "2019-09-23T08:00:00+08:00"),
+      o("777-3", 30, "10*3/uL", "2019-09-22T08:00:00+08:00"),
     ],
   });
   expect(res.statusCode, res.body).toBe(201);
+  // A platelet count in % is refused at entry (issue 10); one stored before that is reported, not
+  // guessed: make the last row such a record.
+  await w.database.db
+    .updateTable("observations")
+    .set({ unit: "%" })
+    .where("id", "=", res.json().observations.at(-1).id)
+    .execute();
 });
 afterAll(() => w.close());
 
@@ -82,6 +90,14 @@ describe("derived CTCAE haematology grades", () => {
     expect(d22?.terms.neutrophils?.label).toMatch(/LLN not recorded/);
     expect(d22?.worstGrade).toBeNull();
     expect(d22?.skipped.map((s) => s.code)).toEqual(["777-3"]);
+  });
+
+  it("passes on the calculator's warning for a count that reads as entered in the wrong unit", async () => {
+    const d23 = (await days()).find((d) => d.date === "2019-09-23");
+    expect(d23?.terms.platelets).toMatchObject({ grade: 4, value: 200 });
+    expect(d23?.terms.platelets?.warnings).toEqual([expect.stringMatching(/enter 200,000/)]);
+    const d20 = (await days()).find((d) => d.date === "2019-09-20");
+    expect(d20?.terms.platelets?.warnings).toEqual([]);
   });
 
   it("is scoped like the rest of the clinical record", async () => {

@@ -307,3 +307,47 @@ describe("lab import applies the same rules", () => {
     expect(row).toMatchObject({ value_number: 12, unit: "g/dL", original_value: 120, original_unit: "g/L" });
   });
 });
+
+describe("calculators warn when a count looks entered in the wrong unit", () => {
+  const calc = (name: string, body: unknown) =>
+    w.call("coordinator", "A", "POST", `/api/v1/calculators/${name}`, body);
+
+  it("platelets 200 /µL next to an LLN of 150,000: graded, with a warning naming the field", async () => {
+    const res = await calc("ctcae-hematology", {
+      platelets: { countCellsPerUL: 200, llnCellsPerUL: 150_000 },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json();
+    expect(r.value.platelets).toBe(4);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({ path: "/platelets/countCellsPerUL", code: "count_unit_suspect" }),
+    ]);
+    expect(r.warnings[0].message).toMatch(/200,000/);
+  });
+
+  it("a plausible count carries an empty warnings array", async () => {
+    const res = await calc("ctcae-hematology", { platelets: { countCellsPerUL: 20_000 } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().warnings).toEqual([]);
+  });
+
+  it("a stored assessment keeps its warnings", async () => {
+    const res = await w.call("investigator", "A", "POST", `/api/v1/patients/${patientId}/assessments`, {
+      calculator: "car-hematotox",
+      assessedAt: "2026-02-27T08:00:00+08:00",
+      inputs: {
+        plateletsCellsPerUL: 180,
+        ancCellsPerUL: 1.5,
+        hemoglobinGPerDL: 11,
+        crpMgPerDL: 1,
+        ferritinNgPerML: 300,
+        indication: "LBCL",
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().result.warnings.map((x: { path: string }) => x.path)).toEqual([
+      "/plateletsCellsPerUL",
+      "/ancCellsPerUL",
+    ]);
+  });
+});

@@ -8,6 +8,18 @@
 import type { z } from "zod";
 import { type Issue, toJsonPointer, validationError } from "../errors.ts";
 
+/**
+ * An input that is allowed but looks wrong (a count that reads as entered in the wrong unit). It
+ * does not change the value: the result is graded on the input as given, and the warning asks the
+ * user to check it. Same shape as a validation issue: the JSON Pointer of the field, a stable code,
+ * a sentence.
+ */
+export interface CalculatorWarning {
+  path: string;
+  code: string;
+  message: string;
+}
+
 export interface CalculatorResult<V = unknown> {
   /** registry name, e.g. "crs" */
   calculator: string;
@@ -23,6 +35,8 @@ export interface CalculatorResult<V = unknown> {
   reasons: string[];
   /** secondary results (sub-scores, intermediate values) */
   details?: Record<string, unknown>;
+  /** inputs to check (empty when none); they never change the value */
+  warnings: CalculatorWarning[];
 }
 
 export interface CalculatorDefinition<S extends z.ZodType, V> {
@@ -39,6 +53,8 @@ export interface CalculatorDefinition<S extends z.ZodType, V> {
     reasons: string[];
     details?: Record<string, unknown>;
   };
+  /** plausibility warnings on the validated input (count units…); never changes the value */
+  warn?(input: z.output<S>): CalculatorWarning[];
 }
 
 export interface Calculator<V = unknown> {
@@ -68,7 +84,13 @@ export function defineCalculator<S extends z.ZodType, V>(def: CalculatorDefiniti
           `The ${def.name} inputs have problems.`,
         );
       const r = def.evaluate(parsed.data);
-      return { calculator: def.name, ruleSet: def.ruleSet, ruleSetVersion: def.ruleSetVersion, ...r };
+      return {
+        calculator: def.name,
+        ruleSet: def.ruleSet,
+        ruleSetVersion: def.ruleSetVersion,
+        ...r,
+        warnings: def.warn?.(parsed.data) ?? [],
+      };
     },
   };
 }

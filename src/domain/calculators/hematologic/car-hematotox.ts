@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { defineCalculator } from "../calculator.ts";
+import { countUnitWarnings } from "./count-units.ts";
 import { num, REJESKI_2021, RULE_SET_HEMATOTOX } from "./sources.ts";
 
 /*
@@ -106,6 +107,13 @@ export const carHematotox = defineCalculator({
   ruleSet: RULE_SET_HEMATOTOX,
   ruleSetVersion: "1",
   input: CarHematotoxInput,
+  warn: (input) => [
+    ...countUnitWarnings("platelets", "platelets", {
+      value: input.plateletsCellsPerUL,
+      path: "/plateletsCellsPerUL",
+    }),
+    ...countUnitWarnings("leukocytes", "ANC", { value: input.ancCellsPerUL, path: "/ancCellsPerUL" }),
+  ],
   evaluate(input) {
     const reasons: string[] = [];
     const plt = input.plateletsCellsPerUL;

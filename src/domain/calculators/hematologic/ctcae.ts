@@ -14,7 +14,8 @@
  * and is then required: grade 1 is never decided with a hard-coded LLN.
  */
 import { z } from "zod";
-import { contradiction, defineCalculator } from "../calculator.ts";
+import { type CalculatorWarning, contradiction, defineCalculator } from "../calculator.ts";
+import { countUnitWarnings } from "./count-units.ts";
 import { CTCAE_V5, num, RULE_SET_CTCAE } from "./sources.ts";
 
 type Grade = 0 | 1 | 2 | 3 | 4 | 5;
@@ -405,6 +406,31 @@ export const ctcaeHematology = defineCalculator({
   ruleSet: RULE_SET_CTCAE,
   ruleSetVersion: "1",
   input: CtcaeHematologyInput,
+  warn(input) {
+    const warnings: CalculatorWarning[] = [];
+    for (const t of COUNT_TERMS) {
+      const x = input[t.key];
+      if (!x) continue;
+      warnings.push(
+        ...countUnitWarnings(
+          t.key === "platelets" ? "platelets" : "leukocytes",
+          t.analyte,
+          { value: x.countCellsPerUL, path: `/${t.key}/countCellsPerUL` },
+          x.llnCellsPerUL === undefined
+            ? undefined
+            : { value: x.llnCellsPerUL, path: `/${t.key}/llnCellsPerUL` },
+        ),
+      );
+    }
+    if (input.febrileNeutropenia)
+      warnings.push(
+        ...countUnitWarnings("leukocytes", "ANC", {
+          value: input.febrileNeutropenia.ancCellsPerUL,
+          path: "/febrileNeutropenia/ancCellsPerUL",
+        }),
+      );
+    return warnings;
+  },
   evaluate(input) {
     const value: CtcaeHematologyValue = { worst: 0, worstTerms: [] };
     const reasons: string[] = [];

@@ -27,6 +27,7 @@
  */
 import { z } from "zod";
 import { defineCalculator } from "../calculator.ts";
+import { seriesUnitWarning } from "./count-units.ts";
 import { LIANG_ICAHT, num, REJESKI_2023, RULE_SET_ICAHT } from "./sources.ts";
 
 type Grade = 0 | 1 | 2 | 3 | 4;
@@ -498,6 +499,20 @@ export const icaht = defineCalculator({
   ruleSet: RULE_SET_ICAHT,
   ruleSetVersion: "1",
   input: IcahtInput,
+  warn: (input) =>
+    input.phase === "EARLY"
+      ? seriesUnitWarning(
+          "leukocytes",
+          "ANC",
+          "/ancSeries",
+          (input.ancSeries ?? []).map((p) => ({ studyDay: p.studyDay, value: p.ancCellsPerUL })),
+        )
+      : seriesUnitWarning(
+          "leukocytes",
+          "ANC",
+          "/ancValues",
+          input.ancValues.map((p) => ({ studyDay: p.studyDay, value: p.ancCellsPerUL })),
+        ),
   evaluate(input): {
     value: IcahtValue;
     label: string;

@@ -1,4 +1,8 @@
-/** The live result panel: the grade in large type, the reasons, or what is still missing. */
+/**
+ * The live result panel: the grade in large type, the reasons, or what is still missing. Inputs the
+ * calculator warns about (a count that reads as entered in × 10³/µL) are listed above the grade:
+ * the grade is computed on the values as entered, and the warning asks the user to check them.
+ */
 import { Alert, Badge, Card, Group, List, Loader, Text, Title } from "@mantine/core";
 import { labelOf } from "./json-schema.ts";
 import type { LiveResult } from "./useLiveResult.ts";
@@ -29,6 +33,17 @@ export function LiveGrade({ live }: { live: LiveResult }) {
       )}
       {live.result ? (
         <>
+          {(live.result.warnings?.length ?? 0) > 0 && (
+            <Alert color="yellow" title="Check these values" mb="sm" data-testid="grade-warnings">
+              <List size="sm" spacing={4} style={{ overflowWrap: "anywhere" }}>
+                {live.result.warnings!.map((w) => (
+                  <List.Item key={`${w.path}:${w.message}`}>
+                    <strong>{fieldName(w.path)}</strong>: {w.message}
+                  </List.Item>
+                ))}
+              </List>
+            </Alert>
+          )}
           <Text fz={32} fw={700} data-testid="grade-label">
             {live.result.label}
           </Text>

@@ -1,4 +1,4 @@
-/** The patient's stored assessments of one calculator, newest first, with their reasons. */
+/** The patient's stored assessments of one calculator, newest first, with their reasons and any warnings. */
 import { Table, Text, Title } from "@mantine/core";
 import { getAll } from "../../api/client.ts";
 import { useApi } from "../../api/useApi.ts";
@@ -46,7 +46,14 @@ export function StoredAssessments({
                     <Table.Td>{a.assessedAt.slice(0, 16).replace("T", " ")}</Table.Td>
                     <Table.Td>{studyDay(a.studyDay)}</Table.Td>
                     <Table.Td fw={600}>{a.label}</Table.Td>
-                    <Table.Td>{a.result.reasons.join("; ")}</Table.Td>
+                    <Table.Td>
+                      {(a.result.warnings?.length ?? 0) > 0 && (
+                        <Text span c="yellow.9" fw={600}>
+                          Check: {a.result.warnings!.map((w) => w.message).join(" ")}{" "}
+                        </Text>
+                      )}
+                      {a.result.reasons.join("; ")}
+                    </Table.Td>
                     <Table.Td>{a.status}</Table.Td>
                   </Table.Tr>
                 ))}

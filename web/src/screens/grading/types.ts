@@ -18,6 +18,8 @@ export interface CalculatorResult {
   label: string;
   reasons: string[];
   details?: Record<string, unknown>;
+  /** inputs to check, e.g. a count that reads as entered in × 10³/µL; they never change the value */
+  warnings?: { path: string; code: string; message: string }[];
 }
 
 export interface StoredAssessment {
