@@ -4,7 +4,7 @@
  * rest of the code sees only `Database`.
  */
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, type LogEvent, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
@@ -21,6 +21,12 @@ export interface Database {
    * advisory lock, checks and DDL all happen in one session.
    */
   session<T>(fn: (run: (script: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` after every statement run through `db` (transactions included) until the
+   * returned function is called: tests count the queries a request makes, the bench captures a
+   * route's main query. Costs nothing while nobody listens.
+   */
+  observeQueries(listener: QueryListener): () => void;
   /** Human-readable location for logs: a directory, "memory", or the server without password. */
   location: string;
   close(): Promise<void>;
@@ -31,6 +37,36 @@ export type DatabaseConfig =
   | { kind: "postgres"; url: string; schema?: string; maxConnections?: number };
 
 const DATE_OID = 1082;
+
+export interface QueryEvent {
+  sql: string;
+  parameters: readonly unknown[];
+  ms: number;
+  error?: unknown;
+}
+export type QueryListener = (event: QueryEvent) => void;
+
+/** A Kysely `log` hook feeding the database's query listeners, and `observeQueries` for it. */
+function queryObservers() {
+  const listeners = new Set<QueryListener>();
+  const log = (event: LogEvent) => {
+    if (listeners.size === 0) return;
+    const e: QueryEvent = {
+      sql: event.query.sql,
+      parameters: event.query.parameters,
+      ms: event.queryDurationMillis,
+      ...(event.level === "error" ? { error: event.error } : {}),
+    };
+    for (const l of listeners) l(e);
+  };
+  const observeQueries = (listener: QueryListener) => {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  };
+  return { log, observeQueries };
+}
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.kind === "pglite" ? openPglite(config.dataDir) : openPostgres(config);
@@ -48,10 +84,12 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       parsers: { [DATE_OID]: (value: string) => value },
     });
     await pglite.waitReady;
-    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+    const observers = queryObservers();
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite), log: observers.log });
     return {
       kind: "pglite",
       db,
+      observeQueries: observers.observeQueries,
       location: dataDir ?? "memory",
       async session(fn) {
         // PGlite has a single connection; the Kysely driver serialises its own use of it.
@@ -94,12 +132,14 @@ async function openPostgres(config: {
   // Fail now, with the server's message, rather than on the first request.
   const client = await pool.connect();
   client.release();
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const observers = queryObservers();
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: observers.log });
   const url = new URL(config.url);
   url.password = "";
   return {
     kind: "postgres",
     db,
+    observeQueries: observers.observeQueries,
     location: url.toString(),
     async session(fn) {
       const client = await pool.connect();
