@@ -90,7 +90,14 @@ export function registerLtfuCommand(program: Command, withDatabase: WithDatabase
       withDatabase(async (database) => {
         const { ltfuContactList } = await import("../services/ltfu.ts");
         const { ctx, siteId } = await monitorAt(database, opts.site);
-        const list = await ltfuContactList(ctx, { siteId, ...(opts.year ? { year: opts.year } : {}) });
+        // Every page: the command prints the whole year.
+        const query = { siteId, limit: 1000, ...(opts.year ? { year: opts.year } : {}) };
+        const list = await ltfuContactList(ctx, query);
+        for (let next = list.nextCursor; next; ) {
+          const page = await ltfuContactList(ctx, { ...query, cursor: next });
+          list.items.push(...page.items);
+          next = page.nextCursor;
+        }
         for (const l of formatContacts(opts.site, list)) console.log(l);
       }),
     );
@@ -102,7 +109,13 @@ export function registerLtfuCommand(program: Command, withDatabase: WithDatabase
       withDatabase(async (database) => {
         const { lostToFollowUp } = await import("../services/ltfu.ts");
         const { ctx, siteId } = await monitorAt(database, opts.site);
-        const { items } = await lostToFollowUp(ctx, { siteId });
+        const items = [];
+        let cursor: string | undefined;
+        do {
+          const page = await lostToFollowUp(ctx, { siteId, limit: 1000, ...(cursor ? { cursor } : {}) });
+          items.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
         for (const l of formatLost(opts.site, items)) console.log(l);
       }),
     );

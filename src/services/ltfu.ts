@@ -5,7 +5,6 @@
  * Reading follows enrolment:read, like the worklist. Items are recorded on the contact's visit
  * (PATCH /api/v1/visits/{id} with ltfuItems).
  */
-import type { Kysely } from "kysely";
 import { z } from "zod";
 import {
   assessLostToFollowUp,
@@ -15,25 +14,46 @@ import {
   ltfuYearsFor,
 } from "../domain/long-term-follow-up.ts";
 import { localDate } from "../domain/study-day.ts";
-import { INTEGRATING_VECTORS, type VectorType } from "../domain/visit-schedule.ts";
-import type { DB } from "../store/schema.ts";
+import { INTEGRATING_VECTORS, LTFU_YEARS, type VectorType } from "../domain/visit-schedule.ts";
+import {
+  carProductsOfInfusedAt,
+  type LtfuEnrolmentRow,
+  type LtfuScope,
+  ltfuContactEnrolments,
+  ltfuLostCandidates,
+  ltfuVisitsOf,
+} from "../store/ltfu.ts";
 import { listSitesByIds } from "../store/sites.ts";
-import { type VisitRow, visitsOfEnrolment } from "../store/visits.ts";
+import type { VisitRow } from "../store/visits.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
+import { decodeCursor, encodeCursor } from "./pagination.ts";
 import { parseInput } from "./validate.ts";
+
+const Limit = z.coerce.number().int().min(1).max(1000).default(200);
 
 export const LtfuContactsQuery = z.object({
   siteId: z.uuid().optional(),
   /** calendar year of the contacts' anniversaries; default this year at each site */
   year: z.coerce.number().int().min(1990).max(2200).optional(),
+  limit: Limit,
+  cursor: z.string().max(400).optional(),
 });
 
-export const LtfuLostQuery = z.object({ siteId: z.uuid().optional() });
+export const LtfuLostQuery = z.object({
+  siteId: z.uuid().optional(),
+  limit: Limit,
+  cursor: z.string().max(400).optional(),
+});
 
 /** Participation that ended for another reason owes no more contacts and is never "lost". */
 const ENDED_JOURNEY = ["screen-failed", "completed", "off-treatment", "died", "withdrawn"];
 const ENDED_ENROLMENT = ["screen-failed", "completed", "withdrawn", "died"];
+const SCOPE: LtfuScope = {
+  integratingVectors: INTEGRATING_VECTORS,
+  endedJourneyStates: ENDED_JOURNEY,
+  endedEnrolmentStatuses: ENDED_ENROLMENT,
+};
 
 interface LtfuPatient {
   enrolmentId: string;
@@ -63,51 +83,39 @@ const toLtfuVisit = (v: VisitRow) => ({
   ltfuRecord: v.ltfu_record,
 });
 
-/** Infused enrolments at the sites whose study has an integrating-vector product, with their contacts. */
-async function ltfuPatients(db: Kysely<DB>, ctx: ServiceContext, siteIds: string[]) {
-  const sites = await listSitesByIds(db, siteIds);
-  const todayAt = new Map(
-    sites.map((s) => [s.id, { code: s.code, today: localDate(ctx.now(), s.time_zone) }]),
-  );
-  const rows =
-    siteIds.length === 0
-      ? []
-      : await db
-          .selectFrom("enrolments")
-          .innerJoin("patients", "patients.id", "enrolments.patient_id")
-          .leftJoin("journeys", "journeys.enrolment_id", "enrolments.id")
-          .select([
-            "enrolments.id",
-            "enrolments.patient_id",
-            "enrolments.site_id",
-            "enrolments.study_id",
-            "enrolments.infusion_date",
-            "enrolments.status",
-            "patients.subject_code",
-            "journeys.state as journey_state",
-          ])
-          .where("enrolments.site_id", "in", siteIds)
-          .where("enrolments.infusion_date", "is not", null)
-          .orderBy("patients.subject_code")
-          .execute();
-  const studyIds = [...new Set(rows.map((r) => r.study_id))];
-  const products =
-    studyIds.length === 0
-      ? []
-      : await db
-          .selectFrom("car_products")
-          .select(["study_id", "code", "vector_type"])
-          .where("study_id", "in", studyIds)
-          .execute();
-  const patients: LtfuPatient[] = [];
-  for (const r of rows) {
+type Product = Awaited<ReturnType<typeof carProductsOfInfusedAt>>[number];
+
+/** The sites with their code and today, and the CAR products of their infused enrolments' studies. */
+async function ltfuContext(ctx: ServiceContext, siteIds: string[]) {
+  const [sites, products] = await Promise.all([
+    listSitesByIds(ctx.db, siteIds),
+    carProductsOfInfusedAt(ctx.db, siteIds),
+  ]);
+  const now = ctx.now();
+  const todayAt = new Map(sites.map((s) => [s.id, { code: s.code, today: localDate(now, s.time_zone) }]));
+  const unclassified = [...new Set(products.filter((p) => p.vector_type === null).map((p) => p.code))];
+  return { sites, todayAt, products, unclassified };
+}
+
+/** The page's enrolments with their contacts: one more query for all their LTFU visits. */
+async function withContacts(
+  ctx: ServiceContext,
+  rows: LtfuEnrolmentRow[],
+  todayAt: Map<string, { code: string; today: string }>,
+  products: Product[],
+): Promise<LtfuPatient[]> {
+  const visits = new Map<string, VisitRow[]>();
+  for (const v of await ltfuVisitsOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  ))
+    visits.set(v.enrolment_id, [...(visits.get(v.enrolment_id) ?? []), v]);
+  return rows.map((r) => {
     const own = products.filter((p) => p.study_id === r.study_id);
     // The study's longest requirement applies: one integrating product is enough.
     const years = Math.max(0, ...own.map((p) => ltfuYearsFor(p.vector_type as VectorType | null)));
-    if (years === 0) continue;
     const site = todayAt.get(r.site_id)!;
-    const visits = (await visitsOfEnrolment(db, r.id)).map(toLtfuVisit);
-    patients.push({
+    return {
       enrolmentId: r.id,
       patientId: r.patient_id,
       subjectCode: r.subject_code,
@@ -119,15 +127,13 @@ async function ltfuPatients(db: Kysely<DB>, ctx: ServiceContext, siteIds: string
           (p) => p.vector_type !== null && (INTEGRATING_VECTORS as readonly string[]).includes(p.vector_type),
         )
         .map((p) => ({ code: p.code, vectorType: p.vector_type! })),
-      infusionDate: r.infusion_date!,
+      infusionDate: r.infusion_date,
       journeyState: r.journey_state,
       enrolmentStatus: r.status,
       today: site.today,
-      contacts: ltfuContacts(r.infusion_date!, years, visits, site.today),
-    });
-  }
-  const unclassified = products.filter((p) => p.vector_type === null).map((p) => p.code);
-  return { patients, unclassified: [...new Set(unclassified)] };
+      contacts: ltfuContacts(r.infusion_date, years, (visits.get(r.id) ?? []).map(toLtfuVisit), site.today),
+    };
+  });
 }
 
 const ended = (p: LtfuPatient) =>
@@ -152,20 +158,30 @@ export interface LtfuContactList {
   items: LtfuContactItem[];
   /** products at these sites with no vector type: their patients' LTFU cannot be judged */
   productsWithoutVectorType: string[];
+  /** the next page's cursor, null on the last page */
+  nextCursor: string | null;
 }
 
-/** The yearly contacts whose anniversary falls in the calendar year, at the actor's sites. */
+/**
+ * The yearly contacts whose anniversary falls in the calendar year, at the actor's sites, by
+ * anniversary then subject code, a page at a time (`nextCursor`).
+ */
 export async function ltfuContactList(ctx: ServiceContext, raw: unknown): Promise<LtfuContactList> {
   const q = parseInput(LtfuContactsQuery, raw);
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
-  const { patients, unclassified } = await ltfuPatients(ctx.db, ctx, siteIds);
-  const sites = await listSitesByIds(ctx.db, siteIds);
-  const yearAt = new Map(
-    sites.map((s) => [s.id, q.year ?? Number(localDate(ctx.now(), s.time_zone).slice(0, 4))]),
-  );
+  const after = decodeCursor(q.cursor, ["text", "text", "uuid"]);
+  const { sites, todayAt, products, unclassified } = await ltfuContext(ctx, siteIds);
+  const yearAt = new Map(sites.map((s) => [s.id, q.year ?? Number(todayAt.get(s.id)!.today.slice(0, 4))]));
+  const rows = await ltfuContactEnrolments(ctx.db, {
+    ...SCOPE,
+    sites: sites.map((s) => ({ siteId: s.id, year: yearAt.get(s.id)! })),
+    maxYears: LTFU_YEARS,
+    ...(after ? { after } : {}),
+    limit: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
   const items: LtfuContactItem[] = [];
-  for (const p of patients) {
-    if (ended(p)) continue;
+  for (const p of await withContacts(ctx, page, todayAt, products)) {
     const year = String(yearAt.get(p.siteId));
     for (const c of p.contacts)
       if (c.anniversary.startsWith(`${year}-`))
@@ -180,16 +196,18 @@ export async function ltfuContactList(ctx: ServiceContext, raw: unknown): Promis
           ...c,
         });
   }
-  items.sort((a, b) => (a.anniversary < b.anniversary ? -1 : a.anniversary > b.anniversary ? 1 : 0));
+  const last = page.at(-1);
   return {
     sites: sites.map((s) => ({
       siteId: s.id,
       siteCode: s.code,
-      today: localDate(ctx.now(), s.time_zone),
+      today: todayAt.get(s.id)!.today,
       year: yearAt.get(s.id)!,
     })),
     items,
     productsWithoutVectorType: unclassified,
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor([last.anniversary!, last.subject_code, last.id]) : null,
   };
 }
 
@@ -203,26 +221,57 @@ export interface LostPatient extends LostAssessment {
   journeyState: string | null;
 }
 
-/** Patients lost to follow-up at the actor's sites: declared, or two closed contacts in a row not done. */
-export async function lostToFollowUp(ctx: ServiceContext, raw: unknown): Promise<{ items: LostPatient[] }> {
+/** Candidates read per query while looking for a page of patients lost to follow-up. */
+const LOST_SCAN = 500;
+
+/**
+ * Patients lost to follow-up at the actor's sites: declared, or two closed contacts in a row not
+ * done; by subject code, a page at a time. SQL narrows the enrolments to those declared lost or
+ * with an LTFU visit closed without being done; the contacts decide.
+ */
+export async function lostToFollowUp(
+  ctx: ServiceContext,
+  raw: unknown,
+): Promise<{ items: LostPatient[]; nextCursor: string | null }> {
   const q = parseInput(LtfuLostQuery, raw);
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
-  const { patients } = await ltfuPatients(ctx.db, ctx, siteIds);
+  let after: readonly [string, string] | null = decodeCursor(q.cursor, ["text", "uuid"]);
+  const { sites, todayAt, products } = await ltfuContext(ctx, siteIds);
   const items: LostPatient[] = [];
-  for (const p of patients) {
-    if (ended(p)) continue;
-    const a = assessLostToFollowUp(p.contacts, declaredLost(p));
-    if (!a.lost) continue;
-    items.push({
-      enrolmentId: p.enrolmentId,
-      patientId: p.patientId,
-      subjectCode: p.subjectCode,
-      siteId: p.siteId,
-      siteCode: p.siteCode,
-      infusionDate: p.infusionDate,
-      journeyState: p.journeyState,
-      ...a,
+  let more = false;
+  for (;;) {
+    const rows = await ltfuLostCandidates(ctx.db, {
+      ...SCOPE,
+      sites: sites.map((s) => ({ siteId: s.id, today: todayAt.get(s.id)!.today })),
+      ...(after ? { after } : {}),
+      limit: LOST_SCAN,
     });
+    for (const p of await withContacts(ctx, rows, todayAt, products)) {
+      if (ended(p)) continue;
+      const a = assessLostToFollowUp(p.contacts, declaredLost(p));
+      if (!a.lost) continue;
+      if (items.length === q.limit) {
+        more = true;
+        break;
+      }
+      items.push({
+        enrolmentId: p.enrolmentId,
+        patientId: p.patientId,
+        subjectCode: p.subjectCode,
+        siteId: p.siteId,
+        siteCode: p.siteCode,
+        infusionDate: p.infusionDate,
+        journeyState: p.journeyState,
+        ...a,
+      });
+    }
+    const last = rows.at(-1);
+    if (more || rows.length < LOST_SCAN || !last) break;
+    after = [last.subject_code, last.id];
   }
-  return { items };
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: more && last ? encodeCursor([last.subjectCode, last.enrolmentId]) : null,
+  };
 }
