@@ -30,7 +30,7 @@ import type { ServiceContext } from "./context.ts";
 import { decodeCursor, encodeCursor } from "./pagination.ts";
 import { parseInput } from "./validate.ts";
 
-const Limit = z.coerce.number().int().min(1).max(1000).default(200);
+const Limit = z.coerce.number().int().min(1).max(1000).default(100);
 
 export const LtfuContactsQuery = z.object({
   siteId: z.uuid().optional(),
