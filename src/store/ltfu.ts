@@ -100,11 +100,17 @@ export async function ltfuLostCandidates(
       LEFT JOIN journeys j ON j.enrolment_id = e.id
      WHERE ${owed(q)}
        AND (j.state = 'lost-to-follow-up' OR e.status = 'lost-to-follow-up'
-            OR EXISTS (SELECT 1 FROM visits v
-                        WHERE v.enrolment_id = e.id
-                          AND jsonb_array_length(v.expected -> 'ltfuItems') > 0
-                          AND v.done_on IS NULL AND v.closed_reason IS NULL
-                          AND (v.missed_reason IS NOT NULL OR v.window_end < t.today)))
+            OR e.id IN (
+              -- open visits whose window closed (visits_open_site_window_idx) and missed ones
+              -- (visits_missed_site_idx): both few, whatever the size of the registry
+              SELECT v.enrolment_id FROM visits v
+               WHERE v.site_id = t.site_id AND v.window_end < t.today
+                 AND v.done_on IS NULL AND v.missed_reason IS NULL AND v.closed_reason IS NULL
+                 AND jsonb_array_length(v.expected -> 'ltfuItems') > 0
+              UNION ALL
+              SELECT v.enrolment_id FROM visits v
+               WHERE v.site_id = t.site_id AND v.missed_reason IS NOT NULL
+                 AND jsonb_array_length(v.expected -> 'ltfuItems') > 0))
        ${after}
      ORDER BY p.subject_code, e.id
      LIMIT ${q.limit}`.execute(db);

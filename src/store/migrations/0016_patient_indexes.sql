@@ -8,7 +8,7 @@ CREATE INDEX product_units_patient_idx ON product_units (patient_id, created_at,
 -- and the lot of a collection in the vein-to-vein metrics read product units by parent.
 CREATE INDEX product_units_parent_idx ON product_units (parent_id) WHERE parent_id IS NOT NULL;
 -- Long-term follow-up lists (services/ltfu.ts): infused enrolments of a site by infusion date, and
--- the LTFU visits whose window closed without being done (the "maybe lost" test), which are few.
+-- the missed visits of a site (with the open ones past their window, which have their index since
+-- 0004, the "maybe lost" patients' visits): few, whatever the size of the registry.
 CREATE INDEX enrolments_site_infusion_idx ON enrolments (site_id, infusion_date) WHERE infusion_date IS NOT NULL;
-CREATE INDEX visits_ltfu_not_done_idx ON visits (enrolment_id, window_end)
-  WHERE done_on IS NULL AND closed_reason IS NULL AND jsonb_array_length(expected -> 'ltfuItems') > 0;
+CREATE INDEX visits_missed_site_idx ON visits (site_id, enrolment_id) WHERE missed_reason IS NOT NULL;
