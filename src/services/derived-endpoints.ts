@@ -51,11 +51,17 @@ export async function deriveEndpoints(ctx: ServiceContext, patientId: string): P
   return endpointsOf(ctx, patient);
 }
 
-/** For callers that have already loaded and authorised the patient (the timeline). */
-export async function endpointsOf(ctx: ServiceContext, patient: PatientRow): Promise<DerivedEndpoints> {
-  const site = (await findSite(ctx.db, patient.site_id))!;
-  const tz = site.time_zone;
-  const day0 = await infusionDate(ctx.db, patient.id);
+/**
+ * For callers that have already loaded and authorised the patient (the timeline), and may also
+ * know the site's time zone and the infusion date: then they are not read again.
+ */
+export async function endpointsOf(
+  ctx: ServiceContext,
+  patient: PatientRow,
+  known?: { timeZone: string; infusionDate: string | null },
+): Promise<DerivedEndpoints> {
+  const tz = known?.timeZone ?? (await findSite(ctx.db, patient.site_id))!.time_zone;
+  const day0 = known ? known.infusionDate : await infusionDate(ctx.db, patient.id);
   const antibodyCodes = AUTOANTIBODIES.flatMap((a) => a.codes);
   const src = await endpointSources(ctx.db, patient.id, {
     observationCodes: [

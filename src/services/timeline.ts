@@ -3,14 +3,13 @@
  * infusion (day 0 = infusion day in the site's time zone; see domain/study-day.ts).
  */
 import { z } from "zod";
+import { notFound } from "../domain/errors.ts";
 import { studyDay } from "../domain/study-day.ts";
-import { findSite } from "../store/sites.ts";
-import { infusionDate } from "../store/studies.ts";
-import { timelineRows } from "../store/timeline.ts";
+import { patientWithDay0, timelineRows } from "../store/timeline.ts";
+import { requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { endpointsOf, endpointTimelineItems } from "./derived-endpoints.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
-import { loadPatientFor } from "./patients.ts";
 
 export const TIMELINE_KINDS = [
   "condition",
@@ -54,19 +53,22 @@ export async function patientTimeline(
   patientId: string,
   q: { from?: string; to?: string; kinds?: string[]; limit: number; cursor?: string },
 ): Promise<Timeline> {
-  const patient = await loadPatientFor(ctx, patientId, "clinical:read");
-  const site = (await findSite(ctx.db, patient.site_id))!;
-  const day0 = await infusionDate(ctx.db, patientId);
   const after = decodeCursor(q.cursor, ["instant", "text", "text"]);
+  // Patient, site time zone and day 0 in one round trip; then the derived endpoints' sources in one.
+  const found = await patientWithDay0(ctx.db, patientId);
+  if (!found) throw notFound("patient", patientId);
+  requireAt(ctx.actor, found.site_id, "clinical:read", "patient", patientId);
+  const { time_zone: timeZone, day0: rawDay0, ...patient } = found;
+  const day0 = (rawDay0 as string | null) ?? null;
   // Derived endpoints are computed from the record on every read (never stored), then paged by SQL.
   const derived =
     !q.kinds?.length || q.kinds.includes("derived-endpoint")
-      ? endpointTimelineItems(await endpointsOf(ctx, patient))
+      ? endpointTimelineItems(await endpointsOf(ctx, patient, { timeZone, infusionDate: day0 }))
       : undefined;
   const rows = await timelineRows(ctx.db, {
     derived,
     patientId,
-    timeZone: site.time_zone,
+    timeZone,
     from: q.from,
     to: q.to,
     kinds: q.kinds,
@@ -92,6 +94,6 @@ export async function patientTimeline(
     patientId,
     subjectCode: patient.subject_code,
     infusionDate: day0,
-    timeZone: site.time_zone,
+    timeZone,
   };
 }

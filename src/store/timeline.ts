@@ -47,6 +47,26 @@ interface Branch {
   where: RawBuilder<unknown>;
 }
 
+/**
+ * The patient with the site's time zone and the infusion date (day 0), in one query: the timeline
+ * needs all three before anything else.
+ */
+export const patientWithDay0 = (db: Kysely<DB>, patientId: string) =>
+  db
+    .selectFrom("patients as p")
+    .innerJoin("sites as s", "s.id", "p.site_id")
+    .selectAll("p")
+    .select((eb) => [
+      "s.time_zone",
+      eb
+        .selectFrom("enrolments as e")
+        .whereRef("e.patient_id", "=", "p.id")
+        .select((e) => e.fn.min("e.infusion_date").as("d"))
+        .as("day0"),
+    ])
+    .where("p.id", "=", patientId)
+    .executeTakeFirst();
+
 export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<TimelineRow[]> {
   const tz = f.timeZone;
   const p = f.patientId;

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DB, Insertable, UsersTable } from "./schema.ts";
 
 export const insertUser = (db: Kysely<DB>, row: Insertable<UsersTable>) =>
@@ -122,3 +122,45 @@ export const findApiToken = (db: Kysely<DB>, tokenHash: string) =>
 
 export const touchApiToken = (db: Kysely<DB>, id: string, at: Date) =>
   db.updateTable("api_tokens").set({ last_used_at: at }).where("id", "=", id).execute();
+
+/** The user's memberships as one JSON column, so a credential and its actor come in one query. */
+const membershipsOf = sql<{ site_id: string; role: string }[]>`coalesce(
+  (SELECT json_agg(json_build_object('site_id', m.site_id, 'role', m.role))
+     FROM memberships m WHERE m.user_id = u.id), '[]'::json)`;
+
+/** An API token with its user and the user's memberships: one round trip per request (issue 15). */
+export const findApiTokenWithUser = (db: Kysely<DB>, tokenHash: string) =>
+  db
+    .selectFrom("api_tokens as t")
+    .innerJoin("users as u", "u.id", "t.user_id")
+    .select([
+      "t.id",
+      "t.revoked_at",
+      "t.expires_at",
+      "t.last_used_at",
+      "u.id as user_id",
+      "u.username",
+      "u.is_active",
+      membershipsOf.as("memberships"),
+    ])
+    .where("t.token_hash", "=", tokenHash)
+    .executeTakeFirst();
+
+/** A browser session with its user and the user's memberships, in one query. */
+export const findSessionWithUser = (db: Kysely<DB>, tokenHash: string) =>
+  db
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .select([
+      "s.revoked_at",
+      "s.expires_at",
+      "s.last_seen_at",
+      "s.csrf_token",
+      "u.id as user_id",
+      "u.username",
+      "u.display_name",
+      "u.is_active",
+      membershipsOf.as("memberships"),
+    ])
+    .where("s.token_hash", "=", tokenHash)
+    .executeTakeFirst();
