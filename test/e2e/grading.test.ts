@@ -144,3 +144,33 @@ describe("CRS grading form", () => {
     await context.close();
   }, 120_000);
 });
+
+describe("count-unit warnings in the grading form (issue 10)", () => {
+  it("CAR-HEMATOTOX with counts typed in × 10³/µL: graded as entered, the warnings shown above the grade", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    const api = await apiAs(server.url, "investigator", "investigator-demo");
+    const sites = await api.get<{ items: { id: string; code: string }[] }>("/api/v1/sites");
+    const sz = sites.items.find((x) => x.code === "SZ")!.id;
+    const patients = await api.get<{ items: { id: string }[] }>(`/api/v1/patients?siteId=${sz}&limit=1`);
+    await page.goto(`/patients/${patients.items[0]!.id}/assess/car-hematotox`);
+    await page.getByRole("heading", { name: /HEMATOTOX/i }).waitFor();
+
+    await page.getByRole("textbox", { name: /^Platelets/ }).fill("180");
+    await page.getByRole("textbox", { name: /^ANC/ }).fill("1.5");
+    await page.getByRole("textbox", { name: /^Hemoglobin/ }).fill("11");
+    await page.getByRole("textbox", { name: /^CRP \(mg\/dL\)/ }).fill("1");
+    await page.getByRole("textbox", { name: /^Ferritin/ }).fill("300");
+    await page.getByRole("combobox", { name: /^Indication/ }).selectOption("LBCL");
+    await grade(page).waitFor();
+    const warnings = page.getByTestId("grade-warnings");
+    await warnings.waitFor();
+    await expect(warnings.textContent()).resolves.toMatch(/Check these values.*enter 180,000.*enter 1,500/s);
+
+    // Typed in cells/µL, the warnings go.
+    await page.getByRole("textbox", { name: /^Platelets/ }).fill("180000");
+    await page.getByRole("textbox", { name: /^ANC/ }).fill("1500");
+    await warnings.waitFor({ state: "detached" });
+    await context.close();
+  }, 120_000);
+});
