@@ -55,6 +55,10 @@ beforeAll(async () => {
     const waiting = bags.find((u) => u.state === "qc-pending");
     if (!waiting) throw new Error(`no bag to thaw at SZ: ${bags.map((u) => u.state).join(", ")}`);
     await quality.post(`/api/v1/product-units/${waiting.id}/qc-results`, { results: passingQc() });
+    // Passing results do not release a bag: quality signs the release (docs/decisions/0022).
+    await quality.post(`/api/v1/product-units/${waiting.id}/release`, {
+      signatures: [{ username: "quality", password: "quality-demo", meaning: "released" }],
+    });
     for (const type of ["ship-to-site", "receive-at-site"])
       await manufacturing.post(`/api/v1/product-units/${waiting.id}/events`, { type });
     stored = waiting;
@@ -149,12 +153,10 @@ describe("bedside verification", () => {
     await page.getByRole("link", { name: "Bedside verification" }).click();
     await page.getByRole("heading", { name: "Bedside verification" }).waitFor();
 
-    const verifier = page.getByRole("combobox", { name: "Second verifier" });
-    const second = await verifier
-      .locator("option", { hasText: "investigator" })
-      .first()
-      .getAttribute("value");
-    await verifier.selectOption(second!);
+    // Both people sign on this device, each with their own password.
+    await page.getByLabel("First verifier's password").fill("coordinator-demo");
+    await page.getByRole("combobox", { name: "Second verifier" }).selectOption("investigator");
+    await page.getByLabel("Second verifier's password").fill("investigator-demo");
     await page.getByRole("textbox", { name: /^Patient subject code/ }).fill(bag.subjectCode);
     await page.getByRole("textbox", { name: /^Chain-of-identity/ }).fill(bag.coiId);
     await page.getByRole("textbox", { name: /^DIN$/ }).fill(otherDin(bag.din));
@@ -179,7 +181,7 @@ describe("bedside verification", () => {
     // (the dose check depends on the demo's weights, so it may object too): the screen lists
     // exactly what the server logged.
     expect(listed).toEqual(expect.arrayContaining(["din", "dinCheckCharacter"]));
-    for (const right of ["patientSubjectCode", "coiId", "productCode", "thawedAt", "secondVerifierId"])
+    for (const right of ["patientSubjectCode", "coiId", "productCode", "thawedAt"])
       expect(listed).not.toContain(right);
     expect([...listed].sort()).toEqual([...(await loggedMismatches())].sort());
     await viewportShot(page, "bedside-stop");

@@ -2,8 +2,10 @@
  * Bedside verification of a thawed bag by two people (shared/domain/workflow-standards.md §2.6):
  * the logged-in user and a second verifier from the site read the wristband and the bag label and
  * enter, or scan, what they read. Nothing is filled in from the record: the check is that what is
- * at the bedside matches what the server knows. POST /api/v1/products/{id}/bedside-verifications;
- * a mismatch (422 with `mismatches`) is the full-screen stop.
+ * at the bedside matches what the server knows. Each person signs on this device with their own
+ * password, an electronic signature meaning "verified product identity at bedside" (21 CFR Part 11,
+ * docs/decisions/0022). POST /api/v1/products/{id}/bedside-verifications; a mismatch (422 with
+ * `mismatches`) is the full-screen stop.
  */
 import { Alert, Anchor, Button, Grid, NativeSelect, Stack, Text, TextInput, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
@@ -22,8 +24,12 @@ interface Passed {
   at: string;
 }
 
+const MEANING = "verified product identity at bedside";
+
 const EMPTY = {
-  secondVerifierId: "",
+  firstPassword: "",
+  secondUsername: "",
+  secondPassword: "",
   patientSubjectCode: "",
   coiId: "",
   din: "",
@@ -66,9 +72,14 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
     setFailure(null);
     try {
       const thawed = entry.thawedAt ? new Date(entry.thawedAt) : null;
+      const { firstPassword, secondUsername, secondPassword, ...read } = entry;
       const result = await api.post<Passed>(`/api/v1/products/${unit.id}/bedside-verifications`, {
-        ...entry,
+        ...read,
         thawedAt: thawed && !Number.isNaN(thawed.getTime()) ? thawed.toISOString() : entry.thawedAt,
+        signatures: [
+          { username: session.user.username, password: firstPassword, meaning: MEANING },
+          { username: secondUsername, password: secondPassword, meaning: MEANING },
+        ],
       });
       setPassed(result);
     } catch (err) {
@@ -77,7 +88,10 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
       if (err instanceof ApiError && err.status === 422 && Array.isArray(problem.mismatches))
         setStop({ mismatches: problem.mismatches, detail: problem.detail ?? "" });
       else {
-        setErrors(Object.fromEntries(problemErrors(err).map((i) => [i.path.replace(/^\//, ""), i.message])));
+        const field = (path: string) =>
+          ({ "/signatures/0/password": "firstPassword", "/signatures/1/username": "secondUsername" })[path] ??
+          (path.startsWith("/signatures/1") ? "secondPassword" : path.replace(/^\//, ""));
+        setErrors(Object.fromEntries(problemErrors(err).map((i) => [field(i.path), i.message])));
         setFailure((err as Error).message);
       }
     } finally {
@@ -107,30 +121,61 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
         the bag label and enter what they read. Nothing here is filled in from the record.
       </Text>
       {passed ? (
-        <Alert color="green" role="status" title="Verified by two people">
+        <Alert color="green" role="status" title="Verified and signed by two people">
           Every field matched ({passed.at.slice(0, 16).replace("T", " ")} UTC). The infusion may be recorded.
         </Alert>
       ) : (
         <form onSubmit={(e) => void submit(e)}>
           <Grid>
+            <Grid.Col span={12}>
+              <Text fw={600}>
+                Two signatures: each person types their own password on this device. Signing means "{MEANING}
+                ".
+              </Text>
+            </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <TextInput label="First verifier" size="md" value={session.user.username} readOnly />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <TextInput
+                type="password"
+                label="First verifier's password"
+                size="md"
+                required
+                autoComplete="current-password"
+                value={entry.firstPassword}
+                onChange={set("firstPassword")}
+                error={errors.firstPassword}
+              />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <NativeSelect
                 label="Second verifier"
                 size="md"
                 required
-                value={entry.secondVerifierId}
-                onChange={set("secondVerifierId")}
-                error={errors.secondVerifierId}
+                value={entry.secondUsername}
+                onChange={set("secondUsername")}
+                error={errors.secondUsername}
                 data={[
                   { value: "", label: "— who checks with you —" },
                   ...verifiers.map((v) => ({
-                    value: v.id,
+                    value: v.username,
                     label: v.displayName ? `${v.displayName} (${v.username})` : v.username,
                   })),
                 ]}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <TextInput
+                type="password"
+                label="Second verifier's password"
+                description="Typed by the second verifier"
+                size="md"
+                required
+                autoComplete="off"
+                value={entry.secondPassword}
+                onChange={set("secondPassword")}
+                error={errors.secondPassword}
               />
             </Grid.Col>
             <ScanField

@@ -131,6 +131,7 @@ export const BEDSIDE_FIELDS: Record<string, string> = {
   thawedAt: "Thaw time",
   expiry: "Post-thaw expiry (the bag is past its stability time)",
   productState: "Product state (the bag is not a thawed final product)",
-  secondVerifierId: "Second verifier (must be another user allowed to give clinical care here)",
+  signatures:
+    "Signatures (two different people allowed to give clinical care here, each with their own password)",
   dose: "Dose (the bag's cells for this patient's weight and dose level)",
 };
