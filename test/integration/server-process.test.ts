@@ -26,7 +26,7 @@ function start(): Promise<Running> {
     });
     children.push(child);
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no start within 180 s:\n${out}`)), 180_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /is up at (http:\/\/\S+?)\/ /.exec(out);
@@ -79,7 +79,7 @@ describe("v2v serve on an embedded data directory", () => {
     expect((await fetch(`${first.url}/`)).status).toBe(200);
     patientsAtFirstStart = await loginAndCount(first.url);
     expect(patientsAtFirstStart).toBeGreaterThanOrEqual(25);
-  }, 90_000);
+  }, 240_000);
 
   it("a second process on the same data directory fails fast with a clear message", async () => {
     const error = (await start().catch((e) => e)) as { code: number; output: string };
@@ -100,5 +100,5 @@ describe("v2v serve on an embedded data directory", () => {
     expect(await loginAndCount(again.url)).toBe(patientsAtFirstStart);
     again.child.kill("SIGINT");
     expect(await exitCode(again.child)).toBe(0);
-  }, 90_000);
+  }, 240_000);
 });
