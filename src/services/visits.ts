@@ -14,7 +14,7 @@
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
-import { addDays } from "../domain/calendar.ts";
+import { addDays, addMonths } from "../domain/calendar.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { LTFU_OUTCOMES } from "../domain/long-term-follow-up.ts";
 import { CalendarDate, Reason, Version } from "../domain/schemas/common.ts";
@@ -561,12 +561,25 @@ export async function worklist(ctx: ServiceContext, raw: unknown): Promise<Workl
   return { sites: periods, items, truncated: rows.length > q.limit };
 }
 
-/** The site's open visit windows as all-day events; subject codes only, never identity. */
+/**
+ * What the calendar feed covers around the site's today: a calendar client re-reads the feed every
+ * few hours, so it needs the coming months, not fifteen years of follow-up (issue 15: 78,563 events,
+ * 31 MB, 30–61 s at 10,000 patients). Overdue windows that closed more than a month ago are on
+ * the worklist.
+ */
+export const CALENDAR_MONTHS_BACK = 1;
+export const CALENDAR_MONTHS_AHEAD = 6;
+
+/** The site's open visit windows around today as all-day events; subject codes only, never identity. */
 export async function siteVisitsCalendar(ctx: ServiceContext, siteId: string): Promise<string> {
   readableSites(ctx.actor, "enrolment:read", siteId);
   const site = await findSite(ctx.db, siteId);
   if (!site) throw notFound("site", siteId);
-  const rows = await openVisitsOfSite(ctx.db, siteId);
+  const today = localDate(ctx.now(), site.time_zone);
+  const rows = await openVisitsOfSite(ctx.db, siteId, {
+    from: addMonths(today, -CALENDAR_MONTHS_BACK),
+    to: addMonths(today, CALENDAR_MONTHS_AHEAD),
+  });
   const { default: ical, ICalCalendarMethod } = await import("ical-generator");
   const calendar = ical({
     name: `vein2vein visits · ${site.code}`,

@@ -121,8 +121,11 @@ export function openVisitsForWorklist(db: Kysely<DB>, filters: WorklistSiteFilte
     .execute();
 }
 
-/** Open visits of a site, for its calendar feed. */
-export const openVisitsOfSite = (db: Kysely<DB>, siteId: string) =>
+/**
+ * Open visits of a site whose window overlaps [from, to], for its calendar feed: bounded by the
+ * period (visits_open_site_window_idx), not by the registry's years of follow-up.
+ */
+export const openVisitsOfSite = (db: Kysely<DB>, siteId: string, period: { from: string; to: string }) =>
   db
     .selectFrom("visits")
     .innerJoin("patients", "patients.id", "visits.patient_id")
@@ -141,6 +144,8 @@ export const openVisitsOfSite = (db: Kysely<DB>, siteId: string) =>
     .where("visits.done_on", "is", null)
     .where("visits.missed_reason", "is", null)
     .where("visits.closed_reason", "is", null)
+    .where("visits.window_end", ">=", period.from)
+    .where("visits.window_start", "<=", period.to)
     .orderBy("visits.window_start")
     .orderBy("patients.subject_code")
     .execute();

@@ -387,12 +387,16 @@ describe("HTTP", () => {
     expect(JSON.stringify(problem(backwards))).toContain("/to");
   });
 
-  it("iCalendar feed: one all-day VEVENT per open window, subject code only", async () => {
+  it("iCalendar feed: one all-day VEVENT per open window from a month back to six months ahead, subject code only", async () => {
     const res = await w.call("coordinator", "A", "GET", `/api/v1/sites/${w.sites.A}/visits.ics`);
     expect(res.statusCode).toBe(200);
     expect(String(res.headers["content-type"])).toContain("text/calendar");
     const events = parseIcs(res.body);
-    const open = (await visitsOf(patientA.id)).filter((v) => !v.doneOn && !v.missedReason);
+    // Today at site A is 2019-10-15: windows overlapping 2019-09-15 … 2020-04-15 (issue 15).
+    const all = (await visitsOf(patientA.id)).filter((v) => !v.doneOn && !v.missedReason);
+    const open = all.filter((v) => v.windowEnd >= "2019-09-15" && v.windowStart <= "2020-04-15");
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.length).toBeLessThan(all.length);
     const mine = events.filter((e) => e.SUMMARY?.startsWith(`${patientA.subjectCode} `));
     expect(mine).toHaveLength(open.length);
     const d28Event = mine.find((e) => e.SUMMARY?.includes("D28"))!;
