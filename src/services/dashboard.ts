@@ -11,8 +11,14 @@ import { addDays } from "../domain/calendar.ts";
 import { may } from "../domain/roles.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import { JOURNEY_STATES, type ProductState, TERMINAL_JOURNEY_STATES } from "../domain/vein-to-vein.ts";
-import { assessmentsSince, infusionsBetween, journeysOfSite, productsInStates } from "../store/dashboard.ts";
+import {
+  assessmentsSince,
+  infusionsBetween,
+  journeyStagesOfSite,
+  productsInStates,
+} from "../store/dashboard.ts";
 import { findSite } from "../store/sites.ts";
+import { countOpenVisits } from "../store/visits.ts";
 import { readableSites, rolesAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";
@@ -50,6 +56,10 @@ export const TOXICITY_CALCULATORS = ["crs", "icans", "ctcae-hematology", "icaht"
 export const OPEN_TOXICITY_LOOKBACK_DAYS = 30;
 /** Infusions listed as recent: those of the last 30 days, or the last five when there were fewer. */
 export const RECENT_INFUSION_DAYS = 30;
+/** Patients named per journey stage (the first by subject code); the count covers them all. */
+export const STAGE_PATIENTS_NAMED = 20;
+/** Visits listed in the panel (due this week first, then overdue); the counts cover them all. */
+export const DASHBOARD_VISITS_LISTED = 50;
 
 export interface Dashboard {
   site: { id: string; code: string; name: string; timeZone: string };
@@ -129,20 +139,22 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
 
   let journeyStages: Dashboard["journeyStages"] = null;
   if (may(roles, "enrolment:read")) {
-    const rows = await journeysOfSite(ctx.db, site.id);
-    journeyStages = JOURNEY_STATES.map((stage) => {
-      const at = rows.filter((r) => r.state === stage);
-      return {
-        stage,
-        count: at.length,
-        patients: at.map((r) => ({ patientId: r.patient_id, subjectCode: r.subject_code })),
-      };
-    }).filter((s) => s.count > 0);
+    const rows = new Map(
+      (await journeyStagesOfSite(ctx.db, site.id, STAGE_PATIENTS_NAMED)).map((r) => [r.state, r]),
+    );
+    journeyStages = JOURNEY_STATES.flatMap((stage) => {
+      const r = rows.get(stage);
+      return r && r.count > 0 ? [{ stage, count: r.count, patients: r.patients }] : [];
+    });
   }
 
   let visits: Dashboard["visits"] = null;
   if (may(roles, "enrolment:read")) {
-    const list = await worklist(ctx, { siteId: site.id, from: week.from, to: week.to });
+    // A page of the worklist; the counts come from SQL so they cover every visit.
+    const [list, counts] = await Promise.all([
+      worklist(ctx, { siteId: site.id, from: week.from, to: week.to, limit: DASHBOARD_VISITS_LISTED }),
+      countOpenVisits(ctx.db, { siteId: site.id, from: week.from, to: week.to }),
+    ]);
     const items = list.items.map((v) => ({
       visitId: v.id,
       patientId: v.patientId,
@@ -154,11 +166,7 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
       status: v.status.status as "due" | "overdue" | "upcoming",
       daysOverdue: v.status.status === "overdue" ? v.status.daysOverdue : null,
     }));
-    visits = {
-      dueThisWeek: items.filter((v) => v.status !== "overdue").length,
-      overdue: items.filter((v) => v.status === "overdue").length,
-      items,
-    };
+    visits = { dueThisWeek: counts.due, overdue: counts.overdue, items };
   }
 
   let products: Dashboard["products"] = null;

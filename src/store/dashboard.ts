@@ -2,7 +2,7 @@
  * Read-only queries behind the program dashboard, one per panel, each scoped to one site, and the
  * vein-to-vein board's list of product units (which follows the same units when open-only).
  */
-import type { ExpressionBuilder, Kysely } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { DB } from "./schema.ts";
 
 type UnitsOnJourneys = ExpressionBuilder<DB & { u: DB["product_units"]; j: DB["journeys"] }, "u" | "j">;
@@ -19,15 +19,28 @@ const stillFollowed = (eb: UnitsOnJourneys, endedJourneyStates: readonly string[
     ),
   ]);
 
-/** Journeys at the site by state, with their patients' subject codes. */
-export const journeysOfSite = (db: Kysely<DB>, siteId: string) =>
-  db
-    .selectFrom("journeys as j")
-    .innerJoin("patients as p", "p.id", "j.patient_id")
-    .where("j.site_id", "=", siteId)
-    .select(["j.id", "j.state", "j.patient_id", "p.subject_code", "j.updated_at"])
-    .orderBy("p.subject_code")
-    .execute();
+/**
+ * Journeys at the site by state: how many in each, and the first `named` patients of each by
+ * subject code (the dashboard names a few; the count is what scales).
+ */
+export async function journeyStagesOfSite(db: Kysely<DB>, siteId: string, named: number) {
+  const res = await sql<{
+    state: string;
+    count: number;
+    patients: { patientId: string; subjectCode: string }[];
+  }>`
+    SELECT s.state, s.count::int AS count,
+           coalesce((SELECT json_agg(json_build_object('patientId', n.patient_id, 'subjectCode', n.subject_code)
+                                     ORDER BY n.subject_code)
+                       FROM (SELECT j.patient_id, p.subject_code
+                               FROM journeys j JOIN patients p ON p.id = j.patient_id
+                              WHERE j.site_id = ${siteId} AND j.state = s.state
+                              ORDER BY p.subject_code LIMIT ${named}) n), '[]'::json) AS patients
+      FROM (SELECT state, count(*) AS count FROM journeys WHERE site_id = ${siteId} GROUP BY state) s`.execute(
+    db,
+  );
+  return res.rows;
+}
 
 /**
  * Product units at the site in one of `states`, with when they entered that state: only the

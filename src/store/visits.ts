@@ -149,3 +149,23 @@ export const openVisitsOfSite = (db: Kysely<DB>, siteId: string, period: { from:
     .orderBy("visits.window_start")
     .orderBy("patients.subject_code")
     .execute();
+
+/** How many open visits of one site are due in [from, to] and overdue (window closed before `from`). */
+export async function countOpenVisits(db: Kysely<DB>, f: { siteId: string; from: string; to: string }) {
+  const row = await db
+    .selectFrom("visits")
+    .select((eb) => [
+      eb.fn.countAll<string>().filterWhere("window_end", "<", f.from).as("overdue"),
+      eb.fn
+        .countAll<string>()
+        .filterWhere((w) => w.and([w("window_start", "<=", f.to), w("window_end", ">=", f.from)]))
+        .as("due"),
+    ])
+    .where("site_id", "=", f.siteId)
+    .where("done_on", "is", null)
+    .where("missed_reason", "is", null)
+    .where("closed_reason", "is", null)
+    .where((eb) => eb.or([eb("window_end", "<", f.from), eb("window_start", "<=", f.to)]))
+    .executeTakeFirstOrThrow();
+  return { due: Number(row.due), overdue: Number(row.overdue) };
+}
