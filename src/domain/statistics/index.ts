@@ -1,0 +1,20 @@
+export { clopperPearson, type Proportion } from "./binomial.ts";
+export {
+  type CompetingTime,
+  type CumulativeIncidence,
+  cumulativeIncidence,
+  type IncidenceStep,
+  incidenceAt,
+} from "./cumulative-incidence.ts";
+export { pchisqUpper, qbeta, qnorm, zForLevel } from "./distributions.ts";
+export {
+  type Estimate,
+  type KaplanMeier,
+  type KaplanMeierStep,
+  kaplanMeier,
+  logLogInterval,
+  type SurvivalAtTime,
+  type SurvivalTime,
+  survivalAt,
+} from "./kaplan-meier.ts";
+export { type LogRankGroup, type LogRankResult, logRank } from "./log-rank.ts";
