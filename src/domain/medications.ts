@@ -138,10 +138,12 @@ export function dailyDoseMg(m: Pick<MedicationFacts, "doseValue" | "doseUnit" | 
 }
 
 /** The glucocorticoid a record is, by ATC code first, else by whole word ("methylprednisolone" is not "prednisolone"). */
+const GLUCOCORTICOID_WORDS = GLUCOCORTICOIDS.map((g) => ({ g, word: new RegExp(`\\b${g.name}\\b`, "i") }));
+
 export function glucocorticoidOf(m: Pick<MedicationFacts, "drug" | "atcCode">) {
   return (
     GLUCOCORTICOIDS.find((g) => g.atc === m.atcCode) ??
-    GLUCOCORTICOIDS.find((g) => new RegExp(`\\b${g.name}\\b`, "i").test(m.drug))
+    GLUCOCORTICOID_WORDS.find(({ word }) => word.test(m.drug))?.g
   );
 }
 

@@ -105,7 +105,8 @@ function numberInText(text: string): Problem | null {
 /** A dimensionless annotation such as {score} may be left blank. */
 const annotationOnly = (unit: string) => /^\{[^}]*\}$/.test(unit);
 
-const EMPTY: ObservationValue = {
+/** No value at all: the start of every reading, and what a refused row is reported with. */
+export const NO_VALUE: ObservationValue = {
   valueNumber: null,
   valueCode: null,
   valueText: null,
@@ -132,7 +133,7 @@ export function interpretValue(
   const add = (path: string, p: Problem) => issues.push({ path, code: p.code, message: p.message });
   const writtenUnit = unitAsWritten?.trim() ?? "";
   const fromFile = source.from === "file";
-  let out: ObservationValue = EMPTY;
+  let out: ObservationValue = NO_VALUE;
 
   const missing = () => add(paths.value, { code: "missing_value", message: "the result is empty" });
   if (entry?.kind === "coded") {
@@ -146,8 +147,8 @@ export function interpretValue(
       else if (text.length > 100)
         add(paths.value, { code: "too_long", message: "a coded result is at most 100 characters" });
       else if (asNumber) add(paths.value, asNumber);
-      else if ("text" in raw && !fromFile) out = { ...EMPTY, valueText: raw.text };
-      else out = { ...EMPTY, valueCode: text };
+      else if ("text" in raw && !fromFile) out = { ...NO_VALUE, valueText: raw.text };
+      else out = { ...NO_VALUE, valueCode: text };
     }
     if (writtenUnit !== "")
       add(paths.unit, {
@@ -195,7 +196,7 @@ export function interpretValue(
         if (implausible) add(paths.value, { code: "implausible_value", message: implausible });
         else
           out = {
-            ...EMPTY,
+            ...NO_VALUE,
             valueNumber: converted.value,
             unit: canonical,
             originalValue: n,
@@ -231,17 +232,17 @@ export function interpretValue(
         });
       else
         out = {
-          ...EMPTY,
+          ...NO_VALUE,
           valueNumber: raw.number,
           unit: ucum,
           originalValue: raw.number,
           originalUnit: writtenUnit,
         };
-    } else if ("code" in raw) out = { ...EMPTY, valueCode: raw.code, unit: writtenUnit || null };
+    } else if ("code" in raw) out = { ...NO_VALUE, valueCode: raw.code, unit: writtenUnit || null };
     else {
       const asNumber = numberInText(raw.text);
       if (asNumber) add(paths.value, asNumber);
-      else out = { ...EMPTY, valueText: raw.text, unit: writtenUnit || null };
+      else out = { ...NO_VALUE, valueText: raw.text, unit: writtenUnit || null };
     }
   }
   return issues.length > 0 ? { value: null, issues } : { value: out, issues: [] };

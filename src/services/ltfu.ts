@@ -55,6 +55,16 @@ const SCOPE: LtfuScope = {
   endedEnrolmentStatuses: ENDED_ENROLMENT,
 };
 
+/** The patient, site and infusion an LTFU list row is about. */
+const whoAndWhere = (p: LtfuPatient) => ({
+  enrolmentId: p.enrolmentId,
+  patientId: p.patientId,
+  subjectCode: p.subjectCode,
+  siteId: p.siteId,
+  siteCode: p.siteCode,
+  infusionDate: p.infusionDate,
+});
+
 interface LtfuPatient {
   enrolmentId: string;
   patientId: string;
@@ -184,17 +194,7 @@ export async function ltfuContactList(ctx: ServiceContext, raw: unknown): Promis
   for (const p of await withContacts(ctx, page, todayAt, products)) {
     const year = String(yearAt.get(p.siteId));
     for (const c of p.contacts)
-      if (c.anniversary.startsWith(`${year}-`))
-        items.push({
-          enrolmentId: p.enrolmentId,
-          patientId: p.patientId,
-          subjectCode: p.subjectCode,
-          siteId: p.siteId,
-          siteCode: p.siteCode,
-          infusionDate: p.infusionDate,
-          products: p.products,
-          ...c,
-        });
+      if (c.anniversary.startsWith(`${year}-`)) items.push({ ...whoAndWhere(p), products: p.products, ...c });
   }
   const last = page.at(-1);
   return {
@@ -254,16 +254,7 @@ export async function lostToFollowUp(
         more = true;
         break;
       }
-      items.push({
-        enrolmentId: p.enrolmentId,
-        patientId: p.patientId,
-        subjectCode: p.subjectCode,
-        siteId: p.siteId,
-        siteCode: p.siteCode,
-        infusionDate: p.infusionDate,
-        journeyState: p.journeyState,
-        ...a,
-      });
+      items.push({ ...whoAndWhere(p), journeyState: p.journeyState, ...a });
     }
     const last = rows.at(-1);
     if (more || rows.length < LOST_SCAN || !last) break;

@@ -8,6 +8,7 @@ import { DomainError, type Issue, validationError } from "../domain/errors.ts";
 import { labCode } from "../domain/lab-import/canonical-units.ts";
 import {
   interpretValue,
+  NO_VALUE,
   type ObservationValue,
   observationTimeProblem,
   type RawValue,
@@ -121,15 +122,6 @@ function checkEntry(
   if (late) issues.push({ path: `${at}/effectiveAt`, code: late.code, message: late.message });
   return { value, issues };
 }
-
-const NO_VALUE: ObservationValue = {
-  valueNumber: null,
-  valueCode: null,
-  valueText: null,
-  unit: null,
-  originalValue: null,
-  originalUnit: null,
-};
 
 /** Accepts one observation or `{ observations: [...] }`; returns what was stored, in input order. */
 export async function recordObservations(ctx: ServiceContext, raw: unknown): Promise<ObservationDto[]> {

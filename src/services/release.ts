@@ -391,22 +391,11 @@ async function evaluateAndApply(
       },
       product.version,
     );
-    const decision = await insertReleaseEvaluation(db, {
-      id: uuidv7(),
-      product_id: product.id,
-      site_id: product.site_id,
-      spec_id: spec.id,
+    await recordReleaseDecision(db, ctx, product, {
+      spec,
+      evaluation,
       outcome: "out-of-specification",
-      evaluation: JSON.stringify(evaluation),
-      decided_by: ctx.actor.userId,
-      decided_at: now,
-    });
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "release-evaluation",
-      entityId: decision.id,
-      siteId: product.site_id,
-      after: { productId: product.id, specId: spec.id, specRevision: spec.revision, ...evaluation },
+      at: now,
     });
   }
   return {
@@ -499,6 +488,49 @@ export const ReleaseInput = z.strictObject({
   signatures: z.array(SignatureInput).length(1),
 });
 
+/**
+ * The release evaluation that moved a bag (declared OOS by its results, or released by QA), kept
+ * with the specification revision it was judged against and audited in the caller's transaction.
+ */
+async function recordReleaseDecision(
+  db: Kysely<DB>,
+  ctx: ServiceContext,
+  product: ProductRow,
+  d: {
+    spec: { id: string; revision: number };
+    evaluation: ReleaseEvaluation;
+    outcome: "released" | "out-of-specification";
+    at: Date;
+    /** extra fields of the audit record */
+    audited?: Record<string, unknown>;
+  },
+) {
+  const decision = await insertReleaseEvaluation(db, {
+    id: uuidv7(),
+    product_id: product.id,
+    site_id: product.site_id,
+    spec_id: d.spec.id,
+    outcome: d.outcome,
+    evaluation: JSON.stringify(d.evaluation),
+    decided_by: ctx.actor.userId,
+    decided_at: d.at,
+  });
+  await appendAudit(db, ctx, {
+    action: "create",
+    entityType: "release-evaluation",
+    entityId: decision.id,
+    siteId: product.site_id,
+    after: {
+      productId: product.id,
+      specId: d.spec.id,
+      specRevision: d.spec.revision,
+      ...d.audited,
+      ...d.evaluation,
+    },
+  });
+  return decision;
+}
+
 /** Refuses unless the bag is QC-pending and every criterion of its specification has passed. */
 async function checkReleasable(db: Kysely<DB>, product: ProductRow, at: Date) {
   if (product.kind !== "final-product" || product.state !== "qc-pending")
@@ -572,28 +604,12 @@ export async function releaseProduct(
       },
       current.version,
     );
-    const decision = await insertReleaseEvaluation(db, {
-      id: uuidv7(),
-      product_id: current.id,
-      site_id: current.site_id,
-      spec_id: spec.id,
+    const decision = await recordReleaseDecision(db, ctx, current, {
+      spec,
+      evaluation,
       outcome: "released",
-      evaluation: JSON.stringify(evaluation),
-      decided_by: ctx.actor.userId,
-      decided_at: now,
-    });
-    await appendAudit(db, ctx, {
-      action: "create",
-      entityType: "release-evaluation",
-      entityId: decision.id,
-      siteId: current.site_id,
-      after: {
-        productId: current.id,
-        specId: spec.id,
-        specRevision: spec.revision,
-        decision: "released",
-        ...evaluation,
-      },
+      at: now,
+      audited: { decision: "released" },
     });
     const signatures = await recordSignatures(db, ctx, {
       kind: "product-release",
