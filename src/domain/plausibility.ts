@@ -106,7 +106,7 @@ export const PLAUSIBILITY: Readonly<Record<string, PlausibilityBounds>> = {
     min: { value: 0, why: NOT_NEGATIVE },
     max: {
       value: 30,
-      why: "above any reported haemoglobin (polycythaemia and chronic mountain sickness reach about 25 g/dL) with a margin; haemoglobin in g/L typed as g/dL (≥ 40) is refused",
+      why: "above any reported haemoglobin, with a margin: chronic mountain sickness, the highest physiological erythrocytosis, is defined from 21 g/dL in men (Qinghai criteria: León-Velarde F et al. High Alt Med Biol 2005;6:147–157) and the highest values reported in it and in polycythaemia vera are about 25 g/dL; haemoglobin in g/L typed as g/dL (≥ 40) is refused",
     },
   },
   "8116-6": nonNegative(
@@ -163,14 +163,23 @@ export const PLAUSIBILITY: Readonly<Record<string, PlausibilityBounds>> = {
     unit: "kg",
     min: {
       value: 0.2,
-      why: "below the smallest surviving newborns (about 0.25 kg); CAR-T patients are children and adults",
+      why: "below the lightest surviving newborn on record, 212 g (Kwek Yu Xuan, National University Hospital Singapore, 2020; University of Iowa Tiniest Babies Registry, Guinness World Records 'lightest birth'); CAR-T patients are children and adults",
     },
-    max: { value: 700, why: "above the heaviest human recorded (about 635 kg), with a margin" },
+    max: {
+      value: 700,
+      why: "above the heaviest human recorded, about 635 kg (Jon Brower Minnoch, 1978; Guinness World Records), with a margin",
+    },
   },
   "8302-2": {
     unit: "cm",
-    min: { value: 20, why: "below the length of the smallest surviving newborns (about 24 cm)" },
-    max: { value: 280, why: "above the tallest human recorded (272 cm), with a margin" },
+    min: {
+      value: 20,
+      why: "below the length of the lightest surviving newborn on record, 24 cm at 212 g (Kwek Yu Xuan, Singapore 2020; University of Iowa Tiniest Babies Registry)",
+    },
+    max: {
+      value: 280,
+      why: "above the tallest human recorded, 272 cm (Robert Wadlow, 1940; Guinness World Records), with a margin",
+    },
   },
   "3151-8": {
     unit: "L/min",
