@@ -2,8 +2,9 @@
  * Bedside verification (shared/domain/workflow-standards.md §2.6; issue 4): two different people
  * with a clinical role at the site confirm, for the bag about to be infused, the patient's subject
  * code, the chain-of-identity id, the DIN with its boxed check character, the product code and the
- * thaw time. The service compares every field with the bag, its journey's patient and enrolment,
- * and checks that the bag has not expired after thawing.
+ * thaw time. The comparison and the post-thaw expiry are the pure rule in
+ * src/domain/bedside-comparison.ts; this service reads the bag, its journey's patient and
+ * enrolment and the dose check, authenticates the two signers, and logs every attempt.
  *
  * Two electronic signatures (21 CFR Part 11; docs/decisions/0022): the request carries both
  * people's signatures, each their own username and password typed on the device at the bedside,
@@ -28,13 +29,14 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
+import { compareAtBedside } from "../domain/bedside-comparison.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { checkBedsideAllowed } from "../domain/event-time.ts";
-import { parseCoiId, parseDin, verifyDin } from "../domain/isbt128.ts";
 import { Instant, Uuid } from "../domain/schemas/common.ts";
 import { SignatureInput } from "../domain/signatures.ts";
 import { findJourney } from "../store/journeys.ts";
 import { findProductUnit, insertBedsideAttempt } from "../store/products.ts";
+import { findById } from "../store/versioned.ts";
 import { requireAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
@@ -97,34 +99,26 @@ export async function verifyAtBedside(
   const first = signers.find((s) => s.userId === ctx.actor.userId)!;
   const second = signers.find((s) => s.userId !== ctx.actor.userId)!;
   const { signatures: _signatures, ...scanned } = input;
-  const patient = (await db
-    .selectFrom("patients")
-    .select("subject_code")
-    .where("id", "=", journey.patient_id)
-    .executeTakeFirst())!;
+  const patient = (await findById(db, "patients", journey.patient_id))!;
   const now = ctx.now();
-  const mismatches: string[] = [];
-
-  if (product.kind !== "final-product" || product.state !== "thawed") mismatches.push("productState");
-  if (input.patientSubjectCode.trim() !== patient.subject_code) mismatches.push("patientSubjectCode");
-  if (input.enrolmentId !== undefined && input.enrolmentId !== journey.enrolment_id)
-    mismatches.push("enrolmentId");
-  const coi = parseCoiId(input.coiId);
-  if (!coi.ok || coi.value.coiId !== product.coi_id) mismatches.push("coiId");
-  const din = parseDin(input.din);
-  if (!din.ok || din.value.din !== product.din) mismatches.push("din");
-  // The check character is verified against the DIN as read, so a misread of either is caught.
-  if (!verifyDin(input.din, input.dinCheckCharacter).ok) mismatches.push("dinCheckCharacter");
-  if (input.productCode.trim() !== product.product_code) mismatches.push("productCode");
-  const thawedAt = new Date(input.thawedAt);
-  if (!product.thawed_at || product.thawed_at.getTime() !== thawedAt.getTime()) mismatches.push("thawedAt");
-  const stability = product.thaw_stability_minutes;
-  const thawBase = product.thawed_at ?? thawedAt;
-  if (stability === null || now.getTime() > thawBase.getTime() + stability * 60_000)
-    mismatches.push("expiry");
   // The dose this bag gives against the enrolment's dose level (src/domain/dose-check.ts).
   const dose = await bedsideDoseCheck(db, product, now);
-  if (dose && !dose.ok) mismatches.push("dose");
+  const mismatches = compareAtBedside(
+    { ...scanned, thawedAt: new Date(input.thawedAt) },
+    {
+      productKind: product.kind,
+      productState: product.state,
+      coiId: product.coi_id,
+      din: product.din,
+      productCode: product.product_code,
+      thawedAt: product.thawed_at,
+      thawStabilityMinutes: product.thaw_stability_minutes,
+      subjectCode: patient.subject_code,
+      enrolmentId: journey.enrolment_id,
+    },
+    dose,
+    now,
+  );
 
   const passed = mismatches.length === 0;
   // Its own committed transaction even when refused: the attempt is the record of the hard stop.
