@@ -14,6 +14,11 @@ import {
 import { addDays } from "../domain/calendar.ts";
 import { notFound } from "../domain/errors.ts";
 import { localDate } from "../domain/study-day.ts";
+import {
+  clinicalEventsOfCategory,
+  medicationsStartedBy,
+  observationsInWindow,
+} from "../store/clinical-records.ts";
 import { findSite } from "../store/sites.ts";
 import { findVisit } from "../store/visits.ts";
 import { requireAt } from "./access.ts";
@@ -66,29 +71,14 @@ export async function visitAssessmentDrafts(
     visit.done_on ?? (today >= visit.window_start && today <= visit.window_end ? today : visit.nominal_date);
   const from = addDays(assessmentDate, -q.windowDays);
   // A day of slack either side: effective_at is an instant and the window is in the site's calendar.
-  const observations = await ctx.db
-    .selectFrom("observations")
-    .select(["id", "code", "value_number", "unit", "effective_at", "reference_range", "original_value"])
-    .where("patient_id", "=", patient.id)
-    .where("status", "!=", "entered-in-error")
-    .where("effective_at", ">=", new Date(`${addDays(from, -1)}T00:00:00Z`))
-    .where("effective_at", "<", new Date(`${addDays(assessmentDate, 2)}T00:00:00Z`))
-    .orderBy("effective_at")
-    .execute();
-  const medications = await ctx.db
-    .selectFrom("medications")
-    .selectAll()
-    .where("patient_id", "=", patient.id)
-    .where("status", "!=", "entered-in-error")
-    .where("start_date", "<=", assessmentDate)
-    .execute();
-  const events = await ctx.db
-    .selectFrom("clinical_events")
-    .select(["id", "category", "title", "occurred_at"])
-    .where("patient_id", "=", patient.id)
-    .where("status", "!=", "entered-in-error")
-    .where("category", "=", "imaging")
-    .execute();
+  const observations = await observationsInWindow(
+    ctx.db,
+    patient.id,
+    new Date(`${addDays(from, -1)}T00:00:00Z`),
+    new Date(`${addDays(assessmentDate, 2)}T00:00:00Z`),
+  );
+  const medications = await medicationsStartedBy(ctx.db, patient.id, assessmentDate);
+  const events = await clinicalEventsOfCategory(ctx.db, patient.id, "imaging");
   const { windowDays, ...limits } = q;
   const drafts = buildDrafts({
     calculators: visit.expected.assessments,

@@ -9,6 +9,7 @@ import { findCalculator } from "../domain/calculators/index.ts";
 import { DomainError } from "../domain/errors.ts";
 import { cellsPerMicrolitre, hemoglobinGramsPerDecilitre } from "../domain/lab-units.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
+import { numericObservationsOf } from "../store/clinical-records.ts";
 import { findSite } from "../store/sites.ts";
 import { infusionDate } from "../store/studies.ts";
 import type { ServiceContext } from "./context.ts";
@@ -58,17 +59,7 @@ export async function deriveCtcaeHematology(
   if (!calc) throw new Error("ctcae-hematology calculator missing from the registry");
   const site = (await findSite(ctx.db, patient.site_id))!;
   const day0 = await infusionDate(ctx.db, patientId);
-  let query = ctx.db
-    .selectFrom("observations")
-    .select(["id", "code", "value_number", "unit", "effective_at"])
-    .where("patient_id", "=", patientId)
-    .where("code", "in", [...CODE_TO_TERM.keys()])
-    .where("status", "<>", "entered-in-error")
-    .where("value_number", "is not", null)
-    .orderBy("effective_at");
-  if (q.from) query = query.where("effective_at", ">=", new Date(q.from));
-  if (q.to) query = query.where("effective_at", "<", new Date(q.to));
-  const rows = await query.execute();
+  const rows = await numericObservationsOf(ctx.db, patientId, [...CODE_TO_TERM.keys()], q);
 
   const days = new Map<
     string,

@@ -73,7 +73,10 @@ export function listPatientRecords<T extends SimpleTable>(
   return q.execute() as Promise<import("kysely").Selectable<DB[T]>[]>;
 }
 
-/** A patient's numeric observations of the given codes in [from, to), entered-in-error left out. */
+/**
+ * A patient's numeric observations of the given codes in [from, to), entered-in-error left out, in
+ * time order.
+ */
 export function numericObservationsOf(
   db: Kysely<DB>,
   patientId: string,
@@ -82,7 +85,8 @@ export function numericObservationsOf(
 ) {
   let q = db
     .selectFrom("observations")
-    .select(["code", "value_number", "unit", "effective_at"])
+    .select(["id", "code", "value_number", "unit", "effective_at"])
+    .orderBy("effective_at")
     .where("patient_id", "=", patientId)
     .where("code", "in", [...codes])
     .where("status", "<>", "entered-in-error")
@@ -99,4 +103,36 @@ export const medicationCoursesOf = (db: Kysely<DB>, patientId: string) =>
     .select(["drug", "start_date", "stop_date"])
     .where("patient_id", "=", patientId)
     .where("status", "<>", "entered-in-error")
+    .execute();
+
+/** What a visit's assessment drafts read: a patient's observations in [from, to), in time order. */
+export const observationsInWindow = (db: Kysely<DB>, patientId: string, from: Date, to: Date) =>
+  db
+    .selectFrom("observations")
+    .select(["id", "code", "value_number", "unit", "effective_at", "reference_range", "original_value"])
+    .where("patient_id", "=", patientId)
+    .where("status", "!=", "entered-in-error")
+    .where("effective_at", ">=", from)
+    .where("effective_at", "<", to)
+    .orderBy("effective_at")
+    .execute();
+
+/** A patient's medications started on or before a calendar date, entered-in-error left out. */
+export const medicationsStartedBy = (db: Kysely<DB>, patientId: string, date: string) =>
+  db
+    .selectFrom("medications")
+    .selectAll()
+    .where("patient_id", "=", patientId)
+    .where("status", "!=", "entered-in-error")
+    .where("start_date", "<=", date)
+    .execute();
+
+/** A patient's clinical events of one category, entered-in-error left out. */
+export const clinicalEventsOfCategory = (db: Kysely<DB>, patientId: string, category: string) =>
+  db
+    .selectFrom("clinical_events")
+    .select(["id", "category", "title", "occurred_at"])
+    .where("patient_id", "=", patientId)
+    .where("status", "!=", "entered-in-error")
+    .where("category", "=", category)
     .execute();

@@ -39,12 +39,12 @@ const in20min = new Date(THAWED.getTime() + 20 * 60_000);
 const doseOk: DoseCheck = {
   ok: true,
   delivered: 1e6,
-  unit: "cells/kg",
+  unit: "car-cells-per-kg",
   target: 1e6,
   lower: 0.8e6,
   upper: 1.2e6,
   reason: "within",
-} as DoseCheck;
+};
 
 describe("compareAtBedside", () => {
   it("passes when every field matches, read in any of the forms a scanner or eye gives", () => {
