@@ -30,8 +30,17 @@ import { addDays } from "../domain/calendar.ts";
 import { DomainError, type Issue, notFound } from "../domain/errors.ts";
 import { CalendarDate, NonEmptyText, Version } from "../domain/schemas/common.ts";
 import { localDate } from "../domain/study-day.ts";
+import { latestNumericObservations } from "../store/clinical-records.ts";
+import {
+  findRegimen,
+  insertRegimen,
+  listRegimens,
+  regimensForArm,
+  replaceRegimen,
+} from "../store/lymphodepletion-regimens.ts";
 import type { Selectable } from "../store/schema.ts";
 import type { LymphodepletionRegimensTable } from "../store/schema-scheduling.ts";
+import { findSite } from "../store/sites.ts";
 import { findById } from "../store/versioned.ts";
 import { requireAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
@@ -128,12 +137,7 @@ export async function setLymphodepletionRegimen(
     throw new DomainError("validation", "The regimen has problems; nothing was written.", issues);
   const input = parsed.data;
   return inTransaction(ctx, async (db) => {
-    const existing = await db
-      .selectFrom("lymphodepletion_regimens")
-      .selectAll()
-      .where("study_id", "=", study.id)
-      .where("arm_code", "=", input.armCode)
-      .executeTakeFirst();
+    const existing = await findRegimen(db, study.id, input.armCode);
     const now = ctx.now();
     const values = {
       name: input.name,
@@ -144,18 +148,14 @@ export async function setLymphodepletionRegimen(
       updated_at: now,
     };
     if (!existing) {
-      const row = await db
-        .insertInto("lymphodepletion_regimens")
-        .values({
-          id: uuidv7(),
-          study_id: study.id,
-          arm_code: input.armCode,
-          ...values,
-          created_at: now,
-          created_by: ctx.actor.userId,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertRegimen(db, {
+        id: uuidv7(),
+        study_id: study.id,
+        arm_code: input.armCode,
+        ...values,
+        created_at: now,
+        created_by: ctx.actor.userId,
+      });
       await appendAudit(db, ctx, {
         action: "create",
         entityType: "lymphodepletion-regimen",
@@ -172,13 +172,7 @@ export async function setLymphodepletionRegimen(
         [{ path: "/version", message: `must be ${existing.version}` }],
         { currentVersion: existing.version },
       );
-    const row = await db
-      .updateTable("lymphodepletion_regimens")
-      .set({ ...values, version: existing.version + 1 })
-      .where("id", "=", existing.id)
-      .where("version", "=", existing.version)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await replaceRegimen(db, existing.id, existing.version, values);
     if (!row)
       throw new DomainError("conflict", "The regimen changed while you were saving it; nothing was written.");
     await appendAudit(db, ctx, {
@@ -196,12 +190,7 @@ export async function setLymphodepletionRegimen(
 
 export async function listLymphodepletionRegimens(ctx: ServiceContext, studyId: string) {
   await loadStudyFor(ctx, studyId, "study:read");
-  const rows = await ctx.db
-    .selectFrom("lymphodepletion_regimens")
-    .selectAll()
-    .where("study_id", "=", studyId)
-    .orderBy("arm_code")
-    .execute();
+  const rows = await listRegimens(ctx.db, studyId);
   return { items: rows.map(regimenDto) };
 }
 
@@ -265,12 +254,7 @@ export async function lymphodepletionPlan(
   const patient = (await findById(db, "patients", enrolment.patient_id))!;
   const missing: Issue[] = [];
 
-  const regimens = await db
-    .selectFrom("lymphodepletion_regimens")
-    .selectAll()
-    .where("study_id", "=", enrolment.study_id)
-    .where("arm_code", "in", ["", enrolment.arm_code])
-    .execute();
+  const regimens = await regimensForArm(db, enrolment.study_id, enrolment.arm_code);
   const regimen =
     regimens.find((r) => r.arm_code === enrolment.arm_code) ?? regimens.find((r) => r.arm_code === "");
   if (!regimen)
@@ -291,29 +275,15 @@ export async function lymphodepletionPlan(
   // up to the first regimen day (site calendar), never a weight taken after the infusion. Rows
   // are read up to 14 h past that day in UTC (the widest time-zone offset) and the site's
   // calendar date decides.
-  const site = (await db
-    .selectFrom("sites")
-    .select("time_zone")
-    .where("id", "=", enrolment.site_id)
-    .executeTakeFirst())!;
+  const site = (await findSite(db, enrolment.site_id))!;
   const regimenDays = ((regimen?.regimen ?? []) as { days?: number[] }[]).flatMap((d) => d.days ?? []);
   const ldStart =
     infusionDate && regimenDays.length ? addDays(infusionDate, Math.min(...regimenDays)) : undefined;
   const now = ctx.now();
   const upper = ldStart ? new Date(Date.parse(`${addDays(ldStart, 1)}T14:00:00Z`)) : now;
   const latest = async (codes: string[]): Promise<ObsRow | undefined> => {
-    const rows = await db
-      .selectFrom("observations")
-      .select(["id", "code", "value_number", "unit", "effective_at"])
-      .where("patient_id", "=", patient.id)
-      .where("code", "in", codes)
-      .where("status", "<>", "entered-in-error")
-      .where("value_number", "is not", null)
-      .where("effective_at", "<=", new Date(Math.min(upper.getTime(), now.getTime())))
-      .orderBy("effective_at", "desc")
-      .orderBy("id", "desc")
-      .limit(50)
-      .execute();
+    const until = new Date(Math.min(upper.getTime(), now.getTime()));
+    const rows = await latestNumericObservations(db, patient.id, codes, until, 50);
     return rows.find((r) => !ldStart || localDate(r.effective_at, site.time_zone) <= ldStart);
   };
 

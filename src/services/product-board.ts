@@ -8,14 +8,15 @@
  * vein-to-vein time (shared/domain/workflow-standards.md §1.2). For an administered bag the count
  * stops at its administration, so the board shows the vein-to-vein days it took.
  */
-import type { Kysely } from "kysely";
 import { z } from "zod";
 import { isRole, may } from "../domain/roles.ts";
 // studyDay is "days from a day 0 to a date", which is exactly a calendar-day count.
 import { studyDay as daysFrom, localDate } from "../domain/study-day.ts";
 import { TERMINAL_JOURNEY_STATES, TERMINAL_PRODUCT_STATES } from "../domain/vein-to-vein.ts";
 import { productUnitsForBoard } from "../store/dashboard.ts";
-import type { DB } from "../store/schema.ts";
+import { administrationDates, collectionDates } from "../store/products.ts";
+import { findSite } from "../store/sites.ts";
+import { activeMembersOfSite } from "../store/users.ts";
 import { readableSites, requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { type ProductDto, productDto } from "./products.ts";
@@ -49,11 +50,7 @@ export async function productBoard(
   const q = parseInput(ProductBoardQuery, raw);
   const [siteId] = readableSites(ctx.actor, "study:read", q.siteId) as [string];
   const db = ctx.db;
-  const site = await db
-    .selectFrom("sites")
-    .select("time_zone")
-    .where("id", "=", siteId)
-    .executeTakeFirstOrThrow();
+  const site = (await findSite(db, siteId))!;
   const rows = await productUnitsForBoard(
     db,
     siteId,
@@ -84,30 +81,6 @@ export async function productBoard(
   return { siteId, today, items };
 }
 
-/** The first apheresis collection of each chain of identity (a re-collection keeps the CoI). */
-async function collectionDates(db: Kysely<DB>, coiIds: string[]): Promise<Map<string, Date>> {
-  if (coiIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("product_units")
-    .select(["coi_id", (eb) => eb.fn.min("created_at").as("first")])
-    .where("kind", "=", "apheresis")
-    .where("coi_id", "in", coiIds)
-    .groupBy("coi_id")
-    .execute();
-  return new Map(rows.map((r) => [r.coi_id, new Date(r.first as unknown as string | Date)]));
-}
-
-async function administrationDates(db: Kysely<DB>, productIds: string[]): Promise<Map<string, Date>> {
-  if (productIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("product_events")
-    .select(["product_id", "at"])
-    .where("product_id", "in", productIds)
-    .where("to_state", "=", "administered")
-    .execute();
-  return new Map(rows.map((r) => [r.product_id, r.at]));
-}
-
 export interface BedsideVerifier {
   id: string;
   username: string;
@@ -123,14 +96,7 @@ export async function bedsideVerifiers(
   siteId: string,
 ): Promise<{ items: BedsideVerifier[] }> {
   requireAt(ctx.actor, siteId, "clinical:write", "site", siteId);
-  const rows = await ctx.db
-    .selectFrom("memberships")
-    .innerJoin("users", "users.id", "memberships.user_id")
-    .select(["users.id", "users.username", "users.display_name", "memberships.role"])
-    .where("memberships.site_id", "=", siteId)
-    .where("users.is_active", "=", true)
-    .orderBy("users.username")
-    .execute();
+  const rows = await activeMembersOfSite(ctx.db, siteId);
   const byUser = new Map<string, BedsideVerifier>();
   for (const r of rows)
     if (isRole(r.role) && may([r.role], "clinical:write"))

@@ -136,3 +136,27 @@ export const clinicalEventsOfCategory = (db: Kysely<DB>, patientId: string, cate
     .where("status", "!=", "entered-in-error")
     .where("category", "=", category)
     .execute();
+
+/**
+ * A patient's most recent numeric observations of the given codes at or before an instant, newest
+ * first, at most `limit` (the caller picks by the site's calendar).
+ */
+export const latestNumericObservations = (
+  db: Kysely<DB>,
+  patientId: string,
+  codes: readonly string[],
+  until: Date,
+  limit: number,
+) =>
+  db
+    .selectFrom("observations")
+    .select(["id", "code", "value_number", "unit", "effective_at"])
+    .where("patient_id", "=", patientId)
+    .where("code", "in", [...codes])
+    .where("status", "<>", "entered-in-error")
+    .where("value_number", "is not", null)
+    .where("effective_at", "<=", until)
+    .orderBy("effective_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();

@@ -91,3 +91,28 @@ export const latestPassedAttempt = (db: Kysely<DB>, productId: string, since: Da
   if (since) q = q.where("at", ">=", since);
   return q.executeTakeFirst();
 };
+
+/** The first apheresis collection of each chain of identity (a re-collection keeps the CoI). */
+export async function collectionDates(db: Kysely<DB>, coiIds: string[]): Promise<Map<string, Date>> {
+  if (coiIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("product_units")
+    .select(["coi_id", (eb) => eb.fn.min("created_at").as("first")])
+    .where("kind", "=", "apheresis")
+    .where("coi_id", "in", coiIds)
+    .groupBy("coi_id")
+    .execute();
+  return new Map(rows.map((r) => [r.coi_id, new Date(r.first as unknown as string | Date)]));
+}
+
+/** When each product was administered (its event to the state "administered"). */
+export async function administrationDates(db: Kysely<DB>, productIds: string[]): Promise<Map<string, Date>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("product_events")
+    .select(["product_id", "at"])
+    .where("product_id", "in", productIds)
+    .where("to_state", "=", "administered")
+    .execute();
+  return new Map(rows.map((r) => [r.product_id, r.at]));
+}

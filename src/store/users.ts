@@ -164,3 +164,14 @@ export const findSessionWithUser = (db: Kysely<DB>, tokenHash: string) =>
     ])
     .where("s.token_hash", "=", tokenHash)
     .executeTakeFirst();
+
+/** Active users with a membership at a site, with each membership's role, by username. */
+export const activeMembersOfSite = (db: Kysely<DB>, siteId: string) =>
+  db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select(["users.id", "users.username", "users.display_name", "memberships.role"])
+    .where("memberships.site_id", "=", siteId)
+    .where("users.is_active", "=", true)
+    .orderBy("users.username")
+    .execute();
