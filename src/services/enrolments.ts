@@ -6,7 +6,7 @@ import { v7 as uuidv7 } from "uuid";
 import { DomainError, type Issue, validationError } from "../domain/errors.ts";
 import { EnrolmentCreate, EnrolmentUpdate } from "../domain/schemas/study.ts";
 import type { EnrolmentRow, StudyArm } from "../store/schema.ts";
-import { insertEnrolment, listEnrolments as listEnrolmentRows } from "../store/studies.ts";
+import { findEnrolmentOf, insertEnrolment, listEnrolments as listEnrolmentRows } from "../store/studies.ts";
 import { findById } from "../store/versioned.ts";
 import { readableSites } from "./access.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
@@ -77,12 +77,7 @@ export async function enrolPatient(ctx: ServiceContext, raw: unknown): Promise<E
   const issues = checkArm(study.arms, input.armCode, input.doseLevelCode);
   if (issues.length) throw validationError(issues);
   return inTransaction(ctx, async (db) => {
-    const existing = await db
-      .selectFrom("enrolments")
-      .select("id")
-      .where("patient_id", "=", patient.id)
-      .where("study_id", "=", study.id)
-      .executeTakeFirst();
+    const existing = await findEnrolmentOf(db, patient.id, study.id);
     if (existing)
       throw new DomainError("conflict", "The patient is already enrolled in this study.", [], {
         enrolmentId: existing.id,

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { Uuid } from "../domain/schemas/common.ts";
 import { JOURNEY_STATES, type JourneyState, RESEARCH_SUBJECT_STATUS } from "../domain/vein-to-vein.ts";
+import { journeysAtSite } from "../store/journeys.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";
@@ -29,21 +30,7 @@ export async function listJourneysAt(
 ): Promise<{ items: JourneyListItem[] }> {
   const q = parseInput(JourneyListQuery, raw);
   const [siteId] = readableSites(ctx.actor, "enrolment:read", q.siteId);
-  let query = ctx.db
-    .selectFrom("journeys")
-    .innerJoin("patients", "patients.id", "journeys.patient_id")
-    .select([
-      "journeys.id",
-      "journeys.enrolment_id",
-      "journeys.state",
-      "journeys.updated_at",
-      "patients.subject_code",
-    ])
-    .where("journeys.site_id", "=", siteId!)
-    .orderBy("patients.subject_code")
-    .orderBy("journeys.id");
-  if (q.state) query = query.where("journeys.state", "=", q.state);
-  const rows = await query.execute();
+  const rows = await journeysAtSite(ctx.db, siteId!, q.state);
   return {
     items: rows.map((r) => ({
       id: r.id,

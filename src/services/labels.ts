@@ -12,10 +12,11 @@ import { z } from "zod";
 import { notFound } from "../domain/errors.ts";
 import { type LabelFacts, type LabelKind, type LabelModel, labelModel } from "../domain/product-label.ts";
 import { findJourney } from "../store/journeys.ts";
-import { journeyBookings } from "../store/manufacturing-slots.ts";
+import { journeyBookings, productOfSlot } from "../store/manufacturing-slots.ts";
 import { findProductUnit } from "../store/products.ts";
 import type { DB } from "../store/schema.ts";
 import { findSite } from "../store/sites.ts";
+import { carProductsOfStudy } from "../store/studies.ts";
 import { findById } from "../store/versioned.ts";
 import { requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
@@ -30,19 +31,10 @@ export const LabelQuery = z.object({
 async function carProductName(db: Kysely<DB>, journeyId: string, studyId: string): Promise<string | null> {
   const booking = (await journeyBookings(db, journeyId)).filter((b) => b.status !== "freed").at(-1);
   if (booking) {
-    const row = await db
-      .selectFrom("manufacturing_slots")
-      .innerJoin("car_products", "car_products.id", "manufacturing_slots.car_product_id")
-      .select(["car_products.name", "car_products.code"])
-      .where("manufacturing_slots.id", "=", booking.slot_id)
-      .executeTakeFirst();
+    const row = await productOfSlot(db, booking.slot_id);
     if (row) return `${row.name} (${row.code})`;
   }
-  const products = await db
-    .selectFrom("car_products")
-    .select(["name", "code"])
-    .where("study_id", "=", studyId)
-    .execute();
+  const products = await carProductsOfStudy(db, studyId);
   return products.length === 1 ? `${products[0]!.name} (${products[0]!.code})` : null;
 }
 

@@ -31,6 +31,7 @@ import { allowedEvents, type JourneyEffect, type JourneyState } from "../domain/
 import { findJourney } from "../store/journeys.ts";
 import {
   findSlot,
+  findSlotOn,
   givePlaceBack,
   insertBooking,
   insertSlot,
@@ -160,13 +161,7 @@ export async function createSlot(ctx: ServiceContext, raw: unknown): Promise<Slo
       throw new DomainError("validation", "The site does not take part in this product's study.", [
         { path: "/siteId", message: "not a site of the product's study" },
       ]);
-    const clash = await db
-      .selectFrom("manufacturing_slots")
-      .select("id")
-      .where("car_product_id", "=", input.carProductId)
-      .where("facility", "=", input.facility)
-      .where("starts_on", "=", input.startsOn)
-      .executeTakeFirst();
+    const clash = await findSlotOn(db, input.carProductId, input.facility, input.startsOn);
     if (clash)
       throw new DomainError(
         "conflict",

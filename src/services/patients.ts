@@ -12,6 +12,7 @@ import { IdentityUpdate, PatientCreate, PatientUpdate } from "../domain/schemas/
 import { formatSubjectCode } from "../domain/subject-code.ts";
 import {
   findIdentity,
+  findPatientBySubjectCode,
   insertIdentity,
   insertIdentityHistory,
   insertPatient,
@@ -102,12 +103,7 @@ export async function createPatient(ctx: ServiceContext, raw: unknown): Promise<
     if (!site) throw notFound("site", input.siteId);
     const subjectCode =
       input.subjectCode ?? formatSubjectCode(site.code, await nextSubjectSequence(db, site.id));
-    const clash = await db
-      .selectFrom("patients")
-      .select("id")
-      .where("site_id", "=", site.id)
-      .where("subject_code", "=", subjectCode)
-      .executeTakeFirst();
+    const clash = await findPatientBySubjectCode(db, site.id, subjectCode);
     if (clash)
       throw new DomainError("conflict", `Subject code ${subjectCode} is already used at ${site.code}.`, [
         { path: "/subjectCode", message: "already in use" },

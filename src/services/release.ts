@@ -57,6 +57,7 @@ import {
 import type { DB, Selectable, StudyArm } from "../store/schema.ts";
 import type { QcResultsTable, ReleaseSpecsTable } from "../store/schema-release.ts";
 import { signaturesOfRecords } from "../store/signatures.ts";
+import { findCarProduct } from "../store/studies.ts";
 import { isMemberOf, requireAt, rolesAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
@@ -115,7 +116,7 @@ export const releaseSpecDto = (r: SpecRow) => ({
 export type ReleaseSpecDto = ReturnType<typeof releaseSpecDto>;
 
 async function loadCarProduct(db: Kysely<DB>, id: string) {
-  const row = await db.selectFrom("car_products").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await findCarProduct(db, id);
   if (!row) throw notFound("CAR product", id);
   return row;
 }

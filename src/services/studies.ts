@@ -18,6 +18,7 @@ import { VECTOR_TYPES, type VectorType } from "../domain/visit-schedule.ts";
 import type { CarProductRow, StudyArm, StudyRow } from "../store/schema.ts";
 import { findSite } from "../store/sites.ts";
 import {
+  findCarProductByCode,
   insertCarProduct,
   insertStudy,
   insertStudySites,
@@ -271,12 +272,7 @@ export async function createCarProduct(ctx: ServiceContext, raw: unknown): Promi
   const input = parseInput(CarProductCreate, raw);
   const { study } = await loadStudyFor(ctx, input.studyId, "study:write");
   return inTransaction(ctx, async (db) => {
-    const clash = await db
-      .selectFrom("car_products")
-      .select("id")
-      .where("study_id", "=", study.id)
-      .where("code", "=", input.code)
-      .executeTakeFirst();
+    const clash = await findCarProductByCode(db, study.id, input.code);
     if (clash)
       throw new DomainError("conflict", `Product code ${input.code} already exists in this study.`, [
         { path: "/code", message: "already in use" },

@@ -16,6 +16,7 @@ import {
   LTFU_YEARS,
   VisitSchedule,
 } from "../domain/visit-schedule.ts";
+import { carProductsWithVectors } from "../store/studies.ts";
 import {
   findStudySchedule,
   infusedEnrolmentsOfStudy,
@@ -140,12 +141,7 @@ export async function setStudySchedule(
     }
 
     const warnings: string[] = [];
-    const integrating = await db
-      .selectFrom("car_products")
-      .select("code")
-      .where("study_id", "=", study.id)
-      .where("vector_type", "in", [...INTEGRATING_VECTORS])
-      .execute();
+    const integrating = await carProductsWithVectors(db, study.id, INTEGRATING_VECTORS);
     const missing = uncoveredLtfuYears(input.schedule.visits, LTFU_YEARS);
     if (integrating.length > 0 && missing.length > 0)
       warnings.push(

@@ -32,6 +32,7 @@ import type { DB, EnrolmentRow, Insertable } from "../store/schema.ts";
 import type { LtfuRecord, VisitExpected, VisitsTable } from "../store/schema-visits.ts";
 import { findSite, listSitesByIds } from "../store/sites.ts";
 import { scheduleForArm, visitsWithAssessments } from "../store/study-schedules.ts";
+import { findById } from "../store/versioned.ts";
 import {
   closeOpenVisitsOfEnrolment,
   deleteVisits,
@@ -440,11 +441,8 @@ export async function recordVisit(
         "conflict",
         "The record changed while you were saving it. Nothing was written; reload and retry.",
       );
-    const patient = await db
-      .selectFrom("patients")
-      .select("subject_code")
-      .where("id", "=", row.patient_id)
-      .executeTakeFirstOrThrow();
+    const { subject_code } = (await findById(db, "patients", row.patient_id))!;
+    const patient = { subject_code };
     const before = toDto({ ...row, ...patient }, today);
     const after = toDto({ ...updated, ...patient }, today);
     const recorded = (d: VisitDto) => ({

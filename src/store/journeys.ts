@@ -38,3 +38,22 @@ export const listJourneyEvents = (db: Kysely<DB>, journeyId: string) =>
     .orderBy("at")
     .orderBy("id")
     .execute();
+
+/** A site's journeys with each patient's subject code, by subject code; optionally in one state. */
+export function journeysAtSite(db: Kysely<DB>, siteId: string, state?: string) {
+  let q = db
+    .selectFrom("journeys")
+    .innerJoin("patients", "patients.id", "journeys.patient_id")
+    .select([
+      "journeys.id",
+      "journeys.enrolment_id",
+      "journeys.state",
+      "journeys.updated_at",
+      "patients.subject_code",
+    ])
+    .where("journeys.site_id", "=", siteId)
+    .orderBy("patients.subject_code")
+    .orderBy("journeys.id");
+  if (state) q = q.where("journeys.state", "=", state);
+  return q.execute();
+}

@@ -101,3 +101,22 @@ export const studyProductIds = async (db: Kysely<DB>, studyId: string) =>
   (await db.selectFrom("car_products").select("id").where("study_id", "=", studyId).execute()).map(
     (r) => r.id,
   );
+
+/** The CAR product a slot makes (name and code). */
+export const productOfSlot = (db: Kysely<DB>, slotId: string) =>
+  db
+    .selectFrom("manufacturing_slots")
+    .innerJoin("car_products", "car_products.id", "manufacturing_slots.car_product_id")
+    .select(["car_products.name", "car_products.code"])
+    .where("manufacturing_slots.id", "=", slotId)
+    .executeTakeFirst();
+
+/** The slot a facility already has for a product on a day, if any. */
+export const findSlotOn = (db: Kysely<DB>, carProductId: string, facility: string, startsOn: string) =>
+  db
+    .selectFrom("manufacturing_slots")
+    .select("id")
+    .where("car_product_id", "=", carProductId)
+    .where("facility", "=", facility)
+    .where("starts_on", "=", startsOn)
+    .executeTakeFirst();

@@ -114,3 +114,12 @@ export function listPatients(db: Kysely<DB>, f: PatientFilter) {
   if (f.after) q = q.where("patients.id", ">", f.after);
   return q.execute();
 }
+
+/** The patient with this subject code at a site, if any (codes are unique per site). */
+export const findPatientBySubjectCode = (db: Kysely<DB>, siteId: string, subjectCode: string) =>
+  db
+    .selectFrom("patients")
+    .select("id")
+    .where("site_id", "=", siteId)
+    .where("subject_code", "=", subjectCode)
+    .executeTakeFirst();

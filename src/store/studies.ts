@@ -102,3 +102,36 @@ export async function infusionDate(db: Kysely<DB>, patientId: string): Promise<s
     .executeTakeFirst();
   return (row?.day0 as string | null | undefined) ?? null;
 }
+
+/** The patient's enrolment in a study, if any (a patient is enrolled in a study once). */
+export const findEnrolmentOf = (db: Kysely<DB>, patientId: string, studyId: string) =>
+  db
+    .selectFrom("enrolments")
+    .select("id")
+    .where("patient_id", "=", patientId)
+    .where("study_id", "=", studyId)
+    .executeTakeFirst();
+
+export const findCarProduct = (db: Kysely<DB>, id: string) =>
+  db.selectFrom("car_products").selectAll().where("id", "=", id).executeTakeFirst();
+
+/** A study's CAR product with this code, if any (codes are unique within a study). */
+export const findCarProductByCode = (db: Kysely<DB>, studyId: string, code: string) =>
+  db
+    .selectFrom("car_products")
+    .select("id")
+    .where("study_id", "=", studyId)
+    .where("code", "=", code)
+    .executeTakeFirst();
+
+export const carProductsOfStudy = (db: Kysely<DB>, studyId: string) =>
+  db.selectFrom("car_products").select(["name", "code"]).where("study_id", "=", studyId).execute();
+
+/** A study's CAR products made with one of the given vector types. */
+export const carProductsWithVectors = (db: Kysely<DB>, studyId: string, vectorTypes: readonly string[]) =>
+  db
+    .selectFrom("car_products")
+    .select("code")
+    .where("study_id", "=", studyId)
+    .where("vector_type", "in", [...vectorTypes])
+    .execute();
