@@ -16,6 +16,15 @@ import {
 } from "../domain/journey-metrics.ts";
 import { Uuid } from "../domain/schemas/common.ts";
 import { localDate } from "../domain/study-day.ts";
+import {
+  carProductsOfStudies,
+  journeyEventsOfTypes,
+  journeysWithStudy,
+  liveBookingProducts,
+  productEventsOfTypes,
+  productUnitsAtSites,
+} from "../store/journey-metrics.ts";
+import { listSitesByIds } from "../store/sites.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";
@@ -46,11 +55,7 @@ export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Prom
   const q = parseInput(MetricsQuery, raw ?? {});
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
   const db = ctx.db;
-  const sites = await db
-    .selectFrom("sites")
-    .select(["id", "code", "name", "time_zone"])
-    .where("id", "in", siteIds)
-    .execute();
+  const sites = await listSitesByIds(db, siteIds);
   const tz = new Map(sites.map((s) => [s.id, s.time_zone]));
   const day = (siteId: string, at: Date) => localDate(at, tz.get(siteId)!);
 
@@ -58,29 +63,13 @@ export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Prom
   // grow with the registry (and PGlite binds at most 32,767 parameters). Facts are grouped in maps
   // so the work is linear in the events (issue 15: a filter over all events per journey was
   // quadratic, 6.8 s at 10,000 patients).
-  const journeys = await db
-    .selectFrom("journeys")
-    .innerJoin("enrolments", "enrolments.id", "journeys.enrolment_id")
-    .select(["journeys.id", "journeys.site_id", "enrolments.study_id"])
-    .where("journeys.site_id", "in", siteIds)
-    .execute();
+  const journeys = await journeysWithStudy(db, siteIds);
   if (journeys.length === 0) return report(siteIds, sites, [], [], new Map());
 
   // The product each journey's material is made into.
-  const bookings = await db
-    .selectFrom("manufacturing_slot_bookings as b")
-    .innerJoin("manufacturing_slots as s", "s.id", "b.slot_id")
-    .select(["b.journey_id", "s.car_product_id", "b.booked_at"])
-    .where("b.site_id", "in", siteIds)
-    .where("b.status", "<>", "freed")
-    .orderBy("b.booked_at")
-    .execute();
+  const bookings = await liveBookingProducts(db, siteIds);
   const studyIds = [...new Set(journeys.map((j) => j.study_id))];
-  const products = await db
-    .selectFrom("car_products")
-    .select(["id", "study_id", "name", "code"])
-    .where("study_id", "in", studyIds)
-    .execute();
+  const products = await carProductsOfStudies(db, studyIds);
   const productsOfStudy = groupBy(products, (p) => p.study_id);
   const productOfJourney = new Map<string, string>();
   for (const j of journeys) {
@@ -91,12 +80,7 @@ export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Prom
   const productKey = (journeyId: string) => productOfJourney.get(journeyId) ?? UNASSIGNED;
 
   const jEvents = groupBy(
-    await db
-      .selectFrom("journey_events")
-      .select(["journey_id", "event_type", "at"])
-      .where("site_id", "in", siteIds)
-      .where("event_type", "in", ["record-apheresis", "infuse"])
-      .execute(),
+    await journeyEventsOfTypes(db, siteIds, ["record-apheresis", "infuse"]),
     (e) => e.journey_id,
   );
   const journeyFacts: JourneyFacts[] = journeys.map((j) => {
@@ -112,23 +96,18 @@ export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Prom
     };
   });
 
-  const units = await db
-    .selectFrom("product_units")
-    .select(["id", "journey_id", "site_id", "kind", "parent_id"])
-    .where("site_id", "in", siteIds)
-    .execute();
+  const units = await productUnitsAtSites(db, siteIds);
   const childrenOf = groupBy(
     units.filter((u) => u.parent_id !== null),
     (u) => u.parent_id!,
   );
   const pEvents = groupBy(
-    await db
-      .selectFrom("product_events")
-      .select(["product_id", "event_type", "at"])
-      .where("site_id", "in", siteIds)
-      .where("event_type", "in", ["start-manufacture", "release", "declare-oos", "declare-failed"])
-      .orderBy("at")
-      .execute(),
+    await productEventsOfTypes(db, siteIds, [
+      "start-manufacture",
+      "release",
+      "declare-oos",
+      "declare-failed",
+    ]),
     (e) => e.product_id,
   );
   const lots: LotFacts[] = [];
