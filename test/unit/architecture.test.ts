@@ -73,4 +73,18 @@ describe("architecture", () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it("SQL is written only in the store (services, HTTP and the domain build no queries)", () => {
+    // Kysely's query builders and raw sql`` are how SQL is written here. The command line and the
+    // demo loader may still query the store's tables (their layers may import it).
+    const query = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql`/;
+    const offenders = ["domain", "services", "http"].flatMap((layer) =>
+      files(join(SRC, layer)).flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .flatMap((line, i) => (query.test(line) ? [`${relative(SRC, f)}:${i + 1}: ${line.trim()}`] : [])),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

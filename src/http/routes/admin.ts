@@ -8,6 +8,7 @@ import { listAudit } from "../../services/audit.ts";
 import { verifyAuditForAdmin } from "../../services/audit-chain.ts";
 import { login, logout, SESSION_MAX_MS } from "../../services/auth.ts";
 import { systemActor } from "../../services/context.ts";
+import { checkDatabase } from "../../services/health.ts";
 import * as sites from "../../services/sites.ts";
 import { SESSION_COOKIE } from "../authentication.ts";
 import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
@@ -20,7 +21,7 @@ export async function adminRoutes(app: FastifyInstance) {
       schema: { tags: ["system"], summary: "Liveness and database check", security: [] },
     },
     async () => {
-      await app.database.db.selectFrom("installation").select("key").limit(1).execute();
+      await checkDatabase(app.database.db);
       return { status: "ok", database: app.database.kind, version: app.appConfig.version ?? "0.1.0" };
     },
   );
