@@ -218,6 +218,13 @@ describe("CRS validation", () => {
     ).toEqual(["/vasopressors"]);
     expect(pathsOf(() => crs.run(febrile({ vasopressors: ["NOREPINEPHRINE"] })))).toEqual(["/hypotension"]);
   });
+  it("an empty vasopressor list agrees with no hypotension and with fluid-only hypotension", () => {
+    // Lee 2019, Table 1: no vasopressor listed is grade 1 without hypotension, 2 with it; neither is refused.
+    expect(crs.run(febrile({ hypotension: "NONE", vasopressors: [] })).value).toBe(1);
+    expect(crs.run(febrile(pressor("NO_VASOPRESSOR", []))).value).toBe(2);
+    // and an empty list cannot stand for a vasopressor requirement
+    expect(pathsOf(() => crs.run(febrile(pressor("ONE_VASOPRESSOR", []))))).toEqual(["/hypotension"]);
+  });
   it("Fahrenheit, missing and unknown fields are refused, never defaulted", () => {
     expect(pathsOf(() => crs.run(febrile({}, 101.2)))).toEqual(["/tempMaxC"]);
     const { deathDueToCrs: _, ...noDeath } = CRS_AFEBRILE;
