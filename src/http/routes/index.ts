@@ -6,13 +6,16 @@ import { dashboardRoutes } from "./dashboard.ts";
 import { derivedEndpointRoutes } from "./derived-endpoints.ts";
 import { followUpRoutes } from "./follow-up.ts";
 import { journeyRoutes } from "./journey.ts";
+import { journeyMetricsRoutes } from "./journey-metrics.ts";
 import { labImportRoutes } from "./lab-import.ts";
+import { labelRoutes } from "./labels.ts";
+import { lymphodepletionRoutes } from "./lymphodepletion-plan.ts";
+import { manufacturingSlotRoutes } from "./manufacturing-slots.ts";
+import { productBoardRoutes } from "./product-board.ts";
 import { productQualityRoutes } from "./product-quality.ts";
 import { recordRoutes } from "./records.ts";
-import { schedulingRoutes } from "./scheduling.ts";
 import { tokenRoutes } from "./tokens.ts";
 import { visitRoutes } from "./visits.ts";
-import { webBoardRoutes } from "./web-board.ts";
 
 export async function registerRoutes(app: FastifyInstance) {
   await adminRoutes(app);
@@ -22,11 +25,14 @@ export async function registerRoutes(app: FastifyInstance) {
   await derivedEndpointRoutes(app);
   await dashboardRoutes(app);
   await journeyRoutes(app);
-  await schedulingRoutes(app);
+  await manufacturingSlotRoutes(app);
+  await lymphodepletionRoutes(app);
+  await labelRoutes(app);
+  await journeyMetricsRoutes(app);
   await productQualityRoutes(app);
   await visitRoutes(app);
   await followUpRoutes(app);
   await labImportRoutes(app);
-  await webBoardRoutes(app);
+  await productBoardRoutes(app);
   await landingRoutes(app);
 }

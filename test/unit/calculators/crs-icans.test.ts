@@ -803,3 +803,85 @@ describe("ICANS properties", () => {
     );
   });
 });
+
+/*
+ * The reasons are what a clinician reads at the bedside next to the grade; each case below is a
+ * worked example with the explanation ASTCT (Lee 2019, Table 1 and its footnote) gives for it,
+ * written out by hand.
+ */
+describe("CRS reasons name the criteria that set the grade", () => {
+  const reasons = (input: unknown) => crs.run(input).reasons;
+
+  it("fever alone: grade 1, and why", () => {
+    expect(reasons(febrile({}, 38.6))).toEqual([
+      "Fever: tempMaxC 38.6 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Grade 1: fever without attributable hypotension or hypoxia.",
+    ]);
+  });
+
+  it("hypotension on norepinephrine and vasopressin with blow-by oxygen: the more severe sets it", () => {
+    const input = febrile({
+      ...pressor("ONE_VASOPRESSOR", ["NOREPINEPHRINE", "VASOPRESSIN"]),
+      oxygenDevice: "BLOW_BY",
+      hypoxiaOtherCause: false,
+    });
+    expect(crs.run(input).value).toBe(3);
+    expect(reasons(input)).toEqual([
+      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Grade 3: hypotension requiring one vasopressor (norepinephrine + vasopressin); vasopressin is not counted as a second vasopressor.",
+      "Grade 2: low-flow oxygen (blow-by oxygen).",
+      "The more severe event sets the grade: hypotension grade 3, hypoxia grade 2 → grade 3.",
+    ]);
+  });
+
+  it("equal hypotension and hypoxia grades need no tie-break sentence", () => {
+    const input = febrile({ ...pressor("NO_VASOPRESSOR"), ...nc(4) });
+    expect(reasons(input)).toEqual([
+      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Grade 2: hypotension not requiring vasopressors.",
+      "Grade 2: low-flow oxygen (nasal cannula at 4 L/min ≤ 6 L/min).",
+    ]);
+  });
+
+  it("high-flow and positive pressure are named as such", () => {
+    expect(reasons(febrile({ oxygenDevice: "FACEMASK", hypoxiaOtherCause: false }))[1]).toBe(
+      "Grade 3: high-flow oxygen or mask (facemask).",
+    );
+    expect(reasons(febrile({ oxygenDevice: "BIPAP", hypoxiaOtherCause: false }))[1]).toBe(
+      "Grade 4: positive-pressure support (BiPAP).",
+    );
+    expect(reasons(febrile(pressor("MULTIPLE_VASOPRESSORS", ["NOREPINEPHRINE", "EPINEPHRINE"])))[1]).toBe(
+      "Grade 4: hypotension requiring multiple vasopressors, vasopressin excluded (norepinephrine + epinephrine).",
+    );
+  });
+
+  it("signs without CRS fever: grade 0, naming the signs and what to look for", () => {
+    const input = {
+      ...CRS_AFEBRILE,
+      ...pressor("NO_VASOPRESSOR"),
+      oxygenDevice: "BLOW_BY",
+      hypoxiaOtherCause: false,
+    };
+    expect(reasons(input)).toEqual([
+      "No fever: tempMaxC 37 °C < 38.0 °C.",
+      "Grade 0: hypotension not requiring vasopressors and oxygen by blow-by oxygen without CRS fever is not CRS " +
+        "(ASTCT grading requires fever ≥ 38.0 °C unless CRS was diagnosed and fever-masking therapy given); look for another cause.",
+    ]);
+    expect(reasons(CRS_AFEBRILE)).toEqual(["No fever: tempMaxC 37 °C < 38.0 °C.", "Grade 0: no CRS fever."]);
+  });
+
+  it("after fever-masking therapy with neither sign: grade 0 with the footnote", () => {
+    const input = { ...CRS_AFEBRILE, crsAlreadyDiagnosed: true, feverMaskingTherapyGiven: true };
+    expect(reasons(input)).toEqual([
+      "No fever: tempMaxC 37 °C < 38.0 °C.",
+      "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
+      "Grade 0: no fever after fever-masking therapy and no attributable hypotension or hypoxia, so no grade criterion is met (Lee 2019, Table 1 footnote).",
+    ]);
+  });
+
+  it("blow-by is low-flow whatever flow is written next to it (Lee 2019: blow-by counts as low-flow)", () => {
+    expect(
+      crs.run(febrile({ oxygenDevice: "BLOW_BY", oxygenFlowLpm: 10, hypoxiaOtherCause: false })).value,
+    ).toBe(2);
+  });
+});

@@ -1,13 +1,13 @@
 /**
- * Read-only lists the web app's vein-to-vein board needs and no other route gives: the site's
- * product units with days so far, and who may be the second bedside verifier.
+ * The site's product board (units with their days so far) and who may be the second bedside
+ * verifier (services/product-board.ts).
  */
 import type { FastifyInstance } from "fastify";
 import { IdParams } from "../../domain/schemas/common.ts";
 import { bedsideVerifiers, ProductBoardQuery, productBoard } from "../../services/product-board.ts";
 import { ctxOf } from "./support.ts";
 
-export async function webBoardRoutes(app: FastifyInstance) {
+export async function productBoardRoutes(app: FastifyInstance) {
   const tags = ["products"];
   app.get(
     "/api/v1/product-board",

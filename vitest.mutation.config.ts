@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// Mutation testing (stryker.config.json) runs the pure tests only: every domain rule has unit
+// tests, and the database-backed suites would make each of thousands of mutant runs take minutes.
+export default defineConfig({
+  test: {
+    include: ["test/unit/**/*.test.ts"],
+    exclude: ["test/unit/statistics/against-r.test.ts"],
+    pool: "forks",
+  },
+});
