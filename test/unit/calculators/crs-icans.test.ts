@@ -879,6 +879,40 @@ describe("CRS reasons name the criteria that set the grade", () => {
     ]);
   });
 
+  it("oxygen alone: its grade, with no tie-break sentence", () => {
+    expect(reasons(febrile({ oxygenDevice: "VENTURI", hypoxiaOtherCause: false }))).toEqual([
+      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Grade 3: high-flow oxygen or mask (Venturi mask).",
+    ]);
+  });
+
+  it("a fever or a sign attributed to another cause is named as not counting", () => {
+    expect(reasons({ ...febrile({}, 39.2), feverOtherCause: true })).toEqual([
+      "tempMaxC 39.2 °C ≥ 38.0 °C, but feverOtherCause: the fever does not count as CRS fever.",
+      "Grade 0: no CRS fever.",
+    ]);
+    const input = febrile({
+      hypotension: "NO_VASOPRESSOR",
+      hypotensionOtherCause: true,
+      oxygenDevice: "NON_REBREATHER",
+      hypoxiaOtherCause: true,
+    });
+    expect(crs.run(input).value).toBe(1);
+    expect(reasons(input)).toEqual([
+      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Hypotension (hypotension not requiring vasopressors) is attributed to another cause (hypotensionOtherCause) and does not count.",
+      "Oxygen need (high-flow oxygen or mask (non-rebreather mask)) is attributed to another cause (hypoxiaOtherCause) and does not count.",
+      "Grade 1: fever without attributable hypotension or hypoxia.",
+    ]);
+  });
+
+  it("death due to CRS: grade 5 and why", () => {
+    expect(reasons(febrile({ deathDueToCrs: true }))).toEqual([
+      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Grade 5: death due to CRS with no other principal cause (deathDueToCrs).",
+    ]);
+  });
+
   it("blow-by is low-flow whatever flow is written next to it (Lee 2019: blow-by counts as low-flow)", () => {
     expect(
       crs.run(febrile({ oxygenDevice: "BLOW_BY", oxygenFlowLpm: 10, hypoxiaOtherCause: false })).value,
