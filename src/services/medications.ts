@@ -54,8 +54,14 @@ export interface MedicationDto extends RecordedMedication {
   };
 }
 
+/** What domain/medications.ts reads of a record: the ATC code only when the record is coded in ATC. */
+const factsOf = (r: RecordedMedication) => ({
+  ...r,
+  atcCode: r.drugCodeSystem === CODE_SYSTEMS.atc ? r.drugCode : null,
+});
+
 function withDerived(r: RecordedMedication): MedicationDto {
-  const m = { ...r, atcCode: r.drugCodeSystem === CODE_SYSTEMS.atc ? r.drugCode : null };
+  const m = factsOf(r);
   const equivalent = prednisoloneEquivalentMgPerDay(m);
   return {
     ...r,
@@ -89,6 +95,18 @@ const recorded = (r: MedicationRow): RecordedMedication => ({
 });
 
 const toDto = (r: MedicationRow): MedicationDto => withDerived(recorded(r));
+
+/**
+ * The systemic glucocorticoid courses among a patient's medication rows, each with its daily
+ * prednisolone equivalent in mg, unrounded (domain/medications.ts; callers sum, then round).
+ */
+export function glucocorticoidCoursesOf(rows: readonly MedicationRow[]) {
+  return rows.flatMap((row) => {
+    const m = factsOf(recorded(row));
+    const mg = prednisoloneEquivalentMgPerDay(m);
+    return mg === null ? [] : [{ startDate: m.startDate, stopDate: m.stopDate, prednisoloneMgPerDay: mg }];
+  });
+}
 
 export async function recordMedication(ctx: ServiceContext, raw: unknown): Promise<MedicationDto> {
   const input = parseInput(MedicationCreate, raw);

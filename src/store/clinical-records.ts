@@ -160,3 +160,22 @@ export const latestNumericObservations = (
     .orderBy("id", "desc")
     .limit(limit)
     .execute();
+
+/** A patient's medication records, entered-in-error left out. */
+export const medicationsOfPatient = (db: Kysely<DB>, patientId: string) =>
+  db
+    .selectFrom("medications")
+    .selectAll()
+    .where("patient_id", "=", patientId)
+    .where("status", "!=", "entered-in-error")
+    .execute();
+
+/** A patient's clinical events whose title starts with a prefix, entered-in-error left out. */
+export const clinicalEventsTitled = (db: Kysely<DB>, patientId: string, prefix: string) =>
+  db
+    .selectFrom("clinical_events")
+    .select(["id", "title", "occurred_at"])
+    .where("patient_id", "=", patientId)
+    .where("status", "!=", "entered-in-error")
+    .where("title", "like", `${prefix.replace(/[\\%_]/g, "\\$&")}%`)
+    .execute();

@@ -35,6 +35,7 @@ import * as conditions from "../../services/conditions.ts";
 import * as enrolments from "../../services/enrolments.ts";
 import * as medications from "../../services/medications.ts";
 import * as observations from "../../services/observations.ts";
+import { patientCourseOf } from "../../services/patient-course.ts";
 import * as patients from "../../services/patients.ts";
 import * as studies from "../../services/studies.ts";
 import { patientTimeline, TIMELINE_KINDS } from "../../services/timeline.ts";
@@ -124,6 +125,19 @@ export async function recordRoutes(app: FastifyInstance) {
       const q = request.query as z.infer<typeof TimelineQuery>;
       return patientTimeline(ctxOf(request), (request.params as { id: string }).id, q);
     },
+  );
+
+  app.get(
+    "/api/v1/patients/:id/course",
+    {
+      schema: {
+        tags: ["patients"],
+        summary:
+          "The course around the infusion as chart series on the study-day axis: CAR-T copies, CD19+ B cells, anti-dsDNA, C3/C4, blood counts and daily prednisolone-equivalent glucocorticoid dose, with today's study day",
+        params: IdParams,
+      },
+    },
+    (request) => patientCourseOf(ctxOf(request), (request.params as { id: string }).id),
   );
 
   registerCrud(app, {

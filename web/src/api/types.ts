@@ -95,6 +95,31 @@ export interface Timeline {
   nextCursor: string | null;
 }
 
+/** GET /api/v1/patients/{id}/course (src/domain/patient-course.ts): chart points per study day. */
+export interface CoursePoint {
+  day: number;
+  [series: string]: number;
+}
+
+export interface PatientCourse {
+  patientId: string;
+  timeZone: string;
+  today: string;
+  todayStudyDay: number | null;
+  infusionDate: string | null;
+  course: {
+    window: { from: number; to: number };
+    charts: {
+      copies: CoursePoint[];
+      cd19: CoursePoint[];
+      antiDsDna: CoursePoint[];
+      complement: CoursePoint[];
+      counts: CoursePoint[];
+      glucocorticoidMgPerDay: CoursePoint[];
+    };
+  } | null;
+}
+
 export interface TimelineItem {
   kind: string;
   id: string;

@@ -13,7 +13,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { Point } from "./series.ts";
+import type { CoursePoint as Point } from "../../api/types.ts";
 
 // Colours from Mantine's darker shades: distinguishable and ≥ 3:1 against white (WCAG 1.4.11).
 export const COLOURS = ["#364fc7", "#c92a2a", "#2b8a3e", "#e67700", "#862e9c"];

@@ -1,34 +1,24 @@
 import { Title } from "@mantine/core";
-import type { ClinicalEvent, Medication, Observation } from "../../api/types.ts";
+import type { PatientCourse } from "../../api/types.ts";
 import { ChartGrid, StudyDayChart } from "./Charts.tsx";
-import { carCopiesSeries, LOINC, observationSeries, steroidSeries } from "./series.ts";
 
-interface Props {
-  day0: string;
-  timeZone: string;
-  observations: Observation[];
-  medications: Medication[];
-  events: ClinicalEvent[];
-}
+type Course = NonNullable<PatientCourse["course"]>;
 
-/** The course around the infusion: from the first result to the last, day 0 always in view. */
-export function PatientCharts({ day0, timeZone, observations, medications, events }: Props) {
-  const obs = (codes: Record<string, string>) => observationSeries(observations, codes, day0, timeZone);
-  const copies = carCopiesSeries(events, day0, timeZone);
-  const cd19 = obs({ cd19: LOINC.cd19 });
-  const dsDna = obs({ antiDsDna: LOINC.antiDsDna });
-  const complement = obs({ c3: LOINC.c3, c4: LOINC.c4 });
-  const counts = obs({
-    wbc: LOINC.wbc,
-    neutrophils: LOINC.neutrophils,
-    lymphocytes: LOINC.lymphocytes,
-    platelets: LOINC.platelets,
-  });
-  const days = [cd19, dsDna, complement, counts, copies].flat().map((p) => p.day);
-  const from = Math.min(0, ...days) - 3;
-  const to = Math.max(30, ...days) + 3;
-  const domain: [number, number] = [from, to];
-  const steroids = steroidSeries(medications, day0, from, to);
+/**
+ * The course around the infusion: from the first result to the last, day 0 always in view. The
+ * points, their study days and the glucocorticoid equivalents come from the API
+ * (GET /api/v1/patients/{id}/course); this component only draws them.
+ */
+export function PatientCharts({ course }: { course: Course }) {
+  const {
+    copies,
+    cd19,
+    antiDsDna: dsDna,
+    complement,
+    counts,
+    glucocorticoidMgPerDay: steroids,
+  } = course.charts;
+  const domain: [number, number] = [course.window.from, course.window.to];
 
   return (
     <section aria-labelledby="charts-title">

@@ -4,13 +4,11 @@ import { ApiError, api, getAll } from "../../api/client.ts";
 import type {
   Assessment,
   CarProduct,
-  ClinicalEvent,
   Condition,
   Enrolment,
   Identity,
-  Medication,
-  Observation,
   Patient,
+  PatientCourse,
   Study,
   Timeline,
   TimelineItem,
@@ -24,7 +22,6 @@ import { NoteForm } from "./NoteForm.tsx";
 import { PatientCharts } from "./PatientCharts.tsx";
 import { PatientHeader } from "./PatientHeader.tsx";
 import { PatientTimeline } from "./PatientTimeline.tsx";
-import { dayFrom, localDateIn } from "./series.ts";
 
 interface PatientRecord {
   patient: Patient;
@@ -34,9 +31,7 @@ interface PatientRecord {
   study: Study | null;
   product: CarProduct | null;
   timeline: Timeline;
-  observations: Observation[];
-  medications: Medication[];
-  events: ClinicalEvent[];
+  course: PatientCourse;
   assessments: Assessment[];
 }
 
@@ -65,26 +60,15 @@ async function identityOf(patientId: string): Promise<Identity | null> {
 
 async function loadRecord(patientId: string, mayReadIdentity: boolean): Promise<PatientRecord> {
   const q = { patientId };
-  const [
-    patient,
-    identity,
-    conditions,
-    enrolments,
-    timeline,
-    observations,
-    medications,
-    events,
-    assessments,
-  ] = await Promise.all([
+  const [patient, identity, conditions, enrolments, timeline, course, assessments] = await Promise.all([
     api.get<Patient>(`/api/v1/patients/${patientId}`),
     // Identity reads are audited; ask only when the role may read it at all.
     mayReadIdentity ? identityOf(patientId) : Promise.resolve(null),
     getAll<Condition>("/api/v1/conditions", q),
     getAll<Enrolment>("/api/v1/enrolments", q),
     wholeTimeline(patientId),
-    getAll<Observation>("/api/v1/observations", q, 20_000),
-    getAll<Medication>("/api/v1/medications", q),
-    getAll<ClinicalEvent>("/api/v1/clinical-events", q),
+    // The charts' points, study days and steroid equivalents are computed by the server.
+    api.get<PatientCourse>(`/api/v1/patients/${patientId}/course`),
     getAll<Assessment>(`/api/v1/patients/${patientId}/assessments`),
   ]);
   const enrolment = enrolments.find((e) => e.infusionDate) ?? enrolments[0] ?? null;
@@ -103,9 +87,7 @@ async function loadRecord(patientId: string, mayReadIdentity: boolean): Promise<
     study,
     product,
     timeline,
-    observations,
-    medications,
-    events,
+    course,
     assessments,
   };
 }
@@ -120,9 +102,7 @@ export function PatientPage() {
   return (
     <Status loaded={record}>
       {(r) => {
-        const tz = r.timeline.timeZone;
-        const today = localDateIn(new Date().toISOString(), tz);
-        const day0 = r.timeline.infusionDate;
+        const { today, todayStudyDay, course } = r.course;
         return (
           <Stack gap="lg">
             <PatientHeader
@@ -132,17 +112,9 @@ export function PatientPage() {
               enrolment={r.enrolment}
               study={r.study}
               product={r.product}
-              dayToday={day0 ? dayFrom(today, day0) : null}
+              dayToday={todayStudyDay}
             />
-            {day0 && (
-              <PatientCharts
-                day0={day0}
-                timeZone={tz}
-                observations={r.observations}
-                medications={r.medications}
-                events={r.events}
-              />
-            )}
+            {course && <PatientCharts course={course} />}
             <Assessments items={r.assessments} />
             {mayWrite && <GradeLinks patientId={r.patient.id} />}
             {mayWrite && <NoteForm patientId={r.patient.id} onSaved={record.reload} />}
