@@ -20,6 +20,7 @@ import { getProduct, listProductHistory } from "../services/products.ts";
 import type { Database } from "../store/database.ts";
 import { findUserByName } from "../store/users.ts";
 import { registerSignCommands } from "./sign-commands.ts";
+import { allSiteIds, siteByCode } from "./sites.ts";
 
 type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
 
@@ -41,14 +42,12 @@ async function contextFor(database: Database, username: string | undefined): Pro
     if (!user?.is_active) throw new DomainError("validation", `No active user ${username}.`);
     return { db: database.db, actor: await actorFor(database.db, user.id, user.username), now };
   }
-  const sites = await database.db.selectFrom("sites").select("id").execute();
-  return { db: database.db, actor: systemActor(sites.map((s) => ({ siteId: s.id, role: "monitor" }))), now };
+  const sites = await allSiteIds(database);
+  return { db: database.db, actor: systemActor(sites.map((siteId) => ({ siteId, role: "monitor" }))), now };
 }
 
 async function siteIdOf(database: Database, code: string): Promise<string> {
-  const site = await database.db.selectFrom("sites").select("id").where("code", "=", code).executeTakeFirst();
-  if (!site) throw new DomainError("validation", `No site with code ${code}.`);
-  return site.id;
+  return (await siteByCode(database, code)).id;
 }
 
 /** Parsed inside the action so that bad input is a DomainError: printed, exit status 2. */

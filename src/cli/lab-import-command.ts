@@ -19,6 +19,8 @@ import {
   type LabImportDto,
 } from "../services/lab-import.ts";
 import type { Database } from "../store/database.ts";
+import { findActiveUserByName } from "../store/users.ts";
+import { siteByCode } from "./sites.ts";
 
 export interface LabImportOptions {
   format: "csv" | "fhir";
@@ -60,18 +62,8 @@ export async function runLabImport(
   file: string,
   opts: LabImportOptions,
 ): Promise<LabImportDto> {
-  const site = await database.db
-    .selectFrom("sites")
-    .select("id")
-    .where("code", "=", opts.site)
-    .executeTakeFirst();
-  if (!site) throw new DomainError("validation", `No site with code ${opts.site}.`);
-  const user = await database.db
-    .selectFrom("users")
-    .select(["id", "username"])
-    .where("username", "=", opts.as)
-    .where("is_active", "=", true)
-    .executeTakeFirst();
+  const site = await siteByCode(database, opts.site);
+  const user = await findActiveUserByName(database.db, opts.as);
   if (!user) throw new DomainError("validation", `No active user ${opts.as}.`);
   const ctx: ServiceContext = {
     db: database.db,

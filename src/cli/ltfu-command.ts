@@ -4,10 +4,10 @@
  * would see them (subject codes only, never identity). Problems go to main.ts's reporter.
  */
 import { type Command, InvalidArgumentError } from "commander";
-import { DomainError } from "../domain/errors.ts";
 import { systemActor } from "../services/context.ts";
 import type { LostPatient, LtfuContactList } from "../services/ltfu.ts";
 import type { Database } from "../store/database.ts";
+import { siteByCode } from "./sites.ts";
 
 type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
 
@@ -61,8 +61,7 @@ export function formatLost(site: string, items: LostPatient[]): string[] {
 }
 
 async function monitorAt(database: Database, code: string) {
-  const site = await database.db.selectFrom("sites").select("id").where("code", "=", code).executeTakeFirst();
-  if (!site) throw new DomainError("validation", `No site with code ${code}.`);
+  const site = await siteByCode(database, code);
   // A read-only role at that one site: the command sees what a monitor there would.
   const ctx = {
     db: database.db,

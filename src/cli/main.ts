@@ -4,6 +4,7 @@
  * the configured database, calls services, and maps a DomainError to a message on stderr and a
  * non-zero exit code (2 for bad input, 1 otherwise).
  */
+
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { readConfig } from "../config.ts";
@@ -14,13 +15,14 @@ import { createApiToken, listApiTokens, revokeApiToken } from "../services/auth.
 import { systemActor } from "../services/context.ts";
 import { createUser } from "../services/sites.ts";
 import { type Database, openDatabase } from "../store/database.ts";
-import { migrate } from "../store/migrator.ts";
+import { appliedMigrations, migrate } from "../store/migrator.ts";
 import { registerAuditCommands } from "./audit-commands.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { registerJourneyCommands } from "./journey-commands.ts";
 import { registerLabsCommand } from "./lab-import-command.ts";
 import { registerLtfuCommand } from "./ltfu-command.ts";
 import { serve } from "./serve.ts";
+import { siteByCode } from "./sites.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -56,11 +58,7 @@ program
   .action(() =>
     withDatabase(async (database) => {
       // migrate() already ran in withDatabase; report the state.
-      const rows = await database.db
-        .selectFrom("schema_migrations")
-        .select(["version", "name"])
-        .orderBy("version")
-        .execute();
+      const rows = await appliedMigrations(database);
       for (const r of rows) console.log(`${String(r.version).padStart(4, "0")}_${r.name}  applied`);
       console.log(`database: ${database.location} (${database.kind})`);
     }),
@@ -208,13 +206,7 @@ token
     withDatabase(async (database) => {
       let siteId: string | undefined;
       if (opts.site) {
-        const site = await database.db
-          .selectFrom("sites")
-          .select("id")
-          .where("code", "=", opts.site)
-          .executeTakeFirst();
-        if (!site) throw new DomainError("validation", `No site with code ${opts.site}.`);
-        siteId = site.id;
+        siteId = (await siteByCode(database, opts.site)).id;
       }
       const ctx = { db: database.db, actor: systemActor(), now: () => new Date() };
       const rows = (await listApiTokens(ctx, siteId ? { siteId } : {})).filter(
@@ -279,13 +271,7 @@ user
     withDatabase(async (database) => {
       const memberships = [];
       for (const m of opts.role ?? []) {
-        const site = await database.db
-          .selectFrom("sites")
-          .select("id")
-          .where("code", "=", m.siteId)
-          .executeTakeFirst();
-        if (!site) throw new DomainError("validation", `No site with code ${m.siteId}.`);
-        memberships.push({ siteId: site.id, role: m.role });
+        memberships.push({ siteId: (await siteByCode(database, m.siteId)).id, role: m.role });
       }
       const created = await createUser(
         { db: database.db, actor: systemActor(), now: () => new Date() },
@@ -308,12 +294,7 @@ program
   .option("--status <list>", "due, overdue or both (comma-separated)", "due,overdue")
   .action((opts: { site: string; week?: boolean; status: string }) =>
     withDatabase(async (database) => {
-      const site = await database.db
-        .selectFrom("sites")
-        .select(["id", "time_zone"])
-        .where("code", "=", opts.site)
-        .executeTakeFirst();
-      if (!site) throw new DomainError("validation", `No site with code ${opts.site}.`);
+      const site = await siteByCode(database, opts.site);
       const { localDate } = await import("../domain/study-day.ts");
       const { addDays } = await import("../domain/calendar.ts");
       const { worklist } = await import("../services/visits.ts");

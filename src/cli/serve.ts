@@ -4,12 +4,12 @@
  */
 
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { sql } from "kysely";
 import type { Config } from "../config.ts";
 import { buildApp } from "../http/app.ts";
 import { writeCheckpoint } from "../services/audit-chain.ts";
-import { openDatabase } from "../store/database.ts";
+import { openDatabase, refreshPlannerStatistics } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
+import { hasPatients } from "../store/patients.ts";
 import { loadSigningKey } from "./audit-key.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { ensureWebBuild } from "./web-build.ts";
@@ -34,17 +34,15 @@ export async function serve(config: Config, version: string): Promise<void> {
     const log = app.log;
     if (applied.length) log.info({ applied }, "migrations applied");
     const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
-    const firstStart =
-      (await database.db.selectFrom("patients").select("id").limit(1).execute()).length === 0;
+    const firstStart = !(await hasPatients(database.db));
     if (config.loadDemoOnFirstStart && firstStart && !(await isDemoLoaded(database))) {
       const started = Date.now();
       const summary = await loadDemo(database, () => new Date());
       printDemoSummary(summary);
       log.info({ ms: Date.now() - started }, "demo program loaded");
     }
-    // PGlite has no autovacuum, so without this the planner never learns the table sizes and
-    // ignores the indexes (bench/: lists 6–9× slower before ANALYZE). Cheap on an embedded database.
-    if (database.kind === "pglite") await sql`ANALYZE`.execute(database.db);
+    // PGlite has no autovacuum (store/database.ts); cheap on an embedded database.
+    if (database.kind === "pglite") await refreshPlannerStatistics(database);
     // Signed checkpoints of the audit chain: now, every few minutes while it grows, and on the way out.
     const checkpoint = async (key: KeyObject | null) => {
       if (!key) return;

@@ -23,6 +23,7 @@ import { releaseProduct, signOosException } from "../services/release.ts";
 import { productSignatures, type SignatureDto } from "../services/signatures.ts";
 import type { Database } from "../store/database.ts";
 import { findUserByName } from "../store/users.ts";
+import { allSiteIds } from "./sites.ts";
 
 type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
 
@@ -198,10 +199,10 @@ export function registerSignCommands(product: Command, withDatabase: WithDatabas
 }
 
 async function monitorEverywhere(database: Database): Promise<ServiceContext> {
-  const sites = await database.db.selectFrom("sites").select("id").execute();
+  const sites = await allSiteIds(database);
   return {
     db: database.db,
-    actor: systemActor(sites.map((s) => ({ siteId: s.id, role: "monitor" as const }))),
+    actor: systemActor(sites.map((siteId) => ({ siteId, role: "monitor" as const }))),
     now: () => new Date(),
   };
 }

@@ -82,3 +82,7 @@ export function migrate(database: Database, migrations = loadMigrations()): Prom
     }
   });
 }
+
+/** The migrations applied to a database, in order. */
+export const appliedMigrations = (database: Database) =>
+  database.db.selectFrom("schema_migrations").select(["version", "name"]).orderBy("version").execute();

@@ -123,3 +123,7 @@ export const findPatientBySubjectCode = (db: Kysely<DB>, siteId: string, subject
     .where("site_id", "=", siteId)
     .where("subject_code", "=", subjectCode)
     .executeTakeFirst();
+
+/** Whether the database holds any patient yet (a first start). */
+export const hasPatients = async (db: Kysely<DB>) =>
+  (await db.selectFrom("patients").select("id").limit(1).execute()).length > 0;

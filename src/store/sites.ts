@@ -25,3 +25,6 @@ export async function nextSubjectSequence(db: Kysely<DB>, siteId: string): Promi
     .executeTakeFirstOrThrow();
   return row.subject_seq;
 }
+
+/** Every site, by code (the command line acts across sites for system tasks). */
+export const listAllSites = (db: Kysely<DB>) => db.selectFrom("sites").selectAll().orderBy("code").execute();

@@ -175,3 +175,12 @@ export const activeMembersOfSite = (db: Kysely<DB>, siteId: string) =>
     .where("users.is_active", "=", true)
     .orderBy("users.username")
     .execute();
+
+/** An active user by username, if any. */
+export const findActiveUserByName = (db: Kysely<DB>, username: string) =>
+  db
+    .selectFrom("users")
+    .select(["id", "username"])
+    .where("username", "=", username)
+    .where("is_active", "=", true)
+    .executeTakeFirst();
