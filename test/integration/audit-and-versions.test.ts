@@ -94,7 +94,7 @@ describe("audit trail", () => {
     expect(trail.some((t) => t.reason === "tampered")).toBe(false);
   });
 
-  it("is written in the same transaction as the change: a failed write leaves no audit row", async () => {
+  it("a refused write (stale version) leaves no audit row", async () => {
     const before = await auditOf("patient", patient.id);
     const res = await w.call("coordinator", "A", "PATCH", `/api/v1/patients/${patient.id}`, {
       birthYear: 1974,
@@ -103,6 +103,68 @@ describe("audit trail", () => {
     });
     expect(res.statusCode).toBe(409);
     expect(await auditOf("patient", patient.id)).toHaveLength(before.length);
+  });
+
+  /*
+   * The change and its audit record commit together or not at all. Each half is made to fail in
+   * the database, after the service has done its part: if the audit were written in a transaction
+   * of its own (or after the commit), one of the two checks below would find a change without its
+   * record or a record without its change.
+   */
+  const birthYear = async () =>
+    (await w.call("investigator", "A", "GET", `/api/v1/patients/${patient.id}`)).json().birthYear as number;
+  const patch = async (year: number) => {
+    const current = (await w.call("investigator", "A", "GET", `/api/v1/patients/${patient.id}`)).json();
+    return w.call("investigator", "A", "PATCH", `/api/v1/patients/${patient.id}`, {
+      birthYear: year,
+      reason: "transaction test",
+      version: current.version,
+    });
+  };
+
+  it("an audit record that cannot be written undoes the change it records", async () => {
+    const db = w.database.db;
+    const yearBefore = await birthYear();
+    const trailBefore = await auditOf("patient", patient.id);
+    await sql`CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$`.execute(db);
+    await sql`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_events
+      FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()`.execute(db);
+    try {
+      const res = await patch(yearBefore + 1);
+      expect(res.statusCode).toBeGreaterThanOrEqual(500);
+    } finally {
+      await sql`DROP TRIGGER test_refuse_audit ON audit_events`.execute(db);
+      await sql`DROP FUNCTION test_refuse_audit()`.execute(db);
+    }
+    expect(await birthYear()).toBe(yearBefore);
+    expect(await auditOf("patient", patient.id)).toHaveLength(trailBefore.length);
+  });
+
+  it("a change that fails at commit, after its audit record was written, leaves no audit record", async () => {
+    const db = w.database.db;
+    const yearBefore = await birthYear();
+    const trailBefore = await auditOf("patient", patient.id);
+    // A deferred check runs at COMMIT, after the service has written both the change and its record.
+    await sql`CREATE FUNCTION test_refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'change refused at commit by the test'; END $$`.execute(db);
+    await sql`CREATE CONSTRAINT TRIGGER test_refuse_at_commit AFTER UPDATE ON patients
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_refuse_at_commit()`.execute(db);
+    try {
+      const res = await patch(yearBefore + 2);
+      expect(res.statusCode).toBeGreaterThanOrEqual(500);
+    } finally {
+      await sql`DROP TRIGGER test_refuse_at_commit ON patients`.execute(db);
+      await sql`DROP FUNCTION test_refuse_at_commit()`.execute(db);
+    }
+    expect(await birthYear()).toBe(yearBefore);
+    expect(await auditOf("patient", patient.id)).toHaveLength(trailBefore.length);
+    // and without the failures, the same write commits with its record
+    const done = await patch(yearBefore + 2);
+    expect(done.statusCode).toBe(200);
+    patient.version = done.json().version; // the later tests start from the current version
+    expect(await birthYear()).toBe(yearBefore + 2);
+    expect(await auditOf("patient", patient.id)).toHaveLength(trailBefore.length + 1);
   });
 
   it("is paginated newest first with a cursor", async () => {
