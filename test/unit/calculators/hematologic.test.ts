@@ -1252,3 +1252,97 @@ describe("iec-hs: properties", () => {
     );
   });
 });
+
+/*
+ * Edges and explanations found by mutation testing (npm run mutation): each case is CTCAE v5.0
+ * febrile neutropenia or anaemia worked by hand; the input checks say which fact is missing.
+ */
+describe("ctcae-hematology: the edges mutation testing found", () => {
+  const FN_SPELL = "/febrileNeutropenia/longestSpellAtOrAbove38CMinutes";
+  it("at exactly 38.0 °C and 38.3 °C the duration decides, so it must be given", () => {
+    expect(
+      validationPaths(ctcaeHematology, { febrileNeutropenia: { ancCellsPerUL: 400, maxTemperatureC: 38.0 } }),
+    ).toEqual([FN_SPELL]);
+    expect(
+      validationPaths(ctcaeHematology, { febrileNeutropenia: { ancCellsPerUL: 400, maxTemperatureC: 38.3 } }),
+    ).toEqual([FN_SPELL]);
+    // below 38.0 and above 38.3 the highest reading alone decides
+    expect(
+      ctcae({ febrileNeutropenia: { ancCellsPerUL: 400, maxTemperatureC: 37.99 } }).febrileNeutropenia,
+    ).toBe(0);
+  });
+
+  it("a spell at ≥ 38.0 °C cannot last when the highest reading is below 38.0 °C; a zero-minute spell can be stated", () => {
+    expect(
+      validationPaths(ctcaeHematology, {
+        febrileNeutropenia: {
+          ancCellsPerUL: 400,
+          maxTemperatureC: 37.9,
+          longestSpellAtOrAbove38CMinutes: 10,
+        },
+      }),
+    ).toEqual([FN_SPELL]);
+    expect(
+      ctcae({
+        febrileNeutropenia: { ancCellsPerUL: 400, maxTemperatureC: 37.9, longestSpellAtOrAbove38CMinutes: 0 },
+      }).febrileNeutropenia,
+    ).toBe(0);
+  });
+
+  it("says which fever criterion was missed, and how", () => {
+    const reason = (x: Record<string, unknown>) => ctcaeHematology.run({ febrileNeutropenia: x }).reasons;
+    expect(
+      reason({ ancCellsPerUL: 400, maxTemperatureC: 38.2, longestSpellAtOrAbove38CMinutes: 30 }),
+    ).toEqual([
+      "Febrile neutropenia: criteria not met (no fever criterion (highest 38.2 °C is not > 38.3 °C, and 30 min at ≥ 38.0 °C is not more than 60 min)).",
+    ]);
+    expect(reason({ ancCellsPerUL: 400, maxTemperatureC: 37.5 })).toEqual([
+      "Febrile neutropenia: criteria not met (no fever criterion (highest 37.5 °C is not > 38.3 °C, and never ≥ 38.0 °C for more than 60 min)).",
+    ]);
+    expect(reason({ ancCellsPerUL: 1500, maxTemperatureC: 38.9 })).toEqual([
+      "Febrile neutropenia: criteria not met (ANC 1500 cells/µL is not < 1000 cells/µL).",
+    ]);
+    expect(reason({ ancCellsPerUL: 1500, maxTemperatureC: 37.5 })).toEqual([
+      "Febrile neutropenia: criteria not met (ANC 1500 cells/µL is not < 1000 cells/µL, and no fever criterion (highest 37.5 °C is not > 38.3 °C, and never ≥ 38.0 °C for more than 60 min)).",
+    ]);
+    expect(
+      reason({ ancCellsPerUL: 400, maxTemperatureC: 38.0, longestSpellAtOrAbove38CMinutes: 61 }),
+    ).toEqual([
+      "Febrile neutropenia grade 3: ANC 400 cells/µL < 1000 cells/µL with a sustained temperature ≥ 38.0 °C for 61 min (> 60 min) (CTCAE v5.0).",
+    ]);
+  });
+
+  it("anaemia: transfusion at grade 3 by Hb and death are each said once, and a death needs no note on unassessed criteria", () => {
+    const r = ctcaeHematology.run({
+      anemia: {
+        hemoglobinGPerDL: 7.5,
+        transfusionIndicated: true,
+        lifeThreateningConsequences: false,
+        death: false,
+      },
+    });
+    expect(r.reasons).toEqual(["Anemia grade 3: Hb 7.5 g/dL is < 8.0 g/dL (CTCAE v5.0)."]);
+    const dead = ctcaeHematology.run({ anemia: { hemoglobinGPerDL: 9, death: true } });
+    expect((dead.value as unknown as Grades).anemia).toBe(5);
+    expect(dead.reasons).toEqual([
+      "Anemia grade 2: Hb 9 g/dL is < 10.0 and ≥ 8.0 g/dL (CTCAE v5.0).",
+      "Anemia grade 5: death (CTCAE v5.0).",
+    ]);
+  });
+
+  it("when every term is grade 0 no term is the worst, and the number of terms graded is kept", () => {
+    const r = ctcaeHematology.run({
+      platelets: { countCellsPerUL: 250_000, llnCellsPerUL: 150_000 },
+      anemia: {
+        hemoglobinGPerDL: 13.5,
+        llnGPerDL: 12,
+        transfusionIndicated: false,
+        lifeThreateningConsequences: false,
+        death: false,
+      },
+    });
+    expect(r.value).toMatchObject({ worst: 0, worstTerms: [] });
+    expect(r.label).toBe("Grade 0 in every term given");
+    expect(r.details).toEqual({ termsGraded: 2 });
+  });
+});
