@@ -10,7 +10,13 @@ import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { ProductStateBadge } from "./ProductState.tsx";
-import type { Custody, ProductEvent, ProductUnit, ReleaseStatus } from "./types.ts";
+import {
+  OosExceptionForm,
+  QaReleaseForm,
+  QuarantineDecisionForm,
+  SignatureTable,
+} from "./SignedDecisions.tsx";
+import type { Custody, ProductEvent, ProductSignature, ProductUnit, ReleaseStatus } from "./types.ts";
 
 const when = (iso: string) => iso.slice(0, 16).replace("T", " ");
 
@@ -28,19 +34,23 @@ export function ProductPage() {
   const { productId = "" } = useParams();
   const { site, hasRole } = useSession();
   const loaded = useApi(async () => {
-    const [unit, custody, history, release] = await Promise.all([
+    const [unit, custody, history, release, signatures] = await Promise.all([
       api.get<ProductUnit>(`/api/v1/product-units/${productId}`),
       api.get<Custody>(`/api/v1/product-units/${productId}/custody`),
       api.get<{ items: ProductEvent[] }>(`/api/v1/product-units/${productId}/events`),
       releaseOf(productId),
+      api.get<{ items: ProductSignature[] }>(`/api/v1/product-units/${productId}/signatures`),
     ]);
-    return { unit, custody, history: history.items, release };
+    return { unit, custody, history: history.items, release, signatures: signatures.items };
   }, [productId]);
   const mayVerify = site ? hasRole(site.id, "investigator", "coordinator") : false;
+  const isQuality = site ? hasRole(site.id, "quality") : false;
+  const isInvestigator = site ? hasRole(site.id, "investigator") : false;
+  const timeZone = site?.timeZone ?? "UTC";
 
   return (
     <Status loaded={loaded}>
-      {({ unit, custody, history, release }) => (
+      {({ unit, custody, history, release, signatures }) => (
         <Stack>
           <Text size="sm">
             <Anchor component={Link} to="/board">
@@ -156,9 +166,43 @@ export function ProductPage() {
               <Text c="dimmed">Release applies to final-product bags.</Text>
             ) : (
               <Stack>
+                <Alert
+                  role="status"
+                  color={
+                    release.releaseState === "released"
+                      ? "green"
+                      : release.releaseState === "awaiting-qa-release"
+                        ? "blue"
+                        : "gray"
+                  }
+                  title={release.releaseStateLabel}
+                >
+                  {release.releaseState === "awaiting-qa-release" &&
+                    "Every QC result meets the specification. Release is quality's signed decision."}
+                  {release.releaseState === "released" &&
+                    "Released by quality with an electronic signature (below)."}
+                </Alert>
+                {release.releaseState === "awaiting-qa-release" && isQuality && (
+                  <QaReleaseForm productId={unit.id} onDone={loaded.reload} />
+                )}
+                {release.releaseState === "out-of-specification" && exceptionSigners(signatures) >= 2 && (
+                  <Alert role="status" color="orange" title="Exception approved with two signatures">
+                    An investigator and quality signed the decision to use this bag despite its
+                    out-of-specification result (below); it may be shipped to the site.
+                  </Alert>
+                )}
+                {release.releaseState === "out-of-specification" &&
+                  exceptionSigners(signatures) < 2 &&
+                  (isQuality || isInvestigator) && (
+                    <OosExceptionForm
+                      productId={unit.id}
+                      myCapacity={isInvestigator ? "investigator" : "qa"}
+                      onDone={loaded.reload}
+                    />
+                  )}
                 {release.current && (
                   <Alert
-                    color={release.current.evaluation.outcome === "released" ? "green" : "orange"}
+                    color={release.current.evaluation.outcome === "out-of-specification" ? "orange" : "green"}
                     title={`Evaluation against specification revision ${release.current.specRevision}: ${release.current.evaluation.outcome}`}
                   >
                     <ul>
@@ -207,6 +251,17 @@ export function ProductPage() {
             )}
           </section>
 
+          {unit.state === "quarantined" && isQuality && (
+            <QuarantineDecisionForm productId={unit.id} onDone={loaded.reload} />
+          )}
+
+          <section aria-labelledby="signatures-title">
+            <Title order={2} size="h3" id="signatures-title">
+              Signatures
+            </Title>
+            <SignatureTable items={signatures} timeZone={timeZone} />
+          </section>
+
           <section aria-labelledby="history-title">
             <Title order={2} size="h3" id="history-title">
               History
@@ -239,6 +294,10 @@ export function ProductPage() {
     </Status>
   );
 }
+
+/** How many people have signed the bag's OOS exception (it needs an investigator and QA). */
+const exceptionSigners = (items: ProductSignature[]) =>
+  new Set(items.filter((x) => x.recordKind === "oos-exception").map((x) => x.signerUsername)).size;
 
 function Fact({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
   return (

@@ -112,6 +112,22 @@ export interface ReleaseStatus {
     };
   } | null;
   decisions: { id: string; outcome: string; decidedAt: string }[];
+  /** where the bag stands on its way to release, e.g. "awaiting-qa-release", with its words */
+  releaseState: string;
+  releaseStateLabel: string;
+}
+
+/** GET /api/v1/product-units/{id}/signatures: each signature checked against what it signed. */
+export interface ProductSignature {
+  id: string;
+  recordKind: string;
+  recordId: string;
+  signerUsername: string;
+  printedName: string;
+  signedAs: string;
+  meaning: string;
+  signedAt: string;
+  valid: boolean;
 }
 
 export interface Verifier {

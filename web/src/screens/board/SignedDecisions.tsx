@@ -1,0 +1,336 @@
+/**
+ * The signed decisions on a bag (21 CFR Part 11, docs/decisions/0022): QA's release, the OOS
+ * exception with an investigator's and a QA signature, and QA's quarantine decision. Each form
+ * takes the signers' own usernames and passwords typed on this device; the server checks them,
+ * refuses a wrong password or one person signing twice, and writes nothing then. Which forms show
+ * follows where the bag stands (the server's `releaseState`, the product state) and the user's
+ * roles at the bag's site; the server decides again.
+ */
+import {
+  Alert,
+  Badge,
+  Button,
+  Grid,
+  NativeSelect,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { type FormEvent, type ReactNode, useState } from "react";
+import { api } from "../../api/client.ts";
+import { problemErrors } from "../../api/problem-errors.ts";
+import { useSession } from "../../auth/session.tsx";
+import { instantAt } from "../../ui/format.ts";
+import type { ProductSignature } from "./types.ts";
+
+/** Sends one signed request; on refusal keeps the problem's words and its field errors. */
+function useSigning(onDone: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  async function send(path: string, body: unknown) {
+    setBusy(true);
+    setFailure(null);
+    setErrors({});
+    try {
+      await api.post(path, body);
+      onDone();
+    } catch (err) {
+      setErrors(Object.fromEntries(problemErrors(err).map((i) => [i.path, i.message])));
+      setFailure((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, failure, errors, send };
+}
+
+/** One signer's username and password; the signed-in user's name is fixed, another person's typed. */
+function SignatureFields(props: {
+  label: string;
+  username: string;
+  onUsername?: (v: string) => void;
+  password: string;
+  onPassword: (v: string) => void;
+  errorPath: string;
+  errors: Record<string, string>;
+}) {
+  const mine = props.onUsername === undefined;
+  return (
+    <>
+      <Grid.Col span={{ base: 12, sm: 6 }}>
+        <TextInput
+          label={`${props.label}: username`}
+          size="md"
+          required
+          readOnly={mine}
+          autoComplete="off"
+          value={props.username}
+          onChange={(e) => props.onUsername?.(e.currentTarget.value)}
+          error={props.errors[`${props.errorPath}/username`]}
+        />
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, sm: 6 }}>
+        <TextInput
+          type="password"
+          label={`${props.label}: password`}
+          description={mine ? "Re-enter your password: it is your signature" : "Typed by that person"}
+          size="md"
+          required
+          autoComplete={mine ? "current-password" : "off"}
+          value={props.password}
+          onChange={(e) => props.onPassword(e.currentTarget.value)}
+          error={props.errors[`${props.errorPath}/password`] ?? props.errors[props.errorPath]}
+        />
+      </Grid.Col>
+    </>
+  );
+}
+
+function SigningForm(props: {
+  title: string;
+  meaning: string;
+  busy: boolean;
+  failure: string | null;
+  submitLabel: string;
+  onSubmit: () => void;
+  children: ReactNode;
+}) {
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    props.onSubmit();
+  };
+  return (
+    <form onSubmit={submit} aria-label={props.title}>
+      <Stack gap="xs">
+        <Title order={3} size="h4">
+          {props.title}
+        </Title>
+        <Text size="sm">Signing means "{props.meaning}".</Text>
+        <Grid>{props.children}</Grid>
+        {props.failure && (
+          <Alert color="red" role="alert" title="Not signed; nothing was written">
+            {props.failure}
+          </Alert>
+        )}
+        <Button type="submit" loading={props.busy} w="fit-content">
+          {props.submitLabel}
+        </Button>
+      </Stack>
+    </form>
+  );
+}
+
+export function QaReleaseForm({ productId, onDone }: { productId: string; onDone: () => void }) {
+  const { session } = useSession();
+  const [password, setPassword] = useState("");
+  const s = useSigning(onDone);
+  return (
+    <SigningForm
+      title="Release (QA signature)"
+      meaning="released"
+      submitLabel="Sign and release"
+      busy={s.busy}
+      failure={s.failure}
+      onSubmit={() =>
+        void s.send(`/api/v1/product-units/${productId}/release`, {
+          signatures: [{ username: session.user.username, password, meaning: "released" }],
+        })
+      }
+    >
+      <SignatureFields
+        label="Quality"
+        username={session.user.username}
+        password={password}
+        onPassword={setPassword}
+        errorPath="/signatures/0"
+        errors={s.errors}
+      />
+    </SigningForm>
+  );
+}
+
+/**
+ * The exception to use an out-of-specification bag: the signed-in user signs in their capacity
+ * (investigator or QA) and the other capacity is signed by a different person on the same device.
+ */
+export function OosExceptionForm(props: {
+  productId: string;
+  myCapacity: "investigator" | "qa";
+  onDone: () => void;
+}) {
+  const { session } = useSession();
+  const other = props.myCapacity === "investigator" ? "qa" : "investigator";
+  const name = { investigator: "Investigator", qa: "Quality (QA)" } as const;
+  const [rationale, setRationale] = useState("");
+  const [password, setPassword] = useState("");
+  const [otherUsername, setOtherUsername] = useState("");
+  const [otherPassword, setOtherPassword] = useState("");
+  const s = useSigning(props.onDone);
+  const meaning = "approved deviation";
+  return (
+    <SigningForm
+      title="Use despite out-of-specification result (two signatures)"
+      meaning={meaning}
+      submitLabel="Sign the exception"
+      busy={s.busy}
+      failure={s.failure}
+      onSubmit={() =>
+        void s.send(`/api/v1/product-units/${props.productId}/oos-exception/signatures`, {
+          rationale,
+          signatures: [
+            { username: session.user.username, password, meaning, capacity: props.myCapacity },
+            { username: otherUsername, password: otherPassword, meaning, capacity: other },
+          ],
+        })
+      }
+    >
+      <Grid.Col span={12}>
+        <Textarea
+          label="Rationale and risk assessment"
+          required
+          autosize
+          minRows={2}
+          value={rationale}
+          onChange={(e) => setRationale(e.currentTarget.value)}
+          error={s.errors["/rationale"]}
+        />
+      </Grid.Col>
+      <SignatureFields
+        label={name[props.myCapacity]}
+        username={session.user.username}
+        password={password}
+        onPassword={setPassword}
+        errorPath="/signatures/0"
+        errors={s.errors}
+      />
+      <SignatureFields
+        label={name[other]}
+        username={otherUsername}
+        onUsername={setOtherUsername}
+        password={otherPassword}
+        onPassword={setOtherPassword}
+        errorPath="/signatures/1"
+        errors={s.errors}
+      />
+    </SigningForm>
+  );
+}
+
+export function QuarantineDecisionForm({ productId, onDone }: { productId: string; onDone: () => void }) {
+  const { session } = useSession();
+  const [decision, setDecision] = useState<"release" | "discard">("release");
+  const [reason, setReason] = useState("");
+  const [password, setPassword] = useState("");
+  const s = useSigning(onDone);
+  const meaning = decision === "release" ? "released from quarantine" : "rejected";
+  return (
+    <SigningForm
+      title="Quarantine decision (QA signature)"
+      meaning={meaning}
+      submitLabel="Sign the decision"
+      busy={s.busy}
+      failure={s.failure}
+      onSubmit={() =>
+        void s.send(`/api/v1/product-units/${productId}/quarantine-decisions`, {
+          decision,
+          reason,
+          signatures: [{ username: session.user.username, password, meaning }],
+        })
+      }
+    >
+      <Grid.Col span={{ base: 12, sm: 4 }}>
+        <NativeSelect
+          label="Decision"
+          size="md"
+          value={decision}
+          onChange={(e) => setDecision(e.currentTarget.value as "release" | "discard")}
+          data={[
+            { value: "release", label: "Release back to where it was" },
+            { value: "discard", label: "Discard: it will not be used" },
+          ]}
+        />
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, sm: 8 }}>
+        <TextInput
+          label="Reason"
+          size="md"
+          required
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          error={s.errors["/reason"]}
+        />
+      </Grid.Col>
+      <SignatureFields
+        label="Quality"
+        username={session.user.username}
+        password={password}
+        onPassword={setPassword}
+        errorPath="/signatures/0"
+        errors={s.errors}
+      />
+    </SigningForm>
+  );
+}
+
+const RECORD_KIND: Record<string, string> = {
+  "bedside-attempt": "Bedside verification",
+  "product-release": "QA release",
+  "oos-exception": "OOS exception",
+  "quarantine-decision": "Quarantine decision",
+};
+
+/** Every signature on the bag, with printed name, time at the site, meaning and whether it verifies. */
+export function SignatureTable({ items, timeZone }: { items: ProductSignature[]; timeZone: string }) {
+  return (
+    <Table striped captionSide="top">
+      <Table.Caption>Electronic signatures ({items.length})</Table.Caption>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">Record</Table.Th>
+          <Table.Th scope="col">Signed by</Table.Th>
+          <Table.Th scope="col">As</Table.Th>
+          <Table.Th scope="col">Meaning</Table.Th>
+          <Table.Th scope="col">Signed at</Table.Th>
+          <Table.Th scope="col">Check</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {items.length === 0 && (
+          <Table.Tr>
+            <Table.Td colSpan={6}>
+              <Text c="dimmed" size="sm">
+                None yet.
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        )}
+        {items.map((s) => (
+          <Table.Tr key={s.id}>
+            <Table.Td>{RECORD_KIND[s.recordKind] ?? s.recordKind}</Table.Td>
+            <Table.Td>
+              {s.printedName} ({s.signerUsername})
+            </Table.Td>
+            <Table.Td>{s.signedAs}</Table.Td>
+            <Table.Td>{s.meaning}</Table.Td>
+            <Table.Td>{instantAt(s.signedAt, timeZone)}</Table.Td>
+            <Table.Td>
+              {s.valid ? (
+                <Badge color="green" variant="light">
+                  verifies
+                </Badge>
+              ) : (
+                <Badge color="red" variant="filled">
+                  does not match its record
+                </Badge>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
