@@ -1,7 +1,8 @@
 /**
  * The product page collects the signed decisions on a bag on the device (21 CFR Part 11,
  * docs/decisions/0022): QA's release of a bag whose QC results are in, and the exception to use an
- * out-of-specification bag, signed by an investigator and by quality, two different people. A
+ * out-of-specification bag, signed by an investigator and by quality, two different people, and QA's
+ * decision on a quarantined bag. A
  * refused signature says why in plain words and writes nothing; a signed decision shows who
  * signed, when (site time, zone named) and what it meant, checked against the signed record.
  * Setup through the HTTP API: two demo bags waiting for QC (the cell lab completes one still being
@@ -180,6 +181,34 @@ describe("the OOS exception on the product page: two signatures, two people", ()
     expect(signed.map((s) => [s.recordKind, s.signerUsername, s.meaning, s.valid]).sort()).toEqual([
       ["oos-exception", "investigator", "approved deviation", true],
       ["oos-exception", "quality", "approved deviation", true],
+    ]);
+    await page.context().close();
+  });
+});
+
+describe("QA's quarantine decision on the product page", () => {
+  it("a quarantined bag is released back by quality's signed decision, shown with its meaning", async () => {
+    // The bag QA released above is shipped, and quarantined in transit (e.g. a shipper alarm).
+    const manufacturing = await apiAs(server.url, "manufacturing", "manufacturing-demo");
+    await manufacturing.post(`/api/v1/product-units/${toRelease}/events`, { type: "ship-to-site" });
+    await manufacturing.post(`/api/v1/product-units/${toRelease}/events`, {
+      type: "quarantine",
+      reason: "Shipper alarm on arrival; logger data to be reviewed",
+    });
+    const page = await openProduct("quality", "quality-demo", toRelease, releaseSite);
+    const form = page.getByRole("form", { name: "Quarantine decision (QA signature)" });
+    await form.getByText('Signing means "released from quarantine".').waitFor();
+    await form.getByLabel("Reason").fill("Logger data reviewed: no excursion; alarm was a sensor fault");
+    await form.getByLabel("Quality: password").fill("quality-demo");
+    await form.getByRole("button", { name: "Sign the decision" }).click();
+    const row = page.getByRole("row").filter({ hasText: "Quarantine decision" });
+    await row.filter({ hasText: "released from quarantine" }).waitFor();
+    expect(await page.getByRole("form", { name: "Quarantine decision (QA signature)" }).count()).toBe(0);
+    const unit = await quality.get<{ state: string }>(`/api/v1/product-units/${toRelease}`);
+    expect(unit.state).toBe("in-transit-to-site"); // back where it was quarantined from
+    const signed = (await signatures(toRelease)).items.filter((x) => x.recordKind === "quarantine-decision");
+    expect(signed.map((x) => [x.signerUsername, x.meaning, x.valid])).toEqual([
+      ["quality", "released from quarantine", true],
     ]);
     await page.context().close();
   });
