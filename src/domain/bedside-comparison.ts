@@ -85,5 +85,10 @@ export function compareAtBedside(
  * No stability recorded counts as expired.
  */
 export function isExpiredAfterThaw(thawedAt: Date, stabilityMinutes: number | null, now: Date): boolean {
-  return stabilityMinutes === null || now.getTime() > thawedAt.getTime() + stabilityMinutes * 60_000;
+  return stabilityMinutes === null || now.getTime() > postThawExpiry(thawedAt, stabilityMinutes).getTime();
+}
+
+/** The last usable instant of a thawed bag: the thaw plus its post-thaw stability (the label prints it). */
+export function postThawExpiry(thawedAt: Date, stabilityMinutes: number): Date {
+  return new Date(thawedAt.getTime() + stabilityMinutes * 60_000);
 }

@@ -16,7 +16,7 @@ import { notFound } from "../domain/errors.ts";
 import { localDate } from "../domain/study-day.ts";
 import {
   clinicalEventsOfCategory,
-  medicationsStartedBy,
+  medicationsOfPatient,
   observationsInWindow,
 } from "../store/clinical-records.ts";
 import { findSite } from "../store/sites.ts";
@@ -77,7 +77,7 @@ export async function visitAssessmentDrafts(
     new Date(`${addDays(from, -1)}T00:00:00Z`),
     new Date(`${addDays(assessmentDate, 2)}T00:00:00Z`),
   );
-  const medications = await medicationsStartedBy(ctx.db, patient.id, assessmentDate);
+  const medications = await medicationsOfPatient(ctx.db, patient.id, assessmentDate);
   const events = await clinicalEventsOfCategory(ctx.db, patient.id, "imaging");
   const { windowDays, ...limits } = q;
   const drafts = buildDrafts({

@@ -17,7 +17,6 @@ import {
 import { Uuid } from "../domain/schemas/common.ts";
 import { localDate } from "../domain/study-day.ts";
 import {
-  carProductsOfStudies,
   journeyEventsOfTypes,
   journeysWithStudy,
   liveBookingProducts,
@@ -25,6 +24,7 @@ import {
   productUnitsAtSites,
 } from "../store/journey-metrics.ts";
 import { listSitesByIds } from "../store/sites.ts";
+import { carProductsOfStudies } from "../store/studies.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";

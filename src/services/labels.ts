@@ -6,9 +6,11 @@
  * Read like the product itself: `study:read` at the product's site. The label carries the
  * pseudonymous subject code, never the patient's name (identity stays in patient_identities).
  */
+
 import bwipjs from "bwip-js";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { postThawExpiry } from "../domain/bedside-comparison.ts";
 import { notFound } from "../domain/errors.ts";
 import { type LabelFacts, type LabelKind, type LabelModel, labelModel } from "../domain/product-label.ts";
 import { findJourney } from "../store/journeys.ts";
@@ -16,7 +18,7 @@ import { journeyBookings, productOfSlot } from "../store/manufacturing-slots.ts"
 import { findProductUnit } from "../store/products.ts";
 import type { DB } from "../store/schema.ts";
 import { findSite } from "../store/sites.ts";
-import { carProductsOfStudy } from "../store/studies.ts";
+import { carProductsOfStudies } from "../store/studies.ts";
 import { findById } from "../store/versioned.ts";
 import { requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
@@ -34,7 +36,7 @@ async function carProductName(db: Kysely<DB>, journeyId: string, studyId: string
     const row = await productOfSlot(db, booking.slot_id);
     if (row) return `${row.name} (${row.code})`;
   }
-  const products = await carProductsOfStudy(db, studyId);
+  const products = await carProductsOfStudies(db, [studyId]);
   return products.length === 1 ? `${products[0]!.name} (${products[0]!.code})` : null;
 }
 
@@ -52,7 +54,7 @@ export async function productLabelFacts(
   const site = (await findSite(ctx.db, unit.site_id))!;
   const thawExpiry =
     unit.thawed_at && unit.thaw_stability_minutes
-      ? new Date(unit.thawed_at.getTime() + unit.thaw_stability_minutes * 60_000)
+      ? postThawExpiry(unit.thawed_at, unit.thaw_stability_minutes)
       : null;
   return {
     kind,

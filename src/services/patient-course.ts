@@ -3,7 +3,9 @@
  * domain/patient-course.ts from the record, with today's date and study day at the site. Reading
  * needs `clinical:read` at the patient's site.
  */
+
 import { CAR_COPIES_NOTE_PREFIX, parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
+import { notFound } from "../domain/errors.ts";
 import { COURSE_CODES, type PatientCourse, patientCourse } from "../domain/patient-course.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import {
@@ -11,11 +13,10 @@ import {
   medicationsOfPatient,
   numericObservationsOf,
 } from "../store/clinical-records.ts";
-import { findSite } from "../store/sites.ts";
-import { infusionDate } from "../store/studies.ts";
+import { patientWithDay0 } from "../store/timeline.ts";
+import { requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { glucocorticoidCoursesOf } from "./medications.ts";
-import { loadPatientFor } from "./patients.ts";
 
 export interface PatientCourseDto {
   patientId: string;
@@ -29,11 +30,14 @@ export interface PatientCourseDto {
 }
 
 export async function patientCourseOf(ctx: ServiceContext, patientId: string): Promise<PatientCourseDto> {
-  const patient = await loadPatientFor(ctx, patientId, "clinical:read");
-  const site = (await findSite(ctx.db, patient.site_id))!;
-  const day0 = await infusionDate(ctx.db, patient.id);
-  const today = localDate(ctx.now(), site.time_zone);
-  const base = { patientId: patient.id, timeZone: site.time_zone, today, infusionDate: day0 };
+  // Patient, site time zone and day 0 in one round trip, as the timeline reads them.
+  const patient = await patientWithDay0(ctx.db, patientId);
+  if (!patient) throw notFound("patient", patientId);
+  requireAt(ctx.actor, patient.site_id, "clinical:read", "patient", patientId);
+  const timeZone = patient.time_zone;
+  const day0 = (patient.day0 as string | null) ?? null;
+  const today = localDate(ctx.now(), timeZone);
+  const base = { patientId: patient.id, timeZone, today, infusionDate: day0 };
   if (!day0) return { ...base, todayStudyDay: null, course: null };
   const [observations, medications, notes] = await Promise.all([
     numericObservationsOf(ctx.db, patient.id, COURSE_CODES),
@@ -42,7 +46,7 @@ export async function patientCourseOf(ctx: ServiceContext, patientId: string): P
   ]);
   const course = patientCourse({
     day0,
-    timeZone: site.time_zone,
+    timeZone,
     observations: observations.map((o) => ({
       code: o.code,
       value: o.value_number!,

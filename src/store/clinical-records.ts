@@ -117,16 +117,6 @@ export const observationsInWindow = (db: Kysely<DB>, patientId: string, from: Da
     .orderBy("effective_at")
     .execute();
 
-/** A patient's medications started on or before a calendar date, entered-in-error left out. */
-export const medicationsStartedBy = (db: Kysely<DB>, patientId: string, date: string) =>
-  db
-    .selectFrom("medications")
-    .selectAll()
-    .where("patient_id", "=", patientId)
-    .where("status", "!=", "entered-in-error")
-    .where("start_date", "<=", date)
-    .execute();
-
 /** A patient's clinical events of one category, entered-in-error left out. */
 export const clinicalEventsOfCategory = (db: Kysely<DB>, patientId: string, category: string) =>
   db
@@ -161,14 +151,19 @@ export const latestNumericObservations = (
     .limit(limit)
     .execute();
 
-/** A patient's medication records, entered-in-error left out. */
-export const medicationsOfPatient = (db: Kysely<DB>, patientId: string) =>
-  db
+/**
+ * A patient's medication records, entered-in-error left out; with `startedBy`, only those started
+ * on or before that calendar date.
+ */
+export function medicationsOfPatient(db: Kysely<DB>, patientId: string, startedBy?: string) {
+  let q = db
     .selectFrom("medications")
     .selectAll()
     .where("patient_id", "=", patientId)
-    .where("status", "!=", "entered-in-error")
-    .execute();
+    .where("status", "!=", "entered-in-error");
+  if (startedBy) q = q.where("start_date", "<=", startedBy);
+  return q.execute();
+}
 
 /** A patient's clinical events whose title starts with a prefix, entered-in-error left out. */
 export const clinicalEventsTitled = (db: Kysely<DB>, patientId: string, prefix: string) =>

@@ -26,13 +26,6 @@ export const liveBookingProducts = (db: Kysely<DB>, siteIds: string[]) =>
     .orderBy("b.booked_at")
     .execute();
 
-export const carProductsOfStudies = (db: Kysely<DB>, studyIds: string[]) =>
-  db
-    .selectFrom("car_products")
-    .select(["id", "study_id", "name", "code"])
-    .where("study_id", "in", studyIds)
-    .execute();
-
 export const journeyEventsOfTypes = (db: Kysely<DB>, siteIds: string[], types: string[]) =>
   db
     .selectFrom("journey_events")

@@ -124,8 +124,13 @@ export const findCarProductByCode = (db: Kysely<DB>, studyId: string, code: stri
     .where("code", "=", code)
     .executeTakeFirst();
 
-export const carProductsOfStudy = (db: Kysely<DB>, studyId: string) =>
-  db.selectFrom("car_products").select(["name", "code"]).where("study_id", "=", studyId).execute();
+/** The CAR products of the given studies (id, study, name, code). */
+export const carProductsOfStudies = (db: Kysely<DB>, studyIds: string[]) =>
+  db
+    .selectFrom("car_products")
+    .select(["id", "study_id", "name", "code"])
+    .where("study_id", "in", studyIds)
+    .execute();
 
 /** A study's CAR products made with one of the given vector types. */
 export const carProductsWithVectors = (db: Kysely<DB>, studyId: string, vectorTypes: readonly string[]) =>

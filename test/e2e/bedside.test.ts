@@ -7,6 +7,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
 import { type RunningServer, startServer } from "./support/server.ts";
@@ -96,24 +97,7 @@ afterAll(async () => {
  * al. 2019, Table 2, as encoded in src/domain/release-specs.ts); the cell count is ample for any
  * demo dose level, so the bedside dose check may also object, which the test allows for.
  */
-const passingQc = () => {
-  const testedAt = new Date(Date.now() - 3_600_000).toISOString();
-  return [
-    { attribute: "viability", valueNumber: 92, unit: "%", method: "trypan blue", testedAt },
-    { attribute: "car-positive", valueNumber: 35, unit: "%", method: "flow cytometry", testedAt },
-    {
-      attribute: "vector-copy-number",
-      valueNumber: 2.1,
-      unit: "copies/transduced cell",
-      method: "qPCR",
-      testedAt,
-    },
-    { attribute: "sterility", valueCode: "negative", method: "BACTEC culture", testedAt },
-    { attribute: "mycoplasma", valueCode: "negative", method: "PCR", testedAt },
-    { attribute: "endotoxin", valueNumber: 0.2, unit: "EU/mL", method: "chromogenic LAL", testedAt },
-    { attribute: "car-positive-viable-cells", valueNumber: 5e8, unit: "cells", method: "count", testedAt },
-  ];
-};
+const passingQc = () => passingResults(5e8, new Date(Date.now() - 3_600_000).toISOString());
 
 /** Another DIN of the same facility and year (the next sequence number). */
 const otherDin = (din: string) =>

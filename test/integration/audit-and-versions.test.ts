@@ -122,41 +122,45 @@ describe("audit trail", () => {
     });
   };
 
-  it("an audit record that cannot be written undoes the change it records", async () => {
+  /**
+   * Runs `write` while a trigger raises on `table` — `BEFORE INSERT`, or a deferred constraint
+   * trigger `AFTER UPDATE` that raises at COMMIT — and expects the write to fail with a 5xx.
+   */
+  async function whileRefused(
+    table: "audit_events" | "patients",
+    when: "before insert" | "at commit",
+    write: () => Promise<{ statusCode: number }>,
+  ) {
     const db = w.database.db;
+    await sql`CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by the test'; END $$`.execute(db);
+    await (when === "before insert"
+      ? sql`CREATE TRIGGER test_refuse BEFORE INSERT ON ${sql.table(table)}
+          FOR EACH ROW EXECUTE FUNCTION test_refuse()`
+      : sql`CREATE CONSTRAINT TRIGGER test_refuse AFTER UPDATE ON ${sql.table(table)}
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_refuse()`
+    ).execute(db);
+    try {
+      expect((await write()).statusCode).toBeGreaterThanOrEqual(500);
+    } finally {
+      await sql`DROP TRIGGER test_refuse ON ${sql.table(table)}`.execute(db);
+      await sql`DROP FUNCTION test_refuse()`.execute(db);
+    }
+  }
+
+  it("an audit record that cannot be written undoes the change it records", async () => {
     const yearBefore = await birthYear();
     const trailBefore = await auditOf("patient", patient.id);
-    await sql`CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$`.execute(db);
-    await sql`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_events
-      FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()`.execute(db);
-    try {
-      const res = await patch(yearBefore + 1);
-      expect(res.statusCode).toBeGreaterThanOrEqual(500);
-    } finally {
-      await sql`DROP TRIGGER test_refuse_audit ON audit_events`.execute(db);
-      await sql`DROP FUNCTION test_refuse_audit()`.execute(db);
-    }
+    await whileRefused("audit_events", "before insert", () => patch(yearBefore + 1));
     expect(await birthYear()).toBe(yearBefore);
     expect(await auditOf("patient", patient.id)).toHaveLength(trailBefore.length);
   });
 
   it("a change that fails at commit, after its audit record was written, leaves no audit record", async () => {
-    const db = w.database.db;
     const yearBefore = await birthYear();
     const trailBefore = await auditOf("patient", patient.id);
     // A deferred check runs at COMMIT, after the service has written both the change and its record.
-    await sql`CREATE FUNCTION test_refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'change refused at commit by the test'; END $$`.execute(db);
-    await sql`CREATE CONSTRAINT TRIGGER test_refuse_at_commit AFTER UPDATE ON patients
-      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_refuse_at_commit()`.execute(db);
-    try {
-      const res = await patch(yearBefore + 2);
-      expect(res.statusCode).toBeGreaterThanOrEqual(500);
-    } finally {
-      await sql`DROP TRIGGER test_refuse_at_commit ON patients`.execute(db);
-      await sql`DROP FUNCTION test_refuse_at_commit()`.execute(db);
-    }
+    await whileRefused("patients", "at commit", () => patch(yearBefore + 2));
     expect(await birthYear()).toBe(yearBefore);
     expect(await auditOf("patient", patient.id)).toHaveLength(trailBefore.length);
     // and without the failures, the same write commits with its record

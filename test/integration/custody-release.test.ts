@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../src/services/sites.ts";
 import { sig } from "../support/bags.ts";
-import { passingResults, recordWeight, specifyRelease } from "../support/release.ts";
+import { passingResults } from "../support/qc-results.ts";
+import { recordWeight, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
 import { buildWorld, PASSWORD, type World } from "../support/world.ts";
 

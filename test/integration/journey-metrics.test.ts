@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bedsideSignatures } from "../support/bags.ts";
-import { passingResults, recordWeight, releaseThroughQc, specifyRelease } from "../support/release.ts";
+import { passingResults } from "../support/qc-results.ts";
+import { recordWeight, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
 import { joinStudy } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";

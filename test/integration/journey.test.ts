@@ -8,12 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dinCheckCharacter, mod37_2CheckCharacter, parseCoiId, parseDin } from "../../src/domain/isbt128.ts";
 import { RESEARCH_SUBJECT_STATUS } from "../../src/domain/vein-to-vein.ts";
 import { bedsideSignatures, sig } from "../support/bags.ts";
-import {
-  CRITERIA_WITHOUT_DOSE,
-  passingResults,
-  releaseThroughQc,
-  specifyRelease,
-} from "../support/release.ts";
+import { passingResults } from "../support/qc-results.ts";
+import { CRITERIA_WITHOUT_DOSE, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeCarProduct, makeSlot } from "../support/slots.ts";
 import { joinStudy } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";

@@ -31,7 +31,7 @@ import {
   type ThawedBag,
   thawedBag,
 } from "../support/bags.ts";
-import { passingResults } from "../support/release.ts";
+import { passingResults } from "../support/qc-results.ts";
 import { buildWorld, PASSWORD, type World } from "../support/world.ts";
 
 let w: World;

@@ -11,7 +11,8 @@
  */
 import { expect } from "vitest";
 import type { SignatureMeaning } from "../../src/domain/signatures.ts";
-import { passingResults, recordWeight, specifyRelease } from "./release.ts";
+import { passingResults } from "./qc-results.ts";
+import { recordWeight, specifyRelease } from "./release.ts";
 import { makeSlot } from "./slots.ts";
 import { PASSWORD, type SiteKey, type World } from "./world.ts";
 

@@ -5,6 +5,9 @@
  */
 import { expect } from "vitest";
 import { EXAMPLE_RELEASE_SPEC } from "../../src/domain/release-specs.ts";
+
+import { passingResults } from "./qc-results.ts";
+
 import { makeCarProduct } from "./slots.ts";
 import { PASSWORD, type SiteKey, type World } from "./world.ts";
 
@@ -55,29 +58,6 @@ export async function recordWeight(
   });
   expect(res.statusCode, res.body).toBe(201);
 }
-
-/** QC results meeting every ARI-0001 criterion, with the bag's CAR+ viable cells. */
-export const passingResults = (carPositiveViableCells: number, testedAt = "2026-02-20T09:00:00Z") => [
-  { attribute: "viability", valueNumber: 92, unit: "%", method: "trypan blue", testedAt },
-  { attribute: "car-positive", valueNumber: 35, unit: "%", method: "flow cytometry", testedAt },
-  {
-    attribute: "vector-copy-number",
-    valueNumber: 2.1,
-    unit: "copies/transduced cell",
-    method: "qPCR",
-    testedAt,
-  },
-  { attribute: "sterility", valueCode: "negative", method: "BACTEC culture", testedAt },
-  { attribute: "mycoplasma", valueCode: "negative", method: "PCR", testedAt },
-  { attribute: "endotoxin", valueNumber: 0.2, unit: "EU/mL", method: "chromogenic LAL", testedAt },
-  {
-    attribute: "car-positive-viable-cells",
-    valueNumber: carPositiveViableCells,
-    unit: "cells",
-    method: "count × viability × CAR+",
-    testedAt,
-  },
-];
 
 /**
  * Quality enters a passing QC set for a QC-pending bag, which then awaits QA release; QA releases

@@ -32,7 +32,7 @@ async function releaseOf(id: string): Promise<ReleaseStatus | null> {
 
 export function ProductPage() {
   const { productId = "" } = useParams();
-  const { site, hasRole } = useSession();
+  const { site, sites, hasRole } = useSession();
   const loaded = useApi(async () => {
     const [unit, custody, history, release, signatures] = await Promise.all([
       api.get<ProductUnit>(`/api/v1/product-units/${productId}`),
@@ -46,7 +46,6 @@ export function ProductPage() {
   const mayVerify = site ? hasRole(site.id, "investigator", "coordinator") : false;
   const isQuality = site ? hasRole(site.id, "quality") : false;
   const isInvestigator = site ? hasRole(site.id, "investigator") : false;
-  const timeZone = site?.timeZone ?? "UTC";
 
   return (
     <Status loaded={loaded}>
@@ -259,7 +258,10 @@ export function ProductPage() {
             <Title order={2} size="h3" id="signatures-title">
               Signatures
             </Title>
-            <SignatureTable items={signatures} timeZone={timeZone} />
+            <SignatureTable
+              items={signatures}
+              timeZone={sites.find((x) => x.id === unit.siteId)?.timeZone ?? "UTC"}
+            />
           </section>
 
           <section aria-labelledby="history-title">

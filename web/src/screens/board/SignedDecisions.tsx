@@ -48,17 +48,20 @@ function useSigning(onDone: () => void) {
   return { busy, failure, errors, send };
 }
 
-/** One signer's username and password; the signed-in user's name is fixed, another person's typed. */
+/**
+ * One signer's username and password. Without `other` it is the signed-in user's signature (name
+ * fixed, the request's first); with it, another person's, typed by them (the request's second).
+ */
 function SignatureFields(props: {
   label: string;
-  username: string;
-  onUsername?: (v: string) => void;
   password: string;
   onPassword: (v: string) => void;
-  errorPath: string;
   errors: Record<string, string>;
+  other?: { username: string; onUsername: (v: string) => void };
 }) {
-  const mine = props.onUsername === undefined;
+  const { session } = useSession();
+  const mine = props.other === undefined;
+  const errorPath = mine ? "/signatures/0" : "/signatures/1";
   return (
     <>
       <Grid.Col span={{ base: 12, sm: 6 }}>
@@ -68,9 +71,9 @@ function SignatureFields(props: {
           required
           readOnly={mine}
           autoComplete="off"
-          value={props.username}
-          onChange={(e) => props.onUsername?.(e.currentTarget.value)}
-          error={props.errors[`${props.errorPath}/username`]}
+          value={props.other?.username ?? session.user.username}
+          onChange={(e) => props.other?.onUsername(e.currentTarget.value)}
+          error={props.errors[`${errorPath}/username`]}
         />
       </Grid.Col>
       <Grid.Col span={{ base: 12, sm: 6 }}>
@@ -83,7 +86,7 @@ function SignatureFields(props: {
           autoComplete={mine ? "current-password" : "off"}
           value={props.password}
           onChange={(e) => props.onPassword(e.currentTarget.value)}
-          error={props.errors[`${props.errorPath}/password`] ?? props.errors[props.errorPath]}
+          error={props.errors[`${errorPath}/password`] ?? props.errors[errorPath]}
         />
       </Grid.Col>
     </>
@@ -141,14 +144,7 @@ export function QaReleaseForm({ productId, onDone }: { productId: string; onDone
         })
       }
     >
-      <SignatureFields
-        label="Quality"
-        username={session.user.username}
-        password={password}
-        onPassword={setPassword}
-        errorPath="/signatures/0"
-        errors={s.errors}
-      />
+      <SignatureFields label="Quality" password={password} onPassword={setPassword} errors={s.errors} />
     </SigningForm>
   );
 }
@@ -201,20 +197,16 @@ export function OosExceptionForm(props: {
       </Grid.Col>
       <SignatureFields
         label={name[props.myCapacity]}
-        username={session.user.username}
         password={password}
         onPassword={setPassword}
-        errorPath="/signatures/0"
         errors={s.errors}
       />
       <SignatureFields
         label={name[other]}
-        username={otherUsername}
-        onUsername={setOtherUsername}
         password={otherPassword}
         onPassword={setOtherPassword}
-        errorPath="/signatures/1"
         errors={s.errors}
+        other={{ username: otherUsername, onUsername: setOtherUsername }}
       />
     </SigningForm>
   );
@@ -264,14 +256,7 @@ export function QuarantineDecisionForm({ productId, onDone }: { productId: strin
           error={s.errors["/reason"]}
         />
       </Grid.Col>
-      <SignatureFields
-        label="Quality"
-        username={session.user.username}
-        password={password}
-        onPassword={setPassword}
-        errorPath="/signatures/0"
-        errors={s.errors}
-      />
+      <SignatureFields label="Quality" password={password} onPassword={setPassword} errors={s.errors} />
     </SigningForm>
   );
 }
