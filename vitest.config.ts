@@ -10,5 +10,9 @@ export default defineConfig({
     // Each file gets its own database; two cores, so two workers.
     maxWorkers: 2,
     pool: "forks",
+    // One migrated PGlite for the run, which every test file opens instead of migrating its own.
+    globalSetup: ["test/support/pglite-template.setup.ts"],
+    // Real argon2id, but one hash per password per file (test/support/password-hash.setup.ts).
+    setupFiles: ["test/support/password-hash.setup.ts"],
   },
 });

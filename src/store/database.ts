@@ -27,13 +27,20 @@ export interface Database {
    * route's main query. Costs nothing while nobody listens.
    */
   observeQueries(listener: QueryListener): () => void;
+  /**
+   * PGlite only: the whole data directory as an uncompressed tar, which `loadDataDir` opens again
+   * without initdb or migrations (test templates, the demo snapshot). Undefined on PostgreSQL.
+   */
+  dumpDataDir?: () => Promise<Blob>;
   /** Human-readable location for logs: a directory, "memory", or the server without password. */
   location: string;
   close(): Promise<void>;
 }
 
 export type DatabaseConfig =
-  | { kind: "pglite"; dataDir: string | null } // null = in memory (tests)
+  // dataDir null = in memory (tests). loadDataDir starts from a dump of another PGlite
+  // (`dumpDataDir`): about 2 s instead of initdb's 5 to 7 s.
+  | { kind: "pglite"; dataDir: string | null; loadDataDir?: Blob }
   | { kind: "postgres"; url: string; schema?: string; maxConnections?: number };
 
 const DATE_OID = 1082;
@@ -69,10 +76,10 @@ function queryObservers() {
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === "pglite" ? openPglite(config.dataDir) : openPostgres(config);
+  return config.kind === "pglite" ? openPglite(config.dataDir, config.loadDataDir) : openPostgres(config);
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
   let lock: DataDirLock | null = null;
   if (dataDir) lock = lockDataDir(dataDir);
   try {
@@ -81,6 +88,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     // which silently dropped the date parser for in-memory databases.
     const pglite = new PGlite({
       ...(dataDir ? { dataDir: `${dataDir}/pgdata` } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
       parsers: { [DATE_OID]: (value: string) => value },
     });
     await pglite.waitReady;
@@ -91,6 +99,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       db,
       observeQueries: observers.observeQueries,
       location: dataDir ?? "memory",
+      dumpDataDir: () => pglite.dumpDataDir("none"),
       async session(fn) {
         // PGlite has a single connection; the Kysely driver serialises its own use of it.
         return fn(async (script) => {

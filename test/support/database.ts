@@ -1,19 +1,28 @@
 /**
- * A fresh, migrated database per test file: in-memory PGlite by default, or — when
+ * A fresh, migrated database per test file: in-memory PGlite by default, opened from the run's
+ * migrated template (test/support/pglite-template.setup.ts) rather than initdb, or — when
  * TEST_DATABASE_URL is set (CI's second pass) — a throw-away schema on that PostgreSQL server,
  * dropped again on close. Same migrations, same SQL, both tiers.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrator.ts";
+import { readSnapshot } from "../../src/store/pglite-snapshots.ts";
 
 export const usingPostgres = () => Boolean(process.env.TEST_DATABASE_URL);
 
 export async function testDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const database = await openDatabase({ kind: "pglite", dataDir: null });
+    const template = inject("pgliteTemplate");
+    const database = await openDatabase({
+      kind: "pglite",
+      dataDir: null,
+      ...(template ? { loadDataDir: readSnapshot(template) } : {}),
+    });
+    // Applies nothing on the template; it still checks the template matches the migrations.
     await migrate(database);
     return database;
   }
