@@ -4,20 +4,43 @@
  */
 
 import { createPublicKey, type KeyObject } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Config } from "../config.ts";
+import type { DemoSummary } from "../demo/load.ts";
 import { buildApp } from "../http/app.ts";
 import { writeCheckpoint } from "../services/audit-chain.ts";
 import { openDatabase, refreshPlannerStatistics } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
 import { hasPatients } from "../store/patients.ts";
+import { migratedSnapshot, readSnapshot } from "../store/pglite-snapshots.ts";
 import { loadSigningKey } from "./audit-key.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { ensureWebBuild } from "./web-build.ts";
 
+type PgliteConfig = Extract<Config["database"], { kind: "pglite" }>;
+
+/**
+ * A new embedded installation (no PGlite data directory yet) opens a snapshot instead of running
+ * initdb, the migrations and the demo load: the demo one (src/demo/snapshot.ts) when the demo is
+ * wanted, the migrated one otherwise. Built on the first start after a code change, reused after.
+ */
+async function newInstallationSnapshot(config: Config): Promise<{ path: string; demo?: DemoSummary } | null> {
+  const d = config.database;
+  if (d.kind !== "pglite" || !d.dataDir || existsSync(join(d.dataDir, "pgdata"))) return null;
+  if (!config.loadDemoOnFirstStart) return { path: (await migratedSnapshot()).path };
+  const { demoSnapshot } = await import("../demo/snapshot.ts");
+  const demo = await demoSnapshot();
+  return { path: demo.path, demo: demo.summary };
+}
+
 export async function serve(config: Config, version: string): Promise<void> {
   // Before the database opens: a build failure should not leave a locked data directory behind.
   await ensureWebBuild();
-  const database = await openDatabase(config.database);
+  const start = await newInstallationSnapshot(config);
+  const database = await openDatabase(
+    start ? { ...(config.database as PgliteConfig), loadDataDir: readSnapshot(start.path) } : config.database,
+  );
   let closing = false;
   try {
     const applied = await migrate(database);
@@ -35,7 +58,8 @@ export async function serve(config: Config, version: string): Promise<void> {
     if (applied.length) log.info({ applied }, "migrations applied");
     const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
     const firstStart = !(await hasPatients(database.db));
-    if (config.loadDemoOnFirstStart && firstStart && !(await isDemoLoaded(database))) {
+    if (start?.demo) printDemoSummary(start.demo);
+    else if (config.loadDemoOnFirstStart && firstStart && !(await isDemoLoaded(database))) {
       const started = Date.now();
       const summary = await loadDemo(database, () => new Date());
       printDemoSummary(summary);

@@ -4,7 +4,7 @@
  * anti-dsDNA negative by month 9, DORIS remission (issue 5, "Done means").
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoSummary, loadDemo } from "../../src/demo/load.ts";
+import type { DemoSummary } from "../../src/demo/load.ts";
 import { REFERENCE_INFUSION_DATE } from "../../src/demo/reference-case.ts";
 import type { Endpoint } from "../../src/domain/endpoints/endpoint.ts";
 import { actorFor } from "../../src/services/auth.ts";
@@ -12,7 +12,7 @@ import type { ServiceContext } from "../../src/services/context.ts";
 import { deriveEndpoints } from "../../src/services/derived-endpoints.ts";
 import { patientTimeline } from "../../src/services/timeline.ts";
 import type { Database } from "../../src/store/database.ts";
-import { testDatabase } from "../support/database.ts";
+import { demoDatabase } from "../support/demo-database.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
 let database: Database;
@@ -21,8 +21,7 @@ let ctx: ServiceContext;
 let e: Record<string, Endpoint>;
 
 beforeAll(async () => {
-  database = await testDatabase();
-  summary = await loadDemo(database, now);
+  ({ database, summary } = await demoDatabase(now));
   const user = await database.db
     .selectFrom("users")
     .select("id")

@@ -1,0 +1,26 @@
+/**
+ * A database holding the demo program. On PGlite it opens the demo snapshot (src/demo/snapshot.ts,
+ * built once per code version) in about 2 s; on PostgreSQL it loads the demo into a fresh schema.
+ * demo.test.ts checks the snapshot holds exactly what a fresh load writes.
+ */
+import { type DemoSummary, loadDemo } from "../../src/demo/load.ts";
+import { demoSnapshot } from "../../src/demo/snapshot.ts";
+import { type Database, openDatabase } from "../../src/store/database.ts";
+import { migrate } from "../../src/store/migrator.ts";
+import { readSnapshot } from "../../src/store/pglite-snapshots.ts";
+import { testDatabase, usingPostgres } from "./database.ts";
+
+export async function demoDatabase(now: () => Date): Promise<{ database: Database; summary: DemoSummary }> {
+  if (usingPostgres()) {
+    const database = await testDatabase();
+    return { database, summary: await loadDemo(database, now) };
+  }
+  const snapshot = await demoSnapshot();
+  const database = await openDatabase({
+    kind: "pglite",
+    dataDir: null,
+    loadDataDir: readSnapshot(snapshot.path),
+  });
+  await migrate(database); // applies nothing; checks the snapshot matches the migrations
+  return { database, summary: snapshot.summary };
+}
