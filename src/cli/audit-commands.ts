@@ -15,10 +15,8 @@ import {
   verifyAuditChain,
   writeCheckpoint,
 } from "../services/audit-chain.ts";
-import type { Database } from "../store/database.ts";
 import { loadPublicKey, loadSigningKey } from "./audit-key.ts";
-
-type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
+import type { Cli } from "./cli-context.ts";
 
 const n = (x: number) => x.toLocaleString("en-US");
 
@@ -56,7 +54,8 @@ export function formatReport(r: VerifyReport): string[] {
   return out;
 }
 
-export function registerAuditCommands(program: Command, withDatabase: WithDatabase) {
+export function registerAuditCommands(program: Command, cli: Cli) {
+  const { withDatabase } = cli;
   const audit = program.command("audit").description("the audit trail's hash chain and signed checkpoints");
 
   audit
@@ -71,14 +70,14 @@ export function registerAuditCommands(program: Command, withDatabase: WithDataba
     .action(async (opts: { publicKey?: string[]; json?: boolean }) => {
       const ok = await withDatabase(async (database) => {
         const trusted: KeyObject[] = (opts.publicKey ?? []).map(loadPublicKey);
-        const own = loadSigningKey(readConfig().auditKeyFile, { create: false });
+        const own = loadSigningKey(readConfig(cli.io.env).auditKeyFile, { create: false });
         if (own) trusted.push(createPublicKey(own));
         const report = await verifyAuditChain(database.db, { trustedKeys: trusted });
-        console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report).join("\n"));
+        cli.out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report).join("\n"));
         return report.ok;
       });
       // set after the database is closed: closing PGlite resets the exit code
-      if (!ok) process.exitCode = 1;
+      if (!ok) cli.exitCode = 1;
     });
 
   audit
@@ -86,33 +85,33 @@ export function registerAuditCommands(program: Command, withDatabase: WithDataba
     .description("verify the links since the last checkpoint and sign the chain head now")
     .action(async () => {
       const ok = await withDatabase(async (database) => {
-        const file = readConfig().auditKeyFile;
+        const file = readConfig(cli.io.env).auditKeyFile;
         const key = loadSigningKey(file, { create: true })!;
         const r = await writeCheckpoint(database.db, key, () => new Date());
         if (r.brokenAt) {
-          console.error(
+          cli.err(
             `v2v: the audit chain does not verify at position ${r.brokenAt.position} (${r.brokenAt.kind}); nothing was signed. Run \`v2v audit verify\`.`,
           );
           return false;
         }
         if (r.written)
-          console.log(
+          cli.out(
             `checkpoint #${r.written.number} signed at position ${n(r.written.position)} with key ${r.written.keyId} (${file})`,
           );
-        else console.log("nothing new since the last checkpoint");
+        else cli.out("nothing new since the last checkpoint");
         return true;
       });
-      if (!ok) process.exitCode = 1;
+      if (!ok) cli.exitCode = 1;
     });
 
   audit
     .command("key")
     .description("print the public key that signs checkpoints (created when missing), to pin with auditors")
     .action(() => {
-      const file = readConfig().auditKeyFile;
+      const file = readConfig(cli.io.env).auditKeyFile;
       const key = loadSigningKey(file, { create: true })!;
       const pub = createPublicKey(key);
-      console.log(`key id ${keyIdOf(rawPublicKey(pub))} (private key: ${file})`);
-      process.stdout.write(pub.export({ format: "pem", type: "spki" }).toString());
+      cli.out(`key id ${keyIdOf(rawPublicKey(pub))} (private key: ${file})`);
+      cli.io.stdout.write(pub.export({ format: "pem", type: "spki" }).toString());
     });
 }

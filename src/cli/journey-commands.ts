@@ -19,10 +19,9 @@ import { listJourneySlotBookings, listSlots } from "../services/manufacturing-sl
 import { getProduct, listProductHistory } from "../services/products.ts";
 import type { Database } from "../store/database.ts";
 import { findUserByName } from "../store/users.ts";
+import type { Cli } from "./cli-context.ts";
 import { registerSignCommands } from "./sign-commands.ts";
 import { allSiteIds, siteByCode } from "./sites.ts";
-
-type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
 
 /** Left-aligned columns, two spaces apart. */
 function table(header: string[], rows: string[][]): string[] {
@@ -98,7 +97,8 @@ export function formatMetrics(label: string, m: Metrics): string[] {
   ];
 }
 
-export function registerJourneyCommands(program: Command, withDatabase: WithDatabase) {
+export function registerJourneyCommands(program: Command, cli: Cli) {
+  const { withDatabase } = cli;
   const journey = program.command("journey").description("vein-to-vein journeys");
   journey
     .command("list")
@@ -117,8 +117,8 @@ export function registerJourneyCommands(program: Command, withDatabase: WithData
           ["subject", "state", "FHIR status", "journey", "updated"],
           list.items.map((j) => [j.subjectCode, j.state, j.researchSubjectStatus, j.id, j.updatedAt]),
         ))
-          console.log(l);
-        console.log(`${list.items.length} journey(s)`);
+          cli.out(l);
+        cli.out(`${list.items.length} journey(s)`);
       }),
     );
   journey
@@ -131,16 +131,16 @@ export function registerJourneyCommands(program: Command, withDatabase: WithData
         requireId(id, "journey");
         const ctx = await contextFor(database, opts.as);
         const j = await getJourney(ctx, id);
-        console.log(`journey ${j.id}  state ${j.state} (${j.researchSubjectStatus})  version ${j.version}`);
-        console.log(`allowed events: ${j.allowedEvents.join(", ") || "none (closed)"}`);
+        cli.out(`journey ${j.id}  state ${j.state} (${j.researchSubjectStatus})  version ${j.version}`);
+        cli.out(`allowed events: ${j.allowedEvents.join(", ") || "none (closed)"}`);
         const bookings = (await listJourneySlotBookings(ctx, id)).items;
-        for (const b of bookings) console.log(`slot ${b.slotId}  apheresis ${b.apheresisDate}  ${b.status}`);
+        for (const b of bookings) cli.out(`slot ${b.slotId}  apheresis ${b.apheresisDate}  ${b.status}`);
         const history = (await listJourneyHistory(ctx, id)).items;
         for (const l of table(
           ["at", "event", "from", "to"],
           history.map((e) => [e.at, e.type, e.fromState, e.toState]),
         ))
-          console.log(l);
+          cli.out(l);
       }),
     );
   journey
@@ -166,16 +166,15 @@ export function registerJourneyCommands(program: Command, withDatabase: WithData
           { ...data, type: event, ...(opts.reason ? { reason: opts.reason } : {}) },
           current.version,
         );
-        console.log(`${current.state} → ${moved.state} (version ${moved.version})`);
-        for (const e of (moved.effects as { type: string }[] | undefined) ?? [])
-          console.log(`effect: ${e.type}`);
+        cli.out(`${current.state} → ${moved.state} (version ${moved.version})`);
+        for (const e of (moved.effects as { type: string }[] | undefined) ?? []) cli.out(`effect: ${e.type}`);
       }),
     );
 
   const product = program
     .command("product")
     .description("product units, labels, slots and metrics, and the signed quality decisions");
-  registerSignCommands(product, withDatabase);
+  registerSignCommands(product, cli);
   product
     .command("show")
     .description("one product unit: DIN with its check character, chain of identity, state and history")
@@ -186,17 +185,17 @@ export function registerJourneyCommands(program: Command, withDatabase: WithData
         requireId(id, "product unit");
         const ctx = await contextFor(database, opts.as);
         const p = await getProduct(ctx, id);
-        console.log(`${p.kind} ${p.id}`);
-        console.log(
+        cli.out(`${p.kind} ${p.id}`);
+        cli.out(
           `DIN ${p.din} [${p.dinCheckCharacter}]  CoI ${p.coiId} [${p.coiCheckCharacter}]  product ${p.productCode}`,
         );
-        console.log(`state ${p.state}  version ${p.version}`);
+        cli.out(`state ${p.state}  version ${p.version}`);
         const history = (await listProductHistory(ctx, id)).items;
         for (const l of table(
           ["at", "event", "from", "to", "actor"],
           history.map((e) => [e.at, e.type, e.fromState, e.toState, e.actor]),
         ))
-          console.log(l);
+          cli.out(l);
       }),
     );
   product
@@ -213,11 +212,11 @@ export function registerJourneyCommands(program: Command, withDatabase: WithData
         const ctx = await contextFor(database, opts.as);
         const { html, model } = await productLabel(ctx, id, { kind: opts.kind, copies: opts.copies });
         if (!opts.out) {
-          process.stdout.write(html);
+          cli.io.stdout.write(html);
           return;
         }
         writeFileSync(opts.out, html);
-        console.log(
+        cli.out(
           `${model.title} label for DIN ${model.din.text} [${model.din.checkCharacter}] written to ${opts.out}`,
         );
       }),
@@ -244,8 +243,8 @@ export function registerJourneyCommands(program: Command, withDatabase: WithData
             s.id,
           ]),
         ))
-          console.log(l);
-        console.log(`${items.length} slot(s)`);
+          cli.out(l);
+        cli.out(`${items.length} slot(s)`);
       }),
     );
   product
@@ -260,9 +259,9 @@ export function registerJourneyCommands(program: Command, withDatabase: WithData
           ctx,
           opts.site ? { siteId: await siteIdOf(database, opts.site) } : {},
         );
-        for (const l of formatMetrics("all sites shown", r.overall)) console.log(l);
-        for (const p of r.byProduct) for (const l of formatMetrics(`product ${p.name}`, p)) console.log(l);
-        for (const s of r.bySite) for (const l of formatMetrics(`site ${s.code}`, s)) console.log(l);
+        for (const l of formatMetrics("all sites shown", r.overall)) cli.out(l);
+        for (const p of r.byProduct) for (const l of formatMetrics(`product ${p.name}`, p)) cli.out(l);
+        for (const s of r.bySite) for (const l of formatMetrics(`site ${s.code}`, s)) cli.out(l);
       }),
     );
 }

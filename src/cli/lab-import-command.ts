@@ -20,6 +20,7 @@ import {
 } from "../services/lab-import.ts";
 import type { Database } from "../store/database.ts";
 import { findActiveUserByName } from "../store/users.ts";
+import type { Cli, CliIo } from "./cli-context.ts";
 import { siteByCode } from "./sites.ts";
 
 export interface LabImportOptions {
@@ -30,9 +31,8 @@ export interface LabImportOptions {
   progress?: boolean;
 }
 
-type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
-
-export function registerLabsCommand(program: Command, withDatabase: WithDatabase) {
+export function registerLabsCommand(program: Command, cli: Cli) {
+  const { withDatabase } = cli;
   const labs = program.command("labs").description("laboratory results");
   labs
     .command("import")
@@ -48,8 +48,8 @@ export function registerLabsCommand(program: Command, withDatabase: WithDatabase
     .option("--progress", "show a progress bar even when stderr is not a terminal")
     .action((file: string, opts: LabImportOptions) =>
       withDatabase(async (database) => {
-        const done = await runLabImport(database, file, opts);
-        console.log(
+        const done = await runLabImport(database, file, opts, cli.io.stderr);
+        cli.out(
           `Imported ${done.rowCount} result(s) from ${done.fileName ?? file} at ${opts.site}: import ${done.id}, ` +
             `${done.convertedCount} converted to canonical units, SHA-256 ${done.sha256}`,
         );
@@ -61,6 +61,7 @@ export async function runLabImport(
   database: Database,
   file: string,
   opts: LabImportOptions,
+  stderr: CliIo["stderr"] = process.stderr,
 ): Promise<LabImportDto> {
   const site = await siteByCode(database, opts.site);
   const user = await findActiveUserByName(database.db, opts.as);
@@ -76,7 +77,7 @@ export async function runLabImport(
   } catch {
     throw new DomainError("validation", `Cannot read ${file}.`);
   }
-  const progress = progressReporter(size, opts.progress === true || process.stderr.isTTY === true);
+  const progress = progressReporter(size, opts.progress === true || stderr.isTTY === true, stderr);
   const source = {
     siteId: site.id,
     fileName: basename(file),
@@ -102,16 +103,16 @@ export async function runLabImport(
 }
 
 /** One bar for reading (bytes of the file), then one for writing (rows). */
-function progressReporter(fileBytes: number, enabled: boolean) {
+function progressReporter(fileBytes: number, enabled: boolean, stderr: CliIo["stderr"]) {
   if (!enabled) return { update: undefined, stop: () => {} };
   let bar: SingleBar | null = null;
   let phase: ImportProgress["phase"] | null = null;
   const start = (p: ImportProgress["phase"], total: number, unit: string) => {
     bar?.stop();
     bar = new SingleBar({
-      stream: process.stderr,
+      stream: stderr as NodeJS.WritableStream,
       format: `${p.padEnd(7)} [{bar}] {percentage}% {value}/{total} ${unit}`,
-      noTTYOutput: !process.stderr.isTTY,
+      noTTYOutput: !stderr.isTTY,
       notTTYSchedule: 1000,
       hideCursor: true,
     });

@@ -7,9 +7,8 @@ import { type Command, InvalidArgumentError } from "commander";
 import { systemActor } from "../services/context.ts";
 import type { LostPatient, LtfuContactList } from "../services/ltfu.ts";
 import type { Database } from "../store/database.ts";
+import type { Cli } from "./cli-context.ts";
 import { siteByCode } from "./sites.ts";
-
-type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
 
 /** Left-aligned columns, two spaces apart. */
 function table(header: string[], rows: string[][]): string[] {
@@ -76,7 +75,8 @@ const calendarYear = (v: string) => {
   return Number(v);
 };
 
-export function registerLtfuCommand(program: Command, withDatabase: WithDatabase) {
+export function registerLtfuCommand(program: Command, cli: Cli) {
+  const { withDatabase } = cli;
   const ltfu = program
     .command("ltfu")
     .description("long-term follow-up (integrating-vector products, 15 years)");
@@ -97,7 +97,7 @@ export function registerLtfuCommand(program: Command, withDatabase: WithDatabase
           list.items.push(...page.items);
           next = page.nextCursor;
         }
-        for (const l of formatContacts(opts.site, list)) console.log(l);
+        for (const l of formatContacts(opts.site, list)) cli.out(l);
       }),
     );
   ltfu
@@ -115,7 +115,7 @@ export function registerLtfuCommand(program: Command, withDatabase: WithDatabase
           items.push(...page.items);
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
-        for (const l of formatLost(opts.site, items)) console.log(l);
+        for (const l of formatLost(opts.site, items)) cli.out(l);
       }),
     );
 }

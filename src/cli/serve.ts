@@ -34,7 +34,7 @@ async function newInstallationSnapshot(config: Config): Promise<{ path: string; 
   return { path: demo.path, demo: demo.summary };
 }
 
-export async function serve(config: Config, version: string): Promise<void> {
+export async function serve(config: Config, version: string, out: (line: string) => void): Promise<void> {
   // Before the database opens: a build failure should not leave a locked data directory behind.
   await ensureWebBuild();
   const start = await newInstallationSnapshot(config);
@@ -58,11 +58,11 @@ export async function serve(config: Config, version: string): Promise<void> {
     if (applied.length) log.info({ applied }, "migrations applied");
     const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
     const firstStart = !(await hasPatients(database.db));
-    if (start?.demo) printDemoSummary(start.demo);
+    if (start?.demo) printDemoSummary(start.demo, out);
     else if (config.loadDemoOnFirstStart && firstStart && !(await isDemoLoaded(database))) {
       const started = Date.now();
       const summary = await loadDemo(database, () => new Date());
-      printDemoSummary(summary);
+      printDemoSummary(summary, out);
       log.info({ ms: Date.now() - started }, "demo program loaded");
     }
     // PGlite has no autovacuum (store/database.ts); cheap on an embedded database.
@@ -102,10 +102,10 @@ export async function serve(config: Config, version: string): Promise<void> {
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const where = `http://${config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host}:${port}`;
-    console.log(`vein2vein ${version} is up at ${where}/  (API reference ${where}/api/docs)`);
-    console.log(`database: ${database.kind} at ${database.location}`);
+    out(`vein2vein ${version} is up at ${where}/  (API reference ${where}/api/docs)`);
+    out(`database: ${database.kind} at ${database.location}`);
     if (database.kind === "pglite")
-      console.log(
+      out(
         "note: the embedded database is for trying and developing; production data belongs on PostgreSQL (DATABASE_URL).",
       );
   } catch (e) {

@@ -23,9 +23,8 @@ import { releaseProduct, signOosException } from "../services/release.ts";
 import { productSignatures, type SignatureDto } from "../services/signatures.ts";
 import type { Database } from "../store/database.ts";
 import { findUserByName } from "../store/users.ts";
+import type { Cli, CliIo } from "./cli-context.ts";
 import { allSiteIds } from "./sites.ts";
-
-type WithDatabase = <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function requireId(id: string): string {
@@ -45,26 +44,30 @@ async function actingAs(database: Database, username: string): Promise<ServiceCo
 }
 
 /** Asks on the terminal (stderr) without echoing what is typed. */
-function promptHidden(question: string): Promise<string> {
+function promptHidden(io: CliIo, question: string): Promise<string> {
   return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    const io = rl as unknown as { _writeToOutput: (s: string) => void };
+    const rl = createInterface({
+      input: io.stdin,
+      output: io.stderr as NodeJS.WritableStream,
+      terminal: true,
+    });
+    const writer = rl as unknown as { _writeToOutput: (s: string) => void };
     let muted = false;
-    io._writeToOutput = (s) => {
-      if (!muted) process.stderr.write(s);
+    writer._writeToOutput = (s) => {
+      if (!muted) io.stderr.write(s);
     };
     rl.question(question, (answer) => {
       rl.close();
-      process.stderr.write("\n");
+      io.stderr.write("\n");
       resolve(answer);
     });
     muted = true;
   });
 }
 
-async function firstLineOfStdin(): Promise<string> {
+async function firstLineOfStdin(io: CliIo): Promise<string> {
   let text = "";
-  for await (const chunk of process.stdin) {
+  for await (const chunk of io.stdin) {
     text += String(chunk);
     if (text.includes("\n")) break;
   }
@@ -72,31 +75,36 @@ async function firstLineOfStdin(): Promise<string> {
 }
 
 /** The signer's password: V2V_PASSWORD, else a hidden prompt on a terminal, else stdin's first line. */
-export async function signingPassword(username: string): Promise<string> {
-  const fromEnv = process.env.V2V_PASSWORD;
+export async function signingPassword(io: CliIo, username: string): Promise<string> {
+  const fromEnv = io.env.V2V_PASSWORD;
   const password =
     fromEnv !== undefined && fromEnv !== ""
       ? fromEnv
-      : process.stdin.isTTY
-        ? await promptHidden(`Password for ${username}: `)
-        : await firstLineOfStdin();
+      : io.stdin.isTTY
+        ? await promptHidden(io, `Password for ${username}: `)
+        : await firstLineOfStdin(io);
   if (!password)
     throw new DomainError("validation", "No password given (V2V_PASSWORD, the terminal or standard input).");
   return password;
 }
 
-async function signature(ctx: ServiceContext, productId: string, meaning: SignatureMeaning) {
+async function signature(cli: Cli, ctx: ServiceContext, productId: string, meaning: SignatureMeaning) {
   const p = await getProduct(ctx, productId);
-  console.error(
+  cli.err(
     `Signing as ${ctx.actor.username}: "${meaning}" — ${p.kind} DIN ${p.din} [${p.dinCheckCharacter}], product ${p.productCode}, state ${p.state}.`,
   );
-  return { username: ctx.actor.username, password: await signingPassword(ctx.actor.username), meaning };
+  return {
+    username: ctx.actor.username,
+    password: await signingPassword(cli.io, ctx.actor.username),
+    meaning,
+  };
 }
 
 const manifestation = (s: SignatureDto) =>
   `signed "${s.meaning}" by ${s.printedName} (${s.signerUsername}, as ${s.signedAs}) at ${s.signedAt}`;
 
-export function registerSignCommands(product: Command, withDatabase: WithDatabase) {
+export function registerSignCommands(product: Command, cli: Cli) {
+  const { withDatabase } = cli;
   product
     .command("release")
     .description(
@@ -108,10 +116,10 @@ export function registerSignCommands(product: Command, withDatabase: WithDatabas
       withDatabase(async (database) => {
         requireId(id);
         const ctx = await actingAs(database, opts.as);
-        const sig = await signature(ctx, id, "released");
+        const sig = await signature(cli, ctx, id, "released");
         const r = await releaseProduct(ctx, id, { signatures: [sig] });
-        console.log(`${r.product.din}: ${r.product.state}`);
-        for (const s of r.signatures) console.log(manifestation(s));
+        cli.out(`${r.product.din}: ${r.product.state}`);
+        for (const s of r.signatures) cli.out(manifestation(s));
       }),
     );
   product
@@ -128,6 +136,7 @@ export function registerSignCommands(product: Command, withDatabase: WithDatabas
           throw new DomainError("validation", "--decision is release or discard.");
         const ctx = await actingAs(database, opts.as);
         const sig = await signature(
+          cli,
           ctx,
           id,
           opts.decision === "release" ? "released from quarantine" : "rejected",
@@ -137,8 +146,8 @@ export function registerSignCommands(product: Command, withDatabase: WithDatabas
           reason: opts.reason,
           signatures: [sig],
         });
-        console.log(`${r.din}: ${r.state}`);
-        for (const s of r.signatures) console.log(manifestation(s));
+        cli.out(`${r.din}: ${r.state}`);
+        for (const s of r.signatures) cli.out(manifestation(s));
       }),
     );
   product
@@ -156,13 +165,13 @@ export function registerSignCommands(product: Command, withDatabase: WithDatabas
         if (opts.capacity !== "investigator" && opts.capacity !== "qa")
           throw new DomainError("validation", "--capacity is investigator or qa.");
         const ctx = await actingAs(database, opts.as);
-        const sig = await signature(ctx, id, "approved deviation");
+        const sig = await signature(cli, ctx, id, "approved deviation");
         const r = await signOosException(ctx, id, {
           ...(opts.rationale ? { rationale: opts.rationale } : {}),
           signatures: [{ ...sig, capacity: opts.capacity }],
         });
-        console.log(`exception ${r.complete ? "complete" : "awaiting its other signature"}: ${r.rationale}`);
-        for (const s of r.electronicSignatures) console.log(manifestation(s));
+        cli.out(`exception ${r.complete ? "complete" : "awaiting its other signature"}: ${r.rationale}`);
+        for (const s of r.electronicSignatures) cli.out(manifestation(s));
       }),
     );
   product
@@ -178,22 +187,20 @@ export function registerSignCommands(product: Command, withDatabase: WithDatabas
         requireId(id);
         const ctx = opts.as ? await actingAs(database, opts.as) : await monitorEverywhere(database);
         const report = await productSignatures(ctx, id);
-        if (opts.json) console.log(JSON.stringify(report, null, 2));
+        if (opts.json) cli.out(JSON.stringify(report, null, 2));
         else {
           for (const s of report.items) {
             const why = [
               s.contentMatches ? "" : "the signed record changed since",
               s.auditMatches ? "" : "the signature differs from its audit record",
             ].filter(Boolean);
-            console.log(
+            cli.out(
               `${s.valid ? "valid  " : "CHANGED"}  ${s.recordKind}  ${manifestation(s)}${why.length ? `  (${why.join("; ")})` : ""}`,
             );
           }
-          console.log(
-            `${report.items.length} signature(s), ${report.allValid ? "all valid" : "NOT ALL VALID"}`,
-          );
+          cli.out(`${report.items.length} signature(s), ${report.allValid ? "all valid" : "NOT ALL VALID"}`);
         }
-        if (!report.allValid) process.exitCode = 1;
+        if (!report.allValid) cli.exitCode = 1;
       }),
     );
 }

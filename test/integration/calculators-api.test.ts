@@ -3,9 +3,9 @@
  * stored assessments on a patient (with study day, audit, timeline), and old results kept beside
  * new rule sets.
  */
-import { spawnSync } from "node:child_process";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runV2v } from "../support/cli.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 const ISSUE_NAMES = [
@@ -208,30 +208,25 @@ describe("stored assessments", () => {
 });
 
 describe("v2v calc", () => {
-  const calc = (args: string[], input: string) =>
-    spawnSync(process.execPath, ["bin/v2v.js", "calc", ...args], {
-      input,
-      encoding: "utf8",
-      timeout: 30_000,
-    });
+  const calc = (args: string[], input: string) => runV2v(undefined, ["calc", ...args], { input });
 
-  it("prints the result as JSON", () => {
-    const r = calc(["bsa"], JSON.stringify({ heightCm: 180, weightKg: 80 }));
+  it("prints the result as JSON", async () => {
+    const r = await calc(["bsa"], JSON.stringify({ heightCm: 180, weightKg: 80 }));
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     // Mosteller: sqrt(180 × 80 / 3600) = 2.0 m²
     expect(out.value).toBeCloseTo(2.0, 2);
   });
 
-  it("prints every problem and exits 2 on bad input", () => {
-    const r = calc(["bsa"], JSON.stringify({ heightCm: "tall" }));
+  it("prints every problem and exits 2 on bad input", async () => {
+    const r = await calc(["bsa"], JSON.stringify({ heightCm: "tall" }));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/heightCm/);
     expect(r.stderr).toMatch(/weightKg/);
   });
 
-  it("exits 2 on an unknown calculator or broken JSON", () => {
-    expect(calc(["apgar"], "{}").status).toBe(2);
-    expect(calc(["bsa"], "{").status).toBe(2);
+  it("exits 2 on an unknown calculator or broken JSON", async () => {
+    expect((await calc(["apgar"], "{}")).status).toBe(2);
+    expect((await calc(["bsa"], "{")).status).toBe(2);
   });
 });

@@ -1,9 +1,8 @@
 /**
- * `v2v journey …` and `v2v product …` as a user runs them: a separate process on an embedded data
- * directory prepared through the services. Reads need no login (read-only monitor), a move acts as
+ * `v2v journey …` and `v2v product …` as a user runs them, in process on the test's database
+ * (test/support/cli.ts), prepared through the services. Reads need no login (read-only monitor), a move acts as
  * the named user; bad input prints the problem and exits non-zero (2 for input the service refuses).
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,27 +16,21 @@ import { createPatient } from "../../src/services/patients.ts";
 import { recordCollection } from "../../src/services/products.ts";
 import { createSite, createUser } from "../../src/services/sites.ts";
 import { createCarProduct, createStudy } from "../../src/services/studies.ts";
-import { openDatabase } from "../../src/store/database.ts";
-import { migrate } from "../../src/store/migrator.ts";
+import type { Database } from "../../src/store/database.ts";
+import { runV2v } from "../support/cli.ts";
+import { testDatabase } from "../support/database.ts";
 
-/** each run starts a process that loads the app and opens the data directory: slow on a busy machine */
-const CLI_TIMEOUT = 240_000;
 const dataDir = mkdtempSync(join(tmpdir(), "v2v-journey-cli-"));
 let journeyId: string;
 let collectionId: string;
 let subjectCode: string;
 
-const v2v = (...args: string[]) =>
-  spawnSync(process.execPath, ["bin/v2v.js", ...args], {
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
-    encoding: "utf8",
-    timeout: 200_000,
-  });
+let database: Database;
+const v2v = (...args: string[]) => runV2v(database, args);
 
 beforeAll(async () => {
-  const database = await openDatabase({ kind: "pglite", dataDir });
-  try {
-    await migrate(database);
+  database = await testDatabase();
+  {
     const now = () => new Date("2026-03-01T02:00:00Z");
     const system: ServiceContext = { db: database.db, actor: systemActor(), now };
     const site = await createSite(system, {
@@ -111,133 +104,102 @@ beforeAll(async () => {
     ({ journeyId, subjectCode } = await journeyTo("enrol"));
     const apheresed = await journeyTo("record-apheresis");
     collectionId = (await recordCollection(mfg, apheresed.journeyId, { productCode: "S1234V00" })).id;
-  } finally {
-    await database.close();
   }
-}, 120_000);
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+});
+afterAll(async () => {
+  await database?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe("v2v journey", () => {
-  it(
-    "list shows the site's journeys with subject code and state",
-    () => {
-      const r = v2v("journey", "list", "--site", "AA");
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`${subjectCode}\\s+enrolled\\s+on-study`));
-      expect(r.stdout).toContain("2 journey(s)");
-    },
-    CLI_TIMEOUT,
-  );
+  it("list shows the site's journeys with subject code and state", async () => {
+    const r = await v2v("journey", "list", "--site", "AA");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`${subjectCode}\\s+enrolled\\s+on-study`));
+    expect(r.stdout).toContain("2 journey(s)");
+  });
 
-  it(
-    "move books apheresis as the named user, taking the free slot",
-    () => {
-      const r = v2v(
-        "journey",
-        "move",
-        journeyId,
-        "book-apheresis",
-        "--as",
-        "coord",
-        "--data",
-        '{"apheresisDate":"2026-03-08"}',
-      );
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toContain("enrolled → apheresis-scheduled");
-      const slots = v2v("product", "slots", "--free");
-      expect(slots.stdout).toMatch(/2026-03-10\s+2026-03-08\s+GMP unit\s+2\/3\s+1/);
-    },
-    CLI_TIMEOUT,
-  );
+  it("move books apheresis as the named user, taking the free slot", async () => {
+    const r = await v2v(
+      "journey",
+      "move",
+      journeyId,
+      "book-apheresis",
+      "--as",
+      "coord",
+      "--data",
+      '{"apheresisDate":"2026-03-08"}',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("enrolled → apheresis-scheduled");
+    const slots = await v2v("product", "slots", "--free");
+    expect(slots.stdout).toMatch(/2026-03-10\s+2026-03-08\s+GMP unit\s+2\/3\s+1/);
+  });
 
-  it(
-    "a refused move prints the rule's message and exits 1; nothing changes",
-    () => {
-      const r = v2v(
-        "journey",
-        "move",
-        journeyId,
-        "reschedule-apheresis",
-        "--as",
-        "coord",
-        "--data",
-        '{"apheresisDate":"2027-01-01"}',
-      );
-      expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/no manufacturing slot/);
-      const show = v2v("journey", "show", journeyId);
-      expect(show.status, show.stderr).toBe(0);
-      expect(show.stdout).toMatch(/apheresis 2026-03-08\s+booked/);
-    },
-    CLI_TIMEOUT,
-  );
+  it("a refused move prints the rule's message and exits 1; nothing changes", async () => {
+    const r = await v2v(
+      "journey",
+      "move",
+      journeyId,
+      "reschedule-apheresis",
+      "--as",
+      "coord",
+      "--data",
+      '{"apheresisDate":"2027-01-01"}',
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no manufacturing slot/);
+    const show = await v2v("journey", "show", journeyId);
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/apheresis 2026-03-08\s+booked/);
+  });
 
-  it(
-    "bad input exits 2 with a clear message: broken JSON, an id that is not one, an unknown site",
-    () => {
-      const cases: [string[], RegExp][] = [
-        [
-          ["journey", "move", journeyId, "withdraw", "--as", "coord", "--data", "{oops"],
-          /--data is not valid JSON/,
-        ],
-        [["journey", "show", "J-1"], /"J-1" is not a journey id/],
-        [["journey", "list", "--site", "ZZ"], /No site with code ZZ/],
-      ];
-      for (const [args, message] of cases) {
-        const r = v2v(...args);
-        expect(r.status, args.join(" ")).toBe(2);
-        expect(r.stderr).toMatch(message);
-      }
-    },
-    CLI_TIMEOUT,
-  );
+  it("bad input exits 2 with a clear message: broken JSON, an id that is not one, an unknown site", async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ["journey", "move", journeyId, "withdraw", "--as", "coord", "--data", "{oops"],
+        /--data is not valid JSON/,
+      ],
+      [["journey", "show", "J-1"], /"J-1" is not a journey id/],
+      [["journey", "list", "--site", "ZZ"], /No site with code ZZ/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await v2v(...args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
 
-  it(
-    "a move without --as is refused by the command line itself",
-    () => {
-      const r = v2v("journey", "move", journeyId, "withdraw");
-      expect(r.status).not.toBe(0);
-      expect(r.stderr).toMatch(/--as/);
-    },
-    CLI_TIMEOUT,
-  );
+  it("a move without --as is refused by the command line itself", async () => {
+    const r = await v2v("journey", "move", journeyId, "withdraw");
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--as/);
+  });
 });
 
 describe("v2v product", () => {
-  it(
-    "show prints the DIN with its check character and the history",
-    () => {
-      const r = v2v("product", "show", collectionId);
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/DIN V2V99\d{8} \[[0-9A-Z*]\]/);
-      expect(r.stdout).toContain("state collected");
-    },
-    CLI_TIMEOUT,
-  );
+  it("show prints the DIN with its check character and the history", async () => {
+    const r = await v2v("product", "show", collectionId);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/DIN V2V99\d{8} \[[0-9A-Z*]\]/);
+    expect(r.stdout).toContain("state collected");
+  });
 
-  it(
-    "label writes the print-ready HTML with its bar codes to a file",
-    () => {
-      const out = join(dataDir, "label.html");
-      const r = v2v("product", "label", collectionId, "--out", out);
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/label for DIN .* written to/);
-      const html = readFileSync(out, "utf8");
-      expect(html).toMatch(/^<!doctype html>/);
-      expect(html).toContain('data-barcode="din"');
-      expect(html).toContain("<svg");
-    },
-    CLI_TIMEOUT,
-  );
+  it("label writes the print-ready HTML with its bar codes to a file", async () => {
+    const out = join(dataDir, "label.html");
+    const r = await v2v("product", "label", collectionId, "--out", out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/label for DIN .* written to/);
+    const html = readFileSync(out, "utf8");
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('data-barcode="din"');
+    expect(html).toContain("<svg");
+  });
 
-  it(
-    "metrics prints the counts with their n",
-    () => {
-      const r = v2v("product", "metrics", "--site", "AA");
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toContain("vein-to-vein         n=0");
-      expect(r.stdout).toContain("failure rate         0/0");
-    },
-    CLI_TIMEOUT,
-  );
+  it("metrics prints the counts with their n", async () => {
+    const r = await v2v("product", "metrics", "--site", "AA");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("vein-to-vein         n=0");
+    expect(r.stdout).toContain("failure rate         0/0");
+  });
 });

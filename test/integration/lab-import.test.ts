@@ -4,18 +4,16 @@
  * counted before and after); patients of another site read as unknown; the same file twice is a
  * conflict; and `v2v labs import` exits non-zero with the problems on stderr.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runLabImport } from "../../src/cli/lab-import-command.ts";
 import type { DomainError } from "../../src/domain/errors.ts";
 import { systemActor } from "../../src/services/context.ts";
 import { createPatient } from "../../src/services/patients.ts";
 import { createSite, createUser } from "../../src/services/sites.ts";
-import { openDatabase } from "../../src/store/database.ts";
-import { migrate } from "../../src/store/migrator.ts";
+import type { Database } from "../../src/store/database.ts";
+import { runV2v } from "../support/cli.ts";
+import { testDatabase } from "../support/database.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 const FIXTURES = new URL("../fixtures/lab-import/", import.meta.url);
@@ -282,13 +280,12 @@ describe("the command's work in process (runLabImport)", () => {
 });
 
 describe("v2v labs import", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "v2v-labs-"));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  let database: Database;
+  afterAll(() => database?.close());
 
   beforeAll(async () => {
-    const database = await openDatabase({ kind: "pglite", dataDir });
-    try {
-      await migrate(database);
+    database = await testDatabase();
+    {
       const system = { db: database.db, actor: systemActor(), now: () => new Date() };
       const site = await createSite(system, {
         code: "AA",
@@ -304,38 +301,26 @@ describe("v2v labs import", () => {
       const ctx = { ...system, actor: { ...systemActor([{ siteId: site.id, role: "coordinator" }]) } };
       for (const code of ["AA-0001", "AA-0002"])
         await createPatient(ctx, { siteId: site.id, subjectCode: code, birthYear: 1980, sex: "female" });
-    } finally {
-      await database.close();
     }
-  }, 180_000);
+  });
 
-  const run = (file: string, extra: string[] = []) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          "bin/v2v.js",
-          "labs",
-          "import",
-          new URL(file, FIXTURES).pathname,
-          "--format",
-          file.endsWith(".json") ? "fhir" : "csv",
-          "--mapping",
-          new URL("mapping.json", FIXTURES).pathname,
-          "--site",
-          "AA",
-          "--as",
-          "lab-coordinator",
-          ...extra,
-        ],
-        { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "" }, stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("exit", (code) => resolve({ code, stdout, stderr }));
-    });
+  const run = async (file: string, extra: string[] = []) => {
+    const r = await runV2v(database, [
+      "labs",
+      "import",
+      new URL(file, FIXTURES).pathname,
+      "--format",
+      file.endsWith(".json") ? "fhir" : "csv",
+      "--mapping",
+      new URL("mapping.json", FIXTURES).pathname,
+      "--site",
+      "AA",
+      "--as",
+      "lab-coordinator",
+      ...extra,
+    ]);
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
 
   it("exits 2 and prints every problem of a bad file, then imports a good one showing progress", async () => {
     const bad = await run("bad.csv");
@@ -352,15 +337,12 @@ describe("v2v labs import", () => {
     );
     expect(good.stderr).toMatch(/writing.*9\/9 rows/);
 
-    const database = await openDatabase({ kind: "pglite", dataDir });
-    try {
+    {
       const n = await database.db
         .selectFrom("observations")
         .select((eb) => eb.fn.countAll<string>().as("n"))
         .executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(9);
-    } finally {
-      await database.close();
     }
-  }, 240_000);
+  });
 });
