@@ -53,7 +53,10 @@ async function main() {
   const started = performance.now();
   const results: Comparison[] = [];
   for (const backend of backends) {
+    // BENCH_ONLY=substring,… runs the tier-S benchmarks whose names contain one of them.
+    const only = (process.env.BENCH_ONLY ?? "").split(",").filter(Boolean);
     for (const [name, suite] of SUITES) {
+      if (only.length && !only.some((o) => name.includes(o))) continue;
       log(`[${backend}] ${name}`);
       const t = performance.now();
       results.push(...(await suite(backend, url, log)));

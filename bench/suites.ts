@@ -18,6 +18,7 @@ import {
 } from "./fixtures.ts";
 import { type Comparison, check, comparePair, median } from "./harness.ts";
 import { labImport } from "./lab-import.ts";
+import { startUp } from "./start.ts";
 
 export type Log = (message: string) => void;
 export type Suite = (backend: Backend, url: string | undefined, log: Log) => Promise<Comparison[]>;
@@ -246,4 +247,5 @@ export const SUITES: [string, Suite][] = [
   ["observation list with many patients", manyPatients],
   ["lab import CSV vs observation batches", labImport],
   ["audit hash chain off vs on", auditChain],
+  ["start-up", startUp],
 ];

@@ -24,6 +24,7 @@ import { registerLabsCommand } from "./lab-import-command.ts";
 import { registerLtfuCommand } from "./ltfu-command.ts";
 import { serve } from "./serve.ts";
 import { siteByCode } from "./sites.ts";
+import { ensureWebBuild } from "./web-build.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -100,6 +101,19 @@ function buildProgram(cli: Cli): Command {
         cli.out(`database: ${database.location} (${database.kind})`);
       }),
     );
+
+  program
+    .command("prepare")
+    .description(
+      "build the web app and the demo and migrated database snapshots now, so a first `serve` starts in seconds (npm install runs this)",
+    )
+    .action(async () => {
+      const started = Date.now();
+      await ensureWebBuild(cli.out);
+      const { demoSnapshot } = await import("../demo/snapshot.ts");
+      const snapshot = await demoSnapshot();
+      cli.out(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: web/dist and ${snapshot.path}`);
+    });
 
   const demo = program.command("demo").description("the synthetic demo program");
   demo

@@ -42,6 +42,7 @@ export async function serve(config: Config, version: string, out: (line: string)
     start ? { ...(config.database as PgliteConfig), loadDataDir: readSnapshot(start.path) } : config.database,
   );
   let closing = false;
+  let statistics: Promise<unknown> = Promise.resolve();
   try {
     const applied = await migrate(database);
     const signingKey = loadSigningKey(config.auditKeyFile, { create: true });
@@ -65,8 +66,6 @@ export async function serve(config: Config, version: string, out: (line: string)
       printDemoSummary(summary, out);
       log.info({ ms: Date.now() - started }, "demo program loaded");
     }
-    // PGlite has no autovacuum (store/database.ts); cheap on an embedded database.
-    if (database.kind === "pglite") await refreshPlannerStatistics(database);
     // Signed checkpoints of the audit chain: now, every few minutes while it grows, and on the way out.
     const checkpoint = async (key: KeyObject | null) => {
       if (!key) return;
@@ -90,6 +89,7 @@ export async function serve(config: Config, version: string, out: (line: string)
       log.info({ signal }, "shutting down");
       try {
         await app.close();
+        await statistics;
         await checkpoint(signingKey);
       } finally {
         await database.close();
@@ -99,6 +99,12 @@ export async function serve(config: Config, version: string, out: (line: string)
     process.once("SIGINT", () => void shutdown("SIGINT"));
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
     await app.listen({ port: config.port, host: config.host });
+    // PGlite has no autovacuum (store/database.ts): refresh the planner's statistics once per
+    // start, after listening, since it grows with the database and nobody should wait for it.
+    if (database.kind === "pglite")
+      statistics = refreshPlannerStatistics(database).catch((e: unknown) =>
+        log.error({ err: e }, "ANALYZE failed; queries still work, perhaps with worse plans"),
+      );
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const where = `http://${config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host}:${port}`;

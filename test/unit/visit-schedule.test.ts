@@ -172,7 +172,9 @@ describe("generateVisits", () => {
   describe("daylight-saving changes are irrelevant (dates only)", () => {
     const originalTz = process.env.TZ;
     afterEach(() => {
-      process.env.TZ = originalTz;
+      // Assigning undefined would set the string "undefined" (an unknown zone) for what runs next.
+      if (originalTz === undefined) delete process.env.TZ;
+      else process.env.TZ = originalTz;
     });
     it("gives the same visits in every process time zone, across spring-forward and fall-back", () => {
       const s = defaultVisitSchedule();
