@@ -5,20 +5,17 @@
 
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { Config } from "../config.ts";
 import type { DemoSummary } from "../demo/load.ts";
 import { buildApp } from "../http/app.ts";
 import { writeCheckpoint } from "../services/audit-chain.ts";
-import { openDatabase, refreshPlannerStatistics } from "../store/database.ts";
+import { openDatabase, pgliteDataPath, refreshPlannerStatistics } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
 import { hasPatients } from "../store/patients.ts";
-import { migratedSnapshot, readSnapshot } from "../store/pglite-snapshots.ts";
+import { migratedSnapshot, unpackSnapshot } from "../store/pglite-snapshots.ts";
 import { loadSigningKey } from "./audit-key.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { ensureWebBuild } from "./web-build.ts";
-
-type PgliteConfig = Extract<Config["database"], { kind: "pglite" }>;
 
 /**
  * A new embedded installation (no PGlite data directory yet) opens a snapshot instead of running
@@ -27,7 +24,7 @@ type PgliteConfig = Extract<Config["database"], { kind: "pglite" }>;
  */
 async function newInstallationSnapshot(config: Config): Promise<{ path: string; demo?: DemoSummary } | null> {
   const d = config.database;
-  if (d.kind !== "pglite" || !d.dataDir || existsSync(join(d.dataDir, "pgdata"))) return null;
+  if (d.kind !== "pglite" || !d.dataDir || existsSync(pgliteDataPath(d.dataDir))) return null;
   if (!config.loadDemoOnFirstStart) return { path: (await migratedSnapshot()).path };
   const { demoSnapshot } = await import("../demo/snapshot.ts");
   const demo = await demoSnapshot();
@@ -38,11 +35,11 @@ export async function serve(config: Config, version: string, out: (line: string)
   // Before the database opens: a build failure should not leave a locked data directory behind.
   await ensureWebBuild();
   const start = await newInstallationSnapshot(config);
-  const database = await openDatabase(
-    start ? { ...(config.database as PgliteConfig), loadDataDir: readSnapshot(start.path) } : config.database,
-  );
+  if (start && config.database.kind === "pglite" && config.database.dataDir)
+    await unpackSnapshot(start.path, config.database.dataDir);
+  const database = await openDatabase(config.database);
   let closing = false;
-  let statistics: Promise<unknown> = Promise.resolve();
+  let afterListening: Promise<unknown> = Promise.resolve();
   try {
     const applied = await migrate(database);
     const signingKey = loadSigningKey(config.auditKeyFile, { create: true });
@@ -66,7 +63,7 @@ export async function serve(config: Config, version: string, out: (line: string)
       printDemoSummary(summary, out);
       log.info({ ms: Date.now() - started }, "demo program loaded");
     }
-    // Signed checkpoints of the audit chain: now, every few minutes while it grows, and on the way out.
+    // Signed checkpoints of the audit chain: at start, every few minutes while it grows, and on the way out.
     const checkpoint = async (key: KeyObject | null) => {
       if (!key) return;
       try {
@@ -78,7 +75,6 @@ export async function serve(config: Config, version: string, out: (line: string)
         log.error({ err: e }, "audit checkpoint failed");
       }
     };
-    await checkpoint(signingKey);
     log.info({ keyFile: config.auditKeyFile }, "audit checkpoints are signed with this key");
     const timer = setInterval(() => void checkpoint(signingKey), config.auditCheckpointMinutes * 60_000);
     timer.unref();
@@ -89,7 +85,7 @@ export async function serve(config: Config, version: string, out: (line: string)
       log.info({ signal }, "shutting down");
       try {
         await app.close();
-        await statistics;
+        await afterListening;
         await checkpoint(signingKey);
       } finally {
         await database.close();
@@ -99,12 +95,16 @@ export async function serve(config: Config, version: string, out: (line: string)
     process.once("SIGINT", () => void shutdown("SIGINT"));
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
     await app.listen({ port: config.port, host: config.host });
-    // PGlite has no autovacuum (store/database.ts): refresh the planner's statistics once per
-    // start, after listening, since it grows with the database and nobody should wait for it.
-    if (database.kind === "pglite")
-      statistics = refreshPlannerStatistics(database).catch((e: unknown) =>
-        log.error({ err: e }, "ANALYZE failed; queries still work, perhaps with worse plans"),
-      );
+    // Work nobody should wait for, once listening: the start's checkpoint (it verifies the whole
+    // chain first), and, since PGlite has no autovacuum (store/database.ts), fresh planner
+    // statistics; both grow with the database. Shutdown waits for them.
+    afterListening = (async () => {
+      await checkpoint(signingKey);
+      if (database.kind === "pglite")
+        await refreshPlannerStatistics(database).catch((e: unknown) =>
+          log.error({ err: e }, "ANALYZE failed; queries still work, perhaps with worse plans"),
+        );
+    })();
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const where = `http://${config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host}:${port}`;

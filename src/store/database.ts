@@ -3,6 +3,7 @@
  * a PostgreSQL server (DATABASE_URL). Both speak the same SQL and run the same migrations; the
  * rest of the code sees only `Database`.
  */
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type LogEvent, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
@@ -75,6 +76,9 @@ function queryObservers() {
   return { log, observeQueries };
 }
 
+/** Where PGlite keeps its files inside DATA_DIR (the audit key and the lock live beside it). */
+export const pgliteDataPath = (dataDir: string) => join(dataDir, "pgdata");
+
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.kind === "pglite" ? openPglite(config.dataDir, config.loadDataDir) : openPostgres(config);
 }
@@ -87,7 +91,7 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     // Options go in one object: PGlite ignores a second argument when the first is not a string,
     // which silently dropped the date parser for in-memory databases.
     const pglite = new PGlite({
-      ...(dataDir ? { dataDir: `${dataDir}/pgdata` } : {}),
+      ...(dataDir ? { dataDir: pgliteDataPath(dataDir) } : {}),
       ...(loadDataDir ? { loadDataDir } : {}),
       parsers: { [DATE_OID]: (value: string) => value },
     });

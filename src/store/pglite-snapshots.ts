@@ -18,7 +18,8 @@ import {
 } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDatabase } from "./database.ts";
+import { extract } from "tar";
+import { openDatabase, pgliteDataPath } from "./database.ts";
 import { migrate } from "./migrator.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -75,6 +76,27 @@ export async function cachedSnapshot(
   renameSync(tmp, path);
   renameSync(`${metaPath}.${process.pid}.tmp`, metaPath);
   return { path, meta: meta ?? null };
+}
+
+/**
+ * Unpacks a snapshot as the PGlite data directory of `dataDir` (for a new installation on disk):
+ * a native tar extraction takes a fraction of a second where PGlite's `loadDataDir` writes the
+ * same 42 MB through its emulated file system in about 2.5 s. Unpacked beside and renamed into
+ * place, so a crash never leaves half a database; if another process got there first, ours is
+ * dropped and that one's lock decides who serves.
+ */
+export async function unpackSnapshot(path: string, dataDir: string): Promise<void> {
+  const target = pgliteDataPath(dataDir);
+  const partial = `${target}.${process.pid}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  try {
+    await extract({ file: path, cwd: partial });
+    renameSync(partial, target);
+  } catch (e) {
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(target)) throw e;
+  }
 }
 
 /** The tar as the Blob `loadDataDir` takes. */
