@@ -16,6 +16,7 @@ import { systemActor } from "../services/context.ts";
 import { createUser } from "../services/sites.ts";
 import { openDatabase } from "../store/database.ts";
 import { appliedMigrations, migrate } from "../store/migrator.ts";
+import { isNewPgliteInstallation, migratedSnapshot, unpackSnapshot } from "../store/pglite-snapshots.ts";
 import { registerAuditCommands } from "./audit-commands.ts";
 import type { Cli, CliIo } from "./cli-context.ts";
 import { printDemoSummary } from "./demo-summary.ts";
@@ -42,7 +43,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     exitCode: 0,
     async withDatabase(fn) {
       if (io.database) return fn(io.database);
-      const database = await openDatabase(readConfig(io.env).database);
+      const config = readConfig(io.env).database;
+      // A new embedded installation starts from the migrated snapshot rather than initdb.
+      if (isNewPgliteInstallation(config))
+        await unpackSnapshot((await migratedSnapshot()).path, config.dataDir);
+      const database = await openDatabase(config);
       try {
         await migrate(database);
         return await fn(database);

@@ -4,15 +4,14 @@
  */
 
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { existsSync } from "node:fs";
 import type { Config } from "../config.ts";
 import type { DemoSummary } from "../demo/load.ts";
 import { buildApp } from "../http/app.ts";
 import { writeCheckpoint } from "../services/audit-chain.ts";
-import { openDatabase, pgliteDataPath, refreshPlannerStatistics } from "../store/database.ts";
+import { openDatabase, refreshPlannerStatistics } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
 import { hasPatients } from "../store/patients.ts";
-import { migratedSnapshot, unpackSnapshot } from "../store/pglite-snapshots.ts";
+import { isNewPgliteInstallation, migratedSnapshot, unpackSnapshot } from "../store/pglite-snapshots.ts";
 import { loadSigningKey } from "./audit-key.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { ensureWebBuild } from "./web-build.ts";
@@ -23,8 +22,7 @@ import { ensureWebBuild } from "./web-build.ts";
  * wanted, the migrated one otherwise. Built on the first start after a code change, reused after.
  */
 async function newInstallationSnapshot(config: Config): Promise<{ path: string; demo?: DemoSummary } | null> {
-  const d = config.database;
-  if (d.kind !== "pglite" || !d.dataDir || existsSync(pgliteDataPath(d.dataDir))) return null;
+  if (!isNewPgliteInstallation(config.database)) return null;
   if (!config.loadDemoOnFirstStart) return { path: (await migratedSnapshot()).path };
   const { demoSnapshot } = await import("../demo/snapshot.ts");
   const demo = await demoSnapshot();
@@ -35,7 +33,7 @@ export async function serve(config: Config, version: string, out: (line: string)
   // Before the database opens: a build failure should not leave a locked data directory behind.
   await ensureWebBuild();
   const start = await newInstallationSnapshot(config);
-  if (start && config.database.kind === "pglite" && config.database.dataDir)
+  if (start && isNewPgliteInstallation(config.database))
     await unpackSnapshot(start.path, config.database.dataDir);
   const database = await openDatabase(config.database);
   let closing = false;

@@ -19,7 +19,7 @@ import {
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { extract } from "tar";
-import { openDatabase, pgliteDataPath } from "./database.ts";
+import { type DatabaseConfig, openDatabase, pgliteDataPath } from "./database.ts";
 import { migrate } from "./migrator.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -98,6 +98,12 @@ export async function unpackSnapshot(path: string, dataDir: string): Promise<voi
     if (!existsSync(target)) throw e;
   }
 }
+
+/** A PGlite configuration on disk whose data directory does not exist yet: a new installation. */
+export const isNewPgliteInstallation = (
+  d: DatabaseConfig,
+): d is Extract<DatabaseConfig, { kind: "pglite" }> & { dataDir: string } =>
+  d.kind === "pglite" && d.dataDir !== null && !existsSync(pgliteDataPath(d.dataDir));
 
 /** The tar as the Blob `loadDataDir` takes. */
 export const readSnapshot = (path: string) => new Blob([readFileSync(path)]);
