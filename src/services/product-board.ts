@@ -1,5 +1,6 @@
 /**
- * Read-only views for the web app's vein-to-vein board: every product unit of a site with its
+ * Read-only views for the web app's vein-to-vein board: the product units of a site, a page at a
+ * time newest first (filtered by state, by part of a subject code or DIN), each with its
  * patient's subject code, its journey's state and how long it has been on its way, and the users
  * who may be the second person at a bedside verification.
  *
@@ -12,13 +13,14 @@ import { z } from "zod";
 import { isRole, may } from "../domain/roles.ts";
 // studyDay is "days from a day 0 to a date", which is exactly a calendar-day count.
 import { studyDay as daysFrom, localDate } from "../domain/study-day.ts";
-import { TERMINAL_JOURNEY_STATES, TERMINAL_PRODUCT_STATES } from "../domain/vein-to-vein.ts";
+import { PRODUCT_STATES, TERMINAL_JOURNEY_STATES, TERMINAL_PRODUCT_STATES } from "../domain/vein-to-vein.ts";
 import { productUnitsForBoard } from "../store/dashboard.ts";
 import { administrationDates, collectionDates } from "../store/products.ts";
 import { findSite } from "../store/sites.ts";
 import { activeMembersOfSite } from "../store/users.ts";
 import { readableSites, requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
+import { decodeCursor, encodeCursor } from "./pagination.ts";
 import { type ProductDto, productDto } from "./products.ts";
 import { parseInput } from "./validate.ts";
 
@@ -30,6 +32,11 @@ export const ProductBoardQuery = z.strictObject({
    * stopped, completed), and not a collection that became a final product (the product is listed)
    */
   scope: z.enum(["open", "all"]).default("all"),
+  state: z.enum(PRODUCT_STATES).optional(),
+  /** part of a subject code or DIN, any case */
+  find: z.string().trim().min(1).max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(200).optional(),
 });
 
 export interface BoardUnit extends ProductDto {
@@ -46,18 +53,33 @@ export interface BoardUnit extends ProductDto {
 export async function productBoard(
   ctx: ServiceContext,
   raw: unknown,
-): Promise<{ siteId: string; today: string; items: BoardUnit[] }> {
+): Promise<{
+  siteId: string;
+  today: string;
+  /** every product state, in the order of the vein-to-vein machine, for a filter's choices */
+  states: readonly string[];
+  items: BoardUnit[];
+  nextCursor: string | null;
+}> {
   const q = parseInput(ProductBoardQuery, raw);
   const [siteId] = readableSites(ctx.actor, "study:read", q.siteId) as [string];
+  const after = decodeCursor(q.cursor, ["instant", "uuid"]);
   const db = ctx.db;
   const site = (await findSite(db, siteId))!;
-  const rows = await productUnitsForBoard(
-    db,
-    siteId,
-    q.scope === "open"
-      ? { finalStates: TERMINAL_PRODUCT_STATES, endedJourneyStates: TERMINAL_JOURNEY_STATES }
-      : null,
-  );
+  const fetched = await productUnitsForBoard(db, siteId, {
+    open:
+      q.scope === "open"
+        ? { finalStates: TERMINAL_PRODUCT_STATES, endedJourneyStates: TERMINAL_JOURNEY_STATES }
+        : null,
+    ...(q.state ? { state: q.state } : {}),
+    ...(q.find ? { find: q.find } : {}),
+    ...(after ? { after: [new Date(after[0]), after[1]] as const } : {}),
+    limit: q.limit + 1,
+  });
+  const rows = fetched.slice(0, q.limit);
+  const last = rows.at(-1);
+  const nextCursor =
+    fetched.length > q.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null;
   const today = localDate(ctx.now(), site.time_zone);
   const collected = await collectionDates(db, [...new Set(rows.map((r) => r.coi_id))]);
   const administered = await administrationDates(
@@ -78,7 +100,7 @@ export async function productBoard(
       daysInState: daysFrom(today, local(r.updated_at)),
     };
   });
-  return { siteId, today, items };
+  return { siteId, today, states: PRODUCT_STATES, items, nextCursor };
 }
 
 export interface BedsideVerifier {

@@ -89,11 +89,22 @@ export const productsInStates = (
  * The board's product units at the site, newest first, with subject code and journey state. With
  * `open`, only units still followed (see stillFollowed) and not in one of `finalStates`.
  */
-export const productUnitsForBoard = (
-  db: Kysely<DB>,
-  siteId: string,
-  open: { finalStates: readonly string[]; endedJourneyStates: readonly string[] } | null,
-) => {
+export interface BoardFilter {
+  /** only units still followed: not in a final state, not on an ended journey */
+  open: { finalStates: readonly string[]; endedJourneyStates: readonly string[] } | null;
+  state?: string;
+  /** part of the subject code or the DIN, any case */
+  find?: string;
+  /** the last row of the previous page: (created_at, id) */
+  after?: readonly [Date, string];
+  limit: number;
+}
+
+/** `%` and `_` in what the user typed are letters, not wildcards. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** A site's product units, newest first, one page (keyset on created_at, id: index 0018). */
+export const productUnitsForBoard = (db: Kysely<DB>, siteId: string, f: BoardFilter) => {
   let q = db
     .selectFrom("product_units as u")
     .innerJoin("patients as p", "p.id", "u.patient_id")
@@ -101,11 +112,18 @@ export const productUnitsForBoard = (
     .selectAll("u")
     .select(["p.subject_code as subject_code", "j.state as journey_state"])
     .where("u.site_id", "=", siteId);
+  const { open, state, find, after } = f;
   if (open)
     q = q
       .where("u.state", "not in", [...open.finalStates])
       .where((eb) => stillFollowed(eb, open.endedJourneyStates));
-  return q.orderBy("u.created_at", "desc").orderBy("u.id").execute();
+  if (state) q = q.where("u.state", "=", state);
+  if (find) {
+    const pattern = containing(find);
+    q = q.where((eb) => eb.or([eb("p.subject_code", "ilike", pattern), eb("u.din", "ilike", pattern)]));
+  }
+  if (after) q = q.where((eb) => eb(eb.refTuple("u.created_at", "u.id"), "<", eb.tuple(after[0], after[1])));
+  return q.orderBy("u.created_at", "desc").orderBy("u.id", "desc").limit(f.limit).execute();
 };
 
 /** Stored, final assessments by the given calculators at the site since `since`, newest first. */

@@ -125,12 +125,13 @@ describe("bedside verification", () => {
     await page.getByRole("heading", { name: /Vein-to-vein board/ }).waitFor();
     await page.locator("tbody tr").first().waitFor();
     await viewportShot(page, "vein-to-vein-board");
+    // The server filters (the board is paged): the table shows the one thawed bag once it answers.
     await page.getByRole("combobox", { name: "State" }).selectOption("thawed");
+    await expect.poll(() => page.locator("tbody tr").count(), { timeout: 20_000 }).toBe(1);
     await page
       .getByRole("link", { name: /Final product/ })
       .first()
       .waitFor();
-    expect(await page.locator("tbody tr").count()).toBe(1);
     await page.goto(`/board/${bag.id}`);
     await page.getByRole("heading", { name: "Custody log" }).waitFor();
     await viewportShot(page, "product-custody-release");

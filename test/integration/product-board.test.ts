@@ -190,6 +190,68 @@ describe("GET /api/v1/product-board", () => {
   });
 });
 
+describe("GET /api/v1/product-board, a page at a time (issue 15)", () => {
+  const ids = (body: { items: { id: string }[] }) => body.items.map((i) => i.id);
+
+  // Earlier tests added and moved units: every expectation is built from the whole list.
+  interface Unit {
+    id: string;
+    state: string;
+    subjectCode: string;
+    din: string;
+  }
+  const whole = async () =>
+    (await board("monitor", `siteId=${w.sites.A}&scope=all`)).json() as Promise<{
+      items: Unit[];
+      nextCursor: string | null;
+      states: string[];
+    }>;
+
+  it("pages newest first with a cursor, without skipping or repeating a unit", async () => {
+    const all = await whole();
+    expect(all.nextCursor).toBeNull();
+    expect(all.items.length).toBeGreaterThanOrEqual(2);
+    // The bag was made after its collection: newest first puts it before.
+    expect(ids(all).indexOf(bagId)).toBeLessThan(ids(all).indexOf(collectionId));
+    expect(all.states).toContain("in-manufacture");
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Unit[]; nextCursor: string | null } = (
+        await board("monitor", `siteId=${w.sites.A}&scope=all&limit=1${cursor ? `&cursor=${cursor}` : ""}`)
+      ).json();
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      paged.push(...ids(page));
+      cursor = page.nextCursor;
+    } while (cursor && paged.length <= all.items.length);
+    expect(paged).toEqual(ids(all));
+  });
+
+  it("filters in the database by state and by part of a subject code or DIN, in any case", async () => {
+    const all = (await whole()).items;
+    const bag = all.find((u) => u.id === bagId)!;
+    const q = async (query: string) =>
+      ids((await board("monitor", `siteId=${w.sites.A}&scope=all&${query}`)).json());
+    expect(await q(`state=${bag.state}`)).toEqual(ids({ items: all.filter((u) => u.state === bag.state) }));
+    expect(await q("state=released")).toEqual(ids({ items: all.filter((u) => u.state === "released") }));
+    const part = subjectCode.slice(-4);
+    expect(await q(`find=${part.toLowerCase()}`)).toEqual(
+      ids({ items: all.filter((u) => u.subjectCode.includes(part) || u.din.includes(part)) }),
+    );
+    expect(await q(`find=${bag.din.toLowerCase()}`)).toEqual([bagId]);
+    // Typed wildcards are letters: "%" matches no subject code or DIN.
+    expect(await q("find=%25")).toEqual([]);
+  });
+
+  it("refuses a cursor it did not issue, an unknown state and a page over 500 with 400", async () => {
+    for (const query of ["cursor=bm90LWEtY3Vyc29y", "state=lost", "limit=501"]) {
+      const res = await board("monitor", `siteId=${w.sites.A}&${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.headers["content-type"]).toMatch(/application\/problem\+json/);
+    }
+  });
+});
+
 describe("GET /api/v1/sites/{id}/bedside-verifiers", () => {
   it("lists the site's clinical writers only", async () => {
     const res = await w.call("coordinator", "A", "GET", `/api/v1/sites/${w.sites.A}/bedside-verifiers`);

@@ -15,7 +15,7 @@ export async function productBoardRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary:
-          "Every product unit of a site with its state, subject code, journey state and days since apheresis",
+          "A page of a site's product units, newest first (filter by state, part of a subject code or DIN), with state, subject code, journey state and days since apheresis",
         querystring: ProductBoardQuery,
       },
     },

@@ -1,11 +1,16 @@
 /**
- * The vein-to-vein board: every product unit of the site (collections and bags), its state and
- * how long it has been on its way since apheresis, with a link to its custody log, release
+ * The vein-to-vein board: the site's product units (collections and bags), newest first a page at
+ * a time and filtered by the server, each with its state and how long it has been on its way since
+ * apheresis, with a link to its custody log, release
  * results and the bedside check.
  */
 import {
+  Alert,
   Anchor,
+  Button,
+  Center,
   Group,
+  Loader,
   NativeSelect,
   SegmentedControl,
   Stack,
@@ -14,37 +19,68 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useState } from "react";
+import { useDebouncedValue } from "@mantine/hooks";
+import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { api } from "../../api/client.ts";
-import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
-import { Status } from "../../ui/Status.tsx";
 import { ProductStateBadge } from "./ProductState.tsx";
 import type { ProductBoard } from "./types.ts";
+
+const PAGE = 100;
 
 export function BoardPage() {
   const { site } = useSession();
   const [scope, setScope] = useState<"open" | "all">("open");
   const [state, setState] = useState("");
   const [find, setFind] = useState("");
-  const board = useApi(
-    () => api.get<ProductBoard>("/api/v1/product-board", { siteId: site?.id, scope }),
-    [site?.id, scope],
-  );
+  // The server filters (the board is paged); typing waits for a pause before asking.
+  const [findApplied] = useDebouncedValue(find.trim(), 300);
+  const [board, setBoard] = useState<ProductBoard | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  async function load(after: string | null) {
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await api.get<ProductBoard>("/api/v1/product-board", {
+        siteId: site?.id,
+        scope,
+        state: state || undefined,
+        find: findApplied || undefined,
+        limit: PAGE,
+        cursor: after ?? undefined,
+      });
+      setBoard((b) => (after && b ? { ...page, items: [...b.items, ...page.items] } : page));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new first page when the site or a filter changes
+  useEffect(() => {
+    void load(null);
+  }, [site?.id, scope, state, findApplied]);
 
   return (
     <Stack>
       <Title order={1}>Vein-to-vein board — {site?.code}</Title>
-      <Status loaded={board}>
-        {({ items, today }) => {
-          const states = [...new Set(items.map((i) => i.state))].sort();
-          const q = find.trim().toLowerCase();
-          const shown = items.filter(
-            (i) =>
-              (!state || i.state === state) &&
-              (!q || i.subjectCode.toLowerCase().includes(q) || i.din.toLowerCase().includes(q)),
-          );
+      {error && (
+        <Alert color="red" role="alert" title="Could not load">
+          {error}
+        </Alert>
+      )}
+      {!board && !error && (
+        <Center p="xl">
+          <Loader aria-label="Loading" />
+        </Center>
+      )}
+      {board &&
+        (() => {
+          const { items, today, states, nextCursor } = board;
           return (
             <>
               <Group align="end" wrap="wrap">
@@ -74,7 +110,8 @@ export function BoardPage() {
               </Group>
               <Table striped highlightOnHover captionSide="top" verticalSpacing="sm">
                 <Table.Caption>
-                  {shown.length} of {items.length} product units · today {today} at {site?.code}
+                  {items.length} product units{nextCursor ? " shown, more below" : ""} · today {today} at{" "}
+                  {site?.code}
                 </Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
@@ -88,7 +125,7 @@ export function BoardPage() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {shown.map((u) => (
+                  {items.map((u) => (
                     <Table.Tr key={u.id}>
                       <Table.Td>{u.subjectCode}</Table.Td>
                       <Table.Td>
@@ -109,11 +146,15 @@ export function BoardPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-              {shown.length === 0 && <Text c="dimmed">No product units match.</Text>}
+              {items.length === 0 && <Text c="dimmed">No product units match.</Text>}
+              {nextCursor && (
+                <Button variant="light" size="md" loading={loading} onClick={() => void load(nextCursor)}>
+                  Show {PAGE} more
+                </Button>
+              )}
             </>
           );
-        }}
-      </Status>
+        })()}
     </Stack>
   );
 }

@@ -32,7 +32,9 @@ export interface BoardUnit extends ProductUnit {
 export interface ProductBoard {
   siteId: string;
   today: string;
+  states: string[];
   items: BoardUnit[];
+  nextCursor: string | null;
 }
 
 export interface ProductEvent {
