@@ -361,13 +361,22 @@ function buildProgram(cli: Cli): Command {
           actor: systemActor([{ siteId: site.id, role: "monitor" }]),
           now: () => new Date(),
         };
-        const list = await worklist(ctx, {
-          siteId: site.id,
-          from: today,
-          to: opts.week ? addDays(today, 6) : today,
-          status: opts.status,
-        });
-        const rows = list.items.map((v) => [
+        // Every page: the command prints the whole list.
+        const items: Awaited<ReturnType<typeof worklist>>["items"] = [];
+        let cursor: string | null = null;
+        do {
+          const page: Awaited<ReturnType<typeof worklist>> = await worklist(ctx, {
+            siteId: site.id,
+            from: today,
+            to: opts.week ? addDays(today, 6) : today,
+            status: opts.status,
+            limit: 500,
+            ...(cursor ? { cursor } : {}),
+          });
+          items.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        const rows = items.map((v) => [
           v.subjectCode,
           v.code,
           `${v.windowStart}..${v.windowEnd}`,
@@ -390,7 +399,7 @@ function buildProgram(cli: Cli): Command {
         cli.out(`${opts.site} worklist ${today}${opts.week ? ` to ${addDays(today, 6)}` : ""}`);
         cli.out(line(header));
         for (const r of rows) cli.out(line(r));
-        cli.out(`${rows.length} visit(s)${list.truncated ? " (more not shown)" : ""}`);
+        cli.out(`${rows.length} visit(s)`);
       }),
     );
   return program;

@@ -44,11 +44,13 @@ import {
   type VisitRow,
   visitsOfEnrolment,
   visitsOfPatient,
+  type WorklistKey,
   type WorklistSiteFilter,
 } from "../store/visits.ts";
 import { checkVersion, readableSites, requireAt } from "./access.ts";
 import { appendAudit, changedFields } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
+import { decodeCursor, encodeCursor } from "./pagination.ts";
 import { expectedVersion, loadPatientFor } from "./patients.ts";
 import { parseInput } from "./validate.ts";
 
@@ -506,7 +508,10 @@ export const WorklistQuery = z
         z.array(z.enum(WORKLIST_STATUSES, "Use due, overdue or both (comma-separated)")).min(1),
       )
       .default(["due", "overdue"]),
-    limit: z.coerce.number().int().min(1).max(5000).default(1000),
+    /** part of a subject code, any case */
+    find: z.string().trim().min(1).max(40).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(400).optional(),
   })
   .superRefine((q, ctx) => {
     if (q.from && q.to && q.to < q.from)
@@ -522,18 +527,27 @@ export interface Worklist {
   /** the period per site, in that site's calendar */
   sites: { siteId: string; siteCode: string; today: string; from: string; to: string }[];
   items: WorklistItem[];
-  /** true when more visits matched than `limit` */
-  truncated: boolean;
+  /** the next page's cursor, null on the last page */
+  nextCursor: string | null;
 }
 
 /**
  * Open visits due in [from, to] (window overlapping the period) or overdue (window closed before
- * from) at the actor's sites. `from` and `to` default to today at each site, so a multi-site
+ * from) at the actor's sites, most overdue first, a page at a time (`nextCursor`), optionally those
+ * of subject codes containing `find`. `from` and `to` default to today at each site, so a multi-site
  * actor sees each site's own today.
  */
 export async function worklist(ctx: ServiceContext, raw: unknown): Promise<Worklist> {
   const q = parseInput(WorklistQuery, raw);
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
+  const cursor = decodeCursor(q.cursor, ["text", "text", "text", "uuid"]);
+  const after: WorklistKey | undefined = cursor
+    ? [cursor[0], cursor[1], Number(cursor[2]), cursor[3]]
+    : undefined;
+  if (after && (!CalendarDate.safeParse(after[0]).success || !Number.isInteger(after[2])))
+    throw new DomainError("validation", "The cursor is not one this server issued.", [
+      { path: "/cursor", message: "invalid cursor", code: "invalid_cursor" },
+    ]);
   const sites = await listSitesByIds(ctx.db, siteIds);
   const now = ctx.now();
   const periods = sites.map((s) => {
@@ -550,13 +564,23 @@ export async function worklist(ctx: ServiceContext, raw: unknown): Promise<Workl
     due: q.status.includes("due"),
     overdue: q.status.includes("overdue"),
   }));
-  const rows = await openVisitsForWorklist(ctx.db, filters, q.limit);
+  const rows = await openVisitsForWorklist(ctx.db, filters, {
+    limit: q.limit,
+    ...(after ? { after } : {}),
+    ...(q.find ? { subjectCode: q.find } : {}),
+  });
   const bySite = new Map(periods.map((p) => [p.siteId, p]));
-  const items = rows.slice(0, q.limit).map((r) => {
+  const page = rows.slice(0, q.limit);
+  const items = page.map((r) => {
     const p = bySite.get(r.site_id)!;
     return { ...toDto(r, p.today), siteCode: p.siteCode };
   });
-  return { sites: periods, items, truncated: rows.length > q.limit };
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > q.limit && last
+      ? encodeCursor([last.window_end, last.subject_code, String(last.seq), last.id])
+      : null;
+  return { sites: periods, items, nextCursor };
 }
 
 /**

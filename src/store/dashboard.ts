@@ -4,6 +4,7 @@
  */
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { DB } from "./schema.ts";
+import { containing } from "./text-search.ts";
 
 type UnitsOnJourneys = ExpressionBuilder<DB & { u: DB["product_units"]; j: DB["journeys"] }, "u" | "j">;
 
@@ -99,9 +100,6 @@ export interface BoardFilter {
   after?: readonly [Date, string];
   limit: number;
 }
-
-/** `%` and `_` in what the user typed are letters, not wildcards. */
-const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** A site's product units, newest first, one page (keyset on created_at, id: index 0018). */
 export const productUnitsForBoard = (db: Kysely<DB>, siteId: string, f: BoardFilter) => {

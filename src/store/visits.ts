@@ -6,6 +6,7 @@
 import type { Kysely } from "kysely";
 import type { DB, Insertable, Selectable } from "./schema.ts";
 import type { VisitsTable } from "./schema-visits.ts";
+import { containing } from "./text-search.ts";
 
 export type VisitRow = Selectable<VisitsTable>;
 
@@ -89,7 +90,19 @@ export interface WorklistSiteFilter {
   overdue: boolean;
 }
 
-export function openVisitsForWorklist(db: Kysely<DB>, filters: WorklistSiteFilter[], limit: number) {
+/** The worklist's sort key of a row: window end, subject code, visit number, id. */
+export type WorklistKey = readonly [windowEnd: string, subjectCode: string, seq: number, id: string];
+
+/**
+ * Open visits due or overdue at the given sites, by window end (most overdue first), a page at a
+ * time: `limit + 1` rows after `after`, so the caller knows whether another page follows.
+ */
+export function openVisitsForWorklist(
+  db: Kysely<DB>,
+  filters: WorklistSiteFilter[],
+  page: { limit: number; after?: WorklistKey; subjectCode?: string },
+) {
+  const { after, subjectCode } = page;
   return db
     .selectFrom("visits")
     .innerJoin("patients", "patients.id", "visits.patient_id")
@@ -114,10 +127,23 @@ export function openVisitsForWorklist(db: Kysely<DB>, filters: WorklistSiteFilte
         ),
       ),
     )
+    .$if(subjectCode !== undefined, (q) =>
+      q.where("patients.subject_code", "ilike", containing(subjectCode!)),
+    )
+    .$if(after !== undefined, (q) =>
+      q.where((eb) =>
+        eb(
+          eb.refTuple("visits.window_end", "patients.subject_code", "visits.seq", "visits.id"),
+          ">",
+          eb.tuple(after![0], after![1], after![2], after![3]),
+        ),
+      ),
+    )
     .orderBy("visits.window_end")
     .orderBy("patients.subject_code")
     .orderBy("visits.seq")
-    .limit(limit + 1)
+    .orderBy("visits.id")
+    .limit(page.limit + 1)
     .execute();
 }
 

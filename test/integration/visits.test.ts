@@ -387,6 +387,37 @@ describe("HTTP", () => {
     expect(JSON.stringify(problem(backwards))).toContain("/to");
   });
 
+  it("worklist: a page at a time, most overdue first, without skipping or repeating a visit; part of a subject code", async () => {
+    type Page = { items: VisitDto[]; nextCursor: string | null };
+    const get = async (query: string): Promise<Page> => {
+      const res = await w.call("coordinator", "A", "GET", `/api/v1/worklist?${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    const whole = await get("limit=500");
+    expect(whole.nextCursor).toBeNull();
+    expect(whole.items.length).toBeGreaterThanOrEqual(4);
+    const ends = whole.items.map((v) => v.windowEnd);
+    expect(ends).toEqual([...ends].sort());
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await get(`limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.items.map((v) => v.id));
+      cursor = page.nextCursor;
+    } while (cursor && paged.length <= whole.items.length);
+    expect(paged).toEqual(whole.items.map((v) => v.id));
+    const part = patientA.subjectCode.slice(-3).toLowerCase();
+    expect((await get(`limit=500&find=${part}`)).items.map((v) => v.id)).toEqual(
+      whole.items.filter((v) => v.subjectCode.toLowerCase().includes(part)).map((v) => v.id),
+    );
+    for (const bad of ["cursor=bm9wZQ", "limit=501"]) {
+      const res = await w.call("coordinator", "A", "GET", `/api/v1/worklist?${bad}`);
+      expect(res.statusCode, bad).toBe(400);
+    }
+  });
+
   it("iCalendar feed: one all-day VEVENT per open window from a month back to six months ahead, subject code only", async () => {
     const res = await w.call("coordinator", "A", "GET", `/api/v1/sites/${w.sites.A}/visits.ics`);
     expect(res.statusCode).toBe(200);

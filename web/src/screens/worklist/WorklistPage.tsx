@@ -1,10 +1,11 @@
 /**
- * Protocol visits due and overdue at the site (GET /api/v1/worklist), filtered by period and
- * status, each with the patient, the study day today and the window; done/missed is recorded on
+ * Protocol visits due and overdue at the site (GET /api/v1/worklist), most overdue first, 100 at
+ * a time, filtered by the server by period, status and part of a subject code, each with the patient, the study day today and the window; done/missed is recorded on
  * the patient's visit list under "Enter data".
  */
-import { Anchor, Badge, Checkbox, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
-import { useState } from "react";
+import { Anchor, Badge, Button, Checkbox, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { api } from "../../api/client.ts";
 import { useApi } from "../../api/useApi.ts";
@@ -28,8 +29,10 @@ interface WorklistItem {
 interface Worklist {
   sites: { siteId: string; today: string; from: string; to: string }[];
   items: WorklistItem[];
-  truncated: boolean;
+  nextCursor: string | null;
 }
+
+const PAGE = 100;
 
 export function WorklistPage() {
   const { site } = useSession();
@@ -37,16 +40,34 @@ export function WorklistPage() {
   const [to, setTo] = useState("");
   const [statuses, setStatuses] = useState<string[]>(["due", "overdue"]);
   const [find, setFind] = useState("");
+  // The server filters and pages; typing waits for a pause before asking.
+  const [findApplied] = useDebouncedValue(find.trim(), 300);
+  const query = {
+    siteId: site?.id,
+    from: from || undefined,
+    to: to || undefined,
+    status: statuses.join(","),
+    find: findApplied || undefined,
+    limit: PAGE,
+  };
   const list = useApi(
-    () =>
-      api.get<Worklist>("/api/v1/worklist", {
-        siteId: site?.id,
-        from: from || undefined,
-        to: to || undefined,
-        status: statuses.join(","),
-      }),
-    [site?.id, from, to, statuses.join(",")],
+    () => api.get<Worklist>("/api/v1/worklist", query),
+    [site?.id, from, to, statuses.join(","), findApplied],
   );
+  // Later pages of the same list, dropped whenever the first page is asked for again.
+  const [more, setMore] = useState<{ items: WorklistItem[]; cursor: string | null } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new first page starts the list again
+  useEffect(() => setMore(null), [list.data]);
+  async function showMore(cursor: string) {
+    setLoadingMore(true);
+    try {
+      const page = await api.get<Worklist>("/api/v1/worklist", { ...query, cursor });
+      setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], cursor: page.nextCursor }));
+    } finally {
+      setLoadingMore(false);
+    }
+  }
 
   return (
     <Stack>
@@ -81,71 +102,78 @@ export function WorklistPage() {
       </Group>
       <Status loaded={list}>
         {(w) => {
-          const q = find.trim().toLowerCase();
-          const items = w.items.filter((i) => !q || i.subjectCode.toLowerCase().includes(q));
+          const items = [...w.items, ...(more?.items ?? [])];
+          const cursor = more ? more.cursor : w.nextCursor;
           const period = w.sites[0];
           return (
-            <Table striped highlightOnHover captionSide="top" verticalSpacing="sm">
-              <Table.Caption>
-                {items.length} visits
-                {period ? ` · due ${period.from} to ${period.to} (today ${period.today})` : ""}
-                {w.truncated ? " · more matched than shown" : ""}
-              </Table.Caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col">Subject</Table.Th>
-                  <Table.Th scope="col">Visit</Table.Th>
-                  <Table.Th scope="col">Window</Table.Th>
-                  <Table.Th scope="col">Study day today</Table.Th>
-                  <Table.Th scope="col">Record</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((v) => (
-                  <Table.Tr key={v.id} data-status={v.status.status}>
-                    <Table.Td>
-                      <Badge color={v.status.status === "overdue" ? "red.8" : "blue.8"} variant="filled">
-                        {v.status.status}
-                      </Badge>
-                      <Text size="xs">
-                        {v.status.daysOverdue !== undefined
-                          ? `${v.status.daysOverdue} days overdue`
-                          : v.status.closesInDays !== undefined
-                            ? `window closes in ${v.status.closesInDays} days`
-                            : ""}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/patients/${v.patientId}`}>
-                        {v.subjectCode}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      {v.label} ({v.code})
-                    </Table.Td>
-                    <Table.Td>
-                      {v.windowStart} – {v.windowEnd}
-                    </Table.Td>
-                    <Table.Td>D{v.studyDayToday}</Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/entry/${v.patientId}/visits`}>
-                        done / missed
-                      </Anchor>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-              {items.length === 0 && (
-                <Table.Tbody>
+            <>
+              <Table striped highlightOnHover captionSide="top" verticalSpacing="sm">
+                <Table.Caption>
+                  {items.length} visits
+                  {period ? ` · due ${period.from} to ${period.to} (today ${period.today})` : ""}
+                  {cursor ? " · more below" : ""}
+                </Table.Caption>
+                <Table.Thead>
                   <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text c="dimmed">Nothing due or overdue.</Text>
-                    </Table.Td>
+                    <Table.Th scope="col">Status</Table.Th>
+                    <Table.Th scope="col">Subject</Table.Th>
+                    <Table.Th scope="col">Visit</Table.Th>
+                    <Table.Th scope="col">Window</Table.Th>
+                    <Table.Th scope="col">Study day today</Table.Th>
+                    <Table.Th scope="col">Record</Table.Th>
                   </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {items.map((v) => (
+                    <Table.Tr key={v.id} data-status={v.status.status}>
+                      <Table.Td>
+                        <Badge color={v.status.status === "overdue" ? "red.8" : "blue.8"} variant="filled">
+                          {v.status.status}
+                        </Badge>
+                        <Text size="xs">
+                          {v.status.daysOverdue !== undefined
+                            ? `${v.status.daysOverdue} days overdue`
+                            : v.status.closesInDays !== undefined
+                              ? `window closes in ${v.status.closesInDays} days`
+                              : ""}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/patients/${v.patientId}`}>
+                          {v.subjectCode}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>
+                        {v.label} ({v.code})
+                      </Table.Td>
+                      <Table.Td>
+                        {v.windowStart} – {v.windowEnd}
+                      </Table.Td>
+                      <Table.Td>D{v.studyDayToday}</Table.Td>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/entry/${v.patientId}/visits`}>
+                          done / missed
+                        </Anchor>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
                 </Table.Tbody>
+                {items.length === 0 && (
+                  <Table.Tbody>
+                    <Table.Tr>
+                      <Table.Td colSpan={6}>
+                        <Text c="dimmed">Nothing due or overdue.</Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  </Table.Tbody>
+                )}
+              </Table>
+              {cursor && (
+                <Button variant="light" size="md" loading={loadingMore} onClick={() => void showMore(cursor)}>
+                  Show {PAGE} more
+                </Button>
               )}
-            </Table>
+            </>
           );
         }}
       </Status>
