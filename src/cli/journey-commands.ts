@@ -20,19 +20,9 @@ import { getProduct, listProductHistory } from "../services/products.ts";
 import type { Database } from "../store/database.ts";
 import { findUserByName } from "../store/users.ts";
 import type { Cli } from "./cli-context.ts";
+import { columns } from "./columns.ts";
 import { registerSignCommands } from "./sign-commands.ts";
 import { allSiteIds, siteByCode } from "./sites.ts";
-
-/** Left-aligned columns, two spaces apart. */
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
-}
 
 async function contextFor(database: Database, username: string | undefined): Promise<ServiceContext> {
   const now = () => new Date();
@@ -113,7 +103,7 @@ export function registerJourneyCommands(program: Command, cli: Cli) {
           siteId: await siteIdOf(database, opts.site),
           state: opts.state,
         });
-        for (const l of table(
+        for (const l of columns(
           ["subject", "state", "FHIR status", "journey", "updated"],
           list.items.map((j) => [j.subjectCode, j.state, j.researchSubjectStatus, j.id, j.updatedAt]),
         ))
@@ -136,7 +126,7 @@ export function registerJourneyCommands(program: Command, cli: Cli) {
         const bookings = (await listJourneySlotBookings(ctx, id)).items;
         for (const b of bookings) cli.out(`slot ${b.slotId}  apheresis ${b.apheresisDate}  ${b.status}`);
         const history = (await listJourneyHistory(ctx, id)).items;
-        for (const l of table(
+        for (const l of columns(
           ["at", "event", "from", "to"],
           history.map((e) => [e.at, e.type, e.fromState, e.toState]),
         ))
@@ -191,7 +181,7 @@ export function registerJourneyCommands(program: Command, cli: Cli) {
         );
         cli.out(`state ${p.state}  version ${p.version}`);
         const history = (await listProductHistory(ctx, id)).items;
-        for (const l of table(
+        for (const l of columns(
           ["at", "event", "from", "to", "actor"],
           history.map((e) => [e.at, e.type, e.fromState, e.toState, e.actor]),
         ))
@@ -232,7 +222,7 @@ export function registerJourneyCommands(program: Command, cli: Cli) {
         const ctx = await contextFor(database, opts.as);
         if (opts.study) requireId(opts.study, "study");
         const { items } = await listSlots(ctx, { studyId: opts.study, onlyFree: opts.free === true });
-        for (const l of table(
+        for (const l of columns(
           ["starts", "accepts from", "facility", "booked", "free", "slot"],
           items.map((s) => [
             s.startsOn,

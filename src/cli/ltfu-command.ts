@@ -8,18 +8,8 @@ import { systemActor } from "../services/context.ts";
 import type { LostPatient, LtfuContactList } from "../services/ltfu.ts";
 import type { Database } from "../store/database.ts";
 import type { Cli } from "./cli-context.ts";
+import { columns } from "./columns.ts";
 import { siteByCode } from "./sites.ts";
-
-/** Left-aligned columns, two spaces apart. */
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
-}
 
 export function formatContacts(site: string, list: LtfuContactList): string[] {
   const year = list.sites[0]?.year;
@@ -36,7 +26,7 @@ export function formatContacts(site: string, list: LtfuContactList): string[] {
   });
   return [
     `${site} long-term follow-up contacts ${year ?? ""}`.trimEnd(),
-    ...table(["subject", "contact", "anniversary", "visit and window", "status", "items recorded"], rows),
+    ...columns(["subject", "contact", "anniversary", "visit and window", "status", "items recorded"], rows),
     `${rows.length} contact(s)`,
     ...(list.productsWithoutVectorType.length
       ? [`products without a vector type (LTFU not judged): ${list.productsWithoutVectorType.join(", ")}`]
@@ -54,7 +44,7 @@ export function formatLost(site: string, items: LostPatient[]): string[] {
   ]);
   return [
     `${site} lost to follow-up`,
-    ...table(["subject", "infusion", "basis", "contacts not done", "last contact done"], rows),
+    ...columns(["subject", "infusion", "basis", "contacts not done", "last contact done"], rows),
     `${rows.length} patient(s)`,
   ];
 }

@@ -19,6 +19,7 @@ import { appliedMigrations, migrate } from "../store/migrator.ts";
 import { isNewPgliteInstallation, migratedSnapshot, unpackSnapshot } from "../store/pglite-snapshots.ts";
 import { registerAuditCommands } from "./audit-commands.ts";
 import type { Cli, CliIo } from "./cli-context.ts";
+import { columns } from "./columns.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { registerJourneyCommands } from "./journey-commands.ts";
 import { registerLabsCommand } from "./lab-import-command.ts";
@@ -278,15 +279,8 @@ function buildProgram(cli: Cli): Command {
           day(t.expiresAt),
           t.state,
         ]);
-        const header = ["id", "user", "label", "created", "last used", "expires", "state"];
-        const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
-        const line = (cells: string[]) =>
-          cells
-            .map((c, i) => c.padEnd(widths[i]!))
-            .join("  ")
-            .trimEnd();
-        cli.out(line(header));
-        for (const r of table) cli.out(line(r));
+        for (const l of columns(["id", "user", "label", "created", "last used", "expires", "state"], table))
+          cli.out(l);
         cli.out(`${rows.length} token(s)${opts.all ? "" : " active (--all for revoked and expired)"}`);
       }),
     );
@@ -389,16 +383,9 @@ function buildProgram(cli: Cli): Command {
                 : v.status.status,
           String(v.studyDayToday),
         ]);
-        const header = ["subject", "visit", "window", "status", "study day today"];
-        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-        const line = (cells: string[]) =>
-          cells
-            .map((c, i) => c.padEnd(widths[i]!))
-            .join("  ")
-            .trimEnd();
         cli.out(`${opts.site} worklist ${today}${opts.week ? ` to ${addDays(today, 6)}` : ""}`);
-        cli.out(line(header));
-        for (const r of rows) cli.out(line(r));
+        for (const l of columns(["subject", "visit", "window", "status", "study day today"], rows))
+          cli.out(l);
         cli.out(`${rows.length} visit(s)`);
       }),
     );
