@@ -13,6 +13,7 @@ import { applyJourney, openJourney } from "../../src/services/journeys.ts";
 import { createPatient } from "../../src/services/patients.ts";
 import { createStudy } from "../../src/services/studies.ts";
 import { listPatientVisits, recordVisit, type VisitDto, worklist } from "../../src/services/visits.ts";
+import { runV2v } from "../support/cli.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
 let clock = new Date("2019-10-15T10:00:00+08:00");
@@ -416,6 +417,27 @@ describe("HTTP", () => {
       const res = await w.call("coordinator", "A", "GET", `/api/v1/worklist?${bad}`);
       expect(res.statusCode, bad).toBe(400);
     }
+  });
+
+  it("v2v worklist prints the whole list as columns, every page of it", async () => {
+    // The command asks at the real today; count the same list through the service, two at a time.
+    const ctx = { ...(await w.as("monitor", "A")), now: () => new Date() };
+    let n = 0;
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof worklist>> = await worklist(ctx, {
+        siteId: w.sites.A,
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      n += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(n).toBeGreaterThan(2);
+    const r = await runV2v(w.database, ["worklist", "--site", "AA"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^subject {2,}visit {2,}window {2,}status {2,}study day today$/m);
+    expect(r.stdout).toContain(`\n${n} visit(s)\n`);
   });
 
   it("iCalendar feed: one all-day VEVENT per open window from a month back to six months ahead, subject code only", async () => {
