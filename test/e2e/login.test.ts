@@ -28,6 +28,8 @@ describe("log in", { timeout: 120_000 }, () => {
   it("a user of two sites picks one, switches, and logs out", async () => {
     const { context, page } = await newTabletPage(browser, server.url);
     await page.goto("/");
+    // The form, not the spinner shown while the app asks whether a session exists.
+    await page.getByRole("button", { name: "Log in" }).waitFor();
     await screenshot(page, "login");
     await logIn(page, "investigator", "investigator-demo");
     await page.getByRole("heading", { name: "Choose a site" }).waitFor();
