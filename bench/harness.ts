@@ -41,6 +41,11 @@ export interface PairOptions {
   /** what to run while warming up, when the full workload is too slow to repeat untimed */
   warmupBaseline?: () => Promise<unknown>;
   warmupMeasured?: () => Promise<unknown>;
+  /**
+   * `measured` resolves to its own time in milliseconds, to be used instead of its whole duration
+   * (a server start timed to its "up" line, its shutdown afterwards not counted)
+   */
+  measuredTimesItself?: boolean;
 }
 
 export async function comparePair(o: PairOptions): Promise<{ baselineMs: number[]; measuredMs: number[] }> {
@@ -50,12 +55,13 @@ export async function comparePair(o: PairOptions): Promise<{ baselineMs: number[
   }
   const baselineMs: number[] = [];
   const measuredMs: number[] = [];
+  const measure = o.measuredTimesItself ? async () => Number(await o.measured()) : () => timed(o.measured);
   for (let i = 0; i < o.repetitions; i++) {
     if (i % 2 === 0) {
       baselineMs.push(await timed(o.baseline));
-      measuredMs.push(await timed(o.measured));
+      measuredMs.push(await measure());
     } else {
-      measuredMs.push(await timed(o.measured));
+      measuredMs.push(await measure());
       baselineMs.push(await timed(o.baseline));
     }
   }

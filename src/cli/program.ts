@@ -16,7 +16,7 @@ import { systemActor } from "../services/context.ts";
 import { createUser } from "../services/sites.ts";
 import { openDatabase } from "../store/database.ts";
 import { appliedMigrations, migrate } from "../store/migrator.ts";
-import { isNewPgliteInstallation, migratedSnapshot, unpackSnapshot } from "../store/pglite-snapshots.ts";
+import { migratedSnapshot, startFromSnapshot } from "../store/pglite-snapshots.ts";
 import { registerAuditCommands } from "./audit-commands.ts";
 import type { Cli, CliIo } from "./cli-context.ts";
 import { columns } from "./columns.ts";
@@ -46,8 +46,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (io.database) return fn(io.database);
       const config = readConfig(io.env).database;
       // A new embedded installation starts from the migrated snapshot rather than initdb.
-      if (isNewPgliteInstallation(config))
-        await unpackSnapshot((await migratedSnapshot()).path, config.dataDir);
+      await startFromSnapshot(config, migratedSnapshot);
       const database = await openDatabase(config);
       try {
         await migrate(database);

@@ -11,30 +11,25 @@ import { writeCheckpoint } from "../services/audit-chain.ts";
 import { openDatabase, refreshPlannerStatistics } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
 import { hasPatients } from "../store/patients.ts";
-import { isNewPgliteInstallation, migratedSnapshot, unpackSnapshot } from "../store/pglite-snapshots.ts";
+import { migratedSnapshot, startFromSnapshot } from "../store/pglite-snapshots.ts";
 import { loadSigningKey } from "./audit-key.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { ensureWebBuild } from "./web-build.ts";
 
-/**
- * A new embedded installation (no PGlite data directory yet) opens a snapshot instead of running
- * initdb, the migrations and the demo load: the demo one (src/demo/snapshot.ts) when the demo is
- * wanted, the migrated one otherwise. Built on the first start after a code change, reused after.
- */
-async function newInstallationSnapshot(config: Config): Promise<{ path: string; demo?: DemoSummary } | null> {
-  if (!isNewPgliteInstallation(config.database)) return null;
-  if (!config.loadDemoOnFirstStart) return { path: (await migratedSnapshot()).path };
-  const { demoSnapshot } = await import("../demo/snapshot.ts");
-  const demo = await demoSnapshot();
-  return { path: demo.path, demo: demo.summary };
-}
-
 export async function serve(config: Config, version: string, out: (line: string) => void): Promise<void> {
   // Before the database opens: a build failure should not leave a locked data directory behind.
   await ensureWebBuild();
-  const start = await newInstallationSnapshot(config);
-  if (start && isNewPgliteInstallation(config.database))
-    await unpackSnapshot(start.path, config.database.dataDir);
+  // A new embedded installation opens a snapshot instead of running initdb, the migrations and
+  // the demo load: the demo one (src/demo/snapshot.ts) when the demo is wanted, the migrated one
+  // otherwise. Built on the first start after a code change, reused after.
+  let demoFromSnapshot: DemoSummary | undefined;
+  await startFromSnapshot(config.database, async () => {
+    if (!config.loadDemoOnFirstStart) return migratedSnapshot();
+    const { demoSnapshot } = await import("../demo/snapshot.ts");
+    const demo = await demoSnapshot();
+    demoFromSnapshot = demo.summary;
+    return demo;
+  });
   const database = await openDatabase(config.database);
   let closing = false;
   let afterListening: Promise<unknown> = Promise.resolve();
@@ -52,14 +47,16 @@ export async function serve(config: Config, version: string, out: (line: string)
     });
     const log = app.log;
     if (applied.length) log.info({ applied }, "migrations applied");
-    const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
-    const firstStart = !(await hasPatients(database.db));
-    if (start?.demo) printDemoSummary(start.demo, out);
-    else if (config.loadDemoOnFirstStart && firstStart && !(await isDemoLoaded(database))) {
-      const started = Date.now();
-      const summary = await loadDemo(database, () => new Date());
-      printDemoSummary(summary, out);
-      log.info({ ms: Date.now() - started }, "demo program loaded");
+    if (demoFromSnapshot) printDemoSummary(demoFromSnapshot, out);
+    else if (config.loadDemoOnFirstStart && !(await hasPatients(database.db))) {
+      // PostgreSQL, or an embedded directory left empty: load the demo the long way.
+      const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
+      if (!(await isDemoLoaded(database))) {
+        const started = Date.now();
+        const summary = await loadDemo(database, () => new Date());
+        printDemoSummary(summary, out);
+        log.info({ ms: Date.now() - started }, "demo program loaded");
+      }
     }
     // Signed checkpoints of the audit chain: at start, every few minutes while it grows, and on the way out.
     const checkpoint = async (key: KeyObject | null) => {

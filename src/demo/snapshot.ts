@@ -5,12 +5,11 @@
  * whole load (10 to 20 s). The summary the loader returned is kept next to it, so a start from
  * the snapshot prints the same logins.
  */
-import { openDatabase, refreshPlannerStatistics } from "../store/database.ts";
-import { migrate } from "../store/migrator.ts";
+import { refreshPlannerStatistics } from "../store/database.ts";
 import {
   cachedSnapshot,
   migratedSnapshot,
-  readSnapshot,
+  openSnapshot,
   sourcesFingerprint,
 } from "../store/pglite-snapshots.ts";
 import { type DemoSummary, loadDemo } from "./load.ts";
@@ -20,13 +19,8 @@ const SOURCES = ["package-lock.json", "src/store", "src/domain", "src/services",
 export async function demoSnapshot(): Promise<{ path: string; summary: DemoSummary }> {
   const migrated = await migratedSnapshot();
   const snapshot = await cachedSnapshot("demo", sourcesFingerprint(SOURCES), async () => {
-    const database = await openDatabase({
-      kind: "pglite",
-      dataDir: null,
-      loadDataDir: readSnapshot(migrated.path),
-    });
+    const database = await openSnapshot(migrated.path);
     try {
-      await migrate(database);
       const summary = await loadDemo(database, () => new Date());
       await refreshPlannerStatistics(database);
       return { tar: await database.dumpDataDir!(), meta: summary };

@@ -4,6 +4,7 @@
  * the same as the first.
  */
 import { DomainError } from "../domain/errors.ts";
+import { CalendarDate } from "../domain/schemas/common.ts";
 
 export interface Page<T> {
   items: T[];
@@ -14,8 +15,12 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-/** What one part of a sort key is, so a cursor is checked before any of it reaches SQL. */
-export type CursorPart = "uuid" | "instant" | "text";
+/**
+ * What one part of a sort key is, so a cursor is checked before any of it reaches SQL: a uuid, an
+ * instant (ISO, as Date#toISOString writes it), a calendar date (YYYY-MM-DD), a whole number
+ * written as text (a sequence number), or any short text.
+ */
+export type CursorPart = "uuid" | "instant" | "date" | "count" | "text";
 
 type Decoded<P extends readonly CursorPart[]> = { -readonly [K in keyof P]: string };
 
@@ -27,6 +32,8 @@ const partIsValid = (part: CursorPart, value: unknown): value is string => {
   if (typeof value !== "string") return false;
   if (part === "uuid") return UUID.test(value);
   if (part === "instant") return ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  if (part === "date") return CalendarDate.safeParse(value).success;
+  if (part === "count") return /^\d{1,9}$/.test(value);
   return value.length <= 200 && !value.includes("\u0000");
 };
 

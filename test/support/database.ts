@@ -9,7 +9,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrator.ts";
-import { readSnapshot } from "../../src/store/pglite-snapshots.ts";
+import { openSnapshot } from "../../src/store/pglite-snapshots.ts";
 
 export const usingPostgres = () => Boolean(process.env.TEST_DATABASE_URL);
 
@@ -17,12 +17,8 @@ export async function testDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     const template = inject("pgliteTemplate");
-    const database = await openDatabase({
-      kind: "pglite",
-      dataDir: null,
-      ...(template ? { loadDataDir: readSnapshot(template) } : {}),
-    });
-    // Applies nothing on the template; it still checks the template matches the migrations.
+    if (template) return openSnapshot(template);
+    const database = await openDatabase({ kind: "pglite", dataDir: null }); // outside vitest's set-up
     await migrate(database);
     return database;
   }

@@ -5,9 +5,8 @@
  */
 import { type DemoSummary, loadDemo } from "../../src/demo/load.ts";
 import { demoSnapshot } from "../../src/demo/snapshot.ts";
-import { type Database, openDatabase } from "../../src/store/database.ts";
-import { migrate } from "../../src/store/migrator.ts";
-import { readSnapshot } from "../../src/store/pglite-snapshots.ts";
+import type { Database } from "../../src/store/database.ts";
+import { openSnapshot } from "../../src/store/pglite-snapshots.ts";
 import { testDatabase, usingPostgres } from "./database.ts";
 
 export async function demoDatabase(now: () => Date): Promise<{ database: Database; summary: DemoSummary }> {
@@ -16,11 +15,5 @@ export async function demoDatabase(now: () => Date): Promise<{ database: Databas
     return { database, summary: await loadDemo(database, now) };
   }
   const snapshot = await demoSnapshot();
-  const database = await openDatabase({
-    kind: "pglite",
-    dataDir: null,
-    loadDataDir: readSnapshot(snapshot.path),
-  });
-  await migrate(database); // applies nothing; checks the snapshot matches the migrations
-  return { database, summary: snapshot.summary };
+  return { database: await openSnapshot(snapshot.path), summary: snapshot.summary };
 }

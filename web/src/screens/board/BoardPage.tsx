@@ -1,16 +1,11 @@
 /**
  * The vein-to-vein board: the site's product units (collections and bags), newest first a page at
  * a time and filtered by the server, each with its state and how long it has been on its way since
- * apheresis, with a link to its custody log, release
- * results and the bedside check.
+ * apheresis, with a link to its custody log, release results and the bedside check.
  */
 import {
-  Alert,
   Anchor,
-  Button,
-  Center,
   Group,
-  Loader,
   NativeSelect,
   SegmentedControl,
   Stack,
@@ -20,12 +15,15 @@ import {
   Title,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-router";
 import { api } from "../../api/client.ts";
+import { usePages } from "../../api/usePages.ts";
 import { useSession } from "../../auth/session.tsx";
+import { ShowMore } from "../../ui/ShowMore.tsx";
+import { Status } from "../../ui/Status.tsx";
 import { ProductStateBadge } from "./ProductState.tsx";
-import type { ProductBoard } from "./types.ts";
+import type { BoardUnit, ProductBoard } from "./types.ts";
 
 const PAGE = 100;
 
@@ -36,125 +34,93 @@ export function BoardPage() {
   const [find, setFind] = useState("");
   // The server filters (the board is paged); typing waits for a pause before asking.
   const [findApplied] = useDebouncedValue(find.trim(), 300);
-  const [board, setBoard] = useState<ProductBoard | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  async function load(after: string | null) {
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api.get<ProductBoard>("/api/v1/product-board", {
+  const board = usePages<BoardUnit, ProductBoard>(
+    (cursor) =>
+      api.get<ProductBoard>("/api/v1/product-board", {
         siteId: site?.id,
         scope,
         state: state || undefined,
         find: findApplied || undefined,
         limit: PAGE,
-        cursor: after ?? undefined,
-      });
-      setBoard((b) => (after && b ? { ...page, items: [...b.items, ...page.items] } : page));
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setLoading(false);
-    }
-  }
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new first page when the site or a filter changes
-  useEffect(() => {
-    void load(null);
-  }, [site?.id, scope, state, findApplied]);
+        cursor,
+      }),
+    [site?.id, scope, state, findApplied],
+  );
 
   return (
     <Stack>
       <Title order={1}>Vein-to-vein board — {site?.code}</Title>
-      {error && (
-        <Alert color="red" role="alert" title="Could not load">
-          {error}
-        </Alert>
-      )}
-      {!board && !error && (
-        <Center p="xl">
-          <Loader aria-label="Loading" />
-        </Center>
-      )}
-      {board &&
-        (() => {
-          const { items, today, states, nextCursor } = board;
-          return (
-            <>
-              <Group align="end" wrap="wrap">
-                <SegmentedControl
-                  aria-label="Which products"
-                  size="md"
-                  value={scope}
-                  onChange={(v) => setScope(v as "open" | "all")}
-                  data={[
-                    { value: "open", label: "On their way" },
-                    { value: "all", label: "All, with finished" },
-                  ]}
-                />
-                <NativeSelect
-                  label="State"
-                  size="md"
-                  value={state}
-                  onChange={(e) => setState(e.currentTarget.value)}
-                  data={[{ value: "", label: "Any state" }, ...states.map((s) => ({ value: s, label: s }))]}
-                />
-                <TextInput
-                  label="Subject code or DIN"
-                  size="md"
-                  value={find}
-                  onChange={(e) => setFind(e.currentTarget.value)}
-                />
-              </Group>
-              <Table striped highlightOnHover captionSide="top" verticalSpacing="sm">
-                <Table.Caption>
-                  {items.length} product units{nextCursor ? " shown, more below" : ""} · today {today} at{" "}
-                  {site?.code}
-                </Table.Caption>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">Subject</Table.Th>
-                    <Table.Th scope="col">Unit</Table.Th>
-                    <Table.Th scope="col">DIN</Table.Th>
-                    <Table.Th scope="col">State</Table.Th>
-                    <Table.Th scope="col">Journey</Table.Th>
-                    <Table.Th scope="col">Days since apheresis</Table.Th>
-                    <Table.Th scope="col">Days in state</Table.Th>
+      <Status loaded={board}>
+        {({ items, today, states, nextCursor }) => (
+          <>
+            <Group align="end" wrap="wrap">
+              <SegmentedControl
+                aria-label="Which products"
+                size="md"
+                value={scope}
+                onChange={(v) => setScope(v as "open" | "all")}
+                data={[
+                  { value: "open", label: "On their way" },
+                  { value: "all", label: "All, with finished" },
+                ]}
+              />
+              <NativeSelect
+                label="State"
+                size="md"
+                value={state}
+                onChange={(e) => setState(e.currentTarget.value)}
+                data={[{ value: "", label: "Any state" }, ...states.map((s) => ({ value: s, label: s }))]}
+              />
+              <TextInput
+                label="Subject code or DIN"
+                size="md"
+                value={find}
+                onChange={(e) => setFind(e.currentTarget.value)}
+              />
+            </Group>
+            <Table striped highlightOnHover captionSide="top" verticalSpacing="sm">
+              <Table.Caption>
+                {items.length} product units{nextCursor ? " shown, more below" : ""} · today {today} at{" "}
+                {site?.code}
+              </Table.Caption>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Subject</Table.Th>
+                  <Table.Th scope="col">Unit</Table.Th>
+                  <Table.Th scope="col">DIN</Table.Th>
+                  <Table.Th scope="col">State</Table.Th>
+                  <Table.Th scope="col">Journey</Table.Th>
+                  <Table.Th scope="col">Days since apheresis</Table.Th>
+                  <Table.Th scope="col">Days in state</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((u) => (
+                  <Table.Tr key={u.id}>
+                    <Table.Td>{u.subjectCode}</Table.Td>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/board/${u.id}`}>
+                        {u.kind === "apheresis" ? "Apheresis collection" : "Final product"} {u.productCode}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td ff="monospace">
+                      {u.din} <span title="check character">[{u.dinCheckCharacter}]</span>
+                    </Table.Td>
+                    <Table.Td>
+                      <ProductStateBadge state={u.state} />
+                    </Table.Td>
+                    <Table.Td>{u.journeyState}</Table.Td>
+                    <Table.Td>{u.daysSinceCollection ?? "—"}</Table.Td>
+                    <Table.Td>{u.daysInState}</Table.Td>
                   </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((u) => (
-                    <Table.Tr key={u.id}>
-                      <Table.Td>{u.subjectCode}</Table.Td>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/board/${u.id}`}>
-                          {u.kind === "apheresis" ? "Apheresis collection" : "Final product"} {u.productCode}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td ff="monospace">
-                        {u.din} <span title="check character">[{u.dinCheckCharacter}]</span>
-                      </Table.Td>
-                      <Table.Td>
-                        <ProductStateBadge state={u.state} />
-                      </Table.Td>
-                      <Table.Td>{u.journeyState}</Table.Td>
-                      <Table.Td>{u.daysSinceCollection ?? "—"}</Table.Td>
-                      <Table.Td>{u.daysInState}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-              {items.length === 0 && <Text c="dimmed">No product units match.</Text>}
-              {nextCursor && (
-                <Button variant="light" size="md" loading={loading} onClick={() => void load(nextCursor)}>
-                  Show {PAGE} more
-                </Button>
-              )}
-            </>
-          );
-        })()}
+                ))}
+              </Table.Tbody>
+            </Table>
+            {items.length === 0 && <Text c="dimmed">No product units match.</Text>}
+            <ShowMore pages={board} count={PAGE} />
+          </>
+        )}
+      </Status>
     </Stack>
   );
 }

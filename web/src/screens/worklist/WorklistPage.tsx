@@ -1,15 +1,17 @@
 /**
  * Protocol visits due and overdue at the site (GET /api/v1/worklist), most overdue first, 100 at
- * a time, filtered by the server by period, status and part of a subject code, each with the patient, the study day today and the window; done/missed is recorded on
- * the patient's visit list under "Enter data".
+ * a time, filtered by the server by period, status and part of a subject code, each with the
+ * patient, the study day today and the window; done/missed is recorded on the patient's visit list
+ * under "Enter data".
  */
-import { Anchor, Badge, Button, Checkbox, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Badge, Checkbox, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-router";
 import { api } from "../../api/client.ts";
-import { useApi } from "../../api/useApi.ts";
+import { usePages } from "../../api/usePages.ts";
 import { useSession } from "../../auth/session.tsx";
+import { ShowMore } from "../../ui/ShowMore.tsx";
 import { Status } from "../../ui/Status.tsx";
 
 interface WorklistItem {
@@ -42,32 +44,19 @@ export function WorklistPage() {
   const [find, setFind] = useState("");
   // The server filters and pages; typing waits for a pause before asking.
   const [findApplied] = useDebouncedValue(find.trim(), 300);
-  const query = {
-    siteId: site?.id,
-    from: from || undefined,
-    to: to || undefined,
-    status: statuses.join(","),
-    find: findApplied || undefined,
-    limit: PAGE,
-  };
-  const list = useApi(
-    () => api.get<Worklist>("/api/v1/worklist", query),
+  const list = usePages<WorklistItem, Worklist>(
+    (cursor) =>
+      api.get<Worklist>("/api/v1/worklist", {
+        siteId: site?.id,
+        from: from || undefined,
+        to: to || undefined,
+        status: statuses.join(","),
+        find: findApplied || undefined,
+        limit: PAGE,
+        cursor,
+      }),
     [site?.id, from, to, statuses.join(","), findApplied],
   );
-  // Later pages of the same list, dropped whenever the first page is asked for again.
-  const [more, setMore] = useState<{ items: WorklistItem[]; cursor: string | null } | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new first page starts the list again
-  useEffect(() => setMore(null), [list.data]);
-  async function showMore(cursor: string) {
-    setLoadingMore(true);
-    try {
-      const page = await api.get<Worklist>("/api/v1/worklist", { ...query, cursor });
-      setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], cursor: page.nextCursor }));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   return (
     <Stack>
@@ -102,8 +91,7 @@ export function WorklistPage() {
       </Group>
       <Status loaded={list}>
         {(w) => {
-          const items = [...w.items, ...(more?.items ?? [])];
-          const cursor = more ? more.cursor : w.nextCursor;
+          const { items, nextCursor } = w;
           const period = w.sites[0];
           return (
             <>
@@ -111,7 +99,7 @@ export function WorklistPage() {
                 <Table.Caption>
                   {items.length} visits
                   {period ? ` · due ${period.from} to ${period.to} (today ${period.today})` : ""}
-                  {cursor ? " · more below" : ""}
+                  {nextCursor ? " · more below" : ""}
                 </Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
@@ -168,11 +156,7 @@ export function WorklistPage() {
                   </Table.Tbody>
                 )}
               </Table>
-              {cursor && (
-                <Button variant="light" size="md" loading={loadingMore} onClick={() => void showMore(cursor)}>
-                  Show {PAGE} more
-                </Button>
-              )}
+              <ShowMore pages={list} count={PAGE} />
             </>
           );
         }}
