@@ -110,3 +110,11 @@ export function monthSpanDays(months: number): readonly [number, number] {
 export function daysBetween(from: string, to: string): number {
   return daysFromCivil(...parts(to)) - daysFromCivil(...parts(from));
 }
+
+/**
+ * Days in an average Gregorian month, 365.25 / 12 = 30.4375: the conversion survival reports use
+ * to give time to event in months (e.g. SAS and R clinical-trial templates, and CIBMTR's forms,
+ * divide days by 30.4375). Calendar arithmetic uses addMonths; this is only for durations.
+ */
+export const DAYS_PER_MONTH = 365.25 / 12;
+export const daysToMonths = (days: number) => days / DAYS_PER_MONTH;

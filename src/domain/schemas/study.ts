@@ -16,6 +16,9 @@ export const CAR_TARGETS = [
   "CD38",
 ] as const;
 
+/** How a product presents its targets (a compound CAR is two CARs on one cell; co-infusion is two products). */
+export const CAR_FORMATS = ["single", "compound", "tandem", "bicistronic", "co-infusion"] as const;
+
 export const DoseLevel = z.object({
   code: NonEmptyText(20),
   label: NonEmptyText(100),
@@ -117,7 +120,7 @@ export const CarProductCreate = z
       .min(1)
       .max(4)
       .refine((t) => new Set(t).size === t.length, "Targets must not repeat"),
-    format: z.enum(["single", "compound", "tandem", "bicistronic", "co-infusion"]),
+    format: z.enum(CAR_FORMATS),
     costimulatoryDomain: NonEmptyText(50),
     vector: NonEmptyText(100),
     vectorType: VectorType.nullish(),

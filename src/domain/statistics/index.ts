@@ -18,3 +18,4 @@ export {
   survivalAt,
 } from "./kaplan-meier.ts";
 export { type LogRankGroup, type LogRankResult, logRank } from "./log-rank.ts";
+export { type MedianRange, medianRange } from "./median-range.ts";

@@ -1,0 +1,114 @@
+/**
+ * What cohort results need to know of one treated patient, and the time-to-event data read from
+ * it. The service fills a TreatedPatient from the record (already cut at the data-cut date, dates
+ * site-local); everything after that is pure and the same for the API, the CLI and the reports.
+ *
+ * Time zero is the first CAR-T infusion (day 0), as CAR-T trials report (e.g. Neelapu 2017,
+ * ZUMA-1; Schuster 2019, JULIET). Definitions:
+ * - Overall survival: infusion to death from any cause; alive patients are censored at the last
+ *   date they were known alive (their latest record). Cheson BD, et al. J Clin Oncol
+ *   2014;32:3059 (Lugano), "Response assessment" endpoints; same as Cheson 2007 Table 5.
+ * - Progression-free survival: infusion to progression or death from any cause, whichever is
+ *   first; censored at the last response assessment without progression (at day 0 when there is
+ *   none), as the FDA guidance "Clinical Trial Endpoints for the Approval of Cancer Drugs and
+ *   Biologics" (2018), Table A, censors PFS at the last adequate assessment.
+ * - Duration of response: from the first CR or PR to progression or death; censored at the last
+ *   assessment (Cheson 2014). Only responders have one.
+ */
+import { daysBetween } from "../calendar.ts";
+import type { ResponseCategory } from "../endpoints/lymphoma-response.ts";
+import type { SurvivalTime } from "../statistics/kaplan-meier.ts";
+import type { Indication } from "./indication.ts";
+
+/** A toxicity graded day by day (ASTCT CRS or ICANS) over the patient's stored assessments. */
+export interface ToxicityCourse {
+  /** worst grade stored; null when no assessment was stored (not graded, which is not grade 0) */
+  maxGrade: number | null;
+  /** first date graded ≥ 1 */
+  onsetDate: string | null;
+  /** last date graded ≥ 1 */
+  lastDate: string | null;
+}
+
+export interface LymphomaCourse {
+  best: ResponseCategory | null;
+  firstResponseDate: string | null;
+  firstCompleteResponseDate: string | null;
+  progressionDate: string | null;
+  /** the last Lugano assessment on or after day 0; null when there was none */
+  lastAssessmentDate: string | null;
+}
+
+export interface LupusCourse {
+  dorisDate: string | null;
+  lldasDate: string | null;
+  drugFreeDate: string | null;
+  /** the last DORIS or LLDAS assessment on or after day 0 */
+  lastAssessmentDate: string | null;
+}
+
+export interface TreatedPatient {
+  patientId: string;
+  subjectCode: string;
+  siteCode: string;
+  studyId: string;
+  studyName: string;
+  arm: string;
+  doseLevel: string | null;
+  /** the study's CAR products, e.g. ["cCAR-19B"] */
+  products: string[];
+  /** the antigens they target, e.g. ["BCMA", "CD19"] */
+  targets: string[];
+  indication: Indication | null;
+  infusionDate: string;
+  /** the latest record of any kind, up to the data cut (or death) */
+  lastContactDate: string;
+  deathDate: string | null;
+  /** the date the journey ended otherwise (withdrawn, lost to follow-up), if it did */
+  offStudyDate: string | null;
+  offStudyReason: "withdrawn" | "lost-to-follow-up" | "completed" | null;
+  lymphoma: LymphomaCourse | null;
+  lupus: LupusCourse | null;
+  crs: ToxicityCourse;
+  icans: ToxicityCourse;
+  /** tocilizumab given from day 0 to day 30 */
+  tocilizumab: boolean;
+  /** a systemic glucocorticoid started from day 0 to day 30 */
+  systemicSteroids: boolean;
+}
+
+const since = (p: TreatedPatient, date: string) => Math.max(0, daysBetween(p.infusionDate, date));
+
+/** Days from infusion to death, or censored at the last contact. */
+export function overallSurvival(p: TreatedPatient): SurvivalTime {
+  return p.deathDate
+    ? { time: since(p, p.deathDate), event: true }
+    : { time: since(p, p.lastContactDate), event: false };
+}
+
+/** Days from infusion to progression or death; null for patients without a lymphoma. */
+export function progressionFreeSurvival(p: TreatedPatient): SurvivalTime | null {
+  if (!p.lymphoma) return null;
+  const ends = [p.lymphoma.progressionDate, p.deathDate].filter((d): d is string => d !== null).sort();
+  if (ends.length > 0) return { time: since(p, ends[0]!), event: true };
+  return { time: p.lymphoma.lastAssessmentDate ? since(p, p.lymphoma.lastAssessmentDate) : 0, event: false };
+}
+
+/** Days from the first response to progression or death; null for non-responders. */
+export function durationOfResponse(p: TreatedPatient): SurvivalTime | null {
+  const l = p.lymphoma;
+  if (!l?.firstResponseDate) return null;
+  const from = l.firstResponseDate;
+  const ends = [l.progressionDate, p.deathDate].filter((d): d is string => d !== null && d >= from).sort();
+  if (ends.length > 0) return { time: daysBetween(from, ends[0]!), event: true };
+  return { time: Math.max(0, daysBetween(from, l.lastAssessmentDate ?? from)), event: false };
+}
+
+/** Days of a toxicity from onset to its last graded day, both counted; null without one. */
+export function toxicityDurationDays(t: ToxicityCourse): number | null {
+  return t.onsetDate && t.lastDate ? daysBetween(t.onsetDate, t.lastDate) + 1 : null;
+}
+
+/** Study day of onset (day 0 = infusion); null without one. */
+export const onsetDay = (p: TreatedPatient, t: ToxicityCourse): number | null =>
+  t.onsetDate ? daysBetween(p.infusionDate, t.onsetDate) : null;

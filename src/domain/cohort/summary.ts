@@ -1,0 +1,368 @@
+/**
+ * The cohort's results from its treated patients: response rates with exact intervals, toxicity
+ * by maximum grade, lupus remission by month, and time-to-event curves with medians, landmark
+ * rates, numbers at risk and the log-rank test between groups. Every statistic comes from
+ * domain/statistics (checked against R); this file only decides who counts where, and says so in
+ * each table's `denominator` so a reader can recount by hand.
+ */
+import { addMonths, DAYS_PER_MONTH, daysBetween } from "../calendar.ts";
+import { clopperPearson, type Proportion } from "../statistics/binomial.ts";
+import {
+  type Estimate,
+  kaplanMeier,
+  type SurvivalAtTime,
+  type SurvivalTime,
+  survivalAt,
+} from "../statistics/kaplan-meier.ts";
+import { type LogRankResult, logRank } from "../statistics/log-rank.ts";
+import { type MedianRange, medianRange } from "../statistics/median-range.ts";
+import { hasLupus, hasLymphoma, INDICATION_LABELS } from "./indication.ts";
+import {
+  durationOfResponse,
+  onsetDay,
+  overallSurvival,
+  progressionFreeSurvival,
+  type ToxicityCourse,
+  type TreatedPatient,
+  toxicityDurationDays,
+} from "./patient-outcome.ts";
+
+export const GROUPINGS = ["none", "indication", "doseLevel", "arm", "site", "product"] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+
+export interface Group {
+  key: string;
+  label: string;
+  n: number;
+}
+
+const groupOf: Record<Exclude<Grouping, "none">, (p: TreatedPatient) => { key: string; label: string }> = {
+  indication: (p) =>
+    p.indication
+      ? { key: p.indication, label: INDICATION_LABELS[p.indication] }
+      : { key: "unclassified", label: "No treated diagnosis recorded" },
+  doseLevel: (p) => ({ key: p.doseLevel ?? "none", label: p.doseLevel ?? "No dose level" }),
+  arm: (p) => ({ key: `${p.studyName}/${p.arm}`, label: `${p.studyName} ${p.arm}` }),
+  site: (p) => ({ key: p.siteCode, label: p.siteCode }),
+  product: (p) => ({ key: p.products.join("+") || "none", label: p.products.join(" + ") || "No product" }),
+};
+
+/** Times at which the risk table and the landmark rates are given, in months. */
+export const RISK_TABLE_MONTHS = [0, 3, 6, 9, 12, 18, 24, 36, 48, 60] as const;
+export const LANDMARK_MONTHS = [6, 12, 24] as const;
+/** The months at which lupus remission is reported (issue 12; SLE CAR-T series report 3–12 months). */
+export const REMISSION_MONTHS = [3, 6, 9, 12] as const;
+
+export interface CurvePoint {
+  months: number;
+  survival: number;
+  lower: number | null;
+  upper: number | null;
+  nRisk: number;
+  nEvent: number;
+  nCensor: number;
+}
+
+export interface SurvivalGroup extends Group {
+  events: number;
+  /** the Kaplan–Meier curve, one point per distinct time (event or censoring), in months */
+  curve: CurvePoint[];
+  median: Estimate;
+  landmarks: SurvivalAtTime[];
+  riskTable: SurvivalAtTime[];
+}
+
+export interface SurvivalAnalysis {
+  endpoint: "overall-survival" | "progression-free-survival" | "duration-of-response";
+  title: string;
+  definition: string;
+  timeUnit: "months";
+  all: SurvivalGroup;
+  groups: SurvivalGroup[];
+  /** between the groups; null with fewer than two groups */
+  logRank: LogRankResult | null;
+}
+
+export interface ResponseRow extends Group {
+  counts: { CR: number; PR: number; SD: number; PD: number; notEvaluable: number };
+  overallResponse: Proportion;
+  completeResponse: Proportion;
+  /** days from infusion to the first CR or PR, among responders */
+  timeToFirstResponse: MedianRange;
+}
+
+export interface ToxicityRow extends Group {
+  graded: number;
+  notGraded: number;
+  /** patients by their maximum grade, index = grade 0…5 */
+  byMaxGrade: number[];
+  anyGrade: Proportion;
+  gradeThreeOrMore: Proportion;
+  onsetDay: MedianRange;
+  durationDays: MedianRange;
+}
+
+export interface SupportiveCareRow extends Group {
+  tocilizumab: Proportion;
+  systemicSteroids: Proportion;
+}
+
+export interface RemissionRow extends Group {
+  months: number;
+  /** lupus patients assessed at or after that month; each rate's denominator adds those who reached its state earlier */
+  followed: number;
+  doris: Proportion;
+  lldas: Proportion;
+  drugFree: Proportion;
+}
+
+export interface CohortSummary {
+  n: number;
+  firstInfusion: string | null;
+  lastInfusion: string | null;
+  /** median follow-up by the reverse Kaplan–Meier method, in months */
+  followUp: Estimate;
+  grouping: Grouping;
+  groups: Group[];
+  response: { denominator: string; rows: ResponseRow[] };
+  crs: { denominator: string; rows: ToxicityRow[] };
+  icans: { denominator: string; rows: ToxicityRow[] };
+  supportiveCare: { denominator: string; rows: SupportiveCareRow[] };
+  remission: { denominator: string; rows: RemissionRow[] };
+  survival: SurvivalAnalysis[];
+}
+
+interface Partition {
+  all: TreatedPatient[];
+  groups: { group: Group; patients: TreatedPatient[] }[];
+}
+
+function partition(patients: readonly TreatedPatient[], grouping: Grouping): Partition {
+  if (grouping === "none") return { all: [...patients], groups: [] };
+  const byKey = new Map<string, { group: Group; patients: TreatedPatient[] }>();
+  for (const p of patients) {
+    const { key, label } = groupOf[grouping](p);
+    const entry = byKey.get(key) ?? { group: { key, label, n: 0 }, patients: [] };
+    entry.group.n++;
+    entry.patients.push(p);
+    byKey.set(key, entry);
+  }
+  const groups = [...byKey.values()].sort((a, b) => a.group.key.localeCompare(b.group.key));
+  return { all: [...patients], groups };
+}
+
+const ALL: Omit<Group, "n"> = { key: "all", label: "All patients" };
+
+function rows<R>(part: Partition, build: (group: Group, patients: TreatedPatient[]) => R): R[] {
+  return [
+    build({ ...ALL, n: part.all.length }, part.all),
+    ...part.groups.map((g) => build(g.group, g.patients)),
+  ];
+}
+
+function responseRow(group: Group, patients: TreatedPatient[]): ResponseRow {
+  const lymphoma = patients.filter((p) => hasLymphoma(p.indication));
+  const counts = { CR: 0, PR: 0, SD: 0, PD: 0, notEvaluable: 0 };
+  const toResponse: number[] = [];
+  for (const p of lymphoma) {
+    const best = p.lymphoma?.best ?? null;
+    if (best === null) counts.notEvaluable++;
+    else counts[best]++;
+    if (p.lymphoma?.firstResponseDate)
+      toResponse.push(daysBetween(p.infusionDate, p.lymphoma.firstResponseDate));
+  }
+  return {
+    ...group,
+    n: lymphoma.length,
+    counts,
+    overallResponse: clopperPearson(counts.CR + counts.PR, lymphoma.length),
+    completeResponse: clopperPearson(counts.CR, lymphoma.length),
+    timeToFirstResponse: medianRange(toResponse),
+  };
+}
+
+function toxicityRow(course: (p: TreatedPatient) => ToxicityCourse) {
+  return (group: Group, patients: TreatedPatient[]): ToxicityRow => {
+    const graded = patients.filter((p) => course(p).maxGrade !== null);
+    const byMaxGrade = [0, 0, 0, 0, 0, 0];
+    for (const p of graded) byMaxGrade[course(p).maxGrade!]!++;
+    const any = graded.length - byMaxGrade[0]!;
+    const severe = byMaxGrade.slice(3).reduce((a, b) => a + b, 0);
+    return {
+      ...group,
+      graded: graded.length,
+      notGraded: patients.length - graded.length,
+      byMaxGrade,
+      anyGrade: clopperPearson(any, graded.length),
+      gradeThreeOrMore: clopperPearson(severe, graded.length),
+      onsetDay: medianRange(graded.map((p) => onsetDay(p, course(p))).filter((d): d is number => d !== null)),
+      durationDays: medianRange(
+        graded.map((p) => toxicityDurationDays(course(p))).filter((d): d is number => d !== null),
+      ),
+    };
+  };
+}
+
+function supportiveCareRow(group: Group, patients: TreatedPatient[]): SupportiveCareRow {
+  return {
+    ...group,
+    tocilizumab: clopperPearson(patients.filter((p) => p.tocilizumab).length, patients.length),
+    systemicSteroids: clopperPearson(patients.filter((p) => p.systemicSteroids).length, patients.length),
+  };
+}
+
+function remissionRows(group: Group, patients: TreatedPatient[]): RemissionRow[] {
+  const lupus = patients.filter((p) => hasLupus(p.indication));
+  return REMISSION_MONTHS.map((months) => {
+    const by = (p: TreatedPatient) => addMonths(p.infusionDate, months);
+    const followed = lupus.filter((p) => (p.lupus?.lastAssessmentDate ?? p.infusionDate) >= by(p));
+    // Each state has its own denominator: those followed to the month, and those who reached
+    // that state before it (whose later follow-up does not matter for "reached by month m").
+    const rate = (pick: (p: TreatedPatient) => string | null | undefined) => {
+      const reached = lupus.filter((p) => {
+        const date = pick(p);
+        return !!date && date <= by(p);
+      });
+      const evaluable = new Set([...followed, ...reached]);
+      return clopperPearson(reached.length, evaluable.size);
+    };
+    return {
+      ...group,
+      n: lupus.length,
+      months,
+      followed: followed.length,
+      doris: rate((p) => p.lupus?.dorisDate),
+      lldas: rate((p) => p.lupus?.lldasDate),
+      drugFree: rate((p) => p.lupus?.drugFreeDate),
+    };
+  });
+}
+
+const inMonths = (t: SurvivalTime): SurvivalTime => ({ time: t.time / DAYS_PER_MONTH, event: t.event });
+
+function survivalGroup(group: Group, times: SurvivalTime[]): SurvivalGroup {
+  const km = kaplanMeier(times.map(inMonths));
+  return {
+    ...group,
+    n: times.length,
+    events: km.events,
+    curve: km.steps.map((s) => ({
+      months: s.time,
+      survival: s.survival,
+      lower: s.lower,
+      upper: s.upper,
+      nRisk: s.nRisk,
+      nEvent: s.nEvent,
+      nCensor: s.nCensor,
+    })),
+    median: km.median,
+    landmarks: survivalAt(km, LANDMARK_MONTHS),
+    riskTable: survivalAt(km, RISK_TABLE_MONTHS),
+  };
+}
+
+const SURVIVAL = {
+  "overall-survival": {
+    title: "Overall survival",
+    definition: "Infusion to death from any cause; censored at the last date known alive.",
+    time: (p: TreatedPatient) => overallSurvival(p),
+  },
+  "progression-free-survival": {
+    title: "Progression-free survival (lymphoma)",
+    definition:
+      "Infusion to progression or death from any cause; censored at the last response assessment (day 0 without one). Patients with a lymphoma only.",
+    time: progressionFreeSurvival,
+  },
+  "duration-of-response": {
+    title: "Duration of response (lymphoma)",
+    definition:
+      "First CR or PR to progression or death; censored at the last response assessment. Responders only.",
+    time: durationOfResponse,
+  },
+} as const;
+
+function survivalAnalysis(part: Partition, endpoint: SurvivalAnalysis["endpoint"]): SurvivalAnalysis {
+  const spec = SURVIVAL[endpoint];
+  const timesOf = (patients: TreatedPatient[]) =>
+    patients.map((p) => spec.time(p)).filter((t): t is SurvivalTime => t !== null);
+  const groups = part.groups
+    .map((g) => ({ group: g.group, times: timesOf(g.patients) }))
+    .filter((g) => g.times.length > 0);
+  return {
+    endpoint,
+    title: spec.title,
+    definition: spec.definition,
+    timeUnit: "months",
+    all: survivalGroup({ ...ALL, n: 0 }, timesOf(part.all)),
+    groups: groups.map((g) => survivalGroup(g.group, g.times)),
+    logRank:
+      groups.length >= 2
+        ? logRank(groups.map((g) => ({ key: g.group.key, times: g.times.map(inMonths) })))
+        : null,
+  };
+}
+
+/**
+ * Median follow-up by reverse Kaplan–Meier: the KM median of the time to censoring, deaths
+ * treated as censored (Schemper M, Smith TL. Control Clin Trials 1996;17:343–346).
+ */
+function medianFollowUp(patients: readonly TreatedPatient[]): Estimate {
+  if (patients.length === 0) return { estimate: null, lower: null, upper: null };
+  const reversed = patients.map((p) => {
+    const os = overallSurvival(p);
+    return inMonths({ time: os.time, event: !os.event });
+  });
+  return kaplanMeier(reversed).median;
+}
+
+export function summariseCohort(
+  patients: readonly TreatedPatient[],
+  grouping: Grouping = "indication",
+): CohortSummary {
+  const part = partition(patients, grouping);
+  const dates = patients.map((p) => p.infusionDate).sort();
+  return {
+    n: patients.length,
+    firstInfusion: dates[0] ?? null,
+    lastInfusion: dates.at(-1) ?? null,
+    followUp: medianFollowUp(patients),
+    grouping,
+    groups: part.groups.map((g) => g.group),
+    response: {
+      denominator:
+        "Infused patients with a lymphoma (lymphoma or lupus with lymphoma); best overall response by Lugano 2014 up to the first progression. Patients without a post-infusion assessment count as not evaluable and as non-responders.",
+      rows: rows(part, responseRow),
+    },
+    crs: {
+      denominator:
+        "Infused patients with at least one stored ASTCT CRS grading; the maximum grade over all of them. Patients never graded are counted apart.",
+      rows: rows(
+        part,
+        toxicityRow((p) => p.crs),
+      ),
+    },
+    icans: {
+      denominator:
+        "Infused patients with at least one stored ASTCT ICANS grading; the maximum grade over all of them. Patients never graded are counted apart.",
+      rows: rows(
+        part,
+        toxicityRow((p) => p.icans),
+      ),
+    },
+    supportiveCare: {
+      denominator:
+        "Infused patients; tocilizumab given, or a systemic glucocorticoid started, from day 0 to day 30.",
+      rows: rows(part, supportiveCareRow),
+    },
+    remission: {
+      denominator:
+        "Infused patients with lupus (alone or with lymphoma) assessed (DORIS or LLDAS) at or after the month, plus those who reached that state before it; a state counts when first reached by that month.",
+      rows: rows(part, remissionRows).flat(),
+    },
+    survival: [
+      survivalAnalysis(part, "overall-survival"),
+      survivalAnalysis(part, "progression-free-survival"),
+      survivalAnalysis(part, "duration-of-response"),
+    ],
+  };
+}

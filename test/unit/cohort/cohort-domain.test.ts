@@ -1,0 +1,341 @@
+/**
+ * The cohort rules worked by hand: indication from coded diagnoses, the shareable query string,
+ * time-to-event from one patient's dates, and a six-patient cohort whose every table entry below
+ * was counted on paper (the intervals are R's binom.test values for the same counts).
+ */
+import { describe, expect, it } from "vitest";
+import { CODE_SYSTEMS } from "../../../src/domain/code-systems.ts";
+import { CohortDefinition, cohortQuery, describeCohort } from "../../../src/domain/cohort/definition.ts";
+import { indicationOf } from "../../../src/domain/cohort/indication.ts";
+import {
+  durationOfResponse,
+  overallSurvival,
+  progressionFreeSurvival,
+  type TreatedPatient,
+} from "../../../src/domain/cohort/patient-outcome.ts";
+import { summariseCohort } from "../../../src/domain/cohort/summary.ts";
+
+const snomed = (code: string) => ({ codeSystem: CODE_SYSTEMS.snomed, code });
+const icd10 = (code: string) => ({ codeSystem: CODE_SYSTEMS.icd10, code });
+
+describe("indicationOf", () => {
+  it("reads SNOMED CT and ICD-10 diagnoses", () => {
+    expect(indicationOf([snomed("109969005")])).toBe("lymphoma");
+    expect(indicationOf([snomed("109989006")])).toBe("myeloma");
+    expect(indicationOf([snomed("55464009")])).toBe("sle");
+    expect(indicationOf([snomed("68815009")])).toBe("sle");
+    expect(indicationOf([icd10("M32.14")])).toBe("sle");
+    expect(indicationOf([icd10("C83.30")])).toBe("lymphoma");
+    expect(indicationOf([icd10("C90.0")])).toBe("myeloma");
+  });
+  it("calls lupus with a lymphoma overlap, and lets a malignancy decide otherwise", () => {
+    expect(indicationOf([snomed("55464009"), snomed("109969005")])).toBe("overlap");
+    expect(indicationOf([snomed("55464009"), snomed("109989006")])).toBe("myeloma");
+  });
+  it("leaves Hodgkin lymphoma, other code systems and no diagnosis unclassified", () => {
+    expect(indicationOf([icd10("C81.9")])).toBeNull();
+    expect(indicationOf([{ codeSystem: "http://example.org", code: "109969005" }])).toBeNull();
+    expect(indicationOf([])).toBeNull();
+  });
+});
+
+describe("cohort definition", () => {
+  it("parses comma lists and writes one canonical query whatever the order", () => {
+    const a = CohortDefinition.parse({
+      indication: "overlap,lymphoma",
+      site: "SZ",
+      infusedFrom: "2020-01-01",
+    });
+    const b = CohortDefinition.parse({
+      infusedFrom: "2020-01-01",
+      site: ["SZ"],
+      indication: ["lymphoma", "overlap"],
+    });
+    expect(cohortQuery(a)).toBe("site=SZ&indication=lymphoma,overlap&infusedFrom=2020-01-01");
+    expect(cohortQuery(b)).toBe(cohortQuery(a));
+    expect(CohortDefinition.parse(Object.fromEntries(new URLSearchParams(cohortQuery(a))))).toEqual({
+      site: ["SZ"],
+      indication: ["overlap", "lymphoma"].sort(),
+      infusedFrom: "2020-01-01",
+    });
+    expect(describeCohort(a)).toBe("site SZ · indication lymphoma, overlap · infused 2020-01-01 to today");
+    expect(cohortQuery(CohortDefinition.parse({}))).toBe("");
+    expect(describeCohort({})).toBe("every infused patient");
+  });
+  it("refuses unknown keys, unknown values and reversed ranges", () => {
+    expect(CohortDefinition.safeParse({ disease: "sle" }).success).toBe(false);
+    expect(CohortDefinition.safeParse({ indication: "leukaemia" }).success).toBe(false);
+    expect(CohortDefinition.safeParse({ target: "CD3" }).success).toBe(false);
+    expect(CohortDefinition.safeParse({ infusedFrom: "2021-01-01", infusedTo: "2020-12-31" }).success).toBe(
+      false,
+    );
+    expect(CohortDefinition.safeParse({ infusedFrom: "2021-02-30" }).success).toBe(false);
+    expect(CohortDefinition.safeParse({ indication: "" }).success).toBe(false);
+  });
+});
+
+let seq = 0;
+function patient(
+  p: Partial<TreatedPatient> & Pick<TreatedPatient, "infusionDate" | "lastContactDate">,
+): TreatedPatient {
+  seq++;
+  return {
+    patientId: `p${seq}`,
+    subjectCode: `SZ-${String(seq).padStart(4, "0")}`,
+    siteCode: "SZ",
+    studyId: "s",
+    studyName: "S",
+    arm: "LYM",
+    doseLevel: "DL1",
+    products: ["cCAR-19B"],
+    targets: ["BCMA", "CD19"],
+    indication: "lymphoma",
+    deathDate: null,
+    offStudyDate: null,
+    offStudyReason: null,
+    lymphoma: null,
+    lupus: null,
+    crs: { maxGrade: null, onsetDate: null, lastDate: null },
+    icans: { maxGrade: null, onsetDate: null, lastDate: null },
+    tocilizumab: false,
+    systemicSteroids: false,
+    ...p,
+  };
+}
+const lymphoma = (
+  best: "CR" | "PR" | "SD" | "PD" | null,
+  dates: Partial<NonNullable<TreatedPatient["lymphoma"]>> = {},
+) => ({
+  best,
+  firstResponseDate: null,
+  firstCompleteResponseDate: null,
+  progressionDate: null,
+  lastAssessmentDate: null,
+  ...dates,
+});
+
+describe("time to event of one patient", () => {
+  it("overall survival: death is the event, else censored at the last contact", () => {
+    expect(
+      overallSurvival(
+        patient({ infusionDate: "2020-01-01", lastContactDate: "2020-03-01", deathDate: "2020-03-01" }),
+      ),
+    ).toEqual({ time: 60, event: true });
+    expect(overallSurvival(patient({ infusionDate: "2020-01-01", lastContactDate: "2021-01-01" }))).toEqual({
+      time: 366,
+      event: false,
+    });
+  });
+  it("progression-free survival: the first of progression and death, else the last assessment, else day 0", () => {
+    const base = { infusionDate: "2020-01-01", lastContactDate: "2021-01-01" };
+    expect(
+      progressionFreeSurvival(
+        patient({
+          ...base,
+          lymphoma: lymphoma("PR", { progressionDate: "2020-04-10", lastAssessmentDate: "2020-04-10" }),
+          deathDate: "2020-06-01",
+        }),
+      ),
+    ).toEqual({ time: 100, event: true });
+    expect(
+      progressionFreeSurvival(patient({ ...base, lymphoma: lymphoma(null), deathDate: "2020-01-21" })),
+    ).toEqual({ time: 20, event: true });
+    expect(
+      progressionFreeSurvival(
+        patient({ ...base, lymphoma: lymphoma("CR", { lastAssessmentDate: "2020-07-01" }) }),
+      ),
+    ).toEqual({ time: 182, event: false });
+    expect(progressionFreeSurvival(patient({ ...base, lymphoma: lymphoma(null) }))).toEqual({
+      time: 0,
+      event: false,
+    });
+    expect(progressionFreeSurvival(patient({ ...base, indication: "sle" }))).toBeNull();
+  });
+  it("duration of response: from the first response; a death before it does not end it", () => {
+    const base = { infusionDate: "2020-01-01", lastContactDate: "2021-01-01" };
+    expect(
+      durationOfResponse(
+        patient({
+          ...base,
+          lymphoma: lymphoma("CR", { firstResponseDate: "2020-01-29", lastAssessmentDate: "2020-07-01" }),
+          deathDate: "2020-09-01",
+        }),
+      ),
+    ).toEqual({ time: 216, event: true });
+    expect(
+      durationOfResponse(
+        patient({
+          ...base,
+          lymphoma: lymphoma("CR", { firstResponseDate: "2020-01-29", lastAssessmentDate: "2020-07-01" }),
+        }),
+      ),
+    ).toEqual({ time: 154, event: false });
+    expect(durationOfResponse(patient({ ...base, lymphoma: lymphoma("SD") }))).toBeNull();
+  });
+});
+
+describe("summariseCohort on six patients counted by hand", () => {
+  // Day 0 on 2020-01-01 for all; 30.4375 days per month.
+  const d0 = "2020-01-01";
+  const cohort = [
+    // 1 lymphoma CR at day 28, alive at 2 years; CRS grade 1 on days 1–3
+    patient({
+      infusionDate: d0,
+      lastContactDate: "2022-01-01",
+      lymphoma: lymphoma("CR", {
+        firstResponseDate: "2020-01-29",
+        firstCompleteResponseDate: "2020-01-29",
+        lastAssessmentDate: "2021-01-01",
+      }),
+      crs: { maxGrade: 1, onsetDate: "2020-01-02", lastDate: "2020-01-04" },
+      icans: { maxGrade: 0, onsetDate: null, lastDate: null },
+    }),
+    // 2 lymphoma PR at day 28, progression day 91, death day 182; CRS grade 3 days 2–8, tocilizumab + steroids
+    patient({
+      infusionDate: d0,
+      lastContactDate: "2020-07-01",
+      deathDate: "2020-07-01",
+      lymphoma: lymphoma("PR", {
+        firstResponseDate: "2020-01-29",
+        progressionDate: "2020-04-01",
+        lastAssessmentDate: "2020-04-01",
+      }),
+      crs: { maxGrade: 3, onsetDate: "2020-01-03", lastDate: "2020-01-09" },
+      icans: { maxGrade: 2, onsetDate: "2020-01-06", lastDate: "2020-01-07" },
+      tocilizumab: true,
+      systemicSteroids: true,
+    }),
+    // 3 lymphoma SD, no CRS grading stored
+    patient({
+      infusionDate: d0,
+      lastContactDate: "2020-10-01",
+      lymphoma: lymphoma("SD", { lastAssessmentDate: "2020-04-01" }),
+    }),
+    // 4 lymphoma with no assessment, died day 20
+    patient({
+      infusionDate: d0,
+      lastContactDate: "2020-01-21",
+      deathDate: "2020-01-21",
+      lymphoma: lymphoma(null),
+      crs: { maxGrade: 2, onsetDate: "2020-01-02", lastDate: "2020-01-05" },
+    }),
+    // 5 lupus: DORIS at month 5, LLDAS at month 2, followed a year
+    patient({
+      infusionDate: d0,
+      lastContactDate: "2021-01-01",
+      indication: "sle",
+      doseLevel: "DL2",
+      lupus: {
+        dorisDate: "2020-06-01",
+        lldasDate: "2020-03-01",
+        drugFreeDate: "2020-06-01",
+        lastAssessmentDate: "2021-01-01",
+      },
+      crs: { maxGrade: 0, onsetDate: null, lastDate: null },
+    }),
+    // 6 lupus: LLDAS at month 7, last assessed month 7
+    patient({
+      infusionDate: d0,
+      lastContactDate: "2020-08-01",
+      indication: "sle",
+      doseLevel: "DL2",
+      lupus: {
+        dorisDate: null,
+        lldasDate: "2020-08-01",
+        drugFreeDate: null,
+        lastAssessmentDate: "2020-08-01",
+      },
+      crs: { maxGrade: 1, onsetDate: "2020-01-01", lastDate: "2020-01-01" },
+    }),
+  ];
+  const s = summariseCohort(cohort, "indication");
+
+  it("response: 4 lymphoma patients, CR 1, PR 1, SD 1, NE 1, ORR 2/4 with the exact interval", () => {
+    const all = s.response.rows[0]!;
+    expect(all.key).toBe("all");
+    expect(all.n).toBe(4);
+    expect(all.counts).toEqual({ CR: 1, PR: 1, SD: 1, PD: 0, notEvaluable: 1 });
+    expect(all.overallResponse).toMatchObject({ count: 2, total: 4, estimate: 0.5 });
+    // R: binom.test(2, 4)$conf.int = 0.06758599 0.93241401
+    expect(all.overallResponse.lower).toBeCloseTo(0.06758599, 7);
+    expect(all.overallResponse.upper).toBeCloseTo(0.93241401, 7);
+    // R: binom.test(1, 4)$conf.int = 0.006309463 0.805879550
+    expect(all.completeResponse.lower).toBeCloseTo(0.006309463, 8);
+    expect(all.completeResponse.upper).toBeCloseTo(0.80587955, 7);
+    expect(all.timeToFirstResponse).toEqual({ n: 2, median: 28, min: 28, max: 28 });
+    expect(s.response.rows.find((r) => r.key === "sle")!.n).toBe(0);
+  });
+
+  it("CRS: 5 graded, max grades 0,1,1,2,3; any grade 4/5; ≥3 1/5; onset days 0–2; durations 1–7", () => {
+    const all = s.crs.rows[0]!;
+    expect(all.graded).toBe(5);
+    expect(all.notGraded).toBe(1);
+    expect(all.byMaxGrade).toEqual([1, 2, 1, 1, 0, 0]);
+    expect(all.anyGrade).toMatchObject({ count: 4, total: 5 });
+    expect(all.gradeThreeOrMore).toMatchObject({ count: 1, total: 5 });
+    expect(all.onsetDay).toEqual({ n: 4, median: 1, min: 0, max: 2 });
+    expect(all.durationDays).toEqual({ n: 4, median: 3.5, min: 1, max: 7 });
+    expect(s.icans.rows[0]!.byMaxGrade).toEqual([1, 0, 1, 0, 0, 0]);
+    expect(s.supportiveCare.rows[0]!.tocilizumab).toMatchObject({ count: 1, total: 6 });
+  });
+
+  it("lupus remission by month, each state over those followed to the month or who reached it", () => {
+    const at = (m: number) => s.remission.rows.find((r) => r.key === "all" && r.months === m)!;
+    expect(at(3)).toMatchObject({
+      n: 2,
+      followed: 2,
+      lldas: { count: 1, total: 2 },
+      doris: { count: 0, total: 2 },
+    });
+    expect(at(6)).toMatchObject({
+      followed: 2,
+      doris: { count: 1, total: 2 },
+      drugFree: { count: 1 },
+      lldas: { count: 1 },
+    });
+    // Patient 6 was last assessed at month 7: not followed to month 9, but her LLDAS (month 7) counts.
+    expect(at(9)).toMatchObject({
+      followed: 1,
+      doris: { count: 1, total: 1 },
+      lldas: { count: 2, total: 2 },
+    });
+    expect(at(12)).toMatchObject({
+      followed: 1,
+      doris: { count: 1, total: 1 },
+      lldas: { count: 2, total: 2 },
+    });
+  });
+
+  it("overall survival: 2 deaths among 6; the KM drops 1/6 at day 20 and 1/4 at day 182", () => {
+    const os = s.survival.find((a) => a.endpoint === "overall-survival")!;
+    expect(os.all.n).toBe(6);
+    expect(os.all.events).toBe(2);
+    const events = os.all.curve.filter((c) => c.nEvent > 0);
+    expect(events.map((c) => c.months)).toEqual([20 / 30.4375, 182 / 30.4375]);
+    expect(events[0]!.survival).toBeCloseTo(5 / 6, 12);
+    // at day 182 patients 1, 2, 3, 5 and 6 are still at risk (4 died at day 20)
+    expect(events[1]!.nRisk).toBe(5);
+    expect(events[1]!.survival).toBeCloseTo((5 / 6) * (4 / 5), 12);
+    expect(os.groups.map((g) => [g.key, g.n, g.events])).toEqual([
+      ["lymphoma", 4, 2],
+      ["sle", 2, 0],
+    ]);
+    expect(os.logRank?.df).toBe(1);
+  });
+
+  it("PFS only for the lymphoma patients: events at day 20 (death) and day 91 (progression)", () => {
+    const pfs = s.survival.find((a) => a.endpoint === "progression-free-survival")!;
+    expect(pfs.all.n).toBe(4);
+    expect(pfs.all.events).toBe(2);
+    expect(pfs.groups.map((g) => g.key)).toEqual(["lymphoma"]);
+    expect(pfs.logRank).toBeNull();
+    const dor = s.survival.find((a) => a.endpoint === "duration-of-response")!;
+    expect(dor.all.n).toBe(2);
+  });
+
+  it("median follow-up by reverse Kaplan–Meier", () => {
+    // Reverse KM: censoring events at days 214(6), 274(3), 366(5), 731(1); deaths (20, 182) censored.
+    // At 214: 4 at risk → 3/4; 274: 3 → 2/4 = 0.5 exactly, so the median is the midpoint of 274 and 366 days.
+    expect(s.followUp.estimate).toBeCloseTo((274 + 366) / 2 / 30.4375, 12);
+  });
+});
