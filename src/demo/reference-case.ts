@@ -13,9 +13,9 @@
  * TODO(coding): record CAR-T copies as observations once a LOINC code is verified or a local code
  * system is agreed.
  */
-import { SLEDAI_2K_KEYS, type SledaiKey } from "../domain/calculators/lupus/sledai.ts";
 import { addDays } from "../domain/calendar.ts";
 import { drug, SNOMED } from "./codes.ts";
+import { NO_SLEDAI_ITEMS } from "./graded-assessments.ts";
 import {
   type AssessmentPlan,
   at,
@@ -510,12 +510,6 @@ export function referenceCasePlan(): PatientPlan {
     assessments: referenceAssessments(),
   };
 }
-
-/** SLEDAI-2K descriptors all absent; visits switch on the few that were present. */
-const NO_SLEDAI_ITEMS = Object.fromEntries(SLEDAI_2K_KEYS.map((k) => [k, false])) as Record<
-  SledaiKey,
-  boolean
->;
 
 /**
  * Her graded story, stored through the calculators so each grade carries its inputs and reasons:

@@ -13,6 +13,7 @@
 
 import { addDays, daysBetween } from "../domain/calendar.ts";
 import { drug, SNOMED } from "./codes.ts";
+import { crsGrading, icansGrading, lupusActivity, petResponse } from "./graded-assessments.ts";
 import {
   type Disease,
   type Grade,
@@ -26,6 +27,7 @@ import {
   SALVAGE_DAYS,
 } from "./lab-course.ts";
 import {
+  type AssessmentPlan,
   at,
   type ConditionPlan,
   type EnrolmentPlan,
@@ -220,7 +222,12 @@ class Chart {
   readonly events: EventPlan[] = [];
   readonly medications: MedicationPlan[] = [];
   readonly observations: ObservationPlan[] = [];
+  readonly assessments: AssessmentPlan[] = [];
   constructor(readonly horizon: string) {}
+
+  assess(...list: AssessmentPlan[]) {
+    for (const a of list) if (a.assessedAt.slice(0, 10) <= this.horizon) this.assessments.push(a);
+  }
 
   event(date: string, time: string, category: EventPlan["category"], title: string, text?: string) {
     if (date <= this.horizon)
@@ -293,6 +300,8 @@ interface Story {
   /** diagnosis dates: lupus years before referral, lymphoma months before, myeloma a few years */
   onset: { lupus: string; nephritis: string; lymphoma: string; myeloma: string };
   labTime: () => string;
+  /** age in years at infusion (ICANS grading asks for it) */
+  age: number;
 }
 
 function buildPatient(slot: Slot, index: number, seed: number): PatientPlan {
@@ -325,6 +334,7 @@ function buildPatient(slot: Slot, index: number, seed: number): PatientPlan {
       myeloma: addDays(m.referral, -r.int(700, 1800)),
     },
     labTime: () => `07:${String(r.int(10, 55)).padStart(2, "0")}`,
+    age,
   };
 
   recordHistory(story);
@@ -341,6 +351,7 @@ function buildPatient(slot: Slot, index: number, seed: number): PatientPlan {
     medications: story.chart.medications,
     events: story.chart.events,
     observations: story.chart.observations,
+    assessments: story.chart.assessments,
   };
 }
 
@@ -697,6 +708,7 @@ function recordTreatment(s: Story): EnrolmentPlan {
       );
   recordVisits(s, lastVisit);
   recordOutcome(s, lastVisit);
+  gradeResponse(s, lastVisit);
   return {
     ...enrolmentBase(s, ENROLMENT_STATUS[stage]!),
     doseLevelCode: doseLevel,
@@ -746,6 +758,7 @@ function recordToxicity(s: Story) {
       stopDate: on(peak),
       indication: `CRS grade ${grade}`,
     });
+  gradeToxicity(s);
   const icans = slot.icans ?? 0;
   if (icans > 0)
     chart.event(
@@ -763,6 +776,56 @@ function recordToxicity(s: Story) {
       stopDate: on(peak + (icans > 0 ? 4 : 2)),
       indication: icans > 0 ? `ICANS grade ${icans}` : `CRS grade ${grade}`,
     });
+}
+
+/**
+ * The daily ASTCT gradings behind the CRS and ICANS events: grade 1 from onset, the slot's grade
+ * on the peak day, grade 1 again until the fever settles and grade 0 the day it has; a patient
+ * without CRS is graded 0 on day 1. ICANS is graded by ICE on the day it was seen and when it
+ * had resolved three days later; without ICANS, ICE 10 on day 7.
+ */
+function gradeToxicity(s: Story) {
+  const { slot, chart, course, m, age } = s;
+  const on = (d: number) => addDays(m.infusion!, d);
+  const { grade, onset, peak, feverDays } = course.crs;
+  if (grade === 0) chart.assess(crsGrading(on(1), 0, false));
+  else {
+    const resolved = Math.max(onset + feverDays + (grade > 1 ? 2 : 1), peak + 1);
+    for (let d = onset; d < resolved; d++) chart.assess(crsGrading(on(d), d === peak ? grade : 1, d > onset));
+    chart.assess(crsGrading(on(resolved), 0, true));
+  }
+  const icans = slot.icans ?? 0;
+  if (icans === 0) chart.assess(icansGrading(on(7), 10, age));
+  else {
+    chart.assess(icansGrading(on(peak + 2), icans === 1 ? 8 : 5, age));
+    chart.assess(icansGrading(on(peak + 5), 10, age));
+  }
+}
+
+/** Days after infusion with a response assessment while the disease is controlled. */
+const RESPONSE_DAYS = [28, 90, 180, 365, 730, 1095, 1460, 1825, 2190, 2555];
+
+/**
+ * The Lugano PET-CT and DORIS/LLDAS gradings behind the response events: the day-28 reading
+ * repeated at each later assessment until progression (read PMD on its day); lupus assessed at
+ * months 3, 6 and then yearly.
+ */
+function gradeResponse(s: Story, lastVisit: number) {
+  const { slot, chart, m, outcome } = s;
+  if (outcome === "pending") return;
+  const on = (d: number) => addDays(m.infusion!, d);
+  const turn =
+    (outcome === "progression" || outcome === "relapse") && slot.turnDay !== undefined ? slot.turnDay : null;
+  if (isLymphoma(slot.disease)) {
+    const reading = outcome === "CR" || outcome === "relapse" ? "CMR" : "PMR";
+    for (const d of RESPONSE_DAYS)
+      if (d <= lastVisit && (turn === null || d < turn)) chart.assess(petResponse(on(d), reading));
+    if (turn !== null && turn <= lastVisit) chart.assess(petResponse(on(turn), "PMD"));
+  }
+  if (isLupus(slot.disease))
+    for (const d of RESPONSE_DAYS.slice(1))
+      if (d <= lastVisit)
+        chart.assess(...lupusActivity(on(d), remits(outcome) ? "remission" : "low-activity"));
 }
 
 /** The visit schedule: daily in the first week, then spreading out to yearly. */

@@ -161,3 +161,11 @@ export function prednisoloneEquivalentMgPerDay(
   if (!g || daily === null) return null;
   return daily * g.prednisolonePerMg;
 }
+
+/**
+ * Tocilizumab, the anti-IL-6 receptor antibody given for CRS (Lee DW, et al. Biol Blood Marrow
+ * Transplant 2019;25:625–638; its label's CRS indication): by ATC code L04AC07 (WHO ATC/DDD
+ * index, interleukin inhibitors) or by name.
+ */
+export const isTocilizumab = (m: Pick<MedicationFacts, "drug" | "atcCode">): boolean =>
+  m.atcCode === "L04AC07" || /\btocilizumab\b/i.test(m.drug);

@@ -43,3 +43,54 @@ export function isValidTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/**
+ * The instant a site-local calendar day begins (00:00 local, or the first instant of the day where
+ * a daylight-saving change skips midnight). Used to cut records at a date in the site's zone: a
+ * record counts for day D when it happened before the start of D + 1.
+ */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const midnightUtc = Date.UTC(y, m - 1, d);
+  // The zone's offset at an instant, from the wall-clock time the zone shows then.
+  const offsetAt = (t: number) => {
+    const wall = localWallClock(new Date(t), timeZone);
+    return wall - t;
+  };
+  let t = midnightUtc - offsetAt(midnightUtc);
+  // A second pass settles the offset when a daylight-saving change falls between the guesses.
+  t = midnightUtc - offsetAt(t);
+  // Where midnight does not exist (the clock jumps from 23:59 to 01:00) the day starts later.
+  while (localDate(new Date(t), timeZone) < date) t += 15 * 60_000;
+  while (localDate(new Date(t - 1), timeZone) === date) t -= 15 * 60_000;
+  return new Date(t);
+}
+
+const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's wall-clock reading at an instant, as milliseconds of the same reading in UTC. */
+function localWallClock(instant: Date, timeZone: string): number {
+  let format = wallClockFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    wallClockFormatters.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
+  return Date.UTC(
+    Number(part.year),
+    Number(part.month) - 1,
+    Number(part.day),
+    Number(part.hour),
+    Number(part.minute),
+    Number(part.second),
+  );
+}

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { CalendarDate, Uuid } from "../schemas/common.ts";
 import { CAR_FORMATS, CAR_TARGETS } from "../schemas/study.ts";
 import { INDICATIONS } from "./indication.ts";
+import { GROUPINGS } from "./summary.ts";
 
 const list = <T extends z.ZodType>(item: T) =>
   z.preprocess(
@@ -27,31 +28,41 @@ const list = <T extends z.ZodType>(item: T) =>
 
 const Code = z.string().trim().min(1).max(30);
 
-export const CohortDefinition = z
+const fields = {
+  study: list(Uuid).optional().describe("study ids, comma-separated"),
+  arm: list(Code).optional().describe("arm codes, e.g. LYM,AID"),
+  doseLevel: list(Code).optional().describe("dose-level codes, e.g. DL1,DL2"),
+  target: list(z.enum(CAR_TARGETS)).optional().describe("the study product targets any of these antigens"),
+  format: list(z.enum(CAR_FORMATS)).optional().describe("the study product's construct format"),
+  site: list(Code).optional().describe("site codes, e.g. SZ,WH"),
+  indication: list(z.enum(INDICATIONS)).optional().describe("lymphoma, myeloma, sle, overlap"),
+  infusedFrom: CalendarDate.optional().describe("first infusion on or after this date"),
+  infusedTo: CalendarDate.optional().describe("first infusion on or before this date"),
+  asOf: CalendarDate.optional().describe("data cut: records after this date are not counted"),
+};
+
+function checkDates(d: { infusedFrom?: string; infusedTo?: string; asOf?: string }, ctx: z.RefinementCtx) {
+  if (d.infusedFrom && d.infusedTo && d.infusedFrom > d.infusedTo)
+    ctx.addIssue({ code: "custom", path: ["infusedTo"], message: "infusedTo is before infusedFrom" });
+  if (d.asOf && d.infusedFrom && d.asOf < d.infusedFrom)
+    ctx.addIssue({
+      code: "custom",
+      path: ["asOf"],
+      message: "the data cut is before the first infusion asked for",
+    });
+}
+
+export const CohortDefinition = z.object(fields).strict().superRefine(checkDates);
+export type CohortDefinition = z.infer<typeof CohortDefinition>;
+
+/** The definition plus how to split the results (the API's and CLI's query). */
+export const CohortResultsQuery = z
   .object({
-    study: list(Uuid).optional().describe("study ids, comma-separated"),
-    arm: list(Code).optional().describe("arm codes, e.g. LYM,AID"),
-    doseLevel: list(Code).optional().describe("dose-level codes, e.g. DL1,DL2"),
-    target: list(z.enum(CAR_TARGETS)).optional().describe("the study product targets any of these antigens"),
-    format: list(z.enum(CAR_FORMATS)).optional().describe("the study product's construct format"),
-    site: list(Code).optional().describe("site codes, e.g. SZ,WH"),
-    indication: list(z.enum(INDICATIONS)).optional().describe("lymphoma, myeloma, sle, overlap"),
-    infusedFrom: CalendarDate.optional().describe("first infusion on or after this date"),
-    infusedTo: CalendarDate.optional().describe("first infusion on or before this date"),
-    asOf: CalendarDate.optional().describe("data cut: records after this date are not counted"),
+    ...fields,
+    groupBy: z.enum(GROUPINGS).default("indication").describe("split the results by this"),
   })
   .strict()
-  .superRefine((d, ctx) => {
-    if (d.infusedFrom && d.infusedTo && d.infusedFrom > d.infusedTo)
-      ctx.addIssue({ code: "custom", path: ["infusedTo"], message: "infusedTo is before infusedFrom" });
-    if (d.asOf && d.infusedFrom && d.asOf < d.infusedFrom)
-      ctx.addIssue({
-        code: "custom",
-        path: ["asOf"],
-        message: "the data cut is before the first infusion asked for",
-      });
-  });
-export type CohortDefinition = z.infer<typeof CohortDefinition>;
+  .superRefine(checkDates);
 
 const ORDER = [
   "study",

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { landingRoutes } from "../landing.ts";
 import { adminRoutes } from "./admin.ts";
 import { calculatorRoutes } from "./calculators.ts";
+import { cohortRoutes } from "./cohorts.ts";
 import { dashboardRoutes } from "./dashboard.ts";
 import { derivedEndpointRoutes } from "./derived-endpoints.ts";
 import { followUpRoutes } from "./follow-up.ts";
@@ -29,6 +30,7 @@ export async function registerRoutes(app: FastifyInstance) {
   await lymphodepletionRoutes(app);
   await labelRoutes(app);
   await journeyMetricsRoutes(app);
+  await cohortRoutes(app);
   await productQualityRoutes(app);
   await visitRoutes(app);
   await followUpRoutes(app);

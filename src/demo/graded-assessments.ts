@@ -1,0 +1,129 @@
+/**
+ * Stored calculator assessments for the synthetic cohort: the CRS and ICANS gradings, Lugano
+ * PET-CT responses and DORIS/LLDAS remission checks a program would record, so cohort results
+ * (issue 12) have graded data for every treated patient and not only the reference case. Each
+ * builder writes the calculator's INPUTS for a wanted result; the service computes the result, and
+ * demo.test.ts checks that what is stored is what was meant. Inputs follow the calculators'
+ * sources: ASTCT CRS/ICANS (Lee 2019), Lugano 2014 (Cheson 2014), DORIS 2021, LLDAS (Franklyn 2016).
+ */
+import { SLEDAI_2K_KEYS, type SledaiKey } from "../domain/calculators/lupus/sledai.ts";
+import { type AssessmentPlan, at } from "./plan.ts";
+
+/** SLEDAI-2K descriptors all absent; visits switch on the few that were present. */
+export const NO_SLEDAI_ITEMS = Object.fromEntries(SLEDAI_2K_KEYS.map((k) => [k, false])) as Record<
+  SledaiKey,
+  boolean
+>;
+
+const SYNTHETIC = "Synthetic grading for the demo cohort.";
+
+/**
+ * The day's worst CRS signs for an ASTCT grade: 1 fever only; 2 fever with hypotension on fluids;
+ * 3 with one vasopressor and high-flow oxygen (Lee 2019, Table 1). `diagnosed` is false on the
+ * first day of fever (onset), true afterwards.
+ */
+export function crsGrading(date: string, grade: 0 | 1 | 2 | 3, diagnosed: boolean): AssessmentPlan {
+  const signs = [
+    { tempMaxC: 37.2, hypotension: "NONE", oxygenDevice: "NONE" },
+    { tempMaxC: 38.6, hypotension: "NONE", oxygenDevice: "NONE" },
+    { tempMaxC: 39.1, hypotension: "NO_VASOPRESSOR", oxygenDevice: "NONE" },
+    { tempMaxC: 39.4, hypotension: "ONE_VASOPRESSOR", oxygenDevice: "HFNC", oxygenFlowLpm: 30 },
+  ][grade]!;
+  return {
+    calculator: "crs",
+    assessedAt: at(date, "20:00"),
+    inputs: {
+      ...signs,
+      ...(signs.tempMaxC >= 38 ? { feverOtherCause: false } : {}),
+      crsAlreadyDiagnosed: diagnosed,
+      ...(diagnosed ? { feverMaskingTherapyGiven: false } : {}),
+      ...(signs.hypotension !== "NONE" ? { hypotensionOtherCause: false } : {}),
+      ...(signs.oxygenDevice !== "NONE" ? { hypoxiaOtherCause: false } : {}),
+      deathDueToCrs: false,
+    },
+    note: SYNTHETIC,
+  };
+}
+
+/** ICANS by the ICE score alone: 10 grade 0, 7–9 grade 1, 3–6 grade 2 (Lee 2019, Table 5). */
+export function icansGrading(date: string, ice: number, ageYears: number): AssessmentPlan {
+  return {
+    calculator: "icans",
+    assessedAt: at(date, "11:00"),
+    inputs: {
+      ageYears,
+      ice,
+      ...(ice < 10 ? { iceOtherCause: false } : {}),
+      consciousness: "NORMAL",
+      seizure: "NONE",
+      motor: "NONE",
+      icpEdema: "NONE",
+      deathDueToIcans: false,
+    },
+    note: SYNTHETIC,
+  };
+}
+
+export type PetReading = "CMR" | "PMR" | "PMD";
+
+/**
+ * A Lugano PET-CT read as the wanted metabolic response: CMR with Deauville 2 everywhere; PMR with
+ * Deauville 4 and uptake decreased from baseline; PMD with a new FDG-avid lesion (Cheson 2014, Table 3).
+ */
+export function petResponse(date: string, reading: PetReading): AssessmentPlan {
+  const sites =
+    reading === "CMR"
+      ? [{ site: "cervical nodes", kind: "NODAL", deauvilleScore: 2 }]
+      : [{ site: "cervical nodes", kind: "NODAL", deauvilleScore: 4, uptakeVsBaseline: "DECREASED" }];
+  return {
+    calculator: "lugano-pet",
+    assessedAt: at(date, "15:00"),
+    inputs: {
+      timepoint: "END_OF_TREATMENT",
+      sites,
+      newFdgAvidLesions: reading === "PMD",
+      boneMarrow: "NO_FDG_AVID_DISEASE",
+    },
+    note: SYNTHETIC,
+  };
+}
+
+/**
+ * DORIS and LLDAS on one visit. "remission": clinical SLEDAI-2K 0, PGA 0.2, no lupus drugs (DORIS
+ * remission, drug-free, and LLDAS). "low-activity": rash (SLEDAI-2K 2) with PGA 0.8 — LLDAS met
+ * (SLEDAI-2K ≤ 4, PGA ≤ 1) but not DORIS (clinical SLEDAI-2K must be 0).
+ */
+export function lupusActivity(date: string, state: "remission" | "low-activity"): AssessmentPlan[] {
+  const sledai2k = { ...NO_SLEDAI_ITEMS, ...(state === "low-activity" ? { rash: true } : {}) };
+  const pga = state === "remission" ? 0.2 : 0.8;
+  return [
+    {
+      calculator: "doris",
+      assessedAt: at(date, "10:30"),
+      inputs: {
+        sledai2k,
+        pga,
+        prednisoloneEquivalentMgPerDay: 0,
+        antimalarial: "NONE",
+        immunosuppressive: "NONE",
+        biologic: "NONE",
+      },
+      note: SYNTHETIC,
+    },
+    {
+      calculator: "lldas",
+      assessedAt: at(date, "10:35"),
+      inputs: {
+        sledai2k,
+        hemolyticAnemia: false,
+        gastrointestinalActivity: false,
+        newActivitySincePreviousAssessment: false,
+        pga,
+        prednisoloneEquivalentMgPerDay: 0,
+        immunosuppressiveTherapy: "NONE",
+        investigationalDrugCurrent: false,
+      },
+      note: SYNTHETIC,
+    },
+  ];
+}

@@ -1,0 +1,247 @@
+/**
+ * Cohort results (issue 12): the treated patients a cohort definition selects, each reduced to
+ * the facts outcomes need (domain/cohort/patient-outcome.ts), and the summary computed from them.
+ * The facts come from the same domain rules the patient page uses (Lugano response, DORIS/LLDAS
+ * remission, the CRS and ICANS calculators' stored grades), applied to records read for the whole
+ * cohort in a handful of statements and cut at the data-cut date in each site's time zone.
+ * Only sites where the user may read clinical data are included; patients are pseudonymous.
+ */
+import { addDays } from "../domain/calendar.ts";
+import { CODE_SYSTEMS } from "../domain/code-systems.ts";
+import { CohortDefinition, cohortQuery, describeCohort } from "../domain/cohort/definition.ts";
+import { hasLupus, hasLymphoma, indicationOf } from "../domain/cohort/indication.ts";
+import type { ToxicityCourse, TreatedPatient } from "../domain/cohort/patient-outcome.ts";
+import { type CohortSummary, type Grouping, summariseCohort } from "../domain/cohort/summary.ts";
+import type { Endpoint } from "../domain/endpoints/endpoint.ts";
+import { type RemissionAssessment, remissionEndpoints } from "../domain/endpoints/lupus-remission.ts";
+import {
+  type ResponseAssessment,
+  type ResponseCategory,
+  responseEndpoints,
+} from "../domain/endpoints/lymphoma-response.ts";
+import type { MedicationRecord } from "../domain/endpoints/medication-free.ts";
+import { isSystemicGlucocorticoid, isTocilizumab } from "../domain/medications.ts";
+import { localDate, startOfLocalDay } from "../domain/study-day.ts";
+import { type CohortRecords, cohortMembers, cohortRecords, productsOfStudies } from "../store/cohort.ts";
+import { readableSites } from "./access.ts";
+import type { ServiceContext } from "./context.ts";
+import { parseInput } from "./validate.ts";
+
+const CALCULATORS = ["crs", "icans", "lugano-pet", "lugano-ct", "doris", "lldas"];
+/** Supportive care counted in the first 30 days (the CRS/ICANS window, workflow-standards.md §1.2). */
+const SUPPORTIVE_CARE_DAYS = 30;
+
+export interface CohortOutcomes {
+  definition: CohortDefinition;
+  /** the canonical query string of the definition, for links */
+  query: string;
+  description: string;
+  /** the data cut: the given asOf, else today at the latest of the sites' zones */
+  dataCut: string;
+  generatedAt: string;
+  patients: TreatedPatient[];
+  summary: CohortSummary;
+}
+
+export async function cohortOutcomes(
+  ctx: ServiceContext,
+  rawDefinition: unknown,
+  grouping: Grouping = "indication",
+): Promise<CohortOutcomes> {
+  const definition = parseInput(CohortDefinition, rawDefinition);
+  const members = await cohortMembers(ctx.db, {
+    siteIds: readableSites(ctx.actor, "clinical:read"),
+    siteCodes: definition.site,
+    studyIds: definition.study,
+    armCodes: definition.arm,
+    doseLevelCodes: definition.doseLevel,
+    targets: definition.target,
+    formats: definition.format,
+    infusedFrom: definition.infusedFrom,
+    infusedTo: definition.infusedTo,
+  });
+  const now = ctx.now();
+  const zones = new Map(members.map((m) => [m.site_id, m.time_zone]));
+  const cutOf = new Map([...zones].map(([siteId, tz]) => [siteId, definition.asOf ?? localDate(now, tz)]));
+  const dataCut = definition.asOf ?? ([...cutOf.values()].sort().at(-1) || localDate(now, "UTC"));
+  const infused = members.filter((m) => m.infusion_date <= cutOf.get(m.site_id)!);
+
+  const [products, records] = await Promise.all([
+    productsOfStudies(ctx.db, [...new Set(infused.map((m) => m.study_id))]),
+    cohortRecords(
+      ctx.db,
+      infused.map((m) => m.patient_id),
+      [...cutOf].map(([siteId, date]) => ({
+        siteId,
+        until: startOfLocalDay(addDays(date, 1), zones.get(siteId)!),
+      })),
+      CALCULATORS,
+    ),
+  ]);
+  const byPatient = groupRecords(records);
+  const patients: TreatedPatient[] = [];
+  for (const m of infused) {
+    const r = byPatient.get(m.patient_id) ?? emptyRecords();
+    const indication = indicationOf(r.diagnoses.map((d) => ({ codeSystem: d.code_system, code: d.code })));
+    if (definition.indication && (indication === null || !definition.indication.includes(indication)))
+      continue;
+    const studyProducts = products.filter((p) => p.study_id === m.study_id);
+    patients.push(
+      treatedPatient({
+        member: m,
+        indication,
+        products: studyProducts.map((p) => p.code),
+        targets: [...new Set(studyProducts.flatMap((p) => p.targets))].sort(),
+        records: r,
+        cut: cutOf.get(m.site_id)!,
+      }),
+    );
+  }
+  return {
+    definition,
+    query: cohortQuery(definition),
+    description: describeCohort(definition),
+    dataCut,
+    generatedAt: now.toISOString(),
+    patients,
+    summary: summariseCohort(patients, grouping),
+  };
+}
+
+type PatientRecords = { [K in keyof CohortRecords]: CohortRecords[K] };
+const emptyRecords = (): PatientRecords => ({
+  diagnoses: [],
+  assessments: [],
+  journeyEnds: [],
+  medications: [],
+  lastRecords: [],
+});
+
+function groupRecords(all: CohortRecords): Map<string, PatientRecords> {
+  const out = new Map<string, PatientRecords>();
+  for (const key of Object.keys(all) as (keyof CohortRecords)[])
+    for (const row of all[key]) {
+      const entry = out.get(row.patient_id) ?? emptyRecords();
+      out.set(row.patient_id, entry);
+      (entry[key] as unknown[]).push(row);
+    }
+  return out;
+}
+
+const endpoint = (list: Endpoint[], key: string) => list.find((e) => e.key === key)!;
+const metDate = (e: Endpoint) => (e.status === "met" ? e.date : null);
+
+function treatedPatient(x: {
+  member: Awaited<ReturnType<typeof cohortMembers>>[number];
+  indication: TreatedPatient["indication"];
+  products: string[];
+  targets: string[];
+  records: PatientRecords;
+  cut: string;
+}): TreatedPatient {
+  const { member: m, records: r } = x;
+  const tz = m.time_zone;
+  const day0 = m.infusion_date;
+  const dateOf = (d: Date) => localDate(d, tz);
+  const ends = r.journeyEnds.map((e) => ({ type: e.event_type, date: dateOf(e.at) }));
+  const deathDate = ends.find((e) => e.type === "die")?.date ?? null;
+  const offStudy = ends.find((e) => e.type !== "die") ?? null;
+  const assessments = r.assessments.map((a) => ({
+    id: a.id,
+    calculator: a.calculator,
+    date: dateOf(a.assessed_at),
+    value: a.value,
+  }));
+  const after = assessments.filter((a) => a.date >= day0);
+  const medications: MedicationRecord[] = r.medications
+    .filter((md) => md.start_date <= x.cut)
+    .map((md) => ({
+      id: md.id,
+      drug: md.drug,
+      atcCode: md.drug_code_system === CODE_SYSTEMS.atc ? md.drug_code : null,
+      route: md.route,
+      indication: md.indication,
+      startDate: md.start_date,
+      stopDate: md.stop_date !== null && md.stop_date > x.cut ? null : md.stop_date,
+    }));
+  const inWindow = (md: MedicationRecord) =>
+    md.startDate <= addDays(day0, SUPPORTIVE_CARE_DAYS) && (md.stopDate ?? x.cut) >= day0;
+  const lastRecord = r.lastRecords[0] ? dateOf(r.lastRecords[0].last_at) : day0;
+  const lastContactDate = deathDate ?? [lastRecord, day0].sort().at(-1)!;
+
+  let lymphoma: TreatedPatient["lymphoma"] = null;
+  if (hasLymphoma(x.indication)) {
+    const lugano = after.filter((a) => a.calculator === "lugano-pet" || a.calculator === "lugano-ct");
+    const list = responseEndpoints(
+      lugano.map((a) => ({ ...a, value: String(a.value) }) as ResponseAssessment),
+      day0,
+      deathDate,
+    );
+    const best = endpoint(list, "best-overall-response");
+    const duration = endpoint(list, "duration-of-response");
+    lymphoma = {
+      best: best.status === "met" ? (best.value as ResponseCategory) : null,
+      firstResponseDate: (duration.details?.from as string | undefined) ?? null,
+      firstCompleteResponseDate: metDate(endpoint(list, "first-complete-response")),
+      progressionDate: metDate(endpoint(list, "progression")),
+      lastAssessmentDate: lugano.at(-1)?.date ?? null,
+    };
+  }
+  let lupus: TreatedPatient["lupus"] = null;
+  if (hasLupus(x.indication)) {
+    const remission = after.filter((a) => a.calculator === "doris" || a.calculator === "lldas");
+    const list = remissionEndpoints(remission as RemissionAssessment[], medications, day0);
+    lupus = {
+      dorisDate: metDate(endpoint(list, "doris-remission")),
+      lldasDate: metDate(endpoint(list, "lldas")),
+      drugFreeDate: metDate(endpoint(list, "drug-free-remission")),
+      lastAssessmentDate: remission.at(-1)?.date ?? null,
+    };
+  }
+  return {
+    patientId: m.patient_id,
+    subjectCode: m.subject_code,
+    siteCode: m.site_code,
+    studyId: m.study_id,
+    studyName: m.study_name,
+    arm: m.arm_code,
+    doseLevel: m.dose_level_code,
+    products: x.products,
+    targets: x.targets,
+    indication: x.indication,
+    infusionDate: day0,
+    lastContactDate,
+    deathDate,
+    offStudyDate: offStudy?.date ?? null,
+    offStudyReason: offStudy
+      ? offStudy.type === "withdraw"
+        ? "withdrawn"
+        : offStudy.type === "complete"
+          ? "completed"
+          : "lost-to-follow-up"
+      : null,
+    lymphoma,
+    lupus,
+    crs: gradedCourse(after.filter((a) => a.calculator === "crs")),
+    icans: gradedCourse(after.filter((a) => a.calculator === "icans")),
+    tocilizumab: medications.some((md) => isTocilizumab(md) && inWindow(md)),
+    systemicSteroids: medications.some(
+      (md) =>
+        isSystemicGlucocorticoid(md) &&
+        md.startDate >= day0 &&
+        md.startDate <= addDays(day0, SUPPORTIVE_CARE_DAYS),
+    ),
+  };
+}
+
+/** Worst grade, first and last day graded ≥ 1, of one toxicity's stored gradings from day 0. */
+function gradedCourse(list: { date: string; value: unknown }[]): ToxicityCourse {
+  const graded = list.filter((a) => typeof a.value === "number" && Number.isInteger(a.value));
+  if (graded.length === 0) return { maxGrade: null, onsetDate: null, lastDate: null };
+  const positive = graded.filter((a) => (a.value as number) >= 1);
+  return {
+    maxGrade: Math.max(...graded.map((a) => a.value as number)),
+    onsetDate: positive[0]?.date ?? null,
+    lastDate: positive.at(-1)?.date ?? null,
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * The reads behind cohort results: who was infused (with the filters of a cohort definition
+ * applied in SQL), and, for those patients at once, the records their outcomes are derived from.
+ * A few statements per cohort, whatever its size, instead of a round of per-patient reads.
+ * Records are cut at each site's data-cut instant (`until`); entered-in-error records never count.
+ */
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import type { DB } from "./schema.ts";
+
+export interface CohortMemberFilter {
+  siteIds: string[];
+  siteCodes?: string[];
+  studyIds?: string[];
+  armCodes?: string[];
+  doseLevelCodes?: string[];
+  targets?: string[];
+  formats?: string[];
+  infusedFrom?: string;
+  infusedTo?: string;
+}
+
+export interface CohortMemberRow {
+  patient_id: string;
+  subject_code: string;
+  site_id: string;
+  site_code: string;
+  time_zone: string;
+  study_id: string;
+  study_name: string;
+  arm_code: string;
+  dose_level_code: string | null;
+  infusion_date: string;
+}
+
+const list = (values: readonly string[]): RawBuilder<unknown> => sql.join(values.map((v) => sql`${v}`));
+
+/**
+ * Each infused patient once, with the enrolment of the first infusion, filtered as asked. The
+ * product filters keep enrolments whose study has a product matching them.
+ */
+export async function cohortMembers(db: Kysely<DB>, f: CohortMemberFilter): Promise<CohortMemberRow[]> {
+  if (f.siteIds.length === 0) return [];
+  const product =
+    f.targets || f.formats
+      ? sql`AND EXISTS (SELECT 1 FROM car_products cp WHERE cp.study_id = e.study_id
+              ${f.targets ? sql`AND cp.targets && ARRAY[${list(f.targets)}]::text[]` : sql``}
+              ${f.formats ? sql`AND cp.format IN (${list(f.formats)})` : sql``})`
+      : sql``;
+  const res = await sql<CohortMemberRow>`
+    SELECT * FROM (
+      SELECT DISTINCT ON (e.patient_id)
+             e.patient_id, p.subject_code, p.site_id, s.code AS site_code, s.time_zone,
+             e.study_id, st.short_name AS study_name, e.arm_code, e.dose_level_code,
+             e.infusion_date::text AS infusion_date
+        FROM enrolments e
+        JOIN patients p ON p.id = e.patient_id
+        JOIN sites s ON s.id = p.site_id
+        JOIN studies st ON st.id = e.study_id
+       WHERE e.infusion_date IS NOT NULL
+         AND p.site_id IN (${list(f.siteIds)})
+         ${f.siteCodes ? sql`AND s.code IN (${list(f.siteCodes)})` : sql``}
+         ${f.studyIds ? sql`AND e.study_id IN (${list(f.studyIds)})` : sql``}
+         ${f.armCodes ? sql`AND e.arm_code IN (${list(f.armCodes)})` : sql``}
+         ${f.doseLevelCodes ? sql`AND e.dose_level_code IN (${list(f.doseLevelCodes)})` : sql``}
+         ${product}
+       ORDER BY e.patient_id, e.infusion_date, e.id
+    ) first_infusion
+    WHERE TRUE
+      ${f.infusedFrom ? sql`AND infusion_date >= ${f.infusedFrom}` : sql``}
+      ${f.infusedTo ? sql`AND infusion_date <= ${f.infusedTo}` : sql``}
+    ORDER BY infusion_date, subject_code`.execute(db);
+  return res.rows;
+}
+
+export interface StudyProductRow {
+  study_id: string;
+  code: string;
+  targets: string[];
+  format: string;
+}
+
+export const productsOfStudies = (db: Kysely<DB>, studyIds: string[]): Promise<StudyProductRow[]> =>
+  studyIds.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom("car_products")
+        .select(["study_id", "code", "targets", "format"])
+        .where("study_id", "in", studyIds)
+        .orderBy("code")
+        .execute();
+
+/** Per site, the first instant after the data cut: records at or after it do not count. */
+export interface SiteCut {
+  siteId: string;
+  until: Date;
+}
+
+const cutTable = (cuts: readonly SiteCut[]) =>
+  sql`(VALUES ${sql.join(cuts.map((c) => sql`(${c.siteId}::uuid, ${c.until.toISOString()}::timestamptz)`))}) AS cut(site_id, until)`;
+
+export interface CohortRecords {
+  diagnoses: { patient_id: string; code_system: string; code: string }[];
+  assessments: { patient_id: string; id: string; calculator: string; assessed_at: Date; value: unknown }[];
+  journeyEnds: { patient_id: string; event_type: string; at: Date }[];
+  medications: {
+    patient_id: string;
+    id: string;
+    drug: string;
+    drug_code_system: string | null;
+    drug_code: string | null;
+    route: string | null;
+    indication: string | null;
+    start_date: string;
+    stop_date: string | null;
+  }[];
+  /** the latest record of any kind per patient, before the cut */
+  lastRecords: { patient_id: string; last_at: Date }[];
+}
+
+/**
+ * The records cohort outcomes read, for many patients at once. `calculators` are the stored
+ * assessments wanted (only their result's `value`); medications are those started by the cut
+ * (a day late at most, for zones east of UTC: the caller compares dates itself).
+ */
+export async function cohortRecords(
+  db: Kysely<DB>,
+  patientIds: string[],
+  cuts: readonly SiteCut[],
+  calculators: readonly string[],
+): Promise<CohortRecords> {
+  if (patientIds.length === 0)
+    return { diagnoses: [], assessments: [], journeyEnds: [], medications: [], lastRecords: [] };
+  const ids = list(patientIds);
+  const cut = cutTable(cuts);
+  const [diagnoses, assessments, journeyEnds, medications, lastRecords] = await Promise.all([
+    sql<CohortRecords["diagnoses"][number]>`
+      SELECT patient_id, code_system, code FROM conditions
+       WHERE patient_id IN (${ids})`.execute(db),
+    sql<CohortRecords["assessments"][number]>`
+      SELECT a.patient_id, a.id, a.calculator, a.assessed_at, a.result -> 'value' AS value
+        FROM assessments a JOIN ${cut} ON cut.site_id = a.site_id
+       WHERE a.patient_id IN (${ids}) AND a.calculator IN (${list(calculators)})
+         AND a.status <> 'entered-in-error' AND a.assessed_at < cut.until
+       ORDER BY a.patient_id, a.assessed_at, a.id`.execute(db),
+    sql<CohortRecords["journeyEnds"][number]>`
+      SELECT j.patient_id, je.event_type, je.at
+        FROM journey_events je JOIN journeys j ON j.id = je.journey_id JOIN ${cut} ON cut.site_id = je.site_id
+       WHERE j.patient_id IN (${ids}) AND je.event_type IN ('die', 'withdraw', 'lose-to-follow-up', 'complete')
+         AND je.at < cut.until
+       ORDER BY j.patient_id, je.at`.execute(db),
+    sql<CohortRecords["medications"][number]>`
+      SELECT m.patient_id, m.id, m.drug, m.drug_code_system, m.drug_code, m.route, m.indication,
+             m.start_date::text AS start_date, m.stop_date::text AS stop_date
+        FROM medications m JOIN ${cut} ON cut.site_id = m.site_id
+       WHERE m.patient_id IN (${ids}) AND m.status <> 'entered-in-error'
+         AND m.start_date < (cut.until AT TIME ZONE 'UTC')::date + 1
+       ORDER BY m.patient_id, m.start_date`.execute(db),
+    sql<CohortRecords["lastRecords"][number]>`
+      SELECT patient_id, max(at) AS last_at FROM (
+        SELECT o.patient_id, max(o.effective_at) AS at FROM observations o JOIN ${cut} ON cut.site_id = o.site_id
+         WHERE o.patient_id IN (${ids}) AND o.status <> 'entered-in-error' AND o.effective_at < cut.until GROUP BY 1
+        UNION ALL
+        SELECT a.patient_id, max(a.assessed_at) FROM assessments a JOIN ${cut} ON cut.site_id = a.site_id
+         WHERE a.patient_id IN (${ids}) AND a.status <> 'entered-in-error' AND a.assessed_at < cut.until GROUP BY 1
+        UNION ALL
+        SELECT e.patient_id, max(e.occurred_at) FROM clinical_events e JOIN ${cut} ON cut.site_id = e.site_id
+         WHERE e.patient_id IN (${ids}) AND e.status <> 'entered-in-error' AND e.occurred_at < cut.until GROUP BY 1
+        UNION ALL
+        SELECT j.patient_id, max(je.at) FROM journey_events je JOIN journeys j ON j.id = je.journey_id
+          JOIN ${cut} ON cut.site_id = je.site_id
+         WHERE j.patient_id IN (${ids}) AND je.at < cut.until GROUP BY 1
+      ) latest GROUP BY patient_id`.execute(db),
+  ]);
+  const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+  return {
+    diagnoses: diagnoses.rows,
+    assessments: assessments.rows.map((r) => ({ ...r, assessed_at: asDate(r.assessed_at) })),
+    journeyEnds: journeyEnds.rows.map((r) => ({ ...r, at: asDate(r.at) })),
+    medications: medications.rows,
+    lastRecords: lastRecords.rows.map((r) => ({ ...r, last_at: asDate(r.last_at) })),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Cohort results over HTTP on the demo program. Every expected number below was read off the
+ * demo's written plan (src/demo/synthetic-cohort.ts, COHORT, and the reference case), not from
+ * the code under test: 22 infused patients (the reference case and 21 synthetic ones), their
+ * diseases, CRS/ICANS grades, responses, progressions and deaths as the table lists them.
+ */
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TreatedPatient } from "../../src/domain/cohort/patient-outcome.ts";
+import type { CohortSummary } from "../../src/domain/cohort/summary.ts";
+import { buildApp } from "../../src/http/app.ts";
+import { createApiToken } from "../../src/services/auth.ts";
+import { systemActor } from "../../src/services/context.ts";
+import type { Database } from "../../src/store/database.ts";
+import { demoDatabase } from "../support/demo-database.ts";
+
+const now = () => new Date("2026-11-01T09:00:00+08:00");
+let database: Database;
+let app: FastifyInstance;
+const tokens: Record<string, string> = {};
+
+interface Outcomes {
+  query: string;
+  description: string;
+  dataCut: string;
+  patients: TreatedPatient[];
+  summary: CohortSummary;
+}
+
+beforeAll(async () => {
+  ({ database } = await demoDatabase(now));
+  app = await buildApp({ database, now });
+  const system = { db: database.db, actor: systemActor(), now };
+  for (const u of ["investigator", "coordinator-wh", "manufacturing", "monitor"])
+    tokens[u] = await createApiToken(system, u, "cohort test", {
+      expiresAt: new Date("2100-01-01T00:00:00Z"),
+    });
+}, 300_000);
+afterAll(async () => {
+  await app?.close();
+  await database?.close();
+});
+
+const get = (query: string, user = "investigator") =>
+  app.inject({
+    method: "GET",
+    url: `/api/v1/cohorts/outcomes${query ? `?${query}` : ""}`,
+    headers: { authorization: `Bearer ${tokens[user]}` },
+  });
+async function outcomes(query: string, user?: string): Promise<Outcomes> {
+  const res = await get(query, user);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Outcomes;
+}
+const codes = (o: Outcomes) => o.patients.map((p) => p.subjectCode).sort();
+
+describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
+  it("the whole program: 22 infused, by indication, with the plan's responses, grades and deaths", async () => {
+    const o = await outcomes("");
+    expect(o.patients).toHaveLength(22);
+    expect(o.dataCut).toBe("2026-11-01");
+    expect(o.description).toBe("every infused patient");
+    expect(o.summary.groups.map((g) => [g.key, g.n])).toEqual([
+      ["lymphoma", 6],
+      ["myeloma", 4],
+      ["overlap", 3],
+      ["sle", 9],
+    ]);
+    const response = o.summary.response.rows[0]!;
+    // CR: SZ-0001, SZ-0002, SZ-0006, SZ-0010 (CR, then relapse), SZ-0017, SZ-0018; PR: SZ-0003, SZ-0014;
+    // SZ-0020 is still in the acute week: no assessment yet.
+    expect(response.counts).toEqual({ CR: 6, PR: 2, SD: 0, PD: 0, notEvaluable: 1 });
+    expect(response.overallResponse).toMatchObject({ count: 8, total: 9 });
+    // CRS: none in WH-0001 and SZ-0013; grade 3 in SZ-0008; grade 2 in seven; grade 1 in the other twelve
+    const crs = o.summary.crs.rows[0]!;
+    expect(crs.byMaxGrade).toEqual([2, 12, 7, 1, 0, 0]);
+    expect(crs.notGraded).toBe(0);
+    // ICANS grade 1 in SZ-0008 and SZ-0020; not graded: the reference case (none stored) and
+    // WH-0005, infused five days before the demo's today, whose day-7 ICE is still to come
+    expect(o.summary.icans.rows[0]).toMatchObject({ byMaxGrade: [18, 2, 0, 0, 0, 0], notGraded: 2 });
+    const os = o.summary.survival.find((s) => s.endpoint === "overall-survival")!;
+    expect(os.all).toMatchObject({ n: 22, events: 2 });
+    const sz3 = o.patients.find((p) => p.subjectCode === "SZ-0003")!;
+    expect(sz3).toMatchObject({
+      indication: "lymphoma",
+      infusionDate: "2020-01-13",
+      deathDate: "2020-08-14", // day 214
+      lymphoma: { best: "PR", progressionDate: "2020-04-10" }, // day 88
+      crs: { maxGrade: 2 },
+      tocilizumab: true,
+    });
+    expect(o.patients.find((p) => p.subjectCode === "SZ-0009")!.lupus).toMatchObject({ dorisDate: null });
+  });
+
+  it("filters by indication, site, dose level and infusion dates, and links canonically", async () => {
+    const lupus = await outcomes("indication=sle,overlap");
+    expect(lupus.patients).toHaveLength(12);
+    expect(lupus.query).toBe("indication=overlap,sle");
+    expect(codes(await outcomes("site=WH"))).toEqual(["WH-0001", "WH-0002", "WH-0004", "WH-0005"]);
+    expect(codes(await outcomes("doseLevel=DL1"))).toEqual(["SZ-0003", "WH-0001"]);
+    expect(codes(await outcomes("infusedFrom=2026-01-01"))).toEqual([
+      "SZ-0017",
+      "SZ-0018",
+      "SZ-0019",
+      "SZ-0020",
+      "WH-0005",
+    ]);
+    expect(codes(await outcomes("target=BCMA&format=compound"))).toHaveLength(22);
+    expect(await outcomes("target=CD22")).toMatchObject({ patients: [] });
+  });
+
+  it("a data cut counts only what was recorded by then: SZ-0003 has progressed but not yet died", async () => {
+    const o = await outcomes("asOf=2020-06-30");
+    expect(codes(o)).toEqual(["SZ-0001", "SZ-0002", "SZ-0003", "SZ-0004"]);
+    const sz3 = o.patients.find((p) => p.subjectCode === "SZ-0003")!;
+    expect(sz3.deathDate).toBeNull();
+    expect(sz3.lymphoma?.progressionDate).toBe("2020-04-10");
+    expect(sz3.lastContactDate <= "2020-06-30").toBe(true);
+    const pfs = o.summary.survival.find((s) => s.endpoint === "progression-free-survival")!;
+    expect(pfs.all).toMatchObject({ n: 3, events: 1 });
+    expect(o.summary.survival.find((s) => s.endpoint === "overall-survival")!.all.events).toBe(0);
+  });
+
+  it("groups by dose level with a log-rank test between the groups", async () => {
+    const o = await outcomes("groupBy=doseLevel");
+    const os = o.summary.survival.find((s) => s.endpoint === "overall-survival")!;
+    expect(os.groups.map((g) => [g.key, g.n, g.events])).toEqual([
+      ["DL1", 2, 1],
+      ["DL2", 20, 1],
+    ]);
+    expect(os.logRank?.df).toBe(1);
+    expect(os.logRank?.pValue).toBeGreaterThan(0);
+  });
+
+  it("shows only the sites the user may read clinically, and refuses roles without clinical read", async () => {
+    expect(codes(await outcomes("", "coordinator-wh"))).toEqual(["WH-0001", "WH-0002", "WH-0004", "WH-0005"]);
+    expect((await outcomes("", "monitor")).patients).toHaveLength(22);
+    const res = await get("", "manufacturing");
+    expect(res.statusCode).toBe(403);
+    expect(res.headers["content-type"]).toContain("application/problem+json");
+  });
+
+  it("refuses a bad definition with problem+json naming the parameter", async () => {
+    for (const [query, pointer] of [
+      ["indication=leukaemia", "/indication/0"],
+      ["infusedFrom=2021-01-01&infusedTo=2020-12-31", "/infusedTo"],
+      ["asOf=2021-02-30", "/asOf"],
+      ["disease=sle", ""],
+      ["groupBy=colour", "/groupBy"],
+    ] as const) {
+      const res = await get(query);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.headers["content-type"]).toContain("application/problem+json");
+      const body = res.json() as { errors?: { pointer: string }[] };
+      expect(JSON.stringify(body), query).toContain(pointer);
+    }
+  });
+});
