@@ -19,6 +19,7 @@ import { appliedMigrations, migrate } from "../store/migrator.ts";
 import { migratedSnapshot, startFromSnapshot } from "../store/pglite-snapshots.ts";
 import { registerAuditCommands } from "./audit-commands.ts";
 import type { Cli, CliIo } from "./cli-context.ts";
+import { registerCohortCommand } from "./cohort-command.ts";
 import { columns } from "./columns.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { registerJourneyCommands } from "./journey-commands.ts";
@@ -227,6 +228,7 @@ function buildProgram(cli: Cli): Command {
 
   registerLabsCommand(program, cli);
   registerLtfuCommand(program, cli);
+  registerCohortCommand(program, cli);
   registerJourneyCommands(program, cli);
   registerAuditCommands(program, cli);
 

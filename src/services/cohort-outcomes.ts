@@ -8,7 +8,12 @@
  */
 import { addDays } from "../domain/calendar.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
-import { CohortDefinition, cohortQuery, describeCohort } from "../domain/cohort/definition.ts";
+import {
+  type CohortDefinition,
+  CohortResultsQuery,
+  cohortQuery,
+  describeCohort,
+} from "../domain/cohort/definition.ts";
 import { hasLupus, hasLymphoma, indicationOf } from "../domain/cohort/indication.ts";
 import type { ToxicityCourse, TreatedPatient } from "../domain/cohort/patient-outcome.ts";
 import { type CohortSummary, type Grouping, summariseCohort } from "../domain/cohort/summary.ts";
@@ -33,6 +38,7 @@ const SUPPORTIVE_CARE_DAYS = 30;
 
 export interface CohortOutcomes {
   definition: CohortDefinition;
+  grouping: Grouping;
   /** the canonical query string of the definition, for links */
   query: string;
   description: string;
@@ -43,12 +49,9 @@ export interface CohortOutcomes {
   summary: CohortSummary;
 }
 
-export async function cohortOutcomes(
-  ctx: ServiceContext,
-  rawDefinition: unknown,
-  grouping: Grouping = "indication",
-): Promise<CohortOutcomes> {
-  const definition = parseInput(CohortDefinition, rawDefinition);
+/** `rawQuery`: a cohort definition and `groupBy` (default: indication), as the API's query. */
+export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Promise<CohortOutcomes> {
+  const { groupBy: grouping, ...definition } = parseInput(CohortResultsQuery, rawQuery);
   const members = await cohortMembers(ctx.db, {
     siteIds: readableSites(ctx.actor, "clinical:read"),
     siteCodes: definition.site,
@@ -99,6 +102,7 @@ export async function cohortOutcomes(
   }
   return {
     definition,
+    grouping,
     query: cohortQuery(definition),
     description: describeCohort(definition),
     dataCut,

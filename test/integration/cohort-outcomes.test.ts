@@ -12,6 +12,7 @@ import { buildApp } from "../../src/http/app.ts";
 import { createApiToken } from "../../src/services/auth.ts";
 import { systemActor } from "../../src/services/context.ts";
 import type { Database } from "../../src/store/database.ts";
+import { runV2v } from "../support/cli.ts";
 import { demoDatabase } from "../support/demo-database.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
@@ -154,5 +155,53 @@ describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
       const body = res.json() as { errors?: { pointer: string }[] };
       expect(JSON.stringify(body), query).toContain(pointer);
     }
+  });
+});
+
+describe("v2v cohort outcomes", () => {
+  it("prints the same results as the API, as JSON and as tables", async () => {
+    const api = await outcomes("indication=lymphoma,overlap&asOf=2026-11-01&groupBy=doseLevel");
+    const json = await runV2v(database, [
+      "cohort",
+      "outcomes",
+      "--indication",
+      "overlap,lymphoma",
+      "--as-of",
+      "2026-11-01",
+      "--group-by",
+      "doseLevel",
+      "--json",
+    ]);
+    expect(json.status, json.stderr).toBe(0);
+    const cli = JSON.parse(json.stdout) as Outcomes & { generatedAt: string };
+    expect(cli.summary).toEqual(api.summary);
+    expect(cli.query).toBe("indication=lymphoma,overlap&asOf=2026-11-01");
+
+    const text = await runV2v(database, [
+      "cohort",
+      "outcomes",
+      "--indication",
+      "lymphoma,overlap",
+      "--as-of",
+      "2026-11-01",
+    ]);
+    expect(text.status, text.stderr).toBe(0);
+    const lines = text.stdout.split("\n");
+    expect(lines[0]).toBe("Cohort: indication lymphoma, overlap · data cut 2026-11-01");
+    // 9 lymphoma patients: 6 CR, 2 PR, 1 not evaluable; ORR 8/9 = 88.9%, R binom.test(8, 9): 0.5175 to 0.9972
+    expect(lines.find((l) => l.startsWith("All patients"))).toMatch(
+      /^All patients\s+9\s+6\s+2\s+0\s+0\s+1\s+8\/9 88\.9% \(51\.8%–99\.7%\)/,
+    );
+    expect(text.stdout).toContain("Link: /cohorts?indication=lymphoma,overlap&asOf=2026-11-01");
+  });
+
+  it("refuses a bad filter with a message and a non-zero exit", async () => {
+    const res = await runV2v(database, ["cohort", "outcomes", "--indication", "leukaemia"]);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/indication/);
+    expect(res.stdout).toBe("");
+    const grouping = await runV2v(database, ["cohort", "outcomes", "--group-by", "colour"]);
+    expect(grouping.status).not.toBe(0);
+    expect(grouping.stderr).toMatch(/groupBy/);
   });
 });

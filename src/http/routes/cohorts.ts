@@ -15,11 +15,6 @@ export async function cohortRoutes(app: FastifyInstance) {
         querystring: CohortResultsQuery,
       },
     },
-    (request) => {
-      const { groupBy, ...definition } = request.query as {
-        groupBy: Parameters<typeof cohortOutcomes>[2];
-      } & Record<string, unknown>;
-      return cohortOutcomes(ctxOf(request), definition, groupBy);
-    },
+    (request) => cohortOutcomes(ctxOf(request), request.query),
   );
 }

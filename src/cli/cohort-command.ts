@@ -1,0 +1,150 @@
+/**
+ * `v2v cohort outcomes [filters] [--group-by indication] [--json]`: the cohort results of
+ * GET /api/v1/cohorts/outcomes, as a read-only monitor at every site would see them (subject
+ * codes only). The filters are the API's query keys as options, so a link's definition can be
+ * pasted into a command; a bad filter is a CLI message and a non-zero exit, like a 400.
+ */
+import type { Command } from "commander";
+import type { CohortSummary } from "../domain/cohort/summary.ts";
+import type { Proportion } from "../domain/statistics/binomial.ts";
+import type { Estimate } from "../domain/statistics/kaplan-meier.ts";
+import type { MedianRange } from "../domain/statistics/median-range.ts";
+import type { CohortOutcomes } from "../services/cohort-outcomes.ts";
+import { systemActor } from "../services/context.ts";
+import type { Cli } from "./cli-context.ts";
+import { columns } from "./columns.ts";
+import { allSiteIds } from "./sites.ts";
+
+const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(1)}%`);
+const proportion = (p: Proportion) =>
+  p.total === 0 ? "-" : `${p.count}/${p.total} ${pct(p.estimate)} (${pct(p.lower)}–${pct(p.upper)})`;
+const months = (e: Estimate) =>
+  e.estimate === null
+    ? "not reached"
+    : `${e.estimate.toFixed(1)} (${e.lower?.toFixed(1) ?? "NA"}–${e.upper?.toFixed(1) ?? "NA"})`;
+const medianRange = (m: MedianRange) => (m.median === null ? "-" : `${m.median} (${m.min}–${m.max})`);
+
+export function formatCohort(o: CohortOutcomes): string[] {
+  const s: CohortSummary = o.summary;
+  const lines = [
+    `Cohort: ${o.description}`,
+    `Data cut ${o.dataCut}; ${s.n} infused patient(s), first infusion ${s.firstInfusion ?? "-"}, last ${s.lastInfusion ?? "-"}; median follow-up ${months(s.followUp)} months (reverse Kaplan–Meier)`,
+    "",
+    "Best overall response, lymphoma (Lugano 2014; exact 95% CI)",
+    ...columns(
+      ["group", "n", "CR", "PR", "SD", "PD", "NE", "ORR", "CR rate"],
+      s.response.rows.map((r) => [
+        r.label,
+        String(r.n),
+        ...[r.counts.CR, r.counts.PR, r.counts.SD, r.counts.PD, r.counts.notEvaluable].map(String),
+        proportion(r.overallResponse),
+        proportion(r.completeResponse),
+      ]),
+    ),
+    "",
+  ];
+  for (const [title, table] of [
+    ["CRS", s.crs],
+    ["ICANS", s.icans],
+  ] as const)
+    lines.push(
+      `${title} by maximum grade (ASTCT 2019)`,
+      ...columns(
+        ["group", "graded", "G0", "G1", "G2", "G3", "G4", "G5", "any grade", "grade ≥3", "onset day", "days"],
+        table.rows.map((r) => [
+          r.label,
+          `${r.graded}${r.notGraded ? ` (+${r.notGraded} not graded)` : ""}`,
+          ...r.byMaxGrade.map(String),
+          proportion(r.anyGrade),
+          proportion(r.gradeThreeOrMore),
+          medianRange(r.onsetDay),
+          medianRange(r.durationDays),
+        ]),
+      ),
+      "",
+    );
+  lines.push(
+    "Lupus remission reached by month (DORIS 2021, LLDAS)",
+    ...columns(
+      ["group", "month", "followed", "DORIS", "LLDAS", "drug-free"],
+      s.remission.rows
+        .filter((r) => r.n > 0)
+        .map((r) => [
+          r.label,
+          String(r.months),
+          String(r.followed),
+          proportion(r.doris),
+          proportion(r.lldas),
+          proportion(r.drugFree),
+        ]),
+    ),
+    "",
+  );
+  for (const a of s.survival) {
+    lines.push(
+      `${a.title} — median months (95% CI); landmark rates`,
+      ...columns(
+        ["group", "n", "events", "median", ...a.all.landmarks.map((l) => `${l.time} mo`)],
+        [a.all, ...a.groups].map((g) => [
+          g.label,
+          String(g.n),
+          String(g.events),
+          months(g.median),
+          ...g.landmarks.map((l) =>
+            l.survival === null ? "-" : `${pct(l.survival)} (${pct(l.lower)}–${pct(l.upper)})`,
+          ),
+        ]),
+      ),
+    );
+    if (a.logRank)
+      lines.push(
+        `log-rank: chi-square ${a.logRank.chiSquare?.toFixed(3) ?? "NA"} on ${a.logRank.df} df, p = ${a.logRank.pValue?.toPrecision(3) ?? "NA"}`,
+      );
+    lines.push("");
+  }
+  lines.push(`Link: /cohorts${o.query ? `?${o.query}` : ""}`);
+  return lines;
+}
+
+const OPTIONS: [flag: string, key: string, help: string][] = [
+  ["--study <ids>", "study", "study ids, comma-separated"],
+  ["--arm <codes>", "arm", "arm codes, e.g. LYM,AID"],
+  ["--dose-level <codes>", "doseLevel", "dose-level codes, e.g. DL1,DL2"],
+  ["--target <antigens>", "target", "product targets any of these, e.g. BCMA"],
+  ["--format <formats>", "format", "product construct format, e.g. compound"],
+  ["--site <codes>", "site", "site codes, e.g. SZ,WH"],
+  ["--indication <list>", "indication", "lymphoma, myeloma, sle, overlap"],
+  ["--infused-from <date>", "infusedFrom", "first infusion on or after this date"],
+  ["--infused-to <date>", "infusedTo", "first infusion on or before this date"],
+  ["--as-of <date>", "asOf", "data cut (default: today)"],
+];
+
+export function registerCohortCommand(program: Command, cli: Cli) {
+  const cohort = program.command("cohort").description("cohort results (response, toxicity, survival)");
+  const outcomes = cohort
+    .command("outcomes")
+    .description("outcomes of the infused patients a cohort definition selects, as tables or JSON")
+    .option("--group-by <grouping>", "none, indication, doseLevel, arm, site or product", "indication")
+    .option("--json", "print the API's JSON instead of tables");
+  for (const [flag, , help] of OPTIONS) outcomes.option(flag, help);
+  outcomes.action((opts: Record<string, string | boolean | undefined>) =>
+    cli.withDatabase(async (database) => {
+      const { cohortOutcomes } = await import("../services/cohort-outcomes.ts");
+      // Every site, read-only: what a monitor at all of them would see.
+      const siteIds = await allSiteIds(database);
+      const ctx = {
+        db: database.db,
+        actor: systemActor(siteIds.map((siteId) => ({ siteId, role: "monitor" as const }))),
+        now: () => new Date(),
+      };
+      const query = Object.fromEntries(
+        [...OPTIONS.map(([, key]) => key), "groupBy"]
+          .map((key) => [key, opts[key]])
+          .filter(([, v]) => v !== undefined),
+      );
+      const result = await cohortOutcomes(ctx, query);
+      if (opts.json) cli.out(JSON.stringify(result, null, 2));
+      else for (const l of formatCohort(result)) cli.out(l);
+    }),
+  );
+}
