@@ -5,11 +5,11 @@
  * pasted into a command; a bad filter is a CLI message and a non-zero exit, like a 400.
  */
 import type { Command } from "commander";
+import type { CohortOutcomes } from "../domain/cohort/results.ts";
 import type { CohortSummary } from "../domain/cohort/summary.ts";
 import type { Proportion } from "../domain/statistics/binomial.ts";
 import type { Estimate } from "../domain/statistics/kaplan-meier.ts";
 import type { MedianRange } from "../domain/statistics/median-range.ts";
-import type { CohortOutcomes } from "../services/cohort-outcomes.ts";
 import { systemActor } from "../services/context.ts";
 import type { Cli } from "./cli-context.ts";
 import { columns } from "./columns.ts";

@@ -16,7 +16,8 @@ import {
 } from "../domain/cohort/definition.ts";
 import { hasLupus, hasLymphoma, indicationOf } from "../domain/cohort/indication.ts";
 import type { ToxicityCourse, TreatedPatient } from "../domain/cohort/patient-outcome.ts";
-import { type CohortSummary, type Grouping, summariseCohort } from "../domain/cohort/summary.ts";
+import type { CohortOutcomes } from "../domain/cohort/results.ts";
+import { summariseCohort } from "../domain/cohort/summary.ts";
 import type { Endpoint } from "../domain/endpoints/endpoint.ts";
 import { type RemissionAssessment, remissionEndpoints } from "../domain/endpoints/lupus-remission.ts";
 import {
@@ -35,19 +36,6 @@ import { parseInput } from "./validate.ts";
 const CALCULATORS = ["crs", "icans", "lugano-pet", "lugano-ct", "doris", "lldas"];
 /** Supportive care counted in the first 30 days (the CRS/ICANS window, workflow-standards.md §1.2). */
 const SUPPORTIVE_CARE_DAYS = 30;
-
-export interface CohortOutcomes {
-  definition: CohortDefinition;
-  grouping: Grouping;
-  /** the canonical query string of the definition, for links */
-  query: string;
-  description: string;
-  /** the data cut: the given asOf, else today at the latest of the sites' zones */
-  dataCut: string;
-  generatedAt: string;
-  patients: TreatedPatient[];
-  summary: CohortSummary;
-}
 
 /** `rawQuery`: a cohort definition and `groupBy` (default: indication), as the API's query. */
 export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Promise<CohortOutcomes> {

@@ -8,6 +8,7 @@ import { AuditPage } from "./screens/audit/AuditPage.tsx";
 import { BedsidePage } from "./screens/board/BedsidePage.tsx";
 import { BoardPage } from "./screens/board/BoardPage.tsx";
 import { ProductPage } from "./screens/board/ProductPage.tsx";
+import { CohortPage } from "./screens/cohorts/CohortPage.tsx";
 import { DashboardPage } from "./screens/dashboard/DashboardPage.tsx";
 import { EntryPage } from "./screens/entry/EntryPage.tsx";
 import { GradeChooserPage } from "./screens/grading/GradeChooserPage.tsx";
@@ -51,6 +52,12 @@ export const ROUTES: AppRoute[] = [
     roles: ["investigator", "coordinator"],
   },
   { path: "/entry/:patientId/:tab", element: <EntryPage /> },
+  {
+    path: "/cohorts",
+    element: <CohortPage />,
+    nav: { label: "Cohort outcomes" },
+    roles: ["investigator", "coordinator", "monitor", "admin"],
+  },
   { path: "/board", element: <BoardPage />, nav: { label: "Vein-to-vein board" } },
   { path: "/board/:productId", element: <ProductPage /> },
   { path: "/board/:productId/bedside", element: <BedsidePage /> },

@@ -116,6 +116,20 @@ export interface RemissionRow extends Group {
   drugFree: Proportion;
 }
 
+/** One patient's lane in a swimmer plot, in months since infusion (null: did not happen). */
+export interface SwimmerLane {
+  patientId: string;
+  subjectCode: string;
+  indication: TreatedPatient["indication"];
+  followUpMonths: number;
+  /** first CR/PR for a lymphoma, else DORIS remission, else LLDAS */
+  responseMonths: number | null;
+  progressionMonths: number | null;
+  deathMonths: number | null;
+  /** alive and still on study at the data cut */
+  ongoing: boolean;
+}
+
 export interface CohortSummary {
   n: number;
   firstInfusion: string | null;
@@ -130,6 +144,8 @@ export interface CohortSummary {
   supportiveCare: { denominator: string; rows: SupportiveCareRow[] };
   remission: { denominator: string; rows: RemissionRow[] };
   survival: SurvivalAnalysis[];
+  /** longest follow-up first */
+  swimmer: SwimmerLane[];
 }
 
 interface Partition {
@@ -315,6 +331,25 @@ function medianFollowUp(patients: readonly TreatedPatient[]): Estimate {
   return kaplanMeier(reversed).median;
 }
 
+function swimmerLanes(patients: readonly TreatedPatient[]): SwimmerLane[] {
+  return patients
+    .map((p) => {
+      const at = (date: string | null | undefined) =>
+        date ? daysBetween(p.infusionDate, date) / DAYS_PER_MONTH : null;
+      return {
+        patientId: p.patientId,
+        subjectCode: p.subjectCode,
+        indication: p.indication,
+        followUpMonths: daysBetween(p.infusionDate, p.lastContactDate) / DAYS_PER_MONTH,
+        responseMonths: at(p.lymphoma?.firstResponseDate ?? p.lupus?.dorisDate ?? p.lupus?.lldasDate),
+        progressionMonths: at(p.lymphoma?.progressionDate),
+        deathMonths: at(p.deathDate),
+        ongoing: p.deathDate === null && p.offStudyReason === null,
+      };
+    })
+    .sort((a, b) => b.followUpMonths - a.followUpMonths || a.subjectCode.localeCompare(b.subjectCode));
+}
+
 export function summariseCohort(
   patients: readonly TreatedPatient[],
   grouping: Grouping = "indication",
@@ -364,5 +399,6 @@ export function summariseCohort(
       survivalAnalysis(part, "progression-free-survival"),
       survivalAnalysis(part, "duration-of-response"),
     ],
+    swimmer: swimmerLanes(patients),
   };
 }

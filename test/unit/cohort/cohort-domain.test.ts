@@ -333,6 +333,27 @@ describe("summariseCohort on six patients counted by hand", () => {
     expect(dor.all.n).toBe(2);
   });
 
+  it("swimmer lanes in months, longest follow-up first, with response, progression and death marked", () => {
+    expect(s.swimmer.map((l) => l.subjectCode)).toEqual(
+      cohort
+        .map((p) => p.subjectCode)
+        .sort((a, b) => {
+          const days = (c: string) => cohort.find((p) => p.subjectCode === c)!.lastContactDate;
+          return days(b).localeCompare(days(a)) || a.localeCompare(b);
+        }),
+    );
+    const second = s.swimmer.find((l) => l.subjectCode === cohort[1]!.subjectCode)!;
+    expect(second).toMatchObject({
+      ongoing: false,
+      followUpMonths: 182 / 30.4375,
+      responseMonths: 28 / 30.4375,
+      progressionMonths: 91 / 30.4375,
+      deathMonths: 182 / 30.4375,
+    });
+    const lupus = s.swimmer.find((l) => l.subjectCode === cohort[4]!.subjectCode)!;
+    expect(lupus).toMatchObject({ ongoing: true, responseMonths: 152 / 30.4375, progressionMonths: null });
+  });
+
   it("median follow-up by reverse Kaplan–Meier", () => {
     // Reverse KM: censoring events at days 214(6), 274(3), 366(5), 731(1); deaths (20, 182) censored.
     // At 214: 4 at risk → 3/4; 274: 3 → 2/4 = 0.5 exactly, so the median is the midpoint of 274 and 366 days.

@@ -244,3 +244,20 @@ export interface Dashboard {
       }[]
     | null;
 }
+
+export type { TreatedPatient } from "../../../src/domain/cohort/patient-outcome.ts";
+export type { CohortOutcomes } from "../../../src/domain/cohort/results.ts";
+/**
+ * Cohort results (GET /api/v1/cohorts/outcomes). Type-only: the server's own definitions, so the
+ * screen cannot drift from what the API sends (nothing of the server is bundled; issue 13 will
+ * generate every response type this way).
+ */
+export type {
+  CohortSummary,
+  CurvePoint,
+  ResponseRow,
+  SurvivalAnalysis,
+  SurvivalGroup,
+  SwimmerLane,
+  ToxicityRow,
+} from "../../../src/domain/cohort/summary.ts";

@@ -1,0 +1,99 @@
+/**
+ * Cohort outcomes in the browser: the page shows the program the API returns (22 infused demo
+ * patients), draws a Kaplan–Meier curve per group with its risk table and one swimmer lane per
+ * patient, and the cohort lives in the address: a filter applied in the form changes the link,
+ * and opening a link shows that cohort.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiAs } from "./support/api-as.ts";
+import { launchBrowser, logInAt, newTabletPage, SCREENSHOTS } from "./support/browser.ts";
+import { type RunningServer, startServer } from "./support/server.ts";
+import { viewportShot } from "./support/viewport-shot.ts";
+
+const serverForTests = async (): Promise<RunningServer> => {
+  const url = process.env.V2V_E2E_URL;
+  return url ? { url, output: () => "", stop: async () => {} } : startServer();
+};
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("cohort outcomes", () => {
+  it("shows the program's curves, swimmer lanes and tables as the API returns them", async () => {
+    const api = await apiAs(server.url, "investigator", "investigator-demo");
+    const whole = await api.get<{ patients: unknown[]; summary: { swimmer: unknown[] } }>(
+      "/api/v1/cohorts/outcomes",
+    );
+    expect(whole.patients).toHaveLength(22);
+
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    await page.getByRole("link", { name: "Cohort outcomes" }).click();
+    await page.getByTestId("cohort-heading").waitFor();
+    expect(await page.getByTestId("cohort-heading").textContent()).toMatch(
+      /^22 infused patients · every infused patient/,
+    );
+    // One step curve per indication in the overall-survival plot, and its numbers at risk at 0 months.
+    const os = page.getByRole("img", { name: /^Overall survival: Kaplan–Meier/ });
+    await os.locator("path.recharts-curve").first().waitFor();
+    expect(await os.locator("path.recharts-curve").count()).toBe(4);
+    const atRisk = page.getByRole("table", { name: "Overall survival: numbers at risk" });
+    expect(await atRisk.locator("tbody tr td:first-of-type").allTextContents()).toEqual(["6", "4", "3", "9"]);
+    const lanes = page.getByRole("img", { name: /^Swimmer plot/ }).locator("rect");
+    expect(await lanes.count()).toBe(22);
+    const response = page.getByRole("table", { name: "Best overall response" });
+    expect(await response.locator("tbody tr").first().textContent()).toContain("8/9");
+    await viewportShot(page, "cohort-outcomes");
+    // A window tall enough for the whole page: scrolled, the fixed header would cover a panel's top.
+    await page.setViewportSize({ width: 1280, height: 3200 });
+    await page
+      .getByRole("region", { name: "Overall survival" })
+      .screenshot({ path: `${SCREENSHOTS}/cohort-km.png` });
+    await page
+      .getByRole("region", { name: "Swimmer plot" })
+      .screenshot({ path: `${SCREENSHOTS}/cohort-swimmer.png` });
+    await context.close();
+  }, 120_000);
+
+  it("keeps the cohort in the address: the form writes the link, and a link opens its cohort", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    await page.goto(`${server.url}/cohorts?indication=lymphoma`);
+    await page.getByTestId("cohort-heading").waitFor();
+    expect(await page.getByTestId("cohort-heading").textContent()).toMatch(
+      /^6 infused patients · indication lymphoma/,
+    );
+
+    await page
+      .getByRole("textbox", { name: "Split by" })
+      .or(page.getByRole("combobox", { name: "Split by" }))
+      .first()
+      .click();
+    await page.getByRole("option", { name: "Dose level" }).click();
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect
+      .poll(() => new URL(page.url()).search, { timeout: 15_000 })
+      .toBe("?indication=lymphoma&groupBy=doseLevel");
+    const atRisk = page.getByRole("table", { name: "Overall survival: numbers at risk" });
+    await expect
+      .poll(() => atRisk.locator("tbody th").allTextContents(), { timeout: 15_000 })
+      .toEqual(["DL1", "DL2"]);
+
+    await page.goto(`${server.url}/cohorts?indication=leukaemia`);
+    const problem = page.getByRole("alert").filter({ hasText: "Could not load" });
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/indication/i);
+    expect(await page.getByTestId("cohort-heading").count()).toBe(0);
+    await context.close();
+  }, 120_000);
+});

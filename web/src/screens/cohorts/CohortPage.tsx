@@ -1,0 +1,216 @@
+import { Anchor, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { Link, useSearchParams } from "react-router";
+import { api } from "../../api/client.ts";
+import type { CohortOutcomes, ResponseRow, ToxicityRow } from "../../api/types.ts";
+import { useApi } from "../../api/useApi.ts";
+import { Panel } from "../../ui/Panel.tsx";
+import { Status } from "../../ui/Status.tsx";
+import { CohortFilters } from "./CohortFilters.tsx";
+import { SurvivalPlot } from "./SurvivalPlot.tsx";
+import { SwimmerPlot } from "./SwimmerPlot.tsx";
+
+type Proportion = ResponseRow["overallResponse"];
+const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(0)}%`);
+/** "8/9 89% (52–100%)": the count, the rate and its exact 95% interval. */
+const rate = (p: Proportion) =>
+  p.total === 0 ? "–" : `${p.count}/${p.total} ${pct(p.estimate)} (${pct(p.lower)}–${pct(p.upper)})`;
+const months = (x: number | null) => (x === null ? "not reached" : x.toFixed(1));
+
+function ResponseTable({ rows }: { rows: ResponseRow[] }) {
+  return (
+    <Table.ScrollContainer minWidth={520}>
+      <Table aria-label="Best overall response">
+        <Table.Thead>
+          <Table.Tr>
+            {["Group", "n", "CR", "PR", "SD", "PD", "NE", "ORR (95% CI)", "CR rate (95% CI)"].map((h) => (
+              <Table.Th scope="col" key={h}>
+                {h}
+              </Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows
+            .filter((r) => r.n > 0)
+            .map((r) => (
+              <Table.Tr key={r.key}>
+                <Table.Th scope="row">{r.label}</Table.Th>
+                <Table.Td>{r.n}</Table.Td>
+                <Table.Td>{r.counts.CR}</Table.Td>
+                <Table.Td>{r.counts.PR}</Table.Td>
+                <Table.Td>{r.counts.SD}</Table.Td>
+                <Table.Td>{r.counts.PD}</Table.Td>
+                <Table.Td>{r.counts.notEvaluable}</Table.Td>
+                <Table.Td>{rate(r.overallResponse)}</Table.Td>
+                <Table.Td>{rate(r.completeResponse)}</Table.Td>
+              </Table.Tr>
+            ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function ToxicityTable({ name, rows }: { name: string; rows: ToxicityRow[] }) {
+  return (
+    <Table.ScrollContainer minWidth={560}>
+      <Table aria-label={`${name} by maximum grade`}>
+        <Table.Thead>
+          <Table.Tr>
+            {[
+              "Group",
+              "Graded",
+              "G0",
+              "G1",
+              "G2",
+              "G3",
+              "G4",
+              "G5",
+              "Any grade",
+              "Grade ≥ 3",
+              "Onset day",
+              "Days",
+            ].map((h) => (
+              <Table.Th scope="col" key={h}>
+                {h}
+              </Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((r) => (
+            <Table.Tr key={r.key}>
+              <Table.Th scope="row">{r.label}</Table.Th>
+              <Table.Td>
+                {r.graded}
+                {r.notGraded > 0 && (
+                  <Text span size="xs" c="dimmed">
+                    {" "}
+                    (+{r.notGraded} not graded)
+                  </Text>
+                )}
+              </Table.Td>
+              {r.byMaxGrade.map((n, g) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the index is the grade
+                <Table.Td key={g}>{n}</Table.Td>
+              ))}
+              <Table.Td>{rate(r.anyGrade)}</Table.Td>
+              <Table.Td>{rate(r.gradeThreeOrMore)}</Table.Td>
+              <Table.Td>
+                {r.onsetDay.median === null
+                  ? "–"
+                  : `${r.onsetDay.median} (${r.onsetDay.min}–${r.onsetDay.max})`}
+              </Table.Td>
+              <Table.Td>
+                {r.durationDays.median === null
+                  ? "–"
+                  : `${r.durationDays.median} (${r.durationDays.min}–${r.durationDays.max})`}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+export function CohortPage() {
+  const [params] = useSearchParams();
+  const query = params.toString();
+  const outcomes = useApi(
+    () => api.get<CohortOutcomes>(`/api/v1/cohorts/outcomes${query ? `?${query}` : ""}`),
+    [query],
+  );
+  return (
+    <>
+      <Title order={1} mb="md">
+        Cohort outcomes
+      </Title>
+      <CohortFilters />
+      <Status loaded={outcomes}>
+        {(o) => {
+          const s = o.summary;
+          const remission = s.remission.rows.filter((r) => r.n > 0);
+          return (
+            <>
+              <Text mb="md" data-testid="cohort-heading">
+                <b>{s.n}</b> infused patient{s.n === 1 ? "" : "s"} · {o.description} · data cut {o.dataCut} ·
+                median follow-up {months(s.followUp.estimate)} months ·{" "}
+                <Anchor component={Link} to={`/cohorts${o.query ? `?${o.query}` : ""}`}>
+                  link to this cohort
+                </Anchor>
+              </Text>
+              <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+                {s.survival
+                  .filter((a) => a.all.n > 0)
+                  .map((a) => (
+                    <Panel key={a.endpoint} title={a.title}>
+                      <SurvivalPlot analysis={a} />
+                    </Panel>
+                  ))}
+              </SimpleGrid>
+              <Stack mt="md" gap="md">
+                <Panel title="Swimmer plot">
+                  <SwimmerPlot lanes={s.swimmer} />
+                </Panel>
+                <Panel title="Best overall response (lymphoma, Lugano 2014)">
+                  <ResponseTable rows={s.response.rows} />
+                  <Text size="sm" c="dimmed">
+                    {s.response.denominator}
+                  </Text>
+                </Panel>
+                <Panel title="Cytokine release syndrome (ASTCT 2019)">
+                  <ToxicityTable name="CRS" rows={s.crs.rows} />
+                  <Text size="sm" c="dimmed">
+                    {s.crs.denominator}
+                  </Text>
+                </Panel>
+                <Panel title="ICANS (ASTCT 2019)">
+                  <ToxicityTable name="ICANS" rows={s.icans.rows} />
+                </Panel>
+                {remission.length > 0 && (
+                  <Panel title="Lupus remission reached by month">
+                    <Table.ScrollContainer minWidth={480}>
+                      <Table aria-label="Lupus remission by month">
+                        <Table.Thead>
+                          <Table.Tr>
+                            {["Group", "Month", "Followed", "DORIS", "LLDAS", "Drug-free"].map((h) => (
+                              <Table.Th scope="col" key={h}>
+                                {h}
+                              </Table.Th>
+                            ))}
+                          </Table.Tr>
+                        </Table.Thead>
+                        <Table.Tbody>
+                          {remission.map((r) => (
+                            <Table.Tr key={`${r.key}-${r.months}`}>
+                              <Table.Th scope="row">{r.label}</Table.Th>
+                              <Table.Td>{r.months}</Table.Td>
+                              <Table.Td>{r.followed}</Table.Td>
+                              <Table.Td>{rate(r.doris)}</Table.Td>
+                              <Table.Td>{rate(r.lldas)}</Table.Td>
+                              <Table.Td>{rate(r.drugFree)}</Table.Td>
+                            </Table.Tr>
+                          ))}
+                        </Table.Tbody>
+                      </Table>
+                    </Table.ScrollContainer>
+                    <Text size="sm" c="dimmed">
+                      {s.remission.denominator}
+                    </Text>
+                  </Panel>
+                )}
+              </Stack>
+              <Group mt="md">
+                <Text size="sm" c="dimmed">
+                  Generated {o.generatedAt}. Statistics: Kaplan–Meier with Greenwood variance and log–log
+                  intervals, log-rank, Clopper–Pearson — checked against R's survival package.
+                </Text>
+              </Group>
+            </>
+          );
+        }}
+      </Status>
+    </>
+  );
+}
