@@ -1,4 +1,5 @@
 export { type Baseline, baseline, type DerivedRates } from "./baseline.ts";
+export { samplePatient, seededUniform, standardNormal, type Uniform } from "./cohort.ts";
 export {
   dopri5,
   IntegrationError,
@@ -31,6 +32,28 @@ export {
   TARGETS,
 } from "./model.ts";
 export {
+  carT,
+  ERROR_MODELS,
+  type ErrorModel,
+  type ErrorModelSpec,
+  GENOMES_PER_UG_DNA,
+  logLikelihood,
+  logNormalCdf,
+  type Measurement,
+  measurementDays,
+  measurementLogLikelihood,
+  type Observable,
+  predict,
+} from "./observations.ts";
+export {
+  ANTI_DSDNA_NEGATIVE_BELOW,
+  type OutcomeOptions,
+  type Outcomes,
+  outcomeDays,
+  outcomes,
+  PROGRESSION_RATIO,
+} from "./outcomes.ts";
+export {
   type Grade,
   type ModelParameters,
   modelParameters,
@@ -41,4 +64,12 @@ export {
   type Prior,
   SLE_CAR_KINETICS,
 } from "./parameters.ts";
+export {
+  FITTABLE,
+  type FitProblem,
+  fromUnconstrained,
+  logPosterior,
+  logPrior,
+  toUnconstrained,
+} from "./posterior.ts";
 export { DEFAULT_SOLVER, simulate, type Trajectory } from "./simulate.ts";
