@@ -64,10 +64,13 @@ export interface Outcomes {
   } | null;
 }
 
-/** A sampling grid for outcomes: every 0.1 day through expansion (to day 60), then daily. */
+/**
+ * A sampling grid for outcomes: every 0.25 day through expansion and the first weeks of depletion
+ * (to day 60), then daily. The peak is refined between samples, crossings interpolated.
+ */
 export function outcomeDays(horizonDays: number): number[] {
   const days: number[] = [];
-  for (let i = 0; i / 10 < Math.min(60, horizonDays); i++) days.push(i / 10);
+  for (let i = 0; i / 4 < Math.min(60, horizonDays); i++) days.push(i / 4);
   for (let d = 60; d <= horizonDays; d++) days.push(d);
   if (days.at(-1) !== horizonDays) days.push(horizonDays);
   return days;

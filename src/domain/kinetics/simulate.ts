@@ -58,7 +58,7 @@ export function simulate(
       outputs.push(sampleDays[next++]!);
     if (end > start) {
       const piece = dopri5(model.rhs, start, y, end, outputs, solver);
-      states.push(...piece.values);
+      for (const v of piece.values) states.push(v); // not push(...): 10⁵ samples overflow the stack
       y = piece.final;
       stats.accepted += piece.stats.accepted;
       stats.rejected += piece.stats.rejected;
