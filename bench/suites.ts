@@ -17,6 +17,7 @@ import {
   STATISTICS_PHASES,
 } from "./fixtures.ts";
 import { type Comparison, check, comparePair, median } from "./harness.ts";
+import { kineticsCohort } from "./kinetics.ts";
 import { labImport } from "./lab-import.ts";
 import { startUp } from "./start.ts";
 
@@ -248,4 +249,5 @@ export const SUITES: [string, Suite][] = [
   ["lab import CSV vs observation batches", labImport],
   ["audit hash chain off vs on", auditChain],
   ["start-up", startUp],
+  ["kinetics virtual cohort", kineticsCohort],
 ];
