@@ -88,6 +88,23 @@ export function assertBaselineParameters(p: ModelParameters): void {
     throw new RangeError(`nicheOccupancy0 = ${p.nicheOccupancy0} must lie in (0, 1)`);
   for (const k of ["kMat", "dS", "dL", "kG", "kD", "rAuto", "tmax"] as const)
     if (!(p[k] > 0)) throw new RangeError(`${k} = ${p[k]} must be > 0`);
+  for (const k of [
+    "bCells0",
+    "igG0",
+    "antiDsDna0",
+    "tumour0",
+    "kAct",
+    "kActAuto",
+    "dB",
+    "kSL",
+    "reseeding",
+  ] as const)
+    if (!(p[k] >= 0) || !Number.isFinite(p[k])) throw new RangeError(`${k} = ${p[k]} must be finite and ≥ 0`);
+  // the Gompertz term divides by ln(T_cap/T0) and the cure factor needs a threshold below T0
+  if (p.tumour0 > 0 && !(p.tumourCapacityFold > 1 && p.tumourCureFraction > 0 && p.tumourCureFraction < 1))
+    throw new RangeError(
+      "with a lymphoma, tumourCapacityFold must exceed 1 and tumourCureFraction lie in (0, 1)",
+    );
   if (p.antiDsDna0 > 0 && !(p.autoreactiveFraction > 0 && p.kActAuto > 0))
     throw new RangeError(
       "anti-dsDNA above 0 needs autoreactive B cells (autoreactiveFraction, kActAuto > 0)",

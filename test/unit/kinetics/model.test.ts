@@ -181,6 +181,10 @@ describe("dosing", () => {
     expect(() => simulate(p, single(CD19_CAR, 1e6, 0), [0])).toThrow(/weight/);
     expect(() => simulate(p, single(CD19_CAR, 1e6, 70), [5, 1])).toThrow(/ascending/);
     expect(() => simulate(modelParameters({ phiD: 1.5 }), single(CD19_CAR, 1e6, 70), [0])).toThrow(/phiD/);
+    expect(() =>
+      simulate(modelParameters({ tumour0: 10, tumourCapacityFold: 1 }), single(CD19_CAR, 1e6, 70), [0]),
+    ).toThrow(/tumourCapacityFold/);
+    expect(() => simulate(modelParameters({ igG0: -1 }), single(CD19_CAR, 1e6, 70), [0])).toThrow(/igG0/);
     expect(() => modelParameters({ nonsense: 1 } as never)).toThrow(/unknown/);
   });
 });
