@@ -25,6 +25,7 @@ import { printDemoSummary } from "./demo-summary.ts";
 import { registerJourneyCommands } from "./journey-commands.ts";
 import { registerLabsCommand } from "./lab-import-command.ts";
 import { registerLtfuCommand } from "./ltfu-command.ts";
+import { registerReportCommand } from "./report-command.ts";
 import { serve } from "./serve.ts";
 import { siteByCode } from "./sites.ts";
 import { ensureWebBuild } from "./web-build.ts";
@@ -229,6 +230,7 @@ function buildProgram(cli: Cli): Command {
   registerLabsCommand(program, cli);
   registerLtfuCommand(program, cli);
   registerCohortCommand(program, cli);
+  registerReportCommand(program, cli, pkg.version);
   registerJourneyCommands(program, cli);
   registerAuditCommands(program, cli);
 

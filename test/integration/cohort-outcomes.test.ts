@@ -187,7 +187,8 @@ describe("v2v cohort outcomes", () => {
     ]);
     expect(text.status, text.stderr).toBe(0);
     const lines = text.stdout.split("\n");
-    expect(lines[0]).toBe("Cohort: indication lymphoma, overlap · data cut 2026-11-01");
+    expect(lines[0]).toBe("Cohort: indication lymphoma, overlap");
+    expect(lines[1]).toMatch(/^Data cut 2026-11-01; 9 infused patient\(s\)/);
     // 9 lymphoma patients: 6 CR, 2 PR, 1 not evaluable; ORR 8/9 = 88.9%, R binom.test(8, 9): 0.5175 to 0.9972
     expect(lines.find((l) => l.startsWith("All patients"))).toMatch(
       /^All patients\s+9\s+6\s+2\s+0\s+0\s+1\s+8\/9 88\.9% \(51\.8%–99\.7%\)/,

@@ -4,6 +4,8 @@ import { LoginPage } from "./auth/LoginPage.tsx";
 import { SitePicker } from "./auth/SitePicker.tsx";
 import { SessionProvider, useLogin } from "./auth/session.tsx";
 import { ROUTES } from "./routes.tsx";
+import { CohortReport } from "./screens/reports/CohortReport.tsx";
+import { PatientReport } from "./screens/reports/PatientReport.tsx";
 import { Shell } from "./shell/Shell.tsx";
 import { NotFound } from "./ui/NotFound.tsx";
 
@@ -19,6 +21,9 @@ function Gate() {
   if (!state.site) return <SitePicker />;
   return (
     <Routes>
+      {/* Printed by `v2v report`: no navigation around them. */}
+      <Route path="/reports/cohort" element={<CohortReport />} />
+      <Route path="/reports/patient/:patientId" element={<PatientReport />} />
       <Route element={<Shell />}>
         {ROUTES.map((r) => (
           <Route key={r.path} path={r.path} element={r.element} />

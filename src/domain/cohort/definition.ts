@@ -89,7 +89,10 @@ export function cohortQuery(d: CohortDefinition): string {
   return params.toString().replaceAll("%2C", ",");
 }
 
-/** One line a reader can check, e.g. "indication lymphoma, overlap · infused 2020-01-01 to 2024-12-31". */
+/**
+ * One line a reader can check, e.g. "indication lymphoma, overlap · infused 2020-01-01 to 2024-12-31".
+ * The data cut is not part of it: results always state their data cut on their own.
+ */
 export function describeCohort(d: CohortDefinition): string {
   const parts: string[] = [];
   const join = (v: readonly string[]) => [...v].sort().join(", ");
@@ -102,6 +105,5 @@ export function describeCohort(d: CohortDefinition): string {
   if (d.indication) parts.push(`indication ${join(d.indication)}`);
   if (d.infusedFrom || d.infusedTo)
     parts.push(`infused ${d.infusedFrom ?? "any date"} to ${d.infusedTo ?? "today"}`);
-  if (d.asOf) parts.push(`data cut ${d.asOf}`);
   return parts.length === 0 ? "every infused patient" : parts.join(" · ");
 }

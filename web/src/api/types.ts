@@ -261,3 +261,6 @@ export type {
   SwimmerLane,
   ToxicityRow,
 } from "../../../src/domain/cohort/summary.ts";
+
+/** A derived endpoint (GET /api/v1/patients/{id}/derived/endpoints), the server's own type. */
+export type { Endpoint as DerivedEndpoint } from "../../../src/domain/endpoints/endpoint.ts";

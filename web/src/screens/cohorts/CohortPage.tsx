@@ -114,6 +114,99 @@ function ToxicityTable({ name, rows }: { name: string; rows: ToxicityRow[] }) {
   );
 }
 
+/**
+ * The results of one cohort: survival curves, swimmer plot and the tables. The screen and the
+ * printed report (screens/reports/CohortReport.tsx) both draw them with this component.
+ */
+export function CohortResults({
+  outcomes: o,
+  printable = false,
+}: {
+  outcomes: CohortOutcomes;
+  printable?: boolean;
+}) {
+  const s = o.summary;
+  const remission = s.remission.rows.filter((r) => r.n > 0);
+  return (
+    <>
+      <Text mb="md" data-testid="cohort-heading">
+        <b>{s.n}</b> infused patient{s.n === 1 ? "" : "s"} · {o.description} · data cut {o.dataCut} · median
+        follow-up {months(s.followUp.estimate)} months ·{" "}
+        <Anchor component={Link} to={`/cohorts${o.query ? `?${o.query}` : ""}`}>
+          link to this cohort
+        </Anchor>
+      </Text>
+      <SimpleGrid cols={printable ? 1 : { base: 1, lg: 2 }} spacing="md">
+        {s.survival
+          .filter((a) => a.all.n > 0)
+          .map((a) => (
+            <Panel key={a.endpoint} title={a.title}>
+              <SurvivalPlot analysis={a} />
+            </Panel>
+          ))}
+      </SimpleGrid>
+      <Stack mt="md" gap="md">
+        <Panel title="Swimmer plot">
+          <SwimmerPlot lanes={s.swimmer} />
+        </Panel>
+        <Panel title="Best overall response (lymphoma, Lugano 2014)">
+          <ResponseTable rows={s.response.rows} />
+          <Text size="sm" c="dimmed">
+            {s.response.denominator}
+          </Text>
+        </Panel>
+        <Panel title="Cytokine release syndrome (ASTCT 2019)">
+          <ToxicityTable name="CRS" rows={s.crs.rows} />
+          <Text size="sm" c="dimmed">
+            {s.crs.denominator}
+          </Text>
+        </Panel>
+        <Panel title="ICANS (ASTCT 2019)">
+          <ToxicityTable name="ICANS" rows={s.icans.rows} />
+        </Panel>
+        {remission.length > 0 && (
+          <Panel title="Lupus remission reached by month">
+            <Table.ScrollContainer minWidth={480}>
+              <Table aria-label="Lupus remission by month">
+                <Table.Thead>
+                  <Table.Tr>
+                    {["Group", "Month", "Followed", "DORIS", "LLDAS", "Drug-free"].map((h) => (
+                      <Table.Th scope="col" key={h}>
+                        {h}
+                      </Table.Th>
+                    ))}
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {remission.map((r) => (
+                    <Table.Tr key={`${r.key}-${r.months}`}>
+                      <Table.Th scope="row">{r.label}</Table.Th>
+                      <Table.Td>{r.months}</Table.Td>
+                      <Table.Td>{r.followed}</Table.Td>
+                      <Table.Td>{rate(r.doris)}</Table.Td>
+                      <Table.Td>{rate(r.lldas)}</Table.Td>
+                      <Table.Td>{rate(r.drugFree)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <Text size="sm" c="dimmed">
+              {s.remission.denominator}
+            </Text>
+          </Panel>
+        )}
+      </Stack>
+      <Group mt="md">
+        <Text size="sm" c="dimmed">
+          Generated {o.generatedAt}. Statistics: Kaplan–Meier with Greenwood variance and log–log intervals,
+          log-rank, Clopper–Pearson — checked against R's survival package.
+        </Text>
+      </Group>
+    </>
+  );
+}
+
 export function CohortPage() {
   const [params] = useSearchParams();
   const query = params.toString();
@@ -127,90 +220,7 @@ export function CohortPage() {
         Cohort outcomes
       </Title>
       <CohortFilters />
-      <Status loaded={outcomes}>
-        {(o) => {
-          const s = o.summary;
-          const remission = s.remission.rows.filter((r) => r.n > 0);
-          return (
-            <>
-              <Text mb="md" data-testid="cohort-heading">
-                <b>{s.n}</b> infused patient{s.n === 1 ? "" : "s"} · {o.description} · data cut {o.dataCut} ·
-                median follow-up {months(s.followUp.estimate)} months ·{" "}
-                <Anchor component={Link} to={`/cohorts${o.query ? `?${o.query}` : ""}`}>
-                  link to this cohort
-                </Anchor>
-              </Text>
-              <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-                {s.survival
-                  .filter((a) => a.all.n > 0)
-                  .map((a) => (
-                    <Panel key={a.endpoint} title={a.title}>
-                      <SurvivalPlot analysis={a} />
-                    </Panel>
-                  ))}
-              </SimpleGrid>
-              <Stack mt="md" gap="md">
-                <Panel title="Swimmer plot">
-                  <SwimmerPlot lanes={s.swimmer} />
-                </Panel>
-                <Panel title="Best overall response (lymphoma, Lugano 2014)">
-                  <ResponseTable rows={s.response.rows} />
-                  <Text size="sm" c="dimmed">
-                    {s.response.denominator}
-                  </Text>
-                </Panel>
-                <Panel title="Cytokine release syndrome (ASTCT 2019)">
-                  <ToxicityTable name="CRS" rows={s.crs.rows} />
-                  <Text size="sm" c="dimmed">
-                    {s.crs.denominator}
-                  </Text>
-                </Panel>
-                <Panel title="ICANS (ASTCT 2019)">
-                  <ToxicityTable name="ICANS" rows={s.icans.rows} />
-                </Panel>
-                {remission.length > 0 && (
-                  <Panel title="Lupus remission reached by month">
-                    <Table.ScrollContainer minWidth={480}>
-                      <Table aria-label="Lupus remission by month">
-                        <Table.Thead>
-                          <Table.Tr>
-                            {["Group", "Month", "Followed", "DORIS", "LLDAS", "Drug-free"].map((h) => (
-                              <Table.Th scope="col" key={h}>
-                                {h}
-                              </Table.Th>
-                            ))}
-                          </Table.Tr>
-                        </Table.Thead>
-                        <Table.Tbody>
-                          {remission.map((r) => (
-                            <Table.Tr key={`${r.key}-${r.months}`}>
-                              <Table.Th scope="row">{r.label}</Table.Th>
-                              <Table.Td>{r.months}</Table.Td>
-                              <Table.Td>{r.followed}</Table.Td>
-                              <Table.Td>{rate(r.doris)}</Table.Td>
-                              <Table.Td>{rate(r.lldas)}</Table.Td>
-                              <Table.Td>{rate(r.drugFree)}</Table.Td>
-                            </Table.Tr>
-                          ))}
-                        </Table.Tbody>
-                      </Table>
-                    </Table.ScrollContainer>
-                    <Text size="sm" c="dimmed">
-                      {s.remission.denominator}
-                    </Text>
-                  </Panel>
-                )}
-              </Stack>
-              <Group mt="md">
-                <Text size="sm" c="dimmed">
-                  Generated {o.generatedAt}. Statistics: Kaplan–Meier with Greenwood variance and log–log
-                  intervals, log-rank, Clopper–Pearson — checked against R's survival package.
-                </Text>
-              </Group>
-            </>
-          );
-        }}
-      </Status>
+      <Status loaded={outcomes}>{(o) => <CohortResults outcomes={o} />}</Status>
     </>
   );
 }

@@ -23,7 +23,7 @@ import { PatientCharts } from "./PatientCharts.tsx";
 import { PatientHeader } from "./PatientHeader.tsx";
 import { PatientTimeline } from "./PatientTimeline.tsx";
 
-interface PatientRecord {
+export interface PatientRecord {
   patient: Patient;
   identity: Identity | null;
   conditions: Condition[];
@@ -58,7 +58,8 @@ async function identityOf(patientId: string): Promise<Identity | null> {
   }
 }
 
-async function loadRecord(patientId: string, mayReadIdentity: boolean): Promise<PatientRecord> {
+/** Everything the patient page shows; the printed case report (screens/reports) reads the same. */
+export async function loadRecord(patientId: string, mayReadIdentity: boolean): Promise<PatientRecord> {
   const q = { patientId };
   const [patient, identity, conditions, enrolments, timeline, course, assessments] = await Promise.all([
     api.get<Patient>(`/api/v1/patients/${patientId}`),
