@@ -172,8 +172,8 @@ export async function endpointsOf(
       .filter((a) => a.calculator === "lugano-pet" || a.calculator === "lugano-ct")
       .map((a) => ({ ...a, value: String(a.value) }) as ResponseAssessment),
     day0,
-    // TODO(ltfu): pass the date of death once the record holds one.
-    null,
+    // A death ends a response (duration of response, Cheson 2014), dated in the site's zone.
+    src.diedAt ? dateOf(src.diedAt) : null,
   );
   const remission = remissionEndpoints(
     assessments.filter((a) => a.calculator === "doris" || a.calculator === "lldas") as RemissionAssessment[],

@@ -27,6 +27,8 @@ export interface EndpointSourceRows {
     stop_date: string | null;
   }[];
   assessments: { id: string; calculator: string; assessed_at: Date; result: unknown }[];
+  /** when the journey recorded the patient's death, if it did */
+  diedAt: Date | null;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function endpointSources(
     car_notes: (Omit<EndpointSourceRows["carNotes"][number], "occurred_at"> & { occurred_at: string })[];
     medications: EndpointSourceRows["medications"];
     assessments: (Omit<EndpointSourceRows["assessments"][number], "assessed_at"> & { assessed_at: string })[];
+    died_at: string | Date | null;
   }>`
     SELECT
       coalesce((SELECT json_agg(json_build_object('id', o.id, 'code', o.code, 'value_number', o.value_number,
@@ -68,7 +71,9 @@ export async function endpointSources(
                   'assessed_at', a.assessed_at, 'result', a.result) ORDER BY a.assessed_at, a.id)
                   FROM assessments a
                  WHERE a.patient_id = ${patientId} AND a.calculator IN (${list(q.calculators)})
-                   AND a.status <> 'entered-in-error'), '[]'::json) AS assessments`.execute(db);
+                   AND a.status <> 'entered-in-error'), '[]'::json) AS assessments,
+      (SELECT min(je.at) FROM journey_events je JOIN journeys j ON j.id = je.journey_id
+        WHERE j.patient_id = ${patientId} AND je.event_type = 'die') AS died_at`.execute(db);
   const r = res.rows[0]!;
   return {
     observations: r.observations.map((o) => ({ ...o, effective_at: new Date(o.effective_at) })),
@@ -79,5 +84,6 @@ export async function endpointSources(
       stop_date: m.stop_date === null ? null : String(m.stop_date),
     })),
     assessments: r.assessments.map((a) => ({ ...a, assessed_at: new Date(a.assessed_at) })),
+    diedAt: r.died_at === null ? null : new Date(r.died_at),
   };
 }

@@ -6,6 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SLEDAI_2K_KEYS } from "../../src/domain/calculators/lupus/sledai.ts";
+import { applyJourney, openJourney } from "../../src/services/journeys.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
@@ -283,5 +284,31 @@ describe("derived endpoints on the timeline", () => {
   it("leaves derived items out when other kinds are asked for", async () => {
     const t = await page("kinds=observation&limit=1000");
     expect(t.items.every((i) => i.kind === "observation")).toBe(true);
+  });
+});
+
+describe("a death after the response", () => {
+  it("ends the duration of response on the site-local date of death, uncensored (Cheson 2014)", async () => {
+    const before = (await endpoints())["duration-of-response"]!;
+    expect(before).toMatchObject({ status: "not-met", value: 0, details: { censored: true } });
+    const enrolments = await w.call("investigator", "A", "GET", `/api/v1/enrolments?patientId=${patientId}`);
+    const enrolmentId = (enrolments.json().items as { id: string }[])[0]!.id;
+    const ctx = await w.as("investigator", "A");
+    const journey = await openJourney(ctx, enrolmentId);
+    // The death is recorded at the clock's time: 2020-09-01 10:00 at the site.
+    await applyJourney(ctx, journey.id, {
+      type: "die",
+      reason: "death reported by the family",
+      version: journey.version,
+    });
+    const after = (await endpoints())["duration-of-response"]!;
+    // 2019-10-16 (first CR) to 2020-09-01: 15 + 30 + 31 + 31 + 29 + 31 + 30 + 31 + 30 + 31 + 31 + 1 days
+    expect(after).toMatchObject({
+      status: "met",
+      value: 321,
+      date: "2020-09-01",
+      details: { censored: false },
+    });
+    expect(after.reasons.join(" ")).toContain("death on 2020-09-01");
   });
 });

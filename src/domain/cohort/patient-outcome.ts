@@ -17,6 +17,7 @@
  */
 import { daysBetween } from "../calendar.ts";
 import type { ResponseCategory } from "../endpoints/lymphoma-response.ts";
+import type { CompetingTime } from "../statistics/cumulative-incidence.ts";
 import type { SurvivalTime } from "../statistics/kaplan-meier.ts";
 import type { Indication } from "./indication.ts";
 
@@ -92,6 +93,22 @@ export function progressionFreeSurvival(p: TreatedPatient): SurvivalTime | null 
   const ends = [p.lymphoma.progressionDate, p.deathDate].filter((d): d is string => d !== null).sort();
   if (ends.length > 0) return { time: since(p, ends[0]!), event: true };
   return { time: p.lymphoma.lastAssessmentDate ? since(p, p.lymphoma.lastAssessmentDate) : 0, event: false };
+}
+
+/**
+ * Progression against non-relapse mortality, as competing risks (lymphoma only): the first of
+ * progression/relapse (cause "progression") and death without a prior progression (cause
+ * "non-relapse mortality"), censored where progression-free survival is, so the two cumulative
+ * incidences add up to 1 − PFS at every time (CIBMTR's relapse/NRM split, e.g. Gooley TA, et al.
+ * Stat Med 1999;18:695–706 on why 1 − KM of one cause overstates it).
+ */
+export function progressionOrNonRelapseDeath(p: TreatedPatient): CompetingTime | null {
+  const pfs = progressionFreeSurvival(p);
+  if (!pfs) return null;
+  if (!pfs.event) return { time: pfs.time, cause: null };
+  const progressed =
+    p.lymphoma?.progressionDate && (!p.deathDate || p.lymphoma.progressionDate <= p.deathDate);
+  return { time: pfs.time, cause: progressed ? "progression" : "non-relapse mortality" };
 }
 
 /** Days from the first response to progression or death; null for non-responders. */

@@ -7,6 +7,7 @@
  */
 import { addMonths, DAYS_PER_MONTH, daysBetween } from "../calendar.ts";
 import { clopperPearson, type Proportion } from "../statistics/binomial.ts";
+import { type CompetingTime, cumulativeIncidence, incidenceAt } from "../statistics/cumulative-incidence.ts";
 import {
   type Estimate,
   kaplanMeier,
@@ -22,6 +23,7 @@ import {
   onsetDay,
   overallSurvival,
   progressionFreeSurvival,
+  progressionOrNonRelapseDeath,
   type ToxicityCourse,
   type TreatedPatient,
   toxicityDurationDays,
@@ -130,6 +132,25 @@ export interface SwimmerLane {
   ongoing: boolean;
 }
 
+export interface IncidenceCurve {
+  cause: string;
+  events: number;
+  /** one point per event time of this cause, in months */
+  curve: { months: number; estimate: number; lower: number | null; upper: number | null }[];
+  landmarks: { months: number; estimate: number | null; lower: number | null; upper: number | null }[];
+}
+
+export interface CompetingRisksGroup extends Group {
+  causes: IncidenceCurve[];
+}
+
+export interface CompetingRisks {
+  title: string;
+  definition: string;
+  all: CompetingRisksGroup;
+  groups: CompetingRisksGroup[];
+}
+
 export interface CohortSummary {
   n: number;
   firstInfusion: string | null;
@@ -144,6 +165,8 @@ export interface CohortSummary {
   supportiveCare: { denominator: string; rows: SupportiveCareRow[] };
   remission: { denominator: string; rows: RemissionRow[] };
   survival: SurvivalAnalysis[];
+  /** progression against non-relapse mortality (lymphoma), Aalen–Johansen with Gray's variance */
+  competingRisks: CompetingRisks;
   /** longest follow-up first */
   swimmer: SwimmerLane[];
 }
@@ -331,6 +354,49 @@ function medianFollowUp(patients: readonly TreatedPatient[]): Estimate {
   return kaplanMeier(reversed).median;
 }
 
+const CAUSES = ["progression", "non-relapse mortality"] as const;
+
+function competingGroup(group: Group, patients: TreatedPatient[]): CompetingRisksGroup | null {
+  const times = patients
+    .map(progressionOrNonRelapseDeath)
+    .filter((t): t is CompetingTime => t !== null)
+    .map((t) => ({ time: t.time / DAYS_PER_MONTH, cause: t.cause }));
+  if (times.length === 0) return null;
+  return {
+    ...group,
+    n: times.length,
+    causes: cumulativeIncidence(times, { causes: CAUSES }).map((ci) => ({
+      cause: ci.cause,
+      events: ci.events,
+      curve: ci.steps.map((st) => ({
+        months: st.time,
+        estimate: st.estimate,
+        lower: st.lower,
+        upper: st.upper,
+      })),
+      landmarks: incidenceAt(ci, LANDMARK_MONTHS).map((l) => ({
+        months: l.time,
+        estimate: l.estimate,
+        lower: l.lower,
+        upper: l.upper,
+      })),
+    })),
+  };
+}
+
+function competingRisks(part: Partition): CompetingRisks {
+  const empty = { ...ALL, n: 0, causes: [] };
+  return {
+    title: "Progression and non-relapse mortality (lymphoma)",
+    definition:
+      "Cumulative incidence of progression or relapse, and of death without progression, as competing risks from infusion; censored as progression-free survival is.",
+    all: competingGroup({ ...ALL, n: 0 }, part.all) ?? empty,
+    groups: part.groups
+      .map((g) => competingGroup(g.group, g.patients))
+      .filter((g): g is CompetingRisksGroup => g !== null),
+  };
+}
+
 function swimmerLanes(patients: readonly TreatedPatient[]): SwimmerLane[] {
   return patients
     .map((p) => {
@@ -399,6 +465,7 @@ export function summariseCohort(
       survivalAnalysis(part, "progression-free-survival"),
       survivalAnalysis(part, "duration-of-response"),
     ],
+    competingRisks: competingRisks(part),
     swimmer: swimmerLanes(patients),
   };
 }

@@ -354,6 +354,22 @@ describe("summariseCohort on six patients counted by hand", () => {
     expect(lupus).toMatchObject({ ongoing: true, responseMonths: 152 / 30.4375, progressionMonths: null });
   });
 
+  it("competing risks: progression (patient 2, day 91) and non-relapse death (patient 4, day 20) add up to 1 − PFS", () => {
+    const cr = s.competingRisks.all;
+    expect(cr.n).toBe(4);
+    const [progression, nrm] = cr.causes;
+    expect(progression).toMatchObject({ cause: "progression", events: 1 });
+    expect(nrm).toMatchObject({ cause: "non-relapse mortality", events: 1 });
+    // Aalen–Johansen by hand: day 20, 4 at risk, one NRM death: F_nrm = 1/4. Day 91: 3 at risk, S(91−) = 3/4,
+    // one progression: F_prog = 3/4 · 1/3 = 1/4.
+    expect(nrm!.curve.map((c) => [c.months, c.estimate])).toEqual([[20 / 30.4375, 0.25]]);
+    expect(progression!.curve.map((c) => [c.months, c.estimate])).toEqual([[91 / 30.4375, 0.25]]);
+    const pfs = s.survival.find((a) => a.endpoint === "progression-free-survival")!;
+    const pfsAt6 = pfs.all.landmarks.find((l) => l.time === 6)!.survival!;
+    const at6 = (c: typeof progression) => c!.landmarks.find((l) => l.months === 6)!.estimate!;
+    expect(at6(progression) + at6(nrm) + pfsAt6).toBeCloseTo(1, 12);
+  });
+
   it("median follow-up by reverse Kaplan–Meier", () => {
     // Reverse KM: censoring events at days 214(6), 274(3), 366(5), 731(1); deaths (20, 182) censored.
     // At 214: 4 at risk → 3/4; 274: 3 → 2/4 = 0.5 exactly, so the median is the midpoint of 274 and 366 days.
