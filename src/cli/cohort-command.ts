@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import type { CohortOutcomes } from "../domain/cohort/results.ts";
-import type { CohortSummary } from "../domain/cohort/summary.ts";
+import { type CohortSummary, LANDMARK_MONTHS } from "../domain/cohort/summary.ts";
 import type { Proportion } from "../domain/statistics/binomial.ts";
 import type { Estimate } from "../domain/statistics/kaplan-meier.ts";
 import type { MedianRange } from "../domain/statistics/median-range.ts";
@@ -102,6 +102,22 @@ export function formatCohort(o: CohortOutcomes): string[] {
       );
     lines.push("");
   }
+  const cr = s.competingRisks;
+  if (cr.all.n > 0)
+    lines.push(
+      `${cr.title} — cumulative incidence (95% CI)`,
+      ...columns(
+        ["cause", "events", ...LANDMARK_MONTHS.map((m) => `${m} mo`)],
+        cr.all.causes.map((c) => [
+          c.cause,
+          String(c.events),
+          ...c.landmarks.map((l) =>
+            l.estimate === null ? "-" : `${pct(l.estimate)} (${pct(l.lower)}–${pct(l.upper)})`,
+          ),
+        ]),
+      ),
+      "",
+    );
   lines.push(`Link: /cohorts${o.query ? `?${o.query}` : ""}`);
   return lines;
 }

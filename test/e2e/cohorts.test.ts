@@ -49,6 +49,9 @@ describe("cohort outcomes", () => {
     expect(await os.locator("path.recharts-curve").count()).toBe(4);
     const atRisk = page.getByRole("table", { name: "Overall survival: numbers at risk" });
     expect(await atRisk.locator("tbody tr td:first-of-type").allTextContents()).toEqual(["6", "4", "3", "9"]);
+    const incidence = page.getByRole("img", { name: /cumulative incidence$/ });
+    await incidence.locator("path.recharts-curve").first().waitFor();
+    expect(await incidence.locator("path.recharts-curve").count()).toBe(2);
     const lanes = page.getByRole("img", { name: /^Swimmer plot/ }).locator("rect");
     expect(await lanes.count()).toBe(22);
     const response = page.getByRole("table", { name: "Best overall response" });

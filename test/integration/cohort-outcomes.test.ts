@@ -194,6 +194,9 @@ describe("v2v cohort outcomes", () => {
       /^All patients\s+9\s+6\s+2\s+0\s+0\s+1\s+8\/9 88\.9% \(51\.8%–99\.7%\)/,
     );
     expect(text.stdout).toContain("Link: /cohorts?indication=lymphoma,overlap&asOf=2026-11-01");
+    // Progressions: SZ-0003 (day 88) and SZ-0010 (relapse, day 272); SZ-0003's death came after hers: no NRM.
+    expect(lines.find((l) => l.startsWith("progression "))).toMatch(/^progression\s+2\s/);
+    expect(lines.find((l) => l.startsWith("non-relapse mortality"))).toMatch(/^non-relapse mortality\s+0\s/);
   });
 
   it("refuses a bad filter with a message and a non-zero exit", async () => {

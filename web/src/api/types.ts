@@ -254,6 +254,7 @@ export type { CohortOutcomes } from "../../../src/domain/cohort/results.ts";
  */
 export type {
   CohortSummary,
+  CompetingRisks,
   CurvePoint,
   ResponseRow,
   SurvivalAnalysis,

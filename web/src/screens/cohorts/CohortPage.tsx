@@ -6,6 +6,7 @@ import { useApi } from "../../api/useApi.ts";
 import { Panel } from "../../ui/Panel.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { CohortFilters } from "./CohortFilters.tsx";
+import { IncidencePlot } from "./IncidencePlot.tsx";
 import { SurvivalPlot } from "./SurvivalPlot.tsx";
 import { SwimmerPlot } from "./SwimmerPlot.tsx";
 
@@ -144,6 +145,11 @@ export function CohortResults({
               <SurvivalPlot analysis={a} />
             </Panel>
           ))}
+        {s.competingRisks.all.n > 0 && (
+          <Panel title={s.competingRisks.title}>
+            <IncidencePlot risks={s.competingRisks} />
+          </Panel>
+        )}
       </SimpleGrid>
       <Stack mt="md" gap="md">
         <Panel title="Swimmer plot">

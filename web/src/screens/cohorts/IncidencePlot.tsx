@@ -1,0 +1,87 @@
+import { Button, Group, Text } from "@mantine/core";
+import { useRef } from "react";
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { CompetingRisks } from "../../api/types.ts";
+import { COLOURS } from "../patients/Charts.tsx";
+import { downloadCsv, downloadSvg } from "./download.ts";
+
+/** Cumulative incidence of progression and of non-relapse mortality (all patients), as rising steps. */
+export function IncidencePlot({ risks }: { risks: CompetingRisks }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const causes = risks.all.causes;
+  const end = Math.max(12, ...causes.flatMap((c) => c.curve.map((p) => p.months)));
+  const series = causes.map((c) => [
+    { months: 0, estimate: 0 },
+    ...c.curve.map((p) => ({ months: p.months, estimate: p.estimate })),
+    { months: end, estimate: c.curve.at(-1)?.estimate ?? 0 },
+  ]);
+  return (
+    <div>
+      <div ref={ref} role="img" aria-label={`${risks.title}: cumulative incidence`}>
+        <ResponsiveContainer width="100%" height={280}>
+          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="months"
+              type="number"
+              domain={[0, Math.ceil(end)]}
+              label={{ value: "Months since infusion", position: "insideBottom", offset: -2 }}
+              height={44}
+            />
+            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} width={48} />
+            <Tooltip
+              formatter={(v) => `${Math.round(Number(v) * 100)}%`}
+              labelFormatter={(m) => `${Number(m).toFixed(1)} months`}
+            />
+            <Legend verticalAlign="bottom" wrapperStyle={{ paddingTop: 8 }} />
+            {causes.map((c, i) => (
+              <Line
+                key={c.cause}
+                data={series[i]}
+                dataKey="estimate"
+                name={`${c.cause} (${c.events} event${c.events === 1 ? "" : "s"})`}
+                type="stepAfter"
+                stroke={COLOURS[(i + 1) % COLOURS.length]}
+                strokeWidth={2}
+                dot={false}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <Text size="sm" c="dimmed">
+        {risks.definition} {risks.all.n} patients. At 12 months:{" "}
+        {causes
+          .map((c) => {
+            const l = c.landmarks.find((x) => x.months === 12);
+            return `${c.cause} ${l?.estimate == null ? "–" : `${Math.round(l.estimate * 100)}%`}`;
+          })
+          .join(", ")}
+        .
+      </Text>
+      <Group gap="xs" mt="xs">
+        <Button
+          size="xs"
+          variant="default"
+          onClick={() => downloadSvg(ref.current, "cumulative-incidence.svg")}
+        >
+          Download SVG
+        </Button>
+        <Button
+          size="xs"
+          variant="default"
+          onClick={() =>
+            downloadCsv(
+              "cumulative-incidence.csv",
+              ["cause", "months", "estimate", "lower", "upper"],
+              causes.flatMap((c) => c.curve.map((p) => [c.cause, p.months, p.estimate, p.lower, p.upper])),
+            )
+          }
+        >
+          Download CSV
+        </Button>
+      </Group>
+    </div>
+  );
+}
