@@ -5,6 +5,7 @@
 import { listObservations, recordObservations } from "../src/services/observations.ts";
 import { patientTimeline } from "../src/services/timeline.ts";
 import { auditChain } from "./audit-chain.ts";
+import { cohortAtScale } from "./cohort.ts";
 import {
   addPatient,
   type Backend,
@@ -250,4 +251,5 @@ export const SUITES: [string, Suite][] = [
   ["audit hash chain off vs on", auditChain],
   ["start-up", startUp],
   ["kinetics virtual cohort", kineticsCohort],
+  ["cohort results at registry size", cohortAtScale],
 ];

@@ -83,7 +83,7 @@ async function printReport(job: PrintJob): Promise<{ pages: number }> {
     if (await refused.count())
       throw new DomainError(
         "validation",
-        `The report was refused: ${(await refused.first().innerText()).trim()}`,
+        `The report was refused: ${((await refused.first().textContent()) ?? "").trim()}`,
       );
     job.step("PDF");
     const pdf = await page.pdf({

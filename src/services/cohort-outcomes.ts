@@ -8,12 +8,7 @@
  */
 import { addDays } from "../domain/calendar.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
-import {
-  type CohortDefinition,
-  CohortResultsQuery,
-  cohortQuery,
-  describeCohort,
-} from "../domain/cohort/definition.ts";
+import { CohortResultsQuery, cohortQuery, describeCohort } from "../domain/cohort/definition.ts";
 import { hasLupus, hasLymphoma, indicationOf } from "../domain/cohort/indication.ts";
 import type { ToxicityCourse, TreatedPatient } from "../domain/cohort/patient-outcome.ts";
 import type { CohortOutcomes } from "../domain/cohort/results.ts";
@@ -158,7 +153,8 @@ function treatedPatient(x: {
     }));
   const inWindow = (md: MedicationRecord) =>
     md.startDate <= addDays(day0, SUPPORTIVE_CARE_DAYS) && (md.stopDate ?? x.cut) >= day0;
-  const lastRecord = r.lastRecords[0] ? dateOf(r.lastRecords[0].last_at) : day0;
+  const lastAt = r.lastRecords[0]?.last_at;
+  const lastRecord = lastAt ? dateOf(lastAt) : day0;
   const lastContactDate = deathDate ?? [lastRecord, day0].sort().at(-1)!;
 
   let lymphoma: TreatedPatient["lymphoma"] = null;

@@ -16,7 +16,8 @@ export const usingPostgres = () => Boolean(process.env.TEST_DATABASE_URL);
 export async function testDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const template = inject("pgliteTemplate");
+    // inject() exists only inside a vitest run; the benchmarks (npm run bench) use this file too.
+    const template = process.env.VITEST ? inject("pgliteTemplate") : undefined;
     if (template) return openSnapshot(template);
     const database = await openDatabase({ kind: "pglite", dataDir: null }); // outside vitest's set-up
     await migrate(database);

@@ -1,0 +1,109 @@
+/**
+ * 8. Cohort results at registry size (issue 12): the whole cohort report's numbers —
+ * `cohortOutcomes` reading every infused patient's records from the database and computing
+ * response, toxicity, remission, Kaplan–Meier curves with risk tables and log-rank tests, and
+ * competing risks — against R's `survival` on the same patients' exported times (read.csv, then
+ * survfit with log–log intervals, summary at the risk-table times and survdiff, for overall and
+ * progression-free survival by indication), timed inside one Rscript process so R's own start
+ * (about 0.2 s) is not counted against it. Issue 12's goal: faster than R including our data
+ * loading, i.e. a ratio below 1. The registry is `v2v demo scale` (BENCH_COHORT_PATIENTS,
+ * default 2,000) in the suite's throw-away database.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { generateScaleRegistry } from "../src/demo/scale.ts";
+import { overallSurvival, progressionFreeSurvival } from "../src/domain/cohort/patient-outcome.ts";
+import { cohortOutcomes } from "../src/services/cohort-outcomes.ts";
+import { systemActor } from "../src/services/context.ts";
+import { type Backend, openBackend } from "./fixtures.ts";
+import { type Comparison, check, median } from "./harness.ts";
+
+const PATIENTS = Number(process.env.BENCH_COHORT_PATIENTS) || 2_000;
+const REPETITIONS = 3;
+const run = promisify(execFile);
+
+const R_SCRIPT = `
+suppressPackageStartupMessages(library(survival))
+args <- commandArgs(trailingOnly = TRUE)
+times <- c(0, 3, 6, 9, 12, 18, 24, 36, 48, 60)
+for (i in seq_len(as.integer(args[2]))) {
+  t0 <- proc.time()[["elapsed"]]
+  d <- read.csv(file.path(args[1], "times.csv"))
+  for (endpoint in c("os", "pfs")) {
+    e <- d[d$endpoint == endpoint, ]
+    fit <- survfit(Surv(time, event) ~ group, data = e, conf.type = "log-log")
+    s <- summary(fit, times = times, extend = TRUE)
+    q <- quantile(fit, probs = 0.5)
+    all <- survfit(Surv(time, event) ~ 1, data = e, conf.type = "log-log")
+    if (length(unique(e$group)) > 1) sd <- survdiff(Surv(time, event) ~ group, data = e)
+  }
+  cat(sprintf("%.3f\\n", 1000 * (proc.time()[["elapsed"]] - t0)))
+}
+`;
+
+export async function cohortAtScale(backend: Backend, url: string | undefined, log: (m: string) => void) {
+  const database = await openBackend(backend, url);
+  const dir = await mkdtemp(join(tmpdir(), "v2v-bench-cohort-"));
+  try {
+    log(`  generating a ${PATIENTS.toLocaleString("en-US")}-patient registry (v2v demo scale)`);
+    const started = Date.now();
+    await generateScaleRegistry(database, { patients: PATIENTS, asOf: "2026-10-31" });
+    log(`  generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const siteIds = (await database.db.selectFrom("sites").select("id").execute()).map((s) => s.id);
+    const ctx = {
+      db: database.db,
+      actor: systemActor(siteIds.map((siteId) => ({ siteId, role: "monitor" as const }))),
+      now: () => new Date("2026-10-31T12:00:00Z"),
+    };
+    const query = { asOf: "2026-10-31" };
+    const first = await cohortOutcomes(ctx, query);
+    check(first.patients.length > PATIENTS / 4, `only ${first.patients.length} infused patients`);
+    // The same times R gets: months, by indication, for OS and PFS.
+    const rows: string[] = ["endpoint,group,time,event"];
+    for (const p of first.patients) {
+      const os = overallSurvival(p);
+      rows.push(`os,${p.indication ?? "none"},${os.time / (365.25 / 12)},${os.event ? 1 : 0}`);
+      const pfs = progressionFreeSurvival(p);
+      if (pfs) rows.push(`pfs,${p.indication ?? "none"},${pfs.time / (365.25 / 12)},${pfs.event ? 1 : 0}`);
+    }
+    await writeFile(join(dir, "times.csv"), `${rows.join("\n")}\n`);
+    await writeFile(join(dir, "bench.R"), R_SCRIPT);
+
+    const measuredMs: number[] = [];
+    for (let i = 0; i < REPETITIONS; i++) {
+      const t0 = performance.now();
+      await cohortOutcomes(ctx, query);
+      measuredMs.push(performance.now() - t0);
+    }
+    const rStarted = performance.now();
+    const { stdout } = await run("Rscript", [
+      "--vanilla",
+      join(dir, "bench.R"),
+      dir,
+      String(REPETITIONS + 1),
+    ]);
+    const rWholeMs = performance.now() - rStarted;
+    // The first R repetition warms its caches, as our first call above did.
+    const baselineMs = stdout.trim().split("\n").map(Number).slice(1);
+    check(baselineMs.length === REPETITIONS && baselineMs.every((x) => x > 0), `R printed ${stdout}`);
+    const comparison: Comparison = {
+      benchmark: `cohort report numbers (${first.patients.length.toLocaleString("en-US")} infused of ${PATIENTS.toLocaleString("en-US")})`,
+      backend,
+      baseline: "R survival: read.csv + survfit/summary/quantile/survdiff, OS and PFS",
+      measured: "cohortOutcomes: database read + every table, curve and test",
+      baselineMs,
+      measuredMs,
+      notes: [
+        `${(median(measuredMs) / first.patients.length).toFixed(2)} ms per patient`,
+        `Rscript process incl. start and ${REPETITIONS + 1} runs: ${(rWholeMs / 1000).toFixed(1)} s`,
+      ],
+    };
+    return [comparison];
+  } finally {
+    await database.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
