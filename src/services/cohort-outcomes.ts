@@ -10,9 +10,11 @@ import { addDays } from "../domain/calendar.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
 import { CohortResultsQuery, cohortQuery, describeCohort } from "../domain/cohort/definition.ts";
 import { hasLupus, hasLymphoma, indicationOf } from "../domain/cohort/indication.ts";
-import type { ToxicityCourse, TreatedPatient } from "../domain/cohort/patient-outcome.ts";
+import type { ProductFacts, ToxicityCourse, TreatedPatient } from "../domain/cohort/patient-outcome.ts";
 import type { CohortOutcomes } from "../domain/cohort/results.ts";
 import { summariseCohort } from "../domain/cohort/summary.ts";
+import { CAR_COPIES_NOTE_PREFIX, carSeriesFromNotes } from "../domain/endpoints/car-copies-note.ts";
+import { carKineticsEndpoints } from "../domain/endpoints/car-kinetics.ts";
 import type { Endpoint } from "../domain/endpoints/endpoint.ts";
 import { type RemissionAssessment, remissionEndpoints } from "../domain/endpoints/lupus-remission.ts";
 import {
@@ -21,6 +23,7 @@ import {
   responseEndpoints,
 } from "../domain/endpoints/lymphoma-response.ts";
 import type { MedicationRecord } from "../domain/endpoints/medication-free.ts";
+import { veinToVeinDays } from "../domain/journey-metrics.ts";
 import { isSystemicGlucocorticoid, isTocilizumab } from "../domain/medications.ts";
 import { localDate, startOfLocalDay } from "../domain/study-day.ts";
 import { type CohortRecords, cohortMembers, cohortRecords, productsOfStudies } from "../store/cohort.ts";
@@ -62,6 +65,7 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
         until: startOfLocalDay(addDays(date, 1), zones.get(siteId)!),
       })),
       CALCULATORS,
+      CAR_COPIES_NOTE_PREFIX,
     ),
   ]);
   const byPatient = groupRecords(records);
@@ -101,6 +105,9 @@ const emptyRecords = (): PatientRecords => ({
   assessments: [],
   journeyEnds: [],
   medications: [],
+  apheresis: [],
+  carNotes: [],
+  productQc: [],
   lastRecords: [],
 });
 
@@ -210,6 +217,8 @@ function treatedPatient(x: {
       : null,
     lymphoma,
     lupus,
+    product: productFacts(r, day0, dateOf),
+    carCmax: carCmax(r, day0, dateOf),
     crs: gradedCourse(after.filter((a) => a.calculator === "crs")),
     icans: gradedCourse(after.filter((a) => a.calculator === "icans")),
     tocilizumab: medications.some((md) => isTocilizumab(md) && inWindow(md)),
@@ -220,6 +229,37 @@ function treatedPatient(x: {
         md.startDate <= addDays(day0, SUPPORTIVE_CARE_DAYS),
     ),
   };
+}
+
+const QC_NUMBER = (rows: PatientRecords["productQc"], attribute: string) =>
+  rows.find((q) => q.attribute === attribute)?.value_number ?? null;
+
+function productFacts(r: PatientRecords, day0: string, dateOf: (d: Date) => string): ProductFacts | null {
+  if (r.productQc.length === 0) return null;
+  return {
+    carPositiveCells: QC_NUMBER(r.productQc, "car-positive-viable-cells"),
+    carPositivePercent: QC_NUMBER(r.productQc, "car-positive"),
+    vectorCopyNumber: QC_NUMBER(r.productQc, "vector-copy-number"),
+    viabilityPercent: QC_NUMBER(r.productQc, "viability"),
+    outOfSpecification: r.productQc.some((q) => q.out_of_specification),
+    veinToVeinDays: veinToVeinDays({
+      siteId: "",
+      productKey: "",
+      apheresisDates: r.apheresis.map((a) => dateOf(a.at)),
+      infusionDate: day0,
+    }),
+  };
+}
+
+/** Cmax by the car-kinetics endpoint (the one rule for it), from the CAR-T copies notes. */
+function carCmax(r: PatientRecords, day0: string, dateOf: (d: Date) => string): number | null {
+  const { samples, lloq } = carSeriesFromNotes(
+    r.carNotes.map((n, i) => ({ id: String(i), date: dateOf(n.occurred_at), title: n.title })),
+  );
+  const cmax = carKineticsEndpoints({ unit: "COPIES_PER_UG_GDNA", lloq, samples }, day0).find(
+    (e) => e.key === "car-cmax",
+  );
+  return cmax?.status === "met" && typeof cmax.value === "number" ? cmax.value : null;
 }
 
 /** Worst grade, first and last day graded ≥ 1, of one toxicity's stored gradings from day 0. */

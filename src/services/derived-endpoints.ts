@@ -10,8 +10,8 @@
 import { v5 as uuidv5 } from "uuid";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
 import { type BCellSample, bCellAplasiaEndpoints, cd19Percent } from "../domain/endpoints/b-cell-aplasia.ts";
-import { CAR_COPIES_NOTE_PREFIX, parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
-import { type CarSample, carKineticsEndpoints } from "../domain/endpoints/car-kinetics.ts";
+import { CAR_COPIES_NOTE_PREFIX, carSeriesFromNotes } from "../domain/endpoints/car-copies-note.ts";
+import { carKineticsEndpoints } from "../domain/endpoints/car-kinetics.ts";
 import type { Endpoint } from "../domain/endpoints/endpoint.ts";
 import {
   type IgSample,
@@ -78,18 +78,9 @@ export async function endpointsOf(
   const obs = (codes: string[]) => src.observations.filter((o) => codes.includes(o.code));
 
   // CAR-T kinetics from the copies notes.
-  const carSamples: CarSample[] = [];
-  let lloq: number | null = null;
-  for (const n of src.carNotes) {
-    const parsed = parseCarCopiesNote(n.title);
-    if (!parsed) continue;
-    const ref = { kind: "event" as const, id: n.id };
-    if ("value" in parsed) carSamples.push({ date: dateOf(n.occurred_at), value: parsed.value, ref });
-    else {
-      carSamples.push({ date: dateOf(n.occurred_at), belowLloq: true, ref });
-      if (parsed.limit !== null) lloq = lloq === null ? parsed.limit : Math.max(lloq, parsed.limit);
-    }
-  }
+  const { samples: carSamples, lloq } = carSeriesFromNotes(
+    src.carNotes.map((n) => ({ id: n.id, date: dateOf(n.occurred_at), title: n.title })),
+  );
   const kinetics = carKineticsEndpoints({ unit: "COPIES_PER_UG_GDNA", lloq, samples: carSamples }, day0);
 
   // B cells: a recorded percentage first, else absolute CD19+ over lymphocytes from the same draw.

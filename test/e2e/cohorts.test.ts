@@ -52,6 +52,12 @@ describe("cohort outcomes", () => {
     const incidence = page.getByRole("img", { name: /cumulative incidence$/ });
     await incidence.locator("path.recharts-curve").first().waitFor();
     expect(await incidence.locator("path.recharts-curve").count()).toBe(2);
+    const products = page.getByRole("table", { name: "Product against outcome" });
+    expect(await products.locator("tbody tr").count()).toBe(22);
+    const scatter = page.getByRole("img", { name: /^CAR-T peak against CAR\+ cells/ });
+    await scatter.locator(".recharts-scatter-symbol").first().waitFor();
+    // 21 with a peak on record: WH-0005 is five days after her infusion, before her first CAR-T sample.
+    expect(await scatter.locator(".recharts-scatter-symbol").count()).toBe(21);
     const lanes = page.getByRole("img", { name: /^Swimmer plot/ }).locator("rect");
     expect(await lanes.count()).toBe(22);
     const response = page.getByRole("table", { name: "Best overall response" });

@@ -91,6 +91,19 @@ describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
       tocilizumab: true,
     });
     expect(o.patients.find((p) => p.subjectCode === "SZ-0009")!.lupus).toMatchObject({ dorisDate: null });
+    // The infused bag through the chain of identity (reference case): dose level DL2 (3 × 10⁶/kg)
+    // for 56.2 kg with the demo's 5 % margin, its QC panel (CAR+ 38 %, VCN 2.4), apheresis on
+    // 2019-08-28 and infusion on 2019-09-16 (19 days), and the day-10 peak of 124,000 copies/µg.
+    expect(o.patients.find((p) => p.subjectCode === "SZ-0001")).toMatchObject({
+      product: {
+        carPositiveCells: Math.round(3e6 * 56.2 * 1.05),
+        carPositivePercent: 38,
+        vectorCopyNumber: 2.4,
+        veinToVeinDays: 19,
+        outOfSpecification: false,
+      },
+      carCmax: 124_000,
+    });
   });
 
   it("filters by indication, site, dose level and infusion dates, and links canonically", async () => {

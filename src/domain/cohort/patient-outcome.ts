@@ -48,6 +48,23 @@ export interface LupusCourse {
   lastAssessmentDate: string | null;
 }
 
+/**
+ * The infused bag's attributes, joined through the chain of identity (the administered final
+ * product of the patient's journey), for product-against-outcome tables (issue 12). QC attribute
+ * names are those of domain/release-specs.ts; null where the result was not recorded.
+ */
+export interface ProductFacts {
+  /** CAR-positive viable cells in the bag */
+  carPositiveCells: number | null;
+  carPositivePercent: number | null;
+  vectorCopyNumber: number | null;
+  viabilityPercent: number | null;
+  /** infused under an out-of-specification exception */
+  outOfSpecification: boolean;
+  /** vein-to-vein days (domain/journey-metrics.ts): last apheresis before the infusion to the infusion */
+  veinToVeinDays: number | null;
+}
+
 export interface TreatedPatient {
   patientId: string;
   subjectCode: string;
@@ -72,6 +89,10 @@ export interface TreatedPatient {
   lupus: LupusCourse | null;
   crs: ToxicityCourse;
   icans: ToxicityCourse;
+  /** the infused bag; null when no administered bag is recorded (e.g. a registry-only record) */
+  product: ProductFacts | null;
+  /** peak CAR-T transgene copies per µg genomic DNA after day 0 (car-kinetics endpoint); null without one */
+  carCmax: number | null;
   /** tocilizumab given from day 0 to day 30 */
   tocilizumab: boolean;
   /** a systemic glucocorticoid started from day 0 to day 30 */

@@ -6,6 +6,7 @@
  * The study day is taken from the note's date, not from its title.
  * TODO(coding): read observations instead once CAR-T copies have a code.
  */
+import type { CarSample } from "./car-kinetics.ts";
 /** What every such title starts with; the store filters notes by it before they are parsed here. */
 export const CAR_COPIES_NOTE_PREFIX = "CAR-T copies day ";
 const TITLE = /^CAR-T copies day -?\d+: (.+?) copies\/µg gDNA\b/;
@@ -22,4 +23,28 @@ export function parseCarCopiesNote(title: string): CarCopiesNote | null {
   const below = BELOW.exec(text);
   if (below) return { belowLimit: true, limit: below[1] ? Number(below[1].replaceAll(",", "")) : null };
   return null;
+}
+
+/**
+ * The CAR-T series of a patient's copies notes, for the car-kinetics endpoints: one sample per
+ * note that parses, and the assay's lower limit as the highest "below the limit (< n)" stated
+ * (the laboratory's reporting limit; a higher limit on one run bounds every censored value).
+ */
+export function carSeriesFromNotes(notes: readonly { id: string; date: string; title: string }[]): {
+  samples: CarSample[];
+  lloq: number | null;
+} {
+  const samples: CarSample[] = [];
+  let lloq: number | null = null;
+  for (const n of notes) {
+    const parsed = parseCarCopiesNote(n.title);
+    if (!parsed) continue;
+    const ref = { kind: "event" as const, id: n.id };
+    if ("value" in parsed) samples.push({ date: n.date, value: parsed.value, ref });
+    else {
+      samples.push({ date: n.date, belowLloq: true, ref });
+      if (parsed.limit !== null) lloq = lloq === null ? parsed.limit : Math.max(lloq, parsed.limit);
+    }
+  }
+  return { samples, lloq };
 }

@@ -99,6 +99,8 @@ function patient(
     icans: { maxGrade: null, onsetDate: null, lastDate: null },
     tocilizumab: false,
     systemicSteroids: false,
+    product: null,
+    carCmax: null,
     ...p,
   };
 }

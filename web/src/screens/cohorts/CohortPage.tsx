@@ -7,6 +7,7 @@ import { Panel } from "../../ui/Panel.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { CohortFilters } from "./CohortFilters.tsx";
 import { IncidencePlot } from "./IncidencePlot.tsx";
+import { ProductOutcomes } from "./ProductOutcomes.tsx";
 import { SurvivalPlot } from "./SurvivalPlot.tsx";
 import { SwimmerPlot } from "./SwimmerPlot.tsx";
 
@@ -152,6 +153,9 @@ export function CohortResults({
         )}
       </SimpleGrid>
       <Stack mt="md" gap="md">
+        <Panel title="Product against outcome">
+          <ProductOutcomes patients={o.patients} />
+        </Panel>
         <Panel title="Swimmer plot">
           <SwimmerPlot lanes={s.swimmer} />
         </Panel>

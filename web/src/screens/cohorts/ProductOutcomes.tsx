@@ -1,0 +1,143 @@
+import { Table, Text } from "@mantine/core";
+import {
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { TreatedPatient } from "../../api/types.ts";
+import { COLOURS } from "../patients/Charts.tsx";
+
+/**
+ * The infused bag against what followed (issue 12, "chain of identity joined to outcomes"): dose,
+ * CAR+ %, vector copy number, vein-to-vein time and out-of-specification use per patient next to
+ * the best response, the worst CRS grade and the CAR-T peak, and two scatter plots. Every value
+ * comes from the server; patients without an administered bag are left out and counted.
+ */
+const outcomeOf = (p: TreatedPatient) =>
+  p.lymphoma?.best ?? (p.lupus ? (p.lupus.dorisDate ? "DORIS" : p.lupus.lldasDate ? "LLDAS" : "–") : "–");
+const millions = (n: number | null | undefined) => (n == null ? "–" : (n / 1e6).toFixed(0));
+
+export function ProductOutcomes({ patients }: { patients: TreatedPatient[] }) {
+  const withBag = patients.filter((p) => p.product !== null);
+  const byGrade = [0, 1, 2, 3, 4, 5]
+    .map((g) => ({
+      grade: g,
+      points: withBag
+        .filter((p) => p.crs.maxGrade === g && p.carCmax !== null && p.product?.carPositiveCells != null)
+        .map((p) => ({ dose: p.product!.carPositiveCells! / 1e6, cmax: p.carCmax!, code: p.subjectCode })),
+    }))
+    .filter((g) => g.points.length > 0);
+  const v2v = withBag
+    .filter((p) => p.product?.veinToVeinDays != null && p.carCmax !== null)
+    .map((p) => ({ days: p.product!.veinToVeinDays!, cmax: p.carCmax!, code: p.subjectCode }));
+  return (
+    <div>
+      <div role="img" aria-label="CAR-T peak against CAR+ cells infused, by worst CRS grade">
+        <ResponsiveContainer width="100%" height={260}>
+          <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="dose"
+              type="number"
+              name="CAR+ cells (×10⁶)"
+              label={{ value: "CAR+ viable cells infused (×10⁶)", position: "insideBottom", offset: -2 }}
+              height={44}
+            />
+            <YAxis
+              dataKey="cmax"
+              type="number"
+              scale="log"
+              domain={["auto", "auto"]}
+              name="Cmax"
+              width={70}
+              tickFormatter={(v: number) => v.toExponential(0)}
+            />
+            <Tooltip formatter={(v) => String(v)} />
+            <Legend verticalAlign="bottom" wrapperStyle={{ paddingTop: 8 }} />
+            {byGrade.map((g) => (
+              <Scatter
+                key={g.grade}
+                name={`CRS grade ${g.grade}`}
+                data={g.points}
+                fill={COLOURS[g.grade % COLOURS.length]}
+                isAnimationActive={false}
+              />
+            ))}
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
+      <div role="img" aria-label="CAR-T peak against vein-to-vein days">
+        <ResponsiveContainer width="100%" height={220}>
+          <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="days"
+              type="number"
+              name="Vein-to-vein days"
+              label={{ value: "Vein-to-vein days", position: "insideBottom", offset: -2 }}
+              height={44}
+            />
+            <YAxis
+              dataKey="cmax"
+              type="number"
+              scale="log"
+              domain={["auto", "auto"]}
+              name="Cmax"
+              width={70}
+              tickFormatter={(v: number) => v.toExponential(0)}
+            />
+            <Tooltip formatter={(v) => String(v)} />
+            <Scatter name="patients" data={v2v} fill={COLOURS[0]} isAnimationActive={false} />
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
+      <Table.ScrollContainer minWidth={640}>
+        <Table fz="sm" aria-label="Product against outcome">
+          <Table.Thead>
+            <Table.Tr>
+              {[
+                "Patient",
+                "CAR+ cells ×10⁶",
+                "CAR+ %",
+                "VCN",
+                "Vein-to-vein d",
+                "OOS",
+                "Best response",
+                "CRS max",
+                "Cmax copies/µg",
+              ].map((h) => (
+                <Table.Th scope="col" key={h}>
+                  {h}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {withBag.map((p) => (
+              <Table.Tr key={p.patientId}>
+                <Table.Th scope="row">{p.subjectCode}</Table.Th>
+                <Table.Td>{millions(p.product?.carPositiveCells)}</Table.Td>
+                <Table.Td>{p.product?.carPositivePercent ?? "–"}</Table.Td>
+                <Table.Td>{p.product?.vectorCopyNumber ?? "–"}</Table.Td>
+                <Table.Td>{p.product?.veinToVeinDays ?? "–"}</Table.Td>
+                <Table.Td>{p.product?.outOfSpecification ? "yes" : "no"}</Table.Td>
+                <Table.Td>{outcomeOf(p)}</Table.Td>
+                <Table.Td>{p.crs.maxGrade ?? "–"}</Table.Td>
+                <Table.Td>{p.carCmax?.toLocaleString("en-GB") ?? "–"}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Text size="sm" c="dimmed">
+        {withBag.length} of {patients.length} patients with an administered bag on record. Cmax: peak CAR-T
+        transgene copies per µg genomic DNA after infusion.
+      </Text>
+    </div>
+  );
+}
