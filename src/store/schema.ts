@@ -5,6 +5,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { AccountTables } from "./schema-accounts.ts";
 import type { AuditChainTables } from "./schema-audit-chain.ts";
+import type { CohortTables } from "./schema-cohorts.ts";
 import type { FollowUpTables } from "./schema-follow-up.ts";
 import type { IdentityHistoryTables } from "./schema-identity-history.ts";
 import type { JourneyTables } from "./schema-journey.ts";
@@ -306,7 +307,8 @@ export interface SchemaMigrationsTable {
 }
 
 export interface DB
-  extends JourneyTables,
+  extends CohortTables,
+    JourneyTables,
     VisitTables,
     LabImportTables,
     FollowUpTables,

@@ -98,6 +98,24 @@ describe("cohort outcomes", () => {
       .poll(() => atRisk.locator("tbody th").allTextContents(), { timeout: 15_000 })
       .toEqual(["DL1", "DL2"]);
 
+    // Saved under a name, it is offered to everyone and opens its link.
+    await page.getByRole("textbox", { name: "Save this cohort as" }).fill("Lymphoma by dose level (e2e)");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.goto(`${server.url}/cohorts`);
+    await page.getByTestId("cohort-heading").waitFor();
+    await page
+      .getByRole("textbox", { name: "Saved cohort" })
+      .or(page.getByRole("combobox", { name: "Saved cohort" }))
+      .first()
+      .click();
+    await page.getByRole("option", { name: /^Lymphoma by dose level \(e2e\)/ }).click();
+    await expect
+      .poll(() => new URL(page.url()).search, { timeout: 15_000 })
+      .toBe("?indication=lymphoma&groupBy=doseLevel");
+    await expect
+      .poll(() => page.getByTestId("cohort-heading").textContent(), { timeout: 15_000 })
+      .toMatch(/^6 infused patients/);
+
     await page.goto(`${server.url}/cohorts?indication=leukaemia`);
     const problem = page.getByRole("alert").filter({ hasText: "Could not load" });
     await problem.waitFor();

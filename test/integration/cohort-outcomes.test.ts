@@ -222,3 +222,60 @@ describe("v2v cohort outcomes", () => {
     expect(grouping.stderr).toMatch(/groupBy/);
   });
 });
+
+describe("saved cohorts", () => {
+  const call = (user: string, method: "GET" | "POST" | "DELETE", url: string, body?: unknown) =>
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${tokens[user]}` },
+      ...(body ? { payload: body } : {}),
+    });
+
+  it("saves a definition under a name in canonical form, lists it for others, and audits it", async () => {
+    const res = await call("investigator", "POST", "/api/v1/cohorts", {
+      name: "Lupus, DL2",
+      query: "?doseLevel=DL2&indication=sle,overlap&groupBy=site",
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const saved = res.json() as { id: string; query: string; createdBy: string };
+    expect(saved.query).toBe("doseLevel=DL2&indication=overlap,sle&groupBy=site");
+    expect(saved.createdBy).toBe("investigator");
+    const listed = (await call("monitor", "GET", "/api/v1/cohorts")).json() as {
+      items: { name: string; query: string }[];
+    };
+    expect(listed.items).toContainEqual(expect.objectContaining({ name: "Lupus, DL2", query: saved.query }));
+    // The saved query opens the same cohort as its link.
+    const opened = await outcomes(saved.query);
+    expect(
+      opened.patients.every((p) => p.doseLevel === "DL2" && ["sle", "overlap"].includes(p.indication!)),
+    ).toBe(true);
+    const audit = await database.db
+      .selectFrom("audit_events")
+      .select(["action", "actor_name"])
+      .where("entity_type", "=", "saved-cohort")
+      .where("entity_id", "=", saved.id)
+      .execute();
+    expect(audit).toEqual([{ action: "create", actor_name: "investigator" }]);
+  });
+
+  it("refuses a bad query, a taken name, and removal by someone else; the author removes it", async () => {
+    const bad = await call("investigator", "POST", "/api/v1/cohorts", {
+      name: "Bad",
+      query: "indication=leukaemia",
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain("/query/indication");
+    const taken = await call("monitor", "POST", "/api/v1/cohorts", { name: "lupus, dl2", query: "" });
+    expect(taken.statusCode).toBe(409);
+    const id = (
+      (await call("monitor", "GET", "/api/v1/cohorts")).json() as { items: { id: string; name: string }[] }
+    ).items.find((c) => c.name === "Lupus, DL2")!.id;
+    const other = await call("monitor", "DELETE", `/api/v1/cohorts/${id}`);
+    expect(other.statusCode).toBe(403);
+    expect((await call("manufacturing", "GET", "/api/v1/cohorts")).statusCode).toBe(403);
+    expect((await call("investigator", "DELETE", `/api/v1/cohorts/${id}`)).statusCode).toBe(204);
+    const after = (await call("monitor", "GET", "/api/v1/cohorts")).json() as { items: { id: string }[] };
+    expect(after.items.map((c) => c.id)).not.toContain(id);
+  });
+});

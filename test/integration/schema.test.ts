@@ -10,6 +10,7 @@ import { loadMigrations, migrate } from "../../src/store/migrator.ts";
 import type { DB } from "../../src/store/schema.ts";
 import type { AccountTables } from "../../src/store/schema-accounts.ts";
 import type { AuditChainTables } from "../../src/store/schema-audit-chain.ts";
+import type { CohortTables } from "../../src/store/schema-cohorts.ts";
 import type { FollowUpTables } from "../../src/store/schema-follow-up.ts";
 import type { IdentityHistoryTables } from "../../src/store/schema-identity-history.ts";
 import type { JourneyTables } from "../../src/store/schema-journey.ts";
@@ -21,6 +22,7 @@ import type { VisitTables } from "../../src/store/schema-visits.ts";
 import { all } from "../support/columns.ts";
 import { ACCOUNT_COLUMNS } from "../support/columns-accounts.ts";
 import { AUDIT_CHAIN_COLUMNS } from "../support/columns-audit-chain.ts";
+import { COHORT_COLUMNS } from "../support/columns-cohorts.ts";
 import { FOLLOW_UP_COLUMNS } from "../support/columns-follow-up.ts";
 import { IDENTITY_HISTORY_COLUMNS } from "../support/columns-identity-history.ts";
 import { JOURNEY_COLUMNS } from "../support/columns-journey.ts";
@@ -285,6 +287,7 @@ const CORE_COLUMNS = {
     | keyof AuditChainTables
     | keyof IdentityHistoryTables
     | keyof SignatureTables
+    | keyof CohortTables
   >]: string[];
 };
 
@@ -294,6 +297,7 @@ const COLUMNS: Record<string, string[]> = {
   ...VISIT_COLUMNS,
   ...LAB_IMPORT_COLUMNS,
   ...FOLLOW_UP_COLUMNS,
+  ...COHORT_COLUMNS,
   ...RELEASE_COLUMNS,
   ...SCHEDULING_COLUMNS,
   ...ACCOUNT_COLUMNS,

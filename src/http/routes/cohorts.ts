@@ -1,7 +1,9 @@
 /** Cohort results (issue 12): a cohort definition in the query, its patients and summary out. */
 import type { FastifyInstance } from "fastify";
 import { CohortResultsQuery } from "../../domain/cohort/definition.ts";
+import { IdParams } from "../../domain/schemas/common.ts";
 import { cohortOutcomes } from "../../services/cohort-outcomes.ts";
+import { listCohorts, removeCohort, SavedCohortCreate, saveCohort } from "../../services/saved-cohorts.ts";
 import { ctxOf } from "./support.ts";
 
 export async function cohortRoutes(app: FastifyInstance) {
@@ -16,5 +18,37 @@ export async function cohortRoutes(app: FastifyInstance) {
       },
     },
     (request) => cohortOutcomes(ctxOf(request), request.query),
+  );
+  app.get(
+    "/api/v1/cohorts",
+    {
+      schema: { tags: ["cohorts"], summary: "Saved cohorts: name, canonical query (the link), who saved it" },
+    },
+    (request) => listCohorts(ctxOf(request)),
+  );
+  app.post(
+    "/api/v1/cohorts",
+    {
+      schema: {
+        tags: ["cohorts"],
+        summary: "Save a cohort definition under a name (the query is checked and stored in canonical form)",
+        body: SavedCohortCreate,
+      },
+    },
+    async (request, reply) => reply.code(201).send(await saveCohort(ctxOf(request), request.body)),
+  );
+  app.delete(
+    "/api/v1/cohorts/:id",
+    {
+      schema: {
+        tags: ["cohorts"],
+        summary: "Remove a saved cohort (its author or an admin)",
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      await removeCohort(ctxOf(request), (request.params as { id: string }).id);
+      return reply.code(204).send();
+    },
   );
 }

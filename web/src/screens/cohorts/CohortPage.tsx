@@ -8,6 +8,7 @@ import { Status } from "../../ui/Status.tsx";
 import { CohortFilters } from "./CohortFilters.tsx";
 import { IncidencePlot } from "./IncidencePlot.tsx";
 import { ProductOutcomes } from "./ProductOutcomes.tsx";
+import { SavedCohorts } from "./SavedCohorts.tsx";
 import { SurvivalPlot } from "./SurvivalPlot.tsx";
 import { SwimmerPlot } from "./SwimmerPlot.tsx";
 
@@ -229,6 +230,7 @@ export function CohortPage() {
       <Title order={1} mb="md">
         Cohort outcomes
       </Title>
+      <SavedCohorts />
       <CohortFilters />
       <Status loaded={outcomes}>{(o) => <CohortResults outcomes={o} />}</Status>
     </>

@@ -1,0 +1,16 @@
+/**
+ * Columns of the saved-cohorts table for the schema-drift test, type-checked against its Kysely
+ * interface with `all<DB["table"]>({ … })`.
+ */
+import type { DB } from "../../src/store/schema.ts";
+import { all } from "./columns.ts";
+
+export const COHORT_COLUMNS: Record<string, string[]> = {
+  saved_cohorts: all<DB["saved_cohorts"]>({
+    id: true,
+    name: true,
+    query: true,
+    created_at: true,
+    created_by: true,
+  }),
+};
