@@ -7,6 +7,7 @@
 import type { Command } from "commander";
 import type { CohortOutcomes } from "../domain/cohort/results.ts";
 import { type CohortSummary, LANDMARK_MONTHS } from "../domain/cohort/summary.ts";
+import { DomainError } from "../domain/errors.ts";
 import type { Proportion } from "../domain/statistics/binomial.ts";
 import type { Estimate } from "../domain/statistics/kaplan-meier.ts";
 import type { MedianRange } from "../domain/statistics/median-range.ts";
@@ -140,8 +141,9 @@ export function registerCohortCommand(program: Command, cli: Cli) {
   const outcomes = cohort
     .command("outcomes")
     .description("outcomes of the infused patients a cohort definition selects, as tables or JSON")
-    .option("--group-by <grouping>", "none, indication, doseLevel, arm, site or product", "indication")
-    .option("--json", "print the API's JSON instead of tables");
+    .option("--group-by <grouping>", "none, indication (default), doseLevel, arm, site or product")
+    .option("--json", "print the API's JSON instead of tables")
+    .option("--saved <name>", "start from a saved cohort (options given as well override its keys)");
   for (const [flag, , help] of OPTIONS) outcomes.option(flag, help);
   outcomes.action((opts: Record<string, string | boolean | undefined>) =>
     cli.withDatabase(async (database) => {
@@ -153,11 +155,19 @@ export function registerCohortCommand(program: Command, cli: Cli) {
         actor: systemActor(siteIds.map((siteId) => ({ siteId, role: "monitor" as const }))),
         now: () => new Date(),
       };
-      const query = Object.fromEntries(
+      const given = Object.fromEntries(
         [...OPTIONS.map(([, key]) => key), "groupBy"]
           .map((key) => [key, opts[key]])
           .filter(([, v]) => v !== undefined),
       );
+      let query: Record<string, unknown> = given;
+      if (typeof opts.saved === "string") {
+        const { listCohorts } = await import("../services/saved-cohorts.ts");
+        const name = opts.saved.toLowerCase();
+        const found = (await listCohorts(ctx)).items.find((c) => c.name.toLowerCase() === name);
+        if (!found) throw new DomainError("validation", `No saved cohort called "${opts.saved}".`);
+        query = { ...Object.fromEntries(new URLSearchParams(found.query)), ...given };
+      }
       const result = await cohortOutcomes(ctx, query);
       if (opts.json) cli.out(JSON.stringify(result, null, 2));
       else for (const l of formatCohort(result)) cli.out(l);

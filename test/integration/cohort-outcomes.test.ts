@@ -212,6 +212,33 @@ describe("v2v cohort outcomes", () => {
     expect(lines.find((l) => l.startsWith("non-relapse mortality"))).toMatch(/^non-relapse mortality\s+0\s/);
   });
 
+  it("starts from a saved cohort, explicit options overriding its keys", async () => {
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/v1/cohorts",
+      headers: { authorization: `Bearer ${tokens.investigator}` },
+      payload: { name: "WH lupus", query: "site=WH&indication=sle&groupBy=doseLevel" },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const run = await runV2v(database, [
+      "cohort",
+      "outcomes",
+      "--saved",
+      "wh LUPUS",
+      "--as-of",
+      "2026-11-01",
+      "--json",
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const o = JSON.parse(run.stdout) as Outcomes & { grouping: string };
+    expect(o.query).toBe("site=WH&indication=sle&asOf=2026-11-01");
+    expect(o.grouping).toBe("doseLevel");
+    expect(codes(o)).toEqual(["WH-0001", "WH-0002", "WH-0004", "WH-0005"]);
+    const missing = await runV2v(database, ["cohort", "outcomes", "--saved", "nothing like it"]);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('No saved cohort called "nothing like it"');
+  });
+
   it("refuses a bad filter with a message and a non-zero exit", async () => {
     const res = await runV2v(database, ["cohort", "outcomes", "--indication", "leukaemia"]);
     expect(res.status).not.toBe(0);
