@@ -97,6 +97,7 @@ export function lupusActivity(date: string, state: "remission" | "low-activity")
   const sledai2k = { ...NO_SLEDAI_ITEMS, ...(state === "low-activity" ? { rash: true } : {}) };
   const pga = state === "remission" ? 0.2 : 0.8;
   return [
+    { calculator: "sledai-2k", assessedAt: at(date, "10:25"), inputs: sledai2k, note: SYNTHETIC },
     {
       calculator: "doris",
       assessedAt: at(date, "10:30"),
@@ -126,4 +127,22 @@ export function lupusActivity(date: string, state: "remission" | "low-activity")
       note: SYNTHETIC,
     },
   ];
+}
+
+/**
+ * The screening SLEDAI-2K (Gladman 2002 weights): lupus with arthritis, rash, alopecia, low
+ * complement and raised anti-dsDNA scores 4 + 2 + 2 + 2 + 2 = 12; lupus nephritis with
+ * proteinuria, urinary casts, rash, low complement and raised anti-dsDNA 4 + 4 + 2 + 2 + 2 = 14.
+ * Both meet the ≥ 8 published for CAR-T eligibility (workflow-standards.md §1.2).
+ */
+export function screeningSledai(date: string, nephritis: boolean): AssessmentPlan {
+  const items = nephritis
+    ? { proteinuria: true, urinaryCasts: true, rash: true, lowComplement: true, increasedDnaBinding: true }
+    : { arthritis: true, rash: true, alopecia: true, lowComplement: true, increasedDnaBinding: true };
+  return {
+    calculator: "sledai-2k",
+    assessedAt: at(date, "10:00"),
+    inputs: { ...NO_SLEDAI_ITEMS, ...items },
+    note: `${SYNTHETIC} Screening.`,
+  };
 }

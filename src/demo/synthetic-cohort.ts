@@ -13,7 +13,13 @@
 
 import { addDays, daysBetween } from "../domain/calendar.ts";
 import { drug, SNOMED } from "./codes.ts";
-import { crsGrading, icansGrading, lupusActivity, petResponse } from "./graded-assessments.ts";
+import {
+  crsGrading,
+  icansGrading,
+  lupusActivity,
+  petResponse,
+  screeningSledai,
+} from "./graded-assessments.ts";
 import {
   type Disease,
   type Grade,
@@ -807,13 +813,15 @@ const RESPONSE_DAYS = [28, 90, 180, 365, 730, 1095, 1460, 1825, 2190, 2555];
 
 /**
  * The Lugano PET-CT and DORIS/LLDAS gradings behind the response events: the day-28 reading
- * repeated at each later assessment until progression (read PMD on its day); lupus assessed at
- * months 3, 6 and then yearly.
+ * repeated at each later assessment until progression (read PMD on its day); lupus scored by
+ * SLEDAI-2K at screening (day −28), and assessed (SLEDAI-2K, DORIS, LLDAS) at months 3, 6 and then
+ * yearly.
  */
 function gradeResponse(s: Story, lastVisit: number) {
   const { slot, chart, m, outcome } = s;
-  if (outcome === "pending") return;
   const on = (d: number) => addDays(m.infusion!, d);
+  if (isLupus(slot.disease)) chart.assess(screeningSledai(on(-28), slot.disease === "ln"));
+  if (outcome === "pending") return;
   const turn =
     (outcome === "progression" || outcome === "relapse") && slot.turnDay !== undefined ? slot.turnDay : null;
   if (isLymphoma(slot.disease)) {

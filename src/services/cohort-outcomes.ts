@@ -31,7 +31,7 @@ import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";
 
-const CALCULATORS = ["crs", "icans", "lugano-pet", "lugano-ct", "doris", "lldas"];
+const CALCULATORS = ["crs", "icans", "lugano-pet", "lugano-ct", "doris", "lldas", "sledai-2k"];
 /** Supportive care counted in the first 30 days (the CRS/ICANS window, workflow-standards.md §1.2). */
 const SUPPORTIVE_CARE_DAYS = 30;
 
@@ -191,6 +191,7 @@ function treatedPatient(x: {
       lldasDate: metDate(endpoint(list, "lldas")),
       drugFreeDate: metDate(endpoint(list, "drug-free-remission")),
       lastAssessmentDate: remission.at(-1)?.date ?? null,
+      ...sledaiScores(assessments, day0),
     };
   }
   return {
@@ -260,6 +261,20 @@ function carCmax(r: PatientRecords, day0: string, dateOf: (d: Date) => string): 
     (e) => e.key === "car-cmax",
   );
   return cmax?.status === "met" && typeof cmax.value === "number" ? cmax.value : null;
+}
+
+/** Baseline (last on or before day 0) and lowest later SLEDAI-2K total. */
+function sledaiScores(
+  assessments: { calculator: string; date: string; value: unknown }[],
+  day0: string,
+): { sledaiBaseline: number | null; sledaiBest: number | null } {
+  const scores = assessments.filter((a) => a.calculator === "sledai-2k" && typeof a.value === "number");
+  const before = scores.filter((a) => a.date <= day0);
+  const after = scores.filter((a) => a.date > day0).map((a) => a.value as number);
+  return {
+    sledaiBaseline: before.length ? (before.at(-1)!.value as number) : null,
+    sledaiBest: after.length ? Math.min(...after) : null,
+  };
 }
 
 /** Worst grade, first and last day graded ≥ 1, of one toxicity's stored gradings from day 0. */

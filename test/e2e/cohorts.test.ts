@@ -52,6 +52,9 @@ describe("cohort outcomes", () => {
     const incidence = page.getByRole("img", { name: /cumulative incidence$/ });
     await incidence.locator("path.recharts-curve").first().waitFor();
     expect(await incidence.locator("path.recharts-curve").count()).toBe(2);
+    const waterfall = page.getByRole("img", { name: /^Waterfall/ });
+    await waterfall.locator(".recharts-bar-rectangle").first().waitFor();
+    expect(await waterfall.locator(".recharts-bar-rectangle").count()).toBe(11);
     const products = page.getByRole("table", { name: "Product against outcome" });
     expect(await products.locator("tbody tr").count()).toBe(22);
     const scatter = page.getByRole("img", { name: /^CAR-T peak against CAR\+ cells/ });

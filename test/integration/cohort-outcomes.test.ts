@@ -91,6 +91,16 @@ describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
       tocilizumab: true,
     });
     expect(o.patients.find((p) => p.subjectCode === "SZ-0009")!.lupus).toMatchObject({ dorisDate: null });
+    // Waterfall of best SLEDAI-2K change: screening 12 (lupus) or 14 (nephritis) in the demo plan, 10 for
+    // the reference case; 0 after remission, 2 (rash) in low activity. SZ-0009 (low activity) 12 → 2
+    // leads; WH-0005 has no score after her infusion yet.
+    const bars = o.summary.waterfall.bars;
+    expect(bars).toHaveLength(11);
+    expect(bars[0]).toMatchObject({ subjectCode: "SZ-0009", baseline: 12, best: 2 });
+    expect(bars[0]!.changePercent).toBeCloseTo((-10 / 12) * 100, 10);
+    expect(bars.slice(1).every((b) => b.changePercent === -100)).toBe(true);
+    expect(bars.find((b) => b.subjectCode === "SZ-0001")).toMatchObject({ baseline: 10, best: 0 });
+    expect(bars.find((b) => b.subjectCode === "WH-0002")).toMatchObject({ baseline: 14 });
     // The infused bag through the chain of identity (reference case): dose level DL2 (3 × 10⁶/kg)
     // for 56.2 kg with the demo's 5 % margin, its QC panel (CAR+ 38 %, VCN 2.4), apheresis on
     // 2019-08-28 and infusion on 2019-09-16 (19 days), and the day-10 peak of 124,000 copies/µg.

@@ -46,6 +46,10 @@ export interface LupusCourse {
   drugFreeDate: string | null;
   /** the last DORIS or LLDAS assessment on or after day 0 */
   lastAssessmentDate: string | null;
+  /** SLEDAI-2K at baseline: the last score on or before day 0 */
+  sledaiBaseline: number | null;
+  /** the lowest SLEDAI-2K after day 0 */
+  sledaiBest: number | null;
 }
 
 /**
@@ -150,3 +154,15 @@ export function toxicityDurationDays(t: ToxicityCourse): number | null {
 /** Study day of onset (day 0 = infusion); null without one. */
 export const onsetDay = (p: TreatedPatient, t: ToxicityCourse): number | null =>
   t.onsetDate ? daysBetween(p.infusionDate, t.onsetDate) : null;
+
+/**
+ * Best change of SLEDAI-2K from baseline in percent, for the waterfall plot: (lowest after day 0 −
+ * baseline) / baseline × 100. Null without both scores, or with a baseline of 0 (no activity to
+ * change). Waterfall plots of best percentage change are the convention of solid-tumour trials
+ * (best change in the sum of diameters, RECIST 1.1); SLEDAI-2K is the lupus measure they show here.
+ */
+export function sledaiBestChangePercent(p: TreatedPatient): number | null {
+  const l = p.lupus;
+  if (!l || l.sledaiBaseline === null || l.sledaiBest === null || l.sledaiBaseline === 0) return null;
+  return ((l.sledaiBest - l.sledaiBaseline) / l.sledaiBaseline) * 100;
+}

@@ -24,6 +24,7 @@ import {
   overallSurvival,
   progressionFreeSurvival,
   progressionOrNonRelapseDeath,
+  sledaiBestChangePercent,
   type ToxicityCourse,
   type TreatedPatient,
   toxicityDurationDays,
@@ -151,6 +152,16 @@ export interface CompetingRisks {
   groups: CompetingRisksGroup[];
 }
 
+/** One bar of the waterfall plot: a patient's best change from baseline, in percent. */
+export interface WaterfallBar {
+  patientId: string;
+  subjectCode: string;
+  indication: TreatedPatient["indication"];
+  baseline: number;
+  best: number;
+  changePercent: number;
+}
+
 export interface CohortSummary {
   n: number;
   firstInfusion: string | null;
@@ -169,6 +180,8 @@ export interface CohortSummary {
   competingRisks: CompetingRisks;
   /** longest follow-up first */
   swimmer: SwimmerLane[];
+  /** best SLEDAI-2K change from baseline per lupus patient, largest increase first */
+  waterfall: { measure: "SLEDAI-2K"; definition: string; bars: WaterfallBar[] };
 }
 
 interface Partition {
@@ -467,5 +480,22 @@ export function summariseCohort(
     ],
     competingRisks: competingRisks(part),
     swimmer: swimmerLanes(patients),
+    waterfall: {
+      measure: "SLEDAI-2K",
+      definition:
+        "Best change from baseline: the lowest SLEDAI-2K after infusion against the last score on or before day 0, in percent; patients without both scores, or with a baseline of 0, are not shown.",
+      bars: patients
+        .map((p) => ({ p, change: sledaiBestChangePercent(p) }))
+        .filter((x): x is { p: TreatedPatient; change: number } => x.change !== null)
+        .map(({ p, change }) => ({
+          patientId: p.patientId,
+          subjectCode: p.subjectCode,
+          indication: p.indication,
+          baseline: p.lupus!.sledaiBaseline!,
+          best: p.lupus!.sledaiBest!,
+          changePercent: change,
+        }))
+        .sort((a, b) => b.changePercent - a.changePercent || a.subjectCode.localeCompare(b.subjectCode)),
+    },
   };
 }

@@ -232,6 +232,8 @@ describe("summariseCohort on six patients counted by hand", () => {
         lldasDate: "2020-03-01",
         drugFreeDate: "2020-06-01",
         lastAssessmentDate: "2021-01-01",
+        sledaiBaseline: 12,
+        sledaiBest: 0,
       },
       crs: { maxGrade: 0, onsetDate: null, lastDate: null },
     }),
@@ -246,6 +248,8 @@ describe("summariseCohort on six patients counted by hand", () => {
         lldasDate: "2020-08-01",
         drugFreeDate: null,
         lastAssessmentDate: "2020-08-01",
+        sledaiBaseline: 14,
+        sledaiBest: 2,
       },
       crs: { maxGrade: 1, onsetDate: "2020-01-01", lastDate: "2020-01-01" },
     }),
@@ -370,6 +374,15 @@ describe("summariseCohort on six patients counted by hand", () => {
     const pfsAt6 = pfs.all.landmarks.find((l) => l.time === 6)!.survival!;
     const at6 = (c: typeof progression) => c!.landmarks.find((l) => l.months === 6)!.estimate!;
     expect(at6(progression) + at6(nrm) + pfsAt6).toBeCloseTo(1, 12);
+  });
+
+  it("waterfall: best SLEDAI-2K change, largest first: 14 → 2 is −85.7 %, 12 → 0 is −100 %", () => {
+    expect(s.waterfall.bars.map((b) => [b.subjectCode, b.baseline, b.best])).toEqual([
+      [cohort[5]!.subjectCode, 14, 2],
+      [cohort[4]!.subjectCode, 12, 0],
+    ]);
+    expect(s.waterfall.bars[0]!.changePercent).toBeCloseTo((-12 / 14) * 100, 12);
+    expect(s.waterfall.bars[1]!.changePercent).toBe(-100);
   });
 
   it("median follow-up by reverse Kaplan–Meier", () => {

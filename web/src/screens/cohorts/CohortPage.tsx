@@ -11,6 +11,7 @@ import { ProductOutcomes } from "./ProductOutcomes.tsx";
 import { SavedCohorts } from "./SavedCohorts.tsx";
 import { SurvivalPlot } from "./SurvivalPlot.tsx";
 import { SwimmerPlot } from "./SwimmerPlot.tsx";
+import { WaterfallPlot } from "./WaterfallPlot.tsx";
 
 type Proportion = ResponseRow["overallResponse"];
 const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(0)}%`);
@@ -154,6 +155,11 @@ export function CohortResults({
         )}
       </SimpleGrid>
       <Stack mt="md" gap="md">
+        {s.waterfall.bars.length > 0 && (
+          <Panel title="Waterfall: best SLEDAI-2K change">
+            <WaterfallPlot waterfall={s.waterfall} />
+          </Panel>
+        )}
         <Panel title="Product against outcome">
           <ProductOutcomes patients={o.patients} />
         </Panel>
