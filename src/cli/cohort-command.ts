@@ -123,7 +123,8 @@ export function formatCohort(o: CohortOutcomes): string[] {
   return lines;
 }
 
-const OPTIONS: [flag: string, key: string, help: string][] = [
+/** The cohort definition as command options, one per API query key (used by `v2v report cohort` too). */
+export const COHORT_OPTIONS: [flag: string, key: string, help: string][] = [
   ["--study <ids>", "study", "study ids, comma-separated"],
   ["--arm <codes>", "arm", "arm codes, e.g. LYM,AID"],
   ["--dose-level <codes>", "doseLevel", "dose-level codes, e.g. DL1,DL2"],
@@ -144,7 +145,7 @@ export function registerCohortCommand(program: Command, cli: Cli) {
     .option("--group-by <grouping>", "none, indication (default), doseLevel, arm, site or product")
     .option("--json", "print the API's JSON instead of tables")
     .option("--saved <name>", "start from a saved cohort (options given as well override its keys)");
-  for (const [flag, , help] of OPTIONS) outcomes.option(flag, help);
+  for (const [flag, , help] of COHORT_OPTIONS) outcomes.option(flag, help);
   outcomes.action((opts: Record<string, string | boolean | undefined>) =>
     cli.withDatabase(async (database) => {
       const { cohortOutcomes } = await import("../services/cohort-outcomes.ts");
@@ -156,7 +157,7 @@ export function registerCohortCommand(program: Command, cli: Cli) {
         now: () => new Date(),
       };
       const given = Object.fromEntries(
-        [...OPTIONS.map(([, key]) => key), "groupBy"]
+        [...COHORT_OPTIONS.map(([, key]) => key), "groupBy"]
           .map((key) => [key, opts[key]])
           .filter(([, v]) => v !== undefined),
       );

@@ -10,20 +10,12 @@ import type { Command } from "commander";
 import { DomainError } from "../domain/errors.ts";
 import type { Database } from "../store/database.ts";
 import type { Cli } from "./cli-context.ts";
+import { COHORT_OPTIONS } from "./cohort-command.ts";
 import { siteByCode } from "./sites.ts";
 
 const COHORT_FILTERS: [flag: string, key: string, help: string][] = [
-  ["--study <ids>", "study", "study ids, comma-separated"],
-  ["--arm <codes>", "arm", "arm codes"],
-  ["--dose-level <codes>", "doseLevel", "dose-level codes"],
-  ["--target <antigens>", "target", "product targets any of these"],
-  ["--format <formats>", "format", "product construct format"],
-  ["--site <codes>", "site", "site codes"],
-  ["--indication <list>", "indication", "lymphoma, myeloma, sle, overlap"],
-  ["--infused-from <date>", "infusedFrom", "first infusion on or after"],
-  ["--infused-to <date>", "infusedTo", "first infusion on or before"],
-  ["--as-of <date>", "asOf", "data cut"],
-  ["--group-by <grouping>", "groupBy", "none, indication, doseLevel, arm, site or product"],
+  ...COHORT_OPTIONS,
+  ["--group-by <grouping>", "groupBy", "none, indication (default), doseLevel, arm, site or product"],
 ];
 
 const STEPS = ["web app", "server", "browser", "report page", "PDF"] as const;

@@ -26,7 +26,13 @@ import type { MedicationRecord } from "../domain/endpoints/medication-free.ts";
 import { veinToVeinDays } from "../domain/journey-metrics.ts";
 import { isSystemicGlucocorticoid, isTocilizumab } from "../domain/medications.ts";
 import { localDate, startOfLocalDay } from "../domain/study-day.ts";
-import { type CohortRecords, cohortMembers, cohortRecords, productsOfStudies } from "../store/cohort.ts";
+import {
+  type CohortRecords,
+  cohortMembers,
+  cohortRecords,
+  emptyCohortRecords,
+  productsOfStudies,
+} from "../store/cohort.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";
@@ -99,17 +105,8 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
   };
 }
 
-type PatientRecords = { [K in keyof CohortRecords]: CohortRecords[K] };
-const emptyRecords = (): PatientRecords => ({
-  diagnoses: [],
-  assessments: [],
-  journeyEnds: [],
-  medications: [],
-  apheresis: [],
-  carNotes: [],
-  productQc: [],
-  lastRecords: [],
-});
+type PatientRecords = CohortRecords;
+const emptyRecords = emptyCohortRecords;
 
 function groupRecords(all: CohortRecords): Map<string, PatientRecords> {
   const out = new Map<string, PatientRecords>();

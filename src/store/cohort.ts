@@ -128,6 +128,18 @@ export interface CohortRecords {
   lastRecords: { patient_id: string; last_at: Date | null }[];
 }
 
+/** Records of nobody: what a cohort without patients reads, and each patient's starting point. */
+export const emptyCohortRecords = (): CohortRecords => ({
+  diagnoses: [],
+  assessments: [],
+  journeyEnds: [],
+  medications: [],
+  apheresis: [],
+  carNotes: [],
+  productQc: [],
+  lastRecords: [],
+});
+
 /**
  * The records cohort outcomes read, for many patients at once. `calculators` are the stored
  * assessments wanted (only their result's `value`); medications are those started by the cut
@@ -140,17 +152,7 @@ export async function cohortRecords(
   calculators: readonly string[],
   carNotePrefix: string,
 ): Promise<CohortRecords> {
-  if (patientIds.length === 0)
-    return {
-      diagnoses: [],
-      assessments: [],
-      journeyEnds: [],
-      medications: [],
-      apheresis: [],
-      carNotes: [],
-      productQc: [],
-      lastRecords: [],
-    };
+  if (patientIds.length === 0) return emptyCohortRecords();
   const ids = list(patientIds);
   const cut = cutTable(cuts);
   const [diagnoses, assessments, journeyEnds, medications, apheresis, carNotes, productQc, lastRecords] =

@@ -10,14 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { type RunningServer, serverForTests } from "./support/server.ts";
 import { viewportShot } from "./support/viewport-shot.ts";
-
-/** V2V_E2E_URL: use a server already running (with a fresh demo) while developing a screen. */
-const serverForTests = async (): Promise<RunningServer> => {
-  const url = process.env.V2V_E2E_URL;
-  return url ? { url, output: () => "", stop: async () => {} } : startServer();
-};
 
 let server: RunningServer;
 let browser: Browser;

@@ -8,13 +8,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as.ts";
 import { launchBrowser, logInAt, newTabletPage, SCREENSHOTS } from "./support/browser.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { type RunningServer, serverForTests } from "./support/server.ts";
 import { viewportShot } from "./support/viewport-shot.ts";
-
-const serverForTests = async (): Promise<RunningServer> => {
-  const url = process.env.V2V_E2E_URL;
-  return url ? { url, output: () => "", stop: async () => {} } : startServer();
-};
 
 let server: RunningServer;
 let browser: Browser;

@@ -78,3 +78,9 @@ export async function startServer(timeoutMs = 280_000): Promise<RunningServer> {
     throw new Error(`${(e as Error).message}\n--- server output ---\n${out}`);
   }
 }
+
+/** V2V_E2E_URL: use a server already running (with a fresh demo) while developing a screen. */
+export const serverForTests = async (): Promise<RunningServer> => {
+  const url = process.env.V2V_E2E_URL;
+  return url ? { url, output: () => "", stop: async () => {} } : startServer();
+};

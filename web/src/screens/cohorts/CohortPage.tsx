@@ -3,6 +3,7 @@ import { Link, useSearchParams } from "react-router";
 import { api } from "../../api/client.ts";
 import type { CohortOutcomes, ResponseRow, ToxicityRow } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
+import { ColumnHeads } from "../../ui/ColumnHeads.tsx";
 import { Panel } from "../../ui/Panel.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { CohortFilters } from "./CohortFilters.tsx";
@@ -24,15 +25,9 @@ function ResponseTable({ rows }: { rows: ResponseRow[] }) {
   return (
     <Table.ScrollContainer minWidth={520}>
       <Table aria-label="Best overall response">
-        <Table.Thead>
-          <Table.Tr>
-            {["Group", "n", "CR", "PR", "SD", "PD", "NE", "ORR (95% CI)", "CR rate (95% CI)"].map((h) => (
-              <Table.Th scope="col" key={h}>
-                {h}
-              </Table.Th>
-            ))}
-          </Table.Tr>
-        </Table.Thead>
+        <ColumnHeads
+          names={["Group", "n", "CR", "PR", "SD", "PD", "NE", "ORR (95% CI)", "CR rate (95% CI)"]}
+        />
         <Table.Tbody>
           {rows
             .filter((r) => r.n > 0)
@@ -59,28 +54,22 @@ function ToxicityTable({ name, rows }: { name: string; rows: ToxicityRow[] }) {
   return (
     <Table.ScrollContainer minWidth={560}>
       <Table aria-label={`${name} by maximum grade`}>
-        <Table.Thead>
-          <Table.Tr>
-            {[
-              "Group",
-              "Graded",
-              "G0",
-              "G1",
-              "G2",
-              "G3",
-              "G4",
-              "G5",
-              "Any grade",
-              "Grade ≥ 3",
-              "Onset day",
-              "Days",
-            ].map((h) => (
-              <Table.Th scope="col" key={h}>
-                {h}
-              </Table.Th>
-            ))}
-          </Table.Tr>
-        </Table.Thead>
+        <ColumnHeads
+          names={[
+            "Group",
+            "Graded",
+            "G0",
+            "G1",
+            "G2",
+            "G3",
+            "G4",
+            "G5",
+            "Any grade",
+            "Grade ≥ 3",
+            "Onset day",
+            "Days",
+          ]}
+        />
         <Table.Tbody>
           {rows.map((r) => (
             <Table.Tr key={r.key}>
@@ -185,15 +174,7 @@ export function CohortResults({
           <Panel title="Lupus remission reached by month">
             <Table.ScrollContainer minWidth={480}>
               <Table aria-label="Lupus remission by month">
-                <Table.Thead>
-                  <Table.Tr>
-                    {["Group", "Month", "Followed", "DORIS", "LLDAS", "Drug-free"].map((h) => (
-                      <Table.Th scope="col" key={h}>
-                        {h}
-                      </Table.Th>
-                    ))}
-                  </Table.Tr>
-                </Table.Thead>
+                <ColumnHeads names={["Group", "Month", "Followed", "DORIS", "LLDAS", "Drug-free"]} />
                 <Table.Tbody>
                   {remission.map((r) => (
                     <Table.Tr key={`${r.key}-${r.months}`}>

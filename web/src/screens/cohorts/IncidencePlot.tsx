@@ -1,9 +1,9 @@
-import { Button, Group, Text } from "@mantine/core";
+import { Text } from "@mantine/core";
 import { useRef } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { CompetingRisks } from "../../api/types.ts";
 import { COLOURS } from "../patients/Charts.tsx";
-import { downloadCsv, downloadSvg } from "./download.ts";
+import { ChartDownloads } from "./download.tsx";
 
 /** Cumulative incidence of progression and of non-relapse mortality (all patients), as rising steps. */
 export function IncidencePlot({ risks }: { risks: CompetingRisks }) {
@@ -60,28 +60,14 @@ export function IncidencePlot({ risks }: { risks: CompetingRisks }) {
           .join(", ")}
         .
       </Text>
-      <Group gap="xs" mt="xs">
-        <Button
-          size="xs"
-          variant="default"
-          onClick={() => downloadSvg(ref.current, "cumulative-incidence.svg")}
-        >
-          Download SVG
-        </Button>
-        <Button
-          size="xs"
-          variant="default"
-          onClick={() =>
-            downloadCsv(
-              "cumulative-incidence.csv",
-              ["cause", "months", "estimate", "lower", "upper"],
-              causes.flatMap((c) => c.curve.map((p) => [c.cause, p.months, p.estimate, p.lower, p.upper])),
-            )
-          }
-        >
-          Download CSV
-        </Button>
-      </Group>
+      <ChartDownloads
+        chart={ref}
+        name="cumulative-incidence"
+        csv={() => ({
+          header: ["cause", "months", "estimate", "lower", "upper"],
+          rows: causes.flatMap((c) => c.curve.map((p) => [c.cause, p.months, p.estimate, p.lower, p.upper])),
+        })}
+      />
     </div>
   );
 }

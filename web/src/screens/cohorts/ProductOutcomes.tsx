@@ -10,6 +10,7 @@ import {
   YAxis,
 } from "recharts";
 import type { TreatedPatient } from "../../api/types.ts";
+import { ColumnHeads } from "../../ui/ColumnHeads.tsx";
 import { COLOURS } from "../patients/Charts.tsx";
 
 /**
@@ -21,6 +22,50 @@ import { COLOURS } from "../patients/Charts.tsx";
 const outcomeOf = (p: TreatedPatient) =>
   p.lymphoma?.best ?? (p.lupus ? (p.lupus.dorisDate ? "DORIS" : p.lupus.lldasDate ? "LLDAS" : "–") : "–");
 const millions = (n: number | null | undefined) => (n == null ? "–" : (n / 1e6).toFixed(0));
+
+/** Cmax (log scale) against one product attribute, one coloured series per group. */
+function CmaxScatter({
+  label,
+  x,
+  series,
+  height,
+}: {
+  label: string;
+  x: { key: string; title: string };
+  series: { name: string; points: object[]; colour: string }[];
+  height: number;
+}) {
+  return (
+    <div role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height={height}>
+        <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            dataKey={x.key}
+            type="number"
+            name={x.title}
+            label={{ value: x.title, position: "insideBottom", offset: -2 }}
+            height={44}
+          />
+          <YAxis
+            dataKey="cmax"
+            type="number"
+            scale="log"
+            domain={["auto", "auto"]}
+            name="Cmax"
+            width={70}
+            tickFormatter={(v: number) => v.toExponential(0)}
+          />
+          <Tooltip formatter={(v) => String(v)} />
+          {series.length > 1 && <Legend verticalAlign="bottom" wrapperStyle={{ paddingTop: 8 }} />}
+          {series.map((s) => (
+            <Scatter key={s.name} name={s.name} data={s.points} fill={s.colour} isAnimationActive={false} />
+          ))}
+        </ScatterChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
 
 export function ProductOutcomes({ patients }: { patients: TreatedPatient[] }) {
   const withBag = patients.filter((p) => p.product !== null);
@@ -37,86 +82,37 @@ export function ProductOutcomes({ patients }: { patients: TreatedPatient[] }) {
     .map((p) => ({ days: p.product!.veinToVeinDays!, cmax: p.carCmax!, code: p.subjectCode }));
   return (
     <div>
-      <div role="img" aria-label="CAR-T peak against CAR+ cells infused, by worst CRS grade">
-        <ResponsiveContainer width="100%" height={260}>
-          <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="dose"
-              type="number"
-              name="CAR+ cells (×10⁶)"
-              label={{ value: "CAR+ viable cells infused (×10⁶)", position: "insideBottom", offset: -2 }}
-              height={44}
-            />
-            <YAxis
-              dataKey="cmax"
-              type="number"
-              scale="log"
-              domain={["auto", "auto"]}
-              name="Cmax"
-              width={70}
-              tickFormatter={(v: number) => v.toExponential(0)}
-            />
-            <Tooltip formatter={(v) => String(v)} />
-            <Legend verticalAlign="bottom" wrapperStyle={{ paddingTop: 8 }} />
-            {byGrade.map((g) => (
-              <Scatter
-                key={g.grade}
-                name={`CRS grade ${g.grade}`}
-                data={g.points}
-                fill={COLOURS[g.grade % COLOURS.length]}
-                isAnimationActive={false}
-              />
-            ))}
-          </ScatterChart>
-        </ResponsiveContainer>
-      </div>
-      <div role="img" aria-label="CAR-T peak against vein-to-vein days">
-        <ResponsiveContainer width="100%" height={220}>
-          <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="days"
-              type="number"
-              name="Vein-to-vein days"
-              label={{ value: "Vein-to-vein days", position: "insideBottom", offset: -2 }}
-              height={44}
-            />
-            <YAxis
-              dataKey="cmax"
-              type="number"
-              scale="log"
-              domain={["auto", "auto"]}
-              name="Cmax"
-              width={70}
-              tickFormatter={(v: number) => v.toExponential(0)}
-            />
-            <Tooltip formatter={(v) => String(v)} />
-            <Scatter name="patients" data={v2v} fill={COLOURS[0]} isAnimationActive={false} />
-          </ScatterChart>
-        </ResponsiveContainer>
-      </div>
+      <CmaxScatter
+        label="CAR-T peak against CAR+ cells infused, by worst CRS grade"
+        x={{ key: "dose", title: "CAR+ viable cells infused (×10⁶)" }}
+        series={byGrade.map((g) => ({
+          name: `CRS grade ${g.grade}`,
+          points: g.points,
+          colour: COLOURS[g.grade % COLOURS.length]!,
+        }))}
+        height={260}
+      />
+      <CmaxScatter
+        label="CAR-T peak against vein-to-vein days"
+        x={{ key: "days", title: "Vein-to-vein days" }}
+        series={[{ name: "patients", points: v2v, colour: COLOURS[0]! }]}
+        height={220}
+      />
       <Table.ScrollContainer minWidth={640}>
         <Table fz="sm" aria-label="Product against outcome">
-          <Table.Thead>
-            <Table.Tr>
-              {[
-                "Patient",
-                "CAR+ cells ×10⁶",
-                "CAR+ %",
-                "VCN",
-                "Vein-to-vein d",
-                "OOS",
-                "Best response",
-                "CRS max",
-                "Cmax copies/µg",
-              ].map((h) => (
-                <Table.Th scope="col" key={h}>
-                  {h}
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
+          <ColumnHeads
+            names={[
+              "Patient",
+              "CAR+ cells ×10⁶",
+              "CAR+ %",
+              "VCN",
+              "Vein-to-vein d",
+              "OOS",
+              "Best response",
+              "CRS max",
+              "Cmax copies/µg",
+            ]}
+          />
           <Table.Tbody>
             {withBag.map((p) => (
               <Table.Tr key={p.patientId}>

@@ -1,9 +1,9 @@
-import { Button, Group, Table, Text } from "@mantine/core";
+import { Table, Text } from "@mantine/core";
 import { useRef } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { SurvivalAnalysis, SurvivalGroup } from "../../api/types.ts";
 import { COLOURS } from "../patients/Charts.tsx";
-import { downloadCsv, downloadSvg } from "./download.ts";
+import { ChartDownloads } from "./download.tsx";
 
 /** A step curve for recharts: each point starts the survival that holds until the next. */
 function steps(g: SurvivalGroup): { months: number; survival: number; censored: boolean }[] {
@@ -100,35 +100,25 @@ export function SurvivalPlot({ analysis }: { analysis: SurvivalAnalysis }) {
         {analysis.logRank?.pValue != null &&
           ` Log-rank χ² ${analysis.logRank.chiSquare?.toFixed(2)} on ${analysis.logRank.df} df, p = ${analysis.logRank.pValue.toPrecision(2)}.`}
       </Text>
-      <Group gap="xs" mt="xs">
-        <Button size="xs" variant="default" onClick={() => downloadSvg(ref.current, `${file}.svg`)}>
-          Download SVG
-        </Button>
-        <Button
-          size="xs"
-          variant="default"
-          onClick={() =>
-            downloadCsv(
-              `${file}.csv`,
-              ["group", "months", "survival", "lower", "upper", "at_risk", "events", "censored"],
-              groups.flatMap((g) =>
-                g.curve.map((c) => [
-                  g.label,
-                  c.months,
-                  c.survival,
-                  c.lower,
-                  c.upper,
-                  c.nRisk,
-                  c.nEvent,
-                  c.nCensor,
-                ]),
-              ),
-            )
-          }
-        >
-          Download CSV
-        </Button>
-      </Group>
+      <ChartDownloads
+        chart={ref}
+        name={file}
+        csv={() => ({
+          header: ["group", "months", "survival", "lower", "upper", "at_risk", "events", "censored"],
+          rows: groups.flatMap((g) =>
+            g.curve.map((c) => [
+              g.label,
+              c.months,
+              c.survival,
+              c.lower,
+              c.upper,
+              c.nRisk,
+              c.nEvent,
+              c.nCensor,
+            ]),
+          ),
+        })}
+      />
     </div>
   );
 }

@@ -1,7 +1,7 @@
-import { Button, Group, Text } from "@mantine/core";
+import { Text } from "@mantine/core";
 import { useRef } from "react";
 import type { SwimmerLane } from "../../api/types.ts";
-import { downloadCsv, downloadSvg } from "./download.ts";
+import { ChartDownloads } from "./download.tsx";
 
 /**
  * One lane per patient from infusion to the last contact: the first response, progression and
@@ -97,40 +97,30 @@ export function SwimmerPlot({ lanes }: { lanes: SwimmerLane[] }) {
         myeloma, green lupus, orange lupus with lymphoma). ○ first response (lymphoma) or remission (lupus,
         DORIS else LLDAS); red ◆ progression or relapse; ✕ death; ▶ still followed.
       </Text>
-      <Group gap="xs" mt="xs">
-        <Button size="xs" variant="default" onClick={() => downloadSvg(ref.current, "swimmer.svg")}>
-          Download SVG
-        </Button>
-        <Button
-          size="xs"
-          variant="default"
-          onClick={() =>
-            downloadCsv(
-              "swimmer.csv",
-              [
-                "subject",
-                "indication",
-                "follow_up_months",
-                "response_months",
-                "progression_months",
-                "death_months",
-                "ongoing",
-              ],
-              lanes.map((p) => [
-                p.subjectCode,
-                p.indication,
-                p.followUpMonths,
-                p.responseMonths,
-                p.progressionMonths,
-                p.deathMonths,
-                p.ongoing,
-              ]),
-            )
-          }
-        >
-          Download CSV
-        </Button>
-      </Group>
+      <ChartDownloads
+        chart={ref}
+        name="swimmer"
+        csv={() => ({
+          header: [
+            "subject",
+            "indication",
+            "follow_up_months",
+            "response_months",
+            "progression_months",
+            "death_months",
+            "ongoing",
+          ],
+          rows: lanes.map((p) => [
+            p.subjectCode,
+            p.indication,
+            p.followUpMonths,
+            p.responseMonths,
+            p.progressionMonths,
+            p.deathMonths,
+            p.ongoing,
+          ]),
+        })}
+      />
     </div>
   );
 }

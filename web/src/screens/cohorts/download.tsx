@@ -1,3 +1,6 @@
+import { Button, Group } from "@mantine/core";
+import type { RefObject } from "react";
+
 /** Save what a chart shows: the SVG as drawn, and its data as CSV (RFC 4180 quoting). */
 
 function save(name: string, type: string, text: string) {
@@ -28,3 +31,32 @@ export function toCsv(header: string[], rows: unknown[][]): string {
 
 export const downloadCsv = (name: string, header: string[], rows: unknown[][]) =>
   save(name, "text/csv", toCsv(header, rows));
+
+/** The two buttons under every cohort chart: the SVG as drawn, and its data as CSV. */
+export function ChartDownloads({
+  chart,
+  name,
+  csv,
+}: {
+  chart: RefObject<HTMLDivElement | null>;
+  name: string;
+  csv: () => { header: string[]; rows: unknown[][] };
+}) {
+  return (
+    <Group gap="xs" mt="xs">
+      <Button size="xs" variant="default" onClick={() => downloadSvg(chart.current, `${name}.svg`)}>
+        Download SVG
+      </Button>
+      <Button
+        size="xs"
+        variant="default"
+        onClick={() => {
+          const { header, rows } = csv();
+          downloadCsv(`${name}.csv`, header, rows);
+        }}
+      >
+        Download CSV
+      </Button>
+    </Group>
+  );
+}
