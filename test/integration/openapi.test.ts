@@ -36,6 +36,19 @@ describe("OpenAPI document", () => {
     expect(create.required).toEqual(expect.arrayContaining(["siteId", "birthYear", "sex"]));
   });
 
+  it("describes the cohort results' response, not a default one (issue 13)", async () => {
+    const doc = (await w.app.inject({ method: "GET", url: "/openapi.json" })).json();
+    const ok = doc.paths["/api/v1/cohorts/outcomes"].get.responses["200"];
+    const schema = ok.content["application/json"].schema;
+    expect(schema.required).toEqual(
+      expect.arrayContaining(["definition", "query", "dataCut", "patients", "summary"]),
+    );
+    expect(schema.properties.summary.properties.survival.type).toBe("array");
+    expect(
+      doc.paths["/api/v1/cohorts"].post.responses["201"].content["application/json"].schema.required,
+    ).toEqual(expect.arrayContaining(["id", "name", "query"]));
+  });
+
   it("the browsable reference is at /api/docs", async () => {
     const res = await w.app.inject({ method: "GET", url: "/api/docs/" });
     expect(res.statusCode).toBe(200);

@@ -1,6 +1,8 @@
 /** Cohort results (issue 12): a cohort definition in the query, its patients and summary out. */
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import { CohortResultsQuery } from "../../domain/cohort/definition.ts";
+import { CohortOutcomesSchema, SavedCohortSchema } from "../../domain/cohort/results-schema.ts";
 import { IdParams } from "../../domain/schemas/common.ts";
 import { cohortOutcomes } from "../../services/cohort-outcomes.ts";
 import { listCohorts, removeCohort, SavedCohortCreate, saveCohort } from "../../services/saved-cohorts.ts";
@@ -15,6 +17,7 @@ export async function cohortRoutes(app: FastifyInstance) {
         summary:
           "Outcomes of the infused patients a cohort definition selects: each patient's response, remission, toxicity and follow-up, and the summary (response rates with exact 95% CIs, CRS/ICANS by maximum grade, lupus remission by month, Kaplan–Meier OS/PFS/DOR with risk tables and log-rank between groups). Lists are comma-separated.",
         querystring: CohortResultsQuery,
+        response: { 200: CohortOutcomesSchema },
       },
     },
     (request) => cohortOutcomes(ctxOf(request), request.query),
@@ -22,7 +25,11 @@ export async function cohortRoutes(app: FastifyInstance) {
   app.get(
     "/api/v1/cohorts",
     {
-      schema: { tags: ["cohorts"], summary: "Saved cohorts: name, canonical query (the link), who saved it" },
+      schema: {
+        tags: ["cohorts"],
+        summary: "Saved cohorts: name, canonical query (the link), who saved it",
+        response: { 200: z.object({ items: z.array(SavedCohortSchema) }) },
+      },
     },
     (request) => listCohorts(ctxOf(request)),
   );
@@ -33,6 +40,7 @@ export async function cohortRoutes(app: FastifyInstance) {
         tags: ["cohorts"],
         summary: "Save a cohort definition under a name (the query is checked and stored in canonical form)",
         body: SavedCohortCreate,
+        response: { 201: SavedCohortSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await saveCohort(ctxOf(request), request.body)),
