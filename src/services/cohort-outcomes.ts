@@ -16,7 +16,11 @@ import { summariseCohort } from "../domain/cohort/summary.ts";
 import { CAR_COPIES_NOTE_PREFIX, carSeriesFromNotes } from "../domain/endpoints/car-copies-note.ts";
 import { carKineticsEndpoints } from "../domain/endpoints/car-kinetics.ts";
 import type { Endpoint } from "../domain/endpoints/endpoint.ts";
-import { type RemissionAssessment, remissionEndpoints } from "../domain/endpoints/lupus-remission.ts";
+import {
+  lupusRelapseDate,
+  type RemissionAssessment,
+  remissionEndpoints,
+} from "../domain/endpoints/lupus-remission.ts";
 import {
   type ResponseAssessment,
   type ResponseCategory,
@@ -188,6 +192,7 @@ function treatedPatient(x: {
       lldasDate: metDate(endpoint(list, "lldas")),
       drugFreeDate: metDate(endpoint(list, "drug-free-remission")),
       lastAssessmentDate: remission.at(-1)?.date ?? null,
+      relapseDate: lupusRelapseDate(remission as RemissionAssessment[], day0),
       ...sledaiScores(assessments, day0),
     };
   }

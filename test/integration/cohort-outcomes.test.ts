@@ -81,6 +81,9 @@ describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
     expect(o.summary.icans.rows[0]).toMatchObject({ byMaxGrade: [18, 2, 0, 0, 0, 0], notGraded: 2 });
     const os = o.summary.survival.find((s) => s.endpoint === "overall-survival")!;
     expect(os.all).toMatchObject({ n: 22, events: 2 });
+    // No lupus patient of the demo loses remission or low activity, and none with lupus died.
+    const rfs = o.summary.survival.find((s) => s.endpoint === "lupus-relapse-free-survival")!;
+    expect(rfs.all).toMatchObject({ n: 12, events: 0 });
     const sz3 = o.patients.find((p) => p.subjectCode === "SZ-0003")!;
     expect(sz3).toMatchObject({
       indication: "lymphoma",

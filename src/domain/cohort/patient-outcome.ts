@@ -46,6 +46,8 @@ export interface LupusCourse {
   drugFreeDate: string | null;
   /** the last DORIS or LLDAS assessment on or after day 0 */
   lastAssessmentDate: string | null;
+  /** first date lupus activity returned after DORIS/LLDAS had been reached (lupusRelapseDate) */
+  relapseDate: string | null;
   /** SLEDAI-2K at baseline: the last score on or before day 0 */
   sledaiBaseline: number | null;
   /** the lowest SLEDAI-2K after day 0 */
@@ -110,6 +112,20 @@ export function overallSurvival(p: TreatedPatient): SurvivalTime {
   return p.deathDate
     ? { time: since(p, p.deathDate), event: true }
     : { time: since(p, p.lastContactDate), event: false };
+}
+
+/**
+ * Lupus relapse-free survival, days from infusion to the return of lupus activity after DORIS
+ * remission or LLDAS had been reached (lupusRelapseDate) or death from any cause; censored at the
+ * last DORIS/LLDAS assessment (day 0 without one). Lupus patients only. SLE CAR-T series report
+ * relapse as loss of remission on these instruments (Mackensen A, et al. Nat Med 2022;28:2124;
+ * Müller F, et al. N Engl J Med 2024;390:687).
+ */
+export function lupusRelapseFreeSurvival(p: TreatedPatient): SurvivalTime | null {
+  if (!p.lupus) return null;
+  const ends = [p.lupus.relapseDate, p.deathDate].filter((d): d is string => d !== null).sort();
+  if (ends.length > 0) return { time: since(p, ends[0]!), event: true };
+  return { time: p.lupus.lastAssessmentDate ? since(p, p.lupus.lastAssessmentDate) : 0, event: false };
 }
 
 /** Days from infusion to progression or death; null for patients without a lymphoma. */

@@ -54,7 +54,12 @@ const LogRank = z.object({
   pValue: maybe,
 });
 const SurvivalAnalysis = z.object({
-  endpoint: z.enum(["overall-survival", "progression-free-survival", "duration-of-response"]),
+  endpoint: z.enum([
+    "overall-survival",
+    "progression-free-survival",
+    "duration-of-response",
+    "lupus-relapse-free-survival",
+  ]),
   title: z.string(),
   definition: z.string(),
   timeUnit: z.literal("months"),
@@ -173,6 +178,7 @@ export const TreatedPatientSchema = z.object({
       lldasDate: maybeDate,
       drugFreeDate: maybeDate,
       lastAssessmentDate: maybeDate,
+      relapseDate: maybeDate,
       sledaiBaseline: maybe,
       sledaiBest: maybe,
     })

@@ -20,6 +20,7 @@ import { type MedianRange, medianRange } from "../statistics/median-range.ts";
 import { hasLupus, hasLymphoma, INDICATION_LABELS } from "./indication.ts";
 import {
   durationOfResponse,
+  lupusRelapseFreeSurvival,
   onsetDay,
   overallSurvival,
   progressionFreeSurvival,
@@ -76,7 +77,11 @@ export interface SurvivalGroup extends Group {
 }
 
 export interface SurvivalAnalysis {
-  endpoint: "overall-survival" | "progression-free-survival" | "duration-of-response";
+  endpoint:
+    | "overall-survival"
+    | "progression-free-survival"
+    | "duration-of-response"
+    | "lupus-relapse-free-survival";
   title: string;
   definition: string;
   timeUnit: "months";
@@ -331,6 +336,12 @@ const SURVIVAL = {
       "First CR or PR to progression or death; censored at the last response assessment. Responders only.",
     time: durationOfResponse,
   },
+  "lupus-relapse-free-survival": {
+    title: "Lupus relapse-free survival",
+    definition:
+      "Infusion to the return of lupus activity after DORIS remission or LLDAS had been reached, or death; censored at the last DORIS/LLDAS assessment. Patients with lupus only.",
+    time: lupusRelapseFreeSurvival,
+  },
 } as const;
 
 function survivalAnalysis(part: Partition, endpoint: SurvivalAnalysis["endpoint"]): SurvivalAnalysis {
@@ -477,6 +488,7 @@ export function summariseCohort(
       survivalAnalysis(part, "overall-survival"),
       survivalAnalysis(part, "progression-free-survival"),
       survivalAnalysis(part, "duration-of-response"),
+      survivalAnalysis(part, "lupus-relapse-free-survival"),
     ],
     competingRisks: competingRisks(part),
     swimmer: swimmerLanes(patients),

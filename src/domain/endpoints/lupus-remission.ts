@@ -142,3 +142,25 @@ export function remissionEndpoints(
     drugFree,
   ];
 }
+
+/**
+ * The date lupus activity returned: the first assessment date, after a date on which DORIS
+ * remission or LLDAS was met, on which neither was (LLDAS is the looser state, so losing it is
+ * losing both; Franklyn 2016 defines LLDAS "attained" and not "maintained" by its criteria). Null
+ * when the patient never reached either state, or never left it. Assessments of one date are
+ * read together (a visit records DORIS and LLDAS side by side).
+ */
+export function lupusRelapseDate(assessments: readonly RemissionAssessment[], day0: string): string | null {
+  const byDate = new Map<string, boolean>();
+  for (const a of assessments) {
+    if (a.date < day0) continue;
+    const met = a.calculator === "doris" ? metDoris(a.value) : metLldas(a.value);
+    byDate.set(a.date, (byDate.get(a.date) ?? false) || met);
+  }
+  let reached = false;
+  for (const [date, met] of [...byDate].sort(([a], [b]) => a.localeCompare(b))) {
+    if (met) reached = true;
+    else if (reached) return date;
+  }
+  return null;
+}

@@ -9,11 +9,13 @@ import { CohortDefinition, cohortQuery, describeCohort } from "../../../src/doma
 import { indicationOf } from "../../../src/domain/cohort/indication.ts";
 import {
   durationOfResponse,
+  lupusRelapseFreeSurvival,
   overallSurvival,
   progressionFreeSurvival,
   type TreatedPatient,
 } from "../../../src/domain/cohort/patient-outcome.ts";
 import { summariseCohort } from "../../../src/domain/cohort/summary.ts";
+import { lupusRelapseDate } from "../../../src/domain/endpoints/lupus-remission.ts";
 
 const snomed = (code: string) => ({ codeSystem: CODE_SYSTEMS.snomed, code });
 const icd10 = (code: string) => ({ codeSystem: CODE_SYSTEMS.icd10, code });
@@ -176,6 +178,61 @@ describe("time to event of one patient", () => {
   });
 });
 
+describe("lupus relapse", () => {
+  const a = (date: string, calculator: "doris" | "lldas", met: boolean) => ({
+    id: `${calculator}-${date}`,
+    date,
+    calculator,
+    value: calculator === "doris" ? { remission: met, drugFree: met } : met ? "LLDAS" : "NOT_LLDAS",
+  });
+  it("is the first visit after DORIS or LLDAS was reached on which neither is met", () => {
+    const visits = [
+      a("2020-03-01", "doris", false),
+      a("2020-03-01", "lldas", true), // LLDAS reached
+      a("2020-06-01", "doris", true),
+      a("2020-06-01", "lldas", true),
+      a("2020-09-01", "doris", false), // DORIS lost, LLDAS held: not a relapse
+      a("2020-09-01", "lldas", true),
+      a("2020-12-01", "doris", false),
+      a("2020-12-01", "lldas", false), // both lost: relapse
+    ];
+    expect(lupusRelapseDate(visits, "2020-01-01")).toBe("2020-12-01");
+    expect(lupusRelapseDate(visits.slice(0, 6), "2020-01-01")).toBeNull();
+    // never reached: nothing to relapse from
+    expect(
+      lupusRelapseDate([a("2020-03-01", "doris", false), a("2020-03-01", "lldas", false)], "2020-01-01"),
+    ).toBeNull();
+    // before day 0 does not count as reached
+    expect(
+      lupusRelapseDate([a("2019-12-01", "lldas", true), a("2020-03-01", "lldas", false)], "2020-01-01"),
+    ).toBeNull();
+  });
+  it("relapse-free survival: relapse or death, else censored at the last assessment", () => {
+    const base = { infusionDate: "2020-01-01", lastContactDate: "2021-06-01", indication: "sle" as const };
+    const lupus = (relapseDate: string | null, lastAssessmentDate: string | null) => ({
+      dorisDate: null,
+      lldasDate: "2020-03-01",
+      drugFreeDate: null,
+      lastAssessmentDate,
+      relapseDate,
+      sledaiBaseline: null,
+      sledaiBest: null,
+    });
+    expect(lupusRelapseFreeSurvival(patient({ ...base, lupus: lupus("2020-12-01", "2021-03-01") }))).toEqual({
+      time: 335,
+      event: true,
+    });
+    expect(lupusRelapseFreeSurvival(patient({ ...base, lupus: lupus(null, "2021-03-01") }))).toEqual({
+      time: 425,
+      event: false,
+    });
+    expect(
+      lupusRelapseFreeSurvival(patient({ ...base, lupus: lupus(null, null), deathDate: "2020-02-01" })),
+    ).toEqual({ time: 31, event: true });
+    expect(lupusRelapseFreeSurvival(patient({ ...base, indication: "lymphoma" }))).toBeNull();
+  });
+});
+
 describe("summariseCohort on six patients counted by hand", () => {
   // Day 0 on 2020-01-01 for all; 30.4375 days per month.
   const d0 = "2020-01-01";
@@ -232,6 +289,7 @@ describe("summariseCohort on six patients counted by hand", () => {
         lldasDate: "2020-03-01",
         drugFreeDate: "2020-06-01",
         lastAssessmentDate: "2021-01-01",
+        relapseDate: null,
         sledaiBaseline: 12,
         sledaiBest: 0,
       },
@@ -248,6 +306,7 @@ describe("summariseCohort on six patients counted by hand", () => {
         lldasDate: "2020-08-01",
         drugFreeDate: null,
         lastAssessmentDate: "2020-08-01",
+        relapseDate: null,
         sledaiBaseline: 14,
         sledaiBest: 2,
       },

@@ -50,6 +50,7 @@ describe("cohort response schemas", () => {
         lldasDate: "2020-06-16",
         drugFreeDate: "2020-06-16",
         lastAssessmentDate: "2020-09-16",
+        relapseDate: null,
         sledaiBaseline: 10,
         sledaiBest: 0,
       },
