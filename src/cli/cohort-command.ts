@@ -47,9 +47,11 @@ export function formatCohort(o: CohortOutcomes): string[] {
   for (const [title, table] of [
     ["CRS", s.crs],
     ["ICANS", s.icans],
+    ["ICAHT (early)", s.icaht],
+    ["IEC-HS", s.iecHs],
   ] as const)
     lines.push(
-      `${title} by maximum grade (ASTCT 2019)`,
+      `${title} by maximum grade`,
       ...columns(
         ["group", "graded", "G0", "G1", "G2", "G3", "G4", "G5", "any grade", "grade ≥3", "onset day", "days"],
         table.rows.map((r) => [

@@ -10,7 +10,13 @@ import { addDays } from "../domain/calendar.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
 import { CohortResultsQuery, cohortQuery, describeCohort } from "../domain/cohort/definition.ts";
 import { hasLupus, hasLymphoma, indicationOf } from "../domain/cohort/indication.ts";
-import type { ProductFacts, ToxicityCourse, TreatedPatient } from "../domain/cohort/patient-outcome.ts";
+import {
+  icahtGrade,
+  iecHsGrade,
+  type ProductFacts,
+  type ToxicityCourse,
+  type TreatedPatient,
+} from "../domain/cohort/patient-outcome.ts";
 import type { CohortOutcomes } from "../domain/cohort/results.ts";
 import { summariseCohort } from "../domain/cohort/summary.ts";
 import { CAR_COPIES_NOTE_PREFIX, carSeriesFromNotes } from "../domain/endpoints/car-copies-note.ts";
@@ -41,7 +47,17 @@ import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";
 
-const CALCULATORS = ["crs", "icans", "lugano-pet", "lugano-ct", "doris", "lldas", "sledai-2k"];
+const CALCULATORS = [
+  "crs",
+  "icans",
+  "icaht",
+  "iec-hs",
+  "lugano-pet",
+  "lugano-ct",
+  "doris",
+  "lldas",
+  "sledai-2k",
+];
 /** Supportive care counted in the first 30 days (the CRS/ICANS window, workflow-standards.md §1.2). */
 const SUPPORTIVE_CARE_DAYS = 30;
 
@@ -224,6 +240,12 @@ function treatedPatient(x: {
     carCmax: carCmax(r, day0, dateOf),
     crs: gradedCourse(after.filter((a) => a.calculator === "crs")),
     icans: gradedCourse(after.filter((a) => a.calculator === "icans")),
+    icaht: gradedCourse(
+      after.filter((a) => a.calculator === "icaht").map((a) => ({ ...a, value: icahtGrade(a.value) })),
+    ),
+    iecHs: gradedCourse(
+      after.filter((a) => a.calculator === "iec-hs").map((a) => ({ ...a, value: iecHsGrade(a.value) })),
+    ),
     tocilizumab: medications.some((md) => isTocilizumab(md) && inWindow(md)),
     systemicSteroids: medications.some(
       (md) =>

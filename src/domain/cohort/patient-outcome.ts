@@ -95,6 +95,10 @@ export interface TreatedPatient {
   lupus: LupusCourse | null;
   crs: ToxicityCourse;
   icans: ToxicityCourse;
+  /** immune effector cell-associated haematotoxicity, early phase (Rejeski 2023 grade 0–4) */
+  icaht: ToxicityCourse;
+  /** IEC-associated HLH-like syndrome, clinician-adjudicated grade (Hines 2023) */
+  iecHs: ToxicityCourse;
   /** the infused bag; null when no administered bag is recorded (e.g. a registry-only record) */
   product: ProductFacts | null;
   /** peak CAR-T transgene copies per µg genomic DNA after day 0 (car-kinetics endpoint); null without one */
@@ -181,4 +185,24 @@ export function sledaiBestChangePercent(p: TreatedPatient): number | null {
   const l = p.lupus;
   if (!l || l.sledaiBaseline === null || l.sledaiBest === null || l.sledaiBaseline === 0) return null;
   return ((l.sledaiBest - l.sledaiBaseline) / l.sledaiBaseline) * 100;
+}
+
+/**
+ * The grade a stored ICAHT result counts with in cohort tables: the early phase only (days 0–30,
+ * the one Rejeski 2023 grades by neutropenia duration); null for a late-phase result.
+ */
+export function icahtGrade(value: unknown): number | null {
+  const v = value as { phase?: string; grade?: unknown } | null;
+  return v?.phase === "EARLY" && typeof v.grade === "number" ? v.grade : null;
+}
+
+/**
+ * The grade a stored IEC-HS result counts with: 0 when the screen was negative (no IEC-HS); the
+ * clinician-adjudicated grade when positive (Hines 2023 grades need clinical judgement); null for
+ * a positive screen nobody graded yet.
+ */
+export function iecHsGrade(value: unknown): number | null {
+  const v = value as { screenPositive?: boolean; grade?: number | null } | null;
+  if (v?.screenPositive === false) return 0;
+  return typeof v?.grade === "number" ? v.grade : null;
 }

@@ -128,6 +128,8 @@ export const CohortSummarySchema = z.object({
   response: table(ResponseRow),
   crs: table(ToxicityRow),
   icans: table(ToxicityRow),
+  icaht: table(ToxicityRow),
+  iecHs: table(ToxicityRow),
   supportiveCare: table(SupportiveCareRow),
   remission: table(RemissionRow),
   survival: z.array(SurvivalAnalysis),
@@ -185,6 +187,8 @@ export const TreatedPatientSchema = z.object({
     .nullable(),
   crs: ToxicityCourse,
   icans: ToxicityCourse,
+  icaht: ToxicityCourse,
+  iecHs: ToxicityCourse,
   product: z
     .object({
       carPositiveCells: maybe,

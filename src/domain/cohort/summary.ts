@@ -178,6 +178,8 @@ export interface CohortSummary {
   response: { denominator: string; rows: ResponseRow[] };
   crs: { denominator: string; rows: ToxicityRow[] };
   icans: { denominator: string; rows: ToxicityRow[] };
+  icaht: { denominator: string; rows: ToxicityRow[] };
+  iecHs: { denominator: string; rows: ToxicityRow[] };
   supportiveCare: { denominator: string; rows: SupportiveCareRow[] };
   remission: { denominator: string; rows: RemissionRow[] };
   survival: SurvivalAnalysis[];
@@ -472,6 +474,22 @@ export function summariseCohort(
       rows: rows(
         part,
         toxicityRow((p) => p.icans),
+      ),
+    },
+    icaht: {
+      denominator:
+        "Infused patients with a stored early ICAHT grading (Rejeski 2023); the worst grade. Patients never graded are counted apart.",
+      rows: rows(
+        part,
+        toxicityRow((p) => p.icaht),
+      ),
+    },
+    iecHs: {
+      denominator:
+        "Infused patients with a stored IEC-HS assessment (Hines 2023): grade 0 when the screen was negative, else the clinician-adjudicated grade; assessments without a grade are not counted.",
+      rows: rows(
+        part,
+        toxicityRow((p) => p.iecHs),
       ),
     },
     supportiveCare: {

@@ -9,6 +9,8 @@ import { CohortDefinition, cohortQuery, describeCohort } from "../../../src/doma
 import { indicationOf } from "../../../src/domain/cohort/indication.ts";
 import {
   durationOfResponse,
+  icahtGrade,
+  iecHsGrade,
   lupusRelapseFreeSurvival,
   overallSurvival,
   progressionFreeSurvival,
@@ -99,6 +101,8 @@ function patient(
     lupus: null,
     crs: { maxGrade: null, onsetDate: null, lastDate: null },
     icans: { maxGrade: null, onsetDate: null, lastDate: null },
+    icaht: { maxGrade: null, onsetDate: null, lastDate: null },
+    iecHs: { maxGrade: null, onsetDate: null, lastDate: null },
     tocilizumab: false,
     systemicSteroids: false,
     product: null,
@@ -175,6 +179,17 @@ describe("time to event of one patient", () => {
       ),
     ).toEqual({ time: 154, event: false });
     expect(durationOfResponse(patient({ ...base, lymphoma: lymphoma("SD") }))).toBeNull();
+  });
+});
+
+describe("grades of stored haematotoxicity and IEC-HS results", () => {
+  it("ICAHT counts its early phase only; IEC-HS a negative screen as 0 and a positive one once graded", () => {
+    expect(icahtGrade({ phase: "EARLY", grade: 3 })).toBe(3);
+    expect(icahtGrade({ phase: "LATE", grade: 2 })).toBeNull();
+    expect(icahtGrade(null)).toBeNull();
+    expect(iecHsGrade({ screenPositive: false, grade: null, flags: [] })).toBe(0);
+    expect(iecHsGrade({ screenPositive: true, grade: 2, flags: [] })).toBe(2);
+    expect(iecHsGrade({ screenPositive: true, grade: null, flags: [] })).toBeNull();
   });
 });
 
@@ -261,6 +276,8 @@ describe("summariseCohort on six patients counted by hand", () => {
       }),
       crs: { maxGrade: 3, onsetDate: "2020-01-03", lastDate: "2020-01-09" },
       icans: { maxGrade: 2, onsetDate: "2020-01-06", lastDate: "2020-01-07" },
+      icaht: { maxGrade: 3, onsetDate: "2020-01-06", lastDate: "2020-01-20" },
+      iecHs: { maxGrade: 0, onsetDate: null, lastDate: null },
       tocilizumab: true,
       systemicSteroids: true,
     }),
@@ -342,6 +359,9 @@ describe("summariseCohort on six patients counted by hand", () => {
     expect(all.durationDays).toEqual({ n: 4, median: 3.5, min: 1, max: 7 });
     expect(s.icans.rows[0]!.byMaxGrade).toEqual([1, 0, 1, 0, 0, 0]);
     expect(s.supportiveCare.rows[0]!.tocilizumab).toMatchObject({ count: 1, total: 6 });
+    expect(s.icaht.rows[0]).toMatchObject({ graded: 1, notGraded: 5, byMaxGrade: [0, 0, 0, 1, 0, 0] });
+    expect(s.icaht.rows[0]!.gradeThreeOrMore).toMatchObject({ count: 1, total: 1 });
+    expect(s.iecHs.rows[0]).toMatchObject({ graded: 1, byMaxGrade: [1, 0, 0, 0, 0, 0] });
   });
 
   it("lupus remission by month, each state over those followed to the month or who reached it", () => {

@@ -56,6 +56,8 @@ describe("cohort response schemas", () => {
       },
       crs: { maxGrade: 1, onsetDate: "2019-09-17", lastDate: "2019-09-18" },
       icans: { maxGrade: null, onsetDate: null, lastDate: null },
+      icaht: { maxGrade: 1, onsetDate: "2019-09-20", lastDate: "2019-09-22" },
+      iecHs: { maxGrade: null, onsetDate: null, lastDate: null },
       product: {
         carPositiveCells: 1.77e8,
         carPositivePercent: 38,

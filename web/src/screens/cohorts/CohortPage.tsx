@@ -170,6 +170,13 @@ export function CohortResults({
         <Panel title="ICANS (ASTCT 2019)">
           <ToxicityTable name="ICANS" rows={s.icans.rows} />
         </Panel>
+        <Panel title="Haematotoxicity (ICAHT, early) and IEC-HS">
+          <ToxicityTable name="ICAHT" rows={s.icaht.rows} />
+          <ToxicityTable name="IEC-HS" rows={s.iecHs.rows} />
+          <Text size="sm" c="dimmed">
+            {s.icaht.denominator} {s.iecHs.denominator}
+          </Text>
+        </Panel>
         {remission.length > 0 && (
           <Panel title="Lupus remission reached by month">
             <Table.ScrollContainer minWidth={480}>
