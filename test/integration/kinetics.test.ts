@@ -6,14 +6,17 @@
  * at 124,000/µg on day 10, B cells 0 from day 3 to day 56 and back (36/µL) at month 3, IgG
  * 1,390 mg/dL before, anti-dsDNA 286 IU/mL before, dose 3 × 10⁶/kg at 56.2 kg.
  */
+import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.ts";
 import type { DemoSummary } from "../../src/demo/load.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { createApiToken } from "../../src/services/auth.ts";
 import { systemActor } from "../../src/services/context.ts";
 import type { PatientKinetics } from "../../src/services/kinetics.ts";
 import type { Database } from "../../src/store/database.ts";
+import { runV2v } from "../support/cli.ts";
 import { demoDatabase } from "../support/demo-database.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
@@ -241,5 +244,85 @@ describe("POST /api/v1/kinetics/simulate and /virtual-cohort", () => {
     expect(bcma.summary.tumourCleared.median).toBe(0);
     expect(bcma.summary.bCellAplasiaDays.reached).toBe(0);
     console.info(`virtual cohort 200 × 2 strategies: ${a.json().milliseconds.toFixed(0)} ms`);
+  });
+});
+
+describe("v2v kinetics", () => {
+  it("fit prints the label, convergence, parameters and what-ifs for SZ-0001", async () => {
+    const r = await runV2v(database, [
+      "kinetics",
+      "fit",
+      "--subject",
+      "SZ-0001",
+      "--strategy",
+      "cd19-only,bcma-only",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^SZ-0001: Research model — not a treatment recommendation\./);
+    expect(r.stdout).toMatch(/Fit: converged/);
+    expect(r.stdout).toMatch(/^rho +1\/d /m);
+    expect(r.stdout).toMatch(/CD19 CAR only/);
+    expect(r.stdout).toMatch(/BCMA CAR only/);
+    const json = await runV2v(database, [
+      "kinetics",
+      "fit",
+      "--subject",
+      "SZ-0001",
+      "--site",
+      "SZ",
+      "--json",
+    ]);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout).fit.converged).toBe(true);
+  });
+
+  it("fit of an unknown subject fails with the reason and status 2", async () => {
+    const missing = await runV2v(database, ["kinetics", "fit", "--subject", "SZ-9999"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/No patient SZ-9999 at site SZ/);
+  });
+
+  it("simulate prints outcomes and a table of days", async () => {
+    const r = await runV2v(database, ["kinetics", "simulate", "--strategy", "bcma-only", "--horizon", "180"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Strategy bcma-only: BCMA CAR 3\.00e\+6\/kg day 0/);
+    expect(r.stdout).toMatch(/^180 /m);
+    const bad = await runV2v(database, ["kinetics", "simulate", "--dose", "lots"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--dose must be a number/);
+  });
+
+  it("cohort prints outcome distributions; no progress bar when stdout is not a terminal", async () => {
+    const r = await runV2v(database, ["kinetics", "cohort", "--n", "100", "--seed", "1", "--horizon", "180"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/100 virtual patients from the population priors \(seed 1\)/);
+    expect(r.stdout).toMatch(/B-cell aplasia, days/);
+    const json = JSON.parse(
+      (await runV2v(database, ["kinetics", "cohort", "--n", "100", "--horizon", "180", "--json"])).stdout,
+    );
+    expect(json.strategies.map((s: { strategy: string }) => s.strategy)).toEqual([
+      "compound",
+      "cd19-only",
+      "bcma-only",
+    ]);
+  });
+
+  it("cohort draws a progress bar on stderr when stdout is a terminal", async () => {
+    let stderr = "";
+    let stdout = "";
+    const status = await runCli(
+      ["kinetics", "cohort", "--n", "100", "--strategies", "compound", "--horizon", "90"],
+      {
+        env: { LOG_LEVEL: "warn" },
+        stdin: Readable.from([]),
+        stdout: { write: (t: string) => (stdout += t), isTTY: true },
+        stderr: { write: (t: string) => (stderr += t) },
+        database,
+      },
+    );
+    expect(status, stderr).toBe(0);
+    expect(stderr).toMatch(/patients \[.*\] 100% 100\/100/);
+    expect(stdout).not.toMatch(/patients \[/);
   });
 });
