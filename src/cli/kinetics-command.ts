@@ -17,8 +17,12 @@ import { siteByCode } from "./sites.ts";
 const LABEL = "Research model — not a treatment recommendation.";
 
 /** 3 significant digits, or "-" */
-const num = (x: number | null | undefined) =>
-  x === null || x === undefined || !Number.isFinite(x) ? "-" : Number(x.toPrecision(3)).toLocaleString("en");
+const num = (x: number | null | undefined) => {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "-";
+  const v = Number(x.toPrecision(3));
+  // toLocaleString keeps 3 decimals at most: a rate of 0.000121/d would print as 0
+  return Math.abs(v) >= 1000 ? v.toLocaleString("en") : String(v);
+};
 const summary = (s: Summary) =>
   s.median === null
     ? "never"

@@ -45,6 +45,7 @@ import {
   whatIf,
 } from "../domain/kinetics/index.ts";
 import type { Outcomes } from "../domain/kinetics/outcomes.ts";
+import type { BaselineValue, DataPoint, PatientKinetics } from "../domain/kinetics/report.ts";
 import { cellsPerMicrolitre, gramsPerLitre } from "../domain/lab-units.ts";
 import {
   type KineticsDosing,
@@ -59,6 +60,8 @@ import { findSite } from "../store/sites.ts";
 import type { ServiceContext } from "./context.ts";
 import { loadPatientFor } from "./patients.ts";
 import { parseInput } from "./validate.ts";
+
+export type { PatientKinetics };
 
 export const RESEARCH_LABEL = "Research model — not a treatment recommendation";
 
@@ -79,50 +82,6 @@ const CODES = {
  */
 const TUMOUR_AT_INFUSION = 1000;
 
-export interface DataPoint {
-  observable: Observable;
-  day: number;
-  date: string;
-  /** in the model's unit; null when below the limit */
-  value: number | null;
-  lloq: number;
-  censored: boolean;
-  /** as recorded, when the model's unit differs */
-  recorded: { value: number | null; unit: string; text?: string };
-}
-
-export interface Baseline {
-  parameter: ParameterName;
-  value: number;
-  unit: string;
-  source: string;
-}
-
-export interface PatientKinetics {
-  patientId: string;
-  subjectCode: string;
-  infusionDate: string;
-  timeZone: string;
-  label: string;
-  dosing: Dosing & { source: string };
-  baselines: Baseline[];
-  data: DataPoint[];
-  /** recorded values the model could not read (unit unknown, before day 0 and not a baseline…) */
-  skipped: { code: string; date: string; reason: string }[];
-  fit: {
-    converged: boolean;
-    reason: string;
-    iterations: number;
-    evaluations: number;
-    milliseconds: number;
-    cached: boolean;
-    parameters: FitResult["estimates"];
-    unidentified: ParameterName[];
-    goodness: FitResult["goodness"];
-  };
-  strategies: StrategyResult[];
-}
-
 /** Rounds curve values to 5 significant digits: what a plot can show, a fifth of the JSON. */
 const round = (x: number) => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(5)));
 const roundAll = (xs: number[]) => xs.map(round);
@@ -142,7 +101,7 @@ function compactStrategy(s: StrategyResult): StrategyResult {
 interface PatientModelInput {
   base: ModelParameters;
   dosing: Dosing & { source: string };
-  baselines: Baseline[];
+  baselines: BaselineValue[];
   data: DataPoint[];
   measurements: Measurement[];
   skipped: PatientKinetics["skipped"];
@@ -207,7 +166,7 @@ export async function patientModelInput(
 
   // Measurements, in the model's units, and baselines from the last value before day 0.
   const data: DataPoint[] = [];
-  const baselines: Baseline[] = [];
+  const baselines: BaselineValue[] = [];
   const overrides: Partial<ModelParameters> = {};
   const read = (
     code: string,
@@ -363,7 +322,10 @@ export async function patientKinetics(ctx: ServiceContext, patientId: string, ra
   const input = await patientModelInput(ctx, patient);
   const { fit, cached } = cachedFit(input);
   const strategies: Strategy[] = ["as-given", ...(q.strategy ?? []).filter((s) => s !== "as-given")];
-  const results = whatIf(fit, strategies, { draws: q.draws, seed: q.seed, horizonDays: q.horizonDays });
+  // A year, or a fortnight past the last measurement (month 12 is day 366 across a leap year).
+  const lastDay = Math.max(0, ...input.data.map((d) => d.day));
+  const horizonDays = q.horizonDays ?? Math.max(365, lastDay + 14);
+  const results = whatIf(fit, strategies, { draws: q.draws, seed: q.seed, horizonDays });
   const result: PatientKinetics = {
     patientId: patient.id,
     subjectCode: patient.subject_code,

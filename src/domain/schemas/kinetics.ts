@@ -26,7 +26,13 @@ export const KineticsQuery = z.object({
     .min(0)
     .max(2 ** 31)
     .default(1),
-  horizonDays: z.coerce.number().int().min(60).max(1825).default(365),
+  horizonDays: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(1825)
+    .optional()
+    .describe("days to draw; default a year, or a fortnight past the last measurement"),
 });
 export type KineticsQuery = z.infer<typeof KineticsQuery>;
 
