@@ -42,7 +42,12 @@ const OUTCOME_ROWS: [keyof OutcomeSummary, string][] = [
 function outcomeTable(strategies: { label: string; summary: OutcomeSummary }[]): string[] {
   return columns(
     ["outcome: median (5th–95th)", ...strategies.map((s) => s.label)],
-    OUTCOME_ROWS.map(([key, title]) => [title, ...strategies.map((s) => summary(s.summary[key]))]),
+    OUTCOME_ROWS.map(([key, title]) => [
+      title,
+      ...strategies.map((s) =>
+        key === "tumourCleared" && s.summary[key].reached === 0 ? "no tumour" : summary(s.summary[key]),
+      ),
+    ]),
   );
 }
 
@@ -148,7 +153,7 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
     .option("--parameters <json>", 'overrides, e.g. {"bCells0":80,"tumour0":1000}')
     .option("--json", "print the API's JSON")
     .action((opts: Record<string, string | boolean | undefined>) =>
-      cli.withDatabase(async (database) => {
+      (async () => {
         const { simulateKinetics } = await import("../services/kinetics.ts");
         let parameters: unknown = {};
         if (typeof opts.parameters === "string")
@@ -157,18 +162,15 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
           } catch {
             throw new DomainError("validation", "--parameters must be a JSON object.");
           }
-        const r = simulateKinetics(
-          { db: database.db, actor: systemActor(), now: () => new Date() },
-          {
-            parameters,
-            strategy: opts.strategy,
-            horizonDays: number("horizon", opts.horizon as string),
-            dosing: {
-              weightKg: number("weight", opts.weight as string),
-              infusions: [{ product: opts.product, cellsPerKg: number("dose", opts.dose as string), day: 0 }],
-            },
+        const r = simulateKinetics({
+          parameters,
+          strategy: opts.strategy,
+          horizonDays: number("horizon", opts.horizon as string),
+          dosing: {
+            weightKg: number("weight", opts.weight as string),
+            infusions: [{ product: opts.product, cellsPerKg: number("dose", opts.dose as string), day: 0 }],
           },
-        );
+        });
         if (opts.json) return cli.out(JSON.stringify(r, null, 2));
         const o = r.outcomes;
         cli.out(LABEL);
@@ -205,7 +207,7 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
               .map((v, i) => (i === 0 ? String(v).padEnd(5) : num(v).padStart(10)))
               .join(" "),
           );
-      }),
+      })(),
     );
 
   kinetics
@@ -221,7 +223,7 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
     .option("--parameters <json>", "base parameter overrides as JSON")
     .option("--json", "print the API's JSON")
     .action((opts: Record<string, string | boolean | undefined>) =>
-      cli.withDatabase(async (database) => {
+      (async () => {
         const { virtualCohortKinetics } = await import("../services/kinetics.ts");
         let parameters: unknown = {};
         if (typeof opts.parameters === "string")
@@ -241,11 +243,8 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
             })
           : null;
         let started = false;
-        // No patient data is read: the cohort is drawn from the priors.
-        const ctx = { db: database.db, actor: systemActor(), now: () => new Date() };
         try {
           const r = await virtualCohortKinetics(
-            ctx,
             {
               n: number("n", opts.n as string),
               seed: number("seed", opts.seed as string),
@@ -281,6 +280,6 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
         } finally {
           bar?.stop();
         }
-      }),
+      })(),
     );
 }

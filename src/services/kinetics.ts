@@ -10,14 +10,20 @@
  * records to model inputs (study days in the site's time zone, units, which record is which).
  */
 import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { Worker } from "node:worker_threads";
 import { indicationOf } from "../domain/cohort/indication.ts";
 import { CAR_COPIES_NOTE_PREFIX, parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
 import { DomainError } from "../domain/errors.ts";
+import { assertBaselineParameters } from "../domain/kinetics/baseline.ts";
 import {
+  assertDosing,
   BCMA_CAR,
   CD19_CAR,
   COMPOUND_CD19_BCMA_CAR,
+  cohortOutcomes,
+  cohortSummary,
   type Dosing,
   ERROR_MODELS,
   type FitResult,
@@ -34,14 +40,11 @@ import {
   type ParameterName,
   type Product,
   predict,
-  STRATEGY_LABELS,
   type Strategy,
   type StrategyResult,
-  samplePatient,
-  seededUniform,
   simulate,
   strategyDosing,
-  summariseOutcomes,
+  virtualPatients,
   whatIf,
 } from "../domain/kinetics/index.ts";
 import type { Outcomes } from "../domain/kinetics/outcomes.ts";
@@ -376,8 +379,11 @@ function modelError(e: unknown): never {
   throw e;
 }
 
-/** Daily trajectories of every observable and the outcomes, for given parameters and dosing. */
-export function simulateKinetics(_ctx: ServiceContext, raw: unknown) {
+/**
+ * Daily trajectories of every observable and the outcomes, for given parameters and dosing. Reads
+ * no record, so it takes no service context (the HTTP layer still requires a signed-in user).
+ */
+export function simulateKinetics(raw: unknown) {
   const body = parseInput(KineticsSimulateBody, raw);
   try {
     const p = modelParameters(body.parameters);
@@ -417,6 +423,8 @@ export interface VirtualCohortReport {
   n: number;
   seed: number;
   horizonDays: number;
+  /** worker threads used (1: this thread) */
+  threads: number;
   milliseconds: number;
   strategies: {
     strategy: Strategy;
@@ -427,55 +435,107 @@ export interface VirtualCohortReport {
   }[];
 }
 
+/** Below this many patient-simulations one thread is quicker than starting workers (~0.3 s each). */
+const WORKERS_FROM = 1000;
+
 /**
- * N virtual patients from the priors under each strategy. Runs in slices with a turn of the event
- * loop between them, so a server answers other requests meanwhile; `onProgress` reports patients
- * done out of n × strategies.
+ * Outcomes of `patients` under each strategy, spread over worker threads in contiguous slices
+ * (one per core, at most `threads`), then put back in order: the answer is the same as on one
+ * thread, whatever the number of cores.
+ */
+async function outcomesInWorkers(
+  patients: ModelParameters[],
+  given: Dosing,
+  strategies: Strategy[],
+  horizonDays: number,
+  threads: number,
+  onDone: (n: number) => void,
+): Promise<(Outcomes | null)[][]> {
+  const size = Math.ceil(patients.length / threads);
+  const slices = Array.from({ length: threads }, (_, i) => patients.slice(i * size, (i + 1) * size)).filter(
+    (slice) => slice.length > 0,
+  );
+  const results = await Promise.all(
+    slices.map(
+      (slice) =>
+        new Promise<(Outcomes | null)[][]>((resolve, reject) => {
+          const worker = new Worker(new URL("./kinetics-worker.js", import.meta.url));
+          worker.on(
+            "message",
+            (m: { type: "progress"; done: number } | { type: "done"; outcomes: (Outcomes | null)[][] }) => {
+              if (m.type === "progress") onDone(m.done);
+              else {
+                resolve(m.outcomes);
+                void worker.terminate();
+              }
+            },
+          );
+          worker.on("error", reject);
+          worker.on("exit", (code) => {
+            if (code !== 0 && code !== 1) reject(new Error(`kinetics worker exited with ${code}`));
+          });
+          worker.postMessage({ patients: slice, given, strategies, horizonDays });
+        }),
+    ),
+  );
+  return strategies.map((_, i) => results.flatMap((r) => r[i]!));
+}
+
+/**
+ * N virtual patients from the priors under each strategy. Large cohorts run on worker threads (one
+ * per core), so the server's event loop stays free; small ones in this thread, in slices with a
+ * turn of the event loop between them. `onProgress` reports patient-simulations done out of
+ * n × strategies. Like simulateKinetics, it reads no record and takes no service context.
  */
 export async function virtualCohortKinetics(
-  _ctx: ServiceContext,
   raw: unknown,
   onProgress?: (done: number, total: number) => void,
+  options: { threads?: number } = {},
 ): Promise<VirtualCohortReport> {
   const started = performance.now();
   const body = parseInput(VirtualCohortBody, raw);
   let base: ModelParameters;
   try {
     base = modelParameters(body.parameters);
+    assertBaselineParameters(base);
   } catch (e) {
     modelError(e);
   }
   const given = toDosing(body.dosing);
-  const uniform = seededUniform(body.seed);
-  const patients = Array.from({ length: body.n }, () => samplePatient(base, uniform));
-  const grid = outcomeDays(body.horizonDays);
+  try {
+    assertDosing(given);
+  } catch (e) {
+    modelError(e);
+  }
+  const patients = virtualPatients(base, body.n, body.seed);
   const total = body.n * body.strategies.length;
   let done = 0;
-  const strategies: VirtualCohortReport["strategies"] = [];
-  for (const strategy of body.strategies) {
-    const dosing = strategyDosing(strategy, given);
-    const list: Outcomes[] = [];
-    let failed = 0;
-    for (let i = 0; i < patients.length; i++) {
-      try {
-        list.push(outcomes(simulate(patients[i]!, dosing, grid)));
-      } catch (e) {
-        if (e instanceof RangeError) modelError(e);
-        failed++;
-      }
-      done++;
-      if (done % 50 === 0) {
+  const threads = options.threads ?? (total >= WORKERS_FROM ? availableParallelism() : 1);
+  let perStrategy: (Outcomes | null)[][];
+  if (threads > 1)
+    perStrategy = await outcomesInWorkers(
+      patients,
+      given,
+      body.strategies,
+      body.horizonDays,
+      threads,
+      (n) => {
+        done += n;
+        onProgress?.(done, total);
+      },
+    );
+  else {
+    perStrategy = [];
+    for (const strategy of body.strategies) {
+      const list: (Outcomes | null)[] = [];
+      for (let i = 0; i < patients.length; i += 50) {
+        list.push(...cohortOutcomes(patients.slice(i, i + 50), given, strategy, body.horizonDays));
+        done += Math.min(50, patients.length - i);
         onProgress?.(done, total);
         await yieldToEventLoop();
       }
+      perStrategy.push(list);
     }
-    strategies.push({
-      strategy,
-      label: STRATEGY_LABELS[strategy],
-      dosing,
-      summary: summariseOutcomes(list),
-      failed,
-    });
   }
   onProgress?.(total, total);
   return {
@@ -483,7 +543,8 @@ export async function virtualCohortKinetics(
     n: body.n,
     seed: body.seed,
     horizonDays: body.horizonDays,
+    threads,
     milliseconds: performance.now() - started,
-    strategies,
+    strategies: cohortSummary(given, body.strategies, perStrategy),
   };
 }

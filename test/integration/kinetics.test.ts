@@ -14,7 +14,7 @@ import type { DemoSummary } from "../../src/demo/load.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { createApiToken } from "../../src/services/auth.ts";
 import { systemActor } from "../../src/services/context.ts";
-import type { PatientKinetics } from "../../src/services/kinetics.ts";
+import { type PatientKinetics, virtualCohortKinetics } from "../../src/services/kinetics.ts";
 import type { Database } from "../../src/store/database.ts";
 import { runV2v } from "../support/cli.ts";
 import { demoDatabase } from "../support/demo-database.ts";
@@ -244,6 +244,18 @@ describe("POST /api/v1/kinetics/simulate and /virtual-cohort", () => {
     expect(bcma.summary.tumourCleared.median).toBe(0);
     expect(bcma.summary.bCellAplasiaDays.reached).toBe(0);
     console.info(`virtual cohort 200 × 2 strategies: ${a.json().milliseconds.toFixed(0)} ms`);
+  });
+});
+
+describe("virtual cohort on worker threads", () => {
+  it("gives the same answer on two worker threads as on this one", async () => {
+    const body = { n: 300, seed: 3, strategies: ["compound", "cd19-only"], horizonDays: 120 };
+    let last = 0;
+    const one = await virtualCohortKinetics(body, undefined, { threads: 1 });
+    const two = await virtualCohortKinetics(body, (done) => (last = done), { threads: 2 });
+    expect(two.threads).toBe(2);
+    expect(last).toBe(600);
+    expect(two.strategies).toEqual(one.strategies);
   });
 });
 

@@ -94,6 +94,8 @@ export { DEFAULT_SOLVER, simulate, type Trajectory } from "./simulate.ts";
 export {
   type Band,
   type BandOptions,
+  cohortOutcomes,
+  cohortSummary,
   curveObservables,
   type OutcomeSummary,
   quantile,
@@ -108,5 +110,6 @@ export {
   type VirtualCohortOptions,
   type VirtualCohortResult,
   virtualCohort,
+  virtualPatients,
   whatIf,
 } from "./whatif.ts";

@@ -274,10 +274,65 @@ export interface VirtualCohortResult {
   }[];
 }
 
+/** N virtual patients drawn from the priors (every fittable parameter unless `sampled` says). */
+export function virtualPatients(
+  base: ModelParameters,
+  n: number,
+  seed: number,
+  sampled: readonly ParameterName[] = FITTABLE,
+): ModelParameters[] {
+  const uniform = seededUniform(seed);
+  return Array.from({ length: n }, () => samplePatient(base, uniform, sampled));
+}
+
+/**
+ * Each patient's outcomes under one strategy, in order; null for a patient the solver could not
+ * integrate (an extreme draw), so callers can count and leave them out.
+ */
+export function cohortOutcomes(
+  patients: readonly ModelParameters[],
+  given: Dosing,
+  strategy: Strategy,
+  horizonDays: number,
+  onEach?: () => void,
+): (Outcomes | null)[] {
+  const dosing = strategyDosing(strategy, given);
+  const grid = outcomeDays(horizonDays);
+  return patients.map((p) => {
+    let o: Outcomes | null = null;
+    try {
+      o = outcomes(simulate(p, dosing, grid));
+    } catch (e) {
+      if (!(e instanceof IntegrationError)) throw e;
+    }
+    onEach?.();
+    return o;
+  });
+}
+
+/** Per strategy, the summary of the outcomes that exist and the count of patients left out. */
+export function cohortSummary(
+  given: Dosing,
+  strategies: readonly Strategy[],
+  outcomesPerStrategy: readonly (readonly (Outcomes | null)[])[],
+): VirtualCohortResult["strategies"] {
+  return strategies.map((strategy, i) => {
+    const list = outcomesPerStrategy[i]!;
+    const ok = list.filter((o): o is Outcomes => o !== null);
+    return {
+      strategy,
+      label: STRATEGY_LABELS[strategy],
+      dosing: strategyDosing(strategy, given),
+      summary: summariseOutcomes(ok),
+      failed: list.length - ok.length,
+    };
+  });
+}
+
 /**
  * N virtual patients drawn once from the priors (the same N for every strategy, so strategies are
  * compared on the same people), each simulated under each strategy; per strategy, the distribution
- * of the outcomes.
+ * of the outcomes. One thread; services/kinetics.ts spreads large cohorts over worker threads.
  */
 export function virtualCohort(
   base: ModelParameters,
@@ -286,31 +341,18 @@ export function virtualCohort(
   options: VirtualCohortOptions,
 ): VirtualCohortResult {
   const horizonDays = options.horizonDays ?? 365;
-  const uniform = seededUniform(options.seed);
-  const patients = Array.from({ length: options.n }, () =>
-    samplePatient(base, uniform, options.sampled ?? FITTABLE),
-  );
-  const grid = outcomeDays(horizonDays);
+  const patients = virtualPatients(base, options.n, options.seed, options.sampled);
   const total = options.n * strategies.length;
   let done = 0;
+  const each = () => options.onProgress?.(++done, total);
   return {
     n: options.n,
     seed: options.seed,
     horizonDays,
-    strategies: strategies.map((strategy) => {
-      const dosing = strategyDosing(strategy, given);
-      const list: Outcomes[] = [];
-      let failed = 0;
-      for (const p of patients) {
-        try {
-          list.push(outcomes(simulate(p, dosing, grid)));
-        } catch (e) {
-          if (!(e instanceof IntegrationError)) throw e;
-          failed++;
-        }
-        options.onProgress?.(++done, total);
-      }
-      return { strategy, label: STRATEGY_LABELS[strategy], dosing, summary: summariseOutcomes(list), failed };
-    }),
+    strategies: cohortSummary(
+      given,
+      strategies,
+      strategies.map((s) => cohortOutcomes(patients, given, s, horizonDays, each)),
+    ),
   };
 }

@@ -33,7 +33,7 @@ export async function kineticsRoutes(app: FastifyInstance) {
         body: KineticsSimulateBody,
       },
     },
-    (request) => simulateKinetics(ctxOf(request), request.body),
+    (request) => simulateKinetics(request.body),
   );
   app.post(
     "/api/v1/kinetics/virtual-cohort",
@@ -45,6 +45,6 @@ export async function kineticsRoutes(app: FastifyInstance) {
         body: VirtualCohortBody,
       },
     },
-    (request) => virtualCohortKinetics(ctxOf(request), request.body),
+    (request) => virtualCohortKinetics(request.body),
   );
 }

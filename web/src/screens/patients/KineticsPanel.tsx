@@ -221,7 +221,11 @@ function OutcomeTable({ strategies }: { strategies: KineticsStrategyResult[] }) 
           <Table.Tr key={key}>
             <Table.Td>{title}</Table.Td>
             {strategies.map((s) => (
-              <Table.Td key={s.strategy}>{summary(s.summary[key])}</Table.Td>
+              <Table.Td key={s.strategy}>
+                {key === "tumourCleared" && s.summary[key].reached === 0
+                  ? "no tumour"
+                  : summary(s.summary[key])}
+              </Table.Td>
             ))}
           </Table.Tr>
         ))}
