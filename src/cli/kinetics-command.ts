@@ -102,7 +102,7 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
         cli.out(`${k.subjectCode}: ${LABEL}`);
         cli.out(`Infusion ${k.infusionDate}; ${k.dosing.source}`);
         cli.out(
-          `Fit: ${k.fit.converged ? "converged" : "NOT converged"} (${k.fit.reason}; ${k.fit.iterations} iterations, ${k.fit.evaluations} simulations, ${k.fit.milliseconds.toFixed(0)} ms${k.fit.cached ? ", cached" : ""})`,
+          `Fit: ${k.fit.converged ? "converged" : "NOT converged"} (${k.fit.reason}; ${k.fit.starts} starts, ${k.fit.evaluations} simulations, ${k.fit.milliseconds.toFixed(0)} ms${k.fit.cached ? ", cached" : ""})`,
         );
         cli.out("");
         for (const l of columns(

@@ -88,7 +88,7 @@ describe("GET /api/v1/patients/:id/kinetics for the reference case", () => {
 
   it("converges, with her measured CAR-T peak day within ±7 days of the fitted curve's peak", () => {
     console.info(
-      `SZ-0001 fit: ${k.fit.milliseconds.toFixed(0)} ms (${k.fit.iterations} iterations, ${k.fit.evaluations} simulations); whole request with 7 strategies × 100 draws ${ms.toFixed(0)} ms`,
+      `SZ-0001 fit: ${k.fit.milliseconds.toFixed(0)} ms (best of ${k.fit.starts} starts, ${k.fit.evaluations} simulations); whole request with 7 strategies × 100 draws ${ms.toFixed(0)} ms`,
     );
     expect(k.fit.converged, k.fit.reason).toBe(true);
     const car = k.data.filter((d) => d.observable === "carTCellsPerUL" && d.value !== null);

@@ -43,6 +43,8 @@ export interface PatientKinetics {
     reason: string;
     iterations: number;
     evaluations: number;
+    /** starts of the multi-start fit */
+    starts: number;
     milliseconds: number;
     cached: boolean;
     parameters: FitResult["estimates"];

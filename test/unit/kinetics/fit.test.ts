@@ -175,6 +175,17 @@ describe("refusal when the data cannot identify the parameters", () => {
   });
 });
 
+describe("multi-start", () => {
+  it("keeps the start with the highest log-posterior, never worse than the prior medians alone", () => {
+    const measurements = simulatedData(samplePatient(base, seededUniform(99), FITTED), 41);
+    const one = fitPatient({ base, dosing, measurements });
+    const three = fitPatient({ base, dosing, measurements }, { starts: 3 });
+    expect(three.convergence.starts).toBe(3);
+    expect(three.goodness.logPosterior).toBeGreaterThanOrEqual(one.goodness.logPosterior - 1e-6);
+    expect(three.convergence.evaluations).toBeGreaterThan(one.convergence.evaluations);
+  }, 60_000);
+});
+
 describe("what-if with bands", () => {
   const fit = fitPatient({ base, dosing, measurements: simulatedData(base, 11) });
   const results = whatIf(fit, ["compound", "cd19-only", "bcma-only", "half-dose", "double-dose"], {
