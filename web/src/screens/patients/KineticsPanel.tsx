@@ -286,9 +286,8 @@ function FitDetails({ k }: { k: PatientKinetics }) {
           </Table.Tbody>
         </Table>
         <Text size="xs" c="dark.4">
-          {k.fit.converged ? "Converged" : "Did not converge"} ({k.fit.reason}, {k.fit.iterations}{" "}
-          iterations). An RMS near 1 means the data scatter around the curve as the assay's error model
-          expects.
+          {k.fit.converged ? "Converged" : "Did not converge"} ({k.fit.reason}; best of {k.fit.starts}{" "}
+          starts). An RMS near 1 means the data scatter around the curve as the assay's error model expects.
           {k.fit.unidentified.length > 0 &&
             ` Not informed by these data, left at the population prior: ${k.fit.unidentified.join(", ")}.`}{" "}
           Dosing: {k.dosing.source}.
