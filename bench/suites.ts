@@ -17,7 +17,7 @@ import {
   STATISTICS_PHASES,
 } from "./fixtures.ts";
 import { type Comparison, check, comparePair, median } from "./harness.ts";
-import { kineticsCohort } from "./kinetics.ts";
+import { kineticsCohort, kineticsCohortWorkers, kineticsFit } from "./kinetics.ts";
 import { labImport } from "./lab-import.ts";
 import { startUp } from "./start.ts";
 
@@ -250,4 +250,6 @@ export const SUITES: [string, Suite][] = [
   ["audit hash chain off vs on", auditChain],
   ["start-up", startUp],
   ["kinetics virtual cohort", kineticsCohort],
+  ["kinetics one patient fit", kineticsFit],
+  ["kinetics virtual cohort on workers", kineticsCohortWorkers],
 ];
