@@ -6,19 +6,26 @@
  * simulated 10,000 times on the same grid with nothing drawn or derived. The ratio is what
  * heterogeneous patients (some expand or kill much faster and need more steps) and the outcome
  * read-out cost over bare integration. Single-threaded; issue 14's goal of a cohort under 10 s
- * on two cores assumes worker threads, which belong to the service that will run cohorts.
+ * on two cores assumes worker threads, which the service uses (benchmark 9).
  * BENCH_KINETICS_PATIENTS shrinks the cohort for a quick run.
  */
 import {
   COMPOUND_CD19_BCMA_CAR,
+  ERROR_MODELS,
+  FIT_SOLVER,
+  fitPatient,
+  type Measurement,
   modelParameters,
+  type Observable,
   outcomeDays,
   outcomes,
+  predict,
   SLE_CAR_KINETICS,
   samplePatient,
   seededUniform,
   simulate,
   single,
+  standardNormal,
 } from "../src/domain/kinetics/index.ts";
 import type { Backend } from "./fixtures.ts";
 import { type Comparison, check, comparePair, median } from "./harness.ts";
@@ -77,4 +84,123 @@ export async function kineticsCohort(backend: Backend, _url: string | undefined,
     ],
   };
   return [comparison];
+}
+
+/**
+ * 8. One patient fit (issue 14's goal: under a second): the MAP fit of a reference-case-like
+ * patient — compound CAR at 3 × 10⁶/kg, CAR-T, B cells, IgG and anti-dsDNA at the demo's sampling
+ * days, simulated from the default parameters with the error models' noise (seeded) — with one
+ * start. The baseline is the plain integration loop of the same model in the same run: as many
+ * simulations of it, on the fit's measurement days at the fit's tolerance, as the fit used. The
+ * ratio is what the optimiser, the residuals and the covariance add to its integrations.
+ */
+export async function kineticsFit(backend: Backend, _url: string | undefined, log: (m: string) => void) {
+  if (backend !== "pglite") return [];
+  const base = modelParameters({ bCells0: 128, igG0: 13.9, antiDsDna0: 286, tumour0: 1000 });
+  const dosing = single(COMPOUND_CD19_BCMA_CAR, 3e6, 56.2);
+  const uniform = seededUniform(14);
+  const days = {
+    carTCellsPerUL: [1, 4, 7, 10, 14, 21, 28, 56, 91, 182, 274],
+    bCellsPerUL: [0, 3, 7, 14, 28, 56, 91, 182, 274, 366],
+    igGgPerL: [28, 56, 91, 182, 274, 366],
+    antiDsDnaIuPerML: [28, 56, 91, 182, 274, 366],
+  } as const;
+  const all = [...new Set(Object.values(days).flat())].sort((a, b) => a - b);
+  const truth = simulate(base, dosing, all);
+  const measurements: Measurement[] = Object.entries(days).flatMap(([o, list]) =>
+    list.map((day) => {
+      const observable = o as Observable;
+      const y = predict(observable, truth.states[all.indexOf(day)]!, truth.layout, base);
+      const e = ERROR_MODELS[observable].model;
+      const value =
+        e.kind === "logNormal"
+          ? y * Math.exp(e.sd * standardNormal(uniform))
+          : y + e.cv * y * standardNormal(uniform);
+      return { observable, day, value: value < ERROR_MODELS[observable].lloq ? null : value };
+    }),
+  );
+  let evaluations = 0;
+  let converged = false;
+  const fit = async () => {
+    const f = fitPatient({ base, dosing, measurements });
+    evaluations = f.convergence.evaluations;
+    converged = f.convergence.converged;
+  };
+  await fit();
+  const plain = async () => {
+    for (let i = 0; i < evaluations; i++) simulate(base, dosing, all, FIT_SOLVER);
+  };
+  log(`  one patient fit × 5 repetitions against ${evaluations} plain simulations`);
+  const { baselineMs, measuredMs } = await comparePair({
+    warmups: 1,
+    repetitions: 5,
+    baseline: plain,
+    measured: fit,
+  });
+  check(converged, "the benchmark fit did not converge");
+  return [
+    {
+      benchmark: "one patient fit (MAP, 1 start)",
+      backend: "none",
+      baseline: `${evaluations} × plain simulation`,
+      measured: "fitPatient",
+      baselineMs,
+      measuredMs,
+      notes: [
+        `${evaluations} simulations per fit`,
+        `goal < 1,000 ms: ${median(measuredMs) < 1000 ? "met" : "not met"}`,
+      ],
+    } satisfies Comparison,
+  ];
+}
+
+/**
+ * 9. The virtual cohort as the API and `v2v kinetics cohort` run it: the service on worker threads
+ * (one per core), 365 days, the compound CAR, against the single-thread plain loop of the same
+ * model over the same number of patients in the same run.
+ */
+export async function kineticsCohortWorkers(
+  backend: Backend,
+  _url: string | undefined,
+  log: (m: string) => void,
+) {
+  if (backend !== "pglite") return [];
+  const { virtualCohortKinetics } = await import("../src/services/kinetics.ts");
+  const dosing = single(COMPOUND_CD19_BCMA_CAR, 3e6, 60);
+  const days = outcomeDays(365);
+  const base = modelParameters();
+  const plain = async () => {
+    for (let i = 0; i < PATIENTS; i++) simulate(base, dosing, days);
+  };
+  let threads = 0;
+  const cohort = async () => {
+    const r = await virtualCohortKinetics({
+      n: PATIENTS,
+      seed: 1,
+      strategies: ["compound"],
+      horizonDays: 365,
+    });
+    threads = r.threads;
+  };
+  log(`  ${PATIENTS.toLocaleString("en-US")} virtual patients on worker threads × 3`);
+  const { baselineMs, measuredMs } = await comparePair({
+    warmups: 0,
+    repetitions: 3,
+    baseline: plain,
+    measured: cohort,
+  });
+  return [
+    {
+      benchmark: `virtual cohort on workers (${PATIENTS.toLocaleString("en-US")} patients, 365 d)`,
+      backend: "none",
+      baseline: `${PATIENTS.toLocaleString("en-US")} × reference patient, 1 thread`,
+      measured: "virtualCohortKinetics",
+      baselineMs,
+      measuredMs,
+      notes: [
+        `${threads} worker threads`,
+        `goal < 10,000 ms: ${median(measuredMs) < 10_000 ? "met" : "not met"}`,
+      ],
+    } satisfies Comparison,
+  ];
 }

@@ -18,7 +18,7 @@ import {
   STATISTICS_PHASES,
 } from "./fixtures.ts";
 import { type Comparison, check, comparePair, median } from "./harness.ts";
-import { kineticsCohort } from "./kinetics.ts";
+import { kineticsCohort, kineticsCohortWorkers, kineticsFit } from "./kinetics.ts";
 import { labImport } from "./lab-import.ts";
 import { startUp } from "./start.ts";
 
@@ -252,4 +252,6 @@ export const SUITES: [string, Suite][] = [
   ["start-up", startUp],
   ["kinetics virtual cohort", kineticsCohort],
   ["cohort results at registry size", cohortAtScale],
+  ["kinetics one patient fit", kineticsFit],
+  ["kinetics virtual cohort on workers", kineticsCohortWorkers],
 ];

@@ -23,6 +23,7 @@ import { registerCohortCommand } from "./cohort-command.ts";
 import { columns } from "./columns.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { registerJourneyCommands } from "./journey-commands.ts";
+import { registerKineticsCommand } from "./kinetics-command.ts";
 import { registerLabsCommand } from "./lab-import-command.ts";
 import { registerLtfuCommand } from "./ltfu-command.ts";
 import { registerReportCommand } from "./report-command.ts";
@@ -231,6 +232,7 @@ function buildProgram(cli: Cli): Command {
   registerLtfuCommand(program, cli);
   registerCohortCommand(program, cli);
   registerReportCommand(program, cli, pkg.version);
+  registerKineticsCommand(program, cli);
   registerJourneyCommands(program, cli);
   registerAuditCommands(program, cli);
 

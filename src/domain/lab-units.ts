@@ -24,3 +24,8 @@ export function cellsPerMicrolitre(value: number, unit: string | null): number |
 export function hemoglobinGramsPerDecilitre(value: number, unit: string | null): number | null {
   return convert(value, unit, "g/dL", HEMOGLOBIN.molecularWeight);
 }
+
+/** A mass concentration (IgG in mg/dL, the demo's unit) in g/L, the kinetics model's unit. */
+export function gramsPerLitre(value: number, unit: string | null): number | null {
+  return convert(value, unit, "g/L");
+}

@@ -23,6 +23,24 @@ export {
   single,
 } from "./dosing.ts";
 export {
+  type Convergence,
+  FIT_SOLVER,
+  type FitOptions,
+  type FitResult,
+  fitPatient,
+  type GoodnessOfFit,
+  informedParameters,
+  MIN_CAR_DAYS,
+  MIN_DATA_INFORMATION,
+  type ObservableFit,
+  objective,
+  type ParameterEstimate,
+  PERSISTENCE_FROM_DAY,
+  posteriorDraws,
+  type Residual,
+  Z90,
+} from "./fit.ts";
+export {
   buildModel,
   initialState,
   type Layout,
@@ -73,3 +91,25 @@ export {
   toUnconstrained,
 } from "./posterior.ts";
 export { DEFAULT_SOLVER, simulate, type Trajectory } from "./simulate.ts";
+export {
+  type Band,
+  type BandOptions,
+  cohortOutcomes,
+  cohortSummary,
+  curveObservables,
+  type OutcomeSummary,
+  quantile,
+  STRATEGIES,
+  STRATEGY_LABELS,
+  type Strategy,
+  type StrategyResult,
+  type Summary,
+  strategyBands,
+  strategyDosing,
+  summariseOutcomes,
+  type VirtualCohortOptions,
+  type VirtualCohortResult,
+  virtualCohort,
+  virtualPatients,
+  whatIf,
+} from "./whatif.ts";

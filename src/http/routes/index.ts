@@ -8,6 +8,7 @@ import { derivedEndpointRoutes } from "./derived-endpoints.ts";
 import { followUpRoutes } from "./follow-up.ts";
 import { journeyRoutes } from "./journey.ts";
 import { journeyMetricsRoutes } from "./journey-metrics.ts";
+import { kineticsRoutes } from "./kinetics.ts";
 import { labImportRoutes } from "./lab-import.ts";
 import { labelRoutes } from "./labels.ts";
 import { lymphodepletionRoutes } from "./lymphodepletion-plan.ts";
@@ -31,6 +32,7 @@ export async function registerRoutes(app: FastifyInstance) {
   await labelRoutes(app);
   await journeyMetricsRoutes(app);
   await cohortRoutes(app);
+  await kineticsRoutes(app);
   await productQualityRoutes(app);
   await visitRoutes(app);
   await followUpRoutes(app);

@@ -265,3 +265,15 @@ export type {
 
 /** A derived endpoint (GET /api/v1/patients/{id}/derived/endpoints), the server's own type. */
 export type { Endpoint as DerivedEndpoint } from "../../../src/domain/endpoints/endpoint.ts";
+export type { Observable as KineticsObservable } from "../../../src/domain/kinetics/observations.ts";
+/**
+ * The kinetics research model (GET /api/v1/patients/{id}/kinetics, issue 14). Type-only, like the
+ * cohort results: the server's own definitions.
+ */
+export type { PatientKinetics } from "../../../src/domain/kinetics/report.ts";
+export type {
+  OutcomeSummary,
+  Strategy as KineticsStrategy,
+  StrategyResult as KineticsStrategyResult,
+  Summary,
+} from "../../../src/domain/kinetics/whatif.ts";

@@ -18,6 +18,7 @@ import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { GradeLinks } from "../grading/GradeLinks.tsx";
 import { Assessments } from "./Assessments.tsx";
+import { KineticsPanel } from "./KineticsPanel.tsx";
 import { NoteForm } from "./NoteForm.tsx";
 import { PatientCharts } from "./PatientCharts.tsx";
 import { PatientHeader } from "./PatientHeader.tsx";
@@ -116,6 +117,7 @@ export function PatientPage() {
               dayToday={todayStudyDay}
             />
             {course && <PatientCharts course={course} />}
+            {r.enrolment?.infusionDate && <KineticsPanel patientId={r.patient.id} />}
             <Assessments items={r.assessments} />
             {mayWrite && <GradeLinks patientId={r.patient.id} />}
             {mayWrite && <NoteForm patientId={r.patient.id} onSaved={record.reload} />}

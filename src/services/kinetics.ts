@@ -1,0 +1,556 @@
+/**
+ * The in-silico patient (issue 14) as use cases: a patient's recorded measurements mapped to the
+ * kinetics model's observables, her MAP fit with Laplace intervals, and what-if strategies with
+ * bands; a simulation from given parameters and dosing; a virtual cohort from the priors. A
+ * research model, not a treatment recommendation: every answer says so.
+ *
+ * Like the derived endpoints, the fit is computed from what is recorded on every read, so a
+ * corrected value refits at once; a fit is cached only under a digest of exactly its inputs, so
+ * the cache can never answer for changed data. The rules live in domain/kinetics; this module maps
+ * records to model inputs (study days in the site's time zone, units, which record is which).
+ */
+import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { Worker } from "node:worker_threads";
+import { indicationOf } from "../domain/cohort/indication.ts";
+import { CAR_COPIES_NOTE_PREFIX, parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
+import { DomainError } from "../domain/errors.ts";
+import { assertBaselineParameters } from "../domain/kinetics/baseline.ts";
+import {
+  assertDosing,
+  BCMA_CAR,
+  CD19_CAR,
+  COMPOUND_CD19_BCMA_CAR,
+  cohortOutcomes,
+  cohortSummary,
+  type Dosing,
+  ERROR_MODELS,
+  type FitResult,
+  fitPatient,
+  GENOMES_PER_UG_DNA,
+  type Measurement,
+  type ModelParameters,
+  modelParameters,
+  type Observable,
+  type OutcomeSummary,
+  outcomeDays,
+  outcomes,
+  PARAMETERS,
+  type ParameterName,
+  type Product,
+  predict,
+  type Strategy,
+  type StrategyResult,
+  simulate,
+  strategyDosing,
+  virtualPatients,
+  whatIf,
+} from "../domain/kinetics/index.ts";
+import type { Outcomes } from "../domain/kinetics/outcomes.ts";
+import type { BaselineValue, DataPoint, PatientKinetics } from "../domain/kinetics/report.ts";
+import { cellsPerMicrolitre, gramsPerLitre } from "../domain/lab-units.ts";
+import {
+  type KineticsDosing,
+  KineticsQuery,
+  KineticsSimulateBody,
+  VirtualCohortBody,
+} from "../domain/schemas/kinetics.ts";
+import { localDate, studyDay } from "../domain/study-day.ts";
+import { endpointSources } from "../store/endpoint-sources.ts";
+import { kineticsDosingSources } from "../store/kinetics-sources.ts";
+import { findSite } from "../store/sites.ts";
+import type { ServiceContext } from "./context.ts";
+import { loadPatientFor } from "./patients.ts";
+import { parseInput } from "./validate.ts";
+
+export type { PatientKinetics };
+
+export const RESEARCH_LABEL = "Research model — not a treatment recommendation";
+
+/** LOINC codes read (workflow-standards.md §5.4; the demo's codes.ts). */
+const CODES = {
+  cd19: "8116-6",
+  igG: "2465-3",
+  antiDsDna: "5130-0",
+  wbc: "6690-2",
+  weight: "29463-7",
+} as const;
+
+/**
+ * Without lymphoma imaging mapped to a burden, a lymphoma at infusion is 10³ cells/µL-eq, the
+ * DLBCL setting of kinetics-model.md §3.5 [A]: unobserved, but it is CD19 antigen the CAR-T cells
+ * expand on, and what-if strategies then differ in clearing it. A myeloma is the same burden,
+ * BCMA+ and CD19− [A].
+ */
+const TUMOUR_AT_INFUSION = 1000;
+
+/** Rounds curve values to 5 significant digits: what a plot can show, a fifth of the JSON. */
+const round = (x: number) => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(5)));
+const roundAll = (xs: number[]) => xs.map(round);
+
+function compactStrategy(s: StrategyResult): StrategyResult {
+  const curves: StrategyResult["curves"] = {};
+  for (const [k, b] of Object.entries(s.curves))
+    curves[k as Observable] = {
+      central: roundAll(b.central),
+      median: roundAll(b.median),
+      lower: roundAll(b.lower),
+      upper: roundAll(b.upper),
+    };
+  return { ...s, curves };
+}
+
+interface PatientModelInput {
+  base: ModelParameters;
+  dosing: Dosing & { source: string };
+  baselines: BaselineValue[];
+  data: DataPoint[];
+  measurements: Measurement[];
+  skipped: PatientKinetics["skipped"];
+}
+
+const productOf = (targets: string[]): Product => {
+  const cd19 = targets.includes("CD19");
+  const bcma = targets.includes("BCMA");
+  if (cd19 && bcma) return COMPOUND_CD19_BCMA_CAR;
+  if (cd19) return CD19_CAR;
+  if (bcma) return BCMA_CAR;
+  throw new DomainError(
+    "rule-violation",
+    `The model knows CD19 and BCMA; this product targets ${targets.join(", ") || "nothing recorded"}.`,
+  );
+};
+
+/** A patient's records → the model's inputs. Exported for tests of the mapping. */
+export async function patientModelInput(
+  ctx: ServiceContext,
+  patient: { id: string; site_id: string },
+): Promise<PatientModelInput & { infusionDate: string; timeZone: string }> {
+  const tz = (await findSite(ctx.db, patient.site_id))!.time_zone;
+  const dosingSources = await kineticsDosingSources(ctx.db, patient.id);
+  const enrolment = dosingSources.enrolment;
+  if (!enrolment)
+    throw new DomainError(
+      "rule-violation",
+      "The patient has no recorded infusion; the model starts at day 0.",
+    );
+  const day0 = enrolment.infusion_date;
+  const src = await endpointSources(ctx.db, patient.id, {
+    observationCodes: Object.values(CODES),
+    calculators: [],
+    carNotePrefix: CAR_COPIES_NOTE_PREFIX,
+  });
+  const dateOf = (d: Date) => localDate(new Date(d), tz);
+  const dayOf = (d: Date) => studyDay(dateOf(d), day0);
+  const obs = (code: string) => src.observations.filter((o) => o.code === code && o.value_number !== null);
+  const skipped: PatientKinetics["skipped"] = [];
+
+  // Dose: the enrolment's dose level, per kg of the weight last recorded on or before day 0.
+  const arm = enrolment.arms.find((a) => a.code === enrolment.arm_code);
+  const level = arm?.doseLevels.find((l) => l.code === enrolment.dose_level_code);
+  if (!level) throw new DomainError("rule-violation", "The patient's dose level is not recorded.");
+  if (dosingSources.products.length !== 1)
+    throw new DomainError(
+      "rule-violation",
+      `The study has ${dosingSources.products.length} CAR products and which one was infused is not recorded.`,
+    );
+  const product = dosingSources.products[0]!;
+  const weights = obs(CODES.weight).filter((o) => o.unit === "kg");
+  const weight = weights.filter((o) => dayOf(o.effective_at) <= 0).at(-1) ?? weights[0];
+  if (!weight) throw new DomainError("rule-violation", "The patient's body weight is not recorded.");
+  const weightKg = weight.value_number!;
+  const cellsPerKg = level.unit === "car-cells-per-kg" ? level.dose : level.dose / weightKg;
+  const dosing = {
+    weightKg,
+    infusions: [{ product: { ...productOf(product.targets), name: product.name }, cellsPerKg, day: 0 }],
+    source: `${product.name} (${product.targets.join("/")}), dose level ${level.code} ${level.label}, weight ${weightKg} kg on ${dateOf(weight.effective_at)}`,
+  };
+
+  // Measurements, in the model's units, and baselines from the last value before day 0.
+  const data: DataPoint[] = [];
+  const baselines: BaselineValue[] = [];
+  const overrides: Partial<ModelParameters> = {};
+  const read = (
+    code: string,
+    observable: Observable,
+    parameter: ParameterName,
+    convert: (v: number, unit: string | null) => number | null,
+  ) => {
+    let baseline: { value: number; date: string } | null = null;
+    for (const o of obs(code)) {
+      const value = convert(o.value_number!, o.unit);
+      const date = dateOf(o.effective_at);
+      if (value === null) {
+        skipped.push({ code, date, reason: `unit ${o.unit ?? "none"} cannot be converted` });
+        continue;
+      }
+      const day = studyDay(date, day0);
+      if (day < 0) baseline = { value, date };
+      else {
+        const lloq = ERROR_MODELS[observable].lloq;
+        const censored = value < lloq;
+        data.push({
+          observable,
+          day,
+          date,
+          value: censored ? null : value,
+          lloq,
+          censored,
+          recorded: { value: o.value_number, unit: o.unit ?? "" },
+        });
+      }
+    }
+    const spec = PARAMETERS[parameter];
+    if (baseline && baseline.value > 0) {
+      overrides[parameter] = baseline.value;
+      baselines.push({
+        parameter,
+        value: baseline.value,
+        unit: spec.unit,
+        source: `recorded ${baseline.date}`,
+      });
+    } else
+      baselines.push({
+        parameter,
+        value: spec.value,
+        unit: spec.unit,
+        source: "not recorded before day 0: population default",
+      });
+  };
+  read(CODES.cd19, "bCellsPerUL", "bCells0", cellsPerMicrolitre);
+  read(CODES.igG, "igGgPerL", "igG0", gramsPerLitre);
+  read(CODES.antiDsDna, "antiDsDnaIuPerML", "antiDsDna0", (v, u) =>
+    u === "[IU]/mL" || u === "IU/mL" ? v : null,
+  );
+
+  // CAR-T copies/µg DNA → CAR-T cells/µL with the same draw's white count (copies per nucleated
+  // cell × cells/µL ÷ vector copies per cell): the qPCR reads a share of DNA, and the white count
+  // swings tenfold around lymphodepletion, so one fixed count would distort the curve.
+  const wbcByDate = new Map<string, number>();
+  for (const o of obs(CODES.wbc)) {
+    const perUl = cellsPerMicrolitre(o.value_number!, o.unit);
+    if (perUl !== null) wbcByDate.set(dateOf(o.effective_at), perUl);
+  }
+  const vcn = PARAMETERS.vectorCopies.value;
+  for (const n of src.carNotes) {
+    const parsed = parseCarCopiesNote(n.title);
+    const date = dateOf(n.occurred_at);
+    const day = studyDay(date, day0);
+    if (!parsed || day < 0) continue;
+    const limit = "value" in parsed ? null : (parsed.limit ?? ERROR_MODELS.carTCopiesPerUgDna.lloq);
+    const copies = "value" in parsed ? parsed.value : null;
+    const wbc = wbcByDate.get(date);
+    const recorded = {
+      value: copies,
+      unit: "copies/µg gDNA",
+      ...(limit !== null ? { text: `< ${limit}` } : {}),
+    };
+    if (wbc !== undefined) {
+      const toCells = (c: number) => (c / (vcn * GENOMES_PER_UG_DNA)) * wbc;
+      const lloq = toCells(limit ?? ERROR_MODELS.carTCopiesPerUgDna.lloq);
+      data.push({
+        observable: "carTCellsPerUL",
+        day,
+        date,
+        value: copies === null ? null : toCells(copies),
+        lloq,
+        censored: copies === null,
+        recorded,
+      });
+    } else {
+      const lloq = limit ?? ERROR_MODELS.carTCopiesPerUgDna.lloq;
+      data.push({
+        observable: "carTCopiesPerUgDna",
+        day,
+        date,
+        value: copies,
+        lloq,
+        censored: copies === null,
+        recorded,
+      });
+    }
+  }
+  data.sort((a, b) => a.day - b.day || a.observable.localeCompare(b.observable));
+
+  // Nucleated cells for any copies read without a same-day count: the median count after day 0.
+  const counts = [...wbcByDate].filter(([d]) => studyDay(d, day0) >= 0).map(([, v]) => v);
+  if (counts.length) overrides.nucleatedCells = counts.sort((a, b) => a - b)[Math.floor(counts.length / 2)]!;
+
+  const indication = indicationOf(
+    dosingSources.conditions.map((c) => ({ codeSystem: c.code_system, code: c.code })),
+  );
+  if (indication === "lymphoma" || indication === "overlap") overrides.tumour0 = TUMOUR_AT_INFUSION;
+  if (indication === "myeloma")
+    Object.assign(overrides, { tumour0: TUMOUR_AT_INFUSION, tumourCd19: 0, tumourBcma: 1 });
+  if (overrides.antiDsDna0 === undefined && !data.some((d) => d.observable === "antiDsDnaIuPerML"))
+    overrides.antiDsDna0 = 0; // no lupus serology: no autoantibody compartment to fit
+  const base = modelParameters(overrides);
+
+  const measurements: Measurement[] = data.map((d) => ({
+    observable: d.observable,
+    day: d.day,
+    value: d.value,
+    lloq: d.lloq,
+  }));
+  return { base, dosing, baselines, data, measurements, skipped, infusionDate: day0, timeZone: tz };
+}
+
+/**
+ * Fits under a digest of exactly the inputs, so changed data are a new key. Small: a fit is about
+ * a second, and a clinician flips what-if switches on the same patient.
+ */
+const FIT_CACHE = new Map<string, FitResult>();
+/** Three starts: the posterior has local optima (decision 0028); about 3–4 s, once per data state. */
+const FIT_STARTS = 3;
+const FIT_CACHE_SIZE = 32;
+
+function cachedFit(input: PatientModelInput): { fit: FitResult; cached: boolean } {
+  const key = createHash("sha256")
+    .update(JSON.stringify([input.base, input.dosing, input.measurements]))
+    .digest("hex");
+  const hit = FIT_CACHE.get(key);
+  if (hit) {
+    FIT_CACHE.delete(key);
+    FIT_CACHE.set(key, hit);
+    return { fit: hit, cached: true };
+  }
+  const fit = fitPatient(
+    { base: input.base, dosing: input.dosing, measurements: input.measurements },
+    { starts: FIT_STARTS },
+  );
+  FIT_CACHE.set(key, fit);
+  if (FIT_CACHE.size > FIT_CACHE_SIZE) FIT_CACHE.delete(FIT_CACHE.keys().next().value!);
+  return { fit, cached: false };
+}
+
+export async function patientKinetics(ctx: ServiceContext, patientId: string, rawQuery: unknown = {}) {
+  const q = parseInput(KineticsQuery, rawQuery);
+  const patient = await loadPatientFor(ctx, patientId, "clinical:read");
+  const input = await patientModelInput(ctx, patient);
+  const { fit, cached } = cachedFit(input);
+  const strategies: Strategy[] = ["as-given", ...(q.strategy ?? []).filter((s) => s !== "as-given")];
+  // A year, or a fortnight past the last measurement (month 12 is day 366 across a leap year).
+  const lastDay = Math.max(0, ...input.data.map((d) => d.day));
+  const horizonDays = q.horizonDays ?? Math.max(365, lastDay + 14);
+  const results = whatIf(fit, strategies, { draws: q.draws, seed: q.seed, horizonDays });
+  const result: PatientKinetics = {
+    patientId: patient.id,
+    subjectCode: patient.subject_code,
+    infusionDate: input.infusionDate,
+    timeZone: input.timeZone,
+    label: RESEARCH_LABEL,
+    dosing: input.dosing,
+    baselines: input.baselines,
+    data: input.data,
+    skipped: input.skipped,
+    fit: {
+      converged: fit.convergence.converged,
+      reason: fit.convergence.reason,
+      iterations: fit.convergence.iterations,
+      evaluations: fit.convergence.evaluations,
+      starts: fit.convergence.starts,
+      milliseconds: fit.convergence.milliseconds,
+      cached,
+      parameters: fit.estimates,
+      unidentified: fit.unidentified,
+      goodness: fit.goodness,
+    },
+    strategies: results.map(compactStrategy),
+  };
+  return result;
+}
+
+const PRESETS: Record<"cd19" | "bcma" | "compound", Product> = {
+  cd19: CD19_CAR,
+  bcma: BCMA_CAR,
+  compound: COMPOUND_CD19_BCMA_CAR,
+};
+
+function toDosing(raw: ReturnType<typeof KineticsDosing.parse>): Dosing {
+  return {
+    weightKg: raw.weightKg,
+    infusions: raw.infusions.map((i) => ({
+      product: typeof i.product === "string" ? PRESETS[i.product] : i.product,
+      cellsPerKg: i.cellsPerKg,
+      day: i.day,
+    })),
+  };
+}
+
+/** A RangeError from the model (a fraction outside (0, 1), a negative rate) is bad input: 422. */
+function modelError(e: unknown): never {
+  if (e instanceof RangeError)
+    throw new DomainError("rule-violation", `The model refuses this input: ${e.message}`);
+  throw e;
+}
+
+/**
+ * Daily trajectories of every observable and the outcomes, for given parameters and dosing. Reads
+ * no record, so it takes no service context (the HTTP layer still requires a signed-in user).
+ */
+export function simulateKinetics(raw: unknown) {
+  const body = parseInput(KineticsSimulateBody, raw);
+  try {
+    const p = modelParameters(body.parameters);
+    const dosing = strategyDosing(body.strategy, toDosing(body.dosing));
+    const grid = outcomeDays(body.horizonDays);
+    const t = simulate(p, dosing, grid);
+    const index = new Map(t.days.map((d, i) => [d, i]));
+    const days = Array.from({ length: body.horizonDays + 1 }, (_, d) => d);
+    const observables: Observable[] = ["carTCellsPerUL", "bCellsPerUL", "igGgPerL", "antiDsDnaIuPerML"];
+    if (p.tumour0 > 0) observables.push("tumourRelative");
+    const curves = Object.fromEntries(
+      observables.map((o) => [
+        o,
+        days.map((d) => {
+          const y = t.states[index.get(d)!]!;
+          return round(predict(o, y, t.layout, p));
+        }),
+      ]),
+    );
+    return {
+      label: RESEARCH_LABEL,
+      strategy: body.strategy,
+      dosing,
+      parameters: p,
+      days,
+      curves,
+      outcomes: outcomes(t),
+      solver: t.stats,
+    };
+  } catch (e) {
+    modelError(e);
+  }
+}
+
+export interface VirtualCohortReport {
+  label: string;
+  n: number;
+  seed: number;
+  horizonDays: number;
+  /** worker threads used (1: this thread) */
+  threads: number;
+  milliseconds: number;
+  strategies: {
+    strategy: Strategy;
+    label: string;
+    dosing: Dosing;
+    summary: OutcomeSummary;
+    failed: number;
+  }[];
+}
+
+/** Below this many patient-simulations one thread is quicker than starting workers (~0.3 s each). */
+const WORKERS_FROM = 1000;
+
+/**
+ * Outcomes of `patients` under each strategy, spread over worker threads in contiguous slices
+ * (one per core, at most `threads`), then put back in order: the answer is the same as on one
+ * thread, whatever the number of cores.
+ */
+async function outcomesInWorkers(
+  patients: ModelParameters[],
+  given: Dosing,
+  strategies: Strategy[],
+  horizonDays: number,
+  threads: number,
+  onDone: (n: number) => void,
+): Promise<(Outcomes | null)[][]> {
+  const size = Math.ceil(patients.length / threads);
+  const slices = Array.from({ length: threads }, (_, i) => patients.slice(i * size, (i + 1) * size)).filter(
+    (slice) => slice.length > 0,
+  );
+  const results = await Promise.all(
+    slices.map(
+      (slice) =>
+        new Promise<(Outcomes | null)[][]>((resolve, reject) => {
+          const worker = new Worker(new URL("./kinetics-worker.js", import.meta.url));
+          worker.on(
+            "message",
+            (m: { type: "progress"; done: number } | { type: "done"; outcomes: (Outcomes | null)[][] }) => {
+              if (m.type === "progress") onDone(m.done);
+              else {
+                resolve(m.outcomes);
+                void worker.terminate();
+              }
+            },
+          );
+          worker.on("error", reject);
+          worker.on("exit", (code) => {
+            if (code !== 0 && code !== 1) reject(new Error(`kinetics worker exited with ${code}`));
+          });
+          worker.postMessage({ patients: slice, given, strategies, horizonDays });
+        }),
+    ),
+  );
+  return strategies.map((_, i) => results.flatMap((r) => r[i]!));
+}
+
+/**
+ * N virtual patients from the priors under each strategy. Large cohorts run on worker threads (one
+ * per core), so the server's event loop stays free; small ones in this thread, in slices with a
+ * turn of the event loop between them. `onProgress` reports patient-simulations done out of
+ * n × strategies. Like simulateKinetics, it reads no record and takes no service context.
+ */
+export async function virtualCohortKinetics(
+  raw: unknown,
+  onProgress?: (done: number, total: number) => void,
+  options: { threads?: number } = {},
+): Promise<VirtualCohortReport> {
+  const started = performance.now();
+  const body = parseInput(VirtualCohortBody, raw);
+  let base: ModelParameters;
+  try {
+    base = modelParameters(body.parameters);
+    assertBaselineParameters(base);
+  } catch (e) {
+    modelError(e);
+  }
+  const given = toDosing(body.dosing);
+  try {
+    assertDosing(given);
+  } catch (e) {
+    modelError(e);
+  }
+  const patients = virtualPatients(base, body.n, body.seed);
+  const total = body.n * body.strategies.length;
+  let done = 0;
+  const threads = options.threads ?? (total >= WORKERS_FROM ? availableParallelism() : 1);
+  let perStrategy: (Outcomes | null)[][];
+  if (threads > 1)
+    perStrategy = await outcomesInWorkers(
+      patients,
+      given,
+      body.strategies,
+      body.horizonDays,
+      threads,
+      (n) => {
+        done += n;
+        onProgress?.(done, total);
+      },
+    );
+  else {
+    perStrategy = [];
+    for (const strategy of body.strategies) {
+      const list: (Outcomes | null)[] = [];
+      for (let i = 0; i < patients.length; i += 50) {
+        list.push(...cohortOutcomes(patients.slice(i, i + 50), given, strategy, body.horizonDays));
+        done += Math.min(50, patients.length - i);
+        onProgress?.(done, total);
+        await yieldToEventLoop();
+      }
+      perStrategy.push(list);
+    }
+  }
+  onProgress?.(total, total);
+  return {
+    label: RESEARCH_LABEL,
+    n: body.n,
+    seed: body.seed,
+    horizonDays: body.horizonDays,
+    threads,
+    milliseconds: performance.now() - started,
+    strategies: cohortSummary(given, body.strategies, perStrategy),
+  };
+}
