@@ -58,9 +58,13 @@ describe("worklist", () => {
     await page.getByRole("button", { name: "Filter" }).click();
     await page.getByText(/audit events shown/).waitFor();
     await page.locator("tbody tr").first().waitFor();
-    const kinds = await page.locator("tbody tr td:nth-child(4)").allTextContents();
-    expect(kinds.length).toBeGreaterThan(0);
-    expect(kinds.every((k) => k.startsWith("patient"))).toBe(true);
+    // The unfiltered page is on screen until the filtered one arrives: wait for it rather than
+    // read the table in between (the demo's newest events are assessments, not patients).
+    const kinds = () => page.locator("tbody tr td:nth-child(4)").allTextContents();
+    await expect
+      .poll(async () => (await kinds()).every((k) => k.startsWith("patient")), { timeout: 15_000 })
+      .toBe(true);
+    expect((await kinds()).length).toBeGreaterThan(0);
     await viewportShot(page, "audit");
     await context.close();
   }, 120_000);
