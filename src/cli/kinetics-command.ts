@@ -60,6 +60,16 @@ const number = (name: string, v: string | undefined) => {
   return n;
 };
 
+/** `--parameters` as JSON: a CLI message, not a stack trace, when it is not. */
+function parametersOption(text: string | boolean | undefined): unknown {
+  if (typeof text !== "string") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DomainError("validation", "--parameters must be a JSON object.");
+  }
+}
+
 export function registerKineticsCommand(program: Command, cli: Cli) {
   const kinetics = program
     .command("kinetics")
@@ -155,13 +165,7 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
     .action((opts: Record<string, string | boolean | undefined>) =>
       (async () => {
         const { simulateKinetics } = await import("../services/kinetics.ts");
-        let parameters: unknown = {};
-        if (typeof opts.parameters === "string")
-          try {
-            parameters = JSON.parse(opts.parameters);
-          } catch {
-            throw new DomainError("validation", "--parameters must be a JSON object.");
-          }
+        const parameters = parametersOption(opts.parameters);
         const r = simulateKinetics({
           parameters,
           strategy: opts.strategy,
@@ -225,13 +229,7 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
     .action((opts: Record<string, string | boolean | undefined>) =>
       (async () => {
         const { virtualCohortKinetics } = await import("../services/kinetics.ts");
-        let parameters: unknown = {};
-        if (typeof opts.parameters === "string")
-          try {
-            parameters = JSON.parse(opts.parameters);
-          } catch {
-            throw new DomainError("validation", "--parameters must be a JSON object.");
-          }
+        const parameters = parametersOption(opts.parameters);
         const bar = cli.io.stdout.isTTY
           ? new SingleBar({
               stream: cli.io.stderr as NodeJS.WritableStream,
