@@ -206,8 +206,12 @@ export async function cohortRecords(
           WHERE a.patient_id = p.id AND a.assessed_at < cut.until AND a.status <> 'entered-in-error'),
         (SELECT max(e.occurred_at) FROM clinical_events e
           WHERE e.patient_id = p.id AND e.occurred_at < cut.until AND e.status <> 'entered-in-error'),
-        (SELECT max(je.at) FROM journeys j JOIN journey_events je ON je.journey_id = j.id
-          WHERE j.patient_id = p.id AND je.at < cut.until)
+        -- per journey, newest event first on (journey_id, at): a join here let PGlite's planner,
+        -- without statistics, scan every journey event once per patient (89 s at 5,000 patients)
+        (SELECT max(last.at) FROM journeys j
+           CROSS JOIN LATERAL (SELECT max(je.at) AS at FROM journey_events je
+                                WHERE je.journey_id = j.id AND je.at < cut.until) last
+          WHERE j.patient_id = p.id)
       ) AS last_at
         FROM patients p JOIN ${cut} ON cut.site_id = p.site_id
        WHERE p.id IN (${ids})`.execute(db),
