@@ -83,7 +83,7 @@ export const rate = (numerator: number, denominator: number): Rate => ({
 });
 
 /** Vein-to-vein days of one journey, or null when it has no infusion or no apheresis before it. */
-export function veinToVeinDays(j: JourneyFacts): number | null {
+export function veinToVeinDays(j: Pick<JourneyFacts, "apheresisDates" | "infusionDate">): number | null {
   if (!j.infusionDate) return null;
   const before = j.apheresisDates.filter((d) => d <= j.infusionDate!).sort();
   const last = before.at(-1);

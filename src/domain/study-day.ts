@@ -17,22 +17,34 @@ export function studyDay(date: string, day0: string): number {
  * one about a microsecond, and a timeline or worklist asks for hundreds of dates (issue 15 profile:
  * 18.5% of the timeline's CPU). A hospital deployment has a handful of zones, so the cache stays small.
  */
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(kind: "date" | "wall-clock", timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format =
+      kind === "date"
+        ? // en-CA formats as YYYY-MM-DD.
+          new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+        : new Intl.DateTimeFormat("en-US", {
+            timeZone,
+            hourCycle: "h23",
+            year: "numeric",
+            month: "numeric",
+            day: "numeric",
+            hour: "numeric",
+            minute: "numeric",
+            second: "numeric",
+          });
+    formatters.set(key, format);
+  }
+  return format;
+}
 
 /** The calendar date (YYYY-MM-DD) of an instant in an IANA time zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  let format = dateFormatters.get(timeZone);
-  if (!format) {
-    // en-CA formats as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    dateFormatters.set(timeZone, format);
-  }
-  return format.format(instant);
+  return formatter("date", timeZone).format(instant);
 }
 
 export function isValidTimeZone(tz: string): boolean {
@@ -66,24 +78,9 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   return new Date(t);
 }
 
-const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The zone's wall-clock reading at an instant, as milliseconds of the same reading in UTC. */
 function localWallClock(instant: Date, timeZone: string): number {
-  let format = wallClockFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    wallClockFormatters.set(timeZone, format);
-  }
+  const format = formatter("wall-clock", timeZone);
   const part = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
   return Date.UTC(
     Number(part.year),

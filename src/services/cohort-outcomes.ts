@@ -97,7 +97,7 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
   const byPatient = groupRecords(records);
   const patients: TreatedPatient[] = [];
   for (const m of infused) {
-    const r = byPatient.get(m.patient_id) ?? emptyRecords();
+    const r = byPatient.get(m.patient_id) ?? emptyCohortRecords();
     const indication = indicationOf(r.diagnoses.map((d) => ({ codeSystem: d.code_system, code: d.code })));
     if (definition.indication && (indication === null || !definition.indication.includes(indication)))
       continue;
@@ -125,14 +125,11 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
   };
 }
 
-type PatientRecords = CohortRecords;
-const emptyRecords = emptyCohortRecords;
-
-function groupRecords(all: CohortRecords): Map<string, PatientRecords> {
-  const out = new Map<string, PatientRecords>();
+function groupRecords(all: CohortRecords): Map<string, CohortRecords> {
+  const out = new Map<string, CohortRecords>();
   for (const key of Object.keys(all) as (keyof CohortRecords)[])
     for (const row of all[key]) {
-      const entry = out.get(row.patient_id) ?? emptyRecords();
+      const entry = out.get(row.patient_id) ?? emptyCohortRecords();
       out.set(row.patient_id, entry);
       (entry[key] as unknown[]).push(row);
     }
@@ -147,7 +144,7 @@ function treatedPatient(x: {
   indication: TreatedPatient["indication"];
   products: string[];
   targets: string[];
-  records: PatientRecords;
+  records: CohortRecords;
   cut: string;
 }): TreatedPatient {
   const { member: m, records: r } = x;
@@ -256,20 +253,18 @@ function treatedPatient(x: {
   };
 }
 
-const QC_NUMBER = (rows: PatientRecords["productQc"], attribute: string) =>
+const qcNumber = (rows: CohortRecords["productQc"], attribute: string) =>
   rows.find((q) => q.attribute === attribute)?.value_number ?? null;
 
-function productFacts(r: PatientRecords, day0: string, dateOf: (d: Date) => string): ProductFacts | null {
+function productFacts(r: CohortRecords, day0: string, dateOf: (d: Date) => string): ProductFacts | null {
   if (r.productQc.length === 0) return null;
   return {
-    carPositiveCells: QC_NUMBER(r.productQc, "car-positive-viable-cells"),
-    carPositivePercent: QC_NUMBER(r.productQc, "car-positive"),
-    vectorCopyNumber: QC_NUMBER(r.productQc, "vector-copy-number"),
-    viabilityPercent: QC_NUMBER(r.productQc, "viability"),
+    carPositiveCells: qcNumber(r.productQc, "car-positive-viable-cells"),
+    carPositivePercent: qcNumber(r.productQc, "car-positive"),
+    vectorCopyNumber: qcNumber(r.productQc, "vector-copy-number"),
+    viabilityPercent: qcNumber(r.productQc, "viability"),
     outOfSpecification: r.productQc.some((q) => q.out_of_specification),
     veinToVeinDays: veinToVeinDays({
-      siteId: "",
-      productKey: "",
       apheresisDates: r.apheresis.map((a) => dateOf(a.at)),
       infusionDate: day0,
     }),
@@ -277,9 +272,9 @@ function productFacts(r: PatientRecords, day0: string, dateOf: (d: Date) => stri
 }
 
 /** Cmax by the car-kinetics endpoint (the one rule for it), from the CAR-T copies notes. */
-function carCmax(r: PatientRecords, day0: string, dateOf: (d: Date) => string): number | null {
+function carCmax(r: CohortRecords, day0: string, dateOf: (d: Date) => string): number | null {
   const { samples, lloq } = carSeriesFromNotes(
-    r.carNotes.map((n, i) => ({ id: String(i), date: dateOf(n.occurred_at), title: n.title })),
+    r.carNotes.map((n) => ({ id: n.id, date: dateOf(n.occurred_at), title: n.title })),
   );
   const cmax = carKineticsEndpoints({ unit: "COPIES_PER_UG_GDNA", lloq, samples }, day0).find(
     (e) => e.key === "car-cmax",

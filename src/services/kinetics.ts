@@ -44,6 +44,7 @@ import {
   type StrategyResult,
   simulate,
   strategyDosing,
+  type VirtualCohortResult,
   virtualPatients,
   whatIf,
 } from "../domain/kinetics/index.ts";
@@ -424,21 +425,11 @@ export function simulateKinetics(raw: unknown) {
   }
 }
 
-export interface VirtualCohortReport {
+export interface VirtualCohortReport extends VirtualCohortResult {
   label: string;
-  n: number;
-  seed: number;
-  horizonDays: number;
   /** worker threads used (1: this thread) */
   threads: number;
   milliseconds: number;
-  strategies: {
-    strategy: Strategy;
-    label: string;
-    dosing: Dosing;
-    summary: OutcomeSummary;
-    failed: number;
-  }[];
 }
 
 /** Below this many patient-simulations one thread is quicker than starting workers (~0.3 s each). */

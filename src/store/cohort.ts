@@ -116,7 +116,7 @@ export interface CohortRecords {
   /** recorded apheresis collections (journey events) */
   apheresis: { patient_id: string; at: Date }[];
   /** CAR-T copies notes (clinical events whose title starts with the prefix asked for) */
-  carNotes: { patient_id: string; occurred_at: Date; title: string }[];
+  carNotes: { patient_id: string; id: string; occurred_at: Date; title: string }[];
   /** the administered bag's QC results (one row per attribute; a bag without results: one row of nulls) */
   productQc: {
     patient_id: string;
@@ -186,7 +186,7 @@ export async function cohortRecords(
         db,
       ),
       sql<CohortRecords["carNotes"][number]>`
-      SELECT e.patient_id, e.occurred_at, e.title
+      SELECT e.patient_id, e.id, e.occurred_at, e.title
         FROM clinical_events e JOIN ${cut} ON cut.site_id = e.site_id
        WHERE e.patient_id IN (${ids}) AND e.category = 'note' AND e.title LIKE ${`${carNotePrefix}%`}
          AND e.status <> 'entered-in-error' AND e.occurred_at < cut.until

@@ -166,7 +166,12 @@ export function durationOfResponse(p: TreatedPatient): SurvivalTime | null {
   return { time: Math.max(0, daysBetween(from, l.lastAssessmentDate ?? from)), event: false };
 }
 
-/** Days of a toxicity from onset to its last graded day, both counted; null without one. */
+/**
+ * Days of a toxicity from onset to its last graded day, both counted; null without one. Trials
+ * report CRS duration as onset to resolution (e.g. Neelapu SS, et al. N Engl J Med
+ * 2017;377:2531, ZUMA-1); the record has no resolution date of its own, so the last day graded ≥ 1
+ * stands for it, which undercounts by up to a day when gradings are not daily.
+ */
 export function toxicityDurationDays(t: ToxicityCourse): number | null {
   return t.onsetDate && t.lastDate ? daysBetween(t.onsetDate, t.lastDate) + 1 : null;
 }

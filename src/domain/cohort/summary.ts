@@ -54,7 +54,11 @@ const groupOf: Record<Exclude<Grouping, "none">, (p: TreatedPatient) => { key: s
 /** Times at which the risk table and the landmark rates are given, in months. */
 export const RISK_TABLE_MONTHS = [0, 3, 6, 9, 12, 18, 24, 36, 48, 60] as const;
 export const LANDMARK_MONTHS = [6, 12, 24] as const;
-/** The months at which lupus remission is reported (issue 12; SLE CAR-T series report 3–12 months). */
+/**
+ * The months at which lupus remission is reported: issue 12's months 3, 6, 9, 12, the time points
+ * at which the CD19 CAR-T lupus series report DORIS and LLDAS (Müller F, et al. N Engl J Med
+ * 2024;390:687–700; workflow-standards.md §1.2: LLDAS/DORIS by week 12 in the co-infusion trial).
+ */
 export const REMISSION_MONTHS = [3, 6, 9, 12] as const;
 
 export interface CurvePoint {

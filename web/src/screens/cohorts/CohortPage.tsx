@@ -19,6 +19,9 @@ const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(0)}
 /** "8/9 89% (52–100%)": the count, the rate and its exact 95% interval. */
 const rate = (p: Proportion) =>
   p.total === 0 ? "–" : `${p.count}/${p.total} ${pct(p.estimate)} (${pct(p.lower)}–${pct(p.upper)})`;
+/** "3 (1–9)": a median with its range. */
+const medianAndRange = (m: ToxicityRow["onsetDay"]) =>
+  m.median === null ? "–" : `${m.median} (${m.min}–${m.max})`;
 const months = (x: number | null) => (x === null ? "not reached" : x.toFixed(1));
 
 function ResponseTable({ rows }: { rows: ResponseRow[] }) {
@@ -89,16 +92,8 @@ function ToxicityTable({ name, rows }: { name: string; rows: ToxicityRow[] }) {
               ))}
               <Table.Td>{rate(r.anyGrade)}</Table.Td>
               <Table.Td>{rate(r.gradeThreeOrMore)}</Table.Td>
-              <Table.Td>
-                {r.onsetDay.median === null
-                  ? "–"
-                  : `${r.onsetDay.median} (${r.onsetDay.min}–${r.onsetDay.max})`}
-              </Table.Td>
-              <Table.Td>
-                {r.durationDays.median === null
-                  ? "–"
-                  : `${r.durationDays.median} (${r.durationDays.min}–${r.durationDays.max})`}
-              </Table.Td>
+              <Table.Td>{medianAndRange(r.onsetDay)}</Table.Td>
+              <Table.Td>{medianAndRange(r.durationDays)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
