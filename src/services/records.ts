@@ -77,7 +77,8 @@ type SiteScopedTable =
   | "medications"
   | "clinical_events"
   | "enrolments"
-  | "assessments";
+  | "assessments"
+  | "adverse_events";
 
 /**
  * Reads one site-scoped record: 404 when it does not exist or sits at a site where the actor has

@@ -44,6 +44,9 @@ export function listObservations(db: Kysely<DB>, f: ObservationFilter) {
   return q.execute();
 }
 
+export const insertAdverseEvent = (db: Kysely<DB>, row: Insertable<DB["adverse_events"]>) =>
+  db.insertInto("adverse_events").values(row).returningAll().executeTakeFirstOrThrow();
+
 export const insertCondition = (db: Kysely<DB>, row: Insertable<DB["conditions"]>) =>
   db.insertInto("conditions").values(row).returningAll().executeTakeFirstOrThrow();
 
@@ -53,7 +56,7 @@ export const insertMedication = (db: Kysely<DB>, row: Insertable<DB["medications
 export const insertClinicalEvent = (db: Kysely<DB>, row: Insertable<DB["clinical_events"]>) =>
   db.insertInto("clinical_events").values(row).returningAll().executeTakeFirstOrThrow();
 
-type SimpleTable = "conditions" | "medications" | "clinical_events";
+type SimpleTable = "conditions" | "medications" | "clinical_events" | "adverse_events";
 
 /** Lists one patient-scoped table for the given sites, keyset by id (UUIDv7: creation order). */
 export function listPatientRecords<T extends SimpleTable>(

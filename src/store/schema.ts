@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { AccountTables } from "./schema-accounts.ts";
+import type { AdverseEventTables } from "./schema-adverse-events.ts";
 import type { AuditChainTables } from "./schema-audit-chain.ts";
 import type { CohortTables } from "./schema-cohorts.ts";
 import type { FollowUpTables } from "./schema-follow-up.ts";
@@ -308,6 +309,7 @@ export interface SchemaMigrationsTable {
 
 export interface DB
   extends CohortTables,
+    AdverseEventTables,
     JourneyTables,
     VisitTables,
     LabImportTables,

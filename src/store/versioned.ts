@@ -16,7 +16,8 @@ export type VersionedTable =
   | "observations"
   | "medications"
   | "clinical_events"
-  | "assessments";
+  | "assessments"
+  | "adverse_events";
 
 export async function findById<T extends VersionedTable>(
   db: Kysely<DB>,

@@ -9,6 +9,7 @@ import type { Database } from "../../src/store/database.ts";
 import { loadMigrations, migrate } from "../../src/store/migrator.ts";
 import type { DB } from "../../src/store/schema.ts";
 import type { AccountTables } from "../../src/store/schema-accounts.ts";
+import type { AdverseEventTables } from "../../src/store/schema-adverse-events.ts";
 import type { AuditChainTables } from "../../src/store/schema-audit-chain.ts";
 import type { CohortTables } from "../../src/store/schema-cohorts.ts";
 import type { FollowUpTables } from "../../src/store/schema-follow-up.ts";
@@ -21,6 +22,7 @@ import type { SignatureTables } from "../../src/store/schema-signatures.ts";
 import type { VisitTables } from "../../src/store/schema-visits.ts";
 import { all } from "../support/columns.ts";
 import { ACCOUNT_COLUMNS } from "../support/columns-accounts.ts";
+import { ADVERSE_EVENT_COLUMNS } from "../support/columns-adverse-events.ts";
 import { AUDIT_CHAIN_COLUMNS } from "../support/columns-audit-chain.ts";
 import { COHORT_COLUMNS } from "../support/columns-cohorts.ts";
 import { FOLLOW_UP_COLUMNS } from "../support/columns-follow-up.ts";
@@ -288,6 +290,7 @@ const CORE_COLUMNS = {
     | keyof IdentityHistoryTables
     | keyof SignatureTables
     | keyof CohortTables
+    | keyof AdverseEventTables
   >]: string[];
 };
 
@@ -298,6 +301,7 @@ const COLUMNS: Record<string, string[]> = {
   ...LAB_IMPORT_COLUMNS,
   ...FOLLOW_UP_COLUMNS,
   ...COHORT_COLUMNS,
+  ...ADVERSE_EVENT_COLUMNS,
   ...RELEASE_COLUMNS,
   ...SCHEDULING_COLUMNS,
   ...ACCOUNT_COLUMNS,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { landingRoutes } from "../landing.ts";
 import { adminRoutes } from "./admin.ts";
+import { adverseEventRoutes } from "./adverse-events.ts";
 import { calculatorRoutes } from "./calculators.ts";
 import { cohortRoutes } from "./cohorts.ts";
 import { dashboardRoutes } from "./dashboard.ts";
@@ -23,6 +24,7 @@ export async function registerRoutes(app: FastifyInstance) {
   await adminRoutes(app);
   await tokenRoutes(app);
   await recordRoutes(app);
+  await adverseEventRoutes(app);
   await calculatorRoutes(app);
   await derivedEndpointRoutes(app);
   await dashboardRoutes(app);
