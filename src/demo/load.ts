@@ -12,6 +12,7 @@ import { addDays } from "../domain/calendar.ts";
 import { DomainError } from "../domain/errors.ts";
 import { EXAMPLE_RELEASE_SPEC } from "../domain/release-specs.ts";
 import type { Role } from "../domain/roles.ts";
+import { createAdverseEvent } from "../services/adverse-events.ts";
 import { recordAssessment } from "../services/assessments.ts";
 import { recordClinicalEvent } from "../services/clinical-events.ts";
 import { createCondition } from "../services/conditions.ts";
@@ -275,6 +276,7 @@ async function writePatient(
   for (const m of plan.medications) await recordMedication(ctx, { ...m, patientId });
   for (const e of plan.events) await recordClinicalEvent(ctx, { ...e, patientId });
   for (const a of plan.assessments ?? []) await recordAssessment(ctx, patientId, a);
+  for (const ae of plan.adverseEvents ?? []) await createAdverseEvent(ctx, { ...ae, patientId });
   if (plan.observations.length > 0)
     await recordObservations(ctx, { observations: plan.observations.map((o) => ({ ...o, patientId })) });
   await recordPastVisits(ctx, patientId, plan);

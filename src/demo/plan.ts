@@ -13,6 +13,7 @@ import type {
 } from "../domain/schemas/clinical.ts";
 import type { IdentityInput } from "../domain/schemas/patient.ts";
 import type { EnrolmentCreate } from "../domain/schemas/study.ts";
+import type { AdverseEventPlan } from "./adverse-events.ts";
 import { type LabKey, LOINC } from "./codes.ts";
 
 export type SiteCode = "SZ" | "WH";
@@ -39,6 +40,7 @@ export interface PatientPlan {
   events: EventPlan[];
   observations: ObservationPlan[];
   assessments?: AssessmentPlan[];
+  adverseEvents?: AdverseEventPlan[];
 }
 
 /**

@@ -378,6 +378,20 @@ export function referenceCasePlan(): PatientPlan {
       address: "Synthetic address, Hubei",
       homeRegion: "Hubei",
     },
+    adverseEvents: [
+      {
+        term: "Cytokine release syndrome",
+        soc: "Immune system disorders",
+        grade: 1,
+        attribution: "definite",
+        serious: false,
+        seriousCriteria: [],
+        onsetDate: day(1),
+        resolvedDate: day(4),
+        outcome: "RECOVERED/RESOLVED",
+        note: `Fever from day 1 to day 3 only (ASTCT grade 1). CRS was mild in the trial. ${TRIAL} Dates synthetic.`,
+      },
+    ],
     conditions: [
       {
         ...SNOMED.sle,

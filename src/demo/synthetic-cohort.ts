@@ -12,6 +12,7 @@
  */
 
 import { addDays, daysBetween } from "../domain/calendar.ts";
+import { type AdverseEventPlan, demoAdverseEvents } from "./adverse-events.ts";
 import { drug, SNOMED } from "./codes.ts";
 import {
   crsGrading,
@@ -358,6 +359,7 @@ function buildPatient(slot: Slot, index: number, seed: number): PatientPlan {
     events: story.chart.events,
     observations: story.chart.observations,
     assessments: story.chart.assessments,
+    adverseEvents: adverseEventsOf(story, seed),
   };
 }
 
@@ -793,10 +795,10 @@ function recordToxicity(s: Story) {
 function gradeToxicity(s: Story) {
   const { slot, chart, course, m, age } = s;
   const on = (d: number) => addDays(m.infusion!, d);
-  const { grade, onset, peak, feverDays } = course.crs;
+  const { grade, onset, peak } = course.crs;
   if (grade === 0) chart.assess(crsGrading(on(1), 0, false));
   else {
-    const resolved = Math.max(onset + feverDays + (grade > 1 ? 2 : 1), peak + 1);
+    const resolved = crsResolvedDay(course.crs);
     for (let d = onset; d < resolved; d++) chart.assess(crsGrading(on(d), d === peak ? grade : 1, d > onset));
     chart.assess(crsGrading(on(resolved), 0, true));
   }
@@ -806,6 +808,26 @@ function gradeToxicity(s: Story) {
     chart.assess(icansGrading(on(peak + 2), icans === 1 ? 8 : 5, age));
     chart.assess(icansGrading(on(peak + 5), 10, age));
   }
+}
+
+/** The study day the fever has settled and CRS is graded 0 again. */
+function crsResolvedDay(crs: LabCourse["crs"]): number {
+  return Math.max(crs.onset + crs.feverDays + (crs.grade > 1 ? 2 : 1), crs.peak + 1);
+}
+
+/** The story's adverse events, from its own random stream (demo/adverse-events.ts). */
+function adverseEventsOf(s: Story, seed: number): AdverseEventPlan[] {
+  const { m, slot, course, chart } = s;
+  if (!INFUSED.has(slot.stage) || !m.infusion) return [];
+  return demoAdverseEvents(
+    {
+      infusion: m.infusion,
+      crs: { grade: course.crs.grade, onset: course.crs.onset, resolved: crsResolvedDay(course.crs) },
+      icans: { grade: slot.icans ?? 0, day: course.crs.peak + 2 },
+      lastDay: daysBetween(m.infusion, chart.horizon),
+    },
+    forkRandom(seed, `${s.label}/adverse-events`),
+  );
 }
 
 /** Days after infusion with a response assessment while the disease is controlled. */

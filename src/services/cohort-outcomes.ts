@@ -6,7 +6,8 @@
  * cohort in a handful of statements and cut at the data-cut date in each site's time zone.
  * Only sites where the user may read clinical data are included; patients are pseudonymous.
  */
-import { addDays } from "../domain/calendar.ts";
+import type { PathogenClass } from "../domain/adverse-events.ts";
+import { addDays, daysBetween } from "../domain/calendar.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
 import { CohortResultsQuery, cohortQuery, describeCohort } from "../domain/cohort/definition.ts";
 import { hasLupus, hasLymphoma, indicationOf } from "../domain/cohort/indication.ts";
@@ -244,6 +245,13 @@ function treatedPatient(x: {
       after.filter((a) => a.calculator === "iec-hs").map((a) => ({ ...a, value: iecHsGrade(a.value) })),
     ),
     tocilizumab: medications.some((md) => isTocilizumab(md) && inWindow(md)),
+    infections: r.infections
+      .filter((i) => i.onset_date >= day0 && i.onset_date <= x.cut)
+      .map((i) => ({
+        studyDay: daysBetween(day0, i.onset_date),
+        grade: i.grade,
+        pathogenClass: (i.pathogen_class as PathogenClass | null) ?? null,
+      })),
     systemicSteroids: medications.some(
       (md) =>
         isSystemicGlucocorticoid(md) &&

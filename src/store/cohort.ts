@@ -4,7 +4,9 @@
  * A few statements per cohort, whatever its size, instead of a round of per-patient reads.
  * Records are cut at each site's data-cut instant (`until`); entered-in-error records never count.
  */
+
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import { INFECTIONS_SOC } from "../domain/adverse-events.ts";
 import type { DB } from "./schema.ts";
 
 export interface CohortMemberFilter {
@@ -126,6 +128,8 @@ export interface CohortRecords {
   }[];
   /** the latest record of any kind per patient, before the cut (null: none) */
   lastRecords: { patient_id: string; last_at: Date | null }[];
+  /** infections (adverse events of the SOC Infections and infestations) starting by the cut (a day late at most, as medications) */
+  infections: { patient_id: string; onset_date: string; grade: number; pathogen_class: string | null }[];
 }
 
 /** Records of nobody: what a cohort without patients reads, and each patient's starting point. */
@@ -138,6 +142,7 @@ export const emptyCohortRecords = (): CohortRecords => ({
   carNotes: [],
   productQc: [],
   lastRecords: [],
+  infections: [],
 });
 
 /**
@@ -155,50 +160,59 @@ export async function cohortRecords(
   if (patientIds.length === 0) return emptyCohortRecords();
   const ids = list(patientIds);
   const cut = cutTable(cuts);
-  const [diagnoses, assessments, journeyEnds, medications, apheresis, carNotes, productQc, lastRecords] =
-    await Promise.all([
-      sql<CohortRecords["diagnoses"][number]>`
+  const [
+    diagnoses,
+    assessments,
+    journeyEnds,
+    medications,
+    apheresis,
+    carNotes,
+    productQc,
+    lastRecords,
+    infections,
+  ] = await Promise.all([
+    sql<CohortRecords["diagnoses"][number]>`
       SELECT patient_id, code_system, code FROM conditions
        WHERE patient_id IN (${ids})`.execute(db),
-      sql<CohortRecords["assessments"][number]>`
+    sql<CohortRecords["assessments"][number]>`
       SELECT a.patient_id, a.id, a.calculator, a.assessed_at, a.result -> 'value' AS value
         FROM assessments a JOIN ${cut} ON cut.site_id = a.site_id
        WHERE a.patient_id IN (${ids}) AND a.calculator IN (${list(calculators)})
          AND a.status <> 'entered-in-error' AND a.assessed_at < cut.until
        ORDER BY a.patient_id, a.assessed_at, a.id`.execute(db),
-      sql<CohortRecords["journeyEnds"][number]>`
+    sql<CohortRecords["journeyEnds"][number]>`
       SELECT j.patient_id, je.event_type, je.at
         FROM journey_events je JOIN journeys j ON j.id = je.journey_id JOIN ${cut} ON cut.site_id = je.site_id
        WHERE j.patient_id IN (${ids}) AND je.event_type IN ('die', 'withdraw', 'lose-to-follow-up', 'complete')
          AND je.at < cut.until
        ORDER BY j.patient_id, je.at`.execute(db),
-      sql<CohortRecords["medications"][number]>`
+    sql<CohortRecords["medications"][number]>`
       SELECT m.patient_id, m.id, m.drug, m.drug_code_system, m.drug_code, m.route, m.indication,
              m.start_date::text AS start_date, m.stop_date::text AS stop_date
         FROM medications m JOIN ${cut} ON cut.site_id = m.site_id
        WHERE m.patient_id IN (${ids}) AND m.status <> 'entered-in-error'
          AND m.start_date < (cut.until AT TIME ZONE 'UTC')::date + 1
        ORDER BY m.patient_id, m.start_date`.execute(db),
-      sql<CohortRecords["apheresis"][number]>`
+    sql<CohortRecords["apheresis"][number]>`
       SELECT j.patient_id, je.at
         FROM journey_events je JOIN journeys j ON j.id = je.journey_id JOIN ${cut} ON cut.site_id = je.site_id
        WHERE j.patient_id IN (${ids}) AND je.event_type = 'record-apheresis' AND je.at < cut.until`.execute(
-        db,
-      ),
-      sql<CohortRecords["carNotes"][number]>`
+      db,
+    ),
+    sql<CohortRecords["carNotes"][number]>`
       SELECT e.patient_id, e.id, e.occurred_at, e.title
         FROM clinical_events e JOIN ${cut} ON cut.site_id = e.site_id
        WHERE e.patient_id IN (${ids}) AND e.category = 'note' AND e.title LIKE ${`${carNotePrefix}%`}
          AND e.status <> 'entered-in-error' AND e.occurred_at < cut.until
        ORDER BY e.patient_id, e.occurred_at`.execute(db),
-      // The bag that was infused: the final product administered to the patient.
-      sql<CohortRecords["productQc"][number]>`
+    // The bag that was infused: the final product administered to the patient.
+    sql<CohortRecords["productQc"][number]>`
       SELECT u.patient_id, u.oos_exception IS NOT NULL AS out_of_specification, q.attribute, q.value_number
         FROM product_units u LEFT JOIN qc_results q ON q.product_id = u.id
        WHERE u.patient_id IN (${ids}) AND u.kind = 'final-product' AND u.state = 'administered'`.execute(db),
-      // One backward index probe per patient and table ((patient_id, time) indexes), not an
-      // aggregate over every observation of the cohort: 2,000 patients went from 312 ms to a few.
-      sql<CohortRecords["lastRecords"][number]>`
+    // One backward index probe per patient and table ((patient_id, time) indexes), not an
+    // aggregate over every observation of the cohort: 2,000 patients went from 312 ms to a few.
+    sql<CohortRecords["lastRecords"][number]>`
       SELECT p.id AS patient_id, GREATEST(
         (SELECT max(o.effective_at) FROM observations o
           WHERE o.patient_id = p.id AND o.effective_at < cut.until AND o.status <> 'entered-in-error'),
@@ -215,7 +229,13 @@ export async function cohortRecords(
       ) AS last_at
         FROM patients p JOIN ${cut} ON cut.site_id = p.site_id
        WHERE p.id IN (${ids})`.execute(db),
-    ]);
+    sql<CohortRecords["infections"][number]>`
+      SELECT ae.patient_id, ae.onset_date::text AS onset_date, ae.grade, ae.pathogen_class
+        FROM adverse_events ae JOIN ${cut} ON cut.site_id = ae.site_id
+       WHERE ae.patient_id IN (${ids}) AND ae.soc = ${INFECTIONS_SOC}
+         AND ae.onset_date < (cut.until AT TIME ZONE 'UTC')::date + 1
+       ORDER BY ae.patient_id, ae.onset_date`.execute(db),
+  ]);
   const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
   return {
     diagnoses: diagnoses.rows,
@@ -225,6 +245,7 @@ export async function cohortRecords(
     apheresis: apheresis.rows.map((r) => ({ ...r, at: asDate(r.at) })),
     carNotes: carNotes.rows.map((r) => ({ ...r, occurred_at: asDate(r.occurred_at) })),
     productQc: productQc.rows,
+    infections: infections.rows.map((r) => ({ ...r, grade: Number(r.grade) })),
     lastRecords: lastRecords.rows.map((r) => ({
       ...r,
       last_at: r.last_at === null ? null : asDate(r.last_at),

@@ -148,6 +148,35 @@ describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
     expect(o.summary.survival.find((s) => s.endpoint === "overall-survival")!.all.events).toBe(0);
   });
 
+  it("counts the recorded infections per window as the adverse-event table holds them", async () => {
+    const o = await outcomes("");
+    // Straight from the table: infections of infused patients, onset day from the infusion date.
+    const rows = await database.db
+      .selectFrom("adverse_events as ae")
+      .innerJoin("enrolments as e", "e.patient_id", "ae.patient_id")
+      .innerJoin("patients as p", "p.id", "ae.patient_id")
+      .select(["p.subject_code", "ae.onset_date", "e.infusion_date", "ae.grade", "ae.pathogen_class"])
+      .where("ae.soc", "=", "Infections and infestations")
+      .where("e.infusion_date", "is not", null)
+      .execute();
+    const day = (r: (typeof rows)[number]) =>
+      Math.round((Date.parse(r.onset_date) - Date.parse(r.infusion_date!)) / 86_400_000);
+    const early = rows.filter((r) => day(r) >= 0 && day(r) <= 28);
+    const row = o.summary.infections.rows.find((r) => r.key === "all" && r.window === "days 0–28")!;
+    expect(row.followed).toBe(o.patients.length);
+    expect(row.episodes).toBe(early.length);
+    expect(row.anyInfection.count).toBe(new Set(early.map((r) => r.subject_code)).size);
+    expect(row.severeInfection.count).toBe(
+      new Set(early.filter((r) => r.grade >= 3).map((r) => r.subject_code)).size,
+    );
+    expect(row.episodesByPathogen.bacterial).toBe(
+      early.filter((r) => r.pathogen_class === "bacterial").length,
+    );
+    const perPatient = o.patients.reduce((n, p) => n + p.infections.length, 0);
+    expect(perPatient).toBe(rows.filter((r) => day(r) >= 0).length);
+    expect(early.length).toBeGreaterThan(0);
+  });
+
   it("groups by dose level with a log-rank test between the groups", async () => {
     const o = await outcomes("groupBy=doseLevel");
     const os = o.summary.survival.find((s) => s.endpoint === "overall-survival")!;

@@ -82,7 +82,16 @@ async function fingerprint(db: Database) {
       .digest("hex");
   const perPatient = new Map<string, number>();
   for (const o of observations) perPatient.set(o.subject_code, (perPatient.get(o.subject_code) ?? 0) + 1);
+  const adverseEvents = await db.db
+    .selectFrom("adverse_events")
+    .innerJoin("patients", "patients.id", "adverse_events.patient_id")
+    .select(["patients.subject_code", "term", "grade", "onset_date", "resolved_date", "outcome", "organism"])
+    .orderBy("patients.subject_code")
+    .orderBy("onset_date")
+    .orderBy("term")
+    .execute();
   return {
+    adverseEvents: hash(adverseEvents),
     subjects: patients.map((p) => `${p.subject_code} ${p.code} ${p.birth_year} ${p.sex}`),
     observationsPerPatient: Object.fromEntries(perPatient),
     observations: hash(
@@ -362,6 +371,34 @@ describe("reference case assessments (computed by the calculators, not typed in)
     expect(crs.every((a) => a.studyDay !== null && a.studyDay >= 1 && a.studyDay <= 3)).toBe(true);
   });
 
+  it("her one adverse event is the grade 1 CRS of days 1–4, definitely related", async () => {
+    const aes = await database.db
+      .selectFrom("adverse_events")
+      .selectAll()
+      .where("patient_id", "=", summary.referencePatientId)
+      .execute();
+    expect(aes.map((a) => [a.term, a.grade, a.attribution, a.onset_date, a.resolved_date])).toEqual([
+      ["Cytokine release syndrome", 1, "definite", "2019-09-17", "2019-09-20"],
+    ]);
+  });
+
+  it("the synthetic cohort has infections in every window CAR-T series report, each with its pathogen class", async () => {
+    const infections = await database.db
+      .selectFrom("adverse_events")
+      .innerJoin("enrolments", "enrolments.patient_id", "adverse_events.patient_id")
+      .select(["adverse_events.onset_date", "adverse_events.pathogen_class", "enrolments.infusion_date"])
+      .where("soc", "=", "Infections and infestations")
+      .execute();
+    expect(infections.length).toBeGreaterThanOrEqual(5);
+    expect(infections.every((i) => i.pathogen_class !== null)).toBe(true);
+    const days = infections.map(
+      (i) => (Date.parse(i.onset_date) - Date.parse(i.infusion_date!)) / 86_400_000,
+    );
+    expect(days.some((d) => d >= 0 && d <= 28)).toBe(true);
+    expect(days.some((d) => d > 28 && d <= 90)).toBe(true);
+    expect(days.some((d) => d > 90)).toBe(true);
+  });
+
   it("the PET-CT at about day 30 is a complete metabolic response", async () => {
     const [pet] = await stored("lugano-pet");
     expect(pet?.result.value).toBe("CMR");
@@ -410,6 +447,7 @@ describe("loading again", () => {
       expect(b.observations).toBe(a.observations);
       expect(b.events).toBe(a.events);
       expect(b.journeys).toBe(a.journeys);
+      expect(b.adverseEvents).toBe(a.adverseEvents);
     } finally {
       await other.close();
     }

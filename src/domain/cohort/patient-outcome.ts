@@ -15,6 +15,7 @@
  * - Duration of response: from the first CR or PR to progression or death; censored at the last
  *   assessment (Cheson 2014). Only responders have one.
  */
+import type { PathogenClass } from "../adverse-events.ts";
 import { daysBetween } from "../calendar.ts";
 import type { ResponseCategory } from "../endpoints/lymphoma-response.ts";
 import type { CompetingTime } from "../statistics/cumulative-incidence.ts";
@@ -107,6 +108,15 @@ export interface TreatedPatient {
   tocilizumab: boolean;
   /** a systemic glucocorticoid started from day 0 to day 30 */
   systemicSteroids: boolean;
+  /** recorded infections (adverse events in the SOC Infections and infestations) from day 0 on */
+  infections: InfectionEpisode[];
+}
+
+/** One infection after infusion: its onset study day, CTCAE grade and pathogen class. */
+export interface InfectionEpisode {
+  studyDay: number;
+  grade: number;
+  pathogenClass: PathogenClass | null;
 }
 
 const since = (p: TreatedPatient, date: string) => Math.max(0, daysBetween(p.infusionDate, date));

@@ -7,6 +7,7 @@
  * compile time that these schemas and those types are the same shape, so neither can drift.
  */
 import { z } from "zod";
+import { INFECTION_WINDOWS, PATHOGEN_CLASSES } from "../adverse-events.ts";
 import { CohortDefinition } from "./definition.ts";
 import { INDICATIONS } from "./indication.ts";
 import { GROUPINGS } from "./summary.ts";
@@ -83,6 +84,14 @@ const ToxicityRow = Group.extend({
   durationDays: MedianRange,
 });
 const SupportiveCareRow = Group.extend({ tocilizumab: Proportion, systemicSteroids: Proportion });
+const InfectionRow = Group.extend({
+  window: z.enum(INFECTION_WINDOWS),
+  followed: num,
+  anyInfection: Proportion,
+  severeInfection: Proportion,
+  episodes: num,
+  episodesByPathogen: z.record(z.enum(PATHOGEN_CLASSES), num),
+});
 const RemissionRow = Group.extend({
   months: num,
   followed: num,
@@ -131,6 +140,7 @@ export const CohortSummarySchema = z.object({
   icaht: table(ToxicityRow),
   iecHs: table(ToxicityRow),
   supportiveCare: table(SupportiveCareRow),
+  infections: table(InfectionRow),
   remission: table(RemissionRow),
   survival: z.array(SurvivalAnalysis),
   competingRisks: z.object({
@@ -202,6 +212,9 @@ export const TreatedPatientSchema = z.object({
   carCmax: maybe,
   tocilizumab: z.boolean(),
   systemicSteroids: z.boolean(),
+  infections: z.array(
+    z.object({ studyDay: num, grade: num, pathogenClass: z.enum(PATHOGEN_CLASSES).nullable() }),
+  ),
 });
 
 export const CohortOutcomesSchema = z.object({

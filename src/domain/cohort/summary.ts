@@ -5,6 +5,12 @@
  * domain/statistics (checked against R); this file only decides who counts where, and says so in
  * each table's `denominator` so a reader can recount by hand.
  */
+import {
+  type InfectionWindow,
+  infectionWindow,
+  PATHOGEN_CLASSES,
+  type PathogenClass,
+} from "../adverse-events.ts";
 import { addMonths, DAYS_PER_MONTH, daysBetween } from "../calendar.ts";
 import { clopperPearson, type Proportion } from "../statistics/binomial.ts";
 import { type CompetingTime, cumulativeIncidence, incidenceAt } from "../statistics/cumulative-incidence.ts";
@@ -119,6 +125,20 @@ export interface SupportiveCareRow extends Group {
   systemicSteroids: Proportion;
 }
 
+/** Infections in one window after infusion (Hill 2018; Cordeiro 2020): patients and episodes. */
+export interface InfectionRow extends Group {
+  window: InfectionWindow;
+  /** patients followed into the window (last contact or death on or after its first day) */
+  followed: number;
+  /** followed patients with at least one infection starting in the window */
+  anyInfection: Proportion;
+  /** followed patients with a grade ≥ 3 infection starting in the window */
+  severeInfection: Proportion;
+  episodes: number;
+  /** episodes by pathogen class; an episode without one counts as unidentified */
+  episodesByPathogen: Record<PathogenClass, number>;
+}
+
 export interface RemissionRow extends Group {
   months: number;
   /** lupus patients assessed at or after that month; each rate's denominator adds those who reached its state earlier */
@@ -185,6 +205,7 @@ export interface CohortSummary {
   icaht: { denominator: string; rows: ToxicityRow[] };
   iecHs: { denominator: string; rows: ToxicityRow[] };
   supportiveCare: { denominator: string; rows: SupportiveCareRow[] };
+  infections: { denominator: string; rows: InfectionRow[] };
   remission: { denominator: string; rows: RemissionRow[] };
   survival: SurvivalAnalysis[];
   /** progression against non-relapse mortality (lymphoma), Aalen–Johansen with Gray's variance */
@@ -272,6 +293,39 @@ function supportiveCareRow(group: Group, patients: TreatedPatient[]): Supportive
     tocilizumab: clopperPearson(patients.filter((p) => p.tocilizumab).length, patients.length),
     systemicSteroids: clopperPearson(patients.filter((p) => p.systemicSteroids).length, patients.length),
   };
+}
+
+/** The post-infusion windows and their first study day. */
+const INFECTION_WINDOW_STARTS: readonly [InfectionWindow, number][] = [
+  ["days 0–28", 0],
+  ["days 29–90", 29],
+  ["after day 90", 91],
+];
+
+function infectionRows(group: Group, patients: TreatedPatient[]): InfectionRow[] {
+  return INFECTION_WINDOW_STARTS.map(([window, firstDay]) => {
+    const followed = patients.filter((p) => daysBetween(p.infusionDate, p.lastContactDate) >= firstDay);
+    const inWindow = (p: TreatedPatient) =>
+      p.infections.filter((i) => infectionWindow(i.studyDay) === window);
+    const episodes = followed.flatMap(inWindow);
+    const episodesByPathogen = Object.fromEntries(PATHOGEN_CLASSES.map((c) => [c, 0])) as Record<
+      PathogenClass,
+      number
+    >;
+    for (const e of episodes) episodesByPathogen[e.pathogenClass ?? "unidentified"]++;
+    return {
+      ...group,
+      window,
+      followed: followed.length,
+      anyInfection: clopperPearson(followed.filter((p) => inWindow(p).length > 0).length, followed.length),
+      severeInfection: clopperPearson(
+        followed.filter((p) => inWindow(p).some((i) => i.grade >= 3)).length,
+        followed.length,
+      ),
+      episodes: episodes.length,
+      episodesByPathogen,
+    };
+  });
 }
 
 function remissionRows(group: Group, patients: TreatedPatient[]): RemissionRow[] {
@@ -500,6 +554,11 @@ export function summariseCohort(
       denominator:
         "Infused patients; tocilizumab given, or a systemic glucocorticoid started, from day 0 to day 30.",
       rows: rows(part, supportiveCareRow),
+    },
+    infections: {
+      denominator:
+        "Infused patients followed into each window after infusion (days 0–28 and 29–90 as Hill 2018, after day 90 as Cordeiro 2020); a patient counts once per window, episodes by the recorded pathogen class. Infections are adverse events in the CTCAE SOC Infections and infestations.",
+      rows: rows(part, infectionRows).flat(),
     },
     remission: {
       denominator:

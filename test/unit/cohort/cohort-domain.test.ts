@@ -105,6 +105,7 @@ function patient(
     iecHs: { maxGrade: null, onsetDate: null, lastDate: null },
     tocilizumab: false,
     systemicSteroids: false,
+    infections: [],
     product: null,
     carCmax: null,
     ...p,
@@ -263,6 +264,10 @@ describe("summariseCohort on six patients counted by hand", () => {
       }),
       crs: { maxGrade: 1, onsetDate: "2020-01-02", lastDate: "2020-01-04" },
       icans: { maxGrade: 0, onsetDate: null, lastDate: null },
+      infections: [
+        { studyDay: 28, grade: 2, pathogenClass: "bacterial" },
+        { studyDay: 91, grade: 1, pathogenClass: "viral" },
+      ],
     }),
     // 2 lymphoma PR at day 28, progression day 91, death day 182; CRS grade 3 days 2–8, tocilizumab + steroids
     patient({
@@ -280,6 +285,10 @@ describe("summariseCohort on six patients counted by hand", () => {
       iecHs: { maxGrade: 0, onsetDate: null, lastDate: null },
       tocilizumab: true,
       systemicSteroids: true,
+      infections: [
+        { studyDay: 29, grade: 3, pathogenClass: "viral" },
+        { studyDay: 50, grade: 2, pathogenClass: null },
+      ],
     }),
     // 3 lymphoma SD, no CRS grading stored
     patient({
@@ -294,6 +303,7 @@ describe("summariseCohort on six patients counted by hand", () => {
       deathDate: "2020-01-21",
       lymphoma: lymphoma(null),
       crs: { maxGrade: 2, onsetDate: "2020-01-02", lastDate: "2020-01-05" },
+      infections: [{ studyDay: 12, grade: 4, pathogenClass: "fungal" }],
     }),
     // 5 lupus: DORIS at month 5, LLDAS at month 2, followed a year
     patient({
@@ -362,6 +372,33 @@ describe("summariseCohort on six patients counted by hand", () => {
     expect(s.icaht.rows[0]).toMatchObject({ graded: 1, notGraded: 5, byMaxGrade: [0, 0, 0, 1, 0, 0] });
     expect(s.icaht.rows[0]!.gradeThreeOrMore).toMatchObject({ count: 1, total: 1 });
     expect(s.iecHs.rows[0]).toMatchObject({ graded: 1, byMaxGrade: [1, 0, 0, 0, 0, 0] });
+  });
+
+  it("infections by window: patients followed into it, once each, episodes by pathogen", () => {
+    const at = (window: string) => s.infections.rows.find((r) => r.key === "all" && r.window === window)!;
+    const none = { bacterial: 0, viral: 0, fungal: 0, parasitic: 0, unidentified: 0 };
+    // Days 0–28: all six followed; patients 1 (day 28) and 4 (grade 4, day 12).
+    expect(at("days 0–28")).toMatchObject({
+      followed: 6,
+      anyInfection: { count: 2, total: 6 },
+      severeInfection: { count: 1, total: 6 },
+      episodes: 2,
+      episodesByPathogen: { ...none, bacterial: 1, fungal: 1 },
+    });
+    // Days 29–90: patient 4 died on day 20 and is not followed; patient 2's two episodes count once.
+    expect(at("days 29–90")).toMatchObject({
+      followed: 5,
+      anyInfection: { count: 1, total: 5 },
+      severeInfection: { count: 1, total: 5 },
+      episodes: 2,
+      episodesByPathogen: { ...none, viral: 1, unidentified: 1 },
+    });
+    expect(at("after day 90")).toMatchObject({
+      followed: 5,
+      anyInfection: { count: 1, total: 5 },
+      severeInfection: { count: 0, total: 5 },
+      episodesByPathogen: { ...none, viral: 1 },
+    });
   });
 
   it("lupus remission by month, each state over those followed to the month or who reached it", () => {

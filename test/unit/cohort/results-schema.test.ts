@@ -69,6 +69,7 @@ describe("cohort response schemas", () => {
       carCmax: 124_000,
       tocilizumab: false,
       systemicSteroids: false,
+      infections: [{ studyDay: 12, grade: 3, pathogenClass: "bacterial" }],
     };
     const summary = summariseCohort([patient], "indication");
     expect(CohortSummarySchema.safeParse(summary).success).toBe(true);
