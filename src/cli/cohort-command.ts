@@ -67,6 +67,23 @@ export function formatCohort(o: CohortOutcomes): string[] {
       "",
     );
   lines.push(
+    "Infections after infusion by window (patients followed into it; episodes by pathogen)",
+    ...columns(
+      ["group", "window", "followed", "any", "grade ≥3", "episodes", "bacterial", "viral", "fungal", "other"],
+      s.infections.rows.map((r) => [
+        r.label,
+        r.window,
+        String(r.followed),
+        proportion(r.anyInfection),
+        proportion(r.severeInfection),
+        String(r.episodes),
+        String(r.episodesByPathogen.bacterial),
+        String(r.episodesByPathogen.viral),
+        String(r.episodesByPathogen.fungal),
+        String(r.episodesByPathogen.parasitic + r.episodesByPathogen.unidentified),
+      ]),
+    ),
+    "",
     "Lupus remission reached by month (DORIS 2021, LLDAS)",
     ...columns(
       ["group", "month", "followed", "DORIS", "LLDAS", "drug-free"],
