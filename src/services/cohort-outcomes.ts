@@ -160,6 +160,7 @@ function treatedPatient(x: {
     calculator: a.calculator,
     date: dateOf(a.assessed_at),
     value: a.value,
+    inputs: a.inputs,
   }));
   const after = assessments.filter((a) => a.date >= day0);
   const medications: MedicationRecord[] = r.medications

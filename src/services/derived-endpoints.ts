@@ -157,6 +157,7 @@ export async function endpointsOf(
     date: dateOf(a.assessed_at),
     calculator: a.calculator,
     value: (a.result as { value?: unknown } | null)?.value,
+    inputs: a.inputs,
   }));
   const response = responseEndpoints(
     assessments

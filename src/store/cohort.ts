@@ -102,7 +102,15 @@ const cutTable = (cuts: readonly SiteCut[]) =>
 
 export interface CohortRecords {
   diagnoses: { patient_id: string; code_system: string; code: string }[];
-  assessments: { patient_id: string; id: string; calculator: string; assessed_at: Date; value: unknown }[];
+  /** `inputs` only for LLDAS assessments (DORIS is judged from them too), else null */
+  assessments: {
+    patient_id: string;
+    id: string;
+    calculator: string;
+    assessed_at: Date;
+    value: unknown;
+    inputs: unknown;
+  }[];
   journeyEnds: { patient_id: string; event_type: string; at: Date }[];
   medications: {
     patient_id: string;
@@ -175,7 +183,8 @@ export async function cohortRecords(
       SELECT patient_id, code_system, code FROM conditions
        WHERE patient_id IN (${ids})`.execute(db),
     sql<CohortRecords["assessments"][number]>`
-      SELECT a.patient_id, a.id, a.calculator, a.assessed_at, a.result -> 'value' AS value
+      SELECT a.patient_id, a.id, a.calculator, a.assessed_at, a.result -> 'value' AS value,
+             CASE WHEN a.calculator = 'lldas' THEN a.inputs END AS inputs
         FROM assessments a JOIN ${cut} ON cut.site_id = a.site_id
        WHERE a.patient_id IN (${ids}) AND a.calculator IN (${list(calculators)})
          AND a.status <> 'entered-in-error' AND a.assessed_at < cut.until

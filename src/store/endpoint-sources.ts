@@ -26,7 +26,8 @@ export interface EndpointSourceRows {
     start_date: string;
     stop_date: string | null;
   }[];
-  assessments: { id: string; calculator: string; assessed_at: Date; result: unknown }[];
+  /** `inputs` only for LLDAS assessments (DORIS is judged from them too), else null */
+  assessments: { id: string; calculator: string; assessed_at: Date; result: unknown; inputs: unknown }[];
   /** when the journey recorded the patient's death, if it did */
   diedAt: Date | null;
 }
@@ -68,7 +69,8 @@ export async function endpointSources(
                   FROM medications m
                  WHERE m.patient_id = ${patientId} AND m.status <> 'entered-in-error'), '[]'::json) AS medications,
       coalesce((SELECT json_agg(json_build_object('id', a.id, 'calculator', a.calculator,
-                  'assessed_at', a.assessed_at, 'result', a.result) ORDER BY a.assessed_at, a.id)
+                  'assessed_at', a.assessed_at, 'result', a.result,
+                  'inputs', CASE WHEN a.calculator = 'lldas' THEN a.inputs END) ORDER BY a.assessed_at, a.id)
                   FROM assessments a
                  WHERE a.patient_id = ${patientId} AND a.calculator IN (${list(q.calculators)})
                    AND a.status <> 'entered-in-error'), '[]'::json) AS assessments,

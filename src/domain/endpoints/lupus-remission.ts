@@ -12,6 +12,10 @@
  *   Both must agree: a remission stored as drug-free while the record shows a lupus drug that day
  *   is not drug-free, and the result says which record disagrees.
  */
+
+import { z } from "zod";
+import { doris } from "../calculators/lupus/doris.ts";
+import { lupusDrugClass } from "../medications.ts";
 import { type Endpoint, type EndpointDefinition, notEvaluable, type RecordRef, reached } from "./endpoint.ts";
 import { lupusTherapyOn, type MedicationRecord } from "./medication-free.ts";
 
@@ -21,13 +25,15 @@ export interface RemissionAssessment {
   calculator: "doris" | "lldas";
   /** the stored calculator value: DORIS { remission, drugFree }, LLDAS "LLDAS" | "NOT_LLDAS" */
   value: unknown;
+  /** the stored inputs of an LLDAS assessment, from which DORIS remission is judged as well */
+  inputs?: unknown;
 }
 
 export const REMISSION_ENDPOINTS = {
   doris: {
     key: "doris-remission",
     title: "DORIS remission",
-    rule: "First DORIS assessment on or after day 0 in remission; sustained when every later DORIS assessment is too (at least one).",
+    rule: "First assessment on or after day 0 in DORIS remission, by a DORIS assessment or by the DORIS criteria recorded in an LLDAS assessment (clinical SLEDAI-2K 0, PGA < 0.5, prednisolone ≤ 5 mg/day, therapy stable); sustained when every later such assessment is too (at least one).",
     source: "van Vollenhoven RF, et al. Lupus Sci Med 2021;8:e000538 (DORIS 2021), via the doris calculator",
   },
   lldas: {
@@ -46,6 +52,52 @@ export const REMISSION_ENDPOINTS = {
 } as const satisfies Record<string, EndpointDefinition>;
 
 const metDoris = (v: unknown) => (v as { remission?: boolean } | null)?.remission === true;
+
+/** What DORIS needs from an LLDAS assessment's inputs (lldas calculator). */
+const LldasFacts = z.object({
+  sledai2k: z.record(z.string(), z.unknown()),
+  pga: z.number(),
+  prednisoloneEquivalentMgPerDay: z.number(),
+  immunosuppressiveTherapy: z.enum([
+    "NONE",
+    "STANDARD_MAINTENANCE_WELL_TOLERATED",
+    "NOT_STANDARD_OR_NOT_TOLERATED",
+  ]),
+});
+
+/**
+ * DORIS remission judged from an LLDAS assessment: it records every DORIS criterion but the
+ * antimalarial — the full SLEDAI-2K items (clinical SLEDAI-2K = 0 ignores serology), the PGA
+ * (< 0.5), the prednisolone-equivalent dose (≤ 5 mg/day) and whether immunosuppressives and
+ * biologics are at well-tolerated standard maintenance doses (DORIS: "stable"). The antimalarial
+ * is read from the medication record that day: taken → stable maintenance (LLDAS found no new
+ * activity), not taken → none. The doris calculator decides, so the thresholds live once
+ * (van Vollenhoven 2021). Null when the inputs are not an LLDAS assessment's.
+ */
+export function dorisFromLldas(
+  inputs: unknown,
+  medications: MedicationRecord[],
+  date: string,
+): boolean | null {
+  const facts = LldasFacts.safeParse(inputs);
+  if (!facts.success) return null;
+  const f = facts.data;
+  const therapy = {
+    NONE: "NONE",
+    STANDARD_MAINTENANCE_WELL_TOLERATED: "STABLE",
+    NOT_STANDARD_OR_NOT_TOLERATED: "NOT_STABLE",
+  }[f.immunosuppressiveTherapy];
+  const onAntimalarial = lupusTherapyOn(medications, date).some((m) => lupusDrugClass(m) === "antimalarial");
+  const result = doris.run({
+    sledai2k: f.sledai2k,
+    pga: f.pga,
+    prednisoloneEquivalentMgPerDay: f.prednisoloneEquivalentMgPerDay,
+    antimalarial: onAntimalarial ? "STABLE" : "NONE",
+    immunosuppressive: therapy,
+    biologic: therapy,
+  });
+  return result.value.remission;
+}
 const drugFreeDoris = (v: unknown) => (v as { drugFree?: boolean } | null)?.drugFree === true;
 const metLldas = (v: unknown) => v === "LLDAS";
 
@@ -98,6 +150,15 @@ export function remissionEndpoints(
   const sorted = [...assessments].filter((a) => a.date >= day0).sort((a, b) => a.date.localeCompare(b.date));
   const doris = sorted.filter((a) => a.calculator === "doris");
   const lldas = sorted.filter((a) => a.calculator === "lldas");
+  // DORIS is judged at every DORIS assessment and at every LLDAS assessment whose inputs carry
+  // the DORIS criteria (a DORIS and an LLDAS of the same day count once, the DORIS one first).
+  const dorisDates = new Set(doris.map((a) => a.date));
+  const dorisJudged = sorted.flatMap((a): RemissionAssessment[] => {
+    if (a.calculator === "doris") return [a];
+    if (dorisDates.has(a.date)) return [];
+    const remission = dorisFromLldas(a.inputs, medications, a.date);
+    return remission === null ? [] : [{ ...a, value: { remission, drugFree: false } }];
+  });
 
   let drugFree: Endpoint;
   if (doris.length === 0)
@@ -137,7 +198,7 @@ export function remissionEndpoints(
         });
   }
   return [
-    firstMet(REMISSION_ENDPOINTS.doris, doris, metDoris, day0, "DORIS"),
+    firstMet(REMISSION_ENDPOINTS.doris, dorisJudged, metDoris, day0, "DORIS"),
     firstMet(REMISSION_ENDPOINTS.lldas, lldas, metLldas, day0, "LLDAS"),
     drugFree,
   ];
