@@ -303,8 +303,9 @@ const INFECTION_WINDOW_STARTS: readonly [InfectionWindow, number][] = [
 ];
 
 function infectionRows(group: Group, patients: TreatedPatient[]): InfectionRow[] {
+  const followedDays = patients.map((p) => daysBetween(p.infusionDate, p.lastContactDate));
   return INFECTION_WINDOW_STARTS.map(([window, firstDay]) => {
-    const followed = patients.filter((p) => daysBetween(p.infusionDate, p.lastContactDate) >= firstDay);
+    const followed = patients.filter((_, i) => followedDays[i]! >= firstDay);
     const inWindow = (p: TreatedPatient) =>
       p.infections.filter((i) => infectionWindow(i.studyDay) === window);
     const episodes = followed.flatMap(inWindow);
