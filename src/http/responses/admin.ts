@@ -1,0 +1,93 @@
+/**
+ * Response schemas of sign-in, sites, users, API tokens and the audit trail (routes/admin.ts,
+ * routes/tokens.ts), checked against the services' types in test/unit/http-contract.test.ts.
+ */
+import { z } from "zod";
+import { ROLES } from "../../domain/roles.ts";
+
+const str = z.string();
+const maybeStr = str.nullable();
+
+export const MembershipSchema = z.object({ siteId: str, role: z.enum(ROLES) }).meta({ id: "Membership" });
+
+export const HealthSchema = z
+  .object({ status: z.literal("ok"), database: z.enum(["pglite", "postgres"]), version: str })
+  .meta({ id: "Health" });
+
+export const LoginAnswerSchema = z
+  .object({
+    user: z.object({ id: str, username: str }),
+    memberships: z.array(MembershipSchema),
+    csrfToken: str,
+    expiresAt: str,
+  })
+  .meta({ id: "LoginAnswer" });
+
+export const SessionSchema = z
+  .object({
+    user: z.object({ id: str, username: str, displayName: maybeStr }),
+    memberships: z.array(MembershipSchema),
+    authMethod: z.enum(["session", "token"]).nullable(),
+    csrfToken: maybeStr.describe("send it back as X-CSRF-Token on writes (browser sessions only)"),
+  })
+  .meta({ id: "Session" });
+
+export const SiteSchema = z
+  .object({
+    id: str,
+    code: str,
+    name: str,
+    department: str,
+    city: maybeStr,
+    country: maybeStr,
+    timeZone: str,
+    isSynthetic: z.boolean(),
+    version: z.number(),
+  })
+  .meta({ id: "Site" });
+
+export const UserSchema = z
+  .object({
+    id: str,
+    username: str,
+    displayName: str,
+    isActive: z.boolean(),
+    memberships: z.array(z.object({ siteId: str, role: str })),
+  })
+  .meta({ id: "User" });
+
+export const AuditEventSchema = z
+  .object({
+    id: str,
+    at: str,
+    actorId: maybeStr,
+    actorName: str,
+    siteId: maybeStr,
+    action: str,
+    entityType: str,
+    entityId: str,
+    before: z.unknown(),
+    after: z.unknown(),
+    reason: maybeStr,
+    requestId: maybeStr,
+  })
+  .meta({ id: "AuditEvent" });
+
+export const ApiTokenSchema = z
+  .object({
+    id: str,
+    label: str,
+    userId: str,
+    username: str,
+    displayName: str,
+    createdAt: str,
+    lastUsedAt: maybeStr,
+    expiresAt: str,
+    revokedAt: maybeStr,
+    state: z.enum(["active", "expired", "revoked"]),
+  })
+  .meta({ id: "ApiToken" });
+
+export const NewApiTokenSchema = ApiTokenSchema.extend({
+  token: str.describe("the secret, shown this once"),
+}).meta({ id: "NewApiToken" });
