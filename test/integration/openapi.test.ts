@@ -25,8 +25,6 @@ afterAll(() => w.close());
  * (no operationId, no 2xx) are not exempt: they fail the contract test until they declare one.
  */
 const UNDESCRIBED = [
-  "verifyAuditTrail",
-  "getLymphodepletionPlan",
   "getPatientKinetics",
   "simulateKinetics",
   "simulateVirtualCohort",

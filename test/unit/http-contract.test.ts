@@ -22,6 +22,7 @@ import type * as visits from "../../src/http/responses/visits.ts";
 import type { VisitDrafts } from "../../src/services/assessment-drafts.ts";
 import type { AssessmentDto } from "../../src/services/assessments.ts";
 import type { AuditEventDto } from "../../src/services/audit.ts";
+import type { VerifyReport } from "../../src/services/audit-chain.ts";
 import type { ApiTokenDto } from "../../src/services/auth.ts";
 import type { BedsideResult } from "../../src/services/bedside.ts";
 import type { ClinicalEventDto } from "../../src/services/clinical-events.ts";
@@ -35,7 +36,7 @@ import type { MetricsReport } from "../../src/services/journey-metrics.ts";
 import type { JourneyDto, listJourneyHistory } from "../../src/services/journeys.ts";
 import type { LabImportDto } from "../../src/services/lab-import.ts";
 import type { LtfuContactList, lostToFollowUp } from "../../src/services/ltfu.ts";
-import type { RegimenDto } from "../../src/services/lymphodepletion-plan.ts";
+import type { LymphodepletionPlan, RegimenDto } from "../../src/services/lymphodepletion-plan.ts";
 import type { BookingDto, SlotDto } from "../../src/services/manufacturing-slots.ts";
 import type { MedicationDto } from "../../src/services/medications.ts";
 import type { ObservationDto } from "../../src/services/observations.ts";
@@ -88,6 +89,7 @@ describe("response schemas are the services' types", () => {
     expectTypeOf<Out<typeof admin.UserSchema>>().toEqualTypeOf<Named<UserDto>>();
     expectTypeOf<Out<typeof admin.ApiTokenSchema>>().toEqualTypeOf<Named<ApiTokenDto>>();
     expectTypeOf<Out<typeof admin.AuditEventSchema>>().toEqualTypeOf<Named<AuditEventDto>>();
+    expectTypeOf<Out<typeof admin.AuditVerifyReportSchema>>().toEqualTypeOf<Named<VerifyReport>>();
   });
 
   it("calculators and derived grades", () => {
@@ -117,6 +119,7 @@ describe("response schemas are the services' types", () => {
     expectTypeOf<Out<typeof v2v.ManufacturingSlotSchema>>().toEqualTypeOf<Named<SlotDto>>();
     expectTypeOf<Out<typeof v2v.SlotBookingSchema>>().toEqualTypeOf<Named<BookingDto>>();
     expectTypeOf<Out<typeof v2v.LymphodepletionRegimenSchema>>().toEqualTypeOf<Named<RegimenDto>>();
+    expectTypeOf<Out<typeof v2v.LymphodepletionPlanSchema>>().toEqualTypeOf<Named<LymphodepletionPlan>>();
     expectTypeOf<Out<typeof v2v.ProductBoardSchema>>().toEqualTypeOf<Returned<typeof productBoard>>();
     expectTypeOf<Out<typeof v2v.BedsideVerifiersSchema>>().toEqualTypeOf<Returned<typeof bedsideVerifiers>>();
   });

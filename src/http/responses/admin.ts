@@ -3,6 +3,7 @@
  * routes/tokens.ts), checked against the services' types in test/unit/http-contract.test.ts.
  */
 import { z } from "zod";
+import { BREAK_KINDS } from "../../domain/audit-chain.ts";
 import { ROLES } from "../../domain/roles.ts";
 
 const str = z.string();
@@ -91,3 +92,33 @@ export const ApiTokenSchema = z
 export const NewApiTokenSchema = ApiTokenSchema.extend({
   token: str.describe("the secret, shown this once"),
 }).meta({ id: "NewApiToken" });
+
+export const AuditVerifyReportSchema = z
+  .object({
+    ok: z.boolean(),
+    records: z.number(),
+    head: z.object({ position: z.number(), hash: str }).nullable(),
+    chainStartedAt: maybeStr,
+    backfilled: z.number(),
+    checkpoints: z.object({
+      count: z.number(),
+      last: z.object({ number: z.number(), at: str, position: z.number(), keyId: str }).nullable(),
+      keyIds: z.array(str),
+      keysPinned: z
+        .boolean()
+        .describe(
+          "every signature checked against a key held outside the database (not only the stored one)",
+        ),
+    }),
+    unsignedTail: z.number().describe("records after the last checkpoint, chained but not yet signed"),
+    firstBreak: z
+      .object({
+        kind: z.enum(BREAK_KINDS),
+        position: z.number(),
+        recordId: maybeStr,
+        checkpoint: z.number().nullable(),
+        detail: str,
+      })
+      .nullable(),
+  })
+  .meta({ id: "AuditVerifyReport" });

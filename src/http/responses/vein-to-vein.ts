@@ -5,6 +5,7 @@
  * test/unit/http-contract.test.ts.
  */
 import { z } from "zod";
+import { LD_DRUGS } from "../../domain/calculators/dosing-kinetics/lymphodepletion.ts";
 import { SIGNATURE_MEANINGS, SIGNED_RECORD_KINDS } from "../../domain/signatures.ts";
 import { JOURNEY_STATES } from "../../domain/vein-to-vein/journey.ts";
 
@@ -213,3 +214,41 @@ export const ProductBoardSchema = z
 export const BedsideVerifiersSchema = z
   .object({ items: z.array(z.object({ id: str, username: str, displayName: maybeStr })) })
   .meta({ id: "BedsideVerifiers" });
+
+const PlanInput = z.object({ value: num, unit: str, observationId: str, effectiveAt: str, code: str });
+
+export const LymphodepletionPlanSchema = z
+  .object({
+    enrolmentId: str,
+    patientId: str,
+    subjectCode: str,
+    infusionDate: str,
+    regimen: LymphodepletionRegimenSchema,
+    inputs: z.object({
+      height: PlanInput,
+      weight: PlanInput,
+      serumCreatinine: PlanInput,
+      ageYears: z.object({ value: num, basis: str }),
+      sex: z.enum(["female", "male"]),
+    }),
+    bsa: z.object({ m2: num, formula: str, reasons: z.array(str) }),
+    creatinineClearance: z.object({ mlPerMin: num, weightBasis: str, reasons: z.array(str) }),
+    renalRule: z.unknown().describe("the fludarabine renal rule applied, with the band it chose"),
+    drugs: z.array(
+      z.object({
+        drug: z.enum(LD_DRUGS),
+        plannedMgPerM2PerDay: num,
+        renalFactor: num,
+        withheld: z.boolean(),
+        adjustedMgPerM2PerDay: num,
+        mgPerDay: num,
+        days: z.array(num),
+        totalMg: num,
+      }),
+    ),
+    days: z.array(z.object({ day: num, date: str, doses: z.array(z.object({ drug: str, mg: num })) })),
+    fludarabineWithheld: z.boolean(),
+    reasons: z.array(str),
+    ruleSets: z.array(str),
+  })
+  .meta({ id: "LymphodepletionPlan" });

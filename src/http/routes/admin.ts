@@ -11,9 +11,10 @@ import { systemActor } from "../../services/context.ts";
 import { checkDatabase } from "../../services/health.ts";
 import * as sites from "../../services/sites.ts";
 import { SESSION_COOKIE } from "../authentication.ts";
-import { NoContent, Undescribed } from "../openapi.ts";
+import { NoContent } from "../openapi.ts";
 import {
   AuditEventSchema,
+  AuditVerifyReportSchema,
   HealthSchema,
   LoginAnswerSchema,
   SessionSchema,
@@ -258,7 +259,7 @@ export async function adminRoutes(app: FastifyInstance) {
     {
       schema: {
         operationId: "verifyAuditTrail",
-        response: { 200: Undescribed },
+        response: { 200: AuditVerifyReportSchema },
         tags: ["admin"],
         summary:
           "Check the audit trail's hash chain and signed checkpoints; names the first broken link (admins)",

@@ -9,8 +9,7 @@ import {
   RegimenSet,
   setLymphodepletionRegimen,
 } from "../../services/lymphodepletion-plan.ts";
-import { Undescribed } from "../openapi.ts";
-import { LymphodepletionRegimenSchema } from "../responses/vein-to-vein.ts";
+import { LymphodepletionPlanSchema, LymphodepletionRegimenSchema } from "../responses/vein-to-vein.ts";
 import { ctxOf, withEtag } from "./support.ts";
 
 const idOf = (request: { params: unknown }) => (request.params as { id: string }).id;
@@ -51,7 +50,7 @@ export async function lymphodepletionRoutes(app: FastifyInstance) {
     {
       schema: {
         operationId: "getLymphodepletionPlan",
-        response: { 200: Undescribed },
+        response: { 200: LymphodepletionPlanSchema },
         tags,
         summary:
           "Daily lymphodepletion doses from the latest height, weight and creatinine, dated from the planned infusion, with the rule used; 422 names every missing input",

@@ -1584,6 +1584,38 @@ export type components = {
             requestId: string | null;
             siteId: string | null;
         };
+        AuditVerifyReport: {
+            backfilled: number;
+            chainStartedAt: string | null;
+            checkpoints: {
+                count: number;
+                keyIds: string[];
+                /** @description every signature checked against a key held outside the database (not only the stored one) */
+                keysPinned: boolean;
+                last: {
+                    at: string;
+                    keyId: string;
+                    number: number;
+                    position: number;
+                } | null;
+            };
+            firstBreak: {
+                checkpoint: number | null;
+                detail: string;
+                /** @enum {string} */
+                kind: "content-changed" | "record-missing" | "record-inserted" | "order-changed" | "checkpoint-signature-invalid" | "checkpoint-mismatch" | "checkpoint-missing";
+                position: number;
+                recordId: string | null;
+            } | null;
+            head: {
+                hash: string;
+                position: number;
+            } | null;
+            ok: boolean;
+            records: number;
+            /** @description records after the last checkpoint, chained but not yet signed */
+            unsignedTail: number;
+        };
         BedsideResult: {
             at: string;
             id: string;
@@ -2279,6 +2311,76 @@ export type components = {
                 today: string;
                 year: number;
             }[];
+        };
+        LymphodepletionPlan: {
+            bsa: {
+                formula: string;
+                m2: number;
+                reasons: string[];
+            };
+            creatinineClearance: {
+                mlPerMin: number;
+                reasons: string[];
+                weightBasis: string;
+            };
+            days: {
+                date: string;
+                day: number;
+                doses: {
+                    drug: string;
+                    mg: number;
+                }[];
+            }[];
+            drugs: {
+                adjustedMgPerM2PerDay: number;
+                days: number[];
+                /** @enum {string} */
+                drug: "FLUDARABINE" | "CYCLOPHOSPHAMIDE";
+                mgPerDay: number;
+                plannedMgPerM2PerDay: number;
+                renalFactor: number;
+                totalMg: number;
+                withheld: boolean;
+            }[];
+            enrolmentId: string;
+            fludarabineWithheld: boolean;
+            infusionDate: string;
+            inputs: {
+                ageYears: {
+                    basis: string;
+                    value: number;
+                };
+                height: {
+                    code: string;
+                    effectiveAt: string;
+                    observationId: string;
+                    unit: string;
+                    value: number;
+                };
+                serumCreatinine: {
+                    code: string;
+                    effectiveAt: string;
+                    observationId: string;
+                    unit: string;
+                    value: number;
+                };
+                /** @enum {string} */
+                sex: "female" | "male";
+                weight: {
+                    code: string;
+                    effectiveAt: string;
+                    observationId: string;
+                    unit: string;
+                    value: number;
+                };
+            };
+            patientId: string;
+            reasons: string[];
+            regimen: components["schemas"]["LymphodepletionRegimen"];
+            /** @description the fludarabine renal rule applied, with the band it chose */
+            renalRule: unknown;
+            ruleSets: string[];
+            subjectCode: string;
         };
         LymphodepletionRegimen: {
             armCode: string;
@@ -3259,13 +3361,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AuditVerifyReport"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -5942,13 +6044,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["LymphodepletionPlan"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
