@@ -36,10 +36,6 @@ const UNDESCRIBED = [
   "evaluateRelease",
   "signOosException",
   "getOosException",
-  "recordHandOff",
-  "uploadLoggerReadings",
-  "getCustody",
-  "decideQuarantine",
 ].sort();
 
 interface Operation {

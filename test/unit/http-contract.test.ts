@@ -27,6 +27,12 @@ import type { ApiTokenDto } from "../../src/services/auth.ts";
 import type { BedsideResult } from "../../src/services/bedside.ts";
 import type { ClinicalEventDto } from "../../src/services/clinical-events.ts";
 import type { ConditionDto } from "../../src/services/conditions.ts";
+import type {
+  decideQuarantine,
+  getCustody,
+  HandOffDto,
+  LoggerUploadResult,
+} from "../../src/services/custody.ts";
 import type { Dashboard } from "../../src/services/dashboard.ts";
 import type { deriveDailyCrs } from "../../src/services/derived-crs.ts";
 import type { DerivedEndpoints } from "../../src/services/derived-endpoints.ts";
@@ -116,6 +122,12 @@ describe("response schemas are the services' types", () => {
       Returned<typeof productSignatures>
     >();
     expectTypeOf<Out<typeof v2v.BedsideResultSchema>>().toEqualTypeOf<Named<BedsideResult>>();
+    expectTypeOf<Out<typeof v2v.HandOffSchema>>().toEqualTypeOf<Named<HandOffDto>>();
+    expectTypeOf<Out<typeof v2v.LoggerUploadResultSchema>>().toEqualTypeOf<Named<LoggerUploadResult>>();
+    expectTypeOf<Out<typeof v2v.CustodySchema>>().toEqualTypeOf<Returned<typeof getCustody>>();
+    expectTypeOf<Out<typeof v2v.QuarantineDecisionSchema>>().toEqualTypeOf<
+      Returned<typeof decideQuarantine>
+    >();
     expectTypeOf<Out<typeof v2v.ManufacturingSlotSchema>>().toEqualTypeOf<Named<SlotDto>>();
     expectTypeOf<Out<typeof v2v.SlotBookingSchema>>().toEqualTypeOf<Named<BookingDto>>();
     expectTypeOf<Out<typeof v2v.LymphodepletionRegimenSchema>>().toEqualTypeOf<Named<RegimenDto>>();

@@ -252,3 +252,63 @@ export const LymphodepletionPlanSchema = z
     ruleSets: z.array(str),
   })
   .meta({ id: "LymphodepletionPlan" });
+
+export const HandOffSchema = z
+  .object({
+    id: str,
+    productId: str,
+    fromParty: str,
+    toParty: str,
+    place: str,
+    at: str,
+    shipperId: maybeStr,
+    loggerId: maybeStr,
+    conditionNote: maybeStr,
+    recordedBy: str,
+    recordedAt: str,
+  })
+  .meta({ id: "HandOff" });
+
+export const LoggerUploadSchema = z
+  .object({
+    id: str,
+    productId: str,
+    loggerId: str,
+    range: z.object({
+      minC: num,
+      maxC: num,
+      allowedExcursionMinutes: num.optional(),
+      maxGapMinutes: num.optional(),
+    }),
+    readingCount: num,
+    firstAt: str,
+    lastAt: str,
+    verdict: z.enum(["within-range", "excursion", "gaps"]),
+    excursions: z.unknown(),
+    gaps: z.unknown(),
+    quarantined: z.boolean(),
+    recordedBy: str,
+    recordedAt: str,
+  })
+  .meta({ id: "LoggerUpload" });
+
+export const LoggerUploadResultSchema = z
+  .object({
+    upload: LoggerUploadSchema,
+    product: ProductUnitSchema,
+    quarantine: z.enum(["quarantined", "already-quarantined", "not-needed", "not-possible-in-this-state"]),
+  })
+  .meta({ id: "LoggerUploadResult" });
+
+export const CustodySchema = z
+  .object({
+    productId: str,
+    state: str,
+    handOffs: z.array(HandOffSchema),
+    loggerUploads: z.array(LoggerUploadSchema),
+  })
+  .meta({ id: "Custody" });
+
+export const QuarantineDecisionSchema = ProductUnitSchema.extend({
+  signatures: z.array(SignatureSchema),
+}).meta({ id: "QuarantineDecision" });

@@ -10,7 +10,13 @@ import * as custody from "../../services/custody.ts";
 import * as release from "../../services/release.ts";
 import { productSignatures } from "../../services/signatures.ts";
 import { Undescribed } from "../openapi.ts";
-import { ProductSignaturesSchema } from "../responses/vein-to-vein.ts";
+import {
+  CustodySchema,
+  HandOffSchema,
+  LoggerUploadResultSchema,
+  ProductSignaturesSchema,
+  QuarantineDecisionSchema,
+} from "../responses/vein-to-vein.ts";
 import { ctxOf, withEtag } from "./support.ts";
 
 const idOf = (request: { params: unknown }) => (request.params as { id: string }).id;
@@ -157,7 +163,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
       config: validated,
       schema: {
         operationId: "recordHandOff",
-        response: { 201: Undescribed },
+        response: { 201: HandOffSchema },
         tags,
         summary: "Record a custody hand-off: from, to, place, time, shipper and logger",
         params: IdParams,
@@ -175,7 +181,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
       config: validated,
       schema: {
         operationId: "uploadLoggerReadings",
-        response: { 201: Undescribed },
+        response: { 201: LoggerUploadResultSchema },
         tags,
         summary:
           "Upload a temperature logger's readings; an excursion quarantines the product in the same transaction",
@@ -193,7 +199,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       schema: {
         operationId: "getCustody",
-        response: { 200: Undescribed },
+        response: { 200: CustodySchema },
         tags,
         summary: "Hand-offs and logger uploads of the product",
         params: IdParams,
@@ -207,7 +213,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
       config: validated,
       schema: {
         operationId: "decideQuarantine",
-        response: { 200: Undescribed },
+        response: { 200: QuarantineDecisionSchema },
         tags,
         summary:
           "QA decides on a quarantined product, signed with username and password: release it to where it was, or discard it",

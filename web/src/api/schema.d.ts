@@ -1733,6 +1733,12 @@ export type components = {
             updatedAt: string;
             version: number;
         };
+        Custody: {
+            handOffs: components["schemas"]["HandOff"][];
+            loggerUploads: components["schemas"]["LoggerUpload"][];
+            productId: string;
+            state: string;
+        };
         /** @description A panel the role may not read is null */
         Dashboard: {
             journeyStages: {
@@ -1931,6 +1937,19 @@ export type components = {
             studyId: string;
             updatedAt: string;
             version: number;
+        };
+        HandOff: {
+            at: string;
+            conditionNote: string | null;
+            fromParty: string;
+            id: string;
+            loggerId: string | null;
+            place: string;
+            productId: string;
+            recordedAt: string;
+            recordedBy: string;
+            shipperId: string | null;
+            toParty: string;
         };
         Health: {
             /** @enum {string} */
@@ -2234,6 +2253,33 @@ export type components = {
             rowCount: number;
             sha256: string;
             siteId: string;
+        };
+        LoggerUpload: {
+            excursions: unknown;
+            firstAt: string;
+            gaps: unknown;
+            id: string;
+            lastAt: string;
+            loggerId: string;
+            productId: string;
+            quarantined: boolean;
+            range: {
+                allowedExcursionMinutes?: number;
+                maxC: number;
+                maxGapMinutes?: number;
+                minC: number;
+            };
+            readingCount: number;
+            recordedAt: string;
+            recordedBy: string;
+            /** @enum {string} */
+            verdict: "within-range" | "excursion" | "gaps";
+        };
+        LoggerUploadResult: {
+            product: components["schemas"]["ProductUnit"];
+            /** @enum {string} */
+            quarantine: "quarantined" | "already-quarantined" | "not-needed" | "not-possible-in-this-state";
+            upload: components["schemas"]["LoggerUpload"];
         };
         LoginAnswer: {
             csrfToken: string;
@@ -2775,6 +2821,31 @@ export type components = {
             patientId: string;
             productCode: string;
             quarantinedFrom: string | null;
+            siteId: string;
+            state: string;
+            thawedAt: string | null;
+            thawStabilityMinutes: number | null;
+            updatedAt: string;
+            version: number;
+        };
+        QuarantineDecision: {
+            allowedEvents: string[];
+            coiCheckCharacter: string;
+            /** @description chain-of-identity id */
+            coiId: string;
+            createdAt: string;
+            /** @description ISBT 128 donation identification number */
+            din: string;
+            dinCheckCharacter: string;
+            id: string;
+            journeyId: string;
+            /** @enum {string} */
+            kind: "apheresis" | "final-product";
+            parentId: string | null;
+            patientId: string;
+            productCode: string;
+            quarantinedFrom: string | null;
+            signatures: components["schemas"]["Signature"][];
             siteId: string;
             state: string;
             thawedAt: string | null;
@@ -9599,13 +9670,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Custody"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -9930,13 +10001,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HandOff"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -10097,13 +10168,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["LoggerUploadResult"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -10439,13 +10510,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["QuarantineDecision"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
