@@ -8,12 +8,18 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { v7 as uuidv7 } from "uuid";
 import { DomainError } from "../domain/errors.ts";
 import type { Database } from "../store/database.ts";
 import { registerAuthentication } from "./authentication.ts";
 import { registerJsonBodyParser } from "./json-body.ts";
+import {
+  contractSerializerCompiler,
+  contractTransform,
+  contractTransformObject,
+  declareProblemResponses,
+} from "./openapi.ts";
 import { sendProblem } from "./problem.ts";
 import { registerRoutes } from "./routes/index.ts";
 import { apiReferenceCsp, registerSecurityHeaders } from "./security-headers.ts";
@@ -45,6 +51,11 @@ export interface AppOptions {
   webDist?: string;
   /** Public keys of the audit checkpoint signer, held outside the database (decision 0021). */
   auditTrustedKeys?: KeyObject[];
+  /**
+   * Refuse (500) a response with a field its schema does not declare, instead of dropping it;
+   * on by default under the tests (NODE_ENV=test) so a contract that lags a service fails there.
+   */
+  strictResponses?: boolean;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -67,9 +78,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Parsing happens in validateRequest (all parts, all issues); Fastify's validator passes through.
   app.setValidatorCompiler(() => (value) => ({ value }));
-  // A route that declares a response schema is serialised through it (issue 13: the contract is
-  // what is sent; fields outside it are dropped). Routes without one serialise as before.
-  app.setSerializerCompiler(serializerCompiler);
+  // Every route's response is serialised through its schema (issue 13, decision 0034: the contract
+  // is what is sent; fields outside it are dropped, a wrong type is a 500, not a silent change).
+  app.setSerializerCompiler(
+    contractSerializerCompiler(options.strictResponses ?? process.env.NODE_ENV === "test"),
+  );
+  declareProblemResponses(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
@@ -90,7 +104,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
+      servers: [{ url: "/", description: "this server" }],
       info: {
+        license: { name: "Apache-2.0", identifier: "Apache-2.0" },
         title: "vein2vein API",
         version: options.version ?? "0.1.0",
         description:
@@ -106,7 +122,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       security: [{ bearer: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: contractTransform,
+    // Schemas with a meta id (Problem, Patient, …) become components.schemas and are referenced.
+    transformObject: contractTransformObject,
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: "/api/docs",

@@ -5,6 +5,7 @@
  * detail beyond the request id: stack traces go to the log, never to the client.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
 import { DomainError, type ErrorCode, type Issue } from "../domain/errors.ts";
 
 export const PROBLEM_BASE = "https://vein2vein.org/problems/";
@@ -54,6 +55,30 @@ export interface Problem {
   errors?: ProblemIssue[];
   [extra: string]: unknown;
 }
+
+/**
+ * The problem+json body as a zod schema: every 4xx a route declares refers to it (openapi.ts), so
+ * the document and the generated client types name one shape. Loose, because a DomainError may add
+ * details (retryAfterSeconds, the refused rule) that must reach the client; test/unit/http-contract
+ * checks it is the `Problem` type above.
+ */
+export const ProblemIssueSchema = z.object({
+  in: z.enum(["body", "query", "path", "header"]),
+  pointer: z.string().describe("JSON Pointer into the part named by `in`"),
+  detail: z.string(),
+  code: z.string().optional(),
+});
+export const ProblemSchema = z
+  .looseObject({
+    type: z.string().describe(`${PROBLEM_BASE}<error code>`),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    requestId: z.string(),
+    errors: z.array(ProblemIssueSchema).optional(),
+  })
+  .meta({ id: "Problem", description: "RFC 9457 problem details; nothing was changed" });
 
 /** Issues raised by services are about the request body unless they say otherwise. */
 export class HttpValidationError extends DomainError {

@@ -11,14 +11,30 @@ import { systemActor } from "../../services/context.ts";
 import { checkDatabase } from "../../services/health.ts";
 import * as sites from "../../services/sites.ts";
 import { SESSION_COOKIE } from "../authentication.ts";
-import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
+import { NoContent } from "../openapi.ts";
+import {
+  AuditEventSchema,
+  AuditVerifyReportSchema,
+  HealthSchema,
+  LoginAnswerSchema,
+  SessionSchema,
+  SiteSchema,
+  UserSchema,
+} from "../responses/admin.ts";
+import { ctxOf, ifMatchOf, pageSchema, withEtag } from "./support.ts";
 
 export async function adminRoutes(app: FastifyInstance) {
   app.get(
     "/api/health",
     {
       config: { public: true },
-      schema: { tags: ["system"], summary: "Liveness and database check", security: [] },
+      schema: {
+        operationId: "getHealth",
+        response: { 200: HealthSchema },
+        tags: ["system"],
+        summary: "Liveness and database check",
+        security: [],
+      },
     },
     async () => {
       await checkDatabase(app.database.db);
@@ -33,6 +49,8 @@ export async function adminRoutes(app: FastifyInstance) {
       // The one body anyone may send unauthenticated: a username and a password fit in 16 KB.
       bodyLimit: 16 * 1024,
       schema: {
+        operationId: "logIn",
+        response: { 200: LoginAnswerSchema },
         tags: ["auth"],
         summary: "Log in; sets an HttpOnly session cookie and returns the CSRF token",
         body: LoginInput,
@@ -67,7 +85,14 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.post(
     "/api/v1/auth/logout",
-    { schema: { tags: ["auth"], summary: "End the session on the server" } },
+    {
+      schema: {
+        operationId: "logOut",
+        response: { 204: NoContent },
+        tags: ["auth"],
+        summary: "End the session on the server",
+      },
+    },
     async (request, reply) => {
       if (request.authMethod !== "session" || !request.sessionToken)
         throw new DomainError("validation", "Logout ends a browser session; API tokens are revoked instead.");
@@ -79,7 +104,14 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get(
     "/api/v1/auth/session",
-    { schema: { tags: ["auth"], summary: "Who am I, my sites and roles, my CSRF token" } },
+    {
+      schema: {
+        operationId: "getSession",
+        response: { 200: SessionSchema },
+        tags: ["auth"],
+        summary: "Who am I, my sites and roles, my CSRF token",
+      },
+    },
     async (request) => {
       const actor = ctxOf(request).actor;
       return {
@@ -93,7 +125,14 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get(
     "/api/v1/sites",
-    { schema: { tags: ["admin"], summary: "Sites where you hold a role" } },
+    {
+      schema: {
+        operationId: "listSites",
+        response: { 200: pageSchema(SiteSchema) },
+        tags: ["admin"],
+        summary: "Sites where you hold a role",
+      },
+    },
     async (request) => ({
       items: await sites.listSites(ctxOf(request)),
       nextCursor: null,
@@ -101,13 +140,29 @@ export async function adminRoutes(app: FastifyInstance) {
   );
   app.get(
     "/api/v1/sites/:id",
-    { schema: { tags: ["admin"], summary: "Read a site", params: IdParams } },
+    {
+      schema: {
+        operationId: "getSite",
+        response: { 200: SiteSchema },
+        tags: ["admin"],
+        summary: "Read a site",
+        params: IdParams,
+      },
+    },
     async (request, reply) =>
       withEtag(reply, await sites.getSite(ctxOf(request), (request.params as { id: string }).id)),
   );
   app.post(
     "/api/v1/sites",
-    { schema: { tags: ["admin"], summary: "Create a site (admins)", body: SiteCreate } },
+    {
+      schema: {
+        operationId: "createSite",
+        response: { 201: SiteSchema },
+        tags: ["admin"],
+        summary: "Create a site (admins)",
+        body: SiteCreate,
+      },
+    },
     async (request, reply) => {
       const dto = await sites.createSite(ctxOf(request), request.body);
       reply.code(201).header("location", `/api/v1/sites/${dto.id}`);
@@ -116,7 +171,16 @@ export async function adminRoutes(app: FastifyInstance) {
   );
   app.patch(
     "/api/v1/sites/:id",
-    { schema: { tags: ["admin"], summary: "Change a site (admins)", params: IdParams, body: SiteUpdate } },
+    {
+      schema: {
+        operationId: "updateSite",
+        response: { 200: SiteSchema },
+        tags: ["admin"],
+        summary: "Change a site (admins)",
+        params: IdParams,
+        body: SiteUpdate,
+      },
+    },
     async (request, reply) =>
       withEtag(
         reply,
@@ -131,7 +195,14 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get(
     "/api/v1/users",
-    { schema: { tags: ["admin"], summary: "Users of the sites you administer" } },
+    {
+      schema: {
+        operationId: "listUsers",
+        response: { 200: pageSchema(UserSchema) },
+        tags: ["admin"],
+        summary: "Users of the sites you administer",
+      },
+    },
     async (request) => ({
       items: await sites.listUsers(ctxOf(request)),
       nextCursor: null,
@@ -142,7 +213,13 @@ export async function adminRoutes(app: FastifyInstance) {
     {
       // Authorization comes before the body is looked at: a non-admin learns nothing from it.
       config: { bodyValidatedByService: true },
-      schema: { tags: ["admin"], summary: "Create a user with site roles (admins)", body: UserCreate },
+      schema: {
+        operationId: "createUser",
+        response: { 201: UserSchema },
+        tags: ["admin"],
+        summary: "Create a user with site roles (admins)",
+        body: UserCreate,
+      },
     },
     async (request, reply) => {
       reply.code(201);
@@ -164,6 +241,8 @@ export async function adminRoutes(app: FastifyInstance) {
     "/api/v1/audit",
     {
       schema: {
+        operationId: "listAuditEvents",
+        response: { 200: pageSchema(AuditEventSchema) },
         tags: ["admin"],
         summary: "The audit trail, newest first (admins and monitors)",
         querystring: AuditQuery,
@@ -179,6 +258,8 @@ export async function adminRoutes(app: FastifyInstance) {
     "/api/v1/admin/audit/verify",
     {
       schema: {
+        operationId: "verifyAuditTrail",
+        response: { 200: AuditVerifyReportSchema },
         tags: ["admin"],
         summary:
           "Check the audit trail's hash chain and signed checkpoints; names the first broken link (admins)",

@@ -7,7 +7,14 @@ import { IdParams, Instant, PageQuery } from "../../domain/schemas/common.ts";
 import * as assessments from "../../services/assessments.ts";
 import { deriveDailyCrs } from "../../services/derived-crs.ts";
 import { deriveCtcaeHematology } from "../../services/derived-toxicity.ts";
-import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
+import {
+  AssessmentSchema,
+  CalculatorCatalogueSchema,
+  CalculatorResultSchema,
+  DerivedCrsSchema,
+  DerivedCtcaeHematologySchema,
+} from "../responses/calculators.ts";
+import { ctxOf, ifMatchOf, pageSchema, withEtag } from "./support.ts";
 
 const NameParams = z.object({ name: z.string().min(1).max(50) });
 
@@ -23,7 +30,14 @@ export async function calculatorRoutes(app: FastifyInstance) {
 
   app.get(
     "/api/v1/calculators",
-    { schema: { tags: ["calculators"], summary: "Every calculator with its input JSON Schema" } },
+    {
+      schema: {
+        operationId: "listCalculators",
+        response: { 200: CalculatorCatalogueSchema },
+        tags: ["calculators"],
+        summary: "Every calculator with its input JSON Schema",
+      },
+    },
     async (request) => {
       ctxOf(request); // logged in
       return { items: catalogue };
@@ -35,6 +49,8 @@ export async function calculatorRoutes(app: FastifyInstance) {
     {
       config: { bodyValidatedByService: true },
       schema: {
+        operationId: "evaluateCalculator",
+        response: { 200: CalculatorResultSchema },
         tags: ["calculators"],
         summary: "Evaluate a calculator; nothing is stored",
         params: NameParams,
@@ -52,6 +68,8 @@ export async function calculatorRoutes(app: FastifyInstance) {
     {
       config: { bodyValidatedByService: true },
       schema: {
+        operationId: "recordAssessment",
+        response: { 201: AssessmentSchema },
         tags: ["calculators"],
         summary:
           "Store an assessment on a patient: calculator, inputs, time; the result is computed and kept",
@@ -75,6 +93,8 @@ export async function calculatorRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/assessments",
     {
       schema: {
+        operationId: "listAssessments",
+        response: { 200: pageSchema(AssessmentSchema) },
         tags: ["calculators"],
         summary: "A patient's stored assessments in time order",
         params: IdParams,
@@ -94,6 +114,8 @@ export async function calculatorRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/derived/crs",
     {
       schema: {
+        operationId: "deriveDailyCrs",
+        response: { 200: DerivedCrsSchema },
         tags: ["calculators"],
         summary:
           "Daily worst ASTCT CRS grade (provisional) derived from recorded temperature, oxygen flow and vasopressors",
@@ -112,6 +134,8 @@ export async function calculatorRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/derived/ctcae-hematology",
     {
       schema: {
+        operationId: "deriveCtcaeHematology",
+        response: { 200: DerivedCtcaeHematologySchema },
         tags: ["calculators"],
         summary: "CTCAE v5.0 haematology grades per day, derived from the recorded blood counts",
         params: IdParams,
@@ -128,7 +152,15 @@ export async function calculatorRoutes(app: FastifyInstance) {
 
   app.get(
     "/api/v1/assessments/:id",
-    { schema: { tags: ["calculators"], summary: "Read one assessment", params: IdParams } },
+    {
+      schema: {
+        operationId: "getAssessment",
+        response: { 200: AssessmentSchema },
+        tags: ["calculators"],
+        summary: "Read one assessment",
+        params: IdParams,
+      },
+    },
     async (request, reply) =>
       withEtag(reply, await assessments.getAssessment(ctxOf(request), (request.params as { id: string }).id)),
   );
@@ -136,6 +168,8 @@ export async function calculatorRoutes(app: FastifyInstance) {
     "/api/v1/assessments/:id",
     {
       schema: {
+        operationId: "updateAssessment",
+        response: { 200: AssessmentSchema },
         tags: ["calculators"],
         summary: "Mark entered-in-error or annotate (with a reason)",
         params: IdParams,

@@ -6,6 +6,7 @@ import { CohortOutcomesSchema, SavedCohortSchema } from "../../domain/cohort/res
 import { IdParams } from "../../domain/schemas/common.ts";
 import { cohortOutcomes } from "../../services/cohort-outcomes.ts";
 import { listCohorts, removeCohort, SavedCohortCreate, saveCohort } from "../../services/saved-cohorts.ts";
+import { NoContent } from "../openapi.ts";
 import { ctxOf } from "./support.ts";
 
 export async function cohortRoutes(app: FastifyInstance) {
@@ -13,6 +14,7 @@ export async function cohortRoutes(app: FastifyInstance) {
     "/api/v1/cohorts/outcomes",
     {
       schema: {
+        operationId: "getCohortOutcomes",
         tags: ["cohorts"],
         summary:
           "Outcomes of the infused patients a cohort definition selects: each patient's response, remission, toxicity and follow-up, and the summary (response rates with exact 95% CIs, CRS/ICANS by maximum grade, lupus remission by month, Kaplan–Meier OS/PFS/DOR with risk tables and log-rank between groups). Lists are comma-separated.",
@@ -26,6 +28,7 @@ export async function cohortRoutes(app: FastifyInstance) {
     "/api/v1/cohorts",
     {
       schema: {
+        operationId: "listSavedCohorts",
         tags: ["cohorts"],
         summary: "Saved cohorts: name, canonical query (the link), who saved it",
         response: { 200: z.object({ items: z.array(SavedCohortSchema) }) },
@@ -37,6 +40,7 @@ export async function cohortRoutes(app: FastifyInstance) {
     "/api/v1/cohorts",
     {
       schema: {
+        operationId: "saveCohort",
         tags: ["cohorts"],
         summary: "Save a cohort definition under a name (the query is checked and stored in canonical form)",
         body: SavedCohortCreate,
@@ -49,6 +53,8 @@ export async function cohortRoutes(app: FastifyInstance) {
     "/api/v1/cohorts/:id",
     {
       schema: {
+        operationId: "removeSavedCohort",
+        response: { 204: NoContent },
         tags: ["cohorts"],
         summary: "Remove a saved cohort (its author or an admin)",
         params: IdParams,

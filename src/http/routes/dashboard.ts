@@ -1,6 +1,7 @@
 /** The program dashboard: one read-only call per site for the web app's first screen. */
 import type { FastifyInstance } from "fastify";
 import { DashboardQuery, programDashboard } from "../../services/dashboard.ts";
+import { DashboardSchema } from "../responses/dashboard.ts";
 import { ctxOf } from "./support.ts";
 
 export async function dashboardRoutes(app: FastifyInstance) {
@@ -8,6 +9,8 @@ export async function dashboardRoutes(app: FastifyInstance) {
     "/api/v1/dashboard",
     {
       schema: {
+        operationId: "getDashboard",
+        response: { 200: DashboardSchema },
         tags: ["dashboard"],
         summary:
           "Program dashboard of one site: journey stages, visits due this week and overdue, products in " +

@@ -1,6 +1,7 @@
 /** Vein-to-vein metrics (services/journey-metrics.ts). */
 import type { FastifyInstance } from "fastify";
 import { MetricsQuery, veinToVeinMetrics } from "../../services/journey-metrics.ts";
+import { VeinToVeinMetricsSchema } from "../responses/dashboard.ts";
 import { ctxOf } from "./support.ts";
 
 export async function journeyMetricsRoutes(app: FastifyInstance) {
@@ -8,6 +9,8 @@ export async function journeyMetricsRoutes(app: FastifyInstance) {
     "/api/v1/metrics/vein-to-vein",
     {
       schema: {
+        operationId: "getVeinToVeinMetrics",
+        response: { 200: VeinToVeinMetricsSchema },
         tags: ["metrics"],
         summary:
           "Vein-to-vein days, manufacturing turnaround, failure and OOS rates (with n) overall, per CAR product and per site",

@@ -2,13 +2,21 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { IdParams } from "../../domain/schemas/common.ts";
+import { JourneyEventBody, ProductEventBody } from "../../domain/schemas/vein-to-vein-events.ts";
 import { BedsideInput, verifyAtBedside } from "../../services/bedside.ts";
 import * as journeys from "../../services/journeys.ts";
 import * as products from "../../services/products.ts";
+import {
+  BedsideResultSchema,
+  JourneyHistorySchema,
+  JourneyMoveSchema,
+  JourneySchema,
+  ProductHistorySchema,
+  ProductUnitSchema,
+} from "../responses/vein-to-vein.ts";
 import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
 
 const idOf = (request: { params: unknown }) => (request.params as { id: string }).id;
-const EventBody = z.looseObject({ type: z.string().min(1).max(60) });
 
 export async function journeyRoutes(app: FastifyInstance) {
   const tags = ["journeys"];
@@ -16,6 +24,8 @@ export async function journeyRoutes(app: FastifyInstance) {
     "/api/v1/enrolments/:id/journey",
     {
       schema: {
+        operationId: "openJourney",
+        response: { 201: JourneySchema },
         tags,
         summary: "Open the vein-to-vein journey of an enrolment (state: referred)",
         params: IdParams,
@@ -31,6 +41,8 @@ export async function journeyRoutes(app: FastifyInstance) {
     "/api/v1/journeys/:id",
     {
       schema: {
+        operationId: "getJourney",
+        response: { 200: JourneySchema },
         tags,
         summary: "A journey: state, allowed events and FHIR ResearchSubject.status",
         params: IdParams,
@@ -41,13 +53,15 @@ export async function journeyRoutes(app: FastifyInstance) {
   app.post(
     "/api/v1/journeys/:id/events",
     {
-      config: { bodyValidatedByService: true },
+      config: { bodyValidatedByService: true, versioned: true },
       schema: {
+        operationId: "applyJourneyEvent",
+        response: { 200: JourneyMoveSchema },
         tags,
         summary:
           "Apply one journey event (If-Match or version required); a refused move is 422 naming the rule",
         params: IdParams,
-        body: EventBody,
+        body: JourneyEventBody,
       },
     },
     async (request, reply) =>
@@ -58,7 +72,15 @@ export async function journeyRoutes(app: FastifyInstance) {
   );
   app.get(
     "/api/v1/journeys/:id/events",
-    { schema: { tags, summary: "The journey's event history, oldest first", params: IdParams } },
+    {
+      schema: {
+        operationId: "listJourneyEvents",
+        response: { 200: JourneyHistorySchema },
+        tags,
+        summary: "The journey's event history, oldest first",
+        params: IdParams,
+      },
+    },
     (request) => journeys.listJourneyHistory(ctxOf(request), idOf(request)),
   );
 
@@ -68,6 +90,8 @@ export async function journeyRoutes(app: FastifyInstance) {
     {
       config: { bodyValidatedByService: true },
       schema: {
+        operationId: "recordCollection",
+        response: { 201: ProductUnitSchema },
         tags: ptags,
         summary: "Record the apheresis collection: allocates its DIN and the journey's chain-of-identity id",
         params: IdParams,
@@ -84,6 +108,8 @@ export async function journeyRoutes(app: FastifyInstance) {
     "/api/v1/journeys/:id/product-units",
     {
       schema: {
+        operationId: "listJourneyProductUnits",
+        response: { 200: z.object({ items: z.array(ProductUnitSchema) }) },
         tags: ptags,
         summary: "Every product unit on the journey's chain of identity",
         params: IdParams,
@@ -94,7 +120,15 @@ export async function journeyRoutes(app: FastifyInstance) {
   // "/api/v1/products" already names CAR product definitions (records.ts); units live apart.
   app.get(
     "/api/v1/product-units/:id",
-    { schema: { tags: ptags, summary: "One product unit (bag or collection)", params: IdParams } },
+    {
+      schema: {
+        operationId: "getProductUnit",
+        response: { 200: ProductUnitSchema },
+        tags: ptags,
+        summary: "One product unit (bag or collection)",
+        params: IdParams,
+      },
+    },
     async (request, reply) => withEtag(reply, await products.getProduct(ctxOf(request), idOf(request))),
   );
   app.post(
@@ -102,6 +136,8 @@ export async function journeyRoutes(app: FastifyInstance) {
     {
       config: { bodyValidatedByService: true },
       schema: {
+        operationId: "recordFinalProduct",
+        response: { 201: ProductUnitSchema },
         tags: ptags,
         summary:
           "Record a final-product bag made from this collection: its own DIN, the same chain of identity",
@@ -118,13 +154,15 @@ export async function journeyRoutes(app: FastifyInstance) {
   app.post(
     "/api/v1/product-units/:id/events",
     {
-      config: { bodyValidatedByService: true },
+      config: { bodyValidatedByService: true, versioned: true },
       schema: {
+        operationId: "applyProductEvent",
+        response: { 200: ProductUnitSchema },
         tags: ptags,
         summary:
           "Apply one product event; `at` defaults to now, may not be in the future or before the previous event; the actor is the signed-in user",
         params: IdParams,
-        body: EventBody,
+        body: ProductEventBody,
       },
     },
     async (request, reply) =>
@@ -135,7 +173,15 @@ export async function journeyRoutes(app: FastifyInstance) {
   );
   app.get(
     "/api/v1/product-units/:id/events",
-    { schema: { tags: ptags, summary: "The product's history with actor and time", params: IdParams } },
+    {
+      schema: {
+        operationId: "listProductEvents",
+        response: { 200: ProductHistorySchema },
+        tags: ptags,
+        summary: "The product's history with actor and time",
+        params: IdParams,
+      },
+    },
     (request) => products.listProductHistory(ctxOf(request), idOf(request)),
   );
   // The brief's path sits under /products; the unit path is the consistent alias.
@@ -148,6 +194,8 @@ export async function journeyRoutes(app: FastifyInstance) {
       {
         config: { bodyValidatedByService: true },
         schema: {
+          operationId: path.startsWith("/api/v1/products/") ? "verifyAtBedsideByProduct" : "verifyAtBedside",
+          response: { 201: BedsideResultSchema },
           tags: ptags,
           summary:
             'Bedside verification by two people, each signing with username and password (meaning "verified product identity at bedside"; one is the signed-in user); any mismatch is a hard stop (422 naming the fields) and the attempt is logged',

@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { IdParams } from "../../domain/schemas/common.ts";
 import { KineticsQuery, KineticsSimulateBody, VirtualCohortBody } from "../../domain/schemas/kinetics.ts";
 import { patientKinetics, simulateKinetics, virtualCohortKinetics } from "../../services/kinetics.ts";
+import { Undescribed } from "../openapi.ts";
 import { ctxOf } from "./support.ts";
 
 export async function kineticsRoutes(app: FastifyInstance) {
@@ -14,6 +15,8 @@ export async function kineticsRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/kinetics",
     {
       schema: {
+        operationId: "getPatientKinetics",
+        response: { 200: Undescribed },
         tags: ["kinetics"],
         summary:
           "Research model: the patient's CAR-T, B-cell, IgG and anti-dsDNA measurements with the kinetics model fitted to them (MAP with 90% Laplace intervals, goodness of fit), curves with 90% bands, and what-if strategies; 422 when the data cannot identify the model",
@@ -27,6 +30,8 @@ export async function kineticsRoutes(app: FastifyInstance) {
     "/api/v1/kinetics/simulate",
     {
       schema: {
+        operationId: "simulateKinetics",
+        response: { 200: Undescribed },
         tags: ["kinetics"],
         summary:
           "Research model: daily CAR-T, B cells, IgG, anti-dsDNA (and tumour) for given parameters and dosing, with the what-if outcomes",
@@ -39,6 +44,8 @@ export async function kineticsRoutes(app: FastifyInstance) {
     "/api/v1/kinetics/virtual-cohort",
     {
       schema: {
+        operationId: "simulateVirtualCohort",
+        response: { 200: Undescribed },
         tags: ["kinetics"],
         summary:
           "Research model: N ≤ 10,000 virtual patients drawn from the population priors (seeded), the distribution of outcomes per strategy",

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.ts";
 import * as labImport from "../../services/lab-import.ts";
+import { LabImportSchema } from "../responses/visits.ts";
 import { ctxOf } from "./support.ts";
 
 const tags = ["clinical"];
@@ -26,6 +27,8 @@ export async function labImportRoutes(app: FastifyInstance) {
         bodyLimit: BODY_LIMIT,
         config: { bodyValidatedByService: true },
         schema: {
+          operationId: "importLabResults",
+          response: { 201: LabImportSchema },
           tags,
           summary:
             "Import lab results, all or nothing: CSV with a column mapping (JSON body), or a FHIR R4 Bundle of Observations (application/fhir+json, ?siteId=)",

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { IdParams } from "../../domain/schemas/common.ts";
 import { LabelQuery, productLabel } from "../../services/labels.ts";
+import { textBody } from "../openapi.ts";
 import { ctxOf } from "./support.ts";
 
 const idOf = (request: { params: unknown }) => (request.params as { id: string }).id;
@@ -11,6 +12,10 @@ export async function labelRoutes(app: FastifyInstance) {
     "/api/v1/product-units/:id/label",
     {
       schema: {
+        operationId: "printProductLabel",
+        response: {
+          200: textBody("text/html", "A print-ready HTML label (bag or sample) with its Code 128 bar codes"),
+        },
         tags: ["products"],
         summary:
           "Print-ready HTML bag or sample label with Code 128 bar codes (DIN, product code, expiry, CoI) and the boxed check character",

@@ -1,5 +1,6 @@
 /** The study's lymphodepletion regimens and an enrolment's dosing plan (services/lymphodepletion-plan.ts). */
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import { IdParams } from "../../domain/schemas/common.ts";
 import {
   listLymphodepletionRegimens,
@@ -8,6 +9,7 @@ import {
   RegimenSet,
   setLymphodepletionRegimen,
 } from "../../services/lymphodepletion-plan.ts";
+import { LymphodepletionPlanSchema, LymphodepletionRegimenSchema } from "../responses/vein-to-vein.ts";
 import { ctxOf, withEtag } from "./support.ts";
 
 const idOf = (request: { params: unknown }) => (request.params as { id: string }).id;
@@ -19,6 +21,8 @@ export async function lymphodepletionRoutes(app: FastifyInstance) {
     {
       config: { bodyValidatedByService: true },
       schema: {
+        operationId: "setLymphodepletionRegimen",
+        response: { 200: LymphodepletionRegimenSchema },
         tags,
         summary: "Set the study's (or an arm's) lymphodepletion regimen; replacing one needs its version",
         params: IdParams,
@@ -30,13 +34,23 @@ export async function lymphodepletionRoutes(app: FastifyInstance) {
   );
   app.get(
     "/api/v1/studies/:id/lymphodepletion-regimens",
-    { schema: { tags, summary: "The study's lymphodepletion regimens", params: IdParams } },
+    {
+      schema: {
+        operationId: "listLymphodepletionRegimens",
+        response: { 200: z.object({ items: z.array(LymphodepletionRegimenSchema) }) },
+        tags,
+        summary: "The study's lymphodepletion regimens",
+        params: IdParams,
+      },
+    },
     (request) => listLymphodepletionRegimens(ctxOf(request), idOf(request)),
   );
   app.get(
     "/api/v1/enrolments/:id/lymphodepletion-plan",
     {
       schema: {
+        operationId: "getLymphodepletionPlan",
+        response: { 200: LymphodepletionPlanSchema },
         tags,
         summary:
           "Daily lymphodepletion doses from the latest height, weight and creatinine, dated from the planned infusion, with the rule used; 422 names every missing input",

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import { IdParams } from "../../domain/schemas/common.ts";
 import { bedsideVerifiers, ProductBoardQuery, productBoard } from "../../services/product-board.ts";
+import { BedsideVerifiersSchema, ProductBoardSchema } from "../responses/vein-to-vein.ts";
 import { ctxOf } from "./support.ts";
 
 export async function productBoardRoutes(app: FastifyInstance) {
@@ -13,6 +14,8 @@ export async function productBoardRoutes(app: FastifyInstance) {
     "/api/v1/product-board",
     {
       schema: {
+        operationId: "getProductBoard",
+        response: { 200: ProductBoardSchema },
         tags,
         summary:
           "A page of a site's product units, newest first (filter by state, part of a subject code or DIN), with state, subject code, journey state and days since apheresis",
@@ -25,6 +28,8 @@ export async function productBoardRoutes(app: FastifyInstance) {
     "/api/v1/sites/:id/bedside-verifiers",
     {
       schema: {
+        operationId: "listBedsideVerifiers",
+        response: { 200: BedsideVerifiersSchema },
         tags,
         summary: "Active users of the site who may be the second person at a bedside verification",
         params: IdParams,

@@ -9,6 +9,14 @@ import { IdParams } from "../../domain/schemas/common.ts";
 import * as custody from "../../services/custody.ts";
 import * as release from "../../services/release.ts";
 import { productSignatures } from "../../services/signatures.ts";
+import { Undescribed } from "../openapi.ts";
+import {
+  CustodySchema,
+  HandOffSchema,
+  LoggerUploadResultSchema,
+  ProductSignaturesSchema,
+  QuarantineDecisionSchema,
+} from "../responses/vein-to-vein.ts";
 import { ctxOf, withEtag } from "./support.ts";
 
 const idOf = (request: { params: unknown }) => (request.params as { id: string }).id;
@@ -22,6 +30,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       config: validated,
       schema: {
+        operationId: "setReleaseSpec",
+        response: { 201: Undescribed },
         tags,
         summary: "A new revision of a CAR product's release specification, each criterion with its source",
         body: release.ReleaseSpecInput,
@@ -35,7 +45,15 @@ export async function productQualityRoutes(app: FastifyInstance) {
   );
   app.get(
     "/api/v1/products/:id/release-spec",
-    { schema: { tags, summary: "The CAR product's current release specification", params: IdParams } },
+    {
+      schema: {
+        operationId: "getReleaseSpec",
+        response: { 200: Undescribed },
+        tags,
+        summary: "The CAR product's current release specification",
+        params: IdParams,
+      },
+    },
     (request) => release.getReleaseSpec(ctxOf(request), idOf(request)),
   );
 
@@ -44,6 +62,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       config: validated,
       schema: {
+        operationId: "enterQcResults",
+        response: { 201: Undescribed },
         tags,
         summary:
           "Enter QC results (quality only); a QC-pending bag is declared OOS when a criterion fails, and otherwise awaits QA's signed release",
@@ -60,6 +80,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     "/api/v1/product-units/:id/release",
     {
       schema: {
+        operationId: "getReleaseStatus",
+        response: { 200: Undescribed },
         tags,
         summary:
           "QC results, the current evaluation against the specification, where the bag stands on its way to release, and the decisions made with their signatures",
@@ -73,6 +95,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       config: validated,
       schema: {
+        operationId: "releaseProduct",
+        response: { 201: Undescribed },
         tags,
         summary:
           'QA releases the bag: quality at the site signs with username and password (meaning "released"); refused while a QC result is missing or failing',
@@ -89,6 +113,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     "/api/v1/product-units/:id/release-evaluations",
     {
       schema: {
+        operationId: "evaluateRelease",
+        response: { 200: Undescribed },
         tags,
         summary:
           "Evaluate the bag again (quality only) and declare it OOS when a criterion failed; release stays QA's signed decision",
@@ -103,6 +129,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       config: validated,
       schema: {
+        operationId: "signOosException",
+        response: { 201: Undescribed },
         tags,
         summary:
           'Sign the exception decision for an OOS bag as investigator or QA with username and password (meaning "approved deviation"; two different people; the first states the rationale)',
@@ -117,7 +145,15 @@ export async function productQualityRoutes(app: FastifyInstance) {
   );
   app.get(
     "/api/v1/product-units/:id/oos-exception",
-    { schema: { tags, summary: "The OOS exception decision and its signatures", params: IdParams } },
+    {
+      schema: {
+        operationId: "getOosException",
+        response: { 200: Undescribed },
+        tags,
+        summary: "The OOS exception decision and its signatures",
+        params: IdParams,
+      },
+    },
     (request) => release.getOosException(ctxOf(request), idOf(request)),
   );
 
@@ -126,6 +162,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       config: validated,
       schema: {
+        operationId: "recordHandOff",
+        response: { 201: HandOffSchema },
         tags,
         summary: "Record a custody hand-off: from, to, place, time, shipper and logger",
         params: IdParams,
@@ -142,6 +180,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       config: validated,
       schema: {
+        operationId: "uploadLoggerReadings",
+        response: { 201: LoggerUploadResultSchema },
         tags,
         summary:
           "Upload a temperature logger's readings; an excursion quarantines the product in the same transaction",
@@ -156,7 +196,15 @@ export async function productQualityRoutes(app: FastifyInstance) {
   );
   app.get(
     "/api/v1/product-units/:id/custody",
-    { schema: { tags, summary: "Hand-offs and logger uploads of the product", params: IdParams } },
+    {
+      schema: {
+        operationId: "getCustody",
+        response: { 200: CustodySchema },
+        tags,
+        summary: "Hand-offs and logger uploads of the product",
+        params: IdParams,
+      },
+    },
     (request) => custody.getCustody(ctxOf(request), idOf(request)),
   );
   app.post(
@@ -164,6 +212,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       config: validated,
       schema: {
+        operationId: "decideQuarantine",
+        response: { 200: QuarantineDecisionSchema },
         tags,
         summary:
           "QA decides on a quarantined product, signed with username and password: release it to where it was, or discard it",
@@ -178,6 +228,8 @@ export async function productQualityRoutes(app: FastifyInstance) {
     "/api/v1/product-units/:id/signatures",
     {
       schema: {
+        operationId: "listProductSignatures",
+        response: { 200: ProductSignaturesSchema },
         tags,
         summary:
           "Every electronic signature on the bag's records (bedside, release, OOS exception, quarantine), each checked against the content it signed and its audit record",

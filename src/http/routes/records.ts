@@ -39,6 +39,21 @@ import { patientCourseOf } from "../../services/patient-course.ts";
 import * as patients from "../../services/patients.ts";
 import * as studies from "../../services/studies.ts";
 import { patientTimeline, TIMELINE_KINDS } from "../../services/timeline.ts";
+import {
+  CarProductSchema,
+  ClinicalEventSchema,
+  ConditionSchema,
+  EnrolmentSchema,
+  IdentityHistoryEntrySchema,
+  IdentitySchema,
+  MedicationSchema,
+  ObservationBatchResultSchema,
+  ObservationSchema,
+  PatientCourseSchema,
+  PatientSchema,
+  StudySchema,
+  TimelineSchema,
+} from "../responses/records.ts";
 import { ctxOf, ifMatchOf, registerCrud, withEtag } from "./support.ts";
 
 export async function recordRoutes(app: FastifyInstance) {
@@ -46,6 +61,7 @@ export async function recordRoutes(app: FastifyInstance) {
     path: "/api/v1/patients",
     tag: "patients",
     noun: "patient",
+    item: PatientSchema,
     createBody: PatientCreate,
     updateBody: PatientUpdate,
     listQuery: PatientListQuery,
@@ -59,9 +75,11 @@ export async function recordRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/identity",
     {
       schema: {
+        operationId: "readIdentity",
         tags: ["patients"],
         summary: "Read identity (investigators and coordinators; audited)",
         params: IdParams,
+        response: { 200: IdentitySchema },
       },
     },
     async (request, reply) =>
@@ -71,10 +89,12 @@ export async function recordRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/identity/history",
     {
       schema: {
+        operationId: "listIdentityHistory",
         tags: ["patients"],
         summary:
           "Identity values earlier changes replaced, newest first (investigators and coordinators; audited)",
         params: IdParams,
+        response: { 200: z.object({ items: z.array(IdentityHistoryEntrySchema) }) },
       },
     },
     (request) => patients.readIdentityHistory(ctxOf(request), (request.params as { id: string }).id),
@@ -83,9 +103,11 @@ export async function recordRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/identity",
     {
       schema: {
+        operationId: "updateIdentity",
         tags: ["patients"],
         summary: "Change identity (with a reason)",
         params: IdParams,
+        response: { 200: IdentitySchema },
         body: IdentityUpdate,
       },
     },
@@ -115,9 +137,11 @@ export async function recordRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/timeline",
     {
       schema: {
+        operationId: "getTimeline",
         tags: ["patients"],
         summary: "Everything about a patient in time order, with study day (day 0 = CAR-T infusion)",
         params: IdParams,
+        response: { 200: TimelineSchema },
         querystring: TimelineQuery,
       },
     },
@@ -131,10 +155,12 @@ export async function recordRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/course",
     {
       schema: {
+        operationId: "getPatientCourse",
         tags: ["patients"],
         summary:
           "The course around the infusion as chart series on the study-day axis: CAR-T copies, CD19+ B cells, anti-dsDNA, C3/C4, blood counts and daily prednisolone-equivalent glucocorticoid dose, with today's study day",
         params: IdParams,
+        response: { 200: PatientCourseSchema },
       },
     },
     (request) => patientCourseOf(ctxOf(request), (request.params as { id: string }).id),
@@ -144,6 +170,7 @@ export async function recordRoutes(app: FastifyInstance) {
     path: "/api/v1/conditions",
     tag: "clinical",
     noun: "condition",
+    item: ConditionSchema,
     createBody: ConditionCreate,
     updateBody: ConditionUpdate,
     listQuery: PatientScopedListQuery,
@@ -157,6 +184,7 @@ export async function recordRoutes(app: FastifyInstance) {
     path: "/api/v1/observations",
     tag: "clinical",
     noun: "observation",
+    item: ObservationSchema,
     updateBody: ObservationUpdate,
     listQuery: ObservationListQuery as unknown as z.ZodObject<{ patientId: z.ZodOptional<typeof Uuid> }>,
     get: observations.getObservation,
@@ -172,6 +200,8 @@ export async function recordRoutes(app: FastifyInstance) {
       config: { bodyValidatedByService: true },
       schema: {
         tags: ["clinical"],
+        operationId: "recordObservations",
+        response: { 201: z.union([ObservationSchema, ObservationBatchResultSchema]) },
         summary: "Record one observation, or a batch of up to 5,000 in one transaction",
         body: z.union([ObservationCreate, ObservationBatch]),
       },
@@ -193,6 +223,7 @@ export async function recordRoutes(app: FastifyInstance) {
     path: "/api/v1/medications",
     tag: "clinical",
     noun: "medication",
+    item: MedicationSchema,
     createBody: MedicationCreate,
     updateBody: MedicationUpdate,
     listQuery: PatientScopedListQuery,
@@ -206,6 +237,7 @@ export async function recordRoutes(app: FastifyInstance) {
     path: "/api/v1/clinical-events",
     tag: "clinical",
     noun: "clinical event",
+    item: ClinicalEventSchema,
     createBody: ClinicalEventCreate,
     updateBody: ClinicalEventUpdate,
     listQuery: PatientScopedListQuery,
@@ -219,6 +251,7 @@ export async function recordRoutes(app: FastifyInstance) {
     path: "/api/v1/studies",
     tag: "studies",
     noun: "study",
+    item: StudySchema,
     createBody: StudyCreate,
     updateBody: StudyUpdate,
     create: studies.createStudy,
@@ -230,10 +263,12 @@ export async function recordRoutes(app: FastifyInstance) {
     "/api/v1/studies/:id/sites",
     {
       schema: {
+        operationId: "addStudySite",
         tags: ["studies"],
         summary:
           "Add a participating site (an admin or investigator of the lead site and of the joining site)",
         params: IdParams,
+        response: { 200: StudySchema },
         body: StudySiteAdd,
       },
     },
@@ -248,6 +283,7 @@ export async function recordRoutes(app: FastifyInstance) {
     path: "/api/v1/products",
     tag: "studies",
     noun: "CAR product",
+    item: CarProductSchema,
     createBody: CarProductCreate,
     updateBody: CarProductUpdate,
     listQuery: z.object({ studyId: Uuid.optional() }),
@@ -261,6 +297,7 @@ export async function recordRoutes(app: FastifyInstance) {
     path: "/api/v1/enrolments",
     tag: "studies",
     noun: "enrolment",
+    item: EnrolmentSchema,
     createBody: EnrolmentCreate,
     updateBody: EnrolmentUpdate,
     listQuery: z.object({ patientId: Uuid.optional(), studyId: Uuid.optional() }),

@@ -43,13 +43,24 @@ export function withEtag<T extends { version: number }>(reply: FastifyReply, rec
   return record;
 }
 
-export const pageSchema = (item: z.ZodType) =>
+/** A page of a list (services/pagination.ts): its items and the cursor of the next page. */
+export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** "clinical event" → "ClinicalEvent", "CAR product" → "CarProduct": the noun in operationIds. */
+const pascal = (noun: string) =>
+  noun
+    .split(/\s+/)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase())
+    .join("");
+const plural = (name: string) => (name.endsWith("y") ? `${name.slice(0, -1)}ies` : `${name}s`);
 
 export interface CrudSpec<Dto extends { id: string; version: number }, Q extends z.ZodObject> {
   path: string; // e.g. "/api/v1/conditions"
   tag: string;
   noun: string;
+  /** the record as every one of the four answers it (list items, read, create, update) */
+  item: z.ZodType;
   createBody?: z.ZodType;
   updateBody?: z.ZodType;
   listQuery?: Q;
@@ -64,13 +75,32 @@ export function registerCrud<Dto extends { id: string; version: number }, Q exte
   spec: CrudSpec<Dto, Q>,
 ) {
   const tags = [spec.tag];
+  const name = pascal(spec.noun);
   const query = spec.listQuery ? spec.listQuery.extend(PageQuery.shape) : PageQuery;
-  app.get(spec.path, { schema: { tags, summary: `List ${spec.noun}s`, querystring: query } }, (request) =>
-    spec.list(ctxOf(request), request.query as z.infer<Q> & { limit: number; cursor?: string }),
+  app.get(
+    spec.path,
+    {
+      schema: {
+        tags,
+        operationId: `list${plural(name)}`,
+        summary: `List ${spec.noun}s`,
+        querystring: query,
+        response: { 200: pageSchema(spec.item) },
+      },
+    },
+    (request) => spec.list(ctxOf(request), request.query as z.infer<Q> & { limit: number; cursor?: string }),
   );
   app.get(
     `${spec.path}/:id`,
-    { schema: { tags, summary: `Read one ${spec.noun}`, params: IdParams } },
+    {
+      schema: {
+        tags,
+        operationId: `get${name}`,
+        summary: `Read one ${spec.noun}`,
+        params: IdParams,
+        response: { 200: spec.item },
+      },
+    },
     async (request, reply) =>
       withEtag(reply, await spec.get(ctxOf(request), (request.params as { id: string }).id)),
   );
@@ -81,7 +111,9 @@ export function registerCrud<Dto extends { id: string; version: number }, Q exte
       {
         schema: {
           tags,
+          operationId: `create${name}`,
           summary: `Create a ${spec.noun}`,
+          response: { 201: spec.item },
           ...(spec.createBody ? { body: spec.createBody } : {}),
         },
       },
@@ -99,7 +131,9 @@ export function registerCrud<Dto extends { id: string; version: number }, Q exte
       {
         schema: {
           tags,
+          operationId: `update${name}`,
           summary: `Change a ${spec.noun} (with a reason and the version you read)`,
+          response: { 200: spec.item },
           params: IdParams,
           ...(spec.updateBody ? { body: spec.updateBody } : {}),
         },

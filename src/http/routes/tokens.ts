@@ -7,18 +7,28 @@ import { DomainError } from "../../domain/errors.ts";
 import { TokenCreate, TokenListQuery, TokenRevoke } from "../../domain/schemas/admin.ts";
 import { IdParams } from "../../domain/schemas/common.ts";
 import { issueApiToken, listApiTokens, revokeApiToken } from "../../services/auth.ts";
-import { ctxOf } from "./support.ts";
+import { ApiTokenSchema, NewApiTokenSchema } from "../responses/admin.ts";
+import { ctxOf, pageSchema } from "./support.ts";
 
 export async function tokenRoutes(app: FastifyInstance) {
   app.get(
     "/api/v1/tokens/mine",
-    { schema: { tags: ["auth"], summary: "Your API tokens: label, created, last used, expiry, state" } },
+    {
+      schema: {
+        operationId: "listMyApiTokens",
+        response: { 200: pageSchema(ApiTokenSchema) },
+        tags: ["auth"],
+        summary: "Your API tokens: label, created, last used, expiry, state",
+      },
+    },
     async (request) => ({ items: await listApiTokens(ctxOf(request), { mine: true }), nextCursor: null }),
   );
   app.post(
     "/api/v1/tokens",
     {
       schema: {
+        operationId: "createApiToken",
+        response: { 201: NewApiTokenSchema },
         tags: ["auth"],
         summary: "Create an API token for yourself (browser session only); the token is shown once",
         body: TokenCreate,
@@ -40,6 +50,8 @@ export async function tokenRoutes(app: FastifyInstance) {
     "/api/v1/tokens",
     {
       schema: {
+        operationId: "listApiTokens",
+        response: { 200: pageSchema(ApiTokenSchema) },
         tags: ["admin"],
         summary: "API tokens of the users of the sites you administer (admins)",
         querystring: TokenListQuery,
@@ -54,6 +66,8 @@ export async function tokenRoutes(app: FastifyInstance) {
     "/api/v1/tokens/:id/revoke",
     {
       schema: {
+        operationId: "revokeApiToken",
+        response: { 200: ApiTokenSchema },
         tags: ["admin"],
         summary: "Revoke an API token (its owner, or an admin of a site where the owner has a role)",
         params: IdParams,

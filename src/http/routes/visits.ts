@@ -1,7 +1,9 @@
 /** Follow-up routes: protocol visits, worklist, calendar feed, lab import. */
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import { IdParams } from "../../domain/schemas/common.ts";
 import * as visits from "../../services/visits.ts";
+import { VisitSchema, VisitsCalendar, WorklistSchema } from "../responses/visits.ts";
 import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
 
 const tags = ["visits"];
@@ -11,6 +13,8 @@ export async function visitRoutes(app: FastifyInstance) {
     "/api/v1/patients/:id/visits",
     {
       schema: {
+        operationId: "listPatientVisits",
+        response: { 200: z.object({ items: z.array(VisitSchema) }) },
         tags,
         summary: "A patient's protocol visits with windows, expected assessments and status for today",
         params: IdParams,
@@ -21,7 +25,15 @@ export async function visitRoutes(app: FastifyInstance) {
 
   app.get(
     "/api/v1/visits/:id",
-    { schema: { tags, summary: "Read one visit", params: IdParams } },
+    {
+      schema: {
+        operationId: "getVisit",
+        response: { 200: VisitSchema },
+        tags,
+        summary: "Read one visit",
+        params: IdParams,
+      },
+    },
     async (request, reply) =>
       withEtag(reply, await visits.getVisit(ctxOf(request), (request.params as { id: string }).id)),
   );
@@ -30,6 +42,8 @@ export async function visitRoutes(app: FastifyInstance) {
     "/api/v1/visits/:id",
     {
       schema: {
+        operationId: "recordVisit",
+        response: { 200: VisitSchema },
         tags,
         summary:
           "Record a visit as done (doneOn) or missed (missedReason), with a reason and the version you read",
@@ -53,6 +67,8 @@ export async function visitRoutes(app: FastifyInstance) {
     "/api/v1/worklist",
     {
       schema: {
+        operationId: "getWorklist",
+        response: { 200: WorklistSchema },
         tags,
         summary:
           "Open visits due in a period (default today at each site) or overdue, at your sites, with subject code and study day",
@@ -66,6 +82,8 @@ export async function visitRoutes(app: FastifyInstance) {
     "/api/v1/sites/:id/visits.ics",
     {
       schema: {
+        operationId: "getSiteVisitsCalendar",
+        response: { 200: VisitsCalendar },
         tags,
         summary: "iCalendar feed of the site's open visit windows (all-day events, subject codes only)",
         params: IdParams,

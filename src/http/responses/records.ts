@@ -1,0 +1,235 @@
+/**
+ * Response schemas of the clinical record (routes/records.ts): what the services' DTOs are, field
+ * for field (test/unit/http-contract.test.ts checks each against its TypeScript type). A `meta` id
+ * makes the shape a named component of the OpenAPI document and of the web app's generated types.
+ */
+import { z } from "zod";
+import { TIMELINE_KINDS } from "../../services/timeline.ts";
+
+const str = z.string();
+const maybeStr = str.nullable();
+const num = z.number();
+const maybeNum = num.nullable();
+const stamps = { version: num, createdAt: str, updatedAt: str };
+
+export const PatientSchema = z
+  .object({
+    id: str,
+    siteId: str,
+    subjectCode: str,
+    birthYear: num,
+    sex: str,
+    isSynthetic: z.boolean(),
+    ...stamps,
+  })
+  .meta({ id: "Patient" });
+
+export const IdentitySchema = z
+  .object({
+    patientId: str,
+    familyName: str,
+    givenName: str,
+    sex: str,
+    birthDate: str,
+    phone: maybeStr,
+    email: maybeStr,
+    address: maybeStr,
+    homeRegion: maybeStr,
+    nationalId: maybeStr,
+    version: num,
+  })
+  .meta({ id: "Identity" });
+
+export const IdentityHistoryEntrySchema = IdentitySchema.extend({
+  validFrom: str,
+  replacedAt: str,
+  replacedBy: z.object({ id: str, username: str }),
+}).meta({ id: "IdentityHistoryEntry" });
+
+export const ConditionSchema = z
+  .object({
+    id: str,
+    patientId: str,
+    codeSystem: str,
+    code: str,
+    display: str,
+    onsetDate: maybeStr,
+    abatementDate: maybeStr,
+    clinicalStatus: str,
+    note: maybeStr,
+    ...stamps,
+  })
+  .meta({ id: "Condition" });
+
+export const ObservationSchema = z
+  .object({
+    id: str,
+    patientId: str,
+    codeSystem: str,
+    code: str,
+    display: maybeStr,
+    valueNumber: maybeNum,
+    valueCode: maybeStr,
+    valueText: maybeStr,
+    unit: maybeStr,
+    effectiveAt: str,
+    specimen: maybeStr,
+    source: maybeStr,
+    status: str,
+    note: maybeStr,
+    originalValue: maybeNum,
+    originalUnit: maybeStr,
+    referenceRange: maybeStr,
+    labImportId: maybeStr,
+    ...stamps,
+  })
+  .meta({ id: "Observation" });
+
+export const ObservationBatchResultSchema = z
+  .object({ count: num, observations: z.array(ObservationSchema) })
+  .meta({ id: "ObservationBatchResult" });
+
+export const MedicationSchema = z
+  .object({
+    id: str,
+    patientId: str,
+    drug: str,
+    drugCodeSystem: maybeStr,
+    drugCode: maybeStr,
+    doseValue: maybeNum,
+    doseUnit: maybeStr,
+    route: maybeStr,
+    frequency: maybeStr,
+    startDate: str,
+    stopDate: maybeStr,
+    indication: maybeStr,
+    status: str,
+    note: maybeStr,
+    ...stamps,
+    derived: z.object({
+      lupusDrugClass: z.enum(["glucocorticoid", "antimalarial", "immunosuppressive", "biologic"]).nullable(),
+      dosesPerDay: maybeNum,
+      dailyDoseMg: maybeNum,
+      prednisoloneEquivalentMgPerDay: maybeNum,
+    }),
+  })
+  .meta({ id: "Medication" });
+
+export const CarCopiesNoteSchema = z.union([
+  z.object({ value: num }),
+  z.object({ belowLimit: z.literal(true), limit: maybeNum }),
+]);
+
+export const ClinicalEventSchema = z
+  .object({
+    id: str,
+    patientId: str,
+    occurredAt: str,
+    category: str,
+    title: str,
+    text: maybeStr,
+    status: str,
+    ...stamps,
+    derived: z.object({ carCopies: CarCopiesNoteSchema.nullable() }),
+  })
+  .meta({ id: "ClinicalEvent" });
+
+const DoseLevelSchema = z.object({ code: str, label: str, dose: num, unit: str });
+export const StudyArmSchema = z.object({ code: str, name: str, doseLevels: z.array(DoseLevelSchema) });
+
+export const StudySchema = z
+  .object({
+    id: str,
+    leadSiteId: str,
+    siteIds: z.array(str),
+    title: str,
+    shortName: str,
+    registryId: maybeStr,
+    phase: str,
+    status: str,
+    arms: z.array(StudyArmSchema),
+    isSynthetic: z.boolean(),
+    ...stamps,
+  })
+  .meta({ id: "Study" });
+
+export const CarProductSchema = z
+  .object({
+    id: str,
+    studyId: str,
+    code: str,
+    name: str,
+    targets: z.array(str),
+    format: str,
+    costimulatoryDomain: str,
+    vector: str,
+    vectorType: maybeStr,
+    doseUnit: str,
+    manufacturer: maybeStr,
+    ...stamps,
+  })
+  .meta({ id: "CarProduct" });
+
+export const EnrolmentSchema = z
+  .object({
+    id: str,
+    patientId: str,
+    studyId: str,
+    siteId: str,
+    armCode: str,
+    doseLevelCode: maybeStr,
+    consentDate: str,
+    consentVersion: str,
+    enrolledOn: maybeStr,
+    infusionDate: maybeStr,
+    status: str,
+    ...stamps,
+  })
+  .meta({ id: "Enrolment" });
+
+export const TimelineItemSchema = z
+  .object({
+    kind: z.enum(TIMELINE_KINDS),
+    id: str,
+    at: str,
+    date: str,
+    studyDay: maybeNum,
+    summary: str,
+    detail: z.record(str, z.unknown()),
+  })
+  .meta({ id: "TimelineItem" });
+
+export const TimelineSchema = z
+  .object({
+    patientId: str,
+    subjectCode: str,
+    infusionDate: maybeStr,
+    timeZone: str,
+    items: z.array(TimelineItemSchema),
+    nextCursor: maybeStr,
+  })
+  .meta({ id: "Timeline" });
+
+const CoursePointSchema = z.object({ day: num }).catchall(num);
+export const PatientCourseSchema = z
+  .object({
+    patientId: str,
+    timeZone: str,
+    today: str,
+    todayStudyDay: maybeNum,
+    infusionDate: maybeStr,
+    course: z
+      .object({
+        window: z.object({ from: num, to: num }),
+        charts: z.object({
+          copies: z.array(CoursePointSchema),
+          cd19: z.array(CoursePointSchema),
+          antiDsDna: z.array(CoursePointSchema),
+          complement: z.array(CoursePointSchema),
+          counts: z.array(CoursePointSchema),
+          glucocorticoidMgPerDay: z.array(CoursePointSchema),
+        }),
+      })
+      .nullable(),
+  })
+  .meta({ id: "PatientCourse" });
