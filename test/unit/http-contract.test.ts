@@ -19,6 +19,7 @@ import type * as dashboard from "../../src/http/responses/dashboard.ts";
 import type * as records from "../../src/http/responses/records.ts";
 import type * as v2v from "../../src/http/responses/vein-to-vein.ts";
 import type * as visits from "../../src/http/responses/visits.ts";
+import type { AdverseEventDto } from "../../src/services/adverse-events.ts";
 import type { VisitDrafts } from "../../src/services/assessment-drafts.ts";
 import type { AssessmentDto } from "../../src/services/assessments.ts";
 import type { AuditEventDto } from "../../src/services/audit.ts";
@@ -80,6 +81,7 @@ describe("response schemas are the services' types", () => {
       Named<IdentityHistoryEntryDto>
     >();
     expectTypeOf<Out<typeof records.ConditionSchema>>().toEqualTypeOf<Named<ConditionDto>>();
+    expectTypeOf<Out<typeof records.AdverseEventSchema>>().toEqualTypeOf<Named<AdverseEventDto>>();
     expectTypeOf<Out<typeof records.ObservationSchema>>().toEqualTypeOf<Named<ObservationDto>>();
     expectTypeOf<Out<typeof records.MedicationSchema>>().toEqualTypeOf<Named<MedicationDto>>();
     expectTypeOf<Out<typeof records.ClinicalEventSchema>>().toEqualTypeOf<Named<ClinicalEventDto>>();

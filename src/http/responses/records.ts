@@ -4,6 +4,13 @@
  * makes the shape a named component of the OpenAPI document and of the web app's generated types.
  */
 import { z } from "zod";
+import {
+  AE_OUTCOMES,
+  ATTRIBUTIONS,
+  PATHOGEN_CLASSES,
+  SERIOUSNESS_CRITERIA,
+  SYSTEM_ORGAN_CLASSES,
+} from "../../domain/adverse-events.ts";
 import { TIMELINE_KINDS } from "../../services/timeline.ts";
 
 const str = z.string();
@@ -45,6 +52,46 @@ export const IdentityHistoryEntrySchema = IdentitySchema.extend({
   replacedAt: str,
   replacedBy: z.object({ id: str, username: str }),
 }).meta({ id: "IdentityHistoryEntry" });
+
+export const AdverseEventSchema = z
+  .object({
+    id: str,
+    patientId: str,
+    term: str,
+    soc: str,
+    grade: num,
+    attribution: str,
+    serious: z.boolean(),
+    seriousCriteria: z.array(str),
+    onsetDate: str,
+    resolvedDate: maybeStr,
+    outcome: str,
+    pathogenClass: maybeStr,
+    organism: maybeStr,
+    note: maybeStr,
+    ...stamps,
+  })
+  .meta({ id: "AdverseEvent" });
+
+const AeGrade = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]);
+
+export const AdverseEventVocabularySchema = z
+  .object({
+    terms: z.array(
+      z.object({
+        term: str,
+        soc: z.enum(SYSTEM_ORGAN_CLASSES),
+        grades: z.array(AeGrade).readonly(),
+        scale: z.enum(["CTCAE v5.0", "ASTCT 2019"]),
+      }),
+    ),
+    systemOrganClasses: z.array(z.enum(SYSTEM_ORGAN_CLASSES)),
+    attributions: z.array(z.enum(ATTRIBUTIONS)),
+    seriousnessCriteria: z.array(z.enum(SERIOUSNESS_CRITERIA)),
+    outcomes: z.array(z.enum(AE_OUTCOMES)),
+    pathogenClasses: z.array(z.enum(PATHOGEN_CLASSES)),
+  })
+  .meta({ id: "AdverseEventVocabulary" });
 
 export const ConditionSchema = z
   .object({

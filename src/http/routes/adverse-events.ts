@@ -15,6 +15,7 @@ import {
 } from "../../domain/adverse-events.ts";
 import { PatientScopedListQuery } from "../../domain/schemas/clinical.ts";
 import * as adverseEvents from "../../services/adverse-events.ts";
+import { AdverseEventSchema, AdverseEventVocabularySchema } from "../responses/records.ts";
 import { registerCrud } from "./support.ts";
 
 export async function adverseEventRoutes(app: FastifyInstance) {
@@ -23,6 +24,8 @@ export async function adverseEventRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ["clinical"],
+        operationId: "getAdverseEventVocabulary",
+        response: { 200: AdverseEventVocabularySchema },
         summary:
           "What an adverse-event form offers: the CAR-T terms with their SOC and allowed grades (CTCAE v5.0, ASTCT for CRS/ICANS), SOCs, attributions, ICH E2A seriousness criteria, CDISC outcomes and pathogen classes",
       },
@@ -40,6 +43,7 @@ export async function adverseEventRoutes(app: FastifyInstance) {
     path: "/api/v1/adverse-events",
     tag: "clinical",
     noun: "adverse event",
+    item: AdverseEventSchema,
     createBody: AdverseEventCreate,
     updateBody: AdverseEventUpdate,
     listQuery: PatientScopedListQuery,

@@ -38,6 +38,59 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/adverse-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List adverse events */
+        get: operations["listAdverseEvents"];
+        put?: never;
+        /** Create a adverse event */
+        post: operations["createAdverseEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/adverse-events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one adverse event */
+        get: operations["getAdverseEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a adverse event (with a reason and the version you read) */
+        patch: operations["updateAdverseEvent"];
+        trace?: never;
+    };
+    "/api/v1/adverse-events/vocabulary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an adverse-event form offers: the CAR-T terms with their SOC and allowed grades (CTCAE v5.0, ASTCT for CRS/ICANS), SOCs, attributions, ICH E2A seriousness criteria, CDISC outcomes and pathogen classes */
+        get: operations["getAdverseEventVocabulary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assessments/{id}": {
         parameters: {
             query?: never;
@@ -1534,6 +1587,40 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        AdverseEvent: {
+            attribution: string;
+            createdAt: string;
+            grade: number;
+            id: string;
+            note: string | null;
+            onsetDate: string;
+            organism: string | null;
+            outcome: string;
+            pathogenClass: string | null;
+            patientId: string;
+            resolvedDate: string | null;
+            serious: boolean;
+            seriousCriteria: string[];
+            soc: string;
+            term: string;
+            updatedAt: string;
+            version: number;
+        };
+        AdverseEventVocabulary: {
+            attributions: ("unrelated" | "unlikely" | "possible" | "probable" | "definite")[];
+            outcomes: ("RECOVERED/RESOLVED" | "RECOVERING/RESOLVING" | "NOT RECOVERED/NOT RESOLVED" | "RECOVERED/RESOLVED WITH SEQUELAE" | "FATAL" | "UNKNOWN")[];
+            pathogenClasses: ("bacterial" | "viral" | "fungal" | "parasitic" | "unidentified")[];
+            seriousnessCriteria: ("death" | "life-threatening" | "hospitalisation" | "disability" | "congenital-anomaly" | "important-medical-event")[];
+            systemOrganClasses: ("Blood and lymphatic system disorders" | "Cardiac disorders" | "Congenital, familial and genetic disorders" | "Ear and labyrinth disorders" | "Endocrine disorders" | "Eye disorders" | "Gastrointestinal disorders" | "General disorders and administration site conditions" | "Hepatobiliary disorders" | "Immune system disorders" | "Infections and infestations" | "Injury, poisoning and procedural complications" | "Investigations" | "Metabolism and nutrition disorders" | "Musculoskeletal and connective tissue disorders" | "Neoplasms benign, malignant and unspecified (incl cysts and polyps)" | "Nervous system disorders" | "Pregnancy, puerperium and perinatal conditions" | "Psychiatric disorders" | "Renal and urinary disorders" | "Reproductive system and breast disorders" | "Respiratory, thoracic and mediastinal disorders" | "Skin and subcutaneous tissue disorders" | "Social circumstances" | "Surgical and medical procedures" | "Vascular disorders")[];
+            terms: {
+                readonly grades: (1 | 2 | 3 | 4 | 5)[];
+                /** @enum {string} */
+                scale: "CTCAE v5.0" | "ASTCT 2019";
+                /** @enum {string} */
+                soc: "Blood and lymphatic system disorders" | "Cardiac disorders" | "Congenital, familial and genetic disorders" | "Ear and labyrinth disorders" | "Endocrine disorders" | "Eye disorders" | "Gastrointestinal disorders" | "General disorders and administration site conditions" | "Hepatobiliary disorders" | "Immune system disorders" | "Infections and infestations" | "Injury, poisoning and procedural complications" | "Investigations" | "Metabolism and nutrition disorders" | "Musculoskeletal and connective tissue disorders" | "Neoplasms benign, malignant and unspecified (incl cysts and polyps)" | "Nervous system disorders" | "Pregnancy, puerperium and perinatal conditions" | "Psychiatric disorders" | "Renal and urinary disorders" | "Reproductive system and breast disorders" | "Respiratory, thoracic and mediastinal disorders" | "Skin and subcutaneous tissue disorders" | "Social circumstances" | "Surgical and medical procedures" | "Vascular disorders";
+                term: string;
+            }[];
+        };
         ApiToken: {
             createdAt: string;
             displayName: string;
@@ -3488,6 +3575,432 @@ export interface operations {
             };
         };
     };
+    listAdverseEvents: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                patientId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdverseEvent"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createAdverseEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    attribution: "unrelated" | "unlikely" | "possible" | "probable" | "definite";
+                    grade: 1 | 2 | 3 | 4 | 5;
+                    note?: string | null;
+                    /**
+                     * Format: date
+                     * @description Calendar date, YYYY-MM-DD
+                     */
+                    onsetDate: string;
+                    organism?: string | null;
+                    /** @enum {string} */
+                    outcome: "RECOVERED/RESOLVED" | "RECOVERING/RESOLVING" | "NOT RECOVERED/NOT RESOLVED" | "RECOVERED/RESOLVED WITH SEQUELAE" | "FATAL" | "UNKNOWN";
+                    pathogenClass?: ("bacterial" | "viral" | "fungal" | "parasitic" | "unidentified") | null;
+                    /** Format: uuid */
+                    patientId: string;
+                    resolvedDate?: string | null;
+                    serious: boolean;
+                    /** @default [] */
+                    seriousCriteria?: ("death" | "life-threatening" | "hospitalisation" | "disability" | "congenital-anomaly" | "important-medical-event")[];
+                    /** @enum {string} */
+                    soc: "Blood and lymphatic system disorders" | "Cardiac disorders" | "Congenital, familial and genetic disorders" | "Ear and labyrinth disorders" | "Endocrine disorders" | "Eye disorders" | "Gastrointestinal disorders" | "General disorders and administration site conditions" | "Hepatobiliary disorders" | "Immune system disorders" | "Infections and infestations" | "Injury, poisoning and procedural complications" | "Investigations" | "Metabolism and nutrition disorders" | "Musculoskeletal and connective tissue disorders" | "Neoplasms benign, malignant and unspecified (incl cysts and polyps)" | "Nervous system disorders" | "Pregnancy, puerperium and perinatal conditions" | "Psychiatric disorders" | "Renal and urinary disorders" | "Reproductive system and breast disorders" | "Respiratory, thoracic and mediastinal disorders" | "Skin and subcutaneous tissue disorders" | "Social circumstances" | "Surgical and medical procedures" | "Vascular disorders";
+                    term: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseEvent"];
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with what is stored (a duplicate, or a version that is not the latest) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdverseEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseEvent"];
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAdverseEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    attribution: "unrelated" | "unlikely" | "possible" | "probable" | "definite";
+                    grade: 1 | 2 | 3 | 4 | 5;
+                    note?: string | null;
+                    /**
+                     * Format: date
+                     * @description Calendar date, YYYY-MM-DD
+                     */
+                    onsetDate: string;
+                    organism?: string | null;
+                    /** @enum {string} */
+                    outcome: "RECOVERED/RESOLVED" | "RECOVERING/RESOLVING" | "NOT RECOVERED/NOT RESOLVED" | "RECOVERED/RESOLVED WITH SEQUELAE" | "FATAL" | "UNKNOWN";
+                    pathogenClass?: ("bacterial" | "viral" | "fungal" | "parasitic" | "unidentified") | null;
+                    reason: string;
+                    resolvedDate?: string | null;
+                    serious: boolean;
+                    /** @default [] */
+                    seriousCriteria?: ("death" | "life-threatening" | "hospitalisation" | "disability" | "congenital-anomaly" | "important-medical-event")[];
+                    /** @enum {string} */
+                    soc: "Blood and lymphatic system disorders" | "Cardiac disorders" | "Congenital, familial and genetic disorders" | "Ear and labyrinth disorders" | "Endocrine disorders" | "Eye disorders" | "Gastrointestinal disorders" | "General disorders and administration site conditions" | "Hepatobiliary disorders" | "Immune system disorders" | "Infections and infestations" | "Injury, poisoning and procedural complications" | "Investigations" | "Metabolism and nutrition disorders" | "Musculoskeletal and connective tissue disorders" | "Neoplasms benign, malignant and unspecified (incl cysts and polyps)" | "Nervous system disorders" | "Pregnancy, puerperium and perinatal conditions" | "Psychiatric disorders" | "Renal and urinary disorders" | "Reproductive system and breast disorders" | "Respiratory, thoracic and mediastinal disorders" | "Skin and subcutaneous tissue disorders" | "Social circumstances" | "Surgical and medical procedures" | "Vascular disorders";
+                    term: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseEvent"];
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with what is stored (a duplicate, or a version that is not the latest) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version in If-Match is not the record's */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change needs the version you read (If-Match) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdverseEventVocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseEventVocabulary"];
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getAssessment: {
         parameters: {
             query?: never;
@@ -4765,6 +5278,11 @@ export interface operations {
                                 onsetDate: string | null;
                             };
                             indication: ("lymphoma" | "myeloma" | "sle" | "overlap") | null;
+                            infections: {
+                                grade: number;
+                                pathogenClass: ("bacterial" | "viral" | "fungal" | "parasitic" | "unidentified") | null;
+                                studyDay: number;
+                            }[];
                             infusionDate: string;
                             lastContactDate: string;
                             lupus: {
@@ -5010,6 +5528,35 @@ export interface operations {
                                         min: number | null;
                                         n: number;
                                     };
+                                }[];
+                            };
+                            infections: {
+                                denominator: string;
+                                rows: {
+                                    anyInfection: {
+                                        count: number;
+                                        estimate: number | null;
+                                        lower: number | null;
+                                        total: number;
+                                        upper: number | null;
+                                    };
+                                    episodes: number;
+                                    episodesByPathogen: {
+                                        [key: string]: number;
+                                    };
+                                    followed: number;
+                                    key: string;
+                                    label: string;
+                                    n: number;
+                                    severeInfection: {
+                                        count: number;
+                                        estimate: number | null;
+                                        lower: number | null;
+                                        total: number;
+                                        upper: number | null;
+                                    };
+                                    /** @enum {string} */
+                                    window: "before infusion" | "days 0–28" | "days 29–90" | "after day 90";
                                 }[];
                             };
                             lastInfusion: string | null;
