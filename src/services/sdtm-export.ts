@@ -22,6 +22,8 @@ const CALCULATORS = [...GRADED_TOXICITIES.map((t) => t.calculator), "lugano-ct",
 
 export interface StudySdtm extends SdtmExport {
   study: DefineStudy;
+  /** site codes the export covers */
+  sites: string[];
   generatedAt: Date;
 }
 
@@ -135,6 +137,7 @@ export async function exportStudySdtm(
     return {
       ...built,
       generatedAt: ctx.now(),
+      sites: siteCodes,
       study: {
         studyId: source.studyId,
         title: study.title,

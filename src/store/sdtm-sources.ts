@@ -214,3 +214,17 @@ export async function sdtmRecords(
   ]);
   return { journeyEvents, conditions, observations, medications, assessments };
 }
+
+/** A study named by its id, registry id or short name (the CLI's --study); undefined when none. */
+export async function studyIdByKey(db: Kysely<DB>, key: string): Promise<string | undefined> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key);
+  const row = await db
+    .selectFrom("studies")
+    .select("id")
+    .where((eb) =>
+      eb.or([...(uuid ? [eb("id", "=", key)] : []), eb("registry_id", "=", key), eb("short_name", "=", key)]),
+    )
+    .orderBy("created_at")
+    .executeTakeFirst();
+  return row?.id;
+}
