@@ -7,6 +7,7 @@
  * def:CommentDef, def:leaf) so a schema validator accepts it; it is built from the same metadata
  * and rows as the XPT files, so every variable written is listed.
  */
+import { numberText } from "./findings.ts";
 import type { SdtmDataset, SdtmVariable } from "./model.ts";
 import { variableLength } from "./sdtm.ts";
 import { CDISC_TERMS, CODELISTS, CT_PACKAGE, SDTMIG_VERSION } from "./terminology.ts";
@@ -30,6 +31,16 @@ function dataType(ds: SdtmDataset, v: SdtmVariable): string {
     return ds.rows.every((r) => r[v.name] === null || Number.isInteger(r[v.name])) ? "integer" : "float";
   if (v.iso8601) return "datetime";
   return "text";
+}
+
+/** Define-XML 2.0 SignificantDigits: the most digits after the decimal point any value has. */
+function decimals(ds: SdtmDataset, v: SdtmVariable): number {
+  let most = 0;
+  for (const r of ds.rows) {
+    const x = r[v.name];
+    if (typeof x === "number") most = Math.max(most, numberText(x).split(".")[1]?.length ?? 0);
+  }
+  return most;
 }
 
 const itemOid = (ds: SdtmDataset, v: SdtmVariable) => `IT.${ds.name}.${v.name}`;
@@ -80,7 +91,7 @@ export function defineXml(study: DefineStudy, datasets: SdtmDataset[], createdAt
       const comment = v.comment ? `COM.${ds.name}.${v.name}` : null;
       if (comment) comments.push({ oid: comment, text: v.comment! });
       line(
-        `      <ItemDef OID="${itemOid(ds, v)}" Name="${v.name}" DataType="${type}"${type === "datetime" ? "" : ` Length="${variableLength(ds, v)}"`}${type === "float" ? ' SignificantDigits="6"' : ""} SASFieldName="${v.name}"${comment ? ` def:CommentOID="${comment}"` : ""}>`,
+        `      <ItemDef OID="${itemOid(ds, v)}" Name="${v.name}" DataType="${type}"${type === "datetime" ? "" : ` Length="${variableLength(ds, v)}"`}${type === "float" ? ` SignificantDigits="${decimals(ds, v)}"` : ""} SASFieldName="${v.name}"${comment ? ` def:CommentOID="${comment}"` : ""}>`,
       );
       line(`        ${text(v.label)}`);
       if (codedValues(ds, v).length) line(`        <CodeListRef CodeListOID="${codelistOid(ds, v)}"/>`);

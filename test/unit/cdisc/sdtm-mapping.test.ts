@@ -340,6 +340,11 @@ describe("record → SDTM", () => {
     expect(xml).toContain('<EnumeratedItem CodedValue="CAR+ cells/kg" def:ExtendedValue="Yes"/>');
     // Define-XML 2.0 calls data entered on the (e)CRF "CRF"; lengths fit the longest value ("120")
     expect(xml).toContain('<def:Origin Type="CRF"/>');
+    // VSSTRESN 38.6: one digit after the point; LBSTRESN 12 is an integer
+    expect(xml).toContain(
+      '<ItemDef OID="IT.VS.VSSTRESN" Name="VSSTRESN" DataType="float" Length="8" SignificantDigits="1"',
+    );
+    expect(xml).toContain('<ItemDef OID="IT.LB.LBSTRESN" Name="LBSTRESN" DataType="integer" Length="8"');
     expect(xml).toContain(
       '<ItemDef OID="IT.LB.LBORRES" Name="LBORRES" DataType="text" Length="3" SASFieldName="LBORRES">',
     );
