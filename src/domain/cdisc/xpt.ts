@@ -7,8 +7,8 @@
  * record boundary. Numbers are 8-byte IBM doubles (ibm-float.ts), character values are padded
  * with blanks to the variable's length.
  *
- * Written by hand rather than with an npm package: the npm packages found read XPT but do not
- * write it (decision 0033), and the layout is a few fixed records.
+ * Written by hand rather than with an npm package: no maintained XPT v5 writer is known to us
+ * (decision 0033), and the layout is a few fixed records.
  *
  * Version 5 limits (TS-140): names of at most 8 characters (SDTM asks upper case letters, digits
  * and underscores, starting with a letter), labels of at most 40, character values of at most 200
