@@ -113,4 +113,5 @@ const EMPTY: TreatedPatient = {
   carCmax: null,
   tocilizumab: false,
   systemicSteroids: false,
+  infections: [],
 };
