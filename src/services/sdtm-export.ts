@@ -5,8 +5,8 @@
  * same transaction as the reads. Identity data is never read.
  */
 
+import type { Attribution, SeriousnessCriterion } from "../domain/adverse-events.ts";
 import type { DefineStudy } from "../domain/cdisc/define-xml.ts";
-import { GRADED_TOXICITIES } from "../domain/cdisc/events.ts";
 import type { StudySource } from "../domain/cdisc/model.ts";
 import { type SdtmExport, sdtmDatasets } from "../domain/cdisc/sdtm.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
@@ -18,7 +18,8 @@ import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext, within } from "./context.ts";
 import { parseInput } from "./validate.ts";
 
-const CALCULATORS = [...GRADED_TOXICITIES.map((t) => t.calculator), "lugano-ct", "lugano-pet"];
+/** The gradings read: the Lugano assessments behind RS, TU and TR (AE comes from adverse_events). */
+const CALCULATORS = ["lugano-ct", "lugano-pet"];
 
 export interface StudySdtm extends SdtmExport {
   study: DefineStudy;
@@ -109,6 +110,21 @@ export async function exportStudySdtm(
             startDate: m.start_date,
             stopDate: m.stop_date,
             indication: m.indication,
+          })),
+        // The table's checks and the service's rules admit only the domain's attributions and criteria.
+        adverseEvents: records.adverseEvents
+          .filter((a) => a.patient_id === s.patient_id)
+          .map((a) => ({
+            id: a.id,
+            term: a.term,
+            soc: a.soc,
+            grade: a.grade,
+            attribution: a.attribution as Attribution,
+            serious: a.serious,
+            seriousCriteria: a.serious_criteria as SeriousnessCriterion[],
+            onsetDate: a.onset_date,
+            resolvedDate: a.resolved_date,
+            outcome: a.outcome,
           })),
         assessments: records.assessments
           .filter((a) => a.patient_id === s.patient_id)

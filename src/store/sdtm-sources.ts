@@ -1,7 +1,8 @@
 /**
  * The reads behind an SDTM export: a study, its enrolled subjects at the given sites (pseudonymous
  * columns only: subject code, birth year, sex; never patient_identities), and their records, each
- * kind in one statement for all subjects. Records entered in error are left out.
+ * kind in one statement for all subjects. Records entered in error are left out (adverse events
+ * have no such status: a wrong one is corrected, never marked).
  */
 import type { Kysely } from "kysely";
 import type { DB, StudyArm } from "./schema.ts";
@@ -119,6 +120,19 @@ export interface SdtmRecordRows {
     stop_date: string | null;
     indication: string | null;
   }[];
+  adverseEvents: {
+    id: string;
+    patient_id: string;
+    term: string;
+    soc: string;
+    grade: number;
+    attribution: string;
+    serious: boolean;
+    serious_criteria: string[];
+    onset_date: string;
+    resolved_date: string | null;
+    outcome: string;
+  }[];
   assessments: {
     id: string;
     patient_id: string;
@@ -136,83 +150,110 @@ export async function sdtmRecords(
   calculators: string[],
 ): Promise<SdtmRecordRows> {
   if (patientIds.length === 0)
-    return { journeyEvents: [], conditions: [], observations: [], medications: [], assessments: [] };
-  const [journeyEvents, conditions, observations, medications, assessments] = await Promise.all([
-    db
-      .selectFrom("journey_events as je")
-      .innerJoin("journeys as j", "j.id", "je.journey_id")
-      .select(["j.enrolment_id", "je.event_type", "je.at", "je.reason", "je.payload"])
-      .where("j.enrolment_id", "in", enrolmentIds)
-      .orderBy("je.at")
-      .orderBy("je.id")
-      .execute(),
-    db
-      .selectFrom("conditions")
-      .select([
-        "id",
-        "patient_id",
-        "code_system",
-        "code",
-        "display",
-        "onset_date",
-        "abatement_date",
-        "clinical_status",
-      ])
-      .where("patient_id", "in", patientIds)
-      .orderBy("id")
-      .execute(),
-    db
-      .selectFrom("observations")
-      .select([
-        "id",
-        "patient_id",
-        "code",
-        "display",
-        "value_number",
-        "value_code",
-        "value_text",
-        "unit",
-        "original_value",
-        "original_unit",
-        "effective_at",
-      ])
-      .where("patient_id", "in", patientIds)
-      .where("status", "<>", "entered-in-error")
-      .orderBy("effective_at")
-      .orderBy("id")
-      .execute(),
-    db
-      .selectFrom("medications")
-      .select([
-        "id",
-        "patient_id",
-        "drug",
-        "drug_code_system",
-        "drug_code",
-        "dose_value",
-        "dose_unit",
-        "route",
-        "frequency",
-        "start_date",
-        "stop_date",
-        "indication",
-      ])
-      .where("patient_id", "in", patientIds)
-      .where("status", "<>", "entered-in-error")
-      .orderBy("start_date")
-      .orderBy("id")
-      .execute(),
-    db
-      .selectFrom("assessments")
-      .select(["id", "patient_id", "calculator", "assessed_at", "inputs", "result"])
-      .where("patient_id", "in", patientIds)
-      .where("calculator", "in", calculators)
-      .where("status", "<>", "entered-in-error")
-      .orderBy("assessed_at")
-      .orderBy("id")
-      .execute(),
-  ]);
-  return { journeyEvents, conditions, observations, medications, assessments };
+    return {
+      journeyEvents: [],
+      conditions: [],
+      observations: [],
+      medications: [],
+      adverseEvents: [],
+      assessments: [],
+    };
+  const [journeyEvents, conditions, observations, medications, adverseEvents, assessments] =
+    await Promise.all([
+      db
+        .selectFrom("journey_events as je")
+        .innerJoin("journeys as j", "j.id", "je.journey_id")
+        .select(["j.enrolment_id", "je.event_type", "je.at", "je.reason", "je.payload"])
+        .where("j.enrolment_id", "in", enrolmentIds)
+        .orderBy("je.at")
+        .orderBy("je.id")
+        .execute(),
+      db
+        .selectFrom("conditions")
+        .select([
+          "id",
+          "patient_id",
+          "code_system",
+          "code",
+          "display",
+          "onset_date",
+          "abatement_date",
+          "clinical_status",
+        ])
+        .where("patient_id", "in", patientIds)
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("observations")
+        .select([
+          "id",
+          "patient_id",
+          "code",
+          "display",
+          "value_number",
+          "value_code",
+          "value_text",
+          "unit",
+          "original_value",
+          "original_unit",
+          "effective_at",
+        ])
+        .where("patient_id", "in", patientIds)
+        .where("status", "<>", "entered-in-error")
+        .orderBy("effective_at")
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("medications")
+        .select([
+          "id",
+          "patient_id",
+          "drug",
+          "drug_code_system",
+          "drug_code",
+          "dose_value",
+          "dose_unit",
+          "route",
+          "frequency",
+          "start_date",
+          "stop_date",
+          "indication",
+        ])
+        .where("patient_id", "in", patientIds)
+        .where("status", "<>", "entered-in-error")
+        .orderBy("start_date")
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("adverse_events")
+        .select([
+          "id",
+          "patient_id",
+          "term",
+          "soc",
+          "grade",
+          "attribution",
+          "serious",
+          "serious_criteria",
+          "onset_date",
+          "resolved_date",
+          "outcome",
+        ])
+        .where("patient_id", "in", patientIds)
+        .orderBy("onset_date")
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("assessments")
+        .select(["id", "patient_id", "calculator", "assessed_at", "inputs", "result"])
+        .where("patient_id", "in", patientIds)
+        .where("calculator", "in", calculators)
+        .where("status", "<>", "entered-in-error")
+        .orderBy("assessed_at")
+        .orderBy("id")
+        .execute(),
+    ]);
+  return { journeyEvents, conditions, observations, medications, adverseEvents, assessments };
 }
 
 /** A study named by its id, registry id or short name (the CLI's --study); undefined when none. */

@@ -86,6 +86,26 @@ async function expectedCounts() {
     lugano: await count(
       sql`SELECT count(*) AS n FROM assessments WHERE patient_id IN (${enrolled}) AND calculator IN ('lugano-pet', 'lugano-ct') AND status <> 'entered-in-error'`,
     ),
+    AE: await count(sql`SELECT count(*) AS n FROM adverse_events WHERE patient_id IN (${enrolled})`),
+    aeSerious: await count(
+      sql`SELECT count(*) AS n FROM adverse_events WHERE patient_id IN (${enrolled}) AND serious`,
+    ),
+    // NCI CTEP: related = possible, probable or definite
+    aeRelated: await count(
+      sql`SELECT count(*) AS n FROM adverse_events WHERE patient_id IN (${enrolled}) AND attribution IN ('possible', 'probable', 'definite')`,
+    ),
+    aeHospitalised: await count(
+      sql`SELECT count(*) AS n FROM adverse_events WHERE patient_id IN (${enrolled}) AND 'hospitalisation' = ANY (serious_criteria)`,
+    ),
+    aeInfections: await count(
+      sql`SELECT count(*) AS n FROM adverse_events WHERE patient_id IN (${enrolled}) AND soc = 'Infections and infestations'`,
+    ),
+    aeGrade3: await count(
+      sql`SELECT count(*) AS n FROM adverse_events WHERE patient_id IN (${enrolled}) AND grade >= 3`,
+    ),
+    aeCrsIcans: await count(
+      sql`SELECT count(*) AS n FROM adverse_events WHERE patient_id IN (${enrolled}) AND term IN ('Cytokine release syndrome', 'Immune effector cell-associated neurotoxicity syndrome')`,
+    ),
     ecog: await count(
       sql`SELECT count(*) AS n FROM observations WHERE patient_id IN (${enrolled}) AND code = '89247-1' AND status <> 'entered-in-error'`,
     ),
@@ -128,6 +148,7 @@ for (f in sort(list.files(dir, "[.]xpt$"))) {
   emit(ds, "define_names", vapply(oids, function(o) xml_attr(xml_find_first(def, sprintf("//odm:ItemDef[@OID='%s']", o), ns), "Name"), ""))
   emit(ds, "define_leaf", xml_attr(xml_find_first(ig, "def:leaf", ns), "href"))
   if (ds == "DM") { r <- x[x$SUBJID == "SZ-0001", ]; for (n in names(x)) emit(ds, paste0("SZ-0001.", n), as.character(r[[n]])) }
+  if (ds == "AE") emit(ds, "tally", c(sum(x$AESER == "Y"), sum(x$AEREL == "RELATED"), sum(x$AESHOSP %in% "Y"), sum(x$AEBODSYS == "Infections and infestations"), sum(as.integer(x$AETOXGR) >= 3), sum(x$AEDECOD %in% c("Cytokine release syndrome", "Immune effector cell-associated neurotoxicity syndrome"))))
   if (ds == "LB") { r <- x[x$USUBJID == paste0(x$STUDYID[1], "-SZ-0001") & x$LBTESTCD == "HGB", ][1, ]; emit(ds, "SZ-0001.HGB1", c(r$LBDTC, format(r$LBSTRESN, digits = 15), r$LBSTRESU, r$LBDY)) }
 }
 close(out)
@@ -182,9 +203,13 @@ describe("SDTM export of the demo study", () => {
     expect(want.infusions).toBe(22);
     expect(n.EX).toBe(22 * 3);
     expect(n.RS).toBe(want.lugano + want.ecog);
-    // CRS episodes: every infused patient but WH-0001 and SZ-0013 (cohort-outcomes.test.ts reads
-    // the same from the plan), one episode each; ICANS grade 1 in SZ-0008 and SZ-0020.
-    expect(n.AE).toBe(20 + 2);
+    // One AE record per recorded adverse event, CRS and ICANS included (no second count from the
+    // gradings): CRS in every infused patient but WH-0001 and SZ-0013 (cohort-outcomes.test.ts
+    // reads the same from the plan), ICANS in SZ-0008 and SZ-0020, plus febrile neutropenia and
+    // infections.
+    expect(n.AE).toBe(want.AE);
+    expect(want.aeCrsIcans).toBe(20 + 2);
+    expect(want.AE).toBeGreaterThan(want.aeCrsIcans);
     // DS: consent of all 30, 2 screen failures, 3 completed, 2 deaths, 1 withdrawal, 1 lost.
     expect(n.DS).toBe(30 + 2 + 3 + 2 + 1 + 1);
     expect(m.notes).toEqual([]);
@@ -233,6 +258,21 @@ describe("SDTM export of the demo study", () => {
         "Unique Subject Identifier",
         "Subject Identifier for the Study",
       ]);
+      // AE as R reads it, tallied against SQL on adverse_events: serious, related (possible,
+      // probable, definite), hospitalisation, infections, grade >= 3, CRS/ICANS.
+      const want = await expectedCounts();
+      expect(r.get("AE|tally")).toBe(
+        [
+          want.aeSerious,
+          want.aeRelated,
+          want.aeHospitalised,
+          want.aeInfections,
+          want.aeGrade3,
+          want.aeCrsIcans,
+        ].join("|"),
+      );
+      expect(want.aeInfections).toBeGreaterThan(0);
+      expect(want.aeRelated).toBeLessThan(want.AE);
       const dm = (v: string) => r.get(`DM|SZ-0001.${v}`);
       expect(dm("USUBJID")).toBe("DEMO-0001-SZ-0001");
       expect(dm("RFSTDTC")?.slice(0, 10)).toBe(REFERENCE_INFUSION_DATE);
@@ -266,7 +306,7 @@ describe("SDTM export of the demo study", () => {
       format: "CDISC SDTM",
       files: "ae.csv",
       sites: ["SZ", "WH"],
-      records: { AE: 22 },
+      records: { AE: (await expectedCounts()).AE },
     });
   });
 

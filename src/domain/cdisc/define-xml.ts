@@ -108,7 +108,7 @@ export function defineXml(study: DefineStudy, datasets: SdtmDataset[], createdAt
       line(`      <CodeList OID="${codelistOid(ds, v)}" Name="${esc(cl.name)}" DataType="text">`);
       for (const value of values)
         line(
-          `        <EnumeratedItem CodedValue="${esc(value)}"${cdisc.includes(value) ? "" : ' def:ExtendedValue="Yes"'}/>`,
+          `        <EnumeratedItem CodedValue="${esc(value)}"${cl.sponsorDefined || cdisc.includes(value) ? "" : ' def:ExtendedValue="Yes"'}/>`,
         );
       if (cl.nciCode) line(`        <Alias Context="nci:ExtCodeID" Name="${cl.nciCode}"/>`);
       line("      </CodeList>");

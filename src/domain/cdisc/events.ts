@@ -1,164 +1,160 @@
 /**
- * Events-class domains: AE from the stored toxicity gradings, MH from the recorded conditions, DS
+ * Events-class domains: AE from the adverse event record, MH from the recorded conditions, DS
  * from the journey's disposition events and milestones (SDTMIG 3.4 sections 6.2.1, 6.2.6, 6.2.4).
  */
-import { icahtGrade, iecHsGrade } from "../cohort/patient-outcome.ts";
-import type { SdtmRow, SdtmVariable } from "./model.ts";
+import { isRelated, type SeriousnessCriterion } from "../adverse-events.ts";
+import type { SdtmRow, SdtmVariable, SourceAdverseEvent } from "./model.ts";
 import { variables } from "./model.ts";
 import type { SubjectContext } from "./subject-context.ts";
-import { DISPOSITIONS, severityOfGrade } from "./terminology.ts";
+import { DISPOSITIONS } from "./terminology.ts";
 
-/** The gradings an adverse event is read from, and what each one's stored result means. */
-export const GRADED_TOXICITIES: readonly {
-  calculator: string;
-  term: string;
-  scale: string;
-  grade: (result: unknown) => number | null;
+/**
+ * The SDTMIG 3.4 AE seriousness flags, one per ICH E2A criterion we record (AESCAN and AESOD
+ * are not ICH E2A criteria and are not collected).
+ */
+export const SERIOUSNESS_FLAGS: readonly {
+  variable: string;
+  label: string;
+  criterion: SeriousnessCriterion;
 }[] = [
+  { variable: "AESCONG", label: "Congenital Anomaly or Birth Defect", criterion: "congenital-anomaly" },
+  { variable: "AESDISAB", label: "Persist or Signif Disability/Incapacity", criterion: "disability" },
+  { variable: "AESDTH", label: "Results in Death", criterion: "death" },
+  { variable: "AESHOSP", label: "Requires or Prolongs Hospitalization", criterion: "hospitalisation" },
+  { variable: "AESLIFE", label: "Is Life Threatening", criterion: "life-threatening" },
   {
-    calculator: "crs",
-    term: "Cytokine release syndrome",
-    scale: "ASTCT 2019 (Lee et al.)",
-    grade: (r) => integerValue(r),
-  },
-  {
-    calculator: "icans",
-    term: "Immune effector cell-associated neurotoxicity syndrome",
-    scale: "ASTCT 2019 (Lee et al.)",
-    grade: (r) => integerValue(r),
-  },
-  {
-    calculator: "icaht",
-    term: "Immune effector cell-associated hematotoxicity",
-    scale: "EHA/EBMT 2023 (Rejeski et al.)",
-    grade: (r) => icahtGrade((r as { value?: unknown } | null)?.value),
-  },
-  {
-    calculator: "iec-hs",
-    term: "Immune effector cell-associated HLH-like syndrome",
-    scale: "ASTCT 2023 (Hines et al.)",
-    grade: (r) => iecHsGrade((r as { value?: unknown } | null)?.value),
+    variable: "AESMIE",
+    label: "Other Medically Important Serious Event",
+    criterion: "important-medical-event",
   },
 ];
 
-function integerValue(result: unknown): number | null {
-  const v = (result as { value?: unknown } | null)?.value;
-  return typeof v === "number" && Number.isInteger(v) ? v : null;
-}
-
-export interface ToxicityEpisode {
-  onset: Date;
-  /** the first grading back at grade 0 after the episode; null while it lasts */
-  resolvedAt: Date | null;
-  maxGrade: number;
-}
-
 /**
- * Episodes of one toxicity from its gradings in time order: an episode starts at the first grade
- * ≥ 1 and ends at the next grade 0 (the day it was graded resolved); a later grade ≥ 1 is a new
- * episode and a new AE record, as SDTMIG 3.4 AE assumes one record per event occurrence.
+ * AEREL from the NCI CTEP attribution, with the rule "related" = possible, probable or definite
+ * (isRelated, domain/adverse-events.ts). SDTMIG 3.4 gives AEREL no CDISC codelist, so the two
+ * values are sponsor-defined; the five-level attribution itself is not exported.
  */
-export function toxicityEpisodes(gradings: { at: Date; grade: number }[]): ToxicityEpisode[] {
-  const out: ToxicityEpisode[] = [];
-  let open: ToxicityEpisode | null = null;
-  for (const g of [...gradings].sort((a, b) => a.at.getTime() - b.at.getTime())) {
-    if (g.grade >= 1) {
-      if (!open) {
-        open = { onset: g.at, resolvedAt: null, maxGrade: g.grade };
-        out.push(open);
-      } else open.maxGrade = Math.max(open.maxGrade, g.grade);
-    } else if (open) {
-      open.resolvedAt = g.at;
-      open = null;
-    }
-  }
-  return out;
-}
+export const relationship = (ae: Pick<SourceAdverseEvent, "attribution">): "RELATED" | "NOT RELATED" =>
+  isRelated(ae.attribution) ? "RELATED" : "NOT RELATED";
 
 export const AE_VARIABLES: SdtmVariable[] = variables([
   ["STUDYID", "Study Identifier", "char", "Req", "Assigned"],
   ["DOMAIN", "Domain Abbreviation", "char", "Req", "Assigned"],
   ["USUBJID", "Unique Subject Identifier", "char", "Req", "Derived"],
   ["AESEQ", "Sequence Number", "num", "Req", "Derived"],
-  ["AESPID", "Sponsor-Defined Identifier", "char", "Perm", "Assigned", { comment: "calculator name" }],
-  ["AETERM", "Reported Term for the Adverse Event", "char", "Req", "Assigned"],
+  [
+    "AETERM",
+    "Reported Term for the Adverse Event",
+    "char",
+    "Req",
+    "Collected",
+    { comment: "The CTCAE v5.0 term as recorded (for CRS and ICANS the ASTCT 2019 syndrome's name)" },
+  ],
   [
     "AEDECOD",
     "Dictionary-Derived Term",
     "char",
     "Req",
     "Assigned",
-    { comment: "The syndrome's name; not coded with MedDRA here (MedDRA is licensed; code it downstream)" },
-  ],
-  ["AECAT", "Category for Adverse Event", "char", "Perm", "Assigned"],
-  ["AESCAT", "Subcategory for Adverse Event", "char", "Perm", "Assigned", { comment: "grading scale" }],
-  [
-    "AESEV",
-    "Severity/Intensity",
-    "char",
-    "Perm",
-    "Derived",
     {
-      codelist: "AESEV",
-      comment: "From the grade: 1 MILD, 2 MODERATE, 3-5 SEVERE (CTCAE v5.0 grade definitions)",
+      comment:
+        "The CTCAE v5.0 term, not a MedDRA preferred term: MedDRA coding is not available here (the dictionary is licensed). CTCAE v5.0 terms are MedDRA LLTs, so coding downstream maps each to its PT",
     },
   ],
   [
-    "AETOXGR",
-    "Standard Toxicity Grade",
+    "AEBODSYS",
+    "Body System or Organ Class",
     "char",
-    "Perm",
+    "Exp",
+    "Assigned",
+    { comment: "The MedDRA system organ class CTCAE v5.0 places the term in (MedDRA 20.1), as recorded" },
+  ],
+  ["AESOC", "Primary System Organ Class", "char", "Exp", "Assigned", { comment: "Same as AEBODSYS" }],
+  ["AESER", "Serious Event", "char", "Exp", "Collected", { codelist: "NY" }],
+  [
+    "AEREL",
+    "Causality",
+    "char",
+    "Exp",
     "Derived",
-    { codelist: "TOXGR", comment: "Highest grade stored for the episode by the calculator named in AESCAT" },
+    {
+      codelist: "AEREL",
+      comment:
+        "From the investigator's NCI CTEP attribution to the CAR-T product: unrelated or unlikely -> NOT RELATED; possible, probable or definite -> RELATED (sponsor-defined values)",
+    },
   ],
   [
     "AEOUT",
     "Outcome of Adverse Event",
     "char",
     "Perm",
+    "Collected",
+    { codelist: "OUT", comment: "Recorded in CDISC OUT terms" },
+  ],
+  ...SERIOUSNESS_FLAGS.map((f): Parameters<typeof variables>[0][number] => [
+    f.variable,
+    f.label,
+    "char",
+    "Perm",
     "Derived",
     {
-      codelist: "OUT",
-      comment: "RECOVERED/RESOLVED once graded 0 again; FATAL at grade 5; UNKNOWN when no later grading says",
+      codelist: "NY",
+      comment:
+        "Y when the serious event names this ICH E2A criterion, N when it names others; empty for a non-serious event",
+    },
+  ]),
+  [
+    "AETOXGR",
+    "Standard Toxicity Grade",
+    "char",
+    "Perm",
+    "Collected",
+    {
+      codelist: "TOXGR",
+      comment:
+        "NCI CTCAE v5.0 grade; for Cytokine release syndrome and Immune effector cell-associated neurotoxicity syndrome the ASTCT 2019 consensus grade (Lee et al.). AESEV is not populated: severity is not collected separately from the grade",
     },
   ],
-  ["AESTDTC", "Start Date/Time of Adverse Event", "char", "Exp", "Derived", { iso8601: true }],
-  ["AEENDTC", "End Date/Time of Adverse Event", "char", "Exp", "Derived", { iso8601: true }],
+  ["AESTDTC", "Start Date/Time of Adverse Event", "char", "Exp", "Collected", { iso8601: true }],
+  ["AEENDTC", "End Date/Time of Adverse Event", "char", "Exp", "Collected", { iso8601: true }],
   ["AESTDY", "Study Day of Start of Adverse Event", "num", "Perm", "Derived"],
   ["AEENDY", "Study Day of End of Adverse Event", "num", "Perm", "Derived"],
 ]);
 
+/**
+ * One AE record per recorded adverse event (SDTMIG 3.4 AE: one record per event per subject),
+ * in order of onset. The seriousness flags are filled for serious events only, where the
+ * criteria were asked; a non-serious event leaves them empty.
+ */
 export function aeRows(c: SubjectContext): SdtmRow[] {
-  const rows: SdtmRow[] = [];
-  for (const tox of GRADED_TOXICITIES) {
-    const gradings = c.subject.assessments
-      .filter((a) => a.calculator === tox.calculator)
-      .map((a) => ({ at: a.assessedAt, grade: tox.grade(a.result) }))
-      .filter((g): g is { at: Date; grade: number } => g.grade !== null);
-    for (const e of toxicityEpisodes(gradings)) {
-      const start = c.dtc(e.onset);
-      const end = e.resolvedAt ? c.dtc(e.resolvedAt) : null;
-      rows.push({
-        STUDYID: c.studyId,
-        DOMAIN: "AE",
-        USUBJID: c.usubjid,
-        AESPID: tox.calculator.toUpperCase(),
-        AETERM: tox.term,
-        AEDECOD: tox.term,
-        AECAT: "CAR-T TOXICITY",
-        AESCAT: tox.scale,
-        AESEV: severityOfGrade(e.maxGrade),
-        AETOXGR: String(e.maxGrade),
-        // Without a grade-0 grading after the episode the record cannot tell whether it resolved.
-        AEOUT: e.maxGrade === 5 ? "FATAL" : e.resolvedAt ? "RECOVERED/RESOLVED" : "UNKNOWN",
-        AESTDTC: start,
-        AEENDTC: end,
-        AESTDY: c.dy(start),
-        AEENDY: c.dy(end),
-      });
-    }
-  }
-  return rows.sort((a, b) => String(a.AESTDTC).localeCompare(String(b.AESTDTC)));
+  return [...c.subject.adverseEvents]
+    .sort(
+      (a, b) =>
+        a.onsetDate.localeCompare(b.onsetDate) || a.term.localeCompare(b.term) || a.id.localeCompare(b.id),
+    )
+    .map((ae) => ({
+      STUDYID: c.studyId,
+      DOMAIN: "AE",
+      USUBJID: c.usubjid,
+      AETERM: ae.term,
+      AEDECOD: ae.term,
+      AEBODSYS: ae.soc,
+      AESOC: ae.soc,
+      AESER: ae.serious ? "Y" : "N",
+      AEREL: relationship(ae),
+      AEOUT: ae.outcome,
+      ...Object.fromEntries(
+        SERIOUSNESS_FLAGS.map((f) => [
+          f.variable,
+          ae.serious ? (ae.seriousCriteria.includes(f.criterion) ? "Y" : "N") : null,
+        ]),
+      ),
+      AETOXGR: String(ae.grade),
+      AESTDTC: ae.onsetDate,
+      AEENDTC: ae.resolvedDate,
+      AESTDY: c.dy(ae.onsetDate),
+      AEENDY: c.dy(ae.resolvedDate),
+    }));
 }
 
 export const MH_VARIABLES: SdtmVariable[] = variables([

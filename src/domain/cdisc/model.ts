@@ -6,6 +6,7 @@
  * (CDISC, 2021) domain specifications; the Define-XML and the XPT files are written from the same
  * metadata, so the three cannot disagree.
  */
+import type { Attribution, SeriousnessCriterion } from "../adverse-events.ts";
 
 export interface SourceEvent {
   type: string;
@@ -52,6 +53,23 @@ export interface SourceCondition {
   clinicalStatus: string;
 }
 
+/** One adverse event as recorded (adverse_events; vocabulary and rules in domain/adverse-events.ts). */
+export interface SourceAdverseEvent {
+  id: string;
+  /** the CTCAE v5.0 term, ASTCT-graded for CRS and ICANS */
+  term: string;
+  /** its MedDRA system organ class as CTCAE v5.0 groups it */
+  soc: string;
+  grade: number;
+  attribution: Attribution;
+  serious: boolean;
+  seriousCriteria: readonly SeriousnessCriterion[];
+  onsetDate: string;
+  resolvedDate: string | null;
+  /** already a CDISC OUT submission value */
+  outcome: string;
+}
+
 export interface SourceAssessment {
   id: string;
   calculator: string;
@@ -76,6 +94,7 @@ export interface SourceSubject {
   conditions: SourceCondition[];
   observations: SourceObservation[];
   medications: SourceMedication[];
+  adverseEvents: SourceAdverseEvent[];
   assessments: SourceAssessment[];
 }
 

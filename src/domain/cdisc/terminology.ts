@@ -26,6 +26,8 @@ export interface Codelist {
   /** NCI codelist code, when the codelist is CDISC's */
   nciCode?: string;
   extensible: boolean;
+  /** a codelist of our own where CDISC has none: its values are not extensions of anything */
+  sponsorDefined?: boolean;
   terms: Term[];
 }
 
@@ -178,14 +180,6 @@ export const DISPOSITIONS: Readonly<
   "stop-treatment": { category: "DISPOSITION EVENT", decod: "OTHER" },
 };
 
-/**
- * Severity from a CTCAE-style grade: 1 mild, 2 moderate, 3 and above severe (CTCAE v5.0, "Grades":
- * grade 1 mild, 2 moderate, 3 severe or medically significant, 4 life-threatening, 5 death).
- */
-export function severityOfGrade(grade: number): "MILD" | "MODERATE" | "SEVERE" {
-  return grade <= 1 ? "MILD" : grade === 2 ? "MODERATE" : "SEVERE";
-}
-
 /** ISO 3166-1 alpha-2 → alpha-3, the form DM.COUNTRY takes (SDTMIG 3.4, DM). */
 export const COUNTRY_ALPHA3: Readonly<Record<string, string>> = {
   CN: "CHN",
@@ -215,7 +209,8 @@ export const CODELISTS: Readonly<Record<string, Omit<Codelist, "terms"> & { term
   SEX: { name: "Sex", nciCode: "C66731", extensible: false },
   NY: { name: "No Yes Response", nciCode: "C66742", extensible: false },
   AGEU: { name: "Age Unit", nciCode: "C66781", extensible: true },
-  AESEV: { name: "Severity/Intensity Scale for Adverse Events", nciCode: "C66769", extensible: false },
+  // SDTMIG 3.4 gives AEREL no CDISC codelist: causality terms are the sponsor's.
+  AEREL: { name: "Causality (sponsor-defined)", extensible: false, sponsorDefined: true },
   TOXGR: { name: "Toxicity Grade", nciCode: "C66784", extensible: true },
   OUT: { name: "Outcome of Event", nciCode: "C66768", extensible: false },
   ROUTE: { name: "Route of Administration Response", nciCode: "C66729", extensible: true },
@@ -235,7 +230,6 @@ export const CDISC_TERMS: Readonly<Record<string, readonly string[]>> = {
   SEX: ["F", "M", "U", "UNDIFFERENTIATED"],
   NY: ["N", "Y"],
   AGEU: ["YEARS"],
-  AESEV: ["MILD", "MODERATE", "SEVERE"],
   TOXGR: ["1", "2", "3", "4", "5"],
   OUT: [
     "FATAL",

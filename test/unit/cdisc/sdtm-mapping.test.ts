@@ -1,12 +1,12 @@
 /**
  * Record → SDTM mappings on a hand-made subject whose expected records are worked out here from
  * SDTMIG 3.4: --DY has no day 0 (section 4.4.4), --DTC is the site's local time, USUBJID joins
- * study and subject code, toxicity gradings become one AE per episode, Flu/Cy before the
+ * study and subject code, each recorded adverse event is one AE record (NCI attribution → AEREL,
+ * ICH E2A criteria → the seriousness flags), Flu/Cy before the
  * infusion is exposure (EX) and everything else concomitant (CM), Lugano CT lesions become TU/TR.
  */
 import { describe, expect, it } from "vitest";
 import { defineXml } from "../../../src/domain/cdisc/define-xml.ts";
-import { toxicityEpisodes } from "../../../src/domain/cdisc/events.ts";
 import type { SourceSubject, StudySource } from "../../../src/domain/cdisc/model.ts";
 import { sdtmDatasets } from "../../../src/domain/cdisc/sdtm.ts";
 import { sdtmStudyDay } from "../../../src/domain/study-day.ts";
@@ -119,28 +119,46 @@ const subject: SourceSubject = {
       indication: "DLBCL first line",
     },
   ],
+  adverseEvents: [
+    {
+      id: "ae2",
+      term: "Cytokine release syndrome",
+      soc: "Immune system disorders",
+      grade: 2,
+      attribution: "definite",
+      serious: false,
+      seriousCriteria: [],
+      onsetDate: "2024-03-11",
+      resolvedDate: "2024-03-14",
+      outcome: "RECOVERED/RESOLVED",
+    },
+    {
+      id: "ae3",
+      term: "Sepsis",
+      soc: "Infections and infestations",
+      grade: 5,
+      attribution: "possible",
+      serious: true,
+      seriousCriteria: ["death"],
+      onsetDate: "2024-08-25",
+      resolvedDate: "2024-09-01",
+      outcome: "FATAL",
+    },
+    // recorded before the infusion, during lymphodepletion; still resolving
+    {
+      id: "ae1",
+      term: "Lung infection",
+      soc: "Infections and infestations",
+      grade: 3,
+      attribution: "unlikely",
+      serious: true,
+      seriousCriteria: ["hospitalisation", "important-medical-event"],
+      onsetDate: "2024-03-09",
+      resolvedDate: null,
+      outcome: "RECOVERING/RESOLVING",
+    },
+  ],
   assessments: [
-    {
-      id: "a1",
-      calculator: "crs",
-      assessedAt: shanghai("2024-03-11T20:00:00"),
-      inputs: {},
-      result: { value: 1 },
-    },
-    {
-      id: "a2",
-      calculator: "crs",
-      assessedAt: shanghai("2024-03-12T20:00:00"),
-      inputs: {},
-      result: { value: 2 },
-    },
-    {
-      id: "a3",
-      calculator: "crs",
-      assessedAt: shanghai("2024-03-14T20:00:00"),
-      inputs: {},
-      result: { value: 0 },
-    },
     {
       id: "a4",
       calculator: "lugano-ct",
@@ -222,35 +240,82 @@ describe("record → SDTM", () => {
     ]);
   });
 
-  it("AE: one episode from first grade ≥ 1 to the grade-0 grading, worst grade 2", () => {
+  it("AE: one record per recorded adverse event in onset order, relatedness and seriousness flags", () => {
+    const base = { STUDYID: "NCT00000001", DOMAIN: "AE", USUBJID: "NCT00000001-SZ-0009" };
     expect(ds("AE").rows).toEqual([
-      expect.objectContaining({
+      {
+        ...base,
         AESEQ: 1,
+        AETERM: "Lung infection",
+        AEDECOD: "Lung infection",
+        AEBODSYS: "Infections and infestations",
+        AESOC: "Infections and infestations",
+        AESER: "Y",
+        // NCI attribution "unlikely" is not related (related = possible, probable, definite)
+        AEREL: "NOT RELATED",
+        AEOUT: "RECOVERING/RESOLVING",
+        AESCONG: "N",
+        AESDISAB: "N",
+        AESDTH: "N",
+        AESHOSP: "Y",
+        AESLIFE: "N",
+        AESMIE: "Y",
+        AETOXGR: "3",
+        AESTDTC: "2024-03-09",
+        AEENDTC: null,
+        // the day before the infusion is day −1 (no day 0)
+        AESTDY: -1,
+        AEENDY: null,
+      },
+      {
+        ...base,
+        AESEQ: 2,
         AETERM: "Cytokine release syndrome",
-        AETOXGR: "2",
-        AESEV: "MODERATE",
+        AEDECOD: "Cytokine release syndrome",
+        AEBODSYS: "Immune system disorders",
+        AESOC: "Immune system disorders",
+        AESER: "N",
+        AEREL: "RELATED",
         AEOUT: "RECOVERED/RESOLVED",
-        AESTDTC: "2024-03-11T20:00",
-        AEENDTC: "2024-03-14T20:00",
+        // not serious: the criteria were not asked, so the flags stay empty
+        AESCONG: null,
+        AESDISAB: null,
+        AESDTH: null,
+        AESHOSP: null,
+        AESLIFE: null,
+        AESMIE: null,
+        AETOXGR: "2",
+        AESTDTC: "2024-03-11",
+        AEENDTC: "2024-03-14",
         AESTDY: 2,
         AEENDY: 5,
-      }),
+      },
+      {
+        ...base,
+        AESEQ: 3,
+        AETERM: "Sepsis",
+        AEDECOD: "Sepsis",
+        AEBODSYS: "Infections and infestations",
+        AESOC: "Infections and infestations",
+        AESER: "Y",
+        AEREL: "RELATED",
+        AEOUT: "FATAL",
+        AESCONG: "N",
+        AESDISAB: "N",
+        AESDTH: "Y",
+        AESHOSP: "N",
+        AESLIFE: "N",
+        AESMIE: "N",
+        AETOXGR: "5",
+        AESTDTC: "2024-08-25",
+        AEENDTC: "2024-09-01",
+        // 10 March → 25 August 2024: 21 + 30 + 31 + 30 + 31 + 25 = 168 days, day 169; death day 176
+        AESTDY: 169,
+        AEENDY: 176,
+      },
     ]);
-  });
-
-  it("episodes split at a return to grade 0; an open one has no end", () => {
-    const d = (day: number) => new Date(Date.UTC(2024, 2, day));
-    expect(
-      toxicityEpisodes([
-        { at: d(3), grade: 0 },
-        { at: d(1), grade: 1 },
-        { at: d(2), grade: 3 },
-        { at: d(5), grade: 1 },
-      ]),
-    ).toEqual([
-      { onset: d(1), resolvedAt: d(3), maxGrade: 3 },
-      { onset: d(5), resolvedAt: null, maxGrade: 1 },
-    ]);
+    // Severity is not collected apart from the grade, so AESEV is not derived from it.
+    expect(ds("AE").variables.map((v) => v.name)).not.toContain("AESEV");
   });
 
   it("EX: lymphodepletion within the window and the CAR-T infusion; CM: the rest", () => {
@@ -338,6 +403,14 @@ describe("record → SDTM", () => {
     expect(xml).toContain('<EnumeratedItem CodedValue="SPD" def:ExtendedValue="Yes"/>');
     expect(xml).toContain('<EnumeratedItem CodedValue="LDIAM"/>');
     expect(xml).toContain('<EnumeratedItem CodedValue="CAR+ cells/kg" def:ExtendedValue="Yes"/>');
+    // AEREL's codelist is our own (SDTMIG gives none): its values extend nothing
+    expect(xml).toContain(
+      '<CodeList OID="CL.AE.AEREL.AEREL" Name="Causality (sponsor-defined)" DataType="text">',
+    );
+    expect(xml).toContain('<EnumeratedItem CodedValue="NOT RELATED"/>');
+    expect(xml).toContain('<EnumeratedItem CodedValue="RELATED"/>');
+    expect(xml).toContain('<EnumeratedItem CodedValue="RECOVERING/RESOLVING"/>');
+    expect(xml).toMatch(/<def:CommentDef OID="COM.AE.AEDECOD">.*not a MedDRA preferred term/);
     // Define-XML 2.0 calls data entered on the (e)CRF "CRF"; lengths fit the longest value ("120")
     expect(xml).toContain('<def:Origin Type="CRF"/>');
     // VSSTRESN 38.6: one digit after the point; LBSTRESN 12 is an integer
