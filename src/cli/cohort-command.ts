@@ -5,6 +5,7 @@
  * pasted into a command; a bad filter is a CLI message and a non-zero exit, like a 400.
  */
 import type { Command } from "commander";
+import { cohortOutcomesCsv } from "../domain/cohort/outcomes-csv.ts";
 import type { CohortOutcomes } from "../domain/cohort/results.ts";
 import { type CohortSummary, LANDMARK_MONTHS } from "../domain/cohort/summary.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -163,6 +164,7 @@ export function registerCohortCommand(program: Command, cli: Cli) {
     .description("outcomes of the infused patients a cohort definition selects, as tables or JSON")
     .option("--group-by <grouping>", "none, indication (default), doseLevel, arm, site or product")
     .option("--json", "print the API's JSON instead of tables")
+    .option("--csv", "print one CSV line per patient (GET /api/v1/cohorts/outcomes.csv) for R and SAS")
     .option("--saved <name>", "start from a saved cohort (options given as well override its keys)");
   for (const [flag, , help] of COHORT_OPTIONS) outcomes.option(flag, help);
   outcomes.action((opts: Record<string, string | boolean | undefined>) =>
@@ -189,7 +191,8 @@ export function registerCohortCommand(program: Command, cli: Cli) {
         query = { ...Object.fromEntries(new URLSearchParams(found.query)), ...given };
       }
       const result = await cohortOutcomes(ctx, query);
-      if (opts.json) cli.out(JSON.stringify(result, null, 2));
+      if (opts.csv) cli.io.stdout.write(cohortOutcomesCsv(result.patients));
+      else if (opts.json) cli.out(JSON.stringify(result, null, 2));
       else for (const l of formatCohort(result)) cli.out(l);
     }),
   );

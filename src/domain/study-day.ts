@@ -13,6 +13,16 @@ export function studyDay(date: string, day0: string): number {
 }
 
 /**
+ * CDISC SDTM study day (--DY, SDTMIG 3.4 section 4.4.4): the reference date (RFSTDTC) is day 1, the
+ * day before it day -1; there is no day 0. Our day 0 is the infusion, so with RFSTDTC set to the
+ * infusion date SDTM day = studyDay + 1 on and after the infusion and studyDay before it.
+ */
+export function sdtmStudyDay(date: string, referenceDate: string): number {
+  const day = studyDay(date, referenceDate);
+  return day >= 0 ? day + 1 : day;
+}
+
+/**
  * One formatter per time zone: building an Intl.DateTimeFormat costs tens of microseconds, using
  * one about a microsecond, and a timeline or worklist asks for hundreds of dates (issue 15 profile:
  * 18.5% of the timeline's CPU). A hospital deployment has a handful of zones, so the cache stays small.
@@ -76,6 +86,11 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   while (localDate(new Date(t), timeZone) < date) t += 15 * 60_000;
   while (localDate(new Date(t - 1), timeZone) === date) t -= 15 * 60_000;
   return new Date(t);
+}
+
+/** The local date and time of an instant in a zone, ISO 8601 without offset: YYYY-MM-DDThh:mm. */
+export function localDateTime(instant: Date, timeZone: string): string {
+  return new Date(localWallClock(instant, timeZone)).toISOString().slice(0, 16);
 }
 
 /** The zone's wall-clock reading at an instant, as milliseconds of the same reading in UTC. */

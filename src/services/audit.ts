@@ -21,7 +21,9 @@ export type AuditAction =
   | "token-create"
   | "token-revoke"
   /** an electronic signature (services/signatures.ts) */
-  | "sign";
+  | "sign"
+  /** study data leaving the system (services/sdtm-export.ts) */
+  | "export";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -6,6 +6,7 @@ import { calculatorRoutes } from "./calculators.ts";
 import { cohortRoutes } from "./cohorts.ts";
 import { dashboardRoutes } from "./dashboard.ts";
 import { derivedEndpointRoutes } from "./derived-endpoints.ts";
+import { exportRoutes } from "./exports.ts";
 import { followUpRoutes } from "./follow-up.ts";
 import { journeyRoutes } from "./journey.ts";
 import { journeyMetricsRoutes } from "./journey-metrics.ts";
@@ -34,6 +35,7 @@ export async function registerRoutes(app: FastifyInstance) {
   await labelRoutes(app);
   await journeyMetricsRoutes(app);
   await cohortRoutes(app);
+  await exportRoutes(app);
   await kineticsRoutes(app);
   await productQualityRoutes(app);
   await visitRoutes(app);
