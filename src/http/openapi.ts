@@ -24,6 +24,14 @@ export function textBody(mediaType: string, description: string) {
   return z.string().meta({ description, [MEDIA_TYPE]: mediaType });
 }
 
+/**
+ * A file sent as bytes or text in one of several media types (which one the request's path says),
+ * e.g. an SDTM dataset as SAS XPORT or CSV.
+ */
+export function fileBody(mediaTypes: readonly string[], description: string) {
+  return z.string().meta({ description, format: "binary", [MEDIA_TYPE]: [...mediaTypes] });
+}
+
 /** 204: nothing in the body. */
 export const NoContent = z.null().meta({ description: "Done; no body" });
 
@@ -111,7 +119,12 @@ export function contractTransform(input: TransformInput) {
     }
     response[status] = {
       description: json.description ?? SUCCESS_DESCRIPTION[status] ?? "OK",
-      content: { [typeof mediaType === "string" ? mediaType : "application/json"]: { schema } },
+      content: Object.fromEntries(
+        (Array.isArray(mediaType)
+          ? mediaType
+          : [typeof mediaType === "string" ? mediaType : "application/json"]
+        ).map((m: string) => [m, { schema }]),
+      ),
     };
   }
   return out;

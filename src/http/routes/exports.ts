@@ -15,6 +15,7 @@ import { notFound } from "../../domain/errors.ts";
 import { IdParams, Uuid } from "../../domain/schemas/common.ts";
 import { cohortOutcomes } from "../../services/cohort-outcomes.ts";
 import { exportStudySdtm } from "../../services/sdtm-export.ts";
+import { fileBody, textBody } from "../openapi.ts";
 import { ctxOf } from "./support.ts";
 
 const tags = ["exports"];
@@ -57,6 +58,7 @@ export async function exportRoutes(app: FastifyInstance) {
     {
       schema: {
         tags,
+        operationId: "getStudySdtmManifest",
         summary:
           "CDISC SDTM export of a study (SDTMIG 3.4): the datasets with their record counts and file names; fetch each file from /sdtm/{file}",
         params: IdParams,
@@ -90,6 +92,13 @@ export async function exportRoutes(app: FastifyInstance) {
         summary:
           "One file of a study's SDTM export: a dataset as SAS XPORT v5 (.xpt) or CSV (.csv), or define.xml (Define-XML 2.0)",
         params: SdtmFileParams,
+        operationId: "getStudySdtmFile",
+        response: {
+          200: fileBody(
+            ["application/x-sas-xport", "text/csv", "application/xml"],
+            "The dataset as SAS XPORT v5 (.xpt) or CSV (.csv), or the Define-XML (define.xml)",
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -110,6 +119,8 @@ export async function exportRoutes(app: FastifyInstance) {
         summary:
           "The per-patient outcome rows of a cohort as CSV for R and SAS (one line per infused patient; same filters as /cohorts/outcomes)",
         querystring: CohortResultsQuery,
+        operationId: "getCohortOutcomesCsv",
+        response: { 200: textBody("text/csv", "One line per infused patient, with a header line") },
       },
     },
     async (request, reply) => {

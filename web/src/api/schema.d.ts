@@ -299,6 +299,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cohorts/outcomes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The per-patient outcome rows of a cohort as CSV for R and SAS (one line per infused patient; same filters as /cohorts/outcomes) */
+        get: operations["getCohortOutcomesCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conditions": {
         parameters: {
             query?: never;
@@ -1418,6 +1435,40 @@ export type paths = {
         };
         /** The study's lymphodepletion regimens */
         get: operations["listLymphodepletionRegimens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{id}/sdtm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CDISC SDTM export of a study (SDTMIG 3.4): the datasets with their record counts and file names; fetch each file from /sdtm/{file} */
+        get: operations["getStudySdtmManifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{id}/sdtm/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One file of a study's SDTM export: a dataset as SAS XPORT v5 (.xpt) or CSV (.csv), or define.xml (Define-XML 2.0) */
+        get: operations["getStudySdtmFile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5774,6 +5825,94 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCohortOutcomesCsv: {
+        parameters: {
+            query?: {
+                /** @description arm codes, e.g. LYM,AID */
+                arm?: string[];
+                /** @description data cut: records after this date are not counted */
+                asOf?: string;
+                /** @description dose-level codes, e.g. DL1,DL2 */
+                doseLevel?: string[];
+                /** @description the study product's construct format */
+                format?: ("single" | "compound" | "tandem" | "bicistronic" | "co-infusion")[];
+                /** @description split the results by this */
+                groupBy?: "none" | "indication" | "doseLevel" | "arm" | "site" | "product";
+                /** @description lymphoma, myeloma, sle, overlap */
+                indication?: ("lymphoma" | "myeloma" | "sle" | "overlap")[];
+                /** @description first infusion on or after this date */
+                infusedFrom?: string;
+                /** @description first infusion on or before this date */
+                infusedTo?: string;
+                /** @description site codes, e.g. SZ,WH */
+                site?: string[];
+                /** @description study ids, comma-separated */
+                study?: string[];
+                /** @description the study product targets any of these antigens */
+                target?: ("CD19" | "BCMA" | "CD20" | "CD22" | "CD7" | "CD5" | "CD30" | "CD70" | "GPRC5D" | "CD38")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One line per infused patient, with a header line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -13042,6 +13181,161 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["LymphodepletionRegimen"][];
                     };
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStudySdtmManifest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        datasets: {
+                            files: string[];
+                            label: string;
+                            name: string;
+                            records: number;
+                            variables: string[];
+                        }[];
+                        /** @description the Define-XML file name */
+                        define: string;
+                        generatedAt: string;
+                        /** @description what was recorded but not exported, and why */
+                        notes: string[];
+                        /** @description site codes the export covers: those where you may read clinical data */
+                        sites: string[];
+                        /** @description STUDYID in the datasets */
+                        studyId: string;
+                    };
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStudySdtmFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a dataset file (dm.xpt, dm.csv, …) or define.xml */
+                file: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dataset as SAS XPORT v5 (.xpt) or CSV (.csv), or the Define-XML (define.xml) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-sas-xport": string;
+                    "application/xml": string;
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input: every issue with where it is */
