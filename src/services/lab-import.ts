@@ -507,6 +507,7 @@ function resultColumns(r: LabResult, importId: string, format: "csv" | "fhir") {
     reference_high: r.referenceHigh,
     identifier_system: r.identifier?.system ?? null,
     identifier_value: r.identifier?.value ?? null,
+    note: r.note,
     lab_import_id: importId,
   };
 }
@@ -526,7 +527,6 @@ function observationRow(
     site_id: siteId,
     ...resultColumns(r, importId, format),
     specimen: null,
-    note: null,
     created_at: now,
     created_by: ctx.actor.userId,
     updated_at: now,

@@ -220,6 +220,101 @@ describe("FHIR R4 Bundle", () => {
   });
 });
 
+describe("FHIR bundles as laboratories send them (decision 0035)", () => {
+  const read = (name: string, timeZone = "Asia/Shanghai") =>
+    readFhirLabBundle(JSON.parse(fixture(name)), { now, timeZone });
+
+  it("a transaction: the urn:uuid subject is the Patient entry's subject-code identifier; the panel is its members", () => {
+    const { results, issues, rows, skipped, retractions } = read("transaction-panel.json");
+    expect(issues).toEqual([]);
+    expect([rows, skipped, retractions.length]).toEqual([6, 3, 0]); // Patient, DiagnosticReport, panel
+    expect(results.map((r) => [r.loinc, r.subjectCode, r.subjectPath])).toEqual([
+      ["718-7", "AA-0001", "/entry/0/resource/identifier/1/value"],
+      ["6690-2", "AA-0001", "/entry/0/resource/identifier/1/value"],
+      ["777-3", "AA-0001", "/entry/0/resource/identifier/1/value"],
+    ]);
+    expect(results[0]).toMatchObject({
+      valueNumber: 11.8,
+      referenceLow: 11.5,
+      referenceHigh: 15,
+      identifier: { system: "https://lis.example-hospital.cn/fhir/sid/result-id", value: "R25-050101-HGB" },
+    });
+  });
+
+  it("a searchset: relative Patient references, censored values, a missing result, a date-only time, a period", () => {
+    const { results, issues, skipped } = read("searchset-ranges.json");
+    expect(issues).toEqual([]);
+    expect(skipped).toBe(1); // the included Patient
+    const of = (loinc: string) => results.find((r) => r.loinc === loinc)!;
+    expect(of("1988-5")).toMatchObject({ valueNumber: 0.5, valueComparator: "<", referenceHigh: 5 });
+    expect(of("2276-4")).toMatchObject({
+      valueNumber: null,
+      absentReason: "error",
+      note: "No result: haemolysed sample",
+    });
+    // 2025-05-10 at Asia/Shanghai (+08:00) begins at 16:00 UTC the day before; at Berlin (+02:00 in May), 22:00.
+    expect(of("4485-9")).toMatchObject({ effectiveAt: "2025-05-09T16:00:00.000Z", effectiveIsDate: true });
+    expect(
+      readFhirLabBundle(JSON.parse(fixture("searchset-ranges.json")), { now, timeZone: "Europe/Berlin" })
+        .results[0],
+    ).toMatchObject({
+      effectiveAt: "2025-05-09T22:00:00.000Z",
+    });
+    expect(of("2889-4")).toMatchObject({
+      effectiveAt: "2025-05-09T00:00:00.000Z",
+      effectiveEnd: "2025-05-10T00:00:00.000Z",
+    });
+    expect(of("8061-4")).toMatchObject({ valueCode: "260385009", valueCodeSystem: "http://snomed.info/sct" });
+  });
+
+  it("a collection: entered-in-error is a retraction by identifier, not a result", () => {
+    const { results, retractions, issues } = read("collection-corrections.json");
+    expect(issues).toEqual([]);
+    expect(results.map((r) => [r.loinc, r.status])).toEqual([
+      ["777-3", "corrected"],
+      ["718-7", "final"],
+      ["2160-0", "final"],
+    ]);
+    expect(retractions).toEqual([
+      {
+        identifier: { system: "https://lis.example-hospital.cn/fhir/sid/result-id", value: "R25-050101-WBC" },
+        subjectCode: "AA-0001",
+        path: "/entry/1/resource",
+      },
+    ]);
+  });
+
+  it("does not guess: a Patient with several identifiers and none of ours, a retraction without identifier, a value beside dataAbsentReason", () => {
+    const bundle = JSON.parse(fixture("transaction-panel.json"));
+    bundle.entry[0].resource.identifier[1].system = "https://his.example-hospital.cn/fhir/sid/card";
+    bundle.entry[4].resource.status = "entered-in-error";
+    bundle.entry[4].resource.identifier = [];
+    bundle.entry[5].resource.dataAbsentReason = { coding: [{ code: "error" }] };
+    const { issues } = readFhirLabBundle(bundle, { now, timeZone: "Asia/Shanghai" });
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ["/entry/3/resource/subject/reference", "unresolvable_subject"],
+      ["/entry/4/resource/subject/reference", "unresolvable_subject"],
+      ["/entry/4/resource/identifier", "retraction_without_identifier"],
+      ["/entry/5/resource/subject/reference", "unresolvable_subject"],
+      ["/entry/5/resource/dataAbsentReason", "value_and_absent_reason"],
+    ]);
+    expect(issues[0]!.message).toMatch(/2 identifiers and none with system/);
+  });
+
+  it("refuses a date without a time when no site zone is given, and a value type it cannot store", () => {
+    const bundle = JSON.parse(fixture("searchset-ranges.json"));
+    bundle.entry[1].resource.valueRange = { low: { value: 1 } };
+    delete bundle.entry[1].resource.valueQuantity;
+    const { issues } = readFhirLabBundle(bundle, { now });
+    expect(issues.map((i) => [i.path, i.code])).toEqual(
+      expect.arrayContaining([
+        ["/entry/0/resource/effectiveDateTime", "invalid_time"],
+        ["/entry/1/resource/valueRange", "unsupported_value"],
+      ]),
+    );
+  });
+});
+
 describe("any input", () => {
   it("never throws: every problem is an issue pointing at a line, the mapping or the content", async () => {
     const cell = fc.oneof(

@@ -18,7 +18,7 @@
  *   censored result), a coded value with its system, `dataAbsentReason` (a missing result, stored
  *   as such), interpretation codings, reference ranges (structured limits and the text), the
  *   sampling time (a date alone is a day at the site; `effectivePeriod` keeps start and end), the
- *   status, and the Observation identifier, by which a later `corrected`/`amended` result
+ *   lab's notes, the status, and the Observation identifier, by which a later `corrected`/`amended` result
  *   supersedes the one it names and an `entered-in-error` one retracts it (src/services/lab-import.ts).
  *
  * Problems point into the bundle as JSON Pointers, e.g. `/entry/3/resource/valueQuantity/code`.
@@ -268,6 +268,10 @@ function readEntry(entry: unknown, i: number, index: BundleIndex, options: Inter
   const interpretation = array(resource.interpretation).flatMap(codingsOf);
   if (interpretation.length > 0) raw.interpretation = interpretation;
   readRanges(resource, at, raw, paths);
+  const notes = array(resource.note).flatMap((n) => (isObject(n) && text(n.text) ? [text(n.text)!] : []));
+  // The reason's own words ("haemolysed sample") say more than its code ("error").
+  if (isObject(absent) && text(absent.text)) notes.push(`No result: ${text(absent.text)}`);
+  if (notes.length > 0) raw.note = notes.join("\n");
 
   const { result, issues } = interpretResult(raw, paths, options);
   // An unresolved subject is reported once, as such, not again as a missing subject code.

@@ -69,6 +69,8 @@ export interface LabResult {
   referenceHigh: number | null;
   status: ImportedStatus;
   identifier: LabIdentifier | null;
+  /** the lab's comments on the result (FHIR Observation.note), or null */
+  note: string | null;
 }
 
 /** An entered-in-error Observation: retracts the result it identifies. */
@@ -113,6 +115,7 @@ export interface RawResult {
   absentReason?: string;
   interpretation?: Coding[];
   identifier?: LabIdentifier;
+  note?: string;
 }
 
 /** Where each raw field sits in the file, as issue paths. */
@@ -289,6 +292,7 @@ export function interpretResult(
       referenceHigh: limits.high ?? null,
       status: raw.status ?? "final",
       identifier: raw.identifier ?? null,
+      note: raw.note?.trim() || null,
     },
     issues: [],
   };
