@@ -219,6 +219,20 @@ describe("a searchset: censored values, a missing result, interpretation, ranges
     });
   });
 
+  it("shows a censored result with its comparator and a missing one with its reason on the timeline", async () => {
+    const res = await w.call(
+      "coordinator",
+      "A",
+      "GET",
+      `/api/v1/patients/${patient["AA-0002"]}/timeline?kinds=observation&limit=100`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const summaries = (res.json().items as { summary: string }[]).map((i) => i.summary);
+    expect(summaries).toContain("C reactive protein [Mass/volume] in Serum or Plasma: <0.5 mg/L");
+    expect(summaries).toContain("Interleukin 6 [Mass/volume] in Serum or Plasma: >5000 pg/mL");
+    expect(summaries).toContain("Ferritin [Mass/volume] in Serum or Plasma: no result (error)");
+  });
+
   it("gives the SLEDAI-2K prefill the lab's own ranges (Gladman 2002), not the defaults", async () => {
     // What assessment-drafts.ts reads and passes on, for a visit on 2025-05-12 at site A.
     const rows = await observationsInWindow(
