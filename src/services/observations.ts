@@ -285,7 +285,9 @@ export async function updateObservation(
         valueText: input.valueText !== undefined ? input.valueText : current.value_text,
       };
       const count = Object.values(next).filter((v) => v !== null).length;
-      if (count !== 1)
+      // A result the lab reported missing (absent_reason) may be annotated without inventing a value.
+      const stillMissing = count === 0 && current.absent_reason !== null;
+      if (count !== 1 && !stillMissing)
         throw validationError([
           {
             path: "/valueNumber",
@@ -330,6 +332,7 @@ export async function updateObservation(
         value_text: value.valueText,
         // A typed-in value is never censored; a unit fix keeps a censored limit censored.
         value_comparator: valueGiven ? null : undefined,
+        absent_reason: valueGiven ? null : undefined,
         value_code_system: valueGiven ? null : undefined,
         unit: value.unit,
         original_value: value.originalValue,

@@ -273,6 +273,25 @@ describe("a searchset: censored values, a missing result, interpretation, ranges
     expect(fallback.lowComplement).toMatchObject({ kind: "filled", value: true });
     expect(fallback.increasedDnaBinding).toMatchObject({ kind: "filled", value: true });
   });
+
+  it("lets a missing result be annotated without a value, and filled in later (its reason then cleared)", async () => {
+    const ferritin = byCode(list, "2276-4")[0]!;
+    const note = await w.call("coordinator", "A", "PATCH", `/api/v1/observations/${ferritin.id}`, {
+      version: 1,
+      note: "Redraw requested",
+      reason: "ward asked",
+    });
+    expect(note.statusCode, note.body).toBe(200);
+    expect(note.json()).toMatchObject({ valueNumber: null, absentReason: "error", note: "Redraw requested" });
+    const filled = await w.call("coordinator", "A", "PATCH", `/api/v1/observations/${ferritin.id}`, {
+      version: 2,
+      valueNumber: 812,
+      unit: "ng/mL",
+      reason: "result from the redraw",
+    });
+    expect(filled.statusCode, filled.body).toBe(200);
+    expect(filled.json()).toMatchObject({ valueNumber: 812, absentReason: null, status: "amended" });
+  });
 });
 
 describe("a collection correcting and retracting earlier results by their identifier", () => {
