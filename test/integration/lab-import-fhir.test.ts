@@ -6,8 +6,11 @@
  * collection that corrects one earlier result and retracts another; and a German CSV with decimal
  * commas. Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runLabImport } from "../../src/cli/lab-import-command.ts";
 import { ReferenceLimits, sledaiLabDescriptors } from "../../src/domain/assessment-prefill.ts";
 import { localDate } from "../../src/domain/study-day.ts";
 import type { ObservationDto } from "../../src/services/observations.ts";
@@ -419,5 +422,27 @@ describe("a CSV file declared German (decimal commas, censored values)", () => {
       effectiveIsDate: true,
     });
     expect(one("1988-5")).toMatchObject({ effectiveAt: "2025-03-01T07:30:00.000Z" }); // 08:30 +01:00
+  });
+
+  it("takes the locale from `v2v labs import --locale de` when the mapping does not declare it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "v2v-labs-"));
+    const { locale: _dropped, ...undeclared } = mapping;
+    writeFileSync(join(dir, "mapping.json"), JSON.stringify(undeclared));
+    // The next day's panel, so it is not the file already imported.
+    writeFileSync(join(dir, "labor-2.csv"), fixture("locale-de.csv").replaceAll("2025-03-01", "2025-03-02"));
+    const opts = {
+      format: "csv" as const,
+      site: "BB",
+      as: "coordinator-b",
+      mapping: join(dir, "mapping.json"),
+    };
+    await expect(runLabImport(w.database, join(dir, "labor-2.csv"), opts)).rejects.toMatchObject({
+      code: "validation",
+    });
+    const done = await runLabImport(w.database, join(dir, "labor-2.csv"), { ...opts, locale: "de" });
+    expect(done).toMatchObject({ rowCount: 4, createdCount: 4 });
+    const list = await observationsOf("BB-0001", "B");
+    expect(list.filter((o) => o.code === "718-7").map((o) => o.valueNumber)).toEqual([11.8, 11.8]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
