@@ -29,6 +29,7 @@ export interface LabImportOptions {
   site: string;
   as: string;
   progress?: boolean;
+  locale?: string;
 }
 
 export function registerLabsCommand(program: Command, cli: Cli) {
@@ -45,12 +46,18 @@ export function registerLabsCommand(program: Command, cli: Cli) {
       "--as <username>",
       "the user the import is recorded as (needs clinical write at the site)",
     )
+    .option(
+      "--locale <tag>",
+      "CSV only: the locale the file writes numbers in, e.g. de or fr (1,5 = 1.5) or zh (1.5); without it a decimal comma is refused",
+    )
     .option("--progress", "show a progress bar even when stderr is not a terminal")
     .action((file: string, opts: LabImportOptions) =>
       withDatabase(async (database) => {
         const done = await runLabImport(database, file, opts, cli.io.stderr);
         cli.out(
           `Imported ${done.rowCount} result(s) from ${done.fileName ?? file} at ${opts.site}: import ${done.id}, ` +
+            `${done.createdCount} new, ${done.correctedCount} corrected, ${done.retractedCount} retracted, ` +
+            `${done.unchangedCount} unchanged, ${done.skippedCount} context entries skipped, ` +
             `${done.convertedCount} converted to canonical units, SHA-256 ${done.sha256}`,
         );
       }),
@@ -85,7 +92,10 @@ export async function runLabImport(
     onProgress: progress.update,
   };
   try {
-    if (opts.format === "fhir") return await importLabFhir(ctx, source);
+    if (opts.format === "fhir") {
+      if (opts.locale) throw new DomainError("validation", "--locale applies to CSV files only.");
+      return await importLabFhir(ctx, source);
+    }
     if (!opts.mapping) throw new DomainError("validation", "A CSV import needs --mapping <file>.");
     let mapping: unknown;
     try {
@@ -96,7 +106,7 @@ export async function runLabImport(
         `The mapping ${opts.mapping} is not readable JSON: ${(e as Error).message}`,
       );
     }
-    return await importLabCsv(ctx, source, mapping);
+    return await importLabCsv(ctx, source, mapping, opts.locale);
   } finally {
     progress.stop();
   }

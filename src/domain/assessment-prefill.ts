@@ -18,6 +18,7 @@ import { z } from "zod";
 import { findCalculator } from "./calculators/index.ts";
 import { SLEDAI_2K_DESCRIPTORS, type SledaiKey } from "./calculators/lupus/sledai.ts";
 import { addDays } from "./calendar.ts";
+import { parseReferenceRange } from "./lab-import/reference-range.ts";
 import { cellsPerMicrolitre } from "./lab-units.ts";
 import {
   activeOn,
@@ -27,6 +28,9 @@ import {
   lupusDrugClass,
   prednisoloneEquivalentMgPerDay,
 } from "./medications.ts";
+import { type Comparator, isAbove, isBelow } from "./observation-value.ts";
+
+export { parseReferenceRange };
 
 export interface PrefillObservation {
   id: string;
@@ -37,6 +41,14 @@ export interface PrefillObservation {
   date: string;
   /** the laboratory's reference range as the lab file gave it, in the original unit */
   referenceRange?: string | null;
+  /**
+   * The range's limits as stored on import, in `unit` (lab-import/reference-range.ts). Read
+   * first: a FHIR range written out as text ("90 mg/dL–180 mg/dL") does not parse back.
+   */
+  referenceLow?: number | null;
+  referenceHigh?: number | null;
+  /** a censored result ("<5"): valueNumber is the limit, judged with isBelow/isAbove */
+  valueComparator?: Comparator | null;
   /** the value as the lab file gave it, before unit normalisation */
   originalValue?: number | null;
 }
@@ -178,27 +190,6 @@ interface SerologyLimit {
   used: string;
 }
 
-const NUM = String.raw`(\d+(?:\.\d+)?)`;
-const RANGE = new RegExp(String.raw`^\s*${NUM}\s*(?:-|–|—|to)\s*${NUM}`);
-const BELOW = new RegExp(String.raw`^\s*(?:<|≤|<=)\s*${NUM}`);
-const ABOVE = new RegExp(String.raw`^\s*(?:>|≥|>=)\s*${NUM}`);
-
-/**
- * The lower and upper limits of a laboratory reference range written as text ("90-180 mg/dL",
- * "0.9 – 1.8", "< 10", "≥ 20"), in the unit the lab reported; null when it cannot be read.
- * Gladman 2002 judges complement and anti-dsDNA against the laboratory's own normal range.
- */
-export function parseReferenceRange(text: string | null | undefined): { low?: number; high?: number } | null {
-  if (!text) return null;
-  const r = RANGE.exec(text);
-  if (r) return { low: Number(r[1]), high: Number(r[2]) };
-  const b = BELOW.exec(text);
-  if (b) return { high: Number(b[1]) };
-  const a = ABOVE.exec(text);
-  if (a) return { low: Number(a[1]) };
-  return null;
-}
-
 /** The SLEDAI-2K descriptors recorded data can answer, by descriptor key. */
 export function sledaiLabDescriptors(
   observations: readonly PrefillObservation[],
@@ -220,6 +211,12 @@ export function sledaiLabDescriptors(
   const c4 = of(LOINC_PREFILL.c4);
   const label = (o: PrefillObservation) => (o.code === LOINC_PREFILL.c3 ? "C3" : "C4");
   const complementLimit = (o: PrefillObservation): SerologyLimit | null => {
+    if (o.referenceLow != null)
+      return {
+        value: o.valueNumber!,
+        limit: o.referenceLow,
+        used: `lab range low ${o.referenceLow} ${o.unit ?? ""}`.trimEnd(),
+      };
     const lab = parseReferenceRange(o.referenceRange);
     if (lab?.low !== undefined)
       return {
@@ -238,10 +235,18 @@ export function sledaiLabDescriptors(
       .map((o) => `${label(o)} ${complementLimit(o)!.used}`)
       .join("; ")}`;
   const unreadable = complement.filter((o) => complementLimit(o) === null);
+  // A censored result counts only when it settles the comparison ("<5" mg/dL is below 10).
+  const reading = (o: PrefillObservation, value: number) => ({
+    value,
+    comparator: o.valueComparator ?? null,
+  });
+  const unsettled = (o: PrefillObservation, l: SerologyLimit | null, test: typeof isBelow) =>
+    l !== null && test(reading(o, l.value), l.limit) === null;
   const low = complement.filter((o) => {
     const l = complementLimit(o);
-    return l !== null && l.value < l.limit;
+    return l !== null && isBelow(reading(o, l.value), l.limit) === true;
   });
+  const complementUnsettled = complement.filter((o) => unsettled(o, complementLimit(o), isBelow));
   if (complement.length === 0)
     judged.lowComplement = { kind: "unfilled", reason: "No C3/C4 result in the scoring window." };
   else if (low.length > 0)
@@ -255,6 +260,11 @@ export function sledaiLabDescriptors(
     judged.lowComplement = {
       kind: "unfilled",
       reason: `C3/C4 in a unit this rule cannot compare and without a lab range (${unreadable.map((o) => `${o.unit ?? "no unit"} on ${o.date}`).join(", ")}).`,
+    };
+  else if (complementUnsettled.length > 0)
+    judged.lowComplement = {
+      kind: "unfilled",
+      reason: `a censored C3/C4 result cannot be compared with its limit (${complementUnsettled.map((o) => `${o.valueComparator}${o.valueNumber} ${o.unit ?? ""} on ${o.date}`).join(", ")}).`,
     };
   else if (c3.length === 0 || c4.length === 0)
     judged.lowComplement = {
@@ -271,6 +281,12 @@ export function sledaiLabDescriptors(
 
   // Increased DNA binding: above the lab's upper limit; without one, the site's or default IU/mL cut-off.
   const dnaLimit = (o: PrefillObservation): SerologyLimit | null => {
+    if (o.referenceHigh != null)
+      return {
+        value: o.valueNumber!,
+        limit: o.referenceHigh,
+        used: `lab range high ${o.referenceHigh} ${o.unit ?? ""}`.trimEnd(),
+      };
     const lab = parseReferenceRange(o.referenceRange);
     if (lab?.high !== undefined)
       return {
@@ -290,8 +306,9 @@ export function sledaiLabDescriptors(
   const dnaUnreadable = dna.filter((o) => dnaLimit(o) === null);
   const dnaHigh = dna.filter((o) => {
     const l = dnaLimit(o);
-    return l !== null && l.value > l.limit;
+    return l !== null && isAbove(reading(o, l.value), l.limit) === true;
   });
+  const dnaUnsettled = dna.filter((o) => unsettled(o, dnaLimit(o), isAbove));
   const dnaRule = (used: PrefillObservation[]) =>
     `SLEDAI-2K descriptor 21 (Gladman 2002): anti-dsDNA above the laboratory's normal range; limits used: ${[
       ...new Set(used.map((o) => dnaLimit(o)!.used)),
@@ -309,6 +326,11 @@ export function sledaiLabDescriptors(
     judged.increasedDnaBinding = {
       kind: "unfilled",
       reason: `anti-dsDNA in a unit this rule cannot compare and without a lab range (${dnaUnreadable.map((o) => `${o.unit ?? "no unit"} on ${o.date}`).join(", ")}).`,
+    };
+  else if (dnaUnsettled.length > 0)
+    judged.increasedDnaBinding = {
+      kind: "unfilled",
+      reason: `a censored anti-dsDNA result cannot be compared with its limit (${dnaUnsettled.map((o) => `${o.valueComparator}${o.valueNumber} ${o.unit ?? ""} on ${o.date}`).join(", ")}).`,
     };
   else
     judged.increasedDnaBinding = {

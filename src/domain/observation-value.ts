@@ -13,9 +13,15 @@
  *   (plausibility.ts): no negative haemoglobin, no SpO2 above 100 %, no body temperature of 60 °C.
  * - **Numbers are numbers.** A decimal comma ("3,5") is refused with the fix ("write 3.5"), never
  *   converted and never stored as text: "1,500" is 1.5 in much of Europe and 1500 in English, and
- *   one rule for every path beats a guess. A number sent as text through the API is refused too
- *   (it belongs in valueNumber with its unit); lab files carry every result as text, so there a
- *   quantity code's text is read as a number.
+ *   one rule for every path beats a guess. The one exception is a lab file whose locale is
+ *   declared (decision 0035): in a file declared `de` or `fr` the comma is the decimal sign and a
+ *   point is refused instead. A number sent as text through the API is refused too (it belongs in
+ *   valueNumber with its unit); lab files carry every result as text, so there a quantity code's
+ *   text is read as a number.
+ * - **Censored results.** A lab file may report a result beyond the assay's range as "<0.5" or
+ *   ">1000" (FHIR Quantity.comparator): the number is kept as the limit with its comparator,
+ *   never as the value itself, and `isBelow`/`isAbove` answer comparisons only when the censored
+ *   value settles them. Typed-in observations still refuse them (the API has no comparator).
  * - **Time.** Not later than the server's clock plus the clock skew of event-time.ts (5 minutes),
  *   not before 1950 (a typing error, not history: CAR-T products date from 2017).
  *
@@ -28,12 +34,23 @@ import type { LabCodeEntry } from "./lab-import/canonical-units.ts";
 import { convertQuantity, ucumCodeOf } from "./lab-import/ucum.ts";
 import { implausibility } from "./plausibility.ts";
 
-export type RawValue = { number: number } | { text: string } | { code: string };
+/** FHIR R4 Quantity.comparator (hl7.org/fhir/R4/valueset-quantity-comparator.html). */
+export const COMPARATORS = ["<", "<=", ">=", ">"] as const;
+export type Comparator = (typeof COMPARATORS)[number];
+
+export type RawValue =
+  | { number: number; comparator?: Comparator }
+  | { text: string }
+  | { code: string; system?: string | null };
 
 export interface ObservationValue {
   valueNumber: number | null;
   valueCode: string | null;
   valueText: string | null;
+  /** set for a censored result: valueNumber is then the limit ("<0.5" → 0.5 with "<") */
+  valueComparator: Comparator | null;
+  /** the code system of a coded result, when the file named one */
+  valueCodeSystem: string | null;
   /** canonical UCUM unit for a code of the table; the UCUM code given otherwise; null for coded results */
   unit: string | null;
   /** the number and unit exactly as entered (the unit as written, not rewritten); null unless numeric */
@@ -54,11 +71,42 @@ export interface ValueSource {
    * text stays text and a number in text is refused.
    */
   from: "file" | "entry";
+  /**
+   * The decimal sign of a lab file whose locale was declared (decimalSignOf); "." otherwise.
+   * Only files: a typed-in number is a JSON number.
+   */
+  decimal?: "." | ",";
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
-const CENSORED = /^[<>≤≥]=?/;
+const COMMA_NUMBER = /^[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/;
+const CENSORED = /^(<=|>=|<|>|≤|≥)\s*(.*)$/;
+const COMPARATOR_OF: Record<string, Comparator> = {
+  "<": "<",
+  "<=": "<=",
+  "≤": "<=",
+  ">": ">",
+  ">=": ">=",
+  "≥": ">=",
+};
+
+/**
+ * The decimal sign of a locale (a BCP 47 tag such as "de", "fr-CH", "zh"), from the CLDR data
+ * that Node's ICU carries: "de" and "fr" write 1,5, "en" and "zh" write 1.5. Null for a tag
+ * that is not a locale. A file's locale is declared, never guessed from its numbers.
+ */
+export function decimalSignOf(locale: string): "." | "," | null {
+  let sign: string | undefined;
+  try {
+    if (Intl.getCanonicalLocales(locale).length !== 1) return null;
+    sign = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === "decimal")?.value;
+  } catch {
+    return null;
+  }
+  // Arabic-script locales may use U+066B; lab files in them are out of scope, so refuse the tag.
+  return sign === "." || sign === "," ? sign : null;
+}
 
 type Problem = { code: string; message: string };
 
@@ -73,21 +121,80 @@ function decimalComma(t: string): Problem {
   };
 }
 
-/** A result written as text, read as a number; or the problem with it. */
-export function parseNumberText(text: string): { number: number } | Problem {
+/**
+ * A result written as text in a lab file, read as a number (with its comparator when censored,
+ * "<0.5", "≥ 1000"); or the problem with it. `decimal` is the file's declared decimal sign.
+ */
+export function parseNumberText(
+  text: string,
+  decimal: "." | "," = ".",
+): { number: number; comparator?: Comparator } | Problem {
   const t = text.trim();
   if (t === "") return { code: "missing_value", message: "the result is empty" };
-  if (CENSORED.test(t))
-    return {
-      code: "invalid_number",
-      message: `"${t}" is a censored result (below or above the assay's range); give the number the lab reported as a limit in a note instead, it is not imported as a value`,
-    };
+  const censored = CENSORED.exec(t);
+  if (censored) {
+    const limit = parseNumberText(censored[2]!, decimal);
+    if (!("number" in limit) || limit.comparator)
+      return { code: "invalid_number", message: `"${t}" is not a censored number such as <0.5 or >1000` };
+    return { number: limit.number, comparator: COMPARATOR_OF[censored[1]!]! };
+  }
+  if (decimal === ",") {
+    if (t.includes("."))
+      return {
+        code: "decimal_point",
+        message: `"${t}" has a point, but the file is declared to write decimals with a comma (1,5); a point is never read as either a decimal or a thousands separator there`,
+      };
+    if (!COMMA_NUMBER.test(t)) return { code: "invalid_number", message: `"${t}" is not a number` };
+    const n = Number(t.replace(",", "."));
+    return Number.isFinite(n)
+      ? { number: n }
+      : { code: "invalid_number", message: `"${t}" is not a finite number` };
+  }
   if (DECIMAL_COMMA.test(t)) return decimalComma(t);
   if (!NUMBER.test(t)) return { code: "invalid_number", message: `"${t}" is not a number` };
   const n = Number(t);
   return Number.isFinite(n)
     ? { number: n }
     : { code: "invalid_number", message: `"${t}" is not a finite number` };
+}
+
+/** A numeric result that may be censored, as endpoints and the prefill compare it. */
+export interface Reading {
+  value: number;
+  comparator: Comparator | null;
+}
+
+/**
+ * Whether the true value lies below `limit`: true or false when the reading settles it, null when
+ * a censored reading cannot ("<5" against a limit of 1). "<0.5" is below 1; ">1000" is not below 1.
+ */
+export function isBelow(r: Reading, limit: number): boolean | null {
+  switch (r.comparator) {
+    case null:
+      return r.value < limit;
+    case "<":
+      return r.value <= limit ? true : null;
+    case "<=":
+      return r.value < limit ? true : null;
+    case ">":
+    case ">=":
+      return r.value >= limit ? false : null;
+  }
+}
+
+/** Whether the true value lies above `limit`, as isBelow: ">1000" is above 400, "<10" is not above 10. */
+export function isAbove(r: Reading, limit: number): boolean | null {
+  switch (r.comparator) {
+    case null:
+      return r.value > limit;
+    case ">":
+      return r.value >= limit ? true : null;
+    case ">=":
+      return r.value > limit ? true : null;
+    case "<":
+    case "<=":
+      return r.value <= limit ? false : null;
+  }
 }
 
 /** Text sent as a text result through the API: refused when it is really a number. */
@@ -110,6 +217,8 @@ export const NO_VALUE: ObservationValue = {
   valueNumber: null,
   valueCode: null,
   valueText: null,
+  valueComparator: null,
+  valueCodeSystem: null,
   unit: null,
   originalValue: null,
   originalUnit: null,
@@ -148,7 +257,7 @@ export function interpretValue(
         add(paths.value, { code: "too_long", message: "a coded result is at most 100 characters" });
       else if (asNumber) add(paths.value, asNumber);
       else if ("text" in raw && !fromFile) out = { ...NO_VALUE, valueText: raw.text };
-      else out = { ...NO_VALUE, valueCode: text };
+      else out = { ...NO_VALUE, valueCode: text, valueCodeSystem: ("code" in raw && raw.system) || null };
     }
     if (writtenUnit !== "")
       add(paths.unit, {
@@ -158,14 +267,19 @@ export function interpretValue(
   } else if (entry) {
     const canonical = entry.canonicalUnit!;
     let n: number | null = null;
+    let comparator: Comparator | null = null;
     if (!raw) missing();
-    else if ("number" in raw) n = raw.number;
-    else if ("code" in raw)
+    else if ("number" in raw) {
+      n = raw.number;
+      comparator = raw.comparator ?? null;
+    } else if ("code" in raw)
       add(paths.value, { code: "expected_number", message: `LOINC ${loinc} needs a number, not a code` });
     else if (fromFile) {
-      const parsed = parseNumberText(raw.text);
-      if ("number" in parsed) n = parsed.number;
-      else add(paths.value, parsed);
+      const parsed = parseNumberText(raw.text, source.decimal);
+      if ("number" in parsed) {
+        n = parsed.number;
+        comparator = parsed.comparator ?? null;
+      } else add(paths.value, parsed);
     } else
       add(
         paths.value,
@@ -198,6 +312,7 @@ export function interpretValue(
           out = {
             ...NO_VALUE,
             valueNumber: converted.value,
+            valueComparator: comparator,
             unit: canonical,
             originalValue: n,
             originalUnit: writtenUnit || null,

@@ -133,6 +133,7 @@ export async function endpointsOf(
         (o): AntibodySample => ({
           date: dateOf(o.effective_at),
           valueNumber: o.value_number,
+          valueComparator: o.value_comparator ?? null,
           unit: o.unit,
           valueText: o.value_code ?? o.value_text,
           ref: { kind: "observation", id: o.id },

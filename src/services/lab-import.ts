@@ -10,20 +10,23 @@ import { createHash } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
-import { DomainError, type Issue, validationError } from "../domain/errors.ts";
+import { DomainError, type Issue, notFound, validationError } from "../domain/errors.ts";
 import { CsvMapping, readCsvLabFile } from "../domain/lab-import/csv.ts";
 import { readFhirLabBundle } from "../domain/lab-import/fhir.ts";
-import type { LabResult, ParsedFile } from "../domain/lab-import/result.ts";
+import type { LabIdentifier, LabResult, LabRetraction, ParsedFile } from "../domain/lab-import/result.ts";
 import { Uuid } from "../domain/schemas/common.ts";
 import {
   findLabImportByHash,
   insertImportedObservations,
   insertLabImport,
+  observationsByIdentifier,
   patientsBySubjectCode,
 } from "../store/lab-imports.ts";
-import type { NewObservation } from "../store/schema.ts";
+import type { NewObservation, ObservationRow } from "../store/schema.ts";
+import { findSite } from "../store/sites.ts";
+import { updateVersioned } from "../store/versioned.ts";
 import { requireAt } from "./access.ts";
-import { appendAudit } from "./audit.ts";
+import { appendAudit, changedFields } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { observationDto } from "./observations.ts";
 import { parseInput } from "./validate.ts";
@@ -61,6 +64,16 @@ export interface LabImportDto {
   rowCount: number;
   /** results whose unit was converted to the code's canonical unit */
   convertedCount: number;
+  /** new observations written */
+  createdCount: number;
+  /** earlier results superseded by a corrected or amended one (decision 0035) */
+  correctedCount: number;
+  /** earlier results retracted by an entered-in-error one */
+  retractedCount: number;
+  /** results the file repeats exactly (a cumulative export), left as they were */
+  unchangedCount: number;
+  /** bundle entries that are not results (Patient, DiagnosticReport, panels) */
+  skippedCount: number;
   createdAt: string;
   createdBy: string;
 }
@@ -99,14 +112,23 @@ export async function importLabCsv(
   ctx: ServiceContext,
   source: ImportSource,
   rawMapping: unknown,
+  /** the file's locale when declared outside the mapping (`v2v labs import --locale de`); wins over it */
+  locale?: string,
 ): Promise<LabImportDto> {
   requireAt(ctx.actor, source.siteId, "clinical:write", "site", source.siteId);
-  const mapping = parseInput(CsvMapping, rawMapping);
+  const timeZone = await siteTimeZone(ctx, source.siteId);
+  const mapping = parseInput(
+    CsvMapping,
+    locale !== undefined && typeof rawMapping === "object" && rawMapping !== null
+      ? { ...rawMapping, locale }
+      : rawMapping,
+  );
   const hash = createHash("sha256");
   const content = typeof source.content === "string" ? source.content : hashing(source.content, hash);
   if (typeof source.content === "string") hash.update(source.content);
   const parsed = await readCsvLabFile(content, mapping, {
     now: ctx.now(),
+    timeZone,
     ...(mapping.utcOffset ? { utcOffset: mapping.utcOffset } : {}),
     ...(source.onProgress
       ? { onProgress: (bytes: number) => source.onProgress?.({ phase: "reading", bytes }) }
@@ -118,6 +140,7 @@ export async function importLabCsv(
 /** A FHIR R4 Bundle as JSON text (hashed as received). */
 export async function importLabFhir(ctx: ServiceContext, source: ImportSource): Promise<LabImportDto> {
   requireAt(ctx.actor, source.siteId, "clinical:write", "site", source.siteId);
+  const timeZone = await siteTimeZone(ctx, source.siteId);
   let text = "";
   if (typeof source.content === "string") text = source.content;
   else
@@ -132,7 +155,151 @@ export async function importLabFhir(ctx: ServiceContext, source: ImportSource): 
     ]);
   }
   source.onProgress?.({ phase: "reading", bytes: text.length });
-  return store(ctx, source, "fhir", sha256, readFhirLabBundle(bundle, { now: ctx.now() }));
+  return store(ctx, source, "fhir", sha256, readFhirLabBundle(bundle, { now: ctx.now(), timeZone }));
+}
+
+/** Date-only sample times are days at the site (study-day.ts): the site's zone places them. */
+async function siteTimeZone(ctx: ServiceContext, siteId: string): Promise<string> {
+  const site = await findSite(ctx.db, siteId);
+  if (!site) throw notFound("site", siteId);
+  return site.time_zone;
+}
+
+const keyOf = (id: LabIdentifier) => `${id.system ?? ""}|${id.value}`;
+const rowNumber = (path: string) => Number(/^\/(?:lines|entry)\/(\d+)/.exec(path)?.[1] ?? -1);
+
+/** What one identified result or retraction does to the result its identifier names. */
+type Step =
+  | { kind: "insert"; result: LabResult }
+  | { kind: "supersede"; key: string; result: LabResult }
+  | { kind: "retract"; key: string; retraction: LabRetraction }
+  | { kind: "unchanged" };
+
+/** The fields a re-sent result must repeat exactly to count as the same result, not a change. */
+function sameResult(a: LabResult, b: LabResult | ObservationRow): boolean {
+  const other =
+    "loinc" in b
+      ? [
+          b.loinc,
+          b.valueNumber,
+          b.valueComparator,
+          b.valueCode,
+          b.unit,
+          b.absentReason,
+          b.effectiveAt,
+          b.status,
+        ]
+      : [
+          b.code,
+          b.value_number,
+          b.value_comparator,
+          b.value_code,
+          b.unit,
+          b.absent_reason,
+          b.effective_at.toISOString(),
+          b.status,
+        ];
+  const mine = [
+    a.loinc,
+    a.valueNumber,
+    a.valueComparator,
+    a.valueCode,
+    a.unit,
+    a.absentReason,
+    a.effectiveAt,
+    a.status,
+  ];
+  return mine.every((v, i) => v === other[i]);
+}
+
+/**
+ * Walks the file in order and decides what each identified item does (decision 0035): a result
+ * whose identifier is new is inserted; `corrected` or `amended` (or `final` after `preliminary`)
+ * supersedes the result it names; the same result sent again is left unchanged (a cumulative
+ * export repeats earlier results); a different `final` under a known identifier is refused (a lab
+ * changes a result by correcting it); `entered-in-error` retracts the result it names.
+ */
+function plan(
+  parsed: ParsedFile,
+  existing: Map<string, ObservationRow>,
+  patients: Map<string, string>,
+  issues: Issue[],
+): Step[] {
+  type Current = { status: string; patientId: string; result: LabResult | ObservationRow };
+  const current = new Map<string, Current>();
+  for (const [k, row] of existing)
+    current.set(k, { status: row.status, patientId: row.patient_id, result: row });
+  const items = [
+    ...parsed.results.map((r) => ({ path: r.path, result: r })),
+    ...parsed.retractions.map((r) => ({ path: r.path, retraction: r })),
+  ].sort((a, b) => rowNumber(a.path) - rowNumber(b.path));
+  const refuse = (path: string, code: string, message: string) => issues.push({ path, code, message });
+  const steps: Step[] = [];
+  for (const item of items) {
+    if ("result" in item) {
+      const r = item.result;
+      const patientId = patients.get(r.subjectCode);
+      if (!r.identifier) {
+        steps.push({ kind: "insert", result: r });
+        continue;
+      }
+      const key = keyOf(r.identifier);
+      const now = current.get(key);
+      const idPath = `${r.path}/identifier`;
+      if (!now) {
+        current.set(key, { status: r.status, patientId: patientId ?? "", result: r });
+        steps.push({ kind: "insert", result: r });
+      } else if (patientId !== undefined && now.patientId !== patientId)
+        refuse(
+          idPath,
+          "identifier_of_another_patient",
+          `the result ${r.identifier.value} belongs to another patient`,
+        );
+      else if (now.status === "entered-in-error")
+        refuse(
+          idPath,
+          "identifier_retracted",
+          `the result ${r.identifier.value} was retracted (entered-in-error); a new result needs a new identifier`,
+        );
+      else if (sameResult(r, now.result)) steps.push({ kind: "unchanged" });
+      else if (
+        r.status === "corrected" ||
+        r.status === "amended" ||
+        (r.status === "final" && now.status === "preliminary")
+      ) {
+        current.set(key, { status: r.status, patientId: now.patientId, result: r });
+        steps.push({ kind: "supersede", key, result: r });
+      } else
+        refuse(
+          idPath,
+          "duplicate_identifier",
+          `a different result ${r.identifier.value} was already imported; a lab changes a result by sending it as corrected or amended`,
+        );
+    } else {
+      const t = item.retraction;
+      const key = keyOf(t.identifier);
+      const now = current.get(key);
+      const patientId = t.subjectCode === null ? undefined : patients.get(t.subjectCode);
+      if (!now)
+        refuse(
+          `${t.path}/identifier`,
+          "nothing_to_retract",
+          `no result ${t.identifier.value} was imported at this site, so there is nothing to retract`,
+        );
+      else if (t.subjectCode !== null && patientId !== now.patientId)
+        refuse(
+          `${t.path}/subject`,
+          "identifier_of_another_patient",
+          `the result ${t.identifier.value} belongs to another patient`,
+        );
+      else if (now.status === "entered-in-error") steps.push({ kind: "unchanged" });
+      else {
+        current.set(key, { ...now, status: "entered-in-error" });
+        steps.push({ kind: "retract", key, retraction: t });
+      }
+    }
+  }
+  return steps;
 }
 
 async function store(
@@ -149,7 +316,18 @@ async function store(
       code: "too_many_rows",
       message: `the file has ${parsed.rows} results; split it into files of at most ${MAX_IMPORT_ROWS}`,
     });
-  const codes = [...new Set(parsed.results.map((r) => r.subjectCode))];
+  if (parsed.issues.length === 0 && parsed.results.length === 0 && parsed.retractions.length === 0)
+    issues.push({
+      path: format === "fhir" ? "/entry" : "/content",
+      code: "no_results",
+      message: `the file has no results to import (${parsed.skipped} context entries skipped)`,
+    });
+  const codes = [
+    ...new Set([
+      ...parsed.results.map((r) => r.subjectCode),
+      ...parsed.retractions.flatMap((r) => (r.subjectCode === null ? [] : [r.subjectCode])),
+    ]),
+  ];
   const patients = await patientsBySubjectCode(ctx.db, source.siteId, codes);
   for (const r of parsed.results)
     if (!patients.has(r.subjectCode))
@@ -158,6 +336,24 @@ async function store(
         code: "unknown_patient",
         message: `no patient with subject code ${r.subjectCode} at this site`,
       });
+  for (const r of parsed.retractions)
+    if (r.subjectCode !== null && !patients.has(r.subjectCode))
+      issues.push({
+        path: `${r.path}/subject`,
+        code: "unknown_patient",
+        message: `no patient with subject code ${r.subjectCode} at this site`,
+      });
+  const identifiers = [
+    ...parsed.results.flatMap((r) => (r.identifier ? [r.identifier] : [])),
+    ...parsed.retractions.map((r) => r.identifier),
+  ];
+  const existing = new Map(
+    (await observationsByIdentifier(ctx.db, source.siteId, identifiers)).map((row) => [
+      keyOf({ system: row.identifier_system, value: row.identifier_value! }),
+      row,
+    ]),
+  );
+  const steps = plan(parsed, existing, patients, issues);
   if (issues.length > 0) throw refusal(byRow(issues), parsed.rows);
 
   const earlier = await findLabImportByHash(ctx.db, source.siteId, sha256);
@@ -176,11 +372,12 @@ async function store(
       format,
       file_name: source.fileName ?? null,
       sha256,
-      row_count: parsed.results.length,
+      row_count: parsed.results.length + parsed.retractions.length,
       created_at: now,
       created_by: ctx.actor.userId,
     });
-    const rows = parsed.results.map((r) =>
+    const inserts = steps.flatMap((s) => (s.kind === "insert" ? [s.result] : []));
+    const rows = inserts.map((r) =>
       observationRow(r, patients.get(r.subjectCode)!, source.siteId, importRow.id, format, now, ctx),
     );
     for (let i = 0; i < rows.length; i += WRITE_BATCH) {
@@ -194,9 +391,7 @@ async function store(
           entityType: "observation",
           entityId: row.id,
           siteId: row.site_id,
-          after: observationDto({ ...row, version: 1, status: row.status ?? "final" } as Parameters<
-            typeof observationDto
-          >[0]),
+          after: observationDto(storedRow(row)),
           reason: `lab import ${importRow.id}`,
         })),
       );
@@ -206,7 +401,49 @@ async function store(
         total: rows.length,
       });
     }
-    const dto = labImportDto(importRow, countConverted(parsed.results));
+    // Corrections and retractions, in file order, each on the row its identifier names now.
+    let corrected = 0;
+    let retracted = 0;
+    for (const step of steps) {
+      if (step.kind !== "supersede" && step.kind !== "retract") continue;
+      const [system, ...rest] = step.key.split("|");
+      const [row] = await observationsByIdentifier(db, source.siteId, [
+        { system: system === "" ? null : system!, value: rest.join("|") },
+      ]);
+      const changes =
+        step.kind === "retract"
+          ? { status: "entered-in-error" as const }
+          : resultColumns(step.result, importRow.id, format);
+      const updated = await updateVersioned(db, "observations", row!.id, row!.version, changes, now);
+      if (!updated)
+        throw new DomainError(
+          "conflict",
+          "A result changed while the file was imported; nothing was written.",
+        );
+      const diff = changedFields(observationDto(row!), observationDto(updated));
+      await appendAudit(db, ctx, {
+        action: "update",
+        entityType: "observation",
+        entityId: row!.id,
+        siteId: source.siteId,
+        before: diff.before,
+        after: diff.after,
+        reason:
+          step.kind === "retract"
+            ? `lab import ${importRow.id}: the laboratory retracted result ${row!.identifier_value} (entered-in-error)`
+            : `lab import ${importRow.id}: ${step.result.status} result ${row!.identifier_value} supersedes the one imported before`,
+      });
+      if (step.kind === "retract") retracted++;
+      else corrected++;
+    }
+    const dto = labImportDto(importRow, {
+      convertedCount: countConverted(parsed.results),
+      createdCount: rows.length,
+      correctedCount: corrected,
+      retractedCount: retracted,
+      unchangedCount: steps.filter((s) => s.kind === "unchanged").length,
+      skippedCount: parsed.skipped,
+    });
     await appendAudit(db, ctx, {
       action: "create",
       entityType: "lab-import",
@@ -217,6 +454,10 @@ async function store(
     return dto;
   });
 }
+
+/** An inserted row as the database holds it (defaults filled in), for its audit entry. */
+const storedRow = (row: ReturnType<typeof observationRow>): ObservationRow =>
+  ({ ...row, version: 1, status: row.status ?? "final" }) as unknown as ObservationRow;
 
 /** In file order: by line (CSV) or entry (FHIR) number, file-wide problems first; stable within a row. */
 function byRow(issues: Issue[]): Issue[] {
@@ -240,6 +481,37 @@ const countConverted = (results: LabResult[]) =>
     (r) => r.originalUnit !== null && (r.originalUnit !== r.unit || r.originalValue !== r.valueNumber),
   ).length;
 
+/** The columns a lab result sets: all of them on a new row, and on a row it supersedes. */
+function resultColumns(r: LabResult, importId: string, format: "csv" | "fhir") {
+  return {
+    code_system: CODE_SYSTEMS.loinc,
+    code: r.loinc,
+    display: r.display,
+    value_number: r.valueNumber,
+    value_comparator: r.valueComparator,
+    value_code: r.valueCode,
+    value_code_system: r.valueCodeSystem,
+    value_text: null,
+    absent_reason: r.absentReason,
+    interpretation: r.interpretation.length > 0 ? JSON.stringify(r.interpretation) : null,
+    unit: r.unit,
+    effective_at: new Date(r.effectiveAt),
+    effective_end: r.effectiveEnd === null ? null : new Date(r.effectiveEnd),
+    effective_is_date: r.effectiveIsDate,
+    source: format === "csv" ? "lab import (CSV)" : "lab import (FHIR)",
+    status: r.status,
+    original_value: r.originalValue,
+    original_unit: r.originalUnit,
+    reference_range: r.referenceRange,
+    reference_low: r.referenceLow,
+    reference_high: r.referenceHigh,
+    identifier_system: r.identifier?.system ?? null,
+    identifier_value: r.identifier?.value ?? null,
+    note: r.note,
+    lab_import_id: importId,
+  };
+}
+
 function observationRow(
   r: LabResult,
   patientId: string,
@@ -253,22 +525,8 @@ function observationRow(
     id: uuidv7(),
     patient_id: patientId,
     site_id: siteId,
-    code_system: CODE_SYSTEMS.loinc,
-    code: r.loinc,
-    display: r.display,
-    value_number: r.valueNumber,
-    value_code: r.valueCode,
-    value_text: null,
-    unit: r.unit,
-    effective_at: new Date(r.effectiveAt),
+    ...resultColumns(r, importId, format),
     specimen: null,
-    source: format === "csv" ? "lab import (CSV)" : "lab import (FHIR)",
-    status: r.status,
-    note: null,
-    original_value: r.originalValue,
-    original_unit: r.originalUnit,
-    reference_range: r.referenceRange,
-    lab_import_id: importId,
     created_at: now,
     created_by: ctx.actor.userId,
     updated_at: now,
@@ -286,7 +544,10 @@ function labImportDto(
     created_at: Date;
     created_by: string;
   },
-  convertedCount: number,
+  counts: Omit<
+    LabImportDto,
+    "id" | "siteId" | "format" | "fileName" | "sha256" | "rowCount" | "createdAt" | "createdBy"
+  >,
 ): LabImportDto {
   return {
     id: r.id,
@@ -295,7 +556,7 @@ function labImportDto(
     fileName: r.file_name,
     sha256: r.sha256,
     rowCount: r.row_count,
-    convertedCount,
+    ...counts,
     createdAt: r.created_at.toISOString(),
     createdBy: r.created_by,
   };

@@ -44,6 +44,21 @@ export interface ObservationDto extends Record<string, unknown> {
   originalUnit: string | null;
   referenceRange: string | null;
   labImportId: string | null;
+  /** a censored result: valueNumber is the limit, this its side ("<0.5" → 0.5 with "<") */
+  valueComparator: "<" | "<=" | ">=" | ">" | null;
+  valueCodeSystem: string | null;
+  /** why the result is missing (FHIR dataAbsentReason code); every value field is then null */
+  absentReason: string | null;
+  interpretation: { system: string | null; code: string; display?: string }[];
+  /** the lab's reference range limits in `unit` (referenceRange keeps the text as written) */
+  referenceLow: number | null;
+  referenceHigh: number | null;
+  effectiveEnd: string | null;
+  /** the lab gave a day only: effectiveAt is the start of that day at the site */
+  effectiveIsDate: boolean;
+  /** the lab's identifier of the result, by which corrections and retractions find it */
+  identifierSystem: string | null;
+  identifierValue: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -68,6 +83,16 @@ export const observationDto = (r: ObservationRow): ObservationDto => ({
   originalUnit: r.original_unit,
   referenceRange: r.reference_range,
   labImportId: r.lab_import_id,
+  valueComparator: r.value_comparator,
+  valueCodeSystem: r.value_code_system,
+  absentReason: r.absent_reason,
+  interpretation: r.interpretation ?? [],
+  referenceLow: r.reference_low,
+  referenceHigh: r.reference_high,
+  effectiveEnd: r.effective_end?.toISOString() ?? null,
+  effectiveIsDate: r.effective_is_date,
+  identifierSystem: r.identifier_system,
+  identifierValue: r.identifier_value,
   version: r.version,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
@@ -260,7 +285,9 @@ export async function updateObservation(
         valueText: input.valueText !== undefined ? input.valueText : current.value_text,
       };
       const count = Object.values(next).filter((v) => v !== null).length;
-      if (count !== 1)
+      // A result the lab reported missing (absent_reason) may be annotated without inventing a value.
+      const stillMissing = count === 0 && current.absent_reason !== null;
+      if (count !== 1 && !stillMissing)
         throw validationError([
           {
             path: "/valueNumber",
@@ -303,6 +330,10 @@ export async function updateObservation(
         value_number: value.valueNumber,
         value_code: value.valueCode,
         value_text: value.valueText,
+        // A typed-in value is never censored; a unit fix keeps a censored limit censored.
+        value_comparator: valueGiven ? null : undefined,
+        absent_reason: valueGiven ? null : undefined,
+        value_code_system: valueGiven ? null : undefined,
         unit: value.unit,
         original_value: value.originalValue,
         original_unit: value.originalUnit,

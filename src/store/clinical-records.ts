@@ -112,7 +112,18 @@ export const medicationCoursesOf = (db: Kysely<DB>, patientId: string) =>
 export const observationsInWindow = (db: Kysely<DB>, patientId: string, from: Date, to: Date) =>
   db
     .selectFrom("observations")
-    .select(["id", "code", "value_number", "unit", "effective_at", "reference_range", "original_value"])
+    .select([
+      "id",
+      "code",
+      "value_number",
+      "value_comparator",
+      "unit",
+      "effective_at",
+      "reference_range",
+      "reference_low",
+      "reference_high",
+      "original_value",
+    ])
     .where("patient_id", "=", patientId)
     .where("status", "!=", "entered-in-error")
     .where("effective_at", ">=", from)

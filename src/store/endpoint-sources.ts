@@ -10,6 +10,8 @@ export interface EndpointSourceRows {
     id: string;
     code: string;
     value_number: number | null;
+    /** a censored result ("<0.5"): value_number is the limit (migration 0020) */
+    value_comparator: "<" | "<=" | ">=" | ">" | null;
     value_code: string | null;
     value_text: string | null;
     unit: string | null;
@@ -53,7 +55,7 @@ export async function endpointSources(
   }>`
     SELECT
       coalesce((SELECT json_agg(json_build_object('id', o.id, 'code', o.code, 'value_number', o.value_number,
-                  'value_code', o.value_code, 'value_text', o.value_text, 'unit', o.unit,
+                  'value_comparator', o.value_comparator, 'value_code', o.value_code, 'value_text', o.value_text, 'unit', o.unit,
                   'effective_at', o.effective_at) ORDER BY o.effective_at, o.id)
                   FROM observations o
                  WHERE o.patient_id = ${patientId} AND o.code IN (${list(q.observationCodes)})

@@ -1,7 +1,7 @@
 /** SQL for lab import: site-scoped subject look-up, the import record, and the observation rows. */
 import type { Insertable, Kysely } from "kysely";
 import { insertChunked } from "./chunked-insert.ts";
-import type { DB, NewObservation } from "./schema.ts";
+import type { DB, NewObservation, ObservationRow } from "./schema.ts";
 import type { LabImportsTable } from "./schema-lab-imports.ts";
 
 /** Well under the 30,000-parameter ceiling of chunked-insert.ts: one parameter per code. */
@@ -44,3 +44,28 @@ export async function insertImportedObservations(db: Kysely<DB>, rows: NewObserv
 
 export const siteExists = async (db: Kysely<DB>, siteId: string) =>
   (await db.selectFrom("sites").select("id").where("id", "=", siteId).executeTakeFirst()) !== undefined;
+
+/**
+ * The observations at a site carrying any of the lab identifiers (`system|value`, system empty
+ * when the lab gave none), for a correction or retraction to find the result it names.
+ */
+export async function observationsByIdentifier(
+  db: Kysely<DB>,
+  siteId: string,
+  identifiers: { system: string | null; value: string }[],
+): Promise<ObservationRow[]> {
+  const found: ObservationRow[] = [];
+  // Two parameters per identifier, well under chunked-insert.ts's ceiling.
+  for (let i = 0; i < identifiers.length; i += CODES_PER_QUERY / 2) {
+    const slice = identifiers.slice(i, i + CODES_PER_QUERY / 2);
+    const rows = await db
+      .selectFrom("observations")
+      .selectAll()
+      .where("site_id", "=", siteId)
+      .where("identifier_value", "in", [...new Set(slice.map((s) => s.value))])
+      .execute();
+    const wanted = new Set(slice.map((s) => `${s.system ?? ""}|${s.value}`));
+    for (const r of rows) if (wanted.has(`${r.identifier_system ?? ""}|${r.identifier_value}`)) found.push(r);
+  }
+  return found;
+}

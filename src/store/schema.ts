@@ -217,6 +217,25 @@ export interface ObservationsTable {
   original_unit: string | null;
   reference_range: string | null;
   lab_import_id: string | null;
+  /** what a lab result carries beyond value and unit (migration 0020, decision 0035) */
+  value_comparator: "<" | "<=" | ">=" | ">" | null;
+  value_code_system: string | null;
+  absent_reason: string | null;
+  interpretation: Json<ObservationCoding[]> | null;
+  /** the lab's structured reference range in the observation's unit */
+  reference_low: number | null;
+  reference_high: number | null;
+  effective_end: Timestamp | null;
+  effective_is_date: Generated<boolean>;
+  identifier_system: string | null;
+  identifier_value: string | null;
+}
+
+/** A FHIR Coding as stored (observations.interpretation). */
+export interface ObservationCoding {
+  system: string | null;
+  code: string;
+  display?: string;
 }
 
 export interface MedicationsTable {

@@ -120,9 +120,13 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       id: sql`o.id`,
       at: sql`o.effective_at`,
       localDate: day("o.effective_at"),
-      summary: sql`coalesce(o.display, o.code) || ': ' || coalesce(o.value_number::text, o.value_code, o.value_text) || coalesce(' ' || o.unit, '')`,
+      // A censored result reads "<0.5 mg/L"; a missing one names the lab's reason (migration 0020).
+      summary: sql`coalesce(o.display, o.code) || ': ' || coalesce(o.value_comparator, '')
+                   || coalesce(o.value_number::text, o.value_code, o.value_text, 'no result (' || o.absent_reason || ')')
+                   || coalesce(' ' || o.unit, '')`,
       detail: sql`jsonb_build_object('code', o.code, 'valueNumber', o.value_number, 'valueCode', o.value_code,
-                                     'valueText', o.value_text, 'unit', o.unit, 'status', o.status)`,
+                                     'valueText', o.value_text, 'unit', o.unit, 'status', o.status,
+                                     'valueComparator', o.value_comparator, 'absentReason', o.absent_reason)`,
       from: sql`observations o`,
       where: sql`o.patient_id = ${p} AND o.status <> 'entered-in-error'`,
     },

@@ -223,8 +223,8 @@ describe("a FHIR R4 Bundle", () => {
       "/entry/2/resource/valueQuantity/system",
       "/entry/3/resource/valueQuantity/unit",
       "/entry/4/resource/subject/reference",
-      "/entry/5/resource/resourceType",
-      "/entry/6/resource/subject/identifier/value",
+      "/entry/6/resource/resourceType",
+      "/entry/7/resource/subject/identifier/value",
     ]);
     expect(await counts()).toEqual(before);
   });
@@ -333,7 +333,7 @@ describe("v2v labs import", () => {
     const good = await run("good.csv", ["--progress"]);
     expect(good.code, good.stderr).toBe(0);
     expect(good.stdout).toMatch(
-      /Imported 9 result\(s\) from good\.csv at AA: import [0-9a-f-]{36}, 8 converted/,
+      /Imported 9 result\(s\) from good\.csv at AA: import [0-9a-f-]{36}, 9 new, 0 corrected, 0 retracted, 0 unchanged, 0 context entries skipped, 8 converted/,
     );
     expect(good.stderr).toMatch(/writing.*9\/9 rows/);
 

@@ -110,6 +110,50 @@ describe("SLEDAI-2K laboratory descriptors (Gladman 2002)", () => {
     expect(judge([dna(25)]).increasedDnaBinding).toMatchObject({ value: false });
   });
 
+  it("reads an imported structured range (in the stored unit), which a FHIR range's text could not give", () => {
+    // A FHIR import writes the range out as "0.79 g/L–1.52 g/L", which the text reader cannot
+    // parse; the structured limits stored on import are in mg/dL like the value (decision 0035).
+    const text = "0.79 g/L–1.52 g/L";
+    expect(parseReferenceRange(text)).toBeNull();
+    const c3 = {
+      ...obs("4485-9", 85, "mg/dL"),
+      originalValue: 0.85,
+      referenceRange: text,
+      referenceLow: 79,
+      referenceHigh: 152,
+    };
+    const c4 = { ...obs("4498-2", 12, "mg/dL"), referenceLow: 10, referenceHigh: 40 };
+    const judged = judge([c3, c4]).lowComplement;
+    // 85 ≥ 79 and 12 ≥ 10: normal by the lab's range, although 85 is below the default 90.
+    expect(judged).toMatchObject({
+      value: false,
+      rule: expect.stringContaining("C3 lab range low 79 mg/dL"),
+    });
+    expect(judge([{ ...c3, referenceLow: 86 }, c4]).lowComplement).toMatchObject({ value: true });
+    // anti-dsDNA 45 IU/mL against the lab's upper limit 100: not increased (the default 10 would say so).
+    const dna = { ...obs("5130-0", 45, "[IU]/mL"), referenceHigh: 100 };
+    expect(judge([dna]).increasedDnaBinding).toMatchObject({ value: false });
+    expect(judge([{ ...dna, referenceHigh: null }]).increasedDnaBinding).toMatchObject({ value: true });
+  });
+
+  it("judges a censored result only where its limit settles the descriptor", () => {
+    const dna = (value: number, valueComparator: "<" | ">", referenceHigh: number) => ({
+      ...obs("5130-0", value, "[IU]/mL"),
+      valueComparator,
+      referenceHigh,
+    });
+    // ">300" is above an upper limit of 100; "<10" is not above 10; "<200" cannot say against 100.
+    expect(judge([dna(300, ">", 100)]).increasedDnaBinding).toMatchObject({ value: true });
+    expect(judge([dna(10, "<", 10)]).increasedDnaBinding).toMatchObject({ value: false });
+    expect(judge([dna(200, "<", 100)]).increasedDnaBinding).toMatchObject({
+      kind: "unfilled",
+      reason: expect.stringMatching(/censored anti-dsDNA result cannot be compared/),
+    });
+    const c3 = { ...obs("4485-9", 40, "mg/dL"), valueComparator: "<" as const, referenceLow: 79 };
+    const c4 = { ...obs("4498-2", 12, "mg/dL"), referenceLow: 10 };
+    expect(judge([c3, c4]).lowComplement).toMatchObject({ value: true }); // "<40" is below 79
+  });
+
   it("reads only the visit day and the 10 days before it", () => {
     expect(judge([obs("777-3", 50, "10*9/L", "2020-03-06")]).thrombocytopenia).toMatchObject({ value: true });
     expect(judge([obs("777-3", 50, "10*9/L", "2020-03-05")]).thrombocytopenia).toMatchObject({

@@ -94,16 +94,14 @@ describe("CSV", () => {
     expect(issues.map((i) => i.path)).toEqual(["/lines/5/Result"]);
   });
 
-  it("refuses a censored value and a decimal comma with a hint, and a blank unit for a quantity", async () => {
-    const text = `${HEADER}AA-0001,1988-5,<5,mg/L,2025-03-01T08:30:00Z,\nAA-0001,1988-5,"5,2",mg/L,2025-03-01T08:30:00Z,\nAA-0001,1988-5,5,,2025-03-01T08:30:00Z,\n`;
+  it("without a declared locale refuses a decimal comma with a hint, and a blank unit for a quantity", async () => {
+    const text = `${HEADER}AA-0001,1988-5,"5,2",mg/L,2025-03-01T08:30:00Z,\nAA-0001,1988-5,5,,2025-03-01T08:30:00Z,\n`;
     const { issues } = await csv(text);
     expect(issues.map((i) => [i.path, i.code])).toEqual([
-      ["/lines/2/Result", "invalid_number"],
-      ["/lines/3/Result", "decimal_comma"],
-      ["/lines/4/Units", "missing_unit"],
+      ["/lines/2/Result", "decimal_comma"],
+      ["/lines/3/Units", "missing_unit"],
     ]);
-    expect(issues[0]!.message).toMatch(/censored/);
-    expect(issues[1]!.message).toMatch(/write 5\.2/);
+    expect(issues[0]!.message).toMatch(/write 5\.2/);
   });
 
   it("accepts a dimensionless score without a unit, and refuses a unit on a coded result", async () => {
@@ -145,15 +143,15 @@ describe("sample times", () => {
   const at = (t: string, utcOffset?: string) =>
     parseEffectiveAt(t, { now, ...(utcOffset ? { utcOffset } : {}) });
   it("takes an offset from the text, else from the mapping, else refuses", () => {
-    expect(at("2025-03-01T08:30:00+08:00")).toEqual({ at: "2025-03-01T00:30:00.000Z" });
-    expect(at("2025-03-01 08:30", "+08:00")).toEqual({ at: "2025-03-01T00:30:00.000Z" });
-    expect(at("2025-03-01T08:30:00Z", "+08:00")).toEqual({ at: "2025-03-01T08:30:00.000Z" });
+    expect(at("2025-03-01T08:30:00+08:00")).toEqual({ at: "2025-03-01T00:30:00.000Z", isDate: false });
+    expect(at("2025-03-01 08:30", "+08:00")).toEqual({ at: "2025-03-01T00:30:00.000Z", isDate: false });
+    expect(at("2025-03-01T08:30:00Z", "+08:00")).toEqual({ at: "2025-03-01T08:30:00.000Z", isDate: false });
     expect(at("2025-03-01 08:30")).toMatchObject({ problem: expect.stringMatching(/no time zone/) });
   });
   it("refuses impossible dates and results from the future (beyond the 5-minute clock skew of event-time.ts)", () => {
-    expect(at("2024-02-29T08:00:00Z")).toEqual({ at: "2024-02-29T08:00:00.000Z" });
+    expect(at("2024-02-29T08:00:00Z")).toEqual({ at: "2024-02-29T08:00:00.000Z", isDate: false });
     expect(at("2025-02-29T08:00:00Z")).toMatchObject({ problem: expect.stringMatching(/not a real date/) });
-    expect(at("2025-06-01T00:05:00Z")).toEqual({ at: "2025-06-01T00:05:00.000Z" });
+    expect(at("2025-06-01T00:05:00Z")).toEqual({ at: "2025-06-01T00:05:00.000Z", isDate: false });
     expect(at("2025-06-01T00:05:01Z")).toMatchObject({
       problem: expect.stringMatching(/future/),
       code: "future_time",
@@ -194,29 +192,126 @@ describe("FHIR R4 Bundle", () => {
       ["/entry/2/resource/valueQuantity/system", "unit_system"],
       ["/entry/3/resource/valueQuantity/unit", "unknown_unit"],
       ["/entry/4/resource/subject/reference", "unresolvable_subject"],
-      ["/entry/5/resource/resourceType", "not_an_observation"],
+      ["/entry/6/resource/resourceType", "not_an_observation"],
     ]);
+    // Patient/123 is in the bundle but carries no identifier to find the subject by.
+    expect(issues[3]!.message).toMatch(/has no identifier/);
     expect(issues[0]!.message).toMatch(/^entry 1: mg\/dL cannot be converted to \[IU\]\/mL/);
     expect(results.map((r) => r.subjectCode)).toEqual(["AA-0001", "BB-0001"]);
   });
 
-  it("refuses what is not a collection, transaction or batch Bundle", () => {
+  it("refuses what is not a collection, transaction, batch or searchset Bundle", () => {
     expect(readFhirLabBundle({ resourceType: "Observation" }, { now }).issues.map((i) => i.path)).toEqual([
       "/resourceType",
     ]);
-    const searchset = readFhirLabBundle({ resourceType: "Bundle", type: "searchset", entry: [] }, { now });
-    expect(searchset.issues.map((i) => i.path)).toEqual(["/type", "/entry"]);
+    const history = readFhirLabBundle({ resourceType: "Bundle", type: "history", entry: [] }, { now });
+    expect(history.issues.map((i) => i.path)).toEqual(["/type", "/entry"]);
   });
 
-  it("refuses statuses that are not results and censored quantities", () => {
+  it("refuses statuses that are not results, and comparators FHIR R4 does not define", () => {
     const bundle = JSON.parse(fixture("good-bundle.json"));
     bundle.entry[0].resource.status = "cancelled";
-    bundle.entry[1].resource.valueQuantity.comparator = "<";
+    bundle.entry[1].resource.valueQuantity.comparator = "ad"; // R5's "sufficient to achieve", not R4
     const { issues } = readFhirLabBundle(bundle, { now });
     expect(issues.map((i) => [i.path, i.code])).toEqual([
       ["/entry/0/resource/status", "observation_status"],
-      ["/entry/1/resource/valueQuantity/comparator", "censored_value"],
+      ["/entry/1/resource/valueQuantity/comparator", "comparator"],
     ]);
+  });
+});
+
+describe("FHIR bundles as laboratories send them (decision 0035)", () => {
+  const read = (name: string, timeZone = "Asia/Shanghai") =>
+    readFhirLabBundle(JSON.parse(fixture(name)), { now, timeZone });
+
+  it("a transaction: the urn:uuid subject is the Patient entry's subject-code identifier; the panel is its members", () => {
+    const { results, issues, rows, skipped, retractions } = read("transaction-panel.json");
+    expect(issues).toEqual([]);
+    expect([rows, skipped, retractions.length]).toEqual([6, 3, 0]); // Patient, DiagnosticReport, panel
+    expect(results.map((r) => [r.loinc, r.subjectCode, r.subjectPath])).toEqual([
+      ["718-7", "AA-0001", "/entry/0/resource/identifier/1/value"],
+      ["6690-2", "AA-0001", "/entry/0/resource/identifier/1/value"],
+      ["777-3", "AA-0001", "/entry/0/resource/identifier/1/value"],
+    ]);
+    expect(results[0]).toMatchObject({
+      valueNumber: 11.8,
+      referenceLow: 11.5,
+      referenceHigh: 15,
+      identifier: { system: "https://lis.example-hospital.cn/fhir/sid/result-id", value: "R25-050101-HGB" },
+    });
+  });
+
+  it("a searchset: relative Patient references, censored values, a missing result, a date-only time, a period", () => {
+    const { results, issues, skipped } = read("searchset-ranges.json");
+    expect(issues).toEqual([]);
+    expect(skipped).toBe(1); // the included Patient
+    const of = (loinc: string) => results.find((r) => r.loinc === loinc)!;
+    expect(of("1988-5")).toMatchObject({ valueNumber: 0.5, valueComparator: "<", referenceHigh: 5 });
+    expect(of("2276-4")).toMatchObject({
+      valueNumber: null,
+      absentReason: "error",
+      note: "No result: haemolysed sample",
+    });
+    // 2025-05-10 at Asia/Shanghai (+08:00) begins at 16:00 UTC the day before; at Berlin (+02:00 in May), 22:00.
+    expect(of("4485-9")).toMatchObject({ effectiveAt: "2025-05-09T16:00:00.000Z", effectiveIsDate: true });
+    expect(
+      readFhirLabBundle(JSON.parse(fixture("searchset-ranges.json")), { now, timeZone: "Europe/Berlin" })
+        .results[0],
+    ).toMatchObject({
+      effectiveAt: "2025-05-09T22:00:00.000Z",
+    });
+    expect(of("2889-4")).toMatchObject({
+      effectiveAt: "2025-05-09T00:00:00.000Z",
+      effectiveEnd: "2025-05-10T00:00:00.000Z",
+    });
+    expect(of("8061-4")).toMatchObject({ valueCode: "260385009", valueCodeSystem: "http://snomed.info/sct" });
+  });
+
+  it("a collection: entered-in-error is a retraction by identifier, not a result", () => {
+    const { results, retractions, issues } = read("collection-corrections.json");
+    expect(issues).toEqual([]);
+    expect(results.map((r) => [r.loinc, r.status])).toEqual([
+      ["777-3", "corrected"],
+      ["718-7", "final"],
+      ["2160-0", "final"],
+    ]);
+    expect(retractions).toEqual([
+      {
+        identifier: { system: "https://lis.example-hospital.cn/fhir/sid/result-id", value: "R25-050101-WBC" },
+        subjectCode: "AA-0001",
+        path: "/entry/1/resource",
+      },
+    ]);
+  });
+
+  it("does not guess: a Patient with several identifiers and none of ours, a retraction without identifier, a value beside dataAbsentReason", () => {
+    const bundle = JSON.parse(fixture("transaction-panel.json"));
+    bundle.entry[0].resource.identifier[1].system = "https://his.example-hospital.cn/fhir/sid/card";
+    bundle.entry[4].resource.status = "entered-in-error";
+    bundle.entry[4].resource.identifier = [];
+    bundle.entry[5].resource.dataAbsentReason = { coding: [{ code: "error" }] };
+    const { issues } = readFhirLabBundle(bundle, { now, timeZone: "Asia/Shanghai" });
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ["/entry/3/resource/subject/reference", "unresolvable_subject"],
+      ["/entry/4/resource/subject/reference", "unresolvable_subject"],
+      ["/entry/4/resource/identifier", "retraction_without_identifier"],
+      ["/entry/5/resource/subject/reference", "unresolvable_subject"],
+      ["/entry/5/resource/dataAbsentReason", "value_and_absent_reason"],
+    ]);
+    expect(issues[0]!.message).toMatch(/2 identifiers and none with system/);
+  });
+
+  it("refuses a date without a time when no site zone is given, and a value type it cannot store", () => {
+    const bundle = JSON.parse(fixture("searchset-ranges.json"));
+    bundle.entry[1].resource.valueRange = { low: { value: 1 } };
+    delete bundle.entry[1].resource.valueQuantity;
+    const { issues } = readFhirLabBundle(bundle, { now });
+    expect(issues.map((i) => [i.path, i.code])).toEqual(
+      expect.arrayContaining([
+        ["/entry/0/resource/effectiveDateTime", "invalid_time"],
+        ["/entry/1/resource/valueRange", "unsupported_value"],
+      ]),
+    );
   });
 });
 

@@ -27,6 +27,8 @@ describe("normalisation to the canonical unit of the LOINC code", () => {
       valueNumber: 12,
       valueCode: null,
       valueText: null,
+      valueComparator: null,
+      valueCodeSystem: null,
       unit: "g/dL",
       originalValue: 120,
       originalUnit: "g/L",

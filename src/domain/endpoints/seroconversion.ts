@@ -18,6 +18,7 @@
  * positive reverts an earlier conversion (the reverted dates are kept in the details), and a
  * series that ends positive has not seroconverted.
  */
+import { type Comparator, isBelow } from "../observation-value.ts";
 import { studyDay } from "../study-day.ts";
 import { type Endpoint, type EndpointDefinition, notEvaluable, type RecordRef, reached } from "./endpoint.ts";
 
@@ -50,6 +51,8 @@ export const AUTOANTIBODIES: Autoantibody[] = [
 export interface AntibodySample {
   date: string;
   valueNumber: number | null;
+  /** a censored result ("<0.5" IU/mL): valueNumber is the limit */
+  valueComparator?: Comparator | null;
   unit: string | null;
   /** coded or free-text result */
   valueText: string | null;
@@ -65,7 +68,12 @@ export function readSample(ab: Autoantibody, s: AntibodySample): Reading | null 
   }
   if (s.valueNumber === null || !ab.negativeBelow || !ab.negativeBelow.units.includes(s.unit ?? ""))
     return null;
-  return s.valueNumber < ab.negativeBelow.value ? "negative" : "not-negative";
+  // A censored result reads only when it settles it: "<5" is negative below 10, ">5" is not read.
+  const below = isBelow(
+    { value: s.valueNumber, comparator: s.valueComparator ?? null },
+    ab.negativeBelow.value,
+  );
+  return below === null ? null : below ? "negative" : "not-negative";
 }
 
 export function seroconversionDefinition(ab: Autoantibody): EndpointDefinition {

@@ -5,6 +5,11 @@
  *
  * Issue paths are `/lines/{line}/{column}`: the 1-based physical line of the file (the header is
  * line 1) and the column's header text; file-wide problems point into `/mapping`.
+ *
+ * Results may be censored ("<0.5", ">1000": kept as the limit with its comparator). Decimal commas
+ * are read only in a file whose locale is declared (`locale: "de"` in the mapping, or
+ * `v2v labs import --locale de`): then "1,5" is 1.5 and a point is refused; without a declared
+ * locale a comma is refused with the fix, as everywhere else (decision 0035).
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -13,6 +18,7 @@ import { z } from "zod";
 import type { Issue } from "../errors.ts";
 import { toJsonPointer } from "../errors.ts";
 import { checkLoincCode } from "../loinc.ts";
+import { decimalSignOf } from "../observation-value.ts";
 import {
   type InterpretOptions,
   interpretResult,
@@ -45,8 +51,28 @@ export const CsvMapping = z
       .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, "an offset such as +08:00")
       .optional()
       .describe("offset for times written without one; without it such times are refused"),
+    locale: z
+      .string()
+      .min(2)
+      .max(35)
+      .optional()
+      .describe(
+        'the locale the file writes numbers in (BCP 47, e.g. "de", "fr", "zh"); "de" or "fr" read 1,5 as 1.5. Without it a decimal comma is refused',
+      ),
   })
   .superRefine((m, ctx) => {
+    if (m.locale !== undefined && decimalSignOf(m.locale) === null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["locale"],
+        message: `"${m.locale}" is not a locale with a decimal point or comma (e.g. en, de, fr, zh)`,
+      });
+    if (m.locale !== undefined && decimalSignOf(m.locale) === "," && m.delimiter === ",")
+      ctx.addIssue({
+        code: "custom",
+        path: ["delimiter"],
+        message: `a file in locale ${m.locale} writes decimal commas, so its columns cannot be separated by commas too; use ";" or a tab`,
+      });
     for (const [local, loinc] of Object.entries(m.localCodes))
       if (checkLoincCode(loinc) !== null)
         ctx.addIssue({
@@ -132,6 +158,7 @@ export async function readCsvLabFile(
         referenceRange: cell("referenceRange"),
       },
       {
+        row: toJsonPointer(["lines", line]),
         subjectCode: path("subjectCode"),
         code: path("code"),
         value: path("value"),
@@ -139,7 +166,10 @@ export async function readCsvLabFile(
         effectiveAt: path("effectiveAt"),
         referenceRange: path("referenceRange"),
       },
-      options,
+      {
+        ...options,
+        ...(mapping.locale ? { decimal: decimalSignOf(mapping.locale) ?? "." } : {}),
+      },
     );
     if (result) results.push(result);
     for (const i of rowIssues) report({ ...i, message: `line ${line}: ${i.message}` });
@@ -159,7 +189,7 @@ export async function readCsvLabFile(
       code: "too_many_problems",
       message: `${unlisted} more problems are not listed`,
     });
-  return { results, issues, rows };
+  return { results, retractions: [], issues, rows, skipped: 0 };
 }
 
 function requiredFields(mapping: CsvMapping): Field[] {

@@ -38,6 +38,14 @@ describe("anti-dsDNA seroconversion", () => {
     expect(at(10)).toBe("not-negative");
     // 1 kIU/L = 1 IU/mL
     expect(readSample(dsDna, numeric([[0, 8]], "k[IU]/L")[0]!)).toBe("negative");
+    // Censored: "<5" is negative below 10; ">10" is not; "<20" cannot be read either way.
+    const censored = (v: number, valueComparator: "<" | ">") => ({
+      ...numeric([[0, v]])[0]!,
+      valueComparator,
+    });
+    expect(readSample(dsDna, censored(5, "<"))).toBe("negative");
+    expect(readSample(dsDna, censored(10, ">"))).toBe("not-negative");
+    expect(readSample(dsDna, censored(20, "<"))).toBeNull();
   });
 
   it("dates the first negative after a positive baseline", () => {
