@@ -10,7 +10,7 @@ export interface EndpointSourceRows {
     id: string;
     code: string;
     value_number: number | null;
-    /** a censored result ("<0.5"): value_number is the limit (migration 0020) */
+    /** a censored result ("<0.5"): value_number is the limit (migration 0021) */
     value_comparator: "<" | "<=" | ">=" | ">" | null;
     value_code: string | null;
     value_text: string | null;

@@ -217,7 +217,7 @@ export interface ObservationsTable {
   original_unit: string | null;
   reference_range: string | null;
   lab_import_id: string | null;
-  /** what a lab result carries beyond value and unit (migration 0020, decision 0035) */
+  /** what a lab result carries beyond value and unit (migration 0021, decision 0035) */
   value_comparator: "<" | "<=" | ">=" | ">" | null;
   value_code_system: string | null;
   absent_reason: string | null;

@@ -120,7 +120,7 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       id: sql`o.id`,
       at: sql`o.effective_at`,
       localDate: day("o.effective_at"),
-      // A censored result reads "<0.5 mg/L"; a missing one names the lab's reason (migration 0020).
+      // A censored result reads "<0.5 mg/L"; a missing one names the lab's reason (migration 0021).
       summary: sql`coalesce(o.display, o.code) || ': ' || coalesce(o.value_comparator, '')
                    || coalesce(o.value_number::text, o.value_code, o.value_text, 'no result (' || o.absent_reason || ')')
                    || coalesce(' ' || o.unit, '')`,

@@ -128,6 +128,16 @@ export const ObservationSchema = z
     originalUnit: maybeStr,
     referenceRange: maybeStr,
     labImportId: maybeStr,
+    valueComparator: z.enum(["<", "<=", ">=", ">"]).nullable(),
+    valueCodeSystem: maybeStr,
+    absentReason: maybeStr,
+    interpretation: z.array(z.object({ system: maybeStr, code: str, display: str.optional() })),
+    referenceLow: maybeNum,
+    referenceHigh: maybeNum,
+    effectiveEnd: maybeStr,
+    effectiveIsDate: z.boolean(),
+    identifierSystem: maybeStr,
+    identifierValue: maybeStr,
     ...stamps,
   })
   .meta({ id: "Observation" });

@@ -77,6 +77,11 @@ export const LabImportSchema = z
     sha256: str,
     rowCount: num,
     convertedCount: num,
+    createdCount: num,
+    correctedCount: num,
+    retractedCount: num,
+    unchangedCount: num,
+    skippedCount: num,
     createdAt: str,
     createdBy: str,
   })

@@ -2382,15 +2382,20 @@ export type components = {
         };
         LabImport: {
             convertedCount: number;
+            correctedCount: number;
             createdAt: string;
             createdBy: string;
+            createdCount: number;
             fileName: string | null;
             /** @enum {string} */
             format: "csv" | "fhir";
             id: string;
+            retractedCount: number;
             rowCount: number;
             sha256: string;
             siteId: string;
+            skippedCount: number;
+            unchangedCount: number;
         };
         LoggerUpload: {
             excursions: unknown;
@@ -2640,17 +2645,29 @@ export type components = {
             username: string;
         };
         Observation: {
+            absentReason: string | null;
             code: string;
             codeSystem: string;
             createdAt: string;
             display: string | null;
             effectiveAt: string;
+            effectiveEnd: string | null;
+            effectiveIsDate: boolean;
             id: string;
+            identifierSystem: string | null;
+            identifierValue: string | null;
+            interpretation: {
+                code: string;
+                display?: string;
+                system: string | null;
+            }[];
             labImportId: string | null;
             note: string | null;
             originalUnit: string | null;
             originalValue: number | null;
             patientId: string;
+            referenceHigh: number | null;
+            referenceLow: number | null;
             referenceRange: string | null;
             source: string | null;
             specimen: string | null;
@@ -2658,6 +2675,8 @@ export type components = {
             unit: string | null;
             updatedAt: string;
             valueCode: string | null;
+            valueCodeSystem: string | null;
+            valueComparator: ("<" | "<=" | ">=" | ">") | null;
             valueNumber: number | null;
             valueText: string | null;
             version: number;
@@ -7583,6 +7602,8 @@ export interface operations {
                         localCodes?: {
                             [key: string]: string;
                         };
+                        /** @description the locale the file writes numbers in (BCP 47, e.g. "de", "fr", "zh"); "de" or "fr" read 1,5 as 1.5. Without it a decimal comma is refused */
+                        locale?: string;
                         /** @description offset for times written without one; without it such times are refused */
                         utcOffset?: string;
                     };
