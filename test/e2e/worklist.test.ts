@@ -55,9 +55,9 @@ describe("worklist", () => {
     await page.getByRole("link", { name: "Audit trail" }).click();
     await page.getByRole("heading", { name: /^Audit trail/ }).waitFor();
     // The record type is picked from a list, typed in any case.
-    await page.getByRole("textbox", { name: "Record type" }).fill("PATI");
+    await page.getByRole("combobox", { name: "Record type" }).fill("PATI");
     await page.getByRole("option", { name: "patient", exact: true }).click();
-    await page.getByRole("textbox", { name: "Record", exact: true }).fill("sz-0001");
+    await page.getByRole("combobox", { name: "Record", exact: true }).fill("sz-0001");
     await page.getByRole("option", { name: "SZ-0001", exact: true }).click();
     await page.getByRole("button", { name: "Filter" }).click();
     await page.getByText(/audit events shown/).waitFor();
