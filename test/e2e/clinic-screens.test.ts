@@ -2,7 +2,9 @@
  * Issue 11, in the browser: every screen has no serious or critical axe-core violation (WCAG 2.x A
  * and AA rules, contrast among them), and on a phone (390 × 844) no screen is wider than the window
  * and "Log out" stays on screen. Pages are those the other browser tests visit, reached as the roles
- * that use them. The bedside page needs a thawed bag: bedside.test.ts checks it the same way.
+ * that use them (the bedside page needs a thawed bag and is not among them). SZ-0001's page shows
+ * her story at a glance (milestones in a strip and on the charts); a lymphoma-only patient gets no
+ * empty lupus charts.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +16,8 @@ import { type RunningServer, serverForTests } from "./support/server.ts";
 let server: RunningServer;
 let browser: Browser;
 let pages: { who: "investigator" | "monitor"; path: string }[];
+let reference: string;
+let lymphomaOnly: string;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
@@ -23,7 +27,23 @@ beforeAll(async () => {
   const patients = await api.get<{ items: { id: string; subjectCode: string }[] }>(
     `/api/v1/patients?siteId=${sz}&limit=500`,
   );
-  const reference = patients.items.find((p) => p.subjectCode === "SZ-0001")!.id;
+  reference = patients.items.find((p) => p.subjectCode === "SZ-0001")!.id;
+  // A treated patient with no lupus markers at all (lymphoma only).
+  for (const p of patients.items) {
+    const course = await api.get<{ course: { charts: Record<string, unknown[]> } | null }>(
+      `/api/v1/patients/${p.id}/course`,
+    );
+    const charts = course.course?.charts;
+    if (
+      charts &&
+      charts.copies!.length > 0 &&
+      charts.antiDsDna!.length === 0 &&
+      charts.complement!.length === 0
+    ) {
+      lymphomaOnly = p.id;
+      break;
+    }
+  }
   const units = await api.get<{ items: { id: string; kind: string }[] }>(
     `/api/v1/product-board?siteId=${sz}&scope=all&find=SZ-0001`,
   );
@@ -116,4 +136,34 @@ describe("on a phone (390 × 844)", () => {
     }
     expect(wide).toEqual({});
   }, 300_000);
+});
+
+describe("the story at a glance", () => {
+  it("SZ-0001's page lists her milestones in order and marks them on the charts", async () => {
+    const { context, page } = await session("investigator", { width: 1280, height: 800 });
+    await open(page, `/patients/${reference}`);
+    const strip = page.getByRole("region", { name: "Milestones" });
+    const items = (await strip.getByRole("listitem").allTextContents()).map((t) => t.replace(/\s+/g, " "));
+    // Derived from her record (docs/clinical: Lugano 2014 CMR at day 30; walking unaided about two
+    // months after infusion; anti-dsDNA negative at month 6; drug-free DORIS remission at month 9).
+    expect(items.map((t) => t.split(" ")[0])).toEqual(["D0", "D30", "D60", "D182", "D274"]);
+    expect(items.join(" | ")).toMatch(
+      /Infusion.*\| D30 Complete response.*\| D60 Walks unaided.*\| D182 Anti-dsDNA negative.*\| D274 Drug-free remission/,
+    );
+    // The charts carry the same marks (SVG text of the reference lines).
+    await expect
+      .poll(() => page.locator("svg text", { hasText: "Complete response" }).count())
+      .toBeGreaterThan(0);
+    await context.close();
+  }, 120_000);
+
+  it("a lymphoma-only patient gets no empty lupus charts", async () => {
+    expect(lymphomaOnly).toBeTruthy();
+    const { context, page } = await session("investigator", { width: 1280, height: 800 });
+    await open(page, `/patients/${lymphomaOnly}`);
+    await page.getByText("CAR-T copies").first().waitFor();
+    expect(await page.getByText("Anti-dsDNA", { exact: true }).count()).toBe(0);
+    expect(await page.getByText("Complement C3 and C4").count()).toBe(0);
+    await context.close();
+  }, 120_000);
 });
