@@ -101,6 +101,18 @@ describe("people, patients and bags by name (issue 11)", () => {
       );
   });
 
+  it("the filter choices are for audit readers only: a coordinator is refused and nothing is listed", async () => {
+    const user = await database.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "coordinator")
+      .executeTakeFirstOrThrow();
+    const coordinator = { db: database.db, actor: await actorFor(database.db, user.id, "coordinator"), now };
+    await expect(auditFilterChoices(coordinator, { siteId: sz, entity: "patient" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+  });
+
   it("a product unit carries its patient's subject code, and its history the actors' names", async () => {
     const unit = await database.db
       .selectFrom("product_units")
