@@ -150,10 +150,8 @@ describe("the story at a glance", () => {
     expect(items.join(" | ")).toMatch(
       /Infusion.*\| D30 Complete response.*\| D60 Walks unaided.*\| D182 Anti-dsDNA negative.*\| D274 Drug-free remission/,
     );
-    // The charts carry the same marks (SVG text of the reference lines).
-    await expect
-      .poll(() => page.locator("svg text", { hasText: "Complete response" }).count())
-      .toBeGreaterThan(0);
+    // The charts carry the same moments as short marks (SVG text of the reference lines).
+    await expect.poll(() => page.locator("svg text", { hasText: /^CR$/ }).count()).toBeGreaterThan(0);
     await context.close();
   }, 120_000);
 

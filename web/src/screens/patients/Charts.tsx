@@ -36,7 +36,7 @@ interface ChartProps {
   yLabel?: string;
   rightLabel?: string;
   /** moments of the story marked on the day axis (day 0 is always marked) */
-  milestones?: { day: number; label: string }[];
+  milestones?: { day: number; label: string; mark: string }[];
 }
 
 const dayTick = (d: number) => (d < 0 ? `D−${-d}` : `D${d}`);
@@ -167,14 +167,20 @@ export function StudyDayChart({
       />
       {milestones
         .filter((m) => m.day !== 0 && m.day >= domain[0] && m.day <= domain[1])
-        .map((m) => (
+        .map((m, i) => (
           <ReferenceLine
             key={m.label}
             x={m.day}
             yAxisId="left"
             stroke="#5f3dc4"
             strokeDasharray="2 3"
-            label={{ value: m.label, position: "insideTopLeft", fontSize: 10, fill: "#5f3dc4" }}
+            // Alternate top and bottom so marks of close days do not overlap.
+            label={{
+              value: m.mark,
+              position: i % 2 ? "insideBottomLeft" : "insideTopLeft",
+              fontSize: 10,
+              fill: "#5f3dc4",
+            }}
           />
         ))}
       <Tooltip labelFormatter={(d) => `Study day ${dayTick(Number(d))}`} />

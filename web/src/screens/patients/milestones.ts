@@ -11,13 +11,15 @@ export interface Milestone {
   day: number;
   date: string | null;
   label: string;
+  /** a few letters for a mark on a chart, where the full label would overlap its neighbours */
+  mark: string;
 }
 
 /** Endpoint keys shown as milestones, with the short name a chart line can carry. */
-const FROM_ENDPOINTS: [key: string, label: string][] = [
-  ["first-complete-response", "Complete response"],
-  ["seroconversion-anti-dsdna", "Anti-dsDNA negative"],
-  ["drug-free-remission", "Drug-free remission"],
+const FROM_ENDPOINTS: [key: string, label: string, mark: string][] = [
+  ["first-complete-response", "Complete response", "CR"],
+  ["seroconversion-anti-dsdna", "Anti-dsDNA negative", "dsDNA−"],
+  ["drug-free-remission", "Drug-free remission", "drug-free"],
 ];
 
 export function storyMilestones(
@@ -26,10 +28,10 @@ export function storyMilestones(
   timeline: TimelineItem[],
 ): Milestone[] {
   if (!infusionDate) return [];
-  const found: Milestone[] = [{ day: 0, date: infusionDate, label: "Infusion (day 0)" }];
-  for (const [key, label] of FROM_ENDPOINTS) {
+  const found: Milestone[] = [{ day: 0, date: infusionDate, label: "Infusion (day 0)", mark: "Day 0" }];
+  for (const [key, label, mark] of FROM_ENDPOINTS) {
     const e = endpoints.find((x) => x.key === key && x.status === "met" && x.studyDay !== null);
-    if (e) found.push({ day: e.studyDay!, date: e.date, label });
+    if (e) found.push({ day: e.studyDay!, date: e.date, label, mark });
   }
   // Recorded functional milestones after the infusion (e.g. "Walks unaided"), the first of them.
   const functional = timeline
@@ -41,6 +43,13 @@ export function storyMilestones(
         (i.detail as { category?: string } | null)?.category === "functional-status",
     )
     .sort((a, b) => a.studyDay! - b.studyDay!)[0];
-  if (functional) found.push({ day: functional.studyDay!, date: functional.date, label: functional.summary });
+  if (functional)
+    found.push({
+      day: functional.studyDay!,
+      date: functional.date,
+      label: functional.summary,
+      // "Walks unaided; wheelchair no longer needed" → "Walks unaided": the summary's first clause.
+      mark: functional.summary.split(/[;,.]/)[0]!.slice(0, 16),
+    });
   return found.sort((a, b) => a.day - b.day);
 }
