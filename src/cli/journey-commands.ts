@@ -175,7 +175,7 @@ export function registerJourneyCommands(program: Command, cli: Cli) {
         requireId(id, "product unit");
         const ctx = await contextFor(database, opts.as);
         const p = await getProduct(ctx, id);
-        cli.out(`${p.kind} ${p.id}`);
+        cli.out(`${p.kind} ${p.id}  patient ${p.subjectCode}`);
         cli.out(
           `DIN ${p.din} [${p.dinCheckCharacter}]  CoI ${p.coiId} [${p.coiCheckCharacter}]  product ${p.productCode}`,
         );
@@ -183,7 +183,7 @@ export function registerJourneyCommands(program: Command, cli: Cli) {
         const history = (await listProductHistory(ctx, id)).items;
         for (const l of columns(
           ["at", "event", "from", "to", "actor"],
-          history.map((e) => [e.at, e.type, e.fromState, e.toState, e.actor]),
+          history.map((e) => [e.at, e.type, e.fromState, e.toState, e.actorName ?? "—"]),
         ))
           cli.out(l);
       }),

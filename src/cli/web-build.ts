@@ -52,6 +52,9 @@ function sourcesMtime(): number {
     newestMtime(join(WEB_DIR, "src")),
     newestMtime(join(WEB_DIR, "index.html")),
     newestMtime(join(WEB_DIR, "tsconfig.json")),
+    // The web's site-time helpers use the server's zone rules (web/src/ui/site-time.ts).
+    newestMtime(resolve(WEB_DIR, "../src/domain/study-day.ts")),
+    newestMtime(resolve(WEB_DIR, "../src/domain/calendar.ts")),
     newestMtime(resolve(WEB_DIR, "../package-lock.json")),
     newestMtime(fileURLToPath(import.meta.url)),
   );

@@ -88,9 +88,44 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   return new Date(t);
 }
 
-/** The local date and time of an instant in a zone, ISO 8601 without offset: YYYY-MM-DDThh:mm. */
-export function localDateTime(instant: Date, timeZone: string): string {
-  return new Date(localWallClock(instant, timeZone)).toISOString().slice(0, 16);
+/**
+ * An instant as the site's clock reads it, "YYYY-MM-DDTHH:mm" or with ":ss" (the form of an HTML
+ * datetime-local input). Entry and display use the site's zone, not the device's, so a tablet set to
+ * another zone shows and takes the time the ward reads (issue 11).
+ */
+export function localDateTime(
+  instant: Date,
+  timeZone: string,
+  precision: "minute" | "second" = "minute",
+): string {
+  const iso = new Date(localWallClock(instant, timeZone)).toISOString();
+  return iso.slice(0, precision === "second" ? 19 : 16);
+}
+
+/**
+ * The instant the site's clock reads `local` ("YYYY-MM-DDTHH:mm" or with ":ss"), or null when it is
+ * not such a reading. In the hour a daylight-saving change repeats, the earlier instant; in the hour
+ * it skips, the reading is taken with the offset before the change.
+ */
+export function instantOfLocal(local: string, timeZone: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!m) return null;
+  const [y, mo, d, h, mi, se] = m.slice(1).map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const wall = Date.UTC(y, mo - 1, d, h, mi, se);
+  if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 16) !== local.slice(0, 16)) return null;
+  const offsetAt = (t: number) => localWallClock(new Date(t), timeZone) - t;
+  // Two candidates, one per offset around the reading; the earlier one that reads `local` wins.
+  const early = wall - Math.max(offsetAt(wall - 86_400_000), offsetAt(wall + 86_400_000));
+  const late = wall - Math.min(offsetAt(wall - 86_400_000), offsetAt(wall + 86_400_000));
+  for (const t of [early, late]) if (localWallClock(new Date(t), timeZone) === wall) return new Date(t);
+  return new Date(wall - offsetAt(wall - 86_400_000));
 }
 
 /** The zone's wall-clock reading at an instant, as milliseconds of the same reading in UTC. */

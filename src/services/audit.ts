@@ -4,8 +4,16 @@
  */
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
-import { type AuditFilter, insertAuditEvents, listAuditEvents } from "../store/audit-events.ts";
+import {
+  type AuditFilter,
+  auditEntityTypes,
+  auditedEntities,
+  insertAuditEvents,
+  listAuditEvents,
+} from "../store/audit-events.ts";
+import { patientsOfRecords, readableNames } from "../store/readable-names.ts";
 import type { AuditEventRow, DB } from "../store/schema.ts";
+import { listUsersAtSites } from "../store/users.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
@@ -76,22 +84,58 @@ export interface AuditEventDto {
   after: unknown;
   reason: string | null;
   requestId: string | null;
+  /** the actor's display name (actorName is the username recorded at the time) */
+  actorDisplayName: string;
+  /** the record as people know it: a subject code, a DIN, a user's name, or the subject code of the patient it belongs to */
+  entityLabel: string | null;
+  /** readable names of the ids in entityId, before and after (users, patients, product units) */
+  names: Record<string, string>;
 }
 
-const toDto = (r: AuditEventRow): AuditEventDto => ({
-  id: r.id,
-  at: r.at.toISOString(),
-  actorId: r.actor_id,
-  actorName: r.actor_name,
-  siteId: r.site_id,
-  action: r.action,
-  entityType: r.entity_type,
-  entityId: r.entity_id,
-  before: r.before,
-  after: r.after,
-  reason: r.reason,
-  requestId: r.request_id,
-});
+/** Every string in a JSON value (ids sit in fields such as patientId, recordedBy, signatures[].userId). */
+function stringsIn(value: unknown, into: Set<string>): Set<string> {
+  if (typeof value === "string") into.add(value);
+  else if (Array.isArray(value)) for (const v of value) stringsIn(v, into);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) stringsIn(v, into);
+  return into;
+}
+
+const patientOf = (r: AuditEventRow): string | null => {
+  for (const side of [r.after, r.before])
+    if (side && typeof side === "object" && typeof (side as { patientId?: unknown }).patientId === "string")
+      return (side as { patientId: string }).patientId;
+  return null;
+};
+
+const toDto = (
+  r: AuditEventRow,
+  known: Map<string, { name: string }>,
+  owners: Map<string, string>,
+): AuditEventDto => {
+  const names: Record<string, string> = {};
+  for (const id of stringsIn([r.entity_id, r.before, r.after], new Set())) {
+    const n = known.get(id);
+    if (n) names[id] = n.name;
+  }
+  const patient = patientOf(r) ?? owners.get(r.entity_id) ?? null;
+  return {
+    id: r.id,
+    at: r.at.toISOString(),
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    siteId: r.site_id,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    before: r.before,
+    after: r.after,
+    reason: r.reason,
+    requestId: r.request_id,
+    actorDisplayName: (r.actor_id && known.get(r.actor_id)?.name) || r.actor_name,
+    entityLabel: known.get(r.entity_id)?.name ?? (patient ? (known.get(patient)?.name ?? null) : null),
+    names,
+  };
+};
 
 export async function listAudit(
   ctx: ServiceContext,
@@ -111,7 +155,67 @@ export async function listAudit(
   if (q.entityId) filter.entityId = q.entityId;
   if (q.actorId) filter.actorId = q.actorId;
   const rows = await listAuditEvents(ctx.db, filter);
-  return toPage(rows, q.limit, (r) => [r.id], toDto);
+  const ids = new Set<string>();
+  for (const r of rows.slice(0, q.limit)) {
+    if (r.actor_id) ids.add(r.actor_id);
+    stringsIn([r.entity_id, r.before, r.after], ids);
+  }
+  const owners = await patientsOfRecords(
+    ctx.db,
+    rows.filter((r) => !patientOf(r)).map((r) => r.entity_id),
+  );
+  const known = await readableNames(ctx.db, [...ids, ...owners.values()]);
+  return toPage(
+    rows,
+    q.limit,
+    (r) => [r.id],
+    (r) => toDto(r, known, owners),
+  );
+}
+
+export interface AuditFilterChoices {
+  /** every entity type recorded at the readable sites */
+  entityTypes: string[];
+  /** with an entity type: its records (latest changed first, at most 500), each with a readable label */
+  entities: { id: string; label: string }[];
+  /** the people who may appear as actors: users of the readable sites */
+  actors: { id: string; name: string }[];
+}
+
+/** The audit view's filter choices: types, records of a type and actors to pick from lists. */
+export async function auditFilterChoices(
+  ctx: ServiceContext,
+  q: { siteId?: string; entity?: string },
+): Promise<AuditFilterChoices> {
+  const siteIds = readableSites(ctx.actor, "audit:read", q.siteId);
+  const entityTypes = await auditEntityTypes(ctx.db, siteIds);
+  const records = q.entity ? await auditedEntities(ctx.db, siteIds, q.entity, 500) : [];
+  const users = await listUsersAtSites(ctx.db, siteIds);
+  const owners = await patientsOfRecords(
+    ctx.db,
+    records.filter((r) => !r.patientId).map((r) => r.entityId),
+  );
+  const patientOfRecord = (r: (typeof records)[number]) => r.patientId ?? owners.get(r.entityId) ?? null;
+  const known = await readableNames(
+    ctx.db,
+    records.flatMap((r) => [r.entityId, patientOfRecord(r) ?? ""]),
+  );
+  const entities = records.map((r) => {
+    const own = known.get(r.entityId)?.name;
+    const owner = patientOfRecord(r);
+    const patient = owner ? known.get(owner)?.name : undefined;
+    const changed = `last changed ${r.lastAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    // A record that is gone (an open visit dropped when the infusion date changed) has no patient to name.
+    const label = own ?? `${patient ?? `no longer in the record, id ${r.entityId.slice(0, 8)}`} · ${changed}`;
+    return { id: r.entityId, label };
+  });
+  const actors = new Map<string, string>();
+  for (const u of users) actors.set(u.id, u.display_name || u.username);
+  return {
+    entityTypes,
+    entities,
+    actors: [...actors].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }
 
 /** Field-level difference, so an audit row shows exactly what an update changed. */

@@ -39,6 +39,7 @@ import {
   nextIsbtSequence,
   updateProductUnit,
 } from "../store/products.ts";
+import { readableNames } from "../store/readable-names.ts";
 import { recordedOosException } from "../store/release.ts";
 import type { DB, Selectable } from "../store/schema.ts";
 import type { ProductUnitsTable } from "../store/schema-journey.ts";
@@ -458,16 +459,27 @@ function checkVersionOf(current: number, expected: ReturnType<typeof expectedVer
   );
 }
 
-export async function getProduct(ctx: ServiceContext, id: string): Promise<ProductDto> {
+export async function getProduct(
+  ctx: ServiceContext,
+  id: string,
+): Promise<
+  ProductDto & { /** the patient's subject code, as people name the bag's owner */ subjectCode: string }
+> {
   const row = await loadProduct(ctx.db, id);
   requireAt(ctx.actor, row.site_id, "study:read", "product", id);
-  return productDto(row);
+  const names = await readableNames(ctx.db, [row.patient_id]);
+  return { ...productDto(row), subjectCode: names.get(row.patient_id)?.name ?? "" };
 }
 
 export async function listProductHistory(ctx: ServiceContext, id: string) {
   const row = await loadProduct(ctx.db, id);
   requireAt(ctx.actor, row.site_id, "study:read", "product", id);
   const events = await listProductEvents(ctx.db, id);
+  const names = await readableNames(
+    ctx.db,
+    events.flatMap((e) => [e.actor ?? "", e.recorded_by]),
+  );
+  const nameOf = (userId: string | null) => (userId ? (names.get(userId)?.name ?? userId) : null);
   return {
     items: events.map((e) => ({
       id: e.id,
@@ -475,8 +487,11 @@ export async function listProductHistory(ctx: ServiceContext, id: string) {
       fromState: e.from_state,
       toState: e.to_state,
       actor: e.actor,
+      /** the actor's display name */
+      actorName: nameOf(e.actor),
       at: e.at.toISOString(),
       recordedBy: e.recorded_by,
+      recordedByName: nameOf(e.recorded_by),
       recordedAt: e.recorded_at.toISOString(),
       payload: e.payload,
     })),

@@ -7,6 +7,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDateTime } from "../../src/domain/study-day.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
@@ -33,6 +34,7 @@ interface Unit {
 }
 let bag: Unit;
 let siteId: string;
+let siteTimeZone: string;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
@@ -40,8 +42,11 @@ beforeAll(async () => {
   monitor = await apiAs(server.url, "monitor", "monitor-demo");
   const quality = await apiAs(server.url, "quality", "quality-demo");
   const manufacturing = await apiAs(server.url, "manufacturing", "manufacturing-demo");
-  const sites = await coordinator.get<{ items: { id: string; code: string }[] }>("/api/v1/sites");
+  const sites = await coordinator.get<{ items: { id: string; code: string; timeZone: string }[] }>(
+    "/api/v1/sites",
+  );
   siteId = sites.items.find((s) => s.code === "SZ")!.id;
+  siteTimeZone = sites.items.find((s) => s.code === "SZ")!.timeZone;
   const board = await coordinator.get<{ items: Unit[] }>(`/api/v1/product-board?siteId=${siteId}&scope=open`);
   const bags = board.items.filter((u) => u.kind === "final-product");
   let stored = bags.find((u) => u.state === "stored-at-site");
@@ -141,11 +146,8 @@ describe("bedside verification", () => {
     await page.getByRole("textbox", { name: /^DIN$/ }).fill(otherDin(bag.din));
     await page.getByRole("textbox", { name: /^DIN check character/ }).fill(bag.dinCheckCharacter);
     await page.getByRole("textbox", { name: /^Product code/ }).fill(bag.productCode);
-    const thawLocal = await page.evaluate((iso) => {
-      const d = new Date(iso);
-      const p = (n: number) => String(n).padStart(2, "0");
-      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-    }, bag.thawedAt!);
+    // Read off the thaw record on the site's clock (the form says which), whatever the device's zone.
+    const thawLocal = localDateTime(new Date(bag.thawedAt!), siteTimeZone, "second");
     await page.getByLabel(/^Thaw time/).fill(thawLocal);
     const before = await bedsideAudits();
     await page.getByRole("button", { name: "Verify" }).click();

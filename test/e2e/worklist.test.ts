@@ -54,7 +54,11 @@ describe("worklist", () => {
     await logInAt(page, "monitor", "monitor-demo", "SZ");
     await page.getByRole("link", { name: "Audit trail" }).click();
     await page.getByRole("heading", { name: /^Audit trail/ }).waitFor();
-    await page.getByRole("textbox", { name: /^Entity type/ }).fill("patient");
+    // The record type is picked from a list, typed in any case.
+    await page.getByRole("combobox", { name: "Record type" }).fill("PATI");
+    await page.getByRole("option", { name: "patient", exact: true }).click();
+    await page.getByRole("combobox", { name: "Record", exact: true }).fill("sz-0001");
+    await page.getByRole("option", { name: "SZ-0001", exact: true }).click();
     await page.getByRole("button", { name: "Filter" }).click();
     await page.getByText(/audit events shown/).waitFor();
     await page.locator("tbody tr").first().waitFor();
@@ -65,6 +69,12 @@ describe("worklist", () => {
       .poll(async () => (await kinds()).every((k) => k.startsWith("patient")), { timeout: 15_000 })
       .toBe(true);
     expect((await kinds()).length).toBeGreaterThan(0);
+    // The record is named by its subject code, and no change line shows a raw id.
+    await expect
+      .poll(async () => (await kinds()).every((k) => k.includes("SZ-0001")), { timeout: 15_000 })
+      .toBe(true);
+    const changes = await page.locator("tbody tr td:nth-child(5)").allTextContents();
+    expect(changes.join("\n")).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
     await viewportShot(page, "audit");
     await context.close();
   }, 120_000);

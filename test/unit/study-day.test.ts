@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { isValidTimeZone, localDate, startOfLocalDay, studyDay } from "../../src/domain/study-day.ts";
+import {
+  instantOfLocal,
+  isValidTimeZone,
+  localDate,
+  localDateTime,
+  startOfLocalDay,
+  studyDay,
+} from "../../src/domain/study-day.ts";
 
 describe("study day (day 0 = infusion day, negative before)", () => {
   it("is 0 on the infusion day and counts lymphodepletion as −5..−3", () => {
@@ -52,6 +59,62 @@ describe("startOfLocalDay", () => {
       expect(start.toISOString(), `${date} ${zone}`).toBe(expected);
       expect(localDate(start, zone)).toBe(date);
       expect(localDate(new Date(start.getTime() - 1), zone) < date).toBe(true);
+    }
+  });
+});
+
+// Offsets from the IANA tz database: Asia/Shanghai is UTC+8 with no daylight saving since 1991;
+// Europe/Berlin is UTC+1, UTC+2 in summer, changing at 01:00 UTC on the last Sunday of March and
+// October (2019-03-31: 02:00 → 03:00 local; 2019-10-27: 03:00 → 02:00 local).
+describe("the site's clock (entry and display of instants, issue 11)", () => {
+  it("reads an instant on the site's clock, to the minute or the second", () => {
+    const thaw = new Date("2019-09-16T01:02:03.000Z");
+    expect(localDateTime(thaw, "Asia/Shanghai", "minute")).toBe("2019-09-16T09:02");
+    expect(localDateTime(thaw, "Asia/Shanghai", "second")).toBe("2019-09-16T09:02:03");
+    expect(localDateTime(new Date("2019-09-15T16:00:00Z"), "Asia/Shanghai", "second")).toBe(
+      "2019-09-16T00:00:00",
+    );
+  });
+  it("turns a reading on the site's clock back into the instant, whatever zone the device is in", () => {
+    expect(instantOfLocal("2019-09-16T09:02:03", "Asia/Shanghai")?.toISOString()).toBe(
+      "2019-09-16T01:02:03.000Z",
+    );
+    expect(instantOfLocal("2019-09-16T00:30", "Asia/Shanghai")?.toISOString()).toBe(
+      "2019-09-15T16:30:00.000Z",
+    );
+    expect(instantOfLocal("2019-07-01T12:00", "Europe/Berlin")?.toISOString()).toBe(
+      "2019-07-01T10:00:00.000Z",
+    );
+    expect(instantOfLocal("2019-01-01T12:00", "Europe/Berlin")?.toISOString()).toBe(
+      "2019-01-01T11:00:00.000Z",
+    );
+  });
+  it("takes the earlier instant in the repeated hour and the old offset in the skipped one", () => {
+    // 02:30 happens twice on 2019-10-27 in Berlin: first at UTC+2 (00:30Z), then at UTC+1 (01:30Z).
+    expect(instantOfLocal("2019-10-27T02:30", "Europe/Berlin")?.toISOString()).toBe(
+      "2019-10-27T00:30:00.000Z",
+    );
+    // 02:30 never happens on 2019-03-31: read with the winter offset, UTC+1.
+    expect(instantOfLocal("2019-03-31T02:30", "Europe/Berlin")?.toISOString()).toBe(
+      "2019-03-31T01:30:00.000Z",
+    );
+  });
+  it("refuses what is not a reading", () => {
+    expect(instantOfLocal("2019-02-30T10:00", "Asia/Shanghai")).toBeNull();
+    expect(instantOfLocal("16/09/2019 10:00", "Asia/Shanghai")).toBeNull();
+    expect(instantOfLocal("", "Asia/Shanghai")).toBeNull();
+  });
+  it("round-trips every quarter hour of a day with a daylight-saving change", () => {
+    for (
+      let t = Date.parse("2019-10-26T22:00:00Z");
+      t < Date.parse("2019-10-27T04:00:00Z");
+      t += 15 * 60_000
+    ) {
+      const reading = localDateTime(new Date(t), "Europe/Berlin", "second");
+      const back = instantOfLocal(reading, "Europe/Berlin")!.getTime();
+      // In the repeated hour the reading names two instants; the earlier one comes back.
+      expect(back === t || back === t - 3_600_000).toBe(true);
+      expect(localDateTime(new Date(back), "Europe/Berlin", "second")).toBe(reading);
     }
   });
 });

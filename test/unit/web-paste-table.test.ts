@@ -26,10 +26,14 @@ describe("splitRows", () => {
 
 describe("parseTime", () => {
   it("keeps an explicit offset and refuses a date without a time", () => {
-    expect(parseTime("2019-09-16T10:30:00+08:00")).toBe("2019-09-16T02:30:00.000Z");
-    expect(parseTime("2019-09-16 10:30Z")).toBe("2019-09-16T10:30:00.000Z");
-    expect(parseTime("2019-09-16")).toBeNull();
-    expect(parseTime("16/09/2019 10:30")).toBeNull();
+    expect(parseTime("2019-09-16T10:30:00+08:00", "Europe/Berlin")).toBe("2019-09-16T02:30:00.000Z");
+    expect(parseTime("2019-09-16 10:30Z", "Asia/Shanghai")).toBe("2019-09-16T10:30:00.000Z");
+    expect(parseTime("2019-09-16", "Asia/Shanghai")).toBeNull();
+    expect(parseTime("16/09/2019 10:30", "Asia/Shanghai")).toBeNull();
+  });
+  it("reads a time without an offset on the site's clock, not the device's (Shanghai is UTC+8)", () => {
+    expect(parseTime("2019-09-16 10:30", "Asia/Shanghai")).toBe("2019-09-16T02:30:00.000Z");
+    expect(parseTime("2019-09-16T07:15:20", "Asia/Shanghai")).toBe("2019-09-15T23:15:20.000Z");
   });
 });
 
@@ -38,6 +42,7 @@ describe("parsePastedObservations", () => {
     const rows = parsePastedObservations(
       "718-7\t12.1\tg/dL\t2019-09-16T08:00:00Z\tHaemoglobin\n94309-2\tdetected\t\t2019-09-16T08:00:00Z",
       P,
+      "Asia/Shanghai",
     );
     expect(rows.map((r) => r.errors)).toEqual([[], []]);
     expect(rows[0]!.observation).toEqual({
@@ -53,7 +58,11 @@ describe("parsePastedObservations", () => {
   });
 
   it("maps columns by a header row in any order and numbers lines as pasted", () => {
-    const rows = parsePastedObservations("Date,Unit,Value,LOINC\n2019-09-16T08:00:00Z,10*3/uL,150,777-3", P);
+    const rows = parsePastedObservations(
+      "Date,Unit,Value,LOINC\n2019-09-16T08:00:00Z,10*3/uL,150,777-3",
+      P,
+      "Asia/Shanghai",
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.line).toBe(2);
     expect(rows[0]!.observation).toMatchObject({ code: "777-3", valueNumber: 150, unit: "10*3/uL" });
@@ -69,6 +78,7 @@ describe("parsePastedObservations", () => {
         "718-7\t12.1\tg / dL\t2019-09-16T08:00:00Z", // unit with spaces
       ].join("\n"),
       P,
+      "Asia/Shanghai",
     );
     expect(rows.map((r) => r.observation)).toEqual([null, null, null, null, null]);
     expect(rows[0]!.errors.join()).toMatch(/not a LOINC code/);
@@ -83,6 +93,7 @@ describe("parsePastedObservations", () => {
     const rows = parsePastedObservations(
       "718-7\t11,5\tg/dL\t2019-09-16T08:00:00Z\n718-7\t11.5\tg/dL\t2019-09-16T09:00:00Z",
       P,
+      "Asia/Shanghai",
     );
     expect(rows[0]!.observation).toBeNull();
     expect(rows[0]!.errors).toEqual([expect.stringMatching(/decimal comma; write 11\.5/)]);

@@ -71,8 +71,19 @@ export const AuditEventSchema = z
     after: z.unknown(),
     reason: maybeStr,
     requestId: maybeStr,
+    actorDisplayName: str,
+    entityLabel: maybeStr,
+    names: z.record(str, str),
   })
   .meta({ id: "AuditEvent" });
+
+export const AuditFilterChoicesSchema = z
+  .object({
+    entityTypes: z.array(str),
+    entities: z.array(z.object({ id: str, label: str })),
+    actors: z.array(z.object({ id: str, name: str })),
+  })
+  .meta({ id: "AuditFilterChoices" });
 
 export const ApiTokenSchema = z
   .object({

@@ -88,6 +88,10 @@ export const ProductUnitSchema = z
   })
   .meta({ id: "ProductUnit" });
 
+export const ProductUnitReadSchema = ProductUnitSchema.extend({
+  subjectCode: str.describe("the patient's subject code, as people name the bag's owner"),
+}).meta({ id: "ProductUnitRead" });
+
 export const ProductHistorySchema = z
   .object({
     items: z.array(
@@ -97,8 +101,10 @@ export const ProductHistorySchema = z
         fromState: str,
         toState: str,
         actor: str,
+        actorName: maybeStr,
         at: str,
         recordedBy: str,
+        recordedByName: maybeStr,
         recordedAt: str,
         payload: z.unknown(),
       }),

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { DomainError } from "../../domain/errors.ts";
 import { LoginInput, SiteCreate, SiteUpdate, UserCreate } from "../../domain/schemas/admin.ts";
 import { IdParams, PageQuery, Uuid } from "../../domain/schemas/common.ts";
-import { listAudit } from "../../services/audit.ts";
+import { auditFilterChoices, listAudit } from "../../services/audit.ts";
 import { verifyAuditForAdmin } from "../../services/audit-chain.ts";
 import { login, logout, SESSION_MAX_MS } from "../../services/auth.ts";
 import { systemActor } from "../../services/context.ts";
@@ -14,6 +14,7 @@ import { SESSION_COOKIE } from "../authentication.ts";
 import { NoContent } from "../openapi.ts";
 import {
   AuditEventSchema,
+  AuditFilterChoicesSchema,
   AuditVerifyReportSchema,
   HealthSchema,
   LoginAnswerSchema,
@@ -249,6 +250,25 @@ export async function adminRoutes(app: FastifyInstance) {
       },
     },
     (request) => listAudit(ctxOf(request), request.query as z.infer<typeof AuditQuery>),
+  );
+
+  const ChoicesQuery = z.object({
+    siteId: Uuid.optional(),
+    entity: z.string().max(50).optional().describe("an entity type (any case): list its audited records"),
+  });
+  app.get(
+    "/api/v1/audit/choices",
+    {
+      schema: {
+        tags: ["admin"],
+        operationId: "getAuditFilterChoices",
+        response: { 200: AuditFilterChoicesSchema },
+        summary:
+          "The audit filter's choices: entity types, the records of one type with readable labels, and actors (admins and monitors)",
+        querystring: ChoicesQuery,
+      },
+    },
+    (request) => auditFilterChoices(ctxOf(request), request.query as z.infer<typeof ChoicesQuery>),
   );
 
   const VerifyQuery = z.object({

@@ -12,6 +12,7 @@ import {
   JourneyMoveSchema,
   JourneySchema,
   ProductHistorySchema,
+  ProductUnitReadSchema,
   ProductUnitSchema,
 } from "../responses/vein-to-vein.ts";
 import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
@@ -123,7 +124,7 @@ export async function journeyRoutes(app: FastifyInstance) {
     {
       schema: {
         operationId: "getProductUnit",
-        response: { 200: ProductUnitSchema },
+        response: { 200: ProductUnitReadSchema },
         tags: ptags,
         summary: "One product unit (bag or collection)",
         params: IdParams,

@@ -126,6 +126,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/choices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit filter's choices: entity types, the records of one type with readable labels, and actors (admins and monitors) */
+        get: operations["getAuditFilterChoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1710,17 +1727,33 @@ export type components = {
         };
         AuditEvent: {
             action: string;
+            actorDisplayName: string;
             actorId: string | null;
             actorName: string;
             after: unknown;
             at: string;
             before: unknown;
             entityId: string;
+            entityLabel: string | null;
             entityType: string;
             id: string;
+            names: {
+                [key: string]: string;
+            };
             reason: string | null;
             requestId: string | null;
             siteId: string | null;
+        };
+        AuditFilterChoices: {
+            actors: {
+                id: string;
+                name: string;
+            }[];
+            entities: {
+                id: string;
+                label: string;
+            }[];
+            entityTypes: string[];
         };
         AuditVerifyReport: {
             backfilled: number;
@@ -2946,12 +2979,14 @@ export type components = {
         ProductHistory: {
             items: {
                 actor: string;
+                actorName: string | null;
                 at: string;
                 fromState: string;
                 id: string;
                 payload: unknown;
                 recordedAt: string;
                 recordedBy: string;
+                recordedByName: string | null;
                 toState: string;
                 type: string;
             }[];
@@ -2980,6 +3015,32 @@ export type components = {
             quarantinedFrom: string | null;
             siteId: string;
             state: string;
+            thawedAt: string | null;
+            thawStabilityMinutes: number | null;
+            updatedAt: string;
+            version: number;
+        };
+        ProductUnitRead: {
+            allowedEvents: string[];
+            coiCheckCharacter: string;
+            /** @description chain-of-identity id */
+            coiId: string;
+            createdAt: string;
+            /** @description ISBT 128 donation identification number */
+            din: string;
+            dinCheckCharacter: string;
+            id: string;
+            journeyId: string;
+            /** @enum {string} */
+            kind: "apheresis" | "final-product";
+            parentId: string | null;
+            patientId: string;
+            productCode: string;
+            quarantinedFrom: string | null;
+            siteId: string;
+            state: string;
+            /** @description the patient's subject code, as people name the bag's owner */
+            subjectCode: string;
             thawedAt: string | null;
             thawStabilityMinutes: number | null;
             updatedAt: string;
@@ -4269,6 +4330,75 @@ export interface operations {
                         items: components["schemas"]["AuditEvent"][];
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuditFilterChoices: {
+        parameters: {
+            query?: {
+                /** @description an entity type (any case): list its audited records */
+                entity?: string;
+                siteId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditFilterChoices"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -10217,7 +10347,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductUnit"];
+                    "application/json": components["schemas"]["ProductUnitRead"];
                 };
             };
             /** @description Invalid input: every issue with where it is */

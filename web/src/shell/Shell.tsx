@@ -26,7 +26,7 @@ export function Shell() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Navigation" />
-            <Title order={2} size="h4">
+            <Title order={2} size="h4" visibleFrom="xs">
               vein2vein
             </Title>
           </Group>
@@ -35,19 +35,21 @@ export function Shell() {
               <Select
                 aria-label="Site"
                 size="sm"
-                w={200}
+                w={{ base: 130, sm: 200 }}
                 allowDeselect={false}
                 data={sites.map((s) => ({ value: s.id, label: `${s.code} · ${s.city ?? s.name}` }))}
                 value={site?.id ?? null}
                 onChange={(v) => v && chooseSite(v)}
               />
             ) : (
-              <Text size="sm">{site ? `${site.code} · ${site.name}` : ""}</Text>
+              <Text size="sm" truncate="end" maw={{ base: 130, sm: 320 }}>
+                {site ? `${site.code} · ${site.name}` : ""}
+              </Text>
             )}
             <Text size="sm" visibleFrom="md" data-testid="who">
               {session.user.username} ({roles.join(", ")})
             </Text>
-            <Button variant="default" size="sm" onClick={() => void logout()}>
+            <Button variant="default" size="sm" style={{ flexShrink: 0 }} onClick={() => void logout()}>
               Log out
             </Button>
           </Group>

@@ -1,11 +1,14 @@
 /**
  * The audit trail for monitors (GET /api/v1/audit, newest first): who did what to which record,
- * when and why, with what changed. Filters are the API's: entity type, record id, actor.
+ * when and why, with every field that changed. People, patients and bags are shown by name,
+ * subject code and DIN; the filters pick a record type, a record and an actor from lists
+ * (GET /api/v1/audit/choices), typed in any case.
  */
-import { Button, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, Select, Stack, Table, Text, Title } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { api, type Page } from "../../api/client.ts";
 import { useSession } from "../../auth/session.tsx";
+import { siteTime } from "../../ui/site-time.ts";
 
 interface AuditEvent {
   id: string;
@@ -18,6 +21,15 @@ interface AuditEvent {
   before: unknown;
   after: unknown;
   reason: string | null;
+  actorDisplayName: string;
+  entityLabel: string | null;
+  names: Record<string, string>;
+}
+
+interface Choices {
+  entityTypes: string[];
+  entities: { id: string; label: string }[];
+  actors: { id: string; name: string }[];
 }
 
 const PAGE = 50;
@@ -32,6 +44,14 @@ export function AuditPage() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [choices, setChoices] = useState<Choices>({ entityTypes: [], entities: [], actors: [] });
+  const timeZone = site?.timeZone ?? "UTC";
+
+  useEffect(() => {
+    api
+      .get<Choices>("/api/v1/audit/choices", { siteId: site?.id, entity: entity || undefined })
+      .then(setChoices, (e: Error) => setError(e.message));
+  }, [site?.id, entity]);
 
   async function load(after: string | null, reset: boolean) {
     setLoading(true);
@@ -69,24 +89,37 @@ export function AuditPage() {
         }}
       >
         <Group align="end" wrap="wrap">
-          <TextInput
-            label="Entity type"
-            description="e.g. patient, observation, assessment, bedside-attempt"
+          <Select
+            label="Record type"
             size="md"
-            value={entity}
-            onChange={(e) => setEntity(e.currentTarget.value)}
+            searchable
+            clearable
+            data={choices.entityTypes}
+            value={entity || null}
+            onChange={(v) => {
+              setEntity(v ?? "");
+              setEntityId("");
+            }}
           />
-          <TextInput
-            label="Record id"
+          <Select
+            label="Record"
+            description={entity ? undefined : "Pick a record type first"}
             size="md"
-            value={entityId}
-            onChange={(e) => setEntityId(e.currentTarget.value)}
+            searchable
+            clearable
+            disabled={!entity}
+            data={choices.entities.map((e) => ({ value: e.id, label: e.label }))}
+            value={entityId || null}
+            onChange={(v) => setEntityId(v ?? "")}
           />
-          <TextInput
-            label="Actor id"
+          <Select
+            label="Who"
             size="md"
-            value={actorId}
-            onChange={(e) => setActorId(e.currentTarget.value)}
+            searchable
+            clearable
+            data={choices.actors.map((a) => ({ value: a.id, label: a.name }))}
+            value={actorId || null}
+            onChange={(v) => setActorId(v ?? "")}
           />
           <Button type="submit" size="md">
             Filter
@@ -102,7 +135,7 @@ export function AuditPage() {
         <Table.Caption>{rows.length} audit events shown, newest first</Table.Caption>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">At (UTC)</Table.Th>
+            <Table.Th scope="col">At ({timeZone})</Table.Th>
             <Table.Th scope="col">Who</Table.Th>
             <Table.Th scope="col">Action</Table.Th>
             <Table.Th scope="col">Record</Table.Th>
@@ -113,18 +146,19 @@ export function AuditPage() {
         <Table.Tbody>
           {rows.map((r) => (
             <Table.Tr key={r.id}>
-              <Table.Td>{r.at.slice(0, 19).replace("T", " ")}</Table.Td>
-              <Table.Td>{r.actorName}</Table.Td>
+              <Table.Td>{siteTime(r.at, timeZone, "second").replace(` ${timeZone}`, "")}</Table.Td>
+              <Table.Td>{r.actorDisplayName}</Table.Td>
               <Table.Td>{r.action}</Table.Td>
               <Table.Td>
                 {r.entityType}
+                {r.entityLabel && <Text size="sm">{r.entityLabel}</Text>}
                 <Text size="xs" c="dimmed" ff="monospace">
                   {r.entityId}
                 </Text>
               </Table.Td>
               <Table.Td maw={460}>
                 <Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-                  {changeLines(r.before, r.after).map((line) => (
+                  {changeLines(r.before, r.after, r.names).map((line) => (
                     <span key={line} style={{ display: "block" }}>
                       {line}
                     </span>
@@ -147,14 +181,22 @@ export function AuditPage() {
 
 /** Bookkeeping fields every record has; the change is in the others. */
 const BOOKKEEPING = new Set(["id", "version", "createdAt", "updatedAt", "siteId"]);
-const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+/** A value with each id it holds replaced by what people call it (a name, a subject code, a DIN). */
+function shown(v: unknown, names: Record<string, string>): string {
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  return text.replace(
+    /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+    (id) => names[id] ?? id,
+  );
+}
 
-/** One line per changed field: "field: before → after", or "field: value" for a new record. */
-function changeLines(before: unknown, after: unknown): string[] {
+/** One line per changed field, every one of them: "field: before → after", or "field: value" for a new record. */
+function changeLines(before: unknown, after: unknown, names: Record<string, string>): string[] {
+  const show = (v: unknown) => shown(v, names);
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => !BOOKKEEPING.has(k));
-  return keys.slice(0, 12).map((k) => {
+  return keys.map((k) => {
     if (!(k in b)) return `${k}: ${show(a[k])}`;
     if (!(k in a)) return `${k}: ${show(b[k])} → (removed)`;
     return `${k}: ${show(b[k])} → ${show(a[k])}`;

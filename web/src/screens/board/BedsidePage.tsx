@@ -15,6 +15,7 @@ import { problemErrors } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
+import { siteInputToInstant, siteTime } from "../../ui/site-time.ts";
 import { BedsideStop } from "./BedsideStop.tsx";
 import { ProductStateBadge } from "./ProductState.tsx";
 import type { ProductUnit, Verifier } from "./types.ts";
@@ -51,7 +52,10 @@ export function BedsidePage() {
 }
 
 function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifier[] }) {
-  const { session } = useSession();
+  const { session, sites } = useSession();
+  // The thaw time is read and entered on the site's clock (the bag's record is the site's), whatever
+  // zone this tablet is set to.
+  const timeZone = sites.find((x) => x.id === unit.siteId)?.timeZone ?? "UTC";
   const navigate = useNavigate();
   const [entry, setEntry] = useState<Entry>(EMPTY);
   const [busy, setBusy] = useState(false);
@@ -71,11 +75,11 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
     setErrors({});
     setFailure(null);
     try {
-      const thawed = entry.thawedAt ? new Date(entry.thawedAt) : null;
+      const thawed = entry.thawedAt ? siteInputToInstant(entry.thawedAt, timeZone) : null;
       const { firstPassword, secondUsername, secondPassword, ...read } = entry;
       const result = await api.post<Passed>(`/api/v1/products/${unit.id}/bedside-verifications`, {
         ...read,
-        thawedAt: thawed && !Number.isNaN(thawed.getTime()) ? thawed.toISOString() : entry.thawedAt,
+        thawedAt: thawed ?? entry.thawedAt,
         signatures: [
           { username: session.user.username, password: firstPassword, meaning: MEANING },
           { username: secondUsername, password: secondPassword, meaning: MEANING },
@@ -122,7 +126,7 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
       </Text>
       {passed ? (
         <Alert color="green" role="status" title="Verified and signed by two people">
-          Every field matched ({passed.at.slice(0, 16).replace("T", " ")} UTC). The infusion may be recorded.
+          Every field matched ({siteTime(passed.at, timeZone, "second")}). The infusion may be recorded.
         </Alert>
       ) : (
         <form onSubmit={(e) => void submit(e)}>
@@ -212,7 +216,7 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
               <TextInput
                 type="datetime-local"
                 step={1}
-                label="Thaw time (local time, from the thaw record)"
+                label={`Thaw time on the ${timeZone} clock, to the second (from the thaw record)`}
                 size="md"
                 required
                 value={entry.thawedAt}

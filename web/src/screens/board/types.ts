@@ -19,10 +19,11 @@ export interface ProductUnit {
   allowedEvents: string[];
   version: number;
   updatedAt: string;
+  /** the patient's subject code */
+  subjectCode: string;
 }
 
 export interface BoardUnit extends ProductUnit {
-  subjectCode: string;
   journeyState: string;
   collectedOn: string | null;
   daysSinceCollection: number | null;
@@ -43,6 +44,8 @@ export interface ProductEvent {
   fromState: string;
   toState: string;
   actor: string | null;
+  /** the actor's display name */
+  actorName: string | null;
   at: string;
 }
 

@@ -7,6 +7,7 @@ import { studyDay } from "../../ui/format.ts";
 import { Panel } from "../../ui/Panel.tsx";
 import { PatientLink } from "../../ui/PatientLink.tsx";
 import { Status } from "../../ui/Status.tsx";
+import { siteDate } from "../../ui/site-time.ts";
 import { JourneyStages } from "./JourneyStages.tsx";
 
 const gradeColour = (g: number) => (g >= 3 ? "red.9" : g === 2 ? "orange.9" : "yellow.9");
@@ -143,7 +144,7 @@ export function DashboardPage() {
                           </Text>
                         </Table.Td>
                         <Table.Td>
-                          {t.assessedAt.slice(0, 10)} ({studyDay(t.studyDay)})
+                          {siteDate(t.assessedAt, site?.timeZone ?? "UTC")} ({studyDay(t.studyDay)})
                         </Table.Td>
                       </Table.Tr>
                     ))}

@@ -4,20 +4,22 @@ import { useState } from "react";
 import { api, getAll } from "../../api/client.ts";
 import type { Medication } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
+import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
+import { siteToday } from "../../ui/site-time.ts";
 import { Outcome } from "./Outcome.tsx";
 import { useSubmit } from "./useSubmit.ts";
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 export function MedicationForm({ patientId }: { patientId: string }) {
+  // Today at the site, not the UTC date (which is still yesterday in Shenzhen until 08:00).
+  const today = siteToday(useSession().site?.timeZone ?? "UTC");
   const [f, setF] = useState({
     drug: "",
     doseValue: "",
     doseUnit: "",
     route: "",
     frequency: "",
-    startDate: today(),
+    startDate: today,
     stopDate: "",
     indication: "",
   });

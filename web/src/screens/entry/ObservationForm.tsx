@@ -7,6 +7,7 @@
 import { Button, Grid, SegmentedControl, Stack, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { ApiError, api } from "../../api/client.ts";
+import { useSession } from "../../auth/session.tsx";
 import { localDateTimeNow, toInstant } from "../grading/when.ts";
 import { Outcome } from "./Outcome.tsx";
 import { decimalCommaProblem } from "./paste-table.ts";
@@ -18,7 +19,8 @@ export function ObservationForm({ patientId }: { patientId: string }) {
   const [kind, setKind] = useState<"number" | "text">("number");
   const [value, setValue] = useState("");
   const [unit, setUnit] = useState("");
-  const [at, setAt] = useState(localDateTimeNow);
+  const timeZone = useSession().site?.timeZone ?? "UTC";
+  const [at, setAt] = useState(() => localDateTimeNow(timeZone));
   const { busy, errors, failure, done, run } = useSubmit();
 
   return (
@@ -44,7 +46,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
             ...(kind === "number"
               ? { valueNumber: value.trim() === "" ? null : Number(value), unit: unit.trim() || null }
               : { valueText: value.trim() || null }),
-            effectiveAt: at ? toInstant(at) : "",
+            effectiveAt: at ? toInstant(at, timeZone) : "",
           });
           const converted =
             stored.valueNumber !== null &&
@@ -115,7 +117,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           <Grid.Col span={{ base: 12, sm: 4 }}>
             <TextInput
               type="datetime-local"
-              label="Taken at (local time)"
+              label={`Taken at (${timeZone} clock)`}
               size="md"
               required
               value={at}

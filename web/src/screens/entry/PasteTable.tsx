@@ -6,6 +6,8 @@ import { Alert, Badge, Button, Group, Stack, Table, Text, Textarea } from "@mant
 import { useMemo, useState } from "react";
 import { api } from "../../api/client.ts";
 import { problemErrors } from "../../api/problem-errors.ts";
+import { useSession } from "../../auth/session.tsx";
+import { siteTime } from "../../ui/site-time.ts";
 import { parsePastedObservations } from "./paste-table.ts";
 
 export function PasteTable({ patientId }: { patientId: string }) {
@@ -14,7 +16,8 @@ export function PasteTable({ patientId }: { patientId: string }) {
   const [serverErrors, setServerErrors] = useState<Record<number, string[]>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [saved, setSaved] = useState<number | null>(null);
-  const rows = useMemo(() => parsePastedObservations(text, patientId), [text, patientId]);
+  const timeZone = useSession().site?.timeZone ?? "UTC";
+  const rows = useMemo(() => parsePastedObservations(text, patientId, timeZone), [text, patientId, timeZone]);
   const bad = rows.filter((r) => r.errors.length > 0).length;
 
   async function send() {
@@ -92,7 +95,7 @@ export function PasteTable({ patientId }: { patientId: string }) {
                         ? `${String(o.valueNumber ?? o.valueText ?? "")} ${String(o.unit ?? "")}`
                         : r.cells.slice(1, 3).join(" ")}
                     </Table.Td>
-                    <Table.Td>{o ? String(o.effectiveAt).slice(0, 16).replace("T", " ") : "—"}</Table.Td>
+                    <Table.Td>{o ? siteTime(String(o.effectiveAt), timeZone) : "—"}</Table.Td>
                     <Table.Td>
                       {problems.length === 0 ? (
                         <Text c="green.9" fw={600}>

@@ -7,7 +7,9 @@ import { Badge, Button, Group, Stack, Table, Text, TextInput } from "@mantine/co
 import { useState } from "react";
 import { api } from "../../api/client.ts";
 import { useApi } from "../../api/useApi.ts";
+import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
+import { siteToday } from "../../ui/site-time.ts";
 import { Outcome } from "./Outcome.tsx";
 import { useSubmit } from "./useSubmit.ts";
 
@@ -132,7 +134,9 @@ function RecordVisit({
   busy: boolean;
   onRecord: (body: Record<string, unknown>, what: string) => void;
 }) {
-  const [doneOn, setDoneOn] = useState(new Date().toISOString().slice(0, 10));
+  // Today at the site, not the UTC date.
+  const timeZone = useSession().site?.timeZone ?? "UTC";
+  const [doneOn, setDoneOn] = useState(() => siteToday(timeZone));
   const [missed, setMissed] = useState("");
   const [reason, setReason] = useState("");
   return (

@@ -9,6 +9,8 @@
  * naming them (code/loinc, value/result, unit, time/effectiveAt/date, display/name).
  */
 
+import { siteInputToInstant } from "../../ui/site-time.ts";
+
 export interface PastedRow {
   /** 1-based line in the pasted text */
   line: number;
@@ -63,23 +65,22 @@ export function decimalCommaProblem(raw: string): string | null {
 const LOINC_SHAPE = /^\d{1,7}-\d$/;
 
 /**
- * A time with an offset is taken as is; "YYYY-MM-DD HH:MM[:SS]" is the browser's local time.
- * A date alone is refused: a lab value without a time cannot be placed against day 0 reliably.
+ * A time with an offset is taken as is; "YYYY-MM-DD HH:MM[:SS]" is on the site's clock (not the
+ * device's: a lab sheet from the ward reads the ward's time). A date alone is refused: a lab value
+ * without a time cannot be placed against day 0 reliably.
  */
-export function parseTime(raw: string): string | null {
+export function parseTime(raw: string, timeZone: string): string | null {
   const s = raw.trim();
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s)) {
     const d = new Date(s.replace(" ", "T"));
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
   }
-  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/.test(s)) {
-    const d = new Date(s.replace(" ", "T"));
-    return Number.isNaN(d.getTime()) ? null : d.toISOString();
-  }
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/.test(s))
+    return siteInputToInstant(s.replace(" ", "T"), timeZone);
   return null;
 }
 
-export function parsePastedObservations(text: string, patientId: string): PastedRow[] {
+export function parsePastedObservations(text: string, patientId: string, timeZone: string): PastedRow[] {
   const rows = splitRows(text);
   let order = DEFAULT_ORDER;
   let offset = 1;
@@ -110,7 +111,7 @@ export function parsePastedObservations(text: string, patientId: string): Pasted
     if (numeric && !unit) errors.push("a number needs a unit (UCUM, e.g. g/dL; 1 for none)");
     if (unit && /\s/.test(unit)) errors.push(`unit “${unit}” has a space; UCUM codes have none`);
     const timeRaw = get("time");
-    const effectiveAt = parseTime(timeRaw);
+    const effectiveAt = parseTime(timeRaw, timeZone);
     if (!effectiveAt) errors.push(`time “${timeRaw}” is not a date and time (YYYY-MM-DD HH:MM)`);
     const display = get("display");
     const observation =

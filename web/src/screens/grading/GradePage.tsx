@@ -11,6 +11,7 @@ import { api } from "../../api/client.ts";
 import { problemErrors } from "../../api/problem-errors.ts";
 import type { Patient } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
+import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { prune } from "./json-schema.ts";
 import { LiveGrade } from "./LiveGrade.tsx";
@@ -40,7 +41,8 @@ export function GradePage() {
 
 function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }) {
   const [value, setValue] = useState<Record<string, unknown>>({});
-  const [assessedAt, setAssessedAt] = useState(localDateTimeNow);
+  const timeZone = useSession().site?.timeZone ?? "UTC";
+  const [assessedAt, setAssessedAt] = useState(() => localDateTimeNow(timeZone));
   const [note, setNote] = useState("");
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<StoredAssessment | null>(null);
@@ -74,7 +76,7 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
       const stored = await api.post<StoredAssessment>(`/api/v1/patients/${patient.id}/assessments`, {
         calculator: calc.name,
         inputs,
-        assessedAt: toInstant(assessedAt),
+        assessedAt: toInstant(assessedAt, timeZone),
         ...(note.trim() ? { note: note.trim() } : {}),
       });
       setSaved(stored);
@@ -129,7 +131,7 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
             <LiveGrade live={live} />
             <TextInput
               type="datetime-local"
-              label="Assessed at (local time)"
+              label={`Assessed at (${timeZone} clock)`}
               size="md"
               value={assessedAt}
               onChange={(e) => setAssessedAt(e.currentTarget.value)}

@@ -2,8 +2,10 @@
 import { Table, Text, Title } from "@mantine/core";
 import { getAll } from "../../api/client.ts";
 import { useApi } from "../../api/useApi.ts";
+import { useSession } from "../../auth/session.tsx";
 import { studyDay } from "../../ui/format.ts";
 import { Status } from "../../ui/Status.tsx";
+import { siteTime } from "../../ui/site-time.ts";
 import type { StoredAssessment } from "./types.ts";
 
 export function StoredAssessments({
@@ -15,6 +17,7 @@ export function StoredAssessments({
   calculator: string;
   refresh: number;
 }) {
+  const timeZone = useSession().site?.timeZone ?? "UTC";
   const list = useApi(
     () => getAll<StoredAssessment>(`/api/v1/patients/${patientId}/assessments`, { calculator }),
     [patientId, calculator, refresh],
@@ -43,7 +46,7 @@ export function StoredAssessments({
               <Table.Tbody>
                 {[...items].reverse().map((a) => (
                   <Table.Tr key={a.id}>
-                    <Table.Td>{a.assessedAt.slice(0, 16).replace("T", " ")}</Table.Td>
+                    <Table.Td>{siteTime(a.assessedAt, timeZone)}</Table.Td>
                     <Table.Td>{studyDay(a.studyDay)}</Table.Td>
                     <Table.Td fw={600}>{a.label}</Table.Td>
                     <Table.Td>

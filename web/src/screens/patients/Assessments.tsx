@@ -1,9 +1,12 @@
 import { List, Table, Text, Title } from "@mantine/core";
 import type { Assessment } from "../../api/types.ts";
+import { useSession } from "../../auth/session.tsx";
 import { studyDay } from "../../ui/format.ts";
+import { siteDate } from "../../ui/site-time.ts";
 
 /** Stored gradings with the reasons the calculator gave, newest last (as the story reads). */
 export function Assessments({ items }: { items: Assessment[] }) {
+  const timeZone = useSession().site?.timeZone ?? "UTC";
   const rows = items
     .filter((a) => a.status === "final")
     .sort((a, b) => a.assessedAt.localeCompare(b.assessedAt));
@@ -29,7 +32,7 @@ export function Assessments({ items }: { items: Assessment[] }) {
               {rows.map((a) => (
                 <Table.Tr key={a.id}>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {a.assessedAt.slice(0, 10)}
+                    {siteDate(a.assessedAt, timeZone)}
                     <br />
                     <Text size="xs" c="dark.4" component="span">
                       {studyDay(a.studyDay)}

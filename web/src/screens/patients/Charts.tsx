@@ -35,6 +35,8 @@ interface ChartProps {
   bars?: boolean;
   yLabel?: string;
   rightLabel?: string;
+  /** moments of the story marked on the day axis (day 0 is always marked) */
+  milestones?: { day: number; label: string; mark: string }[];
 }
 
 const dayTick = (d: number) => (d < 0 ? `D−${-d}` : `D${d}`);
@@ -112,6 +114,7 @@ export function StudyDayChart({
   bars,
   yLabel,
   rightLabel,
+  milestones = [],
 }: ChartProps) {
   const inRange = data.filter((p) => p.day >= domain[0] && p.day <= domain[1]);
   const empty = !inRange.some((p) =>
@@ -162,6 +165,24 @@ export function StudyDayChart({
         strokeDasharray="4 2"
         label={{ value: "Day 0", position: "top", fontSize: 11 }}
       />
+      {milestones
+        .filter((m) => m.day !== 0 && m.day >= domain[0] && m.day <= domain[1])
+        .map((m, i) => (
+          <ReferenceLine
+            key={m.label}
+            x={m.day}
+            yAxisId="left"
+            stroke="#5f3dc4"
+            strokeDasharray="2 3"
+            // Alternate top and bottom so marks of close days do not overlap.
+            label={{
+              value: m.mark,
+              position: i % 2 ? "insideBottomLeft" : "insideTopLeft",
+              fontSize: 10,
+              fill: "#5f3dc4",
+            }}
+          />
+        ))}
       <Tooltip labelFormatter={(d) => `Study day ${dayTick(Number(d))}`} />
       {series.length > 1 && <Legend />}
     </>

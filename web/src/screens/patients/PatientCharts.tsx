@@ -1,6 +1,7 @@
 import { Title } from "@mantine/core";
 import type { PatientCourse } from "../../api/types.ts";
 import { ChartGrid, StudyDayChart } from "./Charts.tsx";
+import type { Milestone } from "./milestones.ts";
 
 type Course = NonNullable<PatientCourse["course"]>;
 
@@ -9,7 +10,7 @@ type Course = NonNullable<PatientCourse["course"]>;
  * points, their study days and the glucocorticoid equivalents come from the API
  * (GET /api/v1/patients/{id}/course); this component only draws them.
  */
-export function PatientCharts({ course }: { course: Course }) {
+export function PatientCharts({ course, milestones = [] }: { course: Course; milestones?: Milestone[] }) {
   const {
     copies,
     cd19,
@@ -19,6 +20,8 @@ export function PatientCharts({ course }: { course: Course }) {
     glucocorticoidMgPerDay: steroids,
   } = course.charts;
   const domain: [number, number] = [course.window.from, course.window.to];
+  // Lupus markers only for a patient who has them: a lymphoma-only patient gets no empty charts.
+  const lupus = dsDna.length > 0 || complement.length > 0;
 
   return (
     <section aria-labelledby="charts-title">
@@ -32,6 +35,7 @@ export function PatientCharts({ course }: { course: Course }) {
           data={copies}
           series={[{ key: "copies", name: "copies/µg gDNA" }]}
           domain={domain}
+          milestones={milestones}
           log
         />
         <StudyDayChart
@@ -40,24 +44,31 @@ export function PatientCharts({ course }: { course: Course }) {
           data={cd19}
           series={[{ key: "cd19", name: "CD19+", unit: "/µL" }]}
           domain={domain}
+          milestones={milestones}
         />
-        <StudyDayChart
-          title="Anti-dsDNA"
-          description="Anti-double-stranded DNA antibodies, IU/mL"
-          data={dsDna}
-          series={[{ key: "antiDsDna", name: "anti-dsDNA", unit: "IU/mL" }]}
-          domain={domain}
-        />
-        <StudyDayChart
-          title="Complement C3 and C4"
-          description="Serum C3 and C4, mg/dL"
-          data={complement}
-          series={[
-            { key: "c3", name: "C3", unit: "mg/dL" },
-            { key: "c4", name: "C4", unit: "mg/dL" },
-          ]}
-          domain={domain}
-        />
+        {lupus && (
+          <>
+            <StudyDayChart
+              title="Anti-dsDNA"
+              description="Anti-double-stranded DNA antibodies, IU/mL"
+              data={dsDna}
+              series={[{ key: "antiDsDna", name: "anti-dsDNA", unit: "IU/mL" }]}
+              domain={domain}
+              milestones={milestones}
+            />
+            <StudyDayChart
+              title="Complement C3 and C4"
+              description="Serum C3 and C4, mg/dL"
+              data={complement}
+              series={[
+                { key: "c3", name: "C3", unit: "mg/dL" },
+                { key: "c4", name: "C4", unit: "mg/dL" },
+              ]}
+              domain={domain}
+              milestones={milestones}
+            />
+          </>
+        )}
         <StudyDayChart
           title="Blood counts"
           description="Leukocytes, neutrophils and lymphocytes (10³/µL, left); platelets (10³/µL, right)"
@@ -69,6 +80,7 @@ export function PatientCharts({ course }: { course: Course }) {
             { key: "platelets", name: "Platelets", unit: "10³/µL", axis: "right" },
           ]}
           domain={domain}
+          milestones={milestones}
         />
         <StudyDayChart
           title="Glucocorticoid dose"
@@ -76,6 +88,7 @@ export function PatientCharts({ course }: { course: Course }) {
           data={steroids}
           series={[{ key: "mg", name: "prednisolone-equivalent mg/day" }]}
           domain={domain}
+          milestones={milestones}
           bars
         />
       </ChartGrid>

@@ -5,6 +5,7 @@ import type {
   Assessment,
   CarProduct,
   Condition,
+  DerivedEndpoint,
   Enrolment,
   Identity,
   Patient,
@@ -19,6 +20,8 @@ import { Status } from "../../ui/Status.tsx";
 import { GradeLinks } from "../grading/GradeLinks.tsx";
 import { Assessments } from "./Assessments.tsx";
 import { KineticsPanel } from "./KineticsPanel.tsx";
+import { MilestoneStrip } from "./MilestoneStrip.tsx";
+import { type Milestone, storyMilestones } from "./milestones.ts";
 import { NoteForm } from "./NoteForm.tsx";
 import { PatientCharts } from "./PatientCharts.tsx";
 import { PatientHeader } from "./PatientHeader.tsx";
@@ -34,6 +37,19 @@ export interface PatientRecord {
   timeline: Timeline;
   course: PatientCourse;
   assessments: Assessment[];
+  milestones: Milestone[];
+}
+
+/** The derived endpoints (the milestones' source); none when the role may not read them. */
+async function endpointsOf(patientId: string): Promise<DerivedEndpoint[]> {
+  try {
+    return (
+      await api.get<{ endpoints: DerivedEndpoint[] }>(`/api/v1/patients/${patientId}/derived/endpoints`)
+    ).endpoints;
+  } catch (e) {
+    if (e instanceof ApiError && e.status < 500) return [];
+    throw e;
+  }
 }
 
 /** The timeline is paged like every list; the page keeps reading until the end. */
@@ -62,17 +78,19 @@ async function identityOf(patientId: string): Promise<Identity | null> {
 /** Everything the patient page shows; the printed case report (screens/reports) reads the same. */
 export async function loadRecord(patientId: string, mayReadIdentity: boolean): Promise<PatientRecord> {
   const q = { patientId };
-  const [patient, identity, conditions, enrolments, timeline, course, assessments] = await Promise.all([
-    api.get<Patient>(`/api/v1/patients/${patientId}`),
-    // Identity reads are audited; ask only when the role may read it at all.
-    mayReadIdentity ? identityOf(patientId) : Promise.resolve(null),
-    getAll<Condition>("/api/v1/conditions", q),
-    getAll<Enrolment>("/api/v1/enrolments", q),
-    wholeTimeline(patientId),
-    // The charts' points, study days and steroid equivalents are computed by the server.
-    api.get<PatientCourse>(`/api/v1/patients/${patientId}/course`),
-    getAll<Assessment>(`/api/v1/patients/${patientId}/assessments`),
-  ]);
+  const [patient, identity, conditions, enrolments, timeline, course, assessments, endpoints] =
+    await Promise.all([
+      api.get<Patient>(`/api/v1/patients/${patientId}`),
+      // Identity reads are audited; ask only when the role may read it at all.
+      mayReadIdentity ? identityOf(patientId) : Promise.resolve(null),
+      getAll<Condition>("/api/v1/conditions", q),
+      getAll<Enrolment>("/api/v1/enrolments", q),
+      wholeTimeline(patientId),
+      // The charts' points, study days and steroid equivalents are computed by the server.
+      api.get<PatientCourse>(`/api/v1/patients/${patientId}/course`),
+      getAll<Assessment>(`/api/v1/patients/${patientId}/assessments`),
+      endpointsOf(patientId),
+    ]);
   const enrolment = enrolments.find((e) => e.infusionDate) ?? enrolments[0] ?? null;
   const [study, products] = enrolment
     ? await Promise.all([
@@ -91,6 +109,7 @@ export async function loadRecord(patientId: string, mayReadIdentity: boolean): P
     timeline,
     course,
     assessments,
+    milestones: storyMilestones(enrolment?.infusionDate ?? null, endpoints, timeline.items),
   };
 }
 
@@ -116,7 +135,8 @@ export function PatientPage() {
               product={r.product}
               dayToday={todayStudyDay}
             />
-            {course && <PatientCharts course={course} />}
+            <MilestoneStrip milestones={r.milestones} />
+            {course && <PatientCharts course={course} milestones={r.milestones} />}
             {r.enrolment?.infusionDate && <KineticsPanel patientId={r.patient.id} />}
             <Assessments items={r.assessments} />
             {mayWrite && <GradeLinks patientId={r.patient.id} />}

@@ -52,7 +52,7 @@ export function PatientTimeline({ items, today }: { items: TimelineItem[]; today
                 <Text size="sm" fw={600} component="span">
                   {i.date}
                 </Text>
-                <Badge size="xs" variant="light" color="gray.8">
+                <Badge size="xs" variant="filled" color="gray.8">
                   {studyDay(i.studyDay)}
                 </Badge>
                 <Badge size="xs" variant="outline" color="gray.8">

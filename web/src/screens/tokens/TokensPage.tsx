@@ -22,6 +22,7 @@ import { ApiError, api } from "../../api/client.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
+import { siteTime } from "../../ui/site-time.ts";
 
 export interface ApiToken {
   id: string;
@@ -36,7 +37,11 @@ export interface ApiToken {
   state: "active" | "expired" | "revoked";
 }
 
-const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never");
+/** Times on the site's clock with the zone named, like every other screen. */
+function useWhen() {
+  const timeZone = useSession().site?.timeZone ?? "UTC";
+  return (iso: string | null) => (iso ? siteTime(iso, timeZone) : "never");
+}
 
 export function TokensPage() {
   const { site, hasRole } = useSession();
@@ -105,6 +110,7 @@ export function TokensPage() {
 }
 
 function CreateToken({ onCreated }: { onCreated: () => void }) {
+  const when = useWhen();
   const [label, setLabel] = useState("");
   const [days, setDays] = useState<number | string>(90);
   const [error, setError] = useState<string | null>(null);
@@ -194,6 +200,7 @@ function TokenTable({
   showOwner?: boolean;
   onRevoke: (t: ApiToken) => void;
 }) {
+  const when = useWhen();
   if (tokens.length === 0) return <Text size="sm">{caption}: none.</Text>;
   return (
     <Table striped captionSide="top" verticalSpacing="xs">
