@@ -42,6 +42,8 @@ export interface ProblemIssue {
   pointer: string;
   detail: string;
   code?: string;
+  limit?: number;
+  inclusive?: boolean;
 }
 
 export interface Problem {
@@ -65,7 +67,13 @@ export class HttpValidationError extends DomainError {
 }
 
 const fromIssues = (issues: Issue[], where: IssueLocation): ProblemIssue[] =>
-  issues.map((i) => ({ in: where, pointer: i.path, detail: i.message, ...(i.code ? { code: i.code } : {}) }));
+  issues.map((i) => ({
+    in: where,
+    pointer: i.path,
+    detail: i.message,
+    ...(i.code ? { code: i.code } : {}),
+    ...(i.limit !== undefined ? { limit: i.limit, inclusive: i.inclusive ?? true } : {}),
+  }));
 
 function problemFor(error: unknown, request: FastifyRequest): Problem {
   const base = { instance: request.url, requestId: request.id };
