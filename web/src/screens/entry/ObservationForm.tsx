@@ -6,6 +6,7 @@
  */
 import { Button, Grid, SegmentedControl, Stack, TextInput } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client.ts";
 import { localDateTimeNow, toInstant } from "../grading/when.ts";
 import { Outcome } from "./Outcome.tsx";
@@ -20,6 +21,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
   const [unit, setUnit] = useState("");
   const [at, setAt] = useState(localDateTimeNow);
   const { busy, errors, failure, done, run } = useSubmit();
+  const { t } = useTranslation();
 
   return (
     <form
@@ -29,7 +31,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           const comma = kind === "number" ? decimalCommaProblem(value) : null;
           if (comma)
             throw new ApiError(400, {
-              detail: "Nothing was recorded.",
+              detail: t("entry.nothingRecorded"),
               errors: [{ in: "body", pointer: "/valueNumber", detail: comma }],
             });
           const stored = await api.post<{
@@ -50,8 +52,12 @@ export function ObservationForm({ patientId }: { patientId: string }) {
             stored.valueNumber !== null &&
             (stored.originalUnit !== stored.unit || stored.originalValue !== stored.valueNumber);
           return converted
-            ? `Observation ${code} recorded: ${stored.originalValue} ${stored.originalUnit} stored as ${stored.valueNumber} ${stored.unit}, the code's canonical unit.`
-            : `Observation ${code} recorded.`;
+            ? t("entry.observationConverted", {
+                code,
+                original: `${stored.originalValue} ${stored.originalUnit}`,
+                stored: `${stored.valueNumber} ${stored.unit}`,
+              })
+            : t("entry.observationRecorded", { code });
         });
       }}
     >
@@ -59,8 +65,8 @@ export function ObservationForm({ patientId }: { patientId: string }) {
         <Grid>
           <Grid.Col span={{ base: 12, sm: 4 }}>
             <TextInput
-              label="LOINC code"
-              description="e.g. 718-7 for haemoglobin"
+              label={t("entry.loinc")}
+              description={t("entry.loincHelp")}
               size="md"
               required
               value={code}
@@ -70,7 +76,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 8 }}>
             <TextInput
-              label="Name (optional)"
+              label={t("entry.name")}
               size="md"
               value={display}
               onChange={(e) => setDisplay(e.currentTarget.value)}
@@ -79,18 +85,18 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           </Grid.Col>
           <Grid.Col span={12}>
             <SegmentedControl
-              aria-label="Kind of value"
+              aria-label={t("entry.kind")}
               value={kind}
               onChange={(v) => setKind(v as "number" | "text")}
               data={[
-                { value: "number", label: "Number with unit" },
-                { value: "text", label: "Text" },
+                { value: "number", label: t("entry.kindNumber") },
+                { value: "text", label: t("entry.kindText") },
               ]}
             />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: kind === "number" ? 4 : 8 }}>
             <TextInput
-              label="Value"
+              label={t("entry.value")}
               size="md"
               required
               inputMode={kind === "number" ? "decimal" : "text"}
@@ -102,8 +108,8 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           {kind === "number" && (
             <Grid.Col span={{ base: 12, sm: 4 }}>
               <TextInput
-                label="Unit (UCUM)"
-                description="e.g. g/dL, g/L, 10*9/L, Cel; stored in the code's canonical unit"
+                label={t("entry.unit")}
+                description={t("entry.unitHelp")}
                 size="md"
                 required
                 value={unit}
@@ -115,7 +121,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           <Grid.Col span={{ base: 12, sm: 4 }}>
             <TextInput
               type="datetime-local"
-              label="Taken at (local time)"
+              label={t("entry.takenAt")}
               size="md"
               required
               value={at}
@@ -125,7 +131,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           </Grid.Col>
         </Grid>
         <Button type="submit" size="md" loading={busy} w="fit-content">
-          Record observation
+          {t("entry.recordObservation")}
         </Button>
         <Outcome done={done} failure={failure} errors={errors} />
       </Stack>
