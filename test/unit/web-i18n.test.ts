@@ -149,7 +149,7 @@ describe("server problems in the reader's language", () => {
     expect(problemMessage(e)).toBe("提交的内容有问题，未写入任何数据。");
   });
 
-  it("words a refusal by its rule code in both languages", async () => {
+  it("words a refusal by its rule code; English readers keep the server's sentence when there is one", async () => {
     const refusal = new ApiError(422, {
       type: "https://vein2vein.org/problems/rule-violation",
       detail: "Bag ISBT 128 W0000 26 000001 does not belong to SZ-0001.",
@@ -158,7 +158,9 @@ describe("server problems in the reader's language", () => {
     await showIn("zh-CN");
     expect(problemMessage(refusal)).toBe("细胞袋与患者不匹配：请勿回输。");
     await showIn("en");
-    expect(problemMessage(refusal)).toBe("Bag and patient do not match: do not infuse.");
+    expect(problemMessage(refusal)).toBe("Bag ISBT 128 W0000 26 000001 does not belong to SZ-0001.");
+    const bare = new ApiError(422, { rule: "V2V-BEDSIDE-MISMATCH" });
+    expect(problemMessage(bare)).toBe("Bag and patient do not match: do not infuse.");
   });
 
   it("falls back to the problem type's code when there is no rule, and to the status for an unknown type", async () => {

@@ -25,16 +25,16 @@ function typeCode(e: ApiError): string | undefined {
   return typeof type === "string" ? type.slice(type.lastIndexOf("/") + 1) : undefined;
 }
 
-/** The sentence for a refused request: the rule's, else the problem type's, else the status. */
+/** The sentence for a refused request: in English the server's; else the rule's, the problem type's, or the status. */
 export function problemMessage(e: unknown): string {
   if (!(e instanceof ApiError)) {
     if (e instanceof TypeError) return i18n.t("common.couldNotReach");
     return e instanceof Error ? e.message : String(e);
   }
-  const rule = e.problem.rule ? lookup(`problem.rule.${e.problem.rule}`) : undefined;
-  if (rule) return rule;
   // English readers get the server's own sentence, which often names the record concerned.
   if (currentLanguage() === "en" && e.problem.detail) return e.problem.detail;
+  const rule = e.problem.rule ? lookup(`problem.rule.${e.problem.rule}`) : undefined;
+  if (rule) return rule;
   const code = typeCode(e);
   return (
     (code ? lookup(`problem.type.${code}`) : undefined) ??
