@@ -55,6 +55,19 @@ function literalText(node: ts.Node): string | null {
   return null;
 }
 
+/** The expressions a JSX child may show: itself, or the branches of `?:`, `??` and `||`. */
+function shownLiterals(e: ts.Expression): ts.Expression[] {
+  if (ts.isParenthesizedExpression(e)) return shownLiterals(e.expression);
+  if (ts.isConditionalExpression(e)) return [...shownLiterals(e.whenTrue), ...shownLiterals(e.whenFalse)];
+  if (
+    ts.isBinaryExpression(e) &&
+    (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ||
+      e.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+  )
+    return [...shownLiterals(e.left), ...shownLiterals(e.right)];
+  return [e];
+}
+
 export function findHardCodedText(file: string, source: string): Omit<Finding, "file">[] {
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const out: Omit<Finding, "file">[] = [];
@@ -65,9 +78,11 @@ export function findHardCodedText(file: string, source: string): Omit<Finding, "
     if (ts.isJsxText(node)) {
       if (hasWords(node.text)) report(node, node.text);
     } else if (ts.isJsxExpression(node) && node.expression && ts.isJsxElement(node.parent)) {
-      // {"text"} or {`text ${x}`} as a child of an element
-      const text = literalText(node.expression);
-      if (text !== null && hasWords(text)) report(node, text);
+      // {"text"}, {`text ${x}`}, {x ? "text" : y} or {x ?? "text"} as a child of an element
+      for (const e of shownLiterals(node.expression)) {
+        const text = literalText(e);
+        if (text !== null && hasWords(text)) report(e, text);
+      }
     } else if (ts.isJsxAttribute(node) && USER_FACING_PROPS.has(node.name.getText(sf)) && node.initializer) {
       const init = node.initializer;
       const text = ts.isStringLiteral(init)

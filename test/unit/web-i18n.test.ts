@@ -37,31 +37,31 @@ const NOT_YET_TRANSLATED: Record<string, number> = {
   "web/src/screens/audit/AuditPage.tsx": 14,
   "web/src/screens/board/BedsidePage.tsx": 26,
   "web/src/screens/board/BedsideStop.tsx": 5,
-  "web/src/screens/board/BoardPage.tsx": 19,
-  "web/src/screens/board/ProductPage.tsx": 44,
+  "web/src/screens/board/BoardPage.tsx": 22,
+  "web/src/screens/board/ProductPage.tsx": 51,
   "web/src/screens/board/SignedDecisions.tsx": 24,
   "web/src/screens/cohorts/CohortFilters.tsx": 19,
-  "web/src/screens/cohorts/CohortPage.tsx": 20,
+  "web/src/screens/cohorts/CohortPage.tsx": 21,
   "web/src/screens/cohorts/IncidencePlot.tsx": 2,
-  "web/src/screens/cohorts/ProductOutcomes.tsx": 7,
+  "web/src/screens/cohorts/ProductOutcomes.tsx": 9,
   "web/src/screens/cohorts/SavedCohorts.tsx": 4,
   "web/src/screens/cohorts/SurvivalPlot.tsx": 5,
   "web/src/screens/cohorts/SwimmerPlot.tsx": 7,
   "web/src/screens/cohorts/WaterfallPlot.tsx": 2,
   "web/src/screens/cohorts/download.tsx": 2,
   "web/src/screens/entry/MedicationForm.tsx": 10,
-  "web/src/screens/entry/PasteTable.tsx": 15,
-  "web/src/screens/entry/VisitsPanel.tsx": 12,
+  "web/src/screens/entry/PasteTable.tsx": 17,
+  "web/src/screens/entry/VisitsPanel.tsx": 14,
   "web/src/screens/patients/Assessments.tsx": 7,
   "web/src/screens/patients/Charts.tsx": 1,
-  "web/src/screens/patients/KineticsPanel.tsx": 31,
+  "web/src/screens/patients/KineticsPanel.tsx": 37,
   "web/src/screens/patients/NoteForm.tsx": 5,
   "web/src/screens/patients/PatientCharts.tsx": 13,
-  "web/src/screens/patients/PatientHeader.tsx": 6,
+  "web/src/screens/patients/PatientHeader.tsx": 9,
   "web/src/screens/patients/PatientTimeline.tsx": 15,
   "web/src/screens/reports/CohortReport.tsx": 4,
   "web/src/screens/reports/PatientReport.tsx": 6,
-  "web/src/screens/tokens/TokensPage.tsx": 29,
+  "web/src/screens/tokens/TokensPage.tsx": 30,
 };
 
 describe("catalogues", () => {
@@ -104,13 +104,16 @@ describe("no hard-coded words in components", () => {
       const b = <TextInput label="Oxygen flow" placeholder={t("x.y")} />;
       const c = <Select data={[{ value: "HFNC", label: "High-flow nasal cannula" }]} aria-label={\`Site \${n}\`} />;
       const d = <Text>{t("grading.why")} · {value} °C</Text>;
-      const e = <Badge>{"overdue"}</Badge>;`;
+      const e = <Badge>{"overdue"}</Badge>;
+      const f = <Text>{enrolled ? t("a.b") : "Not enrolled"}{date ?? "not yet"}</Text>;`;
     expect(findHardCodedText("x.tsx", src).map((f) => f.text)).toEqual([
       "Not gradable yet",
       "Oxygen flow",
       "High-flow nasal cannula",
       "Site",
       "overdue",
+      "Not enrolled",
+      "not yet",
     ]);
   });
 
