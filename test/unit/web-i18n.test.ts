@@ -57,7 +57,6 @@ const NOT_YET_TRANSLATED: Record<string, number> = {
   "web/src/screens/patients/KineticsPanel.tsx": 37,
   "web/src/screens/patients/NoteForm.tsx": 5,
   "web/src/screens/patients/PatientCharts.tsx": 13,
-  "web/src/screens/patients/PatientHeader.tsx": 9,
   "web/src/screens/patients/PatientTimeline.tsx": 15,
   "web/src/screens/reports/CohortReport.tsx": 4,
   "web/src/screens/reports/PatientReport.tsx": 6,

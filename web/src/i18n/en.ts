@@ -332,6 +332,17 @@ export const en = {
     doneMissed: "done / missed",
     nothing: "Nothing due or overdue.",
   },
+  patient: {
+    born: "born {{date}}",
+    anonymous: "Born {{year}} · {{sex}} · identity not shown for your role",
+    noSex: "sex not recorded",
+    diagnoses: "Diagnoses",
+    study: "Study",
+    notEnrolled: "Not enrolled",
+    productDose: "Product and dose",
+    infusion: "Infusion (day 0)",
+    notYet: "not yet",
+  },
   calc: {
     crs: "Cytokine release syndrome (CRS) grade, ASTCT 2019",
     ice: "ICE score (immune effector cell-associated encephalopathy), ASTCT 2019",

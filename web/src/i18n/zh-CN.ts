@@ -343,6 +343,17 @@ export const zhCN: Catalogue = {
     doneMissed: "完成 / 缺失",
     nothing: "没有应访或逾期的访视。",
   },
+  patient: {
+    born: "出生于 {{date}}",
+    anonymous: "{{year}} 年出生 · {{sex}} · 您的角色无权查看身份信息",
+    noSex: "性别未记录",
+    diagnoses: "诊断",
+    study: "研究",
+    notEnrolled: "未入组",
+    productDose: "产品及剂量",
+    infusion: "回输（第 0 天）",
+    notYet: "尚未回输",
+  },
   calc: {
     crs: "细胞因子释放综合征（CRS）分级，ASTCT 2019",
     ice: "免疫效应细胞相关脑病（ICE）评分，ASTCT 2019",
