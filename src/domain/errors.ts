@@ -21,6 +21,10 @@ export interface Issue {
   message: string;
   /** stable machine-readable code for the issue, e.g. "too_small", "invalid_loinc_check_digit" */
   code?: string;
+  /** for too_big / too_small: the bound, so a screen can say "at most 45 °C" in its own language */
+  limit?: number;
+  /** whether the bound itself is allowed (≤ rather than <) */
+  inclusive?: boolean;
 }
 
 export class DomainError extends Error {
@@ -49,4 +53,19 @@ export const forbidden = (message: string) => new DomainError("forbidden", messa
 export function toJsonPointer(segments: ReadonlyArray<PropertyKey>): string {
   if (segments.length === 0) return "";
   return `/${segments.map((s) => String(s).replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`;
+}
+
+/**
+ * The bound a zod too_big/too_small issue broke, as a number, so the screens can word it in the
+ * user's language instead of showing zod's English ("Too big: expected number to be <=45").
+ */
+export function issueBound(i: { code: string; maximum?: unknown; minimum?: unknown; inclusive?: boolean }): {
+  limit?: number;
+  inclusive?: boolean;
+} {
+  if (i.code === "too_big" && typeof i.maximum === "number")
+    return { limit: i.maximum, inclusive: i.inclusive ?? true };
+  if (i.code === "too_small" && typeof i.minimum === "number")
+    return { limit: i.minimum, inclusive: i.inclusive ?? true };
+  return {};
 }

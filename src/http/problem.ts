@@ -43,6 +43,8 @@ export interface ProblemIssue {
   pointer: string;
   detail: string;
   code?: string;
+  limit?: number;
+  inclusive?: boolean;
 }
 
 export interface Problem {
@@ -67,6 +69,8 @@ export const ProblemIssueSchema = z.object({
   pointer: z.string().describe("JSON Pointer into the part named by `in`"),
   detail: z.string(),
   code: z.string().optional(),
+  limit: z.number().optional().describe("the bound a too-big or too-small value broke"),
+  inclusive: z.boolean().optional().describe("whether the bound itself is allowed"),
 });
 export const ProblemSchema = z
   .looseObject({
@@ -90,7 +94,13 @@ export class HttpValidationError extends DomainError {
 }
 
 const fromIssues = (issues: Issue[], where: IssueLocation): ProblemIssue[] =>
-  issues.map((i) => ({ in: where, pointer: i.path, detail: i.message, ...(i.code ? { code: i.code } : {}) }));
+  issues.map((i) => ({
+    in: where,
+    pointer: i.path,
+    detail: i.message,
+    ...(i.code ? { code: i.code } : {}),
+    ...(i.limit !== undefined ? { limit: i.limit, inclusive: i.inclusive ?? true } : {}),
+  }));
 
 function problemFor(error: unknown, request: FastifyRequest): Problem {
   const base = { instance: request.url, requestId: request.id };

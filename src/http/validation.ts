@@ -7,7 +7,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { toJsonPointer } from "../domain/errors.ts";
+import { issueBound, toJsonPointer } from "../domain/errors.ts";
 import { bodyWasScanned, findNulPath } from "./json-body.ts";
 import { HttpValidationError, type IssueLocation, type ProblemIssue } from "./problem.ts";
 
@@ -58,7 +58,13 @@ export async function validateRequest(request: FastifyRequest): Promise<void> {
     if (result.success) parsed[prop] = result.data;
     else
       for (const i of result.error.issues)
-        issues.push({ in: where, pointer: toJsonPointer(i.path), detail: i.message, code: i.code });
+        issues.push({
+          in: where,
+          pointer: toJsonPointer(i.path),
+          detail: i.message,
+          code: i.code,
+          ...issueBound(i),
+        });
   }
   if (issues.length > 0) throw new HttpValidationError(issues);
   for (const [prop, value] of Object.entries(parsed)) {

@@ -42,6 +42,8 @@ export interface UsersTable {
   display_name: string;
   password_hash: string | null;
   is_active: Generated<boolean>;
+  /** BCP 47 tag of the app's language for this user (migration 0022); null: follow the browser */
+  language: string | null;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;

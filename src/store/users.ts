@@ -184,3 +184,9 @@ export const findActiveUserByName = (db: Kysely<DB>, username: string) =>
     .where("username", "=", username)
     .where("is_active", "=", true)
     .executeTakeFirst();
+
+export const findUserLanguage = (db: Kysely<DB>, id: string) =>
+  db.selectFrom("users").select("language").where("id", "=", id).executeTakeFirst();
+
+export const setUserLanguage = (db: Kysely<DB>, id: string, language: string, at: Date) =>
+  db.updateTable("users").set({ language, updated_at: at }).where("id", "=", id).executeTakeFirst();

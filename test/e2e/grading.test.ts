@@ -49,17 +49,17 @@ describe("CRS grading form", () => {
     await page.getByRole("heading", { name: /Cytokine release syndrome/ }).waitFor();
     await expect(page.getByText("Not gradable yet").isVisible()).resolves.toBe(true);
 
-    await page.getByRole("textbox", { name: /^Temp max/ }).fill("38.6");
-    await answer(page, /^Fever other cause/, false);
+    await page.getByRole("textbox", { name: /^Highest temperature \(°C\)/ }).fill("38.6");
+    await answer(page, /^Fever explained by another cause/, false);
     await answer(page, /^CRS already diagnosed/, false);
     await page.getByRole("combobox", { name: /^Hypotension$/ }).selectOption("NONE");
-    await page.getByRole("combobox", { name: /^Oxygen device/ }).selectOption("NONE");
+    await page.getByRole("combobox", { name: /^Oxygen support/ }).selectOption("NONE");
     await answer(page, /^Death due to CRS/, false);
     await grade(page).filter({ hasText: "Grade 1" }).waitFor();
 
     // Fluids only: grade 2.
     await page.getByRole("combobox", { name: /^Hypotension$/ }).selectOption("NO_VASOPRESSOR");
-    await answer(page, /^Hypotension other cause/, false);
+    await answer(page, /^Hypotension explained by another cause/, false);
     await grade(page).filter({ hasText: "Grade 2" }).waitFor();
 
     // One vasopressor: grade 3, with the reason shown.
@@ -100,26 +100,26 @@ describe("CRS grading form", () => {
 
     await page.getByRole("textbox", { name: /^Age/ }).fill("45");
     for (const [name, value] of [
-      [/^Consciousness$/, "NORMAL"],
+      [/^Level of consciousness$/, "NORMAL"],
       [/^Seizure$/, "NONE"],
-      [/^Motor$/, "NONE"],
-      [/^ICP edema$/, "NONE"],
+      [/^Motor findings$/, "NONE"],
+      [/^Raised intracranial pressure/, "NONE"],
     ] as const)
       await page.getByRole("combobox", { name }).selectOption(value);
     await answer(page, /^Death due to ICANS/, false);
-    await answer(page, /^ICE other cause/, false);
+    await answer(page, /^ICE deficit explained by another cause/, false);
     const items = page.getByRole("group", { name: /^ICE items/ });
     const questions = [
-      /^Orientation year/,
-      /^Orientation month/,
-      /^Orientation city/,
-      /^Orientation hospital/,
-      /^Naming object1/,
-      /^Naming object2/,
-      /^Naming object3/,
-      /^Follows commands/,
-      /^Writes standard sentence/,
-      /^Counts backwards/,
+      /^Orientation: states the year/,
+      /^Orientation: states the month/,
+      /^Orientation: states the city/,
+      /^Orientation: states the hospital/,
+      /^Naming: first object/,
+      /^Naming: second object/,
+      /^Naming: third object/,
+      /^Follows simple commands/,
+      /^Writes a standard sentence/,
+      /^Attention: counts back/,
     ];
     for (const [i, q] of questions.entries())
       await items
@@ -130,7 +130,7 @@ describe("CRS grading form", () => {
     await expect(page.getByTestId("live-grade").textContent()).resolves.toContain("ICE 7/10");
 
     await items
-      .getByRole("radiogroup", { name: /^Naming object3/ })
+      .getByRole("radiogroup", { name: /^Naming: third object/ })
       .getByRole("radio", { name: "No" })
       .check();
     await grade(page).filter({ hasText: "Grade 2" }).waitFor();
@@ -150,20 +150,20 @@ describe("count-unit warnings in the grading form (issue 10)", () => {
     await page.goto(`/patients/${patients.items[0]!.id}/assess/car-hematotox`);
     await page.getByRole("heading", { name: /HEMATOTOX/i }).waitFor();
 
-    await page.getByRole("textbox", { name: /^Platelets/ }).fill("180");
-    await page.getByRole("textbox", { name: /^ANC/ }).fill("1.5");
-    await page.getByRole("textbox", { name: /^Hemoglobin/ }).fill("11");
+    await page.getByRole("textbox", { name: /^Platelet count/ }).fill("180");
+    await page.getByRole("textbox", { name: /^Absolute neutrophil count/ }).fill("1.5");
+    await page.getByRole("textbox", { name: /^Haemoglobin/ }).fill("11");
     await page.getByRole("textbox", { name: /^CRP \(mg\/dL\)/ }).fill("1");
     await page.getByRole("textbox", { name: /^Ferritin/ }).fill("300");
-    await page.getByRole("combobox", { name: /^Indication/ }).selectOption("LBCL");
+    await page.getByRole("combobox", { name: /^Disease treated/ }).selectOption("LBCL");
     await grade(page).waitFor();
     const warnings = page.getByTestId("grade-warnings");
     await warnings.waitFor();
     await expect(warnings.textContent()).resolves.toMatch(/Check these values.*enter 180,000.*enter 1,500/s);
 
     // Typed in cells/µL, the warnings go.
-    await page.getByRole("textbox", { name: /^Platelets/ }).fill("180000");
-    await page.getByRole("textbox", { name: /^ANC/ }).fill("1500");
+    await page.getByRole("textbox", { name: /^Platelet count/ }).fill("180000");
+    await page.getByRole("textbox", { name: /^Absolute neutrophil count/ }).fill("1500");
     await warnings.waitFor({ state: "detached" });
     await context.close();
   }, 120_000);

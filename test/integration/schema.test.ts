@@ -56,6 +56,7 @@ const CORE_COLUMNS = {
     display_name: true,
     password_hash: true,
     is_active: true,
+    language: true,
     version: true,
     created_at: true,
     updated_at: true,

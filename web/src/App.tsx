@@ -1,4 +1,5 @@
 import { Center, Loader } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { LoginPage } from "./auth/LoginPage.tsx";
 import { SitePicker } from "./auth/SitePicker.tsx";
@@ -11,10 +12,11 @@ import { NotFound } from "./ui/NotFound.tsx";
 
 function Gate() {
   const { state, checking } = useLogin();
+  const { t } = useTranslation();
   if (checking)
     return (
       <Center mih="100vh">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t("common.loading")} />
       </Center>
     );
   if (!state) return <LoginPage />;

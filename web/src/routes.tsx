@@ -4,6 +4,7 @@
  */
 import type { ReactElement } from "react";
 import type { Role } from "./api/types.ts";
+import type { en } from "./i18n/en.ts";
 import { AuditPage } from "./screens/audit/AuditPage.tsx";
 import { BedsidePage } from "./screens/board/BedsidePage.tsx";
 import { BoardPage } from "./screens/board/BoardPage.tsx";
@@ -18,49 +19,51 @@ import { PatientPage } from "./screens/patients/PatientPage.tsx";
 import { TokensPage } from "./screens/tokens/TokensPage.tsx";
 import { WorklistPage } from "./screens/worklist/WorklistPage.tsx";
 
+type NavKey = keyof typeof en.nav;
+
 export interface AppRoute {
   /** react-router path, e.g. "/patients/:patientId" */
   path: string;
   element: ReactElement;
-  /** Shown in the navigation when set (screens reached by links, like one patient, leave it out). */
-  nav?: { label: string };
+  /** Shown in the navigation when set (screens reached by links, like one patient, leave it out): the catalogue key under `nav`. */
+  nav?: { labelKey: NavKey };
   /** Only these roles (at the current site) see the navigation entry; everyone when absent. */
   roles?: Role[];
 }
 
 export const ROUTES: AppRoute[] = [
-  { path: "/", element: <DashboardPage />, nav: { label: "Dashboard" } },
-  { path: "/patients", element: <PatientListPage />, nav: { label: "Patients" } },
+  { path: "/", element: <DashboardPage />, nav: { labelKey: "dashboard" } },
+  { path: "/patients", element: <PatientListPage />, nav: { labelKey: "patients" } },
   { path: "/patients/:patientId", element: <PatientPage /> },
   {
     path: "/worklist",
     element: <WorklistPage />,
-    nav: { label: "Worklist" },
+    nav: { labelKey: "worklist" },
     roles: ["investigator", "coordinator", "monitor"],
   },
   {
     path: "/grade",
     element: <GradeChooserPage />,
-    nav: { label: "Grade" },
+    nav: { labelKey: "grade" },
     roles: ["investigator", "coordinator"],
   },
   { path: "/patients/:patientId/assess/:calculator", element: <GradePage /> },
   {
     path: "/entry",
     element: <EntryPage />,
-    nav: { label: "Enter data" },
+    nav: { labelKey: "entry" },
     roles: ["investigator", "coordinator"],
   },
   { path: "/entry/:patientId/:tab", element: <EntryPage /> },
   {
     path: "/cohorts",
     element: <CohortPage />,
-    nav: { label: "Cohort outcomes" },
+    nav: { labelKey: "cohorts" },
     roles: ["investigator", "coordinator", "monitor", "admin"],
   },
-  { path: "/board", element: <BoardPage />, nav: { label: "Vein-to-vein board" } },
+  { path: "/board", element: <BoardPage />, nav: { labelKey: "board" } },
   { path: "/board/:productId", element: <ProductPage /> },
   { path: "/board/:productId/bedside", element: <BedsidePage /> },
-  { path: "/audit", element: <AuditPage />, nav: { label: "Audit trail" }, roles: ["monitor", "admin"] },
-  { path: "/tokens", element: <TokensPage />, nav: { label: "API tokens" } },
+  { path: "/audit", element: <AuditPage />, nav: { labelKey: "audit" }, roles: ["monitor", "admin"] },
+  { path: "/tokens", element: <TokensPage />, nav: { labelKey: "tokens" } },
 ];

@@ -6,7 +6,7 @@
  * Pointer), never silent defaults.
  */
 import type { z } from "zod";
-import { type Issue, toJsonPointer, validationError } from "../errors.ts";
+import { type Issue, issueBound, toJsonPointer, validationError } from "../errors.ts";
 
 /**
  * An input that is allowed but looks wrong (a count that reads as entered in the wrong unit). It
@@ -80,7 +80,12 @@ export function defineCalculator<S extends z.ZodType, V>(def: CalculatorDefiniti
       const parsed = def.input.safeParse(raw);
       if (!parsed.success)
         throw validationError(
-          parsed.error.issues.map((i) => ({ path: toJsonPointer(i.path), message: i.message, code: i.code })),
+          parsed.error.issues.map((i) => ({
+            path: toJsonPointer(i.path),
+            message: i.message,
+            code: i.code,
+            ...issueBound(i),
+          })),
           `The ${def.name} inputs have problems.`,
         );
       const r = def.evaluate(parsed.data);

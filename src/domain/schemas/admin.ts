@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LANGUAGES } from "../languages.ts";
 import { ROLES } from "../roles.ts";
 import { isValidTimeZone } from "../study-day.ts";
 import { NonEmptyText, Reason, Uuid, Version } from "./common.ts";
@@ -78,3 +79,7 @@ export const TokenRevoke = z.object({ reason: z.string().trim().max(1000).option
 export const TokenListQuery = z.object({
   siteId: Uuid.optional().describe("only tokens of this site's users"),
 });
+
+/** The app's language for the signed-in user (issue 11); the web app reads and sets it. */
+export const LanguagePreference = z.object({ language: z.enum(LANGUAGES) });
+export type LanguagePreference = z.infer<typeof LanguagePreference>;

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { BREAK_KINDS } from "../../domain/audit-chain.ts";
+import { LANGUAGES } from "../../domain/languages.ts";
 import { ROLES } from "../../domain/roles.ts";
 
 const str = z.string();
@@ -76,6 +77,12 @@ export const AuditEventSchema = z
     names: z.record(str, str),
   })
   .meta({ id: "AuditEvent" });
+
+export const LanguageAnswerSchema = z
+  .object({
+    language: z.enum(LANGUAGES).nullable().describe("null: not chosen, the app follows the browser"),
+  })
+  .meta({ id: "LanguageAnswer" });
 
 export const AuditFilterChoicesSchema = z
   .object({

@@ -2,7 +2,13 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { DomainError } from "../../domain/errors.ts";
-import { LoginInput, SiteCreate, SiteUpdate, UserCreate } from "../../domain/schemas/admin.ts";
+import {
+  LanguagePreference,
+  LoginInput,
+  SiteCreate,
+  SiteUpdate,
+  UserCreate,
+} from "../../domain/schemas/admin.ts";
 import { IdParams, PageQuery, Uuid } from "../../domain/schemas/common.ts";
 import { auditFilterChoices, listAudit } from "../../services/audit.ts";
 import { verifyAuditForAdmin } from "../../services/audit-chain.ts";
@@ -10,6 +16,7 @@ import { login, logout, SESSION_MAX_MS } from "../../services/auth.ts";
 import { systemActor } from "../../services/context.ts";
 import { checkDatabase } from "../../services/health.ts";
 import * as sites from "../../services/sites.ts";
+import { getLanguage, setLanguage } from "../../services/user-language.ts";
 import { SESSION_COOKIE } from "../authentication.ts";
 import { NoContent } from "../openapi.ts";
 import {
@@ -17,6 +24,7 @@ import {
   AuditFilterChoicesSchema,
   AuditVerifyReportSchema,
   HealthSchema,
+  LanguageAnswerSchema,
   LoginAnswerSchema,
   SessionSchema,
   SiteSchema,
@@ -122,6 +130,32 @@ export async function adminRoutes(app: FastifyInstance) {
         csrfToken: request.csrfToken,
       };
     },
+  );
+
+  app.get(
+    "/api/v1/auth/language",
+    {
+      schema: {
+        tags: ["auth"],
+        operationId: "getLanguage",
+        response: { 200: LanguageAnswerSchema },
+        summary: "The web app's language you chose (null: follow the browser)",
+      },
+    },
+    async (request) => getLanguage(ctxOf(request)),
+  );
+  app.put(
+    "/api/v1/auth/language",
+    {
+      schema: {
+        tags: ["auth"],
+        operationId: "setLanguage",
+        response: { 200: LanguageAnswerSchema },
+        summary: "Choose the web app's language (en or zh-CN)",
+        body: LanguagePreference,
+      },
+    },
+    async (request) => setLanguage(ctxOf(request), request.body),
   );
 
   app.get(

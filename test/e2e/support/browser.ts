@@ -8,7 +8,16 @@ import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const SCREENSHOTS = resolve(import.meta.dirname, "../../../docs/screenshots");
+/**
+ * Where the tests write their screenshots: test-output/screenshots (untracked), so `npm test` never
+ * rewrites the tracked pictures in docs/screenshots/. `npm run screenshots` sets
+ * V2V_SCREENSHOTS=docs/screenshots to refresh README's pictures on purpose.
+ */
+export const SCREENSHOTS = resolve(
+  import.meta.dirname,
+  "../../..",
+  process.env.V2V_SCREENSHOTS ?? "test-output/screenshots",
+);
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
@@ -58,7 +67,7 @@ export async function logInAt(
 }
 
 /**
- * Saves a PNG under docs/screenshots/ (shown in README): the whole page, or with `height` only the
+ * Saves a PNG under SCREENSHOTS (README shows the copies in docs/screenshots/): the whole page, or with `height` only the
  * top of it at that window height (for long pages such as a patient's).
  */
 export async function screenshot(page: Page, name: string, options: { height?: number } = {}): Promise<void> {

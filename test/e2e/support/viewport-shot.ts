@@ -1,5 +1,5 @@
 /**
- * A screenshot of what the user sees (the viewport, scrolled to the top) under docs/screenshots/.
+ * A screenshot of what the user sees (the viewport, scrolled to the top) under SCREENSHOTS.
  * The app shell's header is fixed, so a full-page capture of a long screen shows it half-way down;
  * the viewport is the honest picture of a tablet screen.
  */

@@ -10,10 +10,16 @@ export interface ProblemIssue {
   in?: string;
   pointer: string;
   detail: string;
+  /** stable code of the issue (zod's too_big, invalid_value …, or the server's own) */
   code?: string;
+  /** the bound broken by a too_big / too_small issue */
+  limit?: number;
+  inclusive?: boolean;
 }
 
 export interface Problem {
+  /** stable URI per error code, e.g. https://vein2vein.org/problems/rule-violation */
+  type?: string;
   title?: string;
   detail?: string;
   status?: number;
@@ -100,6 +106,7 @@ export async function request<T>(method: string, path: string, options: RequestO
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>("GET", path, query ? { query } : {}),
   post: <T>(path: string, body?: unknown) => request<T>("POST", path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>("PUT", path, { body }),
   patch: <T>(path: string, body: unknown, version?: number) =>
     request<T>("PATCH", path, {
       body,

@@ -3,6 +3,7 @@ import {
   Anchor,
   Button,
   Center,
+  Group,
   Paper,
   PasswordInput,
   Stack,
@@ -11,11 +12,14 @@ import {
   Title,
 } from "@mantine/core";
 import { type FormEvent, useState } from "react";
-import { ApiError } from "../api/client.ts";
+import { useTranslation } from "react-i18next";
+import { problemMessage } from "../api/problem-errors.ts";
+import { LanguageSwitch } from "../i18n/LanguageSwitch.tsx";
 import { useLogin } from "./session.tsx";
 
 export function LoginPage() {
   const { login } = useLogin();
+  const { t } = useTranslation();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +32,7 @@ export function LoginPage() {
     try {
       await login(username, password);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not reach the server.");
+      setError(problemMessage(err));
       setBusy(false);
     }
   }
@@ -39,15 +43,18 @@ export function LoginPage() {
         <form onSubmit={submit} aria-labelledby="login-title">
           <Stack>
             <div>
-              <Title order={1} id="login-title" size="h2">
-                vein2vein
-              </Title>
+              <Group justify="space-between" wrap="nowrap">
+                <Title order={1} id="login-title" size="h2">
+                  vein2vein
+                </Title>
+                <LanguageSwitch />
+              </Group>
               <Text c="dark.4" size="sm">
-                CAR-T cell therapy program: referral, vein to vein, follow-up.
+                {t("login.tagline")}
               </Text>
             </div>
             <TextInput
-              label="Username"
+              label={t("login.username")}
               autoComplete="username"
               required
               autoFocus
@@ -55,22 +62,22 @@ export function LoginPage() {
               onChange={(e) => setUsername(e.currentTarget.value)}
             />
             <PasswordInput
-              label="Password"
+              label={t("login.password")}
               autoComplete="current-password"
               required
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
             />
             {error && (
-              <Alert color="red" role="alert" title="Not logged in">
+              <Alert color="red" role="alert" title={t("login.notLoggedIn")}>
                 {error}
               </Alert>
             )}
             <Button type="submit" loading={busy} size="md">
-              Log in
+              {t("login.logIn")}
             </Button>
             <Text size="xs" c="dark.4">
-              The demo program on this server is synthetic. <Anchor href="/api/docs">API reference</Anchor>
+              {t("login.demoNote")} <Anchor href="/api/docs">{t("login.apiReference")}</Anchor>
             </Text>
           </Stack>
         </form>

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Modal, PasswordInput, Stack, Text } from "@mantine/core";
 import { type FormEvent, useState } from "react";
-import { ApiError } from "../api/client.ts";
+import { Trans, useTranslation } from "react-i18next";
+import { problemMessage } from "../api/problem-errors.ts";
 
 interface Props {
   username: string;
@@ -10,6 +11,7 @@ interface Props {
 
 /** Asks for the password again over whatever the user was doing; the screen below stays as it was. */
 export function ReloginModal({ username, onLoggedIn, onGiveUp }: Props) {
+  const { t } = useTranslation();
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -21,7 +23,7 @@ export function ReloginModal({ username, onLoggedIn, onGiveUp }: Props) {
     try {
       await onLoggedIn(password);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not reach the server.");
+      setError(problemMessage(err));
       setBusy(false);
     }
   }
@@ -33,17 +35,16 @@ export function ReloginModal({ username, onLoggedIn, onGiveUp }: Props) {
       withCloseButton={false}
       closeOnClickOutside={false}
       closeOnEscape={false}
-      title="Your session has expired"
+      title={t("relogin.title")}
       centered
     >
       <form onSubmit={submit}>
         <Stack>
           <Text size="sm">
-            Log in again as <strong>{username}</strong> to carry on. What you were entering is kept and will
-            be sent once you are back.
+            <Trans i18nKey="relogin.intro" values={{ user: username }} />
           </Text>
           <PasswordInput
-            label="Password"
+            label={t("login.password")}
             autoComplete="current-password"
             required
             data-autofocus
@@ -57,10 +58,10 @@ export function ReloginModal({ username, onLoggedIn, onGiveUp }: Props) {
           )}
           <Group justify="space-between">
             <Button variant="subtle" color="gray" onClick={onGiveUp}>
-              Log out instead
+              {t("relogin.logOutInstead")}
             </Button>
             <Button type="submit" loading={busy}>
-              Log in and continue
+              {t("relogin.continue")}
             </Button>
           </Group>
         </Stack>

@@ -1,18 +1,20 @@
 import { Button, Center, Paper, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useSession } from "./session.tsx";
 
 /** For users who hold roles at several sites: every screen works on one site at a time. */
 export function SitePicker() {
   const { sites, chooseSite, rolesAt, session } = useSession();
+  const { t } = useTranslation();
   return (
     <Center mih="100vh" p="md" component="main">
       <Paper withBorder shadow="sm" p="xl" w={480} maw="100%">
         <Stack>
           <Title order={1} size="h2">
-            Choose a site
+            {t("sitePicker.title")}
           </Title>
           <Text size="sm" c="dark.4">
-            {session.user.username} works at {sites.length} sites. You can switch later from the top bar.
+            {t("sitePicker.intro", { user: session.user.username, count: sites.length })}
           </Text>
           {sites.map((s) => (
             <Button
@@ -23,7 +25,13 @@ export function SitePicker() {
               py="sm"
               justify="space-between"
               onClick={() => chooseSite(s.id)}
-              rightSection={<Text size="sm">{rolesAt(s.id).join(", ")}</Text>}
+              rightSection={
+                <Text size="sm">
+                  {rolesAt(s.id)
+                    .map((r) => t(`role.${r}`))
+                    .join(", ")}
+                </Text>
+              }
             >
               <Stack gap={0} align="flex-start">
                 <span>

@@ -7,6 +7,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { ApiError, api, onSessionExpired, setCsrfToken } from "../api/client.ts";
 import type { Membership, Role, Session, Site } from "../api/types.ts";
+import { i18n, isLanguage, type Language, showIn } from "../i18n/index.ts";
 import { ReloginModal } from "./ReloginModal.tsx";
 
 const SITE_KEY = "v2v.siteId";
@@ -28,6 +29,8 @@ interface Context {
   state: SessionState | null;
   checking: boolean;
   login: (username: string, password: string) => Promise<void>;
+  /** Shows the app in `language`; remembered on this device and, once logged in, for the user. */
+  chooseLanguage: (language: Language) => Promise<void>;
 }
 
 const SessionContext = createContext<Context | null>(null);
@@ -64,10 +67,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const start = useCallback(async (s: Session) => {
     setCsrfToken(s.csrfToken);
-    const list = await api.get<{ items: Site[] }>("/api/v1/sites");
+    const [list, preference] = await Promise.all([
+      api.get<{ items: Site[] }>("/api/v1/sites"),
+      api.get<{ language: string | null }>("/api/v1/auth/language"),
+    ]);
+    // The user's stored choice wins over this device's; none yet keeps the browser's language.
+    if (isLanguage(preference.language)) await showIn(preference.language);
     setSites(list.items);
     setSession(s);
   }, []);
+
+  const chooseLanguage = useCallback(
+    async (language: Language) => {
+      await showIn(language);
+      if (session) await api.put("/api/v1/auth/language", { language });
+    },
+    [session],
+  );
 
   useEffect(() => {
     api
@@ -124,7 +140,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [session, sites, siteId, logout]);
 
   return (
-    <SessionContext.Provider value={{ state, checking, login }}>
+    <SessionContext.Provider value={{ state, checking, login, chooseLanguage }}>
       {children}
       {relogin && session && (
         <ReloginModal
@@ -140,7 +156,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             setRelogin(null);
           }}
           onGiveUp={() => {
-            relogin.reject(new Error("Logged out: the session had expired."));
+            relogin.reject(new Error(i18n.t("relogin.gaveUp")));
             setRelogin(null);
             setCsrfToken(null);
             setSession(null);

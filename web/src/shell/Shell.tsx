@@ -1,12 +1,15 @@
 import { AppShell, Burger, Button, Group, NavLink, Select, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router";
 import { useSession } from "../auth/session.tsx";
+import { LanguageSwitch } from "../i18n/LanguageSwitch.tsx";
 import { ROUTES } from "../routes.tsx";
 
-/** Top bar (site, user, log out) and the navigation built from ROUTES; screens render in <Outlet/>. */
+/** Top bar (site, language, user, log out) and the navigation built from ROUTES; screens render in <Outlet/>. */
 export function Shell() {
   const { session, sites, site, chooseSite, logout, rolesAt } = useSession();
+  const { t, i18n } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   const roles = site ? rolesAt(site.id) : [];
@@ -25,7 +28,13 @@ export function Shell() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Navigation" />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t("shell.navigation")}
+            />
             <Title order={2} size="h4" visibleFrom="xs">
               vein2vein
             </Title>
@@ -33,7 +42,7 @@ export function Shell() {
           <Group wrap="nowrap" gap="sm">
             {sites.length > 1 ? (
               <Select
-                aria-label="Site"
+                aria-label={t("shell.site")}
                 size="sm"
                 w={{ base: 130, sm: 200 }}
                 allowDeselect={false}
@@ -46,29 +55,31 @@ export function Shell() {
                 {site ? `${site.code} · ${site.name}` : ""}
               </Text>
             )}
+            <LanguageSwitch />
             <Text size="sm" visibleFrom="md" data-testid="who">
-              {session.user.username} ({roles.join(", ")})
+              {session.user.username} ({roles.map((r) => t(`role.${r}`)).join(", ")})
             </Text>
             <Button variant="default" size="sm" style={{ flexShrink: 0 }} onClick={() => void logout()}>
-              Log out
+              {t("shell.logOut")}
             </Button>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label="Main">
+      <AppShell.Navbar p="sm" aria-label={t("shell.main")}>
         {entries.map((r) => (
           <NavLink
             key={r.path}
             component={Link}
             to={r.path}
-            label={r.nav?.label}
+            label={r.nav ? t(`nav.${r.nav.labelKey}`) : undefined}
             active={isActive(r.path)}
             aria-current={isActive(r.path) ? "page" : undefined}
             onClick={close}
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main id="main">
+      {/* Keyed by language so every screen is drawn again in the new one. */}
+      <AppShell.Main id="main" key={i18n.language}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

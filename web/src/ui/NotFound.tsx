@@ -1,14 +1,16 @@
 import { Anchor, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 export function NotFound() {
+  const { t } = useTranslation();
   return (
     <Stack>
-      <Title order={1}>Not found</Title>
+      <Title order={1}>{t("notFound.title")}</Title>
       <Text>
-        There is no screen here.{" "}
+        {t("notFound.text")}{" "}
         <Anchor component={Link} to="/">
-          Back to the dashboard
+          {t("notFound.back")}
         </Anchor>
       </Text>
     </Stack>

@@ -1,6 +1,7 @@
 import { Alert, Center, Loader } from "@mantine/core";
 import type { ReactNode } from "react";
-import { problemErrors } from "../api/problem-errors.ts";
+import { useTranslation } from "react-i18next";
+import { problemErrors, problemMessage } from "../api/problem-errors.ts";
 import type { Loaded } from "../api/useApi.ts";
 
 /**
@@ -8,11 +9,12 @@ import type { Loaded } from "../api/useApi.ts";
  * what the server said was wrong, field by field (a bad filter in a shared link, say).
  */
 export function Status<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
+  const { t } = useTranslation();
   if (loaded.error) {
     const issues = problemErrors(loaded.error);
     return (
-      <Alert color="red" role="alert" title="Could not load">
-        {loaded.error.message}
+      <Alert color="red" role="alert" title={t("common.couldNotLoad")}>
+        {problemMessage(loaded.error)}
         {issues.length > 0 && (
           <ul>
             {issues.map((i) => (
@@ -28,7 +30,7 @@ export function Status<T>({ loaded, children }: { loaded: Loaded<T>; children: (
   if (loaded.data === undefined)
     return (
       <Center p="xl">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t("common.loading")} />
       </Center>
     );
   return <>{children(loaded.data)}</>;

@@ -3,6 +3,7 @@
  * a protocol visit done or missed. The patient is chosen first; each form is its own file.
  */
 import { NativeSelect, Stack, Tabs, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { getAll } from "../../api/client.ts";
 import type { Patient } from "../../api/types.ts";
@@ -14,32 +15,28 @@ import { ObservationForm } from "./ObservationForm.tsx";
 import { PasteTable } from "./PasteTable.tsx";
 import { VisitsPanel } from "./VisitsPanel.tsx";
 
-const TABS = [
-  { value: "observation", label: "Observation" },
-  { value: "paste", label: "Paste a table" },
-  { value: "medication", label: "Medication" },
-  { value: "visits", label: "Visits done / missed" },
-];
+const TABS = ["observation", "paste", "medication", "visits"] as const;
 
 export function EntryPage() {
   const { patientId = "", tab = "observation" } = useParams();
   const { site } = useSession();
   const navigate = useNavigate();
+  const { t } = useTranslation();
   const patients = useApi(() => getAll<Patient>("/api/v1/patients", { siteId: site?.id }), [site?.id]);
 
   return (
     <Stack>
-      <Title order={1}>Enter data</Title>
+      <Title order={1}>{t("entry.title")}</Title>
       <Status loaded={patients}>
         {(list) => (
           <NativeSelect
-            label="Patient"
+            label={t("common.patient")}
             size="md"
             maw={360}
             value={patientId}
             onChange={(e) => navigate(`/entry/${e.currentTarget.value}/${tab}`)}
             data={[
-              { value: "", label: "— choose a patient —" },
+              { value: "", label: t("grading.choosePatient") },
               ...list.map((p) => ({ value: p.id, label: p.subjectCode })),
             ]}
           />
@@ -48,9 +45,9 @@ export function EntryPage() {
       {patientId && (
         <Tabs value={tab} onChange={(v) => v && navigate(`/entry/${patientId}/${v}`)} keepMounted={false}>
           <Tabs.List>
-            {TABS.map((t) => (
-              <Tabs.Tab key={t.value} value={t.value} fz="md" py="md">
-                {t.label}
+            {TABS.map((tab) => (
+              <Tabs.Tab key={tab} value={tab} fz="md" py="md">
+                {t(`entry.tab.${tab}`)}
               </Tabs.Tab>
             ))}
           </Tabs.List>

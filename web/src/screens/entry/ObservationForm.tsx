@@ -6,6 +6,7 @@
  */
 import { Button, Grid, SegmentedControl, Stack, TextInput } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client.ts";
 import { useSession } from "../../auth/session.tsx";
 import { localDateTimeNow, toInstant } from "../grading/when.ts";
@@ -22,6 +23,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
   const timeZone = useSession().site?.timeZone ?? "UTC";
   const [at, setAt] = useState(() => localDateTimeNow(timeZone));
   const { busy, errors, failure, done, run } = useSubmit();
+  const { t } = useTranslation();
 
   return (
     <form
@@ -31,7 +33,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           const comma = kind === "number" ? decimalCommaProblem(value) : null;
           if (comma)
             throw new ApiError(400, {
-              detail: "Nothing was recorded.",
+              detail: t("entry.nothingRecorded"),
               errors: [{ in: "body", pointer: "/valueNumber", detail: comma }],
             });
           const stored = await api.post<{
@@ -52,8 +54,12 @@ export function ObservationForm({ patientId }: { patientId: string }) {
             stored.valueNumber !== null &&
             (stored.originalUnit !== stored.unit || stored.originalValue !== stored.valueNumber);
           return converted
-            ? `Observation ${code} recorded: ${stored.originalValue} ${stored.originalUnit} stored as ${stored.valueNumber} ${stored.unit}, the code's canonical unit.`
-            : `Observation ${code} recorded.`;
+            ? t("entry.observationConverted", {
+                code,
+                original: `${stored.originalValue} ${stored.originalUnit}`,
+                stored: `${stored.valueNumber} ${stored.unit}`,
+              })
+            : t("entry.observationRecorded", { code });
         });
       }}
     >
@@ -61,8 +67,8 @@ export function ObservationForm({ patientId }: { patientId: string }) {
         <Grid>
           <Grid.Col span={{ base: 12, sm: 4 }}>
             <TextInput
-              label="LOINC code"
-              description="e.g. 718-7 for haemoglobin"
+              label={t("entry.loinc")}
+              description={t("entry.loincHelp")}
               size="md"
               required
               value={code}
@@ -72,7 +78,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 8 }}>
             <TextInput
-              label="Name (optional)"
+              label={t("entry.name")}
               size="md"
               value={display}
               onChange={(e) => setDisplay(e.currentTarget.value)}
@@ -81,18 +87,18 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           </Grid.Col>
           <Grid.Col span={12}>
             <SegmentedControl
-              aria-label="Kind of value"
+              aria-label={t("entry.kind")}
               value={kind}
               onChange={(v) => setKind(v as "number" | "text")}
               data={[
-                { value: "number", label: "Number with unit" },
-                { value: "text", label: "Text" },
+                { value: "number", label: t("entry.kindNumber") },
+                { value: "text", label: t("entry.kindText") },
               ]}
             />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: kind === "number" ? 4 : 8 }}>
             <TextInput
-              label="Value"
+              label={t("entry.value")}
               size="md"
               required
               inputMode={kind === "number" ? "decimal" : "text"}
@@ -104,8 +110,8 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           {kind === "number" && (
             <Grid.Col span={{ base: 12, sm: 4 }}>
               <TextInput
-                label="Unit (UCUM)"
-                description="e.g. g/dL, g/L, 10*9/L, Cel; stored in the code's canonical unit"
+                label={t("entry.unit")}
+                description={t("entry.unitHelp")}
                 size="md"
                 required
                 value={unit}
@@ -117,7 +123,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           <Grid.Col span={{ base: 12, sm: 4 }}>
             <TextInput
               type="datetime-local"
-              label={`Taken at (${timeZone} clock)`}
+              label={t("entry.takenAt", { zone: timeZone })}
               size="md"
               required
               value={at}
@@ -127,7 +133,7 @@ export function ObservationForm({ patientId }: { patientId: string }) {
           </Grid.Col>
         </Grid>
         <Button type="submit" size="md" loading={busy} w="fit-content">
-          Record observation
+          {t("entry.recordObservation")}
         </Button>
         <Outcome done={done} failure={failure} errors={errors} />
       </Stack>

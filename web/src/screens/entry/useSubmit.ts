@@ -1,6 +1,6 @@
 /** Sending a form: busy flag, the server's field errors by JSON Pointer, and a success message. */
 import { useState } from "react";
-import { problemErrors } from "../../api/problem-errors.ts";
+import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
 
 export function useSubmit() {
   const [busy, setBusy] = useState(false);
@@ -16,7 +16,7 @@ export function useSubmit() {
       setDone(await send());
     } catch (e) {
       setErrors(Object.fromEntries(problemErrors(e).map((i) => [i.path, i.message])));
-      setFailure((e as Error).message);
+      setFailure(problemMessage(e));
     } finally {
       setBusy(false);
     }

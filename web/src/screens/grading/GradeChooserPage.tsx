@@ -1,8 +1,10 @@
 /** "Grade": pick a patient of the site and a form, then open the grading form. */
 import { Button, Group, NativeSelect, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api, getAll } from "../../api/client.ts";
+import { lookup } from "../../api/problem-errors.ts";
 import type { Patient } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
@@ -12,6 +14,7 @@ import { type CalculatorInfo, GRADING_FORMS } from "./types.ts";
 export function GradeChooserPage() {
   const { site } = useSession();
   const navigate = useNavigate();
+  const { t } = useTranslation();
   const [patientId, setPatientId] = useState("");
   const [calculator, setCalculator] = useState("crs");
   const loaded = useApi(async () => {
@@ -29,8 +32,8 @@ export function GradeChooserPage() {
 
   return (
     <Stack maw={640}>
-      <Title order={1}>Grade</Title>
-      <Text>Choose the patient and the grading form. The grade updates as you fill the form in.</Text>
+      <Title order={1}>{t("grading.title")}</Title>
+      <Text>{t("grading.intro")}</Text>
       <Status loaded={loaded}>
         {({ patients, calcs }) => (
           <form
@@ -41,25 +44,25 @@ export function GradeChooserPage() {
           >
             <Stack>
               <NativeSelect
-                label="Patient"
+                label={t("grading.patient")}
                 size="md"
                 value={patientId}
                 onChange={(e) => setPatientId(e.currentTarget.value)}
                 data={[
-                  { value: "", label: "— choose a patient —" },
+                  { value: "", label: t("grading.choosePatient") },
                   ...patients.map((p) => ({ value: p.id, label: p.subjectCode })),
                 ]}
               />
               <NativeSelect
-                label="Form"
+                label={t("grading.form")}
                 size="md"
                 value={calculator}
                 onChange={(e) => setCalculator(e.currentTarget.value)}
-                data={calcs.map((c) => ({ value: c.name, label: c.title }))}
+                data={calcs.map((c) => ({ value: c.name, label: lookup(`calc.${c.name}`) ?? c.title }))}
               />
               <Group>
                 <Button type="submit" size="md" disabled={!patientId}>
-                  Open the form
+                  {t("grading.open")}
                 </Button>
               </Group>
             </Stack>

@@ -3,25 +3,19 @@
  * assessments: `<GradeLinks patientId={patient.id} />`.
  */
 import { Button, Group, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
-const FORMS: [string, string][] = [
-  ["crs", "CRS"],
-  ["icans", "ICANS"],
-  ["ctcae-hematology", "CTCAE haematology"],
-  ["lugano-pet", "Lugano PET-CT"],
-  ["lugano-ct", "Lugano CT"],
-  ["sledai-2k", "SLEDAI-2K"],
-  ["doris", "DORIS"],
-];
+const FORMS = ["crs", "icans", "ctcae-hematology", "lugano-pet", "lugano-ct", "sledai-2k", "doris"] as const;
 
 export function GradeLinks({ patientId }: { patientId: string }) {
+  const { t } = useTranslation();
   return (
-    <Group gap="xs" role="group" aria-label="Grade this patient">
+    <Group gap="xs" role="group" aria-label={t("grading.gradeThis")}>
       <Text size="sm" fw={600}>
-        Grade:
+        {t("grading.gradeColon")}
       </Text>
-      {FORMS.map(([name, label]) => (
+      {FORMS.map((name) => (
         <Button
           key={name}
           component={Link}
@@ -29,7 +23,7 @@ export function GradeLinks({ patientId }: { patientId: string }) {
           variant="light"
           size="sm"
         >
-          {label}
+          {t(`gradeLink.${name}`)}
         </Button>
       ))}
     </Group>

@@ -6,12 +6,14 @@
  */
 import { Alert, Anchor, Button, Grid, Group, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { api } from "../../api/client.ts";
-import { problemErrors } from "../../api/problem-errors.ts";
+import { lookup, problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import type { Patient } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
+import { i18n } from "../../i18n/index.ts";
 import { Status } from "../../ui/Status.tsx";
 import { prune } from "./json-schema.ts";
 import { LiveGrade } from "./LiveGrade.tsx";
@@ -29,7 +31,7 @@ export function GradePage() {
       api.get<{ items: CalculatorInfo[] }>("/api/v1/calculators"),
     ]);
     const calc = catalogue.items.find((c) => c.name === calculator);
-    if (!calc) throw new Error(`There is no calculator called "${calculator}".`);
+    if (!calc) throw new Error(i18n.t("grading.noSuchCalculator", { name: calculator }));
     return { patient, calc };
   }, [patientId, calculator]);
   return (
@@ -40,6 +42,7 @@ export function GradePage() {
 }
 
 function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }) {
+  const { t } = useTranslation();
   const [value, setValue] = useState<Record<string, unknown>>({});
   const timeZone = useSession().site?.timeZone ?? "UTC";
   const [assessedAt, setAssessedAt] = useState(() => localDateTimeNow(timeZone));
@@ -55,10 +58,10 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
     () => ({
       ...raw,
       issues: raw.issues.map((i) =>
-        valueAt(inputs, i.path) === undefined ? { ...i, message: "not answered yet" } : i,
+        valueAt(inputs, i.path) === undefined ? { ...i, message: t("issue.missing") } : i,
       ),
     }),
-    [raw, inputs],
+    [raw, inputs, t],
   );
   const errors: FieldErrors = useMemo(
     () => Object.fromEntries(live.issues.map((i) => [i.path, i.message])),
@@ -83,9 +86,7 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
       setRefresh((r) => r + 1);
     } catch (e) {
       const issues = problemErrors(e);
-      setSaveError(
-        [(e as Error).message, ...issues.map((i) => `${i.path || "form"}: ${i.message}`)].join(" — "),
-      );
+      setSaveError([problemMessage(e), ...issues.map((i) => i.message)].join(" — "));
     } finally {
       setSaving(false);
     }
@@ -100,10 +101,10 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
           </Anchor>{" "}
           ·{" "}
           <Anchor component={Link} to="/grade">
-            other forms
+            {t("grading.otherForms")}
           </Anchor>
         </Text>
-        <Title order={1}>{calc.title}</Title>
+        <Title order={1}>{lookup(`calc.${calc.name}`) ?? calc.title}</Title>
         <Text size="sm" c="dimmed">
           {calc.source}
         </Text>
@@ -119,7 +120,7 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
                     setValue((v) => ({ ...v, ...Object.fromEntries(unanswered.map(([k]) => [k, false])) }))
                   }
                 >
-                  Answer the {unanswered.length} unanswered yes/no questions with “No”
+                  {t("grading.answerNo", { count: unanswered.length })}
                 </Button>
               </Group>
             )}
@@ -131,13 +132,13 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
             <LiveGrade live={live} />
             <TextInput
               type="datetime-local"
-              label={`Assessed at (${timeZone} clock)`}
+              label={t("grading.assessedAt", { zone: timeZone })}
               size="md"
               value={assessedAt}
               onChange={(e) => setAssessedAt(e.currentTarget.value)}
             />
             <Textarea
-              label="Note"
+              label={t("grading.note")}
               autosize
               minRows={2}
               value={note}
@@ -149,16 +150,21 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
               loading={saving}
               disabled={!live.result || live.pending}
             >
-              Save assessment
+              {t("grading.save")}
             </Button>
             {saved && (
-              <Alert color="green" role="status" title="Saved">
-                Stored on {patient.subjectCode}: {saved.label}
-                {saved.studyDay !== null ? ` (study day ${saved.studyDay})` : ""}.
+              <Alert color="green" role="status" title={t("common.saved")}>
+                {saved.studyDay !== null
+                  ? t("grading.storedOnDay", {
+                      subject: patient.subjectCode,
+                      label: saved.label,
+                      day: saved.studyDay,
+                    })
+                  : t("grading.storedOn", { subject: patient.subjectCode, label: saved.label })}
               </Alert>
             )}
             {saveError && (
-              <Alert color="red" role="alert" title="Not saved">
+              <Alert color="red" role="alert" title={t("common.notSaved")}>
                 {saveError}
               </Alert>
             )}

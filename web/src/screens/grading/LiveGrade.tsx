@@ -4,37 +4,40 @@
  * the grade is computed on the values as entered, and the warning asks the user to check them.
  */
 import { Alert, Badge, Card, Group, List, Loader, Text, Title } from "@mantine/core";
-import { labelOf } from "./json-schema.ts";
+import { useTranslation } from "react-i18next";
+import { i18n } from "../../i18n/index.ts";
+import { fieldLabel } from "./json-schema.ts";
 import type { LiveResult } from "./useLiveResult.ts";
 
 /** "/iceItems/orientationYear" → "Ice items › Orientation year" */
 export function fieldName(pointer: string): string {
-  if (!pointer || pointer === "/") return "The form";
+  if (!pointer || pointer === "/") return i18n.t("common.theForm");
   return pointer
     .split("/")
     .filter(Boolean)
-    .map((p) => (/^\d+$/.test(p) ? `#${Number(p) + 1}` : labelOf(p)))
+    .map((p) => (/^\d+$/.test(p) ? `#${Number(p) + 1}` : fieldLabel(p)))
     .join(" › ");
 }
 
 export function LiveGrade({ live }: { live: LiveResult }) {
+  const { t } = useTranslation();
   return (
     <Card withBorder padding="md" aria-live="polite" aria-busy={live.pending} data-testid="live-grade">
       <Group justify="space-between" mb="xs">
         <Title order={2} size="h4">
-          Result
+          {t("grading.result")}
         </Title>
-        {live.pending && <Loader size="xs" aria-label="Evaluating" />}
+        {live.pending && <Loader size="xs" aria-label={t("grading.evaluating")} />}
       </Group>
       {live.failure && (
-        <Alert color="red" role="alert" title="Could not evaluate">
+        <Alert color="red" role="alert" title={t("grading.couldNotEvaluate")}>
           {live.failure}
         </Alert>
       )}
       {live.result ? (
         <>
           {(live.result.warnings?.length ?? 0) > 0 && (
-            <Alert color="yellow" title="Check these values" mb="sm" data-testid="grade-warnings">
+            <Alert color="yellow" title={t("grading.checkValues")} mb="sm" data-testid="grade-warnings">
               <List size="sm" spacing={4} style={{ overflowWrap: "anywhere" }}>
                 {live.result.warnings!.map((w) => (
                   <List.Item key={`${w.path}:${w.message}`}>
@@ -50,7 +53,7 @@ export function LiveGrade({ live }: { live: LiveResult }) {
           <Badge variant="outline" color="gray" mb="sm">
             {live.result.ruleSet}
           </Badge>
-          <Text fw={600}>Why</Text>
+          <Text fw={600}>{t("grading.why")}</Text>
           <List size="sm" spacing={4}>
             {live.result.reasons.map((r) => (
               <List.Item key={r}>{r}</List.Item>
@@ -61,12 +64,12 @@ export function LiveGrade({ live }: { live: LiveResult }) {
         !live.failure && (
           <>
             <Text fz={24} fw={700} c="dimmed">
-              Not gradable yet
+              {t("grading.notGradable")}
             </Text>
             {live.issues.length > 0 && (
               <>
                 <Text fw={600} mt="xs">
-                  Still needed or contradictory
+                  {t("grading.stillNeeded")}
                 </Text>
                 <List size="sm" spacing={4} style={{ overflowWrap: "anywhere" }}>
                   {live.issues.map((i) => (

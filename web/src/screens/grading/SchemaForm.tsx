@@ -16,7 +16,15 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
-import { choiceLabel, choicesOf, type JsonSchema, labelOf, unwrapNullable } from "./json-schema.ts";
+import { useTranslation } from "react-i18next";
+import {
+  choiceLabel,
+  choicesOf,
+  fieldHelp,
+  fieldLabel,
+  type JsonSchema,
+  unwrapNullable,
+} from "./json-schema.ts";
 
 export type FieldErrors = Record<string, string>;
 
@@ -81,9 +89,10 @@ function ObjectFields({ pointer, schema, value, onChange, errors }: Omit<FieldPr
 
 function Field(props: FieldProps) {
   const { name, pointer, required, value, onChange, errors } = props;
+  const { t } = useTranslation();
   const { schema } = unwrapNullable(props.schema);
-  const label = labelOf(name);
-  const description = schema.description;
+  const label = fieldLabel(name);
+  const description = fieldHelp(name, schema.description);
   const error = value !== undefined ? errors[pointer] : undefined;
   const choices = choicesOf(schema);
 
@@ -99,8 +108,8 @@ function Field(props: FieldProps) {
         onChange={(v) => onChange(v === "yes")}
       >
         <Group mt={4} gap="lg">
-          <Radio value="yes" label="Yes" size="md" />
-          <Radio value="no" label="No" size="md" />
+          <Radio value="yes" label={t("common.yes")} size="md" />
+          <Radio value="no" label={t("common.no")} size="md" />
         </Group>
       </Radio.Group>
     );
@@ -116,7 +125,7 @@ function Field(props: FieldProps) {
         size="md"
         value={value === undefined || value === null ? "" : String(value)}
         data={[
-          { value: "", label: "— not answered —" },
+          { value: "", label: t("common.notAnswered") },
           ...choices.map((c) => ({ value: String(c), label: choiceLabel(c) })),
         ]}
         onChange={(e) => {
@@ -180,7 +189,6 @@ function Field(props: FieldProps) {
         </Checkbox.Group>
       );
     const items = schema.items;
-    const noun = label.replace(/s\b/, "").toLowerCase();
     return (
       <Fieldset legend={`${label}${required ? " *" : ""}`}>
         {description && (
@@ -198,7 +206,7 @@ function Field(props: FieldProps) {
             <Fieldset
               // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity of their own
               key={i}
-              legend={`${label} ${i + 1}`}
+              legend={t("grading.item", { label, n: i + 1 })}
               variant="filled"
             >
               <ObjectFields
@@ -214,12 +222,12 @@ function Field(props: FieldProps) {
                 color="red.8"
                 onClick={() => onChange(list.filter((_, j) => j !== i))}
               >
-                Remove {noun} {i + 1}
+                {t("grading.remove", { item: t("grading.item", { label, n: i + 1 }) })}
               </Button>
             </Fieldset>
           ))}
           <Button variant="light" size="md" onClick={() => onChange([...list, {}])}>
-            Add {noun}
+            {t("grading.add")}: {label}
           </Button>
         </Stack>
       </Fieldset>
@@ -241,7 +249,7 @@ function Field(props: FieldProps) {
 
   return (
     <Text size="sm" c="dimmed">
-      {label}: not enterable in this form
+      {t("grading.notEnterable", { label })}
     </Text>
   );
 }

@@ -1,6 +1,8 @@
 /** The patient's stored assessments of one calculator, newest first, with their reasons and any warnings. */
 import { Table, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { getAll } from "../../api/client.ts";
+import { lookup } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { studyDay } from "../../ui/format.ts";
@@ -18,6 +20,7 @@ export function StoredAssessments({
   refresh: number;
 }) {
   const timeZone = useSession().site?.timeZone ?? "UTC";
+  const { t } = useTranslation();
   const list = useApi(
     () => getAll<StoredAssessment>(`/api/v1/patients/${patientId}/assessments`, { calculator }),
     [patientId, calculator, refresh],
@@ -25,22 +28,22 @@ export function StoredAssessments({
   return (
     <section aria-labelledby="stored-title">
       <Title order={2} size="h4" id="stored-title">
-        Stored assessments
+        {t("grading.stored")}
       </Title>
       <Status loaded={list}>
         {(items) =>
           items.length === 0 ? (
-            <Text c="dimmed">None yet.</Text>
+            <Text c="dimmed">{t("grading.noneYet")}</Text>
           ) : (
             <Table striped captionSide="top">
-              <Table.Caption>{items.length} stored</Table.Caption>
+              <Table.Caption>{t("grading.storedCount", { count: items.length })}</Table.Caption>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th scope="col">Assessed at</Table.Th>
-                  <Table.Th scope="col">Study day</Table.Th>
-                  <Table.Th scope="col">Result</Table.Th>
-                  <Table.Th scope="col">Why</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
+                  <Table.Th scope="col">{t("grading.assessedAtShort")}</Table.Th>
+                  <Table.Th scope="col">{t("grading.studyDay")}</Table.Th>
+                  <Table.Th scope="col">{t("grading.result")}</Table.Th>
+                  <Table.Th scope="col">{t("grading.why")}</Table.Th>
+                  <Table.Th scope="col">{t("common.status")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -52,12 +55,12 @@ export function StoredAssessments({
                     <Table.Td>
                       {(a.result.warnings?.length ?? 0) > 0 && (
                         <Text span c="yellow.9" fw={600}>
-                          Check: {a.result.warnings!.map((w) => w.message).join(" ")}{" "}
+                          {t("grading.check")} {a.result.warnings!.map((w) => w.message).join(" ")}{" "}
                         </Text>
                       )}
                       {a.result.reasons.join("; ")}
                     </Table.Td>
-                    <Table.Td>{a.status}</Table.Td>
+                    <Table.Td>{lookup(`assessmentStatus.${a.status}`) ?? a.status}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -4,6 +4,8 @@
  * arrays, `anyOf` with null or with constants. The form is built from these, so a calculator added
  * on the server gets a form without a change here.
  */
+import { lookup } from "../../api/problem-errors.ts";
+import { currentLanguage } from "../../i18n/index.ts";
 
 export interface JsonSchema {
   type?: "object" | "boolean" | "number" | "integer" | "string" | "array" | "null";
@@ -59,6 +61,9 @@ const UNIT_SUFFIXES: [RegExp, string][] = [
   [/NgPerML$/, " (ng/mL)"],
   [/MgPerDay$/, " (mg/day)"],
   [/MgPerDL$/, " (mg/dL)"],
+  [/MgPerL$/, " (mg/L)"],
+  [/UPerL$/, " (U/L)"],
+  [/Minutes$/, " (min)"],
   [/Mm2$/, " (mm²)"],
   [/Mm$/, " (mm)"],
   [/Cm$/, " (cm)"],
@@ -75,6 +80,22 @@ const ACRONYMS = new Set(
     " ",
   ),
 );
+
+/**
+ * A field's label: the catalogue's (web/src/i18n, `field.<name>`) with the unit its name ends in,
+ * else one made from the name for a field the catalogue does not have yet.
+ */
+export function fieldLabel(key: string): string {
+  const worded = lookup(`field.${key}`);
+  if (!worded) return labelOf(key);
+  const unit = UNIT_SUFFIXES.find(([re]) => re.test(key) && key.replace(re, "").length > 0)?.[1] ?? "";
+  return worded + unit;
+}
+
+/** A field's help: the catalogue's (`help.<name>`), else in English the schema's description. */
+export function fieldHelp(key: string, description: string | undefined): string | undefined {
+  return lookup(`help.${key}`) ?? (currentLanguage() === "en" ? description : undefined);
+}
 
 /** tempMaxC → "Temp max (°C)"; oxygenFlowLpm → "Oxygen flow (L/min)"; crsAlreadyDiagnosed → "CRS already diagnosed". */
 export function labelOf(key: string): string {
@@ -96,9 +117,11 @@ export function labelOf(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1) + unit;
 }
 
-/** NO_VASOPRESSOR → "No vasopressor"; numbers as they are. */
+/** An option: the catalogue's (`choice.<CODE>`), else NO_VASOPRESSOR → "No vasopressor"; numbers as they are. */
 export function choiceLabel(value: string | number): string {
   if (typeof value === "number") return String(value);
+  const worded = lookup(`choice.${value}`);
+  if (worded) return worded;
   if (!/^[A-Z0-9_]+$/.test(value)) return value;
   const s = value.replace(/_GT_/g, " > ").replace(/_/g, " ").toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);

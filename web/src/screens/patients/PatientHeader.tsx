@@ -1,6 +1,8 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { lookup } from "../../api/problem-errors.ts";
 import type { CarProduct, Condition, Enrolment, Identity, Patient, Study } from "../../api/types.ts";
-import { studyDay } from "../../ui/format.ts";
+import { isoDate, studyDay } from "../../ui/format.ts";
 
 interface Props {
   patient: Patient;
@@ -25,6 +27,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 export function PatientHeader({ patient, identity, conditions, enrolment, study, product, dayToday }: Props) {
+  const { t } = useTranslation();
   const arm = study?.arms.find((a) => a.code === enrolment?.armCode);
   const dose = arm?.doseLevels.find((d) => d.code === enrolment?.doseLevelCode);
   return (
@@ -35,21 +38,24 @@ export function PatientHeader({ patient, identity, conditions, enrolment, study,
             <Title order={1}>{patient.subjectCode}</Title>
             {patient.isSynthetic && (
               <Badge variant="outline" color="gray.8">
-                synthetic
+                {t("common.synthetic")}
               </Badge>
             )}
           </Group>
           <Text size="sm" data-testid="identity">
             {identity
               ? `${identity.familyName ?? ""} ${identity.givenName ?? ""}`.trim() +
-                (identity.birthDate ? ` · born ${identity.birthDate}` : "")
-              : `Born ${patient.birthYear ?? "—"} · ${patient.sex ?? "sex not recorded"} · identity not shown for your role`}
+                (identity.birthDate ? ` · ${t("patient.born", { date: isoDate(identity.birthDate) })}` : "")
+              : t("patient.anonymous", {
+                  year: patient.birthYear ?? "—",
+                  sex: patient.sex ? (lookup(`sex.${patient.sex}`) ?? patient.sex) : t("patient.noSex"),
+                })}
           </Text>
         </div>
         {dayToday !== null && (
           <Stack gap={0} align="flex-end">
             <Text size="xs" c="dark.4" tt="uppercase" fw={600}>
-              Study day today
+              {t("worklist.studyDayToday")}
             </Text>
             <Text size="xl" fw={700} data-testid="study-day">
               {studyDay(dayToday)}
@@ -58,19 +64,23 @@ export function PatientHeader({ patient, identity, conditions, enrolment, study,
         )}
       </Group>
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} mt="sm">
-        <Fact label="Diagnoses">
+        <Fact label={t("patient.diagnoses")}>
           {conditions.length
             ? conditions.map((c) => `${c.display} (${c.onsetDate?.slice(0, 4) ?? "?"})`).join(" · ")
             : "—"}
         </Fact>
-        <Fact label="Study">
-          {study ? `${study.shortName}, ${arm ? arm.name : (enrolment?.armCode ?? "")}` : "Not enrolled"}
+        <Fact label={t("patient.study")}>
+          {study
+            ? `${study.shortName}, ${arm ? arm.name : (enrolment?.armCode ?? "")}`
+            : t("patient.notEnrolled")}
         </Fact>
-        <Fact label="Product and dose">
+        <Fact label={t("patient.productDose")}>
           {product ? product.code : "—"}
           {dose ? ` · ${dose.label} (${dose.code})` : ""}
         </Fact>
-        <Fact label="Infusion (day 0)">{enrolment?.infusionDate ?? "not yet"}</Fact>
+        <Fact label={t("patient.infusion")}>
+          {enrolment?.infusionDate ? isoDate(enrolment.infusionDate) : t("patient.notYet")}
+        </Fact>
       </SimpleGrid>
     </Paper>
   );

@@ -11,15 +11,22 @@ export interface Milestone {
   day: number;
   date: string | null;
   label: string;
+  /** the catalogue key of the label (patient.milestones.*), when it is one of ours and not recorded text */
+  labelKey?: "infusion" | "completeResponse" | "antiDsDnaNegative" | "drugFreeRemission";
   /** a few letters for a mark on a chart, where the full label would overlap its neighbours */
   mark: string;
 }
 
 /** Endpoint keys shown as milestones, with the short name a chart line can carry. */
-const FROM_ENDPOINTS: [key: string, label: string, mark: string][] = [
-  ["first-complete-response", "Complete response", "CR"],
-  ["seroconversion-anti-dsdna", "Anti-dsDNA negative", "dsDNA−"],
-  ["drug-free-remission", "Drug-free remission", "drug-free"],
+const FROM_ENDPOINTS: [
+  key: string,
+  label: string,
+  labelKey: NonNullable<Milestone["labelKey"]>,
+  mark: string,
+][] = [
+  ["first-complete-response", "Complete response", "completeResponse", "CR"],
+  ["seroconversion-anti-dsdna", "Anti-dsDNA negative", "antiDsDnaNegative", "dsDNA−"],
+  ["drug-free-remission", "Drug-free remission", "drugFreeRemission", "drug-free"],
 ];
 
 export function storyMilestones(
@@ -28,10 +35,12 @@ export function storyMilestones(
   timeline: TimelineItem[],
 ): Milestone[] {
   if (!infusionDate) return [];
-  const found: Milestone[] = [{ day: 0, date: infusionDate, label: "Infusion (day 0)", mark: "Day 0" }];
-  for (const [key, label, mark] of FROM_ENDPOINTS) {
+  const found: Milestone[] = [
+    { day: 0, date: infusionDate, label: "Infusion (day 0)", labelKey: "infusion", mark: "Day 0" },
+  ];
+  for (const [key, label, labelKey, mark] of FROM_ENDPOINTS) {
     const e = endpoints.find((x) => x.key === key && x.status === "met" && x.studyDay !== null);
-    if (e) found.push({ day: e.studyDay!, date: e.date, label, mark });
+    if (e) found.push({ day: e.studyDay!, date: e.date, label, labelKey, mark });
   }
   // Recorded functional milestones after the infusion (e.g. "Walks unaided"), the first of them.
   const functional = timeline

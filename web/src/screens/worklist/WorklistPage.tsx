@@ -7,10 +7,13 @@
 import { Anchor, Badge, Checkbox, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client.ts";
+import { lookup } from "../../api/problem-errors.ts";
 import { usePages } from "../../api/usePages.ts";
 import { useSession } from "../../auth/session.tsx";
+import { isoDate, studyDay } from "../../ui/format.ts";
 import { ShowMore } from "../../ui/ShowMore.tsx";
 import { Status } from "../../ui/Status.tsx";
 
@@ -38,6 +41,7 @@ const PAGE = 100;
 
 export function WorklistPage() {
   const { site } = useSession();
+  const { t } = useTranslation();
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [statuses, setStatuses] = useState<string[]>(["due", "overdue"]);
@@ -60,30 +64,34 @@ export function WorklistPage() {
 
   return (
     <Stack>
-      <Title order={1}>Worklist — {site?.code}</Title>
+      <Title order={1}>{t("worklist.title", { site: site?.code })}</Title>
       <Group align="end" wrap="wrap">
         <TextInput
           type="date"
-          label="From"
+          label={t("worklist.from")}
           size="md"
           value={from}
           onChange={(e) => setFrom(e.currentTarget.value)}
         />
         <TextInput
           type="date"
-          label="To"
+          label={t("worklist.to")}
           size="md"
           value={to}
           onChange={(e) => setTo(e.currentTarget.value)}
         />
-        <Checkbox.Group label="Show" value={statuses} onChange={(v) => v.length && setStatuses(v)}>
+        <Checkbox.Group
+          label={t("worklist.show")}
+          value={statuses}
+          onChange={(v) => v.length && setStatuses(v)}
+        >
           <Group mt={6}>
-            <Checkbox value="due" label="Due" size="md" />
-            <Checkbox value="overdue" label="Overdue" size="md" />
+            <Checkbox value="due" label={t("worklist.due")} size="md" />
+            <Checkbox value="overdue" label={t("worklist.overdue")} size="md" />
           </Group>
         </Checkbox.Group>
         <TextInput
-          label="Subject code"
+          label={t("patients.subjectCode")}
           size="md"
           value={find}
           onChange={(e) => setFind(e.currentTarget.value)}
@@ -97,18 +105,20 @@ export function WorklistPage() {
             <>
               <Table striped highlightOnHover captionSide="top" verticalSpacing="sm">
                 <Table.Caption>
-                  {items.length} visits
-                  {period ? ` · due ${period.from} to ${period.to} (today ${period.today})` : ""}
-                  {nextCursor ? " · more below" : ""}
+                  {t("worklist.count", { count: items.length })}
+                  {period
+                    ? ` · ${t("worklist.period", { from: isoDate(period.from), to: isoDate(period.to), today: isoDate(period.today) })}`
+                    : ""}
+                  {nextCursor ? ` · ${t("worklist.moreBelow")}` : ""}
                 </Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">Status</Table.Th>
-                    <Table.Th scope="col">Subject</Table.Th>
-                    <Table.Th scope="col">Visit</Table.Th>
-                    <Table.Th scope="col">Window</Table.Th>
-                    <Table.Th scope="col">Study day today</Table.Th>
-                    <Table.Th scope="col">Record</Table.Th>
+                    <Table.Th scope="col">{t("common.status")}</Table.Th>
+                    <Table.Th scope="col">{t("worklist.subject")}</Table.Th>
+                    <Table.Th scope="col">{t("dashboard.visit")}</Table.Th>
+                    <Table.Th scope="col">{t("dashboard.window")}</Table.Th>
+                    <Table.Th scope="col">{t("worklist.studyDayToday")}</Table.Th>
+                    <Table.Th scope="col">{t("worklist.record")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -116,13 +126,13 @@ export function WorklistPage() {
                     <Table.Tr key={v.id} data-status={v.status.status}>
                       <Table.Td>
                         <Badge color={v.status.status === "overdue" ? "red.8" : "blue.8"} variant="filled">
-                          {v.status.status}
+                          {lookup(`visitStatus.${v.status.status}`) ?? v.status.status}
                         </Badge>
                         <Text size="xs">
                           {v.status.daysOverdue !== undefined
-                            ? `${v.status.daysOverdue} days overdue`
+                            ? t("worklist.daysOverdue", { count: v.status.daysOverdue })
                             : v.status.closesInDays !== undefined
-                              ? `window closes in ${v.status.closesInDays} days`
+                              ? t("worklist.closesIn", { count: v.status.closesInDays })
                               : ""}
                         </Text>
                       </Table.Td>
@@ -135,12 +145,12 @@ export function WorklistPage() {
                         {v.label} ({v.code})
                       </Table.Td>
                       <Table.Td>
-                        {v.windowStart} – {v.windowEnd}
+                        {isoDate(v.windowStart)} – {isoDate(v.windowEnd)}
                       </Table.Td>
-                      <Table.Td>D{v.studyDayToday}</Table.Td>
+                      <Table.Td>{studyDay(v.studyDayToday)}</Table.Td>
                       <Table.Td>
                         <Anchor component={Link} to={`/entry/${v.patientId}/visits`}>
-                          done / missed
+                          {t("worklist.doneMissed")}
                         </Anchor>
                       </Table.Td>
                     </Table.Tr>
@@ -150,7 +160,7 @@ export function WorklistPage() {
                   <Table.Tbody>
                     <Table.Tr>
                       <Table.Td colSpan={6}>
-                        <Text c="dimmed">Nothing due or overdue.</Text>
+                        <Text c="dimmed">{t("worklist.nothing")}</Text>
                       </Table.Td>
                     </Table.Tr>
                   </Table.Tbody>
