@@ -11,7 +11,7 @@ export function LanguageSwitch() {
     <NativeSelect
       aria-label={t("language.label")}
       size="sm"
-      w={120}
+      w={{ base: 88, sm: 120 }}
       data-testid="language"
       value={i18n.language}
       data={LANGUAGES.map((l) => ({ value: l, label: t(`language.${l}`) }))}

@@ -44,14 +44,14 @@ export function Shell() {
               <Select
                 aria-label={t("shell.site")}
                 size="sm"
-                w={{ base: 130, sm: 200 }}
+                w={{ base: 104, sm: 200 }}
                 allowDeselect={false}
                 data={sites.map((s) => ({ value: s.id, label: `${s.code} · ${s.city ?? s.name}` }))}
                 value={site?.id ?? null}
                 onChange={(v) => v && chooseSite(v)}
               />
             ) : (
-              <Text size="sm" truncate="end" maw={{ base: 130, sm: 320 }}>
+              <Text size="sm" truncate="end" maw={{ base: 104, sm: 320 }}>
                 {site ? `${site.code} · ${site.name}` : ""}
               </Text>
             )}
