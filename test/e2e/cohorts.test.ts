@@ -26,9 +26,13 @@ afterAll(async () => {
 describe("cohort outcomes", () => {
   it("shows the program's curves, swimmer lanes and tables as the API returns them", async () => {
     const api = await apiAs(server.url, "investigator", "investigator-demo");
-    const whole = await api.get<{ patients: unknown[]; summary: { swimmer: unknown[] } }>(
-      "/api/v1/cohorts/outcomes",
-    );
+    const whole = await api.get<{
+      patients: unknown[];
+      summary: {
+        swimmer: unknown[];
+        infections: { rows: { key: string; window: string; episodes: number; followed: number }[] };
+      };
+    }>("/api/v1/cohorts/outcomes");
     expect(whole.patients).toHaveLength(22);
 
     const { context, page } = await newTabletPage(browser, server.url);
@@ -60,6 +64,16 @@ describe("cohort outcomes", () => {
     expect(await lanes.count()).toBe(22);
     const response = page.getByRole("table", { name: "Best overall response" });
     expect(await response.locator("tbody tr").first().textContent()).toContain("8/9");
+    // The infection table draws the API's rows: all patients, days 0–28 first.
+    const early = whole.summary.infections.rows.find((r) => r.key === "all" && r.window === "days 0–28")!;
+    const infections = page.getByRole("table", { name: "Infections by window after infusion" });
+    const firstRow = (await infections.locator("tbody tr").first().locator("td").allTextContents()).map((c) =>
+      c.trim(),
+    );
+    expect(firstRow[0]).toBe("days 0–28");
+    expect(firstRow[1]).toBe(String(early.followed));
+    expect(firstRow[4]).toBe(String(early.episodes));
+    expect(await infections.locator("tbody tr").count()).toBe(whole.summary.infections.rows.length);
     await viewportShot(page, "cohort-outcomes");
     // A window tall enough for the whole page: scrolled, the fixed header would cover a panel's top.
     await page.setViewportSize({ width: 1280, height: 3200 });

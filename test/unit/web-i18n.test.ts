@@ -41,7 +41,7 @@ const NOT_YET_TRANSLATED: Record<string, number> = {
   "web/src/screens/board/ProductPage.tsx": 52,
   "web/src/screens/board/SignedDecisions.tsx": 24,
   "web/src/screens/cohorts/CohortFilters.tsx": 19,
-  "web/src/screens/cohorts/CohortPage.tsx": 21,
+  "web/src/screens/cohorts/CohortPage.tsx": 23,
   "web/src/screens/cohorts/IncidencePlot.tsx": 2,
   "web/src/screens/cohorts/ProductOutcomes.tsx": 9,
   "web/src/screens/cohorts/SavedCohorts.tsx": 4,

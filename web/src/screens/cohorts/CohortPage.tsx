@@ -172,6 +172,47 @@ export function CohortResults({
             {s.icaht.denominator} {s.iecHs.denominator}
           </Text>
         </Panel>
+        <Panel title="Infections after infusion">
+          <Table.ScrollContainer minWidth={560}>
+            <Table aria-label="Infections by window after infusion">
+              <ColumnHeads
+                names={[
+                  "Group",
+                  "Window",
+                  "Followed",
+                  "Any infection",
+                  "Grade ≥ 3",
+                  "Episodes",
+                  "Bacterial",
+                  "Viral",
+                  "Fungal",
+                  "Other or unidentified",
+                ]}
+              />
+              <Table.Tbody>
+                {s.infections.rows.map((r) => (
+                  <Table.Tr key={`${r.key}-${r.window}`}>
+                    <Table.Th scope="row">{r.label}</Table.Th>
+                    <Table.Td>{r.window}</Table.Td>
+                    <Table.Td>{r.followed}</Table.Td>
+                    <Table.Td>{rate(r.anyInfection)}</Table.Td>
+                    <Table.Td>{rate(r.severeInfection)}</Table.Td>
+                    <Table.Td>{r.episodes}</Table.Td>
+                    <Table.Td>{r.episodesByPathogen.bacterial ?? 0}</Table.Td>
+                    <Table.Td>{r.episodesByPathogen.viral ?? 0}</Table.Td>
+                    <Table.Td>{r.episodesByPathogen.fungal ?? 0}</Table.Td>
+                    <Table.Td>
+                      {(r.episodesByPathogen.parasitic ?? 0) + (r.episodesByPathogen.unidentified ?? 0)}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Text size="sm" c="dimmed">
+            {s.infections.denominator}
+          </Text>
+        </Panel>
         {remission.length > 0 && (
           <Panel title="Lupus remission reached by month">
             <Table.ScrollContainer minWidth={480}>
