@@ -79,6 +79,20 @@ describe("dashboard and patient page", { timeout: 120_000 }, () => {
       .getByText(/Fever: tempMaxC 38\.6 °C/)
       .first()
       .waitFor();
+    // Her one adverse event, as recorded: grade 1 CRS, days 1–4, definitely related, recovered.
+    const adverse = page.getByRole("region", { name: "Adverse events" });
+    const cells = (await adverse.locator("tbody tr").first().locator("td").allTextContents()).map((c) =>
+      c.trim(),
+    );
+    expect(cells).toEqual([
+      "Cytokine release syndrome",
+      "1",
+      "2019-09-17 – 2019-09-20",
+      "definite",
+      "no",
+      "recovered",
+    ]);
+    expect(await adverse.locator("tbody tr").count()).toBe(1);
     await screenshot(page, "patient", { height: 1250 });
     await context.close();
   });

@@ -42,6 +42,7 @@ export type Observation = Schemas["Observation"];
 export type Medication = Schemas["Medication"];
 export type ClinicalEvent = Schemas["ClinicalEvent"];
 export type Assessment = Schemas["Assessment"];
+export type AdverseEvent = Schemas["AdverseEvent"];
 /** GET /api/v1/dashboard?siteId=; a panel the role may not read is null. */
 export type Dashboard = Schemas["Dashboard"];
 /** A derived endpoint (GET /api/v1/patients/{id}/derived/endpoints). */

@@ -2,6 +2,7 @@ import { Stack } from "@mantine/core";
 import { useParams } from "react-router";
 import { ApiError, api, getAll } from "../../api/client.ts";
 import type {
+  AdverseEvent,
   Assessment,
   CarProduct,
   Condition,
@@ -18,6 +19,7 @@ import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { GradeLinks } from "../grading/GradeLinks.tsx";
+import { AdverseEvents } from "./AdverseEvents.tsx";
 import { Assessments } from "./Assessments.tsx";
 import { KineticsPanel } from "./KineticsPanel.tsx";
 import { MilestoneStrip } from "./MilestoneStrip.tsx";
@@ -37,6 +39,7 @@ export interface PatientRecord {
   timeline: Timeline;
   course: PatientCourse;
   assessments: Assessment[];
+  adverseEvents: AdverseEvent[];
   milestones: Milestone[];
 }
 
@@ -78,7 +81,7 @@ async function identityOf(patientId: string): Promise<Identity | null> {
 /** Everything the patient page shows; the printed case report (screens/reports) reads the same. */
 export async function loadRecord(patientId: string, mayReadIdentity: boolean): Promise<PatientRecord> {
   const q = { patientId };
-  const [patient, identity, conditions, enrolments, timeline, course, assessments, endpoints] =
+  const [patient, identity, conditions, enrolments, timeline, course, assessments, endpoints, adverseEvents] =
     await Promise.all([
       api.get<Patient>(`/api/v1/patients/${patientId}`),
       // Identity reads are audited; ask only when the role may read it at all.
@@ -90,6 +93,7 @@ export async function loadRecord(patientId: string, mayReadIdentity: boolean): P
       api.get<PatientCourse>(`/api/v1/patients/${patientId}/course`),
       getAll<Assessment>(`/api/v1/patients/${patientId}/assessments`),
       endpointsOf(patientId),
+      getAll<AdverseEvent>("/api/v1/adverse-events", q),
     ]);
   const enrolment = enrolments.find((e) => e.infusionDate) ?? enrolments[0] ?? null;
   const [study, products] = enrolment
@@ -109,6 +113,7 @@ export async function loadRecord(patientId: string, mayReadIdentity: boolean): P
     timeline,
     course,
     assessments,
+    adverseEvents,
     milestones: storyMilestones(enrolment?.infusionDate ?? null, endpoints, timeline.items),
   };
 }
@@ -138,6 +143,7 @@ export function PatientPage() {
             <MilestoneStrip milestones={r.milestones} />
             {course && <PatientCharts course={course} milestones={r.milestones} />}
             {r.enrolment?.infusionDate && <KineticsPanel patientId={r.patient.id} />}
+            <AdverseEvents items={r.adverseEvents} />
             <Assessments items={r.assessments} />
             {mayWrite && <GradeLinks patientId={r.patient.id} />}
             {mayWrite && <NoteForm patientId={r.patient.id} onSaved={record.reload} />}
