@@ -23,6 +23,7 @@ import { registerCohortCommand } from "./cohort-command.ts";
 import { columns } from "./columns.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { registerExportSdtmCommand } from "./export-sdtm-command.ts";
+import { registerExportFhirCommand } from "./export-fhir-command.ts";
 import { registerJourneyCommands } from "./journey-commands.ts";
 import { registerKineticsCommand } from "./kinetics-command.ts";
 import { registerLabsCommand } from "./lab-import-command.ts";
@@ -230,6 +231,7 @@ function buildProgram(cli: Cli): Command {
     });
 
   registerLabsCommand(program, cli);
+  registerExportFhirCommand(program, cli);
   registerLtfuCommand(program, cli);
   registerCohortCommand(program, cli);
   registerExportSdtmCommand(program, cli);
