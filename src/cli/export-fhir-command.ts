@@ -5,12 +5,13 @@
  * as the named user, so it exports what that user may read, Patients pseudonymous. A progress bar
  * (cli-progress) goes to stderr when it is a terminal or --progress is given.
  */
+
 import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { DomainError } from "../domain/errors.ts";
-import { isResourceType, RESOURCE_TYPES, type ResourceType } from "../fhir/search.ts";
+import { isResourceType, RESOURCE_TYPES, type ResourceType } from "../fhir/index.ts";
 import { actorFor } from "../services/auth.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { type ExportedType, exportNdjson } from "../services/fhir-export.ts";

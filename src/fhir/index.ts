@@ -1,6 +1,7 @@
-export { toAdverseEvent, toxicityGrade } from "./adverse-event.ts";
+/** What the rest of the code uses of the FHIR mappings (see README.md). */
+export { GRADED_TOXICITY_CALCULATORS, toAdverseEvent, toxicityGrade } from "./adverse-event.ts";
 export { type AssessmentRecord, assessmentToObservation } from "./assessment.ts";
-export { operationOutcome, searchset } from "./bundle.ts";
+export { type IssueType, operationOutcome, searchset } from "./bundle.ts";
 export { capabilityStatement } from "./capability.ts";
 export { type ConditionRecord, toCondition } from "./condition.ts";
 export { type MedicationRecord, toMedicationStatement } from "./medication.ts";
@@ -22,3 +23,4 @@ export {
   SEARCH_PARAMETERS,
   type Search,
 } from "./search.ts";
+export { FHIR_VERSION, LOCAL_SYSTEMS } from "./systems.ts";

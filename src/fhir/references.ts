@@ -1,5 +1,5 @@
 /** Literal references between the resources we export: `Type/id`, ids being our record UUIDs. */
-import type { Identifier, Patient, Reference, Resource } from "@medplum/fhirtypes";
+import type { Patient, Reference, Resource } from "@medplum/fhirtypes";
 import { LOCAL_SYSTEMS } from "./systems.ts";
 
 export const ref = <T extends Resource>(type: T["resourceType"], id: string): Reference<T> => ({
@@ -16,5 +16,3 @@ export const userRef = (username: string): Reference<never> => ({
   identifier: { system: LOCAL_SYSTEMS.username, value: username },
   display: username,
 });
-
-export const recordIdentifier = (id: string): Identifier => ({ system: LOCAL_SYSTEMS.recordId, value: id });

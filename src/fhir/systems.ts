@@ -26,8 +26,6 @@ export const LOCAL_SYSTEMS = {
   isbt128ProductCode: `${LOCAL}/CodeSystem/isbt128-product-code`,
   /** trial registry id as given (NCT…, ChiCTR…, EU CT number) */
   registryId: `${LOCAL}/sid/trial-registry-id`,
-  /** our record ids, so a resource can be traced back to the row it came from */
-  recordId: `${LOCAL}/sid/record-id`,
   /** user names of the people who acted, for Provenance.agent */
   username: `${LOCAL}/sid/username`,
   /** calculator names (src/domain/calculators) for assessments exported as Observations */

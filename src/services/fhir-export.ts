@@ -5,8 +5,9 @@
  * page: the same sites, the same permissions, Patients always pseudonymous. Used by
  * `v2v export fhir`; the asynchronous `$export` endpoint is not built yet (decision 0031).
  */
+
 import { forbidden } from "../domain/errors.ts";
-import { RESOURCE_TYPES, type ResourceType } from "../fhir/search.ts";
+import { RESOURCE_TYPES, type ResourceType } from "../fhir/index.ts";
 import { sitesWith } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { FHIR_READ_PERMISSION, searchFhir } from "./fhir-resources.ts";

@@ -8,21 +8,29 @@
  * caller asks for identity, and then only at sites where the role may read it, each disclosure
  * audited as an identity read.
  */
+
 import type { Resource } from "@medplum/fhirtypes";
 import type { Kysely } from "kysely";
 import { notFound } from "../domain/errors.ts";
 import type { Permission } from "../domain/roles.ts";
-import { GRADED_TOXICITY_CALCULATORS, toAdverseEvent } from "../fhir/adverse-event.ts";
-import { assessmentToObservation } from "../fhir/assessment.ts";
-import { toCondition } from "../fhir/condition.ts";
-import { toMedicationStatement } from "../fhir/medication.ts";
-import { toObservation } from "../fhir/observation.ts";
-import { toPatient } from "../fhir/patient.ts";
-import { toBiologicallyDerivedProduct, toProcedure } from "../fhir/product.ts";
-import { AUDITED_RESOURCE_TYPES, toProvenance } from "../fhir/provenance.ts";
-import { toResearchStudy, toResearchSubject } from "../fhir/research.ts";
-import type { ResourceType, Search } from "../fhir/search.ts";
-import { LOCAL_SYSTEMS } from "../fhir/systems.ts";
+import {
+  AUDITED_RESOURCE_TYPES,
+  assessmentToObservation,
+  GRADED_TOXICITY_CALCULATORS,
+  LOCAL_SYSTEMS,
+  type ResourceType,
+  type Search,
+  toAdverseEvent,
+  toBiologicallyDerivedProduct,
+  toCondition,
+  toMedicationStatement,
+  toObservation,
+  toPatient,
+  toProcedure,
+  toProvenance,
+  toResearchStudy,
+  toResearchSubject,
+} from "../fhir/index.ts";
 import {
   apheresisRows,
   assessmentRows,

@@ -114,6 +114,17 @@ describe("FHIR R4 API", () => {
     expect(fhirProblems(oo)).toEqual([]);
   });
 
+  it("refuses an unknown bearer token with 401 and an OperationOutcome, not problem+json", async () => {
+    const res = await w.app.inject({
+      method: "GET",
+      url: "/fhir/R4/Observation",
+      headers: { authorization: "Bearer not-a-token" },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers["content-type"]).toMatch(/^application\/fhir\+json/);
+    expect(res.json().resourceType).toBe("OperationOutcome");
+  });
+
   it("shows each site only its own patients; another site's patient is not found (404)", async () => {
     expect(ids(await bundle("investigator", "A", "/fhir/R4/Patient"))).toEqual([patientA]);
     const res = await get("investigator", "A", `/fhir/R4/Patient/${patientB}`);

@@ -5,12 +5,20 @@
  * included, is an OperationOutcome with the status /api/v1 would give. Authentication, site and
  * role rules are those of /api/v1: the same actor, the same permissions (services/fhir-resources.ts).
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { DomainError } from "../../domain/errors.ts";
-import { type IssueType, operationOutcome, searchset } from "../../fhir/bundle.ts";
-import { capabilityStatement } from "../../fhir/capability.ts";
-import { isResourceType, parseSearch, RESOURCE_TYPES, type ResourceType } from "../../fhir/search.ts";
+import {
+  capabilityStatement,
+  type IssueType,
+  isResourceType,
+  operationOutcome,
+  parseSearch,
+  RESOURCE_TYPES,
+  type ResourceType,
+  searchset,
+} from "../../fhir/index.ts";
 import { readFhir, searchFhir } from "../../services/fhir-resources.ts";
 import { problemFor } from "../problem.ts";
 import { ctxOf } from "./support.ts";
