@@ -1,5 +1,5 @@
 /** What the rest of the code uses of the FHIR mappings (see README.md). */
-export { GRADED_TOXICITY_CALCULATORS, toAdverseEvent, toxicityGrade } from "./adverse-event.ts";
+export { FHIR_CAUSALITY, FHIR_OUTCOME, toAdverseEvent } from "./adverse-event.ts";
 export { type AssessmentRecord, assessmentToObservation } from "./assessment.ts";
 export { type IssueType, operationOutcome, searchset } from "./bundle.ts";
 export { capabilityStatement } from "./capability.ts";

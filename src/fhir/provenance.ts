@@ -28,6 +28,7 @@ export const AUDITED_RESOURCE_TYPES: Readonly<Record<string, Resource["resourceT
   assessment: "Observation",
   medication: "MedicationStatement",
   product: "BiologicallyDerivedProduct",
+  adverse_event: "AdverseEvent",
 };
 
 const DATA_OPERATIONS: Record<string, { code: string; display: string }> = {

@@ -38,7 +38,7 @@ export const LOCAL_SYSTEMS = {
   studyArm: `${LOCAL}/CodeSystem/study-arm`,
   /** extension: the bag a Procedure collected or infused (R4 Procedure.used cannot point at a BDP) */
   procedureProductExtension: `${LOCAL}/StructureDefinition/procedure-product`,
-  /** extension: the ASTCT/CTCAE grade of an AdverseEvent (R4 severity has only mild/moderate/severe) */
+  /** extension: the CTCAE v5.0 (ASTCT 2019 for CRS and ICANS) grade of an AdverseEvent; R4 has no element for it */
   gradeExtension: `${LOCAL}/StructureDefinition/adverse-event-grade`,
 } as const;
 
@@ -52,6 +52,8 @@ export const HL7_SYSTEMS = {
   researchStudyPhase: "http://terminology.hl7.org/CodeSystem/research-study-phase",
   adverseEventSeverity: "http://terminology.hl7.org/CodeSystem/adverse-event-severity",
   adverseEventSeriousness: "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness",
+  adverseEventOutcome: "http://terminology.hl7.org/CodeSystem/adverse-event-outcome",
+  adverseEventCausalityAssess: "http://terminology.hl7.org/CodeSystem/adverse-event-causality-assess",
   provenanceParticipantType: "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
   dataOperation: "http://terminology.hl7.org/CodeSystem/v3-DataOperation",
   medicationStatementCategory: "http://terminology.hl7.org/CodeSystem/medication-statement-category",

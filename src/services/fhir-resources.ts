@@ -16,7 +16,6 @@ import type { Permission } from "../domain/roles.ts";
 import {
   AUDITED_RESOURCE_TYPES,
   assessmentToObservation,
-  GRADED_TOXICITY_CALCULATORS,
   LOCAL_SYSTEMS,
   type ResourceType,
   type Search,
@@ -32,6 +31,7 @@ import {
   toResearchSubject,
 } from "../fhir/index.ts";
 import {
+  adverseEventRows,
   apheresisRows,
   assessmentRows,
   auditRows,
@@ -117,9 +117,9 @@ function sourcesOf(type: ResourceType, search: Search): Source[] {
     case "AdverseEvent":
       return [
         async (db, f) =>
-          (await assessmentRows(db, f, { calculators: [...GRADED_TOXICITY_CALCULATORS], gradedAtLeast: 1 }))
-            .map(toAdverseEvent)
-            .filter((r): r is NonNullable<typeof r> => r !== null),
+          (await adverseEventRows(db, f)).map((r) =>
+            toAdverseEvent({ ...r, infusion_id: r.infusion_id ?? null }),
+          ),
       ];
     case "Procedure": {
       const kinds = codesFor(search, LOCAL_SYSTEMS.procedure);

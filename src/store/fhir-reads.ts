@@ -159,26 +159,11 @@ export const observationRows = (db: Kysely<DB>, f: FhirRowFilter) =>
     f,
   ).execute();
 
-/**
- * Assessments, optionally only some calculators; `gradedAtLeast` keeps only graded toxicity
- * assessments (CRS, ICANS: the grade is `result.value`; CTCAE: `result.value.worst`) of that grade
- * or more, in SQL so a page is never short of matches.
- */
-export function assessmentRows(
-  db: Kysely<DB>,
-  f: FhirRowFilter,
-  only: { calculators?: string[]; gradedAtLeast?: number } = {},
-) {
+/** Assessments, optionally only some calculators. */
+export function assessmentRows(db: Kysely<DB>, f: FhirRowFilter, only: { calculators?: string[] } = {}) {
   let q = db.selectFrom("assessments").selectAll();
   if (only.calculators)
     q = q.where("calculator", "in", only.calculators.length > 0 ? only.calculators : [""]);
-  if (only.gradedAtLeast !== undefined) {
-    const min = only.gradedAtLeast;
-    q = q.where("status", "<>", "entered-in-error").where(
-      sql<boolean>`(case when calculator = 'ctcae-hematology' then jsonb_typeof(result->'value'->'worst') = 'number' and (result->'value'->>'worst')::numeric >= ${min}
-                          else jsonb_typeof(result->'value') = 'number' and (result->>'value')::numeric >= ${min} end)`,
-    );
-  }
   return filtered(
     q,
     {
@@ -191,6 +176,38 @@ export function assessmentRows(
     { ...f, codes: undefined },
   ).execute();
 }
+
+/**
+ * Adverse events as recorded, each with the patient's first CAR-T infusion (the product event
+ * that moved a bag to "administered"), the product the attribution is about; null when the
+ * patient was never infused.
+ */
+export const adverseEventRows = (db: Kysely<DB>, f: FhirRowFilter) =>
+  filtered(
+    db
+      .selectFrom("adverse_events")
+      .selectAll("adverse_events")
+      .select((eb) =>
+        eb
+          .selectFrom("product_events")
+          .innerJoin("product_units", "product_units.id", "product_events.product_id")
+          .where("product_events.to_state", "=", "administered")
+          .whereRef("product_units.patient_id", "=", "adverse_events.patient_id")
+          .select("product_events.id")
+          .orderBy("product_events.at")
+          .orderBy("product_events.id")
+          .limit(1)
+          .as("infusion_id"),
+      ),
+    {
+      id: "adverse_events.id",
+      site: "adverse_events.site_id",
+      patient: "adverse_events.patient_id",
+      updated: "adverse_events.updated_at",
+      date: { column: "adverse_events.onset_date", kind: "date" },
+    },
+    { ...f, codes: undefined },
+  ).execute();
 
 export const medicationRows = (db: Kysely<DB>, f: FhirRowFilter) =>
   filtered(

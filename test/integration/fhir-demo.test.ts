@@ -5,9 +5,11 @@
  * that silently dropped records would fail too.
  */
 
-import type { Bundle, Resource } from "@medplum/fhirtypes";
+import type { AdverseEvent, Bundle, Resource } from "@medplum/fhirtypes";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AeOutcome } from "../../src/domain/adverse-events.ts";
+import { FHIR_OUTCOME } from "../../src/fhir/adverse-event.ts";
 import { RESOURCE_TYPES } from "../../src/fhir/search.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { createApiToken } from "../../src/services/auth.ts";
@@ -91,17 +93,27 @@ describe("the demo program exported as FHIR R4", () => {
     expect(exported.get("ResearchSubject")).toHaveLength(await count("enrolments"));
   });
 
-  it("has an infusion and an apheresis Procedure for every infused patient, and CRS AdverseEvents graded", () => {
+  it("has an infusion and an apheresis Procedure for every infused patient", () => {
     const procedures = exported.get("Procedure")!;
     const kinds = (k: string) =>
       procedures.filter((p) => (p as { code: { coding: { code: string }[] } }).code.coding[0]!.code === k);
     expect(kinds("infusion").length).toBeGreaterThan(0);
     expect(kinds("apheresis").length).toBeGreaterThanOrEqual(kinds("infusion").length);
-    const events = exported.get("AdverseEvent")!;
-    expect(events.length).toBeGreaterThan(0);
-    for (const e of events) {
-      const grade = (e as { extension: { valueInteger: number }[] }).extension[0]!.valueInteger;
-      expect(grade).toBeGreaterThanOrEqual(1);
+  });
+
+  it("has one AdverseEvent per recorded adverse event, with its grade, seriousness and outcome as the table holds them", async () => {
+    const rows = await database.db
+      .selectFrom("adverse_events")
+      .select(["id", "grade", "serious", "outcome"])
+      .execute();
+    const events = new Map(exported.get("AdverseEvent")!.map((e) => [e.id!, e as AdverseEvent]));
+    expect(events.size).toBe(rows.length);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const e = events.get(r.id)!;
+      expect(e.extension![0]!.valueInteger).toBe(r.grade);
+      expect(e.seriousness!.coding![0]!.code).toBe(r.serious ? "Serious" : "Non-serious");
+      expect(e.outcome!.coding![0]!.code).toBe(FHIR_OUTCOME[r.outcome as AeOutcome]);
     }
   });
 

@@ -188,19 +188,50 @@ describe("FHIR R4 API", () => {
     expect(o.effectiveDateTime).toBe("2019-09-14T01:00:00.000Z");
   });
 
-  it("exports the CRS grading as a survey Observation with its inputs, and as a grade-1 AdverseEvent", async () => {
+  it("exports the CRS grading as a survey Observation only, and the recorded adverse event as the AdverseEvent", async () => {
     const b = await bundle("investigator", "A", "/fhir/R4/Observation?code=crs");
     const o = b.entry![0]!.resource as Observation;
     expect(o.valueInteger).toBe(1);
     const temp = o.component!.find((c) => c.code.text === "tempMaxC");
     expect(temp!.valueQuantity).toEqual({ value: 38.6 });
-    const ae = (await bundle("investigator", "A", `/fhir/R4/AdverseEvent?subject=Patient/${patientA}`))
-      .entry!;
+    const search = `/fhir/R4/AdverseEvent?subject=Patient/${patientA}`;
+    expect((await bundle("investigator", "A", search)).entry ?? []).toHaveLength(0);
+    const recorded = await w.call("investigator", "A", "POST", "/api/v1/adverse-events", {
+      patientId: patientA,
+      term: "Cytokine release syndrome",
+      soc: "Immune system disorders",
+      grade: 1,
+      attribution: "definite",
+      serious: false,
+      onsetDate: "2019-09-15",
+      resolvedDate: "2019-09-17",
+      outcome: "RECOVERED/RESOLVED",
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    const ae = (await bundle("investigator", "A", search)).entry!;
     expect(ae).toHaveLength(1);
     expect(ae[0]!.resource).toMatchObject({
-      event: { coding: [{ system: "http://hl7.org/fhir/sid/icd-10-cm", code: "D89.831" }] },
-      severity: { coding: [{ code: "mild" }] },
+      id: recorded.json().id,
+      event: { text: "Cytokine release syndrome" },
+      date: "2019-09-15",
+      seriousness: { coding: [{ code: "Non-serious" }] },
+      outcome: { coding: [{ code: "resolved" }] },
+      extension: [{ valueInteger: 1 }],
     });
+    // patient A was never infused: no infusion to suspect
+    expect((ae[0]!.resource as { suspectEntity?: unknown }).suspectEntity).toBeUndefined();
+    expect(
+      ids(
+        await bundle(
+          "investigator",
+          "A",
+          `/fhir/R4/AdverseEvent?subject=Patient/${patientA}&date=ge2019-09-16`,
+        ),
+      ),
+    ).toHaveLength(0);
+    expect(
+      (await w.call("investigator", "B", "GET", `/fhir/R4/AdverseEvent/${recorded.json().id}`)).statusCode,
+    ).toBe(404);
   });
 
   it("filters by date with ge/le prefixes, by patient and by _id", async () => {

@@ -3,7 +3,8 @@
  * sources say it must be, and validated as R4.
  */
 import { describe, expect, it } from "vitest";
-import { toAdverseEvent } from "../../../src/fhir/adverse-event.ts";
+import { AE_OUTCOMES } from "../../../src/domain/adverse-events.ts";
+import { type AdverseEventRecord, FHIR_OUTCOME, toAdverseEvent } from "../../../src/fhir/adverse-event.ts";
 import type { AssessmentRecord } from "../../../src/fhir/assessment.ts";
 import { assessmentToObservation } from "../../../src/fhir/assessment.ts";
 import {
@@ -103,7 +104,7 @@ const crs = (value: unknown, calculator = "crs"): AssessmentRecord => ({
   ...base,
 });
 
-describe("assessments and adverse events", () => {
+describe("assessments", () => {
   it("keeps every calculator input as a component, typed as given", () => {
     const o = assessmentToObservation(crs(3));
     expect(o.valueInteger).toBe(3);
@@ -117,32 +118,102 @@ describe("assessments and adverse events", () => {
     ]);
     expect(fhirProblems(o)).toEqual([]);
   });
+});
 
-  it("makes CRS grade 3 an AdverseEvent coded ICD-10-CM D89.833, severe, with the grade kept", () => {
-    const ae = toAdverseEvent(crs(3))!;
-    expect(ae.event!.coding![0]).toMatchObject({
-      system: "http://hl7.org/fhir/sid/icd-10-cm",
-      code: "D89.833",
-    });
-    expect(ae.severity!.coding![0]!.code).toBe("severe");
-    expect(ae.extension![0]!.valueInteger).toBe(3);
+/**
+ * Adverse events from the record, on the three cases of the SDTM AE worked example (decision
+ * 0033): a pre-infusion infection, a CRS and a fatal sepsis. Expected codes are read off the R4
+ * code systems adverse-event-outcome, -seriousness and -causality-assess.
+ */
+describe("adverse events from the adverse event record", () => {
+  const event = (over: Partial<AdverseEventRecord>): AdverseEventRecord => ({
+    id: "01a2409b-0000-7000-8000-0000000000e1",
+    patient_id: "01a2409b-0000-7000-8000-0000000000aa",
+    term: "Cytokine release syndrome",
+    soc: "Immune system disorders",
+    grade: 2,
+    attribution: "definite",
+    serious: false,
+    serious_criteria: [],
+    onset_date: "2019-09-18",
+    outcome: "RECOVERED/RESOLVED",
+    infusion_id: "01a2409b-0000-7000-8000-0000000000f1",
+    ...base,
+    ...over,
+  });
+
+  it("sends a CRS as its term in text, the grade in the extension, non-serious, resolved, certainly caused by the infusion", () => {
+    const ae = toAdverseEvent(event({}));
+    expect(ae.actuality).toBe("actual");
+    expect(ae.event).toEqual({ text: "Cytokine release syndrome" });
+    expect(ae.category).toEqual([{ text: "Immune system disorders" }]);
+    expect(ae.date).toBe("2019-09-18");
+    expect(ae.extension).toEqual([
+      { url: "https://vein2vein.org/fhir/StructureDefinition/adverse-event-grade", valueInteger: 2 },
+    ]);
+    expect(ae.seriousness!.coding![0]!.code).toBe("Non-serious");
+    expect(ae.outcome!.coding![0]!.code).toBe("resolved");
+    expect(ae.severity).toBeUndefined();
+    expect(ae.suspectEntity![0]!.instance.reference).toBe("Procedure/01a2409b-0000-7000-8000-0000000000f1");
+    expect(ae.suspectEntity![0]!.causality![0]!.assessment!.coding![0]!.code).toBe("Certain");
     expect(fhirProblems(ae)).toEqual([]);
   });
 
-  it("codes ICANS grade 2 as G92.02 (moderate), and makes no event of grade 0", () => {
-    const ae = toAdverseEvent(crs(2, "icans"))!;
-    expect(ae.event!.coding![0]!.code).toBe("G92.02");
-    expect(ae.severity!.coding![0]!.code).toBe("moderate");
-    expect(toAdverseEvent(crs(0))).toBeNull();
-    expect(toAdverseEvent(crs("CMR", "lugano-pet"))).toBeNull();
+  it("sends an unrelated pre-infusion infection as serious with its criteria, recovering, and no WHO-UMC code for 'unrelated'", () => {
+    const ae = toAdverseEvent(
+      event({
+        term: "Lung infection",
+        soc: "Infections and infestations",
+        grade: 3,
+        attribution: "unrelated",
+        serious: true,
+        serious_criteria: ["hospitalisation", "important-medical-event"],
+        outcome: "RECOVERING/RESOLVING",
+        infusion_id: null,
+      }),
+    );
+    expect(ae.seriousness).toEqual({
+      coding: [
+        {
+          system: "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness",
+          code: "Serious",
+          display: "Serious",
+        },
+      ],
+      text: "Serious (ICH E2A): hospitalisation, important-medical-event",
+    });
+    expect(ae.outcome!.coding![0]!.code).toBe("recovering");
+    expect(ae.suspectEntity).toBeUndefined();
+    expect(fhirProblems(ae)).toEqual([]);
   });
 
-  it("takes a CTCAE assessment's worst grade", () => {
-    const ae = toAdverseEvent(
-      crs({ worst: 4, worstTerms: ["neutrophilCountDecreased"] }, "ctcae-hematology"),
-    )!;
-    expect(ae.extension![0]!.valueInteger).toBe(4);
-    expect(ae.event!.text).toMatch(/neutrophilCountDecreased grade 4/);
+  it("maps every CDISC outcome to an R4 adverse-event-outcome code and a fatal sepsis to fatal", () => {
+    expect(FHIR_OUTCOME).toEqual({
+      "RECOVERED/RESOLVED": "resolved",
+      "RECOVERING/RESOLVING": "recovering",
+      "NOT RECOVERED/NOT RESOLVED": "ongoing",
+      "RECOVERED/RESOLVED WITH SEQUELAE": "resolvedWithSequelae",
+      FATAL: "fatal",
+      UNKNOWN: "unknown",
+    });
+    for (const outcome of AE_OUTCOMES)
+      expect(fhirProblems(toAdverseEvent(event({ outcome, grade: outcome === "FATAL" ? 5 : 2 })))).toEqual(
+        [],
+      );
+    const sepsis = toAdverseEvent(
+      event({ term: "Sepsis", grade: 5, outcome: "FATAL", serious: true, serious_criteria: ["death"] }),
+    );
+    expect(sepsis.outcome!.coding![0]!.code).toBe("fatal");
+  });
+
+  it("maps NCI attribution to WHO-UMC causality codes, probable as Probably-Likely", () => {
+    const code = (attribution: string) =>
+      toAdverseEvent(event({ attribution })).suspectEntity![0]!.causality![0]!.assessment!;
+    expect(code("probable").coding![0]!.code).toBe("Probably-Likely");
+    expect(code("possible").coding![0]!.code).toBe("Possible");
+    expect(code("unlikely").coding![0]!.code).toBe("Unlikely");
+    expect(code("unrelated")).toEqual({ text: "NCI attribution: unrelated" });
+    expect(fhirProblems(toAdverseEvent(event({ attribution: "unrelated" })))).toEqual([]);
   });
 });
 
