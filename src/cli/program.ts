@@ -22,6 +22,7 @@ import type { Cli, CliIo } from "./cli-context.ts";
 import { registerCohortCommand } from "./cohort-command.ts";
 import { columns } from "./columns.ts";
 import { printDemoSummary } from "./demo-summary.ts";
+import { registerExportFhirCommand } from "./export-fhir-command.ts";
 import { registerExportSdtmCommand } from "./export-sdtm-command.ts";
 import { registerJourneyCommands } from "./journey-commands.ts";
 import { registerKineticsCommand } from "./kinetics-command.ts";
@@ -230,6 +231,7 @@ function buildProgram(cli: Cli): Command {
     });
 
   registerLabsCommand(program, cli);
+  registerExportFhirCommand(program, cli);
   registerLtfuCommand(program, cli);
   registerCohortCommand(program, cli);
   registerExportSdtmCommand(program, cli);

@@ -102,7 +102,7 @@ const fromIssues = (issues: Issue[], where: IssueLocation): ProblemIssue[] =>
     ...(i.limit !== undefined ? { limit: i.limit, inclusive: i.inclusive ?? true } : {}),
   }));
 
-function problemFor(error: unknown, request: FastifyRequest): Problem {
+export function problemFor(error: unknown, request: FastifyRequest): Problem {
   const base = { instance: request.url, requestId: request.id };
   if (error instanceof DomainError) {
     const status = STATUS[error.code];

@@ -8,17 +8,18 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = join(import.meta.dirname, "../../src");
-const LAYERS = ["domain", "store", "services", "demo", "http", "cli"] as const;
+const LAYERS = ["domain", "fhir", "store", "services", "demo", "http", "cli"] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** What each layer may import from src/ (besides itself). */
 const MAY_IMPORT: Record<Layer, Layer[]> = {
   domain: [],
+  fhir: ["domain"], // pure FHIR R4 mappings (src/fhir/README.md)
   store: ["domain"],
-  services: ["domain", "store"],
+  services: ["domain", "fhir", "store"],
   demo: ["domain", "store", "services"],
-  http: ["domain", "services", "store"], // store: only the Database type handed to buildApp
-  cli: ["domain", "store", "services", "http", "demo"],
+  http: ["domain", "fhir", "services", "store"], // store: only the Database type handed to buildApp
+  cli: ["domain", "fhir", "store", "services", "http", "demo"],
 };
 
 function files(dir: string): string[] {

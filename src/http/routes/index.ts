@@ -7,6 +7,7 @@ import { cohortRoutes } from "./cohorts.ts";
 import { dashboardRoutes } from "./dashboard.ts";
 import { derivedEndpointRoutes } from "./derived-endpoints.ts";
 import { exportRoutes } from "./exports.ts";
+import { fhirRoutes } from "./fhir.ts";
 import { followUpRoutes } from "./follow-up.ts";
 import { journeyRoutes } from "./journey.ts";
 import { journeyMetricsRoutes } from "./journey-metrics.ts";
@@ -40,6 +41,7 @@ export async function registerRoutes(app: FastifyInstance) {
   await productQualityRoutes(app);
   await visitRoutes(app);
   await followUpRoutes(app);
+  await fhirRoutes(app);
   await labImportRoutes(app);
   await productBoardRoutes(app);
   await landingRoutes(app);
