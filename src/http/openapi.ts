@@ -32,6 +32,17 @@ export function fileBody(mediaTypes: readonly string[], description: string) {
   return z.string().meta({ description, format: "binary", [MEDIA_TYPE]: [...mediaTypes] });
 }
 
+/**
+ * A FHIR R4 resource as application/fhir+json. Its shape is FHIR's (the R4 StructureDefinitions,
+ * which the tests validate every resource against), so the schema names only `resourceType` and
+ * keeps the rest as sent.
+ */
+export function fhirResource(resourceType: string | undefined, description: string) {
+  return z
+    .looseObject({ resourceType: resourceType ? z.literal(resourceType) : z.string() })
+    .meta({ description, [MEDIA_TYPE]: "application/fhir+json" });
+}
+
 /** 204: nothing in the body. */
 export const NoContent = z.null().meta({ description: "Done; no body" });
 
@@ -112,8 +123,8 @@ export function contractTransform(input: TransformInput) {
     const { [MEDIA_TYPE]: mediaType, ...schema } = json;
     if (code >= 400) {
       response[status] = {
-        description: PROBLEM_DESCRIPTION[code] ?? "Refused",
-        content: { "application/problem+json": { schema } },
+        description: json.description ?? PROBLEM_DESCRIPTION[code] ?? "Refused",
+        content: { [typeof mediaType === "string" ? mediaType : "application/problem+json"]: { schema } },
       };
       continue;
     }

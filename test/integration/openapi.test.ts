@@ -130,6 +130,15 @@ describe("the API contract (issue 13)", () => {
 
   it("answers 4xx as problem+json with the one Problem schema on every operation", () => {
     for (const { method, path, op } of operations()) {
+      // FHIR's own error format: an OperationOutcome as application/fhir+json (FHIR R4 §3.1.0.4)
+      if (path.startsWith("/fhir/")) {
+        const outcomes = Object.entries(op.responses as Record<string, { content?: Record<string, unknown> }>)
+          .filter(([status]) => status.startsWith("4"))
+          .map(([, r]) => Object.keys(r.content ?? {}));
+        expect(outcomes.length, `${method} ${path}`).toBeGreaterThanOrEqual(3);
+        for (const media of outcomes) expect(media).toEqual(["application/fhir+json"]);
+        continue;
+      }
       const problems = Object.entries(op.responses as Record<string, { content?: Record<string, unknown> }>)
         .filter(([status]) => status.startsWith("4"))
         .map(([status, r]) => [status, r.content?.["application/problem+json"]] as const);

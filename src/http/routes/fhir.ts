@@ -20,6 +20,7 @@ import {
   searchset,
 } from "../../fhir/index.ts";
 import { readFhir, searchFhir } from "../../services/fhir-resources.ts";
+import { fhirResource } from "../openapi.ts";
 import { problemFor } from "../problem.ts";
 import { ctxOf } from "./support.ts";
 
@@ -87,6 +88,14 @@ function queryString(query: Record<string, unknown>, cursor?: string): string {
   return s ? `?${s}` : "";
 }
 
+/** FHIR answers a refusal with an OperationOutcome, not problem+json. */
+const OUTCOMES = Object.fromEntries(
+  [400, 401, 403, 404].map((status) => [
+    status,
+    fhirResource("OperationOutcome", "Refused: the OperationOutcome says why"),
+  ]),
+);
+
 export async function fhirRoutes(app: FastifyInstance) {
   await app.register(
     async (fhir) => {
@@ -102,7 +111,15 @@ export async function fhirRoutes(app: FastifyInstance) {
       fhir.get(
         "/metadata",
         {
-          schema: { tags: ["fhir"], summary: "FHIR R4 CapabilityStatement (no login needed)" },
+          schema: {
+            tags: ["fhir"],
+            operationId: "fhirCapabilities",
+            summary: "FHIR R4 CapabilityStatement (no login needed)",
+            response: {
+              200: fhirResource("CapabilityStatement", "What this server does, per resource type"),
+              ...OUTCOMES,
+            },
+          },
           config: { public: true },
         },
         (request, reply) => {
@@ -120,9 +137,11 @@ export async function fhirRoutes(app: FastifyInstance) {
         {
           schema: {
             tags: ["fhir"],
+            operationId: "fhirSearch",
             summary:
               "FHIR R4 search: _id, _lastUpdated, _count, patient, code, date (ge/gt/le/lt) as the CapabilityStatement lists per type; a searchset Bundle",
             params: TypeParams,
+            response: { 200: fhirResource("Bundle", "A searchset Bundle with next links"), ...OUTCOMES },
           },
         },
         async (request, reply) => {
@@ -157,9 +176,11 @@ export async function fhirRoutes(app: FastifyInstance) {
         {
           schema: {
             tags: ["fhir"],
+            operationId: "fhirRead",
             summary:
               "FHIR R4 read (Patient: ?identity=true adds identity where your role may read it, audited)",
             params: ReadParams,
+            response: { 200: fhirResource(undefined, "The resource"), ...OUTCOMES },
           },
         },
         async (request, reply) => {
