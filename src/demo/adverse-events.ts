@@ -7,7 +7,7 @@
  * Drawn from their own random stream so adding them moved no other value of the demo.
  */
 import type { z } from "zod";
-import type { AdverseEventCreate, PathogenClass } from "../domain/adverse-events.ts";
+import { type AdverseEventCreate, aeTerm, type PathogenClass } from "../domain/adverse-events.ts";
 import { addDays } from "../domain/calendar.ts";
 import type { Random } from "./random.ts";
 
@@ -59,12 +59,6 @@ const ORGANISMS: Record<PathogenClass, readonly { term: string; organism: string
   fungal: [{ term: "Lung infection", organism: "Aspergillus fumigatus" }],
   parasitic: [],
   unidentified: [{ term: "Upper respiratory infection", organism: null }],
-};
-
-/** The lowest grade CTCAE v5.0 gives each infection term we draw (domain/adverse-events.ts). */
-const LOWEST_GRADE: Record<string, 1 | 2> = {
-  "Lung infection": 2,
-  "Urinary tract infection": 2,
 };
 
 export function demoAdverseEvents(t: Toxicity, r: Random): AdverseEventPlan[] {
@@ -136,7 +130,9 @@ export function demoAdverseEvents(t: Toxicity, r: Random): AdverseEventPlan[] {
     const day = r.int(risk.from, risk.to);
     const length = r.int(5, 21);
     const severe = r.chance(0.3);
-    const grade = severe ? 3 : (LOWEST_GRADE[term] ?? r.pick([1, 2] as const));
+    // A mild episode at the term's lowest CTCAE grade; grade 1 or 2 where the term allows 1.
+    const lowest = aeTerm(term)!.grades[0]!;
+    const grade = severe ? 3 : lowest > 1 ? lowest : r.pick([1, 2] as const);
     add(
       {
         term,

@@ -242,11 +242,17 @@ export const INFECTION_WINDOWS: readonly InfectionWindow[] = [
   "after day 90",
 ];
 
+/** The windows after infusion with the study day each begins on; each ends where the next begins. */
+export const POST_INFUSION_WINDOWS: readonly { window: InfectionWindow; firstDay: number }[] = [
+  { window: "days 0–28", firstDay: 0 },
+  { window: "days 29–90", firstDay: 29 },
+  { window: "after day 90", firstDay: 91 },
+];
+
 export function infectionWindow(studyDay: number): InfectionWindow {
-  if (studyDay < 0) return "before infusion";
-  if (studyDay <= 28) return "days 0–28";
-  if (studyDay <= 90) return "days 29–90";
-  return "after day 90";
+  let found: InfectionWindow = "before infusion";
+  for (const w of POST_INFUSION_WINDOWS) if (studyDay >= w.firstDay) found = w.window;
+  return found;
 }
 
 const factsShape = {

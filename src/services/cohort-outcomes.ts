@@ -251,7 +251,7 @@ function treatedPatient(x: {
       .map((i) => ({
         studyDay: daysBetween(day0, i.onset_date),
         grade: i.grade,
-        pathogenClass: (i.pathogen_class as PathogenClass | null) ?? null,
+        pathogenClass: i.pathogen_class as PathogenClass | null,
       })),
     systemicSteroids: medications.some(
       (md) =>

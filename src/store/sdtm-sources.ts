@@ -5,7 +5,7 @@
  * have no such status: a wrong one is corrected, never marked).
  */
 import type { Kysely } from "kysely";
-import type { DB, StudyArm } from "./schema.ts";
+import type { DB, Selectable, StudyArm } from "./schema.ts";
 
 export interface SdtmStudyRow {
   id: string;
@@ -75,6 +75,64 @@ export function sdtmSubjects(db: Kysely<DB>, studyId: string, siteIds: string[])
     .execute();
 }
 
+/** The columns each record read selects; the row types below are derived from them and the schema. */
+const CONDITION_COLUMNS = [
+  "id",
+  "patient_id",
+  "code_system",
+  "code",
+  "display",
+  "onset_date",
+  "abatement_date",
+  "clinical_status",
+] as const;
+const OBSERVATION_COLUMNS = [
+  "id",
+  "patient_id",
+  "code",
+  "display",
+  "value_number",
+  "value_code",
+  "value_text",
+  "unit",
+  "original_value",
+  "original_unit",
+  "effective_at",
+] as const;
+const MEDICATION_COLUMNS = [
+  "id",
+  "patient_id",
+  "drug",
+  "drug_code_system",
+  "drug_code",
+  "dose_value",
+  "dose_unit",
+  "route",
+  "frequency",
+  "start_date",
+  "stop_date",
+  "indication",
+] as const;
+const ADVERSE_EVENT_COLUMNS = [
+  "id",
+  "patient_id",
+  "term",
+  "soc",
+  "grade",
+  "attribution",
+  "serious",
+  "serious_criteria",
+  "onset_date",
+  "resolved_date",
+  "outcome",
+] as const;
+const ASSESSMENT_COLUMNS = ["id", "patient_id", "calculator", "assessed_at", "inputs", "result"] as const;
+
+type Row<T extends keyof DB, C extends readonly (keyof Selectable<DB[T]>)[]> = Pick<
+  Selectable<DB[T]>,
+  C[number]
+>;
+
 export interface SdtmRecordRows {
   journeyEvents: {
     enrolment_id: string;
@@ -83,64 +141,11 @@ export interface SdtmRecordRows {
     reason: string | null;
     payload: unknown;
   }[];
-  conditions: {
-    id: string;
-    patient_id: string;
-    code_system: string;
-    code: string;
-    display: string;
-    onset_date: string | null;
-    abatement_date: string | null;
-    clinical_status: string;
-  }[];
-  observations: {
-    id: string;
-    patient_id: string;
-    code: string;
-    display: string | null;
-    value_number: number | null;
-    value_code: string | null;
-    value_text: string | null;
-    unit: string | null;
-    original_value: number | null;
-    original_unit: string | null;
-    effective_at: Date;
-  }[];
-  medications: {
-    id: string;
-    patient_id: string;
-    drug: string;
-    drug_code_system: string | null;
-    drug_code: string | null;
-    dose_value: number | null;
-    dose_unit: string | null;
-    route: string | null;
-    frequency: string | null;
-    start_date: string;
-    stop_date: string | null;
-    indication: string | null;
-  }[];
-  adverseEvents: {
-    id: string;
-    patient_id: string;
-    term: string;
-    soc: string;
-    grade: number;
-    attribution: string;
-    serious: boolean;
-    serious_criteria: string[];
-    onset_date: string;
-    resolved_date: string | null;
-    outcome: string;
-  }[];
-  assessments: {
-    id: string;
-    patient_id: string;
-    calculator: string;
-    assessed_at: Date;
-    inputs: unknown;
-    result: unknown;
-  }[];
+  conditions: Row<"conditions", typeof CONDITION_COLUMNS>[];
+  observations: Row<"observations", typeof OBSERVATION_COLUMNS>[];
+  medications: Row<"medications", typeof MEDICATION_COLUMNS>[];
+  adverseEvents: Row<"adverse_events", typeof ADVERSE_EVENT_COLUMNS>[];
+  assessments: Row<"assessments", typeof ASSESSMENT_COLUMNS>[];
 }
 
 export async function sdtmRecords(
@@ -170,34 +175,13 @@ export async function sdtmRecords(
         .execute(),
       db
         .selectFrom("conditions")
-        .select([
-          "id",
-          "patient_id",
-          "code_system",
-          "code",
-          "display",
-          "onset_date",
-          "abatement_date",
-          "clinical_status",
-        ])
+        .select(CONDITION_COLUMNS)
         .where("patient_id", "in", patientIds)
         .orderBy("id")
         .execute(),
       db
         .selectFrom("observations")
-        .select([
-          "id",
-          "patient_id",
-          "code",
-          "display",
-          "value_number",
-          "value_code",
-          "value_text",
-          "unit",
-          "original_value",
-          "original_unit",
-          "effective_at",
-        ])
+        .select(OBSERVATION_COLUMNS)
         .where("patient_id", "in", patientIds)
         .where("status", "<>", "entered-in-error")
         .orderBy("effective_at")
@@ -205,20 +189,7 @@ export async function sdtmRecords(
         .execute(),
       db
         .selectFrom("medications")
-        .select([
-          "id",
-          "patient_id",
-          "drug",
-          "drug_code_system",
-          "drug_code",
-          "dose_value",
-          "dose_unit",
-          "route",
-          "frequency",
-          "start_date",
-          "stop_date",
-          "indication",
-        ])
+        .select(MEDICATION_COLUMNS)
         .where("patient_id", "in", patientIds)
         .where("status", "<>", "entered-in-error")
         .orderBy("start_date")
@@ -226,26 +197,14 @@ export async function sdtmRecords(
         .execute(),
       db
         .selectFrom("adverse_events")
-        .select([
-          "id",
-          "patient_id",
-          "term",
-          "soc",
-          "grade",
-          "attribution",
-          "serious",
-          "serious_criteria",
-          "onset_date",
-          "resolved_date",
-          "outcome",
-        ])
+        .select(ADVERSE_EVENT_COLUMNS)
         .where("patient_id", "in", patientIds)
         .orderBy("onset_date")
         .orderBy("id")
         .execute(),
       db
         .selectFrom("assessments")
-        .select(["id", "patient_id", "calculator", "assessed_at", "inputs", "result"])
+        .select(ASSESSMENT_COLUMNS)
         .where("patient_id", "in", patientIds)
         .where("calculator", "in", calculators)
         .where("status", "<>", "entered-in-error")

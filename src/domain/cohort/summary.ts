@@ -10,6 +10,7 @@ import {
   infectionWindow,
   PATHOGEN_CLASSES,
   type PathogenClass,
+  POST_INFUSION_WINDOWS,
 } from "../adverse-events.ts";
 import { addMonths, DAYS_PER_MONTH, daysBetween } from "../calendar.ts";
 import { clopperPearson, type Proportion } from "../statistics/binomial.ts";
@@ -295,16 +296,9 @@ function supportiveCareRow(group: Group, patients: TreatedPatient[]): Supportive
   };
 }
 
-/** The post-infusion windows and their first study day. */
-const INFECTION_WINDOW_STARTS: readonly [InfectionWindow, number][] = [
-  ["days 0–28", 0],
-  ["days 29–90", 29],
-  ["after day 90", 91],
-];
-
 function infectionRows(group: Group, patients: TreatedPatient[]): InfectionRow[] {
   const followedDays = patients.map((p) => daysBetween(p.infusionDate, p.lastContactDate));
-  return INFECTION_WINDOW_STARTS.map(([window, firstDay]) => {
+  return POST_INFUSION_WINDOWS.map(({ window, firstDay }) => {
     const followed = patients.filter((_, i) => followedDays[i]! >= firstDay);
     const inWindow = (p: TreatedPatient) =>
       p.infections.filter((i) => infectionWindow(i.studyDay) === window);
