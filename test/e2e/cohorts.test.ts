@@ -4,6 +4,7 @@
  * patient, and the cohort lives in the address: a filter applied in the form changes the link,
  * and opening a link shows that cohort.
  */
+import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as.ts";
@@ -133,6 +134,101 @@ describe("cohort outcomes", () => {
     await problem.waitFor();
     expect(await problem.textContent()).toMatch(/indication/i);
     expect(await page.getByTestId("cohort-heading").count()).toBe(0);
+    await context.close();
+  }, 120_000);
+
+  it("downloads each chart as SVG, as a PNG twice its screen size, and its data as CSV", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    await page.goto(`${server.url}/cohorts`);
+    const os = page.getByRole("region", { name: "Overall survival" });
+    await os.locator("path.recharts-curve").first().waitFor();
+    const saved = async (button: string) => {
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        os.getByRole("button", { name: button }).click(),
+      ]);
+      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
+    };
+    // The chart's drawing is its largest SVG (the legend's icons are small ones).
+    const box = await os
+      .getByRole("img", { name: /Kaplan–Meier curves by group$/ })
+      .evaluate(
+        (el) =>
+          [...el.querySelectorAll("svg")]
+            .map((s) => s.getBoundingClientRect())
+            .sort((a, b) => b.width * b.height - a.width * a.height)[0]!,
+      );
+
+    const png = await saved("Download PNG");
+    expect(png.name).toBe("overall-survival.png");
+    expect(png.bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // IHDR: width and height, big-endian, at bytes 16 and 20.
+    expect(png.bytes.readUInt32BE(16)).toBe(Math.round(box.width * 2));
+    expect(png.bytes.readUInt32BE(20)).toBe(Math.round(box.height * 2));
+    // Drawn, not blank: a white canvas compresses to almost nothing.
+    expect(png.bytes.length).toBeGreaterThan(10_000);
+
+    const svg = await saved("Download SVG");
+    expect(svg.name).toBe("overall-survival.svg");
+    const xml = svg.bytes.toString("utf8");
+    expect(xml).toMatch(/^<svg[^>]* xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(xml).toContain(`width="${Math.round(box.width)}"`);
+    expect((xml.match(/recharts-curve/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    // The legend, HTML on screen, is drawn into the file.
+    expect(xml).toMatch(/<text[^>]*>B-cell lymphoma \(n=6\)<\/text>/);
+
+    const csv = await saved("Download CSV");
+    const api = await apiAs(server.url, "investigator", "investigator-demo");
+    const whole = await api.get<{
+      summary: { survival: { endpoint: string; groups: { curve: unknown[] }[] }[] };
+    }>("/api/v1/cohorts/outcomes");
+    const overall = whole.summary.survival.find((a) => a.endpoint === "overall-survival")!;
+    const lines = csv.bytes.toString("utf8").split("\r\n");
+    expect(lines[0]).toBe("group,months,survival,lower,upper,at_risk,events,censored");
+    expect(lines.length - 1).toBe(overall.groups.reduce((n, g) => n + g.curve.length, 0));
+
+    // The waterfall and both product scatter plots have their own downloads.
+    for (const name of [/^Waterfall/, "Product against outcome"])
+      expect(
+        await page.getByRole("region", { name }).getByRole("button", { name: "Download PNG" }).count(),
+      ).toBeGreaterThanOrEqual(1);
+    expect(
+      await page
+        .getByRole("region", { name: "Product against outcome" })
+        .getByRole("button", { name: "Download PNG" })
+        .count(),
+    ).toBe(2);
+    await context.close();
+  }, 120_000);
+
+  it("reads in Chinese: headings, tables, charts' labels and the cohort form", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    await page.goto(`${server.url}/cohorts?indication=lymphoma`);
+    await page.getByRole("heading", { name: "队列疗效", exact: true }).waitFor();
+    await expect
+      .poll(() => page.getByTestId("cohort-heading").textContent(), { timeout: 15_000 })
+      .toMatch(/^输注患者 6 例 · /);
+    await page.getByRole("region", { name: "总生存" }).waitFor();
+    await page.getByRole("table", { name: "总生存：风险人数" }).waitFor();
+    await page.getByRole("columnheader", { name: "风险人数" }).first().waitFor();
+    await page.getByRole("table", { name: "CRS 按最高级别" }).waitFor();
+    await page.getByRole("form", { name: "队列定义" }).waitFor();
+    await page.getByRole("button", { name: "下载 PNG" }).first().waitFor();
+    const main = (await page.locator("#main").textContent()) ?? "";
+    for (const english of [
+      "Overall survival",
+      "At risk",
+      "Download PNG",
+      "Split by",
+      "infused patients",
+      "Swimmer plot",
+    ])
+      expect(main).not.toContain(english);
+    await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+    await page.getByRole("heading", { name: "Cohort outcomes", exact: true }).waitFor();
     await context.close();
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { Button, Group, MultiSelect, Paper, Select, TextInput } from "@mantine/core";
 import { type FormEvent, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { useSession } from "../../auth/session.tsx";
 
@@ -8,20 +9,8 @@ import { useSession } from "../../auth/session.tsx";
  * the page reads and sends to the API as it is, so the link is the cohort. The server checks it;
  * a bad value comes back as a problem the page shows.
  */
-const INDICATIONS = [
-  { value: "lymphoma", label: "B-cell lymphoma" },
-  { value: "myeloma", label: "Multiple myeloma" },
-  { value: "sle", label: "Lupus" },
-  { value: "overlap", label: "Lupus with lymphoma" },
-];
-const GROUPINGS = [
-  { value: "indication", label: "Indication" },
-  { value: "doseLevel", label: "Dose level" },
-  { value: "arm", label: "Study arm" },
-  { value: "site", label: "Site" },
-  { value: "product", label: "Product" },
-  { value: "none", label: "No groups" },
-];
+const INDICATIONS = ["lymphoma", "myeloma", "sle", "overlap"] as const;
+const GROUPINGS = ["indication", "doseLevel", "arm", "site", "product", "none"] as const;
 const LISTS = ["indication", "site", "doseLevel"] as const;
 const DATES = ["infusedFrom", "infusedTo", "asOf"] as const;
 
@@ -44,6 +33,7 @@ function fromParams(p: URLSearchParams): Form {
 export function CohortFilters() {
   const [params, setParams] = useSearchParams();
   const { sites } = useSession();
+  const { t } = useTranslation();
   const [form, setForm] = useState<Form>(() => fromParams(params));
   useEffect(() => setForm(fromParams(params)), [params]);
 
@@ -65,60 +55,67 @@ export function CohortFilters() {
   };
 
   return (
-    <Paper withBorder p="md" mb="md" component="form" onSubmit={apply} aria-label="Cohort definition">
+    <Paper
+      withBorder
+      p="md"
+      mb="md"
+      component="form"
+      onSubmit={apply}
+      aria-label={t("cohort.definition.label")}
+    >
       <Group align="end" gap="sm" wrap="wrap">
         <MultiSelect
-          label="Indication"
-          data={INDICATIONS}
+          label={t("cohort.definition.indication")}
+          data={INDICATIONS.map((value) => ({ value, label: t(`cohort.indications.${value}`) }))}
           value={form.indication}
           onChange={(indication) => setForm({ ...form, indication })}
-          placeholder={form.indication.length ? undefined : "all"}
+          placeholder={form.indication.length ? undefined : t("cohort.definition.all")}
           w={260}
           clearable
         />
         <MultiSelect
-          label="Site"
+          label={t("cohort.definition.site")}
           data={sites.map((s) => ({ value: s.code, label: s.code }))}
           value={form.site}
           onChange={(site) => setForm({ ...form, site })}
-          placeholder={form.site.length ? undefined : "all yours"}
+          placeholder={form.site.length ? undefined : t("cohort.definition.allYours")}
           w={160}
         />
         <MultiSelect
-          label="Dose level"
+          label={t("cohort.definition.doseLevel")}
           data={[...new Set(["DL1", "DL2", "DL3", ...form.doseLevel])]}
           value={form.doseLevel}
           onChange={(doseLevel) => setForm({ ...form, doseLevel })}
-          placeholder={form.doseLevel.length ? undefined : "all"}
+          placeholder={form.doseLevel.length ? undefined : t("cohort.definition.all")}
           w={160}
         />
         <TextInput
           type="date"
-          label="Infused from"
+          label={t("cohort.definition.infusedFrom")}
           value={form.infusedFrom}
           onChange={(e) => setForm({ ...form, infusedFrom: e.currentTarget.value })}
         />
         <TextInput
           type="date"
-          label="Infused to"
+          label={t("cohort.definition.infusedTo")}
           value={form.infusedTo}
           onChange={(e) => setForm({ ...form, infusedTo: e.currentTarget.value })}
         />
         <TextInput
           type="date"
-          label="Data cut"
+          label={t("cohort.definition.dataCut")}
           value={form.asOf}
           onChange={(e) => setForm({ ...form, asOf: e.currentTarget.value })}
         />
         <Select
-          label="Split by"
-          data={GROUPINGS}
+          label={t("cohort.definition.splitBy")}
+          data={GROUPINGS.map((value) => ({ value, label: t(`cohort.groupings.${value}`) }))}
           value={form.groupBy}
           onChange={(groupBy) => setForm({ ...form, groupBy: groupBy ?? "indication" })}
           allowDeselect={false}
           w={160}
         />
-        <Button type="submit">Show</Button>
+        <Button type="submit">{t("cohort.definition.show")}</Button>
       </Group>
     </Paper>
   );

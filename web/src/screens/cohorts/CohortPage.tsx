@@ -1,8 +1,10 @@
 import { Anchor, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { api } from "../../api/client.ts";
 import type { CohortOutcomes, ResponseRow, ToxicityRow } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
+import { serverText } from "../../i18n/server-text.ts";
 import { ColumnHeads } from "../../ui/ColumnHeads.tsx";
 import { Panel } from "../../ui/Panel.tsx";
 import { Status } from "../../ui/Status.tsx";
@@ -22,15 +24,14 @@ const rate = (p: Proportion) =>
 /** "3 (1–9)": a median with its range. */
 const medianAndRange = (m: ToxicityRow["onsetDay"]) =>
   m.median === null ? "–" : `${m.median} (${m.min}–${m.max})`;
-const months = (x: number | null) => (x === null ? "not reached" : x.toFixed(1));
 
 function ResponseTable({ rows }: { rows: ResponseRow[] }) {
+  const { t } = useTranslation();
+  const c = (k: "group" | "orr" | "crRate") => t(`cohort.columns.${k}`);
   return (
     <Table.ScrollContainer minWidth={520}>
-      <Table aria-label="Best overall response">
-        <ColumnHeads
-          names={["Group", "n", "CR", "PR", "SD", "PD", "NE", "ORR (95% CI)", "CR rate (95% CI)"]}
-        />
+      <Table aria-label={t("cohort.tables.response")}>
+        <ColumnHeads names={[c("group"), "n", "CR", "PR", "SD", "PD", "NE", c("orr"), c("crRate")]} />
         <Table.Tbody>
           {rows
             .filter((r) => r.n > 0)
@@ -54,23 +55,24 @@ function ResponseTable({ rows }: { rows: ResponseRow[] }) {
 }
 
 function ToxicityTable({ name, rows }: { name: string; rows: ToxicityRow[] }) {
+  const { t } = useTranslation();
   return (
     <Table.ScrollContainer minWidth={560}>
-      <Table aria-label={`${name} by maximum grade`}>
+      <Table aria-label={t("cohort.tables.byMaxGrade", { name })}>
         <ColumnHeads
           names={[
-            "Group",
-            "Graded",
+            t("cohort.columns.group"),
+            t("cohort.columns.graded"),
             "G0",
             "G1",
             "G2",
             "G3",
             "G4",
             "G5",
-            "Any grade",
-            "Grade ≥ 3",
-            "Onset day",
-            "Days",
+            t("cohort.columns.anyGrade"),
+            t("cohort.columns.gradeThreeOrMore"),
+            t("cohort.columns.onsetDay"),
+            t("cohort.columns.days"),
           ]}
         />
         <Table.Tbody>
@@ -82,7 +84,7 @@ function ToxicityTable({ name, rows }: { name: string; rows: ToxicityRow[] }) {
                 {r.notGraded > 0 && (
                   <Text span size="xs" c="dimmed">
                     {" "}
-                    (+{r.notGraded} not graded)
+                    {t("cohort.tables.notGraded", { count: r.notGraded })}
                   </Text>
                 )}
               </Table.Td>
@@ -113,81 +115,88 @@ export function CohortResults({
   outcomes: CohortOutcomes;
   printable?: boolean;
 }) {
+  const { t } = useTranslation();
   const s = o.summary;
+  const followUp = s.followUp.estimate;
   const remission = s.remission.rows.filter((r) => r.n > 0);
   return (
     <>
       <Text mb="md" data-testid="cohort-heading">
-        <b>{s.n}</b> infused patient{s.n === 1 ? "" : "s"} · {o.description} · data cut {o.dataCut} · median
-        follow-up {months(s.followUp.estimate)} months ·{" "}
+        {t("cohort.infused", { count: s.n })} · {o.description} · {t("cohort.dataCut", { date: o.dataCut })} ·{" "}
+        {followUp === null
+          ? t("cohort.medianFollowUpNotReached")
+          : t("cohort.medianFollowUp", { months: followUp.toFixed(1) })}{" "}
+        ·{" "}
         <Anchor component={Link} to={`/cohorts${o.query ? `?${o.query}` : ""}`}>
-          link to this cohort
+          {t("cohort.link")}
         </Anchor>
       </Text>
       <SimpleGrid cols={printable ? 1 : { base: 1, lg: 2 }} spacing="md">
         {s.survival
           .filter((a) => a.all.n > 0)
           .map((a) => (
-            <Panel key={a.endpoint} title={a.title}>
+            <Panel key={a.endpoint} title={serverText(a.title, t(`cohort.endpoints.${a.endpoint}`))}>
               <SurvivalPlot analysis={a} />
             </Panel>
           ))}
         {s.competingRisks.all.n > 0 && (
-          <Panel title={s.competingRisks.title}>
+          <Panel title={serverText(s.competingRisks.title, t("cohort.endpoints.competingRisks"))}>
             <IncidencePlot risks={s.competingRisks} />
           </Panel>
         )}
       </SimpleGrid>
       <Stack mt="md" gap="md">
         {s.waterfall.bars.length > 0 && (
-          <Panel title="Waterfall: best SLEDAI-2K change">
+          <Panel title={t("cohort.panels.waterfall")}>
             <WaterfallPlot waterfall={s.waterfall} />
           </Panel>
         )}
-        <Panel title="Product against outcome">
+        <Panel title={t("cohort.panels.products")}>
           <ProductOutcomes patients={o.patients} />
         </Panel>
-        <Panel title="Swimmer plot">
+        <Panel title={t("cohort.panels.swimmer")}>
           <SwimmerPlot lanes={s.swimmer} />
         </Panel>
-        <Panel title="Best overall response (lymphoma, Lugano 2014)">
+        <Panel title={t("cohort.panels.response")}>
           <ResponseTable rows={s.response.rows} />
           <Text size="sm" c="dimmed">
             {s.response.denominator}
           </Text>
         </Panel>
-        <Panel title="Cytokine release syndrome (ASTCT 2019)">
+        <Panel title={t("cohort.panels.crs")}>
           <ToxicityTable name="CRS" rows={s.crs.rows} />
           <Text size="sm" c="dimmed">
             {s.crs.denominator}
           </Text>
         </Panel>
-        <Panel title="ICANS (ASTCT 2019)">
+        <Panel title={t("cohort.panels.icans")}>
           <ToxicityTable name="ICANS" rows={s.icans.rows} />
         </Panel>
-        <Panel title="Haematotoxicity (ICAHT, early) and IEC-HS">
+        <Panel title={t("cohort.panels.haematotoxicity")}>
           <ToxicityTable name="ICAHT" rows={s.icaht.rows} />
           <ToxicityTable name="IEC-HS" rows={s.iecHs.rows} />
           <Text size="sm" c="dimmed">
             {s.icaht.denominator} {s.iecHs.denominator}
           </Text>
         </Panel>
-        <Panel title="Infections after infusion">
+        <Panel title={t("cohort.panels.infections")}>
           <Table.ScrollContainer minWidth={560}>
-            <Table aria-label="Infections by window after infusion">
+            <Table aria-label={t("cohort.tables.infections")}>
               <ColumnHeads
-                names={[
-                  "Group",
-                  "Window",
-                  "Followed",
-                  "Any infection",
-                  "Grade ≥ 3",
-                  "Episodes",
-                  "Bacterial",
-                  "Viral",
-                  "Fungal",
-                  "Other or unidentified",
-                ]}
+                names={(
+                  [
+                    "group",
+                    "window",
+                    "followed",
+                    "anyInfection",
+                    "gradeThreeOrMore",
+                    "episodes",
+                    "bacterial",
+                    "viral",
+                    "fungal",
+                    "otherPathogen",
+                  ] as const
+                ).map((k) => t(`cohort.columns.${k}`))}
               />
               <Table.Tbody>
                 {s.infections.rows.map((r) => (
@@ -214,10 +223,19 @@ export function CohortResults({
           </Text>
         </Panel>
         {remission.length > 0 && (
-          <Panel title="Lupus remission reached by month">
+          <Panel title={t("cohort.panels.remission")}>
             <Table.ScrollContainer minWidth={480}>
-              <Table aria-label="Lupus remission by month">
-                <ColumnHeads names={["Group", "Month", "Followed", "DORIS", "LLDAS", "Drug-free"]} />
+              <Table aria-label={t("cohort.tables.remission")}>
+                <ColumnHeads
+                  names={[
+                    t("cohort.columns.group"),
+                    t("cohort.columns.month"),
+                    t("cohort.columns.followed"),
+                    "DORIS",
+                    "LLDAS",
+                    t("cohort.columns.drugFree"),
+                  ]}
+                />
                 <Table.Tbody>
                   {remission.map((r) => (
                     <Table.Tr key={`${r.key}-${r.months}`}>
@@ -240,8 +258,7 @@ export function CohortResults({
       </Stack>
       <Group mt="md">
         <Text size="sm" c="dimmed">
-          Generated {o.generatedAt}. Statistics: Kaplan–Meier with Greenwood variance and log–log intervals,
-          log-rank, Clopper–Pearson — checked against R's survival package.
+          {t("cohort.generated", { at: o.generatedAt })}
         </Text>
       </Group>
     </>
@@ -249,6 +266,7 @@ export function CohortResults({
 }
 
 export function CohortPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const query = params.toString();
   const outcomes = useApi(
@@ -258,7 +276,7 @@ export function CohortPage() {
   return (
     <>
       <Title order={1} mb="md">
-        Cohort outcomes
+        {t("cohort.title")}
       </Title>
       <SavedCohorts />
       <CohortFilters />

@@ -1,4 +1,6 @@
 import { Table, Text } from "@mantine/core";
+import { useRef } from "react";
+import { useTranslation } from "react-i18next";
 import {
   CartesianGrid,
   Legend,
@@ -12,6 +14,7 @@ import {
 import type { TreatedPatient } from "../../api/types.ts";
 import { ColumnHeads } from "../../ui/ColumnHeads.tsx";
 import { COLOURS } from "../patients/Charts.tsx";
+import { ChartDownloads } from "./download.tsx";
 
 /**
  * The infused bag against what followed (issue 12, "chain of identity joined to outcomes"): dose,
@@ -26,92 +29,111 @@ const millions = (n: number | null | undefined) => (n == null ? "–" : (n / 1e6
 /** Cmax (log scale) against one product attribute, one coloured series per group. */
 function CmaxScatter({
   label,
+  name,
   x,
   series,
   height,
 }: {
   label: string;
+  /** the downloaded files' name */
+  name: string;
   x: { key: string; title: string };
-  series: { name: string; points: object[]; colour: string }[];
+  series: { name: string; points: { code: string; cmax: number; value: number }[]; colour: string }[];
   height: number;
 }) {
+  const ref = useRef<HTMLDivElement>(null);
   return (
-    <div role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height={height}>
-        <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            dataKey={x.key}
-            type="number"
-            name={x.title}
-            label={{ value: x.title, position: "insideBottom", offset: -2 }}
-            height={44}
-          />
-          <YAxis
-            dataKey="cmax"
-            type="number"
-            scale="log"
-            domain={["auto", "auto"]}
-            name="Cmax"
-            width={70}
-            tickFormatter={(v: number) => v.toExponential(0)}
-          />
-          <Tooltip formatter={(v) => String(v)} />
-          {series.length > 1 && <Legend verticalAlign="bottom" wrapperStyle={{ paddingTop: 8 }} />}
-          {series.map((s) => (
-            <Scatter key={s.name} name={s.name} data={s.points} fill={s.colour} isAnimationActive={false} />
-          ))}
-        </ScatterChart>
-      </ResponsiveContainer>
+    <div>
+      <div ref={ref} role="img" aria-label={label}>
+        <ResponsiveContainer width="100%" height={height}>
+          <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="value"
+              type="number"
+              name={x.title}
+              label={{ value: x.title, position: "insideBottom", offset: -2 }}
+              height={44}
+            />
+            <YAxis
+              dataKey="cmax"
+              type="number"
+              scale="log"
+              domain={["auto", "auto"]}
+              name="Cmax"
+              width={70}
+              tickFormatter={(v: number) => v.toExponential(0)}
+            />
+            <Tooltip formatter={(v) => String(v)} />
+            {series.length > 1 && <Legend verticalAlign="bottom" wrapperStyle={{ paddingTop: 8 }} />}
+            {series.map((s) => (
+              <Scatter key={s.name} name={s.name} data={s.points} fill={s.colour} isAnimationActive={false} />
+            ))}
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartDownloads
+        chart={ref}
+        name={name}
+        csv={() => ({
+          header: ["series", "subject", x.key, "cmax"],
+          rows: series.flatMap((s) => s.points.map((p) => [s.name, p.code, p.value, p.cmax])),
+        })}
+      />
     </div>
   );
 }
 
 export function ProductOutcomes({ patients }: { patients: TreatedPatient[] }) {
+  const { t } = useTranslation();
   const withBag = patients.filter((p) => p.product !== null);
   const byGrade = [0, 1, 2, 3, 4, 5]
     .map((g) => ({
       grade: g,
       points: withBag
         .filter((p) => p.crs.maxGrade === g && p.carCmax !== null && p.product?.carPositiveCells != null)
-        .map((p) => ({ dose: p.product!.carPositiveCells! / 1e6, cmax: p.carCmax!, code: p.subjectCode })),
+        .map((p) => ({ value: p.product!.carPositiveCells! / 1e6, cmax: p.carCmax!, code: p.subjectCode })),
     }))
     .filter((g) => g.points.length > 0);
   const v2v = withBag
     .filter((p) => p.product?.veinToVeinDays != null && p.carCmax !== null)
-    .map((p) => ({ days: p.product!.veinToVeinDays!, cmax: p.carCmax!, code: p.subjectCode }));
+    .map((p) => ({ value: p.product!.veinToVeinDays!, cmax: p.carCmax!, code: p.subjectCode }));
   return (
     <div>
       <CmaxScatter
-        label="CAR-T peak against CAR+ cells infused, by worst CRS grade"
-        x={{ key: "dose", title: "CAR+ viable cells infused (×10⁶)" }}
+        label={t("cohort.products.doseScatter")}
+        name="cmax-against-dose"
+        x={{ key: "car_cells_1e6", title: t("cohort.products.doseAxis") }}
         series={byGrade.map((g) => ({
-          name: `CRS grade ${g.grade}`,
+          name: t("cohort.products.crsGrade", { grade: g.grade }),
           points: g.points,
           colour: COLOURS[g.grade % COLOURS.length]!,
         }))}
         height={260}
       />
       <CmaxScatter
-        label="CAR-T peak against vein-to-vein days"
-        x={{ key: "days", title: "Vein-to-vein days" }}
-        series={[{ name: "patients", points: v2v, colour: COLOURS[0]! }]}
+        label={t("cohort.products.v2vScatter")}
+        name="cmax-against-vein-to-vein"
+        x={{ key: "vein_to_vein_days", title: t("cohort.products.v2vAxis") }}
+        series={[{ name: t("cohort.products.patients"), points: v2v, colour: COLOURS[0]! }]}
         height={220}
       />
       <Table.ScrollContainer minWidth={640}>
-        <Table fz="sm" aria-label="Product against outcome">
+        <Table fz="sm" aria-label={t("cohort.panels.products")}>
           <ColumnHeads
-            names={[
-              "Patient",
-              "CAR+ cells ×10⁶",
-              "CAR+ %",
-              "VCN",
-              "Vein-to-vein d",
-              "OOS",
-              "Best response",
-              "CRS max",
-              "Cmax copies/µg",
-            ]}
+            names={(
+              [
+                "patient",
+                "carCells",
+                "carPercent",
+                "vcn",
+                "veinToVein",
+                "oos",
+                "bestResponse",
+                "crsMax",
+                "cmax",
+              ] as const
+            ).map((k) => t(`cohort.columns.${k}`))}
           />
           <Table.Tbody>
             {withBag.map((p) => (
@@ -121,7 +143,7 @@ export function ProductOutcomes({ patients }: { patients: TreatedPatient[] }) {
                 <Table.Td>{p.product?.carPositivePercent ?? "–"}</Table.Td>
                 <Table.Td>{p.product?.vectorCopyNumber ?? "–"}</Table.Td>
                 <Table.Td>{p.product?.veinToVeinDays ?? "–"}</Table.Td>
-                <Table.Td>{p.product?.outOfSpecification ? "yes" : "no"}</Table.Td>
+                <Table.Td>{p.product?.outOfSpecification ? t("common.yes") : t("common.no")}</Table.Td>
                 <Table.Td>{outcomeOf(p)}</Table.Td>
                 <Table.Td>{p.crs.maxGrade ?? "–"}</Table.Td>
                 <Table.Td>{p.carCmax?.toLocaleString("en-GB") ?? "–"}</Table.Td>
@@ -131,8 +153,7 @@ export function ProductOutcomes({ patients }: { patients: TreatedPatient[] }) {
         </Table>
       </Table.ScrollContainer>
       <Text size="sm" c="dimmed">
-        {withBag.length} of {patients.length} patients with an administered bag on record. Cmax: peak CAR-T
-        transgene copies per µg genomic DNA after infusion.
+        {t("cohort.products.withBag", { withBag: withBag.length, n: patients.length })}
       </Text>
     </div>
   );

@@ -1,8 +1,9 @@
 import { Button, Group, Paper, Select, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import { ApiError, api } from "../../api/client.ts";
-import { problemErrors } from "../../api/problem-errors.ts";
+import { api } from "../../api/client.ts";
+import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 
 interface SavedCohort {
@@ -18,6 +19,7 @@ interface SavedCohort {
  */
 export function SavedCohorts() {
   const [params, setParams] = useSearchParams();
+  const { t } = useTranslation();
   const saved = useApi(() => api.get<{ items: SavedCohort[] }>("/api/v1/cohorts"), []);
   const [name, setName] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
@@ -32,17 +34,16 @@ export function SavedCohorts() {
       setName("");
       saved.reload();
     } catch (err) {
-      const fields = problemErrors(err).map((i) => `${i.path}: ${i.message}`);
-      setProblem(err instanceof ApiError ? [err.message, ...fields].join(" ") : String(err));
+      setProblem([problemMessage(err), ...problemErrors(err).map((i) => i.message)].join(" "));
     }
   };
 
   return (
-    <Paper withBorder p="md" mb="md" component="form" onSubmit={save} aria-label="Saved cohorts">
+    <Paper withBorder p="md" mb="md" component="form" onSubmit={save} aria-label={t("cohort.saved.label")}>
       <Group align="end" gap="sm" wrap="wrap">
         <Select
-          label="Saved cohort"
-          placeholder={saved.data?.items.length ? "choose one" : "none saved yet"}
+          label={t("cohort.saved.pick")}
+          placeholder={saved.data?.items.length ? t("cohort.saved.choose") : t("cohort.saved.noneYet")}
           data={(saved.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.createdBy})` }))}
           value={selected}
           onChange={(id) => {
@@ -52,13 +53,13 @@ export function SavedCohorts() {
           w={320}
         />
         <TextInput
-          label="Save this cohort as"
+          label={t("cohort.saved.saveAs")}
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
           w={260}
         />
         <Button type="submit" variant="default" disabled={name.trim() === ""}>
-          Save
+          {t("cohort.saved.save")}
         </Button>
       </Group>
       {problem && (

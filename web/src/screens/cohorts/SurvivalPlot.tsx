@@ -1,7 +1,9 @@
 import { Table, Text } from "@mantine/core";
 import { useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { SurvivalAnalysis, SurvivalGroup } from "../../api/types.ts";
+import { serverText } from "../../i18n/server-text.ts";
 import { COLOURS } from "../patients/Charts.tsx";
 import { ChartDownloads } from "./download.tsx";
 
@@ -18,13 +20,15 @@ const percent = (x: number | null) => (x === null ? "–" : `${Math.round(100 * 
 /** Kaplan–Meier curves (one per group, or all patients) with the numbers at risk below. */
 export function SurvivalPlot({ analysis }: { analysis: SurvivalAnalysis }) {
   const ref = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation();
+  const title = serverText(analysis.title, t(`cohort.endpoints.${analysis.endpoint}`));
   const groups = analysis.groups.length > 0 ? analysis.groups : [analysis.all];
   const maxMonths = Math.max(12, ...groups.flatMap((g) => g.curve.map((c) => c.months)));
   const riskTimes = analysis.all.riskTable.map((r) => r.time).filter((t) => t <= maxMonths);
   const file = analysis.endpoint;
   return (
     <div>
-      <div ref={ref} role="img" aria-label={`${analysis.title}: Kaplan–Meier curves by group`}>
+      <div ref={ref} role="img" aria-label={t("cohort.survival.curves", { title })}>
         <ResponsiveContainer width="100%" height={340}>
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
@@ -33,13 +37,13 @@ export function SurvivalPlot({ analysis }: { analysis: SurvivalAnalysis }) {
               type="number"
               domain={[0, Math.ceil(maxMonths)]}
               ticks={riskTimes}
-              label={{ value: "Months since infusion", position: "insideBottom", offset: -2 }}
+              label={{ value: t("cohort.monthsSinceInfusion"), position: "insideBottom", offset: -2 }}
               height={44}
             />
             <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} width={48} />
             <Tooltip
               formatter={(v) => percent(Number(v))}
-              labelFormatter={(m) => `${Number(m).toFixed(1)} months`}
+              labelFormatter={(m) => t("cohort.monthsAt", { months: Number(m).toFixed(1) })}
             />
             <Legend verticalAlign="bottom" wrapperStyle={{ paddingTop: 8 }} />
             {groups.map((g, i) => (
@@ -70,13 +74,13 @@ export function SurvivalPlot({ analysis }: { analysis: SurvivalAnalysis }) {
         </ResponsiveContainer>
       </div>
       <Table.ScrollContainer minWidth={320}>
-        <Table fz="xs" aria-label={`${analysis.title}: numbers at risk`}>
+        <Table fz="xs" aria-label={t("cohort.survival.atRiskTable", { title })}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th scope="col">At risk</Table.Th>
-              {riskTimes.map((t) => (
-                <Table.Th scope="col" key={t}>
-                  {t} mo
+              <Table.Th scope="col">{t("cohort.survival.atRisk")}</Table.Th>
+              {riskTimes.map((time) => (
+                <Table.Th scope="col" key={time}>
+                  {time} {t("cohort.survival.monthsShort")}
                 </Table.Th>
               ))}
             </Table.Tr>
@@ -96,9 +100,13 @@ export function SurvivalPlot({ analysis }: { analysis: SurvivalAnalysis }) {
         </Table>
       </Table.ScrollContainer>
       <Text size="sm" c="dimmed">
-        {analysis.definition} Tick marks are censored patients.
+        {analysis.definition} {t("cohort.survival.censoredTicks")}
         {analysis.logRank?.pValue != null &&
-          ` Log-rank χ² ${analysis.logRank.chiSquare?.toFixed(2)} on ${analysis.logRank.df} df, p = ${analysis.logRank.pValue.toPrecision(2)}.`}
+          ` ${t("cohort.survival.logRank", {
+            chi: analysis.logRank.chiSquare?.toFixed(2),
+            df: analysis.logRank.df,
+            p: analysis.logRank.pValue.toPrecision(2),
+          })}`}
       </Text>
       <ChartDownloads
         chart={ref}

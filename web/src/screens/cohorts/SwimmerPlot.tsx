@@ -1,5 +1,6 @@
 import { Text } from "@mantine/core";
 import { useRef } from "react";
+import { useTranslation } from "react-i18next";
 import type { SwimmerLane } from "../../api/types.ts";
 import { ChartDownloads } from "./download.tsx";
 
@@ -22,6 +23,7 @@ const INDICATION_COLOUR: Record<string, string> = {
 
 export function SwimmerPlot({ lanes }: { lanes: SwimmerLane[] }) {
   const ref = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation();
   const max = Math.max(12, ...lanes.map((l) => l.followUpMonths));
   const step = max <= 24 ? 3 : max <= 60 ? 6 : 12;
   const x = (m: number) => LEFT + (m / max) * (WIDTH - LEFT - 24);
@@ -32,7 +34,7 @@ export function SwimmerPlot({ lanes }: { lanes: SwimmerLane[] }) {
     <div>
       <div ref={ref}>
         <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-labelledby="swimmer-title">
-          <title id="swimmer-title">Swimmer plot: one lane per patient, months since infusion</title>
+          <title id="swimmer-title">{t("cohort.swimmer.label")}</title>
           {ticks.map((t) => (
             <g key={t}>
               <line x1={x(t)} x2={x(t)} y1={TOP - 6} y2={height - 20} stroke="#dee2e6" />
@@ -42,7 +44,7 @@ export function SwimmerPlot({ lanes }: { lanes: SwimmerLane[] }) {
             </g>
           ))}
           <text x={WIDTH - 24} y={TOP - 12} fontSize={11} textAnchor="end" fill="#495057">
-            months since infusion
+            {t("cohort.swimmer.axis")}
           </text>
           {lanes.map((p, i) => {
             const y = TOP + i * LANE + LANE / 2;
@@ -65,17 +67,25 @@ export function SwimmerPlot({ lanes }: { lanes: SwimmerLane[] }) {
                   fill={colour}
                   rx={2}
                 >
-                  <title>{`${p.subjectCode}: ${p.indication ?? "unclassified"}, ${months.toFixed(1)} months`}</title>
+                  <title>
+                    {t("cohort.swimmer.lane", {
+                      code: p.subjectCode,
+                      indication: p.indication
+                        ? t(`cohort.indications.${p.indication}`)
+                        : t("cohort.swimmer.unclassified"),
+                      months: months.toFixed(1),
+                    })}
+                  </title>
                 </rect>
                 {p.ongoing && <path d={`M${x(months) + 2},${y - 6} l8,6 l-8,6 z`} fill={colour} />}
                 {response !== null && (
                   <circle cx={response} cy={y} r={4.5} fill="#ffffff" stroke="#212529" strokeWidth={1.5}>
-                    <title>first response or remission</title>
+                    <title>{t("cohort.swimmer.response")}</title>
                   </circle>
                 )}
                 {progression !== null && (
                   <path d={`M${progression},${y - 6} l5,6 l-5,6 l-5,-6 z`} fill="#c92a2a" stroke="#ffffff">
-                    <title>progression or relapse</title>
+                    <title>{t("cohort.swimmer.progression")}</title>
                   </path>
                 )}
                 {death !== null && (
@@ -84,7 +94,7 @@ export function SwimmerPlot({ lanes }: { lanes: SwimmerLane[] }) {
                     stroke="#000000"
                     strokeWidth={2.5}
                   >
-                    <title>death</title>
+                    <title>{t("cohort.swimmer.death")}</title>
                   </path>
                 )}
               </g>
@@ -93,9 +103,7 @@ export function SwimmerPlot({ lanes }: { lanes: SwimmerLane[] }) {
         </svg>
       </div>
       <Text size="sm" c="dimmed">
-        Bars: follow-up from infusion to the last record, coloured by indication (blue lymphoma, purple
-        myeloma, green lupus, orange lupus with lymphoma). ○ first response (lymphoma) or remission (lupus,
-        DORIS else LLDAS); red ◆ progression or relapse; ✕ death; ▶ still followed.
+        {t("cohort.swimmer.legend")}
       </Text>
       <ChartDownloads
         chart={ref}

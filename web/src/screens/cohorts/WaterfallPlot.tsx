@@ -1,4 +1,6 @@
 import { Text } from "@mantine/core";
+import { useRef } from "react";
+import { useTranslation } from "react-i18next";
 import {
   Bar,
   BarChart,
@@ -11,16 +13,16 @@ import {
   YAxis,
 } from "recharts";
 import type { CohortSummary } from "../../api/types.ts";
+import { ChartDownloads } from "./download.tsx";
 
 /** One bar per lupus patient: best SLEDAI-2K change from baseline, largest increase on the left. */
 export function WaterfallPlot({ waterfall }: { waterfall: CohortSummary["waterfall"] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation();
   const data = waterfall.bars.map((b) => ({ ...b, change: Math.round(b.changePercent * 10) / 10 }));
   return (
     <div>
-      <div
-        role="img"
-        aria-label={`Waterfall: best ${waterfall.measure} change from baseline, one bar per patient`}
-      >
+      <div ref={ref} role="img" aria-label={t("cohort.waterfall.label", { measure: waterfall.measure })}>
         <ResponsiveContainer width="100%" height={260}>
           <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -49,8 +51,16 @@ export function WaterfallPlot({ waterfall }: { waterfall: CohortSummary["waterfa
         </ResponsiveContainer>
       </div>
       <Text size="sm" c="dimmed">
-        {waterfall.definition} Green lupus, orange lupus with lymphoma.
+        {waterfall.definition} {t("cohort.waterfall.colours")}
       </Text>
+      <ChartDownloads
+        chart={ref}
+        name="waterfall"
+        csv={() => ({
+          header: ["subject", "indication", "baseline", "best", "change_percent"],
+          rows: waterfall.bars.map((b) => [b.subjectCode, b.indication, b.baseline, b.best, b.changePercent]),
+        })}
+      />
     </div>
   );
 }
