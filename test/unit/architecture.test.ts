@@ -88,4 +88,59 @@ describe("architecture", () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it("the web app holds no rule tables: codes, drug classes and day arithmetic live in src/domain", () => {
+    expect(ruleTableLines(WEB_SRC)).toEqual([]);
+  });
+
+  it("the rule-table check catches a planted LOINC code, drug list and millisecond day arithmetic", () => {
+    const planted = [
+      'const TEMPERATURE = "8310-5";',
+      "const STEROIDS = /prednisolone|methylprednisolone/i;",
+      "const day = (ms: number) => Math.floor(ms / 86400000);",
+      'const ATC = "H02AB06";',
+      "const monthsLater = d.setMonth(d.getMonth() + 3);",
+    ];
+    expect(planted.filter((line) => RULE_TABLE_SIGNS.some((sign) => sign.test(line)))).toEqual(planted);
+    expect(RULE_TABLE_SIGNS.some((sign) => sign.test('const label = t("patients.title");'))).toBe(false);
+  });
 });
+
+/**
+ * Signs that a clinical rule or code table is being written in the web app (issue 16: "an
+ * architecture test forbids ... rule tables in web/"): the web app shows what the API derives.
+ * LOINC codes (nnnnn-n), ATC codes (e.g. H02AB06), drug names that classify medicines, and date
+ * arithmetic done by hand in milliseconds or with setDate/setMonth, which is how study days and
+ * visit windows were once recomputed in the browser.
+ */
+const RULE_TABLE_SIGNS = [
+  /["'`]\d{3,5}-\d["'`]/,
+  /["'`][A-Z]\d\d[A-Z]{2}\d\d["'`]/,
+  /prednis|methylpred|dexamethason|hydroxychloroquin|mycophenol|tacrolimus|cyclophosphamid|fludarabin/i,
+  /86_?400_?000|864e5|\bset(UTC)?(Date|Month|FullYear)\(/,
+];
+
+const WEB_SRC = join(import.meta.dirname, "../../web/src");
+
+/** Lines of web/src components and modules that show a sign; catalogues and generated types excepted. */
+function ruleTableLines(dir: string): string[] {
+  const all = (d: string): string[] =>
+    readdirSync(d).flatMap((f) => {
+      const p = join(d, f);
+      return statSync(p).isDirectory() ? all(p) : /\.tsx?$/.test(p) ? [p] : [];
+    });
+  return all(dir)
+    .filter((f) => !/\/i18n\/|schema\.d\.ts$/.test(f))
+    .flatMap((f) =>
+      readFileSync(f, "utf8")
+        .split("\n")
+        .flatMap((line, i) =>
+          // Prose (a comment or a chart's description naming the unit) is not a table.
+          /^\s*(\*|\/\/)/.test(line) || /description=|name: "/.test(line)
+            ? []
+            : RULE_TABLE_SIGNS.some((sign) => sign.test(line))
+              ? [`${relative(dir, f)}:${i + 1}: ${line.trim()}`]
+              : [],
+        ),
+    );
+}
