@@ -88,6 +88,50 @@ export function petResponse(date: string, reading: PetReading): AssessmentPlan {
   };
 }
 
+/** A target node: where it is, and its longest and perpendicular diameters (LDi × SDi) in mm. */
+export interface TargetNode {
+  site: string;
+  baseline: readonly [number, number];
+}
+
+/**
+ * A Lugano CT read of the target nodes (Cheson 2014, Table 3), as the wanted CT-based response:
+ * "CR" with every node ≤ 15 mm in LDi and nothing else left (non-measured lesions gone, spleen
+ * normal, marrow normal); "PR" with the SPD at least 50 % below baseline and non-measured lesions
+ * regressed. `now` and `nadir` give each node's LDi × SDi on this scan and at its smallest before
+ * it (baseline included), in the order of `nodes`.
+ */
+export function ctResponse(
+  date: string,
+  reading: "CR" | "PR",
+  nodes: readonly TargetNode[],
+  now: readonly (readonly [number, number])[],
+  nadir: readonly (readonly [number, number])[],
+): AssessmentPlan {
+  return {
+    calculator: "lugano-ct",
+    assessedAt: at(date, "14:30"),
+    inputs: {
+      targetLesions: nodes.map((n, i) => ({
+        site: n.site,
+        kind: "NODAL",
+        status: "MEASURED",
+        ldiMm: now[i]![0],
+        sdiMm: now[i]![1],
+        nadirStatus: "MEASURED",
+        nadirLdiMm: nadir[i]![0],
+        nadirSdiMm: nadir[i]![1],
+      })),
+      baselineSpdMm2: nodes.reduce((sum, n) => sum + n.baseline[0] * n.baseline[1], 0),
+      nonMeasuredLesions: reading === "CR" ? "ABSENT_OR_NORMAL" : "REGRESSED",
+      spleen: { baselineLengthCm: 11, lengthCm: 11 },
+      newLesions: [],
+      boneMarrow: "NORMAL",
+    },
+    note: SYNTHETIC,
+  };
+}
+
 /**
  * DORIS and LLDAS on one visit. "remission": clinical SLEDAI-2K 0, PGA 0.2, no lupus drugs (DORIS
  * remission, drug-free, and LLDAS). "low-activity": rash (SLEDAI-2K 2) with PGA 0.8 — LLDAS met

@@ -16,10 +16,12 @@ import { type AdverseEventPlan, demoAdverseEvents } from "./adverse-events.ts";
 import { drug, SNOMED } from "./codes.ts";
 import {
   crsGrading,
+  ctResponse,
   icansGrading,
   lupusActivity,
   petResponse,
   screeningSledai,
+  type TargetNode,
 } from "./graded-assessments.ts";
 import {
   type Disease,
@@ -309,6 +311,8 @@ interface Story {
   labTime: () => string;
   /** age in years at infusion (ICANS grading asks for it) */
   age: number;
+  /** the demo's seed, for streams of their own (adverse events, tumour measurements) */
+  seed: number;
 }
 
 function buildPatient(slot: Slot, index: number, seed: number): PatientPlan {
@@ -342,6 +346,7 @@ function buildPatient(slot: Slot, index: number, seed: number): PatientPlan {
     },
     labTime: () => `07:${String(r.int(10, 55)).padStart(2, "0")}`,
     age,
+    seed,
   };
 
   recordHistory(story);
@@ -830,6 +835,35 @@ function adverseEventsOf(s: Story, seed: number): AdverseEventPlan[] {
   );
 }
 
+/**
+ * Two target nodes at baseline and their sizes once the lymphoma has responded, from the story's
+ * own random stream (so no other demo value moves): after a CR every node is 8–15 mm in LDi
+ * (Lugano CR: ≤ 15 mm); after a PR each shrinks by the same factor, leaving 15–45 % of the SPD
+ * (a PR needs ≥ 50 % less), and the larger node stays above 15 mm so that it is not a CR.
+ */
+function tumourMeasurements(
+  r: Random,
+  reading: "CR" | "PR",
+): { nodes: TargetNode[]; after: (readonly [number, number])[] } {
+  const nodes: TargetNode[] = [
+    { site: "mediastinal mass", baseline: [r.int(48, 78), r.int(32, 46)] },
+    { site: "left cervical node", baseline: [r.int(24, 40), r.int(16, 22)] },
+  ];
+  if (reading === "CR")
+    return {
+      nodes,
+      after: nodes.map(() => {
+        const ldi = r.int(8, 15);
+        return [ldi, r.int(5, Math.min(ldi, 10))] as const;
+      }),
+    };
+  const k = Math.sqrt(r.between(0.15, 0.45, 2));
+  return {
+    nodes,
+    after: nodes.map((n) => [Math.round(n.baseline[0] * k), Math.round(n.baseline[1] * k)] as const),
+  };
+}
+
 /** Days after infusion with a response assessment while the disease is controlled. */
 const RESPONSE_DAYS = [28, 90, 180, 365, 730, 1095, 1460, 1825, 2190, 2555];
 
@@ -848,8 +882,14 @@ function gradeResponse(s: Story, lastVisit: number) {
     (outcome === "progression" || outcome === "relapse") && slot.turnDay !== undefined ? slot.turnDay : null;
   if (isLymphoma(slot.disease)) {
     const reading = outcome === "CR" || outcome === "relapse" ? "CMR" : "PMR";
+    const ct = tumourMeasurements(forkRandom(s.seed, `${s.label}/tumour`), reading === "CMR" ? "CR" : "PR");
+    let nadir = ct.nodes.map((n) => n.baseline);
     for (const d of RESPONSE_DAYS)
-      if (d <= lastVisit && (turn === null || d < turn)) chart.assess(petResponse(on(d), reading));
+      if (d <= lastVisit && (turn === null || d < turn)) {
+        chart.assess(petResponse(on(d), reading));
+        chart.assess(ctResponse(on(d), reading === "CMR" ? "CR" : "PR", ct.nodes, ct.after, nadir));
+        nadir = ct.after;
+      }
     if (turn !== null && turn <= lastVisit) chart.assess(petResponse(on(turn), "PMD"));
   }
   if (isLupus(slot.disease))

@@ -161,6 +161,7 @@ function treatedPatient(x: {
     date: dateOf(a.assessed_at),
     value: a.value,
     inputs: a.inputs,
+    details: a.details,
   }));
   const after = assessments.filter((a) => a.date >= day0);
   const medications: MedicationRecord[] = r.medications
@@ -196,6 +197,7 @@ function treatedPatient(x: {
       firstCompleteResponseDate: metDate(endpoint(list, "first-complete-response")),
       progressionDate: metDate(endpoint(list, "progression")),
       lastAssessmentDate: lugano.at(-1)?.date ?? null,
+      ...tumourBurden(lugano),
     };
   }
   let lupus: TreatedPatient["lupus"] = null;
@@ -289,6 +291,27 @@ function carCmax(r: CohortRecords, day0: string, dateOf: (d: Date) => string): n
     (e) => e.key === "car-cmax",
   );
   return cmax?.status === "met" && typeof cmax.value === "number" ? cmax.value : null;
+}
+
+/**
+ * The tumour's SPD at baseline and at its smallest, from the Lugano CT assessments after day 0:
+ * each carries the SPD measured on its scan and the baseline SPD it was compared with
+ * (calculators/lymphoma-response/lugano-ct.ts); the latest baseline given stands.
+ */
+function tumourBurden(
+  lugano: { calculator: string; details: unknown }[],
+): Pick<TreatedPatient["lymphoma"] & object, "spdBaselineMm2" | "spdBestMm2"> {
+  const scans = lugano
+    .filter((a) => a.calculator === "lugano-ct")
+    .map((a) => a.details as { spdMm2?: unknown; baselineSpdMm2?: unknown } | null)
+    .filter(
+      (d): d is { spdMm2: number; baselineSpdMm2: number } =>
+        typeof d?.spdMm2 === "number" && typeof d.baselineSpdMm2 === "number",
+    );
+  return {
+    spdBaselineMm2: scans.at(-1)?.baselineSpdMm2 ?? null,
+    spdBestMm2: scans.length ? Math.min(...scans.map((d) => d.spdMm2)) : null,
+  };
 }
 
 /** Baseline (last on or before day 0) and lowest later SLEDAI-2K total. */

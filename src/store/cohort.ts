@@ -102,7 +102,10 @@ const cutTable = (cuts: readonly SiteCut[]) =>
 
 export interface CohortRecords {
   diagnoses: { patient_id: string; code_system: string; code: string }[];
-  /** `inputs` only for LLDAS assessments (DORIS is judged from them too), else null */
+  /**
+   * `inputs` only for LLDAS assessments (DORIS is judged from them too), `details` only for Lugano
+   * CT (its SPD), else null
+   */
   assessments: {
     patient_id: string;
     id: string;
@@ -110,6 +113,7 @@ export interface CohortRecords {
     assessed_at: Date;
     value: unknown;
     inputs: unknown;
+    details: unknown;
   }[];
   journeyEnds: { patient_id: string; event_type: string; at: Date }[];
   medications: {
@@ -184,7 +188,8 @@ export async function cohortRecords(
        WHERE patient_id IN (${ids})`.execute(db),
     sql<CohortRecords["assessments"][number]>`
       SELECT a.patient_id, a.id, a.calculator, a.assessed_at, a.result -> 'value' AS value,
-             CASE WHEN a.calculator = 'lldas' THEN a.inputs END AS inputs
+             CASE WHEN a.calculator = 'lldas' THEN a.inputs END AS inputs,
+             CASE WHEN a.calculator = 'lugano-ct' THEN a.result -> 'details' END AS details
         FROM assessments a JOIN ${cut} ON cut.site_id = a.site_id
        WHERE a.patient_id IN (${ids}) AND a.calculator IN (${list(calculators)})
          AND a.status <> 'entered-in-error' AND a.assessed_at < cut.until

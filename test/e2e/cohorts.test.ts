@@ -52,9 +52,12 @@ describe("cohort outcomes", () => {
     const incidence = page.getByRole("img", { name: /cumulative incidence$/ });
     await incidence.locator("path.recharts-curve").first().waitFor();
     expect(await incidence.locator("path.recharts-curve").count()).toBe(2);
-    const waterfall = page.getByRole("img", { name: /^Waterfall/ });
+    const waterfall = page.getByRole("img", { name: /^Waterfall: best SLEDAI-2K/ });
     await waterfall.locator(".recharts-bar-rectangle").first().waitFor();
     expect(await waterfall.locator(".recharts-bar-rectangle").count()).toBe(11);
+    const tumour = page.getByRole("img", { name: /^Waterfall: best SPD/ });
+    await tumour.locator(".recharts-bar-rectangle").first().waitFor();
+    expect(await tumour.locator(".recharts-bar-rectangle").count()).toBe(7);
     const products = page.getByRole("table", { name: "Product against outcome" });
     expect(await products.locator("tbody tr").count()).toBe(22);
     const scatter = page.getByRole("img", { name: /^CAR-T peak against CAR\+ cells/ });
@@ -84,6 +87,9 @@ describe("cohort outcomes", () => {
     await page
       .getByRole("region", { name: "Swimmer plot" })
       .screenshot({ path: `${SCREENSHOTS}/cohort-swimmer.png` });
+    await page
+      .getByRole("region", { name: /^Waterfall: best tumour SPD/ })
+      .screenshot({ path: `${SCREENSHOTS}/cohort-waterfall-spd.png` });
     await context.close();
   }, 120_000);
 

@@ -104,6 +104,31 @@ describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
     expect(bars.slice(1).every((b) => b.changePercent === -100)).toBe(true);
     expect(bars.find((b) => b.subjectCode === "SZ-0001")).toMatchObject({ baseline: 10, best: 0 });
     expect(bars.find((b) => b.subjectCode === "WH-0002")).toMatchObject({ baseline: 14 });
+    // Tumour waterfall (Lugano CT): every demo lymphoma with a response on record but the reference
+    // case (her public report gives PET only). The plan's CRs leave two nodes of at most 15 × 10 mm
+    // (SPD ≤ 300 mm²); its PRs (SZ-0003, SZ-0014) keep 15–45 % of the SPD, above the CR size.
+    const tumour = o.summary.tumourWaterfall.bars;
+    expect(tumour.map((b) => b.subjectCode).sort()).toEqual([
+      "SZ-0002",
+      "SZ-0003",
+      "SZ-0006",
+      "SZ-0010",
+      "SZ-0014",
+      "SZ-0017",
+      "SZ-0018",
+    ]);
+    for (const b of tumour) {
+      const best = o.patients.find((p) => p.patientId === b.patientId)!.lymphoma!.best;
+      if (best === "CR") expect(b.best).toBeLessThanOrEqual(2 * 15 * 10);
+      else {
+        expect(best).toBe("PR");
+        expect(b.changePercent).toBeLessThanOrEqual(-50);
+        expect(b.changePercent).toBeGreaterThanOrEqual(-86);
+      }
+    }
+    expect(tumour.map((b) => b.changePercent)).toEqual(
+      [...tumour.map((b) => b.changePercent)].sort((x, y) => y - x),
+    );
     // The infused bag through the chain of identity (reference case): dose level DL2 (3 × 10⁶/kg)
     // for 56.2 kg with the demo's 5 % margin, its QC panel (CAR+ 38 %, VCN 2.4), apheresis on
     // 2019-08-28 and infusion on 2019-09-16 (19 days), and the day-10 peak of 124,000 copies/µg.

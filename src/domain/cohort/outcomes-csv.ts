@@ -53,6 +53,8 @@ export function outcomeColumns(p: TreatedPatient): [string, CsvValue][] {
     ["first_complete_response_date", p.lymphoma?.firstCompleteResponseDate ?? null],
     ["progression_date", p.lymphoma?.progressionDate ?? null],
     ["last_response_assessment_date", p.lymphoma?.lastAssessmentDate ?? null],
+    ["spd_baseline_mm2", p.lymphoma?.spdBaselineMm2 ?? null],
+    ["spd_best_mm2", p.lymphoma?.spdBestMm2 ?? null],
     ["doris_date", p.lupus?.dorisDate ?? null],
     ["lldas_date", p.lupus?.lldasDate ?? null],
     ["drug_free_remission_date", p.lupus?.drugFreeDate ?? null],

@@ -39,6 +39,10 @@ export interface LymphomaCourse {
   progressionDate: string | null;
   /** the last Lugano assessment on or after day 0; null when there was none */
   lastAssessmentDate: string | null;
+  /** SPD of the target lesions at baseline, as the Lugano CT assessments after day 0 give it (mm²) */
+  spdBaselineMm2: number | null;
+  /** the smallest SPD on a Lugano CT assessment after day 0 (mm²) */
+  spdBestMm2: number | null;
 }
 
 export interface LupusCourse {
@@ -200,6 +204,19 @@ export function sledaiBestChangePercent(p: TreatedPatient): number | null {
   const l = p.lupus;
   if (!l || l.sledaiBaseline === null || l.sledaiBest === null || l.sledaiBaseline === 0) return null;
   return ((l.sledaiBest - l.sledaiBaseline) / l.sledaiBaseline) * 100;
+}
+
+/**
+ * Best change of the tumour's SPD (sum of the products of the perpendicular diameters of up to six
+ * target lesions, Lugano 2014: Cheson BD, et al. J Clin Oncol 2014;32:3059, Table 3) from
+ * baseline in percent, for the lymphoma waterfall plot: (smallest SPD after day 0 − baseline) /
+ * baseline × 100. −50 % is the partial-response line. Null without a CT-based assessment or with
+ * a baseline SPD of 0.
+ */
+export function spdBestChangePercent(p: TreatedPatient): number | null {
+  const l = p.lymphoma;
+  if (!l || l.spdBaselineMm2 === null || l.spdBestMm2 === null || !(l.spdBaselineMm2 > 0)) return null;
+  return ((l.spdBestMm2 - l.spdBaselineMm2) / l.spdBaselineMm2) * 100;
 }
 
 /**

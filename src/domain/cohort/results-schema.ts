@@ -155,6 +155,11 @@ export const CohortSummarySchema = z.object({
     definition: z.string(),
     bars: z.array(WaterfallBar),
   }),
+  tumourWaterfall: z.object({
+    measure: z.literal("SPD"),
+    definition: z.string(),
+    bars: z.array(WaterfallBar),
+  }),
 });
 
 const ToxicityCourse = z.object({ maxGrade: maybe, onsetDate: maybeDate, lastDate: maybeDate });
@@ -182,6 +187,8 @@ export const TreatedPatientSchema = z.object({
       firstCompleteResponseDate: maybeDate,
       progressionDate: maybeDate,
       lastAssessmentDate: maybeDate,
+      spdBaselineMm2: maybe,
+      spdBestMm2: maybe,
     })
     .nullable(),
   lupus: z

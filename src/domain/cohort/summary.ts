@@ -33,6 +33,7 @@ import {
   progressionFreeSurvival,
   progressionOrNonRelapseDeath,
   sledaiBestChangePercent,
+  spdBestChangePercent,
   type ToxicityCourse,
   type TreatedPatient,
   toxicityDurationDays,
@@ -215,6 +216,27 @@ export interface CohortSummary {
   swimmer: SwimmerLane[];
   /** best SLEDAI-2K change from baseline per lupus patient, largest increase first */
   waterfall: { measure: "SLEDAI-2K"; definition: string; bars: WaterfallBar[] };
+  /** best change of the tumour's SPD (Lugano 2014 CT) per lymphoma patient, largest increase first */
+  tumourWaterfall: { measure: "SPD"; definition: string; bars: WaterfallBar[] };
+}
+
+/** Waterfall bars: each patient's best change, largest increase on the left, then by subject code. */
+function waterfallBars(
+  patients: readonly TreatedPatient[],
+  change: (p: TreatedPatient) => number | null,
+  values: (p: TreatedPatient) => { baseline: number; best: number },
+): WaterfallBar[] {
+  return patients
+    .map((p) => ({ p, change: change(p) }))
+    .filter((x): x is { p: TreatedPatient; change: number } => x.change !== null)
+    .map(({ p, change }) => ({
+      patientId: p.patientId,
+      subjectCode: p.subjectCode,
+      indication: p.indication,
+      ...values(p),
+      changePercent: change,
+    }))
+    .sort((a, b) => b.changePercent - a.changePercent || a.subjectCode.localeCompare(b.subjectCode));
 }
 
 interface Partition {
@@ -572,18 +594,19 @@ export function summariseCohort(
       measure: "SLEDAI-2K",
       definition:
         "Best change from baseline: the lowest SLEDAI-2K after infusion against the last score on or before day 0, in percent; patients without both scores, or with a baseline of 0, are not shown.",
-      bars: patients
-        .map((p) => ({ p, change: sledaiBestChangePercent(p) }))
-        .filter((x): x is { p: TreatedPatient; change: number } => x.change !== null)
-        .map(({ p, change }) => ({
-          patientId: p.patientId,
-          subjectCode: p.subjectCode,
-          indication: p.indication,
-          baseline: p.lupus!.sledaiBaseline!,
-          best: p.lupus!.sledaiBest!,
-          changePercent: change,
-        }))
-        .sort((a, b) => b.changePercent - a.changePercent || a.subjectCode.localeCompare(b.subjectCode)),
+      bars: waterfallBars(patients, sledaiBestChangePercent, (p) => ({
+        baseline: p.lupus!.sledaiBaseline!,
+        best: p.lupus!.sledaiBest!,
+      })),
+    },
+    tumourWaterfall: {
+      measure: "SPD",
+      definition:
+        "Best change from baseline: the smallest SPD of the target lesions on a Lugano 2014 CT assessment after infusion against its baseline SPD, in percent (−50% is the partial-response line); lymphoma patients without a CT-based assessment are not shown.",
+      bars: waterfallBars(patients, spdBestChangePercent, (p) => ({
+        baseline: p.lymphoma!.spdBaselineMm2!,
+        best: p.lymphoma!.spdBestMm2!,
+      })),
     },
   };
 }

@@ -120,6 +120,8 @@ const lymphoma = (
   firstCompleteResponseDate: null,
   progressionDate: null,
   lastAssessmentDate: null,
+  spdBaselineMm2: null,
+  spdBestMm2: null,
   ...dates,
 });
 
@@ -499,6 +501,30 @@ describe("summariseCohort on six patients counted by hand", () => {
     ]);
     expect(s.waterfall.bars[0]!.changePercent).toBeCloseTo((-12 / 14) * 100, 12);
     expect(s.waterfall.bars[1]!.changePercent).toBe(-100);
+  });
+
+  it("tumour waterfall: best SPD change on Lugano CT, largest first; −50 % is the PR line", () => {
+    // Two lymphoma patients measured on CT: 4,200 → 1,890 mm² (−55 %: a partial response by SPD)
+    // and 3,000 → 3,300 mm² (+10 %); a third without CT assessments is not drawn.
+    const measured = (code: string, baseline: number | null, best: number | null) =>
+      patient({
+        subjectCode: code,
+        infusionDate: "2020-01-01",
+        lastContactDate: "2020-07-01",
+        indication: "lymphoma",
+        lymphoma: lymphoma("PR", { spdBaselineMm2: baseline, spdBestMm2: best }),
+      });
+    const t = summariseCohort(
+      [measured("T-1", 4200, 1890), measured("T-2", 3000, 3300), measured("T-3", null, null)],
+      "none",
+    ).tumourWaterfall;
+    expect(t.measure).toBe("SPD");
+    expect(t.bars.map((b) => [b.subjectCode, b.baseline, b.best])).toEqual([
+      ["T-2", 3000, 3300],
+      ["T-1", 4200, 1890],
+    ]);
+    expect(t.bars[0]!.changePercent).toBeCloseTo(10, 12);
+    expect(t.bars[1]!.changePercent).toBeCloseTo(-55, 12);
   });
 
   it("median follow-up by reverse Kaplan–Meier", () => {

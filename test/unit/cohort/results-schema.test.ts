@@ -44,6 +44,8 @@ describe("cohort response schemas", () => {
         firstCompleteResponseDate: "2019-10-16",
         progressionDate: null,
         lastAssessmentDate: "2020-03-16",
+        spdBaselineMm2: 4200,
+        spdBestMm2: 150,
       },
       lupus: {
         dorisDate: "2020-06-16",

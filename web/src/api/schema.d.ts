@@ -5741,6 +5741,8 @@ export interface operations {
                                 firstResponseDate: string | null;
                                 lastAssessmentDate: string | null;
                                 progressionDate: string | null;
+                                spdBaselineMm2: number | null;
+                                spdBestMm2: number | null;
                             } | null;
                             offStudyDate: string | null;
                             offStudyReason: ("withdrawn" | "lost-to-follow-up" | "completed") | null;
@@ -6200,6 +6202,19 @@ export interface operations {
                                 responseMonths: number | null;
                                 subjectCode: string;
                             }[];
+                            tumourWaterfall: {
+                                bars: {
+                                    baseline: number;
+                                    best: number;
+                                    changePercent: number;
+                                    indication: ("lymphoma" | "myeloma" | "sle" | "overlap") | null;
+                                    patientId: string;
+                                    subjectCode: string;
+                                }[];
+                                definition: string;
+                                /** @enum {string} */
+                                measure: "SPD";
+                            };
                             waterfall: {
                                 bars: {
                                     baseline: number;

@@ -427,6 +427,7 @@ export const en = {
     },
     panels: {
       waterfall: "Waterfall: best SLEDAI-2K change",
+      tumourWaterfall: "Waterfall: best tumour SPD change (lymphoma, Lugano 2014 CT)",
       products: "Product against outcome",
       swimmer: "Swimmer plot",
       response: "Best overall response (lymphoma, Lugano 2014)",
@@ -496,6 +497,7 @@ export const en = {
     waterfall: {
       label: "Waterfall: best {{measure}} change from baseline, one bar per patient",
       colours: "Green lupus, orange lupus with lymphoma.",
+      tumourColours: "Blue lymphoma, orange lupus with lymphoma; dashed line at −50%.",
     },
     swimmer: {
       label: "Swimmer plot: one lane per patient, months since infusion",

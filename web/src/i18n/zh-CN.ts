@@ -438,6 +438,7 @@ export const zhCN: Catalogue = {
     },
     panels: {
       waterfall: "瀑布图：SLEDAI-2K 最佳变化",
+      tumourWaterfall: "瀑布图：肿瘤 SPD 最佳变化（淋巴瘤，Lugano 2014 CT）",
       products: "产品与结局",
       swimmer: "泳道图",
       response: "最佳总体疗效（淋巴瘤，Lugano 2014）",
@@ -507,6 +508,7 @@ export const zhCN: Catalogue = {
     waterfall: {
       label: "瀑布图：{{measure}} 相对基线的最佳变化，每例患者一条",
       colours: "绿色为狼疮，橙色为狼疮合并淋巴瘤。",
+      tumourColours: "蓝色为淋巴瘤，橙色为狼疮合并淋巴瘤；虚线为 −50%。",
     },
     swimmer: {
       label: "泳道图：每例患者一条泳道，输注后月数",

@@ -151,6 +151,11 @@ export function CohortResults({
             <WaterfallPlot waterfall={s.waterfall} />
           </Panel>
         )}
+        {s.tumourWaterfall.bars.length > 0 && (
+          <Panel title={t("cohort.panels.tumourWaterfall")}>
+            <WaterfallPlot waterfall={s.tumourWaterfall} />
+          </Panel>
+        )}
         <Panel title={t("cohort.panels.products")}>
           <ProductOutcomes patients={o.patients} />
         </Panel>

@@ -15,8 +15,18 @@ import {
 import type { CohortSummary } from "../../api/types.ts";
 import { ChartDownloads } from "./download.tsx";
 
-/** One bar per lupus patient: best SLEDAI-2K change from baseline, largest increase on the left. */
-export function WaterfallPlot({ waterfall }: { waterfall: CohortSummary["waterfall"] }) {
+const COLOUR: Record<string, string> = { lymphoma: "#364fc7", overlap: "#e67700", sle: "#2b8a3e" };
+
+/**
+ * One bar per patient: best change from baseline, largest increase on the left — SLEDAI-2K for
+ * lupus, the tumour's SPD for lymphoma (with the −50 % partial-response line of Lugano 2014).
+ */
+export function WaterfallPlot({
+  waterfall,
+}: {
+  waterfall: CohortSummary["waterfall"] | CohortSummary["tumourWaterfall"];
+}) {
+  const tumour = waterfall.measure === "SPD";
   const ref = useRef<HTMLDivElement>(null);
   const { t } = useTranslation();
   const data = waterfall.bars.map((b) => ({ ...b, change: Math.round(b.changePercent * 10) / 10 }));
@@ -34,8 +44,13 @@ export function WaterfallPlot({ waterfall }: { waterfall: CohortSummary["waterfa
               interval={0}
               fontSize={11}
             />
-            <YAxis domain={[-100, "auto"]} tickFormatter={(v: number) => `${v}%`} width={52} />
+            <YAxis
+              domain={[-100, (top: number) => Math.max(0, Math.ceil(top / 10) * 10)]}
+              tickFormatter={(v: number) => `${v}%`}
+              width={52}
+            />
             <ReferenceLine y={0} stroke="#495057" />
+            {tumour && <ReferenceLine y={-50} stroke="#495057" strokeDasharray="4 4" />}
             <Tooltip
               formatter={(v, _n, item) => {
                 const b = item.payload as (typeof data)[number];
@@ -44,18 +59,18 @@ export function WaterfallPlot({ waterfall }: { waterfall: CohortSummary["waterfa
             />
             <Bar dataKey="change" isAnimationActive={false}>
               {data.map((b) => (
-                <Cell key={b.patientId} fill={b.indication === "overlap" ? "#e67700" : "#2b8a3e"} />
+                <Cell key={b.patientId} fill={COLOUR[b.indication ?? ""] ?? "#495057"} />
               ))}
             </Bar>
           </BarChart>
         </ResponsiveContainer>
       </div>
       <Text size="sm" c="dimmed">
-        {waterfall.definition} {t("cohort.waterfall.colours")}
+        {waterfall.definition} {t(tumour ? "cohort.waterfall.tumourColours" : "cohort.waterfall.colours")}
       </Text>
       <ChartDownloads
         chart={ref}
-        name="waterfall"
+        name={tumour ? "waterfall-spd" : "waterfall-sledai"}
         csv={() => ({
           header: ["subject", "indication", "baseline", "best", "change_percent"],
           rows: waterfall.bars.map((b) => [b.subjectCode, b.indication, b.baseline, b.best, b.changePercent]),
