@@ -7,5 +7,8 @@ export default defineConfig({
     include: ["test/unit/**/*.test.ts"],
     exclude: ["test/unit/statistics/against-r.test.ts"],
     pool: "forks",
+    // A mutation run is long and shares the machine; the FHIR validator's first load alone can
+    // pass vitest's 5 s default on a busy runner, failing the dry run before any mutant.
+    testTimeout: 30_000,
   },
 });

@@ -48,7 +48,11 @@ const tiers = (process.env.BENCH_TIER || "S")
 
 async function main() {
   const url = process.env.BENCH_DATABASE_URL || undefined;
-  const backends: Backend[] = !tiers.includes("S") ? [] : url ? ["pglite", "postgres"] : ["pglite"];
+  // BENCH_BACKENDS=postgres (or pglite) runs tier S on one of them only.
+  const wanted = (process.env.BENCH_BACKENDS ?? "").split(",").filter(Boolean);
+  const backends = (!tiers.includes("S") ? [] : url ? ["pglite", "postgres"] : ["pglite"]).filter(
+    (b) => wanted.length === 0 || wanted.includes(b),
+  ) as Backend[];
   const log = (message: string) => process.stderr.write(`${message}\n`);
   const started = performance.now();
   const results: Comparison[] = [];

@@ -778,6 +778,105 @@ describe("lldas", () => {
     expect(lldasRun({ investigationalDrugCurrent: true })).toBe("NOT_LLDAS");
   });
 
+  // The reasons and criteria a clinician reads, written out by hand from Franklyn 2016's five
+  // criteria for each case (they are what the record shows for an LLDAS visit).
+  it("LL-1 explained: each of the five criteria met, in Franklyn 2016's order", () => {
+    const r = LLDAS.run({ ...lldasBase, sledai2k: items("arthritis"), pga: 0.8 });
+    expect(r.reasons).toEqual([
+      "SLEDAI-2K 4 ≤ 4: arthritis (4).",
+      "No major-organ activity (renal, CNS, cardiopulmonary, vasculitis, fever), haemolytic anaemia or gastrointestinal activity.",
+      "No new lupus activity since the previous assessment.",
+      "PGA 0.8 ≤ 1.",
+      "Prednisolone-equivalent 5 mg/day ≤ 7.5 mg/day.",
+      "Immunosuppressive therapy STANDARD_MAINTENANCE_WELL_TOLERATED, no investigational drug.",
+    ]);
+    expect(r.details).toEqual({
+      sledai2k: 4,
+      criteria: {
+        sledaiAtMost4NoMajorOrgan: true,
+        noNewActivity: true,
+        pgaAtMost1: true,
+        prednisoloneAtMost7_5: true,
+        allowedTherapy: true,
+      },
+    });
+  });
+
+  it("every criterion failed at once: each named, with what broke it", () => {
+    const r = LLDAS.run({
+      sledai2k: items("arthritis", "proteinuria", "rash"),
+      hemolyticAnemia: true,
+      gastrointestinalActivity: true,
+      newActivitySincePreviousAssessment: true,
+      pga: 1.5,
+      prednisoloneEquivalentMgPerDay: 10,
+      immunosuppressiveTherapy: "NOT_STANDARD_OR_NOT_TOLERATED",
+      investigationalDrugCurrent: true,
+    });
+    expect(r.value).toBe("NOT_LLDAS");
+    expect(r.label).toBe("LLDAS not met");
+    expect(r.reasons).toEqual([
+      "SLEDAI-2K 10 > 4 (not met): arthritis (4), proteinuria (4), rash (2).",
+      "Major-organ, haemolytic or gastrointestinal activity (not met): proteinuria (renal), hemolyticAnemia, gastrointestinalActivity.",
+      "New lupus activity since the previous assessment (newActivitySincePreviousAssessment; not met).",
+      "PGA 1.5 > 1 (not met).",
+      "Prednisolone-equivalent 10 mg/day > 7.5 mg/day (not met).",
+      "Therapy not allowed (not met): immunosuppressives not at well-tolerated standard maintenance doses; investigational drug.",
+    ]);
+    expect(r.details).toEqual({
+      sledai2k: 10,
+      criteria: {
+        sledaiAtMost4NoMajorOrgan: false,
+        noNewActivity: false,
+        pgaAtMost1: false,
+        prednisoloneAtMost7_5: false,
+        allowedTherapy: false,
+      },
+    });
+  });
+
+  it("one criterion at a time: only that criterion is false, and its reason says why", () => {
+    const one = (over: Record<string, unknown>) => LLDAS.run({ ...lldasBase, ...over });
+    const renal = one({ sledai2k: items("proteinuria") });
+    expect(renal.reasons.slice(0, 2)).toEqual([
+      "SLEDAI-2K 4 ≤ 4: proteinuria (4).",
+      "Major-organ, haemolytic or gastrointestinal activity (not met): proteinuria (renal).",
+    ]);
+    expect(renal.details!.criteria).toEqual({
+      sledaiAtMost4NoMajorOrgan: false,
+      noNewActivity: true,
+      pgaAtMost1: true,
+      prednisoloneAtMost7_5: true,
+      allowedTherapy: true,
+    });
+    expect(one({ hemolyticAnemia: true }).reasons[1]).toBe(
+      "Major-organ, haemolytic or gastrointestinal activity (not met): hemolyticAnemia.",
+    );
+    expect(one({ gastrointestinalActivity: true }).reasons[1]).toBe(
+      "Major-organ, haemolytic or gastrointestinal activity (not met): gastrointestinalActivity.",
+    );
+    expect(one({ sledai2k: items("arthritis", "leukopenia") }).reasons[0]).toBe(
+      "SLEDAI-2K 5 > 4 (not met): arthritis (4), leukopenia (1).",
+    );
+    expect(one({ investigationalDrugCurrent: true }).reasons[5]).toBe(
+      "Therapy not allowed (not met): investigational drug.",
+    );
+    expect(one({ immunosuppressiveTherapy: "NOT_STANDARD_OR_NOT_TOLERATED" }).reasons[5]).toBe(
+      "Therapy not allowed (not met): immunosuppressives not at well-tolerated standard maintenance doses.",
+    );
+    expect(one({ immunosuppressiveTherapy: "NONE" }).reasons[5]).toBe(
+      "Immunosuppressive therapy NONE, no investigational drug.",
+    );
+    const pga = one({ pga: 1.01 });
+    expect(pga.reasons[3]).toBe("PGA 1.01 > 1 (not met).");
+    expect(pga.details!.criteria).toMatchObject({ pgaAtMost1: false, sledaiAtMost4NoMajorOrgan: true });
+    const pred = one({ prednisoloneEquivalentMgPerDay: 7.51 });
+    expect(pred.reasons[4]).toBe("Prednisolone-equivalent 7.51 mg/day > 7.5 mg/day (not met).");
+    expect(pred.details!.criteria).toMatchObject({ prednisoloneAtMost7_5: false, pgaAtMost1: true });
+    const fresh = one({ newActivitySincePreviousAssessment: true });
+    expect(fresh.details!.criteria).toMatchObject({ noNewActivity: false, allowedTherapy: true });
+  });
+
   it("validation: every criterion input is required and named", () => {
     const { newActivitySincePreviousAssessment: _, ...rest } = lldasBase;
     expect(paths(issuesOf(LLDAS, rest))).toEqual(["/newActivitySincePreviousAssessment"]);
