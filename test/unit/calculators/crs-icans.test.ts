@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { capd } from "../../../src/domain/calculators/crs-icans/capd.ts";
+import { capd, capdBandGrade } from "../../../src/domain/calculators/crs-icans/capd.ts";
 import { crs } from "../../../src/domain/calculators/crs-icans/crs.ts";
 import { icans } from "../../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../../src/domain/calculators/crs-icans/ice.ts";
@@ -444,6 +444,64 @@ describe("CAPD", () => {
     const nine = { ...eight, underactive: "RARELY" };
     expect(capd.run(nine).value).toBe(9);
     expect(capd.run(nine).details).toMatchObject({ positiveScreen: true, icansBandGrade: 3 });
+  });
+  it("CAPD-1 explained: each item's points, both halves' sums, the screen and the ICANS band", () => {
+    const r = capd.run(CAPD_1);
+    expect(r.reasons).toEqual([
+      "Items 1–4 (reverse-scored): eye contact 2, purposeful actions 1, awareness 1, communicates needs 3 = 7.",
+      "Items 5–8: restless 2, inconsolable 0, underactive 3, slow to respond 2 = 7.",
+      "CAPD 14 ≥ 9: positive delirium screen (Traube 2014).",
+      "For a child under 12, CAPD ≥ 9 is the ICANS grade 3 band of the encephalopathy domain (Lee 2019), if not attributable to another cause.",
+    ]);
+    expect(r.details).toEqual({
+      itemPoints: {
+        eyeContact: 2,
+        purposefulActions: 1,
+        awareOfSurroundings: 1,
+        communicatesNeedsAndWants: 3,
+        restless: 2,
+        inconsolable: 0,
+        underactive: 3,
+        slowToRespond: 2,
+      },
+      positiveScreen: true,
+      icansBandGrade: 3,
+    });
+  });
+  it("CAPD 0 and CAPD 8 explained: no ICANS from the domain, then the grade 1 band", () => {
+    const best = capd.run(CAPD_BEST);
+    expect(best.label).toBe("CAPD 0/32 (negative screen)");
+    expect(best.reasons).toEqual([
+      "Items 1–4 (reverse-scored): eye contact 0, purposeful actions 0, awareness 0, communicates needs 0 = 0.",
+      "Items 5–8: restless 0, inconsolable 0, underactive 0, slow to respond 0 = 0.",
+      "CAPD 0 < 9: negative delirium screen (Traube 2014).",
+      "CAPD 0: no ICANS from the CAPD domain (Lee 2019).",
+    ]);
+    expect(best.details).toMatchObject({ positiveScreen: false, icansBandGrade: 0 });
+    const eight = capd.run({ ...CAPD_BEST, restless: "ALWAYS", inconsolable: "ALWAYS" });
+    expect(eight.label).toBe("CAPD 8/32 (negative screen)");
+    expect(eight.reasons.slice(1)).toEqual([
+      "Items 5–8: restless 4, inconsolable 4, underactive 0, slow to respond 0 = 8.",
+      "CAPD 8 < 9: negative delirium screen (Traube 2014).",
+      "For a child under 12, CAPD 1–8 is the ICANS grade 1 band of the encephalopathy domain (Lee 2019), if not attributable to another cause.",
+    ]);
+  });
+  it("every rating of every item scores as Traube 2014's table (items 1–4 reversed)", () => {
+    const ratings = ["NEVER", "RARELY", "SOMETIMES", "OFTEN", "ALWAYS"] as const;
+    const reversed = ["eyeContact", "purposefulActions", "awareOfSurroundings", "communicatesNeedsAndWants"];
+    const forward = ["restless", "inconsolable", "underactive", "slowToRespond"];
+    // Start from the best behaviour and change one item: the total is that item's points.
+    for (const item of reversed)
+      expect(ratings.map((rating) => capd.run({ ...CAPD_BEST, [item]: rating }).value)).toEqual([
+        4, 3, 2, 1, 0,
+      ]);
+    for (const item of forward)
+      expect(ratings.map((rating) => capd.run({ ...CAPD_BEST, [item]: rating }).value)).toEqual([
+        0, 1, 2, 3, 4,
+      ]);
+  });
+  it("the ICANS band of a performed CAPD: 0 → 0, 1–8 → 1, ≥ 9 → 3 (Lee 2019, paediatric table)", () => {
+    expect([0, 1, 8, 9, 32].map(capdBandGrade)).toEqual([0, 1, 1, 3, 3]);
   });
   it("a missing item or an unknown rating is refused by name", () => {
     expect(pathsOf(() => capd.run({ ...CAPD_BEST, eyeContact: "USUALLY" }))).toEqual(["/eyeContact"]);
