@@ -73,6 +73,29 @@ describe("bsa", () => {
     expect(r.details).toMatchObject({ formula: "MOSTELLER" });
   });
 
+  it("explains itself: the formula with the numbers put in, and both formulas' results and the BMI", () => {
+    const m = bsaCalculator.run({ heightCm: 180, weightKg: 80 });
+    expect(m.label).toBe("BSA 2 m² (Mosteller)");
+    expect(m.reasons).toEqual([
+      "Mosteller formula √(180 cm × 80 kg / 3600) = 2 m² from heightCm 180 and weightKg 80.",
+    ]);
+    expect(m.details).toEqual({
+      formula: "MOSTELLER",
+      mostellerM2: 2,
+      duboisM2: expect.closeTo((71.84 * 80 ** 0.425 * 180 ** 0.725) / 10000, 12),
+      bmiKgM2: expect.closeTo(80 / 1.8 ** 2, 12),
+    });
+    const d = bsaCalculator.run({ heightCm: 172, weightKg: 64, formula: "DUBOIS" });
+    expect(d.label).toBe("BSA 1.76 m² (DuBois)");
+    expect(d.reasons).toEqual([
+      "DuBois formula 0.007184 × 64 kg^0.425 × 172 cm^0.725 = 1.7569 m² from heightCm 172 and weightKg 64.",
+    ]);
+    expect(d.details).toMatchObject({
+      formula: "DUBOIS",
+      mostellerM2: expect.closeTo(Math.sqrt((172 * 64) / 3600), 12),
+    });
+  });
+
   it("DuBois matches its published expression 71.84 × W^0.425 × H^0.725 cm²", () => {
     const cm2 = 71.84 * 64 ** 0.425 * 172 ** 0.725;
     expect(bsa({ heightCm: 172, weightKg: 64, formula: "DUBOIS" })).toBeCloseTo(cm2 / 10000, 10);
@@ -161,8 +184,13 @@ describe("creatinine-clearance (Cockcroft–Gault)", () => {
       serumCreatinineUnit: "UMOL_PER_L",
     });
     expect(r.value as number).toBeCloseTo(41.3, 1);
-    expect(r.reasons.join(" ")).toMatch(/115 µmol\/L ÷ 88.4/);
-    expect(r.label).toMatch(/41\.3 mL\/min/);
+    expect(r.reasons).toEqual([
+      "serumCreatinine 115 µmol/L ÷ 88.4 = 1.301 mg/dL.",
+      "Actual body weight used (weightBasis ACTUAL): 65 kg.",
+      "Cockcroft–Gault: (140 − 70) × 65 kg / (72 × 1.301 mg/dL) × 0.85 (female) = 41.3 mL/min (not normalised to 1.73 m²).",
+    ]);
+    expect(r.label).toBe("CrCl 41.3 mL/min (Cockcroft–Gault, actual weight)");
+    expect(r.details).toMatchObject({ serumCreatinineMgDl: expect.closeTo(115 / 88.4, 12), sexFactor: 0.85 });
   });
   it("88.4 µmol/L is 1 mg/dL", () => {
     expect(crcl({ ...base, serumCreatinine: 88.4, serumCreatinineUnit: "UMOL_PER_L" })).toBeCloseTo(
@@ -200,6 +228,65 @@ describe("creatinine-clearance (Cockcroft–Gault)", () => {
       expect(r.reasons.join(" ")).toMatch(/below the ideal body weight/);
       expect(r.reasons.join(" ")).toMatch(/under 60 in/);
     });
+    it("explains the adjusted weight step by step (Devine 1974, then IBW + 0.4 × excess)", () => {
+      const r = creatinineClearanceCalculator.run({
+        ...base,
+        weightKg: 100,
+        heightCm: 177.8,
+        weightBasis: "ADJUSTED",
+      });
+      expect(r.reasons).toEqual([
+        "Ideal body weight (Devine) for a male of 177.8 cm: 50 + 2.3 × (70 in − 60) = 73 kg.",
+        "Adjusted body weight used (weightBasis ADJUSTED): 73 + 0.4 × (100 − 73) = 83.8 kg.",
+        "Cockcroft–Gault: (140 − 60) × 83.8 kg / (72 × 1 mg/dL) = 93.1 mL/min (not normalised to 1.73 m²).",
+      ]);
+      expect(r.label).toBe("CrCl 93.1 mL/min (Cockcroft–Gault, adjusted weight)");
+      expect(r.details).toEqual({
+        serumCreatinineMgDl: 1,
+        weightBasis: "ADJUSTED",
+        weightUsedKg: expect.closeTo(83.8, 9),
+        idealBodyWeightKg: expect.closeTo(73, 9),
+        adjustedBodyWeightKg: expect.closeTo(83.8, 9),
+        sexFactor: 1,
+        unit: "mL/min",
+      });
+    });
+    it("explains a short, light patient on ideal weight: both warnings, in order", () => {
+      const r = creatinineClearanceCalculator.run({
+        ...base,
+        weightKg: 45,
+        weightBasis: "IDEAL",
+        heightCm: 150,
+      });
+      // 150 cm = 59.06 in; IBW 50 + 2.3 × (59.06 − 60) = 47.8 kg; (140 − 60) × 47.83 / 72 = 53.1 mL/min
+      expect(r.reasons).toEqual([
+        "Ideal body weight (Devine) for a male of 150 cm: 50 + 2.3 × (59.06 in − 60) = 47.8 kg.",
+        "Height 150 cm is under 60 in (152.4 cm): the Devine formula is extrapolated below its range.",
+        "Ideal body weight used (weightBasis IDEAL): 47.8 kg.",
+        "Actual weight 45 kg is below the ideal body weight 47.8 kg; check whether the protocol uses actual weight in that case.",
+        "Cockcroft–Gault: (140 − 60) × 47.8 kg / (72 × 1 mg/dL) = 53.1 mL/min (not normalised to 1.73 m²).",
+      ]);
+      expect(r.label).toBe("CrCl 53.1 mL/min (Cockcroft–Gault, ideal weight)");
+      expect(r.details).toMatchObject({ weightUsedKg: expect.closeTo(47.8268, 4), sexFactor: 1 });
+      expect(r.details).not.toHaveProperty("adjustedBodyWeightKg");
+    });
+    it("at exactly 60 in and on actual weight, neither warning; actual weight adds no ideal-weight detail", () => {
+      const tall = creatinineClearanceCalculator.run({
+        ...base,
+        weightBasis: "IDEAL",
+        heightCm: 152.4,
+        weightKg: 50,
+      });
+      expect(tall.reasons.join(" ")).not.toMatch(/under 60 in|below the ideal/);
+      const actual = creatinineClearanceCalculator.run(base);
+      expect(actual.reasons).toEqual([
+        "Actual body weight used (weightBasis ACTUAL): 70 kg.",
+        "Cockcroft–Gault: (140 − 60) × 70 kg / (72 × 1 mg/dL) = 77.8 mL/min (not normalised to 1.73 m²).",
+      ]);
+      expect(actual.details).not.toHaveProperty("idealBodyWeightKg");
+      expect(actual.details).not.toHaveProperty("adjustedBodyWeightKg");
+    });
+
     it("weightBasis is required (never a silent default); IDEAL/ADJUSTED need heightCm", () => {
       const { weightBasis: _, ...noBasis } = base;
       expect(pathsOf(() => crcl(noBasis))).toEqual(["/weightBasis"]);

@@ -1118,6 +1118,123 @@ describe("iec-hs: worked examples HS-1..HS-3", () => {
   });
 });
 
+// What the screen says, written out by hand from Hines 2023's criteria for the worked examples and
+// for each feature's other wording: the reasons are what the record shows a clinician at the bedside.
+describe("iec-hs: every reason, by hand", () => {
+  const positiveSummary = (features: string) =>
+    `IEC-HS screen positive: ferritin criterion, timing criterion and ${features} (Hines 2023; diagnosis to be adjudicated by a clinician, excluding other causes).`;
+  const timingMet =
+    "Timing criterion met: onset as CRS resolves or inflammation worsening after initial improvement.";
+
+  it("HS-1: positive on ferritin over 2 × an above-ULN baseline, timing and fibrinogen < 150; grade 2", () => {
+    const r = iecHs.run({
+      ferritinNgPerML: 8000,
+      ferritinBaselineNgPerML: 600,
+      ferritinUlnNgPerML: 300,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      fibrinogen: { valueMgPerDL: 110 },
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "NOT_ASSESSED",
+      clinicianGrade: 2,
+    });
+    expect(r.reasons).toEqual([
+      positiveSummary("HYPOFIBRINOGENAEMIA"),
+      "Ferritin criterion met: ferritin 8000 ng/mL is > 1200 ng/mL = 2 × baseline 600 (baseline above ULN 300); not rising rapidly.",
+      timingMet,
+      "Transaminases: not given.",
+      "Hypofibrinogenaemia: fibrinogen 110 mg/dL < 150 mg/dL.",
+      "No new or worsening cytopenia.",
+      "Haemophagocytosis not assessed.",
+      "Grade 2 as adjudicated by the clinician: mild to moderate symptoms needing intervention (e.g. IEC-HS-directed immunosuppression, or transfusion for asymptomatic hypofibrinogenaemia).",
+    ]);
+    expect(r.details).toEqual({ supportiveFeatures: [] });
+  });
+
+  it("HS-2: negative, naming each missing criterion", () => {
+    const r = iecHs.run({
+      ferritinNgPerML: 900,
+      ferritinBaselineNgPerML: 800,
+      ferritinUlnNgPerML: 300,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: false,
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "NOT_ASSESSED",
+    });
+    expect(r.label).toBe("IEC-HS screen negative");
+    expect(r.reasons).toEqual([
+      "IEC-HS screen negative: missing the ferritin criterion; the timing criterion; at least one of transaminase rise, hypofibrinogenaemia, new/worsening cytopenia, haemophagocytosis (Hines 2023).",
+      "Ferritin criterion not met: ferritin 900 ng/mL is not > 1600 ng/mL = 2 × baseline 800 (baseline above ULN 300); not rising rapidly.",
+      "Timing criterion not met: onset not with resolving CRS nor after initial improvement.",
+      "Transaminases: not given.",
+      "Fibrinogen: not given.",
+      "No new or worsening cytopenia.",
+      "Haemophagocytosis not assessed.",
+    ]);
+  });
+
+  it("HS-3: positive on a rapidly rising ferritin, ALT over 5 × ULN and a new cytopenia", () => {
+    const r = iecHs.run({
+      ferritinNgPerML: 15_000,
+      ferritinRisingRapidly: true,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      alt: { valueUPerL: 240, ulnUPerL: 40, baselineUPerL: 25 },
+      cytopeniaNewOrWorsening: true,
+      hemophagocytosis: "NOT_ASSESSED",
+    });
+    expect(r.label).toBe("IEC-HS screen positive");
+    expect(r.reasons).toEqual([
+      positiveSummary("TRANSAMINASES, CYTOPENIA_NEW_OR_WORSE"),
+      "Ferritin criterion met: ferritin rising rapidly.",
+      timingMet,
+      "Transaminases: ALT 240 U/L is > 200 U/L = 5 × ULN 40 U/L (baseline 25 ≤ ULN).",
+      "Fibrinogen: not given.",
+      "New or worsening cytopenia present.",
+      "Haemophagocytosis not assessed.",
+    ]);
+  });
+
+  it("the other wordings: ULN reference, AST over an above-ULN baseline, fibrinogen against its LLN, pathology, supportive features, a grade against a negative screen", () => {
+    const r = iecHs.run({
+      ...HS_NEG,
+      ferritinRisingRapidly: true,
+      ast: { valueUPerL: 500, ulnUPerL: 40, baselineUPerL: 80 },
+      fibrinogen: { valueMgPerDL: 170, llnMgPerDL: 180 },
+      hemophagocytosis: "PRESENT",
+      supportiveFeatures: ["LDH_RAISED", "SPLENOMEGALY"],
+      clinicianGrade: 3,
+    });
+    expect(r.reasons).toEqual([
+      "IEC-HS screen negative: missing the timing criterion (Hines 2023).",
+      "Ferritin criterion met: ferritin 500 ng/mL is not > 600 ng/mL = 2 × ULN 300 (baseline 250 ≤ ULN); ferritin rising rapidly.",
+      "Timing criterion not met: onset not with resolving CRS nor after initial improvement.",
+      "Transaminases: AST 500 U/L is > 400 U/L = 5 × baseline 80 U/L (baseline above ULN 40).",
+      "Hypofibrinogenaemia: fibrinogen 170 mg/dL < LLN 180 mg/dL.",
+      "No new or worsening cytopenia.",
+      "Haemophagocytosis present in marrow or tissue.",
+      "Supportive features (not decisive): LDH_RAISED, SPLENOMEGALY.",
+      "Grade 3 as adjudicated by the clinician: severe or medically significant but not immediately life-threatening (e.g. coagulopathy with bleeding needing transfusion, or hospitalisation for organ dysfunction) (note: the computed screen is negative; the clinician's adjudication stands).",
+    ]);
+    expect(r.value).toEqual({
+      screenPositive: false,
+      grade: 3,
+      flags: ["FERRITIN_HIGH", "TRANSAMINASES", "HYPOFIBRINOGENAEMIA", "HEMOPHAGOCYTOSIS"],
+    });
+    expect(r.label).toBe("IEC-HS screen negative; grade 3 (clinician)");
+    expect(r.details).toEqual({ supportiveFeatures: ["LDH_RAISED", "SPLENOMEGALY"] });
+    const normal = iecHs.run({
+      ...HS_NEG,
+      fibrinogen: { valueMgPerDL: 200, llnMgPerDL: 180 },
+      hemophagocytosis: "ABSENT",
+    });
+    expect(normal.reasons).toContain(
+      "No hypofibrinogenaemia: fibrinogen 200 mg/dL is ≥ 150 mg/dL and ≥ LLN 180 mg/dL.",
+    );
+    expect(normal.reasons).toContain("No haemophagocytosis on pathology.");
+    expect((normal.value as HsValue).flags).toEqual([]);
+  });
+});
+
 describe("iec-hs: both edges of every threshold", () => {
   const positiveIf = (over: Record<string, unknown>) =>
     hsValue({

@@ -476,6 +476,70 @@ describe("sri-4", () => {
     expect(r.details?.newBilagA).toEqual(["renal"]);
   });
 
+  // The reasons and details a trial's data manager reads, written out by hand (Furie 2009's three
+  // SRI-4 criteria) for a responder and for a visit that fails all three.
+  it("SRI-1 explained: each criterion met, with the numbers that met it", () => {
+    const r = SRI.run({
+      ...sriBase,
+      pgaBaseline: 1.2,
+      pgaVisit: 1.3,
+      bilagVisit: bilag(B2004, { musculoskeletal: "C", mucocutaneous: "C", hematological: "B" }),
+    });
+    expect(r.label).toBe("SRI-4 responder");
+    expect(r.reasons).toEqual([
+      "SELENA-SLEDAI 12 → 6: reduction 6 ≥ 4 points.",
+      "BILAG-2004: 0 new A (≤ 0 allowed) and 1 new B (hematological) (≤ 1 allowed).",
+      "PGA 1.2 → 1.3: change +0.1 < +0.3 worsening.",
+    ]);
+    expect(r.details).toEqual({
+      sledaiReduction: 6,
+      newBilagA: [],
+      newBilagB: ["hematological"],
+      pgaChange: 0.1,
+      criteria: { sledaiReduction: true, noNewBilagAOrTwoB: true, noPgaWorsening: true },
+    });
+  });
+
+  it("every criterion failed: SLEDAI-2K −3, a new A and two new B (classic BILAG), PGA +0.5", () => {
+    const r = SRI.run({
+      ...sriBase,
+      sledaiVersion: "SLEDAI_2K",
+      sledaiBaseline: 10,
+      sledaiVisit: 7,
+      pgaBaseline: 1.0,
+      pgaVisit: 1.5,
+      bilagVersion: "CLASSIC",
+      bilagBaseline: bilag(CLASSIC),
+      bilagVisit: bilag(CLASSIC, { renal: "A", mucocutaneous: "B", musculoskeletal: "B" }),
+    });
+    expect(r.label).toBe("SRI-4 non-responder");
+    expect(r.reasons).toEqual([
+      "SLEDAI-2K 10 → 7: reduction 3 < 4 points (not met).",
+      "Classic BILAG: 1 new A (renal) (≤ 0 allowed) and 2 new B (mucocutaneous, musculoskeletal) (≤ 1 allowed) (not met).",
+      "PGA 1 → 1.5: change +0.5 ≥ +0.3 worsening (not met).",
+    ]);
+    expect(r.details).toEqual({
+      sledaiReduction: 3,
+      newBilagA: ["renal"],
+      newBilagB: ["mucocutaneous", "musculoskeletal"],
+      pgaChange: 0.5,
+      criteria: { sledaiReduction: false, noNewBilagAOrTwoB: false, noPgaWorsening: false },
+    });
+  });
+
+  it("a PGA that improves reads as a negative change, and one new A alone breaks the BILAG criterion", () => {
+    const better = SRI.run({ ...sriBase, pgaBaseline: 2.0, pgaVisit: 0.5 });
+    expect(better.reasons[2]).toBe("PGA 2 → 0.5: change −1.5 < +0.3 worsening.");
+    expect(better.details).toMatchObject({ pgaChange: -1.5 });
+    const oneA = SRI.run({
+      ...sriBase,
+      bilagVisit: bilag(B2004, { musculoskeletal: "C", mucocutaneous: "C", renal: "A" }),
+    });
+    expect(oneA.details).toMatchObject({
+      criteria: { sledaiReduction: true, noNewBilagAOrTwoB: false, noPgaWorsening: true },
+    });
+  });
+
   it("SLEDAI reduction 3 → non-responder; 4 → responder", () => {
     expect(sri({ sledaiBaseline: 10, sledaiVisit: 7 })).toBe("NON_RESPONDER");
     expect(sri({ sledaiBaseline: 10, sledaiVisit: 6 })).toBe("RESPONDER");
