@@ -58,6 +58,8 @@ describe("cohort outcomes", () => {
     const tumour = page.getByRole("img", { name: /^Waterfall: best SPD/ });
     await tumour.locator(".recharts-bar-rectangle").first().waitFor();
     expect(await tumour.locator(".recharts-bar-rectangle").count()).toBe(7);
+    const correlations = page.getByRole("table", { name: /rank correlation$/ });
+    expect(await correlations.locator("tbody tr").count()).toBe(8);
     const products = page.getByRole("table", { name: "Product against outcome" });
     expect(await products.locator("tbody tr").count()).toBe(22);
     const scatter = page.getByRole("img", { name: /^CAR-T peak against CAR\+ cells/ });
@@ -229,7 +231,7 @@ describe("cohort outcomes", () => {
       "At risk",
       "Download PNG",
       "Split by",
-      "infused patients",
+      "Product attribute",
       "Swimmer plot",
     ])
       expect(main).not.toContain(english);

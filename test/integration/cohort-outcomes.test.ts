@@ -104,6 +104,14 @@ describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
     expect(bars.slice(1).every((b) => b.changePercent === -100)).toBe(true);
     expect(bars.find((b) => b.subjectCode === "SZ-0001")).toMatchObject({ baseline: 10, best: 0 });
     expect(bars.find((b) => b.subjectCode === "WH-0002")).toMatchObject({ baseline: 14 });
+    // Product attributes against outcome: all 22 infused have their bag on record; 21 have a Cmax
+    // (WH-0005 is before her first CAR-T sample).
+    const dose = o.summary.productCorrelations.rows.find(
+      (r) => r.attribute === "carPositiveCells" && r.outcome === "carCmax",
+    )!;
+    expect(dose.n).toBe(21);
+    expect(dose.rho).not.toBeNull();
+    expect(dose.pValue! > 0 && dose.pValue! <= 1).toBe(true);
     // Tumour waterfall (Lugano CT): every demo lymphoma with a response on record but the reference
     // case (her public report gives PET only). The plan's CRs leave two nodes of at most 15 × 10 mm
     // (SPD ≤ 300 mm²); its PRs (SZ-0003, SZ-0014) keep 15–45 % of the SPD, above the CR size.

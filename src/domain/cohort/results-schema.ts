@@ -10,7 +10,7 @@ import { z } from "zod";
 import { INFECTION_WINDOWS, PATHOGEN_CLASSES } from "../adverse-events.ts";
 import { CohortDefinition } from "./definition.ts";
 import { INDICATIONS } from "./indication.ts";
-import { GROUPINGS } from "./summary.ts";
+import { GROUPINGS, PRODUCT_ATTRIBUTES, PRODUCT_OUTCOMES } from "./summary.ts";
 
 const num = z.number();
 const maybe = num.nullable();
@@ -154,6 +154,18 @@ export const CohortSummarySchema = z.object({
     measure: z.literal("SLEDAI-2K"),
     definition: z.string(),
     bars: z.array(WaterfallBar),
+  }),
+  productCorrelations: z.object({
+    method: z.string(),
+    rows: z.array(
+      z.object({
+        attribute: z.enum(PRODUCT_ATTRIBUTES),
+        outcome: z.enum(PRODUCT_OUTCOMES),
+        n: num,
+        rho: maybe,
+        pValue: maybe,
+      }),
+    ),
   }),
   tumourWaterfall: z.object({
     measure: z.literal("SPD"),

@@ -14,6 +14,7 @@ import {
 } from "../adverse-events.ts";
 import { addMonths, DAYS_PER_MONTH, daysBetween } from "../calendar.ts";
 import { clopperPearson, type Proportion } from "../statistics/binomial.ts";
+import { spearman } from "../statistics/correlation.ts";
 import { type CompetingTime, cumulativeIncidence, incidenceAt } from "../statistics/cumulative-incidence.ts";
 import {
   type Estimate,
@@ -218,6 +219,43 @@ export interface CohortSummary {
   waterfall: { measure: "SLEDAI-2K"; definition: string; bars: WaterfallBar[] };
   /** best change of the tumour's SPD (Lugano 2014 CT) per lymphoma patient, largest increase first */
   tumourWaterfall: { measure: "SPD"; definition: string; bars: WaterfallBar[] };
+  /** the infused bag's attributes against the CAR-T peak and the worst CRS grade */
+  productCorrelations: { method: string; rows: ProductCorrelation[] };
+}
+
+export const PRODUCT_ATTRIBUTES = [
+  "carPositiveCells",
+  "carPositivePercent",
+  "vectorCopyNumber",
+  "veinToVeinDays",
+] as const;
+export const PRODUCT_OUTCOMES = ["carCmax", "crsMaxGrade"] as const;
+
+/** One attribute of the bag against one outcome: Spearman's rho over the patients with both. */
+export interface ProductCorrelation {
+  attribute: (typeof PRODUCT_ATTRIBUTES)[number];
+  outcome: (typeof PRODUCT_OUTCOMES)[number];
+  n: number;
+  rho: number | null;
+  pValue: number | null;
+}
+
+/**
+ * Each product attribute against the CAR-T peak and the worst CRS grade, over infused patients
+ * whose administered bag is on record (issue 12: "chain of identity joined to outcomes"). Rank
+ * correlation because neither dose nor Cmax is near normal and the CRS grade is ordinal.
+ */
+function productCorrelations(patients: readonly TreatedPatient[]): ProductCorrelation[] {
+  const withBag = patients.filter((p) => p.product !== null);
+  const outcomeOf = (p: TreatedPatient, o: ProductCorrelation["outcome"]) =>
+    o === "carCmax" ? p.carCmax : p.crs.maxGrade;
+  return PRODUCT_OUTCOMES.flatMap((outcome) =>
+    PRODUCT_ATTRIBUTES.map((attribute) => ({
+      attribute,
+      outcome,
+      ...spearman(withBag.map((p) => [p.product![attribute], outcomeOf(p, outcome)] as const)),
+    })),
+  );
 }
 
 /** Waterfall bars: each patient's best change, largest increase on the left, then by subject code. */
@@ -598,6 +636,11 @@ export function summariseCohort(
         baseline: p.lupus!.sledaiBaseline!,
         best: p.lupus!.sledaiBest!,
       })),
+    },
+    productCorrelations: {
+      method:
+        "Spearman's rank correlation (rho) over infused patients with their administered bag on record and both values known; two-sided p by the t approximation with n − 2 degrees of freedom, as R's cor.test(method = \"spearman\", exact = FALSE), unadjusted for the eight comparisons.",
+      rows: productCorrelations(patients),
     },
     tumourWaterfall: {
       measure: "SPD",

@@ -1,9 +1,10 @@
 /**
- * The three distribution functions the statistics need, from stdlib (decision 0025): each agrees
- * with R's qnorm, qbeta and pchisq(lower.tail = FALSE) to about 1e-16 relative on the values
+ * The distribution functions the statistics need, from stdlib (decision 0025): each agrees
+ * with R's qnorm, qbeta, pchisq(lower.tail = FALSE) and pt to about 1e-16 relative on the values
  * tried (Boost/Cephes-derived algorithms), so every difference from R lies in our own formulas.
  * This is the only file that imports them; the rest of domain/statistics calls these.
  */
+import betainc from "@stdlib/math-base-special-betainc";
 import gammainc from "@stdlib/math-base-special-gammainc";
 import betaQuantile from "@stdlib/stats-base-dists-beta-quantile";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
@@ -32,4 +33,16 @@ export function pchisqUpper(x: number, df: number): number {
 /** The two-sided normal critical value of a confidence level (R: qnorm(1 - (1 - level) / 2)). */
 export function zForLevel(confLevel: number): number {
   return qnorm(1 - (1 - confLevel) / 2);
+}
+
+/**
+ * One tail of Student's t with df degrees of freedom: P(T > t) when `upper`, else P(T < t) (R:
+ * pt(t, df, lower.tail = !upper)), from the regularised incomplete beta, P(|T| > |t|) =
+ * I_{df/(df+t²)}(df/2, 1/2), halved for one tail — which keeps small p-values precise.
+ */
+export function pt(t: number, df: number, upper: boolean): number {
+  if (Number.isNaN(t) || df <= 0) return Number.NaN;
+  const beyond = Number.isFinite(t) ? betainc(df / (df + t * t), df / 2, 0.5, true, false) / 2 : 0;
+  const farTail = upper ? t > 0 : t < 0;
+  return farTail ? beyond : 1 - beyond;
 }

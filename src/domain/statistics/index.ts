@@ -1,4 +1,5 @@
 export { clopperPearson, type Proportion } from "./binomial.ts";
+export { averageRanks, type RankCorrelation, spearman } from "./correlation.ts";
 export {
   type CompetingTime,
   type CumulativeIncidence,
@@ -6,7 +7,7 @@ export {
   type IncidenceStep,
   incidenceAt,
 } from "./cumulative-incidence.ts";
-export { pchisqUpper, qbeta, qnorm, zForLevel } from "./distributions.ts";
+export { pchisqUpper, pt, qbeta, qnorm, zForLevel } from "./distributions.ts";
 export {
   type Estimate,
   type KaplanMeier,

@@ -527,6 +527,45 @@ describe("summariseCohort on six patients counted by hand", () => {
     expect(t.bars[1]!.changePercent).toBeCloseTo(-55, 12);
   });
 
+  it("product attributes against Cmax by Spearman's rho: ranks (1,2,3,4) against (1,3,2,4) give 0.8", () => {
+    const bag = (cells: number) => ({
+      carPositiveCells: cells,
+      carPositivePercent: null,
+      vectorCopyNumber: null,
+      viabilityPercent: null,
+      outOfSpecification: false,
+      veinToVeinDays: null,
+    });
+    const treated = [
+      [1e8, 10],
+      [2e8, 30],
+      [3e8, 20],
+      [4e8, 40],
+    ].map(([cells, cmax]) =>
+      patient({
+        infusionDate: "2020-01-01",
+        lastContactDate: "2020-07-01",
+        product: bag(cells!),
+        carCmax: cmax!,
+      }),
+    );
+    // A patient without a bag on record is left out even with a Cmax.
+    treated.push(patient({ infusionDate: "2020-01-01", lastContactDate: "2020-07-01", carCmax: 5 }));
+    const rows = summariseCohort(treated, "none").productCorrelations.rows;
+    const at = (attribute: string, outcome: string) =>
+      rows.find((r) => r.attribute === attribute && r.outcome === outcome)!;
+    expect(at("carPositiveCells", "carCmax")).toMatchObject({ n: 4 });
+    expect(at("carPositiveCells", "carCmax").rho).toBeCloseTo(1 - (6 * 2) / (4 * 15), 12);
+    expect(at("vectorCopyNumber", "carCmax")).toEqual({
+      attribute: "vectorCopyNumber",
+      outcome: "carCmax",
+      n: 0,
+      rho: null,
+      pValue: null,
+    });
+    expect(rows).toHaveLength(8);
+  });
+
   it("median follow-up by reverse Kaplan–Meier", () => {
     // Reverse KM: censoring events at days 214(6), 274(3), 366(5), 731(1); deaths (20, 182) censored.
     // At 214: 4 at risk → 3/4; 274: 3 → 2/4 = 0.5 exactly, so the median is the midpoint of 274 and 366 days.

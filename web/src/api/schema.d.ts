@@ -6004,6 +6004,18 @@ export interface operations {
                             };
                             lastInfusion: string | null;
                             n: number;
+                            productCorrelations: {
+                                method: string;
+                                rows: {
+                                    /** @enum {string} */
+                                    attribute: "carPositiveCells" | "carPositivePercent" | "vectorCopyNumber" | "veinToVeinDays";
+                                    n: number;
+                                    /** @enum {string} */
+                                    outcome: "carCmax" | "crsMaxGrade";
+                                    pValue: number | null;
+                                    rho: number | null;
+                                }[];
+                            };
                             remission: {
                                 denominator: string;
                                 rows: {

@@ -520,6 +520,21 @@ export const en = {
       withBag:
         "{{withBag}} of {{n}} patients with an administered bag on record. Cmax: peak CAR-T transgene copies per µg genomic DNA after infusion.",
     },
+    correlation: {
+      table: "Product attributes against outcome: rank correlation",
+      attribute: "Product attribute",
+      outcome: "Outcome",
+      n: "n",
+      rho: "Spearman rho",
+      p: "p (two-sided)",
+      attributes: {
+        carPositiveCells: "CAR+ cells infused",
+        carPositivePercent: "CAR+ %",
+        vectorCopyNumber: "Vector copy number",
+        veinToVeinDays: "Vein-to-vein days",
+      },
+      outcomes: { carCmax: "CAR-T peak (Cmax)", crsMaxGrade: "Worst CRS grade" },
+    },
     download: {
       svg: "Download SVG",
       png: "Download PNG",

@@ -531,6 +531,21 @@ export const zhCN: Catalogue = {
       withBag:
         "{{n}} 例患者中 {{withBag}} 例有已输注细胞袋记录。Cmax：输注后 CAR-T 转基因拷贝数峰值（拷贝/µg 基因组 DNA）。",
     },
+    correlation: {
+      table: "产品属性与结局：秩相关",
+      attribute: "产品属性",
+      outcome: "结局",
+      n: "n",
+      rho: "Spearman 相关系数 rho",
+      p: "p 值（双侧）",
+      attributes: {
+        carPositiveCells: "输注 CAR+ 细胞数",
+        carPositivePercent: "CAR+ 比例",
+        vectorCopyNumber: "载体拷贝数",
+        veinToVeinDays: "静脉到静脉天数",
+      },
+      outcomes: { carCmax: "CAR-T 峰值（Cmax）", crsMaxGrade: "CRS 最高级别" },
+    },
     download: {
       svg: "下载 SVG",
       png: "下载 PNG",

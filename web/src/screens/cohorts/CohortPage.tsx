@@ -157,7 +157,7 @@ export function CohortResults({
           </Panel>
         )}
         <Panel title={t("cohort.panels.products")}>
-          <ProductOutcomes patients={o.patients} />
+          <ProductOutcomes patients={o.patients} correlations={s.productCorrelations} />
         </Panel>
         <Panel title={t("cohort.panels.swimmer")}>
           <SwimmerPlot lanes={s.swimmer} />

@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { TreatedPatient } from "../../api/types.ts";
+import type { CohortSummary, TreatedPatient } from "../../api/types.ts";
 import { ColumnHeads } from "../../ui/ColumnHeads.tsx";
 import { COLOURS } from "../patients/Charts.tsx";
 import { ChartDownloads } from "./download.tsx";
@@ -84,7 +84,13 @@ function CmaxScatter({
   );
 }
 
-export function ProductOutcomes({ patients }: { patients: TreatedPatient[] }) {
+export function ProductOutcomes({
+  patients,
+  correlations,
+}: {
+  patients: TreatedPatient[];
+  correlations: CohortSummary["productCorrelations"];
+}) {
   const { t } = useTranslation();
   const withBag = patients.filter((p) => p.product !== null);
   const byGrade = [0, 1, 2, 3, 4, 5]
@@ -154,6 +160,31 @@ export function ProductOutcomes({ patients }: { patients: TreatedPatient[] }) {
       </Table.ScrollContainer>
       <Text size="sm" c="dimmed">
         {t("cohort.products.withBag", { withBag: withBag.length, n: patients.length })}
+      </Text>
+      <Table.ScrollContainer minWidth={520}>
+        <Table fz="sm" aria-label={t("cohort.correlation.table")}>
+          <ColumnHeads
+            names={(["attribute", "outcome", "n", "rho", "p"] as const).map((k) =>
+              t(`cohort.correlation.${k}`),
+            )}
+          />
+          <Table.Tbody>
+            {correlations.rows.map((r) => (
+              <Table.Tr key={`${r.attribute}-${r.outcome}`}>
+                <Table.Th scope="row">{t(`cohort.correlation.attributes.${r.attribute}`)}</Table.Th>
+                <Table.Td>{t(`cohort.correlation.outcomes.${r.outcome}`)}</Table.Td>
+                <Table.Td>{r.n}</Table.Td>
+                <Table.Td>{r.rho === null ? "–" : r.rho.toFixed(2)}</Table.Td>
+                <Table.Td>
+                  {r.pValue === null ? "–" : r.pValue < 0.001 ? "< 0.001" : r.pValue.toFixed(3)}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Text size="sm" c="dimmed">
+        {correlations.method}
       </Text>
     </div>
   );
