@@ -1,0 +1,216 @@
+/**
+ * Issue 11 in the browser: an investigator records an adverse event for a demo patient from her
+ * page (only the term's CTCAE grades offered; a serious event without a criterion refused at the
+ * field, in words), corrects it with a reason; a coordinator charts a row of vital signs, which
+ * arrive as coded observations, and an implausible value is refused at its cell. The same refusal
+ * reads in Chinese; the forms have no serious axe violation and fit a 390 px phone.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiAs } from "./support/api-as.ts";
+import { seriousAxeViolations } from "./support/axe.ts";
+import { launchBrowser, logInAt } from "./support/browser.ts";
+import { type RunningServer, serverForTests } from "./support/server.ts";
+
+let server: RunningServer;
+let browser: Browser;
+let patientId: string;
+
+interface Ae {
+  id: string;
+  term: string;
+  grade: number;
+  serious: boolean;
+  seriousCriteria: string[];
+  outcome: string;
+  resolvedDate: string | null;
+  version: number;
+}
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
+  const api = await apiAs(server.url, "investigator", "investigator-demo");
+  const sites = await api.get<{ items: { id: string; code: string }[] }>("/api/v1/sites");
+  const sz = sites.items.find((s) => s.code === "SZ")!.id;
+  const patients = await api.get<{ items: { id: string; subjectCode: string }[] }>(
+    `/api/v1/patients?siteId=${sz}&limit=500`,
+  );
+  patientId = patients.items.find((p) => p.subjectCode === "SZ-0002")!.id;
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function session(who: "investigator" | "coordinator", width = 1280) {
+  const context = await browser.newContext({
+    baseURL: server.url,
+    viewport: { width, height: 844 },
+    locale: "en-GB",
+  });
+  const page = await context.newPage();
+  await logInAt(page, who, `${who}-demo`, "SZ");
+  return { context, page };
+}
+
+const fitsWindow = (page: Page) =>
+  page.evaluate<boolean>("document.scrollingElement.scrollWidth <= window.innerWidth");
+
+describe("adverse events", () => {
+  it("records one from the patient page, refuses a serious event without a criterion at the field, and corrects it with a reason", async () => {
+    const api = await apiAs(server.url, "investigator", "investigator-demo");
+    const before = (await api.get<{ items: Ae[] }>(`/api/v1/adverse-events?patientId=${patientId}&limit=500`))
+      .items;
+    const { context, page } = await session("investigator");
+    await page.goto(`/patients/${patientId}`);
+    await page.getByRole("link", { name: "Record an adverse event" }).click();
+    await page.getByRole("heading", { name: "Record an adverse event", level: 1 }).waitFor();
+
+    await page.getByRole("combobox", { name: /^Event/ }).selectOption("Febrile neutropenia");
+    // CTCAE v5.0 defines febrile neutropenia from grade 3: no grade 1 or 2 is offered.
+    const grades = page.getByRole("radiogroup", { name: /^Grade/ }).getByRole("radio");
+    await expect(grades.count()).resolves.toBe(3);
+    await page.getByRole("radio", { name: /^3 — severe/ }).check();
+    await page.getByRole("combobox", { name: /^Relation to CAR-T/ }).selectOption("possible");
+    await page.getByRole("combobox", { name: /^Outcome/ }).selectOption("RECOVERING/RESOLVING");
+    await page.getByLabel(/^Onset date/).fill("2026-11-20");
+    await page.getByRole("switch", { name: /^Serious adverse event/ }).check();
+    // No criterion ticked: the server refuses, and the form says why at the criteria.
+    await page.getByRole("button", { name: "Record adverse event" }).click();
+    await page.getByRole("alert").filter({ hasText: "Not saved" }).waitFor();
+    await page.getByText("A serious adverse event names at least one ICH E2A criterion").first().waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    const afterRefusal = await api.get<{ items: Ae[] }>(
+      `/api/v1/adverse-events?patientId=${patientId}&limit=500`,
+    );
+    expect(afterRefusal.items).toHaveLength(before.length);
+
+    await page.getByRole("checkbox", { name: "Requires or prolongs hospitalisation" }).check();
+    await page.getByRole("button", { name: "Record adverse event" }).click();
+    await page.getByRole("heading", { name: "Adverse events" }).waitFor();
+    const recorded = (
+      await api.get<{ items: Ae[] }>(`/api/v1/adverse-events?patientId=${patientId}&limit=500`)
+    ).items.filter((a) => !before.some((b) => b.id === a.id));
+    expect(recorded.map((a) => [a.term, a.grade, a.serious, a.seriousCriteria])).toEqual([
+      ["Febrile neutropenia", 3, true, ["hospitalisation"]],
+    ]);
+
+    // Correct it: resolved five days later, with the reason the audit trail keeps.
+    await page.getByRole("link", { name: "Correct Febrile neutropenia from 2026-11-20" }).click();
+    await page.getByRole("heading", { name: "Correct an adverse event", level: 1 }).waitFor();
+    await page.getByRole("combobox", { name: /^Outcome/ }).selectOption("RECOVERED/RESOLVED");
+    await page.getByLabel(/^Resolution date/).fill("2026-11-25");
+    await page
+      .getByRole("textbox", { name: /^Reason for the correction/ })
+      .fill("Neutrophils recovered, afebrile");
+    await page.getByRole("button", { name: "Save correction" }).click();
+    await page.getByRole("heading", { name: "Adverse events" }).waitFor();
+    const corrected = await api.get<Ae>(`/api/v1/adverse-events/${recorded[0]!.id}`);
+    expect([corrected.outcome, corrected.resolvedDate, corrected.version]).toEqual([
+      "RECOVERED/RESOLVED",
+      "2026-11-25",
+      2,
+    ]);
+    await context.close();
+  }, 180_000);
+
+  it("says the refusal in Chinese, by its code", async () => {
+    const { context, page } = await session("investigator");
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    try {
+      await page.goto(`/patients/${patientId}/adverse-events/new`);
+      await page.getByRole("heading", { name: "记录不良事件", level: 1 }).waitFor();
+      await page.getByRole("combobox", { name: /^事件/ }).selectOption("Lung infection");
+      await expect(
+        page.getByRole("combobox", { name: /^事件/ }).locator("option:checked").textContent(),
+      ).resolves.toBe("肺部感染");
+      await page.getByRole("radio", { name: /^3 — 重度/ }).check();
+      await page.getByRole("combobox", { name: /^与 CAR-T 的相关性/ }).selectOption("probable");
+      await page.getByRole("combobox", { name: /^转归/ }).selectOption("RECOVERING/RESOLVING");
+      await page.getByRole("switch", { name: /^严重不良事件/ }).check();
+      await page.getByRole("button", { name: "记录不良事件" }).click();
+      await page.getByText("严重不良事件须至少选择一项 ICH E2A 标准。").first().waitFor();
+      expect(await seriousAxeViolations(page)).toEqual([]);
+    } finally {
+      await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+      await page.getByRole("heading", { name: "Record an adverse event", level: 1 }).waitFor();
+      await context.close();
+    }
+  }, 120_000);
+
+  it("fits a 390 px phone", async () => {
+    const { context, page } = await session("investigator", 390);
+    await page.goto(`/patients/${patientId}/adverse-events/new`);
+    await page.getByRole("heading", { name: "Record an adverse event", level: 1 }).waitFor();
+    await page.getByRole("combobox", { name: /^Event/ }).selectOption("Sepsis");
+    expect(await fitsWindow(page)).toBe(true);
+    await context.close();
+  }, 120_000);
+});
+
+describe("vital signs", () => {
+  it("charts a row as coded observations, and refuses an implausible value at its cell", async () => {
+    const api = await apiAs(server.url, "coordinator", "coordinator-demo");
+    const { context, page } = await session("coordinator");
+    await page.goto(`/entry/${patientId}/vitals`);
+    const time = page.getByRole("textbox", { name: /^Time \(Asia\/Shanghai\), row 1/ });
+    await time.waitFor();
+    await time.fill("2026-11-21T08:30");
+    await page.getByRole("textbox", { name: "Temperature, row 1" }).fill("38.4");
+    await page.getByRole("textbox", { name: "Systolic BP, row 1" }).fill("96");
+    await page.getByRole("textbox", { name: "Diastolic BP, row 1" }).fill("58");
+    await page.getByRole("textbox", { name: "Heart rate, row 1" }).fill("1120");
+    await page.getByRole("textbox", { name: "SpO2, row 1" }).fill("93");
+    await page.getByRole("combobox", { name: "O2 device, row 1" }).selectOption("NASAL_CANNULA");
+    await page.getByRole("textbox", { name: "O2 flow, row 1" }).fill("2");
+    await page.getByRole("button", { name: "Record vital signs" }).click();
+    await page.getByRole("alert").filter({ hasText: "Not saved" }).waitFor();
+    // The server's plausibility limit, shown on the heart-rate cell of row 1; nothing of the row recorded.
+    await page.getByText(/Row 1, Heart rate: 1120 \/min is above 600/).waitFor();
+    const window = "from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z";
+    const none = await api.get<{ items: unknown[] }>(`/api/v1/observations?patientId=${patientId}&${window}`);
+    expect(none.items).toHaveLength(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.getByRole("textbox", { name: "Heart rate, row 1" }).fill("112");
+    await page.getByRole("button", { name: "Record vital signs" }).click();
+    await page.getByRole("status").filter({ hasText: "Values recorded: 7, at 1 time point(s)." }).waitFor();
+    const stored = await api.get<{
+      items: {
+        code: string;
+        valueNumber: number | null;
+        unit: string | null;
+        valueCode: string | null;
+        effectiveAt: string;
+      }[];
+    }>(`/api/v1/observations?patientId=${patientId}&${window}&limit=100`);
+    const byCode = Object.fromEntries(
+      stored.items.map((o) => [o.code, o.valueCode ?? `${o.valueNumber} ${o.unit}`]),
+    );
+    expect(byCode).toEqual({
+      "8310-5": "38.4 Cel",
+      "8480-6": "96 mm[Hg]",
+      "8462-4": "58 mm[Hg]",
+      "8867-4": "112 /min",
+      "59408-5": "93 %",
+      "3151-8": "2 L/min",
+      "107117-4": "NASAL_CANNULA",
+    });
+    // 08:30 on the Shenzhen clock is 00:30 UTC.
+    expect(new Set(stored.items.map((o) => o.effectiveAt))).toEqual(new Set(["2026-11-21T00:30:00.000Z"]));
+    await context.close();
+  }, 180_000);
+
+  it("adds a row with Enter in the last cell, and fits a 390 px phone", async () => {
+    const { context, page } = await session("coordinator", 390);
+    await page.goto(`/entry/${patientId}/vitals`);
+    const flow = page.getByRole("textbox", { name: "O2 flow, row 1" });
+    await flow.waitFor();
+    await flow.press("Enter");
+    await page.getByRole("textbox", { name: "Temperature, row 2" }).waitFor();
+    expect(await fitsWindow(page)).toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
