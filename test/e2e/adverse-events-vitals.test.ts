@@ -214,3 +214,78 @@ describe("vital signs", () => {
     await context.close();
   }, 120_000);
 });
+
+describe("grading prefilled from the record", () => {
+  it("a visit's SLEDAI-2K form opens prefilled, names each value's source, and stores against the visit", async () => {
+    const api = await apiAs(server.url, "investigator", "investigator-demo");
+    const sites = await api.get<{ items: { id: string; code: string }[] }>("/api/v1/sites");
+    const sz = sites.items.find((s) => s.code === "SZ")!.id;
+    const patients = await api.get<{ items: { id: string; subjectCode: string }[] }>(
+      `/api/v1/patients?siteId=${sz}&limit=500`,
+    );
+    interface Draft {
+      calculator: string;
+      input: Record<string, unknown>;
+      prefilled: { field: string; value: unknown; sources: { date: string; summary: string }[] }[];
+    }
+    // A lupus visit whose SLEDAI-2K draft the record answers in part (the demo's SLE patients).
+    let found: { patient: string; visit: string; draft: Draft } | undefined;
+    for (const p of patients.items) {
+      const visits = await api.get<{ items: { id: string; expected: { assessments: string[] } }[] }>(
+        `/api/v1/patients/${p.id}/visits`,
+      );
+      for (const v of visits.items.filter((x) => x.expected.assessments.includes("sledai-2k"))) {
+        const drafts = await api.get<{ drafts: Draft[] }>(`/api/v1/visits/${v.id}/assessment-drafts`);
+        const draft = drafts.drafts.find((d) => d.calculator === "sledai-2k")!;
+        if (draft.prefilled.some((f) => f.sources.length > 0)) {
+          found = { patient: p.id, visit: v.id, draft };
+          break;
+        }
+      }
+      if (found) break;
+    }
+    expect(found).toBeDefined();
+    const { patient, visit, draft } = found!;
+
+    const { context, page } = await session("investigator");
+    await page.goto(`/entry/${patient}/visits`);
+    await page.getByRole("button", { name: /^Show all/ }).click();
+    await page.locator(`a[href="/patients/${patient}/assess/sledai-2k?visit=${visit}"]`).click();
+    const sources = page.getByRole("region", { name: "Prefilled from the record" });
+    await sources.waitFor();
+    // Every prefilled value is listed with the record it was read from (date and what was recorded).
+    const withSource = draft.prefilled.filter((f) => f.sources.length > 0);
+    for (const f of withSource)
+      await sources
+        .getByText(`${f.sources[0]!.date} (${f.sources[0]!.summary})`, { exact: false })
+        .first()
+        .waitFor();
+    // …and the form starts with the draft's answers.
+    const first = withSource[0]!;
+    const answered = await page.getByRole("radio", { checked: true }).count();
+    expect(answered).toBeGreaterThanOrEqual(
+      Object.values(draft.input).filter((v) => typeof v === "boolean").length,
+    );
+    await expect.poll(() => page.getByLabel("Loading").count(), { timeout: 20_000 }).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // Complete the rest as "no" and store it: the assessment names the visit and keeps the draft's values.
+    const rest = page.getByRole("button", { name: /^Answer the \d+ unanswered yes\/no questions/ });
+    if (await rest.count()) await rest.first().click();
+    const save = page.getByRole("button", { name: "Save assessment" });
+    await expect.poll(() => save.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await save.click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^Saved/ })
+      .first()
+      .waitFor();
+    const stored = await api.get<{ items: { visitId: string | null; inputs: Record<string, unknown> }[] }>(
+      `/api/v1/patients/${patient}/assessments?calculator=sledai-2k&limit=500`,
+    );
+    const mine = stored.items.filter((a) => a.visitId === visit);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.at(-1)!.inputs[first.field.slice(1)]).toEqual(first.value);
+    await context.close();
+  }, 300_000);
+});
