@@ -202,13 +202,18 @@ describe("vital signs", () => {
     await context.close();
   }, 180_000);
 
-  it("adds a row with Enter in the last cell, and fits a 390 px phone", async () => {
+  it("on a 390 px phone: one card per time point with visible labels, Enter adds the next", async () => {
     const { context, page } = await session("coordinator", 390);
     await page.goto(`/entry/${patientId}/vitals`);
-    const flow = page.getByRole("textbox", { name: "O2 flow, row 1" });
+    const first = page.getByRole("group", { name: "Time point 1" });
+    const flow = first.getByRole("textbox", { name: /^O2 flow \(L\/min\)/ });
     await flow.waitFor();
+    await first.getByRole("textbox", { name: /^Temperature \(°C\)/ }).fill("37.9");
     await flow.press("Enter");
-    await page.getByRole("textbox", { name: "Temperature, row 2" }).waitFor();
+    await page
+      .getByRole("group", { name: "Time point 2" })
+      .getByRole("textbox", { name: /^Temperature/ })
+      .waitFor();
     expect(await fitsWindow(page)).toBe(true);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await context.close();

@@ -493,6 +493,7 @@ export const en = {
     device: "O2 device",
     oxygenFlow: "O2 flow",
     unit: "{{unit}}",
+    rowLabel: "Time point {{row}}",
     cellLabel: "{{column}}, row {{row}}",
     roomAir: "Room air",
     notRecorded: "—",

@@ -501,6 +501,7 @@ export const zhCN: Catalogue = {
     device: "给氧方式",
     oxygenFlow: "氧流量",
     unit: "{{unit}}",
+    rowLabel: "第 {{row}} 个时间点",
     cellLabel: "{{column}}，第 {{row}} 行",
     roomAir: "未吸氧（室内空气）",
     notRecorded: "—",

@@ -1,12 +1,24 @@
 /**
- * The nurse's vital-signs chart: one row per time point — temperature, blood pressure, heart rate,
+ * The nurse's vital-signs chart (a table; on a phone one card per time point): one row per time point — temperature, blood pressure, heart rate,
  * SpO2, oxygen device and flow — typed straight across with Tab, a new row with "Add a time
  * point" (or Enter in a row's last cell). The LOINC codes and UCUM units the values are sent under
  * come from the server (GET /api/v1/observations/vital-signs, domain/vital-signs.ts); this screen
  * holds no code table. All rows go as one batch (all or nothing), and each plausibility refusal
  * comes back at its row and column.
  */
-import { Alert, Button, Group, NativeSelect, Stack, Table, Text, TextInput } from "@mantine/core";
+import {
+  Alert,
+  Button,
+  Group,
+  NativeSelect,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { type KeyboardEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client.ts";
@@ -21,10 +33,12 @@ import { decimalCommaProblem } from "./paste-table.ts";
 
 type Key = VitalSignCodes["vitalSigns"][number]["key"];
 type Column = Key | "time" | "device";
-type Row = Record<Column, string>;
+type Row = Record<Column, string> & { id: number };
 
 const NUMERIC: readonly Key[] = ["temperature", "systolic", "diastolic", "heartRate", "spo2", "oxygenFlow"];
+let nextRowId = 0;
 const emptyRow = (time: string): Row => ({
+  id: nextRowId++,
   time,
   temperature: "",
   systolic: "",
@@ -48,6 +62,8 @@ function VitalsTable({ patientId, codes }: { patientId: string; codes: VitalSign
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // A phone or narrow tablet gets one card per time point with visible labels instead of a wide table.
+  const compact = useMediaQuery("(max-width: 48em)") ?? false;
 
   const unitOf = (key: Key) => codes.vitalSigns.find((v) => v.key === key)?.unit ?? "";
   const header: Record<Column, string> = {
@@ -74,7 +90,8 @@ function VitalsTable({ patientId, codes }: { patientId: string; codes: VitalSign
 
   const set = (i: number, column: Column, value: string) =>
     setRows((rs) => rs.map((r, j) => (j === i ? { ...r, [column]: value } : r)));
-  const addRow = () => setRows((rs) => [...rs, emptyRow("")]);
+  // A new time point starts at the site's clock now: the nurse corrects it only when charting late.
+  const addRow = () => setRows((rs) => [...rs, emptyRow(siteNowInput(timeZone))]);
 
   async function save() {
     setBusy(true);
@@ -139,6 +156,50 @@ function VitalsTable({ patientId, codes }: { patientId: string; codes: VitalSign
     }
   }
 
+  /** One cell's input; in the phone layout it carries a visible label, in the table its column names it. */
+  function cell(i: number, c: Column, labelled: boolean) {
+    const r = rows[i]!;
+    const label = t("vitals.cellLabel", { column: header[c], row: i + 1 });
+    const visible =
+      c === "time" || c === "device" ? header[c] : `${header[c]} (${displayUnit(unitOf(c as Key))})`;
+    const common = labelled ? { label: visible } : { "aria-label": label };
+    const error = errors[`${i}/${c}`];
+    if (c === "device")
+      return (
+        <NativeSelect
+          {...common}
+          value={r.device}
+          onChange={(e) => set(i, "device", e.currentTarget.value)}
+          error={error}
+          data={[
+            { value: "", label: t("vitals.notRecorded") },
+            ...codes.oxygenDevice.devices.map((d) => ({ value: d, label: deviceName(d) })),
+          ]}
+        />
+      );
+    const onKeyDown =
+      c === "oxygenFlow"
+        ? (e: KeyboardEvent<HTMLInputElement>) => {
+            // Enter in a row's last cell starts the next time point instead of sending.
+            if (e.key === "Enter" && i === rows.length - 1 && !e.shiftKey) {
+              e.preventDefault();
+              addRow();
+            }
+          }
+        : undefined;
+    return (
+      <TextInput
+        {...common}
+        type={c === "time" ? "datetime-local" : "text"}
+        inputMode={c === "time" ? undefined : "decimal"}
+        value={r[c]}
+        onChange={(e) => set(i, c, e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+        error={error}
+      />
+    );
+  }
+
   return (
     <form
       onSubmit={(e) => {
@@ -148,75 +209,60 @@ function VitalsTable({ patientId, codes }: { patientId: string; codes: VitalSign
     >
       <Stack>
         <Text size="sm">{t("vitals.intro", { zone: timeZone })}</Text>
-        <Table.ScrollContainer minWidth={980}>
-          <Table verticalSpacing={4} aria-label={t("vitals.tableLabel")}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">#</Table.Th>
+        {compact ? (
+          rows.map((row, i) => (
+            <Paper
+              key={row.id}
+              withBorder
+              p="sm"
+              component="fieldset"
+              aria-label={t("vitals.rowLabel", { row: i + 1 })}
+            >
+              <Text fw={600} size="sm" mb={4} aria-hidden>
+                {t("vitals.rowLabel", { row: i + 1 })}
+              </Text>
+              <SimpleGrid cols={2} spacing="xs">
                 {columns.map((c) => (
-                  <Table.Th key={c} scope="col">
-                    {header[c]}
-                    {c !== "time" && c !== "device" && (
-                      <Text span size="xs" c="dark.4" display="block">
-                        {t("vitals.unit", { unit: displayUnit(unitOf(c)) })}
-                      </Text>
-                    )}
-                  </Table.Th>
+                  <div key={c} style={c === "time" ? { gridColumn: "1 / -1" } : undefined}>
+                    {cell(i, c, true)}
+                  </div>
                 ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((r, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
-                <Table.Tr key={i}>
-                  <Table.Td>{i + 1}</Table.Td>
-                  {columns.map((c) => {
-                    const label = t("vitals.cellLabel", { column: header[c], row: i + 1 });
-                    const error = errors[`${i}/${c}`];
-                    const last = c === "oxygenFlow";
-                    const onKeyDown = last
-                      ? (e: KeyboardEvent<HTMLInputElement>) => {
-                          // Enter in a row's last cell starts the next time point instead of sending.
-                          if (e.key === "Enter" && i === rows.length - 1 && !e.shiftKey) {
-                            e.preventDefault();
-                            addRow();
-                          }
-                        }
-                      : undefined;
-                    if (c === "device")
-                      return (
-                        <Table.Td key={c} miw={170}>
-                          <NativeSelect
-                            aria-label={label}
-                            value={r.device}
-                            onChange={(e) => set(i, "device", e.currentTarget.value)}
-                            error={error}
-                            data={[
-                              { value: "", label: t("vitals.notRecorded") },
-                              ...codes.oxygenDevice.devices.map((d) => ({ value: d, label: deviceName(d) })),
-                            ]}
-                          />
-                        </Table.Td>
-                      );
-                    return (
-                      <Table.Td key={c} miw={c === "time" ? 200 : 84}>
-                        <TextInput
-                          aria-label={label}
-                          type={c === "time" ? "datetime-local" : "text"}
-                          inputMode={c === "time" ? undefined : "decimal"}
-                          value={r[c]}
-                          onChange={(e) => set(i, c, e.currentTarget.value)}
-                          onKeyDown={onKeyDown}
-                          error={error}
-                        />
-                      </Table.Td>
-                    );
-                  })}
+              </SimpleGrid>
+            </Paper>
+          ))
+        ) : (
+          <Table.ScrollContainer minWidth={980}>
+            <Table verticalSpacing={4} aria-label={t("vitals.tableLabel")}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">#</Table.Th>
+                  {columns.map((c) => (
+                    <Table.Th key={c} scope="col">
+                      {header[c]}
+                      {c !== "time" && c !== "device" && (
+                        <Text span size="xs" c="dark.4" display="block">
+                          {t("vitals.unit", { unit: displayUnit(unitOf(c)) })}
+                        </Text>
+                      )}
+                    </Table.Th>
+                  ))}
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((row, i) => (
+                  <Table.Tr key={row.id}>
+                    <Table.Td>{i + 1}</Table.Td>
+                    {columns.map((c) => (
+                      <Table.Td key={c} miw={c === "time" ? 200 : c === "device" ? 170 : 84}>
+                        {cell(i, c, false)}
+                      </Table.Td>
+                    ))}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
         <Group>
           <Button variant="default" onClick={addRow}>
             {t("vitals.addRow")}
