@@ -441,6 +441,8 @@ export const zhCN: Catalogue = {
       ae_organism_not_infection: "仅感染类事件可记录病原体名称。",
     },
   },
+  // CTCAE v5.0 terms as the Chinese CTCAE v5.0 (常见不良事件评价标准 5.0版) words them; CRS and ICANS as
+  // the Chinese CAR-T toxicity consensus above. SOCs below by the MedDRA Chinese SOC names.
   aeTerms: {
     "Cytokine release syndrome": "细胞因子释放综合征",
     "Immune effector cell-associated neurotoxicity syndrome": "免疫效应细胞相关神经毒性综合征",
