@@ -294,3 +294,37 @@ describe("grading prefilled from the record", () => {
     await context.close();
   }, 300_000);
 });
+
+describe("CRS form prefilled from the chart", () => {
+  it("a recorded day fills the CRS form from that day's vitals, saying where each value came from", async () => {
+    const api = await apiAs(server.url, "investigator", "investigator-demo");
+    const sites = await api.get<{ items: { id: string; code: string }[] }>("/api/v1/sites");
+    const sz = sites.items.find((s) => s.code === "SZ")!.id;
+    const patients = await api.get<{ items: { id: string; subjectCode: string }[] }>(
+      `/api/v1/patients?siteId=${sz}&limit=500`,
+    );
+    const sz1 = patients.items.find((p) => p.subjectCode === "SZ-0001")!.id;
+    const derived = await api.get<{ days: { date: string; grade: number; inputs: { tempMaxC: number } }[] }>(
+      `/api/v1/patients/${sz1}/derived/crs`,
+    );
+    // Her CRS episode (grade 1 fever after infusion): the day the server derives the highest grade from.
+    const day = [...derived.days].sort((a, b) => b.grade - a.grade)[0]!;
+    expect(day.grade).toBeGreaterThan(0);
+
+    const { context, page } = await session("investigator");
+    await page.goto(`/patients/${sz1}/assess/crs`);
+    await page.getByRole("combobox", { name: /^Day recorded/ }).selectOption(day.date);
+    const panel = page.getByRole("region", { name: "Prefill from the chart" });
+    await panel.getByText(`from the highest temperature recorded on ${day.date}`).waitFor();
+    await expect(page.getByRole("textbox", { name: /^Highest temperature/ }).inputValue()).resolves.toBe(
+      String(day.inputs.tempMaxC),
+    );
+    await page
+      .getByText(new RegExp(`Grade ${day.grade}`))
+      .first()
+      .waitFor();
+    await expect.poll(() => page.getByLabel("Loading").count(), { timeout: 20_000 }).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
+});

@@ -5,7 +5,8 @@
  * again: the stored grade is always the server's. Opened for a protocol visit (`?visit=<id>`), the
  * form starts from the API's draft for that visit (GET /api/v1/visits/{id}/assessment-drafts):
  * what the record answers is filled in, each value with the records it came from (DraftSources),
- * and the assessment is stored against the visit.
+ * and the assessment is stored against the visit. The CRS form can start from a day of the chart
+ * instead (DerivedCrsPrefill: the server's daily CRS inputs from recorded vitals and medications).
  */
 import { Alert, Anchor, Button, Grid, Group, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { useMemo, useState } from "react";
@@ -18,6 +19,7 @@ import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { i18n } from "../../i18n/index.ts";
 import { Status } from "../../ui/Status.tsx";
+import { DerivedCrsPrefill } from "./DerivedCrsPrefill.tsx";
 import { DraftSources } from "./DraftSources.tsx";
 import { prune } from "./json-schema.ts";
 import { LiveGrade } from "./LiveGrade.tsx";
@@ -150,6 +152,9 @@ function GradeForm({
                 visitCode={drafts.visitCode}
                 assessmentDate={drafts.assessmentDate}
               />
+            )}
+            {!drafts && calc.name === "crs" && (
+              <DerivedCrsPrefill patientId={patient.id} onPrefill={(inputs) => setValue(inputs)} />
             )}
             {unanswered.length > 2 && (
               <Group>
