@@ -184,46 +184,105 @@ export interface AdverseEventFacts {
 
 export interface AeProblem {
   path: string;
+  /** stable code, so a screen can say it in the reader's language (the message is English) */
+  code: AeProblemCode;
   message: string;
 }
+
+export type AeProblemCode =
+  | "ae_soc_mismatch"
+  | "ae_grade_not_defined"
+  | "ae_grade5_not_fatal"
+  | "ae_fatal_not_grade5"
+  | "ae_death_not_fatal"
+  | "ae_serious_without_criterion"
+  | "ae_criteria_not_serious"
+  | "ae_fatal_not_serious"
+  | "ae_resolved_before_onset"
+  | "ae_resolved_without_date"
+  | "ae_date_not_resolved"
+  | "ae_pathogen_not_infection"
+  | "ae_organism_not_infection";
 
 /** Every way the facts of one AE contradict each other or CTCAE; empty when consistent. */
 export function adverseEventProblems(ae: AdverseEventFacts): AeProblem[] {
   const problems: AeProblem[] = [];
   const known = aeTerm(ae.term);
   if (known && known.soc !== ae.soc)
-    problems.push({ path: "soc", message: `${known.term} is in the SOC "${known.soc}" (CTCAE v5.0)` });
+    problems.push({
+      path: "soc",
+      code: "ae_soc_mismatch",
+      message: `${known.term} is in the SOC "${known.soc}" (CTCAE v5.0)`,
+    });
   if (known && !known.grades.includes(ae.grade))
     problems.push({
       path: "grade",
+      code: "ae_grade_not_defined",
       message: `${known.term} has grades ${known.grades.join(", ")} only (${known.scale})`,
     });
   // CTCAE v5.0: grade 5 is death related to the AE; the outcome says the same thing.
   if (ae.grade === 5 && ae.outcome !== "FATAL")
-    problems.push({ path: "outcome", message: "A grade 5 adverse event has the outcome FATAL" });
+    problems.push({
+      path: "outcome",
+      code: "ae_grade5_not_fatal",
+      message: "A grade 5 adverse event has the outcome FATAL",
+    });
   if (ae.outcome === "FATAL" && ae.grade !== 5)
-    problems.push({ path: "grade", message: "A fatal adverse event is grade 5" });
+    problems.push({
+      path: "grade",
+      code: "ae_fatal_not_grade5",
+      message: "A fatal adverse event is grade 5",
+    });
   if (ae.seriousCriteria.includes("death") && ae.outcome !== "FATAL")
-    problems.push({ path: "seriousCriteria", message: "The criterion death needs the outcome FATAL" });
+    problems.push({
+      path: "seriousCriteria",
+      code: "ae_death_not_fatal",
+      message: "The criterion death needs the outcome FATAL",
+    });
   if (ae.serious && ae.seriousCriteria.length === 0)
     problems.push({
       path: "seriousCriteria",
+      code: "ae_serious_without_criterion",
       message: "A serious adverse event names at least one ICH E2A criterion",
     });
   if (!ae.serious && ae.seriousCriteria.length > 0)
-    problems.push({ path: "serious", message: "Seriousness criteria are given, so the event is serious" });
+    problems.push({
+      path: "serious",
+      code: "ae_criteria_not_serious",
+      message: "Seriousness criteria are given, so the event is serious",
+    });
   // ICH E2A: a fatal event is serious by definition.
   if (ae.outcome === "FATAL" && !ae.serious)
-    problems.push({ path: "serious", message: "A fatal adverse event is serious (ICH E2A)" });
+    problems.push({
+      path: "serious",
+      code: "ae_fatal_not_serious",
+      message: "A fatal adverse event is serious (ICH E2A)",
+    });
   if (ae.resolvedDate && ae.resolvedDate < ae.onsetDate)
-    problems.push({ path: "resolvedDate", message: "The resolution date is before the onset date" });
+    problems.push({
+      path: "resolvedDate",
+      code: "ae_resolved_before_onset",
+      message: "The resolution date is before the onset date",
+    });
   const resolved = ae.outcome === "RECOVERED/RESOLVED" || ae.outcome === "RECOVERED/RESOLVED WITH SEQUELAE";
   if (resolved && !ae.resolvedDate)
-    problems.push({ path: "resolvedDate", message: "A resolved adverse event has its resolution date" });
+    problems.push({
+      path: "resolvedDate",
+      code: "ae_resolved_without_date",
+      message: "A resolved adverse event has its resolution date",
+    });
   if (!resolved && ae.outcome !== "FATAL" && ae.resolvedDate)
-    problems.push({ path: "outcome", message: "A resolution date is given, so the outcome is resolved" });
+    problems.push({
+      path: "outcome",
+      code: "ae_date_not_resolved",
+      message: "A resolution date is given, so the outcome is resolved",
+    });
   if (ae.pathogenClass && ae.soc !== INFECTIONS_SOC)
-    problems.push({ path: "pathogenClass", message: "A pathogen is recorded for infections only" });
+    problems.push({
+      path: "pathogenClass",
+      code: "ae_pathogen_not_infection",
+      message: "A pathogen is recorded for infections only",
+    });
   return problems;
 }
 
@@ -272,12 +331,13 @@ const factsShape = {
 
 const refineFacts = (ae: AdverseEventFacts & { organism?: string | null }, ctx: z.RefinementCtx) => {
   for (const p of adverseEventProblems(ae))
-    ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+    ctx.addIssue({ code: "custom", path: [p.path], message: p.message, params: { code: p.code } });
   if (ae.organism && ae.soc !== INFECTIONS_SOC)
     ctx.addIssue({
       code: "custom",
       path: ["organism"],
       message: "An organism is recorded for infections only",
+      params: { code: "ae_organism_not_infection" satisfies AeProblemCode },
     });
 };
 

@@ -69,3 +69,9 @@ export function issueBound(i: { code: string; maximum?: unknown; minimum?: unkno
     return { limit: i.minimum, inclusive: i.inclusive ?? true };
   return {};
 }
+
+/** A zod issue's code; for a rule's own (custom) issue, the stable code it names in `params.code`. */
+export function issueCode(i: { code: string; params?: unknown }): string {
+  const own = i.code === "custom" ? (i.params as { code?: unknown } | undefined)?.code : undefined;
+  return typeof own === "string" ? own : i.code;
+}

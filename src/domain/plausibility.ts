@@ -159,6 +159,25 @@ export const PLAUSIBILITY: Readonly<Record<string, PlausibilityBounds>> = {
       why: "above the highest arterial pressures ever measured, 480/350 mmHg during maximal leg presses (MacDougall JD et al. J Appl Physiol 1985;58:785–790)",
     },
   },
+  "8462-4": {
+    unit: "mm[Hg]",
+    min: {
+      value: 0,
+      why: "0 in circulatory arrest; a pressure reading below 0 mmHg is not a blood pressure",
+    },
+    max: {
+      value: 400,
+      why: "above the highest diastolic pressure ever measured, 350 mmHg during maximal leg presses (MacDougall JD et al. J Appl Physiol 1985;58:785–790), with a margin",
+    },
+  },
+  "8867-4": {
+    unit: "/min",
+    min: { value: 0, why: "0 in asystole; a rate cannot be negative (definition)" },
+    max: {
+      value: 600,
+      why: "the fastest human heart rate reported, 600/min in pre-excited atrial fibrillation (Chhabra L et al. Indian Pacing Electrophysiol J 2012;12:32–35)",
+    },
+  },
   "29463-7": {
     unit: "kg",
     min: {

@@ -7,7 +7,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { issueBound, toJsonPointer } from "../domain/errors.ts";
+import { issueBound, issueCode, toJsonPointer } from "../domain/errors.ts";
 import { bodyWasScanned, findNulPath } from "./json-body.ts";
 import { HttpValidationError, type IssueLocation, type ProblemIssue } from "./problem.ts";
 
@@ -62,7 +62,7 @@ export async function validateRequest(request: FastifyRequest): Promise<void> {
           in: where,
           pointer: toJsonPointer(i.path),
           detail: i.message,
-          code: i.code,
+          code: issueCode(i),
           ...issueBound(i),
         });
   }

@@ -4,13 +4,13 @@
  * JSON path.
  */
 import type { z } from "zod";
-import { type Issue, issueBound, toJsonPointer, validationError } from "../domain/errors.ts";
+import { type Issue, issueBound, issueCode, toJsonPointer, validationError } from "../domain/errors.ts";
 
 export function zodIssues(error: z.ZodError, prefix: PropertyKey[] = []): Issue[] {
   return error.issues.map((i) => ({
     path: toJsonPointer([...prefix, ...i.path]),
     message: i.message,
-    code: i.code,
+    code: issueCode(i),
     ...issueBound(i),
   }));
 }

@@ -91,6 +91,7 @@ describe("dashboard and patient page", { timeout: 120_000 }, () => {
       "definite",
       "no",
       "recovered",
+      "Correct", // the link to correct it (screens/adverse-events)
     ]);
     expect(await adverse.locator("tbody tr").count()).toBe(1);
     await screenshot(page, "patient", { height: 1250 });

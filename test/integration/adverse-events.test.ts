@@ -84,6 +84,11 @@ describe("adverse events", () => {
     const fields = JSON.stringify(body);
     expect(fields).toContain("grade");
     expect(fields).toContain("pathogenClass");
+    // Each contradiction has its stable code, so a screen can say it in the reader's language.
+    const codes = (body.errors as { pointer: string; code: string }[]).map((e) => `${e.pointer} ${e.code}`);
+    expect(codes).toEqual(
+      expect.arrayContaining(["/grade ae_grade_not_defined", "/pathogenClass ae_pathogen_not_infection"]),
+    );
     expect([await countOf("adverse_events"), await countOf("audit_events")]).toEqual(before);
   });
 

@@ -34,22 +34,12 @@ const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) =>
  * word fails.
  */
 const NOT_YET_TRANSLATED: Record<string, number> = {
-  "web/src/screens/audit/AuditPage.tsx": 13,
   "web/src/screens/board/BedsidePage.tsx": 26,
   "web/src/screens/board/BedsideStop.tsx": 5,
   "web/src/screens/board/BoardPage.tsx": 22,
   "web/src/screens/board/ProductPage.tsx": 52,
   "web/src/screens/board/SignedDecisions.tsx": 24,
-  "web/src/screens/entry/MedicationForm.tsx": 10,
-  "web/src/screens/entry/PasteTable.tsx": 17,
-  "web/src/screens/entry/VisitsPanel.tsx": 14,
-  "web/src/screens/patients/Assessments.tsx": 7,
-  "web/src/screens/patients/Charts.tsx": 1,
   "web/src/screens/patients/KineticsPanel.tsx": 37,
-  "web/src/screens/patients/NoteForm.tsx": 5,
-  "web/src/screens/patients/PatientCharts.tsx": 13,
-  "web/src/screens/patients/PatientTimeline.tsx": 15,
-  "web/src/screens/tokens/TokensPage.tsx": 30,
 };
 
 describe("catalogues", () => {

@@ -5,6 +5,7 @@
 import type { ReactElement } from "react";
 import type { Role } from "./api/types.ts";
 import type { en } from "./i18n/en.ts";
+import { AdverseEventPage } from "./screens/adverse-events/AdverseEventPage.tsx";
 import { AuditPage } from "./screens/audit/AuditPage.tsx";
 import { BedsidePage } from "./screens/board/BedsidePage.tsx";
 import { BoardPage } from "./screens/board/BoardPage.tsx";
@@ -48,6 +49,8 @@ export const ROUTES: AppRoute[] = [
     roles: ["investigator", "coordinator"],
   },
   { path: "/patients/:patientId/assess/:calculator", element: <GradePage /> },
+  { path: "/patients/:patientId/adverse-events/new", element: <AdverseEventPage /> },
+  { path: "/patients/:patientId/adverse-events/:aeId", element: <AdverseEventPage /> },
   {
     path: "/entry",
     element: <EntryPage />,

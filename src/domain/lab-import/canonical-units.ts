@@ -93,6 +93,10 @@ export const LAB_CODES: Readonly<Record<string, LabCodeEntry>> = {
   "8310-5": q("Body temperature", "Cel"),
   "59408-5": q("Oxygen saturation in Arterial blood by Pulse oximetry", "%"),
   "8480-6": q("Systolic blood pressure", "mm[Hg]"),
+  "8462-4": q("Diastolic blood pressure", "mm[Hg]"),
+  "8867-4": q("Heart rate", "/min"),
+  // The device as a code of the CRS calculator's OxygenDevice list (domain/vital-signs.ts).
+  "107117-4": coded("Method of oxygen delivery"),
   "29463-7": q("Body weight", "kg"),
   "8302-2": q("Body height", "cm"),
   "3151-8": q("Inhaled oxygen flow rate", "L/min"),

@@ -290,3 +290,23 @@ export const PatientCourseSchema = z
       .nullable(),
   })
   .meta({ id: "PatientCourse" });
+
+export const VitalSignCodesSchema = z
+  .object({
+    vitalSigns: z.array(
+      z.object({
+        key: z.enum(["temperature", "systolic", "diastolic", "heartRate", "spo2", "oxygenFlow"]),
+        loinc: str,
+        display: str,
+        unit: str.describe("UCUM unit the value is sent in"),
+      }),
+    ),
+    oxygenDevice: z.object({
+      loinc: str,
+      display: str,
+      devices: z
+        .array(str)
+        .describe("the codes sent as valueCode (the CRS calculator's oxygenDevice values)"),
+    }),
+  })
+  .meta({ id: "VitalSignCodes" });

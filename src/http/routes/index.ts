@@ -21,12 +21,14 @@ import { productQualityRoutes } from "./product-quality.ts";
 import { recordRoutes } from "./records.ts";
 import { tokenRoutes } from "./tokens.ts";
 import { visitRoutes } from "./visits.ts";
+import { vitalSignRoutes } from "./vital-signs.ts";
 
 export async function registerRoutes(app: FastifyInstance) {
   await adminRoutes(app);
   await tokenRoutes(app);
   await recordRoutes(app);
   await adverseEventRoutes(app);
+  await vitalSignRoutes(app);
   await calculatorRoutes(app);
   await derivedEndpointRoutes(app);
   await dashboardRoutes(app);

@@ -769,6 +769,23 @@ export type paths = {
         patch: operations["updateObservation"];
         trace?: never;
     };
+    "/api/v1/observations/vital-signs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The LOINC code and UCUM unit of each vital sign a bedside form records (temperature, blood pressure, heart rate, SpO2, oxygen flow) and the oxygen-device code with its values */
+        get: operations["getVitalSignCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/patients": {
         parameters: {
             query?: never;
@@ -3580,6 +3597,22 @@ export type components = {
             visitCode: string;
             visitId: string;
             windowDays: number;
+        };
+        VitalSignCodes: {
+            oxygenDevice: {
+                /** @description the codes sent as valueCode (the CRS calculator's oxygenDevice values) */
+                devices: string[];
+                display: string;
+                loinc: string;
+            };
+            vitalSigns: {
+                display: string;
+                /** @enum {string} */
+                key: "temperature" | "systolic" | "diastolic" | "heartRate" | "spo2" | "oxygenFlow";
+                loinc: string;
+                /** @description UCUM unit the value is sent in */
+                unit: string;
+            }[];
         };
         Worklist: {
             items: {
@@ -9255,6 +9288,71 @@ export interface operations {
             };
             /** @description The change needs the version you read (If-Match) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVitalSignCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VitalSignCodes"];
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -43,6 +43,11 @@ export type Medication = Schemas["Medication"];
 export type ClinicalEvent = Schemas["ClinicalEvent"];
 export type Assessment = Schemas["Assessment"];
 export type AdverseEvent = Schemas["AdverseEvent"];
+export type AdverseEventVocabulary = Schemas["AdverseEventVocabulary"];
+export type VitalSignCodes = Schemas["VitalSignCodes"];
+export type VisitDrafts = Schemas["VisitDrafts"];
+export type AssessmentDraft = VisitDrafts["drafts"][number];
+export type DerivedCrs = Schemas["DerivedCrs"];
 /** GET /api/v1/dashboard?siteId=; a panel the role may not read is null. */
 export type Dashboard = Schemas["Dashboard"];
 /** A derived endpoint (GET /api/v1/patients/{id}/derived/endpoints). */

@@ -6,7 +6,9 @@
  */
 import { Button, Group, Select, Stack, Table, Text, Title } from "@mantine/core";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../api/client.ts";
+import { lookup, problemMessage } from "../../api/problem-errors.ts";
 import { useSession } from "../../auth/session.tsx";
 import { siteTime } from "../../ui/site-time.ts";
 
@@ -46,11 +48,13 @@ export function AuditPage() {
   const [loading, setLoading] = useState(false);
   const [choices, setChoices] = useState<Choices>({ entityTypes: [], entities: [], actors: [] });
   const timeZone = site?.timeZone ?? "UTC";
+  const { t } = useTranslation();
+  const entityName = (code: string) => lookup(`auditPage.entity.${code}`) ?? code;
 
   useEffect(() => {
     api
       .get<Choices>("/api/v1/audit/choices", { siteId: site?.id, entity: entity || undefined })
-      .then(setChoices, (e: Error) => setError(e.message));
+      .then(setChoices, (e: unknown) => setError(problemMessage(e)));
   }, [site?.id, entity]);
 
   async function load(after: string | null, reset: boolean) {
@@ -68,7 +72,7 @@ export function AuditPage() {
       setRows((r) => (reset ? page.items : [...r, ...page.items]));
       setCursor(page.nextCursor);
     } catch (e) {
-      setError((e as Error).message);
+      setError(problemMessage(e));
     } finally {
       setLoading(false);
     }
@@ -81,7 +85,7 @@ export function AuditPage() {
 
   return (
     <Stack>
-      <Title order={1}>Audit trail — {site?.code}</Title>
+      <Title order={1}>{t("auditPage.title", { site: site?.code ?? "" })}</Title>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -90,11 +94,11 @@ export function AuditPage() {
       >
         <Group align="end" wrap="wrap">
           <Select
-            label="Record type"
+            label={t("auditPage.recordType")}
             size="md"
             searchable
             clearable
-            data={choices.entityTypes}
+            data={choices.entityTypes.map((c) => ({ value: c, label: entityName(c) }))}
             value={entity || null}
             onChange={(v) => {
               setEntity(v ?? "");
@@ -102,8 +106,8 @@ export function AuditPage() {
             }}
           />
           <Select
-            label="Record"
-            description={entity ? undefined : "Pick a record type first"}
+            label={t("auditPage.record")}
+            description={entity ? undefined : t("auditPage.pickTypeFirst")}
             size="md"
             searchable
             clearable
@@ -113,7 +117,7 @@ export function AuditPage() {
             onChange={(v) => setEntityId(v ?? "")}
           />
           <Select
-            label="Who"
+            label={t("auditPage.who")}
             size="md"
             searchable
             clearable
@@ -122,7 +126,7 @@ export function AuditPage() {
             onChange={(v) => setActorId(v ?? "")}
           />
           <Button type="submit" size="md">
-            Filter
+            {t("auditPage.filter")}
           </Button>
         </Group>
       </form>
@@ -132,15 +136,15 @@ export function AuditPage() {
         </Text>
       )}
       <Table striped captionSide="top" verticalSpacing="xs">
-        <Table.Caption>{rows.length} audit events shown, newest first</Table.Caption>
+        <Table.Caption>{t("auditPage.caption", { n: rows.length })}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">At ({timeZone})</Table.Th>
-            <Table.Th scope="col">Who</Table.Th>
-            <Table.Th scope="col">Action</Table.Th>
-            <Table.Th scope="col">Record</Table.Th>
-            <Table.Th scope="col">Change</Table.Th>
-            <Table.Th scope="col">Reason</Table.Th>
+            <Table.Th scope="col">{t("auditPage.at", { zone: timeZone })}</Table.Th>
+            <Table.Th scope="col">{t("auditPage.who")}</Table.Th>
+            <Table.Th scope="col">{t("auditPage.action")}</Table.Th>
+            <Table.Th scope="col">{t("auditPage.record")}</Table.Th>
+            <Table.Th scope="col">{t("auditPage.change")}</Table.Th>
+            <Table.Th scope="col">{t("auditPage.reason")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -148,9 +152,9 @@ export function AuditPage() {
             <Table.Tr key={r.id}>
               <Table.Td>{siteTime(r.at, timeZone, "second").replace(` ${timeZone}`, "")}</Table.Td>
               <Table.Td>{r.actorDisplayName}</Table.Td>
-              <Table.Td>{r.action}</Table.Td>
+              <Table.Td>{lookup(`auditPage.actions.${r.action}`) ?? r.action}</Table.Td>
               <Table.Td>
-                {r.entityType}
+                {entityName(r.entityType)}
                 {r.entityLabel && <Text size="sm">{r.entityLabel}</Text>}
                 <Text size="xs" c="dimmed" ff="monospace">
                   {r.entityId}
@@ -158,7 +162,7 @@ export function AuditPage() {
               </Table.Td>
               <Table.Td maw={460}>
                 <Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-                  {changeLines(r.before, r.after, r.names).map((line) => (
+                  {changeLines(r.before, r.after, r.names, t("auditPage.removed")).map((line) => (
                     <span key={line} style={{ display: "block" }}>
                       {line}
                     </span>
@@ -172,7 +176,7 @@ export function AuditPage() {
       </Table>
       {cursor && (
         <Button variant="default" size="md" loading={loading} onClick={() => void load(cursor, false)}>
-          Show older events
+          {t("auditPage.older")}
         </Button>
       )}
     </Stack>
@@ -191,14 +195,19 @@ function shown(v: unknown, names: Record<string, string>): string {
 }
 
 /** One line per changed field, every one of them: "field: before → after", or "field: value" for a new record. */
-function changeLines(before: unknown, after: unknown, names: Record<string, string>): string[] {
+function changeLines(
+  before: unknown,
+  after: unknown,
+  names: Record<string, string>,
+  removed: string,
+): string[] {
   const show = (v: unknown) => shown(v, names);
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => !BOOKKEEPING.has(k));
   return keys.map((k) => {
     if (!(k in b)) return `${k}: ${show(a[k])}`;
-    if (!(k in a)) return `${k}: ${show(b[k])} → (removed)`;
+    if (!(k in a)) return `${k}: ${show(b[k])} → (${removed})`;
     return `${k}: ${show(b[k])} → ${show(a[k])}`;
   });
 }

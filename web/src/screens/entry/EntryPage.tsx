@@ -1,5 +1,5 @@
 /**
- * "Enter data" for one patient: an observation, a pasted table of observations, a medication, or
+ * "Enter data" for one patient: an observation, a nurse's vital-signs rows, a pasted table of observations, a medication, or
  * a protocol visit done or missed. The patient is chosen first; each form is its own file.
  */
 import { NativeSelect, Stack, Tabs, Title } from "@mantine/core";
@@ -14,8 +14,9 @@ import { MedicationForm } from "./MedicationForm.tsx";
 import { ObservationForm } from "./ObservationForm.tsx";
 import { PasteTable } from "./PasteTable.tsx";
 import { VisitsPanel } from "./VisitsPanel.tsx";
+import { VitalsForm } from "./VitalsForm.tsx";
 
-const TABS = ["observation", "paste", "medication", "visits"] as const;
+const TABS = ["observation", "vitals", "paste", "medication", "visits"] as const;
 
 export function EntryPage() {
   const { patientId = "", tab = "observation" } = useParams();
@@ -53,6 +54,9 @@ export function EntryPage() {
           </Tabs.List>
           <Tabs.Panel value="observation" pt="md">
             <ObservationForm patientId={patientId} />
+          </Tabs.Panel>
+          <Tabs.Panel value="vitals" pt="md">
+            <VitalsForm patientId={patientId} />
           </Tabs.Panel>
           <Tabs.Panel value="paste" pt="md">
             <PasteTable patientId={patientId} />

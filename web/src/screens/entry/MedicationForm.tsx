@@ -1,6 +1,7 @@
 /** A medication (POST /api/v1/medications) and the patient's medication list. */
 import { Button, Grid, Stack, Table, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, getAll } from "../../api/client.ts";
 import type { Medication } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
@@ -25,6 +26,7 @@ export function MedicationForm({ patientId }: { patientId: string }) {
   });
   const [refresh, setRefresh] = useState(0);
   const { busy, errors, failure, done, run } = useSubmit();
+  const { t } = useTranslation();
   const meds = useApi(() => getAll<Medication>("/api/v1/medications", { patientId }), [patientId, refresh]);
   const field = (k: keyof typeof f, label: string, extra: Record<string, unknown> = {}) => (
     <TextInput
@@ -59,48 +61,52 @@ export function MedicationForm({ patientId }: { patientId: string }) {
               indication: opt(f.indication),
             });
             setRefresh((r) => r + 1);
-            return `${f.drug} recorded.`;
+            return t("medForm.recorded", { drug: f.drug });
           });
         }}
       >
         <Grid maw={900}>
-          <Grid.Col span={{ base: 12, sm: 6 }}>{field("drug", "Drug", { required: true })}</Grid.Col>
-          <Grid.Col span={{ base: 6, sm: 3 }}>
-            {field("doseValue", "Dose", { inputMode: "decimal" })}
+          <Grid.Col span={{ base: 12, sm: 6 }}>
+            {field("drug", t("medForm.drug"), { required: true })}
           </Grid.Col>
           <Grid.Col span={{ base: 6, sm: 3 }}>
-            {field("doseUnit", "Dose unit (UCUM)", { description: "e.g. mg" })}
+            {field("doseValue", t("medForm.dose"), { inputMode: "decimal" })}
           </Grid.Col>
-          <Grid.Col span={{ base: 6, sm: 3 }}>{field("route", "Route")}</Grid.Col>
-          <Grid.Col span={{ base: 6, sm: 3 }}>{field("frequency", "Frequency")}</Grid.Col>
           <Grid.Col span={{ base: 6, sm: 3 }}>
-            {field("startDate", "Start date", { type: "date", required: true })}
+            {field("doseUnit", t("medForm.doseUnit"), { description: t("medForm.doseUnitHelp") })}
           </Grid.Col>
-          <Grid.Col span={{ base: 6, sm: 3 }}>{field("stopDate", "Stop date", { type: "date" })}</Grid.Col>
-          <Grid.Col span={12}>{field("indication", "Indication")}</Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>{field("route", t("medForm.route"))}</Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>{field("frequency", t("medForm.frequency"))}</Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>
+            {field("startDate", t("medForm.startDate"), { type: "date", required: true })}
+          </Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>
+            {field("stopDate", t("medForm.stopDate"), { type: "date" })}
+          </Grid.Col>
+          <Grid.Col span={12}>{field("indication", t("medForm.indication"))}</Grid.Col>
           <Grid.Col span={12}>
             <Button type="submit" size="md" loading={busy}>
-              Record medication
+              {t("medForm.record")}
             </Button>
           </Grid.Col>
         </Grid>
       </form>
       <Outcome done={done} failure={failure} errors={errors} />
       <Title order={2} size="h4">
-        Medications
+        {t("medForm.listTitle")}
       </Title>
       <Status loaded={meds}>
         {(list) => (
           <Table striped captionSide="top">
-            <Table.Caption>{list.length} medications</Table.Caption>
+            <Table.Caption>{t("medForm.count", { n: list.length })}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th scope="col">Drug</Table.Th>
-                <Table.Th scope="col">Dose</Table.Th>
-                <Table.Th scope="col">Frequency</Table.Th>
-                <Table.Th scope="col">From</Table.Th>
-                <Table.Th scope="col">To</Table.Th>
-                <Table.Th scope="col">Indication</Table.Th>
+                <Table.Th scope="col">{t("medForm.drug")}</Table.Th>
+                <Table.Th scope="col">{t("medForm.dose")}</Table.Th>
+                <Table.Th scope="col">{t("medForm.frequency")}</Table.Th>
+                <Table.Th scope="col">{t("medForm.from")}</Table.Th>
+                <Table.Th scope="col">{t("medForm.to")}</Table.Th>
+                <Table.Th scope="col">{t("medForm.indication")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

@@ -4,8 +4,9 @@
  */
 import { Alert, Badge, Button, Group, Stack, Table, Text, Textarea } from "@mantine/core";
 import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.ts";
-import { problemErrors } from "../../api/problem-errors.ts";
+import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import { useSession } from "../../auth/session.tsx";
 import { siteTime } from "../../ui/site-time.ts";
 import { parsePastedObservations } from "./paste-table.ts";
@@ -19,6 +20,7 @@ export function PasteTable({ patientId }: { patientId: string }) {
   const timeZone = useSession().site?.timeZone ?? "UTC";
   const rows = useMemo(() => parsePastedObservations(text, patientId, timeZone), [text, patientId, timeZone]);
   const bad = rows.filter((r) => r.errors.length > 0).length;
+  const { t } = useTranslation();
 
   async function send() {
     setBusy(true);
@@ -36,10 +38,11 @@ export function PasteTable({ patientId }: { patientId: string }) {
       for (const i of problemErrors(e)) {
         const m = /^\/observations\/(\d+)(\/.*)?$/.exec(i.path);
         const index = m ? Number(m[1]) : -1;
-        byRow[index] = [...(byRow[index] ?? []), `${m?.[2]?.slice(1) ?? "row"}: ${i.message}`];
+        // The message names the field in the reader's words ("Value must be at most …").
+        byRow[index] = [...(byRow[index] ?? []), i.message];
       }
       setServerErrors(byRow);
-      setFailure((e as Error).message);
+      setFailure(problemMessage(e));
     } finally {
       setBusy(false);
     }
@@ -48,8 +51,8 @@ export function PasteTable({ patientId }: { patientId: string }) {
   return (
     <Stack>
       <Textarea
-        label="Paste rows from a spreadsheet"
-        description="Columns: LOINC code, value, unit, date and time (YYYY-MM-DD HH:MM, local time), optional name; or any order under a header row naming them. Tab-, comma- or semicolon-separated."
+        label={t("pasteTable.label")}
+        description={t("pasteTable.help", { zone: timeZone })}
         autosize
         minRows={5}
         maxRows={16}
@@ -65,21 +68,23 @@ export function PasteTable({ patientId }: { patientId: string }) {
         <>
           <Group>
             <Badge color={bad ? "red.8" : "green.9"} variant="filled" size="lg">
-              {bad ? `${bad} of ${rows.length} rows need fixing` : `${rows.length} rows ready`}
+              {bad
+                ? t("pasteTable.needFixing", { bad, n: rows.length })
+                : t("pasteTable.ready", { n: rows.length })}
             </Badge>
             <Button size="md" disabled={bad > 0} loading={busy} onClick={() => void send()}>
-              Record {rows.length} observations
+              {t("pasteTable.record", { n: rows.length })}
             </Button>
           </Group>
           <Table striped captionSide="top">
-            <Table.Caption>Preview</Table.Caption>
+            <Table.Caption>{t("pasteTable.preview")}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th scope="col">Line</Table.Th>
-                <Table.Th scope="col">Code</Table.Th>
-                <Table.Th scope="col">Value</Table.Th>
-                <Table.Th scope="col">Time (UTC)</Table.Th>
-                <Table.Th scope="col">Check</Table.Th>
+                <Table.Th scope="col">{t("pasteTable.line")}</Table.Th>
+                <Table.Th scope="col">{t("pasteTable.code")}</Table.Th>
+                <Table.Th scope="col">{t("pasteTable.value")}</Table.Th>
+                <Table.Th scope="col">{t("pasteTable.time", { zone: timeZone })}</Table.Th>
+                <Table.Th scope="col">{t("pasteTable.check")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -99,7 +104,7 @@ export function PasteTable({ patientId }: { patientId: string }) {
                     <Table.Td>
                       {problems.length === 0 ? (
                         <Text c="green.9" fw={600}>
-                          ok
+                          {t("pasteTable.ok")}
                         </Text>
                       ) : (
                         <Text c="red.9" size="sm">
@@ -115,13 +120,13 @@ export function PasteTable({ patientId }: { patientId: string }) {
         </>
       )}
       {saved !== null && (
-        <Alert color="green" role="status" title="Saved">
-          {saved} observations recorded in one batch.
+        <Alert color="green" role="status" title={t("common.saved")}>
+          {t("pasteTable.saved", { n: saved })}
         </Alert>
       )}
       {failure && (
-        <Alert color="red" role="alert" title="Nothing was recorded">
-          {failure} The rows with problems are marked above.
+        <Alert color="red" role="alert" title={t("entry.nothingRecorded")}>
+          {failure} {t("pasteTable.marked")}
         </Alert>
       )}
     </Stack>

@@ -1,11 +1,15 @@
 /**
  * The patient's protocol visits with their windows; an open one is recorded as done on a date or
  * missed with a reason (PATCH /api/v1/visits/{id} with the version read, and a reason for the
- * audit trail).
+ * audit trail). A visit that expects gradings links to each grading form prefilled from the record
+ * for that visit (`/patients/{id}/assess/{calculator}?visit={visitId}`, the API's drafts).
  */
-import { Badge, Button, Group, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { api } from "../../api/client.ts";
+import { lookup } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
@@ -25,6 +29,7 @@ interface Visit {
   closedOn: string | null;
   closedReason: string | null;
   status: { status: string };
+  expected: { assessments: string[] };
   version: number;
 }
 
@@ -38,6 +43,7 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
     [patientId, refresh],
   );
   const submit = useSubmit();
+  const { t } = useTranslation();
 
   return (
     <Stack>
@@ -53,19 +59,17 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
             <>
               <Group>
                 <Button variant="default" onClick={() => setShowAll((s) => !s)}>
-                  {showAll
-                    ? "Show only visits to record"
-                    : `Show all ${items.length} visits, with those recorded`}
+                  {showAll ? t("visitsPanel.showOpen") : t("visitsPanel.showAll", { n: items.length })}
                 </Button>
               </Group>
               <Table striped captionSide="top" verticalSpacing="sm">
-                <Table.Caption>Protocol visits</Table.Caption>
+                <Table.Caption>{t("visitsPanel.caption")}</Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">Visit</Table.Th>
-                    <Table.Th scope="col">Window</Table.Th>
-                    <Table.Th scope="col">Status</Table.Th>
-                    <Table.Th scope="col">Record</Table.Th>
+                    <Table.Th scope="col">{t("visitsPanel.visit")}</Table.Th>
+                    <Table.Th scope="col">{t("visitsPanel.window")}</Table.Th>
+                    <Table.Th scope="col">{t("visitsPanel.status")}</Table.Th>
+                    <Table.Th scope="col">{t("visitsPanel.record")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -73,6 +77,18 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
                     <Table.Tr key={v.id}>
                       <Table.Td>
                         {v.label} ({v.code})
+                        {v.expected.assessments.map((calc) => (
+                          <Text key={calc} size="xs">
+                            <Anchor
+                              component={Link}
+                              to={`/patients/${patientId}/assess/${calc}?visit=${v.id}`}
+                            >
+                              {t("visitsPanel.gradePrefilled", {
+                                form: lookup(`gradeLink.${calc}`) ?? lookup(`calc.${calc}`) ?? calc,
+                              })}
+                            </Anchor>
+                          </Text>
+                        ))}
                       </Table.Td>
                       <Table.Td>
                         {v.windowStart} – {v.windowEnd}
@@ -88,9 +104,9 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
                                 : "gray.7"
                           }
                         >
-                          {v.status.status}
+                          {lookup(`visitStatus.${v.status.status}`) ?? v.status.status}
                         </Badge>
-                        {v.doneOn && <Text size="xs">on {v.doneOn}</Text>}
+                        {v.doneOn && <Text size="xs">{t("visitsPanel.doneOnDate", { date: v.doneOn })}</Text>}
                         {v.missedReason && <Text size="xs">{v.missedReason}</Text>}
                         {v.closedReason && (
                           <Text size="xs">
@@ -107,7 +123,7 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
                               submit.run(async () => {
                                 await api.patch(`/api/v1/visits/${v.id}`, body, v.version);
                                 setRefresh((r) => r + 1);
-                                return `${v.label}: ${what}.`;
+                                return t("visitsPanel.recorded", { visit: v.label, what });
                               })
                             }
                           />
@@ -139,11 +155,12 @@ function RecordVisit({
   const [doneOn, setDoneOn] = useState(() => siteToday(timeZone));
   const [missed, setMissed] = useState("");
   const [reason, setReason] = useState("");
+  const { t } = useTranslation();
   return (
     <Stack gap="xs">
       <TextInput
-        label={`Reason for this entry (${visit.code})`}
-        description="For the audit trail, e.g. “visit held in clinic”"
+        label={t("visitsPanel.reason", { visit: visit.code })}
+        description={t("visitsPanel.reasonHelp")}
         size="sm"
         value={reason}
         onChange={(e) => setReason(e.currentTarget.value)}
@@ -151,18 +168,22 @@ function RecordVisit({
       <Group align="end" gap="xs">
         <TextInput
           type="date"
-          label="Done on"
+          label={t("visitsPanel.doneOn")}
           size="sm"
           value={doneOn}
           onChange={(e) => setDoneOn(e.currentTarget.value)}
         />
-        <Button size="sm" disabled={busy} onClick={() => onRecord({ doneOn, reason }, `done on ${doneOn}`)}>
-          Done
+        <Button
+          size="sm"
+          disabled={busy}
+          onClick={() => onRecord({ doneOn, reason }, t("visitsPanel.doneOnDate", { date: doneOn }))}
+        >
+          {t("visitsPanel.done")}
         </Button>
       </Group>
       <Group align="end" gap="xs">
         <TextInput
-          label="Missed because"
+          label={t("visitsPanel.missedBecause")}
           size="sm"
           value={missed}
           onChange={(e) => setMissed(e.currentTarget.value)}
@@ -171,9 +192,9 @@ function RecordVisit({
           size="sm"
           color="orange.9"
           disabled={busy}
-          onClick={() => onRecord({ missedReason: missed, reason }, "missed")}
+          onClick={() => onRecord({ missedReason: missed, reason }, t("visitsPanel.missedWord"))}
         >
-          Missed
+          {t("visitsPanel.missed")}
         </Button>
       </Group>
     </Stack>

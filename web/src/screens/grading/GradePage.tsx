@@ -2,19 +2,25 @@
  * A grading form for one patient and one calculator: the form is built from the calculator's
  * input schema, the grade and its reasons update as the user fills it in, and "Save assessment"
  * stores it on the patient (POST /api/v1/patients/{id}/assessments), where the server grades it
- * again: the stored grade is always the server's.
+ * again: the stored grade is always the server's. Opened for a protocol visit (`?visit=<id>`), the
+ * form starts from the API's draft for that visit (GET /api/v1/visits/{id}/assessment-drafts):
+ * what the record answers is filled in, each value with the records it came from (DraftSources),
+ * and the assessment is stored against the visit. The CRS form can start from a day of the chart
+ * instead (DerivedCrsPrefill: the server's daily CRS inputs from recorded vitals and medications).
  */
 import { Alert, Anchor, Button, Grid, Group, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams } from "react-router";
+import { Link, useParams, useSearchParams } from "react-router";
 import { api } from "../../api/client.ts";
 import { lookup, problemErrors, problemMessage } from "../../api/problem-errors.ts";
-import type { Patient } from "../../api/types.ts";
+import type { Patient, VisitDrafts } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { i18n } from "../../i18n/index.ts";
 import { Status } from "../../ui/Status.tsx";
+import { DerivedCrsPrefill } from "./DerivedCrsPrefill.tsx";
+import { DraftSources } from "./DraftSources.tsx";
 import { prune } from "./json-schema.ts";
 import { LiveGrade } from "./LiveGrade.tsx";
 import { type FieldErrors, SchemaForm } from "./SchemaForm.tsx";
@@ -25,27 +31,49 @@ import { localDateTimeNow, toInstant } from "./when.ts";
 
 export function GradePage() {
   const { patientId = "", calculator = "" } = useParams();
+  const visitId = useSearchParams()[0].get("visit");
   const loaded = useApi(async () => {
-    const [patient, catalogue] = await Promise.all([
+    const [patient, catalogue, drafts] = await Promise.all([
       api.get<Patient>(`/api/v1/patients/${patientId}`),
       api.get<{ items: CalculatorInfo[] }>("/api/v1/calculators"),
+      visitId ? api.get<VisitDrafts>(`/api/v1/visits/${visitId}/assessment-drafts`) : Promise.resolve(null),
     ]);
     const calc = catalogue.items.find((c) => c.name === calculator);
     if (!calc) throw new Error(i18n.t("grading.noSuchCalculator", { name: calculator }));
-    return { patient, calc };
-  }, [patientId, calculator]);
+    return { patient, calc, drafts };
+  }, [patientId, calculator, visitId]);
   return (
     <Status loaded={loaded}>
-      {({ patient, calc }) => <GradeForm key={`${patient.id}:${calc.name}`} patient={patient} calc={calc} />}
+      {({ patient, calc, drafts }) => (
+        <GradeForm
+          key={`${patient.id}:${calc.name}:${visitId ?? ""}`}
+          patient={patient}
+          calc={calc}
+          drafts={drafts}
+        />
+      )}
     </Status>
   );
 }
 
-function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }) {
+function GradeForm({
+  patient,
+  calc,
+  drafts,
+}: {
+  patient: Patient;
+  calc: CalculatorInfo;
+  drafts: VisitDrafts | null;
+}) {
   const { t } = useTranslation();
-  const [value, setValue] = useState<Record<string, unknown>>({});
+  const draft = drafts?.drafts.find((d) => d.calculator === calc.name);
+  const [value, setValue] = useState<Record<string, unknown>>(() => structuredClone(draft?.input ?? {}));
   const timeZone = useSession().site?.timeZone ?? "UTC";
-  const [assessedAt, setAssessedAt] = useState(() => localDateTimeNow(timeZone));
+  // A visit graded after the day is assessed on its own day (midday on the site's clock), not now.
+  const [assessedAt, setAssessedAt] = useState(() => {
+    const now = localDateTimeNow(timeZone);
+    return drafts && drafts.assessmentDate < now.slice(0, 10) ? `${drafts.assessmentDate}T12:00` : now;
+  });
   const [note, setNote] = useState("");
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<StoredAssessment | null>(null);
@@ -80,6 +108,7 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
         calculator: calc.name,
         inputs,
         assessedAt: toInstant(assessedAt, timeZone),
+        ...(drafts ? { visitId: drafts.visitId } : {}),
         ...(note.trim() ? { note: note.trim() } : {}),
       });
       setSaved(stored);
@@ -109,9 +138,24 @@ function GradeForm({ patient, calc }: { patient: Patient; calc: CalculatorInfo }
           {calc.source}
         </Text>
       </div>
+      {drafts && !draft && (
+        <Alert color="gray" title={t("prefill.noDraftTitle")}>
+          {t("prefill.noDraft", { visit: drafts.visitCode })}
+        </Alert>
+      )}
       <Grid>
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack>
+            {drafts && draft && (
+              <DraftSources
+                draft={draft}
+                visitCode={drafts.visitCode}
+                assessmentDate={drafts.assessmentDate}
+              />
+            )}
+            {!drafts && calc.name === "crs" && (
+              <DerivedCrsPrefill patientId={patient.id} onPrefill={(inputs) => setValue(inputs)} />
+            )}
             {unanswered.length > 2 && (
               <Group>
                 <Button

@@ -27,7 +27,7 @@ export function LiveGrade({ live }: { live: LiveResult }) {
         <Title order={2} size="h4">
           {t("grading.result")}
         </Title>
-        {live.pending && <Loader size="xs" aria-label={t("grading.evaluating")} />}
+        {live.pending && <Loader size="xs" role="status" aria-label={t("grading.evaluating")} />}
       </Group>
       {live.failure && (
         <Alert color="red" role="alert" title={t("grading.couldNotEvaluate")}>

@@ -1,4 +1,6 @@
 import { List, Table, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { lookup } from "../../api/problem-errors.ts";
 import type { Assessment } from "../../api/types.ts";
 import { useSession } from "../../auth/session.tsx";
 import { studyDay } from "../../ui/format.ts";
@@ -7,25 +9,26 @@ import { siteDate } from "../../ui/site-time.ts";
 /** Stored gradings with the reasons the calculator gave, newest last (as the story reads). */
 export function Assessments({ items }: { items: Assessment[] }) {
   const timeZone = useSession().site?.timeZone ?? "UTC";
+  const { t } = useTranslation();
   const rows = items
     .filter((a) => a.status === "final")
     .sort((a, b) => a.assessedAt.localeCompare(b.assessedAt));
   return (
     <section aria-labelledby="assessments-title">
       <Title order={2} size="h3" id="assessments-title" mb="xs">
-        Assessments
+        {t("patientScreens.assessments.title")}
       </Title>
       {rows.length === 0 ? (
-        <Text size="sm">No stored assessment.</Text>
+        <Text size="sm">{t("patientScreens.assessments.none")}</Text>
       ) : (
         <Table.ScrollContainer minWidth={640}>
           <Table verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th scope="col">Date</Table.Th>
-                <Table.Th scope="col">Assessment</Table.Th>
-                <Table.Th scope="col">Result</Table.Th>
-                <Table.Th scope="col">Why</Table.Th>
+                <Table.Th scope="col">{t("patientScreens.assessments.date")}</Table.Th>
+                <Table.Th scope="col">{t("patientScreens.assessments.assessment")}</Table.Th>
+                <Table.Th scope="col">{t("patientScreens.assessments.result")}</Table.Th>
+                <Table.Th scope="col">{t("patientScreens.assessments.why")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -39,11 +42,13 @@ export function Assessments({ items }: { items: Assessment[] }) {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    {a.calculator}
+                    {lookup(`calc.${a.calculator}`) ?? a.calculator}
                     <br />
                     <Text size="xs" c="dark.4" component="span">
                       {a.ruleSet}
-                      {a.source !== "entered" ? ` · ${a.source}` : ""}
+                      {a.source !== "entered"
+                        ? ` · ${lookup(`patientScreens.assessments.sources.${a.source}`) ?? a.source}`
+                        : ""}
                     </Text>
                   </Table.Td>
                   <Table.Td fw={700}>{a.label}</Table.Td>
@@ -55,7 +60,7 @@ export function Assessments({ items }: { items: Assessment[] }) {
                     </List>
                     {a.note && (
                       <Text size="xs" c="dark.4" mt={4}>
-                        Note: {a.note}
+                        {t("patientScreens.assessments.note", { note: a.note })}
                       </Text>
                     )}
                   </Table.Td>

@@ -1,5 +1,6 @@
 import { Paper, SimpleGrid, Text, Title } from "@mantine/core";
-import type { ReactNode } from "react";
+import { type ReactNode, useId } from "react";
+import { useTranslation } from "react-i18next";
 import {
   Bar,
   BarChart,
@@ -14,6 +15,7 @@ import {
   YAxis,
 } from "recharts";
 import type { CoursePoint as Point } from "../../api/types.ts";
+import { i18n } from "../../i18n/index.ts";
 
 // Colours from Mantine's darker shades: distinguishable and ≥ 3:1 against white (WCAG 1.4.11).
 export const COLOURS = ["#364fc7", "#c92a2a", "#2b8a3e", "#e67700", "#862e9c"];
@@ -39,7 +41,8 @@ interface ChartProps {
   milestones?: { day: number; label: string; mark: string }[];
 }
 
-const dayTick = (d: number) => (d < 0 ? `D−${-d}` : `D${d}`);
+const dayTick = (d: number) =>
+  d < 0 ? i18n.t("format.studyDayBefore", { days: -d }) : i18n.t("format.studyDay", { day: d });
 
 /** Study-day ticks on round steps that always include day 0. */
 export function dayTicks([from, to]: [number, number]): number[] {
@@ -83,7 +86,9 @@ function Frame({
   children: ReactNode;
   empty: boolean;
 }) {
-  const id = `chart-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  // useId, not the title: a Chinese title has no ASCII letters to make a unique id from.
+  const id = useId();
+  const { t } = useTranslation();
   return (
     <Paper withBorder p="sm" component="figure" m={0} aria-labelledby={id}>
       <Title order={3} size="h5" id={id}>
@@ -94,7 +99,7 @@ function Frame({
       </Text>
       {empty ? (
         <Text size="sm" c="dark.4">
-          No results recorded.
+          {t("patientScreens.charts.noResults")}
         </Text>
       ) : (
         <div style={{ width: "100%", height: 220 }}>{children}</div>
@@ -116,6 +121,7 @@ export function StudyDayChart({
   rightLabel,
   milestones = [],
 }: ChartProps) {
+  const { t } = useTranslation();
   const inRange = data.filter((p) => p.day >= domain[0] && p.day <= domain[1]);
   const empty = !inRange.some((p) =>
     series.some((s) => typeof p[s.key] === "number" && (!bars || p[s.key]! > 0)),
@@ -163,7 +169,7 @@ export function StudyDayChart({
         yAxisId="left"
         stroke="#212529"
         strokeDasharray="4 2"
-        label={{ value: "Day 0", position: "top", fontSize: 11 }}
+        label={{ value: t("patientScreens.charts.day0"), position: "top", fontSize: 11 }}
       />
       {milestones
         .filter((m) => m.day !== 0 && m.day >= domain[0] && m.day <= domain[1])
@@ -183,7 +189,7 @@ export function StudyDayChart({
             }}
           />
         ))}
-      <Tooltip labelFormatter={(d) => `Study day ${dayTick(Number(d))}`} />
+      <Tooltip labelFormatter={(d) => t("patientScreens.charts.studyDay", { day: dayTick(Number(d)) })} />
       {series.length > 1 && <Legend />}
     </>
   );

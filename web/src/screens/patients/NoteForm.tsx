@@ -1,6 +1,8 @@
 import { Alert, Button, Paper, Stack, Textarea, TextInput, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
-import { ApiError, api } from "../../api/client.ts";
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client.ts";
+import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
 
 /**
  * A clinical note on the patient's record (POST /api/v1/clinical-events, category "note"). If the
@@ -13,6 +15,7 @@ export function NoteForm({ patientId, onSaved }: { patientId: string; onSaved: (
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -32,11 +35,7 @@ export function NoteForm({ patientId, onSaved }: { patientId: string; onSaved: (
       setText("");
       onSaved();
     } catch (err) {
-      setError(
-        err instanceof ApiError
-          ? [err.message, ...(err.problem.errors ?? []).map((i) => `${i.pointer}: ${i.detail}`)].join(" ")
-          : String(err),
-      );
+      setError([problemMessage(err), ...problemErrors(err).map((i) => i.message)].join(" "));
     } finally {
       setBusy(false);
     }
@@ -45,19 +44,19 @@ export function NoteForm({ patientId, onSaved }: { patientId: string; onSaved: (
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="note-title">
       <Title order={2} size="h4" id="note-title" mb="xs">
-        Add a note
+        {t("patientScreens.note.title")}
       </Title>
       <form onSubmit={submit}>
         <Stack gap="xs">
           <TextInput
-            label="Title"
+            label={t("patientScreens.note.noteTitle")}
             required
             maxLength={300}
             value={title}
             onChange={(e) => setTitle(e.currentTarget.value)}
           />
           <Textarea
-            label="Note"
+            label={t("patientScreens.note.text")}
             autosize
             minRows={2}
             maxLength={10000}
@@ -71,11 +70,11 @@ export function NoteForm({ patientId, onSaved }: { patientId: string; onSaved: (
           )}
           {saved && (
             <Alert color="green" role="status">
-              Saved: {saved}
+              {t("patientScreens.note.saved", { title: saved })}
             </Alert>
           )}
           <Button type="submit" loading={busy} style={{ alignSelf: "flex-start" }}>
-            Save note
+            {t("patientScreens.note.save")}
           </Button>
         </Stack>
       </form>

@@ -1,4 +1,5 @@
 import { Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import type { PatientCourse } from "../../api/types.ts";
 import { ChartGrid, StudyDayChart } from "./Charts.tsx";
 import type { Milestone } from "./milestones.ts";
@@ -19,6 +20,7 @@ export function PatientCharts({ course, milestones = [] }: { course: Course; mil
     counts,
     glucocorticoidMgPerDay: steroids,
   } = course.charts;
+  const { t } = useTranslation();
   const domain: [number, number] = [course.window.from, course.window.to];
   // Lupus markers only for a patient who has them: a lymphoma-only patient gets no empty charts.
   const lupus = dsDna.length > 0 || complement.length > 0;
@@ -26,21 +28,21 @@ export function PatientCharts({ course, milestones = [] }: { course: Course; mil
   return (
     <section aria-labelledby="charts-title">
       <Title order={2} size="h3" id="charts-title" mb="xs">
-        Course around the infusion
+        {t("patientScreens.charts.title")}
       </Title>
       <ChartGrid>
         <StudyDayChart
-          title="CAR-T copies"
-          description="CAR transgene copies per µg genomic DNA (qPCR), logarithmic scale"
+          title={t("patientScreens.charts.copies")}
+          description={t("patientScreens.charts.copiesHelp")}
           data={copies}
-          series={[{ key: "copies", name: "copies/µg gDNA" }]}
+          series={[{ key: "copies", name: t("patientScreens.charts.copiesSeries") }]}
           domain={domain}
           milestones={milestones}
           log
         />
         <StudyDayChart
-          title="CD19+ B cells"
-          description="CD19+ cells per µL of blood"
+          title={t("patientScreens.charts.cd19")}
+          description={t("patientScreens.charts.cd19Help")}
           data={cd19}
           series={[{ key: "cd19", name: "CD19+", unit: "/µL" }]}
           domain={domain}
@@ -49,16 +51,16 @@ export function PatientCharts({ course, milestones = [] }: { course: Course; mil
         {lupus && (
           <>
             <StudyDayChart
-              title="Anti-dsDNA"
-              description="Anti-double-stranded DNA antibodies, IU/mL"
+              title={t("patientScreens.charts.antiDsDna")}
+              description={t("patientScreens.charts.antiDsDnaHelp")}
               data={dsDna}
               series={[{ key: "antiDsDna", name: "anti-dsDNA", unit: "IU/mL" }]}
               domain={domain}
               milestones={milestones}
             />
             <StudyDayChart
-              title="Complement C3 and C4"
-              description="Serum C3 and C4, mg/dL"
+              title={t("patientScreens.charts.complement")}
+              description={t("patientScreens.charts.complementHelp")}
               data={complement}
               series={[
                 { key: "c3", name: "C3", unit: "mg/dL" },
@@ -70,23 +72,23 @@ export function PatientCharts({ course, milestones = [] }: { course: Course; mil
           </>
         )}
         <StudyDayChart
-          title="Blood counts"
-          description="Leukocytes, neutrophils and lymphocytes (10³/µL, left); platelets (10³/µL, right)"
+          title={t("patientScreens.charts.counts")}
+          description={t("patientScreens.charts.countsHelp")}
           data={counts}
           series={[
             { key: "wbc", name: "WBC", unit: "10³/µL" },
             { key: "neutrophils", name: "ANC", unit: "10³/µL" },
             { key: "lymphocytes", name: "ALC", unit: "10³/µL" },
-            { key: "platelets", name: "Platelets", unit: "10³/µL", axis: "right" },
+            { key: "platelets", name: t("patientScreens.charts.platelets"), unit: "10³/µL", axis: "right" },
           ]}
           domain={domain}
           milestones={milestones}
         />
         <StudyDayChart
-          title="Glucocorticoid dose"
-          description="Systemic glucocorticoids in prednisolone-equivalent mg per day (BNF equivalences, read by the server)"
+          title={t("patientScreens.charts.steroids")}
+          description={t("patientScreens.charts.steroidsHelp")}
           data={steroids}
-          series={[{ key: "mg", name: "prednisolone-equivalent mg/day" }]}
+          series={[{ key: "mg", name: t("patientScreens.charts.steroidsSeries") }]}
           domain={domain}
           milestones={milestones}
           bars

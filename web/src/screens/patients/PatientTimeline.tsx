@@ -1,43 +1,57 @@
 import { Badge, Chip, Group, Timeline as MantineTimeline, Text, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { lookup } from "../../api/problem-errors.ts";
 import type { TimelineItem } from "../../api/types.ts";
 import { studyDay } from "../../ui/format.ts";
 
 /** What the timeline shows by default: the story, not every lab value (those are in the charts). */
-const KINDS: { kind: string; label: string; shown: boolean }[] = [
-  { kind: "condition", label: "Diagnoses", shown: true },
-  { kind: "condition-resolved", label: "Diagnoses", shown: true },
-  { kind: "event", label: "Events", shown: true },
-  { kind: "consent", label: "Enrolment", shown: true },
-  { kind: "enrolment", label: "Enrolment", shown: true },
-  { kind: "infusion", label: "Enrolment", shown: true },
-  { kind: "journey", label: "Journey", shown: false },
-  { kind: "product", label: "Product", shown: false },
-  { kind: "assessment", label: "Assessments", shown: true },
-  { kind: "medication-start", label: "Medications", shown: false },
-  { kind: "medication-stop", label: "Medications", shown: false },
-  { kind: "visit", label: "Visits", shown: false },
-  { kind: "observation", label: "Lab values", shown: false },
+type TimelineGroup =
+  | "diagnoses"
+  | "events"
+  | "enrolment"
+  | "journey"
+  | "product"
+  | "assessments"
+  | "medications"
+  | "visits"
+  | "labs"
+  | "other";
+const KINDS: { kind: string; group: TimelineGroup; shown: boolean }[] = [
+  { kind: "condition", group: "diagnoses", shown: true },
+  { kind: "condition-resolved", group: "diagnoses", shown: true },
+  { kind: "event", group: "events", shown: true },
+  { kind: "consent", group: "enrolment", shown: true },
+  { kind: "enrolment", group: "enrolment", shown: true },
+  { kind: "infusion", group: "enrolment", shown: true },
+  { kind: "journey", group: "journey", shown: false },
+  { kind: "product", group: "product", shown: false },
+  { kind: "assessment", group: "assessments", shown: true },
+  { kind: "medication-start", group: "medications", shown: false },
+  { kind: "medication-stop", group: "medications", shown: false },
+  { kind: "visit", group: "visits", shown: false },
+  { kind: "observation", group: "labs", shown: false },
 ];
-const GROUPS = [...new Set(KINDS.map((k) => k.label))];
-const groupOf = (kind: string) => KINDS.find((k) => k.kind === kind)?.label ?? "Other";
+const GROUPS: TimelineGroup[] = [...new Set(KINDS.map((k) => k.group)), "other"];
+const groupOf = (kind: string): TimelineGroup => KINDS.find((k) => k.kind === kind)?.group ?? "other";
 
 export function PatientTimeline({ items, today }: { items: TimelineItem[]; today: string }) {
+  const { t } = useTranslation();
   const [shown, setShown] = useState<string[]>(() => [
-    ...new Set(KINDS.filter((k) => k.shown).map((k) => k.label)),
-    "Other",
+    ...new Set(KINDS.filter((k) => k.shown).map((k) => k.group)),
+    "other",
   ]);
   const visible = items.filter((i) => shown.includes(groupOf(i.kind)) && i.date <= today);
   return (
     <section aria-labelledby="timeline-title">
       <Title order={2} size="h3" id="timeline-title" mb="xs">
-        Timeline
+        {t("patientScreens.timeline.title")}
       </Title>
       <Chip.Group multiple value={shown} onChange={setShown}>
-        <Group gap="xs" mb="md" role="group" aria-label="Show on the timeline">
-          {[...GROUPS, "Other"].map((g) => (
+        <Group gap="xs" mb="md" role="group" aria-label={t("patientScreens.timeline.show")}>
+          {GROUPS.map((g) => (
             <Chip key={g} value={g} size="sm">
-              {g}
+              {t(`patientScreens.timeline.groups.${g}`)}
             </Chip>
           ))}
         </Group>
@@ -56,7 +70,7 @@ export function PatientTimeline({ items, today }: { items: TimelineItem[]; today
                   {studyDay(i.studyDay)}
                 </Badge>
                 <Badge size="xs" variant="outline" color="gray.8">
-                  {i.kind.replaceAll("-", " ")}
+                  {lookup(`patientScreens.timeline.kinds.${i.kind}`) ?? i.kind.replaceAll("-", " ")}
                 </Badge>
               </Group>
             }

@@ -18,7 +18,9 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useState } from "react";
-import { ApiError, api } from "../../api/client.ts";
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client.ts";
+import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
@@ -40,7 +42,8 @@ export interface ApiToken {
 /** Times on the site's clock with the zone named, like every other screen. */
 function useWhen() {
   const timeZone = useSession().site?.timeZone ?? "UTC";
-  return (iso: string | null) => (iso ? siteTime(iso, timeZone) : "never");
+  const { t } = useTranslation();
+  return (iso: string | null) => (iso ? siteTime(iso, timeZone) : t("tokensPage.never"));
 }
 
 export function TokensPage() {
@@ -55,6 +58,7 @@ export function TokensPage() {
     [isAdmin, site?.id],
   );
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
+  const { t } = useTranslation();
   const reload = () => {
     mine.reload();
     ofSite.reload();
@@ -62,19 +66,20 @@ export function TokensPage() {
 
   return (
     <Stack>
-      <Title order={1}>API tokens</Title>
+      <Title order={1}>{t("tokensPage.title")}</Title>
       <Text size="sm" c="dimmed">
-        A token lets a script act as its owner, with all of the owner's roles. It works until it expires or is
-        revoked.
+        {t("tokensPage.intro")}
       </Text>
       <section aria-labelledby="yours">
         <Stack>
           <Title order={2} size="h3" id="yours">
-            Your tokens
+            {t("tokensPage.yours")}
           </Title>
           <CreateToken onCreated={reload} />
           <Status loaded={mine}>
-            {(data) => <TokenTable caption="Your API tokens" tokens={data.items} onRevoke={setRevoking} />}
+            {(data) => (
+              <TokenTable caption={t("tokensPage.yoursCaption")} tokens={data.items} onRevoke={setRevoking} />
+            )}
           </Status>
         </Stack>
       </section>
@@ -82,12 +87,12 @@ export function TokensPage() {
         <section aria-labelledby="site-tokens">
           <Stack>
             <Title order={2} size="h3" id="site-tokens">
-              Tokens of {site.code} users
+              {t("tokensPage.ofSite", { site: site.code })}
             </Title>
             <Status loaded={ofSite}>
               {(data) => (
                 <TokenTable
-                  caption={`API tokens of the users of ${site.code}, newest first`}
+                  caption={t("tokensPage.ofSiteCaption", { site: site.code })}
                   tokens={data.items}
                   showOwner
                   onRevoke={setRevoking}
@@ -116,6 +121,7 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ token: string; label: string; expiresAt: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
 
   async function submit() {
     setBusy(true);
@@ -129,11 +135,8 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
       setLabel("");
       onCreated();
     } catch (e) {
-      setError(
-        e instanceof ApiError && e.problem.errors?.length
-          ? e.problem.errors.map((i) => i.detail).join("; ")
-          : (e as Error).message,
-      );
+      const issues = problemErrors(e);
+      setError(issues.length ? issues.map((i) => i.message).join("; ") : problemMessage(e));
     } finally {
       setBusy(false);
     }
@@ -149,8 +152,8 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
       >
         <Group align="end" wrap="wrap">
           <TextInput
-            label="What it is for"
-            description="e.g. the script's name"
+            label={t("tokensPage.label")}
+            description={t("tokensPage.labelHelp")}
             size="md"
             required
             maxLength={100}
@@ -158,8 +161,8 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
             onChange={(e) => setLabel(e.currentTarget.value)}
           />
           <NumberInput
-            label="Expires in (days)"
-            description="at most 365"
+            label={t("tokensPage.expiresIn")}
+            description={t("tokensPage.expiresInHelp")}
             size="md"
             min={1}
             max={365}
@@ -168,7 +171,7 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
             onChange={setDays}
           />
           <Button type="submit" size="md" loading={busy} disabled={!label.trim()}>
-            Create token
+            {t("tokensPage.create")}
           </Button>
         </Group>
       </form>
@@ -178,8 +181,8 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
         </Text>
       )}
       {created && (
-        <Alert color="teal" title={`New token "${created.label}"`} role="status">
-          <Text size="sm">Copy it now: it is not shown again. It expires {when(created.expiresAt)}.</Text>
+        <Alert color="teal" title={t("tokensPage.newToken", { label: created.label })} role="status">
+          <Text size="sm">{t("tokensPage.copyNow", { when: when(created.expiresAt) })}</Text>
           <Code block data-testid="new-token">
             {created.token}
           </Code>
@@ -201,51 +204,58 @@ function TokenTable({
   onRevoke: (t: ApiToken) => void;
 }) {
   const when = useWhen();
-  if (tokens.length === 0) return <Text size="sm">{caption}: none.</Text>;
+  const { t } = useTranslation();
+  if (tokens.length === 0) return <Text size="sm">{t("tokensPage.none", { caption })}</Text>;
   return (
     <Table striped captionSide="top" verticalSpacing="xs">
-      <Table.Caption>
-        {caption}: {tokens.length}
-      </Table.Caption>
+      <Table.Caption>{t("tokensPage.count", { caption, n: tokens.length })}</Table.Caption>
       <Table.Thead>
         <Table.Tr>
-          <Table.Th scope="col">Label</Table.Th>
-          {showOwner && <Table.Th scope="col">Owner</Table.Th>}
-          <Table.Th scope="col">Created</Table.Th>
-          <Table.Th scope="col">Last used</Table.Th>
-          <Table.Th scope="col">Expires</Table.Th>
-          <Table.Th scope="col">State</Table.Th>
+          <Table.Th scope="col">{t("tokensPage.labelColumn")}</Table.Th>
+          {showOwner && <Table.Th scope="col">{t("tokensPage.owner")}</Table.Th>}
+          <Table.Th scope="col">{t("tokensPage.created")}</Table.Th>
+          <Table.Th scope="col">{t("tokensPage.lastUsed")}</Table.Th>
+          <Table.Th scope="col">{t("tokensPage.expires")}</Table.Th>
+          <Table.Th scope="col">{t("tokensPage.state")}</Table.Th>
           <Table.Th scope="col">
-            <VisuallyHidden>Actions</VisuallyHidden>
+            <VisuallyHidden>{t("tokensPage.actions")}</VisuallyHidden>
           </Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {tokens.map((t) => (
-          <Table.Tr key={t.id}>
-            <Table.Td>{t.label}</Table.Td>
+        {tokens.map((k) => (
+          <Table.Tr key={k.id}>
+            <Table.Td>{k.label}</Table.Td>
             {showOwner && (
               <Table.Td>
-                {t.displayName}
+                {k.displayName}
                 <Text size="xs" c="dimmed">
-                  {t.username}
+                  {k.username}
                 </Text>
               </Table.Td>
             )}
-            <Table.Td>{when(t.createdAt)}</Table.Td>
-            <Table.Td>{when(t.lastUsedAt)}</Table.Td>
-            <Table.Td>{when(t.expiresAt)}</Table.Td>
-            <Table.Td>{t.state === "revoked" ? `revoked ${when(t.revokedAt)}` : t.state}</Table.Td>
+            <Table.Td>{when(k.createdAt)}</Table.Td>
+            <Table.Td>{when(k.lastUsedAt)}</Table.Td>
+            <Table.Td>{when(k.expiresAt)}</Table.Td>
             <Table.Td>
-              {t.state === "active" && (
+              {k.state === "revoked"
+                ? t("tokensPage.revokedAt", { when: when(k.revokedAt) })
+                : t(`tokensPage.states.${k.state}`)}
+            </Table.Td>
+            <Table.Td>
+              {k.state === "active" && (
                 <Button
                   variant="outline"
                   color="red"
                   size="sm"
-                  aria-label={`Revoke ${t.label}${showOwner ? ` of ${t.username}` : ""}`}
-                  onClick={() => onRevoke(t)}
+                  aria-label={
+                    showOwner
+                      ? t("tokensPage.revokeOf", { label: k.label, user: k.username })
+                      : t("tokensPage.revokeOne", { label: k.label })
+                  }
+                  onClick={() => onRevoke(k)}
                 >
-                  Revoke
+                  {t("tokensPage.revoke")}
                 </Button>
               )}
             </Table.Td>
@@ -268,6 +278,7 @@ function RevokeDialog({
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
 
   async function revoke() {
     if (!token) return;
@@ -278,22 +289,25 @@ function RevokeDialog({
       setReason("");
       onRevoked();
     } catch (e) {
-      setError((e as Error).message);
+      setError(problemMessage(e));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <Modal opened={token !== null} onClose={onClose} title="Revoke API token">
+    <Modal opened={token !== null} onClose={onClose} title={t("tokensPage.revokeTitle")}>
       {token && (
         <Stack>
           <Text>
-            Revoke “{token.label}” of {token.displayName} ({token.username})? Scripts using it stop working at
-            once.
+            {t("tokensPage.revokeQuestion", {
+              label: token.label,
+              name: token.displayName,
+              user: token.username,
+            })}
           </Text>
           <TextInput
-            label="Reason (for the audit trail)"
+            label={t("tokensPage.reason")}
             size="md"
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}
@@ -305,10 +319,10 @@ function RevokeDialog({
           )}
           <Group justify="end">
             <Button variant="default" size="md" onClick={onClose}>
-              Cancel
+              {t("tokensPage.cancel")}
             </Button>
             <Button color="red" size="md" loading={busy} onClick={() => void revoke()}>
-              Revoke token
+              {t("tokensPage.revokeToken")}
             </Button>
           </Group>
         </Stack>
