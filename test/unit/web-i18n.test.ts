@@ -35,11 +35,6 @@ const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) =>
  */
 const NOT_YET_TRANSLATED: Record<string, number> = {
   "web/src/screens/audit/AuditPage.tsx": 13,
-  "web/src/screens/board/BedsidePage.tsx": 26,
-  "web/src/screens/board/BedsideStop.tsx": 5,
-  "web/src/screens/board/BoardPage.tsx": 22,
-  "web/src/screens/board/ProductPage.tsx": 52,
-  "web/src/screens/board/SignedDecisions.tsx": 24,
   "web/src/screens/cohorts/CohortFilters.tsx": 19,
   "web/src/screens/cohorts/CohortPage.tsx": 23,
   "web/src/screens/cohorts/IncidencePlot.tsx": 2,
