@@ -431,7 +431,7 @@ export const en = {
     refused: "Not recorded; nothing was written",
   },
   signing: {
-    means: "Signing means \u201c{{meaning}}\u201d.",
+    means: 'Signing means "{{meaning}}".',
     notSigned: "Not signed; nothing was written",
     username: "{{who}}: username",
     password: "{{who}}: password",
@@ -484,7 +484,7 @@ export const en = {
     passedTitle: "Verified and signed by two people",
     passedText: "Every field matched ({{at}}). The infusion may be recorded.",
     twoSignatures:
-      "Two signatures: each person types their own password on this device. Signing means \u201c{{meaning}}\u201d.",
+      'Two signatures: each person types their own password on this device. Signing means "{{meaning}}".',
     first: "First verifier",
     firstPassword: "First verifier's password",
     second: "Second verifier",

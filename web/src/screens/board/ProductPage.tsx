@@ -191,7 +191,8 @@ export function ProductPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-              {movesProducts && (
+              {/* A closed product (administered, discarded…) has no next step, so nothing more is handed on. */}
+              {movesProducts && unit.allowedEvents.length > 0 && (
                 <Stack mt="md" gap="lg">
                   <HandOffForm productId={unit.id} timeZone={zone} onDone={loaded.reload} />
                   <LoggerUploadForm productId={unit.id} timeZone={zone} onDone={loaded.reload} />
