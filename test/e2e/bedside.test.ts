@@ -3,13 +3,15 @@
  * mismatched field, Escape and clicks outside do not close it, the product does not move, and the
  * way out ("I have stopped") records nothing beyond the refused attempt the server logged.
  * Setup through the HTTP API: a bag of the demo stored at the site is thawed by the coordinator
- * once the patient's journey has reached lymphodepletion.
+ * once the patient's journey has reached lymphodepletion. The same stop in Chinese: the words
+ * change, the stop does not.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localDateTime } from "../../src/domain/study-day.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
+import { seriousAxeViolations } from "./support/axe.ts";
 import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 import { viewportShot } from "./support/viewport-shot.ts";
@@ -184,6 +186,62 @@ describe("bedside verification", () => {
     expect(await bedsideAudits()).toBe(before + 1);
     const after = await coordinator.get<Unit>(`/api/v1/product-units/${bag.id}`);
     expect({ state: after.state, version: after.version }).toEqual({ state: "thawed", version: bag.version });
+    await context.close();
+  }, 120_000);
+
+  it("in Chinese: a wristband read from another patient is the same hard stop, worded in Chinese", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "coordinator", "coordinator-demo", "SZ");
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    try {
+      await page.goto(`/board/${bag.id}`);
+      await page.getByRole("heading", { name: "保管链记录" }).waitFor();
+      await page.getByRole("link", { name: "床旁核对" }).click();
+      await page.getByRole("heading", { name: "床旁核对" }).waitFor();
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expect
+        .poll(() => page.evaluate<number>("document.scrollingElement.scrollWidth - window.innerWidth"))
+        .toBeLessThanOrEqual(0);
+      await page.setViewportSize({ width: 1280, height: 800 });
+
+      await page.getByLabel("第一核对人密码").fill("coordinator-demo");
+      await page.getByRole("combobox", { name: "第二核对人" }).selectOption("investigator");
+      await page.getByLabel("第二核对人密码").fill("investigator-demo");
+      // Another patient's wristband; everything on the bag label read right.
+      const other = bag.subjectCode === "SZ-0001" ? "SZ-0002" : "SZ-0001";
+      await page.getByRole("textbox", { name: /^患者受试者编号/ }).fill(other);
+      await page.getByRole("textbox", { name: /^身份链/ }).fill(bag.coiId);
+      await page.getByRole("textbox", { name: /^DIN$/ }).fill(bag.din);
+      await page.getByRole("textbox", { name: /^DIN 校验字符/ }).fill(bag.dinCheckCharacter);
+      await page.getByRole("textbox", { name: /^产品代码/ }).fill(bag.productCode);
+      await page.getByLabel(/^复苏时间/).fill(localDateTime(new Date(bag.thawedAt!), siteTimeZone, "second"));
+      const before = await bedsideAudits();
+      await page.getByRole("button", { name: "核对", exact: true }).click();
+
+      const stop = page.getByRole("alertdialog");
+      await stop.getByRole("heading", { name: "停止 — 不得回输" }).waitFor();
+      const subject = stop.locator('[data-mismatch="patientSubjectCode"]');
+      expect(await subject.textContent()).toBe("患者受试者编号");
+      // Every word on the stop is Chinese: no English field name or server sentence.
+      expect(await stop.textContent()).not.toMatch(/[a-z]{4,}/);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await viewportShot(page, "bedside-stop-zh-CN");
+
+      await page.keyboard.press("Escape");
+      await page.mouse.click(5, 5);
+      await expect(stop.getByRole("heading", { name: "停止 — 不得回输" }).isVisible()).resolves.toBe(true);
+      const now = await coordinator.get<Unit>(`/api/v1/product-units/${bag.id}`);
+      expect({ state: now.state, version: now.version }).toEqual({ state: "thawed", version: bag.version });
+      expect(await bedsideAudits()).toBe(before + 1);
+
+      await stop.getByRole("button", { name: "我已停止；返回产品页面" }).click();
+      await page.getByRole("heading", { name: "保管链记录" }).waitFor();
+      expect(await page.getByRole("alertdialog").count()).toBe(0);
+    } finally {
+      // The language is remembered for the user: back to English.
+      await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+    }
     await context.close();
   }, 120_000);
 });

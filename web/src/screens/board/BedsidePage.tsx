@@ -9,15 +9,17 @@
  */
 import { Alert, Anchor, Button, Grid, NativeSelect, Stack, Text, TextInput, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError, api } from "../../api/client.ts";
-import { problemErrors } from "../../api/problem-errors.ts";
+import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { siteInputToInstant, siteTime } from "../../ui/site-time.ts";
 import { BedsideStop } from "./BedsideStop.tsx";
 import { ProductStateBadge } from "./ProductState.tsx";
+import { meaningText } from "./SignedDecisions.tsx";
 import type { ProductUnit, Verifier } from "./types.ts";
 
 interface Passed {
@@ -53,6 +55,7 @@ export function BedsidePage() {
 
 function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifier[] }) {
   const { session, sites } = useSession();
+  const { t } = useTranslation();
   // The thaw time is read and entered on the site's clock (the bag's record is the site's), whatever
   // zone this tablet is set to.
   const timeZone = sites.find((x) => x.id === unit.siteId)?.timeZone ?? "UTC";
@@ -96,7 +99,7 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
           ({ "/signatures/0/password": "firstPassword", "/signatures/1/username": "secondUsername" })[path] ??
           (path.startsWith("/signatures/1") ? "secondPassword" : path.replace(/^\//, ""));
         setErrors(Object.fromEntries(problemErrors(err).map((i) => [field(i.path), i.message])));
-        setFailure((err as Error).message);
+        setFailure(problemMessage(err));
       }
     } finally {
       setBusy(false);
@@ -116,34 +119,31 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
     <Stack maw={900}>
       <Text size="sm">
         <Anchor component={Link} to={`/board/${unit.id}`}>
-          Back to the product
+          {t("bedside.back")}
         </Anchor>
       </Text>
-      <Title order={1}>Bedside verification</Title>
+      <Title order={1}>{t("bedside.title")}</Title>
       <Text>
-        Bag {unit.productCode} <ProductStateBadge state={unit.state} /> — two people read the wristband and
-        the bag label and enter what they read. Nothing here is filled in from the record.
+        {t("bedside.bag", { code: unit.productCode })} <ProductStateBadge state={unit.state} /> —{" "}
+        {t("bedside.intro")}
       </Text>
       {passed ? (
-        <Alert color="green" role="status" title="Verified and signed by two people">
-          Every field matched ({siteTime(passed.at, timeZone, "second")}). The infusion may be recorded.
+        <Alert color="green" role="status" title={t("bedside.passedTitle")}>
+          {t("bedside.passedText", { at: siteTime(passed.at, timeZone, "second") })}
         </Alert>
       ) : (
         <form onSubmit={(e) => void submit(e)}>
           <Grid>
             <Grid.Col span={12}>
-              <Text fw={600}>
-                Two signatures: each person types their own password on this device. Signing means "{MEANING}
-                ".
-              </Text>
+              <Text fw={600}>{t("bedside.twoSignatures", { meaning: meaningText(MEANING) })}</Text>
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 6 }}>
-              <TextInput label="First verifier" size="md" value={session.user.username} readOnly />
+              <TextInput label={t("bedside.first")} size="md" value={session.user.username} readOnly />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <TextInput
                 type="password"
-                label="First verifier's password"
+                label={t("bedside.firstPassword")}
                 size="md"
                 required
                 autoComplete="current-password"
@@ -154,14 +154,14 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <NativeSelect
-                label="Second verifier"
+                label={t("bedside.second")}
                 size="md"
                 required
                 value={entry.secondUsername}
                 onChange={set("secondUsername")}
                 error={errors.secondUsername}
                 data={[
-                  { value: "", label: "— who checks with you —" },
+                  { value: "", label: t("bedside.secondPick") },
                   ...verifiers.map((v) => ({
                     value: v.username,
                     label: v.displayName ? `${v.displayName} (${v.username})` : v.username,
@@ -172,8 +172,8 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <TextInput
                 type="password"
-                label="Second verifier's password"
-                description="Typed by the second verifier"
+                label={t("bedside.secondPassword")}
+                description={t("bedside.secondPasswordHelp")}
                 size="md"
                 required
                 autoComplete="off"
@@ -185,38 +185,38 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
             <ScanField
               {...scan}
               field="patientSubjectCode"
-              label="Patient subject code (wristband)"
-              description="Scan or type"
+              label={t("bedside.subjectCode")}
+              description={t("bedside.scanOrType")}
               span={6}
             />
             <ScanField
               {...scan}
               field="coiId"
-              label="Chain-of-identity (CoI) id"
-              description="From the bag label"
+              label={t("bedside.coi")}
+              description={t("bedside.fromLabel")}
               span={6}
             />
             <ScanField
               {...scan}
               field="din"
-              label="DIN"
-              description="Donation identification number on the bag"
+              label={t("bedside.din")}
+              description={t("bedside.dinHelp")}
               span={8}
             />
             <ScanField
               {...scan}
               field="dinCheckCharacter"
-              label="DIN check character"
-              description="The boxed character after the DIN"
+              label={t("bedside.dinCheck")}
+              description={t("bedside.dinCheckHelp")}
               span={4}
               maxLength={2}
             />
-            <ScanField {...scan} field="productCode" label="Product code" span={6} />
+            <ScanField {...scan} field="productCode" label={t("bedside.productCode")} span={6} />
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <TextInput
                 type="datetime-local"
                 step={1}
-                label={`Thaw time on the ${timeZone} clock, to the second (from the thaw record)`}
+                label={t("bedside.thawTime", { zone: timeZone })}
                 size="md"
                 required
                 value={entry.thawedAt}
@@ -226,12 +226,12 @@ function BedsideForm({ unit, verifiers }: { unit: ProductUnit; verifiers: Verifi
             </Grid.Col>
           </Grid>
           {failure && (
-            <Alert color="red" role="alert" title="Not checked" mt="md">
+            <Alert color="red" role="alert" title={t("bedside.notChecked")} mt="md">
               {failure}
             </Alert>
           )}
           <Button type="submit" size="lg" mt="lg" loading={busy}>
-            Verify
+            {t("bedside.verify")}
           </Button>
         </form>
       )}

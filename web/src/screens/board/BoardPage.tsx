@@ -16,8 +16,10 @@ import {
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client.ts";
+import { lookup } from "../../api/problem-errors.ts";
 import { usePages } from "../../api/usePages.ts";
 import { useSession } from "../../auth/session.tsx";
 import { ShowMore } from "../../ui/ShowMore.tsx";
@@ -29,6 +31,7 @@ const PAGE = 100;
 
 export function BoardPage() {
   const { site } = useSession();
+  const { t } = useTranslation();
   const [scope, setScope] = useState<"open" | "all">("open");
   const [state, setState] = useState("");
   const [find, setFind] = useState("");
@@ -49,30 +52,33 @@ export function BoardPage() {
 
   return (
     <Stack>
-      <Title order={1}>Vein-to-vein board — {site?.code}</Title>
+      <Title order={1}>{t("board.title", { site: site?.code ?? "" })}</Title>
       <Status loaded={board}>
         {({ items, today, states, nextCursor }) => (
           <>
             <Group align="end" wrap="wrap">
               <SegmentedControl
-                aria-label="Which products"
+                aria-label={t("board.which")}
                 size="md"
                 value={scope}
                 onChange={(v) => setScope(v as "open" | "all")}
                 data={[
-                  { value: "open", label: "On their way" },
-                  { value: "all", label: "All, with finished" },
+                  { value: "open", label: t("board.open") },
+                  { value: "all", label: t("board.all") },
                 ]}
               />
               <NativeSelect
-                label="State"
+                label={t("board.state")}
                 size="md"
                 value={state}
                 onChange={(e) => setState(e.currentTarget.value)}
-                data={[{ value: "", label: "Any state" }, ...states.map((s) => ({ value: s, label: s }))]}
+                data={[
+                  { value: "", label: t("board.anyState") },
+                  ...states.map((s) => ({ value: s, label: lookup(`productState.${s}`) ?? s })),
+                ]}
               />
               <TextInput
-                label="Subject code or DIN"
+                label={t("board.find")}
                 size="md"
                 value={find}
                 onChange={(e) => setFind(e.currentTarget.value)}
@@ -80,18 +86,21 @@ export function BoardPage() {
             </Group>
             <Table striped highlightOnHover captionSide="top" verticalSpacing="sm">
               <Table.Caption>
-                {items.length} product units{nextCursor ? " shown, more below" : ""} · today {today} at{" "}
-                {site?.code}
+                {t(nextCursor ? "board.captionMore" : "board.caption", {
+                  count: items.length,
+                  today,
+                  site: site?.code ?? "",
+                })}
               </Table.Caption>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th scope="col">Subject</Table.Th>
-                  <Table.Th scope="col">Unit</Table.Th>
-                  <Table.Th scope="col">DIN</Table.Th>
-                  <Table.Th scope="col">State</Table.Th>
-                  <Table.Th scope="col">Journey</Table.Th>
-                  <Table.Th scope="col">Days since apheresis</Table.Th>
-                  <Table.Th scope="col">Days in state</Table.Th>
+                  <Table.Th scope="col">{t("board.subject")}</Table.Th>
+                  <Table.Th scope="col">{t("board.unit")}</Table.Th>
+                  <Table.Th scope="col">{t("board.din")}</Table.Th>
+                  <Table.Th scope="col">{t("board.state")}</Table.Th>
+                  <Table.Th scope="col">{t("board.journey")}</Table.Th>
+                  <Table.Th scope="col">{t("board.daysSinceApheresis")}</Table.Th>
+                  <Table.Th scope="col">{t("board.daysInState")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -100,23 +109,25 @@ export function BoardPage() {
                     <Table.Td>{u.subjectCode}</Table.Td>
                     <Table.Td>
                       <Anchor component={Link} to={`/board/${u.id}`}>
-                        {u.kind === "apheresis" ? "Apheresis collection" : "Final product"} {u.productCode}
+                        {t(u.kind === "apheresis" ? "board.apheresis" : "board.finalProduct", {
+                          code: u.productCode,
+                        })}
                       </Anchor>
                     </Table.Td>
                     <Table.Td ff="monospace">
-                      {u.din} <span title="check character">[{u.dinCheckCharacter}]</span>
+                      {u.din} <span title={t("board.checkCharacter")}>[{u.dinCheckCharacter}]</span>
                     </Table.Td>
                     <Table.Td>
                       <ProductStateBadge state={u.state} />
                     </Table.Td>
-                    <Table.Td>{u.journeyState}</Table.Td>
+                    <Table.Td>{lookup(`journeyState.${u.journeyState}`) ?? u.journeyState}</Table.Td>
                     <Table.Td>{u.daysSinceCollection ?? "—"}</Table.Td>
                     <Table.Td>{u.daysInState}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
-            {items.length === 0 && <Text c="dimmed">No product units match.</Text>}
+            {items.length === 0 && <Text c="dimmed">{t("board.noneMatch")}</Text>}
             <ShowMore pages={board} count={PAGE} />
           </>
         )}

@@ -1,15 +1,19 @@
 /**
- * One product unit: its identifiers and state, the bedside check (for a thawed bag), the custody
- * log (hand-offs and temperature-logger uploads with their excursions), the release results (QC
- * results and the evaluation against the specification) and its history.
+ * One product unit: its identifiers and state, its printed labels, the bedside check (for a thawed
+ * bag), the custody log (hand-offs and temperature-logger uploads with their excursions, each
+ * recordable here by the roles that move products), the release results (QC results entered here
+ * by quality, the evaluation against the specification and the signed decisions) and its history.
  */
 import { Alert, Anchor, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError, api } from "../../api/client.ts";
+import { lookup } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { siteTime } from "../../ui/site-time.ts";
+import { HandOffForm, LabelLinks, LoggerUploadForm, QcResultsForm } from "./ProductRecordForms.tsx";
 import { ProductStateBadge } from "./ProductState.tsx";
 import {
   OosExceptionForm,
@@ -32,6 +36,7 @@ async function releaseOf(id: string): Promise<ReleaseStatus | null> {
 export function ProductPage() {
   const { productId = "" } = useParams();
   const { site, sites, hasRole } = useSession();
+  const { t } = useTranslation();
   const loaded = useApi(async () => {
     const [unit, custody, history, release, signatures] = await Promise.all([
       api.get<ProductUnit>(`/api/v1/product-units/${productId}`),
@@ -45,64 +50,85 @@ export function ProductPage() {
   const mayVerify = site ? hasRole(site.id, "investigator", "coordinator") : false;
   const isQuality = site ? hasRole(site.id, "quality") : false;
   const isInvestigator = site ? hasRole(site.id, "investigator") : false;
+  // The roles granted product:write (src/domain/roles.ts); the server checks again.
+  const movesProducts = site ? hasRole(site.id, "investigator", "coordinator", "manufacturing") : false;
   const zoneOf = (siteId: string) => sites.find((x) => x.id === siteId)?.timeZone ?? "UTC";
 
   return (
     <Status loaded={loaded}>
       {({ unit, custody, history, release, signatures }) => {
         // Every time on the site's clock with the zone named; the thaw to the second, as the bedside compares it.
-        const when = (iso: string) => siteTime(iso, zoneOf(unit.siteId));
+        const zone = zoneOf(unit.siteId);
+        const when = (iso: string) => siteTime(iso, zone);
+        const stateWord = (s: string) => lookup(`productState.${s}`) ?? s;
         return (
           <Stack>
             <Text size="sm">
               <Anchor component={Link} to="/board">
-                Vein-to-vein board
+                {t("product.backToBoard")}
               </Anchor>
             </Text>
             <Group justify="space-between" align="start">
               <div>
                 <Title order={1}>
-                  {unit.kind === "apheresis" ? "Apheresis collection" : "Final product"} {unit.productCode}
+                  {t(unit.kind === "apheresis" ? "board.apheresis" : "board.finalProduct", {
+                    code: unit.productCode,
+                  })}
                 </Title>
                 <Group gap="xs" mt={4}>
                   <ProductStateBadge state={unit.state} />
-                  {unit.quarantinedFrom && <Text size="sm">quarantined from {unit.quarantinedFrom}</Text>}
+                  {unit.quarantinedFrom && (
+                    <Text size="sm">
+                      {t("product.quarantinedFrom", { state: stateWord(unit.quarantinedFrom) })}
+                    </Text>
+                  )}
                 </Group>
               </div>
               {unit.state === "thawed" && mayVerify && (
                 <Button component={Link} to={`/board/${unit.id}/bedside`} size="lg" color="grape.9">
-                  Bedside verification
+                  {t("product.bedside")}
                 </Button>
               )}
             </Group>
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-              <Fact label="DIN" value={`${unit.din} [${unit.dinCheckCharacter}]`} mono />
-              <Fact label="Chain of identity" value={`${unit.coiId} [${unit.coiCheckCharacter}]`} mono />
-              <Fact label="Patient" value={unit.subjectCode} />
+              <Fact label={t("product.din")} value={`${unit.din} [${unit.dinCheckCharacter}]`} mono />
+              <Fact label={t("product.coi")} value={`${unit.coiId} [${unit.coiCheckCharacter}]`} mono />
+              <Fact label={t("product.patient")} value={unit.subjectCode} />
               <Fact
-                label="Thawed at"
+                label={t("product.thawedAt")}
                 value={unit.thawedAt ? siteTime(unit.thawedAt, zoneOf(unit.siteId), "second") : "—"}
               />
               <Fact
-                label="Post-thaw stability"
-                value={unit.thawStabilityMinutes !== null ? `${unit.thawStabilityMinutes} min` : "—"}
+                label={t("product.stability")}
+                value={
+                  unit.thawStabilityMinutes !== null
+                    ? t("product.minutes", { count: unit.thawStabilityMinutes })
+                    : "—"
+                }
               />
             </SimpleGrid>
 
+            <section aria-labelledby="labels-title">
+              <Title order={2} size="h3" id="labels-title">
+                {t("product.labelsTitle")}
+              </Title>
+              <LabelLinks productId={unit.id} />
+            </section>
+
             <section aria-labelledby="custody-title">
               <Title order={2} size="h3" id="custody-title">
-                Custody log
+                {t("product.custodyTitle")}
               </Title>
               <Table striped captionSide="top">
-                <Table.Caption>Hand-offs ({custody.handOffs.length})</Table.Caption>
+                <Table.Caption>{t("product.handOffs", { count: custody.handOffs.length })}</Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">At</Table.Th>
-                    <Table.Th scope="col">From</Table.Th>
-                    <Table.Th scope="col">To</Table.Th>
-                    <Table.Th scope="col">Place</Table.Th>
-                    <Table.Th scope="col">Shipper / logger</Table.Th>
-                    <Table.Th scope="col">Condition</Table.Th>
+                    <Table.Th scope="col">{t("product.at")}</Table.Th>
+                    <Table.Th scope="col">{t("product.from")}</Table.Th>
+                    <Table.Th scope="col">{t("product.to")}</Table.Th>
+                    <Table.Th scope="col">{t("product.place")}</Table.Th>
+                    <Table.Th scope="col">{t("product.shipperLogger")}</Table.Th>
+                    <Table.Th scope="col">{t("product.condition")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -120,15 +146,15 @@ export function ProductPage() {
                 </Table.Tbody>
               </Table>
               <Table striped captionSide="top" mt="md">
-                <Table.Caption>Temperature loggers ({custody.loggerUploads.length})</Table.Caption>
+                <Table.Caption>{t("product.loggers", { count: custody.loggerUploads.length })}</Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">Logger</Table.Th>
-                    <Table.Th scope="col">Period</Table.Th>
-                    <Table.Th scope="col">Range</Table.Th>
-                    <Table.Th scope="col">Readings</Table.Th>
-                    <Table.Th scope="col">Verdict</Table.Th>
-                    <Table.Th scope="col">Excursions</Table.Th>
+                    <Table.Th scope="col">{t("product.logger")}</Table.Th>
+                    <Table.Th scope="col">{t("product.period")}</Table.Th>
+                    <Table.Th scope="col">{t("product.range")}</Table.Th>
+                    <Table.Th scope="col">{t("product.readings")}</Table.Th>
+                    <Table.Th scope="col">{t("product.verdict")}</Table.Th>
+                    <Table.Th scope="col">{t("product.excursions")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -139,22 +165,25 @@ export function ProductPage() {
                       <Table.Td>
                         {when(u.firstAt)} – {when(u.lastAt)}
                       </Table.Td>
-                      <Table.Td>
-                        {u.range.minC} to {u.range.maxC} °C
-                      </Table.Td>
+                      <Table.Td>{t("product.rangeValue", { min: u.range.minC, max: u.range.maxC })}</Table.Td>
                       <Table.Td>{u.readingCount}</Table.Td>
-                      <Table.Td fw={u.verdict === "in-range" ? undefined : 700}>
-                        {u.verdict}
-                        {u.quarantined ? " · quarantined" : ""}
+                      <Table.Td fw={u.verdict === "within-range" ? undefined : 700}>
+                        {lookup(`product.loggerVerdict.${u.verdict}`) ?? u.verdict}
+                        {u.quarantined ? ` · ${t("product.quarantinedMark")}` : ""}
                       </Table.Td>
                       <Table.Td>
                         {(u.excursions ?? []).length === 0
-                          ? "none"
+                          ? t("product.noExcursion")
                           : (u.excursions ?? []).map((x) => (
                               <div key={x.startedAt}>
-                                {x.direction} range, {x.durationMinutes} min from {when(x.startedAt)}, extreme{" "}
-                                {x.extremeC} °C{x.tolerated ? " (tolerated)" : ""}
-                                {x.ongoing ? " (ongoing)" : ""}
+                                {t("product.excursion", {
+                                  direction: t(`product.direction.${x.direction}`),
+                                  minutes: x.durationMinutes,
+                                  from: when(x.startedAt),
+                                  extreme: x.extremeC,
+                                })}
+                                {x.tolerated ? ` ${t("product.tolerated")}` : ""}
+                                {x.ongoing ? ` ${t("product.ongoing")}` : ""}
                               </div>
                             ))}
                       </Table.Td>
@@ -162,14 +191,21 @@ export function ProductPage() {
                   ))}
                 </Table.Tbody>
               </Table>
+              {/* A closed product (administered, discarded…) has no next step, so nothing more is handed on. */}
+              {movesProducts && unit.allowedEvents.length > 0 && (
+                <Stack mt="md" gap="lg">
+                  <HandOffForm productId={unit.id} timeZone={zone} onDone={loaded.reload} />
+                  <LoggerUploadForm productId={unit.id} timeZone={zone} onDone={loaded.reload} />
+                </Stack>
+              )}
             </section>
 
             <section aria-labelledby="release-title">
               <Title order={2} size="h3" id="release-title">
-                Release results
+                {t("product.releaseTitle")}
               </Title>
               {!release ? (
-                <Text c="dimmed">Release applies to final-product bags.</Text>
+                <Text c="dimmed">{t("product.releaseOnlyBags")}</Text>
               ) : (
                 <Stack>
                   <Alert
@@ -181,20 +217,22 @@ export function ProductPage() {
                           ? "blue"
                           : "gray"
                     }
-                    title={release.releaseStateLabel}
+                    title={
+                      lookup(`product.releaseState.${release.releaseState}`) ?? release.releaseStateLabel
+                    }
                   >
-                    {release.releaseState === "awaiting-qa-release" &&
-                      "Every QC result meets the specification. Release is quality's signed decision."}
-                    {release.releaseState === "released" &&
-                      "Released by quality with an electronic signature (below)."}
+                    {release.releaseState === "awaiting-qa-release" && t("product.awaitingQaText")}
+                    {release.releaseState === "released" && t("product.releasedText")}
                   </Alert>
+                  {(release.releaseState === "in-manufacture" ||
+                    release.releaseState === "awaiting-qc-results") &&
+                    isQuality && <QcResultsForm productId={unit.id} timeZone={zone} onDone={loaded.reload} />}
                   {release.releaseState === "awaiting-qa-release" && isQuality && (
                     <QaReleaseForm productId={unit.id} onDone={loaded.reload} />
                   )}
                   {release.releaseState === "out-of-specification" && exceptionSigners(signatures) >= 2 && (
-                    <Alert role="status" color="orange" title="Exception approved with two signatures">
-                      An investigator and quality signed the decision to use this bag despite its
-                      out-of-specification result (below); it may be shipped to the site.
+                    <Alert role="status" color="orange" title={t("product.exceptionApproved")}>
+                      {t("product.exceptionApprovedText")}
                     </Alert>
                   )}
                   {release.releaseState === "out-of-specification" &&
@@ -211,13 +249,19 @@ export function ProductPage() {
                       color={
                         release.current.evaluation.outcome === "out-of-specification" ? "orange" : "green"
                       }
-                      title={`Evaluation against specification revision ${release.current.specRevision}: ${release.current.evaluation.outcome}`}
+                      title={t("product.evaluation", {
+                        revision: release.current.specRevision,
+                        outcome:
+                          lookup(`product.outcome.${release.current.evaluation.outcome}`) ??
+                          release.current.evaluation.outcome,
+                      })}
                     >
                       <ul>
                         {release.current.evaluation.attributes.map((a) => (
                           <li key={a.attribute}>
                             <strong>
-                              {a.attribute}: {a.status}
+                              {lookup(`product.qcAttribute.${a.attribute}`) ?? a.attribute}:{" "}
+                              {t(`product.status.${a.status}`)}
                             </strong>{" "}
                             — {a.reason}
                           </li>
@@ -226,24 +270,26 @@ export function ProductPage() {
                     </Alert>
                   )}
                   <Table striped captionSide="top">
-                    <Table.Caption>QC results ({release.results.length})</Table.Caption>
+                    <Table.Caption>{t("product.qcResults", { count: release.results.length })}</Table.Caption>
                     <Table.Thead>
                       <Table.Tr>
-                        <Table.Th scope="col">Attribute</Table.Th>
-                        <Table.Th scope="col">Result</Table.Th>
-                        <Table.Th scope="col">Method</Table.Th>
-                        <Table.Th scope="col">Tested at</Table.Th>
+                        <Table.Th scope="col">{t("product.attribute")}</Table.Th>
+                        <Table.Th scope="col">{t("product.result")}</Table.Th>
+                        <Table.Th scope="col">{t("product.method")}</Table.Th>
+                        <Table.Th scope="col">{t("product.testedAt")}</Table.Th>
                       </Table.Tr>
                     </Table.Thead>
                     <Table.Tbody>
                       {release.results.length === 0 && <NoneRow cols={4} />}
                       {release.results.map((r) => (
                         <Table.Tr key={r.id}>
-                          <Table.Td>{r.attribute}</Table.Td>
+                          <Table.Td>{lookup(`product.qcAttribute.${r.attribute}`) ?? r.attribute}</Table.Td>
                           <Table.Td>
                             {r.valueNumber !== null
                               ? `${r.valueNumber} ${r.unit ?? ""}`
-                              : (r.valueCode ?? "—")}
+                              : r.valueCode
+                                ? (lookup(`product.qualitative.${r.valueCode}`) ?? r.valueCode)
+                                : "—"}
                           </Table.Td>
                           <Table.Td>{r.method ?? "—"}</Table.Td>
                           <Table.Td>{when(r.testedAt)}</Table.Td>
@@ -252,10 +298,17 @@ export function ProductPage() {
                     </Table.Tbody>
                   </Table>
                   <Text size="sm">
-                    Decisions:{" "}
-                    {release.decisions.length === 0
-                      ? "none yet"
-                      : release.decisions.map((d) => `${d.outcome} (${when(d.decidedAt)})`).join(", ")}
+                    {t("product.decisions", {
+                      list:
+                        release.decisions.length === 0
+                          ? t("product.noDecisions")
+                          : release.decisions
+                              .map(
+                                (d) =>
+                                  `${lookup(`product.outcome.${d.outcome}`) ?? d.outcome} (${when(d.decidedAt)})`,
+                              )
+                              .join(", "),
+                    })}
                   </Text>
                 </Stack>
               )}
@@ -267,31 +320,31 @@ export function ProductPage() {
 
             <section aria-labelledby="signatures-title">
               <Title order={2} size="h3" id="signatures-title">
-                Signatures
+                {t("product.signaturesTitle")}
               </Title>
               <SignatureTable items={signatures} timeZone={zoneOf(unit.siteId)} />
             </section>
 
             <section aria-labelledby="history-title">
               <Title order={2} size="h3" id="history-title">
-                History
+                {t("product.historyTitle")}
               </Title>
               <Table striped>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">At</Table.Th>
-                    <Table.Th scope="col">Event</Table.Th>
-                    <Table.Th scope="col">From → to</Table.Th>
-                    <Table.Th scope="col">By</Table.Th>
+                    <Table.Th scope="col">{t("product.at")}</Table.Th>
+                    <Table.Th scope="col">{t("product.event")}</Table.Th>
+                    <Table.Th scope="col">{t("product.fromTo")}</Table.Th>
+                    <Table.Th scope="col">{t("product.by")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {history.map((e) => (
                     <Table.Tr key={e.id}>
                       <Table.Td>{when(e.at)}</Table.Td>
-                      <Table.Td>{e.type}</Table.Td>
+                      <Table.Td>{lookup(`product.eventType.${e.type}`) ?? e.type}</Table.Td>
                       <Table.Td>
-                        {e.fromState} → {e.toState}
+                        {stateWord(e.fromState)} → {stateWord(e.toState)}
                       </Table.Td>
                       <Table.Td>{e.actorName ?? "—"}</Table.Td>
                     </Table.Tr>
@@ -324,11 +377,12 @@ function Fact({ label, value, mono }: { label: string; value: string; mono?: boo
 }
 
 function NoneRow({ cols }: { cols: number }) {
+  const { t } = useTranslation();
   return (
     <Table.Tr>
       <Table.Td colSpan={cols}>
         <Text c="dimmed" size="sm">
-          None recorded.
+          {t("product.noneRecorded")}
         </Text>
       </Table.Td>
     </Table.Tr>

@@ -1,5 +1,6 @@
 /** A product state as a badge whose colour says whether it needs attention (text carries the meaning too). */
 import { Badge } from "@mantine/core";
+import { lookup } from "../../api/problem-errors.ts";
 
 const COLOUR: Record<string, string> = {
   quarantined: "red.8",
@@ -16,7 +17,7 @@ const COLOUR: Record<string, string> = {
 export function ProductStateBadge({ state }: { state: string }) {
   return (
     <Badge color={COLOUR[state] ?? "indigo.8"} variant="filled" radius="sm">
-      {state.replaceAll("-", " ")}
+      {lookup(`productState.${state}`) ?? state.replaceAll("-", " ")}
     </Badge>
   );
 }

@@ -20,8 +20,9 @@ import {
   Title,
 } from "@mantine/core";
 import { type FormEvent, type ReactNode, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.ts";
-import { problemErrors } from "../../api/problem-errors.ts";
+import { lookup, problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import { useSession } from "../../auth/session.tsx";
 import { instantAt } from "../../ui/format.ts";
 import type { ProductSignature } from "./types.ts";
@@ -40,7 +41,7 @@ function useSigning(onDone: () => void) {
       onDone();
     } catch (err) {
       setErrors(Object.fromEntries(problemErrors(err).map((i) => [i.path, i.message])));
-      setFailure((err as Error).message);
+      setFailure(problemMessage(err));
     } finally {
       setBusy(false);
     }
@@ -60,13 +61,14 @@ function SignatureFields(props: {
   other?: { username: string; onUsername: (v: string) => void };
 }) {
   const { session } = useSession();
+  const { t } = useTranslation();
   const mine = props.other === undefined;
   const errorPath = mine ? "/signatures/0" : "/signatures/1";
   return (
     <>
       <Grid.Col span={{ base: 12, sm: 6 }}>
         <TextInput
-          label={`${props.label}: username`}
+          label={t("signing.username", { who: props.label })}
           size="md"
           required
           readOnly={mine}
@@ -79,8 +81,8 @@ function SignatureFields(props: {
       <Grid.Col span={{ base: 12, sm: 6 }}>
         <TextInput
           type="password"
-          label={`${props.label}: password`}
-          description={mine ? "Re-enter your password: it is your signature" : "Typed by that person"}
+          label={t("signing.password", { who: props.label })}
+          description={t(mine ? "signing.yourPassword" : "signing.theirPassword")}
           size="md"
           required
           autoComplete={mine ? "current-password" : "off"}
@@ -102,6 +104,7 @@ function SigningForm(props: {
   onSubmit: () => void;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     props.onSubmit();
@@ -112,10 +115,10 @@ function SigningForm(props: {
         <Title order={3} size="h4">
           {props.title}
         </Title>
-        <Text size="sm">Signing means "{props.meaning}".</Text>
+        <Text size="sm">{t("signing.means", { meaning: meaningText(props.meaning) })}</Text>
         <Grid>{props.children}</Grid>
         {props.failure && (
-          <Alert color="red" role="alert" title="Not signed; nothing was written">
+          <Alert color="red" role="alert" title={t("signing.notSigned")}>
             {props.failure}
           </Alert>
         )}
@@ -129,13 +132,14 @@ function SigningForm(props: {
 
 export function QaReleaseForm({ productId, onDone }: { productId: string; onDone: () => void }) {
   const { session } = useSession();
+  const { t } = useTranslation();
   const [password, setPassword] = useState("");
   const s = useSigning(onDone);
   return (
     <SigningForm
-      title="Release (QA signature)"
+      title={t("signing.release")}
       meaning="released"
-      submitLabel="Sign and release"
+      submitLabel={t("signing.releaseSubmit")}
       busy={s.busy}
       failure={s.failure}
       onSubmit={() =>
@@ -144,7 +148,12 @@ export function QaReleaseForm({ productId, onDone }: { productId: string; onDone
         })
       }
     >
-      <SignatureFields label="Quality" password={password} onPassword={setPassword} errors={s.errors} />
+      <SignatureFields
+        label={t("signing.quality")}
+        password={password}
+        onPassword={setPassword}
+        errors={s.errors}
+      />
     </SigningForm>
   );
 }
@@ -159,8 +168,9 @@ export function OosExceptionForm(props: {
   onDone: () => void;
 }) {
   const { session } = useSession();
+  const { t } = useTranslation();
   const other = props.myCapacity === "investigator" ? "qa" : "investigator";
-  const name = { investigator: "Investigator", qa: "Quality (QA)" } as const;
+  const name = { investigator: t("signing.investigator"), qa: t("signing.qa") };
   const [rationale, setRationale] = useState("");
   const [password, setPassword] = useState("");
   const [otherUsername, setOtherUsername] = useState("");
@@ -169,9 +179,9 @@ export function OosExceptionForm(props: {
   const meaning = "approved deviation";
   return (
     <SigningForm
-      title="Use despite out-of-specification result (two signatures)"
+      title={t("signing.oos")}
       meaning={meaning}
-      submitLabel="Sign the exception"
+      submitLabel={t("signing.oosSubmit")}
       busy={s.busy}
       failure={s.failure}
       onSubmit={() =>
@@ -186,7 +196,7 @@ export function OosExceptionForm(props: {
     >
       <Grid.Col span={12}>
         <Textarea
-          label="Rationale and risk assessment"
+          label={t("signing.rationale")}
           required
           autosize
           minRows={2}
@@ -214,6 +224,7 @@ export function OosExceptionForm(props: {
 
 export function QuarantineDecisionForm({ productId, onDone }: { productId: string; onDone: () => void }) {
   const { session } = useSession();
+  const { t } = useTranslation();
   const [decision, setDecision] = useState<"release" | "discard">("release");
   const [reason, setReason] = useState("");
   const [password, setPassword] = useState("");
@@ -221,9 +232,9 @@ export function QuarantineDecisionForm({ productId, onDone }: { productId: strin
   const meaning = decision === "release" ? "released from quarantine" : "rejected";
   return (
     <SigningForm
-      title="Quarantine decision (QA signature)"
+      title={t("signing.quarantine")}
       meaning={meaning}
-      submitLabel="Sign the decision"
+      submitLabel={t("signing.quarantineSubmit")}
       busy={s.busy}
       failure={s.failure}
       onSubmit={() =>
@@ -236,19 +247,19 @@ export function QuarantineDecisionForm({ productId, onDone }: { productId: strin
     >
       <Grid.Col span={{ base: 12, sm: 4 }}>
         <NativeSelect
-          label="Decision"
+          label={t("signing.decision")}
           size="md"
           value={decision}
           onChange={(e) => setDecision(e.currentTarget.value as "release" | "discard")}
           data={[
-            { value: "release", label: "Release back to where it was" },
-            { value: "discard", label: "Discard: it will not be used" },
+            { value: "release", label: t("signing.decisionRelease") },
+            { value: "discard", label: t("signing.decisionDiscard") },
           ]}
         />
       </Grid.Col>
       <Grid.Col span={{ base: 12, sm: 8 }}>
         <TextInput
-          label="Reason"
+          label={t("signing.reason")}
           size="md"
           required
           value={reason}
@@ -256,31 +267,33 @@ export function QuarantineDecisionForm({ productId, onDone }: { productId: strin
           error={s.errors["/reason"]}
         />
       </Grid.Col>
-      <SignatureFields label="Quality" password={password} onPassword={setPassword} errors={s.errors} />
+      <SignatureFields
+        label={t("signing.quality")}
+        password={password}
+        onPassword={setPassword}
+        errors={s.errors}
+      />
     </SigningForm>
   );
 }
 
-const RECORD_KIND: Record<string, string> = {
-  "bedside-attempt": "Bedside verification",
-  "product-release": "QA release",
-  "oos-exception": "OOS exception",
-  "quarantine-decision": "Quarantine decision",
-};
+/** A signature's meaning in the reader's words; the signed record keeps the English meaning. */
+export const meaningText = (meaning: string) => lookup(`signing.meaning.${meaning}`) ?? meaning;
 
 /** Every signature on the bag, with printed name, time at the site, meaning and whether it verifies. */
 export function SignatureTable({ items, timeZone }: { items: ProductSignature[]; timeZone: string }) {
+  const { t } = useTranslation();
   return (
     <Table striped captionSide="top">
-      <Table.Caption>Electronic signatures ({items.length})</Table.Caption>
+      <Table.Caption>{t("signing.tableCaption", { count: items.length })}</Table.Caption>
       <Table.Thead>
         <Table.Tr>
-          <Table.Th scope="col">Record</Table.Th>
-          <Table.Th scope="col">Signed by</Table.Th>
-          <Table.Th scope="col">As</Table.Th>
-          <Table.Th scope="col">Meaning</Table.Th>
-          <Table.Th scope="col">Signed at</Table.Th>
-          <Table.Th scope="col">Check</Table.Th>
+          <Table.Th scope="col">{t("signing.record")}</Table.Th>
+          <Table.Th scope="col">{t("signing.signedBy")}</Table.Th>
+          <Table.Th scope="col">{t("signing.as")}</Table.Th>
+          <Table.Th scope="col">{t("signing.meaningCol")}</Table.Th>
+          <Table.Th scope="col">{t("signing.signedAt")}</Table.Th>
+          <Table.Th scope="col">{t("signing.check")}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -288,28 +301,28 @@ export function SignatureTable({ items, timeZone }: { items: ProductSignature[];
           <Table.Tr>
             <Table.Td colSpan={6}>
               <Text c="dimmed" size="sm">
-                None yet.
+                {t("signing.noneYet")}
               </Text>
             </Table.Td>
           </Table.Tr>
         )}
         {items.map((s) => (
           <Table.Tr key={s.id}>
-            <Table.Td>{RECORD_KIND[s.recordKind] ?? s.recordKind}</Table.Td>
+            <Table.Td>{lookup(`signing.recordKind.${s.recordKind}`) ?? s.recordKind}</Table.Td>
             <Table.Td>
               {s.printedName} ({s.signerUsername})
             </Table.Td>
-            <Table.Td>{s.signedAs}</Table.Td>
-            <Table.Td>{s.meaning}</Table.Td>
+            <Table.Td>{lookup(`role.${s.signedAs}`) ?? s.signedAs}</Table.Td>
+            <Table.Td>{meaningText(s.meaning)}</Table.Td>
             <Table.Td>{instantAt(s.signedAt, timeZone)}</Table.Td>
             <Table.Td>
               {s.valid ? (
                 <Badge color="green" variant="light">
-                  verifies
+                  {t("signing.verifies")}
                 </Badge>
               ) : (
                 <Badge color="red" variant="filled">
-                  does not match its record
+                  {t("signing.doesNotMatch")}
                 </Badge>
               )}
             </Table.Td>

@@ -140,19 +140,3 @@ export interface Verifier {
   username: string;
   displayName: string | null;
 }
-
-/** The fields of a bedside check, in the words on the bag's label and the wristband. */
-export const BEDSIDE_FIELDS: Record<string, string> = {
-  patientSubjectCode: "Patient subject code",
-  enrolmentId: "Enrolment",
-  coiId: "Chain-of-identity (CoI) id",
-  din: "Donation identification number (DIN)",
-  dinCheckCharacter: "DIN check character",
-  productCode: "Product code",
-  thawedAt: "Thaw time",
-  expiry: "Post-thaw expiry (the bag is past its stability time)",
-  productState: "Product state (the bag is not a thawed final product)",
-  signatures:
-    "Signatures (two different people allowed to give clinical care here, each with their own password)",
-  dose: "Dose (the bag's cells for this patient's weight and dose level)",
-};
