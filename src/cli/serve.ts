@@ -8,6 +8,7 @@ import type { Config } from "../config.ts";
 import type { DemoSummary } from "../demo/load.ts";
 import { buildApp } from "../http/app.ts";
 import { writeCheckpoint } from "../services/audit-chain.ts";
+import { type ExportWorker, startExportWorker } from "../services/fhir-export-worker.ts";
 import { openDatabase, refreshPlannerStatistics } from "../store/database.ts";
 import { migrate } from "../store/migrator.ts";
 import { hasPatients } from "../store/patients.ts";
@@ -33,6 +34,7 @@ export async function serve(config: Config, version: string, out: (line: string)
   const database = await openDatabase(config.database);
   let closing = false;
   let afterListening: Promise<unknown> = Promise.resolve();
+  let exportWorker: ExportWorker | null = null;
   try {
     const applied = await migrate(database);
     const signingKey = loadSigningKey(config.auditKeyFile, { create: true });
@@ -80,6 +82,7 @@ export async function serve(config: Config, version: string, out: (line: string)
       log.info({ signal }, "shutting down");
       try {
         await app.close();
+        await exportWorker?.stop();
         await afterListening;
         await checkpoint(signingKey);
       } finally {
@@ -90,6 +93,12 @@ export async function serve(config: Config, version: string, out: (line: string)
     process.once("SIGINT", () => void shutdown("SIGINT"));
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
     await app.listen({ port: config.port, host: config.host });
+    // FHIR bulk exports run here (decision 0032); on PGlite this is the only process on the data
+    // directory, so jobs a previous run left part-way are taken back at once
+    exportWorker = startExportWorker(database.db, {
+      reclaimOnStart: database.kind === "pglite",
+      log: { error: (o, m) => log.error(o, m), info: (o, m) => log.info(o, m) },
+    });
     // Work nobody should wait for, once listening: the start's checkpoint (it verifies the whole
     // chain first), and, since PGlite has no autovacuum (store/database.ts), fresh planner
     // statistics; both grow with the database. Shutdown waits for them.

@@ -37,7 +37,8 @@ export type IssueType =
   | "processing"
   | "exception"
   | "conflict"
-  | "too-costly";
+  | "too-costly"
+  | "informational";
 
 export function operationOutcome(
   issues: { code: IssueType; diagnostics: string; expression?: string[] }[],

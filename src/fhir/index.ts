@@ -1,6 +1,15 @@
 /** What the rest of the code uses of the FHIR mappings (see README.md). */
 export { FHIR_CAUSALITY, FHIR_OUTCOME, toAdverseEvent } from "./adverse-event.ts";
 export { type AssessmentRecord, assessmentToObservation } from "./assessment.ts";
+export {
+  type BulkLevel,
+  type BulkManifest,
+  type BulkRequest,
+  bulkManifest,
+  PATIENT_LEVEL_TYPES,
+  parseBulkRequest,
+  prefersAsync,
+} from "./bulk.ts";
 export { type IssueType, operationOutcome, searchset } from "./bundle.ts";
 export { capabilityStatement } from "./capability.ts";
 export { type ConditionRecord, toCondition } from "./condition.ts";

@@ -3,7 +3,8 @@
  * as the HL7 Bulk Data Access IG lays out its output files. It pages through the same search the
  * API serves (fhir-resources.ts), so an export shows exactly what the caller could read page by
  * page: the same sites, the same permissions, Patients always pseudonymous. Used by
- * `v2v export fhir`; the asynchronous `$export` endpoint is not built yet (decision 0031).
+ * `v2v export fhir`; the asynchronous `$export` runs the same search a page per step in its
+ * own job (fhir-bulk-export.ts, decision 0032).
  */
 
 import { forbidden } from "../domain/errors.ts";

@@ -7,6 +7,7 @@ import type { AccountTables } from "./schema-accounts.ts";
 import type { AdverseEventTables } from "./schema-adverse-events.ts";
 import type { AuditChainTables } from "./schema-audit-chain.ts";
 import type { CohortTables } from "./schema-cohorts.ts";
+import type { FhirExportTables } from "./schema-fhir-export.ts";
 import type { FollowUpTables } from "./schema-follow-up.ts";
 import type { IdentityHistoryTables } from "./schema-identity-history.ts";
 import type { JourneyTables } from "./schema-journey.ts";
@@ -330,6 +331,7 @@ export interface SchemaMigrationsTable {
 
 export interface DB
   extends CohortTables,
+    FhirExportTables,
     AdverseEventTables,
     JourneyTables,
     VisitTables,

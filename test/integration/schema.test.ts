@@ -12,6 +12,7 @@ import type { AccountTables } from "../../src/store/schema-accounts.ts";
 import type { AdverseEventTables } from "../../src/store/schema-adverse-events.ts";
 import type { AuditChainTables } from "../../src/store/schema-audit-chain.ts";
 import type { CohortTables } from "../../src/store/schema-cohorts.ts";
+import type { FhirExportTables } from "../../src/store/schema-fhir-export.ts";
 import type { FollowUpTables } from "../../src/store/schema-follow-up.ts";
 import type { IdentityHistoryTables } from "../../src/store/schema-identity-history.ts";
 import type { JourneyTables } from "../../src/store/schema-journey.ts";
@@ -25,6 +26,7 @@ import { ACCOUNT_COLUMNS } from "../support/columns-accounts.ts";
 import { ADVERSE_EVENT_COLUMNS } from "../support/columns-adverse-events.ts";
 import { AUDIT_CHAIN_COLUMNS } from "../support/columns-audit-chain.ts";
 import { COHORT_COLUMNS } from "../support/columns-cohorts.ts";
+import { FHIR_EXPORT_COLUMNS } from "../support/columns-fhir-export.ts";
 import { FOLLOW_UP_COLUMNS } from "../support/columns-follow-up.ts";
 import { IDENTITY_HISTORY_COLUMNS } from "../support/columns-identity-history.ts";
 import { JOURNEY_COLUMNS } from "../support/columns-journey.ts";
@@ -301,6 +303,7 @@ const CORE_COLUMNS = {
     | keyof IdentityHistoryTables
     | keyof SignatureTables
     | keyof CohortTables
+    | keyof FhirExportTables
     | keyof AdverseEventTables
   >]: string[];
 };
@@ -312,6 +315,7 @@ const COLUMNS: Record<string, string[]> = {
   ...LAB_IMPORT_COLUMNS,
   ...FOLLOW_UP_COLUMNS,
   ...COHORT_COLUMNS,
+  ...FHIR_EXPORT_COLUMNS,
   ...ADVERSE_EVENT_COLUMNS,
   ...RELEASE_COLUMNS,
   ...SCHEDULING_COLUMNS,

@@ -22,6 +22,7 @@ import {
 import { readFhir, searchFhir } from "../../services/fhir-resources.ts";
 import { fhirResource } from "../openapi.ts";
 import { problemFor } from "../problem.ts";
+import { fhirBulkRoutes } from "./fhir-bulk.ts";
 import { ctxOf } from "./support.ts";
 
 export const FHIR_BASE_PATH = "/fhir/R4";
@@ -107,6 +108,8 @@ export async function fhirRoutes(app: FastifyInstance) {
           `No FHIR interaction ${request.method} ${request.url.split("?")[0]}.`,
         );
       });
+
+      await fhir.register(fhirBulkRoutes);
 
       fhir.get(
         "/metadata",

@@ -1,0 +1,332 @@
+/**
+ * FHIR Bulk Data `$export` (decision 0032): kick-off, status, cancel and download, and the one
+ * step of work the worker (fhir-export-worker.ts) repeats. A job belongs to the user who started
+ * it: only they see its status or its files (anyone else gets "not found", as for a record at
+ * another site), and each step runs with that user's rights as they are then (the same sites and
+ * permissions as the read and search API, services/fhir-resources.ts; Patients pseudonymous).
+ *
+ * A step reads one page of one type, appends it as a part and moves the job's resume point, in one
+ * transaction, so a job stopped anywhere (a restart, a crash) resumes after its last whole page.
+ * Every page is cut at the job's transactionTime: what changes while the job runs waits for the
+ * next export with `_since`.
+ *
+ * Audited, attributed to the user: the kick-off (create), the completion or failure (update), a
+ * cancel (delete) and each file download (export: the moment data leaves).
+ */
+
+import type { Kysely } from "kysely";
+import { v7 as uuidv7 } from "uuid";
+import { DomainError, notFound } from "../domain/errors.ts";
+import {
+  type BulkLevel,
+  type BulkManifest,
+  bulkManifest,
+  isResourceType,
+  PATIENT_LEVEL_TYPES,
+  parseBulkRequest,
+  type ResourceType,
+} from "../fhir/index.ts";
+import {
+  appendExportPart,
+  deleteExportJob,
+  type ExportJobRow,
+  exportPartSeqs,
+  exportPartText,
+  findExportJob,
+  insertExportJob,
+  lockExportJob,
+  updateExportJob,
+} from "../store/fhir-export-jobs.ts";
+import { findSavedCohort } from "../store/saved-cohorts.ts";
+import type { DB } from "../store/schema.ts";
+import { findUser } from "../store/users.ts";
+import { appendAudit } from "./audit.ts";
+import { actorFor } from "./auth.ts";
+import { cohortOutcomes } from "./cohort-outcomes.ts";
+import { inTransaction, type ServiceContext } from "./context.ts";
+import { exportTypes } from "./fhir-export.ts";
+import { searchFhir } from "./fhir-resources.ts";
+
+const ENTITY = "fhir-export-job";
+const HOUR = 3_600_000;
+/** How long a finished job's files stay (the manifest's Expires); an unfinished job's limit. */
+export const EXPORT_RETENTION_MS = 24 * HOUR;
+const UNFINISHED_LIMIT_MS = 7 * 24 * HOUR;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Wakes the in-process workers after a kick-off (fhir-export-worker.ts registers itself). */
+const wakers = new Set<() => void>();
+export const onExportQueued = (wake: () => void) => {
+  wakers.add(wake);
+  return () => wakers.delete(wake);
+};
+
+export interface KickOff {
+  level: BulkLevel;
+  /** the saved cohort's id, for a Group export */
+  groupId?: string;
+  query: Record<string, unknown>;
+  prefer: string | undefined;
+  /** the kick-off URL as the client sent it, repeated in the manifest */
+  requestUrl: string;
+}
+
+/** Checks the request and the caller's rights, fixes a Group's patients, and queues the job. */
+export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ jobId: string }> {
+  const { request, problems } = parseBulkRequest(k.level, k.query, k.prefer);
+  if (problems.length > 0)
+    throw new DomainError(
+      "validation",
+      "The $export request has problems.",
+      problems.map((p) => ({ path: `/${p.parameter}`, message: p.message })),
+    );
+  const covered = k.level === "system" ? undefined : PATIENT_LEVEL_TYPES;
+  const types = request.types
+    ? exportTypes(ctx, request.types)
+    : exportTypes(ctx).filter((t) => covered === undefined || covered.includes(t));
+  if (types.length === 0)
+    throw new DomainError("forbidden", "None of your roles may read what this export covers.");
+  let patientIds: string[] | null = null;
+  if (k.level === "group") {
+    const id = k.groupId ?? "";
+    const cohort = UUID.test(id) ? await findSavedCohort(ctx.db, id) : undefined;
+    if (!cohort) throw notFound("Group", id);
+    // the saved cohort's members as its results show them now (sites where the caller reads
+    // clinical data, patients infused by the data cut); the job keeps this list
+    const params = Object.fromEntries(new URLSearchParams(cohort.query));
+    patientIds = (await cohortOutcomes(ctx, params)).patients.map((p) => p.patientId);
+  }
+  const now = ctx.now();
+  const jobId = uuidv7();
+  await inTransaction(ctx, async (db) => {
+    await insertExportJob(db, {
+      id: jobId,
+      requested_by: ctx.actor.userId,
+      level: k.level,
+      group_id: k.level === "group" ? k.groupId! : null,
+      patient_ids: patientIds ? JSON.stringify(patientIds) : null,
+      types: JSON.stringify(types),
+      since: request.since ?? null,
+      request: k.requestUrl.slice(0, 4000),
+      transaction_time: now,
+      state: "queued",
+      created_at: now,
+      expires_at: new Date(now.getTime() + UNFINISHED_LIMIT_MS),
+    });
+    await appendAudit(db, ctx, {
+      action: "create",
+      entityType: ENTITY,
+      entityId: jobId,
+      siteId: null,
+      after: {
+        level: k.level,
+        ...(k.groupId ? { group: k.groupId, patients: patientIds?.length ?? 0 } : {}),
+        types,
+        ...(request.since ? { since: request.since.toISOString() } : {}),
+      },
+    });
+  });
+  for (const wake of wakers) wake();
+  return { jobId };
+}
+
+/** The caller's own job, or "not found" (someone else's job is not revealed). */
+async function ownJob(ctx: ServiceContext, jobId: string): Promise<ExportJobRow> {
+  if (!UUID.test(jobId)) throw notFound("export job", jobId);
+  const job = await findExportJob(ctx.db, jobId);
+  if (!job || job.requested_by !== ctx.actor.userId || job.expires_at < ctx.now())
+    throw notFound("export job", jobId);
+  return job;
+}
+
+export type ExportStatus =
+  | { state: "in-progress"; progress: string }
+  | { state: "completed"; manifest: BulkManifest; expires: Date }
+  | { state: "failed"; message: string };
+
+export async function exportStatus(
+  ctx: ServiceContext,
+  jobId: string,
+  fileUrl: (type: string) => string,
+): Promise<ExportStatus> {
+  const job = await ownJob(ctx, jobId);
+  if (job.state === "failed") return { state: "failed", message: job.error ?? "The export failed." };
+  if (job.state === "completed")
+    return {
+      state: "completed",
+      expires: job.expires_at,
+      manifest: bulkManifest({
+        transactionTime: job.transaction_time,
+        request: job.request,
+        types: job.types,
+        counts: job.counts,
+        fileUrl,
+      }),
+    };
+  return { state: "in-progress", progress: progressText(job) };
+}
+
+/** e.g. "queued", "type 3 of 9 (Condition), 1,234 resources written" */
+function progressText(job: ExportJobRow): string {
+  if (job.state === "queued") return "queued";
+  const written = Object.values(job.counts).reduce((a, b) => a + b, 0);
+  const type = job.types[job.type_index];
+  return `type ${Math.min(job.type_index + 1, job.types.length)} of ${job.types.length}${type ? ` (${type})` : ""}, ${written.toLocaleString("en")} resources written`;
+}
+
+/** Cancels a job (running or finished) and removes its files; its status is then "not found". */
+export async function cancelExport(ctx: ServiceContext, jobId: string): Promise<void> {
+  const job = await ownJob(ctx, jobId);
+  await inTransaction(ctx, async (db) => {
+    await deleteExportJob(db, job.id);
+    await appendAudit(db, ctx, {
+      action: "delete",
+      entityType: ENTITY,
+      entityId: job.id,
+      siteId: null,
+      before: { state: job.state, counts: job.counts },
+    });
+  });
+}
+
+/**
+ * One output file, as its parts in order (the caller streams them). The type must still be one the
+ * caller may read: rights lost since the kick-off close the file too. Audited as the export.
+ */
+export async function exportFile(
+  ctx: ServiceContext,
+  jobId: string,
+  type: string,
+): Promise<{ lines: number; parts: () => AsyncGenerator<string> }> {
+  const job = await ownJob(ctx, jobId);
+  const lines = job.counts[type] ?? 0;
+  if (job.state !== "completed" || !isResourceType(type) || lines === 0)
+    throw notFound("export file", `${jobId}/${type}`);
+  exportTypes(ctx, [type]);
+  const seqs = await exportPartSeqs(ctx.db, job.id, type);
+  await inTransaction(ctx, (db) =>
+    appendAudit(db, ctx, {
+      action: "export",
+      entityType: ENTITY,
+      entityId: job.id,
+      siteId: null,
+      after: { format: "fhir-ndjson", type, resources: lines },
+    }),
+  );
+  const db = ctx.db;
+  return {
+    lines,
+    async *parts() {
+      for (const seq of seqs) {
+        const text = await exportPartText(db, job.id, seq);
+        if (text !== undefined) yield text;
+      }
+    },
+  };
+}
+
+export type StepResult = "more" | "done" | "lost";
+
+export interface StepOptions {
+  owner: string;
+  pageSize: number;
+  leaseMs: number;
+  now: () => Date;
+}
+
+/**
+ * One unit of work on a job this worker holds: a page of the current type (or the completion).
+ * "lost" when the job is gone (cancelled, expired) or another worker holds it now.
+ */
+export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOptions): Promise<StepResult> {
+  return db.transaction().execute(async (trx) => {
+    const job = await lockExportJob(trx, jobId);
+    if (job?.state !== "running" || job.lease_owner !== o.owner) return "lost";
+    const now = o.now();
+    const user = await findUser(trx, job.requested_by);
+    if (!user?.is_active)
+      throw new DomainError("forbidden", "The account that started this export is no longer active.");
+    const ctx: ServiceContext = { db: trx, actor: await actorFor(trx, user.id, user.username), now: o.now };
+    const types = job.types as ResourceType[];
+    if (job.type_index >= types.length) {
+      await updateExportJob(trx, job.id, {
+        state: "completed",
+        lease_owner: null,
+        lease_until: null,
+        finished_at: now,
+        expires_at: new Date(now.getTime() + EXPORT_RETENTION_MS),
+      });
+      await appendAudit(trx, ctx, {
+        action: "update",
+        entityType: ENTITY,
+        entityId: job.id,
+        siteId: null,
+        after: { state: "completed", counts: job.counts },
+      });
+      return "done";
+    }
+    const type = types[job.type_index]!;
+    const page = await searchFhir(
+      ctx,
+      type,
+      {
+        count: o.pageSize,
+        ...(job.cursor ? { after: job.cursor } : {}),
+        lastUpdated: {
+          ...(job.since ? { from: job.since } : {}),
+          // up to and including transactionTime (the IG); `to` is exclusive
+          to: new Date(job.transaction_time.getTime() + 1),
+        },
+      },
+      job.patient_ids ? { patientIds: job.patient_ids } : {},
+    );
+    const counts = { ...job.counts };
+    if (page.resources.length > 0) {
+      await appendExportPart(trx, {
+        job_id: job.id,
+        resource_type: type,
+        lines: page.resources.length,
+        ndjson: `${page.resources.map((r) => JSON.stringify(r)).join("\n")}\n`,
+      });
+      counts[type] = (counts[type] ?? 0) + page.resources.length;
+    }
+    await updateExportJob(trx, job.id, {
+      ...(page.nextCursor ? { cursor: page.nextCursor } : { cursor: null, type_index: job.type_index + 1 }),
+      counts: JSON.stringify(counts),
+      lease_until: new Date(now.getTime() + o.leaseMs),
+    });
+    return "more";
+  });
+}
+
+/** Marks a job failed (a refusal no retry will change, or too many attempts), audited for its user. */
+export async function failExport(db: Kysely<DB>, jobId: string, message: string, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const job = await lockExportJob(trx, jobId);
+    if (!job || job.state === "completed") return;
+    await updateExportJob(trx, jobId, {
+      state: "failed",
+      error: message,
+      lease_owner: null,
+      lease_until: null,
+      finished_at: now,
+      expires_at: new Date(now.getTime() + EXPORT_RETENTION_MS),
+    });
+    const user = await findUser(trx, job.requested_by);
+    await appendAudit(
+      trx,
+      {
+        db: trx,
+        actor: { userId: job.requested_by, username: user?.username ?? "unknown", memberships: [] },
+        now: () => now,
+      },
+      {
+        action: "update",
+        entityType: ENTITY,
+        entityId: jobId,
+        siteId: null,
+        after: { state: "failed", error: message },
+      },
+    );
+  });
+}

@@ -1,0 +1,323 @@
+/**
+ * FHIR Bulk Data $export (decision 0032) on a small world: kick-off → status → manifest → files,
+ * `_type`, `_since` and the transactionTime cut, Patient level, the refusals (no Prefer, bad
+ * parameters, someone else's job), cancel, the audit trail, and a job that survives its worker
+ * stopping part-way. Every NDJSON line is validated as R4 (test/support/fhir-validation.ts).
+ */
+import type { Observation, OperationOutcome, Resource } from "@medplum/fhirtypes";
+import type { LightMyRequestResponse } from "fastify";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "../../src/domain/roles.ts";
+import { type ExportWorker, startExportWorker } from "../../src/services/fhir-export-worker.ts";
+import { fhirProblems } from "../support/fhir-validation.ts";
+import { buildWorld, type SiteKey, type World } from "../support/world.ts";
+
+let w: World;
+let patientA: string;
+let worker: ExportWorker | null = null;
+const ASYNC = { prefer: "respond-async", accept: "application/fhir+json" };
+
+const observe = async (site: SiteKey, patientId: string, days: number[]) => {
+  const res = await w.call("investigator", site, "POST", "/api/v1/observations", {
+    observations: days.map((d) => ({
+      patientId,
+      code: "1988-5",
+      valueNumber: 10 + d,
+      unit: "mg/L",
+      effectiveAt: `2019-09-${String(d).padStart(2, "0")}T01:00:00Z`,
+    })),
+  });
+  expect(res.statusCode, res.body).toBe(201);
+};
+
+const work = (options: Parameters<typeof startExportWorker>[1] = {}) => {
+  worker = startExportWorker(w.database.db, { pageSize: 2, pollMs: 20, ...options });
+  return worker;
+};
+
+const path = (url: string) => new URL(url).pathname + new URL(url).search;
+
+async function kickOff(role: Role, site: SiteKey, url: string): Promise<string> {
+  const res = await w.call(role, site, "GET", url, undefined, ASYNC);
+  expect(res.statusCode, res.body).toBe(202);
+  const location = String(res.headers["content-location"]);
+  expect(location).toMatch(/^http:\/\/[^/]+\/fhir\/R4\/\$export-status\/[0-9a-f-]{36}$/);
+  return path(location);
+}
+
+interface Manifest {
+  transactionTime: string;
+  request: string;
+  requiresAccessToken: boolean;
+  output: { type: string; url: string; count: number }[];
+  error: unknown[];
+}
+
+async function manifestOf(role: Role, site: SiteKey, status: string): Promise<Manifest> {
+  for (let i = 0; i < 500; i++) {
+    const res = await w.call(role, site, "GET", status);
+    if (res.statusCode === 200) {
+      expect(res.headers["content-type"]).toMatch(/^application\/json/);
+      expect(Date.parse(String(res.headers.expires))).toBeGreaterThan(Date.now());
+      return res.json() as Manifest;
+    }
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.headers["x-progress"]).toBeTruthy();
+    expect(res.headers["retry-after"]).toBe("2");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("the export did not finish");
+}
+
+async function download(role: Role, site: SiteKey, manifest: Manifest): Promise<Map<string, Resource[]>> {
+  const files = new Map<string, Resource[]>();
+  for (const o of manifest.output) {
+    const res = await w.call(role, site, "GET", path(o.url));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^application\/fhir\+ndjson/);
+    const lines = res.body.trimEnd().split("\n");
+    const resources = lines.map((l) => JSON.parse(l) as Resource);
+    expect(resources.every((r) => r.resourceType === o.type)).toBe(true);
+    expect(resources).toHaveLength(o.count);
+    expect(resources.flatMap(fhirProblems)).toEqual([]);
+    files.set(o.type, resources);
+  }
+  return files;
+}
+
+const counts = (m: Manifest) => Object.fromEntries(m.output.map((o) => [o.type, o.count]));
+
+beforeAll(async () => {
+  w = await buildWorld();
+  const create = async (site: SiteKey) => {
+    const res = await w.call("investigator", site, "POST", "/api/v1/patients", {
+      siteId: w.sites[site],
+      birthYear: 1976,
+      sex: "female",
+      identity: { familyName: "Li", givenName: "Mei", sex: "female", birthDate: "1976-03-02" },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+  patientA = await create("A");
+  await observe("A", patientA, [11, 12, 13, 14, 15]);
+  const patientB = await create("B");
+  await observe("B", patientB, [11, 12]);
+});
+afterEach(async () => {
+  await worker?.stop();
+  worker = null;
+});
+afterAll(() => w.close());
+
+describe("FHIR Bulk Data $export", () => {
+  it("runs kick-off → status → manifest → NDJSON files, only the caller's sites, audited", async () => {
+    const status = await kickOff(
+      "investigator",
+      "A",
+      "/fhir/R4/$export?_outputFormat=application%2Ffhir%2Bndjson",
+    );
+    // queued until a worker runs it
+    const queued = await w.call("investigator", "A", "GET", status);
+    expect(queued.statusCode).toBe(202);
+    expect(queued.headers["x-progress"]).toBe("queued");
+    work();
+    const manifest = await manifestOf("investigator", "A", status);
+    expect(manifest.requiresAccessToken).toBe(true);
+    expect(manifest.request).toMatch(/\/fhir\/R4\/\$export\?_outputFormat=/);
+    expect(manifest.error).toEqual([]);
+    expect(counts(manifest)).toMatchObject({ Patient: 1, Observation: 5 });
+    expect(counts(manifest).Provenance).toBeUndefined(); // an investigator does not read the audit trail
+    const files = await download("investigator", "A", manifest);
+    const [patient] = files.get("Patient")!;
+    expect(patient!.id).toBe(patientA);
+    expect(patient).not.toHaveProperty("name"); // pseudonymous
+    expect(
+      files.get("Observation")!.every((o) => (o as Observation).subject?.reference === `Patient/${patientA}`),
+    ).toBe(true);
+
+    const jobId = status.split("/").at(-1)!;
+    const audit = await w.database.db
+      .selectFrom("audit_events")
+      .select(["action", "actor_name", "after"])
+      .where("entity_type", "=", "fhir-export-job")
+      .where("entity_id", "=", jobId)
+      .orderBy("id")
+      .execute();
+    expect(audit.map((a) => [a.action, a.actor_name])).toEqual([
+      ["create", "investigator-a"],
+      ["update", "investigator-a"],
+      ...manifest.output.map(() => ["export", "investigator-a"]),
+    ]);
+    expect(audit[1]!.after).toMatchObject({ state: "completed", counts: { Observation: 5 } });
+  });
+
+  it("keeps to _type and _since, and leaves out what changed after the kick-off", async () => {
+    work();
+    const only = await manifestOf(
+      "investigator",
+      "A",
+      await kickOff("investigator", "A", "/fhir/R4/$export?_type=Observation,Patient"),
+    );
+    expect(only.output.map((o) => o.type)).toEqual(["Patient", "Observation"]);
+
+    const since = new Date();
+    await new Promise((r) => setTimeout(r, 5));
+    await observe("A", patientA, [20, 21]);
+    const later = await manifestOf(
+      "investigator",
+      "A",
+      await kickOff("investigator", "A", `/fhir/R4/$export?_type=Observation&_since=${since.toISOString()}`),
+    );
+    const files = await download("investigator", "A", later);
+    expect(
+      files
+        .get("Observation")!
+        .map((o) => (o as Observation).effectiveDateTime)
+        .sort(),
+    ).toEqual(["2019-09-20T01:00:00.000Z", "2019-09-21T01:00:00.000Z"]);
+
+    // kicked off while no worker runs; a result written before the job runs is after its transactionTime
+    await worker!.stop();
+    const status = await kickOff("investigator", "A", "/fhir/R4/$export?_type=Observation");
+    await new Promise((r) => setTimeout(r, 5));
+    await observe("A", patientA, [22]);
+    work();
+    const cut = await manifestOf("investigator", "A", status);
+    expect(counts(cut).Observation).toBe(7);
+    const afterAll = await manifestOf(
+      "investigator",
+      "A",
+      await kickOff("investigator", "A", "/fhir/R4/$export?_type=Observation"),
+    );
+    expect(counts(afterAll).Observation).toBe(8);
+  });
+
+  it("exports at Patient level without Provenance, which cannot be cut to patients", async () => {
+    work();
+    const all = await manifestOf("admin", "A", await kickOff("admin", "A", "/fhir/R4/Patient/$export"));
+    expect(counts(all).Patient).toBe(1);
+    expect(counts(all).Provenance).toBeUndefined();
+    const sys = await manifestOf(
+      "admin",
+      "A",
+      await kickOff("admin", "A", "/fhir/R4/$export?_type=Provenance"),
+    );
+    expect(counts(sys).Provenance).toBeGreaterThan(0);
+    const refused = await w.call(
+      "admin",
+      "A",
+      "GET",
+      "/fhir/R4/Patient/$export?_type=Provenance",
+      undefined,
+      ASYNC,
+    );
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain("system level only");
+  });
+
+  it("refuses a kick-off without Prefer: respond-async, and bad parameters, queuing nothing", async () => {
+    const before = await w.database.db.selectFrom("fhir_export_jobs").select("id").execute();
+    const noPrefer = await w.call("investigator", "A", "GET", "/fhir/R4/$export");
+    expect(noPrefer.statusCode).toBe(400);
+    expect(noPrefer.headers["content-type"]).toMatch(/^application\/fhir\+json/);
+    const outcome = noPrefer.json() as OperationOutcome;
+    expect(outcome.resourceType).toBe("OperationOutcome");
+    expect(JSON.stringify(outcome)).toContain("Prefer: respond-async");
+    const bad = await Promise.all(
+      [
+        "/fhir/R4/$export?_outputFormat=text%2Fcsv",
+        "/fhir/R4/$export?_type=Spaceship",
+        "/fhir/R4/$export?_since=2020-01-01",
+        "/fhir/R4/$export?_typeFilter=Observation%3Fcode%3D1988-5",
+      ].map((url) => w.call("investigator", "A", "GET", url, undefined, ASYNC)),
+    );
+    expect(bad.map((r) => r.statusCode)).toEqual([400, 400, 400, 400]);
+    // an unsupported parameter is ignored when the client asks for lenient handling
+    const lenient = await w.call("investigator", "A", "GET", "/fhir/R4/$export?_typeFilter=x", undefined, {
+      prefer: "respond-async, handling=lenient",
+    });
+    expect(lenient.statusCode, lenient.body).toBe(202);
+    // a type the role may not read
+    const forbidden = await w.call(
+      "investigator",
+      "A",
+      "GET",
+      "/fhir/R4/$export?_type=Provenance",
+      undefined,
+      ASYNC,
+    );
+    expect(forbidden.statusCode).toBe(403);
+    const unauthenticated = await w.app.inject({ method: "GET", url: "/fhir/R4/$export", headers: ASYNC });
+    expect(unauthenticated.statusCode).toBe(401);
+    const after = await w.database.db.selectFrom("fhir_export_jobs").select("id").execute();
+    expect(after.length).toBe(before.length + 1); // the lenient one only
+  });
+
+  it("shows a job and its files to the user who started it only; DELETE cancels", async () => {
+    work();
+    const status = await kickOff("investigator", "A", "/fhir/R4/$export?_type=Observation");
+    const manifest = await manifestOf("investigator", "A", status);
+    const file = path(manifest.output[0]!.url);
+    const others: [Role, SiteKey][] = [
+      ["coordinator", "A"],
+      ["investigator", "B"],
+      ["admin", "A"],
+    ];
+    for (const [role, site] of others) {
+      const s: LightMyRequestResponse = await w.call(role, site, "GET", status);
+      expect(s.statusCode, `${role} ${site}`).toBe(404);
+      expect((await w.call(role, site, "GET", file)).statusCode).toBe(404);
+      expect((await w.call(role, site, "DELETE", status)).statusCode).toBe(404);
+    }
+    expect(
+      (await w.call("investigator", "A", "GET", `${status.replace(/[0-9a-f]{4}$/, "0000")}`)).statusCode,
+    ).toBe(404);
+    const cancel = await w.call("investigator", "A", "DELETE", status);
+    expect(cancel.statusCode).toBe(202);
+    expect((await w.call("investigator", "A", "GET", status)).statusCode).toBe(404);
+    expect((await w.call("investigator", "A", "GET", file)).statusCode).toBe(404);
+    expect(
+      await w.database.db
+        .selectFrom("fhir_export_parts")
+        .select("seq")
+        .where("job_id", "=", status.split("/").at(-1)!)
+        .execute(),
+    ).toEqual([]);
+  });
+
+  it("survives its worker stopping part-way: a new worker finishes it, nothing written twice", async () => {
+    let stopped: Promise<void> | null = null;
+    let steps = 0;
+    const first = work({
+      pageSize: 1,
+      leaseMs: 300,
+      afterStep: () => {
+        steps += 1;
+        // stop as a crash would, keeping the lease: nothing of this worker runs after
+        if (steps === 3) stopped = first.stop({ abandon: true });
+      },
+    });
+    const status = await kickOff("investigator", "A", "/fhir/R4/$export?_type=Patient,Observation");
+    for (let i = 0; i < 500 && !stopped; i++) await new Promise((r) => setTimeout(r, 10));
+    await stopped;
+    worker = null;
+    const midway = await w.call("investigator", "A", "GET", status);
+    expect(midway.statusCode).toBe(202);
+    // three pages of one resource: the Patient, then two Observations
+    expect(midway.headers["x-progress"]).toBe("type 2 of 2 (Observation), 3 resources written");
+    // a new server process: its worker takes the job over once the dead worker's lease lapses
+    work({ pageSize: 1, reclaimOnStart: false });
+    const manifest = await manifestOf("investigator", "A", status);
+    const files = await download("investigator", "A", manifest);
+    const ids = files.get("Observation")!.map((o) => o.id);
+    expect(ids.length).toBe(8);
+    expect(new Set(ids).size).toBe(8);
+    const job = await w.database.db
+      .selectFrom("fhir_export_jobs")
+      .select(["attempts", "state"])
+      .where("id", "=", status.split("/").at(-1)!)
+      .executeTakeFirstOrThrow();
+    expect(job).toEqual({ attempts: 2, state: "completed" });
+  });
+});
