@@ -9,7 +9,11 @@
  */
 import { v5 as uuidv5 } from "uuid";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
-import { type BCellSample, bCellAplasiaEndpoints, cd19Percent } from "../domain/endpoints/b-cell-aplasia.ts";
+import {
+  type BCellSample,
+  bCellAplasiaEndpoints,
+  cd19PercentReading,
+} from "../domain/endpoints/b-cell-aplasia.ts";
 import { CAR_COPIES_NOTE_PREFIX, carSeriesFromNotes } from "../domain/endpoints/car-copies-note.ts";
 import { carKineticsEndpoints } from "../domain/endpoints/car-kinetics.ts";
 import type { Endpoint } from "../domain/endpoints/endpoint.ts";
@@ -24,6 +28,7 @@ import { type ResponseAssessment, responseEndpoints } from "../domain/endpoints/
 import { type MedicationRecord, medicationFreeEndpoints } from "../domain/endpoints/medication-free.ts";
 import { type AntibodySample, AUTOANTIBODIES, seroconversion } from "../domain/endpoints/seroconversion.ts";
 import { cellsPerMicrolitre } from "../domain/lab-units.ts";
+import type { Comparator } from "../domain/observation-value.ts";
 import { localDate } from "../domain/study-day.ts";
 import { endpointSources } from "../store/endpoint-sources.ts";
 import type { PatientRow } from "../store/schema.ts";
@@ -84,26 +89,40 @@ export async function endpointsOf(
   const kinetics = carKineticsEndpoints({ unit: "COPIES_PER_UG_GDNA", lloq, samples: carSamples }, day0);
 
   // B cells: a recorded percentage first, else absolute CD19+ over lymphocytes from the same draw.
+  // A censored result keeps its comparator: the rules judge it by its bound (decision 0038).
   const bCells: BCellSample[] = obs([CD19_PERCENT])
     .filter((o) => o.value_number !== null && o.unit === "%")
     .map((o) => ({
       date: dateOf(o.effective_at),
       percent: o.value_number!,
+      comparator: o.value_comparator ?? null,
       refs: [{ kind: "observation", id: o.id }],
     }));
-  const lymphocytesAt = new Map<number, { id: string; perUl: number }>();
+  const lymphocytesAt = new Map<number, { id: string; perUl: number; comparator: Comparator | null }>();
   for (const o of obs(LYMPHOCYTES)) {
     const perUl = o.value_number === null ? null : cellsPerMicrolitre(o.value_number, o.unit);
-    if (perUl !== null) lymphocytesAt.set(new Date(o.effective_at).getTime(), { id: o.id, perUl });
+    if (perUl !== null)
+      lymphocytesAt.set(new Date(o.effective_at).getTime(), {
+        id: o.id,
+        perUl,
+        comparator: o.value_comparator ?? null,
+      });
   }
   for (const o of obs([CD19_ABSOLUTE])) {
     const perUl = o.value_number === null ? null : cellsPerMicrolitre(o.value_number, o.unit);
     const lymph = lymphocytesAt.get(new Date(o.effective_at).getTime());
-    const percent = perUl === null || !lymph ? null : cd19Percent(perUl, lymph.perUl);
+    const percent =
+      perUl === null || !lymph
+        ? null
+        : cd19PercentReading(
+            { value: perUl, comparator: o.value_comparator ?? null },
+            { value: lymph.perUl, comparator: lymph.comparator },
+          );
     if (percent === null) continue;
     bCells.push({
       date: dateOf(o.effective_at),
-      percent,
+      percent: percent.value,
+      comparator: percent.comparator,
       refs: [
         { kind: "observation", id: o.id },
         { kind: "observation", id: lymph!.id },
@@ -117,6 +136,7 @@ export async function endpointsOf(
       .map((o) => ({
         date: dateOf(o.effective_at),
         value: o.value_number!,
+        comparator: o.value_comparator ?? null,
         unit: o.unit,
         ref: { kind: "observation", id: o.id },
       }));
@@ -228,7 +248,9 @@ function describeValue(e: Endpoint): string {
   if (typeof e.value === "boolean") return e.date ?? String(e.value);
   if (typeof e.value === "number") {
     const n = Number.isInteger(e.value) ? e.value.toLocaleString("en") : e.value.toFixed(2);
-    return e.unit === "day" ? `day ${e.value}` : `${n}${e.unit ? ` ${e.unit}` : ""}`;
+    // a censored nadir is a bound ("< 1.4 g/L"), never shown as the value itself
+    const bound = typeof e.details?.comparator === "string" ? `${e.details.comparator} ` : "";
+    return e.unit === "day" ? `day ${e.value}` : `${bound}${n}${e.unit ? ` ${e.unit}` : ""}`;
   }
   return String(e.value);
 }

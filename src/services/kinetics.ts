@@ -187,6 +187,31 @@ export async function patientModelInput(
         continue;
       }
       const day = studyDay(date, day0);
+      // A censored result (decision 0038) is never read as its limit: "<1 /µL" reaches the fit
+      // as below a limit of 1 (Beal's M3 takes the lab's own limit as the LLOQ), and a result
+      // above the range (">1000") is left out, since the likelihood has no right-censored term.
+      const comparator = o.value_comparator ?? null;
+      const recordedAs = { value: o.value_number, unit: o.unit ?? "" };
+      if (comparator === ">" || comparator === ">=") {
+        skipped.push({ code, date, reason: `${comparator}${o.value_number} is above the assay's range` });
+        continue;
+      }
+      if (comparator !== null) {
+        if (day < 0) {
+          skipped.push({ code, date, reason: `${comparator}${o.value_number} is no baseline value` });
+          continue;
+        }
+        data.push({
+          observable,
+          day,
+          date,
+          value: null,
+          lloq: value,
+          censored: true,
+          recorded: { ...recordedAs, text: `${comparator} ${o.value_number}` },
+        });
+        continue;
+      }
       if (day < 0) baseline = { value, date };
       else {
         const lloq = ERROR_MODELS[observable].lloq;
@@ -198,7 +223,7 @@ export async function patientModelInput(
           value: censored ? null : value,
           lloq,
           censored,
-          recorded: { value: o.value_number, unit: o.unit ?? "" },
+          recorded: recordedAs,
         });
       }
     }

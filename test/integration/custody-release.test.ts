@@ -698,6 +698,14 @@ describe("OOS exception: investigator and QA, two different people", () => {
       ],
     });
     expect((await sign(b.bagId, "quality", { signatures: [qaSig()] })).statusCode).toBe(409);
+    // Anyone who may read the study sees the same decision, with the electronic signatures behind it.
+    const read = await w.call("monitor", "A", "GET", `/api/v1/product-units/${b.bagId}/oos-exception`);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json()).toEqual(qa.json());
+    expect(read.json().electronicSignatures.map((s: { meaning: string }) => s.meaning)).toEqual([
+      "approved deviation",
+      "approved deviation",
+    ]);
     const shipped = await ship(b.bagId);
     expect(shipped.statusCode, shipped.body).toBe(200);
     expect(shipped.json().state).toBe("in-transit-to-site");

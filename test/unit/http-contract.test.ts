@@ -17,6 +17,7 @@ import type * as admin from "../../src/http/responses/admin.ts";
 import type * as calculators from "../../src/http/responses/calculators.ts";
 import type * as dashboard from "../../src/http/responses/dashboard.ts";
 import type * as records from "../../src/http/responses/records.ts";
+import type * as release from "../../src/http/responses/release.ts";
 import type * as v2v from "../../src/http/responses/vein-to-vein.ts";
 import type * as visits from "../../src/http/responses/visits.ts";
 import type { AdverseEventDto } from "../../src/services/adverse-events.ts";
@@ -51,6 +52,15 @@ import type { PatientCourseDto } from "../../src/services/patient-course.ts";
 import type { IdentityDto, IdentityHistoryEntryDto, PatientDto } from "../../src/services/patients.ts";
 import type { bedsideVerifiers, productBoard } from "../../src/services/product-board.ts";
 import type { listProductHistory, ProductDto } from "../../src/services/products.ts";
+import type {
+  enterQcResults,
+  evaluateProductRelease,
+  getOosException,
+  getReleaseStatus,
+  ReleaseDecision,
+  ReleaseSpecDto,
+  signOosException,
+} from "../../src/services/release.ts";
 import type { productSignatures } from "../../src/services/signatures.ts";
 import type { SiteDto, UserDto } from "../../src/services/sites.ts";
 import type { CarProductDto, StudyDto } from "../../src/services/studies.ts";
@@ -136,6 +146,22 @@ describe("response schemas are the services' types", () => {
     expectTypeOf<Out<typeof v2v.LymphodepletionPlanSchema>>().toEqualTypeOf<Named<LymphodepletionPlan>>();
     expectTypeOf<Out<typeof v2v.ProductBoardSchema>>().toEqualTypeOf<Returned<typeof productBoard>>();
     expectTypeOf<Out<typeof v2v.BedsideVerifiersSchema>>().toEqualTypeOf<Returned<typeof bedsideVerifiers>>();
+  });
+
+  it("product release and the OOS exception", () => {
+    expectTypeOf<Out<typeof release.ReleaseSpecSchema>>().toEqualTypeOf<Named<ReleaseSpecDto>>();
+    expectTypeOf<Out<typeof release.QcResultsEnteredSchema>>().toEqualTypeOf<
+      Returned<typeof enterQcResults>
+    >();
+    expectTypeOf<Out<typeof release.ReleaseOutcomeSchema>>().toEqualTypeOf<
+      Returned<typeof evaluateProductRelease>
+    >();
+    expectTypeOf<Out<typeof release.ReleaseDecisionSchema>>().toEqualTypeOf<Named<ReleaseDecision>>();
+    expectTypeOf<Out<typeof release.ReleaseStatusSchema>>().toEqualTypeOf<
+      Returned<typeof getReleaseStatus>
+    >();
+    expectTypeOf<Out<typeof release.OosExceptionSchema>>().toEqualTypeOf<Returned<typeof getOosException>>();
+    expectTypeOf<Out<typeof release.OosExceptionSchema>>().toEqualTypeOf<Returned<typeof signOosException>>();
   });
 
   it("visits, follow-up, lab imports", () => {

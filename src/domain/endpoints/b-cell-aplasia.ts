@@ -14,11 +14,17 @@
  * calculator's.
  * Duration: study day of recovery − study day of the first aplastic sample. Samples are weeks or
  * months apart, so this is the sampling-resolution duration; it says so in the result.
+ * Censored results (decision 0038): a lab may report CD19+ as "<0.5 %" or "<1 /µL" (FHIR
+ * Quantity.comparator, kept by the lab import, decision 0035). Such a sample is aplastic only when
+ * its bound settles it ("<0.5 %" and "<1 %" are below 1 %); "<5 %" may be either and is left out
+ * of the series and named in the result — read as 5 % it would hide an aplasia, read as 0 it would
+ * invent one. An absolute count carries its bound into the percentage (cd19PercentReading).
  */
 import {
   type BCellKinetics,
   cellularKineticsCalculator,
 } from "../calculators/dosing-kinetics/cellular-kinetics.ts";
+import { type Comparator, isBelow, type Reading } from "../observation-value.ts";
 import { studyDay } from "../study-day.ts";
 import { type Endpoint, type EndpointDefinition, notEvaluable, type RecordRef, reached } from "./endpoint.ts";
 
@@ -53,8 +59,9 @@ export const B_CELL_ENDPOINTS = {
 
 export interface BCellSample {
   date: string;
-  /** CD19+ B cells as % of lymphocytes */
+  /** CD19+ B cells as % of lymphocytes; with `comparator` the bound of a censored result */
   percent: number;
+  comparator?: Comparator | null;
   /** the records the percentage came from (one recorded %, or the two absolute counts) */
   refs: RecordRef[];
 }
@@ -63,19 +70,61 @@ export interface BCellSample {
 export const cd19Percent = (cd19PerUl: number, lymphocytesPerUl: number): number | null =>
   lymphocytesPerUl > 0 ? (100 * cd19PerUl) / lymphocytesPerUl : null;
 
+type Bound = "exact" | "upper" | "lower";
+const boundOf = (c: Comparator | null): Bound =>
+  c === null ? "exact" : c === "<" || c === "<=" ? "upper" : "lower";
+
+/**
+ * CD19+ % of lymphocytes from two absolute counts (cells/µL) that may be censored: a count "<1"
+ * over 500 lymphocytes is "<0.2 %". The quotient has a bound only when the two bounds point the
+ * same way for it (an upper CD19+ count over an exact or lower lymphocyte count bounds it from
+ * above, and conversely); otherwise (both "<") nothing is known and the result is null. Strict
+ * when either side is.
+ */
+export function cd19PercentReading(cd19: Reading, lymphocytes: Reading): Reading | null {
+  const percent = cd19Percent(cd19.value, lymphocytes.value);
+  if (percent === null) return null;
+  const c = boundOf(cd19.comparator);
+  const l = boundOf(lymphocytes.comparator);
+  if (c === "exact" && l === "exact") return { value: percent, comparator: null };
+  const way: Bound | null =
+    (c === "upper" || c === "exact") && (l === "lower" || l === "exact")
+      ? "upper"
+      : (c === "lower" || c === "exact") && (l === "upper" || l === "exact")
+        ? "lower"
+        : null;
+  if (way === null) return null;
+  const strict = cd19.comparator?.length === 1 || lymphocytes.comparator?.length === 1;
+  return { value: percent, comparator: way === "upper" ? (strict ? "<" : "<=") : strict ? ">" : ">=" };
+}
+
 export function bCellAplasiaEndpoints(samples: BCellSample[], day0: string | null): Endpoint[] {
   const all = Object.values(B_CELL_ENDPOINTS);
   if (!day0) return all.map((d) => notEvaluable(d, "No CAR-T infusion recorded: there is no day 0."));
-  const byDay = new Map<number, BCellSample>();
+  const firstOfDay = new Map<number, BCellSample>();
   for (const s of [...samples].sort((a, b) => a.date.localeCompare(b.date))) {
     const day = studyDay(s.date, day0);
-    if (day >= 0 && !byDay.has(day)) byDay.set(day, { ...s, percent: Math.min(100, s.percent) });
+    if (day >= 0 && !firstOfDay.has(day)) firstOfDay.set(day, { ...s, percent: Math.min(100, s.percent) });
   }
-  if (byDay.size === 0)
+  if (firstOfDay.size === 0)
     return all.map((d) =>
       notEvaluable(
         d,
         "No CD19+ B-cell percentage on or after day 0 (a recorded % or an absolute CD19+ count with a lymphocyte count from the same draw).",
+      ),
+    );
+  const settled = (s: BCellSample) =>
+    isBelow({ value: s.percent, comparator: s.comparator ?? null }, APLASIA_BELOW_PERCENT) !== null;
+  // Only samples whose side of the threshold is known make the series; the calculator names the others.
+  const byDay = new Map([...firstOfDay].filter(([, s]) => settled(s)));
+  const leftOut = [...firstOfDay].filter(([, s]) => !settled(s));
+  const unsettled = leftOut.flatMap(([, s]) => s.refs);
+  if (byDay.size === 0)
+    return all.map((d) =>
+      notEvaluable(
+        d,
+        `Every CD19+ result on or after day 0 is censored with a bound that does not settle it against ${APLASIA_BELOW_PERCENT} % (${leftOut.map(([, s]) => `${s.comparator}${round(s.percent)} %`).join(", ")}).`,
+        unsettled,
       ),
     );
   const r = cellularKineticsCalculator.run({
@@ -83,7 +132,11 @@ export function bCellAplasiaEndpoints(samples: BCellSample[], day0: string | nul
       unit: "PERCENT_OF_LYMPHOCYTES",
       aplasiaThreshold: APLASIA_BELOW_PERCENT,
       recoveryConfirmations: RECOVERY_CONFIRMATIONS,
-      samples: [...byDay.entries()].map(([day, s]) => ({ day, value: s.percent })),
+      samples: [...firstOfDay.entries()].map(([day, s]) => ({
+        day,
+        value: s.percent,
+        ...(s.comparator ? { comparator: s.comparator } : {}),
+      })),
     },
   });
   const b = r.value.bCells as BCellKinetics;
@@ -103,7 +156,10 @@ export function bCellAplasiaEndpoints(samples: BCellSample[], day0: string | nul
     day0,
     derivedFrom: start.refs,
     reasons,
-    details: { percentOfLymphocytes: round(start.percent) },
+    details: {
+      percentOfLymphocytes: round(start.percent),
+      ...(start.comparator ? { comparator: start.comparator } : {}),
+    },
   });
   if (b.recoveryDay === null)
     return [

@@ -9,7 +9,14 @@ import { IdParams } from "../../domain/schemas/common.ts";
 import * as custody from "../../services/custody.ts";
 import * as release from "../../services/release.ts";
 import { productSignatures } from "../../services/signatures.ts";
-import { Undescribed } from "../openapi.ts";
+import {
+  OosExceptionSchema,
+  QcResultsEnteredSchema,
+  ReleaseDecisionSchema,
+  ReleaseOutcomeSchema,
+  ReleaseSpecSchema,
+  ReleaseStatusSchema,
+} from "../responses/release.ts";
 import {
   CustodySchema,
   HandOffSchema,
@@ -31,7 +38,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
       config: validated,
       schema: {
         operationId: "setReleaseSpec",
-        response: { 201: Undescribed },
+        response: { 201: ReleaseSpecSchema },
         tags,
         summary: "A new revision of a CAR product's release specification, each criterion with its source",
         body: release.ReleaseSpecInput,
@@ -48,7 +55,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       schema: {
         operationId: "getReleaseSpec",
-        response: { 200: Undescribed },
+        response: { 200: ReleaseSpecSchema },
         tags,
         summary: "The CAR product's current release specification",
         params: IdParams,
@@ -63,7 +70,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
       config: validated,
       schema: {
         operationId: "enterQcResults",
-        response: { 201: Undescribed },
+        response: { 201: QcResultsEnteredSchema },
         tags,
         summary:
           "Enter QC results (quality only); a QC-pending bag is declared OOS when a criterion fails, and otherwise awaits QA's signed release",
@@ -81,7 +88,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       schema: {
         operationId: "getReleaseStatus",
-        response: { 200: Undescribed },
+        response: { 200: ReleaseStatusSchema },
         tags,
         summary:
           "QC results, the current evaluation against the specification, where the bag stands on its way to release, and the decisions made with their signatures",
@@ -96,7 +103,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
       config: validated,
       schema: {
         operationId: "releaseProduct",
-        response: { 201: Undescribed },
+        response: { 201: ReleaseDecisionSchema },
         tags,
         summary:
           'QA releases the bag: quality at the site signs with username and password (meaning "released"); refused while a QC result is missing or failing',
@@ -114,7 +121,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       schema: {
         operationId: "evaluateRelease",
-        response: { 200: Undescribed },
+        response: { 200: ReleaseOutcomeSchema },
         tags,
         summary:
           "Evaluate the bag again (quality only) and declare it OOS when a criterion failed; release stays QA's signed decision",
@@ -130,7 +137,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
       config: validated,
       schema: {
         operationId: "signOosException",
-        response: { 201: Undescribed },
+        response: { 201: OosExceptionSchema },
         tags,
         summary:
           'Sign the exception decision for an OOS bag as investigator or QA with username and password (meaning "approved deviation"; two different people; the first states the rationale)',
@@ -148,7 +155,7 @@ export async function productQualityRoutes(app: FastifyInstance) {
     {
       schema: {
         operationId: "getOosException",
-        response: { 200: Undescribed },
+        response: { 200: OosExceptionSchema },
         tags,
         summary: "The OOS exception decision and its signatures",
         params: IdParams,

@@ -100,3 +100,85 @@ describe("immunoglobulin nadir", () => {
     expect(gramsPerLitre(6.4, "IU/mL")).toBeNull();
   });
 });
+
+describe("immunoglobulin nadir from censored results (decision 0038)", () => {
+  type Point = [number, number, string, ("<" | "<=" | ">")?];
+  const censored = (points: Point[]): IgSample[] =>
+    points.map(([day, value, unit, comparator]) => ({
+      date: addDays(DAY0, day),
+      value,
+      unit,
+      comparator: comparator ?? null,
+      ref: { kind: "observation", id: `o${day}` },
+    }));
+
+  it('"<140 mg/dL" gives a nadir below 1.4 g/L, reported as censored and flagged', () => {
+    const e = immunoglobulinNadir(
+      "IgG",
+      censored([
+        [28, 5.2, "g/L"],
+        [90, 140, "mg/dL", "<"],
+        [180, 3.1, "g/L"],
+      ]),
+      DAY0,
+    );
+    expect(e).toMatchObject({ status: "met", value: 1.4, unit: "g/L", studyDay: 90 });
+    expect(e.details).toMatchObject({
+      censored: true,
+      comparator: "<",
+      original: { value: 140, unit: "mg/dL", comparator: "<" },
+      atOrBelowReplacementThreshold: true,
+    });
+    expect(e.reasons[0]).toContain("nadir < 1.4 g/L");
+  });
+
+  it('"<5 g/L" against a measured 6 g/L: nadir below 5, and ≤ 4 g/L unknown (read as 5 it would be "above 4")', () => {
+    const e = immunoglobulinNadir(
+      "IgG",
+      censored([
+        [30, 6, "g/L"],
+        [60, 5, "g/L", "<"],
+      ]),
+      DAY0,
+    );
+    expect(e).toMatchObject({ value: 5, studyDay: 60 });
+    expect(e.details).toMatchObject({ comparator: "<", atOrBelowReplacementThreshold: null });
+  });
+
+  it("a measured low with a higher below-limit result beside it is a bound, not the value", () => {
+    const e = immunoglobulinNadir(
+      "IgG",
+      censored([
+        [30, 3.5, "g/L"],
+        [60, 5, "g/L", "<"],
+      ]),
+      DAY0,
+    );
+    expect(e).toMatchObject({ value: 3.5, studyDay: 30 });
+    expect(e.details).toMatchObject({
+      censored: true,
+      comparator: "<=",
+      atOrBelowReplacementThreshold: true,
+    });
+    expect(e.derivedFrom.map((r) => r.id)).toEqual(["o30", "o60"]);
+    // without censored results the nadir stays exact
+    expect(immunoglobulinNadir("IgG", censored([[30, 3.5, "g/L"]]), DAY0).details).toMatchObject({
+      censored: false,
+      comparator: null,
+    });
+  });
+
+  it('a result above the range (">20 g/L") does not bound the nadir', () => {
+    const e = immunoglobulinNadir(
+      "IgG",
+      censored([
+        [30, 20, "g/L", ">"],
+        [60, 7, "g/L"],
+      ]),
+      DAY0,
+    );
+    expect(e).toMatchObject({ value: 7, studyDay: 60 });
+    expect(e.details).toMatchObject({ censored: false });
+    expect(immunoglobulinNadir("IgG", censored([[30, 20, "g/L", ">"]]), DAY0).status).toBe("not-evaluable");
+  });
+});

@@ -2909,6 +2909,19 @@ export type components = {
             count: number;
             observations: components["schemas"]["Observation"][];
         };
+        OosException: {
+            /** @description rationale, investigator and QA signatures by two different people */
+            complete: boolean;
+            electronicSignatures: components["schemas"]["Signature"][];
+            productId: string;
+            rationale: string | null;
+            signatures: {
+                /** @enum {string} */
+                role: "investigator" | "qa";
+                signedAt: string;
+                userId: string;
+            }[];
+        };
         Patient: {
             birthYear: number;
             createdAt: string;
@@ -3241,6 +3254,32 @@ export type components = {
             updatedAt: string;
             version: number;
         };
+        QcResult: {
+            attribute: string;
+            enteredAt: string;
+            enteredBy: string;
+            id: string;
+            method: string;
+            productId: string;
+            testedAt: string;
+            unit: string | null;
+            valueCode: string | null;
+            valueNumber: number | null;
+        };
+        QcResultsEntered: {
+            /** @description declare-oos when a criterion failed on a QC-pending bag; results never release a bag */
+            applied: "declare-oos" | null;
+            entered: components["schemas"]["QcResult"][];
+            evaluation: components["schemas"]["ReleaseEvaluation"];
+            product: components["schemas"]["ProductUnit"];
+            /**
+             * @description where the bag stands on its way to release
+             * @enum {string}
+             */
+            releaseState: "not-a-final-product" | "in-manufacture" | "awaiting-qc-results" | "awaiting-qa-release" | "released" | "out-of-specification" | "failed" | "other";
+            specId: string;
+            specRevision: number;
+        };
         QuarantineDecision: {
             allowedEvents: string[];
             coiCheckCharacter: string;
@@ -3265,6 +3304,126 @@ export type components = {
             thawStabilityMinutes: number | null;
             updatedAt: string;
             version: number;
+        };
+        ReleaseDecision: {
+            decisionId: string;
+            evaluation: components["schemas"]["ReleaseEvaluation"];
+            product: components["schemas"]["ProductUnit"];
+            /**
+             * @description where the bag stands on its way to release
+             * @enum {string}
+             */
+            releaseState: "not-a-final-product" | "in-manufacture" | "awaiting-qc-results" | "awaiting-qa-release" | "released" | "out-of-specification" | "failed" | "other";
+            signatures: components["schemas"]["Signature"][];
+            specId: string;
+            specRevision: number;
+        };
+        ReleaseEvaluation: {
+            attributes: {
+                /** @enum {string} */
+                attribute: "viability" | "car-positive" | "vector-copy-number" | "endotoxin" | "sterility" | "mycoplasma" | "dose-sufficiency";
+                reason: string;
+                source: string;
+                /** @enum {string} */
+                status: "pass" | "fail" | "missing";
+            }[];
+            failedAttributes: ("viability" | "car-positive" | "vector-copy-number" | "endotoxin" | "sterility" | "mycoplasma" | "dose-sufficiency")[];
+            missingAttributes: ("viability" | "car-positive" | "vector-copy-number" | "endotoxin" | "sterility" | "mycoplasma" | "dose-sufficiency")[];
+            /** @enum {string} */
+            outcome: "meets-specification" | "out-of-specification" | "incomplete";
+        };
+        ReleaseOutcome: {
+            /** @description declare-oos when a criterion failed on a QC-pending bag; results never release a bag */
+            applied: "declare-oos" | null;
+            evaluation: components["schemas"]["ReleaseEvaluation"];
+            product: components["schemas"]["ProductUnit"];
+            /**
+             * @description where the bag stands on its way to release
+             * @enum {string}
+             */
+            releaseState: "not-a-final-product" | "in-manufacture" | "awaiting-qc-results" | "awaiting-qa-release" | "released" | "out-of-specification" | "failed" | "other";
+            specId: string;
+            specRevision: number;
+        };
+        ReleaseSpec: {
+            carProductId: string;
+            createdAt: string;
+            createdBy: string;
+            criteria: ({
+                /** @enum {string} */
+                attribute: "viability" | "car-positive" | "vector-copy-number" | "endotoxin";
+                limit: number;
+                method?: string;
+                /** @enum {string} */
+                operator: ">=" | ">" | "<=" | "<";
+                /** @description Where the limit comes from (guideline, label, protocol) */
+                source: string;
+                unit: string;
+            } | {
+                /** @enum {string} */
+                attribute: "sterility" | "mycoplasma";
+                /** @constant */
+                expected: "negative";
+                method?: string;
+                /** @description Where the limit comes from (guideline, label, protocol) */
+                source: string;
+            } | {
+                /** @constant */
+                attribute: "dose-sufficiency";
+                method?: string;
+                /** @description Where the limit comes from (guideline, label, protocol) */
+                source: string;
+            })[];
+            id: string;
+            note: string | null;
+            revision: number;
+            studyId: string;
+            /** @description where the product must stay, by material: apheresis, finalProduct */
+            temperatureRanges: {
+                [key: string]: {
+                    allowedExcursionMinutes?: number;
+                    maxC: number;
+                    maxGapMinutes?: number;
+                    minC: number;
+                };
+            };
+        };
+        ReleaseStatus: {
+            /** @description the evaluation against the one applicable specification now; null without one */
+            current: {
+                evaluation: components["schemas"]["ReleaseEvaluation"];
+                specId: string;
+                specRevision: number;
+            } | null;
+            decisions: {
+                decidedAt: string;
+                decidedBy: string;
+                id: string;
+                /** @enum {string} */
+                outcome: "released" | "out-of-specification";
+                signatures: components["schemas"]["Signature"][];
+                specId: string;
+            }[];
+            productId: string;
+            /** @description QA's signed release, once made */
+            release: {
+                decidedAt: string;
+                decidedBy: string;
+                id: string;
+                /** @enum {string} */
+                outcome: "released" | "out-of-specification";
+                signatures: components["schemas"]["Signature"][];
+                specId: string;
+            } | null;
+            /**
+             * @description where the bag stands on its way to release
+             * @enum {string}
+             */
+            releaseState: "not-a-final-product" | "in-manufacture" | "awaiting-qc-results" | "awaiting-qa-release" | "released" | "out-of-specification" | "failed" | "other";
+            /** @enum {string} */
+            releaseStateLabel: "Release applies to final-product bags" | "In manufacture" | "Awaiting QC results" | "QC complete, awaiting QA release" | "Released by QA (signed)" | "Out of specification" | "Manufacturing failed" | "Not in release";
+            results: components["schemas"]["QcResult"][];
+            state: string;
         };
         Session: {
             authMethod: ("session" | "token") | null;
@@ -11548,13 +11707,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OosException"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -11629,13 +11788,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OosException"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -11724,13 +11883,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["QcResultsEntered"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -11890,13 +12049,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReleaseStatus"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -11968,13 +12127,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReleaseDecision"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -12044,13 +12203,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReleaseOutcome"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -12623,13 +12782,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReleaseSpec"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -12736,13 +12895,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReleaseSpec"];
                 };
             };
             /** @description Invalid input: every issue with where it is */

@@ -17,9 +17,13 @@
  *   loss of persistence = two consecutive values below the LLOQ with no later quantifiable value.
  * B cells [D], no published consensus threshold (§7.1, §9): aplasia at a sample = value below
  * aplasiaThreshold; recovery = the first of recoveryConfirmations consecutive samples ≥ threshold
- * after aplasia began.
+ * after aplasia began. A censored sample ("<0.5", FHIR Quantity.comparator) is judged by what the
+ * bound settles (observation-value.ts isBelow, decision 0038): "<0.5" is below a threshold of 1,
+ * "<1" is below 1 too, but "<5" against 1 may be either, so it is left out of the series and said so
+ * — never read as 5, which would call an unknown value "not aplastic".
  */
 import { z } from "zod";
+import { COMPARATORS, type Comparator, isBelow } from "../../observation-value.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt } from "./format.ts";
 
@@ -113,7 +117,14 @@ const BCellSeries = z
       ),
     samples: z
       .array(
-        z.strictObject({ day: Day, value: z.number().min(0).describe("CD19+ B cells in the series unit") }),
+        z.strictObject({
+          day: Day,
+          value: z.number().min(0).describe("CD19+ B cells in the series unit"),
+          comparator: z
+            .enum(COMPARATORS)
+            .optional()
+            .describe('a censored result: "<" with value 0.5 is "<0.5" (FHIR Quantity.comparator)'),
+        }),
       )
       .min(1)
       .max(500),
@@ -302,8 +313,18 @@ export function bCellKinetics(series: z.output<typeof BCellSeries>, reasons: str
   const unit = B_UNIT_TEXT[series.unit];
   const t = series.aplasiaThreshold;
   const n = series.recoveryConfirmations;
-  const pts = [...series.samples].sort((a, b) => a.day - b.day);
-  const startIdx = pts.findIndex((p) => p.value < t);
+  const shown = (p: { value: number; comparator?: Comparator | undefined }) =>
+    `${p.comparator ?? ""}${p.value}`;
+  const judged = [...series.samples]
+    .sort((a, b) => a.day - b.day)
+    .map((p) => ({ ...p, below: isBelow({ value: p.value, comparator: p.comparator ?? null }, t) }));
+  const unknown = judged.filter((p) => p.below === null);
+  if (unknown.length)
+    reasons.push(
+      `Left out: ${unknown.map((p) => `day ${p.day} (${shown(p)} ${unit})`).join(", ")}, a censored value that cannot be judged against the aplasiaThreshold ${t} ${unit}.`,
+    );
+  const pts = judged.filter((p): p is typeof p & { below: boolean } => p.below !== null);
+  const startIdx = pts.findIndex((p) => p.below);
   const base = {
     unit: series.unit,
     aplasiaThreshold: t,
@@ -320,28 +341,28 @@ export function bCellKinetics(series: z.output<typeof BCellSeries>, reasons: str
   const aplasiaStartDay = pts[startIdx]!.day;
   let recoveryIdx = -1;
   for (let k = startIdx + 1; k + n <= pts.length; k++)
-    if (pts.slice(k, k + n).every((p) => p.value >= t)) {
+    if (pts.slice(k, k + n).every((p) => !p.below)) {
       recoveryIdx = k;
       break;
     }
   if (recoveryIdx < 0) {
-    const lastAplastic = [...pts].reverse().find((p) => p.value < t)!;
+    const lastAplastic = [...pts].reverse().find((p) => p.below)!;
     const pending = pts.filter((p) => p.day > lastAplastic.day);
     reasons.push(
-      `B-cell aplasia from day ${aplasiaStartDay} (${pts[startIdx]!.value} < ${t} ${unit}), ongoing at the last sample${pending.length ? `: ${pending.length} sample(s) ≥ ${t} since day ${pending[0]!.day}, fewer than the ${n} needed to confirm recovery` : ""}.`,
+      `B-cell aplasia from day ${aplasiaStartDay} (${shown(pts[startIdx]!)} < ${t} ${unit}), ongoing at the last sample${pending.length ? `: ${pending.length} sample(s) ≥ ${t} since day ${pending[0]!.day}, fewer than the ${n} needed to confirm recovery` : ""}.`,
     );
     return { ...base, aplasiaStartDay, aplasiaOngoing: true };
   }
   const recoveryDay = pts[recoveryIdx]!.day;
   const aplasiaEndDay = pts[recoveryIdx - 1]!.day;
   const confirmDays = pts.slice(recoveryIdx, recoveryIdx + n).map((p) => p.day);
-  const lowAgain = pts.slice(recoveryIdx + n).find((p) => p.value < t);
+  const lowAgain = pts.slice(recoveryIdx + n).find((p) => p.below);
   reasons.push(
     `B-cell aplasia from day ${aplasiaStartDay} through day ${aplasiaEndDay} (< ${t} ${unit}); recovery at day ${recoveryDay} (≥ ${t} ${unit} on ${n} consecutive sample(s): days ${confirmDays.join(", ")}).`,
   );
   if (lowAgain)
     reasons.push(
-      `CD19+ below the threshold again at day ${lowAgain.day} after recovery (${lowAgain.value} ${unit}).`,
+      `CD19+ below the threshold again at day ${lowAgain.day} after recovery (${shown(lowAgain)} ${unit}).`,
     );
   return {
     ...base,
