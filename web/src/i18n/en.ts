@@ -113,7 +113,7 @@ export const en = {
       "V2V-INFUSE-NEEDS-BEDSIDE-CHECK": "Infusion needs the bedside check first.",
       "V2V-INFUSE-NEEDS-RELEASED-PRODUCT": "Infusion needs a released product.",
       "V2V-INFUSE-NEEDS-THAWED-PRODUCT": "Infusion needs the product thawed.",
-      "V2V-LD-NEEDS-FIT": "Lymphodepletion needs the pre-lymphodepletion check passed.",
+      "V2V-LD-NEEDS-FIT": "Lymphodepletion starts only when the patient is confirmed fit for it.",
       "V2V-LD-NEEDS-PRODUCT": "Lymphodepletion needs a product for this patient.",
       "V2V-LD-NEEDS-RELEASED-PRODUCT": "Lymphodepletion starts only once the product is released.",
       "V2V-LD-PLAN-MISSING-INPUTS": "The lymphodepletion plan needs weight, height and renal function.",
@@ -143,7 +143,8 @@ export const en = {
       "V2V-PRODUCT-UNKNOWN-EVENT": "Unknown product step.",
       "V2V-PRODUCT-UNKNOWN-STATE": "Unknown product state.",
       "V2V-QC-NEEDS-FINAL-PRODUCT-IN-QC": "QC results are entered for a final product awaiting QC.",
-      "V2V-RELEASE-NEEDS-DISPOSITION": "Choose release or rejection.",
+      "V2V-RELEASE-NEEDS-DISPOSITION":
+        "The patient moves on only once the product is released (or out of specification with a signed exception).",
       "V2V-RELEASE-NEEDS-QC-PENDING": "Release is decided for a product awaiting QC.",
       "V2V-RELEASE-NEEDS-SPEC": "No release specification applies to this product.",
       "V2V-RELEASE-QC-FAILED": "Not released: a QC result is outside its specification.",

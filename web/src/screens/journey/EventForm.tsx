@@ -2,9 +2,9 @@ import {
   Button,
   Checkbox,
   Group,
+  NativeSelect,
   Paper,
   Radio,
-  Select,
   Stack,
   Table,
   Text,
@@ -88,6 +88,7 @@ export function EventForm({ type, journey, enrolmentId, studyId, timeZone, onCan
         {has("slot") && (
           <SlotPicker
             studyId={studyId}
+            journeyId={journey.id}
             value={values.slotId ?? null}
             onChange={(slotId) => set({ slotId: slotId ?? undefined })}
           />
@@ -181,42 +182,54 @@ export function EventForm({ type, journey, enrolmentId, studyId, timeZone, onCan
   );
 }
 
-/** Free manufacturing slots of the study's products; the booking takes the one chosen. */
+/**
+ * Free manufacturing slots of the study's products, and the slot the journey already holds (full
+ * perhaps, but its own place counts for a reschedule); the booking takes the one chosen.
+ */
+async function slotsFor(studyId: string, journeyId: string): Promise<{ items: ManufacturingSlot[] }> {
+  const [free, bookings] = await Promise.all([
+    api.get<{ items: ManufacturingSlot[] }>("/api/v1/manufacturing-slots", { studyId, onlyFree: "true" }),
+    api.get<{ items: { slotId: string; status: string }[] }>(`/api/v1/journeys/${journeyId}/slot-bookings`),
+  ]);
+  const held = bookings.items.find((b) => b.status === "booked")?.slotId;
+  if (!held || free.items.some((s) => s.id === held)) return free;
+  return { items: [await api.get<ManufacturingSlot>(`/api/v1/manufacturing-slots/${held}`), ...free.items] };
+}
+
 function SlotPicker({
   studyId,
+  journeyId,
   value,
   onChange,
 }: {
   studyId: string;
+  journeyId: string;
   value: string | null;
   onChange: (id: string | null) => void;
 }) {
   const { t } = useTranslation();
-  const slots = useApi(
-    () =>
-      api.get<{ items: ManufacturingSlot[] }>("/api/v1/manufacturing-slots", { studyId, onlyFree: "true" }),
-    [studyId],
-  );
+  const slots = useApi(() => slotsFor(studyId, journeyId), [studyId, journeyId]);
   const items = slots.data?.items ?? [];
   return (
     <Stack gap={4}>
-      <Select
+      <NativeSelect
         label={t("journeyPanel.slot")}
         description={t("journeyPanel.slotHelp")}
-        placeholder={t(slots.data ? "journeyPanel.slotPick" : "common.loading")}
-        data={items.map((s) => ({
-          value: s.id,
-          label: t("journeyPanel.slotOption", {
-            facility: s.facility,
-            startsOn: s.startsOn,
-            from: s.acceptsCollectionFrom,
-            free: s.free,
-            capacity: s.capacity,
-          }),
-        }))}
-        value={value}
-        onChange={onChange}
-        clearable
+        data={[
+          { value: "", label: t(slots.data ? "journeyPanel.slotPick" : "common.loading") },
+          ...items.map((s) => ({
+            value: s.id,
+            label: t("journeyPanel.slotOption", {
+              facility: s.facility,
+              startsOn: s.startsOn,
+              from: s.acceptsCollectionFrom,
+              free: s.free,
+              capacity: s.capacity,
+            }),
+          })),
+        ]}
+        value={value ?? ""}
+        onChange={(e) => onChange(e.currentTarget.value || null)}
       />
       {slots.data && items.length === 0 && (
         <Text size="sm" c="red.8">
