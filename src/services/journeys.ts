@@ -109,6 +109,14 @@ async function loadJourneyFor(
   return row;
 }
 
+/** The journey of an enrolment, for screens that start from the patient (issue 11); 404 when none is open. */
+export async function getJourneyOfEnrolment(ctx: ServiceContext, enrolmentId: string): Promise<JourneyDto> {
+  const row = await findJourneyByEnrolment(ctx.db, enrolmentId);
+  if (!row) throw notFound("journey of enrolment", enrolmentId);
+  requireAt(ctx.actor, row.site_id, "enrolment:read", "journey", row.id);
+  return toDto(row);
+}
+
 export async function getJourney(ctx: ServiceContext, id: string): Promise<JourneyDto> {
   return toDto(await loadJourneyFor(ctx, id, "enrolment:read"));
 }

@@ -39,6 +39,20 @@ export async function journeyRoutes(app: FastifyInstance) {
     },
   );
   app.get(
+    "/api/v1/enrolments/:id/journey",
+    {
+      schema: {
+        operationId: "getEnrolmentJourney",
+        response: { 200: JourneySchema },
+        tags,
+        summary: "The enrolment's journey (404 when none is open yet)",
+        params: IdParams,
+      },
+    },
+    async (request, reply) =>
+      withEtag(reply, await journeys.getJourneyOfEnrolment(ctxOf(request), idOf(request))),
+  );
+  app.get(
     "/api/v1/journeys/:id",
     {
       schema: {

@@ -19,6 +19,7 @@ import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { GradeLinks } from "../grading/GradeLinks.tsx";
+import { JourneyPanel } from "../journey/JourneyPanel.tsx";
 import { AdverseEvents } from "./AdverseEvents.tsx";
 import { Assessments } from "./Assessments.tsx";
 import { KineticsPanel } from "./KineticsPanel.tsx";
@@ -141,6 +142,15 @@ export function PatientPage() {
               dayToday={todayStudyDay}
             />
             <MilestoneStrip milestones={r.milestones} />
+            {r.enrolment && site && (
+              <JourneyPanel
+                enrolmentId={r.enrolment.id}
+                studyId={r.enrolment.studyId}
+                timeZone={site.timeZone}
+                mayWrite={mayWrite}
+                onMoved={record.reload}
+              />
+            )}
             {course && <PatientCharts course={course} milestones={r.milestones} />}
             {r.enrolment?.infusionDate && <KineticsPanel patientId={r.patient.id} />}
             <AdverseEvents items={r.adverseEvents} />
