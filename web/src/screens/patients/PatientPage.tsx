@@ -21,6 +21,7 @@ import { Status } from "../../ui/Status.tsx";
 import { GradeLinks } from "../grading/GradeLinks.tsx";
 import { AdverseEvents } from "./AdverseEvents.tsx";
 import { Assessments } from "./Assessments.tsx";
+import { EnrolForm } from "./EnrolForm.tsx";
 import { KineticsPanel } from "./KineticsPanel.tsx";
 import { MilestoneStrip } from "./MilestoneStrip.tsx";
 import { type Milestone, storyMilestones } from "./milestones.ts";
@@ -140,6 +141,7 @@ export function PatientPage() {
               product={r.product}
               dayToday={todayStudyDay}
             />
+            {mayWrite && !r.enrolment && <EnrolForm patient={r.patient} onSaved={record.reload} />}
             <MilestoneStrip milestones={r.milestones} />
             {course && <PatientCharts course={course} milestones={r.milestones} />}
             {r.enrolment?.infusionDate && <KineticsPanel patientId={r.patient.id} />}
