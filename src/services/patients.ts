@@ -5,11 +5,18 @@
  */
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
+import { DISEASE_CODES, type Indication, indicationOf } from "../domain/cohort/indication.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { identityDigest } from "../domain/identity-digest.ts";
 import type { Permission } from "../domain/roles.ts";
-import { IdentityUpdate, PatientCreate, PatientUpdate } from "../domain/schemas/patient.ts";
+import {
+  IdentityUpdate,
+  PatientCreate,
+  type PatientListQuery,
+  PatientUpdate,
+} from "../domain/schemas/patient.ts";
 import { formatSubjectCode } from "../domain/subject-code.ts";
+import type { JourneyState } from "../domain/vein-to-vein/journey.ts";
 import {
   findIdentity,
   findPatientBySubjectCode,
@@ -18,6 +25,7 @@ import {
   insertPatient,
   listIdentityHistory,
   listPatients as listPatientRows,
+  patientListDetails,
   updateIdentity as updateIdentityRow,
 } from "../store/patients.ts";
 import type { IdentityRow, PatientRow } from "../store/schema.ts";
@@ -162,14 +170,53 @@ export async function getPatient(ctx: ServiceContext, id: string): Promise<Patie
   return patientDto(await loadPatientFor(ctx, id, "patient:read"));
 }
 
+/** A patient as the list shows her: where, in which studies, with what disease, at which stage. */
+export interface PatientListItemDto extends PatientDto {
+  siteCode: string;
+  studies: { id: string; shortName: string }[];
+  /** the indication her coded diagnoses give (domain/cohort/indication.ts); null when none */
+  disease: Indication | null;
+  /** the state of each of her journeys, oldest first */
+  journeyStages: JourneyState[];
+}
+
 export async function listPatients(
   ctx: ServiceContext,
-  q: { siteId?: string; subjectCode?: string; limit: number; cursor?: string },
-): Promise<Page<PatientDto>> {
+  q: PatientListQuery & { limit: number; cursor?: string },
+): Promise<Page<PatientListItemDto>> {
   const siteIds = readableSites(ctx.actor, "patient:read", q.siteId);
-  const after = decodeCursor(q.cursor, ["uuid"])?.[0];
-  const rows = await listPatientRows(ctx.db, { siteIds, subjectCode: q.subjectCode, after, limit: q.limit });
-  return toPage(rows, q.limit, (r) => [r.id], patientDto);
+  const after = decodeCursor(q.cursor, ["text", "uuid"]) ?? undefined;
+  const rows = await listPatientRows(ctx.db, {
+    siteIds,
+    subjectCode: q.subjectCode,
+    subjectCodeContains: q.subjectCodeContains,
+    studyId: q.studyId,
+    disease: q.disease ? DISEASE_CODES[q.disease] : undefined,
+    stage: q.stage,
+    after,
+    limit: q.limit,
+  });
+  const shown = rows.slice(0, q.limit);
+  const details = await patientListDetails(
+    ctx.db,
+    shown.map((r) => r.id),
+  );
+  const of = <T extends { patient_id: string }>(list: T[], id: string) =>
+    list.filter((x) => x.patient_id === id);
+  return toPage(
+    rows,
+    q.limit,
+    (r) => [r.subject_code, r.id],
+    (r): PatientListItemDto => ({
+      ...patientDto(r),
+      siteCode: r.site_code,
+      studies: of(details.enrolments, r.id).map((e) => ({ id: e.study_id, shortName: e.short_name })),
+      disease: indicationOf(
+        of(details.diagnoses, r.id).map((d) => ({ codeSystem: d.code_system, code: d.code })),
+      ),
+      journeyStages: of(details.journeys, r.id).map((j) => j.state as JourneyState),
+    }),
+  );
 }
 
 export async function updatePatient(

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { CODE_SYSTEMS } from "../domain/code-systems.ts";
 import type { DB, Insertable, PatientIdentitiesTable, PatientsTable } from "./schema.ts";
 import type { PatientIdentityHistoryTable } from "./schema-identity-history.ts";
 
@@ -94,13 +95,30 @@ export async function uncommittedIdentityHistory(
   return res.rows;
 }
 
+/** Codes naming one disease (domain/cohort/indication.ts DISEASE_CODES). */
+export interface DiseaseCodes {
+  snomed: string[];
+  icdPrefixes: string[];
+  icdExact: string[];
+}
+
 export interface PatientFilter {
   siteIds: string[];
   subjectCode?: string;
-  after?: string;
+  /** part of the subject code, any case */
+  subjectCodeContains?: string;
+  studyId?: string;
+  disease?: DiseaseCodes;
+  /** a journey in this state */
+  stage?: string;
+  /** the sort key (subject code, id) of the last row shown */
+  after?: readonly [string, string];
   limit: number;
 }
 
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Patients at the given sites matching every filter, ordered by subject code then id (keyset). */
 export function listPatients(db: Kysely<DB>, f: PatientFilter) {
   let q = db
     .selectFrom("patients")
@@ -108,11 +126,90 @@ export function listPatients(db: Kysely<DB>, f: PatientFilter) {
     .selectAll("patients")
     .select("sites.code as site_code")
     .where("patients.site_id", "in", f.siteIds)
+    .orderBy("patients.subject_code")
     .orderBy("patients.id")
     .limit(f.limit + 1);
   if (f.subjectCode) q = q.where("patients.subject_code", "=", f.subjectCode);
-  if (f.after) q = q.where("patients.id", ">", f.after);
+  if (f.subjectCodeContains)
+    q = q.where("patients.subject_code", "ilike", `%${likeEscape(f.subjectCodeContains)}%`);
+  const { studyId, disease, stage, after } = f;
+  if (studyId)
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("enrolments")
+          .select("enrolments.id")
+          .whereRef("enrolments.patient_id", "=", "patients.id")
+          .where("enrolments.study_id", "=", studyId),
+      ),
+    );
+  if (stage)
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("journeys")
+          .select("journeys.id")
+          .whereRef("journeys.patient_id", "=", "patients.id")
+          .where("journeys.state", "=", stage),
+      ),
+    );
+  if (disease)
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("conditions")
+          .select("conditions.id")
+          .whereRef("conditions.patient_id", "=", "patients.id")
+          .where((eb) => {
+            const icd = eb.fn<string>("upper", ["conditions.code"]);
+            const icdMatches = [
+              ...disease.icdPrefixes.map((p) => eb(icd, "like", `${likeEscape(p)}%`)),
+              ...(disease.icdExact.length ? [eb(icd, "in", disease.icdExact)] : []),
+            ];
+            return eb.or([
+              eb.and([
+                eb("conditions.code_system", "=", CODE_SYSTEMS.snomed),
+                eb("conditions.code", "in", disease.snomed.length ? disease.snomed : [""]),
+              ]),
+              eb.and([
+                eb("conditions.code_system", "in", [CODE_SYSTEMS.icd10, CODE_SYSTEMS.icd10cm]),
+                icdMatches.length ? eb.or(icdMatches) : eb.lit(false),
+              ]),
+            ]);
+          }),
+      ),
+    );
+  if (after)
+    q = q.where((eb) =>
+      eb.or([
+        eb("patients.subject_code", ">", after[0]),
+        eb.and([eb("patients.subject_code", "=", after[0]), eb("patients.id", ">", after[1])]),
+      ]),
+    );
   return q.execute();
+}
+
+/** What the patient list shows beside each patient: studies, journey states and coded diagnoses. */
+export async function patientListDetails(db: Kysely<DB>, patientIds: string[]) {
+  if (patientIds.length === 0) return { enrolments: [], journeys: [], diagnoses: [] };
+  const [enrolments, journeys, diagnoses] = await Promise.all([
+    db
+      .selectFrom("enrolments")
+      .innerJoin("studies", "studies.id", "enrolments.study_id")
+      .select(["enrolments.patient_id", "enrolments.study_id", "studies.short_name"])
+      .where("enrolments.patient_id", "in", patientIds)
+      .orderBy("studies.short_name")
+      .execute(),
+    db
+      .selectFrom("journeys")
+      .select(["patient_id", "state"])
+      .where("patient_id", "in", patientIds)
+      .orderBy("created_at")
+      .execute(),
+    db
+      .selectFrom("conditions")
+      .select(["patient_id", "code_system", "code"])
+      .where("patient_id", "in", patientIds)
+      .execute(),
+  ]);
+  return { enrolments, journeys, diagnoses };
 }
 
 /** The patient with this subject code at a site, if any (codes are unique per site). */

@@ -49,7 +49,12 @@ import type { BookingDto, SlotDto } from "../../src/services/manufacturing-slots
 import type { MedicationDto } from "../../src/services/medications.ts";
 import type { ObservationDto } from "../../src/services/observations.ts";
 import type { PatientCourseDto } from "../../src/services/patient-course.ts";
-import type { IdentityDto, IdentityHistoryEntryDto, PatientDto } from "../../src/services/patients.ts";
+import type {
+  IdentityDto,
+  IdentityHistoryEntryDto,
+  PatientDto,
+  PatientListItemDto,
+} from "../../src/services/patients.ts";
 import type { bedsideVerifiers, productBoard } from "../../src/services/product-board.ts";
 import type { listProductHistory, ProductDto } from "../../src/services/products.ts";
 import type {
@@ -86,6 +91,7 @@ describe("response schemas are the services' types", () => {
 
   it("clinical record", () => {
     expectTypeOf<Out<typeof records.PatientSchema>>().toEqualTypeOf<Named<PatientDto>>();
+    expectTypeOf<Out<typeof records.PatientListItemSchema>>().toEqualTypeOf<Named<PatientListItemDto>>();
     expectTypeOf<Out<typeof records.IdentitySchema>>().toEqualTypeOf<Named<IdentityDto>>();
     expectTypeOf<Out<typeof records.IdentityHistoryEntrySchema>>().toEqualTypeOf<
       Named<IdentityHistoryEntryDto>

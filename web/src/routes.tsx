@@ -17,6 +17,7 @@ import { GradeChooserPage } from "./screens/grading/GradeChooserPage.tsx";
 import { GradePage } from "./screens/grading/GradePage.tsx";
 import { PatientListPage } from "./screens/patients/PatientListPage.tsx";
 import { PatientPage } from "./screens/patients/PatientPage.tsx";
+import { RegisterPatientPage } from "./screens/patients/RegisterPatientPage.tsx";
 import { TokensPage } from "./screens/tokens/TokensPage.tsx";
 import { WorklistPage } from "./screens/worklist/WorklistPage.tsx";
 
@@ -35,6 +36,7 @@ export interface AppRoute {
 export const ROUTES: AppRoute[] = [
   { path: "/", element: <DashboardPage />, nav: { labelKey: "dashboard" } },
   { path: "/patients", element: <PatientListPage />, nav: { labelKey: "patients" } },
+  { path: "/patients/new", element: <RegisterPatientPage /> },
   { path: "/patients/:patientId", element: <PatientPage /> },
   {
     path: "/worklist",

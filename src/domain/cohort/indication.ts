@@ -23,20 +23,31 @@ export const INDICATION_LABELS: Record<Indication, string> = {
   overlap: "Lupus with B-cell lymphoma",
 };
 
-type Disease = "lymphoma" | "myeloma" | "sle";
+export const DISEASES = ["lymphoma", "myeloma", "sle"] as const;
+export type Disease = (typeof DISEASES)[number];
 
-const SNOMED: Record<string, Disease> = {
-  "55464009": "sle",
-  "68815009": "sle",
-  "109969005": "lymphoma",
-  "109989006": "myeloma",
-};
+/**
+ * The codes that name each disease: SNOMED CT codes, and ICD-10 / ICD-10-CM codes by prefix or
+ * exactly (compared upper-case). One table, read by `diseaseOf` below and by the patient search's
+ * SQL (store/patients.ts), so a patient found under a disease is one the cohorts count under it.
+ */
+export const DISEASE_CODES: Record<Disease, { snomed: string[]; icdPrefixes: string[]; icdExact: string[] }> =
+  {
+    sle: { snomed: ["55464009", "68815009"], icdPrefixes: ["M32"], icdExact: [] },
+    lymphoma: {
+      snomed: ["109969005"],
+      icdPrefixes: ["C82", "C83", "C84", "C85", "C86", "C87", "C88"],
+      icdExact: [],
+    },
+    myeloma: { snomed: ["109989006"], icdPrefixes: ["C90.0"], icdExact: ["C900", "C90"] },
+  };
 
 function icd10Disease(code: string): Disease | null {
   const c = code.toUpperCase();
-  if (c.startsWith("M32")) return "sle";
-  if (/^C8[2-8]/.test(c)) return "lymphoma";
-  if (c.startsWith("C90.0") || c === "C900" || c === "C90") return "myeloma";
+  for (const d of DISEASES) {
+    const { icdPrefixes, icdExact } = DISEASE_CODES[d];
+    if (icdExact.includes(c) || icdPrefixes.some((p) => c.startsWith(p))) return d;
+  }
   return null;
 }
 
@@ -46,7 +57,8 @@ export interface CodedDiagnosis {
 }
 
 function diseaseOf(d: CodedDiagnosis): Disease | null {
-  if (d.codeSystem === CODE_SYSTEMS.snomed) return SNOMED[d.code] ?? null;
+  if (d.codeSystem === CODE_SYSTEMS.snomed)
+    return DISEASES.find((x) => DISEASE_CODES[x].snomed.includes(d.code)) ?? null;
   if (d.codeSystem === CODE_SYSTEMS.icd10 || d.codeSystem === CODE_SYSTEMS.icd10cm)
     return icd10Disease(d.code);
   return null;

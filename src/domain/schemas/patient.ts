@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { DISEASES } from "../cohort/indication.ts";
 import { SUBJECT_CODE_PATTERN } from "../subject-code.ts";
+import { JOURNEY_STATES } from "../vein-to-vein/journey.ts";
 import { CalendarDate, NonEmptyText, Reason, Sex, Uuid, Version } from "./common.ts";
 
 export const IdentityInput = z.object({
@@ -52,6 +54,17 @@ export const IdentityUpdate = IdentityInput.partial().extend({ version: Version.
 export type IdentityUpdate = z.infer<typeof IdentityUpdate>;
 
 export const PatientListQuery = z.object({
-  siteId: Uuid.optional(),
-  subjectCode: z.string().max(20).optional(),
+  siteId: Uuid.optional().describe("only this site; every site you may read when omitted"),
+  subjectCode: z.string().max(20).optional().describe("exactly this subject code"),
+  subjectCodeContains: z
+    .string()
+    .trim()
+    .min(1)
+    .max(20)
+    .optional()
+    .describe("part of the subject code, any case"),
+  studyId: Uuid.optional().describe("enrolled in this study"),
+  disease: z.enum(DISEASES).optional().describe("with a diagnosis of lymphoma, myeloma or sle"),
+  stage: z.enum(JOURNEY_STATES).optional().describe("with a journey in this state"),
 });
+export type PatientListQuery = z.infer<typeof PatientListQuery>;

@@ -11,6 +11,8 @@ import {
   SERIOUSNESS_CRITERIA,
   SYSTEM_ORGAN_CLASSES,
 } from "../../domain/adverse-events.ts";
+import { INDICATIONS } from "../../domain/cohort/indication.ts";
+import { JOURNEY_STATES } from "../../domain/vein-to-vein/journey.ts";
 import { TIMELINE_KINDS } from "../../services/timeline.ts";
 
 const str = z.string();
@@ -30,6 +32,14 @@ export const PatientSchema = z
     ...stamps,
   })
   .meta({ id: "Patient" });
+
+/** A patient in the list (GET /api/v1/patients): the record plus what the search columns show. */
+export const PatientListItemSchema = PatientSchema.extend({
+  siteCode: str,
+  studies: z.array(z.object({ id: str, shortName: str })),
+  disease: z.enum(INDICATIONS).nullable(),
+  journeyStages: z.array(z.enum(JOURNEY_STATES)),
+}).meta({ id: "PatientListItem" });
 
 export const IdentitySchema = z
   .object({

@@ -61,6 +61,8 @@ export interface CrudSpec<Dto extends { id: string; version: number }, Q extends
   noun: string;
   /** the record as every one of the four answers it (list items, read, create, update) */
   item: z.ZodType;
+  /** list items, when the list shows more than the record (defaults to `item`) */
+  listItem?: z.ZodType;
   createBody?: z.ZodType;
   updateBody?: z.ZodType;
   listQuery?: Q;
@@ -85,7 +87,7 @@ export function registerCrud<Dto extends { id: string; version: number }, Q exte
         operationId: `list${plural(name)}`,
         summary: `List ${spec.noun}s`,
         querystring: query,
-        response: { 200: pageSchema(spec.item) },
+        response: { 200: pageSchema(spec.listItem ?? spec.item) },
       },
     },
     (request) => spec.list(ctxOf(request), request.query as z.infer<Q> & { limit: number; cursor?: string }),

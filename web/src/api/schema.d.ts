@@ -2979,6 +2979,24 @@ export type components = {
             today: string;
             todayStudyDay: number | null;
         };
+        PatientListItem: {
+            birthYear: number;
+            createdAt: string;
+            disease: ("lymphoma" | "myeloma" | "sle" | "overlap") | null;
+            id: string;
+            isSynthetic: boolean;
+            journeyStages: ("referred" | "consulted" | "consented" | "screening" | "screen-failed" | "enrolled" | "apheresis-scheduled" | "apheresed" | "awaiting-product" | "bridging-or-washout" | "re-apheresis" | "pre-ld-check" | "lymphodepletion" | "pre-infusion-check" | "infusion-deferred" | "infused" | "acute-monitoring" | "follow-up" | "long-term-follow-up" | "completed" | "off-treatment" | "died" | "withdrawn" | "lost-to-follow-up")[];
+            sex: string;
+            siteCode: string;
+            siteId: string;
+            studies: {
+                id: string;
+                shortName: string;
+            }[];
+            subjectCode: string;
+            updatedAt: string;
+            version: number;
+        };
         /** @description RFC 9457 problem details; nothing was changed */
         Problem: {
             detail: string;
@@ -9694,9 +9712,19 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
+                /** @description with a diagnosis of lymphoma, myeloma or sle */
+                disease?: "lymphoma" | "myeloma" | "sle";
                 limit?: number;
+                /** @description only this site; every site you may read when omitted */
                 siteId?: string;
+                /** @description with a journey in this state */
+                stage?: "referred" | "consulted" | "consented" | "screening" | "screen-failed" | "enrolled" | "apheresis-scheduled" | "apheresed" | "awaiting-product" | "bridging-or-washout" | "re-apheresis" | "pre-ld-check" | "lymphodepletion" | "pre-infusion-check" | "infusion-deferred" | "infused" | "acute-monitoring" | "follow-up" | "long-term-follow-up" | "completed" | "off-treatment" | "died" | "withdrawn" | "lost-to-follow-up";
+                /** @description enrolled in this study */
+                studyId?: string;
+                /** @description exactly this subject code */
                 subjectCode?: string;
+                /** @description part of the subject code, any case */
+                subjectCodeContains?: string;
             };
             header?: never;
             path?: never;
@@ -9711,7 +9739,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["Patient"][];
+                        items: components["schemas"]["PatientListItem"][];
                         nextCursor: string | null;
                     };
                 };

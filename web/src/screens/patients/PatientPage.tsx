@@ -22,6 +22,7 @@ import { GradeLinks } from "../grading/GradeLinks.tsx";
 import { JourneyPanel } from "../journey/JourneyPanel.tsx";
 import { AdverseEvents } from "./AdverseEvents.tsx";
 import { Assessments } from "./Assessments.tsx";
+import { EnrolForm } from "./EnrolForm.tsx";
 import { KineticsPanel } from "./KineticsPanel.tsx";
 import { MilestoneStrip } from "./MilestoneStrip.tsx";
 import { type Milestone, storyMilestones } from "./milestones.ts";
@@ -141,6 +142,7 @@ export function PatientPage() {
               product={r.product}
               dayToday={todayStudyDay}
             />
+            {mayWrite && !r.enrolment && <EnrolForm patient={r.patient} onSaved={record.reload} />}
             <MilestoneStrip milestones={r.milestones} />
             {r.enrolment && site && (
               <JourneyPanel
