@@ -26,8 +26,6 @@ afterAll(() => w.close());
  */
 const UNDESCRIBED = [
   "getPatientKinetics",
-  "simulateKinetics",
-  "simulateVirtualCohort",
   "setReleaseSpec",
   "getReleaseSpec",
   "enterQcResults",
