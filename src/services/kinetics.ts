@@ -12,7 +12,6 @@
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { Worker } from "node:worker_threads";
 import { indicationOf } from "../domain/cohort/indication.ts";
 import { CAR_COPIES_NOTE_PREFIX, parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -27,13 +26,11 @@ import {
   type Dosing,
   ERROR_MODELS,
   type FitResult,
-  fitPatient,
   GENOMES_PER_UG_DNA,
   type Measurement,
   type ModelParameters,
   modelParameters,
   type Observable,
-  type OutcomeSummary,
   outcomeDays,
   outcomes,
   PARAMETERS,
@@ -46,7 +43,6 @@ import {
   strategyDosing,
   type VirtualCohortResult,
   virtualPatients,
-  whatIf,
 } from "../domain/kinetics/index.ts";
 import type { Outcomes } from "../domain/kinetics/outcomes.ts";
 import type { BaselineValue, DataPoint, PatientKinetics } from "../domain/kinetics/report.ts";
@@ -62,6 +58,7 @@ import { endpointSources } from "../store/endpoint-sources.ts";
 import { kineticsDosingSources } from "../store/kinetics-sources.ts";
 import { findSite } from "../store/sites.ts";
 import type { ServiceContext } from "./context.ts";
+import { runKineticsTask } from "./kinetics-pool.ts";
 import { loadPatientFor } from "./patients.ts";
 import { parseInput } from "./validate.ts";
 
@@ -331,7 +328,7 @@ const FIT_CACHE = new Map<string, FitResult>();
 const FIT_STARTS = 3;
 const FIT_CACHE_SIZE = 32;
 
-function cachedFit(input: PatientModelInput): { fit: FitResult; cached: boolean } {
+async function cachedFit(input: PatientModelInput): Promise<{ fit: FitResult; cached: boolean }> {
   const key = createHash("sha256")
     .update(JSON.stringify([input.base, input.dosing, input.measurements]))
     .digest("hex");
@@ -341,10 +338,12 @@ function cachedFit(input: PatientModelInput): { fit: FitResult; cached: boolean 
     FIT_CACHE.set(key, hit);
     return { fit: hit, cached: true };
   }
-  const fit = fitPatient(
-    { base: input.base, dosing: input.dosing, measurements: input.measurements },
-    { starts: FIT_STARTS },
-  );
+  // On a worker thread: a fit is 0.4–2 s of arithmetic that would hold up every other request.
+  const fit = await runKineticsTask<FitResult>({
+    kind: "fit",
+    problem: { base: input.base, dosing: input.dosing, measurements: input.measurements },
+    options: { starts: FIT_STARTS },
+  });
   FIT_CACHE.set(key, fit);
   if (FIT_CACHE.size > FIT_CACHE_SIZE) FIT_CACHE.delete(FIT_CACHE.keys().next().value!);
   return { fit, cached: false };
@@ -354,12 +353,18 @@ export async function patientKinetics(ctx: ServiceContext, patientId: string, ra
   const q = parseInput(KineticsQuery, rawQuery);
   const patient = await loadPatientFor(ctx, patientId, "clinical:read");
   const input = await patientModelInput(ctx, patient);
-  const { fit, cached } = cachedFit(input);
+  const { fit, cached } = await cachedFit(input);
   const strategies: Strategy[] = ["as-given", ...(q.strategy ?? []).filter((s) => s !== "as-given")];
   // A year, or a fortnight past the last measurement (month 12 is day 366 across a leap year).
   const lastDay = Math.max(0, ...input.data.map((d) => d.day));
   const horizonDays = q.horizonDays ?? Math.max(365, lastDay + 14);
-  const results = whatIf(fit, strategies, { draws: q.draws, seed: q.seed, horizonDays });
+  // The bands are a hundred or so simulations per strategy: a worker's job too.
+  const results = await runKineticsTask<StrategyResult[]>({
+    kind: "whatIf",
+    fit,
+    strategies,
+    options: { draws: q.draws, seed: q.seed, horizonDays },
+  });
   const result: PatientKinetics = {
     patientId: patient.id,
     subjectCode: patient.subject_code,
@@ -457,13 +462,14 @@ export interface VirtualCohortReport extends VirtualCohortResult {
   milliseconds: number;
 }
 
-/** Below this many patient-simulations one thread is quicker than starting workers (~0.3 s each). */
+/** Below this many patient-simulations one thread is quicker than handing work to workers. */
 const WORKERS_FROM = 1000;
 
 /**
- * Outcomes of `patients` under each strategy, spread over worker threads in contiguous slices
- * (one per core, at most `threads`), then put back in order: the answer is the same as on one
- * thread, whatever the number of cores.
+ * Outcomes of `patients` under each strategy on the worker pool: the cohort is cut into chunks
+ * (about eight per worker, at least 100 patients) handed out as workers free up, so a worker slowed
+ * by other load does not leave the rest waiting at the end; the chunks are put back in order, so
+ * the answer is the same as on one thread, whatever the number of cores.
  */
 async function outcomesInWorkers(
   patients: ModelParameters[],
@@ -473,31 +479,16 @@ async function outcomesInWorkers(
   threads: number,
   onDone: (n: number) => void,
 ): Promise<(Outcomes | null)[][]> {
-  const size = Math.ceil(patients.length / threads);
-  const slices = Array.from({ length: threads }, (_, i) => patients.slice(i * size, (i + 1) * size)).filter(
-    (slice) => slice.length > 0,
-  );
+  const size = Math.max(100, Math.ceil(patients.length / (threads * 8)));
+  const chunks: ModelParameters[][] = [];
+  for (let i = 0; i < patients.length; i += size) chunks.push(patients.slice(i, i + size));
   const results = await Promise.all(
-    slices.map(
-      (slice) =>
-        new Promise<(Outcomes | null)[][]>((resolve, reject) => {
-          const worker = new Worker(new URL("./kinetics-worker.js", import.meta.url));
-          worker.on(
-            "message",
-            (m: { type: "progress"; done: number } | { type: "done"; outcomes: (Outcomes | null)[][] }) => {
-              if (m.type === "progress") onDone(m.done);
-              else {
-                resolve(m.outcomes);
-                void worker.terminate();
-              }
-            },
-          );
-          worker.on("error", reject);
-          worker.on("exit", (code) => {
-            if (code !== 0 && code !== 1) reject(new Error(`kinetics worker exited with ${code}`));
-          });
-          worker.postMessage({ patients: slice, given, strategies, horizonDays });
-        }),
+    chunks.map((chunk) =>
+      runKineticsTask<(Outcomes | null)[][]>(
+        { kind: "cohort", patients: chunk, given, strategies, horizonDays },
+        onDone,
+        threads,
+      ),
     ),
   );
   return strategies.map((_, i) => results.flatMap((r) => r[i]!));

@@ -16,6 +16,7 @@ import type { Problem, ProblemSchema } from "../../src/http/problem.ts";
 import type * as admin from "../../src/http/responses/admin.ts";
 import type * as calculators from "../../src/http/responses/calculators.ts";
 import type * as dashboard from "../../src/http/responses/dashboard.ts";
+import type * as kinetics from "../../src/http/responses/kinetics.ts";
 import type * as records from "../../src/http/responses/records.ts";
 import type * as release from "../../src/http/responses/release.ts";
 import type * as v2v from "../../src/http/responses/vein-to-vein.ts";
@@ -42,6 +43,7 @@ import type { deriveCtcaeHematology } from "../../src/services/derived-toxicity.
 import type { EnrolmentDto } from "../../src/services/enrolments.ts";
 import type { MetricsReport } from "../../src/services/journey-metrics.ts";
 import type { JourneyDto, listJourneyHistory } from "../../src/services/journeys.ts";
+import type { PatientKinetics, simulateKinetics, VirtualCohortReport } from "../../src/services/kinetics.ts";
 import type { LabImportDto } from "../../src/services/lab-import.ts";
 import type { LtfuContactList, lostToFollowUp } from "../../src/services/ltfu.ts";
 import type { LymphodepletionPlan, RegimenDto } from "../../src/services/lymphodepletion-plan.ts";
@@ -128,6 +130,14 @@ describe("response schemas are the services' types", () => {
     expectTypeOf<Out<typeof dashboard.DashboardSchema>>().toEqualTypeOf<Named<Dashboard>>();
     expectTypeOf<Out<typeof dashboard.DerivedEndpointsSchema>>().toEqualTypeOf<Named<DerivedEndpoints>>();
     expectTypeOf<Out<typeof dashboard.VeinToVeinMetricsSchema>>().toEqualTypeOf<Named<MetricsReport>>();
+  });
+
+  it("kinetics research model", () => {
+    expectTypeOf<Out<typeof kinetics.PatientKineticsSchema>>().toEqualTypeOf<Named<PatientKinetics>>();
+    expectTypeOf<Out<typeof kinetics.KineticsSimulationSchema>>().toEqualTypeOf<
+      Returned<typeof simulateKinetics>
+    >();
+    expectTypeOf<Out<typeof kinetics.VirtualCohortSchema>>().toEqualTypeOf<Named<VirtualCohortReport>>();
   });
 
   it("vein to vein", () => {

@@ -133,7 +133,12 @@ export function dopri5(
   const maxStep = options.maxStep ?? t1 - t0;
 
   const stats: SolverStats = { accepted: 0, rejected: 0, evaluations: 0 };
+  // One buffer for every output, each a view of its row: a Float64Array of 12–14 doubles is too
+  // big for V8 to keep on its heap, so one per output time was a separate allocation each (a
+  // quarter of a virtual patient's time on the outcome grid's ~550 samples, plus the GC of them).
+  const flat = new Float64Array(n * outputTimes.length);
   const values: Float64Array[] = [];
+  const row = () => flat.subarray(n * values.length, n * (values.length + 1));
   let next = 0; // next output not yet written
 
   let t = t0;
@@ -154,7 +159,9 @@ export function dopri5(
   };
 
   while (next < outputTimes.length && outputTimes[next] === t0) {
-    values.push(Float64Array.from(y0));
+    const out = row();
+    out.set(y0);
+    values.push(out);
     next++;
   }
 
@@ -215,7 +222,7 @@ export function dopri5(
       for (let i = 0; i < n; i++)
         r5[i] = h * (D1 * k1[i]! + D3 * k3[i]! + D4 * k4[i]! + D5 * k5[i]! + D6 * k6[i]! + D7 * k7[i]!);
       while (next < outputTimes.length && outputTimes[next]! <= tNew) {
-        const out = new Float64Array(n);
+        const out = row();
         const s = (outputTimes[next]! - t) / h;
         const s1 = 1 - s;
         for (let i = 0; i < n; i++) {
@@ -237,7 +244,9 @@ export function dopri5(
   }
   // outputs equal to t1 were written by the last step; this only guards rounding
   while (next < outputTimes.length) {
-    values.push(Float64Array.from(y));
+    const out = row();
+    out.set(y);
+    values.push(out);
     next++;
   }
   return { values, final: y, stats };

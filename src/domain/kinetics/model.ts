@@ -158,8 +158,21 @@ export function buildModel(p: ModelParameters, dosing: Dosing): Model {
   const X = new Float64Array(TARGETS.length); // target values
   const kill = new Float64Array(TARGETS.length); // total kill rate on each target
   const o = 2 * n;
+  // The gate depends on t alone, and Math.pow is the dearest thing in here: Dormand–Prince
+  // evaluates its last two stages at the same time (the trial state and the accepted one), so the
+  // gates of the last call are kept and reused when t repeats — the same numbers, bit for bit.
+  const gate = new Float64Array(n);
+  let gateTime = Number.NaN;
 
   const rhs: Rhs = (t, y, dy) => {
+    if (t !== gateTime) {
+      for (let j = 0; j < n; j++) {
+        const tau = t - day[j]!;
+        // Before its infusion a module is empty, and (τ/Tmax)^h is undefined for τ < 0.
+        gate[j] = tau <= 0 ? 1 : 1 / (1 + (tau / tmax[j]!) ** h);
+      }
+      gateTime = t;
+    }
     for (let x = 0; x < X.length; x++) {
       X[x] = y[o + x]!;
       kill[x] = 0;
@@ -170,9 +183,7 @@ export function buildModel(p: ModelParameters, dosing: Dosing): Model {
       const w = weights[j]!;
       let A = 0;
       for (let x = 0; x < X.length; x++) A += w[x]! * X[x]!;
-      const tau = t - day[j]!;
-      // Before its infusion a module is empty, and (τ/Tmax)^h is undefined for τ < 0.
-      const g = tau <= 0 ? 1 : 1 / (1 + (tau / tmax[j]!) ** h);
+      const g = gate[j]!;
       const sigma = A / (Krho + A);
       const reactivation = kME[j]! * sigma * M;
       dy[2 * j] = rho[j]! * g * sigma * E - (1 - g) * (kE[j]! + kEM[j]!) * E + reactivation;

@@ -2601,6 +2601,143 @@ export type components = {
             updatedAt: string;
             version: number;
         };
+        KineticsDosing: {
+            infusions: {
+                cellsPerKg: number;
+                day: number;
+                product: {
+                    kinetics?: {
+                        beta?: number;
+                        kE?: number;
+                        kEM?: number;
+                        kME?: number;
+                        rho?: number;
+                        tmax?: number;
+                    };
+                    name: string;
+                    recognition: {
+                        bcma: number;
+                        cd19: number;
+                    };
+                };
+            }[];
+            weightKg: number;
+        };
+        KineticsModelParameters: {
+            [key: string]: number;
+        };
+        KineticsOutcomes: {
+            antiDsDna: {
+                baseline: number;
+                negativeAtHorizon: boolean;
+                negativeDay: number | null;
+                reboundDay: number | null;
+                threshold: number;
+            };
+            bCellAplasia: {
+                durationDays: number | null;
+                endDay: number | null;
+                ongoingAtHorizon: boolean;
+                startDay: number | null;
+            };
+            carT: {
+                peakCellsPerUL: number;
+                peakDay: number;
+            };
+            horizonDays: number;
+            igG: {
+                nadirDay: number;
+                nadirFractionOfBaseline: number;
+                nadirGPerL: number;
+            };
+            tumour: {
+                cleared: boolean;
+                nadirDay: number;
+                nadirRatio: number;
+                progressionDay: number | null;
+                ratioAtAssessment: number | null;
+            } | null;
+        };
+        KineticsOutcomeSummary: {
+            antiDsDnaNegativeDay: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+            antiDsDnaReboundDay: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+            bCellAplasiaDays: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+            bCellReturnDay: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+            carTPeakCellsPerUL: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+            carTPeakDay: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+            igGNadirFractionOfBaseline: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+            igGNadirGPerL: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+            tumourCleared: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+            tumourNadirRatio: {
+                lower: number | null;
+                median: number | null;
+                reached: number;
+                upper: number | null;
+            };
+        };
+        KineticsSimulation: {
+            /** @description daily values per observable, tumour only with a lymphoma */
+            curves: {
+                [key: string]: number[];
+            };
+            days: number[];
+            dosing: components["schemas"]["KineticsDosing"];
+            label: string;
+            outcomes: components["schemas"]["KineticsOutcomes"];
+            parameters: components["schemas"]["KineticsModelParameters"];
+            solver: {
+                accepted: number;
+                evaluations: number;
+                rejected: number;
+            };
+            /** @enum {string} */
+            strategy: "as-given" | "cd19-only" | "bcma-only" | "compound" | "co-infusion" | "half-dose" | "double-dose";
+        };
         LabImport: {
             convertedCount: number;
             correctedCount: number;
@@ -3761,6 +3898,22 @@ export type components = {
                 };
             };
             sites: string[];
+        };
+        VirtualCohort: {
+            horizonDays: number;
+            label: string;
+            milliseconds: number;
+            n: number;
+            seed: number;
+            strategies: {
+                dosing: components["schemas"]["KineticsDosing"];
+                failed: number;
+                label: string;
+                /** @enum {string} */
+                strategy: "as-given" | "cd19-only" | "bcma-only" | "compound" | "co-infusion" | "half-dose" | "double-dose";
+                summary: components["schemas"]["KineticsOutcomeSummary"];
+            }[];
+            threads: number;
         };
         Visit: {
             closedOn: string | null;
@@ -8148,13 +8301,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["KineticsSimulation"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
@@ -8268,13 +8421,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["VirtualCohort"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
