@@ -154,10 +154,23 @@ describe("crafted cursors", () => {
     () => `/api/v1/patients/${patientId}/timeline`,
     () => `/api/v1/patients/${patientId}/assessments`,
   ];
+  // The patient list is ordered by subject code: its cursor is (text, uuid), so any text with a
+  // uuid is a legal place to start from — a "date" that is no date included.
+  const legalFor: Record<string, string[]> = { "/api/v1/patients": [crafted[2]!] };
+  it("a patient-list cursor of any text and a uuid is a place in the list, not an error", async () => {
+    const res = await w.call(
+      "investigator",
+      "A",
+      "GET",
+      `/api/v1/patients?cursor=${encodeURIComponent(crafted[2]!)}`,
+    );
+    expect(res.statusCode).toBe(200);
+  });
+
   it("get 400 invalid_cursor on every list, never a 500", async () => {
     for (const list of lists) {
       const url = typeof list === "string" ? list : list();
-      for (const cursor of crafted) {
+      for (const cursor of crafted.filter((c) => !legalFor[url]?.includes(c))) {
         const res = await w.call(
           url === "/api/v1/audit" ? "monitor" : "investigator",
           "A",
