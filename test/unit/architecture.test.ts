@@ -135,8 +135,8 @@ function ruleTableLines(dir: string): string[] {
       readFileSync(f, "utf8")
         .split("\n")
         .flatMap((line, i) =>
-          // Prose (a comment or a chart's description naming the unit) is not a table.
-          /^\s*(\*|\/\/)/.test(line) || /description=|name: "/.test(line)
+          // Prose in a comment is not a table.
+          /^\s*(\*|\/\/)/.test(line)
             ? []
             : RULE_TABLE_SIGNS.some((sign) => sign.test(line))
               ? [`${relative(dir, f)}:${i + 1}: ${line.trim()}`]

@@ -1068,19 +1068,39 @@ type HsValue = { screenPositive: boolean; grade: number | null; flags: string[] 
 const hs = (over: Record<string, unknown> = {}) => iecHs.run({ ...HS_NEG, ...over });
 const hsValue = (over: Record<string, unknown> = {}) => hs(over).value as HsValue;
 
+/** Worked examples HS-1..HS-3 of the reference notes (Hines 2023). */
+const HS_1 = {
+  ferritinNgPerML: 8000,
+  ferritinBaselineNgPerML: 600,
+  ferritinUlnNgPerML: 300,
+  ferritinRisingRapidly: false,
+  onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+  fibrinogen: { valueMgPerDL: 110 },
+  cytopeniaNewOrWorsening: false,
+  hemophagocytosis: "NOT_ASSESSED",
+  clinicianGrade: 2,
+};
+const HS_2 = {
+  ferritinNgPerML: 900,
+  ferritinBaselineNgPerML: 800,
+  ferritinUlnNgPerML: 300,
+  ferritinRisingRapidly: false,
+  onsetWithResolvingCrsOrWorseningAfterImprovement: false,
+  cytopeniaNewOrWorsening: false,
+  hemophagocytosis: "NOT_ASSESSED",
+};
+const HS_3 = {
+  ferritinNgPerML: 15_000,
+  ferritinRisingRapidly: true,
+  onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+  alt: { valueUPerL: 240, ulnUPerL: 40, baselineUPerL: 25 },
+  cytopeniaNewOrWorsening: true,
+  hemophagocytosis: "NOT_ASSESSED",
+};
+
 describe("iec-hs: worked examples HS-1..HS-3", () => {
   it("HS-1: day +12 after CRS resolved on day +7; ferritin 8000 (baseline 600, ULN 300); fibrinogen 110 → positive; clinician grade 2", () => {
-    const r = iecHs.run({
-      ferritinNgPerML: 8000,
-      ferritinBaselineNgPerML: 600,
-      ferritinUlnNgPerML: 300,
-      ferritinRisingRapidly: false,
-      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
-      fibrinogen: { valueMgPerDL: 110 },
-      cytopeniaNewOrWorsening: false,
-      hemophagocytosis: "NOT_ASSESSED",
-      clinicianGrade: 2,
-    });
+    const r = iecHs.run(HS_1);
     expect(r.value).toEqual({
       screenPositive: true,
       grade: 2,
@@ -1090,27 +1110,12 @@ describe("iec-hs: worked examples HS-1..HS-3", () => {
     expect(r.reasons.join(" ")).toMatch(/ferritin 8000 ng\/mL is > 1200 ng\/mL = 2 × baseline 600/);
   });
   it("HS-2: ferritin 900 (baseline 800, ULN 300), stable, no other features → negative", () => {
-    const r = iecHs.run({
-      ferritinNgPerML: 900,
-      ferritinBaselineNgPerML: 800,
-      ferritinUlnNgPerML: 300,
-      ferritinRisingRapidly: false,
-      onsetWithResolvingCrsOrWorseningAfterImprovement: false,
-      cytopeniaNewOrWorsening: false,
-      hemophagocytosis: "NOT_ASSESSED",
-    });
+    const r = iecHs.run(HS_2);
     expect(r.value).toEqual({ screenPositive: false, grade: null, flags: [] });
     expect(r.reasons.join(" ")).toMatch(/900 ng\/mL is not > 1600 ng\/mL = 2 × baseline 800/);
   });
   it("HS-3: ferritin 15,000 rising, ALT 6 × ULN, platelets falling, second inflammatory wave after tocilizumab → positive", () => {
-    const r = iecHs.run({
-      ferritinNgPerML: 15_000,
-      ferritinRisingRapidly: true,
-      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
-      alt: { valueUPerL: 240, ulnUPerL: 40, baselineUPerL: 25 },
-      cytopeniaNewOrWorsening: true,
-      hemophagocytosis: "NOT_ASSESSED",
-    });
+    const r = iecHs.run(HS_3);
     const v = r.value as HsValue;
     expect(v.screenPositive).toBe(true);
     expect(v.flags).toEqual(["FERRITIN_HIGH", "TIMING", "TRANSAMINASES", "CYTOPENIA_NEW_OR_WORSE"]);
@@ -1127,17 +1132,7 @@ describe("iec-hs: every reason, by hand", () => {
     "Timing criterion met: onset as CRS resolves or inflammation worsening after initial improvement.";
 
   it("HS-1: positive on ferritin over 2 × an above-ULN baseline, timing and fibrinogen < 150; grade 2", () => {
-    const r = iecHs.run({
-      ferritinNgPerML: 8000,
-      ferritinBaselineNgPerML: 600,
-      ferritinUlnNgPerML: 300,
-      ferritinRisingRapidly: false,
-      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
-      fibrinogen: { valueMgPerDL: 110 },
-      cytopeniaNewOrWorsening: false,
-      hemophagocytosis: "NOT_ASSESSED",
-      clinicianGrade: 2,
-    });
+    const r = iecHs.run(HS_1);
     expect(r.reasons).toEqual([
       positiveSummary("HYPOFIBRINOGENAEMIA"),
       "Ferritin criterion met: ferritin 8000 ng/mL is > 1200 ng/mL = 2 × baseline 600 (baseline above ULN 300); not rising rapidly.",
@@ -1152,15 +1147,7 @@ describe("iec-hs: every reason, by hand", () => {
   });
 
   it("HS-2: negative, naming each missing criterion", () => {
-    const r = iecHs.run({
-      ferritinNgPerML: 900,
-      ferritinBaselineNgPerML: 800,
-      ferritinUlnNgPerML: 300,
-      ferritinRisingRapidly: false,
-      onsetWithResolvingCrsOrWorseningAfterImprovement: false,
-      cytopeniaNewOrWorsening: false,
-      hemophagocytosis: "NOT_ASSESSED",
-    });
+    const r = iecHs.run(HS_2);
     expect(r.label).toBe("IEC-HS screen negative");
     expect(r.reasons).toEqual([
       "IEC-HS screen negative: missing the ferritin criterion; the timing criterion; at least one of transaminase rise, hypofibrinogenaemia, new/worsening cytopenia, haemophagocytosis (Hines 2023).",
@@ -1174,14 +1161,7 @@ describe("iec-hs: every reason, by hand", () => {
   });
 
   it("HS-3: positive on a rapidly rising ferritin, ALT over 5 × ULN and a new cytopenia", () => {
-    const r = iecHs.run({
-      ferritinNgPerML: 15_000,
-      ferritinRisingRapidly: true,
-      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
-      alt: { valueUPerL: 240, ulnUPerL: 40, baselineUPerL: 25 },
-      cytopeniaNewOrWorsening: true,
-      hemophagocytosis: "NOT_ASSESSED",
-    });
+    const r = iecHs.run(HS_3);
     expect(r.label).toBe("IEC-HS screen positive");
     expect(r.reasons).toEqual([
       positiveSummary("TRANSAMINASES, CYTOPENIA_NEW_OR_WORSE"),

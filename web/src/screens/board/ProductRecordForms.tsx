@@ -6,7 +6,6 @@
  * is shown in the reader's words from its code; nothing is written then.
  */
 import {
-  Alert,
   Anchor,
   Button,
   FileInput,
@@ -18,9 +17,8 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
 } from "@mantine/core";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   ATTRIBUTE_UNITS,
@@ -32,6 +30,7 @@ import { api } from "../../api/client.ts";
 import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import { siteInputToInstant, siteNowInput, siteTime } from "../../ui/site-time.ts";
 import { type Reading, readLoggerFile } from "./logger-file.ts";
+import { ProductForm } from "./ProductForm.tsx";
 
 /** Sends one record; on refusal keeps the problem's words and its field errors by pointer. */
 function useSending() {
@@ -55,43 +54,10 @@ function useSending() {
   return { busy, failure, errors, send, setFailure };
 }
 
-function RecordForm(props: {
-  title: string;
-  busy: boolean;
-  failure: string | null;
-  done: string | null;
-  submitLabel: string;
-  onSubmit: () => void;
-  children: ReactNode;
-}) {
+/** A record form: the shared product-page frame with the record forms' refusal heading. */
+function RecordForm(props: Omit<Parameters<typeof ProductForm>[0], "refusedTitle">) {
   const { t } = useTranslation();
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    props.onSubmit();
-  };
-  return (
-    <form onSubmit={submit} aria-label={props.title}>
-      <Stack gap="xs">
-        <Title order={3} size="h4">
-          {props.title}
-        </Title>
-        <Grid>{props.children}</Grid>
-        {props.failure && (
-          <Alert color="red" role="alert" title={t("product.refused")}>
-            {props.failure}
-          </Alert>
-        )}
-        {props.done && (
-          <Alert color="green" role="status">
-            {props.done}
-          </Alert>
-        )}
-        <Button type="submit" loading={props.busy} w="fit-content">
-          {props.submitLabel}
-        </Button>
-      </Stack>
-    </form>
-  );
+  return <ProductForm {...props} refusedTitle={t("product.refused")} />;
 }
 
 export function HandOffForm(props: { productId: string; timeZone: string; onDone: () => void }) {

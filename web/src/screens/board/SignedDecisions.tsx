@@ -6,25 +6,14 @@
  * follows where the bag stands (the server's `releaseState`, the product state) and the user's
  * roles at the bag's site; the server decides again.
  */
-import {
-  Alert,
-  Badge,
-  Button,
-  Grid,
-  NativeSelect,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from "@mantine/core";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { Badge, Grid, NativeSelect, Table, Text, Textarea, TextInput } from "@mantine/core";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.ts";
 import { lookup, problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import { useSession } from "../../auth/session.tsx";
 import { instantAt } from "../../ui/format.ts";
+import { ProductForm } from "./ProductForm.tsx";
 import type { ProductSignature } from "./types.ts";
 
 /** Sends one signed request; on refusal keeps the problem's words and its field errors. */
@@ -95,38 +84,18 @@ function SignatureFields(props: {
   );
 }
 
-function SigningForm(props: {
-  title: string;
-  meaning: string;
-  busy: boolean;
-  failure: string | null;
-  submitLabel: string;
-  onSubmit: () => void;
-  children: ReactNode;
-}) {
+/** A signing form: the shared product-page frame, saying what the signature means. */
+function SigningForm({
+  meaning,
+  ...props
+}: Omit<Parameters<typeof ProductForm>[0], "refusedTitle" | "intro"> & { meaning: string }) {
   const { t } = useTranslation();
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    props.onSubmit();
-  };
   return (
-    <form onSubmit={submit} aria-label={props.title}>
-      <Stack gap="xs">
-        <Title order={3} size="h4">
-          {props.title}
-        </Title>
-        <Text size="sm">{t("signing.means", { meaning: meaningText(props.meaning) })}</Text>
-        <Grid>{props.children}</Grid>
-        {props.failure && (
-          <Alert color="red" role="alert" title={t("signing.notSigned")}>
-            {props.failure}
-          </Alert>
-        )}
-        <Button type="submit" loading={props.busy} w="fit-content">
-          {props.submitLabel}
-        </Button>
-      </Stack>
-    </form>
+    <ProductForm
+      {...props}
+      intro={<Text size="sm">{t("signing.means", { meaning: meaningText(meaning) })}</Text>}
+      refusedTitle={t("signing.notSigned")}
+    />
   );
 }
 
