@@ -5,6 +5,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDateTime } from "../../src/domain/study-day.ts";
 import { apiAs } from "./support/api-as.ts";
 import { launchBrowser, logInAt, newTabletPage, screenshot } from "./support/browser.ts";
 import { type RunningServer, startServer } from "./support/server.ts";
@@ -44,7 +45,13 @@ describe("API tokens", { timeout: 120_000 }, () => {
     const cells = await row.getByRole("cell").allTextContents();
     expect(cells[1]).toContain("coordinator"); // owner
     expect(cells[3]).not.toBe("never"); // last used: the check above
-    expect(cells[4]).toContain(made.expiresAt.slice(0, 10));
+    // Shown on the site's clock with its zone named: after 16:00 UTC that is already tomorrow in
+    // Shenzhen, so the UTC date of the instant is not what the cell says (CI failed on exactly that).
+    const sites = await coordinator.get<{ items: { code: string; timeZone: string }[] }>("/api/v1/sites");
+    const zone = sites.items.find((s) => s.code === "SZ")!.timeZone;
+    expect(cells[4]).toBe(
+      `${localDateTime(new Date(made.expiresAt), zone, "minute").replace("T", " ")} ${zone}`,
+    );
     expect(cells[5]).toBe("active");
     await screenshot(page, "api-tokens");
 
