@@ -6,7 +6,11 @@
  * demo.test.ts checks that what is stored is what was meant. Inputs follow the calculators'
  * sources: ASTCT CRS/ICANS (Lee 2019), Lugano 2014 (Cheson 2014), DORIS 2021, LLDAS (Franklyn 2016).
  */
-import { SLEDAI_2K_KEYS, type SledaiKey } from "../domain/calculators/lupus/sledai.ts";
+import {
+  SLEDAI_2K_KEYS,
+  type SledaiKey,
+  sledai2k as sledai2kCalculator,
+} from "../domain/calculators/lupus/sledai.ts";
 import { type AssessmentPlan, at } from "./plan.ts";
 
 /** SLEDAI-2K descriptors all absent; visits switch on the few that were present. */
@@ -133,11 +137,16 @@ export function ctResponse(
 }
 
 /**
- * DORIS and LLDAS on one visit. "remission": clinical SLEDAI-2K 0, PGA 0.2, no lupus drugs (DORIS
- * remission, drug-free, and LLDAS). "low-activity": rash (SLEDAI-2K 2) with PGA 0.8 — LLDAS met
- * (SLEDAI-2K ≤ 4, PGA ≤ 1) but not DORIS (clinical SLEDAI-2K must be 0).
+ * DORIS, LLDAS and SRI-4 on one visit. "remission": clinical SLEDAI-2K 0, PGA 0.2, no lupus drugs
+ * (DORIS remission, drug-free, and LLDAS). "low-activity": rash (SLEDAI-2K 2) with PGA 0.8 — LLDAS
+ * met (SLEDAI-2K ≤ 4, PGA ≤ 1) but not DORIS (clinical SLEDAI-2K must be 0). SRI-4 against the
+ * screening visit (sri4Visit).
  */
-export function lupusActivity(date: string, state: "remission" | "low-activity"): AssessmentPlan[] {
+export function lupusActivity(
+  date: string,
+  state: "remission" | "low-activity",
+  nephritis: boolean,
+): AssessmentPlan[] {
   const sledai2k = { ...NO_SLEDAI_ITEMS, ...(state === "low-activity" ? { rash: true } : {}) };
   const pga = state === "remission" ? 0.2 : 0.8;
   return [
@@ -170,6 +179,7 @@ export function lupusActivity(date: string, state: "remission" | "low-activity")
       },
       note: SYNTHETIC,
     },
+    sri4Visit(date, state, nephritis, sledai2k, pga),
   ];
 }
 
@@ -180,13 +190,72 @@ export function lupusActivity(date: string, state: "remission" | "low-activity")
  * Both meet the ≥ 8 published for CAR-T eligibility (workflow-standards.md §1.2).
  */
 export function screeningSledai(date: string, nephritis: boolean): AssessmentPlan {
-  const items = nephritis
-    ? { proteinuria: true, urinaryCasts: true, rash: true, lowComplement: true, increasedDnaBinding: true }
-    : { arthritis: true, rash: true, alopecia: true, lowComplement: true, increasedDnaBinding: true };
   return {
     calculator: "sledai-2k",
     assessedAt: at(date, "10:00"),
-    inputs: { ...NO_SLEDAI_ITEMS, ...items },
+    inputs: screeningItems(nephritis),
     note: `${SYNTHETIC} Screening.`,
+  };
+}
+
+const screeningItems = (nephritis: boolean) => ({
+  ...NO_SLEDAI_ITEMS,
+  ...(nephritis
+    ? { proteinuria: true, urinaryCasts: true, rash: true, lowComplement: true, increasedDnaBinding: true }
+    : { arthritis: true, rash: true, alopecia: true, lowComplement: true, increasedDnaBinding: true }),
+});
+
+/** PGA at screening: markedly active lupus (SELENA-SLEDAI PGA 0–3, 2 = moderate-to-severe). */
+const SCREENING_PGA = 2;
+
+/**
+ * BILAG-2004 at screening, consistent with the screening SLEDAI-2K items (Isenberg 2005 domain
+ * definitions): arthritis → musculoskeletal B; rash and alopecia → mucocutaneous B; active
+ * nephritis with proteinuria and casts → renal A; domains never involved E, cytopenia-free
+ * haematology D (previously involved, now inactive).
+ */
+const screeningBilag = (nephritis: boolean) => ({
+  constitutional: "D",
+  mucocutaneous: "B",
+  neuropsychiatric: "E",
+  musculoskeletal: nephritis ? "E" : "B",
+  cardiorespiratory: "E",
+  gastrointestinal: "E",
+  ophthalmic: "E",
+  renal: nephritis ? "A" : "E",
+  hematological: "D",
+});
+
+/**
+ * SRI-4 (Furie 2009) at a follow-up visit against screening: SLEDAI-2K 12 or 14 → 0 or 2 (a
+ * reduction of ≥ 4), no new BILAG A or B (active domains improve to D, a residual rash is
+ * mucocutaneous C), PGA 2 → 0.2 or 0.8: a responder whichever state.
+ */
+function sri4Visit(
+  date: string,
+  state: "remission" | "low-activity",
+  nephritis: boolean,
+  visitItems: Record<SledaiKey, boolean>,
+  pga: number,
+): AssessmentPlan {
+  const baseline = screeningBilag(nephritis);
+  const visit = Object.fromEntries(
+    Object.entries(baseline).map(([domain, grade]) => [domain, grade === "E" ? "E" : "D"]),
+  );
+  if (state === "low-activity") visit.mucocutaneous = "C";
+  return {
+    calculator: "sri-4",
+    assessedAt: at(date, "10:40"),
+    inputs: {
+      sledaiVersion: "SLEDAI_2K",
+      sledaiBaseline: sledai2kCalculator.run(screeningItems(nephritis)).value,
+      sledaiVisit: sledai2kCalculator.run(visitItems).value,
+      pgaBaseline: SCREENING_PGA,
+      pgaVisit: pga,
+      bilagVersion: "BILAG_2004",
+      bilagBaseline: baseline,
+      bilagVisit: visit,
+    },
+    note: SYNTHETIC,
   };
 }

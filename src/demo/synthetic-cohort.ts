@@ -895,7 +895,9 @@ function gradeResponse(s: Story, lastVisit: number) {
   if (isLupus(slot.disease))
     for (const d of RESPONSE_DAYS.slice(1))
       if (d <= lastVisit)
-        chart.assess(...lupusActivity(on(d), remits(outcome) ? "remission" : "low-activity"));
+        chart.assess(
+          ...lupusActivity(on(d), remits(outcome) ? "remission" : "low-activity", slot.disease === "ln"),
+        );
 }
 
 /** The visit schedule: daily in the first week, then spreading out to yearly. */

@@ -58,6 +58,7 @@ const CALCULATORS = [
   "doris",
   "lldas",
   "sledai-2k",
+  "sri-4",
 ];
 /** Supportive care counted in the first 30 days (the CRS/ICANS window, workflow-standards.md §1.2). */
 const SUPPORTIVE_CARE_DAYS = 30;
@@ -211,6 +212,9 @@ function treatedPatient(x: {
       lastAssessmentDate: remission.at(-1)?.date ?? null,
       relapseDate: lupusRelapseDate(remission as RemissionAssessment[], day0),
       ...sledaiScores(assessments, day0),
+      sri4: after
+        .filter((a) => a.calculator === "sri-4")
+        .map((a) => ({ date: a.date, responder: a.value === "RESPONDER" })),
     };
   }
   return {

@@ -94,6 +94,19 @@ describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
       tocilizumab: true,
     });
     expect(o.patients.find((p) => p.subjectCode === "SZ-0009")!.lupus).toMatchObject({ dorisDate: null });
+    // SRI-4: the plan scores lupus at months 3, 6 and then yearly, every visit a responder (SLEDAI-2K
+    // 12 or 14 → 0 or 2, no new BILAG A or B, PGA 2 → 0.2 or 0.8). Ten synthetic lupus patients
+    // reached month 3; SZ-0018 (infused 2026-06-22) not month 6; SZ-0018 and WH-0005 not month 12;
+    // nobody is scored within 45 days of month 9; the reference case has no BILAG on record.
+    const sri4 = (months: number) =>
+      o.summary.remission.rows.find((r) => r.key === "all" && r.months === months)!.sri4;
+    expect([3, 6, 9, 12].map((m) => [sri4(m).count, sri4(m).total])).toEqual([
+      [10, 10],
+      [9, 9],
+      [0, 0],
+      [9, 9],
+    ]);
+    expect(o.patients.find((p) => p.subjectCode === "SZ-0001")!.lupus!.sri4).toEqual([]);
     // Waterfall of best SLEDAI-2K change: screening 12 (lupus) or 14 (nephritis) in the demo plan, 10 for
     // the reference case; 0 after remission, 2 (rash) in low activity. SZ-0009 (low activity) 12 → 2
     // leads; WH-0005 has no score after her infusion yet.

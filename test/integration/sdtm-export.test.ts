@@ -363,16 +363,20 @@ describe("cohort outcomes as CSV", () => {
       await writeFile(
         join(dir, "check.R"),
         String.raw`d <- read.csv(file.path(commandArgs(TRUE)[1], "cohort.csv"))
-cat(nrow(d), "\n", paste(table(d$crs_max_grade), collapse = ","), "\n", sum(d$os_event), "\n", sum(d$best_response %in% "CR"), "\n", paste(sort(d$subject_code[!is.na(d$death_date) & d$death_date != ""]), collapse = ","), "\n", sep = "")`,
+cat(nrow(d), "\n", paste(table(d$crs_max_grade), collapse = ","), "\n", sum(d$os_event), "\n", sum(d$best_response %in% "CR"), "\n", paste(sort(d$subject_code[!is.na(d$death_date) & d$death_date != ""]), collapse = ","), "\n", sep = "")
+sri4 <- sapply(c(3, 6, 9, 12), function(m) { x <- d[[paste0("sri4_month_", m)]]; paste0(sum(x, na.rm = TRUE), "/", sum(!is.na(x))) })
+cat(paste(sri4, collapse = ","), "\n", sep = "")`,
       );
       const { stdout } = await run("Rscript", ["--vanilla", join(dir, "check.R"), dir]);
-      const [rows, crs, deaths, cr, died] = stdout.trim().split("\n");
+      const [rows, crs, deaths, cr, died, sri4] = stdout.trim().split("\n");
       expect(rows).toBe("22");
       // CRS by maximum grade 0, 1, 2, 3 as cohort-outcomes.test.ts reads them off the demo plan.
       expect(crs).toBe("2,12,7,1");
       expect(deaths).toBe("2");
       expect(cr).toBe("6");
       expect(died?.split(",")).toHaveLength(2);
+      // SRI-4 responders/scored at months 3, 6, 9, 12: the remission table's counts, redone in R from the file
+      expect(sri4).toBe("10/10,9/9,0/0,9/9");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -6,6 +6,8 @@
  * statistician can redo any table in the summary from this file alone. Pseudonymous: subject codes
  * only. Column names are lower snake case, valid in R and SAS without quoting.
  */
+
+import { addMonths } from "../calendar.ts";
 import { type CsvValue, csvText } from "../cdisc/csv.ts";
 import type { SurvivalTime } from "../statistics/kaplan-meier.ts";
 import {
@@ -16,6 +18,7 @@ import {
   type ToxicityCourse,
   type TreatedPatient,
 } from "./patient-outcome.ts";
+import { REMISSION_MONTHS, sri4VisitNear } from "./summary.ts";
 
 const flag = (x: boolean | null | undefined) => (x === null || x === undefined ? null : x ? 1 : 0);
 const time = (name: string, t: SurvivalTime | null): [string, CsvValue][] => [
@@ -61,6 +64,11 @@ export function outcomeColumns(p: TreatedPatient): [string, CsvValue][] {
     ["lupus_relapse_date", p.lupus?.relapseDate ?? null],
     ["sledai_baseline", p.lupus?.sledaiBaseline ?? null],
     ["sledai_best", p.lupus?.sledaiBest ?? null],
+    // the SRI-4 response the remission table counts at each month (1/0; empty: no visit in the window)
+    ...REMISSION_MONTHS.map((m): [string, CsvValue] => [
+      `sri4_month_${m}`,
+      p.lupus ? flag(sri4VisitNear(p.lupus.sri4, addMonths(p.infusionDate, m))?.responder) : null,
+    ]),
     ...toxicity("crs", p.crs),
     ...toxicity("icans", p.icans),
     ...toxicity("icaht", p.icaht),

@@ -57,6 +57,14 @@ export interface LupusCourse {
   sledaiBaseline: number | null;
   /** the lowest SLEDAI-2K after day 0 */
   sledaiBest: number | null;
+  /** stored SRI-4 assessments after day 0, oldest first: each visit's responder status (Furie 2009) */
+  sri4: Sri4Visit[];
+}
+
+/** One visit's SLE Responder Index, as the SRI-4 calculator judged it. */
+export interface Sri4Visit {
+  date: string;
+  responder: boolean;
 }
 
 /**

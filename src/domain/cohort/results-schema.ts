@@ -98,6 +98,7 @@ const RemissionRow = Group.extend({
   doris: Proportion,
   lldas: Proportion,
   drugFree: Proportion,
+  sri4: Proportion,
 });
 const IncidenceCurve = z.object({
   cause: z.string(),
@@ -212,6 +213,7 @@ export const TreatedPatientSchema = z.object({
       relapseDate: maybeDate,
       sledaiBaseline: maybe,
       sledaiBest: maybe,
+      sri4: z.array(z.object({ date, responder: z.boolean() })),
     })
     .nullable(),
   crs: ToxicityCourse,

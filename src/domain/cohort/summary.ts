@@ -33,6 +33,7 @@ import {
   overallSurvival,
   progressionFreeSurvival,
   progressionOrNonRelapseDeath,
+  type Sri4Visit,
   sledaiBestChangePercent,
   spdBestChangePercent,
   type ToxicityCourse,
@@ -69,6 +70,30 @@ export const LANDMARK_MONTHS = [6, 12, 24] as const;
  * 2024;390:687–700; workflow-standards.md §1.2: LLDAS/DORIS by week 12 in the co-infusion trial).
  */
 export const REMISSION_MONTHS = [3, 6, 9, 12] as const;
+/**
+ * SRI-4 is a response at a visit, not a state reached once (Furie RA, et al. Arthritis Rheum
+ * 2009;61:1143–51: response at week 52), so its rate at month m reads the SRI-4 visit nearest that
+ * month. Visit windows are protocol-defined; ±45 days is half the three months between the
+ * reported months, so no visit counts for two of them.
+ */
+export const SRI4_WINDOW_DAYS = 45;
+
+/**
+ * The SRI-4 visit nearest to `target` within ±SRI4_WINDOW_DAYS (the later one when two are as
+ * near), or null when no visit falls in the window.
+ */
+export function sri4VisitNear(visits: readonly Sri4Visit[], target: string): Sri4Visit | null {
+  let best: Sri4Visit | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const v of visits) {
+    const distance = Math.abs(daysBetween(target, v.date));
+    if (distance <= SRI4_WINDOW_DAYS && distance <= bestDistance) {
+      best = v;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
 
 export interface CurvePoint {
   months: number;
@@ -149,6 +174,8 @@ export interface RemissionRow extends Group {
   doris: Proportion;
   lldas: Proportion;
   drugFree: Proportion;
+  /** SRI-4 responders over lupus patients with an SRI-4 visit within ±SRI4_WINDOW_DAYS of the month */
+  sri4: Proportion;
 }
 
 /** One patient's lane in a swimmer plot, in months since infusion (null: did not happen). */
@@ -406,8 +433,14 @@ function remissionRows(group: Group, patients: TreatedPatient[]): RemissionRow[]
       doris: rate((p) => p.lupus?.dorisDate),
       lldas: rate((p) => p.lupus?.lldasDate),
       drugFree: rate((p) => p.lupus?.drugFreeDate),
+      sri4: sri4Rate(lupus, by),
     };
   });
+}
+
+function sri4Rate(lupus: TreatedPatient[], by: (p: TreatedPatient) => string): Proportion {
+  const visits = lupus.map((p) => sri4VisitNear(p.lupus?.sri4 ?? [], by(p))).filter((v) => v !== null);
+  return clopperPearson(visits.filter((v) => v.responder).length, visits.length);
 }
 
 const inMonths = (t: SurvivalTime): SurvivalTime => ({ time: t.time / DAYS_PER_MONTH, event: t.event });
@@ -616,8 +649,7 @@ export function summariseCohort(
       rows: rows(part, infectionRows).flat(),
     },
     remission: {
-      denominator:
-        "Infused patients with lupus (alone or with lymphoma) assessed (DORIS or LLDAS) at or after the month, plus those who reached that state before it; a state counts when first reached by that month.",
+      denominator: `Infused patients with lupus (alone or with lymphoma) assessed (DORIS or LLDAS) at or after the month, plus those who reached that state before it; a state counts when first reached by that month. SRI-4 (Furie 2009) is a response at a visit: its rate counts the responders among patients with an SRI-4 assessment within ${SRI4_WINDOW_DAYS} days of the month, the one nearest to it.`,
       rows: rows(part, remissionRows).flat(),
     },
     survival: [

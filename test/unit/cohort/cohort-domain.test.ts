@@ -235,6 +235,7 @@ describe("lupus relapse", () => {
       relapseDate,
       sledaiBaseline: null,
       sledaiBest: null,
+      sri4: [],
     });
     expect(lupusRelapseFreeSurvival(patient({ ...base, lupus: lupus("2020-12-01", "2021-03-01") }))).toEqual({
       time: 335,
@@ -321,6 +322,13 @@ describe("summariseCohort on six patients counted by hand", () => {
         relapseDate: null,
         sledaiBaseline: 12,
         sledaiBest: 0,
+        // month 3 on the day; at month 6 two visits 20 days either side (the later one counts)
+        sri4: [
+          { date: "2020-04-01", responder: true },
+          { date: "2020-06-11", responder: false },
+          { date: "2020-07-21", responder: true },
+          { date: "2021-01-01", responder: true },
+        ],
       },
       crs: { maxGrade: 0, onsetDate: null, lastDate: null },
     }),
@@ -338,6 +346,11 @@ describe("summariseCohort on six patients counted by hand", () => {
         relapseDate: null,
         sledaiBaseline: 14,
         sledaiBest: 2,
+        // 46 days before month 3 (outside its window) and 45 days before month 6 (inside)
+        sri4: [
+          { date: "2020-02-15", responder: false },
+          { date: "2020-05-17", responder: false },
+        ],
       },
       crs: { maxGrade: 1, onsetDate: "2020-01-01", lastDate: "2020-01-01" },
     }),
@@ -428,6 +441,18 @@ describe("summariseCohort on six patients counted by hand", () => {
       doris: { count: 1, total: 1 },
       lldas: { count: 2, total: 2 },
     });
+  });
+
+  it("SRI-4 by month: the visit nearest the month within ±45 days, responders over those with one", () => {
+    const at = (m: number) => s.remission.rows.find((r) => r.key === "all" && r.months === m)!.sri4;
+    // month 3 (2020-04-01): patient 5 on the day; patient 6's visit is 46 days early, not counted
+    expect(at(3)).toMatchObject({ count: 1, total: 1 });
+    // month 6 (2020-07-01): patient 5's visits tie at 20 days, the later (responder) counts;
+    // patient 6's non-response 45 days before is inside the window
+    expect(at(6)).toMatchObject({ count: 1, total: 2 });
+    // month 9 (2020-10-01): nobody has a visit within 45 days
+    expect(at(9)).toMatchObject({ count: 0, total: 0 });
+    expect(at(12)).toMatchObject({ count: 1, total: 1 });
   });
 
   it("overall survival: 2 deaths among 6; the KM drops 1/6 at day 20 and 1/4 at day 182", () => {

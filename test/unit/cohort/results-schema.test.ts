@@ -55,6 +55,7 @@ describe("cohort response schemas", () => {
         relapseDate: null,
         sledaiBaseline: 10,
         sledaiBest: 0,
+        sri4: [{ date: "2020-06-16", responder: true }],
       },
       crs: { maxGrade: 1, onsetDate: "2019-09-17", lastDate: "2019-09-18" },
       icans: { maxGrade: null, onsetDate: null, lastDate: null },

@@ -6199,6 +6199,10 @@ export interface operations {
                                 relapseDate: string | null;
                                 sledaiBaseline: number | null;
                                 sledaiBest: number | null;
+                                sri4: {
+                                    date: string;
+                                    responder: boolean;
+                                }[];
                             } | null;
                             lymphoma: {
                                 best: ("CR" | "PR" | "SD" | "PD") | null;
@@ -6510,6 +6514,13 @@ export interface operations {
                                     };
                                     months: number;
                                     n: number;
+                                    sri4: {
+                                        count: number;
+                                        estimate: number | null;
+                                        lower: number | null;
+                                        total: number;
+                                        upper: number | null;
+                                    };
                                 }[];
                             };
                             response: {

@@ -239,6 +239,7 @@ export function CohortResults({
                     "DORIS",
                     "LLDAS",
                     t("cohort.columns.drugFree"),
+                    "SRI-4",
                   ]}
                 />
                 <Table.Tbody>
@@ -250,6 +251,7 @@ export function CohortResults({
                       <Table.Td>{rate(r.doris)}</Table.Td>
                       <Table.Td>{rate(r.lldas)}</Table.Td>
                       <Table.Td>{rate(r.drugFree)}</Table.Td>
+                      <Table.Td>{rate(r.sri4)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
