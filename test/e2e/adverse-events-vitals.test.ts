@@ -11,6 +11,7 @@ import { apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
 import { launchBrowser, logInAt } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
+import { viewportShot } from "./support/viewport-shot.ts";
 
 let server: RunningServer;
 let browser: Browser;
@@ -81,6 +82,7 @@ describe("adverse events", () => {
     await page.getByRole("alert").filter({ hasText: "Not saved" }).waitFor();
     await page.getByText("A serious adverse event names at least one ICH E2A criterion").first().waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await viewportShot(page, "adverse-event-form");
     const afterRefusal = await api.get<{ items: Ae[] }>(
       `/api/v1/adverse-events?patientId=${patientId}&limit=500`,
     );
@@ -174,6 +176,7 @@ describe("vital signs", () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole("textbox", { name: "Heart rate, row 1" }).fill("112");
+    await viewportShot(page, "vital-signs-form");
     await page.getByRole("button", { name: "Record vital signs" }).click();
     await page.getByRole("status").filter({ hasText: "Values recorded: 7, at 1 time point(s)." }).waitFor();
     const stored = await api.get<{

@@ -10,6 +10,7 @@ import { apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
 import { launchBrowser, logInAt } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
+import { viewportShot } from "./support/viewport-shot.ts";
 
 let server: RunningServer;
 let browser: Browser;
@@ -60,6 +61,7 @@ describe("register, enrol and find a patient", { timeout: 240_000 }, () => {
     const refusal = page.getByRole("alert").filter({ hasText: "Not saved" });
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/Subject code SZ-0001 is already used at SZ/);
+    await viewportShot(page, "register-patient");
 
     // Left empty, the site issues the next code and the app opens her page.
     await page.getByRole("textbox", { name: /^Subject code/ }).fill("");
