@@ -38,11 +38,15 @@ import { veinToVeinDays } from "../domain/journey-metrics.ts";
 import { isSystemicGlucocorticoid, isTocilizumab } from "../domain/medications.ts";
 import { localDate, startOfLocalDay } from "../domain/study-day.ts";
 import {
+  type CohortFactsWrite,
   type CohortRecords,
+  cohortHorizons,
   cohortMembers,
   cohortRecords,
   emptyCohortRecords,
   productsOfStudies,
+  saveCohortFacts,
+  storedCohortFacts,
 } from "../store/cohort.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
@@ -80,39 +84,29 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
   const now = ctx.now();
   const zones = new Map(members.map((m) => [m.site_id, m.time_zone]));
   const cutOf = new Map([...zones].map(([siteId, tz]) => [siteId, definition.asOf ?? localDate(now, tz)]));
+  const untilOf = new Map(
+    [...cutOf].map(([siteId, date]) => [siteId, startOfLocalDay(addDays(date, 1), zones.get(siteId)!)]),
+  );
   const dataCut = definition.asOf ?? ([...cutOf.values()].sort().at(-1) || localDate(now, "UTC"));
   const infused = members.filter((m) => m.infusion_date <= cutOf.get(m.site_id)!);
 
-  const [products, records] = await Promise.all([
+  const [products, facts] = await Promise.all([
     productsOfStudies(ctx.db, [...new Set(infused.map((m) => m.study_id))]),
-    cohortRecords(
-      ctx.db,
-      infused.map((m) => m.patient_id),
-      [...cutOf].map(([siteId, date]) => ({
-        siteId,
-        until: startOfLocalDay(addDays(date, 1), zones.get(siteId)!),
-      })),
-      CALCULATORS,
-      CAR_COPIES_NOTE_PREFIX,
-    ),
+    outcomeFacts(ctx, infused, cutOf, untilOf),
   ]);
-  const byPatient = groupRecords(records);
   const patients: TreatedPatient[] = [];
   for (const m of infused) {
-    const r = byPatient.get(m.patient_id) ?? emptyCohortRecords();
-    const indication = indicationOf(r.diagnoses.map((d) => ({ codeSystem: d.code_system, code: d.code })));
-    if (definition.indication && (indication === null || !definition.indication.includes(indication)))
+    const f = facts.get(m.patient_id)!;
+    if (definition.indication && (f.indication === null || !definition.indication.includes(f.indication)))
       continue;
     const studyProducts = products.filter((p) => p.study_id === m.study_id);
     patients.push(
-      treatedPatient({
-        member: m,
-        indication,
-        products: studyProducts.map((p) => p.code),
-        targets: [...new Set(studyProducts.flatMap((p) => p.targets))].sort(),
-        records: r,
-        cut: cutOf.get(m.site_id)!,
-      }),
+      treatedPatient(
+        m,
+        studyProducts.map((p) => p.code),
+        [...new Set(studyProducts.flatMap((p) => p.targets))].sort(),
+        f,
+      ),
     );
   }
   return {
@@ -124,6 +118,132 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
     generatedAt: now.toISOString(),
     patients,
     summary: summariseCohort(patients, grouping),
+  };
+}
+
+type Member = Awaited<ReturnType<typeof cohortMembers>>[number];
+
+/** What a TreatedPatient holds beyond the enrolment: everything derived from the patient's records. */
+export type OutcomeFacts = Omit<
+  TreatedPatient,
+  | "patientId"
+  | "subjectCode"
+  | "siteCode"
+  | "studyId"
+  | "studyName"
+  | "arm"
+  | "doseLevel"
+  | "products"
+  | "targets"
+  | "infusionDate"
+>;
+
+/**
+ * Each infused member's outcome facts (decision 0042): the stored ones where they still hold —
+ * same version as the records (no write since), same day 0 and time zone, and every record on
+ * or before this data cut — and for the rest derived from the records as before, then stored
+ * when nothing of the record lies after the cut (so they hold for any later cut as well).
+ * The versions are read before the records: facts derived from records newer than the version
+ * are tagged with an older version and never used; a write after the read bumps the version.
+ */
+async function outcomeFacts(
+  ctx: ServiceContext,
+  infused: Member[],
+  cutOf: Map<string, string>,
+  untilOf: Map<string, Date>,
+): Promise<Map<string, OutcomeFacts>> {
+  const out = new Map<string, OutcomeFacts>();
+  const stored = new Map(
+    (
+      await storedCohortFacts(
+        ctx.db,
+        infused.map((m) => m.patient_id),
+      )
+    ).map((r) => [r.patient_id, r]),
+  );
+  const stale: Member[] = [];
+  for (const m of infused) {
+    const row = stored.get(m.patient_id);
+    if (
+      row &&
+      row.facts !== null &&
+      row.facts_version === row.version &&
+      row.infusion_date === m.infusion_date &&
+      row.time_zone === m.time_zone &&
+      (row.horizon_at === null || row.horizon_at < untilOf.get(m.site_id)!) &&
+      (row.horizon_date === null || row.horizon_date <= cutOf.get(m.site_id)!)
+    )
+      out.set(m.patient_id, row.facts as OutcomeFacts);
+    else stale.push(m);
+  }
+  if (stale.length === 0) return out;
+
+  const ids = stale.map((m) => m.patient_id);
+  const [records, horizons] = await Promise.all([
+    cohortRecords(
+      ctx.db,
+      ids,
+      [...untilOf].map(([siteId, until]) => ({ siteId, until })),
+      CALCULATORS,
+      CAR_COPIES_NOTE_PREFIX,
+    ),
+    cohortHorizons(ctx.db, ids),
+  ]);
+  const byPatient = groupRecords(records);
+  const horizonOf = new Map(horizons.map((h) => [h.patient_id, h]));
+  const writes: CohortFactsWrite[] = [];
+  for (const m of stale) {
+    const f = derivedFacts(m, byPatient.get(m.patient_id) ?? emptyCohortRecords(), cutOf.get(m.site_id)!);
+    out.set(m.patient_id, f);
+    const h = horizonOf.get(m.patient_id);
+    if (
+      h &&
+      (h.horizon_at === null || h.horizon_at < untilOf.get(m.site_id)!) &&
+      (h.horizon_date === null || h.horizon_date <= cutOf.get(m.site_id)!)
+    )
+      writes.push({
+        patientId: m.patient_id,
+        version: stored.get(m.patient_id)?.version ?? "0",
+        infusionDate: m.infusion_date,
+        timeZone: m.time_zone,
+        horizonAt: h.horizon_at,
+        horizonDate: h.horizon_date,
+        facts: JSON.stringify(f),
+      });
+  }
+  await saveCohortFacts(ctx.db, writes);
+  return out;
+}
+
+/** The report's patient: the enrolment as it is now, the study's products, the derived facts. */
+function treatedPatient(m: Member, products: string[], targets: string[], f: OutcomeFacts): TreatedPatient {
+  return {
+    patientId: m.patient_id,
+    subjectCode: m.subject_code,
+    siteCode: m.site_code,
+    studyId: m.study_id,
+    studyName: m.study_name,
+    arm: m.arm_code,
+    doseLevel: m.dose_level_code,
+    products,
+    targets,
+    indication: f.indication,
+    infusionDate: m.infusion_date,
+    lastContactDate: f.lastContactDate,
+    deathDate: f.deathDate,
+    offStudyDate: f.offStudyDate,
+    offStudyReason: f.offStudyReason,
+    lymphoma: f.lymphoma,
+    lupus: f.lupus,
+    product: f.product,
+    carCmax: f.carCmax,
+    crs: f.crs,
+    icans: f.icans,
+    icaht: f.icaht,
+    iecHs: f.iecHs,
+    tocilizumab: f.tocilizumab,
+    infections: f.infections,
+    systemicSteroids: f.systemicSteroids,
   };
 }
 
@@ -141,15 +261,16 @@ function groupRecords(all: CohortRecords): Map<string, CohortRecords> {
 const endpoint = (list: Endpoint[], key: string) => list.find((e) => e.key === key)!;
 const metDate = (e: Endpoint) => (e.status === "met" ? e.date : null);
 
-function treatedPatient(x: {
-  member: Awaited<ReturnType<typeof cohortMembers>>[number];
-  indication: TreatedPatient["indication"];
-  products: string[];
-  targets: string[];
-  records: CohortRecords;
-  cut: string;
-}): TreatedPatient {
-  const { member: m, records: r } = x;
+/**
+ * The facts of one patient from the records (already cut at the data cut, `cut` that date).
+ * Depends on the records, day 0 and the site's time zone only, and on the cut only through
+ * records after it: with none, the same for every cut from day 0 on (outcomeFacts relies on it).
+ */
+function derivedFacts(m: Member, r: CohortRecords, cut: string): OutcomeFacts {
+  const x = {
+    indication: indicationOf(r.diagnoses.map((d) => ({ codeSystem: d.code_system, code: d.code }))),
+    cut,
+  };
   const tz = m.time_zone;
   const day0 = m.infusion_date;
   const dateOf = (d: Date) => localDate(d, tz);
@@ -218,17 +339,7 @@ function treatedPatient(x: {
     };
   }
   return {
-    patientId: m.patient_id,
-    subjectCode: m.subject_code,
-    siteCode: m.site_code,
-    studyId: m.study_id,
-    studyName: m.study_name,
-    arm: m.arm_code,
-    doseLevel: m.dose_level_code,
-    products: x.products,
-    targets: x.targets,
     indication: x.indication,
-    infusionDate: day0,
     lastContactDate,
     deathDate,
     offStudyDate: offStudy?.date ?? null,

@@ -266,3 +266,108 @@ export async function cohortRecords(
     })),
   };
 }
+
+/** A patient's stored outcome facts (migration 0025, decision 0042); `version`s are bigints as text. */
+export interface CohortFactsRow {
+  patient_id: string;
+  version: string;
+  facts_version: string | null;
+  infusion_date: string | null;
+  time_zone: string | null;
+  horizon_at: Date | null;
+  horizon_date: string | null;
+  facts: unknown;
+}
+
+/** The patients' ids as one parameter: a 10,000-patient cohort is one array, not 10,000 parameters. */
+const idArray = (patientIds: readonly string[]) => sql`string_to_array(${patientIds.join(",")}, ',')::uuid[]`;
+
+/** The stored facts rows of these patients (none for a patient no record of has changed yet). */
+export async function storedCohortFacts(db: Kysely<DB>, patientIds: string[]): Promise<CohortFactsRow[]> {
+  if (patientIds.length === 0) return [];
+  const res = await sql<CohortFactsRow>`
+    SELECT patient_id, version::text AS version, facts_version::text AS facts_version,
+           infusion_date::text AS infusion_date, time_zone, horizon_at, horizon_date::text AS horizon_date,
+           facts
+      FROM cohort_patient_facts WHERE patient_id = ANY(${idArray(patientIds)})`.execute(db);
+  return res.rows.map((r) => ({
+    ...r,
+    horizon_at:
+      r.horizon_at === null ? null : r.horizon_at instanceof Date ? r.horizon_at : new Date(r.horizon_at),
+  }));
+}
+
+export interface CohortHorizonRow {
+  patient_id: string;
+  /** the latest instant of any observation, assessment, clinical event or journey event (uncut) */
+  horizon_at: Date | null;
+  /** the latest medication start or stop date or adverse event onset (uncut) */
+  horizon_date: string | null;
+}
+
+/**
+ * How far each patient's records reach, whatever their status: facts derived with a data cut
+ * after both horizons read every record there is, so they hold for any later cut too.
+ */
+export async function cohortHorizons(db: Kysely<DB>, patientIds: string[]): Promise<CohortHorizonRow[]> {
+  if (patientIds.length === 0) return [];
+  const res = await sql<CohortHorizonRow>`
+    SELECT p.id AS patient_id,
+      GREATEST(
+        (SELECT max(o.effective_at) FROM observations o WHERE o.patient_id = p.id),
+        (SELECT max(a.assessed_at) FROM assessments a WHERE a.patient_id = p.id),
+        (SELECT max(e.occurred_at) FROM clinical_events e WHERE e.patient_id = p.id),
+        (SELECT max(last.at) FROM journeys j
+           CROSS JOIN LATERAL (SELECT max(je.at) AS at FROM journey_events je WHERE je.journey_id = j.id) last
+          WHERE j.patient_id = p.id)
+      ) AS horizon_at,
+      GREATEST(
+        (SELECT max(GREATEST(m.start_date, m.stop_date)) FROM medications m WHERE m.patient_id = p.id),
+        (SELECT max(ae.onset_date) FROM adverse_events ae WHERE ae.patient_id = p.id)
+      )::text AS horizon_date
+      FROM patients p WHERE p.id = ANY(${idArray(patientIds)})`.execute(db);
+  return res.rows.map((r) => ({
+    ...r,
+    horizon_at:
+      r.horizon_at === null ? null : r.horizon_at instanceof Date ? r.horizon_at : new Date(r.horizon_at),
+  }));
+}
+
+export interface CohortFactsWrite {
+  patientId: string;
+  /** the version read before the records the facts were derived from ("0": no row yet) */
+  version: string;
+  infusionDate: string;
+  timeZone: string;
+  horizonAt: Date | null;
+  horizonDate: string | null;
+  /** the facts as JSON text */
+  facts: string;
+}
+
+/**
+ * Stores derived facts, each only if its patient's version is still the one read before the
+ * records: a write committed since (or committing now: the upsert waits for its row lock) has
+ * bumped it, and those facts are dropped rather than stored stale.
+ */
+export async function saveCohortFacts(db: Kysely<DB>, rows: CohortFactsWrite[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    await sql`
+      INSERT INTO cohort_patient_facts AS f
+             (patient_id, version, facts_version, infusion_date, time_zone, horizon_at, horizon_date, facts)
+      VALUES ${sql.join(
+        chunk.map(
+          (r) =>
+            sql`(${r.patientId}::uuid, ${r.version}::bigint, ${r.version}::bigint, ${r.infusionDate}::date,
+                 ${r.timeZone}, ${r.horizonAt?.toISOString() ?? null}::timestamptz, ${r.horizonDate}::date,
+                 ${r.facts}::json)`,
+        ),
+      )}
+      ON CONFLICT (patient_id) DO UPDATE
+         SET facts_version = EXCLUDED.facts_version, infusion_date = EXCLUDED.infusion_date,
+             time_zone = EXCLUDED.time_zone, horizon_at = EXCLUDED.horizon_at,
+             horizon_date = EXCLUDED.horizon_date, facts = EXCLUDED.facts
+       WHERE f.version = EXCLUDED.version`.execute(db);
+  }
+}

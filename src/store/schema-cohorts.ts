@@ -1,4 +1,7 @@
-/** Kysely table types for saved cohort definitions (migration 0019). `DB` extends this. */
+/**
+ * Kysely table types for saved cohort definitions (migration 0019) and the per-patient outcome
+ * facts kept between cohort reports (migration 0025, decision 0042). `DB` extends this.
+ */
 import type { ColumnType } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -12,6 +15,20 @@ export interface SavedCohortsTable {
   created_by: string;
 }
 
+/** One treated patient's derived outcome facts, valid while `facts_version = version`. */
+export interface CohortPatientFactsTable {
+  patient_id: string;
+  /** bumped by triggers whenever a record the facts are derived from changes */
+  version: ColumnType<string, string | number | undefined, string | number>;
+  facts_version: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  infusion_date: ColumnType<string | null, string | null | undefined, string | null>;
+  time_zone: string | null;
+  horizon_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  horizon_date: ColumnType<string | null, string | null | undefined, string | null>;
+  facts: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
 export interface CohortTables {
   saved_cohorts: SavedCohortsTable;
+  cohort_patient_facts: CohortPatientFactsTable;
 }

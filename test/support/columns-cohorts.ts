@@ -13,4 +13,14 @@ export const COHORT_COLUMNS: Record<string, string[]> = {
     created_at: true,
     created_by: true,
   }),
+  cohort_patient_facts: all<DB["cohort_patient_facts"]>({
+    patient_id: true,
+    version: true,
+    facts_version: true,
+    infusion_date: true,
+    time_zone: true,
+    horizon_at: true,
+    horizon_date: true,
+    facts: true,
+  }),
 };

@@ -1,0 +1,180 @@
+/**
+ * Stored outcome facts (decision 0042, migration 0025): a cohort report derives each patient's
+ * facts once and reads them on later reports, and a write to any record they come from makes the
+ * next report derive them again — a new response assessment, a death — so no report reads stale
+ * facts. On the demo program, on PGlite and PostgreSQL alike.
+ */
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CohortOutcomes } from "../../src/domain/cohort/results.ts";
+import { recordAssessment } from "../../src/services/assessments.ts";
+import { cohortOutcomes } from "../../src/services/cohort-outcomes.ts";
+import { type ServiceContext, systemActor } from "../../src/services/context.ts";
+import { applyJourney, getJourneyOfEnrolment } from "../../src/services/journeys.ts";
+import { saveCohortFacts, storedCohortFacts } from "../../src/store/cohort.ts";
+import type { Database } from "../../src/store/database.ts";
+import { demoDatabase } from "../support/demo-database.ts";
+
+const now = () => new Date("2026-11-01T09:00:00+08:00");
+let database: Database;
+let ctx: ServiceContext;
+
+beforeAll(async () => {
+  ({ database } = await demoDatabase(now));
+  const sites = await database.db.selectFrom("sites").select("id").execute();
+  ctx = {
+    db: database.db,
+    actor: systemActor(sites.map((s) => ({ siteId: s.id, role: "investigator" as const }))),
+    now,
+  };
+}, 300_000);
+afterAll(async () => {
+  await database?.close();
+});
+
+/** The report as the API gives it, without the instant it was generated at. */
+const report = async (query: Record<string, string> = {}) => {
+  const { generatedAt: _, ...rest } = await cohortOutcomes(ctx, query);
+  return rest;
+};
+const patient = (o: Omit<CohortOutcomes, "generatedAt">, code: string) =>
+  o.patients.find((p) => p.subjectCode === code)!;
+
+/** Statements a report runs that read a record table (not the facts, enrolments or products). */
+async function recordReads(fn: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const stop = database.observeQueries((e) => {
+    if (/\b(assessments|observations|journey_events|medications|clinical_events)\b/.test(e.sql))
+      seen.push(e.sql);
+  });
+  try {
+    await fn();
+  } finally {
+    stop();
+  }
+  return seen;
+}
+
+describe("stored outcome facts", () => {
+  it("are derived on the first report, then read: the next report is the same and reads no records", async () => {
+    await sql`DELETE FROM cohort_patient_facts`.execute(database.db);
+    const first = await report();
+    expect(first.patients).toHaveLength(22);
+    const stored = await storedCohortFacts(
+      database.db,
+      first.patients.map((p) => p.patientId),
+    );
+    // Every demo record lies before the cut, so every patient's facts were kept.
+    expect(stored.filter((r) => r.facts !== null && r.facts_version === r.version)).toHaveLength(22);
+    let second: Awaited<ReturnType<typeof report>> | undefined;
+    expect(
+      await recordReads(async () => {
+        second = await report();
+      }),
+    ).toEqual([]);
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+  });
+
+  it("an earlier data cut does not use facts that read records after it", async () => {
+    const early = await report({ asOf: "2020-06-30" });
+    // SZ-0003 progressed on 2020-04-10 and died later: by this cut, not yet (cohort-outcomes.test.ts).
+    expect(patient(early, "SZ-0003").deathDate).toBeNull();
+    expect(patient(await report(), "SZ-0003").deathDate).not.toBeNull();
+  });
+
+  it("a new response assessment changes the next report (progression)", async () => {
+    const before = await report();
+    const responder = before.patients.find(
+      (p) =>
+        p.lymphoma?.best === "CR" &&
+        p.lymphoma.progressionDate === null &&
+        p.deathDate === null &&
+        p.lymphoma.lastAssessmentDate !== null &&
+        p.lymphoma.lastAssessmentDate < "2026-10-30",
+    )!;
+    expect(responder).toBeDefined();
+    const pfsEvents = (o: typeof before) =>
+      o.summary.survival.find((s) => s.endpoint === "progression-free-survival")!.all.events;
+    await recordAssessment(ctx, responder.patientId, {
+      calculator: "lugano-pet",
+      assessedAt: "2026-10-30T10:00:00+08:00",
+      inputs: {
+        timepoint: "END_OF_TREATMENT",
+        sites: [{ site: "right femur", kind: "EXTRANODAL", deauvilleScore: 2 }],
+        newFdgAvidLesions: true,
+        boneMarrow: "NO_FDG_AVID_DISEASE",
+      },
+    });
+    const after = await report();
+    expect(patient(after, responder.subjectCode).lymphoma).toMatchObject({
+      progressionDate: "2026-10-30",
+      lastAssessmentDate: "2026-10-30",
+    });
+    expect(pfsEvents(after)).toBe(pfsEvents(before) + 1);
+  });
+
+  it("a death changes the next report (overall survival)", async () => {
+    const before = await report();
+    const alive = before.patients.filter((p) => p.deathDate === null && p.offStudyDate === null);
+    const osEvents = (o: typeof before) =>
+      o.summary.survival.find((s) => s.endpoint === "overall-survival")!.all.events;
+    let died: string | null = null;
+    for (const p of alive) {
+      const enrolment = await database.db
+        .selectFrom("enrolments")
+        .select("id")
+        .where("patient_id", "=", p.patientId)
+        .executeTakeFirstOrThrow();
+      const journey = await getJourneyOfEnrolment(ctx, enrolment.id);
+      if (!journey.allowedEvents.includes("die")) continue;
+      await applyJourney(ctx, journey.id, {
+        type: "die",
+        reason: "death reported by the family",
+        version: journey.version,
+      });
+      died = p.subjectCode;
+      break;
+    }
+    expect(died).not.toBeNull();
+    const after = await report();
+    // Recorded at the clock's instant: 2026-11-01 09:00 at the site.
+    expect(patient(after, died!)).toMatchObject({ deathDate: "2026-11-01", lastContactDate: "2026-11-01" });
+    expect(osEvents(after)).toBe(osEvents(before) + 1);
+  });
+
+  it("facts derived while a write commits are not stored: the write's version bump outruns them", async () => {
+    const o = await report();
+    const p = o.patients.find((x) => x.lymphoma !== null && x.deathDate === null)!;
+    const [read] = await storedCohortFacts(database.db, [p.patientId]);
+    expect(read!.facts_version).toBe(read!.version);
+    // A write lands after the version was read and before the derived facts are saved …
+    await recordAssessment(ctx, p.patientId, {
+      calculator: "lugano-pet",
+      assessedAt: "2026-10-31T10:00:00+08:00",
+      inputs: {
+        timepoint: "END_OF_TREATMENT",
+        sites: [{ site: "right femur", kind: "EXTRANODAL", deauvilleScore: 2 }],
+        newFdgAvidLesions: false,
+        boneMarrow: "NO_FDG_AVID_DISEASE",
+      },
+    });
+    // … so saving facts tagged with the version read before it changes nothing.
+    await saveCohortFacts(database.db, [
+      {
+        patientId: p.patientId,
+        version: read!.version,
+        infusionDate: p.infusionDate,
+        timeZone: read!.time_zone!,
+        horizonAt: null,
+        horizonDate: null,
+        facts: JSON.stringify({ stale: true }),
+      },
+    ]);
+    const [now2] = await storedCohortFacts(database.db, [p.patientId]);
+    expect(Number(now2!.version)).toBe(Number(read!.version) + 1);
+    expect(now2!.facts_version).toBe(read!.version);
+    expect(now2!.facts).not.toEqual({ stale: true });
+    // and the next report derives that patient again, with the new assessment.
+    expect(patient(await report(), p.subjectCode).lymphoma?.lastAssessmentDate).toBe("2026-10-31");
+  });
+});
