@@ -267,7 +267,7 @@ export async function cohortRecords(
   };
 }
 
-/** A patient's stored outcome facts (migration 0025, decision 0042); `version`s are bigints as text. */
+/** A patient's stored outcome facts (migration 0024, decision 0042); `version`s are bigints as text. */
 export interface CohortFactsRow {
   patient_id: string;
   version: string;

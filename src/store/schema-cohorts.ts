@@ -1,6 +1,6 @@
 /**
  * Kysely table types for saved cohort definitions (migration 0019) and the per-patient outcome
- * facts kept between cohort reports (migration 0025, decision 0042). `DB` extends this.
+ * facts kept between cohort reports (migration 0024, decision 0042). `DB` extends this.
  */
 import type { ColumnType } from "kysely";
 

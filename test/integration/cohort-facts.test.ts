@@ -1,5 +1,5 @@
 /**
- * Stored outcome facts (decision 0042, migration 0025): a cohort report derives each patient's
+ * Stored outcome facts (decision 0042, migration 0024): a cohort report derives each patient's
  * facts once and reads them on later reports, and a write to any record they come from makes the
  * next report derive them again — a new response assessment, a death — so no report reads stale
  * facts. On the demo program, on PGlite and PostgreSQL alike.
