@@ -15,7 +15,9 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Bumped when the way the bundle is made changes, so older bundles are not trusted. */
 const FORMAT = 1;
 /** Files outside the bundle's inputs whose contents change what esbuild makes of them. */
-const SETTINGS = ["tsconfig.json", "package.json", "bin/compiled-cli.js"];
+const SETTINGS = ["tsconfig.json", "package.json", "package-lock.json", "bin/compiled-cli.js"];
+/** Packages compiled into the bundle (the rest stay imports): @stdlib's special functions. */
+const BUNDLED = /^@stdlib\//;
 
 /**
  * @typedef {{ size: number, mtimeMs: number, sha256: string }} InputRecord
@@ -104,11 +106,25 @@ export async function compileCli(options) {
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
     metafile: true,
     logLevel: "silent",
     legalComments: "none",
+    // what the bundled packages require() of the others is resolved from the project, as before
+    banner: {
+      js: `import { createRequire as v2vCreateRequire } from "node:module"; const require = v2vCreateRequire(${JSON.stringify(join(p.root, "package.json"))});`,
+    },
     plugins: [
+      {
+        // Packages are loaded from node_modules as usual, except the few listed in BUNDLED: plain
+        // functions in hundreds of tiny files, which cost more to find and load one by one than
+        // to compile once in the bundle.
+        name: "external-packages",
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, (args) =>
+            BUNDLED.test(args.path) ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
       {
         name: "pin-import-meta",
         setup(build) {
@@ -123,7 +139,10 @@ export async function compileCli(options) {
   });
   /** @type {Record<string, InputRecord>} */
   const inputs = {};
-  const files = [...Object.keys(result.metafile.inputs).map((f) => relative(p.root, resolve(p.root, f)))];
+  // The bundled packages' files are not listed: package-lock.json, which names their versions, is.
+  const files = Object.keys(result.metafile.inputs)
+    .map((f) => relative(p.root, resolve(p.root, f)))
+    .filter((f) => !f.startsWith("node_modules"));
   for (const file of [...new Set([...files, ...SETTINGS])].sort()) {
     const path = join(p.root, file);
     if (!existsSync(path)) continue;
