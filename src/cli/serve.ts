@@ -14,6 +14,7 @@ import { migrate } from "../store/migrator.ts";
 import { hasPatients } from "../store/patients.ts";
 import { migratedSnapshot, startFromSnapshot } from "../store/pglite-snapshots.ts";
 import { loadSigningKey } from "./audit-key.ts";
+import { compiledCli } from "./compiled-cli.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { ensureWebBuild } from "./web-build.ts";
 
@@ -108,6 +109,17 @@ export async function serve(config: Config, version: string, out: (line: string)
         await refreshPlannerStatistics(database).catch((e: unknown) =>
           log.error({ err: e }, "ANALYZE failed; queries still work, perhaps with worse plans"),
         );
+      // Sources changed since the command line was compiled (this start ran them through tsx):
+      // compile them now for the next start. Not under tests, whose servers run edited sources.
+      if (process.env.NODE_ENV !== "test")
+        await compiledCli()
+          .then(async (c) => {
+            if (c.freshCompiledCli()) return;
+            log.info({ main: await c.compileCli() }, "compiled the command line for the next start");
+          })
+          .catch((e: unknown) =>
+            log.warn({ err: e }, "could not compile the command line; starts load the sources instead"),
+          );
     })();
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
