@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
+import { validationError } from "../domain/errors.ts";
 import { ConditionCreate, ConditionUpdate } from "../domain/schemas/clinical.ts";
 import { insertCondition, listPatientRecords } from "../store/clinical-records.ts";
 import type { ConditionRow } from "../store/schema.ts";
@@ -97,14 +98,26 @@ export async function updateCondition(
     permission: "clinical:write",
     siteOf: (r) => r.site_id as string,
     toDto,
-    changes: () =>
-      defined({
+    changes: (row: ConditionRow) => {
+      // The dates as they will stand after the correction, checked like a new record's.
+      const onset = input.onsetDate === undefined ? row.onset_date : input.onsetDate;
+      const abated = input.abatementDate === undefined ? row.abatement_date : input.abatementDate;
+      if (onset && abated && abated < onset)
+        throw validationError([
+          {
+            path: input.abatementDate === undefined ? "/onsetDate" : "/abatementDate",
+            message: "The abatement date is before the onset date",
+            code: "condition_abated_before_onset",
+          },
+        ]);
+      return defined({
         display: input.display,
         onset_date: input.onsetDate,
         abatement_date: input.abatementDate,
         clinical_status: input.clinicalStatus,
         note: input.note,
-      }),
+      });
+    },
     expected: expectedVersion(ifMatch, input.version),
     reason: input.reason,
   });

@@ -63,4 +63,30 @@ describe("kinetics research model on the patient page", () => {
     await section.screenshot({ path: `${SCREENSHOTS}/kinetics.png` });
     await context.close();
   }, 180_000);
+
+  it("reads in Chinese, with the research-model warning as prominent as in English", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    try {
+      await page.goto("/patients");
+      await page.getByRole("link", { name: "SZ-0001", exact: true }).click();
+      const section = page.getByRole("region", { name: "细胞动力学（研究模型）" });
+      await section.getByRole("button", { name: "拟合模型" }).click();
+      // The warning is the alert's title, in Chinese words a haematologist reads.
+      await section.getByRole("alert").filter({ hasText: "研究模型，非治疗建议" }).waitFor();
+      await section
+        .getByRole("figure", { name: "CAR-T 细胞 (cells/µL)" })
+        .locator(".recharts-line")
+        .first()
+        .waitFor();
+      const outcomes = section.getByRole("table", { name: "各方案的预测结局" });
+      await expect(outcomes.locator("thead th").nth(1).textContent()).resolves.toBe("实际输注");
+      await outcomes.locator("tbody tr", { hasText: "B 细胞缺乏持续时间（天）" }).waitFor();
+    } finally {
+      await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+      await page.getByRole("combobox", { name: "Language" }).waitFor();
+      await context.close();
+    }
+  }, 180_000);
 });

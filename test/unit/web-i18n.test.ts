@@ -33,9 +33,7 @@ const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) =>
  * Translating one lowers its number (the test then asks to lower it here); a new file or a new
  * word fails.
  */
-const NOT_YET_TRANSLATED: Record<string, number> = {
-  "web/src/screens/patients/KineticsPanel.tsx": 37,
-};
+const NOT_YET_TRANSLATED: Record<string, number> = {};
 
 describe("catalogues", () => {
   const english = leaves(en);

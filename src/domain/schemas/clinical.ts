@@ -19,11 +19,26 @@ export const ConditionCreate = z
   })
   .superRefine((c, ctx) => {
     if (c.onsetDate && c.abatementDate && c.abatementDate < c.onsetDate)
-      ctx.addIssue({ code: "custom", path: ["abatementDate"], message: "abatementDate is before onsetDate" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["abatementDate"],
+        message: "The abatement date is before the onset date",
+        params: { code: "condition_abated_before_onset" },
+      });
     if (c.codeSystem === CODE_SYSTEMS.snomed && !/^\d{6,18}$/.test(c.code))
-      ctx.addIssue({ code: "custom", path: ["code"], message: "A SNOMED CT concept id is 6–18 digits" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["code"],
+        message: "A SNOMED CT concept id is 6–18 digits",
+        params: { code: "condition_code_format" },
+      });
     if (c.codeSystem !== CODE_SYSTEMS.snomed && !/^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$/.test(c.code))
-      ctx.addIssue({ code: "custom", path: ["code"], message: "An ICD-10 code looks like M32.9 or C83.3" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["code"],
+        message: "An ICD-10 code looks like M32.9 or C83.3",
+        params: { code: "condition_code_format" },
+      });
   });
 export type ConditionCreate = z.infer<typeof ConditionCreate>;
 

@@ -11,7 +11,8 @@ import {
   SERIOUSNESS_CRITERIA,
   SYSTEM_ORGAN_CLASSES,
 } from "../../domain/adverse-events.ts";
-import { INDICATIONS } from "../../domain/cohort/indication.ts";
+import { CODE_SYSTEMS, CONDITION_STATUSES } from "../../domain/code-systems.ts";
+import { DISEASES, INDICATIONS } from "../../domain/cohort/indication.ts";
 import { JOURNEY_STATES } from "../../domain/vein-to-vein/journey.ts";
 import { TIMELINE_KINDS } from "../../services/timeline.ts";
 
@@ -117,6 +118,20 @@ export const ConditionSchema = z
     ...stamps,
   })
   .meta({ id: "Condition" });
+
+export const ConditionVocabularySchema = z
+  .object({
+    diagnoses: z.array(
+      z.object({
+        codeSystem: z.literal(CODE_SYSTEMS.snomed),
+        code: str,
+        display: str,
+        disease: z.enum(DISEASES).describe("The cohort the diagnosis counts under"),
+      }),
+    ),
+    clinicalStatuses: z.array(z.enum(CONDITION_STATUSES)),
+  })
+  .meta({ id: "ConditionVocabulary" });
 
 export const ObservationSchema = z
   .object({

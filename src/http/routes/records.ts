@@ -1,6 +1,8 @@
 /** Routes for patients, the clinical record, studies, products and enrolments. */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { CONDITION_STATUSES } from "../../domain/code-systems.ts";
+import { CONDITION_DIAGNOSES } from "../../domain/condition-vocabulary.ts";
 import {
   ClinicalEventCreate,
   ClinicalEventUpdate,
@@ -43,6 +45,7 @@ import {
   CarProductSchema,
   ClinicalEventSchema,
   ConditionSchema,
+  ConditionVocabularySchema,
   EnrolmentSchema,
   IdentityHistoryEntrySchema,
   IdentitySchema,
@@ -168,6 +171,22 @@ export async function recordRoutes(app: FastifyInstance) {
     (request) => patientCourseOf(ctxOf(request), (request.params as { id: string }).id),
   );
 
+  app.get(
+    "/api/v1/conditions/vocabulary",
+    {
+      schema: {
+        tags: ["clinical"],
+        operationId: "getConditionVocabulary",
+        response: { 200: ConditionVocabularySchema },
+        summary:
+          "What a diagnosis form offers: the indications the program treats under their SNOMED CT concepts (with the cohort each counts under) and the FHIR clinical statuses",
+      },
+    },
+    () => ({
+      diagnoses: CONDITION_DIAGNOSES.map((d) => ({ ...d })),
+      clinicalStatuses: [...CONDITION_STATUSES],
+    }),
+  );
   registerCrud(app, {
     path: "/api/v1/conditions",
     tag: "clinical",

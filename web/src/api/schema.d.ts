@@ -387,6 +387,23 @@ export type paths = {
         patch: operations["updateCondition"];
         trace?: never;
     };
+    "/api/v1/conditions/vocabulary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a diagnosis form offers: the indications the program treats under their SNOMED CT concepts (with the cohort each counts under) and the FHIR clinical statuses */
+        get: operations["getConditionVocabulary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard": {
         parameters: {
             query?: never;
@@ -2091,6 +2108,20 @@ export type components = {
             patientId: string;
             updatedAt: string;
             version: number;
+        };
+        ConditionVocabulary: {
+            clinicalStatuses: ("active" | "recurrence" | "relapse" | "inactive" | "remission" | "resolved")[];
+            diagnoses: {
+                code: string;
+                /** @constant */
+                codeSystem: "http://snomed.info/sct";
+                /**
+                 * @description The cohort the diagnosis counts under
+                 * @enum {string}
+                 */
+                disease: "lymphoma" | "myeloma" | "sle";
+                display: string;
+            }[];
         };
         Custody: {
             handOffs: components["schemas"]["HandOff"][];
@@ -7182,6 +7213,71 @@ export interface operations {
             };
             /** @description The change needs the version you read (If-Match) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConditionVocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConditionVocabulary"];
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

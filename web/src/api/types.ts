@@ -29,6 +29,7 @@ export type Site = Schemas["Site"];
 export type Patient = Schemas["Patient"];
 export type Identity = Schemas["Identity"];
 export type Condition = Schemas["Condition"];
+export type ConditionVocabulary = Schemas["ConditionVocabulary"];
 export type Study = Schemas["Study"];
 export type DoseLevel = Study["arms"][number]["doseLevels"][number];
 export type CarProduct = Schemas["CarProduct"];

@@ -1,5 +1,6 @@
 import { Alert, Button, Chip, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import {
   Area,
   CartesianGrid,
@@ -13,6 +14,7 @@ import {
   YAxis,
 } from "recharts";
 import { api } from "../../api/client.ts";
+import { lookup } from "../../api/problem-errors.ts";
 import type {
   KineticsObservable,
   KineticsStrategy,
@@ -26,29 +28,34 @@ import { Status } from "../../ui/Status.tsx";
 import { COLOURS, dayTicks } from "./Charts.tsx";
 
 /** The what-if switches; "as-given" (her own product and dose) is always drawn. */
-const WHAT_IFS: { value: KineticsStrategy; label: string }[] = [
-  { value: "cd19-only", label: "CD19 only" },
-  { value: "bcma-only", label: "BCMA only" },
-  { value: "compound", label: "Compound CD19/BCMA" },
-  { value: "co-infusion", label: "Co-infusion" },
-  { value: "half-dose", label: "Dose ×0.5" },
-  { value: "double-dose", label: "Dose ×2" },
+const WHAT_IFS: Exclude<KineticsStrategy, "as-given">[] = [
+  "cd19-only",
+  "bcma-only",
+  "compound",
+  "co-infusion",
+  "half-dose",
+  "double-dose",
 ];
+
+/** A strategy's name in the reader's language; the server's label when the catalogue has none. */
+const strategyName = (s: KineticsStrategyResult) => lookup(`kinetics.strategies.${s.strategy}`) ?? s.label;
 
 interface Panel {
   observable: KineticsObservable;
-  title: string;
   unit: string;
   /** log scale from this floor: populations CAR-T cells drive to ~0 would squash a linear axis */
   logFloor?: number;
 }
 
 const PANELS: Panel[] = [
-  { observable: "carTCellsPerUL", title: "CAR-T cells", unit: "cells/µL", logFloor: 0.01 },
-  { observable: "bCellsPerUL", title: "CD19+ B cells", unit: "cells/µL", logFloor: 0.1 },
-  { observable: "igGgPerL", title: "IgG", unit: "g/L" },
-  { observable: "antiDsDnaIuPerML", title: "Anti-dsDNA", unit: "IU/mL", logFloor: 1 },
+  { observable: "carTCellsPerUL", unit: "cells/µL", logFloor: 0.01 },
+  { observable: "bCellsPerUL", unit: "cells/µL", logFloor: 0.1 },
+  { observable: "igGgPerL", unit: "g/L" },
+  { observable: "antiDsDnaIuPerML", unit: "IU/mL", logFloor: 1 },
 ];
+
+/** A measured quantity's name in the reader's language. */
+const observableName = (o: string) => lookup(`kinetics.observables.${o}`) ?? o;
 
 const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 const decade = (v: number) => {
@@ -64,10 +71,10 @@ const fmt = (x: number | null | undefined) => {
   const v = Number(x.toPrecision(3));
   return Math.abs(v) >= 1000 ? v.toLocaleString("en") : String(v);
 };
-const summary = (s: Summary) =>
+const summary = (s: Summary, words: { never: string; ofDraws: (percent: number) => string }) =>
   s.median === null
-    ? "never"
-    : `${fmt(s.median)} (${fmt(s.lower)}–${fmt(s.upper)})${s.reached < 1 ? `, ${Math.round(100 * s.reached)}% of draws` : ""}`;
+    ? words.never
+    : `${fmt(s.median)} (${fmt(s.lower)}–${fmt(s.upper)})${s.reached < 1 ? words.ofDraws(Math.round(100 * s.reached)) : ""}`;
 
 /** One chart: the measured points, the fitted curve with its 90% band, and each what-if's curve. */
 function KineticsChart({
@@ -79,6 +86,7 @@ function KineticsChart({
   k: PatientKinetics;
   shown: KineticsStrategyResult[];
 }) {
+  const { t } = useTranslation();
   const asGiven = k.strategies[0]!;
   const floor = panel.logFloor;
   const clamp = (v: number) => (floor === undefined ? v : Math.max(floor, v));
@@ -116,11 +124,11 @@ function KineticsChart({
   return (
     <Paper withBorder p="sm" component="figure" m={0} aria-labelledby={id}>
       <Title order={4} size="h5" id={id}>
-        {panel.title} ({panel.unit})
+        {observableName(panel.observable)} ({panel.unit})
       </Title>
       <Text size="xs" c="dark.4" mb={4} component="figcaption">
-        Dots: measured ({k.subjectCode}); open squares: below the assay's limit. Line and shading: fitted
-        curve with its 90% band.{floor !== undefined ? " Logarithmic scale." : ""}
+        {t("kinetics.caption", { code: k.subjectCode })}
+        {floor !== undefined ? ` ${t("kinetics.logScale")}` : ""}
       </Text>
       <div style={{ width: "100%", height: 230 }}>
         <ResponsiveContainer>
@@ -142,7 +150,7 @@ function KineticsChart({
               width={52}
             />
             <Tooltip
-              labelFormatter={(d) => `Study day D${d}`}
+              labelFormatter={(d) => t("kinetics.studyDay", { day: d })}
               formatter={(v: unknown) =>
                 Array.isArray(v) ? `${fmt(v[0] as number)}–${fmt(v[1] as number)}` : fmt(v as number)
               }
@@ -154,7 +162,7 @@ function KineticsChart({
             />
             <Area
               dataKey="band"
-              name="90% band"
+              name={t("kinetics.band")}
               stroke="none"
               fill={COLOURS[0]}
               fillOpacity={0.15}
@@ -162,7 +170,7 @@ function KineticsChart({
             />
             <Line
               dataKey="fitted"
-              name="Fitted (as given)"
+              name={t("kinetics.fitted")}
               stroke={COLOURS[0]}
               strokeWidth={2}
               dot={false}
@@ -172,7 +180,7 @@ function KineticsChart({
               <Line
                 key={s.strategy}
                 dataKey={s.strategy}
-                name={s.label}
+                name={strategyName(s)}
                 stroke={COLOURS[(i + 1) % COLOURS.length]}
                 strokeWidth={2}
                 strokeDasharray="6 3"
@@ -180,10 +188,15 @@ function KineticsChart({
                 isAnimationActive={false}
               />
             ))}
-            <Scatter dataKey="measured" name="Measured" fill="#212529" isAnimationActive={false} />
+            <Scatter
+              dataKey="measured"
+              name={t("kinetics.measured")}
+              fill="#212529"
+              isAnimationActive={false}
+            />
             <Scatter
               dataKey="belowLimit"
-              name="Below limit"
+              name={t("kinetics.belowLimit")}
               shape="square"
               fill="#ffffff"
               stroke="#212529"
@@ -196,35 +209,39 @@ function KineticsChart({
   );
 }
 
-const OUTCOMES: [keyof OutcomeSummary, string][] = [
-  ["carTPeakCellsPerUL", "CAR-T peak (cells/µL)"],
-  ["carTPeakDay", "CAR-T peak day"],
-  ["bCellAplasiaDays", "B-cell aplasia (days)"],
-  ["igGNadirGPerL", "IgG nadir (g/L)"],
-  ["antiDsDnaNegativeDay", "Anti-dsDNA negative (day)"],
-  ["tumourCleared", "Lymphoma cleared (share of draws)"],
-];
+const OUTCOMES = [
+  "carTPeakCellsPerUL",
+  "carTPeakDay",
+  "bCellAplasiaDays",
+  "igGNadirGPerL",
+  "antiDsDnaNegativeDay",
+  "tumourCleared",
+] as const satisfies readonly (keyof OutcomeSummary)[];
 
 function OutcomeTable({ strategies }: { strategies: KineticsStrategyResult[] }) {
+  const { t } = useTranslation();
   return (
-    <Table striped withTableBorder fz="sm" aria-label="Predicted outcomes per strategy">
+    <Table striped withTableBorder fz="sm" aria-label={t("kinetics.outcomesTable")}>
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Outcome — median (90% band)</Table.Th>
+          <Table.Th>{t("kinetics.outcomeHeader")}</Table.Th>
           {strategies.map((s) => (
-            <Table.Th key={s.strategy}>{s.label}</Table.Th>
+            <Table.Th key={s.strategy}>{strategyName(s)}</Table.Th>
           ))}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {OUTCOMES.map(([key, title]) => (
+        {OUTCOMES.map((key) => (
           <Table.Tr key={key}>
-            <Table.Td>{title}</Table.Td>
+            <Table.Td>{t(`kinetics.outcomes.${key}`)}</Table.Td>
             {strategies.map((s) => (
               <Table.Td key={s.strategy}>
                 {key === "tumourCleared" && s.summary[key].reached === 0
-                  ? "no tumour"
-                  : summary(s.summary[key])}
+                  ? t("kinetics.noTumour")
+                  : summary(s.summary[key], {
+                      never: t("kinetics.never"),
+                      ofDraws: (percent) => t("kinetics.ofDraws", { percent }),
+                    })}
               </Table.Td>
             ))}
           </Table.Tr>
@@ -235,14 +252,15 @@ function OutcomeTable({ strategies }: { strategies: KineticsStrategyResult[] }) 
 }
 
 function FitDetails({ k }: { k: PatientKinetics }) {
+  const { t } = useTranslation();
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-      <Table withTableBorder fz="sm" aria-label="Fitted parameters">
+      <Table withTableBorder fz="sm" aria-label={t("kinetics.parameters")}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Parameter</Table.Th>
-            <Table.Th>Estimate (90% interval)</Table.Th>
-            <Table.Th>Population median</Table.Th>
+            <Table.Th>{t("kinetics.parameter")}</Table.Th>
+            <Table.Th>{t("kinetics.estimate")}</Table.Th>
+            <Table.Th>{t("kinetics.populationMedian")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -263,20 +281,18 @@ function FitDetails({ k }: { k: PatientKinetics }) {
         </Table.Tbody>
       </Table>
       <Stack gap="xs">
-        <Table withTableBorder fz="sm" aria-label="Goodness of fit">
+        <Table withTableBorder fz="sm" aria-label={t("kinetics.goodness")}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Measured</Table.Th>
-              <Table.Th>n (below limit)</Table.Th>
-              <Table.Th>RMS of standardised residuals</Table.Th>
+              <Table.Th>{t("kinetics.measuredQuantity")}</Table.Th>
+              <Table.Th>{t("kinetics.nBelowLimit")}</Table.Th>
+              <Table.Th>{t("kinetics.rms")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {k.fit.goodness.observables.map((o) => (
               <Table.Tr key={o.observable}>
-                <Table.Td>
-                  {PANELS.find((p) => p.observable === o.observable)?.title ?? o.observable}
-                </Table.Td>
+                <Table.Td>{observableName(o.observable)}</Table.Td>
                 <Table.Td>
                   {o.n} ({o.censored})
                 </Table.Td>
@@ -286,11 +302,11 @@ function FitDetails({ k }: { k: PatientKinetics }) {
           </Table.Tbody>
         </Table>
         <Text size="xs" c="dark.4">
-          {k.fit.converged ? "Converged" : "Did not converge"} ({k.fit.reason}; best of {k.fit.starts}{" "}
-          starts). An RMS near 1 means the data scatter around the curve as the assay's error model expects.
+          {t(k.fit.converged ? "kinetics.converged" : "kinetics.notConverged")}{" "}
+          {t("kinetics.fitNote", { reason: k.fit.reason, starts: k.fit.starts })}
           {k.fit.unidentified.length > 0 &&
-            ` Not informed by these data, left at the population prior: ${k.fit.unidentified.join(", ")}.`}{" "}
-          Dosing: {k.dosing.source}.
+            ` ${t("kinetics.unidentified", { names: k.fit.unidentified.join(", ") })}`}{" "}
+          {t("kinetics.dosing", { source: k.dosing.source })}
         </Text>
       </Stack>
     </SimpleGrid>
@@ -303,15 +319,16 @@ function FitDetails({ k }: { k: PatientKinetics }) {
  * takes a second or two on the server.
  */
 export function KineticsPanel({ patientId }: { patientId: string }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   return (
     <section aria-labelledby="kinetics-title">
       <Group justify="space-between" mb="xs">
         <Title order={2} size="h3" id="kinetics-title">
-          Kinetics (research model)
+          {t("kinetics.title")}
         </Title>
         <Button variant="light" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
-          {open ? "Hide the model" : "Fit the model"}
+          {open ? t("kinetics.hide") : t("kinetics.fit")}
         </Button>
       </Group>
       {open && <KineticsBody patientId={patientId} />}
@@ -320,6 +337,7 @@ export function KineticsPanel({ patientId }: { patientId: string }) {
 }
 
 function KineticsBody({ patientId }: { patientId: string }) {
+  const { t } = useTranslation();
   const [whatIfs, setWhatIfs] = useState<string[]>([]);
   const loaded = useApi(
     () =>
@@ -331,25 +349,23 @@ function KineticsBody({ patientId }: { patientId: string }) {
   );
   return (
     <Stack gap="sm">
-      <Alert color="yellow" variant="light" title="Research model — not a treatment recommendation">
-        A mathematical model of CAR-T expansion and of the B cells, plasma cells and antibodies it removes,
-        fitted to this patient's recorded values. Its parameters rest partly on assumptions; what-ifs show
-        what the model predicts, not what a treatment would do.
+      <Alert color="yellow" variant="light" title={t("kinetics.warningTitle")}>
+        {t("kinetics.warning")}
       </Alert>
-      <Group gap="xs" aria-label="What-if strategies">
+      <Group gap="xs" aria-label={t("kinetics.whatIfs")}>
         <Text size="sm" fw={500}>
-          What if:
+          {t("kinetics.whatIf")}
         </Text>
         <Chip.Group multiple value={whatIfs} onChange={setWhatIfs}>
           {WHAT_IFS.map((w) => (
-            <Chip key={w.value} value={w.value} size="sm">
-              {w.label}
+            <Chip key={w} value={w} size="sm">
+              {t(`kinetics.whatIfChips.${w}`)}
             </Chip>
           ))}
         </Chip.Group>
         {loaded.loading && loaded.data && (
           <Text size="xs" c="dark.4" role="status">
-            Simulating…
+            {t("kinetics.simulating")}
           </Text>
         )}
       </Group>

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { lookup } from "../../api/problem-errors.ts";
 import type { CarProduct, Condition, Enrolment, Identity, Patient, Study } from "../../api/types.ts";
 import { isoDate, studyDay } from "../../ui/format.ts";
+import { diagnosisName } from "./Conditions.tsx";
 
 interface Props {
   patient: Patient;
@@ -66,7 +67,7 @@ export function PatientHeader({ patient, identity, conditions, enrolment, study,
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} mt="sm">
         <Fact label={t("patient.diagnoses")}>
           {conditions.length
-            ? conditions.map((c) => `${c.display} (${c.onsetDate?.slice(0, 4) ?? "?"})`).join(" · ")
+            ? conditions.map((c) => `${diagnosisName(c)} (${c.onsetDate?.slice(0, 4) ?? "?"})`).join(" · ")
             : "—"}
         </Fact>
         <Fact label={t("patient.study")}>

@@ -22,6 +22,7 @@ import { GradeLinks } from "../grading/GradeLinks.tsx";
 import { JourneyPanel } from "../journey/JourneyPanel.tsx";
 import { AdverseEvents } from "./AdverseEvents.tsx";
 import { Assessments } from "./Assessments.tsx";
+import { Conditions } from "./Conditions.tsx";
 import { EnrolForm } from "./EnrolForm.tsx";
 import { KineticsPanel } from "./KineticsPanel.tsx";
 import { MilestoneStrip } from "./MilestoneStrip.tsx";
@@ -141,6 +142,12 @@ export function PatientPage() {
               study={r.study}
               product={r.product}
               dayToday={todayStudyDay}
+            />
+            <Conditions
+              patientId={r.patient.id}
+              items={r.conditions}
+              mayWrite={mayWrite}
+              onSaved={record.reload}
             />
             {mayWrite && !r.enrolment && <EnrolForm patient={r.patient} onSaved={record.reload} />}
             <MilestoneStrip milestones={r.milestones} />

@@ -1,0 +1,242 @@
+/**
+ * Issue 11's walk, registration to infusion, as the coordinator on screen: she registers a new
+ * patient, enrols her, and moves her journey on the patient page (consultation, consent,
+ * screening, enrolment, apheresis booked into a manufacturing slot, apheresis, hand-off to the
+ * courier) in English; then, the language switched to 中文, the product's release, the
+ * lymphodepletion plan confirmed, lymphodepletion completed, the bedside check on the bedside
+ * screen and the infusion. The stage shown is checked after every step. The steps other roles do
+ * (the collection record and its shipment, manufacture, QC, QA's signed release, shipping to the
+ * ward, the thaw) go through the API as those roles: they have their own screens and tests
+ * (product-release, bedside). Height, weight and creatinine, which the lymphodepletion plan is
+ * computed from, are recorded through the API too.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDate, localDateTime } from "../../src/domain/study-day.ts";
+import { passingResults } from "../support/qc-results.ts";
+import { type ApiAs, apiAs } from "./support/api-as.ts";
+import { seriousAxeViolations } from "./support/axe.ts";
+import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { expectStage, journeyPanel, pickSlot, step } from "./support/journey-steps.ts";
+import { type RunningServer, serverForTests } from "./support/server.ts";
+
+let server: RunningServer;
+let browser: Browser;
+let coordinator: ApiAs;
+let manufacturing: ApiAs;
+let quality: ApiAs;
+let siteId: string;
+let timeZone: string;
+
+const FACILITY = "Walk cell-processing unit";
+
+const addDays = (date: string, n: number) => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+};
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
+  coordinator = await apiAs(server.url, "coordinator", "coordinator-demo");
+  manufacturing = await apiAs(server.url, "manufacturing", "manufacturing-demo");
+  quality = await apiAs(server.url, "quality", "quality-demo");
+  const sites = await coordinator.get<{ items: { id: string; code: string; timeZone: string }[] }>(
+    "/api/v1/sites",
+  );
+  const sz = sites.items.find((s) => s.code === "SZ")!;
+  siteId = sz.id;
+  timeZone = sz.timeZone;
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A Mantine select: open it, pick the option. */
+const select = async (page: Page, label: string, option: string | RegExp) => {
+  await page
+    .getByRole("textbox", { name: label })
+    .or(page.getByRole("combobox", { name: label }))
+    .first()
+    .click();
+  await page.getByRole("option", { name: option }).first().click();
+};
+
+describe("registration to infusion on screen, in English then Chinese", () => {
+  it("walks a new patient to her infusion, the stage on screen after every step", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "coordinator", "coordinator-demo", "SZ");
+    const today = localDate(new Date(), timeZone);
+
+    // Register (identity apart); the site issues her subject code.
+    await page.getByRole("navigation").getByRole("link", { name: "Patients" }).click();
+    await page.getByRole("link", { name: "Register a patient" }).click();
+    await page.getByRole("textbox", { name: /^Family name/ }).fill("Zhou");
+    await page.getByRole("textbox", { name: /^Given name/ }).fill("Lan");
+    await select(page, "Sex", "female");
+    await page.getByLabel(/^Date of birth/).fill("1979-06-02");
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
+    const patientId = page.url().split("/").at(-1)!;
+
+    // Enrol with consent; her journey opens at "referred".
+    const enrolForm = page.getByRole("region", { name: "Enrol in a study" });
+    await enrolForm.waitFor();
+    await select(page, "Study", /^cCAR-19\/BCMA/);
+    await select(page, "Arm", /^LYM/);
+    await select(page, "Dose level", /^DL2/);
+    await page.getByLabel(/^Consent signed on/).fill(today);
+    await page.getByRole("textbox", { name: /^Consent form version/ }).fill("v3.0");
+    await page.getByRole("button", { name: "Enrol", exact: true }).click();
+    await enrolForm.waitFor({ state: "detached" });
+    const panel = journeyPanel(page);
+    await expectStage(panel, "referred");
+
+    const enrolment = (
+      await coordinator.get<{ items: { id: string; studyId: string; doseLevelCode: string }[] }>(
+        `/api/v1/enrolments?patientId=${patientId}`,
+      )
+    ).items[0]!;
+    const journey = await coordinator.get<{ id: string }>(`/api/v1/enrolments/${enrolment.id}/journey`);
+    // Manufacturing opens a slot for the study's product; the plan's inputs are measured.
+    const product = (
+      await coordinator.get<{ items: { id: string }[] }>(`/api/v1/products?studyId=${enrolment.studyId}`)
+    ).items[0]!;
+    await manufacturing.post("/api/v1/manufacturing-slots", {
+      carProductId: product.id,
+      siteId,
+      facility: FACILITY,
+      startsOn: addDays(today, 3),
+      collectionWindowDays: 3,
+      capacity: 1,
+    });
+    const weightKg = 62;
+    const measuredAt = new Date(Date.now() - 3_600_000).toISOString();
+    for (const [code, valueNumber, unit] of [
+      ["8302-2", 165, "cm"],
+      ["29463-7", weightKg, "kg"],
+      ["2160-0", 0.8, "mg/dL"],
+    ] as const)
+      await coordinator.post("/api/v1/observations", {
+        patientId,
+        code,
+        valueNumber,
+        unit,
+        effectiveAt: measuredAt,
+      });
+
+    // The coordinator's steps, in English.
+    await step(panel, "Consultation held");
+    await expectStage(panel, "consulted");
+    await step(panel, "Consent signed", (form) =>
+      form.getByRole("checkbox", { name: "the treatment" }).check(),
+    );
+    await expectStage(panel, "consented");
+    await step(panel, "Start screening");
+    await expectStage(panel, "screening");
+    await step(panel, "Enrol", (form) =>
+      form.getByRole("checkbox", { name: "Eligibility confirmed" }).check(),
+    );
+    await expectStage(panel, "enrolled");
+    await step(panel, "Book apheresis", (form) => pickSlot(form, FACILITY));
+    await expectStage(panel, "apheresis scheduled");
+    await step(panel, "Apheresis done");
+    await expectStage(panel, "apheresed");
+    const collection = await coordinator.post<{ id: string }>(`/api/v1/journeys/${journey.id}/collections`, {
+      productCode: "S1001V00",
+    });
+    await coordinator.post(`/api/v1/product-units/${collection.id}/events`, { type: "ship-to-manufacturer" });
+    await step(panel, "Handed to courier");
+    await expectStage(panel, "awaiting product");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // Manufacture, QC for a bag of her dose level's cells, QA's signed release, shipping to the ward.
+    const study = await coordinator.get<{
+      arms: { doseLevels: { code: string; dose: number; unit: string }[] }[];
+    }>(`/api/v1/studies/${enrolment.studyId}`);
+    const level = study.arms.flatMap((a) => a.doseLevels).find((d) => d.code === enrolment.doseLevelCode)!;
+    const cells = level.unit === "car-cells-per-kg" ? level.dose * weightKg : level.dose;
+    for (const type of ["receive-at-manufacturer", "start-manufacture"])
+      await manufacturing.post(`/api/v1/product-units/${collection.id}/events`, { type });
+    const bag = await manufacturing.post<{ id: string }>(
+      `/api/v1/product-units/${collection.id}/final-products`,
+      { productCode: "S2001V00", thawStabilityMinutes: 90 },
+    );
+    await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type: "complete-manufacture" });
+    await quality.post(`/api/v1/product-units/${bag.id}/qc-results`, {
+      results: passingResults(cells, new Date(Date.now() - 60_000).toISOString()),
+    });
+    await quality.post(`/api/v1/product-units/${bag.id}/release`, {
+      signatures: [{ username: "quality", password: "quality-demo", meaning: "released" }],
+    });
+    for (const type of ["ship-to-site", "receive-at-site"])
+      await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type });
+
+    // The rest in Chinese.
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    try {
+      const zh = journeyPanel(page, "zh-CN");
+      await expectStage(zh, "等待产品");
+      await step(zh, "产品已放行", undefined, "zh-CN");
+      await expectStage(zh, "清淋前评估");
+      await step(
+        zh,
+        "开始清淋",
+        async (form) => {
+          await form.getByLabel(/^计划回输日期/).fill(addDays(today, 5));
+          await form.locator('[data-drug="FLUDARABINE"]').waitFor({ timeout: 20_000 });
+          await form.getByRole("checkbox", { name: /我已核对上述剂量/ }).check();
+        },
+        "zh-CN",
+      );
+      await expectStage(zh, "清淋");
+      await step(zh, "清淋完成", undefined, "zh-CN");
+      await expectStage(zh, "回输前评估");
+
+      // The bag is thawed on the ward (the product's step), then checked at the bedside screen.
+      const at = new Date(Math.ceil(Date.now() / 1000) * 1000).toISOString();
+      await coordinator.post(`/api/v1/product-units/${bag.id}/events`, { type: "thaw", at });
+      const unit = await coordinator.get<{
+        din: string;
+        dinCheckCharacter: string;
+        coiId: string;
+        productCode: string;
+        subjectCode: string;
+        thawedAt: string;
+      }>(`/api/v1/product-units/${bag.id}`);
+      await page.goto(`/board/${bag.id}`);
+      await page.getByRole("link", { name: "床旁核对" }).click();
+      await page.getByRole("heading", { name: "床旁核对" }).waitFor();
+      await page.getByLabel("第一核对人密码").fill("coordinator-demo");
+      await page.getByRole("combobox", { name: "第二核对人" }).selectOption("investigator");
+      await page.getByLabel("第二核对人密码").fill("investigator-demo");
+      await page.getByRole("textbox", { name: /^患者受试者编号/ }).fill(unit.subjectCode);
+      await page.getByRole("textbox", { name: /^身份链/ }).fill(unit.coiId);
+      await page.getByRole("textbox", { name: /^DIN$/ }).fill(unit.din);
+      await page.getByRole("textbox", { name: /^DIN 校验字符/ }).fill(unit.dinCheckCharacter);
+      await page.getByRole("textbox", { name: /^产品代码/ }).fill(unit.productCode);
+      await page.getByLabel(/^复苏时间/).fill(localDateTime(new Date(unit.thawedAt), timeZone, "second"));
+      await page.getByRole("button", { name: "核对", exact: true }).click();
+      await page.getByRole("status").filter({ hasText: "已核对，并由两人签名" }).waitFor({ timeout: 20_000 });
+      expect(await page.getByRole("alertdialog").count()).toBe(0);
+
+      // Back on her page: the infusion.
+      await page.goto(`/patients/${patientId}`);
+      await expectStage(zh, "回输前评估");
+      await step(zh, "已回输", undefined, "zh-CN");
+      await expectStage(zh, "已回输");
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      const final = await coordinator.get<{ state: string }>(`/api/v1/journeys/${journey.id}`);
+      expect(final.state).toBe("infused");
+      const administered = await coordinator.get<{ state: string }>(`/api/v1/product-units/${bag.id}`);
+      expect(administered.state).toBe("administered");
+    } finally {
+      // The language is remembered for the user: back to English for the other tests.
+      await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+      await page.getByRole("combobox", { name: "Language" }).waitFor();
+      await context.close();
+    }
+  }, 400_000);
+});
