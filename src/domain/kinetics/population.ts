@@ -201,7 +201,7 @@ export function estimatePopulation(
   let omega = cholesky(sts.covariance)
     ? sts.covariance
     : sts.covariance.map((row, i) => row.map((v, j) => v + (i === j ? priorSd(priorOf(names[i]!)) ** 2 : 0)));
-  const maxIterations = options.maxIterations ?? 500;
+  const maxIterations = options.maxIterations ?? 2000;
   const tolerance = options.tolerance ?? 1e-7;
   const eStep = (mean: number[], cov: Matrix) => {
     const omegaInv = inverse(cov, "population covariance");
