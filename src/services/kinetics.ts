@@ -14,7 +14,7 @@ import { availableParallelism } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { indicationOf } from "../domain/cohort/indication.ts";
 import { CAR_COPIES_NOTE_PREFIX, parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
-import { DomainError } from "../domain/errors.ts";
+import { DomainError, notFound } from "../domain/errors.ts";
 import { assertBaselineParameters } from "../domain/kinetics/baseline.ts";
 import {
   assertDosing,
@@ -45,9 +45,19 @@ import {
   virtualPatients,
 } from "../domain/kinetics/index.ts";
 import type { Outcomes } from "../domain/kinetics/outcomes.ts";
+import {
+  describePopulation,
+  estimatePopulation,
+  type PopulationMethod,
+  type PopulationParameter,
+  populationCorrelation,
+  populationPatients,
+} from "../domain/kinetics/population.ts";
 import type { BaselineValue, DataPoint, PatientKinetics } from "../domain/kinetics/report.ts";
 import { cellsPerMicrolitre, gramsPerLitre } from "../domain/lab-units.ts";
 import {
+  FITTED_COHORT_MAX,
+  FittedCohortBody,
   type KineticsDosing,
   KineticsQuery,
   KineticsSimulateBody,
@@ -56,7 +66,9 @@ import {
 import { localDate, studyDay } from "../domain/study-day.ts";
 import { endpointSources } from "../store/endpoint-sources.ts";
 import { kineticsDosingSources } from "../store/kinetics-sources.ts";
+import { findSavedCohort } from "../store/saved-cohorts.ts";
 import { findSite } from "../store/sites.ts";
+import { cohortOutcomes as cohortResults } from "./cohort-outcomes.ts";
 import type { ServiceContext } from "./context.ts";
 import { runKineticsTask } from "./kinetics-pool.ts";
 import { loadPatientFor } from "./patients.ts";
@@ -326,11 +338,15 @@ export async function patientModelInput(
 const FIT_CACHE = new Map<string, FitResult>();
 /** Three starts: the posterior has local optima (decision 0028); about 3–4 s, once per data state. */
 const FIT_STARTS = 3;
-const FIT_CACHE_SIZE = 32;
+/** Room for a fitted virtual cohort's patients (≤ FITTED_COHORT_MAX) besides the patient pages'. */
+const FIT_CACHE_SIZE = 256;
 
-async function cachedFit(input: PatientModelInput): Promise<{ fit: FitResult; cached: boolean }> {
+async function cachedFit(
+  input: PatientModelInput,
+  starts = FIT_STARTS,
+): Promise<{ fit: FitResult; cached: boolean }> {
   const key = createHash("sha256")
-    .update(JSON.stringify([input.base, input.dosing, input.measurements]))
+    .update(JSON.stringify([input.base, input.dosing, input.measurements, starts]))
     .digest("hex");
   const hit = FIT_CACHE.get(key);
   if (hit) {
@@ -342,7 +358,7 @@ async function cachedFit(input: PatientModelInput): Promise<{ fit: FitResult; ca
   const fit = await runKineticsTask<FitResult>({
     kind: "fit",
     problem: { base: input.base, dosing: input.dosing, measurements: input.measurements },
-    options: { starts: FIT_STARTS },
+    options: { starts },
   });
   FIT_CACHE.set(key, fit);
   if (FIT_CACHE.size > FIT_CACHE_SIZE) FIT_CACHE.delete(FIT_CACHE.keys().next().value!);
@@ -494,36 +510,17 @@ async function outcomesInWorkers(
   return strategies.map((_, i) => results.flatMap((r) => r[i]!));
 }
 
-/**
- * N virtual patients from the priors under each strategy. Large cohorts run on worker threads (one
- * per core), so the server's event loop stays free; small ones in this thread, in slices with a
- * turn of the event loop between them. `onProgress` reports patient-simulations done out of
- * n × strategies. Like simulateKinetics, it reads no record and takes no service context.
- */
-export async function virtualCohortKinetics(
-  raw: unknown,
-  onProgress?: (done: number, total: number) => void,
-  options: { threads?: number } = {},
-): Promise<VirtualCohortReport> {
-  const started = performance.now();
-  const body = parseInput(VirtualCohortBody, raw);
-  let base: ModelParameters;
-  try {
-    base = modelParameters(body.parameters);
-    assertBaselineParameters(base);
-  } catch (e) {
-    modelError(e);
-  }
-  const given = toDosing(body.dosing);
-  try {
-    assertDosing(given);
-  } catch (e) {
-    modelError(e);
-  }
-  const patients = virtualPatients(base, body.n, body.seed);
+/** Each virtual patient's outcomes under each strategy, on workers for a large cohort. */
+async function cohortRun(
+  patients: ModelParameters[],
+  given: Dosing,
+  body: { n: number; strategies: Strategy[]; horizonDays: number },
+  onProgress: ((done: number, total: number) => void) | undefined,
+  threadsAsked: number | undefined,
+): Promise<{ perStrategy: (Outcomes | null)[][]; threads: number }> {
   const total = body.n * body.strategies.length;
   let done = 0;
-  const threads = options.threads ?? (total >= WORKERS_FROM ? availableParallelism() : 1);
+  const threads = threadsAsked ?? (total >= WORKERS_FROM ? availableParallelism() : 1);
   let perStrategy: (Outcomes | null)[][];
   if (threads > 1)
     perStrategy = await outcomesInWorkers(
@@ -551,6 +548,37 @@ export async function virtualCohortKinetics(
     }
   }
   onProgress?.(total, total);
+  return { perStrategy, threads };
+}
+
+/**
+ * N virtual patients from the priors under each strategy. Large cohorts run on worker threads (one
+ * per core), so the server's event loop stays free; small ones in this thread, in slices with a
+ * turn of the event loop between them. `onProgress` reports patient-simulations done out of
+ * n × strategies. Like simulateKinetics, it reads no record and takes no service context.
+ */
+export async function virtualCohortKinetics(
+  raw: unknown,
+  onProgress?: (done: number, total: number) => void,
+  options: { threads?: number } = {},
+): Promise<VirtualCohortReport> {
+  const started = performance.now();
+  const body = parseInput(VirtualCohortBody, raw);
+  let base: ModelParameters;
+  try {
+    base = modelParameters(body.parameters);
+    assertBaselineParameters(base);
+  } catch (e) {
+    modelError(e);
+  }
+  const given = toDosing(body.dosing);
+  try {
+    assertDosing(given);
+  } catch (e) {
+    modelError(e);
+  }
+  const patients = virtualPatients(base, body.n, body.seed);
+  const { perStrategy, threads } = await cohortRun(patients, given, body, onProgress, options.threads);
   return {
     label: RESEARCH_LABEL,
     n: body.n,
@@ -559,5 +587,163 @@ export async function virtualCohortKinetics(
     threads,
     milliseconds: performance.now() - started,
     strategies: cohortSummary(given, body.strategies, perStrategy),
+  };
+}
+
+export interface FittedPatient {
+  patientId: string;
+  subjectCode: string;
+  /** fitted: in the population; refused: the reason her data could not be fitted */
+  status: "fitted" | "refused";
+  reason: string | null;
+  /** parameters her fit estimated (the population uses those every fit shares) */
+  fitted: ParameterName[];
+}
+
+export interface FittedCohortReport extends VirtualCohortReport {
+  population: {
+    source: { kind: "saved-cohort"; id: string; name: string } | { kind: "patients" };
+    method: PopulationMethod;
+    patients: FittedPatient[];
+    /** patients whose fits built the population */
+    fittedPatients: number;
+    parameters: PopulationParameter[];
+    /** between-patient correlations of `parameters`, in their order */
+    correlation: number[][];
+    /** fittable parameters not estimated in every fit: drawn from their published priors */
+    fromPrior: ParameterName[];
+    iterations: number;
+    converged: boolean;
+  };
+}
+
+/**
+ * N virtual patients drawn from a population estimated from fitted patients (decision 0045): the
+ * patients of a saved cohort (as its results page selects them, among the sites the user may
+ * read) or patients by id (each must be readable: 404 otherwise); each fitted as on her page
+ * (same cache); patients whose data cannot be fitted are listed with the reason and left out;
+ * 422 when too few remain for the parameters they share. Then the same outcome distributions per
+ * strategy as the prior cohort. Reads clinical data, changes nothing.
+ */
+export async function fittedCohortKinetics(
+  ctx: ServiceContext,
+  raw: unknown,
+  onProgress?: (phase: "fit" | "simulate", done: number, total: number) => void,
+  options: { threads?: number } = {},
+): Promise<FittedCohortReport> {
+  const started = performance.now();
+  const body = parseInput(FittedCohortBody, raw);
+  let base: ModelParameters;
+  const given = toDosing(body.dosing);
+  try {
+    base = modelParameters(body.parameters);
+    assertBaselineParameters(base);
+    assertDosing(given);
+  } catch (e) {
+    modelError(e);
+  }
+  let source: FittedCohortReport["population"]["source"];
+  let members: { id: string; site_id: string; subject_code: string }[];
+  if ("savedCohortId" in body.from) {
+    const saved = await findSavedCohort(ctx.db, body.from.savedCohortId);
+    if (!saved) throw notFound("saved cohort", body.from.savedCohortId);
+    source = { kind: "saved-cohort", id: saved.id, name: saved.name };
+    const results = await cohortResults(ctx, Object.fromEntries(new URLSearchParams(saved.query)));
+    if (results.patients.length > FITTED_COHORT_MAX)
+      throw new DomainError(
+        "rule-violation",
+        `The saved cohort holds ${results.patients.length} infused patients; a fitted virtual cohort reads at most ${FITTED_COHORT_MAX}.`,
+      );
+    members = [];
+    for (const p of results.patients) members.push(await loadPatientFor(ctx, p.patientId, "clinical:read"));
+  } else {
+    source = { kind: "patients" };
+    members = [];
+    for (const id of new Set(body.from.patientIds))
+      members.push(await loadPatientFor(ctx, id, "clinical:read"));
+  }
+  // Records are read here, one patient after another; the fits run on the worker pool.
+  const inputs: (PatientModelInput | DomainError)[] = [];
+  for (const m of members) {
+    try {
+      inputs.push(await patientModelInput(ctx, m));
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.code !== "rule-violation") throw e;
+      inputs.push(e);
+    }
+  }
+  let fitsDone = 0;
+  const results = await Promise.all(
+    inputs.map(async (input) => {
+      if (input instanceof DomainError) return input;
+      try {
+        return (await cachedFit(input, body.fitStarts)).fit;
+      } catch (e) {
+        if (!(e instanceof DomainError) || e.code !== "rule-violation") throw e;
+        return e;
+      } finally {
+        onProgress?.("fit", ++fitsDone, inputs.length);
+      }
+    }),
+  );
+  const patients: FittedPatient[] = members.map((m, i) => {
+    const r = results[i]!;
+    const base = { patientId: m.id, subjectCode: m.subject_code };
+    if (r instanceof DomainError) return { ...base, status: "refused", reason: r.message, fitted: [] };
+    if (!r.convergence.converged)
+      return {
+        ...base,
+        status: "refused",
+        reason: `The fit did not converge (${r.convergence.reason}).`,
+        fitted: [],
+      };
+    return { ...base, status: "fitted", reason: null, fitted: r.problem.fitted };
+  });
+  const fits = results.filter(
+    (r, i): r is FitResult => !(r instanceof DomainError) && patients[i]!.status === "fitted",
+  );
+  let population: ReturnType<typeof estimatePopulation>;
+  try {
+    population = estimatePopulation(
+      fits.map((f) => ({ names: f.problem.fitted, vector: f.vector, covariance: f.covariance })),
+      { method: body.method },
+    );
+  } catch (e) {
+    if (e instanceof DomainError)
+      throw new DomainError(
+        e.code,
+        `${e.message} ${patients.length - fits.length} of the ${patients.length} patients could not be fitted.`,
+        e.issues,
+        { ...e.details, patients },
+      );
+    throw e;
+  }
+  const virtual = populationPatients(base, population, body.n, body.seed);
+  const { perStrategy, threads } = await cohortRun(
+    virtual,
+    given,
+    body,
+    (done, total) => onProgress?.("simulate", done, total),
+    options.threads,
+  );
+  return {
+    label: RESEARCH_LABEL,
+    n: body.n,
+    seed: body.seed,
+    horizonDays: body.horizonDays,
+    threads,
+    milliseconds: performance.now() - started,
+    strategies: cohortSummary(given, body.strategies, perStrategy),
+    population: {
+      source,
+      method: population.method,
+      patients,
+      fittedPatients: population.patients,
+      parameters: describePopulation(population),
+      correlation: populationCorrelation(population),
+      fromPrior: population.fromPrior,
+      iterations: population.iterations,
+      converged: population.converged,
+    },
   };
 }

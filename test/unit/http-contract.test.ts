@@ -43,7 +43,12 @@ import type { deriveCtcaeHematology } from "../../src/services/derived-toxicity.
 import type { EnrolmentDto } from "../../src/services/enrolments.ts";
 import type { MetricsReport } from "../../src/services/journey-metrics.ts";
 import type { JourneyDto, listJourneyHistory } from "../../src/services/journeys.ts";
-import type { PatientKinetics, simulateKinetics, VirtualCohortReport } from "../../src/services/kinetics.ts";
+import type {
+  FittedCohortReport,
+  PatientKinetics,
+  simulateKinetics,
+  VirtualCohortReport,
+} from "../../src/services/kinetics.ts";
 import type { LabImportDto } from "../../src/services/lab-import.ts";
 import type { LtfuContactList, lostToFollowUp } from "../../src/services/ltfu.ts";
 import type { LymphodepletionPlan, RegimenDto } from "../../src/services/lymphodepletion-plan.ts";
@@ -138,6 +143,7 @@ describe("response schemas are the services' types", () => {
       Returned<typeof simulateKinetics>
     >();
     expectTypeOf<Out<typeof kinetics.VirtualCohortSchema>>().toEqualTypeOf<Named<VirtualCohortReport>>();
+    expectTypeOf<Out<typeof kinetics.FittedVirtualCohortSchema>>().toEqualTypeOf<Named<FittedCohortReport>>();
   });
 
   it("vein to vein", () => {

@@ -83,6 +83,20 @@ export {
   SLE_CAR_KINETICS,
 } from "./parameters.ts";
 export {
+  describePopulation,
+  estimatePopulation,
+  type IndividualFit,
+  MIN_FITTED_PATIENTS,
+  POPULATION_METHODS,
+  type Population,
+  type PopulationMethod,
+  type PopulationOptions,
+  type PopulationParameter,
+  populationCorrelation,
+  populationPatients,
+  sharedParameters,
+} from "./population.ts";
+export {
   FITTABLE,
   type FitProblem,
   fromUnconstrained,

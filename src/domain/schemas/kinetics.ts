@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { PARAMETERS, type ParameterName } from "../kinetics/parameters.ts";
+import { POPULATION_METHODS } from "../kinetics/population.ts";
 import { STRATEGIES } from "../kinetics/whatif.ts";
 
 const Strategy = z.enum(STRATEGIES);
@@ -82,4 +83,34 @@ export const VirtualCohortBody = z.object({
   }),
   parameters: ParameterOverrides,
   horizonDays: z.number().int().min(30).max(730).default(365),
+});
+
+/** Fewest and most patients a fitted virtual cohort reads: each is fitted (≈ 1–4 s of CPU). */
+export const FITTED_COHORT_MAX = 200;
+
+/**
+ * A virtual cohort from fitted patients (decision 0045): the patients of a saved cohort, or a
+ * list of patients, each fitted; a population distribution estimated from the fits; N virtual
+ * patients drawn from it, as in VirtualCohortBody.
+ */
+export const FittedCohortBody = VirtualCohortBody.extend({
+  from: z
+    .union([
+      z.object({ savedCohortId: z.uuid() }).strict(),
+      z.object({ patientIds: z.array(z.uuid()).min(1).max(FITTED_COHORT_MAX) }).strict(),
+    ])
+    .describe("a saved cohort's id, or the ids of patients you may read"),
+  method: z
+    .enum(POPULATION_METHODS)
+    .default("global-two-stage")
+    .describe(
+      "global-two-stage: EM using each fit's uncertainty (default); standard-two-stage: mean and covariance of the estimates (biased towards the prior)",
+    ),
+  fitStarts: z
+    .number()
+    .int()
+    .min(1)
+    .max(3)
+    .default(3)
+    .describe("starts of each patient's fit; 3 as on the patient page (and its cache)"),
 });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { PARAMETERS, type ParameterName } from "../../domain/kinetics/parameters.ts";
+import { POPULATION_METHODS } from "../../domain/kinetics/population.ts";
 import { STRATEGIES } from "../../domain/kinetics/whatif.ts";
 
 const str = z.string();
@@ -208,22 +209,62 @@ export const KineticsSimulationSchema = z
   })
   .meta({ id: "KineticsSimulation" });
 
-export const VirtualCohortSchema = z
+const VirtualCohortFields = {
+  label: str,
+  n: num,
+  seed: num,
+  horizonDays: num,
+  threads: num,
+  milliseconds: num,
+  strategies: z.array(
+    z.object({
+      strategy: StrategySchema,
+      label: str,
+      dosing: DosingSchema,
+      summary: OutcomeSummarySchema,
+      failed: num,
+    }),
+  ),
+};
+
+export const VirtualCohortSchema = z.object(VirtualCohortFields).meta({ id: "VirtualCohort" });
+
+export const FittedVirtualCohortSchema = z
   .object({
-    label: str,
-    n: num,
-    seed: num,
-    horizonDays: num,
-    threads: num,
-    milliseconds: num,
-    strategies: z.array(
-      z.object({
-        strategy: StrategySchema,
-        label: str,
-        dosing: DosingSchema,
-        summary: OutcomeSummarySchema,
-        failed: num,
-      }),
-    ),
+    ...VirtualCohortFields,
+    population: z.object({
+      source: z.discriminatedUnion("kind", [
+        z.object({ kind: z.literal("saved-cohort"), id: str, name: str }),
+        z.object({ kind: z.literal("patients") }),
+      ]),
+      method: z.enum(POPULATION_METHODS),
+      patients: z.array(
+        z.object({
+          patientId: str,
+          subjectCode: str,
+          status: z.enum(["fitted", "refused"]),
+          reason: str.nullable(),
+          fitted: z.array(ParameterNameSchema),
+        }),
+      ),
+      fittedPatients: num,
+      parameters: z.array(
+        z.object({
+          name: ParameterNameSchema,
+          unit: str,
+          median: num,
+          medianLower: num,
+          medianUpper: num,
+          sdUnconstrained: num,
+          patientsLower: num,
+          patientsUpper: num,
+          prior: PriorSchema,
+        }),
+      ),
+      correlation: z.array(z.array(num)),
+      fromPrior: z.array(ParameterNameSchema),
+      iterations: num,
+      converged: bool,
+    }),
   })
-  .meta({ id: "VirtualCohort" });
+  .meta({ id: "FittedVirtualCohort" });

@@ -5,10 +5,24 @@
  */
 import type { FastifyInstance } from "fastify";
 import { IdParams } from "../../domain/schemas/common.ts";
-import { KineticsQuery, KineticsSimulateBody, VirtualCohortBody } from "../../domain/schemas/kinetics.ts";
-import { patientKinetics, simulateKinetics, virtualCohortKinetics } from "../../services/kinetics.ts";
+import {
+  FittedCohortBody,
+  KineticsQuery,
+  KineticsSimulateBody,
+  VirtualCohortBody,
+} from "../../domain/schemas/kinetics.ts";
+import {
+  fittedCohortKinetics,
+  patientKinetics,
+  simulateKinetics,
+  virtualCohortKinetics,
+} from "../../services/kinetics.ts";
 import { Undescribed } from "../openapi.ts";
-import { KineticsSimulationSchema, VirtualCohortSchema } from "../responses/kinetics.ts";
+import {
+  FittedVirtualCohortSchema,
+  KineticsSimulationSchema,
+  VirtualCohortSchema,
+} from "../responses/kinetics.ts";
 import { ctxOf } from "./support.ts";
 
 export async function kineticsRoutes(app: FastifyInstance) {
@@ -56,5 +70,19 @@ export async function kineticsRoutes(app: FastifyInstance) {
       },
     },
     (request) => virtualCohortKinetics(request.body),
+  );
+  app.post(
+    "/api/v1/kinetics/virtual-cohort/fitted",
+    {
+      schema: {
+        operationId: "simulateFittedVirtualCohort",
+        response: { 200: FittedVirtualCohortSchema },
+        tags: ["kinetics"],
+        summary:
+          "Research model: the patients of a saved cohort (or listed patients) each fitted, a population distribution estimated from the fits (global or standard two-stage, log scale), N ≤ 10,000 virtual patients drawn from it and the distribution of outcomes per strategy; 422 when too few patients can be fitted",
+        body: FittedCohortBody,
+      },
+    },
+    (request) => fittedCohortKinetics(ctxOf(request), request.body),
   );
 }

@@ -612,6 +612,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kinetics/virtual-cohort/fitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Research model: the patients of a saved cohort (or listed patients) each fitted, a population distribution estimated from the fits (global or standard two-stage, log scale), N ≤ 10,000 virtual patients drawn from it and the distribution of outcomes per strategy; 422 when too few patients can be fitted */
+        post: operations["simulateFittedVirtualCohort"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/lab-imports": {
         parameters: {
             query?: never;
@@ -2327,6 +2344,70 @@ export type components = {
             studyId: string;
             updatedAt: string;
             version: number;
+        };
+        FittedVirtualCohort: {
+            horizonDays: number;
+            label: string;
+            milliseconds: number;
+            n: number;
+            population: {
+                converged: boolean;
+                correlation: number[][];
+                fittedPatients: number;
+                fromPrior: ("rho" | "tmax" | "gateSteepness" | "kE" | "kEM" | "beta" | "kME" | "antigenHalfSaturation" | "memoryKillFactor" | "kKill" | "killHalfSaturation" | "bloodFraction" | "bloodVolume" | "bCells0" | "autoreactiveFraction" | "igG0" | "antiDsDna0" | "tumour0" | "kMat" | "dB" | "kAct" | "kActAuto" | "rAuto" | "reseeding" | "dS" | "kSL" | "nicheOccupancy0" | "dL" | "kG" | "kD" | "phiG" | "phiD" | "conditioningDepletion" | "gT" | "tumourCapacityFold" | "tumourCureFraction" | "tumourHill" | "tumourCd19" | "tumourBcma" | "vectorCopies" | "nucleatedCells")[];
+                iterations: number;
+                /** @enum {string} */
+                method: "global-two-stage" | "standard-two-stage";
+                parameters: {
+                    median: number;
+                    medianLower: number;
+                    medianUpper: number;
+                    /** @enum {string} */
+                    name: "rho" | "tmax" | "gateSteepness" | "kE" | "kEM" | "beta" | "kME" | "antigenHalfSaturation" | "memoryKillFactor" | "kKill" | "killHalfSaturation" | "bloodFraction" | "bloodVolume" | "bCells0" | "autoreactiveFraction" | "igG0" | "antiDsDna0" | "tumour0" | "kMat" | "dB" | "kAct" | "kActAuto" | "rAuto" | "reseeding" | "dS" | "kSL" | "nicheOccupancy0" | "dL" | "kG" | "kD" | "phiG" | "phiD" | "conditioningDepletion" | "gT" | "tumourCapacityFold" | "tumourCureFraction" | "tumourHill" | "tumourCd19" | "tumourBcma" | "vectorCopies" | "nucleatedCells";
+                    patientsLower: number;
+                    patientsUpper: number;
+                    prior: {
+                        /** @constant */
+                        kind: "logNormal";
+                        median: number;
+                        sdLog: number;
+                    } | {
+                        /** @constant */
+                        kind: "logitNormal";
+                        median: number;
+                        sdLogit: number;
+                    };
+                    sdUnconstrained: number;
+                    unit: string;
+                }[];
+                patients: {
+                    fitted: ("rho" | "tmax" | "gateSteepness" | "kE" | "kEM" | "beta" | "kME" | "antigenHalfSaturation" | "memoryKillFactor" | "kKill" | "killHalfSaturation" | "bloodFraction" | "bloodVolume" | "bCells0" | "autoreactiveFraction" | "igG0" | "antiDsDna0" | "tumour0" | "kMat" | "dB" | "kAct" | "kActAuto" | "rAuto" | "reseeding" | "dS" | "kSL" | "nicheOccupancy0" | "dL" | "kG" | "kD" | "phiG" | "phiD" | "conditioningDepletion" | "gT" | "tumourCapacityFold" | "tumourCureFraction" | "tumourHill" | "tumourCd19" | "tumourBcma" | "vectorCopies" | "nucleatedCells")[];
+                    patientId: string;
+                    reason: string | null;
+                    /** @enum {string} */
+                    status: "fitted" | "refused";
+                    subjectCode: string;
+                }[];
+                source: {
+                    id: string;
+                    /** @constant */
+                    kind: "saved-cohort";
+                    name: string;
+                } | {
+                    /** @constant */
+                    kind: "patients";
+                };
+            };
+            seed: number;
+            strategies: {
+                dosing: components["schemas"]["KineticsDosing"];
+                failed: number;
+                label: string;
+                /** @enum {string} */
+                strategy: "as-given" | "cd19-only" | "bcma-only" | "compound" | "co-infusion" | "half-dose" | "double-dose";
+                summary: components["schemas"]["KineticsOutcomeSummary"];
+            }[];
+            threads: number;
         };
         HandOff: {
             at: string;
@@ -8535,6 +8616,144 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VirtualCohort"];
+                };
+            };
+            /** @description Invalid input: every issue with where it is */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role at this site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or none you may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with what is stored (a duplicate, or a version that is not the latest) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a rule, which the problem names */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    simulateFittedVirtualCohort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {
+                     *       "weightKg": 60,
+                     *       "infusions": [
+                     *         {
+                     *           "product": "compound",
+                     *           "cellsPerKg": 3000000,
+                     *           "day": 0
+                     *         }
+                     *       ]
+                     *     } */
+                    dosing?: {
+                        infusions: {
+                            cellsPerKg: number;
+                            /** @default 0 */
+                            day?: number;
+                            product: ("cd19" | "bcma" | "compound") | {
+                                name: string;
+                                recognition: {
+                                    bcma: number;
+                                    cd19: number;
+                                };
+                            };
+                        }[];
+                        weightKg: number;
+                    };
+                    /**
+                     * @description starts of each patient's fit; 3 as on the patient page (and its cache)
+                     * @default 3
+                     */
+                    fitStarts?: number;
+                    /** @description a saved cohort's id, or the ids of patients you may read */
+                    from: {
+                        /** Format: uuid */
+                        savedCohortId: string;
+                    } | {
+                        patientIds: string[];
+                    };
+                    /** @default 365 */
+                    horizonDays?: number;
+                    /**
+                     * @description global-two-stage: EM using each fit's uncertainty (default); standard-two-stage: mean and covariance of the estimates (biased towards the prior)
+                     * @default global-two-stage
+                     * @enum {string}
+                     */
+                    method?: "global-two-stage" | "standard-two-stage";
+                    n: number;
+                    /**
+                     * @description model parameters to override, by name (see GET /api/v1/kinetics/parameters)
+                     * @default {}
+                     */
+                    parameters?: {
+                        [key: string]: number;
+                    };
+                    /** @default 1 */
+                    seed?: number;
+                    /** @default [
+                     *       "as-given"
+                     *     ] */
+                    strategies?: ("as-given" | "cd19-only" | "bcma-only" | "compound" | "co-infusion" | "half-dose" | "double-dose")[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FittedVirtualCohort"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
