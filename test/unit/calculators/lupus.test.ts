@@ -117,6 +117,37 @@ describe("sledai-2k", () => {
     expect(r.details?.clinicalSledai).toBe(0);
   });
 
+  it("SD-1 explained: each descriptor with its Gladman 2002 number and weight, then the totals", () => {
+    const r = SLEDAI.run(items("arthritis", "rash", "lowComplement", "increasedDnaBinding"));
+    expect(r.reasons).toEqual([
+      "Arthritis (arthritis) present: +4 (SLEDAI-2K descriptor 9, weight 4).",
+      "Rash (rash) present: +2 (SLEDAI-2K descriptor 15, weight 2).",
+      "Low complement (lowComplement) present: +2 (SLEDAI-2K descriptor 20, weight 2).",
+      "Increased DNA binding (increasedDnaBinding) present: +2 (SLEDAI-2K descriptor 21, weight 2).",
+      "Total 10 of 105; clinical SLEDAI-2K 6 (total without lowComplement and increasedDnaBinding).",
+    ]);
+    expect(r.details).toEqual({
+      clinicalSledai: 6,
+      serologyPoints: 4,
+      items: [
+        { key: "arthritis", weight: 4 },
+        { key: "rash", weight: 2 },
+        { key: "lowComplement", weight: 2 },
+        { key: "increasedDnaBinding", weight: 2 },
+      ],
+    });
+  });
+
+  it("nothing present: the reason says total 0, and no window is recorded unless given", () => {
+    const r = SLEDAI.run(noItems());
+    expect(r.reasons).toEqual([
+      "No SLEDAI-2K descriptor present: total 0.",
+      "Total 0 of 105; clinical SLEDAI-2K 0 (total without lowComplement and increasedDnaBinding).",
+    ]);
+    expect(r.details).toEqual({ clinicalSledai: 0, serologyPoints: 0, items: [] });
+    expect(r.label).toBe("SLEDAI-2K 0");
+  });
+
   it("records the scoring window when given, and refuses one over 30 days", () => {
     expect(SLEDAI.run({ ...noItems(), windowDays: 30 }).details?.windowDays).toBe(30);
     expect(SLEDAI.run({ ...noItems(), windowDays: 10 }).details?.windowDays).toBe(10);
@@ -719,6 +750,86 @@ describe("doris", () => {
     expect(paths(issuesOf(DORIS, { ...dorisBase, biologic: "YES" }))).toEqual(["/biologic"]);
     const { prednisoloneEquivalentMgPerDay: __, ...noPred } = dorisBase;
     expect(paths(issuesOf(DORIS, noPred))).toEqual(["/prednisoloneEquivalentMgPerDay"]);
+  });
+
+  // Every reason written out by hand from van Vollenhoven 2021's four criteria (clinical SLEDAI-2K
+  // = 0 with serology ignored, PGA < 0.5, prednisolone ≤ 5 mg/day, other drugs only at stable doses)
+  // and the notes' drug-free flag (§5.4 [D]).
+  it("DOR-1 explained: serology's 4 points ignored, each criterion met with its number, not drug-free", () => {
+    const r = DORIS.run({
+      ...dorisBase,
+      sledai2k: items("increasedDnaBinding", "lowComplement"),
+      pga: 0.3,
+      prednisoloneEquivalentMgPerDay: 5,
+      antimalarial: "STABLE",
+    });
+    expect(r.reasons).toEqual([
+      "Clinical SLEDAI-2K 0 (SLEDAI-2K 4; serology 4 point(s) ignored).",
+      "PGA 0.3 < 0.5.",
+      "Prednisolone-equivalent 5 mg/day ≤ 5 mg/day.",
+      "Antimalarial, immunosuppressive and biologic: none or at stable doses.",
+      "Not drug-free: still taking glucocorticoid, antimalarial.",
+    ]);
+    expect(r.details).toEqual({
+      clinicalSledai: 0,
+      sledai2k: 4,
+      criteria: {
+        clinicalSledaiZero: true,
+        pgaBelow05: true,
+        prednisoloneAtMost5: true,
+        stableTherapy: true,
+      },
+    });
+  });
+
+  it("DOR-4 explained: alopecia's 2 clinical points named; no drug-free line without remission", () => {
+    const r = DORIS.run({ ...dorisBase, sledai2k: items("alopecia") });
+    expect(r.reasons).toEqual([
+      "Clinical SLEDAI-2K 2 ≠ 0 (not met): alopecia (2).",
+      "PGA 0.2 < 0.5.",
+      "Prednisolone-equivalent 0 mg/day ≤ 5 mg/day.",
+      "Antimalarial, immunosuppressive and biologic: none or at stable doses.",
+    ]);
+    expect(r.label).toBe("Not in DORIS remission");
+    expect(r.details).toMatchObject({ clinicalSledai: 2, sledai2k: 2 });
+  });
+
+  it("every criterion failed at once: only clinical descriptors listed, each unstable drug named", () => {
+    const r = DORIS.run({
+      sledai2k: items("fever", "lowComplement"),
+      pga: 0.5,
+      prednisoloneEquivalentMgPerDay: 7.5,
+      antimalarial: "NOT_STABLE",
+      immunosuppressive: "STABLE",
+      biologic: "NOT_STABLE",
+    });
+    expect(r.value).toEqual({ remission: false, drugFree: false });
+    expect(r.label).toBe("Not in DORIS remission");
+    expect(r.reasons).toEqual([
+      "Clinical SLEDAI-2K 1 ≠ 0 (not met): fever (1).",
+      "PGA 0.5 ≥ 0.5 (not met).",
+      "Prednisolone-equivalent 7.5 mg/day > 5 mg/day (not met).",
+      "Not at a stable dose (not met): antimalarial, biologic.",
+    ]);
+    expect(r.details).toEqual({
+      clinicalSledai: 1,
+      sledai2k: 3,
+      criteria: {
+        clinicalSledaiZero: false,
+        pgaBelow05: false,
+        prednisoloneAtMost5: false,
+        stableTherapy: false,
+      },
+    });
+  });
+
+  it("drug-free explained: the last reason says so; a stable biologic alone is not drug-free", () => {
+    expect(DORIS.run(dorisBase).reasons.at(-1)).toBe(
+      "Drug-free: no glucocorticoid, antimalarial, immunosuppressive or biologic.",
+    );
+    const bio = DORIS.run({ ...dorisBase, biologic: "STABLE", immunosuppressive: "STABLE" });
+    expect(bio.value).toEqual({ remission: true, drugFree: false });
+    expect(bio.reasons.at(-1)).toBe("Not drug-free: still taking immunosuppressive, biologic.");
   });
 
   const drugStatus = fc.constantFrom("NONE", "STABLE", "NOT_STABLE");
