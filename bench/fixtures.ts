@@ -40,6 +40,18 @@ const UNITS: Record<(typeof CODES)[number], string> = {
   "777-3": "10*3/uL",
   "1742-6": "U/L",
 };
+/**
+ * Values spread over an ordinary clinical range of each code (adult reference ranges widened a
+ * little), well inside the plausibility limits of src/domain/plausibility.ts, which refuse e.g.
+ * haemoglobin above 30 g/dL: a value outside them makes a batch 400 instead of being measured.
+ */
+const RANGES: Record<(typeof CODES)[number], [number, number]> = {
+  "718-7": [7, 17],
+  "2160-0": [0.4, 2],
+  "6690-2": [1, 15],
+  "777-3": [20, 450],
+  "1742-6": [5, 120],
+};
 
 /** All data starts here; observation i of a stream is `i * stepMinutes` later. */
 export const EPOCH = Date.parse("2024-01-01T00:00:00Z");
@@ -60,11 +72,17 @@ export function observation(patientId: string, i: number, stepMinutes: number, o
   return {
     patientId,
     code,
-    valueNumber: Math.round((10 + ((i * 7919) % 1000) / 10) * 10) / 10,
+    valueNumber: plausibleValue(code, i),
     unit: UNITS[code],
     effectiveAt: new Date(EPOCH + (offsetMinutes + i * stepMinutes) * MINUTE).toISOString(),
     source: "bench",
   } satisfies ObservationInput;
+}
+
+/** A deterministic value of `code` for row `i`, inside RANGES, to one decimal. */
+function plausibleValue(code: (typeof CODES)[number], i: number): number {
+  const [low, high] = RANGES[code];
+  return Math.round((low + (((i * 7919) % 1000) / 1000) * (high - low)) * 10) / 10;
 }
 
 export interface Site {

@@ -46,6 +46,8 @@ export interface PairOptions {
    * (a server start timed to its "up" line, its shutdown afterwards not counted)
    */
   measuredTimesItself?: boolean;
+  /** the same for `baseline` (e.g. input built untimed before each run) */
+  baselineTimesItself?: boolean;
 }
 
 export async function comparePair(o: PairOptions): Promise<{ baselineMs: number[]; measuredMs: number[] }> {
@@ -56,13 +58,14 @@ export async function comparePair(o: PairOptions): Promise<{ baselineMs: number[
   const baselineMs: number[] = [];
   const measuredMs: number[] = [];
   const measure = o.measuredTimesItself ? async () => Number(await o.measured()) : () => timed(o.measured);
+  const base = o.baselineTimesItself ? async () => Number(await o.baseline()) : () => timed(o.baseline);
   for (let i = 0; i < o.repetitions; i++) {
     if (i % 2 === 0) {
-      baselineMs.push(await timed(o.baseline));
+      baselineMs.push(await base());
       measuredMs.push(await measure());
     } else {
       measuredMs.push(await measure());
-      baselineMs.push(await timed(o.baseline));
+      baselineMs.push(await base());
     }
   }
   return { baselineMs, measuredMs };

@@ -18,6 +18,7 @@ import {
   STATISTICS_PHASES,
 } from "./fixtures.ts";
 import { type Comparison, check, comparePair, median } from "./harness.ts";
+import { ingestVsCopy } from "./ingest.ts";
 import { kineticsCohort, kineticsCohortWorkers, kineticsFit } from "./kinetics.ts";
 import { labImport } from "./lab-import.ts";
 import { startUp } from "./start.ts";
@@ -245,6 +246,7 @@ export const manyPatients: Suite = (backend, url, log) =>
 
 export const SUITES: [string, Suite][] = [
   ["observation batch vs one-by-one", observationBatch],
+  ["observation ingest via API vs COPY", ingestVsCopy],
   ["timeline page depth", timelineDepth],
   ["observation list with many patients", manyPatients],
   ["lab import CSV vs observation batches", labImport],

@@ -5,6 +5,7 @@
  * Provenance.activity to (extensible); other actions (sign, release…) use our activity names.
  */
 import type { Provenance, Resource } from "@medplum/fhirtypes";
+import { batchEntries, OBSERVATION_BATCH } from "../domain/audit-batch.ts";
 import { ref, userRef } from "./references.ts";
 import { HL7_SYSTEMS, LOCAL_SYSTEMS } from "./systems.ts";
 
@@ -16,6 +17,8 @@ export interface AuditRecord {
   entity_type: string;
   entity_id: string;
   reason: string | null;
+  /** read for batch records, whose rows are the targets */
+  after?: unknown;
 }
 
 /** Our audited entity types that are exported, and the resource type each becomes. */
@@ -29,6 +32,8 @@ export const AUDITED_RESOURCE_TYPES: Readonly<Record<string, Resource["resourceT
   medication: "MedicationStatement",
   product: "BiologicallyDerivedProduct",
   adverse_event: "AdverseEvent",
+  // one record per batch (decision 0040): one Provenance with every observation of it as target
+  [OBSERVATION_BATCH]: "Observation",
 };
 
 const DATA_OPERATIONS: Record<string, { code: string; display: string }> = {
@@ -46,7 +51,11 @@ export function toProvenance(e: AuditRecord): Provenance | null {
     resourceType: "Provenance",
     id: e.id,
     meta: { versionId: "1", lastUpdated: e.at.toISOString() },
-    target: [ref(type, e.entity_id)],
+    // A batch is one activity by one agent at one time, which R4 records as one Provenance with
+    // a target per resource it created ("a provenance can point to more than one target").
+    target: (batchEntries(e.entity_type, e.after)?.map((b) => b.entityId) ?? [e.entity_id]).map((id) =>
+      ref(type, id),
+    ),
     recorded: e.at.toISOString(),
     activity: op
       ? { coding: [{ system: HL7_SYSTEMS.dataOperation, code: op.code, display: op.display }] }

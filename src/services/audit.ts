@@ -4,6 +4,8 @@
  */
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
+import { type BatchEntry, batchEntries, OBSERVATION_BATCH_ROW_TYPE } from "../domain/audit-batch.ts";
+import { DomainError } from "../domain/errors.ts";
 import {
   type AuditFilter,
   auditEntityTypes,
@@ -16,7 +18,7 @@ import type { AuditEventRow, DB } from "../store/schema.ts";
 import { listUsersAtSites } from "../store/users.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
-import { decodeCursor, type Page, toPage } from "./pagination.ts";
+import { decodeCursor, encodeCursor, type Page } from "./pagination.ts";
 
 export type AuditAction =
   | "create"
@@ -90,6 +92,11 @@ export interface AuditEventDto {
   entityLabel: string | null;
   /** readable names of the ids in entityId, before and after (users, patients, product units) */
   names: Record<string, string>;
+  /**
+   * set when this entry is one row of a batch record (decision 0040): `id` is then the batch
+   * record's, shared by its rows, and this is the row's position in it and the record's row count
+   */
+  batch: { item: number; count: number } | null;
 }
 
 /** Every string in a JSON value (ids sit in fields such as patientId, recordedBy, signatures[].userId). */
@@ -111,6 +118,7 @@ const toDto = (
   r: AuditEventRow,
   known: Map<string, { name: string }>,
   owners: Map<string, string>,
+  batch: { item: number; count: number } | null,
 ): AuditEventDto => {
   const names: Record<string, string> = {};
   for (const id of stringsIn([r.entity_id, r.before, r.after], new Set())) {
@@ -134,6 +142,7 @@ const toDto = (
     actorDisplayName: (r.actor_id && known.get(r.actor_id)?.name) || r.actor_name,
     entityLabel: known.get(r.entity_id)?.name ?? (patient ? (known.get(patient)?.name ?? null) : null),
     names,
+    batch,
   };
 };
 
@@ -149,28 +158,81 @@ export async function listAudit(
   },
 ): Promise<Page<AuditEventDto>> {
   const siteIds = readableSites(ctx.actor, "audit:read", q.siteId);
-  const after = decodeCursor(q.cursor, ["uuid"])?.[0];
-  const filter: AuditFilter = { siteIds, limit: q.limit, after };
+  const cursor = auditCursor(q.cursor);
+  const filter: AuditFilter = { siteIds, limit: q.limit };
+  if (cursor) {
+    filter.after = cursor.id;
+    filter.afterInclusive = cursor.item !== null;
+  }
   if (q.entity) filter.entityType = q.entity;
   if (q.entityId) filter.entityId = q.entityId;
   if (q.actorId) filter.actorId = q.actorId;
   const rows = await listAuditEvents(ctx.db, filter);
+  // A batch record becomes one entry per row it lists (only the row asked for, given an entity
+  // id); a page may end inside one, and its cursor then names the next row.
+  const entries: { row: AuditEventRow; batch: BatchEntry | null }[] = [];
+  for (const r of rows) {
+    const listed = batchEntries(r.entity_type, r.after);
+    if (!listed) {
+      // (a cursor names a row only inside a batch record, so this record was not shown yet)
+      entries.push({ row: r, batch: null });
+      continue;
+    }
+    for (const b of listed) {
+      if (q.entityId && b.entityId !== q.entityId) continue;
+      if (cursor?.item != null && cursor.id === r.id && b.item <= cursor.item) continue;
+      entries.push({
+        row: {
+          ...r,
+          entity_type: OBSERVATION_BATCH_ROW_TYPE,
+          entity_id: b.entityId,
+          before: null,
+          after: b.after,
+        },
+        batch: b,
+      });
+    }
+    if (entries.length > q.limit) break;
+  }
+  const shown = entries.slice(0, q.limit);
   const ids = new Set<string>();
-  for (const r of rows.slice(0, q.limit)) {
+  for (const { row: r } of shown) {
     if (r.actor_id) ids.add(r.actor_id);
     stringsIn([r.entity_id, r.before, r.after], ids);
   }
   const owners = await patientsOfRecords(
     ctx.db,
-    rows.filter((r) => !patientOf(r)).map((r) => r.entity_id),
+    shown.filter((e) => !patientOf(e.row)).map((e) => e.row.entity_id),
   );
   const known = await readableNames(ctx.db, [...ids, ...owners.values()]);
-  return toPage(
-    rows,
-    q.limit,
-    (r) => [r.id],
-    (r) => toDto(r, known, owners),
-  );
+  const last = shown.at(-1);
+  return {
+    items: shown.map((e) =>
+      toDto(e.row, known, owners, e.batch ? { item: e.batch.item, count: e.batch.count } : null),
+    ),
+    nextCursor:
+      entries.length > q.limit && last
+        ? encodeCursor(
+            // inside a batch record only while rows of it remain (so the next page reads it again)
+            last.batch && !q.entityId && last.batch.item < last.batch.count - 1
+              ? [last.row.id, String(last.batch.item)]
+              : [last.row.id],
+          )
+        : null,
+  };
+}
+
+/** An audit page's cursor: the last record shown, and the last row shown when that was a batch record. */
+function auditCursor(cursor: string | undefined): { id: string; item: number | null } | null {
+  if (cursor === undefined) return null;
+  try {
+    const [id, item] = decodeCursor(cursor, ["uuid", "count"])!;
+    return { id, item: Number(item) };
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+  }
+  const [id] = decodeCursor(cursor, ["uuid"])!;
+  return { id, item: null };
 }
 
 export interface AuditFilterChoices {

@@ -4,6 +4,7 @@
  */
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
+import { batchAudit, OBSERVATION_BATCH } from "../domain/audit-batch.ts";
 import { DomainError, type Issue, validationError } from "../domain/errors.ts";
 import { labCode } from "../domain/lab-import/canonical-units.ts";
 import {
@@ -14,13 +15,17 @@ import {
   type RawValue,
 } from "../domain/observation-value.ts";
 import { ObservationBatch, ObservationCreate, ObservationUpdate } from "../domain/schemas/clinical.ts";
-import { insertObservations, listObservations as listObservationRows } from "../store/clinical-records.ts";
+import {
+  insertObservations,
+  listObservations as listObservationRows,
+  type ObservationInsert,
+} from "../store/clinical-records.ts";
 import type { ObservationRow, PatientRow } from "../store/schema.ts";
 import { readableSites } from "./access.ts";
-import { appendAudit } from "./audit.ts";
+import { type AuditEntry, appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
-import { expectedVersion, loadPatientFor } from "./patients.ts";
+import { expectedVersion, loadPatientFor, loadPatientsFor } from "./patients.ts";
 import { defined, readScoped, updateRecord } from "./records.ts";
 import { parseInput } from "./validate.ts";
 
@@ -154,16 +159,8 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
   const inputs = isBatch
     ? parseInput(ObservationBatch, raw).observations
     : [parseInput(ObservationCreate, raw)];
-  // Resolve each distinct patient once; a patient the actor cannot write is reported per row.
-  const patients = new Map<string, PatientRow | DomainError>();
-  for (const id of new Set(inputs.map((o) => o.patientId))) {
-    try {
-      patients.set(id, await loadPatientFor(ctx, id, "clinical:write"));
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      patients.set(id, e);
-    }
-  }
+  // Resolve the distinct patients in one query; a patient the actor cannot write is reported per row.
+  const patients = await loadPatientsFor(ctx, [...new Set(inputs.map((o) => o.patientId))], "clinical:write");
   const refused = [...patients.values()].find((p) => p instanceof DomainError) as DomainError | undefined;
   // One observation behaves like every other single-record create (404/403); a batch reports
   // every row whose patient is not visible, so an import can be fixed in one go.
@@ -184,50 +181,109 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
   });
   if (issues.length > 0) throw validationError(issues);
 
-  return inTransaction(ctx, async (db) => {
-    const rows = await insertObservations(
-      db,
-      inputs.map((o, i) => {
-        const p = patients.get(o.patientId) as PatientRow;
-        const v = values[i]!;
-        return {
-          id: uuidv7(),
-          patient_id: p.id,
-          site_id: p.site_id,
-          code_system: o.codeSystem,
-          code: o.code,
-          display: o.display ?? labCode(o.code)?.display ?? null,
-          value_number: v.valueNumber,
-          value_code: v.valueCode,
-          value_text: v.valueText,
-          unit: v.unit,
-          original_value: v.originalValue,
-          original_unit: v.originalUnit,
-          effective_at: o.effectiveAt,
-          specimen: o.specimen ?? null,
-          source: o.source ?? null,
-          status: o.status,
-          note: o.note ?? null,
-          created_at: now,
-          created_by: ctx.actor.userId,
-          updated_at: now,
-        };
-      }),
-    );
-    const dtos = rows.map(observationDto);
+  const rows: ObservationInsert[] = inputs.map((o, i) => {
+    const p = patients.get(o.patientId) as PatientRow;
+    const v = values[i]!;
+    return {
+      id: uuidv7(),
+      patient_id: p.id,
+      site_id: p.site_id,
+      code_system: o.codeSystem,
+      code: o.code,
+      display: o.display ?? labCode(o.code)?.display ?? null,
+      value_number: v.valueNumber,
+      value_code: v.valueCode,
+      value_text: v.valueText,
+      unit: v.unit,
+      original_value: v.originalValue,
+      original_unit: v.originalUnit,
+      // as the database gives it back: the instant in UTC, to the millisecond
+      effective_at: new Date(o.effectiveAt).toISOString(),
+      specimen: o.specimen ?? null,
+      source: o.source ?? null,
+      status: o.status,
+      note: o.note ?? null,
+    };
+  });
+  const stamp = now.toISOString();
+  const dtos = rows.map((r) => newObservationDto(r, stamp));
+  await inTransaction(ctx, async (db) => {
+    await insertObservations(db, rows, { at: now, by: ctx.actor.userId });
     await appendAudit(
       db,
       ctx,
-      dtos.map((d, i) => ({
-        action: "create" as const,
-        entityType: "observation",
-        entityId: d.id,
-        siteId: rows[i]!.site_id,
-        after: d,
-      })),
+      isBatch
+        ? batchAuditEntries(dtos, rows)
+        : {
+            action: "create",
+            entityType: "observation",
+            entityId: dtos[0]!.id,
+            siteId: rows[0]!.site_id,
+            after: dtos[0],
+          },
     );
-    return dtos;
   });
+  return dtos;
+}
+
+/** What the database holds for a row just inserted (the columns' defaults filled in). */
+function newObservationDto(r: ObservationInsert, stamp: string): ObservationDto {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    codeSystem: r.code_system,
+    code: r.code,
+    display: r.display,
+    valueNumber: r.value_number,
+    valueCode: r.value_code,
+    valueText: r.value_text,
+    unit: r.unit,
+    effectiveAt: r.effective_at,
+    specimen: r.specimen,
+    source: r.source,
+    status: r.status,
+    note: r.note,
+    originalValue: r.original_value,
+    originalUnit: r.original_unit,
+    referenceRange: null,
+    labImportId: null,
+    valueComparator: null,
+    valueCodeSystem: null,
+    absentReason: null,
+    interpretation: [],
+    referenceLow: null,
+    referenceHigh: null,
+    effectiveEnd: null,
+    effectiveIsDate: false,
+    identifierSystem: null,
+    identifierValue: null,
+    version: 1,
+    createdAt: stamp,
+    updatedAt: stamp,
+  };
+}
+
+/**
+ * One audit record per site for a batch (decision 0040): who, when and why are the record's own,
+ * and `after.rows` lists every observation written with all its values, as a single create's
+ * record holds one (compactly: domain/audit-batch.ts). Readers expand it back into one entry per
+ * row (services/audit.ts, fhir/provenance.ts).
+ */
+function batchAuditEntries(dtos: ObservationDto[], rows: ObservationInsert[]): AuditEntry[] {
+  const bySite = new Map<string, ObservationDto[]>();
+  dtos.forEach((d, i) => {
+    const site = rows[i]!.site_id;
+    const list = bySite.get(site);
+    if (list) list.push(d);
+    else bySite.set(site, [d]);
+  });
+  return [...bySite].map(([siteId, list]) => ({
+    action: "create",
+    entityType: OBSERVATION_BATCH,
+    entityId: uuidv7(),
+    siteId,
+    after: batchAudit(list),
+  }));
 }
 
 export function getObservation(ctx: ServiceContext, id: string): Promise<ObservationDto> {

@@ -20,6 +20,7 @@ import type { JourneyState } from "../domain/vein-to-vein/journey.ts";
 import {
   findIdentity,
   findPatientBySubjectCode,
+  findPatients,
   insertIdentity,
   insertIdentityHistory,
   insertPatient,
@@ -100,6 +101,31 @@ export async function loadPatientFor(
   if (!row) throw notFound("patient", patientId);
   requireAt(ctx.actor, row.site_id, permission, "patient", patientId);
   return row;
+}
+
+/**
+ * `loadPatientFor` for many patients in one query: each id maps to its row, or to the error
+ * loadPatientFor would have thrown for it (not found, or not allowed).
+ */
+export async function loadPatientsFor(
+  ctx: ServiceContext,
+  patientIds: readonly string[],
+  permission: Permission,
+): Promise<Map<string, PatientRow | DomainError>> {
+  const rows = new Map((await findPatients(ctx.db, patientIds)).map((r) => [r.id, r]));
+  const out = new Map<string, PatientRow | DomainError>();
+  for (const id of patientIds) {
+    const row = rows.get(id);
+    try {
+      if (!row) throw notFound("patient", id);
+      requireAt(ctx.actor, row.site_id, permission, "patient", id);
+      out.set(id, row);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      out.set(id, e);
+    }
+  }
+  return out;
 }
 
 export async function createPatient(ctx: ServiceContext, raw: unknown): Promise<PatientDto> {

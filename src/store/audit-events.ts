@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { OBSERVATION_BATCH, OBSERVATION_BATCH_ROW_TYPE } from "../domain/audit-batch.ts";
 import { insertChunked } from "./chunked-insert.ts";
 import type { DB } from "./schema.ts";
 
@@ -27,8 +28,13 @@ export interface AuditFilter {
   entityId?: string;
   actorId?: string;
   after?: string; // cursor: id of the last row seen (UUIDv7 ids sort by time)
+  /** the cursor stopped inside the batch record `after`: read it again (the service skips what was shown) */
+  afterInclusive?: boolean;
   limit: number;
 }
+
+/** Entity types whose records list many rows of another type (decision 0040), by that type. */
+const BATCH_TYPE_OF: Record<string, string> = { [OBSERVATION_BATCH_ROW_TYPE]: OBSERVATION_BATCH };
 
 export function listAuditEvents(db: Kysely<DB>, f: AuditFilter) {
   let q = db
@@ -38,10 +44,25 @@ export function listAuditEvents(db: Kysely<DB>, f: AuditFilter) {
     .orderBy("id", "desc")
     .limit(f.limit + 1);
   // Any case: "Patient" finds "patient" (people type what they read, not the stored spelling).
-  if (f.entityType) q = q.where(sql`lower(entity_type)`, "=", f.entityType.toLowerCase());
-  if (f.entityId) q = q.where("entity_id", "=", f.entityId);
+  // Observations also come from batch records, which list them.
+  if (f.entityType) {
+    const type = f.entityType.toLowerCase();
+    const batch = BATCH_TYPE_OF[type];
+    q = batch
+      ? q.where(sql`lower(entity_type)`, "in", [type, batch])
+      : q.where(sql`lower(entity_type)`, "=", type);
+  }
+  if (f.entityId) {
+    const id = f.entityId;
+    q = q.where((eb) =>
+      eb.or([
+        eb("entity_id", "=", id),
+        eb.and([eb("entity_type", "=", OBSERVATION_BATCH), sql<boolean>`"after"->'columns'->'id' ? ${id}`]),
+      ]),
+    );
+  }
   if (f.actorId) q = q.where("actor_id", "=", f.actorId);
-  if (f.after) q = q.where("id", "<", f.after);
+  if (f.after) q = q.where("id", f.afterInclusive ? "<=" : "<", f.after);
   return q.execute();
 }
 
@@ -54,7 +75,11 @@ export async function auditEntityTypes(db: Kysely<DB>, siteIds: string[]): Promi
     .where("site_id", "in", siteIds)
     .orderBy("entity_type")
     .execute();
-  return rows.map((r) => r.entity_type);
+  // A batch record is shown as the rows it lists.
+  const types = rows.map((r) =>
+    r.entity_type === OBSERVATION_BATCH ? OBSERVATION_BATCH_ROW_TYPE : r.entity_type,
+  );
+  return [...new Set(types)].sort();
 }
 
 /** The records of one entity type (any case) with audit events at these sites, latest changed first. */
@@ -64,23 +89,30 @@ export async function auditedEntities(
   entityType: string,
   limit: number,
 ): Promise<{ entityId: string; patientId: string | null; lastAt: Date }[]> {
-  const rows = await db
-    .selectFrom("audit_events")
-    .select([
-      "entity_id",
-      // The patient a record belongs to, as its latest audited state names it (for a readable label).
-      sql<
-        string | null
-      >`(array_agg(coalesce("after"->>'patientId', "before"->>'patientId') ORDER BY id DESC))[1]`.as(
-        "patient_id",
-      ),
-      sql<Date>`max("at")`.as("last_at"),
-    ])
-    .where("site_id", "in", siteIds)
-    .where(sql`lower(entity_type)`, "=", entityType.toLowerCase())
-    .groupBy("entity_id")
-    .orderBy(sql`max("at")`, "desc")
-    .limit(limit)
-    .execute();
+  if (siteIds.length === 0) return [];
+  const type = entityType.toLowerCase();
+  // The rows of batch records count as records of their type (decision 0040).
+  const batchRows =
+    BATCH_TYPE_OF[type] === undefined
+      ? sql``
+      : sql`UNION ALL
+        SELECT r.id, coalesce(e."after"->'same'->>'patientId', e."after"->'columns'->'patientId'->>(r.n - 1)::int), e.at, e.id
+          FROM audit_events e
+          CROSS JOIN LATERAL jsonb_array_elements_text(e."after"->'columns'->'id') WITH ORDINALITY AS r (id, n)
+         WHERE e.site_id IN (${sql.join(siteIds)}) AND e.entity_type = ${BATCH_TYPE_OF[type]}`;
+  const { rows } = await sql<{ entity_id: string; patient_id: string | null; last_at: Date | string }>`
+    SELECT entity_id,
+           -- the patient a record belongs to, as its latest audited state names it (for a readable label)
+           (array_agg(patient_id ORDER BY id DESC))[1] AS patient_id,
+           max(at) AS last_at
+      FROM (
+        SELECT entity_id, coalesce("after"->>'patientId', "before"->>'patientId') AS patient_id, at, id
+          FROM audit_events
+         WHERE site_id IN (${sql.join(siteIds)}) AND lower(entity_type) = ${type}
+        ${batchRows}
+      ) AS records (entity_id, patient_id, at, id)
+     GROUP BY entity_id
+     ORDER BY max(at) DESC
+     LIMIT ${limit}`.execute(db);
   return rows.map((r) => ({ entityId: r.entity_id, patientId: r.patient_id, lastAt: new Date(r.last_at) }));
 }

@@ -2,12 +2,72 @@
  * Queries over the patient-scoped clinical tables: conditions, observations, medications and
  * clinical events. Lists are keyset-paginated on the indexes declared in 0001_foundation.sql.
  */
-import type { Kysely } from "kysely";
-import { insertChunked } from "./chunked-insert.ts";
-import type { DB, Insertable, NewObservation } from "./schema.ts";
+import { CompiledQuery, type Kysely } from "kysely";
+import type { DB, Insertable } from "./schema.ts";
 
-export const insertObservations = (db: Kysely<DB>, rows: NewObservation[]) =>
-  insertChunked(db, "observations", rows, true);
+/** One typed-in observation as the service writes it (columns not named keep their defaults). */
+export interface ObservationInsert {
+  id: string;
+  patient_id: string;
+  site_id: string;
+  code_system: string;
+  code: string;
+  display: string | null;
+  value_number: number | null;
+  value_code: string | null;
+  value_text: string | null;
+  unit: string | null;
+  original_value: number | null;
+  original_unit: string | null;
+  /** ISO 8601 instant */
+  effective_at: string;
+  specimen: string | null;
+  source: string | null;
+  status: string;
+  note: string | null;
+}
+
+/** Per-row columns, each sent as one array parameter of this SQL type (order matters). */
+const OBSERVATION_ARRAYS: readonly [keyof ObservationInsert, string][] = [
+  ["id", "uuid"],
+  ["patient_id", "uuid"],
+  ["site_id", "uuid"],
+  ["code_system", "text"],
+  ["code", "text"],
+  ["display", "text"],
+  ["value_number", "float8"],
+  ["value_code", "text"],
+  ["value_text", "text"],
+  ["unit", "text"],
+  ["original_value", "float8"],
+  ["original_unit", "text"],
+  ["effective_at", "timestamptz"],
+  ["specimen", "text"],
+  ["source", "text"],
+  ["status", "text"],
+  ["note", "text"],
+];
+const n = OBSERVATION_ARRAYS.length;
+const INSERT_OBSERVATIONS = `INSERT INTO observations (${OBSERVATION_ARRAYS.map(([c]) => c).join(", ")}, created_at, created_by, updated_at)
+SELECT u.*, $${n + 1}::timestamptz, $${n + 2}::uuid, $${n + 1}::timestamptz
+  FROM unnest(${OBSERVATION_ARRAYS.map(([, type], i) => `$${i + 1}::${type}[]`).join(", ")}) AS u`;
+
+/**
+ * Writes observations in one statement however many there are: each column travels as one array
+ * parameter and `unnest` turns them back into rows (so no per-row parameters, no statement-size
+ * limit, and no RETURNING: the caller already holds every value). Creation time and author are the
+ * same for the whole call. Decision 0040.
+ */
+export async function insertObservations(
+  db: Kysely<DB>,
+  rows: readonly ObservationInsert[],
+  created: { at: Date; by: string },
+): Promise<void> {
+  if (rows.length === 0) return;
+  const params: unknown[] = OBSERVATION_ARRAYS.map(([column]) => rows.map((r) => r[column]));
+  params.push(created.at.toISOString(), created.by);
+  await db.executeQuery(CompiledQuery.raw(INSERT_OBSERVATIONS, params));
+}
 
 export interface ObservationFilter {
   siteIds: string[];

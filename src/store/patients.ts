@@ -213,6 +213,12 @@ export async function patientListDetails(db: Kysely<DB>, patientIds: string[]) {
 }
 
 /** The patient with this subject code at a site, if any (codes are unique per site). */
+/** The patients with these ids (those that exist), in one query. */
+export const findPatients = (db: Kysely<DB>, ids: readonly string[]) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : db.selectFrom("patients").selectAll().where("id", "in", ids).execute();
+
 export const findPatientBySubjectCode = (db: Kysely<DB>, siteId: string, subjectCode: string) =>
   db
     .selectFrom("patients")

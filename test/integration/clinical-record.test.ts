@@ -3,6 +3,7 @@
  * corrections, enrolment rules, and the timeline with study days.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { batchEntries } from "../../src/domain/audit-batch.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
@@ -35,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => w.close());
 
 describe("observations", () => {
-  it("stores a batch of 2,000 rows in one request, each with its audit row", async () => {
+  it("stores a batch of 2,000 rows in one request, each row attributed by the batch's audit record", async () => {
     const start = Date.parse("2019-09-16T00:00:00Z");
     const observations = Array.from({ length: 2000 }, (_, i) => ({
       patientId,
@@ -47,12 +48,16 @@ describe("observations", () => {
     const res = await as("POST", "/api/v1/observations", { observations });
     expect(res.statusCode, res.body.slice(0, 300)).toBe(201);
     expect(res.json().count).toBe(2000);
+    // One audit record for the batch (decision 0040) that lists all 2,000 rows with their values.
     const audit = await w.database.db
       .selectFrom("audit_events")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("entity_type", "=", "observation")
-      .executeTakeFirstOrThrow();
-    expect(Number(audit.n)).toBe(2000);
+      .select(["after"])
+      .where("entity_type", "=", "observation-batch")
+      .execute();
+    expect(audit).toHaveLength(1);
+    const listed = batchEntries("observation-batch", audit[0]!.after)!;
+    expect(listed.map((e) => e.entityId)).toEqual(res.json().observations.map((o: { id: string }) => o.id));
+    expect(listed[1999]!.after).toEqual(res.json().observations[1999]);
   });
 
   it("filters by code and time window and pages with a cursor without gaps or repeats", async () => {

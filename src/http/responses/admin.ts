@@ -75,6 +75,13 @@ export const AuditEventSchema = z
     actorDisplayName: str,
     entityLabel: maybeStr,
     names: z.record(str, str),
+    batch: z
+      .object({ item: z.number().int(), count: z.number().int() })
+      .nullable()
+      .describe(
+        "Set when the entry is one row of a batch's audit record (one record per batch and site): " +
+          "`id` is the record's, shared by its rows; `item` is the row's position in it (from 0).",
+      ),
   })
   .meta({ id: "AuditEvent" });
 

@@ -171,6 +171,11 @@ export const ObservationBatchResultSchema = z
   .object({ count: num, observations: z.array(ObservationSchema) })
   .meta({ id: "ObservationBatchResult" });
 
+/** A batch's answer under `Prefer: return=minimal`: how many were stored and their ids, in input order. */
+export const ObservationBatchMinimalSchema = z
+  .object({ count: num, ids: z.array(str) })
+  .meta({ id: "ObservationBatchMinimal" });
+
 export const MedicationSchema = z
   .object({
     id: str,

@@ -50,6 +50,7 @@ import {
   IdentityHistoryEntrySchema,
   IdentitySchema,
   MedicationSchema,
+  ObservationBatchMinimalSchema,
   ObservationBatchResultSchema,
   ObservationSchema,
   PatientCourseSchema,
@@ -58,7 +59,7 @@ import {
   StudySchema,
   TimelineSchema,
 } from "../responses/records.ts";
-import { ctxOf, ifMatchOf, registerCrud, withEtag } from "./support.ts";
+import { ctxOf, ifMatchOf, prefersMinimal, registerCrud, withEtag } from "./support.ts";
 
 export async function recordRoutes(app: FastifyInstance) {
   registerCrud(app, {
@@ -222,8 +223,20 @@ export async function recordRoutes(app: FastifyInstance) {
       schema: {
         tags: ["clinical"],
         operationId: "recordObservations",
-        response: { 201: z.union([ObservationSchema, ObservationBatchResultSchema]) },
+        description:
+          "A batch answers with every stored observation by default. With `Prefer: return=minimal` " +
+          "(RFC 7240) it answers with the count and the new ids only, in input order, and says so in " +
+          "`Preference-Applied`; the rows are written and audited the same either way.",
+        response: {
+          201: z.union([ObservationSchema, ObservationBatchResultSchema, ObservationBatchMinimalSchema]),
+        },
         summary: "Record one observation, or a batch of up to 5,000 in one transaction",
+        headers: z.object({
+          prefer: z
+            .string()
+            .optional()
+            .describe("`return=minimal`: a batch answers `{count, ids}` instead of every stored row"),
+        }),
         body: z.union([ObservationCreate, ObservationBatch]),
       },
     },
@@ -235,6 +248,10 @@ export async function recordRoutes(app: FastifyInstance) {
       if (!isBatch) {
         reply.header("location", `/api/v1/observations/${stored[0]!.id}`);
         return withEtag(reply, stored[0]!);
+      }
+      if (prefersMinimal(request.headers.prefer)) {
+        reply.header("preference-applied", "return=minimal");
+        return { count: stored.length, ids: stored.map((o) => o.id) };
       }
       return { count: stored.length, observations: stored };
     },

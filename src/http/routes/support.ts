@@ -38,6 +38,24 @@ export function ifMatchOf(request: FastifyRequest): number | undefined {
   return Number(m[1]);
 }
 
+/**
+ * Whether the client asked for a minimal answer: `Prefer: return=minimal` (RFC 7240 §4.2), among
+ * any other preferences, names and values compared case-insensitively, the value optionally quoted.
+ */
+export function prefersMinimal(header: string | string[] | undefined): boolean {
+  const all = Array.isArray(header) ? header.join(",") : (header ?? "");
+  return all.split(",").some((pref) => {
+    const [name, value] = pref.split(";")[0]!.split("=");
+    return (
+      name?.trim().toLowerCase() === "return" &&
+      value
+        ?.trim()
+        .replace(/^"(.*)"$/, "$1")
+        .toLowerCase() === "minimal"
+    );
+  });
+}
+
 export function withEtag<T extends { version: number }>(reply: FastifyReply, record: T): T {
   reply.header("etag", `"${record.version}"`);
   return record;

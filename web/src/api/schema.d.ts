@@ -778,7 +778,10 @@ export type paths = {
         /** List observations */
         get: operations["listObservations"];
         put?: never;
-        /** Record one observation, or a batch of up to 5,000 in one transaction */
+        /**
+         * Record one observation, or a batch of up to 5,000 in one transaction
+         * @description A batch answers with every stored observation by default. With `Prefer: return=minimal` (RFC 7240) it answers with the count and the new ids only, in input order, and says so in `Preference-Applied`; the rows are written and audited the same either way.
+         */
         post: operations["recordObservations"];
         delete?: never;
         options?: never;
@@ -1939,6 +1942,11 @@ export type components = {
             actorName: string;
             after: unknown;
             at: string;
+            /** @description Set when the entry is one row of a batch's audit record (one record per batch and site): `id` is the record's, shared by its rows; `item` is the row's position in it (from 0). */
+            batch: {
+                count: number;
+                item: number;
+            } | null;
             before: unknown;
             entityId: string;
             entityLabel: string | null;
@@ -3154,6 +3162,10 @@ export type components = {
             valueNumber: number | null;
             valueText: string | null;
             version: number;
+        };
+        ObservationBatchMinimal: {
+            count: number;
+            ids: string[];
         };
         ObservationBatchResult: {
             count: number;
@@ -9811,7 +9823,10 @@ export interface operations {
     recordObservations: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `return=minimal`: a batch answers `{count, ids}` instead of every stored row */
+                prefer?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9883,7 +9898,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Observation"] | components["schemas"]["ObservationBatchResult"];
+                    "application/json": components["schemas"]["Observation"] | components["schemas"]["ObservationBatchResult"] | components["schemas"]["ObservationBatchMinimal"];
                 };
             };
             /** @description Invalid input: every issue with where it is */

@@ -26,6 +26,8 @@ interface AuditEvent {
   actorDisplayName: string;
   entityLabel: string | null;
   names: Record<string, string>;
+  /** one row of a batch's audit record, which shares its id with the batch's other rows */
+  batch: { item: number; count: number } | null;
 }
 
 interface Choices {
@@ -149,7 +151,7 @@ export function AuditPage() {
         </Table.Thead>
         <Table.Tbody>
           {rows.map((r) => (
-            <Table.Tr key={r.id}>
+            <Table.Tr key={r.batch ? `${r.id}:${r.batch.item}` : r.id}>
               <Table.Td>{siteTime(r.at, timeZone, "second").replace(` ${timeZone}`, "")}</Table.Td>
               <Table.Td>{r.actorDisplayName}</Table.Td>
               <Table.Td>{lookup(`auditPage.actions.${r.action}`) ?? r.action}</Table.Td>
