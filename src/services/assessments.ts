@@ -45,6 +45,10 @@ export function evaluateCalculator(name: string, inputs: unknown, prefix = ""): 
   }
 }
 
+/** A stored result: those stored before coded reasons (decision 0041) have no `reasonCodes`. */
+export type StoredCalculatorResult = Omit<CalculatorResult, "reasonCodes"> &
+  Partial<Pick<CalculatorResult, "reasonCodes">>;
+
 export interface AssessmentDto extends Record<string, unknown> {
   id: string;
   patientId: string;
@@ -52,7 +56,7 @@ export interface AssessmentDto extends Record<string, unknown> {
   assessedAt: string;
   studyDay: number | null;
   inputs: unknown;
-  result: CalculatorResult;
+  result: StoredCalculatorResult;
   label: string;
   ruleSet: string;
   ruleSetVersion: string;
@@ -65,7 +69,7 @@ export interface AssessmentDto extends Record<string, unknown> {
   version: number;
   createdAt: string;
   /** present when the calculator's rule set changed since this was stored */
-  current?: CalculatorResult | { error: string };
+  current?: StoredCalculatorResult | { error: string };
 }
 
 function toDto(r: AssessmentRow): AssessmentDto {
@@ -76,7 +80,7 @@ function toDto(r: AssessmentRow): AssessmentDto {
     assessedAt: r.assessed_at.toISOString(),
     studyDay: r.study_day,
     inputs: r.inputs,
-    result: r.result as CalculatorResult,
+    result: r.result as StoredCalculatorResult,
     label: r.label,
     ruleSet: r.rule_set,
     ruleSetVersion: r.rule_set_version,

@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import { type Issue, issueBound, toJsonPointer, validationError } from "../errors.ts";
+import { type ReasonCode, type ReasonEntry, splitReasons } from "../reasons.ts";
 
 /**
  * An input that is allowed but looks wrong (a count that reads as entered in the wrong unit). It
@@ -31,8 +32,13 @@ export interface CalculatorResult<V = unknown> {
   value: V;
   /** short human label of the value, e.g. "Grade 3", "CMR", "12 points" */
   label: string;
-  /** why: one sentence per input or rule that determined the value */
+  /** why: one sentence per input or rule that determined the value, in English */
   reasons: string[];
+  /**
+   * the same sentences in the same order as codes with their parameters, for readers in other
+   * languages (decision 0041); null for a sentence not yet coded
+   */
+  reasonCodes: (ReasonCode | null)[];
   /** secondary results (sub-scores, intermediate values) */
   details?: Record<string, unknown>;
   /** inputs to check (empty when none); they never change the value */
@@ -50,7 +56,8 @@ export interface CalculatorDefinition<S extends z.ZodType, V> {
   evaluate(input: z.output<S>): {
     value: V;
     label: string;
-    reasons: string[];
+    /** coded sentences (reasons.ts), or English text where a calculator is not yet coded */
+    reasons: ReasonEntry[];
     details?: Record<string, unknown>;
   };
   /** plausibility warnings on the validated input (count units…); never changes the value */
@@ -88,12 +95,13 @@ export function defineCalculator<S extends z.ZodType, V>(def: CalculatorDefiniti
           })),
           `The ${def.name} inputs have problems.`,
         );
-      const r = def.evaluate(parsed.data);
+      const { reasons, ...r } = def.evaluate(parsed.data);
       return {
         calculator: def.name,
         ruleSet: def.ruleSet,
         ruleSetVersion: def.ruleSetVersion,
         ...r,
+        ...splitReasons(reasons),
         warnings: def.warn?.(parsed.data) ?? [],
       };
     },

@@ -9,6 +9,34 @@ const str = z.string();
 const num = z.number();
 const maybeNum = num.nullable();
 
+const PlainParam = z.union([num, str, z.array(str)]);
+
+/** A coded part of a sentence, e.g. the hypotension a CRS grade quotes; its parameters are plain. */
+export const ReasonPhraseSchema = z
+  .object({ code: str, params: z.record(str, PlainParam) })
+  .meta({ id: "ReasonPhrase" });
+
+/** A coded sentence (decision 0041): the code the web app words from its catalogues, and the values it quotes. */
+export const ReasonCodeSchema = z
+  .object({
+    code: str.describe('stable code, e.g. "crs.hypoxia.grade"'),
+    params: z
+      .record(str, z.union([PlainParam, ReasonPhraseSchema]))
+      .describe(
+        'the values the sentence quotes: numbers, text, terms as qualified codes ("oxygenDevice.HFNC"), lists ' +
+          "of terms, and coded phrases",
+      ),
+  })
+  .meta({ id: "ReasonCode" });
+
+/** Beside `reasons`, in the same order; optional because results stored before codes existed lack it. */
+export const ReasonCodesSchema = z
+  .array(ReasonCodeSchema.nullable())
+  .describe(
+    "the reasons as codes with parameters, one per sentence in the same order; null for a sentence not yet " +
+      "coded (show its English text). Absent on results stored before the codes existed.",
+  );
+
 export const CalculatorResultSchema = z
   .object({
     calculator: str,
@@ -17,6 +45,7 @@ export const CalculatorResultSchema = z
     value: z.unknown().describe("a grade, score, category, number, or an object for multi-part results"),
     label: str,
     reasons: z.array(str),
+    reasonCodes: ReasonCodesSchema.optional(),
     details: z.record(str, z.unknown()).optional(),
     warnings: z.array(z.object({ path: str, code: str, message: str })),
   })

@@ -2053,6 +2053,8 @@ export type components = {
                 [key: string]: unknown;
             };
             label: string;
+            /** @description the reasons as codes with parameters, one per sentence in the same order; null for a sentence not yet coded (show its English text). Absent on results stored before the codes existed. */
+            reasonCodes?: (components["schemas"]["ReasonCode"] | null)[];
             reasons: string[];
             ruleSet: string;
             ruleSetVersion: string;
@@ -3584,6 +3586,20 @@ export type components = {
             thawStabilityMinutes: number | null;
             updatedAt: string;
             version: number;
+        };
+        ReasonCode: {
+            /** @description stable code, e.g. "crs.hypoxia.grade" */
+            code: string;
+            /** @description the values the sentence quotes: numbers, text, terms as qualified codes ("oxygenDevice.HFNC"), lists of terms, and coded phrases */
+            params: {
+                [key: string]: (number | string | string[]) | components["schemas"]["ReasonPhrase"];
+            };
+        };
+        ReasonPhrase: {
+            code: string;
+            params: {
+                [key: string]: number | string | string[];
+            };
         };
         ReleaseDecision: {
             decisionId: string;

@@ -1756,4 +1756,85 @@ export const en = {
     unidentified: "Not informed by these data, left at the population prior: {{names}}.",
     dosing: "Dosing: {{source}}.",
   },
+  reasons: {
+    crs: {
+      fever: {
+        counted: "Fever: tempMaxC {{temp}} °C ≥ {{threshold}} °C, not attributed to another cause.",
+        otherCause:
+          "tempMaxC {{temp}} °C ≥ {{threshold}} °C, but feverOtherCause: the fever does not count as CRS fever.",
+        none: "No fever: tempMaxC {{temp}} °C < {{threshold}} °C.",
+        masked:
+          "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
+      },
+      grade5: {
+        death: "Grade 5: death due to CRS with no other principal cause (deathDueToCrs).",
+      },
+      grade0: {
+        signWithoutFever:
+          "Grade 0: {{sign, phrase}} without CRS fever is not CRS (ASTCT grading requires fever ≥ {{threshold}} °C unless CRS was diagnosed and fever-masking therapy given); look for another cause.",
+        signsWithoutFever:
+          "Grade 0: {{sign, phrase}} and {{sign2, phrase}} without CRS fever is not CRS (ASTCT grading requires fever ≥ {{threshold}} °C unless CRS was diagnosed and fever-masking therapy given); look for another cause.",
+        noFever: "Grade 0: no CRS fever.",
+        maskedNoCriterion:
+          "Grade 0: no fever after fever-masking therapy and no attributable hypotension or hypoxia, so no grade criterion is met (Lee 2019, Table 1 footnote).",
+      },
+      hypotension: {
+        grade: "Grade {{grade}}: {{hypotension, phrase}}.",
+        otherCause:
+          "Hypotension ({{hypotension, phrase}}) is attributed to another cause (hypotensionOtherCause) and does not count.",
+      },
+      hypoxia: {
+        grade: "Grade {{grade}}: {{oxygen, phrase}}.",
+        otherCause:
+          "Oxygen need ({{oxygen, phrase}}) is attributed to another cause (hypoxiaOtherCause) and does not count.",
+      },
+      worseSets:
+        "The more severe event sets the grade: hypotension grade {{hypotensionGrade}}, hypoxia grade {{hypoxiaGrade}} → grade {{grade}}.",
+      grade1: {
+        feverOnly: "Grade 1: fever without attributable hypotension or hypoxia.",
+      },
+      phrase: {
+        hypotension: {
+          noVasopressor: "hypotension not requiring vasopressors",
+          one: "hypotension requiring one vasopressor",
+          oneAgents: "hypotension requiring one vasopressor ({{agents, terms}})",
+          oneWithVasopressin:
+            "hypotension requiring one vasopressor ({{agents, terms}}); vasopressin is not counted as a second vasopressor",
+          multiple: "hypotension requiring multiple vasopressors, vasopressin excluded",
+          multipleAgents:
+            "hypotension requiring multiple vasopressors, vasopressin excluded ({{agents, terms}})",
+        },
+        oxygen: {
+          nasalLowFlow: "low-flow oxygen (nasal cannula at {{flow}} L/min ≤ {{limit}} L/min)",
+          nasalHighFlow: "high-flow oxygen (nasal cannula at {{flow}} L/min > {{limit}} L/min)",
+          lowFlow: "low-flow oxygen ({{device, term}})",
+          highFlowOrMask: "high-flow oxygen or mask ({{device, term}})",
+          positivePressure: "positive-pressure support ({{device, term}})",
+          by: "oxygen by {{device, term}}",
+        },
+      },
+    },
+    term: {
+      oxygenDevice: {
+        NONE: "room air",
+        NASAL_CANNULA: "nasal cannula",
+        BLOW_BY: "blow-by oxygen",
+        HFNC: "high-flow nasal cannula",
+        FACEMASK: "facemask",
+        NON_REBREATHER: "non-rebreather mask",
+        VENTURI: "Venturi mask",
+        CPAP: "CPAP",
+        BIPAP: "BiPAP",
+        INVASIVE_VENTILATION: "intubation and mechanical ventilation",
+      },
+      vasopressor: {
+        NOREPINEPHRINE: "norepinephrine",
+        EPINEPHRINE: "epinephrine",
+        PHENYLEPHRINE: "phenylephrine",
+        DOPAMINE: "dopamine",
+        VASOPRESSIN: "vasopressin",
+        ANGIOTENSIN_II: "angiotensin II",
+      },
+    },
+  },
 };

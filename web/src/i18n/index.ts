@@ -6,6 +6,7 @@
  */
 import i18next from "i18next";
 import { en } from "./en.ts";
+import { addReasonFormats } from "./reasons.ts";
 import { zhCN } from "./zh-CN.ts";
 
 export const LANGUAGES = ["en", "zh-CN"] as const;
@@ -50,6 +51,7 @@ void i18n.init({
   // The catalogues are in the bundle: ready before the first render.
   initAsync: false,
 });
+addReasonFormats(i18n);
 // <html lang> follows, so screen readers and fonts (CJK glyphs) pick the right language.
 const markPage = (lng: string) => {
   if (browser.document) browser.document.documentElement.lang = lng;

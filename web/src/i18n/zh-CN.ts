@@ -1741,4 +1741,83 @@ export const zhCN: Catalogue = {
     unidentified: "这些数据无法确定以下参数，保留群体先验值：{{names}}。",
     dosing: "给药：{{source}}。",
   },
+  reasons: {
+    // Decision 0041. CRS wording after the ASTCT grading (Lee 2019) as the Chinese expert consensus on
+    // CAR-T toxicities words it (细胞因子释放综合征, 血管活性药物, 低流量/高流量吸氧, 正压通气).
+    crs: {
+      fever: {
+        counted: "发热：最高体温 {{temp}} °C ≥ {{threshold}} °C，且不能归因于其他原因。",
+        otherCause: "最高体温 {{temp}} °C ≥ {{threshold}} °C，但发热可由其他原因解释：不计为 CRS 发热。",
+        none: "无发热：最高体温 {{temp}} °C < {{threshold}} °C。",
+        masked:
+          "已诊断 CRS 且已使用退热或抗细胞因子治疗：不再要求发热，分级由低血压和低氧决定（Lee 2019，表 1 脚注）。",
+      },
+      grade5: {
+        death: "5 级：死于 CRS，且无其他主要死因。",
+      },
+      grade0: {
+        signWithoutFever:
+          "0 级：{{sign, phrase}}但无 CRS 发热，不诊断为 CRS（ASTCT 分级要求体温 ≥ {{threshold}} °C，已诊断 CRS 并已使用退热或抗细胞因子治疗者除外）；请查找其他原因。",
+        signsWithoutFever:
+          "0 级：{{sign, phrase}}及{{sign2, phrase}}但无 CRS 发热，不诊断为 CRS（ASTCT 分级要求体温 ≥ {{threshold}} °C，已诊断 CRS 并已使用退热或抗细胞因子治疗者除外）；请查找其他原因。",
+        noFever: "0 级：无 CRS 发热。",
+        maskedNoCriterion:
+          "0 级：退热或抗细胞因子治疗后无发热，且无可归因的低血压或低氧，未达到任何分级标准（Lee 2019，表 1 脚注）。",
+      },
+      hypotension: {
+        grade: "{{grade}} 级：{{hypotension, phrase}}。",
+        otherCause: "低血压（{{hypotension, phrase}}）可归因于其他原因，不计入分级。",
+      },
+      hypoxia: {
+        grade: "{{grade}} 级：{{oxygen, phrase}}。",
+        otherCause: "吸氧需求（{{oxygen, phrase}}）可归因于其他原因，不计入分级。",
+      },
+      worseSets:
+        "按较重的事件分级：低血压 {{hypotensionGrade}} 级，低氧 {{hypoxiaGrade}} 级 → {{grade}} 级。",
+      grade1: {
+        feverOnly: "1 级：发热，无可归因的低血压或低氧。",
+      },
+      phrase: {
+        hypotension: {
+          noVasopressor: "低血压，无需血管活性药物",
+          one: "低血压，需要一种血管活性药物",
+          oneAgents: "低血压，需要一种血管活性药物（{{agents, terms}}）",
+          oneWithVasopressin:
+            "低血压，需要一种血管活性药物（{{agents, terms}}）；血管加压素不计为第二种血管活性药物",
+          multiple: "低血压，需要多种血管活性药物（不含血管加压素）",
+          multipleAgents: "低血压，需要多种血管活性药物（不含血管加压素）（{{agents, terms}}）",
+        },
+        oxygen: {
+          nasalLowFlow: "低流量吸氧（鼻导管 {{flow}} L/min ≤ {{limit}} L/min）",
+          nasalHighFlow: "高流量吸氧（鼻导管 {{flow}} L/min > {{limit}} L/min）",
+          lowFlow: "低流量吸氧（{{device, term}}）",
+          highFlowOrMask: "高流量吸氧或面罩吸氧（{{device, term}}）",
+          positivePressure: "正压通气支持（{{device, term}}）",
+          by: "经{{device, term}}吸氧",
+        },
+      },
+    },
+    term: {
+      oxygenDevice: {
+        NONE: "未吸氧（室内空气）",
+        NASAL_CANNULA: "鼻导管",
+        BLOW_BY: "吹氧（blow-by）",
+        HFNC: "经鼻高流量氧疗",
+        FACEMASK: "面罩",
+        NON_REBREATHER: "储氧面罩（非重复呼吸）",
+        VENTURI: "文丘里面罩",
+        CPAP: "持续气道正压通气（CPAP）",
+        BIPAP: "双水平气道正压通气（BiPAP）",
+        INVASIVE_VENTILATION: "气管插管机械通气",
+      },
+      vasopressor: {
+        NOREPINEPHRINE: "去甲肾上腺素",
+        EPINEPHRINE: "肾上腺素",
+        PHENYLEPHRINE: "去氧肾上腺素",
+        DOPAMINE: "多巴胺",
+        VASOPRESSIN: "血管加压素",
+        ANGIOTENSIN_II: "血管紧张素 II",
+      },
+    },
+  },
 };

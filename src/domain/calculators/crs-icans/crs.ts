@@ -6,6 +6,7 @@
  * in which another cause is not the principal factor leading to this outcome").
  */
 import { z } from "zod";
+import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { contradiction, defineCalculator } from "../calculator.ts";
 import { gradeLabel, LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
 
@@ -16,7 +17,8 @@ export const FEVER_THRESHOLD_C = 38.0;
  * low-flow); high-flow nasal cannula is oxygen at > 6 L/min. Exactly 6 L/min is low-flow.
  */
 export const LOW_FLOW_MAX_LPM = 6;
-const FEVER_TEXT = `${FEVER_THRESHOLD_C.toFixed(1)} °C`;
+const FEVER_THRESHOLD_TEXT = FEVER_THRESHOLD_C.toFixed(1);
+const FEVER_TEXT = `${FEVER_THRESHOLD_TEXT} °C`;
 
 export const Hypotension = z
   .enum(["NONE", "NO_VASOPRESSOR", "ONE_VASOPRESSOR", "MULTIPLE_VASOPRESSORS"])
@@ -231,34 +233,90 @@ export const CrsInput = z
   });
 export type CrsInput = z.output<typeof CrsInput>;
 
-function hypotensionText(v: CrsInput): string {
-  const agents = v.vasopressors?.length ? ` (${v.vasopressors.map((a) => PRESSOR_TEXT[a]).join(" + ")})` : "";
-  const vasopressinNote = v.vasopressors?.includes("VASOPRESSIN")
-    ? "; vasopressin is not counted as a second vasopressor"
-    : "";
+/**
+ * The sentences of the CRS grade (decision 0041): code → English template. The catalogues of the
+ * web app word the same codes in each language (reasons.crs.*).
+ */
+export const CRS_REASONS = reasonFamily(
+  "crs",
+  {
+    "fever.counted": "Fever: tempMaxC {{temp}} °C ≥ {{threshold}} °C, not attributed to another cause.",
+    "fever.otherCause":
+      "tempMaxC {{temp}} °C ≥ {{threshold}} °C, but feverOtherCause: the fever does not count as CRS fever.",
+    "fever.none": "No fever: tempMaxC {{temp}} °C < {{threshold}} °C.",
+    "fever.masked":
+      "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven " +
+      "by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
+    "grade5.death": "Grade 5: death due to CRS with no other principal cause (deathDueToCrs).",
+    "grade0.signWithoutFever":
+      "Grade 0: {{sign, phrase}} without CRS fever is not CRS (ASTCT grading requires fever ≥ {{threshold}} °C " +
+      "unless CRS was diagnosed and fever-masking therapy given); look for another cause.",
+    "grade0.signsWithoutFever":
+      "Grade 0: {{sign, phrase}} and {{sign2, phrase}} without CRS fever is not CRS (ASTCT grading requires " +
+      "fever ≥ {{threshold}} °C unless CRS was diagnosed and fever-masking therapy given); look for another cause.",
+    "grade0.noFever": "Grade 0: no CRS fever.",
+    "grade0.maskedNoCriterion":
+      "Grade 0: no fever after fever-masking therapy and no attributable hypotension or hypoxia, so no grade " +
+      "criterion is met (Lee 2019, Table 1 footnote).",
+    "hypotension.grade": "Grade {{grade}}: {{hypotension, phrase}}.",
+    "hypotension.otherCause":
+      "Hypotension ({{hypotension, phrase}}) is attributed to another cause (hypotensionOtherCause) and does not count.",
+    "hypoxia.grade": "Grade {{grade}}: {{oxygen, phrase}}.",
+    "hypoxia.otherCause":
+      "Oxygen need ({{oxygen, phrase}}) is attributed to another cause (hypoxiaOtherCause) and does not count.",
+    worseSets:
+      "The more severe event sets the grade: hypotension grade {{hypotensionGrade}}, hypoxia grade " +
+      "{{hypoxiaGrade}} → grade {{grade}}.",
+    "grade1.feverOnly": "Grade 1: fever without attributable hypotension or hypoxia.",
+    "phrase.hypotension.noVasopressor": "hypotension not requiring vasopressors",
+    "phrase.hypotension.one": "hypotension requiring one vasopressor",
+    "phrase.hypotension.oneAgents": "hypotension requiring one vasopressor ({{agents, terms}})",
+    "phrase.hypotension.oneWithVasopressin":
+      "hypotension requiring one vasopressor ({{agents, terms}}); vasopressin is not counted as a second vasopressor",
+    "phrase.hypotension.multiple": "hypotension requiring multiple vasopressors, vasopressin excluded",
+    "phrase.hypotension.multipleAgents":
+      "hypotension requiring multiple vasopressors, vasopressin excluded ({{agents, terms}})",
+    "phrase.oxygen.nasalLowFlow": "low-flow oxygen (nasal cannula at {{flow}} L/min ≤ {{limit}} L/min)",
+    "phrase.oxygen.nasalHighFlow": "high-flow oxygen (nasal cannula at {{flow}} L/min > {{limit}} L/min)",
+    "phrase.oxygen.lowFlow": "low-flow oxygen ({{device, term}})",
+    "phrase.oxygen.highFlowOrMask": "high-flow oxygen or mask ({{device, term}})",
+    "phrase.oxygen.positivePressure": "positive-pressure support ({{device, term}})",
+    "phrase.oxygen.by": "oxygen by {{device, term}}",
+  },
+  { oxygenDevice: DEVICE_TEXT, vasopressor: PRESSOR_TEXT },
+);
+const R = CRS_REASONS;
+
+function hypotensionPhrase(v: CrsInput): Phrase {
+  const agents = (v.vasopressors ?? []).map((a) => `vasopressor.${a}`);
   switch (v.hypotension) {
     case "NONE":
-      return "no hypotension";
     case "NO_VASOPRESSOR":
-      return "hypotension not requiring vasopressors";
+      // NONE never reaches a sentence: every caller checks hypotension !== "NONE" first.
+      return R.phrase("phrase.hypotension.noVasopressor");
     case "ONE_VASOPRESSOR":
-      return `hypotension requiring one vasopressor${agents}${vasopressinNote}`;
+      if (agents.length === 0) return R.phrase("phrase.hypotension.one");
+      return v.vasopressors?.includes("VASOPRESSIN")
+        ? R.phrase("phrase.hypotension.oneWithVasopressin", { agents })
+        : R.phrase("phrase.hypotension.oneAgents", { agents });
     case "MULTIPLE_VASOPRESSORS":
-      return `hypotension requiring multiple vasopressors, vasopressin excluded${agents}`;
+      return agents.length === 0
+        ? R.phrase("phrase.hypotension.multiple")
+        : R.phrase("phrase.hypotension.multipleAgents", { agents });
   }
 }
 
-function oxygenText(v: CrsInput, grade: number): string {
-  const device = DEVICE_TEXT[v.oxygenDevice];
+function oxygenPhrase(v: CrsInput, grade: number): Phrase {
+  const device = `oxygenDevice.${v.oxygenDevice}`;
   if (v.oxygenDevice === "NASAL_CANNULA") {
     const flow = fmt(v.oxygenFlowLpm!);
     return grade === 3
-      ? `high-flow oxygen (nasal cannula at ${flow} L/min > ${LOW_FLOW_MAX_LPM} L/min)`
-      : `low-flow oxygen (nasal cannula at ${flow} L/min ≤ ${LOW_FLOW_MAX_LPM} L/min)`;
+      ? R.phrase("phrase.oxygen.nasalHighFlow", { flow, limit: LOW_FLOW_MAX_LPM })
+      : R.phrase("phrase.oxygen.nasalLowFlow", { flow, limit: LOW_FLOW_MAX_LPM });
   }
-  if (grade === 2) return `low-flow oxygen (${device})`;
-  if (grade === 3) return `high-flow oxygen or mask (${device})`;
-  return `positive-pressure support (${device})`;
+  if (grade === 2) return R.phrase("phrase.oxygen.lowFlow", { device });
+  if (grade === 3) return R.phrase("phrase.oxygen.highFlowOrMask", { device });
+  return R.phrase("phrase.oxygen.positivePressure", { device });
 }
 
 export const crs = defineCalculator({
@@ -269,25 +327,18 @@ export const crs = defineCalculator({
   ruleSetVersion: "1",
   input: CrsInput,
   evaluate(v) {
-    const reasons: string[] = [];
+    const reasons: ReasonEntry[] = [];
     const febrile = v.tempMaxC >= FEVER_THRESHOLD_C;
     const crsFever = febrile && v.feverOtherCause === false;
     // Lee 2019, Table 1 footnote: once a patient with CRS has had antipyretic or anti-cytokine therapy,
     // fever is no longer required and the grade is driven by hypotension and/or hypoxia.
     const masked = v.crsAlreadyDiagnosed && v.feverMaskingTherapyGiven === true;
+    const fever = { temp: fmt(v.tempMaxC), threshold: FEVER_THRESHOLD_TEXT };
 
-    if (crsFever)
-      reasons.push(`Fever: tempMaxC ${fmt(v.tempMaxC)} °C ≥ ${FEVER_TEXT}, not attributed to another cause.`);
-    else if (febrile)
-      reasons.push(
-        `tempMaxC ${fmt(v.tempMaxC)} °C ≥ ${FEVER_TEXT}, but feverOtherCause: the fever does not count as CRS fever.`,
-      );
-    else reasons.push(`No fever: tempMaxC ${fmt(v.tempMaxC)} °C < ${FEVER_TEXT}.`);
-    if (masked)
-      reasons.push(
-        "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven " +
-          "by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
-      );
+    if (crsFever) reasons.push(R.say("fever.counted", fever));
+    else if (febrile) reasons.push(R.say("fever.otherCause", fever));
+    else reasons.push(R.say("fever.none", fever));
+    if (masked) reasons.push(R.say("fever.masked"));
 
     const crsCriteria = crsFever || masked;
     const hypoGrade = v.hypotensionOtherCause ? 0 : HYPOTENSION_GRADE[v.hypotension];
@@ -302,36 +353,41 @@ export const crs = defineCalculator({
             message: "deathDueToCrs is true but CRS was never diagnosed and there is no CRS fever.",
           },
         ]);
-      reasons.push("Grade 5: death due to CRS with no other principal cause (deathDueToCrs).");
+      reasons.push(R.say("grade5.death"));
       return { value: 5, label: gradeLabel(5), reasons, details };
     }
 
     if (!crsCriteria) {
-      const signs: string[] = [];
-      if (v.hypotension !== "NONE") signs.push(hypotensionText(v));
-      if (v.oxygenDevice !== "NONE") signs.push(`oxygen by ${DEVICE_TEXT[v.oxygenDevice]}`);
+      const signs: Phrase[] = [];
+      if (v.hypotension !== "NONE") signs.push(hypotensionPhrase(v));
+      if (v.oxygenDevice !== "NONE")
+        signs.push(R.phrase("phrase.oxygen.by", { device: `oxygenDevice.${v.oxygenDevice}` }));
+      const threshold = FEVER_THRESHOLD_TEXT;
       reasons.push(
-        signs.length > 0
-          ? `Grade 0: ${signs.join(" and ")} without CRS fever is not CRS (ASTCT grading requires fever ≥ ${FEVER_TEXT} ` +
-              "unless CRS was diagnosed and fever-masking therapy given); look for another cause."
-          : "Grade 0: no CRS fever.",
+        signs.length === 2
+          ? R.say("grade0.signsWithoutFever", { sign: signs[0]!, sign2: signs[1]!, threshold })
+          : signs.length === 1
+            ? R.say("grade0.signWithoutFever", { sign: signs[0]!, threshold })
+            : R.say("grade0.noFever"),
       );
       return { value: 0, label: gradeLabel(0), reasons, details };
     }
 
     if (v.hypotension !== "NONE") {
+      const hypotension = hypotensionPhrase(v);
       reasons.push(
         v.hypotensionOtherCause
-          ? `Hypotension (${hypotensionText(v)}) is attributed to another cause (hypotensionOtherCause) and does not count.`
-          : `Grade ${hypoGrade}: ${hypotensionText(v)}.`,
+          ? R.say("hypotension.otherCause", { hypotension })
+          : R.say("hypotension.grade", { grade: hypoGrade, hypotension }),
       );
     }
     if (v.oxygenDevice !== "NONE") {
       const g = oxygenGrade(v.oxygenDevice, v.oxygenFlowLpm);
+      const oxygen = oxygenPhrase(v, g);
       reasons.push(
         v.hypoxiaOtherCause
-          ? `Oxygen need (${oxygenText(v, g)}) is attributed to another cause (hypoxiaOtherCause) and does not count.`
-          : `Grade ${g}: ${oxygenText(v, g)}.`,
+          ? R.say("hypoxia.otherCause", { oxygen })
+          : R.say("hypoxia.grade", { grade: g, oxygen }),
       );
     }
 
@@ -339,15 +395,9 @@ export const crs = defineCalculator({
     // therapy without fever, only hypotension/hypoxia drive the grade, so with neither no grade is met.
     const grade = Math.max(crsFever ? 1 : 0, hypoGrade, oxyGrade);
     if (hypoGrade > 0 && oxyGrade > 0 && hypoGrade !== oxyGrade)
-      reasons.push(
-        `The more severe event sets the grade: hypotension grade ${hypoGrade}, hypoxia grade ${oxyGrade} → grade ${grade}.`,
-      );
-    if (grade === 1) reasons.push("Grade 1: fever without attributable hypotension or hypoxia.");
-    if (grade === 0)
-      reasons.push(
-        "Grade 0: no fever after fever-masking therapy and no attributable hypotension or hypoxia, so no grade " +
-          "criterion is met (Lee 2019, Table 1 footnote).",
-      );
+      reasons.push(R.say("worseSets", { hypotensionGrade: hypoGrade, hypoxiaGrade: oxyGrade, grade }));
+    if (grade === 1) reasons.push(R.say("grade1.feverOnly"));
+    if (grade === 0) reasons.push(R.say("grade0.maskedNoCriterion"));
     return { value: grade, label: gradeLabel(grade), reasons, details };
   },
 });

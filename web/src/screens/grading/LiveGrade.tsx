@@ -6,6 +6,7 @@
 import { Alert, Badge, Card, Group, List, Loader, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { i18n } from "../../i18n/index.ts";
+import { reasonTexts } from "../../i18n/reasons.ts";
 import { fieldLabel } from "./json-schema.ts";
 import type { LiveResult } from "./useLiveResult.ts";
 
@@ -55,7 +56,7 @@ export function LiveGrade({ live }: { live: LiveResult }) {
           </Badge>
           <Text fw={600}>{t("grading.why")}</Text>
           <List size="sm" spacing={4}>
-            {live.result.reasons.map((r) => (
+            {reasonTexts(live.result.reasons, live.result.reasonCodes).map((r) => (
               <List.Item key={r}>{r}</List.Item>
             ))}
           </List>

@@ -5,6 +5,7 @@ import { getAll } from "../../api/client.ts";
 import { lookup } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
+import { reasonTexts } from "../../i18n/reasons.ts";
 import { studyDay } from "../../ui/format.ts";
 import { Status } from "../../ui/Status.tsx";
 import { siteTime } from "../../ui/site-time.ts";
@@ -58,7 +59,7 @@ export function StoredAssessments({
                           {t("grading.check")} {a.result.warnings!.map((w) => w.message).join(" ")}{" "}
                         </Text>
                       )}
-                      {a.result.reasons.join("; ")}
+                      {reasonTexts(a.result.reasons, a.result.reasonCodes).join(" ")}
                     </Table.Td>
                     <Table.Td>{lookup(`assessmentStatus.${a.status}`) ?? a.status}</Table.Td>
                   </Table.Tr>

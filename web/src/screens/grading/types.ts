@@ -1,4 +1,5 @@
 /** API shapes the grading screens read (GET /api/v1/calculators, POST evaluate, assessments). */
+import type { ReasonCode } from "../../i18n/reasons.ts";
 import type { JsonSchema } from "./json-schema.ts";
 
 export interface CalculatorInfo {
@@ -17,6 +18,8 @@ export interface CalculatorResult {
   value: unknown;
   label: string;
   reasons: string[];
+  /** the reasons as codes, same order (decision 0041); absent on results stored before codes existed */
+  reasonCodes?: (ReasonCode | null)[];
   details?: Record<string, unknown>;
   /** inputs to check, e.g. a count that reads as entered in × 10³/µL; they never change the value */
   warnings?: { path: string; code: string; message: string }[];

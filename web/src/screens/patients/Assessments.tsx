@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { lookup } from "../../api/problem-errors.ts";
 import type { Assessment } from "../../api/types.ts";
 import { useSession } from "../../auth/session.tsx";
+import { reasonTexts } from "../../i18n/reasons.ts";
 import { studyDay } from "../../ui/format.ts";
 import { siteDate } from "../../ui/site-time.ts";
 
@@ -54,7 +55,7 @@ export function Assessments({ items }: { items: Assessment[] }) {
                   <Table.Td fw={700}>{a.label}</Table.Td>
                   <Table.Td>
                     <List size="xs" spacing={2}>
-                      {a.result.reasons.map((r) => (
+                      {reasonTexts(a.result.reasons, a.result.reasonCodes).map((r) => (
                         <List.Item key={r}>{r}</List.Item>
                       ))}
                     </List>

@@ -1,0 +1,34 @@
+/**
+ * Every family of coded sentences the server can emit (decision 0041). The web catalogues must word
+ * each of their codes and terms in English and Chinese (test/unit/reason-codes.test.ts); a test
+ * also checks that every `reasonFamily(` in src/ is listed here.
+ */
+import { CRS_REASONS } from "./calculators/crs-icans/crs.ts";
+import type { ReasonFamily } from "./reasons.ts";
+
+export const REASON_FAMILIES: readonly ReasonFamily[] = [CRS_REASONS];
+
+/** Every code with its English template. */
+export function allReasonTemplates(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of REASON_FAMILIES)
+    for (const [key, template] of Object.entries(f.templates)) {
+      const code = `${f.prefix}.${key}`;
+      if (out.has(code)) throw new Error(`Reason code ${code} defined twice`);
+      out.set(code, template);
+    }
+  return out;
+}
+
+/** Every term ("oxygenDevice.HFNC") with its English wording; a group shared by families must agree. */
+export function allReasonTerms(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of REASON_FAMILIES)
+    for (const [group, table] of Object.entries(f.terms))
+      for (const [code, text] of Object.entries(table)) {
+        const key = `${group}.${code}`;
+        if (out.has(key) && out.get(key) !== text) throw new Error(`Term ${key} worded two ways`);
+        out.set(key, text);
+      }
+  return out;
+}

@@ -1,0 +1,93 @@
+/**
+ * A CRS grading's reasons in Chinese (issue 11, decision 0041): the server sends each reason as a
+ * code with its values beside the English sentence, and the grading screen words it from the
+ * zh-CN catalogue — live while the form is filled in, and in the stored assessments after saving.
+ * Expected grade from ASTCT 2019 (Lee et al. 2019, Table 1): fever with hypotension needing one
+ * vasopressor is grade 3; nasal cannula at 4 L/min (≤ 6 L/min, low-flow) is grade 2 for hypoxia, and
+ * the more severe event sets the grade.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiAs } from "./support/api-as.ts";
+import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { type RunningServer, serverForTests } from "./support/server.ts";
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const answer = (page: Page, question: RegExp, yes: boolean) =>
+  page
+    .getByRole("radiogroup", { name: question })
+    .getByRole("radio", { name: yes ? "是" : "否" })
+    .check();
+
+describe("a CRS grading's reasons in Chinese", { timeout: 180_000 }, () => {
+  it("words the live reasons and the stored ones from their codes, with the values the server computed", async () => {
+    const { context, page } = await newTabletPage(browser, server.url);
+    await logInAt(page, "coordinator", "coordinator-demo", "SZ");
+    await page.getByRole("heading", { name: "Program dashboard — SZ" }).waitFor();
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    await page.getByRole("heading", { name: "项目总览 — SZ" }).waitFor();
+
+    const api = await apiAs(server.url, "coordinator", "coordinator-demo");
+    const sites = await api.get<{ items: { id: string; code: string }[] }>("/api/v1/sites");
+    const sz = sites.items.find((x) => x.code === "SZ")!.id;
+    const patients = await api.get<{ items: { id: string }[] }>(`/api/v1/patients?siteId=${sz}&limit=1`);
+    await page.goto(`/patients/${patients.items[0]!.id}/assess/crs`);
+    await page.getByRole("heading", { name: /细胞因子释放综合征（CRS）分级/ }).waitFor();
+
+    await page.getByRole("textbox", { name: /^最高体温/ }).fill("39.2");
+    await answer(page, /^发热可由其他原因解释/, false);
+    await answer(page, /^本次发作中已诊断 CRS/, false);
+    await page.getByRole("combobox", { name: /^低血压$/ }).selectOption("ONE_VASOPRESSOR");
+    await answer(page, /^低血压可由其他原因解释/, false);
+    await page.getByRole("combobox", { name: /^氧疗方式/ }).selectOption("NASAL_CANNULA");
+    await page.getByRole("textbox", { name: /^氧流量/ }).fill("4");
+    await answer(page, /^需氧可由其他原因解释/, false);
+    await answer(page, /^死于 CRS/, false);
+
+    const live = page.getByTestId("live-grade");
+    await live.getByText("3 级：低血压，需要一种血管活性药物。").waitFor();
+    const reasons = await live.locator("li").allTextContents();
+    expect(reasons).toEqual([
+      "发热：最高体温 39.2 °C ≥ 38.0 °C，且不能归因于其他原因。",
+      "3 级：低血压，需要一种血管活性药物。",
+      "2 级：低流量吸氧（鼻导管 4 L/min ≤ 6 L/min）。",
+      "按较重的事件分级：低血压 3 级，低氧 2 级 → 3 级。",
+    ]);
+
+    // Saved, the stored assessments below word the same reasons from the codes stored with them.
+    await page.getByRole("button", { name: /保存/ }).first().click();
+    const stored = page.locator("section[aria-labelledby=stored-title]");
+    await stored
+      .getByText(/低流量吸氧（鼻导管 4 L\/min ≤ 6 L\/min）/)
+      .first()
+      .waitFor();
+    const text = (await stored.textContent()) ?? "";
+    expect(text).toContain("按较重的事件分级：低血压 3 级，低氧 2 级 → 3 级。");
+    expect(text).not.toContain("The more severe event sets the grade");
+
+    // The API still says it in English for API and CLI clients, with the codes beside.
+    const saved = await api.get<{
+      items: { result: { reasons: string[]; reasonCodes: { code: string; params: object }[] } }[];
+    }>(`/api/v1/patients/${patients.items[0]!.id}/assessments?calculator=crs&limit=1000`);
+    const last = saved.items.at(-1)!.result;
+    expect(last.reasons[1]).toBe("Grade 3: hypotension requiring one vasopressor.");
+    expect(last.reasonCodes[1]).toEqual({
+      code: "crs.hypotension.grade",
+      params: { grade: 3, hypotension: { code: "crs.phrase.hypotension.one", params: {} } },
+    });
+
+    await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+    await context.close();
+  });
+});
