@@ -99,7 +99,7 @@ const TUMOUR_AT_INFUSION = 1000;
 const round = (x: number) => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(5)));
 const roundAll = (xs: number[]) => xs.map(round);
 
-function compactStrategy(s: StrategyResult): StrategyResult {
+function compactStrategy(s: StrategyResult, source: string): PatientKinetics["strategies"][number] {
   const curves: StrategyResult["curves"] = {};
   for (const [k, b] of Object.entries(s.curves))
     curves[k as Observable] = {
@@ -108,7 +108,7 @@ function compactStrategy(s: StrategyResult): StrategyResult {
       lower: roundAll(b.lower),
       upper: roundAll(b.upper),
     };
-  return { ...s, curves };
+  return { ...s, dosing: { ...s.dosing, source }, curves };
 }
 
 interface PatientModelInput {
@@ -403,7 +403,7 @@ export async function patientKinetics(ctx: ServiceContext, patientId: string, ra
       unidentified: fit.unidentified,
       goodness: fit.goodness,
     },
-    strategies: results.map(compactStrategy),
+    strategies: results.map((s) => compactStrategy(s, input.dosing.source)),
   };
   return result;
 }

@@ -51,5 +51,9 @@ export interface PatientKinetics {
     unidentified: ParameterName[];
     goodness: FitResult["goodness"];
   };
-  strategies: StrategyResult[];
+  /**
+   * Each what-if, its dosing derived from hers and naming the same record it was read from (the
+   * strategy's change — another product, half the dose — is in `strategy` and `label`).
+   */
+  strategies: (StrategyResult & { dosing: Dosing & { source: string } })[];
 }

@@ -192,7 +192,15 @@ export const PatientKineticsSchema = z
         logPosterior: stat,
       }),
     }),
-    strategies: z.array(StrategyResultSchema),
+    strategies: z.array(
+      StrategyResultSchema.extend({
+        dosing: DosingSchema.extend({
+          source: str.describe(
+            "the record her dosing was read from, which this strategy's dosing derives from",
+          ),
+        }),
+      }),
+    ),
   })
   .meta({ id: "PatientKinetics" });
 

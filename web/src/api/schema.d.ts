@@ -3242,6 +3242,159 @@ export type components = {
             today: string;
             todayStudyDay: number | null;
         };
+        PatientKinetics: {
+            baselines: {
+                /** @enum {string} */
+                parameter: "rho" | "tmax" | "gateSteepness" | "kE" | "kEM" | "beta" | "kME" | "antigenHalfSaturation" | "memoryKillFactor" | "kKill" | "killHalfSaturation" | "bloodFraction" | "bloodVolume" | "bCells0" | "autoreactiveFraction" | "igG0" | "antiDsDna0" | "tumour0" | "kMat" | "dB" | "kAct" | "kActAuto" | "rAuto" | "reseeding" | "dS" | "kSL" | "nicheOccupancy0" | "dL" | "kG" | "kD" | "phiG" | "phiD" | "conditioningDepletion" | "gT" | "tumourCapacityFold" | "tumourCureFraction" | "tumourHill" | "tumourCd19" | "tumourBcma" | "vectorCopies" | "nucleatedCells";
+                source: string;
+                unit: string;
+                value: number;
+            }[];
+            data: {
+                censored: boolean;
+                date: string;
+                day: number;
+                lloq: number;
+                /** @enum {string} */
+                observable: "carTCellsPerUL" | "carTCopiesPerUgDna" | "bCellsPerUL" | "igGgPerL" | "antiDsDnaIuPerML" | "tumourRelative";
+                recorded: {
+                    text?: string;
+                    unit: string;
+                    value: number | null;
+                };
+                value: number | null;
+            }[];
+            dosing: {
+                infusions: {
+                    cellsPerKg: number;
+                    day: number;
+                    product: {
+                        kinetics?: {
+                            beta?: number;
+                            kE?: number;
+                            kEM?: number;
+                            kME?: number;
+                            rho?: number;
+                            tmax?: number;
+                        };
+                        name: string;
+                        recognition: {
+                            bcma: number;
+                            cd19: number;
+                        };
+                    };
+                }[];
+                source: string;
+                weightKg: number;
+            };
+            fit: {
+                cached: boolean;
+                converged: boolean;
+                evaluations: number;
+                goodness: {
+                    logLikelihood: number;
+                    logPosterior: number;
+                    observables: {
+                        censored: number;
+                        censoredConsistent: number;
+                        n: number;
+                        /** @enum {string} */
+                        observable: "carTCellsPerUL" | "carTCopiesPerUgDna" | "bCellsPerUL" | "igGgPerL" | "antiDsDnaIuPerML" | "tumourRelative";
+                        rmsZ: number;
+                        weightedSsr: number;
+                    }[];
+                    residuals: {
+                        censored: boolean;
+                        day: number;
+                        /** @enum {string} */
+                        observable: "carTCellsPerUL" | "carTCopiesPerUgDna" | "bCellsPerUL" | "igGgPerL" | "antiDsDnaIuPerML" | "tumourRelative";
+                        observed: number | null;
+                        predicted: number;
+                        z: number | null;
+                    }[];
+                    weightedSsr: number;
+                };
+                iterations: number;
+                milliseconds: number;
+                parameters: {
+                    estimate: number;
+                    lower: number;
+                    /** @enum {string} */
+                    name: "rho" | "tmax" | "gateSteepness" | "kE" | "kEM" | "beta" | "kME" | "antigenHalfSaturation" | "memoryKillFactor" | "kKill" | "killHalfSaturation" | "bloodFraction" | "bloodVolume" | "bCells0" | "autoreactiveFraction" | "igG0" | "antiDsDna0" | "tumour0" | "kMat" | "dB" | "kAct" | "kActAuto" | "rAuto" | "reseeding" | "dS" | "kSL" | "nicheOccupancy0" | "dL" | "kG" | "kD" | "phiG" | "phiD" | "conditioningDepletion" | "gT" | "tumourCapacityFold" | "tumourCureFraction" | "tumourHill" | "tumourCd19" | "tumourBcma" | "vectorCopies" | "nucleatedCells";
+                    prior: {
+                        /** @constant */
+                        kind: "logNormal";
+                        median: number;
+                        sdLog: number;
+                    } | {
+                        /** @constant */
+                        kind: "logitNormal";
+                        median: number;
+                        sdLogit: number;
+                    };
+                    sdUnconstrained: number;
+                    shrinkage: number;
+                    source: string;
+                    unit: string;
+                    upper: number;
+                }[];
+                reason: string;
+                starts: number;
+                unidentified: ("rho" | "tmax" | "gateSteepness" | "kE" | "kEM" | "beta" | "kME" | "antigenHalfSaturation" | "memoryKillFactor" | "kKill" | "killHalfSaturation" | "bloodFraction" | "bloodVolume" | "bCells0" | "autoreactiveFraction" | "igG0" | "antiDsDna0" | "tumour0" | "kMat" | "dB" | "kAct" | "kActAuto" | "rAuto" | "reseeding" | "dS" | "kSL" | "nicheOccupancy0" | "dL" | "kG" | "kD" | "phiG" | "phiD" | "conditioningDepletion" | "gT" | "tumourCapacityFold" | "tumourCureFraction" | "tumourHill" | "tumourCd19" | "tumourBcma" | "vectorCopies" | "nucleatedCells")[];
+            };
+            infusionDate: string;
+            /** @description Research model — not a treatment recommendation */
+            label: string;
+            patientId: string;
+            skipped: {
+                code: string;
+                date: string;
+                reason: string;
+            }[];
+            strategies: {
+                curves: {
+                    [key: string]: {
+                        central: number[];
+                        lower: number[];
+                        median: number[];
+                        upper: number[];
+                    };
+                };
+                days: number[];
+                dosing: {
+                    infusions: {
+                        cellsPerKg: number;
+                        day: number;
+                        product: {
+                            kinetics?: {
+                                beta?: number;
+                                kE?: number;
+                                kEM?: number;
+                                kME?: number;
+                                rho?: number;
+                                tmax?: number;
+                            };
+                            name: string;
+                            recognition: {
+                                bcma: number;
+                                cd19: number;
+                            };
+                        };
+                    }[];
+                    /** @description the record her dosing was read from, which this strategy's dosing derives from */
+                    source: string;
+                    weightKg: number;
+                };
+                failedDraws: number;
+                label: string;
+                outcomes: components["schemas"]["KineticsOutcomes"];
+                /** @enum {string} */
+                strategy: "as-given" | "cd19-only" | "bcma-only" | "compound" | "co-infusion" | "half-dose" | "double-dose";
+                summary: components["schemas"]["KineticsOutcomeSummary"];
+            }[];
+            subjectCode: string;
+            timeZone: string;
+        };
         PatientListItem: {
             birthYear: number;
             createdAt: string;
@@ -11289,13 +11442,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON; its schema is not written yet */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PatientKinetics"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
