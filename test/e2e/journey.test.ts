@@ -258,11 +258,15 @@ describe("the journey panel", () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // On a phone the page, panel and open form included, is no wider than the window.
+    // Polled: right after the resize the side navigation is still leaving (its transition), and
+    // the diagnoses' button overflowed the narrowed column for that instant (seen once in the
+    // newcomer check); a phone user loads the page at 390 px and never sees that state.
     await page.setViewportSize({ width: 390, height: 844 });
-    const size = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
-      "({ scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth })",
-    );
-    expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
+    await expect
+      .poll(() => page.evaluate<number>("document.scrollingElement.scrollWidth - window.innerWidth"), {
+        timeout: 5_000,
+      })
+      .toBeLessThanOrEqual(0);
     await viewportShot(page, "journey-phone");
     await context.close();
   }, 300_000);
