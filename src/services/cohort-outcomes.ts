@@ -164,16 +164,16 @@ async function outcomeFacts(
   const stale: Member[] = [];
   for (const m of infused) {
     const row = stored.get(m.patient_id);
+    const facts = row && storedFacts(row.facts);
     if (
       row &&
-      row.facts !== null &&
+      facts &&
       row.facts_version === row.version &&
       row.infusion_date === m.infusion_date &&
       row.time_zone === m.time_zone &&
-      (row.horizon_at === null || row.horizon_at < untilOf.get(m.site_id)!) &&
-      (row.horizon_date === null || row.horizon_date <= cutOf.get(m.site_id)!)
+      readsEveryRecord(row, untilOf.get(m.site_id)!, cutOf.get(m.site_id)!)
     )
-      out.set(m.patient_id, row.facts as OutcomeFacts);
+      out.set(m.patient_id, facts);
     else stale.push(m);
   }
   if (stale.length === 0) return out;
@@ -196,11 +196,7 @@ async function outcomeFacts(
     const f = derivedFacts(m, byPatient.get(m.patient_id) ?? emptyCohortRecords(), cutOf.get(m.site_id)!);
     out.set(m.patient_id, f);
     const h = horizonOf.get(m.patient_id);
-    if (
-      h &&
-      (h.horizon_at === null || h.horizon_at < untilOf.get(m.site_id)!) &&
-      (h.horizon_date === null || h.horizon_date <= cutOf.get(m.site_id)!)
-    )
+    if (h && readsEveryRecord(h, untilOf.get(m.site_id)!, cutOf.get(m.site_id)!))
       writes.push({
         patientId: m.patient_id,
         version: stored.get(m.patient_id)?.version ?? "0",
@@ -208,11 +204,45 @@ async function outcomeFacts(
         timeZone: m.time_zone,
         horizonAt: h.horizon_at,
         horizonDate: h.horizon_date,
-        facts: JSON.stringify(f),
+        facts: JSON.stringify({ format: FACTS_FORMAT, facts: f } satisfies StoredFacts),
       });
   }
   await saveCohortFacts(ctx.db, writes);
   return out;
+}
+
+/**
+ * The shape and derivation of stored facts. The triggers of migration 0024 see writes to the
+ * records, not changes to this code: facts derived by an older release (a field added, a rule
+ * mended, as SRI-4 was) must not be served after an upgrade. Bump it with any change to
+ * OutcomeFacts or to derivedFacts and the rules it calls; stored facts of another format are
+ * derived again and overwritten.
+ */
+export const FACTS_FORMAT = 2;
+
+interface StoredFacts {
+  format: number;
+  facts: OutcomeFacts;
+}
+
+/** The stored facts if this release derived them the same way, else undefined. */
+function storedFacts(stored: unknown): OutcomeFacts | undefined {
+  const s = stored as StoredFacts | null;
+  return s !== null && typeof s === "object" && s.format === FACTS_FORMAT ? s.facts : undefined;
+}
+
+/**
+ * Facts derived up to this cut read every record the patient has (both horizons on or before
+ * it), so they hold for any later cut as well.
+ */
+function readsEveryRecord(
+  h: { horizon_at: Date | null; horizon_date: string | null },
+  until: Date,
+  cut: string,
+): boolean {
+  return (
+    (h.horizon_at === null || h.horizon_at < until) && (h.horizon_date === null || h.horizon_date <= cut)
+  );
 }
 
 /** The report's patient: the enrolment as it is now, the study's products, the derived facts. */

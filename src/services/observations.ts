@@ -16,6 +16,7 @@ import {
 } from "../domain/observation-value.ts";
 import { ObservationBatch, ObservationCreate, ObservationUpdate } from "../domain/schemas/clinical.ts";
 import {
+  insertedObservation,
   insertObservations,
   listObservations as listObservationRows,
   type ObservationInsert,
@@ -205,10 +206,10 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
       note: o.note ?? null,
     };
   });
-  const stamp = now.toISOString();
-  const dtos = rows.map((r) => newObservationDto(r, stamp));
+  const created = { at: now, by: ctx.actor.userId };
+  const dtos = rows.map((r) => observationDto(insertedObservation(r, created)));
   await inTransaction(ctx, async (db) => {
-    await insertObservations(db, rows, { at: now, by: ctx.actor.userId });
+    await insertObservations(db, rows, created);
     await appendAudit(
       db,
       ctx,
@@ -224,43 +225,6 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
     );
   });
   return dtos;
-}
-
-/** What the database holds for a row just inserted (the columns' defaults filled in). */
-function newObservationDto(r: ObservationInsert, stamp: string): ObservationDto {
-  return {
-    id: r.id,
-    patientId: r.patient_id,
-    codeSystem: r.code_system,
-    code: r.code,
-    display: r.display,
-    valueNumber: r.value_number,
-    valueCode: r.value_code,
-    valueText: r.value_text,
-    unit: r.unit,
-    effectiveAt: r.effective_at,
-    specimen: r.specimen,
-    source: r.source,
-    status: r.status,
-    note: r.note,
-    originalValue: r.original_value,
-    originalUnit: r.original_unit,
-    referenceRange: null,
-    labImportId: null,
-    valueComparator: null,
-    valueCodeSystem: null,
-    absentReason: null,
-    interpretation: [],
-    referenceLow: null,
-    referenceHigh: null,
-    effectiveEnd: null,
-    effectiveIsDate: false,
-    identifierSystem: null,
-    identifierValue: null,
-    version: 1,
-    createdAt: stamp,
-    updatedAt: stamp,
-  };
 }
 
 /**

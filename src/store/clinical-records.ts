@@ -3,7 +3,7 @@
  * clinical events. Lists are keyset-paginated on the indexes declared in 0001_foundation.sql.
  */
 import { CompiledQuery, type Kysely } from "kysely";
-import type { DB, Insertable } from "./schema.ts";
+import type { DB, Insertable, ObservationRow } from "./schema.ts";
 
 /** One typed-in observation as the service writes it (columns not named keep their defaults). */
 export interface ObservationInsert {
@@ -67,6 +67,34 @@ export async function insertObservations(
   const params: unknown[] = OBSERVATION_ARRAYS.map(([column]) => rows.map((r) => r[column]));
   params.push(created.at.toISOString(), created.by);
   await db.executeQuery(CompiledQuery.raw(INSERT_OBSERVATIONS, params));
+}
+
+/**
+ * The row the database holds after insertObservations wrote this one: the columns the insert
+ * leaves out at their defaults (0001, 0008, 0021), created and updated at the call's instant.
+ * Lets the caller answer and audit without reading the row back (decision 0040).
+ */
+export function insertedObservation(r: ObservationInsert, created: { at: Date; by: string }): ObservationRow {
+  return {
+    ...r,
+    effective_at: new Date(r.effective_at),
+    version: 1,
+    created_at: created.at,
+    created_by: created.by,
+    updated_at: created.at,
+    reference_range: null,
+    lab_import_id: null,
+    value_comparator: null,
+    value_code_system: null,
+    absent_reason: null,
+    interpretation: null,
+    reference_low: null,
+    reference_high: null,
+    effective_end: null,
+    effective_is_date: false,
+    identifier_system: null,
+    identifier_value: null,
+  };
 }
 
 export interface ObservationFilter {

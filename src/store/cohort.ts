@@ -250,7 +250,6 @@ export async function cohortRecords(
          AND ae.onset_date < (cut.until AT TIME ZONE 'UTC')::date + 1
        ORDER BY ae.patient_id, ae.onset_date`.execute(db),
   ]);
-  const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
   return {
     diagnoses: diagnoses.rows,
     assessments: assessments.rows.map((r) => ({ ...r, assessed_at: asDate(r.assessed_at) })),
@@ -266,6 +265,9 @@ export async function cohortRecords(
     })),
   };
 }
+
+/** A timestamp as PGlite and node-postgres may return it (a Date, or text under some parsers). */
+const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 /** A patient's stored outcome facts (migration 0024, decision 0042); `version`s are bigints as text. */
 export interface CohortFactsRow {
@@ -292,8 +294,7 @@ export async function storedCohortFacts(db: Kysely<DB>, patientIds: string[]): P
       FROM cohort_patient_facts WHERE patient_id = ANY(${idArray(patientIds)})`.execute(db);
   return res.rows.map((r) => ({
     ...r,
-    horizon_at:
-      r.horizon_at === null ? null : r.horizon_at instanceof Date ? r.horizon_at : new Date(r.horizon_at),
+    horizon_at: r.horizon_at === null ? null : asDate(r.horizon_at),
   }));
 }
 
@@ -328,8 +329,7 @@ export async function cohortHorizons(db: Kysely<DB>, patientIds: string[]): Prom
       FROM patients p WHERE p.id = ANY(${idArray(patientIds)})`.execute(db);
   return res.rows.map((r) => ({
     ...r,
-    horizon_at:
-      r.horizon_at === null ? null : r.horizon_at instanceof Date ? r.horizon_at : new Date(r.horizon_at),
+    horizon_at: r.horizon_at === null ? null : asDate(r.horizon_at),
   }));
 }
 

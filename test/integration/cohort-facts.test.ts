@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CohortOutcomes } from "../../src/domain/cohort/results.ts";
 import { recordAssessment } from "../../src/services/assessments.ts";
-import { cohortOutcomes } from "../../src/services/cohort-outcomes.ts";
+import { cohortOutcomes, FACTS_FORMAT } from "../../src/services/cohort-outcomes.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
 import { applyJourney, getJourneyOfEnrolment } from "../../src/services/journeys.ts";
 import { saveCohortFacts, storedCohortFacts } from "../../src/store/cohort.ts";
@@ -73,6 +73,22 @@ describe("stored outcome facts", () => {
       }),
     ).toEqual([]);
     expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+  });
+
+  it("facts stored by a release that derived them differently are derived again, not served", async () => {
+    const first = await report();
+    const sz1 = patient(first, "SZ-0001");
+    // As an older release would have stored them: the same version (no write since), but another
+    // format, and a visibly different fact. The triggers cannot see a code change; the format can.
+    await sql`UPDATE cohort_patient_facts
+                 SET facts = json_build_object('format', ${FACTS_FORMAT - 1}::int,
+                                               'facts', (facts->'facts')::jsonb || '{"deathDate": "2001-01-01"}'::jsonb)
+               WHERE patient_id = ${sz1.patientId}`.execute(database.db);
+    const again = await report();
+    expect(patient(again, "SZ-0001").deathDate).toBe(sz1.deathDate);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(first));
+    const [row] = await storedCohortFacts(database.db, [sz1.patientId]);
+    expect((row!.facts as { format: number }).format).toBe(FACTS_FORMAT);
   });
 
   it("an earlier data cut does not use facts that read records after it", async () => {
