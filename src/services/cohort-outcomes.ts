@@ -38,6 +38,7 @@ import { veinToVeinDays } from "../domain/journey-metrics.ts";
 import { isSystemicGlucocorticoid, isTocilizumab } from "../domain/medications.ts";
 import { localDate, startOfLocalDay } from "../domain/study-day.ts";
 import {
+  type CohortFactsRow,
   type CohortFactsWrite,
   type CohortRecords,
   cohortHorizons,
@@ -49,6 +50,7 @@ import {
   storedCohortFacts,
 } from "../store/cohort.ts";
 import { readableSites } from "./access.ts";
+import { heldFacts, holdFacts } from "./cohort-facts-cache.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";
 
@@ -158,24 +160,40 @@ async function outcomeFacts(
       await storedCohortFacts(
         ctx.db,
         infused.map((m) => m.patient_id),
+        false,
       )
     ).map((r) => [r.patient_id, r]),
   );
+  const holds = (m: Member, row: CohortFactsRow) =>
+    row.facts_digest !== null &&
+    row.facts_version === row.version &&
+    row.infusion_date === m.infusion_date &&
+    row.time_zone === m.time_zone &&
+    readsEveryRecord(row, untilOf.get(m.site_id)!, cutOf.get(m.site_id)!);
   const stale: Member[] = [];
+  const toRead = new Map<string, Member>();
   for (const m of infused) {
     const row = stored.get(m.patient_id);
-    const facts = row && storedFacts(row.facts);
-    if (
-      row &&
-      facts &&
-      row.facts_version === row.version &&
-      row.infusion_date === m.infusion_date &&
-      row.time_zone === m.time_zone &&
-      readsEveryRecord(row, untilOf.get(m.site_id)!, cutOf.get(m.site_id)!)
-    )
-      out.set(m.patient_id, facts);
-    else stale.push(m);
+    if (!row || !holds(m, row)) {
+      stale.push(m);
+      continue;
+    }
+    const held = heldFacts<OutcomeFacts>(ctx.db, m.patient_id, row.facts_digest!);
+    if (held) out.set(m.patient_id, held);
+    else toRead.set(m.patient_id, m);
   }
+  // Facts stored but not held here yet: read once, then held. A write since the first read shows
+  // as a version mismatch here, and that patient is derived again.
+  if (toRead.size > 0)
+    for (const row of await storedCohortFacts(ctx.db, [...toRead.keys()])) {
+      const m = toRead.get(row.patient_id)!;
+      const facts = storedFacts(row.facts);
+      if (!facts || !holds(m, row)) continue;
+      out.set(m.patient_id, facts);
+      holdFacts(ctx.db, m.patient_id, row.facts_digest!, facts);
+      toRead.delete(m.patient_id);
+    }
+  stale.push(...toRead.values());
   if (stale.length === 0) return out;
 
   const ids = stale.map((m) => m.patient_id);

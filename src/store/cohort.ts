@@ -278,19 +278,30 @@ export interface CohortFactsRow {
   time_zone: string | null;
   horizon_at: Date | null;
   horizon_date: string | null;
+  /** md5 of the stored facts JSON (migration 0025); null when no facts are stored */
+  facts_digest: string | null;
+  /** null when not asked for */
   facts: unknown;
 }
 
 /** The patients' ids as one parameter: a 10,000-patient cohort is one array, not 10,000 parameters. */
 const idArray = (patientIds: readonly string[]) => sql`string_to_array(${patientIds.join(",")}, ',')::uuid[]`;
 
-/** The stored facts rows of these patients (none for a patient no record of has changed yet). */
-export async function storedCohortFacts(db: Kysely<DB>, patientIds: string[]): Promise<CohortFactsRow[]> {
+/**
+ * The stored facts rows of these patients (none for a patient no record of has changed yet);
+ * without the facts themselves when `withFacts` is false — a report that holds them already
+ * (services/cohort-facts-cache.ts) reads only their digests, not megabytes of JSON.
+ */
+export async function storedCohortFacts(
+  db: Kysely<DB>,
+  patientIds: string[],
+  withFacts = true,
+): Promise<CohortFactsRow[]> {
   if (patientIds.length === 0) return [];
   const res = await sql<CohortFactsRow>`
     SELECT patient_id, version::text AS version, facts_version::text AS facts_version,
            infusion_date::text AS infusion_date, time_zone, horizon_at, horizon_date::text AS horizon_date,
-           facts
+           facts_digest, ${withFacts ? sql`facts` : sql`NULL::json AS facts`}
       FROM cohort_patient_facts WHERE patient_id = ANY(${idArray(patientIds)})`.execute(db);
   return res.rows.map((r) => ({
     ...r,

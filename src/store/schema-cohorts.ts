@@ -26,6 +26,8 @@ export interface CohortPatientFactsTable {
   horizon_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   horizon_date: ColumnType<string | null, string | null | undefined, string | null>;
   facts: ColumnType<unknown, string | null | undefined, string | null>;
+  /** md5 of the facts JSON as stored, kept by the database (migration 0025) */
+  facts_digest: ColumnType<string | null, never, never>;
 }
 
 export interface CohortTables {

@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CohortOutcomes } from "../../src/domain/cohort/results.ts";
 import { recordAssessment } from "../../src/services/assessments.ts";
+import { forgetHeldFacts } from "../../src/services/cohort-facts-cache.ts";
 import { cohortOutcomes, FACTS_FORMAT } from "../../src/services/cohort-outcomes.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
 import { applyJourney, getJourneyOfEnrolment } from "../../src/services/journeys.ts";
@@ -78,6 +79,8 @@ describe("stored outcome facts", () => {
   it("facts stored by a release that derived them differently are derived again, not served", async () => {
     const first = await report();
     const sz1 = patient(first, "SZ-0001");
+    // A new release runs in a new process: nothing held in memory yet.
+    forgetHeldFacts(database.db);
     // As an older release would have stored them: the same version (no write since), but another
     // format, and a visibly different fact. The triggers cannot see a code change; the format can.
     await sql`UPDATE cohort_patient_facts
@@ -89,6 +92,39 @@ describe("stored outcome facts", () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(first));
     const [row] = await storedCohortFacts(database.db, [sz1.patientId]);
     expect((row!.facts as { format: number }).format).toBe(FACTS_FORMAT);
+  });
+
+  it("parsed facts are held between reports, and used only while the stored JSON is the one they came from", async () => {
+    const first = await report();
+    const sz1 = patient(first, "SZ-0001");
+    const factsReads = async () => {
+      const seen: string[] = [];
+      const stop = database.observeQueries((e) => {
+        if (/facts_digest, facts\b/.test(e.sql)) seen.push(e.sql);
+      });
+      try {
+        return { report: await report(), reads: seen.length };
+      } finally {
+        stop();
+      }
+    };
+    // Held since the first report: the next one reads digests, not one patient's JSON.
+    expect((await factsReads()).reads).toBe(0);
+    // Another process stores other facts (a planted death) under the same version, or the table
+    // is emptied and refilled: the digest changes, and the stored JSON is read again.
+    await sql`UPDATE cohort_patient_facts
+                 SET facts = json_build_object('format', ${FACTS_FORMAT}::int,
+                                               'facts', (facts->'facts')::jsonb || '{"deathDate": "2001-01-01"}'::jsonb)
+               WHERE patient_id = ${sz1.patientId}`.execute(database.db);
+    const planted = await factsReads();
+    expect(planted.reads).toBe(1);
+    expect(patient(planted.report, "SZ-0001").deathDate).toBe("2001-01-01");
+    await sql`DELETE FROM cohort_patient_facts WHERE patient_id = ${sz1.patientId}`.execute(database.db);
+    expect(patient(await report(), "SZ-0001").deathDate).toBe(sz1.deathDate);
+    // A restart holds nothing: every patient's JSON is read once.
+    forgetHeldFacts(database.db);
+    expect((await factsReads()).reads).toBe(1);
+    expect((await factsReads()).reads).toBe(0);
   });
 
   it("an earlier data cut does not use facts that read records after it", async () => {

@@ -22,5 +22,6 @@ export const COHORT_COLUMNS: Record<string, string[]> = {
     horizon_at: true,
     horizon_date: true,
     facts: true,
+    facts_digest: true,
   }),
 };
