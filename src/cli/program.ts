@@ -30,7 +30,6 @@ import { registerKineticsCommand } from "./kinetics-command.ts";
 import { registerLabsCommand } from "./lab-import-command.ts";
 import { registerLtfuCommand } from "./ltfu-command.ts";
 import { registerReportCommand } from "./report-command.ts";
-import { serve } from "./serve.ts";
 import { siteByCode } from "./sites.ts";
 import { ensureWebBuild } from "./web-build.ts";
 
@@ -94,6 +93,7 @@ function buildProgram(cli: Cli): Command {
     .description("migrate, load the demo program on first start, and serve the API and web page")
     .option("--no-demo", "do not load the demo program on first start")
     .action(async (opts: { demo: boolean }) => {
+      const { serve } = await import("./serve.ts");
       await serve(
         { ...readConfig(cli.io.env), ...(opts.demo ? {} : { loadDemoOnFirstStart: false }) },
         pkg.version,

@@ -6,7 +6,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Config } from "../config.ts";
 import type { DemoSummary } from "../demo/load.ts";
-import { buildApp } from "../http/app.ts";
 import { writeCheckpoint } from "../services/audit-chain.ts";
 import { type ExportWorker, startExportWorker } from "../services/fhir-export-worker.ts";
 import { openDatabase, refreshPlannerStatistics } from "../store/database.ts";
@@ -19,6 +18,10 @@ import { printDemoSummary } from "./demo-summary.ts";
 import { ensureWebBuild } from "./web-build.ts";
 
 export async function serve(config: Config, version: string, out: (line: string) => void): Promise<void> {
+  // The app's modules (every route, service and schema) load while the database opens: opening
+  // PGlite compiles its WebAssembly on V8's background threads, so the two overlap (decision 0044).
+  const appModule = import("../http/app.ts");
+  appModule.catch(() => undefined); // awaited below; not an unhandled rejection if the open fails first
   // Before the database opens: a build failure should not leave a locked data directory behind.
   await ensureWebBuild();
   // A new embedded installation opens a snapshot instead of running initdb, the migrations and
@@ -39,6 +42,7 @@ export async function serve(config: Config, version: string, out: (line: string)
   try {
     const applied = await migrate(database);
     const signingKey = loadSigningKey(config.auditKeyFile, { create: true });
+    const { buildApp } = await appModule;
     const app = await buildApp({
       database,
       version,
