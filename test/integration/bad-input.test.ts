@@ -10,15 +10,7 @@ import { buildWorld, type World } from "../support/world.ts";
 let w: World;
 let patientId: string;
 
-const count = async (table: "patients" | "observations" | "audit_events" | "medications") =>
-  Number(
-    (
-      await w.database.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = (table: "patients" | "observations" | "audit_events" | "medications") => w.rowCount(table);
 
 beforeAll(async () => {
   w = await buildWorld();

@@ -48,15 +48,7 @@ const CRS_3 = {
 let w: World;
 let patientId: string;
 
-const count = async () =>
-  Number(
-    (
-      await w.database.db
-        .selectFrom("assessments")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = () => w.rowCount("assessments");
 
 beforeAll(async () => {
   w = await buildWorld();

@@ -23,15 +23,8 @@ let carProductId: string;
 /** one roomy manufacturing slot that every patient here books */
 let slotId: string;
 
-const count = async (table: "journey_events" | "audit_events" | "product_events" | "bedside_attempts") =>
-  Number(
-    (
-      await w.database.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = (table: "journey_events" | "audit_events" | "product_events" | "bedside_attempts") =>
+  w.rowCount(table);
 const counts = async () => ({
   journeyEvents: await count("journey_events"),
   productEvents: await count("product_events"),

@@ -11,15 +11,7 @@ let patientId: string;
 const as = (method: string, url: string, body?: unknown, headers?: Record<string, string>) =>
   w.call("coordinator", "A", method, url, body, headers);
 
-const countOf = async (table: "conditions" | "audit_events") =>
-  Number(
-    (
-      await w.database.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const countOf = (table: "conditions" | "audit_events") => w.rowCount(table);
 
 beforeAll(async () => {
   w = await buildWorld();

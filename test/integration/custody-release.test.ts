@@ -19,7 +19,7 @@ let studyId: string;
 let slotId: string;
 const clock = Date.parse("2026-03-02T08:00:00Z");
 
-const count = async (
+const count = (
   table:
     | "qc_results"
     | "custody_handoffs"
@@ -29,15 +29,7 @@ const count = async (
     | "release_evaluations"
     | "electronic_signatures"
     | "audit_events",
-) =>
-  Number(
-    (
-      await w.database.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+) => w.rowCount(table);
 
 async function journeyMove(journeyId: string, body: Record<string, unknown>) {
   const v = (await w.call("monitor", "A", "GET", `/api/v1/journeys/${journeyId}`)).json().version;

@@ -10,6 +10,7 @@ import { actorFor, createApiToken } from "../../src/services/auth.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
 import { createSite, createUser } from "../../src/services/sites.ts";
 import type { Database } from "../../src/store/database.ts";
+import type { DB } from "../../src/store/schema.ts";
 import { testDatabase } from "./database.ts";
 
 export type SiteKey = "A" | "B";
@@ -33,6 +34,8 @@ export interface World {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<LightMyRequestResponse>;
+  /** how many rows `table` holds (to show that a refused request wrote nothing) */
+  rowCount(table: keyof DB): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -112,6 +115,13 @@ export async function buildWorld(
         headers: { authorization: `Bearer ${tokens[role][site]}`, ...headers },
         ...(body === undefined ? {} : { payload: body as object }),
       });
+    },
+    async rowCount(table) {
+      const row = await database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
     async close() {
       await app.close();
