@@ -229,12 +229,20 @@ describe("FHIR Bulk Data $export", () => {
         "/fhir/R4/$export?_outputFormat=text%2Fcsv",
         "/fhir/R4/$export?_type=Spaceship",
         "/fhir/R4/$export?_since=2020-01-01",
-        "/fhir/R4/$export?_typeFilter=Observation%3Fcode%3D1988-5",
+        // a search parameter Observation search does not support, a result parameter, not Type?search
+        "/fhir/R4/$export?_typeFilter=Observation%3Fvalue-quantity%3Dgt5",
+        "/fhir/R4/$export?_typeFilter=Observation%3F_count%3D5",
+        "/fhir/R4/$export?_typeFilter=code%3D1988-5",
+        // a filter on a type _type leaves out; patient at system level
+        "/fhir/R4/$export?_type=Patient&_typeFilter=Observation%3Fcode%3D1988-5",
+        `/fhir/R4/$export?patient=Patient/${patientA}`,
       ].map((url) => w.call("investigator", "A", "GET", url, undefined, ASYNC)),
     );
-    expect(bad.map((r) => r.statusCode)).toEqual([400, 400, 400, 400]);
+    expect(bad.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400, 400, 400, 400]);
+    expect(bad.every((r) => r.json().resourceType === "OperationOutcome")).toBe(true);
+    expect(JSON.stringify(bad[3]!.json())).toContain("value-quantity");
     // an unsupported parameter is ignored when the client asks for lenient handling
-    const lenient = await w.call("investigator", "A", "GET", "/fhir/R4/$export?_typeFilter=x", undefined, {
+    const lenient = await w.call("investigator", "A", "GET", "/fhir/R4/$export?_elements=id", undefined, {
       prefer: "respond-async, handling=lenient",
     });
     expect(lenient.statusCode, lenient.body).toBe(202);
