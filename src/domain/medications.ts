@@ -120,6 +120,27 @@ const FREQUENCIES: readonly [RegExp, number][] = [
   [/^(every other day|alternate days|on alternate days|qod|q48h|every 48 hours)$/, 0.5],
 ];
 
+/**
+ * Frequencies that say a record is one dose, not a course: "once", "once only", "single dose",
+ * "stat" (Latin statim, given at once, the prescribing abbreviation of the BNF's "Abbreviations of
+ * Latin directions"). Written in lower case with single spaces; compared after the same folding.
+ */
+export const SINGLE_DOSE_FREQUENCIES: readonly string[] = ["once", "once only", "single dose", "stat"];
+
+/**
+ * A record is one administration (a dose given on one day) when its frequency says one dose and it
+ * starts and stops on the same day, and it is no longer active (the dose was given, or stopped, or
+ * the record withdrawn). A course ("once daily" from day −5 to −3) is a statement of a regimen: it
+ * names no single dose, so it is never read as administrations here. The FHIR store applies the
+ * same three conditions in SQL (store/fhir-reads.ts, medicationAdministrationRows) so pages stay whole.
+ */
+export function isSingleAdministration(
+  m: Pick<MedicationFacts, "frequency" | "startDate" | "stopDate"> & { status: string },
+): boolean {
+  const f = (m.frequency ?? "").trim().toLowerCase().replace(/\s+/g, " ");
+  return SINGLE_DOSE_FREQUENCIES.includes(f) && m.stopDate === m.startDate && m.status !== "active";
+}
+
 /** Doses per day from a written frequency; null when it cannot be read (e.g. "as needed"). */
 export function dosesPerDay(frequency: string | null | undefined): number | null {
   if (!frequency) return null;

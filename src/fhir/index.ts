@@ -7,13 +7,14 @@ export {
   type BulkRequest,
   bulkManifest,
   PATIENT_LEVEL_TYPES,
+  parametersToQuery,
   parseBulkRequest,
   prefersAsync,
 } from "./bulk.ts";
 export { type IssueType, operationOutcome, searchset } from "./bundle.ts";
 export { capabilityStatement } from "./capability.ts";
 export { type ConditionRecord, toCondition } from "./condition.ts";
-export { type MedicationRecord, toMedicationStatement } from "./medication.ts";
+export { type MedicationRecord, toMedicationAdministration, toMedicationStatement } from "./medication.ts";
 export { type ObservationRecord, toObservation } from "./observation.ts";
 export { type IdentityRecord, type PatientRecord, toPatient } from "./patient.ts";
 export {

@@ -1,8 +1,8 @@
 /**
  * The resource types we serve and the search parameters each supports, with their R4 names
  * (each resource page's "Search Parameters" table, https://hl7.org/fhir/R4/searchparameter-registry.html):
- * `date` is `onset-date` on Condition, `effective` on MedicationStatement and `recorded` on
- * Provenance; AdverseEvent names its patient `subject`. The same table feeds the parser below and
+ * `date` is `onset-date` on Condition, `effective` on MedicationStatement, `effective-time` on
+ * MedicationAdministration and `recorded` on Provenance; AdverseEvent names its patient `subject`. The same table feeds the parser below and
  * the CapabilityStatement, so what we advertise is what we accept.
  *
  * Parsing is pure: a query object in, a search or every problem found out. An unknown parameter is
@@ -16,6 +16,7 @@ export const RESOURCE_TYPES = [
   "Condition",
   "Observation",
   "MedicationStatement",
+  "MedicationAdministration",
   "Procedure",
   "BiologicallyDerivedProduct",
   "AdverseEvent",
@@ -32,7 +33,7 @@ export interface TypeSearch {
   /** name of the parameter that searches the patient, if any */
   patient?: "patient" | "subject";
   /** name of the date parameter, if any */
-  date?: "date" | "onset-date" | "effective" | "recorded";
+  date?: "date" | "onset-date" | "effective" | "effective-time" | "recorded";
   code?: boolean;
 }
 
@@ -43,6 +44,7 @@ export const SEARCH_PARAMETERS: Readonly<Record<ResourceType, TypeSearch>> = {
   Condition: { patient: "patient", date: "onset-date", code: true },
   Observation: { patient: "patient", date: "date", code: true },
   MedicationStatement: { patient: "patient", date: "effective", code: true },
+  MedicationAdministration: { patient: "patient", date: "effective-time", code: true },
   Procedure: { patient: "patient", date: "date", code: true },
   BiologicallyDerivedProduct: {},
   AdverseEvent: { patient: "subject", date: "date" },

@@ -95,9 +95,18 @@ const checkedBodies = new WeakSet<FastifyRequest>();
 export const bodyWasScanned = (request: FastifyRequest) => checkedBodies.has(request);
 
 export function registerJsonBodyParser(app: FastifyInstance) {
-  const parse = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, text, done) => {
+  addJsonParser(app, "application/json");
+}
+
+/**
+ * Parses `contentType` bodies as JSON with the depth and NUL checks. The FHIR routes use it for
+ * application/fhir+json (R4 http.html#mime-type), which a Bulk Data POST kick-off sends its
+ * Parameters in; lab import keeps its own parser for that type (it keeps the bundle's text).
+ */
+export function addJsonParser(app: FastifyInstance, contentType: string) {
+  const parse = app.getDefaultJsonParser("error", "error");
+  app.addContentTypeParser(contentType, { parseAs: "string" }, (request, text, done) => {
     const body = text as string;
     const shape = scanJsonText(body);
     if (shape.tooDeep) {

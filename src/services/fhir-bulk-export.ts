@@ -23,8 +23,10 @@ import {
   bulkManifest,
   isResourceType,
   PATIENT_LEVEL_TYPES,
+  parametersToQuery,
   parseBulkRequest,
   type ResourceType,
+  type Search,
 } from "../fhir/index.ts";
 import {
   appendExportPart,
@@ -65,20 +67,61 @@ export interface KickOff {
   level: BulkLevel;
   /** the saved cohort's id, for a Group export */
   groupId?: string;
+  /** GET: the query; POST: ignored, the parameters come from `parameters` */
   query: Record<string, unknown>;
+  /** POST: the body, a FHIR Parameters resource */
+  parameters?: unknown;
   prefer: string | undefined;
-  /** the kick-off URL as the client sent it, repeated in the manifest */
+  /** the kick-off URL as the client sent it (query included for a GET) */
   requestUrl: string;
+}
+
+/** The stored request URL's length limit (the column's CHECK). */
+const MAX_REQUEST = 4000;
+
+const problemsError = (problems: { parameter: string; message: string }[]) =>
+  new DomainError(
+    "validation",
+    "The $export request has problems.",
+    problems.map((p) => ({ path: `/${p.parameter}`, message: p.message })),
+  );
+
+/** A URL's query as Fastify's parser gives it: repeated names as arrays. */
+function queryOf(url: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URL(url).searchParams) {
+    const had = out[k];
+    out[k] = had === undefined ? v : [had, v].flat();
+  }
+  return out;
+}
+
+/**
+ * The job keeps its request as one URL: the GET kick-off's own, or for a POST the kick-off URL
+ * with the Parameters written as the query the GET form would carry. `_typeFilter` and
+ * `patient` are read back from it by each step (jobFilters), so a job resumed by another
+ * worker filters exactly as it was asked to, and the manifest's `request` shows what was asked.
+ */
+function storedRequest(k: KickOff): { url: string; query: Record<string, unknown> } {
+  if (k.parameters === undefined) return { url: k.requestUrl, query: k.query };
+  const { query, problems } = parametersToQuery(k.parameters);
+  if (problems.length > 0) throw problemsError(problems);
+  const params = new URLSearchParams();
+  for (const [name, values] of Object.entries(query)) for (const v of values) params.append(name, v);
+  const base = k.requestUrl.split("?")[0]!;
+  const search = params.toString();
+  return { url: search ? `${base}?${search}` : base, query: queryOf(search ? `${base}?${search}` : base) };
 }
 
 /** Checks the request and the caller's rights, fixes a Group's patients, and queues the job. */
 export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ jobId: string }> {
-  const { request, problems } = parseBulkRequest(k.level, k.query, k.prefer);
-  if (problems.length > 0)
+  const stored = storedRequest(k);
+  const { request, problems } = parseBulkRequest(k.level, stored.query, k.prefer);
+  if (problems.length > 0) throw problemsError(problems);
+  if (stored.url.length > MAX_REQUEST)
     throw new DomainError(
       "validation",
-      "The $export request has problems.",
-      problems.map((p) => ({ path: `/${p.parameter}`, message: p.message })),
+      `The $export request is longer than ${MAX_REQUEST} characters; ask for fewer patients or filters per export.`,
     );
   const covered = k.level === "system" ? undefined : PATIENT_LEVEL_TYPES;
   const types = request.types
@@ -107,7 +150,7 @@ export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ 
       patient_ids: patientIds ? JSON.stringify(patientIds) : null,
       types: JSON.stringify(types),
       since: request.since ?? null,
-      request: k.requestUrl.slice(0, 4000),
+      request: stored.url,
       transaction_time: now,
       state: "queued",
       created_at: now,
@@ -123,6 +166,8 @@ export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ 
         ...(k.groupId ? { group: k.groupId, patients: patientIds?.length ?? 0 } : {}),
         types,
         ...(request.since ? { since: request.since.toISOString() } : {}),
+        ...(request.patientIds ? { patientFilter: request.patientIds } : {}),
+        ...(request.typeFilters ? { typeFilter: stored.query._typeFilter } : {}),
       },
     });
   });
@@ -266,20 +311,17 @@ export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOption
       return "done";
     }
     const type = types[job.type_index]!;
-    const page = await searchFhir(
-      ctx,
-      type,
-      {
-        count: o.pageSize,
-        ...(job.cursor ? { after: job.cursor } : {}),
-        lastUpdated: {
-          ...(job.since ? { from: job.since } : {}),
-          // up to and including transactionTime (the IG); `to` is exclusive
-          to: new Date(job.transaction_time.getTime() + 1),
-        },
+    const { typeFilters, patientIds } = jobFilters(job);
+    const page = await exportPage(ctx, type, typeFilters[type], {
+      count: o.pageSize,
+      ...(job.cursor ? { after: job.cursor } : {}),
+      lastUpdated: {
+        ...(job.since ? { from: job.since } : {}),
+        // up to and including transactionTime (the IG); `to` is exclusive
+        to: new Date(job.transaction_time.getTime() + 1),
       },
-      job.patient_ids ? { patientIds: job.patient_ids } : {},
-    );
+      ...(patientIds ? { patientIds } : {}),
+    });
     const counts = { ...job.counts };
     if (page.resources.length > 0) {
       await appendExportPart(trx, {
@@ -297,6 +339,70 @@ export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOption
     });
     return "more";
   });
+}
+
+/** The `_typeFilter` and `patient` a job was asked for, read back from its stored request. */
+function jobFilters(job: ExportJobRow): {
+  typeFilters: Partial<Record<ResourceType, Search[]>>;
+  patientIds?: string[];
+} {
+  // checked at kick-off; lenient here so a parameter ignored then is ignored again
+  const { request } = parseBulkRequest(job.level, queryOf(job.request), "respond-async, handling=lenient");
+  const asked = request.patientIds;
+  const group = job.patient_ids;
+  const patientIds =
+    asked && group ? group.filter((id) => asked.includes(id)) : (asked ?? group ?? undefined);
+  return { typeFilters: request.typeFilters ?? {}, ...(patientIds ? { patientIds } : {}) };
+}
+
+const later = (a?: Date, b?: Date) => (a && b ? (a > b ? a : b) : (a ?? b));
+const earlier = (a?: Date, b?: Date) => (a && b ? (a < b ? a : b) : (a ?? b));
+
+/**
+ * One page of a type for a job: the job's window and patients, and, when the type has
+ * `_typeFilter` searches, the resources that meet at least one. Each filter's own page after the
+ * cursor is read and the pages merged by id: the first `count` ids of the union are among the
+ * first `count` of some filter, so the merged page is the union's true next page, and more remain
+ * when the union is longer or any filter had more.
+ */
+async function exportPage(
+  ctx: ServiceContext,
+  type: ResourceType,
+  filters: Search[] | undefined,
+  base: { count: number; after?: string; lastUpdated: { from?: Date; to?: Date }; patientIds?: string[] },
+) {
+  const scope = base.patientIds ? { patientIds: base.patientIds } : {};
+  const window: Search = {
+    count: base.count,
+    ...(base.after ? { after: base.after } : {}),
+    lastUpdated: base.lastUpdated,
+  };
+  if (!filters || filters.length === 0) return searchFhir(ctx, type, window, scope);
+  const pages = await Promise.all(
+    filters.map((f) =>
+      searchFhir(
+        ctx,
+        type,
+        {
+          ...f,
+          ...window,
+          lastUpdated: {
+            from: later(f.lastUpdated?.from, base.lastUpdated.from),
+            to: earlier(f.lastUpdated?.to, base.lastUpdated.to),
+          },
+        },
+        scope,
+      ),
+    ),
+  );
+  const byId = new Map(pages.flatMap((p) => p.resources).map((r) => [r.id!, r]));
+  const ids = [...byId.keys()].sort();
+  const shown = ids.slice(0, base.count);
+  const more = ids.length > base.count || pages.some((p) => p.nextCursor !== null);
+  return {
+    resources: shown.map((id) => byId.get(id)!),
+    nextCursor: more && shown.length > 0 ? shown.at(-1)! : null,
+  };
 }
 
 /** Marks a job failed (a refusal no retry will change, or too many attempts), audited for its user. */

@@ -12,6 +12,7 @@
 import type { Resource } from "@medplum/fhirtypes";
 import type { Kysely } from "kysely";
 import { notFound } from "../domain/errors.ts";
+import { SINGLE_DOSE_FREQUENCIES } from "../domain/medications.ts";
 import type { Permission } from "../domain/roles.ts";
 import {
   AUDITED_RESOURCE_TYPES,
@@ -22,6 +23,7 @@ import {
   toAdverseEvent,
   toBiologicallyDerivedProduct,
   toCondition,
+  toMedicationAdministration,
   toMedicationStatement,
   toObservation,
   toPatient,
@@ -40,6 +42,7 @@ import {
   type FhirRowFilter,
   identityRows,
   infusionRows,
+  medicationAdministrationRows,
   medicationRows,
   observationRows,
   patientRows,
@@ -60,6 +63,7 @@ export const FHIR_READ_PERMISSION: Readonly<Record<ResourceType, Permission>> = 
   Condition: "clinical:read",
   Observation: "clinical:read",
   MedicationStatement: "clinical:read",
+  MedicationAdministration: "clinical:read",
   Procedure: "clinical:read",
   BiologicallyDerivedProduct: "study:read",
   AdverseEvent: "clinical:read",
@@ -95,6 +99,13 @@ function sourcesOf(type: ResourceType, search: Search): Source[] {
       return [async (db, f) => (await conditionRows(db, f)).map(toCondition)];
     case "MedicationStatement":
       return [async (db, f) => (await medicationRows(db, f)).map(toMedicationStatement)];
+    case "MedicationAdministration":
+      return [
+        async (db, f) =>
+          (await medicationAdministrationRows(db, f, SINGLE_DOSE_FREQUENCIES)).map(
+            toMedicationAdministration,
+          ),
+      ];
     case "BiologicallyDerivedProduct":
       return [
         async (db, f) =>

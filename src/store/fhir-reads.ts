@@ -223,6 +223,38 @@ export const medicationRows = (db: Kysely<DB>, f: FhirRowFilter) =>
     f,
   ).execute();
 
+/**
+ * Medication records that are one administration (domain/medications.ts, isSingleAdministration):
+ * the single-dose frequencies are passed in from the domain, so the rule has one home and the
+ * SQL only applies it (lower case, spaces folded, as the domain compares).
+ */
+export const medicationAdministrationRows = (
+  db: Kysely<DB>,
+  f: FhirRowFilter,
+  singleDoseFrequencies: readonly string[],
+) =>
+  filtered(
+    db
+      .selectFrom("medications")
+      .selectAll()
+      .whereRef("stop_date", "=", "start_date")
+      .where("status", "!=", "active")
+      .where(
+        sql`lower(regexp_replace(trim(frequency), '\\s+', ' ', 'g'))`,
+        "in",
+        singleDoseFrequencies.length > 0 ? [...singleDoseFrequencies] : [""],
+      ),
+    {
+      id: "id",
+      site: "site_id",
+      patient: "patient_id",
+      updated: "updated_at",
+      date: { column: "start_date", kind: "date" },
+      code: { system: "drug_code_system", code: "drug_code" },
+    },
+    f,
+  ).execute();
+
 /** Apheresis collections (journey event record-apheresis) with the bag collected then. */
 export const apheresisRows = (db: Kysely<DB>, f: FhirRowFilter) =>
   filtered(

@@ -123,6 +123,60 @@ describe("Group/{id}/$export of a saved cohort", () => {
     expect(problems.slice(0, 10)).toEqual([]);
   }, 300_000);
 
+  it("narrows a Group export to the members its `patient` parameter names (POST kick-off)", async () => {
+    const saved = await call("investigator", "POST", "/api/v1/cohorts", {
+      name: "Lupus again",
+      query: "indication=sle",
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const cohort = await call("investigator", "GET", "/api/v1/cohorts/outcomes?indication=sle");
+    const members = (cohort.json().patients as { patientId: string }[]).map((p) => p.patientId);
+    const lymphoma = await call("investigator", "GET", "/api/v1/cohorts/outcomes?indication=lymphoma");
+    const outsider = (lymphoma.json().patients as { patientId: string }[])
+      .map((p) => p.patientId)
+      .find((id) => !members.includes(id));
+    expect(outsider).toBeDefined();
+    const kick = await app.inject({
+      method: "POST",
+      url: `/fhir/R4/Group/${saved.json().id}/$export`,
+      headers: {
+        authorization: `Bearer ${tokens.investigator}`,
+        prefer: "respond-async",
+        "content-type": "application/fhir+json",
+      },
+      payload: JSON.stringify({
+        resourceType: "Parameters",
+        parameter: [
+          { name: "_type", valueString: "Patient,Observation" },
+          // a member, and a patient of another cohort: only the member is exported
+          ...[members[0], outsider].map((id) => ({
+            name: "patient",
+            valueReference: { reference: `Patient/${id}` },
+          })),
+        ],
+      }),
+    });
+    expect(kick.statusCode, kick.body).toBe(202);
+    const status = path(String(kick.headers["content-location"]));
+    let res = await call("investigator", "GET", status);
+    for (let i = 0; i < 3000 && res.statusCode === 202; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      res = await call("investigator", "GET", status);
+    }
+    expect(res.statusCode, res.body).toBe(200);
+    const manifest = res.json() as { output: { type: string; url: string; count: number }[] };
+    const named = new Set<string>();
+    for (const o of manifest.output) {
+      const file = await call("investigator", "GET", path(o.url));
+      for (const line of file.body.trimEnd().split("\n")) {
+        const r = JSON.parse(line) as Resource & { subject?: { reference: string } };
+        named.add(r.resourceType === "Patient" ? r.id! : r.subject!.reference.replace("Patient/", ""));
+      }
+    }
+    expect([...named]).toEqual([members[0]]);
+    expect(manifest.output.find((o) => o.type === "Observation")!.count).toBeGreaterThan(0);
+  }, 300_000);
+
   it("refuses an unknown Group (404) and a role that reads no clinical data (403)", async () => {
     const unknown = await call(
       "investigator",

@@ -14,6 +14,7 @@ import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
 let w: World;
 let patientA: string;
+let patientB: string;
 let worker: ExportWorker | null = null;
 const ASYNC = { prefer: "respond-async", accept: "application/fhir+json" };
 
@@ -101,7 +102,7 @@ beforeAll(async () => {
   };
   patientA = await create("A");
   await observe("A", patientA, [11, 12, 13, 14, 15]);
-  const patientB = await create("B");
+  patientB = await create("B");
   await observe("B", patientB, [11, 12]);
 });
 afterEach(async () => {
@@ -229,12 +230,20 @@ describe("FHIR Bulk Data $export", () => {
         "/fhir/R4/$export?_outputFormat=text%2Fcsv",
         "/fhir/R4/$export?_type=Spaceship",
         "/fhir/R4/$export?_since=2020-01-01",
-        "/fhir/R4/$export?_typeFilter=Observation%3Fcode%3D1988-5",
+        // a search parameter Observation search does not support, a result parameter, not Type?search
+        "/fhir/R4/$export?_typeFilter=Observation%3Fvalue-quantity%3Dgt5",
+        "/fhir/R4/$export?_typeFilter=Observation%3F_count%3D5",
+        "/fhir/R4/$export?_typeFilter=code%3D1988-5",
+        // a filter on a type _type leaves out; patient at system level
+        "/fhir/R4/$export?_type=Patient&_typeFilter=Observation%3Fcode%3D1988-5",
+        `/fhir/R4/$export?patient=Patient/${patientA}`,
       ].map((url) => w.call("investigator", "A", "GET", url, undefined, ASYNC)),
     );
-    expect(bad.map((r) => r.statusCode)).toEqual([400, 400, 400, 400]);
+    expect(bad.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400, 400, 400, 400]);
+    expect(bad.every((r) => r.json().resourceType === "OperationOutcome")).toBe(true);
+    expect(JSON.stringify(bad[3]!.json())).toContain("value-quantity");
     // an unsupported parameter is ignored when the client asks for lenient handling
-    const lenient = await w.call("investigator", "A", "GET", "/fhir/R4/$export?_typeFilter=x", undefined, {
+    const lenient = await w.call("investigator", "A", "GET", "/fhir/R4/$export?_elements=id", undefined, {
       prefer: "respond-async, handling=lenient",
     });
     expect(lenient.statusCode, lenient.body).toBe(202);
@@ -319,5 +328,144 @@ describe("FHIR Bulk Data $export", () => {
       .where("id", "=", status.split("/").at(-1)!)
       .executeTakeFirstOrThrow();
     expect(job).toEqual({ attempts: 2, state: "completed" });
+  });
+
+  it("keeps to _typeFilter: only resources meeting one of a type's filters, other types whole", async () => {
+    work();
+    const other = await w.call("investigator", "A", "POST", "/api/v1/observations", {
+      patientId: patientA,
+      code: "718-7",
+      valueNumber: 11,
+      unit: "g/dL",
+      effectiveAt: "2019-09-13T02:00:00Z",
+    });
+    expect(other.statusCode, other.body).toBe(201);
+    const filters = ["Observation?code=http://loinc.org|1988-5&date=le2019-09-12", "Observation?code=718-7"];
+    const url = `/fhir/R4/$export?_type=Patient,Observation&${filters
+      .map((f) => `_typeFilter=${encodeURIComponent(f)}`)
+      .join("&")}`;
+    const manifest = await manifestOf("investigator", "A", await kickOff("investigator", "A", url));
+    const files = await download("investigator", "A", manifest);
+    // what the same searches find through the search routes, ORed
+    const expected = new Set<string>();
+    for (const f of filters) {
+      const res = await w.call("investigator", "A", "GET", `/fhir/R4/${f}&_count=1000`);
+      expect(res.statusCode, res.body).toBe(200);
+      for (const e of res.json().entry ?? []) expected.add(e.resource.id);
+    }
+    const got = files.get("Observation")!.map((o) => o.id!);
+    expect(got.sort()).toEqual([...expected].sort());
+    expect(
+      files
+        .get("Observation")!
+        .map((o) => (o as Observation).effectiveDateTime)
+        .sort(),
+    ).toEqual(["2019-09-11T01:00:00.000Z", "2019-09-12T01:00:00.000Z", "2019-09-13T02:00:00.000Z"]);
+    expect(counts(manifest).Patient).toBe(1); // no filter on Patient: all of them
+  });
+
+  it("kicks off by POST of a Parameters resource (patient, _type, _typeFilter), and exports single doses", async () => {
+    work();
+    const dose = await w.call("investigator", "A", "POST", "/api/v1/medications", {
+      patientId: patientA,
+      drug: "tocilizumab",
+      drugCodeSystem: "http://www.whocc.no/atc",
+      drugCode: "L04AC07",
+      doseValue: 8,
+      doseUnit: "mg/kg",
+      route: "intravenous",
+      frequency: "once",
+      startDate: "2019-09-16",
+      stopDate: "2019-09-16",
+      status: "completed",
+    });
+    expect(dose.statusCode, dose.body).toBe(201);
+    const post = (url: string, body: unknown) =>
+      w.call("investigator", "A", "POST", url, body, { ...ASYNC, "content-type": "application/fhir+json" });
+    const parameters = {
+      resourceType: "Parameters",
+      parameter: [
+        { name: "_type", valueString: "Observation,MedicationAdministration" },
+        { name: "_typeFilter", valueString: "Observation?date=ge2019-09-14" },
+        { name: "patient", valueReference: { reference: `Patient/${patientA}` } },
+        { name: "_outputFormat", valueString: "application/fhir+ndjson" },
+      ],
+    };
+    const res = await post("/fhir/R4/Patient/$export", parameters);
+    expect(res.statusCode, res.body).toBe(202);
+    const manifest = await manifestOf("investigator", "A", path(String(res.headers["content-location"])));
+    expect(manifest.request).toMatch(/\/fhir\/R4\/Patient\/\$export\?_type=/);
+    const files = await download("investigator", "A", manifest);
+    const search = await w.call(
+      "investigator",
+      "A",
+      "GET",
+      `/fhir/R4/Observation?patient=${patientA}&date=ge2019-09-14&_count=1000`,
+    );
+    const expected = (search.json().entry ?? []).map((e: { resource: Resource }) => e.resource.id).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(
+      files
+        .get("Observation")!
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual(expected);
+    expect(files.get("MedicationAdministration")!.map((m) => m.id)).toEqual([dose.json().id]);
+
+    // another site's patient named: nothing of theirs comes out
+    const foreign = await post("/fhir/R4/Patient/$export", {
+      resourceType: "Parameters",
+      parameter: [
+        { name: "_type", valueString: "Observation" },
+        { name: "patient", valueReference: { reference: `Patient/${patientB}` } },
+      ],
+    });
+    expect(foreign.statusCode, foreign.body).toBe(202);
+    const none = await manifestOf("investigator", "A", path(String(foreign.headers["content-location"])));
+    expect(none.output).toEqual([]);
+  });
+
+  it("refuses a malformed Parameters body with 400 and an OperationOutcome, queuing nothing", async () => {
+    const before = await w.database.db.selectFrom("fhir_export_jobs").select("id").execute();
+    const bodies: unknown[] = [
+      { resourceType: "Bundle", type: "collection" },
+      { resourceType: "Parameters", parameter: "_type=Observation" },
+      { resourceType: "Parameters", parameter: [{ valueString: "Observation" }] },
+      { resourceType: "Parameters", parameter: [{ name: "_type" }] },
+      { resourceType: "Parameters", parameter: [{ name: "_since", valueString: "2020-01-01T00:00:00Z" }] },
+      { resourceType: "Parameters", parameter: [{ name: "patient", valueString: `Patient/${patientA}` }] },
+      { resourceType: "Parameters", parameter: [{ name: "_type", valueString: "Spaceship" }] },
+      {
+        resourceType: "Parameters",
+        parameter: [{ name: "_typeFilter", valueString: "Observation?colour=red" }],
+      },
+      "{ not json",
+    ];
+    for (const body of bodies) {
+      const res = await w.call("investigator", "A", "POST", "/fhir/R4/Patient/$export", body, {
+        ...ASYNC,
+        "content-type": "application/fhir+json",
+      });
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.headers["content-type"]).toMatch(/^application\/fhir\+json/);
+      const outcome = res.json() as OperationOutcome;
+      expect(outcome.resourceType).toBe("OperationOutcome");
+      expect(fhirProblems(outcome)).toEqual([]);
+    }
+    // a Parameters body at system level may not name patients
+    const system = await w.call(
+      "investigator",
+      "A",
+      "POST",
+      "/fhir/R4/$export",
+      {
+        resourceType: "Parameters",
+        parameter: [{ name: "patient", valueReference: { reference: `Patient/${patientA}` } }],
+      },
+      ASYNC,
+    );
+    expect(system.statusCode).toBe(400);
+    const after = await w.database.db.selectFrom("fhir_export_jobs").select("id").execute();
+    expect(after.length).toBe(before.length);
   });
 });

@@ -9,6 +9,7 @@ import type { AdverseEvent, Bundle, Resource } from "@medplum/fhirtypes";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AeOutcome } from "../../src/domain/adverse-events.ts";
+import { isSingleAdministration } from "../../src/domain/medications.ts";
 import { FHIR_OUTCOME } from "../../src/fhir/adverse-event.ts";
 import { RESOURCE_TYPES } from "../../src/fhir/search.ts";
 import { buildApp } from "../../src/http/app.ts";
@@ -91,6 +92,32 @@ describe("the demo program exported as FHIR R4", () => {
     expect(exported.get("BiologicallyDerivedProduct")).toHaveLength(await count("product_units"));
     expect(exported.get("Condition")).toHaveLength(await count("conditions"));
     expect(exported.get("ResearchSubject")).toHaveLength(await count("enrolments"));
+  });
+
+  it("has a MedicationAdministration for each single-dose record, as the domain rule reads the records", async () => {
+    const rows = await database.db
+      .selectFrom("medications")
+      .select(["id", "frequency", "start_date", "stop_date", "status"])
+      .execute();
+    const single = rows
+      .filter((r) =>
+        isSingleAdministration({
+          frequency: r.frequency,
+          startDate: r.start_date,
+          stopDate: r.stop_date,
+          status: r.status,
+        }),
+      )
+      .map((r) => r.id)
+      .sort();
+    expect(single.length).toBeGreaterThan(0);
+    expect(single.length).toBeLessThan(rows.length);
+    expect(
+      exported
+        .get("MedicationAdministration")!
+        .map((r) => r.id!)
+        .sort(),
+    ).toEqual(single);
   });
 
   it("has an infusion and an apheresis Procedure for every infused patient", () => {

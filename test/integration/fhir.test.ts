@@ -4,7 +4,15 @@
  * may read it (audited), search parameters with their R4 semantics, keyset paging through `next`
  * links, OperationOutcome errors with 4xx, and every resource produced valid R4.
  */
-import type { Bundle, Observation, OperationOutcome, Patient, Resource } from "@medplum/fhirtypes";
+import type {
+  Bundle,
+  CapabilityStatement,
+  MedicationAdministration,
+  Observation,
+  OperationOutcome,
+  Patient,
+  Resource,
+} from "@medplum/fhirtypes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../src/domain/roles.ts";
 import { fhirProblems } from "../support/fhir-validation.ts";
@@ -101,6 +109,30 @@ describe("FHIR R4 API", () => {
     const obs = cs.rest[0].resource.find((r: { type: string }) => r.type === "Observation");
     expect(obs.searchParam.map((p: { name: string }) => p.name).sort()).toEqual(
       ["_id", "_lastUpdated", "code", "date", "patient"].sort(),
+    );
+    expect(fhirProblems(cs)).toEqual([]);
+  });
+
+  it("lists the Bulk Data $export operations by the IG's canonicals and instantiates its CapabilityStatement", async () => {
+    const cs = (
+      await w.app.inject({ method: "GET", url: "/fhir/R4/metadata" })
+    ).json() as CapabilityStatement;
+    const bulk = "http://hl7.org/fhir/uv/bulkdata";
+    expect(cs.instantiates).toEqual([`${bulk}/CapabilityStatement/bulk-data`]);
+    const rest = cs.rest![0]!;
+    expect(rest.operation).toEqual([
+      expect.objectContaining({ name: "export", definition: `${bulk}/OperationDefinition/export` }),
+    ]);
+    const ops = (type: string) =>
+      rest.resource!.find((r) => r.type === type)?.operation?.map((o) => [o.name, o.definition]);
+    expect(ops("Patient")).toEqual([["export", `${bulk}/OperationDefinition/patient-export`]]);
+    expect(ops("Group")).toEqual([["export", `${bulk}/OperationDefinition/group-export`]]);
+    // Group is served for $export only: no read or search is claimed
+    expect(rest.resource!.find((r) => r.type === "Group")!.interaction).toBeUndefined();
+    expect(ops("Observation")).toBeUndefined();
+    const ma = rest.resource!.find((r) => r.type === "MedicationAdministration")!;
+    expect(ma.searchParam!.map((p) => p.name).sort()).toEqual(
+      ["_id", "_lastUpdated", "code", "effective-time", "patient"].sort(),
     );
     expect(fhirProblems(cs)).toEqual([]);
   });
@@ -290,6 +322,131 @@ describe("FHIR R4 API", () => {
       expect(res.statusCode, url).toBe(404);
       expect(res.json().resourceType).toBe("OperationOutcome");
     }
+  });
+
+  it("serves single doses as MedicationAdministration (courses stay MedicationStatement), searchable and paged", async () => {
+    const ATC = "http://www.whocc.no/atc";
+    const medicate = async (site: SiteKey, patientId: string, body: object) => {
+      const res = await w.call("investigator", site, "POST", "/api/v1/medications", {
+        patientId,
+        route: "intravenous",
+        indication: "Cytokine release syndrome",
+        ...body,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const toci = {
+      drug: "tocilizumab",
+      drugCodeSystem: ATC,
+      drugCode: "L04AC07",
+      doseValue: 8,
+      doseUnit: "mg/kg",
+    };
+    const first = await medicate("A", patientA, {
+      ...toci,
+      frequency: "once",
+      startDate: "2019-09-17",
+      stopDate: "2019-09-17",
+      status: "completed",
+    });
+    const second = await medicate("A", patientA, {
+      ...toci,
+      frequency: "Single  dose",
+      startDate: "2019-09-19",
+      stopDate: "2019-09-19",
+      status: "completed",
+    });
+    const dexa = await medicate("A", patientA, {
+      drug: "dexamethasone",
+      drugCodeSystem: ATC,
+      drugCode: "H02AB02",
+      doseValue: 10,
+      doseUnit: "mg",
+      frequency: "stat",
+      startDate: "2019-09-18",
+      stopDate: "2019-09-18",
+      status: "completed",
+    });
+    // not administrations: a three-day course, a single dose still active, another site's dose
+    const course = await medicate("A", patientA, {
+      drug: "fludarabine",
+      drugCodeSystem: ATC,
+      drugCode: "L01BB05",
+      doseValue: 30,
+      doseUnit: "mg/m2",
+      frequency: "once daily",
+      startDate: "2019-09-09",
+      stopDate: "2019-09-11",
+      status: "completed",
+    });
+    await medicate("A", patientA, {
+      ...toci,
+      frequency: "once",
+      startDate: "2019-09-20",
+      stopDate: "2019-09-20",
+    });
+    const other = await medicate("B", patientB, {
+      ...toci,
+      frequency: "once",
+      startDate: "2019-09-17",
+      stopDate: "2019-09-17",
+      status: "completed",
+    });
+
+    const all = await bundle("investigator", "A", "/fhir/R4/MedicationAdministration?_count=100");
+    expect(ids(all).sort()).toEqual([first, second, dexa].sort());
+    const ma = all.entry!.find((e) => e.resource!.id === first)!.resource as MedicationAdministration;
+    expect(ma).toMatchObject({
+      status: "completed",
+      medicationCodeableConcept: { coding: [{ system: ATC, code: "L04AC07" }], text: "tocilizumab" },
+      subject: { reference: `Patient/${patientA}` },
+      effectiveDateTime: "2019-09-17",
+      dosage: {
+        route: { text: "intravenous" },
+        dose: { value: 8, unit: "mg/kg", system: "http://unitsofmeasure.org", code: "mg/kg" },
+      },
+    });
+    // the course is still a statement
+    expect(ids(await bundle("investigator", "A", `/fhir/R4/MedicationStatement?_id=${course}`))).toEqual([
+      course,
+    ]);
+    expect((await get("investigator", "A", `/fhir/R4/MedicationAdministration/${course}`)).statusCode).toBe(
+      404,
+    );
+    // read, and another site's dose is not found
+    expect((await get("investigator", "A", `/fhir/R4/MedicationAdministration/${dexa}`)).json().id).toBe(
+      dexa,
+    );
+    expect((await get("investigator", "A", `/fhir/R4/MedicationAdministration/${other}`)).statusCode).toBe(
+      404,
+    );
+    expect(ids(await bundle("investigator", "B", "/fhir/R4/MedicationAdministration"))).toEqual([other]);
+    // search parameters
+    const q = (query: string) => bundle("investigator", "A", `/fhir/R4/MedicationAdministration?${query}`);
+    expect(ids(await q(`code=${ATC}|L04AC07`)).sort()).toEqual([first, second].sort());
+    expect(ids(await q("code=H02AB02"))).toEqual([dexa]);
+    expect(ids(await q(`code=http://snomed.info/sct|L04AC07`))).toEqual([]);
+    expect(ids(await q("effective-time=ge2019-09-18")).sort()).toEqual([second, dexa].sort());
+    expect(ids(await q("effective-time=2019-09-17"))).toEqual([first]);
+    expect(ids(await q(`patient=Patient/${patientA}&_id=${second}`))).toEqual([second]);
+    expect(ids(await q(`patient=${patientB}`))).toEqual([]);
+    expect(ids(await q("_lastUpdated=ge2100-01-01"))).toEqual([]);
+    expect(ids(await q("_lastUpdated=le2100-01-01"))).toHaveLength(3);
+    const bad = await get("investigator", "A", "/fhir/R4/MedicationAdministration?date=2019");
+    expect(bad.statusCode).toBe(400);
+    // paging, one per page
+    const seen: string[] = [];
+    let url: string | undefined = "/fhir/R4/MedicationAdministration?_count=1";
+    while (url) {
+      const b = await bundle("investigator", "A", url);
+      seen.push(...(ids(b) as string[]));
+      const next = b.link!.find((l) => l.relation === "next")?.url;
+      url = next ? new URL(next).pathname + new URL(next).search : undefined;
+    }
+    expect(seen).toEqual(ids(all));
+    // same role rules as the other clinical records
+    expect((await get("manufacturing", "A", "/fhir/R4/MedicationAdministration")).statusCode).toBe(403);
   });
 
   it("shows Provenance from the audit trail to roles that read the audit, not to others", async () => {

@@ -2,7 +2,9 @@
  * FHIR Bulk Data `$export` (HL7 Bulk Data Access IG v2.0.0; decision 0032), registered inside the
  * /fhir/R4 plugin so authentication, OperationOutcome errors and the site and role rules are those
  * of the read and search API. Kick-off at system, Patient and Group (a saved cohort) level answers
- * 202 with the status URL in Content-Location; the status answers 202 with X-Progress and
+ * 202 with the status URL in Content-Location, by GET with the parameters in the query or by POST
+ * of a FHIR Parameters resource (the IG's two forms; both are checked by one parser,
+ * src/fhir/bulk.ts); the status answers 202 with X-Progress and
  * Retry-After while the job runs, 200 with the manifest when done, 500 with an OperationOutcome
  * when it failed; DELETE cancels; each output file is NDJSON of one type. The job runs in the
  * server's worker (services/fhir-export-worker.ts), not in these requests.
@@ -12,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type BulkLevel, operationOutcome } from "../../fhir/index.ts";
 import { cancelExport, exportFile, exportStatus, kickOffExport } from "../../services/fhir-bulk-export.ts";
+import { addJsonParser } from "../json-body.ts";
 import { fhirResource, fileBody } from "../openapi.ts";
 import { ctxOf } from "./support.ts";
 
@@ -32,6 +35,21 @@ const OUTCOMES = Object.fromEntries(
   ]),
 );
 
+/**
+ * The POST body as the contract shows it; its parameters are checked by parametersToQuery
+ * (src/fhir/bulk.ts), which answers each problem with an OperationOutcome issue.
+ */
+const ParametersBody = z
+  .looseObject({
+    resourceType: z.string(),
+    parameter: z.array(z.looseObject({ name: z.string() })).optional(),
+  })
+  .meta({
+    id: "BulkExportParameters",
+    description:
+      "A FHIR Parameters resource: _outputFormat, _since, _type, _typeFilter (valueString, valueInstant), patient (valueReference)",
+  });
+
 const Accepted = fhirResource("OperationOutcome", "Accepted: the status URL is in Content-Location");
 
 const Manifest = z
@@ -48,15 +66,19 @@ const Manifest = z
   });
 
 const KICK_OFF_SUMMARY =
-  "Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since)";
+  "Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since, _typeFilter, patient)";
+const POST_SUMMARY = "by POST of a FHIR Parameters resource (the same parameters as the GET form)";
 
 export async function fhirBulkRoutes(fhir: FastifyInstance) {
+  // this plugin's own scope: the POST kick-off's Parameters come as application/fhir+json
+  addJsonParser(fhir, "application/fhir+json");
   const kickOff = (level: BulkLevel) => async (request: FastifyRequest, reply: FastifyReply) => {
     const { id } = (request.params ?? {}) as { id?: string };
     const { jobId } = await kickOffExport(ctxOf(request), {
       level,
       ...(id !== undefined ? { groupId: id } : {}),
       query: request.query as Record<string, unknown>,
+      ...(request.method === "POST" ? { parameters: request.body ?? null } : {}),
       prefer: [request.headers.prefer ?? []].flat().join(","),
       requestUrl: `${request.protocol}://${request.host}${request.url}`,
     });
@@ -66,10 +88,11 @@ export async function fhirBulkRoutes(fhir: FastifyInstance) {
       "information",
     );
   };
-  const kickOffSchema = (operationId: string, summary: string) => ({
+  const kickOffSchema = (operationId: string, summary: string, post = false) => ({
     tags: ["fhir"],
     operationId,
     summary,
+    ...(post ? { body: ParametersBody } : {}),
     response: { 202: Accepted, ...OUTCOMES },
   });
 
@@ -91,6 +114,39 @@ export async function fhirBulkRoutes(fhir: FastifyInstance) {
           "fhirExportGroup",
           `Group-level ${KICK_OFF_SUMMARY}; the Group is a saved cohort's id`,
         ),
+        params: z.object({ id: z.string().max(64) }),
+      },
+    },
+    kickOff("group"),
+  );
+
+  fhir.post(
+    "/$export",
+    {
+      schema: kickOffSchema(
+        "fhirExportSystemPost",
+        `System-level ${KICK_OFF_SUMMARY}, ${POST_SUMMARY}`,
+        true,
+      ),
+    },
+    kickOff("system"),
+  );
+  fhir.post(
+    "/Patient/$export",
+    {
+      schema: kickOffSchema(
+        "fhirExportPatientsPost",
+        `Patient-level ${KICK_OFF_SUMMARY}, ${POST_SUMMARY}`,
+        true,
+      ),
+    },
+    kickOff("patient"),
+  );
+  fhir.post(
+    "/Group/:id/$export",
+    {
+      schema: {
+        ...kickOffSchema("fhirExportGroupPost", `Group-level ${KICK_OFF_SUMMARY}, ${POST_SUMMARY}`, true),
         params: z.object({ id: z.string().max(64) }),
       },
     },

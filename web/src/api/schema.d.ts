@@ -1765,10 +1765,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** System-level Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since) */
+        /** System-level Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since, _typeFilter, patient) */
         get: operations["fhirExportSystem"];
         put?: never;
-        post?: never;
+        /** System-level Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since, _typeFilter, patient), by POST of a FHIR Parameters resource (the same parameters as the GET form) */
+        post: operations["fhirExportSystemPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1817,10 +1818,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Group-level Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since); the Group is a saved cohort's id */
+        /** Group-level Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since, _typeFilter, patient); the Group is a saved cohort's id */
         get: operations["fhirExportGroup"];
         put?: never;
-        post?: never;
+        /** Group-level Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since, _typeFilter, patient), by POST of a FHIR Parameters resource (the same parameters as the GET form) */
+        post: operations["fhirExportGroupPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1851,10 +1853,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Patient-level Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since) */
+        /** Patient-level Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since, _typeFilter, patient) */
         get: operations["fhirExportPatients"];
         put?: never;
-        post?: never;
+        /** Patient-level Bulk Data $export kick-off (Prefer: respond-async required; _outputFormat application/fhir+ndjson, _type, _since, _typeFilter, patient), by POST of a FHIR Parameters resource (the same parameters as the GET form) */
+        post: operations["fhirExportPatientsPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2033,6 +2036,17 @@ export type components = {
             request: string;
             requiresAccessToken: boolean;
             transactionTime: string;
+        };
+        /** @description A FHIR Parameters resource: _outputFormat, _since, _type, _typeFilter (valueString, valueInstant), patient (valueReference) */
+        BulkExportParametersInput: {
+            parameter?: ({
+                name: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            resourceType: string;
+        } & {
+            [key: string]: unknown;
         };
         CalculatorCatalogue: {
             items: {
@@ -16246,6 +16260,91 @@ export interface operations {
             };
         };
     };
+    fhirExportSystemPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkExportParametersInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the status URL is in Content-Location */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     fhirExportFile: {
         parameters: {
             query?: never;
@@ -16597,6 +16696,93 @@ export interface operations {
             };
         };
     };
+    fhirExportGroupPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkExportParametersInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the status URL is in Content-Location */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     fhirCapabilities: {
         parameters: {
             query?: never;
@@ -16686,6 +16872,91 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Accepted: the status URL is in Content-Location */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Refused: the OperationOutcome says why */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        /** @enum {string} */
+                        resourceType: "OperationOutcome";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    fhirExportPatientsPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkExportParametersInput"];
+            };
+        };
         responses: {
             /** @description Accepted: the status URL is in Content-Location */
             202: {
