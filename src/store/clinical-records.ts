@@ -75,9 +75,26 @@ export async function insertObservations(
  * Lets the caller answer and audit without reading the row back (decision 0040).
  */
 export function insertedObservation(r: ObservationInsert, created: { at: Date; by: string }): ObservationRow {
+  // Every field written out: spreading `r` and then replacing effective_at's string by a Date
+  // changed the field's representation on each call, and V8's slow path made this 200 µs a row.
   return {
-    ...r,
+    id: r.id,
+    patient_id: r.patient_id,
+    site_id: r.site_id,
+    code_system: r.code_system,
+    code: r.code,
+    display: r.display,
+    value_number: r.value_number,
+    value_code: r.value_code,
+    value_text: r.value_text,
+    unit: r.unit,
+    original_value: r.original_value,
+    original_unit: r.original_unit,
     effective_at: new Date(r.effective_at),
+    specimen: r.specimen,
+    source: r.source,
+    status: r.status,
+    note: r.note,
     version: 1,
     created_at: created.at,
     created_by: created.by,
