@@ -3,10 +3,18 @@
  * each of their codes and terms in English and Chinese (test/unit/reason-codes.test.ts); a test
  * also checks that every `reasonFamily(` in src/ is listed here.
  */
+import { CAPD_REASONS } from "./calculators/crs-icans/capd.ts";
 import { CRS_REASONS } from "./calculators/crs-icans/crs.ts";
+import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
+import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
 import type { ReasonFamily } from "./reasons.ts";
 
-export const REASON_FAMILIES: readonly ReasonFamily[] = [CRS_REASONS];
+export const REASON_FAMILIES: readonly ReasonFamily[] = [
+  CRS_REASONS,
+  ICANS_REASONS,
+  ICE_REASONS,
+  CAPD_REASONS,
+];
 
 /** Every code with its English template. */
 export function allReasonTemplates(): Map<string, string> {

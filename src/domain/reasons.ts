@@ -10,6 +10,9 @@
  * - `{{name, term}}` a qualified code "group.CODE" (e.g. "oxygenDevice.HFNC") worded from the
  *   family's term tables (catalogue key `reasons.term.group.CODE`);
  * - `{{name, terms}}` a list of such codes, joined with " + ";
+ * - `{{name, termlist}}` a list of such codes as an enumeration, joined with ", " (the Chinese
+ *   catalogue joins with "、");
+ * - `{{name, capterm}}` a term opening a sentence, its first letter capitalised in English;
  * - `{{name, phrase}}` a part of a sentence that is itself coded ({code, params}, one level deep:
  *   a phrase's own parameters are plain values or terms), e.g. the hypotension a grade quotes.
  */
@@ -84,6 +87,11 @@ export function renderEnglish(
     }
     if (format === "term") return termText(terms, String(v));
     if (format === "terms") return (v as readonly string[]).map((t) => termText(terms, t)).join(" + ");
+    if (format === "termlist") return (v as readonly string[]).map((t) => termText(terms, t)).join(", ");
+    if (format === "capterm") {
+      const t = termText(terms, String(v));
+      return `${t[0]!.toUpperCase()}${t.slice(1)}`;
+    }
     if (format !== undefined) throw new Error(`Unknown format ${format} in "${template}"`);
     return String(v);
   });

@@ -8,7 +8,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CalculatorResult } from "../../src/domain/calculators/calculator.ts";
+import { capd } from "../../src/domain/calculators/crs-icans/capd.ts";
 import { crs } from "../../src/domain/calculators/crs-icans/crs.ts";
+import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
+import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
 import { allReasonTemplates, allReasonTerms, REASON_FAMILIES } from "../../src/domain/reason-codes.ts";
 import { templatePlaceholders } from "../../src/domain/reasons.ts";
 import { en } from "../../web/src/i18n/en.ts";
@@ -151,42 +154,210 @@ function crsRuns(): CalculatorResult[] {
   return out;
 }
 
+/**
+ * ICANS runs across the encephalopathy tool (ICE performed, missed items, aphasia, unarousable; CAPD
+ * for a child) and each other domain abnormal, counted or attributed elsewhere.
+ */
+function icansRuns(): CalculatorResult[] {
+  const normal = {
+    consciousness: "NORMAL",
+    seizure: "NONE",
+    motor: "NONE",
+    icpEdema: "NONE",
+    deathDueToIcans: false,
+  };
+  const allItems = {
+    orientationYear: true,
+    orientationMonth: true,
+    orientationCity: true,
+    orientationHospital: true,
+    namingObject1: true,
+    namingObject2: true,
+    namingObject3: true,
+    followsCommands: true,
+    writesStandardSentence: true,
+    countsBackwardsBy10: true,
+  };
+  const tools: Record<string, unknown>[] = [
+    { ageYears: 40, ice: 10 },
+    {
+      ageYears: 40,
+      iceItems: { ...allItems, orientationYear: false, namingObject2: false },
+      iceOtherCause: false,
+    },
+    { ageYears: 40, ice: 5, iceOtherCause: true },
+    { ageYears: 40, ice: 1, iceOtherCause: false },
+    { ageYears: 40, awakeWithGlobalAphasia: true, iceOtherCause: false },
+    { ageYears: 8, capd: 0 },
+    { ageYears: 8, capd: 4, capdOtherCause: true },
+    { ageYears: 8, capd: 4, capdOtherCause: false },
+    { ageYears: 8, capd: 12, capdOtherCause: false },
+  ];
+  const others: Record<string, unknown>[] = [
+    {},
+    { consciousness: "AWAKENS_TO_VOICE", consciousnessOtherCause: false },
+    { consciousness: "DEPRESSED_AWAKENS_SPONTANEOUSLY", consciousnessOtherCause: true },
+    {
+      seizure: "RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION",
+      seizureOtherCause: false,
+    },
+    { seizure: "PROLONGED_GT_5MIN_OR_REPETITIVE_WITHOUT_RETURN_TO_BASELINE", seizureOtherCause: true },
+    { motor: "DEEP_FOCAL_WEAKNESS", motorOtherCause: false },
+    { motor: "DEEP_FOCAL_WEAKNESS", motorOtherCause: true },
+    { icpEdema: "FOCAL_LOCAL_EDEMA", icpEdemaOtherCause: false },
+    {
+      icpEdema: "DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD",
+      icpEdemaOtherCause: true,
+    },
+    { tremorOrMyoclonus: true, intracranialHemorrhage: true },
+  ];
+  const out = tools.flatMap((tool) => others.map((o) => icans.run({ ...normal, ...tool, ...o })));
+  const unarousable = { consciousness: "UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA" };
+  const tactile = { consciousness: "AWAKENS_ONLY_TO_TACTILE" };
+  for (const consciousnessOtherCause of [false, true]) {
+    out.push(
+      icans.run({
+        ...normal,
+        ...unarousable,
+        consciousnessOtherCause,
+        ageYears: 40,
+        iceNotPerformableBecauseUnarousable: true,
+      }),
+      icans.run({ ...normal, ...tactile, consciousnessOtherCause, ageYears: 8, capdNotPerformable: true }),
+    );
+  }
+  out.push(icans.run({ ...normal, ageYears: 40, ice: 2, iceOtherCause: false, deathDueToIcans: true }));
+  return out;
+}
+
+/** ICE runs: all items done, none done, and a few missed. */
+function iceRuns(): CalculatorResult[] {
+  const keys = [
+    "orientationYear",
+    "orientationMonth",
+    "orientationCity",
+    "orientationHospital",
+    "namingObject1",
+    "namingObject2",
+    "namingObject3",
+    "followsCommands",
+    "writesStandardSentence",
+    "countsBackwardsBy10",
+  ];
+  return [0, 1, 3, 5, 8, 10].map((done) => ice.run(Object.fromEntries(keys.map((k, i) => [k, i < done]))));
+}
+
+/** CAPD runs with totals 0, 1–8 and ≥ 9. */
+function capdRuns(): CalculatorResult[] {
+  const reversed = ["eyeContact", "purposefulActions", "awareOfSurroundings", "communicatesNeedsAndWants"];
+  const forward = ["restless", "inconsolable", "underactive", "slowToRespond"];
+  return (
+    [
+      ["ALWAYS", "NEVER"],
+      ["ALWAYS", "RARELY"],
+      ["OFTEN", "SOMETIMES"],
+      ["NEVER", "ALWAYS"],
+    ] as const
+  ).map(([r, f]) =>
+    capd.run(Object.fromEntries([...reversed.map((k) => [k, r]), ...forward.map((k) => [k, f])])),
+  );
+}
+
+/** Every coded family with runs that should reach all of its codes. */
+const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
+  crs: crsRuns,
+  icans: icansRuns,
+  ice: iceRuns,
+  capd: capdRuns,
+};
+
+/** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */
+const KEPT_LATIN = /blow-by|Lee|Table|Traube/g;
+
 describe("the web app words real results from their codes", () => {
   afterAll(() => showIn("en"));
-  const runs = crsRuns();
 
-  it("CRS runs reach every CRS code, and every sentence is coded", () => {
-    const emitted = new Set(runs.flatMap((r) => r.reasonCodes.map((c) => c?.code)));
-    const phrases = new Set(
-      runs.flatMap((r) =>
-        r.reasonCodes.flatMap((c) =>
-          Object.values(c?.params ?? {}).flatMap((p) =>
-            typeof p === "object" && "code" in p ? [p.code] : [],
+  it("every coded family has runs here", () => {
+    expect(Object.keys(FAMILY_RUNS).sort()).toEqual(REASON_FAMILIES.map((f) => f.prefix).sort());
+  });
+
+  describe.each(Object.entries(FAMILY_RUNS))("%s", (prefix, makeRuns) => {
+    const familyRuns = makeRuns();
+
+    it("its runs reach every code of the family, and every sentence is coded", () => {
+      const emitted = new Set(familyRuns.flatMap((r) => r.reasonCodes.map((c) => c?.code)));
+      const phrases = new Set(
+        familyRuns.flatMap((r) =>
+          r.reasonCodes.flatMap((c) =>
+            Object.values(c?.params ?? {}).flatMap((p) =>
+              typeof p === "object" && "code" in p ? [p.code] : [],
+            ),
           ),
         ),
-      ),
-    );
-    expect(emitted.has(undefined)).toBe(false);
-    const crsCodes = [...allReasonTemplates().keys()].filter((c) => c.startsWith("crs."));
-    expect(crsCodes.filter((c) => !emitted.has(c) && !phrases.has(c))).toEqual([]);
+      );
+      expect(emitted.has(undefined)).toBe(false);
+      const codes = [...allReasonTemplates().keys()].filter((c) => c.startsWith(`${prefix}.`));
+      expect(codes.length).toBeGreaterThan(0);
+      expect(codes.filter((c) => !emitted.has(c) && !phrases.has(c))).toEqual([]);
+    });
+
+    it("in English, the catalogue gives back the server's sentence for every run", async () => {
+      await showIn("en");
+      const differing = familyRuns.flatMap((r) =>
+        reasonTexts(r.reasons, r.reasonCodes).filter((text, i) => text !== r.reasons[i]),
+      );
+      expect(differing).toEqual([]);
+    });
+
+    it("in Chinese, every sentence is worded with its values and no English or placeholder left", async () => {
+      await showIn("zh-CN");
+      const bad = familyRuns.flatMap((r) =>
+        reasonTexts(r.reasons, r.reasonCodes).filter(
+          (t) => /\{\{|[a-z]{5,}/.test(t.replace(KEPT_LATIN, "")) || !/\p{Script=Han}/u.test(t),
+        ),
+      );
+      expect(bad).toEqual([]);
+    });
   });
 
-  it("in English, the catalogue gives back the server's sentence for every CRS run", async () => {
-    await showIn("en");
-    const differing = runs.flatMap((r) =>
-      reasonTexts(r.reasons, r.reasonCodes).filter((text, i) => text !== r.reasons[i]),
-    );
-    expect(differing).toEqual([]);
-  });
-
-  it("in Chinese, every CRS sentence is worded with its values and no English or placeholder left", async () => {
+  it("words an ICANS grade 3 (ICE 5 with a rapidly resolving seizure) in Chinese", async () => {
+    const r = icans.run({
+      ageYears: 54,
+      iceItems: {
+        orientationYear: false,
+        orientationMonth: false,
+        orientationCity: true,
+        orientationHospital: true,
+        namingObject1: true,
+        namingObject2: true,
+        namingObject3: false,
+        followsCommands: true,
+        writesStandardSentence: false,
+        countsBackwardsBy10: false,
+      },
+      iceOtherCause: false,
+      consciousness: "AWAKENS_TO_VOICE",
+      consciousnessOtherCause: false,
+      seizure: "RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION",
+      seizureOtherCause: false,
+      motor: "NONE",
+      icpEdema: "NONE",
+      deathDueToIcans: false,
+    });
+    expect(r.value).toBe(3);
     await showIn("zh-CN");
-    const bad = runs.flatMap((r) =>
-      reasonTexts(r.reasons, r.reasonCodes).filter(
-        (t) => /\{\{|[a-z]{5,}/.test(t.replace(/blow-by|Lee|Table/g, "")) || !/\p{Script=Han}/u.test(t),
-      ),
+    expect(reasonTexts(r.reasons, r.reasonCodes)).toEqual([
+      "ICE 失分项目：年份定向、月份定向、命名第三个物品、书写一个标准句子、从 100 开始每次减 10 倒数。",
+      "2 级：ICE 评分 5/10（ICE 3–6 分 → 2 级，Lee 2019）。",
+      "2 级：呼唤可醒（意识水平）。",
+      "3 级：迅速缓解的癫痫发作（或脑电图示非惊厥性发作经干预缓解）（癫痫发作）。",
+      "3 级：由最严重的领域（癫痫发作）决定 ICANS 分级（Lee 2019）。",
+    ]);
+    await showIn("en");
+    expect(reasonTexts(r.reasons, r.reasonCodes)[0]).toBe(
+      "ICE items missed: orientation to year, orientation to month, naming object 3, writing a standard sentence, " +
+        "counting backwards from 100 by 10.",
     );
-    expect(bad).toEqual([]);
   });
 
   it("words a grade 3 CRS (fever, norepinephrine plus vasopressin, nasal cannula 4 L/min) in Chinese", async () => {

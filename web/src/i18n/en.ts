@@ -1814,6 +1814,88 @@ export const en = {
         },
       },
     },
+    icans: {
+      ice: {
+        notAssessable:
+          "ICE not performable because the patient is unarousable, but the unarousability is attributed to another cause (consciousnessOtherCause): the ICE domain cannot be graded.",
+        unarousable: "Grade 4: unarousable and unable to perform the ICE (Lee 2019, ICE row, grade 4).",
+        itemsMissed: "ICE items missed: {{items, termlist}}.",
+        normal: "ICE {{score}}/{{max}}: normal (10 = no ICANS from the ICE domain).",
+        otherCause: "{{ice, phrase}} is attributed to another cause (iceOtherCause) and does not count.",
+        grade: "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019).",
+        gradeAphasia:
+          "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019; awake with global aphasia is grade 3, not 4).",
+      },
+      capd: {
+        notAssessable:
+          "CAPD not performable, but the depressed consciousness is attributed to another cause (consciousnessOtherCause): the CAPD domain cannot be graded.",
+        notPerformable: "Grade 4: unable to perform the CAPD (Lee 2019, pediatric ICANS table, grade 4).",
+        normal: "CAPD {{score}}/{{max}}: no delirium features, no ICANS from the CAPD domain.",
+        otherCause:
+          "CAPD {{score}}/{{max}} is attributed to another cause (capdOtherCause) and does not count.",
+        grade3: "Grade 3: CAPD {{score}}/{{max}} ≥ {{threshold}} (Lee 2019, pediatric ICANS table).",
+        grade1:
+          "Grade 1: CAPD {{score}}/{{max}} in 1–8 (Lee 2019, pediatric ICANS table; grade 2 needs the child to awaken only to voice).",
+      },
+      domain: {
+        grade: "Grade {{grade}}: {{finding, term}} ({{domain, term}}).",
+      },
+      consciousness: {
+        otherCause:
+          "{{finding, capterm}} is attributed to another cause (consciousnessOtherCause) and does not count.",
+      },
+      seizure: {
+        otherCause:
+          "{{finding, capterm}} is attributed to another cause (seizureOtherCause) and does not count.",
+      },
+      motor: {
+        otherCause:
+          "{{finding, capterm}} is attributed to another cause (motorOtherCause) and does not count.",
+      },
+      icpEdema: {
+        otherCause:
+          "{{finding, capterm}} is attributed to another cause (icpEdemaOtherCause) and does not count.",
+      },
+      tremor: "Tremor/myoclonus is graded with CTCAE v5.0 and does not count towards ICANS (Lee 2019).",
+      hemorrhage:
+        "Intracranial hemorrhage is excluded from ICANS grading; grade it with CTCAE v5.0 (Lee 2019).",
+      grade5: {
+        death: "Grade 5: death due to ICANS with no other principal factor (deathDueToIcans).",
+      },
+      grade0: {
+        none: "Grade 0: no ICANS domain is abnormal and attributable to ICANS.",
+      },
+      mostSevere:
+        "Grade {{grade}}: the most severe domain ({{domains, termlist}}) sets the ICANS grade (Lee 2019).",
+      phrase: {
+        ice: "ICE {{score}}/{{max}}",
+        iceAphasia: "ICE {{score}}/{{max}}, awake with global aphasia",
+      },
+    },
+    ice: {
+      score:
+        "ICE {{score}}/{{max}}: orientation {{orientation}}/4, naming {{naming}}/3, commands {{commands}}/1, writing {{writing}}/1, attention {{attention}}/1.",
+      pointsLost: "Points lost: {{items, termlist}}.",
+      normal: "ICE 10 is normal: no ICANS from the ICE domain.",
+      band: "ICE {{band}} is the ICANS grade {{grade}} band of the ICE domain (Lee 2019), if not attributable to another cause.",
+    },
+    capd: {
+      items: {
+        reversed:
+          "Items 1–4 (reverse-scored): eye contact {{eyeContact}}, purposeful actions {{purposefulActions}}, awareness {{awareOfSurroundings}}, communicates needs {{communicatesNeedsAndWants}} = {{sum}}.",
+        forward:
+          "Items 5–8: restless {{restless}}, inconsolable {{inconsolable}}, underactive {{underactive}}, slow to respond {{slowToRespond}} = {{sum}}.",
+      },
+      screen: {
+        positive: "CAPD {{total}} ≥ {{threshold}}: positive delirium screen (Traube 2014).",
+        negative: "CAPD {{total}} < {{threshold}}: negative delirium screen (Traube 2014).",
+      },
+      band: {
+        none: "CAPD 0: no ICANS from the CAPD domain (Lee 2019).",
+        grade:
+          "For a child under 12, CAPD {{range}} is the ICANS grade {{grade}} band of the encephalopathy domain (Lee 2019), if not attributable to another cause.",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "room air",
@@ -1834,6 +1916,51 @@ export const en = {
         DOPAMINE: "dopamine",
         VASOPRESSIN: "vasopressin",
         ANGIOTENSIN_II: "angiotensin II",
+      },
+      icansDomain: {
+        ICE: "ICE",
+        CAPD: "CAPD",
+        consciousness: "level of consciousness",
+        seizure: "seizure",
+        motor: "motor findings",
+        icpEdema: "raised ICP/cerebral edema",
+      },
+      iceItem: {
+        orientationYear: "orientation to year",
+        orientationMonth: "orientation to month",
+        orientationCity: "orientation to city",
+        orientationHospital: "orientation to hospital",
+        namingObject1: "naming object 1",
+        namingObject2: "naming object 2",
+        namingObject3: "naming object 3",
+        followsCommands: "following commands",
+        writesStandardSentence: "writing a standard sentence",
+        countsBackwardsBy10: "counting backwards from 100 by 10",
+      },
+      consciousness: {
+        NORMAL: "normal consciousness",
+        DEPRESSED_AWAKENS_SPONTANEOUSLY: "depressed consciousness, awakens spontaneously",
+        AWAKENS_TO_VOICE: "awakens to voice",
+        AWAKENS_ONLY_TO_TACTILE: "awakens only to tactile stimulus",
+        UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA:
+          "unarousable or needs vigorous stimuli, stupor or coma",
+      },
+      seizure: {
+        NONE: "no seizure",
+        RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION:
+          "seizure that resolved rapidly (or non-convulsive EEG seizure resolving with intervention)",
+        PROLONGED_GT_5MIN_OR_REPETITIVE_WITHOUT_RETURN_TO_BASELINE:
+          "prolonged seizure > 5 min or repetitive seizures without return to baseline",
+      },
+      motor: {
+        NONE: "no motor findings",
+        DEEP_FOCAL_WEAKNESS: "deep focal motor weakness (hemiparesis or paraparesis)",
+      },
+      icpEdema: {
+        NONE: "no raised ICP or edema",
+        FOCAL_LOCAL_EDEMA: "focal/local edema on neuroimaging",
+        DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD:
+          "diffuse cerebral edema, posturing, cranial nerve VI palsy, papilledema or Cushing's triad",
       },
     },
   },

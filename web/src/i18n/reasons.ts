@@ -3,7 +3,7 @@
  * Beside each English sentence the API sends a stable code and the values it quotes; the catalogues
  * word the code under `reasons.<code>`. Templates share i18next's syntax with the server's:
  * `{{x, term}}` words a qualified code ("oxygenDevice.HFNC") from `reasons.term`, `{{x, terms}}` a
- * list of them, `{{x, phrase}}` a coded part of the sentence. A code the catalogue does not know (a
+ * list of them (`{{x, termlist}}` as an enumeration, `{{x, capterm}}` opening a sentence), `{{x, phrase}}` a coded part of the sentence. A code the catalogue does not know (a
  * newer server, a sentence not yet coded) shows the server's English.
  */
 import type { i18n as I18n } from "i18next";
@@ -35,6 +35,17 @@ export function addReasonFormats(instance: I18n): void {
   f.add("terms", (value, lng) =>
     (Array.isArray(value) ? value : [value]).map((v) => word(termKey(v), lng, String(v))).join(" + "),
   );
+  // An enumeration: the Chinese enumeration comma 、 between items, a comma elsewhere.
+  f.add("termlist", (value, lng) =>
+    (Array.isArray(value) ? value : [value])
+      .map((v) => word(termKey(v), lng, String(v)))
+      .join(lng?.startsWith("zh") ? "、" : ", "),
+  );
+  // A term opening a sentence: capitalised as the server's English does (no-op for Chinese).
+  f.add("capterm", (value, lng) => {
+    const t = word(termKey(value), lng, String(value));
+    return `${t.slice(0, 1).toUpperCase()}${t.slice(1)}`;
+  });
   f.add("phrase", (value, lng) => {
     const p = value as ReasonPhrase;
     return word(`reasons.${p.code}`, lng, p.code, p.params);

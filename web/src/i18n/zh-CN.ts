@@ -1797,6 +1797,82 @@ export const zhCN: Catalogue = {
         },
       },
     },
+    // ICANS, ICE and CAPD after the ASTCT grading (Lee 2019) in the wording of the Chinese expert
+    // consensus on CAR-T toxicities (免疫效应细胞相关神经毒性综合征, 意识水平, 癫痫发作, 脑水肿); the
+    // items and options as the grading form words them.
+    icans: {
+      ice: {
+        notAssessable: "无法进行 ICE（患者不能唤醒），但不能唤醒可由其他原因解释：ICE 领域无法分级。",
+        unarousable: "4 级：患者不能唤醒，无法进行 ICE（Lee 2019，ICE 行，4 级）。",
+        itemsMissed: "ICE 失分项目：{{items, termlist}}。",
+        normal: "ICE {{score}}/{{max}}：正常（10 分即 ICE 领域无 ICANS）。",
+        otherCause: "{{ice, phrase}}可由其他原因解释，不计入分级。",
+        grade: "{{grade}} 级：{{ice, phrase}}（ICE {{band}} 分 → {{grade}} 级，Lee 2019）。",
+        gradeAphasia:
+          "{{grade}} 级：{{ice, phrase}}（ICE {{band}} 分 → {{grade}} 级，Lee 2019；清醒但完全性失语属 3 级而非 4 级）。",
+      },
+      capd: {
+        notAssessable: "无法进行 CAPD，但意识水平降低可由其他原因解释：CAPD 领域无法分级。",
+        notPerformable: "4 级：无法进行 CAPD（Lee 2019，儿童 ICANS 分级表，4 级）。",
+        normal: "CAPD {{score}}/{{max}}：无谵妄表现，CAPD 领域无 ICANS。",
+        otherCause: "CAPD {{score}}/{{max}} 可由其他原因解释，不计入分级。",
+        grade3: "3 级：CAPD {{score}}/{{max}} ≥ {{threshold}}（Lee 2019，儿童 ICANS 分级表）。",
+        grade1:
+          "1 级：CAPD {{score}}/{{max}}，在 1–8 分之间（Lee 2019，儿童 ICANS 分级表；2 级要求患儿仅对呼唤可醒）。",
+      },
+      domain: {
+        grade: "{{grade}} 级：{{finding, term}}（{{domain, term}}）。",
+      },
+      consciousness: {
+        otherCause: "{{finding, capterm}}：可由其他原因解释，不计入分级。",
+      },
+      seizure: {
+        otherCause: "{{finding, capterm}}：可由其他原因解释，不计入分级。",
+      },
+      motor: {
+        otherCause: "{{finding, capterm}}：可由其他原因解释，不计入分级。",
+      },
+      icpEdema: {
+        otherCause: "{{finding, capterm}}：可由其他原因解释，不计入分级。",
+      },
+      tremor: "震颤/肌阵挛按 CTCAE v5.0 分级，不计入 ICANS（Lee 2019）。",
+      hemorrhage: "颅内出血不纳入 ICANS 分级，请按 CTCAE v5.0 分级（Lee 2019）。",
+      grade5: {
+        death: "5 级：死于 ICANS，且无其他主要死因。",
+      },
+      grade0: {
+        none: "0 级：没有可归因于 ICANS 的异常领域。",
+      },
+      mostSevere: "{{grade}} 级：由最严重的领域（{{domains, termlist}}）决定 ICANS 分级（Lee 2019）。",
+      phrase: {
+        ice: "ICE 评分 {{score}}/{{max}}",
+        iceAphasia: "ICE 评分 {{score}}/{{max}}，清醒但完全性失语",
+      },
+    },
+    ice: {
+      score:
+        "ICE {{score}}/{{max}}：定向力 {{orientation}}/4，命名 {{naming}}/3，执行指令 {{commands}}/1，书写 {{writing}}/1，注意力 {{attention}}/1。",
+      pointsLost: "失分项目：{{items, termlist}}。",
+      normal: "ICE 10 分为正常：ICE 领域无 ICANS。",
+      band: "ICE {{band}} 分属于 ICE 领域的 ICANS {{grade}} 级区间（Lee 2019），前提是不能由其他原因解释。",
+    },
+    capd: {
+      items: {
+        reversed:
+          "第 1–4 项（反向计分）：眼神交流 {{eyeContact}}，行为有目的性 {{purposefulActions}}，觉察周围环境 {{awareOfSurroundings}}，表达需要 {{communicatesNeedsAndWants}}，合计 {{sum}}。",
+        forward:
+          "第 5–8 项：烦躁不安 {{restless}}，无法安抚 {{inconsolable}}，活动减少 {{underactive}}，反应迟缓 {{slowToRespond}}，合计 {{sum}}。",
+      },
+      screen: {
+        positive: "CAPD {{total}} ≥ {{threshold}}：谵妄筛查阳性（Traube 2014）。",
+        negative: "CAPD {{total}} < {{threshold}}：谵妄筛查阴性（Traube 2014）。",
+      },
+      band: {
+        none: "CAPD 0 分：CAPD 领域无 ICANS（Lee 2019）。",
+        grade:
+          "12 岁以下儿童 CAPD {{range}} 分属于脑病领域的 ICANS {{grade}} 级区间（Lee 2019），前提是不能由其他原因解释。",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "未吸氧（室内空气）",
@@ -1817,6 +1893,50 @@ export const zhCN: Catalogue = {
         DOPAMINE: "多巴胺",
         VASOPRESSIN: "血管加压素",
         ANGIOTENSIN_II: "血管紧张素 II",
+      },
+      icansDomain: {
+        ICE: "ICE",
+        CAPD: "CAPD",
+        consciousness: "意识水平",
+        seizure: "癫痫发作",
+        motor: "运动功能",
+        icpEdema: "颅内压增高/脑水肿",
+      },
+      iceItem: {
+        orientationYear: "年份定向",
+        orientationMonth: "月份定向",
+        orientationCity: "城市定向",
+        orientationHospital: "医院定向",
+        namingObject1: "命名第一个物品",
+        namingObject2: "命名第二个物品",
+        namingObject3: "命名第三个物品",
+        followsCommands: "执行简单指令",
+        writesStandardSentence: "书写一个标准句子",
+        countsBackwardsBy10: "从 100 开始每次减 10 倒数",
+      },
+      consciousness: {
+        NORMAL: "意识正常",
+        DEPRESSED_AWAKENS_SPONTANEOUSLY: "意识水平降低，可自行觉醒",
+        AWAKENS_TO_VOICE: "呼唤可醒",
+        AWAKENS_ONLY_TO_TACTILE: "仅触觉刺激可醒",
+        UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA: "不能唤醒或需强烈刺激，木僵或昏迷",
+      },
+      seizure: {
+        NONE: "无癫痫发作",
+        RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION:
+          "迅速缓解的癫痫发作（或脑电图示非惊厥性发作经干预缓解）",
+        PROLONGED_GT_5MIN_OR_REPETITIVE_WITHOUT_RETURN_TO_BASELINE:
+          "持续 > 5 分钟的癫痫发作，或反复发作且间期未恢复至基线",
+      },
+      motor: {
+        NONE: "无运动异常",
+        DEEP_FOCAL_WEAKNESS: "深部局灶性运动无力（偏瘫或截瘫）",
+      },
+      icpEdema: {
+        NONE: "无颅内压增高或脑水肿",
+        FOCAL_LOCAL_EDEMA: "神经影像示局灶性水肿",
+        DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD:
+          "弥漫性脑水肿、去大脑或去皮层强直、第 VI 对脑神经麻痹、视乳头水肿或库欣三联征",
       },
     },
   },
