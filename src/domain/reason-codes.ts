@@ -7,6 +7,7 @@ import { CAPD_REASONS } from "./calculators/crs-icans/capd.ts";
 import { CRS_REASONS } from "./calculators/crs-icans/crs.ts";
 import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
 import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
+import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
 import type { ReasonFamily } from "./reasons.ts";
 
 export const REASON_FAMILIES: readonly ReasonFamily[] = [
@@ -14,6 +15,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   ICANS_REASONS,
   ICE_REASONS,
   CAPD_REASONS,
+  CTCAE_REASONS,
 ];
 
 /** Every code with its English template. */

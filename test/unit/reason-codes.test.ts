@@ -12,6 +12,7 @@ import { capd } from "../../src/domain/calculators/crs-icans/capd.ts";
 import { crs } from "../../src/domain/calculators/crs-icans/crs.ts";
 import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
+import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
 import { allReasonTemplates, allReasonTerms, REASON_FAMILIES } from "../../src/domain/reason-codes.ts";
 import { templatePlaceholders } from "../../src/domain/reasons.ts";
 import { en } from "../../web/src/i18n/en.ts";
@@ -263,12 +264,52 @@ function capdRuns(): CalculatorResult[] {
   );
 }
 
+/** CTCAE runs through each count band, the anaemia rows and the febrile neutropenia criteria. */
+function ctcaeRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  // CTCAE v5.0 grade 4/3/2 thresholds (cells/µL): a count in each band, then grade 1 and 0 by the LLN.
+  for (const [key, g4, g3, g2] of [
+    ["neutrophils", 500, 1000, 1500],
+    ["platelets", 25_000, 50_000, 75_000],
+    ["lymphocytes", 200, 500, 800],
+    ["whiteBloodCells", 1000, 2000, 3000],
+  ] as const)
+    for (const [count, lln] of [
+      [g4 / 2, undefined],
+      [(g4 + g3) / 2, undefined],
+      [(g3 + g2) / 2, undefined],
+      [g2 * 1.1, g2 * 1.2],
+      [g2 * 1.3, g2 * 1.2],
+    ])
+      out.push(ctcaeHematology.run({ [key]: { countCellsPerUL: count, llnCellsPerUL: lln } }));
+  for (const anemia of [
+    { hemoglobinGPerDL: 7.5 },
+    { hemoglobinGPerDL: 9, transfusionIndicated: true, lifeThreateningConsequences: false, death: false },
+    { hemoglobinGPerDL: 11, llnGPerDL: 12, lifeThreateningConsequences: true },
+    { hemoglobinGPerDL: 13, llnGPerDL: 12, transfusionIndicated: false },
+    { hemoglobinGPerDL: 12, transfusionIndicated: true },
+    { hemoglobinGPerDL: 7, death: true },
+  ])
+    out.push(ctcaeHematology.run({ anemia }));
+  for (const febrileNeutropenia of [
+    { ancCellsPerUL: 400, maxTemperatureC: 38.6 },
+    { ancCellsPerUL: 400, maxTemperatureC: 38.1, longestSpellAtOrAbove38CMinutes: 90 },
+    { ancCellsPerUL: 400, maxTemperatureC: 38.1, longestSpellAtOrAbove38CMinutes: 30 },
+    { ancCellsPerUL: 1400, maxTemperatureC: 37.5 },
+    { ancCellsPerUL: 1400, maxTemperatureC: 38.9 },
+    { ancCellsPerUL: 400, maxTemperatureC: 38.6, lifeThreateningConsequences: true, death: true },
+  ])
+    out.push(ctcaeHematology.run({ febrileNeutropenia }));
+  return out;
+}
+
 /** Every coded family with runs that should reach all of its codes. */
 const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crs: crsRuns,
   icans: icansRuns,
   ice: iceRuns,
   capd: capdRuns,
+  ctcae: ctcaeRuns,
 };
 
 /** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */

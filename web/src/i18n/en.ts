@@ -1896,6 +1896,51 @@ export const en = {
           "For a child under 12, CAPD {{range}} is the ICANS grade {{grade}} band of the encephalopathy domain (Lee 2019), if not attributable to another cause.",
       },
     },
+    ctcae: {
+      count: {
+        lowestBand:
+          "{{term, term}} grade {{grade}}: {{analyte, term}} {{count}} cells/µL is < {{below}} cells/µL (CTCAE v5.0).",
+        band: "{{term, term}} grade {{grade}}: {{analyte, term}} {{count}} cells/µL is < {{below}} and ≥ {{lower}} cells/µL (CTCAE v5.0).",
+        grade1:
+          "{{term, term}} grade 1: {{analyte, term}} {{count}} cells/µL is < LLN {{lln}} and ≥ {{g2}} cells/µL (CTCAE v5.0).",
+        grade0:
+          "{{term, term}} grade 0: {{analyte, term}} {{count}} cells/µL is not below the LLN {{lln}} cells/µL.",
+      },
+      anemia: {
+        grade3: "Anemia grade 3: Hb {{hb}} g/dL is < 8.0 g/dL (CTCAE v5.0).",
+        grade2: "Anemia grade 2: Hb {{hb}} g/dL is < 10.0 and ≥ 8.0 g/dL (CTCAE v5.0).",
+        grade1: "Anemia grade 1: Hb {{hb}} g/dL is < LLN {{lln}} and ≥ 10.0 g/dL (CTCAE v5.0).",
+        grade0: "Anemia grade 0 by Hb: {{hb}} g/dL is not below the LLN {{lln}} g/dL.",
+        noLln: "Anemia: Hb {{hb}} g/dL is ≥ 10.0 g/dL (LLN not given; the clinical criteria below decide).",
+        transfusion: "Anemia grade 3: transfusion indicated (CTCAE v5.0).",
+        lifeThreatening:
+          "Anemia grade 4: life-threatening consequences, urgent intervention indicated (CTCAE v5.0).",
+        death: "Anemia grade 5: death (CTCAE v5.0).",
+        notAssessed:
+          "Anemia: clinical criteria not assessed ({{criteria, termlist}}); the grade rests on the laboratory value and any criteria given.",
+      },
+      fn: {
+        notMet: {
+          anc: "Febrile neutropenia: criteria not met (ANC {{anc}} cells/µL is not < 1000 cells/µL).",
+          ancAndFever:
+            "Febrile neutropenia: criteria not met (ANC {{anc}} cells/µL is not < 1000 cells/µL, and {{fever, phrase}}).",
+          fever: "Febrile neutropenia: criteria not met ({{fever, phrase}}).",
+        },
+        grade3:
+          "Febrile neutropenia grade 3: ANC {{anc}} cells/µL < 1000 cells/µL with {{fever, phrase}} (CTCAE v5.0).",
+        grade4: "Febrile neutropenia grade 4: life-threatening consequences, urgent intervention indicated.",
+        grade5: "Febrile neutropenia grade 5: death.",
+      },
+      phrase: {
+        fever: {
+          single: "a single temperature of {{temp}} °C > 38.3 °C",
+          sustained: "a sustained temperature ≥ 38.0 °C for {{minutes}} min (> 60 min)",
+          noneWithSpell:
+            "no fever criterion (highest {{temp}} °C is not > 38.3 °C, and {{minutes}} min at ≥ 38.0 °C is not more than 60 min)",
+          none: "no fever criterion (highest {{temp}} °C is not > 38.3 °C, and never ≥ 38.0 °C for more than 60 min)",
+        },
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "room air",
@@ -1961,6 +2006,23 @@ export const en = {
         FOCAL_LOCAL_EDEMA: "focal/local edema on neuroimaging",
         DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD:
           "diffuse cerebral edema, posturing, cranial nerve VI palsy, papilledema or Cushing's triad",
+      },
+      ctcaeTerm: {
+        neutrophils: "Neutrophil count decreased",
+        platelets: "Platelet count decreased",
+        lymphocytes: "Lymphocyte count decreased",
+        whiteBloodCells: "White blood cell decreased",
+      },
+      ctcaeAnalyte: {
+        neutrophils: "ANC",
+        platelets: "platelets",
+        lymphocytes: "lymphocytes",
+        whiteBloodCells: "WBC",
+      },
+      anemiaCriterion: {
+        transfusionIndicated: "transfusionIndicated",
+        lifeThreateningConsequences: "lifeThreateningConsequences",
+        death: "death",
       },
     },
   },

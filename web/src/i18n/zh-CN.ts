@@ -1873,6 +1873,50 @@ export const zhCN: Catalogue = {
           "12 岁以下儿童 CAPD {{range}} 分属于脑病领域的 ICANS {{grade}} 级区间（Lee 2019），前提是不能由其他原因解释。",
       },
     },
+    // CTCAE v5.0 haematology in the terms of its Chinese version (中性粒细胞计数降低, 贫血,
+    // 发热性中性粒细胞减少症); counts in 个/µL, LLN as 正常值下限.
+    ctcae: {
+      count: {
+        lowestBand:
+          "{{term, term}} {{grade}} 级：{{analyte, term}} {{count}} 个/µL < {{below}} 个/µL（CTCAE v5.0）。",
+        band: "{{term, term}} {{grade}} 级：{{analyte, term}} {{count}} 个/µL，< {{below}} 且 ≥ {{lower}} 个/µL（CTCAE v5.0）。",
+        grade1:
+          "{{term, term}} 1 级：{{analyte, term}} {{count}} 个/µL，< 正常值下限 {{lln}} 且 ≥ {{g2}} 个/µL（CTCAE v5.0）。",
+        grade0: "{{term, term}} 0 级：{{analyte, term}} {{count}} 个/µL，不低于正常值下限 {{lln}} 个/µL。",
+      },
+      anemia: {
+        grade3: "贫血 3 级：血红蛋白 {{hb}} g/dL < 8.0 g/dL（CTCAE v5.0）。",
+        grade2: "贫血 2 级：血红蛋白 {{hb}} g/dL，< 10.0 且 ≥ 8.0 g/dL（CTCAE v5.0）。",
+        grade1: "贫血 1 级：血红蛋白 {{hb}} g/dL，< 正常值下限 {{lln}} 且 ≥ 10.0 g/dL（CTCAE v5.0）。",
+        grade0: "按血红蛋白，贫血 0 级：{{hb}} g/dL，不低于正常值下限 {{lln}} g/dL。",
+        noLln: "贫血：血红蛋白 {{hb}} g/dL ≥ 10.0 g/dL（未提供正常值下限，由下列临床标准决定）。",
+        transfusion: "贫血 3 级：需要输血（CTCAE v5.0）。",
+        lifeThreatening: "贫血 4 级：危及生命，需要紧急干预（CTCAE v5.0）。",
+        death: "贫血 5 级：死亡（CTCAE v5.0）。",
+        notAssessed: "贫血：未评估临床标准（{{criteria, termlist}}）；分级依据实验室值及已提供的标准。",
+      },
+      fn: {
+        notMet: {
+          anc: "发热性中性粒细胞减少症：不符合标准（ANC {{anc}} 个/µL 不低于 1000 个/µL）。",
+          ancAndFever:
+            "发热性中性粒细胞减少症：不符合标准（ANC {{anc}} 个/µL 不低于 1000 个/µL，且{{fever, phrase}}）。",
+          fever: "发热性中性粒细胞减少症：不符合标准（{{fever, phrase}}）。",
+        },
+        grade3:
+          "发热性中性粒细胞减少症 3 级：ANC {{anc}} 个/µL < 1000 个/µL，伴{{fever, phrase}}（CTCAE v5.0）。",
+        grade4: "发热性中性粒细胞减少症 4 级：危及生命，需要紧急干预。",
+        grade5: "发热性中性粒细胞减少症 5 级：死亡。",
+      },
+      phrase: {
+        fever: {
+          single: "单次体温 {{temp}} °C > 38.3 °C",
+          sustained: "体温 ≥ 38.0 °C 持续 {{minutes}} 分钟（> 60 分钟）",
+          noneWithSpell:
+            "未达发热标准（最高体温 {{temp}} °C 未 > 38.3 °C，且 ≥ 38.0 °C 仅持续 {{minutes}} 分钟，未超过 60 分钟）",
+          none: "未达发热标准（最高体温 {{temp}} °C 未 > 38.3 °C，且从未 ≥ 38.0 °C 持续超过 60 分钟）",
+        },
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "未吸氧（室内空气）",
@@ -1937,6 +1981,23 @@ export const zhCN: Catalogue = {
         FOCAL_LOCAL_EDEMA: "神经影像示局灶性水肿",
         DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD:
           "弥漫性脑水肿、去大脑或去皮层强直、第 VI 对脑神经麻痹、视乳头水肿或库欣三联征",
+      },
+      ctcaeTerm: {
+        neutrophils: "中性粒细胞计数降低",
+        platelets: "血小板计数降低",
+        lymphocytes: "淋巴细胞计数降低",
+        whiteBloodCells: "白细胞计数降低",
+      },
+      ctcaeAnalyte: {
+        neutrophils: "ANC",
+        platelets: "血小板",
+        lymphocytes: "淋巴细胞",
+        whiteBloodCells: "白细胞",
+      },
+      anemiaCriterion: {
+        transfusionIndicated: "是否需要输血",
+        lifeThreateningConsequences: "是否危及生命",
+        death: "是否死亡",
       },
     },
   },
