@@ -8,6 +8,10 @@ import { CRS_REASONS } from "./calculators/crs-icans/crs.ts";
 import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
 import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
 import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
+import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
+import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
+import { SLEDAI_REASONS } from "./calculators/lupus/sledai.ts";
+import { SRI4_REASONS } from "./calculators/lupus/sri4.ts";
 import type { ReasonFamily } from "./reasons.ts";
 
 export const REASON_FAMILIES: readonly ReasonFamily[] = [
@@ -16,6 +20,10 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   ICE_REASONS,
   CAPD_REASONS,
   CTCAE_REASONS,
+  SLEDAI_REASONS,
+  DORIS_REASONS,
+  LLDAS_REASONS,
+  SRI4_REASONS,
 ];
 
 /** Every code with its English template. */

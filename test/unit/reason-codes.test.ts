@@ -13,6 +13,10 @@ import { crs } from "../../src/domain/calculators/crs-icans/crs.ts";
 import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
 import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
+import { doris } from "../../src/domain/calculators/lupus/doris.ts";
+import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
+import { SLEDAI_2K_KEYS, SLEDAI_TERMS, sledai2k } from "../../src/domain/calculators/lupus/sledai.ts";
+import { sri4 } from "../../src/domain/calculators/lupus/sri4.ts";
 import { allReasonTemplates, allReasonTerms, REASON_FAMILIES } from "../../src/domain/reason-codes.ts";
 import { templatePlaceholders } from "../../src/domain/reasons.ts";
 import { en } from "../../web/src/i18n/en.ts";
@@ -72,6 +76,19 @@ describe("every code the server can emit is in both catalogues", () => {
       else if (shape(chinese) !== shape(template)) problems.push(`zh-CN reasons.${code} placeholders`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it("the Chinese SLEDAI-2K weights are the server's (the weight is part of the quoted term)", () => {
+    const zhWeights = Object.fromEntries(
+      Object.keys(SLEDAI_TERMS.sledaiWeighted).map((k) => [
+        k,
+        String(at(zhCN, `reasons.term.sledaiWeighted.${k}`)).match(/\d+/)?.[0],
+      ]),
+    );
+    const weights = Object.fromEntries(
+      Object.entries(SLEDAI_TERMS.sledaiWeighted).map(([k, t]) => [k, t.match(/\d+/)?.[0]]),
+    );
+    expect(zhWeights).toEqual(weights);
   });
 
   it("every term a sentence can quote is worded in both catalogues", () => {
@@ -303,6 +320,117 @@ function ctcaeRuns(): CalculatorResult[] {
   return out;
 }
 
+/** SLEDAI-2K items with the named descriptors present. */
+const sledaiItems = (...present: string[]) =>
+  Object.fromEntries(SLEDAI_2K_KEYS.map((k) => [k, present.includes(k)]));
+/** Descriptor sets: none; serology only; mild; every descriptor (each term quoted at least once). */
+const SLEDAI_SETS = [
+  sledaiItems(),
+  sledaiItems("lowComplement", "increasedDnaBinding"),
+  sledaiItems("rash", "arthritis"),
+  sledaiItems(...SLEDAI_2K_KEYS),
+];
+
+function sledaiRuns(): CalculatorResult[] {
+  return SLEDAI_SETS.map((items) => sledai2k.run(items));
+}
+
+function dorisRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  for (const sledai2k of SLEDAI_SETS)
+    for (const [pga, pred, use] of [
+      [0.2, 0, "NONE"],
+      [0.2, 5, "STABLE"],
+      [0.5, 7.5, "NOT_STABLE"],
+    ] as const)
+      out.push(
+        doris.run({
+          sledai2k,
+          pga,
+          prednisoloneEquivalentMgPerDay: pred,
+          antimalarial: use,
+          immunosuppressive: use,
+          biologic: use === "STABLE" ? "NONE" : use,
+        }),
+      );
+  return out;
+}
+
+function lldasRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  const therapies = [
+    ["NONE", false],
+    ["STANDARD_MAINTENANCE_WELL_TOLERATED", true],
+    ["NOT_STANDARD_OR_NOT_TOLERATED", false],
+    ["NOT_STANDARD_OR_NOT_TOLERATED", true],
+  ] as const;
+  for (const sledai2k of SLEDAI_SETS)
+    for (const [i, [immunosuppressiveTherapy, investigationalDrugCurrent]] of therapies.entries())
+      out.push(
+        lldas.run({
+          sledai2k,
+          hemolyticAnemia: i === 1,
+          gastrointestinalActivity: i === 2,
+          newActivitySincePreviousAssessment: i === 3,
+          pga: i === 3 ? 1.5 : 0.5,
+          prednisoloneEquivalentMgPerDay: i === 3 ? 10 : 5,
+          immunosuppressiveTherapy,
+          investigationalDrugCurrent,
+        }),
+      );
+  return out;
+}
+
+function sri4Runs(): CalculatorResult[] {
+  const domains2004 = [
+    "constitutional",
+    "mucocutaneous",
+    "neuropsychiatric",
+    "musculoskeletal",
+    "cardiorespiratory",
+    "gastrointestinal",
+    "ophthalmic",
+    "renal",
+    "hematological",
+  ];
+  const classic = [
+    "general",
+    "mucocutaneous",
+    "neurological",
+    "musculoskeletal",
+    "cardiovascularRespiratory",
+    "vasculitis",
+    "renal",
+    "hematological",
+  ];
+  const all = (ds: string[], g: string) => Object.fromEntries(ds.map((d) => [d, g]));
+  const out: CalculatorResult[] = [];
+  for (const [bilagVersion, ds] of [
+    ["BILAG_2004", domains2004],
+    ["CLASSIC", classic],
+  ] as const) {
+    // Every domain turns A (all new A's, each domain quoted), or stays D with one new B.
+    for (const [visit, sledaiVisit, pgaVisit] of [
+      [all(ds, "A"), 10, 1.2],
+      [{ ...all(ds, "D"), [ds[0]!]: "B" }, 4, 0.8],
+      [all(ds, "D"), 6, 0.5],
+    ] as const)
+      out.push(
+        sri4.run({
+          sledaiVersion: bilagVersion === "CLASSIC" ? "SELENA_SLEDAI" : "SLEDAI_2K",
+          sledaiBaseline: 10,
+          sledaiVisit,
+          pgaBaseline: 0.8,
+          pgaVisit,
+          bilagVersion,
+          bilagBaseline: all(ds, "D"),
+          bilagVisit: visit,
+        }),
+      );
+  }
+  return out;
+}
+
 /** Every coded family with runs that should reach all of its codes. */
 const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crs: crsRuns,
@@ -310,6 +438,10 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   ice: iceRuns,
   capd: capdRuns,
   ctcae: ctcaeRuns,
+  sledai: sledaiRuns,
+  doris: dorisRuns,
+  lldas: lldasRuns,
+  sri4: sri4Runs,
 };
 
 /** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */
