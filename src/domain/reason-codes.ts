@@ -8,6 +8,7 @@ import { CRS_REASONS } from "./calculators/crs-icans/crs.ts";
 import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
 import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
 import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
+import { ICAHT_REASONS } from "./calculators/hematologic/icaht.ts";
 import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
 import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
 import { SLEDAI_REASONS } from "./calculators/lupus/sledai.ts";
@@ -20,6 +21,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   ICE_REASONS,
   CAPD_REASONS,
   CTCAE_REASONS,
+  ICAHT_REASONS,
   SLEDAI_REASONS,
   DORIS_REASONS,
   LLDAS_REASONS,

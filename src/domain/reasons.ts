@@ -13,6 +13,8 @@
  * - `{{name, termlist}}` a list of such codes as an enumeration, joined with ", " (the Chinese
  *   catalogue joins with "、");
  * - `{{name, capterm}}` a term opening a sentence, its first letter capitalised in English;
+ * - `{{name, dayspans}}` a list of study-day spans "3" or "3–8", worded "day 3, days 5–8" (the
+ *   catalogues word a span under `reasonFormat.day` / `reasonFormat.days`);
  * - `{{name, phrase}}` a part of a sentence that is itself coded ({code, params}, one level deep:
  *   a phrase's own parameters are plain values or terms), e.g. the hypotension a grade quotes.
  */
@@ -88,6 +90,10 @@ export function renderEnglish(
     if (format === "term") return termText(terms, String(v));
     if (format === "terms") return (v as readonly string[]).map((t) => termText(terms, t)).join(" + ");
     if (format === "termlist") return (v as readonly string[]).map((t) => termText(terms, t)).join(", ");
+    if (format === "dayspans")
+      return (v as readonly string[])
+        .map((span) => (span.includes("–") ? `days ${span}` : `day ${span}`))
+        .join(", ");
     if (format === "capterm") {
       const t = termText(terms, String(v));
       return `${t[0]!.toUpperCase()}${t.slice(1)}`;

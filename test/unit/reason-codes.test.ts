@@ -13,6 +13,7 @@ import { crs } from "../../src/domain/calculators/crs-icans/crs.ts";
 import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
 import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
+import { icaht } from "../../src/domain/calculators/hematologic/icaht.ts";
 import { doris } from "../../src/domain/calculators/lupus/doris.ts";
 import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
 import { SLEDAI_2K_KEYS, SLEDAI_TERMS, sledai2k } from "../../src/domain/calculators/lupus/sledai.ts";
@@ -320,6 +321,80 @@ function ctcaeRuns(): CalculatorResult[] {
   return out;
 }
 
+/** ICAHT runs: each early band from day counts and from series (joined runs, gaps, open window), each late rule. */
+function icahtRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  for (const [d500, d100, neverRecovered] of [
+    [31, 0, false],
+    [20, 15, false],
+    [3, 0, true],
+    [20, 0, false],
+    [10, 8, false],
+    [9, 0, false],
+    [3, 0, false],
+    [0, 0, false],
+  ] as const)
+    out.push(
+      icaht.run({ phase: "EARLY", daysAncAtOrBelow500: d500, daysAncAtOrBelow100: d100, neverRecovered }),
+    );
+  const days = (from: number, to: number, anc: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => ({ studyDay: from + i, ancCellsPerUL: anc }));
+  const early = (windowStatus: string, ...ancSeries: { studyDay: number; ancCellsPerUL: number }[][]) =>
+    icaht.run({ phase: "EARLY", windowStatus, ancSeries: ancSeries.flat() });
+  out.push(
+    early("COMPLETE", days(0, 30, 1500)),
+    early("COMPLETE", days(0, 2, 1200), days(3, 7, 300), days(8, 30, 1500)),
+    early("COMPLETE", days(0, 4, 1200), days(5, 5, 80), days(6, 30, 1500)),
+    // Runs joined across a 2-day recovery (Liang), and two values 4 days apart (interpolated).
+    early(
+      "COMPLETE",
+      days(0, 0, 1000),
+      days(1, 8, 300),
+      days(9, 10, 700),
+      days(11, 16, 50),
+      days(17, 20, 1500),
+      [
+        { studyDay: 25, ancCellsPerUL: 1500 },
+        { studyDay: 30, ancCellsPerUL: 1600 },
+      ],
+    ),
+    early("COMPLETE", days(0, 1, 900), days(2, 30, 300)),
+    early("ENDED_EARLY", days(0, 1, 900), days(2, 20, 300)),
+    // An open window, and a 10-day gap left missing.
+    early("ONGOING", days(0, 3, 900), days(4, 9, 300), days(20, 22, 1500)),
+  );
+  const late = (anc: [number, number][], extra: object = {}) =>
+    icaht.run({
+      phase: "LATE",
+      neutropeniaExplainedByOtherCause: false,
+      ancValues: anc.map(([studyDay, ancCellsPerUL]) => ({ studyDay, ancCellsPerUL })),
+      ...extra,
+    });
+  for (const method of ["NADIR", "STRICT"])
+    out.push(
+      late([[40, 2000]], { method }),
+      late([[40, 400]], { method }),
+      late(
+        [
+          [40, 400],
+          [60, 2000],
+        ],
+        { method },
+      ),
+      late(
+        [
+          [40, 400],
+          [60, 1200],
+          [120, 300],
+        ],
+        { method, censorStudyDay: 90 },
+      ),
+      late([[40, 2000]], { method, neutropeniaExplainedByOtherCause: true }),
+      late([[120, 400]], { method }),
+    );
+  return out;
+}
+
 /** SLEDAI-2K items with the named descriptors present. */
 const sledaiItems = (...present: string[]) =>
   Object.fromEntries(SLEDAI_2K_KEYS.map((k) => [k, present.includes(k)]));
@@ -438,6 +513,7 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   ice: iceRuns,
   capd: capdRuns,
   ctcae: ctcaeRuns,
+  icaht: icahtRuns,
   sledai: sledaiRuns,
   doris: dorisRuns,
   lldas: lldasRuns,
@@ -445,7 +521,7 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
 };
 
 /** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */
-const KEPT_LATIN = /blow-by|Lee|Table|Traube/g;
+const KEPT_LATIN = /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT/g;
 
 describe("the web app words real results from their codes", () => {
   afterAll(() => showIn("en"));

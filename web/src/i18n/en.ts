@@ -1756,6 +1756,12 @@ export const en = {
     unidentified: "Not informed by these data, left at the population prior: {{names}}.",
     dosing: "Dosing: {{source}}.",
   },
+  // How the reasons' formats word a study-day span (web/src/i18n/reasons.ts, `dayspans`); the
+  // English is the server's (src/domain/reasons.ts), pinned by test/unit/reason-codes.test.ts.
+  reasonFormat: {
+    day: "day {{day}}",
+    days: "days {{span}}",
+  },
   reasons: {
     crs: {
       fever: {
@@ -2020,6 +2026,70 @@ export const en = {
         newBIn: "{{count}} new B ({{domains, termlist}})",
       },
     },
+    icaht: {
+      early: {
+        grade: "Early ICAHT grade {{grade}}: {{why, phrase}} (EHA/EBMT 2023).",
+        gradeSoFar: "Early ICAHT grade {{grade}} so far: {{why, phrase}} (EHA/EBMT 2023).",
+        fromCounts:
+          "From the day counts given: D500 {{d500}} days, D100 {{d100}} days, never recovered: {{neverRecovered, term}}.",
+        d500Run: "D500: longest run with ANC ≤ 500 cells/µL on {{run, phrase}}.",
+        d500None: "D500: no day with ANC ≤ 500 cells/µL.",
+        d100Run: "D100: longest run with ANC ≤ 100 cells/µL on {{run, phrase}}.",
+        d100None: "D100: no day with ANC ≤ 100 cells/µL.",
+        neverRecovered:
+          "Never recovered: ANC ≤ 500 cells/µL from day {{start}} (≤ day 3) through the last available value on day {{last}} (window {{window, term}}).",
+        provisional:
+          'Provisional: the day 0–30 window is still open (last value day {{last}}); the "never recovered" rule is not applied and the grade can still rise.',
+        interpolated: "Interpolated linearly (gaps ≤ {{maxGap}} days): day(s) {{days}}.",
+        missing: "Left missing (gap > {{maxGap}} days, never counted as neutropenic): day(s) {{days}}.",
+      },
+      late: {
+        excluded: "Excluded (after the late window {{window, phrase}}): value(s) on day(s) {{days}}.",
+        otherCause:
+          "Late ICAHT grade 0: the neutropenia is attributed by the clinician to another cause (e.g. relapse, drugs), so it is not ICAHT (EHA/EBMT 2023).",
+        noValues: "Late ICAHT grade 0: no ANC value in the late window {{window, phrase}}.",
+        nadir: {
+          above: "Late ICAHT grade 0: lowest ANC {{lowest, phrase}} is > 1500 cells/µL.",
+          single:
+            "Late ICAHT grade {{grade}}: the only ANC in the window, {{lowest, phrase}}, is ≤ {{band}} cells/µL (a single value cannot show non-transience; graded by it, per Liang).",
+          transient:
+            "Late ICAHT grade 0: lowest ANC {{lowest, phrase}}, but the second-lowest {{second, phrase}} is > 1500 cells/µL, so the neutropenia is transient.",
+          confirmed:
+            "Late ICAHT grade {{grade}}: lowest ANC {{lowest, phrase}} is ≤ {{band}} cells/µL, confirmed non-transient by the second-lowest {{second, phrase}} ≤ 1500 cells/µL (EHA/EBMT 2023; nadir rule after Liang).",
+        },
+        strict: {
+          met: "Late ICAHT grade {{grade}}: two values ≤ {{band}} cells/µL ({{lowest, phrase}}; {{second, phrase}}) (EHA/EBMT 2023, strict two-value reading).",
+          notMet: "Late ICAHT grade 0: fewer than two values ≤ 1500 cells/µL (lowest {{lowest, phrase}}).",
+          notMetSecond:
+            "Late ICAHT grade 0: fewer than two values ≤ 1500 cells/µL (lowest {{lowest, phrase}}, second-lowest {{second, phrase}}).",
+        },
+        method: "Method: {{method, term}}; window {{window, phrase}}.",
+      },
+      phrase: {
+        why: {
+          d500Whole: "ANC ≤ 500 cells/µL for {{days}} days (never above 500 in days 0–30 → grade 4)",
+          d100Grade4: "ANC ≤ 100 cells/µL for {{days}} days (≥ 14 days → grade 4)",
+          neverRecovered:
+            "ANC ≤ 500 cells/µL from day 0–3 without recovery until the last available value (→ grade 4)",
+          d500Grade3: "ANC ≤ 500 cells/µL for {{days}} days (14–30 days → grade 3)",
+          d100Grade3: "ANC ≤ 100 cells/µL for {{days}} days (7–13 days → grade 3)",
+          d500Grade2: "ANC ≤ 500 cells/µL for {{days}} days (7–13 days → grade 2)",
+          d500Grade1: "ANC ≤ 500 cells/µL for {{days}} day(s) (1–6 days → grade 1)",
+          none: "ANC never ≤ 500 cells/µL in days 0–30",
+        },
+        run: {
+          day: "day {{start}} ({{days}} days)",
+          days: "days {{start}}–{{end}} ({{days}} days)",
+          joined:
+            "days {{start}}–{{end}} ({{days}} days; runs on {{parts, dayspans}} joined across non-stable recovery of {{gaps}} day(s), ≤ {{maxGap}})",
+        },
+        window: {
+          full: "day +31 to day +100",
+          censored: "day +31 to day +{{end}} (censored at day +{{censor}})",
+        },
+        value: "{{anc}} cells/µL on day {{day}}",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "room air",
@@ -2216,6 +2286,18 @@ export const en = {
         neurological: "neurological",
         cardiovascularRespiratory: "cardiovascularRespiratory",
         vasculitis: "vasculitis",
+      },
+      yesNo: {
+        YES: "yes",
+        NO: "no",
+      },
+      icahtWindow: {
+        COMPLETE: "complete",
+        ENDED_EARLY: "ended early",
+      },
+      icahtMethod: {
+        NADIR: "NADIR",
+        STRICT: "STRICT",
       },
     },
   },

@@ -41,6 +41,16 @@ export function addReasonFormats(instance: I18n): void {
       .map((v) => word(termKey(v), lng, String(v)))
       .join(lng?.startsWith("zh") ? "、" : ", "),
   );
+  // Study-day spans ("3", "5–8") of a list: "day 3, days 5–8" / "第 3 天、第 5–8 天".
+  f.add("dayspans", (value, lng) =>
+    (Array.isArray(value) ? value : [value])
+      .map((span) =>
+        String(span).includes("–")
+          ? translate(instance, "reasonFormat.days", { span, lng })
+          : translate(instance, "reasonFormat.day", { day: span, lng }),
+      )
+      .join(lng?.startsWith("zh") ? "、" : ", "),
+  );
   // A term opening a sentence: capitalised as the server's English does (no-op for Chinese).
   f.add("capterm", (value, lng) => {
     const t = word(termKey(value), lng, String(value));

@@ -1741,6 +1741,10 @@ export const zhCN: Catalogue = {
     unidentified: "这些数据无法确定以下参数，保留群体先验值：{{names}}。",
     dosing: "给药：{{source}}。",
   },
+  reasonFormat: {
+    day: "第 {{day}} 天",
+    days: "第 {{span}} 天",
+  },
   reasons: {
     // Decision 0041. CRS wording after the ASTCT grading (Lee 2019) as the Chinese expert consensus on
     // CAR-T toxicities words it (细胞因子释放综合征, 血管活性药物, 低流量/高流量吸氧, 正压通气).
@@ -1994,6 +1998,71 @@ export const zhCN: Catalogue = {
         newBIn: "新发 B 级 {{count}} 个（{{domains, termlist}}）",
       },
     },
+    // ICAHT after the EHA/EBMT 2023 consensus (免疫效应细胞相关血液毒性, 中性粒细胞绝对计数 ANC);
+    // counts in 个/µL, study days as 第 N 天.
+    icaht: {
+      early: {
+        grade: "早期 ICAHT {{grade}} 级：{{why, phrase}}（EHA/EBMT 2023）。",
+        gradeSoFar: "早期 ICAHT 目前为 {{grade}} 级：{{why, phrase}}（EHA/EBMT 2023）。",
+        fromCounts:
+          "依据所填天数：D500 {{d500}} 天，D100 {{d100}} 天，始终未恢复：{{neverRecovered, term}}。",
+        d500Run: "D500：ANC ≤ 500 个/µL 的最长连续时段为{{run, phrase}}。",
+        d500None: "D500：没有 ANC ≤ 500 个/µL 的日子。",
+        d100Run: "D100：ANC ≤ 100 个/µL 的最长连续时段为{{run, phrase}}。",
+        d100None: "D100：没有 ANC ≤ 100 个/µL 的日子。",
+        neverRecovered:
+          "始终未恢复：ANC 自第 {{start}} 天（≤ 第 3 天）起 ≤ 500 个/µL，直至最后一个可用值（第 {{last}} 天）（观察窗{{window, term}}）。",
+        provisional:
+          "暂定：第 0–30 天观察窗尚未结束（最后一个值在第 {{last}} 天）；不适用“始终未恢复”规则，分级仍可能升高。",
+        interpolated: "线性插补（间隔 ≤ {{maxGap}} 天）：第 {{days}} 天。",
+        missing: "保留缺失（间隔 > {{maxGap}} 天，不计为中性粒细胞减少）：第 {{days}} 天。",
+      },
+      late: {
+        excluded: "已排除（晚于晚期观察窗{{window, phrase}}）：第 {{days}} 天的数值。",
+        otherCause:
+          "晚期 ICAHT 0 级：临床医师判定中性粒细胞减少由其他原因（如复发、药物）引起，不属于 ICAHT（EHA/EBMT 2023）。",
+        noValues: "晚期 ICAHT 0 级：晚期观察窗{{window, phrase}}内无 ANC 数值。",
+        nadir: {
+          above: "晚期 ICAHT 0 级：最低 ANC {{lowest, phrase}}，> 1500 个/µL。",
+          single:
+            "晚期 ICAHT {{grade}} 级：观察窗内唯一的 ANC 为{{lowest, phrase}}，≤ {{band}} 个/µL（单个数值无法证明非一过性；按 Liang 以其分级）。",
+          transient:
+            "晚期 ICAHT 0 级：最低 ANC {{lowest, phrase}}，但第二低值{{second, phrase}} > 1500 个/µL，属一过性中性粒细胞减少。",
+          confirmed:
+            "晚期 ICAHT {{grade}} 级：最低 ANC {{lowest, phrase}}，≤ {{band}} 个/µL，第二低值{{second, phrase}} ≤ 1500 个/µL，证实为非一过性（EHA/EBMT 2023；最低值规则参照 Liang）。",
+        },
+        strict: {
+          met: "晚期 ICAHT {{grade}} 级：两个数值 ≤ {{band}} 个/µL（{{lowest, phrase}}；{{second, phrase}}）（EHA/EBMT 2023，严格两值判读）。",
+          notMet: "晚期 ICAHT 0 级：≤ 1500 个/µL 的数值少于两个（最低{{lowest, phrase}}）。",
+          notMetSecond:
+            "晚期 ICAHT 0 级：≤ 1500 个/µL 的数值少于两个（最低{{lowest, phrase}}，第二低{{second, phrase}}）。",
+        },
+        method: "方法：{{method, term}}；观察窗{{window, phrase}}。",
+      },
+      phrase: {
+        why: {
+          d500Whole: "ANC ≤ 500 个/µL 持续 {{days}} 天（第 0–30 天内从未高于 500 → 4 级）",
+          d100Grade4: "ANC ≤ 100 个/µL 持续 {{days}} 天（≥ 14 天 → 4 级）",
+          neverRecovered: "ANC 自第 0–3 天起 ≤ 500 个/µL，直至最后一个可用值仍未恢复（→ 4 级）",
+          d500Grade3: "ANC ≤ 500 个/µL 持续 {{days}} 天（14–30 天 → 3 级）",
+          d100Grade3: "ANC ≤ 100 个/µL 持续 {{days}} 天（7–13 天 → 3 级）",
+          d500Grade2: "ANC ≤ 500 个/µL 持续 {{days}} 天（7–13 天 → 2 级）",
+          d500Grade1: "ANC ≤ 500 个/µL 持续 {{days}} 天（1–6 天 → 1 级）",
+          none: "第 0–30 天内 ANC 从未 ≤ 500 个/µL",
+        },
+        run: {
+          day: "第 {{start}} 天（{{days}} 天）",
+          days: "第 {{start}}–{{end}} 天（{{days}} 天）",
+          joined:
+            "第 {{start}}–{{end}} 天（{{days}} 天；{{parts, dayspans}}的各段跨越 {{gaps}} 天的不稳定恢复合并，≤ {{maxGap}} 天）",
+        },
+        window: {
+          full: "第 +31 天至第 +100 天",
+          censored: "第 +31 天至第 +{{end}} 天（于第 +{{censor}} 天截尾）",
+        },
+        value: "第 {{day}} 天 {{anc}} 个/µL",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "未吸氧（室内空气）",
@@ -2189,6 +2258,18 @@ export const zhCN: Catalogue = {
         neurological: "神经",
         cardiovascularRespiratory: "心血管和呼吸",
         vasculitis: "血管炎",
+      },
+      yesNo: {
+        YES: "是",
+        NO: "否",
+      },
+      icahtWindow: {
+        COMPLETE: "完整",
+        ENDED_EARLY: "提前结束",
+      },
+      icahtMethod: {
+        NADIR: "最低值法（NADIR）",
+        STRICT: "严格两值法（STRICT）",
       },
     },
   },
