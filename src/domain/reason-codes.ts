@@ -13,6 +13,7 @@ import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
 import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
 import { SLEDAI_REASONS } from "./calculators/lupus/sledai.ts";
 import { SRI4_REASONS } from "./calculators/lupus/sri4.ts";
+import { LUGANO_PET_REASONS } from "./calculators/lymphoma-response/lugano-pet.ts";
 import type { ReasonFamily } from "./reasons.ts";
 
 export const REASON_FAMILIES: readonly ReasonFamily[] = [
@@ -26,6 +27,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   DORIS_REASONS,
   LLDAS_REASONS,
   SRI4_REASONS,
+  LUGANO_PET_REASONS,
 ];
 
 /** Every code with its English template. */

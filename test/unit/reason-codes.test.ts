@@ -18,6 +18,7 @@ import { doris } from "../../src/domain/calculators/lupus/doris.ts";
 import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
 import { SLEDAI_2K_KEYS, SLEDAI_TERMS, sledai2k } from "../../src/domain/calculators/lupus/sledai.ts";
 import { sri4 } from "../../src/domain/calculators/lupus/sri4.ts";
+import { luganoPet } from "../../src/domain/calculators/lymphoma-response/lugano-pet.ts";
 import { allReasonTemplates, allReasonTerms, REASON_FAMILIES } from "../../src/domain/reason-codes.ts";
 import { templatePlaceholders } from "../../src/domain/reasons.ts";
 import { en } from "../../web/src/i18n/en.ts";
@@ -395,6 +396,38 @@ function icahtRuns(): CalculatorResult[] {
   return out;
 }
 
+/** Lugano PET runs: Deauville 1–3, 4–5 by uptake (sites named and numbered), X, new lesions, marrow, timepoints. */
+function luganoPetRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  const marrows = [
+    "NO_FDG_AVID_DISEASE",
+    "RESIDUAL_REDUCED",
+    "NO_CHANGE_FROM_BASELINE",
+    "NEW_OR_RECURRENT_FDG_AVID",
+  ];
+  const siteSets = [
+    [
+      { kind: "NODAL", deauvilleScore: 3, site: "左侧腋窝淋巴结" },
+      { kind: "EXTRANODAL", deauvilleScore: 2 },
+    ],
+    [
+      { kind: "NODAL", deauvilleScore: 4, uptakeVsBaseline: "DECREASED", site: "纵隔" },
+      { kind: "EXTRANODAL", deauvilleScore: 5, uptakeVsBaseline: "NO_SIGNIFICANT_CHANGE" },
+      { kind: "NODAL", deauvilleScore: 4, uptakeVsBaseline: "INCREASED" },
+      { kind: "EXTRANODAL", deauvilleScore: "X", site: "胃" },
+    ],
+    [
+      { kind: "NODAL", deauvilleScore: 4, uptakeVsBaseline: "DECREASED" },
+      { kind: "NODAL", deauvilleScore: "X" },
+    ],
+  ];
+  for (const timepoint of ["INTERIM", "END_OF_TREATMENT"])
+    for (const [i, sites] of siteSets.entries())
+      for (const boneMarrow of marrows)
+        out.push(luganoPet.run({ timepoint, sites, newFdgAvidLesions: i === 1, boneMarrow }));
+  return out;
+}
+
 /** SLEDAI-2K items with the named descriptors present. */
 const sledaiItems = (...present: string[]) =>
   Object.fromEntries(SLEDAI_2K_KEYS.map((k) => [k, present.includes(k)]));
@@ -518,10 +551,11 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   doris: dorisRuns,
   lldas: lldasRuns,
   sri4: sri4Runs,
+  luganoPet: luganoPetRuns,
 };
 
 /** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */
-const KEPT_LATIN = /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT/g;
+const KEPT_LATIN = /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT|Lugano|Deauville|Barrington/g;
 
 describe("the web app words real results from their codes", () => {
   afterAll(() => showIn("en"));
@@ -539,7 +573,9 @@ describe("the web app words real results from their codes", () => {
         familyRuns.flatMap((r) =>
           r.reasonCodes.flatMap((c) =>
             Object.values(c?.params ?? {}).flatMap((p) =>
-              typeof p === "object" && "code" in p ? [p.code] : [],
+              (Array.isArray(p) ? p : [p]).flatMap((q) =>
+                typeof q === "object" && q !== null && "code" in q ? [q.code] : [],
+              ),
             ),
           ),
         ),

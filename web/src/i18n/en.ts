@@ -2090,6 +2090,44 @@ export const en = {
         value: "{{anc}} cells/µL on day {{day}}",
       },
     },
+    luganoPet: {
+      highest: {
+        cmr: "Highest Deauville score {{highest}} ({{sites, phrases}}): scores 1–3, with or without a residual mass, count as complete metabolic response (Lugano 2014 Table 3).",
+      },
+      interimDeauville3:
+        "Deauville 3 at an interim scan counts as CMR by Lugano 2014; trials of treatment de-escalation may count it as an inadequate response (Lugano 2014 Table 3 footnote) — check the protocol.",
+      site: {
+        named:
+          "{{kind, capterm}} site '{{site}}': Deauville {{score}} with {{uptake, term}} → {{response}} (score 4–5: reduced uptake = PMR, no significant change = NMR, increased = PMD; Lugano 2014 Table 3).",
+        numbered:
+          "{{kind, capterm}} site #{{n}}: Deauville {{score}} with {{uptake, term}} → {{response}} (score 4–5: reduced uptake = PMR, no significant change = NMR, increased = PMD; Lugano 2014 Table 3).",
+      },
+      scoredX:
+        "Scored X (uptake unlikely to be lymphoma), not counted: {{sites, phrases}} (Barrington 2014).",
+      newLesions: {
+        yes: "New FDG-avid lesion(s) consistent with lymphoma (newFdgAvidLesions) → PMD (Lugano 2014 Table 3).",
+        no: "No new FDG-avid lesions (newFdgAvidLesions is false).",
+      },
+      marrow: {
+        NO_FDG_AVID_DISEASE: "Bone marrow: no FDG-avid disease (consistent with CMR).",
+        RESIDUAL_REDUCED:
+          "Bone marrow: residual uptake above normal marrow but reduced from baseline → at best PMR (Lugano 2014 Table 3).",
+        NO_CHANGE_FROM_BASELINE: "Bone marrow: no change from baseline → at best NMR (Lugano 2014 Table 3).",
+        NEW_OR_RECURRENT_FDG_AVID: "Bone marrow: new or recurrent FDG-avid foci → PMD (Lugano 2014 Table 3).",
+      },
+      pmr: {
+        endOfTreatment:
+          "End of treatment: a partial metabolic response (Deauville 4–5 with reduced uptake) indicates residual disease, not a response in progress (Lugano 2014 Table 3).",
+        interim:
+          "Interim scan: a partial metabolic response suggests responding disease (Lugano 2014 Table 3).",
+      },
+      phrase: {
+        site: {
+          named: "{{kind, term}} site '{{site}}'",
+          numbered: "{{kind, term}} site #{{n}}",
+        },
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "room air",
@@ -2298,6 +2336,15 @@ export const en = {
       icahtMethod: {
         NADIR: "NADIR",
         STRICT: "STRICT",
+      },
+      siteKind: {
+        NODAL: "nodal",
+        EXTRANODAL: "extranodal",
+      },
+      petUptake: {
+        DECREASED: "reduced uptake vs baseline",
+        NO_SIGNIFICANT_CHANGE: "no significant change in uptake vs baseline",
+        INCREASED: "increased uptake vs baseline",
       },
     },
   },

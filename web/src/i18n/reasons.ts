@@ -16,7 +16,7 @@ export interface ReasonPhrase {
 }
 export interface ReasonCode {
   code: string;
-  params: Record<string, PlainParam | ReasonPhrase>;
+  params: Record<string, PlainParam | ReasonPhrase | readonly ReasonPhrase[]>;
 }
 
 const termKey = (qualified: unknown) => `reasons.term.${String(qualified)}`;
@@ -56,6 +56,11 @@ export function addReasonFormats(instance: I18n): void {
     const t = word(termKey(value), lng, String(value));
     return `${t.slice(0, 1).toUpperCase()}${t.slice(1)}`;
   });
+  f.add("phrases", (value, lng) =>
+    (Array.isArray(value) ? (value as ReasonPhrase[]) : [])
+      .map((p) => word(`reasons.${p.code}`, lng, p.code, p.params))
+      .join(lng?.startsWith("zh") ? "、" : ", "),
+  );
   f.add("phrase", (value, lng) => {
     const p = value as ReasonPhrase;
     return word(`reasons.${p.code}`, lng, p.code, p.params);

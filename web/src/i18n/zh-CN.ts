@@ -2063,6 +2063,43 @@ export const zhCN: Catalogue = {
         value: "第 {{day}} 天 {{anc}} 个/µL",
       },
     },
+    // Lugano 2014 PET-CT response in the wording of the Chinese lymphoma guidelines (Deauville 评分,
+    // 完全代谢缓解 CMR, 部分代谢缓解 PMR, 无代谢反应 NMR, 疾病代谢进展 PMD); a site's label as typed.
+    luganoPet: {
+      highest: {
+        cmr: "最高 Deauville 评分 {{highest}}（{{sites, phrases}}）：1–3 分无论有无残留肿块，均为完全代谢缓解（Lugano 2014 表 3）。",
+      },
+      interimDeauville3:
+        "按 Lugano 2014，中期扫描 Deauville 3 分为 CMR；降阶梯治疗试验可能将其视为反应不足（Lugano 2014 表 3 脚注）——请核对方案。",
+      site: {
+        named:
+          "{{kind, capterm}}部位“{{site}}”：Deauville {{score}} 分，{{uptake, term}} → {{response}}（4–5 分：摄取降低 = PMR，无明显变化 = NMR，增高 = PMD；Lugano 2014 表 3）。",
+        numbered:
+          "{{kind, capterm}}部位 #{{n}}：Deauville {{score}} 分，{{uptake, term}} → {{response}}（4–5 分：摄取降低 = PMR，无明显变化 = NMR，增高 = PMD；Lugano 2014 表 3）。",
+      },
+      scoredX: "评为 X（摄取不太可能为淋巴瘤），不计入：{{sites, phrases}}（Barrington 2014）。",
+      newLesions: {
+        yes: "出现符合淋巴瘤的新 FDG 高摄取病灶 → PMD（Lugano 2014 表 3）。",
+        no: "无新 FDG 高摄取病灶。",
+      },
+      marrow: {
+        NO_FDG_AVID_DISEASE: "骨髓：无 FDG 高摄取病变（符合 CMR）。",
+        RESIDUAL_REDUCED: "骨髓：残留摄取高于正常骨髓但较基线降低 → 最好为 PMR（Lugano 2014 表 3）。",
+        NO_CHANGE_FROM_BASELINE: "骨髓：较基线无变化 → 最好为 NMR（Lugano 2014 表 3）。",
+        NEW_OR_RECURRENT_FDG_AVID: "骨髓：新发或复发的 FDG 高摄取灶 → PMD（Lugano 2014 表 3）。",
+      },
+      pmr: {
+        endOfTreatment:
+          "治疗结束时：部分代谢缓解（Deauville 4–5 分且摄取降低）提示残留病灶，而非仍在缓解中（Lugano 2014 表 3）。",
+        interim: "中期扫描：部分代谢缓解提示疾病正在缓解（Lugano 2014 表 3）。",
+      },
+      phrase: {
+        site: {
+          named: "{{kind, term}}部位“{{site}}”",
+          numbered: "{{kind, term}}部位 #{{n}}",
+        },
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "未吸氧（室内空气）",
@@ -2270,6 +2307,15 @@ export const zhCN: Catalogue = {
       icahtMethod: {
         NADIR: "最低值法（NADIR）",
         STRICT: "严格两值法（STRICT）",
+      },
+      siteKind: {
+        NODAL: "淋巴结",
+        EXTRANODAL: "结外",
+      },
+      petUptake: {
+        DECREASED: "摄取较基线降低",
+        NO_SIGNIFICANT_CHANGE: "摄取较基线无明显变化",
+        INCREASED: "摄取较基线增高",
       },
     },
   },
