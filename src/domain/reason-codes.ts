@@ -7,6 +7,8 @@ import { CAPD_REASONS } from "./calculators/crs-icans/capd.ts";
 import { CRS_REASONS } from "./calculators/crs-icans/crs.ts";
 import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
 import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
+import { BSA_REASONS } from "./calculators/dosing-kinetics/bsa.ts";
+import { CRCL_REASONS } from "./calculators/dosing-kinetics/creatinine-clearance.ts";
 import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
 import { ICAHT_REASONS } from "./calculators/hematologic/icaht.ts";
 import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
@@ -28,6 +30,8 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   LLDAS_REASONS,
   SRI4_REASONS,
   LUGANO_PET_REASONS,
+  BSA_REASONS,
+  CRCL_REASONS,
 ];
 
 /** Every code with its English template. */

@@ -12,6 +12,8 @@ import { capd } from "../../src/domain/calculators/crs-icans/capd.ts";
 import { crs } from "../../src/domain/calculators/crs-icans/crs.ts";
 import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
+import { bsaCalculator } from "../../src/domain/calculators/dosing-kinetics/bsa.ts";
+import { creatinineClearanceCalculator } from "../../src/domain/calculators/dosing-kinetics/creatinine-clearance.ts";
 import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
 import { icaht } from "../../src/domain/calculators/hematologic/icaht.ts";
 import { doris } from "../../src/domain/calculators/lupus/doris.ts";
@@ -428,6 +430,35 @@ function luganoPetRuns(): CalculatorResult[] {
   return out;
 }
 
+function bsaRuns(): CalculatorResult[] {
+  return ["MOSTELLER", "DUBOIS"].map((formula) =>
+    bsaCalculator.run({ formula, heightCm: 170, weightKg: 70 }),
+  );
+}
+
+/** Cockcroft–Gault with each weight basis, both sexes, µmol/L, a short patient and one below the IBW. */
+function crclRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  for (const sex of ["female", "male"])
+    for (const weightBasis of ["ACTUAL", "IDEAL", "ADJUSTED"])
+      for (const [heightCm, weightKg] of [
+        [170, 90],
+        [148, 40],
+      ])
+        out.push(
+          creatinineClearanceCalculator.run({
+            ageYears: 60,
+            sex,
+            weightKg,
+            weightBasis,
+            ...(weightBasis === "ACTUAL" ? {} : { heightCm }),
+            serumCreatinine: sex === "female" ? 88 : 1.1,
+            serumCreatinineUnit: sex === "female" ? "UMOL_PER_L" : "MG_PER_DL",
+          }),
+        );
+  return out;
+}
+
 /** SLEDAI-2K items with the named descriptors present. */
 const sledaiItems = (...present: string[]) =>
   Object.fromEntries(SLEDAI_2K_KEYS.map((k) => [k, present.includes(k)]));
@@ -552,10 +583,13 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   lldas: lldasRuns,
   sri4: sri4Runs,
   luganoPet: luganoPetRuns,
+  bsa: bsaRuns,
+  crcl: crclRuns,
 };
 
 /** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */
-const KEPT_LATIN = /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT|Lugano|Deauville|Barrington/g;
+const KEPT_LATIN =
+  /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT|Lugano|Deauville|Barrington|Mosteller|DuBois|Devine|Cockcroft|Gault/g;
 
 describe("the web app words real results from their codes", () => {
   afterAll(() => showIn("en"));

@@ -2128,6 +2128,28 @@ export const en = {
         },
       },
     },
+    bsa: {
+      MOSTELLER:
+        "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
+      DUBOIS:
+        "DuBois formula 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
+    },
+    crcl: {
+      umol: "serumCreatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",
+      actual: "Actual body weight used (weightBasis ACTUAL): {{weight}} kg.",
+      ibw: "Ideal body weight (Devine) for a {{sex, term}} of {{height}} cm: {{base}} + {{perInch}} × ({{inches}} in − {{baseInches}}) = {{ibw}} kg.",
+      shortHeight:
+        "Height {{height}} cm is under 60 in (152.4 cm): the Devine formula is extrapolated below its range.",
+      ideal: "Ideal body weight used (weightBasis IDEAL): {{ibw}} kg.",
+      adjusted:
+        "Adjusted body weight used (weightBasis ADJUSTED): {{ibw}} + {{factor}} × ({{weight}} − {{ibw}}) = {{adjusted}} kg.",
+      belowIdeal:
+        "Actual weight {{weight}} kg is below the ideal body weight {{ibw}} kg; check whether the protocol uses actual weight in that case.",
+      cockcroftGault:
+        "Cockcroft–Gault: (140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) = {{value}} mL/min (not normalised to 1.73 m²).",
+      cockcroftGaultFemale:
+        "Cockcroft–Gault: (140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) × {{factor}} (female) = {{value}} mL/min (not normalised to 1.73 m²).",
+    },
     term: {
       oxygenDevice: {
         NONE: "room air",
@@ -2345,6 +2367,10 @@ export const en = {
         DECREASED: "reduced uptake vs baseline",
         NO_SIGNIFICANT_CHANGE: "no significant change in uptake vs baseline",
         INCREASED: "increased uptake vs baseline",
+      },
+      sex: {
+        female: "female",
+        male: "male",
       },
     },
   },

@@ -2100,6 +2100,26 @@ export const zhCN: Catalogue = {
         },
       },
     },
+    // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
+    bsa: {
+      MOSTELLER:
+        "Mosteller 公式 √({{height}} cm × {{weight}} kg / 3600) = {{value}} m²（身高 {{height}} cm，体重 {{weight}} kg）。",
+      DUBOIS:
+        "DuBois 公式 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m²（身高 {{height}} cm，体重 {{weight}} kg）。",
+    },
+    crcl: {
+      umol: "血清肌酐 {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL。",
+      actual: "采用实际体重：{{weight}} kg。",
+      ibw: "理想体重（Devine 公式，{{sex, term}}，身高 {{height}} cm）：{{base}} + {{perInch}} × ({{inches}} 英寸 − {{baseInches}}) = {{ibw}} kg。",
+      shortHeight: "身高 {{height}} cm 低于 60 英寸（152.4 cm）：Devine 公式在其适用范围以下外推。",
+      ideal: "采用理想体重：{{ibw}} kg。",
+      adjusted: "采用校正体重：{{ibw}} + {{factor}} × ({{weight}} − {{ibw}}) = {{adjusted}} kg。",
+      belowIdeal: "实际体重 {{weight}} kg 低于理想体重 {{ibw}} kg；请核对方案在此情况下是否采用实际体重。",
+      cockcroftGault:
+        "Cockcroft–Gault 公式：(140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) = {{value}} mL/min（未按 1.73 m² 标准化）。",
+      cockcroftGaultFemale:
+        "Cockcroft–Gault 公式：(140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) × {{factor}}（女性）= {{value}} mL/min（未按 1.73 m² 标准化）。",
+    },
     term: {
       oxygenDevice: {
         NONE: "未吸氧（室内空气）",
@@ -2316,6 +2336,10 @@ export const zhCN: Catalogue = {
         DECREASED: "摄取较基线降低",
         NO_SIGNIFICANT_CHANGE: "摄取较基线无明显变化",
         INCREASED: "摄取较基线增高",
+      },
+      sex: {
+        female: "女性",
+        male: "男性",
       },
     },
   },
