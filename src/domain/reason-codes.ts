@@ -9,6 +9,7 @@ import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
 import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
 import { BSA_REASONS } from "./calculators/dosing-kinetics/bsa.ts";
 import { CRCL_REASONS } from "./calculators/dosing-kinetics/creatinine-clearance.ts";
+import { HEMATOTOX_REASONS } from "./calculators/hematologic/car-hematotox.ts";
 import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
 import { ICAHT_REASONS } from "./calculators/hematologic/icaht.ts";
 import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
@@ -32,6 +33,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   LUGANO_PET_REASONS,
   BSA_REASONS,
   CRCL_REASONS,
+  HEMATOTOX_REASONS,
 ];
 
 /** Every code with its English template. */

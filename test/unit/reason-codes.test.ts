@@ -14,6 +14,7 @@ import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
 import { bsaCalculator } from "../../src/domain/calculators/dosing-kinetics/bsa.ts";
 import { creatinineClearanceCalculator } from "../../src/domain/calculators/dosing-kinetics/creatinine-clearance.ts";
+import { carHematotox } from "../../src/domain/calculators/hematologic/car-hematotox.ts";
 import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
 import { icaht } from "../../src/domain/calculators/hematologic/icaht.ts";
 import { doris } from "../../src/domain/calculators/lupus/doris.ts";
@@ -430,6 +431,27 @@ function luganoPetRuns(): CalculatorResult[] {
   return out;
 }
 
+/** CAR-HEMATOTOX runs through each band, both CRP units and each indication. */
+function hematotoxRuns(): CalculatorResult[] {
+  const bands = [
+    [200_000, 1500, 10, { crpMgPerDL: 1 }, 500],
+    [100_000, 1000, 8, { crpMgPerL: 40 }, 1000],
+    [50_000, 1000, 8, { crpMgPerDL: 4 }, 3000],
+  ] as const;
+  return ["LBCL", "MCL", "MULTIPLE_MYELOMA", "SLE", "OTHER"].flatMap((indication) =>
+    bands.map(([plateletsCellsPerUL, ancCellsPerUL, hemoglobinGPerDL, crp, ferritinNgPerML]) =>
+      carHematotox.run({
+        plateletsCellsPerUL,
+        ancCellsPerUL,
+        hemoglobinGPerDL,
+        ...crp,
+        ferritinNgPerML,
+        indication,
+      }),
+    ),
+  );
+}
+
 function bsaRuns(): CalculatorResult[] {
   return ["MOSTELLER", "DUBOIS"].map((formula) =>
     bsaCalculator.run({ formula, heightCm: 170, weightKg: 70 }),
@@ -585,11 +607,12 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   luganoPet: luganoPetRuns,
   bsa: bsaRuns,
   crcl: crclRuns,
+  hematotox: hematotoxRuns,
 };
 
 /** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */
 const KEPT_LATIN =
-  /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT|Lugano|Deauville|Barrington|Mosteller|DuBois|Devine|Cockcroft|Gault/g;
+  /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT|Lugano|Deauville|Barrington|Mosteller|DuBois|Devine|Cockcroft|Gault|Rejeski/g;
 
 describe("the web app words real results from their codes", () => {
   afterAll(() => showIn("en"));

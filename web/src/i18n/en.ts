@@ -2150,6 +2150,24 @@ export const en = {
       cockcroftGaultFemale:
         "Cockcroft–Gault: (140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) × {{factor}} (female) = {{value}} mL/min (not normalised to 1.73 m²).",
     },
+    hematotox: {
+      platelets: "Platelets {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
+      anc: "ANC {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
+      hb: "Hb {{hb}} g/dL: {{points}} point(s) ({{range}} g/dL).",
+      crpMgL: "CRP {{crp}} mg/L (= {{crpMgDl}} mg/dL): {{points}} point(s) ({{range}} mg/dL).",
+      crpMgDl: "CRP {{crp}} mg/dL: {{points}} point(s) ({{range}} mg/dL).",
+      ferritin: "Ferritin {{ferritin}} ng/mL: {{points}} point(s) ({{range}} ng/mL).",
+      score: {
+        high: "CAR-HEMATOTOX {{score}} point(s): high risk (≥ 2) (Rejeski 2021).",
+        low: "CAR-HEMATOTOX {{score}} point(s): low risk (0–1) (Rejeski 2021).",
+      },
+      indication: {
+        outside:
+          "Indication {{indication, term}}: reported outside the derivation population (the score was derived and validated in large B-cell lymphoma).",
+        notValidated:
+          "Indication {{indication, term}}: not validated for this indication (the score was derived and validated in large B-cell lymphoma).",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "room air",
@@ -2371,6 +2389,13 @@ export const en = {
       sex: {
         female: "female",
         male: "male",
+      },
+      indication: {
+        LBCL: "LBCL",
+        MCL: "MCL",
+        MULTIPLE_MYELOMA: "MULTIPLE_MYELOMA",
+        SLE: "SLE",
+        OTHER: "OTHER",
       },
     },
   },

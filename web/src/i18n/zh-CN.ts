@@ -2120,6 +2120,25 @@ export const zhCN: Catalogue = {
       cockcroftGaultFemale:
         "Cockcroft–Gault 公式：(140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) × {{factor}}（女性）= {{value}} mL/min（未按 1.73 m² 标准化）。",
     },
+    // CAR-HEMATOTOX (Rejeski 2021): 血小板, 中性粒细胞绝对计数 ANC, 血红蛋白, C 反应蛋白 CRP, 铁蛋白.
+    hematotox: {
+      platelets: "血小板 {{count}}/µL：{{points}} 分（{{range}}/µL）。",
+      anc: "ANC {{count}}/µL：{{points}} 分（{{range}}/µL）。",
+      hb: "血红蛋白 {{hb}} g/dL：{{points}} 分（{{range}} g/dL）。",
+      crpMgL: "CRP {{crp}} mg/L（= {{crpMgDl}} mg/dL）：{{points}} 分（{{range}} mg/dL）。",
+      crpMgDl: "CRP {{crp}} mg/dL：{{points}} 分（{{range}} mg/dL）。",
+      ferritin: "铁蛋白 {{ferritin}} ng/mL：{{points}} 分（{{range}} ng/mL）。",
+      score: {
+        high: "CAR-HEMATOTOX {{score}} 分：高危（≥ 2）（Rejeski 2021）。",
+        low: "CAR-HEMATOTOX {{score}} 分：低危（0–1）（Rejeski 2021）。",
+      },
+      indication: {
+        outside:
+          "适应证 {{indication, term}}：已有推导人群以外的报道（该评分在大 B 细胞淋巴瘤中推导和验证）。",
+        notValidated:
+          "适应证 {{indication, term}}：未在此适应证中验证（该评分在大 B 细胞淋巴瘤中推导和验证）。",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "未吸氧（室内空气）",
@@ -2340,6 +2359,13 @@ export const zhCN: Catalogue = {
       sex: {
         female: "女性",
         male: "男性",
+      },
+      indication: {
+        LBCL: "大 B 细胞淋巴瘤",
+        MCL: "套细胞淋巴瘤",
+        MULTIPLE_MYELOMA: "多发性骨髓瘤",
+        SLE: "系统性红斑狼疮",
+        OTHER: "其他",
       },
     },
   },
