@@ -17,6 +17,7 @@ import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
 import { SLEDAI_REASONS } from "./calculators/lupus/sledai.ts";
 import { SRI4_REASONS } from "./calculators/lupus/sri4.ts";
 import { LUGANO_PET_REASONS } from "./calculators/lymphoma-response/lugano-pet.ts";
+import { LYRIC_REASONS } from "./calculators/lymphoma-response/lyric.ts";
 import type { ReasonFamily } from "./reasons.ts";
 
 export const REASON_FAMILIES: readonly ReasonFamily[] = [
@@ -34,6 +35,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   BSA_REASONS,
   CRCL_REASONS,
   HEMATOTOX_REASONS,
+  LYRIC_REASONS,
 ];
 
 /** Every code with its English template. */

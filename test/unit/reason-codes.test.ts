@@ -22,6 +22,7 @@ import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
 import { SLEDAI_2K_KEYS, SLEDAI_TERMS, sledai2k } from "../../src/domain/calculators/lupus/sledai.ts";
 import { sri4 } from "../../src/domain/calculators/lupus/sri4.ts";
 import { luganoPet } from "../../src/domain/calculators/lymphoma-response/lugano-pet.ts";
+import { lyric } from "../../src/domain/calculators/lymphoma-response/lyric.ts";
 import { allReasonTemplates, allReasonTerms, REASON_FAMILIES } from "../../src/domain/reason-codes.ts";
 import { templatePlaceholders } from "../../src/domain/reasons.ts";
 import { en } from "../../web/src/i18n/en.ts";
@@ -452,6 +453,35 @@ function hematotoxRuns(): CalculatorResult[] {
   );
 }
 
+/** LYRIC runs: not PD, other progression, IR1 and not IR1, IR2a/b, IR3, with and without deterioration. */
+function lyricRuns(): CalculatorResult[] {
+  const pd = (over: object) =>
+    lyric.run({
+      luganoResponse: "PD",
+      daysSinceTherapyStart: 40,
+      clinicalDeterioration: false,
+      nadirSpdMm2: 1000,
+      currentSpdMm2: 1200,
+      newLesions: false,
+      lesionPpdIncreaseAtLeast50Percent: false,
+      fdgUptakeIncreased: false,
+      otherProgression: false,
+      ...over,
+    });
+  return [
+    lyric.run({ luganoResponse: "PR" }),
+    pd({ otherProgression: true }),
+    pd({ currentSpdMm2: 1600 }),
+    pd({ currentSpdMm2: 1600, clinicalDeterioration: true }),
+    pd({ currentSpdMm2: 1600, daysSinceTherapyStart: 120 }),
+    pd({ newLesions: true }),
+    pd({ lesionPpdIncreaseAtLeast50Percent: true, clinicalDeterioration: true }),
+    pd({ newLesions: true, lesionPpdIncreaseAtLeast50Percent: true }),
+    pd({ fdgUptakeIncreased: true }),
+    pd({ fdgUptakeIncreased: true, clinicalDeterioration: true }),
+  ];
+}
+
 function bsaRuns(): CalculatorResult[] {
   return ["MOSTELLER", "DUBOIS"].map((formula) =>
     bsaCalculator.run({ formula, heightCm: 170, weightKg: 70 }),
@@ -608,11 +638,12 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   bsa: bsaRuns,
   crcl: crclRuns,
   hematotox: hematotoxRuns,
+  lyric: lyricRuns,
 };
 
 /** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */
 const KEPT_LATIN =
-  /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT|Lugano|Deauville|Barrington|Mosteller|DuBois|Devine|Cockcroft|Gault|Rejeski/g;
+  /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT|Lugano|Deauville|Barrington|Mosteller|DuBois|Devine|Cockcroft|Gault|Rejeski|Cheson/g;
 
 describe("the web app words real results from their codes", () => {
   afterAll(() => showIn("en"));

@@ -2168,6 +2168,32 @@ export const en = {
           "Indication {{indication, term}}: not validated for this indication (the score was derived and validated in large B-cell lymphoma).",
       },
     },
+    lyric: {
+      notPd:
+        "Lugano response {{lugano}} is not PD; LYRIC changes only PD, so the Lugano response stands (Cheson 2016).",
+      otherProgression:
+        "Progression outside the LYRIC IR categories (otherProgression: marrow, spleen or non-measured lesions) stays PD (Cheson 2016).",
+      spd: "{{spd, phrase}}.",
+      ir1: "{{spd, phrase}}: ≥ +50 % on day {{day}}, within the first 12 weeks (≤ day {{maxDay}}), without clinical deterioration → IR1 (Cheson 2016).",
+      notIr1: {
+        deterioration:
+          "{{spd, phrase}}: ≥ +50 %, with clinical deterioration → not IR1; stays PD (Cheson 2016).",
+        late: "{{spd, phrase}}: ≥ +50 %, on day {{day}}, after the first 12 weeks (> day {{maxDay}}) → not IR1; stays PD (Cheson 2016).",
+      },
+      ir2: {
+        a: "{{spd, phrase}}: below +50 %, with new lesion(s) (newLesions) → IR2 (IR2a), at any time during treatment (Cheson 2016).",
+        b: "{{spd, phrase}}: below +50 %, with a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent) → IR2 (IR2b), at any time during treatment (Cheson 2016).",
+        ab: "{{spd, phrase}}: below +50 %, with new lesion(s) (newLesions) and a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent) → IR2 (IR2a, IR2b), at any time during treatment (Cheson 2016).",
+      },
+      ir3: "FDG uptake increased (fdgUptakeIncreased) without an increase in lesion size or number meeting PD ({{spd, phrase}}, no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).",
+      deterioration:
+        "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.",
+      provisional:
+        "IR is provisional: confirm flare/pseudo-progression or true PD by biopsy or repeat imaging (Cheson 2016).",
+      phrase: {
+        spd: "SPD {{nadir}} → {{current}} mm² ({{change}} from nadir)",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "room air",

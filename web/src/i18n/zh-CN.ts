@@ -2139,6 +2139,28 @@ export const zhCN: Catalogue = {
           "适应证 {{indication, term}}：未在此适应证中验证（该评分在大 B 细胞淋巴瘤中推导和验证）。",
       },
     },
+    // LYRIC (Cheson 2016) for immunomodulatory therapy: 不确定反应 IR, 疾病进展 PD, 最低点 nadir.
+    lyric: {
+      notPd: "Lugano 疗效 {{lugano}} 不是 PD；LYRIC 只改变 PD，故维持 Lugano 疗效（Cheson 2016）。",
+      otherProgression: "LYRIC IR 类别以外的进展（骨髓、脾脏或非测量病灶）仍为 PD（Cheson 2016）。",
+      spd: "最大垂直径乘积之和：{{spd, phrase}}。",
+      ir1: "{{spd, phrase}}：第 {{day}} 天 ≥ +50 %，在治疗开始 12 周内（≤ 第 {{maxDay}} 天），无临床恶化 → IR1（Cheson 2016）。",
+      notIr1: {
+        deterioration: "{{spd, phrase}}：≥ +50 %，伴临床恶化 → 不属于 IR1，仍为 PD（Cheson 2016）。",
+        late: "{{spd, phrase}}：≥ +50 %，于第 {{day}} 天，已超过治疗开始 12 周（> 第 {{maxDay}} 天）→ 不属于 IR1，仍为 PD（Cheson 2016）。",
+      },
+      ir2: {
+        a: "{{spd, phrase}}：增幅低于 +50 %，伴新病灶 → IR2（IR2a），可见于治疗期间任何时间（Cheson 2016）。",
+        b: "{{spd, phrase}}：增幅低于 +50 %，伴单个或一组病灶 PPD 增加 ≥ 50 % → IR2（IR2b），可见于治疗期间任何时间（Cheson 2016）。",
+        ab: "{{spd, phrase}}：增幅低于 +50 %，伴新病灶及单个或一组病灶 PPD 增加 ≥ 50 % → IR2（IR2a、IR2b），可见于治疗期间任何时间（Cheson 2016）。",
+      },
+      ir3: "FDG 摄取增高，但病灶大小或数量的增加未达 PD（{{spd, phrase}}，无新病灶，PPD 增加未达 50 %）→ IR3（Cheson 2016）。",
+      deterioration: "已报告临床恶化：LYRIC 允许判定为 IR，但应考虑尽快活检确认。",
+      provisional: "IR 为暂定结果：请通过活检或复查影像确认为闪烁/假性进展还是真正的 PD（Cheson 2016）。",
+      phrase: {
+        spd: "SPD {{nadir}} → {{current}} mm²（较最低点 {{change}}）",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "未吸氧（室内空气）",
