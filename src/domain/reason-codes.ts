@@ -3,10 +3,40 @@
  * each of their codes and terms in English and Chinese (test/unit/reason-codes.test.ts); a test
  * also checks that every `reasonFamily(` in src/ is listed here.
  */
+import { CAPD_REASONS } from "./calculators/crs-icans/capd.ts";
 import { CRS_REASONS } from "./calculators/crs-icans/crs.ts";
+import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
+import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
+import { BSA_REASONS } from "./calculators/dosing-kinetics/bsa.ts";
+import { CRCL_REASONS } from "./calculators/dosing-kinetics/creatinine-clearance.ts";
+import { HEMATOTOX_REASONS } from "./calculators/hematologic/car-hematotox.ts";
+import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
+import { ICAHT_REASONS } from "./calculators/hematologic/icaht.ts";
+import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
+import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
+import { SLEDAI_REASONS } from "./calculators/lupus/sledai.ts";
+import { SRI4_REASONS } from "./calculators/lupus/sri4.ts";
+import { LUGANO_PET_REASONS } from "./calculators/lymphoma-response/lugano-pet.ts";
+import { LYRIC_REASONS } from "./calculators/lymphoma-response/lyric.ts";
 import type { ReasonFamily } from "./reasons.ts";
 
-export const REASON_FAMILIES: readonly ReasonFamily[] = [CRS_REASONS];
+export const REASON_FAMILIES: readonly ReasonFamily[] = [
+  CRS_REASONS,
+  ICANS_REASONS,
+  ICE_REASONS,
+  CAPD_REASONS,
+  CTCAE_REASONS,
+  ICAHT_REASONS,
+  SLEDAI_REASONS,
+  DORIS_REASONS,
+  LLDAS_REASONS,
+  SRI4_REASONS,
+  LUGANO_PET_REASONS,
+  BSA_REASONS,
+  CRCL_REASONS,
+  HEMATOTOX_REASONS,
+  LYRIC_REASONS,
+];
 
 /** Every code with its English template. */
 export function allReasonTemplates(): Map<string, string> {

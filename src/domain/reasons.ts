@@ -10,6 +10,12 @@
  * - `{{name, term}}` a qualified code "group.CODE" (e.g. "oxygenDevice.HFNC") worded from the
  *   family's term tables (catalogue key `reasons.term.group.CODE`);
  * - `{{name, terms}}` a list of such codes, joined with " + ";
+ * - `{{name, termlist}}` a list of such codes as an enumeration, joined with ", " (the Chinese
+ *   catalogue joins with "、");
+ * - `{{name, capterm}}` a term opening a sentence, its first letter capitalised in English;
+ * - `{{name, dayspans}}` a list of study-day spans "3" or "3–8", worded "day 3, days 5–8" (the
+ *   catalogues word a span under `reasonFormat.day` / `reasonFormat.days`);
+ * - `{{name, phrases}}` a list of such parts as an enumeration (", " in English, "、" in Chinese);
  * - `{{name, phrase}}` a part of a sentence that is itself coded ({code, params}, one level deep:
  *   a phrase's own parameters are plain values or terms), e.g. the hypotension a grade quotes.
  */
@@ -20,7 +26,7 @@ export interface Phrase {
   code: string;
   params: Record<string, PlainParam>;
 }
-export type ReasonParam = PlainParam | Phrase;
+export type ReasonParam = PlainParam | Phrase | readonly Phrase[];
 export type ReasonParams = Record<string, ReasonParam>;
 
 /** What the API sends beside each English sentence: a stable code and the values it quotes. */
@@ -76,14 +82,24 @@ export function renderEnglish(
   return template.replace(PLACEHOLDER, (_, name: string, format: string | undefined) => {
     const v = params[name];
     if (v === undefined) throw new Error(`Parameter ${name} missing for "${template}"`);
-    if (format === "phrase") {
-      const p = v as Phrase;
+    const phrase = (p: Phrase) => {
       const t = phraseTemplate(p.code);
       if (t === undefined) throw new Error(`No template for the phrase ${p.code}`);
       return renderEnglish(t, p.params, terms, () => undefined);
-    }
+    };
+    if (format === "phrase") return phrase(v as Phrase);
+    if (format === "phrases") return (v as readonly Phrase[]).map(phrase).join(", ");
     if (format === "term") return termText(terms, String(v));
     if (format === "terms") return (v as readonly string[]).map((t) => termText(terms, t)).join(" + ");
+    if (format === "termlist") return (v as readonly string[]).map((t) => termText(terms, t)).join(", ");
+    if (format === "dayspans")
+      return (v as readonly string[])
+        .map((span) => (span.includes("–") ? `days ${span}` : `day ${span}`))
+        .join(", ");
+    if (format === "capterm") {
+      const t = termText(terms, String(v));
+      return `${t[0]!.toUpperCase()}${t.slice(1)}`;
+    }
     if (format !== undefined) throw new Error(`Unknown format ${format} in "${template}"`);
     return String(v);
   });

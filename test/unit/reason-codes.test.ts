@@ -8,7 +8,21 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CalculatorResult } from "../../src/domain/calculators/calculator.ts";
+import { capd } from "../../src/domain/calculators/crs-icans/capd.ts";
 import { crs } from "../../src/domain/calculators/crs-icans/crs.ts";
+import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
+import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
+import { bsaCalculator } from "../../src/domain/calculators/dosing-kinetics/bsa.ts";
+import { creatinineClearanceCalculator } from "../../src/domain/calculators/dosing-kinetics/creatinine-clearance.ts";
+import { carHematotox } from "../../src/domain/calculators/hematologic/car-hematotox.ts";
+import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
+import { icaht } from "../../src/domain/calculators/hematologic/icaht.ts";
+import { doris } from "../../src/domain/calculators/lupus/doris.ts";
+import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
+import { SLEDAI_2K_KEYS, SLEDAI_TERMS, sledai2k } from "../../src/domain/calculators/lupus/sledai.ts";
+import { sri4 } from "../../src/domain/calculators/lupus/sri4.ts";
+import { luganoPet } from "../../src/domain/calculators/lymphoma-response/lugano-pet.ts";
+import { lyric } from "../../src/domain/calculators/lymphoma-response/lyric.ts";
 import { allReasonTemplates, allReasonTerms, REASON_FAMILIES } from "../../src/domain/reason-codes.ts";
 import { templatePlaceholders } from "../../src/domain/reasons.ts";
 import { en } from "../../web/src/i18n/en.ts";
@@ -68,6 +82,19 @@ describe("every code the server can emit is in both catalogues", () => {
       else if (shape(chinese) !== shape(template)) problems.push(`zh-CN reasons.${code} placeholders`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it("the Chinese SLEDAI-2K weights are the server's (the weight is part of the quoted term)", () => {
+    const zhWeights = Object.fromEntries(
+      Object.keys(SLEDAI_TERMS.sledaiWeighted).map((k) => [
+        k,
+        String(at(zhCN, `reasons.term.sledaiWeighted.${k}`)).match(/\d+/)?.[0],
+      ]),
+    );
+    const weights = Object.fromEntries(
+      Object.entries(SLEDAI_TERMS.sledaiWeighted).map(([k, t]) => [k, t.match(/\d+/)?.[0]]),
+    );
+    expect(zhWeights).toEqual(weights);
   });
 
   it("every term a sentence can quote is worded in both catalogues", () => {
@@ -151,42 +178,559 @@ function crsRuns(): CalculatorResult[] {
   return out;
 }
 
+/**
+ * ICANS runs across the encephalopathy tool (ICE performed, missed items, aphasia, unarousable; CAPD
+ * for a child) and each other domain abnormal, counted or attributed elsewhere.
+ */
+function icansRuns(): CalculatorResult[] {
+  const normal = {
+    consciousness: "NORMAL",
+    seizure: "NONE",
+    motor: "NONE",
+    icpEdema: "NONE",
+    deathDueToIcans: false,
+  };
+  const allItems = {
+    orientationYear: true,
+    orientationMonth: true,
+    orientationCity: true,
+    orientationHospital: true,
+    namingObject1: true,
+    namingObject2: true,
+    namingObject3: true,
+    followsCommands: true,
+    writesStandardSentence: true,
+    countsBackwardsBy10: true,
+  };
+  const tools: Record<string, unknown>[] = [
+    { ageYears: 40, ice: 10 },
+    {
+      ageYears: 40,
+      iceItems: { ...allItems, orientationYear: false, namingObject2: false },
+      iceOtherCause: false,
+    },
+    { ageYears: 40, ice: 5, iceOtherCause: true },
+    { ageYears: 40, ice: 1, iceOtherCause: false },
+    { ageYears: 40, awakeWithGlobalAphasia: true, iceOtherCause: false },
+    { ageYears: 8, capd: 0 },
+    { ageYears: 8, capd: 4, capdOtherCause: true },
+    { ageYears: 8, capd: 4, capdOtherCause: false },
+    { ageYears: 8, capd: 12, capdOtherCause: false },
+  ];
+  const others: Record<string, unknown>[] = [
+    {},
+    { consciousness: "AWAKENS_TO_VOICE", consciousnessOtherCause: false },
+    { consciousness: "DEPRESSED_AWAKENS_SPONTANEOUSLY", consciousnessOtherCause: true },
+    {
+      seizure: "RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION",
+      seizureOtherCause: false,
+    },
+    { seizure: "PROLONGED_GT_5MIN_OR_REPETITIVE_WITHOUT_RETURN_TO_BASELINE", seizureOtherCause: true },
+    { motor: "DEEP_FOCAL_WEAKNESS", motorOtherCause: false },
+    { motor: "DEEP_FOCAL_WEAKNESS", motorOtherCause: true },
+    { icpEdema: "FOCAL_LOCAL_EDEMA", icpEdemaOtherCause: false },
+    {
+      icpEdema: "DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD",
+      icpEdemaOtherCause: true,
+    },
+    { tremorOrMyoclonus: true, intracranialHemorrhage: true },
+  ];
+  const out = tools.flatMap((tool) => others.map((o) => icans.run({ ...normal, ...tool, ...o })));
+  const unarousable = { consciousness: "UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA" };
+  const tactile = { consciousness: "AWAKENS_ONLY_TO_TACTILE" };
+  for (const consciousnessOtherCause of [false, true]) {
+    out.push(
+      icans.run({
+        ...normal,
+        ...unarousable,
+        consciousnessOtherCause,
+        ageYears: 40,
+        iceNotPerformableBecauseUnarousable: true,
+      }),
+      icans.run({ ...normal, ...tactile, consciousnessOtherCause, ageYears: 8, capdNotPerformable: true }),
+    );
+  }
+  out.push(icans.run({ ...normal, ageYears: 40, ice: 2, iceOtherCause: false, deathDueToIcans: true }));
+  return out;
+}
+
+/** ICE runs: all items done, none done, and a few missed. */
+function iceRuns(): CalculatorResult[] {
+  const keys = [
+    "orientationYear",
+    "orientationMonth",
+    "orientationCity",
+    "orientationHospital",
+    "namingObject1",
+    "namingObject2",
+    "namingObject3",
+    "followsCommands",
+    "writesStandardSentence",
+    "countsBackwardsBy10",
+  ];
+  return [0, 1, 3, 5, 8, 10].map((done) => ice.run(Object.fromEntries(keys.map((k, i) => [k, i < done]))));
+}
+
+/** CAPD runs with totals 0, 1–8 and ≥ 9. */
+function capdRuns(): CalculatorResult[] {
+  const reversed = ["eyeContact", "purposefulActions", "awareOfSurroundings", "communicatesNeedsAndWants"];
+  const forward = ["restless", "inconsolable", "underactive", "slowToRespond"];
+  return (
+    [
+      ["ALWAYS", "NEVER"],
+      ["ALWAYS", "RARELY"],
+      ["OFTEN", "SOMETIMES"],
+      ["NEVER", "ALWAYS"],
+    ] as const
+  ).map(([r, f]) =>
+    capd.run(Object.fromEntries([...reversed.map((k) => [k, r]), ...forward.map((k) => [k, f])])),
+  );
+}
+
+/** CTCAE runs through each count band, the anaemia rows and the febrile neutropenia criteria. */
+function ctcaeRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  // CTCAE v5.0 grade 4/3/2 thresholds (cells/µL): a count in each band, then grade 1 and 0 by the LLN.
+  for (const [key, g4, g3, g2] of [
+    ["neutrophils", 500, 1000, 1500],
+    ["platelets", 25_000, 50_000, 75_000],
+    ["lymphocytes", 200, 500, 800],
+    ["whiteBloodCells", 1000, 2000, 3000],
+  ] as const)
+    for (const [count, lln] of [
+      [g4 / 2, undefined],
+      [(g4 + g3) / 2, undefined],
+      [(g3 + g2) / 2, undefined],
+      [g2 * 1.1, g2 * 1.2],
+      [g2 * 1.3, g2 * 1.2],
+    ])
+      out.push(ctcaeHematology.run({ [key]: { countCellsPerUL: count, llnCellsPerUL: lln } }));
+  for (const anemia of [
+    { hemoglobinGPerDL: 7.5 },
+    { hemoglobinGPerDL: 9, transfusionIndicated: true, lifeThreateningConsequences: false, death: false },
+    { hemoglobinGPerDL: 11, llnGPerDL: 12, lifeThreateningConsequences: true },
+    { hemoglobinGPerDL: 13, llnGPerDL: 12, transfusionIndicated: false },
+    { hemoglobinGPerDL: 12, transfusionIndicated: true },
+    { hemoglobinGPerDL: 7, death: true },
+  ])
+    out.push(ctcaeHematology.run({ anemia }));
+  for (const febrileNeutropenia of [
+    { ancCellsPerUL: 400, maxTemperatureC: 38.6 },
+    { ancCellsPerUL: 400, maxTemperatureC: 38.1, longestSpellAtOrAbove38CMinutes: 90 },
+    { ancCellsPerUL: 400, maxTemperatureC: 38.1, longestSpellAtOrAbove38CMinutes: 30 },
+    { ancCellsPerUL: 1400, maxTemperatureC: 37.5 },
+    { ancCellsPerUL: 1400, maxTemperatureC: 38.9 },
+    { ancCellsPerUL: 400, maxTemperatureC: 38.6, lifeThreateningConsequences: true, death: true },
+  ])
+    out.push(ctcaeHematology.run({ febrileNeutropenia }));
+  return out;
+}
+
+/** ICAHT runs: each early band from day counts and from series (joined runs, gaps, open window), each late rule. */
+function icahtRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  for (const [d500, d100, neverRecovered] of [
+    [31, 0, false],
+    [20, 15, false],
+    [3, 0, true],
+    [20, 0, false],
+    [10, 8, false],
+    [9, 0, false],
+    [3, 0, false],
+    [0, 0, false],
+  ] as const)
+    out.push(
+      icaht.run({ phase: "EARLY", daysAncAtOrBelow500: d500, daysAncAtOrBelow100: d100, neverRecovered }),
+    );
+  const days = (from: number, to: number, anc: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => ({ studyDay: from + i, ancCellsPerUL: anc }));
+  const early = (windowStatus: string, ...ancSeries: { studyDay: number; ancCellsPerUL: number }[][]) =>
+    icaht.run({ phase: "EARLY", windowStatus, ancSeries: ancSeries.flat() });
+  out.push(
+    early("COMPLETE", days(0, 30, 1500)),
+    early("COMPLETE", days(0, 2, 1200), days(3, 7, 300), days(8, 30, 1500)),
+    early("COMPLETE", days(0, 4, 1200), days(5, 5, 80), days(6, 30, 1500)),
+    // Runs joined across a 2-day recovery (Liang), and two values 4 days apart (interpolated).
+    early(
+      "COMPLETE",
+      days(0, 0, 1000),
+      days(1, 8, 300),
+      days(9, 10, 700),
+      days(11, 16, 50),
+      days(17, 20, 1500),
+      [
+        { studyDay: 25, ancCellsPerUL: 1500 },
+        { studyDay: 30, ancCellsPerUL: 1600 },
+      ],
+    ),
+    early("COMPLETE", days(0, 1, 900), days(2, 30, 300)),
+    early("ENDED_EARLY", days(0, 1, 900), days(2, 20, 300)),
+    // An open window, and a 10-day gap left missing.
+    early("ONGOING", days(0, 3, 900), days(4, 9, 300), days(20, 22, 1500)),
+  );
+  const late = (anc: [number, number][], extra: object = {}) =>
+    icaht.run({
+      phase: "LATE",
+      neutropeniaExplainedByOtherCause: false,
+      ancValues: anc.map(([studyDay, ancCellsPerUL]) => ({ studyDay, ancCellsPerUL })),
+      ...extra,
+    });
+  for (const method of ["NADIR", "STRICT"])
+    out.push(
+      late([[40, 2000]], { method }),
+      late([[40, 400]], { method }),
+      late(
+        [
+          [40, 400],
+          [60, 2000],
+        ],
+        { method },
+      ),
+      late(
+        [
+          [40, 400],
+          [60, 1200],
+          [120, 300],
+        ],
+        { method, censorStudyDay: 90 },
+      ),
+      late([[40, 2000]], { method, neutropeniaExplainedByOtherCause: true }),
+      late([[120, 400]], { method }),
+    );
+  return out;
+}
+
+/** Lugano PET runs: Deauville 1–3, 4–5 by uptake (sites named and numbered), X, new lesions, marrow, timepoints. */
+function luganoPetRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  const marrows = [
+    "NO_FDG_AVID_DISEASE",
+    "RESIDUAL_REDUCED",
+    "NO_CHANGE_FROM_BASELINE",
+    "NEW_OR_RECURRENT_FDG_AVID",
+  ];
+  const siteSets = [
+    [
+      { kind: "NODAL", deauvilleScore: 3, site: "左侧腋窝淋巴结" },
+      { kind: "EXTRANODAL", deauvilleScore: 2 },
+    ],
+    [
+      { kind: "NODAL", deauvilleScore: 4, uptakeVsBaseline: "DECREASED", site: "纵隔" },
+      { kind: "EXTRANODAL", deauvilleScore: 5, uptakeVsBaseline: "NO_SIGNIFICANT_CHANGE" },
+      { kind: "NODAL", deauvilleScore: 4, uptakeVsBaseline: "INCREASED" },
+      { kind: "EXTRANODAL", deauvilleScore: "X", site: "胃" },
+    ],
+    [
+      { kind: "NODAL", deauvilleScore: 4, uptakeVsBaseline: "DECREASED" },
+      { kind: "NODAL", deauvilleScore: "X" },
+    ],
+  ];
+  for (const timepoint of ["INTERIM", "END_OF_TREATMENT"])
+    for (const [i, sites] of siteSets.entries())
+      for (const boneMarrow of marrows)
+        out.push(luganoPet.run({ timepoint, sites, newFdgAvidLesions: i === 1, boneMarrow }));
+  return out;
+}
+
+/** CAR-HEMATOTOX runs through each band, both CRP units and each indication. */
+function hematotoxRuns(): CalculatorResult[] {
+  const bands = [
+    [200_000, 1500, 10, { crpMgPerDL: 1 }, 500],
+    [100_000, 1000, 8, { crpMgPerL: 40 }, 1000],
+    [50_000, 1000, 8, { crpMgPerDL: 4 }, 3000],
+  ] as const;
+  return ["LBCL", "MCL", "MULTIPLE_MYELOMA", "SLE", "OTHER"].flatMap((indication) =>
+    bands.map(([plateletsCellsPerUL, ancCellsPerUL, hemoglobinGPerDL, crp, ferritinNgPerML]) =>
+      carHematotox.run({
+        plateletsCellsPerUL,
+        ancCellsPerUL,
+        hemoglobinGPerDL,
+        ...crp,
+        ferritinNgPerML,
+        indication,
+      }),
+    ),
+  );
+}
+
+/** LYRIC runs: not PD, other progression, IR1 and not IR1, IR2a/b, IR3, with and without deterioration. */
+function lyricRuns(): CalculatorResult[] {
+  const pd = (over: object) =>
+    lyric.run({
+      luganoResponse: "PD",
+      daysSinceTherapyStart: 40,
+      clinicalDeterioration: false,
+      nadirSpdMm2: 1000,
+      currentSpdMm2: 1200,
+      newLesions: false,
+      lesionPpdIncreaseAtLeast50Percent: false,
+      fdgUptakeIncreased: false,
+      otherProgression: false,
+      ...over,
+    });
+  return [
+    lyric.run({ luganoResponse: "PR" }),
+    pd({ otherProgression: true }),
+    pd({ currentSpdMm2: 1600 }),
+    pd({ currentSpdMm2: 1600, clinicalDeterioration: true }),
+    pd({ currentSpdMm2: 1600, daysSinceTherapyStart: 120 }),
+    pd({ newLesions: true }),
+    pd({ lesionPpdIncreaseAtLeast50Percent: true, clinicalDeterioration: true }),
+    pd({ newLesions: true, lesionPpdIncreaseAtLeast50Percent: true }),
+    pd({ fdgUptakeIncreased: true }),
+    pd({ fdgUptakeIncreased: true, clinicalDeterioration: true }),
+  ];
+}
+
+function bsaRuns(): CalculatorResult[] {
+  return ["MOSTELLER", "DUBOIS"].map((formula) =>
+    bsaCalculator.run({ formula, heightCm: 170, weightKg: 70 }),
+  );
+}
+
+/** Cockcroft–Gault with each weight basis, both sexes, µmol/L, a short patient and one below the IBW. */
+function crclRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  for (const sex of ["female", "male"])
+    for (const weightBasis of ["ACTUAL", "IDEAL", "ADJUSTED"])
+      for (const [heightCm, weightKg] of [
+        [170, 90],
+        [148, 40],
+      ])
+        out.push(
+          creatinineClearanceCalculator.run({
+            ageYears: 60,
+            sex,
+            weightKg,
+            weightBasis,
+            ...(weightBasis === "ACTUAL" ? {} : { heightCm }),
+            serumCreatinine: sex === "female" ? 88 : 1.1,
+            serumCreatinineUnit: sex === "female" ? "UMOL_PER_L" : "MG_PER_DL",
+          }),
+        );
+  return out;
+}
+
+/** SLEDAI-2K items with the named descriptors present. */
+const sledaiItems = (...present: string[]) =>
+  Object.fromEntries(SLEDAI_2K_KEYS.map((k) => [k, present.includes(k)]));
+/** Descriptor sets: none; serology only; mild; every descriptor (each term quoted at least once). */
+const SLEDAI_SETS = [
+  sledaiItems(),
+  sledaiItems("lowComplement", "increasedDnaBinding"),
+  sledaiItems("rash", "arthritis"),
+  sledaiItems(...SLEDAI_2K_KEYS),
+];
+
+function sledaiRuns(): CalculatorResult[] {
+  return SLEDAI_SETS.map((items) => sledai2k.run(items));
+}
+
+function dorisRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  for (const sledai2k of SLEDAI_SETS)
+    for (const [pga, pred, use] of [
+      [0.2, 0, "NONE"],
+      [0.2, 5, "STABLE"],
+      [0.5, 7.5, "NOT_STABLE"],
+    ] as const)
+      out.push(
+        doris.run({
+          sledai2k,
+          pga,
+          prednisoloneEquivalentMgPerDay: pred,
+          antimalarial: use,
+          immunosuppressive: use,
+          biologic: use === "STABLE" ? "NONE" : use,
+        }),
+      );
+  return out;
+}
+
+function lldasRuns(): CalculatorResult[] {
+  const out: CalculatorResult[] = [];
+  const therapies = [
+    ["NONE", false],
+    ["STANDARD_MAINTENANCE_WELL_TOLERATED", true],
+    ["NOT_STANDARD_OR_NOT_TOLERATED", false],
+    ["NOT_STANDARD_OR_NOT_TOLERATED", true],
+  ] as const;
+  for (const sledai2k of SLEDAI_SETS)
+    for (const [i, [immunosuppressiveTherapy, investigationalDrugCurrent]] of therapies.entries())
+      out.push(
+        lldas.run({
+          sledai2k,
+          hemolyticAnemia: i === 1,
+          gastrointestinalActivity: i === 2,
+          newActivitySincePreviousAssessment: i === 3,
+          pga: i === 3 ? 1.5 : 0.5,
+          prednisoloneEquivalentMgPerDay: i === 3 ? 10 : 5,
+          immunosuppressiveTherapy,
+          investigationalDrugCurrent,
+        }),
+      );
+  return out;
+}
+
+function sri4Runs(): CalculatorResult[] {
+  const domains2004 = [
+    "constitutional",
+    "mucocutaneous",
+    "neuropsychiatric",
+    "musculoskeletal",
+    "cardiorespiratory",
+    "gastrointestinal",
+    "ophthalmic",
+    "renal",
+    "hematological",
+  ];
+  const classic = [
+    "general",
+    "mucocutaneous",
+    "neurological",
+    "musculoskeletal",
+    "cardiovascularRespiratory",
+    "vasculitis",
+    "renal",
+    "hematological",
+  ];
+  const all = (ds: string[], g: string) => Object.fromEntries(ds.map((d) => [d, g]));
+  const out: CalculatorResult[] = [];
+  for (const [bilagVersion, ds] of [
+    ["BILAG_2004", domains2004],
+    ["CLASSIC", classic],
+  ] as const) {
+    // Every domain turns A (all new A's, each domain quoted), or stays D with one new B.
+    for (const [visit, sledaiVisit, pgaVisit] of [
+      [all(ds, "A"), 10, 1.2],
+      [{ ...all(ds, "D"), [ds[0]!]: "B" }, 4, 0.8],
+      [all(ds, "D"), 6, 0.5],
+    ] as const)
+      out.push(
+        sri4.run({
+          sledaiVersion: bilagVersion === "CLASSIC" ? "SELENA_SLEDAI" : "SLEDAI_2K",
+          sledaiBaseline: 10,
+          sledaiVisit,
+          pgaBaseline: 0.8,
+          pgaVisit,
+          bilagVersion,
+          bilagBaseline: all(ds, "D"),
+          bilagVisit: visit,
+        }),
+      );
+  }
+  return out;
+}
+
+/** Every coded family with runs that should reach all of its codes. */
+const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
+  crs: crsRuns,
+  icans: icansRuns,
+  ice: iceRuns,
+  capd: capdRuns,
+  ctcae: ctcaeRuns,
+  icaht: icahtRuns,
+  sledai: sledaiRuns,
+  doris: dorisRuns,
+  lldas: lldasRuns,
+  sri4: sri4Runs,
+  luganoPet: luganoPetRuns,
+  bsa: bsaRuns,
+  crcl: crclRuns,
+  hematotox: hematotoxRuns,
+  lyric: lyricRuns,
+};
+
+/** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */
+const KEPT_LATIN =
+  /blow-by|Lee|Table|Traube|Liang|NADIR|STRICT|Lugano|Deauville|Barrington|Mosteller|DuBois|Devine|Cockcroft|Gault|Rejeski|Cheson/g;
+
 describe("the web app words real results from their codes", () => {
   afterAll(() => showIn("en"));
-  const runs = crsRuns();
 
-  it("CRS runs reach every CRS code, and every sentence is coded", () => {
-    const emitted = new Set(runs.flatMap((r) => r.reasonCodes.map((c) => c?.code)));
-    const phrases = new Set(
-      runs.flatMap((r) =>
-        r.reasonCodes.flatMap((c) =>
-          Object.values(c?.params ?? {}).flatMap((p) =>
-            typeof p === "object" && "code" in p ? [p.code] : [],
+  it("every coded family has runs here", () => {
+    expect(Object.keys(FAMILY_RUNS).sort()).toEqual(REASON_FAMILIES.map((f) => f.prefix).sort());
+  });
+
+  describe.each(Object.entries(FAMILY_RUNS))("%s", (prefix, makeRuns) => {
+    const familyRuns = makeRuns();
+
+    it("its runs reach every code of the family, and every sentence is coded", () => {
+      const emitted = new Set(familyRuns.flatMap((r) => r.reasonCodes.map((c) => c?.code)));
+      const phrases = new Set(
+        familyRuns.flatMap((r) =>
+          r.reasonCodes.flatMap((c) =>
+            Object.values(c?.params ?? {}).flatMap((p) =>
+              (Array.isArray(p) ? p : [p]).flatMap((q) =>
+                typeof q === "object" && q !== null && "code" in q ? [q.code] : [],
+              ),
+            ),
           ),
         ),
-      ),
-    );
-    expect(emitted.has(undefined)).toBe(false);
-    const crsCodes = [...allReasonTemplates().keys()].filter((c) => c.startsWith("crs."));
-    expect(crsCodes.filter((c) => !emitted.has(c) && !phrases.has(c))).toEqual([]);
+      );
+      expect(emitted.has(undefined)).toBe(false);
+      const codes = [...allReasonTemplates().keys()].filter((c) => c.startsWith(`${prefix}.`));
+      expect(codes.length).toBeGreaterThan(0);
+      expect(codes.filter((c) => !emitted.has(c) && !phrases.has(c))).toEqual([]);
+    });
+
+    it("in English, the catalogue gives back the server's sentence for every run", async () => {
+      await showIn("en");
+      const differing = familyRuns.flatMap((r) =>
+        reasonTexts(r.reasons, r.reasonCodes).filter((text, i) => text !== r.reasons[i]),
+      );
+      expect(differing).toEqual([]);
+    });
+
+    it("in Chinese, every sentence is worded with its values and no English or placeholder left", async () => {
+      await showIn("zh-CN");
+      const bad = familyRuns.flatMap((r) =>
+        reasonTexts(r.reasons, r.reasonCodes).filter(
+          (t) => /\{\{|[a-z]{5,}/.test(t.replace(KEPT_LATIN, "")) || !/\p{Script=Han}/u.test(t),
+        ),
+      );
+      expect(bad).toEqual([]);
+    });
   });
 
-  it("in English, the catalogue gives back the server's sentence for every CRS run", async () => {
-    await showIn("en");
-    const differing = runs.flatMap((r) =>
-      reasonTexts(r.reasons, r.reasonCodes).filter((text, i) => text !== r.reasons[i]),
-    );
-    expect(differing).toEqual([]);
-  });
-
-  it("in Chinese, every CRS sentence is worded with its values and no English or placeholder left", async () => {
+  it("words an ICANS grade 3 (ICE 5 with a rapidly resolving seizure) in Chinese", async () => {
+    const r = icans.run({
+      ageYears: 54,
+      iceItems: {
+        orientationYear: false,
+        orientationMonth: false,
+        orientationCity: true,
+        orientationHospital: true,
+        namingObject1: true,
+        namingObject2: true,
+        namingObject3: false,
+        followsCommands: true,
+        writesStandardSentence: false,
+        countsBackwardsBy10: false,
+      },
+      iceOtherCause: false,
+      consciousness: "AWAKENS_TO_VOICE",
+      consciousnessOtherCause: false,
+      seizure: "RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION",
+      seizureOtherCause: false,
+      motor: "NONE",
+      icpEdema: "NONE",
+      deathDueToIcans: false,
+    });
+    expect(r.value).toBe(3);
     await showIn("zh-CN");
-    const bad = runs.flatMap((r) =>
-      reasonTexts(r.reasons, r.reasonCodes).filter(
-        (t) => /\{\{|[a-z]{5,}/.test(t.replace(/blow-by|Lee|Table/g, "")) || !/\p{Script=Han}/u.test(t),
-      ),
+    expect(reasonTexts(r.reasons, r.reasonCodes)).toEqual([
+      "ICE 失分项目：年份定向、月份定向、命名第三个物品、书写一个标准句子、从 100 开始每次减 10 倒数。",
+      "2 级：ICE 评分 5/10（ICE 3–6 分 → 2 级，Lee 2019）。",
+      "2 级：呼唤可醒（意识水平）。",
+      "3 级：迅速缓解的癫痫发作（或脑电图示非惊厥性发作经干预缓解）（癫痫发作）。",
+      "3 级：由最严重的领域（癫痫发作）决定 ICANS 分级（Lee 2019）。",
+    ]);
+    await showIn("en");
+    expect(reasonTexts(r.reasons, r.reasonCodes)[0]).toBe(
+      "ICE items missed: orientation to year, orientation to month, naming object 3, writing a standard sentence, " +
+        "counting backwards from 100 by 10.",
     );
-    expect(bad).toEqual([]);
   });
 
   it("words a grade 3 CRS (fever, norepinephrine plus vasopressin, nasal cannula 4 L/min) in Chinese", async () => {

@@ -21,10 +21,10 @@ export const ReasonCodeSchema = z
   .object({
     code: str.describe('stable code, e.g. "crs.hypoxia.grade"'),
     params: z
-      .record(str, z.union([PlainParam, ReasonPhraseSchema]))
+      .record(str, z.union([PlainParam, ReasonPhraseSchema, z.array(ReasonPhraseSchema)]))
       .describe(
         'the values the sentence quotes: numbers, text, terms as qualified codes ("oxygenDevice.HFNC"), lists ' +
-          "of terms, and coded phrases",
+          "of terms, coded phrases and lists of them",
       ),
   })
   .meta({ id: "ReasonCode" });

@@ -3757,9 +3757,9 @@ export type components = {
         ReasonCode: {
             /** @description stable code, e.g. "crs.hypoxia.grade" */
             code: string;
-            /** @description the values the sentence quotes: numbers, text, terms as qualified codes ("oxygenDevice.HFNC"), lists of terms, and coded phrases */
+            /** @description the values the sentence quotes: numbers, text, terms as qualified codes ("oxygenDevice.HFNC"), lists of terms, coded phrases and lists of them */
             params: {
-                [key: string]: (number | string | string[]) | components["schemas"]["ReasonPhrase"];
+                [key: string]: (number | string | string[]) | components["schemas"]["ReasonPhrase"] | components["schemas"]["ReasonPhrase"][];
             };
         };
         ReasonPhrase: {

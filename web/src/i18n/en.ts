@@ -1756,6 +1756,12 @@ export const en = {
     unidentified: "Not informed by these data, left at the population prior: {{names}}.",
     dosing: "Dosing: {{source}}.",
   },
+  // How the reasons' formats word a study-day span (web/src/i18n/reasons.ts, `dayspans`); the
+  // English is the server's (src/domain/reasons.ts), pinned by test/unit/reason-codes.test.ts.
+  reasonFormat: {
+    day: "day {{day}}",
+    days: "days {{span}}",
+  },
   reasons: {
     crs: {
       fever: {
@@ -1814,6 +1820,380 @@ export const en = {
         },
       },
     },
+    icans: {
+      ice: {
+        notAssessable:
+          "ICE not performable because the patient is unarousable, but the unarousability is attributed to another cause (consciousnessOtherCause): the ICE domain cannot be graded.",
+        unarousable: "Grade 4: unarousable and unable to perform the ICE (Lee 2019, ICE row, grade 4).",
+        itemsMissed: "ICE items missed: {{items, termlist}}.",
+        normal: "ICE {{score}}/{{max}}: normal (10 = no ICANS from the ICE domain).",
+        otherCause: "{{ice, phrase}} is attributed to another cause (iceOtherCause) and does not count.",
+        grade: "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019).",
+        gradeAphasia:
+          "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019; awake with global aphasia is grade 3, not 4).",
+      },
+      capd: {
+        notAssessable:
+          "CAPD not performable, but the depressed consciousness is attributed to another cause (consciousnessOtherCause): the CAPD domain cannot be graded.",
+        notPerformable: "Grade 4: unable to perform the CAPD (Lee 2019, pediatric ICANS table, grade 4).",
+        normal: "CAPD {{score}}/{{max}}: no delirium features, no ICANS from the CAPD domain.",
+        otherCause:
+          "CAPD {{score}}/{{max}} is attributed to another cause (capdOtherCause) and does not count.",
+        grade3: "Grade 3: CAPD {{score}}/{{max}} ≥ {{threshold}} (Lee 2019, pediatric ICANS table).",
+        grade1:
+          "Grade 1: CAPD {{score}}/{{max}} in 1–8 (Lee 2019, pediatric ICANS table; grade 2 needs the child to awaken only to voice).",
+      },
+      domain: {
+        grade: "Grade {{grade}}: {{finding, term}} ({{domain, term}}).",
+      },
+      consciousness: {
+        otherCause:
+          "{{finding, capterm}} is attributed to another cause (consciousnessOtherCause) and does not count.",
+      },
+      seizure: {
+        otherCause:
+          "{{finding, capterm}} is attributed to another cause (seizureOtherCause) and does not count.",
+      },
+      motor: {
+        otherCause:
+          "{{finding, capterm}} is attributed to another cause (motorOtherCause) and does not count.",
+      },
+      icpEdema: {
+        otherCause:
+          "{{finding, capterm}} is attributed to another cause (icpEdemaOtherCause) and does not count.",
+      },
+      tremor: "Tremor/myoclonus is graded with CTCAE v5.0 and does not count towards ICANS (Lee 2019).",
+      hemorrhage:
+        "Intracranial hemorrhage is excluded from ICANS grading; grade it with CTCAE v5.0 (Lee 2019).",
+      grade5: {
+        death: "Grade 5: death due to ICANS with no other principal factor (deathDueToIcans).",
+      },
+      grade0: {
+        none: "Grade 0: no ICANS domain is abnormal and attributable to ICANS.",
+      },
+      mostSevere:
+        "Grade {{grade}}: the most severe domain ({{domains, termlist}}) sets the ICANS grade (Lee 2019).",
+      phrase: {
+        ice: "ICE {{score}}/{{max}}",
+        iceAphasia: "ICE {{score}}/{{max}}, awake with global aphasia",
+      },
+    },
+    ice: {
+      score:
+        "ICE {{score}}/{{max}}: orientation {{orientation}}/4, naming {{naming}}/3, commands {{commands}}/1, writing {{writing}}/1, attention {{attention}}/1.",
+      pointsLost: "Points lost: {{items, termlist}}.",
+      normal: "ICE 10 is normal: no ICANS from the ICE domain.",
+      band: "ICE {{band}} is the ICANS grade {{grade}} band of the ICE domain (Lee 2019), if not attributable to another cause.",
+    },
+    capd: {
+      items: {
+        reversed:
+          "Items 1–4 (reverse-scored): eye contact {{eyeContact}}, purposeful actions {{purposefulActions}}, awareness {{awareOfSurroundings}}, communicates needs {{communicatesNeedsAndWants}} = {{sum}}.",
+        forward:
+          "Items 5–8: restless {{restless}}, inconsolable {{inconsolable}}, underactive {{underactive}}, slow to respond {{slowToRespond}} = {{sum}}.",
+      },
+      screen: {
+        positive: "CAPD {{total}} ≥ {{threshold}}: positive delirium screen (Traube 2014).",
+        negative: "CAPD {{total}} < {{threshold}}: negative delirium screen (Traube 2014).",
+      },
+      band: {
+        none: "CAPD 0: no ICANS from the CAPD domain (Lee 2019).",
+        grade:
+          "For a child under 12, CAPD {{range}} is the ICANS grade {{grade}} band of the encephalopathy domain (Lee 2019), if not attributable to another cause.",
+      },
+    },
+    ctcae: {
+      count: {
+        lowestBand:
+          "{{term, term}} grade {{grade}}: {{analyte, term}} {{count}} cells/µL is < {{below}} cells/µL (CTCAE v5.0).",
+        band: "{{term, term}} grade {{grade}}: {{analyte, term}} {{count}} cells/µL is < {{below}} and ≥ {{lower}} cells/µL (CTCAE v5.0).",
+        grade1:
+          "{{term, term}} grade 1: {{analyte, term}} {{count}} cells/µL is < LLN {{lln}} and ≥ {{g2}} cells/µL (CTCAE v5.0).",
+        grade0:
+          "{{term, term}} grade 0: {{analyte, term}} {{count}} cells/µL is not below the LLN {{lln}} cells/µL.",
+      },
+      anemia: {
+        grade3: "Anemia grade 3: Hb {{hb}} g/dL is < 8.0 g/dL (CTCAE v5.0).",
+        grade2: "Anemia grade 2: Hb {{hb}} g/dL is < 10.0 and ≥ 8.0 g/dL (CTCAE v5.0).",
+        grade1: "Anemia grade 1: Hb {{hb}} g/dL is < LLN {{lln}} and ≥ 10.0 g/dL (CTCAE v5.0).",
+        grade0: "Anemia grade 0 by Hb: {{hb}} g/dL is not below the LLN {{lln}} g/dL.",
+        noLln: "Anemia: Hb {{hb}} g/dL is ≥ 10.0 g/dL (LLN not given; the clinical criteria below decide).",
+        transfusion: "Anemia grade 3: transfusion indicated (CTCAE v5.0).",
+        lifeThreatening:
+          "Anemia grade 4: life-threatening consequences, urgent intervention indicated (CTCAE v5.0).",
+        death: "Anemia grade 5: death (CTCAE v5.0).",
+        notAssessed:
+          "Anemia: clinical criteria not assessed ({{criteria, termlist}}); the grade rests on the laboratory value and any criteria given.",
+      },
+      fn: {
+        notMet: {
+          anc: "Febrile neutropenia: criteria not met (ANC {{anc}} cells/µL is not < 1000 cells/µL).",
+          ancAndFever:
+            "Febrile neutropenia: criteria not met (ANC {{anc}} cells/µL is not < 1000 cells/µL, and {{fever, phrase}}).",
+          fever: "Febrile neutropenia: criteria not met ({{fever, phrase}}).",
+        },
+        grade3:
+          "Febrile neutropenia grade 3: ANC {{anc}} cells/µL < 1000 cells/µL with {{fever, phrase}} (CTCAE v5.0).",
+        grade4: "Febrile neutropenia grade 4: life-threatening consequences, urgent intervention indicated.",
+        grade5: "Febrile neutropenia grade 5: death.",
+      },
+      phrase: {
+        fever: {
+          single: "a single temperature of {{temp}} °C > 38.3 °C",
+          sustained: "a sustained temperature ≥ 38.0 °C for {{minutes}} min (> 60 min)",
+          noneWithSpell:
+            "no fever criterion (highest {{temp}} °C is not > 38.3 °C, and {{minutes}} min at ≥ 38.0 °C is not more than 60 min)",
+          none: "no fever criterion (highest {{temp}} °C is not > 38.3 °C, and never ≥ 38.0 °C for more than 60 min)",
+        },
+      },
+    },
+    sledai: {
+      present: "{{descriptor, term}} present: +{{weight}} (SLEDAI-2K descriptor {{no}}, weight {{weight}}).",
+      none: "No SLEDAI-2K descriptor present: total 0.",
+      total:
+        "Total {{total}} of {{max}}; clinical SLEDAI-2K {{clinical}} (total without lowComplement and increasedDnaBinding).",
+    },
+    doris: {
+      clinical: {
+        met: "Clinical SLEDAI-2K 0 (SLEDAI-2K {{total}}; serology {{serology}} point(s) ignored).",
+        notMet: "Clinical SLEDAI-2K {{clinical}} ≠ 0 (not met): {{present, termlist}}.",
+      },
+      pga: {
+        met: "PGA {{pga}} < {{limit}}.",
+        notMet: "PGA {{pga}} ≥ {{limit}} (not met).",
+      },
+      prednisolone: {
+        met: "Prednisolone-equivalent {{dose}} mg/day ≤ {{limit}} mg/day.",
+        notMet: "Prednisolone-equivalent {{dose}} mg/day > {{limit}} mg/day (not met).",
+      },
+      drugs: {
+        stable: "Antimalarial, immunosuppressive and biologic: none or at stable doses.",
+        notStable: "Not at a stable dose (not met): {{drugs, termlist}}.",
+      },
+      drugFree: "Drug-free: no glucocorticoid, antimalarial, immunosuppressive or biologic.",
+      notDrugFree: "Not drug-free: still taking {{drugs, termlist}}.",
+    },
+    lldas: {
+      score: {
+        met: "SLEDAI-2K {{total}} ≤ {{max}}: {{present, termlist}}.",
+        none: "SLEDAI-2K {{total}} ≤ {{max}}: none.",
+        notMet: "SLEDAI-2K {{total}} > {{max}} (not met): {{present, termlist}}.",
+      },
+      major: {
+        none: "No major-organ activity (renal, CNS, cardiopulmonary, vasculitis, fever), haemolytic anaemia or gastrointestinal activity.",
+        found: "Major-organ, haemolytic or gastrointestinal activity (not met): {{found, termlist}}.",
+      },
+      newActivity: {
+        none: "No new lupus activity since the previous assessment.",
+        found:
+          "New lupus activity since the previous assessment (newActivitySincePreviousAssessment; not met).",
+      },
+      pga: {
+        met: "PGA {{pga}} ≤ {{max}}.",
+        notMet: "PGA {{pga}} > {{max}} (not met).",
+      },
+      prednisolone: {
+        met: "Prednisolone-equivalent {{dose}} mg/day ≤ {{limit}} mg/day.",
+        notMet: "Prednisolone-equivalent {{dose}} mg/day > {{limit}} mg/day (not met).",
+      },
+      therapy: {
+        allowed: "Immunosuppressive therapy {{therapy, term}}, no investigational drug.",
+        notStandard:
+          "Therapy not allowed (not met): immunosuppressives not at well-tolerated standard maintenance doses.",
+        investigational: "Therapy not allowed (not met): investigational drug.",
+        both: "Therapy not allowed (not met): immunosuppressives not at well-tolerated standard maintenance doses; investigational drug.",
+      },
+    },
+    sri4: {
+      sledai: {
+        met: "{{sledai, term}} {{baseline}} → {{visit}}: reduction {{reduction}} ≥ {{min}} points.",
+        notMet:
+          "{{sledai, term}} {{baseline}} → {{visit}}: reduction {{reduction}} < {{min}} points (not met).",
+      },
+      bilag: {
+        met: "{{bilag, term}}: {{newA, phrase}} (≤ {{maxA}} allowed) and {{newB, phrase}} (≤ {{maxB}} allowed).",
+        notMet:
+          "{{bilag, term}}: {{newA, phrase}} (≤ {{maxA}} allowed) and {{newB, phrase}} (≤ {{maxB}} allowed) (not met).",
+      },
+      pga: {
+        met: "PGA {{baseline}} → {{visit}}: change {{change}} < +{{min}} worsening.",
+        notMet: "PGA {{baseline}} → {{visit}}: change {{change}} ≥ +{{min}} worsening (not met).",
+      },
+      phrase: {
+        newA: "{{count}} new A",
+        newAIn: "{{count}} new A ({{domains, termlist}})",
+        newB: "{{count}} new B",
+        newBIn: "{{count}} new B ({{domains, termlist}})",
+      },
+    },
+    icaht: {
+      early: {
+        grade: "Early ICAHT grade {{grade}}: {{why, phrase}} (EHA/EBMT 2023).",
+        gradeSoFar: "Early ICAHT grade {{grade}} so far: {{why, phrase}} (EHA/EBMT 2023).",
+        fromCounts:
+          "From the day counts given: D500 {{d500}} days, D100 {{d100}} days, never recovered: {{neverRecovered, term}}.",
+        d500Run: "D500: longest run with ANC ≤ 500 cells/µL on {{run, phrase}}.",
+        d500None: "D500: no day with ANC ≤ 500 cells/µL.",
+        d100Run: "D100: longest run with ANC ≤ 100 cells/µL on {{run, phrase}}.",
+        d100None: "D100: no day with ANC ≤ 100 cells/µL.",
+        neverRecovered:
+          "Never recovered: ANC ≤ 500 cells/µL from day {{start}} (≤ day 3) through the last available value on day {{last}} (window {{window, term}}).",
+        provisional:
+          'Provisional: the day 0–30 window is still open (last value day {{last}}); the "never recovered" rule is not applied and the grade can still rise.',
+        interpolated: "Interpolated linearly (gaps ≤ {{maxGap}} days): day(s) {{days}}.",
+        missing: "Left missing (gap > {{maxGap}} days, never counted as neutropenic): day(s) {{days}}.",
+      },
+      late: {
+        excluded: "Excluded (after the late window {{window, phrase}}): value(s) on day(s) {{days}}.",
+        otherCause:
+          "Late ICAHT grade 0: the neutropenia is attributed by the clinician to another cause (e.g. relapse, drugs), so it is not ICAHT (EHA/EBMT 2023).",
+        noValues: "Late ICAHT grade 0: no ANC value in the late window {{window, phrase}}.",
+        nadir: {
+          above: "Late ICAHT grade 0: lowest ANC {{lowest, phrase}} is > 1500 cells/µL.",
+          single:
+            "Late ICAHT grade {{grade}}: the only ANC in the window, {{lowest, phrase}}, is ≤ {{band}} cells/µL (a single value cannot show non-transience; graded by it, per Liang).",
+          transient:
+            "Late ICAHT grade 0: lowest ANC {{lowest, phrase}}, but the second-lowest {{second, phrase}} is > 1500 cells/µL, so the neutropenia is transient.",
+          confirmed:
+            "Late ICAHT grade {{grade}}: lowest ANC {{lowest, phrase}} is ≤ {{band}} cells/µL, confirmed non-transient by the second-lowest {{second, phrase}} ≤ 1500 cells/µL (EHA/EBMT 2023; nadir rule after Liang).",
+        },
+        strict: {
+          met: "Late ICAHT grade {{grade}}: two values ≤ {{band}} cells/µL ({{lowest, phrase}}; {{second, phrase}}) (EHA/EBMT 2023, strict two-value reading).",
+          notMet: "Late ICAHT grade 0: fewer than two values ≤ 1500 cells/µL (lowest {{lowest, phrase}}).",
+          notMetSecond:
+            "Late ICAHT grade 0: fewer than two values ≤ 1500 cells/µL (lowest {{lowest, phrase}}, second-lowest {{second, phrase}}).",
+        },
+        method: "Method: {{method, term}}; window {{window, phrase}}.",
+      },
+      phrase: {
+        why: {
+          d500Whole: "ANC ≤ 500 cells/µL for {{days}} days (never above 500 in days 0–30 → grade 4)",
+          d100Grade4: "ANC ≤ 100 cells/µL for {{days}} days (≥ 14 days → grade 4)",
+          neverRecovered:
+            "ANC ≤ 500 cells/µL from day 0–3 without recovery until the last available value (→ grade 4)",
+          d500Grade3: "ANC ≤ 500 cells/µL for {{days}} days (14–30 days → grade 3)",
+          d100Grade3: "ANC ≤ 100 cells/µL for {{days}} days (7–13 days → grade 3)",
+          d500Grade2: "ANC ≤ 500 cells/µL for {{days}} days (7–13 days → grade 2)",
+          d500Grade1: "ANC ≤ 500 cells/µL for {{days}} day(s) (1–6 days → grade 1)",
+          none: "ANC never ≤ 500 cells/µL in days 0–30",
+        },
+        run: {
+          day: "day {{start}} ({{days}} days)",
+          days: "days {{start}}–{{end}} ({{days}} days)",
+          joined:
+            "days {{start}}–{{end}} ({{days}} days; runs on {{parts, dayspans}} joined across non-stable recovery of {{gaps}} day(s), ≤ {{maxGap}})",
+        },
+        window: {
+          full: "day +31 to day +100",
+          censored: "day +31 to day +{{end}} (censored at day +{{censor}})",
+        },
+        value: "{{anc}} cells/µL on day {{day}}",
+      },
+    },
+    luganoPet: {
+      highest: {
+        cmr: "Highest Deauville score {{highest}} ({{sites, phrases}}): scores 1–3, with or without a residual mass, count as complete metabolic response (Lugano 2014 Table 3).",
+      },
+      interimDeauville3:
+        "Deauville 3 at an interim scan counts as CMR by Lugano 2014; trials of treatment de-escalation may count it as an inadequate response (Lugano 2014 Table 3 footnote) — check the protocol.",
+      site: {
+        named:
+          "{{kind, capterm}} site '{{site}}': Deauville {{score}} with {{uptake, term}} → {{response}} (score 4–5: reduced uptake = PMR, no significant change = NMR, increased = PMD; Lugano 2014 Table 3).",
+        numbered:
+          "{{kind, capterm}} site #{{n}}: Deauville {{score}} with {{uptake, term}} → {{response}} (score 4–5: reduced uptake = PMR, no significant change = NMR, increased = PMD; Lugano 2014 Table 3).",
+      },
+      scoredX:
+        "Scored X (uptake unlikely to be lymphoma), not counted: {{sites, phrases}} (Barrington 2014).",
+      newLesions: {
+        yes: "New FDG-avid lesion(s) consistent with lymphoma (newFdgAvidLesions) → PMD (Lugano 2014 Table 3).",
+        no: "No new FDG-avid lesions (newFdgAvidLesions is false).",
+      },
+      marrow: {
+        NO_FDG_AVID_DISEASE: "Bone marrow: no FDG-avid disease (consistent with CMR).",
+        RESIDUAL_REDUCED:
+          "Bone marrow: residual uptake above normal marrow but reduced from baseline → at best PMR (Lugano 2014 Table 3).",
+        NO_CHANGE_FROM_BASELINE: "Bone marrow: no change from baseline → at best NMR (Lugano 2014 Table 3).",
+        NEW_OR_RECURRENT_FDG_AVID: "Bone marrow: new or recurrent FDG-avid foci → PMD (Lugano 2014 Table 3).",
+      },
+      pmr: {
+        endOfTreatment:
+          "End of treatment: a partial metabolic response (Deauville 4–5 with reduced uptake) indicates residual disease, not a response in progress (Lugano 2014 Table 3).",
+        interim:
+          "Interim scan: a partial metabolic response suggests responding disease (Lugano 2014 Table 3).",
+      },
+      phrase: {
+        site: {
+          named: "{{kind, term}} site '{{site}}'",
+          numbered: "{{kind, term}} site #{{n}}",
+        },
+      },
+    },
+    bsa: {
+      MOSTELLER:
+        "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
+      DUBOIS:
+        "DuBois formula 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
+    },
+    crcl: {
+      umol: "serumCreatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",
+      actual: "Actual body weight used (weightBasis ACTUAL): {{weight}} kg.",
+      ibw: "Ideal body weight (Devine) for a {{sex, term}} of {{height}} cm: {{base}} + {{perInch}} × ({{inches}} in − {{baseInches}}) = {{ibw}} kg.",
+      shortHeight:
+        "Height {{height}} cm is under 60 in (152.4 cm): the Devine formula is extrapolated below its range.",
+      ideal: "Ideal body weight used (weightBasis IDEAL): {{ibw}} kg.",
+      adjusted:
+        "Adjusted body weight used (weightBasis ADJUSTED): {{ibw}} + {{factor}} × ({{weight}} − {{ibw}}) = {{adjusted}} kg.",
+      belowIdeal:
+        "Actual weight {{weight}} kg is below the ideal body weight {{ibw}} kg; check whether the protocol uses actual weight in that case.",
+      cockcroftGault:
+        "Cockcroft–Gault: (140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) = {{value}} mL/min (not normalised to 1.73 m²).",
+      cockcroftGaultFemale:
+        "Cockcroft–Gault: (140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) × {{factor}} (female) = {{value}} mL/min (not normalised to 1.73 m²).",
+    },
+    hematotox: {
+      platelets: "Platelets {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
+      anc: "ANC {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
+      hb: "Hb {{hb}} g/dL: {{points}} point(s) ({{range}} g/dL).",
+      crpMgL: "CRP {{crp}} mg/L (= {{crpMgDl}} mg/dL): {{points}} point(s) ({{range}} mg/dL).",
+      crpMgDl: "CRP {{crp}} mg/dL: {{points}} point(s) ({{range}} mg/dL).",
+      ferritin: "Ferritin {{ferritin}} ng/mL: {{points}} point(s) ({{range}} ng/mL).",
+      score: {
+        high: "CAR-HEMATOTOX {{score}} point(s): high risk (≥ 2) (Rejeski 2021).",
+        low: "CAR-HEMATOTOX {{score}} point(s): low risk (0–1) (Rejeski 2021).",
+      },
+      indication: {
+        outside:
+          "Indication {{indication, term}}: reported outside the derivation population (the score was derived and validated in large B-cell lymphoma).",
+        notValidated:
+          "Indication {{indication, term}}: not validated for this indication (the score was derived and validated in large B-cell lymphoma).",
+      },
+    },
+    lyric: {
+      notPd:
+        "Lugano response {{lugano}} is not PD; LYRIC changes only PD, so the Lugano response stands (Cheson 2016).",
+      otherProgression:
+        "Progression outside the LYRIC IR categories (otherProgression: marrow, spleen or non-measured lesions) stays PD (Cheson 2016).",
+      spd: "{{spd, phrase}}.",
+      ir1: "{{spd, phrase}}: ≥ +50 % on day {{day}}, within the first 12 weeks (≤ day {{maxDay}}), without clinical deterioration → IR1 (Cheson 2016).",
+      notIr1: {
+        deterioration:
+          "{{spd, phrase}}: ≥ +50 %, with clinical deterioration → not IR1; stays PD (Cheson 2016).",
+        late: "{{spd, phrase}}: ≥ +50 %, on day {{day}}, after the first 12 weeks (> day {{maxDay}}) → not IR1; stays PD (Cheson 2016).",
+      },
+      ir2: {
+        a: "{{spd, phrase}}: below +50 %, with new lesion(s) (newLesions) → IR2 (IR2a), at any time during treatment (Cheson 2016).",
+        b: "{{spd, phrase}}: below +50 %, with a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent) → IR2 (IR2b), at any time during treatment (Cheson 2016).",
+        ab: "{{spd, phrase}}: below +50 %, with new lesion(s) (newLesions) and a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent) → IR2 (IR2a, IR2b), at any time during treatment (Cheson 2016).",
+      },
+      ir3: "FDG uptake increased (fdgUptakeIncreased) without an increase in lesion size or number meeting PD ({{spd, phrase}}, no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).",
+      deterioration:
+        "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.",
+      provisional:
+        "IR is provisional: confirm flare/pseudo-progression or true PD by biopsy or repeat imaging (Cheson 2016).",
+      phrase: {
+        spd: "SPD {{nadir}} → {{current}} mm² ({{change}} from nadir)",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "room air",
@@ -1834,6 +2214,214 @@ export const en = {
         DOPAMINE: "dopamine",
         VASOPRESSIN: "vasopressin",
         ANGIOTENSIN_II: "angiotensin II",
+      },
+      icansDomain: {
+        ICE: "ICE",
+        CAPD: "CAPD",
+        consciousness: "level of consciousness",
+        seizure: "seizure",
+        motor: "motor findings",
+        icpEdema: "raised ICP/cerebral edema",
+      },
+      iceItem: {
+        orientationYear: "orientation to year",
+        orientationMonth: "orientation to month",
+        orientationCity: "orientation to city",
+        orientationHospital: "orientation to hospital",
+        namingObject1: "naming object 1",
+        namingObject2: "naming object 2",
+        namingObject3: "naming object 3",
+        followsCommands: "following commands",
+        writesStandardSentence: "writing a standard sentence",
+        countsBackwardsBy10: "counting backwards from 100 by 10",
+      },
+      consciousness: {
+        NORMAL: "normal consciousness",
+        DEPRESSED_AWAKENS_SPONTANEOUSLY: "depressed consciousness, awakens spontaneously",
+        AWAKENS_TO_VOICE: "awakens to voice",
+        AWAKENS_ONLY_TO_TACTILE: "awakens only to tactile stimulus",
+        UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA:
+          "unarousable or needs vigorous stimuli, stupor or coma",
+      },
+      seizure: {
+        NONE: "no seizure",
+        RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION:
+          "seizure that resolved rapidly (or non-convulsive EEG seizure resolving with intervention)",
+        PROLONGED_GT_5MIN_OR_REPETITIVE_WITHOUT_RETURN_TO_BASELINE:
+          "prolonged seizure > 5 min or repetitive seizures without return to baseline",
+      },
+      motor: {
+        NONE: "no motor findings",
+        DEEP_FOCAL_WEAKNESS: "deep focal motor weakness (hemiparesis or paraparesis)",
+      },
+      icpEdema: {
+        NONE: "no raised ICP or edema",
+        FOCAL_LOCAL_EDEMA: "focal/local edema on neuroimaging",
+        DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD:
+          "diffuse cerebral edema, posturing, cranial nerve VI palsy, papilledema or Cushing's triad",
+      },
+      ctcaeTerm: {
+        neutrophils: "Neutrophil count decreased",
+        platelets: "Platelet count decreased",
+        lymphocytes: "Lymphocyte count decreased",
+        whiteBloodCells: "White blood cell decreased",
+      },
+      ctcaeAnalyte: {
+        neutrophils: "ANC",
+        platelets: "platelets",
+        lymphocytes: "lymphocytes",
+        whiteBloodCells: "WBC",
+      },
+      anemiaCriterion: {
+        transfusionIndicated: "transfusionIndicated",
+        lifeThreateningConsequences: "lifeThreateningConsequences",
+        death: "death",
+      },
+      sledaiDescriptor: {
+        seizure: "Seizure (seizure)",
+        psychosis: "Psychosis (psychosis)",
+        organicBrainSyndrome: "Organic brain syndrome (organicBrainSyndrome)",
+        visualDisturbance: "Visual disturbance (visualDisturbance)",
+        cranialNerveDisorder: "Cranial nerve disorder (cranialNerveDisorder)",
+        lupusHeadache: "Lupus headache (lupusHeadache)",
+        cva: "CVA (cva)",
+        vasculitis: "Vasculitis (vasculitis)",
+        arthritis: "Arthritis (arthritis)",
+        myositis: "Myositis (myositis)",
+        urinaryCasts: "Urinary casts (urinaryCasts)",
+        hematuria: "Haematuria (hematuria)",
+        proteinuria: "Proteinuria (proteinuria)",
+        pyuria: "Pyuria (pyuria)",
+        rash: "Rash (rash)",
+        alopecia: "Alopecia (alopecia)",
+        mucosalUlcers: "Mucosal ulcers (mucosalUlcers)",
+        pleurisy: "Pleurisy (pleurisy)",
+        pericarditis: "Pericarditis (pericarditis)",
+        lowComplement: "Low complement (lowComplement)",
+        increasedDnaBinding: "Increased DNA binding (increasedDnaBinding)",
+        fever: "Fever (fever)",
+        thrombocytopenia: "Thrombocytopenia (thrombocytopenia)",
+        leukopenia: "Leukopenia (leukopenia)",
+      },
+      sledaiWeighted: {
+        seizure: "seizure (8)",
+        psychosis: "psychosis (8)",
+        organicBrainSyndrome: "organicBrainSyndrome (8)",
+        visualDisturbance: "visualDisturbance (8)",
+        cranialNerveDisorder: "cranialNerveDisorder (8)",
+        lupusHeadache: "lupusHeadache (8)",
+        cva: "cva (8)",
+        vasculitis: "vasculitis (8)",
+        arthritis: "arthritis (4)",
+        myositis: "myositis (4)",
+        urinaryCasts: "urinaryCasts (4)",
+        hematuria: "hematuria (4)",
+        proteinuria: "proteinuria (4)",
+        pyuria: "pyuria (4)",
+        rash: "rash (2)",
+        alopecia: "alopecia (2)",
+        mucosalUlcers: "mucosalUlcers (2)",
+        pleurisy: "pleurisy (2)",
+        pericarditis: "pericarditis (2)",
+        lowComplement: "lowComplement (2)",
+        increasedDnaBinding: "increasedDnaBinding (2)",
+        fever: "fever (1)",
+        thrombocytopenia: "thrombocytopenia (1)",
+        leukopenia: "leukopenia (1)",
+      },
+      lupusDrug: {
+        glucocorticoid: "glucocorticoid",
+        antimalarial: "antimalarial",
+        immunosuppressive: "immunosuppressive",
+        biologic: "biologic",
+      },
+      lldasMajor: {
+        seizure: "seizure (CNS)",
+        psychosis: "psychosis (CNS)",
+        organicBrainSyndrome: "organicBrainSyndrome (CNS)",
+        visualDisturbance: "visualDisturbance (CNS)",
+        cranialNerveDisorder: "cranialNerveDisorder (CNS)",
+        lupusHeadache: "lupusHeadache (CNS)",
+        cva: "cva (CNS)",
+        vasculitis: "vasculitis (vasculitis)",
+        arthritis: "arthritis (musculoskeletal)",
+        myositis: "myositis (musculoskeletal)",
+        urinaryCasts: "urinaryCasts (renal)",
+        hematuria: "hematuria (renal)",
+        proteinuria: "proteinuria (renal)",
+        pyuria: "pyuria (renal)",
+        rash: "rash (mucocutaneous)",
+        alopecia: "alopecia (mucocutaneous)",
+        mucosalUlcers: "mucosalUlcers (mucocutaneous)",
+        pleurisy: "pleurisy (cardiopulmonary)",
+        pericarditis: "pericarditis (cardiopulmonary)",
+        lowComplement: "lowComplement (serology)",
+        increasedDnaBinding: "increasedDnaBinding (serology)",
+        fever: "fever (fever)",
+        thrombocytopenia: "thrombocytopenia (haematological)",
+        leukopenia: "leukopenia (haematological)",
+        hemolyticAnemia: "hemolyticAnemia",
+        gastrointestinalActivity: "gastrointestinalActivity",
+      },
+      lldasTherapy: {
+        NONE: "NONE",
+        STANDARD_MAINTENANCE_WELL_TOLERATED: "STANDARD_MAINTENANCE_WELL_TOLERATED",
+        NOT_STANDARD_OR_NOT_TOLERATED: "NOT_STANDARD_OR_NOT_TOLERATED",
+      },
+      sledaiVersion: {
+        SELENA_SLEDAI: "SELENA-SLEDAI",
+        SLEDAI_2K: "SLEDAI-2K",
+      },
+      bilagVersion: {
+        CLASSIC: "Classic BILAG",
+        BILAG_2004: "BILAG-2004",
+      },
+      bilagDomain: {
+        constitutional: "constitutional",
+        mucocutaneous: "mucocutaneous",
+        neuropsychiatric: "neuropsychiatric",
+        musculoskeletal: "musculoskeletal",
+        cardiorespiratory: "cardiorespiratory",
+        gastrointestinal: "gastrointestinal",
+        ophthalmic: "ophthalmic",
+        renal: "renal",
+        hematological: "hematological",
+        general: "general",
+        neurological: "neurological",
+        cardiovascularRespiratory: "cardiovascularRespiratory",
+        vasculitis: "vasculitis",
+      },
+      yesNo: {
+        YES: "yes",
+        NO: "no",
+      },
+      icahtWindow: {
+        COMPLETE: "complete",
+        ENDED_EARLY: "ended early",
+      },
+      icahtMethod: {
+        NADIR: "NADIR",
+        STRICT: "STRICT",
+      },
+      siteKind: {
+        NODAL: "nodal",
+        EXTRANODAL: "extranodal",
+      },
+      petUptake: {
+        DECREASED: "reduced uptake vs baseline",
+        NO_SIGNIFICANT_CHANGE: "no significant change in uptake vs baseline",
+        INCREASED: "increased uptake vs baseline",
+      },
+      sex: {
+        female: "female",
+        male: "male",
+      },
+      indication: {
+        LBCL: "LBCL",
+        MCL: "MCL",
+        MULTIPLE_MYELOMA: "MULTIPLE_MYELOMA",
+        SLE: "SLE",
+        OTHER: "OTHER",
       },
     },
   },

@@ -3,7 +3,7 @@
  * Beside each English sentence the API sends a stable code and the values it quotes; the catalogues
  * word the code under `reasons.<code>`. Templates share i18next's syntax with the server's:
  * `{{x, term}}` words a qualified code ("oxygenDevice.HFNC") from `reasons.term`, `{{x, terms}}` a
- * list of them, `{{x, phrase}}` a coded part of the sentence. A code the catalogue does not know (a
+ * list of them (`{{x, termlist}}` as an enumeration, `{{x, capterm}}` opening a sentence), `{{x, phrase}}` a coded part of the sentence. A code the catalogue does not know (a
  * newer server, a sentence not yet coded) shows the server's English.
  */
 import type { i18n as I18n } from "i18next";
@@ -16,7 +16,7 @@ export interface ReasonPhrase {
 }
 export interface ReasonCode {
   code: string;
-  params: Record<string, PlainParam | ReasonPhrase>;
+  params: Record<string, PlainParam | ReasonPhrase | readonly ReasonPhrase[]>;
 }
 
 const termKey = (qualified: unknown) => `reasons.term.${String(qualified)}`;
@@ -34,6 +34,32 @@ export function addReasonFormats(instance: I18n): void {
   f.add("term", (value, lng) => word(termKey(value), lng, String(value)));
   f.add("terms", (value, lng) =>
     (Array.isArray(value) ? value : [value]).map((v) => word(termKey(v), lng, String(v))).join(" + "),
+  );
+  // An enumeration: the Chinese enumeration comma 、 between items, a comma elsewhere.
+  f.add("termlist", (value, lng) =>
+    (Array.isArray(value) ? value : [value])
+      .map((v) => word(termKey(v), lng, String(v)))
+      .join(lng?.startsWith("zh") ? "、" : ", "),
+  );
+  // Study-day spans ("3", "5–8") of a list: "day 3, days 5–8" / "第 3 天、第 5–8 天".
+  f.add("dayspans", (value, lng) =>
+    (Array.isArray(value) ? value : [value])
+      .map((span) =>
+        String(span).includes("–")
+          ? translate(instance, "reasonFormat.days", { span, lng })
+          : translate(instance, "reasonFormat.day", { day: span, lng }),
+      )
+      .join(lng?.startsWith("zh") ? "、" : ", "),
+  );
+  // A term opening a sentence: capitalised as the server's English does (no-op for Chinese).
+  f.add("capterm", (value, lng) => {
+    const t = word(termKey(value), lng, String(value));
+    return `${t.slice(0, 1).toUpperCase()}${t.slice(1)}`;
+  });
+  f.add("phrases", (value, lng) =>
+    (Array.isArray(value) ? (value as ReasonPhrase[]) : [])
+      .map((p) => word(`reasons.${p.code}`, lng, p.code, p.params))
+      .join(lng?.startsWith("zh") ? "、" : ", "),
   );
   f.add("phrase", (value, lng) => {
     const p = value as ReasonPhrase;

@@ -1741,6 +1741,10 @@ export const zhCN: Catalogue = {
     unidentified: "这些数据无法确定以下参数，保留群体先验值：{{names}}。",
     dosing: "给药：{{source}}。",
   },
+  reasonFormat: {
+    day: "第 {{day}} 天",
+    days: "第 {{span}} 天",
+  },
   reasons: {
     // Decision 0041. CRS wording after the ASTCT grading (Lee 2019) as the Chinese expert consensus on
     // CAR-T toxicities words it (细胞因子释放综合征, 血管活性药物, 低流量/高流量吸氧, 正压通气).
@@ -1797,6 +1801,366 @@ export const zhCN: Catalogue = {
         },
       },
     },
+    // ICANS, ICE and CAPD after the ASTCT grading (Lee 2019) in the wording of the Chinese expert
+    // consensus on CAR-T toxicities (免疫效应细胞相关神经毒性综合征, 意识水平, 癫痫发作, 脑水肿); the
+    // items and options as the grading form words them.
+    icans: {
+      ice: {
+        notAssessable: "无法进行 ICE（患者不能唤醒），但不能唤醒可由其他原因解释：ICE 领域无法分级。",
+        unarousable: "4 级：患者不能唤醒，无法进行 ICE（Lee 2019，ICE 行，4 级）。",
+        itemsMissed: "ICE 失分项目：{{items, termlist}}。",
+        normal: "ICE {{score}}/{{max}}：正常（10 分即 ICE 领域无 ICANS）。",
+        otherCause: "{{ice, phrase}}可由其他原因解释，不计入分级。",
+        grade: "{{grade}} 级：{{ice, phrase}}（ICE {{band}} 分 → {{grade}} 级，Lee 2019）。",
+        gradeAphasia:
+          "{{grade}} 级：{{ice, phrase}}（ICE {{band}} 分 → {{grade}} 级，Lee 2019；清醒但完全性失语属 3 级而非 4 级）。",
+      },
+      capd: {
+        notAssessable: "无法进行 CAPD，但意识水平降低可由其他原因解释：CAPD 领域无法分级。",
+        notPerformable: "4 级：无法进行 CAPD（Lee 2019，儿童 ICANS 分级表，4 级）。",
+        normal: "CAPD {{score}}/{{max}}：无谵妄表现，CAPD 领域无 ICANS。",
+        otherCause: "CAPD {{score}}/{{max}} 可由其他原因解释，不计入分级。",
+        grade3: "3 级：CAPD {{score}}/{{max}} ≥ {{threshold}}（Lee 2019，儿童 ICANS 分级表）。",
+        grade1:
+          "1 级：CAPD {{score}}/{{max}}，在 1–8 分之间（Lee 2019，儿童 ICANS 分级表；2 级要求患儿仅对呼唤可醒）。",
+      },
+      domain: {
+        grade: "{{grade}} 级：{{finding, term}}（{{domain, term}}）。",
+      },
+      consciousness: {
+        otherCause: "{{finding, capterm}}：可由其他原因解释，不计入分级。",
+      },
+      seizure: {
+        otherCause: "{{finding, capterm}}：可由其他原因解释，不计入分级。",
+      },
+      motor: {
+        otherCause: "{{finding, capterm}}：可由其他原因解释，不计入分级。",
+      },
+      icpEdema: {
+        otherCause: "{{finding, capterm}}：可由其他原因解释，不计入分级。",
+      },
+      tremor: "震颤/肌阵挛按 CTCAE v5.0 分级，不计入 ICANS（Lee 2019）。",
+      hemorrhage: "颅内出血不纳入 ICANS 分级，请按 CTCAE v5.0 分级（Lee 2019）。",
+      grade5: {
+        death: "5 级：死于 ICANS，且无其他主要死因。",
+      },
+      grade0: {
+        none: "0 级：没有可归因于 ICANS 的异常领域。",
+      },
+      mostSevere: "{{grade}} 级：由最严重的领域（{{domains, termlist}}）决定 ICANS 分级（Lee 2019）。",
+      phrase: {
+        ice: "ICE 评分 {{score}}/{{max}}",
+        iceAphasia: "ICE 评分 {{score}}/{{max}}，清醒但完全性失语",
+      },
+    },
+    ice: {
+      score:
+        "ICE {{score}}/{{max}}：定向力 {{orientation}}/4，命名 {{naming}}/3，执行指令 {{commands}}/1，书写 {{writing}}/1，注意力 {{attention}}/1。",
+      pointsLost: "失分项目：{{items, termlist}}。",
+      normal: "ICE 10 分为正常：ICE 领域无 ICANS。",
+      band: "ICE {{band}} 分属于 ICE 领域的 ICANS {{grade}} 级区间（Lee 2019），前提是不能由其他原因解释。",
+    },
+    capd: {
+      items: {
+        reversed:
+          "第 1–4 项（反向计分）：眼神交流 {{eyeContact}}，行为有目的性 {{purposefulActions}}，觉察周围环境 {{awareOfSurroundings}}，表达需要 {{communicatesNeedsAndWants}}，合计 {{sum}}。",
+        forward:
+          "第 5–8 项：烦躁不安 {{restless}}，无法安抚 {{inconsolable}}，活动减少 {{underactive}}，反应迟缓 {{slowToRespond}}，合计 {{sum}}。",
+      },
+      screen: {
+        positive: "CAPD {{total}} ≥ {{threshold}}：谵妄筛查阳性（Traube 2014）。",
+        negative: "CAPD {{total}} < {{threshold}}：谵妄筛查阴性（Traube 2014）。",
+      },
+      band: {
+        none: "CAPD 0 分：CAPD 领域无 ICANS（Lee 2019）。",
+        grade:
+          "12 岁以下儿童 CAPD {{range}} 分属于脑病领域的 ICANS {{grade}} 级区间（Lee 2019），前提是不能由其他原因解释。",
+      },
+    },
+    // CTCAE v5.0 haematology in the terms of its Chinese version (中性粒细胞计数降低, 贫血,
+    // 发热性中性粒细胞减少症); counts in 个/µL, LLN as 正常值下限.
+    ctcae: {
+      count: {
+        lowestBand:
+          "{{term, term}} {{grade}} 级：{{analyte, term}} {{count}} 个/µL < {{below}} 个/µL（CTCAE v5.0）。",
+        band: "{{term, term}} {{grade}} 级：{{analyte, term}} {{count}} 个/µL，< {{below}} 且 ≥ {{lower}} 个/µL（CTCAE v5.0）。",
+        grade1:
+          "{{term, term}} 1 级：{{analyte, term}} {{count}} 个/µL，< 正常值下限 {{lln}} 且 ≥ {{g2}} 个/µL（CTCAE v5.0）。",
+        grade0: "{{term, term}} 0 级：{{analyte, term}} {{count}} 个/µL，不低于正常值下限 {{lln}} 个/µL。",
+      },
+      anemia: {
+        grade3: "贫血 3 级：血红蛋白 {{hb}} g/dL < 8.0 g/dL（CTCAE v5.0）。",
+        grade2: "贫血 2 级：血红蛋白 {{hb}} g/dL，< 10.0 且 ≥ 8.0 g/dL（CTCAE v5.0）。",
+        grade1: "贫血 1 级：血红蛋白 {{hb}} g/dL，< 正常值下限 {{lln}} 且 ≥ 10.0 g/dL（CTCAE v5.0）。",
+        grade0: "按血红蛋白，贫血 0 级：{{hb}} g/dL，不低于正常值下限 {{lln}} g/dL。",
+        noLln: "贫血：血红蛋白 {{hb}} g/dL ≥ 10.0 g/dL（未提供正常值下限，由下列临床标准决定）。",
+        transfusion: "贫血 3 级：需要输血（CTCAE v5.0）。",
+        lifeThreatening: "贫血 4 级：危及生命，需要紧急干预（CTCAE v5.0）。",
+        death: "贫血 5 级：死亡（CTCAE v5.0）。",
+        notAssessed: "贫血：未评估临床标准（{{criteria, termlist}}）；分级依据实验室值及已提供的标准。",
+      },
+      fn: {
+        notMet: {
+          anc: "发热性中性粒细胞减少症：不符合标准（ANC {{anc}} 个/µL 不低于 1000 个/µL）。",
+          ancAndFever:
+            "发热性中性粒细胞减少症：不符合标准（ANC {{anc}} 个/µL 不低于 1000 个/µL，且{{fever, phrase}}）。",
+          fever: "发热性中性粒细胞减少症：不符合标准（{{fever, phrase}}）。",
+        },
+        grade3:
+          "发热性中性粒细胞减少症 3 级：ANC {{anc}} 个/µL < 1000 个/µL，伴{{fever, phrase}}（CTCAE v5.0）。",
+        grade4: "发热性中性粒细胞减少症 4 级：危及生命，需要紧急干预。",
+        grade5: "发热性中性粒细胞减少症 5 级：死亡。",
+      },
+      phrase: {
+        fever: {
+          single: "单次体温 {{temp}} °C > 38.3 °C",
+          sustained: "体温 ≥ 38.0 °C 持续 {{minutes}} 分钟（> 60 分钟）",
+          noneWithSpell:
+            "未达发热标准（最高体温 {{temp}} °C 未 > 38.3 °C，且 ≥ 38.0 °C 仅持续 {{minutes}} 分钟，未超过 60 分钟）",
+          none: "未达发热标准（最高体温 {{temp}} °C 未 > 38.3 °C，且从未 ≥ 38.0 °C 持续超过 60 分钟）",
+        },
+      },
+    },
+    // Lupus measures (SLEDAI-2K, DORIS, LLDAS, SRI-4) in the wording of the Chinese SLE guidelines
+    // (系统性红斑狼疮疾病活动指数, 医师整体评估 PGA, 泼尼松龙等效剂量); abbreviations kept.
+    sledai: {
+      present: "{{descriptor, term}}：+{{weight}}（SLEDAI-2K 第 {{no}} 项，权重 {{weight}}）。",
+      none: "无 SLEDAI-2K 条目：总分 0。",
+      total: "总分 {{total}}/{{max}}；临床 SLEDAI-2K {{clinical}}（不含低补体和抗 dsDNA 抗体升高的总分）。",
+    },
+    doris: {
+      clinical: {
+        met: "临床 SLEDAI-2K 0（SLEDAI-2K {{total}}；血清学 {{serology}} 分不计）。",
+        notMet: "临床 SLEDAI-2K {{clinical}} ≠ 0（未达标）：{{present, termlist}}。",
+      },
+      pga: {
+        met: "医师整体评估 PGA {{pga}} < {{limit}}。",
+        notMet: "医师整体评估 PGA {{pga}} ≥ {{limit}}（未达标）。",
+      },
+      prednisolone: {
+        met: "泼尼松龙等效剂量 {{dose}} mg/天 ≤ {{limit}} mg/天。",
+        notMet: "泼尼松龙等效剂量 {{dose}} mg/天 > {{limit}} mg/天（未达标）。",
+      },
+      drugs: {
+        stable: "抗疟药、免疫抑制剂和生物制剂：未使用或剂量稳定。",
+        notStable: "剂量不稳定（未达标）：{{drugs, termlist}}。",
+      },
+      drugFree: "停药缓解：未使用糖皮质激素、抗疟药、免疫抑制剂或生物制剂。",
+      notDrugFree: "非停药缓解：仍在使用{{drugs, termlist}}。",
+    },
+    lldas: {
+      score: {
+        met: "SLEDAI-2K {{total}} ≤ {{max}}：阳性条目 {{present, termlist}}。",
+        none: "SLEDAI-2K {{total}} ≤ {{max}}：无阳性条目。",
+        notMet: "SLEDAI-2K {{total}} > {{max}}（未达标）：{{present, termlist}}。",
+      },
+      major: {
+        none: "无主要器官活动（肾脏、中枢神经系统、心肺、血管炎、发热）、溶血性贫血或胃肠道活动。",
+        found: "存在主要器官、溶血或胃肠道活动（未达标）：{{found, termlist}}。",
+      },
+      newActivity: {
+        none: "自上次评估以来无新的狼疮活动。",
+        found: "自上次评估以来出现新的狼疮活动（未达标）。",
+      },
+      pga: {
+        met: "医师整体评估 PGA {{pga}} ≤ {{max}}。",
+        notMet: "医师整体评估 PGA {{pga}} > {{max}}（未达标）。",
+      },
+      prednisolone: {
+        met: "泼尼松龙等效剂量 {{dose}} mg/天 ≤ {{limit}} mg/天。",
+        notMet: "泼尼松龙等效剂量 {{dose}} mg/天 > {{limit}} mg/天（未达标）。",
+      },
+      therapy: {
+        allowed: "免疫抑制治疗：{{therapy, term}}，未使用研究性药物。",
+        notStandard: "治疗不符合（未达标）：免疫抑制剂未处于耐受良好的标准维持剂量。",
+        investigational: "治疗不符合（未达标）：正在使用研究性药物。",
+        both: "治疗不符合（未达标）：免疫抑制剂未处于耐受良好的标准维持剂量；正在使用研究性药物。",
+      },
+    },
+    sri4: {
+      sledai: {
+        met: "{{sledai, term}} {{baseline}} → {{visit}}：下降 {{reduction}} 分 ≥ {{min}} 分。",
+        notMet: "{{sledai, term}} {{baseline}} → {{visit}}：下降 {{reduction}} 分 < {{min}} 分（未达标）。",
+      },
+      bilag: {
+        met: "{{bilag, term}}：{{newA, phrase}}（允许 ≤ {{maxA}} 个）及{{newB, phrase}}（允许 ≤ {{maxB}} 个）。",
+        notMet:
+          "{{bilag, term}}：{{newA, phrase}}（允许 ≤ {{maxA}} 个）及{{newB, phrase}}（允许 ≤ {{maxB}} 个）（未达标）。",
+      },
+      pga: {
+        met: "PGA {{baseline}} → {{visit}}：变化 {{change}}，< 恶化阈值 +{{min}}。",
+        notMet: "PGA {{baseline}} → {{visit}}：变化 {{change}}，≥ 恶化阈值 +{{min}}（未达标）。",
+      },
+      phrase: {
+        newA: "新发 A 级 {{count}} 个",
+        newAIn: "新发 A 级 {{count}} 个（{{domains, termlist}}）",
+        newB: "新发 B 级 {{count}} 个",
+        newBIn: "新发 B 级 {{count}} 个（{{domains, termlist}}）",
+      },
+    },
+    // ICAHT after the EHA/EBMT 2023 consensus (免疫效应细胞相关血液毒性, 中性粒细胞绝对计数 ANC);
+    // counts in 个/µL, study days as 第 N 天.
+    icaht: {
+      early: {
+        grade: "早期 ICAHT {{grade}} 级：{{why, phrase}}（EHA/EBMT 2023）。",
+        gradeSoFar: "早期 ICAHT 目前为 {{grade}} 级：{{why, phrase}}（EHA/EBMT 2023）。",
+        fromCounts:
+          "依据所填天数：D500 {{d500}} 天，D100 {{d100}} 天，始终未恢复：{{neverRecovered, term}}。",
+        d500Run: "D500：ANC ≤ 500 个/µL 的最长连续时段为{{run, phrase}}。",
+        d500None: "D500：没有 ANC ≤ 500 个/µL 的日子。",
+        d100Run: "D100：ANC ≤ 100 个/µL 的最长连续时段为{{run, phrase}}。",
+        d100None: "D100：没有 ANC ≤ 100 个/µL 的日子。",
+        neverRecovered:
+          "始终未恢复：ANC 自第 {{start}} 天（≤ 第 3 天）起 ≤ 500 个/µL，直至最后一个可用值（第 {{last}} 天）（观察窗{{window, term}}）。",
+        provisional:
+          "暂定：第 0–30 天观察窗尚未结束（最后一个值在第 {{last}} 天）；不适用“始终未恢复”规则，分级仍可能升高。",
+        interpolated: "线性插补（间隔 ≤ {{maxGap}} 天）：第 {{days}} 天。",
+        missing: "保留缺失（间隔 > {{maxGap}} 天，不计为中性粒细胞减少）：第 {{days}} 天。",
+      },
+      late: {
+        excluded: "已排除（晚于晚期观察窗{{window, phrase}}）：第 {{days}} 天的数值。",
+        otherCause:
+          "晚期 ICAHT 0 级：临床医师判定中性粒细胞减少由其他原因（如复发、药物）引起，不属于 ICAHT（EHA/EBMT 2023）。",
+        noValues: "晚期 ICAHT 0 级：晚期观察窗{{window, phrase}}内无 ANC 数值。",
+        nadir: {
+          above: "晚期 ICAHT 0 级：最低 ANC {{lowest, phrase}}，> 1500 个/µL。",
+          single:
+            "晚期 ICAHT {{grade}} 级：观察窗内唯一的 ANC 为{{lowest, phrase}}，≤ {{band}} 个/µL（单个数值无法证明非一过性；按 Liang 以其分级）。",
+          transient:
+            "晚期 ICAHT 0 级：最低 ANC {{lowest, phrase}}，但第二低值{{second, phrase}} > 1500 个/µL，属一过性中性粒细胞减少。",
+          confirmed:
+            "晚期 ICAHT {{grade}} 级：最低 ANC {{lowest, phrase}}，≤ {{band}} 个/µL，第二低值{{second, phrase}} ≤ 1500 个/µL，证实为非一过性（EHA/EBMT 2023；最低值规则参照 Liang）。",
+        },
+        strict: {
+          met: "晚期 ICAHT {{grade}} 级：两个数值 ≤ {{band}} 个/µL（{{lowest, phrase}}；{{second, phrase}}）（EHA/EBMT 2023，严格两值判读）。",
+          notMet: "晚期 ICAHT 0 级：≤ 1500 个/µL 的数值少于两个（最低{{lowest, phrase}}）。",
+          notMetSecond:
+            "晚期 ICAHT 0 级：≤ 1500 个/µL 的数值少于两个（最低{{lowest, phrase}}，第二低{{second, phrase}}）。",
+        },
+        method: "方法：{{method, term}}；观察窗{{window, phrase}}。",
+      },
+      phrase: {
+        why: {
+          d500Whole: "ANC ≤ 500 个/µL 持续 {{days}} 天（第 0–30 天内从未高于 500 → 4 级）",
+          d100Grade4: "ANC ≤ 100 个/µL 持续 {{days}} 天（≥ 14 天 → 4 级）",
+          neverRecovered: "ANC 自第 0–3 天起 ≤ 500 个/µL，直至最后一个可用值仍未恢复（→ 4 级）",
+          d500Grade3: "ANC ≤ 500 个/µL 持续 {{days}} 天（14–30 天 → 3 级）",
+          d100Grade3: "ANC ≤ 100 个/µL 持续 {{days}} 天（7–13 天 → 3 级）",
+          d500Grade2: "ANC ≤ 500 个/µL 持续 {{days}} 天（7–13 天 → 2 级）",
+          d500Grade1: "ANC ≤ 500 个/µL 持续 {{days}} 天（1–6 天 → 1 级）",
+          none: "第 0–30 天内 ANC 从未 ≤ 500 个/µL",
+        },
+        run: {
+          day: "第 {{start}} 天（{{days}} 天）",
+          days: "第 {{start}}–{{end}} 天（{{days}} 天）",
+          joined:
+            "第 {{start}}–{{end}} 天（{{days}} 天；{{parts, dayspans}}的各段跨越 {{gaps}} 天的不稳定恢复合并，≤ {{maxGap}} 天）",
+        },
+        window: {
+          full: "第 +31 天至第 +100 天",
+          censored: "第 +31 天至第 +{{end}} 天（于第 +{{censor}} 天截尾）",
+        },
+        value: "第 {{day}} 天 {{anc}} 个/µL",
+      },
+    },
+    // Lugano 2014 PET-CT response in the wording of the Chinese lymphoma guidelines (Deauville 评分,
+    // 完全代谢缓解 CMR, 部分代谢缓解 PMR, 无代谢反应 NMR, 疾病代谢进展 PMD); a site's label as typed.
+    luganoPet: {
+      highest: {
+        cmr: "最高 Deauville 评分 {{highest}}（{{sites, phrases}}）：1–3 分无论有无残留肿块，均为完全代谢缓解（Lugano 2014 表 3）。",
+      },
+      interimDeauville3:
+        "按 Lugano 2014，中期扫描 Deauville 3 分为 CMR；降阶梯治疗试验可能将其视为反应不足（Lugano 2014 表 3 脚注）——请核对方案。",
+      site: {
+        named:
+          "{{kind, capterm}}部位“{{site}}”：Deauville {{score}} 分，{{uptake, term}} → {{response}}（4–5 分：摄取降低 = PMR，无明显变化 = NMR，增高 = PMD；Lugano 2014 表 3）。",
+        numbered:
+          "{{kind, capterm}}部位 #{{n}}：Deauville {{score}} 分，{{uptake, term}} → {{response}}（4–5 分：摄取降低 = PMR，无明显变化 = NMR，增高 = PMD；Lugano 2014 表 3）。",
+      },
+      scoredX: "评为 X（摄取不太可能为淋巴瘤），不计入：{{sites, phrases}}（Barrington 2014）。",
+      newLesions: {
+        yes: "出现符合淋巴瘤的新 FDG 高摄取病灶 → PMD（Lugano 2014 表 3）。",
+        no: "无新 FDG 高摄取病灶。",
+      },
+      marrow: {
+        NO_FDG_AVID_DISEASE: "骨髓：无 FDG 高摄取病变（符合 CMR）。",
+        RESIDUAL_REDUCED: "骨髓：残留摄取高于正常骨髓但较基线降低 → 最好为 PMR（Lugano 2014 表 3）。",
+        NO_CHANGE_FROM_BASELINE: "骨髓：较基线无变化 → 最好为 NMR（Lugano 2014 表 3）。",
+        NEW_OR_RECURRENT_FDG_AVID: "骨髓：新发或复发的 FDG 高摄取灶 → PMD（Lugano 2014 表 3）。",
+      },
+      pmr: {
+        endOfTreatment:
+          "治疗结束时：部分代谢缓解（Deauville 4–5 分且摄取降低）提示残留病灶，而非仍在缓解中（Lugano 2014 表 3）。",
+        interim: "中期扫描：部分代谢缓解提示疾病正在缓解（Lugano 2014 表 3）。",
+      },
+      phrase: {
+        site: {
+          named: "{{kind, term}}部位“{{site}}”",
+          numbered: "{{kind, term}}部位 #{{n}}",
+        },
+      },
+    },
+    // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
+    bsa: {
+      MOSTELLER:
+        "Mosteller 公式 √({{height}} cm × {{weight}} kg / 3600) = {{value}} m²（身高 {{height}} cm，体重 {{weight}} kg）。",
+      DUBOIS:
+        "DuBois 公式 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m²（身高 {{height}} cm，体重 {{weight}} kg）。",
+    },
+    crcl: {
+      umol: "血清肌酐 {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL。",
+      actual: "采用实际体重：{{weight}} kg。",
+      ibw: "理想体重（Devine 公式，{{sex, term}}，身高 {{height}} cm）：{{base}} + {{perInch}} × ({{inches}} 英寸 − {{baseInches}}) = {{ibw}} kg。",
+      shortHeight: "身高 {{height}} cm 低于 60 英寸（152.4 cm）：Devine 公式在其适用范围以下外推。",
+      ideal: "采用理想体重：{{ibw}} kg。",
+      adjusted: "采用校正体重：{{ibw}} + {{factor}} × ({{weight}} − {{ibw}}) = {{adjusted}} kg。",
+      belowIdeal: "实际体重 {{weight}} kg 低于理想体重 {{ibw}} kg；请核对方案在此情况下是否采用实际体重。",
+      cockcroftGault:
+        "Cockcroft–Gault 公式：(140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) = {{value}} mL/min（未按 1.73 m² 标准化）。",
+      cockcroftGaultFemale:
+        "Cockcroft–Gault 公式：(140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) × {{factor}}（女性）= {{value}} mL/min（未按 1.73 m² 标准化）。",
+    },
+    // CAR-HEMATOTOX (Rejeski 2021): 血小板, 中性粒细胞绝对计数 ANC, 血红蛋白, C 反应蛋白 CRP, 铁蛋白.
+    hematotox: {
+      platelets: "血小板 {{count}}/µL：{{points}} 分（{{range}}/µL）。",
+      anc: "ANC {{count}}/µL：{{points}} 分（{{range}}/µL）。",
+      hb: "血红蛋白 {{hb}} g/dL：{{points}} 分（{{range}} g/dL）。",
+      crpMgL: "CRP {{crp}} mg/L（= {{crpMgDl}} mg/dL）：{{points}} 分（{{range}} mg/dL）。",
+      crpMgDl: "CRP {{crp}} mg/dL：{{points}} 分（{{range}} mg/dL）。",
+      ferritin: "铁蛋白 {{ferritin}} ng/mL：{{points}} 分（{{range}} ng/mL）。",
+      score: {
+        high: "CAR-HEMATOTOX {{score}} 分：高危（≥ 2）（Rejeski 2021）。",
+        low: "CAR-HEMATOTOX {{score}} 分：低危（0–1）（Rejeski 2021）。",
+      },
+      indication: {
+        outside:
+          "适应证 {{indication, term}}：已有推导人群以外的报道（该评分在大 B 细胞淋巴瘤中推导和验证）。",
+        notValidated:
+          "适应证 {{indication, term}}：未在此适应证中验证（该评分在大 B 细胞淋巴瘤中推导和验证）。",
+      },
+    },
+    // LYRIC (Cheson 2016) for immunomodulatory therapy: 不确定反应 IR, 疾病进展 PD, 最低点 nadir.
+    lyric: {
+      notPd: "Lugano 疗效 {{lugano}} 不是 PD；LYRIC 只改变 PD，故维持 Lugano 疗效（Cheson 2016）。",
+      otherProgression: "LYRIC IR 类别以外的进展（骨髓、脾脏或非测量病灶）仍为 PD（Cheson 2016）。",
+      spd: "最大垂直径乘积之和：{{spd, phrase}}。",
+      ir1: "{{spd, phrase}}：第 {{day}} 天 ≥ +50 %，在治疗开始 12 周内（≤ 第 {{maxDay}} 天），无临床恶化 → IR1（Cheson 2016）。",
+      notIr1: {
+        deterioration: "{{spd, phrase}}：≥ +50 %，伴临床恶化 → 不属于 IR1，仍为 PD（Cheson 2016）。",
+        late: "{{spd, phrase}}：≥ +50 %，于第 {{day}} 天，已超过治疗开始 12 周（> 第 {{maxDay}} 天）→ 不属于 IR1，仍为 PD（Cheson 2016）。",
+      },
+      ir2: {
+        a: "{{spd, phrase}}：增幅低于 +50 %，伴新病灶 → IR2（IR2a），可见于治疗期间任何时间（Cheson 2016）。",
+        b: "{{spd, phrase}}：增幅低于 +50 %，伴单个或一组病灶 PPD 增加 ≥ 50 % → IR2（IR2b），可见于治疗期间任何时间（Cheson 2016）。",
+        ab: "{{spd, phrase}}：增幅低于 +50 %，伴新病灶及单个或一组病灶 PPD 增加 ≥ 50 % → IR2（IR2a、IR2b），可见于治疗期间任何时间（Cheson 2016）。",
+      },
+      ir3: "FDG 摄取增高，但病灶大小或数量的增加未达 PD（{{spd, phrase}}，无新病灶，PPD 增加未达 50 %）→ IR3（Cheson 2016）。",
+      deterioration: "已报告临床恶化：LYRIC 允许判定为 IR，但应考虑尽快活检确认。",
+      provisional: "IR 为暂定结果：请通过活检或复查影像确认为闪烁/假性进展还是真正的 PD（Cheson 2016）。",
+      phrase: {
+        spd: "SPD {{nadir}} → {{current}} mm²（较最低点 {{change}}）",
+      },
+    },
     term: {
       oxygenDevice: {
         NONE: "未吸氧（室内空气）",
@@ -1817,6 +2181,213 @@ export const zhCN: Catalogue = {
         DOPAMINE: "多巴胺",
         VASOPRESSIN: "血管加压素",
         ANGIOTENSIN_II: "血管紧张素 II",
+      },
+      icansDomain: {
+        ICE: "ICE",
+        CAPD: "CAPD",
+        consciousness: "意识水平",
+        seizure: "癫痫发作",
+        motor: "运动功能",
+        icpEdema: "颅内压增高/脑水肿",
+      },
+      iceItem: {
+        orientationYear: "年份定向",
+        orientationMonth: "月份定向",
+        orientationCity: "城市定向",
+        orientationHospital: "医院定向",
+        namingObject1: "命名第一个物品",
+        namingObject2: "命名第二个物品",
+        namingObject3: "命名第三个物品",
+        followsCommands: "执行简单指令",
+        writesStandardSentence: "书写一个标准句子",
+        countsBackwardsBy10: "从 100 开始每次减 10 倒数",
+      },
+      consciousness: {
+        NORMAL: "意识正常",
+        DEPRESSED_AWAKENS_SPONTANEOUSLY: "意识水平降低，可自行觉醒",
+        AWAKENS_TO_VOICE: "呼唤可醒",
+        AWAKENS_ONLY_TO_TACTILE: "仅触觉刺激可醒",
+        UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA: "不能唤醒或需强烈刺激，木僵或昏迷",
+      },
+      seizure: {
+        NONE: "无癫痫发作",
+        RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION:
+          "迅速缓解的癫痫发作（或脑电图示非惊厥性发作经干预缓解）",
+        PROLONGED_GT_5MIN_OR_REPETITIVE_WITHOUT_RETURN_TO_BASELINE:
+          "持续 > 5 分钟的癫痫发作，或反复发作且间期未恢复至基线",
+      },
+      motor: {
+        NONE: "无运动异常",
+        DEEP_FOCAL_WEAKNESS: "深部局灶性运动无力（偏瘫或截瘫）",
+      },
+      icpEdema: {
+        NONE: "无颅内压增高或脑水肿",
+        FOCAL_LOCAL_EDEMA: "神经影像示局灶性水肿",
+        DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD:
+          "弥漫性脑水肿、去大脑或去皮层强直、第 VI 对脑神经麻痹、视乳头水肿或库欣三联征",
+      },
+      ctcaeTerm: {
+        neutrophils: "中性粒细胞计数降低",
+        platelets: "血小板计数降低",
+        lymphocytes: "淋巴细胞计数降低",
+        whiteBloodCells: "白细胞计数降低",
+      },
+      ctcaeAnalyte: {
+        neutrophils: "ANC",
+        platelets: "血小板",
+        lymphocytes: "淋巴细胞",
+        whiteBloodCells: "白细胞",
+      },
+      anemiaCriterion: {
+        transfusionIndicated: "是否需要输血",
+        lifeThreateningConsequences: "是否危及生命",
+        death: "是否死亡",
+      },
+      sledaiDescriptor: {
+        seizure: "癫痫发作",
+        psychosis: "精神病",
+        organicBrainSyndrome: "器质性脑病综合征",
+        visualDisturbance: "视觉障碍",
+        cranialNerveDisorder: "脑神经病变",
+        lupusHeadache: "狼疮性头痛",
+        cva: "脑血管意外",
+        vasculitis: "血管炎",
+        arthritis: "关节炎",
+        myositis: "肌炎",
+        urinaryCasts: "管型尿",
+        hematuria: "血尿",
+        proteinuria: "蛋白尿",
+        pyuria: "脓尿",
+        rash: "皮疹",
+        alopecia: "脱发",
+        mucosalUlcers: "黏膜溃疡",
+        pleurisy: "胸膜炎",
+        pericarditis: "心包炎",
+        lowComplement: "低补体",
+        increasedDnaBinding: "抗 dsDNA 抗体升高",
+        fever: "发热",
+        thrombocytopenia: "血小板减少",
+        leukopenia: "白细胞减少",
+      },
+      sledaiWeighted: {
+        seizure: "癫痫发作（8）",
+        psychosis: "精神病（8）",
+        organicBrainSyndrome: "器质性脑病综合征（8）",
+        visualDisturbance: "视觉障碍（8）",
+        cranialNerveDisorder: "脑神经病变（8）",
+        lupusHeadache: "狼疮性头痛（8）",
+        cva: "脑血管意外（8）",
+        vasculitis: "血管炎（8）",
+        arthritis: "关节炎（4）",
+        myositis: "肌炎（4）",
+        urinaryCasts: "管型尿（4）",
+        hematuria: "血尿（4）",
+        proteinuria: "蛋白尿（4）",
+        pyuria: "脓尿（4）",
+        rash: "皮疹（2）",
+        alopecia: "脱发（2）",
+        mucosalUlcers: "黏膜溃疡（2）",
+        pleurisy: "胸膜炎（2）",
+        pericarditis: "心包炎（2）",
+        lowComplement: "低补体（2）",
+        increasedDnaBinding: "抗 dsDNA 抗体升高（2）",
+        fever: "发热（1）",
+        thrombocytopenia: "血小板减少（1）",
+        leukopenia: "白细胞减少（1）",
+      },
+      lupusDrug: {
+        glucocorticoid: "糖皮质激素",
+        antimalarial: "抗疟药",
+        immunosuppressive: "免疫抑制剂",
+        biologic: "生物制剂",
+      },
+      lldasMajor: {
+        seizure: "癫痫发作（中枢神经系统）",
+        psychosis: "精神病（中枢神经系统）",
+        organicBrainSyndrome: "器质性脑病综合征（中枢神经系统）",
+        visualDisturbance: "视觉障碍（中枢神经系统）",
+        cranialNerveDisorder: "脑神经病变（中枢神经系统）",
+        lupusHeadache: "狼疮性头痛（中枢神经系统）",
+        cva: "脑血管意外（中枢神经系统）",
+        vasculitis: "血管炎（血管炎）",
+        arthritis: "关节炎（肌肉骨骼）",
+        myositis: "肌炎（肌肉骨骼）",
+        urinaryCasts: "管型尿（肾脏）",
+        hematuria: "血尿（肾脏）",
+        proteinuria: "蛋白尿（肾脏）",
+        pyuria: "脓尿（肾脏）",
+        rash: "皮疹（皮肤黏膜）",
+        alopecia: "脱发（皮肤黏膜）",
+        mucosalUlcers: "黏膜溃疡（皮肤黏膜）",
+        pleurisy: "胸膜炎（心肺）",
+        pericarditis: "心包炎（心肺）",
+        lowComplement: "低补体（血清学）",
+        increasedDnaBinding: "抗 dsDNA 抗体升高（血清学）",
+        fever: "发热（发热）",
+        thrombocytopenia: "血小板减少（血液）",
+        leukopenia: "白细胞减少（血液）",
+        hemolyticAnemia: "溶血性贫血",
+        gastrointestinalActivity: "胃肠道活动",
+      },
+      lldasTherapy: {
+        NONE: "未使用",
+        STANDARD_MAINTENANCE_WELL_TOLERATED: "标准维持剂量且耐受良好",
+        NOT_STANDARD_OR_NOT_TOLERATED: "非标准剂量或不耐受",
+      },
+      sledaiVersion: {
+        SELENA_SLEDAI: "SELENA-SLEDAI 评分",
+        SLEDAI_2K: "SLEDAI-2K 评分",
+      },
+      bilagVersion: {
+        CLASSIC: "经典 BILAG",
+        BILAG_2004: "BILAG-2004",
+      },
+      bilagDomain: {
+        constitutional: "全身症状",
+        mucocutaneous: "皮肤黏膜",
+        neuropsychiatric: "神经精神",
+        musculoskeletal: "肌肉骨骼",
+        cardiorespiratory: "心肺",
+        gastrointestinal: "胃肠",
+        ophthalmic: "眼",
+        renal: "肾脏",
+        hematological: "血液",
+        general: "全身",
+        neurological: "神经",
+        cardiovascularRespiratory: "心血管和呼吸",
+        vasculitis: "血管炎",
+      },
+      yesNo: {
+        YES: "是",
+        NO: "否",
+      },
+      icahtWindow: {
+        COMPLETE: "完整",
+        ENDED_EARLY: "提前结束",
+      },
+      icahtMethod: {
+        NADIR: "最低值法（NADIR）",
+        STRICT: "严格两值法（STRICT）",
+      },
+      siteKind: {
+        NODAL: "淋巴结",
+        EXTRANODAL: "结外",
+      },
+      petUptake: {
+        DECREASED: "摄取较基线降低",
+        NO_SIGNIFICANT_CHANGE: "摄取较基线无明显变化",
+        INCREASED: "摄取较基线增高",
+      },
+      sex: {
+        female: "女性",
+        male: "男性",
+      },
+      indication: {
+        LBCL: "大 B 细胞淋巴瘤",
+        MCL: "套细胞淋巴瘤",
+        MULTIPLE_MYELOMA: "多发性骨髓瘤",
+        SLE: "系统性红斑狼疮",
+        OTHER: "其他",
       },
     },
   },

@@ -11,6 +11,7 @@
  * CAPD ≥ 9 → grade 3, unable to perform the CAPD → grade 4.
  */
 import { z } from "zod";
+import { reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { RULE_SET_CAPD, TRAUBE_2014 } from "./sources.ts";
 
@@ -72,6 +73,22 @@ export function capdBandGrade(total: number): 0 | 1 | 3 {
   return 0;
 }
 
+/** The sentences of the CAPD (decision 0041); the web catalogues word them under reasons.capd.*. */
+export const CAPD_REASONS = reasonFamily("capd", {
+  "items.reversed":
+    "Items 1–4 (reverse-scored): eye contact {{eyeContact}}, purposeful actions {{purposefulActions}}, " +
+    "awareness {{awareOfSurroundings}}, communicates needs {{communicatesNeedsAndWants}} = {{sum}}.",
+  "items.forward":
+    "Items 5–8: restless {{restless}}, inconsolable {{inconsolable}}, underactive {{underactive}}, " +
+    "slow to respond {{slowToRespond}} = {{sum}}.",
+  "screen.positive": "CAPD {{total}} ≥ {{threshold}}: positive delirium screen (Traube 2014).",
+  "screen.negative": "CAPD {{total}} < {{threshold}}: negative delirium screen (Traube 2014).",
+  "band.none": "CAPD 0: no ICANS from the CAPD domain (Lee 2019).",
+  "band.grade":
+    "For a child under 12, CAPD {{range}} is the ICANS grade {{grade}} band of the encephalopathy domain " +
+    "(Lee 2019), if not attributable to another cause.",
+});
+
 export const capd = defineCalculator({
   name: "capd",
   title: "Cornell Assessment of Pediatric Delirium (CAPD)",
@@ -85,18 +102,15 @@ export const capd = defineCalculator({
     const reversed = REVERSED_ITEMS.reduce((a, k) => a + p[k], 0);
     const forward = FORWARD_ITEMS.reduce((a, k) => a + p[k], 0);
     const band = capdBandGrade(s.total);
+    const R = CAPD_REASONS;
+    const screen = { total: s.total, threshold: CAPD_POSITIVE_THRESHOLD };
     const reasons = [
-      `Items 1–4 (reverse-scored): eye contact ${p.eyeContact}, purposeful actions ${p.purposefulActions}, ` +
-        `awareness ${p.awareOfSurroundings}, communicates needs ${p.communicatesNeedsAndWants} = ${reversed}.`,
-      `Items 5–8: restless ${p.restless}, inconsolable ${p.inconsolable}, underactive ${p.underactive}, ` +
-        `slow to respond ${p.slowToRespond} = ${forward}.`,
-      s.positiveScreen
-        ? `CAPD ${s.total} ≥ ${CAPD_POSITIVE_THRESHOLD}: positive delirium screen (Traube 2014).`
-        : `CAPD ${s.total} < ${CAPD_POSITIVE_THRESHOLD}: negative delirium screen (Traube 2014).`,
+      R.say("items.reversed", { ...p, sum: reversed }),
+      R.say("items.forward", { ...p, sum: forward }),
+      s.positiveScreen ? R.say("screen.positive", screen) : R.say("screen.negative", screen),
       band === 0
-        ? "CAPD 0: no ICANS from the CAPD domain (Lee 2019)."
-        : `For a child under 12, CAPD ${band === 3 ? `≥ ${CAPD_POSITIVE_THRESHOLD}` : "1–8"} is the ICANS grade ${band} band ` +
-          "of the encephalopathy domain (Lee 2019), if not attributable to another cause.",
+        ? R.say("band.none")
+        : R.say("band.grade", { range: band === 3 ? `≥ ${CAPD_POSITIVE_THRESHOLD}` : "1–8", grade: band }),
     ];
     return {
       value: s.total,

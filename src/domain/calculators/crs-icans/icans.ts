@@ -9,9 +9,10 @@
  * Attribution is entered by the clinician, one boolean per abnormal domain; it is never inferred.
  */
 import { z } from "zod";
+import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { CAPD_MAX, CAPD_POSITIVE_THRESHOLD, CapdItems, capdBandGrade, capdScore } from "./capd.ts";
-import { ICE_MAX, IceItems, iceBandGrade, iceScore } from "./ice.ts";
+import { ITEM_TEXT as ICE_ITEM_TEXT, ICE_MAX, IceItems, iceBandGrade, iceScore } from "./ice.ts";
 import { gradeLabel, LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
 
 /**
@@ -113,6 +114,77 @@ const ICP_TEXT: Record<IcpEdema, string> = {
   DIFFUSE_EDEMA_OR_POSTURING_OR_CN6_PALSY_OR_PAPILLEDEMA_OR_CUSHING_TRIAD:
     "diffuse cerebral edema, posturing, cranial nerve VI palsy, papilledema or Cushing's triad",
 };
+
+/** The domains as the reasons name them (term group "icansDomain"). */
+type DomainKey = "ICE" | "CAPD" | "consciousness" | "seizure" | "motor" | "icpEdema";
+const DOMAIN_TEXT: Record<DomainKey, string> = {
+  ICE: "ICE",
+  CAPD: "CAPD",
+  consciousness: "level of consciousness",
+  seizure: "seizure",
+  motor: "motor findings",
+  icpEdema: "raised ICP/cerebral edema",
+};
+
+/**
+ * The sentences of the ICANS grade (decision 0041): code → English template; the web catalogues
+ * word the same codes under reasons.icans.*. A finding is quoted as a term ("seizure.NONE"), the
+ * domains that set the grade as a list of terms ("icansDomain.motor").
+ */
+export const ICANS_REASONS = reasonFamily(
+  "icans",
+  {
+    "ice.notAssessable":
+      "ICE not performable because the patient is unarousable, but the unarousability is attributed to another " +
+      "cause (consciousnessOtherCause): the ICE domain cannot be graded.",
+    "ice.unarousable": "Grade 4: unarousable and unable to perform the ICE (Lee 2019, ICE row, grade 4).",
+    "ice.itemsMissed": "ICE items missed: {{items, termlist}}.",
+    "ice.normal": "ICE {{score}}/{{max}}: normal (10 = no ICANS from the ICE domain).",
+    "ice.otherCause": "{{ice, phrase}} is attributed to another cause (iceOtherCause) and does not count.",
+    "ice.grade": "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019).",
+    "ice.gradeAphasia":
+      "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019; awake with global aphasia is " +
+      "grade 3, not 4).",
+    "capd.notAssessable":
+      "CAPD not performable, but the depressed consciousness is attributed to another cause " +
+      "(consciousnessOtherCause): the CAPD domain cannot be graded.",
+    "capd.notPerformable": "Grade 4: unable to perform the CAPD (Lee 2019, pediatric ICANS table, grade 4).",
+    "capd.normal": "CAPD {{score}}/{{max}}: no delirium features, no ICANS from the CAPD domain.",
+    "capd.otherCause":
+      "CAPD {{score}}/{{max}} is attributed to another cause (capdOtherCause) and does not count.",
+    "capd.grade3": "Grade 3: CAPD {{score}}/{{max}} ≥ {{threshold}} (Lee 2019, pediatric ICANS table).",
+    "capd.grade1":
+      "Grade 1: CAPD {{score}}/{{max}} in 1–8 (Lee 2019, pediatric ICANS table; grade 2 needs the child to " +
+      "awaken only to voice).",
+    "domain.grade": "Grade {{grade}}: {{finding, term}} ({{domain, term}}).",
+    "consciousness.otherCause":
+      "{{finding, capterm}} is attributed to another cause (consciousnessOtherCause) and does not count.",
+    "seizure.otherCause":
+      "{{finding, capterm}} is attributed to another cause (seizureOtherCause) and does not count.",
+    "motor.otherCause":
+      "{{finding, capterm}} is attributed to another cause (motorOtherCause) and does not count.",
+    "icpEdema.otherCause":
+      "{{finding, capterm}} is attributed to another cause (icpEdemaOtherCause) and does not count.",
+    tremor: "Tremor/myoclonus is graded with CTCAE v5.0 and does not count towards ICANS (Lee 2019).",
+    hemorrhage:
+      "Intracranial hemorrhage is excluded from ICANS grading; grade it with CTCAE v5.0 (Lee 2019).",
+    "grade5.death": "Grade 5: death due to ICANS with no other principal factor (deathDueToIcans).",
+    "grade0.none": "Grade 0: no ICANS domain is abnormal and attributable to ICANS.",
+    mostSevere:
+      "Grade {{grade}}: the most severe domain ({{domains, termlist}}) sets the ICANS grade (Lee 2019).",
+    "phrase.ice": "ICE {{score}}/{{max}}",
+    "phrase.iceAphasia": "ICE {{score}}/{{max}}, awake with global aphasia",
+  },
+  {
+    icansDomain: DOMAIN_TEXT,
+    iceItem: ICE_ITEM_TEXT,
+    consciousness: LOC_TEXT,
+    seizure: SEIZURE_TEXT,
+    motor: MOTOR_TEXT,
+    icpEdema: ICP_TEXT,
+  },
+);
+const R = ICANS_REASONS;
 
 const UNAROUSABLE: Consciousness = "UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA";
 /**
@@ -326,7 +398,7 @@ export const IcansInput = z
 export type IcansInput = z.output<typeof IcansInput>;
 
 interface Domain {
-  name: string;
+  name: DomainKey;
   grade: number;
   text: string;
 }
@@ -334,7 +406,7 @@ interface Domain {
 /** The encephalopathy domain: ICE for ≥ 12 years, CAPD for children (Lee 2019). */
 function encephalopathyDomain(
   v: IcansInput,
-  reasons: string[],
+  reasons: ReasonEntry[],
 ): Domain & { tool: "ICE" | "CAPD"; score: number | null } {
   const iceUsed =
     (v.ice !== undefined && v.ice !== null) ||
@@ -345,82 +417,78 @@ function encephalopathyDomain(
   if (iceUsed) {
     if (v.iceNotPerformableBecauseUnarousable) {
       if (v.consciousnessOtherCause) {
-        reasons.push(
-          "ICE not performable because the patient is unarousable, but the unarousability is attributed to another cause " +
-            "(consciousnessOtherCause): the ICE domain cannot be graded.",
-        );
+        reasons.push(R.say("ice.notAssessable"));
         return { name: "ICE", tool: "ICE", score: null, grade: 0, text: "ICE not assessable" };
       }
-      reasons.push("Grade 4: unarousable and unable to perform the ICE (Lee 2019, ICE row, grade 4).");
+      reasons.push(R.say("ice.unarousable"));
       return { name: "ICE", tool: "ICE", score: 0, grade: 4, text: "unarousable, ICE not performable" };
     }
     const items = v.iceItems ? iceScore(v.iceItems) : undefined;
     const score = v.ice ?? items?.score ?? 0; // only awakeWithGlobalAphasia leaves both unset: ICE 0
     const aphasia = v.awakeWithGlobalAphasia === true;
     const what = aphasia ? `ICE ${score}/${ICE_MAX}, awake with global aphasia` : `ICE ${score}/${ICE_MAX}`;
-    if (items && items.missed.length > 0) reasons.push(`ICE items missed: ${items.missed.join(", ")}.`);
+    const ice: Phrase = R.phrase(aphasia ? "phrase.iceAphasia" : "phrase.ice", { score, max: ICE_MAX });
+    if (items && items.missedItems.length > 0)
+      reasons.push(R.say("ice.itemsMissed", { items: items.missedItems.map((k) => `iceItem.${k}`) }));
     const band = iceBandGrade(score);
     if (band === 0) {
-      reasons.push(`ICE ${score}/${ICE_MAX}: normal (10 = no ICANS from the ICE domain).`);
+      reasons.push(R.say("ice.normal", { score, max: ICE_MAX }));
       return { name: "ICE", tool: "ICE", score, grade: 0, text: what };
     }
     if (v.iceOtherCause) {
-      reasons.push(`${what} is attributed to another cause (iceOtherCause) and does not count.`);
+      reasons.push(R.say("ice.otherCause", { ice }));
       return { name: "ICE", tool: "ICE", score, grade: 0, text: what };
     }
     const bandText = band === 1 ? "7–9" : band === 2 ? "3–6" : "0–2";
-    reasons.push(
-      `Grade ${band}: ${what} (ICE ${bandText} → grade ${band}, Lee 2019${aphasia ? "; awake with global aphasia is grade 3, not 4" : ""}).`,
-    );
+    reasons.push(R.say(aphasia ? "ice.gradeAphasia" : "ice.grade", { grade: band, ice, band: bandText }));
     return { name: "ICE", tool: "ICE", score, grade: band, text: what };
   }
 
   if (v.capdNotPerformable) {
     if (v.consciousnessOtherCause) {
-      reasons.push(
-        "CAPD not performable, but the depressed consciousness is attributed to another cause (consciousnessOtherCause): " +
-          "the CAPD domain cannot be graded.",
-      );
+      reasons.push(R.say("capd.notAssessable"));
       return { name: "CAPD", tool: "CAPD", score: null, grade: 0, text: "CAPD not assessable" };
     }
-    reasons.push("Grade 4: unable to perform the CAPD (Lee 2019, pediatric ICANS table, grade 4).");
+    reasons.push(R.say("capd.notPerformable"));
     return { name: "CAPD", tool: "CAPD", score: null, grade: 4, text: "CAPD not performable" };
   }
   const score = v.capd ?? capdScore(v.capdItems!).total;
   const band = capdBandGrade(score);
   const what = `CAPD ${score}/${CAPD_MAX}`;
+  const scored = { score, max: CAPD_MAX };
   if (band === 0) {
-    reasons.push(`${what}: no delirium features, no ICANS from the CAPD domain.`);
+    reasons.push(R.say("capd.normal", scored));
     return { name: "CAPD", tool: "CAPD", score, grade: 0, text: what };
   }
   if (v.capdOtherCause) {
-    reasons.push(`${what} is attributed to another cause (capdOtherCause) and does not count.`);
+    reasons.push(R.say("capd.otherCause", scored));
     return { name: "CAPD", tool: "CAPD", score, grade: 0, text: what };
   }
   reasons.push(
     band === 3
-      ? `Grade 3: ${what} ≥ ${CAPD_POSITIVE_THRESHOLD} (Lee 2019, pediatric ICANS table).`
-      : `Grade 1: ${what} in 1–8 (Lee 2019, pediatric ICANS table; grade 2 needs the child to awaken only to voice).`,
+      ? R.say("capd.grade3", { ...scored, threshold: CAPD_POSITIVE_THRESHOLD })
+      : R.say("capd.grade1", scored),
   );
   return { name: "CAPD", tool: "CAPD", score, grade: band, text: what };
 }
 
-function simpleDomain(
-  name: string,
+function simpleDomain<D extends "consciousness" | "seizure" | "motor" | "icpEdema">(
+  name: D,
   grade: number,
-  text: string,
+  finding: string,
+  texts: Record<string, string>,
   attributedElsewhere: boolean | undefined,
-  field: string,
-  reasons: string[],
+  reasons: ReasonEntry[],
 ): Domain {
+  const text = texts[finding]!;
   if (grade === 0) return { name, grade, text };
   if (attributedElsewhere) {
-    reasons.push(
-      `${text[0]!.toUpperCase()}${text.slice(1)} is attributed to another cause (${field}) and does not count.`,
-    );
+    reasons.push(R.say(`${name}.otherCause`, { finding: `${name}.${finding}` }));
     return { name, grade: 0, text };
   }
-  reasons.push(`Grade ${grade}: ${text} (${name}).`);
+  reasons.push(
+    R.say("domain.grade", { grade, finding: `${name}.${finding}`, domain: `icansDomain.${name}` }),
+  );
   return { name, grade, text };
 }
 
@@ -432,49 +500,31 @@ export const icans = defineCalculator({
   ruleSetVersion: "1",
   input: IcansInput,
   evaluate(v) {
-    const reasons: string[] = [];
+    const reasons: ReasonEntry[] = [];
     const enc = encephalopathyDomain(v, reasons);
     const domains: Domain[] = [
       enc,
       simpleDomain(
-        "level of consciousness",
+        "consciousness",
         LOC_GRADE[v.consciousness],
-        LOC_TEXT[v.consciousness],
+        v.consciousness,
+        LOC_TEXT,
         v.consciousnessOtherCause,
-        "consciousnessOtherCause",
         reasons,
       ),
       simpleDomain(
         "seizure",
         SEIZURE_GRADE[v.seizure],
-        SEIZURE_TEXT[v.seizure],
+        v.seizure,
+        SEIZURE_TEXT,
         v.seizureOtherCause,
-        "seizureOtherCause",
         reasons,
       ),
-      simpleDomain(
-        "motor findings",
-        MOTOR_GRADE[v.motor],
-        MOTOR_TEXT[v.motor],
-        v.motorOtherCause,
-        "motorOtherCause",
-        reasons,
-      ),
-      simpleDomain(
-        "raised ICP/cerebral edema",
-        ICP_GRADE[v.icpEdema],
-        ICP_TEXT[v.icpEdema],
-        v.icpEdemaOtherCause,
-        "icpEdemaOtherCause",
-        reasons,
-      ),
+      simpleDomain("motor", MOTOR_GRADE[v.motor], v.motor, MOTOR_TEXT, v.motorOtherCause, reasons),
+      simpleDomain("icpEdema", ICP_GRADE[v.icpEdema], v.icpEdema, ICP_TEXT, v.icpEdemaOtherCause, reasons),
     ];
-    if (v.tremorOrMyoclonus)
-      reasons.push("Tremor/myoclonus is graded with CTCAE v5.0 and does not count towards ICANS (Lee 2019).");
-    if (v.intracranialHemorrhage)
-      reasons.push(
-        "Intracranial hemorrhage is excluded from ICANS grading; grade it with CTCAE v5.0 (Lee 2019).",
-      );
+    if (v.tremorOrMyoclonus) reasons.push(R.say("tremor"));
+    if (v.intracranialHemorrhage) reasons.push(R.say("hemorrhage"));
 
     const details = {
       tool: enc.tool,
@@ -489,16 +539,14 @@ export const icans = defineCalculator({
     };
 
     if (v.deathDueToIcans) {
-      reasons.push("Grade 5: death due to ICANS with no other principal factor (deathDueToIcans).");
+      reasons.push(R.say("grade5.death"));
       return { value: 5, label: gradeLabel(5), reasons, details };
     }
     const grade = Math.max(...domains.map((d) => d.grade));
-    if (grade === 0) reasons.push("Grade 0: no ICANS domain is abnormal and attributable to ICANS.");
+    if (grade === 0) reasons.push(R.say("grade0.none"));
     else {
-      const drivers = domains.filter((d) => d.grade === grade).map((d) => d.name);
-      reasons.push(
-        `Grade ${grade}: the most severe domain (${drivers.join(", ")}) sets the ICANS grade (Lee 2019).`,
-      );
+      const drivers = domains.filter((d) => d.grade === grade).map((d) => `icansDomain.${d.name}`);
+      reasons.push(R.say("mostSevere", { grade, domains: drivers }));
     }
     return { value: grade, label: gradeLabel(grade), reasons, details };
   },

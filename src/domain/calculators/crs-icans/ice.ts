@@ -9,6 +9,7 @@
  * (Lee 2019, adult ICANS grading, ICE row).
  */
 import { z } from "zod";
+import { reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
 
@@ -29,7 +30,8 @@ export const IceItems = z.strictObject({
 });
 export type IceItems = z.output<typeof IceItems>;
 
-const ITEM_TEXT: Record<keyof IceItems, string> = {
+/** English wording of each item, the term group "iceItem" of the coded reasons (decision 0041). */
+export const ITEM_TEXT: Record<keyof IceItems, string> = {
   orientationYear: "orientation to year",
   orientationMonth: "orientation to month",
   orientationCity: "orientation to city",
@@ -52,6 +54,8 @@ export interface IceScore {
   writing: number;
   attention: number;
   missed: string[];
+  /** the items missed, by field name, in the order of the table */
+  missedItems: (keyof IceItems)[];
 }
 
 export function iceScore(items: IceItems): IceScore {
@@ -65,9 +69,8 @@ export function iceScore(items: IceItems): IceScore {
   const commands = pts(items.followsCommands);
   const writing = pts(items.writesStandardSentence);
   const attention = pts(items.countsBackwardsBy10);
-  const missed = (Object.keys(ITEM_TEXT) as (keyof IceItems)[])
-    .filter((k) => !items[k])
-    .map((k) => ITEM_TEXT[k]);
+  const missedItems = (Object.keys(ITEM_TEXT) as (keyof IceItems)[]).filter((k) => !items[k]);
+  const missed = missedItems.map((k) => ITEM_TEXT[k]);
   return {
     score: orientation + naming + commands + writing + attention,
     orientation,
@@ -76,6 +79,7 @@ export function iceScore(items: IceItems): IceScore {
     writing,
     attention,
     missed,
+    missedItems,
   };
 }
 
@@ -92,6 +96,22 @@ export function iceBandGrade(score: number): 0 | 1 | 2 | 3 {
 
 const BAND_TEXT = ["10 (normal)", "7–9", "3–6", "0–2"] as const;
 
+/** The sentences of the ICE score (decision 0041); the web catalogues word them under reasons.ice.*. */
+export const ICE_REASONS = reasonFamily(
+  "ice",
+  {
+    score:
+      "ICE {{score}}/{{max}}: orientation {{orientation}}/4, naming {{naming}}/3, commands {{commands}}/1, " +
+      "writing {{writing}}/1, attention {{attention}}/1.",
+    pointsLost: "Points lost: {{items, termlist}}.",
+    normal: "ICE 10 is normal: no ICANS from the ICE domain.",
+    band:
+      "ICE {{band}} is the ICANS grade {{grade}} band of the ICE domain (Lee 2019), if not attributable to " +
+      "another cause.",
+  },
+  { iceItem: ITEM_TEXT },
+);
+
 export const ice = defineCalculator({
   name: "ice",
   title: "ICE score (immune effector cell-associated encephalopathy, ASTCT 2019)",
@@ -102,16 +122,14 @@ export const ice = defineCalculator({
   evaluate(items) {
     const s = iceScore(items);
     const band = iceBandGrade(s.score);
+    const R = ICE_REASONS;
+    const { score, orientation, naming, commands, writing, attention } = s;
     const reasons = [
-      `ICE ${s.score}/${ICE_MAX}: orientation ${s.orientation}/4, naming ${s.naming}/3, commands ${s.commands}/1, ` +
-        `writing ${s.writing}/1, attention ${s.attention}/1.`,
+      R.say("score", { score, max: ICE_MAX, orientation, naming, commands, writing, attention }),
     ];
-    if (s.missed.length > 0) reasons.push(`Points lost: ${s.missed.join(", ")}.`);
-    reasons.push(
-      band === 0
-        ? "ICE 10 is normal: no ICANS from the ICE domain."
-        : `ICE ${BAND_TEXT[band]} is the ICANS grade ${band} band of the ICE domain (Lee 2019), if not attributable to another cause.`,
-    );
+    if (s.missedItems.length > 0)
+      reasons.push(R.say("pointsLost", { items: s.missedItems.map((k) => `iceItem.${k}`) }));
+    reasons.push(band === 0 ? R.say("normal") : R.say("band", { band: BAND_TEXT[band], grade: band }));
     return {
       value: s.score,
       label: `ICE ${s.score}/${ICE_MAX}`,

@@ -13,6 +13,7 @@
  * the weight the caller passes: actual body weight unless the protocol says otherwise (§6.1).
  */
 import { z } from "zod";
+import { reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt, geq, leq } from "./format.ts";
 
@@ -86,6 +87,16 @@ export const BsaInput = z
   })
   .superRefine((i, ctx) => checkBmi(i.heightCm, i.weightKg, ctx));
 
+/** The sentence of the BSA (decision 0041), one per formula; the web catalogues word them under reasons.bsa.*. */
+export const BSA_REASONS = reasonFamily("bsa", {
+  MOSTELLER:
+    `${FORMULA_NAMES.MOSTELLER} formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm ` +
+    "{{height}} and weightKg {{weight}}.",
+  DUBOIS:
+    `${FORMULA_NAMES.DUBOIS} formula 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m² from ` +
+    "heightCm {{height}} and weightKg {{weight}}.",
+});
+
 export const bsaCalculator = defineCalculator({
   name: "bsa",
   title: "Body surface area (Mosteller or DuBois)",
@@ -98,16 +109,10 @@ export const bsaCalculator = defineCalculator({
     const value = bsaOf(i.formula, i.heightCm, i.weightKg);
     const m = mosteller(i.heightCm, i.weightKg);
     const d = dubois(i.heightCm, i.weightKg);
-    const expression =
-      i.formula === "MOSTELLER"
-        ? `√(${i.heightCm} cm × ${i.weightKg} kg / 3600)`
-        : `0.007184 × ${i.weightKg} kg^0.425 × ${i.heightCm} cm^0.725`;
     return {
       value,
       label: `BSA ${fmt(value, 2)} m² (${FORMULA_NAMES[i.formula]})`,
-      reasons: [
-        `${FORMULA_NAMES[i.formula]} formula ${expression} = ${fmt(value, 4)} m² from heightCm ${i.heightCm} and weightKg ${i.weightKg}.`,
-      ],
+      reasons: [BSA_REASONS.say(i.formula, { height: i.heightCm, weight: i.weightKg, value: fmt(value, 4) })],
       details: {
         formula: i.formula,
         mostellerM2: m,

@@ -19,6 +19,7 @@
  * not applied here; the reasons say when the actual weight is below the IBW.
  */
 import { z } from "zod";
+import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { HeightCm, WeightKg } from "./bsa.ts";
 import { fmt, geq, leq } from "./format.ts";
@@ -105,6 +106,30 @@ export const CreatinineClearanceInput = z
     }
   });
 
+const COCKCROFT_GAULT = "Cockcroft–Gault: (140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL)";
+/** The sentences of the Cockcroft–Gault clearance (decision 0041); the web catalogues word them under reasons.crcl.*. */
+export const CRCL_REASONS = reasonFamily(
+  "crcl",
+  {
+    umol: "serumCreatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",
+    actual: "Actual body weight used (weightBasis ACTUAL): {{weight}} kg.",
+    ibw:
+      "Ideal body weight (Devine) for a {{sex, term}} of {{height}} cm: {{base}} + {{perInch}} × ({{inches}} in − " +
+      "{{baseInches}}) = {{ibw}} kg.",
+    shortHeight:
+      "Height {{height}} cm is under 60 in (152.4 cm): the Devine formula is extrapolated below its range.",
+    ideal: "Ideal body weight used (weightBasis IDEAL): {{ibw}} kg.",
+    adjusted:
+      "Adjusted body weight used (weightBasis ADJUSTED): {{ibw}} + {{factor}} × ({{weight}} − {{ibw}}) = {{adjusted}} kg.",
+    belowIdeal:
+      "Actual weight {{weight}} kg is below the ideal body weight {{ibw}} kg; check whether the protocol uses actual " +
+      "weight in that case.",
+    cockcroftGault: `${COCKCROFT_GAULT} = {{value}} mL/min (not normalised to 1.73 m²).`,
+    cockcroftGaultFemale: `${COCKCROFT_GAULT} × {{factor}} (female) = {{value}} mL/min (not normalised to 1.73 m²).`,
+  },
+  { sex: { female: "female", male: "male" } },
+);
+
 export const creatinineClearanceCalculator = defineCalculator({
   name: "creatinine-clearance",
   title: "Creatinine clearance (Cockcroft–Gault)",
@@ -114,47 +139,58 @@ export const creatinineClearanceCalculator = defineCalculator({
   ruleSetVersion: "1",
   input: CreatinineClearanceInput,
   evaluate(i) {
-    const reasons: string[] = [];
+    const R = CRCL_REASONS;
+    const reasons: ReasonEntry[] = [];
     const scrMgDl = scrToMgDl(i.serumCreatinine, i.serumCreatinineUnit);
     if (i.serumCreatinineUnit === "UMOL_PER_L")
-      reasons.push(
-        `serumCreatinine ${i.serumCreatinine} µmol/L ÷ ${UMOL_PER_MG_DL} = ${fmt(scrMgDl, 3)} mg/dL.`,
-      );
+      reasons.push(R.say("umol", { scr: i.serumCreatinine, factor: UMOL_PER_MG_DL, mgdl: fmt(scrMgDl, 3) }));
 
     let weightUsedKg = i.weightKg;
     let idealKg: number | undefined;
     let adjustedKg: number | undefined;
     if (i.weightBasis === "ACTUAL") {
-      reasons.push(`Actual body weight used (weightBasis ACTUAL): ${i.weightKg} kg.`);
+      reasons.push(R.say("actual", { weight: i.weightKg }));
     } else {
       const heightCm = i.heightCm!; // guaranteed by the schema refinement
       idealKg = devineIbwKg(i.sex, heightCm);
+      const ibw = fmt(idealKg, 1);
       reasons.push(
-        `Ideal body weight (Devine) for a ${i.sex} of ${heightCm} cm: ${DEVINE_BASE_KG[i.sex]} + ${DEVINE_KG_PER_INCH} × (${fmt(heightCm / CM_PER_INCH, 2)} in − ${DEVINE_BASE_INCHES}) = ${fmt(idealKg, 1)} kg.`,
+        R.say("ibw", {
+          sex: `sex.${i.sex}`,
+          height: heightCm,
+          base: DEVINE_BASE_KG[i.sex],
+          perInch: DEVINE_KG_PER_INCH,
+          inches: fmt(heightCm / CM_PER_INCH, 2),
+          baseInches: DEVINE_BASE_INCHES,
+          ibw,
+        }),
       );
       if (heightCm / CM_PER_INCH < DEVINE_BASE_INCHES)
-        reasons.push(
-          `Height ${heightCm} cm is under 60 in (152.4 cm): the Devine formula is extrapolated below its range.`,
-        );
+        reasons.push(R.say("shortHeight", { height: heightCm }));
       if (i.weightBasis === "IDEAL") {
         weightUsedKg = idealKg;
-        reasons.push(`Ideal body weight used (weightBasis IDEAL): ${fmt(idealKg, 1)} kg.`);
+        reasons.push(R.say("ideal", { ibw }));
       } else {
         adjustedKg = idealKg + ADJUSTED_WEIGHT_FACTOR * (i.weightKg - idealKg);
         weightUsedKg = adjustedKg;
         reasons.push(
-          `Adjusted body weight used (weightBasis ADJUSTED): ${fmt(idealKg, 1)} + ${ADJUSTED_WEIGHT_FACTOR} × (${i.weightKg} − ${fmt(idealKg, 1)}) = ${fmt(adjustedKg, 1)} kg.`,
+          R.say("adjusted", {
+            ibw,
+            factor: ADJUSTED_WEIGHT_FACTOR,
+            weight: i.weightKg,
+            adjusted: fmt(adjustedKg, 1),
+          }),
         );
       }
-      if (i.weightKg < idealKg)
-        reasons.push(
-          `Actual weight ${i.weightKg} kg is below the ideal body weight ${fmt(idealKg, 1)} kg; check whether the protocol uses actual weight in that case.`,
-        );
+      if (i.weightKg < idealKg) reasons.push(R.say("belowIdeal", { weight: i.weightKg, ibw }));
     }
 
     const value = cockcroftGault(i.ageYears, weightUsedKg, scrMgDl, i.sex);
+    const cg = { age: i.ageYears, weight: fmt(weightUsedKg, 1), scr: fmt(scrMgDl, 3), value: fmt(value, 1) };
     reasons.push(
-      `Cockcroft–Gault: (140 − ${i.ageYears}) × ${fmt(weightUsedKg, 1)} kg / (72 × ${fmt(scrMgDl, 3)} mg/dL)${i.sex === "female" ? ` × ${FEMALE_FACTOR} (female)` : ""} = ${fmt(value, 1)} mL/min (not normalised to 1.73 m²).`,
+      i.sex === "female"
+        ? R.say("cockcroftGaultFemale", { ...cg, factor: FEMALE_FACTOR })
+        : R.say("cockcroftGault", cg),
     );
     return {
       value,

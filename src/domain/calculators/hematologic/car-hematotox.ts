@@ -10,6 +10,7 @@
  * validated in SLE or other indications, and the label says so. [D, reference notes §3.4]
  */
 import { z } from "zod";
+import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { countUnitWarnings } from "./count-units.ts";
 import { num, REJESKI_2021, RULE_SET_HEMATOTOX } from "./sources.ts";
@@ -100,6 +101,26 @@ export interface CarHematotoxValue {
   risk: "LOW" | "HIGH";
 }
 
+const VALIDATED_IN = "(the score was derived and validated in large B-cell lymphoma).";
+/** The sentences of CAR-HEMATOTOX (decision 0041); the web catalogues word them under reasons.hematotox.*. */
+export const HEMATOTOX_REASONS = reasonFamily(
+  "hematotox",
+  {
+    platelets: "Platelets {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
+    anc: "ANC {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
+    hb: "Hb {{hb}} g/dL: {{points}} point(s) ({{range}} g/dL).",
+    crpMgL: "CRP {{crp}} mg/L (= {{crpMgDl}} mg/dL): {{points}} point(s) ({{range}} mg/dL).",
+    crpMgDl: "CRP {{crp}} mg/dL: {{points}} point(s) ({{range}} mg/dL).",
+    ferritin: "Ferritin {{ferritin}} ng/mL: {{points}} point(s) ({{range}} ng/mL).",
+    "score.high": "CAR-HEMATOTOX {{score}} point(s): high risk (≥ 2) (Rejeski 2021).",
+    "score.low": "CAR-HEMATOTOX {{score}} point(s): low risk (0–1) (Rejeski 2021).",
+    "indication.outside": `Indication {{indication, term}}: reported outside the derivation population ${VALIDATED_IN}`,
+    "indication.notValidated": `Indication {{indication, term}}: not validated for this indication ${VALIDATED_IN}`,
+  },
+  // The English quotes the input's value as given.
+  { indication: Object.fromEntries(INDICATIONS.map((i) => [i, i])) },
+);
+
 export const carHematotox = defineCalculator({
   name: "car-hematotox",
   title: "CAR-HEMATOTOX score",
@@ -115,41 +136,47 @@ export const carHematotox = defineCalculator({
     ...countUnitWarnings("leukocytes", "ANC", { value: input.ancCellsPerUL, path: "/ancCellsPerUL" }),
   ],
   evaluate(input) {
-    const reasons: string[] = [];
+    const R = HEMATOTOX_REASONS;
+    const reasons: ReasonEntry[] = [];
     const plt = input.plateletsCellsPerUL;
     const platelets = plt > PLT_HIGH ? 0 : plt >= PLT_LOW ? 1 : 2;
     reasons.push(
-      `Platelets ${num(plt)}/µL: ${platelets} point(s) (${
-        platelets === 0 ? "> 175,000" : platelets === 1 ? "75,000–175,000" : "< 75,000"
-      }/µL).`,
+      R.say("platelets", {
+        count: num(plt),
+        points: platelets,
+        range: platelets === 0 ? "> 175,000" : platelets === 1 ? "75,000–175,000" : "< 75,000",
+      }),
     );
     const anc = input.ancCellsPerUL < ANC_CUT ? 1 : 0;
-    reasons.push(`ANC ${num(input.ancCellsPerUL)}/µL: ${anc} point(s) (${anc ? "< 1200" : "≥ 1200"}/µL).`);
+    reasons.push(
+      R.say("anc", { count: num(input.ancCellsPerUL), points: anc, range: anc ? "< 1200" : "≥ 1200" }),
+    );
     const hb = input.hemoglobinGPerDL < HB_CUT ? 1 : 0;
-    reasons.push(`Hb ${num(input.hemoglobinGPerDL)} g/dL: ${hb} point(s) (${hb ? "< 9.0" : "≥ 9.0"} g/dL).`);
+    reasons.push(R.say("hb", { hb: num(input.hemoglobinGPerDL), points: hb, range: hb ? "< 9.0" : "≥ 9.0" }));
     // Compare CRP in the unit it was given in, so that 30 mg/L is exactly the 3.0 mg/dL cut-off.
     const crpPoint =
       input.crpMgPerL !== undefined
         ? input.crpMgPerL >= CRP_CUT_MG_PER_DL * 10
         : (input.crpMgPerDL as number) >= CRP_CUT_MG_PER_DL;
     const crp = crpPoint ? 1 : 0;
-    const crpText =
+    const crpRange = { points: crp, range: crp ? "≥ 3.0" : "< 3.0" };
+    reasons.push(
       input.crpMgPerL !== undefined
-        ? `CRP ${num(input.crpMgPerL)} mg/L (= ${num(input.crpMgPerL / 10)} mg/dL)`
-        : `CRP ${num(input.crpMgPerDL as number)} mg/dL`;
-    reasons.push(`${crpText}: ${crp} point(s) (${crp ? "≥ 3.0" : "< 3.0"} mg/dL).`);
+        ? R.say("crpMgL", { crp: num(input.crpMgPerL), crpMgDl: num(input.crpMgPerL / 10), ...crpRange })
+        : R.say("crpMgDl", { crp: num(input.crpMgPerDL as number), ...crpRange }),
+    );
     const f = input.ferritinNgPerML;
     const ferritin = f < FERRITIN_LOW ? 0 : f <= FERRITIN_HIGH ? 1 : 2;
     reasons.push(
-      `Ferritin ${num(f)} ng/mL: ${ferritin} point(s) (${
-        ferritin === 0 ? "< 650" : ferritin === 1 ? "650–2000" : "> 2000"
-      } ng/mL).`,
+      R.say("ferritin", {
+        ferritin: num(f),
+        points: ferritin,
+        range: ferritin === 0 ? "< 650" : ferritin === 1 ? "650–2000" : "> 2000",
+      }),
     );
     const score = platelets + anc + hb + crp + ferritin;
     const risk = score >= HIGH_RISK_FROM ? "HIGH" : "LOW";
-    reasons.unshift(
-      `CAR-HEMATOTOX ${score} point(s): ${risk === "HIGH" ? "high risk (≥ 2)" : "low risk (0–1)"} (Rejeski 2021).`,
-    );
+    reasons.unshift(R.say(risk === "HIGH" ? "score.high" : "score.low", { score }));
     const validation =
       input.indication === "LBCL"
         ? "validated"
@@ -158,7 +185,14 @@ export const carHematotox = defineCalculator({
           : "not validated for this indication";
     if (validation !== "validated")
       reasons.push(
-        `Indication ${input.indication}: ${validation} (the score was derived and validated in large B-cell lymphoma).`,
+        R.say(
+          validation === "not validated for this indication"
+            ? "indication.notValidated"
+            : "indication.outside",
+          {
+            indication: `indication.${input.indication}`,
+          },
+        ),
       );
     const label =
       `${score} ${score === 1 ? "point" : "points"}, ${risk === "HIGH" ? "high" : "low"} risk` +

@@ -14,6 +14,7 @@
  * and is then required: grade 1 is never decided with a hard-coded LLN.
  */
 import { z } from "zod";
+import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { type CalculatorWarning, contradiction, defineCalculator } from "../calculator.ts";
 import { countUnitWarnings } from "./count-units.ts";
 import { CTCAE_V5, num, RULE_SET_CTCAE } from "./sources.ts";
@@ -265,20 +266,79 @@ export interface CtcaeHematologyValue {
   worstTerms: TermKey[];
 }
 
+/**
+ * The sentences of the CTCAE haematology grades (decision 0041): code → English template; the web
+ * catalogues word them under reasons.ctcae.* (the Chinese with the CTCAE v5.0 Chinese term names).
+ */
+export const CTCAE_REASONS = reasonFamily(
+  "ctcae",
+  {
+    "count.lowestBand":
+      "{{term, term}} grade {{grade}}: {{analyte, term}} {{count}} cells/µL is < {{below}} cells/µL (CTCAE v5.0).",
+    "count.band":
+      "{{term, term}} grade {{grade}}: {{analyte, term}} {{count}} cells/µL is < {{below}} and ≥ {{lower}} cells/µL (CTCAE v5.0).",
+    "count.grade1":
+      "{{term, term}} grade 1: {{analyte, term}} {{count}} cells/µL is < LLN {{lln}} and ≥ {{g2}} cells/µL (CTCAE v5.0).",
+    "count.grade0":
+      "{{term, term}} grade 0: {{analyte, term}} {{count}} cells/µL is not below the LLN {{lln}} cells/µL.",
+    "anemia.grade3": "Anemia grade 3: Hb {{hb}} g/dL is < 8.0 g/dL (CTCAE v5.0).",
+    "anemia.grade2": "Anemia grade 2: Hb {{hb}} g/dL is < 10.0 and ≥ 8.0 g/dL (CTCAE v5.0).",
+    "anemia.grade1": "Anemia grade 1: Hb {{hb}} g/dL is < LLN {{lln}} and ≥ 10.0 g/dL (CTCAE v5.0).",
+    "anemia.grade0": "Anemia grade 0 by Hb: {{hb}} g/dL is not below the LLN {{lln}} g/dL.",
+    "anemia.noLln":
+      "Anemia: Hb {{hb}} g/dL is ≥ 10.0 g/dL (LLN not given; the clinical criteria below decide).",
+    "anemia.transfusion": "Anemia grade 3: transfusion indicated (CTCAE v5.0).",
+    "anemia.lifeThreatening":
+      "Anemia grade 4: life-threatening consequences, urgent intervention indicated (CTCAE v5.0).",
+    "anemia.death": "Anemia grade 5: death (CTCAE v5.0).",
+    "anemia.notAssessed":
+      "Anemia: clinical criteria not assessed ({{criteria, termlist}}); the grade rests on the laboratory value " +
+      "and any criteria given.",
+    "fn.notMet.anc": "Febrile neutropenia: criteria not met (ANC {{anc}} cells/µL is not < 1000 cells/µL).",
+    "fn.notMet.ancAndFever":
+      "Febrile neutropenia: criteria not met (ANC {{anc}} cells/µL is not < 1000 cells/µL, and {{fever, phrase}}).",
+    "fn.notMet.fever": "Febrile neutropenia: criteria not met ({{fever, phrase}}).",
+    "fn.grade3":
+      "Febrile neutropenia grade 3: ANC {{anc}} cells/µL < 1000 cells/µL with {{fever, phrase}} (CTCAE v5.0).",
+    "fn.grade4": "Febrile neutropenia grade 4: life-threatening consequences, urgent intervention indicated.",
+    "fn.grade5": "Febrile neutropenia grade 5: death.",
+    "phrase.fever.single": "a single temperature of {{temp}} °C > 38.3 °C",
+    "phrase.fever.sustained": "a sustained temperature ≥ 38.0 °C for {{minutes}} min (> 60 min)",
+    "phrase.fever.noneWithSpell":
+      "no fever criterion (highest {{temp}} °C is not > 38.3 °C, and {{minutes}} min at ≥ 38.0 °C is not more than 60 min)",
+    "phrase.fever.none":
+      "no fever criterion (highest {{temp}} °C is not > 38.3 °C, and never ≥ 38.0 °C for more than 60 min)",
+  },
+  {
+    ctcaeTerm: Object.fromEntries(COUNT_TERMS.map((t) => [t.key, t.term])),
+    ctcaeAnalyte: Object.fromEntries(COUNT_TERMS.map((t) => [t.key, t.analyte])),
+    anemiaCriterion: {
+      transfusionIndicated: "transfusionIndicated",
+      lifeThreateningConsequences: "lifeThreateningConsequences",
+      death: "death",
+    },
+  },
+);
+const R = CTCAE_REASONS;
+
 function gradeCountTerm(
   t: CountTerm,
   count: number,
   lln: number | undefined,
-): { grade: Grade; reason: string } {
+): { grade: Grade; reason: ReasonEntry } {
   const c = num(count);
+  const named = { term: `ctcaeTerm.${t.key}`, analyte: `ctcaeAnalyte.${t.key}`, count: c };
   for (let i = 0; i < t.bands.length; i++) {
     const band = t.bands[i]!;
     if (count < band.below) {
       const lower = t.bands[i - 1]?.below;
-      const range = lower === undefined ? `< ${num(band.below)}` : `< ${num(band.below)} and ≥ ${num(lower)}`;
+      const at = { ...named, grade: band.grade, below: num(band.below) };
       return {
         grade: band.grade,
-        reason: `${t.term} grade ${band.grade}: ${t.analyte} ${c} cells/µL is ${range} cells/µL (CTCAE v5.0).`,
+        reason:
+          lower === undefined
+            ? R.say("count.lowestBand", at)
+            : R.say("count.band", { ...at, lower: num(lower) }),
       };
     }
   }
@@ -288,50 +348,47 @@ function gradeCountTerm(
   if (count < l)
     return {
       grade: 1,
-      reason: `${t.term} grade 1: ${t.analyte} ${c} cells/µL is < LLN ${num(l)} and ≥ ${num(g2)} cells/µL (CTCAE v5.0).`,
+      reason: R.say("count.grade1", { ...named, lln: num(l), g2: num(g2) }),
     };
   return {
     grade: 0,
-    reason: `${t.term} grade 0: ${t.analyte} ${c} cells/µL is not below the LLN ${num(l)} cells/µL.`,
+    reason: R.say("count.grade0", { ...named, lln: num(l) }),
   };
 }
 
-function gradeAnemia(a: z.output<typeof AnemiaInput>): { grade: Grade; reasons: string[] } {
+function gradeAnemia(a: z.output<typeof AnemiaInput>): { grade: Grade; reasons: ReasonEntry[] } {
   const hb = a.hemoglobinGPerDL;
-  const reasons: string[] = [];
+  const reasons: ReasonEntry[] = [];
+  const hbText = num(hb);
   let grade: Grade;
   if (hb < HB_G3_BELOW) {
     grade = 3;
-    reasons.push(`Anemia grade 3: Hb ${num(hb)} g/dL is < 8.0 g/dL (CTCAE v5.0).`);
+    reasons.push(R.say("anemia.grade3", { hb: hbText }));
   } else if (hb < HB_G2_BELOW) {
     grade = 2;
-    reasons.push(`Anemia grade 2: Hb ${num(hb)} g/dL is < 10.0 and ≥ 8.0 g/dL (CTCAE v5.0).`);
+    reasons.push(R.say("anemia.grade2", { hb: hbText }));
   } else if (a.llnGPerDL !== undefined && hb < a.llnGPerDL) {
     grade = 1;
-    reasons.push(
-      `Anemia grade 1: Hb ${num(hb)} g/dL is < LLN ${num(a.llnGPerDL)} and ≥ 10.0 g/dL (CTCAE v5.0).`,
-    );
+    reasons.push(R.say("anemia.grade1", { hb: hbText, lln: num(a.llnGPerDL) }));
   } else {
     grade = 0;
     reasons.push(
       a.llnGPerDL !== undefined
-        ? `Anemia grade 0 by Hb: ${num(hb)} g/dL is not below the LLN ${num(a.llnGPerDL)} g/dL.`
-        : `Anemia: Hb ${num(hb)} g/dL is ≥ 10.0 g/dL (LLN not given; the clinical criteria below decide).`,
+        ? R.say("anemia.grade0", { hb: hbText, lln: num(a.llnGPerDL) })
+        : R.say("anemia.noLln", { hb: hbText }),
     );
   }
   if (a.transfusionIndicated && grade < 3) {
     grade = 3;
-    reasons.push("Anemia grade 3: transfusion indicated (CTCAE v5.0).");
+    reasons.push(R.say("anemia.transfusion"));
   }
   if (a.lifeThreateningConsequences && grade < 4) {
     grade = 4;
-    reasons.push(
-      "Anemia grade 4: life-threatening consequences, urgent intervention indicated (CTCAE v5.0).",
-    );
+    reasons.push(R.say("anemia.lifeThreatening"));
   }
   if (a.death) {
     grade = 5;
-    reasons.push("Anemia grade 5: death (CTCAE v5.0).");
+    reasons.push(R.say("anemia.death"));
   }
   const notAssessed = (
     [
@@ -341,17 +398,15 @@ function gradeAnemia(a: z.output<typeof AnemiaInput>): { grade: Grade; reasons: 
     ] as const
   )
     .filter(([, x]) => x === undefined)
-    .map(([k]) => k);
+    .map(([k]) => `anemiaCriterion.${k}`);
   if (notAssessed.length > 0 && grade < 5)
-    reasons.push(
-      `Anemia: clinical criteria not assessed (${notAssessed.join(", ")}); the grade rests on the laboratory value and any criteria given.`,
-    );
+    reasons.push(R.say("anemia.notAssessed", { criteria: notAssessed }));
   return { grade, reasons };
 }
 
 function gradeFebrileNeutropenia(fn: z.output<typeof FebrileNeutropeniaInput>): {
   grade: Grade;
-  reasons: string[];
+  reasons: ReasonEntry[];
 } {
   const anc = fn.ancCellsPerUL;
   const t = fn.maxTemperatureC;
@@ -359,13 +414,14 @@ function gradeFebrileNeutropenia(fn: z.output<typeof FebrileNeutropeniaInput>): 
   const ancMet = anc < FN_ANC_BELOW;
   const singleMet = t > FN_SINGLE_TEMP_ABOVE_C;
   const sustainedMet = t >= FN_SUSTAINED_TEMP_AT_LEAST_C && minutes > FN_SUSTAINED_MORE_THAN_MIN;
-  const feverText = singleMet
-    ? `a single temperature of ${num(t)} °C > 38.3 °C`
+  const temp = num(t);
+  const fever: Phrase = singleMet
+    ? R.phrase("phrase.fever.single", { temp })
     : sustainedMet
-      ? `a sustained temperature ≥ 38.0 °C for ${num(minutes)} min (> 60 min)`
+      ? R.phrase("phrase.fever.sustained", { minutes: num(minutes) })
       : fn.longestSpellAtOrAbove38CMinutes !== undefined && t >= FN_SUSTAINED_TEMP_AT_LEAST_C
-        ? `no fever criterion (highest ${num(t)} °C is not > 38.3 °C, and ${num(minutes)} min at ≥ 38.0 °C is not more than 60 min)`
-        : `no fever criterion (highest ${num(t)} °C is not > 38.3 °C, and never ≥ 38.0 °C for more than 60 min)`;
+        ? R.phrase("phrase.fever.noneWithSpell", { temp, minutes: num(minutes) })
+        : R.phrase("phrase.fever.none", { temp });
   const met = ancMet && (singleMet || sustainedMet);
   if (!met) {
     if (fn.lifeThreateningConsequences || fn.death)
@@ -378,23 +434,21 @@ function gradeFebrileNeutropenia(fn: z.output<typeof FebrileNeutropeniaInput>): 
         },
       ]);
     const why = !ancMet
-      ? `ANC ${num(anc)} cells/µL is not < 1000 cells/µL${singleMet || sustainedMet ? "" : `, and ${feverText}`}`
-      : feverText;
-    return { grade: 0, reasons: [`Febrile neutropenia: criteria not met (${why}).`] };
+      ? singleMet || sustainedMet
+        ? R.say("fn.notMet.anc", { anc: num(anc) })
+        : R.say("fn.notMet.ancAndFever", { anc: num(anc), fever })
+      : R.say("fn.notMet.fever", { fever });
+    return { grade: 0, reasons: [why] };
   }
-  const reasons = [
-    `Febrile neutropenia grade 3: ANC ${num(anc)} cells/µL < 1000 cells/µL with ${feverText} (CTCAE v5.0).`,
-  ];
+  const reasons: ReasonEntry[] = [R.say("fn.grade3", { anc: num(anc), fever })];
   let grade: Grade = 3;
   if (fn.lifeThreateningConsequences) {
     grade = 4;
-    reasons.push(
-      "Febrile neutropenia grade 4: life-threatening consequences, urgent intervention indicated.",
-    );
+    reasons.push(R.say("fn.grade4"));
   }
   if (fn.death) {
     grade = 5;
-    reasons.push("Febrile neutropenia grade 5: death.");
+    reasons.push(R.say("fn.grade5"));
   }
   return { grade, reasons };
 }
@@ -433,9 +487,9 @@ export const ctcaeHematology = defineCalculator({
   },
   evaluate(input) {
     const value: CtcaeHematologyValue = { worst: 0, worstTerms: [] };
-    const reasons: string[] = [];
+    const reasons: ReasonEntry[] = [];
     for (const key of TERM_KEYS) {
-      let r: { grade: Grade; reasons: string[] } | undefined;
+      let r: { grade: Grade; reasons: ReasonEntry[] } | undefined;
       if (key === "anemia") {
         if (input.anemia) r = gradeAnemia(input.anemia);
       } else if (key === "febrileNeutropenia") {

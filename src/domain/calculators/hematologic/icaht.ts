@@ -26,6 +26,7 @@
  *   (`windowStatus: ONGOING`) this rule is not applied and the grade is provisional.
  */
 import { z } from "zod";
+import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { seriesUnitWarning } from "./count-units.ts";
 import { LIANG_ICAHT, num, REJESKI_2023, RULE_SET_ICAHT } from "./sources.ts";
@@ -297,36 +298,110 @@ export function neutropenicRuns(
 const longest = (runs: Run[]): Run | undefined =>
   runs.reduce<Run | undefined>((best, r) => (!best || days(r) > days(best) ? r : best), undefined);
 
-function describeRun(r: Run): string {
-  if (r.parts.length === 1) return `${span(r)} (${days(r)} days)`;
+/**
+ * The sentences of the ICAHT grade (decision 0041): code → English template; the web catalogues
+ * word them under reasons.icaht.*. Day spans of a joined run travel as "3" or "3–8" and are worded
+ * by the `dayspans` format ("day 3, days 5–8").
+ */
+export const ICAHT_REASONS = reasonFamily(
+  "icaht",
+  {
+    "early.grade": "Early ICAHT grade {{grade}}: {{why, phrase}} (EHA/EBMT 2023).",
+    "early.gradeSoFar": "Early ICAHT grade {{grade}} so far: {{why, phrase}} (EHA/EBMT 2023).",
+    "early.fromCounts":
+      "From the day counts given: D500 {{d500}} days, D100 {{d100}} days, never recovered: {{neverRecovered, term}}.",
+    "early.d500Run": "D500: longest run with ANC ≤ 500 cells/µL on {{run, phrase}}.",
+    "early.d500None": "D500: no day with ANC ≤ 500 cells/µL.",
+    "early.d100Run": "D100: longest run with ANC ≤ 100 cells/µL on {{run, phrase}}.",
+    "early.d100None": "D100: no day with ANC ≤ 100 cells/µL.",
+    "early.neverRecovered":
+      "Never recovered: ANC ≤ 500 cells/µL from day {{start}} (≤ day 3) through the last available value on day " +
+      "{{last}} (window {{window, term}}).",
+    "early.provisional":
+      'Provisional: the day 0–30 window is still open (last value day {{last}}); the "never recovered" rule is ' +
+      "not applied and the grade can still rise.",
+    "early.interpolated": "Interpolated linearly (gaps ≤ {{maxGap}} days): day(s) {{days}}.",
+    "early.missing": "Left missing (gap > {{maxGap}} days, never counted as neutropenic): day(s) {{days}}.",
+    "late.excluded": "Excluded (after the late window {{window, phrase}}): value(s) on day(s) {{days}}.",
+    "late.otherCause":
+      "Late ICAHT grade 0: the neutropenia is attributed by the clinician to another cause (e.g. relapse, drugs), " +
+      "so it is not ICAHT (EHA/EBMT 2023).",
+    "late.noValues": "Late ICAHT grade 0: no ANC value in the late window {{window, phrase}}.",
+    "late.nadir.above": "Late ICAHT grade 0: lowest ANC {{lowest, phrase}} is > 1500 cells/µL.",
+    "late.nadir.single":
+      "Late ICAHT grade {{grade}}: the only ANC in the window, {{lowest, phrase}}, is ≤ {{band}} cells/µL (a single " +
+      "value cannot show non-transience; graded by it, per Liang).",
+    "late.nadir.transient":
+      "Late ICAHT grade 0: lowest ANC {{lowest, phrase}}, but the second-lowest {{second, phrase}} is > 1500 " +
+      "cells/µL, so the neutropenia is transient.",
+    "late.nadir.confirmed":
+      "Late ICAHT grade {{grade}}: lowest ANC {{lowest, phrase}} is ≤ {{band}} cells/µL, confirmed non-transient by " +
+      "the second-lowest {{second, phrase}} ≤ 1500 cells/µL (EHA/EBMT 2023; nadir rule after Liang).",
+    "late.strict.met":
+      "Late ICAHT grade {{grade}}: two values ≤ {{band}} cells/µL ({{lowest, phrase}}; {{second, phrase}}) " +
+      "(EHA/EBMT 2023, strict two-value reading).",
+    "late.strict.notMet":
+      "Late ICAHT grade 0: fewer than two values ≤ 1500 cells/µL (lowest {{lowest, phrase}}).",
+    "late.strict.notMetSecond":
+      "Late ICAHT grade 0: fewer than two values ≤ 1500 cells/µL (lowest {{lowest, phrase}}, second-lowest " +
+      "{{second, phrase}}).",
+    "late.method": "Method: {{method, term}}; window {{window, phrase}}.",
+    "phrase.why.d500Whole": "ANC ≤ 500 cells/µL for {{days}} days (never above 500 in days 0–30 → grade 4)",
+    "phrase.why.d100Grade4": "ANC ≤ 100 cells/µL for {{days}} days (≥ 14 days → grade 4)",
+    "phrase.why.neverRecovered":
+      "ANC ≤ 500 cells/µL from day 0–3 without recovery until the last available value (→ grade 4)",
+    "phrase.why.d500Grade3": "ANC ≤ 500 cells/µL for {{days}} days (14–30 days → grade 3)",
+    "phrase.why.d100Grade3": "ANC ≤ 100 cells/µL for {{days}} days (7–13 days → grade 3)",
+    "phrase.why.d500Grade2": "ANC ≤ 500 cells/µL for {{days}} days (7–13 days → grade 2)",
+    "phrase.why.d500Grade1": "ANC ≤ 500 cells/µL for {{days}} day(s) (1–6 days → grade 1)",
+    "phrase.why.none": "ANC never ≤ 500 cells/µL in days 0–30",
+    "phrase.run.day": "day {{start}} ({{days}} days)",
+    "phrase.run.days": "days {{start}}–{{end}} ({{days}} days)",
+    "phrase.run.joined":
+      "days {{start}}–{{end}} ({{days}} days; runs on {{parts, dayspans}} joined across non-stable recovery of " +
+      "{{gaps}} day(s), ≤ {{maxGap}})",
+    "phrase.window.full": "day +31 to day +100",
+    "phrase.window.censored": "day +31 to day +{{end}} (censored at day +{{censor}})",
+    "phrase.value": "{{anc}} cells/µL on day {{day}}",
+  },
+  {
+    yesNo: { YES: "yes", NO: "no" },
+    icahtWindow: { COMPLETE: "complete", ENDED_EARLY: "ended early" },
+    // The English quotes the input's value as given.
+    icahtMethod: { NADIR: "NADIR", STRICT: "STRICT" },
+  },
+);
+const R = ICAHT_REASONS;
+
+function describeRun(r: Run): Phrase {
+  if (r.parts.length === 1)
+    return r.start === r.end
+      ? R.phrase("phrase.run.day", { start: r.start, days: days(r) })
+      : R.phrase("phrase.run.days", { start: r.start, end: r.end, days: days(r) });
   const gaps = r.parts
     .slice(1)
     .map((p, i) => p.start - r.parts[i]!.end - 1)
     .join(", ");
-  return (
-    `${span(r)} (${days(r)} days; runs on ${r.parts.map(span).join(", ")} joined across non-stable ` +
-    `recovery of ${gaps} day(s), ≤ ${MAX_JOIN_GAP_DAYS})`
-  );
+  const parts = r.parts.map((p) => (p.start === p.end ? `${p.start}` : `${p.start}–${p.end}`));
+  return R.phrase("phrase.run.joined", {
+    start: r.start,
+    end: r.end,
+    days: days(r),
+    parts,
+    gaps,
+    maxGap: MAX_JOIN_GAP_DAYS,
+  });
 }
 
-function gradeEarly(d500: number, d100: number, neverRecovered: boolean): { grade: Grade; why: string } {
-  if (d500 >= D500_G4_FROM)
-    return { grade: 4, why: `ANC ≤ 500 cells/µL for ${d500} days (never above 500 in days 0–30 → grade 4)` };
-  if (d100 >= D100_G4_FROM)
-    return { grade: 4, why: `ANC ≤ 100 cells/µL for ${d100} days (≥ 14 days → grade 4)` };
-  if (neverRecovered)
-    return {
-      grade: 4,
-      why: "ANC ≤ 500 cells/µL from day 0–3 without recovery until the last available value (→ grade 4)",
-    };
-  if (d500 >= D500_G3_FROM)
-    return { grade: 3, why: `ANC ≤ 500 cells/µL for ${d500} days (14–30 days → grade 3)` };
-  if (d100 >= D100_G3_FROM)
-    return { grade: 3, why: `ANC ≤ 100 cells/µL for ${d100} days (7–13 days → grade 3)` };
-  if (d500 >= D500_G2_FROM)
-    return { grade: 2, why: `ANC ≤ 500 cells/µL for ${d500} days (7–13 days → grade 2)` };
-  if (d500 >= 1) return { grade: 1, why: `ANC ≤ 500 cells/µL for ${d500} day(s) (1–6 days → grade 1)` };
-  return { grade: 0, why: "ANC never ≤ 500 cells/µL in days 0–30" };
+function gradeEarly(d500: number, d100: number, neverRecovered: boolean): { grade: Grade; why: Phrase } {
+  if (d500 >= D500_G4_FROM) return { grade: 4, why: R.phrase("phrase.why.d500Whole", { days: d500 }) };
+  if (d100 >= D100_G4_FROM) return { grade: 4, why: R.phrase("phrase.why.d100Grade4", { days: d100 }) };
+  if (neverRecovered) return { grade: 4, why: R.phrase("phrase.why.neverRecovered") };
+  if (d500 >= D500_G3_FROM) return { grade: 3, why: R.phrase("phrase.why.d500Grade3", { days: d500 }) };
+  if (d100 >= D100_G3_FROM) return { grade: 3, why: R.phrase("phrase.why.d100Grade3", { days: d100 }) };
+  if (d500 >= D500_G2_FROM) return { grade: 2, why: R.phrase("phrase.why.d500Grade2", { days: d500 }) };
+  if (d500 >= 1) return { grade: 1, why: R.phrase("phrase.why.d500Grade1", { days: d500 }) };
+  return { grade: 0, why: R.phrase("phrase.why.none") };
 }
 
 type EarlyIn = Extract<IcahtInput, { phase: "EARLY" }>;
@@ -342,8 +417,8 @@ function evaluateEarly(input: EarlyIn) {
       value: { phase: "EARLY" as const, grade: g.grade },
       label: `Early ICAHT grade ${g.grade}`,
       reasons: [
-        `Early ICAHT grade ${g.grade}: ${g.why} (EHA/EBMT 2023).`,
-        `From the day counts given: D500 ${d500} days, D100 ${d100} days, never recovered: ${nr ? "yes" : "no"}.`,
+        R.say("early.grade", { grade: g.grade, why: g.why }),
+        R.say("early.fromCounts", { d500, d100, neverRecovered: nr ? "yesNo.YES" : "yesNo.NO" }),
       ],
       details: { source: "day counts", d500, d100, neverRecovered: nr },
     };
@@ -359,32 +434,30 @@ function evaluateEarly(input: EarlyIn) {
   const nrRun = runs500.find((r) => r.start <= NEVER_RECOVERED_START_BY_DAY && r.end === daily.last);
   const neverRecovered = !ongoing && nrRun !== undefined;
   const g = gradeEarly(d500, d100, neverRecovered);
-  const reasons = [`Early ICAHT grade ${g.grade}${ongoing ? " so far" : ""}: ${g.why} (EHA/EBMT 2023).`];
-  reasons.push(
-    l500
-      ? `D500: longest run with ANC ≤ 500 cells/µL on ${describeRun(l500)}.`
-      : "D500: no day with ANC ≤ 500 cells/µL.",
-  );
-  reasons.push(
-    l100
-      ? `D100: longest run with ANC ≤ 100 cells/µL on ${describeRun(l100)}.`
-      : "D100: no day with ANC ≤ 100 cells/µL.",
-  );
+  const reasons: ReasonEntry[] = [
+    R.say(ongoing ? "early.gradeSoFar" : "early.grade", { grade: g.grade, why: g.why }),
+  ];
+  reasons.push(l500 ? R.say("early.d500Run", { run: describeRun(l500) }) : R.say("early.d500None"));
+  reasons.push(l100 ? R.say("early.d100Run", { run: describeRun(l100) }) : R.say("early.d100None"));
   if (neverRecovered && nrRun)
     reasons.push(
-      `Never recovered: ANC ≤ 500 cells/µL from day ${nrRun.start} (≤ day 3) through the last available value on day ${daily.last} (window ${input.windowStatus === "ENDED_EARLY" ? "ended early" : "complete"}).`,
+      R.say("early.neverRecovered", {
+        start: nrRun.start,
+        last: daily.last,
+        window: `icahtWindow.${input.windowStatus === "ENDED_EARLY" ? "ENDED_EARLY" : "COMPLETE"}`,
+      }),
     );
-  if (ongoing)
-    reasons.push(
-      `Provisional: the day 0–30 window is still open (last value day ${daily.last}); the "never recovered" rule is not applied and the grade can still rise.`,
-    );
+  if (ongoing) reasons.push(R.say("early.provisional", { last: daily.last }));
   if (daily.interpolatedDays.length > 0)
     reasons.push(
-      `Interpolated linearly (gaps ≤ ${MAX_INTERPOLATED_GAP_DAYS} days): day(s) ${daily.interpolatedDays.join(", ")}.`,
+      R.say("early.interpolated", {
+        maxGap: MAX_INTERPOLATED_GAP_DAYS,
+        days: daily.interpolatedDays.join(", "),
+      }),
     );
   if (daily.missingDays.length > 0)
     reasons.push(
-      `Left missing (gap > ${MAX_INTERPOLATED_GAP_DAYS} days, never counted as neutropenic): day(s) ${daily.missingDays.join(", ")}.`,
+      R.say("early.missing", { maxGap: MAX_INTERPOLATED_GAP_DAYS, days: daily.missingDays.join(", ") }),
     );
   return {
     value: { phase: "EARLY" as const, grade: g.grade },
@@ -420,11 +493,11 @@ function evaluateLate(input: LateIn) {
     const prev = perDay.get(p.studyDay);
     perDay.set(p.studyDay, prev === undefined ? p.ancCellsPerUL : Math.min(prev, p.ancCellsPerUL));
   }
-  const reasons: string[] = [];
-  const windowText =
+  const reasons: ReasonEntry[] = [];
+  const window =
     input.censorStudyDay !== undefined && input.censorStudyDay < LATE_LAST_DAY
-      ? `day +31 to day +${windowEnd} (censored at day +${input.censorStudyDay})`
-      : "day +31 to day +100";
+      ? R.phrase("phrase.window.censored", { end: windowEnd, censor: input.censorStudyDay })
+      : R.phrase("phrase.window.full");
   const sorted = [...perDay.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
   const done = (grade: Grade, label: string) => ({
     value: { phase: "LATE" as const, grade },
@@ -439,39 +512,41 @@ function evaluateLate(input: LateIn) {
   });
   if (excluded.length > 0)
     reasons.push(
-      `Excluded (after the late window ${windowText}): value(s) on day(s) ${[...new Set(excluded)].sort((a, b) => a - b).join(", ")}.`,
+      R.say("late.excluded", {
+        window,
+        days: [...new Set(excluded)].sort((a, b) => a - b).join(", "),
+      }),
     );
   if (input.neutropeniaExplainedByOtherCause) {
-    reasons.unshift(
-      "Late ICAHT grade 0: the neutropenia is attributed by the clinician to another cause (e.g. relapse, drugs), so it is not ICAHT (EHA/EBMT 2023).",
-    );
+    reasons.unshift(R.say("late.otherCause"));
     return done(0, "Late ICAHT grade 0 (other cause)");
   }
   if (sorted.length === 0) {
-    reasons.unshift(`Late ICAHT grade 0: no ANC value in the late window ${windowText}.`);
+    reasons.unshift(R.say("late.noValues", { window }));
     return done(0, "Late ICAHT grade 0 (no values in window)");
   }
-  const fmtV = ([d, a]: [number, number]) => `${num(a)} cells/µL on day ${d}`;
+  const fmtV = ([d, a]: [number, number]): Phrase => R.phrase("phrase.value", { anc: num(a), day: d });
   const lowest = sorted[0]!;
   const second = sorted[1];
   let grade: Grade = 0;
   if (input.method === "NADIR") {
     const band = lateBand(lowest[1]);
     if (!band) {
-      reasons.unshift(`Late ICAHT grade 0: lowest ANC ${fmtV(lowest)} is > 1500 cells/µL.`);
+      reasons.unshift(R.say("late.nadir.above", { lowest: fmtV(lowest) }));
     } else if (second === undefined) {
       grade = band.grade;
-      reasons.unshift(
-        `Late ICAHT grade ${grade}: the only ANC in the window, ${fmtV(lowest)}, is ≤ ${band.atOrBelow} cells/µL (a single value cannot show non-transience; graded by it, per Liang).`,
-      );
+      reasons.unshift(R.say("late.nadir.single", { grade, lowest: fmtV(lowest), band: band.atOrBelow }));
     } else if (second[1] > 1500) {
-      reasons.unshift(
-        `Late ICAHT grade 0: lowest ANC ${fmtV(lowest)}, but the second-lowest ${fmtV(second)} is > 1500 cells/µL, so the neutropenia is transient.`,
-      );
+      reasons.unshift(R.say("late.nadir.transient", { lowest: fmtV(lowest), second: fmtV(second) }));
     } else {
       grade = band.grade;
       reasons.unshift(
-        `Late ICAHT grade ${grade}: lowest ANC ${fmtV(lowest)} is ≤ ${band.atOrBelow} cells/µL, confirmed non-transient by the second-lowest ${fmtV(second)} ≤ 1500 cells/µL (EHA/EBMT 2023; nadir rule after Liang).`,
+        R.say("late.nadir.confirmed", {
+          grade,
+          lowest: fmtV(lowest),
+          band: band.atOrBelow,
+          second: fmtV(second),
+        }),
       );
     }
   } else {
@@ -480,15 +555,22 @@ function evaluateLate(input: LateIn) {
       grade = met.grade;
       const two = sorted.filter(([, a]) => a <= met.atOrBelow).slice(0, 2);
       reasons.unshift(
-        `Late ICAHT grade ${grade}: two values ≤ ${met.atOrBelow} cells/µL (${two.map(fmtV).join("; ")}) (EHA/EBMT 2023, strict two-value reading).`,
+        R.say("late.strict.met", {
+          grade,
+          band: met.atOrBelow,
+          lowest: fmtV(two[0]!),
+          second: fmtV(two[1]!),
+        }),
       );
     } else {
       reasons.unshift(
-        `Late ICAHT grade 0: fewer than two values ≤ 1500 cells/µL (lowest ${fmtV(lowest)}${second ? `, second-lowest ${fmtV(second)}` : ""}).`,
+        second
+          ? R.say("late.strict.notMetSecond", { lowest: fmtV(lowest), second: fmtV(second) })
+          : R.say("late.strict.notMet", { lowest: fmtV(lowest) }),
       );
     }
   }
-  reasons.push(`Method: ${input.method}; window ${windowText}.`);
+  reasons.push(R.say("late.method", { method: `icahtMethod.${input.method}`, window }));
   return done(grade, `Late ICAHT grade ${grade}`);
 }
 
@@ -516,7 +598,7 @@ export const icaht = defineCalculator({
   evaluate(input): {
     value: IcahtValue;
     label: string;
-    reasons: string[];
+    reasons: ReasonEntry[];
     details?: Record<string, unknown>;
   } {
     return input.phase === "EARLY" ? evaluateEarly(input) : evaluateLate(input);

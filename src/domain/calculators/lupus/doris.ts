@@ -7,8 +7,9 @@
  * glucocorticoid, antimalarial, immunosuppressive or biologic at all.
  */
 import { z } from "zod";
+import { reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
-import { describePresent, Sledai2kItems, scoreSledai2k } from "./sledai.ts";
+import { SLEDAI_TERMS, Sledai2kItems, scoreSledai2k, weightedTerms } from "./sledai.ts";
 import { fmt, Pga, PrednisoloneMgPerDay, VAN_VOLLENHOVEN_2021 } from "./sources.ts";
 
 /** van Vollenhoven 2021: clinical SLEDAI = 0. */
@@ -43,6 +44,32 @@ export interface DorisValue {
   drugFree: boolean;
 }
 
+/** The drug classes the lupus reasons name (term group "lupusDrug"); English as the input keys. */
+export const LUPUS_DRUG_TEXT = {
+  glucocorticoid: "glucocorticoid",
+  antimalarial: "antimalarial",
+  immunosuppressive: "immunosuppressive",
+  biologic: "biologic",
+};
+
+/** The sentences of DORIS (decision 0041); the web catalogues word them under reasons.doris.*. */
+export const DORIS_REASONS = reasonFamily(
+  "doris",
+  {
+    "clinical.met": "Clinical SLEDAI-2K 0 (SLEDAI-2K {{total}}; serology {{serology}} point(s) ignored).",
+    "clinical.notMet": "Clinical SLEDAI-2K {{clinical}} ≠ 0 (not met): {{present, termlist}}.",
+    "pga.met": "PGA {{pga}} < {{limit}}.",
+    "pga.notMet": "PGA {{pga}} ≥ {{limit}} (not met).",
+    "prednisolone.met": "Prednisolone-equivalent {{dose}} mg/day ≤ {{limit}} mg/day.",
+    "prednisolone.notMet": "Prednisolone-equivalent {{dose}} mg/day > {{limit}} mg/day (not met).",
+    "drugs.stable": "Antimalarial, immunosuppressive and biologic: none or at stable doses.",
+    "drugs.notStable": "Not at a stable dose (not met): {{drugs, termlist}}.",
+    drugFree: "Drug-free: no glucocorticoid, antimalarial, immunosuppressive or biologic.",
+    notDrugFree: "Not drug-free: still taking {{drugs, termlist}}.",
+  },
+  { sledaiWeighted: SLEDAI_TERMS.sledaiWeighted, lupusDrug: LUPUS_DRUG_TEXT },
+);
+
 export const doris = defineCalculator({
   name: "doris",
   title: "DORIS 2021 remission in SLE (with drug-free flag)",
@@ -66,15 +93,17 @@ export const doris = defineCalculator({
       .map(([k]) => k);
     const drugsOk = unstable.length === 0;
 
+    const R = DORIS_REASONS;
+    const drugTerms = (keys: string[]) => keys.map((k) => `lupusDrug.${k}`);
+    const pga = { pga: fmt(v.pga), limit: PGA_BELOW };
+    const dose = { dose: fmt(v.prednisoloneEquivalentMgPerDay), limit: PREDNISOLONE_MAX_MG };
     const reasons = [
       cOk
-        ? `Clinical SLEDAI-2K 0 (SLEDAI-2K ${total}; serology ${total - clinical} point(s) ignored).`
-        : `Clinical SLEDAI-2K ${clinical} ≠ 0 (not met): ${describePresent(clinicalPresent)}.`,
-      `PGA ${fmt(v.pga)} ${pgaOk ? "<" : "≥"} ${PGA_BELOW}${pgaOk ? "" : " (not met)"}.`,
-      `Prednisolone-equivalent ${fmt(v.prednisoloneEquivalentMgPerDay)} mg/day ${predOk ? "≤" : ">"} ${PREDNISOLONE_MAX_MG} mg/day${predOk ? "" : " (not met)"}.`,
-      drugsOk
-        ? "Antimalarial, immunosuppressive and biologic: none or at stable doses."
-        : `Not at a stable dose (not met): ${unstable.join(", ")}.`,
+        ? R.say("clinical.met", { total, serology: total - clinical })
+        : R.say("clinical.notMet", { clinical, present: weightedTerms(clinicalPresent) }),
+      pgaOk ? R.say("pga.met", pga) : R.say("pga.notMet", pga),
+      predOk ? R.say("prednisolone.met", dose) : R.say("prednisolone.notMet", dose),
+      drugsOk ? R.say("drugs.stable") : R.say("drugs.notStable", { drugs: drugTerms(unstable) }),
     ];
     const remission = cOk && pgaOk && predOk && drugsOk;
     const onDrugs = [
@@ -85,11 +114,7 @@ export const doris = defineCalculator({
     ];
     const drugFree = remission && onDrugs.length === 0;
     if (remission)
-      reasons.push(
-        drugFree
-          ? "Drug-free: no glucocorticoid, antimalarial, immunosuppressive or biologic."
-          : `Not drug-free: still taking ${onDrugs.join(", ")}.`,
-      );
+      reasons.push(drugFree ? R.say("drugFree") : R.say("notDrugFree", { drugs: drugTerms(onDrugs) }));
     const value: DorisValue = { remission, drugFree };
     return {
       value,

@@ -12,8 +12,9 @@
  * investigational maintenance drug; a protocol that decides otherwise sets investigationalDrugCurrent.
  */
 import { z } from "zod";
+import { reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
-import { describePresent, Sledai2kItems, type SledaiSystem, scoreSledai2k } from "./sledai.ts";
+import { SLEDAI_TERMS, Sledai2kItems, type SledaiSystem, scoreSledai2k, weightedTerms } from "./sledai.ts";
 import { FRANKLYN_2016, fmt, Pga, PrednisoloneMgPerDay } from "./sources.ts";
 
 /** Franklyn 2016 criterion 1: SLEDAI-2K ≤ 4. */
@@ -57,6 +58,48 @@ const LldasInput = z.strictObject({
     ),
 });
 
+/** The sentences of LLDAS (decision 0041); the web catalogues word them under reasons.lldas.*. */
+export const LLDAS_REASONS = reasonFamily(
+  "lldas",
+  {
+    "score.met": "SLEDAI-2K {{total}} ≤ {{max}}: {{present, termlist}}.",
+    "score.none": "SLEDAI-2K {{total}} ≤ {{max}}: none.",
+    "score.notMet": "SLEDAI-2K {{total}} > {{max}} (not met): {{present, termlist}}.",
+    "major.none":
+      "No major-organ activity (renal, CNS, cardiopulmonary, vasculitis, fever), haemolytic anaemia or " +
+      "gastrointestinal activity.",
+    "major.found": "Major-organ, haemolytic or gastrointestinal activity (not met): {{found, termlist}}.",
+    "newActivity.none": "No new lupus activity since the previous assessment.",
+    "newActivity.found":
+      "New lupus activity since the previous assessment (newActivitySincePreviousAssessment; not met).",
+    "pga.met": "PGA {{pga}} ≤ {{max}}.",
+    "pga.notMet": "PGA {{pga}} > {{max}} (not met).",
+    "prednisolone.met": "Prednisolone-equivalent {{dose}} mg/day ≤ {{limit}} mg/day.",
+    "prednisolone.notMet": "Prednisolone-equivalent {{dose}} mg/day > {{limit}} mg/day (not met).",
+    "therapy.allowed": "Immunosuppressive therapy {{therapy, term}}, no investigational drug.",
+    "therapy.notStandard":
+      "Therapy not allowed (not met): immunosuppressives not at well-tolerated standard maintenance doses.",
+    "therapy.investigational": "Therapy not allowed (not met): investigational drug.",
+    "therapy.both":
+      "Therapy not allowed (not met): immunosuppressives not at well-tolerated standard maintenance doses; " +
+      "investigational drug.",
+  },
+  {
+    sledaiWeighted: SLEDAI_TERMS.sledaiWeighted,
+    lldasMajor: {
+      ...SLEDAI_TERMS.sledaiSystem,
+      hemolyticAnemia: "hemolyticAnemia",
+      gastrointestinalActivity: "gastrointestinalActivity",
+    },
+    // The English quotes the input's value as given.
+    lldasTherapy: {
+      NONE: "NONE",
+      STANDARD_MAINTENANCE_WELL_TOLERATED: "STANDARD_MAINTENANCE_WELL_TOLERATED",
+      NOT_STANDARD_OR_NOT_TOLERATED: "NOT_STANDARD_OR_NOT_TOLERATED",
+    },
+  },
+);
+
 export const lldas = defineCalculator({
   name: "lldas",
   title: "Lupus Low Disease Activity State (LLDAS)",
@@ -76,28 +119,32 @@ export const lldas = defineCalculator({
       v.immunosuppressiveTherapy !== "NOT_STANDARD_OR_NOT_TOLERATED" && !v.investigationalDrugCurrent;
 
     const majorFound = [
-      ...major.map((d) => `${d.key} (${d.system})`),
-      ...(v.hemolyticAnemia ? ["hemolyticAnemia"] : []),
-      ...(v.gastrointestinalActivity ? ["gastrointestinalActivity"] : []),
+      ...major.map((d) => `lldasMajor.${d.key}`),
+      ...(v.hemolyticAnemia ? ["lldasMajor.hemolyticAnemia"] : []),
+      ...(v.gastrointestinalActivity ? ["lldasMajor.gastrointestinalActivity"] : []),
     ];
+    const R = LLDAS_REASONS;
+    const score = { total, max: SLEDAI_MAX, present: weightedTerms(present) };
+    const pga = { pga: fmt(v.pga), max: PGA_MAX };
+    const dose = { dose: fmt(v.prednisoloneEquivalentMgPerDay), limit: PREDNISOLONE_MAX_MG };
+    const notStandard = v.immunosuppressiveTherapy === "NOT_STANDARD_OR_NOT_TOLERATED";
     const reasons = [
-      `SLEDAI-2K ${total} ${scoreOk ? "≤" : ">"} ${SLEDAI_MAX}${scoreOk ? "" : " (not met)"}: ${describePresent(present)}.`,
-      noMajor
-        ? "No major-organ activity (renal, CNS, cardiopulmonary, vasculitis, fever), haemolytic anaemia or gastrointestinal activity."
-        : `Major-organ, haemolytic or gastrointestinal activity (not met): ${majorFound.join(", ")}.`,
-      noNew
-        ? "No new lupus activity since the previous assessment."
-        : "New lupus activity since the previous assessment (newActivitySincePreviousAssessment; not met).",
-      `PGA ${fmt(v.pga)} ${pgaOk ? "≤" : ">"} ${PGA_MAX}${pgaOk ? "" : " (not met)"}.`,
-      `Prednisolone-equivalent ${fmt(v.prednisoloneEquivalentMgPerDay)} mg/day ${predOk ? "≤" : ">"} ${PREDNISOLONE_MAX_MG} mg/day${predOk ? "" : " (not met)"}.`,
+      !scoreOk
+        ? R.say("score.notMet", score)
+        : present.length === 0
+          ? R.say("score.none", { total, max: SLEDAI_MAX })
+          : R.say("score.met", score),
+      noMajor ? R.say("major.none") : R.say("major.found", { found: majorFound }),
+      noNew ? R.say("newActivity.none") : R.say("newActivity.found"),
+      pgaOk ? R.say("pga.met", pga) : R.say("pga.notMet", pga),
+      predOk ? R.say("prednisolone.met", dose) : R.say("prednisolone.notMet", dose),
       therapyOk
-        ? `Immunosuppressive therapy ${v.immunosuppressiveTherapy}, no investigational drug.`
-        : `Therapy not allowed (not met): ${[
-            ...(v.immunosuppressiveTherapy === "NOT_STANDARD_OR_NOT_TOLERATED"
-              ? ["immunosuppressives not at well-tolerated standard maintenance doses"]
-              : []),
-            ...(v.investigationalDrugCurrent ? ["investigational drug"] : []),
-          ].join("; ")}.`,
+        ? R.say("therapy.allowed", { therapy: `lldasTherapy.${v.immunosuppressiveTherapy}` })
+        : notStandard && v.investigationalDrugCurrent
+          ? R.say("therapy.both")
+          : notStandard
+            ? R.say("therapy.notStandard")
+            : R.say("therapy.investigational"),
     ];
     const met = scoreOk && noMajor && noNew && pgaOk && predOk && therapyOk;
     return {

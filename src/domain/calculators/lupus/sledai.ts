@@ -5,6 +5,7 @@
  * SLEDAI-2K (cSLEDAI, used by DORIS 2021) leaves out the two serological descriptors.
  */
 import { z } from "zod";
+import { reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { GLADMAN_2002 } from "./sources.ts";
 
@@ -302,10 +303,6 @@ export function scoreSledai2k(items: Sledai2kItems): SledaiScore {
   return { total, clinical: total - serology, present };
 }
 
-/** "Arthritis (4)" style list of the descriptors present. */
-export const describePresent = (present: SledaiDescriptor[]): string =>
-  present.length === 0 ? "none" : present.map((d) => `${d.key} (${d.weight})`).join(", ");
-
 const Sledai2kInput = Sledai2kItems.extend({
   windowDays: z
     .number()
@@ -319,6 +316,35 @@ const Sledai2kInput = Sledai2kItems.extend({
     ),
 });
 
+const byKey = (text: (d: SledaiDescriptor) => string) =>
+  Object.fromEntries(SLEDAI_2K_DESCRIPTORS.map((d) => [d.key, text(d)]));
+
+/**
+ * The SLEDAI-2K descriptors as the lupus reasons quote them (decision 0041), one term group per way
+ * of quoting: "Lupus headache (lupusHeadache)", "lupusHeadache (8)", "lupusHeadache (CNS)".
+ */
+export const SLEDAI_TERMS = {
+  sledaiDescriptor: byKey((d) => `${d.label} (${d.key})`),
+  sledaiWeighted: byKey((d) => `${d.key} (${d.weight})`),
+  sledaiSystem: byKey((d) => `${d.key} (${d.system})`),
+};
+/** The present descriptors as `sledaiWeighted` terms ("arthritis (4)"), for a list in a reason. */
+export const weightedTerms = (present: SledaiDescriptor[]): string[] =>
+  present.map((d) => `sledaiWeighted.${d.key}`);
+
+/** The sentences of the SLEDAI-2K (decision 0041); the web catalogues word them under reasons.sledai.*. */
+export const SLEDAI_REASONS = reasonFamily(
+  "sledai",
+  {
+    present: "{{descriptor, term}} present: +{{weight}} (SLEDAI-2K descriptor {{no}}, weight {{weight}}).",
+    none: "No SLEDAI-2K descriptor present: total 0.",
+    total:
+      "Total {{total}} of {{max}}; clinical SLEDAI-2K {{clinical}} (total without lowComplement and " +
+      "increasedDnaBinding).",
+  },
+  { sledaiDescriptor: SLEDAI_TERMS.sledaiDescriptor },
+);
+
 export const sledai2k = defineCalculator({
   name: "sledai-2k",
   title: "SLEDAI-2K (Systemic Lupus Erythematosus Disease Activity Index 2000)",
@@ -328,14 +354,12 @@ export const sledai2k = defineCalculator({
   input: Sledai2kInput,
   evaluate(input) {
     const { total, clinical, present } = scoreSledai2k(input);
-    const reasons = present.map(
-      (d) =>
-        `${d.label} (${d.key}) present: +${d.weight} (SLEDAI-2K descriptor ${d.no}, weight ${d.weight}).`,
+    const R = SLEDAI_REASONS;
+    const reasons = present.map((d) =>
+      R.say("present", { descriptor: `sledaiDescriptor.${d.key}`, weight: d.weight, no: d.no }),
     );
-    if (present.length === 0) reasons.push("No SLEDAI-2K descriptor present: total 0.");
-    reasons.push(
-      `Total ${total} of ${SLEDAI_2K_MAX}; clinical SLEDAI-2K ${clinical} (total without lowComplement and increasedDnaBinding).`,
-    );
+    if (present.length === 0) reasons.push(R.say("none"));
+    reasons.push(R.say("total", { total, max: SLEDAI_2K_MAX, clinical }));
     return {
       value: total,
       label: `SLEDAI-2K ${total}`,

@@ -8,6 +8,7 @@
  * failure or prohibited medication" are protocol additions [D], not part of the index.
  */
 import { z } from "zod";
+import { type Phrase, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { FURIE_2009, fmt, hundredths, Pga, signed } from "./sources.ts";
 
@@ -84,6 +85,34 @@ const Sri4Input = z.discriminatedUnion("bilagVersion", [
   }),
 ]);
 
+/** The sentences of the SRI-4 (decision 0041); the web catalogues word them under reasons.sri4.*. */
+export const SRI4_REASONS = reasonFamily(
+  "sri4",
+  {
+    "sledai.met": "{{sledai, term}} {{baseline}} → {{visit}}: reduction {{reduction}} ≥ {{min}} points.",
+    "sledai.notMet":
+      "{{sledai, term}} {{baseline}} → {{visit}}: reduction {{reduction}} < {{min}} points (not met).",
+    "bilag.met":
+      "{{bilag, term}}: {{newA, phrase}} (≤ {{maxA}} allowed) and {{newB, phrase}} (≤ {{maxB}} allowed).",
+    "bilag.notMet":
+      "{{bilag, term}}: {{newA, phrase}} (≤ {{maxA}} allowed) and {{newB, phrase}} (≤ {{maxB}} allowed) (not met).",
+    "pga.met": "PGA {{baseline}} → {{visit}}: change {{change}} < +{{min}} worsening.",
+    "pga.notMet": "PGA {{baseline}} → {{visit}}: change {{change}} ≥ +{{min}} worsening (not met).",
+    "phrase.newA": "{{count}} new A",
+    "phrase.newAIn": "{{count}} new A ({{domains, termlist}})",
+    "phrase.newB": "{{count}} new B",
+    "phrase.newBIn": "{{count}} new B ({{domains, termlist}})",
+  },
+  {
+    sledaiVersion: { SELENA_SLEDAI: "SELENA-SLEDAI", SLEDAI_2K: "SLEDAI-2K" },
+    bilagVersion: { CLASSIC: "Classic BILAG", BILAG_2004: "BILAG-2004" },
+    // The English quotes the domain keys as given.
+    bilagDomain: Object.fromEntries(
+      [...new Set([...BILAG_2004_DOMAINS, ...BILAG_CLASSIC_DOMAINS])].map((d) => [d, d]),
+    ),
+  },
+);
+
 export const sri4 = defineCalculator({
   name: "sri-4",
   title: "SLE Responder Index (SRI-4)",
@@ -102,17 +131,39 @@ export const sri4 = defineCalculator({
     );
     const reduction = v.sledaiBaseline - v.sledaiVisit;
     const dPga = hundredths(v.pgaVisit) - hundredths(v.pgaBaseline);
-    const sledaiName = v.sledaiVersion === "SELENA_SLEDAI" ? "SELENA-SLEDAI" : "SLEDAI-2K";
 
     const sledaiOk = reduction >= SLEDAI_REDUCTION_MIN;
     const bilagOk = newA.length <= NEW_A_MAX && newB.length <= NEW_B_MAX;
     const pgaOk = dPga < hundredths(PGA_WORSENING_MIN);
-    const list = (ds: string[]) => (ds.length ? ` (${ds.join(", ")})` : "");
-
+    const R = SRI4_REASONS;
+    const newPhrase = (ds: string[], bare: "phrase.newA" | "phrase.newB"): Phrase =>
+      ds.length === 0
+        ? R.phrase(bare, { count: 0 })
+        : R.phrase(`${bare}In`, { count: ds.length, domains: ds.map((d) => `bilagDomain.${d}`) });
+    const sledai = {
+      sledai: `sledaiVersion.${v.sledaiVersion}`,
+      baseline: v.sledaiBaseline,
+      visit: v.sledaiVisit,
+      reduction,
+      min: SLEDAI_REDUCTION_MIN,
+    };
+    const bilag = {
+      bilag: `bilagVersion.${v.bilagVersion}`,
+      newA: newPhrase(newA, "phrase.newA"),
+      maxA: NEW_A_MAX,
+      newB: newPhrase(newB, "phrase.newB"),
+      maxB: NEW_B_MAX,
+    };
+    const pga = {
+      baseline: fmt(v.pgaBaseline),
+      visit: fmt(v.pgaVisit),
+      change: signed(dPga / 100),
+      min: PGA_WORSENING_MIN,
+    };
     const reasons = [
-      `${sledaiName} ${v.sledaiBaseline} → ${v.sledaiVisit}: reduction ${reduction} ${sledaiOk ? "≥" : "<"} ${SLEDAI_REDUCTION_MIN} points${sledaiOk ? "" : " (not met)"}.`,
-      `${v.bilagVersion === "CLASSIC" ? "Classic BILAG" : "BILAG-2004"}: ${newA.length} new A${list(newA)} (≤ ${NEW_A_MAX} allowed) and ${newB.length} new B${list(newB)} (≤ ${NEW_B_MAX} allowed)${bilagOk ? "" : " (not met)"}.`,
-      `PGA ${fmt(v.pgaBaseline)} → ${fmt(v.pgaVisit)}: change ${signed(dPga / 100)} ${pgaOk ? "<" : "≥"} +${PGA_WORSENING_MIN} worsening${pgaOk ? "" : " (not met)"}.`,
+      sledaiOk ? R.say("sledai.met", sledai) : R.say("sledai.notMet", sledai),
+      bilagOk ? R.say("bilag.met", bilag) : R.say("bilag.notMet", bilag),
+      pgaOk ? R.say("pga.met", pga) : R.say("pga.notMet", pga),
     ];
     const responder = sledaiOk && bilagOk && pgaOk;
     return {

@@ -10,6 +10,7 @@
  * the reading of the table where every component must qualify for a response category.
  */
 import { z } from "zod";
+import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { BARRINGTON_2014, CHESON_2014, RULE_SET_LUGANO } from "./sources.ts";
 
@@ -100,8 +101,58 @@ export const LuganoPetInput = z
 
 export type LuganoPetInput = z.output<typeof LuganoPetInput>;
 
-const siteName = (s: z.output<typeof PetSite>, i: number) =>
-  `${s.kind === "NODAL" ? "nodal" : "extranodal"} site ${s.site ? `'${s.site}'` : `#${i + 1}`}`;
+const UPTAKE_TEXT = {
+  DECREASED: "reduced uptake vs baseline",
+  NO_SIGNIFICANT_CHANGE: "no significant change in uptake vs baseline",
+  INCREASED: "increased uptake vs baseline",
+} as const;
+
+/**
+ * The sentences of the Lugano PET-CT response (decision 0041); the web catalogues word them under
+ * reasons.luganoPet.*. A site is quoted by the reader's label as typed, or by its number.
+ */
+export const LUGANO_PET_REASONS = reasonFamily(
+  "luganoPet",
+  {
+    "highest.cmr":
+      "Highest Deauville score {{highest}} ({{sites, phrases}}): scores 1–3, with or without a residual mass, count " +
+      "as complete metabolic response (Lugano 2014 Table 3).",
+    interimDeauville3:
+      "Deauville 3 at an interim scan counts as CMR by Lugano 2014; trials of treatment de-escalation may count it " +
+      "as an inadequate response (Lugano 2014 Table 3 footnote) — check the protocol.",
+    "site.named":
+      "{{kind, capterm}} site '{{site}}': Deauville {{score}} with {{uptake, term}} → {{response}} (score 4–5: " +
+      "reduced uptake = PMR, no significant change = NMR, increased = PMD; Lugano 2014 Table 3).",
+    "site.numbered":
+      "{{kind, capterm}} site #{{n}}: Deauville {{score}} with {{uptake, term}} → {{response}} (score 4–5: " +
+      "reduced uptake = PMR, no significant change = NMR, increased = PMD; Lugano 2014 Table 3).",
+    scoredX: "Scored X (uptake unlikely to be lymphoma), not counted: {{sites, phrases}} (Barrington 2014).",
+    "newLesions.yes":
+      "New FDG-avid lesion(s) consistent with lymphoma (newFdgAvidLesions) → PMD (Lugano 2014 Table 3).",
+    "newLesions.no": "No new FDG-avid lesions (newFdgAvidLesions is false).",
+    "marrow.NO_FDG_AVID_DISEASE": "Bone marrow: no FDG-avid disease (consistent with CMR).",
+    "marrow.RESIDUAL_REDUCED":
+      "Bone marrow: residual uptake above normal marrow but reduced from baseline → at best PMR (Lugano 2014 Table 3).",
+    "marrow.NO_CHANGE_FROM_BASELINE":
+      "Bone marrow: no change from baseline → at best NMR (Lugano 2014 Table 3).",
+    "marrow.NEW_OR_RECURRENT_FDG_AVID":
+      "Bone marrow: new or recurrent FDG-avid foci → PMD (Lugano 2014 Table 3).",
+    "pmr.endOfTreatment":
+      "End of treatment: a partial metabolic response (Deauville 4–5 with reduced uptake) indicates residual " +
+      "disease, not a response in progress (Lugano 2014 Table 3).",
+    "pmr.interim":
+      "Interim scan: a partial metabolic response suggests responding disease (Lugano 2014 Table 3).",
+    "phrase.site.named": "{{kind, term}} site '{{site}}'",
+    "phrase.site.numbered": "{{kind, term}} site #{{n}}",
+  },
+  { siteKind: { NODAL: "nodal", EXTRANODAL: "extranodal" }, petUptake: UPTAKE_TEXT },
+);
+const R = LUGANO_PET_REASONS;
+
+const siteName = (s: z.output<typeof PetSite>, i: number): Phrase =>
+  s.site
+    ? R.phrase("phrase.site.named", { kind: `siteKind.${s.kind}`, site: s.site })
+    : R.phrase("phrase.site.numbered", { kind: `siteKind.${s.kind}`, n: i + 1 });
 
 /** One site's contribution (Lugano 2014 Table 3, "Lymph nodes and extralymphatic sites" rows). */
 function siteResponse(s: z.output<typeof PetSite>): MetabolicResponse | null {
@@ -120,12 +171,6 @@ function siteResponse(s: z.output<typeof PetSite>): MetabolicResponse | null {
   }
 }
 
-const UPTAKE_TEXT = {
-  DECREASED: "reduced uptake vs baseline",
-  NO_SIGNIFICANT_CHANGE: "no significant change in uptake vs baseline",
-  INCREASED: "increased uptake vs baseline",
-} as const;
-
 export const luganoPet = defineCalculator({
   name: "lugano-pet",
   title: "Lugano 2014 PET-CT metabolic response (Deauville-based)",
@@ -134,12 +179,12 @@ export const luganoPet = defineCalculator({
   ruleSetVersion: "1",
   input: LuganoPetInput,
   evaluate(input) {
-    const reasons: string[] = [];
+    const reasons: ReasonEntry[] = [];
 
     // --- Nodes and extranodal sites: the worst site decides this component.
     let sites: MetabolicResponse = "CMR";
     let highest = 0;
-    const ignored: string[] = [];
+    const ignored: Phrase[] = [];
     input.sites.forEach((s, i) => {
       const r = siteResponse(s);
       if (r === null) {
@@ -155,35 +200,30 @@ export const luganoPet = defineCalculator({
         .filter(({ s }) => s.deauvilleScore === score)
         .map(({ s, i }) => siteName(s, i));
     if (highest <= 3) {
-      reasons.push(
-        `Highest Deauville score ${highest} (${at(highest).join(", ")}): scores 1–3, with or without a residual mass, count as complete metabolic response (Lugano 2014 Table 3).`,
-      );
-      if (highest === 3 && input.timepoint === "INTERIM")
-        reasons.push(
-          "Deauville 3 at an interim scan counts as CMR by Lugano 2014; trials of treatment de-escalation may count it as an inadequate response (Lugano 2014 Table 3 footnote) — check the protocol.",
-        );
+      reasons.push(R.say("highest.cmr", { highest, sites: at(highest) }));
+      if (highest === 3 && input.timepoint === "INTERIM") reasons.push(R.say("interimDeauville3"));
     } else {
       input.sites.forEach((s, i) => {
         if (s.deauvilleScore !== 4 && s.deauvilleScore !== 5) return;
         const r = siteResponse(s)!;
-        const name = siteName(s, i);
+        const finding = {
+          kind: `siteKind.${s.kind}`,
+          score: s.deauvilleScore,
+          uptake: `petUptake.${s.uptakeVsBaseline!}`,
+          response: r,
+        };
         reasons.push(
-          `${name.charAt(0).toUpperCase()}${name.slice(1)}: Deauville ${s.deauvilleScore} with ${UPTAKE_TEXT[s.uptakeVsBaseline!]} → ${r} (score 4–5: reduced uptake = PMR, no significant change = NMR, increased = PMD; Lugano 2014 Table 3).`,
+          s.site
+            ? R.say("site.named", { ...finding, site: s.site })
+            : R.say("site.numbered", { ...finding, n: i + 1 }),
         );
       });
     }
-    if (ignored.length > 0)
-      reasons.push(
-        `Scored X (uptake unlikely to be lymphoma), not counted: ${ignored.join(", ")} (Barrington 2014).`,
-      );
+    if (ignored.length > 0) reasons.push(R.say("scoredX", { sites: ignored }));
 
     // --- New lesions: any new FDG-avid focus consistent with lymphoma = PMD (Cheson 2014 Table 3).
     const newLesions: MetabolicResponse = input.newFdgAvidLesions ? "PMD" : "CMR";
-    reasons.push(
-      input.newFdgAvidLesions
-        ? "New FDG-avid lesion(s) consistent with lymphoma (newFdgAvidLesions) → PMD (Lugano 2014 Table 3)."
-        : "No new FDG-avid lesions (newFdgAvidLesions is false).",
-    );
+    reasons.push(input.newFdgAvidLesions ? R.say("newLesions.yes") : R.say("newLesions.no"));
 
     // --- Bone marrow (Cheson 2014 Table 3, bone marrow rows of each category).
     const marrow: MetabolicResponse = {
@@ -192,15 +232,7 @@ export const luganoPet = defineCalculator({
       NO_CHANGE_FROM_BASELINE: "NMR",
       NEW_OR_RECURRENT_FDG_AVID: "PMD",
     }[input.boneMarrow] as MetabolicResponse;
-    reasons.push(
-      {
-        NO_FDG_AVID_DISEASE: "Bone marrow: no FDG-avid disease (consistent with CMR).",
-        RESIDUAL_REDUCED:
-          "Bone marrow: residual uptake above normal marrow but reduced from baseline → at best PMR (Lugano 2014 Table 3).",
-        NO_CHANGE_FROM_BASELINE: "Bone marrow: no change from baseline → at best NMR (Lugano 2014 Table 3).",
-        NEW_OR_RECURRENT_FDG_AVID: "Bone marrow: new or recurrent FDG-avid foci → PMD (Lugano 2014 Table 3).",
-      }[input.boneMarrow],
-    );
+    reasons.push(R.say(`marrow.${input.boneMarrow}`));
 
     const value = worst(worst(sites, newLesions), marrow);
 
@@ -212,13 +244,8 @@ export const luganoPet = defineCalculator({
       interpretation = input.timepoint === "INTERIM" ? "RESPONDING_DISEASE" : "RESIDUAL_DISEASE";
       if (interpretation === "RESIDUAL_DISEASE") {
         label = "PMR (residual disease at end of treatment)";
-        reasons.push(
-          "End of treatment: a partial metabolic response (Deauville 4–5 with reduced uptake) indicates residual disease, not a response in progress (Lugano 2014 Table 3).",
-        );
-      } else
-        reasons.push(
-          "Interim scan: a partial metabolic response suggests responding disease (Lugano 2014 Table 3).",
-        );
+        reasons.push(R.say("pmr.endOfTreatment"));
+      } else reasons.push(R.say("pmr.interim"));
     }
 
     return {

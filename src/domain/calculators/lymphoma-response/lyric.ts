@@ -16,6 +16,7 @@
  * paper (clinical-rules.md §9 item 10), so IR is reported as provisional and left to the reader.
  */
 import { z } from "zod";
+import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { contradiction, defineCalculator } from "../calculator.ts";
 import { CHESON_2016, fmt, fmtPct, gte, pctChange, RULE_SET_LYRIC } from "./sources.ts";
 
@@ -102,8 +103,41 @@ export const LyricInput = z
 
 export type LyricInput = z.output<typeof LyricInput>;
 
-const PROVISIONAL =
-  "IR is provisional: confirm flare/pseudo-progression or true PD by biopsy or repeat imaging (Cheson 2016).";
+const IR2_END = "at any time during treatment (Cheson 2016).";
+const NEW_LESIONS = "new lesion(s) (newLesions)";
+const PPD_UP = "a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent)";
+
+/** The sentences of LYRIC (decision 0041); the web catalogues word them under reasons.lyric.*. */
+export const LYRIC_REASONS = reasonFamily("lyric", {
+  notPd:
+    "Lugano response {{lugano}} is not PD; LYRIC changes only PD, so the Lugano response stands (Cheson 2016).",
+  otherProgression:
+    "Progression outside the LYRIC IR categories (otherProgression: marrow, spleen or non-measured lesions) stays " +
+    "PD (Cheson 2016).",
+  spd: "{{spd, phrase}}.",
+  ir1:
+    "{{spd, phrase}}: ≥ +50 % on day {{day}}, within the first 12 weeks (≤ day {{maxDay}}), without clinical " +
+    "deterioration → IR1 (Cheson 2016).",
+  "notIr1.deterioration":
+    "{{spd, phrase}}: ≥ +50 %, with clinical deterioration → not IR1; stays PD (Cheson 2016).",
+  "notIr1.late":
+    "{{spd, phrase}}: ≥ +50 %, on day {{day}}, after the first 12 weeks (> day {{maxDay}}) → not IR1; stays PD " +
+    "(Cheson 2016).",
+  "ir2.a": `{{spd, phrase}}: below +50 %, with ${NEW_LESIONS} → IR2 (IR2a), ${IR2_END}`,
+  "ir2.b": `{{spd, phrase}}: below +50 %, with ${PPD_UP} → IR2 (IR2b), ${IR2_END}`,
+  "ir2.ab": `{{spd, phrase}}: below +50 %, with ${NEW_LESIONS} and ${PPD_UP} → IR2 (IR2a, IR2b), ${IR2_END}`,
+  ir3:
+    "FDG uptake increased (fdgUptakeIncreased) without an increase in lesion size or number meeting PD " +
+    "({{spd, phrase}}, no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).",
+  deterioration:
+    "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.",
+  provisional:
+    "IR is provisional: confirm flare/pseudo-progression or true PD by biopsy or repeat imaging (Cheson 2016).",
+  "phrase.spd": "SPD {{nadir}} → {{current}} mm² ({{change}} from nadir)",
+});
+const R = LYRIC_REASONS;
+const PROVISIONAL = R.say("provisional");
+const DETERIORATION = R.say("deterioration");
 
 export const lyric = defineCalculator({
   name: "lyric",
@@ -115,7 +149,7 @@ export const lyric = defineCalculator({
   evaluate(input): {
     value: LyricValue;
     label: string;
-    reasons: string[];
+    reasons: ReasonEntry[];
     details?: Record<string, unknown>;
   } {
     const lugano = input.luganoResponse;
@@ -123,9 +157,7 @@ export const lyric = defineCalculator({
       return {
         value: lugano,
         label: lugano,
-        reasons: [
-          `Lugano response ${lugano} is not PD; LYRIC changes only PD, so the Lugano response stands (Cheson 2016).`,
-        ],
+        reasons: [R.say("notPd", { lugano })],
         details: { luganoResponse: lugano },
       };
 
@@ -135,7 +167,7 @@ export const lyric = defineCalculator({
     const current = input.currentSpdMm2!;
     const change = pctChange(nadir, current);
     const spdUp50 = gte(current, nadir * (1 + IR_SPD_INCREASE));
-    const spdText = `SPD ${fmt(nadir)} → ${fmt(current)} mm² (${fmtPct(change)} from nadir)`;
+    const spd = R.phrase("phrase.spd", { nadir: fmt(nadir), current: fmt(current), change: fmtPct(change) });
     const details = { luganoResponse: lugano, spdChangeFromNadirPercent: change, daysSinceTherapyStart: day };
 
     if (
@@ -158,10 +190,7 @@ export const lyric = defineCalculator({
       return {
         value: lugano,
         label: `${lugano} (progressive disease)`,
-        reasons: [
-          "Progression outside the LYRIC IR categories (otherProgression: marrow, spleen or non-measured lesions) stays PD (Cheson 2016).",
-          `${spdText}.`,
-        ],
+        reasons: [R.say("otherProgression"), R.say("spd", { spd })],
         details,
       };
 
@@ -171,21 +200,16 @@ export const lyric = defineCalculator({
         return {
           value: "IR1",
           label: "IR1 (indeterminate response)",
-          reasons: [
-            `${spdText}: ≥ +50 % on day ${day}, within the first 12 weeks (≤ day ${IR1_MAX_DAY}), without clinical deterioration → IR1 (Cheson 2016).`,
-            PROVISIONAL,
-          ],
+          reasons: [R.say("ir1", { spd, day, maxDay: IR1_MAX_DAY }), PROVISIONAL],
           details: { ...details, irCategory: "IR1" },
         };
       return {
         value: lugano,
         label: `${lugano} (progressive disease)`,
         reasons: [
-          `${spdText}: ≥ +50 %, ${
-            input.clinicalDeterioration
-              ? "with clinical deterioration"
-              : `on day ${day}, after the first 12 weeks (> day ${IR1_MAX_DAY})`
-          } → not IR1; stays PD (Cheson 2016).`,
+          input.clinicalDeterioration
+            ? R.say("notIr1.deterioration", { spd })
+            : R.say("notIr1.late", { spd, day, maxDay: IR1_MAX_DAY }),
         ],
         details,
       };
@@ -198,24 +222,16 @@ export const lyric = defineCalculator({
         ...(input.newLesions ? ["IR2a"] : []),
         ...(input.lesionPpdIncreaseAtLeast50Percent ? ["IR2b"] : []),
       ];
-      const drivers = [
-        ...(input.newLesions ? ["new lesion(s) (newLesions)"] : []),
-        ...(input.lesionPpdIncreaseAtLeast50Percent
-          ? ["a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent)"]
-          : []),
-      ];
+      const key =
+        input.newLesions && input.lesionPpdIncreaseAtLeast50Percent
+          ? "ir2.ab"
+          : input.newLesions
+            ? "ir2.a"
+            : "ir2.b";
       return {
         value: "IR2",
         label: "IR2 (indeterminate response)",
-        reasons: [
-          `${spdText}: below +50 %, with ${drivers.join(" and ")} → IR2 (${subtypes.join(", ")}), at any time during treatment (Cheson 2016).`,
-          ...(input.clinicalDeterioration
-            ? [
-                "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.",
-              ]
-            : []),
-          PROVISIONAL,
-        ],
+        reasons: [R.say(key, { spd }), ...(input.clinicalDeterioration ? [DETERIORATION] : []), PROVISIONAL],
         details: { ...details, irCategory: "IR2", irSubtypes: subtypes },
       };
     }
@@ -224,15 +240,7 @@ export const lyric = defineCalculator({
     return {
       value: "IR3",
       label: "IR3 (indeterminate response)",
-      reasons: [
-        `FDG uptake increased (fdgUptakeIncreased) without an increase in lesion size or number meeting PD (${spdText}, no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).`,
-        ...(input.clinicalDeterioration
-          ? [
-              "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.",
-            ]
-          : []),
-        PROVISIONAL,
-      ],
+      reasons: [R.say("ir3", { spd }), ...(input.clinicalDeterioration ? [DETERIORATION] : []), PROVISIONAL],
       details: { ...details, irCategory: "IR3" },
     };
   },
