@@ -5,8 +5,10 @@
  * each patient's reason; patients the user may not read do not exist for her. Fits use one start
  * (fitStarts: 1) to keep the test short; the page's three starts are the default.
  */
+import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { createApiToken } from "../../src/services/auth.ts";
 import { systemActor } from "../../src/services/context.ts";
@@ -287,6 +289,34 @@ describe("v2v kinetics cohort --fitted and fit --data-cut", () => {
     const parsed = JSON.parse(json.stdout) as FittedCohortReport;
     expect(parsed.population.fittedPatients).toBe(6);
     expect(parsed.n).toBe(20);
+  }, 600_000);
+
+  it("shows the fits' and the simulations' progress on stderr when stdout is a terminal", async () => {
+    let stdout = "";
+    let stderr = "";
+    const status = await runCli(
+      ["kinetics", "cohort", "--fitted", "--subjects", FITTABLE.join(","), "--fit-starts", "1"].concat([
+        "--method",
+        "standard-two-stage",
+        "--n",
+        "30",
+        "--strategies",
+        "compound",
+      ]),
+      {
+        env: { LOG_LEVEL: "warn" },
+        stdin: Readable.from([]),
+        stdout: { write: (t: string) => (stdout += t), isTTY: true },
+        // stderr redirected: the bar's plain-line form, so the test can read it
+        stderr: { write: (t: string) => (stderr += t), isTTY: false },
+        database,
+      },
+    );
+    expect(status, stderr).toBe(0);
+    expect(stderr).toMatch(/^fits +\[.*\] 100% 6\/6 /m);
+    expect(stderr).toMatch(/^patients \[.*\] 100% 30\/30 /m);
+    expect(stderr.indexOf("fits")).toBeLessThan(stderr.indexOf("patients"));
+    expect(stdout).toMatch(/30 virtual patients from the population of 6 fitted patient\(s\)/);
   }, 600_000);
 
   it("selects patients with the cohort options, as v2v cohort outcomes does", async () => {
