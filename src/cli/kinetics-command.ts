@@ -8,11 +8,14 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { DomainError } from "../domain/errors.ts";
 import type { OutcomeSummary, Summary } from "../domain/kinetics/whatif.ts";
+import { FITTED_COHORT_MAX } from "../domain/schemas/kinetics.ts";
 import { systemActor } from "../services/context.ts";
+import type { VirtualCohortReport } from "../services/kinetics.ts";
 import { findPatientBySubjectCode } from "../store/patients.ts";
 import type { Cli } from "./cli-context.ts";
+import { COHORT_OPTIONS } from "./cohort-command.ts";
 import { columns } from "./columns.ts";
-import { siteByCode } from "./sites.ts";
+import { allSiteIds, siteByCode } from "./sites.ts";
 
 const LABEL = "Research model — not a treatment recommendation.";
 
@@ -90,6 +93,10 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
     )
     .option("--draws <n>", "posterior draws for the bands", "100")
     .option("--seed <n>", "seed of the draws", "1")
+    .option(
+      "--data-cut <date>",
+      "fit only measurements on or before this date (the site's zone), to reproduce a report",
+    )
     .option("--json", "print the API's JSON")
     .action((opts: Record<string, string | boolean | undefined>) =>
       cli.withDatabase(async (database) => {
@@ -107,10 +114,13 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
           strategy: opts.strategy,
           draws: opts.draws,
           seed: opts.seed,
+          ...(opts.dataCut !== undefined ? { dataCut: opts.dataCut } : {}),
         });
         if (opts.json) return cli.out(JSON.stringify(k, null, 2));
         cli.out(`${k.subjectCode}: ${LABEL}`);
-        cli.out(`Infusion ${k.infusionDate}; ${k.dosing.source}`);
+        cli.out(
+          `Infusion ${k.infusionDate}; ${k.dosing.source}${k.dataCut ? `; data cut ${k.dataCut}: measurements after it left out` : ""}`,
+        );
         cli.out(
           `Fit: ${k.fit.converged ? "converged" : "NOT converged"} (${k.fit.reason}; ${k.fit.starts} starts, ${k.fit.evaluations} simulations, ${k.fit.milliseconds.toFixed(0)} ms${k.fit.cached ? ", cached" : ""})`,
         );
@@ -214,70 +224,210 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
       })(),
     );
 
-  kinetics
+  const cohort = kinetics
     .command("cohort")
-    .description("a virtual cohort drawn from the population priors: outcome distributions per strategy")
+    .description(
+      "a virtual cohort from the population priors, or with --fitted from the fitted patients of a cohort: outcome distributions per strategy",
+    )
     .requiredOption("--n <count>", "virtual patients (≤ 10,000)")
     .option("--seed <n>", "seed", "1")
     .option("--strategies <list>", "comma-separated strategies", "compound,cd19-only,bcma-only")
+    .option("--strategy <list>", "the same as --strategies")
     .option("--product <name>", "the given product: cd19, bcma or compound", "compound")
     .option("--dose <cellsPerKg>", "CAR+ cells per kg", "3e6")
     .option("--weight <kg>", "body weight", "60")
     .option("--horizon <days>", "days to simulate", "365")
     .option("--parameters <json>", "base parameter overrides as JSON")
-    .option("--json", "print the API's JSON")
-    .action((opts: Record<string, string | boolean | undefined>) =>
-      (async () => {
-        const { virtualCohortKinetics } = await import("../services/kinetics.ts");
-        const parameters = parametersOption(opts.parameters);
-        const bar = cli.io.stdout.isTTY
-          ? new SingleBar({
-              stream: cli.io.stderr as NodeJS.WritableStream,
-              format: "patients [{bar}] {percentage}% {value}/{total} {eta_formatted} left",
-              hideCursor: true,
-              // stderr redirected while stdout is a terminal: plain lines, one a second
-              noTTYOutput: !cli.io.stderr.isTTY,
-              notTTYSchedule: 1000,
-            })
-          : null;
-        let started = false;
-        try {
-          const r = await virtualCohortKinetics(
-            {
-              n: number("n", opts.n as string),
-              seed: number("seed", opts.seed as string),
-              strategies: list(opts.strategies as string),
-              parameters,
-              horizonDays: number("horizon", opts.horizon as string),
-              dosing: {
-                weightKg: number("weight", opts.weight as string),
-                infusions: [
-                  { product: opts.product, cellsPerKg: number("dose", opts.dose as string), day: 0 },
-                ],
-              },
-            },
-            (done, total) => {
-              if (!bar) return;
-              if (!started) {
-                bar.start(total, 0);
-                started = true;
-              }
-              bar.update(done);
-            },
-          );
-          bar?.stop();
-          if (opts.json) return cli.out(JSON.stringify(r, null, 2));
-          cli.out(LABEL);
-          cli.out(
-            `${r.n} virtual patients from the population priors (seed ${r.seed}), ${r.horizonDays} days, ${(r.milliseconds / 1000).toFixed(1)} s`,
-          );
-          for (const l of outcomeTable(r.strategies)) cli.out(l);
-          const failed = r.strategies.filter((s) => s.failed > 0);
-          for (const s of failed)
-            cli.out(`${s.label}: ${s.failed} patient(s) could not be integrated and are left out`);
-        } finally {
-          bar?.stop();
-        }
-      })(),
+    .option(
+      "--fitted",
+      "draw from a population estimated from fitted patients (decision 0045): the patients the cohort options, --saved or --subjects select",
+    )
+    .option("--saved <name>", "with --fitted: a saved cohort (options given as well narrow it)")
+    .option("--subjects <codes>", "with --fitted: subject codes, comma-separated, e.g. SZ-0003,SZ-0004")
+    .option("--method <name>", "with --fitted: standard-two-stage or global-two-stage")
+    .option("--fit-starts <n>", "with --fitted: starts of each patient's fit (1–3)")
+    .option(
+      "--data-cut <date>",
+      "with --fitted: fit only observations on or before this date (the site's zone), to reproduce a report",
+    )
+    .option("--json", "print the API's JSON");
+  for (const [flag, , help] of COHORT_OPTIONS) cohort.option(flag, `with --fitted: ${help}`);
+  cohort.action(async (opts: Record<string, string | boolean | undefined>) => {
+    const selecting = [
+      "saved",
+      "subjects",
+      "method",
+      "fitStarts",
+      "dataCut",
+      ...COHORT_OPTIONS.map(([, key]) => key),
+    ].filter((k) => opts[k] !== undefined);
+    if (!opts.fitted && selecting.length)
+      throw new DomainError(
+        "validation",
+        `${selecting.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} select fitted patients: add --fitted.`,
+      );
+    if (opts.strategy !== undefined) opts.strategies = opts.strategy;
+    return opts.fitted ? fittedCohort(cli, opts) : priorCohort(cli, opts);
+  });
+}
+
+/** Progress on stderr when stdout is a terminal, so piped output stays clean. */
+function progressBar(cli: Cli) {
+  const bar = cli.io.stdout.isTTY
+    ? new SingleBar({
+        stream: cli.io.stderr as NodeJS.WritableStream,
+        format: "{phase} [{bar}] {percentage}% {value}/{total} {eta_formatted} left",
+        hideCursor: true,
+        // stderr redirected while stdout is a terminal: plain lines, one a second
+        noTTYOutput: !cli.io.stderr.isTTY,
+        notTTYSchedule: 1000,
+      })
+    : null;
+  let phase: string | null = null;
+  return {
+    update(name: string, done: number, total: number) {
+      if (!bar) return;
+      if (phase !== name) {
+        if (phase !== null) bar.stop();
+        bar.start(total, 0, { phase: name });
+        phase = name;
+      }
+      bar.update(done);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+/** The cohort options shared by both kinds, as the API's body. */
+function cohortBody(opts: Record<string, string | boolean | undefined>) {
+  return {
+    n: number("n", opts.n as string),
+    seed: number("seed", opts.seed as string),
+    strategies: list(opts.strategies as string),
+    parameters: parametersOption(opts.parameters),
+    horizonDays: number("horizon", opts.horizon as string),
+    dosing: {
+      weightKg: number("weight", opts.weight as string),
+      infusions: [{ product: opts.product, cellsPerKg: number("dose", opts.dose as string), day: 0 }],
+    },
+  };
+}
+
+async function priorCohort(cli: Cli, opts: Record<string, string | boolean | undefined>) {
+  const { virtualCohortKinetics } = await import("../services/kinetics.ts");
+  const body = cohortBody(opts);
+  const bar = progressBar(cli);
+  try {
+    const r = await virtualCohortKinetics(body, (done, total) => bar.update("patients", done, total));
+    bar.stop();
+    if (opts.json) return cli.out(JSON.stringify(r, null, 2));
+    cli.out(LABEL);
+    cli.out(
+      `${r.n} virtual patients from the population priors (seed ${r.seed}), ${r.horizonDays} days, ${(r.milliseconds / 1000).toFixed(1)} s`,
     );
+    cohortTables(cli, r);
+  } finally {
+    bar.stop();
+  }
+}
+
+function cohortTables(cli: Cli, r: VirtualCohortReport) {
+  for (const l of outcomeTable(r.strategies)) cli.out(l);
+  for (const s of r.strategies.filter((s) => s.failed > 0))
+    cli.out(`${s.label}: ${s.failed} patient(s) could not be integrated and are left out`);
+}
+
+/**
+ * `--fitted`: POST /api/v1/kinetics/virtual-cohort/fitted as a read-only monitor at every site.
+ * A saved cohort alone goes to the service as itself; cohort options (with or without one) select
+ * patients as `v2v cohort outcomes` does, and those go as patient ids, as --subjects do.
+ */
+function fittedCohort(cli: Cli, opts: Record<string, string | boolean | undefined>) {
+  return cli.withDatabase(async (database) => {
+    const { fittedCohortKinetics } = await import("../services/kinetics.ts");
+    const body: Record<string, unknown> = cohortBody(opts);
+    if (opts.method !== undefined) body.method = opts.method;
+    if (opts.fitStarts !== undefined) body.fitStarts = number("fit-starts", opts.fitStarts as string);
+    if (opts.dataCut !== undefined) body.dataCut = opts.dataCut;
+    const siteIds = await allSiteIds(database);
+    const ctx = {
+      db: database.db,
+      actor: systemActor(siteIds.map((siteId) => ({ siteId, role: "monitor" as const }))),
+      now: () => new Date(),
+    };
+    const filters = Object.fromEntries(
+      COHORT_OPTIONS.map(([, key]) => [key, opts[key]]).filter(([, v]) => v !== undefined),
+    );
+    let saved: { id: string; query: string } | undefined;
+    if (typeof opts.saved === "string") {
+      const { listCohorts } = await import("../services/saved-cohorts.ts");
+      const name = opts.saved.toLowerCase();
+      saved = (await listCohorts(ctx)).items.find((c) => c.name.toLowerCase() === name);
+      if (!saved) throw new DomainError("validation", `No saved cohort called "${opts.saved}".`);
+    }
+    if (typeof opts.subjects === "string") {
+      if (saved || Object.keys(filters).length)
+        throw new DomainError(
+          "validation",
+          "Give --subjects or a cohort (--saved, cohort options), not both.",
+        );
+      const ids: string[] = [];
+      for (const subject of list(opts.subjects)!.filter(Boolean)) {
+        const site = await siteByCode(database, subject.split("-")[0]!);
+        const patient = await findPatientBySubjectCode(database.db, site.id, subject);
+        if (!patient) throw new DomainError("validation", `No patient ${subject} at site ${site.code}.`);
+        ids.push(patient.id);
+      }
+      body.from = { patientIds: ids };
+    } else if (saved && !Object.keys(filters).length) body.from = { savedCohortId: saved.id };
+    else {
+      const { cohortOutcomes } = await import("../services/cohort-outcomes.ts");
+      const query = { ...(saved ? Object.fromEntries(new URLSearchParams(saved.query)) : {}), ...filters };
+      const selected = await cohortOutcomes(ctx, query);
+      if (selected.patients.length === 0)
+        throw new DomainError("validation", `The cohort (${selected.description}) holds no infused patient.`);
+      if (selected.patients.length > FITTED_COHORT_MAX)
+        throw new DomainError(
+          "validation",
+          `The cohort (${selected.description}) holds ${selected.patients.length} infused patients; a fitted virtual cohort reads at most ${FITTED_COHORT_MAX}: narrow it.`,
+        );
+      body.from = { patientIds: selected.patients.map((p) => p.patientId) };
+    }
+    const bar = progressBar(cli);
+    try {
+      const r = await fittedCohortKinetics(ctx, body, (phase, done, total) =>
+        bar.update(phase === "fit" ? "fits    " : "patients", done, total),
+      );
+      bar.stop();
+      if (opts.json) return cli.out(JSON.stringify(r, null, 2));
+      const p = r.population;
+      cli.out(LABEL);
+      cli.out(
+        `${r.n} virtual patients from the population of ${p.fittedPatients} fitted patient(s) (${p.source.kind === "saved-cohort" ? `saved cohort "${p.source.name}"` : "selected patients"}; ${p.method}${p.dataCut ? `; data cut ${p.dataCut}` : ""}; seed ${r.seed}), ${r.horizonDays} days, ${(r.milliseconds / 1000).toFixed(1)} s`,
+      );
+      cli.out("");
+      for (const l of columns(
+        ["patient", "fit"],
+        p.patients.map((x) => [x.subjectCode, x.status === "fitted" ? "fitted" : `left out: ${x.reason}`]),
+      ))
+        cli.out(l);
+      cli.out("");
+      for (const l of columns(
+        ["parameter", "unit", "population median (90%)", "patients 5th–95th", "prior median"],
+        p.parameters.map((x) => [
+          x.name,
+          x.unit,
+          `${num(x.median)} (${num(x.medianLower)}–${num(x.medianUpper)})`,
+          `${num(x.patientsLower)}–${num(x.patientsUpper)}`,
+          num(x.prior.median),
+        ]),
+      ))
+        cli.out(l);
+      if (p.fromPrior.length) cli.out(`From their published priors: ${p.fromPrior.join(", ")}`);
+      cli.out("");
+      cohortTables(cli, r);
+    } finally {
+      bar.stop();
+    }
+  });
 }

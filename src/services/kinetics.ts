@@ -136,6 +136,7 @@ const productOf = (targets: string[]): Product => {
 export async function patientModelInput(
   ctx: ServiceContext,
   patient: { id: string; site_id: string },
+  options: { dataCut?: string } = {},
 ): Promise<PatientModelInput & { infusionDate: string; timeZone: string }> {
   const tz = (await findSite(ctx.db, patient.site_id))!.time_zone;
   const dosingSources = await kineticsDosingSources(ctx.db, patient.id);
@@ -146,12 +147,30 @@ export async function patientModelInput(
       "The patient has no recorded infusion; the model starts at day 0.",
     );
   const day0 = enrolment.infusion_date;
-  const src = await endpointSources(ctx.db, patient.id, {
+  const cut = options.dataCut;
+  if (cut !== undefined && cut < day0)
+    throw new DomainError(
+      "rule-violation",
+      `The data cut ${cut} is before the infusion on ${day0}: the model has no measurement to fit.`,
+      [{ path: "dataCut", message: `before the infusion on ${day0}` }],
+    );
+  const all = await endpointSources(ctx.db, patient.id, {
     observationCodes: Object.values(CODES),
     calculators: [],
     carNotePrefix: CAR_COPIES_NOTE_PREFIX,
   });
   const dateOf = (d: Date) => localDate(new Date(d), tz);
+  // A data cut keeps what was measured on or before that day where the site is, as a report
+  // written then saw it (a later correction of an earlier value is still read: the record has
+  // no history of values here).
+  const src =
+    cut === undefined
+      ? all
+      : {
+          ...all,
+          observations: all.observations.filter((o) => dateOf(o.effective_at) <= cut),
+          carNotes: all.carNotes.filter((n) => dateOf(n.occurred_at) <= cut),
+        };
   const dayOf = (d: Date) => studyDay(dateOf(d), day0);
   const obs = (code: string) => src.observations.filter((o) => o.code === code && o.value_number !== null);
   const skipped: PatientKinetics["skipped"] = [];
@@ -368,7 +387,7 @@ async function cachedFit(
 export async function patientKinetics(ctx: ServiceContext, patientId: string, rawQuery: unknown = {}) {
   const q = parseInput(KineticsQuery, rawQuery);
   const patient = await loadPatientFor(ctx, patientId, "clinical:read");
-  const input = await patientModelInput(ctx, patient);
+  const input = await patientModelInput(ctx, patient, q.dataCut === undefined ? {} : { dataCut: q.dataCut });
   const { fit, cached } = await cachedFit(input);
   const strategies: Strategy[] = ["as-given", ...(q.strategy ?? []).filter((s) => s !== "as-given")];
   // A year, or a fortnight past the last measurement (month 12 is day 366 across a leap year).
@@ -386,6 +405,7 @@ export async function patientKinetics(ctx: ServiceContext, patientId: string, ra
     subjectCode: patient.subject_code,
     infusionDate: input.infusionDate,
     timeZone: input.timeZone,
+    dataCut: q.dataCut ?? null,
     label: RESEARCH_LABEL,
     dosing: input.dosing,
     baselines: input.baselines,
@@ -604,6 +624,8 @@ export interface FittedCohortReport extends VirtualCohortReport {
   population: {
     source: { kind: "saved-cohort"; id: string; name: string } | { kind: "patients" };
     method: PopulationMethod;
+    /** each patient fitted on her measurements up to this date only, or null */
+    dataCut: string | null;
     patients: FittedPatient[];
     /** patients whose fits built the population */
     fittedPatients: number;
@@ -666,7 +688,9 @@ export async function fittedCohortKinetics(
   const inputs: (PatientModelInput | DomainError)[] = [];
   for (const m of members) {
     try {
-      inputs.push(await patientModelInput(ctx, m));
+      inputs.push(
+        await patientModelInput(ctx, m, body.dataCut === undefined ? {} : { dataCut: body.dataCut }),
+      );
     } catch (e) {
       if (!(e instanceof DomainError) || e.code !== "rule-violation") throw e;
       inputs.push(e);
@@ -737,6 +761,7 @@ export async function fittedCohortKinetics(
     population: {
       source,
       method: population.method,
+      dataCut: body.dataCut ?? null,
       patients,
       fittedPatients: population.patients,
       parameters: describePopulation(population),

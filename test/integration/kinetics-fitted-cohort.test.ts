@@ -5,14 +5,17 @@
  * each patient's reason; patients the user may not read do not exist for her. Fits use one start
  * (fitStarts: 1) to keep the test short; the page's three starts are the default.
  */
+import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { createApiToken } from "../../src/services/auth.ts";
 import { systemActor } from "../../src/services/context.ts";
 import type { FittedCohortReport } from "../../src/services/kinetics.ts";
 import { saveCohort } from "../../src/services/saved-cohorts.ts";
 import type { Database } from "../../src/store/database.ts";
+import { runV2v } from "../support/cli.ts";
 import { demoDatabase } from "../support/demo-database.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
@@ -157,6 +160,248 @@ describe("POST /api/v1/kinetics/virtual-cohort/fitted", () => {
     expect(method.body).toMatch(/method/);
   });
 });
+
+interface Page {
+  infusionDate: string;
+  dataCut: string | null;
+  data: { date: string; observable: string }[];
+  fit: { parameters: { name: string; estimate: number }[] };
+}
+
+describe("a data cut (reproducing a report)", () => {
+  const page = (subject: string, query = "") =>
+    app.inject({
+      method: "GET",
+      url: `/api/v1/patients/${ids.get(subject)}/kinetics?draws=10${query}`,
+      headers: { authorization: `Bearer ${tokens.investigator}` },
+    });
+
+  it("fits only the measurements on or before the cut, reports it, and refuses a cut before the infusion", async () => {
+    const full = await page("SZ-0003");
+    expect(full.statusCode, full.body).toBe(200);
+    const all = full.json() as Page;
+    expect(all.dataCut).toBeNull();
+    // Cut before the last third of her sampling dates: later samples must drop out of the fit.
+    const dates = [...new Set(all.data.map((d) => d.date))].sort();
+    const cut = dates[Math.floor((2 * dates.length) / 3)]!;
+    expect(dates.at(-1)! > cut).toBe(true);
+    const res = await page("SZ-0003", `&dataCut=${cut}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const early = res.json() as Page;
+    expect(early.dataCut).toBe(cut);
+    expect(early.data.length).toBe(all.data.filter((d) => d.date <= cut).length);
+    expect(early.data.every((d) => d.date <= cut)).toBe(true);
+    expect(early.data.some((d) => d.date === cut)).toBe(true); // on the cut day: kept
+    const estimates = (p: Page) => p.fit.parameters.map((x) => x.estimate);
+    expect(estimates(early)).not.toEqual(estimates(all));
+    // The same cut again: the same fit (from the cache, keyed on exactly these measurements).
+    expect(estimates((await page("SZ-0003", `&dataCut=${cut}`)).json() as Page)).toEqual(estimates(early));
+
+    const before = await page("SZ-0003", `&dataCut=${dayBefore(all.infusionDate)}`);
+    expect(before.statusCode).toBe(422);
+    expect(before.headers["content-type"]).toMatch(/application\/problem\+json/);
+    expect(before.json().detail).toMatch(
+      new RegExp(`data cut ${dayBefore(all.infusionDate)} is before the infusion on ${all.infusionDate}`),
+    );
+    const malformed = await page("SZ-0003", "&dataCut=2026-13-40");
+    expect(malformed.statusCode).toBe(400);
+  }, 600_000);
+
+  it("the fitted cohort fits each patient up to the cut and says so; a patient infused after it is left out", async () => {
+    const infusions: { subject_code: string; infusion_date: string }[] = [];
+    for (const subject of FITTABLE)
+      infusions.push({
+        subject_code: subject,
+        infusion_date: ((await page0(subject)).json() as Page).infusionDate,
+      });
+    const latest = infusions
+      .map((i) => i.infusion_date)
+      .sort()
+      .at(-1)!;
+    const res = await post({
+      from: { patientIds: FITTABLE.map((s) => ids.get(s)!) },
+      fitStarts: 1,
+      method: "standard-two-stage",
+      n: 20,
+      dataCut: dayBefore(latest),
+    });
+    const r = res.json() as FittedCohortReport;
+    const lastInfused = infusions
+      .filter((i) => String(i.infusion_date) === latest)
+      .map((i) => i.subject_code);
+    if (res.statusCode === 200) expect(r.population.dataCut).toBe(dayBefore(latest));
+    else expect(res.statusCode).toBe(422); // too few left to estimate a population: also an answer
+    const patients =
+      res.statusCode === 200
+        ? r.population.patients
+        : (res.json() as { patients: FittedCohortReport["population"]["patients"] }).patients;
+    for (const p of patients.filter((p) => lastInfused.includes(p.subjectCode))) {
+      expect(p.status).toBe("refused");
+      expect(p.reason).toMatch(/is before the infusion/);
+    }
+  }, 600_000);
+});
+
+describe("v2v kinetics cohort --fitted and fit --data-cut", () => {
+  const v2v = (...args: string[]) => runV2v(database, args);
+
+  it("draws virtual patients from the fitted population of listed subjects and prints who was fitted", async () => {
+    const r = await v2v(
+      "kinetics",
+      "cohort",
+      "--fitted",
+      "--subjects",
+      [...FITTABLE, UNFITTABLE].join(","),
+      "--fit-starts",
+      "1",
+      "--method",
+      "standard-two-stage",
+      "--n",
+      "100",
+      "--strategies",
+      "compound,bcma-only",
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Research model — not a treatment recommendation\./);
+    expect(r.stdout).toMatch(
+      /100 virtual patients from the population of 6 fitted patient\(s\) \(selected patients; standard-two-stage; seed 1\)/,
+    );
+    expect(r.stdout).toMatch(new RegExp(`^${UNFITTABLE} +left out: .*at least 3 are needed`, "m"));
+    expect(r.stdout).toMatch(/^rho +1\/d /m);
+    expect(r.stdout).toMatch(/B-cell aplasia, days/);
+    expect(r.stderr).toBe(""); // stdout is no terminal: no progress bar
+    // --json is the API's answer
+    const json = await v2v(
+      "kinetics",
+      "cohort",
+      "--fitted",
+      "--subjects",
+      FITTABLE.join(","),
+      "--fit-starts",
+      "1",
+      "--method",
+      "standard-two-stage",
+      "--n",
+      "20",
+      "--json",
+    );
+    expect(json.status, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as FittedCohortReport;
+    expect(parsed.population.fittedPatients).toBe(6);
+    expect(parsed.n).toBe(20);
+  }, 600_000);
+
+  it("shows the fits' and the simulations' progress on stderr when stdout is a terminal", async () => {
+    let stdout = "";
+    let stderr = "";
+    const status = await runCli(
+      ["kinetics", "cohort", "--fitted", "--subjects", FITTABLE.join(","), "--fit-starts", "1"].concat([
+        "--method",
+        "standard-two-stage",
+        "--n",
+        "30",
+        "--strategies",
+        "compound",
+      ]),
+      {
+        env: { LOG_LEVEL: "warn" },
+        stdin: Readable.from([]),
+        stdout: { write: (t: string) => (stdout += t), isTTY: true },
+        // stderr redirected: the bar's plain-line form, so the test can read it
+        stderr: { write: (t: string) => (stderr += t), isTTY: false },
+        database,
+      },
+    );
+    expect(status, stderr).toBe(0);
+    expect(stderr).toMatch(/^fits +\[.*\] 100% 6\/6 /m);
+    expect(stderr).toMatch(/^patients \[.*\] 100% 30\/30 /m);
+    expect(stderr.indexOf("fits")).toBeLessThan(stderr.indexOf("patients"));
+    expect(stdout).toMatch(/30 virtual patients from the population of 6 fitted patient\(s\)/);
+  }, 600_000);
+
+  it("selects patients with the cohort options, as v2v cohort outcomes does", async () => {
+    const r = await v2v(
+      "kinetics",
+      "cohort",
+      "--fitted",
+      "--site",
+      "WH",
+      "--fit-starts",
+      "1",
+      "--method",
+      "standard-two-stage",
+      "--n",
+      "20",
+    );
+    // Wuhan's four patients are too few for a population: the service's 422 as a message, exit 1
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/A population cannot be estimated from 3 fitted patient\(s\)/);
+  }, 600_000);
+
+  it("refuses bad input with a message and a non-zero exit, before fitting anyone", async () => {
+    const cases: [string[], RegExp][] = [
+      [["--study", "x"], /--study select fitted patients: add --fitted/],
+      [["--fitted", "--subjects", "SZ-9999"], /No patient SZ-9999 at site SZ/],
+      [["--fitted", "--saved", "no such cohort"], /No saved cohort called "no such cohort"/],
+      [["--fitted", "--subjects", "SZ-0003", "--site", "SZ"], /Give --subjects or a cohort/],
+      [["--fitted", "--subjects", "SZ-0003", "--method", "naive-pooled"], /method/],
+      [["--fitted", "--subjects", "SZ-0003", "--fit-starts", "many"], /--fit-starts must be a number/],
+      [["--fitted", "--subjects", "SZ-0003", "--data-cut", "yesterday"], /dataCut/],
+      [["--fitted", "--site", "XX"], /holds no infused patient/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await v2v("kinetics", "cohort", "--n", "10", ...args);
+      expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(message);
+    }
+  }, 600_000);
+
+  it("fit --data-cut reports the cut; a cut before the infusion is refused", async () => {
+    const full = (await page0("SZ-0003")).json() as Page;
+    const dates = [...new Set(full.data.map((d) => d.date))].sort();
+    const cut = dates[Math.floor((2 * dates.length) / 3)]!;
+    const r = await v2v(
+      "kinetics",
+      "fit",
+      "--subject",
+      "SZ-0003",
+      "--draws",
+      "10",
+      "--data-cut",
+      cut,
+      "--json",
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const k = JSON.parse(r.stdout) as Page;
+    expect(k.dataCut).toBe(cut);
+    expect(k.data.every((d) => d.date <= cut)).toBe(true);
+    const text = await v2v("kinetics", "fit", "--subject", "SZ-0003", "--draws", "10", "--data-cut", cut);
+    expect(text.stdout).toMatch(new RegExp(`data cut ${cut}: measurements after it left out`));
+    const before = await v2v(
+      "kinetics",
+      "fit",
+      "--subject",
+      "SZ-0003",
+      "--data-cut",
+      dayBefore(full.infusionDate),
+    );
+    expect(before.status).toBe(1);
+    expect(before.stderr).toMatch(/is before the infusion on/);
+  }, 600_000);
+});
+
+const page0 = (subject: string) =>
+  app.inject({
+    method: "GET",
+    url: `/api/v1/patients/${ids.get(subject)}/kinetics?draws=10`,
+    headers: { authorization: `Bearer ${tokens.investigator}` },
+  });
+
+function dayBefore(date: string) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
 
 async function siteId(code: string) {
   return (await database.db.selectFrom("sites").select("id").where("code", "=", code).executeTakeFirst())?.id;

@@ -32,6 +32,8 @@ export interface PatientKinetics {
   subjectCode: string;
   infusionDate: string;
   timeZone: string;
+  /** the data cut the fit was limited to (measurements on or before it, site's zone), or null */
+  dataCut: string | null;
   label: string;
   dosing: Dosing & { source: string };
   baselines: BaselineValue[];

@@ -7,8 +7,14 @@ import { z } from "zod";
 import { PARAMETERS, type ParameterName } from "../kinetics/parameters.ts";
 import { POPULATION_METHODS } from "../kinetics/population.ts";
 import { STRATEGIES } from "../kinetics/whatif.ts";
+import { CalendarDate } from "./common.ts";
 
 const Strategy = z.enum(STRATEGIES);
+
+/** A fit as of a report's data cut: a date on or after the infusion, read in the site's zone. */
+const DataCut = CalendarDate.describe(
+  "data cut: fit only measurements on or before this date (YYYY-MM-DD, in the site's time zone), to reproduce a report; refused (422) before the infusion",
+);
 
 /** "cd19-only,bcma-only" in a query string, or an array in a body. */
 const StrategyList = z
@@ -34,6 +40,7 @@ export const KineticsQuery = z.object({
     .max(1825)
     .optional()
     .describe("days to draw; default a year, or a fortnight past the last measurement"),
+  dataCut: DataCut.optional(),
 });
 export type KineticsQuery = z.infer<typeof KineticsQuery>;
 
@@ -113,4 +120,5 @@ export const FittedCohortBody = VirtualCohortBody.extend({
     .max(3)
     .default(3)
     .describe("starts of each patient's fit; 3 as on the patient page (and its cache)"),
+  dataCut: DataCut.optional(),
 });

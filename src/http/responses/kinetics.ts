@@ -129,6 +129,7 @@ export const PatientKineticsSchema = z
     subjectCode: str,
     infusionDate: str,
     timeZone: str,
+    dataCut: str.nullable().describe("measurements after this date (site's zone) were left out of the fit"),
     label: str.describe("Research model — not a treatment recommendation"),
     dosing: DosingSchema.extend({ source: str }),
     baselines: z.array(z.object({ parameter: ParameterNameSchema, value: num, unit: str, source: str })),
@@ -246,6 +247,7 @@ export const FittedVirtualCohortSchema = z
         z.object({ kind: z.literal("patients") }),
       ]),
       method: z.enum(POPULATION_METHODS),
+      dataCut: str.nullable().describe("each patient fitted on measurements up to this date only"),
       patients: z.array(
         z.object({
           patientId: str,

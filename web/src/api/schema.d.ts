@@ -2377,6 +2377,8 @@ export type components = {
             population: {
                 converged: boolean;
                 correlation: number[][];
+                /** @description each patient fitted on measurements up to this date only */
+                dataCut: string | null;
                 fittedPatients: number;
                 fromPrior: ("rho" | "tmax" | "gateSteepness" | "kE" | "kEM" | "beta" | "kME" | "antigenHalfSaturation" | "memoryKillFactor" | "kKill" | "killHalfSaturation" | "bloodFraction" | "bloodVolume" | "bCells0" | "autoreactiveFraction" | "igG0" | "antiDsDna0" | "tumour0" | "kMat" | "dB" | "kAct" | "kActAuto" | "rAuto" | "reseeding" | "dS" | "kSL" | "nicheOccupancy0" | "dL" | "kG" | "kD" | "phiG" | "phiD" | "conditioningDepletion" | "gT" | "tumourCapacityFold" | "tumourCureFraction" | "tumourHill" | "tumourCd19" | "tumourBcma" | "vectorCopies" | "nucleatedCells")[];
                 iterations: number;
@@ -3278,6 +3280,8 @@ export type components = {
                 };
                 value: number | null;
             }[];
+            /** @description measurements after this date (site's zone) were left out of the fit */
+            dataCut: string | null;
             dosing: {
                 infusions: {
                     cellsPerKg: number;
@@ -8879,6 +8883,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: date
+                     * @description data cut: fit only measurements on or before this date (YYYY-MM-DD, in the site's time zone), to reproduce a report; refused (422) before the infusion
+                     */
+                    dataCut?: string;
                     /** @default {
                      *       "weightKg": 60,
                      *       "infusions": [
@@ -11440,6 +11449,8 @@ export interface operations {
     getPatientKinetics: {
         parameters: {
             query?: {
+                /** @description data cut: fit only measurements on or before this date (YYYY-MM-DD, in the site's time zone), to reproduce a report; refused (422) before the infusion */
+                dataCut?: string;
                 /** @description posterior draws for the bands */
                 draws?: number;
                 /** @description days to draw; default a year, or a fortnight past the last measurement */
