@@ -75,9 +75,10 @@ export async function exportNdjson(
     } while (after);
     done.push({ type, count });
   }
+  // The last report: every type done, the last one with what it wrote (not 0, as it once said).
   onProgress?.({
-    type: types.at(-1) ?? "Patient",
-    count: 0,
+    type: done.at(-1)?.type ?? "Patient",
+    count: done.at(-1)?.count ?? 0,
     typesDone: types.length,
     typesTotal: types.length,
   });

@@ -105,6 +105,35 @@ describe("v2v export fhir", () => {
     expect(JSON.parse(readFileSync(out("none/manifest.json"), "utf8")).output).toEqual([]);
   });
 
+  it("shows its progress by resource type on stderr with --progress", async () => {
+    const run = await runV2v(w.database, [
+      "export",
+      "fhir",
+      "--out",
+      out("progress"),
+      "--as",
+      w.usernames.investigator.A,
+      "--type",
+      "Patient,Observation",
+      "--progress",
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    // The bar's last state: both types done, the last one named with its count.
+    expect(run.stderr).toMatch(/FHIR export \[[^\]]*\] 2\/2 types \| Observation 3/);
+    const quiet = await runV2v(w.database, [
+      "export",
+      "fhir",
+      "--out",
+      out("quiet"),
+      "--as",
+      w.usernames.investigator.A,
+      "--type",
+      "Patient",
+    ]);
+    expect(quiet.status, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toContain("FHIR export");
+  });
+
   it("refuses unknown types, a zone-less --since and unreadable types, writing nothing", async () => {
     const bad = await runV2v(w.database, [
       "export",

@@ -1,7 +1,7 @@
 /**
  * The names the screens use for the API's answers, each an alias onto web/src/api/schema.d.ts —
  * the types openapi-typescript generates from the server's /openapi.json (`npm run api:types`;
- * test/integration/api-types.test.ts fails when that file is stale). Nothing here is written by
+ * test/integration/openapi.test.ts fails when that file is stale). Nothing here is written by
  * hand except the name and where in the document it points, so the screens cannot drift from
  * what the server sends (decision 0034).
  */
