@@ -6,7 +6,7 @@
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { ApiError, api, onSessionExpired, setCsrfToken } from "../api/client.ts";
-import type { Membership, Role, Session, Site } from "../api/types.ts";
+import type { LoginAnswer, Membership, Role, Session, Site } from "../api/types.ts";
 import { i18n, isLanguage, type Language, showIn } from "../i18n/index.ts";
 import { ReloginModal } from "./ReloginModal.tsx";
 
@@ -50,12 +50,6 @@ export function useSession(): SessionState {
 
 export function useLogin() {
   return useSessionContext();
-}
-
-interface LoginAnswer {
-  user: { id: string; username: string };
-  memberships: Membership[];
-  csrfToken: string;
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
