@@ -2171,7 +2171,7 @@ export const zhCN: Catalogue = {
       },
       domain: "{{domain, term}}（{{kind, term}}领域）：{{counted, term}}。",
       domainIgnored:
-        "{{domain, term}}（{{kind, term}}）：{{counted, term}}；同一领域中较低权重、不累加：{{ignored, termlist}}。",
+        "{{domain, term}}（{{kind, term}}领域）：{{counted, term}}；同一领域中较低权重、不累加：{{ignored, termlist}}。",
       total:
         "总分 {{total}} 分（临床 {{clinical}} 分，免疫学 {{immunological}} 分）；分类为 SLE 需 ≥ {{min}} 分且至少 1 条临床标准。",
       noClinical: "无临床标准：不分类为 SLE。",
