@@ -13,6 +13,7 @@ import { HEMATOTOX_REASONS } from "./calculators/hematologic/car-hematotox.ts";
 import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
 import { ICAHT_REASONS } from "./calculators/hematologic/icaht.ts";
 import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
+import { EULAR_ACR_REASONS } from "./calculators/lupus/eular-acr-2019.ts";
 import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
 import { SLEDAI_REASONS } from "./calculators/lupus/sledai.ts";
 import { SRI4_REASONS } from "./calculators/lupus/sri4.ts";
@@ -36,6 +37,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   CRCL_REASONS,
   HEMATOTOX_REASONS,
   LYRIC_REASONS,
+  EULAR_ACR_REASONS,
 ];
 
 /** Every code with its English template. */

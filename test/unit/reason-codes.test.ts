@@ -18,6 +18,7 @@ import { carHematotox } from "../../src/domain/calculators/hematologic/car-hemat
 import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
 import { icaht } from "../../src/domain/calculators/hematologic/icaht.ts";
 import { doris } from "../../src/domain/calculators/lupus/doris.ts";
+import { eularAcr2019 } from "../../src/domain/calculators/lupus/eular-acr-2019.ts";
 import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
 import { SLEDAI_2K_KEYS, SLEDAI_TERMS, sledai2k } from "../../src/domain/calculators/lupus/sledai.ts";
 import { sri4 } from "../../src/domain/calculators/lupus/sri4.ts";
@@ -482,6 +483,47 @@ function lyricRuns(): CalculatorResult[] {
   ];
 }
 
+/** EULAR/ACR 2019 runs: each entry case, every criterion met (lower ones not added), complement, no clinical. */
+function eularAcrRuns(): CalculatorResult[] {
+  const criteria = [
+    "fever",
+    "leukopenia",
+    "thrombocytopenia",
+    "autoimmuneHemolysis",
+    "delirium",
+    "psychosis",
+    "seizure",
+    "nonScarringAlopecia",
+    "oralUlcers",
+    "subacuteCutaneousOrDiscoidLupus",
+    "acuteCutaneousLupus",
+    "pleuralOrPericardialEffusion",
+    "acutePericarditis",
+    "jointInvolvement",
+    "proteinuria",
+    "renalBiopsyClassIIorV",
+    "renalBiopsyClassIIIorIV",
+    "antiphospholipidAntibodies",
+    "antiDsDna",
+    "antiSmith",
+  ];
+  const run = (titer: number | null, equivalent: boolean, met: string[], lowC3: boolean, lowC4: boolean) =>
+    eularAcr2019.run({
+      anaHep2TiterReciprocal: titer,
+      anaEquivalentPositiveTest: equivalent,
+      ...Object.fromEntries(criteria.map((c) => [c, met.includes(c)])),
+      lowC3,
+      lowC4,
+    });
+  return [
+    run(160, false, criteria, true, true),
+    run(40, true, ["antiDsDna"], true, false),
+    run(null, false, ["fever"], false, true),
+    run(0, false, [], false, false),
+    run(320, false, ["antiDsDna", "antiSmith", "antiphospholipidAntibodies"], false, true),
+  ];
+}
+
 function bsaRuns(): CalculatorResult[] {
   return ["MOSTELLER", "DUBOIS"].map((formula) =>
     bsaCalculator.run({ formula, heightCm: 170, weightKg: 70 }),
@@ -639,6 +681,7 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crcl: crclRuns,
   hematotox: hematotoxRuns,
   lyric: lyricRuns,
+  eularAcr: eularAcrRuns,
 };
 
 /** Latin words a Chinese sentence may keep: names of sources and tables quoted as such. */

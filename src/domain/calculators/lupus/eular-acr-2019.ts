@@ -7,6 +7,7 @@
  * Classified as SLE with a total ≥ 10 and at least one clinical criterion.
  */
 import { z } from "zod";
+import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { ARINGER_2019 } from "./sources.ts";
 
@@ -193,6 +194,45 @@ const DOMAINS: readonly Domain[] = [
 const LOW_C3_OR_C4 = 3;
 const LOW_C3_AND_C4 = 4;
 
+const COMPLEMENT = [
+  { key: "lowC3AndLowC4", label: "Low C3 and low C4", weight: LOW_C3_AND_C4 },
+  { key: "lowC3", label: "Low C3", weight: LOW_C3_OR_C4 },
+  { key: "lowC4", label: "Low C4", weight: LOW_C3_OR_C4 },
+] as const;
+
+/**
+ * The sentences of the EULAR/ACR 2019 classification (decision 0041); the web catalogues word them
+ * under reasons.eularAcr.*. A criterion is quoted with its weight ("Fever (2)").
+ */
+export const EULAR_ACR_REASONS = reasonFamily(
+  "eularAcr",
+  {
+    "entry.titer": "Entry criterion met: {{ana, phrase}} (≥ 1:{{min}}).",
+    "entry.equivalent": "Entry criterion met: {{ana, phrase}}, but an equivalent ANA test was positive.",
+    "entry.notMet":
+      "Entry criterion not met: {{ana, phrase}} (< 1:{{min}}) and no equivalent positive ANA test; do not classify.",
+    domain: "{{domain, term}} ({{kind, term}}): {{counted, term}}.",
+    domainIgnored:
+      "{{domain, term}} ({{kind, term}}): {{counted, term}}; not added, lower in the same domain: " +
+      "{{ignored, termlist}}.",
+    total:
+      "Total {{total}} points (clinical {{clinical}}, immunological {{immunological}}); SLE needs ≥ {{min}} with " +
+      "≥ 1 clinical criterion.",
+    noClinical: "No clinical criterion: not classified as SLE.",
+    "phrase.ana.none": "no HEp-2 titre",
+    "phrase.ana.negative": "HEp-2 ANA negative",
+    "phrase.ana.titer": "HEp-2 ANA 1:{{titer}}",
+  },
+  {
+    // The English quotes the domain and kind keys as given.
+    eularDomain: Object.fromEntries(DOMAINS.map((d) => [d.name, d.name])),
+    eularKind: { clinical: "clinical", immunological: "immunological" },
+    eularCriterion: Object.fromEntries(
+      [...DOMAINS.flatMap((d) => d.criteria), ...COMPLEMENT].map((c) => [c.key, `${c.label} (${c.weight})`]),
+    ),
+  },
+);
+
 const CRITERIA = DOMAINS.flatMap((d) => d.criteria);
 
 const criterionShape = Object.fromEntries(
@@ -237,8 +277,12 @@ interface DomainResult {
   domain: string;
   kind: "clinical" | "immunological";
   points: number;
+  /** "Fever (2)": the criterion that counts, with its weight (stored in details) */
   counted: string | null;
-  ignored: string[];
+  /** its key, quoted as a term by the reasons */
+  countedKey: string | undefined;
+  /** the lower criteria met in the same domain, as terms ("eularCriterion.fever") */
+  ignoredKeys: string[];
 }
 
 export const eularAcr2019 = defineCalculator({
@@ -258,15 +302,9 @@ export const eularAcr2019 = defineCalculator({
       const met =
         d.name === "complement"
           ? v.lowC3 && v.lowC4
-            ? [{ key: "lowC3AndLowC4", label: "Low C3 and low C4", weight: LOW_C3_AND_C4 }]
+            ? [COMPLEMENT[0]]
             : v.lowC3 || v.lowC4
-              ? [
-                  {
-                    key: v.lowC3 ? "lowC3" : "lowC4",
-                    label: v.lowC3 ? "Low C3" : "Low C4",
-                    weight: LOW_C3_OR_C4,
-                  },
-                ]
+              ? [v.lowC3 ? COMPLEMENT[1] : COMPLEMENT[2]]
               : []
           : d.criteria.filter((c) => input[c.key] === true);
       // Only the highest-weighted criterion of a domain counts (Aringer 2019, Figure 1 footnote).
@@ -277,7 +315,8 @@ export const eularAcr2019 = defineCalculator({
         kind: d.kind,
         points: top?.weight ?? 0,
         counted: top ? `${top.label} (${top.weight})` : null,
-        ignored: sorted.slice(1).map((c) => `${c.label} (${c.weight})`),
+        countedKey: top?.key,
+        ignoredKeys: sorted.slice(1).map((c) => `eularCriterion.${c.key}`),
       };
     });
     const clinicalPoints = domains.filter((d) => d.kind === "clinical").reduce((s, d) => s + d.points, 0);
@@ -287,20 +326,41 @@ export const eularAcr2019 = defineCalculator({
     const total = clinicalPoints + immunologicalPoints;
     const hasClinical = clinicalPoints > 0;
 
-    const anaText =
-      titer === null ? "no HEp-2 titre" : titer === 0 ? "HEp-2 ANA negative" : `HEp-2 ANA 1:${titer}`;
-    const reasons: string[] = [
+    const R = EULAR_ACR_REASONS;
+    const ana =
+      titer === null
+        ? R.phrase("phrase.ana.none")
+        : titer === 0
+          ? R.phrase("phrase.ana.negative")
+          : R.phrase("phrase.ana.titer", { titer });
+    const min = ANA_MIN_RECIPROCAL_TITER;
+    const reasons: ReasonEntry[] = [
       entry
-        ? `Entry criterion met: ${byTiter ? `${anaText} (≥ 1:${ANA_MIN_RECIPROCAL_TITER})` : `${anaText}, but an equivalent ANA test was positive`}.`
-        : `Entry criterion not met: ${anaText} (< 1:${ANA_MIN_RECIPROCAL_TITER}) and no equivalent positive ANA test; do not classify.`,
+        ? byTiter
+          ? R.say("entry.titer", { ana, min })
+          : R.say("entry.equivalent", { ana })
+        : R.say("entry.notMet", { ana, min }),
     ];
     for (const d of domains)
-      if (d.counted)
+      if (d.countedKey) {
+        const shown = {
+          domain: `eularDomain.${d.domain}`,
+          kind: `eularKind.${d.kind}`,
+          counted: `eularCriterion.${d.countedKey}`,
+        };
         reasons.push(
-          `${d.domain} (${d.kind}): ${d.counted}${d.ignored.length ? `; not added, lower in the same domain: ${d.ignored.join(", ")}` : ""}.`,
+          d.ignoredKeys.length
+            ? R.say("domainIgnored", { ...shown, ignored: d.ignoredKeys })
+            : R.say("domain", shown),
         );
+      }
     reasons.push(
-      `Total ${total} points (clinical ${clinicalPoints}, immunological ${immunologicalPoints}); SLE needs ≥ ${CLASSIFICATION_MIN_POINTS} with ≥ 1 clinical criterion.`,
+      R.say("total", {
+        total,
+        clinical: clinicalPoints,
+        immunological: immunologicalPoints,
+        min: CLASSIFICATION_MIN_POINTS,
+      }),
     );
 
     let value: EularAcrClass;
@@ -308,7 +368,7 @@ export const eularAcr2019 = defineCalculator({
     else if (total >= CLASSIFICATION_MIN_POINTS && hasClinical) value = "SLE";
     else {
       value = "NOT_SLE";
-      if (total >= CLASSIFICATION_MIN_POINTS) reasons.push("No clinical criterion: not classified as SLE.");
+      if (total >= CLASSIFICATION_MIN_POINTS) reasons.push(R.say("noClinical"));
     }
     return {
       value,
