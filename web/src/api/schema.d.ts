@@ -3457,6 +3457,8 @@ export type components = {
                 kind: "apheresis" | "final-product";
                 parentId: string | null;
                 patientId: string;
+                /** @description a thawed bag's last usable instant: the thaw plus its post-thaw stability (null before the thaw or without a stability) */
+                postThawExpiresAt: string | null;
                 productCode: string;
                 quarantinedFrom: string | null;
                 siteId: string;
@@ -3654,6 +3656,8 @@ export type components = {
             kind: "apheresis" | "final-product";
             parentId: string | null;
             patientId: string;
+            /** @description a thawed bag's last usable instant: the thaw plus its post-thaw stability (null before the thaw or without a stability) */
+            postThawExpiresAt: string | null;
             productCode: string;
             quarantinedFrom: string | null;
             siteId: string;
@@ -3678,6 +3682,8 @@ export type components = {
             kind: "apheresis" | "final-product";
             parentId: string | null;
             patientId: string;
+            /** @description a thawed bag's last usable instant: the thaw plus its post-thaw stability (null before the thaw or without a stability) */
+            postThawExpiresAt: string | null;
             productCode: string;
             quarantinedFrom: string | null;
             siteId: string;
@@ -3730,6 +3736,8 @@ export type components = {
             kind: "apheresis" | "final-product";
             parentId: string | null;
             patientId: string;
+            /** @description a thawed bag's last usable instant: the thaw plus its post-thaw stability (null before the thaw or without a stability) */
+            postThawExpiresAt: string | null;
             productCode: string;
             quarantinedFrom: string | null;
             signatures: components["schemas"]["Signature"][];
