@@ -6,13 +6,16 @@
  * lymphodepletion plan confirmed, lymphodepletion completed, the bedside check on the bedside
  * screen and the infusion. The stage shown is checked after every step. The steps other roles do
  * (the collection record and its shipment, manufacture, QC, QA's signed release, shipping to the
- * ward, the thaw) go through the API as those roles: they have their own screens and tests
- * (product-release, bedside). Height, weight and creatinine, which the lymphodepletion plan is
- * computed from, are recorded through the API too.
+ * ward) go through the API as those roles: QC entry and QA's signed release have screens tested in
+ * product-release.test.ts; recording the collection, manufacture and shipping events have no screen
+ * (API only). The thaw is done on the product page's thaw form (thaw.test.ts tests it on its own).
+ * Height, weight and creatinine, which the lymphodepletion plan is computed from, are recorded
+ * through the API too. Not yet walked here: the month of follow-up on screen (vital signs, an
+ * adverse event, CRS grading, the day-28 visit).
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localDate, localDateTime } from "../../src/domain/study-day.ts";
+import { instantOfLocal, localDate, localDateTime } from "../../src/domain/study-day.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
@@ -195,9 +198,14 @@ describe("registration to infusion on screen, in English then Chinese", () => {
       await step(zh, "清淋完成", undefined, "zh-CN");
       await expectStage(zh, "回输前评估");
 
-      // The bag is thawed on the ward (the product's step), then checked at the bedside screen.
-      const at = new Date(Math.ceil(Date.now() / 1000) * 1000).toISOString();
-      await coordinator.post(`/api/v1/product-units/${bag.id}/events`, { type: "thaw", at });
+      // The bag is thawed on the ward on its product page (the thaw form, site clock, to the second),
+      // then checked at the bedside screen. The next whole second: not before the bag's receipt.
+      await page.goto(`/board/${bag.id}`);
+      const thawForm = page.getByRole("form", { name: "记录复苏" });
+      const thawLocal = localDateTime(new Date(Math.ceil(Date.now() / 1000) * 1000), timeZone, "second");
+      await thawForm.getByLabel(`复苏开始时间（${timeZone} 时间）`).fill(thawLocal);
+      await thawForm.getByRole("button", { name: "记录复苏" }).click();
+      await page.getByRole("status").filter({ hasText: "可使用至" }).waitFor({ timeout: 20_000 });
       const unit = await coordinator.get<{
         din: string;
         dinCheckCharacter: string;
@@ -206,7 +214,7 @@ describe("registration to infusion on screen, in English then Chinese", () => {
         subjectCode: string;
         thawedAt: string;
       }>(`/api/v1/product-units/${bag.id}`);
-      await page.goto(`/board/${bag.id}`);
+      expect(unit.thawedAt).toBe(instantOfLocal(thawLocal, timeZone)!.toISOString());
       await page.getByRole("link", { name: "床旁核对" }).click();
       await page.getByRole("heading", { name: "床旁核对" }).waitFor();
       await page.getByLabel("第一核对人密码").fill("coordinator-demo");
