@@ -6,9 +6,9 @@
  * lymphodepletion plan confirmed, lymphodepletion completed, the bedside check on the bedside
  * screen and the infusion. The stage shown is checked after every step. The steps other roles do
  * (the collection record and its shipment, manufacture, QC, QA's signed release, shipping to the
- * ward) go through the API as those roles: QC entry and QA's signed release have screens tested in
- * product-release.test.ts; recording the collection, manufacture and shipping events have no screen
- * (API only). The thaw is done on the product page's thaw form (thaw.test.ts tests it on its own).
+ * ward) go through the API as those roles, except QC results entry and QA's signed release, which
+ * quality does on the bag's page here; recording the collection, the manufacture and shipping
+ * events have no screen (API only). The thaw is done on the product page's thaw form (thaw.test.ts tests it on its own).
  * Height, weight and creatinine, which the lymphodepletion plan is computed from, are recorded
  * through the API too. Not yet walked here: the month of follow-up on screen (vital signs, an
  * adverse event, CRS grading, the day-28 visit).
@@ -168,12 +168,39 @@ describe("registration to infusion on screen, in English then Chinese", () => {
       { productCode: "S2001V00", thawStabilityMinutes: 90 },
     );
     await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type: "complete-manufacture" });
-    await quality.post(`/api/v1/product-units/${bag.id}/qc-results`, {
-      results: passingResults(cells, new Date(Date.now() - 60_000).toISOString()),
-    });
-    await quality.post(`/api/v1/product-units/${bag.id}/release`, {
-      signatures: [{ username: "quality", password: "quality-demo", meaning: "released" }],
-    });
+    // Quality enters the QC results and signs the release on the bag's page (their screens).
+    const qa = await newTabletPage(browser, server.url);
+    try {
+      await logInAt(qa.page, "quality", "quality-demo", "SZ");
+      await qa.page.goto(`/board/${bag.id}`);
+      const qcForm = qa.page.getByRole("form", { name: "Enter QC results" });
+      const names: Record<string, string> = {
+        viability: "Viability",
+        "car-positive": "CAR-positive cells",
+        "vector-copy-number": "Vector copy number",
+        endotoxin: "Endotoxin",
+        sterility: "Sterility",
+        mycoplasma: "Mycoplasma",
+        "car-positive-viable-cells": "CAR-positive viable cells",
+      };
+      for (const r of passingResults(cells)) {
+        const name = names[r.attribute]!;
+        const value = qcForm.getByLabel(`${name} · Result`, { exact: true });
+        if ("valueCode" in r && r.valueCode) await value.selectOption(String(r.valueCode));
+        else await value.fill(String((r as { valueNumber: number }).valueNumber));
+        await qcForm.getByLabel(`${name} · Method`).fill(r.method);
+      }
+      await qcForm.getByRole("button", { name: "Enter the results" }).click();
+      await qa.page.getByRole("status").filter({ hasText: "QC complete, awaiting QA release" }).waitFor();
+      const releaseForm = qa.page.getByRole("form", { name: "Release (QA signature)" });
+      await releaseForm.getByLabel("Quality: password").fill("quality-demo");
+      await releaseForm.getByRole("button", { name: "Sign and release" }).click();
+      await qa.page.getByRole("status").filter({ hasText: "Released by QA (signed)" }).waitFor();
+      expect(await seriousAxeViolations(qa.page)).toEqual([]);
+    } finally {
+      await qa.context.close();
+    }
+    expect((await quality.get<{ state: string }>(`/api/v1/product-units/${bag.id}`)).state).toBe("released");
     for (const type of ["ship-to-site", "receive-at-site"])
       await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type });
 
