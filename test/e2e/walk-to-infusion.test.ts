@@ -10,8 +10,8 @@
  * quality does on the bag's page here; recording the collection, the manufacture and shipping
  * events have no screen (API only). The thaw is done on the product page's thaw form (thaw.test.ts tests it on its own).
  * Height, weight and creatinine, which the lymphodepletion plan is computed from, are recorded
- * through the API too. Not yet walked here: the month of follow-up on screen (vital signs, an
- * adverse event, CRS grading, the day-28 visit).
+ * through the API too. After the infusion an adverse event is recorded on its form; not yet walked
+ * here: the rest of the month of follow-up on screen (vital signs, CRS grading, the day-28 visit).
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -267,6 +267,24 @@ describe("registration to infusion on screen, in English then Chinese", () => {
       expect(final.state).toBe("infused");
       const administered = await coordinator.get<{ state: string }>(`/api/v1/product-units/${bag.id}`);
       expect(administered.state).toBe("administered");
+
+      // Follow-up begins on screen: febrile neutropenia on the day of infusion (the site's date),
+      // recorded on the adverse-event form in Chinese.
+      await page.goto(`/patients/${patientId}/adverse-events/new`);
+      await page.getByRole("heading", { name: "记录不良事件", level: 1 }).waitFor();
+      await page.getByRole("combobox", { name: /^事件/ }).selectOption("Febrile neutropenia");
+      await page.getByRole("radio", { name: /^3 — 重度/ }).check();
+      await page.getByRole("combobox", { name: /^与 CAR-T 的相关性/ }).selectOption("possible");
+      await page.getByRole("combobox", { name: /^转归/ }).selectOption("RECOVERING/RESOLVING");
+      await page.getByLabel(/^发生日期/).fill(localDate(new Date(), timeZone));
+      await page.getByRole("button", { name: "记录不良事件" }).click();
+      await page.waitForURL(new RegExp(`/patients/${patientId}(#[a-z-]+)?$`));
+      const aes = await coordinator.get<{ items: { term: string; grade: number; onsetDate: string }[] }>(
+        `/api/v1/adverse-events?patientId=${patientId}`,
+      );
+      expect(aes.items.map((a) => [a.term, a.grade, a.onsetDate])).toEqual([
+        ["Febrile neutropenia", 3, localDate(new Date(), timeZone)],
+      ]);
     } finally {
       // The language is remembered for the user: back to English for the other tests.
       await page.getByRole("combobox", { name: "语言" }).selectOption("en");
