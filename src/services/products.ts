@@ -13,6 +13,7 @@
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
+import { postThawExpiry } from "../domain/bedside-comparison.ts";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
 import { CLOCK_SKEW_MS, checkEventTime, checkThawAllowed } from "../domain/event-time.ts";
 import { coiCheckCharacter, dinCheckCharacter, formatCoiId, formatDin } from "../domain/isbt128.ts";
@@ -76,6 +77,8 @@ export interface ProductDto extends Record<string, unknown> {
   quarantinedFrom: string | null;
   thawStabilityMinutes: number | null;
   thawedAt: string | null;
+  /** the last usable instant of a thawed bag (thaw + post-thaw stability), as the bedside check and the label count it */
+  postThawExpiresAt: string | null;
   allowedEvents: string[];
   version: number;
   createdAt: string;
@@ -98,6 +101,10 @@ export const productDto = (r: ProductRow): ProductDto => ({
   quarantinedFrom: r.quarantined_from,
   thawStabilityMinutes: r.thaw_stability_minutes,
   thawedAt: r.thawed_at ? r.thawed_at.toISOString() : null,
+  postThawExpiresAt:
+    r.thawed_at && r.thaw_stability_minutes !== null
+      ? postThawExpiry(r.thawed_at, r.thaw_stability_minutes).toISOString()
+      : null,
   allowedEvents: allowedProductEvents(r.state as ProductState),
   version: r.version,
   createdAt: r.created_at.toISOString(),

@@ -6,13 +6,16 @@
  * lymphodepletion plan confirmed, lymphodepletion completed, the bedside check on the bedside
  * screen and the infusion. The stage shown is checked after every step. The steps other roles do
  * (the collection record and its shipment, manufacture, QC, QA's signed release, shipping to the
- * ward, the thaw) go through the API as those roles: they have their own screens and tests
- * (product-release, bedside). Height, weight and creatinine, which the lymphodepletion plan is
- * computed from, are recorded through the API too.
+ * ward) go through the API as those roles, except QC results entry and QA's signed release, which
+ * quality does on the bag's page here; recording the collection, the manufacture and shipping
+ * events have no screen (API only). The thaw is done on the product page's thaw form (thaw.test.ts tests it on its own).
+ * Height, weight and creatinine, which the lymphodepletion plan is computed from, are recorded
+ * through the API too. After the infusion an adverse event is recorded on its form; not yet walked
+ * here: the rest of the month of follow-up on screen (vital signs, CRS grading, the day-28 visit).
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localDate, localDateTime } from "../../src/domain/study-day.ts";
+import { instantOfLocal, localDate, localDateTime } from "../../src/domain/study-day.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
@@ -165,12 +168,39 @@ describe("registration to infusion on screen, in English then Chinese", () => {
       { productCode: "S2001V00", thawStabilityMinutes: 90 },
     );
     await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type: "complete-manufacture" });
-    await quality.post(`/api/v1/product-units/${bag.id}/qc-results`, {
-      results: passingResults(cells, new Date(Date.now() - 60_000).toISOString()),
-    });
-    await quality.post(`/api/v1/product-units/${bag.id}/release`, {
-      signatures: [{ username: "quality", password: "quality-demo", meaning: "released" }],
-    });
+    // Quality enters the QC results and signs the release on the bag's page (their screens).
+    const qa = await newTabletPage(browser, server.url);
+    try {
+      await logInAt(qa.page, "quality", "quality-demo", "SZ");
+      await qa.page.goto(`/board/${bag.id}`);
+      const qcForm = qa.page.getByRole("form", { name: "Enter QC results" });
+      const names: Record<string, string> = {
+        viability: "Viability",
+        "car-positive": "CAR-positive cells",
+        "vector-copy-number": "Vector copy number",
+        endotoxin: "Endotoxin",
+        sterility: "Sterility",
+        mycoplasma: "Mycoplasma",
+        "car-positive-viable-cells": "CAR-positive viable cells",
+      };
+      for (const r of passingResults(cells)) {
+        const name = names[r.attribute]!;
+        const value = qcForm.getByLabel(`${name} · Result`, { exact: true });
+        if ("valueCode" in r && r.valueCode) await value.selectOption(String(r.valueCode));
+        else await value.fill(String((r as { valueNumber: number }).valueNumber));
+        await qcForm.getByLabel(`${name} · Method`).fill(r.method);
+      }
+      await qcForm.getByRole("button", { name: "Enter the results" }).click();
+      await qa.page.getByRole("status").filter({ hasText: "QC complete, awaiting QA release" }).waitFor();
+      const releaseForm = qa.page.getByRole("form", { name: "Release (QA signature)" });
+      await releaseForm.getByLabel("Quality: password").fill("quality-demo");
+      await releaseForm.getByRole("button", { name: "Sign and release" }).click();
+      await qa.page.getByRole("status").filter({ hasText: "Released by QA (signed)" }).waitFor();
+      expect(await seriousAxeViolations(qa.page)).toEqual([]);
+    } finally {
+      await qa.context.close();
+    }
+    expect((await quality.get<{ state: string }>(`/api/v1/product-units/${bag.id}`)).state).toBe("released");
     for (const type of ["ship-to-site", "receive-at-site"])
       await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type });
 
@@ -195,9 +225,14 @@ describe("registration to infusion on screen, in English then Chinese", () => {
       await step(zh, "清淋完成", undefined, "zh-CN");
       await expectStage(zh, "回输前评估");
 
-      // The bag is thawed on the ward (the product's step), then checked at the bedside screen.
-      const at = new Date(Math.ceil(Date.now() / 1000) * 1000).toISOString();
-      await coordinator.post(`/api/v1/product-units/${bag.id}/events`, { type: "thaw", at });
+      // The bag is thawed on the ward on its product page (the thaw form, site clock, to the second),
+      // then checked at the bedside screen. The next whole second: not before the bag's receipt.
+      await page.goto(`/board/${bag.id}`);
+      const thawForm = page.getByRole("form", { name: "记录复苏" });
+      const thawLocal = localDateTime(new Date(Math.ceil(Date.now() / 1000) * 1000), timeZone, "second");
+      await thawForm.getByLabel(`复苏开始时间（${timeZone} 时间）`).fill(thawLocal);
+      await thawForm.getByRole("button", { name: "记录复苏" }).click();
+      await page.getByRole("status").filter({ hasText: "可使用至" }).waitFor({ timeout: 20_000 });
       const unit = await coordinator.get<{
         din: string;
         dinCheckCharacter: string;
@@ -206,7 +241,7 @@ describe("registration to infusion on screen, in English then Chinese", () => {
         subjectCode: string;
         thawedAt: string;
       }>(`/api/v1/product-units/${bag.id}`);
-      await page.goto(`/board/${bag.id}`);
+      expect(unit.thawedAt).toBe(instantOfLocal(thawLocal, timeZone)!.toISOString());
       await page.getByRole("link", { name: "床旁核对" }).click();
       await page.getByRole("heading", { name: "床旁核对" }).waitFor();
       await page.getByLabel("第一核对人密码").fill("coordinator-demo");
@@ -232,6 +267,24 @@ describe("registration to infusion on screen, in English then Chinese", () => {
       expect(final.state).toBe("infused");
       const administered = await coordinator.get<{ state: string }>(`/api/v1/product-units/${bag.id}`);
       expect(administered.state).toBe("administered");
+
+      // Follow-up begins on screen: febrile neutropenia on the day of infusion (the site's date),
+      // recorded on the adverse-event form in Chinese.
+      await page.goto(`/patients/${patientId}/adverse-events/new`);
+      await page.getByRole("heading", { name: "记录不良事件", level: 1 }).waitFor();
+      await page.getByRole("combobox", { name: /^事件/ }).selectOption("Febrile neutropenia");
+      await page.getByRole("radio", { name: /^3 — 重度/ }).check();
+      await page.getByRole("combobox", { name: /^与 CAR-T 的相关性/ }).selectOption("possible");
+      await page.getByRole("combobox", { name: /^转归/ }).selectOption("RECOVERING/RESOLVING");
+      await page.getByLabel(/^发生日期/).fill(localDate(new Date(), timeZone));
+      await page.getByRole("button", { name: "记录不良事件" }).click();
+      await page.waitForURL(new RegExp(`/patients/${patientId}(#[a-z-]+)?$`));
+      const aes = await coordinator.get<{ items: { term: string; grade: number; onsetDate: string }[] }>(
+        `/api/v1/adverse-events?patientId=${patientId}`,
+      );
+      expect(aes.items.map((a) => [a.term, a.grade, a.onsetDate])).toEqual([
+        ["Febrile neutropenia", 3, localDate(new Date(), timeZone)],
+      ]);
     } finally {
       // The language is remembered for the user: back to English for the other tests.
       await page.getByRole("combobox", { name: "语言" }).selectOption("en");

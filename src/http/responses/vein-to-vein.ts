@@ -81,6 +81,9 @@ export const ProductUnitSchema = z
     quarantinedFrom: maybeStr,
     thawStabilityMinutes: num.nullable(),
     thawedAt: maybeStr,
+    postThawExpiresAt: maybeStr.describe(
+      "a thawed bag's last usable instant: the thaw plus its post-thaw stability (null before the thaw or without a stability)",
+    ),
     allowedEvents: z.array(str),
     version: num,
     createdAt: str,

@@ -3475,6 +3475,8 @@ export type components = {
                 kind: "apheresis" | "final-product";
                 parentId: string | null;
                 patientId: string;
+                /** @description a thawed bag's last usable instant: the thaw plus its post-thaw stability (null before the thaw or without a stability) */
+                postThawExpiresAt: string | null;
                 productCode: string;
                 quarantinedFrom: string | null;
                 siteId: string;
@@ -3672,6 +3674,8 @@ export type components = {
             kind: "apheresis" | "final-product";
             parentId: string | null;
             patientId: string;
+            /** @description a thawed bag's last usable instant: the thaw plus its post-thaw stability (null before the thaw or without a stability) */
+            postThawExpiresAt: string | null;
             productCode: string;
             quarantinedFrom: string | null;
             siteId: string;
@@ -3696,6 +3700,8 @@ export type components = {
             kind: "apheresis" | "final-product";
             parentId: string | null;
             patientId: string;
+            /** @description a thawed bag's last usable instant: the thaw plus its post-thaw stability (null before the thaw or without a stability) */
+            postThawExpiresAt: string | null;
             productCode: string;
             quarantinedFrom: string | null;
             siteId: string;
@@ -3748,6 +3754,8 @@ export type components = {
             kind: "apheresis" | "final-product";
             parentId: string | null;
             patientId: string;
+            /** @description a thawed bag's last usable instant: the thaw plus its post-thaw stability (null before the thaw or without a stability) */
+            postThawExpiresAt: string | null;
             productCode: string;
             quarantinedFrom: string | null;
             signatures: components["schemas"]["Signature"][];

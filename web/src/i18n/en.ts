@@ -429,6 +429,36 @@ export const en = {
       done: "Results entered and evaluated against the specification.",
       nothing: "Enter at least one result.",
     },
+    thaw: {
+      section: "Thaw",
+      title: "Record the thaw",
+      intro:
+        "When thawing started. The bag may stand {{count}} minutes after that; the bedside check then refuses it as expired.",
+      introNoStability:
+        "When thawing started. No post-thaw stability is recorded for this bag, so the bedside check will count it as expired.",
+      at: "Thaw started, {{zone}} clock",
+      atHelp: "To the second: the bedside check compares this exact time.",
+      needTime: "Enter the date and time thawing started.",
+      submit: "Record the thaw",
+      refused: "Thaw not recorded; nothing was written",
+      thawed: "Thawed",
+      thawedAt: "Thaw started at {{at}}.",
+      usableUntil: "Usable until {{at}} ({{count}} minutes post-thaw stability).",
+      noStability: "No post-thaw stability is recorded: the bedside check counts this bag as expired.",
+      notYet: "A bag is thawed once it is stored at the site; it is now {{state}}.",
+      rule: {
+        beforeLymphodepletion:
+          "A bag is not thawed before the patient's lymphodepletion started; it started at {{at}}.",
+        journeyNotReady:
+          "A bag is thawed only once the patient has reached lymphodepletion or the pre-infusion check; she is now at “{{state}}”.",
+        beforePrevious: "A thaw cannot come before the bag's previous step: {{event}} at {{at}}.",
+        recording: "the bag's recording",
+        future:
+          "A thaw cannot be in the future: the server's clock says {{now}} ({{skew}} minutes of clock difference allowed).",
+        notStored: "A bag is thawed only when it is stored at the site; it is {{state}}.",
+        alreadyThawed: "This bag has already been thawed; a bag is thawed only once.",
+      },
+    },
     refused: "Not recorded; nothing was written",
   },
   signing: {

@@ -1,6 +1,6 @@
 /**
- * One product unit: its identifiers and state, its printed labels, the bedside check (for a thawed
- * bag), the custody log (hand-offs and temperature-logger uploads with their excursions, each
+ * One product unit: its identifiers and state, its thaw on the ward (ThawForm.tsx, for the clinical
+ * roles) with the post-thaw expiry, its printed labels, the bedside check (for a thawed bag), the custody log (hand-offs and temperature-logger uploads with their excursions, each
  * recordable here by the roles that move products), the release results (QC results entered here
  * by quality, the evaluation against the specification and the signed decisions) and its history.
  */
@@ -21,6 +21,7 @@ import {
   QuarantineDecisionForm,
   SignatureTable,
 } from "./SignedDecisions.tsx";
+import { ThawSection } from "./ThawForm.tsx";
 import type { Custody, ProductEvent, ProductSignature, ProductUnit, ReleaseStatus } from "./types.ts";
 
 /** Release results exist for bags only; a collection answers 4xx, which is not an error here. */
@@ -107,6 +108,15 @@ export function ProductPage() {
                 }
               />
             </SimpleGrid>
+
+            {mayVerify && unit.kind === "final-product" && (
+              <section aria-labelledby="thaw-title">
+                <Title order={2} size="h3" id="thaw-title">
+                  {t("product.thaw.section")}
+                </Title>
+                <ThawSection unit={unit} timeZone={zone} onDone={loaded.reload} />
+              </section>
+            )}
 
             <section aria-labelledby="labels-title">
               <Title order={2} size="h3" id="labels-title">

@@ -16,6 +16,8 @@ export interface ProductUnit {
   quarantinedFrom: string | null;
   thawStabilityMinutes: number | null;
   thawedAt: string | null;
+  /** the thaw plus the post-thaw stability, as the server computes it; null before the thaw */
+  postThawExpiresAt: string | null;
   allowedEvents: string[];
   version: number;
   updatedAt: string;
