@@ -76,9 +76,6 @@ export interface KickOff {
   requestUrl: string;
 }
 
-/** The stored request URL's length limit (the column's CHECK). */
-const MAX_REQUEST = 4000;
-
 const problemsError = (problems: { parameter: string; message: string }[]) =>
   new DomainError(
     "validation",
@@ -86,43 +83,40 @@ const problemsError = (problems: { parameter: string; message: string }[]) =>
     problems.map((p) => ({ path: `/${p.parameter}`, message: p.message })),
   );
 
-/** A URL's query as Fastify's parser gives it: repeated names as arrays. */
-function queryOf(url: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of new URL(url).searchParams) {
-    const had = out[k];
-    out[k] = had === undefined ? v : [had, v].flat();
-  }
+/** A URL's query as Fastify's parser gives it, with every value as a list. */
+function queryOf(url: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of new URL(url).searchParams) out[k] = [...(out[k] ?? []), v];
   return out;
 }
 
 /**
- * The job keeps its request as one URL: the GET kick-off's own, or for a POST the kick-off URL
- * with the Parameters written as the query the GET form would carry. `_typeFilter` and
- * `patient` are read back from it by each step (jobFilters), so a job resumed by another
- * worker filters exactly as it was asked to, and the manifest's `request` shows what was asked.
+ * The parameters asked for, in the GET query's shape (name → values): the GET's query, or a
+ * POST's Parameters written as that query. The job keeps them (its `parameters` column, migration
+ * 0026) and each step checks them again with the kick-off's parser (jobFilters), so a job resumed
+ * by another worker filters exactly as it was asked to.
  */
-function storedRequest(k: KickOff): { url: string; query: Record<string, unknown> } {
-  if (k.parameters === undefined) return { url: k.requestUrl, query: k.query };
+function askedParameters(k: KickOff): Record<string, string[]> {
+  if (k.parameters === undefined)
+    return Object.fromEntries(
+      Object.entries(k.query).map(([name, v]) => [name, [v].flat().map((x) => String(x))]),
+    );
   const { query, problems } = parametersToQuery(k.parameters);
   if (problems.length > 0) throw problemsError(problems);
-  const params = new URLSearchParams();
-  for (const [name, values] of Object.entries(query)) for (const v of values) params.append(name, v);
-  const base = k.requestUrl.split("?")[0]!;
-  const search = params.toString();
-  return { url: search ? `${base}?${search}` : base, query: queryOf(search ? `${base}?${search}` : base) };
+  return query;
 }
+
+/**
+ * A job's parameters: its own column, or for a job queued before migration 0026 (no backfill)
+ * the query of its request URL, where those jobs kept them.
+ */
+const jobParameters = (job: ExportJobRow): Record<string, string[]> => job.parameters ?? queryOf(job.request);
 
 /** Checks the request and the caller's rights, fixes a Group's patients, and queues the job. */
 export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ jobId: string }> {
-  const stored = storedRequest(k);
-  const { request, problems } = parseBulkRequest(k.level, stored.query, k.prefer);
+  const asked = askedParameters(k);
+  const { request, problems } = parseBulkRequest(k.level, asked, k.prefer);
   if (problems.length > 0) throw problemsError(problems);
-  if (stored.url.length > MAX_REQUEST)
-    throw new DomainError(
-      "validation",
-      `The $export request is longer than ${MAX_REQUEST} characters; ask for fewer patients or filters per export.`,
-    );
   const covered = k.level === "system" ? undefined : PATIENT_LEVEL_TYPES;
   const types = request.types
     ? exportTypes(ctx, request.types)
@@ -150,7 +144,10 @@ export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ 
       patient_ids: patientIds ? JSON.stringify(patientIds) : null,
       types: JSON.stringify(types),
       since: request.since ?? null,
-      request: stored.url,
+      // as the client sent it: a POST's parameters are in the body, and the IG's manifest
+      // `request` of a POST "will not include the request parameters"
+      request: k.requestUrl,
+      parameters: JSON.stringify(asked),
       transaction_time: now,
       state: "queued",
       created_at: now,
@@ -167,7 +164,7 @@ export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ 
         types,
         ...(request.since ? { since: request.since.toISOString() } : {}),
         ...(request.patientIds ? { patientFilter: request.patientIds } : {}),
-        ...(request.typeFilters ? { typeFilter: stored.query._typeFilter } : {}),
+        ...(request.typeFilters ? { typeFilter: asked._typeFilter } : {}),
       },
     });
   });
@@ -341,13 +338,13 @@ export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOption
   });
 }
 
-/** The `_typeFilter` and `patient` a job was asked for, read back from its stored request. */
+/** The `_typeFilter` and `patient` a job was asked for, read back from its parameters. */
 function jobFilters(job: ExportJobRow): {
   typeFilters: Partial<Record<ResourceType, Search[]>>;
   patientIds?: string[];
 } {
   // checked at kick-off; lenient here so a parameter ignored then is ignored again
-  const { request } = parseBulkRequest(job.level, queryOf(job.request), "respond-async, handling=lenient");
+  const { request } = parseBulkRequest(job.level, jobParameters(job), "respond-async, handling=lenient");
   const asked = request.patientIds;
   const group = job.patient_ids;
   const patientIds =
