@@ -14,6 +14,7 @@
  * cancel (delete) and each file download (export: the moment data leaves).
  */
 
+import type { Group } from "@medplum/fhirtypes";
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { DomainError, notFound } from "../domain/errors.ts";
@@ -27,6 +28,7 @@ import {
   parseBulkRequest,
   type ResourceType,
   type Search,
+  toGroup,
 } from "../fhir/index.ts";
 import {
   appendExportPart,
@@ -42,6 +44,7 @@ import {
 import { findSavedCohort } from "../store/saved-cohorts.ts";
 import type { DB } from "../store/schema.ts";
 import { findUser } from "../store/users.ts";
+import { readableSites } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { actorFor } from "./auth.ts";
 import { cohortOutcomes } from "./cohort-outcomes.ts";
@@ -123,16 +126,8 @@ export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ 
     : exportTypes(ctx).filter((t) => covered === undefined || covered.includes(t));
   if (types.length === 0)
     throw new DomainError("forbidden", "None of your roles may read what this export covers.");
-  let patientIds: string[] | null = null;
-  if (k.level === "group") {
-    const id = k.groupId ?? "";
-    const cohort = UUID.test(id) ? await findSavedCohort(ctx.db, id) : undefined;
-    if (!cohort) throw notFound("Group", id);
-    // the saved cohort's members as its results show them now (sites where the caller reads
-    // clinical data, patients infused by the data cut); the job keeps this list
-    const params = Object.fromEntries(new URLSearchParams(cohort.query));
-    patientIds = (await cohortOutcomes(ctx, params)).patients.map((p) => p.patientId);
-  }
+  // the job keeps the Group's members as they are at kick-off
+  const patientIds = k.level === "group" ? (await groupOf(ctx, k.groupId ?? "")).patientIds : null;
   const now = ctx.now();
   const jobId = uuidv7();
   await inTransaction(ctx, async (db) => {
@@ -170,6 +165,34 @@ export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ 
   });
   for (const wake of wakers) wake();
   return { jobId };
+}
+
+/**
+ * A Group: the saved cohort with this id and its members as its results show them to the caller
+ * now (sites where they read clinical data, patients infused by the data cut). "not found" for an
+ * id no one saved. One home for what a Group holds: its export and its read.
+ */
+async function groupOf(
+  ctx: ServiceContext,
+  id: string,
+): Promise<{ cohort: { id: string; name: string }; patientIds: string[] }> {
+  const cohort = UUID.test(id) ? await findSavedCohort(ctx.db, id) : undefined;
+  if (!cohort) throw notFound("Group", id);
+  const params = Object.fromEntries(new URLSearchParams(cohort.query));
+  const patientIds = (await cohortOutcomes(ctx, params)).patients.map((p) => p.patientId);
+  return { cohort, patientIds };
+}
+
+/**
+ * `GET /fhir/R4/Group/{id}`: the Group a Group export covers, for a caller who reads clinical data
+ * at some site (as the export asks). Not audited, like the other FHIR reads of pseudonymous data:
+ * it names patients by id only.
+ */
+export async function readGroup(ctx: ServiceContext, id: string): Promise<Group> {
+  if (readableSites(ctx.actor, "clinical:read").length === 0)
+    throw new DomainError("forbidden", "Your roles read clinical data at no site.");
+  const { cohort, patientIds } = await groupOf(ctx, id);
+  return toGroup(cohort, patientIds);
 }
 
 /** The caller's own job, or "not found" (someone else's job is not revealed). */
