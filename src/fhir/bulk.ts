@@ -9,6 +9,10 @@
  * (application/ndjson, ndjson). `_type` is comma-separated and may repeat; `_since` is a FHIR
  * instant (date, time and zone). `patient` (Patient and Group level; the IG: "Not applicable to
  * system level export requests") names the patients to export, as `Patient/{id}` references.
+ * At most MAX_BULK_PATIENTS patients per export: each page of each type reads the named
+ * patients' records with the list as its bound parameters, and a longer list is better sent as a
+ * Group (a saved cohort). The GET form is bounded sooner by the HTTP server's URL (header) limit,
+ * about 16 KB, so a long list goes in a POST body.
  * `_typeFilter` is `Type?search`, parsed by the same parser as the search routes (search.ts), so a
  * filter means what the same query on `GET /fhir/R4/{Type}` means; several filters for one type
  * are ORed (the IG: a resource is included when it meets the criteria of at least one of the
@@ -35,6 +39,9 @@ export type BulkLevel = "system" | "patient" | "group";
  * no patient, so it could not be cut to the group's patients.
  */
 export const PATIENT_LEVEL_TYPES: readonly ResourceType[] = RESOURCE_TYPES.filter((t) => t !== "Provenance");
+
+/** The most `patient` references one export may name (see above). */
+export const MAX_BULK_PATIENTS = 1000;
 
 const OUTPUT_FORMATS = new Set(["application/fhir+ndjson", "application/ndjson", "ndjson"]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -129,6 +136,11 @@ export function parseBulkRequest(
           message: `not Patient references of this server: ${bad.join(", ")}`,
         });
       else request.patientIds = [...new Set(refs.map((r) => r.replace(/^Patient\//, "")))];
+      if (request.patientIds && request.patientIds.length > MAX_BULK_PATIENTS)
+        problems.push({
+          parameter: name,
+          message: `${request.patientIds.length} patients named; at most ${MAX_BULK_PATIENTS} per export (export a Group, a saved cohort, for more)`,
+        });
     } else if (!lenient(prefer)) {
       problems.push({
         parameter: name,

@@ -5,9 +5,9 @@
  * Bulk Data (IG v2.0.0, https://hl7.org/fhir/uv/bulkdata/STU2/): the statement `instantiates`
  * the IG's CapabilityStatement and names the three `$export` operations by the IG's
  * OperationDefinition canonicals, system level on `rest.operation`, Patient and Group level on
- * their resources (R4 CapabilityStatement.rest.resource.operation). Group has no read or search
- * here: a Group is a saved cohort, found through /api/v1 (the IG's "SHOULD support reading and
- * searching for Group" is not met, and no interaction is claimed).
+ * their resources (R4 CapabilityStatement.rest.resource.operation). A Group is a saved cohort:
+ * it can be read (the IG's "SHOULD support reading and searching for Group"), not searched; the
+ * saved cohorts are listed through /api/v1.
  */
 import type { CapabilityStatement } from "@medplum/fhirtypes";
 import { RESOURCE_TYPES, SEARCH_PARAMETERS } from "./search.ts";
@@ -95,7 +95,9 @@ export function capabilityStatement(
           }),
           {
             type: "Group",
-            documentation: "A Group is a saved cohort (its id); only $export is served, no read or search",
+            documentation:
+              "A Group is a saved cohort (its id): read gives its members as the caller may see them now, which is what its $export covers; no search",
+            interaction: [{ code: "read" as const }],
             operation: [
               {
                 name: "export",

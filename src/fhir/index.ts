@@ -14,6 +14,7 @@ export {
 export { type IssueType, operationOutcome, searchset } from "./bundle.ts";
 export { capabilityStatement } from "./capability.ts";
 export { type ConditionRecord, toCondition } from "./condition.ts";
+export { type GroupRecord, toGroup } from "./group.ts";
 export { type MedicationRecord, toMedicationAdministration, toMedicationStatement } from "./medication.ts";
 export { type ObservationRecord, toObservation } from "./observation.ts";
 export { type IdentityRecord, type PatientRecord, toPatient } from "./patient.ts";

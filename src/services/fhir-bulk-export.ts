@@ -14,6 +14,7 @@
  * cancel (delete) and each file download (export: the moment data leaves).
  */
 
+import type { Group } from "@medplum/fhirtypes";
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { DomainError, notFound } from "../domain/errors.ts";
@@ -27,6 +28,7 @@ import {
   parseBulkRequest,
   type ResourceType,
   type Search,
+  toGroup,
 } from "../fhir/index.ts";
 import {
   appendExportPart,
@@ -42,6 +44,7 @@ import {
 import { findSavedCohort } from "../store/saved-cohorts.ts";
 import type { DB } from "../store/schema.ts";
 import { findUser } from "../store/users.ts";
+import { readableSites } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { actorFor } from "./auth.ts";
 import { cohortOutcomes } from "./cohort-outcomes.ts";
@@ -76,9 +79,6 @@ export interface KickOff {
   requestUrl: string;
 }
 
-/** The stored request URL's length limit (the column's CHECK). */
-const MAX_REQUEST = 4000;
-
 const problemsError = (problems: { parameter: string; message: string }[]) =>
   new DomainError(
     "validation",
@@ -86,59 +86,48 @@ const problemsError = (problems: { parameter: string; message: string }[]) =>
     problems.map((p) => ({ path: `/${p.parameter}`, message: p.message })),
   );
 
-/** A URL's query as Fastify's parser gives it: repeated names as arrays. */
-function queryOf(url: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of new URL(url).searchParams) {
-    const had = out[k];
-    out[k] = had === undefined ? v : [had, v].flat();
-  }
+/** A URL's query as Fastify's parser gives it, with every value as a list. */
+function queryOf(url: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of new URL(url).searchParams) out[k] = [...(out[k] ?? []), v];
   return out;
 }
 
 /**
- * The job keeps its request as one URL: the GET kick-off's own, or for a POST the kick-off URL
- * with the Parameters written as the query the GET form would carry. `_typeFilter` and
- * `patient` are read back from it by each step (jobFilters), so a job resumed by another
- * worker filters exactly as it was asked to, and the manifest's `request` shows what was asked.
+ * The parameters asked for, in the GET query's shape (name → values): the GET's query, or a
+ * POST's Parameters written as that query. The job keeps them (its `parameters` column, migration
+ * 0026) and each step checks them again with the kick-off's parser (jobFilters), so a job resumed
+ * by another worker filters exactly as it was asked to.
  */
-function storedRequest(k: KickOff): { url: string; query: Record<string, unknown> } {
-  if (k.parameters === undefined) return { url: k.requestUrl, query: k.query };
+function askedParameters(k: KickOff): Record<string, string[]> {
+  if (k.parameters === undefined)
+    return Object.fromEntries(
+      Object.entries(k.query).map(([name, v]) => [name, [v].flat().map((x) => String(x))]),
+    );
   const { query, problems } = parametersToQuery(k.parameters);
   if (problems.length > 0) throw problemsError(problems);
-  const params = new URLSearchParams();
-  for (const [name, values] of Object.entries(query)) for (const v of values) params.append(name, v);
-  const base = k.requestUrl.split("?")[0]!;
-  const search = params.toString();
-  return { url: search ? `${base}?${search}` : base, query: queryOf(search ? `${base}?${search}` : base) };
+  return query;
 }
+
+/**
+ * A job's parameters: its own column, or for a job queued before migration 0026 (no backfill)
+ * the query of its request URL, where those jobs kept them.
+ */
+const jobParameters = (job: ExportJobRow): Record<string, string[]> => job.parameters ?? queryOf(job.request);
 
 /** Checks the request and the caller's rights, fixes a Group's patients, and queues the job. */
 export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ jobId: string }> {
-  const stored = storedRequest(k);
-  const { request, problems } = parseBulkRequest(k.level, stored.query, k.prefer);
+  const asked = askedParameters(k);
+  const { request, problems } = parseBulkRequest(k.level, asked, k.prefer);
   if (problems.length > 0) throw problemsError(problems);
-  if (stored.url.length > MAX_REQUEST)
-    throw new DomainError(
-      "validation",
-      `The $export request is longer than ${MAX_REQUEST} characters; ask for fewer patients or filters per export.`,
-    );
   const covered = k.level === "system" ? undefined : PATIENT_LEVEL_TYPES;
   const types = request.types
     ? exportTypes(ctx, request.types)
     : exportTypes(ctx).filter((t) => covered === undefined || covered.includes(t));
   if (types.length === 0)
     throw new DomainError("forbidden", "None of your roles may read what this export covers.");
-  let patientIds: string[] | null = null;
-  if (k.level === "group") {
-    const id = k.groupId ?? "";
-    const cohort = UUID.test(id) ? await findSavedCohort(ctx.db, id) : undefined;
-    if (!cohort) throw notFound("Group", id);
-    // the saved cohort's members as its results show them now (sites where the caller reads
-    // clinical data, patients infused by the data cut); the job keeps this list
-    const params = Object.fromEntries(new URLSearchParams(cohort.query));
-    patientIds = (await cohortOutcomes(ctx, params)).patients.map((p) => p.patientId);
-  }
+  // the job keeps the Group's members as they are at kick-off
+  const patientIds = k.level === "group" ? (await groupOf(ctx, k.groupId ?? "")).patientIds : null;
   const now = ctx.now();
   const jobId = uuidv7();
   await inTransaction(ctx, async (db) => {
@@ -150,7 +139,10 @@ export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ 
       patient_ids: patientIds ? JSON.stringify(patientIds) : null,
       types: JSON.stringify(types),
       since: request.since ?? null,
-      request: stored.url,
+      // as the client sent it: a POST's parameters are in the body, and the IG's manifest
+      // `request` of a POST "will not include the request parameters"
+      request: k.requestUrl,
+      parameters: JSON.stringify(asked),
       transaction_time: now,
       state: "queued",
       created_at: now,
@@ -167,12 +159,40 @@ export async function kickOffExport(ctx: ServiceContext, k: KickOff): Promise<{ 
         types,
         ...(request.since ? { since: request.since.toISOString() } : {}),
         ...(request.patientIds ? { patientFilter: request.patientIds } : {}),
-        ...(request.typeFilters ? { typeFilter: stored.query._typeFilter } : {}),
+        ...(request.typeFilters ? { typeFilter: asked._typeFilter } : {}),
       },
     });
   });
   for (const wake of wakers) wake();
   return { jobId };
+}
+
+/**
+ * A Group: the saved cohort with this id and its members as its results show them to the caller
+ * now (sites where they read clinical data, patients infused by the data cut). "not found" for an
+ * id no one saved. One home for what a Group holds: its export and its read.
+ */
+async function groupOf(
+  ctx: ServiceContext,
+  id: string,
+): Promise<{ cohort: { id: string; name: string }; patientIds: string[] }> {
+  const cohort = UUID.test(id) ? await findSavedCohort(ctx.db, id) : undefined;
+  if (!cohort) throw notFound("Group", id);
+  const params = Object.fromEntries(new URLSearchParams(cohort.query));
+  const patientIds = (await cohortOutcomes(ctx, params)).patients.map((p) => p.patientId);
+  return { cohort, patientIds };
+}
+
+/**
+ * `GET /fhir/R4/Group/{id}`: the Group a Group export covers, for a caller who reads clinical data
+ * at some site (as the export asks). Not audited, like the other FHIR reads of pseudonymous data:
+ * it names patients by id only.
+ */
+export async function readGroup(ctx: ServiceContext, id: string): Promise<Group> {
+  if (readableSites(ctx.actor, "clinical:read").length === 0)
+    throw new DomainError("forbidden", "Your roles read clinical data at no site.");
+  const { cohort, patientIds } = await groupOf(ctx, id);
+  return toGroup(cohort, patientIds);
 }
 
 /** The caller's own job, or "not found" (someone else's job is not revealed). */
@@ -341,13 +361,13 @@ export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOption
   });
 }
 
-/** The `_typeFilter` and `patient` a job was asked for, read back from its stored request. */
+/** The `_typeFilter` and `patient` a job was asked for, read back from its parameters. */
 function jobFilters(job: ExportJobRow): {
   typeFilters: Partial<Record<ResourceType, Search[]>>;
   patientIds?: string[];
 } {
   // checked at kick-off; lenient here so a parameter ignored then is ignored again
-  const { request } = parseBulkRequest(job.level, queryOf(job.request), "respond-async, handling=lenient");
+  const { request } = parseBulkRequest(job.level, jobParameters(job), "respond-async, handling=lenient");
   const asked = request.patientIds;
   const group = job.patient_ids;
   const patientIds =

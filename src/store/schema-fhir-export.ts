@@ -1,4 +1,4 @@
-/** Kysely table types for FHIR Bulk Data export jobs and their output (migration 0023). `DB` extends this. */
+/** Kysely table types for FHIR Bulk Data export jobs and their output (migrations 0023, 0026). `DB` extends this. */
 import type { ColumnType, Generated } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -18,7 +18,13 @@ export interface FhirExportJobsTable {
   /** resource types in the order they are written */
   types: Json<string[]>;
   since: Timestamp | null;
+  /** the kick-off URL as the client sent it (a POST's without its Parameters) */
   request: string;
+  /**
+   * the parameters asked for, in the GET query's shape (name → values); null for a job queued
+   * before migration 0026, whose parameters are in `request`
+   */
+  parameters: Json<Record<string, string[]>> | null;
   transaction_time: Timestamp;
   state: ExportJobState;
   /** resume point: the type being written (index into `types`) and the last id written of it */

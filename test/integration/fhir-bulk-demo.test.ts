@@ -3,7 +3,7 @@
  * cohort, and its export holds that cohort's patients and their records only, every line valid
  * R4; a Group nobody saved is "not found", and a role without clinical data cannot export one.
  */
-import type { Resource } from "@medplum/fhirtypes";
+import type { Group, Resource } from "@medplum/fhirtypes";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/http/app.ts";
@@ -176,6 +176,38 @@ describe("Group/{id}/$export of a saved cohort", () => {
     expect([...named]).toEqual([members[0]]);
     expect(manifest.output.find((o) => o.type === "Observation")!.count).toBeGreaterThan(0);
   }, 300_000);
+
+  it("reads a Group: the saved cohort's members as the caller sees them, valid R4; 404 and 403 as for its export", async () => {
+    const saved = await call("investigator", "POST", "/api/v1/cohorts", {
+      name: "Lupus read",
+      query: "indication=sle",
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const cohort = await call("investigator", "GET", "/api/v1/cohorts/outcomes?indication=sle");
+    const members = (cohort.json().patients as { patientId: string }[])
+      .map((p) => `Patient/${p.patientId}`)
+      .sort();
+    expect(members.length).toBeGreaterThan(3);
+    const res = await call("investigator", "GET", `/fhir/R4/Group/${saved.json().id}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^application\/fhir\+json/);
+    const group = res.json() as Group;
+    expect(fhirProblems(group)).toEqual([]);
+    expect(group).toMatchObject({
+      resourceType: "Group",
+      id: saved.json().id,
+      name: "Lupus read",
+      actual: true,
+    });
+    expect(group.quantity).toBe(members.length);
+    expect((group.member ?? []).map((m) => m.entity.reference).sort()).toEqual(members);
+
+    const unknown = await call("investigator", "GET", "/fhir/R4/Group/0190a5d2-0000-7000-8000-000000000000");
+    expect(unknown.statusCode).toBe(404);
+    expect(fhirProblems(unknown.json())).toEqual([]);
+    const manufacturing = await call("manufacturing", "GET", `/fhir/R4/Group/${saved.json().id}`);
+    expect(manufacturing.statusCode, manufacturing.body).toBe(403);
+  });
 
   it("refuses an unknown Group (404) and a role that reads no clinical data (403)", async () => {
     const unknown = await call(

@@ -4,10 +4,13 @@
  * parameters, someone else's job), cancel, the audit trail, and a job that survives its worker
  * stopping part-way. Every NDJSON line is validated as R4 (test/support/fhir-validation.ts).
  */
+
+import { randomUUID } from "node:crypto";
 import type { Observation, OperationOutcome, Resource } from "@medplum/fhirtypes";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../src/domain/roles.ts";
+import { MAX_BULK_PATIENTS } from "../../src/fhir/bulk.ts";
 import { type ExportWorker, startExportWorker } from "../../src/services/fhir-export-worker.ts";
 import { fhirProblems } from "../support/fhir-validation.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
@@ -125,7 +128,10 @@ describe("FHIR Bulk Data $export", () => {
     work();
     const manifest = await manifestOf("investigator", "A", status);
     expect(manifest.requiresAccessToken).toBe(true);
-    expect(manifest.request).toMatch(/\/fhir\/R4\/\$export\?_outputFormat=/);
+    // the kick-off URL as the client sent it
+    expect(manifest.request).toMatch(
+      /^http:\/\/[^/]+\/fhir\/R4\/\$export\?_outputFormat=application%2Ffhir%2Bndjson$/,
+    );
     expect(manifest.error).toEqual([]);
     expect(counts(manifest)).toMatchObject({ Patient: 1, Observation: 5 });
     expect(counts(manifest).Provenance).toBeUndefined(); // an investigator does not read the audit trail
@@ -394,7 +400,8 @@ describe("FHIR Bulk Data $export", () => {
     const res = await post("/fhir/R4/Patient/$export", parameters);
     expect(res.statusCode, res.body).toBe(202);
     const manifest = await manifestOf("investigator", "A", path(String(res.headers["content-location"])));
-    expect(manifest.request).toMatch(/\/fhir\/R4\/Patient\/\$export\?_type=/);
+    // the IG: "In the case of a POST request, this URL will not include the request parameters"
+    expect(manifest.request).toMatch(/^http:\/\/[^/]+\/fhir\/R4\/Patient\/\$export$/);
     const files = await download("investigator", "A", manifest);
     const search = await w.call(
       "investigator",
@@ -467,5 +474,98 @@ describe("FHIR Bulk Data $export", () => {
     expect(system.statusCode).toBe(400);
     const after = await w.database.db.selectFrom("fhir_export_jobs").select("id").execute();
     expect(after.length).toBe(before.length);
+  });
+
+  it("takes 200 patient references in a POST, and refuses more than MAX_BULK_PATIENTS with nothing queued", async () => {
+    work();
+    const post = (refs: string[]) =>
+      w.call(
+        "investigator",
+        "A",
+        "POST",
+        "/fhir/R4/Patient/$export",
+        {
+          resourceType: "Parameters",
+          parameter: [
+            { name: "_type", valueString: "Observation" },
+            ...refs.map((id) => ({ name: "patient", valueReference: { reference: `Patient/${id}` } })),
+          ],
+        },
+        { ...ASYNC, "content-type": "application/fhir+json" },
+      );
+    // 199 patients this server does not have, then patientA last: a list cut short would lose them
+    const others = Array.from({ length: 199 }, () => randomUUID());
+    const res = await post([...others, patientA]);
+    expect(res.statusCode, res.body).toBe(202);
+    const jobId = String(res.headers["content-location"]).split("/").at(-1)!;
+    const job = await w.database.db
+      .selectFrom("fhir_export_jobs")
+      .select(["request", "parameters"])
+      .where("id", "=", jobId)
+      .executeTakeFirstOrThrow();
+    expect(job.parameters?.patient).toHaveLength(200);
+    expect(job.request).not.toContain("patient");
+    const manifest = await manifestOf("investigator", "A", path(String(res.headers["content-location"])));
+    const files = await download("investigator", "A", manifest);
+    const observations = files.get("Observation") ?? [];
+    expect(observations.length).toBeGreaterThanOrEqual(5);
+    expect(observations.every((o) => (o as Observation).subject?.reference === `Patient/${patientA}`)).toBe(
+      true,
+    );
+
+    // the bound: exactly MAX_BULK_PATIENTS is taken, one more is refused
+    const before = await w.database.db.selectFrom("fhir_export_jobs").select("id").execute();
+    const many = Array.from({ length: MAX_BULK_PATIENTS + 1 }, () => randomUUID());
+    const refused = await post(many);
+    expect(refused.statusCode, refused.body).toBe(400);
+    const outcome = refused.json() as OperationOutcome;
+    expect(fhirProblems(outcome)).toEqual([]);
+    expect(JSON.stringify(outcome)).toContain(`at most ${MAX_BULK_PATIENTS}`);
+    const after = await w.database.db.selectFrom("fhir_export_jobs").select("id").execute();
+    expect(after.length).toBe(before.length);
+    await worker?.stop();
+    worker = null;
+    const most = await post(many.slice(1));
+    expect(most.statusCode, most.body).toBe(202);
+    const cancel = await w.call(
+      "investigator",
+      "A",
+      "DELETE",
+      path(String(most.headers["content-location"])),
+    );
+    expect(cancel.statusCode, cancel.body).toBe(202);
+  });
+
+  it("runs a job queued before migration 0026, its parameters in its request URL", async () => {
+    // kicked off now, then made to look like a pre-0026 row before any worker sees it
+    const res = await w.call(
+      "investigator",
+      "A",
+      "POST",
+      "/fhir/R4/Patient/$export",
+      { resourceType: "Parameters", parameter: [{ name: "_type", valueString: "Patient" }] },
+      { ...ASYNC, "content-type": "application/fhir+json" },
+    );
+    expect(res.statusCode, res.body).toBe(202);
+    const status = path(String(res.headers["content-location"]));
+    const request = `http://localhost/fhir/R4/Patient/$export?_type=Observation&_typeFilter=${encodeURIComponent(
+      "Observation?date=ge2019-09-14",
+    )}&patient=Patient%2F${patientA}`;
+    await w.database.db
+      .updateTable("fhir_export_jobs")
+      .set({ parameters: null, request, types: JSON.stringify(["Observation"]) })
+      .where("id", "=", status.split("/").at(-1)!)
+      .execute();
+    work();
+    const manifest = await manifestOf("investigator", "A", status);
+    expect(manifest.request).toBe(request);
+    const files = await download("investigator", "A", manifest);
+    const days = files
+      .get("Observation")!
+      .map((o) => (o as Observation).effectiveDateTime?.slice(0, 10))
+      .sort();
+    // patientA's days 14 and 15 (and 16 if a later test added one), none before the filter's date
+    expect(days.length).toBeGreaterThanOrEqual(2);
+    expect(days.every((d) => d! >= "2019-09-14")).toBe(true);
   });
 });

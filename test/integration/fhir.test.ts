@@ -127,8 +127,8 @@ describe("FHIR R4 API", () => {
       rest.resource!.find((r) => r.type === type)?.operation?.map((o) => [o.name, o.definition]);
     expect(ops("Patient")).toEqual([["export", `${bulk}/OperationDefinition/patient-export`]]);
     expect(ops("Group")).toEqual([["export", `${bulk}/OperationDefinition/group-export`]]);
-    // Group is served for $export only: no read or search is claimed
-    expect(rest.resource!.find((r) => r.type === "Group")!.interaction).toBeUndefined();
+    // Group (a saved cohort) is read and exported, not searched
+    expect(rest.resource!.find((r) => r.type === "Group")!.interaction).toEqual([{ code: "read" }]);
     expect(ops("Observation")).toBeUndefined();
     const ma = rest.resource!.find((r) => r.type === "MedicationAdministration")!;
     expect(ma.searchParam!.map((p) => p.name).sort()).toEqual(

@@ -15,6 +15,7 @@ export const FHIR_EXPORT_COLUMNS: Record<string, string[]> = {
     types: true,
     since: true,
     request: true,
+    parameters: true,
     transaction_time: true,
     state: true,
     type_index: true,

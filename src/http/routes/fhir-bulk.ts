@@ -13,7 +13,13 @@ import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type BulkLevel, operationOutcome } from "../../fhir/index.ts";
-import { cancelExport, exportFile, exportStatus, kickOffExport } from "../../services/fhir-bulk-export.ts";
+import {
+  cancelExport,
+  exportFile,
+  exportStatus,
+  kickOffExport,
+  readGroup,
+} from "../../services/fhir-bulk-export.ts";
 import { addJsonParser } from "../json-body.ts";
 import { fhirResource, fileBody } from "../openapi.ts";
 import { ctxOf } from "./support.ts";
@@ -151,6 +157,26 @@ export async function fhirBulkRoutes(fhir: FastifyInstance) {
       },
     },
     kickOff("group"),
+  );
+
+  // the Group a Group export covers (the IG: a server SHOULD support reading it); a static
+  // segment, so it takes precedence over the read route's /:type/:id
+  fhir.get(
+    "/Group/:id",
+    {
+      schema: {
+        tags: ["fhir"],
+        operationId: "fhirReadGroup",
+        summary: "FHIR R4 read of a Group: a saved cohort and its members as you may see them now",
+        params: z.object({ id: z.string().max(64) }),
+        response: { 200: fhirResource("Group", "The saved cohort as a Group"), ...OUTCOMES },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      reply.type(FHIR_JSON);
+      return readGroup(ctxOf(request), id);
+    },
   );
 
   const JobParams = z.object({ id: z.string().max(64) });
