@@ -4,6 +4,7 @@
  * `DB` extends `ReleaseTables`.
  */
 import type { ColumnType } from "kysely";
+import type { Excursion, LogGap } from "../domain/custody.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -70,8 +71,8 @@ export interface LoggerUploadsTable {
   first_at: Timestamp;
   last_at: Timestamp;
   verdict: "within-range" | "excursion" | "gaps";
-  excursions: Json<unknown>;
-  gaps: Json<unknown>;
+  excursions: Json<Excursion[]>;
+  gaps: Json<LogGap[]>;
   quarantined: boolean;
   recorded_by: string;
   recorded_at: Timestamp;

@@ -2915,9 +2915,25 @@ export type components = {
             language: ("en" | "zh-CN") | null;
         };
         LoggerUpload: {
-            excursions: unknown;
+            excursions: {
+                /** @enum {string} */
+                direction: "above" | "below";
+                durationMinutes: number;
+                /** @description first reading back in range, or the last reading when ongoing */
+                endedAt: string;
+                /** @description warmest reading of an excursion above the range, coldest of one below */
+                extremeC: number;
+                ongoing: boolean;
+                startedAt: string;
+                /** @description true when the range's allowed excursion covers it */
+                tolerated: boolean;
+            }[];
             firstAt: string;
-            gaps: unknown;
+            gaps: {
+                from: string;
+                minutes: number;
+                to: string;
+            }[];
             id: string;
             lastAt: string;
             loggerId: string;
