@@ -290,6 +290,23 @@ describe("ICANS reasons when findings are attributed to another cause (Lee 2019 
       NO_ICANS,
     ]);
   });
+  it("a motor finding and edema attributed elsewhere each name their own field", () => {
+    expect(
+      icans.run({
+        ...ADULT,
+        ice: 10,
+        motor: "DEEP_FOCAL_WEAKNESS",
+        motorOtherCause: true,
+        icpEdema: "FOCAL_LOCAL_EDEMA",
+        icpEdemaOtherCause: true,
+      }).reasons,
+    ).toEqual([
+      "ICE 10/10: normal (10 = no ICANS from the ICE domain).",
+      "Deep focal motor weakness (hemiparesis or paraparesis) is attributed to another cause (motorOtherCause) and does not count.",
+      "Focal/local edema on neuroimaging is attributed to another cause (icpEdemaOtherCause) and does not count.",
+      NO_ICANS,
+    ]);
+  });
   it("sedated and unarousable: the ICE domain cannot be graded, consciousness does not count", () => {
     const r = icans.run({
       ...ADULT,
