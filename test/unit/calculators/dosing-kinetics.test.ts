@@ -121,6 +121,56 @@ describe("bsa", () => {
     // 170 kg typed as height and 70 cm as weight
     expect(issuesOf(() => bsa({ heightCm: 70, weightKg: 170 }))[0]!.message).toMatch(/swapped/);
   });
+  it("a height or weight outside its own limit is reported alone, not again as an impossible BMI", () => {
+    // 30 cm with 80 kg would be a BMI of 80 / 0.3² ≈ 889: only the height is wrong to report
+    expect(issuesOf(() => bsa({ heightCm: 30, weightKg: 80 }))).toEqual([
+      expect.objectContaining({
+        path: "/heightCm",
+        message: "Height below 40 cm is not plausible; is it in cm?",
+      }),
+    ]);
+    // 260 cm with 3 kg: BMI ≈ 0.04
+    expect(issuesOf(() => bsa({ heightCm: 260, weightKg: 3 }))).toEqual([
+      expect.objectContaining({
+        path: "/heightCm",
+        message: "Height above 250 cm is not plausible; is it in cm?",
+      }),
+    ]);
+    // 1.5 kg at 200 cm: BMI ≈ 0.4
+    expect(issuesOf(() => bsa({ heightCm: 200, weightKg: 1.5 }))).toEqual([
+      expect.objectContaining({
+        path: "/weightKg",
+        message: "Weight below 2 kg is not plausible; is it in kg?",
+      }),
+    ]);
+    // 450 kg at 100 cm: BMI 450
+    expect(issuesOf(() => bsa({ heightCm: 100, weightKg: 450 }))).toEqual([
+      expect.objectContaining({
+        path: "/weightKg",
+        message: "Weight above 400 kg is not plausible; is it in kg?",
+      }),
+    ]);
+  });
+  it("at the height and weight limits themselves the BMI is still checked", () => {
+    // 40 cm, 20 kg: 20 / 0.4² = 125 kg/m²; 250 cm, 2 kg: 2 / 2.5² = 0.32; 100 cm, 2 kg: BMI 2; 150 cm, 400 kg: ≈ 177.8
+    for (const [h, w] of [
+      [40, 20],
+      [250, 2],
+      [100, 2],
+      [150, 400],
+    ] as const) {
+      expect(pathsOf(() => bsa({ heightCm: h, weightKg: w }))).toEqual(["/heightCm", "/weightKg"]);
+    }
+  });
+  it("the impossible-BMI message gives both values, the BMI to one decimal and the limits, on both fields", () => {
+    // 170 kg typed as height and 70 cm as weight: 170 / 0.7² = 346.94 kg/m²
+    const message =
+      "Height 70 cm with weight 170 kg gives a BMI of 346.9 kg/m², outside 8–100; check the units and that the fields are not swapped";
+    expect(issuesOf(() => bsa({ heightCm: 70, weightKg: 170 }))).toEqual([
+      expect.objectContaining({ path: "/heightCm", message, code: "custom" }),
+      expect.objectContaining({ path: "/weightKg", message, code: "custom" }),
+    ]);
+  });
   it("missing fields, unknown formula and unknown keys are refused", () => {
     expect(pathsOf(() => bsa({ weightKg: 70 }))).toEqual(["/heightCm"]);
     expect(pathsOf(() => bsa({ heightCm: 170, weightKg: 70, formula: "HAYCOCK" }))).toEqual(["/formula"]);
