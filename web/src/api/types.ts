@@ -81,3 +81,10 @@ export type {
   StrategyResult as KineticsStrategyResult,
   Summary,
 } from "../../../src/domain/kinetics/whatif.ts";
+export type SavedCohort = Ok<"listSavedCohorts">["items"][number];
+export type AuditEvent = Schemas["AuditEvent"];
+export type AuditFilterChoices = Schemas["AuditFilterChoices"];
+export type Worklist = Schemas["Worklist"];
+export type WorklistItem = Worklist["items"][number];
+export type Visit = Schemas["Visit"];
+export type ApiToken = Schemas["ApiToken"];

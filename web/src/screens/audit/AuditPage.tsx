@@ -9,32 +9,9 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../api/client.ts";
 import { lookup, problemMessage } from "../../api/problem-errors.ts";
+import type { AuditEvent, AuditFilterChoices as Choices } from "../../api/types.ts";
 import { useSession } from "../../auth/session.tsx";
 import { siteTime } from "../../ui/site-time.ts";
-
-interface AuditEvent {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorName: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  actorDisplayName: string;
-  entityLabel: string | null;
-  names: Record<string, string>;
-  /** one row of a batch's audit record, which shares its id with the batch's other rows */
-  batch: { item: number; count: number } | null;
-}
-
-interface Choices {
-  entityTypes: string[];
-  entities: { id: string; label: string }[];
-  actors: { id: string; name: string }[];
-}
 
 const PAGE = 50;
 

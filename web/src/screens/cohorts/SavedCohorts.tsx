@@ -4,14 +4,8 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { api } from "../../api/client.ts";
 import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
+import type { SavedCohort } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
-
-interface SavedCohort {
-  id: string;
-  name: string;
-  query: string;
-  createdBy: string;
-}
 
 /**
  * The department's saved cohorts: pick one to open its link, or save the cohort on screen under a

@@ -10,28 +10,13 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client.ts";
 import { lookup } from "../../api/problem-errors.ts";
+import type { Visit } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { siteToday } from "../../ui/site-time.ts";
 import { Outcome } from "./Outcome.tsx";
 import { useSubmit } from "./useSubmit.ts";
-
-interface Visit {
-  id: string;
-  code: string;
-  label: string;
-  nominalDate: string;
-  windowStart: string;
-  windowEnd: string;
-  doneOn: string | null;
-  missedReason: string | null;
-  closedOn: string | null;
-  closedReason: string | null;
-  status: { status: string };
-  expected: { assessments: string[] };
-  version: number;
-}
 
 const OPEN = new Set(["due", "overdue", "upcoming"]);
 

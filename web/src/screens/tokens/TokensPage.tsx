@@ -21,23 +21,13 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.ts";
 import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
+import type { ApiToken } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { siteTime } from "../../ui/site-time.ts";
 
-export interface ApiToken {
-  id: string;
-  label: string;
-  userId: string;
-  username: string;
-  displayName: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string;
-  revokedAt: string | null;
-  state: "active" | "expired" | "revoked";
-}
+export type { ApiToken };
 
 /** Times on the site's clock with the zone named, like every other screen. */
 function useWhen() {

@@ -11,31 +11,12 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client.ts";
 import { lookup } from "../../api/problem-errors.ts";
+import type { Worklist, WorklistItem } from "../../api/types.ts";
 import { usePages } from "../../api/usePages.ts";
 import { useSession } from "../../auth/session.tsx";
 import { isoDate, studyDay } from "../../ui/format.ts";
 import { ShowMore } from "../../ui/ShowMore.tsx";
 import { Status } from "../../ui/Status.tsx";
-
-interface WorklistItem {
-  id: string;
-  patientId: string;
-  subjectCode: string;
-  code: string;
-  label: string;
-  nominalDate: string;
-  windowStart: string;
-  windowEnd: string;
-  studyDayToday: number;
-  status: { status: string; daysOverdue?: number; closesInDays?: number };
-  siteCode: string;
-}
-
-interface Worklist {
-  sites: { siteId: string; today: string; from: string; to: string }[];
-  items: WorklistItem[];
-  nextCursor: string | null;
-}
 
 const PAGE = 100;
 
@@ -129,9 +110,9 @@ export function WorklistPage() {
                           {lookup(`visitStatus.${v.status.status}`) ?? v.status.status}
                         </Badge>
                         <Text size="xs">
-                          {v.status.daysOverdue !== undefined
+                          {v.status.status === "overdue"
                             ? t("worklist.daysOverdue", { count: v.status.daysOverdue })
-                            : v.status.closesInDays !== undefined
+                            : v.status.status === "due"
                               ? t("worklist.closesIn", { count: v.status.closesInDays })
                               : ""}
                         </Text>
