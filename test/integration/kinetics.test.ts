@@ -169,6 +169,38 @@ describe("GET /api/v1/patients/:id/kinetics for the reference case", () => {
   });
 });
 
+describe("a new measurement refits her", () => {
+  it("a recorded IgG after the last one is read on the next request, which fits again instead of reading the cache", async () => {
+    const url = `/api/v1/patients/${summary.referencePatientId}/kinetics`;
+    const before = (await get(url)).json() as PatientKinetics;
+    expect(before.fit.cached).toBe(true); // read once above: the cache holds her fit
+    const igG = before.data.filter((d) => d.observable === "igGgPerL");
+    const lastDay = igG.at(-1)!.day;
+    // 30 days after her last IgG, at noon on the site's clock (+08:00), 1,100 mg/dL = 11 g/L.
+    const [y, m, d] = before.infusionDate.split("-").map(Number) as [number, number, number];
+    const at = new Date(Date.UTC(y, m - 1, d + lastDay + 30, 4));
+    const rec = await post("/api/v1/observations", {
+      observations: [
+        {
+          patientId: summary.referencePatientId,
+          code: "2465-3",
+          valueNumber: 1100,
+          unit: "mg/dL",
+          effectiveAt: at.toISOString(),
+        },
+      ],
+    });
+    expect(rec.statusCode, rec.body).toBe(201);
+    const after = (await get(url)).json() as PatientKinetics;
+    expect(after.fit.cached).toBe(false);
+    const igGAfter = after.data.filter((x) => x.observable === "igGgPerL");
+    expect(igGAfter).toHaveLength(igG.length + 1);
+    expect(igGAfter.at(-1)).toMatchObject({ day: lastDay + 30, value: 11 });
+    // and the refit is cached in turn
+    expect(((await get(url)).json() as PatientKinetics).fit.cached).toBe(true);
+  }, 120_000);
+});
+
 describe("refusals and scoping", () => {
   it("another site's patient does not exist for you; a role without clinical:read is refused", async () => {
     expect(
