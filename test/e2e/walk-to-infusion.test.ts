@@ -15,6 +15,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays } from "../../src/domain/calendar.ts";
 import { instantOfLocal, localDate, localDateTime } from "../../src/domain/study-day.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
@@ -32,12 +33,6 @@ let siteId: string;
 let timeZone: string;
 
 const FACILITY = "Walk cell-processing unit";
-
-const addDays = (date: string, n: number) => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-};
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
