@@ -572,6 +572,25 @@ async function cohortRun(
 }
 
 /**
+ * A cohort request's model parameters and dosing, each checked as the model needs them (a 422
+ * naming the rule when not): the same for a cohort drawn from the priors and a fitted one.
+ */
+function cohortModel(body: {
+  parameters?: Parameters<typeof modelParameters>[0];
+  dosing: Parameters<typeof toDosing>[0];
+}): { base: ModelParameters; given: ReturnType<typeof toDosing> } {
+  const given = toDosing(body.dosing);
+  try {
+    const base = modelParameters(body.parameters);
+    assertBaselineParameters(base);
+    assertDosing(given);
+    return { base, given };
+  } catch (e) {
+    return modelError(e);
+  }
+}
+
+/**
  * N virtual patients from the priors under each strategy. Large cohorts run on worker threads (one
  * per core), so the server's event loop stays free; small ones in this thread, in slices with a
  * turn of the event loop between them. `onProgress` reports patient-simulations done out of
@@ -584,19 +603,7 @@ export async function virtualCohortKinetics(
 ): Promise<VirtualCohortReport> {
   const started = performance.now();
   const body = parseInput(VirtualCohortBody, raw);
-  let base: ModelParameters;
-  try {
-    base = modelParameters(body.parameters);
-    assertBaselineParameters(base);
-  } catch (e) {
-    modelError(e);
-  }
-  const given = toDosing(body.dosing);
-  try {
-    assertDosing(given);
-  } catch (e) {
-    modelError(e);
-  }
+  const { base, given } = cohortModel(body);
   const patients = virtualPatients(base, body.n, body.seed);
   const { perStrategy, threads } = await cohortRun(patients, given, body, onProgress, options.threads);
   return {
@@ -655,15 +662,7 @@ export async function fittedCohortKinetics(
 ): Promise<FittedCohortReport> {
   const started = performance.now();
   const body = parseInput(FittedCohortBody, raw);
-  let base: ModelParameters;
-  const given = toDosing(body.dosing);
-  try {
-    base = modelParameters(body.parameters);
-    assertBaselineParameters(base);
-    assertDosing(given);
-  } catch (e) {
-    modelError(e);
-  }
+  const { base, given } = cohortModel(body);
   let source: FittedCohortReport["population"]["source"];
   let members: { id: string; site_id: string; subject_code: string }[];
   if ("savedCohortId" in body.from) {

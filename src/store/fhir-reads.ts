@@ -209,19 +209,18 @@ export const adverseEventRows = (db: Kysely<DB>, f: FhirRowFilter) =>
     { ...f, codes: undefined },
   ).execute();
 
+/** How a FHIR search reads the medications table, for statements and administrations alike. */
+const MEDICATION_COLUMNS = {
+  id: "id",
+  site: "site_id",
+  patient: "patient_id",
+  updated: "updated_at",
+  date: { column: "start_date", kind: "date" },
+  code: { system: "drug_code_system", code: "drug_code" },
+} as const;
+
 export const medicationRows = (db: Kysely<DB>, f: FhirRowFilter) =>
-  filtered(
-    db.selectFrom("medications").selectAll(),
-    {
-      id: "id",
-      site: "site_id",
-      patient: "patient_id",
-      updated: "updated_at",
-      date: { column: "start_date", kind: "date" },
-      code: { system: "drug_code_system", code: "drug_code" },
-    },
-    f,
-  ).execute();
+  filtered(db.selectFrom("medications").selectAll(), MEDICATION_COLUMNS, f).execute();
 
 /**
  * Medication records that are one administration (domain/medications.ts, isSingleAdministration):
@@ -244,14 +243,7 @@ export const medicationAdministrationRows = (
         "in",
         singleDoseFrequencies.length > 0 ? [...singleDoseFrequencies] : [""],
       ),
-    {
-      id: "id",
-      site: "site_id",
-      patient: "patient_id",
-      updated: "updated_at",
-      date: { column: "start_date", kind: "date" },
-      code: { system: "drug_code_system", code: "drug_code" },
-    },
+    MEDICATION_COLUMNS,
     f,
   ).execute();
 
