@@ -9,7 +9,12 @@
 import type { PathogenClass } from "../domain/adverse-events.ts";
 import { addDays, daysBetween } from "../domain/calendar.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
-import { CohortResultsQuery, cohortQuery, describeCohort } from "../domain/cohort/definition.ts";
+import {
+  type CohortDefinition,
+  CohortResultsQuery,
+  cohortQuery,
+  describeCohort,
+} from "../domain/cohort/definition.ts";
 import { hasLupus, hasLymphoma, indicationOf } from "../domain/cohort/indication.ts";
 import {
   icahtGrade,
@@ -40,10 +45,12 @@ import { localDate, startOfLocalDay } from "../domain/study-day.ts";
 import {
   type CohortFactsRow,
   type CohortFactsWrite,
+  type CohortMemberFilter,
   type CohortRecords,
   cohortHorizons,
   cohortMembers,
   cohortRecords,
+  cohortReportProbe,
   emptyCohortRecords,
   productsOfStudies,
   saveCohortFacts,
@@ -51,6 +58,7 @@ import {
 } from "../store/cohort.ts";
 import { readableSites } from "./access.ts";
 import { heldFacts, holdFacts } from "./cohort-facts-cache.ts";
+import { heldReport, holdReport } from "./cohort-report-cache.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";
 
@@ -69,10 +77,14 @@ const CALCULATORS = [
 /** Supportive care counted in the first 30 days (the CRS/ICANS window, workflow-standards.md §1.2). */
 const SUPPORTIVE_CARE_DAYS = 30;
 
-/** `rawQuery`: a cohort definition and `groupBy` (default: indication), as the API's query. */
+/**
+ * `rawQuery`: a cohort definition and `groupBy` (default: indication), as the API's query. A
+ * report computed before is answered again while nothing it read has changed
+ * (services/cohort-report-cache.ts).
+ */
 export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Promise<CohortOutcomes> {
   const { groupBy: grouping, ...definition } = parseInput(CohortResultsQuery, rawQuery);
-  const members = await cohortMembers(ctx.db, {
+  const filter: CohortMemberFilter = {
     siteIds: readableSites(ctx.actor, "clinical:read"),
     siteCodes: definition.site,
     studyIds: definition.study,
@@ -82,14 +94,38 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
     formats: definition.format,
     infusedFrom: definition.infusedFrom,
     infusedTo: definition.infusedTo,
-  });
+  };
   const now = ctx.now();
+  const probe = await cohortReportProbe(ctx.db, filter);
+  const cut = dataCuts(new Map(probe.zones.map((z) => [z.siteId, z.timeZone])), definition.asOf, now);
+  const key = JSON.stringify([definition, grouping, filter.siteIds, [...cut.cutOf], cut.dataCut]);
+  const held = heldReport(ctx.db, key, probe.digest);
+  if (held) return { ...held, generatedAt: now.toISOString() };
+  const report = await computedOutcomes(ctx, definition, grouping, filter, now);
+  holdReport(ctx.db, key, probe.digest, report);
+  return report;
+}
+
+/** Each site's data cut (the date asked for, else today in the site's zone) and the report's. */
+function dataCuts(zones: Map<string, string>, asOf: string | undefined, now: Date) {
+  const cutOf = new Map([...zones].map(([siteId, tz]) => [siteId, asOf ?? localDate(now, tz)]));
+  const dataCut = asOf ?? ([...cutOf.values()].sort().at(-1) || localDate(now, "UTC"));
+  return { cutOf, dataCut };
+}
+
+async function computedOutcomes(
+  ctx: ServiceContext,
+  definition: CohortDefinition,
+  grouping: CohortOutcomes["grouping"],
+  filter: CohortMemberFilter,
+  now: Date,
+): Promise<CohortOutcomes> {
+  const members = await cohortMembers(ctx.db, filter);
   const zones = new Map(members.map((m) => [m.site_id, m.time_zone]));
-  const cutOf = new Map([...zones].map(([siteId, tz]) => [siteId, definition.asOf ?? localDate(now, tz)]));
+  const { cutOf, dataCut } = dataCuts(zones, definition.asOf, now);
   const untilOf = new Map(
     [...cutOf].map(([siteId, date]) => [siteId, startOfLocalDay(addDays(date, 1), zones.get(siteId)!)]),
   );
-  const dataCut = definition.asOf ?? ([...cutOf.values()].sort().at(-1) || localDate(now, "UTC"));
   const infused = members.filter((m) => m.infusion_date <= cutOf.get(m.site_id)!);
 
   const [products, facts] = await Promise.all([

@@ -42,13 +42,19 @@ const list = (values: readonly string[]): RawBuilder<unknown> => sql.join(values
  */
 export async function cohortMembers(db: Kysely<DB>, f: CohortMemberFilter): Promise<CohortMemberRow[]> {
   if (f.siteIds.length === 0) return [];
+  const res = await sql<CohortMemberRow>`${membersQuery(f)} ORDER BY infusion_date, subject_code`.execute(db);
+  return res.rows;
+}
+
+/** The members' SELECT, unordered: read by cohortMembers and digested by cohortReportProbe. */
+function membersQuery(f: CohortMemberFilter): RawBuilder<unknown> {
   const product =
     f.targets || f.formats
       ? sql`AND EXISTS (SELECT 1 FROM car_products cp WHERE cp.study_id = e.study_id
               ${f.targets ? sql`AND cp.targets && ARRAY[${list(f.targets)}]::text[]` : sql``}
               ${f.formats ? sql`AND cp.format IN (${list(f.formats)})` : sql``})`
       : sql``;
-  const res = await sql<CohortMemberRow>`
+  return sql`
     SELECT * FROM (
       SELECT DISTINCT ON (e.patient_id)
              e.patient_id, p.subject_code, p.site_id, s.code AS site_code, s.time_zone,
@@ -69,9 +75,40 @@ export async function cohortMembers(db: Kysely<DB>, f: CohortMemberFilter): Prom
     ) first_infusion
     WHERE TRUE
       ${f.infusedFrom ? sql`AND infusion_date >= ${f.infusedFrom}` : sql``}
-      ${f.infusedTo ? sql`AND infusion_date <= ${f.infusedTo}` : sql``}
-    ORDER BY infusion_date, subject_code`.execute(db);
-  return res.rows;
+      ${f.infusedTo ? sql`AND infusion_date <= ${f.infusedTo}` : sql``}`;
+}
+
+export interface CohortReportProbe {
+  /**
+   * A digest of everything a report of these members reads: each member's row, its stored
+   * facts' version, derived version and JSON digest (the version moves with every write to a
+   * record the facts come from, migration 0024), and the products of the members' studies.
+   */
+  digest: string;
+  /** the members' sites and their zones (each site's data cut is a date in its zone) */
+  zones: { siteId: string; timeZone: string }[];
+}
+
+/**
+ * One statement, one row, however large the cohort: whether anything a report of this cohort
+ * would read has changed since a report that saw the same digest.
+ */
+export async function cohortReportProbe(db: Kysely<DB>, f: CohortMemberFilter): Promise<CohortReportProbe> {
+  if (f.siteIds.length === 0) return { digest: "", zones: [] };
+  const res = await sql<{ members: string; products: string; zones: CohortReportProbe["zones"] }>`
+    WITH m AS (${membersQuery(f)})
+    SELECT
+      (SELECT md5(coalesce(string_agg(ROW(m.*, cf.version, cf.facts_version, cf.facts_digest)::text, ','
+                                      ORDER BY m.patient_id), ''))
+         FROM m LEFT JOIN cohort_patient_facts cf ON cf.patient_id = m.patient_id) AS members,
+      (SELECT md5(coalesce(string_agg(ROW(cp.study_id, cp.code, cp.targets, cp.format)::text, ','
+                                      ORDER BY cp.study_id, cp.code), ''))
+         FROM car_products cp WHERE cp.study_id IN (SELECT study_id FROM m)) AS products,
+      (SELECT coalesce(json_agg(json_build_object('siteId', z.site_id, 'timeZone', z.time_zone)
+                                ORDER BY z.site_id), '[]'::json)
+         FROM (SELECT DISTINCT site_id, time_zone FROM m) z) AS zones`.execute(db);
+  const row = res.rows[0]!;
+  return { digest: `${row.members}:${row.products}`, zones: row.zones };
 }
 
 export interface StudyProductRow {

@@ -10,6 +10,7 @@ import type { CohortOutcomes } from "../../src/domain/cohort/results.ts";
 import { recordAssessment } from "../../src/services/assessments.ts";
 import { forgetHeldFacts } from "../../src/services/cohort-facts-cache.ts";
 import { cohortOutcomes, FACTS_FORMAT } from "../../src/services/cohort-outcomes.ts";
+import { forgetHeldReports } from "../../src/services/cohort-report-cache.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
 import { applyJourney, getJourneyOfEnrolment } from "../../src/services/journeys.ts";
 import { saveCohortFacts, storedCohortFacts } from "../../src/store/cohort.ts";
@@ -56,6 +57,12 @@ async function recordReads(fn: () => Promise<unknown>): Promise<string[]> {
   return seen;
 }
 
+/** What a new process holds: nothing, neither parsed facts nor reports. */
+const restart = () => {
+  forgetHeldFacts(database.db);
+  forgetHeldReports(database.db);
+};
+
 describe("stored outcome facts", () => {
   it("are derived on the first report, then read: the next report is the same and reads no records", async () => {
     await sql`DELETE FROM cohort_patient_facts`.execute(database.db);
@@ -80,7 +87,7 @@ describe("stored outcome facts", () => {
     const first = await report();
     const sz1 = patient(first, "SZ-0001");
     // A new release runs in a new process: nothing held in memory yet.
-    forgetHeldFacts(database.db);
+    restart();
     // As an older release would have stored them: the same version (no write since), but another
     // format, and a visibly different fact. The triggers cannot see a code change; the format can.
     await sql`UPDATE cohort_patient_facts
@@ -109,6 +116,7 @@ describe("stored outcome facts", () => {
       }
     };
     // Held since the first report: the next one reads digests, not one patient's JSON.
+    forgetHeldReports(database.db);
     expect((await factsReads()).reads).toBe(0);
     // Another process stores other facts (a planted death) under the same version, or the table
     // is emptied and refilled: the digest changes, and the stored JSON is read again.
@@ -122,8 +130,10 @@ describe("stored outcome facts", () => {
     await sql`DELETE FROM cohort_patient_facts WHERE patient_id = ${sz1.patientId}`.execute(database.db);
     expect(patient(await report(), "SZ-0001").deathDate).toBe(sz1.deathDate);
     // A restart holds nothing: every patient's JSON is read once.
-    forgetHeldFacts(database.db);
+    restart();
     expect((await factsReads()).reads).toBe(1);
+    // Computed again (no held report), from the facts now held: no JSON read.
+    forgetHeldReports(database.db);
     expect((await factsReads()).reads).toBe(0);
   });
 
@@ -228,5 +238,86 @@ describe("stored outcome facts", () => {
     expect(now2!.facts).not.toEqual({ stale: true });
     // and the next report derives that patient again, with the new assessment.
     expect(patient(await report(), p.subjectCode).lymphoma?.lastAssessmentDate).toBe("2026-10-31");
+  });
+});
+
+describe("held reports", () => {
+  /** Every statement a report runs. */
+  async function statements(fn: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    const stop = database.observeQueries((e) => seen.push(e.sql));
+    try {
+      await fn();
+    } finally {
+      stop();
+    }
+    return seen;
+  }
+
+  it("a report asked again while nothing changed is the held one: one statement, the same numbers", async () => {
+    restart();
+    const first = await report({ groupBy: "product" });
+    let again: Awaited<ReturnType<typeof report>> | undefined;
+    const ran = await statements(async () => {
+      again = await report({ groupBy: "product" });
+    });
+    expect(ran).toHaveLength(1);
+    expect(ran[0]).toMatch(/cohort_patient_facts/);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(first));
+    // The instant is the request's, not the held report's.
+    const later = new Date("2026-11-01T10:00:00+08:00");
+    const atLater = await cohortOutcomes({ ...ctx, now: () => later }, { groupBy: "product" });
+    expect(atLater.generatedAt).toBe(later.toISOString());
+  });
+
+  it("held reports are frozen: a caller cannot change what the next one is answered", async () => {
+    await report();
+    const held = await cohortOutcomes(ctx, {});
+    expect(() => (held.patients as unknown[]).push({})).toThrow(TypeError);
+    expect(() => {
+      (held.summary as { n: number }).n = 0;
+    }).toThrow(TypeError);
+  });
+
+  it("what the facts do not hold moves the next report too: a study's name, a product's targets", async () => {
+    const before = await report();
+    const p = before.patients[0]!;
+    const [product] = await database.db
+      .selectFrom("car_products")
+      .select(["id", "targets"])
+      .where("study_id", "=", p.studyId)
+      .execute();
+    try {
+      await sql`UPDATE studies SET short_name = 'Renamed' WHERE id = ${p.studyId}`.execute(database.db);
+      expect(patient(await report(), p.subjectCode).studyName).toBe("Renamed");
+      await sql`UPDATE car_products SET targets = ARRAY['CD22'] WHERE id = ${product!.id}`.execute(
+        database.db,
+      );
+      expect(patient(await report(), p.subjectCode).targets).toContain("CD22");
+    } finally {
+      await sql`UPDATE studies SET short_name = ${p.studyName} WHERE id = ${p.studyId}`.execute(database.db);
+      await sql`UPDATE car_products SET targets = ${product!.targets} WHERE id = ${product!.id}`.execute(
+        database.db,
+      );
+    }
+    expect(JSON.stringify(await report())).toBe(JSON.stringify(before));
+  });
+
+  it("a reader of fewer sites is not answered another reader's report", async () => {
+    const all = await report();
+    const sites = [...new Set(all.patients.map((p) => p.siteCode))];
+    expect(sites.length).toBeGreaterThan(1);
+    const one = await database.db
+      .selectFrom("sites")
+      .select("id")
+      .where("code", "=", sites[0]!)
+      .executeTakeFirstOrThrow();
+    const narrow = await cohortOutcomes(
+      { ...ctx, actor: systemActor([{ siteId: one.id, role: "investigator" }]) },
+      {},
+    );
+    expect(narrow.patients.length).toBeGreaterThan(0);
+    expect(narrow.patients.length).toBeLessThan(all.patients.length);
+    expect(new Set(narrow.patients.map((p) => p.siteCode))).toEqual(new Set([sites[0]]));
   });
 });
