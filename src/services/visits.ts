@@ -16,6 +16,7 @@ import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { addDays, addMonths } from "../domain/calendar.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
+import { allDayCalendarText } from "../domain/icalendar.ts";
 import { LTFU_OUTCOMES } from "../domain/long-term-follow-up.ts";
 import { CalendarDate, Reason, Version } from "../domain/schemas/common.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
@@ -598,32 +599,17 @@ export async function siteVisitsCalendar(ctx: ServiceContext, siteId: string): P
     from: addMonths(today, -CALENDAR_MONTHS_BACK),
     to: addMonths(today, CALENDAR_MONTHS_AHEAD),
   });
-  const { default: ical, ICalCalendarMethod } = await import("ical-generator");
-  const calendar = ical({
+  return allDayCalendarText({
     name: `vein2vein visits · ${site.code}`,
-    prodId: { company: "vein2vein", product: "visits", language: "EN" },
-    method: ICalCalendarMethod.PUBLISH,
-    // No calendar time zone: with one, ical-generator writes DTSTAMP as floating local time, and
-    // all-day windows need none anyway.
-  });
-  for (const r of rows) {
-    calendar.createEvent({
-      id: `${r.id}@vein2vein`,
-      // All-day events are floating dates: the window is in the site's calendar, not an instant.
-      allDay: true,
-      start: dateOnly(r.window_start),
-      // DTEND of an all-day event is exclusive, so the window's last day needs one more.
-      end: dateOnly(addDays(r.window_end, 1)),
+    productId: "-//vein2vein//visits//EN",
+    // All-day events are floating dates: the window is in the site's calendar, not an instant.
+    events: rows.map((r) => ({
+      uid: `${r.id}@vein2vein`,
+      firstDay: r.window_start,
+      lastDay: r.window_end,
       summary: `${r.subject_code} · ${r.code} (${r.label})`,
       description: `Visit window ${r.window_start} to ${r.window_end}; planned ${r.nominal_date} (study day ${r.nominal_day}).`,
       stamp: r.updated_at,
-    });
-  }
-  return calendar.toString();
+    })),
+  });
 }
-
-/**
- * ical-generator writes an all-day date from the Date's UTC fields when the calendar has no time
- * zone, so midnight UTC gives the calendar date whatever the server's TZ.
- */
-const dateOnly = (date: string) => new Date(`${date}T00:00:00Z`);
