@@ -21,7 +21,7 @@ import { forgetHeldFacts } from "../src/services/cohort-facts-cache.ts";
 import { cohortOutcomes } from "../src/services/cohort-outcomes.ts";
 import { forgetHeldReports } from "../src/services/cohort-report-cache.ts";
 import { systemActor } from "../src/services/context.ts";
-import { type Backend, openBackend } from "./fixtures.ts";
+import { analyzeTables, type Backend, openBackend } from "./fixtures.ts";
 import { type Comparison, check, median } from "./harness.ts";
 
 const PATIENTS = Number(process.env.BENCH_COHORT_PATIENTS) || 2_000;
@@ -55,6 +55,8 @@ export async function cohortAtScale(backend: Backend, url: string | undefined, l
     const started = Date.now();
     await generateScaleRegistry(database, { patients: PATIENTS, asOf: "2026-10-31" });
     log(`  generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    // A registry this size has planner statistics (autovacuum, and `v2v serve` runs ANALYZE).
+    await analyzeTables(database);
     const siteIds = (await database.db.selectFrom("sites").select("id").execute()).map((s) => s.id);
     const ctx = {
       db: database.db,

@@ -129,6 +129,12 @@ async function schemaTables(database: Database): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/** ANALYZE of every table (so ones added by later migrations are included), as `v2v serve` does. */
+export async function analyzeTables(database: Database): Promise<void> {
+  for (const table of await schemaTables(database))
+    await sql`ANALYZE ${sql.table(table)}`.execute(database.db);
+}
+
 /**
  * The planner-statistics states a read benchmark runs in: as loaded (what an embedded PGlite
  * database has, since nothing in the app runs ANALYZE), then after ANALYZE of the tables read.
@@ -138,10 +144,7 @@ export type StatisticsPhase = (typeof STATISTICS_PHASES)[number];
 
 export async function enterPhase(site: Site, phase: StatisticsPhase): Promise<void> {
   const db = site.database.db;
-  if (phase === "after ANALYZE") {
-    // Every table, so ones added by later migrations are included.
-    for (const table of await schemaTables(site.database)) await sql`ANALYZE ${sql.table(table)}`.execute(db);
-  }
+  if (phase === "after ANALYZE") await analyzeTables(site.database);
   const { rows } = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'observations'`.execute(
     db,
