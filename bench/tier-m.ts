@@ -180,7 +180,15 @@ function literal(v: unknown): string {
   if (v === null || v === undefined) return "NULL";
   if (typeof v === "number" || typeof v === "bigint") return String(v);
   if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
-  const text = v instanceof Date ? v.toISOString() : typeof v === "string" ? v : JSON.stringify(v);
+  const text =
+    v instanceof Date
+      ? v.toISOString()
+      : typeof v === "string"
+        ? v
+        : Array.isArray(v)
+          ? // a PostgreSQL array literal (an array parameter, e.g. unnest($1::uuid[]))
+            `{${v.map((x) => `"${String(x).replace(/["\\]/g, "\\$&")}"`).join(",")}}`
+          : JSON.stringify(v);
   // pgbench reads ":word" anywhere in a prepared statement as a variable, quotes or not: an
   // escape string hides the colons of times and JSON from it.
   if (!text.includes(":") && !text.includes("\\")) return `'${text.replaceAll("'", "''")}'`;
