@@ -17,6 +17,7 @@ import { EULAR_ACR_REASONS } from "./calculators/lupus/eular-acr-2019.ts";
 import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
 import { SLEDAI_REASONS } from "./calculators/lupus/sledai.ts";
 import { SRI4_REASONS } from "./calculators/lupus/sri4.ts";
+import { LUGANO_CT_REASONS } from "./calculators/lymphoma-response/lugano-ct.ts";
 import { LUGANO_PET_REASONS } from "./calculators/lymphoma-response/lugano-pet.ts";
 import { LYRIC_REASONS } from "./calculators/lymphoma-response/lyric.ts";
 import type { ReasonFamily } from "./reasons.ts";
@@ -33,6 +34,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   LLDAS_REASONS,
   SRI4_REASONS,
   LUGANO_PET_REASONS,
+  LUGANO_CT_REASONS,
   BSA_REASONS,
   CRCL_REASONS,
   HEMATOTOX_REASONS,

@@ -22,6 +22,7 @@ import { eularAcr2019 } from "../../src/domain/calculators/lupus/eular-acr-2019.
 import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
 import { SLEDAI_2K_KEYS, SLEDAI_TERMS, sledai2k } from "../../src/domain/calculators/lupus/sledai.ts";
 import { sri4 } from "../../src/domain/calculators/lupus/sri4.ts";
+import { luganoCt } from "../../src/domain/calculators/lymphoma-response/lugano-ct.ts";
 import { luganoPet } from "../../src/domain/calculators/lymphoma-response/lugano-pet.ts";
 import { lyric } from "../../src/domain/calculators/lymphoma-response/lyric.ts";
 import { allReasonTemplates, allReasonTerms, REASON_FAMILIES } from "../../src/domain/reason-codes.ts";
@@ -434,6 +435,100 @@ function luganoPetRuns(): CalculatorResult[] {
 }
 
 /** CAR-HEMATOTOX runs through each band, both CRP units and each indication. */
+/**
+ * Lugano CT runs: CR (every kind of product, new lesions too small to count), PR and SD failing
+ * every count, and PD on every criterion, each spleen rule and none.
+ */
+function luganoCtRuns(): CalculatorResult[] {
+  const measured = (ldiMm: number, sdiMm: number, nadir: [number, number] = [ldiMm, sdiMm]) => ({
+    status: "MEASURED",
+    ldiMm,
+    sdiMm,
+    nadirStatus: "MEASURED",
+    nadirLdiMm: nadir[0],
+    nadirSdiMm: nadir[1],
+  });
+  const none = {
+    nonMeasuredLesions: "ABSENT_OR_NORMAL",
+    spleen: { baselineLengthCm: 12, lengthCm: 12 },
+    newLesions: [],
+    boneMarrow: "NORMAL",
+  };
+  const small = [{ kind: "NODAL", site: "纵隔", ...measured(12, 10) }];
+  // Lesions that are not CR: a node too large (named and numbered), extranodal lesions still seen.
+  const notCrLesions = [
+    { kind: "NODAL", site: "纵隔", ...measured(20, 10) },
+    { kind: "NODAL", ...measured(18, 12) },
+    { kind: "EXTRANODAL", site: "肝", ...measured(8, 6) },
+    { kind: "EXTRANODAL", status: "TOO_SMALL_TO_MEASURE", nadirStatus: "TOO_SMALL_TO_MEASURE" },
+  ];
+  const inputs = [
+    // CR, with every kind of product and two new lesions too small to count.
+    {
+      ...none,
+      targetLesions: [
+        ...small,
+        { kind: "EXTRANODAL", status: "NOT_VISIBLE", nadirStatus: "NOT_VISIBLE" },
+        { kind: "NODAL", status: "TOO_SMALL_TO_MEASURE", nadirStatus: "TOO_SMALL_TO_MEASURE" },
+      ],
+      baselineSpdMm2: 1000,
+      newLesions: [
+        { kind: "NODAL", longestAxisMm: 8, unequivocallyLymphoma: false },
+        { kind: "EXTRANODAL", site: "胃", longestAxisMm: 6, unequivocallyLymphoma: false },
+      ],
+    },
+    // PR, not CR on every count (nodes > 15 mm, extranodal lesions seen, non-measured regressed,
+    // spleen 14 cm, marrow involved).
+    {
+      targetLesions: notCrLesions,
+      baselineSpdMm2: 2000,
+      nonMeasuredLesions: "REGRESSED",
+      spleen: { baselineLengthCm: 17, lengthCm: 14, nadirLengthCm: 14 },
+      newLesions: [],
+      boneMarrow: "PERSISTENT_INVOLVEMENT",
+    },
+    // SD: SPD −18.5 %, non-measured stable, spleen regressed only 1 of its 2 cm excess.
+    {
+      targetLesions: notCrLesions,
+      baselineSpdMm2: 600,
+      nonMeasuredLesions: "STABLE",
+      spleen: { baselineLengthCm: 15, lengthCm: 14, nadirLengthCm: 14 },
+      newLesions: [],
+      boneMarrow: "NORMAL",
+    },
+    // PD on every count: regrowth (measured, too small), the single-lesion rule (≤ 20 mm and
+    // > 20 mm at nadir), spleen, non-measured lesions, new lesions, marrow.
+    {
+      targetLesions: [
+        { kind: "NODAL", status: "MEASURED", ldiMm: 10, sdiMm: 8, nadirStatus: "NOT_VISIBLE" },
+        { kind: "EXTRANODAL", site: "肺", status: "TOO_SMALL_TO_MEASURE", nadirStatus: "NOT_VISIBLE" },
+        { kind: "NODAL", site: "左颈部", ...measured(18, 10, [12, 10]) },
+        { kind: "NODAL", ...measured(35, 22, [25, 20]) },
+      ],
+      baselineSpdMm2: 3000,
+      nonMeasuredLesions: "UNEQUIVOCAL_PROGRESSION",
+      spleen: { baselineLengthCm: 15, lengthCm: 16.5, nadirLengthCm: 15 },
+      newLesions: [
+        { kind: "NODAL", site: "腹股沟", longestAxisMm: 16, unequivocallyLymphoma: false },
+        { kind: "EXTRANODAL", longestAxisMm: 12, unequivocallyLymphoma: false },
+        { kind: "NODAL", longestAxisMm: 8, unequivocallyLymphoma: true },
+        { kind: "NODAL", longestAxisMm: 8, unequivocallyLymphoma: false },
+        { kind: "EXTRANODAL", site: "胃", longestAxisMm: 6, unequivocallyLymphoma: false },
+      ],
+      boneMarrow: "NEW_OR_RECURRENT_INVOLVEMENT",
+    },
+    // The other spleen progressions: recurrent splenomegaly, growth ≥ 2 cm, new splenomegaly.
+    ...[
+      { baselineLengthCm: 15, lengthCm: 14, nadirLengthCm: 12 },
+      { baselineLengthCm: 11, lengthCm: 13.5 },
+      { baselineLengthCm: 12.5, lengthCm: 14 },
+    ].map((spleen) => ({ ...none, targetLesions: small, baselineSpdMm2: 1000, spleen })),
+    // No spleen.
+    { ...none, targetLesions: small, baselineSpdMm2: 1000, spleen: null },
+  ];
+  return inputs.map((i) => luganoCt.run(i));
+}
+
 function hematotoxRuns(): CalculatorResult[] {
   const bands = [
     [200_000, 1500, 10, { crpMgPerDL: 1 }, 500],
@@ -677,6 +772,7 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   lldas: lldasRuns,
   sri4: sri4Runs,
   luganoPet: luganoPetRuns,
+  luganoCt: luganoCtRuns,
   bsa: bsaRuns,
   crcl: crclRuns,
   hematotox: hematotoxRuns,
@@ -796,6 +892,36 @@ describe("the web app words real results from their codes", () => {
       "3 级：低血压，需要一种血管活性药物（去甲肾上腺素 + 血管加压素）；血管加压素不计为第二种血管活性药物。",
       "2 级：低流量吸氧（鼻导管 4 L/min ≤ 6 L/min）。",
       "按较重的事件分级：低血压 3 级，低氧 2 级 → 3 级。",
+    ]);
+  });
+
+  it("words a Lugano CT stable disease (SPD −18.5 %, non-measured lesions stable, spleen 14 cm) in Chinese", async () => {
+    const r = luganoCt.run({
+      targetLesions: [
+        {
+          kind: "NODAL",
+          site: "纵隔",
+          status: "MEASURED",
+          ldiMm: 20,
+          sdiMm: 10,
+          nadirStatus: "MEASURED",
+          nadirLdiMm: 20,
+          nadirSdiMm: 10,
+        },
+        { kind: "EXTRANODAL", status: "TOO_SMALL_TO_MEASURE", nadirStatus: "TOO_SMALL_TO_MEASURE" },
+      ],
+      baselineSpdMm2: 276,
+      nonMeasuredLesions: "STABLE",
+      spleen: { baselineLengthCm: 15, lengthCm: 14, nadirLengthCm: 14 },
+      newLesions: [],
+      boneMarrow: "NORMAL",
+    });
+    expect(r.value).toBe("SD");
+    await showIn("zh-CN");
+    expect(reasonTexts(r.reasons, r.reasonCodes)).toEqual([
+      "SPD（垂直径乘积之和）225 mm²（径线 20 × 10 mm = 200 + 过小无法测量（5 × 5 mm）= 25），基线 276 mm²：−18.5 %。",
+      "不符合任何疾病进展（PD）标准；未达部分缓解（PR）：SPD 较基线变化 −18.5 %，未达 −50 %；非测量病灶稳定，而非消失/正常或缩小；脾脏缩小 1 cm，未超过其超出 13 cm 部分 2 cm 的 50 %（Lugano 2014 表 3）。",
+      "未达完全缓解（CR）：名为“纵隔”的目标淋巴结 LDi 20 mm > 15 mm；第 2 个目标结外病灶仍可见（完全缓解要求无结外病变）；非测量病灶稳定，而非消失；脾脏 14 cm（> 13 cm）。",
     ]);
   });
 

@@ -2158,6 +2158,85 @@ export const en = {
         },
       },
     },
+    luganoCt: {
+      spd: {
+        vsBaseline: "SPD {{spd}} mm² ({{products, sum}}) vs baseline {{baseline}} mm²: {{change}}.",
+        partialRemission:
+          "SPD {{spd}} mm² ({{products, sum}}) vs baseline {{baseline}} mm²: {{change}}. A decrease of ≥ 50 % from baseline is a partial remission (Lugano 2014 Table 3).",
+      },
+      pd: {
+        regrowth:
+          "{{lesion, phrase}}: not visible at nadir, now {{now, phrase}} — regrowth of a previously resolved lesion is PD (Lugano 2014 Table 3).",
+        singleLesion: {
+          upTo20mm:
+            "{{lesion, phrase}}: single-lesion PD rule met — LDi {{ldi}} mm > 15 mm; PPD {{nadirPpd}} → {{ppd}} mm² ({{ppdChange}} from nadir, needs ≥ +50 %); LDi {{ldiChange}} mm, SDi {{sdiChange}} mm from nadir (needs ≥ {{step}} mm for a lesion ≤ 20 mm at nadir) (Lugano 2014 Table 3).",
+          over20mm:
+            "{{lesion, phrase}}: single-lesion PD rule met — LDi {{ldi}} mm > 15 mm; PPD {{nadirPpd}} → {{ppd}} mm² ({{ppdChange}} from nadir, needs ≥ +50 %); LDi {{ldiChange}} mm, SDi {{sdiChange}} mm from nadir (needs ≥ {{step}} mm for a lesion > 20 mm at nadir) (Lugano 2014 Table 3).",
+        },
+        spleen: {
+          enlarged:
+            "Spleen {{length}} cm > limit {{limit}} cm (baseline {{baseline}} cm + 50 % of its {{excess}} cm excess over 13 cm) — splenic progression (Lugano 2014 Table 3).",
+          recurrent:
+            "Spleen back to {{nadir}} cm (≤ 13 cm) at nadir, now {{length}} cm (> 13 cm) — recurrent splenomegaly (Lugano 2014 Table 3).",
+          growth:
+            "Spleen {{baseline}} → {{length}} cm without prior splenomegaly: +{{growth}} cm ≥ 2 cm from baseline (Lugano 2014 Table 3).",
+          new: "Spleen {{baseline}} → {{length}} cm: new splenomegaly (> 13 cm) (Lugano 2014 Table 3).",
+        },
+        nonMeasured: "Non-measured lesions: unequivocal progression (Lugano 2014 Table 3).",
+        newNode: "{{lesion, phrase}}: a new node > 15 mm in any axis is PD (Lugano 2014 Table 3).",
+        newExtranodal:
+          "{{lesion, phrase}}: a new extranodal site > 10 mm in any axis is PD (Lugano 2014 Table 3).",
+        newUnequivocal:
+          "{{lesion, phrase}}: smaller than the size limit but unequivocal and attributable to lymphoma, so PD (Lugano 2014 Table 3).",
+        marrow: "Bone marrow: new or recurrent involvement (Lugano 2014 Table 3).",
+      },
+      newNotCounted: {
+        node: "{{lesion, phrase}}: below the size limit (node > 15 mm) and not unequivocally lymphoma, so not counted as a new lesion — re-image or biopsy.",
+        extranodal:
+          "{{lesion, phrase}}: below the size limit (extranodal > 10 mm) and not unequivocally lymphoma, so not counted as a new lesion — re-image or biopsy.",
+      },
+      cr: "Every target node has LDi ≤ 15 mm, no extranodal target lesion is visible, non-measured lesions are absent, the spleen is ≤ 13 cm, there are no new lesions and the marrow is normal (Lugano 2014 Table 3).",
+      notCr: "Not CR: {{fails, clauses}}.",
+      sd: "No PD criterion is met; not PR: {{fails, clauses}} (Lugano 2014 Table 3).",
+      phrase: {
+        lesion: {
+          named: "{{kind, term}} '{{site}}'",
+          numbered: "{{kind, term}} #{{n}}",
+        },
+        size: {
+          MEASURED: "{{ldi}} × {{sdi}} mm",
+          TOO_SMALL_TO_MEASURE: "too small to measure (5 × 5 mm)",
+        },
+        product: {
+          MEASURED: "{{ldi}} × {{sdi}} mm = {{ppd}}",
+          TOO_SMALL_TO_MEASURE: "too small to measure (5 × 5 mm) = {{ppd}}",
+          NOT_VISIBLE: "not visible (0 × 0) = {{ppd}}",
+        },
+        newLesion: {
+          named: "new {{kind, term}} '{{site}}' ({{mm}} mm)",
+          unnamed: "new {{kind, term}} ({{mm}} mm)",
+        },
+        notCr: {
+          ldi: {
+            named: "{{kind, term}} '{{site}}' has LDi {{ldi}} mm > 15 mm",
+            numbered: "{{kind, term}} #{{n}} has LDi {{ldi}} mm > 15 mm",
+          },
+          visible: {
+            named: "{{kind, term}} '{{site}}' is still visible (CR needs no extralymphatic disease)",
+            numbered: "{{kind, term}} #{{n}} is still visible (CR needs no extralymphatic disease)",
+          },
+          nonMeasured: "non-measured lesions are {{status, term}}, not absent",
+          spleen: "the spleen is {{length}} cm (> 13 cm)",
+          marrow: "the bone marrow is still involved",
+        },
+        notPr: {
+          spd: "the SPD decrease from baseline is {{change}}, short of −50 %",
+          nonMeasured: "non-measured lesions are stable, not absent/normal or regressed",
+          spleen:
+            "the spleen regressed {{regression}} cm, not more than 50 % of its {{excess}} cm excess over 13 cm",
+        },
+      },
+    },
     bsa: {
       MOSTELLER:
         "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
@@ -2462,6 +2541,19 @@ export const en = {
         DECREASED: "reduced uptake vs baseline",
         NO_SIGNIFICANT_CHANGE: "no significant change in uptake vs baseline",
         INCREASED: "increased uptake vs baseline",
+      },
+      ctTarget: {
+        NODAL: "target node",
+        EXTRANODAL: "target extranodal lesion",
+      },
+      ctNew: {
+        NODAL: "node",
+        EXTRANODAL: "extranodal site",
+      },
+      ctNonMeasured: {
+        REGRESSED: "regressed",
+        STABLE: "stable",
+        UNEQUIVOCAL_PROGRESSION: "unequivocal progression",
       },
       sex: {
         female: "female",

@@ -2125,6 +2125,85 @@ export const zhCN: Catalogue = {
         },
       },
     },
+    // Lugano 2014 CT response: 完全缓解 (CR) / 部分缓解 (PR) / 疾病稳定 (SD) / 疾病进展 (PD); SPD = 垂直径乘积之和.
+    luganoCt: {
+      spd: {
+        vsBaseline:
+          "SPD（垂直径乘积之和）{{spd}} mm²（{{products, sum}}），基线 {{baseline}} mm²：{{change}}。",
+        partialRemission:
+          "SPD（垂直径乘积之和）{{spd}} mm²（{{products, sum}}），基线 {{baseline}} mm²：{{change}}。较基线缩小 ≥ 50 % 为部分缓解（Lugano 2014 表 3）。",
+      },
+      pd: {
+        regrowth:
+          "{{lesion, phrase}}：最低值时不可见，现为{{now, phrase}}——既往已消失的病灶再次出现为疾病进展（Lugano 2014 表 3）。",
+        singleLesion: {
+          upTo20mm:
+            "{{lesion, phrase}}：符合单个病灶进展标准——LDi（最长横径）{{ldi}} mm > 15 mm；PPD（垂直径乘积）{{nadirPpd}} → {{ppd}} mm²（较最低值 {{ppdChange}}，需 ≥ +50 %）；LDi {{ldiChange}} mm、SDi（垂直短径）{{sdiChange}} mm（较最低值；最低值时 ≤ 20 mm 的病灶需增加 ≥ {{step}} mm）（Lugano 2014 表 3）。",
+          over20mm:
+            "{{lesion, phrase}}：符合单个病灶进展标准——LDi（最长横径）{{ldi}} mm > 15 mm；PPD（垂直径乘积）{{nadirPpd}} → {{ppd}} mm²（较最低值 {{ppdChange}}，需 ≥ +50 %）；LDi {{ldiChange}} mm、SDi（垂直短径）{{sdiChange}} mm（较最低值；最低值时 > 20 mm 的病灶需增加 ≥ {{step}} mm）（Lugano 2014 表 3）。",
+        },
+        spleen: {
+          enlarged:
+            "脾脏 {{length}} cm > 界值 {{limit}} cm（基线 {{baseline}} cm + 超出 13 cm 部分 {{excess}} cm 的 50 %）——脾脏进展（Lugano 2014 表 3）。",
+          recurrent:
+            "脾脏最低值时已恢复至 {{nadir}} cm（≤ 13 cm），现为 {{length}} cm（> 13 cm）——脾肿大复发（Lugano 2014 表 3）。",
+          growth:
+            "脾脏 {{baseline}} → {{length}} cm，既往无脾肿大：较基线增大 +{{growth}} cm ≥ 2 cm（Lugano 2014 表 3）。",
+          new: "脾脏 {{baseline}} → {{length}} cm：新发脾肿大（> 13 cm）（Lugano 2014 表 3）。",
+        },
+        nonMeasured: "非测量病灶：明确进展（Lugano 2014 表 3）。",
+        newNode: "{{lesion, phrase}}：任一径线 > 15 mm 的新发淋巴结为疾病进展（Lugano 2014 表 3）。",
+        newExtranodal: "{{lesion, phrase}}：任一径线 > 10 mm 的新发结外病灶为疾病进展（Lugano 2014 表 3）。",
+        newUnequivocal:
+          "{{lesion, phrase}}：小于大小界值，但明确且可归因于淋巴瘤，故为疾病进展（Lugano 2014 表 3）。",
+        marrow: "骨髓：新发或复发受累（Lugano 2014 表 3）。",
+      },
+      newNotCounted: {
+        node: "{{lesion, phrase}}：未达大小界值（淋巴结 > 15 mm）且不能明确为淋巴瘤，不计为新病灶——请复查影像或活检。",
+        extranodal:
+          "{{lesion, phrase}}：未达大小界值（结外病灶 > 10 mm）且不能明确为淋巴瘤，不计为新病灶——请复查影像或活检。",
+      },
+      cr: "所有目标淋巴结 LDi ≤ 15 mm，无可见的结外目标病灶，非测量病灶消失，脾脏 ≤ 13 cm，无新病灶且骨髓正常（Lugano 2014 表 3）。",
+      notCr: "未达完全缓解（CR）：{{fails, clauses}}。",
+      sd: "不符合任何疾病进展（PD）标准；未达部分缓解（PR）：{{fails, clauses}}（Lugano 2014 表 3）。",
+      phrase: {
+        lesion: {
+          named: "名为“{{site}}”的{{kind, term}}",
+          numbered: "第 {{n}} 个{{kind, term}}",
+        },
+        size: {
+          MEASURED: "径线 {{ldi}} × {{sdi}} mm",
+          TOO_SMALL_TO_MEASURE: "过小无法测量（5 × 5 mm）",
+        },
+        product: {
+          MEASURED: "径线 {{ldi}} × {{sdi}} mm = {{ppd}}",
+          TOO_SMALL_TO_MEASURE: "过小无法测量（5 × 5 mm）= {{ppd}}",
+          NOT_VISIBLE: "不可见（0 × 0）= {{ppd}}",
+        },
+        newLesion: {
+          named: "新发{{kind, term}}“{{site}}”（{{mm}} mm）",
+          unnamed: "新发{{kind, term}}（{{mm}} mm）",
+        },
+        notCr: {
+          ldi: {
+            named: "名为“{{site}}”的{{kind, term}} LDi {{ldi}} mm > 15 mm",
+            numbered: "第 {{n}} 个{{kind, term}} LDi {{ldi}} mm > 15 mm",
+          },
+          visible: {
+            named: "名为“{{site}}”的{{kind, term}}仍可见（完全缓解要求无结外病变）",
+            numbered: "第 {{n}} 个{{kind, term}}仍可见（完全缓解要求无结外病变）",
+          },
+          nonMeasured: "非测量病灶{{status, term}}，而非消失",
+          spleen: "脾脏 {{length}} cm（> 13 cm）",
+          marrow: "骨髓仍受累",
+        },
+        notPr: {
+          spd: "SPD 较基线变化 {{change}}，未达 −50 %",
+          nonMeasured: "非测量病灶稳定，而非消失/正常或缩小",
+          spleen: "脾脏缩小 {{regression}} cm，未超过其超出 13 cm 部分 {{excess}} cm 的 50 %",
+        },
+      },
+    },
     // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
     bsa: {
       MOSTELLER:
@@ -2424,6 +2503,19 @@ export const zhCN: Catalogue = {
         DECREASED: "摄取较基线降低",
         NO_SIGNIFICANT_CHANGE: "摄取较基线无明显变化",
         INCREASED: "摄取较基线增高",
+      },
+      ctTarget: {
+        NODAL: "目标淋巴结",
+        EXTRANODAL: "目标结外病灶",
+      },
+      ctNew: {
+        NODAL: "淋巴结",
+        EXTRANODAL: "结外病灶",
+      },
+      ctNonMeasured: {
+        REGRESSED: "已缩小",
+        STABLE: "稳定",
+        UNEQUIVOCAL_PROGRESSION: "明确进展",
       },
       sex: {
         female: "女性",
