@@ -15,6 +15,7 @@ import { ICAHT_REASONS } from "./calculators/hematologic/icaht.ts";
 import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
 import { EULAR_ACR_REASONS } from "./calculators/lupus/eular-acr-2019.ts";
 import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
+import { SELENA_FLARE_REASONS } from "./calculators/lupus/selena-flare.ts";
 import { SLEDAI_REASONS } from "./calculators/lupus/sledai.ts";
 import { SRI4_REASONS } from "./calculators/lupus/sri4.ts";
 import { LUGANO_CT_REASONS } from "./calculators/lymphoma-response/lugano-ct.ts";
@@ -33,6 +34,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   DORIS_REASONS,
   LLDAS_REASONS,
   SRI4_REASONS,
+  SELENA_FLARE_REASONS,
   LUGANO_PET_REASONS,
   LUGANO_CT_REASONS,
   BSA_REASONS,

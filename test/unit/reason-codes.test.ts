@@ -20,6 +20,7 @@ import { icaht } from "../../src/domain/calculators/hematologic/icaht.ts";
 import { doris } from "../../src/domain/calculators/lupus/doris.ts";
 import { eularAcr2019 } from "../../src/domain/calculators/lupus/eular-acr-2019.ts";
 import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
+import { selenaFlare } from "../../src/domain/calculators/lupus/selena-flare.ts";
 import { SLEDAI_2K_KEYS, SLEDAI_TERMS, sledai2k } from "../../src/domain/calculators/lupus/sledai.ts";
 import { sri4 } from "../../src/domain/calculators/lupus/sri4.ts";
 import { luganoCt } from "../../src/domain/calculators/lymphoma-response/lugano-ct.ts";
@@ -759,6 +760,73 @@ function sri4Runs(): CalculatorResult[] {
   return out;
 }
 
+/** SELENA flare runs: none (with the findings that are not criteria), severe on every criterion, mild on every one. */
+function selenaFlareRuns(): CalculatorResult[] {
+  const quiet = {
+    selenaSledaiPrevious: 4,
+    selenaSledaiCurrent: 4,
+    pgaPrevious: 0.5,
+    pgaCurrent: 0.5,
+    newOrWorseMildModerateManifestations: [],
+    newOrWorseSevereManifestations: [],
+    newOrWorseThrombocytopenia: false,
+    hemolyticAnemia: false,
+    prednisonePreviousMgPerDay: 10,
+    prednisoneCurrentMgPerDay: 10,
+    nsaidOrHydroxychloroquineAddedForSle: false,
+    newImmunosuppressivesForSle: [],
+    hospitalizationForSle: false,
+  };
+  const inputs = [
+    // No flare, with the findings reported that are not SFI criteria.
+    {
+      ...quiet,
+      selenaSledaiCurrent: 6,
+      pgaCurrent: 0.2,
+      newOrWorseThrombocytopenia: true,
+      plateletsPerUl: 80000,
+      hemolyticAnemia: true,
+      hemoglobinPreviousGdl: 11,
+      hemoglobinGdl: 9,
+      newImmunosuppressivesForSle: ["MYCOPHENOLATE"],
+      mycophenolateCountsAsSevere: false,
+    },
+    // Severe on every criterion, with a mild/moderate manifestation and NSAID also met.
+    {
+      ...quiet,
+      selenaSledaiCurrent: 14,
+      pgaPrevious: 1,
+      pgaCurrent: 2.6,
+      newOrWorseSevereManifestations: ["NEPHRITIS", "CNS_SLE"],
+      newOrWorseMildModerateManifestations: ["ARTHRITIS"],
+      newOrWorseThrombocytopenia: true,
+      plateletsPerUl: 40000,
+      hemolyticAnemia: true,
+      hemoglobinPreviousGdl: 9,
+      hemoglobinGdl: 6.5,
+      prednisoneCurrentMgPerDay: 40,
+      weightKg: 60,
+      hospitalizationForSle: true,
+      newImmunosuppressivesForSle: ["CYCLOPHOSPHAMIDE", "MYCOPHENOLATE"],
+      mycophenolateCountsAsSevere: true,
+      nsaidOrHydroxychloroquineAddedForSle: true,
+    },
+    // Severe: haemoglobin falling more than 3 g/dL.
+    { ...quiet, hemolyticAnemia: true, hemoglobinPreviousGdl: 12, hemoglobinGdl: 8.5 },
+    // Mild/moderate on every criterion.
+    {
+      ...quiet,
+      selenaSledaiCurrent: 8,
+      pgaCurrent: 1.5,
+      newOrWorseMildModerateManifestations: ["SLE_FEVER", "DISCOID_LUPUS"],
+      prednisoneCurrentMgPerDay: 15,
+      weightKg: 60,
+      nsaidOrHydroxychloroquineAddedForSle: true,
+    },
+  ];
+  return inputs.map((i) => selenaFlare.run(i));
+}
+
 /** Every coded family with runs that should reach all of its codes. */
 const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crs: crsRuns,
@@ -771,6 +839,7 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   doris: dorisRuns,
   lldas: lldasRuns,
   sri4: sri4Runs,
+  selenaFlare: selenaFlareRuns,
   luganoPet: luganoPetRuns,
   luganoCt: luganoCtRuns,
   bsa: bsaRuns,

@@ -2237,6 +2237,47 @@ export const en = {
         },
       },
     },
+    selenaFlare: {
+      severe: "Severe flare: {{criterion, phrase}}",
+      alsoMild: "Also met (mild/moderate): {{criterion, phrase}}",
+      mild: "Mild/moderate flare: {{criterion, phrase}}",
+      none: "No flare criterion met: SELENA-SLEDAI change {{sledaiChange}} (< {{sledaiMin}}), PGA change {{pgaChange}} (< {{pgaMin}}), no new or worse SFI manifestation, no qualifying treatment change.",
+      note: {
+        platelets:
+          "Thrombocytopenia reported with platelets {{platelets}}/µL (not < {{below}}/µL): not an SFI criterion.",
+        haemolysis:
+          "Haemolytic anaemia reported with Hb {{hb}} g/dL (not < {{below}}) and a fall of {{fall}} g/dL (not > {{above}}): not an SFI criterion.",
+        mycophenolate:
+          "New mycophenolate not counted: the classic SFI lists cyclophosphamide, azathioprine and methotrexate only (protocol setting).",
+      },
+      phrase: {
+        sledai: {
+          severe: "SELENA-SLEDAI rose from {{previous}} to {{current}} (to > {{above}}).",
+          rise: "SELENA-SLEDAI rose by {{rise}} ({{previous}} → {{current}}; ≥ {{min}} points, not to > {{above}}).",
+        },
+        pga: {
+          severe: "PGA rose from {{previous}} to {{current}} (to > {{above}}).",
+          rise: "PGA rose by {{rise}} ({{previous}} → {{current}}; ≥ {{min}}, not to > {{above}}).",
+        },
+        manifestation: "New or worse {{manifestation, term}}.",
+        platelets: "New or worse thrombocytopenia: platelets {{platelets}}/µL (< {{below}}/µL).",
+        haemolysis: {
+          low: "New or worse haemolytic anaemia with Hb {{hb}} g/dL (< {{below}} g/dL).",
+          fall: "New or worse haemolytic anaemia with Hb falling {{fall}} g/dL ({{previous}} → {{current}}; > {{above}} g/dL).",
+        },
+        prednisone: {
+          perKg:
+            "Prednisone raised from {{previous}} to {{current}} mg/day = {{perKg}} mg/kg/day at {{weight}} kg (> {{limit}} mg/kg/day).",
+          doubled: "Prednisone doubled: {{previous}} → {{current}} mg/day (≥ 2 × previous dose).",
+          raised:
+            "Prednisone raised from {{previous}} to {{current}} mg/day ({{perKg}} mg/kg/day, not > {{limit}}; not doubled).",
+        },
+        hospitalised: "Hospitalised for SLE activity (hospitalizationForSle).",
+        immunosuppressive: "New {{drug, term}} for SLE (newImmunosuppressivesForSle).",
+        nsaidOrHydroxychloroquine:
+          "NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).",
+      },
+    },
     bsa: {
       MOSTELLER:
         "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
@@ -2554,6 +2595,28 @@ export const en = {
         REGRESSED: "regressed",
         STABLE: "stable",
         UNEQUIVOCAL_PROGRESSION: "unequivocal progression",
+      },
+      sfiManifestation: {
+        DISCOID_LUPUS: "discoid lupus (DISCOID_LUPUS)",
+        PHOTOSENSITIVE_LUPUS: "photosensitive lupus (PHOTOSENSITIVE_LUPUS)",
+        LUPUS_PROFUNDUS: "lupus profundus (LUPUS_PROFUNDUS)",
+        CUTANEOUS_VASCULITIS: "cutaneous vasculitis (CUTANEOUS_VASCULITIS)",
+        BULLOUS_LUPUS: "bullous lupus (BULLOUS_LUPUS)",
+        NASOPHARYNGEAL_ULCERS: "nasopharyngeal ulcers (NASOPHARYNGEAL_ULCERS)",
+        PLEURITIS: "pleuritis (PLEURITIS)",
+        PERICARDITIS: "pericarditis (PERICARDITIS)",
+        ARTHRITIS: "arthritis (ARTHRITIS)",
+        SLE_FEVER: "fever due to SLE (SLE_FEVER)",
+        CNS_SLE: "CNS lupus (CNS_SLE)",
+        VASCULITIS: "vasculitis (VASCULITIS)",
+        NEPHRITIS: "nephritis (NEPHRITIS)",
+        MYOSITIS: "myositis (MYOSITIS)",
+      },
+      sfiImmunosuppressive: {
+        CYCLOPHOSPHAMIDE: "cyclophosphamide",
+        AZATHIOPRINE: "azathioprine",
+        METHOTREXATE: "methotrexate",
+        MYCOPHENOLATE: "mycophenolate",
       },
       sex: {
         female: "female",

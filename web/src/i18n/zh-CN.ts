@@ -2204,6 +2204,45 @@ export const zhCN: Catalogue = {
         },
       },
     },
+    // SELENA-SLEDAI 复发指数 (SFI, Petri 2005): 重度复发 / 轻中度复发.
+    selenaFlare: {
+      severe: "重度复发：{{criterion, phrase}}",
+      alsoMild: "同时符合（轻/中度复发）：{{criterion, phrase}}",
+      mild: "轻/中度复发：{{criterion, phrase}}",
+      none: "未达任何复发标准：SELENA-SLEDAI 变化 {{sledaiChange}}（< {{sledaiMin}}），医师整体评估 PGA 变化 {{pgaChange}}（< {{pgaMin}}），无新发或加重的 SFI 表现，无符合标准的治疗调整。",
+      note: {
+        platelets: "报告血小板减少，血小板 {{platelets}}/µL（不低于 {{below}}/µL）：不属于 SFI 标准。",
+        haemolysis:
+          "报告溶血性贫血，血红蛋白 {{hb}} g/dL（不低于 {{below}}），下降 {{fall}} g/dL（不超过 {{above}}）：不属于 SFI 标准。",
+        mycophenolate: "新加用吗替麦考酚酯未计入：经典 SFI 仅列出环磷酰胺、硫唑嘌呤和甲氨蝶呤（方案设置）。",
+      },
+      phrase: {
+        sledai: {
+          severe: "SELENA-SLEDAI 由 {{previous}} 升至 {{current}}（升至 > {{above}}）。",
+          rise: "SELENA-SLEDAI 升高 {{rise}} 分（{{previous}} → {{current}}；≥ {{min}} 分，且未升至 > {{above}}）。",
+        },
+        pga: {
+          severe: "医师整体评估 PGA 由 {{previous}} 升至 {{current}}（升至 > {{above}}）。",
+          rise: "医师整体评估 PGA 升高 {{rise}}（{{previous}} → {{current}}；≥ {{min}}，且未升至 > {{above}}）。",
+        },
+        manifestation: "新发或加重的{{manifestation, term}}。",
+        platelets: "新发或加重的血小板减少：血小板 {{platelets}}/µL（< {{below}}/µL）。",
+        haemolysis: {
+          low: "新发或加重的溶血性贫血，血红蛋白 {{hb}} g/dL（< {{below}} g/dL）。",
+          fall: "新发或加重的溶血性贫血，血红蛋白下降 {{fall}} g/dL（{{previous}} → {{current}}；> {{above}} g/dL）。",
+        },
+        prednisone: {
+          perKg:
+            "泼尼松由 {{previous}} 增至 {{current}} mg/天 = {{perKg}} mg/kg/天（体重 {{weight}} kg；> {{limit}} mg/kg/天）。",
+          doubled: "泼尼松剂量加倍：{{previous}} → {{current}} mg/天（≥ 原剂量 2 倍）。",
+          raised:
+            "泼尼松由 {{previous}} 增至 {{current}} mg/天（{{perKg}} mg/kg/天，不超过 {{limit}}；未加倍）。",
+        },
+        hospitalised: "因 SLE 活动住院。",
+        immunosuppressive: "因 SLE 新加用{{drug, term}}。",
+        nsaidOrHydroxychloroquine: "因 SLE 活动加用非甾体抗炎药或羟氯喹。",
+      },
+    },
     // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
     bsa: {
       MOSTELLER:
@@ -2516,6 +2555,28 @@ export const zhCN: Catalogue = {
         REGRESSED: "已缩小",
         STABLE: "稳定",
         UNEQUIVOCAL_PROGRESSION: "明确进展",
+      },
+      sfiManifestation: {
+        DISCOID_LUPUS: "盘状狼疮",
+        PHOTOSENSITIVE_LUPUS: "光敏性狼疮",
+        LUPUS_PROFUNDUS: "深部狼疮（狼疮性脂膜炎）",
+        CUTANEOUS_VASCULITIS: "皮肤血管炎",
+        BULLOUS_LUPUS: "大疱性狼疮",
+        NASOPHARYNGEAL_ULCERS: "鼻咽部溃疡",
+        PLEURITIS: "胸膜炎",
+        PERICARDITIS: "心包炎",
+        ARTHRITIS: "关节炎",
+        SLE_FEVER: "狼疮所致发热",
+        CNS_SLE: "中枢神经系统狼疮",
+        VASCULITIS: "血管炎",
+        NEPHRITIS: "狼疮肾炎",
+        MYOSITIS: "肌炎",
+      },
+      sfiImmunosuppressive: {
+        CYCLOPHOSPHAMIDE: "环磷酰胺",
+        AZATHIOPRINE: "硫唑嘌呤",
+        METHOTREXATE: "甲氨蝶呤",
+        MYCOPHENOLATE: "吗替麦考酚酯",
       },
       sex: {
         female: "女性",
