@@ -12,6 +12,7 @@ import { CRCL_REASONS } from "./calculators/dosing-kinetics/creatinine-clearance
 import { HEMATOTOX_REASONS } from "./calculators/hematologic/car-hematotox.ts";
 import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
 import { ICAHT_REASONS } from "./calculators/hematologic/icaht.ts";
+import { IEC_HS_REASONS } from "./calculators/hematologic/iec-hs.ts";
 import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
 import { EULAR_ACR_REASONS } from "./calculators/lupus/eular-acr-2019.ts";
 import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
@@ -30,6 +31,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   CAPD_REASONS,
   CTCAE_REASONS,
   ICAHT_REASONS,
+  IEC_HS_REASONS,
   SLEDAI_REASONS,
   DORIS_REASONS,
   LLDAS_REASONS,

@@ -17,6 +17,7 @@ import { creatinineClearanceCalculator } from "../../src/domain/calculators/dosi
 import { carHematotox } from "../../src/domain/calculators/hematologic/car-hematotox.ts";
 import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
 import { icaht } from "../../src/domain/calculators/hematologic/icaht.ts";
+import { iecHs } from "../../src/domain/calculators/hematologic/iec-hs.ts";
 import { doris } from "../../src/domain/calculators/lupus/doris.ts";
 import { eularAcr2019 } from "../../src/domain/calculators/lupus/eular-acr-2019.ts";
 import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
@@ -827,6 +828,71 @@ function selenaFlareRuns(): CalculatorResult[] {
   return inputs.map((i) => selenaFlare.run(i));
 }
 
+/** IEC-HS runs: positive and negative on every criterion, each ferritin and transaminase reference. */
+function iecHsRuns(): CalculatorResult[] {
+  const inputs = [
+    // Positive on every feature (ALT > 5 × ULN; AST not > 5 × its raised baseline), graded 3.
+    {
+      ferritinNgPerML: 5000,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 200,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      alt: { valueUPerL: 300, ulnUPerL: 40, baselineUPerL: 30 },
+      ast: { valueUPerL: 150, ulnUPerL: 40, baselineUPerL: 60 },
+      fibrinogen: { valueMgPerDL: 120 },
+      cytopeniaNewOrWorsening: true,
+      hemophagocytosis: "PRESENT",
+      supportiveFeatures: ["SPLENOMEGALY", "LDH_RAISED"],
+      clinicianGrade: 3,
+    },
+    // Negative on every criterion, graded 2 by the clinician anyway.
+    {
+      ferritinNgPerML: 500,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 400,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: false,
+      fibrinogen: { valueMgPerDL: 200, llnMgPerDL: 180 },
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "ABSENT",
+      clinicianGrade: 2,
+    },
+    // Ferritin rising rapidly (no ratio), AST > 5 × its raised baseline, fibrinogen below the LLN.
+    {
+      ferritinNgPerML: 900,
+      ferritinRisingRapidly: true,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      alt: { valueUPerL: 100, ulnUPerL: 40, baselineUPerL: 30 },
+      ast: { valueUPerL: 400, ulnUPerL: 40, baselineUPerL: 60 },
+      fibrinogen: { valueMgPerDL: 160, llnMgPerDL: 200 },
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "NOT_ASSESSED",
+    },
+    // Ferritin > 2 × its raised baseline and rising, but no organ feature.
+    {
+      ferritinNgPerML: 1000,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 400,
+      ferritinRisingRapidly: true,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "ABSENT",
+    },
+    // Only the ferritin criterion missing.
+    {
+      ferritinNgPerML: 500,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 100,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      cytopeniaNewOrWorsening: true,
+      hemophagocytosis: "NOT_ASSESSED",
+    },
+  ];
+  return inputs.map((i) => iecHs.run(i));
+}
+
 /** Every coded family with runs that should reach all of its codes. */
 const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crs: crsRuns,
@@ -835,6 +901,7 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   capd: capdRuns,
   ctcae: ctcaeRuns,
   icaht: icahtRuns,
+  iecHs: iecHsRuns,
   sledai: sledaiRuns,
   doris: dorisRuns,
   lldas: lldasRuns,

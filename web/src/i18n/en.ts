@@ -2278,6 +2278,75 @@ export const en = {
           "NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).",
       },
     },
+    iecHs: {
+      screen: {
+        positive:
+          "IEC-HS screen positive: ferritin criterion, timing criterion and {{flags, termlist}} (Hines 2023; diagnosis to be adjudicated by a clinician, excluding other causes).",
+        negative: "IEC-HS screen negative: missing {{missing, clauses}} (Hines 2023).",
+      },
+      ferritin: {
+        met: "Ferritin criterion met: {{parts, clauses}}.",
+        notMet: "Ferritin criterion not met: {{parts, clauses}}.",
+      },
+      timing: {
+        met: "Timing criterion met: onset as CRS resolves or inflammation worsening after initial improvement.",
+        notMet: "Timing criterion not met: onset not with resolving CRS nor after initial improvement.",
+      },
+      transaminase: {
+        met: {
+          uln: "Transaminases: {{name}} {{value}} U/L is > {{limit}} U/L = 5 × ULN {{uln}} U/L (baseline {{baseline}} ≤ ULN).",
+          baseline:
+            "Transaminases: {{name}} {{value}} U/L is > {{limit}} U/L = 5 × baseline {{baseline}} U/L (baseline above ULN {{uln}}).",
+        },
+        notMet: {
+          uln: "Transaminases: {{name}} {{value}} U/L is not > {{limit}} U/L = 5 × ULN {{uln}} U/L (baseline {{baseline}} ≤ ULN).",
+          baseline:
+            "Transaminases: {{name}} {{value}} U/L is not > {{limit}} U/L = 5 × baseline {{baseline}} U/L (baseline above ULN {{uln}}).",
+        },
+        notGiven: "Transaminases: not given.",
+      },
+      fibrinogen: {
+        below150: "Hypofibrinogenaemia: fibrinogen {{value}} mg/dL < 150 mg/dL.",
+        belowLln: "Hypofibrinogenaemia: fibrinogen {{value}} mg/dL < LLN {{lln}} mg/dL.",
+        normal: "No hypofibrinogenaemia: fibrinogen {{value}} mg/dL is ≥ 150 mg/dL and ≥ LLN {{lln}} mg/dL.",
+        notGiven: "Fibrinogen: not given.",
+      },
+      cytopenia: {
+        present: "New or worsening cytopenia present.",
+        absent: "No new or worsening cytopenia.",
+      },
+      hemophagocytosis: {
+        PRESENT: "Haemophagocytosis present in marrow or tissue.",
+        ABSENT: "No haemophagocytosis on pathology.",
+        NOT_ASSESSED: "Haemophagocytosis not assessed.",
+      },
+      supportive: "Supportive features (not decisive): {{features, termlist}}.",
+      grade: {
+        screenPositive: "Grade {{grade}} as adjudicated by the clinician: {{descriptor, term}}.",
+        screenNegative:
+          "Grade {{grade}} as adjudicated by the clinician: {{descriptor, term}} (note: the computed screen is negative; the clinician's adjudication stands).",
+      },
+      phrase: {
+        ferritin: {
+          aboveUln:
+            "ferritin {{value}} ng/mL is > {{limit}} ng/mL = 2 × ULN {{uln}} (baseline {{baseline}} ≤ ULN)",
+          notAboveUln:
+            "ferritin {{value}} ng/mL is not > {{limit}} ng/mL = 2 × ULN {{uln}} (baseline {{baseline}} ≤ ULN)",
+          aboveBaseline:
+            "ferritin {{value}} ng/mL is > {{limit}} ng/mL = 2 × baseline {{baseline}} (baseline above ULN {{uln}})",
+          notAboveBaseline:
+            "ferritin {{value}} ng/mL is not > {{limit}} ng/mL = 2 × baseline {{baseline}} (baseline above ULN {{uln}})",
+          risingRapidly: "ferritin rising rapidly",
+          notRisingRapidly: "not rising rapidly",
+        },
+        missing: {
+          ferritin: "the ferritin criterion",
+          timing: "the timing criterion",
+          organ:
+            "at least one of transaminase rise, hypofibrinogenaemia, new/worsening cytopenia, haemophagocytosis",
+        },
+      },
+    },
     bsa: {
       MOSTELLER:
         "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
@@ -2617,6 +2686,26 @@ export const en = {
         AZATHIOPRINE: "azathioprine",
         METHOTREXATE: "methotrexate",
         MYCOPHENOLATE: "mycophenolate",
+      },
+      iecHsFlag: {
+        TRANSAMINASES: "TRANSAMINASES",
+        HYPOFIBRINOGENAEMIA: "HYPOFIBRINOGENAEMIA",
+        CYTOPENIA_NEW_OR_WORSE: "CYTOPENIA_NEW_OR_WORSE",
+        HEMOPHAGOCYTOSIS: "HEMOPHAGOCYTOSIS",
+      },
+      iecHsSupportive: {
+        LDH_RAISED: "LDH_RAISED",
+        COAGULOPATHY_PT_APTT: "COAGULOPATHY_PT_APTT",
+        HYPERBILIRUBINAEMIA: "HYPERBILIRUBINAEMIA",
+        FASTING_TRIGLYCERIDES_ABOVE_265_MG_DL: "FASTING_TRIGLYCERIDES_ABOVE_265_MG_DL",
+        SPLENOMEGALY: "SPLENOMEGALY",
+      },
+      iecHsGrade: {
+        "1": "asymptomatic or mild; no treatment needed",
+        "2": "mild to moderate symptoms needing intervention (e.g. IEC-HS-directed immunosuppression, or transfusion for asymptomatic hypofibrinogenaemia)",
+        "3": "severe or medically significant but not immediately life-threatening (e.g. coagulopathy with bleeding needing transfusion, or hospitalisation for organ dysfunction)",
+        "4": "life-threatening (e.g. life-threatening bleeding or hypotension, respiratory failure needing ventilatory support, AKI needing dialysis)",
+        "5": "death",
       },
       sex: {
         female: "female",

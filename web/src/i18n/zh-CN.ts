@@ -2243,6 +2243,75 @@ export const zhCN: Catalogue = {
         nsaidOrHydroxychloroquine: "因 SLE 活动加用非甾体抗炎药或羟氯喹。",
       },
     },
+    // IEC-HS: 免疫效应细胞相关噬血细胞性淋巴组织细胞增生症样综合征 (Hines 2023).
+    iecHs: {
+      screen: {
+        positive:
+          "IEC-HS（免疫效应细胞相关噬血细胞性淋巴组织细胞增生症样综合征）筛查阳性：符合铁蛋白标准、时间标准及{{flags, termlist}}（Hines 2023；诊断需由临床医师在排除其他原因后判定）。",
+        negative: "IEC-HS 筛查阴性：未满足{{missing, clauses}}（Hines 2023）。",
+      },
+      ferritin: {
+        met: "符合铁蛋白标准：{{parts, clauses}}。",
+        notMet: "不符合铁蛋白标准：{{parts, clauses}}。",
+      },
+      timing: {
+        met: "符合时间标准：发生于 CRS 缓解之际，或炎症在初步好转后再次加重。",
+        notMet: "不符合时间标准：并非发生于 CRS 缓解之际，也非初步好转后再次加重。",
+      },
+      transaminase: {
+        met: {
+          uln: "转氨酶：{{name}} {{value}} U/L > {{limit}} U/L = 5 × 正常值上限 {{uln}} U/L（基线 {{baseline}} ≤ 正常值上限）。",
+          baseline:
+            "转氨酶：{{name}} {{value}} U/L > {{limit}} U/L = 5 × 基线 {{baseline}} U/L（基线高于正常值上限 {{uln}}）。",
+        },
+        notMet: {
+          uln: "转氨酶：{{name}} {{value}} U/L 未 > {{limit}} U/L = 5 × 正常值上限 {{uln}} U/L（基线 {{baseline}} ≤ 正常值上限）。",
+          baseline:
+            "转氨酶：{{name}} {{value}} U/L 未 > {{limit}} U/L = 5 × 基线 {{baseline}} U/L（基线高于正常值上限 {{uln}}）。",
+        },
+        notGiven: "转氨酶：未提供。",
+      },
+      fibrinogen: {
+        below150: "低纤维蛋白原血症：纤维蛋白原 {{value}} mg/dL < 150 mg/dL。",
+        belowLln: "低纤维蛋白原血症：纤维蛋白原 {{value}} mg/dL < 正常值下限 {{lln}} mg/dL。",
+        normal: "无低纤维蛋白原血症：纤维蛋白原 {{value}} mg/dL ≥ 150 mg/dL 且 ≥ 正常值下限 {{lln}} mg/dL。",
+        notGiven: "纤维蛋白原：未提供。",
+      },
+      cytopenia: {
+        present: "存在新发或加重的血细胞减少。",
+        absent: "无新发或加重的血细胞减少。",
+      },
+      hemophagocytosis: {
+        PRESENT: "骨髓或组织中可见噬血现象。",
+        ABSENT: "病理未见噬血现象。",
+        NOT_ASSESSED: "未评估噬血现象。",
+      },
+      supportive: "支持性表现（不作为判定依据）：{{features, termlist}}。",
+      grade: {
+        screenPositive: "临床医师判定为 {{grade}} 级：{{descriptor, term}}。",
+        screenNegative:
+          "临床医师判定为 {{grade}} 级：{{descriptor, term}}（注意：计算所得筛查为阴性；以临床医师的判定为准）。",
+      },
+      phrase: {
+        ferritin: {
+          aboveUln:
+            "铁蛋白 {{value}} ng/mL > {{limit}} ng/mL = 2 × 正常值上限 {{uln}}（基线 {{baseline}} ≤ 正常值上限）",
+          notAboveUln:
+            "铁蛋白 {{value}} ng/mL 未 > {{limit}} ng/mL = 2 × 正常值上限 {{uln}}（基线 {{baseline}} ≤ 正常值上限）",
+          aboveBaseline:
+            "铁蛋白 {{value}} ng/mL > {{limit}} ng/mL = 2 × 基线 {{baseline}}（基线高于正常值上限 {{uln}}）",
+          notAboveBaseline:
+            "铁蛋白 {{value}} ng/mL 未 > {{limit}} ng/mL = 2 × 基线 {{baseline}}（基线高于正常值上限 {{uln}}）",
+          risingRapidly: "铁蛋白快速升高",
+          notRisingRapidly: "未快速升高",
+        },
+        missing: {
+          ferritin: "铁蛋白标准",
+          timing: "时间标准",
+          organ: "转氨酶升高、低纤维蛋白原血症、新发或加重的血细胞减少、噬血现象中的至少一项",
+        },
+      },
+    },
     // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
     bsa: {
       MOSTELLER:
@@ -2577,6 +2646,26 @@ export const zhCN: Catalogue = {
         AZATHIOPRINE: "硫唑嘌呤",
         METHOTREXATE: "甲氨蝶呤",
         MYCOPHENOLATE: "吗替麦考酚酯",
+      },
+      iecHsFlag: {
+        TRANSAMINASES: "转氨酶升高",
+        HYPOFIBRINOGENAEMIA: "低纤维蛋白原血症",
+        CYTOPENIA_NEW_OR_WORSE: "新发或加重的血细胞减少",
+        HEMOPHAGOCYTOSIS: "噬血现象",
+      },
+      iecHsSupportive: {
+        LDH_RAISED: "乳酸脱氢酶（LDH）升高",
+        COAGULOPATHY_PT_APTT: "凝血功能障碍（PT/APTT 延长）",
+        HYPERBILIRUBINAEMIA: "高胆红素血症",
+        FASTING_TRIGLYCERIDES_ABOVE_265_MG_DL: "空腹甘油三酯 > 265 mg/dL",
+        SPLENOMEGALY: "脾肿大",
+      },
+      iecHsGrade: {
+        "1": "无症状或轻度；无需治疗",
+        "2": "轻至中度症状，需要干预（如针对 IEC-HS 的免疫抑制治疗，或因无症状的低纤维蛋白原血症输血）",
+        "3": "严重或具有重要医学意义但不立即危及生命（如凝血功能障碍伴出血需输血，或因器官功能障碍住院）",
+        "4": "危及生命（如危及生命的出血或低血压、需通气支持的呼吸衰竭、需透析的急性肾损伤）",
+        "5": "死亡",
       },
       sex: {
         female: "女性",
