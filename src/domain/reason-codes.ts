@@ -8,6 +8,7 @@ import { CRS_REASONS } from "./calculators/crs-icans/crs.ts";
 import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
 import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
 import { BSA_REASONS } from "./calculators/dosing-kinetics/bsa.ts";
+import { CAR_T_DOSE_REASONS } from "./calculators/dosing-kinetics/car-t-dose.ts";
 import { CRCL_REASONS } from "./calculators/dosing-kinetics/creatinine-clearance.ts";
 import { HEMATOTOX_REASONS } from "./calculators/hematologic/car-hematotox.ts";
 import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
@@ -41,6 +42,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   LUGANO_CT_REASONS,
   BSA_REASONS,
   CRCL_REASONS,
+  CAR_T_DOSE_REASONS,
   HEMATOTOX_REASONS,
   LYRIC_REASONS,
   EULAR_ACR_REASONS,

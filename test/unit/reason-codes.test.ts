@@ -13,6 +13,7 @@ import { crs } from "../../src/domain/calculators/crs-icans/crs.ts";
 import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
 import { bsaCalculator } from "../../src/domain/calculators/dosing-kinetics/bsa.ts";
+import { carTDoseCalculator } from "../../src/domain/calculators/dosing-kinetics/car-t-dose.ts";
 import { creatinineClearanceCalculator } from "../../src/domain/calculators/dosing-kinetics/creatinine-clearance.ts";
 import { carHematotox } from "../../src/domain/calculators/hematologic/car-hematotox.ts";
 import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
@@ -893,6 +894,51 @@ function iecHsRuns(): CalculatorResult[] {
   return inputs.map((i) => iecHs.run(i));
 }
 
+/** CAR-T dose runs: each dose basis and count basis, capped or not, the bag short, in and out of range. */
+function carTDoseRuns(): CalculatorResult[] {
+  const inputs = [
+    // Per kg, capped at maxTotal; viable cells × CAR+ %; within a total range.
+    {
+      doseBasis: "PER_KG",
+      dosePerKg: 2e6,
+      refWeightKg: 120,
+      maxTotal: 2e8,
+      bag: { cellCountBasis: "VIABLE", totalCells: 5e8, volumeMl: 68, carPositivePercent: 60 },
+      doseRange: { unit: "CELLS", lower: 1e8, upper: 2e8 },
+    },
+    // Per kg within maxTotal; total nucleated × viable × CAR+; the bag does not suffice; out of a per-kg range.
+    {
+      doseBasis: "PER_KG",
+      dosePerKg: 2e6,
+      refWeightKg: 70,
+      maxTotal: 2e8,
+      bag: {
+        cellCountBasis: "TOTAL_NUCLEATED",
+        concentrationCellsPerMl: 2e6,
+        volumeMl: 50,
+        viabilityPercent: 90,
+        carPositivePercent: 50,
+      },
+      doseRange: { unit: "CELLS_PER_KG", lower: 2.5e6, upper: 5e6 },
+    },
+    // Flat dose, with the per-kg dose it gives.
+    {
+      doseBasis: "FLAT",
+      flatDose: 1e8,
+      refWeightKg: 80,
+      bag: { cellCountBasis: "CAR_POSITIVE_VIABLE", totalCells: 1.5e8, volumeMl: 20 },
+    },
+    // Whole bag.
+    {
+      doseBasis: "WHOLE_BAG",
+      refWeightKg: 60,
+      bag: { cellCountBasis: "CAR_POSITIVE_VIABLE", totalCells: 1e8, concentrationCellsPerMl: 1e6 },
+      doseRange: { unit: "CELLS", lower: 5e7, upper: 2e8 },
+    },
+  ];
+  return inputs.map((i) => carTDoseCalculator.run(i));
+}
+
 /** Every coded family with runs that should reach all of its codes. */
 const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crs: crsRuns,
@@ -911,6 +957,7 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   luganoCt: luganoCtRuns,
   bsa: bsaRuns,
   crcl: crclRuns,
+  carTDose: carTDoseRuns,
   hematotox: hematotoxRuns,
   lyric: lyricRuns,
   eularAcr: eularAcrRuns,

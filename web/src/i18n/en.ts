@@ -2347,6 +2347,32 @@ export const en = {
         },
       },
     },
+    carTDose: {
+      bag: {
+        CAR_POSITIVE_VIABLE:
+          "Bag: {{total}} CAR+ viable cells = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
+        VIABLE:
+          "Bag: {{total}} viable cells × {{carPercent}} % CAR+ = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
+        TOTAL_NUCLEATED:
+          "Bag: {{total}} total nucleated cells × {{viabilityPercent}} % viable × {{carPercent}} % CAR+ = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
+      },
+      perKg: "dosePerKg {{perKg}}/kg × refWeightKg {{weight}} kg = {{cells}} CAR+ viable cells.",
+      capped: "Capped at maxTotal {{max}} (weight-based {{uncapped}} > cap).",
+      withinMax: "Within maxTotal {{max}}.",
+      flat: "Flat dose: flatDose {{cells}} CAR+ viable cells.",
+      wholeBag: "Whole bag infused: {{cells}} CAR+ viable cells as released.",
+      perKgGiven: "Per kg: {{cells}} / {{weight}} kg = {{perKg}} CAR+ viable cells/kg.",
+      draw: {
+        suffices:
+          "Draw {{draw}} mL of {{volume}} mL ({{cells}} ÷ {{perMl}} CAR+ cells/mL); the bag suffices.",
+        insufficient:
+          "The bag does not suffice: {{cells}} CAR+ cells need {{draw}} mL but the bag holds {{volume}} mL ({{bagCar}} CAR+ cells).",
+      },
+      range: {
+        in: "In range: {{x}} {{unit, term}} against {{lower}}–{{upper}} {{unit, term}} (inclusive).",
+        out: "Out of range: {{x}} {{unit, term}} against {{lower}}–{{upper}} {{unit, term}} (inclusive).",
+      },
+    },
     bsa: {
       MOSTELLER:
         "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
@@ -2706,6 +2732,10 @@ export const en = {
         "3": "severe or medically significant but not immediately life-threatening (e.g. coagulopathy with bleeding needing transfusion, or hospitalisation for organ dysfunction)",
         "4": "life-threatening (e.g. life-threatening bleeding or hypotension, respiratory failure needing ventilatory support, AKI needing dialysis)",
         "5": "death",
+      },
+      doseRangeUnit: {
+        CELLS: "cells",
+        CELLS_PER_KG: "cells/kg",
       },
       sex: {
         female: "female",

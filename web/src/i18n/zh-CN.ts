@@ -2312,6 +2312,33 @@ export const zhCN: Catalogue = {
         },
       },
     },
+    // CAR-T dose: CAR+ 活细胞 (CAR-positive viable T cells) and the volume to draw from the bag.
+    carTDose: {
+      bag: {
+        CAR_POSITIVE_VIABLE:
+          "细胞袋：{{total}} 个 CAR+ 活细胞 = {{bagCar}} 个 CAR+ 活细胞，体积 {{volume}} mL（{{perMl}} 个 CAR+ 细胞/mL）。",
+        VIABLE:
+          "细胞袋：{{total}} 个活细胞 × {{carPercent}} % CAR+ = {{bagCar}} 个 CAR+ 活细胞，体积 {{volume}} mL（{{perMl}} 个 CAR+ 细胞/mL）。",
+        TOTAL_NUCLEATED:
+          "细胞袋：{{total}} 个总有核细胞 × {{viabilityPercent}} % 活率 × {{carPercent}} % CAR+ = {{bagCar}} 个 CAR+ 活细胞，体积 {{volume}} mL（{{perMl}} 个 CAR+ 细胞/mL）。",
+      },
+      perKg: "每公斤剂量 {{perKg}}/kg × 参考体重 {{weight}} kg = {{cells}} 个 CAR+ 活细胞。",
+      capped: "按最大总量 {{max}} 封顶（按体重计算为 {{uncapped}}，超过上限）。",
+      withinMax: "未超过最大总量 {{max}}。",
+      flat: "固定剂量：{{cells}} 个 CAR+ 活细胞。",
+      wholeBag: "整袋输注：按放行数量 {{cells}} 个 CAR+ 活细胞。",
+      perKgGiven: "按体重折算：{{cells}} / {{weight}} kg = {{perKg}} 个 CAR+ 活细胞/kg。",
+      draw: {
+        suffices:
+          "从 {{volume}} mL 中抽取 {{draw}} mL（{{cells}} ÷ {{perMl}} 个 CAR+ 细胞/mL）；细胞袋足量。",
+        insufficient:
+          "细胞袋不足：{{cells}} 个 CAR+ 细胞需 {{draw}} mL，但细胞袋仅有 {{volume}} mL（{{bagCar}} 个 CAR+ 细胞）。",
+      },
+      range: {
+        in: "在范围内：{{x}} {{unit, term}}，范围 {{lower}}–{{upper}} {{unit, term}}（含端点）。",
+        out: "超出范围：{{x}} {{unit, term}}，范围 {{lower}}–{{upper}} {{unit, term}}（含端点）。",
+      },
+    },
     // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
     bsa: {
       MOSTELLER:
@@ -2666,6 +2693,10 @@ export const zhCN: Catalogue = {
         "3": "严重或具有重要医学意义但不立即危及生命（如凝血功能障碍伴出血需输血，或因器官功能障碍住院）",
         "4": "危及生命（如危及生命的出血或低血压、需通气支持的呼吸衰竭、需透析的急性肾损伤）",
         "5": "死亡",
+      },
+      doseRangeUnit: {
+        CELLS: "个细胞",
+        CELLS_PER_KG: "个细胞/kg",
       },
       sex: {
         female: "女性",
