@@ -10,6 +10,7 @@ import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
 import { BSA_REASONS } from "./calculators/dosing-kinetics/bsa.ts";
 import { CAR_T_DOSE_REASONS } from "./calculators/dosing-kinetics/car-t-dose.ts";
 import { CRCL_REASONS } from "./calculators/dosing-kinetics/creatinine-clearance.ts";
+import { LYMPHODEPLETION_REASONS } from "./calculators/dosing-kinetics/lymphodepletion.ts";
 import { HEMATOTOX_REASONS } from "./calculators/hematologic/car-hematotox.ts";
 import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
 import { ICAHT_REASONS } from "./calculators/hematologic/icaht.ts";
@@ -43,6 +44,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   BSA_REASONS,
   CRCL_REASONS,
   CAR_T_DOSE_REASONS,
+  LYMPHODEPLETION_REASONS,
   HEMATOTOX_REASONS,
   LYRIC_REASONS,
   EULAR_ACR_REASONS,

@@ -15,6 +15,7 @@ import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
 import { bsaCalculator } from "../../src/domain/calculators/dosing-kinetics/bsa.ts";
 import { carTDoseCalculator } from "../../src/domain/calculators/dosing-kinetics/car-t-dose.ts";
 import { creatinineClearanceCalculator } from "../../src/domain/calculators/dosing-kinetics/creatinine-clearance.ts";
+import { lymphodepletionCalculator } from "../../src/domain/calculators/dosing-kinetics/lymphodepletion.ts";
 import { carHematotox } from "../../src/domain/calculators/hematologic/car-hematotox.ts";
 import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
 import { icaht } from "../../src/domain/calculators/hematologic/icaht.ts";
@@ -939,6 +940,57 @@ function carTDoseRuns(): CalculatorResult[] {
   return inputs.map((i) => carTDoseCalculator.run(i));
 }
 
+/** Lymphodepletion runs: every band of every fludarabine renal rule, one day and several, cyclophosphamide alone. */
+function lymphodepletionRuns(): CalculatorResult[] {
+  const fluCy = (fluDays: number[], cyDays: number[]) => [
+    { drug: "FLUDARABINE", doseMgPerM2PerDay: 30, days: fluDays },
+    { drug: "CYCLOPHOSPHAMIDE", doseMgPerM2PerDay: 500, days: cyDays },
+  ];
+  const run = (
+    crcl: number,
+    method: string,
+    rule: unknown,
+    fluDays = [-5, -4, -3],
+    cyDays = [-5, -4, -3],
+  ) => ({
+    bsaM2: 1.9,
+    regimen: fluCy(fluDays, cyDays),
+    creatinineClearanceMlMin: crcl,
+    creatinineClearanceMethod: method,
+    fludarabineRenalRule: rule,
+  });
+  const protocol = {
+    kind: "PROTOCOL",
+    protocolName: "ZUMA-7",
+    bands: [
+      { fromCrClMlMin: 0, doseFactor: 0 },
+      { fromCrClMlMin: 40, doseFactor: 0.75 },
+      { fromCrClMlMin: 70, doseFactor: 1 },
+    ],
+  };
+  const inputs = [
+    // US label (the default), each band; Cockcroft–Gault under the US label adds its note.
+    run(60, "COCKCROFT_GAULT", { kind: "US_LABEL" }),
+    run(25, "MEASURED_URINE", { kind: "US_LABEL" }, [-5, -4, -3], [-3]),
+    run(90, "EGFR_NORMALISED", { kind: "US_LABEL" }, [-5]),
+    // US FLUDARA label, each band; one day of a reduced dose.
+    run(40, "OTHER", { kind: "US_FLUDARA_LABEL" }, [-4]),
+    run(60, "OTHER", { kind: "US_FLUDARA_LABEL" }),
+    run(20, "OTHER", { kind: "US_FLUDARA_LABEL" }),
+    run(85, "OTHER", { kind: "US_FLUDARA_LABEL" }),
+    // EU SmPC, each band.
+    run(50, "MEASURED_URINE", { kind: "EU_SMPC", reductionPercent: 30 }),
+    run(20, "MEASURED_URINE", { kind: "EU_SMPC", reductionPercent: 30 }),
+    run(80, "MEASURED_URINE", { kind: "EU_SMPC", reductionPercent: 30 }),
+    // A protocol's bands: a dose factor, and withholding.
+    run(50, "COCKCROFT_GAULT", protocol),
+    run(30, "COCKCROFT_GAULT", protocol),
+    // Cyclophosphamide alone.
+    { bsaM2: 1.75, regimen: [{ drug: "CYCLOPHOSPHAMIDE", doseMgPerM2PerDay: 300, days: [-5, -4, -3] }] },
+  ];
+  return inputs.map((i) => lymphodepletionCalculator.run(i));
+}
+
 /** Every coded family with runs that should reach all of its codes. */
 const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crs: crsRuns,
@@ -958,6 +1010,7 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   bsa: bsaRuns,
   crcl: crclRuns,
   carTDose: carTDoseRuns,
+  lymphodepletion: lymphodepletionRuns,
   hematotox: hematotoxRuns,
   lyric: lyricRuns,
   eularAcr: eularAcrRuns,

@@ -2373,6 +2373,49 @@ export const en = {
         out: "Out of range: {{x}} {{unit, term}} against {{lower}}–{{upper}} {{unit, term}} (inclusive).",
       },
     },
+    lymphodepletion: {
+      fludarabine: {
+        renal: "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}.",
+        renalWithheld:
+          "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}; a physician must decide on the regimen.",
+      },
+      cockcroftGaultNote:
+        "The US label states its bands in mL/min/1.73 m²; the Cockcroft–Gault clearance used is in mL/min (not normalised).",
+      withheld: "{{drug, term}} withheld: 0 mg on days {{days}}.",
+      dose: {
+        full: {
+          one: "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} day, {{total}} mg total).",
+          many: "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
+        },
+        adjusted: {
+          one: "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} day, {{total}} mg total).",
+          many: "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
+        },
+      },
+      usLabelDefault: "Renal rule: US label bands (the default; a protocol table overrides it).",
+      rule: {
+        US_LABEL: {
+          withhold: "US label: CrCl < 30 mL/min, do not administer fludarabine",
+          reduce: "US label: CrCl 30–70 mL/min, reduce by 20 %",
+          full: "US label: CrCl > 70 mL/min, full dose",
+        },
+        US_FLUDARA_LABEL: {
+          withhold: "US FLUDARA label: CrCl < 30 mL/min, do not administer fludarabine",
+          reduce40: "US FLUDARA label: CrCl 30–49 mL/min, reduce by 40 %",
+          reduce20: "US FLUDARA label: CrCl 50–79 mL/min, reduce by 20 %",
+          full: "US FLUDARA label: CrCl ≥ 80 mL/min, full dose",
+        },
+        EU_SMPC: {
+          withhold: "EU SmPC: CrCl < 30 mL/min, fludarabine contraindicated",
+          reduce: "EU SmPC: CrCl 30–70 mL/min, reduce by {{percent}} % (up to 50 % allowed)",
+          full: "EU SmPC: CrCl > 70 mL/min, full dose",
+        },
+        PROTOCOL: {
+          withhold: "Protocol {{protocol}}: CrCl ≥ {{from}} mL/min band, withhold fludarabine",
+          factor: "Protocol {{protocol}}: CrCl ≥ {{from}} mL/min band, dose factor {{factor}}",
+        },
+      },
+    },
     bsa: {
       MOSTELLER:
         "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
@@ -2736,6 +2779,16 @@ export const en = {
       doseRangeUnit: {
         CELLS: "cells",
         CELLS_PER_KG: "cells/kg",
+      },
+      ldDrug: {
+        FLUDARABINE: "Fludarabine",
+        CYCLOPHOSPHAMIDE: "Cyclophosphamide",
+      },
+      crclMethod: {
+        COCKCROFT_GAULT: "Cockcroft–Gault, mL/min",
+        MEASURED_URINE: "measured urine collection",
+        EGFR_NORMALISED: "eGFR, mL/min/1.73 m²",
+        OTHER: "other method",
       },
       sex: {
         female: "female",

@@ -2339,6 +2339,50 @@ export const zhCN: Catalogue = {
         out: "超出范围：{{x}} {{unit, term}}，范围 {{lower}}–{{upper}} {{unit, term}}（含端点）。",
       },
     },
+    // Lymphodepletion (淋巴细胞清除): fludarabine (氟达拉滨) renal bands, cyclophosphamide (环磷酰胺).
+    lymphodepletion: {
+      fludarabine: {
+        renal: "氟达拉滨：肌酐清除率 {{crcl}}（{{method, term}}）→ {{rule, phrase}}。",
+        renalWithheld:
+          "氟达拉滨：肌酐清除率 {{crcl}}（{{method, term}}）→ {{rule, phrase}}；须由医师决定治疗方案。",
+      },
+      cockcroftGaultNote:
+        "美国说明书的分档以 mL/min/1.73 m² 表示；所用 Cockcroft–Gault 清除率单位为 mL/min（未标准化）。",
+      withheld: "{{drug, term}}暂停：第 {{days}} 天 0 mg。",
+      dose: {
+        full: {
+          one: "{{drug, term}} {{dose}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+          many: "{{drug, term}} {{dose}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+        },
+        adjusted: {
+          one: "{{drug, term}} {{dose}} mg/m²/天 × {{factor}} = {{adjusted}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+          many: "{{drug, term}} {{dose}} mg/m²/天 × {{factor}} = {{adjusted}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+        },
+      },
+      usLabelDefault: "肾功能规则：美国说明书分档（默认；方案分档表优先）。",
+      rule: {
+        US_LABEL: {
+          withhold: "美国说明书：CrCl < 30 mL/min，不得使用氟达拉滨",
+          reduce: "美国说明书：CrCl 30–70 mL/min，减量 20 %",
+          full: "美国说明书：CrCl > 70 mL/min，全剂量",
+        },
+        US_FLUDARA_LABEL: {
+          withhold: "美国 FLUDARA 说明书：CrCl < 30 mL/min，不得使用氟达拉滨",
+          reduce40: "美国 FLUDARA 说明书：CrCl 30–49 mL/min，减量 40 %",
+          reduce20: "美国 FLUDARA 说明书：CrCl 50–79 mL/min，减量 20 %",
+          full: "美国 FLUDARA 说明书：CrCl ≥ 80 mL/min，全剂量",
+        },
+        EU_SMPC: {
+          withhold: "欧盟产品特性概要（SmPC）：CrCl < 30 mL/min，禁用氟达拉滨",
+          reduce: "欧盟产品特性概要（SmPC）：CrCl 30–70 mL/min，减量 {{percent}} %（最多可减 50 %）",
+          full: "欧盟产品特性概要（SmPC）：CrCl > 70 mL/min，全剂量",
+        },
+        PROTOCOL: {
+          withhold: "方案 {{protocol}}：CrCl ≥ {{from}} mL/min 分档，暂停氟达拉滨",
+          factor: "方案 {{protocol}}：CrCl ≥ {{from}} mL/min 分档，剂量系数 {{factor}}",
+        },
+      },
+    },
     // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
     bsa: {
       MOSTELLER:
@@ -2697,6 +2741,16 @@ export const zhCN: Catalogue = {
       doseRangeUnit: {
         CELLS: "个细胞",
         CELLS_PER_KG: "个细胞/kg",
+      },
+      ldDrug: {
+        FLUDARABINE: "氟达拉滨",
+        CYCLOPHOSPHAMIDE: "环磷酰胺",
+      },
+      crclMethod: {
+        COCKCROFT_GAULT: "Cockcroft–Gault 公式，mL/min",
+        MEASURED_URINE: "实测尿液收集",
+        EGFR_NORMALISED: "eGFR，mL/min/1.73 m²",
+        OTHER: "其他方法",
       },
       sex: {
         female: "女性",
