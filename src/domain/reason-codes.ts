@@ -9,6 +9,7 @@ import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
 import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
 import { BSA_REASONS } from "./calculators/dosing-kinetics/bsa.ts";
 import { CAR_T_DOSE_REASONS } from "./calculators/dosing-kinetics/car-t-dose.ts";
+import { KINETICS_REASONS } from "./calculators/dosing-kinetics/cellular-kinetics.ts";
 import { CRCL_REASONS } from "./calculators/dosing-kinetics/creatinine-clearance.ts";
 import { LYMPHODEPLETION_REASONS } from "./calculators/dosing-kinetics/lymphodepletion.ts";
 import { HEMATOTOX_REASONS } from "./calculators/hematologic/car-hematotox.ts";
@@ -45,6 +46,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   CRCL_REASONS,
   CAR_T_DOSE_REASONS,
   LYMPHODEPLETION_REASONS,
+  KINETICS_REASONS,
   HEMATOTOX_REASONS,
   LYRIC_REASONS,
   EULAR_ACR_REASONS,

@@ -14,6 +14,7 @@ import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
 import { bsaCalculator } from "../../src/domain/calculators/dosing-kinetics/bsa.ts";
 import { carTDoseCalculator } from "../../src/domain/calculators/dosing-kinetics/car-t-dose.ts";
+import { cellularKineticsCalculator } from "../../src/domain/calculators/dosing-kinetics/cellular-kinetics.ts";
 import { creatinineClearanceCalculator } from "../../src/domain/calculators/dosing-kinetics/creatinine-clearance.ts";
 import { lymphodepletionCalculator } from "../../src/domain/calculators/dosing-kinetics/lymphodepletion.ts";
 import { carHematotox } from "../../src/domain/calculators/hematologic/car-hematotox.ts";
@@ -991,6 +992,93 @@ function lymphodepletionRuns(): CalculatorResult[] {
   return inputs.map((i) => lymphodepletionCalculator.run(i));
 }
 
+/** Kinetics runs: each AUC case, each persistence case, each B-cell course (recovery, ongoing, none). */
+function kineticsRuns(): CalculatorResult[] {
+  const blq = (day: number) => ({ day, belowLloq: true });
+  const inputs = [
+    // Day-28 interpolated, loss of persistence confirmed; B-cell recovery with a censored value left
+    // out and a low value after recovery.
+    {
+      carSeries: {
+        unit: "COPIES_PER_UG_GDNA",
+        lloq: 10,
+        samples: [
+          blq(0),
+          { day: 7, value: 50000 },
+          { day: 14, value: 20000 },
+          { day: 21, value: 5000 },
+          { day: 35, value: 500 },
+          blq(60),
+          blq(90),
+        ],
+      },
+      bCellSeries: {
+        unit: "CELLS_PER_UL",
+        aplasiaThreshold: 20,
+        samples: [
+          { day: 0, value: 100 },
+          { day: 7, value: 5 },
+          { day: 14, comparator: "<", value: 10 },
+          { day: 30, comparator: ">", value: 5 },
+          { day: 60, value: 30 },
+          { day: 90, value: 40 },
+          { day: 120, value: 3 },
+        ],
+      },
+    },
+    // No day-0 sample, last sample before day 28 (partial AUC), persistence censored; aplasia
+    // ongoing with one sample above the threshold.
+    {
+      carSeries: {
+        unit: "CAR_POS_CELLS_PER_UL",
+        lloq: 1,
+        samples: [
+          { day: 3, value: 20 },
+          { day: 10, value: 40 },
+          { day: 20, value: 5 },
+        ],
+      },
+      bCellSeries: {
+        unit: "PERCENT_OF_LYMPHOCYTES",
+        aplasiaThreshold: 1,
+        samples: [
+          { day: 7, value: 0.5 },
+          { day: 14, value: 2 },
+        ],
+      },
+    },
+    // Nothing quantifiable before day 28; no B-cell aplasia.
+    {
+      carSeries: { unit: "COPIES_PER_UG_GDNA", lloq: 10, samples: [blq(7), blq(14)] },
+      bCellSeries: {
+        unit: "CELLS_PER_UL",
+        aplasiaThreshold: 20,
+        samples: [
+          { day: 7, value: 50 },
+          { day: 14, value: 60 },
+        ],
+      },
+    },
+    // No sample inside days 1–28; one sample below the LLOQ after Tlast; aplasia ongoing.
+    {
+      carSeries: {
+        unit: "COPIES_PER_UG_GDNA",
+        lloq: 10,
+        samples: [blq(0), { day: 60, value: 100 }, blq(90)],
+      },
+      bCellSeries: {
+        unit: "CELLS_PER_UL",
+        aplasiaThreshold: 20,
+        samples: [
+          { day: 7, value: 5 },
+          { day: 14, value: 3 },
+        ],
+      },
+    },
+  ];
+  return inputs.map((i) => cellularKineticsCalculator.run(i));
+}
+
 /** Every coded family with runs that should reach all of its codes. */
 const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crs: crsRuns,
@@ -1011,6 +1099,7 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crcl: crclRuns,
   carTDose: carTDoseRuns,
   lymphodepletion: lymphodepletionRuns,
+  kinetics: kineticsRuns,
   hematotox: hematotoxRuns,
   lyric: lyricRuns,
   eularAcr: eularAcrRuns,

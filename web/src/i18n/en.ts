@@ -2416,6 +2416,47 @@ export const en = {
         },
       },
     },
+    kinetics: {
+      cmax: {
+        none: "No sample reaches the LLOQ {{lloq}} {{level, term}}: Cmax, Tmax and Tlast are not defined.",
+        observed:
+          "Cmax {{cmax}} {{level, term}} at day {{day}} (highest observed value; first occurrence on ties).",
+      },
+      noDay0: "No day-0 sample: C(0) = 0 (no CAR cells before the infusion).",
+      blq: "{{count}} sample(s) below the LLOQ {{lloq}} {{level, term}} count as 0 in the AUC.",
+      auc: {
+        interpolationOnly:
+          "AUC0–28d not evaluable: no sample between day 0 and day {{end}}, so the area would be interpolation only.",
+        interpolated28:
+          "No day-28 sample: C(28) interpolated linearly between day {{before}} ({{cBefore}}) and day {{after}} ({{cAfter}}) = {{value}} {{level, term}}.",
+        value: "AUC0–28d (linear trapezoidal rule) = {{auc}} {{aucUnit, term}}.",
+        short: "AUC0–28d not evaluable: the last sample is on day {{last}} (< {{end}}).",
+        shortPartial:
+          "AUC0–28d not evaluable: the last sample is on day {{last}} (< {{end}}); AUC0–{{toDay}} = {{auc}} {{aucUnit, term}} (flagged, not comparable with AUC0–28d).",
+      },
+      tlast: {
+        censored: "Tlast day {{tlast}}: the last sample is still quantifiable, so persistence is censored.",
+        lossConfirmed:
+          "Tlast day {{tlast}}; loss of persistence confirmed at day {{confirmed}} (below the LLOQ at days {{first}} and {{confirmed}}, no later quantifiable value).",
+        lossPending:
+          "Tlast day {{tlast}}; below the LLOQ at day {{first}} only, so loss of persistence is not yet confirmed (needs {{n}} consecutive samples).",
+      },
+      bCells: {
+        leftOut:
+          "Left out: {{samples, phrases}}, a censored value that cannot be judged against the aplasiaThreshold {{threshold}} {{unit, term}}.",
+        none: "No CD19+ sample below the aplasiaThreshold {{threshold}} {{unit, term}}: no B-cell aplasia in the series.",
+        ongoing:
+          "B-cell aplasia from day {{start}} ({{value}} < {{threshold}} {{unit, term}}), ongoing at the last sample.",
+        ongoingPending:
+          "B-cell aplasia from day {{start}} ({{value}} < {{threshold}} {{unit, term}}), ongoing at the last sample: {{pending}} sample(s) ≥ {{threshold}} since day {{since}}, fewer than the {{n}} needed to confirm recovery.",
+        recovery:
+          "B-cell aplasia from day {{start}} through day {{end}} (< {{threshold}} {{unit, term}}); recovery at day {{recovery}} (≥ {{threshold}} {{unit, term}} on {{n}} consecutive sample(s): days {{days}}).",
+        lowAgain: "CD19+ below the threshold again at day {{day}} after recovery ({{value}} {{unit, term}}).",
+      },
+      phrase: {
+        sample: "day {{day}} ({{value}} {{unit, term}})",
+      },
+    },
     bsa: {
       MOSTELLER:
         "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
@@ -2789,6 +2830,18 @@ export const en = {
         MEASURED_URINE: "measured urine collection",
         EGFR_NORMALISED: "eGFR, mL/min/1.73 m²",
         OTHER: "other method",
+      },
+      carLevel: {
+        COPIES_PER_UG_GDNA: "copies/µg gDNA",
+        CAR_POS_CELLS_PER_UL: "CAR+ cells/µL",
+      },
+      carAuc: {
+        COPIES_PER_UG_GDNA: "copies·day/µg gDNA",
+        CAR_POS_CELLS_PER_UL: "cells·day/µL",
+      },
+      bCellUnit: {
+        CELLS_PER_UL: "cells/µL",
+        PERCENT_OF_LYMPHOCYTES: "% of lymphocytes",
       },
       sex: {
         female: "female",

@@ -2383,6 +2383,46 @@ export const zhCN: Catalogue = {
         },
       },
     },
+    // CAR-T cellular kinetics (细胞动力学): Cmax/Tmax/AUC0–28d/Tlast; B 细胞缺乏 (B-cell aplasia).
+    kinetics: {
+      cmax: {
+        none: "无样本达到定量下限（LLOQ）{{lloq}} {{level, term}}：Cmax、Tmax 和 Tlast 无法确定。",
+        observed: "Cmax {{cmax}} {{level, term}}，出现于第 {{day}} 天（观察到的最高值；并列时取首次出现）。",
+      },
+      noDay0: "无第 0 天样本：C(0) = 0（输注前无 CAR 细胞）。",
+      blq: "{{count}} 个样本低于定量下限（LLOQ）{{lloq}} {{level, term}}，在 AUC 中计为 0。",
+      auc: {
+        interpolationOnly: "AUC0–28d 不可评估：第 0 天至第 {{end}} 天之间无样本，面积将完全来自插值。",
+        interpolated28:
+          "无第 28 天样本：C(28) 由第 {{before}} 天（{{cBefore}}）与第 {{after}} 天（{{cAfter}}）线性插值 = {{value}} {{level, term}}。",
+        value: "AUC0–28d（线性梯形法）= {{auc}} {{aucUnit, term}}。",
+        short: "AUC0–28d 不可评估：最后一个样本在第 {{last}} 天（< {{end}}）。",
+        shortPartial:
+          "AUC0–28d 不可评估：最后一个样本在第 {{last}} 天（< {{end}}）；AUC0–{{toDay}} = {{auc}} {{aucUnit, term}}（已标记，不可与 AUC0–28d 比较）。",
+      },
+      tlast: {
+        censored: "Tlast 为第 {{tlast}} 天：最后一个样本仍可定量，持续存在时间为删失。",
+        lossConfirmed:
+          "Tlast 为第 {{tlast}} 天；第 {{confirmed}} 天确认持续存在丧失（第 {{first}} 天和第 {{confirmed}} 天均低于定量下限，之后无可定量值）。",
+        lossPending:
+          "Tlast 为第 {{tlast}} 天；仅第 {{first}} 天低于定量下限，尚未确认持续存在丧失（需连续 {{n}} 个样本）。",
+      },
+      bCells: {
+        leftOut:
+          "已排除：{{samples, phrases}}，删失值无法与 B 细胞缺乏阈值 {{threshold}} {{unit, term}} 比较。",
+        none: "无 CD19+ 样本低于 B 细胞缺乏阈值 {{threshold}} {{unit, term}}：该序列中无 B 细胞缺乏。",
+        ongoing:
+          "自第 {{start}} 天起 B 细胞缺乏（{{value}} < {{threshold}} {{unit, term}}），至最后一个样本仍持续。",
+        ongoingPending:
+          "自第 {{start}} 天起 B 细胞缺乏（{{value}} < {{threshold}} {{unit, term}}），至最后一个样本仍持续：自第 {{since}} 天起 {{pending}} 个样本 ≥ {{threshold}}，少于确认恢复所需的 {{n}} 个。",
+        recovery:
+          "第 {{start}} 天至第 {{end}} 天 B 细胞缺乏（< {{threshold}} {{unit, term}}）；第 {{recovery}} 天恢复（连续 {{n}} 个样本 ≥ {{threshold}} {{unit, term}}：第 {{days}} 天）。",
+        lowAgain: "恢复后第 {{day}} 天 CD19+ 再次低于阈值（{{value}} {{unit, term}}）。",
+      },
+      phrase: {
+        sample: "第 {{day}} 天（{{value}} {{unit, term}}）",
+      },
+    },
     // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
     bsa: {
       MOSTELLER:
@@ -2751,6 +2791,18 @@ export const zhCN: Catalogue = {
         MEASURED_URINE: "实测尿液收集",
         EGFR_NORMALISED: "eGFR，mL/min/1.73 m²",
         OTHER: "其他方法",
+      },
+      carLevel: {
+        COPIES_PER_UG_GDNA: "拷贝/µg gDNA",
+        CAR_POS_CELLS_PER_UL: "CAR+ 细胞/µL",
+      },
+      carAuc: {
+        COPIES_PER_UG_GDNA: "拷贝·天/µg gDNA",
+        CAR_POS_CELLS_PER_UL: "细胞·天/µL",
+      },
+      bCellUnit: {
+        CELLS_PER_UL: "细胞/µL",
+        PERCENT_OF_LYMPHOCYTES: "% 淋巴细胞",
       },
       sex: {
         female: "女性",
