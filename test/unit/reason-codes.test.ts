@@ -1250,6 +1250,35 @@ describe("the web app words real results from their codes", () => {
     ]);
   });
 
+  it("words a positive IEC-HS screen (ferritin > 2 × ULN, ALT > 5 × ULN, fibrinogen < 150 mg/dL) in Chinese", async () => {
+    // Hines 2023: ferritin 5000 > 2 × ULN 300 = 600 ng/mL, onset as CRS resolves, ALT 300 > 5 × ULN 40
+    // = 200 U/L and fibrinogen 120 < 150 mg/dL: screen positive; the grade is the clinician's.
+    const r = iecHs.run({
+      ferritinNgPerML: 5000,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 200,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      alt: { valueUPerL: 300, ulnUPerL: 40, baselineUPerL: 30 },
+      fibrinogen: { valueMgPerDL: 120 },
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "NOT_ASSESSED",
+      clinicianGrade: 3,
+    });
+    expect(r.value).toMatchObject({ screenPositive: true, grade: 3 });
+    await showIn("zh-CN");
+    expect(reasonTexts(r.reasons, r.reasonCodes)).toEqual([
+      "IEC-HS（免疫效应细胞相关噬血细胞性淋巴组织细胞增生症样综合征）筛查阳性：符合铁蛋白标准、时间标准及转氨酶升高、低纤维蛋白原血症（Hines 2023；诊断需由临床医师在排除其他原因后判定）。",
+      "符合铁蛋白标准：铁蛋白 5000 ng/mL > 600 ng/mL = 2 × 正常值上限 300（基线 200 ≤ 正常值上限）；未快速升高。",
+      "符合时间标准：发生于 CRS 缓解之际，或炎症在初步好转后再次加重。",
+      "转氨酶：ALT 300 U/L > 200 U/L = 5 × 正常值上限 40 U/L（基线 30 ≤ 正常值上限）。",
+      "低纤维蛋白原血症：纤维蛋白原 120 mg/dL < 150 mg/dL。",
+      "无新发或加重的血细胞减少。",
+      "未评估噬血现象。",
+      "临床医师判定为 3 级：严重或具有重要医学意义但不立即危及生命（如凝血功能障碍伴出血需输血，或因器官功能障碍住院）。",
+    ]);
+  });
+
   it("falls back to the server's English for an unknown code or a sentence not yet coded", async () => {
     await showIn("zh-CN");
     expect(
