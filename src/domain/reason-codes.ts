@@ -8,15 +8,21 @@ import { CRS_REASONS } from "./calculators/crs-icans/crs.ts";
 import { ICANS_REASONS } from "./calculators/crs-icans/icans.ts";
 import { ICE_REASONS } from "./calculators/crs-icans/ice.ts";
 import { BSA_REASONS } from "./calculators/dosing-kinetics/bsa.ts";
+import { CAR_T_DOSE_REASONS } from "./calculators/dosing-kinetics/car-t-dose.ts";
+import { KINETICS_REASONS } from "./calculators/dosing-kinetics/cellular-kinetics.ts";
 import { CRCL_REASONS } from "./calculators/dosing-kinetics/creatinine-clearance.ts";
+import { LYMPHODEPLETION_REASONS } from "./calculators/dosing-kinetics/lymphodepletion.ts";
 import { HEMATOTOX_REASONS } from "./calculators/hematologic/car-hematotox.ts";
 import { CTCAE_REASONS } from "./calculators/hematologic/ctcae.ts";
 import { ICAHT_REASONS } from "./calculators/hematologic/icaht.ts";
+import { IEC_HS_REASONS } from "./calculators/hematologic/iec-hs.ts";
 import { DORIS_REASONS } from "./calculators/lupus/doris.ts";
 import { EULAR_ACR_REASONS } from "./calculators/lupus/eular-acr-2019.ts";
 import { LLDAS_REASONS } from "./calculators/lupus/lldas.ts";
+import { SELENA_FLARE_REASONS } from "./calculators/lupus/selena-flare.ts";
 import { SLEDAI_REASONS } from "./calculators/lupus/sledai.ts";
 import { SRI4_REASONS } from "./calculators/lupus/sri4.ts";
+import { LUGANO_CT_REASONS } from "./calculators/lymphoma-response/lugano-ct.ts";
 import { LUGANO_PET_REASONS } from "./calculators/lymphoma-response/lugano-pet.ts";
 import { LYRIC_REASONS } from "./calculators/lymphoma-response/lyric.ts";
 import type { ReasonFamily } from "./reasons.ts";
@@ -28,13 +34,19 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   CAPD_REASONS,
   CTCAE_REASONS,
   ICAHT_REASONS,
+  IEC_HS_REASONS,
   SLEDAI_REASONS,
   DORIS_REASONS,
   LLDAS_REASONS,
   SRI4_REASONS,
+  SELENA_FLARE_REASONS,
   LUGANO_PET_REASONS,
+  LUGANO_CT_REASONS,
   BSA_REASONS,
   CRCL_REASONS,
+  CAR_T_DOSE_REASONS,
+  LYMPHODEPLETION_REASONS,
+  KINETICS_REASONS,
   HEMATOTOX_REASONS,
   LYRIC_REASONS,
   EULAR_ACR_REASONS,

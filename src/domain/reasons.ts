@@ -16,6 +16,8 @@
  * - `{{name, dayspans}}` a list of study-day spans "3" or "3–8", worded "day 3, days 5–8" (the
  *   catalogues word a span under `reasonFormat.day` / `reasonFormat.days`);
  * - `{{name, phrases}}` a list of such parts as an enumeration (", " in English, "、" in Chinese);
+ * - `{{name, clauses}}` a list of such parts joined with "; " (the Chinese catalogue joins with "；");
+ * - `{{name, sum}}` a list of such parts joined with " + " in every language (the products of a sum);
  * - `{{name, phrase}}` a part of a sentence that is itself coded ({code, params}, one level deep:
  *   a phrase's own parameters are plain values or terms), e.g. the hypotension a grade quotes.
  */
@@ -89,6 +91,8 @@ export function renderEnglish(
     };
     if (format === "phrase") return phrase(v as Phrase);
     if (format === "phrases") return (v as readonly Phrase[]).map(phrase).join(", ");
+    if (format === "clauses") return (v as readonly Phrase[]).map(phrase).join("; ");
+    if (format === "sum") return (v as readonly Phrase[]).map(phrase).join(" + ");
     if (format === "term") return termText(terms, String(v));
     if (format === "terms") return (v as readonly string[]).map((t) => termText(terms, t)).join(" + ");
     if (format === "termlist") return (v as readonly string[]).map((t) => termText(terms, t)).join(", ");

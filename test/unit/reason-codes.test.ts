@@ -13,15 +13,21 @@ import { crs } from "../../src/domain/calculators/crs-icans/crs.ts";
 import { icans } from "../../src/domain/calculators/crs-icans/icans.ts";
 import { ice } from "../../src/domain/calculators/crs-icans/ice.ts";
 import { bsaCalculator } from "../../src/domain/calculators/dosing-kinetics/bsa.ts";
+import { carTDoseCalculator } from "../../src/domain/calculators/dosing-kinetics/car-t-dose.ts";
+import { cellularKineticsCalculator } from "../../src/domain/calculators/dosing-kinetics/cellular-kinetics.ts";
 import { creatinineClearanceCalculator } from "../../src/domain/calculators/dosing-kinetics/creatinine-clearance.ts";
+import { lymphodepletionCalculator } from "../../src/domain/calculators/dosing-kinetics/lymphodepletion.ts";
 import { carHematotox } from "../../src/domain/calculators/hematologic/car-hematotox.ts";
 import { ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
 import { icaht } from "../../src/domain/calculators/hematologic/icaht.ts";
+import { iecHs } from "../../src/domain/calculators/hematologic/iec-hs.ts";
 import { doris } from "../../src/domain/calculators/lupus/doris.ts";
 import { eularAcr2019 } from "../../src/domain/calculators/lupus/eular-acr-2019.ts";
 import { lldas } from "../../src/domain/calculators/lupus/lldas.ts";
+import { selenaFlare } from "../../src/domain/calculators/lupus/selena-flare.ts";
 import { SLEDAI_2K_KEYS, SLEDAI_TERMS, sledai2k } from "../../src/domain/calculators/lupus/sledai.ts";
 import { sri4 } from "../../src/domain/calculators/lupus/sri4.ts";
+import { luganoCt } from "../../src/domain/calculators/lymphoma-response/lugano-ct.ts";
 import { luganoPet } from "../../src/domain/calculators/lymphoma-response/lugano-pet.ts";
 import { lyric } from "../../src/domain/calculators/lymphoma-response/lyric.ts";
 import { allReasonTemplates, allReasonTerms, REASON_FAMILIES } from "../../src/domain/reason-codes.ts";
@@ -434,6 +440,100 @@ function luganoPetRuns(): CalculatorResult[] {
 }
 
 /** CAR-HEMATOTOX runs through each band, both CRP units and each indication. */
+/**
+ * Lugano CT runs: CR (every kind of product, new lesions too small to count), PR and SD failing
+ * every count, and PD on every criterion, each spleen rule and none.
+ */
+function luganoCtRuns(): CalculatorResult[] {
+  const measured = (ldiMm: number, sdiMm: number, nadir: [number, number] = [ldiMm, sdiMm]) => ({
+    status: "MEASURED",
+    ldiMm,
+    sdiMm,
+    nadirStatus: "MEASURED",
+    nadirLdiMm: nadir[0],
+    nadirSdiMm: nadir[1],
+  });
+  const none = {
+    nonMeasuredLesions: "ABSENT_OR_NORMAL",
+    spleen: { baselineLengthCm: 12, lengthCm: 12 },
+    newLesions: [],
+    boneMarrow: "NORMAL",
+  };
+  const small = [{ kind: "NODAL", site: "纵隔", ...measured(12, 10) }];
+  // Lesions that are not CR: a node too large (named and numbered), extranodal lesions still seen.
+  const notCrLesions = [
+    { kind: "NODAL", site: "纵隔", ...measured(20, 10) },
+    { kind: "NODAL", ...measured(18, 12) },
+    { kind: "EXTRANODAL", site: "肝", ...measured(8, 6) },
+    { kind: "EXTRANODAL", status: "TOO_SMALL_TO_MEASURE", nadirStatus: "TOO_SMALL_TO_MEASURE" },
+  ];
+  const inputs = [
+    // CR, with every kind of product and two new lesions too small to count.
+    {
+      ...none,
+      targetLesions: [
+        ...small,
+        { kind: "EXTRANODAL", status: "NOT_VISIBLE", nadirStatus: "NOT_VISIBLE" },
+        { kind: "NODAL", status: "TOO_SMALL_TO_MEASURE", nadirStatus: "TOO_SMALL_TO_MEASURE" },
+      ],
+      baselineSpdMm2: 1000,
+      newLesions: [
+        { kind: "NODAL", longestAxisMm: 8, unequivocallyLymphoma: false },
+        { kind: "EXTRANODAL", site: "胃", longestAxisMm: 6, unequivocallyLymphoma: false },
+      ],
+    },
+    // PR, not CR on every count (nodes > 15 mm, extranodal lesions seen, non-measured regressed,
+    // spleen 14 cm, marrow involved).
+    {
+      targetLesions: notCrLesions,
+      baselineSpdMm2: 2000,
+      nonMeasuredLesions: "REGRESSED",
+      spleen: { baselineLengthCm: 17, lengthCm: 14, nadirLengthCm: 14 },
+      newLesions: [],
+      boneMarrow: "PERSISTENT_INVOLVEMENT",
+    },
+    // SD: SPD −18.5 %, non-measured stable, spleen regressed only 1 of its 2 cm excess.
+    {
+      targetLesions: notCrLesions,
+      baselineSpdMm2: 600,
+      nonMeasuredLesions: "STABLE",
+      spleen: { baselineLengthCm: 15, lengthCm: 14, nadirLengthCm: 14 },
+      newLesions: [],
+      boneMarrow: "NORMAL",
+    },
+    // PD on every count: regrowth (measured, too small), the single-lesion rule (≤ 20 mm and
+    // > 20 mm at nadir), spleen, non-measured lesions, new lesions, marrow.
+    {
+      targetLesions: [
+        { kind: "NODAL", status: "MEASURED", ldiMm: 10, sdiMm: 8, nadirStatus: "NOT_VISIBLE" },
+        { kind: "EXTRANODAL", site: "肺", status: "TOO_SMALL_TO_MEASURE", nadirStatus: "NOT_VISIBLE" },
+        { kind: "NODAL", site: "左颈部", ...measured(18, 10, [12, 10]) },
+        { kind: "NODAL", ...measured(35, 22, [25, 20]) },
+      ],
+      baselineSpdMm2: 3000,
+      nonMeasuredLesions: "UNEQUIVOCAL_PROGRESSION",
+      spleen: { baselineLengthCm: 15, lengthCm: 16.5, nadirLengthCm: 15 },
+      newLesions: [
+        { kind: "NODAL", site: "腹股沟", longestAxisMm: 16, unequivocallyLymphoma: false },
+        { kind: "EXTRANODAL", longestAxisMm: 12, unequivocallyLymphoma: false },
+        { kind: "NODAL", longestAxisMm: 8, unequivocallyLymphoma: true },
+        { kind: "NODAL", longestAxisMm: 8, unequivocallyLymphoma: false },
+        { kind: "EXTRANODAL", site: "胃", longestAxisMm: 6, unequivocallyLymphoma: false },
+      ],
+      boneMarrow: "NEW_OR_RECURRENT_INVOLVEMENT",
+    },
+    // The other spleen progressions: recurrent splenomegaly, growth ≥ 2 cm, new splenomegaly.
+    ...[
+      { baselineLengthCm: 15, lengthCm: 14, nadirLengthCm: 12 },
+      { baselineLengthCm: 11, lengthCm: 13.5 },
+      { baselineLengthCm: 12.5, lengthCm: 14 },
+    ].map((spleen) => ({ ...none, targetLesions: small, baselineSpdMm2: 1000, spleen })),
+    // No spleen.
+    { ...none, targetLesions: small, baselineSpdMm2: 1000, spleen: null },
+  ];
+  return inputs.map((i) => luganoCt.run(i));
+}
+
 function hematotoxRuns(): CalculatorResult[] {
   const bands = [
     [200_000, 1500, 10, { crpMgPerDL: 1 }, 500],
@@ -664,6 +764,321 @@ function sri4Runs(): CalculatorResult[] {
   return out;
 }
 
+/** SELENA flare runs: none (with the findings that are not criteria), severe on every criterion, mild on every one. */
+function selenaFlareRuns(): CalculatorResult[] {
+  const quiet = {
+    selenaSledaiPrevious: 4,
+    selenaSledaiCurrent: 4,
+    pgaPrevious: 0.5,
+    pgaCurrent: 0.5,
+    newOrWorseMildModerateManifestations: [],
+    newOrWorseSevereManifestations: [],
+    newOrWorseThrombocytopenia: false,
+    hemolyticAnemia: false,
+    prednisonePreviousMgPerDay: 10,
+    prednisoneCurrentMgPerDay: 10,
+    nsaidOrHydroxychloroquineAddedForSle: false,
+    newImmunosuppressivesForSle: [],
+    hospitalizationForSle: false,
+  };
+  const inputs = [
+    // No flare, with the findings reported that are not SFI criteria.
+    {
+      ...quiet,
+      selenaSledaiCurrent: 6,
+      pgaCurrent: 0.2,
+      newOrWorseThrombocytopenia: true,
+      plateletsPerUl: 80000,
+      hemolyticAnemia: true,
+      hemoglobinPreviousGdl: 11,
+      hemoglobinGdl: 9,
+      newImmunosuppressivesForSle: ["MYCOPHENOLATE"],
+      mycophenolateCountsAsSevere: false,
+    },
+    // Severe on every criterion, with a mild/moderate manifestation and NSAID also met.
+    {
+      ...quiet,
+      selenaSledaiCurrent: 14,
+      pgaPrevious: 1,
+      pgaCurrent: 2.6,
+      newOrWorseSevereManifestations: ["NEPHRITIS", "CNS_SLE"],
+      newOrWorseMildModerateManifestations: ["ARTHRITIS"],
+      newOrWorseThrombocytopenia: true,
+      plateletsPerUl: 40000,
+      hemolyticAnemia: true,
+      hemoglobinPreviousGdl: 9,
+      hemoglobinGdl: 6.5,
+      prednisoneCurrentMgPerDay: 40,
+      weightKg: 60,
+      hospitalizationForSle: true,
+      newImmunosuppressivesForSle: ["CYCLOPHOSPHAMIDE", "MYCOPHENOLATE"],
+      mycophenolateCountsAsSevere: true,
+      nsaidOrHydroxychloroquineAddedForSle: true,
+    },
+    // Severe: haemoglobin falling more than 3 g/dL.
+    { ...quiet, hemolyticAnemia: true, hemoglobinPreviousGdl: 12, hemoglobinGdl: 8.5 },
+    // Mild/moderate on every criterion.
+    {
+      ...quiet,
+      selenaSledaiCurrent: 8,
+      pgaCurrent: 1.5,
+      newOrWorseMildModerateManifestations: ["SLE_FEVER", "DISCOID_LUPUS"],
+      prednisoneCurrentMgPerDay: 15,
+      weightKg: 60,
+      nsaidOrHydroxychloroquineAddedForSle: true,
+    },
+  ];
+  return inputs.map((i) => selenaFlare.run(i));
+}
+
+/** IEC-HS runs: positive and negative on every criterion, each ferritin and transaminase reference. */
+function iecHsRuns(): CalculatorResult[] {
+  const inputs = [
+    // Positive on every feature (ALT > 5 × ULN; AST not > 5 × its raised baseline), graded 3.
+    {
+      ferritinNgPerML: 5000,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 200,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      alt: { valueUPerL: 300, ulnUPerL: 40, baselineUPerL: 30 },
+      ast: { valueUPerL: 150, ulnUPerL: 40, baselineUPerL: 60 },
+      fibrinogen: { valueMgPerDL: 120 },
+      cytopeniaNewOrWorsening: true,
+      hemophagocytosis: "PRESENT",
+      supportiveFeatures: ["SPLENOMEGALY", "LDH_RAISED"],
+      clinicianGrade: 3,
+    },
+    // Negative on every criterion, graded 2 by the clinician anyway.
+    {
+      ferritinNgPerML: 500,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 400,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: false,
+      fibrinogen: { valueMgPerDL: 200, llnMgPerDL: 180 },
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "ABSENT",
+      clinicianGrade: 2,
+    },
+    // Ferritin rising rapidly (no ratio), AST > 5 × its raised baseline, fibrinogen below the LLN.
+    {
+      ferritinNgPerML: 900,
+      ferritinRisingRapidly: true,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      alt: { valueUPerL: 100, ulnUPerL: 40, baselineUPerL: 30 },
+      ast: { valueUPerL: 400, ulnUPerL: 40, baselineUPerL: 60 },
+      fibrinogen: { valueMgPerDL: 160, llnMgPerDL: 200 },
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "NOT_ASSESSED",
+    },
+    // Ferritin > 2 × its raised baseline and rising, but no organ feature.
+    {
+      ferritinNgPerML: 1000,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 400,
+      ferritinRisingRapidly: true,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "ABSENT",
+    },
+    // Only the ferritin criterion missing.
+    {
+      ferritinNgPerML: 500,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 100,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      cytopeniaNewOrWorsening: true,
+      hemophagocytosis: "NOT_ASSESSED",
+    },
+  ];
+  return inputs.map((i) => iecHs.run(i));
+}
+
+/** CAR-T dose runs: each dose basis and count basis, capped or not, the bag short, in and out of range. */
+function carTDoseRuns(): CalculatorResult[] {
+  const inputs = [
+    // Per kg, capped at maxTotal; viable cells × CAR+ %; within a total range.
+    {
+      doseBasis: "PER_KG",
+      dosePerKg: 2e6,
+      refWeightKg: 120,
+      maxTotal: 2e8,
+      bag: { cellCountBasis: "VIABLE", totalCells: 5e8, volumeMl: 68, carPositivePercent: 60 },
+      doseRange: { unit: "CELLS", lower: 1e8, upper: 2e8 },
+    },
+    // Per kg within maxTotal; total nucleated × viable × CAR+; the bag does not suffice; out of a per-kg range.
+    {
+      doseBasis: "PER_KG",
+      dosePerKg: 2e6,
+      refWeightKg: 70,
+      maxTotal: 2e8,
+      bag: {
+        cellCountBasis: "TOTAL_NUCLEATED",
+        concentrationCellsPerMl: 2e6,
+        volumeMl: 50,
+        viabilityPercent: 90,
+        carPositivePercent: 50,
+      },
+      doseRange: { unit: "CELLS_PER_KG", lower: 2.5e6, upper: 5e6 },
+    },
+    // Flat dose, with the per-kg dose it gives.
+    {
+      doseBasis: "FLAT",
+      flatDose: 1e8,
+      refWeightKg: 80,
+      bag: { cellCountBasis: "CAR_POSITIVE_VIABLE", totalCells: 1.5e8, volumeMl: 20 },
+    },
+    // Whole bag.
+    {
+      doseBasis: "WHOLE_BAG",
+      refWeightKg: 60,
+      bag: { cellCountBasis: "CAR_POSITIVE_VIABLE", totalCells: 1e8, concentrationCellsPerMl: 1e6 },
+      doseRange: { unit: "CELLS", lower: 5e7, upper: 2e8 },
+    },
+  ];
+  return inputs.map((i) => carTDoseCalculator.run(i));
+}
+
+/** Lymphodepletion runs: every band of every fludarabine renal rule, one day and several, cyclophosphamide alone. */
+function lymphodepletionRuns(): CalculatorResult[] {
+  const fluCy = (fluDays: number[], cyDays: number[]) => [
+    { drug: "FLUDARABINE", doseMgPerM2PerDay: 30, days: fluDays },
+    { drug: "CYCLOPHOSPHAMIDE", doseMgPerM2PerDay: 500, days: cyDays },
+  ];
+  const run = (
+    crcl: number,
+    method: string,
+    rule: unknown,
+    fluDays = [-5, -4, -3],
+    cyDays = [-5, -4, -3],
+  ) => ({
+    bsaM2: 1.9,
+    regimen: fluCy(fluDays, cyDays),
+    creatinineClearanceMlMin: crcl,
+    creatinineClearanceMethod: method,
+    fludarabineRenalRule: rule,
+  });
+  const protocol = {
+    kind: "PROTOCOL",
+    protocolName: "ZUMA-7",
+    bands: [
+      { fromCrClMlMin: 0, doseFactor: 0 },
+      { fromCrClMlMin: 40, doseFactor: 0.75 },
+      { fromCrClMlMin: 70, doseFactor: 1 },
+    ],
+  };
+  const inputs = [
+    // US label (the default), each band; Cockcroft–Gault under the US label adds its note.
+    run(60, "COCKCROFT_GAULT", { kind: "US_LABEL" }),
+    run(25, "MEASURED_URINE", { kind: "US_LABEL" }, [-5, -4, -3], [-3]),
+    run(90, "EGFR_NORMALISED", { kind: "US_LABEL" }, [-5]),
+    // US FLUDARA label, each band; one day of a reduced dose.
+    run(40, "OTHER", { kind: "US_FLUDARA_LABEL" }, [-4]),
+    run(60, "OTHER", { kind: "US_FLUDARA_LABEL" }),
+    run(20, "OTHER", { kind: "US_FLUDARA_LABEL" }),
+    run(85, "OTHER", { kind: "US_FLUDARA_LABEL" }),
+    // EU SmPC, each band.
+    run(50, "MEASURED_URINE", { kind: "EU_SMPC", reductionPercent: 30 }),
+    run(20, "MEASURED_URINE", { kind: "EU_SMPC", reductionPercent: 30 }),
+    run(80, "MEASURED_URINE", { kind: "EU_SMPC", reductionPercent: 30 }),
+    // A protocol's bands: a dose factor, and withholding.
+    run(50, "COCKCROFT_GAULT", protocol),
+    run(30, "COCKCROFT_GAULT", protocol),
+    // Cyclophosphamide alone.
+    { bsaM2: 1.75, regimen: [{ drug: "CYCLOPHOSPHAMIDE", doseMgPerM2PerDay: 300, days: [-5, -4, -3] }] },
+  ];
+  return inputs.map((i) => lymphodepletionCalculator.run(i));
+}
+
+/** Kinetics runs: each AUC case, each persistence case, each B-cell course (recovery, ongoing, none). */
+function kineticsRuns(): CalculatorResult[] {
+  const blq = (day: number) => ({ day, belowLloq: true });
+  const inputs = [
+    // Day-28 interpolated, loss of persistence confirmed; B-cell recovery with a censored value left
+    // out and a low value after recovery.
+    {
+      carSeries: {
+        unit: "COPIES_PER_UG_GDNA",
+        lloq: 10,
+        samples: [
+          blq(0),
+          { day: 7, value: 50000 },
+          { day: 14, value: 20000 },
+          { day: 21, value: 5000 },
+          { day: 35, value: 500 },
+          blq(60),
+          blq(90),
+        ],
+      },
+      bCellSeries: {
+        unit: "CELLS_PER_UL",
+        aplasiaThreshold: 20,
+        samples: [
+          { day: 0, value: 100 },
+          { day: 7, value: 5 },
+          { day: 14, comparator: "<", value: 10 },
+          { day: 30, comparator: ">", value: 5 },
+          { day: 60, value: 30 },
+          { day: 90, value: 40 },
+          { day: 120, value: 3 },
+        ],
+      },
+    },
+    // No day-0 sample, last sample before day 28 (partial AUC), persistence censored; aplasia
+    // ongoing with one sample above the threshold.
+    {
+      carSeries: {
+        unit: "CAR_POS_CELLS_PER_UL",
+        lloq: 1,
+        samples: [
+          { day: 3, value: 20 },
+          { day: 10, value: 40 },
+          { day: 20, value: 5 },
+        ],
+      },
+      bCellSeries: {
+        unit: "PERCENT_OF_LYMPHOCYTES",
+        aplasiaThreshold: 1,
+        samples: [
+          { day: 7, value: 0.5 },
+          { day: 14, value: 2 },
+        ],
+      },
+    },
+    // Nothing quantifiable before day 28; no B-cell aplasia.
+    {
+      carSeries: { unit: "COPIES_PER_UG_GDNA", lloq: 10, samples: [blq(7), blq(14)] },
+      bCellSeries: {
+        unit: "CELLS_PER_UL",
+        aplasiaThreshold: 20,
+        samples: [
+          { day: 7, value: 50 },
+          { day: 14, value: 60 },
+        ],
+      },
+    },
+    // No sample inside days 1–28; one sample below the LLOQ after Tlast; aplasia ongoing.
+    {
+      carSeries: {
+        unit: "COPIES_PER_UG_GDNA",
+        lloq: 10,
+        samples: [blq(0), { day: 60, value: 100 }, blq(90)],
+      },
+      bCellSeries: {
+        unit: "CELLS_PER_UL",
+        aplasiaThreshold: 20,
+        samples: [
+          { day: 7, value: 5 },
+          { day: 14, value: 3 },
+        ],
+      },
+    },
+  ];
+  return inputs.map((i) => cellularKineticsCalculator.run(i));
+}
+
 /** Every coded family with runs that should reach all of its codes. */
 const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   crs: crsRuns,
@@ -672,13 +1087,19 @@ const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
   capd: capdRuns,
   ctcae: ctcaeRuns,
   icaht: icahtRuns,
+  iecHs: iecHsRuns,
   sledai: sledaiRuns,
   doris: dorisRuns,
   lldas: lldasRuns,
   sri4: sri4Runs,
+  selenaFlare: selenaFlareRuns,
   luganoPet: luganoPetRuns,
+  luganoCt: luganoCtRuns,
   bsa: bsaRuns,
   crcl: crclRuns,
+  carTDose: carTDoseRuns,
+  lymphodepletion: lymphodepletionRuns,
+  kinetics: kineticsRuns,
   hematotox: hematotoxRuns,
   lyric: lyricRuns,
   eularAcr: eularAcrRuns,
@@ -796,6 +1217,65 @@ describe("the web app words real results from their codes", () => {
       "3 级：低血压，需要一种血管活性药物（去甲肾上腺素 + 血管加压素）；血管加压素不计为第二种血管活性药物。",
       "2 级：低流量吸氧（鼻导管 4 L/min ≤ 6 L/min）。",
       "按较重的事件分级：低血压 3 级，低氧 2 级 → 3 级。",
+    ]);
+  });
+
+  it("words a Lugano CT stable disease (SPD −18.5 %, non-measured lesions stable, spleen 14 cm) in Chinese", async () => {
+    const r = luganoCt.run({
+      targetLesions: [
+        {
+          kind: "NODAL",
+          site: "纵隔",
+          status: "MEASURED",
+          ldiMm: 20,
+          sdiMm: 10,
+          nadirStatus: "MEASURED",
+          nadirLdiMm: 20,
+          nadirSdiMm: 10,
+        },
+        { kind: "EXTRANODAL", status: "TOO_SMALL_TO_MEASURE", nadirStatus: "TOO_SMALL_TO_MEASURE" },
+      ],
+      baselineSpdMm2: 276,
+      nonMeasuredLesions: "STABLE",
+      spleen: { baselineLengthCm: 15, lengthCm: 14, nadirLengthCm: 14 },
+      newLesions: [],
+      boneMarrow: "NORMAL",
+    });
+    expect(r.value).toBe("SD");
+    await showIn("zh-CN");
+    expect(reasonTexts(r.reasons, r.reasonCodes)).toEqual([
+      "SPD（垂直径乘积之和）225 mm²（径线 20 × 10 mm = 200 + 过小无法测量（5 × 5 mm）= 25），基线 276 mm²：−18.5 %。",
+      "不符合任何疾病进展（PD）标准；未达部分缓解（PR）：SPD 较基线变化 −18.5 %，未达 −50 %；非测量病灶稳定，而非消失/正常或缩小；脾脏缩小 1 cm，未超过其超出 13 cm 部分 2 cm 的 50 %（Lugano 2014 表 3）。",
+      "未达完全缓解（CR）：名为“纵隔”的目标淋巴结 LDi 20 mm > 15 mm；第 2 个目标结外病灶仍可见（完全缓解要求无结外病变）；非测量病灶稳定，而非消失；脾脏 14 cm（> 13 cm）。",
+    ]);
+  });
+
+  it("words a positive IEC-HS screen (ferritin > 2 × ULN, ALT > 5 × ULN, fibrinogen < 150 mg/dL) in Chinese", async () => {
+    // Hines 2023: ferritin 5000 > 2 × ULN 300 = 600 ng/mL, onset as CRS resolves, ALT 300 > 5 × ULN 40
+    // = 200 U/L and fibrinogen 120 < 150 mg/dL: screen positive; the grade is the clinician's.
+    const r = iecHs.run({
+      ferritinNgPerML: 5000,
+      ferritinUlnNgPerML: 300,
+      ferritinBaselineNgPerML: 200,
+      ferritinRisingRapidly: false,
+      onsetWithResolvingCrsOrWorseningAfterImprovement: true,
+      alt: { valueUPerL: 300, ulnUPerL: 40, baselineUPerL: 30 },
+      fibrinogen: { valueMgPerDL: 120 },
+      cytopeniaNewOrWorsening: false,
+      hemophagocytosis: "NOT_ASSESSED",
+      clinicianGrade: 3,
+    });
+    expect(r.value).toMatchObject({ screenPositive: true, grade: 3 });
+    await showIn("zh-CN");
+    expect(reasonTexts(r.reasons, r.reasonCodes)).toEqual([
+      "IEC-HS（免疫效应细胞相关噬血细胞性淋巴组织细胞增生症样综合征）筛查阳性：符合铁蛋白标准、时间标准及转氨酶升高、低纤维蛋白原血症（Hines 2023；诊断需由临床医师在排除其他原因后判定）。",
+      "符合铁蛋白标准：铁蛋白 5000 ng/mL > 600 ng/mL = 2 × 正常值上限 300（基线 200 ≤ 正常值上限）；未快速升高。",
+      "符合时间标准：发生于 CRS 缓解之际，或炎症在初步好转后再次加重。",
+      "转氨酶：ALT 300 U/L > 200 U/L = 5 × 正常值上限 40 U/L（基线 30 ≤ 正常值上限）。",
+      "低纤维蛋白原血症：纤维蛋白原 120 mg/dL < 150 mg/dL。",
+      "无新发或加重的血细胞减少。",
+      "未评估噬血现象。",
+      "临床医师判定为 3 级：严重或具有重要医学意义但不立即危及生命（如凝血功能障碍伴出血需输血，或因器官功能障碍住院）。",
     ]);
   });
 

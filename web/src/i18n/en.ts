@@ -2158,6 +2158,305 @@ export const en = {
         },
       },
     },
+    luganoCt: {
+      spd: {
+        vsBaseline: "SPD {{spd}} mm² ({{products, sum}}) vs baseline {{baseline}} mm²: {{change}}.",
+        partialRemission:
+          "SPD {{spd}} mm² ({{products, sum}}) vs baseline {{baseline}} mm²: {{change}}. A decrease of ≥ 50 % from baseline is a partial remission (Lugano 2014 Table 3).",
+      },
+      pd: {
+        regrowth:
+          "{{lesion, phrase}}: not visible at nadir, now {{now, phrase}} — regrowth of a previously resolved lesion is PD (Lugano 2014 Table 3).",
+        singleLesion: {
+          upTo20mm:
+            "{{lesion, phrase}}: single-lesion PD rule met — LDi {{ldi}} mm > 15 mm; PPD {{nadirPpd}} → {{ppd}} mm² ({{ppdChange}} from nadir, needs ≥ +50 %); LDi {{ldiChange}} mm, SDi {{sdiChange}} mm from nadir (needs ≥ {{step}} mm for a lesion ≤ 20 mm at nadir) (Lugano 2014 Table 3).",
+          over20mm:
+            "{{lesion, phrase}}: single-lesion PD rule met — LDi {{ldi}} mm > 15 mm; PPD {{nadirPpd}} → {{ppd}} mm² ({{ppdChange}} from nadir, needs ≥ +50 %); LDi {{ldiChange}} mm, SDi {{sdiChange}} mm from nadir (needs ≥ {{step}} mm for a lesion > 20 mm at nadir) (Lugano 2014 Table 3).",
+        },
+        spleen: {
+          enlarged:
+            "Spleen {{length}} cm > limit {{limit}} cm (baseline {{baseline}} cm + 50 % of its {{excess}} cm excess over 13 cm) — splenic progression (Lugano 2014 Table 3).",
+          recurrent:
+            "Spleen back to {{nadir}} cm (≤ 13 cm) at nadir, now {{length}} cm (> 13 cm) — recurrent splenomegaly (Lugano 2014 Table 3).",
+          growth:
+            "Spleen {{baseline}} → {{length}} cm without prior splenomegaly: +{{growth}} cm ≥ 2 cm from baseline (Lugano 2014 Table 3).",
+          new: "Spleen {{baseline}} → {{length}} cm: new splenomegaly (> 13 cm) (Lugano 2014 Table 3).",
+        },
+        nonMeasured: "Non-measured lesions: unequivocal progression (Lugano 2014 Table 3).",
+        newNode: "{{lesion, phrase}}: a new node > 15 mm in any axis is PD (Lugano 2014 Table 3).",
+        newExtranodal:
+          "{{lesion, phrase}}: a new extranodal site > 10 mm in any axis is PD (Lugano 2014 Table 3).",
+        newUnequivocal:
+          "{{lesion, phrase}}: smaller than the size limit but unequivocal and attributable to lymphoma, so PD (Lugano 2014 Table 3).",
+        marrow: "Bone marrow: new or recurrent involvement (Lugano 2014 Table 3).",
+      },
+      newNotCounted: {
+        node: "{{lesion, phrase}}: below the size limit (node > 15 mm) and not unequivocally lymphoma, so not counted as a new lesion — re-image or biopsy.",
+        extranodal:
+          "{{lesion, phrase}}: below the size limit (extranodal > 10 mm) and not unequivocally lymphoma, so not counted as a new lesion — re-image or biopsy.",
+      },
+      cr: "Every target node has LDi ≤ 15 mm, no extranodal target lesion is visible, non-measured lesions are absent, the spleen is ≤ 13 cm, there are no new lesions and the marrow is normal (Lugano 2014 Table 3).",
+      notCr: "Not CR: {{fails, clauses}}.",
+      sd: "No PD criterion is met; not PR: {{fails, clauses}} (Lugano 2014 Table 3).",
+      phrase: {
+        lesion: {
+          named: "{{kind, term}} '{{site}}'",
+          numbered: "{{kind, term}} #{{n}}",
+        },
+        size: {
+          MEASURED: "{{ldi}} × {{sdi}} mm",
+          TOO_SMALL_TO_MEASURE: "too small to measure (5 × 5 mm)",
+        },
+        product: {
+          MEASURED: "{{ldi}} × {{sdi}} mm = {{ppd}}",
+          TOO_SMALL_TO_MEASURE: "too small to measure (5 × 5 mm) = {{ppd}}",
+          NOT_VISIBLE: "not visible (0 × 0) = {{ppd}}",
+        },
+        newLesion: {
+          named: "new {{kind, term}} '{{site}}' ({{mm}} mm)",
+          unnamed: "new {{kind, term}} ({{mm}} mm)",
+        },
+        notCr: {
+          ldi: {
+            named: "{{kind, term}} '{{site}}' has LDi {{ldi}} mm > 15 mm",
+            numbered: "{{kind, term}} #{{n}} has LDi {{ldi}} mm > 15 mm",
+          },
+          visible: {
+            named: "{{kind, term}} '{{site}}' is still visible (CR needs no extralymphatic disease)",
+            numbered: "{{kind, term}} #{{n}} is still visible (CR needs no extralymphatic disease)",
+          },
+          nonMeasured: "non-measured lesions are {{status, term}}, not absent",
+          spleen: "the spleen is {{length}} cm (> 13 cm)",
+          marrow: "the bone marrow is still involved",
+        },
+        notPr: {
+          spd: "the SPD decrease from baseline is {{change}}, short of −50 %",
+          nonMeasured: "non-measured lesions are stable, not absent/normal or regressed",
+          spleen:
+            "the spleen regressed {{regression}} cm, not more than 50 % of its {{excess}} cm excess over 13 cm",
+        },
+      },
+    },
+    selenaFlare: {
+      severe: "Severe flare: {{criterion, phrase}}",
+      alsoMild: "Also met (mild/moderate): {{criterion, phrase}}",
+      mild: "Mild/moderate flare: {{criterion, phrase}}",
+      none: "No flare criterion met: SELENA-SLEDAI change {{sledaiChange}} (< {{sledaiMin}}), PGA change {{pgaChange}} (< {{pgaMin}}), no new or worse SFI manifestation, no qualifying treatment change.",
+      note: {
+        platelets:
+          "Thrombocytopenia reported with platelets {{platelets}}/µL (not < {{below}}/µL): not an SFI criterion.",
+        haemolysis:
+          "Haemolytic anaemia reported with Hb {{hb}} g/dL (not < {{below}}) and a fall of {{fall}} g/dL (not > {{above}}): not an SFI criterion.",
+        mycophenolate:
+          "New mycophenolate not counted: the classic SFI lists cyclophosphamide, azathioprine and methotrexate only (protocol setting).",
+      },
+      phrase: {
+        sledai: {
+          severe: "SELENA-SLEDAI rose from {{previous}} to {{current}} (to > {{above}}).",
+          rise: "SELENA-SLEDAI rose by {{rise}} ({{previous}} → {{current}}; ≥ {{min}} points, not to > {{above}}).",
+        },
+        pga: {
+          severe: "PGA rose from {{previous}} to {{current}} (to > {{above}}).",
+          rise: "PGA rose by {{rise}} ({{previous}} → {{current}}; ≥ {{min}}, not to > {{above}}).",
+        },
+        manifestation: "New or worse {{manifestation, term}}.",
+        platelets: "New or worse thrombocytopenia: platelets {{platelets}}/µL (< {{below}}/µL).",
+        haemolysis: {
+          low: "New or worse haemolytic anaemia with Hb {{hb}} g/dL (< {{below}} g/dL).",
+          fall: "New or worse haemolytic anaemia with Hb falling {{fall}} g/dL ({{previous}} → {{current}}; > {{above}} g/dL).",
+        },
+        prednisone: {
+          perKg:
+            "Prednisone raised from {{previous}} to {{current}} mg/day = {{perKg}} mg/kg/day at {{weight}} kg (> {{limit}} mg/kg/day).",
+          doubled: "Prednisone doubled: {{previous}} → {{current}} mg/day (≥ 2 × previous dose).",
+          raised:
+            "Prednisone raised from {{previous}} to {{current}} mg/day ({{perKg}} mg/kg/day, not > {{limit}}; not doubled).",
+        },
+        hospitalised: "Hospitalised for SLE activity (hospitalizationForSle).",
+        immunosuppressive: "New {{drug, term}} for SLE (newImmunosuppressivesForSle).",
+        nsaidOrHydroxychloroquine:
+          "NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).",
+      },
+    },
+    iecHs: {
+      screen: {
+        positive:
+          "IEC-HS screen positive: ferritin criterion, timing criterion and {{flags, termlist}} (Hines 2023; diagnosis to be adjudicated by a clinician, excluding other causes).",
+        negative: "IEC-HS screen negative: missing {{missing, clauses}} (Hines 2023).",
+      },
+      ferritin: {
+        met: "Ferritin criterion met: {{parts, clauses}}.",
+        notMet: "Ferritin criterion not met: {{parts, clauses}}.",
+      },
+      timing: {
+        met: "Timing criterion met: onset as CRS resolves or inflammation worsening after initial improvement.",
+        notMet: "Timing criterion not met: onset not with resolving CRS nor after initial improvement.",
+      },
+      transaminase: {
+        met: {
+          uln: "Transaminases: {{name}} {{value}} U/L is > {{limit}} U/L = 5 × ULN {{uln}} U/L (baseline {{baseline}} ≤ ULN).",
+          baseline:
+            "Transaminases: {{name}} {{value}} U/L is > {{limit}} U/L = 5 × baseline {{baseline}} U/L (baseline above ULN {{uln}}).",
+        },
+        notMet: {
+          uln: "Transaminases: {{name}} {{value}} U/L is not > {{limit}} U/L = 5 × ULN {{uln}} U/L (baseline {{baseline}} ≤ ULN).",
+          baseline:
+            "Transaminases: {{name}} {{value}} U/L is not > {{limit}} U/L = 5 × baseline {{baseline}} U/L (baseline above ULN {{uln}}).",
+        },
+        notGiven: "Transaminases: not given.",
+      },
+      fibrinogen: {
+        below150: "Hypofibrinogenaemia: fibrinogen {{value}} mg/dL < 150 mg/dL.",
+        belowLln: "Hypofibrinogenaemia: fibrinogen {{value}} mg/dL < LLN {{lln}} mg/dL.",
+        normal: "No hypofibrinogenaemia: fibrinogen {{value}} mg/dL is ≥ 150 mg/dL and ≥ LLN {{lln}} mg/dL.",
+        notGiven: "Fibrinogen: not given.",
+      },
+      cytopenia: {
+        present: "New or worsening cytopenia present.",
+        absent: "No new or worsening cytopenia.",
+      },
+      hemophagocytosis: {
+        PRESENT: "Haemophagocytosis present in marrow or tissue.",
+        ABSENT: "No haemophagocytosis on pathology.",
+        NOT_ASSESSED: "Haemophagocytosis not assessed.",
+      },
+      supportive: "Supportive features (not decisive): {{features, termlist}}.",
+      grade: {
+        screenPositive: "Grade {{grade}} as adjudicated by the clinician: {{descriptor, term}}.",
+        screenNegative:
+          "Grade {{grade}} as adjudicated by the clinician: {{descriptor, term}} (note: the computed screen is negative; the clinician's adjudication stands).",
+      },
+      phrase: {
+        ferritin: {
+          aboveUln:
+            "ferritin {{value}} ng/mL is > {{limit}} ng/mL = 2 × ULN {{uln}} (baseline {{baseline}} ≤ ULN)",
+          notAboveUln:
+            "ferritin {{value}} ng/mL is not > {{limit}} ng/mL = 2 × ULN {{uln}} (baseline {{baseline}} ≤ ULN)",
+          aboveBaseline:
+            "ferritin {{value}} ng/mL is > {{limit}} ng/mL = 2 × baseline {{baseline}} (baseline above ULN {{uln}})",
+          notAboveBaseline:
+            "ferritin {{value}} ng/mL is not > {{limit}} ng/mL = 2 × baseline {{baseline}} (baseline above ULN {{uln}})",
+          risingRapidly: "ferritin rising rapidly",
+          notRisingRapidly: "not rising rapidly",
+        },
+        missing: {
+          ferritin: "the ferritin criterion",
+          timing: "the timing criterion",
+          organ:
+            "at least one of transaminase rise, hypofibrinogenaemia, new/worsening cytopenia, haemophagocytosis",
+        },
+      },
+    },
+    carTDose: {
+      bag: {
+        CAR_POSITIVE_VIABLE:
+          "Bag: {{total}} CAR+ viable cells = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
+        VIABLE:
+          "Bag: {{total}} viable cells × {{carPercent}} % CAR+ = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
+        TOTAL_NUCLEATED:
+          "Bag: {{total}} total nucleated cells × {{viabilityPercent}} % viable × {{carPercent}} % CAR+ = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
+      },
+      perKg: "dosePerKg {{perKg}}/kg × refWeightKg {{weight}} kg = {{cells}} CAR+ viable cells.",
+      capped: "Capped at maxTotal {{max}} (weight-based {{uncapped}} > cap).",
+      withinMax: "Within maxTotal {{max}}.",
+      flat: "Flat dose: flatDose {{cells}} CAR+ viable cells.",
+      wholeBag: "Whole bag infused: {{cells}} CAR+ viable cells as released.",
+      perKgGiven: "Per kg: {{cells}} / {{weight}} kg = {{perKg}} CAR+ viable cells/kg.",
+      draw: {
+        suffices:
+          "Draw {{draw}} mL of {{volume}} mL ({{cells}} ÷ {{perMl}} CAR+ cells/mL); the bag suffices.",
+        insufficient:
+          "The bag does not suffice: {{cells}} CAR+ cells need {{draw}} mL but the bag holds {{volume}} mL ({{bagCar}} CAR+ cells).",
+      },
+      range: {
+        in: "In range: {{x}} {{unit, term}} against {{lower}}–{{upper}} {{unit, term}} (inclusive).",
+        out: "Out of range: {{x}} {{unit, term}} against {{lower}}–{{upper}} {{unit, term}} (inclusive).",
+      },
+    },
+    lymphodepletion: {
+      fludarabine: {
+        renal: "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}.",
+        renalWithheld:
+          "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}; a physician must decide on the regimen.",
+      },
+      cockcroftGaultNote:
+        "The US label states its bands in mL/min/1.73 m²; the Cockcroft–Gault clearance used is in mL/min (not normalised).",
+      withheld: "{{drug, term}} withheld: 0 mg on days {{days}}.",
+      dose: {
+        full: {
+          one: "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} day, {{total}} mg total).",
+          many: "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
+        },
+        adjusted: {
+          one: "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} day, {{total}} mg total).",
+          many: "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
+        },
+      },
+      usLabelDefault: "Renal rule: US label bands (the default; a protocol table overrides it).",
+      rule: {
+        US_LABEL: {
+          withhold: "US label: CrCl < 30 mL/min, do not administer fludarabine",
+          reduce: "US label: CrCl 30–70 mL/min, reduce by 20 %",
+          full: "US label: CrCl > 70 mL/min, full dose",
+        },
+        US_FLUDARA_LABEL: {
+          withhold: "US FLUDARA label: CrCl < 30 mL/min, do not administer fludarabine",
+          reduce40: "US FLUDARA label: CrCl 30–49 mL/min, reduce by 40 %",
+          reduce20: "US FLUDARA label: CrCl 50–79 mL/min, reduce by 20 %",
+          full: "US FLUDARA label: CrCl ≥ 80 mL/min, full dose",
+        },
+        EU_SMPC: {
+          withhold: "EU SmPC: CrCl < 30 mL/min, fludarabine contraindicated",
+          reduce: "EU SmPC: CrCl 30–70 mL/min, reduce by {{percent}} % (up to 50 % allowed)",
+          full: "EU SmPC: CrCl > 70 mL/min, full dose",
+        },
+        PROTOCOL: {
+          withhold: "Protocol {{protocol}}: CrCl ≥ {{from}} mL/min band, withhold fludarabine",
+          factor: "Protocol {{protocol}}: CrCl ≥ {{from}} mL/min band, dose factor {{factor}}",
+        },
+      },
+    },
+    kinetics: {
+      cmax: {
+        none: "No sample reaches the LLOQ {{lloq}} {{level, term}}: Cmax, Tmax and Tlast are not defined.",
+        observed:
+          "Cmax {{cmax}} {{level, term}} at day {{day}} (highest observed value; first occurrence on ties).",
+      },
+      noDay0: "No day-0 sample: C(0) = 0 (no CAR cells before the infusion).",
+      blq: "{{count}} sample(s) below the LLOQ {{lloq}} {{level, term}} count as 0 in the AUC.",
+      auc: {
+        interpolationOnly:
+          "AUC0–28d not evaluable: no sample between day 0 and day {{end}}, so the area would be interpolation only.",
+        interpolated28:
+          "No day-28 sample: C(28) interpolated linearly between day {{before}} ({{cBefore}}) and day {{after}} ({{cAfter}}) = {{value}} {{level, term}}.",
+        value: "AUC0–28d (linear trapezoidal rule) = {{auc}} {{aucUnit, term}}.",
+        short: "AUC0–28d not evaluable: the last sample is on day {{last}} (< {{end}}).",
+        shortPartial:
+          "AUC0–28d not evaluable: the last sample is on day {{last}} (< {{end}}); AUC0–{{toDay}} = {{auc}} {{aucUnit, term}} (flagged, not comparable with AUC0–28d).",
+      },
+      tlast: {
+        censored: "Tlast day {{tlast}}: the last sample is still quantifiable, so persistence is censored.",
+        lossConfirmed:
+          "Tlast day {{tlast}}; loss of persistence confirmed at day {{confirmed}} (below the LLOQ at days {{first}} and {{confirmed}}, no later quantifiable value).",
+        lossPending:
+          "Tlast day {{tlast}}; below the LLOQ at day {{first}} only, so loss of persistence is not yet confirmed (needs {{n}} consecutive samples).",
+      },
+      bCells: {
+        leftOut:
+          "Left out: {{samples, phrases}}, a censored value that cannot be judged against the aplasiaThreshold {{threshold}} {{unit, term}}.",
+        none: "No CD19+ sample below the aplasiaThreshold {{threshold}} {{unit, term}}: no B-cell aplasia in the series.",
+        ongoing:
+          "B-cell aplasia from day {{start}} ({{value}} < {{threshold}} {{unit, term}}), ongoing at the last sample.",
+        ongoingPending:
+          "B-cell aplasia from day {{start}} ({{value}} < {{threshold}} {{unit, term}}), ongoing at the last sample: {{pending}} sample(s) ≥ {{threshold}} since day {{since}}, fewer than the {{n}} needed to confirm recovery.",
+        recovery:
+          "B-cell aplasia from day {{start}} through day {{end}} (< {{threshold}} {{unit, term}}); recovery at day {{recovery}} (≥ {{threshold}} {{unit, term}} on {{n}} consecutive sample(s): days {{days}}).",
+        lowAgain: "CD19+ below the threshold again at day {{day}} after recovery ({{value}} {{unit, term}}).",
+      },
+      phrase: {
+        sample: "day {{day}} ({{value}} {{unit, term}})",
+      },
+    },
     bsa: {
       MOSTELLER:
         "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
@@ -2462,6 +2761,87 @@ export const en = {
         DECREASED: "reduced uptake vs baseline",
         NO_SIGNIFICANT_CHANGE: "no significant change in uptake vs baseline",
         INCREASED: "increased uptake vs baseline",
+      },
+      ctTarget: {
+        NODAL: "target node",
+        EXTRANODAL: "target extranodal lesion",
+      },
+      ctNew: {
+        NODAL: "node",
+        EXTRANODAL: "extranodal site",
+      },
+      ctNonMeasured: {
+        REGRESSED: "regressed",
+        STABLE: "stable",
+        UNEQUIVOCAL_PROGRESSION: "unequivocal progression",
+      },
+      sfiManifestation: {
+        DISCOID_LUPUS: "discoid lupus (DISCOID_LUPUS)",
+        PHOTOSENSITIVE_LUPUS: "photosensitive lupus (PHOTOSENSITIVE_LUPUS)",
+        LUPUS_PROFUNDUS: "lupus profundus (LUPUS_PROFUNDUS)",
+        CUTANEOUS_VASCULITIS: "cutaneous vasculitis (CUTANEOUS_VASCULITIS)",
+        BULLOUS_LUPUS: "bullous lupus (BULLOUS_LUPUS)",
+        NASOPHARYNGEAL_ULCERS: "nasopharyngeal ulcers (NASOPHARYNGEAL_ULCERS)",
+        PLEURITIS: "pleuritis (PLEURITIS)",
+        PERICARDITIS: "pericarditis (PERICARDITIS)",
+        ARTHRITIS: "arthritis (ARTHRITIS)",
+        SLE_FEVER: "fever due to SLE (SLE_FEVER)",
+        CNS_SLE: "CNS lupus (CNS_SLE)",
+        VASCULITIS: "vasculitis (VASCULITIS)",
+        NEPHRITIS: "nephritis (NEPHRITIS)",
+        MYOSITIS: "myositis (MYOSITIS)",
+      },
+      sfiImmunosuppressive: {
+        CYCLOPHOSPHAMIDE: "cyclophosphamide",
+        AZATHIOPRINE: "azathioprine",
+        METHOTREXATE: "methotrexate",
+        MYCOPHENOLATE: "mycophenolate",
+      },
+      iecHsFlag: {
+        TRANSAMINASES: "TRANSAMINASES",
+        HYPOFIBRINOGENAEMIA: "HYPOFIBRINOGENAEMIA",
+        CYTOPENIA_NEW_OR_WORSE: "CYTOPENIA_NEW_OR_WORSE",
+        HEMOPHAGOCYTOSIS: "HEMOPHAGOCYTOSIS",
+      },
+      iecHsSupportive: {
+        LDH_RAISED: "LDH_RAISED",
+        COAGULOPATHY_PT_APTT: "COAGULOPATHY_PT_APTT",
+        HYPERBILIRUBINAEMIA: "HYPERBILIRUBINAEMIA",
+        FASTING_TRIGLYCERIDES_ABOVE_265_MG_DL: "FASTING_TRIGLYCERIDES_ABOVE_265_MG_DL",
+        SPLENOMEGALY: "SPLENOMEGALY",
+      },
+      iecHsGrade: {
+        "1": "asymptomatic or mild; no treatment needed",
+        "2": "mild to moderate symptoms needing intervention (e.g. IEC-HS-directed immunosuppression, or transfusion for asymptomatic hypofibrinogenaemia)",
+        "3": "severe or medically significant but not immediately life-threatening (e.g. coagulopathy with bleeding needing transfusion, or hospitalisation for organ dysfunction)",
+        "4": "life-threatening (e.g. life-threatening bleeding or hypotension, respiratory failure needing ventilatory support, AKI needing dialysis)",
+        "5": "death",
+      },
+      doseRangeUnit: {
+        CELLS: "cells",
+        CELLS_PER_KG: "cells/kg",
+      },
+      ldDrug: {
+        FLUDARABINE: "Fludarabine",
+        CYCLOPHOSPHAMIDE: "Cyclophosphamide",
+      },
+      crclMethod: {
+        COCKCROFT_GAULT: "Cockcroft–Gault, mL/min",
+        MEASURED_URINE: "measured urine collection",
+        EGFR_NORMALISED: "eGFR, mL/min/1.73 m²",
+        OTHER: "other method",
+      },
+      carLevel: {
+        COPIES_PER_UG_GDNA: "copies/µg gDNA",
+        CAR_POS_CELLS_PER_UL: "CAR+ cells/µL",
+      },
+      carAuc: {
+        COPIES_PER_UG_GDNA: "copies·day/µg gDNA",
+        CAR_POS_CELLS_PER_UL: "cells·day/µL",
+      },
+      bCellUnit: {
+        CELLS_PER_UL: "cells/µL",
+        PERCENT_OF_LYMPHOCYTES: "% of lymphocytes",
       },
       sex: {
         female: "female",

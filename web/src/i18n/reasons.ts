@@ -3,7 +3,8 @@
  * Beside each English sentence the API sends a stable code and the values it quotes; the catalogues
  * word the code under `reasons.<code>`. Templates share i18next's syntax with the server's:
  * `{{x, term}}` words a qualified code ("oxygenDevice.HFNC") from `reasons.term`, `{{x, terms}}` a
- * list of them (`{{x, termlist}}` as an enumeration, `{{x, capterm}}` opening a sentence), `{{x, phrase}}` a coded part of the sentence. A code the catalogue does not know (a
+ * list of them (`{{x, termlist}}` as an enumeration, `{{x, capterm}}` opening a sentence), `{{x, phrase}}` a coded part of the sentence
+ * (`{{x, phrases}}`, `{{x, clauses}}`, `{{x, sum}}` a list of them joined by ", ", "; ", " + "). A code the catalogue does not know (a
  * newer server, a sentence not yet coded) shows the server's English.
  */
 import type { i18n as I18n } from "i18next";
@@ -60,6 +61,17 @@ export function addReasonFormats(instance: I18n): void {
     (Array.isArray(value) ? (value as ReasonPhrase[]) : [])
       .map((p) => word(`reasons.${p.code}`, lng, p.code, p.params))
       .join(lng?.startsWith("zh") ? "、" : ", "),
+  );
+  // Clauses of a list ("; " — the Chinese full-width "；") and the terms of a sum (" + " everywhere).
+  f.add("clauses", (value, lng) =>
+    (Array.isArray(value) ? (value as ReasonPhrase[]) : [])
+      .map((p) => word(`reasons.${p.code}`, lng, p.code, p.params))
+      .join(lng?.startsWith("zh") ? "；" : "; "),
+  );
+  f.add("sum", (value, lng) =>
+    (Array.isArray(value) ? (value as ReasonPhrase[]) : [])
+      .map((p) => word(`reasons.${p.code}`, lng, p.code, p.params))
+      .join(" + "),
   );
   f.add("phrase", (value, lng) => {
     const p = value as ReasonPhrase;

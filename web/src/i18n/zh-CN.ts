@@ -2125,6 +2125,304 @@ export const zhCN: Catalogue = {
         },
       },
     },
+    // Lugano 2014 CT response: 完全缓解 (CR) / 部分缓解 (PR) / 疾病稳定 (SD) / 疾病进展 (PD); SPD = 垂直径乘积之和.
+    luganoCt: {
+      spd: {
+        vsBaseline:
+          "SPD（垂直径乘积之和）{{spd}} mm²（{{products, sum}}），基线 {{baseline}} mm²：{{change}}。",
+        partialRemission:
+          "SPD（垂直径乘积之和）{{spd}} mm²（{{products, sum}}），基线 {{baseline}} mm²：{{change}}。较基线缩小 ≥ 50 % 为部分缓解（Lugano 2014 表 3）。",
+      },
+      pd: {
+        regrowth:
+          "{{lesion, phrase}}：最低值时不可见，现为{{now, phrase}}——既往已消失的病灶再次出现为疾病进展（Lugano 2014 表 3）。",
+        singleLesion: {
+          upTo20mm:
+            "{{lesion, phrase}}：符合单个病灶进展标准——LDi（最长横径）{{ldi}} mm > 15 mm；PPD（垂直径乘积）{{nadirPpd}} → {{ppd}} mm²（较最低值 {{ppdChange}}，需 ≥ +50 %）；LDi {{ldiChange}} mm、SDi（垂直短径）{{sdiChange}} mm（较最低值；最低值时 ≤ 20 mm 的病灶需增加 ≥ {{step}} mm）（Lugano 2014 表 3）。",
+          over20mm:
+            "{{lesion, phrase}}：符合单个病灶进展标准——LDi（最长横径）{{ldi}} mm > 15 mm；PPD（垂直径乘积）{{nadirPpd}} → {{ppd}} mm²（较最低值 {{ppdChange}}，需 ≥ +50 %）；LDi {{ldiChange}} mm、SDi（垂直短径）{{sdiChange}} mm（较最低值；最低值时 > 20 mm 的病灶需增加 ≥ {{step}} mm）（Lugano 2014 表 3）。",
+        },
+        spleen: {
+          enlarged:
+            "脾脏 {{length}} cm > 界值 {{limit}} cm（基线 {{baseline}} cm + 超出 13 cm 部分 {{excess}} cm 的 50 %）——脾脏进展（Lugano 2014 表 3）。",
+          recurrent:
+            "脾脏最低值时已恢复至 {{nadir}} cm（≤ 13 cm），现为 {{length}} cm（> 13 cm）——脾肿大复发（Lugano 2014 表 3）。",
+          growth:
+            "脾脏 {{baseline}} → {{length}} cm，既往无脾肿大：较基线增大 +{{growth}} cm ≥ 2 cm（Lugano 2014 表 3）。",
+          new: "脾脏 {{baseline}} → {{length}} cm：新发脾肿大（> 13 cm）（Lugano 2014 表 3）。",
+        },
+        nonMeasured: "非测量病灶：明确进展（Lugano 2014 表 3）。",
+        newNode: "{{lesion, phrase}}：任一径线 > 15 mm 的新发淋巴结为疾病进展（Lugano 2014 表 3）。",
+        newExtranodal: "{{lesion, phrase}}：任一径线 > 10 mm 的新发结外病灶为疾病进展（Lugano 2014 表 3）。",
+        newUnequivocal:
+          "{{lesion, phrase}}：小于大小界值，但明确且可归因于淋巴瘤，故为疾病进展（Lugano 2014 表 3）。",
+        marrow: "骨髓：新发或复发受累（Lugano 2014 表 3）。",
+      },
+      newNotCounted: {
+        node: "{{lesion, phrase}}：未达大小界值（淋巴结 > 15 mm）且不能明确为淋巴瘤，不计为新病灶——请复查影像或活检。",
+        extranodal:
+          "{{lesion, phrase}}：未达大小界值（结外病灶 > 10 mm）且不能明确为淋巴瘤，不计为新病灶——请复查影像或活检。",
+      },
+      cr: "所有目标淋巴结 LDi ≤ 15 mm，无可见的结外目标病灶，非测量病灶消失，脾脏 ≤ 13 cm，无新病灶且骨髓正常（Lugano 2014 表 3）。",
+      notCr: "未达完全缓解（CR）：{{fails, clauses}}。",
+      sd: "不符合任何疾病进展（PD）标准；未达部分缓解（PR）：{{fails, clauses}}（Lugano 2014 表 3）。",
+      phrase: {
+        lesion: {
+          named: "名为“{{site}}”的{{kind, term}}",
+          numbered: "第 {{n}} 个{{kind, term}}",
+        },
+        size: {
+          MEASURED: "径线 {{ldi}} × {{sdi}} mm",
+          TOO_SMALL_TO_MEASURE: "过小无法测量（5 × 5 mm）",
+        },
+        product: {
+          MEASURED: "径线 {{ldi}} × {{sdi}} mm = {{ppd}}",
+          TOO_SMALL_TO_MEASURE: "过小无法测量（5 × 5 mm）= {{ppd}}",
+          NOT_VISIBLE: "不可见（0 × 0）= {{ppd}}",
+        },
+        newLesion: {
+          named: "新发{{kind, term}}“{{site}}”（{{mm}} mm）",
+          unnamed: "新发{{kind, term}}（{{mm}} mm）",
+        },
+        notCr: {
+          ldi: {
+            named: "名为“{{site}}”的{{kind, term}} LDi {{ldi}} mm > 15 mm",
+            numbered: "第 {{n}} 个{{kind, term}} LDi {{ldi}} mm > 15 mm",
+          },
+          visible: {
+            named: "名为“{{site}}”的{{kind, term}}仍可见（完全缓解要求无结外病变）",
+            numbered: "第 {{n}} 个{{kind, term}}仍可见（完全缓解要求无结外病变）",
+          },
+          nonMeasured: "非测量病灶{{status, term}}，而非消失",
+          spleen: "脾脏 {{length}} cm（> 13 cm）",
+          marrow: "骨髓仍受累",
+        },
+        notPr: {
+          spd: "SPD 较基线变化 {{change}}，未达 −50 %",
+          nonMeasured: "非测量病灶稳定，而非消失/正常或缩小",
+          spleen: "脾脏缩小 {{regression}} cm，未超过其超出 13 cm 部分 {{excess}} cm 的 50 %",
+        },
+      },
+    },
+    // SELENA-SLEDAI 复发指数 (SFI, Petri 2005): 重度复发 / 轻中度复发.
+    selenaFlare: {
+      severe: "重度复发：{{criterion, phrase}}",
+      alsoMild: "同时符合（轻/中度复发）：{{criterion, phrase}}",
+      mild: "轻/中度复发：{{criterion, phrase}}",
+      none: "未达任何复发标准：SELENA-SLEDAI 变化 {{sledaiChange}}（< {{sledaiMin}}），医师整体评估 PGA 变化 {{pgaChange}}（< {{pgaMin}}），无新发或加重的 SFI 表现，无符合标准的治疗调整。",
+      note: {
+        platelets: "报告血小板减少，血小板 {{platelets}}/µL（不低于 {{below}}/µL）：不属于 SFI 标准。",
+        haemolysis:
+          "报告溶血性贫血，血红蛋白 {{hb}} g/dL（不低于 {{below}}），下降 {{fall}} g/dL（不超过 {{above}}）：不属于 SFI 标准。",
+        mycophenolate: "新加用吗替麦考酚酯未计入：经典 SFI 仅列出环磷酰胺、硫唑嘌呤和甲氨蝶呤（方案设置）。",
+      },
+      phrase: {
+        sledai: {
+          severe: "SELENA-SLEDAI 由 {{previous}} 升至 {{current}}（升至 > {{above}}）。",
+          rise: "SELENA-SLEDAI 升高 {{rise}} 分（{{previous}} → {{current}}；≥ {{min}} 分，且未升至 > {{above}}）。",
+        },
+        pga: {
+          severe: "医师整体评估 PGA 由 {{previous}} 升至 {{current}}（升至 > {{above}}）。",
+          rise: "医师整体评估 PGA 升高 {{rise}}（{{previous}} → {{current}}；≥ {{min}}，且未升至 > {{above}}）。",
+        },
+        manifestation: "新发或加重的{{manifestation, term}}。",
+        platelets: "新发或加重的血小板减少：血小板 {{platelets}}/µL（< {{below}}/µL）。",
+        haemolysis: {
+          low: "新发或加重的溶血性贫血，血红蛋白 {{hb}} g/dL（< {{below}} g/dL）。",
+          fall: "新发或加重的溶血性贫血，血红蛋白下降 {{fall}} g/dL（{{previous}} → {{current}}；> {{above}} g/dL）。",
+        },
+        prednisone: {
+          perKg:
+            "泼尼松由 {{previous}} 增至 {{current}} mg/天 = {{perKg}} mg/kg/天（体重 {{weight}} kg；> {{limit}} mg/kg/天）。",
+          doubled: "泼尼松剂量加倍：{{previous}} → {{current}} mg/天（≥ 原剂量 2 倍）。",
+          raised:
+            "泼尼松由 {{previous}} 增至 {{current}} mg/天（{{perKg}} mg/kg/天，不超过 {{limit}}；未加倍）。",
+        },
+        hospitalised: "因 SLE 活动住院。",
+        immunosuppressive: "因 SLE 新加用{{drug, term}}。",
+        nsaidOrHydroxychloroquine: "因 SLE 活动加用非甾体抗炎药或羟氯喹。",
+      },
+    },
+    // IEC-HS: 免疫效应细胞相关噬血细胞性淋巴组织细胞增生症样综合征 (Hines 2023).
+    iecHs: {
+      screen: {
+        positive:
+          "IEC-HS（免疫效应细胞相关噬血细胞性淋巴组织细胞增生症样综合征）筛查阳性：符合铁蛋白标准、时间标准及{{flags, termlist}}（Hines 2023；诊断需由临床医师在排除其他原因后判定）。",
+        negative: "IEC-HS 筛查阴性：未满足{{missing, clauses}}（Hines 2023）。",
+      },
+      ferritin: {
+        met: "符合铁蛋白标准：{{parts, clauses}}。",
+        notMet: "不符合铁蛋白标准：{{parts, clauses}}。",
+      },
+      timing: {
+        met: "符合时间标准：发生于 CRS 缓解之际，或炎症在初步好转后再次加重。",
+        notMet: "不符合时间标准：并非发生于 CRS 缓解之际，也非初步好转后再次加重。",
+      },
+      transaminase: {
+        met: {
+          uln: "转氨酶：{{name}} {{value}} U/L > {{limit}} U/L = 5 × 正常值上限 {{uln}} U/L（基线 {{baseline}} ≤ 正常值上限）。",
+          baseline:
+            "转氨酶：{{name}} {{value}} U/L > {{limit}} U/L = 5 × 基线 {{baseline}} U/L（基线高于正常值上限 {{uln}}）。",
+        },
+        notMet: {
+          uln: "转氨酶：{{name}} {{value}} U/L 未 > {{limit}} U/L = 5 × 正常值上限 {{uln}} U/L（基线 {{baseline}} ≤ 正常值上限）。",
+          baseline:
+            "转氨酶：{{name}} {{value}} U/L 未 > {{limit}} U/L = 5 × 基线 {{baseline}} U/L（基线高于正常值上限 {{uln}}）。",
+        },
+        notGiven: "转氨酶：未提供。",
+      },
+      fibrinogen: {
+        below150: "低纤维蛋白原血症：纤维蛋白原 {{value}} mg/dL < 150 mg/dL。",
+        belowLln: "低纤维蛋白原血症：纤维蛋白原 {{value}} mg/dL < 正常值下限 {{lln}} mg/dL。",
+        normal: "无低纤维蛋白原血症：纤维蛋白原 {{value}} mg/dL ≥ 150 mg/dL 且 ≥ 正常值下限 {{lln}} mg/dL。",
+        notGiven: "纤维蛋白原：未提供。",
+      },
+      cytopenia: {
+        present: "存在新发或加重的血细胞减少。",
+        absent: "无新发或加重的血细胞减少。",
+      },
+      hemophagocytosis: {
+        PRESENT: "骨髓或组织中可见噬血现象。",
+        ABSENT: "病理未见噬血现象。",
+        NOT_ASSESSED: "未评估噬血现象。",
+      },
+      supportive: "支持性表现（不作为判定依据）：{{features, termlist}}。",
+      grade: {
+        screenPositive: "临床医师判定为 {{grade}} 级：{{descriptor, term}}。",
+        screenNegative:
+          "临床医师判定为 {{grade}} 级：{{descriptor, term}}（注意：计算所得筛查为阴性；以临床医师的判定为准）。",
+      },
+      phrase: {
+        ferritin: {
+          aboveUln:
+            "铁蛋白 {{value}} ng/mL > {{limit}} ng/mL = 2 × 正常值上限 {{uln}}（基线 {{baseline}} ≤ 正常值上限）",
+          notAboveUln:
+            "铁蛋白 {{value}} ng/mL 未 > {{limit}} ng/mL = 2 × 正常值上限 {{uln}}（基线 {{baseline}} ≤ 正常值上限）",
+          aboveBaseline:
+            "铁蛋白 {{value}} ng/mL > {{limit}} ng/mL = 2 × 基线 {{baseline}}（基线高于正常值上限 {{uln}}）",
+          notAboveBaseline:
+            "铁蛋白 {{value}} ng/mL 未 > {{limit}} ng/mL = 2 × 基线 {{baseline}}（基线高于正常值上限 {{uln}}）",
+          risingRapidly: "铁蛋白快速升高",
+          notRisingRapidly: "未快速升高",
+        },
+        missing: {
+          ferritin: "铁蛋白标准",
+          timing: "时间标准",
+          organ: "转氨酶升高、低纤维蛋白原血症、新发或加重的血细胞减少、噬血现象中的至少一项",
+        },
+      },
+    },
+    // CAR-T dose: CAR+ 活细胞 (CAR-positive viable T cells) and the volume to draw from the bag.
+    carTDose: {
+      bag: {
+        CAR_POSITIVE_VIABLE:
+          "细胞袋：{{total}} 个 CAR+ 活细胞 = {{bagCar}} 个 CAR+ 活细胞，体积 {{volume}} mL（{{perMl}} 个 CAR+ 细胞/mL）。",
+        VIABLE:
+          "细胞袋：{{total}} 个活细胞 × {{carPercent}} % CAR+ = {{bagCar}} 个 CAR+ 活细胞，体积 {{volume}} mL（{{perMl}} 个 CAR+ 细胞/mL）。",
+        TOTAL_NUCLEATED:
+          "细胞袋：{{total}} 个总有核细胞 × {{viabilityPercent}} % 活率 × {{carPercent}} % CAR+ = {{bagCar}} 个 CAR+ 活细胞，体积 {{volume}} mL（{{perMl}} 个 CAR+ 细胞/mL）。",
+      },
+      perKg: "每公斤剂量 {{perKg}}/kg × 参考体重 {{weight}} kg = {{cells}} 个 CAR+ 活细胞。",
+      capped: "按最大总量 {{max}} 封顶（按体重计算为 {{uncapped}}，超过上限）。",
+      withinMax: "未超过最大总量 {{max}}。",
+      flat: "固定剂量：{{cells}} 个 CAR+ 活细胞。",
+      wholeBag: "整袋输注：按放行数量 {{cells}} 个 CAR+ 活细胞。",
+      perKgGiven: "按体重折算：{{cells}} / {{weight}} kg = {{perKg}} 个 CAR+ 活细胞/kg。",
+      draw: {
+        suffices:
+          "从 {{volume}} mL 中抽取 {{draw}} mL（{{cells}} ÷ {{perMl}} 个 CAR+ 细胞/mL）；细胞袋足量。",
+        insufficient:
+          "细胞袋不足：{{cells}} 个 CAR+ 细胞需 {{draw}} mL，但细胞袋仅有 {{volume}} mL（{{bagCar}} 个 CAR+ 细胞）。",
+      },
+      range: {
+        in: "在范围内：{{x}} {{unit, term}}，范围 {{lower}}–{{upper}} {{unit, term}}（含端点）。",
+        out: "超出范围：{{x}} {{unit, term}}，范围 {{lower}}–{{upper}} {{unit, term}}（含端点）。",
+      },
+    },
+    // Lymphodepletion (淋巴细胞清除): fludarabine (氟达拉滨) renal bands, cyclophosphamide (环磷酰胺).
+    lymphodepletion: {
+      fludarabine: {
+        renal: "氟达拉滨：肌酐清除率 {{crcl}}（{{method, term}}）→ {{rule, phrase}}。",
+        renalWithheld:
+          "氟达拉滨：肌酐清除率 {{crcl}}（{{method, term}}）→ {{rule, phrase}}；须由医师决定治疗方案。",
+      },
+      cockcroftGaultNote:
+        "美国说明书的分档以 mL/min/1.73 m² 表示；所用 Cockcroft–Gault 清除率单位为 mL/min（未标准化）。",
+      withheld: "{{drug, term}}暂停：第 {{days}} 天 0 mg。",
+      dose: {
+        full: {
+          one: "{{drug, term}} {{dose}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+          many: "{{drug, term}} {{dose}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+        },
+        adjusted: {
+          one: "{{drug, term}} {{dose}} mg/m²/天 × {{factor}} = {{adjusted}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+          many: "{{drug, term}} {{dose}} mg/m²/天 × {{factor}} = {{adjusted}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+        },
+      },
+      usLabelDefault: "肾功能规则：美国说明书分档（默认；方案分档表优先）。",
+      rule: {
+        US_LABEL: {
+          withhold: "美国说明书：CrCl < 30 mL/min，不得使用氟达拉滨",
+          reduce: "美国说明书：CrCl 30–70 mL/min，减量 20 %",
+          full: "美国说明书：CrCl > 70 mL/min，全剂量",
+        },
+        US_FLUDARA_LABEL: {
+          withhold: "美国 FLUDARA 说明书：CrCl < 30 mL/min，不得使用氟达拉滨",
+          reduce40: "美国 FLUDARA 说明书：CrCl 30–49 mL/min，减量 40 %",
+          reduce20: "美国 FLUDARA 说明书：CrCl 50–79 mL/min，减量 20 %",
+          full: "美国 FLUDARA 说明书：CrCl ≥ 80 mL/min，全剂量",
+        },
+        EU_SMPC: {
+          withhold: "欧盟产品特性概要（SmPC）：CrCl < 30 mL/min，禁用氟达拉滨",
+          reduce: "欧盟产品特性概要（SmPC）：CrCl 30–70 mL/min，减量 {{percent}} %（最多可减 50 %）",
+          full: "欧盟产品特性概要（SmPC）：CrCl > 70 mL/min，全剂量",
+        },
+        PROTOCOL: {
+          withhold: "方案 {{protocol}}：CrCl ≥ {{from}} mL/min 分档，暂停氟达拉滨",
+          factor: "方案 {{protocol}}：CrCl ≥ {{from}} mL/min 分档，剂量系数 {{factor}}",
+        },
+      },
+    },
+    // CAR-T cellular kinetics (细胞动力学): Cmax/Tmax/AUC0–28d/Tlast; B 细胞缺乏 (B-cell aplasia).
+    kinetics: {
+      cmax: {
+        none: "无样本达到定量下限（LLOQ）{{lloq}} {{level, term}}：Cmax、Tmax 和 Tlast 无法确定。",
+        observed: "Cmax {{cmax}} {{level, term}}，出现于第 {{day}} 天（观察到的最高值；并列时取首次出现）。",
+      },
+      noDay0: "无第 0 天样本：C(0) = 0（输注前无 CAR 细胞）。",
+      blq: "{{count}} 个样本低于定量下限（LLOQ）{{lloq}} {{level, term}}，在 AUC 中计为 0。",
+      auc: {
+        interpolationOnly: "AUC0–28d 不可评估：第 0 天至第 {{end}} 天之间无样本，面积将完全来自插值。",
+        interpolated28:
+          "无第 28 天样本：C(28) 由第 {{before}} 天（{{cBefore}}）与第 {{after}} 天（{{cAfter}}）线性插值 = {{value}} {{level, term}}。",
+        value: "AUC0–28d（线性梯形法）= {{auc}} {{aucUnit, term}}。",
+        short: "AUC0–28d 不可评估：最后一个样本在第 {{last}} 天（< {{end}}）。",
+        shortPartial:
+          "AUC0–28d 不可评估：最后一个样本在第 {{last}} 天（< {{end}}）；AUC0–{{toDay}} = {{auc}} {{aucUnit, term}}（已标记，不可与 AUC0–28d 比较）。",
+      },
+      tlast: {
+        censored: "Tlast 为第 {{tlast}} 天：最后一个样本仍可定量，持续存在时间为删失。",
+        lossConfirmed:
+          "Tlast 为第 {{tlast}} 天；第 {{confirmed}} 天确认持续存在丧失（第 {{first}} 天和第 {{confirmed}} 天均低于定量下限，之后无可定量值）。",
+        lossPending:
+          "Tlast 为第 {{tlast}} 天；仅第 {{first}} 天低于定量下限，尚未确认持续存在丧失（需连续 {{n}} 个样本）。",
+      },
+      bCells: {
+        leftOut:
+          "已排除：{{samples, phrases}}，删失值无法与 B 细胞缺乏阈值 {{threshold}} {{unit, term}} 比较。",
+        none: "无 CD19+ 样本低于 B 细胞缺乏阈值 {{threshold}} {{unit, term}}：该序列中无 B 细胞缺乏。",
+        ongoing:
+          "自第 {{start}} 天起 B 细胞缺乏（{{value}} < {{threshold}} {{unit, term}}），至最后一个样本仍持续。",
+        ongoingPending:
+          "自第 {{start}} 天起 B 细胞缺乏（{{value}} < {{threshold}} {{unit, term}}），至最后一个样本仍持续：自第 {{since}} 天起 {{pending}} 个样本 ≥ {{threshold}}，少于确认恢复所需的 {{n}} 个。",
+        recovery:
+          "第 {{start}} 天至第 {{end}} 天 B 细胞缺乏（< {{threshold}} {{unit, term}}）；第 {{recovery}} 天恢复（连续 {{n}} 个样本 ≥ {{threshold}} {{unit, term}}：第 {{days}} 天）。",
+        lowAgain: "恢复后第 {{day}} 天 CD19+ 再次低于阈值（{{value}} {{unit, term}}）。",
+      },
+      phrase: {
+        sample: "第 {{day}} 天（{{value}} {{unit, term}}）",
+      },
+    },
     // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
     bsa: {
       MOSTELLER:
@@ -2424,6 +2722,87 @@ export const zhCN: Catalogue = {
         DECREASED: "摄取较基线降低",
         NO_SIGNIFICANT_CHANGE: "摄取较基线无明显变化",
         INCREASED: "摄取较基线增高",
+      },
+      ctTarget: {
+        NODAL: "目标淋巴结",
+        EXTRANODAL: "目标结外病灶",
+      },
+      ctNew: {
+        NODAL: "淋巴结",
+        EXTRANODAL: "结外病灶",
+      },
+      ctNonMeasured: {
+        REGRESSED: "已缩小",
+        STABLE: "稳定",
+        UNEQUIVOCAL_PROGRESSION: "明确进展",
+      },
+      sfiManifestation: {
+        DISCOID_LUPUS: "盘状狼疮",
+        PHOTOSENSITIVE_LUPUS: "光敏性狼疮",
+        LUPUS_PROFUNDUS: "深部狼疮（狼疮性脂膜炎）",
+        CUTANEOUS_VASCULITIS: "皮肤血管炎",
+        BULLOUS_LUPUS: "大疱性狼疮",
+        NASOPHARYNGEAL_ULCERS: "鼻咽部溃疡",
+        PLEURITIS: "胸膜炎",
+        PERICARDITIS: "心包炎",
+        ARTHRITIS: "关节炎",
+        SLE_FEVER: "狼疮所致发热",
+        CNS_SLE: "中枢神经系统狼疮",
+        VASCULITIS: "血管炎",
+        NEPHRITIS: "狼疮肾炎",
+        MYOSITIS: "肌炎",
+      },
+      sfiImmunosuppressive: {
+        CYCLOPHOSPHAMIDE: "环磷酰胺",
+        AZATHIOPRINE: "硫唑嘌呤",
+        METHOTREXATE: "甲氨蝶呤",
+        MYCOPHENOLATE: "吗替麦考酚酯",
+      },
+      iecHsFlag: {
+        TRANSAMINASES: "转氨酶升高",
+        HYPOFIBRINOGENAEMIA: "低纤维蛋白原血症",
+        CYTOPENIA_NEW_OR_WORSE: "新发或加重的血细胞减少",
+        HEMOPHAGOCYTOSIS: "噬血现象",
+      },
+      iecHsSupportive: {
+        LDH_RAISED: "乳酸脱氢酶（LDH）升高",
+        COAGULOPATHY_PT_APTT: "凝血功能障碍（PT/APTT 延长）",
+        HYPERBILIRUBINAEMIA: "高胆红素血症",
+        FASTING_TRIGLYCERIDES_ABOVE_265_MG_DL: "空腹甘油三酯 > 265 mg/dL",
+        SPLENOMEGALY: "脾肿大",
+      },
+      iecHsGrade: {
+        "1": "无症状或轻度；无需治疗",
+        "2": "轻至中度症状，需要干预（如针对 IEC-HS 的免疫抑制治疗，或因无症状的低纤维蛋白原血症输血）",
+        "3": "严重或具有重要医学意义但不立即危及生命（如凝血功能障碍伴出血需输血，或因器官功能障碍住院）",
+        "4": "危及生命（如危及生命的出血或低血压、需通气支持的呼吸衰竭、需透析的急性肾损伤）",
+        "5": "死亡",
+      },
+      doseRangeUnit: {
+        CELLS: "个细胞",
+        CELLS_PER_KG: "个细胞/kg",
+      },
+      ldDrug: {
+        FLUDARABINE: "氟达拉滨",
+        CYCLOPHOSPHAMIDE: "环磷酰胺",
+      },
+      crclMethod: {
+        COCKCROFT_GAULT: "Cockcroft–Gault 公式，mL/min",
+        MEASURED_URINE: "实测尿液收集",
+        EGFR_NORMALISED: "eGFR，mL/min/1.73 m²",
+        OTHER: "其他方法",
+      },
+      carLevel: {
+        COPIES_PER_UG_GDNA: "拷贝/µg gDNA",
+        CAR_POS_CELLS_PER_UL: "CAR+ 细胞/µL",
+      },
+      carAuc: {
+        COPIES_PER_UG_GDNA: "拷贝·天/µg gDNA",
+        CAR_POS_CELLS_PER_UL: "细胞·天/µL",
+      },
+      bCellUnit: {
+        CELLS_PER_UL: "细胞/µL",
+        PERCENT_OF_LYMPHOCYTES: "% 淋巴细胞",
       },
       sex: {
         female: "女性",

@@ -17,6 +17,7 @@
  * Volume to draw = CAR+ cells to give ÷ CAR+ cells per mL; the bag suffices when it holds at least that.
  */
 import { z } from "zod";
+import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { WeightKg } from "./bsa.ts";
 import { fmt, fmtCells, geq, leq } from "./format.ts";
@@ -210,6 +211,39 @@ export interface CarTDoseValue {
   inRange: boolean | null;
 }
 
+/**
+ * The sentences of the CAR-T dose (decision 0041); the web catalogues word them under
+ * reasons.carTDose.*. Cell numbers travel as displayed ("2 × 10⁸"), volumes rounded as shown.
+ */
+export const CAR_T_DOSE_REASONS = reasonFamily(
+  "carTDose",
+  {
+    "bag.CAR_POSITIVE_VIABLE":
+      "Bag: {{total}} CAR+ viable cells = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
+    "bag.VIABLE":
+      "Bag: {{total}} viable cells × {{carPercent}} % CAR+ = {{bagCar}} CAR+ viable cells in {{volume}} mL " +
+      "({{perMl}} CAR+ cells/mL).",
+    "bag.TOTAL_NUCLEATED":
+      "Bag: {{total}} total nucleated cells × {{viabilityPercent}} % viable × {{carPercent}} % CAR+ = {{bagCar}} " +
+      "CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
+    perKg: "dosePerKg {{perKg}}/kg × refWeightKg {{weight}} kg = {{cells}} CAR+ viable cells.",
+    capped: "Capped at maxTotal {{max}} (weight-based {{uncapped}} > cap).",
+    withinMax: "Within maxTotal {{max}}.",
+    flat: "Flat dose: flatDose {{cells}} CAR+ viable cells.",
+    wholeBag: "Whole bag infused: {{cells}} CAR+ viable cells as released.",
+    perKgGiven: "Per kg: {{cells}} / {{weight}} kg = {{perKg}} CAR+ viable cells/kg.",
+    "draw.suffices":
+      "Draw {{draw}} mL of {{volume}} mL ({{cells}} ÷ {{perMl}} CAR+ cells/mL); the bag suffices.",
+    "draw.insufficient":
+      "The bag does not suffice: {{cells}} CAR+ cells need {{draw}} mL but the bag holds {{volume}} mL " +
+      "({{bagCar}} CAR+ cells).",
+    "range.in": "In range: {{x}} {{unit, term}} against {{lower}}–{{upper}} {{unit, term}} (inclusive).",
+    "range.out": "Out of range: {{x}} {{unit, term}} against {{lower}}–{{upper}} {{unit, term}} (inclusive).",
+  },
+  { doseRangeUnit: { CELLS: "cells", CELLS_PER_KG: "cells/kg" } },
+);
+const R = CAR_T_DOSE_REASONS;
+
 export const carTDoseCalculator = defineCalculator({
   name: "car-t-dose",
   title: "CAR-T dose (CAR+ viable T cells) and volume to draw from the bag",
@@ -218,8 +252,13 @@ export const carTDoseCalculator = defineCalculator({
   ruleSet: "CAR-T dose per kg / flat / whole bag (clinical-rules.md §6.2)",
   ruleSetVersion: "1",
   input: CarTDoseInput,
-  evaluate(i): { value: CarTDoseValue; label: string; reasons: string[]; details: Record<string, unknown> } {
-    const reasons: string[] = [];
+  evaluate(i): {
+    value: CarTDoseValue;
+    label: string;
+    reasons: ReasonEntry[];
+    details: Record<string, unknown>;
+  } {
+    const reasons: ReasonEntry[] = [];
     const b = i.bag;
 
     // The bag: complete the triple (total, concentration, volume) in the counted basis.
@@ -227,18 +266,20 @@ export const carTDoseCalculator = defineCalculator({
     const volume = b.volumeMl ?? b.totalCells! / b.concentrationCellsPerMl!;
     const concentration = b.concentrationCellsPerMl ?? b.totalCells! / b.volumeMl!;
     let carFraction = 1;
-    let basisText = "CAR+ viable cells";
-    if (b.cellCountBasis === "VIABLE") {
-      carFraction = b.carPositivePercent! / 100;
-      basisText = `viable cells × ${b.carPositivePercent} % CAR+`;
-    } else if (b.cellCountBasis === "TOTAL_NUCLEATED") {
+    if (b.cellCountBasis === "VIABLE") carFraction = b.carPositivePercent! / 100;
+    else if (b.cellCountBasis === "TOTAL_NUCLEATED")
       carFraction = (b.viabilityPercent! / 100) * (b.carPositivePercent! / 100);
-      basisText = `total nucleated cells × ${b.viabilityPercent} % viable × ${b.carPositivePercent} % CAR+`;
-    }
     const bagCar = total * carFraction;
     const carPerMl = concentration * carFraction;
     reasons.push(
-      `Bag: ${fmtCells(total)} ${basisText} = ${fmtCells(bagCar)} CAR+ viable cells in ${fmt(volume, 1)} mL (${fmtCells(carPerMl)} CAR+ cells/mL).`,
+      R.say(`bag.${b.cellCountBasis}`, {
+        total: fmtCells(total),
+        ...(b.carPositivePercent !== undefined ? { carPercent: b.carPositivePercent } : {}),
+        ...(b.viabilityPercent !== undefined ? { viabilityPercent: b.viabilityPercent } : {}),
+        bagCar: fmtCells(bagCar),
+        volume: fmt(volume, 1),
+        perMl: fmtCells(carPerMl),
+      }),
     );
 
     // The dose.
@@ -248,31 +289,27 @@ export const carTDoseCalculator = defineCalculator({
       const perKg = i.dosePerKg!;
       const w = i.refWeightKg!;
       const uncapped = perKg * w;
-      reasons.push(
-        `dosePerKg ${fmtCells(perKg)}/kg × refWeightKg ${w} kg = ${fmtCells(uncapped)} CAR+ viable cells.`,
-      );
+      reasons.push(R.say("perKg", { perKg: fmtCells(perKg), weight: w, cells: fmtCells(uncapped) }));
       toGive = uncapped;
       if (i.maxTotal !== undefined) {
         if (uncapped > i.maxTotal) {
           toGive = i.maxTotal;
           capped = true;
-          reasons.push(
-            `Capped at maxTotal ${fmtCells(i.maxTotal)} (weight-based ${fmtCells(uncapped)} > cap).`,
-          );
-        } else reasons.push(`Within maxTotal ${fmtCells(i.maxTotal)}.`);
+          reasons.push(R.say("capped", { max: fmtCells(i.maxTotal), uncapped: fmtCells(uncapped) }));
+        } else reasons.push(R.say("withinMax", { max: fmtCells(i.maxTotal) }));
       }
     } else if (i.doseBasis === "FLAT") {
       toGive = i.flatDose!;
-      reasons.push(`Flat dose: flatDose ${fmtCells(toGive)} CAR+ viable cells.`);
+      reasons.push(R.say("flat", { cells: fmtCells(toGive) }));
     } else {
       toGive = bagCar;
-      reasons.push(`Whole bag infused: ${fmtCells(toGive)} CAR+ viable cells as released.`);
+      reasons.push(R.say("wholeBag", { cells: fmtCells(toGive) }));
     }
 
     const perKgGiven = i.refWeightKg !== undefined ? toGive / i.refWeightKg : null;
     if (perKgGiven !== null && (capped || i.doseBasis !== "PER_KG"))
       reasons.push(
-        `Per kg: ${fmtCells(toGive)} / ${i.refWeightKg} kg = ${fmtCells(perKgGiven)} CAR+ viable cells/kg.`,
+        R.say("perKgGiven", { cells: fmtCells(toGive), weight: i.refWeightKg!, perKg: fmtCells(perKgGiven) }),
       );
 
     const volumeToDraw = i.doseBasis === "WHOLE_BAG" ? volume : toGive / carPerMl;
@@ -280,8 +317,18 @@ export const carTDoseCalculator = defineCalculator({
     if (i.doseBasis !== "WHOLE_BAG")
       reasons.push(
         suffices
-          ? `Draw ${fmt(volumeToDraw, 2)} mL of ${fmt(volume, 1)} mL (${fmtCells(toGive)} ÷ ${fmtCells(carPerMl)} CAR+ cells/mL); the bag suffices.`
-          : `The bag does not suffice: ${fmtCells(toGive)} CAR+ cells need ${fmt(volumeToDraw, 2)} mL but the bag holds ${fmt(volume, 1)} mL (${fmtCells(bagCar)} CAR+ cells).`,
+          ? R.say("draw.suffices", {
+              draw: fmt(volumeToDraw, 2),
+              volume: fmt(volume, 1),
+              cells: fmtCells(toGive),
+              perMl: fmtCells(carPerMl),
+            })
+          : R.say("draw.insufficient", {
+              cells: fmtCells(toGive),
+              draw: fmt(volumeToDraw, 2),
+              volume: fmt(volume, 1),
+              bagCar: fmtCells(bagCar),
+            }),
       );
 
     let inRange: boolean | null = null;
@@ -289,9 +336,13 @@ export const carTDoseCalculator = defineCalculator({
       const r = i.doseRange;
       const x = r.unit === "CELLS" ? toGive : perKgGiven!;
       inRange = geq(x, r.lower) && leq(x, r.upper);
-      const unit = r.unit === "CELLS" ? "cells" : "cells/kg";
       reasons.push(
-        `${inRange ? "In range" : "Out of range"}: ${fmtCells(x)} ${unit} against ${fmtCells(r.lower)}–${fmtCells(r.upper)} ${unit} (inclusive).`,
+        R.say(inRange ? "range.in" : "range.out", {
+          x: fmtCells(x),
+          unit: `doseRangeUnit.${r.unit}`,
+          lower: fmtCells(r.lower),
+          upper: fmtCells(r.upper),
+        }),
       );
     }
 

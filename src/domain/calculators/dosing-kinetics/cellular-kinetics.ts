@@ -24,6 +24,7 @@
  */
 import { z } from "zod";
 import { COMPARATORS, type Comparator, isBelow } from "../../observation-value.ts";
+import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt } from "./format.ts";
 
@@ -40,6 +41,61 @@ const B_UNIT_TEXT: Record<BCellUnit, string> = {
   CELLS_PER_UL: "cells/µL",
   PERCENT_OF_LYMPHOCYTES: "% of lymphocytes",
 };
+
+/**
+ * The sentences of the kinetics (decision 0041); the web catalogues word them under
+ * reasons.kinetics.*. Units are terms; a censored B-cell value is quoted as given ("<5").
+ */
+export const KINETICS_REASONS = reasonFamily(
+  "kinetics",
+  {
+    "cmax.none": "No sample reaches the LLOQ {{lloq}} {{level, term}}: Cmax, Tmax and Tlast are not defined.",
+    "cmax.observed":
+      "Cmax {{cmax}} {{level, term}} at day {{day}} (highest observed value; first occurrence on ties).",
+    noDay0: "No day-0 sample: C(0) = 0 (no CAR cells before the infusion).",
+    blq: "{{count}} sample(s) below the LLOQ {{lloq}} {{level, term}} count as 0 in the AUC.",
+    "auc.interpolationOnly":
+      "AUC0–28d not evaluable: no sample between day 0 and day {{end}}, so the area would be interpolation only.",
+    "auc.interpolated28":
+      "No day-28 sample: C(28) interpolated linearly between day {{before}} ({{cBefore}}) and day {{after}} " +
+      "({{cAfter}}) = {{value}} {{level, term}}.",
+    "auc.value": "AUC0–28d (linear trapezoidal rule) = {{auc}} {{aucUnit, term}}.",
+    "auc.short": "AUC0–28d not evaluable: the last sample is on day {{last}} (< {{end}}).",
+    "auc.shortPartial":
+      "AUC0–28d not evaluable: the last sample is on day {{last}} (< {{end}}); AUC0–{{toDay}} = {{auc}} " +
+      "{{aucUnit, term}} (flagged, not comparable with AUC0–28d).",
+    "tlast.censored":
+      "Tlast day {{tlast}}: the last sample is still quantifiable, so persistence is censored.",
+    "tlast.lossConfirmed":
+      "Tlast day {{tlast}}; loss of persistence confirmed at day {{confirmed}} (below the LLOQ at days {{first}} " +
+      "and {{confirmed}}, no later quantifiable value).",
+    "tlast.lossPending":
+      "Tlast day {{tlast}}; below the LLOQ at day {{first}} only, so loss of persistence is not yet confirmed " +
+      "(needs {{n}} consecutive samples).",
+    "bCells.leftOut":
+      "Left out: {{samples, phrases}}, a censored value that cannot be judged against the aplasiaThreshold " +
+      "{{threshold}} {{unit, term}}.",
+    "bCells.none":
+      "No CD19+ sample below the aplasiaThreshold {{threshold}} {{unit, term}}: no B-cell aplasia in the series.",
+    "bCells.ongoing":
+      "B-cell aplasia from day {{start}} ({{value}} < {{threshold}} {{unit, term}}), ongoing at the last sample.",
+    "bCells.ongoingPending":
+      "B-cell aplasia from day {{start}} ({{value}} < {{threshold}} {{unit, term}}), ongoing at the last sample: " +
+      "{{pending}} sample(s) ≥ {{threshold}} since day {{since}}, fewer than the {{n}} needed to confirm recovery.",
+    "bCells.recovery":
+      "B-cell aplasia from day {{start}} through day {{end}} (< {{threshold}} {{unit, term}}); recovery at day " +
+      "{{recovery}} (≥ {{threshold}} {{unit, term}} on {{n}} consecutive sample(s): days {{days}}).",
+    "bCells.lowAgain":
+      "CD19+ below the threshold again at day {{day}} after recovery ({{value}} {{unit, term}}).",
+    "phrase.sample": "day {{day}} ({{value}} {{unit, term}})",
+  },
+  {
+    carLevel: Object.fromEntries(CAR_UNITS.map((u) => [u, UNIT_TEXT[u].level])),
+    carAuc: Object.fromEntries(CAR_UNITS.map((u) => [u, UNIT_TEXT[u].auc])),
+    bCellUnit: B_UNIT_TEXT,
+  },
+);
+const R = KINETICS_REASONS;
 
 /** The AUC window of the CAR-T labels (section 12.3): day 0 to day 28. */
 export const AUC_END_DAY = 28;
@@ -209,8 +265,9 @@ export interface CellularKineticsValue {
 export const trapezoid = (pts: { day: number; c: number }[]): number =>
   pts.slice(1).reduce((sum, p, k) => sum + ((p.day - pts[k]!.day) * (pts[k]!.c + p.c)) / 2, 0);
 
-export function carKinetics(series: z.output<typeof CarSeries>, reasons: string[]): CarKinetics {
-  const u = UNIT_TEXT[series.unit];
+export function carKinetics(series: z.output<typeof CarSeries>, reasons: ReasonEntry[]): CarKinetics {
+  const level = `carLevel.${series.unit}`;
+  const aucUnit = `carAuc.${series.unit}`;
   const pts = [...series.samples]
     .sort((a, b) => a.day - b.day)
     .map((p) => {
@@ -229,25 +286,22 @@ export function carKinetics(series: z.output<typeof CarSeries>, reasons: string[
     }
   reasons.push(
     cmax === null
-      ? `No sample reaches the LLOQ ${series.lloq} ${u.level}: Cmax, Tmax and Tlast are not defined.`
-      : `Cmax ${fmt(cmax, 2)} ${u.level} at day ${tmaxDay} (highest observed value; first occurrence on ties).`,
+      ? R.say("cmax.none", { lloq: series.lloq, level })
+      : R.say("cmax.observed", { cmax: fmt(cmax, 2), level, day: tmaxDay! }),
   );
 
   // AUC0–28d with C(0) = 0 when there is no day-0 sample, BLQ = 0.
   const withZero = pts[0]!.day === 0 ? pts : [{ day: 0, quantifiable: false, observed: 0, c: 0 }, ...pts];
-  if (pts[0]!.day !== 0) reasons.push("No day-0 sample: C(0) = 0 (no CAR cells before the infusion).");
+  if (pts[0]!.day !== 0) reasons.push(R.say("noDay0"));
   const blq = pts.filter((p) => !p.quantifiable).length;
-  if (blq > 0)
-    reasons.push(`${blq} sample(s) below the LLOQ ${series.lloq} ${u.level} count as 0 in the AUC.`);
+  if (blq > 0) reasons.push(R.say("blq", { count: blq, lloq: series.lloq, level }));
   const lastDay = withZero[withZero.length - 1]!.day;
   let auc0to28: number | null = null;
   let c28: CarKinetics["c28"] = null;
   let auc0toTlast: CarKinetics["auc0toTlast"] = null;
   const observedInWindow = pts.some((p) => p.day > 0 && p.day <= AUC_END_DAY);
   if (lastDay >= AUC_END_DAY && !observedInWindow) {
-    reasons.push(
-      `AUC0–28d not evaluable: no sample between day 0 and day ${AUC_END_DAY}, so the area would be interpolation only.`,
-    );
+    reasons.push(R.say("auc.interpolationOnly", { end: AUC_END_DAY }));
   } else if (lastDay >= AUC_END_DAY) {
     const inWindow = withZero.filter((p) => p.day <= AUC_END_DAY);
     const at28 = inWindow.find((p) => p.day === AUC_END_DAY);
@@ -259,17 +313,32 @@ export function carKinetics(series: z.output<typeof CarSeries>, reasons: string[
       c28 = { value, interpolated: true };
       inWindow.push({ day: AUC_END_DAY, quantifiable: false, observed: value, c: value });
       reasons.push(
-        `No day-28 sample: C(28) interpolated linearly between day ${before.day} (${fmt(before.c, 2)}) and day ${after.day} (${fmt(after.c, 2)}) = ${fmt(value, 2)} ${u.level}.`,
+        R.say("auc.interpolated28", {
+          before: before.day,
+          cBefore: fmt(before.c, 2),
+          after: after.day,
+          cAfter: fmt(after.c, 2),
+          value: fmt(value, 2),
+          level,
+        }),
       );
     }
     auc0to28 = trapezoid(inWindow);
-    reasons.push(`AUC0–28d (linear trapezoidal rule) = ${fmt(auc0to28, 1)} ${u.auc}.`);
+    reasons.push(R.say("auc.value", { auc: fmt(auc0to28, 1), aucUnit }));
   } else {
     const tlast = quantifiable.length ? quantifiable[quantifiable.length - 1]!.day : null;
     if (tlast !== null)
       auc0toTlast = { toDay: tlast, auc: trapezoid(withZero.filter((p) => p.day <= tlast)) };
     reasons.push(
-      `AUC0–28d not evaluable: the last sample is on day ${lastDay} (< ${AUC_END_DAY})${auc0toTlast ? `; AUC0–${auc0toTlast.toDay} = ${fmt(auc0toTlast.auc, 1)} ${u.auc} (flagged, not comparable with AUC0–28d)` : ""}.`,
+      auc0toTlast
+        ? R.say("auc.shortPartial", {
+            last: lastDay,
+            end: AUC_END_DAY,
+            toDay: auc0toTlast.toDay,
+            auc: fmt(auc0toTlast.auc, 1),
+            aucUnit,
+          })
+        : R.say("auc.short", { last: lastDay, end: AUC_END_DAY }),
     );
   }
 
@@ -280,17 +349,14 @@ export function carKinetics(series: z.output<typeof CarSeries>, reasons: string[
   let lossOfPersistence: CarKinetics["lossOfPersistence"] = null;
   if (tlastDay !== null) {
     const after = pts.filter((p) => p.day > tlastDay); // all below the LLOQ by definition of Tlast
-    if (persistenceCensored)
-      reasons.push(
-        `Tlast day ${tlastDay}: the last sample is still quantifiable, so persistence is censored.`,
-      );
+    if (persistenceCensored) reasons.push(R.say("tlast.censored", { tlast: tlastDay }));
     else {
       const confirmed = after.length >= LOSS_CONFIRMATIONS ? after[LOSS_CONFIRMATIONS - 1]!.day : null;
       lossOfPersistence = { firstMissedDay: after[0]!.day, confirmedDay: confirmed };
       reasons.push(
         confirmed !== null
-          ? `Tlast day ${tlastDay}; loss of persistence confirmed at day ${confirmed} (below the LLOQ at days ${after[0]!.day} and ${confirmed}, no later quantifiable value).`
-          : `Tlast day ${tlastDay}; below the LLOQ at day ${after[0]!.day} only, so loss of persistence is not yet confirmed (needs ${LOSS_CONFIRMATIONS} consecutive samples).`,
+          ? R.say("tlast.lossConfirmed", { tlast: tlastDay, confirmed, first: after[0]!.day })
+          : R.say("tlast.lossPending", { tlast: tlastDay, first: after[0]!.day, n: LOSS_CONFIRMATIONS }),
       );
     }
   }
@@ -309,8 +375,8 @@ export function carKinetics(series: z.output<typeof CarSeries>, reasons: string[
   };
 }
 
-export function bCellKinetics(series: z.output<typeof BCellSeries>, reasons: string[]): BCellKinetics {
-  const unit = B_UNIT_TEXT[series.unit];
+export function bCellKinetics(series: z.output<typeof BCellSeries>, reasons: ReasonEntry[]): BCellKinetics {
+  const unit = `bCellUnit.${series.unit}`;
   const t = series.aplasiaThreshold;
   const n = series.recoveryConfirmations;
   const shown = (p: { value: number; comparator?: Comparator | undefined }) =>
@@ -321,7 +387,11 @@ export function bCellKinetics(series: z.output<typeof BCellSeries>, reasons: str
   const unknown = judged.filter((p) => p.below === null);
   if (unknown.length)
     reasons.push(
-      `Left out: ${unknown.map((p) => `day ${p.day} (${shown(p)} ${unit})`).join(", ")}, a censored value that cannot be judged against the aplasiaThreshold ${t} ${unit}.`,
+      R.say("bCells.leftOut", {
+        samples: unknown.map((p) => R.phrase("phrase.sample", { day: p.day, value: shown(p), unit })),
+        threshold: t,
+        unit,
+      }),
     );
   const pts = judged.filter((p): p is typeof p & { below: boolean } => p.below !== null);
   const startIdx = pts.findIndex((p) => p.below);
@@ -335,7 +405,7 @@ export function bCellKinetics(series: z.output<typeof BCellSeries>, reasons: str
     lowAgainAfterRecoveryDay: null,
   };
   if (startIdx < 0) {
-    reasons.push(`No CD19+ sample below the aplasiaThreshold ${t} ${unit}: no B-cell aplasia in the series.`);
+    reasons.push(R.say("bCells.none", { threshold: t, unit }));
     return base;
   }
   const aplasiaStartDay = pts[startIdx]!.day;
@@ -348,8 +418,11 @@ export function bCellKinetics(series: z.output<typeof BCellSeries>, reasons: str
   if (recoveryIdx < 0) {
     const lastAplastic = [...pts].reverse().find((p) => p.below)!;
     const pending = pts.filter((p) => p.day > lastAplastic.day);
+    const aplasia = { start: aplasiaStartDay, value: shown(pts[startIdx]!), threshold: t, unit };
     reasons.push(
-      `B-cell aplasia from day ${aplasiaStartDay} (${shown(pts[startIdx]!)} < ${t} ${unit}), ongoing at the last sample${pending.length ? `: ${pending.length} sample(s) ≥ ${t} since day ${pending[0]!.day}, fewer than the ${n} needed to confirm recovery` : ""}.`,
+      pending.length
+        ? R.say("bCells.ongoingPending", { ...aplasia, pending: pending.length, since: pending[0]!.day, n })
+        : R.say("bCells.ongoing", aplasia),
     );
     return { ...base, aplasiaStartDay, aplasiaOngoing: true };
   }
@@ -358,12 +431,17 @@ export function bCellKinetics(series: z.output<typeof BCellSeries>, reasons: str
   const confirmDays = pts.slice(recoveryIdx, recoveryIdx + n).map((p) => p.day);
   const lowAgain = pts.slice(recoveryIdx + n).find((p) => p.below);
   reasons.push(
-    `B-cell aplasia from day ${aplasiaStartDay} through day ${aplasiaEndDay} (< ${t} ${unit}); recovery at day ${recoveryDay} (≥ ${t} ${unit} on ${n} consecutive sample(s): days ${confirmDays.join(", ")}).`,
+    R.say("bCells.recovery", {
+      start: aplasiaStartDay,
+      end: aplasiaEndDay,
+      threshold: t,
+      unit,
+      recovery: recoveryDay,
+      n,
+      days: confirmDays.join(", "),
+    }),
   );
-  if (lowAgain)
-    reasons.push(
-      `CD19+ below the threshold again at day ${lowAgain.day} after recovery (${shown(lowAgain)} ${unit}).`,
-    );
+  if (lowAgain) reasons.push(R.say("bCells.lowAgain", { day: lowAgain.day, value: shown(lowAgain), unit }));
   return {
     ...base,
     aplasiaStartDay,
@@ -381,8 +459,8 @@ export const cellularKineticsCalculator = defineCalculator({
   ruleSet: "CAR-T kinetics, linear trapezoid AUC0–28d (clinical-rules.md §7)",
   ruleSetVersion: "1",
   input: CellularKineticsInput,
-  evaluate(i): { value: CellularKineticsValue; label: string; reasons: string[] } {
-    const reasons: string[] = [];
+  evaluate(i): { value: CellularKineticsValue; label: string; reasons: ReasonEntry[] } {
+    const reasons: ReasonEntry[] = [];
     const value: CellularKineticsValue = {};
     const parts: string[] = [];
     if (i.carSeries) {

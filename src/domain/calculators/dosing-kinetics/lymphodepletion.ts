@@ -16,6 +16,7 @@
  * Cyclophosphamide has no CrCl band rule in these sources, so it is not adjusted here.
  */
 import { z } from "zod";
+import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt } from "./format.ts";
 
@@ -85,6 +86,64 @@ export const FludarabineRenalRule = z.discriminatedUnion("kind", [
 ]);
 export type FludarabineRenalRule = z.infer<typeof FludarabineRenalRule>;
 
+const METHOD_NAMES: Record<(typeof CRCL_METHODS)[number], string> = {
+  COCKCROFT_GAULT: "Cockcroft–Gault, mL/min",
+  MEASURED_URINE: "measured urine collection",
+  EGFR_NORMALISED: "eGFR, mL/min/1.73 m²",
+  OTHER: "other method",
+};
+
+/**
+ * The sentences of the lymphodepletion doses (decision 0041); the web catalogues word them under
+ * reasons.lymphodepletion.*. The renal band applied is a phrase (`rule.*`) quoted by the fludarabine
+ * sentence; its English is also the `rule` of fludarabineRenalFactor.
+ */
+export const LYMPHODEPLETION_REASONS = reasonFamily(
+  "lymphodepletion",
+  {
+    "fludarabine.renal":
+      "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}.",
+    "fludarabine.renalWithheld":
+      "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}; a physician must " +
+      "decide on the regimen.",
+    cockcroftGaultNote:
+      "The US label states its bands in mL/min/1.73 m²; the Cockcroft–Gault clearance used is in mL/min (not " +
+      "normalised).",
+    withheld: "{{drug, term}} withheld: 0 mg on days {{days}}.",
+    "dose.full.one":
+      "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} day, " +
+      "{{total}} mg total).",
+    "dose.full.many":
+      "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, " +
+      "{{total}} mg total).",
+    "dose.adjusted.one":
+      "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} " +
+      "mg/day on days {{days}} ({{count}} day, {{total}} mg total).",
+    "dose.adjusted.many":
+      "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} " +
+      "mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
+    usLabelDefault: "Renal rule: US label bands (the default; a protocol table overrides it).",
+    "rule.US_LABEL.withhold": "US label: CrCl < 30 mL/min, do not administer fludarabine",
+    "rule.US_LABEL.reduce": "US label: CrCl 30–70 mL/min, reduce by 20 %",
+    "rule.US_LABEL.full": "US label: CrCl > 70 mL/min, full dose",
+    "rule.US_FLUDARA_LABEL.withhold": "US FLUDARA label: CrCl < 30 mL/min, do not administer fludarabine",
+    "rule.US_FLUDARA_LABEL.reduce40": "US FLUDARA label: CrCl 30–49 mL/min, reduce by 40 %",
+    "rule.US_FLUDARA_LABEL.reduce20": "US FLUDARA label: CrCl 50–79 mL/min, reduce by 20 %",
+    "rule.US_FLUDARA_LABEL.full": "US FLUDARA label: CrCl ≥ 80 mL/min, full dose",
+    "rule.EU_SMPC.withhold": "EU SmPC: CrCl < 30 mL/min, fludarabine contraindicated",
+    "rule.EU_SMPC.reduce": "EU SmPC: CrCl 30–70 mL/min, reduce by {{percent}} % (up to 50 % allowed)",
+    "rule.EU_SMPC.full": "EU SmPC: CrCl > 70 mL/min, full dose",
+    "rule.PROTOCOL.withhold": "Protocol {{protocol}}: CrCl ≥ {{from}} mL/min band, withhold fludarabine",
+    "rule.PROTOCOL.factor": "Protocol {{protocol}}: CrCl ≥ {{from}} mL/min band, dose factor {{factor}}",
+  },
+  { ldDrug: DRUG_NAMES, crclMethod: METHOD_NAMES },
+);
+const R = LYMPHODEPLETION_REASONS;
+
+/** The English of a renal-band phrase (the `rule` of a decision). */
+const ruleText = (p: Phrase): string =>
+  R.say(p.code.slice(R.prefix.length + 1) as Parameters<typeof R.say>[0], p.params).text;
+
 export interface RenalDecision {
   factor: number;
   withhold: boolean;
@@ -93,6 +152,15 @@ export interface RenalDecision {
 
 /** The fludarabine dose factor for a creatinine clearance under a rule. Pure; exported for tests. */
 export function fludarabineRenalFactor(crcl: number, rule: FludarabineRenalRule): RenalDecision {
+  const { phrase, ...d } = renalDecision(crcl, rule);
+  return { ...d, rule: ruleText(phrase) };
+}
+
+/** The decision with the band applied as a coded phrase. */
+function renalDecision(
+  crcl: number,
+  rule: FludarabineRenalRule,
+): { factor: number; withhold: boolean; phrase: Phrase } {
   switch (rule.kind) {
     case "US_LABEL":
       // US fludarabine phosphate injection label: 30–70 → −20 %; < 30 → do not administer.
@@ -100,39 +168,38 @@ export function fludarabineRenalFactor(crcl: number, rule: FludarabineRenalRule)
         return {
           factor: 0,
           withhold: true,
-          rule: "US label: CrCl < 30 mL/min, do not administer fludarabine",
+          phrase: R.phrase("rule.US_LABEL.withhold"),
         };
-      if (crcl <= 70)
-        return { factor: 0.8, withhold: false, rule: "US label: CrCl 30–70 mL/min, reduce by 20 %" };
-      return { factor: 1, withhold: false, rule: "US label: CrCl > 70 mL/min, full dose" };
+      if (crcl <= 70) return { factor: 0.8, withhold: false, phrase: R.phrase("rule.US_LABEL.reduce") };
+      return { factor: 1, withhold: false, phrase: R.phrase("rule.US_LABEL.full") };
     case "US_FLUDARA_LABEL":
       // US FLUDARA label starting-dose table: ≥ 80 full; 50–79 → 20/25; 30–49 → 15/25; < 30 do not administer.
       if (crcl < 30)
         return {
           factor: 0,
           withhold: true,
-          rule: "US FLUDARA label: CrCl < 30 mL/min, do not administer fludarabine",
+          phrase: R.phrase("rule.US_FLUDARA_LABEL.withhold"),
         };
       if (crcl < 50)
-        return { factor: 0.6, withhold: false, rule: "US FLUDARA label: CrCl 30–49 mL/min, reduce by 40 %" };
+        return { factor: 0.6, withhold: false, phrase: R.phrase("rule.US_FLUDARA_LABEL.reduce40") };
       if (crcl < 80)
-        return { factor: 0.8, withhold: false, rule: "US FLUDARA label: CrCl 50–79 mL/min, reduce by 20 %" };
-      return { factor: 1, withhold: false, rule: "US FLUDARA label: CrCl ≥ 80 mL/min, full dose" };
+        return { factor: 0.8, withhold: false, phrase: R.phrase("rule.US_FLUDARA_LABEL.reduce20") };
+      return { factor: 1, withhold: false, phrase: R.phrase("rule.US_FLUDARA_LABEL.full") };
     case "EU_SMPC":
       // EU SmPC 4.2/4.3: 30–70 → reduce by up to 50 %; < 30 contraindicated.
       if (crcl < 30)
         return {
           factor: 0,
           withhold: true,
-          rule: "EU SmPC: CrCl < 30 mL/min, fludarabine contraindicated",
+          phrase: R.phrase("rule.EU_SMPC.withhold"),
         };
       if (crcl <= 70)
         return {
           factor: 1 - rule.reductionPercent / 100,
           withhold: false,
-          rule: `EU SmPC: CrCl 30–70 mL/min, reduce by ${rule.reductionPercent} % (up to 50 % allowed)`,
+          phrase: R.phrase("rule.EU_SMPC.reduce", { percent: rule.reductionPercent }),
         };
-      return { factor: 1, withhold: false, rule: "EU SmPC: CrCl > 70 mL/min, full dose" };
+      return { factor: 1, withhold: false, phrase: R.phrase("rule.EU_SMPC.full") };
     case "PROTOCOL": {
       const band = [...rule.bands]
         .sort((a, b) => b.fromCrClMlMin - a.fromCrClMlMin)
@@ -141,7 +208,13 @@ export function fludarabineRenalFactor(crcl: number, rule: FludarabineRenalRule)
       return {
         factor: band.doseFactor,
         withhold,
-        rule: `Protocol ${rule.protocolName}: CrCl ≥ ${band.fromCrClMlMin} mL/min band, ${withhold ? "withhold fludarabine" : `dose factor ${band.doseFactor}`}`,
+        phrase: withhold
+          ? R.phrase("rule.PROTOCOL.withhold", { protocol: rule.protocolName, from: band.fromCrClMlMin })
+          : R.phrase("rule.PROTOCOL.factor", {
+              protocol: rule.protocolName,
+              from: band.fromCrClMlMin,
+              factor: band.doseFactor,
+            }),
       };
     }
   }
@@ -251,13 +324,6 @@ export interface LymphodepletionValue {
   fludarabineWithheld: boolean;
 }
 
-const METHOD_NAMES: Record<(typeof CRCL_METHODS)[number], string> = {
-  COCKCROFT_GAULT: "Cockcroft–Gault, mL/min",
-  MEASURED_URINE: "measured urine collection",
-  EGFR_NORMALISED: "eGFR, mL/min/1.73 m²",
-  OTHER: "other method",
-};
-
 export const lymphodepletionCalculator = defineCalculator({
   name: "lymphodepletion",
   title: "Fludarabine/cyclophosphamide lymphodepletion doses with fludarabine renal adjustment",
@@ -269,37 +335,56 @@ export const lymphodepletionCalculator = defineCalculator({
   evaluate(i): {
     value: LymphodepletionValue;
     label: string;
-    reasons: string[];
+    reasons: ReasonEntry[];
     details: Record<string, unknown>;
   } {
-    const reasons: string[] = [];
+    const reasons: ReasonEntry[] = [];
     let fludarabineWithheld = false;
     const drugs = i.regimen.map((entry): LdDrugResult => {
       let factor = 1;
       let withheld = false;
       if (entry.drug === "FLUDARABINE") {
         const crcl = i.creatinineClearanceMlMin!; // required by the schema when fludarabine is present
-        const d = fludarabineRenalFactor(crcl, i.fludarabineRenalRule);
+        const d = renalDecision(crcl, i.fludarabineRenalRule);
         factor = d.factor;
         withheld = d.withhold;
         fludarabineWithheld = withheld;
         reasons.push(
-          `Fludarabine: creatinineClearanceMlMin ${fmt(crcl, 1)} (${METHOD_NAMES[i.creatinineClearanceMethod!]}) → ${d.rule}${withheld ? "; a physician must decide on the regimen" : ""}.`,
+          R.say(withheld ? "fludarabine.renalWithheld" : "fludarabine.renal", {
+            crcl: fmt(crcl, 1),
+            method: `crclMethod.${i.creatinineClearanceMethod!}`,
+            rule: d.phrase,
+          }),
         );
         if (i.creatinineClearanceMethod === "COCKCROFT_GAULT" && i.fludarabineRenalRule.kind === "US_LABEL")
-          reasons.push(
-            "The US label states its bands in mL/min/1.73 m²; the Cockcroft–Gault clearance used is in mL/min (not normalised).",
-          );
+          reasons.push(R.say("cockcroftGaultNote"));
       }
       const adjusted = entry.doseMgPerM2PerDay * factor;
       const mgPerDay = adjusted * i.bsaM2;
       const days = [...entry.days].sort((a, b) => a - b);
-      const name = DRUG_NAMES[entry.drug];
-      if (withheld) reasons.push(`${name} withheld: 0 mg on days ${days.join(", ")}.`);
-      else
+      const drug = `ldDrug.${entry.drug}`;
+      if (withheld) reasons.push(R.say("withheld", { drug, days: days.join(", ") }));
+      else {
+        const params = {
+          drug,
+          dose: fmt(entry.doseMgPerM2PerDay, 2),
+          bsa: fmt(i.bsaM2, 4),
+          mgPerDay: fmt(mgPerDay, 1),
+          days: days.join(", "),
+          count: days.length,
+          total: fmt(mgPerDay * days.length, 1),
+        };
+        const many = days.length > 1;
         reasons.push(
-          `${name} ${fmt(entry.doseMgPerM2PerDay, 2)} mg/m²/day${factor !== 1 ? ` × ${fmt(factor, 3)} = ${fmt(adjusted, 2)} mg/m²/day` : ""} × bsaM2 ${fmt(i.bsaM2, 4)} = ${fmt(mgPerDay, 1)} mg/day on days ${days.join(", ")} (${days.length} day${days.length > 1 ? "s" : ""}, ${fmt(mgPerDay * days.length, 1)} mg total).`,
+          factor !== 1
+            ? R.say(many ? "dose.adjusted.many" : "dose.adjusted.one", {
+                ...params,
+                factor: fmt(factor, 3),
+                adjusted: fmt(adjusted, 2),
+              })
+            : R.say(many ? "dose.full.many" : "dose.full.one", params),
         );
+      }
       return {
         drug: entry.drug,
         plannedMgPerM2PerDay: entry.doseMgPerM2PerDay,
@@ -312,7 +397,7 @@ export const lymphodepletionCalculator = defineCalculator({
       };
     });
     if (i.fludarabineRenalRule.kind === "US_LABEL" && drugs.some((d) => d.drug === "FLUDARABINE"))
-      reasons.push("Renal rule: US label bands (the default; a protocol table overrides it).");
+      reasons.push(R.say("usLabelDefault"));
 
     const allDays = [...new Set(drugs.flatMap((d) => d.days))].sort((a, b) => a - b);
     const schedule = allDays.map((day) => ({

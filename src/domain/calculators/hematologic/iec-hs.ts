@@ -13,6 +13,7 @@
  * HYPOFIBRINOGENAEMIA, CYTOPENIA_NEW_OR_WORSE, HEMOPHAGOCYTOSIS.
  */
 import { z } from "zod";
+import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { HINES_2023, num, RULE_SET_IEC_HS } from "./sources.ts";
 
@@ -196,21 +197,100 @@ export interface IecHsValue {
   flags: Flag[];
 }
 
+/**
+ * The sentences of the IEC-HS screen (decision 0041); the web catalogues word them under
+ * reasons.iecHs.*. Flags and supportive features are quoted by their codes in English (as before
+ * codes existed) and worded in the catalogues' other languages.
+ */
+export const IEC_HS_REASONS = reasonFamily(
+  "iecHs",
+  {
+    "screen.positive":
+      "IEC-HS screen positive: ferritin criterion, timing criterion and {{flags, termlist}} (Hines 2023; " +
+      "diagnosis to be adjudicated by a clinician, excluding other causes).",
+    "screen.negative": "IEC-HS screen negative: missing {{missing, clauses}} (Hines 2023).",
+    "ferritin.met": "Ferritin criterion met: {{parts, clauses}}.",
+    "ferritin.notMet": "Ferritin criterion not met: {{parts, clauses}}.",
+    "timing.met":
+      "Timing criterion met: onset as CRS resolves or inflammation worsening after initial improvement.",
+    "timing.notMet": "Timing criterion not met: onset not with resolving CRS nor after initial improvement.",
+    "transaminase.met.uln":
+      "Transaminases: {{name}} {{value}} U/L is > {{limit}} U/L = 5 × ULN {{uln}} U/L (baseline {{baseline}} ≤ ULN).",
+    "transaminase.notMet.uln":
+      "Transaminases: {{name}} {{value}} U/L is not > {{limit}} U/L = 5 × ULN {{uln}} U/L (baseline {{baseline}} " +
+      "≤ ULN).",
+    "transaminase.met.baseline":
+      "Transaminases: {{name}} {{value}} U/L is > {{limit}} U/L = 5 × baseline {{baseline}} U/L (baseline above " +
+      "ULN {{uln}}).",
+    "transaminase.notMet.baseline":
+      "Transaminases: {{name}} {{value}} U/L is not > {{limit}} U/L = 5 × baseline {{baseline}} U/L (baseline " +
+      "above ULN {{uln}}).",
+    "transaminase.notGiven": "Transaminases: not given.",
+    "fibrinogen.below150": "Hypofibrinogenaemia: fibrinogen {{value}} mg/dL < 150 mg/dL.",
+    "fibrinogen.belowLln": "Hypofibrinogenaemia: fibrinogen {{value}} mg/dL < LLN {{lln}} mg/dL.",
+    "fibrinogen.normal":
+      "No hypofibrinogenaemia: fibrinogen {{value}} mg/dL is ≥ 150 mg/dL and ≥ LLN {{lln}} mg/dL.",
+    "fibrinogen.notGiven": "Fibrinogen: not given.",
+    "cytopenia.present": "New or worsening cytopenia present.",
+    "cytopenia.absent": "No new or worsening cytopenia.",
+    "hemophagocytosis.PRESENT": "Haemophagocytosis present in marrow or tissue.",
+    "hemophagocytosis.ABSENT": "No haemophagocytosis on pathology.",
+    "hemophagocytosis.NOT_ASSESSED": "Haemophagocytosis not assessed.",
+    supportive: "Supportive features (not decisive): {{features, termlist}}.",
+    "grade.screenPositive": "Grade {{grade}} as adjudicated by the clinician: {{descriptor, term}}.",
+    "grade.screenNegative":
+      "Grade {{grade}} as adjudicated by the clinician: {{descriptor, term}} (note: the computed screen is " +
+      "negative; the clinician's adjudication stands).",
+    "phrase.ferritin.aboveUln":
+      "ferritin {{value}} ng/mL is > {{limit}} ng/mL = 2 × ULN {{uln}} (baseline {{baseline}} ≤ ULN)",
+    "phrase.ferritin.notAboveUln":
+      "ferritin {{value}} ng/mL is not > {{limit}} ng/mL = 2 × ULN {{uln}} (baseline {{baseline}} ≤ ULN)",
+    "phrase.ferritin.aboveBaseline":
+      "ferritin {{value}} ng/mL is > {{limit}} ng/mL = 2 × baseline {{baseline}} (baseline above ULN {{uln}})",
+    "phrase.ferritin.notAboveBaseline":
+      "ferritin {{value}} ng/mL is not > {{limit}} ng/mL = 2 × baseline {{baseline}} (baseline above ULN {{uln}})",
+    "phrase.ferritin.risingRapidly": "ferritin rising rapidly",
+    "phrase.ferritin.notRisingRapidly": "not rising rapidly",
+    "phrase.missing.ferritin": "the ferritin criterion",
+    "phrase.missing.timing": "the timing criterion",
+    "phrase.missing.organ":
+      "at least one of transaminase rise, hypofibrinogenaemia, new/worsening cytopenia, haemophagocytosis",
+  },
+  {
+    // The English quotes the codes themselves, as the result's flags carry them.
+    iecHsFlag: {
+      TRANSAMINASES: "TRANSAMINASES",
+      HYPOFIBRINOGENAEMIA: "HYPOFIBRINOGENAEMIA",
+      CYTOPENIA_NEW_OR_WORSE: "CYTOPENIA_NEW_OR_WORSE",
+      HEMOPHAGOCYTOSIS: "HEMOPHAGOCYTOSIS",
+    },
+    iecHsSupportive: Object.fromEntries(SUPPORTIVE.map((f) => [f, f])),
+    iecHsGrade: GRADE_DESCRIPTORS,
+  },
+);
+const R = IEC_HS_REASONS;
+
 function transaminaseFlag(
   name: string,
   t: { valueUPerL: number; ulnUPerL: number; baselineUPerL: number } | undefined,
-): { met: boolean; reason?: string } {
+): { met: boolean; reason?: Reason } {
   if (!t) return { met: false };
   const abnormalBaseline = t.baselineUPerL > t.ulnUPerL;
   const ref = abnormalBaseline ? t.baselineUPerL : t.ulnUPerL;
   const limit = TRANSAMINASE_MULTIPLE * ref;
   const met = t.valueUPerL > limit;
-  const refText = abnormalBaseline
-    ? `5 × baseline ${num(t.baselineUPerL)} U/L (baseline above ULN ${num(t.ulnUPerL)})`
-    : `5 × ULN ${num(t.ulnUPerL)} U/L (baseline ${num(t.baselineUPerL)} ≤ ULN)`;
+  const params = {
+    name,
+    value: num(t.valueUPerL),
+    limit: num(limit),
+    uln: num(t.ulnUPerL),
+    baseline: num(t.baselineUPerL),
+  };
   return {
     met,
-    reason: `${name} ${num(t.valueUPerL)} U/L is ${met ? ">" : "not >"} ${num(limit)} U/L = ${refText}.`,
+    reason: abnormalBaseline
+      ? R.say(met ? "transaminase.met.baseline" : "transaminase.notMet.baseline", params)
+      : R.say(met ? "transaminase.met.uln" : "transaminase.notMet.uln", params),
   };
 }
 
@@ -222,47 +302,49 @@ export const iecHs = defineCalculator({
   ruleSetVersion: "1",
   input: IecHsInput,
   evaluate(input) {
-    const reasons: string[] = [];
+    const reasons: ReasonEntry[] = [];
     const flags: Flag[] = [];
 
     // Ferritin
     let ratioMet = false;
-    let ferritinText = "";
+    let ferritinText: Phrase | undefined;
     if (input.ferritinUlnNgPerML !== undefined && input.ferritinBaselineNgPerML !== undefined) {
       const uln = input.ferritinUlnNgPerML;
       const base = input.ferritinBaselineNgPerML;
       const ref = Math.max(base, uln); // baseline when already above ULN, else ULN
       const limit = FERRITIN_MULTIPLE * ref;
       ratioMet = input.ferritinNgPerML > limit;
+      const params = {
+        value: num(input.ferritinNgPerML),
+        limit: num(limit),
+        baseline: num(base),
+        uln: num(uln),
+      };
       ferritinText =
-        `ferritin ${num(input.ferritinNgPerML)} ng/mL is ${ratioMet ? ">" : "not >"} ${num(limit)} ng/mL = 2 × ` +
-        (base > uln
-          ? `baseline ${num(base)} (baseline above ULN ${num(uln)})`
-          : `ULN ${num(uln)} (baseline ${num(base)} ≤ ULN)`);
+        base > uln
+          ? R.phrase(ratioMet ? "phrase.ferritin.aboveBaseline" : "phrase.ferritin.notAboveBaseline", params)
+          : R.phrase(ratioMet ? "phrase.ferritin.aboveUln" : "phrase.ferritin.notAboveUln", params);
     }
     const ferritinHigh = ratioMet || input.ferritinRisingRapidly;
-    const ferritinParts = [ferritinText, input.ferritinRisingRapidly ? "ferritin rising rapidly" : ""].filter(
-      Boolean,
-    );
-    if (!input.ferritinRisingRapidly) ferritinParts.push("not rising rapidly");
+    const ferritinParts = [
+      ferritinText,
+      input.ferritinRisingRapidly ? R.phrase("phrase.ferritin.risingRapidly") : undefined,
+    ].filter((p): p is Phrase => p !== undefined);
+    if (!input.ferritinRisingRapidly) ferritinParts.push(R.phrase("phrase.ferritin.notRisingRapidly"));
     if (ferritinHigh) flags.push("FERRITIN_HIGH");
-    reasons.push(`Ferritin criterion ${ferritinHigh ? "met" : "not met"}: ${ferritinParts.join("; ")}.`);
+    reasons.push(R.say(ferritinHigh ? "ferritin.met" : "ferritin.notMet", { parts: ferritinParts }));
 
     // Timing
     const timing = input.onsetWithResolvingCrsOrWorseningAfterImprovement;
     if (timing) flags.push("TIMING");
-    reasons.push(
-      timing
-        ? "Timing criterion met: onset as CRS resolves or inflammation worsening after initial improvement."
-        : "Timing criterion not met: onset not with resolving CRS nor after initial improvement.",
-    );
+    reasons.push(R.say(timing ? "timing.met" : "timing.notMet"));
 
     // One or more of the organ/laboratory features
     const alt = transaminaseFlag("ALT", input.alt);
     const ast = transaminaseFlag("AST", input.ast);
     if (alt.met || ast.met) flags.push("TRANSAMINASES");
-    for (const r of [alt.reason, ast.reason]) if (r) reasons.push(`Transaminases: ${r}`);
-    if (!input.alt && !input.ast) reasons.push("Transaminases: not given.");
+    for (const r of [alt.reason, ast.reason]) if (r) reasons.push(r);
+    if (!input.alt && !input.ast) reasons.push(R.say("transaminase.notGiven"));
 
     if (input.fibrinogen) {
       const f = input.fibrinogen.valueMgPerDL;
@@ -272,52 +354,42 @@ export const iecHs = defineCalculator({
       if (below150 || belowLln) flags.push("HYPOFIBRINOGENAEMIA");
       reasons.push(
         below150
-          ? `Hypofibrinogenaemia: fibrinogen ${num(f)} mg/dL < 150 mg/dL.`
+          ? R.say("fibrinogen.below150", { value: num(f) })
           : belowLln
-            ? `Hypofibrinogenaemia: fibrinogen ${num(f)} mg/dL < LLN ${num(lln as number)} mg/dL.`
-            : `No hypofibrinogenaemia: fibrinogen ${num(f)} mg/dL is ≥ 150 mg/dL and ≥ LLN ${num(lln as number)} mg/dL.`,
+            ? R.say("fibrinogen.belowLln", { value: num(f), lln: num(lln as number) })
+            : R.say("fibrinogen.normal", { value: num(f), lln: num(lln as number) }),
       );
-    } else reasons.push("Fibrinogen: not given.");
+    } else reasons.push(R.say("fibrinogen.notGiven"));
 
     if (input.cytopeniaNewOrWorsening) flags.push("CYTOPENIA_NEW_OR_WORSE");
-    reasons.push(
-      input.cytopeniaNewOrWorsening
-        ? "New or worsening cytopenia present."
-        : "No new or worsening cytopenia.",
-    );
+    reasons.push(R.say(input.cytopeniaNewOrWorsening ? "cytopenia.present" : "cytopenia.absent"));
     if (input.hemophagocytosis === "PRESENT") flags.push("HEMOPHAGOCYTOSIS");
-    reasons.push(
-      input.hemophagocytosis === "PRESENT"
-        ? "Haemophagocytosis present in marrow or tissue."
-        : input.hemophagocytosis === "ABSENT"
-          ? "No haemophagocytosis on pathology."
-          : "Haemophagocytosis not assessed.",
-    );
+    reasons.push(R.say(`hemophagocytosis.${input.hemophagocytosis}`));
 
     const organFlags = flags.filter((f) => f !== "FERRITIN_HIGH" && f !== "TIMING");
     const screenPositive = ferritinHigh && timing && organFlags.length > 0;
     const missing = [
-      !ferritinHigh ? "the ferritin criterion" : "",
-      !timing ? "the timing criterion" : "",
-      organFlags.length === 0
-        ? "at least one of transaminase rise, hypofibrinogenaemia, new/worsening cytopenia, haemophagocytosis"
-        : "",
-    ].filter(Boolean);
+      !ferritinHigh ? R.phrase("phrase.missing.ferritin") : undefined,
+      !timing ? R.phrase("phrase.missing.timing") : undefined,
+      organFlags.length === 0 ? R.phrase("phrase.missing.organ") : undefined,
+    ].filter((p): p is Phrase => p !== undefined);
     reasons.unshift(
       screenPositive
-        ? `IEC-HS screen positive: ferritin criterion, timing criterion and ${organFlags.join(", ")} (Hines 2023; diagnosis to be adjudicated by a clinician, excluding other causes).`
-        : `IEC-HS screen negative: missing ${missing.join("; ")} (Hines 2023).`,
+        ? R.say("screen.positive", { flags: organFlags.map((f) => `iecHsFlag.${f}`) })
+        : R.say("screen.negative", { missing }),
     );
     if (input.supportiveFeatures && input.supportiveFeatures.length > 0)
-      reasons.push(`Supportive features (not decisive): ${input.supportiveFeatures.join(", ")}.`);
+      reasons.push(
+        R.say("supportive", { features: input.supportiveFeatures.map((f) => `iecHsSupportive.${f}`) }),
+      );
 
     const grade = input.clinicianGrade ?? null;
     if (grade !== null)
       reasons.push(
-        `Grade ${grade} as adjudicated by the clinician: ${GRADE_DESCRIPTORS[grade]}` +
-          (screenPositive
-            ? "."
-            : " (note: the computed screen is negative; the clinician's adjudication stands)."),
+        R.say(screenPositive ? "grade.screenPositive" : "grade.screenNegative", {
+          grade,
+          descriptor: `iecHsGrade.${grade}`,
+        }),
       );
     const label =
       `IEC-HS screen ${screenPositive ? "positive" : "negative"}` +

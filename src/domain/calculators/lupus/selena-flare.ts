@@ -6,6 +6,7 @@
  * classic SFI only where the protocol asks for it.
  */
 import { z } from "zod";
+import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt, hundredths, PETRI_2005, Pga, PrednisoloneMgPerDay, signed } from "./sources.ts";
 
@@ -164,6 +165,62 @@ const SfiInput = z
 
 export type SfiCategory = "NONE" | "MILD_MODERATE" | "SEVERE";
 
+/**
+ * The sentences of the SFI (decision 0041); the web catalogues word them under reasons.selenaFlare.*.
+ * Each criterion met is a phrase, quoted by the sentence that says which category it counts for.
+ */
+export const SELENA_FLARE_REASONS = reasonFamily(
+  "selenaFlare",
+  {
+    severe: "Severe flare: {{criterion, phrase}}",
+    alsoMild: "Also met (mild/moderate): {{criterion, phrase}}",
+    mild: "Mild/moderate flare: {{criterion, phrase}}",
+    none:
+      "No flare criterion met: SELENA-SLEDAI change {{sledaiChange}} (< {{sledaiMin}}), PGA change {{pgaChange}} " +
+      "(< {{pgaMin}}), no new or worse SFI manifestation, no qualifying treatment change.",
+    "note.platelets":
+      "Thrombocytopenia reported with platelets {{platelets}}/µL (not < {{below}}/µL): not an SFI criterion.",
+    "note.haemolysis":
+      "Haemolytic anaemia reported with Hb {{hb}} g/dL (not < {{below}}) and a fall of {{fall}} g/dL " +
+      "(not > {{above}}): not an SFI criterion.",
+    "note.mycophenolate":
+      "New mycophenolate not counted: the classic SFI lists cyclophosphamide, azathioprine and methotrexate " +
+      "only (protocol setting).",
+    "phrase.sledai.severe": "SELENA-SLEDAI rose from {{previous}} to {{current}} (to > {{above}}).",
+    "phrase.sledai.rise":
+      "SELENA-SLEDAI rose by {{rise}} ({{previous}} → {{current}}; ≥ {{min}} points, not to > {{above}}).",
+    "phrase.pga.severe": "PGA rose from {{previous}} to {{current}} (to > {{above}}).",
+    "phrase.pga.rise": "PGA rose by {{rise}} ({{previous}} → {{current}}; ≥ {{min}}, not to > {{above}}).",
+    "phrase.manifestation": "New or worse {{manifestation, term}}.",
+    "phrase.platelets": "New or worse thrombocytopenia: platelets {{platelets}}/µL (< {{below}}/µL).",
+    "phrase.haemolysis.low": "New or worse haemolytic anaemia with Hb {{hb}} g/dL (< {{below}} g/dL).",
+    "phrase.haemolysis.fall":
+      "New or worse haemolytic anaemia with Hb falling {{fall}} g/dL ({{previous}} → {{current}}; > {{above}} g/dL).",
+    "phrase.prednisone.perKg":
+      "Prednisone raised from {{previous}} to {{current}} mg/day = {{perKg}} mg/kg/day at {{weight}} kg " +
+      "(> {{limit}} mg/kg/day).",
+    "phrase.prednisone.doubled":
+      "Prednisone doubled: {{previous}} → {{current}} mg/day (≥ 2 × previous dose).",
+    "phrase.prednisone.raised":
+      "Prednisone raised from {{previous}} to {{current}} mg/day ({{perKg}} mg/kg/day, not > {{limit}}; not doubled).",
+    "phrase.hospitalised": "Hospitalised for SLE activity (hospitalizationForSle).",
+    "phrase.immunosuppressive": "New {{drug, term}} for SLE (newImmunosuppressivesForSle).",
+    "phrase.nsaidOrHydroxychloroquine":
+      "NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).",
+  },
+  {
+    // The English quotes the finding with the input's code, e.g. "nephritis (NEPHRITIS)".
+    sfiManifestation: Object.fromEntries(
+      Object.entries({ ...MILD_MODERATE_MANIFESTATIONS, ...SEVERE_MANIFESTATIONS }).map(([code, text]) => [
+        code,
+        `${text} (${code})`,
+      ]),
+    ),
+    sfiImmunosuppressive: Object.fromEntries(IMMUNOSUPPRESSIVES.map((d) => [d, d.toLowerCase()])),
+  },
+);
+const R = SELENA_FLARE_REASONS;
+
 export const selenaFlare = defineCalculator({
   name: "selena-flare",
   title: "SELENA-SLEDAI Flare Index (classic SFI)",
@@ -172,9 +229,9 @@ export const selenaFlare = defineCalculator({
   ruleSetVersion: "1",
   input: SfiInput,
   evaluate(v) {
-    const severe: string[] = [];
-    const mild: string[] = [];
-    const notes: string[] = [];
+    const severe: Phrase[] = [];
+    const mild: Phrase[] = [];
+    const notes: ReasonEntry[] = [];
 
     // SELENA-SLEDAI score. [D] "Increase to > 12" is read as: the score rose and is now > 12 (a
     // patient already above 12 whose score rises still flares severely); a rise of ≥ 3 that stays
@@ -183,49 +240,79 @@ export const selenaFlare = defineCalculator({
     const curS = v.selenaSledaiCurrent;
     const dS = curS - prevS;
     if (dS > 0 && curS > SLEDAI_SEVERE_ABOVE)
-      severe.push(`SELENA-SLEDAI rose from ${prevS} to ${curS} (to > ${SLEDAI_SEVERE_ABOVE}).`);
+      severe.push(
+        R.phrase("phrase.sledai.severe", { previous: prevS, current: curS, above: SLEDAI_SEVERE_ABOVE }),
+      );
     else if (dS >= SLEDAI_RISE_MIN)
       mild.push(
-        `SELENA-SLEDAI rose by ${dS} (${prevS} → ${curS}; ≥ ${SLEDAI_RISE_MIN} points, not to > ${SLEDAI_SEVERE_ABOVE}).`,
+        R.phrase("phrase.sledai.rise", {
+          rise: dS,
+          previous: prevS,
+          current: curS,
+          min: SLEDAI_RISE_MIN,
+          above: SLEDAI_SEVERE_ABOVE,
+        }),
       );
 
     // PGA, compared in hundredths so that 0.7 → 1.7 is exactly +1.0.
     const dPga = hundredths(v.pgaCurrent) - hundredths(v.pgaPrevious);
     if (dPga > 0 && hundredths(v.pgaCurrent) > hundredths(PGA_SEVERE_ABOVE))
-      severe.push(`PGA rose from ${fmt(v.pgaPrevious)} to ${fmt(v.pgaCurrent)} (to > ${PGA_SEVERE_ABOVE}).`);
+      severe.push(
+        R.phrase("phrase.pga.severe", {
+          previous: fmt(v.pgaPrevious),
+          current: fmt(v.pgaCurrent),
+          above: PGA_SEVERE_ABOVE,
+        }),
+      );
     else if (dPga >= hundredths(PGA_RISE_MIN))
       mild.push(
-        `PGA rose by ${fmt(dPga / 100)} (${fmt(v.pgaPrevious)} → ${fmt(v.pgaCurrent)}; ≥ ${fmt(PGA_RISE_MIN)}, not to > ${PGA_SEVERE_ABOVE}).`,
+        R.phrase("phrase.pga.rise", {
+          rise: fmt(dPga / 100),
+          previous: fmt(v.pgaPrevious),
+          current: fmt(v.pgaCurrent),
+          min: fmt(PGA_RISE_MIN),
+          above: PGA_SEVERE_ABOVE,
+        }),
       );
 
     // Manifestations.
     for (const m of new Set(v.newOrWorseSevereManifestations))
-      severe.push(`New or worse ${SEVERE_MANIFESTATIONS[m]} (${m}).`);
+      severe.push(R.phrase("phrase.manifestation", { manifestation: `sfiManifestation.${m}` }));
     for (const m of new Set(v.newOrWorseMildModerateManifestations))
-      mild.push(`New or worse ${MILD_MODERATE_MANIFESTATIONS[m]} (${m}).`);
+      mild.push(R.phrase("phrase.manifestation", { manifestation: `sfiManifestation.${m}` }));
     if (v.newOrWorseThrombocytopenia && v.plateletsPerUl !== undefined) {
       if (v.plateletsPerUl < PLATELETS_SEVERE_BELOW_PER_UL)
         severe.push(
-          `New or worse thrombocytopenia: platelets ${v.plateletsPerUl}/µL (< ${PLATELETS_SEVERE_BELOW_PER_UL}/µL).`,
+          R.phrase("phrase.platelets", { platelets: v.plateletsPerUl, below: PLATELETS_SEVERE_BELOW_PER_UL }),
         );
       else
         notes.push(
-          `Thrombocytopenia reported with platelets ${v.plateletsPerUl}/µL (not < ${PLATELETS_SEVERE_BELOW_PER_UL}/µL): not an SFI criterion.`,
+          R.say("note.platelets", { platelets: v.plateletsPerUl, below: PLATELETS_SEVERE_BELOW_PER_UL }),
         );
     }
     if (v.hemolyticAnemia && v.hemoglobinGdl !== undefined && v.hemoglobinPreviousGdl !== undefined) {
       const fall = hundredths(v.hemoglobinPreviousGdl) - hundredths(v.hemoglobinGdl);
       if (hundredths(v.hemoglobinGdl) < hundredths(HB_SEVERE_BELOW_GDL))
         severe.push(
-          `New or worse haemolytic anaemia with Hb ${fmt(v.hemoglobinGdl)} g/dL (< ${HB_SEVERE_BELOW_GDL} g/dL).`,
+          R.phrase("phrase.haemolysis.low", { hb: fmt(v.hemoglobinGdl), below: HB_SEVERE_BELOW_GDL }),
         );
       else if (fall > hundredths(HB_SEVERE_FALL_ABOVE_GDL))
         severe.push(
-          `New or worse haemolytic anaemia with Hb falling ${fmt(fall / 100)} g/dL (${fmt(v.hemoglobinPreviousGdl)} → ${fmt(v.hemoglobinGdl)}; > ${HB_SEVERE_FALL_ABOVE_GDL} g/dL).`,
+          R.phrase("phrase.haemolysis.fall", {
+            fall: fmt(fall / 100),
+            previous: fmt(v.hemoglobinPreviousGdl),
+            current: fmt(v.hemoglobinGdl),
+            above: HB_SEVERE_FALL_ABOVE_GDL,
+          }),
         );
       else
         notes.push(
-          `Haemolytic anaemia reported with Hb ${fmt(v.hemoglobinGdl)} g/dL (not < ${HB_SEVERE_BELOW_GDL}) and a fall of ${fmt(fall / 100)} g/dL (not > ${HB_SEVERE_FALL_ABOVE_GDL}): not an SFI criterion.`,
+          R.say("note.haemolysis", {
+            hb: fmt(v.hemoglobinGdl),
+            below: HB_SEVERE_BELOW_GDL,
+            fall: fmt(fall / 100),
+            above: HB_SEVERE_FALL_ABOVE_GDL,
+          }),
         );
     }
 
@@ -240,39 +327,55 @@ export const selenaFlare = defineCalculator({
       if (curP > limit) {
         severeDose = true;
         severe.push(
-          `Prednisone raised from ${fmt(prevP)} to ${fmt(curP)} mg/day = ${perKg} mg/kg/day at ${fmt(v.weightKg)} kg (> ${PREDNISONE_SEVERE_MG_PER_KG} mg/kg/day).`,
+          R.phrase("phrase.prednisone.perKg", {
+            previous: fmt(prevP),
+            current: fmt(curP),
+            perKg,
+            weight: fmt(v.weightKg),
+            limit: PREDNISONE_SEVERE_MG_PER_KG,
+          }),
         );
       }
       if (prevP > 0 && curP >= 2 * prevP) {
         severeDose = true;
-        severe.push(`Prednisone doubled: ${fmt(prevP)} → ${fmt(curP)} mg/day (≥ 2 × previous dose).`);
+        severe.push(R.phrase("phrase.prednisone.doubled", { previous: fmt(prevP), current: fmt(curP) }));
       }
       if (!severeDose)
         mild.push(
-          `Prednisone raised from ${fmt(prevP)} to ${fmt(curP)} mg/day (${perKg} mg/kg/day, not > ${PREDNISONE_SEVERE_MG_PER_KG}; not doubled).`,
+          R.phrase("phrase.prednisone.raised", {
+            previous: fmt(prevP),
+            current: fmt(curP),
+            perKg,
+            limit: PREDNISONE_SEVERE_MG_PER_KG,
+          }),
         );
     }
 
     // Other treatment.
-    if (v.hospitalizationForSle) severe.push("Hospitalised for SLE activity (hospitalizationForSle).");
+    if (v.hospitalizationForSle) severe.push(R.phrase("phrase.hospitalised"));
     for (const drug of new Set(v.newImmunosuppressivesForSle)) {
       if (drug === "MYCOPHENOLATE" && v.mycophenolateCountsAsSevere !== true)
-        notes.push(
-          "New mycophenolate not counted: the classic SFI lists cyclophosphamide, azathioprine and methotrexate only (protocol setting).",
-        );
-      else severe.push(`New ${drug.toLowerCase()} for SLE (newImmunosuppressivesForSle).`);
+        notes.push(R.say("note.mycophenolate"));
+      else severe.push(R.phrase("phrase.immunosuppressive", { drug: `sfiImmunosuppressive.${drug}` }));
     }
-    if (v.nsaidOrHydroxychloroquineAddedForSle)
-      mild.push("NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).");
+    if (v.nsaidOrHydroxychloroquineAddedForSle) mild.push(R.phrase("phrase.nsaidOrHydroxychloroquine"));
 
     const value: SfiCategory = severe.length > 0 ? "SEVERE" : mild.length > 0 ? "MILD_MODERATE" : "NONE";
-    const reasons =
+    const reasons: ReasonEntry[] =
       value === "SEVERE"
-        ? [...severe.map((r) => `Severe flare: ${r}`), ...mild.map((r) => `Also met (mild/moderate): ${r}`)]
+        ? [
+            ...severe.map((criterion) => R.say("severe", { criterion })),
+            ...mild.map((criterion) => R.say("alsoMild", { criterion })),
+          ]
         : value === "MILD_MODERATE"
-          ? mild.map((r) => `Mild/moderate flare: ${r}`)
+          ? mild.map((criterion) => R.say("mild", { criterion }))
           : [
-              `No flare criterion met: SELENA-SLEDAI change ${signed(dS)} (< ${SLEDAI_RISE_MIN}), PGA change ${signed(dPga / 100)} (< ${fmt(PGA_RISE_MIN)}), no new or worse SFI manifestation, no qualifying treatment change.`,
+              R.say("none", {
+                sledaiChange: signed(dS),
+                sledaiMin: SLEDAI_RISE_MIN,
+                pgaChange: signed(dPga / 100),
+                pgaMin: fmt(PGA_RISE_MIN),
+              }),
             ];
     reasons.push(...notes);
     return {

@@ -6,6 +6,7 @@
  * and their sum (SPD) are computed here. PD is tested first, then CR, then PR; otherwise SD.
  */
 import { z } from "zod";
+import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { CHESON_2014, fmt, fmtPct, gt, gte, lte, pctChange, RULE_SET_LUGANO } from "./sources.ts";
 
@@ -247,15 +248,107 @@ function ppd(status: string, ldi: number | undefined, sdi: number | undefined): 
   return a * b;
 }
 
-const lesionName = (l: Lesion, i: number) =>
-  `${l.kind === "NODAL" ? "target node" : "target extranodal lesion"} ${l.site ? `'${l.site}'` : `#${i + 1}`}`;
+/**
+ * The sentences of the Lugano CT response (decision 0041); the web catalogues word them under
+ * reasons.luganoCt.*. Measurements travel as displayed (rounded by `fmt`, signed by `fmtPct`); a
+ * lesion is quoted by the reader's label as typed, or by its number.
+ */
+export const LUGANO_CT_REASONS = reasonFamily(
+  "luganoCt",
+  {
+    "spd.vsBaseline": "SPD {{spd}} mm² ({{products, sum}}) vs baseline {{baseline}} mm²: {{change}}.",
+    "spd.partialRemission":
+      "SPD {{spd}} mm² ({{products, sum}}) vs baseline {{baseline}} mm²: {{change}}. A decrease of ≥ 50 % from " +
+      "baseline is a partial remission (Lugano 2014 Table 3).",
+    "pd.regrowth":
+      "{{lesion, phrase}}: not visible at nadir, now {{now, phrase}} — regrowth of a previously resolved lesion " +
+      "is PD (Lugano 2014 Table 3).",
+    "pd.singleLesion.upTo20mm":
+      "{{lesion, phrase}}: single-lesion PD rule met — LDi {{ldi}} mm > 15 mm; PPD {{nadirPpd}} → {{ppd}} mm² " +
+      "({{ppdChange}} from nadir, needs ≥ +50 %); LDi {{ldiChange}} mm, SDi {{sdiChange}} mm from nadir " +
+      "(needs ≥ {{step}} mm for a lesion ≤ 20 mm at nadir) (Lugano 2014 Table 3).",
+    "pd.singleLesion.over20mm":
+      "{{lesion, phrase}}: single-lesion PD rule met — LDi {{ldi}} mm > 15 mm; PPD {{nadirPpd}} → {{ppd}} mm² " +
+      "({{ppdChange}} from nadir, needs ≥ +50 %); LDi {{ldiChange}} mm, SDi {{sdiChange}} mm from nadir " +
+      "(needs ≥ {{step}} mm for a lesion > 20 mm at nadir) (Lugano 2014 Table 3).",
+    "pd.spleen.enlarged":
+      "Spleen {{length}} cm > limit {{limit}} cm (baseline {{baseline}} cm + 50 % of its {{excess}} cm excess " +
+      "over 13 cm) — splenic progression (Lugano 2014 Table 3).",
+    "pd.spleen.recurrent":
+      "Spleen back to {{nadir}} cm (≤ 13 cm) at nadir, now {{length}} cm (> 13 cm) — recurrent splenomegaly " +
+      "(Lugano 2014 Table 3).",
+    "pd.spleen.growth":
+      "Spleen {{baseline}} → {{length}} cm without prior splenomegaly: +{{growth}} cm ≥ 2 cm from baseline " +
+      "(Lugano 2014 Table 3).",
+    "pd.spleen.new": "Spleen {{baseline}} → {{length}} cm: new splenomegaly (> 13 cm) (Lugano 2014 Table 3).",
+    "pd.nonMeasured": "Non-measured lesions: unequivocal progression (Lugano 2014 Table 3).",
+    "pd.newNode": "{{lesion, phrase}}: a new node > 15 mm in any axis is PD (Lugano 2014 Table 3).",
+    "pd.newExtranodal":
+      "{{lesion, phrase}}: a new extranodal site > 10 mm in any axis is PD (Lugano 2014 Table 3).",
+    "pd.newUnequivocal":
+      "{{lesion, phrase}}: smaller than the size limit but unequivocal and attributable to lymphoma, so PD " +
+      "(Lugano 2014 Table 3).",
+    "newNotCounted.node":
+      "{{lesion, phrase}}: below the size limit (node > 15 mm) and not unequivocally lymphoma, so not counted as " +
+      "a new lesion — re-image or biopsy.",
+    "newNotCounted.extranodal":
+      "{{lesion, phrase}}: below the size limit (extranodal > 10 mm) and not unequivocally lymphoma, so not " +
+      "counted as a new lesion — re-image or biopsy.",
+    "pd.marrow": "Bone marrow: new or recurrent involvement (Lugano 2014 Table 3).",
+    cr:
+      "Every target node has LDi ≤ 15 mm, no extranodal target lesion is visible, non-measured lesions are " +
+      "absent, the spleen is ≤ 13 cm, there are no new lesions and the marrow is normal (Lugano 2014 Table 3).",
+    notCr: "Not CR: {{fails, clauses}}.",
+    sd: "No PD criterion is met; not PR: {{fails, clauses}} (Lugano 2014 Table 3).",
+    "phrase.lesion.named": "{{kind, term}} '{{site}}'",
+    "phrase.lesion.numbered": "{{kind, term}} #{{n}}",
+    "phrase.size.MEASURED": "{{ldi}} × {{sdi}} mm",
+    "phrase.size.TOO_SMALL_TO_MEASURE": "too small to measure (5 × 5 mm)",
+    "phrase.product.MEASURED": "{{ldi}} × {{sdi}} mm = {{ppd}}",
+    "phrase.product.TOO_SMALL_TO_MEASURE": "too small to measure (5 × 5 mm) = {{ppd}}",
+    "phrase.product.NOT_VISIBLE": "not visible (0 × 0) = {{ppd}}",
+    "phrase.newLesion.named": "new {{kind, term}} '{{site}}' ({{mm}} mm)",
+    "phrase.newLesion.unnamed": "new {{kind, term}} ({{mm}} mm)",
+    "phrase.notCr.ldi.named": "{{kind, term}} '{{site}}' has LDi {{ldi}} mm > 15 mm",
+    "phrase.notCr.ldi.numbered": "{{kind, term}} #{{n}} has LDi {{ldi}} mm > 15 mm",
+    "phrase.notCr.visible.named":
+      "{{kind, term}} '{{site}}' is still visible (CR needs no extralymphatic disease)",
+    "phrase.notCr.visible.numbered":
+      "{{kind, term}} #{{n}} is still visible (CR needs no extralymphatic disease)",
+    "phrase.notCr.nonMeasured": "non-measured lesions are {{status, term}}, not absent",
+    "phrase.notCr.spleen": "the spleen is {{length}} cm (> 13 cm)",
+    "phrase.notCr.marrow": "the bone marrow is still involved",
+    "phrase.notPr.spd": "the SPD decrease from baseline is {{change}}, short of −50 %",
+    "phrase.notPr.nonMeasured": "non-measured lesions are stable, not absent/normal or regressed",
+    "phrase.notPr.spleen":
+      "the spleen regressed {{regression}} cm, not more than 50 % of its {{excess}} cm excess over 13 cm",
+  },
+  {
+    ctTarget: { NODAL: "target node", EXTRANODAL: "target extranodal lesion" },
+    ctNew: { NODAL: "node", EXTRANODAL: "extranodal site" },
+    // Worded as the enum in lower case (the rule quotes the reader's choice).
+    ctNonMeasured: {
+      REGRESSED: "regressed",
+      STABLE: "stable",
+      UNEQUIVOCAL_PROGRESSION: "unequivocal progression",
+    },
+  },
+);
+const R = LUGANO_CT_REASONS;
 
-const dimText = (status: string, ldi: number, sdi: number) =>
+/** A target lesion as the sentences quote it: its label, or its number. */
+const lesionName = (l: Lesion, i: number): Phrase =>
+  l.site
+    ? R.phrase("phrase.lesion.named", { kind: `ctTarget.${l.kind}`, site: l.site })
+    : R.phrase("phrase.lesion.numbered", { kind: `ctTarget.${l.kind}`, n: i + 1 });
+
+/** A lesion's product as the SPD sentence lists it: "12 × 8 mm = 96", "not visible (0 × 0) = 0". */
+const productText = (status: string, ldi: number, sdi: number, ppdMm2: number): Phrase =>
   status === "NOT_VISIBLE"
-    ? "not visible (0 × 0)"
+    ? R.phrase("phrase.product.NOT_VISIBLE", { ppd: fmt(ppdMm2) })
     : status === "TOO_SMALL_TO_MEASURE"
-      ? "too small to measure (5 × 5 mm)"
-      : `${fmt(ldi)} × ${fmt(sdi)} mm`;
+      ? R.phrase("phrase.product.TOO_SMALL_TO_MEASURE", { ppd: fmt(ppdMm2) })
+      : R.phrase("phrase.product.MEASURED", { ldi: fmt(ldi), sdi: fmt(sdi), ppd: fmt(ppdMm2) });
 
 interface LesionFinding {
   ldiMm: number;
@@ -274,7 +367,7 @@ interface LesionFinding {
  * ≥ 0.5 cm (lesions ≤ 2 cm) or ≥ 1.0 cm (lesions > 2 cm). Lugano does not say which measurement sets the
  * size class; we use the nadir LDi (design decision, clinical-rules.md §4.3).
  */
-function assessLesion(l: Lesion): LesionFinding & { why: string } {
+function assessLesion(l: Lesion): LesionFinding & { why: Record<string, string | number> } {
   const [ldi, sdi] = dims(l.status, l.ldiMm, l.sdiMm);
   const [nLdi, nSdi] = dims(l.nadirStatus, l.nadirLdiMm, l.nadirSdiMm);
   const p = ldi * sdi;
@@ -286,11 +379,17 @@ function assessLesion(l: Lesion): LesionFinding & { why: string } {
   const ppdOk = np > 0 && gte(p, np * (1 + PD_PPD_INCREASE));
   const diamOk = gte(ldi - nLdi, step) || gte(sdi - nSdi, step);
   const singleLesionPd = !regrowth && ldiOk && ppdOk && diamOk;
-  const why =
-    np > 0
-      ? `LDi ${fmt(ldi)} mm ${ldiOk ? ">" : "≤"} 15 mm; PPD ${fmt(np)} → ${fmt(p)} mm² (${fmtPct(pctChange(np, p))} from nadir, needs ≥ +50 %); ` +
-        `LDi ${ldi - nLdi >= 0 ? "+" : "−"}${fmt(Math.abs(ldi - nLdi))} mm, SDi ${sdi - nSdi >= 0 ? "+" : "−"}${fmt(Math.abs(sdi - nSdi))} mm from nadir (needs ≥ ${step} mm for a lesion ${step === 5 ? "≤" : ">"} 20 mm at nadir)`
-      : "not visible at nadir";
+  // What the single-lesion PD sentence quotes (it is said only when the rule is met, so LDi > 15 mm
+  // and the nadir PPD is above 0).
+  const why = {
+    ldi: fmt(ldi),
+    nadirPpd: fmt(np),
+    ppd: fmt(p),
+    ppdChange: np > 0 ? fmtPct(pctChange(np, p)) : "",
+    ldiChange: `${ldi - nLdi >= 0 ? "+" : "−"}${fmt(Math.abs(ldi - nLdi))}`,
+    sdiChange: `${sdi - nSdi >= 0 ? "+" : "−"}${fmt(Math.abs(sdi - nSdi))}`,
+    step,
+  };
   return {
     ldiMm: ldi,
     sdiMm: sdi,
@@ -306,20 +405,20 @@ function assessLesion(l: Lesion): LesionFinding & { why: string } {
 
 type NewLesionT = z.output<typeof NewLesion>;
 /** Whether a new lesion counts as PD (Cheson 2014 Table 3, PD row, "New lesions"). */
-function newLesionCounts(n: NewLesionT): { counts: boolean; why: string } {
-  const name = `new ${n.kind === "NODAL" ? "node" : "extranodal site"}${n.site ? ` '${n.site}'` : ""} (${fmt(n.longestAxisMm)} mm)`;
+function newLesionCounts(n: NewLesionT): { counts: boolean; why: Reason } {
+  const kind = `ctNew.${n.kind}`;
+  const mm = fmt(n.longestAxisMm);
+  const lesion = n.site
+    ? R.phrase("phrase.newLesion.named", { kind, site: n.site, mm })
+    : R.phrase("phrase.newLesion.unnamed", { kind, mm });
   if (n.kind === "NODAL" && gt(n.longestAxisMm, NEW_NODE_MIN_MM))
-    return { counts: true, why: `${name}: a new node > 15 mm in any axis is PD` };
+    return { counts: true, why: R.say("pd.newNode", { lesion }) };
   if (n.kind === "EXTRANODAL" && gt(n.longestAxisMm, NEW_EXTRANODAL_MIN_MM))
-    return { counts: true, why: `${name}: a new extranodal site > 10 mm in any axis is PD` };
-  if (n.unequivocallyLymphoma)
-    return {
-      counts: true,
-      why: `${name}: smaller than the size limit but unequivocal and attributable to lymphoma, so PD`,
-    };
+    return { counts: true, why: R.say("pd.newExtranodal", { lesion }) };
+  if (n.unequivocallyLymphoma) return { counts: true, why: R.say("pd.newUnequivocal", { lesion }) };
   return {
     counts: false,
-    why: `${name}: below the size limit (${n.kind === "NODAL" ? "node > 15 mm" : "extranodal > 10 mm"}) and not unequivocally lymphoma, so not counted as a new lesion — re-image or biopsy`,
+    why: R.say(n.kind === "NODAL" ? "newNotCounted.node" : "newNotCounted.extranodal", { lesion }),
   };
 }
 
@@ -331,21 +430,38 @@ export const luganoCt = defineCalculator({
   ruleSetVersion: "1",
   input: LuganoCtInput,
   evaluate(input) {
-    const pd: string[] = [];
+    const pd: ReasonEntry[] = [];
     const lesions = input.targetLesions.map((l, i) => ({ l, i, f: assessLesion(l) }));
     const spd = lesions.reduce((acc, { f }) => acc + f.ppdMm2, 0);
     const spdChange = pctChange(input.baselineSpdMm2, spd);
-    const products = lesions.map(({ f, l }) => `${dimText(l.status, f.ldiMm, f.sdiMm)} = ${fmt(f.ppdMm2)}`);
-    const spdReason = `SPD ${fmt(spd)} mm² (${products.join(" + ")}) vs baseline ${fmt(input.baselineSpdMm2)} mm²: ${fmtPct(spdChange)}.`;
+    const spdParams = {
+      spd: fmt(spd),
+      products: lesions.map(({ f, l }) => productText(l.status, f.ldiMm, f.sdiMm, f.ppdMm2)),
+      baseline: fmt(input.baselineSpdMm2),
+      change: fmtPct(spdChange),
+    };
+    const spdReason = R.say("spd.vsBaseline", spdParams);
 
     // --- PD 1: single-lesion rule; PD 4: regrowth of a resolved lesion.
     for (const { l, i, f } of lesions) {
       if (f.regrowth)
         pd.push(
-          `${lesionName(l, i)}: not visible at nadir, now ${dimText(l.status, f.ldiMm, f.sdiMm)} — regrowth of a previously resolved lesion is PD (Lugano 2014 Table 3).`,
+          R.say("pd.regrowth", {
+            lesion: lesionName(l, i),
+            // regrowth: visible now, so measured or too small to measure
+            now:
+              l.status === "TOO_SMALL_TO_MEASURE"
+                ? R.phrase("phrase.size.TOO_SMALL_TO_MEASURE")
+                : R.phrase("phrase.size.MEASURED", { ldi: fmt(f.ldiMm), sdi: fmt(f.sdiMm) }),
+          }),
         );
       else if (f.singleLesionPd)
-        pd.push(`${lesionName(l, i)}: single-lesion PD rule met — ${f.why} (Lugano 2014 Table 3).`);
+        pd.push(
+          R.say(f.why.step === 5 ? "pd.singleLesion.upTo20mm" : "pd.singleLesion.over20mm", {
+            lesion: lesionName(l, i),
+            ...f.why,
+          }),
+        );
     }
 
     // --- PD 2: spleen (Cheson 2014 Table 3, PD row, "Organ enlargement").
@@ -361,7 +477,12 @@ export const luganoCt = defineCalculator({
         if (gt(sp.lengthCm, limit)) {
           spleenPd = true;
           pd.push(
-            `Spleen ${fmt(sp.lengthCm)} cm > limit ${fmt(limit, 2)} cm (baseline ${fmt(sp.baselineLengthCm)} cm + 50 % of its ${fmt(sp.baselineLengthCm - SPLEEN_NORMAL_MAX_CM)} cm excess over 13 cm) — splenic progression (Lugano 2014 Table 3).`,
+            R.say("pd.spleen.enlarged", {
+              length: fmt(sp.lengthCm),
+              limit: fmt(limit, 2),
+              baseline: fmt(sp.baselineLengthCm),
+              excess: fmt(sp.baselineLengthCm - SPLEEN_NORMAL_MAX_CM),
+            }),
           );
         } else if (
           sp.nadirLengthCm !== undefined &&
@@ -369,38 +490,36 @@ export const luganoCt = defineCalculator({
           gt(sp.lengthCm, SPLEEN_NORMAL_MAX_CM)
         ) {
           spleenPd = true;
-          pd.push(
-            `Spleen back to ${fmt(sp.nadirLengthCm)} cm (≤ 13 cm) at nadir, now ${fmt(sp.lengthCm)} cm (> 13 cm) — recurrent splenomegaly (Lugano 2014 Table 3).`,
-          );
+          pd.push(R.say("pd.spleen.recurrent", { nadir: fmt(sp.nadirLengthCm), length: fmt(sp.lengthCm) }));
         }
       } else {
         const growth = sp.lengthCm - sp.baselineLengthCm;
         if (gte(growth, SPLEEN_NEW_INCREASE_CM)) {
           spleenPd = true;
           pd.push(
-            `Spleen ${fmt(sp.baselineLengthCm)} → ${fmt(sp.lengthCm)} cm without prior splenomegaly: +${fmt(growth)} cm ≥ 2 cm from baseline (Lugano 2014 Table 3).`,
+            R.say("pd.spleen.growth", {
+              baseline: fmt(sp.baselineLengthCm),
+              length: fmt(sp.lengthCm),
+              growth: fmt(growth),
+            }),
           );
         } else if (gt(sp.lengthCm, SPLEEN_NORMAL_MAX_CM)) {
           spleenPd = true;
-          pd.push(
-            `Spleen ${fmt(sp.baselineLengthCm)} → ${fmt(sp.lengthCm)} cm: new splenomegaly (> 13 cm) (Lugano 2014 Table 3).`,
-          );
+          pd.push(R.say("pd.spleen.new", { baseline: fmt(sp.baselineLengthCm), length: fmt(sp.lengthCm) }));
         }
       }
     }
 
     // --- PD 3: new or clear progression of non-measured lesions.
-    if (input.nonMeasuredLesions === "UNEQUIVOCAL_PROGRESSION")
-      pd.push("Non-measured lesions: unequivocal progression (Lugano 2014 Table 3).");
+    if (input.nonMeasuredLesions === "UNEQUIVOCAL_PROGRESSION") pd.push(R.say("pd.nonMeasured"));
 
     // --- PD 5: new lesions.
     const newFindings = input.newLesions.map(newLesionCounts);
-    for (const n of newFindings) if (n.counts) pd.push(`${n.why} (Lugano 2014 Table 3).`);
-    const notCounted = newFindings.filter((n) => !n.counts).map((n) => `${n.why}.`);
+    for (const n of newFindings) if (n.counts) pd.push(n.why);
+    const notCounted = newFindings.filter((n) => !n.counts).map((n) => n.why);
 
     // --- PD 6: bone marrow.
-    if (input.boneMarrow === "NEW_OR_RECURRENT_INVOLVEMENT")
-      pd.push("Bone marrow: new or recurrent involvement (Lugano 2014 Table 3).");
+    if (input.boneMarrow === "NEW_OR_RECURRENT_INVOLVEMENT") pd.push(R.say("pd.marrow"));
 
     const details = {
       spdMm2: spd,
@@ -431,69 +550,62 @@ export const luganoCt = defineCalculator({
       };
 
     // --- CR (Cheson 2014 Table 3, CR row): all must hold.
-    const crFails: string[] = [];
+    const crFails: Phrase[] = [];
     for (const { l, i, f } of lesions) {
+      const kind = `ctTarget.${l.kind}`;
       if (l.kind === "NODAL" && gt(f.ldiMm, CR_MAX_NODE_LDI_MM))
-        crFails.push(`${lesionName(l, i)} has LDi ${fmt(f.ldiMm)} mm > 15 mm`);
+        crFails.push(
+          l.site
+            ? R.phrase("phrase.notCr.ldi.named", { kind, site: l.site, ldi: fmt(f.ldiMm) })
+            : R.phrase("phrase.notCr.ldi.numbered", { kind, n: i + 1, ldi: fmt(f.ldiMm) }),
+        );
       if (l.kind === "EXTRANODAL" && l.status !== "NOT_VISIBLE")
-        crFails.push(`${lesionName(l, i)} is still visible (CR needs no extralymphatic disease)`);
+        crFails.push(
+          l.site
+            ? R.phrase("phrase.notCr.visible.named", { kind, site: l.site })
+            : R.phrase("phrase.notCr.visible.numbered", { kind, n: i + 1 }),
+        );
     }
     if (input.nonMeasuredLesions !== "ABSENT_OR_NORMAL")
       crFails.push(
-        `non-measured lesions are ${input.nonMeasuredLesions.toLowerCase().replaceAll("_", " ")}, not absent`,
+        R.phrase("phrase.notCr.nonMeasured", { status: `ctNonMeasured.${input.nonMeasuredLesions}` }),
       );
     if (sp && gt(sp.lengthCm, SPLEEN_NORMAL_MAX_CM))
-      crFails.push(`the spleen is ${fmt(sp.lengthCm)} cm (> 13 cm)`);
-    if (input.boneMarrow !== "NORMAL") crFails.push("the bone marrow is still involved");
+      crFails.push(R.phrase("phrase.notCr.spleen", { length: fmt(sp.lengthCm) }));
+    if (input.boneMarrow !== "NORMAL") crFails.push(R.phrase("phrase.notCr.marrow"));
 
     if (crFails.length === 0)
       return {
         value: "CR" as CtResponse,
         label: "CR (complete radiologic response)",
-        reasons: [
-          "Every target node has LDi ≤ 15 mm, no extranodal target lesion is visible, non-measured lesions are absent, the spleen is ≤ 13 cm, there are no new lesions and the marrow is normal (Lugano 2014 Table 3).",
-          spdReason,
-          ...notCounted,
-        ],
+        reasons: [R.say("cr"), spdReason, ...notCounted],
         details,
       };
 
     // --- PR (Cheson 2014 Table 3, PR row): all must hold.
-    const prFails: string[] = [];
+    const prFails: Phrase[] = [];
     const spdOk = lte(spd, input.baselineSpdMm2 * (1 - PR_SPD_DECREASE));
-    if (!spdOk) prFails.push(`the SPD decrease from baseline is ${fmtPct(spdChange)}, short of −50 %`);
-    if (input.nonMeasuredLesions === "STABLE")
-      prFails.push("non-measured lesions are stable, not absent/normal or regressed");
+    if (!spdOk) prFails.push(R.phrase("phrase.notPr.spd", { change: fmtPct(spdChange) }));
+    if (input.nonMeasuredLesions === "STABLE") prFails.push(R.phrase("phrase.notPr.nonMeasured"));
     if (sp && gt(sp.baselineLengthCm, SPLEEN_NORMAL_MAX_CM)) {
       const excess = sp.baselineLengthCm - SPLEEN_NORMAL_MAX_CM;
       const regression = sp.baselineLengthCm - sp.lengthCm;
       if (!gt(regression, SPLEEN_EXCESS_FRACTION * excess))
-        prFails.push(
-          `the spleen regressed ${fmt(regression)} cm, not more than 50 % of its ${fmt(excess)} cm excess over 13 cm`,
-        );
+        prFails.push(R.phrase("phrase.notPr.spleen", { regression: fmt(regression), excess: fmt(excess) }));
     }
-    const notCr = `Not CR: ${crFails.join("; ")}.`;
+    const notCr = R.say("notCr", { fails: crFails });
     if (prFails.length === 0)
       return {
         value: "PR" as CtResponse,
         label: "PR (partial remission)",
-        reasons: [
-          `${spdReason} A decrease of ≥ 50 % from baseline is a partial remission (Lugano 2014 Table 3).`,
-          notCr,
-          ...notCounted,
-        ],
+        reasons: [R.say("spd.partialRemission", spdParams), notCr, ...notCounted],
         details,
       };
 
     return {
       value: "SD" as CtResponse,
       label: "SD (stable disease)",
-      reasons: [
-        spdReason,
-        `No PD criterion is met; not PR: ${prFails.join("; ")} (Lugano 2014 Table 3).`,
-        notCr,
-        ...notCounted,
-      ],
+      reasons: [spdReason, R.say("sd", { fails: prFails }), notCr, ...notCounted],
       details,
     };
   },
