@@ -401,6 +401,32 @@ const FIT_STARTS = 3;
 /** Room for a fitted virtual cohort's patients (≤ FITTED_COHORT_MAX) besides the patient pages'. */
 const FIT_CACHE_SIZE = 256;
 
+/**
+ * A multi-start fit on worker threads, each start a task of its own (decision 0028's multi-start,
+ * run in parallel on the pool of decision 0039): a start is 0.4–1 s of arithmetic that would hold
+ * up every other request, and the starts are independent; the winner is picked as fitPatient
+ * picks it, so the answer is fitPatient's. Exported for bench/kinetics.ts.
+ */
+export async function fitOnWorkers(
+  problem: Parameters<typeof startOptions>[0],
+  starts: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<FitResult> {
+  const started = performance.now();
+  const options = startOptions(problem, { starts });
+  let done = 0;
+  onProgress?.(0, options.length);
+  const outcomes = await Promise.all(
+    options.map((o) =>
+      runKineticsTask<FitResult>({ kind: "fit", problem, options: o })
+        .then((fit): StartOutcome => ({ fit }))
+        .catch((error: unknown): StartOutcome => ({ error }))
+        .finally(() => onProgress?.(++done, options.length)),
+    ),
+  );
+  return bestOfStarts(outcomes, performance.now() - started);
+}
+
 /** What a patient's kinetics report is doing: her fit's starts, then the what-if strategies. */
 export type KineticsProgress = (phase: "fit" | "what-if", done: number, total: number) => void;
 
@@ -419,23 +445,8 @@ async function cachedFit(
     onProgress?.(1, 1);
     return { fit: hit, cached: true };
   }
-  // On worker threads, each start a task of its own (decision 0028's multi-start, run in parallel
-  // on the pool of decision 0039): a start is 0.4–1 s of arithmetic that would hold up every other
-  // request, and the starts are independent; the winner is picked as fitPatient picks it.
-  const started = performance.now();
   const problem = { base: input.base, dosing: input.dosing, measurements: input.measurements };
-  const options = startOptions(problem, { starts });
-  let done = 0;
-  onProgress?.(0, options.length);
-  const outcomes = await Promise.all(
-    options.map((o) =>
-      runKineticsTask<FitResult>({ kind: "fit", problem, options: o })
-        .then((fit): StartOutcome => ({ fit }))
-        .catch((error: unknown): StartOutcome => ({ error }))
-        .finally(() => onProgress?.(++done, options.length)),
-    ),
-  );
-  const fit = bestOfStarts(outcomes, performance.now() - started);
+  const fit = await fitOnWorkers(problem, starts, onProgress);
   FIT_CACHE.set(key, fit);
   if (FIT_CACHE.size > FIT_CACHE_SIZE) FIT_CACHE.delete(FIT_CACHE.keys().next().value!);
   return { fit, cached: false };
