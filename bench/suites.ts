@@ -19,7 +19,7 @@ import {
 } from "./fixtures.ts";
 import { type Comparison, check, comparePair, median } from "./harness.ts";
 import { ingestVsCopy } from "./ingest.ts";
-import { kineticsCohort, kineticsCohortWorkers, kineticsFit } from "./kinetics.ts";
+import { kineticsCohort, kineticsCohortWorkers, kineticsFit, kineticsFitStarts } from "./kinetics.ts";
 import { labImport } from "./lab-import.ts";
 import { startUp } from "./start.ts";
 
@@ -255,5 +255,6 @@ export const SUITES: [string, Suite][] = [
   ["kinetics virtual cohort", kineticsCohort],
   ["cohort results at registry size", cohortAtScale],
   ["kinetics one patient fit", kineticsFit],
+  ["kinetics patient fit, 3 starts on workers", kineticsFitStarts],
   ["kinetics virtual cohort on workers", kineticsCohortWorkers],
 ];

@@ -2,7 +2,8 @@
  * `v2v kinetics fit|simulate|cohort`: the kinetics research model (issue 14) from the command line,
  * through the same services as GET /api/v1/patients/{id}/kinetics, POST /api/v1/kinetics/simulate
  * and /virtual-cohort. Reads run as a read-only monitor at the patient's site (subject codes only).
- * A cohort shows a progress bar on stderr when stdout is a terminal, so piped output stays clean.
+ * A fit (its starts, then the what-ifs) and a cohort show a progress bar on stderr when stdout is
+ * a terminal, so piped output stays clean.
  */
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
@@ -110,12 +111,23 @@ export function registerKineticsCommand(program: Command, cli: Cli) {
           actor: systemActor([{ siteId: site.id, role: "monitor" as const }]),
           now: () => new Date(),
         };
-        const k = await patientKinetics(ctx, patient.id, {
-          strategy: opts.strategy,
-          draws: opts.draws,
-          seed: opts.seed,
-          ...(opts.dataCut !== undefined ? { dataCut: opts.dataCut } : {}),
-        });
+        const bar = progressBar(cli);
+        let k: Awaited<ReturnType<typeof patientKinetics>>;
+        try {
+          k = await patientKinetics(
+            ctx,
+            patient.id,
+            {
+              strategy: opts.strategy,
+              draws: opts.draws,
+              seed: opts.seed,
+              ...(opts.dataCut !== undefined ? { dataCut: opts.dataCut } : {}),
+            },
+            (phase, done, total) => bar.update(phase === "fit" ? "fit starts" : "what-ifs  ", done, total),
+          );
+        } finally {
+          bar.stop();
+        }
         if (opts.json) return cli.out(JSON.stringify(k, null, 2));
         cli.out(`${k.subjectCode}: ${LABEL}`);
         cli.out(

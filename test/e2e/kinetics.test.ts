@@ -40,6 +40,11 @@ describe("kinetics research model on the patient page", () => {
     expect(await car.locator(".recharts-scatter").nth(1).locator(".recharts-symbols").count()).toBe(1);
     for (const title of ["CD19+ B cells (cells/µL)", "IgG (g/L)", "Anti-dsDNA (IU/mL)"])
       await section.getByRole("figure", { name: title }).locator(".recharts-line").first().waitFor();
+    // Her lymphoma from imaging: the PET-CT complete metabolic responses of days 30 and 182, both
+    // below the imaging limit (open squares), under the model's tumour curve.
+    const tumour = section.getByRole("figure", { name: "Lymphoma burden (imaging) (× burden at infusion)" });
+    await tumour.locator(".recharts-line").first().waitFor();
+    expect(await tumour.locator(".recharts-scatter .recharts-symbols").count()).toBe(2);
     const outcomes = section.getByRole("table", { name: "Predicted outcomes per strategy" });
     expect(await outcomes.locator("thead th").allTextContents()).toEqual([
       "Outcome — median (90% band)",

@@ -137,6 +137,25 @@ describe("GET /api/v1/patients/:id/kinetics for the reference case", () => {
     ]);
   });
 
+  it("reads her lymphoma imaging: the PET-CT complete metabolic responses of day 30 and 182 as below 1 % of the burden, and the fit's tumour curve below it", () => {
+    // src/demo/reference-case.ts: Lugano PET-CT on day 30 (Deauville 2) and day 182 (Deauville 1), both CMR
+    const tumour = k.data.filter((d) => d.observable === "tumourRelative");
+    expect(tumour.map((d) => [d.day, d.value, d.lloq, d.censored])).toEqual([
+      [30, null, 0.01, true],
+      [182, null, 0.01, true],
+    ]);
+    // below the limit only: they say the lymphoma was cleared, not how fast it grows, and are
+    // shown, not fitted (decision 0028, addendum), saying so
+    expect(k.fit.parameters.map((p) => p.name)).not.toContain("gT");
+    expect(k.skipped.filter((x) => x.code === "tumourRelative").map((x) => x.reason)).toEqual([
+      "below the imaging limit, with no measured burden: shown, not fitted",
+      "below the imaging limit, with no measured burden: shown, not fitted",
+    ]);
+    const curve = k.strategies[0]!.curves.tumourRelative!.central;
+    expect(curve[0]).toBeCloseTo(1, 6);
+    for (const d of tumour) expect(curve[d.day]!).toBeLessThan(d.lloq);
+  });
+
   it("what-ifs differ as the biology says", () => {
     const s = Object.fromEntries(k.strategies.map((x) => [x.strategy, x]));
     expect(Object.keys(s).sort()).toEqual(
@@ -167,6 +186,50 @@ describe("GET /api/v1/patients/:id/kinetics for the reference case", () => {
     expect(again.fit.cached).toBe(true);
     expect(again.strategies.map((x) => x.strategy)).toEqual(["as-given"]);
   });
+});
+
+describe("a lymphoma in partial response measured by CT (SZ-0014, synthetic)", () => {
+  it("reads each Lugano CT SPD as (SPD/baseline)^{3/2}, estimates gT from them and follows them while the CAR-T cells act", async () => {
+    const patient = await database.db
+      .selectFrom("patients")
+      .select("id")
+      .where("subject_code", "=", "SZ-0014")
+      .executeTakeFirstOrThrow();
+    const scans = await database.db
+      .selectFrom("assessments")
+      .select(["result"])
+      .where("patient_id", "=", patient.id)
+      .where("calculator", "=", "lugano-ct")
+      .orderBy("assessed_at")
+      .execute();
+    const expected = scans.map((a) => {
+      const d = (a.result as { details: { spdMm2: number; baselineSpdMm2: number } }).details;
+      return (d.spdMm2 / d.baselineSpdMm2) ** 1.5;
+    });
+    expect(expected.length).toBe(5);
+    const res = await get(`/api/v1/patients/${patient.id}/kinetics`);
+    expect(res.statusCode, res.body).toBe(200);
+    const k = res.json() as PatientKinetics;
+    const tumour = k.data.filter((d) => d.observable === "tumourRelative");
+    expect(tumour.map((d) => d.day)).toEqual([28, 90, 180, 365, 730]);
+    for (const [i, d] of tumour.entries()) expect(d.value!).toBeCloseTo(expected[i]!, 10);
+    // her PET-CT partial metabolic responses give no number and say why
+    expect(k.skipped.filter((x) => x.code === "lugano-pet").map((x) => x.reason)).toContain(
+      "PMR is a Deauville reading, not a measured burden",
+    );
+    expect(k.fit.converged, k.fit.reason).toBe(true);
+    const gT = k.fit.parameters.find((p) => p.name === "gT");
+    expect(gT).toBeDefined();
+    // the data pull gT well away from its prior median √(0.02·0.2) = 0.063/d
+    expect(gT!.estimate).toBeLessThan(0.063 / 2);
+    const row = k.fit.goodness.observables.find((o) => o.observable === "tumourRelative")!;
+    expect(row.n).toBe(5);
+    // within two sd of the log-normal error (sd 0.25) while the CAR-T cells act (days 28, 90); a
+    // burden that then stays put for years is beyond a Gompertz tumour (README, limits)
+    const curve = k.strategies[0]!.curves.tumourRelative!.central;
+    for (const d of tumour.filter((x) => x.day <= 90))
+      expect(Math.abs(Math.log(d.value! / curve[d.day]!)) / 0.25).toBeLessThan(2);
+  }, 120_000);
 });
 
 describe("a new measurement refits her", () => {
@@ -373,6 +436,39 @@ describe("v2v kinetics", () => {
       "cd19-only",
       "bcma-only",
     ]);
+  });
+
+  it("fit draws its progress (starts, then what-ifs) on stderr when stdout is a terminal; --json stays JSON", async () => {
+    let stderr = "";
+    let stdout = "";
+    // a data cut is new data for the cache: her three starts run again
+    const status = await runCli(
+      [
+        "kinetics",
+        "fit",
+        "--subject",
+        "SZ-0001",
+        "--data-cut",
+        "2020-06-30",
+        "--strategy",
+        "cd19-only",
+        "--json",
+      ],
+      {
+        env: { LOG_LEVEL: "warn" },
+        stdin: Readable.from([]),
+        stdout: { write: (t: string) => (stdout += t), isTTY: true },
+        stderr: { write: (t: string) => (stderr += t) },
+        database,
+      },
+    );
+    expect(status, stderr).toBe(0);
+    expect(stderr).toMatch(/fit starts \[.*\] 100% 3\/3/);
+    expect(stderr).toMatch(/what-ifs +\[.*\] 100% 2\/2/);
+    const k = JSON.parse(stdout) as PatientKinetics;
+    expect(k.dataCut).toBe("2020-06-30");
+    expect(k.fit).toMatchObject({ starts: 3, cached: false });
+    expect(k.strategies.map((s) => s.strategy)).toEqual(["as-given", "cd19-only"]);
   });
 
   it("cohort draws a progress bar on stderr when stdout is a terminal", async () => {

@@ -182,7 +182,8 @@ function specOf(problem: FitProblem, o: Observable): ErrorModelSpec {
  * The parameters the measurements can inform, by what is measured after day 0 (kinetics-model.md
  * §3.6): CAR-T levels → expansion and contraction (ρ, Tmax, k_E), and persistence (k_EM, β) when
  * sampled after day 28; B cells → the kill rate; IgG → its elimination and the share made by
- * long-lived plasma cells (k_G, φ_G); anti-dsDNA → k_D and φ_D; tumour burden → its growth rate.
+ * long-lived plasma cells (k_G, φ_G); anti-dsDNA → k_D and φ_D; tumour burden on two days, one of
+ * them measured (not only below the imaging limit) → its growth rate.
  * Refuses when the CAR-T levels are too few for any fit.
  */
 export function informedParameters(
@@ -210,7 +211,14 @@ export function informedParameters(
   if (days(["bCellsPerUL"], false).size >= 2) names.push("kKill");
   if (days(["igGgPerL"], false).size >= 2) names.push("kG", "phiG");
   if (base.antiDsDna0 > 0 && days(["antiDsDnaIuPerML"], false).size >= 2) names.push("kD", "phiD");
-  if (base.tumour0 > 0 && days(["tumourRelative"], false).size >= 2) names.push("gT");
+  // A burden known only to be below the imaging limit (a complete metabolic response) says the
+  // lymphoma was cleared, not how fast it grows: the growth rate needs a measured burden too.
+  if (
+    base.tumour0 > 0 &&
+    days(["tumourRelative"], false).size >= 2 &&
+    days(["tumourRelative"], true).size >= 1
+  )
+    names.push("gT");
   return names;
 }
 
@@ -349,53 +357,83 @@ export function fitPatient(
 ): FitResult {
   const starts = options.starts ?? 1;
   if (starts <= 1 || options.start) return fitFrom(input, options);
-  // Multi-start (kinetics-model.md §3.6): the posterior of this model has local optima, e.g. a
-  // long-persisting CAR-T with weak killing against a short one with strong killing. Starts are
-  // the prior medians and points 0.8 prior sd away with alternating signs, fixed so the answer is
-  // reproducible; the highest log-posterior wins.
   const started = performance.now();
+  const outcomes: StartOutcome[] = [];
+  for (const [k, o] of startOptions(input, options).entries()) {
+    try {
+      outcomes.push({ fit: fitFrom(input, o) });
+    } catch (error) {
+      // the first start's refusal is the answer; the others' are only remembered (bestOfStarts)
+      if (!(error instanceof DomainError) || k === 0) throw error;
+      outcomes.push({ error });
+    }
+  }
+  return bestOfStarts(outcomes, performance.now() - started);
+}
+
+/**
+ * The single-start fits a multi-start fit is made of (kinetics-model.md §3.6): the posterior of
+ * this model has local optima, e.g. a long-persisting CAR-T with weak killing against a short one
+ * with strong killing. Starts are the prior medians and points 0.8 prior sd away with alternating
+ * signs, fixed so the answer is reproducible. Each is a fit of its own, so a caller may run them
+ * in parallel (services/kinetics.ts, on the worker pool) and pick with `bestOfStarts`.
+ */
+export function startOptions(
+  input: Omit<FitProblem, "fitted"> & { fitted?: ParameterName[] },
+  options: FitOptions = {},
+): FitOptions[] {
+  const starts = Math.max(1, options.starts ?? 1);
+  const { starts: _, ...single } = options;
+  if (options.start) return [single];
   const names =
     input.fitted ??
     options.fitted ??
     (Object.keys(PARAMETERS) as ParameterName[]).filter((k) => PARAMETERS[k].prior);
-  const startAt = (k: number): Partial<ModelParameters> | undefined => {
-    if (k === 0) return undefined;
-    return Object.fromEntries(
+  return Array.from({ length: starts }, (_, k) => {
+    if (k === 0) return single;
+    const start = Object.fromEntries(
       names.map((name, i) => {
         const prior = priorOf(name);
         const sign = (i + k) % 2 === 0 ? 1 : -1;
         return [name, toNatural(prior, priorCentre(prior) + sign * 0.8 * priorSd(prior))];
       }),
     );
-  };
+    return { ...single, start };
+  });
+}
+
+/** One start's fit, or the error it ended with. */
+export type StartOutcome = { fit: FitResult } | { error: unknown };
+
+/**
+ * The winner of a multi-start fit, from its starts' outcomes in start order: a converged fit over
+ * one that did not, then the highest log-posterior (the first of equals). The first start's error
+ * is the answer, as is any error that is not a refusal; a later start's refusal is only the answer
+ * when no start gave a fit. Its convergence counts every start's simulations and the wall time.
+ */
+export function bestOfStarts(outcomes: readonly StartOutcome[], milliseconds: number): FitResult {
   let best: FitResult | null = null;
   let firstError: unknown = null;
   let evaluations = 0;
-  for (let k = 0; k < starts; k++) {
-    try {
-      const start = startAt(k);
-      const fit = fitFrom(input, start ? { ...options, start } : options);
-      evaluations += fit.convergence.evaluations;
-      const better =
-        !best ||
-        (fit.convergence.converged && !best.convergence.converged) ||
-        (fit.convergence.converged === best.convergence.converged &&
-          fit.goodness.logPosterior > best.goodness.logPosterior);
-      if (better) best = fit;
-    } catch (e) {
-      if (!(e instanceof DomainError) || k === 0) throw e;
-      firstError ??= e;
+  for (const [k, o] of outcomes.entries()) {
+    if ("error" in o) {
+      if (!(o.error instanceof DomainError) || k === 0) throw o.error;
+      firstError ??= o.error;
+      continue;
     }
+    const fit = o.fit;
+    evaluations += fit.convergence.evaluations;
+    const better =
+      !best ||
+      (fit.convergence.converged && !best.convergence.converged) ||
+      (fit.convergence.converged === best.convergence.converged &&
+        fit.goodness.logPosterior > best.goodness.logPosterior);
+    if (better) best = fit;
   }
   if (!best) throw firstError;
   return {
     ...best,
-    convergence: {
-      ...best.convergence,
-      starts,
-      evaluations,
-      milliseconds: performance.now() - started,
-    },
+    convergence: { ...best.convergence, starts: outcomes.length, evaluations, milliseconds },
   };
 }
 

@@ -23,6 +23,7 @@ export {
   single,
 } from "./dosing.ts";
 export {
+  bestOfStarts,
   type Convergence,
   FIT_SOLVER,
   type FitOptions,
@@ -38,6 +39,8 @@ export {
   PERSISTENCE_FROM_DAY,
   posteriorDraws,
   type Residual,
+  type StartOutcome,
+  startOptions,
   Z90,
 } from "./fit.ts";
 export {

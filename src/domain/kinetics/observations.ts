@@ -102,7 +102,8 @@ export const ERROR_MODELS: Record<Observable, ErrorModelSpec> = {
   tumourRelative: {
     model: { kind: "logNormal", sd: 0.25 },
     lloq: 0.01,
-    source: "[A] imaging burden relative to baseline; a complete metabolic response reads as below the limit",
+    source:
+      "Log-normal, sd 0.25 (CV ≈ 25 %) [A] on the burden (SPD/SPD₀)^{3/2} (imaging.ts): a lesion diameter re-measured on a repeat CT 15 minutes later was within ±10 % in 84 % of cases (Oxnard GR et al., J Clin Oncol 2011;29:3114), sd ≈ 7 % per diameter, ≈ 10 % for a product of two, ≈ 15 % to the power 3/2; lymph nodes vary more between readers than other lesions (McErlean A et al., Radiology 2013;269:451), and the target lesions stand for all the disease, hence 25 %. The limit, 1 % of the baseline burden, is where a complete metabolic response (Deauville 1–3) is read: about 1 mL of FDG-avid tissue, near the smallest lesion PET quantifies (partial-volume effect, Soret M et al., J Nucl Med 2007;48:932), against a median baseline metabolic tumour volume of 95 mL (ZUMA-1; kinetics-model.md §3.4) [A]",
   },
 };
 

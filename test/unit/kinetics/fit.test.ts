@@ -8,11 +8,13 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../../src/domain/errors.ts";
 import {
+  bestOfStarts,
   FIT_SOLVER,
   fitPatient,
   informedParameters,
   objective,
   posteriorDraws,
+  startOptions,
 } from "../../../src/domain/kinetics/fit.ts";
 import {
   COMPOUND_CD19_BCMA_CAR,
@@ -183,6 +185,30 @@ describe("multi-start", () => {
     expect(three.convergence.starts).toBe(3);
     expect(three.goodness.logPosterior).toBeGreaterThanOrEqual(one.goodness.logPosterior - 1e-6);
     expect(three.convergence.evaluations).toBeGreaterThan(one.convergence.evaluations);
+    // the same three starts run one by one (as the service runs them, in parallel on the worker
+    // pool) and picked by bestOfStarts give the same fit
+    const separate = startOptions({ base, dosing, measurements }, { starts: 3 }).map((o) => ({
+      fit: fitPatient({ base, dosing, measurements }, o),
+    }));
+    expect(separate).toHaveLength(3);
+    expect(separate[0]!.fit.estimates).toEqual(one.estimates);
+    const picked = bestOfStarts(separate, 0);
+    expect(picked.estimates).toEqual(three.estimates);
+    expect(picked.goodness).toEqual(three.goodness);
+    expect(picked.convergence.evaluations).toBe(three.convergence.evaluations);
+    expect(picked.convergence.starts).toBe(3);
+  }, 120_000);
+
+  it("bestOfStarts: the first start's refusal is the answer; a later one's only when no start gave a fit", () => {
+    const refusal = new DomainError("rule-violation", "no");
+    expect(() => bestOfStarts([{ error: refusal }], 0)).toThrow(refusal);
+    const fit = fitPatient({ base, dosing, measurements: simulatedData(base, 11) }, { maxIterations: 2 });
+    expect(bestOfStarts([{ fit }, { error: refusal }], 5).convergence).toMatchObject({
+      starts: 2,
+      milliseconds: 5,
+      evaluations: fit.convergence.evaluations,
+    });
+    expect(() => bestOfStarts([{ fit }, { error: new Error("bug") }], 0)).toThrow("bug");
   }, 60_000);
 });
 

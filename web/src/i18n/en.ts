@@ -1749,6 +1749,10 @@ export const en = {
       bCellsPerUL: "CD19+ B cells",
       igGgPerL: "IgG",
       antiDsDnaIuPerML: "Anti-dsDNA",
+      tumourRelative: "Lymphoma burden (imaging)",
+    },
+    units: {
+      relative: "× burden at infusion",
     },
     caption:
       "Dots: measured ({{code}}); open squares: below the assay's limit. Line and shading: fitted curve with its 90% band.",

@@ -1730,6 +1730,10 @@ export const zhCN: Catalogue = {
       bCellsPerUL: "CD19+ B 细胞",
       igGgPerL: "IgG",
       antiDsDnaIuPerML: "抗 dsDNA 抗体",
+      tumourRelative: "淋巴瘤负荷（影像）",
+    },
+    units: {
+      relative: "× 回输时负荷",
     },
     caption: "圆点：实测值（{{code}}）；空心方块：低于检测下限。曲线与阴影：拟合曲线及其 90% 区间。",
     logScale: "对数坐标。",

@@ -42,6 +42,7 @@ const strategyName = (s: KineticsStrategyResult) => lookup(`kinetics.strategies.
 
 interface Panel {
   observable: KineticsObservable;
+  /** a unit symbol, or a catalogue key (`kinetics.units.*`) for a unit in words */
   unit: string;
   /** log scale from this floor: populations CAR-T cells drive to ~0 would squash a linear axis */
   logFloor?: number;
@@ -52,6 +53,8 @@ const PANELS: Panel[] = [
   { observable: "bCellsPerUL", unit: "cells/µL", logFloor: 0.1 },
   { observable: "igGgPerL", unit: "g/L" },
   { observable: "antiDsDnaIuPerML", unit: "IU/mL", logFloor: 1 },
+  // lymphoma burden from imaging, relative to the one at infusion: drawn only when she has one
+  { observable: "tumourRelative", unit: "kinetics.units.relative", logFloor: 0.001 },
 ];
 
 /** A measured quantity's name in the reader's language. */
@@ -124,7 +127,7 @@ function KineticsChart({
   return (
     <Paper withBorder p="sm" component="figure" m={0} aria-labelledby={id}>
       <Title order={4} size="h5" id={id}>
-        {observableName(panel.observable)} ({panel.unit})
+        {observableName(panel.observable)} ({lookup(panel.unit) ?? panel.unit})
       </Title>
       <Text size="xs" c="dark.4" mb={4} component="figcaption">
         {t("kinetics.caption", { code: k.subjectCode })}
@@ -375,7 +378,7 @@ function KineticsBody({ patientId }: { patientId: string }) {
           return (
             <Stack gap="sm">
               <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-                {PANELS.map((p) => (
+                {PANELS.filter((p) => k.strategies[0]!.curves[p.observable]).map((p) => (
                   <KineticsChart key={p.observable} panel={p} k={k} shown={shown} />
                 ))}
               </SimpleGrid>
