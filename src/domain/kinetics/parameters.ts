@@ -270,16 +270,17 @@ export const PARAMETERS = {
     unit: "1/d",
     value: perDay(21),
     prior: logNormal(perDay(21), Math.log(0.05 / 0.02) / (2 * 1.96)),
-    grade: "R",
+    grade: "V",
     source:
-      "IgG elimination, t½ ~21 d for IgG1/2/4 (textbook, not re-read); prior sd puts 95% in 0.02–0.05/d (kinetics-model.md §3.4) [A]",
+      "IgG elimination, t½ 21 d: biological half-life 21–24 d for IgG1, IgG2 and IgG4, 7–8 d for IgG3 (review table, Cancer Immunol Immunother 2024;73:242, Table 1; IgG3 is ~7 % of IgG there, so total IgG follows the 21–24 d); prior sd puts 95% in 0.02–0.05/d (kinetics-model.md §3.4) [A]",
   },
   kD: {
     unit: "1/d",
     value: perDay(21),
     prior: logNormal(perDay(21), Math.log(0.05 / 0.02) / (2 * 1.96)),
-    grade: "R",
-    source: "anti-dsDNA elimination, taken as IgG's t½ ~21 d (textbook, not re-read)",
+    grade: "A",
+    source:
+      "anti-dsDNA elimination, taken as IgG's t½ 21 d (an assumption: anti-dsDNA is mostly IgG1/IgG3, and its own clearance was not measured in a source read here)",
   },
   phiG: {
     unit: "1",
