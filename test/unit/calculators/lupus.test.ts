@@ -144,7 +144,8 @@ describe("sledai-2k", () => {
       "No SLEDAI-2K descriptor present: total 0.",
       "Total 0 of 105; clinical SLEDAI-2K 0 (total without lowComplement and increasedDnaBinding).",
     ]);
-    expect(r.details).toEqual({ clinicalSledai: 0, serologyPoints: 0, items: [] });
+    // strict: a window not given is no key at all, not a key holding undefined
+    expect(r.details).toStrictEqual({ clinicalSledai: 0, serologyPoints: 0, items: [] });
     expect(r.label).toBe("SLEDAI-2K 0");
   });
 
