@@ -1558,6 +1558,7 @@ export const en = {
   },
   /** Labels of the grading forms' fields, by the field's name in the calculator's input. */
   field: {
+    thawStabilityMinutes: "Post-thaw stability",
     tempMaxC: "Highest temperature",
     feverOtherCause: "Fever explained by another cause",
     crsAlreadyDiagnosed: "CRS already diagnosed in this episode",

@@ -1542,6 +1542,7 @@ export const zhCN: Catalogue = {
     "entered-in-error": "录入错误",
   },
   field: {
+    thawStabilityMinutes: "复苏后稳定期",
     tempMaxC: "最高体温",
     feverOtherCause: "发热可由其他原因解释",
     crsAlreadyDiagnosed: "本次发作中已诊断 CRS",

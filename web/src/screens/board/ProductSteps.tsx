@@ -29,7 +29,7 @@ import { lookup, problemErrors, problemMessage } from "../../api/problem-errors.
 import type { Role } from "../../api/types.ts";
 import { siteInputToInstant, siteTime } from "../../ui/site-time.ts";
 import { ProductForm } from "./ProductForm.tsx";
-import { makesFinalBag, type ProductStep, stepBody, stepsFor } from "./product-steps.ts";
+import { makesFinalBag, PRODUCT_STEPS, type ProductStep, stepBody, stepsFor } from "./product-steps.ts";
 import type { ProductUnit } from "./types.ts";
 
 const tr = (key: string, values: Record<string, unknown> = {}) => lookup(key, values) ?? key;
@@ -100,7 +100,7 @@ function StepForm(props: { type: ProductStep; unit: ProductUnit; timeZone: strin
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const needsReason = stepBody(type, null, "x").reason !== undefined;
+  const needsReason = PRODUCT_STEPS[type].reason;
 
   async function submit() {
     setFailure(null);
@@ -215,11 +215,12 @@ function FinalBagForm({ unit, onDone }: { unit: ProductUnit; onDone: () => void 
       setMinutes("");
       onDone();
     } catch (err) {
-      setErrors(fieldErrors(err));
+      const marked = fieldErrors(err);
+      setErrors(marked);
+      const rule =
+        err instanceof ApiError && err.problem.rule ? lookup(`problem.rule.${err.problem.rule}`) : undefined;
       setFailure(
-        err instanceof ApiError && err.problem.rule
-          ? (lookup(`problem.rule.${err.problem.rule}`) ?? problemMessage(err))
-          : t("productSteps.bag.notMade"),
+        rule ?? (Object.keys(marked).length > 0 ? t("productSteps.bag.notMade") : problemMessage(err)),
       );
     } finally {
       setBusy(false);
