@@ -4,11 +4,13 @@
  * screening, enrolment, apheresis booked into a manufacturing slot, apheresis, hand-off to the
  * courier) in English; then, the language switched to 中文, the product's release, the
  * lymphodepletion plan confirmed, lymphodepletion completed, the bedside check on the bedside
- * screen and the infusion. The stage shown is checked after every step. The steps other roles do
- * (the collection record and its shipment, manufacture, QC, QA's signed release, shipping to the
- * ward) go through the API as those roles, except QC results entry and QA's signed release, which
- * quality does on the bag's page here; recording the collection, the manufacture and shipping
- * events have no screen (API only). The thaw is done on the product page's thaw form (thaw.test.ts tests it on its own).
+ * screen and the infusion. The stage shown is checked after every step. The product's steps are
+ * done on screen by the role that does each, each in its own browser: the coordinator records the
+ * collection on her journey panel and ships it from its page; manufacturing receives it, starts
+ * manufacture, creates the final bag and completes it, and later ships the released bag; quality
+ * enters the QC results and signs the release on the bag's page; the coordinator receives the bag
+ * on the ward. The product's state shown is checked after every step. The thaw is done on the
+ * product page's thaw form (thaw.test.ts tests it on its own; product-steps.test.ts the refusals).
  * Height, weight and creatinine, which the lymphodepletion plan is computed from, are recorded
  * through the API too. After the infusion an adverse event is recorded on its form; not yet walked
  * here: the rest of the month of follow-up on screen (vital signs, CRS grading, the day-28 visit).
@@ -22,6 +24,7 @@ import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
 import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
 import { expectStage, journeyPanel, pickSlot, step } from "./support/journey-steps.ts";
+import { expectProductState, productStep } from "./support/product-steps.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 
 let server: RunningServer;
@@ -142,10 +145,19 @@ describe("registration to infusion on screen, in English then Chinese", () => {
     await expectStage(panel, "apheresis scheduled");
     await step(panel, "Apheresis done");
     await expectStage(panel, "apheresed");
-    const collection = await coordinator.post<{ id: string }>(`/api/v1/journeys/${journey.id}/collections`, {
-      productCode: "S1001V00",
-    });
-    await coordinator.post(`/api/v1/product-units/${collection.id}/events`, { type: "ship-to-manufacturer" });
+    // The apheresis unit records the collection on her journey panel, then ships it from its page.
+    const collectionForm = panel.getByRole("form", { name: "Record the collection" });
+    await collectionForm.getByRole("textbox", { name: /^ISBT 128 product code/ }).fill("S1001V00");
+    await collectionForm.getByRole("button", { name: "Record the collection" }).click();
+    await collectionForm.waitFor({ state: "detached", timeout: 20_000 });
+    await panel.getByRole("link", { name: "Apheresis collection S1001V00" }).click();
+    await page.waitForURL(/\/board\/[0-9a-f-]{36}$/);
+    const collectionId = page.url().split("/").at(-1)!;
+    await expectProductState(page, "collected");
+    await productStep(page, "Shipped to the manufacturer", "in transit to manufacturer");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.goto(`/patients/${patientId}`);
+    await expectStage(panel, "apheresed");
     await step(panel, "Handed to courier");
     await expectStage(panel, "awaiting product");
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -156,13 +168,34 @@ describe("registration to infusion on screen, in English then Chinese", () => {
     }>(`/api/v1/studies/${enrolment.studyId}`);
     const level = study.arms.flatMap((a) => a.doseLevels).find((d) => d.code === enrolment.doseLevelCode)!;
     const cells = level.unit === "car-cells-per-kg" ? level.dose * weightKg : level.dose;
-    for (const type of ["receive-at-manufacturer", "start-manufacture"])
-      await manufacturing.post(`/api/v1/product-units/${collection.id}/events`, { type });
-    const bag = await manufacturing.post<{ id: string }>(
-      `/api/v1/product-units/${collection.id}/final-products`,
-      { productCode: "S2001V00", thawStabilityMinutes: 90 },
-    );
-    await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type: "complete-manufacture" });
+    // Manufacturing (the cell lab) on the collection's page: receipt, manufacture, the final bag.
+    const mf = await newTabletPage(browser, server.url);
+    await logInAt(mf.page, "manufacturing", "manufacturing-demo", "SZ");
+    await mf.page.goto(`/board/${collectionId}`);
+    await expectProductState(mf.page, "in transit to manufacturer");
+    await productStep(mf.page, "Received at the manufacturer", "received at manufacturer");
+    await productStep(mf.page, "Manufacture started", "in manufacture");
+    const bagForm = mf.page.getByRole("form", { name: "Create the final bag" });
+    await bagForm.getByRole("textbox", { name: /^ISBT 128 product code/ }).fill("S2001V00");
+    await bagForm.getByRole("textbox", { name: /^Post-thaw stability, minutes/ }).fill("90");
+    await bagForm.getByRole("button", { name: "Create the final bag" }).click();
+    await mf.page.getByRole("link", { name: "Open the new bag" }).click();
+    await mf.page.waitForURL(/\/board\/[0-9a-f-]{36}$/);
+    const bag = { id: mf.page.url().split("/").at(-1)! };
+    expect(bag.id).not.toBe(collectionId);
+    await expectProductState(mf.page, "in manufacture");
+    await productStep(mf.page, "Manufacture completed", "QC pending");
+    expect(await seriousAxeViolations(mf.page)).toEqual([]);
+    const made = await manufacturing.get<{
+      productCode: string;
+      thawStabilityMinutes: number;
+      parentId: string;
+    }>(`/api/v1/product-units/${bag.id}`);
+    expect([made.productCode, made.thawStabilityMinutes, made.parentId]).toEqual([
+      "S2001V00",
+      90,
+      collectionId,
+    ]);
     // Quality enters the QC results and signs the release on the bag's page (their screens).
     const qa = await newTabletPage(browser, server.url);
     try {
@@ -196,8 +229,19 @@ describe("registration to infusion on screen, in English then Chinese", () => {
       await qa.context.close();
     }
     expect((await quality.get<{ state: string }>(`/api/v1/product-units/${bag.id}`)).state).toBe("released");
-    for (const type of ["ship-to-site", "receive-at-site"])
-      await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type });
+    // Manufacturing ships the released bag; the ward receives and stores it.
+    try {
+      await mf.page.reload();
+      await expectProductState(mf.page, "released");
+      await productStep(mf.page, "Shipped to the site", "in transit to site");
+    } finally {
+      await mf.context.close();
+    }
+    await page.goto(`/board/${bag.id}`);
+    await expectProductState(page, "in transit to site");
+    await productStep(page, "Received and stored at the site", "stored at site");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.goto(`/patients/${patientId}`);
 
     // The rest in Chinese.
     await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");

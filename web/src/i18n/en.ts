@@ -461,6 +461,69 @@ export const en = {
     },
     refused: "Not recorded; nothing was written",
   },
+  productSteps: {
+    title: "Next steps",
+    next: "Steps you may record now",
+    endings: "End this product",
+    units: "Product units on this chain of identity",
+    step: {
+      "ship-to-manufacturer": "Shipped to the manufacturer",
+      "receive-at-manufacturer": "Received at the manufacturer",
+      "start-manufacture": "Manufacture started",
+      "complete-manufacture": "Manufacture completed",
+      "ship-to-site": "Shipped to the site",
+      "receive-at-site": "Received and stored at the site",
+      "declare-failed": "Manufacture failed",
+      discard: "Discarded",
+      "return-to-manufacturer": "Returned to the manufacturer",
+    },
+    help: {
+      "ship-to-manufacturer":
+        "The collection, labelled with its DIN and chain of identity, has left with the courier for the manufacturer.",
+      "receive-at-manufacturer": "The manufacturer received the collection and checked it and its logger.",
+      "start-manufacture": "Activation, transduction and expansion have begun.",
+      "complete-manufacture": "The final product is frozen; its release tests are running.",
+      "ship-to-site": "The released bag has left in its dry shipper for the treating site.",
+      "receive-at-site":
+        "The site's cell-therapy lab received the bag and stored it in liquid-nitrogen vapour.",
+      "declare-failed":
+        "No product, or too few cells: the patient may be re-apheresed on the same chain of identity.",
+      discard: "The product is destroyed; say why.",
+      "return-to-manufacturer": "The stored bag goes back to the manufacturer; say why.",
+    },
+    at: "When, {{zone}} clock (optional)",
+    atHelp: "Leave empty to record it now, on the server's clock.",
+    needTime: "Enter both the date and the time, or leave the time empty for now.",
+    reason: "Reason",
+    submit: "Record: {{step}}",
+    refused: "Not recorded; nothing was written",
+    productCode: "ISBT 128 product code",
+    productCodeHelp: "5 to 10 capital letters or digits, as on the label (e.g. S1001V00).",
+    productCodeRule:
+      "An ISBT 128 product code is 5 to 10 capital letters or digits (e.g. S1001V00); nothing was recorded.",
+    rule: {
+      beforePrevious: "“{{step}}” cannot come before the product's previous step: {{event}} at {{at}}.",
+      recording: "its recording",
+      future:
+        "“{{step}}” cannot be in the future: the server's clock says {{now}} ({{skew}} minutes of clock difference allowed).",
+      outOfSequence: "“{{step}}” is not possible now: the product is {{state}}.",
+    },
+    collection: {
+      title: "Record the collection",
+      help: "The apheresis product as labelled at collection. The site allocates its DIN and, for her first collection, her chain-of-identity number.",
+      notRecorded: "The collection was not recorded; correct the field marked.",
+    },
+    bag: {
+      title: "Create the final bag",
+      intro: "A bag of the lot made from this collection: its own DIN, on the same chain of identity.",
+      stability: "Post-thaw stability, minutes",
+      stabilityHelp: "From the product's label: how long the bag may stand after thawing (1 to 1440).",
+      submit: "Create the final bag",
+      notMade: "The bag was not created; correct the fields marked.",
+      made: "Final bag {{code}} created.",
+      open: "Open the new bag",
+    },
+  },
   signing: {
     means: 'Signing means "{{meaning}}".',
     notSigned: "Not signed; nothing was written",
@@ -1495,6 +1558,7 @@ export const en = {
   },
   /** Labels of the grading forms' fields, by the field's name in the calculator's input. */
   field: {
+    thawStabilityMinutes: "Post-thaw stability",
     tempMaxC: "Highest temperature",
     feverOtherCause: "Fever explained by another cause",
     crsAlreadyDiagnosed: "CRS already diagnosed in this episode",

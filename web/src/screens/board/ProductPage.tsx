@@ -1,8 +1,11 @@
 /**
- * One product unit: its identifiers and state, its thaw on the ward (ThawForm.tsx, for the clinical
- * roles) with the post-thaw expiry, its printed labels, the bedside check (for a thawed bag), the custody log (hand-offs and temperature-logger uploads with their excursions, each
- * recordable here by the roles that move products), the release results (QC results entered here
- * by quality, the evaluation against the specification and the signed decisions) and its history.
+ * One product unit: its identifiers and state, the other units on its chain of identity, its next
+ * steps for the role that does each (ProductSteps.tsx: shipping, receipt, manufacture, the final
+ * bag made from a collection), its thaw on the ward (ThawForm.tsx, for the clinical roles) with
+ * the post-thaw expiry, its printed labels, the bedside check (for a thawed bag), the custody log
+ * (hand-offs and temperature-logger uploads with their excursions, each recordable here by the
+ * roles that move products), the release results (QC results entered here by quality, the
+ * evaluation against the specification and the signed decisions) and its history.
  */
 import { Alert, Anchor, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
@@ -13,8 +16,10 @@ import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { siteTime } from "../../ui/site-time.ts";
+import { type ChainUnit, ChainUnits } from "./ChainUnits.tsx";
 import { HandOffForm, LabelLinks, LoggerUploadForm, QcResultsForm } from "./ProductRecordForms.tsx";
 import { ProductStateBadge } from "./ProductState.tsx";
+import { ProductSteps } from "./ProductSteps.tsx";
 import {
   OosExceptionForm,
   QaReleaseForm,
@@ -36,7 +41,7 @@ async function releaseOf(id: string): Promise<ReleaseStatus | null> {
 
 export function ProductPage() {
   const { productId = "" } = useParams();
-  const { site, sites, hasRole } = useSession();
+  const { site, sites, hasRole, rolesAt } = useSession();
   const { t } = useTranslation();
   const loaded = useApi(async () => {
     const [unit, custody, history, release, signatures] = await Promise.all([
@@ -46,7 +51,15 @@ export function ProductPage() {
       releaseOf(productId),
       api.get<{ items: ProductSignature[] }>(`/api/v1/product-units/${productId}/signatures`),
     ]);
-    return { unit, custody, history: history.items, release, signatures: signatures.items };
+    const chain = await api.get<{ items: ChainUnit[] }>(`/api/v1/journeys/${unit.journeyId}/product-units`);
+    return {
+      unit,
+      custody,
+      history: history.items,
+      release,
+      signatures: signatures.items,
+      chain: chain.items,
+    };
   }, [productId]);
   const mayVerify = site ? hasRole(site.id, "investigator", "coordinator") : false;
   const isQuality = site ? hasRole(site.id, "quality") : false;
@@ -57,7 +70,7 @@ export function ProductPage() {
 
   return (
     <Status loaded={loaded}>
-      {({ unit, custody, history, release, signatures }) => {
+      {({ unit, custody, history, release, signatures, chain }) => {
         // Every time on the site's clock with the zone named; the thaw to the second, as the bedside compares it.
         const zone = zoneOf(unit.siteId);
         const when = (iso: string) => siteTime(iso, zone);
@@ -77,7 +90,7 @@ export function ProductPage() {
                   })}
                 </Title>
                 <Group gap="xs" mt={4}>
-                  <ProductStateBadge state={unit.state} />
+                  <ProductStateBadge state={unit.state} testId="product-state" />
                   {unit.quarantinedFrom && (
                     <Text size="sm">
                       {t("product.quarantinedFrom", { state: stateWord(unit.quarantinedFrom) })}
@@ -108,6 +121,10 @@ export function ProductPage() {
                 }
               />
             </SimpleGrid>
+
+            {chain.length > 1 && <ChainUnits items={chain} currentId={unit.id} />}
+
+            <ProductSteps unit={unit} timeZone={zone} roles={rolesAt(unit.siteId)} onDone={loaded.reload} />
 
             {mayVerify && unit.kind === "final-product" && (
               <section aria-labelledby="thaw-title">

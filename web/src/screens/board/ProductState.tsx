@@ -14,9 +14,9 @@ const COLOUR: Record<string, string> = {
   "stored-at-site": "blue.9",
 };
 
-export function ProductStateBadge({ state }: { state: string }) {
+export function ProductStateBadge({ state, testId }: { state: string; testId?: string }) {
   return (
-    <Badge color={COLOUR[state] ?? "indigo.8"} variant="filled" radius="sm">
+    <Badge color={COLOUR[state] ?? "indigo.8"} variant="filled" radius="sm" data-testid={testId}>
       {lookup(`productState.${state}`) ?? state.replaceAll("-", " ")}
     </Badge>
   );

@@ -6,6 +6,7 @@ import { lookup } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { siteTime } from "../../ui/site-time.ts";
 import { EventForm } from "./EventForm.tsx";
+import { JourneyProducts } from "./JourneyProducts.tsx";
 import { eventLabel, orderedEvents } from "./journey-events.ts";
 import type { Journey, JourneyHistory } from "./journey-types.ts";
 import { Refusal } from "./Refusal.tsx";
@@ -138,6 +139,12 @@ export function JourneyPanel({ enrolmentId, studyId, timeZone, mayWrite, onMoved
               }}
             />
           )}
+          <JourneyProducts
+            journey={data.journey}
+            history={data.history}
+            mayWrite={mayWrite}
+            onRecorded={onMoved}
+          />
           <History history={data.history} timeZone={timeZone} />
         </Stack>
       )}
