@@ -179,17 +179,17 @@ export const CrsInput = z
     if (v.tempMaxC >= FEVER_THRESHOLD_C && v.feverOtherCause === undefined)
       need(
         "feverOtherCause",
-        `Required when tempMaxC ≥ ${FEVER_TEXT}: say whether the fever is explained by another cause.`,
+        `Required when the highest temperature is ${FEVER_TEXT} or more: say whether the fever is explained by another cause.`,
       );
     if (v.crsAlreadyDiagnosed && v.feverMaskingTherapyGiven === undefined)
       need(
         "feverMaskingTherapyGiven",
-        "Required when crsAlreadyDiagnosed is true: say whether antipyretic or anti-cytokine therapy was given.",
+        "Required when CRS was already diagnosed in this episode: say whether antipyretic or anti-cytokine therapy was given since.",
       );
     if (!v.crsAlreadyDiagnosed && v.feverMaskingTherapyGiven === true)
       need(
         "feverMaskingTherapyGiven",
-        "feverMaskingTherapyGiven means therapy given after CRS onset, but crsAlreadyDiagnosed is false.",
+        "Fever-masking therapy counts only when given after CRS onset, but CRS is not recorded as diagnosed earlier in this episode.",
       );
     if (v.hypotension !== "NONE" && v.hypotensionOtherCause === undefined)
       need(
@@ -201,7 +201,7 @@ export const CrsInput = z
         need("vasopressors", "A vasopressor is listed twice.");
       else if (v.hypotension === "NONE") {
         if (v.vasopressors.length > 0)
-          need("hypotension", "hypotension is NONE but vasopressors are listed.");
+          need("hypotension", "No hypotension is recorded, but vasopressors are listed.");
       } else {
         const derived = vasopressorNeed(v.vasopressors);
         if (derived !== v.hypotension)
@@ -213,17 +213,14 @@ export const CrsInput = z
       }
     }
     if (v.oxygenDevice === "NASAL_CANNULA" && v.oxygenFlowLpm === undefined)
-      need(
-        "oxygenFlowLpm",
-        "Required when oxygenDevice is NASAL_CANNULA (≤ 6 L/min is low-flow, > 6 high-flow).",
-      );
+      need("oxygenFlowLpm", "Required for oxygen by nasal cannula (≤ 6 L/min is low-flow, > 6 high-flow).");
     if (v.oxygenDevice === "NONE" && v.oxygenFlowLpm !== undefined)
-      need("oxygenFlowLpm", "An oxygen flow is given but oxygenDevice is NONE.");
+      need("oxygenFlowLpm", "An oxygen flow is given but no oxygen is recorded.");
     if (v.oxygenDevice === "HFNC" && v.oxygenFlowLpm !== undefined && v.oxygenFlowLpm <= LOW_FLOW_MAX_LPM)
       need(
         "oxygenFlowLpm",
         `HFNC is high-flow nasal cannula, > ${LOW_FLOW_MAX_LPM} L/min (Lee 2019); at ${fmt(v.oxygenFlowLpm)} L/min ` +
-          "record NASAL_CANNULA.",
+          "record a (low-flow) nasal cannula.",
       );
     if (v.oxygenDevice !== "NONE" && v.hypoxiaOtherCause === undefined)
       need(
@@ -350,7 +347,7 @@ export const crs = defineCalculator({
         contradiction([
           {
             path: "/deathDueToCrs",
-            message: "deathDueToCrs is true but CRS was never diagnosed and there is no CRS fever.",
+            message: "Death due to CRS is recorded, but CRS was never diagnosed and there is no CRS fever.",
           },
         ]);
       reasons.push(R.say("grade5.death"));
