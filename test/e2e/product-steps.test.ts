@@ -16,6 +16,7 @@ import { localDate, localDateTime } from "../../src/domain/study-day.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
 import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { demoStudyAtShenzhen } from "./support/demo-study.ts";
 import { expectStage, journeyPanel } from "./support/journey-steps.ts";
 import { expectProductState } from "./support/product-steps.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
@@ -40,23 +41,10 @@ beforeAll(async () => {
   coordinator = await apiAs(server.url, "coordinator", "coordinator-demo");
   manufacturing = await apiAs(server.url, "manufacturing", "manufacturing-demo");
   const investigator = await apiAs(server.url, "investigator", "investigator-demo");
-  const sites = await coordinator.get<{ items: { id: string; code: string; timeZone: string }[] }>(
-    "/api/v1/sites",
-  );
-  const sz = sites.items.find((s) => s.code === "SZ")!;
+  const refEnrolment = await demoStudyAtShenzhen(coordinator);
+  const sz = refEnrolment.site;
   timeZone = sz.timeZone;
   const today = localDate(new Date(), timeZone);
-  // The demo's study and arm, read off its reference patient's enrolment.
-  const reference = (
-    await coordinator.get<{ items: { id: string; subjectCode: string }[] }>(
-      `/api/v1/patients?siteId=${sz.id}&limit=500`,
-    )
-  ).items.find((p) => p.subjectCode === "SZ-0001")!;
-  const refEnrolment = (
-    await coordinator.get<{ items: { studyId: string; armCode: string; doseLevelCode: string | null }[] }>(
-      `/api/v1/enrolments?patientId=${reference.id}`,
-    )
-  ).items[0]!;
   patientId = (
     await investigator.post<{ id: string }>("/api/v1/patients", {
       siteId: sz.id,
