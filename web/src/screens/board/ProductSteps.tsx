@@ -24,12 +24,18 @@ import {
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import {
+  makesFinalBag,
+  PRODUCT_STEPS,
+  type ProductStep,
+  stepBody,
+  stepsFor,
+} from "../../../../src/domain/vein-to-vein/product-steps.ts";
 import { ApiError, api } from "../../api/client.ts";
 import { lookup, problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import type { Role } from "../../api/types.ts";
 import { siteInputToInstant, siteTime } from "../../ui/site-time.ts";
 import { ProductForm } from "./ProductForm.tsx";
-import { makesFinalBag, PRODUCT_STEPS, type ProductStep, stepBody, stepsFor } from "./product-steps.ts";
 import type { ProductUnit } from "./types.ts";
 
 const tr = (key: string, values: Record<string, unknown> = {}) => lookup(key, values) ?? key;

@@ -1,5 +1,5 @@
 /**
- * The product page's steps (web/src/screens/board/product-steps.ts): each state on the way from
+ * The product page's steps (src/domain/vein-to-vein/product-steps.ts): each state on the way from
  * collection to the ward offers its one forward step to the role that owns it
  * (shared/domain/workflow-standards.md §1.4), never a quality decision, the thaw or the
  * administration; every body sent is one the server's event schema accepts; every role shown a
@@ -16,16 +16,16 @@ import {
   PRODUCT_RULES,
   type ProductState,
 } from "../../src/domain/vein-to-vein/product.ts";
-import { QUALITY_DECISION_EVENTS } from "../../src/services/products.ts";
-import { en } from "../../web/src/i18n/en.ts";
-import { zhCN } from "../../web/src/i18n/zh-CN.ts";
 import {
   makesFinalBag,
   PRODUCT_STEPS,
   type ProductStep,
   stepBody,
   stepsFor,
-} from "../../web/src/screens/board/product-steps.ts";
+} from "../../src/domain/vein-to-vein/product-steps.ts";
+import { QUALITY_DECISION_EVENTS } from "../../src/services/products.ts";
+import { en } from "../../web/src/i18n/en.ts";
+import { zhCN } from "../../web/src/i18n/zh-CN.ts";
 
 type Role = (typeof ROLES)[number];
 /** The steps offered on a unit: a collection up to manufacture, a bag from then on (as the server makes them). */

@@ -1,6 +1,6 @@
 /**
- * The product steps recorded on a unit's page (issue 11), and who does each: pure, so the page and
- * the unit test read the same table. The owners are those of the product state machine in
+ * The product steps recorded on a unit's page (issue 11), and who does each: the one home of the
+ * owners table, read by the web app's product page and the unit test. The owners are those of the product state machine in
  * shared/domain/workflow-standards.md §1.4 (apheresis unit ships the collection, the manufacturer
  * receives, manufactures and ships the bag, the site's cell-therapy lab receives and stores it,
  * the clinical programme disposes of it). The server lets every role with `product:write`
@@ -11,7 +11,7 @@
  * check), and the quality decisions (release, OOS, leaving quarantine), which only QA's signed
  * forms make (services/products.ts QUALITY_DECISION_EVENTS).
  */
-import type { Role } from "../../api/types.ts";
+import type { Role } from "../roles.ts";
 
 export type ProductStep =
   | "ship-to-manufacturer"
