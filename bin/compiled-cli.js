@@ -13,11 +13,16 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Bumped when the way the bundle is made changes, so older bundles are not trusted. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Files outside the bundle's inputs whose contents change what esbuild makes of them. */
 const SETTINGS = ["tsconfig.json", "package.json", "package-lock.json", "bin/compiled-cli.js"];
-/** Packages compiled into the bundle (the rest stay imports): @stdlib's special functions. */
-const BUNDLED = /^@stdlib\//;
+/**
+ * Packages compiled into the bundle (the rest stay imports): @stdlib's special functions, and the
+ * ES-module packages of hundreds of small files every command loads (kysely 263, zod 95), each
+ * with the one package that imports it, so that no copy outside the bundle meets a copy inside
+ * (decision 0047). All are plain code: no file read by path, no native addon.
+ */
+const BUNDLED = /^(@stdlib\/|(zod|fastify-type-provider-zod|kysely|kysely-pglite-dialect)(\/|$))/;
 
 /**
  * @typedef {{ size: number, mtimeMs: number, sha256: string }} InputRecord

@@ -7,7 +7,8 @@
  * pseudonymous subject code, never the patient's name (identity stays in patient_identities).
  */
 
-import bwipjs from "bwip-js";
+import { createRequire } from "node:module";
+import type bwipjs from "bwip-js";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { postThawExpiry } from "../domain/bedside-comparison.ts";
@@ -81,9 +82,22 @@ export async function productLabel(
   return { html: renderLabelHtml(model, q.copies), model };
 }
 
+type BarcodeWriter = typeof bwipjs;
+let barcodeWriter: BarcodeWriter | undefined;
+// bwip-js is 2.3 MB of JavaScript: loaded when the first label is drawn, not parsed at every
+// start of the server and the command line (decision 0047).
+const loadBarcodeWriter = (): BarcodeWriter =>
+  (barcodeWriter ??= createRequire(import.meta.url)("bwip-js") as BarcodeWriter);
+
 /** Code 128 as SVG; bwip-js picks the code sets (ISBT 128 data starts in set B, notes §2.1). */
 export function code128Svg(data: string, heightMm = 10): string {
-  return bwipjs.toSVG({ bcid: "code128", text: data, height: heightMm, scale: 2, includetext: false });
+  return loadBarcodeWriter().toSVG({
+    bcid: "code128",
+    text: data,
+    height: heightMm,
+    scale: 2,
+    includetext: false,
+  });
 }
 
 const HTML_ESCAPES: Record<string, string> = {

@@ -14,8 +14,11 @@
  */
 import ucum from "@lhncbc/ucum-lhc";
 
-const utils = ucum.UcumLhcUtils.getInstance();
-const tables = ucum.UnitTables.getInstance();
+// Built on first use: the NLM tables take ~35 ms to set up, which every start of the server and
+// the command line paid before a unit was ever read (decision 0047).
+let utilsInstance: ReturnType<typeof ucum.UcumLhcUtils.getInstance> | undefined;
+const ucumUtils = () => (utilsInstance ??= ucum.UcumLhcUtils.getInstance());
+const unitTables = () => ucum.UnitTables.getInstance();
 
 export type UnitProblemCode = "unknown_unit" | "incompatible_unit";
 
@@ -41,7 +44,7 @@ const validity = new Map<string, boolean>();
 export function isUcum(code: string): boolean {
   let ok = validity.get(code);
   if (ok === undefined) {
-    ok = code.trim() === code && code !== "" && utils.validateUnitString(code).status === "valid";
+    ok = code.trim() === code && code !== "" && ucumUtils().validateUnitString(code).status === "valid";
     validity.set(code, ok);
   }
   return ok;
@@ -66,7 +69,7 @@ const sameArbitrary = (atom: string) => (atom === "[iU]" ? "[IU]" : atom);
 
 function arbitraryAtoms(code: string): string[] {
   return (code.match(/\[[^\]]+\]/g) ?? []).filter(
-    (atom) => tables.getUnitByCode(atom)?.isArbitrary_ === true,
+    (atom) => unitTables().getUnitByCode(atom)?.isArbitrary_ === true,
   );
 }
 
@@ -115,7 +118,7 @@ function makePlan(from: string, to: string, molecularWeight: number | undefined)
     b = standIn(b);
   }
   const options = molecularWeight === undefined ? {} : { molecularWeight };
-  const one = utils.convertUnitTo(a, 1, b, options);
+  const one = ucumUtils().convertUnitTo(a, 1, b, options);
   if (one.status !== "succeeded" || one.toVal === null) {
     const molar = one.msg.some((m) => /mass and moles/i.test(m));
     return {
@@ -158,7 +161,7 @@ export function convertQuantity(
   if (p.kind === "refused") return { ok: false, code: p.code, message: p.message };
   if (p.kind === "linear") return { ok: true, value: round(value * p.factor), unit: target };
   // Special units (°C, °F…) are not proportional: convert each value.
-  const r = utils.convertUnitTo(
+  const r = ucumUtils().convertUnitTo(
     p.from,
     value,
     p.to,
