@@ -582,6 +582,12 @@ describe("lymphodepletion", () => {
         "/creatinineClearanceMlMin",
         "/creatinineClearanceMethod",
       ]);
+      const method = issuesOf(() => ld({ bsaM2: 2, regimen: [FLU(30)] })).find(
+        (i) => i.path === "/creatinineClearanceMethod",
+      );
+      expect(method?.message).toBe(
+        "Say how the creatinine clearance was obtained (Cockcroft–Gault, measured urine collection, normalised eGFR or other) when the regimen includes fludarabine.",
+      );
     });
     it("days are integers from −14 to −1, unique per drug", () => {
       expect(() => ld(withCrcl(80, { regimen: [FLU(30, [-14, -1])] }))).not.toThrow();
@@ -1110,6 +1116,19 @@ describe("cellular-kinetics: CAR series", () => {
         "/carSeries/samples/0/belowLloq",
       ]);
       expect(() => s({ day: 7, value: 0.5, belowLloq: true })).not.toThrow();
+    });
+    it("each LLOQ check says what is wrong in words, with the numbers, not the field's name (issue 11)", () => {
+      const s = (sample: Record<string, unknown>) =>
+        pk({ carSeries: { unit: "CAR_POS_CELLS_PER_UL", lloq: 1, samples: [sample] } });
+      expect(issuesOf(() => s({ day: 7 })).map((i) => i.message)).toEqual([
+        "A value is required unless the sample is recorded as below the lower limit of quantification (LLOQ).",
+      ]);
+      expect(issuesOf(() => s({ day: 7, value: 1, belowLloq: true })).map((i) => i.message)).toEqual([
+        "Recorded as below the LLOQ, but the value 1 is at or above the LLOQ 1.",
+      ]);
+      expect(issuesOf(() => s({ day: 7, value: 0.5, belowLloq: false })).map((i) => i.message)).toEqual([
+        "Not recorded as below the LLOQ, but the value 0.5 is below the LLOQ 1.",
+      ]);
     });
     it("unit and a positive LLOQ are required", () => {
       expect(pathsOf(() => pk({ carSeries: { lloq: 10, samples: [{ day: 0, value: 0 }] } }))).toEqual([

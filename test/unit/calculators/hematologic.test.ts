@@ -18,7 +18,7 @@ import {
   icaht,
   iecHs,
 } from "../../../src/domain/calculators/hematologic/index.ts";
-import { pathsOf } from "../../support/validation.ts";
+import { issuesOf, pathsOf } from "../../support/validation.ts";
 
 // ───────────────────────────── helpers ─────────────────────────────
 
@@ -992,6 +992,14 @@ describe("car-hematotox: both edges of every cut-off", () => {
     [2001, 2],
   ])("ferritin %d ng/mL → %d point(s)", (f, points) => {
     expect(htScore({ ferritinNgPerML: f })).toBe(points);
+  });
+  it("CRP in neither or both units: refused in words, naming the units, not the fields (issue 11)", () => {
+    expect(issuesOf(() => ht({ crpMgPerDL: undefined })).map((i) => i.message)).toEqual([
+      "CRP is required: give it in mg/dL or in mg/L.",
+    ]);
+    expect(issuesOf(() => ht({ crpMgPerDL: 1, crpMgPerL: 10 })).map((i) => i.message)).toContain(
+      "Give CRP once, in mg/dL or in mg/L, not both.",
+    );
   });
   it("risk: 1 point is low, 2 points high", () => {
     expect(ht({ ferritinNgPerML: 700 }).value).toEqual({ score: 1, risk: "LOW" });

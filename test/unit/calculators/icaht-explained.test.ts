@@ -365,7 +365,7 @@ describe("ICAHT input checks: each message at its field", () => {
     expect(issues({ phase: "EARLY" })).toEqual([
       [
         "/ancSeries",
-        "Early ICAHT needs either ancSeries (with windowStatus) or daysAncAtOrBelow500, daysAncAtOrBelow100 and neverRecovered",
+        "Early ICAHT needs either the ANC series of days 0–30 or the day counts: D500, D100 and whether the ANC never recovered.",
       ],
     ]);
   });
@@ -379,14 +379,23 @@ describe("ICAHT input checks: each message at its field", () => {
         neverRecovered: false,
       }),
     ).toEqual([
-      ["/daysAncAtOrBelow500", "Give either ancSeries or the day counts, not both"],
-      ["/neverRecovered", "Give either ancSeries or the day counts, not both"],
+      [
+        "/daysAncAtOrBelow500",
+        "Give either the ANC series or the day counts (D500, D100, never recovered), not both.",
+      ],
+      [
+        "/neverRecovered",
+        "Give either the ANC series or the day counts (D500, D100, never recovered), not both.",
+      ],
     ]);
   });
   it("counts: each missing one named; a series field refused", () => {
     expect(issues({ phase: "EARLY", daysAncAtOrBelow500: 3 })).toEqual([
-      ["/daysAncAtOrBelow100", "daysAncAtOrBelow100 is required when grading from day counts"],
-      ["/neverRecovered", "neverRecovered is required when grading from day counts"],
+      ["/daysAncAtOrBelow100", "Required when grading from day counts: the days with ANC ≤ 100/µL (D100)."],
+      [
+        "/neverRecovered",
+        "Required when grading from day counts: whether the ANC never recovered above 500/µL.",
+      ],
     ]);
     expect(
       issues({
@@ -396,7 +405,12 @@ describe("ICAHT input checks: each message at its field", () => {
         neverRecovered: false,
         windowStatus: "COMPLETE",
       }),
-    ).toEqual([["/windowStatus", "windowStatus belongs to grading from ancSeries"]]);
+    ).toEqual([
+      [
+        "/windowStatus",
+        "Leave out whether the day 0–30 window is complete when grading from day counts: it belongs to grading from an ANC series.",
+      ],
+    ]);
   });
   it("contradictory counts, with the numbers", () => {
     expect(
@@ -407,7 +421,7 @@ describe("ICAHT input checks: each message at its field", () => {
     expect(
       issues({ phase: "EARLY", daysAncAtOrBelow500: 0, daysAncAtOrBelow100: 0, neverRecovered: true }),
     ).toEqual([
-      ["/neverRecovered", "neverRecovered needs a run with ANC ≤ 500, but daysAncAtOrBelow500 is 0"],
+      ["/neverRecovered", "A count that never recovered needs a run with ANC ≤ 500/µL, but D500 is 0 days."],
     ]);
     expect((counts(1, 0, true).value as { grade: number }).grade).toBe(4);
   });
@@ -415,11 +429,11 @@ describe("ICAHT input checks: each message at its field", () => {
     expect(issues({ phase: "EARLY", ancSeries: days(0, 10, 300) })).toEqual([
       [
         "/windowStatus",
-        "Say whether the day 0–30 window is COMPLETE, ENDED_EARLY (death, end of follow-up) or ONGOING",
+        "Say whether the day 0–30 window is complete, ended early (death, end of follow-up) or still ongoing.",
       ],
     ]);
     expect(issues({ phase: "EARLY", windowStatus: "ONGOING", ancSeries: days(0, 30, 300) })).toEqual([
-      ["/windowStatus", "The series reaches day +30, so the early window is not ONGOING"],
+      ["/windowStatus", "The series reaches day +30, so the early window cannot be still ongoing."],
     ]);
     expect(early(days(0, 29, 300), "ONGOING").label).toBe("Early ICAHT grade 3 (provisional)");
   });

@@ -299,7 +299,10 @@ describe("SELENA-SLEDAI Flare Index explained (Petri 2005)", () => {
 
     it("platelets with new thrombocytopenia", () => {
       expect(issues({ newOrWorseThrombocytopenia: true })).toEqual([
-        ["/plateletsPerUl", "Give the platelet count (cells/µL) when newOrWorseThrombocytopenia is true"],
+        [
+          "/plateletsPerUl",
+          "Give the platelet count (cells/µL) when a new or worse thrombocytopenia is recorded.",
+        ],
       ]);
     });
     it("each haemoglobin value with haemolytic anaemia, and only the missing one", () => {

@@ -135,19 +135,20 @@ const CarSeries = z
         ctx.addIssue({
           code: "custom",
           path: ["samples", k, "value"],
-          message: "value is required unless belowLloq is true",
+          message:
+            "A value is required unless the sample is recorded as below the lower limit of quantification (LLOQ).",
         });
       if (p.value !== undefined && p.belowLloq === true && p.value >= s.lloq)
         ctx.addIssue({
           code: "custom",
           path: ["samples", k, "belowLloq"],
-          message: `belowLloq is true but value ${p.value} is at or above the LLOQ ${s.lloq}`,
+          message: `Recorded as below the LLOQ, but the value ${p.value} is at or above the LLOQ ${s.lloq}.`,
         });
       if (p.value !== undefined && p.belowLloq === false && p.value < s.lloq)
         ctx.addIssue({
           code: "custom",
           path: ["samples", k, "belowLloq"],
-          message: `belowLloq is false but value ${p.value} is below the LLOQ ${s.lloq}`,
+          message: `Not recorded as below the LLOQ, but the value ${p.value} is below the LLOQ ${s.lloq}.`,
         });
     });
     duplicateDays(s.samples, ctx);

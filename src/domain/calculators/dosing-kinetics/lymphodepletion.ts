@@ -285,7 +285,8 @@ export const LymphodepletionInput = z
         ctx.addIssue({
           code: "custom",
           path: ["creatinineClearanceMethod"],
-          message: "creatinineClearanceMethod is required when the regimen includes fludarabine",
+          message:
+            "Say how the creatinine clearance was obtained (Cockcroft–Gault, measured urine collection, normalised eGFR or other) when the regimen includes fludarabine.",
         });
     }
     const rule = i.fludarabineRenalRule;

@@ -84,13 +84,13 @@ export const CarHematotoxInput = z
       ctx.addIssue({
         code: "custom",
         path: ["crpMgPerDL"],
-        message: "CRP is required: give crpMgPerDL or crpMgPerL",
+        message: "CRP is required: give it in mg/dL or in mg/L.",
       });
     if (v.crpMgPerDL !== undefined && v.crpMgPerL !== undefined)
       ctx.addIssue({
         code: "custom",
         path: ["crpMgPerL"],
-        message: "Give CRP once, in crpMgPerDL or crpMgPerL, not both",
+        message: "Give CRP once, in mg/dL or in mg/L, not both.",
       });
   });
 

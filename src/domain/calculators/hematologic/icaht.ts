@@ -152,6 +152,14 @@ const LateInput = z.strictObject({
 
 const DURATION_FIELDS = ["daysAncAtOrBelow500", "daysAncAtOrBelow100", "neverRecovered"] as const;
 const SERIES_FIELDS = ["ancSeries", "windowStatus"] as const;
+/** How the input checks name each field: in the clinic's words, never the field's code (issue 11). */
+const FIELD_WORDS: Record<(typeof DURATION_FIELDS)[number] | (typeof SERIES_FIELDS)[number], string> = {
+  daysAncAtOrBelow500: "the days with ANC ≤ 500/µL (D500)",
+  daysAncAtOrBelow100: "the days with ANC ≤ 100/µL (D100)",
+  neverRecovered: "whether the ANC never recovered above 500/µL",
+  ancSeries: "the ANC series",
+  windowStatus: "whether the day 0–30 window is complete",
+};
 
 export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput]).superRefine((v, ctx) => {
   if (v.phase !== "EARLY") return;
@@ -163,7 +171,7 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
         ctx.addIssue({
           code: "custom",
           path: [f],
-          message: "Give either ancSeries or the day counts, not both",
+          message: "Give either the ANC series or the day counts (D500, D100, never recovered), not both.",
         });
     return;
   }
@@ -172,7 +180,7 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
       code: "custom",
       path: ["ancSeries"],
       message:
-        "Early ICAHT needs either ancSeries (with windowStatus) or daysAncAtOrBelow500, daysAncAtOrBelow100 and neverRecovered",
+        "Early ICAHT needs either the ANC series of days 0–30 or the day counts: D500, D100 and whether the ANC never recovered.",
     });
     return;
   }
@@ -182,23 +190,31 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
         code: "custom",
         path: ["windowStatus"],
         message:
-          "Say whether the day 0–30 window is COMPLETE, ENDED_EARLY (death, end of follow-up) or ONGOING",
+          "Say whether the day 0–30 window is complete, ended early (death, end of follow-up) or still ongoing.",
       });
     const lastDay = Math.max(...(v.ancSeries ?? []).map((p) => p.studyDay));
     if (v.windowStatus === "ONGOING" && lastDay === EARLY_WINDOW_LAST_DAY)
       ctx.addIssue({
         code: "custom",
         path: ["windowStatus"],
-        message: "The series reaches day +30, so the early window is not ONGOING",
+        message: "The series reaches day +30, so the early window cannot be still ongoing.",
       });
     return;
   }
   for (const f of DURATION_FIELDS)
     if (v[f] === undefined)
-      ctx.addIssue({ code: "custom", path: [f], message: `${f} is required when grading from day counts` });
+      ctx.addIssue({
+        code: "custom",
+        path: [f],
+        message: `Required when grading from day counts: ${FIELD_WORDS[f]}.`,
+      });
   for (const f of SERIES_FIELDS)
     if (v[f] !== undefined)
-      ctx.addIssue({ code: "custom", path: [f], message: `${f} belongs to grading from ancSeries` });
+      ctx.addIssue({
+        code: "custom",
+        path: [f],
+        message: `Leave out ${FIELD_WORDS[f]} when grading from day counts: it belongs to grading from an ANC series.`,
+      });
   const d500 = v.daysAncAtOrBelow500;
   const d100 = v.daysAncAtOrBelow100;
   if (d500 !== undefined && d100 !== undefined && d100 > d500)
@@ -211,7 +227,7 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
     ctx.addIssue({
       code: "custom",
       path: ["neverRecovered"],
-      message: "neverRecovered needs a run with ANC ≤ 500, but daysAncAtOrBelow500 is 0",
+      message: "A count that never recovered needs a run with ANC ≤ 500/µL, but D500 is 0 days.",
     });
 });
 

@@ -133,7 +133,7 @@ const SfiInput = z
       ctx.addIssue({
         code: "custom",
         path: ["plateletsPerUl"],
-        message: "Give the platelet count (cells/µL) when newOrWorseThrombocytopenia is true",
+        message: "Give the platelet count (cells/µL) when a new or worse thrombocytopenia is recorded.",
       });
     if (v.hemolyticAnemia) {
       for (const f of ["hemoglobinGdl", "hemoglobinPreviousGdl"] as const)
