@@ -958,8 +958,8 @@ describe("CRS reasons name the criteria that set the grade", () => {
     expect(crs.run(input).value).toBe(1);
     expect(reasons(input)).toEqual([
       "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
-      "Hypotension (hypotension not requiring vasopressors) is attributed to another cause (hypotensionOtherCause) and does not count.",
-      "Oxygen need (high-flow oxygen or mask (non-rebreather mask)) is attributed to another cause (hypoxiaOtherCause) and does not count.",
+      "Hypotension (hypotension not requiring vasopressors) is attributed to another cause and does not count.",
+      "Oxygen need (high-flow oxygen or mask (non-rebreather mask)) is attributed to another cause and does not count.",
       "Grade 1: fever without attributable hypotension or hypoxia.",
     ]);
   });
@@ -967,7 +967,7 @@ describe("CRS reasons name the criteria that set the grade", () => {
   it("death due to CRS: grade 5 and why", () => {
     expect(reasons(febrile({ deathDueToCrs: true }))).toEqual([
       "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
-      "Grade 5: death due to CRS with no other principal cause (deathDueToCrs).",
+      "Grade 5: death due to CRS with no other principal cause.",
     ]);
   });
 

@@ -263,7 +263,7 @@ describe("ICANS reasons for the worked examples (reference notes §2.5, Lee 2019
     expect(r.label).toBe("Grade 5");
     expect(r.reasons).toEqual([
       "Grade 3: ICE 0/10 (ICE 0–2 → grade 3, Lee 2019).",
-      "Grade 5: death due to ICANS with no other principal factor (deathDueToIcans).",
+      "Grade 5: death due to ICANS with no other principal factor.",
     ]);
     expect(r.details).toMatchObject({ domainGrades: { ...NO_GRADES, encephalopathy: 3 } });
   });
@@ -272,7 +272,7 @@ describe("ICANS reasons for the worked examples (reference notes §2.5, Lee 2019
 describe("ICANS reasons when findings are attributed to another cause (Lee 2019 footnote)", () => {
   it("an ICE deficit attributed elsewhere does not count, and says so", () => {
     expect(icans.run({ ...ADULT, ice: 5, iceOtherCause: true }).reasons).toEqual([
-      "ICE 5/10 is attributed to another cause (iceOtherCause) and does not count.",
+      "ICE 5/10 is attributed to another cause and does not count.",
       NO_ICANS,
     ]);
   });
@@ -286,7 +286,7 @@ describe("ICANS reasons when findings are attributed to another cause (Lee 2019 
       }).reasons,
     ).toEqual([
       "ICE 10/10: normal (10 = no ICANS from the ICE domain).",
-      "Prolonged seizure > 5 min or repetitive seizures without return to baseline is attributed to another cause (seizureOtherCause) and does not count.",
+      "Prolonged seizure > 5 min or repetitive seizures without return to baseline is attributed to another cause and does not count.",
       NO_ICANS,
     ]);
   });
@@ -302,8 +302,8 @@ describe("ICANS reasons when findings are attributed to another cause (Lee 2019 
       }).reasons,
     ).toEqual([
       "ICE 10/10: normal (10 = no ICANS from the ICE domain).",
-      "Deep focal motor weakness (hemiparesis or paraparesis) is attributed to another cause (motorOtherCause) and does not count.",
-      "Focal/local edema on neuroimaging is attributed to another cause (icpEdemaOtherCause) and does not count.",
+      "Deep focal motor weakness (hemiparesis or paraparesis) is attributed to another cause and does not count.",
+      "Focal/local edema on neuroimaging is attributed to another cause and does not count.",
       NO_ICANS,
     ]);
   });
@@ -315,9 +315,9 @@ describe("ICANS reasons when findings are attributed to another cause (Lee 2019 
       consciousnessOtherCause: true,
     });
     expect(r.reasons).toEqual([
-      "ICE not performable because the patient is unarousable, but the unarousability is attributed to another cause " +
-        "(consciousnessOtherCause): the ICE domain cannot be graded.",
-      "Unarousable or needs vigorous stimuli, stupor or coma is attributed to another cause (consciousnessOtherCause) and does not count.",
+      "ICE not performable because the patient is unarousable, but the unarousability is attributed to another cause: " +
+        "the ICE domain cannot be graded.",
+      "Unarousable or needs vigorous stimuli, stupor or coma is attributed to another cause and does not count.",
       NO_ICANS,
     ]);
     expect(r.details).toEqual({ tool: "ICE", encephalopathyScore: null, domainGrades: NO_GRADES });
@@ -367,10 +367,7 @@ describe("ICANS reasons for children (Lee 2019 paediatric table, CAPD)", () => {
   });
   it("a CAPD finding attributed elsewhere does not count", () => {
     const r = icans.run({ ...CHILD, capd: 12, capdOtherCause: true });
-    expect(r.reasons).toEqual([
-      "CAPD 12/32 is attributed to another cause (capdOtherCause) and does not count.",
-      NO_ICANS,
-    ]);
+    expect(r.reasons).toEqual(["CAPD 12/32 is attributed to another cause and does not count.", NO_ICANS]);
     expect(r.details).toEqual({ tool: "CAPD", encephalopathyScore: 12, domainGrades: NO_GRADES });
   });
   it("unable to perform the CAPD, awakening only to touch → grade 4 from the CAPD, 3 from consciousness", () => {
@@ -408,9 +405,9 @@ describe("ICANS reasons for children (Lee 2019 paediatric table, CAPD)", () => {
       consciousnessOtherCause: true,
     });
     expect(r.reasons).toEqual([
-      "CAPD not performable, but the depressed consciousness is attributed to another cause (consciousnessOtherCause): " +
+      "CAPD not performable, but the depressed consciousness is attributed to another cause: " +
         "the CAPD domain cannot be graded.",
-      "Awakens only to tactile stimulus is attributed to another cause (consciousnessOtherCause) and does not count.",
+      "Awakens only to tactile stimulus is attributed to another cause and does not count.",
       NO_ICANS,
     ]);
     expect(r.details).toEqual({ tool: "CAPD", encephalopathyScore: null, domainGrades: NO_GRADES });

@@ -40,8 +40,7 @@ const CMR_RULE =
 const SITE_RULE =
   "(score 4–5: reduced uptake = PMR, no significant change = NMR, increased = PMD; Lugano 2014 Table 3).";
 const NO_NEW = "No new FDG-avid lesions (newFdgAvidLesions is false).";
-const NEW =
-  "New FDG-avid lesion(s) consistent with lymphoma (newFdgAvidLesions) → PMD (Lugano 2014 Table 3).";
+const NEW = "New FDG-avid lesion(s) consistent with lymphoma → PMD (Lugano 2014 Table 3).";
 const MARROW_CLEAR = "Bone marrow: no FDG-avid disease (consistent with CMR).";
 const INTERIM_3 =
   "Deauville 3 at an interim scan counts as CMR by Lugano 2014; trials of treatment de-escalation may count it " +

@@ -74,7 +74,7 @@ describe("lugano-pet: worked examples", () => {
   it("LUG-8: otherwise improving, but a new FDG-avid lesion consistent with lymphoma → PMD", () => {
     const r = pet([node(3), node(4, "DECREASED")], { newFdgAvidLesions: true });
     expect(r.value).toBe("PMD");
-    expect(r.reasons.join(" ")).toMatch(/newFdgAvidLesions/);
+    expect(r.reasons.join(" ")).toMatch(/New FDG-avid lesion\(s\) consistent with lymphoma → PMD/);
   });
 });
 

@@ -31,8 +31,8 @@ const PROVISIONAL =
 const DETERIORATION =
   "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.";
 const ANY_TIME = "at any time during treatment (Cheson 2016).";
-const NEW = "new lesion(s) (newLesions)";
-const PPD = "a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent)";
+const NEW = "new lesion(s)";
+const PPD = "a ≥ 50 % PPD increase of a lesion or set of lesions";
 
 describe("LYRIC explained (Cheson 2016)", () => {
   it("LY-1: day 42, SPD 1000 → 1600 mm² (+60 %), clinically well → IR1, provisional", () => {
@@ -123,7 +123,7 @@ describe("LYRIC explained (Cheson 2016)", () => {
   it("LY-3: PMD with FDG uptake up, size unchanged, no new lesions → IR3", () => {
     const r = pd({ luganoResponse: "PMD", fdgUptakeIncreased: true });
     expect(r.reasons).toEqual([
-      "FDG uptake increased (fdgUptakeIncreased) without an increase in lesion size or number meeting PD " +
+      "FDG uptake increased without an increase in lesion size or number meeting PD " +
         "(SPD 1000 → 1000 mm² (0 % from nadir), no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).",
       PROVISIONAL,
     ]);
@@ -141,7 +141,7 @@ describe("LYRIC explained (Cheson 2016)", () => {
       currentSpdMm2: 900,
     });
     expect(worse.reasons).toEqual([
-      "FDG uptake increased (fdgUptakeIncreased) without an increase in lesion size or number meeting PD " +
+      "FDG uptake increased without an increase in lesion size or number meeting PD " +
         "(SPD 1000 → 900 mm² (−10 % from nadir), no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).",
       DETERIORATION,
       PROVISIONAL,

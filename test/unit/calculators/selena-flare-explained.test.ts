@@ -212,24 +212,24 @@ describe("SELENA-SLEDAI Flare Index explained (Petri 2005)", () => {
 
   it("treatments: hospitalisation and each new immunosuppressive severe; NSAID or HCQ mild/moderate", () => {
     expect(sfi({ hospitalizationForSle: true }).reasons).toEqual([
-      "Severe flare: Hospitalised for SLE activity (hospitalizationForSle).",
+      "Severe flare: Hospitalised for SLE activity.",
     ]);
     expect(
       sfi({ newImmunosuppressivesForSle: ["CYCLOPHOSPHAMIDE", "AZATHIOPRINE", "METHOTREXATE"] }).reasons,
     ).toEqual([
-      "Severe flare: New cyclophosphamide for SLE (newImmunosuppressivesForSle).",
-      "Severe flare: New azathioprine for SLE (newImmunosuppressivesForSle).",
-      "Severe flare: New methotrexate for SLE (newImmunosuppressivesForSle).",
+      "Severe flare: New cyclophosphamide for SLE.",
+      "Severe flare: New azathioprine for SLE.",
+      "Severe flare: New methotrexate for SLE.",
     ]);
     expect(sfi({ nsaidOrHydroxychloroquineAddedForSle: true }).reasons).toEqual([
-      "Mild/moderate flare: NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).",
+      "Mild/moderate flare: NSAID or hydroxychloroquine added for SLE activity.",
     ]);
   });
 
   it("new mycophenolate: severe when the protocol counts it, otherwise a note", () => {
     expect(
       sfi({ newImmunosuppressivesForSle: ["MYCOPHENOLATE"], mycophenolateCountsAsSevere: true }).reasons,
-    ).toEqual(["Severe flare: New mycophenolate for SLE (newImmunosuppressivesForSle)."]);
+    ).toEqual(["Severe flare: New mycophenolate for SLE."]);
     const not = sfi({ newImmunosuppressivesForSle: ["MYCOPHENOLATE"], mycophenolateCountsAsSevere: false });
     expect(not.value).toBe("NONE");
     expect(not.reasons).toEqual([
@@ -239,7 +239,7 @@ describe("SELENA-SLEDAI Flare Index explained (Petri 2005)", () => {
     // the protocol setting does not touch the other drugs
     expect(
       sfi({ newImmunosuppressivesForSle: ["AZATHIOPRINE"], mycophenolateCountsAsSevere: false }).reasons,
-    ).toEqual(["Severe flare: New azathioprine for SLE (newImmunosuppressivesForSle)."]);
+    ).toEqual(["Severe flare: New azathioprine for SLE."]);
   });
 
   it("severe first, then the mild/moderate criteria also met, then the notes", () => {
@@ -253,7 +253,7 @@ describe("SELENA-SLEDAI Flare Index explained (Petri 2005)", () => {
     });
     expect(r.value).toBe("SEVERE");
     expect(r.reasons).toEqual([
-      "Severe flare: Hospitalised for SLE activity (hospitalizationForSle).",
+      "Severe flare: Hospitalised for SLE activity.",
       "Also met (mild/moderate): SELENA-SLEDAI rose by 4 (4 → 8; ≥ 3 points, not to > 12).",
       "Also met (mild/moderate): PGA rose by 1 (0.5 → 1.5; ≥ 1, not to > 2.5).",
       "Also met (mild/moderate): New or worse arthritis (ARTHRITIS).",
@@ -272,7 +272,7 @@ describe("SELENA-SLEDAI Flare Index explained (Petri 2005)", () => {
     });
     expect(r.reasons).toEqual([
       "Mild/moderate flare: PGA rose by 1 (0.5 → 1.5; ≥ 1, not to > 2.5).",
-      "Mild/moderate flare: NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).",
+      "Mild/moderate flare: NSAID or hydroxychloroquine added for SLE activity.",
       "Haemolytic anaemia reported with Hb 9 g/dL (not < 7) and a fall of 1 g/dL (not > 3): not an SFI criterion.",
     ]);
   });

@@ -1871,7 +1871,7 @@ export const en = {
           "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
       },
       grade5: {
-        death: "Grade 5: death due to CRS with no other principal cause (deathDueToCrs).",
+        death: "Grade 5: death due to CRS with no other principal cause.",
       },
       grade0: {
         signWithoutFever:
@@ -1885,12 +1885,11 @@ export const en = {
       hypotension: {
         grade: "Grade {{grade}}: {{hypotension, phrase}}.",
         otherCause:
-          "Hypotension ({{hypotension, phrase}}) is attributed to another cause (hypotensionOtherCause) and does not count.",
+          "Hypotension ({{hypotension, phrase}}) is attributed to another cause and does not count.",
       },
       hypoxia: {
         grade: "Grade {{grade}}: {{oxygen, phrase}}.",
-        otherCause:
-          "Oxygen need ({{oxygen, phrase}}) is attributed to another cause (hypoxiaOtherCause) and does not count.",
+        otherCause: "Oxygen need ({{oxygen, phrase}}) is attributed to another cause and does not count.",
       },
       worseSets:
         "The more severe event sets the grade: hypotension grade {{hypotensionGrade}}, hypoxia grade {{hypoxiaGrade}} → grade {{grade}}.",
@@ -1921,22 +1920,21 @@ export const en = {
     icans: {
       ice: {
         notAssessable:
-          "ICE not performable because the patient is unarousable, but the unarousability is attributed to another cause (consciousnessOtherCause): the ICE domain cannot be graded.",
+          "ICE not performable because the patient is unarousable, but the unarousability is attributed to another cause: the ICE domain cannot be graded.",
         unarousable: "Grade 4: unarousable and unable to perform the ICE (Lee 2019, ICE row, grade 4).",
         itemsMissed: "ICE items missed: {{items, termlist}}.",
         normal: "ICE {{score}}/{{max}}: normal (10 = no ICANS from the ICE domain).",
-        otherCause: "{{ice, phrase}} is attributed to another cause (iceOtherCause) and does not count.",
+        otherCause: "{{ice, phrase}} is attributed to another cause and does not count.",
         grade: "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019).",
         gradeAphasia:
           "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019; awake with global aphasia is grade 3, not 4).",
       },
       capd: {
         notAssessable:
-          "CAPD not performable, but the depressed consciousness is attributed to another cause (consciousnessOtherCause): the CAPD domain cannot be graded.",
+          "CAPD not performable, but the depressed consciousness is attributed to another cause: the CAPD domain cannot be graded.",
         notPerformable: "Grade 4: unable to perform the CAPD (Lee 2019, pediatric ICANS table, grade 4).",
         normal: "CAPD {{score}}/{{max}}: no delirium features, no ICANS from the CAPD domain.",
-        otherCause:
-          "CAPD {{score}}/{{max}} is attributed to another cause (capdOtherCause) and does not count.",
+        otherCause: "CAPD {{score}}/{{max}} is attributed to another cause and does not count.",
         grade3: "Grade 3: CAPD {{score}}/{{max}} ≥ {{threshold}} (Lee 2019, pediatric ICANS table).",
         grade1:
           "Grade 1: CAPD {{score}}/{{max}} in 1–8 (Lee 2019, pediatric ICANS table; grade 2 needs the child to awaken only to voice).",
@@ -1945,26 +1943,22 @@ export const en = {
         grade: "Grade {{grade}}: {{finding, term}} ({{domain, term}}).",
       },
       consciousness: {
-        otherCause:
-          "{{finding, capterm}} is attributed to another cause (consciousnessOtherCause) and does not count.",
+        otherCause: "{{finding, capterm}} is attributed to another cause and does not count.",
       },
       seizure: {
-        otherCause:
-          "{{finding, capterm}} is attributed to another cause (seizureOtherCause) and does not count.",
+        otherCause: "{{finding, capterm}} is attributed to another cause and does not count.",
       },
       motor: {
-        otherCause:
-          "{{finding, capterm}} is attributed to another cause (motorOtherCause) and does not count.",
+        otherCause: "{{finding, capterm}} is attributed to another cause and does not count.",
       },
       icpEdema: {
-        otherCause:
-          "{{finding, capterm}} is attributed to another cause (icpEdemaOtherCause) and does not count.",
+        otherCause: "{{finding, capterm}} is attributed to another cause and does not count.",
       },
       tremor: "Tremor/myoclonus is graded with CTCAE v5.0 and does not count towards ICANS (Lee 2019).",
       hemorrhage:
         "Intracranial hemorrhage is excluded from ICANS grading; grade it with CTCAE v5.0 (Lee 2019).",
       grade5: {
-        death: "Grade 5: death due to ICANS with no other principal factor (deathDueToIcans).",
+        death: "Grade 5: death due to ICANS with no other principal factor.",
       },
       grade0: {
         none: "Grade 0: no ICANS domain is abnormal and attributable to ICANS.",
@@ -2203,7 +2197,7 @@ export const en = {
       scoredX:
         "Scored X (uptake unlikely to be lymphoma), not counted: {{sites, phrases}} (Barrington 2014).",
       newLesions: {
-        yes: "New FDG-avid lesion(s) consistent with lymphoma (newFdgAvidLesions) → PMD (Lugano 2014 Table 3).",
+        yes: "New FDG-avid lesion(s) consistent with lymphoma → PMD (Lugano 2014 Table 3).",
         no: "No new FDG-avid lesions (newFdgAvidLesions is false).",
       },
       marrow: {
@@ -2340,10 +2334,9 @@ export const en = {
           raised:
             "Prednisone raised from {{previous}} to {{current}} mg/day ({{perKg}} mg/kg/day, not > {{limit}}; not doubled).",
         },
-        hospitalised: "Hospitalised for SLE activity (hospitalizationForSle).",
-        immunosuppressive: "New {{drug, term}} for SLE (newImmunosuppressivesForSle).",
-        nsaidOrHydroxychloroquine:
-          "NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).",
+        hospitalised: "Hospitalised for SLE activity.",
+        immunosuppressive: "New {{drug, term}} for SLE.",
+        nsaidOrHydroxychloroquine: "NSAID or hydroxychloroquine added for SLE activity.",
       },
     },
     iecHs: {
@@ -2578,11 +2571,11 @@ export const en = {
         late: "{{spd, phrase}}: ≥ +50 %, on day {{day}}, after the first 12 weeks (> day {{maxDay}}) → not IR1; stays PD (Cheson 2016).",
       },
       ir2: {
-        a: "{{spd, phrase}}: below +50 %, with new lesion(s) (newLesions) → IR2 (IR2a), at any time during treatment (Cheson 2016).",
-        b: "{{spd, phrase}}: below +50 %, with a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent) → IR2 (IR2b), at any time during treatment (Cheson 2016).",
-        ab: "{{spd, phrase}}: below +50 %, with new lesion(s) (newLesions) and a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent) → IR2 (IR2a, IR2b), at any time during treatment (Cheson 2016).",
+        a: "{{spd, phrase}}: below +50 %, with new lesion(s) → IR2 (IR2a), at any time during treatment (Cheson 2016).",
+        b: "{{spd, phrase}}: below +50 %, with a ≥ 50 % PPD increase of a lesion or set of lesions → IR2 (IR2b), at any time during treatment (Cheson 2016).",
+        ab: "{{spd, phrase}}: below +50 %, with new lesion(s) and a ≥ 50 % PPD increase of a lesion or set of lesions → IR2 (IR2a, IR2b), at any time during treatment (Cheson 2016).",
       },
-      ir3: "FDG uptake increased (fdgUptakeIncreased) without an increase in lesion size or number meeting PD ({{spd, phrase}}, no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).",
+      ir3: "FDG uptake increased without an increase in lesion size or number meeting PD ({{spd, phrase}}, no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).",
       deterioration:
         "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.",
       provisional:

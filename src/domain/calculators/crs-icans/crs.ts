@@ -244,7 +244,7 @@ export const CRS_REASONS = reasonFamily(
     "fever.masked":
       "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven " +
       "by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
-    "grade5.death": "Grade 5: death due to CRS with no other principal cause (deathDueToCrs).",
+    "grade5.death": "Grade 5: death due to CRS with no other principal cause.",
     "grade0.signWithoutFever":
       "Grade 0: {{sign, phrase}} without CRS fever is not CRS (ASTCT grading requires fever ≥ {{threshold}} °C " +
       "unless CRS was diagnosed and fever-masking therapy given); look for another cause.",
@@ -257,10 +257,10 @@ export const CRS_REASONS = reasonFamily(
       "criterion is met (Lee 2019, Table 1 footnote).",
     "hypotension.grade": "Grade {{grade}}: {{hypotension, phrase}}.",
     "hypotension.otherCause":
-      "Hypotension ({{hypotension, phrase}}) is attributed to another cause (hypotensionOtherCause) and does not count.",
+      "Hypotension ({{hypotension, phrase}}) is attributed to another cause and does not count.",
     "hypoxia.grade": "Grade {{grade}}: {{oxygen, phrase}}.",
     "hypoxia.otherCause":
-      "Oxygen need ({{oxygen, phrase}}) is attributed to another cause (hypoxiaOtherCause) and does not count.",
+      "Oxygen need ({{oxygen, phrase}}) is attributed to another cause and does not count.",
     worseSets:
       "The more severe event sets the grade: hypotension grade {{hypotensionGrade}}, hypoxia grade " +
       "{{hypoxiaGrade}} → grade {{grade}}.",

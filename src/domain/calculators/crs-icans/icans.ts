@@ -136,39 +136,34 @@ export const ICANS_REASONS = reasonFamily(
   {
     "ice.notAssessable":
       "ICE not performable because the patient is unarousable, but the unarousability is attributed to another " +
-      "cause (consciousnessOtherCause): the ICE domain cannot be graded.",
+      "cause: the ICE domain cannot be graded.",
     "ice.unarousable": "Grade 4: unarousable and unable to perform the ICE (Lee 2019, ICE row, grade 4).",
     "ice.itemsMissed": "ICE items missed: {{items, termlist}}.",
     "ice.normal": "ICE {{score}}/{{max}}: normal (10 = no ICANS from the ICE domain).",
-    "ice.otherCause": "{{ice, phrase}} is attributed to another cause (iceOtherCause) and does not count.",
+    "ice.otherCause": "{{ice, phrase}} is attributed to another cause and does not count.",
     "ice.grade": "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019).",
     "ice.gradeAphasia":
       "Grade {{grade}}: {{ice, phrase}} (ICE {{band}} → grade {{grade}}, Lee 2019; awake with global aphasia is " +
       "grade 3, not 4).",
     "capd.notAssessable":
-      "CAPD not performable, but the depressed consciousness is attributed to another cause " +
-      "(consciousnessOtherCause): the CAPD domain cannot be graded.",
+      "CAPD not performable, but the depressed consciousness is attributed to another cause: " +
+      "the CAPD domain cannot be graded.",
     "capd.notPerformable": "Grade 4: unable to perform the CAPD (Lee 2019, pediatric ICANS table, grade 4).",
     "capd.normal": "CAPD {{score}}/{{max}}: no delirium features, no ICANS from the CAPD domain.",
-    "capd.otherCause":
-      "CAPD {{score}}/{{max}} is attributed to another cause (capdOtherCause) and does not count.",
+    "capd.otherCause": "CAPD {{score}}/{{max}} is attributed to another cause and does not count.",
     "capd.grade3": "Grade 3: CAPD {{score}}/{{max}} ≥ {{threshold}} (Lee 2019, pediatric ICANS table).",
     "capd.grade1":
       "Grade 1: CAPD {{score}}/{{max}} in 1–8 (Lee 2019, pediatric ICANS table; grade 2 needs the child to " +
       "awaken only to voice).",
     "domain.grade": "Grade {{grade}}: {{finding, term}} ({{domain, term}}).",
-    "consciousness.otherCause":
-      "{{finding, capterm}} is attributed to another cause (consciousnessOtherCause) and does not count.",
-    "seizure.otherCause":
-      "{{finding, capterm}} is attributed to another cause (seizureOtherCause) and does not count.",
-    "motor.otherCause":
-      "{{finding, capterm}} is attributed to another cause (motorOtherCause) and does not count.",
-    "icpEdema.otherCause":
-      "{{finding, capterm}} is attributed to another cause (icpEdemaOtherCause) and does not count.",
+    "consciousness.otherCause": "{{finding, capterm}} is attributed to another cause and does not count.",
+    "seizure.otherCause": "{{finding, capterm}} is attributed to another cause and does not count.",
+    "motor.otherCause": "{{finding, capterm}} is attributed to another cause and does not count.",
+    "icpEdema.otherCause": "{{finding, capterm}} is attributed to another cause and does not count.",
     tremor: "Tremor/myoclonus is graded with CTCAE v5.0 and does not count towards ICANS (Lee 2019).",
     hemorrhage:
       "Intracranial hemorrhage is excluded from ICANS grading; grade it with CTCAE v5.0 (Lee 2019).",
-    "grade5.death": "Grade 5: death due to ICANS with no other principal factor (deathDueToIcans).",
+    "grade5.death": "Grade 5: death due to ICANS with no other principal factor.",
     "grade0.none": "Grade 0: no ICANS domain is abnormal and attributable to ICANS.",
     mostSevere:
       "Grade {{grade}}: the most severe domain ({{domains, termlist}}) sets the ICANS grade (Lee 2019).",

@@ -203,10 +203,9 @@ export const SELENA_FLARE_REASONS = reasonFamily(
       "Prednisone doubled: {{previous}} → {{current}} mg/day (≥ 2 × previous dose).",
     "phrase.prednisone.raised":
       "Prednisone raised from {{previous}} to {{current}} mg/day ({{perKg}} mg/kg/day, not > {{limit}}; not doubled).",
-    "phrase.hospitalised": "Hospitalised for SLE activity (hospitalizationForSle).",
-    "phrase.immunosuppressive": "New {{drug, term}} for SLE (newImmunosuppressivesForSle).",
-    "phrase.nsaidOrHydroxychloroquine":
-      "NSAID or hydroxychloroquine added for SLE activity (nsaidOrHydroxychloroquineAddedForSle).",
+    "phrase.hospitalised": "Hospitalised for SLE activity.",
+    "phrase.immunosuppressive": "New {{drug, term}} for SLE.",
+    "phrase.nsaidOrHydroxychloroquine": "NSAID or hydroxychloroquine added for SLE activity.",
   },
   {
     // The English quotes the finding with the input's code, e.g. "nephritis (NEPHRITIS)".

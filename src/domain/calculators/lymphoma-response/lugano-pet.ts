@@ -127,8 +127,7 @@ export const LUGANO_PET_REASONS = reasonFamily(
       "{{kind, capterm}} site #{{n}}: Deauville {{score}} with {{uptake, term}} → {{response}} (score 4–5: " +
       "reduced uptake = PMR, no significant change = NMR, increased = PMD; Lugano 2014 Table 3).",
     scoredX: "Scored X (uptake unlikely to be lymphoma), not counted: {{sites, phrases}} (Barrington 2014).",
-    "newLesions.yes":
-      "New FDG-avid lesion(s) consistent with lymphoma (newFdgAvidLesions) → PMD (Lugano 2014 Table 3).",
+    "newLesions.yes": "New FDG-avid lesion(s) consistent with lymphoma → PMD (Lugano 2014 Table 3).",
     "newLesions.no": "No new FDG-avid lesions (newFdgAvidLesions is false).",
     "marrow.NO_FDG_AVID_DISEASE": "Bone marrow: no FDG-avid disease (consistent with CMR).",
     "marrow.RESIDUAL_REDUCED":

@@ -104,8 +104,8 @@ export const LyricInput = z
 export type LyricInput = z.output<typeof LyricInput>;
 
 const IR2_END = "at any time during treatment (Cheson 2016).";
-const NEW_LESIONS = "new lesion(s) (newLesions)";
-const PPD_UP = "a ≥ 50 % PPD increase of a lesion or set of lesions (lesionPpdIncreaseAtLeast50Percent)";
+const NEW_LESIONS = "new lesion(s)";
+const PPD_UP = "a ≥ 50 % PPD increase of a lesion or set of lesions";
 
 /** The sentences of LYRIC (decision 0041); the web catalogues word them under reasons.lyric.*. */
 export const LYRIC_REASONS = reasonFamily("lyric", {
@@ -127,7 +127,7 @@ export const LYRIC_REASONS = reasonFamily("lyric", {
   "ir2.b": `{{spd, phrase}}: below +50 %, with ${PPD_UP} → IR2 (IR2b), ${IR2_END}`,
   "ir2.ab": `{{spd, phrase}}: below +50 %, with ${NEW_LESIONS} and ${PPD_UP} → IR2 (IR2a, IR2b), ${IR2_END}`,
   ir3:
-    "FDG uptake increased (fdgUptakeIncreased) without an increase in lesion size or number meeting PD " +
+    "FDG uptake increased without an increase in lesion size or number meeting PD " +
     "({{spd, phrase}}, no new lesions, no ≥ 50 % PPD increase) → IR3 (Cheson 2016).",
   deterioration:
     "Clinical deterioration is reported: LYRIC lets IR be assigned, but consider confirming by biopsy promptly.",
