@@ -201,7 +201,7 @@ describe("ctcae-hematology: anaemia", () => {
   it("clinical criteria that were not given are reported as not assessed", () => {
     const r = ctcaeHematology.run({ anemia: { hemoglobinGPerDL: 9.0 } });
     expect(r.reasons.join(" ")).toMatch(
-      /clinical criteria not assessed \(transfusionIndicated, lifeThreateningConsequences, death\)/,
+      /clinical criteria not assessed \(transfusion indicated, life-threatening consequences, death\)/,
     );
   });
 });

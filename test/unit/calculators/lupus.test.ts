@@ -964,7 +964,7 @@ describe("lldas", () => {
       "No new lupus activity since the previous assessment.",
       "PGA 0.8 ≤ 1.",
       "Prednisolone-equivalent 5 mg/day ≤ 7.5 mg/day.",
-      "Immunosuppressive therapy STANDARD_MAINTENANCE_WELL_TOLERATED, no investigational drug.",
+      "Immunosuppressive therapy: at standard maintenance doses, well tolerated; no investigational drug.",
     ]);
     expect(r.details).toEqual({
       sledai2k: 4,
@@ -1041,7 +1041,7 @@ describe("lldas", () => {
       "Therapy not allowed (not met): immunosuppressives not at well-tolerated standard maintenance doses.",
     );
     expect(one({ immunosuppressiveTherapy: "NONE" }).reasons[5]).toBe(
-      "Immunosuppressive therapy NONE, no investigational drug.",
+      "Immunosuppressive therapy: none; no investigational drug.",
     );
     const pga = one({ pga: 1.01 });
     expect(pga.reasons[3]).toBe("PGA 1.01 > 1 (not met).");

@@ -2089,7 +2089,7 @@ export const en = {
         notMet: "Prednisolone-equivalent {{dose}} mg/day > {{limit}} mg/day (not met).",
       },
       therapy: {
-        allowed: "Immunosuppressive therapy {{therapy, term}}, no investigational drug.",
+        allowed: "Immunosuppressive therapy: {{therapy, term}}; no investigational drug.",
         notStandard:
           "Therapy not allowed (not met): immunosuppressives not at well-tolerated standard maintenance doses.",
         investigational: "Therapy not allowed (not met): investigational drug.",
@@ -2684,8 +2684,8 @@ export const en = {
         whiteBloodCells: "WBC",
       },
       anemiaCriterion: {
-        transfusionIndicated: "transfusionIndicated",
-        lifeThreateningConsequences: "lifeThreateningConsequences",
+        transfusionIndicated: "transfusion indicated",
+        lifeThreateningConsequences: "life-threatening consequences",
         death: "death",
       },
       sledaiDescriptor: {
@@ -2775,9 +2775,9 @@ export const en = {
         gastrointestinalActivity: "gastrointestinalActivity",
       },
       lldasTherapy: {
-        NONE: "NONE",
-        STANDARD_MAINTENANCE_WELL_TOLERATED: "STANDARD_MAINTENANCE_WELL_TOLERATED",
-        NOT_STANDARD_OR_NOT_TOLERATED: "NOT_STANDARD_OR_NOT_TOLERATED",
+        NONE: "none",
+        STANDARD_MAINTENANCE_WELL_TOLERATED: "at standard maintenance doses, well tolerated",
+        NOT_STANDARD_OR_NOT_TOLERATED: "not at standard maintenance doses or not well tolerated",
       },
       sledaiVersion: {
         SELENA_SLEDAI: "SELENA-SLEDAI",

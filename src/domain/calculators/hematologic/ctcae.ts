@@ -312,9 +312,10 @@ export const CTCAE_REASONS = reasonFamily(
   {
     ctcaeTerm: Object.fromEntries(COUNT_TERMS.map((t) => [t.key, t.term])),
     ctcaeAnalyte: Object.fromEntries(COUNT_TERMS.map((t) => [t.key, t.analyte])),
+    // CTCAE v5 anaemia grades 3–5 in its own words, not the input's field names (issue 11).
     anemiaCriterion: {
-      transfusionIndicated: "transfusionIndicated",
-      lifeThreateningConsequences: "lifeThreateningConsequences",
+      transfusionIndicated: "transfusion indicated",
+      lifeThreateningConsequences: "life-threatening consequences",
       death: "death",
     },
   },

@@ -76,7 +76,7 @@ export const LLDAS_REASONS = reasonFamily(
     "pga.notMet": "PGA {{pga}} > {{max}} (not met).",
     "prednisolone.met": "Prednisolone-equivalent {{dose}} mg/day ≤ {{limit}} mg/day.",
     "prednisolone.notMet": "Prednisolone-equivalent {{dose}} mg/day > {{limit}} mg/day (not met).",
-    "therapy.allowed": "Immunosuppressive therapy {{therapy, term}}, no investigational drug.",
+    "therapy.allowed": "Immunosuppressive therapy: {{therapy, term}}; no investigational drug.",
     "therapy.notStandard":
       "Therapy not allowed (not met): immunosuppressives not at well-tolerated standard maintenance doses.",
     "therapy.investigational": "Therapy not allowed (not met): investigational drug.",
@@ -91,11 +91,11 @@ export const LLDAS_REASONS = reasonFamily(
       hemolyticAnemia: "hemolyticAnemia",
       gastrointestinalActivity: "gastrointestinalActivity",
     },
-    // The English quotes the input's value as given.
+    // The choices in words (Franklyn 2016 LLDAS item 5), never the input's code (issue 11).
     lldasTherapy: {
-      NONE: "NONE",
-      STANDARD_MAINTENANCE_WELL_TOLERATED: "STANDARD_MAINTENANCE_WELL_TOLERATED",
-      NOT_STANDARD_OR_NOT_TOLERATED: "NOT_STANDARD_OR_NOT_TOLERATED",
+      NONE: "none",
+      STANDARD_MAINTENANCE_WELL_TOLERATED: "at standard maintenance doses, well tolerated",
+      NOT_STANDARD_OR_NOT_TOLERATED: "not at standard maintenance doses or not well tolerated",
     },
   },
 );
