@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Calculator } from "../../../src/domain/calculators/calculator.ts";
 import { lupusCalculators } from "../../../src/domain/calculators/lupus/index.ts";
+import { SLEDAI_TERMS } from "../../../src/domain/calculators/lupus/sledai.ts";
 import type { Issue } from "../../../src/domain/errors.ts";
 import { issuesOf as runIssues } from "../../support/validation.ts";
 
@@ -87,9 +88,14 @@ describe("sledai-2k", () => {
     const r = SLEDAI.run(items(key));
     expect(r.value).toBe(GLADMAN_WEIGHTS[key]);
     expect(r.details?.clinicalSledai).toBe(SEROLOGY.includes(key) ? 0 : GLADMAN_WEIGHTS[key]);
-    expect(r.reasons.some((s) => s.includes(`(${key})`) && s.includes(`+${GLADMAN_WEIGHTS[key]}`))).toBe(
-      true,
-    );
+    expect(
+      r.reasons.some(
+        (s) =>
+          s.startsWith(`${SLEDAI_TERMS.sledaiDescriptor[key]} present:`) &&
+          !s.includes(key) &&
+          s.includes(`+${GLADMAN_WEIGHTS[key]}`),
+      ),
+    ).toBe(true);
   });
 
   it("SD-1: arthritis, rash, low C3, raised anti-dsDNA → 10, cSLEDAI 6", () => {
@@ -120,11 +126,11 @@ describe("sledai-2k", () => {
   it("SD-1 explained: each descriptor with its Gladman 2002 number and weight, then the totals", () => {
     const r = SLEDAI.run(items("arthritis", "rash", "lowComplement", "increasedDnaBinding"));
     expect(r.reasons).toEqual([
-      "Arthritis (arthritis) present: +4 (SLEDAI-2K descriptor 9, weight 4).",
-      "Rash (rash) present: +2 (SLEDAI-2K descriptor 15, weight 2).",
-      "Low complement (lowComplement) present: +2 (SLEDAI-2K descriptor 20, weight 2).",
-      "Increased DNA binding (increasedDnaBinding) present: +2 (SLEDAI-2K descriptor 21, weight 2).",
-      "Total 10 of 105; clinical SLEDAI-2K 6 (total without lowComplement and increasedDnaBinding).",
+      "Arthritis present: +4 (SLEDAI-2K descriptor 9, weight 4).",
+      "Rash present: +2 (SLEDAI-2K descriptor 15, weight 2).",
+      "Low complement present: +2 (SLEDAI-2K descriptor 20, weight 2).",
+      "Increased DNA binding present: +2 (SLEDAI-2K descriptor 21, weight 2).",
+      "Total 10 of 105; clinical SLEDAI-2K 6 (total without low complement and increased DNA binding).",
     ]);
     expect(r.details).toEqual({
       clinicalSledai: 6,
@@ -142,7 +148,7 @@ describe("sledai-2k", () => {
     const r = SLEDAI.run(noItems());
     expect(r.reasons).toEqual([
       "No SLEDAI-2K descriptor present: total 0.",
-      "Total 0 of 105; clinical SLEDAI-2K 0 (total without lowComplement and increasedDnaBinding).",
+      "Total 0 of 105; clinical SLEDAI-2K 0 (total without low complement and increased DNA binding).",
     ]);
     // strict: a window not given is no key at all, not a key holding undefined
     expect(r.details).toStrictEqual({ clinicalSledai: 0, serologyPoints: 0, items: [] });
@@ -711,7 +717,7 @@ describe("doris", () => {
   it("DOR-4: cSLEDAI 2 (alopecia), PGA 0.2, no drugs → not remission", () => {
     const r = DORIS.run({ ...dorisBase, sledai2k: items("alopecia") });
     expect(r.value).toEqual({ remission: false, drugFree: false });
-    expect(r.reasons[0]).toContain("alopecia");
+    expect(r.reasons[0]).toContain("Alopecia (2)");
   });
 
   it("PGA 0.49 → remission; 0.5 → not", () => {
@@ -786,7 +792,7 @@ describe("doris", () => {
   it("DOR-4 explained: alopecia's 2 clinical points named; no drug-free line without remission", () => {
     const r = DORIS.run({ ...dorisBase, sledai2k: items("alopecia") });
     expect(r.reasons).toEqual([
-      "Clinical SLEDAI-2K 2 ≠ 0 (not met): alopecia (2).",
+      "Clinical SLEDAI-2K 2 ≠ 0 (not met): Alopecia (2).",
       "PGA 0.2 < 0.5.",
       "Prednisolone-equivalent 0 mg/day ≤ 5 mg/day.",
       "Antimalarial, immunosuppressive and biologic: none or at stable doses.",
@@ -807,7 +813,7 @@ describe("doris", () => {
     expect(r.value).toEqual({ remission: false, drugFree: false });
     expect(r.label).toBe("Not in DORIS remission");
     expect(r.reasons).toEqual([
-      "Clinical SLEDAI-2K 1 ≠ 0 (not met): fever (1).",
+      "Clinical SLEDAI-2K 1 ≠ 0 (not met): Fever (1).",
       "PGA 0.5 ≥ 0.5 (not met).",
       "Prednisolone-equivalent 7.5 mg/day > 5 mg/day (not met).",
       "Not at a stable dose (not met): antimalarial, biologic.",
@@ -901,7 +907,7 @@ describe("lldas", () => {
   it("LL-2: SLEDAI-2K 4 from proteinuria alone → not LLDAS (renal activity)", () => {
     const r = LLDAS.run({ ...lldasBase, sledai2k: items("proteinuria") });
     expect(r.value).toBe("NOT_LLDAS");
-    expect(r.reasons[1]).toContain("proteinuria (renal)");
+    expect(r.reasons[1]).toContain("Proteinuria (renal)");
   });
 
   it("LL-3: SLEDAI-2K 2 from a rash new since the last visit → not LLDAS (new activity)", () => {
@@ -959,7 +965,7 @@ describe("lldas", () => {
   it("LL-1 explained: each of the five criteria met, in Franklyn 2016's order", () => {
     const r = LLDAS.run({ ...lldasBase, sledai2k: items("arthritis"), pga: 0.8 });
     expect(r.reasons).toEqual([
-      "SLEDAI-2K 4 ≤ 4: arthritis (4).",
+      "SLEDAI-2K 4 ≤ 4: Arthritis (4).",
       "No major-organ activity (renal, CNS, cardiopulmonary, vasculitis, fever), haemolytic anaemia or gastrointestinal activity.",
       "No new lupus activity since the previous assessment.",
       "PGA 0.8 ≤ 1.",
@@ -992,8 +998,8 @@ describe("lldas", () => {
     expect(r.value).toBe("NOT_LLDAS");
     expect(r.label).toBe("LLDAS not met");
     expect(r.reasons).toEqual([
-      "SLEDAI-2K 10 > 4 (not met): arthritis (4), proteinuria (4), rash (2).",
-      "Major-organ, haemolytic or gastrointestinal activity (not met): proteinuria (renal), hemolyticAnemia, gastrointestinalActivity.",
+      "SLEDAI-2K 10 > 4 (not met): Arthritis (4), Proteinuria (4), Rash (2).",
+      "Major-organ, haemolytic or gastrointestinal activity (not met): Proteinuria (renal), Haemolytic anaemia, Gastrointestinal activity.",
       "New lupus activity since the previous assessment (newActivitySincePreviousAssessment; not met).",
       "PGA 1.5 > 1 (not met).",
       "Prednisolone-equivalent 10 mg/day > 7.5 mg/day (not met).",
@@ -1015,8 +1021,8 @@ describe("lldas", () => {
     const one = (over: Record<string, unknown>) => LLDAS.run({ ...lldasBase, ...over });
     const renal = one({ sledai2k: items("proteinuria") });
     expect(renal.reasons.slice(0, 2)).toEqual([
-      "SLEDAI-2K 4 ≤ 4: proteinuria (4).",
-      "Major-organ, haemolytic or gastrointestinal activity (not met): proteinuria (renal).",
+      "SLEDAI-2K 4 ≤ 4: Proteinuria (4).",
+      "Major-organ, haemolytic or gastrointestinal activity (not met): Proteinuria (renal).",
     ]);
     expect(renal.details!.criteria).toEqual({
       sledaiAtMost4NoMajorOrgan: false,
@@ -1026,13 +1032,13 @@ describe("lldas", () => {
       allowedTherapy: true,
     });
     expect(one({ hemolyticAnemia: true }).reasons[1]).toBe(
-      "Major-organ, haemolytic or gastrointestinal activity (not met): hemolyticAnemia.",
+      "Major-organ, haemolytic or gastrointestinal activity (not met): Haemolytic anaemia.",
     );
     expect(one({ gastrointestinalActivity: true }).reasons[1]).toBe(
-      "Major-organ, haemolytic or gastrointestinal activity (not met): gastrointestinalActivity.",
+      "Major-organ, haemolytic or gastrointestinal activity (not met): Gastrointestinal activity.",
     );
     expect(one({ sledai2k: items("arthritis", "leukopenia") }).reasons[0]).toBe(
-      "SLEDAI-2K 5 > 4 (not met): arthritis (4), leukopenia (1).",
+      "SLEDAI-2K 5 > 4 (not met): Arthritis (4), Leukopenia (1).",
     );
     expect(one({ investigationalDrugCurrent: true }).reasons[5]).toBe(
       "Therapy not allowed (not met): investigational drug.",

@@ -88,8 +88,8 @@ export const LLDAS_REASONS = reasonFamily(
     sledaiWeighted: SLEDAI_TERMS.sledaiWeighted,
     lldasMajor: {
       ...SLEDAI_TERMS.sledaiSystem,
-      hemolyticAnemia: "hemolyticAnemia",
-      gastrointestinalActivity: "gastrointestinalActivity",
+      hemolyticAnemia: "Haemolytic anaemia",
+      gastrointestinalActivity: "Gastrointestinal activity",
     },
     // The choices in words (Franklyn 2016 LLDAS item 5), never the input's code (issue 11).
     lldasTherapy: {

@@ -321,14 +321,15 @@ const byKey = (text: (d: SledaiDescriptor) => string) =>
 
 /**
  * The SLEDAI-2K descriptors as the lupus reasons quote them (decision 0041), one term group per way
- * of quoting: "Lupus headache (lupusHeadache)", "lupusHeadache (8)", "lupusHeadache (CNS)".
+ * of quoting: "Lupus headache", "Lupus headache (8)", "Lupus headache (CNS)": by the descriptor's
+ * name, never its field code (issue 11).
  */
 export const SLEDAI_TERMS = {
-  sledaiDescriptor: byKey((d) => `${d.label} (${d.key})`),
-  sledaiWeighted: byKey((d) => `${d.key} (${d.weight})`),
-  sledaiSystem: byKey((d) => `${d.key} (${d.system})`),
+  sledaiDescriptor: byKey((d) => d.label),
+  sledaiWeighted: byKey((d) => `${d.label} (${d.weight})`),
+  sledaiSystem: byKey((d) => `${d.label} (${d.system})`),
 };
-/** The present descriptors as `sledaiWeighted` terms ("arthritis (4)"), for a list in a reason. */
+/** The present descriptors as `sledaiWeighted` terms ("Arthritis (4)"), for a list in a reason. */
 export const weightedTerms = (present: SledaiDescriptor[]): string[] =>
   present.map((d) => `sledaiWeighted.${d.key}`);
 
@@ -339,8 +340,8 @@ export const SLEDAI_REASONS = reasonFamily(
     present: "{{descriptor, term}} present: +{{weight}} (SLEDAI-2K descriptor {{no}}, weight {{weight}}).",
     none: "No SLEDAI-2K descriptor present: total 0.",
     total:
-      "Total {{total}} of {{max}}; clinical SLEDAI-2K {{clinical}} (total without lowComplement and " +
-      "increasedDnaBinding).",
+      "Total {{total}} of {{max}}; clinical SLEDAI-2K {{clinical}} (total without low complement and " +
+      "increased DNA binding).",
   },
   { sledaiDescriptor: SLEDAI_TERMS.sledaiDescriptor },
 );
