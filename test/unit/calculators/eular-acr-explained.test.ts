@@ -50,7 +50,7 @@ describe("EULAR/ACR 2019 explained (Aringer 2019, Figure 1)", () => {
       "Entry criterion met: HEp-2 ANA 1:160 (≥ 1:80).",
       "musculoskeletal (clinical): Joint involvement (6).",
       "complement (immunological): Low C3 (3).",
-      "sleSpecificAntibodies (immunological): Anti-dsDNA antibody (6).",
+      "SLE-specific antibodies (immunological): Anti-dsDNA antibody (6).",
       TOTAL(15, 6, 9),
     ]);
     expect(r.label).toBe("SLE (15 points)");
@@ -75,7 +75,7 @@ describe("EULAR/ACR 2019 explained (Aringer 2019, Figure 1)", () => {
       `Entry criterion not met: HEp-2 ANA 1:40 (< 1:80) ${NOT_MET}`,
       "musculoskeletal (clinical): Joint involvement (6).",
       "renal (clinical): Renal biopsy class III or IV lupus nephritis (10).",
-      "sleSpecificAntibodies (immunological): Anti-dsDNA antibody (6).",
+      "SLE-specific antibodies (immunological): Anti-dsDNA antibody (6).",
       TOTAL(22, 16, 6),
     ]);
     expect(r.label).toBe("Not classifiable (ANA entry criterion not met)");
@@ -92,7 +92,7 @@ describe("EULAR/ACR 2019 explained (Aringer 2019, Figure 1)", () => {
     expect(r.reasons).toEqual([
       "Entry criterion met: HEp-2 ANA 1:320 (≥ 1:80).",
       "complement (immunological): Low C3 and low C4 (4).",
-      "sleSpecificAntibodies (immunological): Anti-dsDNA antibody (6).",
+      "SLE-specific antibodies (immunological): Anti-dsDNA antibody (6).",
       TOTAL(10, 0, 10),
       "No clinical criterion: not classified as SLE.",
     ]);

@@ -1142,7 +1142,7 @@ describe("iec-hs: every reason, by hand", () => {
   it("HS-1: positive on ferritin over 2 × an above-ULN baseline, timing and fibrinogen < 150; grade 2", () => {
     const r = iecHs.run(HS_1);
     expect(r.reasons).toEqual([
-      positiveSummary("HYPOFIBRINOGENAEMIA"),
+      positiveSummary("hypofibrinogenaemia"),
       "Ferritin criterion met: ferritin 8000 ng/mL is > 1200 ng/mL = 2 × baseline 600 (baseline above ULN 300); not rising rapidly.",
       timingMet,
       "Transaminases: not given.",
@@ -1172,7 +1172,7 @@ describe("iec-hs: every reason, by hand", () => {
     const r = iecHs.run(HS_3);
     expect(r.label).toBe("IEC-HS screen positive");
     expect(r.reasons).toEqual([
-      positiveSummary("TRANSAMINASES, CYTOPENIA_NEW_OR_WORSE"),
+      positiveSummary("transaminase rise, new or worsening cytopenia"),
       "Ferritin criterion met: ferritin rising rapidly.",
       timingMet,
       "Transaminases: ALT 240 U/L is > 200 U/L = 5 × ULN 40 U/L (baseline 25 ≤ ULN).",
@@ -1200,7 +1200,7 @@ describe("iec-hs: every reason, by hand", () => {
       "Hypofibrinogenaemia: fibrinogen 170 mg/dL < LLN 180 mg/dL.",
       "No new or worsening cytopenia.",
       "Haemophagocytosis present in marrow or tissue.",
-      "Supportive features (not decisive): LDH_RAISED, SPLENOMEGALY.",
+      "Supportive features (not decisive): raised LDH, splenomegaly.",
       "Grade 3 as adjudicated by the clinician: severe or medically significant but not immediately life-threatening (e.g. coagulopathy with bleeding needing transfusion, or hospitalisation for organ dysfunction) (note: the computed screen is negative; the clinician's adjudication stands).",
     ]);
     expect(r.value).toEqual({

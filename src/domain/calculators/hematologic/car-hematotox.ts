@@ -118,7 +118,16 @@ export const HEMATOTOX_REASONS = reasonFamily(
     "indication.notValidated": `Indication {{indication, term}}: not validated for this indication ${VALIDATED_IN}`,
   },
   // The English quotes the input's value as given.
-  { indication: Object.fromEntries(INDICATIONS.map((i) => [i, i])) },
+  {
+    // In words, not the input's codes (issue 11).
+    indication: {
+      LBCL: "large B-cell lymphoma (LBCL)",
+      MCL: "mantle cell lymphoma (MCL)",
+      MULTIPLE_MYELOMA: "multiple myeloma",
+      SLE: "SLE",
+      OTHER: "another indication",
+    } satisfies Record<(typeof INDICATIONS)[number], string>,
+  },
 );
 
 export const carHematotox = defineCalculator({

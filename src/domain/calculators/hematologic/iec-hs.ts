@@ -257,14 +257,21 @@ export const IEC_HS_REASONS = reasonFamily(
       "at least one of transaminase rise, hypofibrinogenaemia, new/worsening cytopenia, haemophagocytosis",
   },
   {
-    // The English quotes the codes themselves, as the result's flags carry them.
+    // The flags in Hines 2023's words; the result's `flags` keep the codes (issue 11: codes never
+    // shown in a sentence).
     iecHsFlag: {
-      TRANSAMINASES: "TRANSAMINASES",
-      HYPOFIBRINOGENAEMIA: "HYPOFIBRINOGENAEMIA",
-      CYTOPENIA_NEW_OR_WORSE: "CYTOPENIA_NEW_OR_WORSE",
-      HEMOPHAGOCYTOSIS: "HEMOPHAGOCYTOSIS",
+      TRANSAMINASES: "transaminase rise",
+      HYPOFIBRINOGENAEMIA: "hypofibrinogenaemia",
+      CYTOPENIA_NEW_OR_WORSE: "new or worsening cytopenia",
+      HEMOPHAGOCYTOSIS: "haemophagocytosis",
     },
-    iecHsSupportive: Object.fromEntries(SUPPORTIVE.map((f) => [f, f])),
+    iecHsSupportive: {
+      LDH_RAISED: "raised LDH",
+      COAGULOPATHY_PT_APTT: "coagulopathy (prolonged PT/aPTT)",
+      HYPERBILIRUBINAEMIA: "hyperbilirubinaemia",
+      FASTING_TRIGLYCERIDES_ABOVE_265_MG_DL: "fasting triglycerides > 265 mg/dL",
+      SPLENOMEGALY: "splenomegaly",
+    } satisfies Record<(typeof SUPPORTIVE)[number], string>,
     iecHsGrade: GRADE_DESCRIPTORS,
   },
 );

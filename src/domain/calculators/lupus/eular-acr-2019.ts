@@ -12,6 +12,12 @@ import { defineCalculator } from "../calculator.ts";
 import { ARINGER_2019 } from "./sources.ts";
 
 /** Aringer 2019 entry criterion: ANA titre ≥ 1:80 (reciprocal 80). */
+/** Domain keys that are not already a word, as the criteria name them. */
+const EULAR_DOMAIN_WORDS: Record<string, string> = {
+  antiphospholipidAntibodies: "antiphospholipid antibodies",
+  sleSpecificAntibodies: "SLE-specific antibodies",
+};
+
 const ANA_MIN_RECIPROCAL_TITER = 80;
 /** Aringer 2019: classify as SLE with ≥ 10 points (and ≥ 1 clinical criterion). */
 const CLASSIFICATION_MIN_POINTS = 10;
@@ -225,7 +231,8 @@ export const EULAR_ACR_REASONS = reasonFamily(
   },
   {
     // The English quotes the domain and kind keys as given.
-    eularDomain: Object.fromEntries(DOMAINS.map((d) => [d.name, d.name])),
+    // Aringer 2019's domain names in words, not the table's keys (issue 11).
+    eularDomain: Object.fromEntries(DOMAINS.map((d) => [d.name, EULAR_DOMAIN_WORDS[d.name] ?? d.name])),
     eularKind: { clinical: "clinical", immunological: "immunological" },
     eularCriterion: Object.fromEntries(
       [...DOMAINS.flatMap((d) => d.criteria), ...COMPLEMENT].map((c) => [c.key, `${c.label} (${c.weight})`]),

@@ -106,9 +106,12 @@ export const SRI4_REASONS = reasonFamily(
   {
     sledaiVersion: { SELENA_SLEDAI: "SELENA-SLEDAI", SLEDAI_2K: "SLEDAI-2K" },
     bilagVersion: { CLASSIC: "Classic BILAG", BILAG_2004: "BILAG-2004" },
-    // The English quotes the domain keys as given.
+    // The domain names in words (issue 11); the one two-word key spelled out.
     bilagDomain: Object.fromEntries(
-      [...new Set([...BILAG_2004_DOMAINS, ...BILAG_CLASSIC_DOMAINS])].map((d) => [d, d]),
+      [...new Set([...BILAG_2004_DOMAINS, ...BILAG_CLASSIC_DOMAINS])].map((d) => [
+        d,
+        d === "cardiovascularRespiratory" ? "cardiovascular and respiratory" : d,
+      ]),
     ),
   },
 );
