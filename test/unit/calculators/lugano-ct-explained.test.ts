@@ -416,21 +416,27 @@ describe("Lugano CT explained (Cheson 2014 Table 3)", () => {
     const L = "/targetLesions/0";
     it("diameters required for a measured lesion, now and at nadir", () => {
       expect(issues([{ kind: "NODAL", status: "MEASURED", nadirStatus: "MEASURED" }])).toEqual([
-        [`${L}/ldiMm`, "ldiMm is required when status is MEASURED"],
-        [`${L}/sdiMm`, "sdiMm is required when status is MEASURED"],
-        [`${L}/nadirLdiMm`, "nadirLdiMm is required when nadirStatus is MEASURED"],
-        [`${L}/nadirSdiMm`, "nadirSdiMm is required when nadirStatus is MEASURED"],
+        [`${L}/ldiMm`, "Give the longest diameter (LDi) on this scan: the lesion is measured there."],
+        [`${L}/sdiMm`, "Give the perpendicular diameter (SDi) on this scan: the lesion is measured there."],
+        [
+          `${L}/nadirLdiMm`,
+          "Give the longest diameter (LDi) at the lesion's nadir: the lesion is measured there.",
+        ],
+        [
+          `${L}/nadirSdiMm`,
+          "Give the perpendicular diameter (SDi) at the lesion's nadir: the lesion is measured there.",
+        ],
       ]);
     });
     it("a perpendicular diameter above the longest, now and at nadir; equal is allowed", () => {
       expect(issues([les(15, 20, 31, 32)], { baselineSpdMm2: 2000 })).toEqual([
         [
           `${L}/sdiMm`,
-          "The perpendicular diameter (sdiMm 20 mm) cannot be larger than the longest diameter (ldiMm 15 mm)",
+          "The perpendicular diameter on this scan (SDi 20 mm) cannot be larger than the longest diameter (LDi 15 mm)",
         ],
         [
           `${L}/nadirSdiMm`,
-          "The perpendicular diameter (nadirSdiMm 32 mm) cannot be larger than the longest diameter (nadirLdiMm 31 mm)",
+          "The perpendicular diameter at the lesion's nadir (SDi 32 mm) cannot be larger than the longest diameter (LDi 31 mm)",
         ],
       ]);
       expect(ct([les(20, 20, 30, 30)], { baselineSpdMm2: 2000 }).value).toBe("PR");
@@ -451,10 +457,13 @@ describe("Lugano CT explained (Cheson 2014 Table 3)", () => {
           },
         ]),
       ).toEqual([
-        [`${L}/ldiMm`, "Leave ldiMm out when status is NOT_VISIBLE (0 × 0 is used)"],
+        [
+          `${L}/ldiMm`,
+          "Leave the longest diameter (LDi) out on this scan: the lesion is not visible there (0 × 0 is used)",
+        ],
         [
           `${L}/nadirSdiMm`,
-          "Leave nadirSdiMm out when nadirStatus is TOO_SMALL_TO_MEASURE (5 mm × 5 mm is used)",
+          "Leave the perpendicular diameter (SDi) out at the lesion's nadir: the lesion is too small to measure there (5 mm × 5 mm is used)",
         ],
       ]);
       expect(
@@ -468,8 +477,14 @@ describe("Lugano CT explained (Cheson 2014 Table 3)", () => {
           },
         ]),
       ).toEqual([
-        [`${L}/sdiMm`, "Leave sdiMm out when status is TOO_SMALL_TO_MEASURE (5 mm × 5 mm is used)"],
-        [`${L}/nadirLdiMm`, "Leave nadirLdiMm out when nadirStatus is NOT_VISIBLE (0 × 0 is used)"],
+        [
+          `${L}/sdiMm`,
+          "Leave the perpendicular diameter (SDi) out on this scan: the lesion is too small to measure there (5 mm × 5 mm is used)",
+        ],
+        [
+          `${L}/nadirLdiMm`,
+          "Leave the longest diameter (LDi) out at the lesion's nadir: the lesion is not visible there (0 × 0 is used)",
+        ],
       ]);
     });
     it("each cross-field issue carries the code 'custom'", () => {
@@ -506,7 +521,7 @@ describe("Lugano CT explained (Cheson 2014 Table 3)", () => {
       expect(issues(t, { baselineSpdMm2: 1200, spleen: { baselineLengthCm: 15, lengthCm: 14 } })).toEqual([
         [
           "/spleen/nadirLengthCm",
-          "nadirLengthCm is required when the spleen was > 13 cm at baseline and is > 13 cm now (did it return to " +
+          "Give the spleen's shortest length since baseline (its nadir) when it was > 13 cm at baseline and is > 13 cm now (did it return to " +
             "normal in between? recurrent splenomegaly is PD)",
         ],
       ]);

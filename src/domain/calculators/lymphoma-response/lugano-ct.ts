@@ -45,6 +45,11 @@ const LesionStatus = z
       "NOT_VISIBLE (counted as 0 × 0)",
   );
 const Mm = z.number().positive().max(2000);
+const STATUS_WORDS = {
+  MEASURED: "measured",
+  TOO_SMALL_TO_MEASURE: "too small to measure",
+  NOT_VISIBLE: "not visible",
+} as const;
 
 const TargetLesion = z
   .strictObject({
@@ -70,26 +75,28 @@ const TargetLesion = z
     ) => {
       const ldiKey = prefix ? "nadirLdiMm" : "ldiMm";
       const sdiKey = prefix ? "nadirSdiMm" : "sdiMm";
-      const statusKey = prefix ? "nadirStatus" : "status";
+      // The messages name the diameters and the scan in words, never the fields (issue 11).
+      const scan = prefix ? "at the lesion's nadir" : "on this scan";
+      const statusWords = STATUS_WORDS[status as keyof typeof STATUS_WORDS] ?? status;
       if (status === "MEASURED") {
         if (ldi === undefined)
           ctx.addIssue({
             code: "custom",
             path: [ldiKey],
-            message: `${ldiKey} is required when ${statusKey} is MEASURED`,
+            message: `Give the longest diameter (LDi) ${scan}: the lesion is measured there.`,
           });
         if (sdi === undefined)
           ctx.addIssue({
             code: "custom",
             path: [sdiKey],
-            message: `${sdiKey} is required when ${statusKey} is MEASURED`,
+            message: `Give the perpendicular diameter (SDi) ${scan}: the lesion is measured there.`,
           });
         // Compare only two valid diameters (zod still runs this refinement after a too_small issue).
         if (ldi !== undefined && sdi !== undefined && ldi > 0 && sdi > 0 && gt(sdi, ldi))
           ctx.addIssue({
             code: "custom",
             path: [sdiKey],
-            message: `The perpendicular diameter (${sdiKey} ${sdi} mm) cannot be larger than the longest diameter (${ldiKey} ${ldi} mm)`,
+            message: `The perpendicular diameter ${scan} (SDi ${sdi} mm) cannot be larger than the longest diameter (LDi ${ldi} mm)`,
           });
       } else {
         for (const [key, v] of [
@@ -100,7 +107,7 @@ const TargetLesion = z
             ctx.addIssue({
               code: "custom",
               path: [key],
-              message: `Leave ${key} out when ${statusKey} is ${status} (${status === "NOT_VISIBLE" ? "0 × 0" : "5 mm × 5 mm"} is used)`,
+              message: `Leave the ${key === ldiKey ? "longest diameter (LDi)" : "perpendicular diameter (SDi)"} out ${scan}: the lesion is ${statusWords} there (${status === "NOT_VISIBLE" ? "0 × 0" : "5 mm × 5 mm"} is used)`,
             });
       }
     };
@@ -149,7 +156,7 @@ const Spleen = z
         code: "custom",
         path: ["nadirLengthCm"],
         message:
-          "nadirLengthCm is required when the spleen was > 13 cm at baseline and is > 13 cm now (did it return to normal in between? recurrent splenomegaly is PD)",
+          "Give the spleen's shortest length since baseline (its nadir) when it was > 13 cm at baseline and is > 13 cm now (did it return to normal in between? recurrent splenomegaly is PD)",
       });
     if (s.nadirLengthCm !== undefined && gt(s.nadirLengthCm, s.baselineLengthCm))
       ctx.addIssue({
