@@ -251,6 +251,14 @@ describe("creatinine-clearance (Cockcroft–Gault)", () => {
 
   describe("weight basis (protocol choice, reported)", () => {
     it("Devine IBW: 60 in gives 50 kg (male) / 45.5 kg (female)", () => {
+      expect(
+        issuesOf(() => creatinineClearanceCalculator.run({ ...base, weightBasis: "ADJUSTED" })).map((i) => [
+          i.path,
+          i.message,
+        ]),
+      ).toEqual([
+        ["/heightCm", "Give the height (cm): the adjusted body weight the protocol asks for comes from it."],
+      ]);
       const r = creatinineClearanceCalculator.run({ ...base, weightBasis: "IDEAL", heightCm: 152.4 });
       expect(r.details).toMatchObject({ idealBodyWeightKg: expect.closeTo(50, 9), weightBasis: "IDEAL" });
       expect(r.value as number).toBeCloseTo((80 * 50) / 72, 9);
@@ -1091,6 +1099,9 @@ describe("cellular-kinetics: CAR series", () => {
   describe("validation", () => {
     it("at least one series", () => {
       expect(pathsOf(() => pk({}))).toEqual(["/carSeries"]);
+      expect(issuesOf(() => pk({})).map((i) => i.message)).toEqual([
+        "Give the CAR-T series, the B-cell series or both.",
+      ]);
     });
     it("days: ≥ 0 and unique", () => {
       expect(pathsOf(() => car([[-1, 0]]))).toEqual(["/carSeries/samples/0/day"]);

@@ -204,11 +204,11 @@ describe("Lugano PET-CT explained (Cheson 2014 Table 3)", () => {
       expect(issues(input([node(2), node(4), node(5)]))).toEqual([
         [
           "/sites/1/uptakeVsBaseline",
-          "Deauville 4 needs the uptake compared with baseline (DECREASED, NO_SIGNIFICANT_CHANGE or INCREASED) to tell PMR, NMR and PMD apart",
+          "Deauville 4 needs the uptake compared with baseline (decreased, no significant change or increased) to tell PMR, NMR and PMD apart",
         ],
         [
           "/sites/2/uptakeVsBaseline",
-          "Deauville 5 needs the uptake compared with baseline (DECREASED, NO_SIGNIFICANT_CHANGE or INCREASED) to tell PMR, NMR and PMD apart",
+          "Deauville 5 needs the uptake compared with baseline (decreased, no significant change or increased) to tell PMR, NMR and PMD apart",
         ],
       ]);
     });

@@ -199,10 +199,20 @@ describe("LYRIC explained (Cheson 2016)", () => {
         "fdgUptakeIncreased",
         "otherProgression",
       ];
+      const words = [
+        "the days since the start of therapy",
+        "whether the patient deteriorated clinically",
+        "the nadir SPD (mm²)",
+        "the current SPD (mm²)",
+        "whether there are new lesions",
+        "whether a lesion's PPD rose by 50 % or more",
+        "whether FDG uptake increased",
+        "whether there is other progression",
+      ];
       expect(issues({ luganoResponse: "PMD" })).toEqual(
-        fields.map((f) => [
+        fields.map((f, i) => [
           `/${f}`,
-          `${f} is required when luganoResponse is PMD (LYRIC decides between IR and PD from it)`,
+          `Required when the Lugano response is PMD (LYRIC decides between IR and PD from it): ${words[i]}.`,
         ]),
       );
     });
@@ -224,15 +234,15 @@ describe("LYRIC explained (Cheson 2016)", () => {
     });
     it("new lesions with a response other than PD", () => {
       expect(issues({ luganoResponse: "SD", newLesions: true })).toEqual([
-        ["/newLesions", "New lesions are PD under Lugano 2014, but luganoResponse is SD"],
+        ["/newLesions", "New lesions are PD under Lugano 2014, but the Lugano response is SD"],
       ]);
     });
     it("a PD with no progression finding", () => {
       expect(issues(pdInput({ currentSpdMm2: 1100 }))).toEqual([
         [
           "/luganoResponse",
-          "luganoResponse is PD, but no progression finding is given: SPD +10 % from nadir (below +50 %), and " +
-            "newLesions, lesionPpdIncreaseAtLeast50Percent, fdgUptakeIncreased and otherProgression are all false",
+          "The Lugano response is PD, but no progression finding is given: SPD +10 % from nadir (below +50 %), " +
+            "no new lesions, no ≥ 50 % PPD increase of a lesion, no increase in FDG uptake and no other progression",
         ],
       ]);
     });

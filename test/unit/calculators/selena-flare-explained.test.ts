@@ -307,11 +307,17 @@ describe("SELENA-SLEDAI Flare Index explained (Petri 2005)", () => {
     });
     it("each haemoglobin value with haemolytic anaemia, and only the missing one", () => {
       expect(issues({ hemolyticAnemia: true })).toEqual([
-        ["/hemoglobinGdl", "Give hemoglobinGdl (g/dL) when hemolyticAnemia is true"],
-        ["/hemoglobinPreviousGdl", "Give hemoglobinPreviousGdl (g/dL) when hemolyticAnemia is true"],
+        ["/hemoglobinGdl", "Give the current haemoglobin (g/dL) when haemolytic anaemia is recorded."],
+        [
+          "/hemoglobinPreviousGdl",
+          "Give the previous haemoglobin (g/dL) when haemolytic anaemia is recorded.",
+        ],
       ]);
       expect(issues({ hemolyticAnemia: true, hemoglobinGdl: 8 })).toEqual([
-        ["/hemoglobinPreviousGdl", "Give hemoglobinPreviousGdl (g/dL) when hemolyticAnemia is true"],
+        [
+          "/hemoglobinPreviousGdl",
+          "Give the previous haemoglobin (g/dL) when haemolytic anaemia is recorded.",
+        ],
       ]);
     });
     it("weight only when the dose rose", () => {

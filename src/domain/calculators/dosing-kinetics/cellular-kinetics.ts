@@ -226,7 +226,11 @@ export const CellularKineticsInput = z
   })
   .superRefine((i, ctx) => {
     if (!i.carSeries && !i.bCellSeries)
-      ctx.addIssue({ code: "custom", path: ["carSeries"], message: "Give carSeries, bCellSeries or both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["carSeries"],
+        message: "Give the CAR-T series, the B-cell series or both.",
+      });
   });
 
 export interface CarKinetics {

@@ -87,7 +87,7 @@ export const CreatinineClearanceInput = z
       ctx.addIssue({
         code: "custom",
         path: ["heightCm"],
-        message: `heightCm is required when weightBasis is ${i.weightBasis} (the ideal body weight comes from height)`,
+        message: `Give the height (cm): the ${i.weightBasis === "IDEAL" ? "ideal" : "adjusted"} body weight the protocol asks for comes from it.`,
       });
     const mgDl = scrToMgDl(i.serumCreatinine, i.serumCreatinineUnit);
     // tolerant comparison: 8.84 µmol/L ÷ 88.4 is 0.09999… in floating point, yet exactly 0.1 mg/dL

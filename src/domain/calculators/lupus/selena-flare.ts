@@ -141,7 +141,7 @@ const SfiInput = z
           ctx.addIssue({
             code: "custom",
             path: [f],
-            message: `Give ${f} (g/dL) when hemolyticAnemia is true`,
+            message: `Give the ${f === "hemoglobinGdl" ? "current" : "previous"} haemoglobin (g/dL) when haemolytic anaemia is recorded.`,
           });
     }
     if (v.prednisoneCurrentMgPerDay > v.prednisonePreviousMgPerDay && v.weightKg === undefined)

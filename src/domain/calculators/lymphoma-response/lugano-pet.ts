@@ -87,7 +87,7 @@ export const LuganoPetInput = z
         ctx.addIssue({
           code: "custom",
           path: ["sites", i, "uptakeVsBaseline"],
-          message: `Deauville ${s.deauvilleScore} needs the uptake compared with baseline (DECREASED, NO_SIGNIFICANT_CHANGE or INCREASED) to tell PMR, NMR and PMD apart`,
+          message: `Deauville ${s.deauvilleScore} needs the uptake compared with baseline (decreased, no significant change or increased) to tell PMR, NMR and PMD apart`,
         });
     });
     if (input.sites.length > 0 && input.sites.every((s) => s.deauvilleScore === "X"))

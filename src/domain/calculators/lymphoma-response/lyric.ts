@@ -31,6 +31,18 @@ export type LyricValue = LuganoResponse | "IR1" | "IR2" | "IR3";
 
 const isPd = (r: LuganoResponse) => r === "PD" || r === "PMD";
 
+/** How the input checks name the fields a PD needs: in words, not field codes (issue 11). */
+const PD_FIELD_WORDS: Record<(typeof PD_FIELDS)[number], string> = {
+  daysSinceTherapyStart: "the days since the start of therapy",
+  clinicalDeterioration: "whether the patient deteriorated clinically",
+  nadirSpdMm2: "the nadir SPD (mm²)",
+  currentSpdMm2: "the current SPD (mm²)",
+  newLesions: "whether there are new lesions",
+  lesionPpdIncreaseAtLeast50Percent: "whether a lesion's PPD rose by 50 % or more",
+  fdgUptakeIncreased: "whether FDG uptake increased",
+  otherProgression: "whether there is other progression",
+};
+
 const PD_FIELDS = [
   "daysSinceTherapyStart",
   "clinicalDeterioration",
@@ -91,13 +103,13 @@ export const LyricInput = z
           ctx.addIssue({
             code: "custom",
             path: [f],
-            message: `${f} is required when luganoResponse is ${input.luganoResponse} (LYRIC decides between IR and PD from it)`,
+            message: `Required when the Lugano response is ${input.luganoResponse} (LYRIC decides between IR and PD from it): ${PD_FIELD_WORDS[f]}.`,
           });
     } else if (input.newLesions === true)
       ctx.addIssue({
         code: "custom",
         path: ["newLesions"],
-        message: `New lesions are PD under Lugano 2014, but luganoResponse is ${input.luganoResponse}`,
+        message: `New lesions are PD under Lugano 2014, but the Lugano response is ${input.luganoResponse}`,
       });
   });
 
@@ -180,7 +192,7 @@ export const lyric = defineCalculator({
       contradiction([
         {
           path: "/luganoResponse",
-          message: `luganoResponse is ${lugano}, but no progression finding is given: SPD ${fmtPct(change)} from nadir (below +50 %), and newLesions, lesionPpdIncreaseAtLeast50Percent, fdgUptakeIncreased and otherProgression are all false`,
+          message: `The Lugano response is ${lugano}, but no progression finding is given: SPD ${fmtPct(change)} from nadir (below +50 %), no new lesions, no ≥ 50 % PPD increase of a lesion, no increase in FDG uptake and no other progression`,
         },
       ]);
 
