@@ -482,7 +482,7 @@ describe("lymphodepletion", () => {
     const flu = (r.value as LymphodepletionValue).drugs[0]!;
     expect(flu.adjustedMgPerM2PerDay).toBeCloseTo(24, 10);
     expect(flu.mgPerDay).toBeCloseTo(43.6, 1);
-    expect(r.reasons.join(" ")).toMatch(/creatinineClearanceMlMin 41 .*30–70 mL\/min, reduce by 20 %/);
+    expect(r.reasons.join(" ")).toMatch(/creatinine clearance 41 .*30–70 mL\/min, reduce by 20 %/);
     expect(r.reasons.join(" ")).toMatch(/default/);
   });
 
@@ -694,7 +694,7 @@ describe("car-t-dose", () => {
     expect(v.capped).toBe(true);
     expect(v.carPositiveCellsPerKg! / 1e6).toBeCloseTo(1.67, 2);
     expect(v.volumeToDrawMl).toBeCloseTo((2e8 / 2.5e8) * 68, 9);
-    expect(r.reasons.join(" ")).toMatch(/Capped at maxTotal 2\.00 × 10⁸/);
+    expect(r.reasons.join(" ")).toMatch(/Capped at the maximum total dose 2\.00 × 10⁸/);
     expect(r.label).toMatch(/capped/);
   });
   it("DOSE-3: 70 kg cilta-cel 0.75 × 10⁶/kg → 5.25 × 10⁷, under the 1 × 10⁸ cap, within 0.5–1.0 × 10⁶/kg", () => {

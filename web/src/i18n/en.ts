@@ -2417,10 +2417,10 @@ export const en = {
         TOTAL_NUCLEATED:
           "Bag: {{total}} total nucleated cells × {{viabilityPercent}} % viable × {{carPercent}} % CAR+ = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
       },
-      perKg: "dosePerKg {{perKg}}/kg × refWeightKg {{weight}} kg = {{cells}} CAR+ viable cells.",
-      capped: "Capped at maxTotal {{max}} (weight-based {{uncapped}} > cap).",
-      withinMax: "Within maxTotal {{max}}.",
-      flat: "Flat dose: flatDose {{cells}} CAR+ viable cells.",
+      perKg: "{{perKg}} cells/kg × reference weight {{weight}} kg = {{cells}} CAR+ viable cells.",
+      capped: "Capped at the maximum total dose {{max}} (weight-based {{uncapped}} is above it).",
+      withinMax: "Within the maximum total dose {{max}}.",
+      flat: "Flat dose: {{cells}} CAR+ viable cells.",
       wholeBag: "Whole bag infused: {{cells}} CAR+ viable cells as released.",
       perKgGiven: "Per kg: {{cells}} / {{weight}} kg = {{perKg}} CAR+ viable cells/kg.",
       draw: {
@@ -2436,21 +2436,21 @@ export const en = {
     },
     lymphodepletion: {
       fludarabine: {
-        renal: "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}.",
+        renal: "Fludarabine: creatinine clearance {{crcl}} ({{method, term}}) → {{rule, phrase}}.",
         renalWithheld:
-          "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}; a physician must decide on the regimen.",
+          "Fludarabine: creatinine clearance {{crcl}} ({{method, term}}) → {{rule, phrase}}; a physician must decide on the regimen.",
       },
       cockcroftGaultNote:
         "The US label states its bands in mL/min/1.73 m²; the Cockcroft–Gault clearance used is in mL/min (not normalised).",
       withheld: "{{drug, term}} withheld: 0 mg on days {{days}}.",
       dose: {
         full: {
-          one: "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} day, {{total}} mg total).",
-          many: "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
+          one: "{{drug, term}} {{dose}} mg/m²/day × BSA {{bsa}} m² = {{mgPerDay}} mg/day on day {{days}} ({{count}} day, {{total}} mg total).",
+          many: "{{drug, term}} {{dose}} mg/m²/day × BSA {{bsa}} m² = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
         },
         adjusted: {
-          one: "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} day, {{total}} mg total).",
-          many: "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
+          one: "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × BSA {{bsa}} m² = {{mgPerDay}} mg/day on day {{days}} ({{count}} day, {{total}} mg total).",
+          many: "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × BSA {{bsa}} m² = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
         },
       },
       usLabelDefault: "Renal rule: US label bands (the default; a protocol table overrides it).",
@@ -2504,8 +2504,8 @@ export const en = {
       },
       bCells: {
         leftOut:
-          "Left out: {{samples, phrases}}, a censored value that cannot be judged against the aplasiaThreshold {{threshold}} {{unit, term}}.",
-        none: "No CD19+ sample below the aplasiaThreshold {{threshold}} {{unit, term}}: no B-cell aplasia in the series.",
+          "Left out: {{samples, phrases}}, a censored value that cannot be judged against the aplasia threshold {{threshold}} {{unit, term}}.",
+        none: "No CD19+ sample below the aplasia threshold {{threshold}} {{unit, term}}: no B-cell aplasia in the series.",
         ongoing:
           "B-cell aplasia from day {{start}} ({{value}} < {{threshold}} {{unit, term}}), ongoing at the last sample.",
         ongoingPending:

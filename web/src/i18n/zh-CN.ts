@@ -2414,12 +2414,12 @@ export const zhCN: Catalogue = {
       withheld: "{{drug, term}}暂停：第 {{days}} 天 0 mg。",
       dose: {
         full: {
-          one: "{{drug, term}} {{dose}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
-          many: "{{drug, term}} {{dose}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+          one: "{{drug, term}} {{dose}} mg/m²/天 × 体表面积 {{bsa}} m² = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+          many: "{{drug, term}} {{dose}} mg/m²/天 × 体表面积 {{bsa}} m² = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
         },
         adjusted: {
-          one: "{{drug, term}} {{dose}} mg/m²/天 × {{factor}} = {{adjusted}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
-          many: "{{drug, term}} {{dose}} mg/m²/天 × {{factor}} = {{adjusted}} mg/m²/天 × 体表面积 {{bsa}} = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+          one: "{{drug, term}} {{dose}} mg/m²/天 × {{factor}} = {{adjusted}} mg/m²/天 × 体表面积 {{bsa}} m² = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
+          many: "{{drug, term}} {{dose}} mg/m²/天 × {{factor}} = {{adjusted}} mg/m²/天 × 体表面积 {{bsa}} m² = {{mgPerDay}} mg/天，第 {{days}} 天（共 {{count}} 天，总量 {{total}} mg）。",
         },
       },
       usLabelDefault: "肾功能规则：美国说明书分档（默认；方案分档表优先）。",

@@ -26,6 +26,21 @@ export const DOSE_BASES = ["PER_KG", "FLAT", "WHOLE_BAG"] as const;
 export const CELL_COUNT_BASES = ["CAR_POSITIVE_VIABLE", "VIABLE", "TOTAL_NUCLEATED"] as const;
 export const RANGE_UNITS = ["CELLS_PER_KG", "CELLS"] as const;
 
+/**
+ * The words of the input checks for the dose bases and cell-count bases (issue 11: a clinician's
+ * words, not the input's codes).
+ */
+const DOSE_BASIS_WORDS: Record<(typeof DOSE_BASES)[number], string> = {
+  PER_KG: "a per-kg dose",
+  FLAT: "a flat dose",
+  WHOLE_BAG: "a whole-bag dose",
+};
+const COUNT_BASIS_WORDS: Record<(typeof CELL_COUNT_BASES)[number], string> = {
+  CAR_POSITIVE_VIABLE: "CAR+ viable cells",
+  VIABLE: "viable cells",
+  TOTAL_NUCLEATED: "total nucleated cells",
+};
+
 /** Plausibility limits [D]: CAR-T doses are 10⁵–10⁷ cells/kg and 10⁶–10⁹ cells flat; these catch "2" for 2 × 10⁶. */
 export const PER_KG_MIN = 1e4;
 export const PER_KG_MAX = 1e8;
@@ -84,7 +99,12 @@ const DoseRange = z
     upper: z.number().positive().describe("Upper end of the label/protocol range, inclusive"),
   })
   .superRefine((r, ctx) => {
-    if (r.lower > r.upper) ctx.addIssue({ code: "custom", path: ["upper"], message: "upper is below lower" });
+    if (r.lower > r.upper)
+      ctx.addIssue({
+        code: "custom",
+        path: ["upper"],
+        message: "The upper end of the range is below its lower end.",
+      });
   });
 
 export const CarTDoseInput = z
@@ -94,16 +114,16 @@ export const CarTDoseInput = z
       .describe(
         "PER_KG (dosePerKg × refWeightKg), FLAT (flatDose) or WHOLE_BAG (the whole released product)",
       ),
-    dosePerKg: PerKg("dosePerKg")
+    dosePerKg: PerKg("A dose per kg")
       .optional()
       .describe("Target CAR+ viable T cells per kg; required for PER_KG"),
     refWeightKg: WeightKg.optional().describe(
       "Reference body weight in kg as the protocol defines it; required for PER_KG or a per-kg range, optional otherwise (gives the per-kg dose)",
     ),
-    maxTotal: Cells("maxTotal")
+    maxTotal: Cells("A maximum total dose")
       .optional()
       .describe("Maximum total CAR+ viable T cells (label/protocol cap); PER_KG only"),
-    flatDose: Cells("flatDose").optional().describe("Target total CAR+ viable T cells; required for FLAT"),
+    flatDose: Cells("A flat dose").optional().describe("Target total CAR+ viable T cells; required for FLAT"),
     doseRange: DoseRange.optional().describe("Label or protocol dose range to check the dose against"),
     bag: Bag,
   })
@@ -114,45 +134,49 @@ export const CarTDoseInput = z
     need(
       i.doseBasis === "PER_KG" && i.dosePerKg === undefined,
       ["dosePerKg"],
-      "dosePerKg is required for PER_KG",
+      "The dose per kg is required for a per-kg dose.",
     );
     need(
       i.doseBasis === "PER_KG" && i.refWeightKg === undefined,
       ["refWeightKg"],
-      "refWeightKg is required for PER_KG",
+      "The reference weight is required for a per-kg dose.",
     );
     need(
       i.doseBasis !== "PER_KG" && i.dosePerKg !== undefined,
       ["dosePerKg"],
-      `dosePerKg does not apply to ${i.doseBasis}`,
+      `A dose per kg does not apply to ${DOSE_BASIS_WORDS[i.doseBasis]}.`,
     );
     need(
       i.doseBasis !== "PER_KG" && i.maxTotal !== undefined,
       ["maxTotal"],
-      `maxTotal applies to PER_KG doses only`,
+      "A maximum total dose applies to per-kg doses only.",
     );
-    need(i.doseBasis === "FLAT" && i.flatDose === undefined, ["flatDose"], "flatDose is required for FLAT");
+    need(
+      i.doseBasis === "FLAT" && i.flatDose === undefined,
+      ["flatDose"],
+      "The flat dose (total CAR+ viable cells) is required for a flat dose.",
+    );
     need(
       i.doseBasis !== "FLAT" && i.flatDose !== undefined,
       ["flatDose"],
-      `flatDose does not apply to ${i.doseBasis}`,
+      `A flat dose does not apply to ${DOSE_BASIS_WORDS[i.doseBasis]}.`,
     );
     need(
       i.doseRange?.unit === "CELLS_PER_KG" && i.refWeightKg === undefined,
       ["refWeightKg"],
-      "refWeightKg is required to check a per-kg dose range",
+      "The reference weight is required to check a per-kg dose range.",
     );
     if (i.doseRange?.unit === "CELLS_PER_KG") {
       need(
         i.doseRange.lower < PER_KG_MIN || i.doseRange.upper > PER_KG_MAX,
         ["doseRange"],
-        `A per-kg range is given in cells/kg (${fmtCells(PER_KG_MIN)}–${fmtCells(PER_KG_MAX)})`,
+        `A per-kg range is given in cells/kg (${fmtCells(PER_KG_MIN)}–${fmtCells(PER_KG_MAX)}).`,
       );
     } else if (i.doseRange?.unit === "CELLS") {
       need(
         i.doseRange.lower < TOTAL_MIN || i.doseRange.upper > TOTAL_MAX,
         ["doseRange"],
-        `A total range is given in cells (${fmtCells(TOTAL_MIN)}–${fmtCells(TOTAL_MAX)})`,
+        `A total range is given in cells (${fmtCells(TOTAL_MIN)}–${fmtCells(TOTAL_MAX)}).`,
       );
     }
     const b = i.bag;
@@ -162,7 +186,7 @@ export const CarTDoseInput = z
         need(
           b[f] === undefined,
           ["bag", f],
-          "Give at least two of bag.totalCells, bag.concentrationCellsPerMl and bag.volumeMl",
+          "Give at least two of the bag's total cells, concentration (cells/mL) and volume (mL).",
         );
     } else if (known === 3) {
       const product = b.concentrationCellsPerMl! * b.volumeMl!;
@@ -170,28 +194,28 @@ export const CarTDoseInput = z
       need(
         diff > BAG_CONSISTENCY_TOLERANCE,
         ["bag", "totalCells"],
-        `bag.totalCells ${fmtCells(b.totalCells!)} disagrees with concentration × volume ${fmtCells(product)} by ${fmt(diff * 100, 1)} % (> ${BAG_CONSISTENCY_TOLERANCE * 100} %)`,
+        `The bag's total cells ${fmtCells(b.totalCells!)} disagree with concentration × volume ${fmtCells(product)} by ${fmt(diff * 100, 1)} % (more than ${BAG_CONSISTENCY_TOLERANCE * 100} %).`,
       );
     }
     need(
       b.cellCountBasis !== "CAR_POSITIVE_VIABLE" && b.carPositivePercent === undefined,
       ["bag", "carPositivePercent"],
-      `bag.carPositivePercent is required when the count is ${b.cellCountBasis}`,
+      `The CAR+ % is required when the count is of ${COUNT_BASIS_WORDS[b.cellCountBasis]}.`,
     );
     need(
       b.cellCountBasis === "CAR_POSITIVE_VIABLE" && b.carPositivePercent !== undefined,
       ["bag", "carPositivePercent"],
-      "bag.carPositivePercent must not be given when the count is already CAR+ viable cells (it would be applied twice)",
+      "Leave the CAR+ % out when the count is already of CAR+ viable cells (it would be applied twice).",
     );
     need(
       b.cellCountBasis === "TOTAL_NUCLEATED" && b.viabilityPercent === undefined,
       ["bag", "viabilityPercent"],
-      "bag.viabilityPercent is required when the count is TOTAL_NUCLEATED",
+      "The viability % is required when the count is of total nucleated cells.",
     );
     need(
       b.cellCountBasis !== "TOTAL_NUCLEATED" && b.viabilityPercent !== undefined,
       ["bag", "viabilityPercent"],
-      `bag.viabilityPercent applies only to TOTAL_NUCLEATED counts (the ${b.cellCountBasis} count is already viable)`,
+      `The viability % applies only to a count of total nucleated cells (a count of ${COUNT_BASIS_WORDS[b.cellCountBasis]} is already of viable cells).`,
     );
   });
 
@@ -226,10 +250,10 @@ export const CAR_T_DOSE_REASONS = reasonFamily(
     "bag.TOTAL_NUCLEATED":
       "Bag: {{total}} total nucleated cells × {{viabilityPercent}} % viable × {{carPercent}} % CAR+ = {{bagCar}} " +
       "CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
-    perKg: "dosePerKg {{perKg}}/kg × refWeightKg {{weight}} kg = {{cells}} CAR+ viable cells.",
-    capped: "Capped at maxTotal {{max}} (weight-based {{uncapped}} > cap).",
-    withinMax: "Within maxTotal {{max}}.",
-    flat: "Flat dose: flatDose {{cells}} CAR+ viable cells.",
+    perKg: "{{perKg}} cells/kg × reference weight {{weight}} kg = {{cells}} CAR+ viable cells.",
+    capped: "Capped at the maximum total dose {{max}} (weight-based {{uncapped}} is above it).",
+    withinMax: "Within the maximum total dose {{max}}.",
+    flat: "Flat dose: {{cells}} CAR+ viable cells.",
     wholeBag: "Whole bag infused: {{cells}} CAR+ viable cells as released.",
     perKgGiven: "Per kg: {{cells}} / {{weight}} kg = {{perKg}} CAR+ viable cells/kg.",
     "draw.suffices":

@@ -73,10 +73,10 @@ export const KINETICS_REASONS = reasonFamily(
       "Tlast day {{tlast}}; below the LLOQ at day {{first}} only, so loss of persistence is not yet confirmed " +
       "(needs {{n}} consecutive samples).",
     "bCells.leftOut":
-      "Left out: {{samples, phrases}}, a censored value that cannot be judged against the aplasiaThreshold " +
+      "Left out: {{samples, phrases}}, a censored value that cannot be judged against the aplasia threshold " +
       "{{threshold}} {{unit, term}}.",
     "bCells.none":
-      "No CD19+ sample below the aplasiaThreshold {{threshold}} {{unit, term}}: no B-cell aplasia in the series.",
+      "No CD19+ sample below the aplasia threshold {{threshold}} {{unit, term}}: no B-cell aplasia in the series.",
     "bCells.ongoing":
       "B-cell aplasia from day {{start}} ({{value}} < {{threshold}} {{unit, term}}), ongoing at the last sample.",
     "bCells.ongoingPending":

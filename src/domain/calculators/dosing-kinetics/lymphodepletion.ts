@@ -53,8 +53,8 @@ const RegimenEntry = z.strictObject({
         .min(EARLIEST_LD_DAY, `Lymphodepletion days are within ${-EARLIEST_LD_DAY} days before infusion`)
         .max(-1, "Lymphodepletion is given before the infusion: days are negative (day 0 = CAR-T infusion)"),
     )
-    .min(1)
-    .max(7)
+    .min(1, "Give at least one lymphodepletion day")
+    .max(7, "At most 7 lymphodepletion days per drug")
     .describe("Days relative to CAR-T infusion (day 0), e.g. [-5, -4, -3]"),
 });
 
@@ -101,26 +101,25 @@ const METHOD_NAMES: Record<(typeof CRCL_METHODS)[number], string> = {
 export const LYMPHODEPLETION_REASONS = reasonFamily(
   "lymphodepletion",
   {
-    "fludarabine.renal":
-      "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}.",
+    "fludarabine.renal": "Fludarabine: creatinine clearance {{crcl}} ({{method, term}}) → {{rule, phrase}}.",
     "fludarabine.renalWithheld":
-      "Fludarabine: creatinineClearanceMlMin {{crcl}} ({{method, term}}) → {{rule, phrase}}; a physician must " +
+      "Fludarabine: creatinine clearance {{crcl}} ({{method, term}}) → {{rule, phrase}}; a physician must " +
       "decide on the regimen.",
     cockcroftGaultNote:
       "The US label states its bands in mL/min/1.73 m²; the Cockcroft–Gault clearance used is in mL/min (not " +
       "normalised).",
     withheld: "{{drug, term}} withheld: 0 mg on days {{days}}.",
     "dose.full.one":
-      "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} day, " +
+      "{{drug, term}} {{dose}} mg/m²/day × BSA {{bsa}} m² = {{mgPerDay}} mg/day on day {{days}} ({{count}} day, " +
       "{{total}} mg total).",
     "dose.full.many":
-      "{{drug, term}} {{dose}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, " +
+      "{{drug, term}} {{dose}} mg/m²/day × BSA {{bsa}} m² = {{mgPerDay}} mg/day on days {{days}} ({{count}} days, " +
       "{{total}} mg total).",
     "dose.adjusted.one":
-      "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} " +
-      "mg/day on days {{days}} ({{count}} day, {{total}} mg total).",
+      "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × BSA {{bsa}} m² = {{mgPerDay}} " +
+      "mg/day on day {{days}} ({{count}} day, {{total}} mg total).",
     "dose.adjusted.many":
-      "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × bsaM2 {{bsa}} = {{mgPerDay}} " +
+      "{{drug, term}} {{dose}} mg/m²/day × {{factor}} = {{adjusted}} mg/m²/day × BSA {{bsa}} m² = {{mgPerDay}} " +
       "mg/day on days {{days}} ({{count}} days, {{total}} mg total).",
     usLabelDefault: "Renal rule: US label bands (the default; a protocol table overrides it).",
     "rule.US_LABEL.withhold": "US label: CrCl < 30 mL/min, do not administer fludarabine",
@@ -229,8 +228,8 @@ export const LymphodepletionInput = z
       .describe("Body surface area in m² (from the bsa calculator, or capped per protocol)"),
     regimen: z
       .array(RegimenEntry)
-      .min(1)
-      .max(LD_DRUGS.length)
+      .min(1, "Give at least one drug of the regimen")
+      .max(LD_DRUGS.length, "Give one entry per drug: fludarabine and cyclophosphamide at most")
       .describe("One entry per drug: drug, mg/m²/day and the days relative to infusion"),
     creatinineClearanceMlMin: z
       .number()
@@ -255,7 +254,7 @@ export const LymphodepletionInput = z
         ctx.addIssue({
           code: "custom",
           path: ["regimen", k, "drug"],
-          message: `${DRUG_NAMES[entry.drug]} appears twice in the regimen (first at regimen/${seen.get(entry.drug)}); give one entry per drug`,
+          message: `${DRUG_NAMES[entry.drug]} appears twice in the regimen (first as drug ${(seen.get(entry.drug) ?? 0) + 1}); give one entry per drug`,
         });
       else seen.set(entry.drug, k);
       const max = MAX_MG_PER_M2_PER_DAY[entry.drug];
@@ -279,7 +278,7 @@ export const LymphodepletionInput = z
           code: "custom",
           path: ["creatinineClearanceMlMin"],
           message:
-            "creatinineClearanceMlMin is required when the regimen includes fludarabine (renal dose adjustment)",
+            "The creatinine clearance (mL/min) is required when the regimen includes fludarabine (renal dose adjustment)",
         });
       if (i.creatinineClearanceMethod === undefined)
         ctx.addIssue({
