@@ -24,6 +24,28 @@ export interface Config {
   auditKeyFile: string;
   /** how often `serve` signs a checkpoint of the audit chain when it has grown */
   auditCheckpointMinutes: number;
+  /**
+   * Days the server's clock runs ahead of the machine's (V2V_CLOCK_OFFSET_DAYS), for browser tests
+   * that walk a patient through the month after her infusion: the API stamps every step with its
+   * own clock, so a month cannot pass otherwise. Refused outside tests (NODE_ENV=test): a clinical
+   * record stamped with a false time is worse than none.
+   */
+  clockOffsetDays: number;
+}
+
+function clockOffsetDays(value: string | undefined, nodeEnv: string | undefined): number {
+  if (value === undefined || value.trim() === "" || value.trim() === "0") return 0;
+  if (nodeEnv !== "test")
+    throw new Error(
+      "V2V_CLOCK_OFFSET_DAYS moves the server's clock for browser tests only and is refused unless NODE_ENV=test: " +
+        "every record and audit entry would carry a false time",
+    );
+  const n = Number(value);
+  if (!Number.isInteger(n) || Math.abs(n) > 3650)
+    throw new Error(
+      `V2V_CLOCK_OFFSET_DAYS must be a whole number of days from -3650 to 3650, got "${value}"`,
+    );
+  return n;
 }
 
 function int(name: string, value: string | undefined, fallback: number): number {
@@ -84,5 +106,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Beside PGlite's pgdata, never inside it; with PostgreSQL, on the application host.
     auditKeyFile: resolve(env.V2V_AUDIT_KEY_FILE?.trim() || `${dataDir}/audit-signing-key.pem`),
     auditCheckpointMinutes: minutes("V2V_AUDIT_CHECKPOINT_MINUTES", env.V2V_AUDIT_CHECKPOINT_MINUTES, 5),
+    clockOffsetDays: clockOffsetDays(env.V2V_CLOCK_OFFSET_DAYS, env.NODE_ENV),
   };
 }

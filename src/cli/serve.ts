@@ -35,6 +35,9 @@ export async function serve(config: Config, version: string, out: (line: string)
     demoFromSnapshot = demo.summary;
     return demo;
   });
+  // The machine's clock, or one running V2V_CLOCK_OFFSET_DAYS ahead under browser tests (config.ts).
+  const offsetMs = config.clockOffsetDays * 86_400_000;
+  const now = offsetMs ? () => new Date(Date.now() + offsetMs) : () => new Date();
   const database = await openDatabase(config.database);
   let closing = false;
   let afterListening: Promise<unknown> = Promise.resolve();
@@ -51,8 +54,14 @@ export async function serve(config: Config, version: string, out: (line: string)
       loginRateLimit: config.loginRateLimit,
       logger: { level: config.logLevel },
       auditTrustedKeys: signingKey ? [createPublicKey(signingKey)] : [],
+      now,
     });
     const log = app.log;
+    if (offsetMs)
+      log.warn(
+        { clockOffsetDays: config.clockOffsetDays },
+        "the server's clock runs ahead of the machine's (tests only)",
+      );
     if (applied.length) log.info({ applied }, "migrations applied");
     if (demoFromSnapshot) printDemoSummary(demoFromSnapshot, out);
     else if (config.loadDemoOnFirstStart && !(await hasPatients(database.db))) {
@@ -60,7 +69,7 @@ export async function serve(config: Config, version: string, out: (line: string)
       const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
       if (!(await isDemoLoaded(database))) {
         const started = Date.now();
-        const summary = await loadDemo(database, () => new Date());
+        const summary = await loadDemo(database, now);
         printDemoSummary(summary, out);
         log.info({ ms: Date.now() - started }, "demo program loaded");
       }
@@ -69,7 +78,7 @@ export async function serve(config: Config, version: string, out: (line: string)
     const checkpoint = async (key: KeyObject | null) => {
       if (!key) return;
       try {
-        const r = await writeCheckpoint(database.db, key, () => new Date());
+        const r = await writeCheckpoint(database.db, key, now);
         if (r.brokenAt)
           log.error({ auditChainBreak: r.brokenAt }, "the audit chain does not verify: no checkpoint signed");
         else if (r.written) log.debug({ checkpoint: r.written }, "audit checkpoint signed");
@@ -102,6 +111,7 @@ export async function serve(config: Config, version: string, out: (line: string)
     // directory, so jobs a previous run left part-way are taken back at once
     exportWorker = startExportWorker(database.db, {
       reclaimOnStart: database.kind === "pglite",
+      now,
       log: { error: (o, m) => log.error(o, m), info: (o, m) => log.info(o, m) },
     });
     // Work nobody should wait for, once listening: the start's checkpoint (it verifies the whole

@@ -5,11 +5,14 @@
  * nothing. Facts about the product and the bedside check are taken from the database, never from
  * the request, so a client cannot claim a release or a verification that did not happen.
  */
+
+import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { checkEventTime } from "../domain/event-time.ts";
 import { ServerFilled } from "../domain/schemas/common.ts";
+import { localDate } from "../domain/study-day.ts";
 import {
   allowedEvents,
   applyJourneyEvent,
@@ -25,9 +28,10 @@ import {
   listJourneyEvents,
   updateJourneyState,
 } from "../store/journeys.ts";
-import type { Selectable } from "../store/schema.ts";
+import type { DB, Selectable } from "../store/schema.ts";
 import type { JourneysTable } from "../store/schema-journey.ts";
-import { findById } from "../store/versioned.ts";
+import { findSite } from "../store/sites.ts";
+import { findById, updateVersioned } from "../store/versioned.ts";
 import { checkVersion, requireAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
@@ -36,7 +40,7 @@ import { expectedVersion } from "./patients.ts";
 import { applyProductInTx, bedsideVerificationFor, currentFinalProduct, productFacts } from "./products.ts";
 import { auditCreated } from "./records.ts";
 import { parseInput } from "./validate.ts";
-import { closeVisitsAtJourneyEnd } from "./visits.ts";
+import { closeVisitsAtJourneyEnd, syncEnrolmentVisits } from "./visits.ts";
 
 type JourneyRow = Selectable<JourneysTable>;
 
@@ -210,6 +214,7 @@ export async function applyJourney(
     // The bag is administered in the same transaction as the infusion, so the two records cannot disagree.
     if (event.type === "infuse" && product)
       await applyProductInTx(db, ctx, product, { type: "administer" }, product.version);
+    if (event.type === "infuse") await recordDayZero(db, ctx, journey, now);
     await appendAudit(db, ctx, {
       action: "update",
       entityType: "journey",
@@ -220,6 +225,51 @@ export async function applyJourney(
       reason: input.reason ?? null,
     });
     return { ...toDto(updated), effects: result.effects };
+  });
+}
+
+/**
+ * The infusion recorded on the journey is day 0: the enrolment's infusion date (the site's
+ * calendar date of the infusion) is set from it, and the follow-up visits are generated from it
+ * (services/visits.ts syncEnrolmentVisits), in the infusion's transaction, so an infused patient
+ * never waits for someone to type her infusion date before her study days, visits and cohort
+ * membership exist. A date entered on the enrolment beforehand that disagrees gives way to the
+ * recorded infusion; the change is audited on the enrolment with its reason.
+ */
+async function recordDayZero(db: Kysely<DB>, ctx: ServiceContext, journey: JourneyRow, at: Date) {
+  const enrolment = await findById(db, "enrolments", journey.enrolment_id);
+  const site = await findSite(db, journey.site_id);
+  if (!enrolment || !site) return;
+  const day0 = localDate(at, site.time_zone);
+  if (enrolment.infusion_date === day0) return;
+  const reason = "Day 0 set from the infusion recorded on the journey";
+  const updated = await updateVersioned(
+    db,
+    "enrolments",
+    enrolment.id,
+    enrolment.version,
+    { infusion_date: day0 },
+    at,
+  );
+  if (!updated)
+    throw new DomainError(
+      "conflict",
+      "The enrolment changed while the infusion was recorded. Nothing was written.",
+    );
+  await syncEnrolmentVisits(
+    db,
+    ctx,
+    { ...enrolment, infusion_date: day0 },
+    { previousInfusionDate: enrolment.infusion_date, reason },
+  );
+  await appendAudit(db, ctx, {
+    action: "update",
+    entityType: "enrolment",
+    entityId: enrolment.id,
+    siteId: enrolment.site_id,
+    before: { infusionDate: enrolment.infusion_date, version: enrolment.version },
+    after: { infusionDate: day0, version: updated.version },
+    reason,
   });
 }
 

@@ -19,6 +19,7 @@ import { CLOCK_SKEW_MS, checkEventTime, checkThawAllowed } from "../domain/event
 import { coiCheckCharacter, dinCheckCharacter, formatCoiId, formatDin } from "../domain/isbt128.ts";
 import { may } from "../domain/roles.ts";
 import { Instant, ServerFilled } from "../domain/schemas/common.ts";
+import { stepOwners } from "../domain/vein-to-vein/product-steps.ts";
 import {
   allowedProductEvents,
   applyProductEvent,
@@ -427,6 +428,7 @@ export async function applyProduct(
     const product = await loadProduct(db, productId);
     requireProductWrite(ctx, product.site_id, "product", productId);
     refuseQualityDecision(input.type, product.state);
+    requireStepOwner(ctx, product.site_id, input.type, product.state);
     const expected = expectedVersion(ifMatch, input.version);
     checkVersionOf(product.version, expected);
     return productDto(await applyProductInTx(db, ctx, product, input, product.version));
@@ -451,6 +453,25 @@ function refuseQualityDecision(type: string, state: string) {
         : `${type} follows from the QC results evaluated against the release specification (POST /api/v1/product-units/{id}/qc-results); it cannot be sent as an event.`,
     [{ path: "/type", message: `${type} is a quality decision` }],
     { rule: "V2V-PRODUCT-QUALITY-DECISION-ONLY", from: state, event: type },
+  );
+}
+
+/**
+ * Each product step is recorded by the role that does it (workflow-standards §1.4 "Owner";
+ * domain/vein-to-vein/product-steps.ts): the clinical team ships the collection and receives the
+ * bag, manufacturing receives, manufactures and ships. `product:write` alone would let a courier's
+ * receipt at the manufacturer be signed by the ward.
+ */
+function requireStepOwner(ctx: ServiceContext, siteId: string, type: string, state: string) {
+  const owners = stepOwners(type);
+  if (!owners) return;
+  const roles = rolesAt(ctx.actor, siteId);
+  if (owners.some((r) => roles.includes(r))) return;
+  throw new DomainError(
+    "forbidden",
+    `${type} is recorded by ${owners.join(" or ")}; your role at this site is ${roles.join(", ") || "none"}.`,
+    [{ path: "/type", message: `${type} is recorded by ${owners.join(" or ")}` }],
+    { rule: "V2V-PRODUCT-STEP-OWNER", from: state, event: type },
   );
 }
 

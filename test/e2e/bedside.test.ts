@@ -61,8 +61,9 @@ beforeAll(async () => {
     await quality.post(`/api/v1/product-units/${waiting.id}/release`, {
       signatures: [{ username: "quality", password: "quality-demo", meaning: "released" }],
     });
-    for (const type of ["ship-to-site", "receive-at-site"])
-      await manufacturing.post(`/api/v1/product-units/${waiting.id}/events`, { type });
+    // Manufacturing ships the bag; the ward receives it (each step by its owner).
+    await manufacturing.post(`/api/v1/product-units/${waiting.id}/events`, { type: "ship-to-site" });
+    await coordinator.post(`/api/v1/product-units/${waiting.id}/events`, { type: "receive-at-site" });
     stored = waiting;
   }
   // A bag is thawed only once the patient's journey has reached lymphodepletion.

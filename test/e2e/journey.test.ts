@@ -207,8 +207,9 @@ describe("the journey panel", () => {
     await quality.post(`/api/v1/product-units/${bag.id}/release`, {
       signatures: [{ username: "quality", password: "quality-demo", meaning: "released" }],
     });
-    for (const type of ["ship-to-site", "receive-at-site"])
-      await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type });
+    // Manufacturing ships the bag; the ward receives it (each step by its owner).
+    await manufacturing.post(`/api/v1/product-units/${bag.id}/events`, { type: "ship-to-site" });
+    await coordinator.post(`/api/v1/product-units/${bag.id}/events`, { type: "receive-at-site" });
 
     await step(panel, "Product released");
     await expectStage(panel, "pre-lymphodepletion check");

@@ -55,8 +55,9 @@ beforeAll(async () => {
     await quality.post(`/api/v1/product-units/${waiting.id}/release`, {
       signatures: [{ username: "quality", password: "quality-demo", meaning: "released" }],
     });
-    for (const type of ["ship-to-site", "receive-at-site"])
-      await manufacturing.post(`/api/v1/product-units/${waiting.id}/events`, { type });
+    // Manufacturing ships the bag; the ward receives it (each step by its owner).
+    await manufacturing.post(`/api/v1/product-units/${waiting.id}/events`, { type: "ship-to-site" });
+    await coordinator.post(`/api/v1/product-units/${waiting.id}/events`, { type: "receive-at-site" });
     stored = waiting;
   }
   bagId = stored.id;

@@ -12,8 +12,18 @@
  * on the ward. The product's state shown is checked after every step. The thaw is done on the
  * product page's thaw form (thaw.test.ts tests it on its own; product-steps.test.ts the refusals).
  * Height, weight and creatinine, which the lymphodepletion plan is computed from, are recorded
- * through the API too. After the infusion an adverse event is recorded on its form; not yet walked
- * here: the rest of the month of follow-up on screen (vital signs, CRS grading, the day-28 visit).
+ * through the API too. After the infusion an adverse event is recorded on its form.
+ *
+ * Then the month after her infusion, for the same patient: the server is stopped and started again
+ * on the same data directory with its clock 28 days ahead (V2V_CLOCK_OFFSET_DAYS, tests only; the
+ * API stamps every step with its own clock, so a month cannot pass otherwise), and each browser
+ * page's clock with it. The coordinator charts a febrile, hypotensive row of vital signs on oxygen
+ * (English); the investigator, in 中文, opens CRS grading prefilled from that day's chart, each value
+ * with its source, completes and stores it, its reasons worded in Chinese from their codes; the
+ * investigator records cytokine release syndrome as an adverse event (CTCAE term, grade,
+ * attribution); the coordinator, in 中文, sees her day-28 visit on the worklist, records it as done,
+ * and it leaves the worklist; her timeline shows the grade and the visit done. Zero serious axe
+ * violations on every page visited.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +35,7 @@ import { seriousAxeViolations } from "./support/axe.ts";
 import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
 import { expectStage, journeyPanel, pickSlot, step } from "./support/journey-steps.ts";
 import { expectProductState, productStep } from "./support/product-steps.ts";
-import { type RunningServer, serverForTests } from "./support/server.ts";
+import { type RunningServer, serverForTests, startServer } from "./support/server.ts";
 
 let server: RunningServer;
 let browser: Browser;
@@ -34,6 +44,8 @@ let manufacturing: ApiAs;
 let quality: ApiAs;
 let siteId: string;
 let timeZone: string;
+/** The patient walked to her infusion, for the month after it. */
+let walked: { patientId: string; subjectCode: string } | undefined;
 
 const FACILITY = "Walk cell-processing unit";
 
@@ -324,6 +336,10 @@ describe("registration to infusion on screen, in English then Chinese", () => {
       expect(aes.items.map((a) => [a.term, a.grade, a.onsetDate])).toEqual([
         ["Febrile neutropenia", 3, localDate(new Date(), timeZone)],
       ]);
+      const registered = await coordinator.get<{ subjectCode: string }>(
+        `/api/v1/patients/${patientId}/timeline?limit=1`,
+      );
+      walked = { patientId, subjectCode: registered.subjectCode };
     } finally {
       // The language is remembered for the user: back to English for the other tests.
       await page.getByRole("combobox", { name: "语言" }).selectOption("en");
@@ -331,4 +347,255 @@ describe("registration to infusion on screen, in English then Chinese", () => {
       await context.close();
     }
   }, 400_000);
+});
+
+/** The server's clock once it runs 28 days ahead: the day-28 visit is due today. */
+const MONTH_MS = 28 * 86_400_000;
+const aMonthOn = () => new Date(Date.now() + MONTH_MS);
+
+interface WorklistItem {
+  id: string;
+  patientId: string;
+  subjectCode: string;
+  code: string;
+  label: string;
+}
+
+const noSeriousViolations = async (page: Page) => {
+  await expect.poll(() => page.getByLabel("Loading").count(), { timeout: 20_000 }).toBe(0);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+};
+
+const answerZh = (page: Page, question: RegExp, yes: boolean) =>
+  page
+    .getByRole("radiogroup", { name: question })
+    .getByRole("radio", { name: yes ? "是" : "否" })
+    .check();
+
+describe("the month after her infusion, on screen", { timeout: 240_000 }, () => {
+  let investigator: ApiAs;
+  let patientId: string;
+  let subjectCode: string;
+  let visit: { id: string; code: string; label: string; nominalDate: string };
+  /** The day the fever is charted: day 27, yesterday on the site's clock a month on. */
+  let feverDay: string;
+  /** The CRS assessment stored on screen: its label and the day (site's clock) it was assessed. */
+  let graded: { label: string; date: string } | undefined;
+
+  beforeAll(async () => {
+    if (!walked) throw new Error("the walk to the infusion did not finish: nothing to follow up");
+    if (!server.dataDir) throw new Error("the month after needs a server of its own (unset V2V_E2E_URL)");
+    ({ patientId, subjectCode } = walked);
+    const dataDir = server.dataDir;
+    await server.stop({ keepData: true });
+    server = await startServer({ dataDir, clockOffsetDays: 28 });
+    coordinator = await apiAs(server.url, "coordinator", "coordinator-demo");
+    investigator = await apiAs(server.url, "investigator", "investigator-demo");
+    feverDay = addDays(localDate(aMonthOn(), timeZone), -1);
+    const open = await coordinator.get<{ items: WorklistItem[] }>(
+      `/api/v1/worklist?siteId=${siteId}&find=${subjectCode}`,
+    );
+    const d28 = open.items.find((i) => i.patientId === patientId && i.code === "D28");
+    if (!d28) {
+      const hers = await coordinator.get<unknown>(`/api/v1/patients/${patientId}/visits`);
+      throw new Error(
+        `her day-28 visit is not on the worklist a month on: ${JSON.stringify(hers).slice(0, 1500)}\n${server.output().slice(-2000)}`,
+      );
+    }
+    visit = await coordinator.get<{ id: string; code: string; label: string; nominalDate: string }>(
+      `/api/v1/visits/${d28!.id}`,
+    );
+    expect(visit.nominalDate).toBe(localDate(aMonthOn(), timeZone));
+  }, 300_000);
+
+  it("the coordinator charts a febrile, hypotensive row on oxygen", async () => {
+    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    await logInAt(page, "coordinator", "coordinator-demo", "SZ");
+    await page.goto(`/entry/${patientId}/vitals`);
+    const time = page.getByRole("textbox", { name: /^Time \(Asia\/Shanghai\), row 1/ });
+    await time.waitFor();
+    await time.fill(`${feverDay}T10:00`);
+    await page.getByRole("textbox", { name: "Temperature, row 1" }).fill("38.6");
+    await page.getByRole("textbox", { name: "Systolic BP, row 1" }).fill("84");
+    await page.getByRole("textbox", { name: "Diastolic BP, row 1" }).fill("50");
+    await page.getByRole("textbox", { name: "Heart rate, row 1" }).fill("118");
+    await page.getByRole("textbox", { name: "SpO2, row 1" }).fill("91");
+    await page.getByRole("combobox", { name: "O2 device, row 1" }).selectOption("NASAL_CANNULA");
+    await page.getByRole("textbox", { name: "O2 flow, row 1" }).fill("3");
+    await noSeriousViolations(page);
+    await page.getByRole("button", { name: "Record vital signs" }).click();
+    await page.getByRole("status").filter({ hasText: "Values recorded: 7, at 1 time point(s)." }).waitFor();
+    // The server derives a CRS day from the chart: fever on the day charted, on the site's clock.
+    const derived = await investigator.get<{ days: { date: string; inputs: { tempMaxC: number } }[] }>(
+      `/api/v1/patients/${patientId}/derived/crs`,
+    );
+    expect(derived.days.find((d) => d.date === feverDay)?.inputs.tempMaxC).toBe(38.6);
+    await context.close();
+  });
+
+  it("the investigator grades CRS in Chinese from that day's chart, each value with its source", async () => {
+    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    await page.getByRole("combobox", { name: "语言" }).waitFor();
+    try {
+      await page.goto(`/patients/${patientId}/assess/crs`);
+      await page.getByRole("heading", { name: /细胞因子释放综合征（CRS）分级/ }).waitFor();
+      await page.getByRole("combobox", { name: /^记录日期/ }).selectOption(feverDay);
+      const panel = page.getByRole("region", { name: "根据护理记录预填" });
+      const sources = panel.getByRole("list", { name: "根据病历预填的数值" });
+      await sources.getByText(`来自 ${feverDay} 记录的最高体温`).waitFor();
+      await sources.getByText(`来自 ${feverDay} 记录的氧流量`).first().waitFor();
+      await expect(page.getByRole("textbox", { name: /^最高体温/ }).inputValue()).resolves.toBe("38.6");
+      await expect(page.getByRole("textbox", { name: /^氧流量/ }).inputValue()).resolves.toBe("3");
+      await noSeriousViolations(page);
+
+      // What the chart cannot say: the hypotension needed fluids only, and nothing else explains it.
+      await answerZh(page, /^发热可由其他原因解释/, false);
+      // Her chart has no earlier CRS in this episode, so whether CRS was already diagnosed is asked.
+      const diagnosed = page.getByRole("radiogroup", { name: /^本次发作中已诊断 CRS/ });
+      await expect.poll(() => page.getByLabel("Loading").count(), { timeout: 20_000 }).toBe(0);
+      if ((await diagnosed.getByRole("radio", { checked: true }).count()) === 0)
+        await answerZh(page, /^本次发作中已诊断 CRS/, false);
+      await page.getByRole("combobox", { name: /^低血压$/ }).selectOption("NO_VASOPRESSOR");
+      await answerZh(page, /^低血压可由其他原因解释/, false);
+      await answerZh(page, /^需氧可由其他原因解释/, false);
+      await answerZh(page, /^死于 CRS/, false);
+      const live = page.getByTestId("live-grade");
+      const expected = [
+        "发热：最高体温 38.6 °C ≥ 38.0 °C，且不能归因于其他原因。",
+        "2 级：低血压，无需血管活性药物。",
+        "2 级：低流量吸氧（鼻导管 3 L/min ≤ 6 L/min）。",
+      ];
+      await expect
+        .poll(() => live.locator("li").allTextContents(), { timeout: 20_000 })
+        .toEqual(expect.arrayContaining(expected));
+      // Every reason worded in Chinese from its code, none left in the server's English.
+      for (const r of await live.locator("li").allTextContents()) expect(r).toMatch(/[\u4e00-\u9fff]/);
+
+      await page.getByRole("button", { name: /保存/ }).first().click();
+      const stored = page.locator("section[aria-labelledby=stored-title]");
+      await stored
+        .getByText(/低流量吸氧（鼻导管 3 L\/min ≤ 6 L\/min）/)
+        .first()
+        .waitFor();
+      await noSeriousViolations(page);
+      const saved = await investigator.get<{
+        items: {
+          label: string;
+          assessedAt: string;
+          inputs: { tempMaxC: number };
+          result: { reasonCodes: { code: string }[] };
+        }[];
+      }>(`/api/v1/patients/${patientId}/assessments?calculator=crs&limit=1000`);
+      expect(saved.items).toHaveLength(1);
+      const last = saved.items[0]!;
+      expect(last.inputs.tempMaxC).toBe(38.6);
+      expect(last.result.reasonCodes.map((r) => r.code)).toContain("crs.hypotension.grade");
+      graded = { label: last.label, date: localDate(new Date(last.assessedAt), timeZone) };
+    } finally {
+      await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+      await page.getByRole("combobox", { name: "Language" }).waitFor();
+      await context.close();
+    }
+  });
+
+  it("the investigator records the CRS as an adverse event with its CTCAE grade and attribution", async () => {
+    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    await page.goto(`/patients/${patientId}`);
+    await page.getByRole("link", { name: "Record an adverse event" }).click();
+    await page.getByRole("heading", { name: "Record an adverse event", level: 1 }).waitFor();
+    await page.getByRole("combobox", { name: /^Event/ }).selectOption("Cytokine release syndrome");
+    await page.getByRole("radio", { name: /^2 — moderate/ }).check();
+    await page.getByRole("combobox", { name: /^Relation to CAR-T/ }).selectOption("definite");
+    await page.getByRole("combobox", { name: /^Outcome/ }).selectOption("RECOVERING/RESOLVING");
+    await page.getByLabel(/^Onset date/).fill(feverDay);
+    await noSeriousViolations(page);
+    await page.getByRole("button", { name: "Record adverse event" }).click();
+    await page.getByRole("heading", { name: "Adverse events" }).waitFor();
+    const recorded = (
+      await investigator.get<{
+        items: { term: string; grade: number; onsetDate: string }[];
+      }>(`/api/v1/adverse-events?patientId=${patientId}&limit=500`)
+    ).items.map((a) => [a.term, a.grade, a.onsetDate]);
+    // The febrile neutropenia of her infusion day, and now the CRS of day 27.
+    expect(recorded).toEqual(
+      expect.arrayContaining([
+        ["Febrile neutropenia", 3, addDays(feverDay, -27)],
+        ["Cytokine release syndrome", 2, feverDay],
+      ]),
+    );
+    expect(recorded).toHaveLength(2);
+    await noSeriousViolations(page);
+    await context.close();
+  });
+
+  it("the coordinator, in Chinese, records her day-28 visit as done and it leaves the worklist", async () => {
+    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    await logInAt(page, "coordinator", "coordinator-demo", "SZ");
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    await page.getByRole("combobox", { name: "语言" }).waitFor();
+    try {
+      // The site's worklist holds the demo's overdue visits too: hers found by her subject code.
+      await page.goto("/worklist");
+      await page.getByRole("heading", { name: /^工作清单/ }).waitFor();
+      await page.getByRole("textbox", { name: /^受试者编号/ }).fill(subjectCode);
+      // Her row for the day-28 visit, due today (the visits before it, not walked here, are overdue).
+      const listed = page
+        .locator('tr[data-status="due"]', { hasText: subjectCode })
+        .filter({ hasText: "(D28)" });
+      await listed.first().waitFor();
+      expect(await listed.count()).toBe(1);
+      await noSeriousViolations(page);
+
+      await page.goto(`/entry/${patientId}/visits`);
+      const row = page.locator("tr", { hasText: `(${visit.code})` });
+      await row.getByRole("textbox", { name: /^本次录入原因（D28）/ }).fill("门诊完成访视");
+      await row.getByLabel(/^完成日期/).fill(visit.nominalDate);
+      await noSeriousViolations(page);
+      await row.getByRole("button", { name: "已完成" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: `完成于 ${visit.nominalDate}` })
+        .waitFor();
+      const stored = await coordinator.get<{ doneOn: string; status: { status: string } }>(
+        `/api/v1/visits/${visit.id}`,
+      );
+      expect([stored.doneOn, stored.status.status]).toEqual([visit.nominalDate, "done"]);
+
+      await page.goto("/worklist");
+      await page.getByRole("heading", { name: /^工作清单/ }).waitFor();
+      await page.locator("tr[data-status]").first().waitFor();
+      await page.getByRole("textbox", { name: /^受试者编号/ }).fill(subjectCode);
+      await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(0);
+      const after = await coordinator.get<{ items: WorklistItem[] }>(
+        `/api/v1/worklist?siteId=${siteId}&find=${subjectCode}`,
+      );
+      expect(after.items.map((i) => i.id)).not.toContain(visit.id);
+    } finally {
+      await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+      await page.getByRole("combobox", { name: "Language" }).waitFor();
+      await context.close();
+    }
+  });
+
+  it("her timeline shows the CRS grade and the visit done", async () => {
+    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    await logInAt(page, "investigator", "investigator-demo", "SZ");
+    await page.goto(`/patients/${patientId}`);
+    await page.getByRole("heading", { level: 1, name: subjectCode }).waitFor();
+    await page
+      .getByRole("group", { name: "Show on the timeline" })
+      .getByText("Visits", { exact: true })
+      .click();
+    const timeline = page.getByTestId("timeline");
+    const visitItem = timeline.locator(".mantine-Timeline-item", { hasText: `Visit ${visit.label} done` });
+    await expect(visitItem.first().textContent()).resolves.toContain(visit.nominalDate);
+    expect(graded?.label).toMatch(/2/);
+    const grade = timeline.locator(".mantine-Timeline-item", { hasText: `crs: ${graded!.label}` });
+    await expect(grade.last().textContent()).resolves.toContain(graded!.date);
+    await noSeriousViolations(page);
+    await context.close();
+  });
 });

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mod37_2CheckCharacter } from "../../src/domain/isbt128.ts";
 import { bedsideSignatures } from "../support/bags.ts";
+import { roleForStep } from "../support/product-step-role.ts";
 import { recordWeight, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -51,7 +52,7 @@ async function journeyMove(body: Record<string, unknown>) {
   return w.call("coordinator", "A", "POST", `/api/v1/journeys/${journeyId}/events`, { ...body, version: v });
 }
 async function productMove(id: string, type: string) {
-  const res = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${id}/events`, {
+  const res = await w.call(roleForStep(type), "A", "POST", `/api/v1/product-units/${id}/events`, {
     type,
   });
   expect(res.statusCode, `${type}: ${res.body}`).toBe(200);
@@ -293,5 +294,27 @@ describe("the matching check", () => {
     expect(inf.statusCode, inf.body).toBe(200);
     expect(inf.json().state).toBe("infused");
     expect((await stateOf()).product[0]).toBe("administered");
+
+    // The infusion is day 0: the enrolment's infusion date is the site's calendar date of it
+    // (Shanghai), and her follow-up visits exist from it, without anyone typing the date again.
+    const day0 = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date(clock));
+    const enrolment = (await w.call("monitor", "A", "GET", `/api/v1/enrolments/${enrolmentId}`)).json();
+    expect(enrolment.infusionDate).toBe(day0);
+    const visits = (await w.call("coordinator", "A", "GET", `/api/v1/patients/${patientId}/visits`)).json()
+      .items as { code: string; nominalDate: string }[];
+    const d28 = new Date(`${day0}T00:00:00Z`);
+    d28.setUTCDate(d28.getUTCDate() + 28);
+    expect(visits.find((v) => v.code === "D28")?.nominalDate).toBe(d28.toISOString().slice(0, 10));
+    const audit = (
+      await w.call(
+        "monitor",
+        "A",
+        "GET",
+        `/api/v1/audit?siteId=${w.sites.A}&entity=enrolment&entityId=${enrolmentId}`,
+      )
+    ).json().items as { reason: string | null; after: { infusionDate?: string } }[];
+    expect(audit.filter((a) => a.after?.infusionDate === day0).map((a) => a.reason)).toEqual([
+      "Day 0 set from the infusion recorded on the journey",
+    ]);
   });
 });

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOCK_SKEW_MINUTES } from "../../src/domain/event-time.ts";
 import { bedsideSignatures } from "../support/bags.ts";
+import { roleForStep } from "../support/product-step-role.ts";
 import { CRITERIA_WITHOUT_DOSE, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -52,7 +53,7 @@ async function journeyOk(journeyId: string, body: Record<string, unknown>) {
   return res.json();
 }
 const productEvent = (id: string, body: Record<string, unknown>, role: "manufacturing" | "coordinator") =>
-  w.call(role, "A", "POST", `/api/v1/product-units/${id}/events`, body);
+  w.call(roleForStep(String(body.type), role), "A", "POST", `/api/v1/product-units/${id}/events`, body);
 async function productOk(id: string, body: Record<string, unknown>, role: "manufacturing" | "coordinator") {
   const res = await productEvent(id, body, role);
   expect(res.statusCode, `${body.type}: ${res.body}`).toBe(200);

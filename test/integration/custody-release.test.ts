@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../src/services/sites.ts";
 import { sig } from "../support/bags.ts";
+import { roleForStep } from "../support/product-step-role.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { recordWeight, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
@@ -41,7 +42,7 @@ async function journeyMove(journeyId: string, body: Record<string, unknown>) {
   return res.json();
 }
 async function productMove(id: string, type: string, extra: Record<string, unknown> = {}) {
-  const res = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${id}/events`, {
+  const res = await w.call(roleForStep(type), "A", "POST", `/api/v1/product-units/${id}/events`, {
     type,
     ...extra,
   });

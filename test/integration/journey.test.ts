@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dinCheckCharacter, mod37_2CheckCharacter, parseCoiId, parseDin } from "../../src/domain/isbt128.ts";
 import { RESEARCH_SUBJECT_STATUS } from "../../src/domain/vein-to-vein.ts";
 import { bedsideSignatures, sig } from "../support/bags.ts";
+import { roleForStep } from "../support/product-step-role.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { CRITERIA_WITHOUT_DOSE, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeCarProduct, makeSlot } from "../support/slots.ts";
@@ -99,7 +100,13 @@ async function productMove(
   body: Record<string, unknown>,
   role: "manufacturing" | "coordinator" = "manufacturing",
 ) {
-  const res = await w.call(role, "A", "POST", `/api/v1/product-units/${productId}/events`, body);
+  const res = await w.call(
+    roleForStep(String(body.type), role),
+    "A",
+    "POST",
+    `/api/v1/product-units/${productId}/events`,
+    body,
+  );
   expect(res.statusCode, `${body.type}: ${res.body}`).toBe(200);
   productVersions.set(productId, res.json().version);
   return res.json();

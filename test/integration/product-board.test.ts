@@ -5,6 +5,7 @@
  * writers of the site only).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { roleForStep } from "../support/product-step-role.ts";
 import { makeCarProduct, makeSlot } from "../support/slots.ts";
 import { joinStudy } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -78,7 +79,7 @@ beforeAll(async () => {
   collectionId = col.json().id;
   clock = Date.parse("2019-09-02T01:00:00Z"); // 2019-09-02 09:00 local
   for (const type of ["ship-to-manufacturer", "receive-at-manufacturer", "start-manufacture"]) {
-    const res = await w.call("manufacturing", "A", "POST", `/api/v1/product-units/${collectionId}/events`, {
+    const res = await w.call(roleForStep(type), "A", "POST", `/api/v1/product-units/${collectionId}/events`, {
       type,
     });
     expect(res.statusCode, `${type}: ${res.body}`).toBe(200);

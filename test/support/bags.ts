@@ -11,6 +11,7 @@
  */
 import { expect } from "vitest";
 import type { SignatureMeaning } from "../../src/domain/signatures.ts";
+import { roleForStep } from "./product-step-role.ts";
 import { passingResults } from "./qc-results.ts";
 import { recordWeight, specifyRelease } from "./release.ts";
 import { makeSlot } from "./slots.ts";
@@ -90,7 +91,7 @@ async function journeyMove(w: World, site: SiteKey, journeyId: string, body: Rec
 }
 
 async function productMove(w: World, site: SiteKey, id: string, type: string) {
-  const res = await w.call("manufacturing", site, "POST", `/api/v1/product-units/${id}/events`, { type });
+  const res = await w.call(roleForStep(type), site, "POST", `/api/v1/product-units/${id}/events`, { type });
   expect(res.statusCode, `${type}: ${res.body}`).toBe(200);
   return res.json();
 }

@@ -137,6 +137,7 @@ describe("refusals in plain words", () => {
       "V2V-COLLECTION-NEEDS-APHERESIS",
       "V2V-FINAL-PRODUCT-NEEDS-COLLECTION-IN-MANUFACTURE",
       "V2V-PRODUCT-QUALITY-DECISION-ONLY",
+      "V2V-PRODUCT-STEP-OWNER",
     ];
     const words = (c: typeof en) => c.problem.rule as Record<string, string>;
     expect(rules.filter((r) => !words(en)[r])).toEqual([]);

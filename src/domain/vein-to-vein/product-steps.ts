@@ -3,9 +3,9 @@
  * owners table, read by the web app's product page and the unit test. The owners are those of the product state machine in
  * shared/domain/workflow-standards.md §1.4 (apheresis unit ships the collection, the manufacturer
  * receives, manufactures and ships the bag, the site's cell-therapy lab receives and stores it,
- * the clinical programme disposes of it). The server lets every role with `product:write`
- * (investigator, coordinator, manufacturing; src/domain/roles.ts) record any of them and decides
- * whether the step fits the product's state; this table only chooses which buttons a role sees.
+ * the clinical programme disposes of it). The server records a step only from a role that owns
+ * it (services/products.ts requireStepOwner) and only when it fits the product's state; the web
+ * app shows each role the buttons of its own steps.
  *
  * Not here: the thaw (ThawForm.tsx), the administration (the journey's infusion after the bedside
  * check), and the quality decisions (release, OOS, leaving quarantine), which only QA's signed
@@ -48,6 +48,10 @@ export const PRODUCT_STEPS: Record<ProductStep, { roles: Role[]; reason: boolean
 };
 
 const isStep = (type: string): type is ProductStep => Object.hasOwn(PRODUCT_STEPS, type);
+
+/** The roles that record a product step, or undefined for an event that is not one of these steps. */
+export const stepOwners = (type: string): readonly Role[] | undefined =>
+  isStep(type) ? PRODUCT_STEPS[type].roles : undefined;
 
 /**
  * The steps this person may record now: those the server allows from the product's state

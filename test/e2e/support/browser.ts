@@ -33,12 +33,15 @@ export async function launchBrowser(): Promise<Browser> {
 export async function newTabletPage(
   browser: Browser,
   baseURL: string,
+  options: { now?: Date } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     baseURL,
     viewport: { width: 1280, height: 800 },
     locale: "en-GB",
   });
+  // A server whose clock runs ahead (support/server.ts clockOffsetDays): the page's "today" agrees.
+  if (options.now) await context.clock.setFixedTime(options.now);
   const page = await context.newPage();
   return { context, page };
 }

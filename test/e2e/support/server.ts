@@ -14,11 +14,23 @@ export interface RunningServer {
   url: string;
   /** Everything the server printed, for failure messages. */
   output: () => string;
-  stop: () => Promise<void>;
+  /** Stops the server and deletes its data directory, unless `keepData` (to start again on it). */
+  stop: (options?: { keepData?: boolean }) => Promise<void>;
+  /** The data directory (absent for a server started elsewhere, V2V_E2E_URL). */
+  dataDir?: string;
 }
 
-export async function startServer(timeoutMs = 280_000): Promise<RunningServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), "v2v-e2e-"));
+export interface ServerOptions {
+  timeoutMs?: number;
+  /** Start on this data directory (one a stopped server kept) instead of a fresh one with the demo. */
+  dataDir?: string;
+  /** Days the server's clock runs ahead (V2V_CLOCK_OFFSET_DAYS, config.ts; tests only). */
+  clockOffsetDays?: number;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const timeoutMs = options.timeoutMs ?? 280_000;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "v2v-e2e-"));
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, "bin/v2v.js"), "serve"], {
     cwd: ROOT,
     env: {
@@ -28,6 +40,8 @@ export async function startServer(timeoutMs = 280_000): Promise<RunningServer> {
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       V2V_DEMO: "1",
+      V2V_CLOCK_OFFSET_DAYS: String(options.clockOffsetDays ?? 0),
+      NODE_ENV: "test",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -44,7 +58,7 @@ export async function startServer(timeoutMs = 280_000): Promise<RunningServer> {
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
 
-  const stop = async () => {
+  const stop = async (stopOptions: { keepData?: boolean } = {}) => {
     process.removeListener("exit", killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
@@ -53,7 +67,7 @@ export async function startServer(timeoutMs = 280_000): Promise<RunningServer> {
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!stopOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {
@@ -72,7 +86,7 @@ export async function startServer(timeoutMs = 280_000): Promise<RunningServer> {
         fail(new Error(`server exited with ${code} before it was up`));
       });
     });
-    return { url, output: () => out, stop };
+    return { url, output: () => out, stop, dataDir };
   } catch (e) {
     await stop();
     throw new Error(`${(e as Error).message}\n--- server output ---\n${out}`);

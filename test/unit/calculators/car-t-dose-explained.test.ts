@@ -200,6 +200,12 @@ describe("CAR-T dose explained, input checks in words at their fields (issue 11)
         bag: BAG,
       }),
     ).not.toThrow();
+    // A range of one value, and the plausible limits themselves, are accepted.
+    for (const doseRange of [
+      { unit: "CELLS", lower: 1e8, upper: 1e8 },
+      { unit: "CELLS", lower: 1e5, upper: 1e11 },
+    ])
+      expect(() => run({ doseBasis: "FLAT", flatDose: 5e7, doseRange, bag: BAG })).not.toThrow();
     expect(flat({ unit: "CELLS", lower: 50, upper: 110 })).toEqual([
       ["/doseRange", "A total range is given in cells (1.00 × 10⁵–1.00 × 10¹¹)."],
     ]);
@@ -264,5 +270,41 @@ describe("CAR-T dose explained, input checks in words at their fields (issue 11)
         "The viability % applies only to a count of total nucleated cells (a count of CAR+ viable cells is already of viable cells).",
       ],
     ]);
+  });
+  it("every cross-field check is a 'custom' issue", () => {
+    const codes = (i: Record<string, unknown>) => issuesOf(() => run(i)).map((x) => x.code);
+    expect(
+      codes({
+        doseBasis: "FLAT",
+        flatDose: 5e7,
+        doseRange: { unit: "CELLS", lower: 2e8, upper: 1e8 },
+        bag: BAG,
+      }),
+    ).toEqual(["custom"]);
+    expect(codes({ doseBasis: "PER_KG", bag: BAG })).toEqual(["custom", "custom"]);
+  });
+});
+
+describe("CAR-T dose explained, the bag sentence's values (the web app words it from these)", () => {
+  it("a count of CAR+ viable cells carries no CAR+ % or viability; a viable count carries its CAR+ % only", () => {
+    const car = run({
+      doseBasis: "WHOLE_BAG",
+      bag: { cellCountBasis: "CAR_POSITIVE_VIABLE", totalCells: 1e8, volumeMl: 4 },
+    });
+    expect(car.reasonCodes?.[0]).toStrictEqual({
+      code: "carTDose.bag.CAR_POSITIVE_VIABLE",
+      params: { total: "1.00 × 10⁸", bagCar: "1.00 × 10⁸", volume: "4", perMl: "2.50 × 10⁷" },
+    });
+    const viable = run({ doseBasis: "WHOLE_BAG", bag: BAG });
+    expect(viable.reasonCodes?.[0]).toStrictEqual({
+      code: "carTDose.bag.VIABLE",
+      params: {
+        total: "1.00 × 10⁹",
+        carPercent: 20,
+        bagCar: "2.00 × 10⁸",
+        volume: "100",
+        perMl: "2.00 × 10⁶",
+      },
+    });
   });
 });

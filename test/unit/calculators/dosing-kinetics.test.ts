@@ -235,8 +235,8 @@ describe("creatinine-clearance (Cockcroft–Gault)", () => {
     });
     expect(r.value as number).toBeCloseTo(41.3, 1);
     expect(r.reasons).toEqual([
-      "serumCreatinine 115 µmol/L ÷ 88.4 = 1.301 mg/dL.",
-      "Actual body weight used (weightBasis ACTUAL): 65 kg.",
+      "Serum creatinine 115 µmol/L ÷ 88.4 = 1.301 mg/dL.",
+      "Actual body weight used, as the protocol asks: 65 kg.",
       "Cockcroft–Gault: (140 − 70) × 65 kg / (72 × 1.301 mg/dL) × 0.85 (female) = 41.3 mL/min (not normalised to 1.73 m²).",
     ]);
     expect(r.label).toBe("CrCl 41.3 mL/min (Cockcroft–Gault, actual weight)");
@@ -295,7 +295,7 @@ describe("creatinine-clearance (Cockcroft–Gault)", () => {
       });
       expect(r.reasons).toEqual([
         "Ideal body weight (Devine) for a male of 177.8 cm: 50 + 2.3 × (70 in − 60) = 73 kg.",
-        "Adjusted body weight used (weightBasis ADJUSTED): 73 + 0.4 × (100 − 73) = 83.8 kg.",
+        "Adjusted body weight used, as the protocol asks: 73 + 0.4 × (100 − 73) = 83.8 kg.",
         "Cockcroft–Gault: (140 − 60) × 83.8 kg / (72 × 1 mg/dL) = 93.1 mL/min (not normalised to 1.73 m²).",
       ]);
       expect(r.label).toBe("CrCl 93.1 mL/min (Cockcroft–Gault, adjusted weight)");
@@ -320,7 +320,7 @@ describe("creatinine-clearance (Cockcroft–Gault)", () => {
       expect(r.reasons).toEqual([
         "Ideal body weight (Devine) for a male of 150 cm: 50 + 2.3 × (59.06 in − 60) = 47.8 kg.",
         "Height 150 cm is under 60 in (152.4 cm): the Devine formula is extrapolated below its range.",
-        "Ideal body weight used (weightBasis IDEAL): 47.8 kg.",
+        "Ideal body weight used, as the protocol asks: 47.8 kg.",
         "Actual weight 45 kg is below the ideal body weight 47.8 kg; check whether the protocol uses actual weight in that case.",
         "Cockcroft–Gault: (140 − 60) × 47.8 kg / (72 × 1 mg/dL) = 53.1 mL/min (not normalised to 1.73 m²).",
       ]);
@@ -338,7 +338,7 @@ describe("creatinine-clearance (Cockcroft–Gault)", () => {
       expect(tall.reasons.join(" ")).not.toMatch(/under 60 in|below the ideal/);
       const actual = creatinineClearanceCalculator.run(base);
       expect(actual.reasons).toEqual([
-        "Actual body weight used (weightBasis ACTUAL): 70 kg.",
+        "Actual body weight used, as the protocol asks: 70 kg.",
         "Cockcroft–Gault: (140 − 60) × 70 kg / (72 × 1 mg/dL) = 77.8 mL/min (not normalised to 1.73 m²).",
       ]);
       expect(actual.details).not.toHaveProperty("idealBodyWeightKg");
@@ -365,15 +365,46 @@ describe("creatinine-clearance (Cockcroft–Gault)", () => {
     expect(() => crcl({ ...base, serumCreatinine: 0.1 })).not.toThrow();
     expect(pathsOf(() => crcl({ ...base, serumCreatinine: 0.09 }))).toEqual(["/serumCreatinine"]);
     expect(() => crcl({ ...base, serumCreatinine: 20 })).not.toThrow();
-    const big = issuesOf(() => crcl({ ...base, serumCreatinine: 115 }));
-    expect(big).toEqual([
-      expect.objectContaining({ path: "/serumCreatinine", message: expect.stringMatching(/UMOL_PER_L/) }),
+    // The plausible range in both units, and a hint in words (issue 11) when the number reads as
+    // the other unit: a value above 20 "mg/dL" is µmol/L, one below 8.84 "µmol/L" is mg/dL.
+    const RANGE = "is outside the plausible 0.1–20 mg/dL (8.84–1768 µmol/L)";
+    const said = (input: Record<string, unknown>) =>
+      issuesOf(() => crcl(input)).map((i) => [i.path, i.code, i.message]);
+    expect(said({ ...base, serumCreatinine: 115 })).toEqual([
+      [
+        "/serumCreatinine",
+        "custom",
+        `Serum creatinine 115 mg/dL ${RANGE}; it looks like µmol/L: choose µmol/L as its unit`,
+      ],
+    ]);
+    expect(said({ ...base, serumCreatinine: 20.01 })).toEqual([
+      [
+        "/serumCreatinine",
+        "custom",
+        `Serum creatinine 20.01 mg/dL ${RANGE}; it looks like µmol/L: choose µmol/L as its unit`,
+      ],
+    ]);
+    expect(said({ ...base, serumCreatinine: 0.09 })).toEqual([
+      ["/serumCreatinine", "custom", `Serum creatinine 0.09 mg/dL ${RANGE}`],
     ]);
     const umol = { ...base, serumCreatinineUnit: "UMOL_PER_L" } as const;
     expect(() => crcl({ ...umol, serumCreatinine: 8.84 })).not.toThrow();
-    const small = issuesOf(() => crcl({ ...umol, serumCreatinine: 1.1 }));
-    expect(small).toEqual([
-      expect.objectContaining({ path: "/serumCreatinine", message: expect.stringMatching(/MG_PER_DL/) }),
+    expect(said({ ...umol, serumCreatinine: 1.1 })).toEqual([
+      [
+        "/serumCreatinine",
+        "custom",
+        `Serum creatinine 1.1 µmol/L ${RANGE}; it looks like mg/dL: choose mg/dL as its unit`,
+      ],
+    ]);
+    expect(said({ ...umol, serumCreatinine: 1770 })).toEqual([
+      ["/serumCreatinine", "custom", `Serum creatinine 1770 µmol/L ${RANGE}`],
+    ]);
+    expect(said({ ...base, weightBasis: "IDEAL" })).toEqual([
+      [
+        "/heightCm",
+        "custom",
+        "Give the height (cm): the ideal body weight the protocol asks for comes from it.",
+      ],
     ]);
     expect(() => crcl({ ...umol, serumCreatinine: 1768 })).not.toThrow();
     expect(pathsOf(() => crcl({ ...umol, serumCreatinine: 1770 }))).toEqual(["/serumCreatinine"]);

@@ -273,8 +273,11 @@ describe("ctcae-hematology: several terms and the worst grade", () => {
 });
 
 describe("ctcae-hematology: validation", () => {
-  it("no term at all → error on the whole input", () => {
+  it("no term at all → error on the whole input, naming the terms in CTCAE's words (issue 11)", () => {
     expectInvalid(ctcaeHematology, {}, "");
+    expect(issuesOf(() => ctcaeHematology.run({})).map((i) => i.message)).toEqual([
+      "Give at least one term to grade: neutrophil count decreased, platelet count decreased, anemia, lymphocyte count decreased, white blood cell decreased, febrile neutropenia.",
+    ]);
   });
   it("LLN missing when the count is at or above the grade-2 threshold names the LLN field", () => {
     expectInvalid(ctcaeHematology, { neutrophils: { countCellsPerUL: 1500 } }, "/neutrophils/llnCellsPerUL");

@@ -209,10 +209,7 @@ describe("lymphodepletion explained, input checks in words at their fields (issu
   });
   it("a drug twice, a dose above the plausible mg/m²/day, a day listed twice", () => {
     expect(issues({ bsaM2: 2, regimen: [CY(500), CY(3001, [-5, -4, -5])] })).toEqual([
-      [
-        "/regimen/1/drug",
-        "Cyclophosphamide appears twice in the regimen (first as drug 1); give one entry per drug",
-      ],
+      ["/regimen/1/drug", "Cyclophosphamide appears twice in the regimen; give one entry per drug"],
       [
         "/regimen/1/doseMgPerM2PerDay",
         "Cyclophosphamide 3001 mg/m²/day is above the plausible 3000 mg/m²/day; is it mg/m² per day?",
@@ -292,5 +289,30 @@ describe("lymphodepletion explained, input checks in words at their fields (issu
         fludarabineRenalRule: { kind: "EU_SMPC", reductionPercent: 60 },
       }),
     ).toEqual([["/fludarabineRenalRule/reductionPercent", "The EU SmPC allows a reduction of up to 50 %"]]);
+  });
+  it("every cross-field check is a 'custom' issue (the field checks keep zod's own codes)", () => {
+    const codes = issuesOf(() =>
+      run({
+        bsaM2: 2,
+        regimen: [FLU(60, [-5, -5]), FLU(25)],
+        fludarabineRenalRule: {
+          kind: "PROTOCOL",
+          protocolName: "P",
+          bands: [
+            { fromCrClMlMin: 30, doseFactor: 1 },
+            { fromCrClMlMin: 30, doseFactor: 0.5 },
+          ],
+        },
+      }),
+    ).map((x) => [x.path, x.code]);
+    expect(codes).toEqual([
+      ["/regimen/0/doseMgPerM2PerDay", "custom"],
+      ["/regimen/0/days/1", "custom"],
+      ["/regimen/1/drug", "custom"],
+      ["/creatinineClearanceMlMin", "custom"],
+      ["/creatinineClearanceMethod", "custom"],
+      ["/fludarabineRenalRule/bands", "custom"],
+      ["/fludarabineRenalRule/bands/1/fromCrClMlMin", "custom"],
+    ]);
   });
 });

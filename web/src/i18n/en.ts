@@ -135,6 +135,8 @@ export const en = {
       "V2V-PRODUCT-NOT-QUARANTINED": "The product is not in quarantine.",
       "V2V-PRODUCT-OOS-NEEDS-FAILED-ATTRIBUTES": "Name the quality attributes that failed.",
       "V2V-PRODUCT-OUT-OF-SEQUENCE": "This step is not allowed in the product's current state.",
+      "V2V-PRODUCT-STEP-OWNER":
+        "Another role records this step (the apheresis unit ships the collection, manufacturing receives, manufactures and ships the bag, the ward receives it).",
       "V2V-PRODUCT-QUALITY-DECISION-ONLY": "Only quality assurance decides this step.",
       "V2V-PRODUCT-QUARANTINE-BAD-RETURN": "A quarantined product returns only to where it came from.",
       "V2V-PRODUCT-QUARANTINE-NEEDS-QA-DECISION": "Leaving quarantine needs a quality assurance decision.",
@@ -2525,14 +2527,14 @@ export const en = {
         "DuBois formula 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
     },
     crcl: {
-      umol: "serumCreatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",
-      actual: "Actual body weight used (weightBasis ACTUAL): {{weight}} kg.",
+      umol: "Serum creatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",
+      actual: "Actual body weight used, as the protocol asks: {{weight}} kg.",
       ibw: "Ideal body weight (Devine) for a {{sex, term}} of {{height}} cm: {{base}} + {{perInch}} × ({{inches}} in − {{baseInches}}) = {{ibw}} kg.",
       shortHeight:
         "Height {{height}} cm is under 60 in (152.4 cm): the Devine formula is extrapolated below its range.",
-      ideal: "Ideal body weight used (weightBasis IDEAL): {{ibw}} kg.",
+      ideal: "Ideal body weight used, as the protocol asks: {{ibw}} kg.",
       adjusted:
-        "Adjusted body weight used (weightBasis ADJUSTED): {{ibw}} + {{factor}} × ({{weight}} − {{ibw}}) = {{adjusted}} kg.",
+        "Adjusted body weight used, as the protocol asks: {{ibw}} + {{factor}} × ({{weight}} − {{ibw}}) = {{adjusted}} kg.",
       belowIdeal:
         "Actual weight {{weight}} kg is below the ideal body weight {{ibw}} kg; check whether the protocol uses actual weight in that case.",
       cockcroftGault:

@@ -147,6 +147,8 @@ export const zhCN: Catalogue = {
       "V2V-PRODUCT-NOT-QUARANTINED": "该产品未处于隔离状态。",
       "V2V-PRODUCT-OOS-NEEDS-FAILED-ATTRIBUTES": "请列出不合格的质量属性。",
       "V2V-PRODUCT-OUT-OF-SEQUENCE": "产品当前状态不允许此步骤。",
+      "V2V-PRODUCT-STEP-OWNER":
+        "此步骤由其他角色记录（单采单位寄出采集物，生产部门接收、生产并寄出细胞袋，病房接收）。",
       "V2V-PRODUCT-QUALITY-DECISION-ONLY": "此步骤只能由质量保证决定。",
       "V2V-PRODUCT-QUARANTINE-BAD-RETURN": "隔离的产品只能回到原来的状态。",
       "V2V-PRODUCT-QUARANTINE-NEEDS-QA-DECISION": "解除隔离须由质量保证决定。",

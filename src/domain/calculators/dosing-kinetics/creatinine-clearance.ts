@@ -94,9 +94,9 @@ export const CreatinineClearanceInput = z
     if (!geq(mgDl, SCR_MG_DL_MIN) || !leq(mgDl, SCR_MG_DL_MAX)) {
       const hint =
         i.serumCreatinineUnit === "MG_PER_DL" && i.serumCreatinine > SCR_MG_DL_MAX
-          ? "; it looks like µmol/L: set serumCreatinineUnit to UMOL_PER_L"
+          ? "; it looks like µmol/L: choose µmol/L as its unit"
           : i.serumCreatinineUnit === "UMOL_PER_L" && !geq(mgDl, SCR_MG_DL_MIN)
-            ? "; it looks like mg/dL: set serumCreatinineUnit to MG_PER_DL"
+            ? "; it looks like mg/dL: choose mg/dL as its unit"
             : "";
       ctx.addIssue({
         code: "custom",
@@ -111,16 +111,16 @@ const COCKCROFT_GAULT = "Cockcroft–Gault: (140 − {{age}}) × {{weight}} kg /
 export const CRCL_REASONS = reasonFamily(
   "crcl",
   {
-    umol: "serumCreatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",
-    actual: "Actual body weight used (weightBasis ACTUAL): {{weight}} kg.",
+    umol: "Serum creatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",
+    actual: "Actual body weight used, as the protocol asks: {{weight}} kg.",
     ibw:
       "Ideal body weight (Devine) for a {{sex, term}} of {{height}} cm: {{base}} + {{perInch}} × ({{inches}} in − " +
       "{{baseInches}}) = {{ibw}} kg.",
     shortHeight:
       "Height {{height}} cm is under 60 in (152.4 cm): the Devine formula is extrapolated below its range.",
-    ideal: "Ideal body weight used (weightBasis IDEAL): {{ibw}} kg.",
+    ideal: "Ideal body weight used, as the protocol asks: {{ibw}} kg.",
     adjusted:
-      "Adjusted body weight used (weightBasis ADJUSTED): {{ibw}} + {{factor}} × ({{weight}} − {{ibw}}) = {{adjusted}} kg.",
+      "Adjusted body weight used, as the protocol asks: {{ibw}} + {{factor}} × ({{weight}} − {{ibw}}) = {{adjusted}} kg.",
     belowIdeal:
       "Actual weight {{weight}} kg is below the ideal body weight {{ibw}} kg; check whether the protocol uses actual " +
       "weight in that case.",

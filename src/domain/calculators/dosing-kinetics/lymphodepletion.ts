@@ -96,7 +96,7 @@ const METHOD_NAMES: Record<(typeof CRCL_METHODS)[number], string> = {
 /**
  * The sentences of the lymphodepletion doses (decision 0041); the web catalogues word them under
  * reasons.lymphodepletion.*. The renal band applied is a phrase (`rule.*`) quoted by the fludarabine
- * sentence; its English is also the `rule` of fludarabineRenalFactor.
+ * sentence.
  */
 export const LYMPHODEPLETION_REASONS = reasonFamily(
   "lymphodepletion",
@@ -138,22 +138,6 @@ export const LYMPHODEPLETION_REASONS = reasonFamily(
   { ldDrug: DRUG_NAMES, crclMethod: METHOD_NAMES },
 );
 const R = LYMPHODEPLETION_REASONS;
-
-/** The English of a renal-band phrase (the `rule` of a decision). */
-const ruleText = (p: Phrase): string =>
-  R.say(p.code.slice(R.prefix.length + 1) as Parameters<typeof R.say>[0], p.params).text;
-
-export interface RenalDecision {
-  factor: number;
-  withhold: boolean;
-  rule: string;
-}
-
-/** The fludarabine dose factor for a creatinine clearance under a rule. Pure; exported for tests. */
-export function fludarabineRenalFactor(crcl: number, rule: FludarabineRenalRule): RenalDecision {
-  const { phrase, ...d } = renalDecision(crcl, rule);
-  return { ...d, rule: ruleText(phrase) };
-}
 
 /** The decision with the band applied as a coded phrase. */
 function renalDecision(
@@ -248,15 +232,15 @@ export const LymphodepletionInput = z
     ),
   })
   .superRefine((i, ctx) => {
-    const seen = new Map<LdDrug, number>();
+    const seen = new Set<LdDrug>();
     i.regimen.forEach((entry, k) => {
       if (seen.has(entry.drug))
         ctx.addIssue({
           code: "custom",
           path: ["regimen", k, "drug"],
-          message: `${DRUG_NAMES[entry.drug]} appears twice in the regimen (first as drug ${(seen.get(entry.drug) ?? 0) + 1}); give one entry per drug`,
+          message: `${DRUG_NAMES[entry.drug]} appears twice in the regimen; give one entry per drug`,
         });
-      else seen.set(entry.drug, k);
+      else seen.add(entry.drug);
       const max = MAX_MG_PER_M2_PER_DAY[entry.drug];
       if (entry.doseMgPerM2PerDay > max)
         ctx.addIssue({

@@ -210,7 +210,7 @@ export const CtcaeHematologyInput = z
       ctx.addIssue({
         code: "custom",
         path: [],
-        message: `Give at least one term: ${TERM_KEYS.join(", ")}`,
+        message: `Give at least one term to grade: ${TERM_KEYS.map((k) => TERM_NAMES[k].toLowerCase()).join(", ")}.`,
       });
     for (const t of COUNT_TERMS) {
       const x = v[t.key];
