@@ -325,3 +325,97 @@ describe("cellular kinetics explained, input checks at their fields", () => {
     ).not.toThrow();
   });
 });
+
+describe("cellular kinetics explained, the edges the mutation run found", () => {
+  it("samples in any order are read in day order (CAR and B cells)", () => {
+    const shuffled = run({
+      carSeries: series([
+        [14, 3000],
+        [0, 0],
+        [28, 300],
+        [7, 18000],
+      ]),
+    });
+    const ordered = run({
+      carSeries: series([
+        [0, 0],
+        [7, 18000],
+        [14, 3000],
+        [28, 300],
+      ]),
+    });
+    expect(shuffled.reasons).toEqual(ordered.reasons);
+    expect(shuffled.value).toStrictEqual(ordered.value);
+    const b = bCells([
+      { day: 120, value: 3 },
+      { day: 30, value: 0 },
+      { day: 150, value: 12 },
+      { day: 90, value: 0.5 },
+    ]);
+    expect(b.label).toBe("B-cell aplasia day 30–90, recovery day 120");
+  });
+  it("no sample below the LLOQ: no sentence about counting them as 0; AUC0–28d evaluable", () => {
+    // A flow series from a day-0 sample after the infusion, all quantifiable: 4 × (12 + 40)/2 + 24 × (40 + 20)/2 = 104 + 720
+    const r = run({
+      carSeries: series(
+        [
+          [0, 12],
+          [4, 40],
+          [28, 20],
+        ],
+        "CAR_POS_CELLS_PER_UL",
+      ),
+    });
+    expect(r.reasons).toEqual([
+      "Cmax 40 CAR+ cells/µL at day 4 (highest observed value; first occurrence on ties).",
+      "AUC0–28d (linear trapezoidal rule) = 824 cells·day/µL.",
+      "Tlast day 28: the last sample is still quantifiable, so persistence is censored.",
+    ]);
+    expect((r.value as { car: { auc0to28Evaluable: boolean } }).car.auc0to28Evaluable).toBe(true);
+  });
+  it("a day-0 sample alone is not a sample inside days 1–28: with the next after day 28, the area would be interpolation only", () => {
+    const r = run({
+      carSeries: series([
+        [0, 0],
+        [35, 100],
+      ]),
+    });
+    expect(r.reasons[2]).toBe(
+      "AUC0–28d not evaluable: no sample between day 0 and day 28, so the area would be interpolation only.",
+    );
+  });
+  it("a day-0 sample alone: the series ends before day 28, AUC0–0 = 0 (flagged)", () => {
+    const r = run({ carSeries: series([[0, 50]], "CAR_POS_CELLS_PER_UL") });
+    expect(r.reasons).toEqual([
+      "Cmax 50 CAR+ cells/µL at day 0 (highest observed value; first occurrence on ties).",
+      "AUC0–28d not evaluable: the last sample is on day 0 (< 28); AUC0–0 = 0 cells·day/µL (flagged, not comparable with AUC0–28d).",
+      "Tlast day 0: the last sample is still quantifiable, so persistence is censored.",
+    ]);
+  });
+  it("every cross-field check is a 'custom' issue", () => {
+    const codes = (i: Record<string, unknown>) => issuesOf(() => run(i)).map((x) => x.code);
+    expect(codes({})).toEqual(["custom"]);
+    expect(
+      codes({
+        carSeries: {
+          unit: "COPIES_PER_UG_GDNA",
+          lloq: 10,
+          samples: [
+            { day: 3 },
+            { day: 4, value: 20, belowLloq: true },
+            { day: 5, value: 5, belowLloq: false },
+            { day: 5, value: 50 },
+          ],
+        },
+        bCellSeries: {
+          unit: "PERCENT_OF_LYMPHOCYTES",
+          aplasiaThreshold: 101,
+          samples: [
+            { day: 1, value: 120 },
+            { day: 1, value: 1 },
+          ],
+        },
+      }),
+    ).toEqual(["custom", "custom", "custom", "custom", "custom", "custom", "custom"]);
+  });
+});

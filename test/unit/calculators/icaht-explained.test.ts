@@ -438,3 +438,122 @@ describe("ICAHT input checks: each message at its field", () => {
     expect(early(days(0, 29, 300), "ONGOING").label).toBe("Early ICAHT grade 3 (provisional)");
   });
 });
+
+describe("ICAHT explained, the edges the mutation run found", () => {
+  const d500 = (r: ReturnType<typeof early>) => (r.details as { d500: number }).d500;
+  it("two counts on one day: the lower one counts (300 then 800 on day 5 → D500 1)", () => {
+    const r = early([
+      ...days(0, 4, 1500),
+      { studyDay: 5, ancCellsPerUL: 300 },
+      { studyDay: 5, ancCellsPerUL: 800 },
+      ...days(6, 30, 1500),
+    ]);
+    expect(d500(r)).toBe(1);
+    expect((r.details as { runsAtOrBelow500: unknown }).runsAtOrBelow500).toEqual([{ start: 5, end: 5 }]);
+  });
+  it("a series in any order is read in day order", () => {
+    const series = [...days(0, 2, 1200), ...days(3, 7, 300), ...days(8, 30, 1500)];
+    const shuffled = [...series.slice(10), ...series.slice(0, 10).reverse()];
+    const a = early(series);
+    const b = early(shuffled);
+    expect(b.reasons).toEqual(a.reasons);
+    expect(b.details).toStrictEqual(a.details);
+  });
+  it("a gap of 3 days from day 10 (200) to day 14 (1000) is interpolated: 400, 600, 800 → ≤ 500 on days 10–11", () => {
+    const r = early([...days(0, 9, 1500), ...days(10, 10, 200), ...days(14, 30, 1000)]);
+    expect(r.details).toMatchObject({
+      d500: 2,
+      interpolatedDays: [11, 12, 13],
+      runsAtOrBelow500: [{ start: 10, end: 11 }],
+    });
+  });
+  it("missing days (a gap over 7 days) are never neutropenic: runs 0–5 and 15 stay apart", () => {
+    const r = early([...days(0, 5, 300), ...days(15, 15, 300), ...days(16, 30, 1500)]);
+    expect(r.details).toMatchObject({
+      d500: 6,
+      missingDays: [6, 7, 8, 9, 10, 11, 12, 13, 14],
+      runsAtOrBelow500: [
+        { start: 0, end: 5 },
+        { start: 15, end: 15 },
+      ],
+    });
+  });
+  it("late: two values on one day, the lower counts (300 and 900 on day 45, 1200 on day 60 → grade 3)", () => {
+    const r = late([
+      [45, 900],
+      [45, 300],
+      [60, 1200],
+    ]);
+    expect(r.label).toBe("Late ICAHT grade 3");
+    const other = late([
+      [45, 300],
+      [45, 900],
+      [60, 1200],
+    ]);
+    expect(other.label).toBe("Late ICAHT grade 3");
+  });
+  it("late, strict: two values of exactly 500 meet the ≤ 500 band (grade 3)", () => {
+    expect(
+      late(
+        [
+          [40, 500],
+          [70, 500],
+        ],
+        { method: "STRICT" },
+      ).reasons[0],
+    ).toBe(
+      "Late ICAHT grade 3: two values ≤ 500 cells/µL (500 cells/µL on day 40; 500 cells/µL on day 70) (EHA/EBMT 2023, strict two-value reading).",
+    );
+  });
+  it("late: a censoring day at or after day +100 leaves the whole window; values after it are excluded, listed in day order", () => {
+    const r = late(
+      [
+        [45, 800],
+        [130, 900],
+        [110, 700],
+        [60, 1200],
+      ],
+      { censorStudyDay: 100 },
+    );
+    expect(r.reasons).toEqual([
+      "Late ICAHT grade 2: lowest ANC 800 cells/µL on day 45 is ≤ 1000 cells/µL, confirmed non-transient by the second-lowest 1200 cells/µL on day 60 ≤ 1500 cells/µL (EHA/EBMT 2023; nadir rule after Liang).",
+      "Excluded (after the late window day +31 to day +100): value(s) on day(s) 110, 130.",
+      "Method: NADIR; window day +31 to day +100.",
+    ]);
+    expect((r.details as { excludedStudyDays: number[] }).excludedStudyDays).toEqual([110, 130]);
+  });
+  it("late: values that read like × 10³/µL are warned at the late series' field", () => {
+    expect(
+      late([
+        [45, 0.4],
+        [60, 1200],
+      ]).warnings,
+    ).toStrictEqual([
+      {
+        path: "/ancValues",
+        code: "count_unit_suspect",
+        message:
+          "1 of 2 ANC values are below 10 cells/µL, the smallest count an analyser reports (0.4 on day 45): the values are in cells/µL; if they were × 10³/µL (× 10⁹/L), multiply by 1,000. Graded as entered.",
+      },
+    ]);
+  });
+  it("every cross-field check of the early phase is a 'custom' issue", () => {
+    const codes = (input: unknown) => issuesOf(() => icaht.run(input)).map((i) => i.code);
+    expect(codes({ phase: "EARLY" })).toEqual(["custom"]);
+    expect(codes({ phase: "EARLY", ancSeries: days(0, 30, 300), daysAncAtOrBelow500: 3 })).toEqual([
+      "custom",
+    ]);
+    expect(codes({ phase: "EARLY", ancSeries: days(0, 30, 300), windowStatus: "ONGOING" })).toEqual([
+      "custom",
+    ]);
+    expect(codes({ phase: "EARLY", ancSeries: days(0, 10, 300) })).toEqual(["custom"]);
+    expect(codes({ phase: "EARLY", daysAncAtOrBelow500: 3, windowStatus: "COMPLETE" })).toEqual([
+      "custom",
+      "custom",
+      "custom",
+    ]);
+    expect(
+      codes({ phase: "EARLY", daysAncAtOrBelow500: 0, daysAncAtOrBelow100: 2, neverRecovered: true }),
+    ).toEqual(["custom", "custom"]);
+  });
+});

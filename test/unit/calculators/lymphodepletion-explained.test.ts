@@ -115,6 +115,17 @@ describe("lymphodepletion explained, worked examples", () => {
       "Cyclophosphamide 300 mg/m²/day × BSA 2 m² = 600 mg/day on day -4 (1 day, 600 mg total).",
     ]);
     expect(r.details).toStrictEqual({ bsaM2: 2, renalRule: { kind: "US_LABEL" } });
+    expect((r.value as { fludarabineWithheld: boolean }).fludarabineWithheld).toBe(false);
+  });
+
+  it("the schedule runs in day order across the drugs, whatever order the regimen gives them in", () => {
+    const r = run({
+      bsaM2: 2,
+      regimen: [FLU(25, [-3, -5, -4]), CY(500, [-6])],
+      creatinineClearanceMlMin: 90,
+      creatinineClearanceMethod: "MEASURED_URINE",
+    });
+    expect((r.value as { schedule: { day: number }[] }).schedule.map((d) => d.day)).toEqual([-6, -5, -4, -3]);
   });
 });
 

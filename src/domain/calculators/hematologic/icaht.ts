@@ -246,8 +246,6 @@ interface Run {
 }
 
 const days = (r: { start: number; end: number }) => r.end - r.start + 1;
-const span = (r: { start: number; end: number }) =>
-  r.start === r.end ? `day ${r.start}` : `days ${r.start}–${r.end}`;
 
 /** Lowest value per day; interior gaps of ≤ 7 missing days filled linearly; longer gaps stay undefined. */
 export function dailyAnc(series: ReadonlyArray<{ studyDay: number; ancCellsPerUL: number }>): {
