@@ -7,6 +7,10 @@
  * the final sort sees at most (branches × page) rows however long the patient's record is. (A
  * first version sorted every remaining row; `npm run bench` showed the first page of a
  * 50,000-observation patient costing four times a deep page.)
+ *
+ * `summary` is an English sentence for API clients; `detail` carries every value it is made of
+ * (states, event types, DIN, parties, study, visit label), so the web app words each entry in the
+ * reader's language from the detail (issue 11) and never parses the summary.
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { DB } from "./schema.ts";
@@ -81,7 +85,8 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       at: midnight("c.onset_date"),
       localDate: dateCol("c.onset_date"),
       summary: sql`c.display`,
-      detail: sql`jsonb_build_object('codeSystem', c.code_system, 'code', c.code, 'clinicalStatus', c.clinical_status)`,
+      detail: sql`jsonb_build_object('codeSystem', c.code_system, 'code', c.code, 'clinicalStatus', c.clinical_status,
+                                     'display', c.display)`,
       from: sql`conditions c`,
       where: sql`c.patient_id = ${p} AND c.onset_date IS NOT NULL`,
     },
@@ -91,7 +96,8 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       at: midnight("c.abatement_date"),
       localDate: dateCol("c.abatement_date"),
       summary: sql`c.display || ' (' || c.clinical_status || ')'`,
-      detail: sql`jsonb_build_object('codeSystem', c.code_system, 'code', c.code)`,
+      detail: sql`jsonb_build_object('codeSystem', c.code_system, 'code', c.code, 'clinicalStatus', c.clinical_status,
+                                     'display', c.display)`,
       from: sql`conditions c`,
       where: sql`c.patient_id = ${p} AND c.abatement_date IS NOT NULL`,
     },
@@ -202,7 +208,7 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       at: midnight("v.recorded_on"),
       localDate: dateCol("v.recorded_on"),
       summary: sql`'Visit ' || v.label || CASE WHEN v.done_on IS NOT NULL THEN ' done' ELSE ' missed: ' || v.missed_reason END`,
-      detail: sql`jsonb_build_object('code', v.code, 'nominalDate', v.nominal_date, 'doneOn', v.done_on,
+      detail: sql`jsonb_build_object('code', v.code, 'label', v.label, 'nominalDate', v.nominal_date, 'doneOn', v.done_on,
                                      'missedReason', v.missed_reason)`,
       from: sql`(SELECT *, coalesce(done_on, nominal_date) AS recorded_on FROM visits) v`,
       where: sql`v.patient_id = ${p} AND (v.done_on IS NOT NULL OR v.missed_reason IS NOT NULL)`,
@@ -213,7 +219,8 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       at: midnight("n.consent_date"),
       localDate: dateCol("n.consent_date"),
       summary: sql`'Consent signed (' || s.short_name || ', version ' || n.consent_version || ')'`,
-      detail: sql`jsonb_build_object('studyId', n.study_id, 'armCode', n.arm_code)`,
+      detail: sql`jsonb_build_object('studyId', n.study_id, 'study', s.short_name, 'armCode', n.arm_code,
+                                     'consentVersion', n.consent_version)`,
       from: sql`enrolments n JOIN studies s ON s.id = n.study_id`,
       where: sql`n.patient_id = ${p}`,
     },
@@ -223,7 +230,8 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       at: midnight("n.enrolled_on"),
       localDate: dateCol("n.enrolled_on"),
       summary: sql`'Enrolled in ' || s.short_name || ', arm ' || n.arm_code || coalesce(', dose level ' || n.dose_level_code, '')`,
-      detail: sql`jsonb_build_object('studyId', n.study_id, 'armCode', n.arm_code, 'doseLevelCode', n.dose_level_code)`,
+      detail: sql`jsonb_build_object('studyId', n.study_id, 'study', s.short_name, 'armCode', n.arm_code,
+                                     'doseLevelCode', n.dose_level_code)`,
       from: sql`enrolments n JOIN studies s ON s.id = n.study_id`,
       where: sql`n.patient_id = ${p} AND n.enrolled_on IS NOT NULL`,
     },
@@ -233,7 +241,7 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       at: midnight("n.infusion_date"),
       localDate: dateCol("n.infusion_date"),
       summary: sql`'CAR-T infusion (' || s.short_name || ')'`,
-      detail: sql`jsonb_build_object('studyId', n.study_id, 'doseLevelCode', n.dose_level_code)`,
+      detail: sql`jsonb_build_object('studyId', n.study_id, 'study', s.short_name, 'doseLevelCode', n.dose_level_code)`,
       from: sql`enrolments n JOIN studies s ON s.id = n.study_id`,
       where: sql`n.patient_id = ${p} AND n.infusion_date IS NOT NULL`,
     },

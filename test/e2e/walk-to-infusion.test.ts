@@ -596,6 +596,28 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
     const grade = timeline.locator(".mantine-Timeline-item", { hasText: `crs: ${graded!.label}` });
     await expect(grade.last().textContent()).resolves.toContain(graded!.date);
     await noSeriousViolations(page);
-    await context.close();
+
+    // In Chinese the entries are worded from their details: her journey's steps and the visit.
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    try {
+      await page
+        .getByRole("group", { name: "在时间线上显示" })
+        .getByText("治疗进程", { exact: true })
+        .click();
+      await timeline
+        .locator(".mantine-Timeline-item", { hasText: `访视 ${visit.label} 已完成` })
+        .first()
+        .waitFor();
+      const infusedStep = timeline.locator(".mantine-Timeline-item", { hasText: /治疗进程：.+ → .+（.+）/ });
+      expect(await infusedStep.count()).toBeGreaterThan(5);
+      expect(
+        await timeline.locator(".mantine-Timeline-item", { hasText: /Journey:|Visit .+ done/ }).count(),
+      ).toBe(0);
+      await noSeriousViolations(page);
+    } finally {
+      await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+      await page.getByRole("combobox", { name: "Language" }).waitFor();
+      await context.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { lookup } from "../../api/problem-errors.ts";
 import type { TimelineItem } from "../../api/types.ts";
 import { studyDay } from "../../ui/format.ts";
+import { timelineSummary } from "./timeline-summary.ts";
 
 /** What the timeline shows by default: the story, not every lab value (those are in the charts). */
 type TimelineGroup =
@@ -75,7 +76,7 @@ export function PatientTimeline({ items, today }: { items: TimelineItem[]; today
               </Group>
             }
           >
-            <Text size="sm">{i.summary}</Text>
+            <Text size="sm">{timelineSummary(i)}</Text>
           </MantineTimeline.Item>
         ))}
       </MantineTimeline>

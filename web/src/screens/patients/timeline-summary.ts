@@ -1,0 +1,75 @@
+/**
+ * A timeline entry in the reader's language, worded from its `detail` (the states, event types,
+ * DIN, parties, study and visit label the server sends beside its English `summary`), never by
+ * parsing the English. Entries whose words are the record's own (a lab's display name, a clinical
+ * event's title, a calculator's label, a derived endpoint) keep the server's summary.
+ */
+import { lookup } from "../../api/problem-errors.ts";
+
+export interface TimelineEntry {
+  kind: string;
+  summary: string;
+  detail: Record<string, unknown>;
+}
+
+const text = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
+/** A catalogue word for a code, else the code itself (a state or event the catalogue lacks). */
+const word = (prefix: string, code: unknown): string => lookup(`${prefix}.${text(code)}`) ?? text(code);
+
+export function timelineSummary(item: TimelineEntry): string {
+  const d = item.detail;
+  const say = (key: string, values: Record<string, unknown>) =>
+    lookup(`patientScreens.timeline.summary.${key}`, values) ?? item.summary;
+  const condition = () => lookup(`conditions.names.${text(d.code)}`) ?? (text(d.display) || item.summary);
+  switch (item.kind) {
+    case "journey":
+      return say("journey", {
+        event: word("journeyEvent", d.event),
+        from: word("journeyState", d.from),
+        to: word("journeyState", d.to),
+      });
+    case "product":
+      return say("product", {
+        din: text(d.din),
+        event: word("product.eventType", d.event),
+        from: word("productState", d.from),
+        to: word("productState", d.to),
+      });
+    case "custody-handoff":
+      return say("custodyHandoff", {
+        din: text(d.din),
+        from: text(d.from),
+        to: text(d.to),
+        place: text(d.place),
+      });
+    case "temperature-log":
+      return say(d.quarantined ? "temperatureLogQuarantined" : "temperatureLog", {
+        din: text(d.din),
+        logger: text(d.loggerId),
+        verdict: word("product.loggerVerdict", d.verdict),
+      });
+    case "visit":
+      return d.doneOn
+        ? say("visitDone", { label: text(d.label) })
+        : say("visitMissed", { label: text(d.label), reason: text(d.missedReason) });
+    case "consent":
+      return say("consent", { study: text(d.study), version: text(d.consentVersion) });
+    case "enrolment":
+      return d.doseLevelCode
+        ? say("enrolmentDose", { study: text(d.study), arm: text(d.armCode), dose: text(d.doseLevelCode) })
+        : say("enrolment", { study: text(d.study), arm: text(d.armCode) });
+    case "infusion":
+      return say("infusion", { study: text(d.study) });
+    case "medication-stop":
+      return say("medicationStop", { drug: text(d.drug) });
+    case "condition":
+      return condition();
+    case "condition-resolved":
+      return say("conditionResolved", {
+        name: condition(),
+        status: word("conditions.statuses", d.clinicalStatus),
+      });
+    default:
+      return item.summary;
+  }
+}
