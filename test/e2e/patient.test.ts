@@ -76,7 +76,7 @@ describe("dashboard and patient page", { timeout: 120_000 }, () => {
     const assessments = page.getByRole("region", { name: "Assessments" });
     await assessments.getByText("CMR (complete metabolic response)").first().waitFor();
     await assessments
-      .getByText(/Fever: tempMaxC 38\.6 °C/)
+      .getByText(/Fever: highest temperature 38\.6 °C/)
       .first()
       .waitFor();
     // Her one adverse event, as recorded: grade 1 CRS, days 1–4, definitely related, recovered.

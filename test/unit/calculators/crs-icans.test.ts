@@ -83,6 +83,15 @@ describe("CRS worked examples (reference notes §1)", () => {
     expect(pathsOf(() => crs.run({ ...input, hypotension: "MULTIPLE_VASOPRESSORS" }))).toEqual([
       "/hypotension",
     ]);
+    // …in words, not the answers' codes (issue 11).
+    expect(issuesOf(() => crs.run({ ...input, hypotension: "MULTIPLE_VASOPRESSORS" }))[0]!.message).toBe(
+      "Hypotension is recorded as requiring multiple vasopressors, but the vasopressors listed (norepinephrine, vasopressin) mean requiring one vasopressor; vasopressin is not counted as a second vasopressor (Lee 2019).",
+    );
+    expect(
+      issuesOf(() => crs.run({ ...input, hypotension: "ONE_VASOPRESSOR", vasopressors: [] }))[0]!.message,
+    ).toBe(
+      "Hypotension is recorded as requiring one vasopressor, but the vasopressors listed (none) mean not requiring vasopressors; vasopressin is not counted as a second vasopressor (Lee 2019).",
+    );
   });
   it("CRS-5: T 38.9 °C, norepinephrine + phenylephrine, non-rebreather → 4", () => {
     const input = febrile(
@@ -175,7 +184,9 @@ describe("CRS bands and edges", () => {
   });
   it("reasons name the inputs and thresholds", () => {
     const r = crs.run(febrile(nc(8), 38.4));
-    expect(r.reasons).toContain("Fever: tempMaxC 38.4 °C ≥ 38.0 °C, not attributed to another cause.");
+    expect(r.reasons).toContain(
+      "Fever: highest temperature 38.4 °C ≥ 38.0 °C, not attributed to another cause.",
+    );
     expect(r.reasons).toContain("Grade 3: high-flow oxygen (nasal cannula at 8 L/min > 6 L/min).");
     expect(r.details).toMatchObject({ crsFever: true, hypoxiaGrade: 3, hypotensionGrade: 0 });
   });
@@ -872,7 +883,7 @@ describe("CRS reasons name the criteria that set the grade", () => {
 
   it("fever alone: grade 1, and why", () => {
     expect(reasons(febrile({}, 38.6))).toEqual([
-      "Fever: tempMaxC 38.6 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Fever: highest temperature 38.6 °C ≥ 38.0 °C, not attributed to another cause.",
       "Grade 1: fever without attributable hypotension or hypoxia.",
     ]);
   });
@@ -885,7 +896,7 @@ describe("CRS reasons name the criteria that set the grade", () => {
     });
     expect(crs.run(input).value).toBe(3);
     expect(reasons(input)).toEqual([
-      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Fever: highest temperature 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
       "Grade 3: hypotension requiring one vasopressor (norepinephrine + vasopressin); vasopressin is not counted as a second vasopressor.",
       "Grade 2: low-flow oxygen (blow-by oxygen).",
       "The more severe event sets the grade: hypotension grade 3, hypoxia grade 2 → grade 3.",
@@ -895,7 +906,7 @@ describe("CRS reasons name the criteria that set the grade", () => {
   it("equal hypotension and hypoxia grades need no tie-break sentence", () => {
     const input = febrile({ ...pressor("NO_VASOPRESSOR"), ...nc(4) });
     expect(reasons(input)).toEqual([
-      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Fever: highest temperature 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
       "Grade 2: hypotension not requiring vasopressors.",
       "Grade 2: low-flow oxygen (nasal cannula at 4 L/min ≤ 6 L/min).",
     ]);
@@ -921,17 +932,20 @@ describe("CRS reasons name the criteria that set the grade", () => {
       hypoxiaOtherCause: false,
     };
     expect(reasons(input)).toEqual([
-      "No fever: tempMaxC 37 °C < 38.0 °C.",
+      "No fever: highest temperature 37 °C < 38.0 °C.",
       "Grade 0: hypotension not requiring vasopressors and oxygen by blow-by oxygen without CRS fever is not CRS " +
         "(ASTCT grading requires fever ≥ 38.0 °C unless CRS was diagnosed and fever-masking therapy given); look for another cause.",
     ]);
-    expect(reasons(CRS_AFEBRILE)).toEqual(["No fever: tempMaxC 37 °C < 38.0 °C.", "Grade 0: no CRS fever."]);
+    expect(reasons(CRS_AFEBRILE)).toEqual([
+      "No fever: highest temperature 37 °C < 38.0 °C.",
+      "Grade 0: no CRS fever.",
+    ]);
   });
 
   it("after fever-masking therapy with neither sign: grade 0 with the footnote", () => {
     const input = { ...CRS_AFEBRILE, crsAlreadyDiagnosed: true, feverMaskingTherapyGiven: true };
     expect(reasons(input)).toEqual([
-      "No fever: tempMaxC 37 °C < 38.0 °C.",
+      "No fever: highest temperature 37 °C < 38.0 °C.",
       "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
       "Grade 0: no fever after fever-masking therapy and no attributable hypotension or hypoxia, so no grade criterion is met (Lee 2019, Table 1 footnote).",
     ]);
@@ -939,14 +953,14 @@ describe("CRS reasons name the criteria that set the grade", () => {
 
   it("oxygen alone: its grade, with no tie-break sentence", () => {
     expect(reasons(febrile({ oxygenDevice: "VENTURI", hypoxiaOtherCause: false }))).toEqual([
-      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Fever: highest temperature 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
       "Grade 3: high-flow oxygen or mask (Venturi mask).",
     ]);
   });
 
   it("a fever or a sign attributed to another cause is named as not counting", () => {
     expect(reasons({ ...febrile({}, 39.2), feverOtherCause: true })).toEqual([
-      "tempMaxC 39.2 °C ≥ 38.0 °C, but feverOtherCause: the fever does not count as CRS fever.",
+      "Highest temperature 39.2 °C ≥ 38.0 °C, but the fever is attributed to another cause: it does not count as CRS fever.",
       "Grade 0: no CRS fever.",
     ]);
     const input = febrile({
@@ -957,7 +971,7 @@ describe("CRS reasons name the criteria that set the grade", () => {
     });
     expect(crs.run(input).value).toBe(1);
     expect(reasons(input)).toEqual([
-      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Fever: highest temperature 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
       "Hypotension (hypotension not requiring vasopressors) is attributed to another cause and does not count.",
       "Oxygen need (high-flow oxygen or mask (non-rebreather mask)) is attributed to another cause and does not count.",
       "Grade 1: fever without attributable hypotension or hypoxia.",
@@ -966,7 +980,7 @@ describe("CRS reasons name the criteria that set the grade", () => {
 
   it("death due to CRS: grade 5 and why", () => {
     expect(reasons(febrile({ deathDueToCrs: true }))).toEqual([
-      "Fever: tempMaxC 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
+      "Fever: highest temperature 38.5 °C ≥ 38.0 °C, not attributed to another cause.",
       "Grade 5: death due to CRS with no other principal cause.",
     ]);
   });

@@ -1880,10 +1880,11 @@ export const en = {
   reasons: {
     crs: {
       fever: {
-        counted: "Fever: tempMaxC {{temp}} °C ≥ {{threshold}} °C, not attributed to another cause.",
+        counted:
+          "Fever: highest temperature {{temp}} °C ≥ {{threshold}} °C, not attributed to another cause.",
         otherCause:
-          "tempMaxC {{temp}} °C ≥ {{threshold}} °C, but feverOtherCause: the fever does not count as CRS fever.",
-        none: "No fever: tempMaxC {{temp}} °C < {{threshold}} °C.",
+          "Highest temperature {{temp}} °C ≥ {{threshold}} °C, but the fever is attributed to another cause: it does not count as CRS fever.",
+        none: "No fever: highest temperature {{temp}} °C < {{threshold}} °C.",
         masked:
           "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
       },

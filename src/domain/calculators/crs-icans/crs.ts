@@ -71,6 +71,13 @@ const DEVICE_TEXT: Record<OxygenDevice, string> = {
   INVASIVE_VENTILATION: "intubation and mechanical ventilation",
 };
 
+/** The hypotension answers in words, for the input check that compares them with the vasopressors listed. */
+const HYPOTENSION_WORDS: Record<Hypotension, string> = {
+  NONE: "none",
+  NO_VASOPRESSOR: "not requiring vasopressors",
+  ONE_VASOPRESSOR: "requiring one vasopressor",
+  MULTIPLE_VASOPRESSORS: "requiring multiple vasopressors",
+};
 const PRESSOR_TEXT: Record<Vasopressor, string> = {
   NOREPINEPHRINE: "norepinephrine",
   EPINEPHRINE: "epinephrine",
@@ -207,8 +214,9 @@ export const CrsInput = z
         if (derived !== v.hypotension)
           need(
             "hypotension",
-            `hypotension is ${v.hypotension} but the listed vasopressors (${v.vasopressors.join(", ") || "none"}) ` +
-              `mean ${derived}; vasopressin is not counted as a second vasopressor (Lee 2019).`,
+            `Hypotension is recorded as ${HYPOTENSION_WORDS[v.hypotension]}, but the vasopressors listed ` +
+              `(${v.vasopressors.map((x) => PRESSOR_TEXT[x]).join(", ") || "none"}) mean ${HYPOTENSION_WORDS[derived]}; ` +
+              "vasopressin is not counted as a second vasopressor (Lee 2019).",
           );
       }
     }
@@ -237,10 +245,11 @@ export type CrsInput = z.output<typeof CrsInput>;
 export const CRS_REASONS = reasonFamily(
   "crs",
   {
-    "fever.counted": "Fever: tempMaxC {{temp}} °C ≥ {{threshold}} °C, not attributed to another cause.",
+    "fever.counted":
+      "Fever: highest temperature {{temp}} °C ≥ {{threshold}} °C, not attributed to another cause.",
     "fever.otherCause":
-      "tempMaxC {{temp}} °C ≥ {{threshold}} °C, but feverOtherCause: the fever does not count as CRS fever.",
-    "fever.none": "No fever: tempMaxC {{temp}} °C < {{threshold}} °C.",
+      "Highest temperature {{temp}} °C ≥ {{threshold}} °C, but the fever is attributed to another cause: it does not count as CRS fever.",
+    "fever.none": "No fever: highest temperature {{temp}} °C < {{threshold}} °C.",
     "fever.masked":
       "CRS already diagnosed and fever-masking therapy given: fever is no longer required; the grade is driven " +
       "by hypotension and hypoxia (Lee 2019, Table 1 footnote).",
