@@ -77,7 +77,7 @@ describe("bsa", () => {
     const m = bsaCalculator.run({ heightCm: 180, weightKg: 80 });
     expect(m.label).toBe("BSA 2 m² (Mosteller)");
     expect(m.reasons).toEqual([
-      "Mosteller formula √(180 cm × 80 kg / 3600) = 2 m² from heightCm 180 and weightKg 80.",
+      "Mosteller formula √(180 cm × 80 kg / 3600) = 2 m² (height 180 cm, weight 80 kg).",
     ]);
     expect(m.details).toEqual({
       formula: "MOSTELLER",
@@ -88,7 +88,7 @@ describe("bsa", () => {
     const d = bsaCalculator.run({ heightCm: 172, weightKg: 64, formula: "DUBOIS" });
     expect(d.label).toBe("BSA 1.76 m² (DuBois)");
     expect(d.reasons).toEqual([
-      "DuBois formula 0.007184 × 64 kg^0.425 × 172 cm^0.725 = 1.7569 m² from heightCm 172 and weightKg 64.",
+      "DuBois formula 0.007184 × 64 kg^0.425 × 172 cm^0.725 = 1.7569 m² (height 172 cm, weight 64 kg).",
     ]);
     expect(d.details).toMatchObject({
       formula: "DUBOIS",

@@ -2538,9 +2538,9 @@ export const en = {
     },
     bsa: {
       MOSTELLER:
-        "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
+        "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² (height {{height}} cm, weight {{weight}} kg).",
       DUBOIS:
-        "DuBois formula 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m² from heightCm {{height}} and weightKg {{weight}}.",
+        "DuBois formula 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m² (height {{height}} cm, weight {{weight}} kg).",
     },
     crcl: {
       umol: "Serum creatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",

@@ -90,11 +90,11 @@ export const BsaInput = z
 /** The sentence of the BSA (decision 0041), one per formula; the web catalogues word them under reasons.bsa.*. */
 export const BSA_REASONS = reasonFamily("bsa", {
   MOSTELLER:
-    `${FORMULA_NAMES.MOSTELLER} formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² from heightCm ` +
-    "{{height}} and weightKg {{weight}}.",
+    `${FORMULA_NAMES.MOSTELLER} formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² (height ` +
+    "{{height}} cm, weight {{weight}} kg).",
   DUBOIS:
-    `${FORMULA_NAMES.DUBOIS} formula 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m² from ` +
-    "heightCm {{height}} and weightKg {{weight}}.",
+    `${FORMULA_NAMES.DUBOIS} formula 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m² (height ` +
+    "{{height}} cm, weight {{weight}} kg).",
 });
 
 export const bsaCalculator = defineCalculator({
