@@ -69,7 +69,7 @@ describe("bsa", () => {
     const r = bsaCalculator.run({ heightCm: 180, weightKg: 80 });
     expect(r.value).toBe(2); // √(180 × 80 / 3600) = √4
     expect(r.label).toContain("Mosteller");
-    expect(r.reasons.join(" ")).toMatch(/heightCm 180.*weightKg 80/);
+    expect(r.reasons.join(" ")).toMatch(/height 180 cm, weight 80 kg/);
     expect(r.details).toMatchObject({ formula: "MOSTELLER" });
   });
 
