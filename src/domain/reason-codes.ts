@@ -26,6 +26,7 @@ import { LUGANO_CT_REASONS } from "./calculators/lymphoma-response/lugano-ct.ts"
 import { LUGANO_PET_REASONS } from "./calculators/lymphoma-response/lugano-pet.ts";
 import { LYRIC_REASONS } from "./calculators/lymphoma-response/lyric.ts";
 import type { ReasonFamily } from "./reasons.ts";
+import { RELEASE_REASONS } from "./release-specs.ts";
 
 export const REASON_FAMILIES: readonly ReasonFamily[] = [
   CRS_REASONS,
@@ -50,6 +51,7 @@ export const REASON_FAMILIES: readonly ReasonFamily[] = [
   HEMATOTOX_REASONS,
   LYRIC_REASONS,
   EULAR_ACR_REASONS,
+  RELEASE_REASONS,
 ];
 
 /** Every code with its English template. */

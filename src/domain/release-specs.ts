@@ -21,6 +21,7 @@
  * with its sources, not as a default that applies without a decision.
  */
 import { z } from "zod";
+import { type ReasonCode, reasonFamily } from "./reasons.ts";
 
 export const NUMERIC_ATTRIBUTES = ["viability", "car-positive", "vector-copy-number", "endotoxin"] as const;
 export const QUALITATIVE_ATTRIBUTES = ["sterility", "mycoplasma"] as const;
@@ -130,7 +131,7 @@ export type DoseTarget =
   | { basis: "per-kg"; dosePerKg: number; weightKg: number }
   | { basis: "flat"; cells: number }
   /** no dose level, or no weight before the evaluation: dose sufficiency cannot be judged */
-  | { basis: "unknown"; reason: string };
+  | { basis: "unknown"; why: "no-dose-level" | "no-weight" };
 
 export const requiredCells = (t: DoseTarget): number | null =>
   t.basis === "per-kg" ? t.dosePerKg * t.weightKg : t.basis === "flat" ? t.cells : null;
@@ -138,9 +139,40 @@ export const requiredCells = (t: DoseTarget): number | null =>
 export interface AttributeVerdict {
   attribute: ReleaseAttribute;
   status: "pass" | "fail" | "missing";
+  /** the English sentence, for API clients and the record */
   reason: string;
+  /**
+   * the same sentence coded (decision 0041), worded by the web app in the reader's language;
+   * absent on evaluations stored before the codes existed
+   */
+  reasonCode?: ReasonCode;
   source: string;
 }
+
+/**
+ * The sentences of a release evaluation (decision 0041); the web catalogues word them under
+ * reasons.release.*. Numbers travel as shown (cells in exponent form above 10⁵).
+ */
+export const RELEASE_REASONS = reasonFamily("release", {
+  "dose.noDoseLevel": "dose target unknown: the enrolment has no dose level",
+  "dose.noWeight": "dose target unknown: no body weight (LOINC 29463-7) in kg recorded",
+  "dose.noCount": "no CAR+ viable cell count (cells) for the bag",
+  "dose.perKg.pass": "{{cells}} CAR+ viable cells ≥ {{perKg}}/kg × {{weight}} kg = {{need}}",
+  "dose.perKg.fail": "{{cells}} CAR+ viable cells < {{perKg}}/kg × {{weight}} kg = {{need}}",
+  "dose.flat.pass": "{{cells}} CAR+ viable cells ≥ flat dose {{need}}",
+  "dose.flat.fail": "{{cells}} CAR+ viable cells < flat dose {{need}}",
+  noResult: "no result entered",
+  notNegativeOrPositive: "result is not negative or positive",
+  negative: "negative",
+  positive: "positive, expected negative",
+  noNumber: "result has no number",
+  otherUnit: "result in {{unit}}, limit in {{limitUnit}}",
+  noUnit: "result in no unit, limit in {{limitUnit}}",
+  meets: "{{value}} {{unit}} meets {{operator}} {{limit}} {{unit}}",
+  doesNotMeet: "{{value}} {{unit}} does not meet {{operator}} {{limit}} {{unit}}",
+});
+const R = RELEASE_REASONS;
+type Status = AttributeVerdict["status"];
 
 export interface ReleaseEvaluation {
   /**
@@ -159,46 +191,64 @@ const compare = (value: number, op: Operator, limit: number) =>
 const fmt = (n: number) => (Math.abs(n) >= 1e5 ? n.toExponential(2) : String(n));
 
 function judge(c: ReleaseCriterion, latest: Map<string, QcResult>, dose: DoseTarget): AttributeVerdict {
-  const base = { attribute: c.attribute, source: c.source };
+  const verdict = (
+    status: Status,
+    key: Parameters<typeof R.say>[0],
+    params: Record<string, string | number> = {},
+  ) => {
+    const r = R.say(key, params);
+    return {
+      attribute: c.attribute,
+      source: c.source,
+      status,
+      reason: r.text,
+      reasonCode: { code: r.code, params },
+    };
+  };
   if (c.attribute === "dose-sufficiency") {
     const cells = latest.get("car-positive-viable-cells");
     const need = requiredCells(dose);
     if (need === null)
-      return {
-        ...base,
-        status: "missing",
-        reason: `dose target unknown: ${(dose as { reason: string }).reason}`,
-      };
+      return verdict(
+        "missing",
+        dose.basis === "unknown" && dose.why === "no-weight" ? "dose.noWeight" : "dose.noDoseLevel",
+      );
     if (!cells || typeof cells.valueNumber !== "number" || cells.unit !== "cells")
-      return { ...base, status: "missing", reason: "no CAR+ viable cell count (cells) for the bag" };
-    const how =
-      dose.basis === "per-kg"
-        ? `${fmt(dose.dosePerKg)}/kg × ${dose.weightKg} kg = ${fmt(need)}`
-        : `flat dose ${fmt(need)}`;
-    return cells.valueNumber >= need
-      ? { ...base, status: "pass", reason: `${fmt(cells.valueNumber)} CAR+ viable cells ≥ ${how}` }
-      : { ...base, status: "fail", reason: `${fmt(cells.valueNumber)} CAR+ viable cells < ${how}` };
+      return verdict("missing", "dose.noCount");
+    const pass = cells.valueNumber >= need;
+    return dose.basis === "per-kg"
+      ? verdict(pass ? "pass" : "fail", pass ? "dose.perKg.pass" : "dose.perKg.fail", {
+          cells: fmt(cells.valueNumber),
+          perKg: fmt(dose.dosePerKg),
+          weight: dose.weightKg,
+          need: fmt(need),
+        })
+      : verdict(pass ? "pass" : "fail", pass ? "dose.flat.pass" : "dose.flat.fail", {
+          cells: fmt(cells.valueNumber),
+          need: fmt(need),
+        });
   }
   const r = latest.get(c.attribute);
-  if (!r) return { ...base, status: "missing", reason: "no result entered" };
+  if (!r) return verdict("missing", "noResult");
   if ("expected" in c) {
     if (r.valueCode !== "negative" && r.valueCode !== "positive")
-      return { ...base, status: "missing", reason: "result is not negative or positive" };
-    return r.valueCode === c.expected
-      ? { ...base, status: "pass", reason: "negative" }
-      : { ...base, status: "fail", reason: `${r.valueCode}, expected negative` };
+      return verdict("missing", "notNegativeOrPositive");
+    return r.valueCode === c.expected ? verdict("pass", "negative") : verdict("fail", "positive");
   }
   if (typeof r.valueNumber !== "number" || !Number.isFinite(r.valueNumber))
-    return { ...base, status: "missing", reason: "result has no number" };
+    return verdict("missing", "noNumber");
   // A result in another unit is not comparable (EU/mL against EU/kg): it does not count as a result.
   if (r.unit !== c.unit)
-    return { ...base, status: "missing", reason: `result in ${r.unit ?? "no unit"}, limit in ${c.unit}` };
+    return r.unit
+      ? verdict("missing", "otherUnit", { unit: r.unit, limitUnit: c.unit })
+      : verdict("missing", "noUnit", { limitUnit: c.unit });
   const ok = compare(r.valueNumber, c.operator, c.limit);
-  return {
-    ...base,
-    status: ok ? "pass" : "fail",
-    reason: `${fmt(r.valueNumber)} ${c.unit} ${ok ? "meets" : "does not meet"} ${c.operator} ${fmt(c.limit)} ${c.unit}`,
-  };
+  return verdict(ok ? "pass" : "fail", ok ? "meets" : "doesNotMeet", {
+    value: fmt(r.valueNumber),
+    unit: c.unit,
+    operator: c.operator,
+    limit: fmt(c.limit),
+  });
 }
 
 /**

@@ -206,10 +206,10 @@ async function weightKgBefore(db: Kysely<DB>, patientId: string, at: Date): Prom
 
 async function doseTargetFor(db: Kysely<DB>, product: ProductRow, at: Date): Promise<DoseTarget> {
   const level = await doseLevelOf(db, product.journey_id);
-  if (!level) return { basis: "unknown", reason: "the enrolment has no dose level" };
+  if (!level) return { basis: "unknown", why: "no-dose-level" };
   if (level.unit === "car-cells") return { basis: "flat", cells: level.dose };
   const weightKg = await weightKgBefore(db, product.patient_id, at);
-  if (weightKg === null) return { basis: "unknown", reason: "no body weight (LOINC 29463-7) in kg recorded" };
+  if (weightKg === null) return { basis: "unknown", why: "no-weight" };
   return { basis: "per-kg", dosePerKg: level.dose, weightKg };
 }
 

@@ -330,6 +330,13 @@ describe("custody on the product page: hand-off, logger file, label", () => {
     try {
       await page.getByRole("heading", { name: "保管链记录" }).waitFor();
       await page.getByRole("heading", { name: "放行结果" }).waitFor();
+      // The release criteria's reasons worded from their codes, not the server's English.
+      const criteria = page.getByRole("alert").filter({ hasText: "符合" }).getByRole("listitem");
+      await criteria.first().waitFor();
+      const said = await criteria.allTextContents();
+      expect(said.length).toBeGreaterThanOrEqual(6);
+      expect(said.join(" ")).toMatch(/\d %? ?符合 >= \d/);
+      expect(said.join(" ")).not.toMatch(/ meets |no result entered|CAR\+ viable cells/);
       const form = page.getByRole("form", { name: "记录交接" });
       await form.getByLabel("交出人").fill("冷链物流");
       await form.getByLabel("接收人").fill("病房护士");

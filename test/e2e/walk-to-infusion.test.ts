@@ -600,10 +600,13 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
     // In Chinese the entries are worded from their details: her journey's steps and the visit.
     await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
     try {
-      await page
-        .getByRole("group", { name: "在时间线上显示" })
-        .getByText("治疗进程", { exact: true })
-        .click();
+      // Journey and visits on (the chips keep or reset their state with the language; set both).
+      const shown = page.getByRole("group", { name: "在时间线上显示" });
+      for (const chip of ["治疗进程", "访视"]) {
+        await shown.getByText(chip, { exact: true }).waitFor();
+        if (!(await shown.getByRole("checkbox", { name: chip, exact: true }).isChecked()))
+          await shown.getByText(chip, { exact: true }).click();
+      }
       await timeline
         .locator(".mantine-Timeline-item", { hasText: `访视 ${visit.label} 已完成` })
         .first()

@@ -32,6 +32,12 @@ import { luganoPet } from "../../src/domain/calculators/lymphoma-response/lugano
 import { lyric } from "../../src/domain/calculators/lymphoma-response/lyric.ts";
 import { allReasonTemplates, allReasonTerms, REASON_FAMILIES } from "../../src/domain/reason-codes.ts";
 import { templatePlaceholders } from "../../src/domain/reasons.ts";
+import {
+  type DoseTarget,
+  EXAMPLE_RELEASE_SPEC,
+  evaluateRelease,
+  type QcResult,
+} from "../../src/domain/release-specs.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { showIn } from "../../web/src/i18n/index.ts";
 import { reasonTexts } from "../../web/src/i18n/reasons.ts";
@@ -1079,8 +1085,59 @@ function kineticsRuns(): CalculatorResult[] {
   return inputs.map((i) => cellularKineticsCalculator.run(i));
 }
 
+/**
+ * Release evaluations (the QC results of a bag against its specification), as runs of their
+ * attributes' reasons. The vector copy number is left out: its unit ("copies/transduced cell") is
+ * the specification's own text and stays as written in either language.
+ */
+function releaseRuns(): CalculatorResult[] {
+  const ok: QcResult[] = [
+    { attribute: "viability", valueNumber: 70, unit: "%" },
+    { attribute: "car-positive", valueNumber: 20, unit: "%" },
+    { attribute: "sterility", valueCode: "negative" },
+    { attribute: "mycoplasma", valueCode: "negative" },
+    { attribute: "endotoxin", valueNumber: 0.5, unit: "EU/mL" },
+    { attribute: "car-positive-viable-cells", valueNumber: 7e7, unit: "cells" },
+  ];
+  const bad: QcResult[] = [
+    { attribute: "viability", valueNumber: 60, unit: "%" },
+    { attribute: "car-positive", valueNumber: 20 },
+    { attribute: "sterility", valueCode: "positive" },
+    { attribute: "mycoplasma", valueCode: "indeterminate" },
+    { attribute: "endotoxin", valueNumber: 0.1, unit: "EU/kg" },
+    { attribute: "car-positive-viable-cells", valueNumber: 6e7, unit: "cells" },
+  ];
+  const run = (results: QcResult[], dose: DoseTarget) => {
+    const attributes = evaluateRelease(EXAMPLE_RELEASE_SPEC, results, dose).attributes.filter(
+      (a) => a.attribute !== "vector-copy-number",
+    );
+    return {
+      reasons: attributes.map((a) => a.reason),
+      reasonCodes: attributes.map((a) => a.reasonCode ?? null),
+    } as unknown as CalculatorResult;
+  };
+  const perKg: DoseTarget = { basis: "per-kg", dosePerKg: 1e6, weightKg: 70 };
+  const flat: DoseTarget = { basis: "flat", cells: 7e7 };
+  return [
+    run(ok, perKg),
+    run(ok, flat),
+    run(bad, perKg),
+    run(bad, flat),
+    run([{ attribute: "endotoxin", valueText: "see report" } as QcResult], {
+      basis: "unknown",
+      why: "no-weight",
+    }),
+    run([{ attribute: "endotoxin", valueNumber: 0.2, unit: "EU/mL" }], {
+      basis: "unknown",
+      why: "no-dose-level",
+    }),
+    run([], perKg),
+  ];
+}
+
 /** Every coded family with runs that should reach all of its codes. */
 const FAMILY_RUNS: Record<string, () => CalculatorResult[]> = {
+  release: releaseRuns,
   crs: crsRuns,
   icans: icansRuns,
   ice: iceRuns,

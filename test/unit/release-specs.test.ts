@@ -78,10 +78,98 @@ describe("evaluateRelease with the ARI-0001 criteria", () => {
     expect(e.missingAttributes).toEqual(["sterility"]);
   });
 
+  it("says why for each criterion, in English and as a code the web app words in either language (issue 11)", () => {
+    const said = (results: QcResult[], dose: DoseTarget = DOSE) =>
+      evaluateRelease(EXAMPLE_RELEASE_SPEC, results, dose).attributes.map((a) => [
+        a.attribute,
+        a.reason,
+        a.reasonCode,
+      ]);
+    expect(said(passing)).toEqual([
+      [
+        "viability",
+        "70 % meets >= 70 %",
+        { code: "release.meets", params: { value: "70", unit: "%", operator: ">=", limit: "70" } },
+      ],
+      [
+        "car-positive",
+        "20 % meets >= 20 %",
+        { code: "release.meets", params: { value: "20", unit: "%", operator: ">=", limit: "20" } },
+      ],
+      [
+        "vector-copy-number",
+        "10 copies/transduced cell meets <= 10 copies/transduced cell",
+        {
+          code: "release.meets",
+          params: { value: "10", unit: "copies/transduced cell", operator: "<=", limit: "10" },
+        },
+      ],
+      ["sterility", "negative", { code: "release.negative", params: {} }],
+      ["mycoplasma", "negative", { code: "release.negative", params: {} }],
+      [
+        "endotoxin",
+        "0.5 EU/mL meets <= 0.5 EU/mL",
+        { code: "release.meets", params: { value: "0.5", unit: "EU/mL", operator: "<=", limit: "0.5" } },
+      ],
+      [
+        "dose-sufficiency",
+        "7.00e+7 CAR+ viable cells ≥ 1.00e+6/kg × 70 kg = 7.00e+7",
+        {
+          code: "release.dose.perKg.pass",
+          params: { cells: "7.00e+7", perKg: "1.00e+6", weight: 70, need: "7.00e+7" },
+        },
+      ],
+    ]);
+    const failing = said(
+      [
+        { attribute: "viability", valueNumber: 69.9, unit: "%" },
+        { attribute: "car-positive", valueNumber: 20 },
+        { attribute: "vector-copy-number", valueNumber: 10, unit: "copies/cell" },
+        { attribute: "sterility", valueCode: "positive" },
+        { attribute: "mycoplasma", valueCode: "indeterminate" },
+        { attribute: "car-positive-viable-cells", valueNumber: 6.9e7, unit: "cells" },
+      ],
+      { basis: "flat", cells: 7e7 },
+    );
+    expect(failing.map(([, reason]) => reason)).toEqual([
+      "69.9 % does not meet >= 70 %",
+      "result in no unit, limit in %",
+      "result in copies/cell, limit in copies/transduced cell",
+      "positive, expected negative",
+      "result is not negative or positive",
+      "no result entered",
+      "6.90e+7 CAR+ viable cells < flat dose 7.00e+7",
+    ]);
+    expect(failing.map(([, , code]) => (code as { code: string }).code)).toEqual([
+      "release.doesNotMeet",
+      "release.noUnit",
+      "release.otherUnit",
+      "release.positive",
+      "release.notNegativeOrPositive",
+      "release.noResult",
+      "release.dose.flat.fail",
+    ]);
+    expect(said([{ attribute: "viability", valueNumber: 70, unit: "%" }]).at(-1)![1]).toBe(
+      "no CAR+ viable cell count (cells) for the bag",
+    );
+  });
+
   it("is incomplete when the dose target is unknown", () => {
-    const e = evaluateRelease(EXAMPLE_RELEASE_SPEC, passing, { basis: "unknown", reason: "no weight" });
+    const e = evaluateRelease(EXAMPLE_RELEASE_SPEC, passing, { basis: "unknown", why: "no-weight" });
     expect(e.outcome).toBe("incomplete");
     expect(e.missingAttributes).toEqual(["dose-sufficiency"]);
+    const dose = e.attributes.find((a) => a.attribute === "dose-sufficiency")!;
+    expect([dose.reason, dose.reasonCode]).toEqual([
+      "dose target unknown: no body weight (LOINC 29463-7) in kg recorded",
+      { code: "release.dose.noWeight", params: {} },
+    ]);
+    const noLevel = evaluateRelease(EXAMPLE_RELEASE_SPEC, passing, {
+      basis: "unknown",
+      why: "no-dose-level",
+    });
+    expect(noLevel.attributes.find((a) => a.attribute === "dose-sufficiency")!.reason).toBe(
+      "dose target unknown: the enrolment has no dose level",
+    );
   });
 
   it("does not compare a result in another unit (EU/kg against an EU/mL limit)", () => {

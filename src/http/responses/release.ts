@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { RELEASE_ATTRIBUTES, ReleaseCriterion } from "../../domain/release-specs.ts";
 import { RELEASE_STATES } from "../../services/release.ts";
+import { ReasonCodeSchema } from "./calculators.ts";
 import { ProductUnitSchema, SignatureSchema } from "./vein-to-vein.ts";
 
 const str = z.string();
@@ -51,6 +52,9 @@ export const ReleaseEvaluationSchema = z
         attribute: z.enum(RELEASE_ATTRIBUTES),
         status: z.enum(["pass", "fail", "missing"]),
         reason: str,
+        reasonCode: ReasonCodeSchema.optional().describe(
+          "the reason coded (decision 0041); absent on evaluations stored before the codes existed",
+        ),
         source: str,
       }),
     ),

@@ -3831,6 +3831,8 @@ export type components = {
                 /** @enum {string} */
                 attribute: "viability" | "car-positive" | "vector-copy-number" | "endotoxin" | "sterility" | "mycoplasma" | "dose-sufficiency";
                 reason: string;
+                /** @description the reason coded (decision 0041); absent on evaluations stored before the codes existed */
+                reasonCode?: components["schemas"]["ReasonCode"];
                 source: string;
                 /** @enum {string} */
                 status: "pass" | "fail" | "missing";

@@ -1878,6 +1878,30 @@ export const en = {
     days: "days {{span}}",
   },
   reasons: {
+    release: {
+      dose: {
+        noDoseLevel: "dose target unknown: the enrolment has no dose level",
+        noWeight: "dose target unknown: no body weight (LOINC 29463-7) in kg recorded",
+        noCount: "no CAR+ viable cell count (cells) for the bag",
+        perKg: {
+          pass: "{{cells}} CAR+ viable cells ≥ {{perKg}}/kg × {{weight}} kg = {{need}}",
+          fail: "{{cells}} CAR+ viable cells < {{perKg}}/kg × {{weight}} kg = {{need}}",
+        },
+        flat: {
+          pass: "{{cells}} CAR+ viable cells ≥ flat dose {{need}}",
+          fail: "{{cells}} CAR+ viable cells < flat dose {{need}}",
+        },
+      },
+      noResult: "no result entered",
+      notNegativeOrPositive: "result is not negative or positive",
+      negative: "negative",
+      positive: "positive, expected negative",
+      noNumber: "result has no number",
+      otherUnit: "result in {{unit}}, limit in {{limitUnit}}",
+      noUnit: "result in no unit, limit in {{limitUnit}}",
+      meets: "{{value}} {{unit}} meets {{operator}} {{limit}} {{unit}}",
+      doesNotMeet: "{{value}} {{unit}} does not meet {{operator}} {{limit}} {{unit}}",
+    },
     crs: {
       fever: {
         counted:

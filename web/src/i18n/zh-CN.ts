@@ -1851,6 +1851,30 @@ export const zhCN: Catalogue = {
     days: "第 {{span}} 天",
   },
   reasons: {
+    release: {
+      dose: {
+        noDoseLevel: "剂量目标未知：该入组没有剂量水平",
+        noWeight: "剂量目标未知：未记录以 kg 为单位的体重（LOINC 29463-7）",
+        noCount: "该细胞袋没有 CAR+ 活细胞计数（个）",
+        perKg: {
+          pass: "{{cells}} 个 CAR+ 活细胞 ≥ {{perKg}}/kg × {{weight}} kg = {{need}}",
+          fail: "{{cells}} 个 CAR+ 活细胞 < {{perKg}}/kg × {{weight}} kg = {{need}}",
+        },
+        flat: {
+          pass: "{{cells}} 个 CAR+ 活细胞 ≥ 固定剂量 {{need}}",
+          fail: "{{cells}} 个 CAR+ 活细胞 < 固定剂量 {{need}}",
+        },
+      },
+      noResult: "未录入结果",
+      notNegativeOrPositive: "结果既非阴性也非阳性",
+      negative: "阴性",
+      positive: "阳性，应为阴性",
+      noNumber: "结果没有数值",
+      otherUnit: "结果单位为 {{unit}}，限值单位为 {{limitUnit}}",
+      noUnit: "结果没有单位，限值单位为 {{limitUnit}}",
+      meets: "{{value}} {{unit}} 符合 {{operator}} {{limit}} {{unit}}",
+      doesNotMeet: "{{value}} {{unit}} 不符合 {{operator}} {{limit}} {{unit}}",
+    },
     // Decision 0041. CRS wording after the ASTCT grading (Lee 2019) as the Chinese expert consensus on
     // CAR-T toxicities words it (细胞因子释放综合征, 血管活性药物, 低流量/高流量吸氧, 正压通气).
     crs: {

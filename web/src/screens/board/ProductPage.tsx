@@ -14,6 +14,7 @@ import { ApiError, api } from "../../api/client.ts";
 import { lookup } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
+import { reasonText } from "../../i18n/reasons.ts";
 import { Status } from "../../ui/Status.tsx";
 import { siteTime } from "../../ui/site-time.ts";
 import { type ChainUnit, ChainUnits } from "./ChainUnits.tsx";
@@ -290,7 +291,7 @@ export function ProductPage() {
                               {lookup(`product.qcAttribute.${a.attribute}`) ?? a.attribute}:{" "}
                               {t(`product.status.${a.status}`)}
                             </strong>{" "}
-                            — {a.reason}
+                            — {reasonText(a.reason, a.reasonCode)}
                           </li>
                         ))}
                       </ul>
