@@ -6,7 +6,7 @@
  * Pointer), never silent defaults.
  */
 import type { z } from "zod";
-import { type Issue, issueBound, toJsonPointer, validationError } from "../errors.ts";
+import { type Issue, issueBound, issueCode, toJsonPointer, validationError } from "../errors.ts";
 import { type ReasonCode, type ReasonEntry, splitReasons } from "../reasons.ts";
 
 /**
@@ -90,7 +90,8 @@ export function defineCalculator<S extends z.ZodType, V>(def: CalculatorDefiniti
           parsed.error.issues.map((i) => ({
             path: toJsonPointer(i.path),
             message: i.message,
-            code: i.code,
+            // a check's own code when it has one (params.code), else zod's
+            code: issueCode(i),
             ...issueBound(i),
           })),
           `The ${def.name} inputs have problems.`,

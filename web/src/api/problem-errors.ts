@@ -81,9 +81,13 @@ export function issueMessage(issue: ProblemIssue, field?: string): string {
     if (currentLanguage() === "en" && issue.detail) return issue.detail;
     return i18n.t("issue.custom", values);
   }
+  // A rule's own code (a calculator's input check, e.g. "crs_hfnc_low_flow"): in English the
+  // server's sentence, which may quote the values entered; otherwise its catalogue wording.
   return (
     lookup(`issue.${code}`, values) ??
-    (currentLanguage() === "en" ? issue.detail : i18n.t("issue.custom", values))
+    (currentLanguage() === "en" ? issue.detail : undefined) ??
+    lookup(`issue.rule.${code}`, values) ??
+    i18n.t("issue.custom", values)
   );
 }
 

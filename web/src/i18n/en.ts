@@ -183,6 +183,27 @@ export const en = {
     required: "{{field}} is required",
     missing: "not answered yet",
     custom: "{{field}} does not fit the other answers",
+    rule: {
+      crs_fever_other_cause_required:
+        "Required when the highest temperature is 38.0 °C or more: say whether the fever is explained by another cause.",
+      crs_fever_masking_required:
+        "Required when CRS was already diagnosed in this episode: say whether antipyretic or anti-cytokine therapy was given since.",
+      crs_fever_masking_without_crs:
+        "Fever-masking therapy counts only when given after CRS onset, but CRS is not recorded as diagnosed earlier in this episode.",
+      crs_hypotension_other_cause_required:
+        "Required when hypotension is recorded: say whether it is attributable to another cause.",
+      crs_vasopressor_twice: "A vasopressor is listed twice.",
+      crs_vasopressors_without_hypotension: "No hypotension is recorded, but vasopressors are listed.",
+      crs_hypotension_mismatch:
+        "The hypotension recorded does not match the vasopressors listed; vasopressin is not counted as a second vasopressor (Lee 2019).",
+      crs_nasal_cannula_flow_required:
+        "Required for oxygen by nasal cannula (≤ 6 L/min is low-flow, > 6 high-flow).",
+      crs_flow_without_oxygen: "An oxygen flow is given but no oxygen is recorded.",
+      crs_hfnc_low_flow:
+        "HFNC is high-flow nasal cannula, > 6 L/min (Lee 2019); at 6 L/min or less record a (low-flow) nasal cannula.",
+      crs_hypoxia_other_cause_required:
+        "Required when oxygen is given: say whether the need is attributable to another cause.",
+    },
   },
   format: {
     studyDayBefore: "D−{{days}}",

@@ -194,6 +194,22 @@ export const zhCN: Catalogue = {
     required: "{{field}}为必填项",
     missing: "尚未填写",
     custom: "{{field}}与其他答案不一致或缺少相关答案",
+    rule: {
+      crs_fever_other_cause_required: "最高体温达到 38.0 °C 或以上时必填：请说明发热是否可由其他原因解释。",
+      crs_fever_masking_required: "本次发作中已诊断 CRS 时必填：请说明此后是否给予了退热或抗细胞因子治疗。",
+      crs_fever_masking_without_crs:
+        "掩盖发热的治疗只在 CRS 发生后给予时才计入，但本次发作中未记录此前已诊断 CRS。",
+      crs_hypotension_other_cause_required: "记录了低血压时必填：请说明低血压是否可归因于其他原因。",
+      crs_vasopressor_twice: "同一种血管活性药物列出了两次。",
+      crs_vasopressors_without_hypotension: "未记录低血压，却列出了血管活性药物。",
+      crs_hypotension_mismatch:
+        "所记录的低血压与所列血管活性药物不符；血管加压素不算作第二种血管活性药物（Lee 2019）。",
+      crs_nasal_cannula_flow_required: "鼻导管吸氧时必填（≤ 6 L/min 为低流量，> 6 L/min 为高流量）。",
+      crs_flow_without_oxygen: "填写了氧流量，但未记录吸氧。",
+      crs_hfnc_low_flow:
+        "HFNC 为高流量鼻导管，流量 > 6 L/min（Lee 2019）；流量不超过 6 L/min 时请记录为（低流量）鼻导管。",
+      crs_hypoxia_other_cause_required: "吸氧时必填：请说明需氧是否可归因于其他原因。",
+    },
   },
   format: {
     studyDayBefore: "D−{{days}}",

@@ -182,33 +182,44 @@ export const CrsInput = z
       .describe("Death due to CRS, with no other principal cause (grade 5); false for a living patient"),
   })
   .superRefine((v, ctx) => {
-    const need = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    // Each check has a stable code (the problem's issue code, errors.ts issueCode) that the web app
+    // words in the reader's language (issue.rule.* in its catalogues; issue 11).
+    const need = (path: string, message: string, code: CrsCheck) =>
+      ctx.addIssue({ code: "custom", path: [path], message, params: { code } });
     if (v.tempMaxC >= FEVER_THRESHOLD_C && v.feverOtherCause === undefined)
       need(
         "feverOtherCause",
         `Required when the highest temperature is ${FEVER_TEXT} or more: say whether the fever is explained by another cause.`,
+        "crs_fever_other_cause_required",
       );
     if (v.crsAlreadyDiagnosed && v.feverMaskingTherapyGiven === undefined)
       need(
         "feverMaskingTherapyGiven",
         "Required when CRS was already diagnosed in this episode: say whether antipyretic or anti-cytokine therapy was given since.",
+        "crs_fever_masking_required",
       );
     if (!v.crsAlreadyDiagnosed && v.feverMaskingTherapyGiven === true)
       need(
         "feverMaskingTherapyGiven",
         "Fever-masking therapy counts only when given after CRS onset, but CRS is not recorded as diagnosed earlier in this episode.",
+        "crs_fever_masking_without_crs",
       );
     if (v.hypotension !== "NONE" && v.hypotensionOtherCause === undefined)
       need(
         "hypotensionOtherCause",
         "Required when hypotension is recorded: say whether it is attributable to another cause.",
+        "crs_hypotension_other_cause_required",
       );
     if (v.vasopressors !== undefined) {
       if (new Set(v.vasopressors).size !== v.vasopressors.length)
-        need("vasopressors", "A vasopressor is listed twice.");
+        need("vasopressors", "A vasopressor is listed twice.", "crs_vasopressor_twice");
       else if (v.hypotension === "NONE") {
         if (v.vasopressors.length > 0)
-          need("hypotension", "No hypotension is recorded, but vasopressors are listed.");
+          need(
+            "hypotension",
+            "No hypotension is recorded, but vasopressors are listed.",
+            "crs_vasopressors_without_hypotension",
+          );
       } else {
         const derived = vasopressorNeed(v.vasopressors);
         if (derived !== v.hypotension)
@@ -217,26 +228,49 @@ export const CrsInput = z
             `Hypotension is recorded as ${HYPOTENSION_WORDS[v.hypotension]}, but the vasopressors listed ` +
               `(${v.vasopressors.map((x) => PRESSOR_TEXT[x]).join(", ") || "none"}) mean ${HYPOTENSION_WORDS[derived]}; ` +
               "vasopressin is not counted as a second vasopressor (Lee 2019).",
+            "crs_hypotension_mismatch",
           );
       }
     }
     if (v.oxygenDevice === "NASAL_CANNULA" && v.oxygenFlowLpm === undefined)
-      need("oxygenFlowLpm", "Required for oxygen by nasal cannula (≤ 6 L/min is low-flow, > 6 high-flow).");
+      need(
+        "oxygenFlowLpm",
+        "Required for oxygen by nasal cannula (≤ 6 L/min is low-flow, > 6 high-flow).",
+        "crs_nasal_cannula_flow_required",
+      );
     if (v.oxygenDevice === "NONE" && v.oxygenFlowLpm !== undefined)
-      need("oxygenFlowLpm", "An oxygen flow is given but no oxygen is recorded.");
+      need("oxygenFlowLpm", "An oxygen flow is given but no oxygen is recorded.", "crs_flow_without_oxygen");
     if (v.oxygenDevice === "HFNC" && v.oxygenFlowLpm !== undefined && v.oxygenFlowLpm <= LOW_FLOW_MAX_LPM)
       need(
         "oxygenFlowLpm",
         `HFNC is high-flow nasal cannula, > ${LOW_FLOW_MAX_LPM} L/min (Lee 2019); at ${fmt(v.oxygenFlowLpm)} L/min ` +
           "record a (low-flow) nasal cannula.",
+        "crs_hfnc_low_flow",
       );
     if (v.oxygenDevice !== "NONE" && v.hypoxiaOtherCause === undefined)
       need(
         "hypoxiaOtherCause",
         "Required when oxygen is given: say whether the need is attributable to another cause.",
+        "crs_hypoxia_other_cause_required",
       );
   });
 export type CrsInput = z.output<typeof CrsInput>;
+
+/** The codes of the CRS input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const CRS_CHECKS = [
+  "crs_fever_other_cause_required",
+  "crs_fever_masking_required",
+  "crs_fever_masking_without_crs",
+  "crs_hypotension_other_cause_required",
+  "crs_vasopressor_twice",
+  "crs_vasopressors_without_hypotension",
+  "crs_hypotension_mismatch",
+  "crs_nasal_cannula_flow_required",
+  "crs_flow_without_oxygen",
+  "crs_hfnc_low_flow",
+  "crs_hypoxia_other_cause_required",
+] as const;
+export type CrsCheck = (typeof CRS_CHECKS)[number];
 
 /**
  * The sentences of the CRS grade (decision 0041): code → English template. The catalogues of the
