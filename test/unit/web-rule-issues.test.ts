@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { CRS_CHECKS, crs } from "../../src/domain/calculators/crs-icans/crs.ts";
+import { ICANS_CHECKS, icans } from "../../src/domain/calculators/crs-icans/icans.ts";
 import { issueMessage } from "../../web/src/api/problem-errors.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { i18n } from "../../web/src/i18n/index.ts";
@@ -75,5 +76,115 @@ describe("CRS input checks by their codes", () => {
     expect(
       issueMessage({ pointer: "/x", detail: "Something in English.", code: "no_such_rule" }),
     ).not.toMatch(/English/);
+  });
+});
+
+const ADULT = {
+  ageYears: 54,
+  consciousness: "NORMAL",
+  seizure: "NONE",
+  motor: "NONE",
+  icpEdema: "NONE",
+  deathDueToIcans: false,
+};
+const CHILD = { ...ADULT, ageYears: 7 };
+const ICE_ALL = Object.fromEntries(
+  [
+    "orientationYear",
+    "orientationMonth",
+    "orientationCity",
+    "orientationHospital",
+    "namingObject1",
+    "namingObject2",
+    "namingObject3",
+    "followsCommands",
+    "writesStandardSentence",
+    "countsBackwardsBy10",
+  ].map((k) => [k, true]),
+);
+const CAPD_0 = {
+  eyeContact: "ALWAYS",
+  purposefulActions: "ALWAYS",
+  awareOfSurroundings: "ALWAYS",
+  communicatesNeedsAndWants: "ALWAYS",
+  restless: "NEVER",
+  inconsolable: "NEVER",
+  underactive: "NEVER",
+  slowToRespond: "NEVER",
+};
+const UNAROUSABLE = "UNAROUSABLE_OR_VIGOROUS_STIMULI_OR_STUPOR_COMA";
+/** One input per ICANS check, each raising it. */
+const ICANS_RAISING: Record<(typeof ICANS_CHECKS)[number], Record<string, unknown>> = {
+  icans_ice_and_capd: { ...ADULT, ice: 10, capd: 0 },
+  icans_capd_required: CHILD,
+  icans_ice_required: ADULT,
+  icans_ice_under_12: { ...CHILD, ice: 10 },
+  icans_capd_over_12: { ...ADULT, capd: 0 },
+  icans_ice_items_mismatch: { ...ADULT, ice: 9, iceItems: ICE_ALL },
+  icans_ice_not_performable_with_score: {
+    ...ADULT,
+    ice: 0,
+    iceNotPerformableBecauseUnarousable: true,
+    consciousness: UNAROUSABLE,
+    consciousnessOtherCause: false,
+    iceOtherCause: false,
+  },
+  icans_unarousable_consciousness: { ...ADULT, iceNotPerformableBecauseUnarousable: true },
+  icans_aphasia_and_unarousable: {
+    ...ADULT,
+    iceNotPerformableBecauseUnarousable: true,
+    awakeWithGlobalAphasia: true,
+    consciousness: UNAROUSABLE,
+    consciousnessOtherCause: false,
+  },
+  icans_aphasia_ice: { ...ADULT, ice: 3, awakeWithGlobalAphasia: true, iceOtherCause: false },
+  icans_aphasia_contradicts_unarousable: {
+    ...ADULT,
+    awakeWithGlobalAphasia: true,
+    consciousness: UNAROUSABLE,
+    consciousnessOtherCause: false,
+    iceOtherCause: false,
+  },
+  icans_ice_other_cause_required: { ...ADULT, ice: 8 },
+  icans_capd_items_mismatch: { ...CHILD, capd: 3, capdItems: CAPD_0 },
+  icans_capd_not_performable_with_score: {
+    ...CHILD,
+    capd: 0,
+    capdNotPerformable: true,
+    consciousness: UNAROUSABLE,
+    consciousnessOtherCause: false,
+  },
+  icans_capd_not_performable_consciousness: { ...CHILD, capdNotPerformable: true },
+  icans_capd_other_cause_required: { ...CHILD, capd: 9 },
+  icans_consciousness_other_cause_required: { ...ADULT, ice: 10, consciousness: "AWAKENS_TO_VOICE" },
+  icans_seizure_other_cause_required: {
+    ...ADULT,
+    ice: 10,
+    seizure: "RESOLVES_RAPIDLY_OR_EEG_NONCONVULSIVE_RESOLVING_WITH_INTERVENTION",
+  },
+  icans_motor_other_cause_required: { ...ADULT, ice: 10, motor: "DEEP_FOCAL_WEAKNESS" },
+  icans_icp_edema_other_cause_required: { ...ADULT, ice: 10, icpEdema: "FOCAL_LOCAL_EDEMA" },
+};
+const ICANS_QUOTING = new Set([
+  "icans_ice_required",
+  "icans_ice_items_mismatch",
+  "icans_aphasia_ice",
+  "icans_capd_items_mismatch",
+]);
+
+describe("ICANS input checks by their codes", () => {
+  it("each check raises its own code at its field; every code is worded in both catalogues", () => {
+    for (const [code, input] of Object.entries(ICANS_RAISING)) {
+      const issues = issuesOf(() => icans.run(input));
+      expect(
+        issues.map((i) => i.code),
+        code,
+      ).toContain(code);
+      const rule = (c: typeof en) => (c.issue.rule as Record<string, string>)[code];
+      expect(rule(zhCN), code).toMatch(/\p{Script=Han}/u);
+      if (!ICANS_QUOTING.has(code)) expect(rule(en), code).toBe(issues.find((i) => i.code === code)!.message);
+      else expect(rule(en), code).toBeTruthy();
+    }
+    expect(Object.keys(ICANS_RAISING).sort()).toEqual([...ICANS_CHECKS].sort());
   });
 });

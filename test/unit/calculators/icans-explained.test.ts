@@ -416,7 +416,7 @@ describe("ICANS reasons for children (Lee 2019 paediatric table, CAPD)", () => {
 
 describe("ICANS input checks: each message at its field", () => {
   const requiredIce =
-    "Required: give ice or iceItems, or say why it was not performed (iceNotPerformableBecauseUnarousable or awakeWithGlobalAphasia)";
+    "Required: give the ICE score or its items, or say why it was not performed (unarousable, or awake with global aphasia)";
   it("the encephalopathy screen is required; the CAPD is offered where it is allowed", () => {
     expect(onlyIssue(ADULT)).toEqual([["/ice", `${requiredIce}.`]]);
     expect(onlyIssue({ ...ADULT, ageYears: 12.5 })).toEqual([
@@ -431,7 +431,10 @@ describe("ICANS input checks: each message at its field", () => {
       ["/ice", `${requiredIce}; at this age the CAPD may be given instead.`],
     ]);
     expect(onlyIssue({ ...ADULT, ageYears: 11.99 })).toEqual([
-      ["/capd", "Required for a child under 12: give capd or capdItems, or set capdNotPerformable."],
+      [
+        "/capd",
+        "Required for a child under 12: give the CAPD score or its items, or say that it could not be performed.",
+      ],
     ]);
   });
   it("both tools: the first CAPD field given is named", () => {
@@ -467,16 +470,16 @@ describe("ICANS input checks: each message at its field", () => {
       [
         "/capdItems",
         "The CAPD is for children under 12 (12 and under by NCIt), or older patients with baseline developmental " +
-          "delay (set baselineDevelopmentalDelay); use the ICE.",
+          "delay (say so under baseline developmental delay); use the ICE.",
       ],
     ]);
   });
   it("numbers that disagree with their items give both", () => {
     expect(
       onlyIssue({ ...ADULT, ice: 8, iceItems: { ...ICE_ALL, orientationCity: false }, iceOtherCause: false }),
-    ).toEqual([["/ice", "ice is 8 but the iceItems add up to 9."]]);
+    ).toEqual([["/ice", "The ICE score is 8, but its items add up to 9."]]);
     expect(onlyIssue({ ...CHILD, capd: 13, capdItems: CAPD_1, capdOtherCause: false })).toEqual([
-      ["/capd", "capd is 13 but the capdItems add up to 14."],
+      ["/capd", "The CAPD score is 13, but its items add up to 14."],
     ]);
   });
   it("an ICE said to be not performable must not have a score, and needs an unarousable patient", () => {
@@ -512,7 +515,7 @@ describe("ICANS input checks: each message at its field", () => {
     ).toEqual([
       [
         "/consciousness",
-        `iceNotPerformableBecauseUnarousable needs consciousness ${UNAROUSABLE}, not AWAKENS_ONLY_TO_TACTILE.`,
+        "An ICE not performable because the patient is unarousable needs consciousness recorded as unarousable (stupor or coma).",
       ],
     ]);
     expect(
@@ -524,7 +527,10 @@ describe("ICANS input checks: each message at its field", () => {
       }),
     ).toEqual([
       ["/awakeWithGlobalAphasia", "The patient cannot be both awake with aphasia and unarousable."],
-      ["/awakeWithGlobalAphasia", `awakeWithGlobalAphasia contradicts consciousness ${UNAROUSABLE}.`],
+      [
+        "/awakeWithGlobalAphasia",
+        "A patient awake with global aphasia cannot have consciousness recorded as unarousable (stupor or coma).",
+      ],
     ]);
   });
   it("global aphasia is ICE 0: another ICE is refused with the number given", () => {
@@ -553,7 +559,7 @@ describe("ICANS input checks: each message at its field", () => {
     ).toEqual([
       [
         "/consciousness",
-        "capdNotPerformable needs a child who awakens only to touch or is unarousable, not AWAKENS_TO_VOICE.",
+        "A CAPD that could not be performed needs a child who awakens only to touch or is unarousable.",
       ],
     ]);
   });

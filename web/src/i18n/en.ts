@@ -203,6 +203,42 @@ export const en = {
         "HFNC is high-flow nasal cannula, > 6 L/min (Lee 2019); at 6 L/min or less record a (low-flow) nasal cannula.",
       crs_hypoxia_other_cause_required:
         "Required when oxygen is given: say whether the need is attributable to another cause.",
+      icans_ice_and_capd: "Give either the ICE (12 years and over) or the CAPD (children), not both.",
+      icans_capd_required:
+        "Required for a child under 12: give the CAPD score or its items, or say that it could not be performed.",
+      icans_ice_required:
+        "Required: give the ICE score or its items, or say why it was not performed (unarousable, or awake with global aphasia).",
+      icans_ice_under_12:
+        "The ICE is for patients 12 years and over (Lee 2019); use the CAPD for a child under 12.",
+      icans_capd_over_12:
+        "The CAPD is for children under 12 (12 and under by NCIt), or older patients with baseline developmental delay (say so under baseline developmental delay); use the ICE.",
+      icans_ice_items_mismatch: "The ICE score does not match the sum of its items.",
+      icans_ice_not_performable_with_score:
+        "The ICE is said to be not performable, but an ICE score is given.",
+      icans_unarousable_consciousness:
+        "An ICE not performable because the patient is unarousable needs consciousness recorded as unarousable (stupor or coma).",
+      icans_aphasia_and_unarousable: "The patient cannot be both awake with aphasia and unarousable.",
+      icans_aphasia_ice:
+        "A patient awake with global aphasia scores ICE 0 (Lee 2019), but another ICE is given.",
+      icans_aphasia_contradicts_unarousable:
+        "A patient awake with global aphasia cannot have consciousness recorded as unarousable (stupor or coma).",
+      icans_ice_other_cause_required:
+        "Required when the ICE is below 10: say whether the deficit is attributable to another cause.",
+      icans_capd_items_mismatch: "The CAPD score does not match the sum of its items.",
+      icans_capd_not_performable_with_score:
+        "The CAPD is said to be not performable, but a CAPD score is given.",
+      icans_capd_not_performable_consciousness:
+        "A CAPD that could not be performed needs a child who awakens only to touch or is unarousable.",
+      icans_capd_other_cause_required:
+        "Required when the CAPD is above 0: say whether the finding is attributable to another cause.",
+      icans_consciousness_other_cause_required:
+        "Required when consciousness is depressed: say whether another cause (e.g. sedation) explains it.",
+      icans_seizure_other_cause_required:
+        "Required when a seizure is recorded: say whether it is attributable to another cause.",
+      icans_motor_other_cause_required:
+        "Required when a motor finding is recorded: say whether it is attributable to another cause.",
+      icans_icp_edema_other_cause_required:
+        "Required when raised ICP/edema is recorded: say whether it is attributable to another cause.",
     },
   },
   format: {

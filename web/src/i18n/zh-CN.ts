@@ -209,6 +209,32 @@ export const zhCN: Catalogue = {
       crs_hfnc_low_flow:
         "HFNC 为高流量鼻导管，流量 > 6 L/min（Lee 2019）；流量不超过 6 L/min 时请记录为（低流量）鼻导管。",
       crs_hypoxia_other_cause_required: "吸氧时必填：请说明需氧是否可归因于其他原因。",
+      icans_ice_and_capd: "ICE（12 岁及以上）和 CAPD（儿童）只填其一，不能同时填写。",
+      icans_capd_required: "12 岁以下儿童必填：请填写 CAPD 总分或各项评分，或说明无法评估。",
+      icans_ice_required:
+        "必填：请填写 ICE 总分或各项评分，或说明未评估的原因（无法唤醒，或清醒但完全失语）。",
+      icans_ice_under_12: "ICE 适用于 12 岁及以上患者（Lee 2019）；12 岁以下儿童请用 CAPD。",
+      icans_capd_over_12:
+        "CAPD 适用于 12 岁以下儿童（NCIt 为 12 岁及以下），或有基线发育迟缓的年长患者（请在基线发育迟缓处注明）；否则请用 ICE。",
+      icans_ice_items_mismatch: "ICE 总分与各项评分之和不一致。",
+      icans_ice_not_performable_with_score: "已说明无法进行 ICE 评估，却填写了 ICE 分数。",
+      icans_unarousable_consciousness:
+        "因患者无法唤醒而无法进行 ICE 评估时，意识水平须记录为无法唤醒（昏迷或木僵）。",
+      icans_aphasia_and_unarousable: "患者不能既清醒伴失语，又无法唤醒。",
+      icans_aphasia_ice: "清醒但完全失语的患者 ICE 为 0 分（Lee 2019），但填写了其他 ICE 分数。",
+      icans_aphasia_contradicts_unarousable:
+        "清醒但完全失语的患者，意识水平不能记录为无法唤醒（昏迷或木僵）。",
+      icans_ice_other_cause_required: "ICE 低于 10 分时必填：请说明该缺陷是否可归因于其他原因。",
+      icans_capd_items_mismatch: "CAPD 总分与各项评分之和不一致。",
+      icans_capd_not_performable_with_score: "已说明无法进行 CAPD 评估，却填写了 CAPD 分数。",
+      icans_capd_not_performable_consciousness:
+        "无法进行 CAPD 评估时，儿童须为仅对触觉刺激有反应或无法唤醒。",
+      icans_capd_other_cause_required: "CAPD 高于 0 分时必填：请说明该发现是否可归因于其他原因。",
+      icans_consciousness_other_cause_required:
+        "意识水平下降时必填：请说明是否有其他原因（如镇静）可以解释。",
+      icans_seizure_other_cause_required: "记录了癫痫发作时必填：请说明是否可归因于其他原因。",
+      icans_motor_other_cause_required: "记录了运动功能异常时必填：请说明是否可归因于其他原因。",
+      icans_icp_edema_other_cause_required: "记录了颅内压增高/脑水肿时必填：请说明是否可归因于其他原因。",
     },
   },
   format: {

@@ -266,7 +266,10 @@ export const IcansInput = z
       .describe("Death due to ICANS, with no other principal factor (grade 5); false for a living patient"),
   })
   .superRefine((v, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    // Each check has a stable code (the problem's issue code, errors.ts issueCode) that the web app
+    // words in the reader's language (issue.rule.* in its catalogues; issue 11).
+    const issue = (path: string, message: string, code: IcansCheck) =>
+      ctx.addIssue({ code: "custom", path: [path], message, params: { code } });
 
     const iceFields = (
       [
@@ -290,107 +293,174 @@ export const IcansInput = z
 
     const capdAllowed = v.ageYears < CAPD_ALLOWED_BELOW_AGE_YEARS || v.baselineDevelopmentalDelay === true;
     if (iceFields.length > 0 && capdFields.length > 0)
-      issue(capdFields[0]!, "Give either the ICE (12 years and over) or the CAPD (children), not both.");
+      issue(
+        capdFields[0]!,
+        "Give either the ICE (12 years and over) or the CAPD (children), not both.",
+        "icans_ice_and_capd",
+      );
     else if (iceFields.length === 0 && capdFields.length === 0) {
       if (v.ageYears < ICE_MIN_AGE_YEARS)
-        issue("capd", "Required for a child under 12: give capd or capdItems, or set capdNotPerformable.");
+        issue(
+          "capd",
+          "Required for a child under 12: give the CAPD score or its items, or say that it could not be performed.",
+          "icans_capd_required",
+        );
       else
         issue(
           "ice",
-          "Required: give ice or iceItems, or say why it was not performed (iceNotPerformableBecauseUnarousable or " +
-            `awakeWithGlobalAphasia)${capdAllowed ? "; at this age the CAPD may be given instead" : ""}.`,
+          "Required: give the ICE score or its items, or say why it was not performed (unarousable, or awake " +
+            `with global aphasia)${capdAllowed ? "; at this age the CAPD may be given instead" : ""}.`,
+          "icans_ice_required",
         );
     } else if (iceFields.length > 0 && v.ageYears < ICE_MIN_AGE_YEARS)
       issue(
         iceFields[0]!,
         "The ICE is for patients 12 years and over (Lee 2019); use the CAPD for a child under 12.",
+        "icans_ice_under_12",
       );
     else if (capdFields.length > 0 && !capdAllowed)
       issue(
         capdFields[0]!,
         "The CAPD is for children under 12 (12 and under by NCIt), or older patients with baseline developmental " +
-          "delay (set baselineDevelopmentalDelay); use the ICE.",
+          "delay (say so under baseline developmental delay); use the ICE.",
+        "icans_capd_over_12",
       );
 
     // ICE: number, items, not performable, aphasia — consistent with each other and with consciousness.
     const iceFromItems = v.iceItems ? iceScore(v.iceItems).score : undefined;
     const iceGiven = v.ice ?? undefined;
     if (iceGiven !== undefined && iceFromItems !== undefined && iceGiven !== iceFromItems)
-      issue("ice", `ice is ${iceGiven} but the iceItems add up to ${iceFromItems}.`);
+      issue(
+        "ice",
+        `The ICE score is ${iceGiven}, but its items add up to ${iceFromItems}.`,
+        "icans_ice_items_mismatch",
+      );
     const iceValue = iceGiven ?? iceFromItems;
     if (v.iceNotPerformableBecauseUnarousable === true) {
       if (iceValue !== undefined)
         issue(
           "iceNotPerformableBecauseUnarousable",
           "The ICE is said to be not performable, but an ICE score is given.",
+          "icans_ice_not_performable_with_score",
         );
       if (v.consciousness !== UNAROUSABLE)
         issue(
           "consciousness",
-          `iceNotPerformableBecauseUnarousable needs consciousness ${UNAROUSABLE}, not ${v.consciousness}.`,
+          "An ICE not performable because the patient is unarousable needs consciousness recorded as unarousable " +
+            "(stupor or coma).",
+          "icans_unarousable_consciousness",
         );
       if (v.awakeWithGlobalAphasia === true)
-        issue("awakeWithGlobalAphasia", "The patient cannot be both awake with aphasia and unarousable.");
+        issue(
+          "awakeWithGlobalAphasia",
+          "The patient cannot be both awake with aphasia and unarousable.",
+          "icans_aphasia_and_unarousable",
+        );
     }
     if (v.awakeWithGlobalAphasia === true) {
       if (iceValue !== undefined && iceValue !== 0)
         issue(
           "ice",
           `A patient awake with global aphasia scores ICE 0 (Lee 2019), but the ICE given is ${iceValue}.`,
+          "icans_aphasia_ice",
         );
       if (v.consciousness === UNAROUSABLE)
-        issue("awakeWithGlobalAphasia", `awakeWithGlobalAphasia contradicts consciousness ${UNAROUSABLE}.`);
+        issue(
+          "awakeWithGlobalAphasia",
+          "A patient awake with global aphasia cannot have consciousness recorded as unarousable (stupor or coma).",
+          "icans_aphasia_contradicts_unarousable",
+        );
     }
     const iceDeficit = (iceValue !== undefined && iceValue < ICE_MAX) || v.awakeWithGlobalAphasia === true;
     if (iceDeficit && v.iceOtherCause === undefined)
       issue(
         "iceOtherCause",
         "Required when the ICE is below 10: say whether the deficit is attributable to another cause.",
+        "icans_ice_other_cause_required",
       );
 
     // CAPD: number, items, not performable.
     const capdFromItems = v.capdItems ? capdScore(v.capdItems).total : undefined;
     const capdGiven = v.capd ?? undefined;
     if (capdGiven !== undefined && capdFromItems !== undefined && capdGiven !== capdFromItems)
-      issue("capd", `capd is ${capdGiven} but the capdItems add up to ${capdFromItems}.`);
+      issue(
+        "capd",
+        `The CAPD score is ${capdGiven}, but its items add up to ${capdFromItems}.`,
+        "icans_capd_items_mismatch",
+      );
     const capdValue = capdGiven ?? capdFromItems;
     if (v.capdNotPerformable === true) {
       if (capdValue !== undefined)
-        issue("capdNotPerformable", "The CAPD is said to be not performable, but a CAPD score is given.");
+        issue(
+          "capdNotPerformable",
+          "The CAPD is said to be not performable, but a CAPD score is given.",
+          "icans_capd_not_performable_with_score",
+        );
       if (!CAPD_UNPERFORMABLE_LOC.includes(v.consciousness))
         issue(
           "consciousness",
-          `capdNotPerformable needs a child who awakens only to touch or is unarousable, not ${v.consciousness}.`,
+          "A CAPD that could not be performed needs a child who awakens only to touch or is unarousable.",
+          "icans_capd_not_performable_consciousness",
         );
     }
     if (capdValue !== undefined && capdValue > 0 && v.capdOtherCause === undefined)
       issue(
         "capdOtherCause",
         "Required when the CAPD is above 0: say whether the finding is attributable to another cause.",
+        "icans_capd_other_cause_required",
       );
 
     if (v.consciousness !== "NORMAL" && v.consciousnessOtherCause === undefined)
       issue(
         "consciousnessOtherCause",
         "Required when consciousness is depressed: say whether another cause (e.g. sedation) explains it.",
+        "icans_consciousness_other_cause_required",
       );
     if (v.seizure !== "NONE" && v.seizureOtherCause === undefined)
       issue(
         "seizureOtherCause",
         "Required when a seizure is recorded: say whether it is attributable to another cause.",
+        "icans_seizure_other_cause_required",
       );
     if (v.motor !== "NONE" && v.motorOtherCause === undefined)
       issue(
         "motorOtherCause",
         "Required when a motor finding is recorded: say whether it is attributable to another cause.",
+        "icans_motor_other_cause_required",
       );
     if (v.icpEdema !== "NONE" && v.icpEdemaOtherCause === undefined)
       issue(
         "icpEdemaOtherCause",
         "Required when raised ICP/edema is recorded: say whether it is attributable to another cause.",
+        "icans_icp_edema_other_cause_required",
       );
   });
 export type IcansInput = z.output<typeof IcansInput>;
+
+/** The codes of the ICANS input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const ICANS_CHECKS = [
+  "icans_ice_and_capd",
+  "icans_capd_required",
+  "icans_ice_required",
+  "icans_ice_under_12",
+  "icans_capd_over_12",
+  "icans_ice_items_mismatch",
+  "icans_ice_not_performable_with_score",
+  "icans_unarousable_consciousness",
+  "icans_aphasia_and_unarousable",
+  "icans_aphasia_ice",
+  "icans_aphasia_contradicts_unarousable",
+  "icans_ice_other_cause_required",
+  "icans_capd_items_mismatch",
+  "icans_capd_not_performable_with_score",
+  "icans_capd_not_performable_consciousness",
+  "icans_capd_other_cause_required",
+  "icans_consciousness_other_cause_required",
+  "icans_seizure_other_cause_required",
+  "icans_motor_other_cause_required",
+  "icans_icp_edema_other_cause_required",
+] as const;
+type IcansCheck = (typeof ICANS_CHECKS)[number];
 
 interface Domain {
   name: DomainKey;
