@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { CRS_CHECKS, crs } from "../../src/domain/calculators/crs-icans/crs.ts";
 import { ICANS_CHECKS, icans } from "../../src/domain/calculators/crs-icans/icans.ts";
+import { CTCAE_CHECKS, ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
 import { issueMessage } from "../../web/src/api/problem-errors.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { i18n } from "../../web/src/i18n/index.ts";
@@ -188,3 +189,32 @@ describe("ICANS input checks by their codes", () => {
     expect(Object.keys(ICANS_RAISING).sort()).toEqual([...ICANS_CHECKS].sort());
   });
 });
+
+/** One input per CTCAE check, each raising it. */
+const CTCAE_RAISING: Record<(typeof CTCAE_CHECKS)[number], Record<string, unknown>> = {
+  ctcae_no_term: {},
+  ctcae_lln_required: { neutrophils: { countCellsPerUL: 1500 } },
+  ctcae_hb_lln_required: { anemia: { hemoglobinGPerDL: 10.5 } },
+  ctcae_fn_duration_required: { febrileNeutropenia: { ancCellsPerUL: 400, maxTemperatureC: 38.1 } },
+  ctcae_fn_spell_impossible: {
+    febrileNeutropenia: { ancCellsPerUL: 400, maxTemperatureC: 37.9, longestSpellAtOrAbove38CMinutes: 30 },
+  },
+};
+
+describe("CTCAE haematology input checks by their codes", () => {
+  it("each check raises its own code; every code is worded in both catalogues", () => {
+    for (const [code, input] of Object.entries(CTCAE_RAISING)) {
+      const issues = issuesOf(() => ctcaeHematology.run(input));
+      expect(
+        issues.map((i) => i.code),
+        code,
+      ).toContain(code);
+      const rule = (c: typeof en) => (c.issue.rule as Record<string, string>)[code];
+      expect(rule(en), code).toBeTruthy();
+      expect(rule(zhCN), code).toMatch(/\p{Script=Han}/u);
+    }
+    expect(rule0(en)).toBe(issuesOf(() => ctcaeHematology.run({}))[0]!.message);
+    expect(Object.keys(CTCAE_RAISING).sort()).toEqual([...CTCAE_CHECKS].sort());
+  });
+});
+const rule0 = (c: typeof en) => (c.issue.rule as Record<string, string>).ctcae_no_term;

@@ -239,6 +239,16 @@ export const en = {
         "Required when a motor finding is recorded: say whether it is attributable to another cause.",
       icans_icp_edema_other_cause_required:
         "Required when raised ICP/edema is recorded: say whether it is attributable to another cause.",
+      ctcae_no_term:
+        "Give at least one term to grade: neutrophil count decreased, platelet count decreased, anemia, lymphocyte count decreased, white blood cell decreased, febrile neutropenia.",
+      ctcae_lln_required:
+        "At or above the grade 2 threshold, grade 0 or 1 depends on the laboratory LLN, which is missing.",
+      ctcae_hb_lln_required:
+        "Hb is ≥ 10.0 g/dL: grade 0 or 1 depends on the laboratory LLN, which is missing.",
+      ctcae_fn_duration_required:
+        "The highest temperature is between 38.0 and 38.3 °C: the duration at ≥ 38.0 °C decides, and it is missing.",
+      ctcae_fn_spell_impossible:
+        "A spell at ≥ 38.0 °C cannot last when the highest reading is below 38.0 °C.",
     },
   },
   format: {

@@ -235,6 +235,14 @@ export const zhCN: Catalogue = {
       icans_seizure_other_cause_required: "记录了癫痫发作时必填：请说明是否可归因于其他原因。",
       icans_motor_other_cause_required: "记录了运动功能异常时必填：请说明是否可归因于其他原因。",
       icans_icp_edema_other_cause_required: "记录了颅内压增高/脑水肿时必填：请说明是否可归因于其他原因。",
+      ctcae_no_term:
+        "请至少填写一项要分级的术语：中性粒细胞计数降低、血小板计数降低、贫血、淋巴细胞计数降低、白细胞减少、发热性中性粒细胞减少。",
+      ctcae_lln_required: "计数达到 2 级阈值或以上时，0 级或 1 级取决于实验室正常值下限（LLN），请填写 LLN。",
+      ctcae_hb_lln_required:
+        "血红蛋白 ≥ 10.0 g/dL 时，0 级或 1 级取决于实验室正常值下限（LLN），请填写 LLN。",
+      ctcae_fn_duration_required:
+        "最高体温在 38.0 至 38.3 °C 之间时，由 ≥ 38.0 °C 的持续时间决定，请填写持续时间。",
+      ctcae_fn_spell_impossible: "最高体温低于 38.0 °C 时，不可能有持续 ≥ 38.0 °C 的时段。",
     },
   },
   format: {

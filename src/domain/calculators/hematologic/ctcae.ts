@@ -211,6 +211,7 @@ export const CtcaeHematologyInput = z
         code: "custom",
         path: [],
         message: `Give at least one term to grade: ${TERM_KEYS.map((k) => TERM_NAMES[k].toLowerCase()).join(", ")}.`,
+        params: { code: "ctcae_no_term" satisfies CtcaeCheck },
       });
     for (const t of COUNT_TERMS) {
       const x = v[t.key];
@@ -220,6 +221,7 @@ export const CtcaeHematologyInput = z
           code: "custom",
           path: [t.key, "llnCellsPerUL"],
           message: `${t.analyte} ${num(x.countCellsPerUL)} cells/µL is ≥ ${num(g2)}: grade 0 or 1 depends on the laboratory LLN, which is missing`,
+          params: { code: "ctcae_lln_required" satisfies CtcaeCheck },
         });
     }
     if (v.anemia && v.anemia.hemoglobinGPerDL >= HB_G2_BELOW && v.anemia.llnGPerDL === undefined) {
@@ -230,6 +232,7 @@ export const CtcaeHematologyInput = z
           code: "custom",
           path: ["anemia", "llnGPerDL"],
           message: `Hb ${num(v.anemia.hemoglobinGPerDL)} g/dL is ≥ 10.0: grade 0 or 1 depends on the laboratory LLN, which is missing`,
+          params: { code: "ctcae_hb_lln_required" satisfies CtcaeCheck },
         });
     }
     const fn = v.febrileNeutropenia;
@@ -241,17 +244,32 @@ export const CtcaeHematologyInput = z
           code: "custom",
           path: ["febrileNeutropenia", "longestSpellAtOrAbove38CMinutes"],
           message: `Highest temperature ${num(t)} °C is between 38.0 and 38.3 °C: the duration at ≥ 38.0 °C decides, and it is missing`,
+          params: { code: "ctcae_fn_duration_required" satisfies CtcaeCheck },
         });
       if (t < FN_SUSTAINED_TEMP_AT_LEAST_C && minutes !== undefined && minutes > 0)
         ctx.addIssue({
           code: "custom",
           path: ["febrileNeutropenia", "longestSpellAtOrAbove38CMinutes"],
           message: `A spell at ≥ 38.0 °C cannot last ${num(minutes)} min when the highest reading is ${num(t)} °C`,
+          params: { code: "ctcae_fn_spell_impossible" satisfies CtcaeCheck },
         });
     }
   });
 
 export type CtcaeHematologyInput = z.output<typeof CtcaeHematologyInput>;
+
+/**
+ * The codes of the CTCAE input checks (the problem's issue codes, errors.ts issueCode); worded
+ * under issue.rule.* in the web catalogues (issue 11).
+ */
+export const CTCAE_CHECKS = [
+  "ctcae_no_term",
+  "ctcae_lln_required",
+  "ctcae_hb_lln_required",
+  "ctcae_fn_duration_required",
+  "ctcae_fn_spell_impossible",
+] as const;
+type CtcaeCheck = (typeof CTCAE_CHECKS)[number];
 
 export interface CtcaeHematologyValue {
   neutrophils?: Grade;
