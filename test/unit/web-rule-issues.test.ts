@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { CRS_CHECKS, crs } from "../../src/domain/calculators/crs-icans/crs.ts";
 import { ICANS_CHECKS, icans } from "../../src/domain/calculators/crs-icans/icans.ts";
+import { LD_CHECKS } from "../../src/domain/calculators/dosing-kinetics/lymphodepletion.ts";
 import { CTCAE_CHECKS, ctcaeHematology } from "../../src/domain/calculators/hematologic/ctcae.ts";
 import { issueMessage } from "../../web/src/api/problem-errors.ts";
 import { en } from "../../web/src/i18n/en.ts";
@@ -218,3 +219,12 @@ describe("CTCAE haematology input checks by their codes", () => {
   });
 });
 const rule0 = (c: typeof en) => (c.issue.rule as Record<string, string>).ctcae_no_term;
+
+describe("lymphodepletion input checks by their codes", () => {
+  it("every code is worded in both catalogues (each is raised in lymphodepletion-explained.test.ts)", () => {
+    for (const code of LD_CHECKS) {
+      expect((en.issue.rule as Record<string, string>)[code], code).toBeTruthy();
+      expect((zhCN.issue.rule as Record<string, string>)[code], code).toMatch(/\p{Script=Han}/u);
+    }
+  });
+});

@@ -301,7 +301,7 @@ describe("lymphodepletion explained, input checks in words at their fields (issu
       }),
     ).toEqual([["/fludarabineRenalRule/reductionPercent", "The EU SmPC allows a reduction of up to 50 %"]]);
   });
-  it("every cross-field check is a 'custom' issue (the field checks keep zod's own codes)", () => {
+  it("every cross-field check has its own code (the field checks keep zod's own codes)", () => {
     const codes = issuesOf(() =>
       run({
         bsaM2: 2,
@@ -317,13 +317,13 @@ describe("lymphodepletion explained, input checks in words at their fields (issu
       }),
     ).map((x) => [x.path, x.code]);
     expect(codes).toEqual([
-      ["/regimen/0/doseMgPerM2PerDay", "custom"],
-      ["/regimen/0/days/1", "custom"],
-      ["/regimen/1/drug", "custom"],
-      ["/creatinineClearanceMlMin", "custom"],
-      ["/creatinineClearanceMethod", "custom"],
-      ["/fludarabineRenalRule/bands", "custom"],
-      ["/fludarabineRenalRule/bands/1/fromCrClMlMin", "custom"],
+      ["/regimen/0/doseMgPerM2PerDay", "ld_dose_implausible"],
+      ["/regimen/0/days/1", "ld_day_twice"],
+      ["/regimen/1/drug", "ld_drug_twice"],
+      ["/creatinineClearanceMlMin", "ld_crcl_required"],
+      ["/creatinineClearanceMethod", "ld_crcl_method_required"],
+      ["/fludarabineRenalRule/bands", "ld_bands_from_zero"],
+      ["/fludarabineRenalRule/bands/1/fromCrClMlMin", "ld_band_twice"],
     ]);
   });
 });

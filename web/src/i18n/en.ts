@@ -249,6 +249,15 @@ export const en = {
         "The highest temperature is between 38.0 and 38.3 °C: the duration at ≥ 38.0 °C decides, and it is missing.",
       ctcae_fn_spell_impossible:
         "A spell at ≥ 38.0 °C cannot last when the highest reading is below 38.0 °C.",
+      ld_drug_twice: "A drug appears twice in the regimen; give one entry per drug.",
+      ld_dose_implausible: "The dose is above the plausible mg/m²/day; is it mg/m² per day?",
+      ld_day_twice: "A day is listed twice for this drug.",
+      ld_crcl_required:
+        "The creatinine clearance (mL/min) is required when the regimen includes fludarabine (renal dose adjustment)",
+      ld_crcl_method_required:
+        "Say how the creatinine clearance was obtained (Cockcroft–Gault, measured urine collection, normalised eGFR or other) when the regimen includes fludarabine.",
+      ld_bands_from_zero: "The protocol bands must start at 0 mL/min so that every clearance falls in a band",
+      ld_band_twice: "Two bands start at the same clearance.",
     },
   },
   format: {

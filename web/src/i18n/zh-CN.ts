@@ -243,6 +243,14 @@ export const zhCN: Catalogue = {
       ctcae_fn_duration_required:
         "最高体温在 38.0 至 38.3 °C 之间时，由 ≥ 38.0 °C 的持续时间决定，请填写持续时间。",
       ctcae_fn_spell_impossible: "最高体温低于 38.0 °C 时，不可能有持续 ≥ 38.0 °C 的时段。",
+      ld_drug_twice: "同一药物在方案中出现两次；每种药物只填一项。",
+      ld_dose_implausible: "剂量超过合理的每天 mg/m² 上限；请确认单位是否为每天 mg/m²。",
+      ld_day_twice: "该药物的同一天列出了两次。",
+      ld_crcl_required: "方案含氟达拉滨时必须填写肌酐清除率（mL/min），用于肾功能剂量调整。",
+      ld_crcl_method_required:
+        "方案含氟达拉滨时，请说明肌酐清除率的获得方法（Cockcroft–Gault 公式、尿液收集实测、标准化 eGFR 或其他）。",
+      ld_bands_from_zero: "方案的剂量分段须从 0 mL/min 开始，使每个清除率都落在某一分段内。",
+      ld_band_twice: "两个分段的起点相同。",
     },
   },
   format: {

@@ -238,6 +238,7 @@ export const LymphodepletionInput = z
         ctx.addIssue({
           code: "custom",
           path: ["regimen", k, "drug"],
+          params: { code: "ld_drug_twice" satisfies LdCheck },
           message: `${DRUG_NAMES[entry.drug]} appears twice in the regimen; give one entry per drug`,
         });
       else seen.add(entry.drug);
@@ -246,6 +247,7 @@ export const LymphodepletionInput = z
         ctx.addIssue({
           code: "custom",
           path: ["regimen", k, "doseMgPerM2PerDay"],
+          params: { code: "ld_dose_implausible" satisfies LdCheck },
           message: `${DRUG_NAMES[entry.drug]} ${entry.doseMgPerM2PerDay} mg/m²/day is above the plausible ${max} mg/m²/day; is it mg/m² per day?`,
         });
       const dup = entry.days.findIndex((d, j) => entry.days.indexOf(d) !== j);
@@ -253,6 +255,7 @@ export const LymphodepletionInput = z
         ctx.addIssue({
           code: "custom",
           path: ["regimen", k, "days", dup],
+          params: { code: "ld_day_twice" satisfies LdCheck },
           message: `Day ${entry.days[dup]} is listed twice for ${DRUG_NAMES[entry.drug].toLowerCase()}`,
         });
     });
@@ -261,6 +264,7 @@ export const LymphodepletionInput = z
         ctx.addIssue({
           code: "custom",
           path: ["creatinineClearanceMlMin"],
+          params: { code: "ld_crcl_required" satisfies LdCheck },
           message:
             "The creatinine clearance (mL/min) is required when the regimen includes fludarabine (renal dose adjustment)",
         });
@@ -268,6 +272,7 @@ export const LymphodepletionInput = z
         ctx.addIssue({
           code: "custom",
           path: ["creatinineClearanceMethod"],
+          params: { code: "ld_crcl_method_required" satisfies LdCheck },
           message:
             "Say how the creatinine clearance was obtained (Cockcroft–Gault, measured urine collection, normalised eGFR or other) when the regimen includes fludarabine.",
         });
@@ -279,6 +284,7 @@ export const LymphodepletionInput = z
         ctx.addIssue({
           code: "custom",
           path: ["fludarabineRenalRule", "bands"],
+          params: { code: "ld_bands_from_zero" satisfies LdCheck },
           message: "The protocol bands must start at 0 mL/min so that every clearance falls in a band",
         });
       const dup = froms.findIndex((f, j) => froms.indexOf(f) !== j);
@@ -286,10 +292,26 @@ export const LymphodepletionInput = z
         ctx.addIssue({
           code: "custom",
           path: ["fludarabineRenalRule", "bands", dup, "fromCrClMlMin"],
+          params: { code: "ld_band_twice" satisfies LdCheck },
           message: `Two bands start at ${froms[dup]} mL/min`,
         });
     }
   });
+
+/**
+ * The codes of the lymphodepletion input checks (the problem's issue codes, errors.ts issueCode);
+ * worded under issue.rule.* in the web catalogues (issue 11).
+ */
+export const LD_CHECKS = [
+  "ld_drug_twice",
+  "ld_dose_implausible",
+  "ld_day_twice",
+  "ld_crcl_required",
+  "ld_crcl_method_required",
+  "ld_bands_from_zero",
+  "ld_band_twice",
+] as const;
+type LdCheck = (typeof LD_CHECKS)[number];
 
 export interface LdDrugResult {
   drug: LdDrug;
