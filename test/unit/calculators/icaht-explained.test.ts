@@ -234,7 +234,7 @@ describe("late ICAHT explained (Rejeski 2023 late bands; nadir rule and window a
     expect(r.label).toBe("Late ICAHT grade 2");
     expect(r.reasons).toEqual([
       "Late ICAHT grade 2: lowest ANC 800 cells/µL on day 45 is ≤ 1000 cells/µL, confirmed non-transient by the second-lowest 1200 cells/µL on day 60 ≤ 1500 cells/µL (EHA/EBMT 2023; nadir rule after Liang).",
-      "Method: NADIR; window day +31 to day +100.",
+      "Method: nadir rule (NADIR); window day +31 to day +100.",
     ]);
     expect(r.details).toEqual({
       method: "NADIR",
@@ -259,7 +259,7 @@ describe("late ICAHT explained (Rejeski 2023 late bands; nadir rule and window a
       ).reasons,
     ).toEqual([
       "Late ICAHT grade 1: two values ≤ 1500 cells/µL (800 cells/µL on day 45; 1200 cells/µL on day 60) (EHA/EBMT 2023, strict two-value reading).",
-      "Method: STRICT; window day +31 to day +100.",
+      "Method: strict two-value reading (STRICT); window day +31 to day +100.",
     ]);
   });
   it("ICAHT-L3: 1400 then 1800 → transient (nadir); fewer than two values (strict)", () => {
@@ -315,7 +315,7 @@ describe("late ICAHT explained (Rejeski 2023 late bands; nadir rule and window a
     expect(r.reasons).toEqual([
       "Late ICAHT grade 0: lowest ANC 1800 cells/µL on day 70 is > 1500 cells/µL.",
       "Excluded (after the late window day +31 to day +75 (censored at day +75)): value(s) on day(s) 80, 101.",
-      "Method: NADIR; window day +31 to day +75 (censored at day +75).",
+      "Method: nadir rule (NADIR); window day +31 to day +75 (censored at day +75).",
     ]);
     expect(r.details).toMatchObject({ window: { from: 31, to: 75 }, excludedStudyDays: [80, 101] });
   });
@@ -331,7 +331,7 @@ describe("late ICAHT explained (Rejeski 2023 late bands; nadir rule and window a
       expect(r.reasons).toEqual([
         "Late ICAHT grade 1: the only ANC in the window, 1200 cells/µL on day 45, is ≤ 1500 cells/µL (a single value cannot show non-transience; graded by it, per Liang).",
         "Excluded (after the late window day +31 to day +100): value(s) on day(s) 110.",
-        "Method: NADIR; window day +31 to day +100.",
+        "Method: nadir rule (NADIR); window day +31 to day +100.",
       ]);
       expect(r.details).toMatchObject({ window: { from: 31, to: 100 } });
     }
@@ -518,7 +518,7 @@ describe("ICAHT explained, the edges the mutation run found", () => {
     expect(r.reasons).toEqual([
       "Late ICAHT grade 2: lowest ANC 800 cells/µL on day 45 is ≤ 1000 cells/µL, confirmed non-transient by the second-lowest 1200 cells/µL on day 60 ≤ 1500 cells/µL (EHA/EBMT 2023; nadir rule after Liang).",
       "Excluded (after the late window day +31 to day +100): value(s) on day(s) 110, 130.",
-      "Method: NADIR; window day +31 to day +100.",
+      "Method: nadir rule (NADIR); window day +31 to day +100.",
     ]);
     expect((r.details as { excludedStudyDays: number[] }).excludedStudyDays).toEqual([110, 130]);
   });

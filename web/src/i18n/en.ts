@@ -2929,8 +2929,8 @@ export const en = {
         ENDED_EARLY: "ended early",
       },
       icahtMethod: {
-        NADIR: "NADIR",
-        STRICT: "STRICT",
+        NADIR: "nadir rule (NADIR)",
+        STRICT: "strict two-value reading (STRICT)",
       },
       siteKind: {
         NODAL: "nodal",

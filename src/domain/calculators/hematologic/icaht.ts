@@ -382,7 +382,8 @@ export const ICAHT_REASONS = reasonFamily(
     yesNo: { YES: "yes", NO: "no" },
     icahtWindow: { COMPLETE: "complete", ENDED_EARLY: "ended early" },
     // The English quotes the input's value as given.
-    icahtMethod: { NADIR: "NADIR", STRICT: "STRICT" },
+    // In words (issue 11), with the input's name in brackets so a protocol can be matched to it.
+    icahtMethod: { NADIR: "nadir rule (NADIR)", STRICT: "strict two-value reading (STRICT)" },
   },
 );
 const R = ICAHT_REASONS;
