@@ -6,7 +6,12 @@
  * (issue 16); the input checks are in words, not the input's field names (issue 11).
  */
 import { describe, expect, it } from "vitest";
-import { carTDoseCalculator } from "../../../src/domain/calculators/dosing-kinetics/car-t-dose.ts";
+import {
+  carTDoseCalculator,
+  DOSE_CHECKS,
+} from "../../../src/domain/calculators/dosing-kinetics/car-t-dose.ts";
+import { en } from "../../../web/src/i18n/en.ts";
+import { zhCN } from "../../../web/src/i18n/zh-CN.ts";
 import { issuesOf } from "../../support/validation.ts";
 
 const BAG = { cellCountBasis: "VIABLE", totalCells: 1e9, volumeMl: 100, carPositivePercent: 20 };
@@ -271,17 +276,42 @@ describe("CAR-T dose explained, input checks in words at their fields (issue 11)
       ],
     ]);
   });
-  it("every cross-field check is a 'custom' issue", () => {
+  it("every cross-field check has its own code, worded in both web catalogues", () => {
     const codes = (i: Record<string, unknown>) => issuesOf(() => run(i)).map((x) => x.code);
-    expect(
-      codes({
-        doseBasis: "FLAT",
-        flatDose: 5e7,
-        doseRange: { unit: "CELLS", lower: 2e8, upper: 1e8 },
-        bag: BAG,
-      }),
-    ).toEqual(["custom"]);
-    expect(codes({ doseBasis: "PER_KG", bag: BAG })).toEqual(["custom", "custom"]);
+    const flat = { doseBasis: "FLAT", flatDose: 5e7 };
+    const raising: [Record<string, unknown>, string][] = [
+      [
+        { ...flat, doseRange: { unit: "CELLS", lower: 2e8, upper: 1e8 }, bag: BAG },
+        "dose_range_upper_below_lower",
+      ],
+      [{ doseBasis: "PER_KG", refWeightKg: 70, bag: BAG }, "dose_per_kg_required"],
+      [{ doseBasis: "PER_KG", dosePerKg: 1e6, bag: BAG }, "dose_weight_required"],
+      [{ ...flat, dosePerKg: 1e6, bag: BAG }, "dose_per_kg_not_applicable"],
+      [{ ...flat, maxTotal: 1e8, bag: BAG }, "dose_max_per_kg_only"],
+      [{ doseBasis: "FLAT", bag: BAG }, "dose_flat_required"],
+      [{ doseBasis: "WHOLE_BAG", flatDose: 5e7, bag: BAG }, "dose_flat_not_applicable"],
+      [
+        { ...flat, doseRange: { unit: "CELLS_PER_KG", lower: 5e5, upper: 1e6 }, bag: BAG },
+        "dose_range_weight_required",
+      ],
+      [
+        { ...flat, refWeightKg: 70, doseRange: { unit: "CELLS_PER_KG", lower: 1, upper: 2 }, bag: BAG },
+        "dose_range_per_kg_unit",
+      ],
+      [{ ...flat, doseRange: { unit: "CELLS", lower: 50, upper: 110 }, bag: BAG }, "dose_range_total_unit"],
+      [{ ...flat, bag: { ...BAG, volumeMl: undefined } }, "dose_bag_two_of_three"],
+      [{ ...flat, bag: { ...BAG, concentrationCellsPerMl: 1.05e7 } }, "dose_bag_disagrees"],
+      [{ ...flat, bag: { ...BAG, carPositivePercent: undefined } }, "dose_car_percent_required"],
+      [{ ...flat, bag: { ...BAG, cellCountBasis: "CAR_POSITIVE_VIABLE" } }, "dose_car_percent_twice"],
+      [{ ...flat, bag: { ...BAG, cellCountBasis: "TOTAL_NUCLEATED" } }, "dose_viability_required"],
+      [{ ...flat, bag: { ...BAG, viabilityPercent: 90 } }, "dose_viability_not_applicable"],
+    ];
+    for (const [input, code] of raising) {
+      expect(codes(input), code).toContain(code);
+      expect((en.issue.rule as Record<string, string>)[code], code).toBeTruthy();
+      expect((zhCN.issue.rule as Record<string, string>)[code], code).toMatch(/\p{Script=Han}/u);
+    }
+    expect(raising.map(([, c]) => c).sort()).toEqual([...DOSE_CHECKS].sort());
   });
 });
 

@@ -104,6 +104,7 @@ const DoseRange = z
         code: "custom",
         path: ["upper"],
         message: "The upper end of the range is below its lower end.",
+        params: { code: "dose_range_upper_below_lower" satisfies DoseCheck },
       });
   });
 
@@ -128,55 +129,66 @@ export const CarTDoseInput = z
     bag: Bag,
   })
   .superRefine((i, ctx) => {
-    const need = (cond: boolean, path: PropertyKey[], message: string) => {
-      if (cond) ctx.addIssue({ code: "custom", path, message });
+    // Each check has a stable code (the problem's issue code) that the web app words in the
+    // reader's language (issue.rule.* in its catalogues; issue 11).
+    const need = (cond: boolean, path: PropertyKey[], message: string, code: DoseCheck) => {
+      if (cond) ctx.addIssue({ code: "custom", path, message, params: { code } });
     };
     need(
       i.doseBasis === "PER_KG" && i.dosePerKg === undefined,
       ["dosePerKg"],
       "The dose per kg is required for a per-kg dose.",
+      "dose_per_kg_required",
     );
     need(
       i.doseBasis === "PER_KG" && i.refWeightKg === undefined,
       ["refWeightKg"],
       "The reference weight is required for a per-kg dose.",
+      "dose_weight_required",
     );
     need(
       i.doseBasis !== "PER_KG" && i.dosePerKg !== undefined,
       ["dosePerKg"],
       `A dose per kg does not apply to ${DOSE_BASIS_WORDS[i.doseBasis]}.`,
+      "dose_per_kg_not_applicable",
     );
     need(
       i.doseBasis !== "PER_KG" && i.maxTotal !== undefined,
       ["maxTotal"],
       "A maximum total dose applies to per-kg doses only.",
+      "dose_max_per_kg_only",
     );
     need(
       i.doseBasis === "FLAT" && i.flatDose === undefined,
       ["flatDose"],
       "The flat dose (total CAR+ viable cells) is required for a flat dose.",
+      "dose_flat_required",
     );
     need(
       i.doseBasis !== "FLAT" && i.flatDose !== undefined,
       ["flatDose"],
       `A flat dose does not apply to ${DOSE_BASIS_WORDS[i.doseBasis]}.`,
+      "dose_flat_not_applicable",
     );
     need(
       i.doseRange?.unit === "CELLS_PER_KG" && i.refWeightKg === undefined,
       ["refWeightKg"],
       "The reference weight is required to check a per-kg dose range.",
+      "dose_range_weight_required",
     );
     if (i.doseRange?.unit === "CELLS_PER_KG") {
       need(
         i.doseRange.lower < PER_KG_MIN || i.doseRange.upper > PER_KG_MAX,
         ["doseRange"],
         `A per-kg range is given in cells/kg (${fmtCells(PER_KG_MIN)}–${fmtCells(PER_KG_MAX)}).`,
+        "dose_range_per_kg_unit",
       );
     } else if (i.doseRange?.unit === "CELLS") {
       need(
         i.doseRange.lower < TOTAL_MIN || i.doseRange.upper > TOTAL_MAX,
         ["doseRange"],
         `A total range is given in cells (${fmtCells(TOTAL_MIN)}–${fmtCells(TOTAL_MAX)}).`,
+        "dose_range_total_unit",
       );
     }
     const b = i.bag;
@@ -187,6 +199,7 @@ export const CarTDoseInput = z
           b[f] === undefined,
           ["bag", f],
           "Give at least two of the bag's total cells, concentration (cells/mL) and volume (mL).",
+          "dose_bag_two_of_three",
         );
     } else if (known === 3) {
       const product = b.concentrationCellsPerMl! * b.volumeMl!;
@@ -195,29 +208,55 @@ export const CarTDoseInput = z
         diff > BAG_CONSISTENCY_TOLERANCE,
         ["bag", "totalCells"],
         `The bag's total cells ${fmtCells(b.totalCells!)} disagree with concentration × volume ${fmtCells(product)} by ${fmt(diff * 100, 1)} % (more than ${BAG_CONSISTENCY_TOLERANCE * 100} %).`,
+        "dose_bag_disagrees",
       );
     }
     need(
       b.cellCountBasis !== "CAR_POSITIVE_VIABLE" && b.carPositivePercent === undefined,
       ["bag", "carPositivePercent"],
       `The CAR+ % is required when the count is of ${COUNT_BASIS_WORDS[b.cellCountBasis]}.`,
+      "dose_car_percent_required",
     );
     need(
       b.cellCountBasis === "CAR_POSITIVE_VIABLE" && b.carPositivePercent !== undefined,
       ["bag", "carPositivePercent"],
       "Leave the CAR+ % out when the count is already of CAR+ viable cells (it would be applied twice).",
+      "dose_car_percent_twice",
     );
     need(
       b.cellCountBasis === "TOTAL_NUCLEATED" && b.viabilityPercent === undefined,
       ["bag", "viabilityPercent"],
       "The viability % is required when the count is of total nucleated cells.",
+      "dose_viability_required",
     );
     need(
       b.cellCountBasis !== "TOTAL_NUCLEATED" && b.viabilityPercent !== undefined,
       ["bag", "viabilityPercent"],
       `The viability % applies only to a count of total nucleated cells (a count of ${COUNT_BASIS_WORDS[b.cellCountBasis]} is already of viable cells).`,
+      "dose_viability_not_applicable",
     );
   });
+
+/** The codes of the CAR-T dose input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const DOSE_CHECKS = [
+  "dose_range_upper_below_lower",
+  "dose_per_kg_required",
+  "dose_weight_required",
+  "dose_per_kg_not_applicable",
+  "dose_max_per_kg_only",
+  "dose_flat_required",
+  "dose_flat_not_applicable",
+  "dose_range_weight_required",
+  "dose_range_per_kg_unit",
+  "dose_range_total_unit",
+  "dose_bag_two_of_three",
+  "dose_bag_disagrees",
+  "dose_car_percent_required",
+  "dose_car_percent_twice",
+  "dose_viability_required",
+  "dose_viability_not_applicable",
+] as const;
+type DoseCheck = (typeof DOSE_CHECKS)[number];
 
 export interface CarTDoseValue {
   /** CAR+ viable T cells to give */
