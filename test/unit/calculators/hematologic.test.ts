@@ -1365,6 +1365,78 @@ describe("iec-hs: properties", () => {
  * Edges and explanations found by mutation testing (npm run mutation): each case is CTCAE v5.0
  * febrile neutropenia or anaemia worked by hand; the input checks say which fact is missing.
  */
+describe("ctcae-hematology: each input check's field, code and words (issue 16)", () => {
+  const said = (input: unknown) =>
+    issuesOf(() => ctcaeHematology.run(input)).map((i) => [i.path, i.code, i.message]);
+  it("LLNs and the fever's duration asked for where they decide the grade", () => {
+    expect(
+      said({
+        neutrophils: { countCellsPerUL: 1500 },
+        platelets: { countCellsPerUL: 80_000 },
+        anemia: { hemoglobinGPerDL: 10.5 },
+        febrileNeutropenia: { ancCellsPerUL: 400, maxTemperatureC: 38.1 },
+      }),
+    ).toEqual([
+      [
+        "/neutrophils/llnCellsPerUL",
+        "ctcae_lln_required",
+        "ANC 1500 cells/µL is ≥ 1500: grade 0 or 1 depends on the laboratory LLN, which is missing",
+      ],
+      [
+        "/platelets/llnCellsPerUL",
+        "ctcae_lln_required",
+        "Platelets 80000 cells/µL is ≥ 75000: grade 0 or 1 depends on the laboratory LLN, which is missing",
+      ],
+      [
+        "/anemia/llnGPerDL",
+        "ctcae_hb_lln_required",
+        "Hb 10.5 g/dL is ≥ 10.0: grade 0 or 1 depends on the laboratory LLN, which is missing",
+      ],
+      [
+        "/febrileNeutropenia/longestSpellAtOrAbove38CMinutes",
+        "ctcae_fn_duration_required",
+        "Highest temperature 38.1 °C is between 38.0 and 38.3 °C: the duration at ≥ 38.0 °C decides, and it is missing",
+      ],
+    ]);
+  });
+  it("a spell at 38.0 °C below it, and grade 4–5 febrile neutropenia without its definition", () => {
+    expect(
+      said({
+        febrileNeutropenia: {
+          ancCellsPerUL: 400,
+          maxTemperatureC: 37.9,
+          longestSpellAtOrAbove38CMinutes: 30,
+        },
+      }),
+    ).toEqual([
+      [
+        "/febrileNeutropenia/longestSpellAtOrAbove38CMinutes",
+        "ctcae_fn_spell_impossible",
+        "A spell at ≥ 38.0 °C cannot last 30 min when the highest reading is 37.9 °C",
+      ],
+    ]);
+    const notFn =
+      "Grade 4–5 febrile neutropenia was given, but the ANC and temperature given do not meet the CTCAE definition of febrile neutropenia";
+    expect(
+      said({
+        febrileNeutropenia: { ancCellsPerUL: 2000, maxTemperatureC: 37.0, lifeThreateningConsequences: true },
+      }),
+    ).toEqual([["/febrileNeutropenia/lifeThreateningConsequences", "contradiction", notFn]]);
+    expect(said({ febrileNeutropenia: { ancCellsPerUL: 2000, maxTemperatureC: 37.0, death: true } })).toEqual(
+      [["/febrileNeutropenia/death", "contradiction", notFn]],
+    );
+  });
+  it("the label names the worst terms; all grade 0 says so", () => {
+    expect(
+      ctcaeHematology.run({ neutrophils: { countCellsPerUL: 400 }, platelets: { countCellsPerUL: 20_000 } })
+        .label,
+    ).toBe("Worst grade 4 (Neutrophil count decreased, Platelet count decreased)");
+    expect(ctcaeHematology.run({ neutrophils: { countCellsPerUL: 5000, llnCellsPerUL: 1800 } }).label).toBe(
+      "Grade 0 in every term given",
+    );
+  });
+});
+
 describe("ctcae-hematology: the edges mutation testing found", () => {
   const FN_SPELL = "/febrileNeutropenia/longestSpellAtOrAbove38CMinutes";
   it("at exactly 38.0 °C and 38.3 °C the duration decides, so it must be given", () => {

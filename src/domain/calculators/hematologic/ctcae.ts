@@ -220,7 +220,7 @@ export const CtcaeHematologyInput = z
         ctx.addIssue({
           code: "custom",
           path: [t.key, "llnCellsPerUL"],
-          message: `${t.analyte} ${num(x.countCellsPerUL)} cells/µL is ≥ ${num(g2)}: grade 0 or 1 depends on the laboratory LLN, which is missing`,
+          message: `${t.analyte.charAt(0).toUpperCase()}${t.analyte.slice(1)} ${num(x.countCellsPerUL)} cells/µL is ≥ ${num(g2)}: grade 0 or 1 depends on the laboratory LLN, which is missing`,
           params: { code: "ctcae_lln_required" satisfies CtcaeCheck },
         });
     }
