@@ -51,6 +51,40 @@ const pressor = (h: string, vasopressors?: string[]) => ({
   ...(vasopressors ? { vasopressors } : {}),
 });
 
+describe("CRS explained at the edges the mutation run found (issue 16)", () => {
+  const FEVER = "Fever: highest temperature 38.5 °C ≥ 38.0 °C, not attributed to another cause.";
+  it("one sign alone: its sentence only, no 'more severe event' line", () => {
+    expect(crs.run(febrile(nc(3))).reasons).toEqual([
+      FEVER,
+      "Grade 2: low-flow oxygen (nasal cannula at 3 L/min ≤ 6 L/min).",
+    ]);
+    expect(crs.run(febrile(pressor("NO_VASOPRESSOR"))).reasons).toEqual([
+      FEVER,
+      "Grade 2: hypotension not requiring vasopressors.",
+    ]);
+  });
+  it("vasopressors needed but not named: the sentence without a list", () => {
+    expect(crs.run(febrile(pressor("ONE_VASOPRESSOR"))).reasons).toEqual([
+      FEVER,
+      "Grade 3: hypotension requiring one vasopressor.",
+    ]);
+    expect(crs.run(febrile(pressor("MULTIPLE_VASOPRESSORS"))).reasons).toEqual([
+      FEVER,
+      "Grade 4: hypotension requiring multiple vasopressors, vasopressin excluded.",
+    ]);
+  });
+  it("death due to CRS without CRS is refused in words at its field", () => {
+    expect(
+      issuesOf(() => crs.run({ ...CRS_AFEBRILE, deathDueToCrs: true })).map((i) => [i.path, i.message]),
+    ).toEqual([
+      [
+        "/deathDueToCrs",
+        "Death due to CRS is recorded, but CRS was never diagnosed and there is no CRS fever.",
+      ],
+    ]);
+  });
+});
+
 describe("CRS worked examples (reference notes §1)", () => {
   it("CRS-1: T 38.6 °C, no hypotension, room air → 1", () => {
     const r = crs.run(febrile({}, 38.6));
