@@ -1431,9 +1431,24 @@ describe("ctcae-hematology: each input check's field, code and words (issue 16)"
       ctcaeHematology.run({ neutrophils: { countCellsPerUL: 400 }, platelets: { countCellsPerUL: 20_000 } })
         .label,
     ).toBe("Worst grade 4 (Neutrophil count decreased, Platelet count decreased)");
-    expect(ctcaeHematology.run({ neutrophils: { countCellsPerUL: 5000, llnCellsPerUL: 1800 } }).label).toBe(
-      "Grade 0 in every term given",
+    const none = ctcaeHematology.run({ neutrophils: { countCellsPerUL: 5000, llnCellsPerUL: 1800 } });
+    expect(none.label).toBe("Grade 0 in every term given");
+    expect(none.value).toStrictEqual({ worst: 0, worstTerms: [], neutrophils: 0 });
+  });
+  it("grade 0 sentences: Hb above its LLN; no fever criterion with and without a spell at 38.0 °C", () => {
+    expect(ctcaeHematology.run({ anemia: { hemoglobinGPerDL: 13, llnGPerDL: 12 } }).reasons[0]).toBe(
+      "Anemia grade 0 by Hb: 13 g/dL is not below the LLN 12 g/dL.",
     );
+    const fn = (maxTemperatureC: number, minutes: number) =>
+      ctcaeHematology.run({
+        febrileNeutropenia: { ancCellsPerUL: 400, maxTemperatureC, longestSpellAtOrAbove38CMinutes: minutes },
+      }).reasons;
+    expect(fn(37.5, 0)).toEqual([
+      "Febrile neutropenia: criteria not met (no fever criterion (highest 37.5 °C is not > 38.3 °C, and never ≥ 38.0 °C for more than 60 min)).",
+    ]);
+    expect(fn(38.0, 30)).toEqual([
+      "Febrile neutropenia: criteria not met (no fever criterion (highest 38 °C is not > 38.3 °C, and 30 min at ≥ 38.0 °C is not more than 60 min)).",
+    ]);
   });
 });
 
