@@ -361,6 +361,13 @@ interface WorklistItem {
   label: string;
 }
 
+/** A tablet page whose clock agrees with the server's a month on; steps may wait longer on a loaded machine. */
+const monthOnPage = async () => {
+  const opened = await newTabletPage(browser, server.url, { now: aMonthOn() });
+  opened.page.setDefaultTimeout(60_000);
+  return opened;
+};
+
 const noSeriousViolations = async (page: Page) => {
   await expect.poll(() => page.getByLabel("Loading").count(), { timeout: 20_000 }).toBe(0);
   expect(await seriousAxeViolations(page)).toEqual([]);
@@ -391,6 +398,21 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
     server = await startServer({ dataDir, clockOffsetDays: 28 });
     coordinator = await apiAs(server.url, "coordinator", "coordinator-demo");
     investigator = await apiAs(server.url, "investigator", "investigator-demo");
+    // Once listening, a started server verifies its audit chain and refreshes the planner's
+    // statistics (cli/serve.ts), holding the embedded database; on a loaded machine that can take
+    // longer than a browser step waits. Go on once a read answers promptly again.
+    for (let i = 0; i < 90; i++) {
+      const started = Date.now();
+      await coordinator.get("/api/v1/sites");
+      if (Date.now() - started < 1000) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    // Each user's language is remembered on the server; a switch back to English sent as the
+    // first part's last page closed may not have reached it before the stop. Start in English.
+    for (const user of [coordinator, investigator]) {
+      const set = await user.call("PUT", "/api/v1/auth/language", { language: "en" });
+      expect(set.status).toBe(200);
+    }
     feverDay = addDays(localDate(aMonthOn(), timeZone), -1);
     const open = await coordinator.get<{ items: WorklistItem[] }>(
       `/api/v1/worklist?siteId=${siteId}&find=${subjectCode}`,
@@ -409,7 +431,7 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
   }, 300_000);
 
   it("the coordinator charts a febrile, hypotensive row on oxygen", async () => {
-    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    const { context, page } = await monthOnPage();
     await logInAt(page, "coordinator", "coordinator-demo", "SZ");
     await page.goto(`/entry/${patientId}/vitals`);
     const time = page.getByRole("textbox", { name: /^Time \(Asia\/Shanghai\), row 1/ });
@@ -434,7 +456,7 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
   });
 
   it("the investigator grades CRS in Chinese from that day's chart, each value with its source", async () => {
-    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    const { context, page } = await monthOnPage();
     await logInAt(page, "investigator", "investigator-demo", "SZ");
     await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
     await page.getByRole("combobox", { name: "语言" }).waitFor();
@@ -501,7 +523,7 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
   });
 
   it("the investigator records the CRS as an adverse event with its CTCAE grade and attribution", async () => {
-    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    const { context, page } = await monthOnPage();
     await logInAt(page, "investigator", "investigator-demo", "SZ");
     await page.goto(`/patients/${patientId}`);
     await page.getByRole("link", { name: "Record an adverse event" }).click();
@@ -532,7 +554,7 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
   });
 
   it("the coordinator, in Chinese, records her day-28 visit as done and it leaves the worklist", async () => {
-    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    const { context, page } = await monthOnPage();
     await logInAt(page, "coordinator", "coordinator-demo", "SZ");
     await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
     await page.getByRole("combobox", { name: "语言" }).waitFor();
@@ -581,7 +603,7 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
   });
 
   it("her timeline shows the CRS grade and the visit done", async () => {
-    const { context, page } = await newTabletPage(browser, server.url, { now: aMonthOn() });
+    const { context, page } = await monthOnPage();
     await logInAt(page, "investigator", "investigator-demo", "SZ");
     await page.goto(`/patients/${patientId}`);
     await page.getByRole("heading", { level: 1, name: subjectCode }).waitFor();
