@@ -30,6 +30,10 @@ describe("expired session", { timeout: 120_000 }, () => {
     await page.getByLabel(/^Title/).fill(title);
     await page.getByLabel(/^Note/).fill("Advised to come in for assessment today.");
 
+    // Every read of the patient page answered first: a read still in flight when the session ends
+    // would meet the 401 itself and open the dialog before the save is sent (seen on a loaded
+    // machine: the dialog's overlay then took the click meant for "Save note").
+    await page.waitForLoadState("networkidle");
     // The server ends the session (as after 30 minutes idle) while the browser keeps its cookie.
     const cookies = await context.cookies();
     const { csrfToken } = await (await page.request.get("/api/v1/auth/session")).json();
