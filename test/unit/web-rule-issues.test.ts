@@ -43,24 +43,38 @@ const RAISING: Record<(typeof CRS_CHECKS)[number], Record<string, unknown>> = {
 /** The checks whose English sentence quotes values entered, so the catalogue's English is a summary. */
 const QUOTING = new Set(["crs_hypotension_mismatch", "crs_hfnc_low_flow"]);
 
+/**
+ * Each input raises its check's code; each code is worded in both catalogues, the English word
+ * for word as the server's sentence unless that sentence quotes values entered (`quoting`); and
+ * the inputs cover every code of `checks`.
+ */
+function expectChecksWorded(
+  run: (input: Record<string, unknown>) => unknown,
+  raising: Record<string, Record<string, unknown>>,
+  checks: readonly string[],
+  quoting: ReadonlySet<string>,
+) {
+  const rule = (c: typeof en, code: string) => (c.issue.rule as Record<string, string>)[code];
+  for (const [code, input] of Object.entries(raising)) {
+    const issues = issuesOf(() => run(input));
+    expect(
+      issues.map((i) => i.code),
+      code,
+    ).toContain(code);
+    expect(rule(en, code), code).toBeTruthy();
+    expect(rule(zhCN, code), code).toMatch(/\p{Script=Han}/u);
+    if (!quoting.has(code)) expect(rule(en, code), code).toBe(issues.find((i) => i.code === code)!.message);
+  }
+  expect(Object.keys(raising).sort()).toEqual([...checks].sort());
+}
+
 afterAll(async () => {
   await i18n.changeLanguage("en");
 });
 
 describe("CRS input checks by their codes", () => {
   it("each check raises its own code at its field; every code is worded in both catalogues", () => {
-    for (const [code, input] of Object.entries(RAISING)) {
-      const issues = issuesOf(() => crs.run({ ...AFEBRILE, ...input }));
-      expect(
-        issues.map((i) => i.code),
-        code,
-      ).toContain(code);
-      const rule = (c: typeof en) => (c.issue.rule as Record<string, string>)[code];
-      expect(rule(en), code).toBeTruthy();
-      expect(rule(zhCN), code).toMatch(/\p{Script=Han}/u);
-      if (!QUOTING.has(code)) expect(rule(en), code).toBe(issues.find((i) => i.code === code)!.message);
-    }
-    expect(Object.keys(RAISING).sort()).toEqual([...CRS_CHECKS].sort());
+    expectChecksWorded((input) => crs.run({ ...AFEBRILE, ...input }), RAISING, CRS_CHECKS, QUOTING);
   });
 
   it("the web app says the server's sentence in English and the catalogue's in Chinese", async () => {
@@ -176,18 +190,7 @@ const ICANS_QUOTING = new Set([
 
 describe("ICANS input checks by their codes", () => {
   it("each check raises its own code at its field; every code is worded in both catalogues", () => {
-    for (const [code, input] of Object.entries(ICANS_RAISING)) {
-      const issues = issuesOf(() => icans.run(input));
-      expect(
-        issues.map((i) => i.code),
-        code,
-      ).toContain(code);
-      const rule = (c: typeof en) => (c.issue.rule as Record<string, string>)[code];
-      expect(rule(zhCN), code).toMatch(/\p{Script=Han}/u);
-      if (!ICANS_QUOTING.has(code)) expect(rule(en), code).toBe(issues.find((i) => i.code === code)!.message);
-      else expect(rule(en), code).toBeTruthy();
-    }
-    expect(Object.keys(ICANS_RAISING).sort()).toEqual([...ICANS_CHECKS].sort());
+    expectChecksWorded((input) => icans.run(input), ICANS_RAISING, ICANS_CHECKS, ICANS_QUOTING);
   });
 });
 
@@ -204,21 +207,11 @@ const CTCAE_RAISING: Record<(typeof CTCAE_CHECKS)[number], Record<string, unknow
 
 describe("CTCAE haematology input checks by their codes", () => {
   it("each check raises its own code; every code is worded in both catalogues", () => {
-    for (const [code, input] of Object.entries(CTCAE_RAISING)) {
-      const issues = issuesOf(() => ctcaeHematology.run(input));
-      expect(
-        issues.map((i) => i.code),
-        code,
-      ).toContain(code);
-      const rule = (c: typeof en) => (c.issue.rule as Record<string, string>)[code];
-      expect(rule(en), code).toBeTruthy();
-      expect(rule(zhCN), code).toMatch(/\p{Script=Han}/u);
-    }
-    expect(rule0(en)).toBe(issuesOf(() => ctcaeHematology.run({}))[0]!.message);
-    expect(Object.keys(CTCAE_RAISING).sort()).toEqual([...CTCAE_CHECKS].sort());
+    // Every CTCAE sentence but the empty form's quotes the values entered.
+    const quoting = new Set(CTCAE_CHECKS.filter((c) => c !== "ctcae_no_term"));
+    expectChecksWorded((input) => ctcaeHematology.run(input), CTCAE_RAISING, CTCAE_CHECKS, quoting);
   });
 });
-const rule0 = (c: typeof en) => (c.issue.rule as Record<string, string>).ctcae_no_term;
 
 describe("lymphodepletion input checks by their codes", () => {
   it("every code is worded in both catalogues (each is raised in lymphodepletion-explained.test.ts)", () => {
