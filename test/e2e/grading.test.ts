@@ -57,6 +57,21 @@ describe("CRS grading form", () => {
     await answer(page, /^Death due to CRS/, false);
     await grade(page).filter({ hasText: "Grade 1" }).waitFor();
 
+    // Questions that only apply after another answer appear with it, and an answer left behind
+    // when the question stops applying is not sent (it was refused by the rule it no longer
+    // concerned: fever-masking therapy counted without CRS diagnosed earlier).
+    const masking = page.getByRole("radiogroup", { name: /^Antipyretic or anti-cytokine therapy/ });
+    const flow = page.getByRole("textbox", { name: /^Oxygen flow/ });
+    expect(await masking.count()).toBe(0);
+    expect(await flow.count()).toBe(0);
+    expect(await page.getByRole("radiogroup", { name: /^Oxygen need explained/ }).count()).toBe(0);
+    await answer(page, /^CRS already diagnosed/, true);
+    await answer(page, /^Antipyretic or anti-cytokine therapy/, true);
+    await answer(page, /^CRS already diagnosed/, false);
+    await expect.poll(() => masking.count()).toBe(0);
+    await grade(page).filter({ hasText: "Grade 1" }).waitFor();
+    await expect(page.getByText(/counts only when given after CRS onset/).count()).resolves.toBe(0);
+
     // Fluids only: grade 2.
     await page.getByRole("combobox", { name: /^Hypotension$/ }).selectOption("NO_VASOPRESSOR");
     await answer(page, /^Hypotension explained by another cause/, false);

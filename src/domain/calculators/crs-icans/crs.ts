@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
+import { askedWhen } from "../asked-when.ts";
 import { contradiction, defineCalculator } from "../calculator.ts";
 import { gradeLabel, LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
 
@@ -146,7 +147,8 @@ export const CrsInput = z
       .optional()
       .describe(
         "The fever is explained by another cause (e.g. documented infection); required when tempMaxC ≥ 38.0 °C",
-      ),
+      )
+      .meta(askedWhen({ field: "tempMaxC", atLeast: FEVER_THRESHOLD_C })),
     crsAlreadyDiagnosed: z.boolean().describe("CRS was established earlier in this episode"),
     feverMaskingTherapyGiven: z
       .boolean()
@@ -154,29 +156,34 @@ export const CrsInput = z
       .describe(
         "An antipyretic or anti-cytokine therapy (tocilizumab, corticosteroids, …) was given after CRS onset; " +
           "required when crsAlreadyDiagnosed is true",
-      ),
+      )
+      .meta(askedWhen({ field: "crsAlreadyDiagnosed", in: [true] })),
     hypotension: Hypotension,
     vasopressors: z
       .array(Vasopressor)
       .optional()
       .describe(
         "Optional: the vasopressor agents running; must agree with hypotension (vasopressin is not counted)",
-      ),
+      )
+      .meta(askedWhen({ field: "hypotension", notIn: ["NONE"] })),
     hypotensionOtherCause: z
       .boolean()
       .optional()
-      .describe("The hypotension is attributable to another cause; required when hypotension is not NONE"),
+      .describe("The hypotension is attributable to another cause; required when hypotension is not NONE")
+      .meta(askedWhen({ field: "hypotension", notIn: ["NONE"] })),
     oxygenDevice: OxygenDevice,
     oxygenFlowLpm: z
       .number()
       .positive()
       .max(100)
       .optional()
-      .describe("Oxygen flow, L/min; required for NASAL_CANNULA, not allowed with NONE"),
+      .describe("Oxygen flow, L/min; required for NASAL_CANNULA, not allowed with NONE")
+      .meta(askedWhen({ field: "oxygenDevice", notIn: ["NONE"] })),
     hypoxiaOtherCause: z
       .boolean()
       .optional()
-      .describe("The oxygen need is attributable to another cause; required when oxygenDevice is not NONE"),
+      .describe("The oxygen need is attributable to another cause; required when oxygenDevice is not NONE")
+      .meta(askedWhen({ field: "oxygenDevice", notIn: ["NONE"] })),
     deathDueToCrs: z
       .boolean()
       .describe("Death due to CRS, with no other principal cause (grade 5); false for a living patient"),

@@ -21,7 +21,7 @@ import { i18n } from "../../i18n/index.ts";
 import { Status } from "../../ui/Status.tsx";
 import { DerivedCrsPrefill } from "./DerivedCrsPrefill.tsx";
 import { DraftSources } from "./DraftSources.tsx";
-import { prune } from "./json-schema.ts";
+import { asked, prune } from "./json-schema.ts";
 import { LiveGrade } from "./LiveGrade.tsx";
 import { type FieldErrors, SchemaForm } from "./SchemaForm.tsx";
 import { StoredAssessments } from "./StoredAssessments.tsx";
@@ -95,8 +95,10 @@ function GradeForm({
     () => Object.fromEntries(live.issues.map((i) => [i.path, i.message])),
     [live.issues],
   );
+  // Only the questions on screen: a hidden one answered "no" here would appear already answered
+  // once it applies (an attribution never defaulted).
   const unanswered = Object.entries(calc.inputSchema.properties ?? {}).filter(
-    ([k, s]) => s.type === "boolean" && value[k] === undefined,
+    ([k, s]) => s.type === "boolean" && value[k] === undefined && asked(s, value),
   );
 
   async function save() {

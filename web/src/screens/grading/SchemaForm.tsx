@@ -2,7 +2,8 @@
  * A form built from a calculator's JSON Schema. Every field has a visible label and its
  * description from the schema; yes/no questions are explicit radio pairs (an unanswered question
  * is sent as missing, never as "no"). Errors from the server are shown next to the field their
- * JSON Pointer names, once the user has given that field a value.
+ * JSON Pointer names, once the user has given that field a value. A question that applies only
+ * after another answer (`x-askedWhen`) appears once that answer makes it apply.
  */
 import {
   Button,
@@ -18,6 +19,7 @@ import {
 } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import {
+  asked,
   choiceLabel,
   choicesOf,
   fieldHelp,
@@ -66,23 +68,25 @@ function ObjectFields({ pointer, schema, value, onChange, errors }: Omit<FieldPr
   const required = new Set(schema.required ?? []);
   return (
     <Stack gap="sm">
-      {Object.entries(schema.properties ?? {}).map(([key, sub]) => (
-        <Field
-          key={key}
-          name={key}
-          pointer={`${pointer}/${key}`}
-          schema={sub}
-          required={required.has(key)}
-          value={obj[key]}
-          errors={errors}
-          onChange={(v) => {
-            const next = { ...obj };
-            if (v === undefined) delete next[key];
-            else next[key] = v;
-            onChange(next);
-          }}
-        />
-      ))}
+      {Object.entries(schema.properties ?? {})
+        .filter(([, sub]) => asked(sub, obj))
+        .map(([key, sub]) => (
+          <Field
+            key={key}
+            name={key}
+            pointer={`${pointer}/${key}`}
+            schema={sub}
+            required={required.has(key)}
+            value={obj[key]}
+            errors={errors}
+            onChange={(v) => {
+              const next = { ...obj };
+              if (v === undefined) delete next[key];
+              else next[key] = v;
+              onChange(next);
+            }}
+          />
+        ))}
     </Stack>
   );
 }

@@ -4,6 +4,7 @@
  * arrays, `anyOf` with null or with constants. The form is built from these, so a calculator added
  * on the server gets a form without a change here.
  */
+import { type AskedWhen, isAsked } from "../../../../src/domain/calculators/asked-when.ts";
 import { lookup } from "../../api/problem-errors.ts";
 import { currentLanguage } from "../../i18n/index.ts";
 
@@ -25,6 +26,14 @@ export interface JsonSchema {
   minLength?: number;
   maxLength?: number;
   default?: unknown;
+  /** the field is a question only once another answer makes it apply (domain/calculators/asked-when.ts) */
+  "x-askedWhen"?: AskedWhen;
+}
+
+/** Whether the field `schema` describes is asked, given the answers of the object holding it. */
+export function asked(schema: JsonSchema, answers: Readonly<Record<string, unknown>>): boolean {
+  const condition = schema["x-askedWhen"];
+  return condition === undefined || isAsked(condition, answers);
 }
 
 /** A choice list when every alternative is a small, countable set (e.g. Deauville 1–5 or "X"). */
@@ -129,7 +138,9 @@ export function choiceLabel(value: string | number): string {
 
 /**
  * What is sent to the calculator: empty answers left out (so "not answered" is never a silent
- * "no"), empty optional objects dropped, a required nullable field left empty sent as null.
+ * "no"), answers to questions that no longer apply left out (kept in the form, in case the answer
+ * that hid them is changed back), empty optional objects dropped, a required nullable field left
+ * empty sent as null.
  */
 export function prune(value: unknown, schema: JsonSchema, required: boolean): unknown {
   const { schema: s, nullable } = unwrapNullable(schema);
@@ -138,6 +149,7 @@ export function prune(value: unknown, schema: JsonSchema, required: boolean): un
     const out: Record<string, unknown> = {};
     const req = new Set(s.required ?? []);
     for (const [k, sub] of Object.entries(s.properties)) {
+      if (!asked(sub, value as Record<string, unknown>)) continue;
       const v = prune((value as Record<string, unknown>)[k], sub, req.has(k));
       if (v !== undefined) out[k] = v;
     }
