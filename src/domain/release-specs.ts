@@ -53,6 +53,9 @@ export const ATTRIBUTE_UNITS: Readonly<
   "car-positive-viable-cells": ["cells"],
 };
 
+/** Every unit a specification's limit may be written in. */
+const SPEC_UNITS = [...new Set(Object.values(ATTRIBUTE_UNITS).flat())];
+
 export const QUALITATIVE_RESULTS = ["negative", "positive"] as const;
 export type QualitativeResult = (typeof QUALITATIVE_RESULTS)[number];
 
@@ -153,25 +156,33 @@ export interface AttributeVerdict {
  * The sentences of a release evaluation (decision 0041); the web catalogues word them under
  * reasons.release.*. Numbers travel as shown (cells in exponent form above 10⁵).
  */
-export const RELEASE_REASONS = reasonFamily("release", {
-  "dose.noDoseLevel": "dose target unknown: the enrolment has no dose level",
-  "dose.noWeight": "dose target unknown: no body weight (LOINC 29463-7) in kg recorded",
-  "dose.noCount": "no CAR+ viable cell count (cells) for the bag",
-  "dose.perKg.pass": "{{cells}} CAR+ viable cells ≥ {{perKg}}/kg × {{weight}} kg = {{need}}",
-  "dose.perKg.fail": "{{cells}} CAR+ viable cells < {{perKg}}/kg × {{weight}} kg = {{need}}",
-  "dose.flat.pass": "{{cells}} CAR+ viable cells ≥ flat dose {{need}}",
-  "dose.flat.fail": "{{cells}} CAR+ viable cells < flat dose {{need}}",
-  noResult: "no result entered",
-  notNegativeOrPositive: "result is not negative or positive",
-  negative: "negative",
-  positive: "positive, expected negative",
-  noNumber: "result has no number",
-  otherUnit: "result in {{unit}}, limit in {{limitUnit}}",
-  noUnit: "result in no unit, limit in {{limitUnit}}",
-  meets: "{{value}} {{unit}} meets {{operator}} {{limit}} {{unit}}",
-  doesNotMeet: "{{value}} {{unit}} does not meet {{operator}} {{limit}} {{unit}}",
-});
+export const RELEASE_REASONS = reasonFamily(
+  "release",
+  {
+    "dose.noDoseLevel": "dose target unknown: the enrolment has no dose level",
+    "dose.noWeight": "dose target unknown: no body weight (LOINC 29463-7) in kg recorded",
+    "dose.noCount": "no CAR+ viable cell count (cells) for the bag",
+    "dose.perKg.pass": "{{cells}} CAR+ viable cells ≥ {{perKg}}/kg × {{weight}} kg = {{need}}",
+    "dose.perKg.fail": "{{cells}} CAR+ viable cells < {{perKg}}/kg × {{weight}} kg = {{need}}",
+    "dose.flat.pass": "{{cells}} CAR+ viable cells ≥ flat dose {{need}}",
+    "dose.flat.fail": "{{cells}} CAR+ viable cells < flat dose {{need}}",
+    noResult: "no result entered",
+    notNegativeOrPositive: "result is not negative or positive",
+    negative: "negative",
+    positive: "positive, expected negative",
+    noNumber: "result has no number",
+    // The result's own unit is quoted as entered (any text); the specification's is a term.
+    otherUnit: "result in {{unit}}, limit in {{limitUnit, term}}",
+    noUnit: "result in no unit, limit in {{limitUnit, term}}",
+    meets: "{{value}} {{unit, term}} meets {{operator}} {{limit}} {{unit, term}}",
+    doesNotMeet: "{{value}} {{unit, term}} does not meet {{operator}} {{limit}} {{unit, term}}",
+  },
+  // The specification's units (ATTRIBUTE_UNITS), worded by the catalogues like any term, so a
+  // Chinese page reads 拷贝/转导细胞; evaluations stored before show their unit as it was written.
+  { releaseUnit: Object.fromEntries(SPEC_UNITS.map((u) => [u, u])) },
+);
 const R = RELEASE_REASONS;
+const unitTerm = (unit: string) => `releaseUnit.${unit}`;
 type Status = AttributeVerdict["status"];
 
 export interface ReleaseEvaluation {
@@ -240,12 +251,12 @@ function judge(c: ReleaseCriterion, latest: Map<string, QcResult>, dose: DoseTar
   // A result in another unit is not comparable (EU/mL against EU/kg): it does not count as a result.
   if (r.unit !== c.unit)
     return r.unit
-      ? verdict("missing", "otherUnit", { unit: r.unit, limitUnit: c.unit })
-      : verdict("missing", "noUnit", { limitUnit: c.unit });
+      ? verdict("missing", "otherUnit", { unit: r.unit, limitUnit: unitTerm(c.unit) })
+      : verdict("missing", "noUnit", { limitUnit: unitTerm(c.unit) });
   const ok = compare(r.valueNumber, c.operator, c.limit);
   return verdict(ok ? "pass" : "fail", ok ? "meets" : "doesNotMeet", {
     value: fmt(r.valueNumber),
-    unit: c.unit,
+    unit: unitTerm(c.unit),
     operator: c.operator,
     limit: fmt(c.limit),
   });

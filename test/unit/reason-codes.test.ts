@@ -1087,13 +1087,14 @@ function kineticsRuns(): CalculatorResult[] {
 
 /**
  * Release evaluations (the QC results of a bag against its specification), as runs of their
- * attributes' reasons. The vector copy number is left out: its unit ("copies/transduced cell") is
- * the specification's own text and stays as written in either language.
+ * attributes' reasons, every attribute included: the specification's units are terms, so the
+ * vector copy number's "copies/transduced cell" is worded in Chinese too.
  */
 function releaseRuns(): CalculatorResult[] {
   const ok: QcResult[] = [
     { attribute: "viability", valueNumber: 70, unit: "%" },
     { attribute: "car-positive", valueNumber: 20, unit: "%" },
+    { attribute: "vector-copy-number", valueNumber: 10, unit: "copies/transduced cell" },
     { attribute: "sterility", valueCode: "negative" },
     { attribute: "mycoplasma", valueCode: "negative" },
     { attribute: "endotoxin", valueNumber: 0.5, unit: "EU/mL" },
@@ -1102,15 +1103,14 @@ function releaseRuns(): CalculatorResult[] {
   const bad: QcResult[] = [
     { attribute: "viability", valueNumber: 60, unit: "%" },
     { attribute: "car-positive", valueNumber: 20 },
+    { attribute: "vector-copy-number", valueNumber: 10.5, unit: "copies/transduced cell" },
     { attribute: "sterility", valueCode: "positive" },
     { attribute: "mycoplasma", valueCode: "indeterminate" },
     { attribute: "endotoxin", valueNumber: 0.1, unit: "EU/kg" },
     { attribute: "car-positive-viable-cells", valueNumber: 6e7, unit: "cells" },
   ];
   const run = (results: QcResult[], dose: DoseTarget) => {
-    const attributes = evaluateRelease(EXAMPLE_RELEASE_SPEC, results, dose).attributes.filter(
-      (a) => a.attribute !== "vector-copy-number",
-    );
+    const { attributes } = evaluateRelease(EXAMPLE_RELEASE_SPEC, results, dose);
     return {
       reasons: attributes.map((a) => a.reason),
       reasonCodes: attributes.map((a) => a.reasonCode ?? null),

@@ -89,19 +89,25 @@ describe("evaluateRelease with the ARI-0001 criteria", () => {
       [
         "viability",
         "70 % meets >= 70 %",
-        { code: "release.meets", params: { value: "70", unit: "%", operator: ">=", limit: "70" } },
+        {
+          code: "release.meets",
+          params: { value: "70", unit: "releaseUnit.%", operator: ">=", limit: "70" },
+        },
       ],
       [
         "car-positive",
         "20 % meets >= 20 %",
-        { code: "release.meets", params: { value: "20", unit: "%", operator: ">=", limit: "20" } },
+        {
+          code: "release.meets",
+          params: { value: "20", unit: "releaseUnit.%", operator: ">=", limit: "20" },
+        },
       ],
       [
         "vector-copy-number",
         "10 copies/transduced cell meets <= 10 copies/transduced cell",
         {
           code: "release.meets",
-          params: { value: "10", unit: "copies/transduced cell", operator: "<=", limit: "10" },
+          params: { value: "10", unit: "releaseUnit.copies/transduced cell", operator: "<=", limit: "10" },
         },
       ],
       ["sterility", "negative", { code: "release.negative", params: {} }],
@@ -109,7 +115,10 @@ describe("evaluateRelease with the ARI-0001 criteria", () => {
       [
         "endotoxin",
         "0.5 EU/mL meets <= 0.5 EU/mL",
-        { code: "release.meets", params: { value: "0.5", unit: "EU/mL", operator: "<=", limit: "0.5" } },
+        {
+          code: "release.meets",
+          params: { value: "0.5", unit: "releaseUnit.EU/mL", operator: "<=", limit: "0.5" },
+        },
       ],
       [
         "dose-sufficiency",

@@ -1991,10 +1991,10 @@ export const en = {
       negative: "negative",
       positive: "positive, expected negative",
       noNumber: "result has no number",
-      otherUnit: "result in {{unit}}, limit in {{limitUnit}}",
-      noUnit: "result in no unit, limit in {{limitUnit}}",
-      meets: "{{value}} {{unit}} meets {{operator}} {{limit}} {{unit}}",
-      doesNotMeet: "{{value}} {{unit}} does not meet {{operator}} {{limit}} {{unit}}",
+      otherUnit: "result in {{unit}}, limit in {{limitUnit, term}}",
+      noUnit: "result in no unit, limit in {{limitUnit, term}}",
+      meets: "{{value}} {{unit, term}} meets {{operator}} {{limit}} {{unit, term}}",
+      doesNotMeet: "{{value}} {{unit, term}} does not meet {{operator}} {{limit}} {{unit, term}}",
     },
     crs: {
       fever: {
@@ -2742,6 +2742,14 @@ export const en = {
       },
     },
     term: {
+      // The release specification's units (domain/release-specs.ts ATTRIBUTE_UNITS).
+      releaseUnit: {
+        "%": "%",
+        "copies/transduced cell": "copies/transduced cell",
+        "EU/mL": "EU/mL",
+        "EU/kg": "EU/kg",
+        cells: "cells",
+      },
       oxygenDevice: {
         NONE: "room air",
         NASAL_CANNULA: "nasal cannula",

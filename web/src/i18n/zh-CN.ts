@@ -1944,10 +1944,10 @@ export const zhCN: Catalogue = {
       negative: "阴性",
       positive: "阳性，应为阴性",
       noNumber: "结果没有数值",
-      otherUnit: "结果单位为 {{unit}}，限值单位为 {{limitUnit}}",
-      noUnit: "结果没有单位，限值单位为 {{limitUnit}}",
-      meets: "{{value}} {{unit}} 符合 {{operator}} {{limit}} {{unit}}",
-      doesNotMeet: "{{value}} {{unit}} 不符合 {{operator}} {{limit}} {{unit}}",
+      otherUnit: "结果单位为 {{unit}}，限值单位为 {{limitUnit, term}}",
+      noUnit: "结果没有单位，限值单位为 {{limitUnit, term}}",
+      meets: "{{value}} {{unit, term}} 符合 {{operator}} {{limit}} {{unit, term}}",
+      doesNotMeet: "{{value}} {{unit, term}} 不符合 {{operator}} {{limit}} {{unit, term}}",
     },
     // Decision 0041. CRS wording after the ASTCT grading (Lee 2019) as the Chinese expert consensus on
     // CAR-T toxicities words it (细胞因子释放综合征, 血管活性药物, 低流量/高流量吸氧, 正压通气).
@@ -2685,6 +2685,14 @@ export const zhCN: Catalogue = {
       },
     },
     term: {
+      // 放行标准的单位：载体拷贝数按每个转导细胞计；内毒素 EU（内毒素单位）按国际通用写法保留。
+      releaseUnit: {
+        "%": "%",
+        "copies/transduced cell": "拷贝/转导细胞",
+        "EU/mL": "EU/mL",
+        "EU/kg": "EU/kg",
+        cells: "个细胞",
+      },
       oxygenDevice: {
         NONE: "未吸氧（室内空气）",
         NASAL_CANNULA: "鼻导管",
