@@ -336,7 +336,9 @@ describe("custody on the product page: hand-off, logger file, label", () => {
       const said = await criteria.allTextContents();
       expect(said.length).toBeGreaterThanOrEqual(6);
       expect(said.join(" ")).toMatch(/\d %? ?符合 >= \d/);
-      expect(said.join(" ")).not.toMatch(/ meets |no result entered|CAR\+ viable cells/);
+      expect(said.join(" ")).not.toMatch(/ meets |no result entered|CAR\+ viable cells|copies/);
+      // The specification's units are worded too (the vector copy number's per transduced cell).
+      expect(said.join(" ")).toMatch(/\d 拷贝\/转导细胞 符合 <= \d+ 拷贝\/转导细胞/);
       const form = page.getByRole("form", { name: "记录交接" });
       await form.getByLabel("交出人").fill("冷链物流");
       await form.getByLabel("接收人").fill("病房护士");
