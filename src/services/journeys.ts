@@ -12,7 +12,6 @@ import { z } from "zod";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { checkEventTime } from "../domain/event-time.ts";
 import { ServerFilled } from "../domain/schemas/common.ts";
-import { localDate } from "../domain/study-day.ts";
 import {
   allowedEvents,
   applyJourneyEvent,
@@ -30,7 +29,6 @@ import {
 } from "../store/journeys.ts";
 import type { DB, Selectable } from "../store/schema.ts";
 import type { JourneysTable } from "../store/schema-journey.ts";
-import { findSite } from "../store/sites.ts";
 import { findById, updateVersioned } from "../store/versioned.ts";
 import { checkVersion, requireAt } from "./access.ts";
 import { appendAudit } from "./audit.ts";
@@ -40,7 +38,7 @@ import { expectedVersion } from "./patients.ts";
 import { applyProductInTx, bedsideVerificationFor, currentFinalProduct, productFacts } from "./products.ts";
 import { auditCreated } from "./records.ts";
 import { parseInput } from "./validate.ts";
-import { closeVisitsAtJourneyEnd, syncEnrolmentVisits } from "./visits.ts";
+import { closeVisitsAtJourneyEnd, dateAtSite, syncEnrolmentVisits } from "./visits.ts";
 
 type JourneyRow = Selectable<JourneysTable>;
 
@@ -238,9 +236,8 @@ export async function applyJourney(
  */
 async function recordDayZero(db: Kysely<DB>, ctx: ServiceContext, journey: JourneyRow, at: Date) {
   const enrolment = await findById(db, "enrolments", journey.enrolment_id);
-  const site = await findSite(db, journey.site_id);
-  if (!enrolment || !site) return;
-  const day0 = localDate(at, site.time_zone);
+  if (!enrolment) return;
+  const day0 = await dateAtSite(db, journey.site_id, at);
   if (enrolment.infusion_date === day0) return;
   const reason = "Day 0 set from the infusion recorded on the journey";
   const updated = await updateVersioned(

@@ -329,11 +329,15 @@ function toDto(v: VisitWithSubject, today: string): VisitDto {
   };
 }
 
-async function todayAtSite(db: Kysely<DB>, ctx: ServiceContext, siteId: string): Promise<string> {
+/** The site's calendar date at the instant `at` (its own time zone: a 01:00 infusion in Shanghai is that day). */
+export async function dateAtSite(db: Kysely<DB>, siteId: string, at: Date): Promise<string> {
   const site = await findSite(db, siteId);
   if (!site) throw notFound("site", siteId);
-  return localDate(ctx.now(), site.time_zone);
+  return localDate(at, site.time_zone);
 }
+
+const todayAtSite = (db: Kysely<DB>, ctx: ServiceContext, siteId: string) =>
+  dateAtSite(db, siteId, ctx.now());
 
 export async function listPatientVisits(
   ctx: ServiceContext,
