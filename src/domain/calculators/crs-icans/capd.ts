@@ -25,8 +25,8 @@ export const CAPD_MAX = 32;
 const FORWARD: Record<CapdRating, number> = { NEVER: 0, RARELY: 1, SOMETIMES: 2, OFTEN: 3, ALWAYS: 4 };
 const REVERSE: Record<CapdRating, number> = { NEVER: 4, RARELY: 3, SOMETIMES: 2, OFTEN: 1, ALWAYS: 0 };
 
-const rev = (q: string) => CapdRating.describe(`${q} Reverse-scored: NEVER = 4 … ALWAYS = 0.`);
-const fwd = (q: string) => CapdRating.describe(`${q} Scored NEVER = 0 … ALWAYS = 4.`);
+const rev = (q: string) => CapdRating.describe(`${q} Reverse-scored: never = 4 … always = 0.`);
+const fwd = (q: string) => CapdRating.describe(`${q} Scored never = 0 … always = 4.`);
 
 /** The eight CAPD items, rated by frequency over the shift (Traube 2014). */
 export const CapdItems = z.strictObject({

@@ -124,7 +124,9 @@ export const CarTDoseInput = z
     maxTotal: Cells("A maximum total dose")
       .optional()
       .describe("Maximum total CAR+ viable T cells (label/protocol cap); PER_KG only"),
-    flatDose: Cells("A flat dose").optional().describe("Target total CAR+ viable T cells; required for FLAT"),
+    flatDose: Cells("A flat dose")
+      .optional()
+      .describe("Target total CAR+ viable T cells; required for a flat dose"),
     doseRange: DoseRange.optional().describe("Label or protocol dose range to check the dose against"),
     bag: Bag,
   })

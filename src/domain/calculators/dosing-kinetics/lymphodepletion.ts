@@ -40,7 +40,7 @@ export const BSA_M2_MAX = 4;
 export const CRCL_METHODS = ["COCKCROFT_GAULT", "MEASURED_URINE", "EGFR_NORMALISED", "OTHER"] as const;
 
 const RegimenEntry = z.strictObject({
-  drug: z.enum(LD_DRUGS).describe("FLUDARABINE or CYCLOPHOSPHAMIDE"),
+  drug: z.enum(LD_DRUGS).describe("Fludarabine or cyclophosphamide"),
   doseMgPerM2PerDay: z
     .number()
     .positive()

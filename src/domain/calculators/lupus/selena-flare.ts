@@ -123,7 +123,7 @@ const SfiInput = z
       .boolean()
       .optional()
       .describe(
-        "Protocol setting, required when MYCOPHENOLATE is listed: the classic SFI names only cyclophosphamide, " +
+        "Protocol setting, required when mycophenolate is listed: the classic SFI names only cyclophosphamide, " +
           "azathioprine and methotrexate; some later versions add mycophenolate",
       ),
     hospitalizationForSle: z.boolean().describe("Hospitalised for SLE activity since the previous visit"),

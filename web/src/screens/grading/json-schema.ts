@@ -101,9 +101,23 @@ export function fieldLabel(key: string): string {
   return worded + unit;
 }
 
-/** A field's help: the catalogue's (`help.<name>`), else in English the schema's description. */
+/**
+ * Words that belong to the API, not the clinic: a field key (`weightBasis`), a coded option
+ * (`MG_PER_DL`), JSON values (`true`, `null`, `[]`). A schema description that uses them is written
+ * for API clients; the form leaves it out rather than show it to a nurse.
+ */
+const API_WORDING = /\b[a-z]{2,}[A-Z][a-z]|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(?:true|false|null)\b|\[\]/;
+
+/**
+ * A field's help: the catalogue's (`help.<name>`), else in English the schema's description when
+ * it is in a clinician's words.
+ */
 export function fieldHelp(key: string, description: string | undefined): string | undefined {
-  return lookup(`help.${key}`) ?? (currentLanguage() === "en" ? description : undefined);
+  const worded = lookup(`help.${key}`);
+  if (worded) return worded;
+  return currentLanguage() === "en" && description && !API_WORDING.test(description)
+    ? description
+    : undefined;
 }
 
 /** tempMaxC → "Temp max (°C)"; oxygenFlowLpm → "Oxygen flow (L/min)"; crsAlreadyDiagnosed → "CRS already diagnosed". */
