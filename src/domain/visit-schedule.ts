@@ -27,6 +27,7 @@ import { type Issue, toJsonPointer, validationError } from "./errors.ts";
 import { checkLoincCode } from "./loinc.ts";
 import { CalendarDate, NonEmptyText } from "./schemas/common.ts";
 import { studyDay } from "./study-day.ts";
+import { defaultVisitName } from "./visit-names.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Long-term follow-up (§4.1)
@@ -494,19 +495,17 @@ export function defaultVisitSchedule(indication: Indication = "other"): VisitSch
   const visits: VisitInput[] = [
     // D1–D7 daily, ± 0 (design default): vitals, ICE, CRS/ICANS grading, CBC, CRP, ferritin, IL-6.
     ...[1, 2, 3, 4, 5, 6, 7].map((d) => ({
-      code: `D${d}`,
-      label: `Day ${d}`,
+      ...defaultVisitName("day", d),
       offset: day(d),
       window: pm(0),
       ...acute,
     })),
     // D10, D14, ± 1 d (design default): as above; D14 ends the main CRS window.
-    ...[10, 14].map((d) => ({ code: `D${d}`, label: `Day ${d}`, offset: day(d), window: pm(1), ...acute })),
+    ...[10, 14].map((d) => ({ ...defaultVisitName("day", d), offset: day(d), window: pm(1), ...acute })),
     // D21, D28, ± 3 d (design default; notes: ± 2–3 d): CAR-T expansion, B-cell aplasia; D28: DLT and
     // first response assessment, early ICAHT, kinetics over days 0–28.
     {
-      code: "D21",
-      label: "Day 21",
+      ...defaultVisitName("day", 21),
       offset: day(21),
       window: pm(3),
       assessments: ["ctcae-hematology"],
@@ -514,8 +513,7 @@ export function defaultVisitSchedule(indication: Indication = "other"): VisitSch
       activities: ["CAR-T expansion (qPCR / flow cytometry)"],
     },
     withResponse({
-      code: "D28",
-      label: "Day 28",
+      ...defaultVisitName("day", 28),
       offset: day(28),
       window: pm(3),
       assessments: ["ctcae-hematology", "icaht", "cellular-kinetics"],
@@ -525,8 +523,7 @@ export function defaultVisitSchedule(indication: Indication = "other"): VisitSch
     // M2, M3, ± 7 d (design default): response, SLE indices, immunoglobulins, infections.
     ...[2, 3].map((m) =>
       withResponse({
-        code: `M${m}`,
-        label: `Month ${m}`,
+        ...defaultVisitName("month", m),
         offset: month(m),
         window: pm(7),
         labs: [...CBC, ...B_CELLS_IG],
@@ -536,8 +533,7 @@ export function defaultVisitSchedule(indication: Indication = "other"): VisitSch
     // D100: "per registry" in the notes. ± 15 d is CIBMTR's contact-date range for day 100 (day 85–115,
     // CIBMTR Forms Instruction Manual, "Determining contact dates"); not in the notes, design default.
     {
-      code: "D100",
-      label: "Day 100",
+      ...defaultVisitName("day", 100),
       offset: day(100),
       window: pm(15),
       labs: [...CBC, ...B_CELLS_IG],
@@ -548,8 +544,7 @@ export function defaultVisitSchedule(indication: Indication = "other"): VisitSch
     // autoantibodies. M12 also carries the CIBMTR 1-year window, day 365–425 [S39e].
     ...[6, 9, 12].map((m) =>
       withResponse({
-        code: `M${m}`,
-        label: `Month ${m}`,
+        ...defaultVisitName("month", m),
         offset: month(m),
         window: pm(14),
         labs: [...CBC, ...B_CELLS_IG, ...(indication === "sle" ? [LAB.ana] : [])],
@@ -567,8 +562,7 @@ export function defaultVisitSchedule(indication: Indication = "other"): VisitSch
     // M18, M24, ± 30 d (design default): primary follow-up ends (e.g. 2 years).
     ...[18, 24].map((m) =>
       withResponse({
-        code: `M${m}`,
-        label: `Month ${m}`,
+        ...defaultVisitName("month", m),
         offset: month(m),
         window: pm(30),
         labs: [...CBC, ...B_CELLS_IG],
@@ -590,8 +584,7 @@ function ltfuYearVisits(from: number, to: number): VisitInput[] {
   const out: VisitInput[] = [];
   for (let y = from; y <= to; y++)
     out.push({
-      code: `Y${y}`,
-      label: `Year ${y} (long-term follow-up)`,
+      ...defaultVisitName("year", y),
       offset: year(y),
       window: pm(60),
       labs: [...CBC],

@@ -75,6 +75,7 @@ export interface Dashboard {
       visitId: string;
       patientId: string;
       subjectCode: string;
+      code: string;
       label: string;
       nominalDate: string;
       windowStart: string;
@@ -159,6 +160,7 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
       visitId: v.id,
       patientId: v.patientId,
       subjectCode: v.subjectCode,
+      code: v.code,
       label: v.label,
       nominalDate: v.nominalDate,
       windowStart: v.windowStart,

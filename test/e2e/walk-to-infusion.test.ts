@@ -569,6 +569,8 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
         .filter({ hasText: "(D28)" });
       await listed.first().waitFor();
       expect(await listed.count()).toBe(1);
+      // The default schedule's visit named in Chinese from its code.
+      await expect(listed.first().textContent()).resolves.toContain("第 28 天 (D28)");
       await noSeriousViolations(page);
 
       await page.goto(`/entry/${patientId}/visits`);

@@ -44,7 +44,9 @@ describe("timeline entries in English", () => {
     await i18n.changeLanguage("en");
     expect(timelineSummary(VISIT_DONE)).toBe("Visit Day 28 done");
     expect(
-      timelineSummary(entry("visit", { label: "Month 3", missedReason: "patient in hospital elsewhere" })),
+      timelineSummary(
+        entry("visit", { code: "M3", label: "Month 3", missedReason: "patient in hospital elsewhere" }),
+      ),
     ).toBe("Visit Month 3 missed: patient in hospital elsewhere");
     expect(timelineSummary(entry("consent", { study: "cCAR-19/BCMA", consentVersion: "v3.0" }))).toBe(
       "Consent signed (cCAR-19/BCMA, version v3.0)",
@@ -99,6 +101,10 @@ describe("timeline entries in Chinese", () => {
     expect(timelineSummary(JOURNEY)).toBe(
       `治疗进程：${i18n.t("journeyState.apheresed")} → ${i18n.t("journeyState.awaiting-product")}（${i18n.t("journeyEvent.hand-to-courier")}）`,
     );
-    expect(timelineSummary(VISIT_DONE)).toBe("访视 Day 28 已完成");
+    // The default schedule's visit name is worded from its code; a study's own name stays as written.
+    expect(timelineSummary(VISIT_DONE)).toBe("访视 第 28 天 已完成");
+    expect(
+      timelineSummary(entry("visit", { code: "D28", label: "Day 28 (DLT)", doneOn: "2026-12-30" })),
+    ).toBe("访视 Day 28 (DLT) 已完成");
   });
 });

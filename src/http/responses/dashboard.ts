@@ -33,6 +33,7 @@ export const DashboardSchema = z
             visitId: str,
             patientId: str,
             subjectCode: str,
+            code: str.describe("the visit's code in its schedule, e.g. D28"),
             label: str,
             nominalDate: str,
             windowStart: str,

@@ -2238,6 +2238,8 @@ export type components = {
             visits: {
                 dueThisWeek: number;
                 items: {
+                    /** @description the visit's code in its schedule, e.g. D28 */
+                    code: string;
                     daysOverdue: number | null;
                     label: string;
                     nominalDate: string;
@@ -14671,7 +14673,7 @@ export interface operations {
                         /** @description Planned dose in mg/m² per day (before any renal adjustment) */
                         doseMgPerM2PerDay: number;
                         /**
-                         * @description FLUDARABINE or CYCLOPHOSPHAMIDE
+                         * @description Fludarabine or cyclophosphamide
                          * @enum {string}
                          */
                         drug: "FLUDARABINE" | "CYCLOPHOSPHAMIDE";

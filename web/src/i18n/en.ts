@@ -1166,6 +1166,12 @@ export const en = {
     noDraftTitle: "No prefill for this form",
     noDraft: "Visit {{visit}} does not expect this form, so nothing is prefilled.",
   },
+  /** The default schedule's visit names, from the visit's code (domain/visit-names.ts). */
+  visitName: {
+    day: "Day {{n}}",
+    month: "Month {{n}}",
+    year: "Year {{n}} (long-term follow-up)",
+  },
   visitsPanel: {
     showOpen: "Show only visits to record",
     showAll: "Show all {{n}} visits, with those recorded",

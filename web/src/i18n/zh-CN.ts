@@ -1133,6 +1133,11 @@ export const zhCN: Catalogue = {
     noDraftTitle: "此表单无预填",
     noDraft: "访视 {{visit}} 不包含此表单，因此没有预填内容。",
   },
+  visitName: {
+    day: "第 {{n}} 天",
+    month: "第 {{n}} 个月",
+    year: "第 {{n}} 年（长期随访）",
+  },
   visitsPanel: {
     showOpen: "仅显示待记录的访视",
     showAll: "显示全部 {{n}} 次访视（含已记录）",

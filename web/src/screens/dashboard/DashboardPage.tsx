@@ -11,6 +11,7 @@ import { Panel } from "../../ui/Panel.tsx";
 import { PatientLink } from "../../ui/PatientLink.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { siteDate } from "../../ui/site-time.ts";
+import { visitName } from "../../ui/visit-name.ts";
 import { JourneyStages } from "./JourneyStages.tsx";
 
 const gradeColour = (g: number) => (g >= 3 ? "red.9" : g === 2 ? "orange.9" : "yellow.9");
@@ -64,7 +65,7 @@ export function DashboardPage() {
                             <Table.Td>
                               <PatientLink id={v.patientId} code={v.subjectCode} />
                             </Table.Td>
-                            <Table.Td>{v.label}</Table.Td>
+                            <Table.Td>{visitName(v.code, v.label)}</Table.Td>
                             <Table.Td>
                               {isoDate(v.windowStart)} – {isoDate(v.windowEnd)}
                             </Table.Td>

@@ -15,6 +15,7 @@ import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { siteToday } from "../../ui/site-time.ts";
+import { visitName } from "../../ui/visit-name.ts";
 import { Outcome } from "./Outcome.tsx";
 import { useSubmit } from "./useSubmit.ts";
 
@@ -61,7 +62,7 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
                   {shown.map((v) => (
                     <Table.Tr key={v.id}>
                       <Table.Td>
-                        {v.label} ({v.code})
+                        {visitName(v.code, v.label)} ({v.code})
                         {v.expected.assessments.map((calc) => (
                           <Text key={calc} size="xs">
                             <Anchor
@@ -108,7 +109,7 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
                               submit.run(async () => {
                                 await api.patch(`/api/v1/visits/${v.id}`, body, v.version);
                                 setRefresh((r) => r + 1);
-                                return t("visitsPanel.recorded", { visit: v.label, what });
+                                return t("visitsPanel.recorded", { visit: visitName(v.code, v.label), what });
                               })
                             }
                           />

@@ -5,6 +5,7 @@
  * event's title, a calculator's label, a derived endpoint) keep the server's summary.
  */
 import { lookup } from "../../api/problem-errors.ts";
+import { visitName } from "../../ui/visit-name.ts";
 
 export interface TimelineEntry {
   kind: string;
@@ -50,8 +51,8 @@ export function timelineSummary(item: TimelineEntry): string {
       });
     case "visit":
       return d.doneOn
-        ? say("visitDone", { label: text(d.label) })
-        : say("visitMissed", { label: text(d.label), reason: text(d.missedReason) });
+        ? say("visitDone", { label: visitName(text(d.code), text(d.label)) })
+        : say("visitMissed", { label: visitName(text(d.code), text(d.label)), reason: text(d.missedReason) });
     case "consent":
       return say("consent", { study: text(d.study), version: text(d.consentVersion) });
     case "enrolment":

@@ -17,6 +17,7 @@ import { useSession } from "../../auth/session.tsx";
 import { isoDate, studyDay } from "../../ui/format.ts";
 import { ShowMore } from "../../ui/ShowMore.tsx";
 import { Status } from "../../ui/Status.tsx";
+import { visitName } from "../../ui/visit-name.ts";
 
 const PAGE = 100;
 
@@ -123,7 +124,7 @@ export function WorklistPage() {
                         </Anchor>
                       </Table.Td>
                       <Table.Td>
-                        {v.label} ({v.code})
+                        {visitName(v.code, v.label)} ({v.code})
                       </Table.Td>
                       <Table.Td>
                         {isoDate(v.windowStart)} – {isoDate(v.windowEnd)}
