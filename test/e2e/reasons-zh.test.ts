@@ -66,6 +66,8 @@ describe("a CRS grading's reasons in Chinese", { timeout: 180_000 }, () => {
       "2 级：低流量吸氧（鼻导管 4 L/min ≤ 6 L/min）。",
       "按较重的事件分级：低血压 3 级，低氧 2 级 → 3 级。",
     ]);
+    // The grade itself is worded from its code too.
+    await expect(page.getByTestId("grade-label").textContent()).resolves.toBe("3 级");
 
     // Saved, the stored assessments below word the same reasons from the codes stored with them.
     await page.getByRole("button", { name: /保存/ }).first().click();
@@ -77,13 +79,26 @@ describe("a CRS grading's reasons in Chinese", { timeout: 180_000 }, () => {
     const text = (await stored.textContent()) ?? "";
     expect(text).toContain("按较重的事件分级：低血压 3 级，低氧 2 级 → 3 级。");
     expect(text).not.toContain("The more severe event sets the grade");
+    expect(text).toContain("3 级");
+    expect(text).not.toContain("Grade 3");
 
     // The API still says it in English for API and CLI clients, with the codes beside.
     const saved = await api.get<{
-      items: { result: { reasons: string[]; reasonCodes: { code: string; params: object }[] } }[];
+      items: {
+        result: {
+          label: string;
+          labelCode: { code: string; params: object };
+          reasons: string[];
+          reasonCodes: { code: string; params: object }[];
+        };
+      }[];
     }>(`/api/v1/patients/${patients.items[0]!.id}/assessments?calculator=crs&limit=1000`);
     const last = saved.items.at(-1)!.result;
     expect(last.reasons[1]).toBe("Grade 3: hypotension requiring one vasopressor.");
+    expect([saved.items.at(-1)!.result.label, saved.items.at(-1)!.result.labelCode]).toEqual([
+      "Grade 3",
+      { code: "crs.label.grade", params: { grade: 3 } },
+    ]);
     expect(last.reasonCodes[1]).toEqual({
       code: "crs.hypotension.grade",
       params: { grade: 3, hypotension: { code: "crs.phrase.hypotension.one", params: {} } },

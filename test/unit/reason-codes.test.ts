@@ -1174,7 +1174,12 @@ describe("the web app words real results from their codes", () => {
   });
 
   describe.each(Object.entries(FAMILY_RUNS))("%s", (prefix, makeRuns) => {
-    const familyRuns = makeRuns();
+    // A coded label is one more sentence of its family, checked like the reasons.
+    const familyRuns = makeRuns().map((r) =>
+      r.labelCode
+        ? { ...r, reasons: [...r.reasons, r.label], reasonCodes: [...r.reasonCodes, r.labelCode] }
+        : r,
+    );
 
     it("its runs reach every code of the family, and every sentence is coded", () => {
       const emitted = new Set(familyRuns.flatMap((r) => r.reasonCodes.map((c) => c?.code)));

@@ -7,7 +7,7 @@
  */
 import type { z } from "zod";
 import { type Issue, issueBound, issueCode, toJsonPointer, validationError } from "../errors.ts";
-import { type ReasonCode, type ReasonEntry, splitReasons } from "../reasons.ts";
+import { type Reason, type ReasonCode, type ReasonEntry, splitReasons } from "../reasons.ts";
 
 /**
  * An input that is allowed but looks wrong (a count that reads as entered in the wrong unit). It
@@ -32,6 +32,11 @@ export interface CalculatorResult<V = unknown> {
   value: V;
   /** short human label of the value, e.g. "Grade 3", "CMR", "12 points" */
   label: string;
+  /**
+   * the label coded (decision 0041), for readers in other languages; absent where a calculator's
+   * labels are not coded yet, and on results stored before
+   */
+  labelCode?: ReasonCode;
   /** why: one sentence per input or rule that determined the value, in English */
   reasons: string[];
   /**
@@ -55,7 +60,8 @@ export interface CalculatorDefinition<S extends z.ZodType, V> {
   input: S;
   evaluate(input: z.output<S>): {
     value: V;
-    label: string;
+    /** coded (a Reason, reasons.ts) or, where not yet coded, English text */
+    label: string | Reason;
     /** coded sentences (reasons.ts), or English text where a calculator is not yet coded */
     reasons: ReasonEntry[];
     details?: Record<string, unknown>;
@@ -96,12 +102,15 @@ export function defineCalculator<S extends z.ZodType, V>(def: CalculatorDefiniti
           })),
           `The ${def.name} inputs have problems.`,
         );
-      const { reasons, ...r } = def.evaluate(parsed.data);
+      const { reasons, label, ...r } = def.evaluate(parsed.data);
       return {
         calculator: def.name,
         ruleSet: def.ruleSet,
         ruleSetVersion: def.ruleSetVersion,
         ...r,
+        ...(typeof label === "string"
+          ? { label }
+          : { label: label.text, labelCode: { code: label.code, params: label.params } }),
         ...splitReasons(reasons),
         warnings: def.warn?.(parsed.data) ?? [],
       };

@@ -44,6 +44,10 @@ export const CalculatorResultSchema = z
     ruleSetVersion: str,
     value: z.unknown().describe("a grade, score, category, number, or an object for multi-part results"),
     label: str,
+    labelCode: ReasonCodeSchema.optional().describe(
+      "the label as a code with parameters, for readers in other languages; absent where the calculator's " +
+        "labels are not coded, and on results stored before",
+    ),
     reasons: z.array(str),
     reasonCodes: ReasonCodesSchema.optional(),
     details: z.record(str, z.unknown()).optional(),

@@ -2084,6 +2084,8 @@ export type components = {
                 [key: string]: unknown;
             };
             label: string;
+            /** @description the label as a code with parameters, for readers in other languages; absent where the calculator's labels are not coded, and on results stored before */
+            labelCode?: components["schemas"]["ReasonCode"];
             /** @description the reasons as codes with parameters, one per sentence in the same order; null for a sentence not yet coded (show its English text). Absent on results stored before the codes existed. */
             reasonCodes?: (components["schemas"]["ReasonCode"] | null)[];
             reasons: string[];

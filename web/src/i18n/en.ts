@@ -2278,6 +2278,7 @@ export const en = {
       doesNotMeet: "{{value}} {{unit, term}} does not meet {{operator}} {{limit}} {{unit, term}}",
     },
     crs: {
+      label: { grade: "Grade {{grade}}" },
       fever: {
         counted:
           "Fever: highest temperature {{temp}} °C ≥ {{threshold}} °C, not attributed to another cause.",
@@ -2335,6 +2336,7 @@ export const en = {
       },
     },
     icans: {
+      label: { grade: "Grade {{grade}}" },
       ice: {
         notAssessable:
           "ICE not performable because the patient is unarousable, but the unarousability is attributed to another cause: the ICE domain cannot be graded.",
@@ -2388,6 +2390,7 @@ export const en = {
       },
     },
     ice: {
+      label: "ICE {{score}}/{{max}}",
       score:
         "ICE {{score}}/{{max}}: orientation {{orientation}}/4, naming {{naming}}/3, commands {{commands}}/1, writing {{writing}}/1, attention {{attention}}/1.",
       pointsLost: "Points lost: {{items, termlist}}.",
@@ -2412,6 +2415,7 @@ export const en = {
       },
     },
     ctcae: {
+      label: { none: "Grade 0 in every term given", worst: "Worst grade {{grade}} ({{terms, termlist}})" },
       count: {
         lowestBand:
           "{{term, term}} grade {{grade}}: {{analyte, term}} {{count}} cells/µL is < {{below}} cells/µL (CTCAE v5.0).",
@@ -2536,6 +2540,13 @@ export const en = {
       },
     },
     icaht: {
+      label: {
+        early: "Early ICAHT grade {{grade}}",
+        earlyProvisional: "Early ICAHT grade {{grade}} (provisional)",
+        late: "Late ICAHT grade {{grade}}",
+        lateOtherCause: "Late ICAHT grade {{grade}} (other cause)",
+        lateNoValues: "Late ICAHT grade {{grade}} (no values in window)",
+      },
       early: {
         grade: "Early ICAHT grade {{grade}}: {{why, phrase}} (EHA/EBMT 2023).",
         gradeSoFar: "Early ICAHT grade {{grade}} so far: {{why, phrase}} (EHA/EBMT 2023).",
@@ -3023,6 +3034,14 @@ export const en = {
       },
     },
     term: {
+      ctcaeGradedTerm: {
+        neutrophils: "Neutrophil count decreased",
+        platelets: "Platelet count decreased",
+        anemia: "Anemia",
+        lymphocytes: "Lymphocyte count decreased",
+        whiteBloodCells: "White blood cell decreased",
+        febrileNeutropenia: "Febrile neutropenia",
+      },
       // The release specification's units (domain/release-specs.ts ATTRIBUTE_UNITS).
       releaseUnit: {
         "%": "%",

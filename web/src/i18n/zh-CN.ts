@@ -2232,6 +2232,7 @@ export const zhCN: Catalogue = {
     // Decision 0041. CRS wording after the ASTCT grading (Lee 2019) as the Chinese expert consensus on
     // CAR-T toxicities words it (细胞因子释放综合征, 血管活性药物, 低流量/高流量吸氧, 正压通气).
     crs: {
+      label: { grade: "{{grade}} 级" },
       fever: {
         counted: "发热：最高体温 {{temp}} °C ≥ {{threshold}} °C，且不能归因于其他原因。",
         otherCause: "最高体温 {{temp}} °C ≥ {{threshold}} °C，但发热可由其他原因解释：不计为 CRS 发热。",
@@ -2288,6 +2289,7 @@ export const zhCN: Catalogue = {
     // consensus on CAR-T toxicities (免疫效应细胞相关神经毒性综合征, 意识水平, 癫痫发作, 脑水肿); the
     // items and options as the grading form words them.
     icans: {
+      label: { grade: "{{grade}} 级" },
       ice: {
         notAssessable: "无法进行 ICE（患者不能唤醒），但不能唤醒可由其他原因解释：ICE 领域无法分级。",
         unarousable: "4 级：患者不能唤醒，无法进行 ICE（Lee 2019，ICE 行，4 级）。",
@@ -2337,6 +2339,7 @@ export const zhCN: Catalogue = {
       },
     },
     ice: {
+      label: "ICE 评分 {{score}}/{{max}}",
       score:
         "ICE {{score}}/{{max}}：定向力 {{orientation}}/4，命名 {{naming}}/3，执行指令 {{commands}}/1，书写 {{writing}}/1，注意力 {{attention}}/1。",
       pointsLost: "失分项目：{{items, termlist}}。",
@@ -2363,6 +2366,7 @@ export const zhCN: Catalogue = {
     // CTCAE v5.0 haematology in the terms of its Chinese version (中性粒细胞计数降低, 贫血,
     // 发热性中性粒细胞减少症); counts in 个/µL, LLN as 正常值下限.
     ctcae: {
+      label: { none: "所填各项均为 0 级", worst: "最高 {{grade}} 级（{{terms, termlist}}）" },
       count: {
         lowestBand:
           "{{term, term}} {{grade}} 级：{{analyte, term}} {{count}} 个/µL < {{below}} 个/µL（CTCAE v5.0）。",
@@ -2484,6 +2488,13 @@ export const zhCN: Catalogue = {
     // ICAHT after the EHA/EBMT 2023 consensus (免疫效应细胞相关血液毒性, 中性粒细胞绝对计数 ANC);
     // counts in 个/µL, study days as 第 N 天.
     icaht: {
+      label: {
+        early: "早期 ICAHT {{grade}} 级",
+        earlyProvisional: "早期 ICAHT {{grade}} 级（暂定）",
+        late: "晚期 ICAHT {{grade}} 级",
+        lateOtherCause: "晚期 ICAHT {{grade}} 级（其他原因）",
+        lateNoValues: "晚期 ICAHT {{grade}} 级（时间窗内无数值）",
+      },
       early: {
         grade: "早期 ICAHT {{grade}} 级：{{why, phrase}}（EHA/EBMT 2023）。",
         gradeSoFar: "早期 ICAHT 目前为 {{grade}} 级：{{why, phrase}}（EHA/EBMT 2023）。",
@@ -2965,6 +2976,15 @@ export const zhCN: Catalogue = {
       },
     },
     term: {
+      // CTCAE v5.0 中文版术语。
+      ctcaeGradedTerm: {
+        neutrophils: "中性粒细胞计数降低",
+        platelets: "血小板计数降低",
+        anemia: "贫血",
+        lymphocytes: "淋巴细胞计数降低",
+        whiteBloodCells: "白细胞计数降低",
+        febrileNeutropenia: "发热性中性粒细胞减少症",
+      },
       // 放行标准的单位：载体拷贝数按每个转导细胞计；内毒素 EU（内毒素单位）按国际通用写法保留。
       releaseUnit: {
         "%": "%",

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { askedWhen } from "../asked-when.ts";
 import { contradiction, defineCalculator } from "../calculator.ts";
-import { gradeLabel, LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
+import { LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
 
 /** Lee 2019, Table 1 footnote: fever is a temperature ≥ 38 °C not attributable to any other cause. */
 export const FEVER_THRESHOLD_C = 38.0;
@@ -286,6 +286,8 @@ export type CrsCheck = (typeof CRS_CHECKS)[number];
 export const CRS_REASONS = reasonFamily(
   "crs",
   {
+    // The result's label (one shape for every grade of the ASTCT family).
+    "label.grade": "Grade {{grade}}",
     "fever.counted":
       "Fever: highest temperature {{temp}} °C ≥ {{threshold}} °C, not attributed to another cause.",
     "fever.otherCause":
@@ -401,7 +403,7 @@ export const crs = defineCalculator({
           },
         ]);
       reasons.push(R.say("grade5.death"));
-      return { value: 5, label: gradeLabel(5), reasons, details };
+      return { value: 5, label: R.say("label.grade", { grade: 5 }), reasons, details };
     }
 
     if (!crsCriteria) {
@@ -417,7 +419,7 @@ export const crs = defineCalculator({
             ? R.say("grade0.signWithoutFever", { sign: signs[0]!, threshold })
             : R.say("grade0.noFever"),
       );
-      return { value: 0, label: gradeLabel(0), reasons, details };
+      return { value: 0, label: R.say("label.grade", { grade: 0 }), reasons, details };
     }
 
     if (v.hypotension !== "NONE") {
@@ -445,6 +447,6 @@ export const crs = defineCalculator({
       reasons.push(R.say("worseSets", { hypotensionGrade: hypoGrade, hypoxiaGrade: oxyGrade, grade }));
     if (grade === 1) reasons.push(R.say("grade1.feverOnly"));
     if (grade === 0) reasons.push(R.say("grade0.maskedNoCriterion"));
-    return { value: grade, label: gradeLabel(grade), reasons, details };
+    return { value: grade, label: R.say("label.grade", { grade }), reasons, details };
   },
 });

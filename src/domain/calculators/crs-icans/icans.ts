@@ -13,7 +13,7 @@ import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { CAPD_MAX, CAPD_POSITIVE_THRESHOLD, CapdItems, capdBandGrade, capdScore } from "./capd.ts";
 import { ITEM_TEXT as ICE_ITEM_TEXT, ICE_MAX, IceItems, iceBandGrade, iceScore } from "./ice.ts";
-import { gradeLabel, LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
+import { LEE_2019, RULE_SET_ASTCT } from "./sources.ts";
 
 /**
  * Lee 2019: the ICE is for adults and children ≥ 12 years; the CAPD for children < 12 (and for older
@@ -134,6 +134,7 @@ const DOMAIN_TEXT: Record<DomainKey, string> = {
 export const ICANS_REASONS = reasonFamily(
   "icans",
   {
+    "label.grade": "Grade {{grade}}",
     "ice.notAssessable":
       "ICE not performable because the patient is unarousable, but the unarousability is attributed to another " +
       "cause: the ICE domain cannot be graded.",
@@ -605,7 +606,7 @@ export const icans = defineCalculator({
 
     if (v.deathDueToIcans) {
       reasons.push(R.say("grade5.death"));
-      return { value: 5, label: gradeLabel(5), reasons, details };
+      return { value: 5, label: R.say("label.grade", { grade: 5 }), reasons, details };
     }
     const grade = Math.max(...domains.map((d) => d.grade));
     if (grade === 0) reasons.push(R.say("grade0.none"));
@@ -613,6 +614,6 @@ export const icans = defineCalculator({
       const drivers = domains.filter((d) => d.grade === grade).map((d) => `icansDomain.${d.name}`);
       reasons.push(R.say("mostSevere", { grade, domains: drivers }));
     }
-    return { value: grade, label: gradeLabel(grade), reasons, details };
+    return { value: grade, label: R.say("label.grade", { grade }), reasons, details };
   },
 });

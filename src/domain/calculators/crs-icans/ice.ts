@@ -100,6 +100,7 @@ const BAND_TEXT = ["10 (normal)", "7–9", "3–6", "0–2"] as const;
 export const ICE_REASONS = reasonFamily(
   "ice",
   {
+    label: "ICE {{score}}/{{max}}",
     score:
       "ICE {{score}}/{{max}}: orientation {{orientation}}/4, naming {{naming}}/3, commands {{commands}}/1, " +
       "writing {{writing}}/1, attention {{attention}}/1.",
@@ -132,7 +133,7 @@ export const ice = defineCalculator({
     reasons.push(band === 0 ? R.say("normal") : R.say("band", { band: BAND_TEXT[band], grade: band }));
     return {
       value: s.score,
-      label: `ICE ${s.score}/${ICE_MAX}`,
+      label: R.say("label", { score: s.score, max: ICE_MAX }),
       reasons,
       details: {
         orientation: s.orientation,

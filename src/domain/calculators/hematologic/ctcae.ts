@@ -291,6 +291,8 @@ export interface CtcaeHematologyValue {
 export const CTCAE_REASONS = reasonFamily(
   "ctcae",
   {
+    "label.none": "Grade 0 in every term given",
+    "label.worst": "Worst grade {{grade}} ({{terms, termlist}})",
     "count.lowestBand":
       "{{term, term}} grade {{grade}}: {{analyte, term}} {{count}} cells/µL is < {{below}} cells/µL (CTCAE v5.0).",
     "count.band":
@@ -330,6 +332,8 @@ export const CTCAE_REASONS = reasonFamily(
   {
     ctcaeTerm: Object.fromEntries(COUNT_TERMS.map((t) => [t.key, t.term])),
     ctcaeAnalyte: Object.fromEntries(COUNT_TERMS.map((t) => [t.key, t.analyte])),
+    // Every term the form grades, as the result's label names the worst.
+    ctcaeGradedTerm: TERM_NAMES,
     // CTCAE v5 anaemia grades 3–5 in its own words, not the input's field names (issue 11).
     anemiaCriterion: {
       transfusionIndicated: "transfusion indicated",
@@ -531,8 +535,8 @@ export const ctcaeHematology = defineCalculator({
     value.worstTerms = worst === 0 ? [] : given.filter((k) => value[k] === worst);
     const label =
       worst === 0
-        ? "Grade 0 in every term given"
-        : `Worst grade ${worst} (${value.worstTerms.map((k) => TERM_NAMES[k]).join(", ")})`;
+        ? R.say("label.none")
+        : R.say("label.worst", { grade: worst, terms: value.worstTerms.map((k) => `ctcaeGradedTerm.${k}`) });
     return { value, label, reasons, details: { termsGraded: given.length } };
   },
 });

@@ -26,7 +26,7 @@
  *   (`windowStatus: ONGOING`) this rule is not applied and the grade is provisional.
  */
 import { z } from "zod";
-import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
+import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { seriesUnitWarning } from "./count-units.ts";
 import { LIANG_ICAHT, num, REJESKI_2023, RULE_SET_ICAHT } from "./sources.ts";
@@ -320,6 +320,11 @@ const longest = (runs: Run[]): Run | undefined =>
 export const ICAHT_REASONS = reasonFamily(
   "icaht",
   {
+    "label.early": "Early ICAHT grade {{grade}}",
+    "label.earlyProvisional": "Early ICAHT grade {{grade}} (provisional)",
+    "label.late": "Late ICAHT grade {{grade}}",
+    "label.lateOtherCause": "Late ICAHT grade {{grade}} (other cause)",
+    "label.lateNoValues": "Late ICAHT grade {{grade}} (no values in window)",
     "early.grade": "Early ICAHT grade {{grade}}: {{why, phrase}} (EHA/EBMT 2023).",
     "early.gradeSoFar": "Early ICAHT grade {{grade}} so far: {{why, phrase}} (EHA/EBMT 2023).",
     "early.fromCounts":
@@ -430,7 +435,7 @@ function evaluateEarly(input: EarlyIn) {
     const g = gradeEarly(d500, d100, nr);
     return {
       value: { phase: "EARLY" as const, grade: g.grade },
-      label: `Early ICAHT grade ${g.grade}`,
+      label: R.say("label.early", { grade: g.grade }),
       reasons: [
         R.say("early.grade", { grade: g.grade, why: g.why }),
         R.say("early.fromCounts", { d500, d100, neverRecovered: nr ? "yesNo.YES" : "yesNo.NO" }),
@@ -476,7 +481,7 @@ function evaluateEarly(input: EarlyIn) {
     );
   return {
     value: { phase: "EARLY" as const, grade: g.grade },
-    label: `Early ICAHT grade ${g.grade}${ongoing ? " (provisional)" : ""}`,
+    label: R.say(ongoing ? "label.earlyProvisional" : "label.early", { grade: g.grade }),
     reasons,
     details: {
       source: "ANC series",
@@ -514,7 +519,7 @@ function evaluateLate(input: LateIn) {
       ? R.phrase("phrase.window.censored", { end: windowEnd, censor: input.censorStudyDay })
       : R.phrase("phrase.window.full");
   const sorted = [...perDay.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-  const done = (grade: Grade, label: string) => ({
+  const done = (grade: Grade, label: Reason) => ({
     value: { phase: "LATE" as const, grade },
     label,
     reasons,
@@ -534,11 +539,11 @@ function evaluateLate(input: LateIn) {
     );
   if (input.neutropeniaExplainedByOtherCause) {
     reasons.unshift(R.say("late.otherCause"));
-    return done(0, "Late ICAHT grade 0 (other cause)");
+    return done(0, R.say("label.lateOtherCause", { grade: 0 }));
   }
   if (sorted.length === 0) {
     reasons.unshift(R.say("late.noValues", { window }));
-    return done(0, "Late ICAHT grade 0 (no values in window)");
+    return done(0, R.say("label.lateNoValues", { grade: 0 }));
   }
   const fmtV = ([d, a]: [number, number]): Phrase => R.phrase("phrase.value", { anc: num(a), day: d });
   const lowest = sorted[0]!;
@@ -586,7 +591,7 @@ function evaluateLate(input: LateIn) {
     }
   }
   reasons.push(R.say("late.method", { method: `icahtMethod.${input.method}`, window }));
-  return done(grade, `Late ICAHT grade ${grade}`);
+  return done(grade, R.say("label.late", { grade }));
 }
 
 export const icaht = defineCalculator({
@@ -612,7 +617,7 @@ export const icaht = defineCalculator({
         ),
   evaluate(input): {
     value: IcahtValue;
-    label: string;
+    label: Reason;
     reasons: ReasonEntry[];
     details?: Record<string, unknown>;
   } {

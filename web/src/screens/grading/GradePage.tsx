@@ -18,6 +18,7 @@ import type { Patient, VisitDrafts } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { i18n } from "../../i18n/index.ts";
+import { reasonText } from "../../i18n/reasons.ts";
 import { Status } from "../../ui/Status.tsx";
 import { DerivedCrsPrefill } from "./DerivedCrsPrefill.tsx";
 import { DraftSources } from "./DraftSources.tsx";
@@ -203,10 +204,13 @@ function GradeForm({
                 {saved.studyDay !== null
                   ? t("grading.storedOnDay", {
                       subject: patient.subjectCode,
-                      label: saved.label,
+                      label: reasonText(saved.label, saved.result.labelCode),
                       day: saved.studyDay,
                     })
-                  : t("grading.storedOn", { subject: patient.subjectCode, label: saved.label })}
+                  : t("grading.storedOn", {
+                      subject: patient.subjectCode,
+                      label: reasonText(saved.label, saved.result.labelCode),
+                    })}
               </Alert>
             )}
             {saveError && (

@@ -6,7 +6,7 @@
 import { Alert, Badge, Card, Group, List, Loader, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { i18n } from "../../i18n/index.ts";
-import { reasonTexts } from "../../i18n/reasons.ts";
+import { reasonText, reasonTexts } from "../../i18n/reasons.ts";
 import { fieldLabel } from "./json-schema.ts";
 import type { LiveResult } from "./useLiveResult.ts";
 
@@ -49,7 +49,7 @@ export function LiveGrade({ live }: { live: LiveResult }) {
             </Alert>
           )}
           <Text fz={32} fw={700} data-testid="grade-label">
-            {live.result.label}
+            {reasonText(live.result.label, live.result.labelCode)}
           </Text>
           <Badge variant="outline" color="gray" mb="sm">
             {live.result.ruleSet}

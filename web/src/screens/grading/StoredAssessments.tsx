@@ -5,7 +5,7 @@ import { getAll } from "../../api/client.ts";
 import { lookup } from "../../api/problem-errors.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
-import { reasonTexts } from "../../i18n/reasons.ts";
+import { reasonText, reasonTexts } from "../../i18n/reasons.ts";
 import { studyDay } from "../../ui/format.ts";
 import { Status } from "../../ui/Status.tsx";
 import { siteTime } from "../../ui/site-time.ts";
@@ -52,7 +52,7 @@ export function StoredAssessments({
                   <Table.Tr key={a.id}>
                     <Table.Td>{siteTime(a.assessedAt, timeZone)}</Table.Td>
                     <Table.Td>{studyDay(a.studyDay)}</Table.Td>
-                    <Table.Td fw={600}>{a.label}</Table.Td>
+                    <Table.Td fw={600}>{reasonText(a.label, a.result.labelCode)}</Table.Td>
                     <Table.Td>
                       {(a.result.warnings?.length ?? 0) > 0 && (
                         <Text span c="yellow.9" fw={600}>

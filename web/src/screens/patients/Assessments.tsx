@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { lookup } from "../../api/problem-errors.ts";
 import type { Assessment } from "../../api/types.ts";
 import { useSession } from "../../auth/session.tsx";
-import { reasonTexts } from "../../i18n/reasons.ts";
+import { reasonText, reasonTexts } from "../../i18n/reasons.ts";
 import { studyDay } from "../../ui/format.ts";
 import { siteDate } from "../../ui/site-time.ts";
 
@@ -52,7 +52,7 @@ export function Assessments({ items }: { items: Assessment[] }) {
                         : ""}
                     </Text>
                   </Table.Td>
-                  <Table.Td fw={700}>{a.label}</Table.Td>
+                  <Table.Td fw={700}>{reasonText(a.label, a.result.labelCode)}</Table.Td>
                   <Table.Td>
                     <List size="xs" spacing={2}>
                       {reasonTexts(a.result.reasons, a.result.reasonCodes).map((r) => (
