@@ -235,6 +235,9 @@ export function endpointTimelineItems(d: DerivedEndpoints): DerivedTimelineItem[
       detail: {
         key: e.key,
         value: e.value,
+        // the value as the summary shows it (a number with its unit, a censored bound), for readers
+        // that word the title themselves
+        valueText: describeValue(e),
         unit: e.unit,
         status: e.status,
         rule: e.rule,

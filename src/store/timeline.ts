@@ -152,7 +152,7 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
       at: sql`a.assessed_at`,
       localDate: day("a.assessed_at"),
       summary: sql`a.calculator || ': ' || a.label`,
-      detail: sql`jsonb_build_object('calculator', a.calculator, 'label', a.label, 'value', a.result->'value',
+      detail: sql`jsonb_build_object('calculator', a.calculator, 'label', a.label, 'labelCode', a.result->'labelCode', 'value', a.result->'value',
                                      'reasons', a.result->'reasons', 'ruleSetVersion', a.rule_set_version, 'source', a.source)`,
       from: sql`assessments a`,
       where: sql`a.patient_id = ${p} AND a.status <> 'entered-in-error'`,

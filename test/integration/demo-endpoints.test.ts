@@ -12,6 +12,8 @@ import type { ServiceContext } from "../../src/services/context.ts";
 import { deriveEndpoints } from "../../src/services/derived-endpoints.ts";
 import { patientTimeline } from "../../src/services/timeline.ts";
 import type { Database } from "../../src/store/database.ts";
+import { en } from "../../web/src/i18n/en.ts";
+import { zhCN } from "../../web/src/i18n/zh-CN.ts";
 import { demoDatabase } from "../support/demo-database.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
@@ -108,6 +110,16 @@ describe("reference case SZ-0001, derived endpoints", () => {
     expect(e["b-cell-recovery"]!.studyDay).toBeGreaterThanOrEqual(56);
     expect(e["b-cell-recovery"]!.studyDay).toBeLessThanOrEqual(182);
     expect(e["igg-nadir"]!.status).toBe("met");
+  });
+
+  it("every endpoint she has is titled in both web catalogues (the timeline words it by its key)", () => {
+    const titled = (c: typeof en) => c.endpointTitle as Record<string, string>;
+    const keys = Object.keys(e);
+    expect(keys.length).toBeGreaterThan(15);
+    expect(keys.filter((k) => !titled(en)[k])).toEqual([]);
+    expect(keys.filter((k) => !/\p{Script=Han}/u.test(titled(zhCN)[k] ?? ""))).toEqual([]);
+    // The English title is the server's, word for word.
+    expect(keys.filter((k) => titled(en)[k] !== e[k]!.title)).toEqual([]);
   });
 
   it("shows them on her timeline", async () => {

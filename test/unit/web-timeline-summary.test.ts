@@ -21,6 +21,29 @@ const PRODUCT = entry("product", {
   to: "in-transit-to-manufacturer",
 });
 const VISIT_DONE = entry("visit", { code: "D28", label: "Day 28", doneOn: "2026-12-30", missedReason: null });
+const ASSESSMENT = entry("assessment", {
+  calculator: "crs",
+  label: "Grade 2",
+  labelCode: { code: "crs.label.grade", params: { grade: 2 } },
+});
+const CMAX = entry("derived-endpoint", {
+  key: "car-cmax",
+  value: 52300,
+  unit: "copies/µg gDNA",
+  valueText: "52,300 copies/µg gDNA",
+});
+const TMAX = entry("derived-endpoint", { key: "car-tmax", value: 10, unit: "day", valueText: "day 10" });
+const APLASIA = entry("derived-endpoint", {
+  key: "b-cell-aplasia-duration",
+  value: 120,
+  unit: "days",
+  valueText: "120 days",
+});
+const DRUG_FREE = entry("derived-endpoint", {
+  key: "drug-free-remission",
+  value: true,
+  valueText: "2021-06-01",
+});
 const RESOLVED = entry("condition-resolved", {
   code: "109969005",
   clinicalStatus: "remission",
@@ -69,6 +92,18 @@ describe("timeline entries in English", () => {
       "Sjögren's syndrome",
     );
   });
+  it("an assessment by its calculator and coded label; a derived endpoint by its key", async () => {
+    await i18n.changeLanguage("en");
+    expect(timelineSummary(ASSESSMENT)).toBe(`${i18n.t("calc.crs")}: Grade 2`);
+    expect(timelineSummary(CMAX)).toBe("CAR-T peak level (Cmax): 52,300 copies/µg gDNA");
+    expect(timelineSummary(TMAX)).toBe("Time to CAR-T peak (Tmax): day 10");
+    expect(timelineSummary(APLASIA)).toBe("B-cell aplasia duration: 120 days");
+    expect(timelineSummary(DRUG_FREE)).toBe("Drug-free remission");
+    // an endpoint the catalogue does not know keeps the server's summary
+    expect(timelineSummary(entry("derived-endpoint", { key: "new-endpoint", value: 1 }, "as sent"))).toBe(
+      "as sent",
+    );
+  });
   it("the record's own words keep the server's summary", async () => {
     await i18n.changeLanguage("en");
     for (const kind of ["observation", "event", "assessment", "derived-endpoint", "medication-start"])
@@ -90,6 +125,11 @@ describe("timeline entries in Chinese", () => {
       entry("infusion", { study: "S" }),
       entry("medication-stop", { drug: "prednisone" }),
       RESOLVED,
+      ASSESSMENT,
+      CMAX,
+      TMAX,
+      APLASIA,
+      DRUG_FREE,
     ];
     for (const e of worded) {
       const s = timelineSummary(e);
@@ -98,6 +138,9 @@ describe("timeline entries in Chinese", () => {
         /Journey|Product|Visit|Consent|Enrolled|infusion \(|stopped|apheresed|awaiting|collected|excursion|remission/,
       );
     }
+    expect(timelineSummary(ASSESSMENT)).toBe(`${i18n.t("calc.crs")}：2 级`);
+    expect(timelineSummary(TMAX)).toBe("达 CAR-T 峰值时间（Tmax）：第 10 天");
+    expect(timelineSummary(APLASIA)).toBe("B 细胞缺乏持续时间：120 天");
     expect(timelineSummary(JOURNEY)).toBe(
       `治疗进程：${i18n.t("journeyState.apheresed")} → ${i18n.t("journeyState.awaiting-product")}（${i18n.t("journeyEvent.hand-to-courier")}）`,
     );

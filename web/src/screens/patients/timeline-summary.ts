@@ -1,10 +1,12 @@
 /**
  * A timeline entry in the reader's language, worded from its `detail` (the states, event types,
  * DIN, parties, study and visit label the server sends beside its English `summary`), never by
- * parsing the English. Entries whose words are the record's own (a lab's display name, a clinical
- * event's title, a calculator's label, a derived endpoint) keep the server's summary.
+ * parsing the English. An assessment is worded from its calculator and coded label, a derived
+ * endpoint from its key. Entries whose words are the record's own (a lab's display name, a
+ * clinical event's title) keep the server's summary.
  */
 import { lookup } from "../../api/problem-errors.ts";
+import { type ReasonCode, reasonText } from "../../i18n/reasons.ts";
 import { visitName } from "../../ui/visit-name.ts";
 
 export interface TimelineEntry {
@@ -63,6 +65,27 @@ export function timelineSummary(item: TimelineEntry): string {
       return say("infusion", { study: text(d.study) });
     case "medication-stop":
       return say("medicationStop", { drug: text(d.drug) });
+    case "assessment":
+      if (!d.calculator) return item.summary;
+      return say("assessment", {
+        calc: lookup(`calc.${text(d.calculator)}`) ?? text(d.calculator),
+        label: reasonText(text(d.label), d.labelCode as ReasonCode | null | undefined),
+      });
+    case "derived-endpoint": {
+      const title = lookup(`endpointTitle.${text(d.key)}`);
+      if (!title) return item.summary;
+      // A day is worded; a date reached needs only the title (the row shows its date); other
+      // values are numbers with their units, shown as the server formats them.
+      if (d.unit === "day" && typeof d.value === "number")
+        return say("endpoint", { title, value: lookup("reasonFormat.day", { day: d.value }) });
+      if (d.unit === "days" && typeof d.value === "number")
+        return say("endpoint", {
+          title,
+          value: lookup("patientScreens.timeline.summary.days", { n: d.value }),
+        });
+      if (typeof d.value === "boolean" || d.valueText === undefined) return say("endpointReached", { title });
+      return say("endpoint", { title, value: text(d.valueText) });
+    }
     case "condition":
       return condition();
     case "condition-resolved":
