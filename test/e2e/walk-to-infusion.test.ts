@@ -617,7 +617,8 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
     const visitItem = timeline.locator(".mantine-Timeline-item", { hasText: `Visit ${visit.label} done` });
     await expect(visitItem.first().textContent()).resolves.toContain(visit.nominalDate);
     expect(graded?.label).toMatch(/2/);
-    const grade = timeline.locator(".mantine-Timeline-item", { hasText: `crs: ${graded!.label}` });
+    // The assessment reads as the calculator's name and its grade, not as the calculator's code.
+    const grade = timeline.locator(".mantine-Timeline-item", { hasText: `ASTCT 2019: ${graded!.label}` });
     await expect(grade.last().textContent()).resolves.toContain(graded!.date);
     await noSeriousViolations(page);
 
@@ -631,15 +632,20 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
         if (!(await shown.getByRole("checkbox", { name: chip, exact: true }).isChecked()))
           await shown.getByText(chip, { exact: true }).click();
       }
-      await timeline
-        .locator(".mantine-Timeline-item", { hasText: `访视 ${visit.label} 已完成` })
-        .first()
-        .waitFor();
+      await timeline.locator(".mantine-Timeline-item", { hasText: "访视 第 28 天 已完成" }).first().waitFor();
       const infusedStep = timeline.locator(".mantine-Timeline-item", { hasText: /治疗进程：.+ → .+（.+）/ });
       expect(await infusedStep.count()).toBeGreaterThan(5);
       expect(
-        await timeline.locator(".mantine-Timeline-item", { hasText: /Journey:|Visit .+ done/ }).count(),
+        await timeline
+          .locator(".mantine-Timeline-item", { hasText: /Journey:|Visit .+ done|: Grade/ })
+          .count(),
       ).toBe(0);
+      // Her CRS grade in Chinese, worded from the stored label's code.
+      const gradeZh = `${graded!.label.replace(/^Grade /, "")} 级`;
+      await timeline
+        .locator(".mantine-Timeline-item", { hasText: `ASTCT 2019：${gradeZh}` })
+        .first()
+        .waitFor();
       await noSeriousViolations(page);
     } finally {
       await page.getByRole("combobox", { name: "语言" }).selectOption("en");
