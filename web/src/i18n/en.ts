@@ -1445,6 +1445,49 @@ export const en = {
     },
   },
   cohort: {
+    // The server's method notes, word for word (domain/cohort/summary.ts; checked by a test).
+    notes: {
+      survival: {
+        "overall-survival": "Infusion to death from any cause; censored at the last date known alive.",
+        "progression-free-survival":
+          "Infusion to progression or death from any cause; censored at the last response assessment (day 0 without one). Patients with a lymphoma only.",
+        "duration-of-response":
+          "First CR or PR to progression or death; censored at the last response assessment. Responders only.",
+        "lupus-relapse-free-survival":
+          "Infusion to the return of lupus activity after DORIS remission or LLDAS had been reached, or death; censored at the last DORIS/LLDAS assessment. Patients with lupus only.",
+      },
+      competingRisks:
+        "Cumulative incidence of progression or relapse, and of death without progression, as competing risks from infusion; censored as progression-free survival is.",
+      waterfall: {
+        "SLEDAI-2K":
+          "Best change from baseline: the lowest SLEDAI-2K after infusion against the last score on or before day 0, in percent; patients without both scores, or with a baseline of 0, are not shown.",
+        SPD: "Best change from baseline: the smallest SPD of the target lesions on a Lugano 2014 CT assessment after infusion against its baseline SPD, in percent (−50% is the partial-response line); lymphoma patients without a CT-based assessment are not shown.",
+      },
+      correlations:
+        "Spearman's rank correlation (rho) over infused patients with their administered bag on record and both values known; two-sided p by the t approximation with n − 2 degrees of freedom, as R's cor.test(method = \"spearman\", exact = FALSE), unadjusted for the eight comparisons.",
+    },
+    group: {
+      all: "All patients",
+      unclassified: "No treated diagnosis recorded",
+      lymphoma: "B-cell lymphoma",
+      myeloma: "Multiple myeloma",
+      sle: "Systemic lupus erythematosus",
+      overlap: "Lupus with B-cell lymphoma",
+    },
+    describe: {
+      all: "every infused patient",
+      study: "study {{values}}",
+      arm: "arm {{values}}",
+      doseLevel: "dose level {{values}}",
+      target: "targets {{values}}",
+      format: "format {{values}}",
+      site: "site {{values}}",
+      indication: "indication {{values}}",
+      infused: "infused {{from}} to {{to}}",
+      anyDate: "any date",
+      today: "today",
+      separator: ", ",
+    },
     title: "Cohort outcomes",
     infused_one: "{{count}} infused patient",
     infused_other: "{{count}} infused patients",

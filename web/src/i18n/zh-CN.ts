@@ -1409,6 +1409,48 @@ export const zhCN: Catalogue = {
     },
   },
   cohort: {
+    // Method notes worded after the server's English (domain/cohort/summary.ts).
+    notes: {
+      survival: {
+        "overall-survival": "自输注至任何原因死亡；在最后一次确认存活的日期删失。",
+        "progression-free-survival":
+          "自输注至疾病进展或任何原因死亡；在最后一次疗效评估时删失（无评估者在第 0 天删失）。仅限淋巴瘤患者。",
+        "duration-of-response": "自首次 CR 或 PR 至疾病进展或死亡；在最后一次疗效评估时删失。仅限有缓解者。",
+        "lupus-relapse-free-survival":
+          "自输注至达到 DORIS 缓解或 LLDAS 后狼疮再次活动或死亡；在最后一次 DORIS/LLDAS 评估时删失。仅限狼疮患者。",
+      },
+      competingRisks:
+        "疾病进展或复发与无进展死亡作为竞争风险，自输注起计算累积发生率；删失方式同无进展生存。",
+      waterfall: {
+        "SLEDAI-2K":
+          "相对基线的最佳变化：输注后最低 SLEDAI-2K 与第 0 天当天或之前最后一次评分相比的百分比；缺少任一评分或基线为 0 的患者不显示。",
+        SPD: "相对基线的最佳变化：输注后 Lugano 2014 CT 评估中靶病灶最小 SPD 与基线 SPD 相比的百分比（−50% 为部分缓解线）；无 CT 评估的淋巴瘤患者不显示。",
+      },
+      correlations:
+        'Spearman 秩相关（rho），纳入有已输注细胞袋记录且两项数值均已知的患者；双侧 p 值采用自由度为 n − 2 的 t 近似，与 R 的 cor.test(method = "spearman", exact = FALSE) 相同，未对 8 项比较作多重校正。',
+    },
+    group: {
+      all: "全部患者",
+      unclassified: "未记录治疗诊断",
+      lymphoma: "B 细胞淋巴瘤",
+      myeloma: "多发性骨髓瘤",
+      sle: "系统性红斑狼疮",
+      overlap: "狼疮合并 B 细胞淋巴瘤",
+    },
+    describe: {
+      all: "全部已输注患者",
+      study: "研究 {{values}}",
+      arm: "组别 {{values}}",
+      doseLevel: "剂量水平 {{values}}",
+      target: "靶点 {{values}}",
+      format: "结构形式 {{values}}",
+      site: "中心 {{values}}",
+      indication: "适应证 {{values}}",
+      infused: "输注日期 {{from}} 至 {{to}}",
+      anyDate: "不限",
+      today: "今天",
+      separator: "、",
+    },
     title: "队列疗效",
     infused_one: "输注患者 {{count}} 例",
     infused_other: "输注患者 {{count}} 例",

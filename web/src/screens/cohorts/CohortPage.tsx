@@ -9,6 +9,7 @@ import { ColumnHeads } from "../../ui/ColumnHeads.tsx";
 import { Panel } from "../../ui/Panel.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { CohortFilters } from "./CohortFilters.tsx";
+import { describeCohortQuery, groupLabel } from "./cohort-words.ts";
 import { IncidencePlot } from "./IncidencePlot.tsx";
 import { ProductOutcomes } from "./ProductOutcomes.tsx";
 import { SavedCohorts } from "./SavedCohorts.tsx";
@@ -37,7 +38,7 @@ function ResponseTable({ rows }: { rows: ResponseRow[] }) {
             .filter((r) => r.n > 0)
             .map((r) => (
               <Table.Tr key={r.key}>
-                <Table.Th scope="row">{r.label}</Table.Th>
+                <Table.Th scope="row">{groupLabel(r)}</Table.Th>
                 <Table.Td>{r.n}</Table.Td>
                 <Table.Td>{r.counts.CR}</Table.Td>
                 <Table.Td>{r.counts.PR}</Table.Td>
@@ -78,7 +79,7 @@ function ToxicityTable({ name, rows }: { name: string; rows: ToxicityRow[] }) {
         <Table.Tbody>
           {rows.map((r) => (
             <Table.Tr key={r.key}>
-              <Table.Th scope="row">{r.label}</Table.Th>
+              <Table.Th scope="row">{groupLabel(r)}</Table.Th>
               <Table.Td>
                 {r.graded}
                 {r.notGraded > 0 && (
@@ -122,7 +123,8 @@ export function CohortResults({
   return (
     <>
       <Text mb="md" data-testid="cohort-heading">
-        {t("cohort.infused", { count: s.n })} · {o.description} · {t("cohort.dataCut", { date: o.dataCut })} ·{" "}
+        {t("cohort.infused", { count: s.n })} · {describeCohortQuery(o.description, o.query)} ·{" "}
+        {t("cohort.dataCut", { date: o.dataCut })} ·{" "}
         {followUp === null
           ? t("cohort.medianFollowUpNotReached")
           : t("cohort.medianFollowUp", { months: followUp.toFixed(1) })}{" "}
@@ -206,7 +208,7 @@ export function CohortResults({
               <Table.Tbody>
                 {s.infections.rows.map((r) => (
                   <Table.Tr key={`${r.key}-${r.window}`}>
-                    <Table.Th scope="row">{r.label}</Table.Th>
+                    <Table.Th scope="row">{groupLabel(r)}</Table.Th>
                     <Table.Td>{r.window}</Table.Td>
                     <Table.Td>{r.followed}</Table.Td>
                     <Table.Td>{rate(r.anyInfection)}</Table.Td>
@@ -245,7 +247,7 @@ export function CohortResults({
                 <Table.Tbody>
                   {remission.map((r) => (
                     <Table.Tr key={`${r.key}-${r.months}`}>
-                      <Table.Th scope="row">{r.label}</Table.Th>
+                      <Table.Th scope="row">{groupLabel(r)}</Table.Th>
                       <Table.Td>{r.months}</Table.Td>
                       <Table.Td>{r.followed}</Table.Td>
                       <Table.Td>{rate(r.doris)}</Table.Td>

@@ -5,6 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { CompetingRisks } from "../../api/types.ts";
 import { serverText } from "../../i18n/server-text.ts";
 import { COLOURS } from "../patients/Charts.tsx";
+import { cohortNote } from "./cohort-words.ts";
 import { ChartDownloads } from "./download.tsx";
 
 /** Cumulative incidence of progression and of non-relapse mortality (all patients), as rising steps. */
@@ -55,7 +56,7 @@ export function IncidencePlot({ risks }: { risks: CompetingRisks }) {
         </ResponsiveContainer>
       </div>
       <Text size="sm" c="dimmed">
-        {risks.definition}{" "}
+        {cohortNote(risks.definition, "competingRisks")}{" "}
         {t("cohort.incidence.atTwelve", {
           n: risks.all.n,
           list: causes

@@ -14,6 +14,7 @@ import {
 import type { CohortSummary, TreatedPatient } from "../../api/types.ts";
 import { ColumnHeads } from "../../ui/ColumnHeads.tsx";
 import { COLOURS } from "../patients/Charts.tsx";
+import { cohortNote } from "./cohort-words.ts";
 import { ChartDownloads } from "./download.tsx";
 
 /**
@@ -184,7 +185,7 @@ export function ProductOutcomes({
         </Table>
       </Table.ScrollContainer>
       <Text size="sm" c="dimmed">
-        {correlations.method}
+        {cohortNote(correlations.method, "correlations")}
       </Text>
     </div>
   );

@@ -5,6 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { SurvivalAnalysis, SurvivalGroup } from "../../api/types.ts";
 import { serverText } from "../../i18n/server-text.ts";
 import { COLOURS } from "../patients/Charts.tsx";
+import { cohortNote, groupLabel } from "./cohort-words.ts";
 import { ChartDownloads } from "./download.tsx";
 
 /** A step curve for recharts: each point starts the survival that holds until the next. */
@@ -51,7 +52,7 @@ export function SurvivalPlot({ analysis }: { analysis: SurvivalAnalysis }) {
                 key={g.key}
                 data={steps(g)}
                 dataKey="survival"
-                name={`${g.label} (n=${g.n})`}
+                name={`${groupLabel(g)} (n=${g.n})`}
                 type="stepAfter"
                 stroke={COLOURS[i % COLOURS.length]}
                 strokeWidth={2}
@@ -88,7 +89,7 @@ export function SurvivalPlot({ analysis }: { analysis: SurvivalAnalysis }) {
           <Table.Tbody>
             {groups.map((g) => (
               <Table.Tr key={g.key}>
-                <Table.Th scope="row">{g.label}</Table.Th>
+                <Table.Th scope="row">{groupLabel(g)}</Table.Th>
                 {g.riskTable
                   .filter((r) => r.time <= maxMonths)
                   .map((r) => (
@@ -100,7 +101,8 @@ export function SurvivalPlot({ analysis }: { analysis: SurvivalAnalysis }) {
         </Table>
       </Table.ScrollContainer>
       <Text size="sm" c="dimmed">
-        {analysis.definition} {t("cohort.survival.censoredTicks")}
+        {cohortNote(analysis.definition, `survival.${analysis.endpoint}`)}{" "}
+        {t("cohort.survival.censoredTicks")}
         {analysis.logRank?.pValue != null &&
           ` ${t("cohort.survival.logRank", {
             chi: analysis.logRank.chiSquare?.toFixed(2),
@@ -115,7 +117,7 @@ export function SurvivalPlot({ analysis }: { analysis: SurvivalAnalysis }) {
           header: ["group", "months", "survival", "lower", "upper", "at_risk", "events", "censored"],
           rows: groups.flatMap((g) =>
             g.curve.map((c) => [
-              g.label,
+              groupLabel(g),
               c.months,
               c.survival,
               c.lower,

@@ -13,6 +13,7 @@ import {
   YAxis,
 } from "recharts";
 import type { CohortSummary } from "../../api/types.ts";
+import { cohortNote } from "./cohort-words.ts";
 import { ChartDownloads } from "./download.tsx";
 
 const COLOUR: Record<string, string> = { lymphoma: "#364fc7", overlap: "#e67700", sle: "#2b8a3e" };
@@ -66,7 +67,8 @@ export function WaterfallPlot({
         </ResponsiveContainer>
       </div>
       <Text size="sm" c="dimmed">
-        {waterfall.definition} {t(tumour ? "cohort.waterfall.tumourColours" : "cohort.waterfall.colours")}
+        {cohortNote(waterfall.definition, `waterfall.${waterfall.measure}`)}{" "}
+        {t(tumour ? "cohort.waterfall.tumourColours" : "cohort.waterfall.colours")}
       </Text>
       <ChartDownloads
         chart={ref}
