@@ -2470,6 +2470,10 @@ export const en = {
       band: "ICE {{band}} is the ICANS grade {{grade}} band of the ICE domain (Lee 2019), if not attributable to another cause.",
     },
     capd: {
+      label: {
+        positive: "CAPD {{total}}/{{max}} (positive screen)",
+        negative: "CAPD {{total}}/{{max}} (negative screen)",
+      },
       items: {
         reversed:
           "Items 1–4 (reverse-scored): eye contact {{eyeContact}}, purposeful actions {{purposefulActions}}, awareness {{awareOfSurroundings}}, communicates needs {{communicatesNeedsAndWants}} = {{sum}}.",
@@ -2533,12 +2537,20 @@ export const en = {
       },
     },
     sledai: {
+      label: {
+        total: "SLEDAI-2K {{total}}",
+      },
       present: "{{descriptor, term}} present: +{{weight}} (SLEDAI-2K descriptor {{no}}, weight {{weight}}).",
       none: "No SLEDAI-2K descriptor present: total 0.",
       total:
         "Total {{total}} of {{max}}; clinical SLEDAI-2K {{clinical}} (total without low complement and increased DNA binding).",
     },
     doris: {
+      label: {
+        drugFree: "DORIS remission (drug-free)",
+        remission: "DORIS remission",
+        none: "Not in DORIS remission",
+      },
       clinical: {
         met: "Clinical SLEDAI-2K 0 (SLEDAI-2K {{total}}; serology {{serology}} point(s) ignored).",
         notMet: "Clinical SLEDAI-2K {{clinical}} ≠ 0 (not met): {{present, termlist}}.",
@@ -2559,6 +2571,10 @@ export const en = {
       notDrugFree: "Not drug-free: still taking {{drugs, termlist}}.",
     },
     lldas: {
+      label: {
+        met: "LLDAS met",
+        notMet: "LLDAS not met",
+      },
       score: {
         met: "SLEDAI-2K {{total}} ≤ {{max}}: {{present, termlist}}.",
         none: "SLEDAI-2K {{total}} ≤ {{max}}: none.",
@@ -2590,6 +2606,10 @@ export const en = {
       },
     },
     sri4: {
+      label: {
+        responder: "SRI-4 responder",
+        nonResponder: "SRI-4 non-responder",
+      },
       sledai: {
         met: "{{sledai, term}} {{baseline}} → {{visit}}: reduction {{reduction}} ≥ {{min}} points.",
         notMet:
@@ -2683,6 +2703,13 @@ export const en = {
       },
     },
     luganoPet: {
+      label: {
+        CMR: "CMR (complete metabolic response)",
+        PMR: "PMR (partial metabolic response)",
+        NMR: "NMR (no metabolic response)",
+        PMD: "PMD (progressive metabolic disease)",
+        pmrResidual: "PMR (residual disease at end of treatment)",
+      },
       highest: {
         cmr: "Highest Deauville score {{highest}} ({{sites, phrases}}): scores 1–3, with or without a residual mass, count as complete metabolic response (Lugano 2014 Table 3).",
       },
@@ -2721,6 +2748,12 @@ export const en = {
       },
     },
     luganoCt: {
+      label: {
+        pd: "PD (progressive disease)",
+        cr: "CR (complete radiologic response)",
+        pr: "PR (partial remission)",
+        sd: "SD (stable disease)",
+      },
       spd: {
         vsBaseline: "SPD {{spd}} mm² ({{products, sum}}) vs baseline {{baseline}} mm²: {{change}}.",
         partialRemission:
@@ -2800,6 +2833,11 @@ export const en = {
       },
     },
     selenaFlare: {
+      label: {
+        severe: "Severe flare",
+        mild: "Mild/moderate flare",
+        none: "No flare",
+      },
       severe: "Severe flare: {{criterion, phrase}}",
       alsoMild: "Also met (mild/moderate): {{criterion, phrase}}",
       mild: "Mild/moderate flare: {{criterion, phrase}}",
@@ -2840,6 +2878,12 @@ export const en = {
       },
     },
     iecHs: {
+      label: {
+        positive: "IEC-HS screen positive",
+        negative: "IEC-HS screen negative",
+        positiveGraded: "IEC-HS screen positive; grade {{grade}} (clinician)",
+        negativeGraded: "IEC-HS screen negative; grade {{grade}} (clinician)",
+      },
       screen: {
         positive:
           "IEC-HS screen positive: ferritin criterion, timing criterion and {{flags, termlist}} (Hines 2023; diagnosis to be adjudicated by a clinician, excluding other causes).",
@@ -3059,6 +3103,11 @@ export const en = {
       },
     },
     lyric: {
+      label: {
+        ir1: "IR1 (indeterminate response)",
+        ir2: "IR2 (indeterminate response)",
+        ir3: "IR3 (indeterminate response)",
+      },
       notPd:
         "Lugano response {{lugano}} is not PD; LYRIC changes only PD, so the Lugano response stands (Cheson 2016).",
       otherProgression:
@@ -3085,6 +3134,11 @@ export const en = {
       },
     },
     eularAcr: {
+      label: {
+        sle: "SLE ({{total}} points)",
+        notSle: "Not SLE ({{total}} points)",
+        notClassifiable: "Not classifiable (ANA entry criterion not met)",
+      },
       entry: {
         titer: "Entry criterion met: {{ana, phrase}} (≥ 1:{{min}}).",
         equivalent: "Entry criterion met: {{ana, phrase}}, but an equivalent ANA test was positive.",

@@ -2418,6 +2418,10 @@ export const zhCN: Catalogue = {
       band: "ICE {{band}} 分属于 ICE 领域的 ICANS {{grade}} 级区间（Lee 2019），前提是不能由其他原因解释。",
     },
     capd: {
+      label: {
+        positive: "CAPD {{total}}/{{max}}（筛查阳性）",
+        negative: "CAPD {{total}}/{{max}}（筛查阴性）",
+      },
       items: {
         reversed:
           "第 1–4 项（反向计分）：眼神交流 {{eyeContact}}，行为有目的性 {{purposefulActions}}，觉察周围环境 {{awareOfSurroundings}}，表达需要 {{communicatesNeedsAndWants}}，合计 {{sum}}。",
@@ -2482,11 +2486,19 @@ export const zhCN: Catalogue = {
     // Lupus measures (SLEDAI-2K, DORIS, LLDAS, SRI-4) in the wording of the Chinese SLE guidelines
     // (系统性红斑狼疮疾病活动指数, 医师整体评估 PGA, 泼尼松龙等效剂量); abbreviations kept.
     sledai: {
+      label: {
+        total: "SLEDAI-2K {{total}} 分",
+      },
       present: "{{descriptor, term}}：+{{weight}}（SLEDAI-2K 第 {{no}} 项，权重 {{weight}}）。",
       none: "无 SLEDAI-2K 条目：总分 0。",
       total: "总分 {{total}}/{{max}}；临床 SLEDAI-2K {{clinical}}（不含低补体和抗 dsDNA 抗体升高的总分）。",
     },
     doris: {
+      label: {
+        drugFree: "DORIS 缓解（停药）",
+        remission: "DORIS 缓解",
+        none: "未达 DORIS 缓解",
+      },
       clinical: {
         met: "临床 SLEDAI-2K 0（SLEDAI-2K {{total}}；血清学 {{serology}} 分不计）。",
         notMet: "临床 SLEDAI-2K {{clinical}} ≠ 0（未达标）：{{present, termlist}}。",
@@ -2507,6 +2519,10 @@ export const zhCN: Catalogue = {
       notDrugFree: "非停药缓解：仍在使用{{drugs, termlist}}。",
     },
     lldas: {
+      label: {
+        met: "达到 LLDAS",
+        notMet: "未达到 LLDAS",
+      },
       score: {
         met: "SLEDAI-2K {{total}} ≤ {{max}}：阳性条目 {{present, termlist}}。",
         none: "SLEDAI-2K {{total}} ≤ {{max}}：无阳性条目。",
@@ -2536,6 +2552,10 @@ export const zhCN: Catalogue = {
       },
     },
     sri4: {
+      label: {
+        responder: "SRI-4 应答",
+        nonResponder: "SRI-4 无应答",
+      },
       sledai: {
         met: "{{sledai, term}} {{baseline}} → {{visit}}：下降 {{reduction}} 分 ≥ {{min}} 分。",
         notMet: "{{sledai, term}} {{baseline}} → {{visit}}：下降 {{reduction}} 分 < {{min}} 分（未达标）。",
@@ -2631,6 +2651,13 @@ export const zhCN: Catalogue = {
     // Lugano 2014 PET-CT response in the wording of the Chinese lymphoma guidelines (Deauville 评分,
     // 完全代谢缓解 CMR, 部分代谢缓解 PMR, 无代谢反应 NMR, 疾病代谢进展 PMD); a site's label as typed.
     luganoPet: {
+      label: {
+        CMR: "CMR（完全代谢缓解）",
+        PMR: "PMR（部分代谢缓解）",
+        NMR: "NMR（无代谢反应）",
+        PMD: "PMD（代谢性疾病进展）",
+        pmrResidual: "PMR（治疗结束时残留病灶）",
+      },
       highest: {
         cmr: "最高 Deauville 评分 {{highest}}（{{sites, phrases}}）：1–3 分无论有无残留肿块，均为完全代谢缓解（Lugano 2014 表 3）。",
       },
@@ -2667,6 +2694,12 @@ export const zhCN: Catalogue = {
     },
     // Lugano 2014 CT response: 完全缓解 (CR) / 部分缓解 (PR) / 疾病稳定 (SD) / 疾病进展 (PD); SPD = 垂直径乘积之和.
     luganoCt: {
+      label: {
+        pd: "PD（疾病进展）",
+        cr: "CR（影像学完全缓解）",
+        pr: "PR（部分缓解）",
+        sd: "SD（疾病稳定）",
+      },
       spd: {
         vsBaseline:
           "SPD（垂直径乘积之和）{{spd}} mm²（{{products, sum}}），基线 {{baseline}} mm²：{{change}}。",
@@ -2746,6 +2779,11 @@ export const zhCN: Catalogue = {
     },
     // SELENA-SLEDAI 复发指数 (SFI, Petri 2005): 重度复发 / 轻中度复发.
     selenaFlare: {
+      label: {
+        severe: "重度复发",
+        mild: "轻/中度复发",
+        none: "无复发",
+      },
       severe: "重度复发：{{criterion, phrase}}",
       alsoMild: "同时符合（轻/中度复发）：{{criterion, phrase}}",
       mild: "轻/中度复发：{{criterion, phrase}}",
@@ -2785,6 +2823,12 @@ export const zhCN: Catalogue = {
     },
     // IEC-HS: 免疫效应细胞相关噬血细胞性淋巴组织细胞增生症样综合征 (Hines 2023).
     iecHs: {
+      label: {
+        positive: "IEC-HS 筛查阳性",
+        negative: "IEC-HS 筛查阴性",
+        positiveGraded: "IEC-HS 筛查阳性；{{grade}} 级（临床医师判定）",
+        negativeGraded: "IEC-HS 筛查阴性；{{grade}} 级（临床医师判定）",
+      },
       screen: {
         positive:
           "IEC-HS（免疫效应细胞相关噬血细胞性淋巴组织细胞增生症样综合征）筛查阳性：符合铁蛋白标准、时间标准及{{flags, termlist}}（Hines 2023；诊断需由临床医师在排除其他原因后判定）。",
@@ -3004,6 +3048,11 @@ export const zhCN: Catalogue = {
     },
     // LYRIC (Cheson 2016) for immunomodulatory therapy: 不确定反应 IR, 疾病进展 PD, 最低点 nadir.
     lyric: {
+      label: {
+        ir1: "IR1（不确定反应）",
+        ir2: "IR2（不确定反应）",
+        ir3: "IR3（不确定反应）",
+      },
       notPd: "Lugano 疗效 {{lugano}} 不是 PD；LYRIC 只改变 PD，故维持 Lugano 疗效（Cheson 2016）。",
       otherProgression: "LYRIC IR 类别以外的进展（骨髓、脾脏或非测量病灶）仍为 PD（Cheson 2016）。",
       spd: "最大垂直径乘积之和：{{spd, phrase}}。",
@@ -3027,6 +3076,11 @@ export const zhCN: Catalogue = {
     // 2019 EULAR/ACR SLE classification criteria in the wording of its Chinese version (入围标准,
     // 临床领域, 免疫学领域); a criterion with its weight.
     eularAcr: {
+      label: {
+        sle: "SLE（{{total}} 分）",
+        notSle: "非 SLE（{{total}} 分）",
+        notClassifiable: "无法分类（未满足 ANA 准入标准）",
+      },
       entry: {
         titer: "符合入围标准：{{ana, phrase}}（≥ 1:{{min}}）。",
         equivalent: "符合入围标准：{{ana, phrase}}，但等效的 ANA 检测阳性。",

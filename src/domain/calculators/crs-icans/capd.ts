@@ -75,6 +75,9 @@ export function capdBandGrade(total: number): 0 | 1 | 3 {
 
 /** The sentences of the CAPD (decision 0041); the web catalogues word them under reasons.capd.*. */
 export const CAPD_REASONS = reasonFamily("capd", {
+  // The result's label, coded like the reasons (decision 0041).
+  "label.positive": "CAPD {{total}}/{{max}} (positive screen)",
+  "label.negative": "CAPD {{total}}/{{max}} (negative screen)",
   "items.reversed":
     "Items 1–4 (reverse-scored): eye contact {{eyeContact}}, purposeful actions {{purposefulActions}}, " +
     "awareness {{awareOfSurroundings}}, communicates needs {{communicatesNeedsAndWants}} = {{sum}}.",
@@ -114,7 +117,7 @@ export const capd = defineCalculator({
     ];
     return {
       value: s.total,
-      label: `CAPD ${s.total}/${CAPD_MAX} (${s.positiveScreen ? "positive" : "negative"} screen)`,
+      label: R.say(s.positiveScreen ? "label.positive" : "label.negative", { total: s.total, max: CAPD_MAX }),
       reasons,
       details: { itemPoints: s.itemPoints, positiveScreen: s.positiveScreen, icansBandGrade: band },
     };

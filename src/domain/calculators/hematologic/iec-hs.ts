@@ -205,6 +205,11 @@ export interface IecHsValue {
 export const IEC_HS_REASONS = reasonFamily(
   "iecHs",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.positive": "IEC-HS screen positive",
+    "label.negative": "IEC-HS screen negative",
+    "label.positiveGraded": "IEC-HS screen positive; grade {{grade}} (clinician)",
+    "label.negativeGraded": "IEC-HS screen negative; grade {{grade}} (clinician)",
     "screen.positive":
       "IEC-HS screen positive: ferritin criterion, timing criterion and {{flags, termlist}} (Hines 2023; " +
       "diagnosis to be adjudicated by a clinician, excluding other causes).",
@@ -399,8 +404,9 @@ export const iecHs = defineCalculator({
         }),
       );
     const label =
-      `IEC-HS screen ${screenPositive ? "positive" : "negative"}` +
-      (grade !== null ? `; grade ${grade} (clinician)` : "");
+      grade === null
+        ? R.say(screenPositive ? "label.positive" : "label.negative")
+        : R.say(screenPositive ? "label.positiveGraded" : "label.negativeGraded", { grade });
     return {
       value: { screenPositive, grade, flags } satisfies IecHsValue,
       label,

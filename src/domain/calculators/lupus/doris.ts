@@ -56,6 +56,10 @@ export const LUPUS_DRUG_TEXT = {
 export const DORIS_REASONS = reasonFamily(
   "doris",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.drugFree": "DORIS remission (drug-free)",
+    "label.remission": "DORIS remission",
+    "label.none": "Not in DORIS remission",
     "clinical.met": "Clinical SLEDAI-2K 0 (SLEDAI-2K {{total}}; serology {{serology}} point(s) ignored).",
     "clinical.notMet": "Clinical SLEDAI-2K {{clinical}} ≠ 0 (not met): {{present, termlist}}.",
     "pga.met": "PGA {{pga}} < {{limit}}.",
@@ -118,11 +122,7 @@ export const doris = defineCalculator({
     const value: DorisValue = { remission, drugFree };
     return {
       value,
-      label: drugFree
-        ? "DORIS remission (drug-free)"
-        : remission
-          ? "DORIS remission"
-          : "Not in DORIS remission",
+      label: R.say(drugFree ? "label.drugFree" : remission ? "label.remission" : "label.none"),
       reasons,
       details: {
         clinicalSledai: clinical,

@@ -213,6 +213,10 @@ const COMPLEMENT = [
 export const EULAR_ACR_REASONS = reasonFamily(
   "eularAcr",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.sle": "SLE ({{total}} points)",
+    "label.notSle": "Not SLE ({{total}} points)",
+    "label.notClassifiable": "Not classifiable (ANA entry criterion not met)",
     "entry.titer": "Entry criterion met: {{ana, phrase}} (≥ 1:{{min}}).",
     "entry.equivalent": "Entry criterion met: {{ana, phrase}}, but an equivalent ANA test was positive.",
     "entry.notMet":
@@ -381,10 +385,10 @@ export const eularAcr2019 = defineCalculator({
       value,
       label:
         value === "SLE"
-          ? `SLE (${total} points)`
+          ? R.say("label.sle", { total })
           : value === "NOT_SLE"
-            ? `Not SLE (${total} points)`
-            : "Not classifiable (ANA entry criterion not met)",
+            ? R.say("label.notSle", { total })
+            : R.say("label.notClassifiable"),
       reasons,
       details: {
         entryCriterionMet: entry,

@@ -62,6 +62,9 @@ const LldasInput = z.strictObject({
 export const LLDAS_REASONS = reasonFamily(
   "lldas",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.met": "LLDAS met",
+    "label.notMet": "LLDAS not met",
     "score.met": "SLEDAI-2K {{total}} ≤ {{max}}: {{present, termlist}}.",
     "score.none": "SLEDAI-2K {{total}} ≤ {{max}}: none.",
     "score.notMet": "SLEDAI-2K {{total}} > {{max}} (not met): {{present, termlist}}.",
@@ -149,7 +152,7 @@ export const lldas = defineCalculator({
     const met = scoreOk && noMajor && noNew && pgaOk && predOk && therapyOk;
     return {
       value: met ? "LLDAS" : "NOT_LLDAS",
-      label: met ? "LLDAS met" : "LLDAS not met",
+      label: R.say(met ? "label.met" : "label.notMet"),
       reasons,
       details: {
         sledai2k: total,

@@ -172,6 +172,10 @@ export type SfiCategory = "NONE" | "MILD_MODERATE" | "SEVERE";
 export const SELENA_FLARE_REASONS = reasonFamily(
   "selenaFlare",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.severe": "Severe flare",
+    "label.mild": "Mild/moderate flare",
+    "label.none": "No flare",
     severe: "Severe flare: {{criterion, phrase}}",
     alsoMild: "Also met (mild/moderate): {{criterion, phrase}}",
     mild: "Mild/moderate flare: {{criterion, phrase}}",
@@ -379,8 +383,9 @@ export const selenaFlare = defineCalculator({
     reasons.push(...notes);
     return {
       value,
-      label:
-        value === "SEVERE" ? "Severe flare" : value === "MILD_MODERATE" ? "Mild/moderate flare" : "No flare",
+      label: R.say(
+        value === "SEVERE" ? "label.severe" : value === "MILD_MODERATE" ? "label.mild" : "label.none",
+      ),
       reasons,
       details: {
         selenaSledaiChange: dS,

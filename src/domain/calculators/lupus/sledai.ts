@@ -337,6 +337,8 @@ export const weightedTerms = (present: SledaiDescriptor[]): string[] =>
 export const SLEDAI_REASONS = reasonFamily(
   "sledai",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.total": "SLEDAI-2K {{total}}",
     present: "{{descriptor, term}} present: +{{weight}} (SLEDAI-2K descriptor {{no}}, weight {{weight}}).",
     none: "No SLEDAI-2K descriptor present: total 0.",
     total:
@@ -363,7 +365,7 @@ export const sledai2k = defineCalculator({
     reasons.push(R.say("total", { total, max: SLEDAI_2K_MAX, clinical }));
     return {
       value: total,
-      label: `SLEDAI-2K ${total}`,
+      label: R.say("label.total", { total }),
       reasons,
       details: {
         clinicalSledai: clinical,

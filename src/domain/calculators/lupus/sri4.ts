@@ -89,6 +89,9 @@ const Sri4Input = z.discriminatedUnion("bilagVersion", [
 export const SRI4_REASONS = reasonFamily(
   "sri4",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.responder": "SRI-4 responder",
+    "label.nonResponder": "SRI-4 non-responder",
     "sledai.met": "{{sledai, term}} {{baseline}} → {{visit}}: reduction {{reduction}} ≥ {{min}} points.",
     "sledai.notMet":
       "{{sledai, term}} {{baseline}} → {{visit}}: reduction {{reduction}} < {{min}} points (not met).",
@@ -171,7 +174,7 @@ export const sri4 = defineCalculator({
     const responder = sledaiOk && bilagOk && pgaOk;
     return {
       value: responder ? "RESPONDER" : "NON_RESPONDER",
-      label: responder ? "SRI-4 responder" : "SRI-4 non-responder",
+      label: R.say(responder ? "label.responder" : "label.nonResponder"),
       reasons,
       details: {
         sledaiReduction: reduction,

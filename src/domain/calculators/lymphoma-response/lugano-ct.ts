@@ -263,6 +263,11 @@ function ppd(status: string, ldi: number | undefined, sdi: number | undefined): 
 export const LUGANO_CT_REASONS = reasonFamily(
   "luganoCt",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.pd": "PD (progressive disease)",
+    "label.cr": "CR (complete radiologic response)",
+    "label.pr": "PR (partial remission)",
+    "label.sd": "SD (stable disease)",
     "spd.vsBaseline": "SPD {{spd}} mm² ({{products, sum}}) vs baseline {{baseline}} mm²: {{change}}.",
     "spd.partialRemission":
       "SPD {{spd}} mm² ({{products, sum}}) vs baseline {{baseline}} mm²: {{change}}. A decrease of ≥ 50 % from " +
@@ -551,7 +556,7 @@ export const luganoCt = defineCalculator({
     if (pd.length > 0)
       return {
         value: "PD" as CtResponse,
-        label: "PD (progressive disease)",
+        label: R.say("label.pd"),
         reasons: [...pd, spdReason, ...notCounted],
         details,
       };
@@ -584,7 +589,7 @@ export const luganoCt = defineCalculator({
     if (crFails.length === 0)
       return {
         value: "CR" as CtResponse,
-        label: "CR (complete radiologic response)",
+        label: R.say("label.cr"),
         reasons: [R.say("cr"), spdReason, ...notCounted],
         details,
       };
@@ -604,14 +609,14 @@ export const luganoCt = defineCalculator({
     if (prFails.length === 0)
       return {
         value: "PR" as CtResponse,
-        label: "PR (partial remission)",
+        label: R.say("label.pr"),
         reasons: [R.say("spd.partialRemission", spdParams), notCr, ...notCounted],
         details,
       };
 
     return {
       value: "SD" as CtResponse,
-      label: "SD (stable disease)",
+      label: R.say("label.sd"),
       reasons: [spdReason, R.say("sd", { fails: prFails }), notCr, ...notCounted],
       details,
     };

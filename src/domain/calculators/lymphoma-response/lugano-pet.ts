@@ -19,13 +19,6 @@ export type MetabolicResponse = "CMR" | "PMR" | "NMR" | "PMD";
 const RANK: Record<MetabolicResponse, number> = { CMR: 0, PMR: 1, NMR: 2, PMD: 3 };
 const worst = (a: MetabolicResponse, b: MetabolicResponse): MetabolicResponse => (RANK[b] > RANK[a] ? b : a);
 
-const NAMES: Record<MetabolicResponse, string> = {
-  CMR: "complete metabolic response",
-  PMR: "partial metabolic response",
-  NMR: "no metabolic response",
-  PMD: "progressive metabolic disease",
-};
-
 const UptakeVsBaseline = z
   .enum(["DECREASED", "NO_SIGNIFICANT_CHANGE", "INCREASED"])
   .describe("FDG uptake at this site compared with the baseline PET-CT, as judged by the reader");
@@ -114,6 +107,12 @@ const UPTAKE_TEXT = {
 export const LUGANO_PET_REASONS = reasonFamily(
   "luganoPet",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.CMR": "CMR (complete metabolic response)",
+    "label.PMR": "PMR (partial metabolic response)",
+    "label.NMR": "NMR (no metabolic response)",
+    "label.PMD": "PMD (progressive metabolic disease)",
+    "label.pmrResidual": "PMR (residual disease at end of treatment)",
     "highest.cmr":
       "Highest Deauville score {{highest}} ({{sites, phrases}}): scores 1–3, with or without a residual mass, count " +
       "as complete metabolic response (Lugano 2014 Table 3).",
@@ -238,11 +237,11 @@ export const luganoPet = defineCalculator({
     // PMR means different things by timepoint (Cheson 2014 Table 3, PMR row): at interim it suggests
     // responding disease, at the end of treatment it indicates residual disease (a Deauville 4 or 5 left).
     let interpretation: "RESPONDING_DISEASE" | "RESIDUAL_DISEASE" | undefined;
-    let label: string = `${value} (${NAMES[value]})`;
+    let label = R.say(`label.${value}`);
     if (value === "PMR") {
       interpretation = input.timepoint === "INTERIM" ? "RESPONDING_DISEASE" : "RESIDUAL_DISEASE";
       if (interpretation === "RESIDUAL_DISEASE") {
-        label = "PMR (residual disease at end of treatment)";
+        label = R.say("label.pmrResidual");
         reasons.push(R.say("pmr.endOfTreatment"));
       } else reasons.push(R.say("pmr.interim"));
     }

@@ -16,7 +16,7 @@
  * paper (clinical-rules.md §9 item 10), so IR is reported as provisional and left to the reader.
  */
 import { z } from "zod";
-import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
+import { type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { contradiction, defineCalculator } from "../calculator.ts";
 import { CHESON_2016, fmt, fmtPct, gte, pctChange, RULE_SET_LYRIC } from "./sources.ts";
 
@@ -121,6 +121,10 @@ const PPD_UP = "a ≥ 50 % PPD increase of a lesion or set of lesions";
 
 /** The sentences of LYRIC (decision 0041); the web catalogues word them under reasons.lyric.*. */
 export const LYRIC_REASONS = reasonFamily("lyric", {
+  // The result's label, coded like the reasons (decision 0041).
+  "label.ir1": "IR1 (indeterminate response)",
+  "label.ir2": "IR2 (indeterminate response)",
+  "label.ir3": "IR3 (indeterminate response)",
   notPd:
     "Lugano response {{lugano}} is not PD; LYRIC changes only PD, so the Lugano response stands (Cheson 2016).",
   otherProgression:
@@ -160,7 +164,7 @@ export const lyric = defineCalculator({
   input: LyricInput,
   evaluate(input): {
     value: LyricValue;
-    label: string;
+    label: string | Reason;
     reasons: ReasonEntry[];
     details?: Record<string, unknown>;
   } {
@@ -211,7 +215,7 @@ export const lyric = defineCalculator({
       if (day <= IR1_MAX_DAY && !input.clinicalDeterioration)
         return {
           value: "IR1",
-          label: "IR1 (indeterminate response)",
+          label: R.say("label.ir1"),
           reasons: [R.say("ir1", { spd, day, maxDay: IR1_MAX_DAY }), PROVISIONAL],
           details: { ...details, irCategory: "IR1" },
         };
@@ -242,7 +246,7 @@ export const lyric = defineCalculator({
             : "ir2.b";
       return {
         value: "IR2",
-        label: "IR2 (indeterminate response)",
+        label: R.say("label.ir2"),
         reasons: [R.say(key, { spd }), ...(input.clinicalDeterioration ? [DETERIORATION] : []), PROVISIONAL],
         details: { ...details, irCategory: "IR2", irSubtypes: subtypes },
       };
@@ -251,7 +255,7 @@ export const lyric = defineCalculator({
     // IR3: increased FDG uptake without an increase in size or number meeting PD (Cheson 2016).
     return {
       value: "IR3",
-      label: "IR3 (indeterminate response)",
+      label: R.say("label.ir3"),
       reasons: [R.say("ir3", { spd }), ...(input.clinicalDeterioration ? [DETERIORATION] : []), PROVISIONAL],
       details: { ...details, irCategory: "IR3" },
     };
