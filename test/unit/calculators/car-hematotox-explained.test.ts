@@ -243,12 +243,12 @@ describe("CAR-HEMATOTOX explained, input checks at their fields", () => {
     issuesOf(() => run(over)).map((i) => [i.path, i.code, i.message]);
   it("CRP in neither unit: asked for at the mg/dL field", () => {
     expect(issues({ crpMgPerDL: undefined })).toEqual([
-      ["/crpMgPerDL", "custom", "CRP is required: give it in mg/dL or in mg/L."],
+      ["/crpMgPerDL", "hematotox_crp_required", "CRP is required: give it in mg/dL or in mg/L."],
     ]);
   });
   it("CRP in both units: refused at the mg/L field", () => {
     expect(issues({ crpMgPerL: 10 })).toEqual([
-      ["/crpMgPerL", "custom", "Give CRP once, in mg/dL or in mg/L, not both."],
+      ["/crpMgPerL", "hematotox_crp_twice", "Give CRP once, in mg/dL or in mg/L, not both."],
     ]);
   });
   it("haemoglobin 110 reads like g/L: refused with the unit named", () => {

@@ -392,9 +392,9 @@ describe("cellular kinetics explained, the edges the mutation run found", () => 
       "Tlast day 0: the last sample is still quantifiable, so persistence is censored.",
     ]);
   });
-  it("every cross-field check is a 'custom' issue", () => {
+  it("every cross-field check carries its own code (the problem's issue code)", () => {
     const codes = (i: Record<string, unknown>) => issuesOf(() => run(i)).map((x) => x.code);
-    expect(codes({})).toEqual(["custom"]);
+    expect(codes({})).toEqual(["kinetics_no_series"]);
     expect(
       codes({
         carSeries: {
@@ -416,6 +416,14 @@ describe("cellular kinetics explained, the edges the mutation run found", () => 
           ],
         },
       }),
-    ).toEqual(["custom", "custom", "custom", "custom", "custom", "custom", "custom"]);
+    ).toEqual([
+      "kinetics_value_required",
+      "kinetics_below_lloq_but_quantified",
+      "kinetics_quantified_but_below_lloq",
+      "kinetics_day_twice",
+      "kinetics_percent_threshold_max",
+      "kinetics_percent_value_max",
+      "kinetics_day_twice",
+    ]);
   });
 });

@@ -167,8 +167,8 @@ describe("bsa", () => {
     const message =
       "Height 70 cm with weight 170 kg gives a BMI of 346.9 kg/m², outside 8–100; check the units and that the fields are not swapped";
     expect(issuesOf(() => bsa({ heightCm: 70, weightKg: 170 }))).toEqual([
-      expect.objectContaining({ path: "/heightCm", message, code: "custom" }),
-      expect.objectContaining({ path: "/weightKg", message, code: "custom" }),
+      expect.objectContaining({ path: "/heightCm", message, code: "bsa_bmi_implausible" }),
+      expect.objectContaining({ path: "/weightKg", message, code: "bsa_bmi_implausible" }),
     ]);
   });
   it("missing fields, unknown formula and unknown keys are refused", () => {
@@ -373,36 +373,36 @@ describe("creatinine-clearance (Cockcroft–Gault)", () => {
     expect(said({ ...base, serumCreatinine: 115 })).toEqual([
       [
         "/serumCreatinine",
-        "custom",
+        "crcl_creatinine_implausible",
         `Serum creatinine 115 mg/dL ${RANGE}; it looks like µmol/L: choose µmol/L as its unit`,
       ],
     ]);
     expect(said({ ...base, serumCreatinine: 20.01 })).toEqual([
       [
         "/serumCreatinine",
-        "custom",
+        "crcl_creatinine_implausible",
         `Serum creatinine 20.01 mg/dL ${RANGE}; it looks like µmol/L: choose µmol/L as its unit`,
       ],
     ]);
     expect(said({ ...base, serumCreatinine: 0.09 })).toEqual([
-      ["/serumCreatinine", "custom", `Serum creatinine 0.09 mg/dL ${RANGE}`],
+      ["/serumCreatinine", "crcl_creatinine_implausible", `Serum creatinine 0.09 mg/dL ${RANGE}`],
     ]);
     const umol = { ...base, serumCreatinineUnit: "UMOL_PER_L" } as const;
     expect(() => crcl({ ...umol, serumCreatinine: 8.84 })).not.toThrow();
     expect(said({ ...umol, serumCreatinine: 1.1 })).toEqual([
       [
         "/serumCreatinine",
-        "custom",
+        "crcl_creatinine_implausible",
         `Serum creatinine 1.1 µmol/L ${RANGE}; it looks like mg/dL: choose mg/dL as its unit`,
       ],
     ]);
     expect(said({ ...umol, serumCreatinine: 1770 })).toEqual([
-      ["/serumCreatinine", "custom", `Serum creatinine 1770 µmol/L ${RANGE}`],
+      ["/serumCreatinine", "crcl_creatinine_implausible", `Serum creatinine 1770 µmol/L ${RANGE}`],
     ]);
     expect(said({ ...base, weightBasis: "IDEAL" })).toEqual([
       [
         "/heightCm",
-        "custom",
+        "crcl_height_required",
         "Give the height (cm): the ideal body weight the protocol asks for comes from it.",
       ],
     ]);

@@ -537,23 +537,23 @@ describe("ICAHT explained, the edges the mutation run found", () => {
       },
     ]);
   });
-  it("every cross-field check of the early phase is a 'custom' issue", () => {
+  it("every cross-field check of the early phase carries its own code", () => {
     const codes = (input: unknown) => issuesOf(() => icaht.run(input)).map((i) => i.code);
-    expect(codes({ phase: "EARLY" })).toEqual(["custom"]);
+    expect(codes({ phase: "EARLY" })).toEqual(["icaht_series_or_counts_required"]);
     expect(codes({ phase: "EARLY", ancSeries: days(0, 30, 300), daysAncAtOrBelow500: 3 })).toEqual([
-      "custom",
+      "icaht_series_and_counts",
     ]);
     expect(codes({ phase: "EARLY", ancSeries: days(0, 30, 300), windowStatus: "ONGOING" })).toEqual([
-      "custom",
+      "icaht_window_not_ongoing",
     ]);
-    expect(codes({ phase: "EARLY", ancSeries: days(0, 10, 300) })).toEqual(["custom"]);
+    expect(codes({ phase: "EARLY", ancSeries: days(0, 10, 300) })).toEqual(["icaht_window_status_required"]);
     expect(codes({ phase: "EARLY", daysAncAtOrBelow500: 3, windowStatus: "COMPLETE" })).toEqual([
-      "custom",
-      "custom",
-      "custom",
+      "icaht_count_required",
+      "icaht_count_required",
+      "icaht_count_not_allowed",
     ]);
     expect(
       codes({ phase: "EARLY", daysAncAtOrBelow500: 0, daysAncAtOrBelow100: 2, neverRecovered: true }),
-    ).toEqual(["custom", "custom"]);
+    ).toEqual(["icaht_d100_exceeds_d500", "icaht_never_recovered_without_d500"]);
   });
 });

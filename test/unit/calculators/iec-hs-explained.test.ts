@@ -29,12 +29,12 @@ describe("IEC-HS input checks", () => {
     expect(issues({ ferritinUlnNgPerML: undefined, ferritinBaselineNgPerML: undefined })).toEqual([
       [
         "/ferritinUlnNgPerML",
-        "custom",
+        "iec_hs_ferritin_uln_required",
         "Ferritin ULN is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
       ],
       [
         "/ferritinBaselineNgPerML",
-        "custom",
+        "iec_hs_ferritin_baseline_required",
         "Baseline ferritin is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
       ],
     ]);
@@ -42,17 +42,17 @@ describe("IEC-HS input checks", () => {
   it("ferritin rising rapidly: both or neither, the missing one named", () => {
     const both = "Give both ferritin ULN and baseline (or neither, when ferritin is rising rapidly)";
     expect(issues({ ferritinRisingRapidly: true, ferritinBaselineNgPerML: undefined })).toEqual([
-      ["/ferritinBaselineNgPerML", "custom", both],
+      ["/ferritinBaselineNgPerML", "iec_hs_ferritin_both", both],
     ]);
     expect(issues({ ferritinRisingRapidly: true, ferritinUlnNgPerML: undefined })).toEqual([
-      ["/ferritinUlnNgPerML", "custom", both],
+      ["/ferritinUlnNgPerML", "iec_hs_ferritin_both", both],
     ]);
   });
   it("fibrinogen of exactly 150 mg/dL is not below 150, so its LLN decides and must be given", () => {
     expect(issues({ fibrinogen: { valueMgPerDL: 150 } })).toEqual([
       [
         "/fibrinogen/llnMgPerDL",
-        "custom",
+        "iec_hs_fibrinogen_lln_required",
         "Fibrinogen 150 mg/dL is ≥ 150: '< LLN' decides, and the LLN is missing",
       ],
     ]);
@@ -60,7 +60,7 @@ describe("IEC-HS input checks", () => {
   });
   it("a supportive feature listed twice", () => {
     expect(issues({ supportiveFeatures: ["SPLENOMEGALY", "SPLENOMEGALY"] })).toEqual([
-      ["/supportiveFeatures", "custom", "A supportive feature is listed twice"],
+      ["/supportiveFeatures", "iec_hs_feature_twice", "A supportive feature is listed twice"],
     ]);
   });
 });

@@ -487,25 +487,29 @@ describe("Lugano CT explained (Cheson 2014 Table 3)", () => {
         ],
       ]);
     });
-    it("each cross-field issue carries the code 'custom'", () => {
+    it("each cross-field issue carries its check's own code", () => {
       const codes = (targetLesions: Lesion[], o: Opts = {}) =>
         issuesOf(() => luganoCt.run(input(targetLesions, o))).map((i) => i.code);
       expect(
         codes([{ kind: "NODAL", status: "MEASURED", nadirStatus: "NOT_VISIBLE", ldiMm: 10, sdiMm: 12 }]),
-      ).toEqual(["custom"]);
+      ).toEqual(["lugano_ct_sdi_exceeds_ldi"]);
       expect(
         codes([{ kind: "NODAL", status: "MEASURED", nadirStatus: "NOT_VISIBLE", nadirLdiMm: 3 }]),
-      ).toEqual(["custom", "custom", "custom"]);
+      ).toEqual(["lugano_ct_ldi_required", "lugano_ct_sdi_required", "lugano_ct_diameter_not_allowed"]);
       const t = [les(35, 25, 40, 30)];
-      expect(codes(t, { baselineSpdMm2: 1000 })).toEqual(["custom"]);
-      expect(codes(t, { baselineSpdMm2: 1200, nadirSpdMm2: 1300 })).toEqual(["custom"]);
-      expect(codes(t, { baselineSpdMm2: 1500, nadirSpdMm2: 1000 })).toEqual(["custom"]);
+      expect(codes(t, { baselineSpdMm2: 1000 })).toEqual(["lugano_ct_lesion_nadirs_exceed_baseline"]);
+      expect(codes(t, { baselineSpdMm2: 1200, nadirSpdMm2: 1300 })).toEqual([
+        "lugano_ct_nadir_spd_exceeds_baseline",
+      ]);
+      expect(codes(t, { baselineSpdMm2: 1500, nadirSpdMm2: 1000 })).toEqual([
+        "lugano_ct_lesion_nadirs_exceed_nadir_spd",
+      ]);
       expect(codes(t, { baselineSpdMm2: 1200, spleen: { baselineLengthCm: 15, lengthCm: 14 } })).toEqual([
-        "custom",
+        "lugano_ct_spleen_nadir_required",
       ]);
       expect(
         codes(t, { baselineSpdMm2: 1200, spleen: { baselineLengthCm: 15, lengthCm: 11, nadirLengthCm: 16 } }),
-      ).toEqual(["custom"]);
+      ).toEqual(["lugano_ct_spleen_nadir_exceeds_baseline"]);
     });
     it("no target lesion, or more than six", () => {
       expect(issues([])).toEqual([["/targetLesions", "At least one target lesion is needed"]]);

@@ -220,10 +220,10 @@ describe("Lugano PET-CT explained (Cheson 2014 Table 3)", () => {
         ],
       ]);
     });
-    it("each cross-field issue carries the code 'custom'", () => {
+    it("each cross-field issue carries its check's own code", () => {
       const codes = (sites: Site[]) => issuesOf(() => luganoPet.run(input(sites))).map((i) => i.code);
-      expect(codes([node(4)])).toEqual(["custom"]);
-      expect(codes([node("X")])).toEqual(["custom"]);
+      expect(codes([node(4)])).toEqual(["lugano_pet_uptake_required"]);
+      expect(codes([node("X")])).toEqual(["lugano_pet_no_scored_site"]);
     });
     it("no site at all is one issue at /sites", () => {
       expect(issues(input([])).map(([path]) => path)).toEqual(["/sites"]);

@@ -216,7 +216,7 @@ describe("LYRIC explained (Cheson 2016)", () => {
         ]),
       );
     });
-    it("each cross-field issue carries the code 'custom'", () => {
+    it("each cross-field issue carries its check's own code", () => {
       const codes = (i: unknown) => issuesOf(() => lyric.run(i)).map((x) => x.code);
       expect(
         codes({
@@ -229,8 +229,8 @@ describe("LYRIC explained (Cheson 2016)", () => {
           lesionPpdIncreaseAtLeast50Percent: false,
           fdgUptakeIncreased: false,
         }),
-      ).toEqual(["custom"]);
-      expect(codes({ luganoResponse: "CR", newLesions: true })).toEqual(["custom"]);
+      ).toEqual(["lyric_pd_finding_required"]);
+      expect(codes({ luganoResponse: "CR", newLesions: true })).toEqual(["lyric_new_lesions_not_pd"]);
     });
     it("new lesions with a response other than PD", () => {
       expect(issues({ luganoResponse: "SD", newLesions: true })).toEqual([

@@ -288,13 +288,18 @@ describe("SELENA-SLEDAI Flare Index explained (Petri 2005)", () => {
   });
 
   describe("input checks: each message at its field", () => {
-    it("each cross-field issue carries the code 'custom'", () => {
+    it("each cross-field issue carries its check's own code", () => {
       const codes = (over: Record<string, unknown>) =>
         issuesOf(() => selenaFlare.run({ ...base, ...over })).map((i) => i.code);
-      expect(codes({ newOrWorseThrombocytopenia: true })).toEqual(["custom"]);
-      expect(codes({ hemolyticAnemia: true })).toEqual(["custom", "custom"]);
-      expect(codes({ prednisoneCurrentMgPerDay: 10.5 })).toEqual(["custom"]);
-      expect(codes({ newImmunosuppressivesForSle: ["MYCOPHENOLATE"] })).toEqual(["custom"]);
+      expect(codes({ newOrWorseThrombocytopenia: true })).toEqual(["selena_platelets_required"]);
+      expect(codes({ hemolyticAnemia: true })).toEqual([
+        "selena_hemoglobin_required",
+        "selena_hemoglobin_required",
+      ]);
+      expect(codes({ prednisoneCurrentMgPerDay: 10.5 })).toEqual(["selena_weight_required"]);
+      expect(codes({ newImmunosuppressivesForSle: ["MYCOPHENOLATE"] })).toEqual([
+        "selena_mycophenolate_setting_required",
+      ]);
     });
 
     it("platelets with new thrombocytopenia", () => {

@@ -184,6 +184,77 @@ export const en = {
     missing: "not answered yet",
     custom: "{{field}} does not fit the other answers",
     rule: {
+      pga_two_decimals: "Record the PGA to at most two decimals (0.01 steps)",
+      bsa_bmi_implausible:
+        "Height and weight give an implausible BMI; check the units and that the fields are not swapped.",
+      crcl_height_required:
+        "Give the height (cm): the ideal or adjusted body weight the protocol asks for comes from it.",
+      crcl_creatinine_implausible:
+        "The serum creatinine is outside the plausible range; check the value and its unit.",
+      hematotox_crp_required: "CRP is required: give it in mg/dL or in mg/L.",
+      hematotox_crp_twice: "Give CRP once, in mg/dL or in mg/L, not both.",
+      lugano_pet_uptake_required:
+        "A Deauville score of 4 or 5 needs the uptake compared with baseline (decreased, no significant change or increased) to tell PMR, NMR and PMD apart.",
+      lugano_pet_no_scored_site:
+        "At least one site of disease needs a Deauville score of 1–5; 'X' marks uptake unlikely to be lymphoma",
+      lyric_pd_finding_required:
+        "Required when the Lugano response is progressive disease: LYRIC decides between an indeterminate response and PD from it.",
+      lyric_new_lesions_not_pd:
+        "New lesions are progressive disease under Lugano 2014, but the Lugano response given is not.",
+      kinetics_value_required:
+        "A value is required unless the sample is recorded as below the lower limit of quantification (LLOQ).",
+      kinetics_below_lloq_but_quantified:
+        "Recorded as below the LLOQ, but the value is at or above the LLOQ.",
+      kinetics_quantified_but_below_lloq: "Not recorded as below the LLOQ, but the value is below the LLOQ.",
+      kinetics_percent_threshold_max: "A percentage threshold is at most 100",
+      kinetics_percent_value_max: "A percentage is at most 100",
+      kinetics_day_twice: "A day appears twice; give one value per day.",
+      kinetics_no_series: "Give the CAR-T series, the B-cell series or both.",
+      icaht_series_and_counts:
+        "Give either the ANC series or the day counts (D500, D100, never recovered), not both.",
+      icaht_series_or_counts_required:
+        "Early ICAHT needs either the ANC series of days 0–30 or the day counts: D500, D100 and whether the ANC never recovered.",
+      icaht_window_status_required:
+        "Say whether the day 0–30 window is complete, ended early (death, end of follow-up) or still ongoing.",
+      icaht_window_not_ongoing: "The series reaches day +30, so the early window cannot be still ongoing.",
+      icaht_count_required: "Required when grading from day counts.",
+      icaht_count_not_allowed:
+        "Leave this out when grading from day counts: it belongs to grading from an ANC series.",
+      icaht_d100_exceeds_d500: "D100 cannot exceed D500: every day with ANC ≤ 100 is also ≤ 500.",
+      icaht_never_recovered_without_d500:
+        "A count that never recovered needs a run with ANC ≤ 500/µL, but D500 is 0 days.",
+      iec_hs_ferritin_uln_required:
+        "Ferritin ULN is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
+      iec_hs_ferritin_baseline_required:
+        "Baseline ferritin is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
+      iec_hs_ferritin_both:
+        "Give both ferritin ULN and baseline (or neither, when ferritin is rising rapidly)",
+      iec_hs_fibrinogen_lln_required: "Fibrinogen is ≥ 150 mg/dL: '< LLN' decides, and the LLN is missing.",
+      iec_hs_feature_twice: "A supportive feature is listed twice",
+      selena_platelets_required:
+        "Give the platelet count (cells/µL) when a new or worse thrombocytopenia is recorded.",
+      selena_hemoglobin_required:
+        "Give the haemoglobin (g/dL) at both visits when haemolytic anaemia is recorded.",
+      selena_weight_required:
+        "Give the body weight (kg) when the prednisone dose rose: the severe threshold is 0.5 mg/kg/day",
+      selena_mycophenolate_setting_required:
+        "Say whether the protocol counts new mycophenolate as a severe flare (the classic SFI does not list it)",
+      lugano_ct_ldi_required: "Give the longest diameter (LDi): the lesion is measured.",
+      lugano_ct_sdi_required: "Give the perpendicular diameter (SDi): the lesion is measured.",
+      lugano_ct_sdi_exceeds_ldi:
+        "The perpendicular diameter (SDi) cannot be larger than the longest diameter (LDi).",
+      lugano_ct_diameter_not_allowed:
+        "Leave the diameter out: the lesion is too small to measure or not visible (a default size is used).",
+      lugano_ct_spleen_nadir_required:
+        "Give the spleen's shortest length since baseline (its nadir) when it was > 13 cm at baseline and is > 13 cm now (did it return to normal in between? recurrent splenomegaly is PD)",
+      lugano_ct_spleen_nadir_exceeds_baseline:
+        "The nadir spleen length cannot exceed the baseline length: the nadir includes baseline.",
+      lugano_ct_lesion_nadirs_exceed_baseline:
+        "The lesions' nadir products add up to more than the baseline SPD: a nadir includes baseline.",
+      lugano_ct_nadir_spd_exceeds_baseline:
+        "The nadir SPD cannot exceed the baseline SPD: the nadir includes baseline.",
+      lugano_ct_lesion_nadirs_exceed_nadir_spd:
+        "The lesions' nadir products add up to more than the nadir SPD.",
       crs_fever_other_cause_required:
         "Required when the highest temperature is 38.0 °C or more: say whether the fever is explained by another cause.",
       crs_fever_masking_required:

@@ -195,6 +195,57 @@ export const zhCN: Catalogue = {
     missing: "尚未填写",
     custom: "{{field}}与其他答案不一致或缺少相关答案",
     rule: {
+      pga_two_decimals: "PGA 最多记录到两位小数（步长 0.01）。",
+      bsa_bmi_implausible: "身高与体重得出的 BMI 不合理，请核对单位，并确认两项未填反。",
+      crcl_height_required: "请填写身高（cm）：方案要求的理想体重或校正体重需由身高计算。",
+      crcl_creatinine_implausible: "血清肌酐超出合理范围，请核对数值及其单位。",
+      hematotox_crp_required: "请填写 CRP（mg/dL 或 mg/L 均可）。",
+      hematotox_crp_twice: "CRP 只需填写一次：mg/dL 或 mg/L，不要两者都填。",
+      lugano_pet_uptake_required:
+        "Deauville 4 或 5 分时需填写与基线相比的摄取变化（降低、无明显变化或升高），才能区分 PMR、NMR 与 PMD。",
+      lugano_pet_no_scored_site:
+        "至少一个病变部位需有 1–5 分的 Deauville 评分；“X”表示不太可能为淋巴瘤的摄取。",
+      lyric_pd_finding_required: "Lugano 疗效为疾病进展时必填：LYRIC 据此区分不确定反应与疾病进展。",
+      lyric_new_lesions_not_pd: "按 Lugano 2014，新发病灶即为疾病进展，但所填 Lugano 疗效并非进展。",
+      kinetics_value_required: "请填写数值，除非该样本记录为低于定量下限（LLOQ）。",
+      kinetics_below_lloq_but_quantified: "记录为低于定量下限，但数值不低于定量下限。",
+      kinetics_quantified_but_below_lloq: "未记录为低于定量下限，但数值低于定量下限。",
+      kinetics_percent_threshold_max: "百分比阈值不能超过 100。",
+      kinetics_percent_value_max: "百分比不能超过 100。",
+      kinetics_day_twice: "同一天出现两次，每天只填一个数值。",
+      kinetics_no_series: "请填写 CAR-T 序列、B 细胞序列或两者。",
+      icaht_series_and_counts: "ANC 序列与天数计数（D500、D100、是否始终未恢复）只填其一，不要两者都填。",
+      icaht_series_or_counts_required:
+        "早期 ICAHT 需要第 0–30 天的 ANC 序列，或天数计数：D500、D100 及 ANC 是否始终未恢复。",
+      icaht_window_status_required:
+        "请说明第 0–30 天时间窗是已完整、提前结束（死亡或随访结束）还是仍在进行。",
+      icaht_window_not_ongoing: "序列已到第 +30 天，早期时间窗不可能仍在进行。",
+      icaht_count_required: "按天数计数分级时必填。",
+      icaht_count_not_allowed: "按天数计数分级时请不要填写此项：它用于按 ANC 序列分级。",
+      icaht_d100_exceeds_d500: "D100 不能超过 D500：ANC ≤ 100 的每一天同时也 ≤ 500。",
+      icaht_never_recovered_without_d500: "“始终未恢复”需要存在 ANC ≤ 500/µL 的连续天数，但 D500 为 0 天。",
+      iec_hs_ferritin_uln_required:
+        "铁蛋白未快速上升时，需填写铁蛋白正常值上限（ULN）才能判断是否“> 2 × ULN 或基线”。",
+      iec_hs_ferritin_baseline_required:
+        "铁蛋白未快速上升时，需填写基线铁蛋白才能判断是否“> 2 × ULN 或基线”。",
+      iec_hs_ferritin_both: "请同时填写铁蛋白 ULN 与基线值（铁蛋白快速上升时两者都不填）。",
+      iec_hs_fibrinogen_lln_required: "纤维蛋白原 ≥ 150 mg/dL 时由“< LLN”判定，请填写 LLN。",
+      iec_hs_feature_twice: "支持性表现重复列出。",
+      selena_platelets_required: "记录新发或加重的血小板减少时，请填写血小板计数（/µL）。",
+      selena_hemoglobin_required: "记录溶血性贫血时，请填写两次随访的血红蛋白（g/dL）。",
+      selena_weight_required: "泼尼松剂量增加时请填写体重（kg）：重度复发阈值为 0.5 mg/kg/天。",
+      selena_mycophenolate_setting_required:
+        "请说明方案是否将新加用吗替麦考酚酯计为重度复发（经典 SFI 未列入）。",
+      lugano_ct_ldi_required: "请填写最长径（LDi）：该病灶为可测量状态。",
+      lugano_ct_sdi_required: "请填写垂直短径（SDi）：该病灶为可测量状态。",
+      lugano_ct_sdi_exceeds_ldi: "垂直短径（SDi）不能大于最长径（LDi）。",
+      lugano_ct_diameter_not_allowed: "请不要填写直径：该病灶太小无法测量或不可见（将使用默认大小）。",
+      lugano_ct_spleen_nadir_required:
+        "基线及本次脾脏纵径均 > 13 cm 时，请填写基线以来的最小脾脏纵径（期间是否恢复正常？复发性脾大为疾病进展）。",
+      lugano_ct_spleen_nadir_exceeds_baseline: "最小脾脏纵径不能超过基线纵径：最低点包含基线。",
+      lugano_ct_lesion_nadirs_exceed_baseline: "各病灶最低点乘积之和超过基线 SPD：最低点包含基线。",
+      lugano_ct_nadir_spd_exceeds_baseline: "最小 SPD 不能超过基线 SPD：最低点包含基线。",
+      lugano_ct_lesion_nadirs_exceed_nadir_spd: "各病灶最低点乘积之和超过最小 SPD。",
       crs_fever_other_cause_required: "最高体温达到 38.0 °C 或以上时必填：请说明发热是否可由其他原因解释。",
       crs_fever_masking_required: "本次发作中已诊断 CRS 时必填：请说明此后是否给予了退热或抗细胞因子治疗。",
       crs_fever_masking_without_crs:

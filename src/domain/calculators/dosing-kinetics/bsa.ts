@@ -69,8 +69,18 @@ export function checkBmi(
   const bmi = weightKg / (heightCm / 100) ** 2;
   if (!geq(bmi, BMI_MIN) || !leq(bmi, BMI_MAX)) {
     const message = `Height ${heightCm} cm with weight ${weightKg} kg gives a BMI of ${fmt(bmi, 1)} kg/m², outside ${BMI_MIN}–${BMI_MAX}; check the units and that the fields are not swapped`;
-    ctx.addIssue({ code: "custom", path: paths.height, message });
-    ctx.addIssue({ code: "custom", path: paths.weight, message });
+    ctx.addIssue({
+      code: "custom",
+      params: { code: "bsa_bmi_implausible" satisfies (typeof BSA_CHECKS)[number] },
+      path: paths.height,
+      message,
+    });
+    ctx.addIssue({
+      code: "custom",
+      params: { code: "bsa_bmi_implausible" satisfies (typeof BSA_CHECKS)[number] },
+      path: paths.weight,
+      message,
+    });
   }
 }
 
@@ -122,3 +132,6 @@ export const bsaCalculator = defineCalculator({
     };
   },
 });
+
+/** The codes of the bsa input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const BSA_CHECKS = ["bsa_bmi_implausible"] as const;

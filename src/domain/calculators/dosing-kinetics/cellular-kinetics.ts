@@ -134,6 +134,7 @@ const CarSeries = z
       if (p.value === undefined && p.belowLloq !== true)
         ctx.addIssue({
           code: "custom",
+          params: { code: "kinetics_value_required" satisfies (typeof KINETICS_CHECKS)[number] },
           path: ["samples", k, "value"],
           message:
             "A value is required unless the sample is recorded as below the lower limit of quantification (LLOQ).",
@@ -141,12 +142,14 @@ const CarSeries = z
       if (p.value !== undefined && p.belowLloq === true && p.value >= s.lloq)
         ctx.addIssue({
           code: "custom",
+          params: { code: "kinetics_below_lloq_but_quantified" satisfies (typeof KINETICS_CHECKS)[number] },
           path: ["samples", k, "belowLloq"],
           message: `Recorded as below the LLOQ, but the value ${p.value} is at or above the LLOQ ${s.lloq}.`,
         });
       if (p.value !== undefined && p.belowLloq === false && p.value < s.lloq)
         ctx.addIssue({
           code: "custom",
+          params: { code: "kinetics_quantified_but_below_lloq" satisfies (typeof KINETICS_CHECKS)[number] },
           path: ["samples", k, "belowLloq"],
           message: `Not recorded as below the LLOQ, but the value ${p.value} is below the LLOQ ${s.lloq}.`,
         });
@@ -191,6 +194,7 @@ const BCellSeries = z
       if (s.aplasiaThreshold > 100)
         ctx.addIssue({
           code: "custom",
+          params: { code: "kinetics_percent_threshold_max" satisfies (typeof KINETICS_CHECKS)[number] },
           path: ["aplasiaThreshold"],
           message: "A percentage threshold is at most 100",
         });
@@ -198,6 +202,7 @@ const BCellSeries = z
         if (p.value > 100)
           ctx.addIssue({
             code: "custom",
+            params: { code: "kinetics_percent_value_max" satisfies (typeof KINETICS_CHECKS)[number] },
             path: ["samples", k, "value"],
             message: "A percentage is at most 100",
           });
@@ -212,6 +217,7 @@ function duplicateDays(samples: { day: number }[], ctx: z.RefinementCtx): void {
     if (seen.has(p.day))
       ctx.addIssue({
         code: "custom",
+        params: { code: "kinetics_day_twice" satisfies (typeof KINETICS_CHECKS)[number] },
         path: ["samples", k, "day"],
         message: `Day ${p.day} appears twice; give one value per day`,
       });
@@ -228,6 +234,7 @@ export const CellularKineticsInput = z
     if (!i.carSeries && !i.bCellSeries)
       ctx.addIssue({
         code: "custom",
+        params: { code: "kinetics_no_series" satisfies (typeof KINETICS_CHECKS)[number] },
         path: ["carSeries"],
         message: "Give the CAR-T series, the B-cell series or both.",
       });
@@ -498,3 +505,14 @@ export const cellularKineticsCalculator = defineCalculator({
     return { value, label: parts.join("; "), reasons };
   },
 });
+
+/** The codes of the cellular-kinetics input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const KINETICS_CHECKS = [
+  "kinetics_value_required",
+  "kinetics_below_lloq_but_quantified",
+  "kinetics_quantified_but_below_lloq",
+  "kinetics_percent_threshold_max",
+  "kinetics_percent_value_max",
+  "kinetics_day_twice",
+  "kinetics_no_series",
+] as const;

@@ -86,6 +86,7 @@ export const CreatinineClearanceInput = z
     if (i.weightBasis !== "ACTUAL" && i.heightCm === undefined)
       ctx.addIssue({
         code: "custom",
+        params: { code: "crcl_height_required" satisfies (typeof CRCL_CHECKS)[number] },
         path: ["heightCm"],
         message: `Give the height (cm): the ${i.weightBasis === "IDEAL" ? "ideal" : "adjusted"} body weight the protocol asks for comes from it.`,
       });
@@ -100,6 +101,7 @@ export const CreatinineClearanceInput = z
             : "";
       ctx.addIssue({
         code: "custom",
+        params: { code: "crcl_creatinine_implausible" satisfies (typeof CRCL_CHECKS)[number] },
         path: ["serumCreatinine"],
         message: `Serum creatinine ${i.serumCreatinine} ${i.serumCreatinineUnit === "MG_PER_DL" ? "mg/dL" : "µmol/L"} is outside the plausible ${SCR_MG_DL_MIN}–${SCR_MG_DL_MAX} mg/dL (${fmt(SCR_MG_DL_MIN * UMOL_PER_MG_DL, 2)}–${fmt(SCR_MG_DL_MAX * UMOL_PER_MG_DL, 0)} µmol/L)${hint}`,
       });
@@ -208,3 +210,6 @@ export const creatinineClearanceCalculator = defineCalculator({
     };
   },
 });
+
+/** The codes of the creatinine-clearance input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const CRCL_CHECKS = ["crcl_height_required", "crcl_creatinine_implausible"] as const;

@@ -83,12 +83,14 @@ export const CarHematotoxInput = z
     if (v.crpMgPerDL === undefined && v.crpMgPerL === undefined)
       ctx.addIssue({
         code: "custom",
+        params: { code: "hematotox_crp_required" satisfies (typeof HEMATOTOX_CHECKS)[number] },
         path: ["crpMgPerDL"],
         message: "CRP is required: give it in mg/dL or in mg/L.",
       });
     if (v.crpMgPerDL !== undefined && v.crpMgPerL !== undefined)
       ctx.addIssue({
         code: "custom",
+        params: { code: "hematotox_crp_twice" satisfies (typeof HEMATOTOX_CHECKS)[number] },
         path: ["crpMgPerL"],
         message: "Give CRP once, in mg/dL or in mg/L, not both.",
       });
@@ -219,3 +221,6 @@ export const carHematotox = defineCalculator({
     };
   },
 });
+
+/** The codes of the car-hematotox input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const HEMATOTOX_CHECKS = ["hematotox_crp_required", "hematotox_crp_twice"] as const;

@@ -170,6 +170,7 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
       if (v[f] !== undefined)
         ctx.addIssue({
           code: "custom",
+          params: { code: "icaht_series_and_counts" satisfies (typeof ICAHT_CHECKS)[number] },
           path: [f],
           message: "Give either the ANC series or the day counts (D500, D100, never recovered), not both.",
         });
@@ -178,6 +179,7 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
   if (!hasSeries && !hasDurations) {
     ctx.addIssue({
       code: "custom",
+      params: { code: "icaht_series_or_counts_required" satisfies (typeof ICAHT_CHECKS)[number] },
       path: ["ancSeries"],
       message:
         "Early ICAHT needs either the ANC series of days 0–30 or the day counts: D500, D100 and whether the ANC never recovered.",
@@ -188,6 +190,7 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
     if (v.windowStatus === undefined)
       ctx.addIssue({
         code: "custom",
+        params: { code: "icaht_window_status_required" satisfies (typeof ICAHT_CHECKS)[number] },
         path: ["windowStatus"],
         message:
           "Say whether the day 0–30 window is complete, ended early (death, end of follow-up) or still ongoing.",
@@ -196,6 +199,7 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
     if (v.windowStatus === "ONGOING" && lastDay === EARLY_WINDOW_LAST_DAY)
       ctx.addIssue({
         code: "custom",
+        params: { code: "icaht_window_not_ongoing" satisfies (typeof ICAHT_CHECKS)[number] },
         path: ["windowStatus"],
         message: "The series reaches day +30, so the early window cannot be still ongoing.",
       });
@@ -205,6 +209,7 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
     if (v[f] === undefined)
       ctx.addIssue({
         code: "custom",
+        params: { code: "icaht_count_required" satisfies (typeof ICAHT_CHECKS)[number] },
         path: [f],
         message: `Required when grading from day counts: ${FIELD_WORDS[f]}.`,
       });
@@ -212,6 +217,7 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
     if (v[f] !== undefined)
       ctx.addIssue({
         code: "custom",
+        params: { code: "icaht_count_not_allowed" satisfies (typeof ICAHT_CHECKS)[number] },
         path: [f],
         message: `Leave out ${FIELD_WORDS[f]} when grading from day counts: it belongs to grading from an ANC series.`,
       });
@@ -220,12 +226,14 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
   if (d500 !== undefined && d100 !== undefined && d100 > d500)
     ctx.addIssue({
       code: "custom",
+      params: { code: "icaht_d100_exceeds_d500" satisfies (typeof ICAHT_CHECKS)[number] },
       path: ["daysAncAtOrBelow100"],
       message: `D100 (${d100} days) cannot exceed D500 (${d500} days): every day ≤ 100 is also ≤ 500`,
     });
   if (v.neverRecovered === true && d500 === 0)
     ctx.addIssue({
       code: "custom",
+      params: { code: "icaht_never_recovered_without_d500" satisfies (typeof ICAHT_CHECKS)[number] },
       path: ["neverRecovered"],
       message: "A count that never recovered needs a run with ANC ≤ 500/µL, but D500 is 0 days.",
     });
@@ -624,3 +632,15 @@ export const icaht = defineCalculator({
     return input.phase === "EARLY" ? evaluateEarly(input) : evaluateLate(input);
   },
 });
+
+/** The codes of the icaht input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const ICAHT_CHECKS = [
+  "icaht_series_and_counts",
+  "icaht_series_or_counts_required",
+  "icaht_window_status_required",
+  "icaht_window_not_ongoing",
+  "icaht_count_required",
+  "icaht_count_not_allowed",
+  "icaht_d100_exceeds_d500",
+  "icaht_never_recovered_without_d500",
+] as const;

@@ -143,6 +143,7 @@ export const IecHsInput = z
       if (v.ferritinUlnNgPerML === undefined)
         ctx.addIssue({
           code: "custom",
+          params: { code: "iec_hs_ferritin_uln_required" satisfies (typeof IEC_HS_CHECKS)[number] },
           path: ["ferritinUlnNgPerML"],
           message:
             "Ferritin ULN is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
@@ -150,6 +151,7 @@ export const IecHsInput = z
       if (v.ferritinBaselineNgPerML === undefined)
         ctx.addIssue({
           code: "custom",
+          params: { code: "iec_hs_ferritin_baseline_required" satisfies (typeof IEC_HS_CHECKS)[number] },
           path: ["ferritinBaselineNgPerML"],
           message:
             "Baseline ferritin is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
@@ -158,6 +160,7 @@ export const IecHsInput = z
       const missing = v.ferritinUlnNgPerML === undefined ? "ferritinUlnNgPerML" : "ferritinBaselineNgPerML";
       ctx.addIssue({
         code: "custom",
+        params: { code: "iec_hs_ferritin_both" satisfies (typeof IEC_HS_CHECKS)[number] },
         path: [missing],
         message: "Give both ferritin ULN and baseline (or neither, when ferritin is rising rapidly)",
       });
@@ -169,12 +172,14 @@ export const IecHsInput = z
     )
       ctx.addIssue({
         code: "custom",
+        params: { code: "iec_hs_fibrinogen_lln_required" satisfies (typeof IEC_HS_CHECKS)[number] },
         path: ["fibrinogen", "llnMgPerDL"],
         message: `Fibrinogen ${num(v.fibrinogen.valueMgPerDL)} mg/dL is ≥ 150: '< LLN' decides, and the LLN is missing`,
       });
     if (v.supportiveFeatures && new Set(v.supportiveFeatures).size !== v.supportiveFeatures.length)
       ctx.addIssue({
         code: "custom",
+        params: { code: "iec_hs_feature_twice" satisfies (typeof IEC_HS_CHECKS)[number] },
         path: ["supportiveFeatures"],
         message: "A supportive feature is listed twice",
       });
@@ -415,3 +420,12 @@ export const iecHs = defineCalculator({
     };
   },
 });
+
+/** The codes of the iec-hs input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const IEC_HS_CHECKS = [
+  "iec_hs_ferritin_uln_required",
+  "iec_hs_ferritin_baseline_required",
+  "iec_hs_ferritin_both",
+  "iec_hs_fibrinogen_lln_required",
+  "iec_hs_feature_twice",
+] as const;

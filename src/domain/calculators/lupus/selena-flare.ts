@@ -132,6 +132,7 @@ const SfiInput = z
     if (v.newOrWorseThrombocytopenia && v.plateletsPerUl === undefined)
       ctx.addIssue({
         code: "custom",
+        params: { code: "selena_platelets_required" satisfies (typeof SELENA_FLARE_CHECKS)[number] },
         path: ["plateletsPerUl"],
         message: "Give the platelet count (cells/µL) when a new or worse thrombocytopenia is recorded.",
       });
@@ -140,6 +141,7 @@ const SfiInput = z
         if (v[f] === undefined)
           ctx.addIssue({
             code: "custom",
+            params: { code: "selena_hemoglobin_required" satisfies (typeof SELENA_FLARE_CHECKS)[number] },
             path: [f],
             message: `Give the ${f === "hemoglobinGdl" ? "current" : "previous"} haemoglobin (g/dL) when haemolytic anaemia is recorded.`,
           });
@@ -147,6 +149,7 @@ const SfiInput = z
     if (v.prednisoneCurrentMgPerDay > v.prednisonePreviousMgPerDay && v.weightKg === undefined)
       ctx.addIssue({
         code: "custom",
+        params: { code: "selena_weight_required" satisfies (typeof SELENA_FLARE_CHECKS)[number] },
         path: ["weightKg"],
         message:
           "Give the body weight (kg) when the prednisone dose rose: the severe threshold is 0.5 mg/kg/day",
@@ -157,6 +160,9 @@ const SfiInput = z
     )
       ctx.addIssue({
         code: "custom",
+        params: {
+          code: "selena_mycophenolate_setting_required" satisfies (typeof SELENA_FLARE_CHECKS)[number],
+        },
         path: ["mycophenolateCountsAsSevere"],
         message:
           "Say whether the protocol counts new mycophenolate as a severe flare (the classic SFI does not list it)",
@@ -396,3 +402,11 @@ export const selenaFlare = defineCalculator({
     };
   },
 });
+
+/** The codes of the selena-flare input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const SELENA_FLARE_CHECKS = [
+  "selena_platelets_required",
+  "selena_hemoglobin_required",
+  "selena_weight_required",
+  "selena_mycophenolate_setting_required",
+] as const;

@@ -51,7 +51,10 @@ export const Pga = (what: string) =>
     .number()
     .min(0)
     .max(3)
-    .refine(atMostTwoDecimals, { message: "Record the PGA to at most two decimals (0.01 steps)" })
+    .refine(atMostTwoDecimals, {
+      message: "Record the PGA to at most two decimals (0.01 steps)",
+      params: { code: "pga_two_decimals" },
+    })
     .describe(`${what}: Physician Global Assessment, SELENA-SLEDAI PGA, 0–3 scale (points, 0.01 steps)`);
 
 /** A value in integer hundredths: PGA and haemoglobin comparisons are made on these, never on raw floats. */

@@ -82,12 +82,14 @@ const TargetLesion = z
         if (ldi === undefined)
           ctx.addIssue({
             code: "custom",
+            params: { code: "lugano_ct_ldi_required" satisfies (typeof LUGANO_CT_CHECKS)[number] },
             path: [ldiKey],
             message: `Give the longest diameter (LDi) ${scan}: the lesion is measured there.`,
           });
         if (sdi === undefined)
           ctx.addIssue({
             code: "custom",
+            params: { code: "lugano_ct_sdi_required" satisfies (typeof LUGANO_CT_CHECKS)[number] },
             path: [sdiKey],
             message: `Give the perpendicular diameter (SDi) ${scan}: the lesion is measured there.`,
           });
@@ -95,6 +97,7 @@ const TargetLesion = z
         if (ldi !== undefined && sdi !== undefined && ldi > 0 && sdi > 0 && gt(sdi, ldi))
           ctx.addIssue({
             code: "custom",
+            params: { code: "lugano_ct_sdi_exceeds_ldi" satisfies (typeof LUGANO_CT_CHECKS)[number] },
             path: [sdiKey],
             message: `The perpendicular diameter ${scan} (SDi ${sdi} mm) cannot be larger than the longest diameter (LDi ${ldi} mm)`,
           });
@@ -106,6 +109,7 @@ const TargetLesion = z
           if (v !== undefined)
             ctx.addIssue({
               code: "custom",
+              params: { code: "lugano_ct_diameter_not_allowed" satisfies (typeof LUGANO_CT_CHECKS)[number] },
               path: [key],
               message: `Leave the ${key === ldiKey ? "longest diameter (LDi)" : "perpendicular diameter (SDi)"} out ${scan}: the lesion is ${statusWords} there (${status === "NOT_VISIBLE" ? "0 × 0" : "5 mm × 5 mm"} is used)`,
             });
@@ -154,6 +158,7 @@ const Spleen = z
     )
       ctx.addIssue({
         code: "custom",
+        params: { code: "lugano_ct_spleen_nadir_required" satisfies (typeof LUGANO_CT_CHECKS)[number] },
         path: ["nadirLengthCm"],
         message:
           "Give the spleen's shortest length since baseline (its nadir) when it was > 13 cm at baseline and is > 13 cm now (did it return to normal in between? recurrent splenomegaly is PD)",
@@ -161,6 +166,9 @@ const Spleen = z
     if (s.nadirLengthCm !== undefined && gt(s.nadirLengthCm, s.baselineLengthCm))
       ctx.addIssue({
         code: "custom",
+        params: {
+          code: "lugano_ct_spleen_nadir_exceeds_baseline" satisfies (typeof LUGANO_CT_CHECKS)[number],
+        },
         path: ["nadirLengthCm"],
         message: `The nadir spleen length (${s.nadirLengthCm} cm) cannot exceed the baseline length (${s.baselineLengthCm} cm): the nadir includes baseline`,
       });
@@ -222,6 +230,9 @@ export const LuganoCtInput = z
     if (gt(sumNadir, input.baselineSpdMm2))
       ctx.addIssue({
         code: "custom",
+        params: {
+          code: "lugano_ct_lesion_nadirs_exceed_baseline" satisfies (typeof LUGANO_CT_CHECKS)[number],
+        },
         path: ["baselineSpdMm2"],
         message: `The lesions' nadir products add up to ${fmt(sumNadir)} mm², more than the baseline SPD ${input.baselineSpdMm2} mm²: a nadir includes baseline`,
       });
@@ -229,12 +240,18 @@ export const LuganoCtInput = z
       if (gt(input.nadirSpdMm2, input.baselineSpdMm2))
         ctx.addIssue({
           code: "custom",
+          params: {
+            code: "lugano_ct_nadir_spd_exceeds_baseline" satisfies (typeof LUGANO_CT_CHECKS)[number],
+          },
           path: ["nadirSpdMm2"],
           message: `The nadir SPD (${input.nadirSpdMm2} mm²) cannot exceed the baseline SPD (${input.baselineSpdMm2} mm²): the nadir includes baseline`,
         });
       else if (gt(sumNadir, input.nadirSpdMm2))
         ctx.addIssue({
           code: "custom",
+          params: {
+            code: "lugano_ct_lesion_nadirs_exceed_nadir_spd" satisfies (typeof LUGANO_CT_CHECKS)[number],
+          },
           path: ["nadirSpdMm2"],
           message: `The lesions' nadir products add up to ${fmt(sumNadir)} mm², more than the nadir SPD ${input.nadirSpdMm2} mm²`,
         });
@@ -622,3 +639,16 @@ export const luganoCt = defineCalculator({
     };
   },
 });
+
+/** The codes of the lugano-ct input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const LUGANO_CT_CHECKS = [
+  "lugano_ct_ldi_required",
+  "lugano_ct_sdi_required",
+  "lugano_ct_sdi_exceeds_ldi",
+  "lugano_ct_diameter_not_allowed",
+  "lugano_ct_spleen_nadir_required",
+  "lugano_ct_spleen_nadir_exceeds_baseline",
+  "lugano_ct_lesion_nadirs_exceed_baseline",
+  "lugano_ct_nadir_spd_exceeds_baseline",
+  "lugano_ct_lesion_nadirs_exceed_nadir_spd",
+] as const;

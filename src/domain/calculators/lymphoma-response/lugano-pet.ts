@@ -79,6 +79,7 @@ export const LuganoPetInput = z
       if ((s.deauvilleScore === 4 || s.deauvilleScore === 5) && s.uptakeVsBaseline === undefined)
         ctx.addIssue({
           code: "custom",
+          params: { code: "lugano_pet_uptake_required" satisfies (typeof LUGANO_PET_CHECKS)[number] },
           path: ["sites", i, "uptakeVsBaseline"],
           message: `Deauville ${s.deauvilleScore} needs the uptake compared with baseline (decreased, no significant change or increased) to tell PMR, NMR and PMD apart`,
         });
@@ -86,6 +87,7 @@ export const LuganoPetInput = z
     if (input.sites.length > 0 && input.sites.every((s) => s.deauvilleScore === "X"))
       ctx.addIssue({
         code: "custom",
+        params: { code: "lugano_pet_no_scored_site" satisfies (typeof LUGANO_PET_CHECKS)[number] },
         path: ["sites"],
         message:
           "At least one site of disease needs a Deauville score of 1–5; 'X' marks uptake unlikely to be lymphoma",
@@ -259,3 +261,6 @@ export const luganoPet = defineCalculator({
     };
   },
 });
+
+/** The codes of the lugano-pet input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const LUGANO_PET_CHECKS = ["lugano_pet_uptake_required", "lugano_pet_no_scored_site"] as const;

@@ -102,12 +102,14 @@ export const LyricInput = z
         if (input[f] === undefined)
           ctx.addIssue({
             code: "custom",
+            params: { code: "lyric_pd_finding_required" satisfies (typeof LYRIC_CHECKS)[number] },
             path: [f],
             message: `Required when the Lugano response is ${input.luganoResponse} (LYRIC decides between IR and PD from it): ${PD_FIELD_WORDS[f]}.`,
           });
     } else if (input.newLesions === true)
       ctx.addIssue({
         code: "custom",
+        params: { code: "lyric_new_lesions_not_pd" satisfies (typeof LYRIC_CHECKS)[number] },
         path: ["newLesions"],
         message: `New lesions are PD under Lugano 2014, but the Lugano response is ${input.luganoResponse}`,
       });
@@ -261,3 +263,6 @@ export const lyric = defineCalculator({
     };
   },
 });
+
+/** The codes of the lyric input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
+export const LYRIC_CHECKS = ["lyric_pd_finding_required", "lyric_new_lesions_not_pd"] as const;
