@@ -3024,6 +3024,18 @@ export const en = {
       },
     },
     carTDose: {
+      label: "{{parts, phrases}}",
+      phrase: {
+        label: {
+          cells: "{{cells}} CAR+ cells",
+          cellsCapped: "{{cells}} CAR+ cells (capped)",
+          wholeBag: "whole bag {{ml}} mL",
+          draw: "draw {{ml}} mL",
+          insufficient: "bag insufficient",
+          inRange: "in range",
+          outOfRange: "out of range",
+        },
+      },
       bag: {
         CAR_POSITIVE_VIABLE:
           "Bag: {{total}} CAR+ viable cells = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
@@ -3050,6 +3062,13 @@ export const en = {
       },
     },
     lymphodepletion: {
+      label: "{{parts, clauses}}",
+      phrase: {
+        label: {
+          withheld: "{{drug, term}} withheld",
+          dose: "{{drug, term}} {{mg}} mg/day × {{days}}",
+        },
+      },
       fludarabine: {
         renal: "Fludarabine: creatinine clearance {{crcl}} ({{method, term}}) → {{rule, phrase}}.",
         renalWithheld:
@@ -3093,6 +3112,7 @@ export const en = {
       },
     },
     kinetics: {
+      label: "{{parts, clauses}}",
       cmax: {
         none: "No sample reaches the LLOQ {{lloq}} {{level, term}}: Cmax, Tmax and Tlast are not defined.",
         observed:
@@ -3130,16 +3150,36 @@ export const en = {
         lowAgain: "CD19+ below the threshold again at day {{day}} after recovery ({{value}} {{unit, term}}).",
       },
       phrase: {
+        label: {
+          carNotQuantifiable: "CAR not quantifiable",
+          cmax: "Cmax {{cmax}} {{unit, term}} at day {{day}}",
+          auc: "AUC0–28d {{auc}} {{unit, term}}",
+          aucToTlast: "AUC0–28d not evaluable (AUC0–{{to}} {{auc}})",
+          aucNotEvaluable: "AUC0–28d not evaluable",
+          tlast: "Tlast day {{day}}",
+          noAplasia: "no B-cell aplasia",
+          aplasiaRecovered: "B-cell aplasia day {{from}}–{{to}}, recovery day {{recovery}}",
+          aplasiaOngoing: "B-cell aplasia from day {{from}}, ongoing",
+        },
         sample: "day {{day}} ({{value}} {{unit, term}})",
       },
     },
     bsa: {
+      label: {
+        MOSTELLER: "BSA {{value}} m² (Mosteller)",
+        DUBOIS: "BSA {{value}} m² (DuBois)",
+      },
       MOSTELLER:
         "Mosteller formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² (height {{height}} cm, weight {{weight}} kg).",
       DUBOIS:
         "DuBois formula 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m² (height {{height}} cm, weight {{weight}} kg).",
     },
     crcl: {
+      label: {
+        ACTUAL: "CrCl {{value}} mL/min (Cockcroft–Gault, actual weight)",
+        IDEAL: "CrCl {{value}} mL/min (Cockcroft–Gault, ideal weight)",
+        ADJUSTED: "CrCl {{value}} mL/min (Cockcroft–Gault, adjusted weight)",
+      },
       umol: "Serum creatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",
       actual: "Actual body weight used, as the protocol asks: {{weight}} kg.",
       ibw: "Ideal body weight (Devine) for a {{sex, term}} of {{height}} cm: {{base}} + {{perInch}} × ({{inches}} in − {{baseInches}}) = {{ibw}} kg.",
@@ -3156,6 +3196,12 @@ export const en = {
         "Cockcroft–Gault: (140 − {{age}}) × {{weight}} kg / (72 × {{scr}} mg/dL) × {{factor}} (female) = {{value}} mL/min (not normalised to 1.73 m²).",
     },
     hematotox: {
+      label: {
+        low: "{{score}} {{points, term}}, low risk",
+        high: "{{score}} {{points, term}}, high risk",
+        lowNotValidated: "{{score}} {{points, term}}, low risk (not validated for this indication)",
+        highNotValidated: "{{score}} {{points, term}}, high risk (not validated for this indication)",
+      },
       platelets: "Platelets {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
       anc: "ANC {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
       hb: "Hb {{hb}} g/dL: {{points}} point(s) ({{range}} g/dL).",
@@ -3231,6 +3277,10 @@ export const en = {
       },
     },
     term: {
+      hematotoxPoints: {
+        one: "point",
+        other: "points",
+      },
       ctcaeGradedTerm: {
         neutrophils: "Neutrophil count decreased",
         platelets: "Platelet count decreased",

@@ -2949,6 +2949,18 @@ export const zhCN: Catalogue = {
     },
     // CAR-T dose: CAR+ 活细胞 (CAR-positive viable T cells) and the volume to draw from the bag.
     carTDose: {
+      label: "{{parts, phrases}}",
+      phrase: {
+        label: {
+          cells: "{{cells}} 个 CAR+ 细胞",
+          cellsCapped: "{{cells}} 个 CAR+ 细胞（已封顶）",
+          wholeBag: "整袋 {{ml}} mL",
+          draw: "抽取 {{ml}} mL",
+          insufficient: "细胞袋不足",
+          inRange: "在范围内",
+          outOfRange: "超出范围",
+        },
+      },
       bag: {
         CAR_POSITIVE_VIABLE:
           "细胞袋：{{total}} 个 CAR+ 活细胞 = {{bagCar}} 个 CAR+ 活细胞，体积 {{volume}} mL（{{perMl}} 个 CAR+ 细胞/mL）。",
@@ -2976,6 +2988,13 @@ export const zhCN: Catalogue = {
     },
     // Lymphodepletion (淋巴细胞清除): fludarabine (氟达拉滨) renal bands, cyclophosphamide (环磷酰胺).
     lymphodepletion: {
+      label: "{{parts, clauses}}",
+      phrase: {
+        label: {
+          withheld: "{{drug, term}} 停用",
+          dose: "{{drug, term}} {{mg}} mg/天 × {{days}} 天",
+        },
+      },
       fludarabine: {
         renal: "氟达拉滨：肌酐清除率 {{crcl}}（{{method, term}}）→ {{rule, phrase}}。",
         renalWithheld:
@@ -3020,6 +3039,7 @@ export const zhCN: Catalogue = {
     },
     // CAR-T cellular kinetics (细胞动力学): Cmax/Tmax/AUC0–28d/Tlast; B 细胞缺乏 (B-cell aplasia).
     kinetics: {
+      label: "{{parts, clauses}}",
       cmax: {
         none: "无样本达到定量下限（LLOQ）{{lloq}} {{level, term}}：Cmax、Tmax 和 Tlast 无法确定。",
         observed: "Cmax {{cmax}} {{level, term}}，出现于第 {{day}} 天（观察到的最高值；并列时取首次出现）。",
@@ -3055,17 +3075,37 @@ export const zhCN: Catalogue = {
         lowAgain: "恢复后第 {{day}} 天 CD19+ 再次低于阈值（{{value}} {{unit, term}}）。",
       },
       phrase: {
+        label: {
+          carNotQuantifiable: "CAR 不可定量",
+          cmax: "Cmax {{cmax}} {{unit, term}}（第 {{day}} 天）",
+          auc: "暴露量 AUC0–28d {{auc}} {{unit, term}}",
+          aucToTlast: "AUC0–28d 不可评估（AUC0–{{to}} {{auc}}）",
+          aucNotEvaluable: "AUC0–28d 不可评估",
+          tlast: "Tlast 第 {{day}} 天",
+          noAplasia: "无 B 细胞缺乏",
+          aplasiaRecovered: "B 细胞缺乏第 {{from}}–{{to}} 天，第 {{recovery}} 天恢复",
+          aplasiaOngoing: "B 细胞缺乏自第 {{from}} 天起，持续中",
+        },
         sample: "第 {{day}} 天（{{value}} {{unit, term}}）",
       },
     },
     // Dosing: body surface area (体表面积) and creatinine clearance (肌酐清除率, Cockcroft–Gault).
     bsa: {
+      label: {
+        MOSTELLER: "体表面积 {{value}} m²（Mosteller 公式）",
+        DUBOIS: "体表面积 {{value}} m²（DuBois 公式）",
+      },
       MOSTELLER:
         "Mosteller 公式 √({{height}} cm × {{weight}} kg / 3600) = {{value}} m²（身高 {{height}} cm，体重 {{weight}} kg）。",
       DUBOIS:
         "DuBois 公式 0.007184 × {{weight}} kg^0.425 × {{height}} cm^0.725 = {{value}} m²（身高 {{height}} cm，体重 {{weight}} kg）。",
     },
     crcl: {
+      label: {
+        ACTUAL: "肌酐清除率 {{value}} mL/min（Cockcroft–Gault，实际体重）",
+        IDEAL: "肌酐清除率 {{value}} mL/min（Cockcroft–Gault，理想体重）",
+        ADJUSTED: "肌酐清除率 {{value}} mL/min（Cockcroft–Gault，校正体重）",
+      },
       umol: "血清肌酐 {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL。",
       actual: "采用实际体重：{{weight}} kg。",
       ibw: "理想体重（Devine 公式，{{sex, term}}，身高 {{height}} cm）：{{base}} + {{perInch}} × ({{inches}} 英寸 − {{baseInches}}) = {{ibw}} kg。",
@@ -3080,6 +3120,12 @@ export const zhCN: Catalogue = {
     },
     // CAR-HEMATOTOX (Rejeski 2021): 血小板, 中性粒细胞绝对计数 ANC, 血红蛋白, C 反应蛋白 CRP, 铁蛋白.
     hematotox: {
+      label: {
+        low: "{{score}} {{points, term}}，低风险",
+        high: "{{score}} {{points, term}}，高风险",
+        lowNotValidated: "{{score}} {{points, term}}，低风险（未在该适应证中验证）",
+        highNotValidated: "{{score}} {{points, term}}，高风险（未在该适应证中验证）",
+      },
       platelets: "血小板 {{count}}/µL：{{points}} 分（{{range}}/µL）。",
       anc: "ANC {{count}}/µL：{{points}} 分（{{range}}/µL）。",
       hb: "血红蛋白 {{hb}} g/dL：{{points}} 分（{{range}} g/dL）。",
@@ -3152,6 +3198,10 @@ export const zhCN: Catalogue = {
       },
     },
     term: {
+      hematotoxPoints: {
+        one: "分",
+        other: "分",
+      },
       // CTCAE v5.0 中文版术语。
       ctcaeGradedTerm: {
         neutrophils: "中性粒细胞计数降低",

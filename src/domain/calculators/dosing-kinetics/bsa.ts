@@ -99,6 +99,9 @@ export const BsaInput = z
 
 /** The sentence of the BSA (decision 0041), one per formula; the web catalogues word them under reasons.bsa.*. */
 export const BSA_REASONS = reasonFamily("bsa", {
+  // The result's label, coded like the reasons (decision 0041).
+  "label.MOSTELLER": "BSA {{value}} m² (Mosteller)",
+  "label.DUBOIS": "BSA {{value}} m² (DuBois)",
   MOSTELLER:
     `${FORMULA_NAMES.MOSTELLER} formula √({{height}} cm × {{weight}} kg / 3600) = {{value}} m² (height ` +
     "{{height}} cm, weight {{weight}} kg).",
@@ -121,7 +124,7 @@ export const bsaCalculator = defineCalculator({
     const d = dubois(i.heightCm, i.weightKg);
     return {
       value,
-      label: `BSA ${fmt(value, 2)} m² (${FORMULA_NAMES[i.formula]})`,
+      label: BSA_REASONS.say(`label.${i.formula}`, { value: fmt(value, 2) }),
       reasons: [BSA_REASONS.say(i.formula, { height: i.heightCm, weight: i.weightKg, value: fmt(value, 4) })],
       details: {
         formula: i.formula,

@@ -17,7 +17,7 @@
  * Volume to draw = CAR+ cells to give ÷ CAR+ cells per mL; the bag suffices when it holds at least that.
  */
 import { z } from "zod";
-import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
+import { type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { WeightKg } from "./bsa.ts";
 import { fmt, fmtCells, geq, leq } from "./format.ts";
@@ -283,6 +283,15 @@ export interface CarTDoseValue {
 export const CAR_T_DOSE_REASONS = reasonFamily(
   "carTDose",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    label: "{{parts, phrases}}",
+    "phrase.label.cells": "{{cells}} CAR+ cells",
+    "phrase.label.cellsCapped": "{{cells}} CAR+ cells (capped)",
+    "phrase.label.wholeBag": "whole bag {{ml}} mL",
+    "phrase.label.draw": "draw {{ml}} mL",
+    "phrase.label.insufficient": "bag insufficient",
+    "phrase.label.inRange": "in range",
+    "phrase.label.outOfRange": "out of range",
     "bag.CAR_POSITIVE_VIABLE":
       "Bag: {{total}} CAR+ viable cells = {{bagCar}} CAR+ viable cells in {{volume}} mL ({{perMl}} CAR+ cells/mL).",
     "bag.VIABLE":
@@ -319,7 +328,7 @@ export const carTDoseCalculator = defineCalculator({
   input: CarTDoseInput,
   evaluate(i): {
     value: CarTDoseValue;
-    label: string;
+    label: Reason;
     reasons: ReasonEntry[];
     details: Record<string, unknown>;
   } {
@@ -411,12 +420,16 @@ export const carTDoseCalculator = defineCalculator({
       );
     }
 
-    const label = [
-      `${fmtCells(toGive)} CAR+ cells${capped ? " (capped)" : ""}`,
-      i.doseBasis === "WHOLE_BAG" ? `whole bag ${fmt(volume, 1)} mL` : `draw ${fmt(volumeToDraw, 1)} mL`,
-      ...(suffices ? [] : ["bag insufficient"]),
-      ...(inRange === null ? [] : [inRange ? "in range" : "out of range"]),
-    ].join(", ");
+    const label = R.say("label", {
+      parts: [
+        R.phrase(capped ? "phrase.label.cellsCapped" : "phrase.label.cells", { cells: fmtCells(toGive) }),
+        i.doseBasis === "WHOLE_BAG"
+          ? R.phrase("phrase.label.wholeBag", { ml: fmt(volume, 1) })
+          : R.phrase("phrase.label.draw", { ml: fmt(volumeToDraw, 1) }),
+        ...(suffices ? [] : [R.phrase("phrase.label.insufficient")]),
+        ...(inRange === null ? [] : [R.phrase(inRange ? "phrase.label.inRange" : "phrase.label.outOfRange")]),
+      ],
+    });
     return {
       value: {
         carPositiveCellsToGive: toGive,

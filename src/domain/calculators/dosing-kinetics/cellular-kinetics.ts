@@ -24,7 +24,7 @@
  */
 import { z } from "zod";
 import { COMPARATORS, type Comparator, isBelow } from "../../observation-value.ts";
-import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
+import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt } from "./format.ts";
 
@@ -49,6 +49,17 @@ const B_UNIT_TEXT: Record<BCellUnit, string> = {
 export const KINETICS_REASONS = reasonFamily(
   "kinetics",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    label: "{{parts, clauses}}",
+    "phrase.label.carNotQuantifiable": "CAR not quantifiable",
+    "phrase.label.cmax": "Cmax {{cmax}} {{unit, term}} at day {{day}}",
+    "phrase.label.auc": "AUC0–28d {{auc}} {{unit, term}}",
+    "phrase.label.aucToTlast": "AUC0–28d not evaluable (AUC0–{{to}} {{auc}})",
+    "phrase.label.aucNotEvaluable": "AUC0–28d not evaluable",
+    "phrase.label.tlast": "Tlast day {{day}}",
+    "phrase.label.noAplasia": "no B-cell aplasia",
+    "phrase.label.aplasiaRecovered": "B-cell aplasia day {{from}}–{{to}}, recovery day {{recovery}}",
+    "phrase.label.aplasiaOngoing": "B-cell aplasia from day {{from}}, ongoing",
     "cmax.none": "No sample reaches the LLOQ {{lloq}} {{level, term}}: Cmax, Tmax and Tlast are not defined.",
     "cmax.observed":
       "Cmax {{cmax}} {{level, term}} at day {{day}} (highest observed value; first occurrence on ties).",
@@ -471,38 +482,50 @@ export const cellularKineticsCalculator = defineCalculator({
   ruleSet: "CAR-T kinetics, linear trapezoid AUC0–28d (clinical-rules.md §7)",
   ruleSetVersion: "1",
   input: CellularKineticsInput,
-  evaluate(i): { value: CellularKineticsValue; label: string; reasons: ReasonEntry[] } {
+  evaluate(i): { value: CellularKineticsValue; label: Reason; reasons: ReasonEntry[] } {
     const reasons: ReasonEntry[] = [];
     const value: CellularKineticsValue = {};
-    const parts: string[] = [];
+    const parts: Phrase[] = [];
     if (i.carSeries) {
       const k = carKinetics(i.carSeries, reasons);
       value.car = k;
-      const u = UNIT_TEXT[k.unit];
       parts.push(
-        k.cmax === null ? "CAR not quantifiable" : `Cmax ${fmt(k.cmax, 1)} ${u.level} at day ${k.tmaxDay}`,
+        k.cmax === null
+          ? R.phrase("phrase.label.carNotQuantifiable")
+          : R.phrase("phrase.label.cmax", {
+              cmax: fmt(k.cmax, 1),
+              unit: `carLevel.${k.unit}`,
+              day: k.tmaxDay ?? "",
+            }),
       );
       parts.push(
         k.auc0to28 !== null
-          ? `AUC0–28d ${fmt(k.auc0to28, 1)} ${u.auc}`
+          ? R.phrase("phrase.label.auc", { auc: fmt(k.auc0to28, 1), unit: `carAuc.${k.unit}` })
           : k.auc0toTlast
-            ? `AUC0–28d not evaluable (AUC0–${k.auc0toTlast.toDay} ${fmt(k.auc0toTlast.auc, 1)})`
-            : "AUC0–28d not evaluable",
+            ? R.phrase("phrase.label.aucToTlast", {
+                to: k.auc0toTlast.toDay,
+                auc: fmt(k.auc0toTlast.auc, 1),
+              })
+            : R.phrase("phrase.label.aucNotEvaluable"),
       );
-      if (k.tlastDay !== null) parts.push(`Tlast day ${k.tlastDay}`);
+      if (k.tlastDay !== null) parts.push(R.phrase("phrase.label.tlast", { day: k.tlastDay }));
     }
     if (i.bCellSeries) {
       const b = bCellKinetics(i.bCellSeries, reasons);
       value.bCells = b;
       parts.push(
         b.aplasiaStartDay === null
-          ? "no B-cell aplasia"
+          ? R.phrase("phrase.label.noAplasia")
           : b.recoveryDay !== null
-            ? `B-cell aplasia day ${b.aplasiaStartDay}–${b.aplasiaEndDay}, recovery day ${b.recoveryDay}`
-            : `B-cell aplasia from day ${b.aplasiaStartDay}, ongoing`,
+            ? R.phrase("phrase.label.aplasiaRecovered", {
+                from: b.aplasiaStartDay,
+                to: b.aplasiaEndDay ?? "",
+                recovery: b.recoveryDay,
+              })
+            : R.phrase("phrase.label.aplasiaOngoing", { from: b.aplasiaStartDay }),
       );
     }
-    return { value, label: parts.join("; "), reasons };
+    return { value, label: R.say("label", { parts }), reasons };
   },
 });
 

@@ -113,6 +113,10 @@ const COCKCROFT_GAULT = "Cockcroft–Gault: (140 − {{age}}) × {{weight}} kg /
 export const CRCL_REASONS = reasonFamily(
   "crcl",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.ACTUAL": "CrCl {{value}} mL/min (Cockcroft–Gault, actual weight)",
+    "label.IDEAL": "CrCl {{value}} mL/min (Cockcroft–Gault, ideal weight)",
+    "label.ADJUSTED": "CrCl {{value}} mL/min (Cockcroft–Gault, adjusted weight)",
     umol: "Serum creatinine {{scr}} µmol/L ÷ {{factor}} = {{mgdl}} mg/dL.",
     actual: "Actual body weight used, as the protocol asks: {{weight}} kg.",
     ibw:
@@ -196,7 +200,7 @@ export const creatinineClearanceCalculator = defineCalculator({
     );
     return {
       value,
-      label: `CrCl ${fmt(value, 1)} mL/min (Cockcroft–Gault, ${i.weightBasis.toLowerCase()} weight)`,
+      label: R.say(`label.${i.weightBasis}`, { value: fmt(value, 1) }),
       reasons,
       details: {
         serumCreatinineMgDl: scrMgDl,

@@ -16,7 +16,7 @@
  * Cyclophosphamide has no CrCl band rule in these sources, so it is not adjusted here.
  */
 import { z } from "zod";
-import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
+import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt } from "./format.ts";
 
@@ -101,6 +101,10 @@ const METHOD_NAMES: Record<(typeof CRCL_METHODS)[number], string> = {
 export const LYMPHODEPLETION_REASONS = reasonFamily(
   "lymphodepletion",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    label: "{{parts, clauses}}",
+    "phrase.label.withheld": "{{drug, term}} withheld",
+    "phrase.label.dose": "{{drug, term}} {{mg}} mg/day × {{days}}",
     "fludarabine.renal": "Fludarabine: creatinine clearance {{crcl}} ({{method, term}}) → {{rule, phrase}}.",
     "fludarabine.renalWithheld":
       "Fludarabine: creatinine clearance {{crcl}} ({{method, term}}) → {{rule, phrase}}; a physician must " +
@@ -340,7 +344,7 @@ export const lymphodepletionCalculator = defineCalculator({
   input: LymphodepletionInput,
   evaluate(i): {
     value: LymphodepletionValue;
-    label: string;
+    label: Reason;
     reasons: ReasonEntry[];
     details: Record<string, unknown>;
   } {
@@ -412,13 +416,17 @@ export const lymphodepletionCalculator = defineCalculator({
         .filter((d) => !d.withheld && d.days.includes(day))
         .map((d) => ({ drug: d.drug, mg: d.mgPerDay })),
     }));
-    const label = drugs
-      .map((d) =>
+    const label = R.say("label", {
+      parts: drugs.map((d) =>
         d.withheld
-          ? `${DRUG_NAMES[d.drug]} withheld`
-          : `${DRUG_NAMES[d.drug]} ${fmt(d.mgPerDay, 1)} mg/day × ${d.days.length}`,
-      )
-      .join("; ");
+          ? R.phrase("phrase.label.withheld", { drug: `ldDrug.${d.drug}` })
+          : R.phrase("phrase.label.dose", {
+              drug: `ldDrug.${d.drug}`,
+              mg: fmt(d.mgPerDay, 1),
+              days: d.days.length,
+            }),
+      ),
+    });
     return {
       value: { drugs, schedule, fludarabineWithheld },
       label,

@@ -108,6 +108,11 @@ const VALIDATED_IN = "(the score was derived and validated in large B-cell lymph
 export const HEMATOTOX_REASONS = reasonFamily(
   "hematotox",
   {
+    // The result's label, coded like the reasons (decision 0041).
+    "label.low": "{{score}} {{points, term}}, low risk",
+    "label.high": "{{score}} {{points, term}}, high risk",
+    "label.lowNotValidated": "{{score}} {{points, term}}, low risk (not validated for this indication)",
+    "label.highNotValidated": "{{score}} {{points, term}}, high risk (not validated for this indication)",
     platelets: "Platelets {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
     anc: "ANC {{count}}/µL: {{points}} point(s) ({{range}}/µL).",
     hb: "Hb {{hb}} g/dL: {{points}} point(s) ({{range}} g/dL).",
@@ -121,6 +126,7 @@ export const HEMATOTOX_REASONS = reasonFamily(
   },
   // The English quotes the input's value as given.
   {
+    hematotoxPoints: { one: "point", other: "points" },
     // In words, not the input's codes (issue 11).
     indication: {
       LBCL: "large B-cell lymphoma (LBCL)",
@@ -205,9 +211,11 @@ export const carHematotox = defineCalculator({
           },
         ),
       );
-    const label =
-      `${score} ${score === 1 ? "point" : "points"}, ${risk === "HIGH" ? "high" : "low"} risk` +
-      (validation === "not validated for this indication" ? " (not validated for this indication)" : "");
+    const notValidated = validation === "not validated for this indication" ? "NotValidated" : "";
+    const label = R.say(`label.${risk === "HIGH" ? "high" : "low"}${notValidated}` as const, {
+      score,
+      points: `hematotoxPoints.${score === 1 ? "one" : "other"}`,
+    });
     return {
       value: { score, risk } satisfies CarHematotoxValue,
       label,
