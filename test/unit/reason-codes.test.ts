@@ -1202,6 +1202,12 @@ describe("the web app words real results from their codes", () => {
       expect(codes.filter((c) => !emitted.has(c) && !phrases.has(c))).toEqual([]);
     });
 
+    it("its results' labels are coded too (a release evaluation has none)", () => {
+      if (prefix === "release") return;
+      const uncoded = familyRuns.filter((r) => !r.labelCode).map((r) => r.label);
+      expect(uncoded).toEqual([]);
+    });
+
     it("in English, the catalogue gives back the server's sentence for every run", async () => {
       await showIn("en");
       const differing = familyRuns.flatMap((r) =>

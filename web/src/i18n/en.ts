@@ -3221,6 +3221,8 @@ export const en = {
     },
     lyric: {
       label: {
+        lugano: "{{lugano}}",
+        pd: "{{lugano}} (progressive disease)",
         ir1: "IR1 (indeterminate response)",
         ir2: "IR2 (indeterminate response)",
         ir3: "IR3 (indeterminate response)",

@@ -3146,6 +3146,8 @@ export const zhCN: Catalogue = {
     // LYRIC (Cheson 2016) for immunomodulatory therapy: 不确定反应 IR, 疾病进展 PD, 最低点 nadir.
     lyric: {
       label: {
+        lugano: "{{lugano}}（按 Lugano 标准）",
+        pd: "{{lugano}}（疾病进展）",
         ir1: "IR1（不确定反应）",
         ir2: "IR2（不确定反应）",
         ir3: "IR3（不确定反应）",

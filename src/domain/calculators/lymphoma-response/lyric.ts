@@ -124,6 +124,8 @@ const PPD_UP = "a ≥ 50 % PPD increase of a lesion or set of lesions";
 /** The sentences of LYRIC (decision 0041); the web catalogues word them under reasons.lyric.*. */
 export const LYRIC_REASONS = reasonFamily("lyric", {
   // The result's label, coded like the reasons (decision 0041).
+  "label.lugano": "{{lugano}}",
+  "label.pd": "{{lugano}} (progressive disease)",
   "label.ir1": "IR1 (indeterminate response)",
   "label.ir2": "IR2 (indeterminate response)",
   "label.ir3": "IR3 (indeterminate response)",
@@ -174,7 +176,7 @@ export const lyric = defineCalculator({
     if (!isPd(lugano))
       return {
         value: lugano,
-        label: lugano,
+        label: R.say("label.lugano", { lugano }),
         reasons: [R.say("notPd", { lugano })],
         details: { luganoResponse: lugano },
       };
@@ -207,7 +209,7 @@ export const lyric = defineCalculator({
     if (input.otherProgression)
       return {
         value: lugano,
-        label: `${lugano} (progressive disease)`,
+        label: R.say("label.pd", { lugano }),
         reasons: [R.say("otherProgression"), R.say("spd", { spd })],
         details,
       };
@@ -223,7 +225,7 @@ export const lyric = defineCalculator({
         };
       return {
         value: lugano,
-        label: `${lugano} (progressive disease)`,
+        label: R.say("label.pd", { lugano }),
         reasons: [
           input.clinicalDeterioration
             ? R.say("notIr1.deterioration", { spd })
