@@ -99,13 +99,22 @@ describe("the grading forms' wording", () => {
     });
     expect(leaks).toEqual([]);
     // The help that is shown is still shown: most fields keep their description.
-    expect(fields.filter((f) => fieldHelp(f.key, f.description)).length).toBeGreaterThan(150);
+    expect(fields.filter((f) => fieldHelp(f.key, f.description)).length).toBeGreaterThan(250);
   });
 
-  it("a description written for API clients is left out rather than shown to a nurse", () => {
+  it("a description's sentences written for API clients are left out rather than shown to a nurse", () => {
     expect(fieldHelp("x", "Which weight: ACTUAL (weightKg), IDEAL (needs heightCm)")).toBeUndefined();
     expect(fieldHelp("x", "true if present in the scoring window")).toBeUndefined();
     expect(fieldHelp("x", "New lesions ([] when none)")).toBeUndefined();
     expect(fieldHelp("x", "Height in cm")).toBe("Height in cm");
+    // the definition stays, the sentence for API clients goes
+    expect(
+      fieldHelp(
+        "psychosis",
+        "SLEDAI-2K descriptor 2 (Psychosis, weight 8): severe disturbance in the perception of reality; uraemia and drugs excluded. true if present in the scoring window and attributable to SLE",
+      ),
+    ).toBe(
+      "SLEDAI-2K descriptor 2 (Psychosis, weight 8): severe disturbance in the perception of reality; uraemia and drugs excluded.",
+    );
   });
 });

@@ -2090,6 +2090,16 @@ export const en = {
   },
   /** Help under a field, where the clinician needs more than the label. */
   help: {
+    windowStatus:
+      "Complete: followed through day +30. Ended early: death or end of follow-up before day +30. Ongoing: assessed before day +30 (the grade is provisional).",
+    antimalarial:
+      "None: not taking any. Stable: at a stable maintenance dose. Started or changed: started, or the dose changed, for disease activity.",
+    immunosuppressive:
+      "None: not taking any. Stable: at a stable maintenance dose. Started or changed: started, or the dose changed, for disease activity.",
+    biologic:
+      "None: not taking any. Stable: at a stable maintenance dose. Started or changed: started, or the dose changed, for disease activity.",
+    immunosuppressiveTherapy:
+      "LLDAS allows immunosuppressives and approved biologics at standard maintenance doses, well tolerated (Franklyn 2016); induction doses, or drugs not tolerated, do not meet it.",
     method:
       "By the lowest value (Liang; the default): graded by the lowest ANC provided the second-lowest is ≤ 1500/µL. Strict: the highest grade whose threshold at least two values meet.",
     tempMaxC: "Highest body temperature in the period; fever is 38.0 °C or more.",

@@ -2030,6 +2030,13 @@ export const zhCN: Catalogue = {
     clinicianGrade: "IEC-HS 分级（临床医生判断）",
   },
   help: {
+    windowStatus:
+      "已完整：随访至第 +30 天。提前结束：第 +30 天前死亡或随访结束。仍在进行：第 +30 天前评估（分级为暂定）。",
+    antimalarial: "无：未使用。稳定：稳定的维持剂量。新加或调整：因疾病活动新加用或调整剂量。",
+    immunosuppressive: "无：未使用。稳定：稳定的维持剂量。新加或调整：因疾病活动新加用或调整剂量。",
+    biologic: "无：未使用。稳定：稳定的维持剂量。新加或调整：因疾病活动新加用或调整剂量。",
+    immunosuppressiveTherapy:
+      "LLDAS 允许耐受良好的标准维持剂量免疫抑制剂及获批生物制剂（Franklyn 2016）；诱导剂量或不耐受者不符合。",
     method:
       "按最低值（Liang 法，默认）：以最低 ANC 分级，前提是次低值 ≤ 1500/µL。严格：取至少两个值达到其阈值的最高分级。",
     tempMaxC: "评估期内的最高体温；≥ 38.0 °C 为发热。",

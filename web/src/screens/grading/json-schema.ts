@@ -103,21 +103,26 @@ export function fieldLabel(key: string): string {
 
 /**
  * Words that belong to the API, not the clinic: a field key (`weightBasis`), a coded option
- * (`MG_PER_DL`), JSON values (`true`, `null`, `[]`). A schema description that uses them is written
- * for API clients; the form leaves it out rather than show it to a nurse.
+ * (`MG_PER_DL`), JSON values (`true`, `null`, `[]`). A sentence of a schema description that uses
+ * them is written for API clients; the form leaves that sentence out rather than show it to a nurse.
  */
 const API_WORDING = /\b[a-z]{2,}[A-Z][a-z]|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(?:true|false|null)\b|\[\]/;
 
 /**
- * A field's help: the catalogue's (`help.<name>`), else in English the schema's description when
- * it is in a clinician's words.
+ * A field's help: the catalogue's (`help.<name>`), else in English the sentences of the schema's
+ * description that are in a clinician's words.
  */
 export function fieldHelp(key: string, description: string | undefined): string | undefined {
   const worded = lookup(`help.${key}`);
   if (worded) return worded;
-  return currentLanguage() === "en" && description && !API_WORDING.test(description)
-    ? description
-    : undefined;
+  if (currentLanguage() !== "en" || !description) return undefined;
+  // Only the sentences written for API clients go ("true if present in the scoring window…"); the
+  // definition before them stays.
+  const kept = description
+    .split(/(?<=[.;])\s+/)
+    .filter((sentence) => !API_WORDING.test(sentence))
+    .join(" ");
+  return kept === "" ? undefined : kept;
 }
 
 /** tempMaxC → "Temp max (°C)"; oxygenFlowLpm → "Oxygen flow (L/min)"; crsAlreadyDiagnosed → "CRS already diagnosed". */
