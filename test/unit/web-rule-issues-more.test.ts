@@ -5,7 +5,7 @@
  * word as the server's sentence unless that sentence quotes values entered; the inputs cover every
  * code of the calculator.
  */
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import type { Calculator } from "../../src/domain/calculators/calculator.ts";
 import { BSA_CHECKS, bsaCalculator as bsa } from "../../src/domain/calculators/dosing-kinetics/bsa.ts";
 import {
@@ -23,42 +23,27 @@ import { SELENA_FLARE_CHECKS, selenaFlare } from "../../src/domain/calculators/l
 import { LUGANO_CT_CHECKS, luganoCt } from "../../src/domain/calculators/lymphoma-response/lugano-ct.ts";
 import { LUGANO_PET_CHECKS, luganoPet } from "../../src/domain/calculators/lymphoma-response/lugano-pet.ts";
 import { LYRIC_CHECKS, lyric } from "../../src/domain/calculators/lymphoma-response/lyric.ts";
-import { en } from "../../web/src/i18n/en.ts";
-import { zhCN } from "../../web/src/i18n/zh-CN.ts";
-import { issuesOf } from "../support/validation.ts";
+import { expectChecksWorded } from "../support/rule-issues.ts";
 
-const rule = (c: typeof en, code: string) => (c.issue.rule as Record<string, string>)[code];
-
-function expectChecksWorded(
+/** As expectChecksWorded, each raising input laid over a valid `base`. */
+const expectCalculatorChecks = (
   calc: Calculator,
   base: Record<string, unknown>,
   raising: Record<string, Record<string, unknown>>,
   checks: readonly string[],
   quoting: ReadonlySet<string>,
-) {
-  for (const [code, over] of Object.entries(raising)) {
-    const issues = issuesOf(() => calc.run({ ...base, ...over }));
-    expect(
-      issues.map((i) => i.code),
-      code,
-    ).toContain(code);
-    expect(rule(en, code), code).toBeTruthy();
-    expect(rule(zhCN, code), code).toMatch(/\p{Script=Han}/u);
-    if (!quoting.has(code)) expect(rule(en, code), code).toBe(issues.find((i) => i.code === code)!.message);
-  }
-  expect(Object.keys(raising).sort()).toEqual([...checks].sort());
-}
+) => expectChecksWorded((input) => calc.run({ ...base, ...input }), raising, checks, quoting);
 
 describe("dosing input checks by their codes", () => {
   it("BSA and creatinine clearance", () => {
-    expectChecksWorded(
+    expectCalculatorChecks(
       bsa,
       { heightCm: 170, weightKg: 70, formula: "MOSTELLER" },
       { bsa_bmi_implausible: { heightCm: 120, weightKg: 200 } },
       BSA_CHECKS,
       new Set(["bsa_bmi_implausible"]),
     );
-    expectChecksWorded(
+    expectCalculatorChecks(
       creatinineClearance,
       {
         ageYears: 50,
@@ -84,7 +69,7 @@ describe("dosing input checks by their codes", () => {
     const bCells = (samples: object[], extra: object = {}) => ({
       bCellSeries: { unit: "PERCENT_OF_LYMPHOCYTES", aplasiaThreshold: 1, samples, ...extra },
     });
-    expectChecksWorded(
+    expectCalculatorChecks(
       cellularKineticsCalculator,
       {},
       {
@@ -119,7 +104,7 @@ describe("haematology input checks by their codes", () => {
       ferritinNgPerML: 300,
       indication: "LBCL",
     };
-    expectChecksWorded(
+    expectCalculatorChecks(
       carHematotox,
       noCrp,
       { hematotox_crp_required: {}, hematotox_crp_twice: { crpMgPerDL: 0.5, crpMgPerL: 5 } },
@@ -130,7 +115,7 @@ describe("haematology input checks by their codes", () => {
 
   it("ICAHT", () => {
     const series = Array.from({ length: 31 }, (_, d) => ({ studyDay: d, ancCellsPerUL: 1500 }));
-    expectChecksWorded(
+    expectCalculatorChecks(
       icaht,
       { phase: "EARLY" },
       {
@@ -158,7 +143,7 @@ describe("haematology input checks by their codes", () => {
   });
 
   it("IEC-HS", () => {
-    expectChecksWorded(
+    expectCalculatorChecks(
       iecHs,
       {
         ferritinNgPerML: 500,
@@ -202,7 +187,7 @@ describe("lupus and lymphoma-response input checks by their codes", () => {
       newImmunosuppressivesForSle: [],
       hospitalizationForSle: false,
     };
-    expectChecksWorded(
+    expectCalculatorChecks(
       selenaFlare,
       base,
       {
@@ -218,7 +203,7 @@ describe("lupus and lymphoma-response input checks by their codes", () => {
   });
 
   it("Lugano PET-CT and LYRIC", () => {
-    expectChecksWorded(
+    expectCalculatorChecks(
       luganoPet,
       { timepoint: "INTERIM", newFdgAvidLesions: false, boneMarrow: "NO_FDG_AVID_DISEASE" },
       {
@@ -228,7 +213,7 @@ describe("lupus and lymphoma-response input checks by their codes", () => {
       LUGANO_PET_CHECKS,
       new Set(["lugano_pet_uptake_required"]),
     );
-    expectChecksWorded(
+    expectCalculatorChecks(
       lyric,
       {
         luganoResponse: "PD",
@@ -268,7 +253,7 @@ describe("lupus and lymphoma-response input checks by their codes", () => {
       newLesions: [],
       boneMarrow: "NORMAL",
     };
-    expectChecksWorded(
+    expectCalculatorChecks(
       luganoCt,
       base,
       {

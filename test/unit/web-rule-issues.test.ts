@@ -13,6 +13,7 @@ import { issueMessage } from "../../web/src/api/problem-errors.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { i18n } from "../../web/src/i18n/index.ts";
 import { zhCN } from "../../web/src/i18n/zh-CN.ts";
+import { expectChecksWorded } from "../support/rule-issues.ts";
 import { issuesOf } from "../support/validation.ts";
 
 const AFEBRILE = {
@@ -42,31 +43,6 @@ const RAISING: Record<(typeof CRS_CHECKS)[number], Record<string, unknown>> = {
 };
 /** The checks whose English sentence quotes values entered, so the catalogue's English is a summary. */
 const QUOTING = new Set(["crs_hypotension_mismatch", "crs_hfnc_low_flow"]);
-
-/**
- * Each input raises its check's code; each code is worded in both catalogues, the English word
- * for word as the server's sentence unless that sentence quotes values entered (`quoting`); and
- * the inputs cover every code of `checks`.
- */
-function expectChecksWorded(
-  run: (input: Record<string, unknown>) => unknown,
-  raising: Record<string, Record<string, unknown>>,
-  checks: readonly string[],
-  quoting: ReadonlySet<string>,
-) {
-  const rule = (c: typeof en, code: string) => (c.issue.rule as Record<string, string>)[code];
-  for (const [code, input] of Object.entries(raising)) {
-    const issues = issuesOf(() => run(input));
-    expect(
-      issues.map((i) => i.code),
-      code,
-    ).toContain(code);
-    expect(rule(en, code), code).toBeTruthy();
-    expect(rule(zhCN, code), code).toMatch(/\p{Script=Han}/u);
-    if (!quoting.has(code)) expect(rule(en, code), code).toBe(issues.find((i) => i.code === code)!.message);
-  }
-  expect(Object.keys(raising).sort()).toEqual([...checks].sort());
-}
 
 afterAll(async () => {
   await i18n.changeLanguage("en");
