@@ -7,7 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { CALCULATORS } from "../../src/domain/calculators/index.ts";
+import { CALCULATORS, findCalculator } from "../../src/domain/calculators/index.ts";
+import { SLEDAI_2K_DESCRIPTORS } from "../../src/domain/calculators/lupus/sledai.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { i18n } from "../../web/src/i18n/index.ts";
 import { zhCN } from "../../web/src/i18n/zh-CN.ts";
@@ -116,5 +117,33 @@ describe("the grading forms' wording", () => {
     ).toBe(
       "SLEDAI-2K descriptor 2 (Psychosis, weight 8): severe disturbance in the perception of reality; uraemia and drugs excluded.",
     );
+  });
+
+  it("SLEDAI-2K's descriptors carry their definition in both languages wherever SLEDAI-2K is asked; EULAR/ACR's fields of the same name keep their own", async () => {
+    const schemaOf = (name: string) =>
+      z.toJSONSchema(findCalculator(name)!.input, { io: "input", unrepresentable: "any" }) as JsonSchema;
+    const help = (c: typeof en) => c.help.sledai2k as Record<string, string>;
+    for (const d of SLEDAI_2K_DESCRIPTORS) {
+      expect(help(en)[d.key], d.key).toBe(
+        `Weight ${d.weight}: ${d.definition}. Yes when present in the scoring window and due to SLE.`,
+      );
+      expect(help(zhCN)[d.key], d.key).toMatch(new RegExp(`^权重 ${d.weight}：.+时选“是”。$`, "u"));
+      expect(schemaOf("sledai-2k").properties![d.key]!["x-helpKey"]).toBe(`sledai2k.${d.key}`);
+      for (const nested of ["doris", "lldas"])
+        expect(schemaOf(nested).properties!.sledai2k!.properties![d.key]!["x-helpKey"]).toBe(
+          `sledai2k.${d.key}`,
+        );
+    }
+    const eularFever = schemaOf("eular-acr-2019").properties!.fever!;
+    expect(eularFever["x-helpKey"]).toBeUndefined();
+    await i18n.changeLanguage("zh-CN");
+    try {
+      expect(fieldHelp("fever", "SLEDAI fever", "sledai2k.fever")).toBe(help(zhCN).fever);
+      expect(fieldHelp("fever", eularFever.description)).toBeUndefined();
+    } finally {
+      await i18n.changeLanguage("en");
+    }
+    // In English EULAR/ACR's fever keeps its own threshold (> 38.3 °C), not SLEDAI-2K's.
+    expect(fieldHelp("fever", eularFever.description)).toMatch(/38\.3/);
   });
 });

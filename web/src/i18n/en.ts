@@ -2090,6 +2090,54 @@ export const en = {
   },
   /** Help under a field, where the clinician needs more than the label. */
   help: {
+    // SLEDAI-2K descriptors (Gladman 2002), by the schema's x-helpKey; word for word the domain's (tested).
+    sledai2k: {
+      seizure:
+        "Weight 8: recent onset; metabolic, infectious or drug causes excluded. Yes when present in the scoring window and due to SLE.",
+      psychosis:
+        "Weight 8: severe disturbance in the perception of reality impairing normal function; uraemia and drugs excluded. Yes when present in the scoring window and due to SLE.",
+      organicBrainSyndrome:
+        "Weight 8: rapid-onset, fluctuating impairment of orientation, memory or other intellectual function with clouded consciousness plus ≥ 2 supporting features; metabolic, infectious or drug causes excluded. Yes when present in the scoring window and due to SLE.",
+      visualDisturbance:
+        "Weight 8: retinal changes of SLE (cytoid bodies, retinal haemorrhages, serous exudate or haemorrhage in the choroid, optic neuritis); hypertension, infection, drugs excluded. Yes when present in the scoring window and due to SLE.",
+      cranialNerveDisorder:
+        "Weight 8: new onset of sensory or motor neuropathy involving cranial nerves. Yes when present in the scoring window and due to SLE.",
+      lupusHeadache:
+        "Weight 8: severe, persistent headache, may be migrainous, not responding to narcotic analgesia. Yes when present in the scoring window and due to SLE.",
+      cva: "Weight 8: new cerebrovascular accident; arteriosclerosis excluded. Yes when present in the scoring window and due to SLE.",
+      vasculitis:
+        "Weight 8: ulceration, gangrene, tender finger nodules, periungual infarction, splinter haemorrhages, or biopsy/angiogram proof of vasculitis. Yes when present in the scoring window and due to SLE.",
+      arthritis:
+        "Weight 4: joints with pain and signs of inflammation (tenderness, swelling or effusion); '> 2 joints' in the glossary reproductions, '≥ 2' in the reference notes. Yes when present in the scoring window and due to SLE.",
+      myositis:
+        "Weight 4: proximal muscle aching or weakness with raised CK/aldolase, EMG changes or biopsy showing myositis. Yes when present in the scoring window and due to SLE.",
+      urinaryCasts:
+        "Weight 4: haem-granular or red-cell casts. Yes when present in the scoring window and due to SLE.",
+      hematuria:
+        "Weight 4: > 5 RBC per high-power field; stones, infection and other causes excluded. Yes when present in the scoring window and due to SLE.",
+      proteinuria:
+        "Weight 4: > 0.5 g/24 h (new, recurrent or persistent). Yes when present in the scoring window and due to SLE.",
+      pyuria:
+        "Weight 4: > 5 WBC per high-power field; infection excluded. Yes when present in the scoring window and due to SLE.",
+      rash: "Weight 2: inflammatory-type rash (new, recurrent or persistent). Yes when present in the scoring window and due to SLE.",
+      alopecia:
+        "Weight 2: abnormal patchy or diffuse loss of hair (new, recurrent or persistent). Yes when present in the scoring window and due to SLE.",
+      mucosalUlcers:
+        "Weight 2: oral or nasal ulcerations (new, recurrent or persistent). Yes when present in the scoring window and due to SLE.",
+      pleurisy:
+        "Weight 2: pleuritic chest pain with pleural rub, effusion or pleural thickening. Yes when present in the scoring window and due to SLE.",
+      pericarditis:
+        "Weight 2: pericardial pain with ≥ 1 of rub, effusion, or ECG/echo confirmation. Yes when present in the scoring window and due to SLE.",
+      lowComplement:
+        "Weight 2: CH50, C3 or C4 below the laboratory's normal range. Yes when present in the scoring window and due to SLE.",
+      increasedDnaBinding:
+        "Weight 2: anti-dsDNA above the laboratory's normal range. Yes when present in the scoring window and due to SLE.",
+      fever: "Weight 1: > 38 °C; infection excluded. Yes when present in the scoring window and due to SLE.",
+      thrombocytopenia:
+        "Weight 1: < 100 × 10⁹/L; drug causes excluded. Yes when present in the scoring window and due to SLE.",
+      leukopenia:
+        "Weight 1: < 3 × 10⁹/L; drug causes excluded. Yes when present in the scoring window and due to SLE.",
+    },
     windowStatus:
       "Complete: followed through day +30. Ended early: death or end of follow-up before day +30. Ongoing: assessed before day +30 (the grade is provisional).",
     antimalarial:

@@ -280,7 +280,11 @@ const itemShape = Object.fromEntries(
       .describe(
         `SLEDAI-2K descriptor ${d.no} (${d.label}, weight ${d.weight}): ${d.definition}. ` +
           "true if present in the scoring window and attributable to SLE",
-      ),
+      )
+      // The web form words the descriptor's definition from its catalogues under help.sledai2k.*,
+      // the same wherever SLEDAI-2K is asked (SLEDAI-2K, DORIS, LLDAS); a field of the same name
+      // in another score (EULAR/ACR's fever is > 38.3 °C) keeps its own.
+      .meta({ "x-helpKey": `sledai2k.${d.key}` }),
   ]),
 ) as Record<SledaiKey, z.ZodBoolean>;
 

@@ -96,7 +96,7 @@ function Field(props: FieldProps) {
   const { t } = useTranslation();
   const { schema } = unwrapNullable(props.schema);
   const label = fieldLabel(name);
-  const description = fieldHelp(name, schema.description);
+  const description = fieldHelp(name, schema.description, props.schema["x-helpKey"] ?? schema["x-helpKey"]);
   const error = value !== undefined ? errors[pointer] : undefined;
   const choices = choicesOf(schema);
 

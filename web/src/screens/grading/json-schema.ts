@@ -28,6 +28,8 @@ export interface JsonSchema {
   default?: unknown;
   /** the field is a question only once another answer makes it apply (domain/calculators/asked-when.ts) */
   "x-askedWhen"?: AskedWhen;
+  /** where the catalogues word this field's help when it is shared by several scores (help.<key>) */
+  "x-helpKey"?: string;
 }
 
 /** Whether the field `schema` describes is asked, given the answers of the object holding it. */
@@ -112,8 +114,12 @@ const API_WORDING = /\b[a-z]{2,}[A-Z][a-z]|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(?:tr
  * A field's help: the catalogue's (`help.<name>`), else in English the sentences of the schema's
  * description that are in a clinician's words.
  */
-export function fieldHelp(key: string, description: string | undefined): string | undefined {
-  const worded = lookup(`help.${key}`);
+export function fieldHelp(
+  key: string,
+  description: string | undefined,
+  helpKey?: string,
+): string | undefined {
+  const worded = (helpKey ? lookup(`help.${helpKey}`) : undefined) ?? lookup(`help.${key}`);
   if (worded) return worded;
   if (currentLanguage() !== "en" || !description) return undefined;
   // Only the sentences written for API clients go ("true if present in the scoring window…"); the
