@@ -70,6 +70,23 @@ export function issueBound(i: { code: string; maximum?: unknown; minimum?: unkno
   return {};
 }
 
+/**
+ * Where a rule reports its own input checks: zod's refinement context, described by the one method
+ * used, so this module needs no zod.
+ */
+interface CheckSink {
+  addIssue(issue: { code: "custom"; path: PropertyKey[]; message: string; params: { code: string } }): void;
+}
+
+/**
+ * Reports a rule's own input check at `path` with its stable `code` (read back by issueCode as the
+ * problem's issue code), which the web app words in the reader's language (issue.rule.*; issue 11).
+ * The one way every calculator raises its checks.
+ */
+export function ruleIssue(ctx: CheckSink, path: PropertyKey[], message: string, code: string): void {
+  ctx.addIssue({ code: "custom", path, message, params: { code } });
+}
+
 /** A zod issue's code; for a rule's own (custom) issue, the stable code it names in `params.code`. */
 export function issueCode(i: { code: string; params?: unknown }): string {
   const own = i.code === "custom" ? (i.params as { code?: unknown } | undefined)?.code : undefined;

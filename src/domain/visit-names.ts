@@ -9,6 +9,7 @@
 export type VisitNameUnit = "day" | "month" | "year";
 
 const PREFIX: Record<VisitNameUnit, string> = { day: "D", month: "M", year: "Y" };
+const UNIT_OF: Record<string, VisitNameUnit> = { D: "day", M: "month", Y: "year" };
 
 /** The default schedule's code and name of the visit `n` days, months or years after infusion. */
 export function defaultVisitName(unit: VisitNameUnit, n: number): { code: string; label: string } {
@@ -21,7 +22,7 @@ export function defaultVisitName(unit: VisitNameUnit, n: number): { code: string
 export function standardVisitName(code: string, label: string): { unit: VisitNameUnit; n: number } | null {
   const m = /^([DMY])([1-9]\d{0,3})$/.exec(code);
   if (!m) return null;
-  const unit = (Object.keys(PREFIX) as VisitNameUnit[]).find((u) => PREFIX[u] === m[1])!;
+  const unit = UNIT_OF[m[1]!]!;
   const n = Number(m[2]);
   return defaultVisitName(unit, n).label === label ? { unit, n } : null;
 }

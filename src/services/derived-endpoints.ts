@@ -228,23 +228,26 @@ export interface DerivedTimelineItem {
 export function endpointTimelineItems(d: DerivedEndpoints): DerivedTimelineItem[] {
   return d.endpoints
     .filter((e) => e.status === "met" && e.date !== null)
-    .map((e) => ({
-      id: uuidv5(`${d.patientId}/${e.key}`, TIMELINE_NAMESPACE),
-      localDate: e.date!,
-      summary: `${e.title}: ${describeValue(e)}`,
-      detail: {
-        key: e.key,
-        value: e.value,
-        // the value as the summary shows it (a number with its unit, a censored bound), for readers
-        // that word the title themselves
-        valueText: describeValue(e),
-        unit: e.unit,
-        status: e.status,
-        rule: e.rule,
-        source: e.source,
-        derivedFrom: e.derivedFrom,
-      },
-    }));
+    .map((e) => {
+      const valueText = describeValue(e);
+      return {
+        id: uuidv5(`${d.patientId}/${e.key}`, TIMELINE_NAMESPACE),
+        localDate: e.date!,
+        summary: `${e.title}: ${valueText}`,
+        detail: {
+          key: e.key,
+          value: e.value,
+          // the value as the summary shows it (a number with its unit, a censored bound), for
+          // readers that word the title themselves
+          valueText,
+          unit: e.unit,
+          status: e.status,
+          rule: e.rule,
+          source: e.source,
+          derivedFrom: e.derivedFrom,
+        },
+      };
+    });
 }
 
 function describeValue(e: Endpoint): string {

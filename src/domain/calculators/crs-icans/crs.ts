@@ -6,6 +6,7 @@
  * in which another cause is not the principal factor leading to this outcome").
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { askedWhen } from "../asked-when.ts";
 import { contradiction, defineCalculator } from "../calculator.ts";
@@ -135,6 +136,9 @@ export function oxygenGrade(device: OxygenDevice, flowLpm: number | undefined): 
 
 const fmt = (n: number) => String(Number(n.toFixed(2)));
 
+// A follow-up question (askedWhen) is asked exactly when the checks in superRefine below can need
+// its answer: attribution of a fever ≥ 38.0 °C, of hypotension and of an oxygen need, and
+// fever-masking therapy after CRS onset (Lee 2019, Table 1 and its footnotes).
 export const CrsInput = z
   .strictObject({
     tempMaxC: z
@@ -191,8 +195,7 @@ export const CrsInput = z
   .superRefine((v, ctx) => {
     // Each check has a stable code (the problem's issue code, errors.ts issueCode) that the web app
     // words in the reader's language (issue.rule.* in its catalogues; issue 11).
-    const need = (path: string, message: string, code: CrsCheck) =>
-      ctx.addIssue({ code: "custom", path: [path], message, params: { code } });
+    const need = (path: string, message: string, code: CrsCheck) => ruleIssue(ctx, [path], message, code);
     if (v.tempMaxC >= FEVER_THRESHOLD_C && v.feverOtherCause === undefined)
       need(
         "feverOtherCause",

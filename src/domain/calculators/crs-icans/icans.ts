@@ -9,6 +9,7 @@
  * Attribution is entered by the clinician, one boolean per abnormal domain; it is never inferred.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { CAPD_MAX, CAPD_POSITIVE_THRESHOLD, CapdItems, capdBandGrade, capdScore } from "./capd.ts";
@@ -269,8 +270,7 @@ export const IcansInput = z
   .superRefine((v, ctx) => {
     // Each check has a stable code (the problem's issue code, errors.ts issueCode) that the web app
     // words in the reader's language (issue.rule.* in its catalogues; issue 11).
-    const issue = (path: string, message: string, code: IcansCheck) =>
-      ctx.addIssue({ code: "custom", path: [path], message, params: { code } });
+    const issue = (path: string, message: string, code: IcansCheck) => ruleIssue(ctx, [path], message, code);
 
     const iceFields = (
       [

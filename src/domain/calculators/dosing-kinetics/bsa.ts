@@ -13,6 +13,7 @@
  * the weight the caller passes: actual body weight unless the protocol says otherwise (§6.1).
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt, geq, leq } from "./format.ts";
@@ -69,18 +70,8 @@ export function checkBmi(
   const bmi = weightKg / (heightCm / 100) ** 2;
   if (!geq(bmi, BMI_MIN) || !leq(bmi, BMI_MAX)) {
     const message = `Height ${heightCm} cm with weight ${weightKg} kg gives a BMI of ${fmt(bmi, 1)} kg/m², outside ${BMI_MIN}–${BMI_MAX}; check the units and that the fields are not swapped`;
-    ctx.addIssue({
-      code: "custom",
-      params: { code: "bsa_bmi_implausible" satisfies (typeof BSA_CHECKS)[number] },
-      path: paths.height,
-      message,
-    });
-    ctx.addIssue({
-      code: "custom",
-      params: { code: "bsa_bmi_implausible" satisfies (typeof BSA_CHECKS)[number] },
-      path: paths.weight,
-      message,
-    });
+    ruleIssue(ctx, paths.height, message, "bsa_bmi_implausible" satisfies BsaCheck);
+    ruleIssue(ctx, paths.weight, message, "bsa_bmi_implausible" satisfies BsaCheck);
   }
 }
 
@@ -138,3 +129,4 @@ export const bsaCalculator = defineCalculator({
 
 /** The codes of the bsa input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
 export const BSA_CHECKS = ["bsa_bmi_implausible"] as const;
+export type BsaCheck = (typeof BSA_CHECKS)[number];

@@ -17,6 +17,7 @@
  * Volume to draw = CAR+ cells to give ÷ CAR+ cells per mL; the bag suffices when it holds at least that.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { WeightKg } from "./bsa.ts";
@@ -100,12 +101,12 @@ const DoseRange = z
   })
   .superRefine((r, ctx) => {
     if (r.lower > r.upper)
-      ctx.addIssue({
-        code: "custom",
-        path: ["upper"],
-        message: "The upper end of the range is below its lower end.",
-        params: { code: "dose_range_upper_below_lower" satisfies DoseCheck },
-      });
+      ruleIssue(
+        ctx,
+        ["upper"],
+        "The upper end of the range is below its lower end.",
+        "dose_range_upper_below_lower" satisfies DoseCheck,
+      );
   });
 
 export const CarTDoseInput = z
@@ -134,7 +135,7 @@ export const CarTDoseInput = z
     // Each check has a stable code (the problem's issue code) that the web app words in the
     // reader's language (issue.rule.* in its catalogues; issue 11).
     const need = (cond: boolean, path: PropertyKey[], message: string, code: DoseCheck) => {
-      if (cond) ctx.addIssue({ code: "custom", path, message, params: { code } });
+      if (cond) ruleIssue(ctx, path, message, code);
     };
     need(
       i.doseBasis === "PER_KG" && i.dosePerKg === undefined,

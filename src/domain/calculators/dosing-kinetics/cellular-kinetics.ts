@@ -23,6 +23,7 @@
  * — never read as 5, which would call an unknown value "not aplastic".
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { COMPARATORS, type Comparator, isBelow } from "../../observation-value.ts";
 import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
@@ -143,27 +144,26 @@ const CarSeries = z
   .superRefine((s, ctx) => {
     s.samples.forEach((p, k) => {
       if (p.value === undefined && p.belowLloq !== true)
-        ctx.addIssue({
-          code: "custom",
-          params: { code: "kinetics_value_required" satisfies (typeof KINETICS_CHECKS)[number] },
-          path: ["samples", k, "value"],
-          message:
-            "A value is required unless the sample is recorded as below the lower limit of quantification (LLOQ).",
-        });
+        ruleIssue(
+          ctx,
+          ["samples", k, "value"],
+          "A value is required unless the sample is recorded as below the lower limit of quantification (LLOQ).",
+          "kinetics_value_required" satisfies KineticsCheck,
+        );
       if (p.value !== undefined && p.belowLloq === true && p.value >= s.lloq)
-        ctx.addIssue({
-          code: "custom",
-          params: { code: "kinetics_below_lloq_but_quantified" satisfies (typeof KINETICS_CHECKS)[number] },
-          path: ["samples", k, "belowLloq"],
-          message: `Recorded as below the LLOQ, but the value ${p.value} is at or above the LLOQ ${s.lloq}.`,
-        });
+        ruleIssue(
+          ctx,
+          ["samples", k, "belowLloq"],
+          `Recorded as below the LLOQ, but the value ${p.value} is at or above the LLOQ ${s.lloq}.`,
+          "kinetics_below_lloq_but_quantified" satisfies KineticsCheck,
+        );
       if (p.value !== undefined && p.belowLloq === false && p.value < s.lloq)
-        ctx.addIssue({
-          code: "custom",
-          params: { code: "kinetics_quantified_but_below_lloq" satisfies (typeof KINETICS_CHECKS)[number] },
-          path: ["samples", k, "belowLloq"],
-          message: `Not recorded as below the LLOQ, but the value ${p.value} is below the LLOQ ${s.lloq}.`,
-        });
+        ruleIssue(
+          ctx,
+          ["samples", k, "belowLloq"],
+          `Not recorded as below the LLOQ, but the value ${p.value} is below the LLOQ ${s.lloq}.`,
+          "kinetics_quantified_but_below_lloq" satisfies KineticsCheck,
+        );
     });
     duplicateDays(s.samples, ctx);
   });
@@ -203,20 +203,20 @@ const BCellSeries = z
   .superRefine((s, ctx) => {
     if (s.unit === "PERCENT_OF_LYMPHOCYTES") {
       if (s.aplasiaThreshold > 100)
-        ctx.addIssue({
-          code: "custom",
-          params: { code: "kinetics_percent_threshold_max" satisfies (typeof KINETICS_CHECKS)[number] },
-          path: ["aplasiaThreshold"],
-          message: "A percentage threshold is at most 100",
-        });
+        ruleIssue(
+          ctx,
+          ["aplasiaThreshold"],
+          "A percentage threshold is at most 100",
+          "kinetics_percent_threshold_max" satisfies KineticsCheck,
+        );
       s.samples.forEach((p, k) => {
         if (p.value > 100)
-          ctx.addIssue({
-            code: "custom",
-            params: { code: "kinetics_percent_value_max" satisfies (typeof KINETICS_CHECKS)[number] },
-            path: ["samples", k, "value"],
-            message: "A percentage is at most 100",
-          });
+          ruleIssue(
+            ctx,
+            ["samples", k, "value"],
+            "A percentage is at most 100",
+            "kinetics_percent_value_max" satisfies KineticsCheck,
+          );
       });
     }
     duplicateDays(s.samples, ctx);
@@ -226,12 +226,12 @@ function duplicateDays(samples: { day: number }[], ctx: z.RefinementCtx): void {
   const seen = new Set<number>();
   samples.forEach((p, k) => {
     if (seen.has(p.day))
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "kinetics_day_twice" satisfies (typeof KINETICS_CHECKS)[number] },
-        path: ["samples", k, "day"],
-        message: `Day ${p.day} appears twice; give one value per day`,
-      });
+      ruleIssue(
+        ctx,
+        ["samples", k, "day"],
+        `Day ${p.day} appears twice; give one value per day`,
+        "kinetics_day_twice" satisfies KineticsCheck,
+      );
     seen.add(p.day);
   });
 }
@@ -243,12 +243,12 @@ export const CellularKineticsInput = z
   })
   .superRefine((i, ctx) => {
     if (!i.carSeries && !i.bCellSeries)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "kinetics_no_series" satisfies (typeof KINETICS_CHECKS)[number] },
-        path: ["carSeries"],
-        message: "Give the CAR-T series, the B-cell series or both.",
-      });
+      ruleIssue(
+        ctx,
+        ["carSeries"],
+        "Give the CAR-T series, the B-cell series or both.",
+        "kinetics_no_series" satisfies KineticsCheck,
+      );
   });
 
 export interface CarKinetics {
@@ -539,3 +539,4 @@ export const KINETICS_CHECKS = [
   "kinetics_day_twice",
   "kinetics_no_series",
 ] as const;
+export type KineticsCheck = (typeof KINETICS_CHECKS)[number];

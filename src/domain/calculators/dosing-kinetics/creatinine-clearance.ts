@@ -19,6 +19,7 @@
  * not applied here; the reasons say when the actual weight is below the IBW.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { HeightCm, WeightKg } from "./bsa.ts";
@@ -84,12 +85,12 @@ export const CreatinineClearanceInput = z
   })
   .superRefine((i, ctx) => {
     if (i.weightBasis !== "ACTUAL" && i.heightCm === undefined)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "crcl_height_required" satisfies (typeof CRCL_CHECKS)[number] },
-        path: ["heightCm"],
-        message: `Give the height (cm): the ${i.weightBasis === "IDEAL" ? "ideal" : "adjusted"} body weight the protocol asks for comes from it.`,
-      });
+      ruleIssue(
+        ctx,
+        ["heightCm"],
+        `Give the height (cm): the ${i.weightBasis === "IDEAL" ? "ideal" : "adjusted"} body weight the protocol asks for comes from it.`,
+        "crcl_height_required" satisfies CrclCheck,
+      );
     const mgDl = scrToMgDl(i.serumCreatinine, i.serumCreatinineUnit);
     // tolerant comparison: 8.84 µmol/L ÷ 88.4 is 0.09999… in floating point, yet exactly 0.1 mg/dL
     if (!geq(mgDl, SCR_MG_DL_MIN) || !leq(mgDl, SCR_MG_DL_MAX)) {
@@ -99,12 +100,12 @@ export const CreatinineClearanceInput = z
           : i.serumCreatinineUnit === "UMOL_PER_L" && !geq(mgDl, SCR_MG_DL_MIN)
             ? "; it looks like mg/dL: choose mg/dL as its unit"
             : "";
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "crcl_creatinine_implausible" satisfies (typeof CRCL_CHECKS)[number] },
-        path: ["serumCreatinine"],
-        message: `Serum creatinine ${i.serumCreatinine} ${i.serumCreatinineUnit === "MG_PER_DL" ? "mg/dL" : "µmol/L"} is outside the plausible ${SCR_MG_DL_MIN}–${SCR_MG_DL_MAX} mg/dL (${fmt(SCR_MG_DL_MIN * UMOL_PER_MG_DL, 2)}–${fmt(SCR_MG_DL_MAX * UMOL_PER_MG_DL, 0)} µmol/L)${hint}`,
-      });
+      ruleIssue(
+        ctx,
+        ["serumCreatinine"],
+        `Serum creatinine ${i.serumCreatinine} ${i.serumCreatinineUnit === "MG_PER_DL" ? "mg/dL" : "µmol/L"} is outside the plausible ${SCR_MG_DL_MIN}–${SCR_MG_DL_MAX} mg/dL (${fmt(SCR_MG_DL_MIN * UMOL_PER_MG_DL, 2)}–${fmt(SCR_MG_DL_MAX * UMOL_PER_MG_DL, 0)} µmol/L)${hint}`,
+        "crcl_creatinine_implausible" satisfies CrclCheck,
+      );
     }
   });
 
@@ -217,3 +218,4 @@ export const creatinineClearanceCalculator = defineCalculator({
 
 /** The codes of the creatinine-clearance input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
 export const CRCL_CHECKS = ["crcl_height_required", "crcl_creatinine_implausible"] as const;
+export type CrclCheck = (typeof CRCL_CHECKS)[number];

@@ -16,6 +16,7 @@
  * Cyclophosphamide has no CrCl band rule in these sources, so it is not adjusted here.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt } from "./format.ts";
@@ -239,66 +240,64 @@ export const LymphodepletionInput = z
     const seen = new Set<LdDrug>();
     i.regimen.forEach((entry, k) => {
       if (seen.has(entry.drug))
-        ctx.addIssue({
-          code: "custom",
-          path: ["regimen", k, "drug"],
-          params: { code: "ld_drug_twice" satisfies LdCheck },
-          message: `${DRUG_NAMES[entry.drug]} appears twice in the regimen; give one entry per drug`,
-        });
+        ruleIssue(
+          ctx,
+          ["regimen", k, "drug"],
+          `${DRUG_NAMES[entry.drug]} appears twice in the regimen; give one entry per drug`,
+          "ld_drug_twice" satisfies LdCheck,
+        );
       else seen.add(entry.drug);
       const max = MAX_MG_PER_M2_PER_DAY[entry.drug];
       if (entry.doseMgPerM2PerDay > max)
-        ctx.addIssue({
-          code: "custom",
-          path: ["regimen", k, "doseMgPerM2PerDay"],
-          params: { code: "ld_dose_implausible" satisfies LdCheck },
-          message: `${DRUG_NAMES[entry.drug]} ${entry.doseMgPerM2PerDay} mg/m²/day is above the plausible ${max} mg/m²/day; is it mg/m² per day?`,
-        });
+        ruleIssue(
+          ctx,
+          ["regimen", k, "doseMgPerM2PerDay"],
+          `${DRUG_NAMES[entry.drug]} ${entry.doseMgPerM2PerDay} mg/m²/day is above the plausible ${max} mg/m²/day; is it mg/m² per day?`,
+          "ld_dose_implausible" satisfies LdCheck,
+        );
       const dup = entry.days.findIndex((d, j) => entry.days.indexOf(d) !== j);
       if (dup >= 0)
-        ctx.addIssue({
-          code: "custom",
-          path: ["regimen", k, "days", dup],
-          params: { code: "ld_day_twice" satisfies LdCheck },
-          message: `Day ${entry.days[dup]} is listed twice for ${DRUG_NAMES[entry.drug].toLowerCase()}`,
-        });
+        ruleIssue(
+          ctx,
+          ["regimen", k, "days", dup],
+          `Day ${entry.days[dup]} is listed twice for ${DRUG_NAMES[entry.drug].toLowerCase()}`,
+          "ld_day_twice" satisfies LdCheck,
+        );
     });
     if (seen.has("FLUDARABINE")) {
       if (i.creatinineClearanceMlMin === undefined)
-        ctx.addIssue({
-          code: "custom",
-          path: ["creatinineClearanceMlMin"],
-          params: { code: "ld_crcl_required" satisfies LdCheck },
-          message:
-            "The creatinine clearance (mL/min) is required when the regimen includes fludarabine (renal dose adjustment)",
-        });
+        ruleIssue(
+          ctx,
+          ["creatinineClearanceMlMin"],
+          "The creatinine clearance (mL/min) is required when the regimen includes fludarabine (renal dose adjustment)",
+          "ld_crcl_required" satisfies LdCheck,
+        );
       if (i.creatinineClearanceMethod === undefined)
-        ctx.addIssue({
-          code: "custom",
-          path: ["creatinineClearanceMethod"],
-          params: { code: "ld_crcl_method_required" satisfies LdCheck },
-          message:
-            "Say how the creatinine clearance was obtained (Cockcroft–Gault, measured urine collection, normalised eGFR or other) when the regimen includes fludarabine.",
-        });
+        ruleIssue(
+          ctx,
+          ["creatinineClearanceMethod"],
+          "Say how the creatinine clearance was obtained (Cockcroft–Gault, measured urine collection, normalised eGFR or other) when the regimen includes fludarabine.",
+          "ld_crcl_method_required" satisfies LdCheck,
+        );
     }
     const rule = i.fludarabineRenalRule;
     if (rule.kind === "PROTOCOL") {
       const froms = rule.bands.map((b) => b.fromCrClMlMin);
       if (!froms.includes(0))
-        ctx.addIssue({
-          code: "custom",
-          path: ["fludarabineRenalRule", "bands"],
-          params: { code: "ld_bands_from_zero" satisfies LdCheck },
-          message: "The protocol bands must start at 0 mL/min so that every clearance falls in a band",
-        });
+        ruleIssue(
+          ctx,
+          ["fludarabineRenalRule", "bands"],
+          "The protocol bands must start at 0 mL/min so that every clearance falls in a band",
+          "ld_bands_from_zero" satisfies LdCheck,
+        );
       const dup = froms.findIndex((f, j) => froms.indexOf(f) !== j);
       if (dup >= 0)
-        ctx.addIssue({
-          code: "custom",
-          path: ["fludarabineRenalRule", "bands", dup, "fromCrClMlMin"],
-          params: { code: "ld_band_twice" satisfies LdCheck },
-          message: `Two bands start at ${froms[dup]} mL/min`,
-        });
+        ruleIssue(
+          ctx,
+          ["fludarabineRenalRule", "bands", dup, "fromCrClMlMin"],
+          `Two bands start at ${froms[dup]} mL/min`,
+          "ld_band_twice" satisfies LdCheck,
+        );
     }
   });
 

@@ -10,6 +10,7 @@
  * validated in SLE or other indications, and the label says so. [D, reference notes §3.4]
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { countUnitWarnings } from "./count-units.ts";
@@ -81,19 +82,19 @@ export const CarHematotoxInput = z
   })
   .superRefine((v, ctx) => {
     if (v.crpMgPerDL === undefined && v.crpMgPerL === undefined)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "hematotox_crp_required" satisfies (typeof HEMATOTOX_CHECKS)[number] },
-        path: ["crpMgPerDL"],
-        message: "CRP is required: give it in mg/dL or in mg/L.",
-      });
+      ruleIssue(
+        ctx,
+        ["crpMgPerDL"],
+        "CRP is required: give it in mg/dL or in mg/L.",
+        "hematotox_crp_required" satisfies HematotoxCheck,
+      );
     if (v.crpMgPerDL !== undefined && v.crpMgPerL !== undefined)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "hematotox_crp_twice" satisfies (typeof HEMATOTOX_CHECKS)[number] },
-        path: ["crpMgPerL"],
-        message: "Give CRP once, in mg/dL or in mg/L, not both.",
-      });
+      ruleIssue(
+        ctx,
+        ["crpMgPerL"],
+        "Give CRP once, in mg/dL or in mg/L, not both.",
+        "hematotox_crp_twice" satisfies HematotoxCheck,
+      );
   });
 
 export type CarHematotoxInput = z.output<typeof CarHematotoxInput>;
@@ -232,3 +233,4 @@ export const carHematotox = defineCalculator({
 
 /** The codes of the car-hematotox input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
 export const HEMATOTOX_CHECKS = ["hematotox_crp_required", "hematotox_crp_twice"] as const;
+export type HematotoxCheck = (typeof HEMATOTOX_CHECKS)[number];

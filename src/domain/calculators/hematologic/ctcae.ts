@@ -14,6 +14,7 @@
  * and is then required: grade 1 is never decided with a hard-coded LLN.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { type CalculatorWarning, contradiction, defineCalculator } from "../calculator.ts";
 import { countUnitWarnings } from "./count-units.ts";
@@ -207,52 +208,52 @@ export const CtcaeHematologyInput = z
   })
   .superRefine((v, ctx) => {
     if (TERM_KEYS.every((k) => v[k] === undefined))
-      ctx.addIssue({
-        code: "custom",
-        path: [],
-        message: `Give at least one term to grade: ${TERM_KEYS.map((k) => TERM_NAMES[k].toLowerCase()).join(", ")}.`,
-        params: { code: "ctcae_no_term" satisfies CtcaeCheck },
-      });
+      ruleIssue(
+        ctx,
+        [],
+        `Give at least one term to grade: ${TERM_KEYS.map((k) => TERM_NAMES[k].toLowerCase()).join(", ")}.`,
+        "ctcae_no_term" satisfies CtcaeCheck,
+      );
     for (const t of COUNT_TERMS) {
       const x = v[t.key];
       const g2 = t.bands[t.bands.length - 1]!.below;
       if (x && x.countCellsPerUL >= g2 && x.llnCellsPerUL === undefined)
-        ctx.addIssue({
-          code: "custom",
-          path: [t.key, "llnCellsPerUL"],
-          message: `${t.analyte.charAt(0).toUpperCase()}${t.analyte.slice(1)} ${num(x.countCellsPerUL)} cells/µL is ≥ ${num(g2)}: grade 0 or 1 depends on the laboratory LLN, which is missing`,
-          params: { code: "ctcae_lln_required" satisfies CtcaeCheck },
-        });
+        ruleIssue(
+          ctx,
+          [t.key, "llnCellsPerUL"],
+          `${t.analyte.charAt(0).toUpperCase()}${t.analyte.slice(1)} ${num(x.countCellsPerUL)} cells/µL is ≥ ${num(g2)}: grade 0 or 1 depends on the laboratory LLN, which is missing`,
+          "ctcae_lln_required" satisfies CtcaeCheck,
+        );
     }
     if (v.anemia && v.anemia.hemoglobinGPerDL >= HB_G2_BELOW && v.anemia.llnGPerDL === undefined) {
       const clinicalGradeGiven =
         v.anemia.transfusionIndicated || v.anemia.lifeThreateningConsequences || v.anemia.death;
       if (!clinicalGradeGiven)
-        ctx.addIssue({
-          code: "custom",
-          path: ["anemia", "llnGPerDL"],
-          message: `Hb ${num(v.anemia.hemoglobinGPerDL)} g/dL is ≥ 10.0: grade 0 or 1 depends on the laboratory LLN, which is missing`,
-          params: { code: "ctcae_hb_lln_required" satisfies CtcaeCheck },
-        });
+        ruleIssue(
+          ctx,
+          ["anemia", "llnGPerDL"],
+          `Hb ${num(v.anemia.hemoglobinGPerDL)} g/dL is ≥ 10.0: grade 0 or 1 depends on the laboratory LLN, which is missing`,
+          "ctcae_hb_lln_required" satisfies CtcaeCheck,
+        );
     }
     const fn = v.febrileNeutropenia;
     if (fn) {
       const t = fn.maxTemperatureC;
       const minutes = fn.longestSpellAtOrAbove38CMinutes;
       if (t >= FN_SUSTAINED_TEMP_AT_LEAST_C && t <= FN_SINGLE_TEMP_ABOVE_C && minutes === undefined)
-        ctx.addIssue({
-          code: "custom",
-          path: ["febrileNeutropenia", "longestSpellAtOrAbove38CMinutes"],
-          message: `Highest temperature ${num(t)} °C is between 38.0 and 38.3 °C: the duration at ≥ 38.0 °C decides, and it is missing`,
-          params: { code: "ctcae_fn_duration_required" satisfies CtcaeCheck },
-        });
+        ruleIssue(
+          ctx,
+          ["febrileNeutropenia", "longestSpellAtOrAbove38CMinutes"],
+          `Highest temperature ${num(t)} °C is between 38.0 and 38.3 °C: the duration at ≥ 38.0 °C decides, and it is missing`,
+          "ctcae_fn_duration_required" satisfies CtcaeCheck,
+        );
       if (t < FN_SUSTAINED_TEMP_AT_LEAST_C && minutes !== undefined && minutes > 0)
-        ctx.addIssue({
-          code: "custom",
-          path: ["febrileNeutropenia", "longestSpellAtOrAbove38CMinutes"],
-          message: `A spell at ≥ 38.0 °C cannot last ${num(minutes)} min when the highest reading is ${num(t)} °C`,
-          params: { code: "ctcae_fn_spell_impossible" satisfies CtcaeCheck },
-        });
+        ruleIssue(
+          ctx,
+          ["febrileNeutropenia", "longestSpellAtOrAbove38CMinutes"],
+          `A spell at ≥ 38.0 °C cannot last ${num(minutes)} min when the highest reading is ${num(t)} °C`,
+          "ctcae_fn_spell_impossible" satisfies CtcaeCheck,
+        );
     }
   });
 

@@ -26,6 +26,7 @@
  *   (`windowStatus: ONGOING`) this rule is not applied and the grade is provisional.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { seriesUnitWarning } from "./count-units.ts";
@@ -168,75 +169,73 @@ export const IcahtInput = z.discriminatedUnion("phase", [EarlyInput, LateInput])
   if (hasSeries && hasDurations) {
     for (const f of DURATION_FIELDS)
       if (v[f] !== undefined)
-        ctx.addIssue({
-          code: "custom",
-          params: { code: "icaht_series_and_counts" satisfies (typeof ICAHT_CHECKS)[number] },
-          path: [f],
-          message: "Give either the ANC series or the day counts (D500, D100, never recovered), not both.",
-        });
+        ruleIssue(
+          ctx,
+          [f],
+          "Give either the ANC series or the day counts (D500, D100, never recovered), not both.",
+          "icaht_series_and_counts" satisfies IcahtCheck,
+        );
     return;
   }
   if (!hasSeries && !hasDurations) {
-    ctx.addIssue({
-      code: "custom",
-      params: { code: "icaht_series_or_counts_required" satisfies (typeof ICAHT_CHECKS)[number] },
-      path: ["ancSeries"],
-      message:
-        "Early ICAHT needs either the ANC series of days 0–30 or the day counts: D500, D100 and whether the ANC never recovered.",
-    });
+    ruleIssue(
+      ctx,
+      ["ancSeries"],
+      "Early ICAHT needs either the ANC series of days 0–30 or the day counts: D500, D100 and whether the ANC never recovered.",
+      "icaht_series_or_counts_required" satisfies IcahtCheck,
+    );
     return;
   }
   if (hasSeries) {
     if (v.windowStatus === undefined)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "icaht_window_status_required" satisfies (typeof ICAHT_CHECKS)[number] },
-        path: ["windowStatus"],
-        message:
-          "Say whether the day 0–30 window is complete, ended early (death, end of follow-up) or still ongoing.",
-      });
+      ruleIssue(
+        ctx,
+        ["windowStatus"],
+        "Say whether the day 0–30 window is complete, ended early (death, end of follow-up) or still ongoing.",
+        "icaht_window_status_required" satisfies IcahtCheck,
+      );
     const lastDay = Math.max(...(v.ancSeries ?? []).map((p) => p.studyDay));
     if (v.windowStatus === "ONGOING" && lastDay === EARLY_WINDOW_LAST_DAY)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "icaht_window_not_ongoing" satisfies (typeof ICAHT_CHECKS)[number] },
-        path: ["windowStatus"],
-        message: "The series reaches day +30, so the early window cannot be still ongoing.",
-      });
+      ruleIssue(
+        ctx,
+        ["windowStatus"],
+        "The series reaches day +30, so the early window cannot be still ongoing.",
+        "icaht_window_not_ongoing" satisfies IcahtCheck,
+      );
     return;
   }
   for (const f of DURATION_FIELDS)
     if (v[f] === undefined)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "icaht_count_required" satisfies (typeof ICAHT_CHECKS)[number] },
-        path: [f],
-        message: `Required when grading from day counts: ${FIELD_WORDS[f]}.`,
-      });
+      ruleIssue(
+        ctx,
+        [f],
+        `Required when grading from day counts: ${FIELD_WORDS[f]}.`,
+        "icaht_count_required" satisfies IcahtCheck,
+      );
   for (const f of SERIES_FIELDS)
     if (v[f] !== undefined)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "icaht_count_not_allowed" satisfies (typeof ICAHT_CHECKS)[number] },
-        path: [f],
-        message: `Leave out ${FIELD_WORDS[f]} when grading from day counts: it belongs to grading from an ANC series.`,
-      });
+      ruleIssue(
+        ctx,
+        [f],
+        `Leave out ${FIELD_WORDS[f]} when grading from day counts: it belongs to grading from an ANC series.`,
+        "icaht_count_not_allowed" satisfies IcahtCheck,
+      );
   const d500 = v.daysAncAtOrBelow500;
   const d100 = v.daysAncAtOrBelow100;
   if (d500 !== undefined && d100 !== undefined && d100 > d500)
-    ctx.addIssue({
-      code: "custom",
-      params: { code: "icaht_d100_exceeds_d500" satisfies (typeof ICAHT_CHECKS)[number] },
-      path: ["daysAncAtOrBelow100"],
-      message: `D100 (${d100} days) cannot exceed D500 (${d500} days): every day ≤ 100 is also ≤ 500`,
-    });
+    ruleIssue(
+      ctx,
+      ["daysAncAtOrBelow100"],
+      `D100 (${d100} days) cannot exceed D500 (${d500} days): every day ≤ 100 is also ≤ 500`,
+      "icaht_d100_exceeds_d500" satisfies IcahtCheck,
+    );
   if (v.neverRecovered === true && d500 === 0)
-    ctx.addIssue({
-      code: "custom",
-      params: { code: "icaht_never_recovered_without_d500" satisfies (typeof ICAHT_CHECKS)[number] },
-      path: ["neverRecovered"],
-      message: "A count that never recovered needs a run with ANC ≤ 500/µL, but D500 is 0 days.",
-    });
+    ruleIssue(
+      ctx,
+      ["neverRecovered"],
+      "A count that never recovered needs a run with ANC ≤ 500/µL, but D500 is 0 days.",
+      "icaht_never_recovered_without_d500" satisfies IcahtCheck,
+    );
 });
 
 export type IcahtInput = z.output<typeof IcahtInput>;
@@ -644,3 +643,4 @@ export const ICAHT_CHECKS = [
   "icaht_d100_exceeds_d500",
   "icaht_never_recovered_without_d500",
 ] as const;
+export type IcahtCheck = (typeof ICAHT_CHECKS)[number];

@@ -13,6 +13,7 @@
  * HYPOFIBRINOGENAEMIA, CYTOPENIA_NEW_OR_WORSE, HEMOPHAGOCYTOSIS.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { HINES_2023, num, RULE_SET_IEC_HS } from "./sources.ts";
@@ -141,48 +142,46 @@ export const IecHsInput = z
   .superRefine((v, ctx) => {
     if (!v.ferritinRisingRapidly) {
       if (v.ferritinUlnNgPerML === undefined)
-        ctx.addIssue({
-          code: "custom",
-          params: { code: "iec_hs_ferritin_uln_required" satisfies (typeof IEC_HS_CHECKS)[number] },
-          path: ["ferritinUlnNgPerML"],
-          message:
-            "Ferritin ULN is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
-        });
+        ruleIssue(
+          ctx,
+          ["ferritinUlnNgPerML"],
+          "Ferritin ULN is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
+          "iec_hs_ferritin_uln_required" satisfies IecHsCheck,
+        );
       if (v.ferritinBaselineNgPerML === undefined)
-        ctx.addIssue({
-          code: "custom",
-          params: { code: "iec_hs_ferritin_baseline_required" satisfies (typeof IEC_HS_CHECKS)[number] },
-          path: ["ferritinBaselineNgPerML"],
-          message:
-            "Baseline ferritin is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
-        });
+        ruleIssue(
+          ctx,
+          ["ferritinBaselineNgPerML"],
+          "Baseline ferritin is required to judge '> 2 × ULN or baseline' when ferritin is not rising rapidly",
+          "iec_hs_ferritin_baseline_required" satisfies IecHsCheck,
+        );
     } else if ((v.ferritinUlnNgPerML === undefined) !== (v.ferritinBaselineNgPerML === undefined)) {
       const missing = v.ferritinUlnNgPerML === undefined ? "ferritinUlnNgPerML" : "ferritinBaselineNgPerML";
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "iec_hs_ferritin_both" satisfies (typeof IEC_HS_CHECKS)[number] },
-        path: [missing],
-        message: "Give both ferritin ULN and baseline (or neither, when ferritin is rising rapidly)",
-      });
+      ruleIssue(
+        ctx,
+        [missing],
+        "Give both ferritin ULN and baseline (or neither, when ferritin is rising rapidly)",
+        "iec_hs_ferritin_both" satisfies IecHsCheck,
+      );
     }
     if (
       v.fibrinogen &&
       v.fibrinogen.valueMgPerDL >= FIBRINOGEN_BELOW_MG_PER_DL &&
       v.fibrinogen.llnMgPerDL === undefined
     )
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "iec_hs_fibrinogen_lln_required" satisfies (typeof IEC_HS_CHECKS)[number] },
-        path: ["fibrinogen", "llnMgPerDL"],
-        message: `Fibrinogen ${num(v.fibrinogen.valueMgPerDL)} mg/dL is ≥ 150: '< LLN' decides, and the LLN is missing`,
-      });
+      ruleIssue(
+        ctx,
+        ["fibrinogen", "llnMgPerDL"],
+        `Fibrinogen ${num(v.fibrinogen.valueMgPerDL)} mg/dL is ≥ 150: '< LLN' decides, and the LLN is missing`,
+        "iec_hs_fibrinogen_lln_required" satisfies IecHsCheck,
+      );
     if (v.supportiveFeatures && new Set(v.supportiveFeatures).size !== v.supportiveFeatures.length)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "iec_hs_feature_twice" satisfies (typeof IEC_HS_CHECKS)[number] },
-        path: ["supportiveFeatures"],
-        message: "A supportive feature is listed twice",
-      });
+      ruleIssue(
+        ctx,
+        ["supportiveFeatures"],
+        "A supportive feature is listed twice",
+        "iec_hs_feature_twice" satisfies IecHsCheck,
+      );
   });
 
 export type IecHsInput = z.output<typeof IecHsInput>;
@@ -429,3 +428,4 @@ export const IEC_HS_CHECKS = [
   "iec_hs_fibrinogen_lln_required",
   "iec_hs_feature_twice",
 ] as const;
+export type IecHsCheck = (typeof IEC_HS_CHECKS)[number];

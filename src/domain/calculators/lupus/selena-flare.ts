@@ -6,6 +6,7 @@
  * classic SFI only where the protocol asks for it.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { fmt, hundredths, PETRI_2005, Pga, PrednisoloneMgPerDay, signed } from "./sources.ts";
@@ -130,43 +131,39 @@ const SfiInput = z
   })
   .superRefine((v, ctx) => {
     if (v.newOrWorseThrombocytopenia && v.plateletsPerUl === undefined)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "selena_platelets_required" satisfies (typeof SELENA_FLARE_CHECKS)[number] },
-        path: ["plateletsPerUl"],
-        message: "Give the platelet count (cells/µL) when a new or worse thrombocytopenia is recorded.",
-      });
+      ruleIssue(
+        ctx,
+        ["plateletsPerUl"],
+        "Give the platelet count (cells/µL) when a new or worse thrombocytopenia is recorded.",
+        "selena_platelets_required" satisfies SelenaFlareCheck,
+      );
     if (v.hemolyticAnemia) {
       for (const f of ["hemoglobinGdl", "hemoglobinPreviousGdl"] as const)
         if (v[f] === undefined)
-          ctx.addIssue({
-            code: "custom",
-            params: { code: "selena_hemoglobin_required" satisfies (typeof SELENA_FLARE_CHECKS)[number] },
-            path: [f],
-            message: `Give the ${f === "hemoglobinGdl" ? "current" : "previous"} haemoglobin (g/dL) when haemolytic anaemia is recorded.`,
-          });
+          ruleIssue(
+            ctx,
+            [f],
+            `Give the ${f === "hemoglobinGdl" ? "current" : "previous"} haemoglobin (g/dL) when haemolytic anaemia is recorded.`,
+            "selena_hemoglobin_required" satisfies SelenaFlareCheck,
+          );
     }
     if (v.prednisoneCurrentMgPerDay > v.prednisonePreviousMgPerDay && v.weightKg === undefined)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "selena_weight_required" satisfies (typeof SELENA_FLARE_CHECKS)[number] },
-        path: ["weightKg"],
-        message:
-          "Give the body weight (kg) when the prednisone dose rose: the severe threshold is 0.5 mg/kg/day",
-      });
+      ruleIssue(
+        ctx,
+        ["weightKg"],
+        "Give the body weight (kg) when the prednisone dose rose: the severe threshold is 0.5 mg/kg/day",
+        "selena_weight_required" satisfies SelenaFlareCheck,
+      );
     if (
       v.newImmunosuppressivesForSle.includes("MYCOPHENOLATE") &&
       v.mycophenolateCountsAsSevere === undefined
     )
-      ctx.addIssue({
-        code: "custom",
-        params: {
-          code: "selena_mycophenolate_setting_required" satisfies (typeof SELENA_FLARE_CHECKS)[number],
-        },
-        path: ["mycophenolateCountsAsSevere"],
-        message:
-          "Say whether the protocol counts new mycophenolate as a severe flare (the classic SFI does not list it)",
-      });
+      ruleIssue(
+        ctx,
+        ["mycophenolateCountsAsSevere"],
+        "Say whether the protocol counts new mycophenolate as a severe flare (the classic SFI does not list it)",
+        "selena_mycophenolate_setting_required" satisfies SelenaFlareCheck,
+      );
   });
 
 export type SfiCategory = "NONE" | "MILD_MODERATE" | "SEVERE";
@@ -410,3 +407,4 @@ export const SELENA_FLARE_CHECKS = [
   "selena_weight_required",
   "selena_mycophenolate_setting_required",
 ] as const;
+export type SelenaFlareCheck = (typeof SELENA_FLARE_CHECKS)[number];

@@ -6,6 +6,7 @@
  * and their sum (SPD) are computed here. PD is tested first, then CR, then PR; otherwise SD.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Phrase, type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { CHESON_2014, fmt, fmtPct, gt, gte, lte, pctChange, RULE_SET_LUGANO } from "./sources.ts";
@@ -80,39 +81,39 @@ const TargetLesion = z
       const statusWords = STATUS_WORDS[status as keyof typeof STATUS_WORDS] ?? status;
       if (status === "MEASURED") {
         if (ldi === undefined)
-          ctx.addIssue({
-            code: "custom",
-            params: { code: "lugano_ct_ldi_required" satisfies (typeof LUGANO_CT_CHECKS)[number] },
-            path: [ldiKey],
-            message: `Give the longest diameter (LDi) ${scan}: the lesion is measured there.`,
-          });
+          ruleIssue(
+            ctx,
+            [ldiKey],
+            `Give the longest diameter (LDi) ${scan}: the lesion is measured there.`,
+            "lugano_ct_ldi_required" satisfies LuganoCtCheck,
+          );
         if (sdi === undefined)
-          ctx.addIssue({
-            code: "custom",
-            params: { code: "lugano_ct_sdi_required" satisfies (typeof LUGANO_CT_CHECKS)[number] },
-            path: [sdiKey],
-            message: `Give the perpendicular diameter (SDi) ${scan}: the lesion is measured there.`,
-          });
+          ruleIssue(
+            ctx,
+            [sdiKey],
+            `Give the perpendicular diameter (SDi) ${scan}: the lesion is measured there.`,
+            "lugano_ct_sdi_required" satisfies LuganoCtCheck,
+          );
         // Compare only two valid diameters (zod still runs this refinement after a too_small issue).
         if (ldi !== undefined && sdi !== undefined && ldi > 0 && sdi > 0 && gt(sdi, ldi))
-          ctx.addIssue({
-            code: "custom",
-            params: { code: "lugano_ct_sdi_exceeds_ldi" satisfies (typeof LUGANO_CT_CHECKS)[number] },
-            path: [sdiKey],
-            message: `The perpendicular diameter ${scan} (SDi ${sdi} mm) cannot be larger than the longest diameter (LDi ${ldi} mm)`,
-          });
+          ruleIssue(
+            ctx,
+            [sdiKey],
+            `The perpendicular diameter ${scan} (SDi ${sdi} mm) cannot be larger than the longest diameter (LDi ${ldi} mm)`,
+            "lugano_ct_sdi_exceeds_ldi" satisfies LuganoCtCheck,
+          );
       } else {
         for (const [key, v] of [
           [ldiKey, ldi],
           [sdiKey, sdi],
         ] as const)
           if (v !== undefined)
-            ctx.addIssue({
-              code: "custom",
-              params: { code: "lugano_ct_diameter_not_allowed" satisfies (typeof LUGANO_CT_CHECKS)[number] },
-              path: [key],
-              message: `Leave the ${key === ldiKey ? "longest diameter (LDi)" : "perpendicular diameter (SDi)"} out ${scan}: the lesion is ${statusWords} there (${status === "NOT_VISIBLE" ? "0 × 0" : "5 mm × 5 mm"} is used)`,
-            });
+            ruleIssue(
+              ctx,
+              [key],
+              `Leave the ${key === ldiKey ? "longest diameter (LDi)" : "perpendicular diameter (SDi)"} out ${scan}: the lesion is ${statusWords} there (${status === "NOT_VISIBLE" ? "0 × 0" : "5 mm × 5 mm"} is used)`,
+              "lugano_ct_diameter_not_allowed" satisfies LuganoCtCheck,
+            );
       }
     };
     check(l.status, l.ldiMm, l.sdiMm, "");
@@ -156,22 +157,19 @@ const Spleen = z
       gt(s.lengthCm, SPLEEN_NORMAL_MAX_CM) &&
       s.nadirLengthCm === undefined
     )
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "lugano_ct_spleen_nadir_required" satisfies (typeof LUGANO_CT_CHECKS)[number] },
-        path: ["nadirLengthCm"],
-        message:
-          "Give the spleen's shortest length since baseline (its nadir) when it was > 13 cm at baseline and is > 13 cm now (did it return to normal in between? recurrent splenomegaly is PD)",
-      });
+      ruleIssue(
+        ctx,
+        ["nadirLengthCm"],
+        "Give the spleen's shortest length since baseline (its nadir) when it was > 13 cm at baseline and is > 13 cm now (did it return to normal in between? recurrent splenomegaly is PD)",
+        "lugano_ct_spleen_nadir_required" satisfies LuganoCtCheck,
+      );
     if (s.nadirLengthCm !== undefined && gt(s.nadirLengthCm, s.baselineLengthCm))
-      ctx.addIssue({
-        code: "custom",
-        params: {
-          code: "lugano_ct_spleen_nadir_exceeds_baseline" satisfies (typeof LUGANO_CT_CHECKS)[number],
-        },
-        path: ["nadirLengthCm"],
-        message: `The nadir spleen length (${s.nadirLengthCm} cm) cannot exceed the baseline length (${s.baselineLengthCm} cm): the nadir includes baseline`,
-      });
+      ruleIssue(
+        ctx,
+        ["nadirLengthCm"],
+        `The nadir spleen length (${s.nadirLengthCm} cm) cannot exceed the baseline length (${s.baselineLengthCm} cm): the nadir includes baseline`,
+        "lugano_ct_spleen_nadir_exceeds_baseline" satisfies LuganoCtCheck,
+      );
   });
 
 export const LuganoCtInput = z
@@ -228,33 +226,27 @@ export const LuganoCtInput = z
       0,
     );
     if (gt(sumNadir, input.baselineSpdMm2))
-      ctx.addIssue({
-        code: "custom",
-        params: {
-          code: "lugano_ct_lesion_nadirs_exceed_baseline" satisfies (typeof LUGANO_CT_CHECKS)[number],
-        },
-        path: ["baselineSpdMm2"],
-        message: `The lesions' nadir products add up to ${fmt(sumNadir)} mm², more than the baseline SPD ${input.baselineSpdMm2} mm²: a nadir includes baseline`,
-      });
+      ruleIssue(
+        ctx,
+        ["baselineSpdMm2"],
+        `The lesions' nadir products add up to ${fmt(sumNadir)} mm², more than the baseline SPD ${input.baselineSpdMm2} mm²: a nadir includes baseline`,
+        "lugano_ct_lesion_nadirs_exceed_baseline" satisfies LuganoCtCheck,
+      );
     if (input.nadirSpdMm2 !== undefined) {
       if (gt(input.nadirSpdMm2, input.baselineSpdMm2))
-        ctx.addIssue({
-          code: "custom",
-          params: {
-            code: "lugano_ct_nadir_spd_exceeds_baseline" satisfies (typeof LUGANO_CT_CHECKS)[number],
-          },
-          path: ["nadirSpdMm2"],
-          message: `The nadir SPD (${input.nadirSpdMm2} mm²) cannot exceed the baseline SPD (${input.baselineSpdMm2} mm²): the nadir includes baseline`,
-        });
+        ruleIssue(
+          ctx,
+          ["nadirSpdMm2"],
+          `The nadir SPD (${input.nadirSpdMm2} mm²) cannot exceed the baseline SPD (${input.baselineSpdMm2} mm²): the nadir includes baseline`,
+          "lugano_ct_nadir_spd_exceeds_baseline" satisfies LuganoCtCheck,
+        );
       else if (gt(sumNadir, input.nadirSpdMm2))
-        ctx.addIssue({
-          code: "custom",
-          params: {
-            code: "lugano_ct_lesion_nadirs_exceed_nadir_spd" satisfies (typeof LUGANO_CT_CHECKS)[number],
-          },
-          path: ["nadirSpdMm2"],
-          message: `The lesions' nadir products add up to ${fmt(sumNadir)} mm², more than the nadir SPD ${input.nadirSpdMm2} mm²`,
-        });
+        ruleIssue(
+          ctx,
+          ["nadirSpdMm2"],
+          `The lesions' nadir products add up to ${fmt(sumNadir)} mm², more than the nadir SPD ${input.nadirSpdMm2} mm²`,
+          "lugano_ct_lesion_nadirs_exceed_nadir_spd" satisfies LuganoCtCheck,
+        );
     }
   });
 
@@ -652,3 +644,4 @@ export const LUGANO_CT_CHECKS = [
   "lugano_ct_nadir_spd_exceeds_baseline",
   "lugano_ct_lesion_nadirs_exceed_nadir_spd",
 ] as const;
+export type LuganoCtCheck = (typeof LUGANO_CT_CHECKS)[number];

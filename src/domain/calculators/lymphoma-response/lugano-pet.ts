@@ -10,6 +10,7 @@
  * the reading of the table where every component must qualify for a response category.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Phrase, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { defineCalculator } from "../calculator.ts";
 import { BARRINGTON_2014, CHESON_2014, RULE_SET_LUGANO } from "./sources.ts";
@@ -77,21 +78,20 @@ export const LuganoPetInput = z
   .superRefine((input, ctx) => {
     input.sites.forEach((s, i) => {
       if ((s.deauvilleScore === 4 || s.deauvilleScore === 5) && s.uptakeVsBaseline === undefined)
-        ctx.addIssue({
-          code: "custom",
-          params: { code: "lugano_pet_uptake_required" satisfies (typeof LUGANO_PET_CHECKS)[number] },
-          path: ["sites", i, "uptakeVsBaseline"],
-          message: `Deauville ${s.deauvilleScore} needs the uptake compared with baseline (decreased, no significant change or increased) to tell PMR, NMR and PMD apart`,
-        });
+        ruleIssue(
+          ctx,
+          ["sites", i, "uptakeVsBaseline"],
+          `Deauville ${s.deauvilleScore} needs the uptake compared with baseline (decreased, no significant change or increased) to tell PMR, NMR and PMD apart`,
+          "lugano_pet_uptake_required" satisfies LuganoPetCheck,
+        );
     });
     if (input.sites.length > 0 && input.sites.every((s) => s.deauvilleScore === "X"))
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "lugano_pet_no_scored_site" satisfies (typeof LUGANO_PET_CHECKS)[number] },
-        path: ["sites"],
-        message:
-          "At least one site of disease needs a Deauville score of 1–5; 'X' marks uptake unlikely to be lymphoma",
-      });
+      ruleIssue(
+        ctx,
+        ["sites"],
+        "At least one site of disease needs a Deauville score of 1–5; 'X' marks uptake unlikely to be lymphoma",
+        "lugano_pet_no_scored_site" satisfies LuganoPetCheck,
+      );
   });
 
 export type LuganoPetInput = z.output<typeof LuganoPetInput>;
@@ -264,3 +264,4 @@ export const luganoPet = defineCalculator({
 
 /** The codes of the lugano-pet input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
 export const LUGANO_PET_CHECKS = ["lugano_pet_uptake_required", "lugano_pet_no_scored_site"] as const;
+export type LuganoPetCheck = (typeof LUGANO_PET_CHECKS)[number];

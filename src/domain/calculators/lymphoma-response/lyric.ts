@@ -16,6 +16,7 @@
  * paper (clinical-rules.md §9 item 10), so IR is reported as provisional and left to the reader.
  */
 import { z } from "zod";
+import { ruleIssue } from "../../errors.ts";
 import { type Reason, type ReasonEntry, reasonFamily } from "../../reasons.ts";
 import { contradiction, defineCalculator } from "../calculator.ts";
 import { CHESON_2016, fmt, fmtPct, gte, pctChange, RULE_SET_LYRIC } from "./sources.ts";
@@ -100,19 +101,19 @@ export const LyricInput = z
     if (isPd(input.luganoResponse)) {
       for (const f of PD_FIELDS)
         if (input[f] === undefined)
-          ctx.addIssue({
-            code: "custom",
-            params: { code: "lyric_pd_finding_required" satisfies (typeof LYRIC_CHECKS)[number] },
-            path: [f],
-            message: `Required when the Lugano response is ${input.luganoResponse} (LYRIC decides between IR and PD from it): ${PD_FIELD_WORDS[f]}.`,
-          });
+          ruleIssue(
+            ctx,
+            [f],
+            `Required when the Lugano response is ${input.luganoResponse} (LYRIC decides between IR and PD from it): ${PD_FIELD_WORDS[f]}.`,
+            "lyric_pd_finding_required" satisfies LyricCheck,
+          );
     } else if (input.newLesions === true)
-      ctx.addIssue({
-        code: "custom",
-        params: { code: "lyric_new_lesions_not_pd" satisfies (typeof LYRIC_CHECKS)[number] },
-        path: ["newLesions"],
-        message: `New lesions are PD under Lugano 2014, but the Lugano response is ${input.luganoResponse}`,
-      });
+      ruleIssue(
+        ctx,
+        ["newLesions"],
+        `New lesions are PD under Lugano 2014, but the Lugano response is ${input.luganoResponse}`,
+        "lyric_new_lesions_not_pd" satisfies LyricCheck,
+      );
   });
 
 export type LyricInput = z.output<typeof LyricInput>;
@@ -268,3 +269,4 @@ export const lyric = defineCalculator({
 
 /** The codes of the lyric input checks (the problem's issue codes); worded under issue.rule.* in the web catalogues. */
 export const LYRIC_CHECKS = ["lyric_pd_finding_required", "lyric_new_lesions_not_pd"] as const;
+export type LyricCheck = (typeof LYRIC_CHECKS)[number];

@@ -5,10 +5,10 @@
  * for word; a group or note the catalogue does not know keeps the server's English.
  */
 import { lookup } from "../../api/problem-errors.ts";
-import { i18n } from "../../i18n/index.ts";
+import { currentLanguage, i18n } from "../../i18n/index.ts";
 import { serverText } from "../../i18n/server-text.ts";
 
-/** A group's name: "B-cell lymphoma" → 大 B 细胞淋巴瘤 for the indication groups; codes as they are. */
+/** A group's name: "B-cell lymphoma" → B 细胞淋巴瘤 for the indication groups; codes as they are. */
 export const groupLabel = (g: { key: string; label: string }): string =>
   serverText(g.label, lookup(`cohort.group.${g.key}`) ?? g.label);
 
@@ -19,9 +19,11 @@ export const cohortNote = (english: string, key: string): string =>
 /** The parts of a cohort query that narrow it, as the definition's fields name them. */
 const LISTS = ["study", "arm", "doseLevel", "target", "format", "site"] as const;
 
-/** "every infused patient", or the filters of the query, in the reader's language. */
-export function describeCohortQuery(english: string, query: string): string {
-  if (i18n.language === "en") return english;
+/** "every infused patient", or the filters of the query, in the reader's language (English: the server's line). */
+export const describeCohortQuery = (english: string, query: string): string =>
+  currentLanguage() === "en" ? english : describeInReadersLanguage(query);
+
+function describeInReadersLanguage(query: string): string {
   const q = new URLSearchParams(query);
   const list = (key: string) => (q.get(key) ?? "").split(",").filter(Boolean).sort();
   const sep = i18n.t("cohort.describe.separator");

@@ -16,6 +16,7 @@ import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
 import { siteToday } from "../../ui/site-time.ts";
 import { visitName } from "../../ui/visit-name.ts";
+import { calculatorName } from "../grading/json-schema.ts";
 import { Outcome } from "./Outcome.tsx";
 import { useSubmit } from "./useSubmit.ts";
 
@@ -70,7 +71,7 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
                               to={`/patients/${patientId}/assess/${calc}?visit=${v.id}`}
                             >
                               {t("visitsPanel.gradePrefilled", {
-                                form: lookup(`gradeLink.${calc}`) ?? lookup(`calc.${calc}`) ?? calc,
+                                form: lookup(`gradeLink.${calc}`) ?? calculatorName(calc),
                               })}
                             </Anchor>
                           </Text>

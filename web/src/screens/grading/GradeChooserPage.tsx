@@ -4,11 +4,11 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api, getAll } from "../../api/client.ts";
-import { lookup } from "../../api/problem-errors.ts";
 import type { Patient } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
 import { Status } from "../../ui/Status.tsx";
+import { calculatorName } from "./json-schema.ts";
 import { type CalculatorInfo, GRADING_FORMS } from "./types.ts";
 
 export function GradeChooserPage() {
@@ -58,7 +58,7 @@ export function GradeChooserPage() {
                 size="md"
                 value={calculator}
                 onChange={(e) => setCalculator(e.currentTarget.value)}
-                data={calcs.map((c) => ({ value: c.name, label: lookup(`calc.${c.name}`) ?? c.title }))}
+                data={calcs.map((c) => ({ value: c.name, label: calculatorName(c.name, c.title) }))}
               />
               <Group>
                 <Button type="submit" size="md" disabled={!patientId}>

@@ -13,7 +13,7 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { api } from "../../api/client.ts";
-import { lookup, problemErrors, problemMessage } from "../../api/problem-errors.ts";
+import { problemErrors, problemMessage } from "../../api/problem-errors.ts";
 import type { Patient, VisitDrafts } from "../../api/types.ts";
 import { useApi } from "../../api/useApi.ts";
 import { useSession } from "../../auth/session.tsx";
@@ -22,7 +22,7 @@ import { reasonText } from "../../i18n/reasons.ts";
 import { Status } from "../../ui/Status.tsx";
 import { DerivedCrsPrefill } from "./DerivedCrsPrefill.tsx";
 import { DraftSources } from "./DraftSources.tsx";
-import { asked, prune } from "./json-schema.ts";
+import { asked, calculatorName, prune } from "./json-schema.ts";
 import { LiveGrade } from "./LiveGrade.tsx";
 import { type FieldErrors, SchemaForm } from "./SchemaForm.tsx";
 import { StoredAssessments } from "./StoredAssessments.tsx";
@@ -136,7 +136,7 @@ function GradeForm({
             {t("grading.otherForms")}
           </Anchor>
         </Text>
-        <Title order={1}>{lookup(`calc.${calc.name}`) ?? calc.title}</Title>
+        <Title order={1}>{calculatorName(calc.name, calc.title)}</Title>
         <Text size="sm" c="dimmed">
           {calc.source}
         </Text>

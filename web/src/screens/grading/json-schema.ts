@@ -151,6 +151,11 @@ export function labelOf(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1) + unit;
 }
 
+/** A calculator's name: the catalogue's (`calc.<name>`), else the server's title (or its name). */
+export function calculatorName(name: string, title: string = name): string {
+  return lookup(`calc.${name}`) ?? title;
+}
+
 /** An option: the catalogue's (`choice.<CODE>`), else NO_VASOPRESSOR → "No vasopressor"; numbers as they are. */
 export function choiceLabel(value: string | number): string {
   if (typeof value === "number") return String(value);

@@ -6,6 +6,7 @@ import { useSession } from "../../auth/session.tsx";
 import { reasonText, reasonTexts } from "../../i18n/reasons.ts";
 import { studyDay } from "../../ui/format.ts";
 import { siteDate } from "../../ui/site-time.ts";
+import { calculatorName } from "../grading/json-schema.ts";
 
 /** Stored gradings with the reasons the calculator gave, newest last (as the story reads). */
 export function Assessments({ items }: { items: Assessment[] }) {
@@ -43,7 +44,7 @@ export function Assessments({ items }: { items: Assessment[] }) {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    {lookup(`calc.${a.calculator}`) ?? a.calculator}
+                    {calculatorName(a.calculator)}
                     <br />
                     <Text size="xs" c="dark.4" component="span">
                       {a.ruleSet}

@@ -8,6 +8,7 @@
 import { lookup } from "../../api/problem-errors.ts";
 import { type ReasonCode, reasonText } from "../../i18n/reasons.ts";
 import { visitName } from "../../ui/visit-name.ts";
+import { calculatorName } from "../grading/json-schema.ts";
 
 export interface TimelineEntry {
   kind: string;
@@ -68,7 +69,7 @@ export function timelineSummary(item: TimelineEntry): string {
     case "assessment":
       if (!d.calculator) return item.summary;
       return say("assessment", {
-        calc: lookup(`calc.${text(d.calculator)}`) ?? text(d.calculator),
+        calc: calculatorName(text(d.calculator)),
         label: reasonText(text(d.label), d.labelCode as ReasonCode | null | undefined),
       });
     case "derived-endpoint": {
