@@ -22,11 +22,13 @@ import {
   liveBookingProducts,
   productEventsOfTypes,
   productUnitsAtSites,
+  veinToVeinMetricsVersion,
 } from "../store/journey-metrics.ts";
 import { listSitesByIds } from "../store/sites.ts";
 import { carProductsOfStudies } from "../store/studies.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
+import { HeldAnswers } from "./held-answers.ts";
 import { parseInput } from "./validate.ts";
 
 export const MetricsQuery = z.object({ siteId: Uuid.optional() });
@@ -51,9 +53,28 @@ export const METRIC_DEFINITIONS = {
   oosRate: "Out-of-specification lots / decided lots.",
 } as const;
 
+/**
+ * Reports held per set of sites (decision 0050): a report reads every journey and bag of its
+ * sites, so it is computed again only when the sites' metrics version (migration 0027) has moved.
+ */
+const heldReports = new HeldAnswers<MetricsReport>(16);
+
+/** Drops the held reports of this database, as a restart of the process does. */
+export const forgetHeldMetrics = (db: object) => heldReports.forget(db);
+
 export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Promise<MetricsReport> {
   const q = parseInput(MetricsQuery, raw ?? {});
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
+  // Read before the data (services/held-answers.ts says why).
+  const version = await veinToVeinMetricsVersion(ctx.db, siteIds);
+  const key = [...siteIds].sort().join(",");
+  return (
+    heldReports.get(ctx.db, key, version) ??
+    heldReports.hold(ctx.db, key, version, await computedMetrics(ctx, siteIds))
+  );
+}
+
+async function computedMetrics(ctx: ServiceContext, siteIds: string[]): Promise<MetricsReport> {
   const db = ctx.db;
   const sites = await listSitesByIds(db, siteIds);
   const tz = new Map(sites.map((s) => [s.id, s.time_zone]));

@@ -93,6 +93,12 @@ export interface BedsideAttemptsTable {
   at: Timestamp;
 }
 
+/** Per site, bumped by triggers on every write the vein-to-vein metrics read (migration 0027). */
+export interface VeinToVeinMetricsVersionsTable {
+  site_id: string;
+  version: ColumnType<string, string | number | undefined, string | number>;
+}
+
 export interface JourneyTables {
   journeys: JourneysTable;
   journey_events: JourneyEventsTable;
@@ -101,4 +107,5 @@ export interface JourneyTables {
   product_units: ProductUnitsTable;
   product_events: ProductEventsTable;
   bedside_attempts: BedsideAttemptsTable;
+  vein_to_vein_metrics_versions: VeinToVeinMetricsVersionsTable;
 }

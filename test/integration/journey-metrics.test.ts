@@ -3,7 +3,9 @@
  * services at a controlled clock: one infused (vein-to-vein 30 days, turnaround 14), one out of
  * specification (turnaround 10), one failed in manufacture and one still in manufacture.
  */
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { veinToVeinMetricsVersion } from "../../src/store/journey-metrics.ts";
 import { bedsideSignatures } from "../support/bags.ts";
 import { roleForStep } from "../support/product-step-role.ts";
 import { passingResults } from "../support/qc-results.ts";
@@ -214,5 +216,56 @@ describe("GET /api/v1/metrics/vein-to-vein", () => {
     expect(b.overall.lots.started).toBe(0);
     expect(b.overall.failureRate).toEqual({ numerator: 0, denominator: 0, rate: null });
     expect(b.overall.veinToVeinDays).toEqual({ n: 0, median: null, min: null, max: null });
+  });
+});
+
+describe("held reports (decision 0050)", () => {
+  /** Statements one request runs that read the metrics' data (not the version, not the login). */
+  async function dataReads(fn: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    const stop = w.database.observeQueries((e) => {
+      if (/\b(journey_events|product_events|product_units|manufacturing_slot_bookings)\b/.test(e.sql))
+        seen.push(e.sql);
+    });
+    try {
+      await fn();
+    } finally {
+      stop();
+    }
+    return seen;
+  }
+
+  it("a report asked again while nothing changed is the held one; a write at the site moves the next", async () => {
+    const first = (await metrics("monitor", "A")).json();
+    let again: unknown;
+    expect(
+      await dataReads(async () => {
+        again = (await metrics("monitor", "A")).json();
+      }),
+    ).toEqual([]);
+    expect(again).toEqual(first);
+
+    // Another lot started and failed at site A: counted at once, nothing held is answered.
+    await makeSlot(w, carProductId, { startsOn: "2026-01-21", collectionWindowDays: 1, capacity: 1 });
+    await walk({ apheresis: "2026-01-20", manufactureStart: "2026-01-21", outcome: "failed" });
+    const after = (await metrics("monitor", "A")).json();
+    expect(after.overall.lots).toEqual({ ...first.overall.lots, started: 5, failed: 2 });
+    expect(after.overall.failureRate).toEqual({ numerator: 2, denominator: 4, rate: 0.5 });
+  });
+
+  it("a write at one site leaves another site's version; a renamed product moves every site's", async () => {
+    const versionOf = (site: "A" | "B") => veinToVeinMetricsVersion(w.database.db, [w.sites[site]]);
+    await makeSlot(w, carProductId, { startsOn: "2026-01-23", collectionWindowDays: 1, capacity: 1 });
+    const [a0, b0] = [await versionOf("A"), await versionOf("B")];
+    await walk({ apheresis: "2026-01-22", manufactureStart: "2026-01-23", outcome: "pending" });
+    expect(await versionOf("A")).not.toBe(a0);
+    expect(await versionOf("B")).toBe(b0);
+
+    const before = (await metrics("monitor", "A")).json();
+    await sql`UPDATE car_products SET name = 'Renamed CAR' WHERE id = ${carProductId}`.execute(w.database.db);
+    expect(await versionOf("B")).not.toBe(b0);
+    const renamed = (await metrics("monitor", "A")).json();
+    expect(before.byProduct[0].name).not.toMatch(/^Renamed CAR/);
+    expect(renamed.byProduct[0].name).toMatch(/^Renamed CAR \(/);
   });
 });

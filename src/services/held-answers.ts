@@ -1,0 +1,48 @@
+/**
+ * Answers held in memory between requests while what they were computed from has not changed
+ * (decision 0042's second addendum for cohort reports, decision 0050 for the vein-to-vein
+ * metrics). The caller reads a digest of its inputs on every request — a version the database's
+ * triggers bump with every write those inputs see — and an answer is reused only under the digest
+ * it was computed under. Digests are read before the data, so an answer computed while a write
+ * commits is held under the older digest and the next request computes again; a write from
+ * another process is seen the same way. Held answers are frozen: a caller that changed one would
+ * change every later answer. One map per database handle (test files and benchmarks open several).
+ */
+interface Held<T> {
+  digest: string;
+  answer: T;
+}
+
+export class HeldAnswers<T> {
+  private readonly byDatabase = new WeakMap<object, Map<string, Held<T>>>();
+
+  /** `max`: answers kept per database; the one held longest without a new hold goes first. */
+  constructor(private readonly max: number) {}
+
+  /** The answer held for this key if computed under this digest. */
+  get(db: object, key: string, digest: string): T | undefined {
+    const held = this.byDatabase.get(db)?.get(key);
+    return held && held.digest === digest ? held.answer : undefined;
+  }
+
+  hold(db: object, key: string, digest: string, answer: T): T {
+    const held = this.byDatabase.get(db) ?? new Map<string, Held<T>>();
+    this.byDatabase.set(db, held);
+    held.delete(key);
+    // The map keeps insertion order: the first key is the answer held longest without a new hold.
+    if (held.size >= this.max) held.delete(held.keys().next().value!);
+    held.set(key, { digest, answer: deepFreeze(answer) });
+    return answer;
+  }
+
+  /** Drops what is held for this database, as a restart of the process does. */
+  forget(db: object): void {
+    this.byDatabase.delete(db);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
+}
