@@ -19,12 +19,12 @@ import {
   carProductsOfInfusedAt,
   type LtfuEnrolmentRow,
   type LtfuScope,
+  type LtfuVisitRow,
   ltfuContactEnrolments,
   ltfuLostCandidates,
   ltfuVisitsOf,
 } from "../store/ltfu.ts";
 import { listSitesByIds } from "../store/sites.ts";
-import type { VisitRow } from "../store/visits.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { decodeCursor, encodeCursor } from "./pagination.ts";
@@ -80,13 +80,13 @@ interface LtfuPatient {
   contacts: LtfuContact[];
 }
 
-const toLtfuVisit = (v: VisitRow) => ({
+const toLtfuVisit = (v: LtfuVisitRow) => ({
   id: v.id,
   code: v.code,
   nominalDate: v.nominal_date,
   windowStart: v.window_start,
   windowEnd: v.window_end,
-  ltfuItems: v.expected.ltfuItems,
+  ltfuItems: v.ltfu_items,
   doneOn: v.done_on,
   missedReason: v.missed_reason,
   closedReason: v.closed_reason,
@@ -114,7 +114,7 @@ async function withContacts(
   todayAt: Map<string, { code: string; today: string }>,
   products: Product[],
 ): Promise<LtfuPatient[]> {
-  const visits = new Map<string, VisitRow[]>();
+  const visits = new Map<string, LtfuVisitRow[]>();
   for (const v of await ltfuVisitsOf(
     ctx.db,
     rows.map((r) => r.id),

@@ -8,6 +8,7 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import { INFECTIONS_SOC } from "../domain/adverse-events.ts";
 import type { DB } from "./schema.ts";
+import { uuidArray } from "./uuid-array.ts";
 
 export interface CohortMemberFilter {
   siteIds: string[];
@@ -321,9 +322,6 @@ export interface CohortFactsRow {
   facts: unknown;
 }
 
-/** The patients' ids as one parameter: a 10,000-patient cohort is one array, not 10,000 parameters. */
-const idArray = (patientIds: readonly string[]) => sql`string_to_array(${patientIds.join(",")}, ',')::uuid[]`;
-
 /**
  * The stored facts rows of these patients (none for a patient no record of has changed yet);
  * without the facts themselves when `withFacts` is false — a report that holds them already
@@ -339,7 +337,7 @@ export async function storedCohortFacts(
     SELECT patient_id, version::text AS version, facts_version::text AS facts_version,
            infusion_date::text AS infusion_date, time_zone, horizon_at, horizon_date::text AS horizon_date,
            facts_digest, ${withFacts ? sql`facts` : sql`NULL::json AS facts`}
-      FROM cohort_patient_facts WHERE patient_id = ANY(${idArray(patientIds)})`.execute(db);
+      FROM cohort_patient_facts WHERE patient_id = ANY(${uuidArray(patientIds)})`.execute(db);
   return res.rows.map((r) => ({
     ...r,
     horizon_at: r.horizon_at === null ? null : asDate(r.horizon_at),
@@ -374,7 +372,7 @@ export async function cohortHorizons(db: Kysely<DB>, patientIds: string[]): Prom
         (SELECT max(GREATEST(m.start_date, m.stop_date)) FROM medications m WHERE m.patient_id = p.id),
         (SELECT max(ae.onset_date) FROM adverse_events ae WHERE ae.patient_id = p.id)
       )::text AS horizon_date
-      FROM patients p WHERE p.id = ANY(${idArray(patientIds)})`.execute(db);
+      FROM patients p WHERE p.id = ANY(${uuidArray(patientIds)})`.execute(db);
   return res.rows.map((r) => ({
     ...r,
     horizon_at: r.horizon_at === null ? null : asDate(r.horizon_at),

@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import type { DB } from "./schema.ts";
+import { uuidArray } from "./uuid-array.ts";
 import type { VisitRow } from "./visits.ts";
 
 export interface LtfuEnrolmentRow {
@@ -88,46 +89,75 @@ export async function ltfuLostCandidates(
 ): Promise<LtfuEnrolmentRow[]> {
   if (q.sites.length === 0) return [];
   const todays = sql.join(q.sites.map((s) => sql`(${s.siteId}::uuid, ${s.today}::date)`));
+  const siteIds = inList(q.sites.map((s) => s.siteId));
   const after = q.after
     ? sql`AND (p.subject_code, e.id) > (${q.after[0]}::text, ${q.after[1]}::uuid)`
     : sql``;
+  // The candidates first, each along a partial index (migration 0028): few, whatever the size of
+  // the registry. Joined the other way round, every enrolment of the site was read to test them.
   const res = await sql<LtfuEnrolmentRow>`
+    WITH t(site_id, today) AS (VALUES ${todays}),
+    candidates AS (
+      -- open LTFU visits whose window closed
+      SELECT v.enrolment_id AS id FROM visits v JOIN t ON t.site_id = v.site_id
+       WHERE v.window_end < t.today
+         AND v.done_on IS NULL AND v.missed_reason IS NULL AND v.closed_reason IS NULL
+         AND jsonb_array_length(v.expected -> 'ltfuItems') > 0
+      UNION
+      -- missed LTFU visits
+      SELECT v.enrolment_id FROM visits v
+       WHERE v.site_id IN (${siteIds}) AND v.missed_reason IS NOT NULL
+         AND jsonb_array_length(v.expected -> 'ltfuItems') > 0
+      UNION
+      -- declared lost, on the journey or the enrolment
+      SELECT j.enrolment_id FROM journeys j
+       WHERE j.site_id IN (${siteIds}) AND j.state = 'lost-to-follow-up'
+      UNION
+      SELECT e.id FROM enrolments e
+       WHERE e.site_id IN (${siteIds}) AND e.status = 'lost-to-follow-up')
     SELECT e.id, e.patient_id, e.site_id, e.study_id, e.infusion_date, e.status, p.subject_code,
            j.state AS journey_state, NULL::text AS anniversary
-      FROM enrolments e
-      JOIN (VALUES ${todays}) AS t(site_id, today) ON t.site_id = e.site_id
+      FROM candidates c
+      JOIN enrolments e ON e.id = c.id
+      JOIN t ON t.site_id = e.site_id
       JOIN patients p ON p.id = e.patient_id
       LEFT JOIN journeys j ON j.enrolment_id = e.id
      WHERE ${owed(q)}
-       AND (j.state = 'lost-to-follow-up' OR e.status = 'lost-to-follow-up'
-            OR e.id IN (
-              -- open visits whose window closed (visits_open_site_window_idx) and missed ones
-              -- (visits_missed_site_idx): both few, whatever the size of the registry
-              SELECT v.enrolment_id FROM visits v
-               WHERE v.site_id = t.site_id AND v.window_end < t.today
-                 AND v.done_on IS NULL AND v.missed_reason IS NULL AND v.closed_reason IS NULL
-                 AND jsonb_array_length(v.expected -> 'ltfuItems') > 0
-              UNION ALL
-              SELECT v.enrolment_id FROM visits v
-               WHERE v.site_id = t.site_id AND v.missed_reason IS NOT NULL
-                 AND jsonb_array_length(v.expected -> 'ltfuItems') > 0))
        ${after}
      ORDER BY p.subject_code, e.id
      LIMIT ${q.limit}`.execute(db);
   return res.rows;
 }
 
-/** The LTFU visits (those collecting LTFU items) of the enrolments, in one query. */
-export async function ltfuVisitsOf(db: Kysely<DB>, enrolmentIds: readonly string[]): Promise<VisitRow[]> {
+/** What the LTFU contacts read of a visit (not its whole row: `expected` holds every item). */
+export interface LtfuVisitRow {
+  id: string;
+  enrolment_id: string;
+  code: string;
+  nominal_date: string;
+  window_start: string;
+  window_end: string;
+  ltfu_items: string[];
+  done_on: string | null;
+  missed_reason: string | null;
+  closed_reason: string | null;
+  ltfu_record: VisitRow["ltfu_record"];
+}
+
+/**
+ * The LTFU visits (those collecting LTFU items) of the enrolments, in one query with the ids as
+ * one array parameter, along visits_ltfu_enrolment_idx (migration 0028).
+ */
+export async function ltfuVisitsOf(db: Kysely<DB>, enrolmentIds: readonly string[]): Promise<LtfuVisitRow[]> {
   if (enrolmentIds.length === 0) return [];
-  return db
-    .selectFrom("visits")
-    .selectAll()
-    .where("enrolment_id", "in", [...enrolmentIds])
-    .where(sql<boolean>`jsonb_array_length(expected -> 'ltfuItems') > 0`)
-    .orderBy("enrolment_id")
-    .orderBy("seq")
-    .execute();
+  const res = await sql<LtfuVisitRow>`
+    SELECT id, enrolment_id, code, nominal_date, window_start, window_end,
+           expected -> 'ltfuItems' AS ltfu_items, done_on, missed_reason, closed_reason, ltfu_record
+      FROM visits
+     WHERE enrolment_id = ANY(${uuidArray(enrolmentIds)})
+       AND jsonb_array_length(expected -> 'ltfuItems') > 0
+     ORDER BY enrolment_id, seq`.execute(db);
+  return res.rows;
 }
 
 /** The CAR products of the studies with infused enrolments at the sites. */

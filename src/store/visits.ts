@@ -3,7 +3,7 @@
  * the optimistic-locked update (visits are not in versioned.ts's table list, so the version check
  * in the WHERE clause lives here).
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DB, Insertable, Selectable } from "./schema.ts";
 import type { VisitsTable } from "./schema-visits.ts";
 import { containing } from "./text-search.ts";
@@ -176,22 +176,17 @@ export const openVisitsOfSite = (db: Kysely<DB>, siteId: string, period: { from:
     .orderBy("patients.subject_code")
     .execute();
 
-/** How many open visits of one site are due in [from, to] and overdue (window closed before `from`). */
+/**
+ * How many open visits of one site are due in [from, to] and overdue (window closed before `from`).
+ * Two counts, each along its own index (migration 0028): overdue along window_end, due along
+ * window_start — one scan for both would read every open visit of the years ahead.
+ */
 export async function countOpenVisits(db: Kysely<DB>, f: { siteId: string; from: string; to: string }) {
-  const row = await db
-    .selectFrom("visits")
-    .select((eb) => [
-      eb.fn.countAll<string>().filterWhere("window_end", "<", f.from).as("overdue"),
-      eb.fn
-        .countAll<string>()
-        .filterWhere((w) => w.and([w("window_start", "<=", f.to), w("window_end", ">=", f.from)]))
-        .as("due"),
-    ])
-    .where("site_id", "=", f.siteId)
-    .where("done_on", "is", null)
-    .where("missed_reason", "is", null)
-    .where("closed_reason", "is", null)
-    .where((eb) => eb.or([eb("window_end", "<", f.from), eb("window_start", "<=", f.to)]))
-    .executeTakeFirstOrThrow();
+  const open = sql`site_id = ${f.siteId} AND done_on IS NULL AND missed_reason IS NULL AND closed_reason IS NULL`;
+  const res = await sql<{ overdue: string; due: string }>`
+    SELECT (SELECT count(*) FROM visits WHERE ${open} AND window_end < ${f.from}) AS overdue,
+           (SELECT count(*) FROM visits
+             WHERE ${open} AND window_start <= ${f.to} AND window_end >= ${f.from}) AS due`.execute(db);
+  const row = res.rows[0]!;
   return { due: Number(row.due), overdue: Number(row.overdue) };
 }
