@@ -95,21 +95,20 @@ export async function ltfuLostCandidates(
     : sql``;
   // The candidates first, each along a partial index (migration 0028): few, whatever the size of
   // the registry. Joined the other way round, every enrolment of the site was read to test them.
+  // In order: open LTFU visits whose window closed, missed LTFU visits, and enrolments declared
+  // lost on the journey or the enrolment. (No SQL comments: tier M runs the statement on one line.)
   const res = await sql<LtfuEnrolmentRow>`
     WITH t(site_id, today) AS (VALUES ${todays}),
     candidates AS (
-      -- open LTFU visits whose window closed
       SELECT v.enrolment_id AS id FROM visits v JOIN t ON t.site_id = v.site_id
        WHERE v.window_end < t.today
          AND v.done_on IS NULL AND v.missed_reason IS NULL AND v.closed_reason IS NULL
          AND jsonb_array_length(v.expected -> 'ltfuItems') > 0
       UNION
-      -- missed LTFU visits
       SELECT v.enrolment_id FROM visits v
        WHERE v.site_id IN (${siteIds}) AND v.missed_reason IS NOT NULL
          AND jsonb_array_length(v.expected -> 'ltfuItems') > 0
       UNION
-      -- declared lost, on the journey or the enrolment
       SELECT j.enrolment_id FROM journeys j
        WHERE j.site_id IN (${siteIds}) AND j.state = 'lost-to-follow-up'
       UNION
