@@ -113,13 +113,29 @@ async function withContacts(
   rows: LtfuEnrolmentRow[],
   todayAt: Map<string, { code: string; today: string }>,
   products: Product[],
+  { closedOnly = false } = {},
 ): Promise<LtfuPatient[]> {
+  // `closedOnly`: the caller reads only closed contacts (done, missed, overdue), which are made
+  // of visits whose window has started by the site's today; a later visit cannot hold an
+  // anniversary already past, and leaving it out turns a future contact from "upcoming" into
+  // "not scheduled", neither of them closed. The latest of the sites' todays keeps that true at
+  // every site.
+  const startedBy = closedOnly
+    ? [...todayAt.values()]
+        .map((s) => s.today)
+        .sort()
+        .at(-1)
+    : undefined;
   const visits = new Map<string, LtfuVisitRow[]>();
   for (const v of await ltfuVisitsOf(
     ctx.db,
     rows.map((r) => r.id),
-  ))
-    visits.set(v.enrolment_id, [...(visits.get(v.enrolment_id) ?? []), v]);
+    startedBy,
+  )) {
+    const list = visits.get(v.enrolment_id);
+    if (list) list.push(v);
+    else visits.set(v.enrolment_id, [v]);
+  }
   return rows.map((r) => {
     const own = products.filter((p) => p.study_id === r.study_id);
     // The study's longest requirement applies: one integrating product is enough.
@@ -246,7 +262,7 @@ export async function lostToFollowUp(
       ...(after ? { after } : {}),
       limit: LOST_SCAN,
     });
-    for (const p of await withContacts(ctx, rows, todayAt, products)) {
+    for (const p of await withContacts(ctx, rows, todayAt, products, { closedOnly: true })) {
       if (ended(p)) continue;
       const a = assessLostToFollowUp(p.contacts, declaredLost(p));
       if (!a.lost) continue;

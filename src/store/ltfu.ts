@@ -147,7 +147,12 @@ export interface LtfuVisitRow {
  * The LTFU visits (those collecting LTFU items) of the enrolments, in one query with the ids as
  * one array parameter, along visits_ltfu_enrolment_idx (migration 0028).
  */
-export async function ltfuVisitsOf(db: Kysely<DB>, enrolmentIds: readonly string[]): Promise<LtfuVisitRow[]> {
+export async function ltfuVisitsOf(
+  db: Kysely<DB>,
+  enrolmentIds: readonly string[],
+  /** only visits whose window has started by this date */
+  startedBy?: string,
+): Promise<LtfuVisitRow[]> {
   if (enrolmentIds.length === 0) return [];
   const res = await sql<LtfuVisitRow>`
     SELECT id, enrolment_id, code, nominal_date, window_start, window_end,
@@ -155,6 +160,7 @@ export async function ltfuVisitsOf(db: Kysely<DB>, enrolmentIds: readonly string
       FROM visits
      WHERE enrolment_id = ANY(${uuidArray(enrolmentIds)})
        AND jsonb_array_length(expected -> 'ltfuItems') > 0
+       ${startedBy ? sql`AND window_start <= ${startedBy}` : sql``}
      ORDER BY enrolment_id, seq`.execute(db);
   return res.rows;
 }

@@ -204,6 +204,27 @@ describe("lost to follow-up", () => {
     );
   });
 
+  it("is no longer lost once a contact is done, on the first day of its window", async () => {
+    clock = new Date("2020-10-01T10:00:00+08:00");
+    const { patient, ctx, visit } = await infused("lenti", "L6");
+    const m12 = visit("M12");
+    await recordVisit(ctx, m12.id, { missedReason: "no answer", version: m12.version, reason: "LTFU" });
+    // Y3: 2022-09-16 ± 60 d; its window opens 2022-07-18, and that is today at the site.
+    const y3 = visit("Y3");
+    expect(y3.windowStart).toBe("2022-07-18");
+    clock = new Date("2022-07-18T09:00:00+08:00");
+    const isLost = async () => (await lostToFollowUp(ctx, {})).items.some((i) => i.patientId === patient.id);
+    expect(await isLost()).toBe(true);
+    await recordVisit(ctx, y3.id, {
+      doneOn: "2022-07-18",
+      ltfuItems: NONE,
+      version: y3.version,
+      reason: "year-3 LTFU contact by phone",
+    });
+    // The done contact ends the run of contacts not done (years 1 and 2).
+    expect(await isLost()).toBe(false);
+  });
+
   it("lists a declared loss, and never a patient who died or withdrew", async () => {
     clock = new Date("2020-10-01T10:00:00+08:00");
     const declared = await infused("lenti", "L4");
