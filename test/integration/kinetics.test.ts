@@ -137,6 +137,21 @@ describe("GET /api/v1/patients/:id/kinetics for the reference case", () => {
     ]);
   });
 
+  it("follows her anti-dsDNA down: the titres of months 1–3 within 30 %, her clearance near IgG's half-life", () => {
+    // 121, 38 and 12 IU/mL on days 28, 56 and 91 (src/demo/reference-case.ts), then readings of a
+    // negative serum (8, 5, 4). On a log scale those last three set the clearance (t½ 46 d) and
+    // the curve missed day 91 sixfold; their additive error lets the falling titres decide.
+    const dsDna = k.fit.goodness.residuals.filter((r) => r.observable === "antiDsDnaIuPerML");
+    for (const day of [28, 56, 91]) {
+      const r = dsDna.find((x) => x.day === day)!;
+      expect(Math.abs(r.predicted! / r.observed! - 1), `day ${day}`).toBeLessThan(0.3);
+    }
+    const kD = k.fit.parameters.find((p) => p.name === "kD")!.estimate;
+    const halfLife = Math.log(2) / kD;
+    expect(halfLife).toBeGreaterThan(14);
+    expect(halfLife).toBeLessThan(30);
+  });
+
   it("reads her lymphoma imaging: the PET-CT complete metabolic responses of day 30 and 182 as below 1 % of the burden, and the fit's tumour curve below it", () => {
     // src/demo/reference-case.ts: Lugano PET-CT on day 30 (Deauville 2) and day 182 (Deauville 1), both CMR
     const tumour = k.data.filter((d) => d.observable === "tumourRelative");

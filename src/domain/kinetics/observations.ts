@@ -96,10 +96,15 @@ export const ERROR_MODELS: Record<Observable, ErrorModelSpec> = {
     source: "[A] nephelometric IgG, 10% CV plus 0.1 g/L",
   },
   antiDsDnaIuPerML: {
-    model: { kind: "logNormal", sd: 0.3 },
+    // Proportional and additive, not log-normal (kinetics-model.md §4 puts every residual on the
+    // log scale): the readings of a negative serum scatter at the bottom of the measuring range,
+    // where a log scale makes 4 against 1 IU/mL — both negative — as far apart as 200 against 50
+    // in active lupus. On the reference case the log scale let three negative readings (8, 5,
+    // 4 IU/mL) set the clearance: t½ 46 days, 6 standard deviations above her day-91 titre.
+    model: { kind: "normal", cv: 0.3, additive: 4 },
     lloq: 1,
     source:
-      "[A]; assays differ in cut-offs and units (Mummert E et al., J Immunol Methods 2018, doi:10.1016/j.jim.2018.05.014)",
+      "[A] CV 30 % as before; 4 IU/mL additive, below the assays' positivity cut-offs of about 10–30 IU/mL (kinetics-model.md §3.3), where negative sera read; assays differ in cut-offs and units (Mummert E et al., J Immunol Methods 2018, doi:10.1016/j.jim.2018.05.014)",
   },
   tumourRelative: {
     model: { kind: "logNormal", sd: 0.25 },

@@ -61,7 +61,7 @@ describe("measurement error", () => {
   });
 
   it("log-normal: the density of log(observed) around log(predicted), in the observable's unit", () => {
-    const m: Measurement = { observable: "antiDsDnaIuPerML", day: 0, value: 120 };
+    const m: Measurement = { observable: "bCellsPerUL", day: 0, value: 120 };
     const sd = 0.3;
     const z = Math.log(120 / 100) / sd;
     const expected = -Math.log(120) - Math.log(sd) - 0.5 * Math.log(2 * Math.PI) - 0.5 * z * z;
@@ -75,6 +75,19 @@ describe("measurement error", () => {
       -Math.log(sd) - 0.5 * Math.log(2 * Math.PI) - 0.5 * (1 / sd) ** 2,
       12,
     );
+  });
+
+  it("anti-dsDNA: a negative serum's reading weighs little, a fourfold miss in active lupus a lot", () => {
+    const at = (value: number, predicted: number) =>
+      measurementLogLikelihood({ observable: "antiDsDnaIuPerML", day: 0, value }, predicted);
+    const sd = (predicted: number) => Math.hypot(4, 0.3 * predicted);
+    expect(at(4, 1)).toBeCloseTo(-Math.log(sd(1)) - 0.5 * Math.log(2 * Math.PI) - 0.5 * (3 / sd(1)) ** 2, 12);
+    // Both fourfold, as far apart on a log scale: 4 against 1 IU/mL is within the assay's
+    // scatter (z < 1), 200 against 50 is not (z > 9).
+    expect((4 - 1) / sd(1)).toBeLessThan(1);
+    expect((200 - 50) / sd(50)).toBeGreaterThan(9);
+    expect(at(4, 1) - at(1, 1)).toBeGreaterThan(-0.5);
+    expect(at(200, 50) - at(50, 50)).toBeLessThan(-40);
   });
 
   it("below the LLOQ counts as the probability of reading below it (M3), not as a value", () => {
