@@ -1,11 +1,13 @@
 /** GET /api/v1/dashboard: one site's program at a glance, panels by permission. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { journeyStagesOfSite } from "../../src/store/dashboard.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 // 12:00 in Shenzhen (site A's zone), so "today" there is 2026-03-10.
 const NOW = new Date("2026-03-10T04:00:00Z");
 let w: World;
 const ids: Record<string, string> = {};
+const enrolmentIds: Record<string, string> = {};
 
 const crsGrade1 = {
   tempMaxC: 38.6,
@@ -42,14 +44,16 @@ beforeAll(async () => {
     ids[key] = (
       await as("POST", "/api/v1/patients", { siteId: w.sites.A, birthYear: 1970, sex: "female" })
     ).id;
-    await as("POST", "/api/v1/enrolments", {
-      patientId: ids[key],
-      studyId: study.id,
-      armCode: "LYM",
-      consentDate: "2025-11-01",
-      consentVersion: "1",
-      infusionDate,
-    });
+    enrolmentIds[key] = (
+      await as("POST", "/api/v1/enrolments", {
+        patientId: ids[key],
+        studyId: study.id,
+        armCode: "LYM",
+        consentDate: "2025-11-01",
+        consentVersion: "1",
+        infusionDate,
+      })
+    ).id;
   };
   await patient("resolved", "2026-03-01");
   await patient("open", "2026-02-20");
@@ -117,5 +121,44 @@ describe("program dashboard", () => {
     const bad = await w.call("coordinator", "A", "GET", "/api/v1/dashboard?siteId=nope");
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors).toContainEqual(expect.objectContaining({ in: "query", pointer: "/siteId" }));
+  });
+
+  it("counts journeys by stage and names the first patients of each by subject code", async () => {
+    // Four journeys opened (referred), one moved on to consulted.
+    const opened: Record<string, { id: string; version: number }> = {};
+    for (const key of ["resolved", "open", "edge", "tooOld"]) {
+      const res = await w.call("coordinator", "A", "POST", `/api/v1/enrolments/${enrolmentIds[key]}/journey`);
+      expect(res.statusCode, res.body).toBe(201);
+      opened[key] = res.json();
+    }
+    const moved = await w.call("coordinator", "A", "POST", `/api/v1/journeys/${opened.edge!.id}/events`, {
+      type: "consult",
+      version: opened.edge!.version,
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const subjectOf = async (key: string) =>
+      (await w.call("investigator", "A", "GET", `/api/v1/patients/${ids[key]}`)).json().subjectCode as string;
+    const referred = (await Promise.all(["resolved", "open", "tooOld"].map(subjectOf))).sort();
+
+    const d = (await dashboard("investigator", "A", w.sites.A)).json();
+    expect(d.journeyStages).toEqual([
+      {
+        stage: "referred",
+        count: 3,
+        patients: referred.map((subjectCode) => ({ patientId: expect.any(String), subjectCode })),
+      },
+      {
+        stage: "consulted",
+        count: 1,
+        patients: [{ patientId: ids.edge, subjectCode: await subjectOf("edge") }],
+      },
+    ]);
+    // Named up to the limit, the count covers them all.
+    const two = await journeyStagesOfSite(w.database.db, w.sites.A, 2);
+    expect(two.find((r) => r.state === "referred")).toEqual({
+      state: "referred",
+      count: 3,
+      patients: referred.slice(0, 2).map((subjectCode) => ({ patientId: expect.any(String), subjectCode })),
+    });
   });
 });
