@@ -16,6 +16,7 @@ import { applyJourney, getJourneyOfEnrolment } from "../../src/services/journeys
 import { saveCohortFacts, storedCohortFacts } from "../../src/store/cohort.ts";
 import type { Database } from "../../src/store/database.ts";
 import { demoDatabase } from "../support/demo-database.ts";
+import { statementsRun } from "../support/statements.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
 let database: Database;
@@ -43,19 +44,8 @@ const patient = (o: Omit<CohortOutcomes, "generatedAt">, code: string) =>
   o.patients.find((p) => p.subjectCode === code)!;
 
 /** Statements a report runs that read a record table (not the facts, enrolments or products). */
-async function recordReads(fn: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const stop = database.observeQueries((e) => {
-    if (/\b(assessments|observations|journey_events|medications|clinical_events)\b/.test(e.sql))
-      seen.push(e.sql);
-  });
-  try {
-    await fn();
-  } finally {
-    stop();
-  }
-  return seen;
-}
+const recordReads = (fn: () => Promise<unknown>) =>
+  statementsRun(database, fn, /\b(assessments|observations|journey_events|medications|clinical_events)\b/);
 
 /** What a new process holds: nothing, neither parsed facts nor reports. */
 const restart = () => {
@@ -105,15 +95,15 @@ describe("stored outcome facts", () => {
     const first = await report();
     const sz1 = patient(first, "SZ-0001");
     const factsReads = async () => {
-      const seen: string[] = [];
-      const stop = database.observeQueries((e) => {
-        if (/facts_digest, facts\b/.test(e.sql)) seen.push(e.sql);
-      });
-      try {
-        return { report: await report(), reads: seen.length };
-      } finally {
-        stop();
-      }
+      let answer: Awaited<ReturnType<typeof report>> | undefined;
+      const seen = await statementsRun(
+        database,
+        async () => {
+          answer = await report();
+        },
+        /facts_digest, facts\b/,
+      );
+      return { report: answer!, reads: seen.length };
     };
     // Held since the first report: the next one reads digests, not one patient's JSON.
     forgetHeldReports(database.db);
@@ -243,16 +233,7 @@ describe("stored outcome facts", () => {
 
 describe("held reports", () => {
   /** Every statement a report runs. */
-  async function statements(fn: () => Promise<unknown>): Promise<string[]> {
-    const seen: string[] = [];
-    const stop = database.observeQueries((e) => seen.push(e.sql));
-    try {
-      await fn();
-    } finally {
-      stop();
-    }
-    return seen;
-  }
+  const statements = (fn: () => Promise<unknown>) => statementsRun(database, fn);
 
   it("a report asked again while nothing changed is the held one: one statement, the same numbers", async () => {
     restart();

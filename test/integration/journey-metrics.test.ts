@@ -11,6 +11,7 @@ import { roleForStep } from "../support/product-step-role.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { recordWeight, releaseThroughQc, specifyRelease } from "../support/release.ts";
 import { makeSlot } from "../support/slots.ts";
+import { statementsRun } from "../support/statements.ts";
 import { joinStudy } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -221,19 +222,12 @@ describe("GET /api/v1/metrics/vein-to-vein", () => {
 
 describe("held reports (decision 0050)", () => {
   /** Statements one request runs that read the metrics' data (not the version, not the login). */
-  async function dataReads(fn: () => Promise<unknown>): Promise<string[]> {
-    const seen: string[] = [];
-    const stop = w.database.observeQueries((e) => {
-      if (/\b(journey_events|product_events|product_units|manufacturing_slot_bookings)\b/.test(e.sql))
-        seen.push(e.sql);
-    });
-    try {
-      await fn();
-    } finally {
-      stop();
-    }
-    return seen;
-  }
+  const dataReads = (fn: () => Promise<unknown>) =>
+    statementsRun(
+      w.database,
+      fn,
+      /\b(journey_events|product_events|product_units|manufacturing_slot_bookings)\b/,
+    );
 
   it("a report asked again while nothing changed is the held one; a write at the site moves the next", async () => {
     const first = (await metrics("monitor", "A")).json();
