@@ -88,16 +88,20 @@ function statusOf(v: LtfuVisit, today: string): ContactStatus {
  * The patient's yearly contacts 1..years. A contact is served by the visit that collects LTFU items
  * and whose window holds the anniversary (the nearest one if several do), so it does not depend on
  * visit codes: the default template's M12 and M24 serve years 1 and 2, Y3..Y15 the rest.
+ * `inCalendarYear`: only the contacts whose anniversary falls in that calendar year (what a
+ * year's contact list shows), the others not worked out.
  */
 export function ltfuContacts(
   infusionDate: string,
   years: number,
   visits: readonly LtfuVisit[],
   today: string,
+  { inCalendarYear }: { inCalendarYear?: number } = {},
 ): LtfuContact[] {
   const contacts: LtfuContact[] = [];
   for (let year = 1; year <= years; year++) {
     const anniversary = addMonths(infusionDate, 12 * year);
+    if (inCalendarYear !== undefined && Number(anniversary.slice(0, 4)) !== inCalendarYear) continue;
     const candidates = visits
       .filter((v) => v.ltfuItems.length > 0 && v.windowStart <= anniversary && anniversary <= v.windowEnd)
       .sort((a, b) => distance(a.nominalDate, anniversary) - distance(b.nominalDate, anniversary));

@@ -113,7 +113,7 @@ async function withContacts(
   rows: LtfuEnrolmentRow[],
   todayAt: Map<string, { code: string; today: string }>,
   products: Product[],
-  { closedOnly = false } = {},
+  { closedOnly = false, yearAt }: { closedOnly?: boolean; yearAt?: Map<string, number> } = {},
 ): Promise<LtfuPatient[]> {
   // `closedOnly`: the caller reads only closed contacts (done, missed, overdue), which are made
   // of visits whose window has started by the site's today; a later visit cannot hold an
@@ -157,7 +157,13 @@ async function withContacts(
       journeyState: r.journey_state,
       enrolmentStatus: r.status,
       today: site.today,
-      contacts: ltfuContacts(r.infusion_date, years, (visits.get(r.id) ?? []).map(toLtfuVisit), site.today),
+      contacts: ltfuContacts(
+        r.infusion_date,
+        years,
+        (visits.get(r.id) ?? []).map(toLtfuVisit),
+        site.today,
+        yearAt ? { inCalendarYear: yearAt.get(r.site_id)! } : {},
+      ),
     };
   });
 }
@@ -207,11 +213,9 @@ export async function ltfuContactList(ctx: ServiceContext, raw: unknown): Promis
   });
   const page = rows.slice(0, q.limit);
   const items: LtfuContactItem[] = [];
-  for (const p of await withContacts(ctx, page, todayAt, products)) {
-    const year = String(yearAt.get(p.siteId));
-    for (const c of p.contacts)
-      if (c.anniversary.startsWith(`${year}-`)) items.push({ ...whoAndWhere(p), products: p.products, ...c });
-  }
+  // Each patient's contacts of the year asked for only (the others are not worked out).
+  for (const p of await withContacts(ctx, page, todayAt, products, { yearAt }))
+    for (const c of p.contacts) items.push({ ...whoAndWhere(p), products: p.products, ...c });
   const last = page.at(-1);
   return {
     sites: sites.map((s) => ({

@@ -63,6 +63,16 @@ describe("contacts", () => {
     expect(contacts[0]!.items.map((i) => i.code)).toEqual([...LTFU_ITEM_CODES]);
   });
 
+  it("works out only one calendar year's contact when asked: the same contact as the whole list has", () => {
+    const all = ltfuContacts(INFUSION, 15, visits({ M12: { doneOn: "2020-09-16" } }), "2021-10-01");
+    const in2025 = ltfuContacts(INFUSION, 15, visits({ M12: { doneOn: "2020-09-16" } }), "2021-10-01", {
+      inCalendarYear: 2025,
+    });
+    expect(in2025).toEqual(all.filter((c) => c.anniversary.startsWith("2025-")));
+    expect(in2025.map((c) => [c.year, c.visit?.code])).toEqual([[6, "Y6"]]);
+    expect(ltfuContacts(INFUSION, 15, visits(), "2021-10-01", { inCalendarYear: 2019 })).toEqual([]);
+  });
+
   it("clamps a 29 February infusion's anniversaries to 28 February in common years", () => {
     const c = ltfuContacts("2020-02-29", 4, [], "2020-03-01");
     expect(c.map((x) => x.anniversary)).toEqual(["2021-02-28", "2022-02-28", "2023-02-28", "2024-02-29"]);
