@@ -59,9 +59,6 @@ export const METRIC_DEFINITIONS = {
  */
 const heldReports = new HeldAnswers<MetricsReport>(16);
 
-/** Drops the held reports of this database, as a restart of the process does. */
-export const forgetHeldMetrics = (db: object) => heldReports.forget(db);
-
 export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Promise<MetricsReport> {
   const q = parseInput(MetricsQuery, raw ?? {});
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
