@@ -31,6 +31,7 @@ import {
 } from "../domain/visit-schedule.ts";
 import type { DB, EnrolmentRow, Insertable } from "../store/schema.ts";
 import type { LtfuRecord, VisitExpected, VisitsTable } from "../store/schema-visits.ts";
+import { siteVersions } from "../store/site-versions.ts";
 import { findSite, listSitesByIds } from "../store/sites.ts";
 import { scheduleForArm, visitsWithAssessments } from "../store/study-schedules.ts";
 import { findById } from "../store/versioned.ts";
@@ -51,6 +52,7 @@ import {
 import { checkVersion, readableSites, requireAt } from "./access.ts";
 import { appendAudit, changedFields } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
+import { HeldAnswers } from "./held-answers.ts";
 import { decodeCursor, encodeCursor } from "./pagination.ts";
 import { expectedVersion, loadPatientFor } from "./patients.ts";
 import { parseInput } from "./validate.ts";
@@ -594,12 +596,27 @@ export const CALENDAR_MONTHS_BACK = 1;
 export const CALENDAR_MONTHS_AHEAD = 6;
 
 /** The site's open visit windows around today as all-day events; subject codes only, never identity. */
+/**
+ * Feeds held per site and day (decision 0050): calendar clients poll the feed, and it is built
+ * again only when the site's visit calendar version (migration 0029) has moved or the day has.
+ */
+const heldFeeds = new HeldAnswers<string>(16);
+
 export async function siteVisitsCalendar(ctx: ServiceContext, siteId: string): Promise<string> {
   readableSites(ctx.actor, "enrolment:read", siteId);
+  // Read before the site and its visits (services/held-answers.ts says why).
+  const version = await siteVersions(ctx.db, "visit_calendar_versions", [siteId]);
   const site = await findSite(ctx.db, siteId);
   if (!site) throw notFound("site", siteId);
   const today = localDate(ctx.now(), site.time_zone);
-  const rows = await openVisitsOfSite(ctx.db, siteId, {
+  const key = `${siteId}|${today}`;
+  return (
+    heldFeeds.get(ctx.db, key, version) ?? heldFeeds.hold(ctx.db, key, version, await feed(ctx, site, today))
+  );
+}
+
+async function feed(ctx: ServiceContext, site: { id: string; code: string }, today: string): Promise<string> {
+  const rows = await openVisitsOfSite(ctx.db, site.id, {
     from: addMonths(today, -CALENDAR_MONTHS_BACK),
     to: addMonths(today, CALENDAR_MONTHS_AHEAD),
   });

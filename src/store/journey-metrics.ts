@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "./schema.ts";
+import { siteVersions } from "./site-versions.ts";
 
 /** The sites' journeys with the study each is enrolled in. */
 export const journeysWithStudy = (db: Kysely<DB>, siteIds: string[]) =>
@@ -51,20 +52,6 @@ export const productEventsOfTypes = (db: Kysely<DB>, siteIds: string[], types: s
     .orderBy("at")
     .execute();
 
-/**
- * The sites' metrics versions (migration 0027), as one string: it changes with every write the
- * metrics read at these sites. A site nothing was written at yet has no row and reads as 0.
- */
-export async function veinToVeinMetricsVersion(db: Kysely<DB>, siteIds: string[]): Promise<string> {
-  if (siteIds.length === 0) return "";
-  const rows = await db
-    .selectFrom("vein_to_vein_metrics_versions")
-    .select(["site_id", "version"])
-    .where("site_id", "in", siteIds)
-    .execute();
-  const of = new Map(rows.map((r) => [r.site_id, String(r.version)]));
-  return [...siteIds]
-    .sort()
-    .map((id) => `${id}:${of.get(id) ?? "0"}`)
-    .join(",");
-}
+/** The sites' metrics versions (migration 0027): they move with every write the metrics read. */
+export const veinToVeinMetricsVersion = (db: Kysely<DB>, siteIds: string[]) =>
+  siteVersions(db, "vein_to_vein_metrics_versions", siteIds);

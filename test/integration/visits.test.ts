@@ -13,7 +13,9 @@ import { applyJourney, openJourney } from "../../src/services/journeys.ts";
 import { createPatient } from "../../src/services/patients.ts";
 import { createStudy } from "../../src/services/studies.ts";
 import { listPatientVisits, recordVisit, type VisitDto, worklist } from "../../src/services/visits.ts";
+import { siteVersions } from "../../src/store/site-versions.ts";
 import { runV2v } from "../support/cli.ts";
+import { statementsRun } from "../support/statements.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
 let clock = new Date("2019-10-15T10:00:00+08:00");
@@ -621,3 +623,51 @@ function parseIcs(text: string): Record<string, string>[] {
   }
   return events;
 }
+
+describe("the held iCalendar feed (decision 0050, migration 0029)", () => {
+  const feed = async (site: SiteKey = "A") =>
+    (await w.call("coordinator", site, "GET", `/api/v1/sites/${w.sites[site]}/visits.ics`)).body;
+  const calendarVersion = (site: SiteKey) =>
+    siteVersions(w.database.db, "visit_calendar_versions", [w.sites[site]]);
+
+  it("is answered again without reading the visits while nothing changed; a visit done leaves it at once", async () => {
+    const { patient, ctx } = await enrolled("A", { infusionDate: "2019-09-16" });
+    const first = await feed();
+    expect(first).toContain(`${patient.subjectCode} · D28`);
+    let again = "";
+    const visitReads = await statementsRun(
+      w.database,
+      async () => {
+        again = await feed();
+      },
+      /\bvisits\b/,
+    );
+    expect(visitReads).toEqual([]);
+    expect(again).toBe(first);
+
+    const b = await calendarVersion("B");
+    const d28 = byCode(await visitsOf(patient.id), "D28");
+    await recordVisit(ctx, d28.id, { doneOn: "2019-10-15", version: d28.version, reason: "seen" });
+    const after = await feed();
+    expect(after).not.toContain(`${patient.subjectCode} · D28`);
+    expect(after).toContain(`${patient.subjectCode} · M2`);
+    // A write at site A leaves site B's feed where it was.
+    expect(await calendarVersion("B")).toBe(b);
+  });
+
+  it("shows a new subject code and a new day at once", async () => {
+    const { patient } = await enrolled("A", { infusionDate: "2019-09-16" });
+    expect(await feed()).toContain(`${patient.subjectCode} · M2`);
+    const renamed = `${patient.subjectCode}-R`;
+    await sql`UPDATE patients SET subject_code = ${renamed} WHERE id = ${patient.id}`.execute(w.database.db);
+    expect(await feed()).toContain(`${renamed} · M2`);
+    // Another day at the site: windows that closed yesterday leave the feed's range.
+    const today = clock;
+    try {
+      clock = new Date("2020-05-01T10:00:00+08:00");
+      expect(await feed()).not.toContain(`${renamed} · D28`);
+    } finally {
+      clock = today;
+    }
+  });
+});
