@@ -11,6 +11,7 @@
  * Reading visits follows the enrolment rules (manufacturing and monitors read them; a visit says
  * when a patient is due, not what was found). Recording follows enrolment:write.
  */
+import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
@@ -602,7 +603,14 @@ export const CALENDAR_MONTHS_AHEAD = 6;
  */
 const heldFeeds = new HeldAnswers<string>(16);
 
-export async function siteVisitsCalendar(ctx: ServiceContext, siteId: string): Promise<string> {
+/**
+ * The site's feed and its entity tag: the tag names the site, its day and its visit calendar
+ * version, so a client that has this feed is told so (304) without it being sent again.
+ */
+export async function siteVisitsCalendar(
+  ctx: ServiceContext,
+  siteId: string,
+): Promise<{ text: string; etag: string }> {
   readableSites(ctx.actor, "enrolment:read", siteId);
   // Read before the site and its visits (services/held-answers.ts says why).
   const version = await siteVersions(ctx.db, "visit_calendar_versions", [siteId]);
@@ -610,9 +618,10 @@ export async function siteVisitsCalendar(ctx: ServiceContext, siteId: string): P
   if (!site) throw notFound("site", siteId);
   const today = localDate(ctx.now(), site.time_zone);
   const key = `${siteId}|${today}`;
-  return (
-    heldFeeds.get(ctx.db, key, version) ?? heldFeeds.hold(ctx.db, key, version, await feed(ctx, site, today))
-  );
+  const text =
+    heldFeeds.get(ctx.db, key, version) ?? heldFeeds.hold(ctx.db, key, version, await feed(ctx, site, today));
+  const etag = `"${createHash("sha256").update(`${key}|${version}`).digest("base64url").slice(0, 22)}"`;
+  return { text, etag };
 }
 
 async function feed(ctx: ServiceContext, site: { id: string; code: string }, today: string): Promise<string> {

@@ -655,6 +655,25 @@ describe("the held iCalendar feed (decision 0050, migration 0029)", () => {
     expect(await calendarVersion("B")).toBe(b);
   });
 
+  it("tells a polling client nothing changed (304 for its ETag) until a visit of the site does", async () => {
+    const url = `/api/v1/sites/${w.sites.A}/visits.ics`;
+    const first = await w.call("coordinator", "A", "GET", url);
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^"[\w-]{22}"$/);
+    const asClient = (tag: string) =>
+      w.call("coordinator", "A", "GET", url, undefined, { "if-none-match": tag });
+    const unchanged = await asClient(etag);
+    expect(unchanged.statusCode).toBe(304);
+    expect(unchanged.body).toBe("");
+    expect((await asClient('"another"')).statusCode).toBe(200);
+
+    const { patient } = await enrolled("A", { infusionDate: "2019-09-16" });
+    const changed = await asClient(etag);
+    expect(changed.statusCode).toBe(200);
+    expect(changed.body).toContain(patient.subjectCode);
+    expect(changed.headers.etag).not.toBe(etag);
+  });
+
   it("shows a new subject code and a new day at once", async () => {
     const { patient } = await enrolled("A", { infusionDate: "2019-09-16" });
     expect(await feed()).toContain(`${patient.subjectCode} · M2`);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { IdParams } from "../../domain/schemas/common.ts";
 import * as visits from "../../services/visits.ts";
+import { described } from "../openapi.ts";
 import { VisitSchema, VisitsCalendar, WorklistSchema } from "../responses/visits.ts";
 import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
 
@@ -83,14 +84,24 @@ export async function visitRoutes(app: FastifyInstance) {
     {
       schema: {
         operationId: "getSiteVisitsCalendar",
-        response: { 200: VisitsCalendar },
+        response: {
+          200: VisitsCalendar,
+          304: described(z.null(), "Not modified: the feed is the one whose ETag was sent in If-None-Match"),
+        },
         tags,
         summary: "iCalendar feed of the site's open visit windows (all-day events, subject codes only)",
         params: IdParams,
       },
     },
     async (request, reply) => {
-      const text = await visits.siteVisitsCalendar(ctxOf(request), (request.params as { id: string }).id);
+      const { text, etag } = await visits.siteVisitsCalendar(
+        ctxOf(request),
+        (request.params as { id: string }).id,
+      );
+      reply.header("etag", etag).header("cache-control", "private, no-cache");
+      // A calendar client polling with the tag it holds is told nothing changed (RFC 9110 §13.1.2).
+      const held = request.headers["if-none-match"];
+      if (held !== undefined && held.split(",").some((t) => t.trim() === etag)) return reply.code(304).send();
       reply
         .type("text/calendar; charset=utf-8")
         .header("content-disposition", 'inline; filename="visits.ics"');

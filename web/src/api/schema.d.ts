@@ -14204,6 +14204,13 @@ export interface operations {
                     "text/calendar": string;
                 };
             };
+            /** @description Not modified: the feed is the one whose ETag was sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid input: every issue with where it is */
             400: {
                 headers: {
