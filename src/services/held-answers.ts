@@ -25,6 +25,11 @@ export class HeldAnswers<T> {
     return held && held.digest === digest ? held.answer : undefined;
   }
 
+  /** The answer held under this digest, else `compute`'s, held from now on. */
+  async getOrCompute(db: object, key: string, digest: string, compute: () => Promise<T>): Promise<T> {
+    return this.get(db, key, digest) ?? this.hold(db, key, digest, await compute());
+  }
+
   hold(db: object, key: string, digest: string, answer: T): T {
     const held = this.byDatabase.get(db) ?? new Map<string, Held<T>>();
     this.byDatabase.set(db, held);

@@ -22,8 +22,8 @@ import {
   liveBookingProducts,
   productEventsOfTypes,
   productUnitsAtSites,
-  veinToVeinMetricsVersion,
 } from "../store/journey-metrics.ts";
+import { siteVersions } from "../store/site-versions.ts";
 import { listSitesByIds } from "../store/sites.ts";
 import { carProductsOfStudies } from "../store/studies.ts";
 import { readableSites } from "./access.ts";
@@ -63,12 +63,9 @@ export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Prom
   const q = parseInput(MetricsQuery, raw ?? {});
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
   // Read before the data (services/held-answers.ts says why).
-  const version = await veinToVeinMetricsVersion(ctx.db, siteIds);
+  const version = await siteVersions(ctx.db, "vein_to_vein_metrics_versions", siteIds);
   const key = [...siteIds].sort().join(",");
-  return (
-    heldReports.get(ctx.db, key, version) ??
-    heldReports.hold(ctx.db, key, version, await computedMetrics(ctx, siteIds))
-  );
+  return heldReports.getOrCompute(ctx.db, key, version, () => computedMetrics(ctx, siteIds));
 }
 
 async function computedMetrics(ctx: ServiceContext, siteIds: string[]): Promise<MetricsReport> {

@@ -618,8 +618,7 @@ export async function siteVisitsCalendar(
   if (!site) throw notFound("site", siteId);
   const today = localDate(ctx.now(), site.time_zone);
   const key = `${siteId}|${today}`;
-  const text =
-    heldFeeds.get(ctx.db, key, version) ?? heldFeeds.hold(ctx.db, key, version, await feed(ctx, site, today));
+  const text = await heldFeeds.getOrCompute(ctx.db, key, version, () => feed(ctx, site, today));
   const etag = `"${createHash("sha256").update(`${key}|${version}`).digest("base64url").slice(0, 22)}"`;
   return { text, etag };
 }

@@ -5,7 +5,6 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "./schema.ts";
-import { siteVersions } from "./site-versions.ts";
 
 /** The sites' journeys with the study each is enrolled in. */
 export const journeysWithStudy = (db: Kysely<DB>, siteIds: string[]) =>
@@ -51,7 +50,3 @@ export const productEventsOfTypes = (db: Kysely<DB>, siteIds: string[], types: s
     .where("event_type", "in", types)
     .orderBy("at")
     .execute();
-
-/** The sites' metrics versions (migration 0027): they move with every write the metrics read. */
-export const veinToVeinMetricsVersion = (db: Kysely<DB>, siteIds: string[]) =>
-  siteVersions(db, "vein_to_vein_metrics_versions", siteIds);

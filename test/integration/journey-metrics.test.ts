@@ -5,7 +5,7 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { veinToVeinMetricsVersion } from "../../src/store/journey-metrics.ts";
+import { siteVersions } from "../../src/store/site-versions.ts";
 import { bedsideSignatures } from "../support/bags.ts";
 import { roleForStep } from "../support/product-step-role.ts";
 import { passingResults } from "../support/qc-results.ts";
@@ -248,7 +248,8 @@ describe("held reports (decision 0050)", () => {
   });
 
   it("a write at one site leaves another site's version; a renamed product moves every site's", async () => {
-    const versionOf = (site: "A" | "B") => veinToVeinMetricsVersion(w.database.db, [w.sites[site]]);
+    const versionOf = (site: "A" | "B") =>
+      siteVersions(w.database.db, "vein_to_vein_metrics_versions", [w.sites[site]]);
     await makeSlot(w, carProductId, { startsOn: "2026-01-23", collectionWindowDays: 1, capacity: 1 });
     const [a0, b0] = [await versionOf("A"), await versionOf("B")];
     await walk({ apheresis: "2026-01-22", manufactureStart: "2026-01-23", outcome: "pending" });
