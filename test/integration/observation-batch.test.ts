@@ -220,4 +220,36 @@ describe("observation batches", () => {
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
+
+  it("stores text as typed whatever it holds: quotes, backslashes, commas, braces, NULL, CJK, empty", async () => {
+    // Each column travels as one array literal (store/array-literal.ts): these are the characters
+    // that literal quotes or escapes, and the word it writes for a null.
+    const awkward = [
+      'say "hi"',
+      "C:\\lab\\run",
+      "a,b",
+      "{x}",
+      "NULL",
+      "null",
+      "血红蛋白 🧬",
+      " padded ",
+      '\\"',
+      "",
+    ];
+    const rows = awkward.map((text, i) => ({
+      ...rowsFor(patientA, 1, 9000 + i)[0]!,
+      note: text === "" ? null : text,
+      source: text === "" ? null : `src ${text}`,
+      display: text === "" ? null : text,
+    }));
+    const res = await investigator("POST", "/api/v1/observations", { observations: rows });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(201);
+    const stored = res.json().observations as Record<string, unknown>[];
+    for (const [i, text] of awkward.entries()) {
+      const got = (await investigator("GET", `/api/v1/observations/${stored[i]!.id}`)).json();
+      expect(got).toEqual(stored[i]);
+      expect(got.note).toBe(text === "" ? null : text);
+      expect(got.source).toBe(text === "" ? null : `src ${text}`);
+    }
+  });
 });
