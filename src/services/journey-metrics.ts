@@ -63,7 +63,7 @@ export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Prom
   const q = parseInput(MetricsQuery, raw ?? {});
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
   // Read before the data (services/held-answers.ts says why).
-  const version = await siteVersions(ctx.db, "vein_to_vein_metrics_versions", siteIds);
+  const version = await siteVersions(ctx.db, "vein-to-vein-metrics", siteIds);
   const key = [...siteIds].sort().join(",");
   return heldReports.getOrCompute(ctx.db, key, version, () => computedMetrics(ctx, siteIds));
 }

@@ -613,7 +613,7 @@ export async function siteVisitsCalendar(
 ): Promise<{ text: string; etag: string }> {
   readableSites(ctx.actor, "enrolment:read", siteId);
   // Read before the site and its visits (services/held-answers.ts says why).
-  const version = await siteVersions(ctx.db, "visit_calendar_versions", [siteId]);
+  const version = await siteVersions(ctx.db, "visit-calendar", [siteId]);
   const site = await findSite(ctx.db, siteId);
   if (!site) throw notFound("site", siteId);
   const today = localDate(ctx.now(), site.time_zone);

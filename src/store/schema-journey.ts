@@ -93,12 +93,6 @@ export interface BedsideAttemptsTable {
   at: Timestamp;
 }
 
-/** Per site, bumped by triggers on every write the vein-to-vein metrics read (migration 0027). */
-export interface VeinToVeinMetricsVersionsTable {
-  site_id: string;
-  version: ColumnType<string, string | number | undefined, string | number>;
-}
-
 export interface JourneyTables {
   journeys: JourneysTable;
   journey_events: JourneyEventsTable;
@@ -107,5 +101,4 @@ export interface JourneyTables {
   product_units: ProductUnitsTable;
   product_events: ProductEventsTable;
   bedside_attempts: BedsideAttemptsTable;
-  vein_to_vein_metrics_versions: VeinToVeinMetricsVersionsTable;
 }

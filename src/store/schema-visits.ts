@@ -49,13 +49,6 @@ export interface VisitsTable {
   updated_at: Timestamp;
 }
 
-/** Per site, bumped by triggers on every write the visit calendar feed shows (migration 0029). */
-export interface VisitCalendarVersionsTable {
-  site_id: string;
-  version: ColumnType<string, string | number | undefined, string | number>;
-}
-
 export interface VisitTables {
   visits: VisitsTable;
-  visit_calendar_versions: VisitCalendarVersionsTable;
 }

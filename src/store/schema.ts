@@ -322,6 +322,13 @@ export interface InstallationTable {
   at: Timestamp;
 }
 
+/** Per topic and site, bumped by triggers on every write that held answer reads (migration 0031). */
+export interface HeldAnswerVersionsTable {
+  topic: string;
+  site_id: string;
+  version: ColumnType<string, string | number | undefined, string | number>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -362,6 +369,7 @@ export interface DB
   assessments: AssessmentsTable;
   installation: InstallationTable;
   schema_migrations: SchemaMigrationsTable;
+  held_answer_versions: HeldAnswerVersionsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

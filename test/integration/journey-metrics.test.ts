@@ -249,7 +249,7 @@ describe("held reports (decision 0050)", () => {
 
   it("a write at one site leaves another site's version; a renamed product moves every site's", async () => {
     const versionOf = (site: "A" | "B") =>
-      siteVersions(w.database.db, "vein_to_vein_metrics_versions", [w.sites[site]]);
+      siteVersions(w.database.db, "vein-to-vein-metrics", [w.sites[site]]);
     await makeSlot(w, carProductId, { startsOn: "2026-01-23", collectionWindowDays: 1, capacity: 1 });
     const [a0, b0] = [await versionOf("A"), await versionOf("B")];
     await walk({ apheresis: "2026-01-22", manufactureStart: "2026-01-23", outcome: "pending" });

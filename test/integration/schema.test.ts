@@ -289,6 +289,7 @@ const CORE_COLUMNS = {
     checksum: true,
     applied_at: true,
   }),
+  held_answer_versions: all<DB["held_answer_versions"]>({ topic: true, site_id: true, version: true }),
 } satisfies {
   [K in Exclude<
     keyof DB,

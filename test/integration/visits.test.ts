@@ -627,8 +627,7 @@ function parseIcs(text: string): Record<string, string>[] {
 describe("the held iCalendar feed (decision 0050, migration 0029)", () => {
   const feed = async (site: SiteKey = "A") =>
     (await w.call("coordinator", site, "GET", `/api/v1/sites/${w.sites[site]}/visits.ics`)).body;
-  const calendarVersion = (site: SiteKey) =>
-    siteVersions(w.database.db, "visit_calendar_versions", [w.sites[site]]);
+  const calendarVersion = (site: SiteKey) => siteVersions(w.database.db, "visit-calendar", [w.sites[site]]);
 
   it("is answered again without reading the visits while nothing changed; a visit done leaves it at once", async () => {
     const { patient, ctx } = await enrolled("A", { infusionDate: "2019-09-16" });

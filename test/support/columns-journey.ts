@@ -76,8 +76,4 @@ export const JOURNEY_COLUMNS: Record<string, string[]> = {
     mismatches: true,
     at: true,
   }),
-  vein_to_vein_metrics_versions: all<DB["vein_to_vein_metrics_versions"]>({
-    site_id: true,
-    version: true,
-  }),
 };

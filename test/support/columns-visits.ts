@@ -33,8 +33,4 @@ export const VISIT_COLUMNS: Record<string, string[]> = {
     created_by: true,
     updated_at: true,
   }),
-  visit_calendar_versions: all<DB["visit_calendar_versions"]>({
-    site_id: true,
-    version: true,
-  }),
 };
