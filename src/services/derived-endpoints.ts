@@ -1,11 +1,12 @@
 /**
  * A patient's derived endpoints (CAR-T kinetics, B-cell aplasia, immunoglobulin nadir,
- * seroconversion, steroid/medication-free dates, lymphoma response, lupus remission), computed on
- * every read from what is recorded, so a corrected lab value or a new stop date shows at once.
- * Nothing is cached: the inputs are a few hundred rows per patient at most, read with indexed
- * queries. The rules live in domain/endpoints; this module only maps records to their inputs
- * (calendar dates in the site's time zone, units, which record is which) and reads no more than
- * the records it names.
+ * seroconversion, steroid/medication-free dates, lymphoma response, lupus remission), derived
+ * from what is recorded, so a corrected lab value or a new stop date shows at once. A caller that
+ * read the patient's record version first (the timeline) gets them held between reads while that
+ * version, the site's zone and day 0 stand (decision 0051): the version is migration 0024's, bumped
+ * in the writer's transaction by every record they are derived from. The rules live in
+ * domain/endpoints; this module only maps records to their inputs (calendar dates in the site's
+ * time zone, units, which record is which) and reads no more than the records it names.
  */
 import { v5 as uuidv5 } from "uuid";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
@@ -35,6 +36,7 @@ import type { PatientRow } from "../store/schema.ts";
 import { findSite } from "../store/sites.ts";
 import { infusionDate } from "../store/studies.ts";
 import type { ServiceContext } from "./context.ts";
+import { HeldAnswers } from "./held-answers.ts";
 import { loadPatientFor } from "./patients.ts";
 
 /** LOINC codes read (workflow-standards.md §5.4). */
@@ -56,19 +58,50 @@ export async function deriveEndpoints(ctx: ServiceContext, patientId: string): P
   return endpointsOf(ctx, patient);
 }
 
+/** Per patient; about 10–40 endpoints each, so a few MB when full. */
+const heldEndpoints = new HeldAnswers<Endpoint[]>(2000);
+
 /**
  * For callers that have already loaded and authorised the patient (the timeline), and may also
- * know the site's time zone and the infusion date: then they are not read again.
+ * know the site's time zone and the infusion date: then they are not read again. With
+ * `recordVersion` (the patient's row of cohort_patient_facts, null before the first write, read
+ * before anything else) the endpoints are held and answered again while the version, the zone and
+ * day 0 are those they were derived under.
  */
 export async function endpointsOf(
   ctx: ServiceContext,
   patient: PatientRow,
-  known?: { timeZone: string; infusionDate: string | null },
+  known?: { timeZone: string; infusionDate: string | null; recordVersion?: string | null },
 ): Promise<DerivedEndpoints> {
   const tz = known?.timeZone ?? (await findSite(ctx.db, patient.site_id))!.time_zone;
   const day0 = known ? known.infusionDate : await infusionDate(ctx.db, patient.id);
+  const derive = () => endpointsFromRecord(ctx, patient.id, tz, day0);
+  const endpoints =
+    known?.recordVersion === undefined
+      ? await derive()
+      : await heldEndpoints.getOrCompute(
+          ctx.db,
+          patient.id,
+          `${known.recordVersion ?? "none"}|${tz}|${day0 ?? "none"}`,
+          derive,
+        );
+  return {
+    patientId: patient.id,
+    subjectCode: patient.subject_code,
+    infusionDate: day0,
+    timeZone: tz,
+    endpoints,
+  };
+}
+
+async function endpointsFromRecord(
+  ctx: ServiceContext,
+  patientId: string,
+  tz: string,
+  day0: string | null,
+): Promise<Endpoint[]> {
   const antibodyCodes = AUTOANTIBODIES.flatMap((a) => a.codes);
-  const src = await endpointSources(ctx.db, patient.id, {
+  const src = await endpointSources(ctx.db, patientId, {
     observationCodes: [
       CD19_ABSOLUTE,
       CD19_PERCENT,
@@ -194,21 +227,15 @@ export async function endpointsOf(
     day0,
   );
 
-  return {
-    patientId: patient.id,
-    subjectCode: patient.subject_code,
-    infusionDate: day0,
-    timeZone: tz,
-    endpoints: [
-      ...kinetics,
-      ...bCellAplasiaEndpoints(bCells, day0),
-      ...immunoglobulins,
-      ...serology,
-      ...medicationFreeEndpoints(medications, day0),
-      ...response,
-      ...remission,
-    ],
-  };
+  return [
+    ...kinetics,
+    ...bCellAplasiaEndpoints(bCells, day0),
+    ...immunoglobulins,
+    ...serology,
+    ...medicationFreeEndpoints(medications, day0),
+    ...response,
+    ...remission,
+  ];
 }
 
 /** Fixed namespace for the timeline ids of derived endpoints (a random v4, chosen once). */

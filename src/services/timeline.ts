@@ -58,12 +58,18 @@ export async function patientTimeline(
   const found = await patientWithDay0(ctx.db, patientId);
   if (!found) throw notFound("patient", patientId);
   requireAt(ctx.actor, found.site_id, "clinical:read", "patient", patientId);
-  const { time_zone: timeZone, day0: rawDay0, ...patient } = found;
+  const { time_zone: timeZone, day0: rawDay0, record_version: recordVersion, ...patient } = found;
   const day0 = (rawDay0 as string | null) ?? null;
   // Derived endpoints are computed from the record on every read (never stored), then paged by SQL.
   const derived =
     !q.kinds?.length || q.kinds.includes("derived-endpoint")
-      ? endpointTimelineItems(await endpointsOf(ctx, patient, { timeZone, infusionDate: day0 }))
+      ? endpointTimelineItems(
+          await endpointsOf(ctx, patient, {
+            timeZone,
+            infusionDate: day0,
+            recordVersion: recordVersion ?? null,
+          }),
+        )
       : undefined;
   const rows = await timelineRows(ctx.db, {
     derived,

@@ -52,8 +52,9 @@ interface Branch {
 }
 
 /**
- * The patient with the site's time zone and the infusion date (day 0), in one query: the timeline
- * needs all three before anything else.
+ * The patient with the site's time zone, the infusion date (day 0) and the version of the records
+ * the derived endpoints read (migration 0024, null before the first write), in one query: the
+ * timeline needs all of them before anything else.
  */
 export const patientWithDay0 = (db: Kysely<DB>, patientId: string) =>
   db
@@ -67,6 +68,11 @@ export const patientWithDay0 = (db: Kysely<DB>, patientId: string) =>
         .whereRef("e.patient_id", "=", "p.id")
         .select((e) => e.fn.min("e.infusion_date").as("d"))
         .as("day0"),
+      eb
+        .selectFrom("cohort_patient_facts as cf")
+        .whereRef("cf.patient_id", "=", "p.id")
+        .select(sql<string>`cf.version::text`.as("v"))
+        .as("record_version"),
     ])
     .where("p.id", "=", patientId)
     .executeTakeFirst();

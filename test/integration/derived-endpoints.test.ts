@@ -1,7 +1,8 @@
 /**
  * Derived endpoints over HTTP: recorded through the services, read back computed, and changed
  * when the record changes (a stop date added, a late positive result, that result marked entered
- * in error) — nothing cached. Also site scoping, and derived items on the paginated timeline.
+ * in error). Also site scoping, and derived items on the paginated timeline, held between its reads
+ * while the record is unchanged.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -284,6 +285,59 @@ describe("derived endpoints on the timeline", () => {
   it("leaves derived items out when other kinds are asked for", async () => {
     const t = await page("kinds=observation&limit=1000");
     expect(t.items.every((i) => i.kind === "observation")).toBe(true);
+  });
+  it("holds them between reads, and a write to the record shows on the next one (decision 0051)", async () => {
+    // endpointSources' statement reads the CAR-T copies notes: seen only when the endpoints are derived
+    const derivations = async (read: () => Promise<unknown>) => {
+      let n = 0;
+      const stop = w.database.observeQueries((q) => {
+        if (q.sql.includes("FROM clinical_events e")) n++;
+      });
+      try {
+        await read();
+      } finally {
+        stop();
+      }
+      return n;
+    };
+    const seroconversion = (t: { items: Item[] }) =>
+      t.items.filter((i) => i.summary.startsWith("anti-dsDNA seroconversion")).map((i) => i.studyDay);
+    let first: { items: Item[] } | undefined;
+    await derivations(async () => {
+      first = await page("kinds=derived-endpoint&limit=100");
+    });
+    let again: { items: Item[] } | undefined;
+    expect(
+      await derivations(async () => {
+        again = await page("kinds=derived-endpoint&limit=100");
+      }),
+    ).toBe(0);
+    expect(again).toEqual(first);
+    expect(seroconversion(first!)).toEqual([180]);
+
+    // a late positive anti-dsDNA undoes the seroconversion at once
+    const late = await as("POST", "/api/v1/observations", {
+      observations: [
+        { patientId, code: "5130-0", effectiveAt: at("2020-07-01"), valueNumber: 60, unit: "[IU]/mL" },
+      ],
+    });
+    expect(late.statusCode, late.body).toBe(201);
+    let after: { items: Item[] } | undefined;
+    expect(
+      await derivations(async () => {
+        after = await page("kinds=derived-endpoint&limit=100");
+      }),
+    ).toBe(1);
+    expect(seroconversion(after!)).toEqual([]);
+
+    // and marking it entered in error brings it back
+    const wrong = await as("PATCH", `/api/v1/observations/${late.json().observations[0].id}`, {
+      status: "entered-in-error",
+      version: 1,
+      reason: "Another patient's sample",
+    });
+    expect(wrong.statusCode, wrong.body).toBe(200);
+    expect(seroconversion(await page("kinds=derived-endpoint&limit=100"))).toEqual([180]);
   });
 });
 
