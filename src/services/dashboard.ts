@@ -3,7 +3,9 @@
  * this week and overdue, products between collection and the ward with days so far, open
  * toxicities with their current grade, and recent infusions. Each panel follows the permission of
  * the records it shows; a panel the role may not read is null rather than a refusal of the whole
- * dashboard (manufacturing and quality see no toxicities, which are clinical records).
+ * dashboard (manufacturing and quality see no toxicities, which are clinical records). The panels
+ * other than toxicities are held between requests while the site's records they read and its day
+ * are unchanged (decision 0052).
  */
 
 import { z } from "zod";
@@ -17,10 +19,12 @@ import {
   journeyStagesOfSite,
   productsInStates,
 } from "../store/dashboard.ts";
+import { siteVersions } from "../store/site-versions.ts";
 import { findSite } from "../store/sites.ts";
 import { countOpenVisits } from "../store/visits.ts";
 import { readableSites, rolesAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
+import { HeldAnswers } from "./held-answers.ts";
 import { parseInput } from "./validate.ts";
 import { worklist } from "./visits.ts";
 
@@ -138,14 +142,29 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
   const week = { from: today, to: addDays(today, 6) };
   const panel = <T>(permission: Permission, read: () => Promise<T>): Promise<T | null> =>
     may(roles, permission) ? read() : Promise.resolve(null);
+  const shown = HELD_PANEL_PERMISSIONS.filter((p) => may(roles, p));
+  // Read before the panels' records (services/held-answers.ts says why).
+  const version = await siteVersions(ctx.db, "dashboard", [site.id]);
   // The panels read independent tables: one round trip's wait instead of five in a row.
-  const [journeyStages, visits, products, toxicities, recentInfusions] = await Promise.all([
-    panel("enrolment:read", () => journeyStagesPanel(ctx, site.id)),
-    panel("enrolment:read", () => visitsPanel(ctx, site.id, week)),
-    panel("study:read", () => productsPanel(ctx, site, today)),
+  const [held, toxicities] = await Promise.all([
+    heldPanels.getOrCompute(
+      ctx.db,
+      `${site.id}|${today}|${site.time_zone}|${shown.join(",")}`,
+      version,
+      async () => {
+        const [journeyStages, visits, products, recentInfusions] = await Promise.all([
+          panel("enrolment:read", () => journeyStagesPanel(ctx, site.id)),
+          panel("enrolment:read", () => visitsPanel(ctx, site.id, week)),
+          panel("study:read", () => productsPanel(ctx, site, today)),
+          panel("enrolment:read", () => recentInfusionsPanel(ctx, site.id, today)),
+        ]);
+        return { journeyStages, visits, products, recentInfusions };
+      },
+    ),
+    // Its window ends at this instant, so it is read every time.
     panel("clinical:read", () => toxicitiesPanel(ctx, site.id, now)),
-    panel("enrolment:read", () => recentInfusionsPanel(ctx, site.id, today)),
   ]);
+  const { journeyStages, visits, products, recentInfusions } = held;
   return {
     site: { id: site.id, code: site.code, name: site.name, timeZone: site.time_zone },
     today,
@@ -159,6 +178,17 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
 }
 
 type Panel<K extends keyof Dashboard> = NonNullable<Dashboard[K]>;
+
+/**
+ * The panels that change only with the site's records and its day, held between requests while
+ * the site's dashboard version (migration 0031: journeys, visits, enrolments, product units and
+ * events of the site, a patient's subject code, the site's code, name and zone) and its day stand
+ * (decision 0052). Toxicities are not among them: their 30-day window moves with the clock.
+ */
+type HeldPanels = Pick<Dashboard, "journeyStages" | "visits" | "products" | "recentInfusions">;
+const heldPanels = new HeldAnswers<HeldPanels>(64);
+/** What decides which held panels a role sees, and so part of their key. */
+const HELD_PANEL_PERMISSIONS: Permission[] = ["enrolment:read", "study:read"];
 
 async function journeyStagesPanel(ctx: ServiceContext, siteId: string): Promise<Panel<"journeyStages">> {
   const rows = new Map(

@@ -1,6 +1,7 @@
 /** GET /api/v1/dashboard: one site's program at a glance, panels by permission. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journeyStagesOfSite } from "../../src/store/dashboard.ts";
+import { siteVersions } from "../../src/store/site-versions.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 // 12:00 in Shenzhen (site A's zone), so "today" there is 2026-03-10.
@@ -160,5 +161,131 @@ describe("program dashboard", () => {
       count: 3,
       patients: referred.slice(0, 2).map((subjectCode) => ({ patientId: expect.any(String), subjectCode })),
     });
+  });
+});
+
+describe("held between requests (decision 0052)", () => {
+  /** The tables the held panels read, and whether a dashboard request read any of them. */
+  const readsPanels = async (read: () => Promise<unknown>) => {
+    const seen: string[] = [];
+    const stop = w.database.observeQueries((q) => seen.push(q.sql));
+    try {
+      await read();
+    } finally {
+      stop();
+    }
+    return seen.some((sql) => /\b(journeys|visits|enrolments|product_units)\b/.test(sql));
+  };
+  const read = async () => (await dashboard("coordinator", "A", w.sites.A)).json();
+
+  it("answers again without reading the panels' records while nothing of the site changed", async () => {
+    const first = await read();
+    let again: unknown;
+    expect(
+      await readsPanels(async () => {
+        again = await read();
+      }),
+    ).toBe(false);
+    expect(again).toEqual(first);
+  });
+
+  it("shows a new infusion at the site at once, and a write at another site leaves it held", async () => {
+    const before = await read();
+    // An infusion at site B: a write the dashboard watches, at another site.
+    const versionB = () => siteVersions(w.database.db, "dashboard", [w.sites.B]);
+    const versionBBefore = await versionB();
+    const asB = async (method: string, url: string, body?: unknown) => {
+      const res = await w.call("investigator", "B", method, url, body);
+      expect(res.statusCode, res.body).toBeLessThan(300);
+      return res.json();
+    };
+    const studyB = await asB("POST", "/api/v1/studies", {
+      leadSiteId: w.sites.B,
+      title: "SB",
+      shortName: "SB",
+      phase: "phase-1",
+      status: "active",
+      arms: [{ code: "LYM", name: "Lymphoma" }],
+    });
+    const patientB = await asB("POST", "/api/v1/patients", {
+      siteId: w.sites.B,
+      birthYear: 1981,
+      sex: "male",
+    });
+    await asB("POST", "/api/v1/enrolments", {
+      patientId: patientB.id,
+      studyId: studyB.id,
+      armCode: "LYM",
+      consentDate: "2026-02-01",
+      consentVersion: "1",
+      infusionDate: "2026-03-10",
+    });
+    expect(await versionB()).not.toBe(versionBBefore);
+    expect(await readsPanels(read)).toBe(false);
+
+    const studyA = await w.call("investigator", "A", "POST", "/api/v1/studies", {
+      leadSiteId: w.sites.A,
+      title: "S2",
+      shortName: "S2",
+      phase: "phase-1",
+      status: "active",
+      arms: [
+        {
+          code: "LYM",
+          name: "Lymphoma",
+          doseLevels: [
+            { code: "DL1", label: "1 × 10^6/kg", dose: 1e6, unit: "car-cells-per-kg" },
+            { code: "DL2", label: "2 × 10^6/kg", dose: 2e6, unit: "car-cells-per-kg" },
+          ],
+        },
+      ],
+    });
+    const studyId = studyA.json().id as string;
+    const patient = await w.call("investigator", "A", "POST", "/api/v1/patients", {
+      siteId: w.sites.A,
+      birthYear: 1975,
+      sex: "female",
+    });
+    const enrolled = await w.call("investigator", "A", "POST", "/api/v1/enrolments", {
+      patientId: patient.json().id,
+      studyId,
+      armCode: "LYM",
+      doseLevelCode: "DL1",
+      consentDate: "2026-02-01",
+      consentVersion: "1",
+      infusionDate: "2026-03-10",
+    });
+    expect(enrolled.statusCode, enrolled.body).toBe(201);
+    const after = await read();
+    expect(after.recentInfusions[0]).toMatchObject({
+      patientId: patient.json().id,
+      infusionDate: "2026-03-10",
+      studyDayToday: 0,
+    });
+    expect(after.recentInfusions.length).toBe(before.recentInfusions.length + 1);
+
+    // A change to the enrolment alone (its dose level: no visit moves) shows too.
+    const redosed = await w.call("investigator", "A", "PATCH", `/api/v1/enrolments/${enrolled.json().id}`, {
+      doseLevelCode: "DL2",
+      version: enrolled.json().version,
+      reason: "Dose level corrected to the one given",
+    });
+    expect(redosed.statusCode, redosed.body).toBe(200);
+    expect((await read()).recentInfusions[0]).toMatchObject({
+      patientId: patient.json().id,
+      doseLevelCode: "DL2",
+    });
+  });
+
+  it("reads toxicities every time: a grading shows at once", async () => {
+    await read();
+    const graded = await w.call("investigator", "A", "POST", `/api/v1/patients/${ids.resolved}/assessments`, {
+      calculator: "crs",
+      assessedAt: "2026-03-10T03:00:00Z",
+      inputs: crsGrade1,
+    });
+    expect(graded.statusCode, graded.body).toBe(201);
+    const d = await read();
+    expect(d.toxicities.map((t: { patientId: string }) => t.patientId)).toContain(ids.resolved);
   });
 });
