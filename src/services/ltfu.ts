@@ -24,9 +24,11 @@ import {
   ltfuLostCandidates,
   ltfuVisitsOf,
 } from "../store/ltfu.ts";
+import { siteVersions } from "../store/site-versions.ts";
 import { listSitesByIds } from "../store/sites.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
+import { HeldAnswers } from "./held-answers.ts";
 import { decodeCursor, encodeCursor } from "./pagination.ts";
 import { parseInput } from "./validate.ts";
 
@@ -94,6 +96,31 @@ const toLtfuVisit = (v: LtfuVisitRow) => ({
 });
 
 type Product = Awaited<ReturnType<typeof carProductsOfInfusedAt>>[number];
+
+type LtfuContext = Awaited<ReturnType<typeof ltfuContext>>;
+
+/**
+ * Pages held between requests while the sites' `ltfu` version (migration 0031: their journeys,
+ * enrolments and visits, a patient's subject code or site, a site's code or zone, a CAR product's
+ * study, code, name or vector type) and their days stand (decision 0052's addendum): monitors
+ * reread these lists, and at 10,000 patients a page costs 60–120 ms of database time.
+ */
+const heldLost = new HeldAnswers<LostPage>(64);
+const heldContacts = new HeldAnswers<LtfuContactList>(64);
+
+async function heldLtfu<Q, T>(
+  held: HeldAnswers<T>,
+  ctx: ServiceContext,
+  q: Q,
+  siteIds: string[],
+  page: (context: LtfuContext) => Promise<T>,
+): Promise<T> {
+  // Read before the sites and their records (services/held-answers.ts says why).
+  const version = await siteVersions(ctx.db, "ltfu", siteIds);
+  const context = await ltfuContext(ctx, siteIds);
+  const days = [...context.todayAt].map(([siteId, t]) => `${siteId}:${t.today}`);
+  return held.getOrCompute(ctx.db, JSON.stringify([q, siteIds, days]), version, () => page(context));
+}
 
 /** The sites with their code and today, and the CAR products of their infused enrolments' studies. */
 async function ltfuContext(ctx: ServiceContext, siteIds: string[]) {
@@ -201,8 +228,15 @@ export interface LtfuContactList {
 export async function ltfuContactList(ctx: ServiceContext, raw: unknown): Promise<LtfuContactList> {
   const q = parseInput(LtfuContactsQuery, raw);
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
+  return heldLtfu(heldContacts, ctx, q, siteIds, (context) => contactPage(ctx, q, context));
+}
+
+async function contactPage(
+  ctx: ServiceContext,
+  q: z.infer<typeof LtfuContactsQuery>,
+  { sites, todayAt, products, unclassified }: LtfuContext,
+): Promise<LtfuContactList> {
   const after = decodeCursor(q.cursor, ["text", "text", "uuid"]);
-  const { sites, todayAt, products, unclassified } = await ltfuContext(ctx, siteIds);
   const yearAt = new Map(sites.map((s) => [s.id, q.year ?? Number(todayAt.get(s.id)!.today.slice(0, 4))]));
   const rows = await ltfuContactEnrolments(ctx.db, {
     ...SCOPE,
@@ -249,14 +283,20 @@ const LOST_SCAN = 500;
  * done; by subject code, a page at a time. SQL narrows the enrolments to those declared lost or
  * with an LTFU visit closed without being done; the contacts decide.
  */
-export async function lostToFollowUp(
-  ctx: ServiceContext,
-  raw: unknown,
-): Promise<{ items: LostPatient[]; nextCursor: string | null }> {
+type LostPage = { items: LostPatient[]; nextCursor: string | null };
+
+export async function lostToFollowUp(ctx: ServiceContext, raw: unknown): Promise<LostPage> {
   const q = parseInput(LtfuLostQuery, raw);
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
+  return heldLtfu(heldLost, ctx, q, siteIds, (context) => lostPage(ctx, q, context));
+}
+
+async function lostPage(
+  ctx: ServiceContext,
+  q: z.infer<typeof LtfuLostQuery>,
+  { sites, todayAt, products }: LtfuContext,
+): Promise<LostPage> {
   let after: readonly [string, string] | null = decodeCursor(q.cursor, ["text", "uuid"]);
-  const { sites, todayAt, products } = await ltfuContext(ctx, siteIds);
   const items: LostPatient[] = [];
   let more = false;
   for (;;) {

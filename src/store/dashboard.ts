@@ -135,15 +135,22 @@ export const assessmentsSince = (
 ) =>
   db
     .selectFrom("assessments as a")
-    .innerJoin("patients as p", "p.id", "a.patient_id")
     .where("a.site_id", "=", siteId)
     .where("a.calculator", "in", [...calculators])
     .where("a.status", "=", "final")
     .where("a.assessed_at", ">=", since)
-    .select([
+    .select((eb) => [
       "a.id",
       "a.patient_id",
-      "p.subject_code",
+      // Looked up per row (the month's few hundred) along patients' key: as a join, the planner
+      // hashed every patient of the registry (migration 0032 says more).
+      eb
+        .selectFrom("patients as p")
+        .whereRef("p.id", "=", "a.patient_id")
+        .select("p.subject_code")
+        .$asScalar()
+        .$notNull()
+        .as("subject_code"),
       "a.calculator",
       "a.label",
       "a.result",

@@ -8,7 +8,7 @@ import { type Kysely, sql } from "kysely";
 import type { DB } from "./schema.ts";
 
 /** The answers held this way; migration 0031's CHECK lists the same. */
-export type HeldAnswerTopic = "vein-to-vein-metrics" | "visit-calendar" | "dashboard";
+export type HeldAnswerTopic = "vein-to-vein-metrics" | "visit-calendar" | "dashboard" | "ltfu";
 
 export async function siteVersions(
   db: Kysely<DB>,

@@ -10,13 +10,14 @@ import { LTFU_ITEM_CODES } from "../../src/domain/visit-schedule.ts";
 import { enrolPatient, updateEnrolment } from "../../src/services/enrolments.ts";
 import { lostToFollowUp, ltfuContactList } from "../../src/services/ltfu.ts";
 import { createPatient } from "../../src/services/patients.ts";
-import { createCarProduct, createStudy } from "../../src/services/studies.ts";
+import { createCarProduct, createStudy, updateCarProduct } from "../../src/services/studies.ts";
 import { listPatientVisits, recordVisit, type VisitDto } from "../../src/services/visits.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let clock = new Date("2020-10-01T10:00:00+08:00");
 let w: World;
 const studies = {} as { lenti: string; mrna: string };
+const products = {} as { lenti: string; mrna: string };
 
 beforeAll(async () => {
   w = await buildWorld({ now: () => clock });
@@ -47,6 +48,7 @@ beforeAll(async () => {
       doseUnit: "car-cells-per-kg",
     });
     expect(product.vectorType).toBe(key === "lenti" ? "lentiviral" : "mrna");
+    products[key] = product.id;
   }
 }, 120_000);
 afterAll(() => w.close());
@@ -260,5 +262,62 @@ describe("lost to follow-up", () => {
     const bad = await w.call("coordinator", "A", "GET", "/api/v1/ltfu/contacts?year=99");
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].pointer).toBe("/year");
+  });
+});
+
+describe("held between reads (decision 0052)", () => {
+  /** Whether a read ran a statement on visits (the contacts are worked out from them). */
+  const readsVisits = async (read: () => Promise<unknown>) => {
+    const seen: string[] = [];
+    const stop = w.database.observeQueries((q) => seen.push(q.sql));
+    try {
+      await read();
+    } finally {
+      stop();
+    }
+    return seen.some((sql) => /\bvisits\b/.test(sql));
+  };
+
+  it("answers a second read without reading visits; a product's new vector type shows at once", async () => {
+    clock = new Date("2020-10-01T10:00:00+08:00");
+    const { patient } = await infused("lenti", "H1");
+    const ctx = await w.as("coordinator", "A");
+    const contacts = () => ltfuContactList(ctx, { year: 2020 });
+    const first = await contacts();
+    let again: unknown;
+    expect(
+      await readsVisits(async () => {
+        again = await contacts();
+      }),
+    ).toBe(false);
+    expect(again).toEqual(first);
+    const lostFirst = await lostToFollowUp(ctx, {});
+    let lostAgain: unknown;
+    expect(
+      await readsVisits(async () => {
+        lostAgain = await lostToFollowUp(ctx, {});
+      }),
+    ).toBe(false);
+    expect(lostAgain).toEqual(lostFirst);
+
+    const inv = await w.as("investigator", "A");
+    const vectorOf = async () =>
+      (await contacts()).items.find((i) => i.patientId === patient.id)?.products.map((p) => p.vectorType);
+    expect(await vectorOf()).toEqual(["lentiviral"]);
+    const changed = await updateCarProduct(inv, products.lenti, {
+      vectorType: "gammaretroviral",
+      version: 1,
+      reason: "Vector corrected",
+    });
+    try {
+      expect(await vectorOf()).toEqual(["gammaretroviral"]);
+    } finally {
+      await updateCarProduct(inv, products.lenti, {
+        vectorType: "lentiviral",
+        version: changed.version,
+        reason: "Vector restored",
+      });
+    }
+    expect(await vectorOf()).toEqual(["lentiviral"]);
   });
 });

@@ -1,7 +1,7 @@
 -- Decision 0050's second addendum: the per-site versions of held answers in one table, one
 -- trigger function per kind of write. Migrations 0027 (vein-to-vein metrics) and 0029 (visit
 -- calendar feed) each made a version table and the same statement-level trigger function for it;
--- the dashboard (decision 0052) is a third held answer. Here the answer is a `topic` column, a
+-- the dashboard and the long-term follow-up lists (decision 0052) are two more. Here the answer is a `topic` column, a
 -- trigger names the topics it bumps as its arguments, and each table has one trigger per kind of
 -- statement whatever the number of answers that read it. The triggers of the metrics and the feed
 -- watch the same tables and columns as before (the comments of 0027 and 0029 say why each write
@@ -10,7 +10,7 @@
 --
 -- A cache key, not clinical data: no audit. Rows are made by the first bump.
 CREATE TABLE held_answer_versions (
-  topic    text NOT NULL CHECK (topic IN ('vein-to-vein-metrics', 'visit-calendar', 'dashboard')),
+  topic    text NOT NULL CHECK (topic IN ('vein-to-vein-metrics', 'visit-calendar', 'dashboard', 'ltfu')),
   site_id  uuid NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
   version  bigint NOT NULL DEFAULT 1,
   PRIMARY KEY (topic, site_id)
@@ -81,14 +81,16 @@ END $$;
 -- By site: the vein-to-vein metrics read journeys, their enrolments, journey events, product
 -- units and events and slot bookings (0027); the visit calendar reads visits (0029); the
 -- dashboard's held panels read journeys (stages, products still followed), visits (this week and
--- overdue), enrolments (recent infusions, infusion dates), product units and their events.
-CREATE TRIGGER journeys_held_answers_ins AFTER INSERT ON journeys REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard');
-CREATE TRIGGER journeys_held_answers_upd AFTER UPDATE ON journeys REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard');
-CREATE TRIGGER journeys_held_answers_del AFTER DELETE ON journeys REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard');
+-- overdue), enrolments (recent infusions, infusion dates), product units and their events; the
+-- long-term follow-up lists read journeys and enrolments (ended, declared lost, day 0) and visits
+-- (the yearly contacts).
+CREATE TRIGGER journeys_held_answers_ins AFTER INSERT ON journeys REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard', 'ltfu');
+CREATE TRIGGER journeys_held_answers_upd AFTER UPDATE ON journeys REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard', 'ltfu');
+CREATE TRIGGER journeys_held_answers_del AFTER DELETE ON journeys REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard', 'ltfu');
 
-CREATE TRIGGER enrolments_held_answers_ins AFTER INSERT ON enrolments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard');
-CREATE TRIGGER enrolments_held_answers_upd AFTER UPDATE ON enrolments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard');
-CREATE TRIGGER enrolments_held_answers_del AFTER DELETE ON enrolments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard');
+CREATE TRIGGER enrolments_held_answers_ins AFTER INSERT ON enrolments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard', 'ltfu');
+CREATE TRIGGER enrolments_held_answers_upd AFTER UPDATE ON enrolments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard', 'ltfu');
+CREATE TRIGGER enrolments_held_answers_del AFTER DELETE ON enrolments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics', 'dashboard', 'ltfu');
 
 CREATE TRIGGER journey_events_held_answers_ins AFTER INSERT ON journey_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics');
 CREATE TRIGGER journey_events_held_answers_upd AFTER UPDATE ON journey_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics');
@@ -106,21 +108,23 @@ CREATE TRIGGER slot_bookings_held_answers_ins AFTER INSERT ON manufacturing_slot
 CREATE TRIGGER slot_bookings_held_answers_upd AFTER UPDATE ON manufacturing_slot_bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics');
 CREATE TRIGGER slot_bookings_held_answers_del AFTER DELETE ON manufacturing_slot_bookings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('vein-to-vein-metrics');
 
-CREATE TRIGGER visits_held_answers_ins AFTER INSERT ON visits REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('visit-calendar', 'dashboard');
-CREATE TRIGGER visits_held_answers_upd AFTER UPDATE ON visits REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('visit-calendar', 'dashboard');
-CREATE TRIGGER visits_held_answers_del AFTER DELETE ON visits REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('visit-calendar', 'dashboard');
+CREATE TRIGGER visits_held_answers_ins AFTER INSERT ON visits REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('visit-calendar', 'dashboard', 'ltfu');
+CREATE TRIGGER visits_held_answers_upd AFTER UPDATE ON visits REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('visit-calendar', 'dashboard', 'ltfu');
+CREATE TRIGGER visits_held_answers_del AFTER DELETE ON visits REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_by_site('visit-calendar', 'dashboard', 'ltfu');
 -- Every site's metrics: a site's code, name or zone, a CAR product, a slot's product (0027).
 CREATE TRIGGER sites_held_answers_everywhere AFTER UPDATE OF code, name, time_zone OR DELETE ON sites FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_everywhere('vein-to-vein-metrics');
-CREATE TRIGGER car_products_held_answers AFTER INSERT OR UPDATE OF study_id, code, name OR DELETE ON car_products FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_everywhere('vein-to-vein-metrics');
+-- A CAR product's vector type also decides which patients owe long-term follow-up.
+CREATE TRIGGER car_products_held_answers AFTER INSERT OR UPDATE OF study_id, code, name, vector_type OR DELETE ON car_products FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_everywhere('ltfu', 'vein-to-vein-metrics');
 CREATE TRIGGER manufacturing_slots_held_answers AFTER UPDATE OF car_product_id OR DELETE ON manufacturing_slots FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_everywhere('vein-to-vein-metrics');
 
--- A patient's subject code is on the feed and the dashboard; a moved patient changes two sites.
+-- A patient's subject code is on the feed, the dashboard and the LTFU lists; a moved patient changes
+-- two sites.
 -- Rare writes, so row by row, only when those columns change.
 CREATE TRIGGER patients_held_answers AFTER UPDATE ON patients FOR EACH ROW
   WHEN (OLD.subject_code IS DISTINCT FROM NEW.subject_code OR OLD.site_id IS DISTINCT FROM NEW.site_id)
-  EXECUTE FUNCTION held_answer_stale_by_patient('dashboard', 'visit-calendar');
+  EXECUTE FUNCTION held_answer_stale_by_patient('dashboard', 'ltfu', 'visit-calendar');
 
--- The site's own answers: its code names the feed, its zone says which day is today, its name
--- heads the dashboard.
+-- The site's own answers: its code names the feed and the LTFU lists, its zone says which day is
+-- today, its name heads the dashboard.
 CREATE TRIGGER sites_held_answers AFTER UPDATE OF code, name, time_zone ON sites FOR EACH ROW
-  EXECUTE FUNCTION held_answer_stale_site('dashboard', 'visit-calendar');
+  EXECUTE FUNCTION held_answer_stale_site('dashboard', 'ltfu', 'visit-calendar');
