@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journeyStagesOfSite } from "../../src/store/dashboard.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
+import { statementsRun } from "../support/statements.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 // 12:00 in Shenzhen (site A's zone), so "today" there is 2026-03-10.
@@ -26,13 +27,16 @@ const crsGrade0 = {
   deathDueToCrs: false,
 };
 
+/** The API as the site's investigator, expecting success. */
+const investigatorAt = (site: "A" | "B") => async (method: string, url: string, body?: unknown) => {
+  const res = await w.call("investigator", site, method, url, body);
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return res.json();
+};
+
 beforeAll(async () => {
   w = await buildWorld({ now: () => NOW });
-  const as = async (method: string, url: string, body?: unknown) => {
-    const res = await w.call("investigator", "A", method, url, body);
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json();
-  };
+  const as = investigatorAt("A");
   const study = await as("POST", "/api/v1/studies", {
     leadSiteId: w.sites.A,
     title: "S",
@@ -165,17 +169,9 @@ describe("program dashboard", () => {
 });
 
 describe("held between requests (decision 0052)", () => {
-  /** The tables the held panels read, and whether a dashboard request read any of them. */
-  const readsPanels = async (read: () => Promise<unknown>) => {
-    const seen: string[] = [];
-    const stop = w.database.observeQueries((q) => seen.push(q.sql));
-    try {
-      await read();
-    } finally {
-      stop();
-    }
-    return seen.some((sql) => /\b(journeys|visits|enrolments|product_units)\b/.test(sql));
-  };
+  /** Whether a dashboard request read any of the tables the held panels read. */
+  const readsPanels = async (read: () => Promise<unknown>) =>
+    (await statementsRun(w.database, read, /\b(journeys|visits|enrolments|product_units)\b/)).length > 0;
   const read = async () => (await dashboard("coordinator", "A", w.sites.A)).json();
 
   it("answers again without reading the panels' records while nothing of the site changed", async () => {
@@ -194,11 +190,7 @@ describe("held between requests (decision 0052)", () => {
     // An infusion at site B: a write the dashboard watches, at another site.
     const versionB = () => siteVersions(w.database.db, "dashboard", [w.sites.B]);
     const versionBBefore = await versionB();
-    const asB = async (method: string, url: string, body?: unknown) => {
-      const res = await w.call("investigator", "B", method, url, body);
-      expect(res.statusCode, res.body).toBeLessThan(300);
-      return res.json();
-    };
+    const asB = investigatorAt("B");
     const studyB = await asB("POST", "/api/v1/studies", {
       leadSiteId: w.sites.B,
       title: "SB",

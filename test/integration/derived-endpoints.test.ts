@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SLEDAI_2K_KEYS } from "../../src/domain/calculators/lupus/sledai.ts";
 import { applyJourney, openJourney } from "../../src/services/journeys.ts";
+import { statementsRun } from "../support/statements.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
@@ -288,18 +289,8 @@ describe("derived endpoints on the timeline", () => {
   });
   it("holds them between reads, and a write to the record shows on the next one (decision 0051)", async () => {
     // endpointSources' statement reads the CAR-T copies notes: seen only when the endpoints are derived
-    const derivations = async (read: () => Promise<unknown>) => {
-      let n = 0;
-      const stop = w.database.observeQueries((q) => {
-        if (q.sql.includes("FROM clinical_events e")) n++;
-      });
-      try {
-        await read();
-      } finally {
-        stop();
-      }
-      return n;
-    };
+    const derivations = async (read: () => Promise<unknown>) =>
+      (await statementsRun(w.database, read, /FROM clinical_events e\b/)).length;
     const seroconversion = (t: { items: Item[] }) =>
       t.items.filter((i) => i.summary.startsWith("anti-dsDNA seroconversion")).map((i) => i.studyDay);
     let first: { items: Item[] } | undefined;

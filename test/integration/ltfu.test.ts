@@ -12,6 +12,7 @@ import { lostToFollowUp, ltfuContactList } from "../../src/services/ltfu.ts";
 import { createPatient } from "../../src/services/patients.ts";
 import { createCarProduct, createStudy, updateCarProduct } from "../../src/services/studies.ts";
 import { listPatientVisits, recordVisit, type VisitDto } from "../../src/services/visits.ts";
+import { statementsRun } from "../support/statements.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let clock = new Date("2020-10-01T10:00:00+08:00");
@@ -267,16 +268,8 @@ describe("lost to follow-up", () => {
 
 describe("held between reads (decision 0052)", () => {
   /** Whether a read ran a statement on visits (the contacts are worked out from them). */
-  const readsVisits = async (read: () => Promise<unknown>) => {
-    const seen: string[] = [];
-    const stop = w.database.observeQueries((q) => seen.push(q.sql));
-    try {
-      await read();
-    } finally {
-      stop();
-    }
-    return seen.some((sql) => /\bvisits\b/.test(sql));
-  };
+  const readsVisits = async (read: () => Promise<unknown>) =>
+    (await statementsRun(w.database, read, /\bvisits\b/)).length > 0;
 
   it("answers a second read without reading visits; a product's new vector type shows at once", async () => {
     clock = new Date("2020-10-01T10:00:00+08:00");
