@@ -278,13 +278,13 @@ export interface LostPatient extends LostAssessment {
 /** Candidates read per query while looking for a page of patients lost to follow-up. */
 const LOST_SCAN = 500;
 
+type LostPage = { items: LostPatient[]; nextCursor: string | null };
+
 /**
  * Patients lost to follow-up at the actor's sites: declared, or two closed contacts in a row not
  * done; by subject code, a page at a time. SQL narrows the enrolments to those declared lost or
  * with an LTFU visit closed without being done; the contacts decide.
  */
-type LostPage = { items: LostPatient[]; nextCursor: string | null };
-
 export async function lostToFollowUp(ctx: ServiceContext, raw: unknown): Promise<LostPage> {
   const q = parseInput(LtfuLostQuery, raw);
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
