@@ -10,7 +10,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as.ts";
-import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { choose, launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 import { viewportShot } from "./support/viewport-shot.ts";
 
@@ -28,10 +28,7 @@ afterAll(async () => {
 
 const grade = (page: Page) => page.getByTestId("grade-label");
 const answer = (page: Page, question: RegExp, yes: boolean) =>
-  page
-    .getByRole("radiogroup", { name: question })
-    .getByRole("radio", { name: yes ? "Yes" : "No" })
-    .check();
+  choose(page.getByRole("radiogroup", { name: question }).getByRole("radio", { name: yes ? "Yes" : "No" }));
 
 describe("CRS grading form", () => {
   it("shows the live grade as the form is filled in and saves the assessment with it", async () => {
@@ -137,17 +134,15 @@ describe("CRS grading form", () => {
       /^Attention: counts back/,
     ];
     for (const [i, q] of questions.entries())
-      await items
-        .getByRole("radiogroup", { name: q })
-        .getByRole("radio", { name: i < 7 ? "Yes" : "No" })
-        .check();
+      await choose(
+        items.getByRole("radiogroup", { name: q }).getByRole("radio", { name: i < 7 ? "Yes" : "No" }),
+      );
     await grade(page).filter({ hasText: "Grade 1" }).waitFor();
     await expect(page.getByTestId("live-grade").textContent()).resolves.toContain("ICE 7/10");
 
-    await items
-      .getByRole("radiogroup", { name: /^Naming: third object/ })
-      .getByRole("radio", { name: "No" })
-      .check();
+    await choose(
+      items.getByRole("radiogroup", { name: /^Naming: third object/ }).getByRole("radio", { name: "No" }),
+    );
     await grade(page).filter({ hasText: "Grade 2" }).waitFor();
     await expect(page.getByTestId("live-grade").textContent()).resolves.toContain("ICE 6/10");
     await context.close();

@@ -11,7 +11,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as.ts";
-import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { choose, launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 
 let server: RunningServer;
@@ -27,10 +27,7 @@ afterAll(async () => {
 });
 
 const answer = (page: Page, question: RegExp, yes: boolean) =>
-  page
-    .getByRole("radiogroup", { name: question })
-    .getByRole("radio", { name: yes ? "是" : "否" })
-    .check();
+  choose(page.getByRole("radiogroup", { name: question }).getByRole("radio", { name: yes ? "是" : "否" }));
 
 describe("a CRS grading's reasons in Chinese", { timeout: 180_000 }, () => {
   it("words the live reasons and the stored ones from their codes, with the values the server computed", async () => {
@@ -148,10 +145,9 @@ describe("an ICANS grading's reasons in Chinese", { timeout: 180_000 }, () => {
       [/^书写一个标准句子/, false],
       [/^注意力：从 100/, false],
     ] as const)
-      await items
-        .getByRole("radiogroup", { name: q })
-        .getByRole("radio", { name: done ? "是" : "否" })
-        .check();
+      await choose(
+        items.getByRole("radiogroup", { name: q }).getByRole("radio", { name: done ? "是" : "否" }),
+      );
     await answer(page, /^ICE 异常可由其他原因解释/, false);
     await answer(page, /^意识水平降低可由其他原因解释/, false);
     await answer(page, /^癫痫发作可由其他原因解释/, false);

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /**
@@ -80,4 +80,21 @@ export async function screenshot(page: Page, name: string, options: { height?: n
     await page.setViewportSize({ width: viewport.width, height: options.height });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: !options.height });
   if (options.height && viewport) await page.setViewportSize(viewport);
+}
+
+/**
+ * Chooses a radio answer of a grading form and returns once it shows as chosen. Playwright's
+ * `check()` reads the state once, right after its click; on a loaded machine one click in a CI run
+ * (the tenth ICE item, 2026-12-05) left the radio unchecked. The click is repeated, at most three
+ * times, until the radio reads as checked, and a radio that never does fails the test.
+ */
+export async function choose(radio: Locator): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await radio.click();
+    for (let look = 0; look < 10; look++) {
+      if (await radio.isChecked()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`${radio} was clicked three times and is still not checked`);
 }
