@@ -1,10 +1,10 @@
 /**
  * A patient's derived endpoints (CAR-T kinetics, B-cell aplasia, immunoglobulin nadir,
  * seroconversion, steroid/medication-free dates, lymphoma response, lupus remission), derived
- * from what is recorded, so a corrected lab value or a new stop date shows at once. A caller that
- * read the patient's record version first (the timeline) gets them held between reads while that
- * version, the site's zone and day 0 stand (decision 0051): the version is migration 0024's, bumped
- * in the writer's transaction by every record they are derived from. The rules live in
+ * from what is recorded, so a corrected lab value or a new stop date shows at once. The timeline and
+ * GET /patients/{id}/derived/endpoints read the patient's record version first and get them held
+ * between reads while that version, the site's zone and day 0 stand (decision 0051): the version
+ * is migration 0024's, bumped in the writer's transaction by every record they are derived from. The rules live in
  * domain/endpoints; this module only maps records to their inputs (calendar dates in the site's
  * time zone, units, which record is which) and reads no more than the records it names.
  */
@@ -28,6 +28,7 @@ import { type RemissionAssessment, remissionEndpoints } from "../domain/endpoint
 import { type ResponseAssessment, responseEndpoints } from "../domain/endpoints/lymphoma-response.ts";
 import { type MedicationRecord, medicationFreeEndpoints } from "../domain/endpoints/medication-free.ts";
 import { type AntibodySample, AUTOANTIBODIES, seroconversion } from "../domain/endpoints/seroconversion.ts";
+import { notFound } from "../domain/errors.ts";
 import { cellsPerMicrolitre } from "../domain/lab-units.ts";
 import type { Comparator } from "../domain/observation-value.ts";
 import { localDate } from "../domain/study-day.ts";
@@ -35,9 +36,10 @@ import { endpointSources } from "../store/endpoint-sources.ts";
 import type { PatientRow } from "../store/schema.ts";
 import { findSite } from "../store/sites.ts";
 import { infusionDate } from "../store/studies.ts";
+import { patientWithDay0 } from "../store/timeline.ts";
+import { requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { HeldAnswers } from "./held-answers.ts";
-import { loadPatientFor } from "./patients.ts";
 
 /** LOINC codes read (workflow-standards.md §5.4). */
 const CD19_ABSOLUTE = "8116-6";
@@ -54,8 +56,17 @@ export interface DerivedEndpoints {
 }
 
 export async function deriveEndpoints(ctx: ServiceContext, patientId: string): Promise<DerivedEndpoints> {
-  const patient = await loadPatientFor(ctx, patientId, "clinical:read");
-  return endpointsOf(ctx, patient);
+  // The patient, the site's zone, day 0 and the record version in one statement, before the
+  // records: the endpoints are then held as for the timeline (decision 0051).
+  const found = await patientWithDay0(ctx.db, patientId);
+  if (!found) throw notFound("patient", patientId);
+  requireAt(ctx.actor, found.site_id, "clinical:read", "patient", patientId);
+  const { time_zone: timeZone, day0, record_version: recordVersion, ...patient } = found;
+  return endpointsOf(ctx, patient, {
+    timeZone,
+    infusionDate: (day0 as string | null) ?? null,
+    recordVersion: recordVersion ?? null,
+  });
 }
 
 /** Per patient; about 10–40 endpoints each, so a few MB when full. */

@@ -305,6 +305,14 @@ describe("derived endpoints on the timeline", () => {
     ).toBe(0);
     expect(again).toEqual(first);
     expect(seroconversion(first!)).toEqual([180]);
+    // the patient page's endpoint list shares what the timeline holds
+    let listed: Record<string, EndpointDto> | undefined;
+    expect(
+      await derivations(async () => {
+        listed = await endpoints();
+      }),
+    ).toBe(0);
+    expect(listed!["seroconversion-anti-dsdna"]).toMatchObject({ status: "met", studyDay: 180 });
 
     // a late positive anti-dsDNA undoes the seroconversion at once
     const late = await as("POST", "/api/v1/observations", {
