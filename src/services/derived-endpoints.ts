@@ -56,17 +56,30 @@ export interface DerivedEndpoints {
 }
 
 export async function deriveEndpoints(ctx: ServiceContext, patientId: string): Promise<DerivedEndpoints> {
-  // The patient, the site's zone, day 0 and the record version in one statement, before the
-  // records: the endpoints are then held as for the timeline (decision 0051).
+  const { patient, known } = await patientForEndpoints(ctx, patientId);
+  return endpointsOf(ctx, patient, known);
+}
+
+/**
+ * A patient whose clinical record the actor may read, with the site's zone, day 0 and the record
+ * version in one statement, read before any record: what endpointsOf needs to hold the endpoints
+ * (decision 0051), for the endpoint list, the timeline and the patient's course alike.
+ */
+export async function patientForEndpoints(
+  ctx: ServiceContext,
+  patientId: string,
+): Promise<{
+  patient: PatientRow;
+  known: { timeZone: string; infusionDate: string | null; recordVersion: string | null };
+}> {
   const found = await patientWithDay0(ctx.db, patientId);
   if (!found) throw notFound("patient", patientId);
   requireAt(ctx.actor, found.site_id, "clinical:read", "patient", patientId);
   const { time_zone: timeZone, day0, record_version: recordVersion, ...patient } = found;
-  return endpointsOf(ctx, patient, {
-    timeZone,
-    infusionDate: (day0 as string | null) ?? null,
-    recordVersion: recordVersion ?? null,
-  });
+  return {
+    patient,
+    known: { timeZone, infusionDate: (day0 as string | null) ?? null, recordVersion: recordVersion ?? null },
+  };
 }
 
 /** Per patient; about 10–40 endpoints each, so a few MB when full. */

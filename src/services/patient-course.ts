@@ -5,7 +5,6 @@
  */
 
 import { CAR_COPIES_NOTE_PREFIX, parseCarCopiesNote } from "../domain/endpoints/car-copies-note.ts";
-import { notFound } from "../domain/errors.ts";
 import { COURSE_CODES, type PatientCourse, patientCourse } from "../domain/patient-course.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import {
@@ -13,9 +12,8 @@ import {
   medicationsOfPatient,
   numericObservationsOf,
 } from "../store/clinical-records.ts";
-import { patientWithDay0 } from "../store/timeline.ts";
-import { requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
+import { patientForEndpoints } from "./derived-endpoints.ts";
 import { glucocorticoidCoursesOf } from "./medications.ts";
 
 export interface PatientCourseDto {
@@ -31,11 +29,8 @@ export interface PatientCourseDto {
 
 export async function patientCourseOf(ctx: ServiceContext, patientId: string): Promise<PatientCourseDto> {
   // Patient, site time zone and day 0 in one round trip, as the timeline reads them.
-  const patient = await patientWithDay0(ctx.db, patientId);
-  if (!patient) throw notFound("patient", patientId);
-  requireAt(ctx.actor, patient.site_id, "clinical:read", "patient", patientId);
-  const timeZone = patient.time_zone;
-  const day0 = (patient.day0 as string | null) ?? null;
+  const { patient, known } = await patientForEndpoints(ctx, patientId);
+  const { timeZone, infusionDate: day0 } = known;
   const today = localDate(ctx.now(), timeZone);
   const base = { patientId: patient.id, timeZone, today, infusionDate: day0 };
   if (!day0) return { ...base, todayStudyDay: null, course: null };

@@ -3,12 +3,10 @@
  * infusion (day 0 = infusion day in the site's time zone; see domain/study-day.ts).
  */
 import { z } from "zod";
-import { notFound } from "../domain/errors.ts";
 import { studyDay } from "../domain/study-day.ts";
-import { patientWithDay0, timelineRows } from "../store/timeline.ts";
-import { requireAt } from "./access.ts";
+import { timelineRows } from "../store/timeline.ts";
 import type { ServiceContext } from "./context.ts";
-import { endpointsOf, endpointTimelineItems } from "./derived-endpoints.ts";
+import { endpointsOf, endpointTimelineItems, patientForEndpoints } from "./derived-endpoints.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 
 export const TIMELINE_KINDS = [
@@ -54,22 +52,14 @@ export async function patientTimeline(
   q: { from?: string; to?: string; kinds?: string[]; limit: number; cursor?: string },
 ): Promise<Timeline> {
   const after = decodeCursor(q.cursor, ["instant", "text", "text"]);
-  // Patient, site time zone and day 0 in one round trip; then the derived endpoints' sources in one.
-  const found = await patientWithDay0(ctx.db, patientId);
-  if (!found) throw notFound("patient", patientId);
-  requireAt(ctx.actor, found.site_id, "clinical:read", "patient", patientId);
-  const { time_zone: timeZone, day0: rawDay0, record_version: recordVersion, ...patient } = found;
-  const day0 = (rawDay0 as string | null) ?? null;
-  // Derived endpoints are computed from the record on every read (never stored), then paged by SQL.
+  // Patient, site time zone, day 0 and record version in one round trip.
+  const { patient, known } = await patientForEndpoints(ctx, patientId);
+  const { timeZone, infusionDate: day0 } = known;
+  // Derived endpoints come from the record (held while it is unchanged, decision 0051), then
+  // are paged by SQL with the records.
   const derived =
     !q.kinds?.length || q.kinds.includes("derived-endpoint")
-      ? endpointTimelineItems(
-          await endpointsOf(ctx, patient, {
-            timeZone,
-            infusionDate: day0,
-            recordVersion: recordVersion ?? null,
-          }),
-        )
+      ? endpointTimelineItems(await endpointsOf(ctx, patient, known))
       : undefined;
   const rows = await timelineRows(ctx.db, {
     derived,

@@ -596,7 +596,6 @@ export async function worklist(ctx: ServiceContext, raw: unknown): Promise<Workl
 export const CALENDAR_MONTHS_BACK = 1;
 export const CALENDAR_MONTHS_AHEAD = 6;
 
-/** The site's open visit windows around today as all-day events; subject codes only, never identity. */
 /**
  * Feeds held per site and day (decision 0050): calendar clients poll the feed, and it is built
  * again only when the site's visit calendar version (migration 0029) has moved or the day has.
@@ -623,6 +622,7 @@ export async function siteVisitsCalendar(
   return { text, etag };
 }
 
+/** The site's open visit windows around today as all-day events; subject codes only, never identity. */
 async function feed(ctx: ServiceContext, site: { id: string; code: string }, today: string): Promise<string> {
   const rows = await openVisitsOfSite(ctx.db, site.id, {
     from: addMonths(today, -CALENDAR_MONTHS_BACK),

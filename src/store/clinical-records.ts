@@ -3,7 +3,6 @@
  * clinical events. Lists are keyset-paginated on the indexes declared in 0001_foundation.sql.
  */
 import { CompiledQuery, type Kysely, type Selectable, type SelectQueryBuilder, sql } from "kysely";
-import { arrayLiteral } from "./array-literal.ts";
 import type { DB, Insertable, ObservationRow } from "./schema.ts";
 
 /** One typed-in observation as the service writes it (columns not named keep their defaults). */
@@ -65,7 +64,7 @@ export async function insertObservations(
   created: { at: Date; by: string },
 ): Promise<void> {
   if (rows.length === 0) return;
-  const params: unknown[] = OBSERVATION_ARRAYS.map(([column]) => arrayLiteral(rows.map((r) => r[column])));
+  const params: unknown[] = OBSERVATION_ARRAYS.map(([column]) => rows.map((r) => r[column]));
   params.push(created.at.toISOString(), created.by);
   await db.executeQuery(CompiledQuery.raw(INSERT_OBSERVATIONS, params));
 }

@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import type { DB } from "./schema.ts";
+import { uuidArray } from "./uuid-array.ts";
 
 /** The answers held this way; migration 0031's CHECK lists the same. */
 export type HeldAnswerTopic = "vein-to-vein-metrics" | "visit-calendar" | "dashboard" | "ltfu";
@@ -18,7 +19,7 @@ export async function siteVersions(
   if (siteIds.length === 0) return "";
   const res = await sql<{ site_id: string; version: string }>`
     SELECT site_id, version::text AS version FROM held_answer_versions
-     WHERE topic = ${topic} AND site_id IN (${sql.join(siteIds.map((id) => sql`${id}::uuid`))})`.execute(db);
+     WHERE topic = ${topic} AND site_id = ANY(${uuidArray(siteIds)})`.execute(db);
   const of = new Map(res.rows.map((r) => [r.site_id, r.version]));
   return [...siteIds]
     .sort()

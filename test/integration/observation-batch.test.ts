@@ -222,8 +222,9 @@ describe("observation batches", () => {
   });
 
   it("stores text as typed whatever it holds: quotes, backslashes, commas, braces, NULL, CJK, empty", async () => {
-    // Each column travels as one array literal (store/array-literal.ts): these are the characters
-    // that literal quotes or escapes, and the word it writes for a null.
+    // Each column travels as one array parameter (store/clinical-records.ts), written by
+    // node-postgres as an array literal: these are the characters it quotes or escapes, and the
+    // word it writes for a null.
     const awkward = [
       'say "hi"',
       "C:\\lab\\run",
