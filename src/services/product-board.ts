@@ -16,10 +16,12 @@ import { studyDay as daysFrom, localDate } from "../domain/study-day.ts";
 import { PRODUCT_STATES, TERMINAL_JOURNEY_STATES, TERMINAL_PRODUCT_STATES } from "../domain/vein-to-vein.ts";
 import { productUnitsForBoard } from "../store/dashboard.ts";
 import { administrationDates, collectionDates } from "../store/products.ts";
+import { siteVersions } from "../store/site-versions.ts";
 import { findSite } from "../store/sites.ts";
 import { activeMembersOfSite } from "../store/users.ts";
 import { readableSites, requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
+import { HeldAnswers } from "./held-answers.ts";
 import { decodeCursor, encodeCursor } from "./pagination.ts";
 import { type ProductDto, productDto } from "./products.ts";
 import { parseInput } from "./validate.ts";
@@ -64,8 +66,33 @@ export async function productBoard(
   const q = parseInput(ProductBoardQuery, raw);
   const [siteId] = readableSites(ctx.actor, "study:read", q.siteId) as [string];
   const after = decodeCursor(q.cursor, ["instant", "uuid"]);
+  // Read before the site and its units (services/held-answers.ts says why).
+  const version = await siteVersions(ctx.db, "dashboard", [siteId]);
+  const site = (await findSite(ctx.db, siteId))!;
+  const today = localDate(ctx.now(), site.time_zone);
+  return heldBoards.getOrCompute(ctx.db, JSON.stringify([q, today, site.time_zone]), version, () =>
+    boardPage(ctx, q, site, today, after),
+  );
+}
+
+type Board = Awaited<ReturnType<typeof productBoard>>;
+
+/**
+ * Board pages held between requests while the site's `dashboard` version (migration 0031: its
+ * product units and their events, its journeys, a patient's subject code, the site's code, name
+ * or zone — everything a page reads) and its day stand (decision 0053).
+ */
+const heldBoards = new HeldAnswers<Board>(64);
+
+async function boardPage(
+  ctx: ServiceContext,
+  q: z.output<typeof ProductBoardQuery>,
+  site: { id: string; time_zone: string },
+  today: string,
+  after: readonly [string, string] | null,
+): Promise<Board> {
   const db = ctx.db;
-  const site = (await findSite(db, siteId))!;
+  const siteId = site.id;
   const fetched = await productUnitsForBoard(db, siteId, {
     open:
       q.scope === "open"
@@ -80,7 +107,6 @@ export async function productBoard(
   const last = rows.at(-1);
   const nextCursor =
     fetched.length > q.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null;
-  const today = localDate(ctx.now(), site.time_zone);
   const collected = await collectionDates(db, [...new Set(rows.map((r) => r.coi_id))]);
   const administered = await administrationDates(
     db,

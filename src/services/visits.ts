@@ -552,6 +552,8 @@ export async function worklist(ctx: ServiceContext, raw: unknown): Promise<Workl
   const after: WorklistKey | undefined = cursor
     ? [cursor[0], cursor[1], Number(cursor[2]), cursor[3]]
     : undefined;
+  // Read before the sites and their visits (services/held-answers.ts says why).
+  const version = await siteVersions(ctx.db, "dashboard", siteIds);
   const sites = await listSitesByIds(ctx.db, siteIds);
   const now = ctx.now();
   const periods = sites.map((s) => {
@@ -560,6 +562,26 @@ export async function worklist(ctx: ServiceContext, raw: unknown): Promise<Workl
     const to = q.to ?? (q.from && q.from > today ? q.from : today);
     return { siteId: s.id, siteCode: s.code, today, from, to };
   });
+  // The periods name each site's code and today; the zone that decided today is in the version.
+  return heldWorklists.getOrCompute(ctx.db, JSON.stringify([q, periods]), version, () =>
+    worklistPage(ctx, q, periods, after),
+  );
+}
+
+/**
+ * Worklist pages held between requests while their sites' `dashboard` version (migration 0031:
+ * the sites' visits, enrolments and journeys, a patient's subject code or site, a site's code,
+ * name or zone — everything a page reads) and their days stand (decision 0053): coordinators
+ * reread the list all day, and the dashboard's visits panel is a page of it.
+ */
+const heldWorklists = new HeldAnswers<Worklist>(64);
+
+async function worklistPage(
+  ctx: ServiceContext,
+  q: z.output<typeof WorklistQuery>,
+  periods: Worklist["sites"],
+  after: WorklistKey | undefined,
+): Promise<Worklist> {
   const filters: WorklistSiteFilter[] = periods.map((p) => ({
     siteId: p.siteId,
     from: p.from,

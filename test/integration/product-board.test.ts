@@ -4,9 +4,11 @@
  * "open" listing only units still on their way, site scoping; and the second bedside verifiers (clinical
  * writers of the site only).
  */
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roleForStep } from "../support/product-step-role.ts";
 import { makeCarProduct, makeSlot } from "../support/slots.ts";
+import { statementsRun } from "../support/statements.ts";
 import { joinStudy } from "../support/study-sites.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -268,5 +270,53 @@ describe("GET /api/v1/sites/{id}/bedside-verifiers", () => {
     expect(
       (await w.call("monitor", "A", "GET", `/api/v1/sites/${w.sites.A}/bedside-verifiers`)).statusCode,
     ).toBe(403);
+  });
+});
+
+describe("GET /api/v1/product-board, held between requests (decision 0053)", () => {
+  interface BoardItem {
+    id: string;
+    patientId: string;
+    daysInState: number;
+  }
+  const read = async () =>
+    (await board("monitor", `siteId=${w.sites.A}&scope=all`)).json() as Promise<{ items: BoardItem[] }>;
+  const unit = (body: { items: BoardItem[] }, id: string) => body.items.find((i) => i.id === id);
+
+  it("is answered again without reading the units while nothing of the site changed", async () => {
+    const first = await read();
+    let again: unknown;
+    const reads = await statementsRun(
+      w.database,
+      async () => {
+        again = await read();
+      },
+      /\b(product_units|product_events|journeys|patients)\b/,
+    );
+    expect(reads).toEqual([]);
+    expect(again).toEqual(first);
+  });
+
+  it("shows a changed unit, a new subject code and a new day at once", async () => {
+    // Any write to the unit moves the site's version, a plain UPDATE from another process too.
+    const before = unit(await read(), bagId)!;
+    await sql`UPDATE product_units SET updated_at = updated_at - interval '3 days' WHERE id = ${bagId}`.execute(
+      w.database.db,
+    );
+    expect(unit(await read(), bagId)).toMatchObject({ daysInState: before.daysInState + 3 });
+
+    const renamed = `${subjectCode}-R`;
+    const patientId = before.patientId;
+    await sql`UPDATE patients SET subject_code = ${renamed} WHERE id = ${patientId}`.execute(w.database.db);
+    expect(unit(await read(), bagId)).toMatchObject({ subjectCode: renamed });
+
+    // Two days on at the site: the same units, their days counted from the new today.
+    const saved = clock;
+    try {
+      clock += 2 * 86_400_000;
+      expect(unit(await read(), bagId)).toMatchObject({ daysInState: before.daysInState + 5 });
+    } finally {
+      clock = saved;
+    }
   });
 });

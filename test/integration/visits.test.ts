@@ -689,3 +689,68 @@ describe("the held iCalendar feed (decision 0050, migration 0029)", () => {
     }
   });
 });
+
+describe("the held worklist (decision 0053)", () => {
+  const list = async (find: string) =>
+    (
+      await w.call("coordinator", "A", "GET", `/api/v1/worklist?find=${encodeURIComponent(find)}&limit=500`)
+    ).json() as {
+      items: VisitDto[];
+    };
+
+  it("is answered again without reading the visits while nothing of the site changed; a write at another site leaves it held", async () => {
+    const { patient } = await enrolled("A", { infusionDate: "2019-09-16" });
+    const first = await list(patient.subjectCode);
+    expect(first.items.map((v) => v.code)).toContain("D28");
+    let again: unknown;
+    const reads = await statementsRun(
+      w.database,
+      async () => {
+        again = await list(patient.subjectCode);
+      },
+      /\b(visits|enrolments|patients)\b/,
+    );
+    expect(reads).toEqual([]);
+    expect(again).toEqual(first);
+
+    // A visit recorded at site B moves B's version, not A's: A's list stays held.
+    const other = await enrolled("B", { infusionDate: "2019-09-16" });
+    const d28B = byCode(await visitsOf(other.patient.id, "coordinator", "B"), "D28");
+    await recordVisit(other.ctx, d28B.id, { doneOn: "2019-10-15", version: d28B.version, reason: "seen" });
+    expect(await statementsRun(w.database, () => list(patient.subjectCode), /\bvisits\b/)).toEqual([]);
+  });
+
+  it("shows a new infusion date, a new subject code, a visit done and a new day at once", async () => {
+    const { patient, enrolment, ctx } = await enrolled("A", { infusionDate: "2019-09-16" });
+    const d28 = () => list(patient.subjectCode).then((l) => l.items.find((v) => v.code === "D28"));
+    expect(await d28()).toMatchObject({ studyDayToday: 29, status: { status: "due" } });
+
+    // A day later: the open visits move with it.
+    await updateEnrolment(ctx, enrolment.id, {
+      infusionDate: "2019-09-17",
+      version: enrolment.version,
+      reason: "infusion was the next day",
+    });
+    expect(await d28()).toMatchObject({ studyDayToday: 28 });
+
+    const renamed = `${patient.subjectCode}-R`;
+    await sql`UPDATE patients SET subject_code = ${renamed} WHERE id = ${patient.id}`.execute(w.database.db);
+    expect((await list(renamed)).items.find((v) => v.code === "D28")?.subjectCode).toBe(renamed);
+
+    const visit = byCode(await visitsOf(patient.id), "D28");
+    await recordVisit(ctx, visit.id, { doneOn: "2019-10-15", version: visit.version, reason: "seen" });
+    expect((await list(renamed)).items.some((v) => v.code === "D28")).toBe(false);
+
+    // Another day at the site: M2 (2019-11-17 ± 7 days) is due on 2019-11-12, not today.
+    expect((await list(renamed)).items.some((v) => v.code === "M2")).toBe(false);
+    const today = clock;
+    try {
+      clock = new Date("2019-11-12T10:00:00+08:00");
+      expect((await list(renamed)).items.find((v) => v.code === "M2")).toMatchObject({
+        status: { status: "due" },
+      });
+    } finally {
+      clock = today;
+    }
+  });
+});
