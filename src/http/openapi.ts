@@ -11,6 +11,7 @@ import {
   ResponseSerializationError,
 } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { isHeldAnswer } from "../services/held-answers.ts";
 import { ProblemSchema } from "./problem.ts";
 
 /** Metadata key on a response schema whose body is not JSON (iCalendar, HTML, CSV, PDF). */
@@ -166,26 +167,40 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  */
 export const contractSerializerCompiler =
   (strict: boolean) =>
-  ({ schema, method, url }: { schema: unknown; method: string; url: string }) =>
-  (data: unknown): string => {
-    const result = (schema as z.ZodType).safeParse(data);
-    if (!result.success) throw new ResponseSerializationError(method, url, { cause: result.error });
-    if (strict) {
-      const dropped = undeclaredFields(data, result.data);
-      if (dropped.length)
-        throw new ResponseSerializationError(method, url, {
-          cause: new z.ZodError(
-            dropped.map((pointer) => ({
-              code: "custom" as const,
-              path: pointer.split("/").slice(1),
-              message: "a field the response schema does not declare",
-              input: undefined,
-            })),
-          ),
-        });
-    }
-    return JSON.stringify(result.data);
+  ({ schema, method, url }: { schema: unknown; method: string; url: string }) => {
+    // A held answer (services/held-answers.ts) is deep-frozen and sent again to every reader
+    // until a write replaces it: its checked text is kept with it instead of parsing 100 visits
+    // or units through the schema on every request (decision 0053's addendum).
+    const sent = new WeakMap<object, string>();
+    return (data: unknown): string => {
+      if (!isHeldAnswer(data)) return serialise(strict, schema, method, url, data);
+      const kept = sent.get(data as object);
+      if (kept !== undefined) return kept;
+      const text = serialise(strict, schema, method, url, data);
+      sent.set(data as object, text);
+      return text;
+    };
   };
+
+function serialise(strict: boolean, schema: unknown, method: string, url: string, data: unknown): string {
+  const result = (schema as z.ZodType).safeParse(data);
+  if (!result.success) throw new ResponseSerializationError(method, url, { cause: result.error });
+  if (strict) {
+    const dropped = undeclaredFields(data, result.data);
+    if (dropped.length)
+      throw new ResponseSerializationError(method, url, {
+        cause: new z.ZodError(
+          dropped.map((pointer) => ({
+            code: "custom" as const,
+            path: pointer.split("/").slice(1),
+            message: "a field the response schema does not declare",
+            input: undefined,
+          })),
+        ),
+      });
+  }
+  return JSON.stringify(result.data);
+}
 
 /**
  * jsonSchemaTransformObject puts every schema with a meta id into components.schemas, in its

@@ -37,6 +37,7 @@ export class HeldAnswers<T> {
     // The map keeps insertion order: the first key is the answer held longest without a new hold.
     if (held.size >= this.max) held.delete(held.keys().next().value!);
     held.set(key, { digest, answer: deepFreeze(answer) });
+    if (typeof answer === "object" && answer !== null) heldObjects.add(answer);
     return answer;
   }
 
@@ -45,6 +46,15 @@ export class HeldAnswers<T> {
     this.byDatabase.delete(db);
   }
 }
+
+const heldObjects = new WeakSet<object>();
+
+/**
+ * Whether `value` is an answer some HeldAnswers holds (or held): deep-frozen, so anything computed
+ * from it alone — its serialised response (http/openapi.ts) — can be kept as long as it lives.
+ */
+export const isHeldAnswer = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && heldObjects.has(value);
 
 function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;

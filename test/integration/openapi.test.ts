@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_TYPES_FILE, generateApiTypes } from "../../scripts/api-types.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { PatientSchema } from "../../src/http/responses/records.ts";
+import { HeldAnswers } from "../../src/services/held-answers.ts";
 import { testDatabase } from "../support/database.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -254,6 +255,50 @@ describe("response serialisation", () => {
       expect(extra.json()).toEqual(patient);
     } finally {
       await close();
+    }
+  });
+
+  it("checks a held answer against its schema once, and every fresh answer every time (decision 0053)", async () => {
+    const database = await testDatabase();
+    const app = await buildApp({ database, strictResponses: true });
+    let parses = 0;
+    const counted = PatientSchema.superRefine(() => {
+      parses++;
+    });
+    const held = new HeldAnswers<typeof patient>(4);
+    let digest = "1";
+    const route = (url: string, operationId: string, answer: () => Promise<unknown>) =>
+      app.get(
+        url,
+        {
+          config: { public: true },
+          schema: { operationId, tags: ["test"], security: [], response: { 200: counted } },
+        },
+        answer,
+      );
+    route("/api/v1/probe/held", "probeHeld", () =>
+      held.getOrCompute(database, "k", digest, async () => ({ ...patient, version: Number(digest) })),
+    );
+    route("/api/v1/probe/fresh", "probeFresh", async () => ({ ...patient }));
+    try {
+      const get = async (url: string) => {
+        const res = await app.inject({ method: "GET", url });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json();
+      };
+      expect(await get("/api/v1/probe/held")).toEqual({ ...patient, version: 1 });
+      expect(await get("/api/v1/probe/held")).toEqual({ ...patient, version: 1 });
+      expect(parses).toBe(1);
+      // A write moves the digest: the new answer is a new object, checked and sent.
+      digest = "2";
+      expect(await get("/api/v1/probe/held")).toEqual({ ...patient, version: 2 });
+      expect(parses).toBe(2);
+      await get("/api/v1/probe/fresh");
+      await get("/api/v1/probe/fresh");
+      expect(parses).toBe(4);
+    } finally {
+      await app.close();
+      await database.close();
     }
   });
 
