@@ -54,6 +54,8 @@ const AS_OF = "2026-12-01";
 /** Per-patient routes go round this many patients (HTTP) and pick among them at random (pgbench). */
 const PATIENT_POOL = 200;
 const GENERATION_KEY = "bench-m";
+/** Node options for the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under load. */
+const NODE_ARGS = process.env.BENCH_M_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
 
 type Log = (message: string) => void;
 
@@ -445,7 +447,7 @@ export async function tierM(serverUrl: string | undefined, log: Log): Promise<Ti
     // The app as its own process, as in production.
     const base = `http://127.0.0.1:${PORT}`;
     const startServer = () => {
-      const child = spawn(process.execPath, ["bin/v2v.js", "serve", "--no-demo"], {
+      const child = spawn(process.execPath, [...NODE_ARGS, "bin/v2v.js", "serve", "--no-demo"], {
         cwd: ROOT,
         env: {
           ...process.env,

@@ -83,6 +83,14 @@ function perMinute(name: string, value: string | undefined, fallback: number): n
   return n;
 }
 
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  const v = value?.trim().toLowerCase();
+  if (v === undefined || v === "") return fallback;
+  if (v === "on" || v === "1" || v === "true") return true;
+  if (v === "off" || v === "0" || v === "false") return false;
+  throw new Error(`${name} must be on or off, got "${value}"`);
+}
+
 function minutes(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
@@ -97,7 +105,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int("PORT", env.PORT, 8080),
     host: env.HOST?.trim() || "127.0.0.1",
-    database: url ? { kind: "postgres", url } : { kind: "pglite", dataDir },
+    database: url
+      ? {
+          kind: "postgres",
+          url,
+          preparedStatements: onOff("DATABASE_PREPARED_STATEMENTS", env.DATABASE_PREPARED_STATEMENTS, true),
+        }
+      : { kind: "pglite", dataDir },
     logLevel: env.LOG_LEVEL?.trim() || "info",
     secureCookies: env.SECURE_COOKIES === "1" || env.SECURE_COOKIES === "true",
     loadDemoOnFirstStart: env.V2V_DEMO !== "0",

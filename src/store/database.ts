@@ -12,6 +12,7 @@ import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
+import { preparingPool } from "./prepared-statements.ts";
 import type { DB } from "./schema.ts";
 
 export type DatabaseKind = "pglite" | "postgres";
@@ -51,7 +52,14 @@ export type DatabaseConfig =
   // dataDir null = in memory (tests). loadDataDir starts from a dump of another PGlite
   // (`dumpDataDir`): about 2 s instead of initdb's 5 to 7 s.
   | { kind: "pglite"; dataDir: string | null; loadDataDir?: Blob }
-  | { kind: "postgres"; url: string; schema?: string; maxConnections?: number };
+  | {
+      kind: "postgres";
+      url: string;
+      schema?: string;
+      maxConnections?: number;
+      /** named prepared statements for the hot statements marked so (default on; store/prepared-statements.ts) */
+      preparedStatements?: boolean;
+    };
 
 const DATE_OID = 1082;
 
@@ -151,6 +159,7 @@ async function openPostgres(config: {
   url: string;
   schema?: string;
   maxConnections?: number;
+  preparedStatements?: boolean;
 }): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -168,7 +177,10 @@ async function openPostgres(config: {
   const client = await pool.connect();
   client.release();
   const observers = queryObservers();
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: observers.log });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: config.preparedStatements === false ? pool : preparingPool(pool) }),
+    log: observers.log,
+  });
   const url = new URL(config.url);
   url.password = "";
   return {

@@ -13,6 +13,7 @@
  * reader's language from the detail (issue 11) and never parses the summary.
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import { prepared } from "./prepared-statements.ts";
 import type { DB } from "./schema.ts";
 
 export interface TimelineRow {
@@ -293,10 +294,11 @@ export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<T
                  LIMIT ${take})`;
   });
 
-  const result = await sql<TimelineRow>`
+  // Planned in about the time it runs (eleven tables): prepared once per connection.
+  const result = await prepared(sql<TimelineRow>`
     SELECT kind, ref_id, at, local_date, summary, detail
       FROM (${sql.join(parts, sql` UNION ALL `)}) t
      ORDER BY at, kind, ref_id
-     LIMIT ${take}`.execute(db);
+     LIMIT ${take}`).execute(db);
   return result.rows;
 }

@@ -27,3 +27,25 @@ describe("the server clock's offset", () => {
       );
   });
 });
+
+describe("DATABASE_PREPARED_STATEMENTS", () => {
+  const url = "postgres://db.example/v2v";
+  it("is on by default and off when a pooler needs it off", () => {
+    expect(readConfig({ DATABASE_URL: url }).database).toMatchObject({
+      kind: "postgres",
+      preparedStatements: true,
+    });
+    for (const off of ["off", "0", "false", "OFF"])
+      expect(
+        readConfig({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: off }).database,
+        off,
+      ).toMatchObject({
+        preparedStatements: false,
+      });
+  });
+  it("refuses a value that is neither on nor off, naming the setting", () => {
+    expect(() => readConfig({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: "sometimes" })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS must be on or off, got "sometimes"/,
+    );
+  });
+});
