@@ -31,26 +31,28 @@ const statementName = (text: string) =>
 
 /** Kysely's pool over node-postgres's, naming the statements marked PREPARED_STATEMENT. */
 export function preparingPool(pool: pg.Pool): PostgresPool {
-  const named = new WeakMap<pg.PoolClient, Set<string>>();
+  // One wrapper per pooled client: Kysely keeps its connection object per client it is given.
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const names = new Set<string>();
+    const query = (text: unknown, values?: readonly unknown[]) => {
+      if (typeof text === "string" && text.startsWith(PREPARED_STATEMENT)) {
+        const name = statementName(text);
+        if (names.has(name) || names.size < MAX_PER_CONNECTION) {
+          names.add(name);
+          return client.query({ name, text, values: values as unknown[] });
+        }
+      }
+      return (client.query as (t: unknown, v?: unknown) => unknown)(text, values);
+    };
+    return { query: query as PostgresPoolClient["query"], release: () => client.release() };
+  };
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
-      const query = (text: unknown, values?: readonly unknown[]) => {
-        if (typeof text === "string" && text.startsWith(PREPARED_STATEMENT)) {
-          const names = named.get(client) ?? new Set<string>();
-          named.set(client, names);
-          const name = statementName(text);
-          if (names.has(name) || names.size < MAX_PER_CONNECTION) {
-            names.add(name);
-            return client.query({ name, text, values: values as unknown[] });
-          }
-        }
-        return (client.query as (t: unknown, v?: unknown) => unknown)(text, values);
-      };
-      return {
-        query: query as PostgresPoolClient["query"],
-        release: () => client.release(),
-      };
+      const wrapper = wrappers.get(client) ?? wrap(client);
+      wrappers.set(client, wrapper);
+      return wrapper;
     },
     end: () => pool.end(),
   };
