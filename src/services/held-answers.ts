@@ -8,6 +8,10 @@
  * another process is seen the same way. Held answers are frozen: a caller that changed one would
  * change every later answer. One map per database handle (test files and benchmarks open several).
  */
+import type { Kysely } from "kysely";
+import type { DB } from "../store/schema.ts";
+import { type HeldAnswerTopic, siteVersions } from "../store/site-versions.ts";
+
 interface Held<T> {
   digest: string;
   answer: T;
@@ -28,6 +32,23 @@ export class HeldAnswers<T> {
   /** The answer held under this digest, else `compute`'s, held from now on. */
   async getOrCompute(db: object, key: string, digest: string, compute: () => Promise<T>): Promise<T> {
     return this.get(db, key, digest) ?? this.hold(db, key, digest, await compute());
+  }
+
+  /**
+   * The answer held under the sites' `topic` version (store/site-versions.ts), else computed and
+   * held. The version is read first, before `read` reads what the key names (the sites, their
+   * days) and before `compute` reads the records: the order the header explains.
+   */
+  async atSites<C>(
+    db: Kysely<DB>,
+    at: { topic: HeldAnswerTopic; siteIds: string[] },
+    read: () => Promise<C>,
+    keyOf: (context: C) => string,
+    compute: (context: C) => Promise<T>,
+  ): Promise<T> {
+    const version = await siteVersions(db, at.topic, at.siteIds);
+    const context = await read();
+    return this.getOrCompute(db, keyOf(context), version, () => compute(context));
   }
 
   hold(db: object, key: string, digest: string, answer: T): T {

@@ -23,7 +23,6 @@ import {
   productEventsOfTypes,
   productUnitsAtSites,
 } from "../store/journey-metrics.ts";
-import { siteVersions } from "../store/site-versions.ts";
 import { listSitesByIds } from "../store/sites.ts";
 import { carProductsOfStudies } from "../store/studies.ts";
 import { readableSites } from "./access.ts";
@@ -62,10 +61,13 @@ const heldReports = new HeldAnswers<MetricsReport>(16);
 export async function veinToVeinMetrics(ctx: ServiceContext, raw: unknown): Promise<MetricsReport> {
   const q = parseInput(MetricsQuery, raw ?? {});
   const siteIds = readableSites(ctx.actor, "enrolment:read", q.siteId);
-  // Read before the data (services/held-answers.ts says why).
-  const version = await siteVersions(ctx.db, "vein-to-vein-metrics", siteIds);
-  const key = [...siteIds].sort().join(",");
-  return heldReports.getOrCompute(ctx.db, key, version, () => computedMetrics(ctx, siteIds));
+  return heldReports.atSites(
+    ctx.db,
+    { topic: "vein-to-vein-metrics", siteIds },
+    async () => undefined,
+    () => [...siteIds].sort().join(","),
+    () => computedMetrics(ctx, siteIds),
+  );
 }
 
 async function computedMetrics(ctx: ServiceContext, siteIds: string[]): Promise<MetricsReport> {

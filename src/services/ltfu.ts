@@ -24,7 +24,6 @@ import {
   ltfuLostCandidates,
   ltfuVisitsOf,
 } from "../store/ltfu.ts";
-import { siteVersions } from "../store/site-versions.ts";
 import { listSitesByIds } from "../store/sites.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
@@ -108,18 +107,21 @@ type LtfuContext = Awaited<ReturnType<typeof ltfuContext>>;
 const heldLost = new HeldAnswers<LostPage>(64);
 const heldContacts = new HeldAnswers<LtfuContactList>(64);
 
-async function heldLtfu<Q, T>(
+function heldLtfu<Q, T>(
   held: HeldAnswers<T>,
   ctx: ServiceContext,
   q: Q,
   siteIds: string[],
   page: (context: LtfuContext) => Promise<T>,
 ): Promise<T> {
-  // Read before the sites and their records (services/held-answers.ts says why).
-  const version = await siteVersions(ctx.db, "ltfu", siteIds);
-  const context = await ltfuContext(ctx, siteIds);
-  const days = [...context.todayAt].map(([siteId, t]) => `${siteId}:${t.today}`);
-  return held.getOrCompute(ctx.db, JSON.stringify([q, siteIds, days]), version, () => page(context));
+  return held.atSites(
+    ctx.db,
+    { topic: "ltfu", siteIds },
+    () => ltfuContext(ctx, siteIds),
+    (context) =>
+      JSON.stringify([q, siteIds, [...context.todayAt].map(([siteId, t]) => `${siteId}:${t.today}`)]),
+    page,
+  );
 }
 
 /** The sites with their code and today, and the CAR products of their infused enrolments' studies. */

@@ -16,7 +16,6 @@ import { studyDay as daysFrom, localDate } from "../domain/study-day.ts";
 import { PRODUCT_STATES, TERMINAL_JOURNEY_STATES, TERMINAL_PRODUCT_STATES } from "../domain/vein-to-vein.ts";
 import { productUnitsForBoard } from "../store/dashboard.ts";
 import { administrationDates, collectionDates } from "../store/products.ts";
-import { siteVersions } from "../store/site-versions.ts";
 import { findSite } from "../store/sites.ts";
 import { activeMembersOfSite } from "../store/users.ts";
 import { readableSites, requireAt } from "./access.ts";
@@ -66,12 +65,15 @@ export async function productBoard(
   const q = parseInput(ProductBoardQuery, raw);
   const [siteId] = readableSites(ctx.actor, "study:read", q.siteId) as [string];
   const after = decodeCursor(q.cursor, ["instant", "uuid"]);
-  // Read before the site and its units (services/held-answers.ts says why).
-  const version = await siteVersions(ctx.db, "dashboard", [siteId]);
-  const site = (await findSite(ctx.db, siteId))!;
-  const today = localDate(ctx.now(), site.time_zone);
-  return heldBoards.getOrCompute(ctx.db, JSON.stringify([q, today, site.time_zone]), version, () =>
-    boardPage(ctx, q, site, today, after),
+  return heldBoards.atSites(
+    ctx.db,
+    { topic: "dashboard", siteIds: [siteId] },
+    async () => {
+      const site = (await findSite(ctx.db, siteId))!;
+      return { site, today: localDate(ctx.now(), site.time_zone) };
+    },
+    ({ site, today }) => JSON.stringify([q, today, site.time_zone]),
+    ({ site, today }) => boardPage(ctx, q, site, today, after),
   );
 }
 

@@ -552,19 +552,21 @@ export async function worklist(ctx: ServiceContext, raw: unknown): Promise<Workl
   const after: WorklistKey | undefined = cursor
     ? [cursor[0], cursor[1], Number(cursor[2]), cursor[3]]
     : undefined;
-  // Read before the sites and their visits (services/held-answers.ts says why).
-  const version = await siteVersions(ctx.db, "dashboard", siteIds);
-  const sites = await listSitesByIds(ctx.db, siteIds);
   const now = ctx.now();
-  const periods = sites.map((s) => {
-    const today = localDate(now, s.time_zone);
-    const from = q.from ?? today;
-    const to = q.to ?? (q.from && q.from > today ? q.from : today);
-    return { siteId: s.id, siteCode: s.code, today, from, to };
-  });
+  const periodsOf = async (): Promise<Worklist["sites"]> =>
+    (await listSitesByIds(ctx.db, siteIds)).map((s) => {
+      const today = localDate(now, s.time_zone);
+      const from = q.from ?? today;
+      const to = q.to ?? (q.from && q.from > today ? q.from : today);
+      return { siteId: s.id, siteCode: s.code, today, from, to };
+    });
   // The periods name each site's code and today; the zone that decided today is in the version.
-  return heldWorklists.getOrCompute(ctx.db, JSON.stringify([q, periods]), version, () =>
-    worklistPage(ctx, q, periods, after),
+  return heldWorklists.atSites(
+    ctx.db,
+    { topic: "dashboard", siteIds },
+    periodsOf,
+    (periods) => JSON.stringify([q, periods]),
+    (periods) => worklistPage(ctx, q, periods, after),
   );
 }
 
