@@ -6,6 +6,7 @@
  * cohort in a handful of statements and cut at the data-cut date in each site's time zone.
  * Only sites where the user may read clinical data are included; patients are pseudonymous.
  */
+import { createHash } from "node:crypto";
 import type { PathogenClass } from "../domain/adverse-events.ts";
 import { addDays, daysBetween } from "../domain/calendar.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
@@ -47,18 +48,19 @@ import {
   type CohortFactsWrite,
   type CohortMemberFilter,
   type CohortRecords,
+  cohortChanges,
   cohortHorizons,
   cohortMembers,
   cohortRecords,
-  cohortReportProbe,
   emptyCohortRecords,
   productsOfStudies,
+  type StudyProductRow,
   saveCohortFacts,
   storedCohortFacts,
 } from "../store/cohort.ts";
 import { readableSites } from "./access.ts";
 import { heldFacts, holdFacts } from "./cohort-facts-cache.ts";
-import { heldReport, holdReport } from "./cohort-report-cache.ts";
+import { type HeldCohort, heldCohort, holdCohort } from "./cohort-report-cache.ts";
 import type { ServiceContext } from "./context.ts";
 import { parseInput } from "./validate.ts";
 
@@ -79,8 +81,8 @@ const SUPPORTIVE_CARE_DAYS = 30;
 
 /**
  * `rawQuery`: a cohort definition and `groupBy` (default: indication), as the API's query. A
- * report computed before is answered again while nothing it read has changed
- * (services/cohort-report-cache.ts).
+ * report computed before is answered again while nothing it read has changed, and brought up to
+ * date from the patients that changed when only some did (services/cohort-report-cache.ts).
  */
 export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Promise<CohortOutcomes> {
   const { groupBy: grouping, ...definition } = parseInput(CohortResultsQuery, rawQuery);
@@ -96,14 +98,23 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
     infusedTo: definition.infusedTo,
   };
   const now = ctx.now();
-  const probe = await cohortReportProbe(ctx.db, filter);
-  const cut = dataCuts(new Map(probe.zones.map((z) => [z.siteId, z.timeZone])), definition.asOf, now);
-  const key = JSON.stringify([definition, grouping, filter.siteIds, [...cut.cutOf], cut.dataCut]);
-  const held = heldReport(ctx.db, key, probe.digest);
-  if (held) return { ...held, generatedAt: now.toISOString() };
-  const report = await computedOutcomes(ctx, definition, grouping, filter, now);
-  holdReport(ctx.db, key, probe.digest, report);
-  return report;
+  const key = JSON.stringify([definition, grouping, filter.siteIds]);
+  const prior = heldCohort<OutcomeFacts>(ctx.db, key);
+  // First, before anything the report reads: what changed since the held report read its facts.
+  const changes = await cohortChanges(ctx.db, filter.siteIds, prior?.snapshot ?? null);
+  const sitesCut = dataCuts(new Map(changes.zones.map((z) => [z.siteId, z.timeZone])), definition.asOf, now);
+  const cutKey = JSON.stringify([[...sitesCut.cutOf], sitesCut.dataCut]);
+  const held =
+    prior && prior.cutKey === cutKey && prior.membersVersion === changes.membersVersion
+      ? await updated(ctx, prior, new Set(changes.changed), changes.snapshot, now)
+      : await computed(ctx, definition, grouping, filter, now, {
+          cutKey,
+          membersVersion: changes.membersVersion,
+          snapshot: changes.snapshot,
+        });
+  holdCohort(ctx.db, key, held);
+  // A report answered again carries this request's instant; a new one was made with it.
+  return held.report === prior?.report ? { ...held.report, generatedAt: now.toISOString() } : held.report;
 }
 
 /** Each site's data cut (the date asked for, else today in the site's zone) and the report's. */
@@ -113,39 +124,93 @@ function dataCuts(zones: Map<string, string>, asOf: string | undefined, now: Dat
   return { cutOf, dataCut };
 }
 
-async function computedOutcomes(
+/** Per site, the first instant after its data cut (records at or after it do not count). */
+const untilOfCuts = (cutOf: Map<string, string>, zones: Map<string, string>) =>
+  new Map(
+    [...cutOf].map(([siteId, date]) => [siteId, startOfLocalDay(addDays(date, 1), zones.get(siteId)!)]),
+  );
+
+type Held = HeldCohort<OutcomeFacts>;
+
+/**
+ * The held report if none of its patients changed since its snapshot (then held from the new
+ * snapshot on: nothing it reads moved in between), else the changed patients' facts derived
+ * again and the report made anew from them and the rest as held. Members, cuts and products are
+ * the held ones: the caller checked that their version and the days are the same.
+ */
+async function updated(
+  ctx: ServiceContext,
+  prior: Held,
+  changed: Set<string>,
+  snapshot: string,
+  now: Date,
+): Promise<Held> {
+  const stale = prior.infused.filter((m) => changed.has(m.patient_id));
+  if (stale.length === 0) return prior.snapshot === snapshot ? prior : { ...prior, snapshot };
+  const zones = new Map(prior.infused.map((m) => [m.site_id, m.time_zone]));
+  const { cutOf } = dataCuts(zones, prior.report.definition.asOf, now);
+  const fresh = await outcomeFacts(ctx, stale, cutOf, untilOfCuts(cutOf, zones));
+  const facts = new Map(prior.facts);
+  for (const [id, f] of fresh) facts.set(id, f);
+  const { definition, grouping, dataCut } = prior.report;
+  return {
+    ...prior,
+    snapshot,
+    facts,
+    report: report(definition, grouping, dataCut, now, prior.infused, prior.products, facts),
+  };
+}
+
+async function computed(
   ctx: ServiceContext,
   definition: CohortDefinition,
   grouping: CohortOutcomes["grouping"],
   filter: CohortMemberFilter,
   now: Date,
-): Promise<CohortOutcomes> {
+  under: Pick<Held, "cutKey" | "membersVersion" | "snapshot">,
+): Promise<Held> {
   const members = await cohortMembers(ctx.db, filter);
   const zones = new Map(members.map((m) => [m.site_id, m.time_zone]));
   const { cutOf, dataCut } = dataCuts(zones, definition.asOf, now);
-  const untilOf = new Map(
-    [...cutOf].map(([siteId, date]) => [siteId, startOfLocalDay(addDays(date, 1), zones.get(siteId)!)]),
-  );
   const infused = members.filter((m) => m.infusion_date <= cutOf.get(m.site_id)!);
-
   const [products, facts] = await Promise.all([
     productsOfStudies(ctx.db, [...new Set(infused.map((m) => m.study_id))]),
-    outcomeFacts(ctx, infused, cutOf, untilOf),
+    outcomeFacts(ctx, infused, cutOf, untilOfCuts(cutOf, zones)),
   ]);
+  return {
+    ...under,
+    infused,
+    products,
+    facts,
+    report: report(definition, grouping, dataCut, now, infused, products, facts),
+  };
+}
+
+/** The report of these members: each one's enrolment, study products and facts, and the summary. */
+function report(
+  definition: CohortDefinition,
+  grouping: CohortOutcomes["grouping"],
+  dataCut: string,
+  now: Date,
+  infused: readonly Member[],
+  products: readonly StudyProductRow[],
+  facts: ReadonlyMap<string, OutcomeFacts>,
+): CohortOutcomes {
+  const ofStudy = new Map<string, { codes: string[]; targets: string[] }>();
+  for (const studyId of new Set(infused.map((m) => m.study_id))) {
+    const studyProducts = products.filter((p) => p.study_id === studyId);
+    ofStudy.set(studyId, {
+      codes: studyProducts.map((p) => p.code),
+      targets: [...new Set(studyProducts.flatMap((p) => p.targets))].sort(),
+    });
+  }
   const patients: TreatedPatient[] = [];
   for (const m of infused) {
     const f = facts.get(m.patient_id)!;
     if (definition.indication && (f.indication === null || !definition.indication.includes(f.indication)))
       continue;
-    const studyProducts = products.filter((p) => p.study_id === m.study_id);
-    patients.push(
-      treatedPatient(
-        m,
-        studyProducts.map((p) => p.code),
-        [...new Set(studyProducts.flatMap((p) => p.targets))].sort(),
-        f,
-      ),
-    );
+    const study = ofStudy.get(m.study_id)!;
+    patients.push(treatedPatient(m, [...study.codes], [...study.targets], f));
   }
   return {
     definition,
@@ -262,6 +327,11 @@ async function outcomeFacts(
       });
   }
   await saveCohortFacts(ctx.db, writes);
+  // Held as a later read of the stored JSON would hold them (parsed from it, under the digest the
+  // database keeps of it), so the next report computed in full does not read them back. Where
+  // the save lost to a write, the stored digest is another and this is never used.
+  for (const w of writes)
+    holdFacts(ctx.db, w.patientId, factsDigest(w.facts), storedFacts(JSON.parse(w.facts))!);
   return out;
 }
 
@@ -278,6 +348,9 @@ interface StoredFacts {
   format: number;
   facts: OutcomeFacts;
 }
+
+/** What migration 0025 keeps in facts_digest: md5 of the JSON's text as stored. */
+const factsDigest = (json: string) => createHash("md5").update(json).digest("hex");
 
 /** The stored facts if this release derived them the same way, else undefined. */
 function storedFacts(stored: unknown): OutcomeFacts | undefined {

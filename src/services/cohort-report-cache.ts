@@ -1,23 +1,43 @@
 /**
- * Cohort reports held in memory between requests (decision 0042, second addendum). A report is
- * reused only while `cohortReportProbe` — one statement run on every request — gives the digest
- * it was computed under: the members' rows, their stored facts' versions (moved by every write
- * to a record the facts come from, in the writer's transaction) and their studies' products. The
- * probe runs before the report is computed (services/held-answers.ts says why that is safe).
+ * Cohort reports held in memory between requests (decision 0042, second addendum), with what
+ * they were computed from, so a report can be brought up to date from the patients whose facts
+ * changed since instead of computed again (decision 0055). Each request reads `cohortChanges` —
+ * one statement — before anything else: a report is answered again only while its sites' cohort
+ * version and its data cuts are the same and none of its patients changed after the snapshot it
+ * read its facts under; with only some patients changed, those are derived again and the summary
+ * is computed from the rest as held. services/held-answers.ts says why reading the versions
+ * first is safe.
  */
 import type { CohortOutcomes } from "../domain/cohort/results.ts";
+import type { CohortMemberRow, StudyProductRow } from "../store/cohort.ts";
 import { HeldAnswers } from "./held-answers.ts";
+
+/** A report and what it was computed from; never changed once held (a new one replaces it). */
+export interface HeldCohort<F> {
+  /** the sites' cohort version the report was computed under */
+  membersVersion: string;
+  /** each site's data cut and the report's, as the key of the days they name */
+  cutKey: string;
+  /** the snapshot the facts were read after: patients changed since are derived again */
+  snapshot: string;
+  /** the infused members (enrolment rows), the products of their studies, each one's facts */
+  infused: readonly CohortMemberRow[];
+  products: readonly StudyProductRow[];
+  facts: ReadonlyMap<string, F>;
+  report: CohortOutcomes;
+}
 
 /** Reports kept per database: a department has a few cohorts it looks at again and again. */
 const MAX_REPORTS = 8;
 
-const reports = new HeldAnswers<CohortOutcomes>(MAX_REPORTS);
+const reports = new HeldAnswers<HeldCohort<unknown>>(MAX_REPORTS);
 
-/** The report held for this definition (as keyed by the caller) if computed under this digest. */
-export const heldReport = (db: object, key: string, digest: string) => reports.get(db, key, digest);
+/** What is held for this cohort (as keyed by the caller), whatever it was computed under. */
+export const heldCohort = <F>(db: object, key: string) =>
+  reports.latest(db, key)?.answer as HeldCohort<F> | undefined;
 
-export function holdReport(db: object, key: string, digest: string, report: CohortOutcomes): void {
-  reports.hold(db, key, digest, report);
+export function holdCohort<F>(db: object, key: string, held: HeldCohort<F>): void {
+  reports.hold(db, key, held.snapshot, held);
 }
 
 /** Drops what is held for this database, as a restart of the process does. */

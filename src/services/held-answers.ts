@@ -29,6 +29,14 @@ export class HeldAnswers<T> {
     return held && held.digest === digest ? held.answer : undefined;
   }
 
+  /**
+   * Whatever is held for this key, with the digest it was held under: for an answer brought up to
+   * date from what changed since (the cohort report, decision 0055) rather than computed again.
+   */
+  latest(db: object, key: string): { digest: string; answer: T } | undefined {
+    return this.byDatabase.get(db)?.get(key);
+  }
+
   /** The answer held under this digest, else `compute`'s, held from now on. */
   async getOrCompute(db: object, key: string, digest: string, compute: () => Promise<T>): Promise<T> {
     return this.get(db, key, digest) ?? this.hold(db, key, digest, await compute());

@@ -47,7 +47,7 @@ export async function cohortMembers(db: Kysely<DB>, f: CohortMemberFilter): Prom
   return res.rows;
 }
 
-/** The members' SELECT, unordered: read by cohortMembers and digested by cohortReportProbe. */
+/** The members' SELECT, unordered (cohortMembers orders it). */
 function membersQuery(f: CohortMemberFilter): RawBuilder<unknown> {
   const product =
     f.targets || f.formats
@@ -79,37 +79,49 @@ function membersQuery(f: CohortMemberFilter): RawBuilder<unknown> {
       ${f.infusedTo ? sql`AND infusion_date <= ${f.infusedTo}` : sql``}`;
 }
 
-export interface CohortReportProbe {
+export interface CohortChanges {
+  /** the snapshot this statement read under (pg_snapshot as text): pass it back as `since` */
+  snapshot: string;
   /**
-   * A digest of everything a report of these members reads: each member's row, its stored
-   * facts' version, derived version and JSON digest (the version moves with every write to a
-   * record the facts come from, migration 0024), and the products of the members' studies.
+   * the sites' `cohort` version (migration 0033): moved by any write to what a report reads
+   * beside the facts — enrolments, a patient's site or subject code, a site's code or zone, a
+   * study's name, the studies' products
    */
-  digest: string;
-  /** the members' sites and their zones (each site's data cut is a date in its zone) */
+  membersVersion: string;
+  /** the sites' time zones (each site's data cut is a date in its zone) */
   zones: { siteId: string; timeZone: string }[];
+  /**
+   * the patients whose facts' version moved in a transaction `since` does not see as committed
+   * (any patient, of any site; null without `since`)
+   */
+  changed: string[] | null;
 }
 
 /**
- * One statement, one row, however large the cohort: whether anything a report of this cohort
- * would read has changed since a report that saw the same digest.
+ * One statement, one snapshot, however large the registry: what a cohort report of these sites
+ * would read differently from one that read its facts after `since` (decision 0055). Rows whose
+ * changed_xid is below since's xmin are all visible to it, so only the index range above is read.
  */
-export async function cohortReportProbe(db: Kysely<DB>, f: CohortMemberFilter): Promise<CohortReportProbe> {
-  if (f.siteIds.length === 0) return { digest: "", zones: [] };
-  const res = await sql<{ members: string; products: string; zones: CohortReportProbe["zones"] }>`
-    WITH m AS (${membersQuery(f)})
-    SELECT
-      (SELECT md5(coalesce(string_agg(ROW(m.*, cf.version, cf.facts_version, cf.facts_digest)::text, ','
-                                      ORDER BY m.patient_id), ''))
-         FROM m LEFT JOIN cohort_patient_facts cf ON cf.patient_id = m.patient_id) AS members,
-      (SELECT md5(coalesce(string_agg(ROW(cp.study_id, cp.code, cp.targets, cp.format)::text, ','
-                                      ORDER BY cp.study_id, cp.code), ''))
-         FROM car_products cp WHERE cp.study_id IN (SELECT study_id FROM m)) AS products,
-      (SELECT coalesce(json_agg(json_build_object('siteId', z.site_id, 'timeZone', z.time_zone)
-                                ORDER BY z.site_id), '[]'::json)
-         FROM (SELECT DISTINCT site_id, time_zone FROM m) z) AS zones`.execute(db);
-  const row = res.rows[0]!;
-  return { digest: `${row.members}:${row.products}`, zones: row.zones };
+export async function cohortChanges(
+  db: Kysely<DB>,
+  siteIds: string[],
+  since: string | null,
+): Promise<CohortChanges> {
+  const ids = uuidArray(siteIds);
+  const changed =
+    since === null
+      ? sql`NULL::json`
+      : sql`(SELECT coalesce(json_agg(patient_id), '[]'::json) FROM cohort_patient_facts
+              WHERE changed_xid >= pg_snapshot_xmin(${since}::pg_snapshot)
+                AND NOT pg_visible_in_snapshot(changed_xid, ${since}::pg_snapshot))`;
+  const res = await sql<Omit<CohortChanges, "changed"> & { changed: string[] | null }>`
+    SELECT pg_current_snapshot()::text AS snapshot,
+      (SELECT coalesce(string_agg(site_id::text || ':' || version, ',' ORDER BY site_id), '')
+         FROM held_answer_versions WHERE topic = 'cohort' AND site_id = ANY(${ids})) AS "membersVersion",
+      (SELECT coalesce(json_agg(json_build_object('siteId', id, 'timeZone', time_zone) ORDER BY id), '[]'::json)
+         FROM sites WHERE id = ANY(${ids})) AS zones,
+      ${changed} AS changed`.execute(db);
+  return res.rows[0]!;
 }
 
 export interface StudyProductRow {

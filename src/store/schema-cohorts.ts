@@ -28,6 +28,8 @@ export interface CohortPatientFactsTable {
   facts: ColumnType<unknown, string | null | undefined, string | null>;
   /** md5 of the facts JSON as stored, kept by the database (migration 0025) */
   facts_digest: ColumnType<string | null, never, never>;
+  /** the transaction of the last bump of `version` (xid8 as text; migration 0033), kept by the triggers */
+  changed_xid: ColumnType<string | null, never, never>;
 }
 
 export interface CohortTables {

@@ -8,8 +8,8 @@ import { type Kysely, sql } from "kysely";
 import type { DB } from "./schema.ts";
 import { uuidArray } from "./uuid-array.ts";
 
-/** The answers held this way; migration 0031's CHECK lists the same. */
-export type HeldAnswerTopic = "vein-to-vein-metrics" | "visit-calendar" | "dashboard" | "ltfu";
+/** The answers held this way; migration 0033's CHECK lists the same. */
+export type HeldAnswerTopic = "vein-to-vein-metrics" | "visit-calendar" | "dashboard" | "ltfu" | "cohort";
 
 export async function siteVersions(
   db: Kysely<DB>,

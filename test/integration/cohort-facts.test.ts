@@ -4,7 +4,7 @@
  * next report derive them again — a new response assessment, a death — so no report reads stale
  * facts. On the demo program, on PGlite and PostgreSQL alike.
  */
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CohortOutcomes } from "../../src/domain/cohort/results.ts";
 import { recordAssessment } from "../../src/services/assessments.ts";
@@ -15,6 +15,8 @@ import { type ServiceContext, systemActor } from "../../src/services/context.ts"
 import { applyJourney, getJourneyOfEnrolment } from "../../src/services/journeys.ts";
 import { saveCohortFacts, storedCohortFacts } from "../../src/store/cohort.ts";
 import type { Database } from "../../src/store/database.ts";
+import type { DB } from "../../src/store/schema.ts";
+import { usingPostgres } from "../support/database.ts";
 import { demoDatabase } from "../support/demo-database.ts";
 import { statementsRun } from "../support/statements.ts";
 
@@ -109,15 +111,19 @@ describe("stored outcome facts", () => {
     forgetHeldReports(database.db);
     expect((await factsReads()).reads).toBe(0);
     // Another process stores other facts (a planted death) under the same version, or the table
-    // is emptied and refilled: the digest changes, and the stored JSON is read again.
+    // is emptied and refilled: the digest changes, and a report computed again reads the stored
+    // JSON again. (No record changed, so a held report is still answered: decision 0055.)
     await sql`UPDATE cohort_patient_facts
                  SET facts = json_build_object('format', ${FACTS_FORMAT}::int,
                                                'facts', (facts->'facts')::jsonb || '{"deathDate": "2001-01-01"}'::jsonb)
                WHERE patient_id = ${sz1.patientId}`.execute(database.db);
+    expect(patient(await report(), "SZ-0001").deathDate).toBe(sz1.deathDate);
+    forgetHeldReports(database.db);
     const planted = await factsReads();
     expect(planted.reads).toBe(1);
     expect(patient(planted.report, "SZ-0001").deathDate).toBe("2001-01-01");
     await sql`DELETE FROM cohort_patient_facts WHERE patient_id = ${sz1.patientId}`.execute(database.db);
+    forgetHeldReports(database.db);
     expect(patient(await report(), "SZ-0001").deathDate).toBe(sz1.deathDate);
     // A restart holds nothing: every patient's JSON is read once.
     restart();
@@ -301,4 +307,136 @@ describe("held reports", () => {
     expect(narrow.patients.length).toBeLessThan(all.patients.length);
     expect(new Set(narrow.patients.map((p) => p.siteCode))).toEqual(new Set([sites[0]]));
   });
+});
+
+describe("reports brought up to date from the patients that changed (decision 0055)", () => {
+  /** The members' statement: a report computed in full runs it, one brought up to date does not. */
+  const membersRead = /DISTINCT ON \(e\.patient_id\)/;
+  /** Patients with a CRS grade, whose grade a plain-SQL write can take away. */
+  const graded = (o: Omit<CohortOutcomes, "generatedAt">) =>
+    o.patients.filter((p) => p.crs.maxGrade !== null && p.crs.maxGrade > 0);
+  /** As another process would: the patient's CRS gradings marked entered in error, or restored. */
+  const crsInError = (db: Kysely<DB>, id: string, inError: boolean) =>
+    sql`UPDATE assessments SET status = ${inError ? "entered-in-error" : "final"}
+         WHERE patient_id = ${id} AND calculator = 'crs'`.execute(db);
+
+  it("a write to one patient: that patient alone is derived again, and the report equals one computed afresh", async () => {
+    restart();
+    const before = await report();
+    const p = graded(before)[0]!;
+    expect(p).toBeDefined();
+    try {
+      await crsInError(database.db, p.patientId, true);
+      let updated: Awaited<ReturnType<typeof report>> | undefined;
+      const ran = await statementsRun(database, async () => {
+        updated = await report();
+      });
+      expect(ran.filter((s) => membersRead.test(s))).toEqual([]);
+      expect(ran.some((s) => /\bassessments\b/.test(s))).toBe(true);
+      expect(patient(updated!, p.subjectCode).crs.maxGrade).toBeNull();
+      expect(updated!.summary.crs.rows[0]!.graded).toBe(before.summary.crs.rows[0]!.graded - 1);
+      // What a new process computes from nothing held is the same report.
+      restart();
+      expect(JSON.stringify(await report())).toBe(JSON.stringify(updated));
+    } finally {
+      await crsInError(database.db, p.patientId, false);
+    }
+    expect(JSON.stringify(await report())).toBe(JSON.stringify(before));
+  });
+
+  it("a write to a patient the reader cannot see leaves the held report: no record is read", async () => {
+    const all = await report();
+    const [siteA, siteB] = [...new Set(all.patients.map((p) => p.siteCode))];
+    const one = await database.db
+      .selectFrom("sites")
+      .select("id")
+      .where("code", "=", siteA!)
+      .executeTakeFirstOrThrow();
+    const narrowCtx = { ...ctx, actor: systemActor([{ siteId: one.id, role: "investigator" as const }]) };
+    const narrow = async () => {
+      const { generatedAt: _, ...rest } = await cohortOutcomes(narrowCtx, {});
+      return rest;
+    };
+    const first = await narrow();
+    const elsewhere = graded(all).find((p) => p.siteCode === siteB)!;
+    expect(elsewhere).toBeDefined();
+    try {
+      await crsInError(database.db, elsewhere.patientId, true);
+      let again: Awaited<ReturnType<typeof narrow>> | undefined;
+      expect(
+        await recordReads(async () => {
+          again = await narrow();
+        }),
+      ).toEqual([]);
+      expect(JSON.stringify(again)).toBe(JSON.stringify(first));
+    } finally {
+      await crsInError(database.db, elsewhere.patientId, false);
+    }
+  });
+
+  it("an enrolment changed by plain SQL: the next report is computed in full and shows it", async () => {
+    const before = await report({ groupBy: "doseLevel" });
+    const p = before.patients[0]!;
+    try {
+      await sql`UPDATE enrolments SET dose_level_code = 'DL-X' WHERE patient_id = ${p.patientId}`.execute(
+        database.db,
+      );
+      let after: Awaited<ReturnType<typeof report>> | undefined;
+      const ran = await statementsRun(database, async () => {
+        after = await report({ groupBy: "doseLevel" });
+      });
+      expect(ran.filter((s) => membersRead.test(s))).toHaveLength(1);
+      expect(patient(after!, p.subjectCode).doseLevel).toBe("DL-X");
+      expect(after!.summary.groups.map((g) => g.key)).toContain("DL-X");
+    } finally {
+      await sql`UPDATE enrolments SET dose_level_code = ${p.doseLevel} WHERE patient_id = ${p.patientId}`.execute(
+        database.db,
+      );
+    }
+    expect(JSON.stringify(await report({ groupBy: "doseLevel" }))).toBe(JSON.stringify(before));
+  });
+
+  // Two connections at once: PostgreSQL only (PGlite has one).
+  it.runIf(usingPostgres())(
+    "a writer that began before another and committed after it is not missed",
+    async () => {
+      restart();
+      const before = await report();
+      const [early, late] = graded(before);
+      expect(late).toBeDefined();
+      let commit!: () => void;
+      const held = new Promise<void>((resolve) => {
+        commit = resolve;
+      });
+      let written!: () => void;
+      const hasWritten = new Promise<void>((resolve) => {
+        written = resolve;
+      });
+      try {
+        // The early writer takes its transaction id first and stays open …
+        const earlyWriter = database.db.transaction().execute(async (trx) => {
+          await crsInError(trx, early!.patientId, true);
+          written();
+          await held;
+        });
+        await hasWritten;
+        // … a later writer (a larger id) commits, and a report reads it.
+        await crsInError(database.db, late!.patientId, true);
+        const between = await report();
+        expect(patient(between, late!.subjectCode).crs.maxGrade).toBeNull();
+        expect(patient(between, early!.subjectCode).crs.maxGrade).toBe(early!.crs.maxGrade);
+        // The early writer commits last: "changed after the largest id seen" would miss it.
+        commit();
+        await earlyWriter;
+        const after = await report();
+        expect(patient(after, early!.subjectCode).crs.maxGrade).toBeNull();
+        restart();
+        expect(JSON.stringify(await report())).toBe(JSON.stringify(after));
+      } finally {
+        commit();
+        await crsInError(database.db, early!.patientId, false);
+        await crsInError(database.db, late!.patientId, false);
+      }
+    },
+  );
 });

@@ -23,5 +23,6 @@ export const COHORT_COLUMNS: Record<string, string[]> = {
     horizon_date: true,
     facts: true,
     facts_digest: true,
+    changed_xid: true,
   }),
 };
