@@ -14,9 +14,10 @@ import { may, type Permission } from "../domain/roles.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import { JOURNEY_STATES, type ProductState, TERMINAL_JOURNEY_STATES } from "../domain/vein-to-vein.ts";
 import {
-  assessmentsSince,
   infusionsBetween,
   journeyStagesOfSite,
+  type LatestGradingRow,
+  latestGradingsSince,
   productsInStates,
 } from "../store/dashboard.ts";
 import { siteVersions } from "../store/site-versions.ts";
@@ -127,10 +128,8 @@ export interface Dashboard {
     | null;
 }
 
-const gradeOf = (result: unknown): number | null => {
-  const v = (result as { value?: unknown } | null)?.value;
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-};
+/** A stored result's value as a grade, if it is one. */
+const gradeOf = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 export async function programDashboard(ctx: ServiceContext, raw: unknown): Promise<Dashboard> {
   const q = parseInput(DashboardQuery, raw);
@@ -252,15 +251,11 @@ async function productsPanel(
 
 async function toxicitiesPanel(ctx: ServiceContext, siteId: string, now: Date): Promise<Panel<"toxicities">> {
   const since = new Date(now.getTime() - OPEN_TOXICITY_LOOKBACK_DAYS * 86_400_000);
-  const rows = await assessmentsSince(ctx.db, siteId, TOXICITY_CALCULATORS, since);
-  const latest = new Map<string, (typeof rows)[number]>();
-  for (const r of rows) {
-    const key = `${r.patient_id}/${r.calculator}`;
-    if (!latest.has(key)) latest.set(key, r); // rows are newest first
-  }
-  return [...latest.values()]
-    .map((r) => ({ r, grade: gradeOf(r.result) }))
-    .filter((x): x is { r: (typeof rows)[number]; grade: number } => x.grade !== null && x.grade >= 1)
+  // Each patient's latest grading by each calculator in the window: open while it is ≥ 1.
+  const latest = await latestGradingsSince(ctx.db, siteId, TOXICITY_CALCULATORS, since);
+  return latest
+    .map((r) => ({ r, grade: gradeOf(r.value) }))
+    .filter((x): x is { r: LatestGradingRow; grade: number } => x.grade !== null && x.grade >= 1)
     .map(({ r, grade }) => ({
       assessmentId: r.id,
       patientId: r.patient_id,
