@@ -344,6 +344,29 @@ describe("reports brought up to date from the patients that changed (decision 00
     expect(JSON.stringify(await report())).toBe(JSON.stringify(before));
   });
 
+  // Through a parent row: the QC result names its bag, the bag the patient (a journey event, the
+  // other such write, is the death test above).
+  it("a QC result of the patient's bag changed by plain SQL shows in the next report", async () => {
+    const before = await report();
+    const p = before.patients.find((x) => x.product?.viabilityPercent != null)!;
+    expect(p).toBeDefined();
+    const viability = p.product!.viabilityPercent!;
+    try {
+      // The QC result names its product unit, the unit names the patient (cohort_facts_stale_by_parent).
+      await sql`UPDATE qc_results SET value_number = value_number - 1
+                  FROM product_units u
+                 WHERE u.id = qc_results.product_id AND u.patient_id = ${p.patientId}
+                   AND qc_results.attribute = 'viability'`.execute(database.db);
+      expect(patient(await report(), p.subjectCode).product!.viabilityPercent).toBe(viability - 1);
+    } finally {
+      await sql`UPDATE qc_results SET value_number = value_number + 1
+                  FROM product_units u
+                 WHERE u.id = qc_results.product_id AND u.patient_id = ${p.patientId}
+                   AND qc_results.attribute = 'viability'`.execute(database.db);
+    }
+    expect(patient(await report(), p.subjectCode).product!.viabilityPercent).toBe(viability);
+  });
+
   it("a write to a patient the reader cannot see leaves the held report: no record is read", async () => {
     const all = await report();
     const [siteA, siteB] = [...new Set(all.patients.map((p) => p.siteCode))];

@@ -19,7 +19,7 @@ ALTER TABLE cohort_patient_facts ADD COLUMN changed_xid xid8;
 CREATE INDEX cohort_patient_facts_changed_xid_idx ON cohort_patient_facts (changed_xid)
   WHERE changed_xid IS NOT NULL;
 
--- One home for the bump the three trigger functions share: in patient order, so two writers
+-- One home for the bump the trigger functions share: in patient order, so two writers
 -- bumping the same patients lock their rows in the same order.
 CREATE FUNCTION cohort_facts_bump(patient_ids uuid[]) RETURNS void LANGUAGE sql AS $$
   INSERT INTO cohort_patient_facts (patient_id, version, changed_xid)
@@ -41,37 +41,44 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE OR REPLACE FUNCTION cohort_facts_stale_by_journey() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Journey events name their journey, QC results their product unit; the parent row names the
+-- patient. One function for both, told the parent table and the key column by its trigger
+-- (0024 had a copy per parent). Neither table is written in bulk, so the statement planned on
+-- every run (EXECUTE) costs nothing that matters.
+CREATE FUNCTION cohort_facts_stale_by_parent() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  parent text := TG_ARGV[0];
+  parent_key text := TG_ARGV[1];
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    PERFORM cohort_facts_bump(ARRAY(
-      SELECT DISTINCT j.patient_id FROM new_rows r JOIN journeys j ON j.id = r.journey_id));
+    EXECUTE format('SELECT cohort_facts_bump(ARRAY(
+        SELECT DISTINCT p.patient_id FROM new_rows r JOIN %I p ON p.id = r.%I))', parent, parent_key);
   ELSIF TG_OP = 'UPDATE' THEN
-    PERFORM cohort_facts_bump(ARRAY(
-      SELECT j.patient_id FROM journeys j
-       WHERE j.id IN (SELECT journey_id FROM new_rows UNION SELECT journey_id FROM old_rows)));
+    EXECUTE format('SELECT cohort_facts_bump(ARRAY(
+        SELECT p.patient_id FROM %I p
+         WHERE p.id IN (SELECT %I FROM new_rows UNION SELECT %I FROM old_rows)))',
+      parent, parent_key, parent_key);
   ELSE
-    PERFORM cohort_facts_bump(ARRAY(
-      SELECT DISTINCT j.patient_id FROM old_rows r JOIN journeys j ON j.id = r.journey_id));
+    EXECUTE format('SELECT cohort_facts_bump(ARRAY(
+        SELECT DISTINCT p.patient_id FROM old_rows r JOIN %I p ON p.id = r.%I))', parent, parent_key);
   END IF;
   RETURN NULL;
 END $$;
 
-CREATE OR REPLACE FUNCTION cohort_facts_stale_by_product() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM cohort_facts_bump(ARRAY(
-      SELECT DISTINCT u.patient_id FROM new_rows r JOIN product_units u ON u.id = r.product_id));
-  ELSIF TG_OP = 'UPDATE' THEN
-    PERFORM cohort_facts_bump(ARRAY(
-      SELECT u.patient_id FROM product_units u
-       WHERE u.id IN (SELECT product_id FROM new_rows UNION SELECT product_id FROM old_rows)));
-  ELSE
-    PERFORM cohort_facts_bump(ARRAY(
-      SELECT DISTINCT u.patient_id FROM old_rows r JOIN product_units u ON u.id = r.product_id));
-  END IF;
-  RETURN NULL;
-END $$;
+DROP TRIGGER journey_events_cohort_facts_ins ON journey_events;
+DROP TRIGGER journey_events_cohort_facts_upd ON journey_events;
+DROP TRIGGER journey_events_cohort_facts_del ON journey_events;
+DROP TRIGGER qc_results_cohort_facts_ins ON qc_results;
+DROP TRIGGER qc_results_cohort_facts_upd ON qc_results;
+DROP TRIGGER qc_results_cohort_facts_del ON qc_results;
+DROP FUNCTION cohort_facts_stale_by_journey();
+DROP FUNCTION cohort_facts_stale_by_product();
+CREATE TRIGGER journey_events_cohort_facts_ins AFTER INSERT ON journey_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cohort_facts_stale_by_parent('journeys', 'journey_id');
+CREATE TRIGGER journey_events_cohort_facts_upd AFTER UPDATE ON journey_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cohort_facts_stale_by_parent('journeys', 'journey_id');
+CREATE TRIGGER journey_events_cohort_facts_del AFTER DELETE ON journey_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cohort_facts_stale_by_parent('journeys', 'journey_id');
+CREATE TRIGGER qc_results_cohort_facts_ins AFTER INSERT ON qc_results REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cohort_facts_stale_by_parent('product_units', 'product_id');
+CREATE TRIGGER qc_results_cohort_facts_upd AFTER UPDATE ON qc_results REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cohort_facts_stale_by_parent('product_units', 'product_id');
+CREATE TRIGGER qc_results_cohort_facts_del AFTER DELETE ON qc_results REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cohort_facts_stale_by_parent('product_units', 'product_id');
 
 ALTER TABLE held_answer_versions DROP CONSTRAINT held_answer_versions_topic_check;
 ALTER TABLE held_answer_versions ADD CONSTRAINT held_answer_versions_topic_check
