@@ -147,9 +147,7 @@ async function updated(
 ): Promise<Held> {
   const stale = prior.infused.filter((m) => changed.has(m.patient_id));
   if (stale.length === 0) return prior.snapshot === snapshot ? prior : { ...prior, snapshot };
-  const zones = new Map(prior.infused.map((m) => [m.site_id, m.time_zone]));
-  const { cutOf } = dataCuts(zones, prior.report.definition.asOf, now);
-  const fresh = await outcomeFacts(ctx, stale, cutOf, untilOfCuts(cutOf, zones));
+  const fresh = await outcomeFacts(ctx, stale, prior.cutOf, prior.untilOf);
   const facts = new Map(prior.facts);
   for (const [id, f] of fresh) facts.set(id, f);
   const { definition, grouping, dataCut } = prior.report;
@@ -172,13 +170,16 @@ async function computed(
   const members = await cohortMembers(ctx.db, filter);
   const zones = new Map(members.map((m) => [m.site_id, m.time_zone]));
   const { cutOf, dataCut } = dataCuts(zones, definition.asOf, now);
+  const untilOf = untilOfCuts(cutOf, zones);
   const infused = members.filter((m) => m.infusion_date <= cutOf.get(m.site_id)!);
   const [products, facts] = await Promise.all([
     productsOfStudies(ctx.db, [...new Set(infused.map((m) => m.study_id))]),
-    outcomeFacts(ctx, infused, cutOf, untilOfCuts(cutOf, zones)),
+    outcomeFacts(ctx, infused, cutOf, untilOf),
   ]);
   return {
     ...under,
+    cutOf,
+    untilOf,
     infused,
     products,
     facts,
@@ -252,8 +253,8 @@ export type OutcomeFacts = Omit<
 async function outcomeFacts(
   ctx: ServiceContext,
   infused: Member[],
-  cutOf: Map<string, string>,
-  untilOf: Map<string, Date>,
+  cutOf: ReadonlyMap<string, string>,
+  untilOf: ReadonlyMap<string, Date>,
 ): Promise<Map<string, OutcomeFacts>> {
   const out = new Map<string, OutcomeFacts>();
   const stored = new Map(
@@ -326,6 +327,8 @@ async function outcomeFacts(
         facts: JSON.stringify({ format: FACTS_FORMAT, facts: f } satisfies StoredFacts),
       });
   }
+  // In patient order, as the triggers bump (migration 0033): two writers lock rows in one order.
+  writes.sort((a, b) => (a.patientId < b.patientId ? -1 : a.patientId > b.patientId ? 1 : 0));
   await saveCohortFacts(ctx.db, writes);
   // Held as a later read of the stored JSON would hold them (parsed from it, under the digest the
   // database keeps of it), so the next report computed in full does not read them back. Where

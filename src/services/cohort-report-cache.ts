@@ -20,6 +20,9 @@ export interface HeldCohort<F> {
   cutKey: string;
   /** the snapshot the facts were read after: patients changed since are derived again */
   snapshot: string;
+  /** each member site's data cut and the first instant after it, as the facts were derived with */
+  cutOf: ReadonlyMap<string, string>;
+  untilOf: ReadonlyMap<string, Date>;
   /** the infused members (enrolment rows), the products of their studies, each one's facts */
   infused: readonly CohortMemberRow[];
   products: readonly StudyProductRow[];

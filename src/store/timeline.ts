@@ -72,7 +72,9 @@ export const patientWithDay0 = (db: Kysely<DB>, patientId: string) =>
       eb
         .selectFrom("cohort_patient_facts as cf")
         .whereRef("cf.patient_id", "=", "p.id")
-        .select(sql<string>`cf.version::text`.as("v"))
+        // The version with the transaction that last moved it: versions start again when the
+        // table is emptied (a cache), the transaction ids do not.
+        .select(sql<string>`cf.version::text || ':' || coalesce(cf.changed_xid::text, '')`.as("v"))
         .as("record_version"),
     ])
     .where("p.id", "=", patientId)

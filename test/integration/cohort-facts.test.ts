@@ -367,6 +367,21 @@ describe("reports brought up to date from the patients that changed (decision 00
     expect(patient(await report(), p.subjectCode).product!.viabilityPercent).toBe(viability);
   });
 
+  it("a write, then the facts table emptied: the next report still shows the write", async () => {
+    const before = await report();
+    const p = graded(before)[1]!;
+    try {
+      await crsInError(database.db, p.patientId, true);
+      // The write's only trace for a held report is the facts row's transaction id; the table is
+      // a cache, and emptying it makes the next report compute in full.
+      await sql`DELETE FROM cohort_patient_facts`.execute(database.db);
+      expect(patient(await report(), p.subjectCode).crs.maxGrade).toBeNull();
+    } finally {
+      await crsInError(database.db, p.patientId, false);
+    }
+    expect(JSON.stringify(await report())).toBe(JSON.stringify(before));
+  });
+
   it("a write to a patient the reader cannot see leaves the held report: no record is read", async () => {
     const all = await report();
     const [siteA, siteB] = [...new Set(all.patients.map((p) => p.siteCode))];
@@ -435,14 +450,15 @@ describe("reports brought up to date from the patients that changed (decision 00
       const hasWritten = new Promise<void>((resolve) => {
         written = resolve;
       });
+      // The early writer takes its transaction id first and stays open …
+      const earlyWriter = database.db.transaction().execute(async (trx) => {
+        await crsInError(trx, early!.patientId, true);
+        written();
+        await held;
+      });
       try {
-        // The early writer takes its transaction id first and stays open …
-        const earlyWriter = database.db.transaction().execute(async (trx) => {
-          await crsInError(trx, early!.patientId, true);
-          written();
-          await held;
-        });
-        await hasWritten;
+        // (a writer that failed ends the wait with its error)
+        await Promise.race([hasWritten, earlyWriter]);
         // … a later writer (a larger id) commits, and a report reads it.
         await crsInError(database.db, late!.patientId, true);
         const between = await report();
@@ -457,6 +473,7 @@ describe("reports brought up to date from the patients that changed (decision 00
         expect(JSON.stringify(await report())).toBe(JSON.stringify(after));
       } finally {
         commit();
+        await earlyWriter.catch(() => undefined);
         await crsInError(database.db, early!.patientId, false);
         await crsInError(database.db, late!.patientId, false);
       }

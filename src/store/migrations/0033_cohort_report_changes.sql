@@ -106,3 +106,8 @@ CREATE TRIGGER sites_held_answers AFTER UPDATE OF code, name, time_zone ON sites
 DROP TRIGGER car_products_held_answers ON car_products;
 CREATE TRIGGER car_products_held_answers AFTER INSERT OR UPDATE OF study_id, code, name, vector_type, targets, format OR DELETE ON car_products FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_everywhere('ltfu', 'vein-to-vein-metrics', 'cohort');
 CREATE TRIGGER studies_held_answers AFTER UPDATE OF short_name OR DELETE ON studies FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_everywhere('cohort');
+
+-- The facts table is a cache that may be emptied (0024): a patient's change not yet seen by a held
+-- report lives only in its row's changed_xid, so a delete of rows (the app never deletes them) or
+-- an emptied table makes every held report compute again in full.
+CREATE TRIGGER cohort_patient_facts_emptied AFTER DELETE OR TRUNCATE ON cohort_patient_facts FOR EACH STATEMENT EXECUTE FUNCTION held_answer_stale_everywhere('cohort');
