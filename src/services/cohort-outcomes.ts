@@ -6,7 +6,6 @@
  * cohort in a handful of statements and cut at the data-cut date in each site's time zone.
  * Only sites where the user may read clinical data are included; patients are pseudonymous.
  */
-import { createHash } from "node:crypto";
 import type { PathogenClass } from "../domain/adverse-events.ts";
 import { addDays, daysBetween } from "../domain/calendar.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
@@ -101,20 +100,19 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
   const key = JSON.stringify([definition, grouping, filter.siteIds]);
   const prior = heldCohort<OutcomeFacts>(ctx.db, key);
   // First, before anything the report reads: what changed since the held report read its facts.
-  const changes = await cohortChanges(ctx.db, filter.siteIds, prior?.snapshot ?? null);
+  const changes = await cohortChanges(ctx.db, filter.siteIds, prior?.answer.snapshot ?? null);
   const sitesCut = dataCuts(new Map(changes.zones.map((z) => [z.siteId, z.timeZone])), definition.asOf, now);
-  const cutKey = JSON.stringify([[...sitesCut.cutOf], sitesCut.dataCut]);
+  // What the held report must have been computed under to be brought up to date, not recomputed.
+  const digest = JSON.stringify([changes.membersVersion, [...sitesCut.cutOf], sitesCut.dataCut]);
   const held =
-    prior && prior.cutKey === cutKey && prior.membersVersion === changes.membersVersion
-      ? await updated(ctx, prior, new Set(changes.changed), changes.snapshot, now)
-      : await computed(ctx, definition, grouping, filter, now, {
-          cutKey,
-          membersVersion: changes.membersVersion,
-          snapshot: changes.snapshot,
-        });
-  holdCohort(ctx.db, key, held);
+    prior?.digest === digest
+      ? await updated(ctx, prior.answer, new Set(changes.changed), changes.snapshot, now)
+      : await computed(ctx, definition, grouping, filter, now, changes.snapshot);
+  holdCohort(ctx.db, key, digest, held);
   // A report answered again carries this request's instant; a new one was made with it.
-  return held.report === prior?.report ? { ...held.report, generatedAt: now.toISOString() } : held.report;
+  return held.report === prior?.answer.report
+    ? { ...held.report, generatedAt: now.toISOString() }
+    : held.report;
 }
 
 /** Each site's data cut (the date asked for, else today in the site's zone) and the report's. */
@@ -136,7 +134,7 @@ type Held = HeldCohort<OutcomeFacts>;
  * The held report if none of its patients changed since its snapshot (then held from the new
  * snapshot on: nothing it reads moved in between), else the changed patients' facts derived
  * again and the report made anew from them and the rest as held. Members, cuts and products are
- * the held ones: the caller checked that their version and the days are the same.
+ * the held ones: the caller checked that their version and the days (its digest) are the same.
  */
 async function updated(
   ctx: ServiceContext,
@@ -165,7 +163,7 @@ async function computed(
   grouping: CohortOutcomes["grouping"],
   filter: CohortMemberFilter,
   now: Date,
-  under: Pick<Held, "cutKey" | "membersVersion" | "snapshot">,
+  snapshot: string,
 ): Promise<Held> {
   const members = await cohortMembers(ctx.db, filter);
   const zones = new Map(members.map((m) => [m.site_id, m.time_zone]));
@@ -177,7 +175,7 @@ async function computed(
     outcomeFacts(ctx, infused, cutOf, untilOf),
   ]);
   return {
-    ...under,
+    snapshot,
     cutOf,
     untilOf,
     infused,
@@ -327,14 +325,12 @@ async function outcomeFacts(
         facts: JSON.stringify({ format: FACTS_FORMAT, facts: f } satisfies StoredFacts),
       });
   }
-  // In patient order, as the triggers bump (migration 0033): two writers lock rows in one order.
-  writes.sort((a, b) => (a.patientId < b.patientId ? -1 : a.patientId > b.patientId ? 1 : 0));
-  await saveCohortFacts(ctx.db, writes);
-  // Held as a later read of the stored JSON would hold them (parsed from it, under the digest the
-  // database keeps of it), so the next report computed in full does not read them back. Where
-  // the save lost to a write, the stored digest is another and this is never used.
-  for (const w of writes)
-    holdFacts(ctx.db, w.patientId, factsDigest(w.facts), storedFacts(JSON.parse(w.facts))!);
+  // The facts stored are held as a later read of the stored JSON would hold them (parsed from
+  // it, under the database's digest of it), so the next report computed in full does not read
+  // them back. Facts that lost to a write were not stored and are not held.
+  const json = new Map(writes.map((w) => [w.patientId, w.facts]));
+  for (const row of await saveCohortFacts(ctx.db, writes))
+    holdFacts(ctx.db, row.patient_id, row.facts_digest, storedFacts(JSON.parse(json.get(row.patient_id)!))!);
   return out;
 }
 
@@ -351,9 +347,6 @@ interface StoredFacts {
   format: number;
   facts: OutcomeFacts;
 }
-
-/** What migration 0025 keeps in facts_digest: md5 of the JSON's text as stored. */
-const factsDigest = (json: string) => createHash("md5").update(json).digest("hex");
 
 /** The stored facts if this release derived them the same way, else undefined. */
 function storedFacts(stored: unknown): OutcomeFacts | undefined {

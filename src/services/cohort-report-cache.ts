@@ -3,7 +3,7 @@
  * they were computed from, so a report can be brought up to date from the patients whose facts
  * changed since instead of computed again (decision 0055). Each request reads `cohortChanges` —
  * one statement — before anything else: a report is answered again only while its sites' cohort
- * version and its data cuts are the same and none of its patients changed after the snapshot it
+ * version and its data cuts (the digest it is held under) are the same and none of its patients changed after the snapshot it
  * read its facts under; with only some patients changed, those are derived again and the summary
  * is computed from the rest as held. services/held-answers.ts says why reading the versions
  * first is safe.
@@ -14,10 +14,6 @@ import { HeldAnswers } from "./held-answers.ts";
 
 /** A report and what it was computed from; never changed once held (a new one replaces it). */
 export interface HeldCohort<F> {
-  /** the sites' cohort version the report was computed under */
-  membersVersion: string;
-  /** each site's data cut and the report's, as the key of the days they name */
-  cutKey: string;
   /** the snapshot the facts were read after: patients changed since are derived again */
   snapshot: string;
   /** each member site's data cut and the first instant after it, as the facts were derived with */
@@ -35,12 +31,15 @@ const MAX_REPORTS = 8;
 
 const reports = new HeldAnswers<HeldCohort<unknown>>(MAX_REPORTS);
 
-/** What is held for this cohort (as keyed by the caller), whatever it was computed under. */
+/**
+ * What is held for this cohort (as keyed by the caller) and the digest it was held under (the
+ * sites' cohort version and data cuts, as the caller writes them), whatever that digest is.
+ */
 export const heldCohort = <F>(db: object, key: string) =>
-  reports.latest(db, key)?.answer as HeldCohort<F> | undefined;
+  reports.latest(db, key) as { digest: string; answer: HeldCohort<F> } | undefined;
 
-export function holdCohort<F>(db: object, key: string, held: HeldCohort<F>): void {
-  reports.hold(db, key, held.snapshot, held);
+export function holdCohort<F>(db: object, key: string, digest: string, held: HeldCohort<F>): void {
+  reports.hold(db, key, digest, held);
 }
 
 /** Drops what is held for this database, as a restart of the process does. */

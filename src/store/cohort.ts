@@ -406,12 +406,22 @@ export interface CohortFactsWrite {
 /**
  * Stores derived facts, each only if its patient's version is still the one read before the
  * records: a write committed since (or committing now: the upsert waits for its row lock) has
- * bumped it, and those facts are dropped rather than stored stale.
+ * bumped it, and those facts are dropped rather than stored stale. Returns the rows stored, with
+ * the digest the database keeps of each one's JSON (migration 0025).
  */
-export async function saveCohortFacts(db: Kysely<DB>, rows: CohortFactsWrite[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    await sql`
+export async function saveCohortFacts(
+  db: Kysely<DB>,
+  rows: readonly CohortFactsWrite[],
+): Promise<{ patient_id: string; facts_digest: string }[]> {
+  // In patient order, the order the triggers bump rows in (migration 0033): two writers lock rows
+  // in one order.
+  const ordered = [...rows].sort((a, b) =>
+    a.patientId < b.patientId ? -1 : a.patientId > b.patientId ? 1 : 0,
+  );
+  const saved: { patient_id: string; facts_digest: string }[] = [];
+  for (let i = 0; i < ordered.length; i += 1000) {
+    const chunk = ordered.slice(i, i + 1000);
+    const res = await sql<{ patient_id: string; facts_digest: string }>`
       INSERT INTO cohort_patient_facts AS f
              (patient_id, version, facts_version, infusion_date, time_zone, horizon_at, horizon_date, facts)
       VALUES ${sql.join(
@@ -426,6 +436,9 @@ export async function saveCohortFacts(db: Kysely<DB>, rows: CohortFactsWrite[]):
          SET facts_version = EXCLUDED.facts_version, infusion_date = EXCLUDED.infusion_date,
              time_zone = EXCLUDED.time_zone, horizon_at = EXCLUDED.horizon_at,
              horizon_date = EXCLUDED.horizon_date, facts = EXCLUDED.facts
-       WHERE f.version = EXCLUDED.version`.execute(db);
+       WHERE f.version = EXCLUDED.version
+      RETURNING f.patient_id, f.facts_digest`.execute(db);
+    saved.push(...res.rows);
   }
+  return saved;
 }
