@@ -24,7 +24,7 @@ import {
   type TreatedPatient,
 } from "../domain/cohort/patient-outcome.ts";
 import type { CohortOutcomes } from "../domain/cohort/results.ts";
-import { summariseCohort } from "../domain/cohort/summary.ts";
+import { type KeptMeasures, keptMeasures, summariseCohort } from "../domain/cohort/summary.ts";
 import { CAR_COPIES_NOTE_PREFIX, carSeriesFromNotes } from "../domain/endpoints/car-copies-note.ts";
 import { carKineticsEndpoints } from "../domain/endpoints/car-kinetics.ts";
 import type { Endpoint } from "../domain/endpoints/endpoint.ts";
@@ -149,11 +149,18 @@ async function updated(
   const facts = new Map(prior.facts);
   for (const [id, f] of fresh) facts.set(id, f);
   const { definition, grouping, dataCut } = prior.report;
+  // Patients whose facts did not change are the held report's own (frozen) objects again.
+  const unchanged = new Map(
+    prior.report.patients.filter((p) => !changed.has(p.patientId)).map((p) => [p.patientId, p]),
+  );
   return {
     ...prior,
     snapshot,
     facts,
-    report: report(definition, grouping, dataCut, now, prior.infused, prior.products, facts),
+    report: report(definition, grouping, dataCut, now, prior.infused, prior.products, facts, {
+      unchanged,
+      measures: prior.measures,
+    }),
   };
 }
 
@@ -174,6 +181,7 @@ async function computed(
     productsOfStudies(ctx.db, [...new Set(infused.map((m) => m.study_id))]),
     outcomeFacts(ctx, infused, cutOf, untilOf),
   ]);
+  const measures = keptMeasures();
   return {
     snapshot,
     cutOf,
@@ -181,11 +189,19 @@ async function computed(
     infused,
     products,
     facts,
-    report: report(definition, grouping, dataCut, now, infused, products, facts),
+    measures,
+    report: report(definition, grouping, dataCut, now, infused, products, facts, {
+      unchanged: new Map(),
+      measures,
+    }),
   };
 }
 
-/** The report of these members: each one's enrolment, study products and facts, and the summary. */
+/**
+ * The report of these members: each one's enrolment, study products and facts, and the summary.
+ * `held.unchanged`: patients as a held report of the same members, products and cuts had them;
+ * `held.measures`: the summary's measures of patient objects summarised before.
+ */
 function report(
   definition: CohortDefinition,
   grouping: CohortOutcomes["grouping"],
@@ -194,6 +210,7 @@ function report(
   infused: readonly Member[],
   products: readonly StudyProductRow[],
   facts: ReadonlyMap<string, OutcomeFacts>,
+  held: { unchanged: ReadonlyMap<string, TreatedPatient>; measures: KeptMeasures },
 ): CohortOutcomes {
   const ofStudy = new Map<string, { codes: string[]; targets: string[] }>();
   for (const studyId of new Set(infused.map((m) => m.study_id))) {
@@ -205,6 +222,11 @@ function report(
   }
   const patients: TreatedPatient[] = [];
   for (const m of infused) {
+    const same = held.unchanged.get(m.patient_id);
+    if (same) {
+      patients.push(same);
+      continue;
+    }
     const f = facts.get(m.patient_id)!;
     if (definition.indication && (f.indication === null || !definition.indication.includes(f.indication)))
       continue;
@@ -219,7 +241,7 @@ function report(
     dataCut,
     generatedAt: now.toISOString(),
     patients,
-    summary: summariseCohort(patients, grouping),
+    summary: summariseCohort(patients, grouping, held.measures),
   };
 }
 

@@ -9,6 +9,7 @@
  * first is safe.
  */
 import type { CohortOutcomes } from "../domain/cohort/results.ts";
+import type { KeptMeasures } from "../domain/cohort/summary.ts";
 import type { CohortMemberRow, StudyProductRow } from "../store/cohort.ts";
 import { HeldAnswers } from "./held-answers.ts";
 
@@ -24,6 +25,8 @@ export interface HeldCohort<F> {
   products: readonly StudyProductRow[];
   facts: ReadonlyMap<string, F>;
   report: CohortOutcomes;
+  /** the summary's measures of the report's patients, for the next report to reuse */
+  measures: KeptMeasures;
 }
 
 /** Reports kept per database: a department has a few cohorts it looks at again and again. */

@@ -304,39 +304,141 @@ function waterfallBars(
     .sort((a, b) => b.changePercent - a.changePercent || a.subjectCode.localeCompare(b.subjectCode));
 }
 
-interface Partition {
-  all: TreatedPatient[];
-  groups: { group: Group; patients: TreatedPatient[] }[];
+/**
+ * One patient as the tables read it: each time to event in months and the dates the remission
+ * table compares against, worked out once per summary (or kept between summaries: KeptMeasures).
+ * A patient counts in "all" and in its group, and several tables read the same times, so each
+ * date is parsed once, not in every table.
+ */
+interface Measured {
+  p: TreatedPatient;
+  /** days from infusion to the last contact */
+  followedDays: number;
+  overallSurvival: SurvivalTime;
+  progressionFreeSurvival: SurvivalTime | null;
+  durationOfResponse: SurvivalTime | null;
+  lupusRelapseFreeSurvival: SurvivalTime | null;
+  competing: CompetingTime | null;
+  /** lupus at each of REMISSION_MONTHS; null for patients without lupus */
+  remission: RemissionAtMonths | null;
+  toxicity: Record<Toxicity, GradedToxicity>;
 }
 
-function partition(patients: readonly TreatedPatient[], grouping: Grouping): Partition {
-  if (grouping === "none") return { all: [...patients], groups: [] };
-  const byKey = new Map<string, { group: Group; patients: TreatedPatient[] }>();
-  for (const p of patients) {
-    const { key, label } = groupOf[grouping](p);
+const TOXICITIES = ["crs", "icans", "icaht", "iecHs"] as const;
+type Toxicity = (typeof TOXICITIES)[number];
+
+/** One toxicity of one patient as its table counts it. */
+interface GradedToxicity {
+  maxGrade: number | null;
+  /** study day of onset; null without one */
+  onsetDay: number | null;
+  durationDays: number | null;
+}
+
+const gradedToxicity = (p: TreatedPatient, course: ToxicityCourse): GradedToxicity => ({
+  maxGrade: course.maxGrade,
+  onsetDay: onsetDay(p, course),
+  durationDays: toxicityDurationDays(course),
+});
+
+/** One lupus patient at each of REMISSION_MONTHS (index k), as the remission table counts them. */
+interface RemissionAtMonths {
+  /** assessed (DORIS or LLDAS) on or after the month */
+  followed: boolean[];
+  /** the state first reached on or before the month */
+  doris: boolean[];
+  lldas: boolean[];
+  drugFree: boolean[];
+  /** the SRI-4 visit nearest the month: a responder or not; null without one in the window */
+  sri4: (boolean | null)[];
+}
+
+function remissionAtMonths(p: TreatedPatient): RemissionAtMonths | null {
+  if (!hasLupus(p.indication)) return null;
+  const by = REMISSION_MONTHS.map((m) => addMonths(p.infusionDate, m));
+  const lastAssessed = p.lupus?.lastAssessmentDate ?? p.infusionDate;
+  const reached = (date: string | null | undefined) => by.map((b) => !!date && date <= b);
+  return {
+    followed: by.map((b) => lastAssessed >= b),
+    doris: reached(p.lupus?.dorisDate),
+    lldas: reached(p.lupus?.lldasDate),
+    drugFree: reached(p.lupus?.drugFreeDate),
+    sri4: by.map((b) => sri4VisitNear(p.lupus?.sri4 ?? [], b)?.responder ?? null),
+  };
+}
+
+const inMonths = (t: SurvivalTime | null): SurvivalTime | null =>
+  t && { time: t.time / DAYS_PER_MONTH, event: t.event };
+
+function measured(p: TreatedPatient): Measured {
+  const competing = progressionOrNonRelapseDeath(p);
+  return {
+    p,
+    followedDays: daysBetween(p.infusionDate, p.lastContactDate),
+    overallSurvival: inMonths(overallSurvival(p))!,
+    progressionFreeSurvival: inMonths(progressionFreeSurvival(p)),
+    durationOfResponse: inMonths(durationOfResponse(p)),
+    lupusRelapseFreeSurvival: inMonths(lupusRelapseFreeSurvival(p)),
+    competing: competing && { time: competing.time / DAYS_PER_MONTH, cause: competing.cause },
+    remission: remissionAtMonths(p),
+    toxicity: {
+      crs: gradedToxicity(p, p.crs),
+      icans: gradedToxicity(p, p.icans),
+      icaht: gradedToxicity(p, p.icaht),
+      iecHs: gradedToxicity(p, p.iecHs),
+    },
+  };
+}
+
+/**
+ * Measures kept between summaries of the same patient objects: a caller that summarises again
+ * after some patients changed, passing the others as the very objects it passed before (and never
+ * changing them), has only the changed ones measured again.
+ */
+export type KeptMeasures = WeakMap<TreatedPatient, Measured>;
+
+export const keptMeasures = (): KeptMeasures => new WeakMap();
+
+interface Partition {
+  all: Measured[];
+  groups: { group: Group; patients: Measured[] }[];
+}
+
+function partition(patients: readonly TreatedPatient[], grouping: Grouping, kept: KeptMeasures): Partition {
+  const all = patients.map((p) => {
+    const held = kept.get(p);
+    if (held) return held;
+    const m = measured(p);
+    kept.set(p, m);
+    return m;
+  });
+  if (grouping === "none") return { all, groups: [] };
+  const byKey = new Map<string, { group: Group; patients: Measured[] }>();
+  for (const m of all) {
+    const { key, label } = groupOf[grouping](m.p);
     const entry = byKey.get(key) ?? { group: { key, label, n: 0 }, patients: [] };
     entry.group.n++;
-    entry.patients.push(p);
+    entry.patients.push(m);
     byKey.set(key, entry);
   }
   const groups = [...byKey.values()].sort((a, b) => a.group.key.localeCompare(b.group.key));
-  return { all: [...patients], groups };
+  return { all, groups };
 }
 
 const ALL: Omit<Group, "n"> = { key: "all", label: "All patients" };
 
-function rows<R>(part: Partition, build: (group: Group, patients: TreatedPatient[]) => R): R[] {
+function rows<R>(part: Partition, build: (group: Group, patients: Measured[]) => R): R[] {
   return [
     build({ ...ALL, n: part.all.length }, part.all),
     ...part.groups.map((g) => build(g.group, g.patients)),
   ];
 }
 
-function responseRow(group: Group, patients: TreatedPatient[]): ResponseRow {
-  const lymphoma = patients.filter((p) => hasLymphoma(p.indication));
+function responseRow(group: Group, patients: Measured[]): ResponseRow {
+  const lymphoma = patients.filter((m) => hasLymphoma(m.p.indication));
   const counts = { CR: 0, PR: 0, SD: 0, PD: 0, notEvaluable: 0 };
   const toResponse: number[] = [];
-  for (const p of lymphoma) {
+  for (const { p } of lymphoma) {
     const best = p.lymphoma?.best ?? null;
     if (best === null) counts.notEvaluable++;
     else counts[best]++;
@@ -353,11 +455,11 @@ function responseRow(group: Group, patients: TreatedPatient[]): ResponseRow {
   };
 }
 
-function toxicityRow(course: (p: TreatedPatient) => ToxicityCourse) {
-  return (group: Group, patients: TreatedPatient[]): ToxicityRow => {
-    const graded = patients.filter((p) => course(p).maxGrade !== null);
+function toxicityRow(toxicity: Toxicity) {
+  return (group: Group, patients: Measured[]): ToxicityRow => {
+    const graded = patients.map((m) => m.toxicity[toxicity]).filter((t) => t.maxGrade !== null);
     const byMaxGrade = [0, 0, 0, 0, 0, 0];
-    for (const p of graded) byMaxGrade[course(p).maxGrade!]!++;
+    for (const t of graded) byMaxGrade[t.maxGrade!]!++;
     const any = graded.length - byMaxGrade[0]!;
     const severe = byMaxGrade.slice(3).reduce((a, b) => a + b, 0);
     return {
@@ -367,86 +469,97 @@ function toxicityRow(course: (p: TreatedPatient) => ToxicityCourse) {
       byMaxGrade,
       anyGrade: clopperPearson(any, graded.length),
       gradeThreeOrMore: clopperPearson(severe, graded.length),
-      onsetDay: medianRange(graded.map((p) => onsetDay(p, course(p))).filter((d): d is number => d !== null)),
-      durationDays: medianRange(
-        graded.map((p) => toxicityDurationDays(course(p))).filter((d): d is number => d !== null),
-      ),
+      onsetDay: medianRange(graded.map((t) => t.onsetDay).filter((d) => d !== null)),
+      durationDays: medianRange(graded.map((t) => t.durationDays).filter((d) => d !== null)),
     };
   };
 }
 
-function supportiveCareRow(group: Group, patients: TreatedPatient[]): SupportiveCareRow {
+function supportiveCareRow(group: Group, patients: Measured[]): SupportiveCareRow {
   return {
     ...group,
-    tocilizumab: clopperPearson(patients.filter((p) => p.tocilizumab).length, patients.length),
-    systemicSteroids: clopperPearson(patients.filter((p) => p.systemicSteroids).length, patients.length),
+    tocilizumab: clopperPearson(patients.filter((m) => m.p.tocilizumab).length, patients.length),
+    systemicSteroids: clopperPearson(patients.filter((m) => m.p.systemicSteroids).length, patients.length),
   };
 }
 
-function infectionRows(group: Group, patients: TreatedPatient[]): InfectionRow[] {
-  const followedDays = patients.map((p) => daysBetween(p.infusionDate, p.lastContactDate));
+function infectionRows(group: Group, patients: Measured[]): InfectionRow[] {
   return POST_INFUSION_WINDOWS.map(({ window, firstDay }) => {
-    const followed = patients.filter((_, i) => followedDays[i]! >= firstDay);
-    const inWindow = (p: TreatedPatient) =>
-      p.infections.filter((i) => infectionWindow(i.studyDay) === window);
-    const episodes = followed.flatMap(inWindow);
+    let followed = 0;
+    let infected = 0;
+    let severe = 0;
+    let episodes = 0;
     const episodesByPathogen = Object.fromEntries(PATHOGEN_CLASSES.map((c) => [c, 0])) as Record<
       PathogenClass,
       number
     >;
-    for (const e of episodes) episodesByPathogen[e.pathogenClass ?? "unidentified"]++;
+    for (const m of patients) {
+      if (m.followedDays < firstDay) continue;
+      followed++;
+      let any = false;
+      let anySevere = false;
+      for (const i of m.p.infections) {
+        if (infectionWindow(i.studyDay) !== window) continue;
+        any = true;
+        anySevere ||= i.grade >= 3;
+        episodes++;
+        episodesByPathogen[i.pathogenClass ?? "unidentified"]++;
+      }
+      if (any) infected++;
+      if (anySevere) severe++;
+    }
     return {
       ...group,
       window,
-      followed: followed.length,
-      anyInfection: clopperPearson(followed.filter((p) => inWindow(p).length > 0).length, followed.length),
-      severeInfection: clopperPearson(
-        followed.filter((p) => inWindow(p).some((i) => i.grade >= 3)).length,
-        followed.length,
-      ),
-      episodes: episodes.length,
+      followed,
+      anyInfection: clopperPearson(infected, followed),
+      severeInfection: clopperPearson(severe, followed),
+      episodes,
       episodesByPathogen,
     };
   });
 }
 
-function remissionRows(group: Group, patients: TreatedPatient[]): RemissionRow[] {
-  const lupus = patients.filter((p) => hasLupus(p.indication));
-  return REMISSION_MONTHS.map((months) => {
-    const by = (p: TreatedPatient) => addMonths(p.infusionDate, months);
-    const followed = lupus.filter((p) => (p.lupus?.lastAssessmentDate ?? p.infusionDate) >= by(p));
+function remissionRows(group: Group, patients: Measured[]): RemissionRow[] {
+  const lupus = patients.map((m) => m.remission).filter((r) => r !== null);
+  return REMISSION_MONTHS.map((months, k) => {
     // Each state has its own denominator: those followed to the month, and those who reached
     // that state before it (whose later follow-up does not matter for "reached by month m").
-    const rate = (pick: (p: TreatedPatient) => string | null | undefined) => {
-      const reached = lupus.filter((p) => {
-        const date = pick(p);
-        return !!date && date <= by(p);
-      });
-      const evaluable = new Set([...followed, ...reached]);
-      return clopperPearson(reached.length, evaluable.size);
+    const rate = (state: "doris" | "lldas" | "drugFree") => {
+      let reached = 0;
+      let evaluable = 0;
+      for (const r of lupus) {
+        if (r[state][k]) reached++;
+        if (r[state][k] || r.followed[k]) evaluable++;
+      }
+      return clopperPearson(reached, evaluable);
     };
+    let followed = 0;
+    let visits = 0;
+    let responders = 0;
+    for (const r of lupus) {
+      if (r.followed[k]) followed++;
+      const sri4 = r.sri4[k];
+      if (sri4 === null || sri4 === undefined) continue;
+      visits++;
+      if (sri4) responders++;
+    }
     return {
       ...group,
       n: lupus.length,
       months,
-      followed: followed.length,
-      doris: rate((p) => p.lupus?.dorisDate),
-      lldas: rate((p) => p.lupus?.lldasDate),
-      drugFree: rate((p) => p.lupus?.drugFreeDate),
-      sri4: sri4Rate(lupus, by),
+      followed,
+      doris: rate("doris"),
+      lldas: rate("lldas"),
+      drugFree: rate("drugFree"),
+      sri4: clopperPearson(responders, visits),
     };
   });
 }
 
-function sri4Rate(lupus: TreatedPatient[], by: (p: TreatedPatient) => string): Proportion {
-  const visits = lupus.map((p) => sri4VisitNear(p.lupus?.sri4 ?? [], by(p))).filter((v) => v !== null);
-  return clopperPearson(visits.filter((v) => v.responder).length, visits.length);
-}
-
-const inMonths = (t: SurvivalTime): SurvivalTime => ({ time: t.time / DAYS_PER_MONTH, event: t.event });
-
+/** `times` in months */
 function survivalGroup(group: Group, times: SurvivalTime[]): SurvivalGroup {
-  const km = kaplanMeier(times.map(inMonths));
+  const km = kaplanMeier(times);
   return {
     ...group,
     n: times.length,
@@ -470,32 +583,32 @@ const SURVIVAL = {
   "overall-survival": {
     title: "Overall survival",
     definition: "Infusion to death from any cause; censored at the last date known alive.",
-    time: (p: TreatedPatient) => overallSurvival(p),
+    time: (m: Measured) => m.overallSurvival,
   },
   "progression-free-survival": {
     title: "Progression-free survival (lymphoma)",
     definition:
       "Infusion to progression or death from any cause; censored at the last response assessment (day 0 without one). Patients with a lymphoma only.",
-    time: progressionFreeSurvival,
+    time: (m: Measured) => m.progressionFreeSurvival,
   },
   "duration-of-response": {
     title: "Duration of response (lymphoma)",
     definition:
       "First CR or PR to progression or death; censored at the last response assessment. Responders only.",
-    time: durationOfResponse,
+    time: (m: Measured) => m.durationOfResponse,
   },
   "lupus-relapse-free-survival": {
     title: "Lupus relapse-free survival",
     definition:
       "Infusion to the return of lupus activity after DORIS remission or LLDAS had been reached, or death; censored at the last DORIS/LLDAS assessment. Patients with lupus only.",
-    time: lupusRelapseFreeSurvival,
+    time: (m: Measured) => m.lupusRelapseFreeSurvival,
   },
 } as const;
 
 function survivalAnalysis(part: Partition, endpoint: SurvivalAnalysis["endpoint"]): SurvivalAnalysis {
   const spec = SURVIVAL[endpoint];
-  const timesOf = (patients: TreatedPatient[]) =>
-    patients.map((p) => spec.time(p)).filter((t): t is SurvivalTime => t !== null);
+  const timesOf = (patients: Measured[]) =>
+    patients.map((m) => spec.time(m)).filter((t): t is SurvivalTime => t !== null);
   const groups = part.groups
     .map((g) => ({ group: g.group, times: timesOf(g.patients) }))
     .filter((g) => g.times.length > 0);
@@ -506,10 +619,7 @@ function survivalAnalysis(part: Partition, endpoint: SurvivalAnalysis["endpoint"
     timeUnit: "months",
     all: survivalGroup({ ...ALL, n: 0 }, timesOf(part.all)),
     groups: groups.map((g) => survivalGroup(g.group, g.times)),
-    logRank:
-      groups.length >= 2
-        ? logRank(groups.map((g) => ({ key: g.group.key, times: g.times.map(inMonths) })))
-        : null,
+    logRank: groups.length >= 2 ? logRank(groups.map((g) => ({ key: g.group.key, times: g.times }))) : null,
   };
 }
 
@@ -517,22 +627,15 @@ function survivalAnalysis(part: Partition, endpoint: SurvivalAnalysis["endpoint"
  * Median follow-up by reverse Kaplan–Meier: the KM median of the time to censoring, deaths
  * treated as censored (Schemper M, Smith TL. Control Clin Trials 1996;17:343–346).
  */
-function medianFollowUp(patients: readonly TreatedPatient[]): Estimate {
+function medianFollowUp(patients: readonly Measured[]): Estimate {
   if (patients.length === 0) return { estimate: null, lower: null, upper: null };
-  const reversed = patients.map((p) => {
-    const os = overallSurvival(p);
-    return inMonths({ time: os.time, event: !os.event });
-  });
-  return kaplanMeier(reversed).median;
+  return kaplanMeier(patients.map(({ overallSurvival: os }) => ({ time: os.time, event: !os.event }))).median;
 }
 
 const CAUSES = ["progression", "non-relapse mortality"] as const;
 
-function competingGroup(group: Group, patients: TreatedPatient[]): CompetingRisksGroup | null {
-  const times = patients
-    .map(progressionOrNonRelapseDeath)
-    .filter((t): t is CompetingTime => t !== null)
-    .map((t) => ({ time: t.time / DAYS_PER_MONTH, cause: t.cause }));
+function competingGroup(group: Group, patients: Measured[]): CompetingRisksGroup | null {
+  const times = patients.map((m) => m.competing).filter((t): t is CompetingTime => t !== null);
   if (times.length === 0) return null;
   return {
     ...group,
@@ -588,17 +691,19 @@ function swimmerLanes(patients: readonly TreatedPatient[]): SwimmerLane[] {
     .sort((a, b) => b.followUpMonths - a.followUpMonths || a.subjectCode.localeCompare(b.subjectCode));
 }
 
+/** `kept`: measures from earlier summaries of these patient objects (see KeptMeasures). */
 export function summariseCohort(
   patients: readonly TreatedPatient[],
   grouping: Grouping = "indication",
+  kept: KeptMeasures = keptMeasures(),
 ): CohortSummary {
-  const part = partition(patients, grouping);
+  const part = partition(patients, grouping, kept);
   const dates = patients.map((p) => p.infusionDate).sort();
   return {
     n: patients.length,
     firstInfusion: dates[0] ?? null,
     lastInfusion: dates.at(-1) ?? null,
-    followUp: medianFollowUp(patients),
+    followUp: medianFollowUp(part.all),
     grouping,
     groups: part.groups.map((g) => g.group),
     response: {
@@ -609,34 +714,22 @@ export function summariseCohort(
     crs: {
       denominator:
         "Infused patients with at least one stored ASTCT CRS grading; the maximum grade over all of them. Patients never graded are counted apart.",
-      rows: rows(
-        part,
-        toxicityRow((p) => p.crs),
-      ),
+      rows: rows(part, toxicityRow("crs")),
     },
     icans: {
       denominator:
         "Infused patients with at least one stored ASTCT ICANS grading; the maximum grade over all of them. Patients never graded are counted apart.",
-      rows: rows(
-        part,
-        toxicityRow((p) => p.icans),
-      ),
+      rows: rows(part, toxicityRow("icans")),
     },
     icaht: {
       denominator:
         "Infused patients with a stored early ICAHT grading (Rejeski 2023); the worst grade. Patients never graded are counted apart.",
-      rows: rows(
-        part,
-        toxicityRow((p) => p.icaht),
-      ),
+      rows: rows(part, toxicityRow("icaht")),
     },
     iecHs: {
       denominator:
         "Infused patients with a stored IEC-HS assessment (Hines 2023): grade 0 when the screen was negative, else the clinician-adjudicated grade; assessments without a grade are not counted.",
-      rows: rows(
-        part,
-        toxicityRow((p) => p.iecHs),
-      ),
+      rows: rows(part, toxicityRow("iecHs")),
     },
     supportiveCare: {
       denominator:

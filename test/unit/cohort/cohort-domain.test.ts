@@ -16,7 +16,7 @@ import {
   progressionFreeSurvival,
   type TreatedPatient,
 } from "../../../src/domain/cohort/patient-outcome.ts";
-import { summariseCohort } from "../../../src/domain/cohort/summary.ts";
+import { keptMeasures, summariseCohort } from "../../../src/domain/cohort/summary.ts";
 import { lupusRelapseDate } from "../../../src/domain/endpoints/lupus-remission.ts";
 
 const snomed = (code: string) => ({ codeSystem: CODE_SYSTEMS.snomed, code });
@@ -595,5 +595,25 @@ describe("summariseCohort on six patients counted by hand", () => {
     // Reverse KM: censoring events at days 214(6), 274(3), 366(5), 731(1); deaths (20, 182) censored.
     // At 214: 4 at risk → 3/4; 274: 3 → 2/4 = 0.5 exactly, so the median is the midpoint of 274 and 366 days.
     expect(s.followUp.estimate).toBeCloseTo((274 + 366) / 2 / 30.4375, 12);
+  });
+
+  it("measures kept from an earlier summary: a patient changed as a new object is measured again", () => {
+    const kept = keptMeasures();
+    const first = summariseCohort(cohort, "indication", kept);
+    expect(first).toEqual(s);
+    expect(cohort.every((p) => kept.has(p))).toBe(true);
+    // Patient 1's CRS regraded 3 and its death recorded, as a report brought up to date passes it:
+    // a new object under the same id, the other five the very objects summarised before.
+    const changed = {
+      ...cohort[0]!,
+      crs: { maxGrade: 3, onsetDate: "2020-01-02", lastDate: "2020-01-10" },
+      deathDate: "2020-06-30",
+    };
+    const after = [changed, ...cohort.slice(1)];
+    const again = summariseCohort(after, "indication", kept);
+    expect(again).toEqual(summariseCohort(after, "indication"));
+    // max grades 0, 1, 1, 2, 3 before; patient 1's 1 is now 3: 0, 1, 2, 3, 3
+    expect(again.crs.rows[0]!.byMaxGrade).toEqual([1, 1, 1, 2, 0, 0]);
+    expect(again.survival[0]!.all.events).toBe(3);
   });
 });
