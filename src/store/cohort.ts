@@ -8,6 +8,7 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import { INFECTIONS_SOC } from "../domain/adverse-events.ts";
 import type { DB } from "./schema.ts";
+import { siteVersionsExpression } from "./site-versions.ts";
 import { uuidArray } from "./uuid-array.ts";
 
 export interface CohortMemberFilter {
@@ -116,8 +117,7 @@ export async function cohortChanges(
                 AND NOT pg_visible_in_snapshot(changed_xid, ${since}::pg_snapshot))`;
   const res = await sql<Omit<CohortChanges, "changed"> & { changed: string[] | null }>`
     SELECT pg_current_snapshot()::text AS snapshot,
-      (SELECT coalesce(string_agg(site_id::text || ':' || version, ',' ORDER BY site_id), '')
-         FROM held_answer_versions WHERE topic = 'cohort' AND site_id = ANY(${ids})) AS "membersVersion",
+      ${siteVersionsExpression("cohort", siteIds)} AS "membersVersion",
       (SELECT coalesce(json_agg(json_build_object('siteId', id, 'timeZone', time_zone) ORDER BY id), '[]'::json)
          FROM sites WHERE id = ANY(${ids})) AS zones,
       ${changed} AS changed`.execute(db);

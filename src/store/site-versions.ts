@@ -4,12 +4,25 @@
  * Read as one string for a set of sites; a site nothing was written at yet has no row and reads
  * as 0.
  */
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { DB } from "./schema.ts";
 import { uuidArray } from "./uuid-array.ts";
 
 /** The answers held this way; migration 0033's CHECK lists the same. */
 export type HeldAnswerTopic = "vein-to-vein-metrics" | "visit-calendar" | "dashboard" | "ltfu" | "cohort";
+
+/**
+ * The sites' `topic` versions as one string, "site:version" by site id, written once in SQL so a
+ * statement that must read them in its own snapshot (store/cohort.ts's cohortChanges) reads the
+ * same string `siteVersions` does.
+ */
+export const siteVersionsExpression = (
+  topic: HeldAnswerTopic,
+  siteIds: readonly string[],
+): RawBuilder<string> =>
+  sql<string>`(SELECT coalesce(string_agg(s.id::text || ':' || coalesce(v.version, 0)::text, ',' ORDER BY s.id), '')
+     FROM unnest(${uuidArray(siteIds)}) AS s(id)
+     LEFT JOIN held_answer_versions v ON v.topic = ${topic} AND v.site_id = s.id)`;
 
 export async function siteVersions(
   db: Kysely<DB>,
@@ -17,12 +30,8 @@ export async function siteVersions(
   siteIds: string[],
 ): Promise<string> {
   if (siteIds.length === 0) return "";
-  const res = await sql<{ site_id: string; version: string }>`
-    SELECT site_id, version::text AS version FROM held_answer_versions
-     WHERE topic = ${topic} AND site_id = ANY(${uuidArray(siteIds)})`.execute(db);
-  const of = new Map(res.rows.map((r) => [r.site_id, r.version]));
-  return [...siteIds]
-    .sort()
-    .map((id) => `${id}:${of.get(id) ?? "0"}`)
-    .join(",");
+  const res = await sql<{
+    version: string;
+  }>`SELECT ${siteVersionsExpression(topic, siteIds)} AS version`.execute(db);
+  return res.rows[0]!.version;
 }
