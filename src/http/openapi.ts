@@ -11,7 +11,7 @@ import {
   ResponseSerializationError,
 } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { isHeldAnswer } from "../services/held-answers.ts";
+import { heldAnswerParts, isHeldAnswer } from "../services/held-answers.ts";
 import { ProblemSchema } from "./problem.ts";
 
 /** Metadata key on a response schema whose body is not JSON (iCalendar, HTML, CSV, PDF). */
@@ -172,7 +172,18 @@ export const contractSerializerCompiler =
     // until a write replaces it: its checked text is kept with it instead of parsing 100 visits
     // or units through the schema on every request (decision 0053's addendum).
     const sent = new WeakMap<object, string>();
+    const templates = new WeakMap<object, HeldTemplate | null>();
     return (data: unknown): string => {
+      const over = heldAnswerParts(data);
+      if (over) {
+        let template = templates.get(over.held);
+        if (template === undefined) {
+          template = heldTemplate(strict, schema, method, url, over.held, Object.keys(over.fresh));
+          templates.set(over.held, template);
+        }
+        const text = template && withFresh(template, schema, method, url, over.fresh);
+        if (text !== undefined && text !== null) return text;
+      }
       if (!isHeldAnswer(data)) return serialise(strict, schema, method, url, data);
       const kept = sent.get(data as object);
       if (kept !== undefined) return kept;
@@ -182,7 +193,75 @@ export const contractSerializerCompiler =
     };
   };
 
+/**
+ * The checked text of a held answer cut where its fresh fields' values go: `parts` around the
+ * values of `keys`, in the order the text has them.
+ */
+interface HeldTemplate {
+  parts: string[];
+  keys: string[];
+}
+
+/** Null when the text cannot be cut there (not an object schema, or a key it does not declare). */
+function heldTemplate(
+  strict: boolean,
+  schema: unknown,
+  method: string,
+  url: string,
+  held: object,
+  keys: string[],
+): HeldTemplate | null {
+  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, unknown>) : null;
+  if (!shape || keys.some((k) => !(k in shape))) return null;
+  const checked = checkedData(strict, schema, method, url, held) as Record<string, unknown>;
+  // Each fresh value's place, marked by a string no JSON text of the answer can contain unescaped.
+  const mark = (k: string) => `\u0000fresh:${k}\u0000`;
+  const text = JSON.stringify({ ...checked, ...Object.fromEntries(keys.map((k) => [k, mark(k)])) });
+  const at = keys
+    .map((k) => ({ k, marked: JSON.stringify(mark(k)) }))
+    .map((m) => ({
+      ...m,
+      i: text.indexOf(m.marked),
+      unique: text.indexOf(m.marked) === text.lastIndexOf(m.marked),
+    }))
+    .sort((a, b) => a.i - b.i);
+  if (at.some(({ i, unique }) => i < 0 || !unique)) return null;
+  const parts: string[] = [];
+  let from = 0;
+  for (const { marked, i } of at) {
+    parts.push(text.slice(from, i));
+    from = i + marked.length;
+  }
+  parts.push(text.slice(from));
+  return { parts, keys: at.map((a) => a.k) };
+}
+
+/** The template filled with this request's values, each checked against its field's schema. */
+function withFresh(
+  template: HeldTemplate,
+  schema: unknown,
+  method: string,
+  url: string,
+  fresh: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const shape = (schema as z.ZodObject).shape as Record<string, z.ZodType>;
+  let text = template.parts[0]!;
+  for (const [n, key] of template.keys.entries()) {
+    const result = shape[key]!.safeParse(fresh[key]);
+    if (!result.success) throw new ResponseSerializationError(method, url, { cause: result.error });
+    const value = JSON.stringify(result.data);
+    if (value === undefined) return undefined;
+    text += value + template.parts[n + 1]!;
+  }
+  return text;
+}
+
 function serialise(strict: boolean, schema: unknown, method: string, url: string, data: unknown): string {
+  return JSON.stringify(checkedData(strict, schema, method, url, data));
+}
+
+/** `data` as its schema parses it; a 500 when it does not fit. */
+function checkedData(strict: boolean, schema: unknown, method: string, url: string, data: unknown): unknown {
   const result = (schema as z.ZodType).safeParse(data);
   if (!result.success) throw new ResponseSerializationError(method, url, { cause: result.error });
   if (strict) {
@@ -199,7 +278,7 @@ function serialise(strict: boolean, schema: unknown, method: string, url: string
         ),
       });
   }
-  return JSON.stringify(result.data);
+  return result.data;
 }
 
 /**

@@ -61,6 +61,7 @@ import { readableSites } from "./access.ts";
 import { heldFacts, holdFacts } from "./cohort-facts-cache.ts";
 import { type HeldCohort, heldCohort, holdCohort } from "./cohort-report-cache.ts";
 import type { ServiceContext } from "./context.ts";
+import { heldAnswerWith } from "./held-answers.ts";
 import { parseInput } from "./validate.ts";
 
 const CALCULATORS = [
@@ -109,9 +110,10 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
       ? await updated(ctx, prior.answer, new Set(changes.changed), changes.snapshot, now)
       : await computed(ctx, definition, grouping, filter, now, changes.snapshot);
   holdCohort(ctx.db, key, digest, held);
-  // A report answered again carries this request's instant; a new one was made with it.
+  // A report answered again carries this request's instant; a new one was made with it. The
+  // held report's checked text is sent again with the instant written in (http/openapi.ts).
   return held.report === prior?.answer.report
-    ? { ...held.report, generatedAt: now.toISOString() }
+    ? heldAnswerWith(held.report, { generatedAt: now.toISOString() })
     : held.report;
 }
 

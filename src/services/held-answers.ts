@@ -85,6 +85,24 @@ const heldObjects = new WeakSet<object>();
 export const isHeldAnswer = (value: unknown): boolean =>
   typeof value === "object" && value !== null && heldObjects.has(value);
 
+const freshOver = new WeakMap<object, { held: object; fresh: Readonly<Record<string, unknown>> }>();
+
+/**
+ * A deep-frozen part of a held answer sent with top-level fields of this request over it (a held
+ * cohort report carries the instant it is answered at): the serialiser keeps the held part's
+ * checked text and writes only these fields anew (http/openapi.ts).
+ */
+export function heldAnswerWith<T extends object>(held: T, fresh: Partial<T>): T {
+  if (!Object.isFrozen(held)) throw new TypeError("heldAnswerWith: the answer is not held (frozen)");
+  const sent = { ...held, ...fresh };
+  freshOver.set(sent, { held, fresh });
+  return sent;
+}
+
+/** The held part and this request's fields of a value made by heldAnswerWith. */
+export const heldAnswerParts = (value: unknown) =>
+  typeof value === "object" && value !== null ? freshOver.get(value) : undefined;
+
 function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
   for (const v of Object.values(value)) deepFreeze(v);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_TYPES_FILE, generateApiTypes } from "../../scripts/api-types.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { PatientSchema } from "../../src/http/responses/records.ts";
-import { HeldAnswers } from "../../src/services/held-answers.ts";
+import { HeldAnswers, heldAnswerWith } from "../../src/services/held-answers.ts";
 import { testDatabase } from "../support/database.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -296,6 +296,47 @@ describe("response serialisation", () => {
       await get("/api/v1/probe/fresh");
       await get("/api/v1/probe/fresh");
       expect(parses).toBe(4);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+
+  it("sends a held answer with this request's fields over it: checked once, each request's values checked and written in", async () => {
+    const database = await testDatabase();
+    const app = await buildApp({ database, strictResponses: true });
+    let parses = 0;
+    const counted = PatientSchema.superRefine(() => {
+      parses++;
+    });
+    const held = new HeldAnswers<typeof patient>(4);
+    // A subject code with a quote and CJK, so the text around the fresh value is JSON's own escaping.
+    const answer = () =>
+      held.getOrCompute(database, "k", "1", async () => ({ ...patient, subjectCode: 'AA-"0001" 患者' }));
+    let stamp: unknown = "2026-12-06T08:00:00.000Z";
+    app.get(
+      "/api/v1/probe/held-with",
+      {
+        config: { public: true },
+        schema: { operationId: "probeHeldWith", tags: ["test"], security: [], response: { 200: counted } },
+      },
+      async () => heldAnswerWith(await answer(), { updatedAt: stamp as string }),
+    );
+    try {
+      const get = async () => app.inject({ method: "GET", url: "/api/v1/probe/held-with" });
+      const first = await get();
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.body).toBe(
+        JSON.stringify({ ...patient, subjectCode: 'AA-"0001" 患者', updatedAt: "2026-12-06T08:00:00.000Z" }),
+      );
+      stamp = "2026-12-06T08:00:01.000Z";
+      const second = await get();
+      expect(second.json()).toEqual({ ...patient, subjectCode: 'AA-"0001" 患者', updatedAt: stamp });
+      expect(parses).toBe(1);
+      // This request's value is still checked against its field's schema: not a string, a 500.
+      stamp = 42;
+      expect((await get()).statusCode).toBe(500);
+      expect(() => heldAnswerWith({ ...patient }, { updatedAt: "x" })).toThrow(/not held/);
     } finally {
       await app.close();
       await database.close();
