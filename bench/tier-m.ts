@@ -25,6 +25,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { generateScaleRegistry } from "../src/demo/scale.ts";
 import { actorFor, createApiToken } from "../src/services/auth.ts";
+import { cohortOutcomes } from "../src/services/cohort-outcomes.ts";
 import { type ServiceContext, systemActor } from "../src/services/context.ts";
 import { programDashboard } from "../src/services/dashboard.ts";
 import { veinToVeinMetrics } from "../src/services/journey-metrics.ts";
@@ -439,6 +440,12 @@ export async function tierM(serverUrl: string | undefined, log: Log): Promise<Ti
         name: "worklist",
         paths: [`/api/v1/worklist?siteId=${site.id}`],
         service: (c) => worklist(c, { siteId: site.id }),
+      },
+      {
+        // Every infused patient the bench user may read, with the whole summary (issue 12).
+        name: "cohort report (both sites)",
+        paths: [`/api/v1/cohorts/outcomes?asOf=${AS_OF}`],
+        service: (c) => cohortOutcomes(c, { asOf: AS_OF }),
       },
     ];
     const only = process.env.BENCH_M_ROUTES?.split(",").map((s) => s.trim().toLowerCase());
