@@ -172,16 +172,20 @@ export const contractSerializerCompiler =
     // until a write replaces it: its checked text is kept with it instead of parsing 100 visits
     // or units through the schema on every request (decision 0053's addendum).
     const sent = new WeakMap<object, string>();
-    const templates = new WeakMap<object, HeldTemplate | null>();
+    // Per held part, its template for each set of fresh fields it was sent with.
+    const templates = new WeakMap<object, Map<string, HeldTemplate | null>>();
     return (data: unknown): string => {
       const over = heldAnswerParts(data);
       if (over) {
-        let template = templates.get(over.held);
+        const keys = Object.keys(over.fresh).sort();
+        const byKeys = templates.get(over.held) ?? new Map<string, HeldTemplate | null>();
+        templates.set(over.held, byKeys);
+        let template = byKeys.get(keys.join("\u0000"));
         if (template === undefined) {
-          template = heldTemplate(strict, schema, method, url, over.held, Object.keys(over.fresh));
-          templates.set(over.held, template);
+          template = heldTemplate(strict, schema, method, url, over.held, keys);
+          byKeys.set(keys.join("\u0000"), template);
         }
-        const text = template && withFresh(template, schema, method, url, over.fresh);
+        const text = template && withFresh(template, strict, schema, method, url, over.fresh);
         if (text !== undefined && text !== null) return text;
       }
       if (!isHeldAnswer(data)) return serialise(strict, schema, method, url, data);
@@ -202,7 +206,11 @@ interface HeldTemplate {
   keys: string[];
 }
 
-/** Null when the text cannot be cut there (not an object schema, or a key it does not declare). */
+/**
+ * Null when the text cannot be cut there, and the whole answer is checked as any other: the
+ * schema is not a plain object schema (checks of its own would have to see the fresh values), or
+ * does not declare a fresh field, or a field's marker is not found exactly once.
+ */
 function heldTemplate(
   strict: boolean,
   schema: unknown,
@@ -211,8 +219,9 @@ function heldTemplate(
   held: object,
   keys: string[],
 ): HeldTemplate | null {
-  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, unknown>) : null;
-  if (!shape || keys.some((k) => !(k in shape))) return null;
+  if (!(schema instanceof z.ZodObject) || (schema._zod.def.checks?.length ?? 0) > 0) return null;
+  const shape = schema.shape as Record<string, unknown>;
+  if (keys.some((k) => !Object.hasOwn(shape, k))) return null;
   const checked = checkedData(strict, schema, method, url, held) as Record<string, unknown>;
   // Each fresh value's place, marked by a string no JSON text of the answer can contain unescaped.
   const mark = (k: string) => `\u0000fresh:${k}\u0000`;
@@ -236,9 +245,14 @@ function heldTemplate(
   return { parts, keys: at.map((a) => a.k) };
 }
 
-/** The template filled with this request's values, each checked against its field's schema. */
+/**
+ * The template filled with this request's values, each checked against its field's schema as a
+ * whole answer is (refused under `strict` for a field its schema does not declare); undefined
+ * when a value has no JSON text (the field would be left out).
+ */
 function withFresh(
   template: HeldTemplate,
+  strict: boolean,
   schema: unknown,
   method: string,
   url: string,
@@ -247,9 +261,7 @@ function withFresh(
   const shape = (schema as z.ZodObject).shape as Record<string, z.ZodType>;
   let text = template.parts[0]!;
   for (const [n, key] of template.keys.entries()) {
-    const result = shape[key]!.safeParse(fresh[key]);
-    if (!result.success) throw new ResponseSerializationError(method, url, { cause: result.error });
-    const value = JSON.stringify(result.data);
+    const value = JSON.stringify(checkedData(strict, shape[key]!, method, url, fresh[key]));
     if (value === undefined) return undefined;
     text += value + template.parts[n + 1]!;
   }

@@ -13,7 +13,10 @@ import type { KeptMeasures } from "../domain/cohort/summary.ts";
 import type { CohortMemberRow, StudyProductRow } from "../store/cohort.ts";
 import { HeldAnswers } from "./held-answers.ts";
 
-/** A report and what it was computed from; never changed once held (a new one replaces it). */
+/**
+ * A report and what it was computed from; never changed once held (a new one replaces it), but
+ * for `measures`, which the reports brought up to date from it add their changed patients to.
+ */
 export interface HeldCohort<F> {
   /** the snapshot the facts were read after: patients changed since are derived again */
   snapshot: string;

@@ -94,8 +94,10 @@ const freshOver = new WeakMap<object, { held: object; fresh: Readonly<Record<str
  */
 export function heldAnswerWith<T extends object>(held: T, fresh: Partial<T>): T {
   if (!Object.isFrozen(held)) throw new TypeError("heldAnswerWith: the answer is not held (frozen)");
-  const sent = { ...held, ...fresh };
-  freshOver.set(sent, { held, fresh });
+  // Frozen as the held part is: what is sent is built from the parts, so a later change to this
+  // object would not be sent.
+  const sent = Object.freeze({ ...held, ...fresh });
+  freshOver.set(sent, { held, fresh: Object.freeze({ ...fresh }) });
   return sent;
 }
 

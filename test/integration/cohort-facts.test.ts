@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CODE_SYSTEMS } from "../../src/domain/code-systems.ts";
 import type { CohortOutcomes } from "../../src/domain/cohort/results.ts";
 import { recordAssessment } from "../../src/services/assessments.ts";
 import { forgetHeldFacts } from "../../src/services/cohort-facts-cache.ts";
@@ -13,9 +14,10 @@ import { cohortOutcomes, FACTS_FORMAT } from "../../src/services/cohort-outcomes
 import { forgetHeldReports } from "../../src/services/cohort-report-cache.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
 import { applyJourney, getJourneyOfEnrolment } from "../../src/services/journeys.ts";
-import { saveCohortFacts, storedCohortFacts } from "../../src/store/cohort.ts";
+import { cohortChanges, saveCohortFacts, storedCohortFacts } from "../../src/store/cohort.ts";
 import type { Database } from "../../src/store/database.ts";
 import type { DB } from "../../src/store/schema.ts";
+import { siteVersions } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
 import { demoDatabase } from "../support/demo-database.ts";
 import { statementsRun } from "../support/statements.ts";
@@ -342,6 +344,61 @@ describe("reports brought up to date from the patients that changed (decision 00
       await crsInError(database.db, p.patientId, false);
     }
     expect(JSON.stringify(await report())).toBe(JSON.stringify(before));
+  });
+
+  it("under an indication filter, patients whose diagnoses move them into or out of it are counted as computed afresh", async () => {
+    const query = { indication: "lymphoma" };
+    restart();
+    const before = await report(query);
+    const all = await report();
+    const leaving = before.patients.find((p) => p.indication === "lymphoma")!;
+    const joining = all.patients.find((p) => p.indication === "sle")!;
+    expect(leaving && joining).toBeTruthy();
+    expect(before.patients.some((p) => p.patientId === joining.patientId)).toBe(false);
+    const saved = await database.db
+      .selectFrom("conditions")
+      .select(["id", "code_system", "code"])
+      .where("patient_id", "in", [leaving.patientId, joining.patientId])
+      .execute();
+    const recode = (patientId: string, code: string) =>
+      database.db
+        .updateTable("conditions")
+        .set({ code_system: CODE_SYSTEMS.snomed, code })
+        .where("patient_id", "=", patientId)
+        .execute();
+    try {
+      await recode(leaving.patientId, "55464009"); // systemic lupus erythematosus
+      await recode(joining.patientId, "109969005"); // diffuse large B-cell lymphoma
+      const updated = await report(query);
+      const ids = updated.patients.map((p) => p.patientId);
+      expect(ids).not.toContain(leaving.patientId);
+      expect(ids).toContain(joining.patientId);
+      expect(updated.summary.response.rows[0]!.n).toBe(before.summary.response.rows[0]!.n);
+      restart();
+      expect(JSON.stringify(await report(query))).toBe(JSON.stringify(updated));
+    } finally {
+      for (const c of saved)
+        await database.db
+          .updateTable("conditions")
+          .set({ code_system: c.code_system, code: c.code })
+          .where("id", "=", c.id)
+          .execute();
+    }
+    expect(JSON.stringify(await report(query))).toBe(JSON.stringify(before));
+  });
+
+  it("the changes statement reads the sites' cohort versions as siteVersions does, a site without one as 0", async () => {
+    const sites = (await database.db.selectFrom("sites").select("id").orderBy("id").execute()).map(
+      (r) => r.id,
+    );
+    // An id no site has, sorting first: no version row, so version 0.
+    const none = "00000000-0000-4000-8000-000000000000";
+    const ids = [sites.at(-1)!, none, sites[0]!];
+    const read = await siteVersions(database.db, "cohort", ids);
+    expect(read.split(",").map((v) => v.split(":")[0])).toEqual([none, ...sites.slice(0, 1), sites.at(-1)!]);
+    expect(read.startsWith(`${none}:0,`)).toBe(true);
+    expect(read).toMatch(new RegExp(`${sites[0]}:[1-9]\\d*`));
+    expect((await cohortChanges(database.db, ids, null)).membersVersion).toBe(read);
   });
 
   // Through a parent row: the QC result names its bag, the bag the patient (a journey event, the

@@ -165,6 +165,18 @@ describe("GET /api/v1/cohorts/outcomes on the demo program", () => {
     });
   });
 
+  it("sends a held report again as the text a fresh one was sent as, its instant written in", async () => {
+    // A query no other test asks: the first answer is computed and checked whole, the second is
+    // the held report's kept text with this request's instant (the same here: the clock is fixed).
+    const query = "groupBy=product&infusedFrom=2000-01-02";
+    const first = await get(query);
+    const second = await get(query);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toBe(first.body);
+    expect(second.json()).toMatchObject({ generatedAt: now().toISOString(), grouping: "product" });
+  });
+
   it("filters by indication, site, dose level and infusion dates, and links canonically", async () => {
     const lupus = await outcomes("indication=sle,overlap");
     expect(lupus.patients).toHaveLength(12);

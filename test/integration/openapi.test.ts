@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { BaseResolver, lintDocument, loadConfig, makeDocumentFromString } from "@redocly/openapi-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { API_TYPES_FILE, generateApiTypes } from "../../scripts/api-types.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { PatientSchema } from "../../src/http/responses/records.ts";
@@ -305,9 +306,17 @@ describe("response serialisation", () => {
   it("sends a held answer with this request's fields over it: checked once, each request's values checked and written in", async () => {
     const database = await testDatabase();
     const app = await buildApp({ database, strictResponses: true });
+    // Counted in a field, not the object: an object schema with checks of its own is checked whole.
     let parses = 0;
-    const counted = PatientSchema.superRefine(() => {
-      parses++;
+    const counted = PatientSchema.extend({
+      subjectCode: z.string().refine(() => {
+        parses++;
+        return true;
+      }),
+    });
+    let wholeParses = 0;
+    const checkedWhole = PatientSchema.superRefine(() => {
+      wholeParses++;
     });
     const held = new HeldAnswers<typeof patient>(4);
     // A subject code with a quote and CJK, so the text around the fresh value is JSON's own escaping.
@@ -321,6 +330,19 @@ describe("response serialisation", () => {
         schema: { operationId: "probeHeldWith", tags: ["test"], security: [], response: { 200: counted } },
       },
       async () => heldAnswerWith(await answer(), { updatedAt: stamp as string }),
+    );
+    app.get(
+      "/api/v1/probe/held-with-whole",
+      {
+        config: { public: true },
+        schema: {
+          operationId: "probeHeldWithWhole",
+          tags: ["test"],
+          security: [],
+          response: { 200: checkedWhole },
+        },
+      },
+      async () => heldAnswerWith(await answer(), { updatedAt: "2026-12-06T09:00:00.000Z" }),
     );
     try {
       const get = async () => app.inject({ method: "GET", url: "/api/v1/probe/held-with" });
@@ -337,6 +359,12 @@ describe("response serialisation", () => {
       stamp = 42;
       expect((await get()).statusCode).toBe(500);
       expect(() => heldAnswerWith({ ...patient }, { updatedAt: "x" })).toThrow(/not held/);
+      // A schema with checks on the whole object sees the fresh value: checked whole every time.
+      for (let i = 0; i < 2; i++) {
+        const whole = await app.inject({ method: "GET", url: "/api/v1/probe/held-with-whole" });
+        expect(whole.json()).toMatchObject({ updatedAt: "2026-12-06T09:00:00.000Z" });
+      }
+      expect(wholeParses).toBe(2);
     } finally {
       await app.close();
       await database.close();

@@ -322,6 +322,8 @@ interface Measured {
   /** lupus at each of REMISSION_MONTHS; null for patients without lupus */
   remission: RemissionAtMonths | null;
   toxicity: Record<Toxicity, GradedToxicity>;
+  /** the patient's swimmer lane (frozen with the report it is sent in, and reused after) */
+  lane: SwimmerLane;
 }
 
 const TOXICITIES = ["crs", "icans", "icaht", "iecHs"] as const;
@@ -363,19 +365,25 @@ function remissionAtMonths(p: TreatedPatient): RemissionAtMonths | null {
     doris: reached(p.lupus?.dorisDate),
     lldas: reached(p.lupus?.lldasDate),
     drugFree: reached(p.lupus?.drugFreeDate),
-    sri4: by.map((b) => sri4VisitNear(p.lupus?.sri4 ?? [], b)?.responder ?? null),
+    sri4: by.map((b) => {
+      const visit = sri4VisitNear(p.lupus?.sri4 ?? [], b);
+      return visit === null ? null : Boolean(visit.responder);
+    }),
   };
 }
 
-const inMonths = (t: SurvivalTime | null): SurvivalTime | null =>
-  t && { time: t.time / DAYS_PER_MONTH, event: t.event };
+function inMonths(t: SurvivalTime): SurvivalTime;
+function inMonths(t: SurvivalTime | null): SurvivalTime | null;
+function inMonths(t: SurvivalTime | null): SurvivalTime | null {
+  return t && { time: t.time / DAYS_PER_MONTH, event: t.event };
+}
 
 function measured(p: TreatedPatient): Measured {
   const competing = progressionOrNonRelapseDeath(p);
   return {
     p,
     followedDays: daysBetween(p.infusionDate, p.lastContactDate),
-    overallSurvival: inMonths(overallSurvival(p))!,
+    overallSurvival: inMonths(overallSurvival(p)),
     progressionFreeSurvival: inMonths(progressionFreeSurvival(p)),
     durationOfResponse: inMonths(durationOfResponse(p)),
     lupusRelapseFreeSurvival: inMonths(lupusRelapseFreeSurvival(p)),
@@ -387,6 +395,7 @@ function measured(p: TreatedPatient): Measured {
       icaht: gradedToxicity(p, p.icaht),
       iecHs: gradedToxicity(p, p.iecHs),
     },
+    lane: swimmerLane(p),
   };
 }
 
@@ -672,22 +681,24 @@ function competingRisks(part: Partition): CompetingRisks {
   };
 }
 
-function swimmerLanes(patients: readonly TreatedPatient[]): SwimmerLane[] {
+function swimmerLane(p: TreatedPatient): SwimmerLane {
+  const at = (date: string | null | undefined) =>
+    date ? daysBetween(p.infusionDate, date) / DAYS_PER_MONTH : null;
+  return {
+    patientId: p.patientId,
+    subjectCode: p.subjectCode,
+    indication: p.indication,
+    followUpMonths: daysBetween(p.infusionDate, p.lastContactDate) / DAYS_PER_MONTH,
+    responseMonths: at(p.lymphoma?.firstResponseDate ?? p.lupus?.dorisDate ?? p.lupus?.lldasDate),
+    progressionMonths: at(p.lymphoma?.progressionDate),
+    deathMonths: at(p.deathDate),
+    ongoing: p.deathDate === null && p.offStudyReason === null,
+  };
+}
+
+function swimmerLanes(patients: readonly Measured[]): SwimmerLane[] {
   return patients
-    .map((p) => {
-      const at = (date: string | null | undefined) =>
-        date ? daysBetween(p.infusionDate, date) / DAYS_PER_MONTH : null;
-      return {
-        patientId: p.patientId,
-        subjectCode: p.subjectCode,
-        indication: p.indication,
-        followUpMonths: daysBetween(p.infusionDate, p.lastContactDate) / DAYS_PER_MONTH,
-        responseMonths: at(p.lymphoma?.firstResponseDate ?? p.lupus?.dorisDate ?? p.lupus?.lldasDate),
-        progressionMonths: at(p.lymphoma?.progressionDate),
-        deathMonths: at(p.deathDate),
-        ongoing: p.deathDate === null && p.offStudyReason === null,
-      };
-    })
+    .map((m) => m.lane)
     .sort((a, b) => b.followUpMonths - a.followUpMonths || a.subjectCode.localeCompare(b.subjectCode));
 }
 
@@ -752,7 +763,7 @@ export function summariseCohort(
       survivalAnalysis(part, "lupus-relapse-free-survival"),
     ],
     competingRisks: competingRisks(part),
-    swimmer: swimmerLanes(patients),
+    swimmer: swimmerLanes(part.all),
     waterfall: {
       measure: "SLEDAI-2K",
       definition:
