@@ -178,12 +178,13 @@ export const contractSerializerCompiler =
       const over = heldAnswerParts(data);
       if (over) {
         const keys = Object.keys(over.fresh).sort();
+        const keysKey = keys.join("\u0000");
         const byKeys = templates.get(over.held) ?? new Map<string, HeldTemplate | null>();
-        templates.set(over.held, byKeys);
-        let template = byKeys.get(keys.join("\u0000"));
+        if (byKeys.size === 0) templates.set(over.held, byKeys);
+        let template = byKeys.get(keysKey);
         if (template === undefined) {
           template = heldTemplate(strict, schema, method, url, over.held, keys);
-          byKeys.set(keys.join("\u0000"), template);
+          byKeys.set(keysKey, template);
         }
         const text = template && withFresh(template, strict, schema, method, url, over.fresh);
         if (text !== undefined && text !== null) return text;
@@ -227,12 +228,11 @@ function heldTemplate(
   const mark = (k: string) => `\u0000fresh:${k}\u0000`;
   const text = JSON.stringify({ ...checked, ...Object.fromEntries(keys.map((k) => [k, mark(k)])) });
   const at = keys
-    .map((k) => ({ k, marked: JSON.stringify(mark(k)) }))
-    .map((m) => ({
-      ...m,
-      i: text.indexOf(m.marked),
-      unique: text.indexOf(m.marked) === text.lastIndexOf(m.marked),
-    }))
+    .map((k) => {
+      const marked = JSON.stringify(mark(k));
+      const i = text.indexOf(marked);
+      return { k, marked, i, unique: i === text.lastIndexOf(marked) };
+    })
     .sort((a, b) => a.i - b.i);
   if (at.some(({ i, unique }) => i < 0 || !unique)) return null;
   const parts: string[] = [];

@@ -3,9 +3,9 @@
  * they were computed from, so a report can be brought up to date from the patients whose facts
  * changed since instead of computed again (decision 0055). Each request reads `cohortChanges` —
  * one statement — before anything else: a report is answered again only while its sites' cohort
- * version and its data cuts (the digest it is held under) are the same and none of its patients changed after the snapshot it
- * read its facts under; with only some patients changed, those are derived again and the summary
- * is computed from the rest as held. services/held-answers.ts says why reading the versions
+ * version and its data cuts (the digest it is held under) are the same and none of its patients
+ * changed after the snapshot it read its facts under; with only some patients changed, those are
+ * derived again and the summary is computed from the rest as held. services/held-answers.ts says why reading the versions
  * first is safe.
  */
 import type { CohortOutcomes } from "../domain/cohort/results.ts";

@@ -30,8 +30,6 @@ export async function siteVersions(
   siteIds: string[],
 ): Promise<string> {
   if (siteIds.length === 0) return "";
-  const res = await sql<{
-    version: string;
-  }>`SELECT ${siteVersionsExpression(topic, siteIds)} AS version`.execute(db);
-  return res.rows[0]!.version;
+  const version = siteVersionsExpression(topic, siteIds);
+  return (await sql<{ version: string }>`SELECT ${version} AS version`.execute(db)).rows[0]!.version;
 }

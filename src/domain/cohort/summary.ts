@@ -326,8 +326,7 @@ interface Measured {
   lane: SwimmerLane;
 }
 
-const TOXICITIES = ["crs", "icans", "icaht", "iecHs"] as const;
-type Toxicity = (typeof TOXICITIES)[number];
+type Toxicity = "crs" | "icans" | "icaht" | "iecHs";
 
 /** One toxicity of one patient as its table counts it. */
 interface GradedToxicity {
@@ -372,22 +371,23 @@ function remissionAtMonths(p: TreatedPatient): RemissionAtMonths | null {
   };
 }
 
-function inMonths(t: SurvivalTime): SurvivalTime;
-function inMonths(t: SurvivalTime | null): SurvivalTime | null;
-function inMonths(t: SurvivalTime | null): SurvivalTime | null {
-  return t && { time: t.time / DAYS_PER_MONTH, event: t.event };
+/** A time to event (survival or competing) in days, in months. */
+function inMonths<T extends { time: number }>(t: T): T;
+function inMonths<T extends { time: number }>(t: T | null): T | null;
+function inMonths<T extends { time: number }>(t: T | null): T | null {
+  return t && { ...t, time: t.time / DAYS_PER_MONTH };
 }
 
 function measured(p: TreatedPatient): Measured {
-  const competing = progressionOrNonRelapseDeath(p);
+  const followedDays = daysBetween(p.infusionDate, p.lastContactDate);
   return {
     p,
-    followedDays: daysBetween(p.infusionDate, p.lastContactDate),
+    followedDays,
     overallSurvival: inMonths(overallSurvival(p)),
     progressionFreeSurvival: inMonths(progressionFreeSurvival(p)),
     durationOfResponse: inMonths(durationOfResponse(p)),
     lupusRelapseFreeSurvival: inMonths(lupusRelapseFreeSurvival(p)),
-    competing: competing && { time: competing.time / DAYS_PER_MONTH, cause: competing.cause },
+    competing: inMonths(progressionOrNonRelapseDeath(p)),
     remission: remissionAtMonths(p),
     toxicity: {
       crs: gradedToxicity(p, p.crs),
@@ -395,7 +395,7 @@ function measured(p: TreatedPatient): Measured {
       icaht: gradedToxicity(p, p.icaht),
       iecHs: gradedToxicity(p, p.iecHs),
     },
-    lane: swimmerLane(p),
+    lane: swimmerLane(p, followedDays),
   };
 }
 
@@ -684,14 +684,14 @@ function competingRisks(part: Partition): CompetingRisks {
   };
 }
 
-function swimmerLane(p: TreatedPatient): SwimmerLane {
+function swimmerLane(p: TreatedPatient, followedDays: number): SwimmerLane {
   const at = (date: string | null | undefined) =>
     date ? daysBetween(p.infusionDate, date) / DAYS_PER_MONTH : null;
   return {
     patientId: p.patientId,
     subjectCode: p.subjectCode,
     indication: p.indication,
-    followUpMonths: daysBetween(p.infusionDate, p.lastContactDate) / DAYS_PER_MONTH,
+    followUpMonths: followedDays / DAYS_PER_MONTH,
     responseMonths: at(p.lymphoma?.firstResponseDate ?? p.lupus?.dorisDate ?? p.lupus?.lldasDate),
     progressionMonths: at(p.lymphoma?.progressionDate),
     deathMonths: at(p.deathDate),
