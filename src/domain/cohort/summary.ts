@@ -270,38 +270,61 @@ export interface ProductCorrelation {
 /**
  * Each product attribute against the CAR-T peak and the worst CRS grade, over infused patients
  * whose administered bag is on record (issue 12: "chain of identity joined to outcomes"). Rank
- * correlation because neither dose nor Cmax is near normal and the CRS grade is ordinal.
+ * correlation because neither dose nor Cmax is near normal and the CRS grade is ordinal. Each
+ * pair's correlation is kept while its values are (a write to one patient's CRS grading leaves
+ * the four against Cmax as they were).
  */
-function productCorrelations(patients: readonly TreatedPatient[]): ProductCorrelation[] {
-  const withBag = patients.filter((p) => p.product !== null);
-  const outcomeOf = (p: TreatedPatient, o: ProductCorrelation["outcome"]) =>
-    o === "carCmax" ? p.carCmax : p.crs.maxGrade;
-  return PRODUCT_OUTCOMES.flatMap((outcome) =>
-    PRODUCT_ATTRIBUTES.map((attribute) => ({
-      attribute,
-      outcome,
-      ...spearman(withBag.map((p) => [p.product![attribute], outcomeOf(p, outcome)] as const)),
-    })),
+function productCorrelations(part: Partition): ProductCorrelation[] {
+  const withBag = part.all.filter((m) => m.bag !== null);
+  // Column by column: the pairs are made only for a correlation counted again.
+  const attributes = PRODUCT_ATTRIBUTES.map((_, a) => withBag.map((m) => m.bag![a]!));
+  const outcomes = PRODUCT_OUTCOMES.map((_, o) => withBag.map((m) => m.productOutcomes[o]));
+  return PRODUCT_OUTCOMES.flatMap((outcome, o) =>
+    PRODUCT_ATTRIBUTES.map((attribute, a) => {
+      const x = attributes[a]!;
+      const y = outcomes[o]!;
+      return keptRow(part.kept, `${attribute} against ${outcome}`, ALL_N, [x, y], sameValues, () => ({
+        attribute,
+        outcome,
+        ...spearman(x.map((v, i) => [v, y[i]!] as const)),
+      }));
+    }),
   );
 }
 
-/** Waterfall bars: each patient's best change, largest increase on the left, then by subject code. */
+const sameValues = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * Waterfall bars: each patient's best change, largest increase on the left, then by subject code.
+ * Kept while every patient's bar reads the same (`reads` compares the two values it is made of).
+ */
 function waterfallBars(
-  patients: readonly TreatedPatient[],
+  part: Partition,
+  table: string,
   change: (p: TreatedPatient) => number | null,
   values: (p: TreatedPatient) => { baseline: number; best: number },
+  reads: (a: TreatedPatient, b: TreatedPatient) => boolean,
 ): WaterfallBar[] {
-  return patients
-    .map((p) => ({ p, change: change(p) }))
-    .filter((x): x is { p: TreatedPatient; change: number } => x.change !== null)
-    .map(({ p, change }) => ({
-      patientId: p.patientId,
-      subjectCode: p.subjectCode,
-      indication: p.indication,
-      ...values(p),
-      changePercent: change,
-    }))
-    .sort((a, b) => b.changePercent - a.changePercent || a.subjectCode.localeCompare(b.subjectCode));
+  const same = ({ p: a }: Measured, { p: b }: Measured) =>
+    a === b ||
+    (a.patientId === b.patientId &&
+      a.subjectCode === b.subjectCode &&
+      a.indication === b.indication &&
+      reads(a, b));
+  return keptRow(part.kept, table, ALL_N, part.all, same, () =>
+    part.all
+      .map(({ p }) => ({ p, change: change(p) }))
+      .filter((x): x is { p: TreatedPatient; change: number } => x.change !== null)
+      .map(({ p, change }) => ({
+        patientId: p.patientId,
+        subjectCode: p.subjectCode,
+        indication: p.indication,
+        ...values(p),
+        changePercent: change,
+      }))
+      .sort((a, b) => b.changePercent - a.changePercent || a.subjectCode.localeCompare(b.subjectCode)),
+  );
 }
 
 /**
@@ -324,6 +347,10 @@ interface Measured {
   toxicity: Record<Toxicity, GradedToxicity>;
   /** the patient's swimmer lane (frozen with the report it is sent in, and reused after) */
   lane: SwimmerLane;
+  /** the administered bag's PRODUCT_ATTRIBUTES in that order; null without a bag on record */
+  bag: readonly (number | null)[] | null;
+  /** PRODUCT_OUTCOMES in that order */
+  productOutcomes: readonly [number | null, number | null];
 }
 
 type Toxicity = "crs" | "icans" | "icaht" | "iecHs";
@@ -396,32 +423,83 @@ function measured(p: TreatedPatient): Measured {
       iecHs: gradedToxicity(p, p.iecHs),
     },
     lane: swimmerLane(p, followedDays),
+    bag: p.product && PRODUCT_ATTRIBUTES.map((a) => p.product![a]),
+    productOutcomes: [p.carCmax, p.crs.maxGrade],
   };
 }
 
 /**
- * Measures kept between summaries of the same patient objects: a caller that summarises again
- * after some patients changed, passing the others as the very objects it passed before (and never
- * changing them), has only the changed ones measured again.
+ * What a summary keeps for the next summary of the same patient objects: a caller that summarises
+ * again after some patients changed, passing the others as the very objects it passed before (and
+ * never changing them), has only the changed ones measured again (`patients`), and each table's
+ * row whose inputs did not change is the row counted before (`rows`, see keptRow).
  */
-export type KeptMeasures = WeakMap<TreatedPatient, Measured>;
+export interface KeptMeasures {
+  readonly patients: WeakMap<TreatedPatient, Measured>;
+  /** by table and group key: the group's label, the measures counted and the row they gave */
+  readonly rows: Map<string, { label: string; from: readonly unknown[]; row: unknown }>;
+  /**
+   * the swimmer lanes in the order the last summary sent them (a Map's entry, as `rows`: the
+   * object itself is frozen with the report that holds it, the maps' contents are not)
+   */
+  readonly order: Map<"swimmer", readonly SwimmerLane[]>;
+}
 
-export const keptMeasures = (): KeptMeasures => new WeakMap();
+export const keptMeasures = (): KeptMeasures => ({
+  patients: new WeakMap(),
+  rows: new Map(),
+  order: new Map(),
+});
+
+/**
+ * The table's row of this group, counted again only when what it is counted from differs from
+ * last time: the group's patients (their measures, the very objects, in order), or for a curve
+ * the times themselves, compared by value, so a write that changed no time keeps the curves of
+ * "all patients" too. A row depends on its group and these alone. The label is compared as well,
+ * so a group whose key is "all" never takes the all-patients row. What a row was counted from is
+ * kept as given: nothing here changes an array once it is made.
+ */
+function keptRow<T, R>(
+  kept: KeptMeasures,
+  table: string,
+  group: Group,
+  from: readonly T[],
+  same: (a: T, b: T) => boolean,
+  count: () => R,
+): R {
+  const key = `${table}\u0000${group.key}`;
+  const before = kept.rows.get(key) as { label: string; from: readonly T[]; row: R } | undefined;
+  if (
+    before !== undefined &&
+    before.label === group.label &&
+    before.from.length === from.length &&
+    before.from.every((x, i) => same(x, from[i]!))
+  )
+    return before.row;
+  const row = count();
+  kept.rows.set(key, { label: group.label, from, row });
+  return row;
+}
+
+const sameObject = <T>(a: T, b: T) => a === b;
+const sameSurvivalTime = (a: SurvivalTime, b: SurvivalTime) => a.time === b.time && a.event === b.event;
+const sameCompetingTime = (a: CompetingTime, b: CompetingTime) => a.time === b.time && a.cause === b.cause;
 
 interface Partition {
   all: Measured[];
   groups: { group: Group; patients: Measured[] }[];
+  kept: KeptMeasures;
 }
 
 function partition(patients: readonly TreatedPatient[], grouping: Grouping, kept: KeptMeasures): Partition {
   const all = patients.map((p) => {
-    const held = kept.get(p);
+    const held = kept.patients.get(p);
     if (held) return held;
     const m = measured(p);
-    kept.set(p, m);
+    kept.patients.set(p, m);
     return m;
   });
-  if (grouping === "none") return { all, groups: [] };
+  if (grouping === "none") return { all, groups: [], kept };
   const byKey = new Map<string, { group: Group; patients: Measured[] }>();
   for (const m of all) {
     const { key, label } = groupOf[grouping](m.p);
@@ -431,17 +509,35 @@ function partition(patients: readonly TreatedPatient[], grouping: Grouping, kept
     byKey.set(key, entry);
   }
   const groups = [...byKey.values()].sort((a, b) => a.group.key.localeCompare(b.group.key));
-  return { all, groups };
+  return { all, groups, kept };
 }
 
 const ALL: Omit<Group, "n"> = { key: "all", label: "All patients" };
+/** All patients, as the group of a value counted over them whose own n is its count's. */
+const ALL_N: Group = { ...ALL, n: 0 };
 
-function rows<R>(part: Partition, build: (group: Group, patients: Measured[]) => R): R[] {
-  return [
-    build({ ...ALL, n: part.all.length }, part.all),
-    ...part.groups.map((g) => build(g.group, g.patients)),
-  ];
+/**
+ * The table's row for all patients and for each group. `reads` compares two measures of a patient
+ * by all the table reads of them: a row is kept while its patients are the same or read the same
+ * (a patient written to is a new object, and most writes leave most tables as they were).
+ */
+function rows<R>(
+  part: Partition,
+  table: string,
+  build: (group: Group, patients: Measured[]) => R,
+  reads: (a: Measured, b: Measured) => boolean,
+): R[] {
+  const same = (a: Measured, b: Measured) => a === b || reads(a, b);
+  const row = (group: Group, patients: Measured[]) =>
+    keptRow(part.kept, table, group, patients, same, () => build(group, patients));
+  return [row({ ...ALL, n: part.all.length }, part.all), ...part.groups.map((g) => row(g.group, g.patients))];
 }
+
+const responseReads = (a: Measured, b: Measured) =>
+  a.p.indication === b.p.indication &&
+  a.p.infusionDate === b.p.infusionDate &&
+  a.p.lymphoma?.best === b.p.lymphoma?.best &&
+  a.p.lymphoma?.firstResponseDate === b.p.lymphoma?.firstResponseDate;
 
 function responseRow(group: Group, patients: Measured[]): ResponseRow {
   const lymphoma = patients.filter((m) => hasLymphoma(m.p.indication));
@@ -466,6 +562,12 @@ function responseRow(group: Group, patients: Measured[]): ResponseRow {
 
 // Each table is given its toxicity as a function reading one named field, not as a key: one
 // property looked up by a key that takes four values is several times slower over 8,000 patients.
+const toxicityReads = (of: (m: Measured) => GradedToxicity) => (a: Measured, b: Measured) => {
+  const x = of(a);
+  const y = of(b);
+  return x.maxGrade === y.maxGrade && x.onsetDay === y.onsetDay && x.durationDays === y.durationDays;
+};
+
 function toxicityRow(of: (m: Measured) => GradedToxicity) {
   return (group: Group, patients: Measured[]): ToxicityRow => {
     const graded = patients.map(of).filter((t) => t.maxGrade !== null);
@@ -486,6 +588,9 @@ function toxicityRow(of: (m: Measured) => GradedToxicity) {
   };
 }
 
+const supportiveCareReads = (a: Measured, b: Measured) =>
+  a.p.tocilizumab === b.p.tocilizumab && a.p.systemicSteroids === b.p.systemicSteroids;
+
 function supportiveCareRow(group: Group, patients: Measured[]): SupportiveCareRow {
   return {
     ...group,
@@ -493,6 +598,14 @@ function supportiveCareRow(group: Group, patients: Measured[]): SupportiveCareRo
     systemicSteroids: clopperPearson(patients.filter((m) => m.p.systemicSteroids).length, patients.length),
   };
 }
+
+const infectionReads = (a: Measured, b: Measured) =>
+  a.followedDays === b.followedDays &&
+  a.p.infections.length === b.p.infections.length &&
+  a.p.infections.every((i, k) => {
+    const j = b.p.infections[k]!;
+    return i.studyDay === j.studyDay && i.grade === j.grade && i.pathogenClass === j.pathogenClass;
+  });
 
 function infectionRows(group: Group, patients: Measured[]): InfectionRow[] {
   return POST_INFUSION_WINDOWS.map(({ window, firstDay }) => {
@@ -530,6 +643,17 @@ function infectionRows(group: Group, patients: Measured[]): InfectionRow[] {
     };
   });
 }
+
+const sameStates = <T>(a: readonly T[], b: readonly T[]) => a.every((x, k) => x === b[k]);
+const remissionReads = ({ remission: a }: Measured, { remission: b }: Measured) =>
+  a === b ||
+  (a !== null &&
+    b !== null &&
+    sameStates(a.followed, b.followed) &&
+    sameStates(a.doris, b.doris) &&
+    sameStates(a.lldas, b.lldas) &&
+    sameStates(a.drugFree, b.drugFree) &&
+    sameStates(a.sri4, b.sri4));
 
 function remissionRows(group: Group, patients: Measured[]): RemissionRow[] {
   const lupus = patients.map((m) => m.remission).filter((r) => r !== null);
@@ -621,17 +745,31 @@ function survivalAnalysis(part: Partition, endpoint: SurvivalAnalysis["endpoint"
   const spec = SURVIVAL[endpoint];
   const timesOf = (patients: Measured[]) =>
     patients.map((m) => spec.time(m)).filter((t): t is SurvivalTime => t !== null);
+  const curve = (group: Group, times: SurvivalTime[]) =>
+    keptRow(part.kept, endpoint, group, times, sameSurvivalTime, () => survivalGroup(group, times));
   const groups = part.groups
     .map((g) => ({ group: g.group, times: timesOf(g.patients) }))
-    .filter((g) => g.times.length > 0);
+    .filter((g) => g.times.length > 0)
+    .map((g) => ({ ...g, row: curve(g.group, g.times) }));
   return {
     endpoint,
     title: spec.title,
     definition: spec.definition,
     timeUnit: "months",
-    all: survivalGroup({ ...ALL, n: 0 }, timesOf(part.all)),
-    groups: groups.map((g) => survivalGroup(g.group, g.times)),
-    logRank: groups.length >= 2 ? logRank(groups.map((g) => ({ key: g.group.key, times: g.times }))) : null,
+    all: curve(ALL_N, timesOf(part.all)),
+    groups: groups.map((g) => g.row),
+    // Kept while every group's curve is: the same rows were counted from the same times.
+    logRank:
+      groups.length >= 2
+        ? keptRow(
+            part.kept,
+            `${endpoint} log-rank`,
+            ALL_N,
+            groups.map((g) => g.row),
+            sameObject,
+            () => logRank(groups.map((g) => ({ key: g.group.key, times: g.times }))),
+          )
+        : null,
   };
 }
 
@@ -639,17 +777,25 @@ function survivalAnalysis(part: Partition, endpoint: SurvivalAnalysis["endpoint"
  * Median follow-up by reverse Kaplan–Meier: the KM median of the time to censoring, deaths
  * treated as censored (Schemper M, Smith TL. Control Clin Trials 1996;17:343–346).
  */
-function medianFollowUp(patients: readonly Measured[]): Estimate {
-  if (patients.length === 0) return { estimate: null, lower: null, upper: null };
-  return kaplanMeier(patients.map(({ overallSurvival: os }) => ({ time: os.time, event: !os.event }))).median;
+function medianFollowUp(part: Partition): Estimate {
+  if (part.all.length === 0) return { estimate: null, lower: null, upper: null };
+  const times = part.all.map((m) => m.overallSurvival);
+  return keptRow(
+    part.kept,
+    "follow-up",
+    ALL_N,
+    times,
+    sameSurvivalTime,
+    () => kaplanMeier(times.map((os) => ({ time: os.time, event: !os.event }))).median,
+  );
 }
 
 const CAUSES = ["progression", "non-relapse mortality"] as const;
 
-function competingGroup(group: Group, patients: Measured[]): CompetingRisksGroup | null {
+function competingGroup(kept: KeptMeasures, group: Group, patients: Measured[]): CompetingRisksGroup | null {
   const times = patients.map((m) => m.competing).filter((t): t is CompetingTime => t !== null);
   if (times.length === 0) return null;
-  return {
+  return keptRow(kept, "competing risks", group, times, sameCompetingTime, () => ({
     ...group,
     n: times.length,
     causes: cumulativeIncidence(times, { causes: CAUSES }).map((ci) => ({
@@ -668,7 +814,7 @@ function competingGroup(group: Group, patients: Measured[]): CompetingRisksGroup
         upper: l.upper,
       })),
     })),
-  };
+  }));
 }
 
 function competingRisks(part: Partition): CompetingRisks {
@@ -677,9 +823,9 @@ function competingRisks(part: Partition): CompetingRisks {
     title: "Progression and non-relapse mortality (lymphoma)",
     definition:
       "Cumulative incidence of progression or relapse, and of death without progression, as competing risks from infusion; censored as progression-free survival is.",
-    all: competingGroup({ ...ALL, n: 0 }, part.all) ?? empty,
+    all: competingGroup(part.kept, ALL_N, part.all) ?? empty,
     groups: part.groups
-      .map((g) => competingGroup(g.group, g.patients))
+      .map((g) => competingGroup(part.kept, g.group, g.patients))
       .filter((g): g is CompetingRisksGroup => g !== null),
   };
 }
@@ -699,11 +845,43 @@ function swimmerLane(p: TreatedPatient, followedDays: number): SwimmerLane {
   };
 }
 
-function swimmerLanes(patients: readonly Measured[]): SwimmerLane[] {
-  return patients
-    .map((m) => m.lane)
-    .sort((a, b) => b.followUpMonths - a.followUpMonths || a.subjectCode.localeCompare(b.subjectCode));
+/**
+ * Longest follow-up first, then by subject code, then in the order the patients were given. Kept
+ * while every lane is the same. Else, the order being total, any arrangement of the lanes sorts
+ * to the same list: they are sorted from the order kept from the last summary, where there is
+ * one, and a nearly sorted list sorts in about linear time.
+ */
+function swimmerLanes(part: Partition): SwimmerLane[] {
+  const lanes = part.all.map((m) => m.lane);
+  return keptRow(part.kept, "swimmer", ALL_N, lanes, sameLane, () => {
+    let position: Map<SwimmerLane, number> | undefined;
+    const order = (a: SwimmerLane, b: SwimmerLane) => {
+      const by = b.followUpMonths - a.followUpMonths || a.subjectCode.localeCompare(b.subjectCode);
+      if (by !== 0) return by;
+      position ??= new Map(lanes.map((l, i) => [l, i]));
+      return position.get(a)! - position.get(b)!;
+    };
+    const now = new Set(lanes);
+    const before = (part.kept.order.get("swimmer") ?? []).filter((l) => now.has(l));
+    const had = new Set(before);
+    // A lane given twice (one patient object twice) leaves the kept order aside.
+    const sorted = now.size === lanes.length ? [...before, ...lanes.filter((l) => !had.has(l))] : [...lanes];
+    sorted.sort(order);
+    part.kept.order.set("swimmer", sorted);
+    return sorted;
+  });
 }
+
+const sameLane = (a: SwimmerLane, b: SwimmerLane) =>
+  a === b ||
+  (a.patientId === b.patientId &&
+    a.subjectCode === b.subjectCode &&
+    a.indication === b.indication &&
+    a.followUpMonths === b.followUpMonths &&
+    a.responseMonths === b.responseMonths &&
+    a.progressionMonths === b.progressionMonths &&
+    a.deathMonths === b.deathMonths &&
+    a.ongoing === b.ongoing);
 
 /** `kept`: measures from earlier summaries of these patient objects (see KeptMeasures). */
 export function summariseCohort(
@@ -717,20 +895,22 @@ export function summariseCohort(
     n: patients.length,
     firstInfusion: dates[0] ?? null,
     lastInfusion: dates.at(-1) ?? null,
-    followUp: medianFollowUp(part.all),
+    followUp: medianFollowUp(part),
     grouping,
     groups: part.groups.map((g) => g.group),
     response: {
       denominator:
         "Infused patients with a lymphoma (lymphoma or lupus with lymphoma); best overall response by Lugano 2014 up to the first progression. Patients without a post-infusion assessment count as not evaluable and as non-responders.",
-      rows: rows(part, responseRow),
+      rows: rows(part, "response", responseRow, responseReads),
     },
     crs: {
       denominator:
         "Infused patients with at least one stored ASTCT CRS grading; the maximum grade over all of them. Patients never graded are counted apart.",
       rows: rows(
         part,
+        "crs",
         toxicityRow((m) => m.toxicity.crs),
+        toxicityReads((m) => m.toxicity.crs),
       ),
     },
     icans: {
@@ -738,7 +918,9 @@ export function summariseCohort(
         "Infused patients with at least one stored ASTCT ICANS grading; the maximum grade over all of them. Patients never graded are counted apart.",
       rows: rows(
         part,
+        "icans",
         toxicityRow((m) => m.toxicity.icans),
+        toxicityReads((m) => m.toxicity.icans),
       ),
     },
     icaht: {
@@ -746,7 +928,9 @@ export function summariseCohort(
         "Infused patients with a stored early ICAHT grading (Rejeski 2023); the worst grade. Patients never graded are counted apart.",
       rows: rows(
         part,
+        "icaht",
         toxicityRow((m) => m.toxicity.icaht),
+        toxicityReads((m) => m.toxicity.icaht),
       ),
     },
     iecHs: {
@@ -754,22 +938,24 @@ export function summariseCohort(
         "Infused patients with a stored IEC-HS assessment (Hines 2023): grade 0 when the screen was negative, else the clinician-adjudicated grade; assessments without a grade are not counted.",
       rows: rows(
         part,
+        "iecHs",
         toxicityRow((m) => m.toxicity.iecHs),
+        toxicityReads((m) => m.toxicity.iecHs),
       ),
     },
     supportiveCare: {
       denominator:
         "Infused patients; tocilizumab given, or a systemic glucocorticoid started, from day 0 to day 30.",
-      rows: rows(part, supportiveCareRow),
+      rows: rows(part, "supportiveCare", supportiveCareRow, supportiveCareReads),
     },
     infections: {
       denominator:
         "Infused patients followed into each window after infusion (days 0–28 and 29–90 as Hill 2018, after day 90 as Cordeiro 2020); a patient counts once per window, episodes by the recorded pathogen class. Infections are adverse events in the CTCAE SOC Infections and infestations.",
-      rows: rows(part, infectionRows).flat(),
+      rows: rows(part, "infections", infectionRows, infectionReads).flat(),
     },
     remission: {
       denominator: `Infused patients with lupus (alone or with lymphoma) assessed (DORIS or LLDAS) at or after the month, plus those who reached that state before it; a state counts when first reached by that month. SRI-4 (Furie 2009) is a response at a visit: its rate counts the responders among patients with an SRI-4 assessment within ${SRI4_WINDOW_DAYS} days of the month, the one nearest to it.`,
-      rows: rows(part, remissionRows).flat(),
+      rows: rows(part, "remission", remissionRows, remissionReads).flat(),
     },
     survival: [
       survivalAnalysis(part, "overall-survival"),
@@ -778,29 +964,38 @@ export function summariseCohort(
       survivalAnalysis(part, "lupus-relapse-free-survival"),
     ],
     competingRisks: competingRisks(part),
-    swimmer: swimmerLanes(part.all),
+    swimmer: swimmerLanes(part),
     waterfall: {
       measure: "SLEDAI-2K",
       definition:
         "Best change from baseline: the lowest SLEDAI-2K after infusion against the last score on or before day 0, in percent; patients without both scores, or with a baseline of 0, are not shown.",
-      bars: waterfallBars(patients, sledaiBestChangePercent, (p) => ({
-        baseline: p.lupus!.sledaiBaseline!,
-        best: p.lupus!.sledaiBest!,
-      })),
+      bars: waterfallBars(
+        part,
+        "SLEDAI-2K waterfall",
+        sledaiBestChangePercent,
+        (p) => ({ baseline: p.lupus!.sledaiBaseline!, best: p.lupus!.sledaiBest! }),
+        (a, b) =>
+          a.lupus?.sledaiBaseline === b.lupus?.sledaiBaseline && a.lupus?.sledaiBest === b.lupus?.sledaiBest,
+      ),
     },
     productCorrelations: {
       method:
         "Spearman's rank correlation (rho) over infused patients with their administered bag on record and both values known; two-sided p by the t approximation with n − 2 degrees of freedom, as R's cor.test(method = \"spearman\", exact = FALSE), unadjusted for the eight comparisons.",
-      rows: productCorrelations(patients),
+      rows: productCorrelations(part),
     },
     tumourWaterfall: {
       measure: "SPD",
       definition:
         "Best change from baseline: the smallest SPD of the target lesions on a Lugano 2014 CT assessment after infusion against its baseline SPD, in percent (−50% is the partial-response line); lymphoma patients without a CT-based assessment are not shown.",
-      bars: waterfallBars(patients, spdBestChangePercent, (p) => ({
-        baseline: p.lymphoma!.spdBaselineMm2!,
-        best: p.lymphoma!.spdBestMm2!,
-      })),
+      bars: waterfallBars(
+        part,
+        "SPD waterfall",
+        spdBestChangePercent,
+        (p) => ({ baseline: p.lymphoma!.spdBaselineMm2!, best: p.lymphoma!.spdBestMm2! }),
+        (a, b) =>
+          a.lymphoma?.spdBaselineMm2 === b.lymphoma?.spdBaselineMm2 &&
+          a.lymphoma?.spdBestMm2 === b.lymphoma?.spdBestMm2,
+      ),
     },
   };
 }

@@ -601,7 +601,7 @@ describe("summariseCohort on six patients counted by hand", () => {
     const kept = keptMeasures();
     const first = summariseCohort(cohort, "indication", kept);
     expect(first).toEqual(s);
-    expect(cohort.every((p) => kept.has(p))).toBe(true);
+    expect(cohort.every((p) => kept.patients.has(p))).toBe(true);
     // Patient 1's CRS regraded 3 and its death recorded, as a report brought up to date passes it:
     // a new object under the same id, the other five the very objects summarised before.
     const changed = {
@@ -615,5 +615,37 @@ describe("summariseCohort on six patients counted by hand", () => {
     // max grades 0, 1, 1, 2, 3 before; patient 1's 1 is now 3: 0, 1, 2, 3, 3
     expect(again.crs.rows[0]!.byMaxGrade).toEqual([1, 1, 1, 2, 0, 0]);
     expect(again.survival[0]!.all.events).toBe(3);
+  });
+
+  it("rows kept from an earlier summary: only those whose patients or times changed are counted again", () => {
+    const kept = keptMeasures();
+    const first = summariseCohort(cohort, "indication", kept);
+    // Patient 5 (lupus) regraded CRS 2 on day 1: no time to event moves.
+    const changed = { ...cohort[4]!, crs: { maxGrade: 2, onsetDate: "2020-01-02", lastDate: "2020-01-03" } };
+    const after = [...cohort.slice(0, 4), changed, cohort[5]!];
+    const again = summariseCohort(after, "indication", kept);
+    expect(again).toEqual(summariseCohort(after, "indication"));
+    // rows: all, lymphoma, sle. The lymphoma group's rows are the ones counted before; all and sle anew.
+    expect(again.crs.rows[1]).toBe(first.crs.rows[1]);
+    expect(again.response.rows[1]).toBe(first.response.rows[1]);
+    expect(again.crs.rows[0]).not.toBe(first.crs.rows[0]);
+    expect(again.crs.rows[2]).not.toBe(first.crs.rows[2]);
+    expect(again.crs.rows[2]!.byMaxGrade).toEqual([0, 1, 1, 0, 0, 0]);
+    // Every curve, log-rank test and the follow-up read times only, and none moved.
+    for (const [k, analysis] of again.survival.entries()) {
+      expect(analysis.all).toBe(first.survival[k]!.all);
+      expect(analysis.groups).toEqual(first.survival[k]!.groups);
+      for (const [i, g] of analysis.groups.entries()) expect(g).toBe(first.survival[k]!.groups[i]);
+      expect(analysis.logRank).toBe(first.survival[k]!.logRank);
+    }
+    expect(again.followUp).toBe(first.followUp);
+    // A time that moves (patient 6 dies on her last contact) counts OS again, equal to a fresh count.
+    const died = { ...cohort[5]!, deathDate: "2020-08-01" };
+    const later = [...after.slice(0, 5), died];
+    const third = summariseCohort(later, "indication", kept);
+    expect(third).toEqual(summariseCohort(later, "indication"));
+    expect(third.survival[0]!.all).not.toBe(again.survival[0]!.all);
+    expect(third.survival[0]!.all.events).toBe(again.survival[0]!.all.events + 1);
+    expect(third.survival[1]!.all).toBe(again.survival[1]!.all);
   });
 });
