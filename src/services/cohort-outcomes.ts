@@ -99,7 +99,7 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
   };
   const now = ctx.now();
   const key = JSON.stringify([definition, grouping, filter.siteIds]);
-  const prior = heldCohort<OutcomeFacts>(ctx.db, key);
+  const prior = heldCohort(ctx.db, key);
   // First, before anything the report reads: what changed since the held report read its facts.
   const changes = await cohortChanges(ctx.db, filter.siteIds, prior?.answer.snapshot ?? null);
   const sitesCut = dataCuts(new Map(changes.zones.map((z) => [z.siteId, z.timeZone])), definition.asOf, now);
@@ -130,7 +130,7 @@ const untilOfCuts = (cutOf: Map<string, string>, zones: Map<string, string>) =>
     [...cutOf].map(([siteId, date]) => [siteId, startOfLocalDay(addDays(date, 1), zones.get(siteId)!)]),
   );
 
-type Held = HeldCohort<OutcomeFacts>;
+type Held = HeldCohort;
 
 /**
  * The held report if none of its patients changed since its snapshot (then held from the new
@@ -148,19 +148,13 @@ async function updated(
   const stale = prior.infused.filter((m) => changed.has(m.patient_id));
   if (stale.length === 0) return prior.snapshot === snapshot ? prior : { ...prior, snapshot };
   const fresh = await outcomeFacts(ctx, stale, prior.cutOf, prior.untilOf);
-  const facts = new Map(prior.facts);
-  for (const [id, f] of fresh) facts.set(id, f);
   const { definition, grouping, dataCut } = prior.report;
-  // Patients whose facts did not change are the held report's own (frozen) objects again.
-  const unchanged = new Map(
-    prior.report.patients.filter((p) => !changed.has(p.patientId)).map((p) => [p.patientId, p]),
-  );
   return {
     ...prior,
     snapshot,
-    facts,
-    report: report(definition, grouping, dataCut, now, prior.infused, prior.products, facts, {
-      unchanged,
+    report: report(definition, grouping, dataCut, now, prior.infused, prior.products, fresh, {
+      patients: prior.report.patients,
+      changed,
       measures: prior.measures,
     }),
   };
@@ -190,10 +184,10 @@ async function computed(
     untilOf,
     infused,
     products,
-    facts,
     measures,
     report: report(definition, grouping, dataCut, now, infused, products, facts, {
-      unchanged: new Map(),
+      patients: [],
+      changed: null,
       measures,
     }),
   };
@@ -201,7 +195,10 @@ async function computed(
 
 /**
  * The report of these members: each one's enrolment, study products and facts, and the summary.
- * `held.unchanged`: patients as a held report of the same members, products and cuts had them;
+ * `held.patients`: the patients of a held report of the same members, products and cuts, in the
+ * members' order; with `held.changed`, the patients whose facts `facts` gives anew (null: all of
+ * them, `held.patients` empty). The rest are the held report's objects, or left out as it left
+ * them out (the indication filter reads the facts, which did not change).
  * `held.measures`: the summary's measures of patient objects summarised before.
  */
 function report(
@@ -212,7 +209,7 @@ function report(
   infused: readonly Member[],
   products: readonly StudyProductRow[],
   facts: ReadonlyMap<string, OutcomeFacts>,
-  held: { unchanged: ReadonlyMap<string, TreatedPatient>; measures: KeptMeasures },
+  held: { patients: readonly TreatedPatient[]; changed: ReadonlySet<string> | null; measures: KeptMeasures },
 ): CohortOutcomes {
   const ofStudy = new Map<string, { codes: string[]; targets: string[] }>();
   for (const studyId of new Set(infused.map((m) => m.study_id))) {
@@ -223,10 +220,12 @@ function report(
     });
   }
   const patients: TreatedPatient[] = [];
+  let next = 0;
   for (const m of infused) {
-    const same = held.unchanged.get(m.patient_id);
-    if (same) {
-      patients.push(same);
+    // Held patients are a subsequence of the members, in the same order.
+    const before = held.patients[next]?.patientId === m.patient_id ? held.patients[next++] : undefined;
+    if (held.changed !== null && !held.changed.has(m.patient_id)) {
+      if (before) patients.push(before);
       continue;
     }
     const f = facts.get(m.patient_id)!;

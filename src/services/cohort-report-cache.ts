@@ -15,36 +15,36 @@ import { HeldAnswers } from "./held-answers.ts";
 
 /**
  * A report and what it was computed from; never changed once held (a new one replaces it), but
- * for `measures`, which the reports brought up to date from it add their changed patients to.
+ * for `measures`, which the reports brought up to date from it add to (their changed patients'
+ * measures, the rows they counted again).
  */
-export interface HeldCohort<F> {
+export interface HeldCohort {
   /** the snapshot the facts were read after: patients changed since are derived again */
   snapshot: string;
   /** each member site's data cut and the first instant after it, as the facts were derived with */
   cutOf: ReadonlyMap<string, string>;
   untilOf: ReadonlyMap<string, Date>;
-  /** the infused members (enrolment rows), the products of their studies, each one's facts */
+  /** the infused members (enrolment rows) and the products of their studies */
   infused: readonly CohortMemberRow[];
   products: readonly StudyProductRow[];
-  facts: ReadonlyMap<string, F>;
   report: CohortOutcomes;
-  /** the summary's measures of the report's patients, for the next report to reuse */
+  /** the summary's measures of the report's patients and its rows, for the next report to reuse */
   measures: KeptMeasures;
 }
 
 /** Reports kept per database: a department has a few cohorts it looks at again and again. */
 const MAX_REPORTS = 8;
 
-const reports = new HeldAnswers<HeldCohort<unknown>>(MAX_REPORTS);
+const reports = new HeldAnswers<HeldCohort>(MAX_REPORTS);
 
 /**
  * What is held for this cohort (as keyed by the caller) and the digest it was held under (the
  * sites' cohort version and data cuts, as the caller writes them), whatever that digest is.
  */
-export const heldCohort = <F>(db: object, key: string) =>
-  reports.latest(db, key) as { digest: string; answer: HeldCohort<F> } | undefined;
+export const heldCohort = (db: object, key: string) =>
+  reports.latest(db, key) as { digest: string; answer: HeldCohort } | undefined;
 
-export function holdCohort<F>(db: object, key: string, digest: string, held: HeldCohort<F>): void {
+export function holdCohort(db: object, key: string, digest: string, held: HeldCohort): void {
   reports.hold(db, key, digest, held);
 }
 
