@@ -266,6 +266,14 @@ describe("held reports", () => {
     expect(() => {
       (held.summary as { n: number }).n = 0;
     }).toThrow(TypeError);
+    // and all the way down: rows in arrays in objects, a patient's facts
+    expect(() => (held.summary.crs.rows[0]!.byMaxGrade as number[]).push(1)).toThrow(TypeError);
+    expect(() => {
+      (held.patients[0]!.crs as { maxGrade: number | null }).maxGrade = 5;
+    }).toThrow(TypeError);
+    expect(() => {
+      (held.summary.survival[0]!.all.curve[0] as { survival: number }).survival = 0;
+    }).toThrow(TypeError);
   });
 
   it("what the facts do not hold moves the next report too: a study's name, a product's targets", async () => {
