@@ -148,7 +148,12 @@ describe("standard two-stage and its known bias", () => {
     return sum / 20;
   };
 
-  it("pulls the population median of ρ towards the prior, where global two-stage does not", () => {
+  // Forty population fits: ~9 s on a quiet machine, 46–60 s measured on a loaded one (a whole
+  // PostgreSQL pass beside a fresh clone's npm test), past the suite's 60 s. A timeout is not
+  // what this test checks.
+  it("pulls the population median of ρ towards the prior, where global two-stage does not", {
+    timeout: 240_000,
+  }, () => {
     const sts = mean("standard-two-stage", 0);
     const gts = mean("global-two-stage", 0);
     // The truth is 0.8 above the prior's log-median.
