@@ -234,6 +234,11 @@ function report(
     const study = ofStudy.get(m.study_id)!;
     patients.push(treatedPatient(m, [...study.codes], [...study.targets], f));
   }
+  // A held patient not met in the walk would be left out of the report without a word.
+  if (next !== held.patients.length)
+    throw new Error(
+      `cohort report: ${held.patients.length - next} held patient(s) not among the members in order`,
+    );
   return {
     definition,
     grouping,

@@ -277,16 +277,16 @@ export interface ProductCorrelation {
 function productCorrelations(part: Partition): ProductCorrelation[] {
   const withBag = part.all.filter((m) => m.bag !== null);
   // Column by column: the pairs are made only for a correlation counted again.
-  const attributes = PRODUCT_ATTRIBUTES.map((_, a) => withBag.map((m) => m.bag![a]!));
-  const outcomes = PRODUCT_OUTCOMES.map((_, o) => withBag.map((m) => m.productOutcomes[o]));
+  const attributes = PRODUCT_ATTRIBUTES.map((_, a) => withBag.map((m) => m.bag![a] ?? null));
+  const outcomes = PRODUCT_OUTCOMES.map((_, o) => withBag.map((m) => m.productOutcomes[o] ?? null));
   return PRODUCT_OUTCOMES.flatMap((outcome, o) =>
     PRODUCT_ATTRIBUTES.map((attribute, a) => {
       const x = attributes[a]!;
       const y = outcomes[o]!;
-      return keptRow(part.kept, `${attribute} against ${outcome}`, ALL_N, [x, y], sameValues, () => ({
+      return keptRow(part, `${attribute} against ${outcome}`, ALL_N, [x, y], sameValues, () => ({
         attribute,
         outcome,
-        ...spearman(x.map((v, i) => [v, y[i]!] as const)),
+        ...spearman(x.map((v, i) => [v, y[i] ?? null] as const)),
       }));
     }),
   );
@@ -312,7 +312,7 @@ function waterfallBars(
       a.subjectCode === b.subjectCode &&
       a.indication === b.indication &&
       reads(a, b));
-  return keptRow(part.kept, table, ALL_N, part.all, same, () =>
+  return keptRow(part, table, ALL_N, part.all, same, () =>
     part.all
       .map(({ p }) => ({ p, change: change(p) }))
       .filter((x): x is { p: TreatedPatient; change: number } => x.change !== null)
@@ -436,49 +436,52 @@ function measured(p: TreatedPatient): Measured {
  */
 export interface KeptMeasures {
   readonly patients: WeakMap<TreatedPatient, Measured>;
-  /** by table and group key: the group's label, the measures counted and the row they gave */
-  readonly rows: Map<string, { label: string; from: readonly unknown[]; row: unknown }>;
   /**
-   * the swimmer lanes in the order the last summary sent them (a Map's entry, as `rows`: the
-   * object itself is frozen with the report that holds it, the maps' contents are not)
+   * by table, group key and label: what the row was counted from and the row (a Map, as
+   * `patients`: this object is frozen with the report that holds it, the maps' contents are not)
    */
-  readonly order: Map<"swimmer", readonly SwimmerLane[]>;
+  readonly rows: Map<string, { from: readonly unknown[]; row: unknown }>;
 }
 
 export const keptMeasures = (): KeptMeasures => ({
   patients: new WeakMap(),
   rows: new Map(),
-  order: new Map(),
 });
 
 /**
  * The table's row of this group, counted again only when what it is counted from differs from
  * last time: the group's patients (their measures, the very objects, in order), or for a curve
  * the times themselves, compared by value, so a write that changed no time keeps the curves of
- * "all patients" too. A row depends on its group and these alone. The label is compared as well,
- * so a group whose key is "all" never takes the all-patients row. What a row was counted from is
- * kept as given: nothing here changes an array once it is made.
+ * "all patients" too. A row depends on its group's key, label and these alone (its n is their
+ * number). Rows are kept by table, key and label, so a site or dose level coded "all" is not the
+ * all-patients row. What a row was counted from is kept as given: nothing here changes an array
+ * once it is made. `count` is given the row kept before, if any (the swimmer sorts from it).
  */
 function keptRow<T, R>(
-  kept: KeptMeasures,
+  part: Partition,
   table: string,
   group: Group,
   from: readonly T[],
   same: (a: T, b: T) => boolean,
-  count: () => R,
+  count: (before: R | undefined) => R,
 ): R {
-  const key = `${table}\u0000${group.key}`;
-  const before = kept.rows.get(key) as { label: string; from: readonly T[]; row: R } | undefined;
+  const key = `${table}\u0000${group.key}\u0000${group.label}`;
+  part.counted.add(key);
+  const before = part.kept.rows.get(key) as { from: readonly T[]; row: R } | undefined;
   if (
     before !== undefined &&
-    before.label === group.label &&
     before.from.length === from.length &&
     before.from.every((x, i) => same(x, from[i]!))
   )
     return before.row;
-  const row = count();
-  kept.rows.set(key, { label: group.label, from, row });
+  const row = count(before?.row);
+  part.kept.rows.set(key, { from, row });
   return row;
+}
+
+/** Drops the kept rows this summary did not count: groups that are gone, a grouping not asked for. */
+function forgetRowsNotCounted(part: Partition): void {
+  for (const key of part.kept.rows.keys()) if (!part.counted.has(key)) part.kept.rows.delete(key);
 }
 
 const sameObject = <T>(a: T, b: T) => a === b;
@@ -489,6 +492,8 @@ interface Partition {
   all: Measured[];
   groups: { group: Group; patients: Measured[] }[];
   kept: KeptMeasures;
+  /** the keys of the rows this summary counted or kept */
+  counted: Set<string>;
 }
 
 function partition(patients: readonly TreatedPatient[], grouping: Grouping, kept: KeptMeasures): Partition {
@@ -499,7 +504,7 @@ function partition(patients: readonly TreatedPatient[], grouping: Grouping, kept
     kept.patients.set(p, m);
     return m;
   });
-  if (grouping === "none") return { all, groups: [], kept };
+  if (grouping === "none") return { all, groups: [], kept, counted: new Set() };
   const byKey = new Map<string, { group: Group; patients: Measured[] }>();
   for (const m of all) {
     const { key, label } = groupOf[grouping](m.p);
@@ -509,11 +514,11 @@ function partition(patients: readonly TreatedPatient[], grouping: Grouping, kept
     byKey.set(key, entry);
   }
   const groups = [...byKey.values()].sort((a, b) => a.group.key.localeCompare(b.group.key));
-  return { all, groups, kept };
+  return { all, groups, kept, counted: new Set() };
 }
 
 const ALL: Omit<Group, "n"> = { key: "all", label: "All patients" };
-/** All patients, as the group of a value counted over them whose own n is its count's. */
+/** All patients as the group of a row that sets its own n (a curve: its number of times); key and label are what is read. */
 const ALL_N: Group = { ...ALL, n: 0 };
 
 /**
@@ -529,7 +534,7 @@ function rows<R>(
 ): R[] {
   const same = (a: Measured, b: Measured) => a === b || reads(a, b);
   const row = (group: Group, patients: Measured[]) =>
-    keptRow(part.kept, table, group, patients, same, () => build(group, patients));
+    keptRow(part, table, group, patients, same, () => build(group, patients));
   return [row({ ...ALL, n: part.all.length }, part.all), ...part.groups.map((g) => row(g.group, g.patients))];
 }
 
@@ -746,7 +751,7 @@ function survivalAnalysis(part: Partition, endpoint: SurvivalAnalysis["endpoint"
   const timesOf = (patients: Measured[]) =>
     patients.map((m) => spec.time(m)).filter((t): t is SurvivalTime => t !== null);
   const curve = (group: Group, times: SurvivalTime[]) =>
-    keptRow(part.kept, endpoint, group, times, sameSurvivalTime, () => survivalGroup(group, times));
+    keptRow(part, endpoint, group, times, sameSurvivalTime, () => survivalGroup(group, times));
   const groups = part.groups
     .map((g) => ({ group: g.group, times: timesOf(g.patients) }))
     .filter((g) => g.times.length > 0)
@@ -762,7 +767,7 @@ function survivalAnalysis(part: Partition, endpoint: SurvivalAnalysis["endpoint"
     logRank:
       groups.length >= 2
         ? keptRow(
-            part.kept,
+            part,
             `${endpoint} log-rank`,
             ALL_N,
             groups.map((g) => g.row),
@@ -781,7 +786,7 @@ function medianFollowUp(part: Partition): Estimate {
   if (part.all.length === 0) return { estimate: null, lower: null, upper: null };
   const times = part.all.map((m) => m.overallSurvival);
   return keptRow(
-    part.kept,
+    part,
     "follow-up",
     ALL_N,
     times,
@@ -792,10 +797,10 @@ function medianFollowUp(part: Partition): Estimate {
 
 const CAUSES = ["progression", "non-relapse mortality"] as const;
 
-function competingGroup(kept: KeptMeasures, group: Group, patients: Measured[]): CompetingRisksGroup | null {
+function competingGroup(part: Partition, group: Group, patients: Measured[]): CompetingRisksGroup | null {
   const times = patients.map((m) => m.competing).filter((t): t is CompetingTime => t !== null);
   if (times.length === 0) return null;
-  return keptRow(kept, "competing risks", group, times, sameCompetingTime, () => ({
+  return keptRow(part, "competing risks", group, times, sameCompetingTime, () => ({
     ...group,
     n: times.length,
     causes: cumulativeIncidence(times, { causes: CAUSES }).map((ci) => ({
@@ -823,9 +828,9 @@ function competingRisks(part: Partition): CompetingRisks {
     title: "Progression and non-relapse mortality (lymphoma)",
     definition:
       "Cumulative incidence of progression or relapse, and of death without progression, as competing risks from infusion; censored as progression-free survival is.",
-    all: competingGroup(part.kept, ALL_N, part.all) ?? empty,
+    all: competingGroup(part, ALL_N, part.all) ?? empty,
     groups: part.groups
-      .map((g) => competingGroup(part.kept, g.group, g.patients))
+      .map((g) => competingGroup(part, g.group, g.patients))
       .filter((g): g is CompetingRisksGroup => g !== null),
   };
 }
@@ -848,27 +853,27 @@ function swimmerLane(p: TreatedPatient, followedDays: number): SwimmerLane {
 /**
  * Longest follow-up first, then by subject code, then in the order the patients were given. Kept
  * while every lane is the same. Else, the order being total, any arrangement of the lanes sorts
- * to the same list: they are sorted from the order kept from the last summary, where there is
- * one, and a nearly sorted list sorts in about linear time.
+ * to the same list: they are sorted from the order of the lanes kept before, where there are
+ * some, and a nearly sorted list sorts in about linear time.
  */
 function swimmerLanes(part: Partition): SwimmerLane[] {
   const lanes = part.all.map((m) => m.lane);
-  return keptRow(part.kept, "swimmer", ALL_N, lanes, sameLane, () => {
+  const byFollowUp = (a: SwimmerLane, b: SwimmerLane) =>
+    b.followUpMonths - a.followUpMonths || a.subjectCode.localeCompare(b.subjectCode);
+  return keptRow(part, "swimmer", ALL_N, lanes, sameLane, (before: SwimmerLane[] | undefined) => {
+    const now = new Set(lanes);
+    // One patient object given twice: no total order over the lanes; sorted stably as given.
+    if (now.size !== lanes.length) return [...lanes].sort(byFollowUp);
     let position: Map<SwimmerLane, number> | undefined;
     const order = (a: SwimmerLane, b: SwimmerLane) => {
-      const by = b.followUpMonths - a.followUpMonths || a.subjectCode.localeCompare(b.subjectCode);
+      const by = byFollowUp(a, b);
       if (by !== 0) return by;
       position ??= new Map(lanes.map((l, i) => [l, i]));
       return position.get(a)! - position.get(b)!;
     };
-    const now = new Set(lanes);
-    const before = (part.kept.order.get("swimmer") ?? []).filter((l) => now.has(l));
-    const had = new Set(before);
-    // A lane given twice (one patient object twice) leaves the kept order aside.
-    const sorted = now.size === lanes.length ? [...before, ...lanes.filter((l) => !had.has(l))] : [...lanes];
-    sorted.sort(order);
-    part.kept.order.set("swimmer", sorted);
-    return sorted;
+    const kept = (before ?? []).filter((l) => now.has(l));
+    const had = new Set(kept);
+    return [...kept, ...lanes.filter((l) => !had.has(l))].sort(order);
   });
 }
 
@@ -891,7 +896,7 @@ export function summariseCohort(
 ): CohortSummary {
   const part = partition(patients, grouping, kept);
   const dates = patients.map((p) => p.infusionDate).sort();
-  return {
+  const summary: CohortSummary = {
     n: patients.length,
     firstInfusion: dates[0] ?? null,
     lastInfusion: dates.at(-1) ?? null,
@@ -998,4 +1003,6 @@ export function summariseCohort(
       ),
     },
   };
+  forgetRowsNotCounted(part);
+  return summary;
 }

@@ -23,6 +23,8 @@ export interface RankCorrelation {
 export function averageRanks(x: readonly number[]): number[] {
   // The values sorted as numbers natively (no comparator, no object per value), then each
   // distinct value's rank looked up: a third of the time of sorting indices over 8,000 patients.
+  // −0 and 0 are one value both to the tie test (===) and as Map keys (SameValueZero). NaN is not
+  // a value here: spearman drops it first.
   const sorted = Float64Array.from(x).sort();
   const rankOf = new Map<number, number>();
   for (let start = 0; start < sorted.length; ) {
@@ -51,9 +53,12 @@ function pearson(x: readonly number[], y: readonly number[]): number | null {
   return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
 }
 
+const isKnown = (v: number | null | undefined) => typeof v === "number" && !Number.isNaN(v);
+
 /** Spearman's rho of the pairs whose two values are both known. */
 export function spearman(pairs: readonly (readonly [number | null, number | null])[]): RankCorrelation {
-  const known = pairs.filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null);
+  // Known: a number, not NaN (R's complete.cases drops NaN as it drops NA); ±Inf rank as R ranks them.
+  const known = pairs.filter((p): p is readonly [number, number] => isKnown(p[0]) && isKnown(p[1]));
   const n = known.length;
   if (n < 3) return { n, rho: null, pValue: null };
   const rho = pearson(averageRanks(known.map((p) => p[0])), averageRanks(known.map((p) => p[1])));

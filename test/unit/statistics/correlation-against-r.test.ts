@@ -80,6 +80,25 @@ describe("Spearman's rho against R cor.test(method = 'spearman', exact = FALSE)"
 
   it("average ranks for ties, as R's rank()", () => {
     expect(averageRanks([3, 1, 3, 2, 3])).toEqual([4, 1, 4, 2, 4]);
+    // −0 ties with 0; infinities rank at the ends (R: rank(c(0, -Inf, -0, Inf, 2)) = 2.5 1 2.5 5 4)
+    expect(averageRanks([0, Number.NEGATIVE_INFINITY, -0, Number.POSITIVE_INFINITY, 2])).toEqual([
+      2.5, 1, 2.5, 5, 4,
+    ]);
+  });
+
+  it("drops a NaN (or an undefined) as a missing value, as R's complete.cases drops NaN", () => {
+    const pairs: [number, number][] = [
+      [1, 2],
+      [2, 1],
+      [3, 4],
+      [4, 3],
+      [5, 6],
+    ];
+    const expected = spearman(pairs);
+    expect(expected.n).toBe(5);
+    expect(
+      spearman([...pairs, [Number.NaN, 1], [2, Number.NaN], [undefined as unknown as number, 3]]),
+    ).toEqual(expected);
   });
 
   it("agrees on rho and the two-sided p for every data set", () => {
