@@ -216,6 +216,18 @@ function written(r: Random, p: TreatedPatient): TreatedPatient {
 }
 
 describe("a summary brought up to date from kept measures and rows", () => {
+  it("sorts swimmer lanes of equal follow-up and subject code in the patients' order, one object given twice too", () => {
+    const r = random(11);
+    const x = { ...newPatient(r, 1), subjectCode: "SZ-0001", lastContactDate: addDays(DAY0, 100) };
+    const y = { ...newPatient(r, 2), subjectCode: "SZ-0001", lastContactDate: addDays(DAY0, 100) };
+    const z = { ...newPatient(r, 3), subjectCode: "SZ-0000", lastContactDate: addDays(DAY0, 300) };
+    const ids = (patients: TreatedPatient[]) =>
+      summariseCohort(patients, "none", keptMeasures()).swimmer.map((l) => l.patientId);
+    expect(ids([x, y, z])).toEqual(["p3", "p1", "p2"]);
+    expect(ids([y, x, z])).toEqual(["p3", "p2", "p1"]);
+    expect(ids([x, y, x])).toEqual(["p1", "p2", "p1"]);
+  });
+
   it("counts again what a write moved: a progression on the day of death, a later lupus assessment (no time moves), a later first response", () => {
     const r = random(7);
     const died = addDays(DAY0, 200);
