@@ -8,24 +8,20 @@
  * (32 such mutations; the one left alive, the label in the rows' key, only costs reuse).
  */
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../src/demo/random.ts";
 import { addDays } from "../../../src/domain/calendar.ts";
 import type { TreatedPatient } from "../../../src/domain/cohort/patient-outcome.ts";
 import { type Grouping, keptMeasures, summariseCohort } from "../../../src/domain/cohort/summary.ts";
 
-/** Mulberry32: a small seeded generator, so a failure can be replayed. */
+/** The demo's seeded generator (so a failure can be replayed), with the few draws used here. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  const g = mulberry32(seed);
+  return {
+    int: (n: number) => g.int(0, n - 1),
+    pick: <T>(xs: readonly T[]): T => g.pick(xs),
+    maybe: <T>(x: () => T): T | null => (g.chance(0.35) ? null : x()),
+    chance: (p: number) => g.chance(p),
   };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const maybe = <T>(x: () => T): T | null => (next() < 0.35 ? null : x());
-  return { int, pick, maybe, chance: (p: number) => next() < p };
 }
 type Random = ReturnType<typeof random>;
 
