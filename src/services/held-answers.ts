@@ -115,19 +115,22 @@ export const heldAnswerParts = (value: unknown) =>
  * frozen shallowly elsewhere and then put in an answer would stay open below.
  */
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) freezeParts(value);
+  if (isOpen(value)) freezeParts(value);
   return value;
 }
+
+/** An object not frozen yet (a frozen one was frozen here with its parts). */
+const isOpen = (value: unknown): value is object =>
+  value !== null && typeof value === "object" && !Object.isFrozen(value);
 
 function freezeParts(value: object): void {
   Object.freeze(value);
   if (Array.isArray(value)) {
-    for (const part of value)
-      if (part !== null && typeof part === "object" && !Object.isFrozen(part)) freezeParts(part);
+    for (const part of value) if (isOpen(part)) freezeParts(part);
     return;
   }
   for (const key in value) {
     const part = (value as Record<string, unknown>)[key];
-    if (part !== null && typeof part === "object" && !Object.isFrozen(part)) freezeParts(part);
+    if (isOpen(part)) freezeParts(part);
   }
 }

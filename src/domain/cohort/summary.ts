@@ -292,9 +292,6 @@ function productCorrelations(part: Partition): ProductCorrelation[] {
   );
 }
 
-const sameValues = (a: readonly unknown[], b: readonly unknown[]) =>
-  a.length === b.length && a.every((v, i) => v === b[i]);
-
 /**
  * Waterfall bars: each patient's best change, largest increase on the left, then by subject code.
  * Kept while every patient's bar reads the same (`reads` compares the two values it is made of).
@@ -485,6 +482,8 @@ function forgetRowsNotCounted(part: Partition): void {
 }
 
 const sameObject = <T>(a: T, b: T) => a === b;
+const sameValues = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 const sameSurvivalTime = (a: SurvivalTime, b: SurvivalTime) => a.time === b.time && a.event === b.event;
 const sameCompetingTime = (a: CompetingTime, b: CompetingTime) => a.time === b.time && a.cause === b.cause;
 
@@ -649,16 +648,14 @@ function infectionRows(group: Group, patients: Measured[]): InfectionRow[] {
   });
 }
 
-const sameStates = <T>(a: readonly T[], b: readonly T[]) => a.every((x, k) => x === b[k]);
 const remissionReads = ({ remission: a }: Measured, { remission: b }: Measured) =>
   a === b ||
   (a !== null &&
     b !== null &&
-    sameStates(a.followed, b.followed) &&
-    sameStates(a.doris, b.doris) &&
-    sameStates(a.lldas, b.lldas) &&
-    sameStates(a.drugFree, b.drugFree) &&
-    sameStates(a.sri4, b.sri4));
+    sameValues(a.doris, b.doris) &&
+    sameValues(a.lldas, b.lldas) &&
+    sameValues(a.drugFree, b.drugFree) &&
+    sameValues(a.sri4, b.sri4));
 
 function remissionRows(group: Group, patients: Measured[]): RemissionRow[] {
   const lupus = patients.map((m) => m.remission).filter((r) => r !== null);
