@@ -655,7 +655,8 @@ const remissionReads = ({ remission: a }: Measured, { remission: b }: Measured) 
     sameValues(a.followed, b.followed) &&
     sameValues(a.doris, b.doris) &&
     sameValues(a.lldas, b.lldas) &&
-    sameValues(a.drugFree, b.drugFree));
+    sameValues(a.drugFree, b.drugFree) &&
+    sameValues(a.sri4, b.sri4));
 
 function remissionRows(group: Group, patients: Measured[]): RemissionRow[] {
   const lupus = patients.map((m) => m.remission).filter((r) => r !== null);
