@@ -25,8 +25,19 @@ export async function launchBrowser(): Promise<Browser> {
       `The browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` ` +
         "(or set CHROMIUM_PATH). .ci/run installs it when it is missing.",
     );
-  // --no-sandbox: CI and these machines run as root, where Chromium refuses its sandbox.
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      // CI and these machines run as root, where Chromium refuses its sandbox.
+      "--no-sandbox",
+      // Debian's Chromium 156 renders the address bar's two popups (WebUI pages) in a renderer of
+      // their own for every window, and in headless mode each browser context is a window. No test
+      // opens them; without them 8 contexts cost 9 CPU-seconds instead of 17, and the accessibility
+      // file 72 instead of 91 (measured on the whole machine, 2026-12-06).
+      "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",
+    ],
+  });
 }
 
 /** A fresh context (own cookies) sized like a landscape tablet at the bedside. */
