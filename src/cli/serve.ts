@@ -28,7 +28,7 @@ export async function serve(config: Config, version: string, out: (line: string)
   // the demo load: the demo one (src/demo/snapshot.ts) when the demo is wanted, the migrated one
   // otherwise. Built on the first start after a code change, reused after.
   let demoFromSnapshot: DemoSummary | undefined;
-  await startFromSnapshot(config.database, async () => {
+  const restored = await startFromSnapshot(config.database, async () => {
     if (!config.loadDemoOnFirstStart) return migratedSnapshot();
     const { demoSnapshot } = await import("../demo/snapshot.ts");
     const demo = await demoSnapshot();
@@ -63,12 +63,17 @@ export async function serve(config: Config, version: string, out: (line: string)
         "the server's clock runs ahead of the machine's (tests only)",
       );
     if (applied.length) log.info({ applied }, "migrations applied");
+    // A data directory just unpacked from a snapshot has the statistics ANALYZE gave it when the
+    // snapshot was made (demo/snapshot.ts; the migrated one is empty tables), unless something was
+    // written since: migrations, or a demo replayed because no demo snapshot was asked for.
+    let statisticsCurrent = restored && applied.length === 0;
     if (demoFromSnapshot) printDemoSummary(demoFromSnapshot, out);
     else if (config.loadDemoOnFirstStart && !(await hasPatients(database.db))) {
       // PostgreSQL, or an embedded directory left empty: load the demo the long way.
       const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
       if (!(await isDemoLoaded(database))) {
         const started = Date.now();
+        statisticsCurrent = false;
         const summary = await loadDemo(database, now);
         printDemoSummary(summary, out);
         log.info({ ms: Date.now() - started }, "demo program loaded");
@@ -119,7 +124,7 @@ export async function serve(config: Config, version: string, out: (line: string)
     // statistics; both grow with the database. Shutdown waits for them.
     afterListening = (async () => {
       await checkpoint(signingKey);
-      if (database.kind === "pglite")
+      if (database.kind === "pglite" && !statisticsCurrent)
         await refreshPlannerStatistics(database).catch((e: unknown) =>
           log.error({ err: e }, "ANALYZE failed; queries still work, perhaps with worse plans"),
         );

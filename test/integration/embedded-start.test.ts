@@ -76,3 +76,31 @@ describe("a new embedded data directory from the migrated snapshot", () => {
     expect(readdirSync(dataDir)).toEqual([]);
   });
 });
+
+describe("a new embedded data directory from the demo snapshot", () => {
+  // `v2v serve` does not ANALYZE a directory it has just unpacked (src/cli/serve.ts): the
+  // statistics must already be in it, or every list would be planned for empty tables.
+  it("has the planner's statistics of the demo's tables already", async () => {
+    const dataDir = fresh();
+    const { demoSnapshot } = await import("../../src/demo/snapshot.ts");
+    expect(await startFromSnapshot({ kind: "pglite", dataDir }, demoSnapshot)).toBe(true);
+    const database = await openDatabase({ kind: "pglite", dataDir });
+    try {
+      const stats = await sql<{ table: string; rows: number; columns: number }>`
+        select c.relname as table, c.reltuples::int as rows,
+               (select count(*)::int from pg_stats s where s.tablename = c.relname) as columns
+        from pg_class c where c.relname in ('observations', 'patients', 'audit_events')
+        order by c.relname`.execute(database.db);
+      const count = await sql<{ n: number }>`select count(*)::int as n from observations`.execute(
+        database.db,
+      );
+      const observations = stats.rows.find((r) => r.table === "observations")!;
+      expect(count.rows[0]!.n).toBeGreaterThan(1000);
+      // reltuples is the estimate ANALYZE left (-1 when never analysed); pg_stats its columns
+      expect(observations.rows).toBe(count.rows[0]!.n);
+      for (const r of stats.rows) expect(r.columns, r.table).toBeGreaterThan(0);
+    } finally {
+      await database.close();
+    }
+  });
+});
