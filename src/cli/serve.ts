@@ -64,16 +64,16 @@ export async function serve(config: Config, version: string, out: (line: string)
       );
     if (applied.length) log.info({ applied }, "migrations applied");
     // A data directory just unpacked from a snapshot has the statistics ANALYZE gave it when the
-    // snapshot was made (demo/snapshot.ts; the migrated one is empty tables), unless something was
-    // written since: migrations, or a demo replayed because no demo snapshot was asked for.
-    let statisticsCurrent = restored && applied.length === 0;
+    // snapshot was made (demo/snapshot.ts; the migrated one is empty tables), unless migrations
+    // wrote to it since. (The demo is replayed below only where no snapshot was unpacked: one that
+    // was is the demo snapshot whenever the demo is wanted.)
+    const statisticsCurrent = restored && applied.length === 0;
     if (demoFromSnapshot) printDemoSummary(demoFromSnapshot, out);
     else if (config.loadDemoOnFirstStart && !(await hasPatients(database.db))) {
       // PostgreSQL, or an embedded directory left empty: load the demo the long way.
       const { isDemoLoaded, loadDemo } = await import("../demo/load.ts");
       if (!(await isDemoLoaded(database))) {
         const started = Date.now();
-        statisticsCurrent = false;
         const summary = await loadDemo(database, now);
         printDemoSummary(summary, out);
         log.info({ ms: Date.now() - started }, "demo program loaded");

@@ -20,32 +20,30 @@ export const SCREENSHOTS = resolve(
 );
 
 /**
- * Chromium features the browser tests run without. Debian's Chromium 156 renders the address bar's
- * two popups (WebUI pages) in a renderer of their own for every window, and in headless mode each
- * browser context is a window; no test opens them. Without them 8 contexts cost 9 CPU-seconds
- * instead of 17, and the accessibility file 72 instead of 91 (whole machine, 2026-12-06).
- *
- * Chromium keeps only the last `--disable-features` switch, and Playwright passes its own list
- * before ours, so ours repeats Playwright 1.65's (playwright-core's chromiumSwitches) in front:
- * checked with two switches, where only the second one's feature was off.
+ * Chromium features the browser tests run without. Chromium keeps only the last
+ * `--disable-features` switch (checked with two switches: only the second one's feature was off),
+ * and Playwright passes its own list before ours, so this list starts with Playwright 1.65's
+ * (playwright-core's chromiumSwitches). The last two are ours: Debian's Chromium 156 renders the
+ * address bar's two popups (WebUI pages) in a renderer of their own for every window, and in
+ * headless mode each browser context is a window; no test opens them. Without them 8 contexts cost
+ * 9 CPU-seconds instead of 17, and the accessibility file 72 instead of 91 (whole machine,
+ * 2026-12-06).
  */
-export const DISABLED_CHROMIUM_FEATURES = [
-  ...[
-    "AvoidUnnecessaryBeforeUnloadCheckSync",
-    "DestroyProfileOnBrowserClose",
-    "HttpsUpgrades",
-    "HttpsFirstBalancedModeAutoEnable",
-    "LensOverlay",
-    "MediaRouter",
-    "PaintHolding",
-    "ThirdPartyStoragePartitioning",
-    "AvoidCorsURLLoaderRestartOnRedirect",
-    "TcpPortRandomizationWin",
-    "OptimizationHints",
-    "NetworkTimeServiceQuerying",
-    "AimEnabled",
-    "PreconnectToSearch",
-  ],
+const DISABLED_CHROMIUM_FEATURES = [
+  "AvoidUnnecessaryBeforeUnloadCheckSync",
+  "DestroyProfileOnBrowserClose",
+  "HttpsUpgrades",
+  "HttpsFirstBalancedModeAutoEnable",
+  "LensOverlay",
+  "MediaRouter",
+  "PaintHolding",
+  "ThirdPartyStoragePartitioning",
+  "AvoidCorsURLLoaderRestartOnRedirect",
+  "TcpPortRandomizationWin",
+  "OptimizationHints",
+  "NetworkTimeServiceQuerying",
+  "AimEnabled",
+  "PreconnectToSearch",
   "WebUIOmniboxPopup",
   "WebUIOmniboxAimPopup",
 ];
@@ -63,11 +61,11 @@ export async function launchBrowser(): Promise<Browser> {
       // CI and these machines run as root, where Chromium refuses its sandbox.
       "--no-sandbox",
       `--disable-features=${DISABLED_CHROMIUM_FEATURES.join(",")}`,
-      // One renderer process for all of a file's contexts (every page is the same site), which then
-      // share its start-up and, presumably, its compiled copy of the app's 1.7 MB of JavaScript. The accessibility and
-      // walk-to-infusion files together, run as npm test runs them: 113 -> 91 s of wall time,
-      // 214 -> 171 CPU-seconds (two runs each, alternating, 2026-12-06); all browser files 374 ->
-      // 365 s (one run each: within the machine's noise).
+      // One renderer process for all of a file's contexts (every page is the same site), which
+      // then share its start-up and, presumably, its compiled copy of the app's 1.7 MB of
+      // JavaScript. The accessibility and walk-to-infusion files together, run as npm test runs
+      // them: 113 -> 91 s of wall time, 214 -> 171 CPU-seconds (two runs each, alternating,
+      // 2026-12-06); all browser files 374 -> 365 s (one run each: within the machine's noise).
       "--renderer-process-limit=1",
     ],
   });
