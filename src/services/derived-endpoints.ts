@@ -71,14 +71,23 @@ export async function patientForEndpoints(
 ): Promise<{
   patient: PatientRow;
   known: { timeZone: string; infusionDate: string | null; recordVersion: string | null };
+  /** the version of everything the timeline lists (migration 0034), null before the first write */
+  timelineVersion: string | null;
 }> {
   const found = await patientWithDay0(ctx.db, patientId);
   if (!found) throw notFound("patient", patientId);
   requireAt(ctx.actor, found.site_id, "clinical:read", "patient", patientId);
-  const { time_zone: timeZone, day0, record_version: recordVersion, ...patient } = found;
+  const {
+    time_zone: timeZone,
+    day0,
+    record_version: recordVersion,
+    timeline_version: timelineVersion,
+    ...patient
+  } = found;
   return {
     patient,
     known: { timeZone, infusionDate: (day0 as string | null) ?? null, recordVersion: recordVersion ?? null },
+    timelineVersion: timelineVersion ?? null,
   };
 }
 

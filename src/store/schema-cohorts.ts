@@ -1,6 +1,8 @@
 /**
  * Kysely table types for saved cohort definitions (migration 0019) and the per-patient outcome
- * facts kept between cohort reports (migration 0024, decision 0042). `DB` extends this.
+ * facts kept between cohort reports (migration 0024, decision 0042), and the version of each
+ * patient's whole record that a held timeline page is keyed on (migration 0034, decision 0056).
+ * `DB` extends this.
  */
 import type { ColumnType } from "kysely";
 
@@ -32,7 +34,16 @@ export interface CohortPatientFactsTable {
   changed_xid: ColumnType<string | null, never, never>;
 }
 
+/** Bumped by triggers, never written by the app (migration 0034). */
+export interface PatientRecordVersionsTable {
+  patient_id: string;
+  version: ColumnType<string, never, never>;
+  /** xid8 as text */
+  changed_xid: ColumnType<string, never, never>;
+}
+
 export interface CohortTables {
   saved_cohorts: SavedCohortsTable;
   cohort_patient_facts: CohortPatientFactsTable;
+  patient_record_versions: PatientRecordVersionsTable;
 }

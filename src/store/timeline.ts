@@ -53,9 +53,10 @@ interface Branch {
 }
 
 /**
- * The patient with the site's time zone, the infusion date (day 0) and the version of the records
- * the derived endpoints read (migration 0024, null before the first write), in one query: the
- * timeline needs all of them before anything else.
+ * The patient with the site's time zone, the infusion date (day 0), the version of the records
+ * the derived endpoints read (migration 0024) and that of everything the timeline lists
+ * (migration 0034), each null before the first write, in one query: the timeline needs all of
+ * them before anything else.
  */
 export const patientWithDay0 = (db: Kysely<DB>, patientId: string) =>
   db
@@ -76,6 +77,11 @@ export const patientWithDay0 = (db: Kysely<DB>, patientId: string) =>
         // table is emptied (a cache), the transaction ids do not.
         .select(sql<string>`cf.version::text || ':' || coalesce(cf.changed_xid::text, '')`.as("v"))
         .as("record_version"),
+      eb
+        .selectFrom("patient_record_versions as rv")
+        .whereRef("rv.patient_id", "=", "p.id")
+        .select(sql<string>`rv.version::text || ':' || rv.changed_xid::text`.as("v"))
+        .as("timeline_version"),
     ])
     .where("p.id", "=", patientId)
     .executeTakeFirst();

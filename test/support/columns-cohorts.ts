@@ -1,5 +1,5 @@
 /**
- * Columns of the saved-cohorts table for the schema-drift test, type-checked against its Kysely
+ * Columns of the cohort tables (saved cohorts, facts, record versions) for the schema-drift test, type-checked against its Kysely
  * interface with `all<DB["table"]>({ … })`.
  */
 import type { DB } from "../../src/store/schema.ts";
@@ -23,6 +23,11 @@ export const COHORT_COLUMNS: Record<string, string[]> = {
     horizon_date: true,
     facts: true,
     facts_digest: true,
+    changed_xid: true,
+  }),
+  patient_record_versions: all<DB["patient_record_versions"]>({
+    patient_id: true,
+    version: true,
     changed_xid: true,
   }),
 };

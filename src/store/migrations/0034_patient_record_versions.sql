@@ -1,0 +1,113 @@
+-- Issue 15 (decision 0056): a version of each patient's whole record, so that a patient's timeline
+-- page can be held between requests and answered again while nothing it shows has changed.
+--
+-- cohort_patient_facts.version (0024) covers only what the cohort facts and the derived endpoints
+-- read; the timeline also lists product events, custody hand-offs, temperature loggers, visits,
+-- consent and enrolment, with the study's short name. Bumping the cohort version for those would
+-- make every visit or product step recompute cohort facts that do not depend on it, so the
+-- timeline has a version of its own, bumped by a write to any table it (or the derived endpoints
+-- on it) reads, in the same transaction. The patient's subject code and the site's time zone are
+-- read with the version on every request and are part of the held page's key (services/timeline.ts).
+--   version      bumped by every statement that writes one of the patient's records
+--   changed_xid  the transaction that last bumped it: versions start again if the table is
+--                emptied (it is a cache key), transaction ids do not
+-- A cache key, not clinical data: no audit; deleting rows only makes the next read compute again.
+CREATE TABLE patient_record_versions (
+  patient_id   uuid PRIMARY KEY,
+  version      bigint NOT NULL,
+  changed_xid  xid8 NOT NULL
+);
+
+-- In patient order, so two writers bumping the same patients lock their rows in the same order.
+CREATE FUNCTION patient_record_bump(patient_ids uuid[]) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO patient_record_versions (patient_id, version, changed_xid)
+    SELECT id, 1, pg_current_xact_id() FROM (SELECT DISTINCT id FROM unnest(patient_ids) id) ids
+     WHERE id IS NOT NULL ORDER BY id
+    ON CONFLICT (patient_id) DO UPDATE
+       SET version = patient_record_versions.version + 1, changed_xid = EXCLUDED.changed_xid;
+$$;
+
+-- Rows that name their patient (patient_id). Static SQL: observations arrive 1,000 to a statement.
+CREATE FUNCTION patient_record_touched() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM patient_record_bump(ARRAY(SELECT DISTINCT patient_id FROM new_rows));
+  ELSIF TG_OP = 'UPDATE' THEN
+    PERFORM patient_record_bump(ARRAY(SELECT patient_id FROM new_rows UNION SELECT patient_id FROM old_rows));
+  ELSE
+    PERFORM patient_record_bump(ARRAY(SELECT DISTINCT patient_id FROM old_rows));
+  END IF;
+  RETURN NULL;
+END $$;
+
+-- Rows that reach their patients through another table: TG_ARGV is that table, its column that
+-- the row's column matches, and the row's column (journey events: journeys.id = journey_id;
+-- product events, hand-offs, loggers, QC: product_units.id = product_id; a study: every
+-- enrolment in it, enrolments.study_id = id). None is written in bulk, so the statement planned on
+-- every run (EXECUTE) costs nothing that matters.
+CREATE FUNCTION patient_record_touched_via() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  via text := TG_ARGV[0];
+  via_key text := TG_ARGV[1];
+  row_key text := TG_ARGV[2];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    EXECUTE format('SELECT patient_record_bump(ARRAY(
+        SELECT v.patient_id FROM %I v WHERE v.%I IN (SELECT %I FROM new_rows)))', via, via_key, row_key);
+  ELSIF TG_OP = 'UPDATE' THEN
+    EXECUTE format('SELECT patient_record_bump(ARRAY(
+        SELECT v.patient_id FROM %I v
+         WHERE v.%I IN (SELECT %I FROM new_rows UNION SELECT %I FROM old_rows)))',
+      via, via_key, row_key, row_key);
+  ELSE
+    EXECUTE format('SELECT patient_record_bump(ARRAY(
+        SELECT v.patient_id FROM %I v WHERE v.%I IN (SELECT %I FROM old_rows)))', via, via_key, row_key);
+  END IF;
+  RETURN NULL;
+END $$;
+
+-- Every table the timeline lists, and every table the derived endpoints on it are read from.
+-- (A journey or product unit deleted with its events is covered by its own trigger, which fires
+-- while it still names the patient.)
+CREATE TRIGGER conditions_patient_record_ins AFTER INSERT ON conditions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER conditions_patient_record_upd AFTER UPDATE ON conditions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER conditions_patient_record_del AFTER DELETE ON conditions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER medications_patient_record_ins AFTER INSERT ON medications REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER medications_patient_record_upd AFTER UPDATE ON medications REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER medications_patient_record_del AFTER DELETE ON medications REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER observations_patient_record_ins AFTER INSERT ON observations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER observations_patient_record_upd AFTER UPDATE ON observations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER observations_patient_record_del AFTER DELETE ON observations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER clinical_events_patient_record_ins AFTER INSERT ON clinical_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER clinical_events_patient_record_upd AFTER UPDATE ON clinical_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER clinical_events_patient_record_del AFTER DELETE ON clinical_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER assessments_patient_record_ins AFTER INSERT ON assessments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER assessments_patient_record_upd AFTER UPDATE ON assessments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER assessments_patient_record_del AFTER DELETE ON assessments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER journeys_patient_record_ins AFTER INSERT ON journeys REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER journeys_patient_record_upd AFTER UPDATE ON journeys REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER journeys_patient_record_del AFTER DELETE ON journeys REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER product_units_patient_record_ins AFTER INSERT ON product_units REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER product_units_patient_record_upd AFTER UPDATE ON product_units REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER product_units_patient_record_del AFTER DELETE ON product_units REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER visits_patient_record_ins AFTER INSERT ON visits REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER visits_patient_record_upd AFTER UPDATE ON visits REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER visits_patient_record_del AFTER DELETE ON visits REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER enrolments_patient_record_ins AFTER INSERT ON enrolments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER enrolments_patient_record_upd AFTER UPDATE ON enrolments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+CREATE TRIGGER enrolments_patient_record_del AFTER DELETE ON enrolments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+
+CREATE TRIGGER journey_events_patient_record_ins AFTER INSERT ON journey_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('journeys', 'id', 'journey_id');
+CREATE TRIGGER journey_events_patient_record_upd AFTER UPDATE ON journey_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('journeys', 'id', 'journey_id');
+CREATE TRIGGER journey_events_patient_record_del AFTER DELETE ON journey_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('journeys', 'id', 'journey_id');
+CREATE TRIGGER product_events_patient_record_ins AFTER INSERT ON product_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
+CREATE TRIGGER product_events_patient_record_upd AFTER UPDATE ON product_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
+CREATE TRIGGER product_events_patient_record_del AFTER DELETE ON product_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
+CREATE TRIGGER custody_handoffs_patient_record_ins AFTER INSERT ON custody_handoffs REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
+CREATE TRIGGER custody_handoffs_patient_record_upd AFTER UPDATE ON custody_handoffs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
+CREATE TRIGGER custody_handoffs_patient_record_del AFTER DELETE ON custody_handoffs REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
+CREATE TRIGGER logger_uploads_patient_record_ins AFTER INSERT ON logger_uploads REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
+CREATE TRIGGER logger_uploads_patient_record_upd AFTER UPDATE ON logger_uploads REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
+CREATE TRIGGER logger_uploads_patient_record_del AFTER DELETE ON logger_uploads REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
+-- The study's short name is in the consent and enrolment lines.
+CREATE TRIGGER studies_patient_record_upd AFTER UPDATE ON studies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('enrolments', 'study_id', 'id');
