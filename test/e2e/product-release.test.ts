@@ -296,7 +296,10 @@ describe("custody on the product page: hand-off, logger file, label", () => {
       .getByRole("status")
       .filter({ hasText: "Excursion found: the product is now quarantined until quality decides." })
       .waitFor();
-    await page.getByRole("cell", { name: "TL-4411" }).waitFor();
+    // Exactly: the hand-off row's "CRYO-07 / TL-4411" matches the logger id too, and without
+    // `exact` the wait ended at once on it (or met both cells and failed), never waiting for the
+    // upload's row.
+    await page.getByRole("cell", { name: "TL-4411", exact: true }).waitFor();
     const after = await quality.get<Custody>(`/api/v1/product-units/${toRelease}/custody`);
     expect(after.loggerUploads.map((u) => [u.loggerId, u.readingCount, u.verdict])).toEqual([
       ["TL-4411", 11, "excursion"],
