@@ -19,7 +19,7 @@ import type { Database } from "../../src/store/database.ts";
 import type { DB } from "../../src/store/schema.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
-import { demoDatabase } from "../support/demo-database.ts";
+import { demoAsInvestigator } from "../support/demo-database.ts";
 import { statementsRun } from "../support/statements.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
@@ -27,13 +27,7 @@ let database: Database;
 let ctx: ServiceContext;
 
 beforeAll(async () => {
-  ({ database } = await demoDatabase(now));
-  const sites = await database.db.selectFrom("sites").select("id").execute();
-  ctx = {
-    db: database.db,
-    actor: systemActor(sites.map((s) => ({ siteId: s.id, role: "investigator" as const }))),
-    now,
-  };
+  ({ database, ctx } = await demoAsInvestigator(now));
 }, 300_000);
 afterAll(async () => {
   await database?.close();

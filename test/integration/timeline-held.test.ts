@@ -8,11 +8,11 @@
  */
 import { CompiledQuery, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServiceContext, systemActor } from "../../src/services/context.ts";
+import type { ServiceContext } from "../../src/services/context.ts";
 import { recordObservations } from "../../src/services/observations.ts";
 import { patientTimeline } from "../../src/services/timeline.ts";
 import type { Database, QueryEvent } from "../../src/store/database.ts";
-import { demoDatabase } from "../support/demo-database.ts";
+import { demoAsInvestigator } from "../support/demo-database.ts";
 import { statementsRun } from "../support/statements.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
@@ -20,13 +20,7 @@ let database: Database;
 let ctx: ServiceContext;
 
 beforeAll(async () => {
-  ({ database } = await demoDatabase(now));
-  const sites = await database.db.selectFrom("sites").select("id").execute();
-  ctx = {
-    db: database.db,
-    actor: systemActor(sites.map((s) => ({ siteId: s.id, role: "investigator" as const }))),
-    now,
-  };
+  ({ database, ctx } = await demoAsInvestigator(now));
 }, 300_000);
 afterAll(async () => {
   await database?.close();

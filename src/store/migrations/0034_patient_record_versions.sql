@@ -66,48 +66,35 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- Every table the timeline lists, and every table the derived endpoints on it are read from.
--- (A journey or product unit deleted with its events is covered by its own trigger, which fires
--- while it still names the patient.)
-CREATE TRIGGER conditions_patient_record_ins AFTER INSERT ON conditions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER conditions_patient_record_upd AFTER UPDATE ON conditions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER conditions_patient_record_del AFTER DELETE ON conditions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER medications_patient_record_ins AFTER INSERT ON medications REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER medications_patient_record_upd AFTER UPDATE ON medications REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER medications_patient_record_del AFTER DELETE ON medications REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER observations_patient_record_ins AFTER INSERT ON observations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER observations_patient_record_upd AFTER UPDATE ON observations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER observations_patient_record_del AFTER DELETE ON observations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER clinical_events_patient_record_ins AFTER INSERT ON clinical_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER clinical_events_patient_record_upd AFTER UPDATE ON clinical_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER clinical_events_patient_record_del AFTER DELETE ON clinical_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER assessments_patient_record_ins AFTER INSERT ON assessments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER assessments_patient_record_upd AFTER UPDATE ON assessments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER assessments_patient_record_del AFTER DELETE ON assessments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER journeys_patient_record_ins AFTER INSERT ON journeys REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER journeys_patient_record_upd AFTER UPDATE ON journeys REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER journeys_patient_record_del AFTER DELETE ON journeys REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER product_units_patient_record_ins AFTER INSERT ON product_units REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER product_units_patient_record_upd AFTER UPDATE ON product_units REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER product_units_patient_record_del AFTER DELETE ON product_units REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER visits_patient_record_ins AFTER INSERT ON visits REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER visits_patient_record_upd AFTER UPDATE ON visits REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER visits_patient_record_del AFTER DELETE ON visits REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER enrolments_patient_record_ins AFTER INSERT ON enrolments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER enrolments_patient_record_upd AFTER UPDATE ON enrolments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
-CREATE TRIGGER enrolments_patient_record_del AFTER DELETE ON enrolments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched();
+-- Every table the timeline lists, and every table the derived endpoints on it are read from,
+-- with an insert, an update and a delete trigger each. (A journey or product unit deleted with its
+-- events is covered by its own trigger, which fires while it still names the patient.)
+DO $$
+DECLARE
+  t text;
+  op record;
+  via text;
+BEGIN
+  FOR op IN SELECT * FROM (VALUES
+      ('ins', 'INSERT', 'NEW TABLE AS new_rows'),
+      ('upd', 'UPDATE', 'OLD TABLE AS old_rows NEW TABLE AS new_rows'),
+      ('del', 'DELETE', 'OLD TABLE AS old_rows')) AS o(suffix, event, tables)
+  LOOP
+    FOREACH t IN ARRAY ARRAY['conditions', 'medications', 'observations', 'clinical_events', 'assessments',
+                             'journeys', 'product_units', 'visits', 'enrolments'] LOOP
+      EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s FOR EACH STATEMENT '
+                     'EXECUTE FUNCTION patient_record_touched()',
+        t || '_patient_record_' || op.suffix, op.event, t, op.tables);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['journey_events', 'product_events', 'custody_handoffs', 'logger_uploads'] LOOP
+      via := CASE t WHEN 'journey_events' THEN 'journeys' ELSE 'product_units' END;
+      EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s FOR EACH STATEMENT '
+                     'EXECUTE FUNCTION patient_record_touched_via(%L, %L, %L)',
+        t || '_patient_record_' || op.suffix, op.event, t, op.tables,
+        via, 'id', CASE via WHEN 'journeys' THEN 'journey_id' ELSE 'product_id' END);
+    END LOOP;
+  END LOOP;
+END $$;
 
-CREATE TRIGGER journey_events_patient_record_ins AFTER INSERT ON journey_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('journeys', 'id', 'journey_id');
-CREATE TRIGGER journey_events_patient_record_upd AFTER UPDATE ON journey_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('journeys', 'id', 'journey_id');
-CREATE TRIGGER journey_events_patient_record_del AFTER DELETE ON journey_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('journeys', 'id', 'journey_id');
-CREATE TRIGGER product_events_patient_record_ins AFTER INSERT ON product_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
-CREATE TRIGGER product_events_patient_record_upd AFTER UPDATE ON product_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
-CREATE TRIGGER product_events_patient_record_del AFTER DELETE ON product_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
-CREATE TRIGGER custody_handoffs_patient_record_ins AFTER INSERT ON custody_handoffs REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
-CREATE TRIGGER custody_handoffs_patient_record_upd AFTER UPDATE ON custody_handoffs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
-CREATE TRIGGER custody_handoffs_patient_record_del AFTER DELETE ON custody_handoffs REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
-CREATE TRIGGER logger_uploads_patient_record_ins AFTER INSERT ON logger_uploads REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
-CREATE TRIGGER logger_uploads_patient_record_upd AFTER UPDATE ON logger_uploads REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
-CREATE TRIGGER logger_uploads_patient_record_del AFTER DELETE ON logger_uploads REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('product_units', 'id', 'product_id');
 -- The study's short name is in the consent and enrolment lines.
 CREATE TRIGGER studies_patient_record_upd AFTER UPDATE ON studies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('enrolments', 'study_id', 'id');
