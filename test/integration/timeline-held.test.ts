@@ -64,7 +64,8 @@ const bumpingTriggers = async () => {
         FROM pg_trigger t
         JOIN pg_class c ON c.oid = t.tgrelid
         JOIN pg_proc p ON p.oid = t.tgfoid
-       WHERE p.proname IN ('patient_record_touched', 'patient_record_touched_via')`.execute(database.db)
+       WHERE p.proname IN ('patient_record_touched', 'patient_record_touched_via')
+         AND c.relnamespace = current_schema()::regnamespace`.execute(database.db)
   ).rows;
   const ops = new Map<string, Set<string>>();
   // pg_trigger.tgtype bits (PostgreSQL's trigger.h): 4 INSERT, 8 DELETE, 16 UPDATE.
@@ -154,6 +155,7 @@ describe("held timeline pages", () => {
       product_events: "(SELECT u.patient_id FROM product_units u WHERE u.id = t.product_id)",
       custody_handoffs: "(SELECT u.patient_id FROM product_units u WHERE u.id = t.product_id)",
       logger_uploads: "(SELECT u.patient_id FROM product_units u WHERE u.id = t.product_id)",
+      qc_results: "(SELECT u.patient_id FROM product_units u WHERE u.id = t.product_id)",
       studies: "(SELECT min(e.patient_id::text)::uuid FROM enrolments e WHERE e.study_id = t.id)",
     };
     const moved: string[] = [];
@@ -175,6 +177,30 @@ describe("held timeline pages", () => {
       moved.push(table);
     }
     expect(moved).toEqual(expect.arrayContaining(["observations", "visits", "product_events", "studies"]));
+  });
+
+  it("locks a patient's record version before the cohort facts' version in every statement", async () => {
+    // A table's AFTER triggers of one event fire in the order of their names (PostgreSQL's
+    // CREATE TRIGGER documentation).
+    const { rows } = await sql<{ table: string; trigger: string; fn: string; tgtype: number }>`
+      SELECT c.relname AS "table", t.tgname AS "trigger", p.proname AS fn, t.tgtype
+        FROM pg_trigger t
+        JOIN pg_class c ON c.oid = t.tgrelid
+        JOIN pg_proc p ON p.oid = t.tgfoid
+       WHERE NOT t.tgisinternal
+         AND c.relnamespace = current_schema()::regnamespace
+         AND (p.proname LIKE 'patient_record_touched%' OR p.proname LIKE 'cohort_facts_stale%')`.execute(
+      database.db,
+    );
+    const both = rows.filter((r) => r.fn.startsWith("cohort_facts"));
+    expect(both.length).toBeGreaterThan(20);
+    for (const cohort of both) {
+      const record = rows.find(
+        (r) => r.table === cohort.table && r.tgtype === cohort.tgtype && r.fn.startsWith("patient_record"),
+      );
+      expect(record, `${cohort.trigger} has a record-version trigger for the same event`).toBeDefined();
+      expect([record!.trigger, cohort.trigger].sort()[0], cohort.trigger).toBe(record!.trigger);
+    }
   });
 
   it("moves it with a delete, and a page held before shows the record gone", async () => {

@@ -67,8 +67,16 @@ BEGIN
 END $$;
 
 -- Every table the timeline lists, and every table the derived endpoints on it are read from,
--- with an insert, an update and a delete trigger each. (A journey or product unit deleted with its
--- events is covered by its own trigger, which fires while it still names the patient.)
+-- with an insert, an update and a delete trigger each; and the two other tables whose writes bump
+-- the cohort facts' version (adverse events, QC results), for the lock order below. (A journey or
+-- product unit deleted with its events is covered by its own trigger, which fires while it still
+-- names the patient.)
+-- Named `<table>_bump_…` so that they fire before the cohort facts' triggers (`<table>_cohort_…`;
+-- a table's AFTER triggers fire in the order of their names): every statement then locks a
+-- patient's record version before the patient's facts version. A transaction that holds the facts
+-- row therefore holds the record row too (every table with a facts trigger has a record trigger),
+-- and two writers to one patient queue instead of deadlocking (one writing a visit and then an
+-- observation, the other an observation). test/integration/timeline-held.test.ts checks the order.
 DO $$
 DECLARE
   t text;
@@ -81,20 +89,21 @@ BEGIN
       ('del', 'DELETE', 'OLD TABLE AS old_rows')) AS o(suffix, event, tables)
   LOOP
     FOREACH t IN ARRAY ARRAY['conditions', 'medications', 'observations', 'clinical_events', 'assessments',
-                             'journeys', 'product_units', 'visits', 'enrolments'] LOOP
+                             'journeys', 'product_units', 'visits', 'enrolments', 'adverse_events'] LOOP
       EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s FOR EACH STATEMENT '
                      'EXECUTE FUNCTION patient_record_touched()',
-        t || '_patient_record_' || op.suffix, op.event, t, op.tables);
+        t || '_bump_patient_record_' || op.suffix, op.event, t, op.tables);
     END LOOP;
-    FOREACH t IN ARRAY ARRAY['journey_events', 'product_events', 'custody_handoffs', 'logger_uploads'] LOOP
+    FOREACH t IN ARRAY ARRAY['journey_events', 'product_events', 'custody_handoffs', 'logger_uploads',
+                             'qc_results'] LOOP
       via := CASE t WHEN 'journey_events' THEN 'journeys' ELSE 'product_units' END;
       EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s FOR EACH STATEMENT '
                      'EXECUTE FUNCTION patient_record_touched_via(%L, %L, %L)',
-        t || '_patient_record_' || op.suffix, op.event, t, op.tables,
+        t || '_bump_patient_record_' || op.suffix, op.event, t, op.tables,
         via, 'id', CASE via WHEN 'journeys' THEN 'journey_id' ELSE 'product_id' END);
     END LOOP;
   END LOOP;
 END $$;
 
 -- The study's short name is in the consent and enrolment lines.
-CREATE TRIGGER studies_patient_record_upd AFTER UPDATE ON studies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('enrolments', 'study_id', 'id');
+CREATE TRIGGER studies_bump_patient_record_upd AFTER UPDATE ON studies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION patient_record_touched_via('enrolments', 'study_id', 'id');
