@@ -56,20 +56,24 @@ function relationsIn(plan: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
-/** Per table, the operations whose statement-level trigger bumps the patient's record version. */
-const bumpingTriggers = async () => {
-  const rows = (
-    await sql<{ table: string; tgtype: number }>`
-      SELECT c.relname AS "table", t.tgtype
+/** This schema's statement triggers whose functions' names start with one of `functions`. */
+const triggersCalling = async (...functions: string[]) =>
+  (
+    await sql<{ table: string; trigger: string; fn: string; tgtype: number }>`
+      SELECT c.relname AS "table", t.tgname AS "trigger", p.proname AS fn, t.tgtype
         FROM pg_trigger t
         JOIN pg_class c ON c.oid = t.tgrelid
         JOIN pg_proc p ON p.oid = t.tgfoid
-       WHERE p.proname IN ('patient_record_touched', 'patient_record_touched_via')
-         AND c.relnamespace = current_schema()::regnamespace`.execute(database.db)
+       WHERE NOT t.tgisinternal
+         AND c.relnamespace = current_schema()::regnamespace
+         AND p.proname LIKE ANY (${functions.map((f) => `${f}%`)})`.execute(database.db)
   ).rows;
+
+/** Per table, the operations whose statement-level trigger bumps the patient's record version. */
+const bumpingTriggers = async () => {
   const ops = new Map<string, Set<string>>();
   // pg_trigger.tgtype bits (PostgreSQL's trigger.h): 4 INSERT, 8 DELETE, 16 UPDATE.
-  for (const r of rows) {
+  for (const r of await triggersCalling("patient_record_touched")) {
     const set = ops.get(r.table) ?? new Set<string>();
     if (r.tgtype & 4) set.add("insert");
     if (r.tgtype & 8) set.add("delete");
@@ -182,19 +186,10 @@ describe("held timeline pages", () => {
   it("locks a patient's record version before the cohort facts' version in every statement", async () => {
     // A table's AFTER triggers of one event fire in the order of their names (PostgreSQL's
     // CREATE TRIGGER documentation).
-    const { rows } = await sql<{ table: string; trigger: string; fn: string; tgtype: number }>`
-      SELECT c.relname AS "table", t.tgname AS "trigger", p.proname AS fn, t.tgtype
-        FROM pg_trigger t
-        JOIN pg_class c ON c.oid = t.tgrelid
-        JOIN pg_proc p ON p.oid = t.tgfoid
-       WHERE NOT t.tgisinternal
-         AND c.relnamespace = current_schema()::regnamespace
-         AND (p.proname LIKE 'patient_record_touched%' OR p.proname LIKE 'cohort_facts_stale%')`.execute(
-      database.db,
-    );
-    const both = rows.filter((r) => r.fn.startsWith("cohort_facts"));
-    expect(both.length).toBeGreaterThan(20);
-    for (const cohort of both) {
+    const rows = await triggersCalling("patient_record_touched", "cohort_facts_stale");
+    const facts = rows.filter((r) => r.fn.startsWith("cohort_facts"));
+    expect(facts.length).toBeGreaterThan(20);
+    for (const cohort of facts) {
       const record = rows.find(
         (r) => r.table === cohort.table && r.tgtype === cohort.tgtype && r.fn.startsWith("patient_record"),
       );

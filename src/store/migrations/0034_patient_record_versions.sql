@@ -79,28 +79,29 @@ END $$;
 -- observation, the other an observation). test/integration/timeline-held.test.ts checks the order.
 DO $$
 DECLARE
-  t text;
   op record;
-  via text;
+  t record;
 BEGIN
   FOR op IN SELECT * FROM (VALUES
       ('ins', 'INSERT', 'NEW TABLE AS new_rows'),
       ('upd', 'UPDATE', 'OLD TABLE AS old_rows NEW TABLE AS new_rows'),
       ('del', 'DELETE', 'OLD TABLE AS old_rows')) AS o(suffix, event, tables)
   LOOP
-    FOREACH t IN ARRAY ARRAY['conditions', 'medications', 'observations', 'clinical_events', 'assessments',
-                             'journeys', 'product_units', 'visits', 'enrolments', 'adverse_events'] LOOP
-      EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s FOR EACH STATEMENT '
-                     'EXECUTE FUNCTION patient_record_touched()',
-        t || '_bump_patient_record_' || op.suffix, op.event, t, op.tables);
-    END LOOP;
-    FOREACH t IN ARRAY ARRAY['journey_events', 'product_events', 'custody_handoffs', 'logger_uploads',
-                             'qc_results'] LOOP
-      via := CASE t WHEN 'journey_events' THEN 'journeys' ELSE 'product_units' END;
-      EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s FOR EACH STATEMENT '
-                     'EXECUTE FUNCTION patient_record_touched_via(%L, %L, %L)',
-        t || '_bump_patient_record_' || op.suffix, op.event, t, op.tables,
-        via, 'id', CASE via WHEN 'journeys' THEN 'journey_id' ELSE 'product_id' END);
+    -- Each table with the parent that names its patient and its column pointing there (none:
+    -- the row has patient_id itself).
+    FOR t IN SELECT * FROM (VALUES
+        ('conditions', NULL, NULL), ('medications', NULL, NULL), ('observations', NULL, NULL),
+        ('clinical_events', NULL, NULL), ('assessments', NULL, NULL), ('journeys', NULL, NULL),
+        ('product_units', NULL, NULL), ('visits', NULL, NULL), ('enrolments', NULL, NULL),
+        ('adverse_events', NULL, NULL),
+        ('journey_events', 'journeys', 'journey_id'), ('product_events', 'product_units', 'product_id'),
+        ('custody_handoffs', 'product_units', 'product_id'), ('logger_uploads', 'product_units', 'product_id'),
+        ('qc_results', 'product_units', 'product_id')) AS x(name, via, via_column)
+    LOOP
+      EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION %s',
+        t.name || '_bump_patient_record_' || op.suffix, op.event, t.name, op.tables,
+        CASE WHEN t.via IS NULL THEN 'patient_record_touched()'
+             ELSE format('patient_record_touched_via(%L, %L, %L)', t.via, 'id', t.via_column) END);
     END LOOP;
   END LOOP;
 END $$;
