@@ -7,9 +7,10 @@
  * ever reused under a key it was not built from.
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   existsSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -71,11 +72,27 @@ export async function cachedSnapshot(
   for (const old of readdirSync(dir))
     if (old.startsWith(`${name}-`) && !old.startsWith(`${name}-${key}`))
       rmSync(join(dir, old), { force: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  // Unique per build, not per process: one process may build a key twice at once too.
+  const builder = `${process.pid}-${randomUUID()}`;
+  const tmp = `${path}.${builder}.tmp`;
+  const metaTmp = `${metaPath}.${builder}.tmp`;
   writeFileSync(tmp, Buffer.from(await tar.arrayBuffer()));
-  writeFileSync(`${metaPath}.${process.pid}.tmp`, JSON.stringify(meta ?? null));
+  writeFileSync(metaTmp, JSON.stringify(meta ?? null));
+  // Two processes (test workers) may build one key at once, each with its own ids: the demo's
+  // UUIDs differ from load to load. Whoever links the meta first publishes its tar too; a later
+  // one keeps its own pair under its own name, so the meta returned always describes the tar
+  // returned (two renames each let one process's tar end beside the other's summary).
+  try {
+    linkSync(metaTmp, metaPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const own = `${path}.${builder}`;
+    renameSync(tmp, own);
+    rmSync(metaTmp, { force: true });
+    return { path: own, meta: meta ?? null };
+  }
+  rmSync(metaTmp, { force: true });
   renameSync(tmp, path);
-  renameSync(`${metaPath}.${process.pid}.tmp`, metaPath);
   return { path, meta: meta ?? null };
 }
 
