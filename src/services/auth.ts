@@ -39,6 +39,7 @@ import {
 import { readableSites, sitesWith } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { type Actor, inTransaction, type ServiceContext, SYSTEM_USER_ID } from "./context.ts";
+import { forgetHeldCredentials, HeldCredentials } from "./held-credentials.ts";
 import { hashPassword } from "./sites.ts";
 import { parseInput } from "./validate.ts";
 
@@ -47,6 +48,10 @@ export const SESSION_MAX_MS = 12 * 60 * 60_000;
 /** last_seen_at is written at most this often, so reads do not each cost a write. */
 const TOUCH_EVERY_MS = 60_000;
 export const API_TOKEN_PREFIX = "v2v_";
+
+// Held by the digest of the secret, never the secret itself.
+const heldTokens = new HeldCredentials<NonNullable<Awaited<ReturnType<typeof findApiTokenWithUser>>>>();
+const heldSessions = new HeldCredentials<NonNullable<Awaited<ReturnType<typeof findSessionWithUser>>>>();
 
 const digest = (secret: string) => createHash("sha256").update(secret).digest("hex");
 const randomSecret = () => randomBytes(32).toString("base64url");
@@ -216,12 +221,15 @@ export interface SessionInfo {
 /** The live session for a cookie value, or null when unknown, revoked, idle too long or too old. */
 export async function resolveSession(db: Kysely<DB>, token: string, now: Date): Promise<SessionInfo | null> {
   const hash = digest(token);
-  const session = await findSessionWithUser(db, hash);
+  const session = await heldSessions.read(db, hash, now, () => findSessionWithUser(db, hash));
   if (!session || session.revoked_at) return null;
   const t = now.getTime();
   if (t >= session.expires_at.getTime() || t - session.last_seen_at.getTime() >= SESSION_IDLE_MS) return null;
   if (!session.is_active) return null;
-  if (t - session.last_seen_at.getTime() >= TOUCH_EVERY_MS) await touchSession(db, hash, now);
+  if (t - session.last_seen_at.getTime() >= TOUCH_EVERY_MS) {
+    await touchSession(db, hash, now);
+    heldSessions.update(db, hash, { ...session, last_seen_at: now });
+  }
   return {
     actor: actorOf(session.user_id, session.username, session.memberships),
     csrfToken: session.csrf_token,
@@ -239,6 +247,7 @@ export async function logout(ctx: ServiceContext, token: string): Promise<void> 
       siteId: null,
     });
   });
+  forgetHeldCredentials();
 }
 
 export type ApiTokenState = "active" | "expired" | "revoked";
@@ -397,7 +406,7 @@ export async function revokeApiToken(
   if (!allowed) throw notFound("API token", id);
   if (row.revoked_at) throw new DomainError("conflict", "This token was already revoked.");
   const now = ctx.now();
-  return inTransaction(ctx, async (db) => {
+  const dto = await inTransaction(ctx, async (db) => {
     const revoked = await revokeTokenRow(db, id, now, ctx.actor.userId);
     if (!revoked) throw new DomainError("conflict", "This token was already revoked.");
     const owner = await findUser(db, row.user_id);
@@ -420,15 +429,20 @@ export async function revokeApiToken(
     );
     return dto;
   });
+  forgetHeldCredentials();
+  return dto;
 }
 
 /** The actor a bearer token acts as, or null when unknown, revoked, expired or its user inactive. */
 export async function resolveApiToken(db: Kysely<DB>, token: string, now: Date): Promise<Actor | null> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
-  const row = await findApiTokenWithUser(db, digest(token));
+  const hash = digest(token);
+  const row = await heldTokens.read(db, hash, now, () => findApiTokenWithUser(db, hash));
   if (!row || row.revoked_at || row.expires_at.getTime() <= now.getTime()) return null;
   if (!row.is_active) return null;
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS)
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) {
     await touchApiToken(db, row.id, now);
+    heldTokens.update(db, hash, { ...row, last_used_at: now });
+  }
   return actorOf(row.user_id, row.username, row.memberships);
 }

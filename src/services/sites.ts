@@ -14,6 +14,7 @@ import { findUserByName, insertMemberships, insertUser, listUsersAtSites } from 
 import { requireAt, sitesWith } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext, SYSTEM_USER_ID } from "./context.ts";
+import { forgetHeldCredentials } from "./held-credentials.ts";
 import { requireAcceptablePassword } from "./password-policy.ts";
 import { expectedVersion } from "./patients.ts";
 import { defined, updateRecord } from "./records.ts";
@@ -62,7 +63,7 @@ export async function createSite(ctx: ServiceContext, raw: unknown): Promise<Sit
   const input = parseInput(SiteCreate, raw);
   if (!isSystem(ctx) && sitesWith(ctx.actor, "site:manage").length === 0)
     throw forbidden("Only admins create sites.");
-  return inTransaction(ctx, async (db) => {
+  const created = await inTransaction(ctx, async (db) => {
     if (await findSiteByCode(db, input.code))
       throw new DomainError("conflict", `Site code ${input.code} is taken.`, [
         { path: "/code", message: "already in use" },
@@ -95,6 +96,9 @@ export async function createSite(ctx: ServiceContext, raw: unknown): Promise<Sit
       ]);
     return dto;
   });
+  // Their held session or token must carry the new membership from the next request on.
+  forgetHeldCredentials();
+  return created;
 }
 
 export async function listSites(ctx: ServiceContext): Promise<SiteDto[]> {
