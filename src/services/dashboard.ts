@@ -4,8 +4,9 @@
  * toxicities with their current grade, and recent infusions. Each panel follows the permission of
  * the records it shows; a panel the role may not read is null rather than a refusal of the whole
  * dashboard (manufacturing and quality see no toxicities, which are clinical records). The panels
- * other than toxicities are held between requests while the site's records they read and its day
- * are unchanged (decision 0052).
+ * are held between requests while the site's records they read and its day are unchanged, the
+ * toxicities also only until their window has moved past one of them (decision 0052 and its
+ * addendum).
  */
 
 import { z } from "zod";
@@ -160,8 +161,7 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
         return { journeyStages, visits, products, recentInfusions };
       },
     ),
-    // Its window ends at this instant, so it is read every time.
-    panel("clinical:read", () => toxicitiesPanel(ctx, site.id, now)),
+    panel("clinical:read", () => heldToxicities(ctx, site.id, version, now)),
   ]);
   const { journeyStages, visits, products, recentInfusions } = held;
   return {
@@ -182,7 +182,8 @@ type Panel<K extends keyof Dashboard> = NonNullable<Dashboard[K]>;
  * The panels that change only with the site's records and its day, held between requests while
  * the site's dashboard version (migration 0031: journeys, visits, enrolments, product units and
  * events of the site, a patient's subject code, the site's code, name and zone) and its day stand
- * (decision 0052). Toxicities are not among them: their 30-day window moves with the clock.
+ * (decision 0052). Toxicities are held apart (heldToxicities): their 30-day window moves with the
+ * clock.
  */
 type HeldPanels = Pick<Dashboard, "journeyStages" | "visits" | "products" | "recentInfusions">;
 const heldPanels = new HeldAnswers<HeldPanels>(64);
@@ -249,11 +250,53 @@ async function productsPanel(
   });
 }
 
-async function toxicitiesPanel(ctx: ServiceContext, siteId: string, now: Date): Promise<Panel<"toxicities">> {
-  const since = new Date(now.getTime() - OPEN_TOXICITY_LOOKBACK_DAYS * 86_400_000);
+const LOOKBACK_MS = OPEN_TOXICITY_LOOKBACK_DAYS * 86_400_000;
+
+/**
+ * The toxicity panel, held under the site's dashboard version (migration 0035 adds the site's
+ * assessments to it, by bumps that never wait for another writer: decision 0052's second addendum) and, since its window ends at the moment it is asked, only while no row it
+ * was read from has left the window: the window's start only moves forward, so until the oldest
+ * of those rows (each patient's latest grading by each calculator, grade 0 included) is more than
+ * 30 days old, the same statement would read the same rows, and after it, it would not.
+ */
+const heldToxicityPanels = new HeldAnswers<{
+  panel: Panel<"toxicities">;
+  /** the instant it was read at, and the last at which the same statement reads the same rows */
+  readAt: number;
+  heldUntil: number;
+}>(64);
+
+async function heldToxicities(
+  ctx: ServiceContext,
+  siteId: string,
+  version: string,
+  now: Date,
+): Promise<Panel<"toxicities">> {
+  const held = heldToxicityPanels.get(ctx.db, siteId, version);
+  // A clock set back (a test's, or a step of the system clock) is before the instant it was read
+  // at: the window then starts earlier, and older gradings may be in it again.
+  if (held && held.readAt <= now.getTime() && now.getTime() <= held.heldUntil) return held.panel;
+  const { panel, oldestRead } = await toxicitiesPanel(ctx, siteId, now);
+  return heldToxicityPanels.hold(ctx.db, siteId, version, {
+    panel,
+    readAt: now.getTime(),
+    heldUntil: oldestRead === null ? Number.POSITIVE_INFINITY : oldestRead + LOOKBACK_MS,
+  }).panel;
+}
+
+async function toxicitiesPanel(
+  ctx: ServiceContext,
+  siteId: string,
+  now: Date,
+): Promise<{ panel: Panel<"toxicities">; oldestRead: number | null }> {
+  const since = new Date(now.getTime() - LOOKBACK_MS);
   // Each patient's latest grading by each calculator in the window: open while it is ≥ 1.
   const latest = await latestGradingsSince(ctx.db, siteId, TOXICITY_CALCULATORS, since);
-  return latest
+  const oldestRead = latest.reduce<number | null>((oldest, r) => {
+    const at = new Date(r.assessed_at).getTime();
+    return oldest === null || at < oldest ? at : oldest;
+  }, null);
+  const panel = latest
     .map((r) => ({ r, grade: gradeOf(r.value) }))
     .filter((x): x is { r: LatestGradingRow; grade: number } => x.grade !== null && x.grade >= 1)
     .map(({ r, grade }) => ({
@@ -267,6 +310,7 @@ async function toxicitiesPanel(ctx: ServiceContext, siteId: string, now: Date): 
       studyDay: r.study_day,
     }))
     .sort((a, b) => b.grade - a.grade || a.subjectCode.localeCompare(b.subjectCode));
+  return { panel, oldestRead };
 }
 
 async function recentInfusionsPanel(

@@ -329,6 +329,14 @@ export interface HeldAnswerVersionsTable {
   version: ColumnType<string, string | number | undefined, string | number>;
 }
 
+/** Bumps that take no shared lock, one row each, folded now and then (migration 0035). */
+export interface HeldAnswerBumpsTable {
+  id: Generated<string>;
+  topic: string;
+  site_id: string;
+  bumps: ColumnType<string, string | number, string | number>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -370,6 +378,7 @@ export interface DB
   installation: InstallationTable;
   schema_migrations: SchemaMigrationsTable;
   held_answer_versions: HeldAnswerVersionsTable;
+  held_answer_bumps: HeldAnswerBumpsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

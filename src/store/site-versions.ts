@@ -1,8 +1,9 @@
 /**
  * Per-site versions of held answers, kept by triggers (decision 0050, migration 0031's
  * held_answer_versions): a topic's version moves with every write its answer of that site reads.
- * Read as one string for a set of sites; a site nothing was written at yet has no row and reads
- * as 0.
+ * Writes that must not wait for each other (gradings) bump by inserting rows instead
+ * (held_answer_bumps, migration 0035): the version is the row's plus the sum of those. Read as one
+ * string for a set of sites; a site nothing was written at yet has no row and reads as 0+0.
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { DB } from "./schema.ts";
@@ -20,7 +21,9 @@ export const siteVersionsExpression = (
   topic: HeldAnswerTopic,
   siteIds: readonly string[],
 ): RawBuilder<string> =>
-  sql<string>`(SELECT coalesce(string_agg(s.id::text || ':' || coalesce(v.version, 0)::text, ',' ORDER BY s.id), '')
+  sql<string>`(SELECT coalesce(string_agg(s.id::text || ':' || coalesce(v.version, 0)::text || '+' ||
+       (SELECT coalesce(sum(b.bumps), 0) FROM held_answer_bumps b WHERE b.topic = ${topic} AND b.site_id = s.id)::text,
+       ',' ORDER BY s.id), '')
      FROM unnest(${uuidArray(siteIds)}) AS s(id)
      LEFT JOIN held_answer_versions v ON v.topic = ${topic} AND v.site_id = s.id)`;
 

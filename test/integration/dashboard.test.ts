@@ -1,12 +1,19 @@
 /** GET /api/v1/dashboard: one site's program at a glance, panels by permission. */
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordAssessment } from "../../src/services/assessments.ts";
+import { within } from "../../src/services/context.ts";
 import { journeyStagesOfSite } from "../../src/store/dashboard.ts";
+import type { DB } from "../../src/store/schema.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
+import { usingPostgres } from "../support/database.ts";
 import { statementsRun } from "../support/statements.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 // 12:00 in Shenzhen (site A's zone), so "today" there is 2026-03-10.
 const NOW = new Date("2026-03-10T04:00:00Z");
+/** The server's clock: NOW, except where a test moves it on (and back). */
+let clock = NOW;
 let w: World;
 const ids: Record<string, string> = {};
 const enrolmentIds: Record<string, string> = {};
@@ -35,7 +42,7 @@ const investigatorAt = (site: "A" | "B") => async (method: string, url: string, 
 };
 
 beforeAll(async () => {
-  w = await buildWorld({ now: () => NOW });
+  w = await buildWorld({ now: () => clock });
   const as = investigatorAt("A");
   const study = await as("POST", "/api/v1/studies", {
     leadSiteId: w.sites.A,
@@ -269,7 +276,34 @@ describe("held between requests (decision 0052)", () => {
     });
   });
 
-  it("reads toxicities every time: a grading shows at once", async () => {
+  it("holds toxicities too, until the window has moved past the oldest grading they were read from", async () => {
+    const readsGradings = async (fn: () => Promise<unknown>) =>
+      (await statementsRun(w.database, fn, /\bassessments\b/)).length > 0;
+    const first = await read();
+    expect(first.toxicities.map((t: { patientId: string }) => t.patientId)).toContain(ids.edge);
+    // Nothing written, the clock where it was: the held panel, no grading read.
+    expect(await readsGradings(read)).toBe(false);
+    try {
+      // The edge patient's grading was exactly 30 days old at NOW: one minute on, it has left the
+      // window, with nothing written. A panel held past that would still show it.
+      clock = new Date(NOW.getTime() + 60_000);
+      let later: { toxicities: { patientId: string }[] } | undefined;
+      expect(
+        await readsGradings(async () => {
+          later = await read();
+        }),
+      ).toBe(true);
+      const open = later!.toxicities.map((t) => t.patientId);
+      expect(open).not.toContain(ids.edge);
+      expect(open).toContain(ids.open);
+    } finally {
+      clock = NOW;
+    }
+    // Back at NOW (a clock set back), the edge grading is in the window again.
+    expect((await read()).toxicities.map((t: { patientId: string }) => t.patientId)).toContain(ids.edge);
+  });
+
+  it("holds toxicities under the site's version: a grading shows at once", async () => {
     await read();
     const graded = await w.call("investigator", "A", "POST", `/api/v1/patients/${ids.resolved}/assessments`, {
       calculator: "crs",
@@ -280,4 +314,80 @@ describe("held between requests (decision 0052)", () => {
     const d = await read();
     expect(d.toxicities.map((t: { patientId: string }) => t.patientId)).toContain(ids.resolved);
   });
+
+  it("counts every grading statement once, folding the site's bump rows as it goes", async () => {
+    const bumps = async () =>
+      (
+        await sql<{
+          rows: number;
+          total: string;
+        }>`SELECT count(*)::int AS rows, coalesce(sum(bumps), 0)::text AS total
+          FROM held_answer_bumps WHERE topic = 'dashboard' AND site_id = ${w.sites.A}`.execute(w.database.db)
+      ).rows[0]!;
+    const before = await bumps();
+    const one = (
+      await sql<{ id: string }>`SELECT id FROM assessments WHERE site_id = ${w.sites.A} LIMIT 1`.execute(
+        w.database.db,
+      )
+    ).rows[0]!.id;
+    const versions = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      await sql`UPDATE assessments SET note = note WHERE id = ${one}`.execute(w.database.db);
+      versions.add(await siteVersions(w.database.db, "dashboard", [w.sites.A]));
+    }
+    const after = await bumps();
+    // Each statement moved the version, and the sum by exactly one: folding loses and adds nothing.
+    expect(versions.size).toBe(100);
+    expect(BigInt(after.total) - BigInt(before.total)).toBe(100n);
+    // One bump in 32 folds: never more than ~32 rows to sum, though 100 were written.
+    expect(after.rows).toBeLessThanOrEqual(33);
+  });
+
+  // Two connections at once: PostgreSQL only (PGlite has one).
+  it.runIf(usingPostgres())(
+    "a grading never waits for another open transaction's grading at the site, and each shows once committed",
+    async () => {
+      await read();
+      const ctx = await w.as("investigator", "A");
+      const grade = (db: Kysely<DB>, patientId: string, assessedAt: string) =>
+        recordAssessment(within(ctx, db), patientId, { calculator: "crs", assessedAt, inputs: crsGrade1 });
+      const shown = async () =>
+        ((await read()).toxicities as { assessmentId: string }[]).map((t) => t.assessmentId);
+      let commit!: () => void;
+      const held = new Promise<void>((resolve) => {
+        commit = resolve;
+      });
+      let earlyId = "";
+      let written!: () => void;
+      const hasWritten = new Promise<void>((resolve) => {
+        written = resolve;
+      });
+      // The early grading's transaction stays open …
+      const early = ctx.db.transaction().execute(async (trx) => {
+        earlyId = (await grade(trx, ids.resolved!, "2026-03-10T03:30:00Z")).id;
+        written();
+        await held;
+      });
+      try {
+        await Promise.race([hasWritten, early]);
+        // … while another grading at the site commits. Had it to wait for the open one (a
+        // per-site row to update), the lock timeout would fail it instead of hanging.
+        const late = await ctx.db.transaction().execute(async (trx) => {
+          await sql`SET LOCAL lock_timeout = '2s'`.execute(trx);
+          return grade(trx, ids.open!, "2026-03-10T03:40:00Z");
+        });
+        const between = await shown();
+        expect(between).toContain(late.id);
+        expect(between).not.toContain(earlyId);
+        // The early one commits last, with the smaller bump id: the panel held in between must
+        // not stand ("the greatest bump seen" would not have moved).
+        commit();
+        await early;
+        expect(await shown()).toEqual(expect.arrayContaining([earlyId, late.id]));
+      } finally {
+        commit();
+        await early.catch(() => undefined);
+      }
+    },
+  );
 });

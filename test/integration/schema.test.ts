@@ -290,6 +290,7 @@ const CORE_COLUMNS = {
     applied_at: true,
   }),
   held_answer_versions: all<DB["held_answer_versions"]>({ topic: true, site_id: true, version: true }),
+  held_answer_bumps: all<DB["held_answer_bumps"]>({ id: true, topic: true, site_id: true, bumps: true }),
 } satisfies {
   [K in Exclude<
     keyof DB,
