@@ -11,6 +11,7 @@
 
 import { z } from "zod";
 import { addDays } from "../domain/calendar.ts";
+import { notFound } from "../domain/errors.ts";
 import { may, type Permission } from "../domain/roles.ts";
 import { localDate, studyDay } from "../domain/study-day.ts";
 import { JOURNEY_STATES, type ProductState, TERMINAL_JOURNEY_STATES } from "../domain/vein-to-vein.ts";
@@ -21,8 +22,7 @@ import {
   latestGradingsSince,
   productsInStates,
 } from "../store/dashboard.ts";
-import { siteVersions } from "../store/site-versions.ts";
-import { findSite } from "../store/sites.ts";
+import { siteVersionsAndSites } from "../store/site-versions.ts";
 import { countOpenVisits } from "../store/visits.ts";
 import { readableSites, rolesAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
@@ -135,7 +135,13 @@ const gradeOf = (v: unknown): number | null => (typeof v === "number" && Number.
 export async function programDashboard(ctx: ServiceContext, raw: unknown): Promise<Dashboard> {
   const q = parseInput(DashboardQuery, raw);
   readableSites(ctx.actor, "patient:read", q.siteId); // 404 for a stranger, 403 for no reading role
-  const site = (await findSite(ctx.db, q.siteId))!;
+  // The site and its versions in one statement, read before the panels' records
+  // (services/held-answers.ts says why).
+  const {
+    versions: [version, gradings],
+    sites: [site],
+  } = await siteVersionsAndSites(ctx.db, ["dashboard", "toxicities"], [q.siteId]);
+  if (!site || version === undefined || gradings === undefined) throw notFound("site", q.siteId);
   const roles = rolesAt(ctx.actor, site.id);
   const now = ctx.now();
   const today = localDate(now, site.time_zone);
@@ -143,8 +149,6 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
   const panel = <T>(permission: Permission, read: () => Promise<T>): Promise<T | null> =>
     may(roles, permission) ? read() : Promise.resolve(null);
   const shown = HELD_PANEL_PERMISSIONS.filter((p) => may(roles, p));
-  // Read before the panels' records (services/held-answers.ts says why).
-  const version = await siteVersions(ctx.db, "dashboard", [site.id]);
   // The panels read independent tables: one round trip's wait instead of five in a row.
   const [held, toxicities] = await Promise.all([
     heldPanels.getOrCompute(
@@ -161,7 +165,7 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
         return { journeyStages, visits, products, recentInfusions };
       },
     ),
-    panel("clinical:read", () => heldToxicities(ctx, site.id, version, now)),
+    panel("clinical:read", () => heldToxicities(ctx, site.id, `${version}|${gradings}`, now)),
   ]);
   const { journeyStages, visits, products, recentInfusions } = held;
   return {
@@ -253,8 +257,9 @@ async function productsPanel(
 const LOOKBACK_MS = OPEN_TOXICITY_LOOKBACK_DAYS * 86_400_000;
 
 /**
- * The toxicity panel, held under the site's dashboard version (migration 0035 adds the site's
- * assessments to it, by bumps that never wait for another writer: decision 0052's second addendum) and, since its window ends at the moment it is asked, only while no row it
+ * The toxicity panel, held under the site's dashboard version (the patients' subject codes) and
+ * its `toxicities` version (migration 0035: the site's assessments, by bumps that never wait for
+ * another writer; decision 0052's second addendum) and, since its window ends at the moment it is asked, only while no row it
  * was read from has left the window: the window's start only moves forward, so until the oldest
  * of those rows (each patient's latest grading by each calculator, grade 0 included) is more than
  * 30 days old, the same statement would read the same rows, and after it, it would not.

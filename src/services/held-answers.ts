@@ -10,7 +10,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../store/schema.ts";
-import { type HeldAnswerTopic, siteVersions } from "../store/site-versions.ts";
+import { type HeldAnswerTopic, type KeyedSite, siteVersionsAndSites } from "../store/site-versions.ts";
 
 interface Held<T> {
   digest: string;
@@ -44,19 +44,20 @@ export class HeldAnswers<T> {
 
   /**
    * The answer held under the sites' `topic` version (store/site-versions.ts), else computed and
-   * held. The version is read first, before `read` reads what the key names (the sites, their
-   * days) and before `compute` reads the records: the order the header explains.
+   * held. The version is read with the sites (code, name, zone) in one statement, before `read`
+   * makes from them what the key names (their days) and before `compute` reads the records: the
+   * order the header explains.
    */
   async atSites<C>(
     db: Kysely<DB>,
     at: { topic: HeldAnswerTopic; siteIds: string[] },
-    read: () => Promise<C>,
+    read: (sites: readonly KeyedSite[]) => C | Promise<C>,
     keyOf: (context: C) => string,
     compute: (context: C) => Promise<T>,
   ): Promise<T> {
-    const version = await siteVersions(db, at.topic, at.siteIds);
-    const context = await read();
-    return this.getOrCompute(db, keyOf(context), version, () => compute(context));
+    const { versions, sites } = await siteVersionsAndSites(db, [at.topic], at.siteIds);
+    const context = await read(sites);
+    return this.getOrCompute(db, keyOf(context), versions[0]!, () => compute(context));
   }
 
   hold(db: object, key: string, digest: string, answer: T): T {

@@ -24,7 +24,7 @@ import {
   ltfuLostCandidates,
   ltfuVisitsOf,
 } from "../store/ltfu.ts";
-import { listSitesByIds } from "../store/sites.ts";
+import type { KeyedSite } from "../store/site-versions.ts";
 import { readableSites } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
 import { HeldAnswers } from "./held-answers.ts";
@@ -117,23 +117,24 @@ function heldLtfu<Q, T>(
   return held.atSites(
     ctx.db,
     { topic: "ltfu", siteIds },
-    () => ltfuContext(ctx, siteIds),
-    (context) =>
-      JSON.stringify([q, siteIds, [...context.todayAt].map(([siteId, t]) => `${siteId}:${t.today}`)]),
-    page,
+    (sites) => ltfuDays(ctx, sites),
+    (days) => JSON.stringify([q, siteIds, [...days.todayAt].map(([siteId, t]) => `${siteId}:${t.today}`)]),
+    async (days) => page(await ltfuContext(ctx, siteIds, days)),
   );
 }
 
-/** The sites with their code and today, and the CAR products of their infused enrolments' studies. */
-async function ltfuContext(ctx: ServiceContext, siteIds: string[]) {
-  const [sites, products] = await Promise.all([
-    listSitesByIds(ctx.db, siteIds),
-    carProductsOfInfusedAt(ctx.db, siteIds),
-  ]);
+/** The sites with their code and today: what a held page's key names. */
+function ltfuDays(ctx: ServiceContext, sites: readonly KeyedSite[]) {
   const now = ctx.now();
   const todayAt = new Map(sites.map((s) => [s.id, { code: s.code, today: localDate(now, s.time_zone) }]));
+  return { sites, todayAt };
+}
+
+/** …and the CAR products of their infused enrolments' studies, read only to compute a page. */
+async function ltfuContext(ctx: ServiceContext, siteIds: string[], days: ReturnType<typeof ltfuDays>) {
+  const products = await carProductsOfInfusedAt(ctx.db, siteIds);
   const unclassified = [...new Set(products.filter((p) => p.vector_type === null).map((p) => p.code))];
-  return { sites, todayAt, products, unclassified };
+  return { ...days, products, unclassified };
 }
 
 /** The page's enrolments with their contacts: one more query for all their LTFU visits. */

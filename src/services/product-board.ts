@@ -16,7 +16,6 @@ import { studyDay as daysFrom, localDate } from "../domain/study-day.ts";
 import { PRODUCT_STATES, TERMINAL_JOURNEY_STATES, TERMINAL_PRODUCT_STATES } from "../domain/vein-to-vein.ts";
 import { productUnitsForBoard } from "../store/dashboard.ts";
 import { administrationDates, collectionDates } from "../store/products.ts";
-import { findSite } from "../store/sites.ts";
 import { activeMembersOfSite } from "../store/users.ts";
 import { readableSites, requireAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
@@ -68,10 +67,7 @@ export async function productBoard(
   return heldBoards.atSites(
     ctx.db,
     { topic: "dashboard", siteIds: [siteId] },
-    async () => {
-      const site = (await findSite(ctx.db, siteId))!;
-      return { site, today: localDate(ctx.now(), site.time_zone) };
-    },
+    ([site]) => ({ site: site!, today: localDate(ctx.now(), site!.time_zone) }),
     ({ site, today }) => JSON.stringify([q, today, site.time_zone]),
     ({ site, today }) => boardPage(ctx, q, site, today, after),
   );

@@ -32,8 +32,9 @@ import {
 } from "../domain/visit-schedule.ts";
 import type { DB, EnrolmentRow, Insertable } from "../store/schema.ts";
 import type { LtfuRecord, VisitExpected, VisitsTable } from "../store/schema-visits.ts";
+import type { KeyedSite } from "../store/site-versions.ts";
 import { siteVersions } from "../store/site-versions.ts";
-import { findSite, listSitesByIds } from "../store/sites.ts";
+import { findSite } from "../store/sites.ts";
 import { scheduleForArm, visitsWithAssessments } from "../store/study-schedules.ts";
 import { findById } from "../store/versioned.ts";
 import {
@@ -553,8 +554,8 @@ export async function worklist(ctx: ServiceContext, raw: unknown): Promise<Workl
     ? [cursor[0], cursor[1], Number(cursor[2]), cursor[3]]
     : undefined;
   const now = ctx.now();
-  const periodsOf = async (): Promise<Worklist["sites"]> =>
-    (await listSitesByIds(ctx.db, siteIds)).map((s) => {
+  const periodsOf = (sites: readonly KeyedSite[]): Worklist["sites"] =>
+    sites.map((s) => {
       const today = localDate(now, s.time_zone);
       const from = q.from ?? today;
       const to = q.to ?? (q.from && q.from > today ? q.from : today);

@@ -10,7 +10,14 @@ import type { DB } from "./schema.ts";
 import { uuidArray } from "./uuid-array.ts";
 
 /** The answers held this way; migration 0033's CHECK lists the same. */
-export type HeldAnswerTopic = "vein-to-vein-metrics" | "visit-calendar" | "dashboard" | "ltfu" | "cohort";
+export type HeldAnswerTopic =
+  | "vein-to-vein-metrics"
+  | "visit-calendar"
+  | "dashboard"
+  | "ltfu"
+  | "cohort"
+  // bumped only by rows of held_answer_bumps (gradings, migration 0035), so not in 0033's CHECK
+  | "toxicities";
 
 /**
  * The sites' `topic` versions as one string, "site:version" by site id, written once in SQL so a
@@ -32,7 +39,36 @@ export async function siteVersions(
   topic: HeldAnswerTopic,
   siteIds: string[],
 ): Promise<string> {
-  if (siteIds.length === 0) return "";
-  const version = siteVersionsExpression(topic, siteIds);
-  return (await sql<{ version: string }>`SELECT ${version} AS version`.execute(db)).rows[0]!.version;
+  return (await siteVersionsAndSites(db, [topic], siteIds)).versions[0]!;
+}
+
+/** What a held answer's key takes from its sites: the zone decides each site's today. */
+export interface KeyedSite {
+  id: string;
+  code: string;
+  name: string;
+  time_zone: string;
+}
+
+/**
+ * The topics' versions (in `topics`' order) and the sites themselves (by code, as
+ * listSitesByIds), in one statement:
+ * every request to a held route reads both, and under load a round trip is what it waits on
+ * (decision 0057's addendum). A change to a site's code, name or zone moves every topic's version
+ * (migration 0031), so the two are read in one snapshot and agree.
+ */
+export async function siteVersionsAndSites(
+  db: Kysely<DB>,
+  topics: readonly HeldAnswerTopic[],
+  siteIds: readonly string[],
+): Promise<{ versions: string[]; sites: KeyedSite[] }> {
+  if (siteIds.length === 0) return { versions: topics.map(() => ""), sites: [] };
+  const columns = topics.map((t, i) => sql`${siteVersionsExpression(t, siteIds)} AS ${sql.ref(`v${i}`)}`);
+  const row = (
+    await sql<Record<string, string> & { sites: KeyedSite[] }>`SELECT ${sql.join(columns)},
+      coalesce((SELECT json_agg(json_build_object('id', s.id, 'code', s.code, 'name', s.name,
+                                                  'time_zone', s.time_zone) ORDER BY s.code)
+                  FROM sites s WHERE s.id = ANY(${uuidArray(siteIds)})), '[]'::json) AS sites`.execute(db)
+  ).rows[0]!;
+  return { versions: topics.map((_, i) => row[`v${i}`]!), sites: row.sites };
 }

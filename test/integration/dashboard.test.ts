@@ -315,14 +315,14 @@ describe("held between requests (decision 0052)", () => {
     expect(d.toxicities.map((t: { patientId: string }) => t.patientId)).toContain(ids.resolved);
   });
 
-  it("counts every grading statement once, folding the site's bump rows as it goes", async () => {
+  it("counts every grading statement once under its own topic, folding the site's bump rows as it goes", async () => {
     const bumps = async () =>
       (
         await sql<{
           rows: number;
           total: string;
         }>`SELECT count(*)::int AS rows, coalesce(sum(bumps), 0)::text AS total
-          FROM held_answer_bumps WHERE topic = 'dashboard' AND site_id = ${w.sites.A}`.execute(w.database.db)
+          FROM held_answer_bumps WHERE topic = 'toxicities' AND site_id = ${w.sites.A}`.execute(w.database.db)
       ).rows[0]!;
     const before = await bumps();
     const one = (
@@ -330,10 +330,11 @@ describe("held between requests (decision 0052)", () => {
         w.database.db,
       )
     ).rows[0]!.id;
+    const dashboardBefore = await siteVersions(w.database.db, "dashboard", [w.sites.A]);
     const versions = new Set<string>();
     for (let i = 0; i < 100; i++) {
       await sql`UPDATE assessments SET note = note WHERE id = ${one}`.execute(w.database.db);
-      versions.add(await siteVersions(w.database.db, "dashboard", [w.sites.A]));
+      versions.add(await siteVersions(w.database.db, "toxicities", [w.sites.A]));
     }
     const after = await bumps();
     // Each statement moved the version, and the sum by exactly one: folding loses and adds nothing.
@@ -341,6 +342,8 @@ describe("held between requests (decision 0052)", () => {
     expect(BigInt(after.total) - BigInt(before.total)).toBe(100n);
     // One bump in 32 folds: never more than ~32 rows to sum, though 100 were written.
     expect(after.rows).toBeLessThanOrEqual(33);
+    // Gradings have a topic of their own: the board, the worklist and the other panels stay held.
+    expect(await siteVersions(w.database.db, "dashboard", [w.sites.A])).toBe(dashboardBefore);
   });
 
   // Two connections at once: PostgreSQL only (PGlite has one).

@@ -1,5 +1,5 @@
 -- Decision 0052's second addendum: a version bump that takes no shared lock, and the dashboard's
--- toxicity panel held under it.
+-- toxicity panel held under it (topic `toxicities`).
 --
 -- A bump of held_answer_versions updates the one row of its topic and site, so a transaction that
 -- bumps holds that row until it commits and every other writer at the site waits for it. For
@@ -57,8 +57,9 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- The toxicity panel reads the site's gradings (and the patients' subject codes and infusion
--- days, which bump the dashboard's version already, 0031 and 0033).
-CREATE TRIGGER assessments_held_answer_bumps_ins AFTER INSERT ON assessments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_bumped_by_site('dashboard');
-CREATE TRIGGER assessments_held_answer_bumps_upd AFTER UPDATE ON assessments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_bumped_by_site('dashboard');
-CREATE TRIGGER assessments_held_answer_bumps_del AFTER DELETE ON assessments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_bumped_by_site('dashboard');
+-- The toxicity panel reads the site's gradings: a topic of their own, which the panel reads with
+-- the dashboard's (patients' subject codes, 0031), so a grading leaves the site's other held
+-- answers (board, worklist, the dashboard's other panels) as they are.
+CREATE TRIGGER assessments_held_answer_bumps_ins AFTER INSERT ON assessments REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_bumped_by_site('toxicities');
+CREATE TRIGGER assessments_held_answer_bumps_upd AFTER UPDATE ON assessments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_bumped_by_site('toxicities');
+CREATE TRIGGER assessments_held_answer_bumps_del AFTER DELETE ON assessments REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION held_answer_bumped_by_site('toxicities');
