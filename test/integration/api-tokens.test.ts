@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/services/auth.ts";
-import { buildWorld, PASSWORD, type World } from "../support/world.ts";
+import { bearerCaller, sessionCaller } from "../support/callers.ts";
+import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
 let clock = Date.parse("2026-04-01T08:00:00Z");
@@ -28,30 +29,8 @@ interface TokenDto {
 }
 
 const bearer = (token: string, method: string, url: string, body?: unknown) =>
-  w.app.inject({
-    method: method as "GET",
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
-
-async function session(username: string) {
-  const res = await w.app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username, password: PASSWORD },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  const cookie = res.cookies.find((c) => c.name === "v2v_session")!;
-  const headers = { cookie: `v2v_session=${cookie.value}`, "x-csrf-token": res.json().csrfToken as string };
-  return (method: string, url: string, body?: unknown) =>
-    w.app.inject({
-      method: method as "GET",
-      url,
-      headers,
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
-}
+  bearerCaller(w.app, token)(method, url, body);
+const session = (username: string) => sessionCaller(w.app, username);
 
 const tokensOf = async (token: string, url = "/api/v1/tokens/mine") =>
   (await bearer(token, "GET", url)).json().items as TokenDto[];

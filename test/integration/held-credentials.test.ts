@@ -8,8 +8,9 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/services/auth.ts";
 import { HOLD_MS } from "../../src/services/held-credentials.ts";
+import { bearerCaller, sessionCaller } from "../support/callers.ts";
 import { statementsRun } from "../support/statements.ts";
-import { buildWorld, PASSWORD, type World } from "../support/world.ts";
+import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
 let clock = Date.parse("2026-04-01T08:00:00Z");
@@ -20,34 +21,13 @@ beforeAll(async () => {
 afterAll(() => w.close());
 
 const bearer = (token: string, method: string, url: string, body?: unknown) =>
-  w.app.inject({
-    method: method as "GET",
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
+  bearerCaller(w.app, token)(method, url, body);
 
 const WHO = "/api/v1/auth/session";
 const TOKEN_READS = /from "api_tokens"/i;
 const SESSION_READS = /from "sessions"/i;
 
-async function login(username: string) {
-  const res = await w.app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username, password: PASSWORD },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  const cookie = res.cookies.find((c) => c.name === "v2v_session")!;
-  const headers = { cookie: `v2v_session=${cookie.value}`, "x-csrf-token": res.json().csrfToken as string };
-  return (method: string, url: string, body?: unknown) =>
-    w.app.inject({
-      method: method as "GET",
-      url,
-      headers,
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
-}
+const login = (username: string) => sessionCaller(w.app, username);
 
 describe("a bearer token", () => {
   it("is read once and then held: the next request within HOLD_MS reads no token row and writes no last use", async () => {
