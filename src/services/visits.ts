@@ -32,8 +32,7 @@ import {
 } from "../domain/visit-schedule.ts";
 import type { DB, EnrolmentRow, Insertable } from "../store/schema.ts";
 import type { LtfuRecord, VisitExpected, VisitsTable } from "../store/schema-visits.ts";
-import type { KeyedSite } from "../store/site-versions.ts";
-import { siteVersions } from "../store/site-versions.ts";
+import { type KeyedSite, siteVersions } from "../store/site-versions.ts";
 import { findSite } from "../store/sites.ts";
 import { scheduleForArm, visitsWithAssessments } from "../store/study-schedules.ts";
 import { findById } from "../store/versioned.ts";

@@ -26,6 +26,7 @@ const bearer = (token: string, method: string, url: string, body?: unknown) =>
 const WHO = "/api/v1/auth/session";
 const TOKEN_READS = /from "api_tokens"/i;
 const SESSION_READS = /from "sessions"/i;
+const SESSION_READS_OR_WRITES = /"sessions"/i;
 
 const login = (username: string) => sessionCaller(w.app, username);
 
@@ -111,6 +112,17 @@ describe("a session", () => {
     expect(await statementsRun(w.database, () => as("GET", WHO), SESSION_READS)).toEqual([]);
     expect((await as("POST", "/api/v1/auth/logout")).statusCode).toBe(204);
     expect((await as("GET", WHO)).statusCode).toBe(401);
+  });
+
+  it("held, writes its last-seen time once a minute, not on every request after the minute", async () => {
+    const as = await login("investigator-b");
+    clock += 61_000;
+    // Read again (held too long) and touched: the minute since login has passed.
+    const touched = await statementsRun(w.database, () => as("GET", WHO), SESSION_READS_OR_WRITES);
+    expect(touched.filter((s) => /^update/i.test(s))).toHaveLength(1);
+    clock += HOLD_MS / 2;
+    // Held, with the time just written: no second write.
+    expect(await statementsRun(w.database, () => as("GET", WHO), SESSION_READS_OR_WRITES)).toEqual([]);
   });
 
   it("of a user deactivated behind the app's back is refused once held HOLD_MS", async () => {
