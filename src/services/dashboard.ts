@@ -259,10 +259,11 @@ const LOOKBACK_MS = OPEN_TOXICITY_LOOKBACK_DAYS * 86_400_000;
 /**
  * The toxicity panel, held under the site's dashboard version (the patients' subject codes) and
  * its `toxicities` version (migration 0035: the site's assessments, by bumps that never wait for
- * another writer; decision 0052's second addendum) and, since its window ends at the moment it is asked, only while no row it
- * was read from has left the window: the window's start only moves forward, so until the oldest
- * of those rows (each patient's latest grading by each calculator, grade 0 included) is more than
- * 30 days old, the same statement would read the same rows, and after it, it would not.
+ * another writer; decision 0052's second addendum). Its window ends at the moment it is asked, so
+ * it is held only while no row it was read from has left the window: the window's start only
+ * moves forward, so until the oldest of those rows (each patient's latest grading by each
+ * calculator, grade 0 included) is more than 30 days old, the same statement would read the same
+ * rows, and after it, it would not.
  */
 const heldToxicityPanels = new HeldAnswers<{
   panel: Panel<"toxicities">;

@@ -12,17 +12,14 @@
  * once the row has been held `HOLD_MS`: at most a second, the bound decision 0057 accepts.
  */
 
+import { HeldAnswers } from "./held-answers.ts";
+
 /** How long a row is trusted without reading it again. */
 export const HOLD_MS = 1_000;
 /** Rows held per database; the one held longest goes first (unknown secrets are never held). */
 const MAX_HELD = 10_000;
 
-interface Held<Row> {
-  row: Row;
-  heldAt: number;
-  generation: number;
-}
-
+/** Moves on every forget: rows are held under the generation they were read in, as their digest. */
 let generation = 0;
 
 /**
@@ -34,12 +31,12 @@ export function forgetHeldCredentials(): void {
   generation += 1;
 }
 
-export class HeldCredentials<Row> {
-  private readonly byDatabase = new WeakMap<object, Map<string, Held<Row>>>();
+export class HeldCredentials<Row extends object> {
+  private readonly held = new HeldAnswers<{ row: Row; heldAt: number }>(MAX_HELD);
 
   /**
    * The row for this secret's digest as held, if held under the current generation for less than
-   * `HOLD_MS` by `now` (a clock set back reads again), else as `read` finds it, held from now on
+   * `HOLD_MS` by `now` (a clock set back reads again), else as `find` finds it, held from now on
    * when found.
    */
   async read(
@@ -48,13 +45,12 @@ export class HeldCredentials<Row> {
     now: Date,
     find: () => Promise<Row | undefined>,
   ): Promise<Row | undefined> {
-    const held = this.byDatabase.get(db)?.get(key);
     const t = now.getTime();
-    if (held && held.generation === generation && t >= held.heldAt && t - held.heldAt < HOLD_MS)
-      return held.row;
+    const held = this.held.get(db, key, String(generation));
+    if (held && t >= held.heldAt && t - held.heldAt < HOLD_MS) return held.row;
     const began = generation;
     const row = await find();
-    if (row !== undefined && began === generation) this.hold(db, key, { row, heldAt: t, generation: began });
+    if (row !== undefined && began === generation) this.held.hold(db, key, String(began), { row, heldAt: t });
     return row;
   }
 
@@ -63,15 +59,7 @@ export class HeldCredentials<Row> {
    * when it was read: the write does not make the rest of the row any fresher.
    */
   update(db: object, key: string, row: Row): void {
-    const held = this.byDatabase.get(db)?.get(key);
-    if (held && held.generation === generation) held.row = row;
-  }
-
-  private hold(db: object, key: string, held: Held<Row>): void {
-    const rows = this.byDatabase.get(db) ?? new Map<string, Held<Row>>();
-    this.byDatabase.set(db, rows);
-    rows.delete(key);
-    if (rows.size >= MAX_HELD) rows.delete(rows.keys().next().value!);
-    rows.set(key, held);
+    const held = this.held.get(db, key, String(generation));
+    if (held) this.held.hold(db, key, String(generation), { row, heldAt: held.heldAt });
   }
 }

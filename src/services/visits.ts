@@ -32,7 +32,7 @@ import {
 } from "../domain/visit-schedule.ts";
 import type { DB, EnrolmentRow, Insertable } from "../store/schema.ts";
 import type { LtfuRecord, VisitExpected, VisitsTable } from "../store/schema-visits.ts";
-import { type KeyedSite, siteVersions } from "../store/site-versions.ts";
+import { type KeyedSite, siteVersionsAndSites } from "../store/site-versions.ts";
 import { findSite } from "../store/sites.ts";
 import { scheduleForArm, visitsWithAssessments } from "../store/study-schedules.ts";
 import { findById } from "../store/versioned.ts";
@@ -635,10 +635,12 @@ export async function siteVisitsCalendar(
   siteId: string,
 ): Promise<{ text: string; etag: string }> {
   readableSites(ctx.actor, "enrolment:read", siteId);
-  // Read before the site and its visits (services/held-answers.ts says why).
-  const version = await siteVersions(ctx.db, "visit-calendar", [siteId]);
-  const site = await findSite(ctx.db, siteId);
-  if (!site) throw notFound("site", siteId);
+  // The version with the site, read before its visits (services/held-answers.ts says why).
+  const {
+    versions: [version],
+    sites: [site],
+  } = await siteVersionsAndSites(ctx.db, ["visit-calendar"], [siteId]);
+  if (!site || version === undefined) throw notFound("site", siteId);
   const today = localDate(ctx.now(), site.time_zone);
   const key = `${siteId}|${today}`;
   const text = await heldFeeds.getOrCompute(ctx.db, key, version, () => feed(ctx, site, today));

@@ -39,7 +39,9 @@ export async function siteVersions(
   topic: HeldAnswerTopic,
   siteIds: string[],
 ): Promise<string> {
-  return (await siteVersionsAndSites(db, [topic], siteIds)).versions[0]!;
+  if (siteIds.length === 0) return "";
+  const version = siteVersionsExpression(topic, siteIds);
+  return (await sql<{ version: string }>`SELECT ${version} AS version`.execute(db)).rows[0]!.version;
 }
 
 /** What a held answer's key takes from its sites: the zone decides each site's today. */
@@ -52,9 +54,8 @@ export interface KeyedSite {
 
 /**
  * The topics' versions (in `topics`' order) and the sites themselves (by code, as
- * listSitesByIds), in one statement:
- * every request to a held route reads both, and under load a round trip is what it waits on
- * (decision 0057's addendum). A change to a site's code, name or zone moves every topic's version
+ * listSitesByIds), in one statement: every request to a held route reads both, and under load a
+ * round trip is what it waits on (decision 0057's addendum). A change to a site's code, name or zone moves every topic's version
  * (migration 0031), so the two are read in one snapshot and agree.
  */
 export async function siteVersionsAndSites(
