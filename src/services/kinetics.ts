@@ -430,6 +430,15 @@ export async function fitOnWorkers(
 /** What a patient's kinetics report is doing: her fit's starts, then the what-if strategies. */
 export type KineticsProgress = (phase: "fit" | "what-if", done: number, total: number) => void;
 
+/**
+ * Empties the fit cache, for a test that must see a fit computed: the cache is the process's, and
+ * test files share a worker's modules (decision 0026), so another file may have fitted the same
+ * patient on the same demo data.
+ */
+export function forgetFits(): void {
+  FIT_CACHE.clear();
+}
+
 async function cachedFit(
   input: PatientModelInput,
   starts = FIT_STARTS,

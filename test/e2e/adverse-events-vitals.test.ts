@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
-import { launchBrowser, logInAt } from "./support/browser.ts";
+import { launchBrowser, logInAt, releaseBrowser } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 import { viewportShot } from "./support/viewport-shot.ts";
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

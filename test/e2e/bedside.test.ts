@@ -12,7 +12,7 @@ import { localDateTime } from "../../src/domain/study-day.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
-import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { launchBrowser, logInAt, newTabletPage, releaseBrowser } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 import { viewportShot } from "./support/viewport-shot.ts";
 
@@ -90,7 +90,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

@@ -6,7 +6,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as.ts";
-import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { launchBrowser, logInAt, newTabletPage, releaseBrowser } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 
 let server: RunningServer;
@@ -17,7 +17,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

@@ -6,19 +6,19 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logInAt, newTabletPage, SCREENSHOTS } from "./support/browser.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { launchBrowser, logInAt, newTabletPage, releaseBrowser, SCREENSHOTS } from "./support/browser.ts";
+import { type RunningServer, serverForTests } from "./support/server.ts";
 
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  server = await startServer();
+  server = await serverForTests();
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

@@ -1,7 +1,7 @@
 /** Logging in, picking a site, logging out, in the real browser against the real server. */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, newTabletPage, screenshot } from "./support/browser.ts";
+import { launchBrowser, logIn, newTabletPage, releaseBrowser, screenshot } from "./support/browser.ts";
 import { type RunningServer, startServer } from "./support/server.ts";
 
 let server: RunningServer;
@@ -13,7 +13,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

@@ -18,8 +18,8 @@ import { localDateTime } from "../../src/domain/study-day.ts";
 import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
-import { launchBrowser, logInAt, newTabletPage, screenshot } from "./support/browser.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { launchBrowser, logInAt, newTabletPage, releaseBrowser, screenshot } from "./support/browser.ts";
+import { type RunningServer, serverForTests } from "./support/server.ts";
 
 let server: RunningServer;
 let browser: Browser;
@@ -55,7 +55,7 @@ const qcResults = (viability: number) =>
   );
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
   quality = await apiAs(server.url, "quality", "quality-demo");
   // Bags waiting for QC, or still being made (the cell lab then completes them), at either site.
   const manufacturing = await apiAs(server.url, "manufacturing", "manufacturing-demo");
@@ -83,7 +83,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

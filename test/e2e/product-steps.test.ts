@@ -15,7 +15,7 @@ import { addDays } from "../../src/domain/calendar.ts";
 import { localDate, localDateTime } from "../../src/domain/study-day.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
-import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { launchBrowser, logInAt, newTabletPage, releaseBrowser } from "./support/browser.ts";
 import { demoStudyAtShenzhen } from "./support/demo-study.ts";
 import { expectStage, journeyPanel } from "./support/journey-steps.ts";
 import { expectProductState } from "./support/product-steps.ts";
@@ -86,7 +86,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

@@ -11,7 +11,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as.ts";
-import { choose, launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { choose, launchBrowser, logInAt, newTabletPage, releaseBrowser } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 
 let server: RunningServer;
@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

@@ -7,19 +7,19 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localDateTime } from "../../src/domain/study-day.ts";
 import { apiAs } from "./support/api-as.ts";
-import { launchBrowser, logInAt, newTabletPage, screenshot } from "./support/browser.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { launchBrowser, logInAt, newTabletPage, releaseBrowser, screenshot } from "./support/browser.ts";
+import { type RunningServer, serverForTests } from "./support/server.ts";
 
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
   browser = await launchBrowser(); // first: without Chromium, fail at once with the install hint
-  server = await startServer();
+  server = await serverForTests();
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

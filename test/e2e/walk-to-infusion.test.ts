@@ -32,10 +32,10 @@ import { instantOfLocal, localDate, localDateTime } from "../../src/domain/study
 import { passingResults } from "../support/qc-results.ts";
 import { type ApiAs, apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
-import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { launchBrowser, logInAt, newTabletPage, releaseBrowser } from "./support/browser.ts";
 import { expectStage, journeyPanel, pickSlot, step } from "./support/journey-steps.ts";
 import { expectProductState, productStep } from "./support/product-steps.ts";
-import { type RunningServer, serverForTests, startServer } from "./support/server.ts";
+import { type RunningServer, startServer } from "./support/server.ts";
 
 let server: RunningServer;
 let browser: Browser;
@@ -50,7 +50,8 @@ let walked: { patientId: string; subjectCode: string } | undefined;
 const FACILITY = "Walk cell-processing unit";
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([serverForTests(), launchBrowser()]);
+  // The real process on a data directory of its own: the month after stops it and starts it again there.
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   coordinator = await apiAs(server.url, "coordinator", "coordinator-demo");
   manufacturing = await apiAs(server.url, "manufacturing", "manufacturing-demo");
   quality = await apiAs(server.url, "quality", "quality-demo");
@@ -63,7 +64,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 
@@ -391,7 +392,7 @@ describe("the month after her infusion, on screen", { timeout: 240_000 }, () => 
 
   beforeAll(async () => {
     if (!walked) throw new Error("the walk to the infusion did not finish: nothing to follow up");
-    if (!server.dataDir) throw new Error("the month after needs a server of its own (unset V2V_E2E_URL)");
+    if (!server.dataDir) throw new Error("the month after needs the server's data directory");
     ({ patientId, subjectCode } = walked);
     const dataDir = server.dataDir;
     await server.stop({ keepData: true });

@@ -6,7 +6,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as.ts";
-import { launchBrowser, logInAt, newTabletPage } from "./support/browser.ts";
+import { launchBrowser, logInAt, newTabletPage, releaseBrowser } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 import { viewportShot } from "./support/viewport-shot.ts";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
   await server?.stop();
 });
 

@@ -48,7 +48,29 @@ const DISABLED_CHROMIUM_FEATURES = [
   "WebUIOmniboxAimPopup",
 ];
 
+/**
+ * The test worker's Chromium. Test files share a worker's modules (vitest's `isolate: false`,
+ * decision 0026), so the browser launched for one file is used by the next one the worker runs:
+ * each file still works in browser contexts of its own (own cookies, storage and cache), and
+ * `releaseBrowser` closes whatever contexts a file left open. Playwright kills the browser when the
+ * worker exits. A launch cost about 0.8 CPU-seconds, paid once a file before (2026-12-06).
+ */
+let workerBrowser: Promise<Browser> | undefined;
+
 export async function launchBrowser(): Promise<Browser> {
+  const running = await workerBrowser?.catch(() => undefined);
+  if (running?.isConnected()) return running;
+  workerBrowser = launchChromium();
+  return workerBrowser;
+}
+
+/** Closes the contexts a test file opened in the worker's browser, which stays up for the next. */
+export async function releaseBrowser(browser: Browser | undefined): Promise<void> {
+  if (!browser?.isConnected()) return;
+  await Promise.all(browser.contexts().map((context) => context.close()));
+}
+
+async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `The browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` ` +

@@ -1,12 +1,20 @@
 /**
- * The real server for browser tests: `bin/v2v.js serve` as `npm start` runs it (so the web app is
- * built the same way), on a fresh temporary data directory with the demo program loaded and a
- * port the OS picks.
+ * The server for browser tests, on a port the OS picks, with a fresh copy of the demo program.
+ * Most files use `serverForTests`: the app built as `v2v serve` builds it, served from the test
+ * process on an in-memory copy of the demo snapshot. `startServer` runs the real process instead,
+ * `bin/v2v.js serve` as `npm start` runs it on a temporary data directory: the login file starts
+ * it so (the smoke test of the process a user starts), and the walk to infusion stops it and
+ * starts it again on the same data a month later.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { ensureWebBuild } from "../../../src/cli/web-build.ts";
+import { readConfig } from "../../../src/config.ts";
+import { demoSnapshot } from "../../../src/demo/snapshot.ts";
+import { buildApp } from "../../../src/http/app.ts";
+import { openSnapshot } from "../../../src/store/pglite-snapshots.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 
@@ -16,7 +24,7 @@ export interface RunningServer {
   output: () => string;
   /** Stops the server and deletes its data directory, unless `keepData` (to start again on it). */
   stop: (options?: { keepData?: boolean }) => Promise<void>;
-  /** The data directory (absent for a server started elsewhere, V2V_E2E_URL). */
+  /** The data directory (absent for a server in this process, or started elsewhere: V2V_E2E_URL). */
   dataDir?: string;
 }
 
@@ -93,8 +101,52 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 }
 
+/**
+ * The app `v2v serve` builds (same options from the same configuration, the same web/dist), served
+ * from this test process on an in-memory copy of the demo snapshot: no process to start, no data
+ * directory to unpack, and the worker's loaded modules are used again (decision 0018's second
+ * addendum). What only the process does (signals, the data directory, audit checkpoints, the export
+ * worker) is tested by the login file's real server and by test/integration/server-process.test.ts.
+ */
+export async function startAppInProcess(): Promise<RunningServer> {
+  await ensureWebBuild(() => undefined);
+  const config = readConfig({ ...process.env, NODE_ENV: "test", V2V_CLOCK_OFFSET_DAYS: "0" });
+  const database = await openSnapshot((await demoSnapshot()).path);
+  let out = "";
+  try {
+    const app = await buildApp({
+      database,
+      version: (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version,
+      secureCookies: config.secureCookies,
+      trustProxy: config.trustProxy,
+      loginRateLimit: config.loginRateLimit,
+      // Warnings and errors kept for failure messages, as the real server's output is.
+      logger: {
+        level: "warn",
+        stream: {
+          write: (line: string) => {
+            out += line;
+          },
+        },
+      },
+    });
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    return {
+      url: address,
+      output: () => out,
+      stop: async () => {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
+
 /** V2V_E2E_URL: use a server already running (with a fresh demo) while developing a screen. */
 export const serverForTests = async (): Promise<RunningServer> => {
   const url = process.env.V2V_E2E_URL;
-  return url ? { url, output: () => "", stop: async () => {} } : startServer();
+  return url ? { url, output: () => "", stop: async () => {} } : startAppInProcess();
 };
