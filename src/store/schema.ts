@@ -322,14 +322,14 @@ export interface InstallationTable {
   at: Timestamp;
 }
 
-/** Per topic and site, bumped by triggers on every write that held answer reads (migration 0031). */
+/** Per topic and site, bumped by the rare writes that touch every site or a site's own row (migrations 0031, 0036). */
 export interface HeldAnswerVersionsTable {
   topic: string;
   site_id: string;
   version: ColumnType<string, string | number | undefined, string | number>;
 }
 
-/** Bumps that take no shared lock, one row each, folded now and then (migration 0035). */
+/** Bumps that take no shared lock, one row each, folded now and then: the clinic's writes (migrations 0035, 0036). */
 export interface HeldAnswerBumpsTable {
   id: Generated<string>;
   topic: string;

@@ -1,9 +1,11 @@
 /**
- * Per-site versions of held answers, kept by triggers (decision 0050, migration 0031's
- * held_answer_versions): a topic's version moves with every write its answer of that site reads.
- * Writes that must not wait for each other (gradings) bump by inserting rows instead
- * (held_answer_bumps, migration 0035): the version is the row's plus the sum of those. Read as one
- * string for a set of sites; a site nothing was written at yet has no row and reads as 0+0.
+ * Per-site versions of held answers, kept by triggers (decision 0050): a topic's version moves with
+ * every write its answer of that site reads. The clinic's writes (gradings since migration 0035,
+ * visits, journeys, enrolments and products since 0036) bump by inserting rows of
+ * held_answer_bumps, so writers at one site never wait for each other; the rare administrative
+ * writes that touch every site (a site renamed, a CAR product) update held_answer_versions (0031).
+ * The version is that row's plus the sum of the bumps, read as one string for a set of sites; a
+ * site nothing was written at yet reads as 0+0.
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { DB } from "./schema.ts";
