@@ -20,6 +20,7 @@ import type { DB } from "../../src/store/schema.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
 import { demoAsInvestigator } from "../support/demo-database.ts";
+import { transactionLeftOpen } from "../support/open-transaction.ts";
 import { statementsRun } from "../support/statements.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
@@ -503,38 +504,24 @@ describe("reports brought up to date from the patients that changed (decision 00
       const before = await report();
       const [early, late] = graded(before);
       expect(late).toBeDefined();
-      let commit!: () => void;
-      const held = new Promise<void>((resolve) => {
-        commit = resolve;
-      });
-      let written!: () => void;
-      const hasWritten = new Promise<void>((resolve) => {
-        written = resolve;
-      });
       // The early writer takes its transaction id first and stays open …
-      const earlyWriter = database.db.transaction().execute(async (trx) => {
-        await crsInError(trx, early!.patientId, true);
-        written();
-        await held;
-      });
+      const earlyWriter = transactionLeftOpen(database.db, (trx) => crsInError(trx, early!.patientId, true));
       try {
         // (a writer that failed ends the wait with its error)
-        await Promise.race([hasWritten, earlyWriter]);
+        await earlyWriter.written;
         // … a later writer (a larger id) commits, and a report reads it.
         await crsInError(database.db, late!.patientId, true);
         const between = await report();
         expect(patient(between, late!.subjectCode).crs.maxGrade).toBeNull();
         expect(patient(between, early!.subjectCode).crs.maxGrade).toBe(early!.crs.maxGrade);
         // The early writer commits last: "changed after the largest id seen" would miss it.
-        commit();
-        await earlyWriter;
+        await earlyWriter.commit();
         const after = await report();
         expect(patient(after, early!.subjectCode).crs.maxGrade).toBeNull();
         restart();
         expect(JSON.stringify(await report())).toBe(JSON.stringify(after));
       } finally {
-        commit();
-        await earlyWriter.catch(() => undefined);
+        await earlyWriter.close();
         await crsInError(database.db, early!.patientId, false);
         await crsInError(database.db, late!.patientId, false);
       }

@@ -7,6 +7,7 @@ import { journeyStagesOfSite } from "../../src/store/dashboard.ts";
 import type { DB } from "../../src/store/schema.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
+import { transactionLeftOpen } from "../support/open-transaction.ts";
 import { statementsRun } from "../support/statements.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -356,23 +357,13 @@ describe("held between requests (decision 0052)", () => {
         recordAssessment(within(ctx, db), patientId, { calculator: "crs", assessedAt, inputs: crsGrade1 });
       const shown = async () =>
         ((await read()).toxicities as { assessmentId: string }[]).map((t) => t.assessmentId);
-      let commit!: () => void;
-      const held = new Promise<void>((resolve) => {
-        commit = resolve;
-      });
       let earlyId = "";
-      let written!: () => void;
-      const hasWritten = new Promise<void>((resolve) => {
-        written = resolve;
-      });
       // The early grading's transaction stays open …
-      const early = ctx.db.transaction().execute(async (trx) => {
+      const early = transactionLeftOpen(ctx.db, async (trx) => {
         earlyId = (await grade(trx, ids.resolved!, "2026-03-10T03:30:00Z")).id;
-        written();
-        await held;
       });
       try {
-        await Promise.race([hasWritten, early]);
+        await early.written;
         // … while another grading at the site commits. Had it to wait for the open one (a
         // per-site row to update), the lock timeout would fail it instead of hanging.
         const late = await ctx.db.transaction().execute(async (trx) => {
@@ -384,12 +375,10 @@ describe("held between requests (decision 0052)", () => {
         expect(between).not.toContain(earlyId);
         // The early one commits last, with the smaller bump id: the panel held in between must
         // not stand ("the greatest bump seen" would not have moved).
-        commit();
-        await early;
+        await early.commit();
         expect(await shown()).toEqual(expect.arrayContaining([earlyId, late.id]));
       } finally {
-        commit();
-        await early.catch(() => undefined);
+        await early.close();
       }
     },
   );

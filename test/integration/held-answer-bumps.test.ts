@@ -12,6 +12,7 @@ import { createStudy } from "../../src/services/studies.ts";
 import { listPatientVisits, recordVisit, worklist } from "../../src/services/visits.ts";
 import { type HeldAnswerTopic, siteVersions } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
+import { transactionLeftOpen } from "../support/open-transaction.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
 const clock = new Date("2019-10-15T10:00:00+08:00");
@@ -119,26 +120,16 @@ describe("held answers' versions bumped without a shared row", () => {
           .filter((v) => v.code === "D1")
           .map((v) => v.patientId);
       expect(await overdueD1s()).toEqual(expect.arrayContaining([early.patientId, late.patientId]));
-      let commit!: () => void;
-      const held = new Promise<void>((resolve) => {
-        commit = resolve;
-      });
-      let written!: () => void;
-      const hasWritten = new Promise<void>((resolve) => {
-        written = resolve;
-      });
       // The early visit's transaction stays open …
-      const open = early.ctx.db.transaction().execute(async (trx) => {
-        await recordVisit(within(early.ctx, trx), early.d1.id, {
+      const open = transactionLeftOpen(early.ctx.db, (trx) =>
+        recordVisit(within(early.ctx, trx), early.d1.id, {
           doneOn: "2019-09-18",
           version: early.d1.version,
           reason: "seen on ward",
-        });
-        written();
-        await held;
-      });
+        }),
+      );
       try {
-        await Promise.race([hasWritten, open]);
+        await open.written;
         // … while another visit at the site is recorded. Had it to wait for the open one (its
         // site's version row to update, as before migration 0036), the lock timeout would fail it.
         await late.ctx.db.transaction().execute(async (trx) => {
@@ -153,14 +144,12 @@ describe("held answers' versions bumped without a shared row", () => {
         expect(between).toContain(early.patientId);
         expect(between).not.toContain(late.patientId);
         // The early one commits last, with the smaller bump id: the worklist held in between must not stand.
-        commit();
-        await open;
+        await open.commit();
         const after = await overdueD1s();
         expect(after).not.toContain(early.patientId);
         expect(after).not.toContain(late.patientId);
       } finally {
-        commit();
-        await open.catch(() => undefined);
+        await open.close();
       }
     },
   );
