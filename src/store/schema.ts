@@ -329,7 +329,7 @@ export interface HeldAnswerVersionsTable {
   version: ColumnType<string, string | number | undefined, string | number>;
 }
 
-/** Bumps that take no shared lock, one row each, folded now and then: the clinic's writes (migrations 0035, 0036). */
+/** Bumps that take no shared lock, one row each, folded past 32 a topic and site: the clinic's writes (migrations 0035–0037). */
 export interface HeldAnswerBumpsTable {
   id: Generated<string>;
   topic: string;

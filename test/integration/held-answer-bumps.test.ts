@@ -109,6 +109,34 @@ describe("held answers' versions bumped without a shared row", () => {
     expect(await storedRows()).toEqual(rows);
   });
 
+  it("each site's topic keeps at most 33 bump rows, whatever the statements' mix of topics, and the sums move by every write", async () => {
+    const { patientId } = await infused();
+    const topics = ["vein-to-vein-metrics", "dashboard", "ltfu", "cohort"] as const;
+    const bumpsOf = async () =>
+      (
+        await sql<{ topic: string; n: number; total: string }>`
+          SELECT topic, count(*)::int AS n, sum(bumps)::text AS total FROM held_answer_bumps
+           WHERE site_id = ${w.sites.A} GROUP BY topic`.execute(w.database.db)
+      ).rows;
+    const before = new Map((await bumpsOf()).map((r) => [r.topic, BigInt(r.total)]));
+    // An enrolment statement bumps four topics at once; gradings and visits one and three.
+    const { d1 } = await infused();
+    for (let i = 0; i < 100; i++) {
+      await sql`UPDATE enrolments SET consent_version = consent_version WHERE patient_id = ${patientId}`.execute(
+        w.database.db,
+      );
+      if (i % 10 === 0)
+        await sql`UPDATE visits SET version = version WHERE id = ${d1.id}`.execute(w.database.db);
+    }
+    const after = await bumpsOf();
+    for (const topic of topics) {
+      const row = after.find((r) => r.topic === topic)!;
+      expect(BigInt(row.total) - (before.get(topic) ?? 0n), topic).toBeGreaterThanOrEqual(100n);
+      expect(row.n, topic).toBeLessThanOrEqual(33);
+    }
+    expect(after.find((r) => r.topic === "visit-calendar")!.n).toBeLessThanOrEqual(33);
+  });
+
   // Two connections at once: PostgreSQL only (PGlite has one).
   it.runIf(usingPostgres())(
     "a visit recorded never waits for another open transaction's visit at the site, and the held worklist shows each once committed",
