@@ -36,6 +36,8 @@ import { ensureWebBuild } from "./web-build.ts";
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
 };
+/** The version `v2v --version` prints and `serve` reports (package.json's). */
+export const V2V_VERSION = pkg.version;
 
 /**
  * Runs one `v2v` command line (`argv` without node and the script) and resolves to its exit code:

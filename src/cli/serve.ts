@@ -6,6 +6,7 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Config } from "../config.ts";
 import type { DemoSummary } from "../demo/load.ts";
+import type { AppOptions } from "../http/app.ts";
 import { writeCheckpoint } from "../services/audit-chain.ts";
 import { type ExportWorker, startExportWorker } from "../services/fhir-export-worker.ts";
 import { openDatabase, refreshPlannerStatistics } from "../store/database.ts";
@@ -16,6 +17,21 @@ import { loadSigningKey } from "./audit-key.ts";
 import { compiledCli } from "./compiled-cli.ts";
 import { printDemoSummary } from "./demo-summary.ts";
 import { ensureWebBuild } from "./web-build.ts";
+
+/**
+ * What the app takes from the configuration, as `serve` builds it; the browser tests' app served
+ * in their own process (test/e2e/support/server.ts) is built with the same.
+ */
+export function appOptionsFromConfig(
+  config: Config,
+): Pick<AppOptions, "secureCookies" | "trustProxy" | "loginRateLimit" | "logger"> {
+  return {
+    secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
+    loginRateLimit: config.loginRateLimit,
+    logger: { level: config.logLevel },
+  };
+}
 
 export async function serve(config: Config, version: string, out: (line: string) => void): Promise<void> {
   // The app's modules (every route, service and schema) load while the database opens: opening
@@ -49,10 +65,7 @@ export async function serve(config: Config, version: string, out: (line: string)
     const app = await buildApp({
       database,
       version,
-      secureCookies: config.secureCookies,
-      trustProxy: config.trustProxy,
-      loginRateLimit: config.loginRateLimit,
-      logger: { level: config.logLevel },
+      ...appOptionsFromConfig(config),
       auditTrustedKeys: signingKey ? [createPublicKey(signingKey)] : [],
       now,
     });

@@ -57,8 +57,8 @@ export interface KeyedSite {
 /**
  * The topics' versions (in `topics`' order) and the sites themselves (by code, as
  * listSitesByIds), in one statement: every request to a held route reads both, and under load a
- * round trip is what it waits on (decision 0057's addendum). A change to a site's code, name or zone moves every topic's version
- * (migration 0031), so the two are read in one snapshot and agree.
+ * round trip is what it waits on (decision 0057's addendum). A change to a site's code, name or
+ * zone moves every topic's version (migration 0031), so the two are read in one snapshot and agree.
  */
 export async function siteVersionsAndSites(
   db: Kysely<DB>,

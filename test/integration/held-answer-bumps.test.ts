@@ -110,7 +110,7 @@ describe("held answers' versions bumped without a shared row", () => {
   });
 
   it("each site's topic keeps at most 33 bump rows, whatever the statements' mix of topics, and the sums move by every write", async () => {
-    const { patientId } = await infused();
+    const { patientId, d1 } = await infused();
     const topics = ["vein-to-vein-metrics", "dashboard", "ltfu", "cohort"] as const;
     const bumpsOf = async () =>
       (
@@ -120,7 +120,6 @@ describe("held answers' versions bumped without a shared row", () => {
       ).rows;
     const before = new Map((await bumpsOf()).map((r) => [r.topic, BigInt(r.total)]));
     // An enrolment statement bumps four topics at once; gradings and visits one and three.
-    const { d1 } = await infused();
     for (let i = 0; i < 100; i++) {
       await sql`UPDATE enrolments SET consent_version = consent_version WHERE patient_id = ${patientId}`.execute(
         w.database.db,

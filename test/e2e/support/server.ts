@@ -7,9 +7,11 @@
  * starts it again on the same data a month later.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { V2V_VERSION } from "../../../src/cli/program.ts";
+import { appOptionsFromConfig } from "../../../src/cli/serve.ts";
 import { ensureWebBuild } from "../../../src/cli/web-build.ts";
 import { readConfig } from "../../../src/config.ts";
 import { demoSnapshot } from "../../../src/demo/snapshot.ts";
@@ -116,10 +118,8 @@ export async function startAppInProcess(): Promise<RunningServer> {
   try {
     const app = await buildApp({
       database,
-      version: (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version,
-      secureCookies: config.secureCookies,
-      trustProxy: config.trustProxy,
-      loginRateLimit: config.loginRateLimit,
+      version: V2V_VERSION,
+      ...appOptionsFromConfig(config),
       // Warnings and errors kept for failure messages, as the real server's output is.
       logger: {
         level: "warn",
