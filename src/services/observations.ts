@@ -161,30 +161,31 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
     ? parseInput(ObservationBatch, raw).observations
     : [parseInput(ObservationCreate, raw)];
   // Resolve the distinct patients in one query; a patient the actor cannot write is reported per row.
-  const patients = await loadPatientsFor(ctx, [...new Set(inputs.map((o) => o.patientId))], "clinical:write");
+  // The values are checked while the database looks the patients up: the checks need no patient.
+  const patientsRead = loadPatientsFor(ctx, [...new Set(inputs.map((o) => o.patientId))], "clinical:write");
+  patientsRead.catch(() => {}); // awaited below; seen as handled should a check throw first
+  const now = ctx.now();
+  const checked = inputs.map((o, i) => checkEntry(o, isBatch ? `/observations/${i}` : "", now));
+  const patients = await patientsRead;
   const refused = [...patients.values()].find((p) => p instanceof DomainError) as DomainError | undefined;
   // One observation behaves like every other single-record create (404/403); a batch reports
   // every row whose patient is not visible, so an import can be fixed in one go.
   if (refused && (refused.code === "forbidden" || !isBatch)) throw refused;
-  const now = ctx.now();
   const issues: Issue[] = [];
-  const values = inputs.map((o, i) => {
-    const at = isBatch ? `/observations/${i}` : "";
+  inputs.forEach((o, i) => {
     if (patients.get(o.patientId) instanceof DomainError)
       issues.push({
-        path: `${at}/patientId`,
+        path: `${isBatch ? `/observations/${i}` : ""}/patientId`,
         message: "No such patient is visible to you",
         code: "unknown_patient",
       });
-    const checked = checkEntry(o, at, now);
-    issues.push(...checked.issues);
-    return checked.value;
+    issues.push(...checked[i]!.issues);
   });
   if (issues.length > 0) throw validationError(issues);
 
   const rows: ObservationInsert[] = inputs.map((o, i) => {
     const p = patients.get(o.patientId) as PatientRow;
-    const v = values[i]!;
+    const v = checked[i]!.value;
     return {
       id: uuidv7(),
       patient_id: p.id,
@@ -207,22 +208,26 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
     };
   });
   const created = { at: now, by: ctx.actor.userId };
-  const dtos = rows.map((r) => observationDto(insertedObservation(r, created)));
+  let dtos: ObservationDto[] = [];
   await inTransaction(ctx, async (db) => {
-    await insertObservations(db, rows, created);
-    await appendAudit(
-      db,
-      ctx,
-      isBatch
-        ? batchAuditEntries(dtos, rows)
-        : {
-            action: "create",
-            entityType: "observation",
-            entityId: dtos[0]!.id,
-            siteId: rows[0]!.site_id,
-            after: dtos[0],
-          },
-    );
+    // The rows go to the database first; the answer and the audit record are built while it
+    // writes them (on PostgreSQL, another process), and the audit row follows once they are in.
+    const written = insertObservations(db, rows, created);
+    written.catch(() => {}); // awaited below
+    // One turn of the event loop, in which the driver sends the statement.
+    await new Promise((sent) => setImmediate(sent));
+    dtos = rows.map((r) => observationDto(insertedObservation(r, created)));
+    const audit: AuditEntry | AuditEntry[] = isBatch
+      ? batchAuditEntries(dtos, rows)
+      : {
+          action: "create",
+          entityType: "observation",
+          entityId: dtos[0]!.id,
+          siteId: rows[0]!.site_id,
+          after: dtos[0],
+        };
+    await written;
+    await appendAudit(db, ctx, audit);
   });
   return dtos;
 }
