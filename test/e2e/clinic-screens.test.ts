@@ -6,11 +6,11 @@
  * her story at a glance (milestones in a strip and on the charts); a lymphoma-only patient gets no
  * empty lupus charts.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs } from "./support/api-as.ts";
 import { seriousAxeViolations } from "./support/axe.ts";
-import { launchBrowser, logInAt, releaseBrowser } from "./support/browser.ts";
+import { launchBrowser, logInAt, releaseBrowser, requestTracker } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 
 let server: RunningServer;
@@ -73,19 +73,29 @@ afterAll(async () => {
 const PASSWORD = { investigator: "investigator-demo", monitor: "monitor-demo" } as const;
 
 /** Opens `path` and waits until its heading is up and the API answers have arrived. */
-async function open(page: Page, path: string) {
+async function open({ page, requests }: Session, path: string) {
   await page.goto(path);
   await page.getByRole("heading", { level: 1 }).first().waitFor();
-  await page.waitForLoadState("networkidle");
+  await requests.settled();
   // Loaders replaced by content: no "Loading" status left.
   await expect.poll(() => page.getByLabel("Loading").count(), { timeout: 20_000 }).toBe(0);
 }
 
-async function session(who: "investigator" | "monitor", viewport: { width: number; height: number }) {
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  requests: ReturnType<typeof requestTracker>;
+}
+
+async function session(
+  who: "investigator" | "monitor",
+  viewport: { width: number; height: number },
+): Promise<Session> {
   const context = await browser.newContext({ baseURL: server.url, viewport, locale: "en-GB" });
   const page = await context.newPage();
+  const requests = requestTracker(page);
   await logInAt(page, who, PASSWORD[who], "SZ");
-  return { context, page };
+  return { context, page, requests };
 }
 
 describe("accessibility (axe-core)", () => {
@@ -106,9 +116,10 @@ describe("accessibility (axe-core)", () => {
   it("every screen has no serious or critical violation", async () => {
     const found: Record<string, unknown> = {};
     for (const who of ["investigator", "monitor"] as const) {
-      const { context, page } = await session(who, { width: 1280, height: 800 });
+      const tab = await session(who, { width: 1280, height: 800 });
+      const { context, page } = tab;
       for (const p of pages.filter((x) => x.who === who)) {
-        await open(page, p.path);
+        await open(tab, p.path);
         const problems = await seriousAxeViolations(page);
         if (problems.length) found[p.path] = problems;
       }
@@ -122,9 +133,10 @@ describe("on a phone (390 × 844)", () => {
   it("no screen is wider than the window and Log out stays on screen", async () => {
     const wide: Record<string, unknown> = {};
     for (const who of ["investigator", "monitor"] as const) {
-      const { context, page } = await session(who, { width: 390, height: 844 });
+      const tab = await session(who, { width: 390, height: 844 });
+      const { context, page } = tab;
       for (const p of pages.filter((x) => x.who === who)) {
-        await open(page, p.path);
+        await open(tab, p.path);
         const size = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
           "({ scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth })",
         );
@@ -140,8 +152,9 @@ describe("on a phone (390 × 844)", () => {
 
 describe("the story at a glance", () => {
   it("SZ-0001's page lists her milestones in order and marks them on the charts", async () => {
-    const { context, page } = await session("investigator", { width: 1280, height: 800 });
-    await open(page, `/patients/${reference}`);
+    const tab = await session("investigator", { width: 1280, height: 800 });
+    const { context, page } = tab;
+    await open(tab, `/patients/${reference}`);
     const strip = page.getByRole("region", { name: "Milestones" });
     const items = (await strip.getByRole("listitem").allTextContents()).map((t) => t.replace(/\s+/g, " "));
     // Derived from her record (docs/clinical: Lugano 2014 CMR at day 30; walking unaided about two
@@ -157,8 +170,9 @@ describe("the story at a glance", () => {
 
   it("a lymphoma-only patient gets no empty lupus charts", async () => {
     expect(lymphomaOnly).toBeTruthy();
-    const { context, page } = await session("investigator", { width: 1280, height: 800 });
-    await open(page, `/patients/${lymphomaOnly}`);
+    const tab = await session("investigator", { width: 1280, height: 800 });
+    const { context, page } = tab;
+    await open(tab, `/patients/${lymphomaOnly}`);
     await page.getByText("CAR-T copies").first().waitFor();
     expect(await page.getByText("Anti-dsDNA", { exact: true }).count()).toBe(0);
     expect(await page.getByText("Complement C3 and C4").count()).toBe(0);

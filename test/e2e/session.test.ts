@@ -4,7 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logInAt, newTabletPage, releaseBrowser } from "./support/browser.ts";
+import { launchBrowser, logInAt, newTabletPage, releaseBrowser, requestTracker } from "./support/browser.ts";
 import { type RunningServer, serverForTests } from "./support/server.ts";
 
 let server: RunningServer;
@@ -23,6 +23,7 @@ afterAll(async () => {
 describe("expired session", { timeout: 120_000 }, () => {
   it("asks for the password again and saves what was typed", async () => {
     const { context, page } = await newTabletPage(browser, server.url);
+    const requests = requestTracker(page);
     await logInAt(page, "coordinator", "coordinator-demo");
     await page.getByRole("link", { name: "Patients" }).click();
     await page.getByRole("link", { name: "SZ-0002", exact: true }).click();
@@ -33,7 +34,7 @@ describe("expired session", { timeout: 120_000 }, () => {
     // Every read of the patient page answered first: a read still in flight when the session ends
     // would meet the 401 itself and open the dialog before the save is sent (seen on a loaded
     // machine: the dialog's overlay then took the click meant for "Save note").
-    await page.waitForLoadState("networkidle");
+    await requests.settled();
     // The server ends the session (as after 30 minutes idle) while the browser keeps its cookie.
     const cookies = await context.cookies();
     const { csrfToken } = await (await page.request.get("/api/v1/auth/session")).json();

@@ -162,3 +162,43 @@ export async function choose(radio: Locator): Promise<void> {
   }
   throw new Error(`${radio} was clicked three times and is still not checked`);
 }
+
+/**
+ * Follows `page`'s requests and answers whether they have settled: none in flight for 100 ms, and
+ * none started while the page's main thread then worked off what the last answers made it do
+ * (rendering, then the effects that ask for more). Playwright's `networkidle` waits 500 ms after
+ * the last request instead, which was most of a screen's time in the accessibility file (28 waits,
+ * 2026-12-06). The quiet time is needed as well as the idle callback: a page can be idle for a
+ * moment between an answer's arrival and the code that reads it (test/e2e/request-tracker.test.ts
+ * failed once in twelve runs with the idle callback alone).
+ */
+export function requestTracker(page: Page, quietMs = 100): { settled(): Promise<void> } {
+  let inFlight = 0;
+  let started = 0;
+  let lastChange = performance.now();
+  page.on("request", () => {
+    inFlight++;
+    started++;
+    lastChange = performance.now();
+  });
+  const done = () => {
+    inFlight--;
+    lastChange = performance.now();
+  };
+  page.on("requestfinished", done);
+  page.on("requestfailed", done);
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  return {
+    async settled() {
+      for (;;) {
+        while (inFlight > 0 || performance.now() - lastChange < quietMs)
+          await pause(Math.max(10, quietMs - (performance.now() - lastChange)));
+        const before = started;
+        await page.evaluate(
+          "new Promise((idle) => requestIdleCallback(() => idle(null), { timeout: 2000 }))",
+        );
+        if (inFlight === 0 && started === before) return;
+      }
+    },
+  };
+}
