@@ -118,3 +118,80 @@ describe("the site's clock (entry and display of instants, issue 11)", () => {
     }
   });
 });
+
+describe("the site's clock against Intl, second by second where the zone's offset changes", () => {
+  /** The reading as Intl gives it, written here independently of study-day.ts. */
+  const byIntl = (zone: string) => {
+    const format = new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    return (t: number) => {
+      const p = Object.fromEntries(format.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+      return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+    };
+  };
+  const offsetOf = (read: (t: number) => string, t: number) =>
+    Date.parse(`${read(t)}Z`) - Math.floor(t / 1000) * 1000;
+
+  // Daylight saving in both hemispheres, half-hour offsets and changes (Lord Howe, St John's),
+  // a change that is not at a whole UTC hour (Kathmandu's +05:45 from 1986), China's summer time
+  // of 1986–1991, Dublin's negative "summer" offset, and a zone without changes.
+  const cases: [zone: string, years: number[]][] = [
+    ["Asia/Shanghai", [1988, 2024]],
+    ["America/New_York", [2024]],
+    ["Europe/Dublin", [2024]],
+    ["Australia/Lord_Howe", [2024]],
+    ["America/St_Johns", [2024]],
+    ["Asia/Kathmandu", [1985, 1986]],
+    ["America/Sao_Paulo", [2018]],
+    ["Asia/Kolkata", [2024]],
+  ];
+
+  for (const [zone, years] of cases)
+    it(`${zone} (${years.join(", ")})`, () => {
+      const read = byIntl(zone);
+      const changes: number[] = [];
+      const SIX_HOURS = 6 * 3_600_000;
+      for (const year of years) {
+        const from = Date.UTC(year, 0, 1);
+        const to = Date.UTC(year + 1, 0, 1);
+        for (let t = from; t < to; t += SIX_HOURS) {
+          // The first second of each new offset, found by the reference alone (one change at most
+          // in six hours), by halving.
+          if (offsetOf(read, t) !== offsetOf(read, t + SIX_HOURS)) {
+            let before = t;
+            let after = t + SIX_HOURS;
+            while (after - before > 1000) {
+              const mid = before + Math.floor((after - before) / 2000) * 1000;
+              if (offsetOf(read, mid) === offsetOf(read, t)) before = mid;
+              else after = mid;
+            }
+            changes.push(after);
+          }
+          // One instant in every six hours, with milliseconds, wherever it falls.
+          const any = t + ((t / SIX_HOURS) % 17_999) * 1000 + 437;
+          expect(localDateTime(new Date(any), zone, "second")).toBe(read(any));
+        }
+      }
+      if (zone !== "Asia/Kolkata") expect(changes.length).toBeGreaterThan(0);
+      for (const change of changes) {
+        // Every second (and its last millisecond) within a minute of the change …
+        for (let t = change - 60_000; t < change + 60_000; t += 1000)
+          for (const at of [t, t + 999]) expect(localDateTime(new Date(at), zone, "second")).toBe(read(at));
+        // … and every 61 s of the hours around it.
+        for (let t = change - 7_200_000; t < change + 7_200_000; t += 61_000)
+          expect(localDateTime(new Date(t), zone, "second")).toBe(read(t));
+      }
+    });
+
+  it("refuses an invalid instant as Intl does", () => {
+    expect(() => localDateTime(new Date(Number.NaN), "Asia/Shanghai")).toThrow(RangeError);
+  });
+});
