@@ -133,10 +133,9 @@ export function instantOfLocal(local: string, timeZone: string): Date | null {
  * second (as the zone's clock shows it). Reading the clock through Intl costs a few microseconds,
  * and a timeline, an export or a worklist reads it thousands of times; the SDTM tests spent more
  * time here than anywhere else but parsing (CPU profile, 2026-12-06). So the zone's offset is kept
- * per hour of UTC, for an hour whose first and last second read with the same offset: a
- * daylight-saving change, a zone's change of standard time or a leap in its history falls in an
- * hour whose two ends differ (offsets change once in a few months), and such an hour is read
- * through Intl every time.
+ * per hour of UTC, for an hour whose first and last second read with the same offset. A
+ * daylight-saving change or a zone's change of standard time falls in an hour whose two ends
+ * differ (or on the boundary between two hours), and such an hour is read through Intl every time.
  */
 function localWallClock(instant: Date, timeZone: string): number {
   const t = instant.getTime();
