@@ -80,7 +80,9 @@ describe("a new embedded data directory from the migrated snapshot", () => {
 describe("a new embedded data directory from the demo snapshot", () => {
   // `v2v serve` does not ANALYZE a directory it has just unpacked (src/cli/serve.ts): the
   // statistics must already be in it, or every list would be planned for empty tables.
-  it("has the planner's statistics of the demo's tables already", async () => {
+  // The snapshot is built here when the code changed since `v2v prepare` last ran (a 60 s
+  // timeout was not enough for that on a loaded machine, 2026-12-06), so the demo loads' limit.
+  it("has the planner's statistics of the demo's tables already", { timeout: 240_000 }, async () => {
     const dataDir = fresh();
     const { demoSnapshot } = await import("../../src/demo/snapshot.ts");
     expect(await startFromSnapshot({ kind: "pglite", dataDir }, demoSnapshot)).toBe(true);
