@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Backend } from "./fixtures.ts";
 import { type Comparison, median, ratio } from "./harness.ts";
 import { SUITES } from "./suites.ts";
+import { testSuiteVsBase } from "./test-suite.ts";
 import { type TierM, tierM, tierMTable } from "./tier-m.ts";
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -40,7 +41,10 @@ export function table(results: Comparison[]): string {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-/** BENCH_TIER: S (the default: the benchmarks above), M (tier-m.ts, 10,000 patients), or "S,M". */
+/**
+ * BENCH_TIER: S (the default: the benchmarks above), M (tier-m.ts, 10,000 patients), SUITE
+ * (test-suite.ts, `npm test` against 4c7e5ff's), or several, e.g. "S,M".
+ */
 const tiers = (process.env.BENCH_TIER || "S")
   .toUpperCase()
   .split(",")
@@ -66,6 +70,12 @@ async function main() {
       results.push(...(await suite(backend, url, log)));
       log(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
+  }
+  if (tiers.includes("SUITE")) {
+    log("[pglite] npm test against 4c7e5ff's");
+    const t = performance.now();
+    results.push(...(await testSuiteVsBase(log)));
+    log(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   let m: TierM | null = null;
   if (tiers.includes("M")) {
