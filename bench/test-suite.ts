@@ -7,7 +7,8 @@
  * assertions since, never lost them). Each side is one `vitest run` as `npm test` runs it, timed
  * from spawning to exit, with the machine's busy CPU-seconds (/proc/stat) over the same span.
  * `BENCH_SUITE_RUNS` (default 1) sets how many times each side runs; the sides alternate,
- * this checkout first. Takes about 15 minutes a run on a 2-core machine; nothing else should run.
+ * this checkout first. One run took 10 minutes on a 2-core machine, `npm ci` included
+ * (2026-12-07); nothing else should run meanwhile.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -71,6 +72,10 @@ export async function testSuiteVsBase(log: Log): Promise<Comparison[]> {
     const files = baseFiles.filter((f) => existsSync(join(ROOT, f)));
     if (files.length === 0) throw new Error(`none of ${BASE}'s test files is in this checkout`);
     const runs = Number(process.env.BENCH_SUITE_RUNS ?? 1);
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new Error(
+        `BENCH_SUITE_RUNS must be a whole number of runs, 1 or more (got ${process.env.BENCH_SUITE_RUNS})`,
+      );
     const now: { ms: number; cpu: number | null }[] = [];
     const then: { ms: number; cpu: number | null }[] = [];
     for (let r = 0; r < runs; r++) {

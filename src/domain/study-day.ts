@@ -74,14 +74,9 @@ export function isValidTimeZone(tz: string): boolean {
 export function startOfLocalDay(date: string, timeZone: string): Date {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const midnightUtc = Date.UTC(y, m - 1, d);
-  // The zone's offset at an instant, from the wall-clock time the zone shows then.
-  const offsetAt = (t: number) => {
-    const wall = localWallClock(new Date(t), timeZone);
-    return wall - t;
-  };
-  let t = midnightUtc - offsetAt(midnightUtc);
+  let t = midnightUtc - zoneOffset(midnightUtc, timeZone);
   // A second pass settles the offset when a daylight-saving change falls between the guesses.
-  t = midnightUtc - offsetAt(t);
+  t = midnightUtc - zoneOffset(t, timeZone);
   // Where midnight does not exist (the clock jumps from 23:59 to 01:00) the day starts later.
   while (localDate(new Date(t), timeZone) < date) t += 15 * 60_000;
   while (localDate(new Date(t - 1), timeZone) === date) t -= 15 * 60_000;
@@ -120,12 +115,18 @@ export function instantOfLocal(local: string, timeZone: string): Date | null {
   ];
   const wall = Date.UTC(y, mo - 1, d, h, mi, se);
   if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 16) !== local.slice(0, 16)) return null;
-  const offsetAt = (t: number) => localWallClock(new Date(t), timeZone) - t;
   // Two candidates, one per offset around the reading; the earlier one that reads `local` wins.
-  const early = wall - Math.max(offsetAt(wall - 86_400_000), offsetAt(wall + 86_400_000));
-  const late = wall - Math.min(offsetAt(wall - 86_400_000), offsetAt(wall + 86_400_000));
+  const dayBefore = zoneOffset(wall - 86_400_000, timeZone);
+  const dayAfter = zoneOffset(wall + 86_400_000, timeZone);
+  const early = wall - Math.max(dayBefore, dayAfter);
+  const late = wall - Math.min(dayBefore, dayAfter);
   for (const t of [early, late]) if (localWallClock(new Date(t), timeZone) === wall) return new Date(t);
-  return new Date(wall - offsetAt(wall - 86_400_000));
+  return new Date(wall - dayBefore);
+}
+
+/** The zone's offset at instant `t` (ms): what its clock reads then, less `t`. */
+function zoneOffset(t: number, timeZone: string): number {
+  return localWallClock(new Date(t), timeZone) - t;
 }
 
 /**

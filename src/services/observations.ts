@@ -165,7 +165,8 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
   const patientsRead = loadPatientsFor(ctx, [...new Set(inputs.map((o) => o.patientId))], "clinical:write");
   patientsRead.catch(() => {}); // awaited below; seen as handled should a check throw first
   const now = ctx.now();
-  const checked = inputs.map((o, i) => checkEntry(o, isBatch ? `/observations/${i}` : "", now));
+  const at = (i: number) => (isBatch ? `/observations/${i}` : "");
+  const checked = inputs.map((o, i) => checkEntry(o, at(i), now));
   const patients = await patientsRead;
   const refused = [...patients.values()].find((p) => p instanceof DomainError) as DomainError | undefined;
   // One observation behaves like every other single-record create (404/403); a batch reports
@@ -175,7 +176,7 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
   inputs.forEach((o, i) => {
     if (patients.get(o.patientId) instanceof DomainError)
       issues.push({
-        path: `${isBatch ? `/observations/${i}` : ""}/patientId`,
+        path: `${at(i)}/patientId`,
         message: "No such patient is visible to you",
         code: "unknown_patient",
       });
