@@ -22,9 +22,11 @@ import {
   type ObservationInsert,
 } from "../store/clinical-records.ts";
 import type { ObservationRow, PatientRow } from "../store/schema.ts";
+import { siteVersions } from "../store/site-versions.ts";
 import { readableSites } from "./access.ts";
 import { type AuditEntry, appendAudit } from "./audit.ts";
 import { inTransaction, type ServiceContext } from "./context.ts";
+import { HeldAnswers } from "./held-answers.ts";
 import { decodeCursor, type Page, toPage } from "./pagination.ts";
 import { expectedVersion, loadPatientFor, loadPatientsFor } from "./patients.ts";
 import { defined, readScoped, updateRecord } from "./records.ts";
@@ -270,25 +272,45 @@ export const ObservationQuery = z.object({
   cursor: z.string().optional(),
 });
 
+/**
+ * A page of the actor's observations, held between requests while their sites' `observations`
+ * version stands (decision 0059). The version is read before the rows, so a page computed while a
+ * batch commits is held under the older version and the next request computes again.
+ */
 export async function listObservations(
   ctx: ServiceContext,
   q: z.infer<typeof ObservationQuery>,
 ): Promise<Page<ObservationDto>> {
   if (q.patientId) await loadPatientFor(ctx, q.patientId, "clinical:read");
   const siteIds = readableSites(ctx.actor, "clinical:read");
-  const key = decodeCursor(q.cursor, ["instant", "uuid"]);
-  const rows = await listObservationRows(ctx.db, {
-    siteIds,
-    patientId: q.patientId,
-    code: q.code,
-    from: q.from,
-    to: q.to,
-    includeErrors: q.includeErrors,
-    after: key ?? undefined,
-    limit: q.limit,
+  const after = decodeCursor(q.cursor, ["instant", "uuid"]) ?? undefined;
+  const version = await siteVersions(ctx.db, "observations", siteIds);
+  // The sites are in the key: two actors' pages differ by the sites they may read, not by who
+  // they are.
+  const key = JSON.stringify([siteIds, q.patientId, q.code, q.from, q.to, q.includeErrors, after, q.limit]);
+  return heldPages.getOrCompute(ctx.db, key, version, async () => {
+    const rows = await listObservationRows(ctx.db, {
+      siteIds,
+      patientId: q.patientId,
+      code: q.code,
+      from: q.from,
+      to: q.to,
+      includeErrors: q.includeErrors,
+      after,
+      limit: q.limit,
+    });
+    return toPage(rows, q.limit, (r) => [r.effective_at.toISOString(), r.id], observationDto);
   });
-  return toPage(rows, q.limit, (r) => [r.effective_at.toISOString(), r.id], observationDto);
 }
+
+/**
+ * At most 64 pages per database, the one held longest without a new hold going first: a page of
+ * 100 is ~60 KB of text when sent, kept with it (decision 0053's addendum).
+ */
+const heldPages = new HeldAnswers<Page<ObservationDto>>(64);
+
+/** Drops the held pages, for a benchmark that times a page computed. */
+export const forgetHeldObservationPages = (db: object) => heldPages.forget(db);
 
 export async function updateObservation(
   ctx: ServiceContext,

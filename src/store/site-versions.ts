@@ -18,8 +18,10 @@ export type HeldAnswerTopic =
   | "dashboard"
   | "ltfu"
   | "cohort"
-  // bumped only by rows of held_answer_bumps (gradings, migration 0035), so not in 0033's CHECK
-  | "toxicities";
+  // bumped only by rows of held_answer_bumps, so not in 0033's CHECK: gradings (migration 0035),
+  // observations (0038)
+  | "toxicities"
+  | "observations";
 
 /**
  * The sites' `topic` versions as one string, "site:version" by site id, written once in SQL so a

@@ -86,6 +86,7 @@ describe("held answers' versions bumped without a shared row", () => {
       "journey_events",
       "journeys",
       "manufacturing_slot_bookings",
+      "observations",
       "product_events",
       "product_units",
       "visits",

@@ -3,9 +3,18 @@
  * and the pages merged (store/clinical-records.ts). The pages must still be one list in
  * (effective_at, id) order, every observation once, whatever the page size, with errors left out.
  */
+
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../src/services/context.ts";
-import { listObservations, recordObservations } from "../../src/services/observations.ts";
+import {
+  forgetHeldObservationPages,
+  listObservations,
+  recordObservations,
+} from "../../src/services/observations.ts";
+import { siteVersions } from "../../src/store/site-versions.ts";
+import { relationsRead } from "../support/plan-relations.ts";
+import { statementsRun } from "../support/statements.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 let w: World;
@@ -81,5 +90,122 @@ describe("observations of several sites", () => {
     const expected = recorded.filter((r) => r.code === "777-3").map((r) => ({ at: r.at, id: r.id }));
     expect(expected.length).toBeGreaterThan(10);
     expect(await everyPage({ limit: 4, code: "777-3" })).toEqual(expected);
+  });
+});
+
+/** The sum of the bumps in a site's `observations` version ("site:row+bumps"). */
+const observationBumps = async (site: "A" | "B") =>
+  Number((await siteVersions(w.database.db, "observations", [w.sites[site]])).split("+")[1]);
+
+/** One result at a site, dated before everything recorded above: first on every list it is in. */
+async function earliestAt(site: "A" | "B") {
+  const ctx = await w.as("investigator", site);
+  const patientId = (
+    await w.call("investigator", site, "POST", "/api/v1/patients", {
+      siteId: w.sites[site],
+      birthYear: 1975,
+      sex: "male",
+    })
+  ).json().id as string;
+  const [stored] = await recordObservations(ctx, {
+    patientId,
+    code: "751-8",
+    valueNumber: 0.4,
+    unit: "10*3/uL",
+    effectiveAt: "2019-06-01T00:00:00.000Z",
+  });
+  return stored!;
+}
+
+describe("observation pages held between requests (decision 0059)", () => {
+  it("answers a page asked again from memory, with one statement (the sites' version)", async () => {
+    const first = await listObservations(monitorOfBoth(), { includeErrors: false, limit: 10 });
+    let again: unknown;
+    const run = await statementsRun(w.database, async () => {
+      again = await listObservations(monitorOfBoth(), { includeErrors: false, limit: 10 });
+    });
+    expect(run).toHaveLength(1);
+    expect(run[0]).toMatch(/held_answer_bumps/);
+    expect(again).toBe(first);
+    // Another page, another filter: held on their own.
+    const next = await listObservations(monitorOfBoth(), {
+      includeErrors: false,
+      limit: 10,
+      cursor: first.nextCursor!,
+    });
+    expect(next).not.toBe(first);
+    expect(next.items[0]!.id).toBe(recorded[10]!.id);
+  });
+
+  it("shows a result recorded at either site on the next read, and drops it once entered in error", async () => {
+    const page = () => listObservations(monitorOfBoth(), { includeErrors: false, limit: 10 });
+    const before = await page();
+    const early = await earliestAt("B");
+    const after = await page();
+    expect(after.items[0]!.id).toBe(early.id);
+    expect(after.items.slice(1).map((o) => o.id)).toEqual(before.items.slice(0, 9).map((o) => o.id));
+    const res = await w.call("investigator", "B", "PATCH", `/api/v1/observations/${early.id}`, {
+      status: "entered-in-error",
+      reason: "wrong patient",
+      version: early.version,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await page()).items.map((o) => o.id)).toEqual(before.items.map((o) => o.id));
+  });
+
+  it("keeps a site's page held when only another site writes, and each batch statement bumps its site once", async () => {
+    const onlyA = await w.as("investigator", "A");
+    const held = await listObservations(onlyA, { includeErrors: false, limit: 10 });
+    const [a, b] = [await observationBumps("A"), await observationBumps("B")];
+    const early = await earliestAt("B");
+    expect(await observationBumps("B")).toBe(b + 1);
+    expect(await observationBumps("A")).toBe(a);
+    expect(await listObservations(onlyA, { includeErrors: false, limit: 10 })).toBe(held);
+
+    // Five results at site A in one batch: one statement, one bump.
+    const ctxA = await w.as("investigator", "A");
+    const patientId = held.items[0]!.patientId;
+    await recordObservations(ctxA, {
+      observations: Array.from({ length: 5 }, (_, i) => ({
+        patientId,
+        code: "777-3",
+        valueNumber: 100 + i,
+        unit: "10*3/uL",
+        effectiveAt: new Date(Date.UTC(2019, 5, 2, i)).toISOString(),
+      })),
+    });
+    expect(await observationBumps("A")).toBe(a + 1);
+    const now = await listObservations(onlyA, { includeErrors: false, limit: 10 });
+    expect(now).not.toBe(held);
+    expect(now.items.slice(0, 5).map((o) => o.valueNumber)).toEqual([100, 101, 102, 103, 104]);
+    expect(now.items.map((o) => o.id)).not.toContain(early.id);
+  });
+
+  it("reads no table a page depends on that the version's triggers do not watch", async () => {
+    forgetHeldObservationPages(w.database.db);
+    const patientId = (await listObservations(monitorOfBoth(), { includeErrors: false, limit: 1 })).items[0]!
+      .patientId;
+    forgetHeldObservationPages(w.database.db);
+    const read = await relationsRead(w.database, async () => {
+      await listObservations(monitorOfBoth(), { includeErrors: false, limit: 10 });
+      await listObservations(monitorOfBoth(), { patientId, code: "751-8", includeErrors: true, limit: 10 });
+    });
+    // The version's own tables, the patient read for its access check (its site decides who may
+    // read it, not what a page holds), and the observations.
+    expect([...read].sort()).toEqual([
+      "held_answer_bumps",
+      "held_answer_versions",
+      "observations",
+      "patients",
+    ]);
+    const triggers = (
+      await sql<{ tgtype: number }>`
+        SELECT t.tgtype FROM pg_trigger t
+          JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+         WHERE c.relname = 'observations' AND p.proname = 'held_answer_bumped_by_site'
+           AND c.relnamespace = current_schema()::regnamespace`.execute(w.database.db)
+    ).rows;
+    // pg_trigger.tgtype bits (PostgreSQL's trigger.h): 4 INSERT, 8 DELETE, 16 UPDATE.
+    expect(triggers.reduce((bits, t) => bits | (t.tgtype & (4 | 8 | 16)), 0)).toBe(4 | 8 | 16);
   });
 });

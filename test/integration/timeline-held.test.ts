@@ -13,6 +13,7 @@ import { recordObservations } from "../../src/services/observations.ts";
 import { patientTimeline } from "../../src/services/timeline.ts";
 import type { Database, QueryEvent } from "../../src/store/database.ts";
 import { demoAsInvestigator } from "../support/demo-database.ts";
+import { relationsRead } from "../support/plan-relations.ts";
 import { statementsRun } from "../support/statements.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
@@ -44,17 +45,6 @@ const version = async (patientId: string) =>
       database.db,
     )
   ).rows[0]!.v;
-
-/** Every table a plan reads, from EXPLAIN's JSON (scans name their relation). */
-function relationsIn(plan: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(plan)) for (const p of plan) relationsIn(p, into);
-  else if (plan && typeof plan === "object") {
-    const node = plan as Record<string, unknown>;
-    if (typeof node["Relation Name"] === "string") into.add(node["Relation Name"]);
-    for (const v of Object.values(node)) relationsIn(v, into);
-  }
-  return into;
-}
 
 /** This schema's statement triggers whose functions' names start with one of `functions`. */
 const triggersCalling = async (...functions: string[]) =>
@@ -116,21 +106,8 @@ describe("held timeline pages", () => {
 
   it("has the version triggers on every table a page's statements read", async () => {
     const patientId = (await infusedPatients())[1]!;
-    const seen: QueryEvent[] = [];
-    const stop = database.observeQueries((e) => seen.push(e));
-    try {
-      // A patient not read yet in this file: nothing held, so every statement runs.
-      await patientTimeline(ctx, patientId, { limit: 100 });
-    } finally {
-      stop();
-    }
-    const read = new Set<string>();
-    for (const statement of seen) {
-      const { rows } = await database.db.executeQuery<Record<string, unknown>>(
-        CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${statement.sql}`, [...statement.parameters]),
-      );
-      relationsIn(Object.values(rows[0]!)[0], read);
-    }
+    // A patient not read yet in this file: nothing held, so every statement runs.
+    const read = await relationsRead(database, () => patientTimeline(ctx, patientId, { limit: 100 }));
     // Everything a page shows is in the clinical tables: observations, visits, product events…
     for (const t of ["observations", "visits", "product_events", "custody_handoffs", "journey_events"])
       expect(read).toContain(t);
