@@ -109,6 +109,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? {
           kind: "postgres",
           url,
+          ...(env.DATABASE_REPORTS_URL?.trim() ? { reportsUrl: env.DATABASE_REPORTS_URL.trim() } : {}),
           preparedStatements: onOff("DATABASE_PREPARED_STATEMENTS", env.DATABASE_PREPARED_STATEMENTS, true),
         }
       : { kind: "pglite", dataDir },

@@ -39,6 +39,7 @@ export function registerExportSdtmCommand(program: Command, cli: Cli) {
         const siteIds = await allSiteIds(database);
         const ctx = {
           db: database.db,
+          reports: database.reports,
           actor: systemActor(siteIds.map((siteId) => ({ siteId, role: "monitor" as const }))),
           now: () => new Date(),
         };

@@ -16,6 +16,9 @@ const noDatabase: Database = {
   get db(): Database["db"] {
     return refuse();
   },
+  get reports(): Database["reports"] {
+    return refuse();
+  },
   session: refuse,
   observeQueries: refuse,
   close: async () => {},

@@ -2,7 +2,7 @@
  * What every use case receives: the database, who is acting, and the clock. Passing the clock in
  * keeps session-expiry and audit times testable without sleeping.
  */
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Role } from "../domain/roles.ts";
 import type { DB } from "../store/schema.ts";
 
@@ -22,6 +22,8 @@ export interface Actor {
 
 export interface ServiceContext {
   db: Kysely<DB>;
+  /** where reports and exports read (Database.reports, decision 0060); `db` when not given */
+  reports?: Kysely<DB>;
   actor: Actor;
   now: () => Date;
   requestId?: string;
@@ -43,6 +45,27 @@ export async function inTransaction<T>(
 ): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx.db);
   return ctx.db.transaction().execute((trx) => fn(trx));
+}
+
+/**
+ * Runs a report's reads in one read-only transaction on the reports' connection (decision 0060):
+ * one snapshot (REPEATABLE READ), and the database refuses any write in it, on either backend.
+ * What the report writes (its audit record) goes through `ctx.db` afterwards. Inside an existing
+ * transaction it reads there, as `inTransaction` joins one.
+ */
+export async function readOnlySnapshot<T>(
+  ctx: ServiceContext,
+  fn: (trx: Transaction<DB> | Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx.db);
+  return (ctx.reports ?? ctx.db)
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute(async (trx) => {
+      // A statement rather than setAccessMode, which the PGlite dialect drops without a word.
+      await sql`SET TRANSACTION READ ONLY`.execute(trx);
+      return fn(trx);
+    });
 }
 
 /** A context whose queries run inside `trx`. */

@@ -15,7 +15,7 @@ import { Uuid } from "../domain/schemas/common.ts";
 import { sdtmRecords, sdtmStudy, sdtmSubjects } from "../store/sdtm-sources.ts";
 import { readableSites } from "./access.ts";
 import { appendAudit } from "./audit.ts";
-import { inTransaction, type ServiceContext, within } from "./context.ts";
+import { inTransaction, readOnlySnapshot, type ServiceContext, within } from "./context.ts";
 import { parseInput } from "./validate.ts";
 
 /** The gradings read: the Lugano assessments behind RS, TU and TR (AE comes from adverse_events). */
@@ -36,7 +36,9 @@ export async function exportStudySdtm(
 ): Promise<StudySdtm> {
   const studyId = parseInput(Uuid, rawStudyId);
   const siteIds = readableSites(ctx.actor, "clinical:read");
-  return inTransaction(ctx, async (trx) => {
+  // Read in one read-only snapshot on the reports' connection; the export's audit record is the
+  // one write, on the primary, before the files are handed over.
+  const read = await readOnlySnapshot(ctx, async (trx) => {
     const study = await sdtmStudy(trx, studyId);
     if (!study) throw notFound("study", studyId);
     const subjects = await sdtmSubjects(trx, studyId, siteIds);
@@ -137,8 +139,13 @@ export async function exportStudySdtm(
           })),
       })),
     };
-    const built = sdtmDatasets(source);
-    await appendAudit(trx, within(ctx, trx), {
+    return { source, title: study.title, siteCodes };
+  });
+  // Built once the snapshot is let go: the datasets are arithmetic on what was read.
+  const { source, title, siteCodes } = read;
+  const built = sdtmDatasets(source);
+  await inTransaction(ctx, (trx) =>
+    appendAudit(trx, within(ctx, trx), {
       action: "export",
       entityType: "study",
       entityId: studyId,
@@ -149,16 +156,16 @@ export async function exportStudySdtm(
         sites: siteCodes,
         records: Object.fromEntries(built.datasets.map((d) => [d.name, d.rows.length])),
       },
-    });
-    return {
-      ...built,
-      generatedAt: ctx.now(),
-      sites: siteCodes,
-      study: {
-        studyId: source.studyId,
-        title: study.title,
-        description: `exported by vein2vein for sites ${siteCodes.join(", ") || "none"}`,
-      },
-    };
-  });
+    }),
+  );
+  return {
+    ...built,
+    generatedAt: ctx.now(),
+    sites: siteCodes,
+    study: {
+      studyId: source.studyId,
+      title,
+      description: `exported by vein2vein for sites ${siteCodes.join(", ") || "none"}`,
+    },
+  };
 }

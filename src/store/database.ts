@@ -21,6 +21,13 @@ export interface Database {
   kind: DatabaseKind;
   db: Kysely<DB>;
   /**
+   * Reports' and exports' reads (decision 0060), in read-only transactions (readOnlySnapshot). On
+   * PostgreSQL a pool of its own, on DATABASE_REPORTS_URL when set (a streaming replica) and else
+   * on the primary: a long export does not hold one of the clinic's connections. On PGlite, one
+   * connection: `db` itself.
+   */
+  reports: Kysely<DB>;
+  /**
    * Runs `fn` on one connection held for its whole duration; `run` executes a multi-statement
    * script there and returns the rows of its last statement. The migrator needs this so its
    * advisory lock, checks and DDL all happen in one session.
@@ -55,6 +62,8 @@ export type DatabaseConfig =
   | {
       kind: "postgres";
       url: string;
+      /** where `reports` reads: a replica of `url`'s database; by default `url` itself */
+      reportsUrl?: string;
       schema?: string;
       maxConnections?: number;
       /** named prepared statements for the hot statements marked so (default on; store/prepared-statements.ts) */
@@ -68,29 +77,39 @@ export interface QueryEvent {
   parameters: readonly unknown[];
   ms: number;
   error?: unknown;
+  /** run through `Database.reports`'s own pool (PostgreSQL; on PGlite it is `db`) */
+  reports?: true;
 }
 export type QueryListener = (event: QueryEvent) => void;
 
-/** A Kysely `log` hook feeding the database's query listeners, and `observeQueries` for it. */
+/**
+ * Kysely `log` hooks feeding the database's query listeners (`reportsLog` for the reports' pool),
+ * and `observeQueries` for them.
+ */
 function queryObservers() {
   const listeners = new Set<QueryListener>();
-  const log = (event: LogEvent) => {
-    if (listeners.size === 0) return;
-    const e: QueryEvent = {
-      sql: event.query.sql,
-      parameters: event.query.parameters,
-      ms: event.queryDurationMillis,
-      ...(event.level === "error" ? { error: event.error } : {}),
+  const logOf =
+    (reports: boolean) =>
+    (event: LogEvent): void => {
+      if (listeners.size === 0) return;
+      const e: QueryEvent = {
+        sql: event.query.sql,
+        parameters: event.query.parameters,
+        ms: event.queryDurationMillis,
+        ...(event.level === "error" ? { error: event.error } : {}),
+        ...(reports ? { reports: true as const } : {}),
+      };
+      for (const l of listeners) l(e);
     };
-    for (const l of listeners) l(e);
-  };
+  const log = logOf(false);
+  const reportsLog = logOf(true);
   const observeQueries = (listener: QueryListener) => {
     listeners.add(listener);
     return () => {
       listeners.delete(listener);
     };
   };
-  return { log, observeQueries };
+  return { log, reportsLog, observeQueries };
 }
 
 /** Where PGlite keeps its files inside DATA_DIR (the audit key and the lock live beside it). */
@@ -127,6 +146,8 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     return {
       kind: "pglite",
       db,
+      // A second Kysely on the one PGlite would interleave its transactions with db's.
+      reports: db,
       observeQueries: observers.observeQueries,
       location: dataDir ?? "memory",
       dumpDataDir: () => pglite.dumpDataDir("none"),
@@ -155,23 +176,39 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
   }
 }
 
+/** Reports' connections: an export holds one for its whole read (decision 0060). */
+const REPORT_CONNECTIONS = 3;
+
 async function openPostgres(config: {
   url: string;
+  reportsUrl?: string;
   schema?: string;
   maxConnections?: number;
   preparedStatements?: boolean;
 }): Promise<Database> {
+  // A per-test-file schema keeps parallel test files apart on one server.
+  const searchPath = config.schema ? [`-c search_path=${config.schema}`] : [];
+  const types = {
+    getTypeParser: ((oid: number, format?: "text" | "binary") =>
+      oid === DATE_OID
+        ? (v: string) => v
+        : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.maxConnections ?? 10,
-    // A per-test-file schema keeps parallel test files apart on one server.
-    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
-    types: {
-      getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === DATE_OID
-          ? (v: string) => v
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
+    ...(searchPath.length ? { options: searchPath.join(" ") } : {}),
+    types,
+  });
+  // Read-only by transaction (services/context.ts's readOnlySnapshot), not by a startup option:
+  // pgbouncer refuses `-c default_transaction_read_only` in a connection's options (it passes
+  // only the settings it tracks), and a replica refuses writes by itself. application_name it keeps.
+  const reportsPool = new pg.Pool({
+    connectionString: config.reportsUrl ?? config.url,
+    max: REPORT_CONNECTIONS,
+    ...(searchPath.length ? { options: searchPath.join(" ") } : {}),
+    application_name: "vein2vein reports",
+    types,
   });
   // Fail now, with the server's message, rather than on the first request.
   const client = await pool.connect();
@@ -181,11 +218,16 @@ async function openPostgres(config: {
     dialect: new PostgresDialect({ pool: config.preparedStatements === false ? pool : preparingPool(pool) }),
     log: observers.log,
   });
+  const reports = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: reportsPool }),
+    log: observers.reportsLog,
+  });
   const url = new URL(config.url);
   url.password = "";
   return {
     kind: "postgres",
     db,
+    reports,
     observeQueries: observers.observeQueries,
     location: url.toString(),
     async copyCsv(table, columns, csv) {
@@ -211,7 +253,7 @@ async function openPostgres(config: {
       }
     },
     async close() {
-      await db.destroy();
+      await Promise.all([db.destroy(), reports.destroy()]);
     },
   };
 }

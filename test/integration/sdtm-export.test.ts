@@ -19,9 +19,10 @@ import { REFERENCE_INFUSION_DATE } from "../../src/demo/reference-case.ts";
 import { LB_TESTS, VS_TESTS } from "../../src/domain/cdisc/terminology.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { createApiToken } from "../../src/services/auth.ts";
-import { systemActor } from "../../src/services/context.ts";
-import type { Database } from "../../src/store/database.ts";
+import { readOnlySnapshot, systemActor } from "../../src/services/context.ts";
+import type { Database, QueryEvent } from "../../src/store/database.ts";
 import { runV2v } from "../support/cli.ts";
+import { usingPostgres } from "../support/database.ts";
 import { demoDatabase } from "../support/demo-database.ts";
 
 const run = promisify(execFile);
@@ -391,4 +392,48 @@ cat(paste(sri4, collapse = ","), "\n", sep = "")`,
     ).toBe(true);
     expect((await get("/api/v1/cohorts/outcomes.csv?indication=nonsense")).statusCode).toBe(400);
   }, 60_000);
+});
+
+describe("an export reads on the reports' connection (decision 0060)", () => {
+  it("reads in one read-only snapshot there, and writes only its audit record, on the primary", async () => {
+    const seen: QueryEvent[] = [];
+    const stop = database.observeQueries((e) => seen.push(e));
+    try {
+      expect((await get(`/api/v1/studies/${studyId}/sdtm/lb.csv`)).statusCode).toBe(200);
+    } finally {
+      stop();
+    }
+    const readOnly = seen.findIndex((e) => /^SET TRANSACTION READ ONLY$/i.test(e.sql));
+    const reads = seen.filter((e) => /from "?observations"?/i.test(e.sql));
+    const audit = seen.filter((e) => /insert into "?audit_events"?/i.test(e.sql));
+    expect(readOnly).toBeGreaterThanOrEqual(0);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(audit).toHaveLength(1);
+    // The snapshot is opened first, the audit record written once the reads are done.
+    for (const r of reads) expect(seen.indexOf(r)).toBeGreaterThan(readOnly);
+    expect(seen.indexOf(audit[0]!)).toBeGreaterThan(seen.indexOf(reads.at(-1)!));
+    if (usingPostgres()) {
+      // Its own pool (PGlite has one connection): every read there, the audit record not.
+      const snapshot = seen.slice(readOnly, seen.indexOf(reads.at(-1)!) + 1);
+      expect(snapshot.filter((e) => !e.reports).map((e) => e.sql)).toEqual([]);
+      expect(audit[0]!.reports).toBeUndefined();
+    }
+  });
+
+  it("refuses a write in a report's snapshot, on either backend, and changes nothing", async () => {
+    const ctx = { db: database.db, reports: database.reports, actor: systemActor(), now };
+    const titles = () => database.db.selectFrom("studies").select("title").orderBy("id").execute();
+    const before = await titles();
+    await expect(
+      readOnlySnapshot(ctx, (trx) => sql`UPDATE studies SET title = 'changed by a report'`.execute(trx)),
+    ).rejects.toThrow(/read-only transaction/);
+    expect(await titles()).toEqual(before);
+  });
+
+  it.runIf(usingPostgres())("runs on sessions of its own, named for the DBA", async () => {
+    const { rows } = await sql<{ name: string }>`SELECT current_setting('application_name') AS name`.execute(
+      database.reports,
+    );
+    expect(rows[0]!.name).toBe("vein2vein reports");
+  });
 });

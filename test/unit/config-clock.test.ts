@@ -49,3 +49,16 @@ describe("DATABASE_PREPARED_STATEMENTS", () => {
     );
   });
 });
+
+describe("DATABASE_REPORTS_URL", () => {
+  const url = "postgres://db.example/v2v";
+  it("points reports and exports at a replica when set, and at the primary (no reportsUrl) when not", () => {
+    expect(
+      readConfig({ DATABASE_URL: url, DATABASE_REPORTS_URL: " postgres://replica.example/v2v " }).database,
+    ).toMatchObject({ kind: "postgres", url, reportsUrl: "postgres://replica.example/v2v" });
+    expect(readConfig({ DATABASE_URL: url }).database).not.toHaveProperty("reportsUrl");
+    expect(readConfig({ DATABASE_URL: url, DATABASE_REPORTS_URL: "" }).database).not.toHaveProperty(
+      "reportsUrl",
+    );
+  });
+});

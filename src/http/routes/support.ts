@@ -20,6 +20,7 @@ export function ctxOf(request: FastifyRequest): ServiceContext {
   if (!request.actor) throw new DomainError("unauthenticated", "Log in or send an API token.");
   return {
     db: request.server.database.db,
+    reports: request.server.database.reports,
     actor: request.actor,
     now: request.server.now,
     requestId: request.id,
