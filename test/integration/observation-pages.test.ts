@@ -21,17 +21,17 @@ let w: World;
 /** what was recorded, as [effectiveAt ISO, id, site] */
 const recorded: { at: string; id: string; site: string; code: string }[] = [];
 
+/** A new patient at a site, made over HTTP by its investigator: the id. */
+const newPatientAt = async (site: "A" | "B", birthYear: number, sex: "female" | "male") =>
+  (
+    await w.call("investigator", site, "POST", "/api/v1/patients", { siteId: w.sites[site], birthYear, sex })
+  ).json().id as string;
+
 beforeAll(async () => {
   w = await buildWorld();
   for (const site of ["A", "B"] as const) {
     const ctx = await w.as("investigator", site);
-    const patient = (
-      await w.call("investigator", site, "POST", "/api/v1/patients", {
-        siteId: w.sites[site],
-        birthYear: 1970,
-        sex: "female",
-      })
-    ).json().id as string;
+    const patient = await newPatientAt(site, 1970, "female");
     // Interleaved in time across the two sites, with ties at the same instant on both.
     const observations = Array.from({ length: 23 }, (_, i) => ({
       patientId: patient,
@@ -100,13 +100,7 @@ const observationBumps = async (site: "A" | "B") =>
 /** One result at a site, dated before everything recorded above: first on every list it is in. */
 async function earliestAt(site: "A" | "B") {
   const ctx = await w.as("investigator", site);
-  const patientId = (
-    await w.call("investigator", site, "POST", "/api/v1/patients", {
-      siteId: w.sites[site],
-      birthYear: 1975,
-      sex: "male",
-    })
-  ).json().id as string;
+  const patientId = await newPatientAt(site, 1975, "male");
   const [stored] = await recordObservations(ctx, {
     patientId,
     code: "751-8",
