@@ -2,8 +2,9 @@
  * What every use case receives: the database, who is acting, and the clock. Passing the clock in
  * keeps session-expiry and audit times testable without sleeping.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Role } from "../domain/roles.ts";
+import { readOnlyTransaction } from "../store/read-only-transaction.ts";
 import type { DB } from "../store/schema.ts";
 
 export interface SiteMembership {
@@ -58,14 +59,7 @@ export async function readOnlySnapshot<T>(
   fn: (trx: Transaction<DB> | Kysely<DB>) => Promise<T>,
 ): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx.db);
-  return (ctx.reports ?? ctx.db)
-    .transaction()
-    .setIsolationLevel("repeatable read")
-    .execute(async (trx) => {
-      // A statement rather than setAccessMode, which the PGlite dialect drops without a word.
-      await sql`SET TRANSACTION READ ONLY`.execute(trx);
-      return fn(trx);
-    });
+  return readOnlyTransaction(ctx.reports ?? ctx.db, fn);
 }
 
 /** A context whose queries run inside `trx`. */
