@@ -305,7 +305,7 @@ export async function listObservations(
 
 /**
  * At most 64 pages per database, the one held longest without a new hold going first: a page of
- * 100 is ~60 KB of text when sent, kept with it (decision 0053's addendum).
+ * 100 is ~79 KB of text when sent, kept with it (decision 0053's addendum).
  */
 const heldPages = new HeldAnswers<Page<ObservationDto>>(64);
 

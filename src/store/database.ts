@@ -210,9 +210,17 @@ async function openPostgres(config: {
     application_name: "vein2vein reports",
     types,
   });
-  // Fail now, with the server's message, rather than on the first request.
+  // Fail now, with the server's message, rather than on the first request (or the first export,
+  // for a replica of its own).
   const client = await pool.connect();
   client.release();
+  if (config.reportsUrl)
+    try {
+      (await reportsPool.connect()).release();
+    } catch (e) {
+      await Promise.all([pool.end(), reportsPool.end()]);
+      throw e;
+    }
   const observers = queryObservers();
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool: config.preparedStatements === false ? pool : preparingPool(pool) }),

@@ -20,7 +20,7 @@ import { LB_TESTS, VS_TESTS } from "../../src/domain/cdisc/terminology.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { createApiToken } from "../../src/services/auth.ts";
 import { readOnlySnapshot, systemActor } from "../../src/services/context.ts";
-import type { Database, QueryEvent } from "../../src/store/database.ts";
+import { type Database, openDatabase, type QueryEvent } from "../../src/store/database.ts";
 import { runV2v } from "../support/cli.ts";
 import { usingPostgres } from "../support/database.ts";
 import { demoDatabase } from "../support/demo-database.ts";
@@ -429,6 +429,18 @@ describe("an export reads on the reports' connection (decision 0060)", () => {
     ).rejects.toThrow(/read-only transaction/);
     expect(await titles()).toEqual(before);
   });
+
+  it.runIf(usingPostgres())(
+    "refuses to open when DATABASE_REPORTS_URL names a database it cannot reach",
+    async () => {
+      const url = process.env.TEST_DATABASE_URL!;
+      const missing = new URL(url);
+      missing.pathname = "/v2v_no_such_reports_database";
+      await expect(
+        openDatabase({ kind: "postgres", url, reportsUrl: missing.toString(), maxConnections: 1 }),
+      ).rejects.toThrow(/v2v_no_such_reports_database" does not exist/);
+    },
+  );
 
   it.runIf(usingPostgres())("runs on sessions of its own, named for the DBA", async () => {
     const { rows } = await sql<{ name: string }>`SELECT current_setting('application_name') AS name`.execute(
