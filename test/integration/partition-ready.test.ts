@@ -1,0 +1,118 @@
+/**
+ * docs/scaling.md: observations and the audit trail are the tables that grow without end, and the
+ * ones a registry would partition by time. This file keeps them ready for it, on the demo:
+ *
+ * - their ids are UUIDv7, whose first 48 bits are the instant the row was made (RFC 9562 §5.7),
+ *   so a range partition on the primary key is a partition by recording time, and the key stays
+ *   the key;
+ * - no foreign key points at them (PostgreSQL would need one to every partition's key);
+ * - their unique indexes are the ones listed below. A partitioned table's unique index must
+ *   contain the partition key; the lab identifier's index does not, and scaling.md says what it
+ *   would need. A new unique index fails this test until it is weighed the same way.
+ */
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../src/store/database.ts";
+import { demoDatabase } from "../support/demo-database.ts";
+
+const GROWING = ["observations", "audit_events"];
+let database: Database;
+
+beforeAll(async () => {
+  ({ database } = await demoDatabase(() => new Date("2026-11-01T09:00:00+08:00")));
+}, 300_000);
+afterAll(async () => {
+  await database?.close();
+});
+
+describe("the growing tables stay ready to be partitioned by recording time", () => {
+  it("have UUIDv7 ids only, so their keys are in recording order", async () => {
+    for (const table of GROWING) {
+      const { rows } = await sql<{ rows: number; v7: number }>`
+        SELECT count(*)::int AS rows,
+               count(*) FILTER (WHERE substring(id::text, 15, 1) = '7'
+                                  AND substring(id::text, 20, 1) IN ('8', '9', 'a', 'b'))::int AS v7
+          FROM ${sql.table(table)}`.execute(database.db);
+      expect(rows[0]!.rows, table).toBeGreaterThan(100);
+      expect(rows[0]!.v7, table).toBe(rows[0]!.rows);
+    }
+  });
+
+  it("are referenced by no foreign key", async () => {
+    const { rows } = await sql<{ name: string }>`
+      SELECT conname AS name FROM pg_constraint
+       WHERE contype = 'f' AND confrelid::regclass::text = ANY(${GROWING})
+         AND connamespace = current_schema()::regnamespace`.execute(database.db);
+    expect(rows).toEqual([]);
+  });
+
+  it("have the unique indexes scaling.md weighs, and no other", async () => {
+    const { rows } = await sql<{ table: string; index: string; columns: string }>`
+      SELECT t.relname AS "table", i.relname AS "index",
+             pg_get_indexdef(i.oid) AS columns
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+       WHERE x.indisunique AND t.relname = ANY(${GROWING})
+         AND t.relnamespace = current_schema()::regnamespace
+       ORDER BY 1, 2`.execute(database.db);
+    expect(rows.map((r) => `${r.table}.${r.index}`)).toEqual([
+      "audit_events.audit_events_pkey",
+      "observations.observations_identifier_idx",
+      "observations.observations_pkey",
+    ]);
+    // The keys are the id alone: a range partition on it keeps them as they are.
+    for (const r of rows.filter((r) => r.index.endsWith("_pkey"))) expect(r.columns).toMatch(/\(id\)$/);
+  });
+
+  it("can be partitioned by range of the key as it is, and a partition is chosen by recording time", async () => {
+    const db = database.db;
+    // The median observation's instant, read from its id, as the boundary of two partitions.
+    const { rows } = await sql<{ id: string }>`
+      SELECT id::text FROM observations ORDER BY id
+      OFFSET (SELECT count(*) / 2 FROM observations) LIMIT 1`.execute(db);
+    const ms = Number.parseInt(rows[0]!.id.replaceAll("-", "").slice(0, 12), 16);
+    const hex = ms.toString(16).padStart(12, "0");
+    const bound = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+    await sql`CREATE TABLE observations_by_recording (LIKE observations INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
+                PARTITION BY RANGE (id)`.execute(db);
+    try {
+      await sql`ALTER TABLE observations_by_recording ADD PRIMARY KEY (id)`.execute(db);
+      await sql
+        .raw(`CREATE TABLE observations_recorded_before PARTITION OF observations_by_recording
+                       FOR VALUES FROM (MINVALUE) TO ('${bound}')`)
+        .execute(db);
+      await sql
+        .raw(`CREATE TABLE observations_recorded_after PARTITION OF observations_by_recording
+                       FOR VALUES FROM ('${bound}') TO (MAXVALUE)`)
+        .execute(db);
+      await sql`INSERT INTO observations_by_recording SELECT * FROM observations`.execute(db);
+      const counts = await sql<{ before: number; after: number; earlier: number; later: number }>`
+        SELECT (SELECT count(*)::int FROM observations_recorded_before) AS before,
+               (SELECT count(*)::int FROM observations_recorded_after) AS after,
+               (SELECT count(*)::int FROM observations
+                 WHERE ('x' || substring(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint < ${ms}) AS earlier,
+               (SELECT count(*)::int FROM observations
+                 WHERE ('x' || substring(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint >= ${ms}) AS later`.execute(
+        db,
+      );
+      const c = counts.rows[0]!;
+      // Each row went to the partition of the instant in its id.
+      expect(c.before).toBe(c.earlier);
+      expect(c.after).toBe(c.later);
+      expect(c.before).toBeGreaterThan(0);
+      expect(c.after).toBeGreaterThan(0);
+      // A read of recent rows by key touches the recent partition only.
+      const plan = await sql<Record<string, string>>`
+        EXPLAIN SELECT count(*) FROM observations_by_recording WHERE id >= ${bound}::uuid`.execute(db);
+      const text = plan.rows.map((r) => Object.values(r)[0]).join("\n");
+      expect(text).toContain("observations_recorded_after");
+      expect(text).not.toContain("observations_recorded_before");
+      // The lab identifier's uniqueness is the one thing that does not carry over (scaling.md).
+      await expect(
+        sql`CREATE UNIQUE INDEX ON observations_by_recording (site_id, coalesce(identifier_system, ''), identifier_value)
+              WHERE identifier_value IS NOT NULL`.execute(db),
+      ).rejects.toThrow(/unique constraint on partitioned table must include all partitioning columns/);
+    } finally {
+      await sql`DROP TABLE observations_by_recording`.execute(db);
+    }
+  });
+});
