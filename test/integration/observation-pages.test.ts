@@ -6,13 +6,15 @@
 
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemActor } from "../../src/services/context.ts";
+import { systemActor, within } from "../../src/services/context.ts";
 import {
   forgetHeldObservationPages,
   listObservations,
   recordObservations,
 } from "../../src/services/observations.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
+import { usingPostgres } from "../support/database.ts";
+import { transactionLeftOpen } from "../support/open-transaction.ts";
 import { relationsRead } from "../support/plan-relations.ts";
 import { statementsRun } from "../support/statements.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -202,4 +204,48 @@ describe("observation pages held between requests (decision 0059)", () => {
     // pg_trigger.tgtype bits (PostgreSQL's trigger.h): 4 INSERT, 8 DELETE, 16 UPDATE.
     expect(triggers.reduce((bits, t) => bits | (t.tgtype & (4 | 8 | 16)), 0)).toBe(4 | 8 | 16);
   });
+
+  // Two connections at once: PostgreSQL only (PGlite has one).
+  it.runIf(usingPostgres())(
+    "a batch for other patients never waits for another open batch at the site, and the held page shows each once committed",
+    async () => {
+      const ctx = await w.as("investigator", "A");
+      const [first, second] = [
+        await newPatientAt("A", 1981, "female"),
+        await newPatientAt("A", 1982, "male"),
+      ];
+      const batch = (patientId: string, hour: number) => ({
+        observations: [0, 1, 2].map((i) => ({
+          patientId,
+          code: "751-8",
+          valueNumber: hour + i / 10,
+          unit: "10*3/uL",
+          effectiveAt: new Date(Date.UTC(2019, 4, 1, hour, i)).toISOString(),
+        })),
+      });
+      const page = async () =>
+        (await listObservations(ctx, { includeErrors: false, limit: 10 })).items.map((o) => o.patientId);
+      await page();
+      const open = transactionLeftOpen(ctx.db, (trx) =>
+        recordObservations(within(ctx, trx), batch(first, 1)),
+      );
+      try {
+        await open.written;
+        // Had the second batch to wait for the first (a shared version row), the lock timeout
+        // would fail it. Another patient: the patients' own record versions are not shared.
+        await ctx.db.transaction().execute(async (trx) => {
+          await sql`SET LOCAL lock_timeout = '2s'`.execute(trx);
+          await recordObservations(within(ctx, trx), batch(second, 2));
+        });
+        const between = await page();
+        expect(between.slice(0, 3)).toEqual([second, second, second]);
+        expect(between).not.toContain(first);
+        // The first commits last, with the smaller bump id: the page held in between must not stand.
+        await open.commit();
+        expect((await page()).slice(0, 6)).toEqual([first, first, first, second, second, second]);
+      } finally {
+        await open.close();
+      }
+    },
+  );
 });
