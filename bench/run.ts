@@ -10,7 +10,7 @@ import type { Backend } from "./fixtures.ts";
 import { type Comparison, median, ratio } from "./harness.ts";
 import { SUITES } from "./suites.ts";
 import { testSuiteVsBase } from "./test-suite.ts";
-import { type TierM, type TierMBackend, tierM, tierMTable } from "./tier-m.ts";
+import { type TierM, tierM, tierMTable } from "./tier-m.ts";
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
@@ -52,11 +52,13 @@ const tiers = (process.env.BENCH_TIER || "S")
 
 async function main() {
   const url = process.env.BENCH_DATABASE_URL || undefined;
-  // BENCH_BACKENDS=postgres (or pglite) runs tier S on one of them only.
+  // PGlite, and PostgreSQL when BENCH_DATABASE_URL is set; BENCH_BACKENDS=postgres (or pglite)
+  // runs tiers S and M on one of them only.
   const wanted = (process.env.BENCH_BACKENDS ?? "").split(",").filter(Boolean);
-  const backends = (!tiers.includes("S") ? [] : url ? ["pglite", "postgres"] : ["pglite"]).filter(
+  const available = ((url ? ["pglite", "postgres"] : ["pglite"]) as Backend[]).filter(
     (b) => wanted.length === 0 || wanted.includes(b),
-  ) as Backend[];
+  );
+  const backends = tiers.includes("S") ? available : [];
   const log = (message: string) => process.stderr.write(`${message}\n`);
   const started = performance.now();
   const results: Comparison[] = [];
@@ -77,13 +79,10 @@ async function main() {
     results.push(...(await testSuiteVsBase(log)));
     log(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
-  // Tier M on PostgreSQL when BENCH_DATABASE_URL is set, and on PGlite; BENCH_BACKENDS picks one.
+  // Tier M on PostgreSQL when BENCH_DATABASE_URL is set, and on PGlite.
   const ms: TierM[] = [];
   if (tiers.includes("M")) {
-    const on = ((url ? ["postgres", "pglite"] : ["pglite"]) as TierMBackend[]).filter(
-      (b) => wanted.length === 0 || wanted.includes(b),
-    );
-    for (const backend of on) {
+    for (const backend of available) {
       log(`[${backend}] tier M`);
       const t = performance.now();
       ms.push(await tierM(backend, url, log));

@@ -42,6 +42,7 @@ import { patientTimeline } from "../src/services/timeline.ts";
 import { siteVisitsCalendar, worklist } from "../src/services/visits.ts";
 import { type Database, openDatabase, type QueryEvent } from "../src/store/database.ts";
 import { migrate } from "../src/store/migrator.ts";
+import type { Backend } from "./fixtures.ts";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -86,10 +87,8 @@ export interface LoadResult {
   non2xx: number;
 }
 
-export type TierMBackend = "postgres" | "pglite";
-
 export interface TierM {
-  backend: TierMBackend;
+  backend: Backend;
   patients: number;
   connections: number;
   seconds: number;
@@ -131,7 +130,7 @@ async function ensureDatabase(url: string, fresh: boolean): Promise<void> {
 const PGLITE_DIR = process.env.BENCH_M_PGLITE_DIR || join(tmpdir(), "v2v-bench-m-pglite");
 
 /** Opens the bench database of `backend`, empty: `v2v_bench_m` dropped, or the directory removed. */
-async function openBenchDatabase(backend: TierMBackend, url: string | undefined, fresh: boolean) {
+async function openBenchDatabase(backend: Backend, url: string | undefined, fresh: boolean) {
   if (backend === "pglite") {
     if (fresh) rmSync(PGLITE_DIR, { recursive: true, force: true });
     return openDatabase({ kind: "pglite", dataDir: PGLITE_DIR });
@@ -142,7 +141,7 @@ async function openBenchDatabase(backend: TierMBackend, url: string | undefined,
 
 /** Opens the bench database, generating the registry unless this one already holds it. */
 async function registry(
-  backend: TierMBackend,
+  backend: Backend,
   url: string | undefined,
   log: Log,
 ): Promise<{ database: Database; rows: Record<string, number> }> {
@@ -375,7 +374,7 @@ interface Captured {
   databaseRate: number | null;
 }
 
-export async function tierM(backend: TierMBackend, url: string | undefined, log: Log): Promise<TierM> {
+export async function tierM(backend: Backend, url: string | undefined, log: Log): Promise<TierM> {
   if (backend === "postgres" && !url) throw new Error("tier M on PostgreSQL: set BENCH_DATABASE_URL");
   const { database, rows } = await registry(backend, url, log);
   let databaseOpen = true;

@@ -85,15 +85,14 @@ describe("the growing tables stay ready to be partitioned by recording time", ()
                        FOR VALUES FROM ('${bound}') TO (MAXVALUE)`)
         .execute(db);
       await sql`INSERT INTO observations_by_recording SELECT * FROM observations`.execute(db);
+      // The instant each observation's id carries: its first 48 bits.
       const counts = await sql<{ before: number; after: number; earlier: number; later: number }>`
+        WITH made AS (
+          SELECT ('x' || substring(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint AS ms FROM observations)
         SELECT (SELECT count(*)::int FROM observations_recorded_before) AS before,
                (SELECT count(*)::int FROM observations_recorded_after) AS after,
-               (SELECT count(*)::int FROM observations
-                 WHERE ('x' || substring(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint < ${ms}) AS earlier,
-               (SELECT count(*)::int FROM observations
-                 WHERE ('x' || substring(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint >= ${ms}) AS later`.execute(
-        db,
-      );
+               (SELECT count(*)::int FROM made WHERE ms < ${ms}) AS earlier,
+               (SELECT count(*)::int FROM made WHERE ms >= ${ms}) AS later`.execute(db);
       const c = counts.rows[0]!;
       // Each row went to the partition of the instant in its id.
       expect(c.before).toBe(c.earlier);
