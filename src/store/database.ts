@@ -4,15 +4,10 @@
  * rest of the code sees only `Database`.
  */
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, type LogEvent, PostgresDialect, sql } from "kysely";
+import { Kysely, type LogEvent, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
-import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
-import { preparingPool } from "./prepared-statements.ts";
 import type { DB } from "./schema.ts";
 
 export type DatabaseKind = "pglite" | "postgres";
@@ -70,7 +65,7 @@ export type DatabaseConfig =
       preparedStatements?: boolean;
     };
 
-const DATE_OID = 1082;
+export const DATE_OID = 1082;
 
 export interface QueryEvent {
   sql: string;
@@ -86,7 +81,7 @@ export type QueryListener = (event: QueryEvent) => void;
  * Kysely `log` hooks feeding the database's query listeners (`reportsLog` for the reports' pool),
  * and `observeQueries` for them.
  */
-function queryObservers() {
+export function queryObservers() {
   const listeners = new Set<QueryListener>();
   const logOf =
     (reports: boolean) =>
@@ -116,7 +111,10 @@ function queryObservers() {
 export const pgliteDataPath = (dataDir: string) => join(dataDir, "pgdata");
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === "pglite" ? openPglite(config.dataDir, config.loadDataDir) : openPostgres(config);
+  if (config.kind === "pglite") return openPglite(config.dataDir, config.loadDataDir);
+  // Loaded only for PostgreSQL: the driver is ~70 ms of an embedded start's module loading.
+  const { openPostgres } = await import("./postgres-database.ts");
+  return openPostgres(config);
 }
 
 /**
@@ -177,97 +175,8 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
 }
 
 /** Reports' connections: an export holds one for its whole read (decision 0060). */
-const REPORT_CONNECTIONS = 3;
-
-async function openPostgres(config: {
-  url: string;
-  reportsUrl?: string;
-  schema?: string;
-  maxConnections?: number;
-  preparedStatements?: boolean;
-}): Promise<Database> {
-  // A per-test-file schema keeps parallel test files apart on one server.
-  const searchPath = config.schema ? [`-c search_path=${config.schema}`] : [];
-  const types = {
-    getTypeParser: ((oid: number, format?: "text" | "binary") =>
-      oid === DATE_OID
-        ? (v: string) => v
-        : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-  };
-  const pool = new pg.Pool({
-    connectionString: config.url,
-    max: config.maxConnections ?? 10,
-    ...(searchPath.length ? { options: searchPath.join(" ") } : {}),
-    types,
-  });
-  // Read-only by transaction (services/context.ts's readOnlySnapshot), not by a startup option:
-  // pgbouncer refuses `-c default_transaction_read_only` in a connection's options (it passes
-  // only the settings it tracks), and a replica refuses writes by itself. application_name it keeps.
-  const reportsPool = new pg.Pool({
-    connectionString: config.reportsUrl ?? config.url,
-    max: REPORT_CONNECTIONS,
-    ...(searchPath.length ? { options: searchPath.join(" ") } : {}),
-    application_name: "vein2vein reports",
-    types,
-  });
-  // Fail now, with the server's message, rather than on the first request (or the first export,
-  // for a replica of its own).
-  const client = await pool.connect();
-  client.release();
-  if (config.reportsUrl)
-    try {
-      (await reportsPool.connect()).release();
-    } catch (e) {
-      await Promise.all([pool.end(), reportsPool.end()]);
-      throw e;
-    }
-  const observers = queryObservers();
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: config.preparedStatements === false ? pool : preparingPool(pool) }),
-    log: observers.log,
-  });
-  const reports = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: reportsPool }),
-    log: observers.reportsLog,
-  });
-  const url = new URL(config.url);
-  url.password = "";
-  return {
-    kind: "postgres",
-    db,
-    reports,
-    observeQueries: observers.observeQueries,
-    location: url.toString(),
-    async copyCsv(table, columns, csv) {
-      const client = await pool.connect();
-      try {
-        const stream = client.query(copyFrom(copyStatement(table, columns, "STDIN")));
-        await pipeline(Readable.from([csv]), stream);
-      } finally {
-        client.release();
-      }
-    },
-    async session(fn) {
-      const client = await pool.connect();
-      try {
-        return await fn(async (script) => {
-          // No parameters: pg uses the simple query protocol, which accepts many statements.
-          const res = (await client.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
-          const last = Array.isArray(res) ? res.at(-1) : res;
-          return (last?.rows ?? []) as Record<string, unknown>[];
-        });
-      } finally {
-        client.release();
-      }
-    },
-    async close() {
-      await Promise.all([db.destroy(), reports.destroy()]);
-    },
-  };
-}
-
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-function copyStatement(table: string, columns: readonly string[], from: string): string {
+export function copyStatement(table: string, columns: readonly string[], from: string): string {
   for (const name of [table, ...columns])
     if (!IDENTIFIER.test(name)) throw new Error(`copyCsv: not a plain identifier: ${name}`);
   return `COPY ${table} (${columns.join(", ")}) FROM ${from} WITH (FORMAT csv)`;
