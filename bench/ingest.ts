@@ -196,8 +196,8 @@ async function comparePairPrepared(
   };
   // comparePair times whole calls; here only `run` counts, so each side times itself.
   return comparePair({
-    warmups: 2,
-    repetitions: 9,
+    warmups: 5,
+    repetitions: 25,
     baseline: () => timed(baseline),
     measured: () => timed(measured),
     baselineTimesItself: true,

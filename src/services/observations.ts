@@ -157,7 +157,21 @@ function checkEntry(
 }
 
 /** Accepts one observation or `{ observations: [...] }`; returns what was stored, in input order. */
-export async function recordObservations(ctx: ServiceContext, raw: unknown): Promise<ObservationDto[]> {
+/**
+ * `prepareAnswer` is given the stored rows once the service knows them, while the database is
+ * still writing them and before the transaction commits: the caller can build its answer in time
+ * Node would otherwise spend waiting (decision 0040's third addendum). The rows are not stored
+ * until this function returns, and nothing is if `prepareAnswer` throws.
+ */
+export interface RecordObservationsOptions {
+  prepareAnswer?: (stored: readonly ObservationDto[]) => void;
+}
+
+export async function recordObservations(
+  ctx: ServiceContext,
+  raw: unknown,
+  options: RecordObservationsOptions = {},
+): Promise<ObservationDto[]> {
   const isBatch = typeof raw === "object" && raw !== null && "observations" in raw;
   const inputs = isBatch
     ? parseInput(ObservationBatch, raw).observations
@@ -229,6 +243,7 @@ export async function recordObservations(ctx: ServiceContext, raw: unknown): Pro
           siteId: rows[0]!.site_id,
           after: dtos[0],
         };
+    options.prepareAnswer?.(dtos);
     await written;
     await appendAudit(db, ctx, audit);
   });

@@ -5,6 +5,7 @@
  */
 import type { Bundle, Provenance } from "@medplum/fhirtypes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordObservations } from "../../src/services/observations.ts";
 import { fhirProblems } from "../support/fhir-validation.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -219,6 +220,57 @@ describe("observation batches", () => {
       .select((eb) => eb.fn.countAll<string>().as("n"))
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
+  });
+
+  it("lets the caller prepare its answer inside the write: the rows' INSERT sent, the audit row not yet", async () => {
+    const statements: string[] = [];
+    let preparedAt = -1;
+    let prepared: readonly unknown[] = [];
+    const stop = w.database.observeQueries((e) => statements.push(e.sql));
+    try {
+      const stored = await recordObservations(
+        await w.as("investigator", "A"),
+        { observations: rowsFor(patientA, 5, 8000) },
+        {
+          prepareAnswer: (rows) => {
+            preparedAt = statements.length;
+            prepared = rows;
+          },
+        },
+      );
+      expect(prepared).toEqual(stored);
+    } finally {
+      stop();
+    }
+    const rowsInsert = statements.findIndex((q) => /insert into observations/i.test(q));
+    const auditInsert = statements.findIndex((q) => /insert into "?audit_events/i.test(q));
+    expect(rowsInsert).toBeGreaterThanOrEqual(0);
+    expect(auditInsert).toBeGreaterThan(rowsInsert);
+    // A statement is logged once done: the rows' INSERT may still be running when the answer is
+    // prepared, but the audit row (and so the COMMIT) must not have been written yet.
+    expect(preparedAt).toBeGreaterThanOrEqual(0);
+    expect(preparedAt).toBeLessThanOrEqual(auditInsert);
+    expect(statements.slice(0, preparedAt).some((q) => /insert into "?audit_events/i.test(q))).toBe(false);
+  });
+
+  it("stores nothing, audits nothing, when preparing the answer fails", async () => {
+    const [observationsBefore, auditBefore] = [
+      await w.rowCount("observations"),
+      await w.rowCount("audit_events"),
+    ];
+    await expect(
+      recordObservations(
+        await w.as("investigator", "A"),
+        { observations: rowsFor(patientA, 5, 9000) },
+        {
+          prepareAnswer: () => {
+            throw new Error("the answer does not fit its schema");
+          },
+        },
+      ),
+    ).rejects.toThrow("the answer does not fit its schema");
+    expect(await w.rowCount("observations")).toBe(observationsBefore);
+    expect(await w.rowCount("audit_events")).toBe(auditBefore);
   });
 
   it("stores text as typed whatever it holds: quotes, backslashes, commas, braces, NULL, CJK, empty", async () => {

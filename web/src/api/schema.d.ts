@@ -10137,7 +10137,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Observation"] | components["schemas"]["ObservationBatchResult"] | components["schemas"]["ObservationBatchMinimal"];
+                    "application/json": components["schemas"]["ObservationBatchResult"] | components["schemas"]["ObservationBatchMinimal"] | components["schemas"]["Observation"];
                 };
             };
             /** @description Invalid input: every issue with where it is */
