@@ -55,17 +55,24 @@ export async function observationsByIdentifier(
   identifiers: { system: string | null; value: string }[],
 ): Promise<ObservationRow[]> {
   const found: ObservationRow[] = [];
-  // Two parameters per identifier, well under chunked-insert.ts's ceiling.
+  // Two parameters per identifier, well under chunked-insert.ts's ceiling. Found through the
+  // identifiers' own table (0039), by its key.
   for (let i = 0; i < identifiers.length; i += CODES_PER_QUERY / 2) {
     const slice = identifiers.slice(i, i + CODES_PER_QUERY / 2);
     const rows = await db
-      .selectFrom("observations")
-      .selectAll()
-      .where("site_id", "=", siteId)
-      .where("identifier_value", "in", [...new Set(slice.map((s) => s.value))])
+      .selectFrom("observation_identifiers as i")
+      .innerJoin("observations as o", "o.id", "i.observation_id")
+      .selectAll("o")
+      .where("i.site_id", "=", siteId)
+      .where((eb) =>
+        eb(
+          eb.refTuple("i.system", "i.value"),
+          "in",
+          slice.map((s) => eb.tuple(s.system ?? "", s.value)),
+        ),
+      )
       .execute();
-    const wanted = new Set(slice.map((s) => `${s.system ?? ""}|${s.value}`));
-    for (const r of rows) if (wanted.has(`${r.identifier_system ?? ""}|${r.identifier_value}`)) found.push(r);
+    found.push(...rows);
   }
   return found;
 }

@@ -1,6 +1,6 @@
 /**
- * Kysely table types for lab import (migration 0008). `DB` extends this; the columns it adds to
- * observations are in ObservationsTable in schema.ts.
+ * Kysely table types for lab import (migrations 0008, 0039). `DB` extends this; the columns it adds
+ * to observations are in ObservationsTable in schema.ts.
  */
 import type { ColumnType } from "kysely";
 
@@ -17,6 +17,19 @@ export interface LabImportsTable {
   created_by: string;
 }
 
+/**
+ * One row per identified lab result (0039): the lab identifier's uniqueness per site, kept by the
+ * observations' triggers in a table of its own so observations can be partitioned by recording
+ * time (docs/scaling.md). `system` is '' when the lab named none.
+ */
+export interface ObservationIdentifiersTable {
+  site_id: string;
+  system: string;
+  value: string;
+  observation_id: string;
+}
+
 export interface LabImportTables {
   lab_imports: LabImportsTable;
+  observation_identifiers: ObservationIdentifiersTable;
 }

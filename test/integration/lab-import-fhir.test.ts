@@ -9,6 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runLabImport } from "../../src/cli/lab-import-command.ts";
 import { ReferenceLimits, sledaiLabDescriptors } from "../../src/domain/assessment-prefill.ts";
@@ -380,7 +381,88 @@ describe("a collection correcting and retracting earlier results by their identi
     ]);
     expect(await observationsOf("AA-0001", "A", true)).toEqual(before);
   });
+
+  it("holds each identified result once in the identifiers' own table (0039), which refuses a second holder", async () => {
+    const db = w.database.db;
+    const table = await db.selectFrom("observation_identifiers").selectAll().orderBy("value").execute();
+    const identified = await db
+      .selectFrom("observations")
+      .select(["id", "site_id", "identifier_system", "identifier_value"])
+      .where("identifier_value", "is not", null)
+      .orderBy("identifier_value")
+      .execute();
+    // After imports, a correction and a retraction: one row per identified observation, no other.
+    expect(identified.length).toBeGreaterThan(3);
+    expect(table).toEqual(
+      identified.map((o) => ({
+        site_id: o.site_id,
+        system: o.identifier_system ?? "",
+        value: o.identifier_value,
+        observation_id: o.id,
+      })),
+    );
+    const taken = identified[0]!;
+    const other = await db
+      .selectFrom("observations")
+      .select("id")
+      .where("site_id", "=", taken.site_id)
+      .where("id", "!=", taken.id)
+      .executeTakeFirstOrThrow();
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`SAVEPOINT before_change`.execute(trx);
+        // Another result at the site given the same identifier: refused by the table's key.
+        await expect(
+          trx
+            .updateTable("observations")
+            .set({ identifier_system: taken.identifier_system, identifier_value: taken.identifier_value })
+            .where("id", "=", other.id)
+            .execute(),
+        ).rejects.toMatchObject({ code: "23505" });
+        await sql`ROLLBACK TO SAVEPOINT before_change`.execute(trx);
+        // Once its holder is gone, the identifier is free again.
+        await trx.deleteFrom("observations").where("id", "=", taken.id).execute();
+        expect(
+          await trx
+            .selectFrom("observation_identifiers")
+            .selectAll()
+            .where("observation_id", "=", taken.id)
+            .execute(),
+        ).toEqual([]);
+        await trx
+          .updateTable("observations")
+          .set({ identifier_system: taken.identifier_system, identifier_value: taken.identifier_value })
+          .where("id", "=", other.id)
+          .execute();
+        expect(
+          await trx
+            .selectFrom("observation_identifiers")
+            .select("observation_id")
+            .where("value", "=", taken.identifier_value!)
+            .execute(),
+        ).toEqual([{ observation_id: other.id }]);
+        // and the identifier `other` held before is no longer in the table
+        expect(
+          await trx
+            .selectFrom("observation_identifiers")
+            .select("value")
+            .where("observation_id", "=", other.id)
+            .execute(),
+        ).toEqual([{ value: taken.identifier_value }]);
+        throw new RolledBack();
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof RolledBack)) throw e;
+      });
+    expect(await db.selectFrom("observation_identifiers").selectAll().orderBy("value").execute()).toEqual(
+      table,
+    );
+  });
 });
+
+/** Thrown to end a transaction whose writes were only there to be checked. */
+class RolledBack extends Error {}
 
 describe("a CSV file declared German (decimal commas, censored values)", () => {
   const mapping = JSON.parse(fixture("mapping-de.json"));

@@ -6,9 +6,10 @@
  *   so a range partition on the primary key is a partition by recording time, and the key stays
  *   the key;
  * - no foreign key points at them (PostgreSQL would need one to every partition's key);
- * - their unique indexes are the ones listed below. A partitioned table's unique index must
- *   contain the partition key; the lab identifier's index does not, and scaling.md says what it
- *   would need. A new unique index fails this test until it is weighed the same way.
+ * - their only unique indexes are their primary keys. A partitioned table's unique index must
+ *   contain the partition key, so the lab identifier's uniqueness per site lives in a table of its
+ *   own (migration 0039), kept by statement triggers that work on a partitioned table too. A new
+ *   unique index fails this test until it is weighed the same way.
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +17,8 @@ import type { Database } from "../../src/store/database.ts";
 import { demoDatabase } from "../support/demo-database.ts";
 
 const GROWING = ["observations", "audit_events"];
+/** Thrown to end a transaction whose writes were only there to be checked. */
+class RolledBack extends Error {}
 let database: Database;
 
 beforeAll(async () => {
@@ -46,7 +49,7 @@ describe("the growing tables stay ready to be partitioned by recording time", ()
     expect(rows).toEqual([]);
   });
 
-  it("have the unique indexes scaling.md weighs, and no other", async () => {
+  it("have no unique index but their primary keys", async () => {
     const { rows } = await sql<{ table: string; index: string; columns: string }>`
       SELECT t.relname AS "table", i.relname AS "index",
              pg_get_indexdef(i.oid) AS columns
@@ -56,7 +59,6 @@ describe("the growing tables stay ready to be partitioned by recording time", ()
        ORDER BY 1, 2`.execute(database.db);
     expect(rows.map((r) => `${r.table}.${r.index}`)).toEqual([
       "audit_events.audit_events_pkey",
-      "observations.observations_identifier_idx",
       "observations.observations_pkey",
     ]);
     // The keys are the id alone: a range partition on it keeps them as they are.
@@ -105,11 +107,58 @@ describe("the growing tables stay ready to be partitioned by recording time", ()
       const text = plan.rows.map((r) => Object.values(r)[0]).join("\n");
       expect(text).toContain("observations_recorded_after");
       expect(text).not.toContain("observations_recorded_before");
-      // The lab identifier's uniqueness is the one thing that does not carry over (scaling.md).
+      // Why the lab identifier's uniqueness moved out (0039): as an index here it is refused.
       await expect(
         sql`CREATE UNIQUE INDEX ON observations_by_recording (site_id, coalesce(identifier_system, ''), identifier_value)
               WHERE identifier_value IS NOT NULL`.execute(db),
       ).rejects.toThrow(/unique constraint on partitioned table must include all partitioning columns/);
+      // Its own table's triggers hold it across partitions: the first and the last observation
+      // (one in each partition, same site) cannot carry the same lab identifier.
+      await sql`CREATE TRIGGER by_recording_identifiers_ins AFTER INSERT ON observations_by_recording
+                  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+                  EXECUTE FUNCTION observation_identifiers_inserted()`.execute(db);
+      await sql`CREATE TRIGGER by_recording_identifiers_upd AFTER UPDATE ON observations_by_recording
+                  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+                  EXECUTE FUNCTION observation_identifiers_updated()`.execute(db);
+      const ends = await sql<{ first: string; last: string }>`
+        SELECT (SELECT id::text FROM observations_recorded_before
+                 WHERE site_id = o.site_id ORDER BY id LIMIT 1) AS first,
+               (SELECT id::text FROM observations_recorded_after
+                 WHERE site_id = o.site_id ORDER BY id DESC LIMIT 1) AS last
+          FROM observations o ORDER BY id LIMIT 1`.execute(db);
+      const { first, last } = ends.rows[0]!;
+      expect(first && last).toBeTruthy();
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`UPDATE observations_by_recording
+                     SET identifier_system = 'urn:example:lab', identifier_value = 'PARTITION-1'
+                   WHERE id = ${first}::uuid`.execute(trx);
+          await sql`SAVEPOINT second`.execute(trx);
+          await expect(
+            sql`UPDATE observations_by_recording
+                 SET identifier_system = 'urn:example:lab', identifier_value = 'PARTITION-1'
+               WHERE id = ${last}::uuid`.execute(trx),
+          ).rejects.toMatchObject({ code: "23505" });
+          await sql`ROLLBACK TO SAVEPOINT second`.execute(trx);
+          // Inserted, not updated: the same.
+          await expect(
+            sql`INSERT INTO observations_by_recording
+              SELECT (jsonb_populate_record(NULL::observations_by_recording, to_jsonb(o)
+                      || '{"id": "ffffffff-ffff-7fff-bfff-ffffffffffff", "identifier_system": "urn:example:lab",
+                           "identifier_value": "PARTITION-1"}'::jsonb)).*
+                FROM observations_by_recording o WHERE o.id = ${last}::uuid`.execute(trx),
+          ).rejects.toMatchObject({ code: "23505" });
+          await sql`ROLLBACK TO SAVEPOINT second`.execute(trx);
+          // Written by the trigger, and gone with the transaction (the demo's table is untouched).
+          const held = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM observation_identifiers WHERE value = 'PARTITION-1'`.execute(trx);
+          expect(held.rows[0]!.n).toBe(1);
+          throw new RolledBack();
+        })
+        .catch((e: unknown) => {
+          if (!(e instanceof RolledBack)) throw e;
+        });
     } finally {
       await sql`DROP TABLE observations_by_recording`.execute(db);
     }

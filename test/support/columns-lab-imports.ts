@@ -1,5 +1,5 @@
 /**
- * Columns of the lab-import table for the schema-drift test, type-checked against its Kysely
+ * Columns of the lab-import tables for the schema-drift test, type-checked against its Kysely
  * interface with `all<DB["table"]>({ … })`. The columns 0008 adds to observations are listed with
  * the other observation columns in schema.test.ts.
  */
@@ -16,5 +16,11 @@ export const LAB_IMPORT_COLUMNS: Record<string, string[]> = {
     row_count: true,
     created_at: true,
     created_by: true,
+  }),
+  observation_identifiers: all<DB["observation_identifiers"]>({
+    site_id: true,
+    system: true,
+    value: true,
+    observation_id: true,
   }),
 };
