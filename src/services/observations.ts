@@ -156,7 +156,6 @@ function checkEntry(
   return { value, issues };
 }
 
-/** Accepts one observation or `{ observations: [...] }`; returns what was stored, in input order. */
 /**
  * `prepareAnswer` is given the stored rows once the service knows them, while the database is
  * still writing them and before the transaction commits: the caller can build its answer in time
@@ -167,6 +166,7 @@ export interface RecordObservationsOptions {
   prepareAnswer?: (stored: readonly ObservationDto[]) => void;
 }
 
+/** Accepts one observation or `{ observations: [...] }`; returns what was stored, in input order. */
 export async function recordObservations(
   ctx: ServiceContext,
   raw: unknown,
