@@ -244,8 +244,12 @@ export async function recordObservations(
           after: dtos[0],
         };
     options.prepareAnswer?.(dtos);
+    // Queued behind the rows on the transaction's one connection: its JSON is written now, and
+    // it is sent the moment the INSERT is done. Should the INSERT fail, it fails too, unread.
+    const audited = appendAudit(db, ctx, audit);
+    audited.catch(() => {});
     await written;
-    await appendAudit(db, ctx, audit);
+    await audited;
   });
   return dtos;
 }

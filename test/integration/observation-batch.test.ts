@@ -4,6 +4,7 @@
  * Provenance, the default answer unchanged, and `Prefer: return=minimal` for a compact one.
  */
 import type { Bundle, Provenance } from "@medplum/fhirtypes";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordObservations } from "../../src/services/observations.ts";
 import { fhirProblems } from "../support/fhir-validation.ts";
@@ -271,6 +272,42 @@ describe("observation batches", () => {
     ).rejects.toThrow("the answer does not fit its schema");
     expect(await w.rowCount("observations")).toBe(observationsBefore);
     expect(await w.rowCount("audit_events")).toBe(auditBefore);
+  });
+
+  it("stores nothing, audits nothing, when the database refuses the rows (the audit row queued behind them)", async () => {
+    const db = w.database.db;
+    // A refusal only the database makes: a trigger that fails the statement writing this note.
+    await sql`CREATE FUNCTION refuse_marked_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM new_rows WHERE note = 'refused by the database') THEN
+          RAISE EXCEPTION 'refused by the database';
+        END IF;
+        RETURN NULL;
+      END $$`.execute(db);
+    await sql`CREATE TRIGGER refuse_marked_rows AFTER INSERT ON observations
+                REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refuse_marked_rows()`.execute(
+      db,
+    );
+    try {
+      const [observationsBefore, auditBefore] = [
+        await w.rowCount("observations"),
+        await w.rowCount("audit_events"),
+      ];
+      const rows = rowsFor(patientA, 20, 10_000);
+      rows[7]!.note = "refused by the database";
+      const res = await investigator("POST", "/api/v1/observations", { observations: rows });
+      expect(res.statusCode).toBe(500);
+      expect(await w.rowCount("observations")).toBe(observationsBefore);
+      expect(await w.rowCount("audit_events")).toBe(auditBefore);
+      // The connection is whole again: the next batch is stored.
+      const next = await investigator("POST", "/api/v1/observations", {
+        observations: rowsFor(patientA, 3, 10_100),
+      });
+      expect(next.statusCode, next.body.slice(0, 300)).toBe(201);
+    } finally {
+      await sql`DROP TRIGGER refuse_marked_rows ON observations`.execute(db);
+      await sql`DROP FUNCTION refuse_marked_rows()`.execute(db);
+    }
   });
 
   it("stores text as typed whatever it holds: quotes, backslashes, commas, braces, NULL, CJK, empty", async () => {
