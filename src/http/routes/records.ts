@@ -270,7 +270,9 @@ export async function recordRoutes(app: FastifyInstance) {
         reply.header("preference-applied", "return=minimal");
         return { count: stored.length, ids: stored.map((o) => o.id) };
       }
-      // Sent as it is: Fastify serialises no string it is given as JSON.
+      // Sent as it is: Fastify serialises no string it is given as JSON. (The service calls
+      // prepareAnswer for every batch it stores; the object is the same answer, checked later.)
+      if (answer === undefined) return { count: stored.length, observations: stored };
       return reply.type("application/json; charset=utf-8").send(answer);
     },
   );
