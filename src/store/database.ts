@@ -174,7 +174,6 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
   }
 }
 
-/** Reports' connections: an export holds one for its whole read (decision 0060). */
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 export function copyStatement(table: string, columns: readonly string[], from: string): string {
   for (const name of [table, ...columns])

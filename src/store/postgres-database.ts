@@ -12,6 +12,7 @@ import { copyStatement, DATE_OID, type Database, queryObservers } from "./databa
 import { preparingPool } from "./prepared-statements.ts";
 import type { DB } from "./schema.ts";
 
+/** Reports' connections: an export holds one for its whole read (decision 0060). */
 const REPORT_CONNECTIONS = 3;
 
 export async function openPostgres(config: {
