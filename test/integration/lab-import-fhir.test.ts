@@ -9,7 +9,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runLabImport } from "../../src/cli/lab-import-command.ts";
 import { ReferenceLimits, sledaiLabDescriptors } from "../../src/domain/assessment-prefill.ts";
@@ -17,6 +16,7 @@ import { localDate } from "../../src/domain/study-day.ts";
 import type { ObservationDto } from "../../src/services/observations.ts";
 import { createPatient } from "../../src/services/patients.ts";
 import { observationsInWindow } from "../../src/store/clinical-records.ts";
+import { refusal, rolledBack } from "../support/rolled-back.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 const FIXTURES = new URL("../fixtures/lab-import/", import.meta.url);
@@ -408,61 +408,40 @@ describe("a collection correcting and retracting earlier results by their identi
       .where("site_id", "=", taken.site_id)
       .where("id", "!=", taken.id)
       .executeTakeFirstOrThrow();
-    await db
-      .transaction()
-      .execute(async (trx) => {
-        await sql`SAVEPOINT before_change`.execute(trx);
-        // Another result at the site given the same identifier: refused by the table's key.
-        await expect(
-          trx
-            .updateTable("observations")
-            .set({ identifier_system: taken.identifier_system, identifier_value: taken.identifier_value })
-            .where("id", "=", other.id)
-            .execute(),
-        ).rejects.toMatchObject({ code: "23505" });
-        await sql`ROLLBACK TO SAVEPOINT before_change`.execute(trx);
-        // Once its holder is gone, the identifier is free again.
-        await trx.deleteFrom("observations").where("id", "=", taken.id).execute();
-        expect(
-          await trx
-            .selectFrom("observation_identifiers")
-            .selectAll()
-            .where("observation_id", "=", taken.id)
-            .execute(),
-        ).toEqual([]);
-        await trx
+    await rolledBack(db, async (trx) => {
+      const giveOtherTheTakenIdentifier = () =>
+        trx
           .updateTable("observations")
           .set({ identifier_system: taken.identifier_system, identifier_value: taken.identifier_value })
           .where("id", "=", other.id)
           .execute();
-        expect(
-          await trx
-            .selectFrom("observation_identifiers")
-            .select("observation_id")
-            .where("value", "=", taken.identifier_value!)
-            .execute(),
-        ).toEqual([{ observation_id: other.id }]);
-        // and the identifier `other` held before is no longer in the table
-        expect(
-          await trx
-            .selectFrom("observation_identifiers")
-            .select("value")
-            .where("observation_id", "=", other.id)
-            .execute(),
-        ).toEqual([{ value: taken.identifier_value }]);
-        throw new RolledBack();
-      })
-      .catch((e: unknown) => {
-        if (!(e instanceof RolledBack)) throw e;
-      });
+      const identifiersOf = (observationId: string) =>
+        trx
+          .selectFrom("observation_identifiers")
+          .select("value")
+          .where("observation_id", "=", observationId)
+          .execute();
+      // Another result at the site given the same identifier: refused by the table's key.
+      expect(await refusal(trx, giveOtherTheTakenIdentifier)).toMatchObject({ code: "23505" });
+      // Once its holder is gone, the identifier is free again.
+      await trx.deleteFrom("observations").where("id", "=", taken.id).execute();
+      expect(await identifiersOf(taken.id)).toEqual([]);
+      await giveOtherTheTakenIdentifier();
+      expect(
+        await trx
+          .selectFrom("observation_identifiers")
+          .select("observation_id")
+          .where("value", "=", taken.identifier_value!)
+          .execute(),
+      ).toEqual([{ observation_id: other.id }]);
+      // and the identifier `other` held before is no longer in the table
+      expect(await identifiersOf(other.id)).toEqual([{ value: taken.identifier_value }]);
+    });
     expect(await db.selectFrom("observation_identifiers").selectAll().orderBy("value").execute()).toEqual(
       table,
     );
   });
 });
-
-/** Thrown to end a transaction whose writes were only there to be checked. */
-class RolledBack extends Error {}
 
 describe("a CSV file declared German (decimal commas, censored values)", () => {
   const mapping = JSON.parse(fixture("mapping-de.json"));

@@ -37,6 +37,11 @@ beforeAll(async () => {
   patientA2 = await make();
 });
 afterAll(() => w.close());
+/** Observations and audit records stored: a refused batch leaves both as they were. */
+const storedCounts = async () => ({
+  observations: await w.rowCount("observations"),
+  audit: await w.rowCount("audit_events"),
+});
 
 describe("observation batches", () => {
   let ids: string[] = [];
@@ -255,10 +260,7 @@ describe("observation batches", () => {
   });
 
   it("stores nothing, audits nothing, when preparing the answer fails", async () => {
-    const [observationsBefore, auditBefore] = [
-      await w.rowCount("observations"),
-      await w.rowCount("audit_events"),
-    ];
+    const before = await storedCounts();
     await expect(
       recordObservations(
         await w.as("investigator", "A"),
@@ -270,8 +272,7 @@ describe("observation batches", () => {
         },
       ),
     ).rejects.toThrow("the answer does not fit its schema");
-    expect(await w.rowCount("observations")).toBe(observationsBefore);
-    expect(await w.rowCount("audit_events")).toBe(auditBefore);
+    expect(await storedCounts()).toEqual(before);
   });
 
   it("stores nothing, audits nothing, when the database refuses the rows (the audit row queued behind them)", async () => {
@@ -289,16 +290,12 @@ describe("observation batches", () => {
       db,
     );
     try {
-      const [observationsBefore, auditBefore] = [
-        await w.rowCount("observations"),
-        await w.rowCount("audit_events"),
-      ];
+      const before = await storedCounts();
       const rows = rowsFor(patientA, 20, 10_000);
       rows[7]!.note = "refused by the database";
       const res = await investigator("POST", "/api/v1/observations", { observations: rows });
       expect(res.statusCode).toBe(500);
-      expect(await w.rowCount("observations")).toBe(observationsBefore);
-      expect(await w.rowCount("audit_events")).toBe(auditBefore);
+      expect(await storedCounts()).toEqual(before);
       // The connection is whole again: the next batch is stored.
       const next = await investigator("POST", "/api/v1/observations", {
         observations: rowsFor(patientA, 3, 10_100),

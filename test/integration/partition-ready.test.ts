@@ -11,14 +11,14 @@
  *   own (migration 0039), kept by statement triggers that work on a partitioned table too. A new
  *   unique index fails this test until it is weighed the same way.
  */
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/store/database.ts";
+import type { DB } from "../../src/store/schema.ts";
 import { demoDatabase } from "../support/demo-database.ts";
+import { refusal, rolledBack } from "../support/rolled-back.ts";
 
 const GROWING = ["observations", "audit_events"];
-/** Thrown to end a transaction whose writes were only there to be checked. */
-class RolledBack extends Error {}
 let database: Database;
 
 beforeAll(async () => {
@@ -128,37 +128,28 @@ describe("the growing tables stay ready to be partitioned by recording time", ()
           FROM observations o ORDER BY id LIMIT 1`.execute(db);
       const { first, last } = ends.rows[0]!;
       expect(first && last).toBeTruthy();
-      await db
-        .transaction()
-        .execute(async (trx) => {
-          await sql`UPDATE observations_by_recording
-                     SET identifier_system = 'urn:example:lab', identifier_value = 'PARTITION-1'
-                   WHERE id = ${first}::uuid`.execute(trx);
-          await sql`SAVEPOINT second`.execute(trx);
-          await expect(
-            sql`UPDATE observations_by_recording
-                 SET identifier_system = 'urn:example:lab', identifier_value = 'PARTITION-1'
-               WHERE id = ${last}::uuid`.execute(trx),
-          ).rejects.toMatchObject({ code: "23505" });
-          await sql`ROLLBACK TO SAVEPOINT second`.execute(trx);
-          // Inserted, not updated: the same.
-          await expect(
+      const identify = (trx: Transaction<DB>, id: string) =>
+        sql`UPDATE observations_by_recording
+               SET identifier_system = 'urn:example:lab', identifier_value = 'PARTITION-1'
+             WHERE id = ${id}::uuid`.execute(trx);
+      await rolledBack(db, async (trx) => {
+        await identify(trx, first);
+        expect(await refusal(trx, () => identify(trx, last))).toMatchObject({ code: "23505" });
+        // Inserted, not updated: the same.
+        expect(
+          await refusal(trx, () =>
             sql`INSERT INTO observations_by_recording
               SELECT (jsonb_populate_record(NULL::observations_by_recording, to_jsonb(o)
                       || '{"id": "ffffffff-ffff-7fff-bfff-ffffffffffff", "identifier_system": "urn:example:lab",
                            "identifier_value": "PARTITION-1"}'::jsonb)).*
                 FROM observations_by_recording o WHERE o.id = ${last}::uuid`.execute(trx),
-          ).rejects.toMatchObject({ code: "23505" });
-          await sql`ROLLBACK TO SAVEPOINT second`.execute(trx);
-          // Written by the trigger, and gone with the transaction (the demo's table is untouched).
-          const held = await sql<{ n: number }>`
+          ),
+        ).toMatchObject({ code: "23505" });
+        // Written by the trigger, and gone with the transaction (the demo's table is untouched).
+        const held = await sql<{ n: number }>`
           SELECT count(*)::int AS n FROM observation_identifiers WHERE value = 'PARTITION-1'`.execute(trx);
-          expect(held.rows[0]!.n).toBe(1);
-          throw new RolledBack();
-        })
-        .catch((e: unknown) => {
-          if (!(e instanceof RolledBack)) throw e;
-        });
+        expect(held.rows[0]!.n).toBe(1);
+      });
     } finally {
       await sql`DROP TABLE observations_by_recording`.execute(db);
     }
