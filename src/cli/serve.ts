@@ -128,6 +128,7 @@ export async function serve(config: Config, version: string, out: (line: string)
     // FHIR bulk exports run here (decision 0032); on PGlite this is the only process on the data
     // directory, so jobs a previous run left part-way are taken back at once
     exportWorker = startExportWorker(database.db, {
+      reports: database.reports,
       reclaimOnStart: database.kind === "pglite",
       now,
       log: { error: (o, m) => log.error(o, m), info: (o, m) => log.info(o, m) },

@@ -5,8 +5,9 @@
  * another site), and each step runs with that user's rights as they are then (the same sites and
  * permissions as the read and search API, services/fhir-resources.ts; Patients pseudonymous).
  *
- * A step reads one page of one type, appends it as a part and moves the job's resume point, in one
- * transaction, so a job stopped anywhere (a restart, a crash) resumes after its last whole page.
+ * A step reads one page of one type on the reports' connection (decision 0060), then appends it as
+ * a part and moves the job's resume point in one transaction on the primary, so a job stopped
+ * anywhere (a restart, a crash) resumes after its last whole page.
  * Every page is cut at the job's transactionTime: what changes while the job runs waits for the
  * next export with `_since`.
  *
@@ -34,6 +35,7 @@ import {
   appendExportPart,
   deleteExportJob,
   type ExportJobRow,
+  exportJobVisible,
   exportPartSeqs,
   exportPartText,
   findExportJob,
@@ -48,7 +50,7 @@ import { readableSites } from "./access.ts";
 import { appendAudit } from "./audit.ts";
 import { actorFor } from "./auth.ts";
 import { cohortOutcomes } from "./cohort-outcomes.ts";
-import { inTransaction, type ServiceContext } from "./context.ts";
+import { inTransaction, readOnlySnapshot, type ServiceContext, within } from "./context.ts";
 import { exportTypes } from "./fhir-export.ts";
 import { searchFhir } from "./fhir-resources.ts";
 
@@ -290,30 +292,42 @@ export async function exportFile(
   };
 }
 
-export type StepResult = "more" | "done" | "lost";
+/**
+ * "waiting": the reports' connection does not see the job yet (a replica that has not replayed
+ * the kick-off); nothing was read or written, and the worker tries again after a pause.
+ */
+export type StepResult = "more" | "done" | "lost" | "waiting";
 
 export interface StepOptions {
   owner: string;
   pageSize: number;
   leaseMs: number;
   now: () => Date;
+  /** where the pages are read (Database.reports, decision 0060); the primary when not given */
+  reports?: Kysely<DB>;
 }
 
 /**
  * One unit of work on a job this worker holds: a page of the current type (or the completion).
  * "lost" when the job is gone (cancelled, expired) or another worker holds it now.
+ *
+ * Three parts, so the page is read on the reports' connection (a replica when there is one) and
+ * no transaction on the primary stays open while it is read: on the primary, check the job is
+ * still this worker's, renew its lease and find whose rights it runs with; read the page in a
+ * read-only snapshot; on the primary again, append the page and move the resume point, only if
+ * the job is still this worker's and still where the page was read from. A page read twice (a
+ * step lost between its read and its write) is written once.
  */
 export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOptions): Promise<StepResult> {
-  return db.transaction().execute(async (trx) => {
+  const begun = await db.transaction().execute(async (trx) => {
     const job = await lockExportJob(trx, jobId);
-    if (job?.state !== "running" || job.lease_owner !== o.owner) return "lost";
+    if (job?.state !== "running" || job.lease_owner !== o.owner) return "lost" as const;
     const now = o.now();
     const user = await findUser(trx, job.requested_by);
     if (!user?.is_active)
       throw new DomainError("forbidden", "The account that started this export is no longer active.");
-    const ctx: ServiceContext = { db: trx, actor: await actorFor(trx, user.id, user.username), now: o.now };
-    const types = job.types as ResourceType[];
-    if (job.type_index >= types.length) {
+    const actor = await actorFor(trx, user.id, user.username);
+    if (job.type_index >= (job.types as ResourceType[]).length) {
       await updateExportJob(trx, job.id, {
         state: "completed",
         lease_owner: null,
@@ -321,18 +335,32 @@ export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOption
         finished_at: now,
         expires_at: new Date(now.getTime() + EXPORT_RETENTION_MS),
       });
-      await appendAudit(trx, ctx, {
-        action: "update",
-        entityType: ENTITY,
-        entityId: job.id,
-        siteId: null,
-        after: { state: "completed", counts: job.counts },
-      });
-      return "done";
+      await appendAudit(
+        trx,
+        { db: trx, actor, now: o.now },
+        {
+          action: "update",
+          entityType: ENTITY,
+          entityId: job.id,
+          siteId: null,
+          after: { state: "completed", counts: job.counts },
+        },
+      );
+      return "done" as const;
     }
-    const type = types[job.type_index]!;
-    const { typeFilters, patientIds } = jobFilters(job);
-    const page = await exportPage(ctx, type, typeFilters[type], {
+    await updateExportJob(trx, job.id, { lease_until: new Date(now.getTime() + o.leaseMs) });
+    return { job, actor };
+  });
+  if (typeof begun === "string") return begun;
+  const { job, actor } = begun;
+  const type = (job.types as ResourceType[])[job.type_index]!;
+  const { typeFilters, patientIds } = jobFilters(job);
+  const ctx: ServiceContext = { db, ...(o.reports ? { reports: o.reports } : {}), actor, now: o.now };
+  const page = await readOnlySnapshot(ctx, async (trx) => {
+    // A replica shows a prefix of what the primary committed: once it shows the job, it shows
+    // everything committed before the kick-off, and so all that the transactionTime promises.
+    if (!(await exportJobVisible(trx, job.id))) return undefined;
+    return exportPage(within(ctx, trx), type, typeFilters[type], {
       count: o.pageSize,
       ...(job.cursor ? { after: job.cursor } : {}),
       lastUpdated: {
@@ -342,7 +370,18 @@ export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOption
       },
       ...(patientIds ? { patientIds } : {}),
     });
-    const counts = { ...job.counts };
+  });
+  if (!page) return "waiting";
+  return db.transaction().execute(async (trx) => {
+    const current = await lockExportJob(trx, jobId);
+    if (
+      current?.state !== "running" ||
+      current.lease_owner !== o.owner ||
+      current.type_index !== job.type_index ||
+      current.cursor !== job.cursor
+    )
+      return "lost";
+    const counts = { ...current.counts };
     if (page.resources.length > 0) {
       await appendExportPart(trx, {
         job_id: job.id,
@@ -355,7 +394,7 @@ export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOption
     await updateExportJob(trx, job.id, {
       ...(page.nextCursor ? { cursor: page.nextCursor } : { cursor: null, type_index: job.type_index + 1 }),
       counts: JSON.stringify(counts),
-      lease_until: new Date(now.getTime() + o.leaseMs),
+      lease_until: new Date(o.now().getTime() + o.leaseMs),
     });
     return "more";
   });

@@ -1,8 +1,8 @@
 /**
  * The worker that runs bulk export jobs inside the server (decision 0032): it claims a job from
  * the job table (FOR UPDATE SKIP LOCKED, so several servers on one PostgreSQL share the queue),
- * runs it a page at a time (fhir-bulk-export.ts, each page one transaction that also moves the
- * job's resume point and renews its lease), and sleeps when there is nothing to do, until the
+ * runs it a page at a time (fhir-bulk-export.ts: each page read on the reports' connection, then
+ * written in one transaction that also moves the job's resume point and renews its lease), and sleeps when there is nothing to do, until the
  * next poll or a kick-off in this process wakes it. A job whose worker died is taken over once
  * its lease lapses; PGlite has one process per data directory (decision 0009), so there the
  * worker takes every running job back at start instead of waiting.
@@ -34,6 +34,11 @@ export interface ExportWorkerOptions {
   maxAttempts?: number;
   now?: () => Date;
   log?: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /**
+   * where pages are read: Database.reports, a replica's pool when DATABASE_REPORTS_URL is set
+   * (decision 0060); the primary when not given
+   */
+  reports?: Kysely<DB>;
   /** called after each step (tests stop the worker part-way through a job) */
   afterStep?: (jobId: string, result: StepResult) => void | Promise<void>;
 }
@@ -78,7 +83,13 @@ export function startExportWorker(db: Kysely<DB>, options: ExportWorkerOptions =
         if (stopping) return;
         let result: StepResult;
         try {
-          result = await runExportStep(db, jobId, { owner, pageSize, leaseMs, now });
+          result = await runExportStep(db, jobId, {
+            owner,
+            pageSize,
+            leaseMs,
+            now,
+            ...(options.reports ? { reports: options.reports } : {}),
+          });
         } catch (e) {
           const refused = e instanceof DomainError;
           options.log?.error({ err: e, jobId }, "bulk export step failed");
@@ -89,7 +100,9 @@ export function startExportWorker(db: Kysely<DB>, options: ExportWorkerOptions =
           return;
         }
         await options.afterStep?.(jobId, result);
-        if (result !== "more") return;
+        // A replica behind the kick-off: the job stays this worker's, tried again after a pause.
+        if (result === "waiting") await sleep(pollMs);
+        else if (result !== "more") return;
       }
     } finally {
       held = null;

@@ -11,7 +11,10 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../src/domain/roles.ts";
 import { MAX_BULK_PATIENTS } from "../../src/fhir/bulk.ts";
+import type { StepResult } from "../../src/services/fhir-bulk-export.ts";
 import { type ExportWorker, startExportWorker } from "../../src/services/fhir-export-worker.ts";
+import type { QueryEvent } from "../../src/store/database.ts";
+import { testDatabase, usingPostgres } from "../support/database.ts";
 import { fhirProblems } from "../support/fhir-validation.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
@@ -34,8 +37,14 @@ const observe = async (site: SiteKey, patientId: string, days: number[]) => {
   expect(res.statusCode, res.body).toBe(201);
 };
 
+// Pages are read on the reports' connection, as `v2v serve` sets it up (decision 0060).
 const work = (options: Parameters<typeof startExportWorker>[1] = {}) => {
-  worker = startExportWorker(w.database.db, { pageSize: 2, pollMs: 20, ...options });
+  worker = startExportWorker(w.database.db, {
+    reports: w.database.reports,
+    pageSize: 2,
+    pollMs: 20,
+    ...options,
+  });
   return worker;
 };
 
@@ -568,4 +577,103 @@ describe("FHIR Bulk Data $export", () => {
     expect(days.length).toBeGreaterThanOrEqual(2);
     expect(days.every((d) => d! >= "2019-09-14")).toBe(true);
   });
+});
+
+describe("pages read on the reports' connection (decision 0060)", () => {
+  const jobIdOf = (status: string) => status.split("/").at(-1)!;
+  const partsOf = (jobId: string) =>
+    w.database.db.selectFrom("fhir_export_parts").select("seq").where("job_id", "=", jobId).execute();
+  const stepsUntil = async (steps: StepResult[], n: number) => {
+    for (let i = 0; i < 500 && steps.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(steps.length).toBeGreaterThanOrEqual(n);
+  };
+
+  it("reads each page in a read-only snapshot there, and writes the job's progress on the primary", async () => {
+    const seen: QueryEvent[] = [];
+    const stop = w.database.observeQueries((e) => seen.push(e));
+    try {
+      work();
+      await manifestOf(
+        "investigator",
+        "A",
+        await kickOff("investigator", "A", "/fhir/R4/$export?_type=Observation"),
+      );
+    } finally {
+      stop();
+    }
+    const isRead = (e: QueryEvent) => /from "?observations"?/i.test(e.sql);
+    const isReadOnly = (e: QueryEvent) => /^SET TRANSACTION READ ONLY$/i.test(e.sql);
+    const isJobWrite = (e: QueryEvent) => /^(insert into|update) "?fhir_export_(parts|jobs)"?/i.test(e.sql);
+    const reads = seen.filter(isRead);
+    const parts = seen.filter((e) => /^insert into "?fhir_export_parts"?/i.test(e.sql));
+    // patient A's five observations (or more, should a test before add some), two to a page
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    expect(reads.length).toBeGreaterThanOrEqual(parts.length);
+    for (const read of reads) {
+      const before = seen.slice(0, seen.indexOf(read));
+      // the snapshot was opened after the last write of the job, and the read is inside it
+      expect(before.findLastIndex(isReadOnly)).toBeGreaterThan(before.findLastIndex(isJobWrite));
+    }
+    if (usingPostgres()) {
+      // Its own pool (PGlite has one connection): every page there, the job's writes not.
+      expect(reads.filter((e) => !e.reports).map((e) => e.sql)).toEqual([]);
+      expect(seen.filter(isJobWrite).filter((e) => e.reports)).toEqual([]);
+    }
+  });
+
+  it("waits, reading and writing nothing, while the reports' connection does not show the job", async () => {
+    // A database that has never seen the kick-off stands for a replica behind it.
+    const lagging = await testDatabase();
+    try {
+      const steps: StepResult[] = [];
+      work({ reports: lagging.db, pollMs: 5, afterStep: (_, r) => void steps.push(r) });
+      const status = await kickOff("investigator", "A", "/fhir/R4/$export?_type=Patient");
+      await stepsUntil(steps, 3);
+      await worker!.stop();
+      expect(new Set(steps)).toEqual(new Set(["waiting"]));
+      const job = await w.database.db
+        .selectFrom("fhir_export_jobs")
+        .select(["state", "cursor", "type_index", "counts"])
+        .where("id", "=", jobIdOf(status))
+        .executeTakeFirstOrThrow();
+      expect(job).toEqual({ state: "running", cursor: null, type_index: 0, counts: {} });
+      expect(await partsOf(jobIdOf(status))).toEqual([]);
+      // caught up: the next worker exports it whole
+      work();
+      expect(counts(await manifestOf("investigator", "A", status))).toEqual({ Patient: 1 });
+    } finally {
+      await lagging.close();
+    }
+  });
+
+  it.runIf(usingPostgres())(
+    "writes nothing of a page read while another worker took the job over",
+    async () => {
+      let status = "";
+      let movedOn = false;
+      // While the page is read, another worker takes the job (the primary, through its own pool).
+      const reports = w.database.reports.withPlugin({
+        transformQuery: (a) => a.node,
+        async transformResult(a) {
+          if (!movedOn && status) {
+            movedOn = true;
+            await w.database.db
+              .updateTable("fhir_export_jobs")
+              .set({ lease_owner: "another worker" })
+              .where("id", "=", jobIdOf(status))
+              .execute();
+          }
+          return a.result;
+        },
+      });
+      const steps: StepResult[] = [];
+      work({ reports, afterStep: (_, r) => void steps.push(r) });
+      status = await kickOff("investigator", "A", "/fhir/R4/$export?_type=Patient");
+      await stepsUntil(steps, 1);
+      expect(movedOn).toBe(true);
+      expect(steps[0]).toBe("lost");
+      expect(await partsOf(jobIdOf(status))).toEqual([]);
+      expect((await w.call("investigator", "A", "DELETE", status)).statusCode).toBe(202);
+    },
+  );
 });
