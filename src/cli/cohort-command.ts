@@ -174,6 +174,7 @@ export function registerCohortCommand(program: Command, cli: Cli) {
       const siteIds = await allSiteIds(database);
       const ctx = {
         db: database.db,
+        reports: database.reports,
         actor: systemActor(siteIds.map((siteId) => ({ siteId, role: "monitor" as const }))),
         now: () => new Date(),
       };

@@ -6,6 +6,7 @@
  * cohort in a handful of statements and cut at the data-cut date in each site's time zone.
  * Only sites where the user may read clinical data are included; patients are pseudonymous.
  */
+import type { Kysely } from "kysely";
 import type { PathogenClass } from "../domain/adverse-events.ts";
 import { addDays, daysBetween } from "../domain/calendar.ts";
 import { CODE_SYSTEMS } from "../domain/code-systems.ts";
@@ -57,10 +58,11 @@ import {
   saveCohortFacts,
   storedCohortFacts,
 } from "../store/cohort.ts";
+import type { DB } from "../store/schema.ts";
 import { readableSites } from "./access.ts";
 import { heldFacts, holdFacts } from "./cohort-facts-cache.ts";
 import { type HeldCohort, heldCohort, holdCohort } from "./cohort-report-cache.ts";
-import type { ServiceContext } from "./context.ts";
+import { readOnlySnapshot, reportsReader, type ServiceContext } from "./context.ts";
 import { heldAnswerWith } from "./held-answers.ts";
 import { parseInput } from "./validate.ts";
 
@@ -100,15 +102,33 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
   const now = ctx.now();
   const key = JSON.stringify([definition, grouping, filter.siteIds]);
   const prior = heldCohort(ctx.db, key);
+  // Reads go to the reports' connection (a replica when there is one, decision 0060's addendum);
+  // the facts a report derives are stored on the primary once its snapshot is let go. The held
+  // report and facts are keyed on ctx.db, the primary's handle.
   // First, before anything the report reads: what changed since the held report read its facts.
-  const changes = await cohortChanges(ctx.db, filter.siteIds, prior?.answer.snapshot ?? null);
+  // One statement, alone: a held report asked again costs no more (no transaction around it).
+  const changes = await cohortChanges(reportsReader(ctx), filter.siteIds, prior?.answer.snapshot ?? null);
   const sitesCut = dataCuts(new Map(changes.zones.map((z) => [z.siteId, z.timeZone])), definition.asOf, now);
   // What the held report must have been computed under to be brought up to date, not recomputed.
   const digest = JSON.stringify([changes.membersVersion, [...sitesCut.cutOf], sitesCut.dataCut]);
-  const held =
-    prior?.digest === digest
-      ? await updated(ctx, prior.answer, new Set(changes.changed), changes.snapshot, now)
-      : await computed(ctx, definition, grouping, filter, now, changes.snapshot);
+  const changed = new Set(changes.changed);
+  let held: Held;
+  if (prior?.digest === digest && !prior.answer.infused.some((m) => changed.has(m.patient_id)))
+    // Nothing it reads moved since: held from the new snapshot on.
+    held =
+      prior.answer.snapshot === changes.snapshot
+        ? prior.answer
+        : { ...prior.answer, snapshot: changes.snapshot };
+  else {
+    const writes: CohortFactsWrite[] = [];
+    held = await readOnlySnapshot(ctx, (read) => {
+      const source: FactsSource = { ctx, read, writes };
+      return prior?.digest === digest
+        ? updated(source, prior.answer, changed, changes.snapshot, now)
+        : computed(source, definition, grouping, filter, now, changes.snapshot);
+    });
+    await storeFacts(ctx, writes);
+  }
   holdCohort(ctx.db, key, digest, held);
   // A report answered again carries this request's instant; a new one was made with it. The
   // held report's checked text is sent again with the instant written in (http/openapi.ts).
@@ -133,21 +153,20 @@ const untilOfCuts = (cutOf: Map<string, string>, zones: Map<string, string>) =>
 type Held = HeldCohort;
 
 /**
- * The held report if none of its patients changed since its snapshot (then held from the new
- * snapshot on: nothing it reads moved in between), else the changed patients' facts derived
- * again and the report made anew from them and the rest as held. Members, cuts and products are
- * the held ones: the caller checked that their version and the days (its digest) are the same.
+ * The held report brought up to date: the changed patients' facts derived again and the report
+ * made anew from them and the rest as held. Members, cuts and products are the held ones: the
+ * caller checked that their version and the days (its digest) are the same, and that some of the
+ * held patients changed.
  */
 async function updated(
-  ctx: ServiceContext,
+  source: FactsSource,
   prior: Held,
   changed: Set<string>,
   snapshot: string,
   now: Date,
 ): Promise<Held> {
   const stale = prior.infused.filter((m) => changed.has(m.patient_id));
-  if (stale.length === 0) return prior.snapshot === snapshot ? prior : { ...prior, snapshot };
-  const fresh = await outcomeFacts(ctx, stale, prior.cutOf, prior.untilOf);
+  const fresh = await outcomeFacts(source, stale, prior.cutOf, prior.untilOf);
   const { definition, grouping, dataCut } = prior.report;
   return {
     ...prior,
@@ -161,21 +180,21 @@ async function updated(
 }
 
 async function computed(
-  ctx: ServiceContext,
+  source: FactsSource,
   definition: CohortDefinition,
   grouping: CohortOutcomes["grouping"],
   filter: CohortMemberFilter,
   now: Date,
   snapshot: string,
 ): Promise<Held> {
-  const members = await cohortMembers(ctx.db, filter);
+  const members = await cohortMembers(source.read, filter);
   const zones = new Map(members.map((m) => [m.site_id, m.time_zone]));
   const { cutOf, dataCut } = dataCuts(zones, definition.asOf, now);
   const untilOf = untilOfCuts(cutOf, zones);
   const infused = members.filter((m) => m.infusion_date <= cutOf.get(m.site_id)!);
   const [products, facts] = await Promise.all([
-    productsOfStudies(ctx.db, [...new Set(infused.map((m) => m.study_id))]),
-    outcomeFacts(ctx, infused, cutOf, untilOf),
+    productsOfStudies(source.read, [...new Set(infused.map((m) => m.study_id))]),
+    outcomeFacts(source, infused, cutOf, untilOf),
   ]);
   const measures = keptMeasures();
   return {
@@ -269,15 +288,26 @@ export type OutcomeFacts = Omit<
 >;
 
 /**
+ * Where a report reads (`read`: its read-only snapshot) and where its facts are held and stored
+ * (`ctx.db`, the primary): `writes` collects the facts to store once the snapshot is let go.
+ */
+interface FactsSource {
+  ctx: ServiceContext;
+  read: Kysely<DB>;
+  writes: CohortFactsWrite[];
+}
+
+/**
  * Each infused member's outcome facts (decision 0042): the stored ones where they still hold —
  * same version as the records (no write since), same day 0 and time zone, and every record on
- * or before this data cut — and for the rest derived from the records as before, then stored
- * when nothing of the record lies after the cut (so they hold for any later cut as well).
- * The versions are read before the records: facts derived from records newer than the version
- * are tagged with an older version and never used; a write after the read bumps the version.
+ * or before this data cut — and for the rest derived from the records as before, and listed in
+ * `writes` to be stored when nothing of the record lies after the cut (so they hold for any
+ * later cut as well). The versions are read with the records, in one snapshot: facts are stored
+ * only while the primary still has the version they were derived under (saveCohortFacts), so
+ * facts derived on a replica behind the primary, or before a write, are not stored.
  */
 async function outcomeFacts(
-  ctx: ServiceContext,
+  { ctx, read, writes }: FactsSource,
   infused: Member[],
   cutOf: ReadonlyMap<string, string>,
   untilOf: ReadonlyMap<string, Date>,
@@ -286,7 +316,7 @@ async function outcomeFacts(
   const stored = new Map(
     (
       await storedCohortFacts(
-        ctx.db,
+        read,
         infused.map((m) => m.patient_id),
         false,
       )
@@ -313,7 +343,7 @@ async function outcomeFacts(
   // Facts stored but not held here yet: read once, then held. A write since the first read shows
   // as a version mismatch here, and that patient is derived again.
   if (toRead.size > 0)
-    for (const row of await storedCohortFacts(ctx.db, [...toRead.keys()])) {
+    for (const row of await storedCohortFacts(read, [...toRead.keys()])) {
       const m = toRead.get(row.patient_id)!;
       const facts = storedFacts(row.facts);
       if (!facts || !holds(m, row)) continue;
@@ -327,17 +357,16 @@ async function outcomeFacts(
   const ids = stale.map((m) => m.patient_id);
   const [records, horizons] = await Promise.all([
     cohortRecords(
-      ctx.db,
+      read,
       ids,
       [...untilOf].map(([siteId, until]) => ({ siteId, until })),
       CALCULATORS,
       CAR_COPIES_NOTE_PREFIX,
     ),
-    cohortHorizons(ctx.db, ids),
+    cohortHorizons(read, ids),
   ]);
   const byPatient = groupRecords(records);
   const horizonOf = new Map(horizons.map((h) => [h.patient_id, h]));
-  const writes: CohortFactsWrite[] = [];
   for (const m of stale) {
     const f = derivedFacts(m, byPatient.get(m.patient_id) ?? emptyCohortRecords(), cutOf.get(m.site_id)!);
     out.set(m.patient_id, f);
@@ -353,13 +382,20 @@ async function outcomeFacts(
         facts: JSON.stringify({ format: FACTS_FORMAT, facts: f } satisfies StoredFacts),
       });
   }
-  // The facts stored are held as a later read of the stored JSON would hold them (parsed from
-  // it, under the database's digest of it), so the next report computed in full does not read
-  // them back. Facts that lost to a write were not stored and are not held.
+  return out;
+}
+
+/**
+ * Stores the facts a report derived, on the primary. They are held as a later read of the stored
+ * JSON would hold them (parsed from it, under the database's digest of it), so the next report
+ * computed in full does not read them back. Facts that lost to a write were not stored and are
+ * not held.
+ */
+async function storeFacts(ctx: ServiceContext, writes: readonly CohortFactsWrite[]): Promise<void> {
+  if (writes.length === 0) return;
   const json = new Map(writes.map((w) => [w.patientId, w.facts]));
   for (const row of await saveCohortFacts(ctx.db, writes))
     holdFacts(ctx.db, row.patient_id, row.facts_digest, storedFacts(JSON.parse(json.get(row.patient_id)!))!);
-  return out;
 }
 
 /**

@@ -59,8 +59,15 @@ export async function readOnlySnapshot<T>(
   fn: (trx: Transaction<DB> | Kysely<DB>) => Promise<T>,
 ): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx.db);
-  return readOnlyTransaction(ctx.reports ?? ctx.db, fn);
+  return readOnlyTransaction(reportsReader(ctx), fn);
 }
+
+/**
+ * Where a report's single statement reads when it needs no snapshot of its own (a held report's
+ * probe): the reports' connection, or the caller's transaction when it is in one.
+ */
+export const reportsReader = (ctx: ServiceContext): Kysely<DB> =>
+  ctx.db.isTransaction ? ctx.db : (ctx.reports ?? ctx.db);
 
 /** A context whose queries run inside `trx`. */
 export const within = (ctx: ServiceContext, trx: Kysely<DB>): ServiceContext => ({ ...ctx, db: trx });

@@ -15,7 +15,7 @@ import { forgetHeldReports } from "../../src/services/cohort-report-cache.ts";
 import { type ServiceContext, systemActor } from "../../src/services/context.ts";
 import { applyJourney, getJourneyOfEnrolment } from "../../src/services/journeys.ts";
 import { cohortChanges, saveCohortFacts, storedCohortFacts } from "../../src/store/cohort.ts";
-import type { Database } from "../../src/store/database.ts";
+import type { Database, QueryEvent } from "../../src/store/database.ts";
 import type { DB } from "../../src/store/schema.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
@@ -29,6 +29,8 @@ let ctx: ServiceContext;
 
 beforeAll(async () => {
   ({ database, ctx } = await demoAsInvestigator(now));
+  // Reports read on the reports' connection, as every request's context has it (decision 0060).
+  ctx = { ...ctx, reports: database.reports };
 }, 300_000);
 afterAll(async () => {
   await database?.close();
@@ -527,4 +529,59 @@ describe("reports brought up to date from the patients that changed (decision 00
       }
     },
   );
+});
+
+describe("a report reads on the reports' connection (decision 0060's addendum)", () => {
+  const isReadOnly = (e: QueryEvent) => /^SET TRANSACTION READ ONLY$/i.test(e.sql);
+  const isRecordRead = (e: QueryEvent) =>
+    /\b(assessments|observations|journey_events|medications|clinical_events)\b/.test(e.sql) &&
+    !/cohort_patient_facts/.test(e.sql);
+  const isFactsStore = (e: QueryEvent) => /^\s*insert into cohort_patient_facts/i.test(e.sql);
+  const observed = async (fn: () => Promise<unknown>) => {
+    const seen: QueryEvent[] = [];
+    const stop = database.observeQueries((e) => seen.push(e));
+    try {
+      await fn();
+    } finally {
+      stop();
+    }
+    return seen;
+  };
+
+  it("reads the records in one read-only snapshot there, then stores the facts on the primary", async () => {
+    // Emptied facts (every site's cohort version moves): the next report is computed in full.
+    await sql`DELETE FROM cohort_patient_facts`.execute(database.db);
+    restart();
+    const seen = await observed(() => report());
+    const readOnly = seen.findIndex(isReadOnly);
+    const reads = seen.filter(isRecordRead);
+    const stores = seen.filter(isFactsStore);
+    expect(readOnly).toBeGreaterThan(0); // after the changes statement, which needs no snapshot
+    expect(reads.length).toBeGreaterThan(0);
+    expect(stores).toHaveLength(1);
+    for (const r of reads) expect(seen.indexOf(r)).toBeGreaterThan(readOnly);
+    // stored once the snapshot is let go (inside it, the database would refuse the write)
+    expect(seen.indexOf(stores[0]!)).toBeGreaterThan(seen.indexOf(reads.at(-1)!));
+    const stored = await database.db
+      .selectFrom("cohort_patient_facts")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("facts", "is not", null)
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(22);
+    if (usingPostgres()) {
+      // Its own pool (PGlite has one connection): the changes statement and every read there,
+      // the facts not.
+      expect(seen[0]!.reports).toBe(true);
+      expect(reads.filter((e) => !e.reports).map((e) => e.sql)).toEqual([]);
+      expect(stores[0]!.reports).toBeUndefined();
+    }
+  });
+
+  it("a held report asked again runs its one statement there, with no transaction around it", async () => {
+    await report();
+    const seen = await observed(() => report());
+    expect(seen.map((e) => e.sql)).toHaveLength(1);
+    expect(seen[0]!.sql).toMatch(/cohort_patient_facts/);
+    if (usingPostgres()) expect(seen[0]!.reports).toBe(true);
+  });
 });
