@@ -60,8 +60,10 @@ export async function cohortAtScale(backend: Backend, url: string | undefined, l
     // A registry this size has planner statistics (autovacuum, and `v2v serve` runs ANALYZE).
     await analyzeTables(database);
     const siteIds = (await database.db.selectFrom("sites").select("id").execute()).map((s) => s.id);
+    // Reports read on the reports' connection, as the server's requests do (decision 0060).
     const ctx = {
       db: database.db,
+      reports: database.reports,
       actor: systemActor(siteIds.map((siteId) => ({ siteId, role: "monitor" as const }))),
       now: () => new Date("2026-10-31T12:00:00Z"),
     };

@@ -62,7 +62,7 @@ import type { DB } from "../store/schema.ts";
 import { readableSites } from "./access.ts";
 import { heldFacts, holdFacts } from "./cohort-facts-cache.ts";
 import { type HeldCohort, heldCohort, holdCohort } from "./cohort-report-cache.ts";
-import { readOnlySnapshot, reportsReader, type ServiceContext } from "./context.ts";
+import { reportsReader, type ServiceContext } from "./context.ts";
 import { heldAnswerWith } from "./held-answers.ts";
 import { parseInput } from "./validate.ts";
 
@@ -102,33 +102,20 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
   const now = ctx.now();
   const key = JSON.stringify([definition, grouping, filter.siteIds]);
   const prior = heldCohort(ctx.db, key);
-  // Reads go to the reports' connection (a replica when there is one, decision 0060's addendum);
-  // the facts a report derives are stored on the primary once its snapshot is let go. The held
-  // report and facts are keyed on ctx.db, the primary's handle.
+  // Every read goes to the reports' connection (a replica when there is one, decision 0060's
+  // addendum); the facts derived are stored on the primary, ctx.db, on whose handle the held
+  // report and facts are keyed. No snapshot is kept open across the reads: their order makes them
+  // safe (outcomeFacts), and apart they run side by side on the reports' pool.
+  const read = reportsReader(ctx);
   // First, before anything the report reads: what changed since the held report read its facts.
-  // One statement, alone: a held report asked again costs no more (no transaction around it).
-  const changes = await cohortChanges(reportsReader(ctx), filter.siteIds, prior?.answer.snapshot ?? null);
+  const changes = await cohortChanges(read, filter.siteIds, prior?.answer.snapshot ?? null);
   const sitesCut = dataCuts(new Map(changes.zones.map((z) => [z.siteId, z.timeZone])), definition.asOf, now);
   // What the held report must have been computed under to be brought up to date, not recomputed.
   const digest = JSON.stringify([changes.membersVersion, [...sitesCut.cutOf], sitesCut.dataCut]);
-  const changed = new Set(changes.changed);
-  let held: Held;
-  if (prior?.digest === digest && !prior.answer.infused.some((m) => changed.has(m.patient_id)))
-    // Nothing it reads moved since: held from the new snapshot on.
-    held =
-      prior.answer.snapshot === changes.snapshot
-        ? prior.answer
-        : { ...prior.answer, snapshot: changes.snapshot };
-  else {
-    const writes: CohortFactsWrite[] = [];
-    held = await readOnlySnapshot(ctx, (read) => {
-      const source: FactsSource = { ctx, read, writes };
-      return prior?.digest === digest
-        ? updated(source, prior.answer, changed, changes.snapshot, now)
-        : computed(source, definition, grouping, filter, now, changes.snapshot);
-    });
-    await storeFacts(ctx, writes);
-  }
+  const held =
+    prior?.digest === digest
+      ? await updated({ ctx, read }, prior.answer, new Set(changes.changed), changes.snapshot, now)
+      : await computed({ ctx, read }, definition, grouping, filter, now, changes.snapshot);
   holdCohort(ctx.db, key, digest, held);
   // A report answered again carries this request's instant; a new one was made with it. The
   // held report's checked text is sent again with the instant written in (http/openapi.ts).
@@ -152,11 +139,17 @@ const untilOfCuts = (cutOf: Map<string, string>, zones: Map<string, string>) =>
 
 type Held = HeldCohort;
 
+/** Where a report reads (the reports' connection) and where it holds and stores (`ctx.db`). */
+interface FactsSource {
+  ctx: ServiceContext;
+  read: Kysely<DB>;
+}
+
 /**
- * The held report brought up to date: the changed patients' facts derived again and the report
- * made anew from them and the rest as held. Members, cuts and products are the held ones: the
- * caller checked that their version and the days (its digest) are the same, and that some of the
- * held patients changed.
+ * The held report if none of its patients changed since its snapshot (then held from the new
+ * snapshot on: nothing it reads moved in between), else the changed patients' facts derived
+ * again and the report made anew from them and the rest as held. Members, cuts and products are
+ * the held ones: the caller checked that their version and the days (its digest) are the same.
  */
 async function updated(
   source: FactsSource,
@@ -166,6 +159,7 @@ async function updated(
   now: Date,
 ): Promise<Held> {
   const stale = prior.infused.filter((m) => changed.has(m.patient_id));
+  if (stale.length === 0) return prior.snapshot === snapshot ? prior : { ...prior, snapshot };
   const fresh = await outcomeFacts(source, stale, prior.cutOf, prior.untilOf);
   const { definition, grouping, dataCut } = prior.report;
   return {
@@ -288,26 +282,18 @@ export type OutcomeFacts = Omit<
 >;
 
 /**
- * Where a report reads (`read`: its read-only snapshot) and where its facts are held and stored
- * (`ctx.db`, the primary): `writes` collects the facts to store once the snapshot is let go.
- */
-interface FactsSource {
-  ctx: ServiceContext;
-  read: Kysely<DB>;
-  writes: CohortFactsWrite[];
-}
-
-/**
  * Each infused member's outcome facts (decision 0042): the stored ones where they still hold —
  * same version as the records (no write since), same day 0 and time zone, and every record on
- * or before this data cut — and for the rest derived from the records as before, and listed in
- * `writes` to be stored when nothing of the record lies after the cut (so they hold for any
- * later cut as well). The versions are read with the records, in one snapshot: facts are stored
- * only while the primary still has the version they were derived under (saveCohortFacts), so
- * facts derived on a replica behind the primary, or before a write, are not stored.
+ * or before this data cut — and for the rest derived from the records as before, then stored
+ * when nothing of the record lies after the cut (so they hold for any later cut as well).
+ * The versions are read before the records: facts derived from records newer than the version
+ * are tagged with an older version and never used; a write after the read bumps the version.
+ * Read on `read`, the reports' connection, and stored on the primary only while it still has the
+ * version they were derived under (saveCohortFacts): facts derived on a replica behind the
+ * primary lose as facts derived while a write commits do.
  */
 async function outcomeFacts(
-  { ctx, read, writes }: FactsSource,
+  { ctx, read }: FactsSource,
   infused: Member[],
   cutOf: ReadonlyMap<string, string>,
   untilOf: ReadonlyMap<string, Date>,
@@ -367,6 +353,7 @@ async function outcomeFacts(
   ]);
   const byPatient = groupRecords(records);
   const horizonOf = new Map(horizons.map((h) => [h.patient_id, h]));
+  const writes: CohortFactsWrite[] = [];
   for (const m of stale) {
     const f = derivedFacts(m, byPatient.get(m.patient_id) ?? emptyCohortRecords(), cutOf.get(m.site_id)!);
     out.set(m.patient_id, f);
@@ -382,20 +369,13 @@ async function outcomeFacts(
         facts: JSON.stringify({ format: FACTS_FORMAT, facts: f } satisfies StoredFacts),
       });
   }
-  return out;
-}
-
-/**
- * Stores the facts a report derived, on the primary. They are held as a later read of the stored
- * JSON would hold them (parsed from it, under the database's digest of it), so the next report
- * computed in full does not read them back. Facts that lost to a write were not stored and are
- * not held.
- */
-async function storeFacts(ctx: ServiceContext, writes: readonly CohortFactsWrite[]): Promise<void> {
-  if (writes.length === 0) return;
+  // The facts stored are held as a later read of the stored JSON would hold them (parsed from
+  // it, under the database's digest of it), so the next report computed in full does not read
+  // them back. Facts that lost to a write were not stored and are not held.
   const json = new Map(writes.map((w) => [w.patientId, w.facts]));
   for (const row of await saveCohortFacts(ctx.db, writes))
     holdFacts(ctx.db, row.patient_id, row.facts_digest, storedFacts(JSON.parse(json.get(row.patient_id)!))!);
+  return out;
 }
 
 /**

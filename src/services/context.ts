@@ -63,8 +63,9 @@ export async function readOnlySnapshot<T>(
 }
 
 /**
- * Where a report's single statement reads when it needs no snapshot of its own (a held report's
- * probe): the reports' connection, or the caller's transaction when it is in one.
+ * Where a report reads when its statements need no one snapshot (the cohort report, whose reads
+ * are safe in order and run side by side): the reports' connection, or the caller's transaction
+ * when it is in one.
  */
 export const reportsReader = (ctx: ServiceContext): Kysely<DB> =>
   ctx.db.isTransaction ? ctx.db : (ctx.reports ?? ctx.db);
