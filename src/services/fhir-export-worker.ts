@@ -2,8 +2,8 @@
  * The worker that runs bulk export jobs inside the server (decision 0032): it claims a job from
  * the job table (FOR UPDATE SKIP LOCKED, so several servers on one PostgreSQL share the queue),
  * runs it a page at a time (fhir-bulk-export.ts: each page read on the reports' connection, then
- * written in one transaction that also moves the job's resume point and renews its lease), and sleeps when there is nothing to do, until the
- * next poll or a kick-off in this process wakes it. A job whose worker died is taken over once
+ * written in one transaction that also moves the job's resume point and renews its lease), and
+ * sleeps when there is nothing to do, until the next poll or a kick-off in this process wakes it. A job whose worker died is taken over once
  * its lease lapses; PGlite has one process per data directory (decision 0009), so there the
  * worker takes every running job back at start instead of waiting.
  */
@@ -78,6 +78,7 @@ export function startExportWorker(db: Kysely<DB>, options: ExportWorkerOptions =
 
   async function runJob(jobId: string, attempts: number) {
     held = jobId;
+    let waited = false;
     try {
       for (;;) {
         if (stopping) return;
@@ -101,8 +102,12 @@ export function startExportWorker(db: Kysely<DB>, options: ExportWorkerOptions =
         }
         await options.afterStep?.(jobId, result);
         // A replica behind the kick-off: the job stays this worker's, tried again after a pause.
-        if (result === "waiting") await sleep(pollMs);
-        else if (result !== "more") return;
+        if (result === "waiting") {
+          if (!waited)
+            options.log?.info({ jobId }, "bulk export waits for the reports' replica to replay its kick-off");
+          waited = true;
+          await sleep(pollMs);
+        } else if (result !== "more") return;
       }
     } finally {
       held = null;
