@@ -3,9 +3,10 @@
  * the job table (FOR UPDATE SKIP LOCKED, so several servers on one PostgreSQL share the queue),
  * runs it a page at a time (fhir-bulk-export.ts: each page read on the reports' connection, then
  * written in one transaction that also moves the job's resume point and renews its lease), and
- * sleeps when there is nothing to do, until the next poll or a kick-off in this process wakes it. A job whose worker died is taken over once
- * its lease lapses; PGlite has one process per data directory (decision 0009), so there the
- * worker takes every running job back at start instead of waiting.
+ * sleeps when there is nothing to do, until the next poll or a kick-off in this process wakes it.
+ * A job whose worker died is taken over once its lease lapses; PGlite has one process per data
+ * directory (decision 0009), so there the worker takes every running job back at start instead
+ * of waiting.
  */
 import { hostname } from "node:os";
 import type { Kysely } from "kysely";

@@ -626,11 +626,19 @@ describe("pages read on the reports' connection (decision 0060)", () => {
     const lagging = await testDatabase();
     try {
       const steps: StepResult[] = [];
-      work({ reports: lagging.db, pollMs: 5, afterStep: (_, r) => void steps.push(r) });
+      const told: string[] = [];
+      work({
+        reports: lagging.db,
+        pollMs: 5,
+        afterStep: (_, r) => void steps.push(r),
+        log: { info: (_, m) => void told.push(m), error: (_, m) => void told.push(m) },
+      });
       const status = await kickOff("investigator", "A", "/fhir/R4/$export?_type=Patient");
       await stepsUntil(steps, 3);
       await worker!.stop();
       expect(new Set(steps)).toEqual(new Set(["waiting"]));
+      // said once, not at every step
+      expect(told).toEqual(["bulk export waits for the reports' replica to replay its kick-off"]);
       const job = await w.database.db
         .selectFrom("fhir_export_jobs")
         .select(["state", "cursor", "type_index", "counts"])
