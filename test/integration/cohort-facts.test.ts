@@ -21,7 +21,7 @@ import { siteVersions } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
 import { demoAsInvestigator } from "../support/demo-database.ts";
 import { transactionLeftOpen } from "../support/open-transaction.ts";
-import { statementsRun } from "../support/statements.ts";
+import { queriesRun, statementsRun } from "../support/statements.ts";
 
 const now = () => new Date("2026-11-01T09:00:00+08:00");
 let database: Database;
@@ -536,16 +536,7 @@ describe("a report reads on the reports' connection (decision 0060's addendum)",
     /\b(assessments|observations|journey_events|medications|clinical_events)\b/.test(e.sql) &&
     !/cohort_patient_facts/.test(e.sql);
   const isFactsStore = (e: QueryEvent) => /^\s*insert into cohort_patient_facts/i.test(e.sql);
-  const observed = async (fn: () => Promise<unknown>) => {
-    const seen: QueryEvent[] = [];
-    const stop = database.observeQueries((e) => seen.push(e));
-    try {
-      await fn();
-    } finally {
-      stop();
-    }
-    return seen;
-  };
+  const observed = (fn: () => Promise<unknown>) => queriesRun(database, fn);
 
   it("reads every record there, and stores the facts on the primary after the reads", async () => {
     // Emptied facts (every site's cohort version moves): the next report is computed in full.

@@ -16,6 +16,7 @@ import { type ExportWorker, startExportWorker } from "../../src/services/fhir-ex
 import type { QueryEvent } from "../../src/store/database.ts";
 import { testDatabase, usingPostgres } from "../support/database.ts";
 import { fhirProblems } from "../support/fhir-validation.ts";
+import { queriesRun } from "../support/statements.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
 
 let w: World;
@@ -589,18 +590,14 @@ describe("pages read on the reports' connection (decision 0060)", () => {
   };
 
   it("reads each page in a read-only snapshot there, and writes the job's progress on the primary", async () => {
-    const seen: QueryEvent[] = [];
-    const stop = w.database.observeQueries((e) => seen.push(e));
-    try {
+    const seen = await queriesRun(w.database, async () => {
       work();
       await manifestOf(
         "investigator",
         "A",
         await kickOff("investigator", "A", "/fhir/R4/$export?_type=Observation"),
       );
-    } finally {
-      stop();
-    }
+    });
     const isRead = (e: QueryEvent) => /from "?observations"?/i.test(e.sql);
     const isReadOnly = (e: QueryEvent) => /^SET TRANSACTION READ ONLY$/i.test(e.sql);
     const isJobWrite = (e: QueryEvent) => /^(insert into|update) "?fhir_export_(parts|jobs)"?/i.test(e.sql);
