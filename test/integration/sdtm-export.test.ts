@@ -20,10 +20,11 @@ import { LB_TESTS, VS_TESTS } from "../../src/domain/cdisc/terminology.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { createApiToken } from "../../src/services/auth.ts";
 import { readOnlySnapshot, systemActor } from "../../src/services/context.ts";
-import { type Database, openDatabase, type QueryEvent } from "../../src/store/database.ts";
+import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runV2v } from "../support/cli.ts";
 import { usingPostgres } from "../support/database.ts";
 import { demoDatabase } from "../support/demo-database.ts";
+import { queriesRun } from "../support/statements.ts";
 
 const run = promisify(execFile);
 const now = () => new Date("2026-11-01T09:00:00+08:00");
@@ -396,13 +397,9 @@ cat(paste(sri4, collapse = ","), "\n", sep = "")`,
 
 describe("an export reads on the reports' connection (decision 0060)", () => {
   it("reads in one read-only snapshot there, and writes only its audit record, on the primary", async () => {
-    const seen: QueryEvent[] = [];
-    const stop = database.observeQueries((e) => seen.push(e));
-    try {
+    const seen = await queriesRun(database, async () => {
       expect((await get(`/api/v1/studies/${studyId}/sdtm/lb.csv`)).statusCode).toBe(200);
-    } finally {
-      stop();
-    }
+    });
     const readOnly = seen.findIndex((e) => /^SET TRANSACTION READ ONLY$/i.test(e.sql));
     const reads = seen.filter((e) => /from "?observations"?/i.test(e.sql));
     const audit = seen.filter((e) => /insert into "?audit_events"?/i.test(e.sql));

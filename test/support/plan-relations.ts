@@ -4,7 +4,8 @@
  * its version.
  */
 import { CompiledQuery } from "kysely";
-import type { Database, QueryEvent } from "../../src/store/database.ts";
+import type { Database } from "../../src/store/database.ts";
+import { queriesRun } from "./statements.ts";
 
 /** Every table a plan reads, from EXPLAIN's JSON (scans name their relation). */
 export function relationsIn(plan: unknown, into = new Set<string>()): Set<string> {
@@ -19,13 +20,7 @@ export function relationsIn(plan: unknown, into = new Set<string>()): Set<string
 
 /** The tables the statements `work` runs read, each statement explained afterwards. */
 export async function relationsRead(database: Database, work: () => Promise<unknown>): Promise<Set<string>> {
-  const seen: QueryEvent[] = [];
-  const stop = database.observeQueries((e) => seen.push(e));
-  try {
-    await work();
-  } finally {
-    stop();
-  }
+  const seen = await queriesRun(database, work);
   const read = new Set<string>();
   for (const statement of seen) {
     const { rows } = await database.db.executeQuery<Record<string, unknown>>(
