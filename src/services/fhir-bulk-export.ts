@@ -35,7 +35,6 @@ import {
   appendExportPart,
   deleteExportJob,
   type ExportJobRow,
-  exportJobVisible,
   exportPartSeqs,
   exportPartText,
   findExportJob,
@@ -327,7 +326,8 @@ export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOption
     if (!user?.is_active)
       throw new DomainError("forbidden", "The account that started this export is no longer active.");
     const actor = await actorFor(trx, user.id, user.username);
-    if (job.type_index >= (job.types as ResourceType[]).length) {
+    const types = job.types as ResourceType[];
+    if (job.type_index >= types.length) {
       await updateExportJob(trx, job.id, {
         state: "completed",
         lease_owner: null,
@@ -349,17 +349,16 @@ export async function runExportStep(db: Kysely<DB>, jobId: string, o: StepOption
       return "done" as const;
     }
     await updateExportJob(trx, job.id, { lease_until: new Date(now.getTime() + o.leaseMs) });
-    return { job, actor };
+    return { job, actor, type: types[job.type_index]! };
   });
   if (typeof begun === "string") return begun;
-  const { job, actor } = begun;
-  const type = (job.types as ResourceType[])[job.type_index]!;
+  const { job, actor, type } = begun;
   const { typeFilters, patientIds } = jobFilters(job);
   const ctx: ServiceContext = { db, ...(o.reports ? { reports: o.reports } : {}), actor, now: o.now };
   const page = await readOnlySnapshot(ctx, async (trx) => {
     // A replica shows a prefix of what the primary committed: once it shows the job, it shows
     // everything committed before the kick-off, and so all that the transactionTime promises.
-    if (!(await exportJobVisible(trx, job.id))) return undefined;
+    if (!(await findExportJob(trx, job.id))) return undefined;
     return exportPage(within(ctx, trx), type, typeFilters[type], {
       count: o.pageSize,
       ...(job.cursor ? { after: job.cursor } : {}),

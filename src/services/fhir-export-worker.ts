@@ -20,7 +20,13 @@ import {
   releaseExportLeases,
 } from "../store/fhir-export-jobs.ts";
 import type { DB } from "../store/schema.ts";
-import { failExport, onExportQueued, runExportStep, type StepResult } from "./fhir-bulk-export.ts";
+import {
+  failExport,
+  onExportQueued,
+  runExportStep,
+  type StepOptions,
+  type StepResult,
+} from "./fhir-bulk-export.ts";
 
 export interface ExportWorkerOptions {
   /** resources per page, and so per transaction (default 1000, the search's largest page) */
@@ -57,6 +63,13 @@ export function startExportWorker(db: Kysely<DB>, options: ExportWorkerOptions =
   const pollMs = options.pollMs ?? 2000;
   const maxAttempts = options.maxAttempts ?? 3;
   const now = options.now ?? (() => new Date());
+  const stepOptions: StepOptions = {
+    owner,
+    pageSize,
+    leaseMs,
+    now,
+    ...(options.reports ? { reports: options.reports } : {}),
+  };
   let stopping = false;
   let abandon = false;
   let held: string | null = null;
@@ -85,13 +98,7 @@ export function startExportWorker(db: Kysely<DB>, options: ExportWorkerOptions =
         if (stopping) return;
         let result: StepResult;
         try {
-          result = await runExportStep(db, jobId, {
-            owner,
-            pageSize,
-            leaseMs,
-            now,
-            ...(options.reports ? { reports: options.reports } : {}),
-          });
+          result = await runExportStep(db, jobId, stepOptions);
         } catch (e) {
           const refused = e instanceof DomainError;
           options.log?.error({ err: e, jobId }, "bulk export step failed");

@@ -21,12 +21,6 @@ export type ExportJobRow = NonNullable<Awaited<ReturnType<typeof findExportJob>>
 export const lockExportJob = (db: Kysely<DB>, id: string) =>
   db.selectFrom("fhir_export_jobs").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 
-/** Whether this connection's snapshot shows the job (a replica shows it once it replayed the kick-off). */
-export async function exportJobVisible(db: Kysely<DB>, id: string): Promise<boolean> {
-  const row = await db.selectFrom("fhir_export_jobs").select("id").where("id", "=", id).executeTakeFirst();
-  return row !== undefined;
-}
-
 /**
  * Claims the next job to work on: queued, or running with a lapsed lease. Sets the lease, counts
  * the attempt, and returns the job, or undefined when there is none.

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { Observation, OperationOutcome, Resource } from "@medplum/fhirtypes";
 import type { LightMyRequestResponse } from "fastify";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Role } from "../../src/domain/roles.ts";
 import { MAX_BULK_PATIENTS } from "../../src/fhir/bulk.ts";
 import type { StepResult } from "../../src/services/fhir-bulk-export.ts";
@@ -584,10 +584,8 @@ describe("pages read on the reports' connection (decision 0060)", () => {
   const jobIdOf = (status: string) => status.split("/").at(-1)!;
   const partsOf = (jobId: string) =>
     w.database.db.selectFrom("fhir_export_parts").select("seq").where("job_id", "=", jobId).execute();
-  const stepsUntil = async (steps: StepResult[], n: number) => {
-    for (let i = 0; i < 500 && steps.length < n; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(steps.length).toBeGreaterThanOrEqual(n);
-  };
+  const stepsUntil = (steps: StepResult[], n: number) =>
+    vi.waitFor(() => expect(steps.length).toBeGreaterThanOrEqual(n), { timeout: 5000, interval: 10 });
 
   it("reads each page in a read-only snapshot there, and writes the job's progress on the primary", async () => {
     const seen = await queriesRun(w.database, async () => {

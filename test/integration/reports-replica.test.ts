@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadDemo } from "../../src/demo/load.ts";
 import type { CohortOutcomes } from "../../src/domain/cohort/results.ts";
 import { actorFor } from "../../src/services/auth.ts";
@@ -25,6 +25,8 @@ import { migrate } from "../../src/store/migrator.ts";
 const primaryUrl = process.env.TEST_REPLICA_PRIMARY_URL;
 const replicaUrl = process.env.TEST_REPLICA_URL;
 const now = () => new Date("2026-11-01T09:00:00+08:00");
+/** How long the standby gets to catch up, pause or finish an export. */
+const WAIT = { timeout: 10_000, interval: 25 };
 
 let database: Database;
 let ctx: ServiceContext;
@@ -35,26 +37,22 @@ const schema = `t_${randomBytes(6).toString("hex")}`;
 /** Until the standby has replayed everything the primary has written so far. */
 async function caughtUp(): Promise<void> {
   const { rows } = await primary.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn");
-  for (let i = 0; i < 200; i++) {
+  await vi.waitFor(async () => {
     const r = await standby.query<{ done: boolean }>(
       "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done",
       [rows[0]!.lsn],
     );
-    if (r.rows[0]!.done) return;
-    await new Promise((done) => setTimeout(done, 25));
-  }
-  throw new Error("the standby did not catch up within 5 s");
+    expect(r.rows[0]!.done, "the standby caught up").toBe(true);
+  }, WAIT);
 }
 
 /** The standby stands still where it is, as a replica behind its primary does. */
 async function pauseReplay(): Promise<void> {
   await standby.query("SELECT pg_wal_replay_pause()");
-  for (let i = 0; i < 200; i++) {
+  await vi.waitFor(async () => {
     const r = await standby.query<{ state: string }>("SELECT pg_get_wal_replay_pause_state() AS state");
-    if (r.rows[0]!.state === "paused") return;
-    await new Promise((done) => setTimeout(done, 25));
-  }
-  throw new Error("the standby's replay did not pause");
+    expect(r.rows[0]!.state).toBe("paused");
+  }, WAIT);
 }
 const resumeReplay = () => standby.query("SELECT pg_wal_replay_resume()");
 
@@ -111,14 +109,12 @@ describe.runIf(primaryUrl && replicaUrl)("reports on a streaming replica", () =>
         .select(["state", "counts"])
         .where("id", "=", id)
         .executeTakeFirstOrThrow();
-    const finished = async (id: string) => {
-      for (let i = 0; i < 400; i++) {
+    const finished = (id: string) =>
+      vi.waitFor(async () => {
         const j = await job(id);
-        if (j.state !== "queued" && j.state !== "running") return j;
-        await new Promise((done) => setTimeout(done, 25));
-      }
-      throw new Error("the export did not finish");
-    };
+        expect(["queued", "running"], "the export finished").not.toContain(j.state);
+        return j;
+      }, WAIT);
     const kickOff = () =>
       kickOffExport(ctx, {
         level: "system",
@@ -152,8 +148,7 @@ describe.runIf(primaryUrl && replicaUrl)("reports on a streaming replica", () =>
         afterStep: (_, r) => void steps.push(r),
         now,
       });
-      for (let i = 0; i < 400 && steps.length < 3; i++) await new Promise((done) => setTimeout(done, 10));
-      expect(steps.length).toBeGreaterThanOrEqual(3);
+      await vi.waitFor(() => expect(steps.length).toBeGreaterThanOrEqual(3), WAIT);
       // The standby does not show the job yet: nothing read, nothing written.
       expect(new Set(steps)).toEqual(new Set(["waiting"]));
       expect(await job(onStandby)).toEqual({ state: "running", counts: {} });
