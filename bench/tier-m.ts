@@ -74,6 +74,8 @@ export interface TierMResult {
   mainQuery: string;
   mainQueryMs: number;
   http: LoadResult | null;
+  /** the same load asking for gzip as a browser does (held answers go compressed, decision 0062) */
+  gzipHttp?: LoadResult | null;
   /** the main query's rate on the database alone: pgbench (PostgreSQL) or back to back (PGlite) */
   databaseRate: number | null;
   note?: string;
@@ -85,6 +87,8 @@ export interface LoadResult {
   p95: number;
   errors: number;
   non2xx: number;
+  /** mean bytes a response, headers included, as the load generator read them */
+  bytes: number;
 }
 
 export interface TierM {
@@ -271,9 +275,13 @@ const percentile = (sorted: number[], p: number) =>
     : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** `CONNECTIONS` clients for `SECONDS`, going round `paths`. */
+/** What Chromium sends as Accept-Encoding. */
+export const BROWSER_ENCODINGS = "gzip, deflate, br, zstd";
+
 function load(base: string, paths: string[], headers: Record<string, string>): Promise<LoadResult> {
   let next = 0;
   const latencies: number[] = [];
+  let bytes = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -298,10 +306,14 @@ function load(base: string, paths: string[], headers: Record<string, string>): P
           p95: percentile(latencies, 95),
           errors: result.errors + result.timeouts,
           non2xx: result.non2xx,
+          bytes: latencies.length ? bytes / latencies.length : 0,
         });
       },
     );
-    instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+    instance.on("response", (_client, _status, size, responseTime) => {
+      latencies.push(responseTime);
+      bytes += size;
+    });
   });
 }
 
@@ -625,7 +637,10 @@ export async function tierM(backend: Backend, url: string | undefined, log: Log)
       let bytes = 0;
       for (let i = 0; i < 3; i++) {
         const t = performance.now();
-        const res = await fetch(`${base}${route.paths[i % route.paths.length]}`, { headers });
+        // fetch would ask for gzip and unzip: the single request is timed plain, as before.
+        const res = await fetch(`${base}${route.paths[i % route.paths.length]}`, {
+          headers: { ...headers, "accept-encoding": "identity" },
+        });
         const body = await res.arrayBuffer();
         single.push(performance.now() - t);
         if (!res.ok)
@@ -653,6 +668,9 @@ export async function tierM(backend: Backend, url: string | undefined, log: Log)
         log(`    HTTP: ${CONNECTIONS} clients × ${SECONDS} s`);
         result.http = await load(base, route.paths, headers);
         await drain(base, headers, log);
+        log(`    HTTP, gzip accepted: ${CONNECTIONS} clients × ${SECONDS} s`);
+        result.gzipHttp = await load(base, route.paths, { ...headers, "accept-encoding": BROWSER_ENCODINGS });
+        await drain(base, headers, log);
       }
       if (backend === "postgres" && c.main.ms <= SLOW_MS) {
         log(`    pgbench: main query, ${CONNECTIONS} clients × ${SECONDS} s`);
@@ -677,6 +695,8 @@ const fmt = (n: number, d = 0) =>
     ? n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d })
     : "—";
 
+const fmtBytes = (n: number) => (n >= 1e6 ? `${fmt(n / 1e6, 1)} MB` : `${fmt(n / 1e3, 1)} KB`);
+
 /**
  * The tier M table: one row per route, the references and the goals (p95 ≤ 25 ms, ≥ 0.7 of the
  * main query's own rate: pgbench on PostgreSQL, back to back on PGlite).
@@ -695,6 +715,9 @@ export function tierMTable(m: TierM): string {
     postgres ? "HTTP ÷ pgbench" : "HTTP ÷ main query",
     "HTTP ÷ hello-world",
     "Goal",
+    "gzip accepted: req/s",
+    "p95",
+    "bytes a response",
   ];
   const rows = m.routes.map((r) => {
     const vsDb = r.http && r.databaseRate ? r.http.rps / r.databaseRate : Number.NaN;
@@ -705,7 +728,7 @@ export function tierMTable(m: TierM): string {
     return [
       r.route,
       `${fmt(r.singleMs, r.singleMs < 100 ? 1 : 0)} ms`,
-      r.bytes >= 1e6 ? `${fmt(r.bytes / 1e6, 1)} MB` : `${fmt(r.bytes / 1e3, 1)} KB`,
+      fmtBytes(r.bytes),
       String(r.queries),
       r.http ? fmt(r.http.rps) : (r.note ?? "—"),
       r.http ? `${fmt(r.http.p50)} ms` : "—",
@@ -714,6 +737,9 @@ export function tierMTable(m: TierM): string {
       Number.isFinite(vsDb) ? vsDb.toFixed(2) : "—",
       Number.isFinite(vsHello) ? vsHello.toFixed(4) : "—",
       (met ? "met" : "not met") + problems,
+      r.gzipHttp ? fmt(r.gzipHttp.rps) : "—",
+      r.gzipHttp ? `${fmt(r.gzipHttp.p95)} ms` : "—",
+      r.gzipHttp && r.http ? `${fmtBytes(r.gzipHttp.bytes)} (plain ${fmtBytes(r.http.bytes)})` : "—",
     ];
   });
   rows.push([
@@ -728,6 +754,9 @@ export function tierMTable(m: TierM): string {
     "—",
     "1",
     "reference",
+    "—",
+    "—",
+    "—",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;

@@ -17,6 +17,8 @@ import {
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../web");
 export const WEB_DIST = join(WEB_DIR, "dist");
@@ -95,6 +97,39 @@ export async function viteConfig(outDir: string) {
   };
 }
 
+/** Text assets worth compressing; images and fonts in these builds are compressed already. */
+const COMPRESSIBLE = /\.(js|css|svg|json|txt|html)$/;
+
+/**
+ * Writes `name.br` and `name.gz` beside each text asset, for @fastify/static's `preCompressed` to
+ * send to a browser that accepts them (http/landing.ts): the app's script is 1.7 MB as built and
+ * ~0.42 MB in Brotli at its highest quality, which costs ~2 s once here rather than on a request.
+ */
+export async function precompressAssets(dir: string): Promise<void> {
+  const brotli = promisify(brotliCompress);
+  const gzipped = promisify(gzip);
+  await Promise.all(
+    readdirSync(dir)
+      .filter((name) => COMPRESSIBLE.test(name))
+      .map(async (name) => {
+        const bytes = readFileSync(join(dir, name));
+        if (bytes.length < 1024) return;
+        const [br, gz] = await Promise.all([
+          brotli(bytes, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+              [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+              [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+            },
+          }),
+          gzipped(bytes, { level: constants.Z_BEST_COMPRESSION }),
+        ]);
+        writeFileSync(join(dir, `${name}.br`), br);
+        writeFileSync(join(dir, `${name}.gz`), gz);
+      }),
+  );
+}
+
 /** Builds when needed; resolves to true when it built. */
 export async function ensureWebBuild(log: (message: string) => void = console.log): Promise<boolean> {
   if (webBuildIsFresh()) return false;
@@ -115,6 +150,7 @@ export async function ensureWebBuild(log: (message: string) => void = console.lo
       if (nodeEnv === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = nodeEnv;
     }
+    await precompressAssets(join(aside, "assets"));
     rmSync(WEB_DIST, { recursive: true, force: true });
     renameSync(aside, WEB_DIST);
     log(`web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -13,6 +13,7 @@ import { v7 as uuidv7 } from "uuid";
 import { DomainError } from "../domain/errors.ts";
 import type { Database } from "../store/database.ts";
 import { registerAuthentication } from "./authentication.ts";
+import { registerHeldGzip } from "./held-gzip.ts";
 import { registerJsonBodyParser } from "./json-body.ts";
 import {
   contractSerializerCompiler,
@@ -148,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerAuthentication(app, now);
   app.addHook("preValidation", validateRequest);
+  registerHeldGzip(app);
 
   await app.register(registerRoutes);
   app.get("/openapi.json", { schema: { hide: true }, config: { public: true } }, async () => app.swagger());

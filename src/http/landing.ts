@@ -31,6 +31,10 @@ export async function landingRoutes(app: FastifyInstance) {
       prefix: "/assets/",
       immutable: true,
       maxAge: "365d",
+      // The build writes .br and .gz beside each script and style sheet (cli/web-build.ts).
+      preCompressed: true,
+      // The same address answers in three encodings: a shared cache must keep them apart.
+      setHeaders: (res) => res.setHeader("vary", "Accept-Encoding"),
     });
   }
   app.get("/", { schema: { hide: true }, config: { public: true } }, (_request, reply) => sendIndex(reply));

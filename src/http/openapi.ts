@@ -12,6 +12,7 @@ import {
 } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { heldAnswerParts, isHeldAnswer } from "../services/held-answers.ts";
+import { type HeldText, noteSentText } from "./held-gzip.ts";
 import { ProblemSchema } from "./problem.ts";
 
 /** Metadata key on a response schema whose body is not JSON (iCalendar, HTML, CSV, PDF). */
@@ -171,7 +172,8 @@ export const contractSerializerCompiler =
     // A held answer (services/held-answers.ts) is deep-frozen and sent again to every reader
     // until a write replaces it: its checked text is kept with it instead of parsing 100 visits
     // or units through the schema on every request (decision 0053's addendum).
-    const sent = new WeakMap<object, string>();
+    // The text is noted with the answer for its gzip form, compressed once (http/held-gzip.ts).
+    const sent = new WeakMap<object, HeldText>();
     // Per held part, its template for each set of fresh fields it was sent with.
     const templates = new WeakMap<object, Map<string, HeldTemplate | null>>();
     return (data: unknown): string => {
@@ -186,24 +188,29 @@ export const contractSerializerCompiler =
           template = heldTemplate(strict, schema, method, url, over.held, keys);
           byKeys.set(keysKey, template);
         }
-        const text = template && withFresh(template, strict, schema, method, url, over.fresh);
-        if (text !== undefined && text !== null) return text;
+        const values = template && freshValues(template, strict, schema, method, url, over.fresh);
+        if (template && values) {
+          noteSentText(data as object, template, values);
+          return template.pieces.reduce((text, piece, n) => text + values[n - 1] + piece);
+        }
       }
       if (!isHeldAnswer(data)) return serialise(strict, schema, method, url, data);
-      const kept = sent.get(data as object);
-      if (kept !== undefined) return kept;
-      const text = serialise(strict, schema, method, url, data);
-      sent.set(data as object, text);
-      return text;
+      let kept = sent.get(data as object);
+      if (kept === undefined) {
+        kept = { pieces: [serialise(strict, schema, method, url, data)] };
+        sent.set(data as object, kept);
+      }
+      noteSentText(data as object, kept);
+      return kept.pieces[0]!;
     };
   };
 
 /**
- * The checked text of a held answer cut where its fresh fields' values go: `parts` around the
+ * The checked text of a held answer cut where its fresh fields' values go: `pieces` around the
  * values of `keys`, in the order the text has them.
  */
-interface HeldTemplate {
-  parts: string[];
+interface HeldTemplate extends HeldText {
+  pieces: string[];
   keys: string[];
 }
 
@@ -235,37 +242,37 @@ function heldTemplate(
     })
     .sort((a, b) => a.i - b.i);
   if (at.some(({ i, unique }) => i < 0 || !unique)) return null;
-  const parts: string[] = [];
+  const pieces: string[] = [];
   let from = 0;
   for (const { marked, i } of at) {
-    parts.push(text.slice(from, i));
+    pieces.push(text.slice(from, i));
     from = i + marked.length;
   }
-  parts.push(text.slice(from));
-  return { parts, keys: at.map((a) => a.k) };
+  pieces.push(text.slice(from));
+  return { pieces, keys: at.map((a) => a.k) };
 }
 
 /**
- * The template filled with this request's values, each checked against its field's schema as a
- * whole answer is (refused under `strict` for a field its schema does not declare); undefined
- * when a value has no JSON text (the field would be left out).
+ * The JSON texts of this request's values for the template's places, each checked against its
+ * field's schema as a whole answer is (refused under `strict` for a field its schema does not
+ * declare); undefined when a value has no JSON text (the field would be left out).
  */
-function withFresh(
+function freshValues(
   template: HeldTemplate,
   strict: boolean,
   schema: unknown,
   method: string,
   url: string,
   fresh: Readonly<Record<string, unknown>>,
-): string | undefined {
+): string[] | undefined {
   const shape = (schema as z.ZodObject).shape as Record<string, z.ZodType>;
-  let text = template.parts[0]!;
-  for (const [n, key] of template.keys.entries()) {
+  const values: string[] = [];
+  for (const key of template.keys) {
     const value = JSON.stringify(checkedData(strict, shape[key]!, method, url, fresh[key]));
     if (value === undefined) return undefined;
-    text += value + template.parts[n + 1]!;
+    values.push(value);
   }
-  return text;
+  return values;
 }
 
 function serialise(strict: boolean, schema: unknown, method: string, url: string, data: unknown): string {

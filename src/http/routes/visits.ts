@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { IdParams } from "../../domain/schemas/common.ts";
 import * as visits from "../../services/visits.ts";
+import { heldTextTagged, sendsHeldText } from "../held-gzip.ts";
 import { described } from "../openapi.ts";
 import { VisitSchema, VisitsCalendar, WorklistSchema } from "../responses/visits.ts";
 import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
@@ -98,13 +99,19 @@ export async function visitRoutes(app: FastifyInstance) {
         ctxOf(request),
         (request.params as { id: string }).id,
       );
-      reply.header("etag", etag).header("cache-control", "private, no-cache");
-      // A calendar client polling with the tag it holds is told nothing changed (RFC 9110 §13.1.2).
+      // Weak: the feed goes gzip-compressed to a client that asks, plain to one that does not,
+      // one tag for both (RFC 9110 §8.8.1: the two are the same content, not the same bytes).
+      const tag = `W/${etag}`;
+      reply.header("etag", tag).header("cache-control", "private, no-cache");
+      // A calendar client polling with the tag it holds is told nothing changed (RFC 9110
+      // §13.1.2, by weak comparison: a tag held from before, without W/, still matches).
       const held = request.headers["if-none-match"];
-      if (held !== undefined && held.split(",").some((t) => t.trim() === etag)) return reply.code(304).send();
+      if (held !== undefined && held.split(",").some((t) => t.trim().replace(/^W\//, "") === etag))
+        return reply.code(304).send();
       reply
         .type("text/calendar; charset=utf-8")
         .header("content-disposition", 'inline; filename="visits.ics"');
+      sendsHeldText(request, heldTextTagged(etag, text));
       return text;
     },
   );
