@@ -26,7 +26,7 @@ import { siteVersionsAndSites } from "../store/site-versions.ts";
 import { countOpenVisits } from "../store/visits.ts";
 import { readableSites, rolesAt } from "./access.ts";
 import type { ServiceContext } from "./context.ts";
-import { HeldAnswers } from "./held-answers.ts";
+import { HeldAnswers, holdComposed } from "./held-answers.ts";
 import { parseInput } from "./validate.ts";
 import { worklist } from "./visits.ts";
 
@@ -167,8 +167,13 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
     ),
     panel("clinical:read", () => heldToxicities(ctx, site.id, `${version}|${gradings}`, now)),
   ]);
+  // The same panels make the same dashboard: the site's fields move the version, and today and
+  // the week are in the held panels' key. Sent again, it is one held answer (its text and gzip
+  // form kept with it, http/held-gzip.ts) rather than a new object serialised anew.
+  const last = composed.get(held);
+  if (last && last.toxicities === toxicities) return last.dashboard;
   const { journeyStages, visits, products, recentInfusions } = held;
-  return {
+  const dashboard = holdComposed<Dashboard>({
     site: { id: site.id, code: site.code, name: site.name, timeZone: site.time_zone },
     today,
     week,
@@ -177,8 +182,13 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
     products,
     toxicities,
     recentInfusions,
-  };
+  });
+  composed.set(held, { toxicities, dashboard });
+  return dashboard;
 }
+
+/** The dashboard last made of these held panels, and the toxicity panel it was made with. */
+const composed = new WeakMap<HeldPanels, { toxicities: Dashboard["toxicities"]; dashboard: Dashboard }>();
 
 type Panel<K extends keyof Dashboard> = NonNullable<Dashboard[K]>;
 

@@ -80,6 +80,17 @@ export class HeldAnswers<T> {
 const heldObjects = new WeakSet<object>();
 
 /**
+ * Marks an answer made only of held answers' parts, and of values fixed by their keys, as held
+ * itself: frozen, so its serialised text can be kept with it. The caller keeps it for as long as
+ * those parts stand (the dashboard, composed of two held panels).
+ */
+export function holdComposed<T extends object>(answer: T): T {
+  deepFreeze(answer);
+  heldObjects.add(answer);
+  return answer;
+}
+
+/**
  * Whether `value` is an answer some HeldAnswers holds (or held): deep-frozen, so anything computed
  * from it alone — its serialised response (http/openapi.ts) — can be kept as long as it lives.
  */

@@ -47,6 +47,7 @@ const HELD = [
   { name: "site iCalendar feed", url: () => `/api/v1/sites/${w.sites.A}/visits.ics` },
   { name: "observations list", url: () => "/api/v1/observations?limit=100" },
   { name: "worklist", url: () => `/api/v1/worklist?siteId=${w.sites.A}` },
+  { name: "dashboard", url: () => `/api/v1/dashboard?siteId=${w.sites.A}` },
   { name: "cohort report", url: () => "/api/v1/cohorts/outcomes" },
 ];
 
