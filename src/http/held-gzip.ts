@@ -18,14 +18,11 @@
  */
 import { promisify } from "node:util";
 import { constants, crc32, deflateRaw } from "node:zlib";
-import negotiate from "@fastify/accept-negotiator";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { heldAnswerParts, isHeldAnswer } from "../services/held-answers.ts";
+import { acceptsGzip, SMALLEST_COMPRESSED, varyOnAcceptEncoding } from "./content-coding.ts";
 
 const deflateRawAsync = promisify(deflateRaw);
-
-/** Below this many characters an answer goes plain: gzip's 18 bytes of framing would not pay. */
-export const SMALLEST_COMPRESSED = 1024;
 
 /** The pieces of an answer's text that stay the same from request to request. */
 export interface HeldText {
@@ -76,13 +73,6 @@ export function heldTextTagged(tag: string, text: string): HeldText {
   return held;
 }
 
-/** Whether the request's Accept-Encoding takes gzip (RFC 9110 §12.5.3: q-values, `*`). */
-export function acceptsGzip(request: FastifyRequest): boolean {
-  const header = request.headers["accept-encoding"];
-  if (typeof header !== "string" || header === "") return false;
-  return negotiate(header, ["gzip", "identity"]) === "gzip";
-}
-
 export function registerHeldGzip(app: FastifyInstance): void {
   app.addHook("preSerialization", async (request, _reply, payload) => {
     if (isHeldAnswer(payload) || heldAnswerParts(payload)) answerOf.set(request, payload as object);
@@ -104,14 +94,6 @@ export function registerHeldGzip(app: FastifyInstance): void {
 
 const textLength = (sent: SentText) =>
   sent.held.pieces.reduce((n, p) => n + p.length, 0) + sent.fresh.reduce((n, f) => n + f.length, 0);
-
-/** A shared cache must keep the plain and the gzip answer apart (RFC 9110 §12.5.5). */
-function varyOnAcceptEncoding(reply: FastifyReply): void {
-  const vary = reply.getHeader("vary");
-  const named = typeof vary === "string" ? vary.split(",").map((v) => v.trim().toLowerCase()) : [];
-  if (named.includes("accept-encoding") || named.includes("*")) return;
-  reply.header("vary", named.length ? `${vary}, Accept-Encoding` : "Accept-Encoding");
-}
 
 /** A held piece, compressed once. */
 interface CompressedPiece {

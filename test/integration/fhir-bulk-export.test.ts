@@ -6,6 +6,7 @@
  */
 
 import { randomUUID } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import type { Observation, OperationOutcome, Resource } from "@medplum/fhirtypes";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -231,6 +232,28 @@ describe("FHIR Bulk Data $export", () => {
     );
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain("system level only");
+  });
+
+  it("sends a file gzip-compressed to a client that asks, the same lines once unzipped", async () => {
+    work();
+    const manifest = await manifestOf(
+      "investigator",
+      "A",
+      await kickOff("investigator", "A", "/fhir/R4/$export?_type=Observation,Patient"),
+    );
+    for (const o of manifest.output) {
+      const plain = await w.call("investigator", "A", "GET", path(o.url));
+      const zipped = await w.call("investigator", "A", "GET", path(o.url), undefined, {
+        "accept-encoding": "gzip, deflate, br",
+      });
+      expect(zipped.statusCode, zipped.body).toBe(200);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(zipped.headers["content-encoding"]).toBe("gzip");
+      expect(String(zipped.headers.vary)).toMatch(/accept-encoding/i);
+      expect(zipped.headers["x-resource-count"]).toBe(String(o.count));
+      expect(gunzipSync(zipped.rawPayload).toString("utf8")).toBe(plain.body);
+      expect(plain.body.trimEnd().split("\n")).toHaveLength(o.count);
+    }
   });
 
   it("refuses a kick-off without Prefer: respond-async, and bad parameters, queuing nothing", async () => {

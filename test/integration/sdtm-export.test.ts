@@ -12,6 +12,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -393,6 +394,39 @@ cat(paste(sri4, collapse = ","), "\n", sep = "")`,
     ).toBe(true);
     expect((await get("/api/v1/cohorts/outcomes.csv?indication=nonsense")).statusCode).toBe(400);
   }, 60_000);
+});
+
+describe("downloads compressed for a client that asks (decision 0062)", () => {
+  const gzipped = (url: string) =>
+    app.inject({
+      method: "GET",
+      url,
+      headers: { authorization: `Bearer ${tokens.investigator}`, "accept-encoding": "gzip, deflate, br" },
+    });
+
+  it.each(["lb.xpt", "lb.csv", "define.xml"])(
+    "an SDTM file (%s): gzip, the same bytes once unzipped",
+    async (file) => {
+      const url = `/api/v1/studies/${studyId}/sdtm/${file}`;
+      const plain = await get(url);
+      const zipped = await gzipped(url);
+      expect(zipped.statusCode, zipped.body).toBe(200);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(zipped.headers["content-encoding"]).toBe("gzip");
+      expect(String(zipped.headers.vary)).toMatch(/accept-encoding/i);
+      expect(zipped.headers["content-type"]).toBe(plain.headers["content-type"]);
+      expect(zipped.headers["content-disposition"]).toBe(plain.headers["content-disposition"]);
+      expect(gunzipSync(zipped.rawPayload).equals(plain.rawPayload)).toBe(true);
+      expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+    },
+  );
+
+  it("the cohort CSV: gzip, the same text once unzipped", async () => {
+    const plain = await get("/api/v1/cohorts/outcomes.csv");
+    const zipped = await gzipped("/api/v1/cohorts/outcomes.csv");
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(zipped.rawPayload).toString("utf8")).toBe(plain.body);
+  });
 });
 
 describe("an export reads on the reports' connection (decision 0060)", () => {

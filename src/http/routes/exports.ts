@@ -15,6 +15,7 @@ import { notFound } from "../../domain/errors.ts";
 import { IdParams, Uuid } from "../../domain/schemas/common.ts";
 import { cohortOutcomes } from "../../services/cohort-outcomes.ts";
 import { exportStudySdtm } from "../../services/sdtm-export.ts";
+import { downloadBody } from "../content-coding.ts";
 import { fileBody, textBody } from "../openapi.ts";
 import { ctxOf } from "./support.ts";
 
@@ -107,7 +108,11 @@ export async function exportRoutes(app: FastifyInstance) {
       const found = sdtmFile(e.study, e.datasets, file, e.generatedAt);
       if (!found) throw notFound("SDTM file", file);
       attachment(reply, found.name, found.mediaType);
-      return typeof found.content === "string" ? found.content : Buffer.from(found.content);
+      return downloadBody(
+        request,
+        reply,
+        typeof found.content === "string" ? found.content : Buffer.from(found.content),
+      );
     },
   );
 
@@ -126,7 +131,7 @@ export async function exportRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const result = await cohortOutcomes(ctxOf(request), request.query);
       attachment(reply, "cohort-outcomes.csv", "text/csv");
-      return cohortOutcomesCsv(result.patients);
+      return downloadBody(request, reply, cohortOutcomesCsv(result.patients));
     },
   );
 }

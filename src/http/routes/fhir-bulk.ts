@@ -20,6 +20,7 @@ import {
   kickOffExport,
   readGroup,
 } from "../../services/fhir-bulk-export.ts";
+import { downloadBody } from "../content-coding.ts";
 import { addJsonParser } from "../json-body.ts";
 import { fhirResource, fileBody } from "../openapi.ts";
 import { ctxOf } from "./support.ts";
@@ -256,7 +257,7 @@ export async function fhirBulkRoutes(fhir: FastifyInstance) {
       const type = file.replace(/\.ndjson$/, "");
       const out = await exportFile(ctxOf(request), id, type);
       reply.type(NDJSON).header("x-resource-count", String(out.lines));
-      return reply.send(Readable.from(out.parts()));
+      return reply.send(await downloadBody(request, reply, Readable.from(out.parts())));
     },
   );
 }
