@@ -112,6 +112,7 @@ export function gzipOf(sent: SentText): Promise<Buffer> {
     let whole = wholeGzip.get(sent.held);
     if (!whole) {
       whole = piecesOf(sent.held).then((pieces) => gzipMember(pieces, []));
+      whole.catch(() => wholeGzip.delete(sent.held));
       wholeGzip.set(sent.held, whole);
     }
     return whole;

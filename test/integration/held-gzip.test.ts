@@ -8,7 +8,7 @@ import { gunzipSync } from "node:zlib";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateScaleRegistry } from "../../src/demo/scale.ts";
-import { buildWorld, type World } from "../support/world.ts";
+import { buildWorld, PASSWORD, type World } from "../support/world.ts";
 
 const BROWSER = "gzip, deflate, br, zstd";
 // Noon in Shenzhen on the registry's "today"; moved within the day by the tests.
@@ -145,6 +145,27 @@ describe("answers that go plain", () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.body.length).toBeLessThan(1024);
     expect(res.headers["content-encoding"]).toBeUndefined();
+  });
+
+  it("the login and the session answer, which carry the CSRF token, go plain (BREACH)", async () => {
+    const login = await w.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { username: w.usernames.investigator.A, password: PASSWORD },
+      headers: { "accept-encoding": BROWSER },
+    });
+    expect(login.statusCode, login.body).toBe(200);
+    expect(login.json().csrfToken).toEqual(expect.any(String));
+    expect(login.headers["content-encoding"]).toBeUndefined();
+    const cookie = String(login.headers["set-cookie"]).split(";")[0]!;
+    const session = await w.app.inject({
+      method: "GET",
+      url: "/api/v1/auth/session",
+      headers: { cookie, "accept-encoding": BROWSER },
+    });
+    expect(session.statusCode, session.body).toBe(200);
+    expect(session.json().csrfToken).toBe(login.json().csrfToken);
+    expect(session.headers["content-encoding"]).toBeUndefined();
   });
 
   it("a problem goes plain", async () => {
