@@ -111,7 +111,8 @@ export function gzipOf(sent: SentText): Promise<Buffer> {
   if (sent.fresh.length === 0) {
     let whole = wholeGzip.get(sent.held);
     if (!whole) {
-      whole = piecesOf(sent.held).then((pieces) => gzipMember(pieces, []));
+      // Its one piece is not kept apart as well: the member is all a later request needs.
+      whole = Promise.all(sent.held.pieces.map(compressPiece)).then((pieces) => gzipMember(pieces, []));
       whole.catch(() => wholeGzip.delete(sent.held));
       wholeGzip.set(sent.held, whole);
     }
