@@ -8,6 +8,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type LogEvent, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
+import { keepReadsUntilWrite, ReadsUntilWrite } from "./reads-until-write.ts";
 import type { DB } from "./schema.ts";
 
 export type DatabaseKind = "pglite" | "postgres";
@@ -140,7 +141,17 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
     });
     await pglite.waitReady;
     const observers = queryObservers();
-    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite), log: observers.log });
+    // Only this process writes its PGlite: reads of held answers' versions are kept until the
+    // next statement that may write (store/reads-until-write.ts, decision 0063).
+    const reads = new ReadsUntilWrite();
+    const db = new Kysely<DB>({
+      dialect: new PGliteDialect(pglite),
+      log: (event) => {
+        reads.statementRan(event.query.sql);
+        observers.log(event);
+      },
+    });
+    keepReadsUntilWrite(db, reads);
     return {
       kind: "pglite",
       db,
@@ -152,12 +163,17 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<D
       async copyCsv(table, columns, csv) {
         // PGlite reads COPY's input from the blob given as /dev/blob.
         await pglite.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+        reads.wrote();
       },
       async session(fn) {
         // PGlite has a single connection; the Kysely driver serialises its own use of it.
         return fn(async (script) => {
-          const results = await pglite.exec(script);
-          return (results.at(-1)?.rows ?? []) as Record<string, unknown>[];
+          try {
+            const results = await pglite.exec(script);
+            return (results.at(-1)?.rows ?? []) as Record<string, unknown>[];
+          } finally {
+            reads.wrote(); // a script (a migration) may write anything
+          }
         });
       },
       async close() {

@@ -8,6 +8,7 @@
  * site nothing was written at yet reads as 0+0.
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import { readUntilWrite } from "./reads-until-write.ts";
 import type { DB } from "./schema.ts";
 import { uuidArray } from "./uuid-array.ts";
 
@@ -45,7 +46,11 @@ export async function siteVersions(
 ): Promise<string> {
   if (siteIds.length === 0) return "";
   const version = siteVersionsExpression(topic, siteIds);
-  return (await sql<{ version: string }>`SELECT ${version} AS version`.execute(db)).rows[0]!.version;
+  return readUntilWrite(
+    db,
+    `siteVersions\u0000${topic}\u0000${siteIds.join(",")}`,
+    async () => (await sql<{ version: string }>`SELECT ${version} AS version`.execute(db)).rows[0]!.version,
+  );
 }
 
 /** What a held answer's key takes from its sites: the zone decides each site's today. */
@@ -66,14 +71,25 @@ export async function siteVersionsAndSites(
   db: Kysely<DB>,
   topics: readonly HeldAnswerTopic[],
   siteIds: readonly string[],
-): Promise<{ versions: string[]; sites: KeyedSite[] }> {
+): Promise<{ readonly versions: readonly string[]; readonly sites: readonly KeyedSite[] }> {
   if (siteIds.length === 0) return { versions: topics.map(() => ""), sites: [] };
-  const columns = topics.map((t, i) => sql`${siteVersionsExpression(t, siteIds)} AS ${sql.ref(`v${i}`)}`);
-  const row = (
-    await sql<Record<string, string> & { sites: KeyedSite[] }>`SELECT ${sql.join(columns)},
-      coalesce((SELECT json_agg(json_build_object('id', s.id, 'code', s.code, 'name', s.name,
-                                                  'time_zone', s.time_zone) ORDER BY s.code)
-                  FROM sites s WHERE s.id = ANY(${uuidArray(siteIds)})), '[]'::json) AS sites`.execute(db)
-  ).rows[0]!;
-  return { versions: topics.map((_, i) => row[`v${i}`]!), sites: row.sites };
+  // Kept until the next write on PGlite (store/reads-until-write.ts): frozen, as every caller
+  // that asks until then is given the same result.
+  return readUntilWrite(
+    db,
+    `siteVersionsAndSites\u0000${topics.join(",")}\u0000${siteIds.join(",")}`,
+    async () => {
+      const columns = topics.map((t, i) => sql`${siteVersionsExpression(t, siteIds)} AS ${sql.ref(`v${i}`)}`);
+      const row = (
+        await sql<Record<string, string> & { sites: KeyedSite[] }>`SELECT ${sql.join(columns)},
+        coalesce((SELECT json_agg(json_build_object('id', s.id, 'code', s.code, 'name', s.name,
+                                                    'time_zone', s.time_zone) ORDER BY s.code)
+                    FROM sites s WHERE s.id = ANY(${uuidArray(siteIds)})), '[]'::json) AS sites`.execute(db)
+      ).rows[0]!;
+      return Object.freeze({
+        versions: Object.freeze(topics.map((_, i) => row[`v${i}`]!)),
+        sites: Object.freeze(row.sites.map((site) => Object.freeze(site))),
+      });
+    },
+  );
 }

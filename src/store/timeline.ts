@@ -14,6 +14,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import { prepared } from "./prepared-statements.ts";
+import { readUntilWrite } from "./reads-until-write.ts";
 import type { DB } from "./schema.ts";
 
 export interface TimelineRow {
@@ -59,6 +60,14 @@ interface Branch {
  * them before anything else.
  */
 export const patientWithDay0 = (db: Kysely<DB>, patientId: string) =>
+  // Kept until the next write on PGlite (store/reads-until-write.ts); frozen, as every caller
+  // until then is given the same row.
+  readUntilWrite(db, `patientWithDay0\u0000${patientId}`, async () => {
+    const row = await patientWithDay0Query(db, patientId).executeTakeFirst();
+    return row && Object.freeze(row);
+  });
+
+const patientWithDay0Query = (db: Kysely<DB>, patientId: string) =>
   db
     .selectFrom("patients as p")
     .innerJoin("sites as s", "s.id", "p.site_id")
@@ -83,8 +92,7 @@ export const patientWithDay0 = (db: Kysely<DB>, patientId: string) =>
         .select(sql<string>`rv.version::text || ':' || rv.changed_xid::text`.as("v"))
         .as("timeline_version"),
     ])
-    .where("p.id", "=", patientId)
-    .executeTakeFirst();
+    .where("p.id", "=", patientId);
 
 export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<TimelineRow[]> {
   const tz = f.timeZone;

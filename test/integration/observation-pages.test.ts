@@ -12,6 +12,7 @@ import {
   listObservations,
   recordObservations,
 } from "../../src/services/observations.ts";
+import { dropKeptReads } from "../../src/store/reads-until-write.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
 import { transactionLeftOpen } from "../support/open-transaction.ts";
@@ -120,8 +121,9 @@ describe("observation pages held between requests (decision 0059)", () => {
     const run = await statementsRun(w.database, async () => {
       again = await listObservations(monitorOfBoth(), { includeErrors: false, limit: 10 });
     });
-    expect(run).toHaveLength(1);
-    expect(run[0]).toMatch(/held_answer_bumps/);
+    // On PGlite the version read is itself kept until a write (decision 0063): no statement.
+    expect(run).toHaveLength(usingPostgres() ? 1 : 0);
+    if (usingPostgres()) expect(run[0]).toMatch(/held_answer_bumps/);
     expect(again).toBe(first);
     // Another page, another filter: held on their own.
     const next = await listObservations(monitorOfBoth(), {
@@ -182,6 +184,7 @@ describe("observation pages held between requests (decision 0059)", () => {
     const patientId = (await listObservations(monitorOfBoth(), { includeErrors: false, limit: 1 })).items[0]!
       .patientId;
     forgetHeldObservationPages(w.database.db);
+    dropKeptReads(w.database.db); // the version is read inside, on PGlite too
     const read = await relationsRead(w.database, async () => {
       await listObservations(monitorOfBoth(), { includeErrors: false, limit: 10 });
       await listObservations(monitorOfBoth(), { patientId, code: "751-8", includeErrors: true, limit: 10 });

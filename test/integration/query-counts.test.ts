@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateScaleRegistry } from "../../src/demo/scale.ts";
+import { usingPostgres } from "../support/database.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 // Noon in Shenzhen on the registry's "today".
@@ -82,9 +83,13 @@ const HELD = [
   "worklist",
 ];
 
+// On PGlite, which only this process writes, that version read is itself kept until the next
+// write (store/reads-until-write.ts, decision 0063): asked again with nothing written, no statement.
+const HELD_STATEMENTS = usingPostgres() ? 1 : 0;
+
 describe("a held answer asked again", () => {
-  it.each(HELD)("%s: one statement", (name) => {
-    expect({ route: name, queries: counts.get(name)![1] }).toEqual({ route: name, queries: 1 });
+  it.each(HELD)(`%s: ${HELD_STATEMENTS === 1 ? "one statement" : "no statement (PGlite)"}`, (name) => {
+    expect({ route: name, queries: counts.get(name)![1] }).toEqual({ route: name, queries: HELD_STATEMENTS });
   });
 });
 

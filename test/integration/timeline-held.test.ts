@@ -12,6 +12,7 @@ import type { ServiceContext } from "../../src/services/context.ts";
 import { recordObservations } from "../../src/services/observations.ts";
 import { patientTimeline } from "../../src/services/timeline.ts";
 import type { Database, QueryEvent } from "../../src/store/database.ts";
+import { usingPostgres } from "../support/database.ts";
 import { demoAsInvestigator } from "../support/demo-database.ts";
 import { relationsRead } from "../support/plan-relations.ts";
 import { statementsRun } from "../support/statements.ts";
@@ -78,8 +79,9 @@ describe("held timeline pages", () => {
     const [patientId] = await infusedPatients();
     const first = await patientTimeline(ctx, patientId!, { limit: 100 });
     const again = await statementsRun(database, () => patientTimeline(ctx, patientId!, { limit: 100 }));
-    // One statement (the patient with its versions), and the very page held.
-    expect(again).toHaveLength(1);
+    // One statement (the patient with its versions), and the very page held; on PGlite that
+    // read is itself kept until a write (decision 0063), so none.
+    expect(again).toHaveLength(usingPostgres() ? 1 : 0);
     expect(await patientTimeline(ctx, patientId!, { limit: 100 })).toBe(first);
     // Another page of the same patient is held on its own.
     const second = await patientTimeline(ctx, patientId!, { limit: 100, cursor: first.nextCursor! });

@@ -1,0 +1,89 @@
+/**
+ * Reads whose results are kept until the next statement that may write, on a database that only
+ * this process writes: the embedded PGlite (decision 0063). A held answer asked again costs one
+ * statement, the read of its versions (decision 0050); on PGlite that statement runs in the
+ * server's own thread (~0.55 ms), and under load it is the whole of what the database does, so it
+ * caps a held route at the rate PGlite runs it. Nothing can change what it reads without a
+ * statement of this process's: PGlite has one connection, in this process, whose data directory
+ * no other process opens (store/data-dir-lock.ts). So its result stands until the next statement
+ * that is not a plain SELECT, and is answered again from memory until then.
+ *
+ * Why it is safe, on the one connection the driver serialises (a transaction holds it until its
+ * COMMIT or ROLLBACK): a statement is counted when it has run, so a write is counted once its
+ * effects are committed, or, in a transaction, again at the COMMIT. A read is kept under the count
+ * taken before it was sent; if anything that may write ran in between, the count has moved and the
+ * read is not used again, whichever state it saw. A read is never used under a count taken after a
+ * write whose effects it did not see.
+ *
+ * PostgreSQL has no such cache: other processes, and a replica's replay, change what is read.
+ */
+
+/**
+ * A SELECT, or a WITH whose parts are all SELECTs, writes nothing: our triggers fire on writes,
+ * and none of our functions called from a SELECT writes. A WITH naming INSERT, UPDATE, DELETE or
+ * MERGE anywhere (a data-modifying part, or only the word) counts as a write, as do a row lock
+ * (FOR UPDATE / SHARE) and SELECT … INTO; counting a read as a write costs one statement, never a
+ * stale answer.
+ */
+export function isPlainRead(statement: string): boolean {
+  const body = statement.replace(/^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*/, "");
+  if (/\bfor\s+(?:update|no\s+key\s+update|share|key\s+share)\b/i.test(body)) return false;
+  if (/^select\b/i.test(body)) return !/\binto\b/i.test(body); // SELECT … INTO makes a table
+  return /^with\b/i.test(body) && !/\b(?:insert|update|delete|merge)\b/i.test(body);
+}
+
+export class ReadsUntilWrite {
+  /** Statements that may have written, so far. */
+  private writes = 0;
+  private readonly kept = new Map<string, { writes: number; result: Promise<unknown> }>();
+
+  /** `max`: reads kept at once; past it, all are dropped (they are one statement each to redo). */
+  constructor(private readonly max = 1024) {}
+
+  /** Every statement run on the database, once it has run (successful or not). */
+  statementRan(statement: string): void {
+    if (!isPlainRead(statement)) this.wrote();
+  }
+
+  /** A write outside the statements counted above (a script, a COPY). */
+  wrote(): void {
+    this.writes++;
+    this.kept.clear();
+  }
+
+  /** `read`'s result, kept under `key` until something may have written. */
+  read<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const found = this.kept.get(key);
+    if (found && found.writes === this.writes) return found.result as Promise<T>;
+    const result = read();
+    if (this.kept.size >= this.max) this.kept.clear();
+    const entry = { writes: this.writes, result };
+    this.kept.set(key, entry);
+    // A failed read is not kept.
+    result.catch(() => {
+      if (this.kept.get(key) === entry) this.kept.delete(key);
+    });
+    return result;
+  }
+}
+
+const readsOf = new WeakMap<object, ReadsUntilWrite>();
+
+/** Gives `db` (the database's own handle, not a transaction's) its kept reads. */
+export function keepReadsUntilWrite(db: object, reads: ReadsUntilWrite): void {
+  readsOf.set(db, reads);
+}
+
+/**
+ * `read`'s result, kept until the next write where `db` has kept reads (PGlite's handle); run
+ * every time elsewhere (PostgreSQL, and inside a transaction, whose handle is another object).
+ */
+export function readUntilWrite<T>(db: object, key: string, read: () => Promise<T>): Promise<T> {
+  const reads = readsOf.get(db);
+  return reads ? reads.read(key, read) : read();
+}
+
+/** Drops what `db` keeps, as a write would: for a test that must see the version read itself. */
+export function dropKeptReads(db: object): void {
+  readsOf.get(db)?.wrote();
+}

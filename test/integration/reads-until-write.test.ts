@@ -1,0 +1,128 @@
+/**
+ * On PGlite, which only this process writes, the read of held answers' versions is kept until the
+ * next statement that may write (store/reads-until-write.ts, decision 0063): asked again with
+ * nothing written it runs no statement; after a write by any path (a statement, a transaction, a
+ * script, a COPY) it reads again and sees the write. On PostgreSQL nothing is kept.
+ */
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { siteVersions, siteVersionsAndSites } from "../../src/store/site-versions.ts";
+import { usingPostgres } from "../support/database.ts";
+import { queriesRun } from "../support/statements.ts";
+import { buildWorld, type World } from "../support/world.ts";
+
+let w: World;
+let patientId: string;
+const kept = !usingPostgres();
+
+beforeAll(async () => {
+  w = await buildWorld();
+  const res = await w.call("investigator", "A", "POST", "/api/v1/patients", {
+    siteId: w.sites.A,
+    birthYear: 1976,
+    sex: "female",
+    identity: { familyName: "Li", givenName: "Mei", sex: "female", birthDate: "1976-03-02" },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  patientId = res.json().id;
+});
+afterAll(() => w?.close());
+
+const version = () => siteVersions(w.database.db, "observations", [w.sites.A]);
+/** The version, and how many statements reading it ran. */
+async function read(): Promise<{ version: string; statements: number }> {
+  let v = "";
+  const statements = await queriesRun(w.database, async () => {
+    v = await version();
+  });
+  return { version: v, statements: statements.length };
+}
+
+const observe = async () => {
+  const res = await w.call("investigator", "A", "POST", "/api/v1/observations", {
+    patientId,
+    code: "1988-5",
+    valueNumber: 12,
+    unit: "mg/L",
+    effectiveAt: "2026-01-05T01:00:00Z",
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+};
+
+describe(kept ? "on PGlite, a version read is kept until a write" : "on PostgreSQL, no read is kept", () => {
+  it(
+    kept ? "asked again with nothing written: no statement" : "asked again: a statement each time",
+    async () => {
+      const first = await read();
+      const again = await read();
+      expect(again.version).toBe(first.version);
+      expect(again.statements).toBe(kept ? 0 : 1);
+    },
+  );
+
+  it("a write through the API: read again, and the new version", async () => {
+    const before = await read();
+    await observe();
+    const after = await read();
+    expect(after.statements).toBe(1);
+    expect(after.version).not.toBe(before.version);
+  });
+
+  it("a write in a transaction: read again once it commits", async () => {
+    const id = await observe();
+    const before = await read();
+    await w.database.db
+      .transaction()
+      .execute((trx) => sql`UPDATE observations SET note = 'checked' WHERE id = ${id}`.execute(trx));
+    const after = await read();
+    expect(after.statements).toBe(1);
+    expect(after.version).not.toBe(before.version);
+  });
+
+  it("a script run on the session, and a COPY: read again", async () => {
+    const id = await observe();
+    const before = await read();
+    await w.database.session((run) => run(`UPDATE observations SET note = 'rechecked' WHERE id = '${id}'`));
+    const afterScript = await read();
+    expect(afterScript.statements).toBe(1);
+    expect(afterScript.version).not.toBe(before.version);
+    await read();
+    await w.database.copyCsv!(
+      "held_answer_bumps",
+      ["topic", "site_id", "bumps"],
+      `observations,${w.sites.A},1\n`,
+    );
+    const afterCopy = await read();
+    expect(afterCopy.statements).toBe(1);
+    expect(afterCopy.version).not.toBe(afterScript.version);
+  });
+
+  it("a read sent while a write waits for the connection is not kept past the write", async () => {
+    await read();
+    const id = await observe();
+    // Sent together: the UPDATE first, then the read, queued behind it on the one connection.
+    const write = sql`UPDATE observations SET note = 'raced' WHERE id = ${id}`.execute(w.database.db);
+    const during = version();
+    await write;
+    const seen = await during;
+    const after = await read();
+    expect(after.statements).toBe(1);
+    expect(after.version).toBe(seen);
+  });
+
+  it("a plain read elsewhere leaves the kept read standing", async () => {
+    await read();
+    await w.call("investigator", "A", "GET", `/api/v1/patients/${patientId}`);
+    await sql`WITH n AS (SELECT count(*) FROM observations) SELECT * FROM n`.execute(w.database.db);
+    expect((await read()).statements).toBe(kept ? 0 : 1);
+  });
+
+  it("gives every caller the same frozen result until a write", async () => {
+    const a = await siteVersionsAndSites(w.database.db, ["dashboard"], [w.sites.A]);
+    const b = await siteVersionsAndSites(w.database.db, ["dashboard"], [w.sites.A]);
+    expect(Object.isFrozen(a) && Object.isFrozen(a.sites[0])).toBe(true);
+    expect(a === b).toBe(kept);
+    expect(a.sites.map((s) => s.id)).toEqual([w.sites.A]);
+  });
+});
