@@ -170,8 +170,11 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
   // The same panels make the same dashboard: the site's fields move the version, and today and
   // the week are in the held panels' key. Sent again, it is one held answer (its text and gzip
   // form kept with it, http/held-gzip.ts) rather than a new object serialised anew.
-  const last = composed.get(held);
-  if (last && last.toxicities === toxicities) return last.dashboard;
+  // Kept per toxicity panel: a role that sees none (null) and one that does may take turns.
+  const made = composed.get(held) ?? { toxicities: new WeakMap<object, Dashboard>() };
+  composed.set(held, made);
+  const found = toxicities === null ? made.withoutToxicities : made.toxicities.get(toxicities);
+  if (found) return found;
   const { journeyStages, visits, products, recentInfusions } = held;
   const dashboard = holdComposed<Dashboard>({
     site: { id: site.id, code: site.code, name: site.name, timeZone: site.time_zone },
@@ -183,12 +186,16 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
     toxicities,
     recentInfusions,
   });
-  composed.set(held, { toxicities, dashboard });
+  if (toxicities === null) made.withoutToxicities = dashboard;
+  else made.toxicities.set(toxicities, dashboard);
   return dashboard;
 }
 
-/** The dashboard last made of these held panels, and the toxicity panel it was made with. */
-const composed = new WeakMap<HeldPanels, { toxicities: Dashboard["toxicities"]; dashboard: Dashboard }>();
+/** The dashboards made of these held panels, by the toxicity panel each was made with. */
+const composed = new WeakMap<
+  HeldPanels,
+  { withoutToxicities?: Dashboard; toxicities: WeakMap<object, Dashboard> }
+>();
 
 type Panel<K extends keyof Dashboard> = NonNullable<Dashboard[K]>;
 

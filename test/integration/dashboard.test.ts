@@ -3,6 +3,7 @@ import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAssessment } from "../../src/services/assessments.ts";
 import { within } from "../../src/services/context.ts";
+import { programDashboard } from "../../src/services/dashboard.ts";
 import { journeyStagesOfSite } from "../../src/store/dashboard.ts";
 import type { DB } from "../../src/store/schema.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
@@ -191,6 +192,24 @@ describe("held between requests (decision 0052)", () => {
       }),
     ).toBe(false);
     expect(again).toEqual(first);
+  });
+
+  it("keeps one dashboard per toxicity panel: a role that sees none and one that does, taking turns", async () => {
+    // Coordinator and manufacturing read the same held panels; only the coordinator sees toxicities.
+    const [coordinator, manufacturing] = await Promise.all([
+      w.as("coordinator", "A"),
+      w.as("manufacturing", "A"),
+    ]);
+    const ask = (ctx: typeof coordinator) => programDashboard(ctx, { siteId: w.sites.A });
+    const c1 = await ask(coordinator);
+    const m1 = await ask(manufacturing);
+    const c2 = await ask(coordinator);
+    const m2 = await ask(manufacturing);
+    expect(m1.toxicities).toBeNull();
+    expect(c1.toxicities).not.toBeNull();
+    // The very answers again: held, so their text and gzip form are kept with them (decision 0062).
+    expect(c2).toBe(c1);
+    expect(m2).toBe(m1);
   });
 
   it("shows a new infusion at the site at once, and a write at another site leaves it held", async () => {
