@@ -9,6 +9,7 @@ import type { DB } from "../../src/store/schema.ts";
 import { siteVersions } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
 import { transactionLeftOpen } from "../support/open-transaction.ts";
+import { registerPatient } from "../support/patients.ts";
 import { statementsRun } from "../support/statements.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -260,13 +261,9 @@ describe("held between requests (decision 0052)", () => {
       ],
     });
     const studyId = studyA.json().id as string;
-    const patient = await w.call("investigator", "A", "POST", "/api/v1/patients", {
-      siteId: w.sites.A,
-      birthYear: 1975,
-      sex: "female",
-    });
+    const patientId = await registerPatient(w);
     const enrolled = await w.call("investigator", "A", "POST", "/api/v1/enrolments", {
-      patientId: patient.json().id,
+      patientId,
       studyId,
       armCode: "LYM",
       doseLevelCode: "DL1",
@@ -277,7 +274,7 @@ describe("held between requests (decision 0052)", () => {
     expect(enrolled.statusCode, enrolled.body).toBe(201);
     const after = await read();
     expect(after.recentInfusions[0]).toMatchObject({
-      patientId: patient.json().id,
+      patientId,
       infusionDate: "2026-03-10",
       studyDayToday: 0,
     });
@@ -291,7 +288,7 @@ describe("held between requests (decision 0052)", () => {
     });
     expect(redosed.statusCode, redosed.body).toBe(200);
     expect((await read()).recentInfusions[0]).toMatchObject({
-      patientId: patient.json().id,
+      patientId,
       doseLevelCode: "DL2",
     });
   });

@@ -8,6 +8,7 @@ import { gunzipSync } from "node:zlib";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateScaleRegistry } from "../../src/demo/scale.ts";
+import { firstInfusedPatient } from "../support/patients.ts";
 import { buildWorld, PASSWORD, type World } from "../support/world.ts";
 
 const BROWSER = "gzip, deflate, br, zstd";
@@ -19,13 +20,7 @@ let patientId: string;
 beforeAll(async () => {
   w = await buildWorld({ now: () => now });
   await generateScaleRegistry(w.database, { patients: 12, siteCodes: ["AA"], asOf: "2026-12-01", seed: 12 });
-  const infused = await w.database.db
-    .selectFrom("enrolments")
-    .select("patient_id")
-    .where("infusion_date", "is not", null)
-    .orderBy("patient_id")
-    .executeTakeFirstOrThrow();
-  patientId = infused.patient_id;
+  patientId = await firstInfusedPatient(w.database);
 }, 120_000);
 afterAll(() => w?.close());
 

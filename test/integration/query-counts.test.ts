@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateScaleRegistry } from "../../src/demo/scale.ts";
 import { usingPostgres } from "../support/database.ts";
+import { firstInfusedPatient } from "../support/patients.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 // Noon in Shenzhen on the registry's "today".
@@ -57,13 +58,7 @@ beforeAll(async () => {
     generateScaleRegistry(w.database, { patients, siteCodes: ["AA"], asOf: AS_OF, seed: patients });
   await generate(5);
   // The first infused patient: the timeline is read for the same one both times.
-  const infused = await w.database.db
-    .selectFrom("enrolments")
-    .select("patient_id")
-    .where("infusion_date", "is not", null)
-    .orderBy("patient_id")
-    .executeTakeFirstOrThrow();
-  patientId = infused.patient_id;
+  patientId = await firstInfusedPatient(w.database);
   for (const h of HOT) counts.set(h.name, [await queriesOf(h.url())]);
   await generate(45);
   for (const h of HOT) counts.get(h.name)!.push(await queriesOf(h.url()));

@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { siteVersions, siteVersionsAndSites } from "../../src/store/site-versions.ts";
 import { usingPostgres } from "../support/database.ts";
+import { registerPatient } from "../support/patients.ts";
 import { queriesRun } from "../support/statements.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -17,14 +18,7 @@ const kept = !usingPostgres();
 
 beforeAll(async () => {
   w = await buildWorld();
-  const res = await w.call("investigator", "A", "POST", "/api/v1/patients", {
-    siteId: w.sites.A,
-    birthYear: 1976,
-    sex: "female",
-    identity: { familyName: "Li", givenName: "Mei", sex: "female", birthDate: "1976-03-02" },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  patientId = res.json().id;
+  patientId = await registerPatient(w);
 });
 afterAll(() => w?.close());
 
