@@ -117,11 +117,11 @@ export async function cohortOutcomes(ctx: ServiceContext, rawQuery: unknown): Pr
       ? await updated({ ctx, read }, prior.answer, new Set(changes.changed), changes.snapshot, now)
       : await computed({ ctx, read }, definition, grouping, filter, now, changes.snapshot);
   holdCohort(ctx.db, key, digest, held);
-  // A report answered again carries this request's instant; a new one was made with it. The
-  // held report's checked text is sent again with the instant written in (http/openapi.ts).
-  return held.report === prior?.answer.report
-    ? heldAnswerWith(held.report, { generatedAt: now.toISOString() })
-    : held.report;
+  // Every answer carries this request's instant (a new report was made with it, so its own is
+  // the same). Sent as the held report with the instant written in, from its first answer: the
+  // held text is cut once around the instant and kept, and its gzip pieces with it
+  // (http/openapi.ts, http/held-gzip.ts), rather than a new report's text made once for itself.
+  return heldAnswerWith(held.report, { generatedAt: now.toISOString() });
 }
 
 /** Each site's data cut (the date asked for, else today in the site's zone) and the report's. */
