@@ -107,7 +107,7 @@ const compressedPieces = new WeakMap<HeldText, Promise<CompressedPiece[]>>();
 const wholeGzip = new WeakMap<HeldText, Promise<Buffer>>();
 
 /** The gzip member whose content is the sent text. */
-export function gzipOf(sent: SentText): Promise<Buffer> {
+function gzipOf(sent: SentText): Promise<Buffer> {
   if (sent.fresh.length === 0) {
     let whole = wholeGzip.get(sent.held);
     if (!whole) {

@@ -171,8 +171,11 @@ export async function programDashboard(ctx: ServiceContext, raw: unknown): Promi
   // the week are in the held panels' key. Sent again, it is one held answer (its text and gzip
   // form kept with it, http/held-gzip.ts) rather than a new object serialised anew.
   // Kept per toxicity panel: a role that sees none (null) and one that does may take turns.
-  const made = composed.get(held) ?? { toxicities: new WeakMap<object, Dashboard>() };
-  composed.set(held, made);
+  let made = composed.get(held);
+  if (!made) {
+    made = { toxicities: new WeakMap<object, Dashboard>() };
+    composed.set(held, made);
+  }
   const found = toxicities === null ? made.withoutToxicities : made.toxicities.get(toxicities);
   if (found) return found;
   const { journeyStages, visits, products, recentInfusions } = held;

@@ -9,11 +9,10 @@
  * that is not a plain SELECT, and is answered again from memory until then.
  *
  * Why it is safe, on the one connection the driver serialises (a transaction holds it until its
- * COMMIT or ROLLBACK): a statement is counted when it has run, so a write is counted once its
- * effects are committed, or, in a transaction, again at the COMMIT. A read is kept under the count
- * taken before it was sent; if anything that may write ran in between, the count has moved and the
- * read is not used again, whichever state it saw. A read is never used under a count taken after a
- * write whose effects it did not see.
+ * COMMIT or ROLLBACK): a statement is seen when it has run, so a write is seen once its effects
+ * are committed, or, in a transaction, again at the COMMIT. A read is kept from the moment it is
+ * sent, and every write drops everything kept, so a read sent before a write is not used after
+ * it, whichever state it saw; a read sent after a write waits for the connection behind it.
  *
  * PostgreSQL has no such cache: other processes, and a replica's replay, change what is read.
  */
@@ -33,9 +32,7 @@ export function isPlainRead(statement: string): boolean {
 }
 
 export class ReadsUntilWrite {
-  /** Statements that may have written, so far. */
-  private writes = 0;
-  private readonly kept = new Map<string, { writes: number; result: Promise<unknown> }>();
+  private readonly kept = new Map<string, Promise<unknown>>();
 
   /** `max`: reads kept at once; past it, all are dropped (they are one statement each to redo). */
   constructor(private readonly max = 1024) {}
@@ -45,23 +42,22 @@ export class ReadsUntilWrite {
     if (!isPlainRead(statement)) this.wrote();
   }
 
-  /** A write outside the statements counted above (a script, a COPY). */
+  /** A write outside the statements seen above (a script, a COPY). */
   wrote(): void {
-    this.writes++;
     this.kept.clear();
   }
 
   /** `read`'s result, kept under `key` until something may have written. */
   read<T>(key: string, read: () => Promise<T>): Promise<T> {
     const found = this.kept.get(key);
-    if (found && found.writes === this.writes) return found.result as Promise<T>;
+    if (found) return found as Promise<T>;
     const result = read();
     if (this.kept.size >= this.max) this.kept.clear();
-    const entry = { writes: this.writes, result };
-    this.kept.set(key, entry);
+    // Kept as it is sent, not once it is answered: a write meanwhile drops it.
+    this.kept.set(key, result);
     // A failed read is not kept.
     result.catch(() => {
-      if (this.kept.get(key) === entry) this.kept.delete(key);
+      if (this.kept.get(key) === result) this.kept.delete(key);
     });
     return result;
   }

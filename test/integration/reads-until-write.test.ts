@@ -33,6 +33,15 @@ async function read(): Promise<{ version: string; statements: number }> {
   return { version: v, statements: statements.length };
 }
 
+/** After `write`, the version is read again (one statement) and is not the one before it. */
+async function readAgainAfter(write: () => Promise<unknown>): Promise<void> {
+  const before = await read();
+  await write();
+  const after = await read();
+  expect(after.statements).toBe(1);
+  expect(after.version).not.toBe(before.version);
+}
+
 const observe = async () => {
   const res = await w.call("investigator", "A", "POST", "/api/v1/observations", {
     patientId,
@@ -57,40 +66,30 @@ describe(kept ? "on PGlite, a version read is kept until a write" : "on PostgreS
   );
 
   it("a write through the API: read again, and the new version", async () => {
-    const before = await read();
-    await observe();
-    const after = await read();
-    expect(after.statements).toBe(1);
-    expect(after.version).not.toBe(before.version);
+    await readAgainAfter(observe);
   });
 
   it("a write in a transaction: read again once it commits", async () => {
     const id = await observe();
-    const before = await read();
-    await w.database.db
-      .transaction()
-      .execute((trx) => sql`UPDATE observations SET note = 'checked' WHERE id = ${id}`.execute(trx));
-    const after = await read();
-    expect(after.statements).toBe(1);
-    expect(after.version).not.toBe(before.version);
+    await readAgainAfter(() =>
+      w.database.db
+        .transaction()
+        .execute((trx) => sql`UPDATE observations SET note = 'checked' WHERE id = ${id}`.execute(trx)),
+    );
   });
 
   it("a script run on the session, and a COPY: read again", async () => {
     const id = await observe();
-    const before = await read();
-    await w.database.session((run) => run(`UPDATE observations SET note = 'rechecked' WHERE id = '${id}'`));
-    const afterScript = await read();
-    expect(afterScript.statements).toBe(1);
-    expect(afterScript.version).not.toBe(before.version);
-    await read();
-    await w.database.copyCsv!(
-      "held_answer_bumps",
-      ["topic", "site_id", "bumps"],
-      `observations,${w.sites.A},1\n`,
+    await readAgainAfter(() =>
+      w.database.session((run) => run(`UPDATE observations SET note = 'rechecked' WHERE id = '${id}'`)),
     );
-    const afterCopy = await read();
-    expect(afterCopy.statements).toBe(1);
-    expect(afterCopy.version).not.toBe(afterScript.version);
+    await readAgainAfter(() =>
+      w.database.copyCsv!(
+        "held_answer_bumps",
+        ["topic", "site_id", "bumps"],
+        `observations,${w.sites.A},1\n`,
+      ),
+    );
   });
 
   it("a read sent while a write waits for the connection is not kept past the write", async () => {
