@@ -11,6 +11,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { copyStatement, DATE_OID, type Database, queryObservers } from "./database.ts";
 import { preparingPool } from "./prepared-statements.ts";
 import type { DB } from "./schema.ts";
+import { SharedReads, shareReads } from "./shared-reads.ts";
 
 /** Reports' connections: an export holds one for its whole read (decision 0060). */
 const REPORT_CONNECTIONS = 3;
@@ -62,6 +63,8 @@ export async function openPostgres(config: {
     dialect: new PostgresDialect({ pool: config.preparedStatements === false ? pool : preparingPool(pool) }),
     log: observers.log,
   });
+  // Held answers' version reads asked for at once share one statement (decision 0064).
+  shareReads(db, new SharedReads());
   const reports = new Kysely<DB>({
     dialect: new PostgresDialect({ pool: reportsPool }),
     log: observers.reportsLog,

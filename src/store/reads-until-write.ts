@@ -15,7 +15,10 @@
  * it, whichever state it saw; a read sent after a write waits for the connection behind it.
  *
  * PostgreSQL has no such cache: other processes, and a replica's replay, change what is read.
+ * There a read is only shared by the requests that ask for it at once (store/shared-reads.ts).
  */
+
+import { sharedReadsOf } from "./shared-reads.ts";
 
 /**
  * A SELECT, or a WITH whose parts are all SELECTs, writes nothing: our triggers fire on writes,
@@ -71,12 +74,15 @@ export function keepReadsUntilWrite(db: object, reads: ReadsUntilWrite): void {
 }
 
 /**
- * `read`'s result, kept until the next write where `db` has kept reads (PGlite's handle); run
- * every time elsewhere (PostgreSQL, and inside a transaction, whose handle is another object).
+ * `read`'s result, kept until the next write where `db` has kept reads (PGlite's handle); on
+ * PostgreSQL's pool, shared with the requests asking for it at the same moment
+ * (store/shared-reads.ts); run every time inside a transaction, whose handle is another object.
  */
 export function readUntilWrite<T>(db: object, key: string, read: () => Promise<T>): Promise<T> {
   const reads = readsOf.get(db);
-  return reads ? reads.read(key, read) : read();
+  if (reads) return reads.read(key, read);
+  const shared = sharedReadsOf(db);
+  return shared ? shared.read(key, read) : read();
 }
 
 /** Drops what `db` keeps, as a write would: for a test that must see the version read itself. */

@@ -123,3 +123,34 @@ describe(kept ? "on PGlite, a version read is kept until a write" : "on PostgreS
     expect(a.sites.map((s) => s.id)).toEqual([w.sites.A]);
   });
 });
+
+describe.runIf(usingPostgres())("on PostgreSQL, version reads asked at once share a statement", () => {
+  // store/shared-reads.ts, decision 0064; the order in which callers share is tested exactly in
+  // test/unit/shared-reads.test.ts.
+  it("twenty callers at once: fewer statements than callers, one answer", async () => {
+    let versions: string[] = [];
+    const statements = await queriesRun(w.database, async () => {
+      versions = await Promise.all(Array.from({ length: 20 }, version));
+    });
+    expect(statements.length).toBeGreaterThanOrEqual(1);
+    expect(statements.length).toBeLessThan(20);
+    expect(new Set(versions).size).toBe(1);
+  });
+
+  it("callers after a write all see it, shared or not", async () => {
+    const before = await version();
+    await observe();
+    const after = await Promise.all(Array.from({ length: 20 }, version));
+    expect(after.every((v) => v !== before)).toBe(true);
+    expect(new Set(after).size).toBe(1);
+  });
+
+  it("inside a transaction every read is its own", async () => {
+    const statements = await queriesRun(w.database, () =>
+      w.database.db.transaction().execute(async (trx) => {
+        await Promise.all(Array.from({ length: 5 }, () => siteVersions(trx, "observations", [w.sites.A])));
+      }),
+    );
+    expect(statements.filter((s) => /held_answer_bumps/.test(s.sql))).toHaveLength(5);
+  });
+});
