@@ -4,6 +4,10 @@
  * the HL7 Bulk Data manifest (transactionTime, request, output with type, url and count). It acts
  * as the named user, so it exports what that user may read, Patients pseudonymous. A progress bar
  * (cli-progress) goes to stderr when it is a terminal or --progress is given.
+ *
+ * Audited as an export of that user at its start, on the primary; the pages are read on the
+ * reports' connection (a replica when DATABASE_REPORTS_URL is set), once it shows that audit
+ * record, waiting at most --replica-wait seconds (decision 0060's addendum of 2026-12-07).
  */
 
 import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
@@ -14,7 +18,7 @@ import { DomainError } from "../domain/errors.ts";
 import { isResourceType, RESOURCE_TYPES, type ResourceType } from "../fhir/index.ts";
 import { actorFor } from "../services/auth.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { type ExportedType, exportNdjson } from "../services/fhir-export.ts";
+import { type ExportedType, exportNdjson, REPLICA_WAIT_MS } from "../services/fhir-export.ts";
 import type { Database } from "../store/database.ts";
 import { findActiveUserByName } from "../store/users.ts";
 import type { Cli, CliIo } from "./cli-context.ts";
@@ -25,6 +29,8 @@ export interface ExportFhirOptions {
   type?: string;
   since?: string;
   progress?: boolean;
+  /** seconds to wait for the reports' replica to show the export's start */
+  replicaWait?: string;
 }
 
 export function registerExportFhirCommand(program: Command, cli: Cli) {
@@ -42,6 +48,11 @@ export function registerExportFhirCommand(program: Command, cli: Cli) {
     )
     .option("--since <instant>", "only resources changed at or after this time (ISO 8601 with a zone)")
     .option("--progress", "show a progress bar even when stderr is not a terminal")
+    .option(
+      "--replica-wait <seconds>",
+      "how long to wait for the reports' replica (DATABASE_REPORTS_URL) to catch up with the export's start",
+      String(REPLICA_WAIT_MS / 1000),
+    )
     .action((opts: ExportFhirOptions) =>
       cli.withDatabase(async (database) => {
         const output = await runExportFhir(database, opts, cli.io.stderr);
@@ -53,7 +64,11 @@ export function registerExportFhirCommand(program: Command, cli: Cli) {
     );
 }
 
-function parseOptions(opts: ExportFhirOptions): { types?: ResourceType[]; since?: Date } {
+function parseOptions(opts: ExportFhirOptions): {
+  types?: ResourceType[];
+  since?: Date;
+  replicaWaitMs?: number;
+} {
   const problems: { path: string; message: string }[] = [];
   let types: ResourceType[] | undefined;
   if (opts.type !== undefined) {
@@ -72,8 +87,19 @@ function parseOptions(opts: ExportFhirOptions): { types?: ResourceType[]; since?
         message: "an ISO 8601 instant with a time zone, e.g. 2026-01-01T00:00:00Z",
       });
   }
+  let replicaWaitMs: number | undefined;
+  if (opts.replicaWait !== undefined) {
+    const seconds = Number(opts.replicaWait);
+    if (opts.replicaWait.trim() === "" || !Number.isFinite(seconds) || seconds < 0)
+      problems.push({ path: "/replica-wait", message: "a number of seconds, 0 or more, e.g. 60" });
+    else replicaWaitMs = seconds * 1000;
+  }
   if (problems.length > 0) throw new DomainError("validation", "The export options have problems.", problems);
-  return { ...(types ? { types } : {}), ...(since ? { since } : {}) };
+  return {
+    ...(types ? { types } : {}),
+    ...(since ? { since } : {}),
+    ...(replicaWaitMs !== undefined ? { replicaWaitMs } : {}),
+  };
 }
 
 export async function runExportFhir(
@@ -81,12 +107,12 @@ export async function runExportFhir(
   opts: ExportFhirOptions,
   stderr: CliIo["stderr"] = process.stderr,
 ): Promise<ExportedType[]> {
-  const request = parseOptions(opts);
+  const { replicaWaitMs, ...request } = parseOptions(opts);
   const user = await findActiveUserByName(database.db, opts.as);
   if (!user) throw new DomainError("validation", `No active user ${opts.as}.`);
-  const now = new Date();
   const ctx: ServiceContext = {
     db: database.db,
+    reports: database.reports,
     actor: await actorFor(database.db, user.id, user.username),
     now: () => new Date(),
   };
@@ -108,11 +134,10 @@ export async function runExportFhir(
       : null;
   let started = false;
   try {
-    const output = await exportNdjson(
-      ctx,
-      request,
-      async (type, lines) => appendFileSync(join(opts.out, `${type}.ndjson`), lines),
-      (p) => {
+    const { transactionTime, output } = await exportNdjson(ctx, request, {
+      to: opts.out,
+      write: async (type, lines) => appendFileSync(join(opts.out, `${type}.ndjson`), lines),
+      onProgress: (p) => {
         if (!bar) return;
         if (!started) {
           bar.start(p.typesTotal, 0, { type: p.type, count: 0 });
@@ -120,9 +145,10 @@ export async function runExportFhir(
         }
         bar.update(p.typesDone, { type: p.type, count: p.count });
       },
-    );
+      ...(replicaWaitMs !== undefined ? { replicaWaitMs } : {}),
+    });
     const manifest = {
-      transactionTime: now.toISOString(),
+      transactionTime: transactionTime.toISOString(),
       request: `v2v export fhir${opts.type ? ` --type ${opts.type}` : ""}${opts.since ? ` --since ${opts.since}` : ""}`,
       requiresAccessToken: false,
       output: output

@@ -32,7 +32,10 @@ export type AuditAction =
   | "token-revoke"
   /** an electronic signature (services/signatures.ts) */
   | "sign"
-  /** study data leaving the system (services/sdtm-export.ts) */
+  /**
+   * study data leaving the system: services/sdtm-export.ts, each bulk export file downloaded
+   * (fhir-bulk-export.ts), and `v2v export fhir` at its start (fhir-export.ts, entity `fhir-export`)
+   */
   | "export";
 
 export interface AuditEntry {

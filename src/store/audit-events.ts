@@ -22,6 +22,26 @@ export async function insertAuditEvents(db: Kysely<DB>, rows: NewAuditEvent[]): 
   await insertChunked(db, "audit_events", rows, false);
 }
 
+/**
+ * Whether this connection shows an audit record of the entity: an export's own record, written at
+ * its start on the primary, read on the reports' connection to tell that a replica has caught up
+ * with it (decision 0060). Uses the (entity_type, entity_id, at) index.
+ */
+export async function auditRecordShown(
+  db: Kysely<DB>,
+  entityType: string,
+  entityId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("audit_events")
+    .select("id")
+    .where("entity_type", "=", entityType)
+    .where("entity_id", "=", entityId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export interface AuditFilter {
   siteIds: string[];
   entityType?: string;

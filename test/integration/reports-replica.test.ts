@@ -1,11 +1,14 @@
 /**
- * Reports and exports on a real streaming replica (decisions 0060 and its addendum): the reports'
+ * Reports and exports on a real streaming replica (decisions 0060 and its addenda): the reports'
  * pool connected to a hot standby of the primary, with the standby's replay paused to stand
  * still behind the primary as a lagging replica does. Runs when TEST_REPLICA_PRIMARY_URL and
  * TEST_REPLICA_URL name such a pair (`eval "$(scripts/replica-pair.sh start)"`; .ci/run starts
  * one for its PostgreSQL pass).
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -21,6 +24,7 @@ import { type ExportWorker, startExportWorker } from "../../src/services/fhir-ex
 import { recordObservations } from "../../src/services/observations.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrator.ts";
+import { type CliRun, runV2v } from "../support/cli.ts";
 
 const primaryUrl = process.env.TEST_REPLICA_PRIMARY_URL;
 const replicaUrl = process.env.TEST_REPLICA_URL;
@@ -171,6 +175,75 @@ describe.runIf(primaryUrl && replicaUrl)("reports on a streaming replica", () =>
       expect((exported.counts as Record<string, number>).Observation).toBeGreaterThan(0);
     } finally {
       await worker?.stop();
+    }
+  });
+
+  it("v2v export fhir waits while the standby has not replayed its start, then exports what the primary has", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "v2v-replica-export-"));
+    const exportTo = (name: string, on: Database) =>
+      runV2v(on, [
+        "export",
+        "fhir",
+        "--out",
+        join(dir, name),
+        "--as",
+        "investigator",
+        "--type",
+        "Patient,Observation",
+      ]);
+    const countsIn = (name: string) =>
+      Object.fromEntries(
+        (
+          JSON.parse(readFileSync(join(dir, name, "manifest.json"), "utf8")).output as {
+            type: string;
+            count: number;
+          }[]
+        ).map((o) => [o.type, o.count]),
+      );
+    const records = () =>
+      database.db.selectFrom("audit_events").select("id").where("entity_type", "=", "fhir-export").execute();
+    try {
+      const before = (await records()).length;
+      let running: Promise<CliRun> | undefined;
+      let finished = false;
+      await pauseReplay();
+      try {
+        // A result recorded on the primary before the export: its transactionTime promises it,
+        // and the standby has not replayed it.
+        const someone = await database.db
+          .selectFrom("patients")
+          .select("id")
+          .limit(1)
+          .executeTakeFirstOrThrow();
+        await recordObservations(ctx, {
+          patientId: someone.id,
+          code: "1988-5",
+          valueNumber: 13,
+          unit: "mg/L",
+          effectiveAt: "2026-10-31T02:00:00Z",
+        });
+        running = exportTo("on-standby", database);
+        void running.finally(() => {
+          finished = true;
+        });
+        // Its start is recorded on the primary; the standby does not show it, so nothing is read.
+        await vi.waitFor(async () => expect(await records()).toHaveLength(before + 1), WAIT);
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(finished).toBe(false);
+        expect(readdirSync(join(dir, "on-standby"))).toEqual([]);
+      } finally {
+        await resumeReplay();
+      }
+      const run = await running;
+      expect(run.status, run.stderr).toBe(0);
+      // The same export read on the primary alone finds the same resources.
+      const reference = await exportTo("on-primary", { ...database, reports: database.db });
+      expect(reference.status, reference.stderr).toBe(0);
+      expect(countsIn("on-standby")).toEqual(countsIn("on-primary"));
+      expect(countsIn("on-standby").Observation).toBeGreaterThan(0);
+      expect(await records()).toHaveLength(before + 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
