@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { constants, crc32, deflateRawSync, gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { crc32Combine, gzipMember, storedBlocks } from "../../src/http/held-gzip.ts";
+import { crc32Combine, gzipMember, plainBytesOf, storedBlocks } from "../../src/http/held-gzip.ts";
 
 const piece = (text: string) => {
   const bytes = Buffer.from(text, "utf8");
@@ -80,5 +80,18 @@ describe("gzipMember", () => {
     const good = piece("a held answer");
     expect(() => gzipMember([{ ...good, crc: good.crc ^ 1 }], [])).not.toThrow();
     expect(() => gunzipSync(gzipMember([{ ...good, crc: good.crc ^ 1 }], []))).toThrow(/check/i);
+  });
+});
+
+describe("plainBytesOf", () => {
+  it("encodes a held text once: the same bytes for the same held text, its UTF-8 exactly", () => {
+    const text = "BEGIN:VCALENDAR\r\nSUMMARY:受试者 S-001 · D28\r\n".repeat(500);
+    const held = { pieces: [text] };
+    const first = plainBytesOf(held, text);
+    expect(first.equals(Buffer.from(text, "utf8"))).toBe(true);
+    expect(plainBytesOf(held, text)).toBe(first);
+    // Another held text (a write made a new answer) is encoded for itself.
+    const other = { pieces: [`${text}X`] };
+    expect(plainBytesOf(other, `${text}X`).toString("utf8")).toBe(`${text}X`);
   });
 });
