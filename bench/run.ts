@@ -100,9 +100,9 @@ async function main() {
           .map(([t, n]) => `${n.toLocaleString("en-US")} ${t}`)
           .join(
             ", ",
-          )}); ${m.connections} clients × ${m.seconds} s per measurement. Goal: p95 ≤ 25 ms and HTTP ≥ 0.7 × ${
+          )}); ${m.connections} clients × ${m.seconds} s per measurement, load from ${m.generator}. Goal: p95 ≤ 25 ms and HTTP ≥ 0.7 × its limit, the lower of ${
           m.backend === "postgres" ? "pgbench" : "the main query back to back"
-        }.`,
+        } and a bare Fastify sending as many bytes.`,
         "",
         tierMTable(m),
       ].join("\n"),
