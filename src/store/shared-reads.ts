@@ -51,7 +51,48 @@ export class SharedReads {
   }
 }
 
+/**
+ * One read for many ids, shared the same way: a caller whose read of this kind is in flight (for
+ * any ids) waits for it, then shares the next one, sent for every id asked for meanwhile. The
+ * timeline reads its patient's versions this way: fifty requests for fifty patients at once
+ * share a statement, where sharing by key would share only requests for the same patient.
+ */
+export class BatchedReads<V> {
+  private inFlight: Promise<unknown> | null = null;
+  private queued: { ids: Set<string>; result: Promise<ReadonlyMap<string, V>> } | null = null;
+
+  constructor(private readonly readMany: (ids: string[]) => Promise<ReadonlyMap<string, V>>) {}
+
+  /** The value for `id` (undefined when the read found none), from a read sent after this call. */
+  read(id: string): Promise<V | undefined> {
+    if (this.queued) {
+      this.queued.ids.add(id);
+      return this.queued.result.then((found) => found.get(id));
+    }
+    if (!this.inFlight) return this.send([id]).then((found) => found.get(id));
+    const ids = new Set([id]);
+    const sendQueued = () => {
+      this.queued = null;
+      return this.send([...ids]);
+    };
+    const result = this.inFlight.then(sendQueued, sendQueued);
+    this.queued = { ids, result };
+    return result.then((found) => found.get(id));
+  }
+
+  private send(ids: string[]): Promise<ReadonlyMap<string, V>> {
+    const result = this.readMany(ids);
+    this.inFlight = result;
+    const done = () => {
+      if (this.inFlight === result) this.inFlight = null;
+    };
+    result.then(done, done);
+    return result;
+  }
+}
+
 const sharedOf = new WeakMap<object, SharedReads>();
+const batchedOf = new WeakMap<object, Map<string, BatchedReads<unknown>>>();
 
 /** Gives `db` (the pool's own handle, not a transaction's) reads shared while in flight. */
 export function shareReads(db: object, reads: SharedReads): void {
@@ -60,3 +101,26 @@ export function shareReads(db: object, reads: SharedReads): void {
 
 /** The shared reads of `db`, if it shares them. */
 export const sharedReadsOf = (db: object): SharedReads | undefined => sharedOf.get(db);
+
+/**
+ * `db`'s batched reads of one kind (`name`), made on first use with `readMany` (which must read
+ * on `db`); undefined where `db` does not share reads (PGlite, a transaction).
+ */
+export function batchedReadsOf<V>(
+  db: object,
+  name: string,
+  readMany: (ids: string[]) => Promise<ReadonlyMap<string, V>>,
+): BatchedReads<V> | undefined {
+  if (!sharedOf.has(db)) return undefined;
+  let kinds = batchedOf.get(db);
+  if (!kinds) {
+    kinds = new Map();
+    batchedOf.set(db, kinds);
+  }
+  let batched = kinds.get(name) as BatchedReads<V> | undefined;
+  if (!batched) {
+    batched = new BatchedReads(readMany);
+    kinds.set(name, batched as BatchedReads<unknown>);
+  }
+  return batched;
+}

@@ -16,6 +16,8 @@ import { type Kysely, type RawBuilder, sql } from "kysely";
 import { prepared } from "./prepared-statements.ts";
 import { readUntilWrite } from "./reads-until-write.ts";
 import type { DB } from "./schema.ts";
+import { batchedReadsOf } from "./shared-reads.ts";
+import { uuidArray } from "./uuid-array.ts";
 
 export interface TimelineRow {
   kind: string;
@@ -59,15 +61,28 @@ interface Branch {
  * (migration 0034), each null before the first write, in one query: the timeline needs all of
  * them before anything else.
  */
-export const patientWithDay0 = (db: Kysely<DB>, patientId: string) =>
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function patientWithDay0(db: Kysely<DB>, patientId: string) {
+  // On PostgreSQL's pool, requests for any patients at once share one statement
+  // (store/shared-reads.ts, decision 0064).
+  // An id that is no UUID finds no patient rather than failing the statement its sharers wait on.
+  const batched = batchedReadsOf(db, "patientWithDay0", async (ids) => {
+    const valid = ids.filter((id) => CANONICAL_UUID.test(id));
+    const rows = valid.length > 0 ? await patientWithDay0Query(db, valid).execute() : [];
+    return new Map(rows.map((row) => [row.id, Object.freeze(row)]));
+  });
+  // Keyed as the database writes ids (lower case), which is how the rows come back.
+  if (batched) return batched.read(patientId.toLowerCase());
   // Kept until the next write on PGlite (store/reads-until-write.ts); frozen, as every caller
   // until then is given the same row.
-  readUntilWrite(db, `patientWithDay0\u0000${patientId}`, async () => {
-    const row = await patientWithDay0Query(db, patientId).executeTakeFirst();
+  return readUntilWrite(db, `patientWithDay0\u0000${patientId}`, async () => {
+    const row = await patientWithDay0Query(db, [patientId]).executeTakeFirst();
     return row && Object.freeze(row);
   });
+}
 
-const patientWithDay0Query = (db: Kysely<DB>, patientId: string) =>
+const patientWithDay0Query = (db: Kysely<DB>, patientIds: readonly string[]) =>
   db
     .selectFrom("patients as p")
     .innerJoin("sites as s", "s.id", "p.site_id")
@@ -92,7 +107,7 @@ const patientWithDay0Query = (db: Kysely<DB>, patientId: string) =>
         .select(sql<string>`rv.version::text || ':' || rv.changed_xid::text`.as("v"))
         .as("timeline_version"),
     ])
-    .where("p.id", "=", patientId);
+    .where(sql<boolean>`p.id = ANY(${uuidArray(patientIds)})`);
 
 export async function timelineRows(db: Kysely<DB>, f: TimelineFilter): Promise<TimelineRow[]> {
   const tz = f.timeZone;

@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropKeptReads } from "../../src/store/reads-until-write.ts";
 import { siteVersions, siteVersionsAndSites } from "../../src/store/site-versions.ts";
+import { patientWithDay0 } from "../../src/store/timeline.ts";
 import { usingPostgres } from "../support/database.ts";
 import { registerPatient } from "../support/patients.ts";
 import { queriesRun } from "../support/statements.ts";
@@ -143,6 +144,20 @@ describe.runIf(usingPostgres())("on PostgreSQL, version reads asked at once shar
     const after = await Promise.all(Array.from({ length: 20 }, version));
     expect(after.every((v) => v !== before)).toBe(true);
     expect(new Set(after).size).toBe(1);
+  });
+
+  it("the timeline's patient reads for several patients at once share a statement, each its own row", async () => {
+    const others = [patientId];
+    for (let i = 0; i < 4; i++) others.push(await registerPatient(w));
+    const asked = [...others, others[1]!.toUpperCase(), "not-a-uuid"];
+    let rows: ({ id: string } | undefined)[] = [];
+    const statements = await queriesRun(w.database, async () => {
+      rows = await Promise.all(asked.map((id) => patientWithDay0(w.database.db, id)));
+    });
+    const reads = statements.filter((s) => /patient_record_versions/.test(s.sql));
+    expect(reads.length).toBeGreaterThanOrEqual(1);
+    expect(reads.length).toBeLessThan(asked.length);
+    expect(rows.map((r) => r?.id)).toEqual([...others, others[1], undefined]);
   });
 
   it("inside a transaction every read is its own", async () => {

@@ -4,7 +4,7 @@
  * by hand, so which read each caller got, and when it was sent, is known exactly.
  */
 import { describe, expect, it } from "vitest";
-import { SharedReads } from "../../src/store/shared-reads.ts";
+import { BatchedReads, SharedReads } from "../../src/store/shared-reads.ts";
 
 /** Reads settled by the test: each is numbered in the order sent, with the calls made before it. */
 function readsByHand() {
@@ -104,5 +104,77 @@ describe("SharedReads", () => {
     sent[0]!.settle();
     sent[1]!.settle();
     expect([await a.result, await b.result]).toEqual([1, 2]);
+  });
+});
+
+describe("BatchedReads", () => {
+  /** Batches settled by hand: each is sent with its ids and the number of calls made before it. */
+  function batchesByHand() {
+    const sent: { ids: string[]; callsBefore: number; settle: (fail?: boolean) => void }[] = [];
+    let calls = 0;
+    const reads = new BatchedReads<string>(
+      (ids) =>
+        new Promise((resolve, reject) => {
+          const n = sent.length + 1;
+          sent.push({
+            ids,
+            callsBefore: calls,
+            settle: (fail) =>
+              fail
+                ? reject(new Error(`batch ${n}`))
+                : // "unknown" is a patient the database does not have.
+                  resolve(
+                    new Map(ids.filter((id) => id !== "unknown").map((id) => [id, `${id} from batch ${n}`])),
+                  ),
+          });
+        }),
+    );
+    const ask = (id: string) => {
+      calls++;
+      return { asked: calls, result: reads.read(id) };
+    };
+    return { sent, ask };
+  }
+
+  it("callers for other ids while a batch is in flight share one batch sent after them, each given its own", async () => {
+    const { sent, ask } = batchesByHand();
+    const first = ask("p1");
+    const later = [ask("p2"), ask("p3"), ask("p2"), ask("unknown")];
+    expect(sent.map((b) => b.ids)).toEqual([["p1"]]);
+    sent[0]!.settle();
+    expect(await first.result).toBe("p1 from batch 1");
+    await tick();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.ids).toEqual(["p2", "p3", "unknown"]);
+    expect(sent[1]!.callsBefore).toBeGreaterThanOrEqual(Math.max(...later.map((c) => c.asked)));
+    sent[1]!.settle();
+    expect(await Promise.all(later.map((c) => c.result))).toEqual([
+      "p2 from batch 2",
+      "p3 from batch 2",
+      "p2 from batch 2",
+      undefined,
+    ]);
+  });
+
+  it("a caller asking again for an id in flight is not given that batch's answer", async () => {
+    const { sent, ask } = batchesByHand();
+    const first = ask("p1");
+    const again = ask("p1");
+    sent[0]!.settle();
+    await first.result;
+    await tick();
+    sent[1]!.settle();
+    expect(await again.result).toBe("p1 from batch 2");
+  });
+
+  it("a failed batch fails its own callers only; the queued batch still goes", async () => {
+    const { sent, ask } = batchesByHand();
+    const first = ask("p1");
+    const second = ask("p2");
+    sent[0]!.settle(true);
+    await expect(first.result).rejects.toThrow("batch 1");
+    await tick();
+    sent[1]!.settle();
+    expect(await second.result).toBe("p2 from batch 2");
   });
 });
