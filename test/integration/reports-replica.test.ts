@@ -60,6 +60,18 @@ async function pauseReplay(): Promise<void> {
 }
 const resumeReplay = () => standby.query("SELECT pg_wal_replay_resume()");
 
+/** A CRP result for some patient, recorded on the primary (the standby may not have it yet). */
+async function recordOnPrimary(valueNumber: number, effectiveAt: string): Promise<void> {
+  const someone = await database.db.selectFrom("patients").select("id").limit(1).executeTakeFirstOrThrow();
+  await recordObservations(ctx, {
+    patientId: someone.id,
+    code: "1988-5",
+    valueNumber,
+    unit: "mg/L",
+    effectiveAt,
+  });
+}
+
 describe.runIf(primaryUrl && replicaUrl)("reports on a streaming replica", () => {
   beforeAll(async () => {
     primary = new pg.Client({ connectionString: primaryUrl });
@@ -133,18 +145,7 @@ describe.runIf(primaryUrl && replicaUrl)("reports on a streaming replica", () =>
     try {
       // A result recorded on the primary before the kick-off: the export's transactionTime
       // promises it, and the standby has not replayed it.
-      const someone = await database.db
-        .selectFrom("patients")
-        .select("id")
-        .limit(1)
-        .executeTakeFirstOrThrow();
-      await recordObservations(ctx, {
-        patientId: someone.id,
-        code: "1988-5",
-        valueNumber: 12,
-        unit: "mg/L",
-        effectiveAt: "2026-10-31T01:00:00Z",
-      });
+      await recordOnPrimary(12, "2026-10-31T01:00:00Z");
       ({ jobId: onStandby } = await kickOff());
       worker = startExportWorker(database.db, {
         reports: database.reports,
@@ -210,18 +211,7 @@ describe.runIf(primaryUrl && replicaUrl)("reports on a streaming replica", () =>
       try {
         // A result recorded on the primary before the export: its transactionTime promises it,
         // and the standby has not replayed it.
-        const someone = await database.db
-          .selectFrom("patients")
-          .select("id")
-          .limit(1)
-          .executeTakeFirstOrThrow();
-        await recordObservations(ctx, {
-          patientId: someone.id,
-          code: "1988-5",
-          valueNumber: 13,
-          unit: "mg/L",
-          effectiveAt: "2026-10-31T02:00:00Z",
-        });
+        await recordOnPrimary(13, "2026-10-31T02:00:00Z");
         running = exportTo("on-standby", database);
         void running.finally(() => {
           finished = true;
