@@ -88,11 +88,19 @@ export interface TierMResult {
    */
   sameBytes?: LoadResult | null;
   gzipSameBytes?: LoadResult | null;
+  /**
+   * PostgreSQL: the database's transactions (pg_stat_database) during the plain load, per
+   * response. A statement outside a transaction is one; held answers' shared reads (decision
+   * 0064) make it far less than one under load.
+   */
+  transactionsPerRequest?: number | null;
   note?: string;
 }
 
 export interface LoadResult {
   rps: number;
+  /** responses in the whole load */
+  requests: number;
   p50: number;
   p95: number;
   errors: number;
@@ -358,6 +366,7 @@ end
       .map(Number) as [number, number, number, number, number, number, number];
     return {
       rps: requests / (durationUs / 1e6),
+      requests,
       p50: p50Us / 1000,
       p95: p95Us / 1000,
       errors,
@@ -397,6 +406,7 @@ function loadWithAutocannon(
         latencies.sort((a, b) => a - b);
         resolve({
           rps: result.requests.total / (result.duration || SECONDS),
+          requests: result.requests.total,
           p50: percentile(latencies, 50),
           p95: percentile(latencies, 95),
           errors: result.errors + result.timeouts,
@@ -732,6 +742,19 @@ export async function tierM(backend: Backend, url: string | undefined, log: Log)
       return { queries: seen.length, main, databaseRate: null };
     }
 
+    /**
+     * The bench database's committed and rolled-back transactions so far, about: each backend
+     * sends its counts when it goes idle, at most once a second, so the last second of a load may
+     * be counted in the next reading.
+     */
+    async function transactions(): Promise<number> {
+      await new Promise((r) => setTimeout(r, 1100));
+      await sql`SELECT pg_stat_clear_snapshot()`.execute(db);
+      const { rows } = await sql<{ n: string }>`SELECT (xact_commit + xact_rollback)::text AS n
+        FROM pg_stat_database WHERE datname = current_database()`.execute(db);
+      return Number(rows[0]!.n);
+    }
+
     /** The bare Fastify sending as many bytes as `measured` read a response (headers left aside). */
     async function sameBytes(measured: LoadResult): Promise<LoadResult | null> {
       const body = Math.round(measured.bytes - HEADER_BYTES);
@@ -787,7 +810,10 @@ export async function tierM(backend: Backend, url: string | undefined, log: Log)
             await fetch(`${base}${path}`, { headers: { ...headers, "accept-encoding": "identity" } })
           ).arrayBuffer();
         log(`    HTTP: ${CONNECTIONS} clients × ${SECONDS} s`);
+        const before = backend === "postgres" ? await transactions() : 0;
         result.http = await load(base, route.paths, headers);
+        if (backend === "postgres" && result.http.requests > 0)
+          result.transactionsPerRequest = ((await transactions()) - before) / result.http.requests;
         await drain(base, headers, log);
         log(`    HTTP, gzip accepted: ${CONNECTIONS} clients × ${SECONDS} s`);
         result.gzipHttp = await load(base, route.paths, { ...headers, "accept-encoding": BROWSER_ENCODINGS });
@@ -871,6 +897,7 @@ export function tierMTable(m: TierM): string {
     "p95",
     postgres ? "pgbench main query tps" : "main query back to back /s",
     postgres ? "HTTP ÷ pgbench" : "HTTP ÷ main query",
+    "transactions a response under load",
     "bare Fastify, same bytes: req/s, p95",
     "HTTP ÷ limit",
     "HTTP ÷ hello-world",
@@ -899,6 +926,7 @@ export function tierMTable(m: TierM): string {
       r.http ? `${fmt(r.http.p95)} ms` : "—",
       r.databaseRate !== null ? fmt(r.databaseRate) : "—",
       Number.isFinite(vsDb) ? vsDb.toFixed(2) : "—",
+      r.transactionsPerRequest != null ? r.transactionsPerRequest.toFixed(3) : "—",
       r.sameBytes ? `${fmt(r.sameBytes.rps)}, ${fmt(r.sameBytes.p95)} ms` : "—",
       Number.isFinite(vsLimit) ? vsLimit.toFixed(2) : "—",
       Number.isFinite(vsHello) ? vsHello.toFixed(4) : "—",
@@ -919,6 +947,7 @@ export function tierMTable(m: TierM): string {
     fmt(m.hello.rps),
     `${fmt(m.hello.p50)} ms`,
     `${fmt(m.hello.p95)} ms`,
+    "—",
     "—",
     "—",
     "—",
