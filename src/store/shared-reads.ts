@@ -15,38 +15,59 @@
  * itself, in its own snapshot. PGlite keeps its reads until a write instead (reads-until-write.ts).
  */
 
-/** Reads shared per key: one in flight, and one queued behind it for those who came meanwhile. */
+/**
+ * The one rule both classes below keep: a read is given only to callers who asked before it was
+ * sent. One read in flight, and one queued behind it, sent when the one in flight is answered
+ * (success or not) for everyone who asked meanwhile.
+ */
+class ReadAfterAsking<T> {
+  private inFlight: Promise<T> | null = null;
+  private queued: Promise<T> | null = null;
+
+  get idle(): boolean {
+    return this.inFlight === null && this.queued === null;
+  }
+
+  /** A read sent after this call; `send` sends it (every caller's `send` sends the same read). */
+  read(send: () => Promise<T>): Promise<T> {
+    if (this.queued) return this.queued;
+    if (!this.inFlight) return this.start(send);
+    const sendQueued = () => {
+      this.queued = null;
+      return this.start(send);
+    };
+    this.queued = this.inFlight.then(sendQueued, sendQueued);
+    return this.queued;
+  }
+
+  private start(send: () => Promise<T>): Promise<T> {
+    const result = send();
+    this.inFlight = result;
+    const done = () => {
+      if (this.inFlight === result) this.inFlight = null;
+    };
+    result.then(done, done);
+    return result;
+  }
+}
+
+/** Reads shared per key (the statement and its values). */
 export class SharedReads {
-  private readonly inFlight = new Map<string, Promise<unknown>>();
-  private readonly queued = new Map<string, Promise<unknown>>();
+  private readonly byKey = new Map<string, ReadAfterAsking<unknown>>();
 
   /** `read`'s result, from a read sent after this call; `key` names the statement and its values. */
   read<T>(key: string, read: () => Promise<T>): Promise<T> {
-    const queued = this.queued.get(key);
-    if (queued) return queued as Promise<T>;
-    const sent = this.inFlight.get(key);
-    if (!sent) return this.send(key, read);
-    // Sent once the read in flight is answered (success or not), for everyone queued by then.
-    const next = sent.then(
-      () => this.sendQueued(key, read),
-      () => this.sendQueued(key, read),
-    );
-    this.queued.set(key, next);
-    return next;
-  }
-
-  private sendQueued<T>(key: string, read: () => Promise<T>): Promise<T> {
-    this.queued.delete(key);
-    return this.send(key, read);
-  }
-
-  private send<T>(key: string, read: () => Promise<T>): Promise<T> {
-    const result = read();
-    this.inFlight.set(key, result);
-    const done = () => {
-      if (this.inFlight.get(key) === result) this.inFlight.delete(key);
+    let reads = this.byKey.get(key) as ReadAfterAsking<T> | undefined;
+    if (!reads) {
+      reads = new ReadAfterAsking<T>();
+      this.byKey.set(key, reads as ReadAfterAsking<unknown>);
+    }
+    const result = reads.read(read);
+    // Nothing in flight or queued under the key once this is answered: forgotten.
+    const forget = () => {
+      if (reads.idle && this.byKey.get(key) === reads) this.byKey.delete(key);
     };
-    result.then(done, done);
+    result.then(forget, forget);
     return result;
   }
 }
@@ -58,36 +79,22 @@ export class SharedReads {
  * share a statement, where sharing by key would share only requests for the same patient.
  */
 export class BatchedReads<V> {
-  private inFlight: Promise<unknown> | null = null;
-  private queued: { ids: Set<string>; result: Promise<ReadonlyMap<string, V>> } | null = null;
+  private readonly reads = new ReadAfterAsking<ReadonlyMap<string, V>>();
+  /** The ids asked for since the last read was sent: the next read's. */
+  private asked = new Set<string>();
 
   constructor(private readonly readMany: (ids: string[]) => Promise<ReadonlyMap<string, V>>) {}
 
   /** The value for `id` (undefined when the read found none), from a read sent after this call. */
   read(id: string): Promise<V | undefined> {
-    if (this.queued) {
-      this.queued.ids.add(id);
-      return this.queued.result.then((found) => found.get(id));
-    }
-    if (!this.inFlight) return this.send([id]).then((found) => found.get(id));
-    const ids = new Set([id]);
-    const sendQueued = () => {
-      this.queued = null;
-      return this.send([...ids]);
-    };
-    const result = this.inFlight.then(sendQueued, sendQueued);
-    this.queued = { ids, result };
-    return result.then((found) => found.get(id));
-  }
-
-  private send(ids: string[]): Promise<ReadonlyMap<string, V>> {
-    const result = this.readMany(ids);
-    this.inFlight = result;
-    const done = () => {
-      if (this.inFlight === result) this.inFlight = null;
-    };
-    result.then(done, done);
-    return result;
+    this.asked.add(id);
+    return this.reads
+      .read(() => {
+        const ids = [...this.asked];
+        this.asked = new Set();
+        return this.readMany(ids);
+      })
+      .then((found) => found.get(id));
   }
 }
 
