@@ -247,16 +247,20 @@ export async function recordRoutes(app: FastifyInstance) {
       const isBatch =
         typeof request.body === "object" && request.body !== null && "observations" in request.body;
       const minimal = isBatch && prefersMinimal(request.headers.prefer);
-      // A batch's full answer (~750 bytes a row) is checked against its schema and written out
-      // while the database writes the rows; it is sent only once they are committed.
-      let answer: string | undefined;
+      // A batch's full answer (~750 bytes a row) is checked against its schema and written out,
+      // as UTF-8 bytes, while the database writes the rows; it is sent only once they are
+      // committed. (Sent as a string, its ~750 KB for 1,000 rows were encoded after the commit:
+      // ~4 ms between the last hook and the answer leaving, against ~0.4 ms for the bytes.)
+      let answer: Buffer | undefined;
       const stored = await observations.recordObservations(
         ctxOf(request),
         request.body,
         isBatch && !minimal
           ? {
               prepareAnswer: (rows) => {
-                answer = reply.serializeInput({ count: rows.length, observations: rows }, "201") as string;
+                answer = Buffer.from(
+                  reply.serializeInput({ count: rows.length, observations: rows }, "201") as string,
+                );
               },
             }
           : {},
@@ -270,7 +274,7 @@ export async function recordRoutes(app: FastifyInstance) {
         reply.header("preference-applied", "return=minimal");
         return { count: stored.length, ids: stored.map((o) => o.id) };
       }
-      // Sent as it is: Fastify serialises no string it is given as JSON. (The service calls
+      // Sent as it is: Fastify serialises no Buffer it is given. (The service calls
       // prepareAnswer for every batch it stores; the object is the same answer, checked later.)
       if (answer === undefined) return { count: stored.length, observations: stored };
       return reply.type("application/json; charset=utf-8").send(answer);
