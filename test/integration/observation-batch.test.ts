@@ -228,6 +228,28 @@ describe("observation batches", () => {
     expect(after.n).toBe(before.n);
   });
 
+  it("stores a large batch record compressed with lz4 where the server offers it (0040), pglz otherwise", async () => {
+    const res = await investigator(
+      "POST",
+      "/api/v1/observations",
+      { observations: rowsFor(patientA, 1000, 30_000) },
+      { prefer: "return=minimal" },
+    );
+    expect(res.statusCode).toBe(201);
+    const { rows: offered } = await sql<{ lz4: boolean }>`
+      SELECT 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(
+      w.database.db,
+    );
+    const { rows } = await sql<{ method: string | null; bytes: number }>`
+      SELECT pg_column_compression("after") AS method, octet_length("after"::text) AS bytes
+        FROM audit_events WHERE entity_type = 'observation-batch' AND "after"->'columns'->'id' ? ${res.json().ids[0]}`.execute(
+      w.database.db,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.bytes).toBeGreaterThan(8_000); // past TOAST's ~2 KB threshold: compressed at all
+    expect(rows[0]!.method).toBe(offered[0]!.lz4 ? "lz4" : "pglz");
+  });
+
   it("lets the caller prepare its answer inside the write: the rows' INSERT sent, the audit row not yet", async () => {
     const statements: string[] = [];
     let preparedAt = -1;
