@@ -1,9 +1,9 @@
 /**
  * Issue 15's ingest goal: observation batches through the HTTP API at ≥ 50% of the rows/s of
  * PostgreSQL COPY of the same rows into the same table. The API runs as served (`buildApp` on a
- * real socket, a bearer token, JSON over HTTP from node:http), one batch of 1,000 observations for 10 patients
- * per request; COPY loads 1,000 rows of the same shape (fresh ids, the columns the service
- * writes) from CSV with `COPY … FROM STDIN`. Request bodies and CSV are built before the clock
+ * real socket, a bearer token, JSON over HTTP from node:http), one batch of 1,000 observations
+ * for 10 patients per request; COPY loads 1,000 rows of the same shape (fresh ids, the columns
+ * the service writes) from CSV with `COPY … FROM STDIN`. Request bodies and CSV are built before the clock
  * starts, so both sides are timed from sending to stored.
  */
 import http from "node:http";

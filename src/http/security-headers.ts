@@ -62,8 +62,9 @@ export async function registerSecurityHeaders(app: FastifyInstance, secure: bool
     crossOriginEmbedderPolicy: false,
   });
   app.addHook("onRequest", (request, reply, done) => {
-    // Helmet sets the headers on the raw response and calls back at once; it throws on a bad option.
-    setHeaders(request.raw, reply.raw, () => done());
+    // Helmet sets the headers on the raw response and calls back at once, with an error only
+    // when a policy cannot be written (a bad option already threw above, at start).
+    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   app.addHook("onSend", (request, reply, payload, done) => {
     if (request.url.startsWith("/api/") && !request.url.startsWith("/api/docs"))
