@@ -11,7 +11,7 @@
  * Reading visits follows the enrolment rules (manufacturing and monitors read them; a visit says
  * when a patient is due, not what was found). Recording follows enrolment:write.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
@@ -644,7 +644,7 @@ export async function siteVisitsCalendar(
   const today = localDate(ctx.now(), site.time_zone);
   const key = `${siteId}|${today}`;
   const text = await heldFeeds.getOrCompute(ctx.db, key, version, () => feed(ctx, site, today));
-  const etag = `"${createHash("sha256").update(`${key}|${version}`).digest("base64url").slice(0, 22)}"`;
+  const etag = `"${hash("sha256", `${key}|${version}`, "base64url").slice(0, 22)}"`;
   return { text, etag };
 }
 

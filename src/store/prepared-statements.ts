@@ -13,7 +13,7 @@
  * not keep a connection's prepared statements between transactions: set
  * DATABASE_PREPARED_STATEMENTS=off there (docs/scaling.md).
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { PostgresPool, PostgresPoolClient } from "kysely";
 import { type RawBuilder, sql } from "kysely";
 import type pg from "pg";
@@ -26,8 +26,7 @@ const MAX_PER_CONNECTION = 64;
 export const prepared = <T>(query: RawBuilder<T>): RawBuilder<T> =>
   sql<T>`${sql.raw(PREPARED_STATEMENT)} ${query}`;
 
-const statementName = (text: string) =>
-  `v2v_${createHash("sha1").update(text).digest("base64url").slice(0, 24)}`;
+const statementName = (text: string) => `v2v_${hash("sha1", text, "base64url").slice(0, 24)}`;
 
 /** Kysely's pool over node-postgres's, naming the statements marked PREPARED_STATEMENT. */
 export function preparingPool(pool: pg.Pool): PostgresPool {
