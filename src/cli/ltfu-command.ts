@@ -13,8 +13,9 @@ import { siteByCode } from "./sites.ts";
 
 export function formatContacts(site: string, list: LtfuContactList): string[] {
   const year = list.sites[0]?.year;
+  const everyContact = new Set(list.ltfuItems.filter((i) => i.when === "every-contact").map((i) => i.code));
   const rows = list.items.map((c) => {
-    const every = c.items.filter((i) => i.when === "every-contact");
+    const every = c.items.filter((i) => everyContact.has(i.code));
     return [
       c.subjectCode,
       `year ${c.year}`,

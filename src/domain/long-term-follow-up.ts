@@ -10,13 +10,7 @@
  */
 
 import { addMonths } from "./calendar.ts";
-import {
-  LTFU_ITEMS,
-  type LtfuItem,
-  type LtfuItemCode,
-  ltfuYears,
-  type VectorType,
-} from "./visit-schedule.ts";
+import { LTFU_ITEMS, type LtfuItemCode, ltfuYears, type VectorType } from "./visit-schedule.ts";
 
 /** What the coordinator records for one LTFU item at a contact. */
 export const LTFU_OUTCOMES = ["none", "reported", "unknown"] as const;
@@ -57,11 +51,16 @@ export interface LtfuContact {
   status: ContactStatus;
   doneOn: string | null;
   missedReason: string | null;
-  items: (Pick<LtfuItem, "code" | "label" | "when" | "source"> & {
+  /**
+   * The items this contact owes, by code: what each is, when it is owed and its source are
+   * LTFU_ITEMS' (visit-schedule.ts), the same for every contact, so a contact does not repeat them.
+   */
+  items: {
+    code: LtfuItemCode;
     recorded: boolean;
     outcome: LtfuOutcome | null;
     note: string | null;
-  })[];
+  }[];
   /** every "every-contact" item has an outcome */
   complete: boolean;
 }
@@ -106,13 +105,11 @@ export function ltfuContacts(
       .filter((v) => v.ltfuItems.length > 0 && v.windowStart <= anniversary && anniversary <= v.windowEnd)
       .sort((a, b) => distance(a.nominalDate, anniversary) - distance(b.nominalDate, anniversary));
     const v = candidates[0];
-    const items = LTFU_ITEMS.filter((i) => !v || v.ltfuItems.includes(i.code)).map((i) => {
+    const owed = LTFU_ITEMS.filter((i) => !v || v.ltfuItems.includes(i.code));
+    const items = owed.map((i) => {
       const r = v?.ltfuRecord?.[i.code];
       return {
         code: i.code,
-        label: i.label,
-        when: i.when,
-        source: i.source,
         recorded: r !== undefined,
         outcome: (r?.outcome as LtfuOutcome | undefined) ?? null,
         note: r?.note ?? null,
@@ -126,7 +123,7 @@ export function ltfuContacts(
       doneOn: v?.doneOn ?? null,
       missedReason: v?.missedReason ?? null,
       items,
-      complete: items.filter((i) => i.when === "every-contact").every((i) => i.recorded),
+      complete: owed.every((definition, k) => definition.when !== "every-contact" || items[k]!.recorded),
     });
   }
   return contacts;

@@ -14,7 +14,13 @@ import {
   ltfuYearsFor,
 } from "../domain/long-term-follow-up.ts";
 import { localDate } from "../domain/study-day.ts";
-import { INTEGRATING_VECTORS, LTFU_YEARS, type VectorType } from "../domain/visit-schedule.ts";
+import {
+  INTEGRATING_VECTORS,
+  LTFU_ITEMS,
+  LTFU_YEARS,
+  type LtfuItem,
+  type VectorType,
+} from "../domain/visit-schedule.ts";
 import {
   carProductsOfInfusedAt,
   type LtfuEnrolmentRow,
@@ -217,12 +223,26 @@ export interface LtfuContactItem extends LtfuContact {
 
 export interface LtfuContactList {
   sites: { siteId: string; siteCode: string; today: string; year: number }[];
+  /**
+   * What each LTFU item is, when it is owed and its source, once a page: a contact's items name
+   * them by code. (Restated in every contact they made up ~40% of a page: decision 0052's
+   * addendum.)
+   */
+  ltfuItems: readonly Pick<LtfuItem, "code" | "label" | "collect" | "when" | "source">[];
   items: LtfuContactItem[];
   /** products at these sites with no vector type: their patients' LTFU cannot be judged */
   productsWithoutVectorType: string[];
   /** the next page's cursor, null on the last page */
   nextCursor: string | null;
 }
+
+const ITEM_DEFINITIONS = LTFU_ITEMS.map(({ code, label, collect, when, source }) => ({
+  code,
+  label,
+  collect,
+  when,
+  source,
+}));
 
 /**
  * The yearly contacts whose anniversary falls in the calendar year, at the actor's sites, by
@@ -261,6 +281,7 @@ async function contactPage(
       today: todayAt.get(s.id)!.today,
       year: yearAt.get(s.id)!,
     })),
+    ltfuItems: ITEM_DEFINITIONS,
     items,
     productsWithoutVectorType: unclassified,
     nextCursor:

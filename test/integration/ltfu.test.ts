@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatContacts, formatLost } from "../../src/cli/ltfu-command.ts";
-import { LTFU_ITEM_CODES } from "../../src/domain/visit-schedule.ts";
+import { LTFU_ITEM_CODES, LTFU_ITEMS } from "../../src/domain/visit-schedule.ts";
 import { enrolPatient, updateEnrolment } from "../../src/services/enrolments.ts";
 import { lostToFollowUp, ltfuContactList } from "../../src/services/ltfu.ts";
 import { createPatient } from "../../src/services/patients.ts";
@@ -98,6 +98,13 @@ describe("contacts", () => {
       complete: false,
     });
     expect(mine[0].items.map((i: { code: string }) => i.code)).toEqual([...LTFU_ITEM_CODES]);
+    // What each item is comes once a page; a contact's items carry only what was recorded.
+    expect(body.ltfuItems.map((i: { code: string }) => i.code)).toEqual([...LTFU_ITEM_CODES]);
+    expect(body.ltfuItems.find((i: { code: string }) => i.code === "vector-testing")).toMatchObject({
+      when: "if-indicated",
+      label: LTFU_ITEMS.find((i) => i.code === "vector-testing")!.label,
+    });
+    expect(Object.keys(mine[0].items[0]).sort()).toEqual(["code", "note", "outcome", "recorded"]);
     expect(body.items.some((i: { patientId: string }) => i.patientId === mrna.patient.id)).toBe(false);
 
     const later = await ltfuContactList(await w.as("coordinator", "A"), { year: 2034 });

@@ -92,6 +92,19 @@ const ContactStatus = z.enum(["not-scheduled", "upcoming", "due", "overdue", "do
 export const LtfuContactListSchema = z
   .object({
     sites: z.array(z.object({ siteId: str, siteCode: str, today: str, year: num })),
+    ltfuItems: z
+      .array(
+        z.object({
+          code: z.enum(LTFU_ITEM_CODES),
+          label: str,
+          collect: str,
+          when: z.enum(["every-contact", "if-indicated"]),
+          source: str,
+        }),
+      )
+      .describe(
+        "what each LTFU item is, when it is owed and its source; a contact's items name them by code",
+      ),
     items: z.array(
       z.object({
         enrolmentId: str,
@@ -111,9 +124,6 @@ export const LtfuContactListSchema = z
         items: z.array(
           z.object({
             code: z.enum(LTFU_ITEM_CODES),
-            label: str,
-            when: z.enum(["every-contact", "if-indicated"]),
-            source: str,
             recorded: z.boolean(),
             outcome: z.enum(LTFU_OUTCOMES).nullable(),
             note: maybeStr,

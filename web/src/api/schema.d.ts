@@ -3002,13 +3002,9 @@ export type components = {
                 items: {
                     /** @enum {string} */
                     code: "new-malignancy" | "infection" | "autoimmune-event" | "neurologic-event" | "haematologic-event" | "pregnancy" | "death" | "vector-testing";
-                    label: string;
                     note: string | null;
                     outcome: ("none" | "reported" | "unknown") | null;
                     recorded: boolean;
-                    source: string;
-                    /** @enum {string} */
-                    when: "every-contact" | "if-indicated";
                 }[];
                 missedReason: string | null;
                 patientId: string;
@@ -3028,6 +3024,16 @@ export type components = {
                     windowStart: string;
                 } | null;
                 year: number;
+            }[];
+            /** @description what each LTFU item is, when it is owed and its source; a contact's items name them by code */
+            ltfuItems: {
+                /** @enum {string} */
+                code: "new-malignancy" | "infection" | "autoimmune-event" | "neurologic-event" | "haematologic-event" | "pregnancy" | "death" | "vector-testing";
+                collect: string;
+                label: string;
+                source: string;
+                /** @enum {string} */
+                when: "every-contact" | "if-indicated";
             }[];
             nextCursor: string | null;
             productsWithoutVectorType: string[];
