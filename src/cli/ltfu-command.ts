@@ -4,6 +4,7 @@
  * would see them (subject codes only, never identity). Problems go to main.ts's reporter.
  */
 import { type Command, InvalidArgumentError } from "commander";
+import { EVERY_CONTACT_ITEMS } from "../domain/long-term-follow-up.ts";
 import { systemActor } from "../services/context.ts";
 import type { LostPatient, LtfuContactList } from "../services/ltfu.ts";
 import type { Database } from "../store/database.ts";
@@ -13,9 +14,8 @@ import { siteByCode } from "./sites.ts";
 
 export function formatContacts(site: string, list: LtfuContactList): string[] {
   const year = list.sites[0]?.year;
-  const everyContact = new Set(list.ltfuItems.filter((i) => i.when === "every-contact").map((i) => i.code));
   const rows = list.items.map((c) => {
-    const every = c.items.filter((i) => everyContact.has(i.code));
+    const every = c.items.filter((i) => EVERY_CONTACT_ITEMS.has(i.code));
     return [
       c.subjectCode,
       `year ${c.year}`,

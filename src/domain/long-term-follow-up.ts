@@ -12,6 +12,11 @@
 import { addMonths } from "./calendar.ts";
 import { LTFU_ITEMS, type LtfuItemCode, ltfuYears, type VectorType } from "./visit-schedule.ts";
 
+/** The items every contact owes (the others only when clinically indicated): LTFU_ITEMS' `when`. */
+export const EVERY_CONTACT_ITEMS: ReadonlySet<LtfuItemCode> = new Set(
+  LTFU_ITEMS.filter((i) => i.when === "every-contact").map((i) => i.code),
+);
+
 /** What the coordinator records for one LTFU item at a contact. */
 export const LTFU_OUTCOMES = ["none", "reported", "unknown"] as const;
 export type LtfuOutcome = (typeof LTFU_OUTCOMES)[number];
@@ -105,8 +110,7 @@ export function ltfuContacts(
       .filter((v) => v.ltfuItems.length > 0 && v.windowStart <= anniversary && anniversary <= v.windowEnd)
       .sort((a, b) => distance(a.nominalDate, anniversary) - distance(b.nominalDate, anniversary));
     const v = candidates[0];
-    const owed = LTFU_ITEMS.filter((i) => !v || v.ltfuItems.includes(i.code));
-    const items = owed.map((i) => {
+    const items = LTFU_ITEMS.filter((i) => !v || v.ltfuItems.includes(i.code)).map((i) => {
       const r = v?.ltfuRecord?.[i.code];
       return {
         code: i.code,
@@ -123,7 +127,7 @@ export function ltfuContacts(
       doneOn: v?.doneOn ?? null,
       missedReason: v?.missedReason ?? null,
       items,
-      complete: owed.every((definition, k) => definition.when !== "every-contact" || items[k]!.recorded),
+      complete: items.filter((i) => EVERY_CONTACT_ITEMS.has(i.code)).every((i) => i.recorded),
     });
   }
   return contacts;

@@ -58,7 +58,7 @@ export const apiReferenceCsp = (secure: boolean) => (header: string) => {
  * through Fastify's own header store. Set on the raw response, as the middleware does, they sent
  * Node's header writing down its slower path for every header of the response.
  */
-export function securityHeaders(secure: boolean): Readonly<Record<string, string>> {
+function securityHeaders(secure: boolean): Readonly<Record<string, string>> {
   const setHeaders = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: directives(secure) },
     strictTransportSecurity: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,

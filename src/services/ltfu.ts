@@ -228,21 +228,13 @@ export interface LtfuContactList {
    * them by code. (Restated in every contact they made up ~40% of a page: decision 0052's
    * addendum.)
    */
-  ltfuItems: readonly Pick<LtfuItem, "code" | "label" | "collect" | "when" | "source">[];
+  ltfuItems: readonly LtfuItem[];
   items: LtfuContactItem[];
   /** products at these sites with no vector type: their patients' LTFU cannot be judged */
   productsWithoutVectorType: string[];
   /** the next page's cursor, null on the last page */
   nextCursor: string | null;
 }
-
-const ITEM_DEFINITIONS = LTFU_ITEMS.map(({ code, label, collect, when, source }) => ({
-  code,
-  label,
-  collect,
-  when,
-  source,
-}));
 
 /**
  * The yearly contacts whose anniversary falls in the calendar year, at the actor's sites, by
@@ -281,7 +273,7 @@ async function contactPage(
       today: todayAt.get(s.id)!.today,
       year: yearAt.get(s.id)!,
     })),
-    ltfuItems: ITEM_DEFINITIONS,
+    ltfuItems: LTFU_ITEMS,
     items,
     productsWithoutVectorType: unclassified,
     nextCursor:
