@@ -100,9 +100,13 @@ async function main() {
           .map(([t, n]) => `${n.toLocaleString("en-US")} ${t}`)
           .join(
             ", ",
-          )}); ${m.connections} clients × ${m.seconds} s per measurement, load from ${m.generator}. Goal: p95 ≤ 25 ms and HTTP ≥ 0.7 × its limit, the lower of ${
-          m.backend === "postgres" ? "pgbench" : "the main query back to back"
-        } and a bare Fastify sending as many bytes.`,
+          )}); ${m.connections} clients, load from ${m.generator}; each route in ${m.rounds} rounds of ${m.roundSeconds} s loads (HTTP, gzip, same bytes${
+          m.backend === "postgres" ? ", pgbench" : ""
+        }; forwards, then backwards), the hello-world once for ${m.seconds} s. Goal: p95 ≤ 25 ms and HTTP ≥ 0.7 × its limit, the lower of ${
+          m.backend === "postgres"
+            ? "pgbench"
+            : "the main query back to back (once, before the server starts)"
+        } and a bare Fastify sending as many bytes, measured in the same round; the median of the rounds.`,
         "",
         tierMTable(m),
       ].join("\n"),
