@@ -56,20 +56,18 @@ export function sendsHeldText(request: FastifyRequest, held: HeldText): void {
   textOf.set(request, { held, fresh: [] });
 }
 
-const byTag = new Map<string, HeldText>();
-const HELD_TAGS = 64;
+const heldTexts = new WeakMap<{ readonly text: string }, HeldText>();
 
 /**
- * One HeldText per entity tag, for a held answer that is a string (no object to keep its
- * compression with). A tag names one text: a new text is a new tag.
+ * The HeldText of a held answer that is a text (the iCalendar feed), kept with that answer: the
+ * same object while the answer is held, so its bytes and gzip are made once for it.
  */
-export function heldTextTagged(tag: string, text: string): HeldText {
-  const found = byTag.get(tag);
-  if (found && found.pieces[0] === text) return found;
-  const held = { pieces: [text] };
-  byTag.delete(tag);
-  if (byTag.size >= HELD_TAGS) byTag.delete(byTag.keys().next().value!);
-  byTag.set(tag, held);
+export function heldTextOf(answer: { readonly text: string }): HeldText {
+  let held = heldTexts.get(answer);
+  if (!held) {
+    held = { pieces: [answer.text] };
+    heldTexts.set(answer, held);
+  }
   return held;
 }
 

@@ -19,6 +19,12 @@ interface Held<T> {
 
 export class HeldAnswers<T> {
   private readonly byDatabase = new WeakMap<object, Map<string, Held<T>>>();
+  /**
+   * Computations under way, by key, with the digest each was started under. After a write the
+   * clients waiting on a list all miss at once: without this each computed the answer again (50
+   * clients, 50 site feeds of 1.6 MB built side by side), and each then held its own copy.
+   */
+  private readonly computing = new WeakMap<object, Map<string, { digest: string; answer: Promise<T> }>>();
 
   /** `max`: answers kept per database; the one held longest without a new hold goes first. */
   constructor(private readonly max: number) {}
@@ -37,9 +43,30 @@ export class HeldAnswers<T> {
     return this.byDatabase.get(db)?.get(key);
   }
 
-  /** The answer held under this digest, else `compute`'s, held from now on. */
+  /**
+   * The answer held under this digest, else `compute`'s, held from now on. Callers that miss while
+   * the same key is being computed under the same digest wait for that computation and get its
+   * answer (a held answer is the same for every reader allowed to ask: callers authorise before);
+   * if it fails, they all get its error and the next caller computes again.
+   */
   async getOrCompute(db: object, key: string, digest: string, compute: () => Promise<T>): Promise<T> {
-    return this.get(db, key, digest) ?? this.hold(db, key, digest, await compute());
+    const held = this.get(db, key, digest);
+    if (held !== undefined) return held;
+    let underWay = this.computing.get(db);
+    const pending = underWay?.get(key);
+    if (pending && pending.digest === digest) return pending.answer;
+    if (!underWay) {
+      underWay = new Map();
+      this.computing.set(db, underWay);
+    }
+    const started = { digest, answer: compute().then((answer) => this.hold(db, key, digest, answer)) };
+    // A computation under a newer digest takes the key's place; this one still ends as it began.
+    underWay.set(key, started);
+    try {
+      return await started.answer;
+    } finally {
+      if (underWay.get(key) === started) underWay.delete(key);
+    }
   }
 
   /**

@@ -624,7 +624,16 @@ export const CALENDAR_MONTHS_AHEAD = 6;
  * Feeds held per site and day (decision 0050): calendar clients poll the feed, and it is built
  * again only when the site's visit calendar version (migration 0029) has moved or the day has.
  */
-const heldFeeds = new HeldAnswers<string>(16);
+const heldFeeds = new HeldAnswers<CalendarFeed>(16);
+
+/**
+ * A feed's text in an object of its own: the held answer, the same object for every request while
+ * it is held, so what is kept with it (its bytes and gzip, http/held-gzip.ts) is found by identity,
+ * never by comparing 1.6 MB of text.
+ */
+export interface CalendarFeed {
+  readonly text: string;
+}
 
 /**
  * The site's feed and its entity tag: the tag names the site, its day and its visit calendar
@@ -633,7 +642,7 @@ const heldFeeds = new HeldAnswers<string>(16);
 export async function siteVisitsCalendar(
   ctx: ServiceContext,
   siteId: string,
-): Promise<{ text: string; etag: string }> {
+): Promise<{ feed: CalendarFeed; etag: string }> {
   readableSites(ctx.actor, "enrolment:read", siteId);
   // The version with the site, read before its visits (services/held-answers.ts says why).
   const {
@@ -643,9 +652,11 @@ export async function siteVisitsCalendar(
   if (!site || version === undefined) throw notFound("site", siteId);
   const today = localDate(ctx.now(), site.time_zone);
   const key = `${siteId}|${today}`;
-  const text = await heldFeeds.getOrCompute(ctx.db, key, version, () => feed(ctx, site, today));
+  const held = await heldFeeds.getOrCompute(ctx.db, key, version, async () => ({
+    text: await feed(ctx, site, today),
+  }));
   const etag = `"${hash("sha256", `${key}|${version}`, "base64url").slice(0, 22)}"`;
-  return { text, etag };
+  return { feed: held, etag };
 }
 
 /** The site's open visit windows around today as all-day events; subject codes only, never identity. */

@@ -129,6 +129,36 @@ describe("a held answer asked for with gzip", () => {
   });
 });
 
+describe("clients that miss a held answer at once", () => {
+  it("share one computation of the site's feed: one read of its open visits, one text, gzip too", async () => {
+    const url = `/api/v1/sites/${w.sites.A}/visits.ics`;
+    const today = now;
+    // The next day at the site: a feed not held yet, as after a write.
+    now = new Date("2026-12-02T04:00:00Z");
+    let visitReads = 0;
+    const stop = w.database.observeQueries((q) => {
+      if (/from "visits" inner join "patients"/i.test(q.sql)) visitReads++;
+    });
+    let answers: LightMyRequestResponse[];
+    try {
+      answers = await Promise.all(Array.from({ length: 6 }, (_, i) => get(url, i % 2 ? BROWSER : undefined)));
+    } finally {
+      stop();
+      now = today;
+    }
+    expect(visitReads).toBe(1);
+    const plain = answers.filter((_, i) => i % 2 === 0);
+    const zipped = answers.filter((_, i) => i % 2 === 1);
+    for (const res of answers) expect(res.statusCode, res.body).toBe(200);
+    expect(plain[0]!.body).toContain("BEGIN:VCALENDAR");
+    for (const res of plain) expect(res.body).toBe(plain[0]!.body);
+    for (const res of zipped) {
+      expect(res.headers["content-encoding"]).toBe("gzip");
+      expect(unzipped(res)).toBe(plain[0]!.body);
+    }
+  });
+});
+
 describe("answers that go plain", () => {
   it.each([
     ["gzip refused", "gzip;q=0, br"],

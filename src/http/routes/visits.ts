@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { IdParams } from "../../domain/schemas/common.ts";
 import * as visits from "../../services/visits.ts";
-import { heldTextTagged, sendsHeldText } from "../held-gzip.ts";
+import { heldTextOf, sendsHeldText } from "../held-gzip.ts";
 import { described } from "../openapi.ts";
 import { VisitSchema, VisitsCalendar, WorklistSchema } from "../responses/visits.ts";
 import { ctxOf, ifMatchOf, withEtag } from "./support.ts";
@@ -95,7 +95,7 @@ export async function visitRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { text, etag } = await visits.siteVisitsCalendar(
+      const { feed, etag } = await visits.siteVisitsCalendar(
         ctxOf(request),
         (request.params as { id: string }).id,
       );
@@ -111,8 +111,8 @@ export async function visitRoutes(app: FastifyInstance) {
       reply
         .type("text/calendar; charset=utf-8")
         .header("content-disposition", 'inline; filename="visits.ics"');
-      sendsHeldText(request, heldTextTagged(etag, text));
-      return text;
+      sendsHeldText(request, heldTextOf(feed));
+      return feed.text;
     },
   );
 }
