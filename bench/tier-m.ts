@@ -962,7 +962,7 @@ const fmtSpread = (x: Spread | null) =>
   x ? `${x.median.toFixed(2)}${x.low !== x.high ? ` (${x.low.toFixed(2)}–${x.high.toFixed(2)})` : ""}` : "—";
 
 /** A route's rounds summed up for the table. */
-export function summariseRoute(r: TierMResult, hello: LoadResult) {
+function summariseRoute(r: TierMResult, hello: LoadResult) {
   const dbRate = (round: Round) => round.databaseRate ?? r.databaseRate;
   const databaseRates = r.rounds.map(dbRate).filter((x): x is number => x !== null);
   const requests = r.rounds.reduce((a, round) => a + round.http.requests, 0);
