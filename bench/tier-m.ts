@@ -29,6 +29,7 @@ import autocannon from "autocannon";
 import { CompiledQuery, sql } from "kysely";
 import pg from "pg";
 import { generateScaleRegistry } from "../src/demo/scale.ts";
+import { medianRange } from "../src/domain/statistics/median-range.ts";
 import { actorFor, createApiToken } from "../src/services/auth.ts";
 import { cohortOutcomes } from "../src/services/cohort-outcomes.ts";
 import { type ServiceContext, systemActor } from "../src/services/context.ts";
@@ -44,6 +45,7 @@ import { type Database, openDatabase, type QueryEvent } from "../src/store/datab
 import { migrate } from "../src/store/migrator.ts";
 import { dropKeptReads } from "../src/store/reads-until-write.ts";
 import type { Backend } from "./fixtures.ts";
+import { median } from "./harness.ts";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -937,29 +939,20 @@ function together(loads: LoadResult[]): LoadResult | null {
   };
 }
 
-function median(xs: number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** Ratios of the rounds: their median, which the goal is judged on, and their range. */
 interface Spread {
   median: number;
-  low: number;
-  high: number;
+  min: number;
+  max: number;
 }
 
 function spread(ratios: number[]): Spread | null {
-  const finite = ratios.filter(Number.isFinite);
-  return finite.length
-    ? { median: median(finite), low: Math.min(...finite), high: Math.max(...finite) }
-    : null;
+  const { median, min, max } = medianRange(ratios.filter(Number.isFinite));
+  return median === null ? null : { median, min: min!, max: max! };
 }
 
 const fmtSpread = (x: Spread | null) =>
-  x ? `${x.median.toFixed(2)}${x.low !== x.high ? ` (${x.low.toFixed(2)}–${x.high.toFixed(2)})` : ""}` : "—";
+  x ? `${x.median.toFixed(2)}${x.min !== x.max ? ` (${x.min.toFixed(2)}–${x.max.toFixed(2)})` : ""}` : "—";
 
 /** A route's rounds summed up for the table. */
 function summariseRoute(r: TierMResult, hello: LoadResult) {

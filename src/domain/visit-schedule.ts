@@ -75,13 +75,15 @@ export const LTFU_ITEM_CODES = [
 ] as const;
 export type LtfuItemCode = (typeof LTFU_ITEM_CODES)[number];
 
+/** When an LTFU item is owed: at every contact, or only when clinically indicated. */
+export const LTFU_ITEM_WHEN = ["every-contact", "if-indicated"] as const;
+
 export interface LtfuItem {
   code: LtfuItemCode;
   label: string;
   /** what the coordinator records at the contact */
   collect: string;
-  /** every contact, or only when clinically indicated */
-  when: "every-contact" | "if-indicated";
+  when: (typeof LTFU_ITEM_WHEN)[number];
   source: string;
 }
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { LTFU_OUTCOMES } from "../../domain/long-term-follow-up.ts";
-import { LTFU_ITEM_CODES, VisitSchedule } from "../../domain/visit-schedule.ts";
+import { LTFU_ITEM_CODES, LTFU_ITEM_WHEN, VisitSchedule } from "../../domain/visit-schedule.ts";
 import { textBody } from "../openapi.ts";
 
 const str = z.string();
@@ -98,7 +98,7 @@ export const LtfuContactListSchema = z
           code: z.enum(LTFU_ITEM_CODES),
           label: str,
           collect: str,
-          when: z.enum(["every-contact", "if-indicated"]),
+          when: z.enum(LTFU_ITEM_WHEN),
           source: str,
         }),
       )
