@@ -70,6 +70,9 @@ export async function serve(config: Config, version: string, out: (line: string)
       now,
     });
     const log = app.log;
+    database.observeLostConnections?.((err) =>
+      log.warn({ err }, "PostgreSQL closed a connection; the pool opens another when one is needed"),
+    );
     if (offsetMs)
       log.warn(
         { clockOffsetDays: config.clockOffsetDays },

@@ -36,6 +36,13 @@ export interface Database {
    */
   observeQueries(listener: QueryListener): () => void;
   /**
+   * PostgreSQL only: calls `listener` when the server closes one of the pools' connections (a
+   * restart, a failover, an administrator's `pg_terminate_backend`, `idle_session_timeout`), until
+   * the returned function is called. The app goes on: the pool drops that connection and opens
+   * another when one is needed (store/postgres-database.ts). `v2v serve` logs each as a warning.
+   */
+  observeLostConnections?(listener: (error: Error) => void): () => void;
+  /**
    * PGlite only: the whole data directory as an uncompressed tar, which `loadDataDir` opens again
    * without initdb or migrations (test templates, the demo snapshot). Undefined on PostgreSQL.
    */
