@@ -13,7 +13,8 @@ export type ErrorCode =
   | "precondition-required" // update without any version
   | "rule-violation" // a clinical or workflow rule refuses the action
   | "rate-limited"
-  | "database-locked"; // the embedded data directory is held by another process
+  | "database-locked" // the embedded data directory is held by another process
+  | "database-unavailable"; // PostgreSQL refused or lost the connection, or is shutting down
 
 export interface Issue {
   /** JSON path of the offending value, e.g. "/observations/3/valueNumber". "" is the whole input. */

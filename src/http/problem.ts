@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   "rule-violation": 422,
   "rate-limited": 429,
   "database-locked": 503,
+  "database-unavailable": 503,
 };
 
 const TITLE: Record<ErrorCode, string> = {
@@ -34,6 +35,7 @@ const TITLE: Record<ErrorCode, string> = {
   "rule-violation": "Refused by a rule",
   "rate-limited": "Too many requests",
   "database-locked": "Database in use",
+  "database-unavailable": "Database unavailable",
 };
 
 export type IssueLocation = "body" | "query" | "path" | "header";
@@ -118,6 +120,16 @@ export function problemFor(error: unknown, request: FastifyRequest): Problem {
     };
   }
   const fe = error as FastifyError & { code?: string };
+  if (databaseUnreachable(fe))
+    return {
+      type: `${PROBLEM_BASE}database-unavailable`,
+      title: TITLE["database-unavailable"],
+      status: STATUS["database-unavailable"],
+      detail:
+        "The database cannot be reached just now. Try again in a moment; if you were saving, check " +
+        `whether it was saved before saving it again. Quote request ${request.id}.`,
+      ...base,
+    };
   // PostgreSQL errors that slipped past validation are still the client's input, not our crash.
   if (typeof fe.code === "string" && /^2[23][0-9A-Z]{3}$/.test(fe.code)) {
     const conflict = fe.code.startsWith("23");
@@ -158,10 +170,48 @@ export function problemFor(error: unknown, request: FastifyRequest): Problem {
   };
 }
 
+/**
+ * The database server cannot be reached, refused the connection or is going away: not the
+ * request's fault and not a bug of ours, so a 503 the client may retry (RFC 9110 §15.6.4), rather
+ * than a 500. Node's socket errors, then PostgreSQL's SQLSTATEs (PostgreSQL documentation,
+ * Appendix A "PostgreSQL Error Codes"): class 08 connection exception, 53300
+ * too_many_connections, 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now;
+ * then node-postgres's own words for a connection that ended, which carry no code.
+ */
+const UNREACHABLE_SOCKET = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+const UNREACHABLE_SQLSTATE = /^(08[0-9A-Z]{3}|53300|57P0[123])$/;
+const CONNECTION_ENDED =
+  /^(Connection terminated|Client has encountered a connection error and is not queryable)/;
+
+function databaseUnreachable(error: { code?: unknown; message?: unknown; syscall?: unknown }): boolean {
+  if (typeof error?.code === "string")
+    // A socket error names its system call; a request its client aborted is an ECONNRESET without one.
+    return (
+      (UNREACHABLE_SOCKET.has(error.code) && typeof error.syscall === "string") ||
+      UNREACHABLE_SQLSTATE.test(error.code)
+    );
+  return typeof error?.message === "string" && CONNECTION_ENDED.test(error.message);
+}
+
+/** Seconds a client is asked to wait before trying again after a 503 for an unreachable database. */
+const RETRY_AFTER_UNAVAILABLE = 5;
+
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const problem = problemFor(error, request);
   if (problem.status >= 500 && problem.status !== 503) request.log.error({ err: error }, "unhandled error");
-  else request.log.info({ status: problem.status, type: problem.type }, "request refused");
+  else if (problem.type === `${PROBLEM_BASE}database-unavailable`) {
+    request.log.warn({ err: error }, "the database cannot be reached");
+    reply.header("retry-after", String(RETRY_AFTER_UNAVAILABLE));
+  } else request.log.info({ status: problem.status, type: problem.type }, "request refused");
   if (problem.status === 401) reply.header("www-authenticate", 'Bearer realm="vein2vein"');
   return reply.code(problem.status).type("application/problem+json; charset=utf-8").send(problem);
 }

@@ -3,17 +3,21 @@
  * `pg_terminate_backend`): the pool drops them and opens others, the app goes on, and the loss is
  * reported (store/postgres-database.ts). Before, node-postgres's "error" event had no listener and
  * was thrown: `v2v serve` exited. Also: the pool keeps the connections it opened past the 10 s after
- * which node-postgres would close idle ones. PostgreSQL only (CI's second pass).
+ * which node-postgres would close idle ones, and while the database cannot be reached a request
+ * is answered 503 with Retry-After, not 500. PostgreSQL only (CI's second pass).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/http/app.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
+import { migrate } from "../../src/store/migrator.ts";
 
 const url = process.env.TEST_DATABASE_URL;
 
@@ -112,6 +116,64 @@ describe.runIf(url)("on PostgreSQL, connections the server closes", () => {
       await database.close();
     }
   }, 30_000);
+
+  it("answers 503 database-unavailable with Retry-After while the database cannot be reached, then serves again", async () => {
+    // The database behind a TCP relay of the test's own, which can be taken away and brought back.
+    const target = new URL(url!);
+    const sockets = new Set<Socket>();
+    let relay: Server | undefined;
+    const listen = (port: number) =>
+      new Promise<number>((resolve) => {
+        relay = createServer((client) => {
+          const server = tcpConnect(Number(target.port || 5432), target.hostname);
+          for (const s of [client, server]) {
+            sockets.add(s);
+            s.on("close", () => sockets.delete(s));
+            s.on("error", () => undefined);
+          }
+          client.pipe(server).pipe(client);
+        });
+        relay.listen(port, "127.0.0.1", () => resolve((relay!.address() as { port: number }).port));
+      });
+    const takeAway = () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        relay!.close(() => resolve());
+      });
+    const port = await listen(0);
+    const relayed = new URL(url!);
+    relayed.host = `127.0.0.1:${port}`;
+    const schema = `t_${randomBytes(6).toString("hex")}`;
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const database = await openDatabase({
+      kind: "postgres",
+      url: relayed.toString(),
+      schema,
+      maxConnections: 2,
+    });
+    await migrate(database);
+    const app = await buildApp({ database });
+    try {
+      expect((await app.inject({ method: "GET", url: "/api/health" })).statusCode).toBe(200);
+      await takeAway();
+      const refused = await app.inject({ method: "GET", url: "/api/health" });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expect(refused.headers["retry-after"]).toBe("5");
+      expect(refused.json()).toMatchObject({
+        type: "https://vein2vein.org/problems/database-unavailable",
+        title: "Database unavailable",
+        status: 503,
+      });
+      await listen(port);
+      expect((await app.inject({ method: "GET", url: "/api/health" })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+      await database.close();
+      await takeAway();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
+  });
 
   describe("v2v serve", () => {
     const database = `v2v_lost_${randomBytes(4).toString("hex")}`;

@@ -94,6 +94,8 @@ export const en = {
       "rule-violation": "A rule refused this; nothing was written.",
       "rate-limited": "Too many attempts. Wait a minute and try again.",
       "database-locked": "The database is in use by another program. Try again shortly.",
+      "database-unavailable":
+        "The database cannot be reached just now. Try again in a moment; if you were saving, check whether it was saved first.",
       internal: "Something went wrong on the server; nothing was stored unless it was confirmed.",
       other: "The server refused the request (HTTP {{status}}).",
     },

@@ -108,6 +108,8 @@ export const zhCN: Catalogue = {
       "rule-violation": "被规则拒绝，未写入任何数据。",
       "rate-limited": "尝试次数过多。请稍候一分钟再试。",
       "database-locked": "数据库正被其他程序使用。请稍后再试。",
+      "database-unavailable":
+        "暂时无法连接数据库。请稍后再试；如果刚才在保存，请先确认是否已保存，再重新保存。",
       internal: "服务器出错；除已确认的内容外，均未保存。",
       other: "服务器拒绝了请求（HTTP {{status}}）。",
     },
