@@ -104,8 +104,15 @@ const fromIssues = (issues: Issue[], where: IssueLocation): ProblemIssue[] =>
     ...(i.limit !== undefined ? { limit: i.limit, inclusive: i.inclusive ?? true } : {}),
   }));
 
-export function problemFor(error: unknown, request: FastifyRequest): Problem {
+export function problemFor(thrown: unknown, request: FastifyRequest): Problem {
   const base = { instance: request.url, requestId: request.id };
+  const error = databaseUnreachable(thrown as { code?: unknown })
+    ? new DomainError(
+        "database-unavailable",
+        "The database cannot be reached just now. Try again in a moment; if you were saving, check " +
+          `whether it was saved before saving it again. Quote request ${request.id}.`,
+      )
+    : thrown;
   if (error instanceof DomainError) {
     const status = STATUS[error.code];
     const errors = error instanceof HttpValidationError ? error.located : fromIssues(error.issues, "body");
@@ -120,16 +127,6 @@ export function problemFor(error: unknown, request: FastifyRequest): Problem {
     };
   }
   const fe = error as FastifyError & { code?: string };
-  if (databaseUnreachable(fe))
-    return {
-      type: `${PROBLEM_BASE}database-unavailable`,
-      title: TITLE["database-unavailable"],
-      status: STATUS["database-unavailable"],
-      detail:
-        "The database cannot be reached just now. Try again in a moment; if you were saving, check " +
-        `whether it was saved before saving it again. Quote request ${request.id}.`,
-      ...base,
-    };
   // PostgreSQL errors that slipped past validation are still the client's input, not our crash.
   if (typeof fe.code === "string" && /^2[23][0-9A-Z]{3}$/.test(fe.code)) {
     const conflict = fe.code.startsWith("23");
