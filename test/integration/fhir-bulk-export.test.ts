@@ -1,21 +1,24 @@
 /**
  * FHIR Bulk Data $export (decision 0032) on a small world: kick-off → status → manifest → files,
  * `_type`, `_since` and the transactionTime cut, Patient level, the refusals (no Prefer, bad
- * parameters, someone else's job), cancel, the audit trail, and a job that survives its worker
- * stopping part-way. Every NDJSON line is validated as R4 (test/support/fhir-validation.ts).
+ * parameters, someone else's job), cancel, the audit trail, a job that survives its worker
+ * stopping part-way, and, on PostgreSQL, one that survives losing the database part-way. Every
+ * NDJSON line is validated as R4 (test/support/fhir-validation.ts).
  */
 
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import type { Observation, OperationOutcome, Resource } from "@medplum/fhirtypes";
 import type { LightMyRequestResponse } from "fastify";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { sql } from "kysely";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Role } from "../../src/domain/roles.ts";
 import { MAX_BULK_PATIENTS } from "../../src/fhir/bulk.ts";
 import type { StepResult } from "../../src/services/fhir-bulk-export.ts";
 import { type ExportWorker, startExportWorker } from "../../src/services/fhir-export-worker.ts";
-import type { QueryEvent } from "../../src/store/database.ts";
+import { type Database, openDatabase, type QueryEvent } from "../../src/store/database.ts";
 import { testDatabase, usingPostgres } from "../support/database.ts";
+import { type DatabaseRelay, databaseRelay } from "../support/database-relay.ts";
 import { fhirProblems } from "../support/fhir-validation.ts";
 import { queriesRun } from "../support/statements.ts";
 import { buildWorld, type SiteKey, type World } from "../support/world.ts";
@@ -702,4 +705,91 @@ describe("pages read on the reports' connection (decision 0060)", () => {
       expect((await w.call("investigator", "A", "DELETE", status)).statusCode).toBe(202);
     },
   );
+});
+
+describe.runIf(usingPostgres())("on PostgreSQL, the database lost part-way through a job", () => {
+  const exportUrl = "/fhir/R4/$export?_type=Patient,Observation";
+  const ids = (files: Map<string, Resource[]>) =>
+    [...files.entries()].flatMap(([type, resources]) => resources.map((r) => `${type}/${r.id}`)).sort();
+  const jobOf = (status: string) =>
+    w.database.db
+      .selectFrom("fhir_export_jobs")
+      .select(["attempts", "state"])
+      .where("id", "=", status.split("/").at(-1)!)
+      .executeTakeFirstOrThrow();
+  let expected: string[];
+  let relay: DatabaseRelay;
+  let database: Database;
+  let lost: Error[];
+  let told: string[];
+
+  beforeAll(async () => {
+    // What the export holds when nothing goes wrong.
+    work({ pageSize: 1 });
+    const status = await kickOff("investigator", "A", exportUrl);
+    expected = ids(await download("investigator", "A", await manifestOf("investigator", "A", status)));
+    await worker!.stop();
+    worker = null;
+    expect(expected.length).toBeGreaterThanOrEqual(6);
+  });
+
+  beforeEach(async () => {
+    // The worker as another server process would run it, on connections of its own through a
+    // relay that the test cuts.
+    relay = await databaseRelay(process.env.TEST_DATABASE_URL!);
+    const { schema } = (
+      await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(w.database.db)
+    ).rows[0]!;
+    database = await openDatabase({ kind: "postgres", url: relay.url, schema, maxConnections: 2 });
+    lost = [];
+    database.observeLostConnections!((e) => lost.push(e));
+    told = [];
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    worker = null;
+    await database.close();
+    await relay.takeAway();
+  });
+
+  const workThrough = (afterStep: (steps: number) => void | Promise<void>) => {
+    let steps = 0;
+    worker = startExportWorker(database.db, {
+      reports: database.reports,
+      pageSize: 1,
+      pollMs: 20,
+      leaseMs: 300,
+      afterStep: () => afterStep(++steps),
+      log: { info: (_, m) => void told.push(m), error: (_, m) => void told.push(m) },
+    });
+  };
+
+  it("a connection cut while a page is written: that page is written again once, the job claimed again at once", async () => {
+    workThrough((steps) => {
+      // the second page's write never reaches the server
+      if (steps === 1) relay.cutOnceAt('insert into "fhir_export_parts"');
+    });
+    const status = await kickOff("investigator", "A", exportUrl);
+    const exported = ids(await download("investigator", "A", await manifestOf("investigator", "A", status)));
+    expect(exported).toEqual(expected);
+    expect(told).toEqual(["bulk export step failed"]);
+    expect(lost).toHaveLength(1);
+    // a passing fault: the lease handed back and the attempt counted, not the job failed
+    expect(await jobOf(status)).toEqual({ attempts: 2, state: "completed" });
+  });
+
+  it("the database away for 400 ms: the worker waits it out and finishes the job once its lease lapses", async () => {
+    workThrough(async (steps) => {
+      if (steps !== 2) return;
+      await relay.takeAway();
+      setTimeout(() => void relay.bringBack(), 400);
+    });
+    const status = await kickOff("investigator", "A", exportUrl);
+    const exported = ids(await download("investigator", "A", await manifestOf("investigator", "A", status)));
+    expect(exported).toEqual(expected);
+    expect(told).toContain("bulk export step failed");
+    expect(lost.length).toBeGreaterThan(0);
+    // claimed, lost with the database, claimed again once its lease lapsed
+    expect(await jobOf(status)).toEqual({ attempts: 2, state: "completed" });
+  });
 });

@@ -9,7 +9,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/http/app.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrator.ts";
+import { databaseRelay } from "../support/database-relay.ts";
 
 const url = process.env.TEST_DATABASE_URL;
 
@@ -118,36 +118,12 @@ describe.runIf(url)("on PostgreSQL, connections the server closes", () => {
   }, 30_000);
 
   it("answers 503 database-unavailable with Retry-After while the database cannot be reached, then serves again", async () => {
-    // The database behind a TCP relay of the test's own, which can be taken away and brought back.
-    const target = new URL(url!);
-    const sockets = new Set<Socket>();
-    let relay: Server | undefined;
-    const listen = (port: number) =>
-      new Promise<number>((resolve) => {
-        relay = createServer((client) => {
-          const server = tcpConnect(Number(target.port || 5432), target.hostname);
-          for (const s of [client, server]) {
-            sockets.add(s);
-            s.on("close", () => sockets.delete(s));
-            s.on("error", () => undefined);
-          }
-          client.pipe(server).pipe(client);
-        });
-        relay.listen(port, "127.0.0.1", () => resolve((relay!.address() as { port: number }).port));
-      });
-    const takeAway = () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        relay!.close(() => resolve());
-      });
-    const port = await listen(0);
-    const relayed = new URL(url!);
-    relayed.host = `127.0.0.1:${port}`;
+    const relay = await databaseRelay(url!);
     const schema = `t_${randomBytes(6).toString("hex")}`;
     await admin.query(`CREATE SCHEMA ${schema}`);
     const database = await openDatabase({
       kind: "postgres",
-      url: relayed.toString(),
+      url: relay.url,
       schema,
       maxConnections: 2,
     });
@@ -155,7 +131,7 @@ describe.runIf(url)("on PostgreSQL, connections the server closes", () => {
     const app = await buildApp({ database });
     try {
       expect((await app.inject({ method: "GET", url: "/api/health" })).statusCode).toBe(200);
-      await takeAway();
+      await relay.takeAway();
       const refused = await app.inject({ method: "GET", url: "/api/health" });
       expect(refused.statusCode).toBe(503);
       expect(refused.headers["content-type"]).toMatch(/^application\/problem\+json/);
@@ -165,12 +141,12 @@ describe.runIf(url)("on PostgreSQL, connections the server closes", () => {
         title: "Database unavailable",
         status: 503,
       });
-      await listen(port);
+      await relay.bringBack();
       expect((await app.inject({ method: "GET", url: "/api/health" })).statusCode).toBe(200);
     } finally {
       await app.close();
       await database.close();
-      await takeAway();
+      await relay.takeAway();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
     }
   });
