@@ -100,7 +100,7 @@ async function main() {
           .map(([t, n]) => `${n.toLocaleString("en-US")} ${t}`)
           .join(
             ", ",
-          )}); ${m.connections} clients, load from ${m.generator}; each route in ${m.rounds} rounds of ${m.roundSeconds} s loads (HTTP, gzip, same bytes${
+          )}); ${m.connections} clients, load from ${m.generator}; each route warmed by ${m.warmSeconds} s loads plain and gzip, not counted, then in ${m.rounds} rounds of ${m.roundSeconds} s loads (HTTP, gzip, same bytes${
           m.backend === "postgres" ? ", pgbench" : ""
         }; forwards, then backwards), the hello-world once for ${m.seconds} s. Goal: p95 ≤ 25 ms and HTTP ≥ 0.7 × its limit, the lower of ${
           m.backend === "postgres"
