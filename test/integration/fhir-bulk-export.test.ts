@@ -14,7 +14,7 @@ import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Role } from "../../src/domain/roles.ts";
 import { MAX_BULK_PATIENTS } from "../../src/fhir/bulk.ts";
-import type { StepResult } from "../../src/services/fhir-bulk-export.ts";
+import { EXPORT_RETENTION_MS, type StepResult } from "../../src/services/fhir-bulk-export.ts";
 import { type ExportWorker, startExportWorker } from "../../src/services/fhir-export-worker.ts";
 import { type Database, openDatabase, type QueryEvent } from "../../src/store/database.ts";
 import { testDatabase, usingPostgres } from "../support/database.ts";
@@ -603,6 +603,61 @@ describe("FHIR Bulk Data $export", () => {
     // patientA's days 14 and 15 (and 16 if a later test added one), none before the filter's date
     expect(days.length).toBeGreaterThanOrEqual(2);
     expect(days.every((d) => d! >= "2019-09-14")).toBe(true);
+  });
+
+  it("sweeps away a finished job a day after it finished, with its files, and writes nothing while none has expired", async () => {
+    work();
+    const status = await kickOff("investigator", "A", "/fhir/R4/$export?_type=Patient");
+    await manifestOf("investigator", "A", status);
+    await worker!.stop();
+    worker = null;
+    const jobId = status.split("/").at(-1)!;
+    const rowsOf = async () => ({
+      jobs: (
+        await w.database.db.selectFrom("fhir_export_jobs").select("id").where("id", "=", jobId).execute()
+      ).length,
+      parts: (
+        await w.database.db
+          .selectFrom("fhir_export_parts")
+          .select("seq")
+          .where("job_id", "=", jobId)
+          .execute()
+      ).length,
+    });
+    expect(await rowsOf()).toEqual({ jobs: 1, parts: 1 });
+    const isSweepRead = (e: QueryEvent) => /from "fhir_export_jobs" where "expires_at" </.test(e.sql);
+    const isDelete = (e: QueryEvent) => /^delete from "fhir_export_jobs"/.test(e.sql);
+
+    // A worker starting now sweeps at once: it looks, finds nothing expired, deletes nothing (a
+    // DELETE of nothing is still a write: on PGlite it would drop every read kept until one).
+    const seen: QueryEvent[] = [];
+    const stopSeeing = w.database.observeQueries((e) => seen.push(e));
+    try {
+      work();
+      await vi.waitFor(() => expect(seen.filter(isSweepRead).length).toBeGreaterThan(0), {
+        timeout: 5000,
+        interval: 10,
+      });
+      await worker!.stop();
+      worker = null;
+    } finally {
+      stopSeeing();
+    }
+    expect(seen.filter(isDelete)).toEqual([]);
+    expect(await rowsOf()).toEqual({ jobs: 1, parts: 1 });
+
+    // Its clock a day and an hour on: the job is past EXPORT_RETENTION_MS, and goes with its files.
+    const told: string[] = [];
+    const later = await queriesRun(w.database, async () => {
+      work({
+        now: () => new Date(Date.now() + EXPORT_RETENTION_MS + 3_600_000),
+        log: { info: (_, m) => void told.push(m), error: (_, m) => void told.push(m) },
+      });
+      await vi.waitFor(async () => expect((await rowsOf()).jobs).toBe(0), { timeout: 5000, interval: 10 });
+    });
+    expect(later.filter(isDelete)).toHaveLength(1);
+    expect(await rowsOf()).toEqual({ jobs: 0, parts: 0 });
+    expect(told).toContain("expired bulk exports removed");
   });
 });
 
