@@ -118,7 +118,18 @@ export function batchedReadsOf<V>(
   name: string,
   readMany: (ids: string[]) => Promise<ReadonlyMap<string, V>>,
 ): BatchedReads<V> | undefined {
-  if (!sharedOf.has(db)) return undefined;
+  return sharedOf.has(db) ? batchedReadsOfKind(db, name, readMany) : undefined;
+}
+
+/**
+ * `db`'s batched reads of one kind, on any handle many callers use at once: PGlite's too, whose
+ * reads are kept until a write (reads-until-write.ts) and whose misses after one are batched.
+ */
+export function batchedReadsOfKind<V>(
+  db: object,
+  name: string,
+  readMany: (ids: string[]) => Promise<ReadonlyMap<string, V>>,
+): BatchedReads<V> {
   let kinds = batchedOf.get(db);
   if (!kinds) {
     kinds = new Map();

@@ -14,9 +14,8 @@
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import { prepared } from "./prepared-statements.ts";
-import { readUntilWrite } from "./reads-until-write.ts";
+import { readManyUntilWrite } from "./reads-until-write.ts";
 import type { DB } from "./schema.ts";
-import { batchedReadsOf } from "./shared-reads.ts";
 import { uuidArray } from "./uuid-array.ts";
 
 export interface TimelineRow {
@@ -64,21 +63,15 @@ interface Branch {
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function patientWithDay0(db: Kysely<DB>, patientId: string) {
-  // On PostgreSQL's pool, requests for any patients at once share one statement
-  // (store/shared-reads.ts, decision 0064).
-  // An id that is no UUID finds no patient rather than failing the statement its sharers wait on.
-  const batched = batchedReadsOf(db, "patientWithDay0", async (ids) => {
+  // Requests for any patients at once share one statement, on PostgreSQL's pool (decision 0064)
+  // and on PGlite, where each patient's row is then kept until the next write (decision 0063).
+  // Keyed as the database writes ids (lower case), which is how the rows come back.
+  return readManyUntilWrite(db, "patientWithDay0", patientId.toLowerCase(), async (ids) => {
+    // An id that is no UUID finds no patient rather than failing the statement its sharers wait on.
     const valid = ids.filter((id) => CANONICAL_UUID.test(id));
     const rows = valid.length > 0 ? await patientWithDay0Query(db, valid).execute() : [];
+    // Frozen: every caller until the next write is given the same row.
     return new Map(rows.map((row) => [row.id, Object.freeze(row)]));
-  });
-  // Keyed as the database writes ids (lower case), which is how the rows come back.
-  if (batched) return batched.read(patientId.toLowerCase());
-  // Kept until the next write on PGlite (store/reads-until-write.ts); frozen, as every caller
-  // until then is given the same row.
-  return readUntilWrite(db, `patientWithDay0\u0000${patientId}`, async () => {
-    const row = await patientWithDay0Query(db, [patientId]).executeTakeFirst();
-    return row && Object.freeze(row);
   });
 }
 

@@ -146,20 +146,6 @@ describe.runIf(usingPostgres())("on PostgreSQL, version reads asked at once shar
     expect(new Set(after).size).toBe(1);
   });
 
-  it("the timeline's patient reads for several patients at once share a statement, each its own row", async () => {
-    const others = [patientId];
-    for (let i = 0; i < 4; i++) others.push(await registerPatient(w));
-    const asked = [...others, others[1]!.toUpperCase(), "not-a-uuid"];
-    let rows: ({ id: string } | undefined)[] = [];
-    const statements = await queriesRun(w.database, async () => {
-      rows = await Promise.all(asked.map((id) => patientWithDay0(w.database.db, id)));
-    });
-    const reads = statements.filter((s) => /patient_record_versions/.test(s.sql));
-    expect(reads.length).toBeGreaterThanOrEqual(1);
-    expect(reads.length).toBeLessThan(asked.length);
-    expect(rows.map((r) => r?.id)).toEqual([...others, others[1], undefined]);
-  });
-
   it("inside a transaction every read is its own", async () => {
     const statements = await queriesRun(w.database, () =>
       w.database.db.transaction().execute(async (trx) => {
@@ -167,5 +153,57 @@ describe.runIf(usingPostgres())("on PostgreSQL, version reads asked at once shar
       }),
     );
     expect(statements.filter((s) => /held_answer_bumps/.test(s.sql))).toHaveLength(5);
+  });
+});
+
+describe("the timeline's patient reads (store/timeline.ts)", () => {
+  const isPatientRead = (e: { sql: string }) => /patient_record_versions/.test(e.sql);
+  const versionOf = async (id: string) => (await patientWithDay0(w.database.db, id))?.timeline_version;
+
+  it("for several patients at once share a statement, each its own row; on PGlite kept until a write", async () => {
+    const others = [patientId];
+    for (let i = 0; i < 4; i++) others.push(await registerPatient(w));
+    const asked = [...others, others[1]!.toUpperCase(), "not-a-uuid"];
+    dropKeptReads(w.database.db); // so that the reads below are sent
+    let rows: ({ id: string } | undefined)[] = [];
+    const statements = await queriesRun(w.database, async () => {
+      rows = await Promise.all(asked.map((id) => patientWithDay0(w.database.db, id)));
+    });
+    const reads = statements.filter(isPatientRead);
+    expect(reads.length).toBeGreaterThanOrEqual(1);
+    expect(reads.length).toBeLessThan(asked.length);
+    expect(rows.map((r) => r?.id)).toEqual([...others, others[1], undefined]);
+    // Asked again with nothing written: on PGlite no statement, the same frozen rows.
+    let again: ({ id: string } | undefined)[] = [];
+    const second = await queriesRun(w.database, async () => {
+      again = await Promise.all(asked.map((id) => patientWithDay0(w.database.db, id)));
+    });
+    if (kept) {
+      expect(second.filter(isPatientRead)).toEqual([]);
+      expect(again.every((r, i) => r === rows[i])).toBe(true);
+    } else expect(second.filter(isPatientRead).length).toBeGreaterThanOrEqual(1); // PostgreSQL keeps nothing
+  });
+
+  it("a read asked while a write waits for the connection is not kept past the write, and sees it", async () => {
+    const other = await registerPatient(w);
+    const observation = await observe();
+    dropKeptReads(w.database.db);
+    const before = await versionOf(patientId);
+    dropKeptReads(w.database.db);
+    // Asked together: the other patient's read is sent, this patient's waits behind it for the
+    // batch after; the write is sent meanwhile, and on PGlite runs before that batch.
+    const first = patientWithDay0(w.database.db, other);
+    const queued = patientWithDay0(w.database.db, patientId);
+    const write = sql`UPDATE observations SET note = 'raced again' WHERE id = ${observation}`.execute(
+      w.database.db,
+    );
+    await Promise.all([first, write]);
+    const seen = (await queued)?.timeline_version;
+    // Asked after the write: read again (not the row asked for before it), and the write's version.
+    const statements = await queriesRun(w.database, async () => {
+      expect(await versionOf(patientId)).not.toBe(before);
+    });
+    expect(statements.filter(isPatientRead)).toHaveLength(1);
+    if (kept) expect(seen).toBe(await versionOf(patientId));
   });
 });
