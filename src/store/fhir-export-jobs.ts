@@ -81,11 +81,11 @@ export const updateExportJob = (
 export const deleteExportJob = (db: Kysely<DB>, id: string) =>
   db.deleteFrom("fhir_export_jobs").where("id", "=", id).execute();
 
-/** Removes jobs (and, by cascade, their output) past their expiry; returns how many. */
 /**
- * Removes the jobs past their expiry (their files with them). Looks first and deletes only when
- * one has expired: the worker sweeps every minute, and a DELETE, even of nothing, is a write,
- * which on PGlite drops every read kept until the next write (store/reads-until-write.ts).
+ * Removes the jobs past their expiry (their files with them, by cascade); returns how many. Looks
+ * first and deletes only when one has expired: the worker sweeps every minute, and a DELETE, even
+ * of nothing, is a write, which on PGlite drops every read kept until the next write
+ * (store/reads-until-write.ts).
  */
 export async function deleteExpiredExportJobs(db: Kysely<DB>, now: Date): Promise<number> {
   const expired = await db
