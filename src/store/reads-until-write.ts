@@ -18,7 +18,7 @@
  * There a read is only shared by the requests that ask for it at once (store/shared-reads.ts).
  */
 
-import { batchedReadsOf, batchedReadsOfKind, sharedReadsOf } from "./shared-reads.ts";
+import { batchedReadsOf, sharedReadsOf } from "./shared-reads.ts";
 
 /**
  * A SELECT, or a WITH whose parts are all SELECTs, writes nothing: our triggers fire on writes,
@@ -104,12 +104,9 @@ export function readManyUntilWrite<V>(
   readMany: (ids: string[]) => Promise<ReadonlyMap<string, V>>,
 ): Promise<V | undefined> {
   const reads = readsOf.get(db);
-  if (reads) {
-    const batched = batchedReadsOfKind(db, kind, readMany);
-    return reads.read(`${kind}\u0000${id}`, () => batched.read(id));
-  }
+  if (!reads && !sharedReadsOf(db)) return readMany([id]).then((found) => found.get(id));
   const batched = batchedReadsOf(db, kind, readMany);
-  return batched ? batched.read(id) : readMany([id]).then((found) => found.get(id));
+  return reads ? reads.read(`${kind}\u0000${id}`, () => batched.read(id)) : batched.read(id);
 }
 
 /** Drops what `db` keeps, as a write would: for a test that must see the version read itself. */

@@ -111,21 +111,10 @@ export const sharedReadsOf = (db: object): SharedReads | undefined => sharedOf.g
 
 /**
  * `db`'s batched reads of one kind (`name`), made on first use with `readMany` (which must read
- * on `db`); undefined where `db` does not share reads (PGlite, a transaction).
+ * on `db`). For a handle many callers use at once: PostgreSQL's pool, and PGlite's, whose reads
+ * are kept until a write (reads-until-write.ts decides which handles batch).
  */
 export function batchedReadsOf<V>(
-  db: object,
-  name: string,
-  readMany: (ids: string[]) => Promise<ReadonlyMap<string, V>>,
-): BatchedReads<V> | undefined {
-  return sharedOf.has(db) ? batchedReadsOfKind(db, name, readMany) : undefined;
-}
-
-/**
- * `db`'s batched reads of one kind, on any handle many callers use at once: PGlite's too, whose
- * reads are kept until a write (reads-until-write.ts) and whose misses after one are batched.
- */
-export function batchedReadsOfKind<V>(
   db: object,
   name: string,
   readMany: (ids: string[]) => Promise<ReadonlyMap<string, V>>,

@@ -43,15 +43,21 @@ const observe = async (site: SiteKey, patientId: string, days: number[]) => {
 };
 
 // Pages are read on the reports' connection, as `v2v serve` sets it up (decision 0060).
-const work = (options: Parameters<typeof startExportWorker>[1] = {}) => {
-  worker = startExportWorker(w.database.db, {
-    reports: w.database.reports,
+const work = (options: Parameters<typeof startExportWorker>[1] = {}, on: Database = w.database) => {
+  worker = startExportWorker(on.db, {
+    reports: on.reports,
     pageSize: 2,
     pollMs: 20,
     ...options,
   });
   return worker;
 };
+
+/** A worker's log, its messages kept in `told`. */
+const telling = (told: string[]) => ({
+  info: (_: object, m: string) => void told.push(m),
+  error: (_: object, m: string) => void told.push(m),
+});
 
 const path = (url: string) => new URL(url).pathname + new URL(url).search;
 
@@ -651,7 +657,7 @@ describe("FHIR Bulk Data $export", () => {
     const later = await queriesRun(w.database, async () => {
       work({
         now: () => new Date(Date.now() + EXPORT_RETENTION_MS + 3_600_000),
-        log: { info: (_, m) => void told.push(m), error: (_, m) => void told.push(m) },
+        log: telling(told),
       });
       await vi.waitFor(async () => expect((await rowsOf()).jobs).toBe(0), { timeout: 5000, interval: 10 });
     });
@@ -707,7 +713,7 @@ describe("pages read on the reports' connection (decision 0060)", () => {
         reports: lagging.db,
         pollMs: 5,
         afterStep: (_, r) => void steps.push(r),
-        log: { info: (_, m) => void told.push(m), error: (_, m) => void told.push(m) },
+        log: telling(told),
       });
       const status = await kickOff("investigator", "A", "/fhir/R4/$export?_type=Patient");
       await stepsUntil(steps, 3);
@@ -809,14 +815,7 @@ describe.runIf(usingPostgres())("on PostgreSQL, the database lost part-way throu
 
   const workThrough = (afterStep: (steps: number) => void | Promise<void>) => {
     let steps = 0;
-    worker = startExportWorker(database.db, {
-      reports: database.reports,
-      pageSize: 1,
-      pollMs: 20,
-      leaseMs: 300,
-      afterStep: () => afterStep(++steps),
-      log: { info: (_, m) => void told.push(m), error: (_, m) => void told.push(m) },
-    });
+    work({ pageSize: 1, leaseMs: 300, afterStep: () => afterStep(++steps), log: telling(told) }, database);
   };
 
   it("a connection cut while a page is written: that page is written again once, the job claimed again at once", async () => {
